@@ -1,0 +1,39 @@
+# One command opens the course (make lab); one runs every test (make test).
+# Both create .venv with python3 -m venv on first use and install the project.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: lab test notebooks bench clean help
+
+help:
+	@echo "make lab        open the course in JupyterLab"
+	@echo "make test       unit, property and doctests, plus nbval on every notebook"
+	@echo "make notebooks  re-execute every notebook in place (after changing klteach)"
+	@echo "make bench      speed and accuracy against scipy"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[course,test]"
+	$(PY) -c "import matplotlib.pyplot"   # build the font cache now, not inside a notebook
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/01_definition.ipynb
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+notebooks: $(STAMP)
+	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_discrete.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,227 @@
+"""Input checking shared by every public function.
+
+One place turns array-likes into checked probability arrays and raises
+:class:`DistributionError` with a message that names the problem, where it
+is, and how to fix it. The fast path costs two reductions per array (a sum
+and a minimum); only bad input pays for the detailed diagnosis.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+
+__all__ = ["DistributionError", "as_distribution", "as_nonnegative", "check_base",
+           "broadcast_pair", "log_base"]
+
+
+class DistributionError(ValueError):
+    """Raised when an input is not a valid probability distribution.
+
+    A subclass of :class:`ValueError`, so ``except ValueError`` catches it.
+    The message says what is wrong, where (argument name and index), and how
+    to fix it.
+    """
+
+
+def sum_tolerance(dtype) -> float:
+    """Largest accepted ``|sum - 1|`` for probabilities stored as ``dtype``.
+
+    ``1e-9`` for 64-bit floats and integers; looser for lower precision
+    (``100 * eps``), so float32 softmax outputs are accepted.
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        return 1e-9
+    return max(1e-9, 100 * float(np.finfo(dtype).eps))
+
+
+def _where(index, shape) -> str:
+    """Human-readable position of a flat ``index`` in an array of ``shape``."""
+    if len(shape) <= 1:
+        return f"index {int(index)}"
+    return f"index {tuple(int(i) for i in np.unravel_index(index, shape))}"
+
+
+def _as_float_array(x, name: str) -> tuple[np.ndarray, np.dtype]:
+    """Read ``x`` as a float64 array (never modifying it) and the dtype that sets the tolerance."""
+    if isinstance(x, (str, bytes)):
+        raise DistributionError(
+            f"{name} must be numeric probabilities, got the string {x!r}; "
+            f"pass a list or array of numbers such as [0.5, 0.5]."
+        )
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and other malformed input
+        raise DistributionError(
+            f"{name} could not be read as an array of numbers ({exc}); "
+            f"pass a flat list or a rectangular array of numbers."
+        ) from None
+    if arr.dtype.kind == "c":
+        raise DistributionError(
+            f"{name} has complex entries (dtype {arr.dtype}); probabilities are real numbers."
+        )
+    if arr.dtype.kind not in "biuf":
+        # Object arrays such as [0.5, None] or ["0.5", "0.5"].
+        bad = next((v for v in arr.ravel() if not isinstance(v, (Real, np.number))), None)
+        shown = f" ({bad!r} is not a number)" if bad is not None or arr.size else ""
+        raise DistributionError(
+            f"{name} must contain only numbers, got dtype {arr.dtype}{shown}; "
+            f"convert it first, e.g. np.asarray({name}, dtype=float)."
+        )
+    if arr.ndim == 0:
+        raise DistributionError(
+            f"{name} is a single number ({arr.item()!r}); a distribution is a "
+            f"vector of probabilities, one per outcome, such as [0.3, 0.7]."
+        )
+    if arr.dtype.kind == "f" and arr.dtype.itemsize < 8:
+        tol_dtype = arr.dtype
+    else:
+        tol_dtype = np.float64
+    return arr.astype(np.float64, copy=False), tol_dtype
+
+
+def _check_entries(arr: np.ndarray, name: str, axis: int) -> np.ndarray:
+    """Shared checks of non-emptiness, finiteness and sign. Returns the sums."""
+    if arr.size == 0 or arr.shape[axis] == 0:
+        raise DistributionError(
+            f"{name} is empty (shape {arr.shape}); a distribution needs at least one outcome."
+        )
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = np.sum(arr, axis=axis)
+    lowest = np.min(arr, axis=axis)
+    if np.all(np.isfinite(total)) and np.all(lowest >= 0):
+        return total
+    # Slow path: say exactly what is wrong and where.
+    flat = arr.ravel()
+    bad = np.flatnonzero(~np.isfinite(flat))
+    if bad.size:
+        i = bad[0]
+        what = "NaN" if np.isnan(flat[i]) else str(flat[i])
+        raise DistributionError(
+            f"{name} contains {what} at {_where(i, arr.shape)} ({bad.size} non-finite "
+            f"entr{'y' if bad.size == 1 else 'ies'} in all); probabilities must be finite "
+            f"numbers: find where the NaN or inf came from (0/0, log(0), overflow) and fix it there."
+        )
+    neg = np.flatnonzero(flat < 0)
+    if neg.size:
+        i = neg[0]
+        raise DistributionError(
+            f"{name} has a negative entry {float(flat[i])!r} at {_where(i, arr.shape)}; "
+            f"probabilities must be >= 0. If these are log-probabilities or logits, "
+            f"exponentiate (or apply softmax) first."
+        )
+    raise DistributionError(
+        f"the entries of {name} are so large that their sum overflows; "
+        f"rescale them, e.g. with klteach.normalize({name})."
+    )
+
+
+def as_nonnegative(x, name: str = "x", *, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    """Check ``x`` as finite, non-negative weights, not all zero, along ``axis``.
+
+    Returns the float64 array and its sums along ``axis``.
+    """
+    arr, _ = _as_float_array(x, name)
+    axis = _check_axis(axis, arr.ndim, name)
+    total = _check_entries(arr, name, axis)
+    zero = np.flatnonzero(np.atleast_1d(total) == 0)
+    if zero.size:
+        where = "" if np.ndim(total) == 0 else f" (slice {_where(zero[0], np.shape(total))} along axis {axis})"
+        raise DistributionError(
+            f"{name} is all zeros{where}; at least one outcome needs positive weight."
+        )
+    return arr, total
+
+
+def as_distribution(x, name: str = "p", *, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
+    """Check that ``x`` holds probability distributions along ``axis``.
+
+    Returns ``(arr, total)``: the float64 array (a view when possible; the
+    input is never modified) and its sums along ``axis``, each within
+    :func:`sum_tolerance` of 1. Callers treat the input as exactly normalised
+    by dividing by ``total`` in their formulas.
+
+    Raises
+    ------
+    DistributionError
+        Non-numeric, scalar, empty, NaN or infinite, negative, all-zero, or
+        not summing to 1.
+    """
+    arr, tol_dtype = _as_float_array(x, name)
+    axis = _check_axis(axis, arr.ndim, name)
+    total = _check_entries(arr, name, axis)
+    off = np.abs(np.atleast_1d(total) - 1.0)
+    tol = sum_tolerance(tol_dtype)
+    if np.any(off > tol):
+        k = int(np.argmax(off > tol))
+        s = float(np.atleast_1d(total)[k])
+        if s == 0:
+            raise DistributionError(f"{name} is all zeros; at least one outcome needs positive probability.")
+        where = "" if np.ndim(total) == 0 else f" in slice {_where(k, np.shape(total))} along axis {axis}"
+        raise DistributionError(
+            f"{name} sums to {s:.10g}{where}, not 1; a probability distribution must "
+            f"sum to 1 (within {tol:.0e}). If {name} holds counts or weights, use "
+            f"klteach.normalize({name}) first; klteach never normalises silently, "
+            f"because a wrong vector would give a wrong divergence without warning."
+        )
+    return arr, total
+
+
+def _check_axis(axis, ndim: int, name: str) -> int:
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise DistributionError(f"axis must be an integer, got {axis!r}.")
+    if not -ndim <= axis < ndim:
+        raise DistributionError(
+            f"axis {axis} is out of range for {name}, which has {ndim} dimension(s); "
+            f"use an axis between {-ndim} and {ndim - 1}."
+        )
+    return int(axis) % ndim
+
+
+def broadcast_pair(p: np.ndarray, q: np.ndarray, names=("p", "q"), axis: int = -1):
+    """Check that ``p`` and ``q`` describe the same outcomes; broadcast them.
+
+    A single distribution may be paired with a batch (shape ``(n,)`` with
+    ``(m, n)``); otherwise the shapes must match.
+    """
+    a, b = names
+    if p.shape[axis] != q.shape[axis]:
+        raise DistributionError(
+            f"{a} has {p.shape[axis]} outcomes but {b} has {q.shape[axis]} "
+            f"(shapes {p.shape} and {q.shape}, axis {axis}); both must list "
+            f"probabilities for the same outcomes, in the same order."
+        )
+    try:
+        shape = np.broadcast_shapes(p.shape, q.shape)
+    except ValueError:
+        raise DistributionError(
+            f"{a} and {b} have shapes {p.shape} and {q.shape}, which do not match "
+            f"or broadcast; pass arrays of the same shape (or one vector and a batch)."
+        ) from None
+    return shape
+
+
+def check_base(base) -> float | None:
+    """Validate a logarithm base: ``None`` (nats) or a real number > 0, != 1."""
+    if base is None:
+        return None
+    if isinstance(base, bool) or not isinstance(base, (Real, np.number)) or isinstance(base, complex):
+        raise DistributionError(
+            f"base must be None (nats), 2 (bits), or another positive number other "
+            f"than 1; got {base!r}."
+        )
+    b = float(base)
+    if not math.isfinite(b) or b <= 0 or b == 1:
+        raise DistributionError(
+            f"base must be positive, finite and not 1, got {b!r} (log(base) would be "
+            f"zero, undefined or infinite); use None for nats, 2 for bits, 10 for hartleys."
+        )
+    return b
+
+
+def log_base(base: float | None) -> float:
+    """``log(base)``, the divisor that converts nats to ``base`` units."""
+    return 1.0 if base is None else math.log(base)

@@ -1,0 +1,67 @@
+"""Hypothesis strategies and mpmath references shared by the test modules."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import klteach
+
+
+def distributions(min_size=2, max_size=12, min_value=0.0, size=None):
+    """Probability vectors: non-negative weights, normalised by klteach.normalize."""
+    n = st.integers(min_size, max_size) if size is None else st.just(size)
+    return n.flatmap(lambda k: arrays(
+        np.float64, k,
+        elements=st.floats(min_value, 1.0, allow_nan=False, allow_infinity=False),
+    ).filter(lambda w: w.sum() > 1e-6).map(klteach.normalize))
+
+
+def positive_distributions(**kwargs):
+    """Distributions with every entry bounded away from 0 (full support)."""
+    return distributions(min_value=1e-3, **kwargs)
+
+
+def pairs(strategy_factory=positive_distributions, **kwargs):
+    """Two distributions of the same length."""
+    return st.integers(2, 12).flatmap(
+        lambda n: st.tuples(strategy_factory(size=n, **kwargs), strategy_factory(size=n, **kwargs)))
+
+
+def mp_kl(p, q, dps=80):
+    """D(P||Q) in nats with mpmath on exactly normalised ``p`` and ``q``."""
+    with mpmath.workdps(dps):
+        pm = [mpmath.mpf(float(x)) for x in p]
+        qm = [mpmath.mpf(float(x)) for x in q]
+        sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
+        terms = []
+        for a, b in zip(pm, qm):
+            if a == 0:
+                continue
+            if b == 0:
+                return mpmath.inf
+            terms.append(a / sp * mpmath.log((a / sp) / (b / sq)))
+        return mpmath.fsum(terms)
+
+
+def mp_entropy(p, dps=80):
+    """H(P) in nats with mpmath on the exactly normalised ``p``."""
+    with mpmath.workdps(dps):
+        pm = [mpmath.mpf(float(x)) for x in p]
+        s = mpmath.fsum(pm)
+        return -mpmath.fsum(a / s * mpmath.log(a / s) for a in pm if a > 0)
+
+
+def mp_js(p, q, dps=80):
+    """Jensen-Shannon divergence in nats with mpmath on exactly normalised inputs."""
+    with mpmath.workdps(dps):
+        pm = [mpmath.mpf(float(x)) for x in p]
+        qm = [mpmath.mpf(float(x)) for x in q]
+        sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
+        pm = [a / sp for a in pm]
+        qm = [b / sq for b in qm]
+        mm = [(a + b) / 2 for a, b in zip(pm, qm)]
+        d = lambda x, m: mpmath.fsum(a * mpmath.log(a / c) for a, c in zip(x, m) if a > 0)  # noqa: E731
+        return (d(pm, mm) + d(qm, mm)) / 2

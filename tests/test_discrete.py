@@ -1,0 +1,356 @@
+"""Tests of klteach.discrete against closed forms, scipy and mpmath."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import scipy.special
+import scipy.stats
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from strategies import distributions, mp_entropy, mp_js, mp_kl, pairs, positive_distributions
+
+import klteach as kt
+from klteach import DistributionError
+
+LN2 = math.log(2)
+
+
+# --- known values (COURSE.md, recomputed independently here) -----------------
+
+def test_cat_classifier():
+    # P = (1, 0), Q = (0.8, 0.2): D = log(1 / 0.8).
+    assert kt.kl_divergence([1, 0], [0.8, 0.2]) == pytest.approx(math.log(1.25), rel=1e-15)
+    assert kt.kl_divergence([1, 0], [0.8, 0.2], base=2) == pytest.approx(math.log2(1.25), rel=1e-15)
+    assert round(kt.kl_divergence([1, 0], [0.8, 0.2]), 4) == 0.2231
+    assert round(kt.kl_divergence([1, 0], [0.8, 0.2], base=2), 4) == 0.3219
+
+
+def test_binomial_vs_uniform_both_directions():
+    p, u = [0.36, 0.48, 0.16], [1 / 3] * 3
+    assert kt.kl_divergence(p, u) == pytest.approx(float(mp_kl(p, u)), rel=1e-14)
+    assert kt.kl_divergence(u, p) == pytest.approx(float(mp_kl(u, p)), rel=1e-14)
+    assert [round(kt.kl_divergence(p, u), 4), round(kt.kl_divergence(u, p), 4)] == [0.0853, 0.0975]
+    assert [round(kt.kl_divergence(p, u, base=2), 4), round(kt.kl_divergence(u, p, base=2), 4)] == [0.1231, 0.1406]
+
+
+def test_dog_cat_cross_entropy_equals_kl_for_one_hot_labels():
+    p = [1, 0]
+    for q, bits in [([0.1, 0.9], 3.32), ([0.9, 0.1], 0.152)]:
+        ce = kt.cross_entropy(p, q, base=2)
+        assert ce == pytest.approx(-math.log2(q[0]), rel=1e-15)
+        assert ce == pytest.approx(kt.kl_divergence(p, q, base=2), rel=1e-15)  # H(P) = 0
+        assert round(ce, 3 if bits < 1 else 2) == bits
+
+
+def test_seed_scipy_example_is_refused_and_normalised_values_are_right():
+    p, q = [0.20, 0.40, 0.50], [0.60, 0.15, 0.05]
+    assert sum(scipy.special.rel_entr(p, q)) == pytest.approx(1.3241, abs=5e-4)  # seed's 1.324
+    with pytest.raises(DistributionError, match=r"p sums to 1\.1.*normalize"):
+        kt.kl_divergence(p, q)
+    pn, qn = kt.normalize(p), kt.normalize(q)
+    assert kt.kl_divergence(pn, qn) == pytest.approx(float(mp_kl(p, q)), rel=1e-14)
+    assert round(kt.kl_divergence(pn, qn), 4) == 0.8851
+    assert round(kt.kl_divergence(qn, pn), 4) == 0.8146
+
+
+def test_entropy_known_values():
+    assert kt.entropy([0.5, 0.5], base=2) == 1.0
+    assert kt.entropy([1, 0, 0]) == 0.0
+    assert kt.entropy(np.full(8, 1 / 8), base=2) == pytest.approx(3.0, rel=1e-15)
+    assert kt.entropy([0.25, 0.75], base=10) == pytest.approx(float(mp_entropy([0.25, 0.75])) / math.log(10), rel=1e-14)
+
+
+def test_js_known_values_and_bounds():
+    assert kt.js_divergence([1, 0], [0, 1]) == pytest.approx(LN2, rel=1e-15)
+    assert kt.js_divergence([1, 0], [0, 1], base=2) == pytest.approx(1.0, rel=1e-15)
+    # scipy's jensenshannon is the distance, the square root of the divergence.
+    p, q = [0.36, 0.48, 0.16], [0.1, 0.2, 0.7]
+    dist = scipy.spatial.distance.jensenshannon(p, q)
+    assert kt.js_divergence(p, q) == pytest.approx(dist**2, rel=1e-12)
+
+
+# --- identities and conventions ------------------------------------------------
+
+@given(distributions())
+def test_kl_of_a_distribution_with_itself_is_zero(p):
+    assert kt.kl_divergence(p, p) == 0.0
+    assert kt.js_divergence(p, p) == 0.0
+
+
+def test_zero_log_zero_is_zero_and_support_mismatch_is_inf(recwarn):
+    assert kt.kl_divergence([0.5, 0.5, 0], [0.25, 0.25, 0.5]) == pytest.approx(math.log(2), rel=1e-15)
+    assert kt.kl_divergence([0.5, 0.5], [1, 0]) == math.inf
+    assert kt.kl_divergence([1, 0], [0.5, 0.5]) == pytest.approx(LN2, rel=1e-15)
+    assert kt.cross_entropy([0.5, 0.5], [1, 0]) == math.inf
+    assert math.isfinite(kt.js_divergence([0.5, 0.5], [1, 0]))
+    assert len(recwarn) == 0, [str(w.message) for w in recwarn]
+
+
+def test_extreme_ratios_match_mpmath():
+    for p, q in [([0.5, 0.5], [1e-300, 1 - 1e-300]),
+                 ([0.5, 0.5], [1e-320, 1 - 1e-320]),      # subnormal q
+                 ([1e-320, 1 - 1e-320], [0.5, 0.5]),      # subnormal p
+                 ([0.5, 0.5], [1e-10, 1 - 1e-10]),
+                 ([1e-12, 1 - 1e-12], [0.999, 0.001])]:
+        assert kt.kl_divergence(p, q) == pytest.approx(float(mp_kl(p, q)), rel=1e-12), (p, q)
+
+
+def test_scalars_are_floats_and_batches_are_arrays():
+    assert type(kt.kl_divergence([0.5, 0.5], [0.3, 0.7])) is float
+    assert type(kt.entropy([0.5, 0.5])) is float
+    rng = np.random.default_rng(0)
+    p = kt.normalize(rng.random((4, 5)))
+    q = kt.normalize(rng.random((4, 5)))
+    batch = kt.kl_divergence(p, q)
+    assert isinstance(batch, np.ndarray) and batch.shape == (4,)
+    np.testing.assert_allclose(batch, scipy.stats.entropy(p, q, axis=1), rtol=1e-12)
+    # axis=0: columns are the distributions.
+    np.testing.assert_allclose(kt.kl_divergence(p.T, q.T, axis=0), batch, rtol=1e-15)
+    # one distribution against a batch broadcasts
+    np.testing.assert_allclose(kt.kl_divergence(p[0], q), [kt.kl_divergence(p[0], row) for row in q], rtol=1e-15)
+    np.testing.assert_allclose(kt.js_divergence(p, q), [kt.js_divergence(a, b) for a, b in zip(p, q)], rtol=1e-15)
+    np.testing.assert_allclose(kt.entropy(p, axis=-1), scipy.stats.entropy(p, axis=1), rtol=1e-12)
+
+
+def test_bases():
+    p, q = [0.2, 0.8], [0.6, 0.4]
+    nats = kt.kl_divergence(p, q)
+    assert kt.kl_divergence(p, q, base=2) == pytest.approx(nats / LN2, rel=1e-15)
+    assert kt.kl_divergence(p, q, base=10) == pytest.approx(nats / math.log(10), rel=1e-15)
+    assert kt.kl_divergence(p, q, base=math.e) == pytest.approx(nats, rel=1e-15)
+
+
+def test_normalize():
+    np.testing.assert_array_equal(kt.normalize([2, 3, 5]), [0.2, 0.3, 0.5])
+    np.testing.assert_allclose(kt.normalize([[1, 1], [1, 3]]), [[0.5, 0.5], [0.25, 0.75]])
+    np.testing.assert_allclose(kt.normalize([[1, 1], [1, 3]], axis=0), [[0.5, 0.25], [0.5, 0.75]])
+    with pytest.raises(DistributionError, match="all zeros"):
+        kt.normalize([0, 0])
+    with pytest.raises(DistributionError, match="negative"):
+        kt.normalize([1, -1])
+
+
+def test_input_is_never_modified():
+    p = np.array([0.2, 0.8])
+    q = np.array([0.5, 0.5])
+    kt.kl_divergence(p, q)
+    kt.js_divergence(p, q)
+    np.testing.assert_array_equal(p, [0.2, 0.8])
+    np.testing.assert_array_equal(q, [0.5, 0.5])
+
+
+def test_float32_softmax_output_is_accepted():
+    logits = np.array([1.0, 2.0, 3.0], dtype=np.float32)
+    q = np.exp(logits) / np.exp(logits).sum()
+    assert kt.kl_divergence([0.1, 0.2, 0.7], q) == pytest.approx(
+        scipy.stats.entropy([0.1, 0.2, 0.7], q.astype(float)), rel=1e-6)
+
+
+# --- bad input -------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad, pattern", [
+    ([0.5, -0.2, 0.7], r"p has a negative entry -0\.2 at index 1.*>= 0"),
+    ([0.5, np.nan, 0.5], r"p contains NaN at index 1"),
+    ([0.5, np.inf, 0.5], r"p contains inf at index 1"),
+    ([], r"p is empty"),
+    ([0, 0, 0], r"p is all zeros"),
+    (["a", "b", "c"], r"p must contain only numbers"),
+    ("0.5", r"string"),
+    ([0.5, None, 0.5], r"None is not a number"),
+    ([[0.5, 0.5], [0.5]], r"could not be read as an array"),
+    (0.5, r"single number"),
+    ([1 + 0j, 0, 0], r"complex"),
+    ([0.2, 0.4, 0.5], r"p sums to 1\.1, not 1.*klteach\.normalize\(p\)"),
+    ([0.3, 0.3, 0.3], r"p sums to 0\.9"),
+])
+def test_bad_p_raises_a_specific_error(bad, pattern):
+    q = [0.2, 0.3, 0.5]
+    for call in (lambda: kt.kl_divergence(bad, q), lambda: kt.cross_entropy(bad, q),
+                 lambda: kt.js_divergence(bad, q), lambda: kt.entropy(bad)):
+        with pytest.raises(DistributionError, match=pattern):
+            call()
+
+
+def test_bad_q_is_named_q():
+    with pytest.raises(DistributionError, match=r"^q has a negative entry"):
+        kt.kl_divergence([0.5, 0.5], [1.5, -0.5])
+    with pytest.raises(DistributionError, match=r"^q sums to 0\.9"):
+        kt.cross_entropy([0.5, 0.5], [0.4, 0.5])
+
+
+def test_batch_errors_name_the_row():
+    p = np.array([[0.5, 0.5], [0.6, 0.6]])
+    with pytest.raises(DistributionError, match=r"p sums to 1\.2 in slice index 1 along axis 1"):
+        kt.entropy(p)
+    with pytest.raises(DistributionError, match=r"index \(1, 0\)"):
+        kt.entropy([[0.5, 0.5], [np.nan, 1]])
+
+
+def test_mismatched_shapes():
+    with pytest.raises(DistributionError, match=r"p has 2 outcomes but q has 3"):
+        kt.kl_divergence([0.5, 0.5], [0.2, 0.3, 0.5])
+    with pytest.raises(DistributionError, match=r"do not match or broadcast"):
+        kt.js_divergence(np.full((2, 2), 0.5), np.full((3, 2), 0.5))
+
+
+@pytest.mark.parametrize("base", [0, -2, 1, 1.0, math.inf, math.nan, "2", True, 1j])
+def test_bad_base(base):
+    with pytest.raises(DistributionError, match="base"):
+        kt.kl_divergence([0.5, 0.5], [0.2, 0.8], base=base)
+    with pytest.raises(DistributionError, match="base"):
+        kt.entropy([0.5, 0.5], base=base)
+
+
+def test_bad_axis():
+    with pytest.raises(DistributionError, match="axis 2 is out of range"):
+        kt.entropy([0.5, 0.5], axis=2)
+
+
+def test_distribution_error_is_a_value_error():
+    assert issubclass(DistributionError, ValueError)
+
+
+# --- agreement with scipy on well-conditioned input -----------------------------
+
+def test_agrees_with_scipy_on_random_input():
+    rng = np.random.default_rng(42)
+    for n in [2, 3, 10, 100, 10_000]:
+        for _ in range(20):
+            p = kt.normalize(rng.random(n) + 0.01)
+            q = kt.normalize(rng.random(n) + 0.01)
+            assert kt.kl_divergence(p, q) == pytest.approx(scipy.stats.entropy(p, q), rel=1e-12)
+            assert kt.entropy(p) == pytest.approx(scipy.stats.entropy(p), rel=1e-12)
+            assert kt.js_divergence(p, q) == pytest.approx(
+                scipy.spatial.distance.jensenshannon(p, q) ** 2, rel=1e-10)
+
+
+# --- accuracy on nearly identical distributions ---------------------------------
+
+@st.composite
+def near_identical(draw):
+    """p and q = normalize(p * exp(eps * z)): KL is about eps**2 * var_p(z) / 2."""
+    n = draw(st.integers(2, 60))
+    p = draw(positive_distributions(size=n))
+    z = np.array(draw(st.lists(st.floats(-1, 1), min_size=n, max_size=n)))
+    eps = 10.0 ** draw(st.floats(-9, -1))
+    q = kt.normalize(p * np.exp(eps * z))
+    return p, q
+
+
+@settings(max_examples=300, deadline=None)
+@given(near_identical())
+def test_kl_near_identical_matches_mpmath(pq):
+    p, q = pq
+    ref = mp_kl(p, q)
+    assume(ref > 0)
+    assert abs(kt.kl_divergence(p, q) - float(ref)) <= 1e-7 * float(ref)
+
+
+@settings(max_examples=100, deadline=None)
+@given(near_identical())
+def test_js_near_identical_matches_mpmath(pq):
+    p, q = pq
+    ref = mp_js(p, q)
+    assume(ref > 0)
+    assert abs(kt.js_divergence(p, q) - float(ref)) <= 1e-7 * float(ref)
+
+
+def test_accuracy_reaches_1e_17_where_scipy_fails():
+    """The issue's accuracy target, at the smallest KL it names."""
+    rng = np.random.default_rng(7)
+    p = kt.normalize(rng.random(10) + 0.1)
+    worst_scipy = 0.0
+    for seed in range(20):
+        z = np.random.default_rng(seed).standard_normal(10)
+        q = kt.normalize(p * np.exp(6e-9 * z))
+        ref = float(mp_kl(p, q))
+        assert 1e-18 < ref < 1e-15
+        assert abs(kt.kl_divergence(p, q) - ref) <= 1e-7 * ref
+        worst_scipy = max(worst_scipy, abs(scipy.stats.entropy(p, q) - ref) / ref)
+    assert worst_scipy > 1.0   # scipy is off by more than 100% here
+
+
+@settings(max_examples=100, deadline=None)
+@given(distributions(max_size=30))
+def test_entropy_matches_mpmath(p):
+    # Absolute 1e-15: the float sum of p cannot see a deviation from 1 below
+    # eps, which shifts the exactly normalised entropy by as much.
+    assert kt.entropy(p) == pytest.approx(float(mp_entropy(p)), rel=1e-12, abs=1e-15)
+
+
+# --- properties -----------------------------------------------------------------
+
+@given(pairs(distributions))
+def test_gibbs_inequality(pq):
+    p, q = pq
+    assert kt.kl_divergence(p, q) >= 0
+
+
+@given(pairs(distributions))
+def test_cross_entropy_is_entropy_plus_kl(pq):
+    p, q = pq
+    ce, h, d = kt.cross_entropy(p, q), kt.entropy(p), kt.kl_divergence(p, q)
+    if math.isinf(d):
+        assert math.isinf(ce)
+    else:
+        assert ce == pytest.approx(h + d, rel=1e-12, abs=1e-12)
+
+
+@st.composite
+def two_pairs(draw):
+    n = draw(st.integers(2, 12))
+    return [draw(positive_distributions(size=n)) for _ in range(4)]
+
+
+@given(two_pairs(), st.floats(0, 1))
+def test_joint_convexity(dists, lam):
+    p1, q1, p2, q2 = dists
+    p = kt.normalize(lam * p1 + (1 - lam) * p2)
+    q = kt.normalize(lam * q1 + (1 - lam) * q2)
+    mixed = kt.kl_divergence(p, q)
+    assert mixed <= lam * kt.kl_divergence(p1, q1) + (1 - lam) * kt.kl_divergence(p2, q2) + 1e-12
+
+
+@st.composite
+def markov_kernels(draw, n):
+    """A random n x m row-stochastic matrix (a noisy channel)."""
+    m = draw(st.integers(1, 8))
+    rows = [draw(positive_distributions(size=m)) for _ in range(n)]
+    return np.array(rows)
+
+
+@given(pairs(distributions).flatmap(lambda pq: st.tuples(st.just(pq), markov_kernels(len(pq[0])))))
+def test_data_processing_inequality(args):
+    (p, q), kernel = args
+    out_p, out_q = kt.normalize(p @ kernel), kt.normalize(q @ kernel)
+    assert kt.kl_divergence(out_p, out_q) <= kt.kl_divergence(p, q) + 1e-12
+
+
+@given(pairs(distributions))
+def test_pinsker_inequality(pq):
+    p, q = pq
+    tv = 0.5 * np.abs(p - q).sum()
+    assert kt.kl_divergence(p, q) >= 2 * tv**2 - 1e-12
+
+
+@given(pairs(distributions))
+def test_js_symmetric_and_bounded(pq):
+    p, q = pq
+    js = kt.js_divergence(p, q)
+    assert js == pytest.approx(kt.js_divergence(q, p), rel=1e-12, abs=1e-15)
+    assert 0 <= js <= LN2 + 1e-15
+    assert kt.js_divergence(p, q, base=2) <= 1 + 1e-15
+
+
+@given(pairs(distributions))
+def test_contributions_sum_to_kl(pq):
+    p, q = pq
+    d = kt.kl_divergence(p, q)
+    total = kt.kl_contributions(p, q).sum()
+    if math.isinf(d):
+        assert math.isinf(total)
+    else:
+        assert total == pytest.approx(d, rel=1e-9, abs=1e-12)
