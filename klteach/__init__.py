@@ -18,11 +18,16 @@ from ._validation import DistributionError
 from .discrete import (cross_entropy, entropy, js_divergence, kl_contributions,
                        kl_divergence, normalize)
 
+# --- notebooks 02-04: coding, cross-entropy, symmetric relatives (issue 3) ---
+
+# --- notebook 05: continuous and Gaussian KL, estimators (issue 4) ---
+
+
 __version__ = "0.1.0"
 
 # Imported on first use, so `import klteach` stays light (no matplotlib or
 # ipywidgets) for code that only needs the maths.
-_SUBMODULES = {"discrete", "exercises", "plots", "widgets"}
+_SUBMODULES = {"datasets", "discrete", "drift", "exercises", "plots", "widgets"}
 
 
 def __getattr__(name):
@@ -43,4 +48,6 @@ __all__ = [
     "kl_contributions",
     "kl_divergence",
     "normalize",
+    # --- issue 3 ---
+    # --- issue 4 ---
 ]

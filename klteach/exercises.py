@@ -207,3 +207,12 @@ def check_choice(answer, correct, explanations):
     if choice == correct.lower():
         return Feedback(True, f"Correct: {options[choice]}")
     return Feedback(False, f"Not quite: {options[choice]}")
+
+
+# --- checks for notebooks 02-04 (issue 3) ---
+
+
+# --- checks for notebook 05 (issue 4) ---
+
+
+# --- checks for notebook 06 (issue 5) ---

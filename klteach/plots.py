@@ -127,8 +127,17 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, labels if labels is not None else [str(i) for i in x])
     ax.set_xlabel("outcome")
-    ax.set_ylabel(f"p(x) log(p(x)/q(x)) [{units}]")
+    ax.set_ylabel(f"contribution [{units}]")
     if title:
         ax.set_title(title)
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
     return ax
+
+
+# --- notebooks 02-04 (issue 3) ---
+
+
+# --- notebook 05 (issue 4) ---
+
+
+# --- notebook 06 (issue 5) ---

@@ -38,12 +38,11 @@ def show_pair(p, q, *, labels=None, base=2, title=None):
     forward = kl_divergence(p, q, base=base)
     reverse = kl_divergence(q, p, base=base)
     print(f"D(P||Q) = {forward:.4f} {units}   D(Q||P) = {reverse:.4f} {units}")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    _, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
     bar_pair(p, q, labels=labels, ax=left, title=title or "P (reference) and Q (model)")
     contributions_bar(p, q, labels=labels, base=base, ax=right,
                       title="Per-outcome terms: they sum to each direction's KL")
     plt.show()
-    return fig
 
 
 def coin_explorer(p_heads=0.5, q_heads=0.9, *, base=2):
@@ -70,3 +69,12 @@ def coin_explorer(p_heads=0.5, q_heads=0.9, *, base=2):
 
     out = widgets.interactive_output(draw, {"ph": p_slider, "qh": q_slider})
     return widgets.VBox([widgets.HBox([p_slider, q_slider]), out])
+
+
+# --- notebooks 02-04 (issue 3) ---
+
+
+# --- notebook 05 (issue 4) ---
+
+
+# --- notebook 06 (issue 5) ---
