@@ -23,8 +23,11 @@ $(STAMP): pyproject.toml constraints.txt | $(PY)
 	$(PY) -c "import matplotlib.pyplot"   # build the font cache now, not inside a notebook
 	touch $(STAMP)
 
+# Jupyter refuses to run as root (containers, CI) unless told it may.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/01_definition.ipynb
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/01_definition.ipynb
 
 test: $(STAMP)
 	$(PY) -m pytest

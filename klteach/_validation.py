@@ -13,7 +13,7 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["DistributionError", "as_distribution", "as_nonnegative", "check_base",
+__all__ = ["DistributionError", "as_distribution", "as_finite", "as_nonnegative", "check_base",
            "broadcast_pair", "log_base"]
 
 
@@ -225,3 +225,50 @@ def check_base(base) -> float | None:
 def log_base(base: float | None) -> float:
     """``log(base)``, the divisor that converts nats to ``base`` units."""
     return 1.0 if base is None else math.log(base)
+
+
+def as_finite(x, name: str, *, positive: bool = False, what: str = "a number") -> np.ndarray:
+    """Check that ``x`` holds finite real numbers (and > 0 if ``positive``).
+
+    For parameters such as means and standard deviations, and for samples.
+    Scalars are accepted and returned as 0-d arrays. ``what`` describes one
+    entry in the messages (e.g. ``"a standard deviation"``).
+
+    Raises
+    ------
+    DistributionError
+        Non-numeric, complex, empty, NaN or infinite, or (with ``positive``)
+        zero or negative entries.
+    """
+    if isinstance(x, (str, bytes)):
+        raise DistributionError(f"{name} must be {what}, got the string {x!r}.")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and other malformed input
+        raise DistributionError(
+            f"{name} could not be read as an array of numbers ({exc}); "
+            f"pass a number or a rectangular array of numbers."
+        ) from None
+    if arr.dtype.kind not in "biuf":
+        kind = "complex" if arr.dtype.kind == "c" else f"dtype {arr.dtype}"
+        raise DistributionError(f"{name} must be real numbers ({what} each), got {kind}.")
+    if arr.size == 0:
+        raise DistributionError(f"{name} is empty (shape {arr.shape}); it needs at least one value.")
+    arr = arr.astype(np.float64, copy=False)
+    bad = np.flatnonzero(~np.isfinite(arr))
+    if bad.size:
+        i = bad[0]
+        value = "NaN" if np.isnan(arr.flat[i]) else str(arr.flat[i])
+        where = "" if arr.ndim == 0 else f" at {_where(i, arr.shape)}"
+        raise DistributionError(
+            f"{name} contains {value}{where}; {name} must be finite ({what} each)."
+        )
+    if positive:
+        bad = np.flatnonzero(arr <= 0)
+        if bad.size:
+            i = bad[0]
+            where = "" if arr.ndim == 0 else f" at {_where(i, arr.shape)}"
+            raise DistributionError(
+                f"{name} must be > 0 ({what}), got {float(arr.flat[i])!r}{where}."
+            )
+    return arr
