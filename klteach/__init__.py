@@ -7,9 +7,21 @@ reference P first)::
     >>> round(kt.kl_divergence([1, 0], [0.8, 0.2], base=2), 4)
     0.3219
 
-Submodules: :mod:`klteach.discrete` (entropy, cross-entropy, KL, JS),
-:mod:`klteach.plots` (house style), :mod:`klteach.widgets` (notebook
-explorers), :mod:`klteach.exercises` (checks with feedback).
+The maths, re-exported here:
+
+- :mod:`klteach.discrete`: entropy, cross-entropy, KL and JS of probability vectors;
+- :mod:`klteach.symmetric`: Jeffreys (PSI), JS distance, Hellinger, total variation, Pinsker;
+- :mod:`klteach.coding`: ideal code lengths and Huffman codes;
+- :mod:`klteach.gaussian`: closed forms for normals (1-D, multivariate, the VAE term);
+- :mod:`klteach.continuous`: KL between scipy distributions by quadrature;
+- :mod:`klteach.estimators`: KL from samples (Monte Carlo k1/k2/k3, k-NN, histograms);
+- :mod:`klteach.fits`: fitting a Gaussian to a mixture by forward or reverse KL;
+- :mod:`klteach.training`: softmax regression tracking cross-entropy and KL.
+
+Imported on first use: :mod:`klteach.drift` (binning, PSI, permutation tests,
+drift reports), :mod:`klteach.datasets` (small real data shipped offline),
+:mod:`klteach.plots` (house style and figures), :mod:`klteach.widgets`
+(notebook explorers), :mod:`klteach.exercises` (checks with feedback).
 """
 
 import importlib
@@ -18,10 +30,14 @@ from ._validation import DistributionError
 from .discrete import (cross_entropy, entropy, js_divergence, kl_contributions,
                        kl_divergence, normalize)
 
-# --- notebooks 02-04: coding, cross-entropy, symmetric relatives (issue 3) ---
-
-# --- notebook 05: continuous and Gaussian KL, estimators (issue 4) ---
-
+from .coding import huffman_code, huffman_lengths, ideal_code_lengths
+from .fits import fit_gaussian, mixture_gaussian_kl
+from .symmetric import (hellinger_distance, jeffreys_divergence, js_distance, pinsker_bound,
+                        total_variation)
+from .training import softmax_regression
+from .continuous import continuous_kl
+from .estimators import MCEstimate, histogram_kl, knn_kl, mc_kl
+from .gaussian import gaussian_kl, mvn_kl, vae_kl
 
 __version__ = "0.1.0"
 
@@ -48,6 +64,23 @@ __all__ = [
     "kl_contributions",
     "kl_divergence",
     "normalize",
-    # --- issue 3 ---
-    # --- issue 4 ---
+    "fit_gaussian",
+    "hellinger_distance",
+    "huffman_code",
+    "huffman_lengths",
+    "ideal_code_lengths",
+    "jeffreys_divergence",
+    "js_distance",
+    "mixture_gaussian_kl",
+    "pinsker_bound",
+    "softmax_regression",
+    "total_variation",
+    "MCEstimate",
+    "continuous_kl",
+    "gaussian_kl",
+    "histogram_kl",
+    "knn_kl",
+    "mc_kl",
+    "mvn_kl",
+    "vae_kl",
 ]

@@ -28,4 +28,104 @@ def _read_csv(name: str) -> tuple[list[str], list[list[str]]]:
 
 # --- notebooks 02-04 (coding, cross-entropy, asymmetry) --------------------------
 
+__all__ += ["letter_frequencies", "iris"]
+
+
+def letter_frequencies(language="english"):
+    """Relative frequencies of the letters a-z in running text of one language.
+
+    Derived from the word frequencies of the ``wordfreq`` 3.1.1 package
+    (CC BY-SA 4.0): each word's frequency is credited to each of its letters,
+    after lower-casing, folding accents (é -> e, ñ -> n, ä -> a) and writing
+    ß as ss; other characters are dropped. See ``klteach/data/SOURCES.md``.
+
+    Parameters
+    ----------
+    language : {"english", "german", "spanish"}
+
+    Returns
+    -------
+    letters : list of str
+        ``"a"`` to ``"z"``.
+    p : ndarray, shape (26,)
+        Probability of each letter; sums to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``language`` is not in the file.
+
+    Examples
+    --------
+    >>> letters, p = letter_frequencies("english")
+    >>> letters[4], round(float(p[4]), 3)   # e is the most common letter
+    ('e', 0.12)
+    """
+    header, rows = _read_csv("letter_frequencies.csv")
+    languages = header[1:]
+    if language not in languages:
+        raise ValueError(f"language must be one of {languages}, got {language!r}.")
+    column = header.index(language)
+    counts = np.array([float(row[column]) for row in rows])
+    return [row[0] for row in rows], counts / counts.sum()
+
+
+def iris():
+    """Fisher's iris measurements: 150 flowers, 4 lengths in cm, 3 species.
+
+    Returns
+    -------
+    X : ndarray, shape (150, 4)
+        Sepal length, sepal width, petal length, petal width, in cm.
+    species : ndarray of int, shape (150,)
+        0 setosa, 1 versicolor, 2 virginica (50 of each).
+    feature_names : list of str
+    species_names : list of str
+
+    Examples
+    --------
+    >>> X, species, features, names = iris()
+    >>> X.shape, names
+    ((150, 4), ['setosa', 'versicolor', 'virginica'])
+    """
+    header, rows = _read_csv("iris.csv")
+    names = list(dict.fromkeys(row[-1] for row in rows))
+    X = np.array([[float(v) for v in row[:-1]] for row in rows])
+    species = np.array([names.index(row[-1]) for row in rows])
+    return X, species, header[:-1], names
+
+
 # --- notebook 06 (drift) ------------------------------------------------------------
+
+
+def load_us_macro() -> dict:
+    """US quarterly macroeconomic series, 1959Q1-2009Q3 (203 quarters), as columns.
+
+    From statsmodels' ``macrodata`` (Federal Reserve Bank of St. Louis FRED
+    and Bureau of Labor Statistics series; public domain). Keys: ``year``,
+    ``quarter``, ``realgdp``, ``realcons``, ``realinv``, ``realgovt``,
+    ``realdpi`` (billions of chained 2005 dollars, annual rate), ``cpi``,
+    ``m1``, ``tbilrate`` (3-month T-bill rate, %), ``unemp``
+    (unemployment rate, %), ``pop`` (millions), ``infl`` (annualised
+    inflation, %, 0 in the first quarter where it is not available),
+    ``realint`` (``tbilrate - infl``).
+
+    Returns
+    -------
+    dict of str -> ndarray
+        One float array per column (``year`` and ``quarter`` as integers).
+
+    Examples
+    --------
+    >>> macro = load_us_macro()
+    >>> len(macro["realgdp"]), int(macro["year"][0]), int(macro["year"][-1])
+    (203, 1959, 2009)
+    """
+    header, rows = _read_csv("us_macro_quarterly.csv")
+    columns = {name: np.array([float(row[i]) for row in rows]) for i, name in enumerate(header)}
+    for name in ("year", "quarter"):
+        columns[name] = columns[name].astype(int)
+    return columns
+
+
+__all__ += ["load_us_macro"]

@@ -23,7 +23,12 @@ from numbers import Real
 import numpy as np
 from scipy.special import rel_entr
 
-from .discrete import cross_entropy, entropy, kl_divergence, normalize
+from .coding import huffman_lengths
+from .discrete import cross_entropy, entropy, js_divergence, kl_divergence, normalize
+from .drift import drift_measures
+from .estimators import mc_kl
+from .gaussian import gaussian_kl, vae_kl
+from .symmetric import js_distance, total_variation
 
 __all__ = ["Feedback", "check_number", "check_kl", "check_entropy", "check_choice"]
 
@@ -142,16 +147,16 @@ def check_kl(answer, p, q, *, base=None):
     expected = kl_divergence(pn, qn, base=base)
     mistakes = _unit_mistakes(lambda b: kl_divergence(pn, qn, base=b), "D(P||Q)", base)
     mistakes.append((kl_divergence(qn, pn, base=base),
-                     f"D(Q||P): the arguments are swapped. P, the reference, comes first "
-                     f"and weights the log ratio: sum p(x) log(p(x)/q(x))."))
+                     "D(Q||P): the arguments are swapped. P, the reference, comes first "
+                     "and weights the log ratio: sum p(x) log(p(x)/q(x))."))
     raw_p, raw_q = np.asarray(p, float), np.asarray(q, float)
     if not (np.isclose(raw_p.sum(), 1) and np.isclose(raw_q.sum(), 1)):
         raw = float(np.sum(rel_entr(raw_p, raw_q))) / (1 if base is None else math.log(base))
         mistakes.append((raw, "the sum over the raw numbers, which are not probabilities. "
                               "Normalise first: p = counts / counts.sum()."))
     mistakes.append((cross_entropy(pn, qn, base=base),
-                     f"the cross-entropy H(P, Q) = H(P) + D(P||Q). Subtract nothing: "
-                     f"compute sum p(x) log(p(x)/q(x)) directly."))
+                     "the cross-entropy H(P, Q) = H(P) + D(P||Q). Subtract nothing: "
+                     "compute sum p(x) log(p(x)/q(x)) directly."))
     support = pn > 0
     with np.errstate(divide="ignore"):
         unweighted = float(np.sum(np.log(pn[support] / qn[support]))) / (1 if base is None else math.log(base))
@@ -209,10 +214,299 @@ def check_choice(answer, correct, explanations):
     return Feedback(False, f"Not quite: {options[choice]}")
 
 
-# --- checks for notebooks 02-04 (issue 3) ---
+# --- notebooks 02-04: coding, cross-entropy, asymmetry ---
 
 
-# --- checks for notebook 05 (issue 4) ---
+__all__ += ["check_cross_entropy", "check_huffman_length", "check_js", "check_total_variation"]
 
 
-# --- checks for notebook 06 (issue 5) ---
+def _per_base(base):
+    return 1.0 if base is None else math.log(base)
+
+
+def check_cross_entropy(answer, p, q, *, base=None):
+    """Check an answer for the cross-entropy H(P, Q); ``p`` and ``q`` may be counts.
+
+    Recognised mistakes: another log base, D(P||Q) (the entropy H(P) left
+    out), H(P) alone, the swapped H(Q, P), and the unweighted sum of -log q.
+
+    Examples
+    --------
+    >>> check_cross_entropy(0.152, [1, 0], [0.9, 0.1], base=2)
+    Correct: H(P, Q) = 0.1520 bits.
+    """
+    pn, qn = normalize(p), normalize(q)
+    mistakes = _unit_mistakes(lambda b: cross_entropy(pn, qn, base=b), "H(P, Q)", base)
+    mistakes += [
+        (kl_divergence(pn, qn, base=base),
+         "D(P||Q), the extra part only. The cross-entropy also counts H(P): "
+         "H(P, Q) = H(P) + D(P||Q) = -sum p(x) log q(x)."),
+        (entropy(pn, base=base), "H(P), the cross-entropy of P with itself. Use Q's probabilities "
+                                 "inside the log: -sum p(x) log q(x)."),
+        (cross_entropy(qn, pn, base=base),
+         "H(Q, P): the arguments are swapped. P, the distribution the events come from, weights "
+         "the sum; Q's probabilities go inside the log."),
+    ]
+    support = pn > 0
+    with np.errstate(divide="ignore"):
+        mistakes.append((float(-np.sum(np.log(qn[support]))) / _per_base(base),
+                         "the sum of -log q(x) without weights: multiply each term by p(x)."))
+    return check_number(answer, cross_entropy(pn, qn, base=base), what="H(P, Q)", units=_units(base),
+                        mistakes=mistakes, hint="H(P, Q) = -sum p(x) log q(x): P weights, Q inside the log.")
+
+
+def check_huffman_length(answer, p):
+    """Check the average length, in bits per symbol, of a Huffman code for ``p``.
+
+    Recognised mistakes: the entropy (ideal lengths are not whole bits), the
+    Shannon code's ``sum p * ceil(-log2 p)``, and the unweighted mean length.
+
+    Examples
+    --------
+    >>> check_huffman_length(1.9, [0.4, 0.3, 0.2, 0.1])
+    Correct: the average Huffman code length = 1.9000 bits per symbol.
+    """
+    pn = normalize(p)
+    lengths = huffman_lengths(pn)
+    support = pn > 0
+    mistakes = [
+        (entropy(pn, base=2), "H(P), the average of the ideal lengths -log2 p(x). Huffman codewords "
+                              "have whole bits: average the Huffman lengths, weighted by p(x)."),
+        (float(np.sum(pn[support] * np.ceil(-np.log2(pn[support])))),
+         "the Shannon code, lengths ceil(-log2 p(x)). Huffman's merging gives shorter codes: "
+         "use klteach.huffman_lengths."),
+        (float(np.mean(lengths)), "the plain mean of the codeword lengths. Weight each length by "
+                                  "how often its symbol occurs, p(x)."),
+    ]
+    return check_number(answer, float(np.dot(pn, lengths)), what="the average Huffman code length",
+                        units="bits per symbol", mistakes=mistakes,
+                        hint="Average the Huffman codeword lengths, weighted by p(x).")
+
+
+def check_js(answer, p, q, *, base=None, distance=False):
+    """Check an answer for the Jensen-Shannon divergence, or with ``distance=True`` its square root.
+
+    Recognised mistakes: divergence for distance and vice versa (scipy's
+    ``jensenshannon`` returns the distance), another log base, D(P||M)
+    alone, and D(P||Q).
+
+    Examples
+    --------
+    >>> check_js(0.8326, [1, 0], [0, 1])
+    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns). The question asks for the divergence: square it.
+    """
+    pn, qn = normalize(p), normalize(q)
+    m = 0.5 * (pn + qn)
+    what = "the Jensen-Shannon distance" if distance else "the Jensen-Shannon divergence"
+    value = js_distance if distance else js_divergence
+    expected = value(pn, qn, base=base)
+    mistakes = _unit_mistakes(lambda b: value(pn, qn, base=b), what, base)
+    if distance:
+        mistakes.append((js_divergence(pn, qn, base=base),
+                         "the Jensen-Shannon divergence. The question asks for the distance, its "
+                         "square root (what scipy.spatial.distance.jensenshannon returns)."))
+    else:
+        mistakes.append((js_distance(pn, qn, base=base),
+                         "the Jensen-Shannon distance (the square root of the divergence, what "
+                         "scipy.spatial.distance.jensenshannon returns). The question asks for the "
+                         "divergence: square it."))
+    half = kl_divergence(pn, m, base=base)
+    mistakes += [
+        (np.sqrt(half) if distance else half,
+         "D(P||M) alone. Average both halves: (D(P||M) + D(Q||M)) / 2 with M = (P + Q) / 2."),
+        (kl_divergence(pn, qn, base=base), "D(P||Q). Jensen-Shannon compares each distribution with "
+                                           "their average M = (P + Q) / 2, not with each other."),
+    ]
+    return check_number(answer, expected, what=what, units=_units(base), mistakes=mistakes,
+                        hint="M = (P + Q) / 2, then (D(P||M) + D(Q||M)) / 2"
+                             + (", then the square root." if distance else "."))
+
+
+def check_total_variation(answer, p, q):
+    """Check an answer for the total variation distance ``sum |p - q| / 2``.
+
+    Recognised mistakes: the sum without the 1/2, and the largest
+    difference at a single outcome.
+
+    Examples
+    --------
+    >>> check_total_variation(0.4, [0.5, 0.5], [0.9, 0.1])
+    Correct: TV(P, Q) = 0.4000.
+    """
+    pn, qn = normalize(p), normalize(q)
+    diff = np.abs(pn - qn)
+    mistakes = [
+        (float(np.sum(diff)), "sum |p(x) - q(x)| without the factor 1/2; with it, TV is the largest "
+                              "difference in probability of any event, between 0 and 1."),
+        (float(np.max(diff)), "the largest difference at a single outcome. TV is the largest "
+                              "difference over all events (sets of outcomes): half the sum of |p - q|."),
+    ]
+    return check_number(answer, total_variation(pn, qn), what="TV(P, Q)", mistakes=mistakes,
+                        hint="TV(P, Q) = sum |p(x) - q(x)| / 2.")
+
+
+# --- notebook 05: continuous and Gaussian KL ---
+
+
+__all__ += ["check_gaussian_kl", "check_vae_kl", "check_mc_estimate"]
+
+
+def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None):
+    """Check an answer for D(N(mu_p, sigma_p²) || N(mu_q, sigma_q²)); sigmas are standard deviations.
+
+    Recognised mistakes: another log base, swapped arguments, variances
+    used where the formula wants standard deviations, the -1/2 left out,
+    and the mean term left out.
+
+    Examples
+    --------
+    >>> check_gaussian_kl(1.3069, 0, 1, 1, 2)
+    Not quite: 1.307 matches D(Q||P): the arguments are swapped. P comes first: log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2.
+    """
+    def kl(b=base):
+        return gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, base=b)
+
+    scale = 1.0 if base is None else math.log(base)
+    mistakes = _unit_mistakes(kl, "D(P||Q)", base)
+    mistakes += [
+        (gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base),
+         "D(Q||P): the arguments are swapped. P comes first: "
+         "log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2."),
+        (gaussian_kl(mu_p, sigma_p**2, mu_q, sigma_q**2, base=base),
+         "the formula with variances in place of standard deviations. Here sigma is the "
+         "standard deviation: square it where the formula says sigma²."),
+        (kl() + 0.5 / scale, "the formula without its final -1/2 (which makes D(P||P) = 0)."),
+        (kl() - 0.5 * ((mu_p - mu_q) / sigma_q) ** 2 / scale,
+         "the formula without the mean term (mu_p - mu_q)² / (2 sigma_q²)."),
+    ]
+    return check_number(answer, kl(), what="D(P||Q)", units=_units(base), mistakes=mistakes,
+                        hint="D = log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2.")
+
+
+def check_vae_kl(answer, mu, log_var):
+    """Check an answer for the VAE KL term D(N(mu, diag(exp(log_var))) || N(0, I)), in nats.
+
+    Recognised mistakes: ``log_var`` read as the log of the standard
+    deviation, the factor 1/2 left out, a mean over latent coordinates
+    instead of a sum, the wrong sign, and the reverse direction.
+
+    Examples
+    --------
+    >>> check_vae_kl(0.0, [0.0, 0.0], [0.0, 0.0])
+    Correct: the VAE KL term = 0.0000 nats.
+    """
+    mu, log_var = np.asarray(mu, float), np.asarray(log_var, float)
+    expected = vae_kl(mu, log_var)
+    var = np.exp(log_var)
+    mistakes = [
+        (vae_kl(mu, 2 * log_var),
+         "the term with log_var read as log(sigma): it is log(sigma²), so sigma² = exp(log_var)."),
+        (2 * expected, "twice the KL: the formula has a factor 1/2 in front of the sum."),
+        (expected / mu.size, "the mean over latent coordinates; the KL of a diagonal Gaussian is "
+                             "the sum over coordinates."),
+        (-expected, "minus the KL: the usual code writes -0.5 * sum(1 + log_var - mu² - exp(log_var)); "
+                    "keep the minus sign in front."),
+        (float(0.5 * np.sum((1 + mu**2) / var - 1 + log_var)),
+         "D(N(0, I) || N(mu, sigma²)), the reverse direction. The VAE term puts the encoder's "
+         "distribution first and the prior N(0, I) second."),
+    ]
+    return check_number(answer, expected, what="the VAE KL term", units="nats", mistakes=mistakes,
+                        hint="D = 1/2 sum_j (exp(log_var_j) + mu_j² - 1 - log_var_j).")
+
+
+def check_mc_estimate(answer, logp, logq, *, estimator="k3"):
+    """Check a Monte Carlo estimate of D(P||Q) from log densities at samples of P.
+
+    Recognised mistakes: another estimator's average (k1, k2, k3), the ratio
+    turned upside down (p/q instead of q/p), and a sum instead of a mean.
+
+    Examples
+    --------
+    >>> check_mc_estimate(..., [-1.0, -2.0], [-1.5, -1.0])
+    No answer yet: replace ... with your answer and run the cell again.
+    """
+    logp, logq = np.asarray(logp, float), np.asarray(logq, float)
+    names = {"k1": "k1 = -log r", "k2": "k2 = (log r)² / 2", "k3": "k3 = (r - 1) - log r"}
+    expected = mc_kl(logp, logq, estimator=estimator).estimate
+    mistakes = [(mc_kl(logp, logq, estimator=other).estimate,
+                 f"the average of {names[other]}, not of {names[estimator]} (r = q(x)/p(x)).")
+                for other in names if other != estimator]
+    mistakes += [
+        (mc_kl(logq, logp, estimator=estimator).estimate,
+         "the estimator with the ratio upside down: r = q(x)/p(x), so log r = logq - logp."),
+        (expected * logp.size, "the sum over samples: the estimate is their mean."),
+    ]
+    return check_number(answer, expected, what=f"the {estimator} estimate", units="nats",
+                        mistakes=mistakes, hint=f"Average {names[estimator]} over the samples, "
+                                                f"with r = exp(logq - logp).")
+
+
+# --- notebook 06: drift ---
+
+
+__all__ += ["check_psi", "check_permutation_pvalue"]
+
+
+def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, base=None):
+    """Check an answer for the PSI of two histograms, smoothed with ``pseudo_count`` per bin.
+
+    Recognised mistakes: only one direction of KL, no smoothing, smoothing
+    without renormalising, another log base, and the Jensen-Shannon divergence.
+
+    Examples
+    --------
+    >>> check_psi(0.1134, [50, 30, 20], [30, 30, 40])
+    Not quite: 0.1134 matches D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) = sum (p - q) log(p / q).
+    """
+    units = _units(base)
+    m = drift_measures(reference_counts, current_counts, pseudo_count=pseudo_count, base=base)
+    mistakes = _unit_mistakes(lambda b: drift_measures(reference_counts, current_counts,
+                                                        pseudo_count=pseudo_count, base=b).psi, "PSI", base)
+    mistakes += [
+        (m.kl_ref_cur, "D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) "
+                       "= sum (p - q) log(p / q)."),
+        (m.kl_cur_ref, "D(cur||ref) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) "
+                       "= sum (p - q) log(p / q)."),
+        (m.js, "the Jensen-Shannon divergence, not PSI."),
+        (drift_measures(reference_counts, current_counts, pseudo_count=0, base=base).psi,
+         f"PSI without smoothing. Add the pseudo-count {pseudo_count:g} to every bin of both "
+         f"histograms before normalising."),
+    ]
+    r, c = np.asarray(reference_counts, float), np.asarray(current_counts, float)
+    p_raw, q_raw = (r + pseudo_count) / r.sum(), (c + pseudo_count) / c.sum()
+    mistakes.append((float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))) / (1 if base is None else math.log(base)),
+                     "PSI of counts + pseudo-count divided by the original totals: renormalise, "
+                     "dividing by n + K * pseudo-count so each histogram sums to 1."))
+    return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes,
+                        hint="Add the pseudo-count to each bin, normalise both histograms, then "
+                             "sum (p - q) * log(p / q).")
+
+
+def check_permutation_pvalue(answer, observed, permuted):
+    """Check a permutation p-value: ``(1 + #{permuted >= observed}) / (B + 1)``.
+
+    Recognised mistakes: leaving out the +1s, counting strictly larger
+    values only, and the share of permuted values below the observed one.
+
+    Examples
+    --------
+    >>> check_permutation_pvalue(0.5, 2.0, [1.0, 3.0, 2.0, 0.5])
+    Not quite: 0.5 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: (1 + count) / (B + 1), so p is never 0.
+    """
+    permuted = np.asarray(permuted, dtype=float)
+    b = len(permuted)
+    at_least = int(np.sum(permuted >= observed))
+    greater = int(np.sum(permuted > observed))
+    expected = (1 + at_least) / (b + 1)
+    mistakes = [
+        (at_least / b, "#{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of "
+                       "the permutations: (1 + count) / (B + 1), so p is never 0."),
+        ((1 + greater) / (b + 1), "counting only permuted statistics strictly greater than the "
+                                  "observed one: ties count too (>=)."),
+        (1 - expected, "one minus the p-value: p is the share of permuted statistics at least as "
+                       "large as the observed one."),
+        (np.sum(permuted < observed) / b, "the share of permuted statistics below the observed one; "
+                                          "p counts those at least as large."),
+    ]
+    return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes,
+                        hint="p = (1 + number of permuted statistics >= the observed one) / (B + 1).")

@@ -13,7 +13,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
 
+from . import drift
+from .coding import huffman_lengths, ideal_code_lengths
+from .continuous import continuous_kl
 from .discrete import kl_contributions
+from .fits import mixture_pdf
 
 __all__ = ["PALETTE", "P_COLOR", "Q_COLOR", "M_COLOR", "use_style", "bar_pair",
            "contributions_bar"]
@@ -134,10 +138,398 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
     return ax
 
 
-# --- notebooks 02-04 (issue 3) ---
+# --- notebooks 02-04: coding, cross-entropy, asymmetry ---
 
 
-# --- notebook 05 (issue 4) ---
+__all__ += ["REVERSE_COLOR", "code_lengths_bar", "training_curves", "gaussian_fits"]
+
+REVERSE_COLOR = PALETTE["reddish purple"]   # the reverse-KL fit, beside Q's vermillion
 
 
-# --- notebook 06 (issue 5) ---
+def code_lengths_bar(p, q, *, symbols=None, names=("P", "Q"), ax=None, title=None):
+    """Huffman codeword lengths (bars) and ideal lengths -log2 (dots) of P's code and of Q's code.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Distributions over the same symbols; each code is built for one of them.
+    symbols : sequence of str, optional
+        Symbol names (default ``0, 1, ...``).
+    names : (str, str)
+        Legend names of the two distributions.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.6))
+    x = np.arange(len(np.asarray(p)))
+    width = 0.4
+    for shift, dist, color, marker, name in ((-width / 2, p, P_COLOR, "o", names[0]),
+                                             (width / 2, q, Q_COLOR, "D", names[1])):
+        ax.bar(x + shift, huffman_lengths(dist), width, color=color, alpha=0.8,
+               label=f"Huffman code for {name} (whole bits)")
+        ax.plot(x + shift, ideal_code_lengths(dist), marker, ms=4, color="black",
+                label=f"ideal lengths for {name}, -log2 of its probabilities")
+    ax.set_xticks(x, symbols if symbols is not None else [str(i) for i in x])
+    ax.set_xlabel("symbol")
+    ax.set_ylabel("codeword length [bits]")
+    ax.set_ylim(0, 1.45 * ax.get_ylim()[1])   # room for the legend above the bars
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    if title:
+        ax.set_title(title)
+    ax.legend(ncols=2, fontsize=8, loc="upper left")
+    return ax
+
+
+def training_curves(fit, *, units="nats", ax=None, title=None):
+    """Cross-entropy and KL during training: the same shape, offset by the targets' entropy.
+
+    Parameters
+    ----------
+    fit : klteach.training.SoftmaxFit
+        A training run (its ``cross_entropy``, ``kl`` and ``target_entropy``).
+    units : str
+        Units of the run's history, for the axis label.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    steps = np.arange(len(fit.cross_entropy))
+    ax.plot(steps, fit.cross_entropy, color=Q_COLOR, lw=2, label="mean cross-entropy H(P, Q)")
+    ax.plot(steps, fit.kl, color=P_COLOR, lw=2, ls="--", label="mean KL D(P||Q)")
+    ax.axhline(fit.target_entropy, color=M_COLOR, lw=1, ls=":",
+               label=f"mean H(P) = {fit.target_entropy:.4f} {units}")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xscale("symlog", linthresh=1)   # the first steps change the most
+    ax.set_xlim(0, steps[-1])
+    ax.set_xlabel("gradient step (log scale after step 1)")
+    ax.set_ylabel(f"loss [{units}]")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def gaussian_fits(weights, means, sds, forward, reverse, *, ax=None, title=None):
+    """A two-mode mixture P and the single Gaussians fitted by forward and reverse KL.
+
+    Parameters
+    ----------
+    weights, means, sds : array_like
+        The mixture P.
+    forward, reverse : klteach.fits.GaussianFit
+        Fits minimising D(P||Q) and D(Q||P).
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    means, sds = np.asarray(means, float), np.asarray(sds, float)
+    lo = min(np.min(means - 4 * sds), forward.mean - 3.5 * forward.sd)
+    hi = max(np.max(means + 4 * sds), forward.mean + 3.5 * forward.sd)
+    x = np.linspace(lo, hi, 800)
+    ax.fill_between(x, mixture_pdf(x, weights, means, sds), color=P_COLOR, alpha=0.25)
+    ax.plot(x, mixture_pdf(x, weights, means, sds), color=P_COLOR, lw=2, label="P: the two-mode mixture")
+    for fit, color, style, name in ((forward, Q_COLOR, "-", "forward: min D(P||Q), mass-covering"),
+                                    (reverse, REVERSE_COLOR, "--", "reverse: min D(Q||P), mode-seeking")):
+        density = np.exp(-0.5 * ((x - fit.mean) / fit.sd) ** 2) / (fit.sd * np.sqrt(2 * np.pi))
+        ax.plot(x, density, color=color, lw=2, ls=style, label=name)
+    ax.set_xlabel("x")
+    ax.set_ylabel("density")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=9)
+    return ax
+
+
+# --- notebook 05: continuous and Gaussian KL ---
+
+
+__all__ += ["density_pair", "kl_integrand", "estimates_vs_n"]
+
+_ESTIMATOR_COLORS = [PALETTE["orange"], PALETTE["reddish purple"], PALETTE["bluish green"],
+                     PALETTE["sky blue"], PALETTE["black"]]
+
+
+def _grid(p, q, num=801):
+    """x values covering all but 1e-4 of the mass of both frozen distributions.
+
+    Evenly spaced points plus quantiles of each distribution, so skewed and
+    narrow densities are resolved where their mass is.
+    """
+    lo = min(p.ppf(1e-4), q.ppf(1e-4))
+    hi = max(p.isf(1e-4), q.isf(1e-4))
+    levels = np.linspace(1e-4, 1 - 1e-4, num // 2)
+    return np.unique(np.concatenate([np.linspace(lo, hi, num), p.ppf(levels), q.ppf(levels)]))
+
+
+def density_pair(p, q, *, names=("P", "Q"), ax=None, title=None, xlabel="x"):
+    """Densities of two continuous distributions (frozen scipy.stats objects), P blue, Q vermillion.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    x = _grid(p, q)
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.plot(x, p.pdf(x), color=P_COLOR, lw=2, label=f"{names[0]} (reference)")
+    ax.plot(x, q.pdf(x), color=Q_COLOR, lw=2, ls="--", label=f"{names[1]} (model)")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("density [1 / unit of x]")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def kl_integrand(p, q, *, names=("P", "Q"), base=None, ax=None, title=None, xlabel="x",
+                 color=None):
+    """The integrand p(x) log(p(x)/q(x)) of D(P||Q), shaded: its signed area is the divergence.
+
+    The legend gives D(P||Q) from :func:`klteach.continuous_kl`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    units = "bits" if base == 2 else "nats" if base is None else f"log base {base} units"
+    x = _grid(p, q)
+    scale = 1.0 if base is None else np.log(base)
+    y = p.pdf(x) * (p.logpdf(x) - q.logpdf(x)) / scale
+    d = continuous_kl(p, q, base=base)
+    color = color or M_COLOR
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.plot(x, y, color=color, lw=1.5)
+    ax.fill_between(x, y, color=color, alpha=0.3,
+                    label=f"area = D({names[0]}||{names[1]}) = {d:.4f} {units}")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(f"p(x) log(p(x)/q(x)) [{units} / unit of x]")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def estimates_vs_n(sizes, estimates, truth, *, ax=None, title=None, units="nats"):
+    """Mean and spread of repeated estimates against sample size, with the truth as a line.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Sample sizes (log-scaled x axis).
+    estimates : dict
+        Estimator name -> array of shape ``(len(sizes), replications)``;
+        NaN entries (such as infinite estimates the caller set aside) are skipped.
+    truth : float
+        The exact divergence, drawn as a horizontal line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Error bars are +- one standard deviation across replications; the
+        gap between the marker and the line is the bias.
+    """
+    sizes = np.asarray(sizes, float)
+    if ax is None:
+        _, ax = plt.subplots()
+    k = len(estimates)
+    for i, (name, values) in enumerate(estimates.items()):
+        values = np.asarray(values, float)
+        shift = 1.06 ** (i - (k - 1) / 2)          # side by side on the log axis
+        ax.errorbar(sizes * shift, np.nanmean(values, axis=1), yerr=np.nanstd(values, axis=1, ddof=1),
+                    fmt="o-", capsize=3, color=_ESTIMATOR_COLORS[i % len(_ESTIMATOR_COLORS)],
+                    label=name)
+    ax.axhline(truth, color="black", ls=":", lw=1.2, label=f"truth = {truth:.4f} {units}")
+    ax.set_xscale("log")
+    ax.set_xlabel("sample size n")
+    ax.set_ylabel(f"estimate of D(P||Q) [{units}]")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=9)
+    return ax
+
+
+# --- notebook 06: drift ---
+
+
+__all__ += ["drift_histograms", "kl_vs_bins", "plugin_bias"]
+
+
+def _bin_labels(test) -> list[str]:
+    """Short tick labels for a drift test's bins: categories, or each bin's lower edge."""
+    if test.categories is not None:
+        return [str(c) for c in test.categories]
+    e = test.edges
+    labels = [f"<{e[0]:.3g}"] + [f"{x:.3g}" for x in e[:-1]] + [f">{e[-1]:.3g}"]
+    if len(labels) < len(test.reference_counts):
+        labels.append("NaN")
+    return labels
+
+
+def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None):
+    """Reference (blue) and current (vermillion) shares per bin, one panel per feature.
+
+    Parameters
+    ----------
+    result : DriftReport or DriftTestResult
+        A report (its ``top`` worst features are drawn) or one feature's test.
+    top : int
+        Number of features to draw from a report.
+    names : (str, str)
+        Legend names of the two samples.
+    axes : sequence of matplotlib Axes, optional
+
+    Returns
+    -------
+    ndarray of matplotlib Axes
+    """
+    if isinstance(result, drift.DriftReport):
+        items = [(r.feature, r.test) for r in result.rows[:top]]
+    else:
+        items = [("feature", result)]
+    if axes is None:
+        cols = min(2, len(items))
+        rows = -(-len(items) // cols)
+        _, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.4 * rows), squeeze=False)
+    axes = np.ravel(axes)
+    for ax, (feature, test) in zip(axes, items):
+        ref = test.reference_counts / test.reference_counts.sum()
+        cur = test.current_counts / test.current_counts.sum()
+        x = np.arange(len(ref))
+        ax.bar(x - 0.2, ref, 0.4, color=P_COLOR, label=names[0])
+        ax.bar(x + 0.2, cur, 0.4, color=Q_COLOR, label=names[1])
+        labels = _bin_labels(test)
+        crowded = len(labels) > 6
+        ax.set_xticks(x, labels, rotation=45 if crowded else 0, ha="right" if crowded else "center", fontsize=8)
+        ax.set_xlabel("category" if test.categories is not None else "bin (lower edge, from the reference)")
+        ax.set_ylabel("share of the sample")
+        ax.set_title(f"{feature}: PSI {test.measures.psi:.3f} {test.units}, p = {test.pvalue:.3f}",
+                     fontsize=10)
+        ax.legend(fontsize=8)
+    for ax in axes[len(items):]:
+        ax.set_visible(False)
+    return axes
+
+
+def kl_vs_bins(reference, current, *, n_bins=(2, 5, 10, 20, 50, 100), pseudo_counts=(0.01, 0.5, 5),
+               base=None, ax=None):
+    """Plug-in D(ref||cur) against the number of quantile bins, one line per pseudo-count.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    for a, color in zip(pseudo_counts, [P_COLOR, M_COLOR, PALETTE["reddish purple"], PALETTE["orange"]]):
+        values = []
+        for k in n_bins:
+            edges = drift.bin_edges(reference, k)
+            values.append(drift.drift_measures(drift.bin_counts(reference, edges),
+                                                drift.bin_counts(current, edges),
+                                                pseudo_count=a, base=base).kl_ref_cur)
+        ax.plot(n_bins, values, "o-", color=color, label=f"pseudo-count {a:g}")
+    ax.set_xscale("log")
+    ax.set_xlabel("number of quantile bins")
+    ax.set_ylabel(f"D(ref||cur) [{'bits' if base == 2 else 'nats'}]")
+    ax.legend()
+    return ax
+
+
+def plugin_bias(sizes=(25, 50, 100, 200, 500, 1000, 2000, 5000), *, n_bins=10,
+                pseudo_count=drift.DEFAULT_PSEUDO_COUNT, n_repeats=200, seed=0, ax=None):
+    """Plug-in D(ref||cur) between two samples of the *same* normal distribution, by sample size.
+
+    Draws ``n_repeats`` pairs of samples of each size (n = m), bins them with
+    ``n_bins`` quantile bins of the reference, and plots the mean and the
+    90% range of the estimates, with the large-sample approximation
+    (K - 1)(1/n + 1/m) / 2 nats of the bias (K bins in all, overflows included).
+
+    Returns
+    -------
+    (matplotlib.axes.Axes, ndarray)
+        The axes and the mean estimate per size, in nats.
+    """
+    rng = np.random.default_rng(seed)
+    means, lows, highs = [], [], []
+    for n in sizes:
+        values = []
+        for _ in range(n_repeats):
+            ref, cur = rng.standard_normal(n), rng.standard_normal(n)
+            edges = drift.bin_edges(ref, n_bins)
+            values.append(drift.drift_measures(drift.bin_counts(ref, edges), drift.bin_counts(cur, edges),
+                                                pseudo_count=pseudo_count).kl_ref_cur)
+        means.append(np.mean(values))
+        lows.append(np.quantile(values, 0.05))
+        highs.append(np.quantile(values, 0.95))
+    sizes = np.asarray(sizes, dtype=float)
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.fill_between(sizes, lows, highs, color=P_COLOR, alpha=0.2, label="90% of estimates")
+    ax.plot(sizes, means, "o-", color=P_COLOR, label="mean estimate")
+    ax.plot(sizes, (n_bins + 1) * (2 / sizes) / 2, "--", color=PALETTE["black"],
+            label="(K - 1)(1/n + 1/m) / 2")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("sample size n = m (each side)")
+    ax.set_ylabel("plug-in D(ref||cur) [nats]")
+    ax.legend()
+    return ax, np.asarray(means)
+
+
+__all__ += ["false_alarm_rates"]
+
+
+def false_alarm_rates(sizes=(25, 100, 1000), *, n_trials=200, n_bins=10, n_permutations=199,
+                      alpha=0.05, thresholds=(0.1, 0.25), seed=0, ax=None):
+    """How often "drift" is declared when nothing drifted: permutation test vs fixed PSI thresholds.
+
+    For each sample size (n = m), draws ``n_trials`` pairs of samples from
+    the same normal distribution and counts how often the permutation test
+    gives ``p <= alpha`` and how often PSI exceeds each folklore threshold.
+
+    Returns
+    -------
+    (matplotlib.axes.Axes, dict)
+        The axes and the rates: ``{"permutation": [...], "PSI > 0.1": [...], ...}``.
+    """
+    rng = np.random.default_rng(seed)
+    rates = {"permutation": []} | {f"PSI > {t:g}": [] for t in thresholds}
+    for n in sizes:
+        hits = np.zeros(1 + len(thresholds))
+        for _ in range(n_trials):
+            r = drift.drift_test(rng.standard_normal(n), rng.standard_normal(n), bins=n_bins,
+                                  n_permutations=n_permutations, seed=rng)
+            hits += [r.pvalue <= alpha] + [r.measures.psi > t for t in thresholds]
+        for key, h in zip(rates, hits):
+            rates[key].append(float(h / n_trials))
+    if ax is None:
+        _, ax = plt.subplots()
+    x = np.arange(len(sizes))
+    width = 0.8 / len(rates)
+    colors = [P_COLOR, PALETTE["orange"], PALETTE["reddish purple"], PALETTE["sky blue"]]
+    for i, (key, values) in enumerate(rates.items()):
+        ax.bar(x + (i - (len(rates) - 1) / 2) * width, values, width, color=colors[i % 4], label=key)
+    ax.axhline(alpha, color=PALETTE["black"], ls="--", lw=1, label=f"alpha = {alpha:g}")
+    ax.set_xticks(x, [f"n = m = {n}" for n in sizes])
+    ax.set_xlabel("sample size per side")
+    ax.set_ylabel("false-alarm rate (no drift)")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8)
+    return ax, rates

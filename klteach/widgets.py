@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import numpy as np
+import scipy.stats as stats
 
-from .discrete import kl_divergence
-from .plots import bar_pair, contributions_bar
+from . import drift
+from .coding import huffman_lengths
+from .discrete import cross_entropy, entropy, kl_divergence
+from .fits import fit_gaussian
+from .gaussian import gaussian_kl
+from .plots import (M_COLOR, P_COLOR, Q_COLOR, bar_pair, code_lengths_bar, contributions_bar,
+                    density_pair, drift_histograms, gaussian_fits, kl_integrand)
 
 __all__ = ["show_pair", "coin_explorer"]
 
@@ -71,10 +78,293 @@ def coin_explorer(p_heads=0.5, q_heads=0.9, *, base=2):
     return widgets.VBox([widgets.HBox([p_slider, q_slider]), out])
 
 
-# --- notebooks 02-04 (issue 3) ---
+# --- notebooks 02-04: coding, cross-entropy, asymmetry ---
 
 
-# --- notebook 05 (issue 4) ---
+__all__ += ["show_coding_cost", "coding_explorer", "show_cross_entropy", "cross_entropy_explorer",
+            "show_gaussian_fits", "mixture_fit_explorer"]
 
 
-# --- notebook 06 (issue 5) ---
+def _blend(p, q, t):
+    """The model (1 - t) P + t Q: P itself at t = 0, Q at t = 1."""
+    return (1 - t) * np.asarray(p, float) + t * np.asarray(q, float)
+
+
+def show_coding_cost(p, q, t=1.0, *, symbols=None, names=("P", "Q")):
+    """Code P's symbols with a code built for the model (1 - t) P + t Q: print and plot the extra bits.
+
+    Prints, in bits per symbol, the ideal extra length D(P||Q_t) and the
+    extra length of Q_t's Huffman code over P's own Huffman code. Left
+    panel: the codeword lengths of both codes; right panel: both extra
+    lengths as the model moves from P (t = 0) to Q (t = 1).
+
+    Parameters
+    ----------
+    p, q : array_like
+        The source distribution P and the distribution Q the model drifts to.
+    t : float
+        How far the model has moved from P towards Q, in [0, 1].
+    symbols : sequence of str, optional
+    names : (str, str)
+        Names of P and Q for titles and legends.
+    """
+    p = np.asarray(p, float)
+    model = _blend(p, q, t)
+    own = float(p @ huffman_lengths(p))
+    ideal_extra = kl_divergence(p, model, base=2)
+    huffman_extra = float(p @ huffman_lengths(model)) - own
+    print(f"model = {1 - t:.2f} x {names[0]} + {t:.2f} x {names[1]}: coding {names[0]} costs "
+          f"{ideal_extra:.4f} extra bits/symbol with ideal lengths (D(P||model)), "
+          f"{huffman_extra:.4f} with Huffman codes")
+    ts = np.linspace(0, 1, 41)
+    ideal = [kl_divergence(p, _blend(p, q, s), base=2) for s in ts]
+    huffman = [float(p @ huffman_lengths(_blend(p, q, s))) - own for s in ts]
+    _, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), width_ratios=[1.6, 1])
+    code_lengths_bar(p, model, symbols=symbols, names=(names[0], "model"), ax=left,
+                      title=f"Codeword lengths of the two codes (t = {t:.2f})")
+    right.plot(ts, ideal, color=P_COLOR, lw=2, label="ideal: D(P||model)")
+    right.step(ts, huffman, where="mid", color=Q_COLOR, lw=2, label="Huffman codes")
+    right.axvline(t, color="black", lw=0.8, ls=":")
+    right.set_xlabel(f"t (model moves from {names[0]} to {names[1]})")
+    right.set_ylabel("extra bits per symbol")
+    right.set_title("Extra cost grows with the mismatch")
+    right.legend()
+    plt.show()
+
+
+def coding_explorer(p, q, *, symbols=None, names=("P", "Q"), t=0.5):
+    """Slider for the model (1 - t) P + t Q: how many extra bits does the mismatch cost?
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    slider = widgets.FloatSlider(value=t, min=0, max=1, step=0.05, continuous_update=False,
+                                 description=f"t ({names[0]} -> {names[1]})",
+                                 style={"description_width": "initial"})
+    out = widgets.interactive_output(
+        lambda t: show_coding_cost(p, q, t, symbols=symbols, names=names), {"t": slider})
+    return widgets.VBox([slider, out])
+
+
+def show_cross_entropy(p_dog=1.0, q_dog=0.9):
+    """Two-class labels: print H(P), H(P, Q) and D(P||Q) in bits; plot them against Q(dog).
+
+    Parameters
+    ----------
+    p_dog : float
+        Target probability of "dog" (1 for a hard label, between for a soft one).
+    q_dog : float
+        The model's probability of "dog", strictly between 0 and 1.
+    """
+    P, Q = [p_dog, 1 - p_dog], [q_dog, 1 - q_dog]
+    h, ce, kl = entropy(P, base=2), cross_entropy(P, Q, base=2), kl_divergence(P, Q, base=2)
+    print(f"P = ({p_dog:.2f}, {1 - p_dog:.2f}), Q = ({q_dog:.2f}, {1 - q_dog:.2f}): "
+          f"H(P) = {h:.4f} bits, H(P,Q) = {ce:.4f} bits, D(P||Q) = {kl:.4f} bits")
+    grid = np.linspace(0.005, 0.995, 199)
+    batch = np.column_stack([grid, 1 - grid])
+    _, ax = plt.subplots()
+    ax.plot(grid, cross_entropy(P, batch, base=2), color=Q_COLOR, lw=2, label="cross-entropy H(P, Q)")
+    ax.plot(grid, kl_divergence(P, batch, base=2), color=P_COLOR, lw=2, ls="--", label="D(P||Q)")
+    ax.axhline(h, color=M_COLOR, lw=1, ls=":", label=f"H(P) = {h:.4f} bits")
+    ax.axvline(p_dog, color="grey", lw=0.8, ls="-.", label="Q = P")
+    ax.plot([q_dog, q_dog], [kl, ce], "o", color="black", ms=5)
+    ax.set_ylim(0, max(4.0, 1.1 * ce))
+    ax.set_xlabel("Q(dog), the model's probability")
+    ax.set_ylabel("bits")
+    ax.set_title("Same minimiser, curves a constant H(P) apart")
+    ax.legend(fontsize=9)
+    plt.show()
+
+
+def cross_entropy_explorer(p_dog=0.8, q_dog=0.3):
+    """Sliders for the label P(dog) and the prediction Q(dog): when does cross-entropy equal KL?
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    style = {"description_width": "initial"}
+    p_slider = widgets.FloatSlider(value=p_dog, min=0, max=1, step=0.05, style=style,
+                                   description="label P(dog)", continuous_update=False)
+    q_slider = widgets.FloatSlider(value=q_dog, min=0.01, max=0.99, step=0.01, style=style,
+                                   description="model Q(dog)", continuous_update=False)
+    out = widgets.interactive_output(show_cross_entropy, {"p_dog": p_slider, "q_dog": q_slider})
+    return widgets.VBox([widgets.HBox([p_slider, q_slider]), out])
+
+
+def show_gaussian_fits(separation=4.0, weight=0.6, sd=1.0):
+    """Fit one Gaussian to a two-mode mixture both ways; print the fits and plot them.
+
+    The mixture is ``weight * N(-separation/2, sd^2) + (1 - weight) * N(separation/2, sd^2)``.
+
+    Parameters
+    ----------
+    separation : float
+        Distance between the two modes.
+    weight : float
+        Weight of the left mode, in (0, 1).
+    sd : float
+        Standard deviation of each mode.
+
+    Returns
+    -------
+    (GaussianFit, GaussianFit)
+        The forward and the reverse fit.
+    """
+    weights, means, sds = [weight, 1 - weight], [-separation / 2, separation / 2], [sd, sd]
+    forward = fit_gaussian(weights, means, sds, direction="forward")
+    reverse = fit_gaussian(weights, means, sds, direction="reverse")
+    print(f"modes {separation:.1f} apart, weights ({weight:.2f}, {1 - weight:.2f}):")
+    print(f"  forward, min D(P||Q): Q = N({forward.mean:+.3f}, {forward.sd:.3f}^2), "
+          f"D(P||Q) = {forward.kl:.4f} nats")
+    print(f"  reverse, min D(Q||P): Q = N({reverse.mean:+.3f}, {reverse.sd:.3f}^2), "
+          f"D(Q||P) = {reverse.kl:.4f} nats")
+    on_a_mode = min(abs(reverse.mean - m) for m in means) < sd / 2 and reverse.sd < 1.5 * sd
+    gaussian_fits(weights, means, sds, forward, reverse,
+                   title=f"Modes {separation:.1f} apart: forward covers both, reverse "
+                         + ("locks onto one" if on_a_mode else "still spans both"))
+    plt.show()
+    return forward, reverse
+
+
+def mixture_fit_explorer(separation=4.0, weight=0.6):
+    """Slider for the distance between the modes: when do the forward and reverse fits part ways?
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    style = {"description_width": "initial"}
+    sep_slider = widgets.FloatSlider(value=separation, min=0, max=8, step=0.25, style=style,
+                                     description="distance between modes", continuous_update=False)
+    w_slider = widgets.FloatSlider(value=weight, min=0.1, max=0.9, step=0.05, style=style,
+                                   description="weight of left mode", continuous_update=False)
+    def draw(s, w):
+        show_gaussian_fits(s, w)   # the returned fits would be displayed too
+
+    out = widgets.interactive_output(draw, {"s": sep_slider, "w": w_slider})
+    return widgets.VBox([widgets.HBox([sep_slider, w_slider]), out])
+
+
+# --- notebook 05: continuous and Gaussian KL ---
+
+
+__all__ += ["show_gaussians", "gaussian_explorer"]
+
+
+def show_gaussians(mu_p=0.0, sigma_p=1.0, mu_q=1.0, sigma_q=2.0, *, base=None):
+    """Two normal densities and the integrands of D(P||Q) and D(Q||P); print both divergences.
+
+    Parameters
+    ----------
+    mu_p, sigma_p : float
+        Mean and standard deviation of P, the reference.
+    mu_q, sigma_q : float
+        Mean and standard deviation of Q, the model.
+    base : float, optional
+        None for nats (default), 2 for bits.
+    """
+    units = _units(base)
+    forward = gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, base=base)
+    reverse = gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base)
+    print(f"D(P||Q) = {forward:.4f} {units}   D(Q||P) = {reverse:.4f} {units}")
+    p, q = stats.norm(mu_p, sigma_p), stats.norm(mu_q, sigma_q)
+    _, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    density_pair(p, q, ax=left,
+                  title=f"P = N({mu_p:g}, {sigma_p:g}²), Q = N({mu_q:g}, {sigma_q:g}²)")
+    kl_integrand(p, q, base=base, ax=right, color=P_COLOR,
+                  title="Integrands: the shaded areas are the divergences")
+    kl_integrand(q, p, names=("Q", "P"), base=base, ax=right, color=Q_COLOR)
+    right.set_ylabel(f"integrand [{units} / unit of x]")
+    plt.show()
+
+
+def gaussian_explorer(mu_p=0.0, sigma_p=1.0, mu_q=1.0, sigma_q=2.0, *, base=None):
+    """Sliders for two normals: which changes of Q make D(P||Q) and D(Q||P) differ most?
+
+    Equal standard deviations give equal divergences in both directions; a
+    Q narrower than P makes D(P||Q) grow fastest.
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    style = {"description_width": "initial"}
+
+    def slider(value, low, high, description):
+        return widgets.FloatSlider(value=value, min=low, max=high, step=0.05, style=style,
+                                   description=description, continuous_update=False)
+
+    controls = {"mu_p": slider(mu_p, -4, 4, "mean of P"), "sigma_p": slider(sigma_p, 0.2, 4, "sd of P"),
+                "mu_q": slider(mu_q, -4, 4, "mean of Q"), "sigma_q": slider(sigma_q, 0.2, 4, "sd of Q")}
+
+    def draw(mu_p, sigma_p, mu_q, sigma_q):
+        show_gaussians(mu_p, sigma_p, mu_q, sigma_q, base=base)
+
+    out = widgets.interactive_output(draw, controls)
+    rows = [widgets.HBox([controls["mu_p"], controls["sigma_p"]]),
+            widgets.HBox([controls["mu_q"], controls["sigma_q"]])]
+    return widgets.VBox([*rows, out])
+
+
+# --- notebook 06: drift ---
+
+
+__all__ += ["show_drift", "drift_explorer"]
+
+
+def show_drift(shift=0.25, n=1000, *, seed=0, bins=10, n_permutations=1000):
+    """Synthetic drift: reference N(0, 1), current N(shift, 1); print the measures and the test, plot both.
+
+    Also prints what the folklore PSI thresholds (0.1 "moderate",
+    0.25 "significant") would say, to compare with the permutation test.
+
+    Parameters
+    ----------
+    shift : float
+        Mean shift of the current sample, in standard deviations.
+    n : int
+        Sample size on each side.
+    seed : int
+        Seed of the samples and of the permutations.
+    bins, n_permutations
+        As in :func:`klteach.drift.drift_test`.
+
+    Returns
+    -------
+    klteach.drift.DriftTestResult
+    """
+    rng = np.random.default_rng(seed)
+    reference, current = rng.normal(0, 1, n), rng.normal(shift, 1, n)
+    result = drift.drift_test(reference, current, bins=bins, n_permutations=n_permutations, seed=rng)
+    psi = result.measures.psi
+    folklore = "significant" if psi > 0.25 else "moderate" if psi > 0.1 else "none"
+    verdict = "drift" if result.pvalue <= 0.05 else "no evidence of drift"
+    print(f"shift {shift:.2f} sd, n = m = {n}: {result.measures}")
+    print(f"permutation p-value {result.pvalue:.4f} -> {verdict} at alpha = 0.05; "
+          f"folklore PSI thresholds say: {folklore}")
+    axes = drift_histograms(result, names=("reference N(0, 1)", f"current N({shift:.2f}, 1)"))
+    axes[0].set_title(f"Shift {shift:.2f} sd, n = {n}: p = {result.pvalue:.3f}, PSI = {psi:.3f} nats")
+    plt.show()
+    return result
+
+
+def drift_explorer(shift=0.25, n=200, *, seed=0):
+    """Sliders for the shift and the sample size: when does the test see the drift, and when does PSI cry wolf?
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    style = {"description_width": "initial"}
+    shift_slider = widgets.FloatSlider(value=shift, min=0, max=1, step=0.05, style=style,
+                                       description="mean shift (sd)", continuous_update=False)
+    n_slider = widgets.SelectionSlider(options=[25, 50, 100, 200, 500, 1000, 2000, 5000], value=n,
+                                       description="n per side", style=style, continuous_update=False)
+
+    def draw(s, size):
+        show_drift(s, size, seed=seed, n_permutations=500)
+
+    out = widgets.interactive_output(draw, {"s": shift_slider, "size": n_slider})
+    return widgets.VBox([widgets.HBox([shift_slider, n_slider]), out])

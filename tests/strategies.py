@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import mpmath
 import numpy as np
 from hypothesis import strategies as st
@@ -30,9 +32,19 @@ def pairs(strategy_factory=positive_distributions, **kwargs):
         lambda n: st.tuples(strategy_factory(size=n, **kwargs), strategy_factory(size=n, **kwargs)))
 
 
-def mp_kl(p, q, dps=80):
-    """D(P||Q) in nats with mpmath on exactly normalised ``p`` and ``q``."""
-    with mpmath.workdps(dps):
+def _digits(*arrays, base_dps=80):
+    """Working precision that resolves every entry next to 1 (down to subnormals)."""
+    tiny = min((abs(float(x)) for a in arrays for x in np.ravel(a) if x != 0), default=1.0)
+    return base_dps + int(-math.log10(tiny)) if tiny < 1 else base_dps
+
+
+def mp_kl(p, q, dps=None):
+    """D(P||Q) in nats with mpmath on exactly normalised ``p`` and ``q``.
+
+    The default precision grows with the smallest entry, so normalising sums
+    such as 1 + 1e-300 stay exact.
+    """
+    with mpmath.workdps(dps or _digits(p, q)):
         pm = [mpmath.mpf(float(x)) for x in p]
         qm = [mpmath.mpf(float(x)) for x in q]
         sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
@@ -46,17 +58,17 @@ def mp_kl(p, q, dps=80):
         return mpmath.fsum(terms)
 
 
-def mp_entropy(p, dps=80):
+def mp_entropy(p, dps=None):
     """H(P) in nats with mpmath on the exactly normalised ``p``."""
-    with mpmath.workdps(dps):
+    with mpmath.workdps(dps or _digits(p)):
         pm = [mpmath.mpf(float(x)) for x in p]
         s = mpmath.fsum(pm)
         return -mpmath.fsum(a / s * mpmath.log(a / s) for a in pm if a > 0)
 
 
-def mp_js(p, q, dps=80):
+def mp_js(p, q, dps=None):
     """Jensen-Shannon divergence in nats with mpmath on exactly normalised inputs."""
-    with mpmath.workdps(dps):
+    with mpmath.workdps(dps or _digits(p, q)):
         pm = [mpmath.mpf(float(x)) for x in p]
         qm = [mpmath.mpf(float(x)) for x in q]
         sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)

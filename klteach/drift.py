@@ -1,0 +1,888 @@
+r"""Data drift: has a feature's distribution moved away from its reference?
+
+Each feature is binned with edges learned from the **reference** sample only,
+plus an overflow bin below and one above the reference range, so current
+values outside that range are counted rather than dropped. Both histograms
+get the same explicit pseudo-count ``a`` per bin (default 0.5) before they
+are normalised; with ``a = 0`` a bin that is empty on one side only makes
+D(other side || empty side) and PSI infinite, which is the honest answer. The measures, with P the smoothed
+reference histogram and Q the smoothed current one:
+
+* D(P||Q) and D(Q||P), the two Kullback-Leibler divergences;
+* PSI, the population stability index, equal to Jeffreys' divergence
+  D(P||Q) + D(Q||P) = sum (p - q) log(p / q);
+* Jensen-Shannon divergence, at most log 2.
+
+All are in nats (``base=None``) or bits (``base=2``). Plug-in values are
+biased upwards on finite samples (about (K - 1)(1/n + 1/m) / 2 nats for
+D(P||Q) with K bins when nothing has drifted), so fixed thresholds such as
+"PSI > 0.25 means drift" raise false alarms on small samples and miss drift
+on large ones. :func:`drift_test` decides instead with a permutation test:
+the labels "reference" and "current" are shuffled, the bins are learned
+again from each shuffled reference, and the p-value is the share of
+shuffles with a statistic at least as large as the observed one. Its
+false-alarm rate is at most the chosen alpha at every sample size.
+
+Counting can happen anywhere (a database ``GROUP BY``, a Spark job): only
+the counts per bin need to reach klteach. Learn the edges from a reference
+sample, count in SQL, compare the counts::
+
+    edges = bin_edges(reference_sample, 10)        # or bins fixed in advance
+    reference_counts = bin_counts(reference_sample, edges)
+    query = (f"SELECT {sql_bin_case('amount', edges)} AS bin, COUNT(*) "
+             "FROM payments WHERE month = '2024-06' GROUP BY bin")
+    current_counts = ...   # the query's count for bins 0 .. len(edges); bin len(edges) + 1 is NULL
+    drift_measures(reference_counts, current_counts)
+    drift_test_counts(reference_counts, current_counts, seed=0)
+
+The permutation test on counts is exact when the bins do not depend on the
+samples being compared (edges fixed in advance or learned from an earlier
+period); edges learned from the same reference sample make it somewhat
+liberal (``drift_test`` on raw samples avoids that by re-learning them).
+
+Tabular data for :func:`drift_report` is a mapping of column name to array,
+a numpy structured array, or anything DataFrame-like (``.columns`` and
+``data[name]``): pandas works when present without being a dependency.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import DistributionError, as_nonnegative, broadcast_pair, check_base
+from .discrete import js_divergence, kl_divergence
+from .symmetric import jeffreys_divergence
+
+__all__ = ["bin_edges", "bin_counts", "category_counts", "drift_measures", "drift_test",
+           "drift_test_counts", "drift_report", "sql_bin_case", "DriftMeasures",
+           "DriftTestResult", "FeatureDrift", "DriftReport", "MEASURES",
+           "DEFAULT_PSEUDO_COUNT"]
+
+#: Names accepted by ``measure=``: D(ref||cur), D(cur||ref), PSI (Jeffreys), Jensen-Shannon.
+MEASURES = ("kl", "kl_reverse", "psi", "js")
+
+#: Pseudo-count added to every bin of both histograms unless told otherwise
+#: (the Krichevsky-Trofimov / Jeffreys-prior choice).
+DEFAULT_PSEUDO_COUNT = 0.5
+
+_NUMPY_RULES = ("auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt")
+_MEASURE_NAMES = {"kl": "D(ref||cur)", "kl_reverse": "D(cur||ref)", "psi": "PSI", "js": "JS"}
+_CHUNK_ELEMENTS = 2_000_000   # memory budget per block of vectorised permutations
+_MISSING = "<missing>"
+
+
+def _units(base) -> str:
+    return "nats" if base is None else "bits" if base == 2 else f"base-{base:g} units"
+
+
+# --- checking inputs ---------------------------------------------------------------
+
+def _check_nan_policy(nan):
+    if nan not in ("raise", "bin"):
+        raise ValueError(f"nan must be 'raise' (the default: refuse NaN) or 'bin' (count NaN "
+                         f"in a bin of its own), got {nan!r}.")
+
+
+def _as_sample(x, name: str, nan: str = "raise") -> np.ndarray:
+    """A 1-D float array of a numeric sample; NaN refused unless ``nan='bin'``; inf refused."""
+    _check_nan_policy(nan)
+    if isinstance(x, (str, bytes)):
+        raise DistributionError(f"{name} must be a sample of numbers, got the string {x!r}.")
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biuf":
+        raise DistributionError(
+            f"{name} must hold numbers, got dtype {arr.dtype}; for categories (strings, "
+            f"labels) use category_counts or drift_test(..., categorical=True).")
+    if arr.ndim != 1:
+        raise DistributionError(f"{name} must be a 1-D sample, got shape {arr.shape}; "
+                                f"pass one feature at a time (or use drift_report for tables).")
+    if arr.size == 0:
+        raise DistributionError(f"{name} is empty; a drift comparison needs at least one value "
+                                f"on each side.")
+    arr = arr.astype(np.float64, copy=False)
+    nans = np.isnan(arr)
+    if nans.any() and nan == "raise":
+        raise DistributionError(
+            f"{name} has {int(nans.sum())} NaN value(s) (first at index {int(np.argmax(nans))}); "
+            f"klteach never drops them silently: remove them yourself if they are errors, or "
+            f"pass nan='bin' to count missing values in a bin of their own.")
+    inf = np.isinf(arr)
+    if inf.any():
+        raise DistributionError(f"{name} has an infinite value at index {int(np.argmax(inf))}; "
+                                f"replace it (or clip it) before binning.")
+    if nans.all():
+        raise DistributionError(f"{name} has only NaN values; there is nothing to bin.")
+    return arr
+
+
+def _check_pseudo_count(pseudo_count) -> float:
+    if isinstance(pseudo_count, bool) or not isinstance(pseudo_count, Real) \
+            or not math.isfinite(pseudo_count) or pseudo_count < 0:
+        raise ValueError(f"pseudo_count must be a finite number >= 0 (added to every bin of "
+                         f"both histograms; default {DEFAULT_PSEUDO_COUNT}), got {pseudo_count!r}.")
+    return float(pseudo_count)
+
+
+def _check_measure(measure) -> str:
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(map(repr, MEASURES))}, got {measure!r}.")
+    return measure
+
+
+def _check_n_permutations(n_permutations) -> int:
+    if isinstance(n_permutations, bool) or not isinstance(n_permutations, Integral) \
+            or n_permutations < 1:
+        raise ValueError(f"n_permutations must be a positive integer (the p-value's resolution "
+                         f"is 1 / (n_permutations + 1)), got {n_permutations!r}.")
+    return int(n_permutations)
+
+
+def _as_counts(x, name: str) -> np.ndarray:
+    """Non-negative whole-number counts per bin, as int64."""
+    arr, _ = as_nonnegative(x, name)
+    if arr.ndim != 1:
+        raise DistributionError(f"{name} must be a 1-D array of counts per bin, got shape {arr.shape}.")
+    if np.any(arr != np.round(arr)):
+        i = int(np.argmax(arr != np.round(arr)))
+        raise DistributionError(f"{name} has a non-integer count {arr[i]!r} at index {i}; pass "
+                                f"the numbers of observations per bin, not proportions.")
+    return arr.astype(np.int64)
+
+
+# --- bins --------------------------------------------------------------------------
+
+def _quantile_edges(sorted_rows: np.ndarray, n_bins: int) -> np.ndarray:
+    """Quantile edges (linear interpolation) of each sorted row, last edge nudged up one ulp.
+
+    Duplicates are kept (rows stay the same length); a zero-width bin holds
+    nothing and is dropped from the measures.
+    """
+    n = sorted_rows.shape[1]
+    # Position (n - 1) j / k split exactly into whole and fractional parts.
+    lo, remainder = np.divmod((n - 1) * np.arange(n_bins + 1), n_bins)
+    hi = np.minimum(lo + 1, n - 1)
+    low = sorted_rows[:, lo]
+    edges = low + (remainder / n_bins) * (sorted_rows[:, hi] - low)
+    edges = np.maximum.accumulate(edges, axis=1)   # rounding never makes them decrease
+    edges[:, -1] = np.nextafter(sorted_rows[:, -1], np.inf)
+    return edges
+
+
+def _parse_bins(bins):
+    """('quantile', k), ('numpy', rule) or ('fixed', edges)."""
+    if isinstance(bins, str):
+        if bins == "quantile":
+            return "quantile", 10
+        if bins in _NUMPY_RULES:
+            return "numpy", bins
+        raise ValueError(f"bins={bins!r} is not a rule klteach knows; use an integer (that many "
+                         f"quantile bins of the reference), 'quantile' (10), one of numpy's rules "
+                         f"{', '.join(map(repr, _NUMPY_RULES))}, or an increasing array of edges.")
+    if isinstance(bins, Integral) and not isinstance(bins, bool):
+        if bins < 1:
+            raise ValueError(f"bins must be at least 1, got {bins}.")
+        return "quantile", int(bins)
+    edges = np.asarray(bins, dtype=float) if not isinstance(bins, bool) else np.asarray([])
+    if edges.ndim != 1 or edges.size < 2 or not np.all(np.isfinite(edges)) \
+            or np.any(np.diff(edges) <= 0):
+        raise ValueError(f"fixed bin edges must be a 1-D array of at least 2 finite, strictly "
+                         f"increasing numbers, got {bins!r}.")
+    return "fixed", edges
+
+
+def _edges_from_rule(values: np.ndarray, kind: str, arg) -> np.ndarray:
+    """Edges from a NaN-free reference sample for a parsed rule."""
+    if kind == "fixed":
+        return arg
+    lo, hi = values.min(), values.max()
+    if lo == hi:   # constant reference: below, equal to, above the constant
+        return np.array([lo, np.nextafter(lo, np.inf)])
+    if kind == "quantile":
+        return np.unique(_quantile_edges(np.sort(values)[None, :], arg)[0])
+    edges = np.histogram_bin_edges(values, bins=arg)
+    edges[-1] = np.nextafter(edges[-1], np.inf)
+    return edges
+
+
+def bin_edges(reference, bins=10, *, nan="raise"):
+    """Bin edges learned from a reference sample (only from it).
+
+    The bins are ``[e[i], e[i+1])``, plus the overflow bins ``(-inf, e[0])``
+    below and ``[e[-1], inf)`` above; the last edge sits one floating-point
+    step above the reference maximum, so every reference value falls in an
+    inner bin. A constant reference gives the three bins "below", "equal"
+    and "above".
+
+    Parameters
+    ----------
+    reference : array_like
+        1-D numeric sample.
+    bins : int, str or array_like
+        An integer k: k bins holding equal shares of the reference (quantile
+        bins; duplicate edges from ties are merged). ``"quantile"``: 10 of
+        them. One of numpy's rules (``"fd"`` Freedman-Diaconis, ``"sturges"``,
+        ``"auto"``, ...): equal-width bins over the reference range. An array:
+        these fixed edges (strictly increasing).
+    nan : {"raise", "bin"}
+        ``"raise"`` refuses NaN; ``"bin"`` learns the edges from the other
+        values (NaN gets a bin of its own in :func:`bin_counts`).
+
+    Returns
+    -------
+    ndarray
+        Increasing edges; ``len(edges) + 1`` bins in all with the overflows.
+
+    Raises
+    ------
+    DistributionError
+        Empty, non-numeric or non-1-D sample, inf, NaN with ``nan="raise"``.
+    ValueError
+        An unknown rule or bad fixed edges.
+
+    Examples
+    --------
+    >>> bin_edges([1.0, 2.0, 3.0, 4.0, 5.0], 2)
+    array([1., 3., 5.])
+    """
+    kind, arg = _parse_bins(bins)
+    values = _as_sample(reference, "reference", nan)
+    return _edges_from_rule(values[~np.isnan(values)], kind, arg)
+
+
+def bin_counts(sample, edges, *, nan="raise"):
+    """Counts of a sample in the bins of ``edges``, overflow bins included.
+
+    Bin 0 is ``(-inf, edges[0])``, bin i is ``[edges[i-1], edges[i])``, the
+    last is ``[edges[-1], inf)``; nothing is dropped. With ``nan="bin"`` a
+    final entry counts the NaN values.
+
+    Parameters
+    ----------
+    sample : array_like
+        1-D numeric sample.
+    edges : array_like
+        Strictly increasing edges, e.g. from :func:`bin_edges`.
+    nan : {"raise", "bin"}
+        Refuse NaN (default) or count it in an extra last bin.
+
+    Returns
+    -------
+    ndarray of int64
+        ``len(edges) + 1`` counts (``+ 2`` with ``nan="bin"``).
+
+    Raises
+    ------
+    DistributionError
+        As for :func:`bin_edges`.
+
+    Examples
+    --------
+    >>> bin_counts([-5, 1.5, 2, 2.5, 9], [1, 2, 3])   # -5 and 9 land in the overflow bins
+    array([1, 1, 2, 1])
+    """
+    kind, edges = _parse_bins(np.asarray(edges, dtype=float))
+    values = _as_sample(sample, "sample", nan)
+    missing = np.isnan(values)
+    counts = np.bincount(np.searchsorted(edges, values[~missing], side="right"),
+                         minlength=len(edges) + 1)
+    if nan == "bin":
+        counts = np.append(counts, missing.sum())
+    return counts.astype(np.int64)
+
+
+def category_counts(reference, current, *, nan="raise"):
+    """Counts per category in two samples of labels, over the union of their categories.
+
+    Categories seen only in the current sample get a reference count of 0
+    (so a new category shows up as drift instead of being ignored).
+    ``None`` and float NaN are refused, or with ``nan="bin"`` counted as the
+    category ``"<missing>"``.
+
+    Returns
+    -------
+    categories : list
+        Sorted by their text, for a stable order.
+    reference_counts, current_counts : ndarray of int64
+
+    Examples
+    --------
+    >>> category_counts(["card", "cash", "card"], ["card", "app"])
+    (['app', 'card', 'cash'], array([0, 2, 1]), array([1, 1, 0]))
+    """
+    _check_nan_policy(nan)
+    codes = {}
+    sides = []
+    for name, x in (("reference", reference), ("current", current)):
+        arr = np.asarray(x, dtype=object)
+        if arr.ndim != 1:
+            raise DistributionError(f"{name} must be a 1-D sample of labels, got shape {arr.shape}.")
+        if arr.size == 0:
+            raise DistributionError(f"{name} is empty; a drift comparison needs at least one "
+                                    f"value on each side.")
+        labels = []
+        for i, v in enumerate(arr):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                if nan == "raise":
+                    raise DistributionError(
+                        f"{name} has a missing value ({v!r}) at index {i}; pass nan='bin' to "
+                        f"count missing values as the category {_MISSING!r}, or remove them.")
+                v = _MISSING
+            labels.append(codes.setdefault(v, len(codes)))
+        sides.append(np.asarray(labels, dtype=np.intp))
+    categories = sorted(codes, key=lambda c: (str(c), type(c).__name__))
+    order = np.empty(len(codes), dtype=np.intp)
+    order[[codes[c] for c in categories]] = np.arange(len(codes))
+    ref, cur = (np.bincount(order[s], minlength=len(codes)).astype(np.int64) for s in sides)
+    return categories, ref, cur
+
+
+def sql_bin_case(column: str, edges) -> str:
+    """A SQL ``CASE`` expression giving the :func:`bin_counts` bin of ``column``.
+
+    ``NULL`` gets bin ``len(edges) + 1`` (the NaN bin of ``nan="bin"``), so
+    missing values are counted, not folded into a bin. Edges are written
+    with all their digits, so the database bins exactly like numpy.
+
+    Examples
+    --------
+    >>> sql_bin_case("x", [0.5, 2.0])
+    'CASE WHEN x IS NULL THEN 3 WHEN x < 0.5 THEN 0 WHEN x < 2.0 THEN 1 ELSE 2 END'
+    """
+    _, edges = _parse_bins(np.asarray(edges, dtype=float))
+    whens = " ".join(f"WHEN {column} < {float(e)!r} THEN {i}" for i, e in enumerate(edges))
+    return f"CASE WHEN {column} IS NULL THEN {len(edges) + 1} {whens} ELSE {len(edges)} END"
+
+
+# --- measures ----------------------------------------------------------------------
+
+class DriftMeasures(NamedTuple):
+    """Divergences between the smoothed reference (P) and current (Q) histograms."""
+
+    kl_ref_cur: float     #: D(P||Q)
+    kl_cur_ref: float     #: D(Q||P)
+    psi: float            #: D(P||Q) + D(Q||P) (Jeffreys)
+    js: float             #: Jensen-Shannon divergence
+    units: str
+    pseudo_count: float
+
+    def __str__(self):
+        u = self.units
+        return (f"D(ref||cur) = {self.kl_ref_cur:.4f} {u}, D(cur||ref) = {self.kl_cur_ref:.4f} {u}, "
+                f"PSI = {self.psi:.4f} {u}, JS = {self.js:.4f} {u} (pseudo-count {self.pseudo_count:g})")
+
+
+def _smoothed(counts: np.ndarray, active: np.ndarray, pseudo_count: float) -> np.ndarray:
+    """Counts plus the pseudo-count in active bins, normalised along the last axis."""
+    c = counts + pseudo_count * active
+    return c / c.sum(axis=-1, keepdims=True)
+
+
+def _statistic(measure, p, q, base):
+    if measure == "kl":
+        return kl_divergence(p, q, base=base)
+    if measure == "kl_reverse":
+        return kl_divergence(q, p, base=base)
+    if measure == "psi":
+        return jeffreys_divergence(p, q, base=base)
+    return js_divergence(p, q, base=base)
+
+
+def _pair_counts(reference_counts, current_counts):
+    ref = _as_counts(reference_counts, "reference_counts")
+    cur = _as_counts(current_counts, "current_counts")
+    broadcast_pair(ref, cur, names=("reference_counts", "current_counts"))
+    return ref, cur
+
+
+def drift_measures(reference_counts, current_counts, *, pseudo_count=DEFAULT_PSEUDO_COUNT,
+                   base=None):
+    r"""D(ref||cur), D(cur||ref), PSI and JS from counts per bin.
+
+    With pseudo-count a and K bins, P = (r + a) / (n + K a) and
+    Q = (c + a) / (m + K a); then
+
+    .. math:: \mathrm{PSI} = D(P\|Q) + D(Q\|P) = \sum_k (p_k - q_k) \log \frac{p_k}{q_k}
+
+    Parameters
+    ----------
+    reference_counts, current_counts : array_like
+        Whole-number counts per bin (same bins, same order), e.g. from
+        :func:`bin_counts`, :func:`category_counts` or a SQL ``GROUP BY``.
+    pseudo_count : float
+        Added to every bin of both histograms (default 0.5). 0 means no
+        smoothing: an empty bin on one side can make a measure infinite.
+    base : float, optional
+        None for nats (default), 2 for bits.
+
+    Returns
+    -------
+    DriftMeasures
+
+    Raises
+    ------
+    DistributionError
+        Negative, non-integer, non-finite or all-zero counts; different numbers of bins.
+
+    Examples
+    --------
+    >>> m = drift_measures([50, 30, 20], [30, 30, 40])
+    >>> print(m)
+    D(ref||cur) = 0.1134 nats, D(cur||ref) = 0.1202 nats, PSI = 0.2335 nats, JS = 0.0287 nats (pseudo-count 0.5)
+    """
+    base = check_base(base)
+    pseudo_count = _check_pseudo_count(pseudo_count)
+    ref, cur = _pair_counts(reference_counts, current_counts)
+    active = np.ones(ref.shape)
+    p, q = _smoothed(ref, active, pseudo_count), _smoothed(cur, active, pseudo_count)
+    forward, reverse = kl_divergence(p, q, base=base), kl_divergence(q, p, base=base)
+    return DriftMeasures(forward, reverse, forward + reverse, js_divergence(p, q, base=base),
+                         _units(base), pseudo_count)
+
+
+# --- permutation tests -------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class DriftTestResult:
+    """Outcome of a permutation test for drift of one feature.
+
+    ``edges`` are the bin edges learned from the reference (None for
+    categories or counts), ``categories`` the labels of categorical bins.
+    """
+
+    statistic: float
+    pvalue: float
+    measure: str
+    units: str
+    measures: DriftMeasures
+    reference_counts: np.ndarray = field(repr=False)
+    current_counts: np.ndarray = field(repr=False)
+    edges: np.ndarray | None = field(default=None, repr=False)
+    categories: list | None = field(default=None, repr=False)
+    n_permutations: int = 0
+    pseudo_count: float = DEFAULT_PSEUDO_COUNT
+
+    def __str__(self):
+        return (f"{_MEASURE_NAMES[self.measure]} = {self.statistic:.4f} {self.units}, "
+                f"permutation p-value = {self.pvalue:.4f} ({self.n_permutations} permutations)")
+
+
+def _pvalue(observed: float, permuted: np.ndarray) -> float:
+    """(1 + #{permuted >= observed}) / (B + 1), with a relative tolerance for rounding."""
+    threshold = observed - 1e-12 * abs(observed) if math.isfinite(observed) else observed
+    return (1 + int(np.count_nonzero(permuted >= threshold))) / (len(permuted) + 1)
+
+
+def _test_from_counts(ref, cur, measure, pseudo_count, n_permutations, rng, base):
+    """Observed statistic and permuted ones when the bins do not depend on the labels."""
+    active = np.ones(ref.shape)
+    observed = float(_statistic(measure, _smoothed(ref, active, pseudo_count),
+                                _smoothed(cur, active, pseudo_count), base))
+    pooled = ref + cur
+    ref_perm = rng.multivariate_hypergeometric(pooled, int(ref.sum()), size=n_permutations)
+    cur_perm = pooled - ref_perm
+    permuted = _statistic(measure, _smoothed(ref_perm, active, pseudo_count),
+                          _smoothed(cur_perm, active, pseudo_count), base)
+    return observed, np.atleast_1d(permuted)
+
+
+def drift_test_counts(reference_counts, current_counts, *, measure="kl",
+                      pseudo_count=DEFAULT_PSEUDO_COUNT, n_permutations=1000, seed=None,
+                      base=None):
+    """Permutation test for drift from counts per bin (or per category).
+
+    Shuffling the labels "reference" and "current" among all observations
+    splits the pooled counts of each bin at random (a multivariate
+    hypergeometric draw); the p-value is ``(1 + #{T_perm >= T_obs}) / (B + 1)``.
+    It is exact when the bins do not depend on the two samples compared
+    (fixed edges, categories, edges from an earlier period). For edges
+    learned from the same reference sample, prefer :func:`drift_test`.
+
+    Parameters
+    ----------
+    reference_counts, current_counts : array_like
+        Whole-number counts per bin.
+    measure : {"kl", "kl_reverse", "psi", "js"}
+        Statistic: D(ref||cur) (default), D(cur||ref), PSI or JS.
+    pseudo_count : float
+        Added to every bin of both histograms (default 0.5).
+    n_permutations : int
+        Number of shuffles B (default 1000).
+    seed : int or numpy.random.Generator, optional
+    base : float, optional
+        None for nats, 2 for bits (the p-value does not depend on it).
+
+    Returns
+    -------
+    DriftTestResult
+
+    Raises
+    ------
+    DistributionError
+        Bad counts, as for :func:`drift_measures`.
+    ValueError
+        Unknown measure, negative pseudo-count, n_permutations < 1.
+
+    Examples
+    --------
+    >>> r = drift_test_counts([50, 30, 20], [30, 30, 40], seed=0)
+    >>> print(f"{r.statistic:.4f} {r.units}, p = {r.pvalue:.3f}")
+    0.1134 nats, p = 0.006
+    """
+    base = check_base(base)
+    measure = _check_measure(measure)
+    pseudo_count = _check_pseudo_count(pseudo_count)
+    n_permutations = _check_n_permutations(n_permutations)
+    ref, cur = _pair_counts(reference_counts, current_counts)
+    observed, permuted = _test_from_counts(ref, cur, measure, pseudo_count, n_permutations,
+                                           np.random.default_rng(seed), base)
+    return DriftTestResult(observed, _pvalue(observed, permuted), measure, _units(base),
+                           drift_measures(ref, cur, pseudo_count=pseudo_count, base=base),
+                           ref, cur, n_permutations=n_permutations, pseudo_count=pseudo_count)
+
+
+def _permutations(rng, n_total: int, n_permutations: int, block: int):
+    """Blocks of random permutations of ``range(n_total)``, one per row."""
+    base = np.arange(n_total)
+    done = 0
+    while done < n_permutations:
+        rows = min(block, n_permutations - done)
+        yield rng.permuted(np.broadcast_to(base, (rows, n_total)), axis=1)
+        done += rows
+
+
+def _quantile_statistics(ref_rows, pooled_sorted, n_bins, measure, pseudo_count, base):
+    """The statistic for each row of reference samples (sorted rows), vectorised.
+
+    ``pooled_sorted`` holds every observation; current = pooled - reference.
+    Quantile edges are learned from each row; zero-width bins (tied edges)
+    are inactive, exactly as if the duplicate edges had been merged.
+    """
+    rows, n = ref_rows.shape
+    edges = _quantile_edges(ref_rows, n_bins)                          # (rows, k + 1)
+    ref_below = (ref_rows[:, :, None] < edges[:, None, :]).sum(axis=1)  # (rows, k + 1)
+    pooled_below = np.searchsorted(pooled_sorted, edges.ravel()).reshape(edges.shape)
+    zeros = np.zeros((rows, 1), dtype=np.int64)
+    ref = np.diff(np.hstack([zeros, ref_below, zeros + n]), axis=1)
+    pooled = np.diff(np.hstack([zeros, pooled_below, zeros + len(pooled_sorted)]), axis=1)
+    active = np.ones(ref.shape)
+    active[:, 1:-1] = np.diff(edges, axis=1) > 0
+    p, q = _smoothed(ref, active, pseudo_count), _smoothed(pooled - ref, active, pseudo_count)
+    return np.atleast_1d(_statistic(measure, p, q, base))
+
+
+def _binned(ref, cur, kind, arg):
+    """Edges from ``ref`` and both samples' counts (a NaN bin only if either has NaN)."""
+    edges = _edges_from_rule(ref[~np.isnan(ref)], kind, arg)
+    a, b = bin_counts(ref, edges, nan="bin"), bin_counts(cur, edges, nan="bin")
+    if a[-1] == 0 and b[-1] == 0:
+        a, b = a[:-1], b[:-1]
+    return edges, a, b
+
+
+def drift_test(reference, current, *, measure="kl", bins=10, pseudo_count=DEFAULT_PSEUDO_COUNT,
+               n_permutations=1000, seed=None, base=None, nan="raise", categorical=None):
+    """Permutation test: is ``current`` drawn from the same distribution as ``reference``?
+
+    The statistic is a divergence between the binned, smoothed samples (bins
+    learned from the reference, see :func:`bin_edges`). Under "no drift"
+    every split of the pooled observations into a reference of size n and a
+    current sample of size m is equally likely, so the test shuffles the
+    labels B times, learns the bins again from each shuffled reference, and
+    reports ``p = (1 + #{T_perm >= T_obs}) / (B + 1)``. Rejecting when
+    ``p <= alpha`` raises a false alarm with probability at most alpha, at
+    any sample size; a fixed threshold on the divergence does not.
+
+    Parameters
+    ----------
+    reference, current : array_like
+        1-D samples (numbers, or labels when categorical).
+    measure : {"kl", "kl_reverse", "psi", "js"}
+        D(ref||cur) (default), D(cur||ref), PSI (their sum) or JS.
+    bins : int, str or array_like
+        As in :func:`bin_edges` (default: 10 quantile bins). Fixed edges are
+        not re-learned (they do not depend on the data).
+    pseudo_count : float
+        Added to every bin of both histograms (default 0.5).
+    n_permutations : int
+        Number of shuffles B (default 1000).
+    seed : int or numpy.random.Generator, optional
+    base : float, optional
+        None for nats, 2 for bits.
+    nan : {"raise", "bin"}
+        Refuse NaN (default) or count missing values in a bin of their own.
+    categorical : bool, optional
+        Compare category counts (default: True for non-numeric samples).
+
+    Returns
+    -------
+    DriftTestResult
+        ``.statistic``, ``.pvalue``, ``.edges``, the counts and all measures.
+
+    Raises
+    ------
+    DistributionError
+        Empty, non-1-D or non-numeric (numeric mode) samples, inf, NaN with ``nan="raise"``.
+    ValueError
+        Unknown measure or bin rule, bad edges, pseudo-count or n_permutations.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> r = drift_test(rng.normal(0, 1, 500), rng.normal(0.5, 1, 500), seed=2)
+    >>> r.pvalue < 0.01
+    True
+    >>> len(r.edges), len(r.reference_counts)   # 10 quantile bins + 2 overflow bins
+    (11, 12)
+    """
+    base = check_base(base)
+    measure = _check_measure(measure)
+    pseudo_count = _check_pseudo_count(pseudo_count)
+    n_permutations = _check_n_permutations(n_permutations)
+    rng = np.random.default_rng(seed)
+    if categorical is None:
+        categorical = any(np.asarray(x).dtype.kind not in "iuf" for x in (reference, current))
+    if categorical:
+        categories, ref_c, cur_c = category_counts(reference, current, nan=nan)
+        observed, permuted = _test_from_counts(ref_c, cur_c, measure, pseudo_count,
+                                               n_permutations, rng, base)
+        return DriftTestResult(observed, _pvalue(observed, permuted), measure, _units(base),
+                               drift_measures(ref_c, cur_c, pseudo_count=pseudo_count, base=base),
+                               ref_c, cur_c, categories=categories,
+                               n_permutations=n_permutations, pseudo_count=pseudo_count)
+    kind, arg = _parse_bins(bins)
+    ref = _as_sample(reference, "reference", nan)
+    cur = _as_sample(current, "current", nan)
+    edges, ref_c, cur_c = _binned(ref, cur, kind, arg)
+    if kind == "fixed":
+        observed, permuted = _test_from_counts(ref_c, cur_c, measure, pseudo_count,
+                                               n_permutations, rng, base)
+    else:
+        observed, permuted = _relearned_test(ref, cur, kind, arg, measure, pseudo_count,
+                                             n_permutations, rng, base)
+    return DriftTestResult(observed, _pvalue(observed, permuted), measure, _units(base),
+                           drift_measures(ref_c, cur_c, pseudo_count=pseudo_count, base=base),
+                           ref_c, cur_c, edges=edges, n_permutations=n_permutations,
+                           pseudo_count=pseudo_count)
+
+
+def _relearned_test(ref, cur, kind, arg, measure, pseudo_count, n_permutations, rng, base):
+    """Observed and permuted statistics, bins re-learned from every shuffled reference."""
+    pooled = np.concatenate([ref, cur])
+    n = len(ref)
+    if kind == "quantile" and not np.isnan(pooled).any():
+        pooled_sorted = np.sort(pooled)
+        observed = float(_quantile_statistics(np.sort(ref)[None, :], pooled_sorted, arg,
+                                              measure, pseudo_count, base)[0])
+        block = max(1, _CHUNK_ELEMENTS // (n * (arg + 1)))
+        permuted = np.concatenate([
+            _quantile_statistics(np.sort(pooled[perm[:, :n]], axis=1), pooled_sorted, arg,
+                                 measure, pseudo_count, base)
+            for perm in _permutations(rng, len(pooled), n_permutations, block)])
+        return observed, permuted
+    # Any other rule (or NaN in a bin of its own): the number of bins may change
+    # from one shuffle to the next, so each is binned on its own.
+
+    def statistic(r, c):
+        _, a, b = _binned(r, c, kind, arg)
+        active = np.ones(a.shape)
+        return float(_statistic(measure, _smoothed(a, active, pseudo_count),
+                                _smoothed(b, active, pseudo_count), base))
+
+    observed = statistic(ref, cur)
+    permuted = []
+    for block in _permutations(rng, len(pooled), n_permutations, 256):
+        for perm in block:
+            r = pooled[perm[:n]]
+            # A shuffled reference of only NaN has no bins to learn: its split counts as
+            # extreme (conservative, and only possible when NaN outnumber n).
+            permuted.append(np.inf if np.isnan(r).all() else statistic(r, pooled[perm[n:]]))
+    return observed, np.asarray(permuted)
+
+
+# --- tables ------------------------------------------------------------------------
+
+def _columns(data, name: str) -> dict:
+    """Column name -> 1-D array, for a mapping, a structured array or a DataFrame-like."""
+    if isinstance(data, np.ndarray) and data.dtype.names:
+        return {c: data[c] for c in data.dtype.names}
+    if hasattr(data, "columns") and hasattr(data, "__getitem__"):
+        return {c: np.asarray(data[c]) for c in data.columns}
+    if hasattr(data, "keys") and hasattr(data, "__getitem__"):
+        return {c: data[c] for c in data.keys()}
+    raise TypeError(f"{name} must be a table: a dict of column name -> array, a numpy "
+                    f"structured array, or a DataFrame; got {type(data).__name__}.")
+
+
+def _holm(pvalues) -> np.ndarray:
+    """Holm's step-down adjusted p-values (family-wise error control)."""
+    p = np.asarray(pvalues, dtype=float)
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    adjusted = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    out = np.empty(m)
+    out[order] = adjusted
+    return out
+
+
+class FeatureDrift(NamedTuple):
+    """One row of a :class:`DriftReport`."""
+
+    feature: str
+    kind: str             #: "numeric" or "categorical"
+    n_reference: int
+    n_current: int
+    kl_ref_cur: float
+    kl_cur_ref: float
+    psi: float
+    js: float
+    pvalue: float
+    pvalue_holm: float    #: adjusted for the number of features tested
+    verdict: str          #: "drift" or "no evidence of drift"
+    test: DriftTestResult
+
+
+@dataclass(frozen=True, eq=False)
+class DriftReport:
+    """Per-feature drift measures and permutation p-values, worst feature first.
+
+    ``rows`` is a list of :class:`FeatureDrift`; the verdict uses Holm's
+    adjusted p-value, so the chance of any false alarm across all features
+    is at most ``alpha``. Shows as a text table (and as HTML in notebooks).
+    """
+
+    rows: list
+    alpha: float
+    units: str
+    bins: object
+    pseudo_count: float
+    n_permutations: int
+
+    _HEADER = ("feature", "kind", "n ref", "n cur", "D(ref||cur)", "D(cur||ref)", "PSI", "JS",
+               "p", "p (Holm)", "verdict")
+
+    def _cells(self):
+        return [(r.feature, r.kind, str(r.n_reference), str(r.n_current), f"{r.kl_ref_cur:.4f}",
+                 f"{r.kl_cur_ref:.4f}", f"{r.psi:.4f}", f"{r.js:.4f}", f"{r.pvalue:.4f}",
+                 f"{r.pvalue_holm:.4f}", r.verdict) for r in self.rows]
+
+    def _caption(self):
+        bins = f"{self.bins} quantile bins" if isinstance(self.bins, int) else f"bins {self.bins!r}"
+        return (f"Drift report: measures in {self.units}, {bins} learned from the reference, "
+                f"pseudo-count {self.pseudo_count:g}, {self.n_permutations} permutations, "
+                f"verdict at alpha = {self.alpha:g} (Holm).")
+
+    def __str__(self):
+        cells = [self._HEADER] + self._cells()
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self._HEADER))]
+        lines = ["  ".join(c.ljust(w) if i in (0, 1, 10) else c.rjust(w)
+                           for i, (c, w) in enumerate(zip(row, widths))) for row in cells]
+        return "\n".join([self._caption(), *lines])
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        from html import escape
+        head = "".join(f"<th>{escape(h)}</th>" for h in self._HEADER)
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+                       for row in self._cells())
+        return (f"<table><caption>{escape(self._caption())}</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def drift_report(reference, current, *, features=None, categorical=(), measure="kl", bins=10,
+                 pseudo_count=DEFAULT_PSEUDO_COUNT, n_permutations=1000, alpha=0.05, seed=None,
+                 base=None, nan="raise"):
+    """Drift of every feature of a table: measures, permutation p-value and verdict.
+
+    Numeric features are binned with edges from the reference
+    (:func:`drift_test`); non-numeric ones (strings, booleans, objects) and
+    those listed in ``categorical`` are compared by category counts,
+    including categories seen only in the current data.
+
+    Parameters
+    ----------
+    reference, current : mapping, structured array or DataFrame-like
+        Tables with the same columns (the current one may have extras only
+        if ``features`` selects the common ones).
+    features : sequence of str, optional
+        Columns to compare (default: all columns of ``reference``).
+    categorical : sequence of str
+        Numeric columns to treat as categories (e.g. codes).
+    measure : {"kl", "kl_reverse", "psi", "js"}
+        The statistic of each feature's permutation test.
+    bins, pseudo_count, n_permutations, base, nan
+        As in :func:`drift_test`.
+    alpha : float
+        Family-wise false-alarm level of the verdicts (Holm's method).
+    seed : int, optional
+        Each feature gets its own independent stream from it.
+
+    Returns
+    -------
+    DriftReport
+        Rows sorted worst first (smallest p-value, then largest statistic).
+
+    Raises
+    ------
+    ValueError
+        Columns missing from either table, unknown names in ``categorical``, bad alpha.
+    TypeError
+        Inputs that are not tables.
+    DistributionError
+        A bad feature (empty, NaN with ``nan="raise"``, inf), naming the feature.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> ref = {"age": rng.normal(40, 10, 300), "plan": rng.choice(["a", "b"], 300)}
+    >>> cur = {"age": rng.normal(45, 10, 300), "plan": rng.choice(["a", "b", "c"], 300)}
+    >>> report = drift_report(ref, cur, n_permutations=200, seed=1)
+    >>> [(r.feature, r.verdict) for r in report.rows]
+    [('plan', 'drift'), ('age', 'drift')]
+    """
+    if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < alpha < 1:
+        raise ValueError(f"alpha must be a number between 0 and 1, got {alpha!r}.")
+    base = check_base(base)
+    ref_cols, cur_cols = _columns(reference, "reference"), _columns(current, "current")
+    names = list(ref_cols) if features is None else list(features)
+    missing_ref = [c for c in names if c not in ref_cols]
+    missing_cur = [c for c in names if c not in cur_cols]
+    extra_cur = [c for c in cur_cols if c not in ref_cols] if features is None else []
+    if missing_ref or missing_cur or extra_cur:
+        parts = [f"{what}: {', '.join(map(repr, cols))}" for what, cols in
+                 (("missing from reference", missing_ref), ("missing from current", missing_cur),
+                  ("only in current", extra_cur)) if cols]
+        raise ValueError("reference and current must have the same columns (" + "; ".join(parts)
+                         + "); rename them, or pass features=[...] to compare a subset.")
+    if not names:
+        raise ValueError("the tables have no columns to compare.")
+    unknown = [c for c in categorical if c not in names]
+    if unknown:
+        raise ValueError(f"categorical names columns that are not compared: {unknown!r}.")
+    streams = np.random.SeedSequence(seed).spawn(len(names))
+    tests = []
+    for name, stream in zip(names, streams):
+        is_cat = name in categorical or any(np.asarray(col[name]).dtype.kind not in "iuf"
+                                            for col in (ref_cols, cur_cols))
+        try:
+            tests.append(drift_test(ref_cols[name], cur_cols[name], measure=measure, bins=bins,
+                                    pseudo_count=pseudo_count, n_permutations=n_permutations,
+                                    seed=np.random.default_rng(stream), base=base, nan=nan,
+                                    categorical=is_cat))
+        except DistributionError as exc:
+            raise DistributionError(f"feature {name!r}: {exc}") from None
+    holm = _holm([t.pvalue for t in tests])
+    rows = [FeatureDrift(str(name), "categorical" if t.categories is not None else "numeric",
+                         int(t.reference_counts.sum()), int(t.current_counts.sum()),
+                         t.measures.kl_ref_cur, t.measures.kl_cur_ref, t.measures.psi,
+                         t.measures.js, t.pvalue, float(h),
+                         "drift" if h <= alpha else "no evidence of drift", t)
+            for name, t, h in zip(names, tests, holm)]
+    rows.sort(key=lambda r: (r.pvalue, -r.test.statistic))
+    return DriftReport(rows, float(alpha), _units(base), bins, float(pseudo_count),
+                       int(n_permutations))

@@ -1,0 +1,283 @@
+"""Estimating D(P||Q) from samples: Monte Carlo, k-nearest neighbours, histograms.
+
+* :func:`mc_kl`: samples from P and both log densities at those samples
+  (Schulman's k1, k2, k3 estimators, with a standard error).
+* :func:`knn_kl`: samples from P and from Q only, no densities (Wang,
+  Kulkarni and Verdú, 2009).
+* :func:`histogram_kl`: the plug-in estimate from binned 1-D samples, for
+  comparison; biased, and sensitive to the bins.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+import scipy.spatial
+
+from ._numerics import expm1mx
+from ._validation import DistributionError, as_finite, check_base, log_base
+from .discrete import kl_divergence
+
+__all__ = ["MCEstimate", "mc_kl", "knn_kl", "histogram_kl"]
+
+
+class MCEstimate(NamedTuple):
+    """A Monte Carlo estimate of D(P||Q) and its standard error (same units)."""
+
+    estimate: float
+    stderr: float
+
+
+def _log_densities(values, name, *, zero_density_ok=False):
+    """Check a 1-D array of log densities; ``-inf`` (zero density) only if allowed."""
+    try:
+        arr = None if isinstance(values, (str, bytes)) else np.asarray(values)
+    except ValueError:
+        arr = None   # ragged input: as_finite says what is wrong
+    if zero_density_ok and arr is not None and arr.dtype.kind == "f":
+        as_finite(np.where(arr == -np.inf, 0.0, arr), name, what="a log density, or -inf")
+    else:
+        arr = as_finite(values, name, what="a log density at a sample")
+    if arr.ndim != 1:
+        raise DistributionError(
+            f"{name} must be a 1-D array (one log density per sample), got shape {arr.shape}."
+        )
+    return arr.astype(np.float64, copy=False)
+
+
+def mc_kl(logp, logq, *, estimator="k3", base=None):
+    r"""Monte Carlo estimate of D(P||Q) from log densities at samples x ~ P.
+
+    With :math:`r = q(x)/p(x)` at samples :math:`x_1, \dots, x_n \sim P`,
+    the estimate is the sample mean of one of Schulman's (2020) estimators:
+
+    * ``"k1"``: :math:`-\log r`, unbiased, high variance, often negative;
+    * ``"k2"``: :math:`\tfrac12(\log r)^2`, biased, low variance; its
+      expectation is close to D(P||Q) when P and Q are close;
+    * ``"k3"``: :math:`(r - 1) - \log r`, unbiased, never negative, usually
+      lower variance than k1 (computed with ``expm1``, so it is never
+      negative from rounding either). Its variance is infinite when
+      :math:`E_P[r^2] = \infty`, i.e. when Q has heavier tails than P
+      (e.g. P = N(0, 1), Q = N(1, 2²)): prefer k1 there.
+
+    Parameters
+    ----------
+    logp, logq : array_like, shape (n,)
+        Natural-log densities log p(x_i) and log q(x_i) at the same samples
+        x_i drawn from P (not from Q). ``logq`` may be ``-inf``.
+    estimator : {"k1", "k2", "k3"}
+        Which per-sample estimator to average.
+    base : float, optional
+        Logarithm base of the result: None for nats (default), 2 for bits.
+
+    Returns
+    -------
+    MCEstimate
+        ``(estimate, stderr)``: the mean and its standard error
+        (sample standard deviation / sqrt(n)). For k2 the standard error
+        covers the spread only, not the bias. ``(inf, inf)`` if some
+        ``logq`` is ``-inf`` (Q rules out a sample of P: D(P||Q) is infinite).
+
+    Raises
+    ------
+    DistributionError
+        A ``ValueError``: fewer than 2 samples, shapes differ, a ``logp`` is
+        not finite, a NaN or ``+inf`` in ``logq``, or an unknown estimator.
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> p, q = stats.norm(1, 2), stats.norm(0, 1)
+    >>> x = p.rvs(size=100_000, random_state=0)                # x ~ P
+    >>> est = mc_kl(p.logpdf(x), q.logpdf(x))
+    >>> abs(est.estimate - 1.3069) < 4 * est.stderr            # true D(P||Q) = 1.3069 nats
+    True
+    """
+    base = check_base(base)
+    if estimator not in ("k1", "k2", "k3"):
+        raise DistributionError(f"estimator must be 'k1', 'k2' or 'k3', got {estimator!r}.")
+    logp = _log_densities(logp, "logp")
+    logq = _log_densities(logq, "logq", zero_density_ok=True)
+    if logp.shape != logq.shape:
+        raise DistributionError(
+            f"logp has {logp.shape[0]} values but logq has {logq.shape[0]}; both must be "
+            f"evaluated at the same samples x ~ P."
+        )
+    n = logp.shape[0]
+    if n < 2:
+        raise DistributionError(f"mc_kl needs at least 2 samples for a standard error, got {n}.")
+    if np.any(logq == -np.inf):
+        return MCEstimate(math.inf, math.inf)
+    log_ratio = logp - logq                      # log p/q = -log r
+    if estimator == "k1":
+        terms = log_ratio
+    elif estimator == "k2":
+        terms = 0.5 * log_ratio**2
+    else:
+        terms = expm1mx(-log_ratio)              # (r - 1) - log r
+    scale = log_base(base)
+    with np.errstate(over="ignore", invalid="ignore"):
+        estimate = float(np.mean(terms))
+        stderr = float(np.std(terms, ddof=1) / math.sqrt(n)) if math.isfinite(estimate) else math.inf
+    return MCEstimate(estimate / scale, stderr / scale)
+
+
+def _samples(x, name):
+    arr = as_finite(x, name, what="a coordinate of a sample")
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise DistributionError(
+            f"{name} must be an array of samples with shape (n,) or (n, d), got shape {arr.shape}."
+        )
+    return arr
+
+
+def knn_kl(x, y, *, k=1, base=None):
+    r"""k-nearest-neighbour estimate of D(P||Q) from samples x ~ P and y ~ Q.
+
+    The estimator of Wang, Kulkarni and Verdú (2009), which needs no
+    densities and no bins:
+
+    .. math::
+
+        \hat D(P\|Q) = \frac{d}{n}\sum_{i=1}^{n}\log\frac{\nu_k(i)}{\rho_k(i)}
+                       + \log\frac{m}{n-1}
+
+    where :math:`\rho_k(i)` is the Euclidean distance from :math:`x_i` to its
+    k-th nearest neighbour among the other x's, and :math:`\nu_k(i)` to its
+    k-th nearest neighbour among the y's. Consistent as n, m grow; biased at
+    small n. Distances come from :class:`scipy.spatial.cKDTree`.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,) or (n, d)
+        Samples from P, the reference; 1-D arrays are n points on a line.
+    y : array_like, shape (m,) or (m, d)
+        Samples from Q, the model, with the same dimension d.
+    k : int
+        Which neighbour to use (k >= 1); larger k lowers the variance and
+        raises the bias.
+    base : float, optional
+        Logarithm base: None for nats (default), 2 for bits.
+
+    Returns
+    -------
+    float
+        The estimate. It can be negative at small n, although D(P||Q) >= 0.
+
+    Raises
+    ------
+    DistributionError
+        A ``ValueError``: non-finite samples, different dimensions, k not a
+        positive integer, fewer than k + 1 samples of P or k samples of Q, or
+        **duplicate points**. The estimator assumes continuous distributions,
+        where ties have probability 0: a repeated x (or an x equal to a y)
+        gives a zero distance and an infinite log. Rounded or discrete data
+        must be treated as such: jitter it by less than its resolution
+        (dequantisation), or bin it and use :func:`klteach.kl_divergence`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(0, 1, size=20_000)     # P = N(0, 1)
+    >>> y = rng.normal(1, 2, size=20_000)     # Q = N(1, 2**2), D(P||Q) = 0.4431 nats
+    >>> abs(knn_kl(x, y, k=5) - 0.4431) < 0.05
+    True
+    """
+    base = check_base(base)
+    x = _samples(x, "x")
+    y = _samples(y, "y")
+    n, d = x.shape
+    m = y.shape[0]
+    if y.shape[1] != d:
+        raise DistributionError(
+            f"x has dimension {d} but y has dimension {y.shape[1]} (shapes {x.shape} and "
+            f"{y.shape}); samples of P and Q must live in the same space."
+        )
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise DistributionError(f"k must be a positive integer (1, 2, ...), got {k!r}.")
+    k = int(k)
+    if n < k + 1 or m < k:
+        raise DistributionError(
+            f"with k = {k} the estimator needs at least {k + 1} samples of P and {k} of Q, "
+            f"got n = {n} and m = {m}."
+        )
+    # k + 1 neighbours within x: the nearest is the point itself.
+    rho = scipy.spatial.cKDTree(x).query(x, k=[k + 1])[0][:, 0]
+    nu = scipy.spatial.cKDTree(y).query(x, k=[k])[0][:, 0]
+    for dist, where in ((rho, "another sample of x"), (nu, "a sample of y")):
+        ties = np.flatnonzero(dist == 0)
+        if ties.size:
+            raise DistributionError(
+                f"{ties.size} sample(s) of x coincide with {where} (first: x[{ties[0]}]), with k = {k}; "
+                f"the k-NN estimator assumes continuous data without ties. Add noise smaller "
+                f"than the data's resolution, or bin the data and use klteach.kl_divergence."
+            )
+    estimate = d * np.mean(np.log(nu) - np.log(rho)) + math.log(m / (n - 1))
+    return float(estimate) / log_base(base)
+
+
+def histogram_kl(x, y, *, bins=10, base=None):
+    r"""Plug-in estimate of D(P||Q) from 1-D samples binned on shared edges.
+
+    .. math:: \hat D = \sum_j \hat p_j \log\frac{\hat p_j}{\hat q_j},
+              \qquad \hat p_j = \frac{\#\{x_i \in B_j\}}{n},\;
+              \hat q_j = \frac{\#\{y_i \in B_j\}}{m}
+
+    The bins ``B_j`` span the range of both samples. This estimates the KL
+    between the *binned* distributions, which is smaller than D(P||Q)
+    (data processing inequality), plus a finite-sample bias; it is ``inf``
+    when a bin holds samples of P but none of Q. No smoothing is applied.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,)
+        Samples from P, the reference.
+    y : array_like, shape (m,)
+        Samples from Q, the model.
+    bins : int or array_like
+        Number of equal-width bins, or the bin edges (as for
+        :func:`numpy.histogram`).
+    base : float, optional
+        Logarithm base: None for nats (default), 2 for bits.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    DistributionError
+        A ``ValueError``: samples that are not 1-D finite numbers, or bins
+        that :func:`numpy.histogram` rejects.
+
+    Examples
+    --------
+    >>> # two bins: P = (1/2, 1/2), Q = (1/4, 3/4)
+    >>> round(histogram_kl([0.1, 0.2, 0.8, 0.9], [0.1, 0.6, 0.7, 0.9], bins=2, base=2), 4)
+    0.2075
+    """
+    base = check_base(base)
+    x = as_finite(x, "x", what="a sample")
+    y = as_finite(y, "y", what="a sample")
+    if x.ndim != 1 or y.ndim != 1:
+        raise DistributionError(
+            f"histogram_kl takes 1-D samples, got shapes {x.shape} and {y.shape}; for "
+            f"samples in several dimensions use knn_kl."
+        )
+    try:
+        edges = np.histogram_bin_edges(np.concatenate([x, y]), bins=bins)
+    except (ValueError, TypeError) as exc:
+        raise DistributionError(f"bins={bins!r} was rejected: {exc}") from None
+    p = np.histogram(x, bins=edges)[0] / x.size
+    q = np.histogram(y, bins=edges)[0] / y.size
+    if p.sum() == 0:
+        raise DistributionError("no sample of x falls inside the given bin edges.")
+    if q.sum() < 1 - 1e-12 or p.sum() < 1 - 1e-12:
+        raise DistributionError(
+            "some samples fall outside the given bin edges; the edges must cover both samples."
+        )
+    return kl_divergence(p, q, base=base)

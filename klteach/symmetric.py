@@ -1,0 +1,242 @@
+"""Symmetric relatives of KL divergence for discrete distributions.
+
+KL is not symmetric: D(P||Q) and D(Q||P) differ. These quantities treat P
+and Q alike:
+
+* :func:`jeffreys_divergence`: D(P||Q) + D(Q||P) (the population stability
+  index, PSI, when P and Q are binned proportions); infinite on a support
+  mismatch.
+* :func:`klteach.js_divergence` (in :mod:`klteach.discrete`) and
+  :func:`js_distance`, its square root, a metric.
+* :func:`hellinger_distance` and :func:`total_variation`: metrics bounded by 1.
+* :func:`pinsker_bound`: the largest total variation a given KL allows.
+
+Conventions as in :mod:`klteach.discrete`: inputs must sum to 1 (never
+normalised silently), ``base=None`` nats and ``base=2`` bits, ``axis=-1``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import (DistributionError, as_distribution, broadcast_pair,
+                          check_base, log_base)
+from .discrete import js_divergence, kl_divergence
+
+__all__ = ["jeffreys_divergence", "js_distance", "hellinger_distance",
+           "total_variation", "pinsker_bound"]
+
+
+def _pair(p, q, axis):
+    """Checked, exactly normalised ``p`` and ``q``."""
+    p, sp = as_distribution(p, "p", axis=axis)
+    q, sq = as_distribution(q, "q", axis=axis)
+    broadcast_pair(p, q, axis=axis)
+    return p / np.expand_dims(sp, axis), q / np.expand_dims(sq, axis)
+
+
+def _scalar(value):
+    return float(value) if np.ndim(value) == 0 else np.asarray(value)
+
+
+def jeffreys_divergence(p, q, *, base=None, axis=-1):
+    r"""Jeffreys divergence: D(P||Q) + D(Q||P), the symmetrised KL.
+
+    .. math:: J(P, Q) = D(P\|Q) + D(Q\|P) = \sum_x (p(x) - q(x)) \log \frac{p(x)}{q(x)}
+
+    Applied to binned proportions (reference P, current Q) this is the
+    population stability index (PSI) used in drift monitoring. Symmetric
+    but not a metric (no triangle inequality) and unbounded: infinite as soon
+    as either distribution gives probability 0 where the other does not.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Probabilities along ``axis``; each must sum to 1.
+    base : float, optional
+        Logarithm base: None for nats (default), 2 for bits.
+    axis : int
+        Axis that runs over outcomes.
+
+    Returns
+    -------
+    float or ndarray
+
+    Raises
+    ------
+    DistributionError
+        If an input is not a distribution, the shapes do not match, or
+        ``base`` is invalid.
+
+    Examples
+    --------
+    >>> round(jeffreys_divergence([0.36, 0.48, 0.16], [1/3, 1/3, 1/3]), 4)
+    0.1828
+    >>> jeffreys_divergence([1, 0], [0.5, 0.5])
+    inf
+    """
+    return _scalar(kl_divergence(p, q, base=base, axis=axis)
+                   + kl_divergence(q, p, base=base, axis=axis))
+
+
+def js_distance(p, q, *, base=None, axis=-1):
+    r"""Jensen-Shannon distance: the square root of the Jensen-Shannon divergence.
+
+    .. math:: d_{JS}(P, Q) = \sqrt{\tfrac12 D(P\|M) + \tfrac12 D(Q\|M)},
+              \quad M = \tfrac12 (P + Q)
+
+    A metric. Bounded by ``sqrt(ln 2) = 0.8326`` with natural logs (the
+    default, as in :func:`scipy.spatial.distance.jensenshannon`) and by 1
+    with ``base=2``. The divergence itself, bounded by ``ln 2 = 0.6931`` nats
+    or 1 bit, is :func:`klteach.js_divergence`.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Probabilities along ``axis``; each must sum to 1.
+    base : float, optional
+        Logarithm base of the divergence under the root: None for nats
+        (default), 2 for bits.
+    axis : int
+        Axis that runs over outcomes.
+
+    Returns
+    -------
+    float or ndarray
+        The square root of a divergence in ``base`` units.
+
+    Raises
+    ------
+    DistributionError
+        As for :func:`klteach.js_divergence`.
+
+    Examples
+    --------
+    >>> round(js_distance([1, 0], [0, 1]), 4)   # disjoint supports: sqrt(ln 2)
+    0.8326
+    >>> js_distance([1, 0], [0, 1], base=2)
+    1.0
+    """
+    return _scalar(np.sqrt(js_divergence(p, q, base=base, axis=axis)))
+
+
+def hellinger_distance(p, q, *, axis=-1):
+    r"""Hellinger distance between two discrete distributions.
+
+    .. math:: H(P, Q) = \sqrt{\tfrac12 \sum_x \left(\sqrt{p(x)} - \sqrt{q(x)}\right)^2}
+                      = \sqrt{1 - \sum_x \sqrt{p(x) q(x)}}
+
+    A metric between 0 (identical) and 1 (disjoint supports); unitless (no
+    logarithm, so no ``base``). Computed from the squared differences,
+    with ``sqrt(p) - sqrt(q) = (p - q) / (sqrt(p) + sqrt(q))``, which keeps
+    full relative accuracy when P and Q are close, where
+    ``1 - sum(sqrt(p q))`` cancels.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Probabilities along ``axis``; each must sum to 1.
+    axis : int
+        Axis that runs over outcomes.
+
+    Returns
+    -------
+    float or ndarray
+
+    Raises
+    ------
+    DistributionError
+        If an input is not a distribution or the shapes do not match.
+
+    Examples
+    --------
+    >>> hellinger_distance([1, 0], [0, 1])
+    1.0
+    >>> round(hellinger_distance([0.36, 0.48, 0.16], [1/3, 1/3, 1/3]), 4)
+    0.1505
+    """
+    p, sp = as_distribution(p, "p", axis=axis)
+    q, sq = as_distribution(q, "q", axis=axis)
+    broadcast_pair(p, q, axis=axis)
+    # sqrt(p/sp) - sqrt(q/sq) = a (sqrt(p) - sqrt(q)) + (a - b) sqrt(q), with a = sp**-0.5,
+    # b = sq**-0.5; sqrt(p) - sqrt(q) = (p - q) / (sqrt(p) + sqrt(q)) and a - b from
+    # sq - sp = sum(q - p): no cancellation when P and Q are close.
+    roots = np.sqrt(p) + np.sqrt(q)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        root_diff = np.where(roots > 0, (p - q) / roots, 0.0)
+    a, b = 1 / np.sqrt(sp), 1 / np.sqrt(sq)
+    a_minus_b = np.sum(q - p, axis=axis) * a * b / (np.sqrt(sp) + np.sqrt(sq))
+    diff = np.expand_dims(a, axis) * root_diff + np.expand_dims(a_minus_b, axis) * np.sqrt(q)
+    squared = 0.5 * np.sum(diff**2, axis=axis)
+    return _scalar(np.sqrt(np.minimum(squared, 1.0)))
+
+
+def total_variation(p, q, *, axis=-1):
+    r"""Total variation distance: the largest difference in probability P and Q give one event.
+
+    .. math:: TV(P, Q) = \tfrac12 \sum_x |p(x) - q(x)| = \max_A |P(A) - Q(A)|
+
+    A metric between 0 and 1; unitless.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Probabilities along ``axis``; each must sum to 1.
+    axis : int
+        Axis that runs over outcomes.
+
+    Returns
+    -------
+    float or ndarray
+
+    Raises
+    ------
+    DistributionError
+        If an input is not a distribution or the shapes do not match.
+
+    Examples
+    --------
+    >>> round(total_variation([0.36, 0.48, 0.16], [1/3, 1/3, 1/3]), 4)
+    0.1733
+    """
+    p, q = _pair(p, q, axis)
+    return _scalar(0.5 * np.sum(np.abs(p - q), axis=axis))
+
+
+def pinsker_bound(kl, *, base=None):
+    r"""Pinsker's upper bound on total variation from a KL divergence.
+
+    .. math:: TV(P, Q) \le \sqrt{D(P\|Q) / 2} \quad (D \text{ in nats})
+
+    The bound holds for either direction of KL, so the smaller of D(P||Q)
+    and D(Q||P) gives the tighter bound. It exceeds 1 (and says nothing)
+    once D > 2 nats.
+
+    Parameters
+    ----------
+    kl : float or array_like
+        A KL divergence, >= 0 (``inf`` allowed).
+    base : float, optional
+        Units of ``kl``: None for nats (default), 2 for bits.
+
+    Returns
+    -------
+    float or ndarray
+        The bound on TV (unitless).
+
+    Raises
+    ------
+    DistributionError
+        If ``kl`` is negative or NaN, or ``base`` is invalid.
+
+    Examples
+    --------
+    >>> round(pinsker_bound(0.0853), 4)   # binomial(2, 0.4) vs uniform; TV = 0.1733
+    0.2065
+    """
+    base = check_base(base)
+    kl = np.asarray(kl, dtype=float)
+    if np.any(np.isnan(kl)) or np.any(kl < 0):
+        raise DistributionError(f"kl must be a divergence >= 0, got {kl.tolist()!r}; "
+                                f"a negative or NaN KL means it was computed wrongly.")
+    return _scalar(np.sqrt(kl * log_base(base) / 2))

@@ -1,0 +1,167 @@
+"""Tests of klteach.continuous_kl against closed forms (evaluated with mpmath)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import mpmath
+import pytest
+import scipy.integrate
+import scipy.stats as st
+
+import klteach as kt
+from klteach import DistributionError
+
+mpmath.mp.dps = 40
+mpf = mpmath.mpf
+
+
+def normal_kl(m1, s1, m2, s2):
+    m1, s1, m2, s2 = map(mpf, (m1, s1, m2, s2))
+    return mpmath.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - mpf(1) / 2
+
+
+def exponential_kl(rate_p, rate_q):
+    rate_p, rate_q = mpf(rate_p), mpf(rate_q)
+    return mpmath.log(rate_p / rate_q) + rate_q / rate_p - 1
+
+
+def gamma_kl(a_p, rate_p, a_q, rate_q):
+    a_p, rate_p, a_q, rate_q = map(mpf, (a_p, rate_p, a_q, rate_q))
+    return ((a_p - a_q) * mpmath.digamma(a_p) - mpmath.loggamma(a_p) + mpmath.loggamma(a_q)
+            + a_q * (mpmath.log(rate_p) - mpmath.log(rate_q)) + a_p * (rate_q - rate_p) / rate_p)
+
+
+def laplace_kl(m1, b1, m2, b2):
+    m1, b1, m2, b2 = map(mpf, (m1, b1, m2, b2))
+    gap = abs(m1 - m2)
+    return mpmath.log(b2 / b1) + gap / b2 + b1 / b2 * mpmath.exp(-gap / b1) - 1
+
+
+def beta_kl(a1, b1, a2, b2):
+    a1, b1, a2, b2 = map(mpf, (a1, b1, a2, b2))
+    return (mpmath.log(mpmath.beta(a2, b2)) - mpmath.log(mpmath.beta(a1, b1))
+            + (a1 - a2) * mpmath.digamma(a1) + (b1 - b2) * mpmath.digamma(b1)
+            + (a2 - a1 + b2 - b1) * mpmath.digamma(a1 + b1))
+
+
+CASES = [
+    ("normal", st.norm(0, 1), st.norm(1, 2), normal_kl(0, 1, 1, 2)),
+    ("normal reverse", st.norm(1, 2), st.norm(0, 1), normal_kl(1, 2, 0, 1)),
+    ("normal far and narrow", st.norm(1e3, 1e-2), st.norm(1e3 + 0.02, 1.1e-2), normal_kl(1e3, 1e-2, 1e3 + 0.02, 1.1e-2)),
+    ("normal, Q much narrower", st.norm(0, 1), st.norm(0.5, 1e-3), normal_kl(0, 1, 0.5, 1e-3)),
+    ("exponential", st.expon(scale=2), st.expon(scale=3), exponential_kl(1 / 2, 1 / 3)),
+    ("exponential reverse", st.expon(scale=3), st.expon(scale=2), exponential_kl(1 / 3, 1 / 2)),
+    ("gamma", st.gamma(2.5, scale=1 / 1.3), st.gamma(1.7, scale=1 / 0.8), gamma_kl(2.5, 1.3, 1.7, 0.8)),
+    ("gamma shape < 1", st.gamma(0.6, scale=2), st.gamma(3, scale=0.5), gamma_kl(0.6, 0.5, 3, 2)),
+    ("laplace", st.laplace(0, 1), st.laplace(0.5, 2), laplace_kl(0, 1, 0.5, 2)),
+    ("beta", st.beta(2, 3), st.beta(3, 2), beta_kl(2, 3, 3, 2)),
+    ("beta vs uniform", st.beta(2.5, 1.5), st.uniform(0, 1), beta_kl(2.5, 1.5, 1, 1)),
+    # A log-normal is a normal after x -> log x: KL is invariant, so the normal formula applies.
+    ("lognormal", st.lognorm(0.5, scale=math.exp(0.7)), st.lognorm(0.8, scale=1.0), normal_kl(0.7, 0.5, 0, 0.8)),
+    ("uniform inside uniform", st.uniform(0, 1), st.uniform(-1, 3), mpmath.log(3)),
+    # Q has mass outside P's support: the integrand alone would miss it.
+    ("exponential vs normal", st.expon(), st.norm(0, 1), mpmath.log(2 * mpmath.pi) / 2),
+]
+
+
+@pytest.mark.parametrize("name, p, q, ref", CASES, ids=[c[0] for c in CASES])
+def test_matches_closed_forms(name, p, q, ref):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # no integration warning on smooth cases
+        got = kt.continuous_kl(p, q)
+    assert got == pytest.approx(float(ref), rel=1e-8)
+
+
+def test_singular_densities_at_the_endpoints():
+    # Beta(0.5, 0.5) has infinite density at 0 and 1; D(P||U) = -H(P) = -log(pi / 4).
+    got = kt.continuous_kl(st.beta(0.5, 0.5), st.uniform(0, 1))
+    assert got == pytest.approx(float(beta_kl(0.5, 0.5, 1, 1)), rel=1e-6)
+    assert got == pytest.approx(-math.log(math.pi / 4), rel=1e-6)
+
+
+@pytest.mark.parametrize("rel_change", [1e-2, 1e-4, 1e-6])
+def test_nearly_identical_keeps_relative_accuracy(rel_change):
+    # D is about rel_change^2: integrating p log(p/q) directly would cancel.
+    ref = float(normal_kl(0, 1, 0, 1 + rel_change))
+    assert kt.continuous_kl(st.norm(0, 1), st.norm(0, 1 + rel_change)) == pytest.approx(ref, rel=1e-6)
+
+
+def test_identical_is_zero_and_bases():
+    assert kt.continuous_kl(st.gamma(2), st.gamma(2)) == 0.0
+    nats = kt.continuous_kl(st.norm(0, 1), st.norm(1, 2))
+    assert kt.continuous_kl(st.norm(0, 1), st.norm(1, 2), base=2) == pytest.approx(nats / math.log(2), rel=1e-15)
+    assert round(nats, 4) == 0.4431
+    assert round(kt.continuous_kl(st.norm(1, 2), st.norm(0, 1)), 4) == 1.3069
+
+
+def test_support_not_covered_is_infinite():
+    assert kt.continuous_kl(st.norm(0, 1), st.expon()) == math.inf
+    assert kt.continuous_kl(st.uniform(-1, 3), st.uniform(0, 1)) == math.inf
+    assert kt.continuous_kl(st.beta(2, 2), st.uniform(0.1, 0.9)) == math.inf
+    # The other direction is finite.
+    assert math.isfinite(kt.continuous_kl(st.uniform(0, 1), st.uniform(-1, 3)))
+
+
+def test_agrees_with_a_direct_quad_on_a_heavy_tailed_pair():
+    # Student t (3 dof) against a normal: finite (the t has a finite variance).
+    p, q = st.t(3), st.norm(0, 1.5)
+    ref, _ = scipy.integrate.quad(lambda x: p.pdf(x) * (p.logpdf(x) - q.logpdf(x)),
+                                  -math.inf, math.inf, epsabs=1e-13, epsrel=1e-12, limit=500)
+    assert kt.continuous_kl(p, q) == pytest.approx(ref, rel=1e-7)
+
+
+def test_divergent_integral_warns():
+    # Cauchy against a normal: E_P[x^2] is infinite, so D(P||Q) is infinite.
+    with pytest.warns(scipy.integrate.IntegrationWarning, match="may not have converged"):
+        kt.continuous_kl(st.cauchy(), st.norm())
+
+
+@pytest.mark.parametrize("bad, pattern", [
+    (st.norm, r"is the unfrozen distribution family scipy\.stats\.norm; freeze it"),
+    (st.poisson(3), r"is a discrete distribution \(poisson\).*kl_divergence"),
+    ([0.5, 0.5], r"must be a frozen scipy\.stats continuous distribution.*got list"),
+])
+def test_bad_distributions(bad, pattern):
+    with pytest.raises(TypeError, match="^p " + pattern):
+        kt.continuous_kl(bad, st.norm())
+    with pytest.raises(TypeError, match="^q " + pattern):
+        kt.continuous_kl(st.norm(), bad)
+
+
+def test_bad_base():
+    with pytest.raises(DistributionError, match="base"):
+        kt.continuous_kl(st.norm(), st.norm(), base=0)
+
+
+# --- the notebook's figures use these numbers -------------------------------------------
+
+def test_kl_integrand_legend_reports_the_divergence():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from klteach import plots
+
+    p, q = st.lognorm(1.0), st.lognorm(2.0, scale=math.e)
+    ax = plots.kl_integrand(p, q, base=2)
+    label = ax.get_legend().get_texts()[0].get_text()
+    # Invariance: the log-normals' KL is the normals' KL, here in bits.
+    assert label == f"area = D(P||Q) = {float(normal_kl(0, 1, 1, 2)) / math.log(2):.4f} bits"
+    line = ax.get_lines()[0]
+    x, y = line.get_data()
+    # The drawn curve is the integrand: its area (trapezoid rule) is close to D.
+    assert scipy.integrate.trapezoid(y, x) == pytest.approx(float(normal_kl(0, 1, 1, 2)) / math.log(2), abs=0.01)
+    ax2 = plots.density_pair(st.norm(0, 1), st.norm(1, 2))
+    colors = [line.get_color() for line in ax2.get_lines()]
+    assert colors == [plots.P_COLOR, plots.Q_COLOR]
+    plt.close("all")
+
+
+@pytest.mark.parametrize("bad", [st.norm(0, -1), st.gamma(-2), st.beta(0, 1)])
+def test_invalid_parameters_are_named(bad):
+    with pytest.raises(DistributionError, match=r"^p = scipy\.stats\.\w+ with arguments .* invalid parameters"):
+        kt.continuous_kl(bad, st.norm())
+    with pytest.raises(DistributionError, match=r"^q = scipy\.stats\.\w+ .* invalid parameters"):
+        kt.continuous_kl(st.norm(), bad)

@@ -1,0 +1,443 @@
+"""Tests of klteach.drift against numpy, scipy, exact permutation distributions and simulation."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import sqlite3
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import scipy.stats
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.spatial.distance import jensenshannon
+
+from klteach import DistributionError, datasets, drift
+
+
+# --- independent references ----------------------------------------------------
+
+def smoothed(counts, a):
+    c = np.asarray(counts, float) + a
+    return c / c.sum()
+
+
+def ref_measure(measure, ref_counts, cur_counts, a=0.5):
+    """The statistic from scipy, on histograms smoothed here."""
+    p, q = smoothed(ref_counts, a), smoothed(cur_counts, a)
+    return {"kl": scipy.stats.entropy(p, q), "kl_reverse": scipy.stats.entropy(q, p),
+            "psi": float(np.sum((p - q) * np.log(p / q))), "js": jensenshannon(p, q) ** 2}[measure]
+
+
+def ref_counts_of(x, edges):
+    """Counts with overflow bins via np.histogram on the inner range."""
+    x = np.asarray(x, float)
+    inner = x[(x >= edges[0]) & (x < edges[-1])]
+    # np.histogram closes its last bin; values equal to edges[-1] are excluded above.
+    return np.concatenate([[np.sum(x < edges[0])], np.histogram(inner, edges)[0],
+                           [np.sum(x >= edges[-1])]])
+
+
+def ref_edges(ref, rule):
+    ref = np.asarray(ref, float)
+    if ref.min() == ref.max():
+        return np.array([ref.min(), np.nextafter(ref.min(), np.inf)])
+    if isinstance(rule, int):
+        # Linear interpolation between order statistics at the exact positions (n - 1) j / k.
+        x = np.sort(ref)
+        e = []
+        for j in range(rule + 1):
+            h = Fraction((len(x) - 1) * j, rule)
+            lo = math.floor(h)
+            hi = min(lo + 1, len(x) - 1)
+            e.append(x[lo] + float(h - lo) * (x[hi] - x[lo]) if hi > lo else x[lo])
+        e = np.array(e)
+    else:
+        e = np.histogram_bin_edges(ref, rule)
+    e[-1] = np.nextafter(ref.max(), np.inf)
+    return np.unique(e)
+
+
+def exact_pvalue(ref, cur, rule, measure, a=0.5):
+    """p-value over every split of the pooled sample, bins re-learned for each split."""
+    pooled = np.concatenate([ref, cur])
+    n = len(ref)
+
+    def stat(r, c):
+        e = ref_edges(r, rule)
+        return ref_measure(measure, ref_counts_of(r, e), ref_counts_of(c, e), a)
+
+    observed = stat(np.asarray(ref, float), np.asarray(cur, float))
+    stats = []
+    for idx in itertools.combinations(range(len(pooled)), n):
+        mask = np.zeros(len(pooled), bool)
+        mask[list(idx)] = True
+        stats.append(stat(pooled[mask], pooled[~mask]))
+    return np.mean(np.asarray(stats) >= observed - 1e-12 * abs(observed))
+
+
+# --- bins --------------------------------------------------------------------------
+
+def test_quantile_edges_match_numpy_and_cover_the_reference():
+    ref = np.random.default_rng(0).normal(size=501)
+    edges = drift.bin_edges(ref, 10)
+    expected = np.quantile(ref, np.linspace(0, 1, 11))
+    np.testing.assert_allclose(edges[:-1], expected[:-1], rtol=1e-14)
+    assert edges[-1] == np.nextafter(ref.max(), np.inf)
+    counts = drift.bin_counts(ref, edges)
+    assert counts[0] == 0 and counts[-1] == 0 and counts.sum() == len(ref)
+    assert set(counts[1:-1]) <= {50, 51}
+
+
+@pytest.mark.parametrize("rule", ["fd", "sturges", "auto"])
+def test_numpy_rules_match_histogram_bin_edges(rule):
+    ref = np.random.default_rng(1).gamma(2.0, size=300)
+    edges = drift.bin_edges(ref, rule)
+    expected = np.histogram_bin_edges(ref, rule)
+    np.testing.assert_array_equal(edges[:-1], expected[:-1])
+    assert edges[-1] == np.nextafter(expected[-1], np.inf)
+
+
+def test_counts_include_values_outside_the_reference_range():
+    rng = np.random.default_rng(2)
+    edges = drift.bin_edges(rng.normal(size=200), 5)
+    current = rng.normal(0, 3, size=1000)   # many values beyond the reference range
+    counts = drift.bin_counts(current, edges)
+    np.testing.assert_array_equal(counts, ref_counts_of(current, edges))
+    assert counts.sum() == 1000 and counts[0] > 0 and counts[-1] > 0
+
+
+def test_fixed_edges_are_used_as_given():
+    assert list(drift.bin_edges([5.0, 6.0], [0, 1, 2])) == [0, 1, 2]
+    np.testing.assert_array_equal(drift.bin_counts([-1, 0, 0.5, 1, 2, 7], [0, 1, 2]), [1, 2, 1, 2])
+
+
+def test_constant_reference_gets_below_equal_above_bins():
+    edges = drift.bin_edges([3.0] * 10)
+    np.testing.assert_array_equal(drift.bin_counts([2.0, 3.0, 3.0, 4.0, 3.0], edges), [1, 3, 1])
+    r = drift.drift_test([3.0] * 50, [3.0] * 40 + [4.0] * 10, seed=0, n_permutations=200)
+    assert r.pvalue < 0.05 and len(r.reference_counts) == 3
+
+
+def test_ties_merge_duplicate_quantile_edges():
+    ref = np.repeat([1.0, 2.0, 3.0], [80, 10, 10])
+    edges = drift.bin_edges(ref, 10)
+    assert np.all(np.diff(edges) > 0)
+    np.testing.assert_array_equal(drift.bin_counts(ref, edges)[1:-1].sum(), 100)
+
+
+def test_nan_bin_counts_missing_values():
+    counts = drift.bin_counts([0.5, np.nan, 1.5, np.nan], [0, 1, 2], nan="bin")
+    np.testing.assert_array_equal(counts, [0, 1, 1, 0, 2])
+    edges = drift.bin_edges([1.0, np.nan, 3.0, 2.0], 2, nan="bin")
+    np.testing.assert_allclose(edges[:-1], [1.0, 2.0])
+
+
+def test_category_counts_include_new_categories():
+    cats, ref, cur = drift.category_counts(["a", "b", "a"], ["c", "a", "c", "c"])
+    assert cats == ["a", "b", "c"]
+    np.testing.assert_array_equal(ref, [2, 1, 0])
+    np.testing.assert_array_equal(cur, [1, 0, 3])
+    cats, ref, cur = drift.category_counts(["a", None], ["a", float("nan")], nan="bin")
+    assert cats == ["<missing>", "a"] and list(ref) == [1, 1] and list(cur) == [1, 1]
+
+
+def test_sql_case_bins_like_numpy_in_sqlite():
+    rng = np.random.default_rng(3)
+    edges = drift.bin_edges(rng.normal(size=300), 8)
+    values = np.concatenate([rng.normal(0, 2, 500), edges[:4]])   # values exactly on edges too
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (x REAL)")
+    db.executemany("INSERT INTO t VALUES (?)", [(float(v),) for v in values] + [(None,)] * 3)
+    rows = db.execute(f"SELECT {drift.sql_bin_case('x', edges)} AS b, COUNT(*) FROM t GROUP BY b").fetchall()
+    counts = np.zeros(len(edges) + 2, int)
+    for b, n in rows:
+        counts[b] = n
+    expected = drift.bin_counts(np.append(values, [np.nan] * 3), edges, nan="bin")
+    np.testing.assert_array_equal(counts, expected)
+
+
+# --- measures ------------------------------------------------------------------------
+
+counts_pairs = st.integers(2, 12).flatmap(lambda k: st.tuples(
+    st.lists(st.integers(0, 60), min_size=k, max_size=k).filter(any),
+    st.lists(st.integers(0, 60), min_size=k, max_size=k).filter(any)))
+
+
+@settings(max_examples=60)
+@given(counts_pairs, st.sampled_from([0.01, 0.5, 3.0]))
+def test_measures_match_scipy_on_smoothed_histograms(pair, a):
+    ref, cur = pair
+    m = drift.drift_measures(ref, cur, pseudo_count=a)
+    for name, value in [("kl", m.kl_ref_cur), ("kl_reverse", m.kl_cur_ref), ("psi", m.psi), ("js", m.js)]:
+        assert value == pytest.approx(ref_measure(name, ref, cur, a), rel=1e-9, abs=1e-13)
+    bits = drift.drift_measures(ref, cur, pseudo_count=a, base=2)
+    assert bits.psi == pytest.approx(m.psi / math.log(2), rel=1e-12, abs=1e-15)
+    assert bits.units == "bits" and m.units == "nats" and m.pseudo_count == a
+
+
+def test_no_smoothing_gives_infinity_when_a_bin_is_empty_on_one_side():
+    m = drift.drift_measures([10, 0, 5], [3, 4, 8], pseudo_count=0)
+    assert m.kl_cur_ref == math.inf and m.psi == math.inf
+    assert m.kl_ref_cur == pytest.approx(scipy.stats.entropy([10, 0, 5], [3, 4, 8]), rel=1e-12)
+
+
+def test_psi_is_the_sum_of_both_directions():
+    m = drift.drift_measures([50, 30, 20], [30, 30, 40])
+    assert m.psi == pytest.approx(m.kl_ref_cur + m.kl_cur_ref, rel=1e-15)
+
+
+# --- permutation tests: exactness --------------------------------------------------
+
+@pytest.mark.parametrize("measure", ["kl", "psi", "js"])
+def test_counts_test_matches_the_exact_permutation_distribution(measure):
+    ref_labels, cur_labels = [0, 0, 0, 0, 1, 1], [1, 1, 2, 2, 2]
+    k = 3
+    ref_c, cur_c = np.bincount(ref_labels, minlength=k), np.bincount(cur_labels, minlength=k)
+    pooled = np.array(ref_labels + cur_labels)
+    observed = ref_measure(measure, ref_c, cur_c)
+    stats = []
+    for idx in itertools.combinations(range(len(pooled)), len(ref_labels)):
+        mask = np.zeros(len(pooled), bool)
+        mask[list(idx)] = True
+        stats.append(ref_measure(measure, np.bincount(pooled[mask], minlength=k),
+                                 np.bincount(pooled[~mask], minlength=k)))
+    exact = np.mean(np.asarray(stats) >= observed - 1e-12)
+    r = drift.drift_test_counts(ref_c, cur_c, measure=measure, n_permutations=20000, seed=0)
+    assert r.statistic == pytest.approx(observed, rel=1e-12)
+    assert r.pvalue == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 20000) + 1e-4)
+    r2 = drift.drift_test([str(x) for x in ref_labels], [str(x) for x in cur_labels],
+                          measure=measure, n_permutations=20000, seed=1)
+    assert r2.categories == ["0", "1", "2"]
+    assert r2.pvalue == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 20000) + 1e-4)
+
+
+@pytest.mark.parametrize("bins, measure", [(2, "kl"), (3, "psi"), ("sturges", "kl"), ("fd", "js")])
+def test_raw_test_matches_exact_permutations_with_relearned_bins(bins, measure):
+    rng = np.random.default_rng(4)
+    ref, cur = rng.normal(0, 1, 5), rng.normal(0.8, 1, 5)
+    exact = exact_pvalue(ref, cur, bins, measure)
+    r = drift.drift_test(ref, cur, bins=bins, measure=measure, n_permutations=20000, seed=5)
+    e = ref_edges(ref, bins)
+    assert r.statistic == pytest.approx(ref_measure(measure, ref_counts_of(ref, e), ref_counts_of(cur, e)),
+                                        rel=1e-12)
+    np.testing.assert_allclose(r.edges, e, rtol=1e-14)
+    assert r.pvalue == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 20000) + 1e-4)
+
+
+samples = st.lists(st.integers(-3, 3), min_size=1, max_size=40).map(lambda v: np.array(v, float))
+
+
+@settings(max_examples=60)
+@given(samples, samples, st.sampled_from([1, 3, 10, "sturges"]), st.sampled_from(["kl", "psi", "js"]))
+def test_statistic_matches_independent_binning_with_heavy_ties(ref, cur, bins, measure):
+    r = drift.drift_test(ref, cur, bins=bins, measure=measure, n_permutations=5, seed=0)
+    e = ref_edges(ref, bins)
+    np.testing.assert_allclose(r.edges, e, rtol=1e-14)
+    np.testing.assert_array_equal(r.reference_counts, ref_counts_of(ref, e))
+    np.testing.assert_array_equal(r.current_counts, ref_counts_of(cur, e))
+    assert r.statistic == pytest.approx(ref_measure(measure, r.reference_counts, r.current_counts),
+                                        rel=1e-9, abs=1e-13)
+    assert 1 / 6 <= r.pvalue <= 1
+
+
+def test_raw_test_with_ties_matches_exact_permutations():
+    ref, cur = np.array([1.0, 1.0, 2.0, 2.0, 3.0]), np.array([2.0, 3.0, 3.0, 3.0, 1.0])
+    exact = exact_pvalue(ref, cur, 3, "kl")
+    r = drift.drift_test(ref, cur, bins=3, n_permutations=20000, seed=6)
+    assert r.pvalue == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 20000) + 1e-4)
+
+
+# --- permutation tests: false alarms and power (the issue's criteria) ---------------
+
+@pytest.mark.parametrize("n, m", [(100, 100), (30, 80)])
+def test_false_alarm_rate_is_near_alpha_without_drift(n, m):
+    rng = np.random.default_rng(2024 + n)
+    trials = 400
+    alarms = sum(drift.drift_test(rng.normal(size=n), rng.normal(size=m), n_permutations=199,
+                                  seed=rng).pvalue <= 0.05 for _ in range(trials))
+    assert 0.03 <= alarms / trials <= 0.08
+
+
+def test_detects_a_quarter_sd_shift_with_1000_per_side():
+    rng = np.random.default_rng(7)
+    trials = 60
+    hits = sum(drift.drift_test(rng.normal(0, 1, 1000), rng.normal(0.25, 1, 1000), n_permutations=199,
+                                seed=rng).pvalue <= 0.05 for _ in range(trials))
+    assert hits / trials >= 0.9
+
+
+def test_fixed_edges_test_is_calibrated():
+    rng = np.random.default_rng(8)
+    trials = 300
+    alarms = sum(drift.drift_test(rng.normal(size=60), rng.normal(size=60), bins=[-1, 0, 1],
+                                  n_permutations=199, seed=rng).pvalue <= 0.05 for _ in range(trials))
+    assert 0.03 <= alarms / trials <= 0.08
+
+
+def test_seed_makes_results_reproducible_and_nan_bin_is_compared():
+    rng = np.random.default_rng(9)
+    ref, cur = rng.normal(size=80), rng.normal(size=80)
+    assert drift.drift_test(ref, cur, seed=3).pvalue == drift.drift_test(ref, cur, seed=3).pvalue
+    cur_missing = cur.copy()
+    cur_missing[:30] = np.nan    # many missing values: drift in the NaN bin
+    r = drift.drift_test(ref, cur_missing, nan="bin", seed=0, n_permutations=300)
+    assert r.current_counts[-1] == 30 and r.reference_counts[-1] == 0 and r.pvalue < 0.01
+
+
+# --- reports -----------------------------------------------------------------------
+
+class FakeFrame:
+    """Just enough of a DataFrame: .columns and column access."""
+
+    def __init__(self, data):
+        self._data = data
+        self.columns = list(data)
+
+    def __getitem__(self, name):
+        return self._data[name]
+
+
+def test_report_accepts_dicts_structured_arrays_and_dataframes():
+    rng = np.random.default_rng(10)
+    ref = {"a": rng.normal(size=200), "b": rng.normal(size=200)}
+    cur = {"a": rng.normal(0.6, 1, size=200), "b": rng.normal(size=200)}
+    struct = lambda d: np.rec.fromarrays([d["a"], d["b"]], names="a,b")
+    reports = [drift.drift_report(x, y, n_permutations=200, seed=1)
+               for x, y in [(ref, cur), (struct(ref), struct(cur)), (FakeFrame(ref), FakeFrame(cur))]]
+    for report in reports:
+        assert [r.feature for r in report.rows] == ["a", "b"]
+        assert report.rows[0].verdict == "drift"
+        assert report.rows[0].pvalue == reports[0].rows[0].pvalue
+    row = reports[0].rows[0]
+    e = drift.bin_edges(ref["a"], 10)
+    assert row.psi == pytest.approx(ref_measure("psi", ref_counts_of(ref["a"], e), ref_counts_of(cur["a"], e)),
+                                    rel=1e-12)
+    text, html = str(reports[0]), reports[0]._repr_html_()
+    assert "D(ref||cur)" in text and "nats" in text and "<table>" in html and "drift" in html
+
+
+def test_report_handles_categorical_features_and_holm_adjustment():
+    ref = {"plan": ["x"] * 50 + ["y"] * 50, "code": [1] * 50 + [2] * 50}
+    cur = {"plan": ["x"] * 40 + ["z"] * 60, "code": [1] * 52 + [2] * 48}
+    report = drift.drift_report(ref, cur, categorical=["code"], n_permutations=300, seed=2)
+    rows = {r.feature: r for r in report.rows}
+    assert rows["plan"].kind == rows["code"].kind == "categorical"
+    assert rows["plan"].verdict == "drift" and rows["code"].verdict == "no evidence of drift"
+    assert rows["plan"].test.categories == ["x", "y", "z"]
+    # Holm by hand on a textbook example.
+    np.testing.assert_allclose(drift._holm([0.01, 0.04, 0.03, 0.005]), [0.03, 0.06, 0.06, 0.02])
+
+
+# --- bad input ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("sample, match", [
+    ([], "empty"),
+    ([1.0, np.nan, 2.0], r"1 NaN value.*index 1.*nan='bin'"),
+    ([1.0, np.inf], "infinite value at index 1"),
+    ([[1.0, 2.0], [3.0, 4.0]], "1-D"),
+    (["a", "b"], "categor"),
+    ("abc", "string"),
+    ([np.nan, np.nan], "only NaN"),
+])
+def test_bad_samples_are_refused(sample, match):
+    nan = "bin" if match == "only NaN" else "raise"
+    with pytest.raises(DistributionError, match=match):
+        drift.bin_edges(sample, nan=nan)
+
+
+def test_bad_current_sample_is_named():
+    with pytest.raises(DistributionError, match=r"^current has 1 NaN"):
+        drift.drift_test([1.0, 2.0, 3.0], [1.0, np.nan])
+    with pytest.raises(DistributionError, match="current is empty"):
+        drift.drift_test([1.0, 2.0], [])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"bins": "weird"}, "not a rule"),
+    ({"bins": 0}, "at least 1"),
+    ({"bins": [0, 2, 1]}, "strictly"),
+    ({"bins": [1.0]}, "at least 2"),
+    ({"measure": "kld"}, "measure must be one of"),
+    ({"pseudo_count": -1}, "pseudo_count"),
+    ({"n_permutations": 0}, "n_permutations"),
+    ({"nan": "drop"}, "nan must be"),
+])
+def test_bad_arguments_are_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        drift.drift_test([1.0, 2.0, 3.0], [1.0, 2.5], **kwargs)
+
+
+@pytest.mark.parametrize("ref, cur, match", [
+    ([1, 2], [1, 2, 3], "outcomes"),
+    ([1, -2], [1, 2], "negative"),
+    ([0.5, 0.5], [1, 2], "non-integer"),
+    ([0, 0], [1, 2], "all zeros"),
+    ([1, np.nan], [1, 2], "NaN"),
+])
+def test_bad_counts_are_refused(ref, cur, match):
+    with pytest.raises(DistributionError, match=match):
+        drift.drift_measures(ref, cur)
+    with pytest.raises(DistributionError, match=match):
+        drift.drift_test_counts(ref, cur)
+
+
+def test_bad_tables_are_refused():
+    with pytest.raises(ValueError, match=r"missing from current: 'b'"):
+        drift.drift_report({"a": [1.0, 2.0], "b": [1.0, 2.0]}, {"a": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=r"only in current: 'c'"):
+        drift.drift_report({"a": [1.0, 2.0]}, {"a": [1.0, 2.0], "c": [1.0]})
+    with pytest.raises(TypeError, match="must be a table"):
+        drift.drift_report([1.0, 2.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="alpha"):
+        drift.drift_report({"a": [1.0]}, {"a": [1.0]}, alpha=5)
+    with pytest.raises(ValueError, match="categorical names"):
+        drift.drift_report({"a": [1.0]}, {"a": [1.0]}, categorical=["b"])
+    with pytest.raises(DistributionError, match=r"feature 'a': current has 1 NaN"):
+        drift.drift_report({"a": [1.0, 2.0]}, {"a": [1.0, np.nan]})
+    with pytest.raises(DistributionError, match="missing value"):
+        drift.category_counts(["a", None], ["a"])
+    # features= selects common columns when the tables differ
+    report = drift.drift_report({"a": [1.0, 2.0, 3.0]}, {"a": [1.0, 2.0], "c": [1.0]}, features=["a"],
+                                n_permutations=50, seed=0)
+    assert [r.feature for r in report.rows] == ["a"]
+
+
+# --- the shipped dataset -------------------------------------------------------------
+
+def test_us_macro_data_is_consistent_with_its_definitions():
+    macro = datasets.load_us_macro()
+    assert len(macro["year"]) == 203 and macro["year"][0] == 1959 and macro["quarter"][-1] == 3
+    # infl = 400 ln(cpi_t / cpi_{t-1}), realint = tbilrate - infl (both rounded to 2 decimals)
+    infl = 400 * np.diff(np.log(macro["cpi"]))
+    np.testing.assert_allclose(macro["infl"][1:], infl, atol=0.006)
+    np.testing.assert_allclose(macro["realint"][1:], macro["tbilrate"][1:] - macro["infl"][1:], atol=0.011)
+
+
+# --- plots and widgets (they draw, with the house colours) ---------------------------
+
+def test_plots_and_widgets_draw():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from klteach import plots, widgets
+    rng = np.random.default_rng(11)
+    report = drift.drift_report({"a": rng.normal(size=100), "b": rng.choice(["u", "v"], 100)},
+                                {"a": rng.normal(1, 1, 100), "b": rng.choice(["u", "w"], 100)},
+                                n_permutations=50, seed=0)
+    axes = plots.drift_histograms(report, top=2)
+    bars = axes[0].patches
+    assert matplotlib.colors.to_hex(bars[0].get_facecolor()) == plots.P_COLOR.lower()
+    assert matplotlib.colors.to_hex(bars[-1].get_facecolor()) == plots.Q_COLOR.lower()
+    _, rates = plots.false_alarm_rates(sizes=(20,), n_trials=5, n_permutations=19)
+    assert set(rates) == {"permutation", "PSI > 0.1", "PSI > 0.25"}
+    _, means = plots.plugin_bias(sizes=(20, 2000), n_repeats=20)
+    assert means[0] > means[1] > 0
+    plots.kl_vs_bins(rng.normal(size=100), rng.normal(size=100), n_bins=(2, 5))
+    result = widgets.show_drift(0.5, 50, n_permutations=50)
+    assert result.pvalue <= 1
+    assert widgets.drift_explorer().children
+    plt.close("all")

@@ -1,0 +1,127 @@
+"""Tests of klteach.fits: KL by grid against closed forms and adaptive quadrature; fits against known optima."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+from scipy.stats import norm
+
+from klteach import DistributionError
+from klteach.fits import fit_gaussian, mixture_gaussian_kl, mixture_logpdf, mixture_pdf
+
+
+def gaussian_kl(m1, s1, m2, s2):
+    """Closed form D(N(m1, s1^2) || N(m2, s2^2)) in nats."""
+    return math.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5
+
+
+def quad_kl(weights, means, sds, mean, sd, direction):
+    """Adaptive quadrature with scipy.stats log-densities: an independent reference."""
+    def log_p(x):
+        return np.logaddexp.reduce([math.log(w) + norm.logpdf(x, m, s) for w, m, s in zip(weights, means, sds)])
+
+    def integrand(x):
+        lp, lq = log_p(x), norm.logpdf(x, mean, sd)
+        la, lb = (lp, lq) if direction == "forward" else (lq, lp)
+        return math.exp(la) * (la - lb)
+    lo = min(min(means) - 15 * max(sds), mean - 15 * sd)
+    hi = max(max(means) + 15 * max(sds), mean + 15 * sd)
+    return quad(integrand, lo, hi, points=sorted(list(means) + [mean]), limit=400,
+                epsabs=1e-14, epsrel=1e-12)[0]
+
+
+MIXTURES = [([0.5, 0.5], [-3.0, 3.0], [1.0, 1.0]),
+            ([0.7, 0.3], [0.0, 2.5], [0.5, 1.5]),
+            ([0.2, 0.5, 0.3], [-4.0, 0.0, 5.0], [1.0, 0.3, 2.0])]
+
+
+def test_mixture_density_matches_scipy():
+    x = np.linspace(-8, 8, 41)
+    for w, m, s in MIXTURES:
+        expected = sum(wi * norm.pdf(x, mi, si) for wi, mi, si in zip(w, m, s))
+        np.testing.assert_allclose(mixture_pdf(x, w, m, s), expected, rtol=1e-13)
+    # far in the tails the log-density is still finite and right
+    assert mixture_logpdf(60.0, [1.0], [0.0], [1.0]) == pytest.approx(norm.logpdf(60.0), rel=1e-14)
+
+
+@pytest.mark.parametrize("m1,s1,m2,s2", [(0, 1, 1, 2), (1, 2, 0, 1), (0, 1, 0, 1), (-2, 0.3, 1, 4)])
+def test_single_component_matches_the_gaussian_closed_form(m1, s1, m2, s2):
+    assert mixture_gaussian_kl([1.0], [m1], [s1], m2, s2) == pytest.approx(
+        gaussian_kl(m1, s1, m2, s2), rel=1e-10, abs=1e-13)
+    assert mixture_gaussian_kl([1.0], [m1], [s1], m2, s2, direction="reverse") == pytest.approx(
+        gaussian_kl(m2, s2, m1, s1), rel=1e-10, abs=1e-13)
+    assert mixture_gaussian_kl([1.0], [m1], [s1], m2, s2, base=2) == pytest.approx(
+        gaussian_kl(m1, s1, m2, s2) / math.log(2), rel=1e-10, abs=1e-13)
+
+
+def test_course_value_for_gaussians():
+    # COURSE.md: N(0, 1) || N(1, 2^2) = 0.4431 nats, reverse 1.3069 nats.
+    assert round(mixture_gaussian_kl([1.0], [0.0], [1.0], 1.0, 2.0), 4) == 0.4431
+    assert round(mixture_gaussian_kl([1.0], [0.0], [1.0], 1.0, 2.0, direction="reverse"), 4) == 1.3069
+
+
+@pytest.mark.parametrize("direction", ["forward", "reverse"])
+def test_mixture_kl_matches_adaptive_quadrature(direction):
+    for w, m, s in MIXTURES:
+        for mean, sd in [(0.0, 1.0), (1.0, 3.0), (-3.0, 0.8)]:
+            assert mixture_gaussian_kl(w, m, s, mean, sd, direction=direction) == pytest.approx(
+                quad_kl(w, m, s, mean, sd, direction), rel=1e-8, abs=1e-12)
+
+
+def test_forward_fit_matches_the_moments():
+    # argmin_Q D(P||Q) over Gaussians is moment matching.
+    for w, m, s in MIXTURES:
+        w, m, s = map(np.asarray, (w, m, s))
+        mean = float(w @ m)
+        sd = math.sqrt(float(w @ (s**2 + m**2)) - mean**2)
+        fit = fit_gaussian(w, m, s, direction="forward")
+        assert fit.mean == pytest.approx(mean, abs=1e-5)
+        assert fit.sd == pytest.approx(sd, rel=1e-5)
+        assert fit.kl == pytest.approx(quad_kl(w, m, s, mean, sd, "forward"), rel=1e-7, abs=1e-12)
+
+
+def test_reverse_fit_is_mode_seeking_and_a_minimum():
+    w, m, s = [0.6, 0.4], [-4.0, 4.0], [1.0, 1.0]
+    fit = fit_gaussian(w, m, s, direction="reverse")
+    # Far-apart modes: the heavier one, nearly exactly, with KL close to -log(0.6).
+    assert fit.mean == pytest.approx(-4.0, abs=0.02) and fit.sd == pytest.approx(1.0, abs=0.02)
+    assert fit.kl == pytest.approx(-math.log(0.6), abs=1e-3)
+    # No point of a grid around it, nor the forward fit, does better (checked by quadrature).
+    best_grid = min(quad_kl(w, m, s, a, b, "reverse")
+                    for a in np.linspace(fit.mean - 0.05, fit.mean + 0.05, 5)
+                    for b in np.linspace(fit.sd - 0.05, fit.sd + 0.05, 5))
+    assert fit.kl <= best_grid + 1e-9
+    forward = fit_gaussian(w, m, s, direction="forward")
+    assert fit.kl < quad_kl(w, m, s, forward.mean, forward.sd, "reverse")
+    # ...and the forward fit covers both modes: much wider than either.
+    assert forward.sd > 3.5
+
+
+def test_close_modes_give_one_shared_answer():
+    # When the mixture is unimodal-ish the two fits nearly agree.
+    w, m, s = [0.5, 0.5], [-0.5, 0.5], [1.0, 1.0]
+    f, r = fit_gaussian(w, m, s), fit_gaussian(w, m, s, direction="reverse")
+    assert abs(f.mean) < 1e-5 and abs(r.mean) < 1e-3
+    assert r.sd == pytest.approx(f.sd, rel=0.02)
+
+
+def test_bad_inputs():
+    with pytest.raises(DistributionError, match="weights sums to 0.9"):
+        mixture_pdf(0.0, [0.5, 0.4], [0, 1], [1, 1])
+    with pytest.raises(ValueError, match="one entry per component"):
+        mixture_pdf(0.0, [0.5, 0.5], [0, 1, 2], [1, 1])
+    with pytest.raises(ValueError, match="sds must be positive"):
+        mixture_pdf(0.0, [0.5, 0.5], [0, 1], [1, 0])
+    with pytest.raises(ValueError, match="means must be finite"):
+        mixture_pdf(0.0, [0.5, 0.5], [0, np.inf], [1, 1])
+    with pytest.raises(ValueError, match="sd must be a positive"):
+        mixture_gaussian_kl([1.0], [0.0], [1.0], 0.0, -1.0)
+    with pytest.raises(ValueError, match="mean must be a finite"):
+        mixture_gaussian_kl([1.0], [0.0], [1.0], np.nan, 1.0)
+    with pytest.raises(ValueError, match="direction must be 'forward'.*'backward'"):
+        fit_gaussian([1.0], [0.0], [1.0], direction="backward")
+    with pytest.raises(DistributionError, match="base"):
+        mixture_gaussian_kl([1.0], [0.0], [1.0], 0.0, 1.0, base=-2)

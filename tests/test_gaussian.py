@@ -1,0 +1,295 @@
+"""Tests of klteach.gaussian against mpmath at high precision and numerical integration."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+import scipy.integrate
+import scipy.stats
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import klteach as kt
+from klteach import DistributionError
+
+LN2 = math.log(2)
+
+
+# --- mpmath references: the textbook formulas with enough digits (350 survive the
+# cancellation down to results near 1e-300; 60 suffice for matrices) ---------------
+
+def mp_gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, dps=350):
+    with mpmath.workdps(dps):
+        mp_, sp, mq, sq = (mpmath.mpf(float(v)) for v in (mu_p, sigma_p, mu_q, sigma_q))
+        return mpmath.log(sq / sp) + (sp**2 + (mp_ - mq) ** 2) / (2 * sq**2) - mpmath.mpf(1) / 2
+
+
+def mp_mvn_kl(mean_p, cov_p, mean_q, cov_q, dps=60):
+    """Inverse and determinants in 60-digit arithmetic, on the exact float64 inputs."""
+    with mpmath.workdps(dps):
+        sp = mpmath.matrix([[mpmath.mpf(float(v)) for v in row] for row in cov_p])
+        sq = mpmath.matrix([[mpmath.mpf(float(v)) for v in row] for row in cov_q])
+        diff = mpmath.matrix([mpmath.mpf(float(b)) - mpmath.mpf(float(a)) for a, b in zip(mean_p, mean_q)])
+        sq_inv = mpmath.inverse(sq)
+        d = len(mean_p)
+        trace = mpmath.fsum((sq_inv * sp)[i, i] for i in range(d))
+        quad = (diff.T * sq_inv * diff)[0, 0]
+        return (trace + quad - d + mpmath.log(mpmath.det(sq) / mpmath.det(sp))) / 2
+
+
+def random_covariance(rng, d, condition):
+    """A symmetric positive definite matrix with eigenvalues from 1 down to 1 / condition."""
+    basis, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    eigenvalues = np.logspace(0, -math.log10(condition), d)
+    cov = (basis * eigenvalues) @ basis.T
+    return (cov + cov.T) / 2
+
+
+# --- the kernel behind every formula here: expm1(x) - x --------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.floats(-700, 700), st.floats(-1e-3, 1e-3), st.floats(-1e-150, 1e-150)))
+def test_expm1mx_matches_mpmath(x):
+    from klteach._numerics import expm1mx
+    with mpmath.workdps(400):
+        ref = float(mpmath.expm1(mpmath.mpf(x)) - mpmath.mpf(x))
+    got = float(expm1mx(x))
+    assert got >= 0
+    assert got == pytest.approx(ref, rel=1e-14, abs=1e-300)
+
+
+# --- univariate -----------------------------------------------------------------------
+
+def test_course_values():
+    # COURSE.md: N(0,1)||N(1,2^2) = 0.4431 nats, reverse 1.3069 nats.
+    assert kt.gaussian_kl(0, 1, 1, 2) == pytest.approx(float(mp_gaussian_kl(0, 1, 1, 2)), rel=1e-15)
+    assert kt.gaussian_kl(1, 2, 0, 1) == pytest.approx(float(mp_gaussian_kl(1, 2, 0, 1)), rel=1e-15)
+    assert round(kt.gaussian_kl(0, 1, 1, 2), 4) == 0.4431
+    assert round(kt.gaussian_kl(1, 2, 0, 1), 4) == 1.3069
+    assert kt.gaussian_kl(0, 1, 1, 2, base=2) == pytest.approx(kt.gaussian_kl(0, 1, 1, 2) / LN2, rel=1e-15)
+
+
+def test_univariate_matches_direct_integration_of_the_densities():
+    # Independent of klteach: quad over p(x) log(p(x)/q(x)) with scipy.stats densities.
+    for mu_p, s_p, mu_q, s_q in [(0, 1, 1, 2), (1, 2, 0, 1), (-3, 0.5, 2, 4), (0, 1, 0, 1.1)]:
+        p, q = scipy.stats.norm(mu_p, s_p), scipy.stats.norm(mu_q, s_q)
+        ref, _ = scipy.integrate.quad(lambda x: p.pdf(x) * (p.logpdf(x) - q.logpdf(x)),
+                                      -np.inf, np.inf, epsabs=1e-13, epsrel=1e-12)
+        assert kt.gaussian_kl(mu_p, s_p, mu_q, s_q) == pytest.approx(ref, rel=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-1e3, 1e3), st.floats(1e-3, 1e3), st.floats(-1e3, 1e3), st.floats(1e-3, 1e3))
+def test_univariate_matches_mpmath(mu_p, sigma_p, mu_q, sigma_q):
+    ref = float(mp_gaussian_kl(mu_p, sigma_p, mu_q, sigma_q))
+    assert kt.gaussian_kl(mu_p, sigma_p, mu_q, sigma_q) == pytest.approx(ref, rel=1e-12, abs=1e-300)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(1e-2, 1e2), st.floats(-12, -2), st.floats(-1, 1))
+def test_univariate_nearly_identical_keeps_its_digits(sigma, log_eps, sign):
+    # D ~ eps^2: the textbook formula in float64 would lose every digit here.
+    sigma_q = sigma * (1 + math.copysign(10.0**log_eps, sign))
+    ref = float(mp_gaussian_kl(0.0, sigma, 0.0, sigma_q))
+    assert kt.gaussian_kl(0.0, sigma, 0.0, sigma_q) == pytest.approx(ref, rel=1e-10)
+
+
+def test_identical_is_zero_and_broadcasting():
+    assert kt.gaussian_kl(1.5, 0.3, 1.5, 0.3) == 0.0
+    out = kt.gaussian_kl(0, 1, np.array([0.0, 1.0, 2.0]), np.array([[1.0], [2.0]]))
+    assert out.shape == (2, 3)
+    for i, s in enumerate([1.0, 2.0]):
+        for j, m in enumerate([0.0, 1.0, 2.0]):
+            assert out[i, j] == pytest.approx(float(mp_gaussian_kl(0, 1, m, s)), rel=1e-14)
+    assert type(kt.gaussian_kl(0, 1, 1, 2)) is float
+
+
+def test_equal_variances_give_a_symmetric_kl():
+    # Why a demo with two equal-variance Gaussians cannot show asymmetry (misconception 7).
+    assert kt.gaussian_kl(0, 1.5, 2, 1.5) == pytest.approx(kt.gaussian_kl(2, 1.5, 0, 1.5), rel=1e-15)
+    assert kt.gaussian_kl(0, 1, 2, 1.5) != pytest.approx(kt.gaussian_kl(2, 1.5, 0, 1), rel=1e-3)
+
+
+@pytest.mark.parametrize("args, pattern", [
+    ((0, 0, 0, 1), r"sigma_p must be > 0 \(a standard deviation\), got 0\.0"),
+    ((0, 1, 0, -2), r"sigma_q must be > 0.*-2\.0"),
+    ((np.nan, 1, 0, 1), r"mu_p contains NaN"),
+    ((0, 1, np.inf, 1), r"mu_q contains inf"),
+    ((0, [1, -1], 0, 1), r"sigma_p must be > 0.*index 1"),
+    (("0", 1, 0, 1), r"mu_p must be a mean, got the string"),
+    ((0, 1j, 0, 1), r"sigma_p must be real numbers"),
+    ((0, [1, 2], 0, [1, 2, 3]), r"do not broadcast"),
+])
+def test_univariate_bad_input(args, pattern):
+    with pytest.raises(DistributionError, match=pattern):
+        kt.gaussian_kl(*args)
+
+
+def test_bad_base():
+    with pytest.raises(DistributionError, match="base"):
+        kt.gaussian_kl(0, 1, 1, 2, base=1)
+    with pytest.raises(DistributionError, match="base"):
+        kt.mvn_kl([0], [[1]], [0], [[1]], base=-2)
+
+
+# --- multivariate ---------------------------------------------------------------------
+
+def test_mvn_reduces_to_univariate_and_to_sums_over_independent_coordinates():
+    assert kt.mvn_kl([0], [[1]], [1], [[4]]) == pytest.approx(float(mp_gaussian_kl(0, 1, 1, 2)), rel=1e-15)
+    mu_p, s_p = np.array([0.0, 1.0, -2.0]), np.array([1.0, 0.5, 3.0])
+    mu_q, s_q = np.array([1.0, 1.0, 0.0]), np.array([2.0, 0.7, 1.0])
+    ref = mpmath.fsum(mp_gaussian_kl(*args) for args in zip(mu_p, s_p, mu_q, s_q))
+    got = kt.mvn_kl(mu_p, np.diag(s_p**2), mu_q, np.diag(s_q**2))
+    assert got == pytest.approx(float(ref), rel=1e-14)
+
+
+@pytest.mark.parametrize("condition", [1e2, 1e4, 1e6, 1e8])
+@pytest.mark.parametrize("seed", range(4))
+def test_mvn_ill_conditioned_matches_mpmath(condition, seed):
+    rng = np.random.default_rng(seed)
+    d = 2 + seed
+    cov_p = random_covariance(rng, d, condition)
+    cov_q = random_covariance(rng, d, condition)
+    mean_p, mean_q = rng.standard_normal(d), rng.standard_normal(d)
+    assert np.linalg.cond(cov_q) > condition / 10
+    ref = float(mp_mvn_kl(mean_p, cov_p, mean_q, cov_q))
+    assert kt.mvn_kl(mean_p, cov_p, mean_q, cov_q) == pytest.approx(ref, rel=1e-8)
+    # Same covariance, different means: only the Mahalanobis term is left.
+    ref = float(mp_mvn_kl(mean_p, cov_q, mean_q, cov_q))
+    assert kt.mvn_kl(mean_p, cov_q, mean_q, cov_q) == pytest.approx(ref, rel=1e-8)
+
+
+@pytest.mark.parametrize("condition", [1e4, 1e8])
+@pytest.mark.parametrize("eps", [1e-1, 1e-3, 1e-6, 1e-9])
+def test_mvn_nearly_identical_ill_conditioned_matches_mpmath(condition, eps):
+    rng = np.random.default_rng(11)
+    d = 5
+    cov_q = random_covariance(rng, d, condition)
+    chol = np.linalg.cholesky(cov_q)
+    # cov_p = L B B^T L^T with B = I + eps * noise: P differs from Q by about eps
+    # in every direction, however thin Q is in that direction. D is about eps^2.
+    b = np.eye(d) + eps * rng.standard_normal((d, d))
+    cov_p = chol @ b @ b.T @ chol.T
+    cov_p = (cov_p + cov_p.T) / 2
+    mean_q = rng.standard_normal(d)
+    mean_p = mean_q + eps * (chol @ rng.standard_normal(d))
+    ref = float(mp_mvn_kl(mean_p, cov_p, mean_q, cov_q))
+    assert eps**2 / 100 < ref < 100 * eps**2
+    assert kt.mvn_kl(mean_p, cov_p, mean_q, cov_q) == pytest.approx(ref, rel=1e-8)
+
+
+def test_mvn_far_apart_and_nearly_singular_p():
+    # P much narrower than Q in some directions: the eigenvalues of W approach -1.
+    rng = np.random.default_rng(12)
+    cov_q = random_covariance(rng, 4, 1e3)
+    cov_p = 1e-7 * random_covariance(rng, 4, 1e1)
+    mean_p, mean_q = np.zeros(4), np.ones(4)
+    ref = float(mp_mvn_kl(mean_p, cov_p, mean_q, cov_q))
+    assert kt.mvn_kl(mean_p, cov_p, mean_q, cov_q) == pytest.approx(ref, rel=1e-10)
+    ref = float(mp_mvn_kl(mean_q, cov_q, mean_p, cov_p))
+    assert kt.mvn_kl(mean_q, cov_q, mean_p, cov_p) == pytest.approx(ref, rel=1e-10)
+
+
+def test_mvn_of_a_distribution_with_itself_is_zero():
+    rng = np.random.default_rng(3)
+    cov = random_covariance(rng, 4, 1e6)
+    mean = rng.standard_normal(4)
+    assert kt.mvn_kl(mean, cov, mean, cov) == 0.0
+
+
+@pytest.mark.parametrize("cov_q, pattern", [
+    ([[1.0, 0.5], [0.4, 1.0]], r"cov_q is not symmetric: cov_q\[\d, \d\] = 0\.\d+ but cov_q\[\d, \d\] = 0\.\d+"),
+    ([[1.0, 2.0], [2.0, 1.0]], r"cov_q is not positive definite \(its smallest eigenvalue is -1\)"),
+    ([[1.0, 1.0], [1.0, 1.0]], r"cov_q is not positive definite"),
+    ([[1.0, 0.0], [0.0, np.nan]], r"cov_q contains NaN at index \(1, 1\)"),
+    ([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], r"cov_q has shape \(3, 3\), but the mean vectors have 2"),
+    ([1.0, 1.0], r"cov_q has shape \(2,\)"),
+])
+def test_mvn_bad_covariance(cov_q, pattern):
+    with pytest.raises(DistributionError, match=pattern):
+        kt.mvn_kl([0, 0], np.eye(2), [0, 0], cov_q)
+
+
+def test_mvn_bad_means():
+    with pytest.raises(DistributionError, match=r"mean_p has 2 coordinates but mean_q has 3"):
+        kt.mvn_kl([0, 0], np.eye(2), [0, 0, 0], np.eye(3))
+    with pytest.raises(DistributionError, match=r"mean_p must be a 1-D mean vector"):
+        kt.mvn_kl(0.0, [[1.0]], [0.0], [[1.0]])
+    with pytest.raises(DistributionError, match=r"cov_p is not positive definite"):
+        kt.mvn_kl([0, 0], -np.eye(2), [0, 0], np.eye(2))
+
+
+def test_mvn_symmetrises_rounding_level_asymmetry():
+    cov = np.array([[2.0, 0.3], [0.3 * (1 + 1e-15), 1.0]])
+    sym = (cov + cov.T) / 2
+    assert kt.mvn_kl([0, 0], cov, [1, 0], np.eye(2)) == kt.mvn_kl([0, 0], sym, [1, 0], np.eye(2))
+
+
+# --- the VAE term ---------------------------------------------------------------------
+
+def mp_vae_kl(mu, log_var, dps=350):
+    with mpmath.workdps(dps):
+        return mpmath.fsum((mpmath.expm1(mpmath.mpf(float(lv))) - mpmath.mpf(float(lv))
+                            + mpmath.mpf(float(m)) ** 2) / 2 for m, lv in zip(mu, log_var))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.floats(-10, 10), st.floats(-20, 5)), min_size=1, max_size=16))
+def test_vae_kl_matches_mpmath(pairs):
+    mu, log_var = np.array(pairs).T
+    assert kt.vae_kl(mu, log_var) == pytest.approx(float(mp_vae_kl(mu, log_var)), rel=1e-13, abs=1e-300)
+
+
+def test_vae_kl_near_the_prior_keeps_its_digits():
+    mu, log_var = np.array([1e-9, -2e-9]), np.array([3e-8, -1e-7])
+    assert kt.vae_kl(mu, log_var) == pytest.approx(float(mp_vae_kl(mu, log_var)), rel=1e-13)
+
+
+def test_vae_kl_is_the_kl_to_the_standard_normal():
+    rng = np.random.default_rng(5)
+    mu, log_var = rng.standard_normal(4), rng.standard_normal(4)
+    expected = kt.mvn_kl(mu, np.diag(np.exp(log_var)), np.zeros(4), np.eye(4))
+    assert kt.vae_kl(mu, log_var) == pytest.approx(expected, rel=1e-13)
+    assert kt.vae_kl(mu, log_var, base=2) == pytest.approx(expected / LN2, rel=1e-13)
+
+
+def test_vae_kl_batches():
+    rng = np.random.default_rng(6)
+    mu, log_var = rng.standard_normal((8, 3)), rng.standard_normal((8, 3))
+    batch = kt.vae_kl(mu, log_var)
+    assert batch.shape == (8,)
+    np.testing.assert_allclose(batch, [float(mp_vae_kl(m, lv)) for m, lv in zip(mu, log_var)], rtol=1e-13)
+    np.testing.assert_allclose(kt.vae_kl(mu.T, log_var.T, axis=0), batch, rtol=1e-15)
+    assert kt.vae_kl([0.0, 0.0], [0.0, 0.0]) == 0.0
+    assert type(kt.vae_kl(0.5, 0.1)) is float
+
+
+def test_vae_kl_bad_input():
+    with pytest.raises(DistributionError, match=r"log_var contains NaN"):
+        kt.vae_kl([0.0], [np.nan])
+    with pytest.raises(DistributionError, match=r"do not broadcast"):
+        kt.vae_kl([0.0, 1.0], [0.0, 1.0, 2.0])
+    with pytest.raises(DistributionError, match=r"axis must be an integer between -1 and 0"):
+        kt.vae_kl([0.0, 1.0], [0.0, 1.0], axis=1)
+
+
+# --- the notebook's explorer prints these numbers ----------------------------------------
+
+def test_show_gaussians_prints_both_directions(capsys):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from klteach import widgets
+
+    widgets.show_gaussians(0, 1, 1, 2)
+    out = capsys.readouterr().out
+    forward, reverse = float(mp_gaussian_kl(0, 1, 1, 2)), float(mp_gaussian_kl(1, 2, 0, 1))
+    assert out.strip() == f"D(P||Q) = {forward:.4f} nats   D(Q||P) = {reverse:.4f} nats"
+    box = widgets.gaussian_explorer(0, 1, 1, 2)
+    sliders = [child for row in box.children[:2] for child in row.children]
+    assert [s.value for s in sliders] == [0, 1, 1, 2]
+    plt.close("all")

@@ -1,0 +1,185 @@
+"""Tests of klteach.symmetric against scipy, mpmath, brute-force definitions and classical inequalities."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import mpmath
+import numpy as np
+import pytest
+import scipy.spatial.distance
+from hypothesis import given
+from strategies import distributions, mp_js, mp_kl, pairs
+
+import klteach as kt
+from klteach import DistributionError
+from klteach.symmetric import (hellinger_distance, jeffreys_divergence, js_distance, pinsker_bound,
+                               total_variation)
+
+LN2 = math.log(2)
+BINOMIAL, UNIFORM = [0.36, 0.48, 0.16], [1 / 3, 1 / 3, 1 / 3]
+
+
+def mp_hellinger(p, q, dps=60):
+    """sqrt(1 - sum sqrt(p q)) at high precision: the Bhattacharyya form, not the one klteach uses."""
+    with mpmath.workdps(dps):
+        pm = [mpmath.mpf(float(x)) for x in p]
+        qm = [mpmath.mpf(float(x)) for x in q]
+        sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
+        bc = mpmath.fsum(mpmath.sqrt(a / sp * b / sq) for a, b in zip(pm, qm))
+        return mpmath.sqrt(max(1 - bc, 0))
+
+
+def tv_by_events(p, q):
+    """max over all events A of |P(A) - Q(A)|: the definition, by brute force."""
+    n = len(p)
+    best = 0.0
+    for mask in itertools.product([False, True], repeat=n):
+        m = np.array(mask)
+        best = max(best, abs(math.fsum(np.asarray(p)[m]) - math.fsum(np.asarray(q)[m])))
+    return best
+
+
+# --- known values -----------------------------------------------------------------
+
+def test_binomial_vs_uniform_values():
+    forward, reverse = float(mp_kl(BINOMIAL, UNIFORM)), float(mp_kl(UNIFORM, BINOMIAL))
+    assert jeffreys_divergence(BINOMIAL, UNIFORM) == pytest.approx(forward + reverse, rel=1e-14)
+    # PSI form: sum (p - q) log(p / q)
+    psi = sum((a - b) * math.log(a / b) for a, b in zip(BINOMIAL, UNIFORM))
+    assert jeffreys_divergence(BINOMIAL, UNIFORM) == pytest.approx(psi, rel=1e-13)
+    assert total_variation(BINOMIAL, UNIFORM) == pytest.approx(tv_by_events(BINOMIAL, UNIFORM), rel=1e-14)
+
+
+def test_disjoint_supports_reach_the_bounds():
+    p, q = [0.5, 0.5, 0, 0], [0, 0, 0.3, 0.7]
+    assert js_distance(p, q) == pytest.approx(math.sqrt(LN2), rel=1e-15)
+    assert js_distance(p, q, base=2) == pytest.approx(1.0, rel=1e-15)
+    assert hellinger_distance(p, q) == pytest.approx(1.0, rel=1e-15)
+    assert total_variation(p, q) == 1.0
+    assert jeffreys_divergence(p, q) == math.inf
+
+
+def test_one_sided_support_mismatch_makes_jeffreys_infinite_but_others_finite():
+    p, q = [0.5, 0.5], [1.0, 0.0]
+    assert kt.kl_divergence(q, p) == pytest.approx(LN2)   # finite one way
+    assert jeffreys_divergence(p, q) == math.inf
+    assert jeffreys_divergence(q, p) == math.inf
+    assert 0 < hellinger_distance(p, q) < 1 and 0 < js_distance(p, q) < math.sqrt(LN2)
+
+
+# --- against references -----------------------------------------------------------
+
+@given(pairs(distributions))
+def test_js_distance_matches_scipy(pq):
+    p, q = pq
+    # scipy is the same quantity but loses digits for close inputs (even
+    # returning NaN, the root of a rounded negative, or inf for subnormal
+    # entries): compare squares loosely, and check the digits against mpmath.
+    for base in (None, 2):
+        with np.errstate(invalid="ignore"):
+            ref = scipy.spatial.distance.jensenshannon(p, q, base=base)
+        if math.isfinite(ref):
+            assert js_distance(p, q, base=base) ** 2 == pytest.approx(ref**2, rel=1e-9, abs=1e-14)
+    assert js_distance(p, q) == pytest.approx(math.sqrt(float(mp_js(p, q))), rel=1e-12, abs=1e-15)
+    assert js_distance(p, q, base=2) == pytest.approx(math.sqrt(float(mp_js(p, q)) / LN2), rel=1e-12, abs=1e-15)
+
+
+@given(pairs(distributions))
+def test_hellinger_matches_mpmath(pq):
+    p, q = pq
+    assert hellinger_distance(p, q) == pytest.approx(float(mp_hellinger(p, q)), rel=1e-12, abs=1e-15)
+
+
+def test_hellinger_keeps_accuracy_for_nearly_identical_distributions():
+    p = np.array([0.3, 0.3, 0.4])
+    q = p + np.array([1e-9, -1e-9, 0.0])
+    h = hellinger_distance(p, q)
+    assert h == pytest.approx(float(mp_hellinger(p, q, dps=80)), rel=1e-13)
+    # The textbook form cancels: 1 - sum(sqrt(p q)) keeps no correct digit here.
+    naive = math.sqrt(max(1 - float(np.sum(np.sqrt(p * q))), 0))
+    assert abs(naive - h) / h > 1e-3
+
+
+@given(pairs(distributions))
+def test_total_variation_is_the_largest_event_difference(pq):
+    p, q = pq   # up to 12 outcomes: 4096 events
+    assert total_variation(p, q) == pytest.approx(tv_by_events(p, q), rel=1e-12, abs=1e-15)
+
+
+@given(pairs())
+def test_jeffreys_is_sum_of_both_directions(pq):
+    p, q = pq
+    expected = float(mp_kl(p, q) + mp_kl(q, p))
+    assert jeffreys_divergence(p, q) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    assert jeffreys_divergence(p, q, base=2) == pytest.approx(expected / LN2, rel=1e-12, abs=1e-15)
+
+
+# --- inequalities and metric properties -----------------------------------------------
+
+@given(pairs(distributions))
+def test_pinsker_and_hellinger_tv_inequalities(pq):
+    p, q = pq
+    tv = total_variation(p, q)
+    for kl in (float(mp_kl(p, q)), float(mp_kl(q, p))):
+        assert tv <= pinsker_bound(kl) + 1e-12
+    h = hellinger_distance(p, q)
+    assert h**2 <= tv + 1e-12 and tv <= math.sqrt(2) * h + 1e-12   # Le Cam's inequalities
+
+
+@given(pairs(distributions))
+def test_symmetry_and_bounds(pq):
+    p, q = pq
+    for f in (js_distance, hellinger_distance, total_variation, jeffreys_divergence):
+        assert f(p, q) == pytest.approx(f(q, p), rel=1e-12, abs=1e-15)
+    assert 0 <= js_distance(p, q) <= math.sqrt(LN2) + 1e-15
+    assert 0 <= js_distance(p, q, base=2) <= 1 + 1e-15
+    assert 0 <= hellinger_distance(p, q) <= 1 and 0 <= total_variation(p, q) <= 1
+
+
+@given(distributions(size=5), distributions(size=5), distributions(size=5))
+def test_triangle_inequality_for_the_metrics(p, q, r):
+    for f in (js_distance, hellinger_distance, total_variation):
+        assert f(p, r) <= f(p, q) + f(q, r) + 1e-12
+
+
+def test_pinsker_units_and_values():
+    assert pinsker_bound(2.0) == 1.0
+    assert pinsker_bound(1.0, base=2) == pytest.approx(math.sqrt(LN2 / 2), rel=1e-15)
+    assert pinsker_bound(math.inf) == math.inf
+    np.testing.assert_allclose(pinsker_bound([0.0, 0.5]), [0.0, 0.5], rtol=1e-15)
+
+
+def test_batches_follow_axis():
+    rng = np.random.default_rng(0)
+    p, q = kt.normalize(rng.random((4, 6))), kt.normalize(rng.random((4, 6)))
+    for f in (jeffreys_divergence, js_distance, hellinger_distance, total_variation):
+        batch = f(p, q)
+        assert isinstance(batch, np.ndarray) and batch.shape == (4,)
+        np.testing.assert_allclose(batch, [f(a, b) for a, b in zip(p, q)], rtol=1e-14)
+        np.testing.assert_allclose(f(p.T, q.T, axis=0), batch, rtol=1e-14)
+    assert type(total_variation([0.5, 0.5], [0.2, 0.8])) is float
+
+
+# --- bad input --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("f", [jeffreys_divergence, js_distance, hellinger_distance, total_variation])
+def test_bad_inputs(f):
+    with pytest.raises(DistributionError, match="p sums to 1.1"):
+        f([0.6, 0.5], [0.5, 0.5])
+    with pytest.raises(DistributionError, match="q has a negative entry"):
+        f([0.5, 0.5], [1.5, -0.5])
+    with pytest.raises(DistributionError, match="p has 2 outcomes but q has 3"):
+        f([0.5, 0.5], [0.2, 0.3, 0.5])
+    with pytest.raises(DistributionError, match="NaN"):
+        f([np.nan, 1.0], [0.5, 0.5])
+
+
+def test_pinsker_bad_inputs():
+    with pytest.raises(DistributionError, match=">= 0"):
+        pinsker_bound(-0.1)
+    with pytest.raises(DistributionError, match=">= 0"):
+        pinsker_bound(math.nan)
+    with pytest.raises(DistributionError, match="base"):
+        pinsker_bound(0.1, base=0)
