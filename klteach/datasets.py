@@ -98,7 +98,7 @@ def iris():
 # --- notebook 06 (drift) ------------------------------------------------------------
 
 
-def load_us_macro() -> dict:
+def us_macro() -> dict:
     """US quarterly macroeconomic series, 1959Q1-2009Q3 (203 quarters), as columns.
 
     From statsmodels' ``macrodata`` (Federal Reserve Bank of St. Louis FRED
@@ -117,7 +117,7 @@ def load_us_macro() -> dict:
 
     Examples
     --------
-    >>> macro = load_us_macro()
+    >>> macro = us_macro()
     >>> len(macro["realgdp"]), int(macro["year"][0]), int(macro["year"][-1])
     (203, 1959, 2009)
     """
@@ -128,4 +128,4 @@ def load_us_macro() -> dict:
     return columns
 
 
-__all__ += ["load_us_macro"]
+__all__ += ["us_macro"]

@@ -408,7 +408,7 @@ def test_bad_tables_are_refused():
 # --- the shipped dataset -------------------------------------------------------------
 
 def test_us_macro_data_is_consistent_with_its_definitions():
-    macro = datasets.load_us_macro()
+    macro = datasets.us_macro()
     assert len(macro["year"]) == 203 and macro["year"][0] == 1959 and macro["quarter"][-1] == 3
     # infl = 400 ln(cpi_t / cpi_{t-1}), realint = tbilrate - infl (both rounded to 2 decimals)
     infl = 400 * np.diff(np.log(macro["cpi"]))
