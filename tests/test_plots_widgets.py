@@ -64,3 +64,14 @@ def test_coin_explorer_redraws_when_a_slider_moves(monkeypatch):
     q_slider.value = 0.2
     assert calls[-1][1] == pytest.approx([0.2, 0.8])
     assert p_slider.description.startswith("P(heads)")
+
+
+def test_drift_explorer_redraws_with_new_samples(monkeypatch):
+    calls = []
+    monkeypatch.setattr(widgets, "show_drift", lambda s, n, **kw: calls.append((s, n, kw["seed"])))
+    box = widgets.drift_explorer(shift=0.0, n=200)
+    shift_slider, n_slider, seed_slider = box.children[0].children
+    seed_slider.value = 7
+    assert calls[-1] == (0.0, 200, 7)
+    n_slider.value = 1000
+    assert calls[-1] == (0.0, 1000, 7)
