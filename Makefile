@@ -6,13 +6,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test notebooks bench clean help
+.PHONY: lab test notebooks bench browser-check clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab"
 	@echo "make test       unit, property and doctests, plus nbval on every notebook"
 	@echo "make notebooks  re-execute every notebook in place (after changing klteach)"
 	@echo "make bench      speed and accuracy against scipy"
+	@echo "make browser-check  run every notebook in JupyterLab in headless Chromium and move its explorer"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,5 +39,11 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
 
+# Needs Debian's chromium (apt-get install chromium); Playwright's own browser
+# download is not used.
+browser-check: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[browser]" -c constraints.txt
+	$(PY) tools/browser_check.py notebooks/*.ipynb
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info browser-shots
