@@ -45,23 +45,27 @@ def _where(index, shape) -> str:
     return f"index {tuple(int(i) for i in np.unravel_index(index, shape))}"
 
 
-def _as_float_array(x, name: str) -> tuple[np.ndarray, np.dtype]:
-    """Read ``x`` as a float64 array (never modifying it) and the dtype that sets the tolerance."""
+def _read_real(x, name: str, what: str) -> np.ndarray:
+    """``np.asarray(x)`` when it holds real numbers; otherwise a DistributionError saying why not.
+
+    ``what`` describes one entry in the messages (e.g. ``"a standard deviation"``).
+    """
     if isinstance(x, (str, bytes)):
         raise DistributionError(
-            f"{name} must be numeric probabilities, got the string {x!r}; "
-            f"pass a list or array of numbers such as [0.5, 0.5]."
+            f"{name} must be {what}, got the string {x!r}; pass a number or a list or "
+            f"array of numbers."
         )
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged lists and other malformed input
         raise DistributionError(
             f"{name} could not be read as an array of numbers ({exc}); "
-            f"pass a flat list or a rectangular array of numbers."
+            f"pass a number or a rectangular array of numbers."
         ) from None
     if arr.dtype.kind == "c":
         raise DistributionError(
-            f"{name} has complex entries (dtype {arr.dtype}); probabilities are real numbers."
+            f"{name} has complex entries (dtype {arr.dtype}); {name} must be real numbers "
+            f"({what} each)."
         )
     if arr.dtype.kind not in "biuf":
         # Object arrays such as [0.5, None] or ["0.5", "0.5"].
@@ -71,6 +75,12 @@ def _as_float_array(x, name: str) -> tuple[np.ndarray, np.dtype]:
             f"{name} must contain only numbers, got dtype {arr.dtype}{shown}; "
             f"convert it first, e.g. np.asarray({name}, dtype=float)."
         )
+    return arr
+
+
+def _as_float_array(x, name: str) -> tuple[np.ndarray, np.dtype]:
+    """Read ``x`` as a float64 array (never modifying it) and the dtype that sets the tolerance."""
+    arr = _read_real(x, name, "a probability")
     if arr.ndim == 0:
         raise DistributionError(
             f"{name} is a single number ({arr.item()!r}); a distribution is a "
@@ -240,18 +250,7 @@ def as_finite(x, name: str, *, positive: bool = False, what: str = "a number") -
         Non-numeric, complex, empty, NaN or infinite, or (with ``positive``)
         zero or negative entries.
     """
-    if isinstance(x, (str, bytes)):
-        raise DistributionError(f"{name} must be {what}, got the string {x!r}.")
-    try:
-        arr = np.asarray(x)
-    except Exception as exc:  # ragged lists and other malformed input
-        raise DistributionError(
-            f"{name} could not be read as an array of numbers ({exc}); "
-            f"pass a number or a rectangular array of numbers."
-        ) from None
-    if arr.dtype.kind not in "biuf":
-        kind = "complex" if arr.dtype.kind == "c" else f"dtype {arr.dtype}"
-        raise DistributionError(f"{name} must be real numbers ({what} each), got {kind}.")
+    arr = _read_real(x, name, what)
     if arr.size == 0:
         raise DistributionError(f"{name} is empty (shape {arr.shape}); it needs at least one value.")
     arr = arr.astype(np.float64, copy=False)
