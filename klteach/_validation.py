@@ -30,12 +30,14 @@ def sum_tolerance(dtype) -> float:
     """Largest accepted ``|sum - 1|`` for probabilities stored as ``dtype``.
 
     ``1e-9`` for 64-bit floats and integers; looser for lower precision
-    (``100 * eps``), so float32 softmax outputs are accepted.
+    (``100 * eps``, 1.2e-5 for float32), so float32 softmax outputs are
+    accepted; at most ``1e-2`` (float16), so a vector 10% off is never
+    taken for a distribution.
     """
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         return 1e-9
-    return max(1e-9, 100 * float(np.finfo(dtype).eps))
+    return max(1e-9, min(100 * float(np.finfo(dtype).eps), 1e-2))
 
 
 def _where(index, shape) -> str:
@@ -68,9 +70,9 @@ def _read_real(x, name: str, what: str) -> np.ndarray:
             f"({what} each)."
         )
     if arr.dtype.kind not in "biuf":
-        # Object arrays such as [0.5, None] or ["0.5", "0.5"].
-        bad = next((v for v in arr.ravel() if not isinstance(v, (Real, np.number))), None)
-        shown = f" ({bad!r} is not a number)" if bad is not None or arr.size else ""
+        # Object arrays such as [0.5, None] or ["0.5", "0.5"]; also Fractions and dates.
+        bad = next(((v,) for v in arr.ravel() if not isinstance(v, (Real, np.number))), ())
+        shown = f" ({bad[0]!r} is not a number)" if bad else ""
         raise DistributionError(
             f"{name} must contain only numbers, got dtype {arr.dtype}{shown}; "
             f"convert it first, e.g. np.asarray({name}, dtype=float)."
@@ -195,9 +197,18 @@ def broadcast_pair(p: np.ndarray, q: np.ndarray, names=("p", "q"), axis: int = -
     """Check that ``p`` and ``q`` describe the same outcomes; broadcast them.
 
     A single distribution may be paired with a batch (shape ``(n,)`` with
-    ``(m, n)``); otherwise the shapes must match.
+    ``(m, n)``); otherwise the shapes must match. Broadcasting aligns trailing
+    axes, so the outcome axis must sit at the same place counted from the end
+    (always true for ``axis=-1``).
     """
     a, b = names
+    if p.ndim - axis % p.ndim != q.ndim - axis % q.ndim:
+        raise DistributionError(
+            f"with axis {axis}, {a} (shape {p.shape}) and {b} (shape {q.shape}) need the same "
+            f"number of dimensions: broadcasting would pair the outcomes of one with the "
+            f"wrong axis of the other. Add the missing axes explicitly, e.g. "
+            f"{b}[:, None] for a single distribution along axis 0, or use axis=-1."
+        )
     if p.shape[axis] != q.shape[axis]:
         raise DistributionError(
             f"{a} has {p.shape[axis]} outcomes but {b} has {q.shape[axis]} "
@@ -215,19 +226,23 @@ def broadcast_pair(p: np.ndarray, q: np.ndarray, names=("p", "q"), axis: int = -
 
 
 def check_base(base) -> float | None:
-    """Validate a logarithm base: ``None`` (nats) or a real number > 0, != 1."""
+    """Validate a logarithm base: ``None`` (nats) or a finite real number > 1.
+
+    A base below 1 has a negative logarithm, which would turn every entropy
+    and divergence negative; it is refused.
+    """
     if base is None:
         return None
     if isinstance(base, bool) or not isinstance(base, (Real, np.number)) or isinstance(base, complex):
         raise DistributionError(
-            f"base must be None (nats), 2 (bits), or another positive number other "
-            f"than 1; got {base!r}."
+            f"base must be None (nats), 2 (bits), or another number greater than 1; "
+            f"got {base!r}."
         )
     b = float(base)
-    if not math.isfinite(b) or b <= 0 or b == 1:
+    if not math.isfinite(b) or b <= 1:
         raise DistributionError(
-            f"base must be positive, finite and not 1, got {b!r} (log(base) would be "
-            f"zero, undefined or infinite); use None for nats, 2 for bits, 10 for hartleys."
+            f"base must be greater than 1 and finite, got {b!r} (log(base) would be zero, "
+            f"negative, undefined or infinite); use None for nats, 2 for bits, 10 for hartleys."
         )
     return b
 

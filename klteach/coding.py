@@ -55,7 +55,7 @@ def ideal_code_lengths(p, *, base=2):
     base = check_base(base)
     p, total = as_distribution(p, "p")
     with np.errstate(divide="ignore"):
-        return -np.log(p / np.expand_dims(total, -1)) / log_base(base)
+        return 0.0 - np.log(p / np.expand_dims(total, -1)) / log_base(base)   # 0.0 -: no -0.0
 
 
 def huffman_lengths(p):
@@ -65,7 +65,7 @@ def huffman_lengths(p):
     outcomes; every merge adds one bit to the codewords of both groups. The
     resulting lengths minimise ``sum p(x) * length(x)`` over all prefix-free
     codes, and that minimum lies in ``[H(P), H(P) + 1)`` bits (it is
-``H(P) + 1 = 1`` when one outcome has probability 1). Ties are broken
+    ``H(P) + 1 = 1`` when one outcome has probability 1). Ties are broken
     by the order of outcomes, so the result is deterministic.
 
     Parameters
@@ -187,6 +187,7 @@ def encode(message, code):
     >>> encode("abca", code)
     '010110'
     """
+    message = list(message)   # an iterator could be read only once
     try:
         return "".join([code[s] for s in message])
     except KeyError:
@@ -217,9 +218,13 @@ def decode(bits, code):
 
     Raises
     ------
+    TypeError
+        If ``bits`` is not a string.
     ValueError
         If ``bits`` contains a character other than '0' and '1', or ends in
-        the middle of a codeword.
+        the middle of a codeword; or if ``code`` is not prefix-free (a
+        codeword empty, not made of '0' and '1', or the start of another),
+        since its decoding would be ambiguous.
 
     Examples
     --------
@@ -227,6 +232,10 @@ def decode(bits, code):
     >>> "".join(decode("010110", code))
     'abca'
     """
+    if not isinstance(bits, str):
+        raise TypeError(f"bits must be a string of '0' and '1' (the output of encode), "
+                        f"got {type(bits).__name__}.")
+    _check_prefix_free(code)
     lookup = {word: symbol for symbol, word in code.items()}
     out, start = [], 0
     for end in range(1, len(bits) + 1):
@@ -241,6 +250,21 @@ def decode(bits, code):
         raise ValueError(f"the last {len(bits) - start} bit(s) {bits[start:]!r} do not form a "
                          f"codeword: the bits are truncated or were coded with another code.")
     return out
+
+
+def _check_prefix_free(code):
+    """Raise ValueError unless the codewords of ``code`` are non-empty 0/1 strings, none the start of another."""
+    for symbol, word in code.items():
+        if not isinstance(word, str) or not word or set(word) - {"0", "1"}:
+            raise ValueError(f"the codeword {word!r} for {symbol!r} must be a non-empty string "
+                             f"of only '0' and '1'.")
+    # In sorted order, a codeword that starts another also starts the next one.
+    ordered = sorted(((word, symbol) for symbol, word in code.items()), key=lambda pair: pair[0])
+    for (word, symbol), (longer, other) in zip(ordered, ordered[1:]):
+        if longer.startswith(word):
+            raise ValueError(f"the code is not prefix-free: {word!r} (for {symbol!r}) is the start "
+                             f"of {longer!r} (for {other!r}), so the bits cannot be split "
+                             f"into codewords unambiguously; use huffman_code.")
 
 
 def _one_dimensional(p):

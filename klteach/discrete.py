@@ -94,9 +94,10 @@ def kl_divergence(p, q, *, base=None, axis=-1):
     ----------
     p, q : array_like
         Probabilities along ``axis``; each must sum to 1. A single vector may
-        be paired with a batch.
+        be paired with a batch (for an ``axis`` other than the last, give it
+        the batch's number of dimensions, e.g. ``q[:, None]`` for axis 0).
     base : float, optional
-        Logarithm base: None for nats (default), 2 for bits.
+        Logarithm base: None for nats (default), 2 for bits; must be > 1.
     axis : int
         Axis that runs over outcomes.
 
@@ -282,9 +283,11 @@ def kl_contributions(p, q, *, base=None):
     array([ 0.5  , -0.292])
     """
     base = check_base(base)
-    p, _ = as_distribution(p, "p")
-    q, _ = as_distribution(q, "q")
+    p, sp = as_distribution(p, "p")
+    q, sq = as_distribution(q, "q")
     broadcast_pair(p, q)
+    # exactly normalised, like kl_divergence, so the terms sum to its value
+    p, q = p / np.expand_dims(sp, -1), q / np.expand_dims(sq, -1)
     return np.asarray(rel_entr(p, q) / log_base(base))
 
 

@@ -23,8 +23,9 @@ from numbers import Real
 import numpy as np
 from scipy.special import rel_entr
 
+from ._validation import DistributionError, as_nonnegative
 from .coding import huffman_lengths
-from .discrete import cross_entropy, entropy, js_divergence, kl_divergence, normalize
+from .discrete import cross_entropy, entropy, js_divergence, kl_divergence
 from .drift import drift_measures
 from .estimators import mc_kl
 from .gaussian import gaussian_kl, vae_kl
@@ -51,6 +52,15 @@ class Feedback:
 
 def _units(base) -> str:
     return {None: "nats", 2: "bits", 10: "hartleys"}.get(base, f"base-{base} units")
+
+
+def _probabilities(x, name):
+    """One distribution from probabilities or counts, normalised; errors name ``name``."""
+    arr, total = as_nonnegative(x, name)
+    if arr.ndim != 1:
+        raise DistributionError(f"{name} must be one distribution (a 1-D vector), got shape "
+                                f"{arr.shape}; a check compares one answer with one value.")
+    return arr / total
 
 
 def _read_number(answer):
@@ -142,7 +152,7 @@ def check_kl(answer, p, q, *, base=None):
     >>> check_kl(0.5, [0.5, 0.5], [0.9, 0.1])
     Not yet: 0.5 is not D(P||Q). Weight each log(p(x)/q(x)) by p(x), sum over outcomes, and check which distribution is P.
     """
-    pn, qn = normalize(p), normalize(q)
+    pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
     units = _units(base)
     expected = kl_divergence(pn, qn, base=base)
     mistakes = _unit_mistakes(lambda b: kl_divergence(pn, qn, base=b), "D(P||Q)", base)
@@ -174,7 +184,7 @@ def check_entropy(answer, p, *, base=None):
     >>> check_entropy(1.0, [0.5, 0.5], base=2)
     Correct: H(P) = 1.0000 bits.
     """
-    pn = normalize(p)
+    pn = _probabilities(p, "p")
     expected = entropy(pn, base=base)
     mistakes = _unit_mistakes(lambda b: entropy(pn, base=b), "H(P)", base)
     support = pn > 0
@@ -205,11 +215,11 @@ def check_choice(answer, correct, explanations):
         return Feedback(False, "No answer yet: replace ... with one of "
                                + ", ".join(repr(k) for k in explanations) + ".")
     choice = str(answer).strip().lower()
-    options = {k.lower(): v for k, v in explanations.items()}
+    options = {str(k).strip().lower(): v for k, v in explanations.items()}
     if choice not in options:
         return Feedback(False, f"{answer!r} is not one of the options "
                                + ", ".join(repr(k) for k in explanations) + ".")
-    if choice == correct.lower():
+    if choice == str(correct).strip().lower():
         return Feedback(True, f"Correct: {options[choice]}")
     return Feedback(False, f"Not quite: {options[choice]}")
 
@@ -235,7 +245,7 @@ def check_cross_entropy(answer, p, q, *, base=None):
     >>> check_cross_entropy(0.152, [1, 0], [0.9, 0.1], base=2)
     Correct: H(P, Q) = 0.1520 bits.
     """
-    pn, qn = normalize(p), normalize(q)
+    pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
     mistakes = _unit_mistakes(lambda b: cross_entropy(pn, qn, base=b), "H(P, Q)", base)
     mistakes += [
         (kl_divergence(pn, qn, base=base),
@@ -266,7 +276,7 @@ def check_huffman_length(answer, p):
     >>> check_huffman_length(1.9, [0.4, 0.3, 0.2, 0.1])
     Correct: the average Huffman code length = 1.9000 bits per symbol.
     """
-    pn = normalize(p)
+    pn = _probabilities(p, "p")
     lengths = huffman_lengths(pn)
     support = pn > 0
     mistakes = [
@@ -295,7 +305,7 @@ def check_js(answer, p, q, *, base=None, distance=False):
     >>> check_js(0.8326, [1, 0], [0, 1])
     Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns). The question asks for the divergence: square it.
     """
-    pn, qn = normalize(p), normalize(q)
+    pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
     m = 0.5 * (pn + qn)
     what = "the Jensen-Shannon distance" if distance else "the Jensen-Shannon divergence"
     value = js_distance if distance else js_divergence
@@ -333,7 +343,7 @@ def check_total_variation(answer, p, q):
     >>> check_total_variation(0.4, [0.5, 0.5], [0.9, 0.1])
     Correct: TV(P, Q) = 0.4000.
     """
-    pn, qn = normalize(p), normalize(q)
+    pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
     diff = np.abs(pn - qn)
     mistakes = [
         (float(np.sum(diff)), "sum |p(x) - q(x)| without the factor 1/2; with it, TV is the largest "
@@ -495,6 +505,8 @@ def check_permutation_pvalue(answer, observed, permuted):
     """
     permuted = np.asarray(permuted, dtype=float)
     b = len(permuted)
+    if b == 0:
+        raise ValueError("permuted is empty: the p-value needs the statistics of B >= 1 permutations.")
     at_least = int(np.sum(permuted >= observed))
     greater = int(np.sum(permuted > observed))
     expected = (1 + at_least) / (b + 1)

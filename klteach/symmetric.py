@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import (DistributionError, as_distribution, broadcast_pair,
-                          check_base, log_base)
+from ._validation import (DistributionError, _read_real, _where, as_distribution,
+                          broadcast_pair, check_base, log_base)
 from .discrete import js_divergence, kl_divergence
 
 __all__ = ["jeffreys_divergence", "js_distance", "hellinger_distance",
@@ -235,8 +235,10 @@ def pinsker_bound(kl, *, base=None):
     0.2065
     """
     base = check_base(base)
-    kl = np.asarray(kl, dtype=float)
-    if np.any(np.isnan(kl)) or np.any(kl < 0):
-        raise DistributionError(f"kl must be a divergence >= 0, got {kl.tolist()!r}; "
+    kl = _read_real(kl, "kl", "a KL divergence").astype(float)
+    bad = np.flatnonzero(np.isnan(kl) | (kl < 0))
+    if bad.size:
+        where = "" if kl.ndim == 0 else f" at {_where(bad[0], kl.shape)}"
+        raise DistributionError(f"kl has {float(kl.flat[bad[0]])!r}{where}; a KL divergence is >= 0, so "
                                 f"a negative or NaN KL means it was computed wrongly.")
-    return _scalar(np.sqrt(kl * log_base(base) / 2))
+    return _scalar(np.sqrt(np.abs(kl) * log_base(base) / 2))   # abs: -0.0 gives 0, not -0

@@ -81,7 +81,7 @@ def predict_proba(X, coef, intercept):
     Raises
     ------
     ValueError
-        If the shapes do not fit together or ``X`` is not finite.
+        If the shapes do not fit together or an input is not finite.
 
     Examples
     --------
@@ -94,6 +94,12 @@ def predict_proba(X, coef, intercept):
     if coef.ndim != 2 or coef.shape[0] != X.shape[1] or intercept.shape != (coef.shape[1],):
         raise ValueError(f"coef must have shape (n_features, n_classes) = ({X.shape[1]}, k) and "
                          f"intercept shape (k,); got {coef.shape} and {intercept.shape}.")
+    for name, values in (("coef", coef), ("intercept", intercept[None, :])):
+        if not np.all(np.isfinite(values)):
+            i, j = np.argwhere(~np.isfinite(values))[0]
+            where = f"row {i}, column {j}" if name == "coef" else f"index {j}"
+            raise ValueError(f"{name} has a non-finite value {values[i, j]} at {where}; "
+                             f"parameters must be finite numbers.")
     return softmax(X @ coef + intercept, axis=1)
 
 
@@ -134,6 +140,9 @@ def softmax_regression(X, targets, *, steps=500, learning_rate=0.5, base=None):
     ValueError
         If ``X`` is not a finite 2-D array with one row per target, or
         ``steps`` or ``learning_rate`` is out of range.
+    FloatingPointError
+        If the logits overflow (training diverged: the learning rate is too
+        large for the scale of ``X``).
 
     Examples
     --------
@@ -160,7 +169,12 @@ def softmax_regression(X, targets, *, steps=500, learning_rate=0.5, base=None):
     target_entropy = float(np.mean(entropy(P, axis=-1)))
     ce_history, kl_history = np.empty(steps + 1), np.empty(steps + 1)
     for step in range(steps + 1):
-        logits = X @ coef + intercept
+        with np.errstate(over="ignore", invalid="ignore"):
+            logits = X @ coef + intercept
+        if not np.all(np.isfinite(logits)):
+            raise FloatingPointError(
+                f"the logits overflowed at step {step}: gradient descent diverged. Lower "
+                f"learning_rate, or standardise X (subtract each column's mean, divide by its sd).")
         log_q = log_softmax(logits, axis=1)
         q = np.exp(log_q)
         ce_history[step] = -np.sum(P * log_q) / n   # log_q is finite: no 0 * inf

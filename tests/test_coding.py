@@ -155,3 +155,28 @@ def test_bad_inputs():
         decode("020", code)
     with pytest.raises(ValueError, match="do not form a codeword"):
         decode("1", huffman_code([0.25, 0.25, 0.5], symbols="abc"))
+
+
+def test_encode_reports_a_missing_symbol_of_a_generator():
+    code = huffman_code([0.5, 0.5], symbols="ab")
+    with pytest.raises(ValueError, match="symbol 'c' at position 2"):
+        encode((s for s in "abc"), code)
+    assert encode(iter("ab"), code) == "01"
+
+
+def test_decode_refuses_what_it_cannot_decode_unambiguously():
+    for bad in (10110, ["0", "1"], b"01"):
+        with pytest.raises(TypeError, match="bits must be a string"):
+            decode(bad, huffman_code([0.5, 0.5]))
+    # Not prefix-free: "01" could be "b" or "a" then "c"; decoding would silently pick one.
+    for code, pattern in [({"a": "0", "b": "01", "c": "1"}, r"'0' \(for 'a'\) is the start of '01'"),
+                          ({"a": "0", "b": "0"}, r"'0' \(for 'a'\) is the start of '0'"),
+                          ({"a": "", "b": "1"}, "empty"),
+                          ({"a": "0", "b": "12"}, "only '0' and '1'")]:
+        with pytest.raises(ValueError, match=pattern):
+            decode("01", code)
+
+
+def test_certain_outcome_has_ideal_length_plus_zero():
+    lengths = ideal_code_lengths([1, 0])
+    assert lengths[0] == 0 and math.copysign(1.0, lengths[0]) == 1.0 and lengths[1] == math.inf

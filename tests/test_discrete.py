@@ -354,3 +354,63 @@ def test_contributions_sum_to_kl(pq):
         assert math.isinf(total)
     else:
         assert total == pytest.approx(d, rel=1e-9, abs=1e-12)
+
+
+# --- review: edge cases found by adversarial testing ------------------------------
+
+@pytest.mark.parametrize("f", [kt.kl_divergence, kt.js_divergence, kt.cross_entropy,
+                               kt.jeffreys_divergence, kt.js_distance, kt.hellinger_distance,
+                               kt.total_variation])
+def test_vector_with_batch_along_axis_0_is_refused_not_misaligned(f):
+    # Columns of p are the distributions (0.2, 0.8); numpy broadcasting would pair the
+    # vector q with the *rows* of p, silently giving wrong numbers.
+    p = np.array([[0.2, 0.2], [0.8, 0.8]])
+    with pytest.raises(DistributionError, match=r"axis 0.*same number of dimensions"):
+        f(p, [0.2, 0.8], axis=0)
+    with pytest.raises(DistributionError, match=r"axis 0.*same number of dimensions"):
+        f([0.2, 0.8], p, axis=0)
+    # with the vector as a column, the pairing is explicit and right
+    np.testing.assert_allclose(f(p, np.array([[0.2], [0.8]]), axis=0),
+                               [f(column, [0.2, 0.8]) for column in p.T], rtol=1e-15)
+
+
+@pytest.mark.parametrize("base", [0.5, 1e-300, 5e-324])
+def test_base_below_one_is_refused(base):
+    # log(base) < 0 would make every entropy and divergence negative (and js_distance NaN).
+    for call in (lambda: kt.kl_divergence([0.5, 0.5], [0.2, 0.8], base=base),
+                 lambda: kt.js_distance([0.5, 0.5], [0.2, 0.8], base=base),
+                 lambda: kt.pinsker_bound(0.1, base=base)):
+        with pytest.raises(DistributionError, match=r"base must be greater than 1"):
+            call()
+
+
+def test_contributions_of_nearly_normalised_input_sum_to_the_kl():
+    # Within the sum tolerance, inputs are treated as exactly normalised everywhere.
+    p, q = np.array([0.5, 0.5 + 9e-10]), np.array([0.5, 0.5])
+    # the signed terms cancel to within about eps; unnormalised they were off by 9e-10
+    assert kt.kl_contributions(p, q).sum() == pytest.approx(float(mp_kl(p, q)), abs=1e-15)
+    logits = np.float32([1.0, 2.0, 3.0])
+    q32 = np.exp(logits) / np.exp(logits).sum()
+    p32 = np.float32([0.2, 0.3, 0.5])
+    ref = float(mp_kl(p32.astype(float), q32.astype(float)))
+    assert kt.kl_contributions(p32, q32).sum() == pytest.approx(ref, rel=1e-14)
+
+
+def test_object_arrays_of_numbers_get_an_honest_message():
+    from fractions import Fraction
+    for bad in ([Fraction(1, 2), Fraction(1, 2)], np.array([0.5, 0.5], dtype=object),
+                np.array([1, 0], dtype="timedelta64[s]")):
+        with pytest.raises(DistributionError) as info:
+            kt.entropy(bad)
+        assert "None" not in str(info.value) and "dtype" in str(info.value)
+
+
+def test_float16_tolerance_is_not_ten_percent():
+    # 100 eps of float16 is 0.098: a vector summing to 1.05 must still be refused...
+    with pytest.raises(DistributionError, match=r"p sums to 1\.04"):
+        kt.entropy(np.float16([0.5, 0.55]))
+    # ...while float16 softmax outputs (sums off by a few eps16) are accepted.
+    x = np.random.default_rng(0).standard_normal(1000).astype(np.float16) * 3
+    e = np.exp(x - x.max())
+    q = (e / e.sum()).astype(np.float16)
+    assert kt.entropy(q) == pytest.approx(float(mp_entropy(q.astype(float))), rel=1e-12)

@@ -100,3 +100,32 @@ def test_check_choice():
     assert not fb.correct and "because x" in fb.message
     assert "not one of the options" in exercises.check_choice("z", "b", options).message
     assert "No answer yet" in exercises.check_choice(..., "b", options).message
+
+
+# --- instructor-side misuse gets errors that name the argument -------------------------
+
+@pytest.mark.parametrize("check", [
+    lambda p, q: exercises.check_kl(0.1, p, q),
+    lambda p, q: exercises.check_entropy(0.1, p),
+    lambda p, q: exercises.check_cross_entropy(0.1, p, q),
+    lambda p, q: exercises.check_huffman_length(0.1, p),
+    lambda p, q: exercises.check_js(0.1, p, q),
+    lambda p, q: exercises.check_total_variation(0.1, p, q),
+])
+def test_checks_name_the_bad_argument(check):
+    from klteach import DistributionError
+    with pytest.raises(DistributionError, match=r"^p has a negative entry"):
+        check([0.5, -0.5], [0.5, 0.5])
+    with pytest.raises(DistributionError, match=r"^p must be one distribution \(a 1-D vector\)"):
+        check([[0.5, 0.5]], [[0.5, 0.5]])
+
+
+def test_check_choice_accepts_non_string_option_keys():
+    fb = exercises.check_choice(2, 2, {1: "No.", 2: "Yes."})
+    assert fb.correct and "Yes." in fb.message
+    assert not exercises.check_choice("1", 2, {1: "No.", 2: "Yes."})
+
+
+def test_permutation_pvalue_without_permutations_is_an_error():
+    with pytest.raises(ValueError, match="permuted is empty"):
+        exercises.check_permutation_pvalue(0.5, 1.0, [])

@@ -125,3 +125,54 @@ def test_bad_inputs():
         fit_gaussian([1.0], [0.0], [1.0], direction="backward")
     with pytest.raises(DistributionError, match="base"):
         mixture_gaussian_kl([1.0], [0.0], [1.0], 0.0, 1.0, base=-2)
+
+
+# --- scales far apart: the grid must not silently undersample ------------------------
+
+@pytest.mark.parametrize("m1,s1,m2,s2", [(0, 1, 0, 1e8), (0, 1e-6, 0, 1), (0, 1, 0, 1e-6),
+                                         (0, 1e6, 0, 1), (5, 1e-4, -3, 10)])
+def test_single_component_with_very_different_scales_matches_the_closed_form(m1, s1, m2, s2):
+    assert mixture_gaussian_kl([1.0], [m1], [s1], m2, s2) == pytest.approx(
+        gaussian_kl(m1, s1, m2, s2), rel=1e-10)
+    assert mixture_gaussian_kl([1.0], [m1], [s1], m2, s2, direction="reverse") == pytest.approx(
+        gaussian_kl(m2, s2, m1, s1), rel=1e-10)
+
+
+def test_far_apart_modes_match_the_closed_form():
+    # P = (N(-d, 1) + N(d, 1)) / 2, Q = N(0, 1). Forward: the modes do not overlap, so
+    # D = E_P[x^2] / 2 - H-terms = d^2 / 2 - log 2. Reverse: log p = log q - d^2/2 + log cosh(d x),
+    # so D = d^2 / 2 - E log cosh(d X) = d^2 / 2 - d sqrt(2/pi) + log 2 - pi^2 / (12 d sqrt(2 pi)) + ...
+    d = 1e6
+    forward = d**2 / 2 - math.log(2)
+    reverse = d**2 / 2 - d * math.sqrt(2 / math.pi) + math.log(2) - math.pi**2 / (12 * d * math.sqrt(2 * math.pi))
+    args = ([0.5, 0.5], [-d, d], [1.0, 1.0], 0.0, 1.0)
+    assert mixture_gaussian_kl(*args) == pytest.approx(forward, rel=1e-12)
+    # log p has a kink of width 1 / d at 0, under Q's peak, that a step of 1/16 cannot
+    # resolve: the reverse value is good to about 1e-9 relative here (it was off by 4x).
+    assert mixture_gaussian_kl(*args, direction="reverse") == pytest.approx(reverse, rel=1e-9)
+
+
+def test_grid_too_fine_to_afford_is_an_error_not_a_wrong_number():
+    # A component 1e7 times narrower than its neighbour, inside it: the mixture bends on a
+    # scale the grid cannot resolve over the wide component's range.
+    with pytest.raises(ValueError, match="standard deviations.*differ too much"):
+        mixture_gaussian_kl([0.5, 0.5], [0.0, 0.0], [1e-7, 1.0], 0.0, 1.0)
+
+
+def test_reverse_fit_of_narrow_far_apart_modes_still_works():
+    # Q as wide as the whole mixture would need too fine a grid: such Qs are skipped, not fatal.
+    fit = fit_gaussian([0.6, 0.4], [-3.0, 3.0], [3e-4, 3e-4], direction="reverse")
+    assert fit.mean == pytest.approx(-3.0, abs=1e-6) and fit.sd == pytest.approx(3e-4, rel=1e-4)
+    assert fit.kl == pytest.approx(-math.log(0.6), rel=1e-6)
+    with pytest.raises(ValueError, match="differ too much"):
+        fit_gaussian([0.5, 0.5], [0.0, 0.0], [1e-7, 1.0], direction="forward")
+
+
+def test_non_numeric_parameters_are_named():
+    for args, pattern in [(([1.0], ["a"], [1.0], 0.0, 1.0), r"means must contain only numbers"),
+                          (([1.0], [None], [1.0], 0.0, 1.0), r"None is not a number"),
+                          (([1.0], [0.0], [1.0], 0.0, "2"), r"sd must be a number, got the string"),
+                          (([1.0], [0.0], [1.0], 0.0, [2.0]), r"sd must be a single number"),
+                          (([1.0], [0.0], [1.0], None, 1.0), r"mean must contain only numbers")]:
+        with pytest.raises(ValueError, match=pattern):
+            mixture_gaussian_kl(*args)

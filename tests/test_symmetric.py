@@ -183,3 +183,16 @@ def test_pinsker_bad_inputs():
         pinsker_bound(math.nan)
     with pytest.raises(DistributionError, match="base"):
         pinsker_bound(0.1, base=0)
+
+
+def test_pinsker_rejects_non_numbers_clearly():
+    for bad, pattern in [("0.1", "string"), (None, "None is not a number"), (1j, "complex"),
+                         ([[0.1], [0.1, 0.2]], "could not be read")]:
+        with pytest.raises(DistributionError, match=pattern):
+            pinsker_bound(bad)
+    # the message names the first bad entry, not the whole array
+    with pytest.raises(DistributionError, match=r"kl has -3\.0 at index 0") as info:
+        pinsker_bound(np.arange(-3.0, 1000.0))
+    assert len(str(info.value)) < 300
+    # a KL of -0.0 (e.g. from rounding) is 0: the bound prints as 0, not -0
+    assert math.copysign(1.0, pinsker_bound(-0.0)) == 1.0

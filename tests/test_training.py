@@ -104,3 +104,17 @@ def test_bad_inputs():
         softmax_regression([["a", "b"]] * 3, P)
     with pytest.raises(ValueError, match="coef must have shape"):
         predict_proba(X, np.zeros((3, 2)), np.zeros(2))
+
+
+def test_overflowing_logits_are_reported_as_divergence_without_warnings(recwarn):
+    # Unscaled features overflow the logits; the error must say so, not blame an internal "q".
+    with pytest.raises(FloatingPointError, match="logits overflowed at step 1.*standardise"):
+        softmax_regression([[1e200], [-1e200]], [[1.0, 0.0], [0.0, 1.0]], steps=5)
+    assert len(recwarn) == 0, [str(w.message) for w in recwarn]
+
+
+def test_predict_proba_refuses_non_finite_parameters():
+    with pytest.raises(ValueError, match="coef has a non-finite value nan at row 0, column 0"):
+        predict_proba([[1.0]], [[np.nan, 0.0]], [0.0, 0.0])
+    with pytest.raises(ValueError, match="intercept has a non-finite value inf"):
+        predict_proba([[1.0]], [[0.0, 0.0]], [np.inf, 0.0])
