@@ -23,6 +23,8 @@ __all__ = ["continuous_kl"]
 # Lower-tail probabilities: ppf gives the left points, isf the right ones.
 _TAILS = np.array([1e-9, 1e-6, 1e-3, 0.01, 0.1, 0.25, 0.5])
 _RTOL = 1e-10
+_LOG_TINY = math.log(math.ulp(0.0))   # log of the smallest positive double, about -744.4
+_FAR_TAIL = 1e-290   # Q's tail probability below which a density of 0 is taken as underflow
 
 
 def _check_frozen(dist, name):
@@ -36,6 +38,11 @@ def _check_frozen(dist, name):
             f"densities. For probability vectors use klteach.kl_divergence."
         )
     if isinstance(dist, scipy.stats.rv_continuous):
+        if getattr(scipy.stats, dist.name, None) is not dist:   # rv_histogram, a custom class
+            raise TypeError(
+                f"{name} is an unfrozen {type(dist).__name__}; freeze it by calling it, e.g. "
+                f"{name} = {name}() (passing any shape parameters, loc and scale)."
+            )
         raise TypeError(
             f"{name} is the unfrozen distribution family scipy.stats.{dist.name}; freeze "
             f"it with its parameters first, e.g. scipy.stats.{dist.name}(...) with "
@@ -49,7 +56,14 @@ def _check_frozen(dist, name):
 
 def _support(dist, name):
     """The support (lo, hi) of a frozen distribution; NaN means invalid parameters."""
-    lo, hi = (float(v) for v in dist.support())
+    lo, hi = dist.support()
+    if np.ndim(lo) or np.ndim(hi):
+        raise DistributionError(
+            f"{name} = scipy.stats.{dist.dist.name} with arguments {dist.args} {dist.kwds} is a "
+            f"batch of {np.size(lo)} distributions (its parameters are arrays); continuous_kl "
+            f"compares one distribution with one other: freeze one distribution at a time."
+        )
+    lo, hi = float(lo), float(hi)
     if math.isnan(lo) or math.isnan(hi):
         raise DistributionError(
             f"{name} = scipy.stats.{dist.dist.name} with arguments {dist.args} {dist.kwds} has "
@@ -66,6 +80,36 @@ def _breakpoints(p, q, lo, hi):
         points = np.concatenate([p.ppf(_TAILS), p.isf(_TAILS), q.ppf(_TAILS), q.isf(_TAILS)])
     points = points[np.isfinite(points) & (points > lo) & (points < hi)]
     return np.unique(points)
+
+
+def _tail_width(p, q, side):
+    """Length scale of the far tails on one side: the larger distance between the
+    1e-6 and 1e-9 quantiles of P and of Q there (1 when neither is finite)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if side == "left":
+            widths = [d.ppf(_TAILS[1]) - d.ppf(_TAILS[0]) for d in (p, q)]
+        else:
+            widths = [d.isf(_TAILS[0]) - d.isf(_TAILS[1]) for d in (p, q)]
+    widths = [float(w) for w in widths if 0 < w < math.inf]
+    return max(widths, default=1.0)
+
+
+def _in_units_of_the_tails(f, a, b, p, q):
+    """``(g, a', b')``: the integral of ``g`` over [a', b'] is that of ``f`` over [a, b].
+
+    quad maps an infinite piece onto [0, 1] assuming the integrand varies on
+    a scale of about 1, and misses a tail that lives at 1e8 or 1e-8. A tail
+    piece is therefore integrated in units ``w`` of the tails' own length
+    scale: x = a + w u (or b - w u) with u from 0 to infinity.
+    """
+    if math.isfinite(a) == math.isfinite(b):   # a finite piece, or the whole line
+        return f, a, b
+    if math.isinf(a):
+        width = _tail_width(p, q, "left")
+        return (lambda u: width * f(b - width * u)), 0.0, math.inf
+    width = _tail_width(p, q, "right")
+    return (lambda u: width * f(a + width * u)), 0.0, math.inf
 
 
 def continuous_kl(p, q, *, base=None):
@@ -96,8 +140,8 @@ def continuous_kl(p, q, *, base=None):
     Returns
     -------
     float
-        D(P||Q); ``inf`` when Q's support does not cover P's (P gives
-        probability to a region where Q's density is 0).
+        D(P||Q); ``inf`` when P gives probability to a region where Q's
+        density is 0 (outside Q's support, or a gap inside it).
 
     Raises
     ------
@@ -105,14 +149,18 @@ def continuous_kl(p, q, *, base=None):
         If ``p`` or ``q`` is not a frozen continuous scipy.stats distribution.
     DistributionError
         A ``ValueError``: a distribution has invalid parameters (such as a
-        negative scale), or ``base`` is invalid.
+        negative scale) or array parameters (a batch of distributions), or
+        ``base`` is invalid.
 
     Warns
     -----
     scipy.integrate.IntegrationWarning
         If the integral did not converge to the tolerance (for instance a
         heavy-tailed P against a light-tailed Q, where D(P||Q) may be
-        infinite); the returned value is then unreliable.
+        infinite); the returned value is then unreliable. Also if
+        ``q.logpdf`` underflowed to ``-inf`` inside Q's support (scipy
+        computes some log densities, such as Laplace's, as ``log(pdf)``)
+        where P has probability above 1e-15: the value is then a lower bound.
 
     Examples
     --------
@@ -130,6 +178,8 @@ def continuous_kl(p, q, *, base=None):
     if q_lo > lo or q_hi < hi:
         return math.inf
 
+    underflows = []
+
     def integrand(x):
         lp, lq = p.logpdf(x), q.logpdf(x)
         if not math.isfinite(lp) or lq == math.inf:
@@ -137,7 +187,13 @@ def continuous_kl(p, q, *, base=None):
             # integrable singularity at an endpoint: a single point adds 0.
             return 0.0
         if lq == -math.inf:
-            return math.inf
+            if min(q.cdf(x), q.sf(x)) > _FAR_TAIL:
+                return math.inf   # a gap inside Q's support: Q's density is truly 0 here
+            # Far in Q's tail scipy took log(pdf) and the pdf underflowed
+            # (Laplace does). Use the smallest positive density, a lower
+            # bound on the integrand; the caller is warned if P has mass there.
+            underflows.append(x)
+            lq = _LOG_TINY
         log_ratio = lp - lq
         if abs(log_ratio) <= 1:
             return math.exp(lp) * float(expm1mx(-log_ratio))
@@ -145,10 +201,13 @@ def continuous_kl(p, q, *, base=None):
 
     edges = [lo, *_breakpoints(p, q, lo, hi), hi]
     pieces = []
-    for a, b in zip(edges[:-1], edges[1:]):
-        value, err, _, *message = scipy.integrate.quad(
-            integrand, a, b, epsabs=1e-15, epsrel=_RTOL, limit=200, full_output=1)
-        pieces.append((value, err, message[0] if message else ""))
+    # scipy's densities overflow harmlessly (to a log density of -inf) far out in the tails.
+    with np.errstate(over="ignore"):
+        for a, b in zip(edges[:-1], edges[1:]):
+            value, err, _, *message = scipy.integrate.quad(
+                *_in_units_of_the_tails(integrand, a, b, p, q), epsabs=1e-15, epsrel=_RTOL,
+                limit=200, full_output=1)
+            pieces.append((value, err, message[0] if message else ""))
     # Q's probability outside P's support, where the integrand's q term is missing.
     outside = (q.cdf(lo) if lo > q_lo else 0.0) + (q.sf(hi) if hi < q_hi else 0.0)
     total = math.fsum(value for value, _, _ in pieces) + float(outside)
@@ -156,6 +215,20 @@ def continuous_kl(p, q, *, base=None):
         # An infinite integrand somewhere (q = 0 where p > 0 inside Q's
         # support) gives inf, or NaN once quad subtracts infinities.
         return math.inf
+    if underflows:
+        # P's probability beyond the innermost points where Q's log density underflowed.
+        xs, middle = np.asarray(underflows), float(q.median())
+        left, right = xs[xs <= middle], xs[xs > middle]
+        mass = (float(p.cdf(left.max())) if left.size else 0.0) + \
+            (float(p.sf(right.min())) if right.size else 0.0)
+        if mass > 1e-15:
+            warnings.warn(
+                f"continuous_kl: q.logpdf underflowed to -inf inside Q's support, where P has "
+                f"probability {mass:.2g} (first at x = {underflows[0]:.6g}); scipy computes this "
+                f"distribution's log density as log(pdf). The value returned uses the smallest "
+                f"positive density there, so it is a lower bound on D(P||Q) (infinite if Q's "
+                f"density is truly 0 there).",
+                scipy.integrate.IntegrationWarning, stacklevel=2)
     error = math.fsum(err for _, err, _ in pieces)
     # quad flags a piece as "probably divergent" from its error history even
     # when the piece is a negligible tail; only flags on pieces that matter count.

@@ -147,6 +147,10 @@ def _as_counts(x, name: str) -> np.ndarray:
     arr, _ = as_nonnegative(x, name)
     if arr.ndim != 1:
         raise DistributionError(f"{name} must be a 1-D array of counts per bin, got shape {arr.shape}.")
+    if np.any(arr > 2**53):
+        i = int(np.argmax(arr > 2**53))
+        raise DistributionError(f"{name} has a count {arr[i]!r} at index {i} that is too large to "
+                                f"be exact (above 2**53); pass the numbers of observations per bin.")
     if np.any(arr != np.round(arr)):
         i = int(np.argmax(arr != np.round(arr)))
         raise DistributionError(f"{name} has a non-integer count {arr[i]!r} at index {i}; pass "
@@ -326,7 +330,7 @@ def category_counts(reference, current, *, nan="raise"):
                                     f"value on each side.")
         labels = []
         for i, v in enumerate(arr):
-            if v is None or (isinstance(v, float) and math.isnan(v)):
+            if v is None or (isinstance(v, (float, np.floating)) and math.isnan(v)):
                 if nan == "raise":
                     raise DistributionError(
                         f"{name} has a missing value ({v!r}) at index {i}; pass nan='bin' to "
@@ -426,7 +430,8 @@ def drift_measures(reference_counts, current_counts, *, pseudo_count=DEFAULT_PSE
     Raises
     ------
     DistributionError
-        Negative, non-integer, non-finite or all-zero counts; different numbers of bins.
+        Negative, non-integer, non-finite, all-zero or too large (> 2**53) counts;
+        different numbers of bins.
 
     Examples
     --------
@@ -832,7 +837,7 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     ValueError
         Columns missing from either table, unknown names in ``categorical``, bad alpha.
     TypeError
-        Inputs that are not tables.
+        Inputs that are not tables; ``features`` or ``categorical`` given as one string.
     DistributionError
         A bad feature (empty, NaN with ``nan="raise"``, inf), naming the feature.
 
@@ -849,6 +854,10 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
         raise ValueError(f"alpha must be a number between 0 and 1, got {alpha!r}.")
     base = check_base(base)
     ref_cols, cur_cols = _columns(reference, "reference"), _columns(current, "current")
+    for arg, value in (("features", features), ("categorical", categorical)):
+        if isinstance(value, str):
+            raise TypeError(f"{arg} must be a list of column names, e.g. {arg}=[{value!r}], "
+                            f"got the string {value!r}.")
     names = list(ref_cols) if features is None else list(features)
     missing_ref = [c for c in names if c not in ref_cols]
     missing_cur = [c for c in names if c not in cur_cols]

@@ -114,7 +114,8 @@ def mc_kl(logp, logq, *, estimator="k3", base=None):
     if estimator == "k1":
         terms = log_ratio
     elif estimator == "k2":
-        terms = 0.5 * log_ratio**2
+        with np.errstate(over="ignore"):
+            terms = 0.5 * log_ratio**2
     else:
         terms = expm1mx(-log_ratio)              # (r - 1) - log r
     scale = log_base(base)
@@ -205,6 +206,10 @@ def knn_kl(x, y, *, k=1, base=None):
             f"with k = {k} the estimator needs at least {k + 1} samples of P and {k} of Q, "
             f"got n = {n} and m = {m}."
         )
+    # In units of a power of 2 near the largest coordinate (exact): squared
+    # distances would underflow (false ties) or overflow (NaN) in extreme units.
+    exponent = int(np.frexp(max(np.max(np.abs(x)), np.max(np.abs(y))))[1])
+    x, y = np.ldexp(x, -exponent), np.ldexp(y, -exponent)
     # k + 1 neighbours within x: the nearest is the point itself.
     rho = scipy.spatial.cKDTree(x).query(x, k=[k + 1])[0][:, 0]
     nu = scipy.spatial.cKDTree(y).query(x, k=[k])[0][:, 0]
@@ -251,8 +256,8 @@ def histogram_kl(x, y, *, bins=10, base=None):
     Raises
     ------
     DistributionError
-        A ``ValueError``: samples that are not 1-D finite numbers, or bins
-        that :func:`numpy.histogram` rejects.
+        A ``ValueError``: samples that are not 1-D finite numbers, bins
+        that :func:`numpy.histogram` rejects, or NaN bin edges.
 
     Examples
     --------
@@ -272,6 +277,9 @@ def histogram_kl(x, y, *, bins=10, base=None):
         edges = np.histogram_bin_edges(np.concatenate([x, y]), bins=bins)
     except (ValueError, TypeError) as exc:
         raise DistributionError(f"bins={bins!r} was rejected: {exc}") from None
+    if np.isnan(edges).any():
+        raise DistributionError(f"bins={bins!r} has NaN edges; bin edges must be numbers "
+                                f"(-inf and inf are allowed as the outermost edges).")
     p = np.histogram(x, bins=edges)[0] / x.size
     q = np.histogram(y, bins=edges)[0] / y.size
     if p.sum() == 0:

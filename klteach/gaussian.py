@@ -83,13 +83,19 @@ def gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, *, base=None):
     mu_q = as_finite(mu_q, "mu_q", what="a mean")
     sigma_q = as_finite(sigma_q, "sigma_q", positive=True, what="a standard deviation")
     mu_p, sigma_p, mu_q, sigma_q = _broadcast((mu_p, sigma_p, mu_q, sigma_q), names)
-    # s = 2 log(sigma_p / sigma_q). Near 1, from the difference, which is exact
-    # when the two are within a factor of 2; elsewhere the ratio is accurate.
-    diff = (sigma_p - sigma_q) / sigma_q
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = 2 * np.where(np.abs(diff) < 0.5, np.log1p(diff), np.log(sigma_p / sigma_q))
-    with np.errstate(over="ignore"):
-        mean_term = 0.5 * ((mu_p - mu_q) / sigma_q) ** 2
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        # s = 2 log(sigma_p / sigma_q). Near 1, from the difference, which is exact
+        # when the two are within a factor of 2; elsewhere from the ratio, which
+        # is accurate unless it overflows or underflows (then log sigma_p - log sigma_q).
+        diff = (sigma_p - sigma_q) / sigma_q
+        ratio = sigma_p / sigma_q
+        log_ratio = np.where((ratio >= np.finfo(float).tiny) & (ratio < np.inf),
+                             np.log(ratio), np.log(sigma_p) - np.log(sigma_q))
+        s = 2 * np.where(np.abs(diff) < 0.5, np.log1p(diff), log_ratio)
+        # (mu_p - mu_q) / sigma_q, halved first where the difference would overflow.
+        gap = mu_p - mu_q
+        z = np.where(np.isfinite(gap), gap / sigma_q, 2 * ((0.5 * mu_p - 0.5 * mu_q) / sigma_q))
+        mean_term = 0.5 * z**2
     return _finish(0.5 * expm1mx(s) + mean_term, base)
 
 

@@ -6,6 +6,7 @@ import math
 import warnings
 
 import mpmath
+import numpy as np
 import pytest
 import scipy.integrate
 import scipy.stats as st
@@ -165,3 +166,60 @@ def test_invalid_parameters_are_named(bad):
         kt.continuous_kl(bad, st.norm())
     with pytest.raises(DistributionError, match=r"^q = scipy\.stats\.\w+ .* invalid parameters"):
         kt.continuous_kl(st.norm(), bad)
+
+
+# --- review: scale, warnings, vectorised parameters ----------------------------------------
+
+@pytest.mark.parametrize("scale", [1e-200, 1e-8, 1e8, 1e200])
+@pytest.mark.parametrize("params", [(0, 1, 0, 2), (0, 1, 1, 1), (0, 1, 0, 1.001), (0, 2, 0, 1)])
+def test_accuracy_does_not_depend_on_the_units(scale, params):
+    # KL is invariant under x -> scale * x; the tails beyond the outermost
+    # breakpoints must count whatever the units of x.
+    m1, s1, m2, s2 = params
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # no overflow spam from scipy's densities either
+        value = kt.continuous_kl(st.norm(m1 * scale, s1 * scale), st.norm(m2 * scale, s2 * scale))
+    assert value == pytest.approx(float(normal_kl(*params)), rel=1e-9)
+
+
+def test_a_vectorised_distribution_is_refused_with_a_clear_message():
+    with pytest.raises(DistributionError, match=r"^p = scipy\.stats\.norm .* one distribution"):
+        kt.continuous_kl(st.norm([0, 1], 1), st.norm())
+    with pytest.raises(DistributionError, match=r"^q = scipy\.stats\.norm .* one distribution"):
+        kt.continuous_kl(st.norm(), st.norm(0, [1, 2]))
+
+
+def test_normal_against_a_heavy_tailed_cauchy_matches_mpmath():
+    # D(N(0,1) || Cauchy(0,1)) = log(pi) - log(2 pi e) / 2 + E[log(1 + x^2)], x ~ N(0, 1);
+    # Q's tails are far wider than the breakpoints, so the tail pieces must be integrated well.
+    def phi(x):
+        return mpmath.exp(-x**2 / 2) / mpmath.sqrt(2 * mpmath.pi)
+    mean_log = mpmath.quad(lambda x: phi(x) * mpmath.log(1 + x**2), [-mpmath.inf, -5, 0, 5, mpmath.inf])
+    ref = mpmath.log(mpmath.pi) - mpmath.log(2 * mpmath.pi * mpmath.e) / 2 + mean_log
+    assert kt.continuous_kl(st.norm(), st.cauchy()) == pytest.approx(float(ref), rel=1e-10)
+
+
+def test_a_log_density_that_underflows_in_scipy_is_not_a_zero_density():
+    # scipy's Laplace logpdf is log(pdf): -inf once the density drops below 1e-323,
+    # although Laplace densities are positive everywhere. Far from Q that happens
+    # only where P has no mass to speak of, and D(P||Q) is finite.
+    ref = float(laplace_kl(0, 1, 100, 0.5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kt.continuous_kl(st.laplace(0, 1), st.laplace(100, 0.5)) == pytest.approx(ref, rel=1e-9)
+    # Where P does have mass there, the value is a lower bound, and the caller is told.
+    with pytest.warns(scipy.integrate.IntegrationWarning, match=r"q\.logpdf underflowed"):
+        got = kt.continuous_kl(st.laplace(0, 1), st.laplace(0, 0.02))
+    assert math.isfinite(got) and got == pytest.approx(float(laplace_kl(0, 1, 0, 0.02)), rel=1e-3)
+    # A density that is truly 0 inside Q's support (an empty histogram bin) still gives inf.
+    gap = st.rv_histogram((np.array([1.0, 0.0, 1.0]), np.array([0.0, 1.0, 2.0, 3.0])), density=False)()
+    assert kt.continuous_kl(st.uniform(0, 3), gap) == math.inf
+    assert kt.continuous_kl(st.uniform(0, 1), gap) == pytest.approx(math.log(2), rel=1e-12)
+
+
+def test_an_unfrozen_histogram_distribution_gets_a_fix_that_works():
+    hist = st.rv_histogram((np.array([1.0, 3.0]), np.array([0.0, 1.0, 2.0])), density=False)
+    with pytest.raises(TypeError, match=r"^q is an unfrozen rv_histogram; freeze it by calling it.*q\(\)"):
+        kt.continuous_kl(st.uniform(0, 2), hist)
+    ref = 0.5 * math.log(0.5 / 0.25) + 0.5 * math.log(0.5 / 0.75)   # sum over the bins of p log(p / q)
+    assert kt.continuous_kl(st.uniform(0, 2), hist()) == pytest.approx(ref, rel=1e-12)

@@ -441,3 +441,29 @@ def test_plots_and_widgets_draw():
     assert result.pvalue <= 1
     assert widgets.drift_explorer().children
     plt.close("all")
+
+
+# --- review: numpy scalars, huge counts, a string for categorical ---------------------------
+
+def test_numpy_float_nan_labels_are_missing_values():
+    # A list built from a float32 array holds np.float32 scalars, not Python floats.
+    labels = list(np.array([1.0, np.nan, np.nan], dtype=np.float32))
+    with pytest.raises(DistributionError, match=r"missing value \(.*nan\)\) at index 1"):
+        drift.category_counts(labels, [1.0])
+    categories, ref, cur = drift.category_counts(labels, [1.0], nan="bin")
+    assert categories == [1.0, "<missing>"]
+    assert ref.tolist() == [1, 2] and cur.tolist() == [1, 0]
+
+
+def test_counts_too_large_to_be_exact_are_refused_clearly():
+    for huge in (2**63, 1e300):
+        with pytest.raises(DistributionError, match=r"reference_counts has a count .* too large"):
+            drift.drift_measures([huge, 1], [1, 1])
+
+
+def test_a_single_string_for_categorical_is_refused():
+    table = {"ab": ["x", "y"], "a": [1.0, 2.0]}
+    with pytest.raises(TypeError, match=r"categorical must be a list of column names.*\['ab'\]"):
+        drift.drift_report(table, table, categorical="ab")
+    with pytest.raises(TypeError, match=r"features must be a list of column names.*\['ab'\]"):
+        drift.drift_report(table, table, features="ab")

@@ -250,3 +250,32 @@ def test_histogram_empty_q_bin_is_infinite_and_bad_input():
         kt.histogram_kl([0.0, 1.0], [0.0, 1.0], bins=-1)
     with pytest.raises(DistributionError, match=r"outside the given bin edges"):
         kt.histogram_kl([0.0, 1.0, 5.0], [0.0, 1.0], bins=[0.0, 0.5, 1.0])
+
+
+# --- review: extreme values and bad bin edges --------------------------------------------
+
+def test_histogram_nan_bin_edges_are_refused():
+    # numpy accepts NaN edges and silently drops samples; here the binned KL would be inf.
+    with pytest.raises(DistributionError, match=r"bins=.* NaN"):
+        kt.histogram_kl([0.5, 0.6, 3.0], [3.0, 3.5, 3.2], bins=[0.0, np.nan, 4.0])
+    # Infinite outer edges are fine: catch-all bins.
+    assert kt.histogram_kl([0.5, 0.6, 3.0], [3.0, 3.5, 3.2], bins=[-np.inf, 2.0, np.inf]) == math.inf
+
+
+@pytest.mark.parametrize("scale", [2.0**-1000, 2.0**-540, 2.0**540, 2.0**1000])
+def test_knn_is_exact_under_extreme_units(scale):
+    # The estimator is scale-invariant; squared distances must not underflow
+    # (false ties) or overflow (NaN) on data in extreme units.
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(0, 1, (200, 2)), rng.normal(0.5, 1, (300, 2))
+    xs, ys = x * scale, y * scale
+    with np.errstate(all="raise"):
+        got = kt.knn_kl(xs, ys, k=2)
+    assert got == pytest.approx(kt.knn_kl(x, y, k=2), rel=1e-12)
+
+
+def test_mc_k2_overflow_is_infinite_without_warnings():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kt.mc_kl([0.0, 0.0], [1e200, 0.0], estimator="k2") == (math.inf, math.inf)

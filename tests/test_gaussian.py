@@ -293,3 +293,27 @@ def test_show_gaussians_prints_both_directions(capsys):
     sliders = [child for row in box.children[:2] for child in row.children]
     assert [s.value for s in sliders] == [0, 1, 1, 2]
     plt.close("all")
+
+
+# --- review: extreme scales --------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    (0, 1e-200, 0, 1e200),          # sigma_p / sigma_q underflows to 0
+    (0, 5e-324, 0, 1e10),           # a subnormal standard deviation
+    (1.5e308, 1e300, -1.5e308, 1e300),   # mu_p - mu_q overflows, D does not
+    (0, 1, 0, 1e-100),              # D = 5e199, finite
+])
+def test_univariate_extreme_scales_are_finite_and_exact(args):
+    import warnings
+    ref = float(mp_gaussian_kl(*args))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kt.gaussian_kl(*args) == pytest.approx(ref, rel=1e-13)
+
+
+def test_univariate_infinite_only_when_the_true_value_overflows():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # no RuntimeWarning from an overflowing ratio
+        assert kt.gaussian_kl(0, 1, 0, 5e-324) == math.inf   # 1 / (2 * 5e-324**2) > float max
+        assert kt.gaussian_kl(0, 1e200, 0, 1e-200) == math.inf
