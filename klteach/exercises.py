@@ -82,9 +82,10 @@ def _read_number(answer):
 
 
 def _close(a: float, b: float, rtol: float) -> bool:
+    """Relative closeness; the absolute floor 1e-15 only absorbs rounding around 0."""
     if math.isinf(a) or math.isinf(b):
         return a == b
-    return abs(a - b) <= rtol * abs(b) + 1e-9
+    return abs(a - b) <= max(rtol * abs(b), 1e-15)
 
 
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), rtol=1e-3, hint=None):

@@ -129,3 +129,11 @@ def test_check_choice_accepts_non_string_option_keys():
 def test_permutation_pvalue_without_permutations_is_an_error():
     with pytest.raises(ValueError, match="permuted is empty"):
         exercises.check_permutation_pvalue(0.5, 1.0, [])
+
+
+def test_tiny_expected_values_are_not_matched_by_zero():
+    p, q = [0.5, 0.5], [0.5 + 1e-6, 0.5 - 1e-6]
+    expected = kl_by_hand(p, q)            # about 2e-12 nats
+    assert not exercises.check_kl(0.0, p, q).correct
+    assert exercises.check_kl(expected, p, q).correct
+    assert exercises.check_kl(1e-17, [0.5, 0.5], [0.5, 0.5]).correct   # rounding around an exact 0
