@@ -6,12 +6,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test notebooks bench browser-check clean help
+.PHONY: lab test notebooks homework bench browser-check clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab"
 	@echo "make test       unit, property and doctests, plus nbval on every notebook"
 	@echo "make notebooks  re-execute every notebook in place (after changing klteach)"
+	@echo "make homework   student copies (no solutions) and executed answer keys in homework/dist/"
 	@echo "make bench      speed and accuracy against scipy"
 	@echo "make browser-check  run every notebook in JupyterLab in headless Chromium and move its explorer"
 
@@ -38,6 +39,10 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
 
+homework: $(STAMP)
+	$(PY) tools/homework.py student notebooks/*.ipynb --out homework/dist/student
+	$(PY) tools/homework.py key notebooks/*.ipynb --out homework/dist/key
+
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
 
@@ -48,4 +53,4 @@ browser-check: $(STAMP)
 	$(PY) tools/browser_check.py notebooks/*.ipynb
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info browser-shots
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info browser-shots homework/dist

@@ -1,0 +1,153 @@
+"""Student copies and answer keys, both made from the course notebooks themselves.
+
+Usage:
+    python tools/homework.py student notebooks/*.ipynb --out homework/dist/student
+    python tools/homework.py key notebooks/*.ipynb --out homework/dist/key
+    python tools/homework.py grade notebooks/01_definition.ipynb --submission alice.ipynb
+
+The notebooks are the single source. Each exercise is an answer cell holding
+a line ``answer = ...`` followed by a check cell, and a markdown cell with
+``<details><summary>Solution</summary>`` and a fenced python block that
+sets ``answer``.
+
+- ``student``: the notebooks with every solution block removed.
+- ``key``: the notebooks with each ``answer = ...`` line replaced by its
+  solution, executed top to bottom in a fresh kernel; every check must then
+  print "Correct", or the key is not written and the exercise is named.
+- ``grade``: executes a learner's copy of one notebook in a fresh kernel and
+  reports, exercise by exercise, what its check says. The checks run inside
+  the submission, so this is formative grading for honest learners; for
+  tamper-proof grading use a dedicated autograder such as otter-grader.
+
+``make homework`` writes both for every notebook; the tests build the keys,
+so a wrong solution fails ``make test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+SOLUTION = re.compile(r"\n*<details><summary>Solution</summary>(.*?)</details>\n*", re.S)
+CODE = re.compile(r"```python\n(.*?)```", re.S)
+ANSWER_LINE = re.compile(r"^answer = \.\.\..*$", re.M)
+
+
+class HomeworkError(ValueError):
+    """A notebook whose exercises do not follow the course's pattern, or a wrong solution."""
+
+
+def exercises(nb) -> list[tuple[int, str]]:
+    """``(answer_cell_index, solution_code)`` for each exercise, in order."""
+    found = []
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "code" or not ANSWER_LINE.search(cell.source):
+            continue
+        following = (c for c in cells[i + 1:] if c.cell_type == "markdown" and SOLUTION.search(c.source))
+        solution_cell = next(following, None)
+        if solution_cell is None:
+            raise HomeworkError(f"code cell {i} has 'answer = ...' but no solution block follows it")
+        code = CODE.search(SOLUTION.search(solution_cell.source).group(1))
+        if code is None or "answer" not in code.group(1):
+            raise HomeworkError(f"the solution after code cell {i} has no python block setting answer")
+        found.append((i, code.group(1).strip()))
+    return found
+
+
+def student_copy(nb):
+    """The notebook without solution blocks (outputs kept: they show 'No answer yet')."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = SOLUTION.sub("\n\n", cell.source).strip("\n")
+    return nb
+
+
+def answer_key(nb, *, cwd: Path, timeout: int = 600):
+    """The notebook with its solutions filled in and executed; raises HomeworkError on a wrong one."""
+    nb = nbformat.from_dict(nb)
+    answer_cells = []
+    for index, code in exercises(nb):
+        cell = nb.cells[index]
+        cell.source = ANSWER_LINE.sub(lambda _: code, cell.source, count=1)
+        answer_cells.append(index)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+    for number, index in enumerate(answer_cells, start=1):
+        check = next(c for c in nb.cells[index + 1:] if c.cell_type == "code")
+        text = "".join(_text(o) for o in check.outputs)
+        if not text.startswith("Correct"):
+            raise HomeworkError(f"exercise {number} (code cell {index}): the solution's check says {text.strip()!r}")
+    return nb
+
+
+def grade(original, submission, *, cwd: Path, timeout: int = 600) -> list[tuple[int, bool, str]]:
+    """Execute ``submission`` and return ``(exercise, correct, feedback)`` for each exercise.
+
+    Exercises are found in ``original`` (the course notebook); the submission
+    must keep its cells in the same order, as a student copy does.
+    """
+    positions = [index for index, _ in exercises(original)]
+    sub = nbformat.from_dict(submission)
+    if len(sub.cells) != len(original.cells):
+        raise HomeworkError(f"the submission has {len(sub.cells)} cells, the notebook "
+                            f"{len(original.cells)}: cells were added or removed, so its "
+                            f"exercises cannot be found")
+    NotebookClient(sub, timeout=timeout, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+    results = []
+    for number, index in enumerate(positions, start=1):
+        check = next(c for c in sub.cells[index + 1:] if c.cell_type == "code")
+        text = "".join(_text(o) for o in check.outputs).strip() or "(the check printed nothing)"
+        results.append((number, text.startswith("Correct"), text))
+    return results
+
+
+def _text(output) -> str:
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    return output.get("data", {}).get("text/plain", "")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=["student", "key", "grade"])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, help="folder for student copies or keys")
+    parser.add_argument("--submission", type=Path, help="a learner's notebook to grade")
+    args = parser.parse_args()
+    if args.kind == "grade":
+        if args.submission is None or len(args.notebooks) != 1:
+            parser.error("grade takes one course notebook and --submission FILE")
+        original = nbformat.read(args.notebooks[0], as_version=4)
+        results = grade(original, nbformat.read(args.submission, as_version=4),
+                        cwd=args.notebooks[0].parent)
+        for number, correct, text in results:
+            print(f"exercise {number}: {'correct' if correct else 'not yet'}: {text}")
+        print(f"score: {sum(c for _, c, _ in results)} / {len(results)}")
+        return 0
+    if args.out is None:
+        parser.error(f"{args.kind} needs --out FOLDER")
+    args.out.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for path in args.notebooks:
+        nb = nbformat.read(path, as_version=4)
+        try:
+            made = student_copy(nb) if args.kind == "student" else answer_key(nb, cwd=path.parent)
+        except HomeworkError as exc:
+            print(f"{path}: {exc}")
+            failed += 1
+            continue
+        nbformat.write(made, args.out / path.name)
+        print(f"wrote {args.out / path.name}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
