@@ -13,8 +13,9 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["DistributionError", "as_distribution", "as_finite", "as_nonnegative", "check_base",
-           "broadcast_pair", "log_base"]
+__all__ = ["DistributionError", "as_distribution", "as_distribution_pair", "as_finite",
+           "as_nonnegative", "check_base", "broadcast_pair", "log_base", "unit_name",
+           "in_units", "as_result"]
 
 
 class DistributionError(ValueError):
@@ -250,6 +251,34 @@ def check_base(base) -> float | None:
 def log_base(base: float | None) -> float:
     """``log(base)``, the divisor that converts nats to ``base`` units."""
     return 1.0 if base is None else math.log(base)
+
+
+def unit_name(base: float | None) -> str:
+    """The unit of an information quantity in log base ``base``: nats, bits, hartleys."""
+    names = {None: "nats", 2: "bits", 10: "hartleys"}
+    return names[base] if base in names else f"base-{base:g} units"
+
+
+def as_result(value):
+    """A 0-d result as a Python float; anything else as an ndarray."""
+    return float(value) if np.ndim(value) == 0 else np.asarray(value)
+
+
+def in_units(value_in_nats, base: float | None):
+    """``value_in_nats`` converted to ``base`` units, as :func:`as_result` returns it."""
+    return as_result(np.asarray(value_in_nats) / log_base(base))
+
+
+def as_distribution_pair(p, q, *, axis: int = -1):
+    """Check ``p`` and ``q`` as distributions over the same outcomes.
+
+    Returns ``(p, sum_p, q, sum_q)`` as :func:`as_distribution` gives them,
+    after :func:`broadcast_pair` has checked that the shapes agree.
+    """
+    p, sp = as_distribution(p, "p", axis=axis)
+    q, sq = as_distribution(q, "q", axis=axis)
+    broadcast_pair(p, q, axis=axis)
+    return p, sp, q, sq
 
 
 def as_finite(x, name: str, *, positive: bool = False, what: str = "a number") -> np.ndarray:

@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import entr, rel_entr, xlogy
 
-from ._validation import (DistributionError, as_distribution, as_nonnegative,
-                          broadcast_pair, check_base, log_base)
+from ._validation import (DistributionError, as_distribution, as_distribution_pair,
+                          as_nonnegative, check_base, in_units, log_base)
 
 __all__ = ["entropy", "cross_entropy", "kl_divergence", "js_divergence",
            "kl_contributions", "normalize", "DistributionError"]
@@ -30,14 +30,6 @@ __all__ = ["entropy", "cross_entropy", "kl_divergence", "js_divergence",
 # Below this |t| the series for t - log1p(t) is used; above it the direct
 # difference has relative error about 4 * eps / |t| <= 1e-11.
 _SERIES_BELOW = 1e-4
-
-
-def _finish(value, base):
-    """Convert nats to ``base`` units; a 0-d result becomes a Python float."""
-    value = value / log_base(base)
-    if np.ndim(value) == 0:
-        return float(value)
-    return np.asarray(value)
 
 
 def _norm_correction(u):
@@ -122,14 +114,12 @@ def kl_divergence(p, q, *, base=None, axis=-1):
     inf
     """
     base = check_base(base)
-    p, sp = as_distribution(p, "p", axis=axis)
-    q, sq = as_distribution(q, "q", axis=axis)
-    broadcast_pair(p, q, axis=axis)
+    p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
     diff = np.subtract(q, p)
     total = _divergence_terms_sum(p, q, diff, axis)
     # sum(q) / sum(p) - 1, from the exact differences rather than two rounded sums
     u = np.sum(diff, axis=axis) / sp
-    return _finish(np.maximum(total / sp + _norm_correction(u), 0.0), base)
+    return in_units(np.maximum(total / sp + _norm_correction(u), 0.0), base)
 
 
 def js_divergence(p, q, *, base=None, axis=-1):
@@ -169,9 +159,7 @@ def js_divergence(p, q, *, base=None, axis=-1):
     0.0225
     """
     base = check_base(base)
-    p, sp = as_distribution(p, "p", axis=axis)
-    q, sq = as_distribution(q, "q", axis=axis)
-    broadcast_pair(p, q, axis=axis)
+    p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
     half_diff = 0.5 * np.subtract(q, p)   # M - P, exact when P and Q are close
     m = 0.5 * (p + q)
     d_pm = _divergence_terms_sum(p, m, half_diff, axis)
@@ -179,7 +167,7 @@ def js_divergence(p, q, *, base=None, axis=-1):
     half_gap = np.sum(half_diff, axis=axis)   # sum(M) - sum(P) = sum(Q) - sum(M)
     js = 0.5 * (d_pm / sp + _norm_correction(half_gap / sp)) \
         + 0.5 * (d_qm / sq + _norm_correction(-half_gap / sq))
-    return _finish(np.maximum(js, 0.0), base)
+    return in_units(np.maximum(js, 0.0), base)
 
 
 def entropy(p, *, base=None, axis=-1):
@@ -215,7 +203,7 @@ def entropy(p, *, base=None, axis=-1):
     base = check_base(base)
     p, sp = as_distribution(p, "p", axis=axis)
     h = np.sum(entr(p), axis=axis) / sp + np.log(sp)
-    return _finish(np.maximum(h, 0.0), base)
+    return in_units(np.maximum(h, 0.0), base)
 
 
 def cross_entropy(p, q, *, base=None, axis=-1):
@@ -252,11 +240,9 @@ def cross_entropy(p, q, *, base=None, axis=-1):
     3.32
     """
     base = check_base(base)
-    p, sp = as_distribution(p, "p", axis=axis)
-    q, sq = as_distribution(q, "q", axis=axis)
-    broadcast_pair(p, q, axis=axis)
+    p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
     h = -np.sum(xlogy(p, q), axis=axis) / sp + np.log(sq)
-    return _finish(h, base)
+    return in_units(h, base)
 
 
 def kl_contributions(p, q, *, base=None):
@@ -283,9 +269,7 @@ def kl_contributions(p, q, *, base=None):
     array([ 0.5  , -0.292])
     """
     base = check_base(base)
-    p, sp = as_distribution(p, "p")
-    q, sq = as_distribution(q, "q")
-    broadcast_pair(p, q)
+    p, sp, q, sq = as_distribution_pair(p, q)
     # exactly normalised, like kl_divergence, so the terms sum to its value
     p, q = p / np.expand_dims(sp, -1), q / np.expand_dims(sq, -1)
     return np.asarray(rel_entr(p, q) / log_base(base))

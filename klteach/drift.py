@@ -54,7 +54,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import DistributionError, as_nonnegative, broadcast_pair, check_base
+from ._validation import (DistributionError, as_nonnegative, broadcast_pair, check_base,
+                          unit_name)
 from .discrete import js_divergence, kl_divergence
 from .symmetric import jeffreys_divergence
 
@@ -75,9 +76,6 @@ _MEASURE_NAMES = {"kl": "D(ref||cur)", "kl_reverse": "D(cur||ref)", "psi": "PSI"
 _CHUNK_ELEMENTS = 2_000_000   # memory budget per block of vectorised permutations
 _MISSING = "<missing>"
 
-
-def _units(base) -> str:
-    return "nats" if base is None else "bits" if base == 2 else f"base-{base:g} units"
 
 
 # --- checking inputs ---------------------------------------------------------------
@@ -446,7 +444,7 @@ def drift_measures(reference_counts, current_counts, *, pseudo_count=DEFAULT_PSE
     p, q = _smoothed(ref, active, pseudo_count), _smoothed(cur, active, pseudo_count)
     forward, reverse = kl_divergence(p, q, base=base), kl_divergence(q, p, base=base)
     return DriftMeasures(forward, reverse, forward + reverse, js_divergence(p, q, base=base),
-                         _units(base), pseudo_count)
+                         unit_name(base), pseudo_count)
 
 
 # --- permutation tests -------------------------------------------------------------
@@ -545,7 +543,7 @@ def drift_test_counts(reference_counts, current_counts, *, measure="kl",
     ref, cur = _pair_counts(reference_counts, current_counts)
     observed, permuted = _test_from_counts(ref, cur, measure, pseudo_count, n_permutations,
                                            np.random.default_rng(seed), base)
-    return DriftTestResult(observed, _pvalue(observed, permuted), measure, _units(base),
+    return DriftTestResult(observed, _pvalue(observed, permuted), measure, unit_name(base),
                            drift_measures(ref, cur, pseudo_count=pseudo_count, base=base),
                            ref, cur, n_permutations=n_permutations, pseudo_count=pseudo_count)
 
@@ -655,7 +653,7 @@ def drift_test(reference, current, *, measure="kl", bins=10, pseudo_count=DEFAUL
         categories, ref_c, cur_c = category_counts(reference, current, nan=nan)
         observed, permuted = _test_from_counts(ref_c, cur_c, measure, pseudo_count,
                                                n_permutations, rng, base)
-        return DriftTestResult(observed, _pvalue(observed, permuted), measure, _units(base),
+        return DriftTestResult(observed, _pvalue(observed, permuted), measure, unit_name(base),
                                drift_measures(ref_c, cur_c, pseudo_count=pseudo_count, base=base),
                                ref_c, cur_c, categories=categories,
                                n_permutations=n_permutations, pseudo_count=pseudo_count)
@@ -669,7 +667,7 @@ def drift_test(reference, current, *, measure="kl", bins=10, pseudo_count=DEFAUL
     else:
         observed, permuted = _relearned_test(ref, cur, kind, arg, measure, pseudo_count,
                                              n_permutations, rng, base)
-    return DriftTestResult(observed, _pvalue(observed, permuted), measure, _units(base),
+    return DriftTestResult(observed, _pvalue(observed, permuted), measure, unit_name(base),
                            drift_measures(ref_c, cur_c, pseudo_count=pseudo_count, base=base),
                            ref_c, cur_c, edges=edges, n_permutations=n_permutations,
                            pseudo_count=pseudo_count)
@@ -893,5 +891,5 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
                          "drift" if h <= alpha else "no evidence of drift", t)
             for name, t, h in zip(names, tests, holm)]
     rows.sort(key=lambda r: (r.pvalue, -r.test.statistic))
-    return DriftReport(rows, float(alpha), _units(base), bins, float(pseudo_count),
+    return DriftReport(rows, float(alpha), unit_name(base), bins, float(pseudo_count),
                        int(n_permutations))

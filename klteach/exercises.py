@@ -23,7 +23,7 @@ from numbers import Real
 import numpy as np
 from scipy.special import rel_entr
 
-from ._validation import DistributionError, as_nonnegative
+from ._validation import DistributionError, as_nonnegative, unit_name
 from .coding import huffman_lengths
 from .discrete import cross_entropy, entropy, js_divergence, kl_divergence
 from .drift import drift_measures
@@ -49,9 +49,6 @@ class Feedback:
 
     __str__ = __repr__
 
-
-def _units(base) -> str:
-    return {None: "nats", 2: "bits", 10: "hartleys"}.get(base, f"base-{base} units")
 
 
 def _probabilities(x, name):
@@ -136,7 +133,7 @@ def _unit_mistakes(value_in, what, base):
     for other in (None, 2, 10):
         if other != base:
             out.append((value_in(other),
-                        f"{what} in {_units(other)}. The question asks for {_units(base)}: "
+                        f"{what} in {unit_name(other)}. The question asks for {unit_name(base)}: "
                         f"{fixes.get(base, f'divide a result in nats by np.log({base})')}."))
     return out
 
@@ -154,7 +151,7 @@ def check_kl(answer, p, q, *, base=None):
     Not yet: 0.5 is not D(P||Q). Weight each log(p(x)/q(x)) by p(x), sum over outcomes, and check which distribution is P.
     """
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
-    units = _units(base)
+    units = unit_name(base)
     expected = kl_divergence(pn, qn, base=base)
     mistakes = _unit_mistakes(lambda b: kl_divergence(pn, qn, base=b), "D(P||Q)", base)
     mistakes.append((kl_divergence(qn, pn, base=base),
@@ -191,7 +188,7 @@ def check_entropy(answer, p, *, base=None):
     support = pn > 0
     mistakes.append((float(-np.sum(np.log(pn[support]))) / (1 if base is None else math.log(base)),
                      "the sum of -log p(x) without weights: multiply each term by p(x)."))
-    return check_number(answer, expected, what="H(P)", units=_units(base), mistakes=mistakes,
+    return check_number(answer, expected, what="H(P)", units=unit_name(base), mistakes=mistakes,
                         hint="H(P) = -sum p(x) log p(x), with 0 log 0 = 0.")
 
 
@@ -262,7 +259,7 @@ def check_cross_entropy(answer, p, q, *, base=None):
     with np.errstate(divide="ignore"):
         mistakes.append((float(-np.sum(np.log(qn[support]))) / _per_base(base),
                          "the sum of -log q(x) without weights: multiply each term by p(x)."))
-    return check_number(answer, cross_entropy(pn, qn, base=base), what="H(P, Q)", units=_units(base),
+    return check_number(answer, cross_entropy(pn, qn, base=base), what="H(P, Q)", units=unit_name(base),
                         mistakes=mistakes, hint="H(P, Q) = -sum p(x) log q(x): P weights, Q inside the log.")
 
 
@@ -328,7 +325,7 @@ def check_js(answer, p, q, *, base=None, distance=False):
         (kl_divergence(pn, qn, base=base), "D(P||Q). Jensen-Shannon compares each distribution with "
                                            "their average M = (P + Q) / 2, not with each other."),
     ]
-    return check_number(answer, expected, what=what, units=_units(base), mistakes=mistakes,
+    return check_number(answer, expected, what=what, units=unit_name(base), mistakes=mistakes,
                         hint="M = (P + Q) / 2, then (D(P||M) + D(Q||M)) / 2"
                              + (", then the square root." if distance else "."))
 
@@ -390,7 +387,7 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None):
         (kl() - 0.5 * ((mu_p - mu_q) / sigma_q) ** 2 / scale,
          "the formula without the mean term (mu_p - mu_q)² / (2 sigma_q²)."),
     ]
-    return check_number(answer, kl(), what="D(P||Q)", units=_units(base), mistakes=mistakes,
+    return check_number(answer, kl(), what="D(P||Q)", units=unit_name(base), mistakes=mistakes,
                         hint="D = log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2.")
 
 
@@ -469,7 +466,7 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
     >>> check_psi(0.1134, [50, 30, 20], [30, 30, 40])
     Not quite: 0.1134 matches D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) = sum (p - q) log(p / q).
     """
-    units = _units(base)
+    units = unit_name(base)
     m = drift_measures(reference_counts, current_counts, pseudo_count=pseudo_count, base=base)
     mistakes = _unit_mistakes(lambda b: drift_measures(reference_counts, current_counts,
                                                         pseudo_count=pseudo_count, base=b).psi, "PSI", base)

@@ -16,14 +16,9 @@ import numpy as np
 import scipy.linalg
 
 from ._numerics import expm1mx
-from ._validation import DistributionError, as_finite, check_base, log_base
+from ._validation import DistributionError, as_finite, check_base, in_units
 
 __all__ = ["gaussian_kl", "mvn_kl", "vae_kl"]
-
-
-def _finish(value, base):
-    value = np.asarray(value) / log_base(base)
-    return float(value) if value.ndim == 0 else value
 
 
 def _broadcast(arrays, names):
@@ -96,7 +91,7 @@ def gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, *, base=None):
         gap = mu_p - mu_q
         z = np.where(np.isfinite(gap), gap / sigma_q, 2 * ((0.5 * mu_p - 0.5 * mu_q) / sigma_q))
         mean_term = 0.5 * z**2
-    return _finish(0.5 * expm1mx(s) + mean_term, base)
+    return in_units(0.5 * expm1mx(s) + mean_term, base)
 
 
 def _check_mean(mean, name):
@@ -211,7 +206,7 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, *, base=None):
             trace_and_logdet = np.sum(expm1mx(np.log1p(lam)))
     z = solve(mean_q - mean_p)
     total = trace_and_logdet + np.dot(z, z)
-    return _finish(0.5 * total, base)
+    return in_units(0.5 * total, base)
 
 
 def vae_kl(mu, log_var, *, axis=-1, base=None):
@@ -270,4 +265,4 @@ def vae_kl(mu, log_var, *, axis=-1, base=None):
         )
     with np.errstate(over="ignore"):
         terms = expm1mx(log_var) + mu * mu
-    return _finish(0.5 * np.sum(terms, axis=axis), base)
+    return in_units(0.5 * np.sum(terms, axis=axis), base)

@@ -14,6 +14,7 @@ import numpy as np
 from cycler import cycler
 
 from . import drift
+from ._validation import unit_name
 from .coding import huffman_lengths, ideal_code_lengths
 from .continuous import continuous_kl
 from .discrete import kl_contributions
@@ -111,7 +112,7 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
     -------
     matplotlib.axes.Axes
     """
-    units = "bits" if base == 2 else "nats" if base is None else f"log base {base} units"
+    units = unit_name(base)
     forward = kl_contributions(p, q, base=base)
     reverse = kl_contributions(q, p, base=base)
     if ax is None:
@@ -306,7 +307,7 @@ def kl_integrand(p, q, *, names=("P", "Q"), base=None, ax=None, title=None, xlab
     -------
     matplotlib.axes.Axes
     """
-    units = "bits" if base == 2 else "nats" if base is None else f"log base {base} units"
+    units = unit_name(base)
     x = _grid(p, q)
     scale = 1.0 if base is None else np.log(base)
     y = p.pdf(x) * (p.logpdf(x) - q.logpdf(x)) / scale

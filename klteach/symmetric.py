@@ -19,24 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import (DistributionError, _read_real, _where, as_distribution,
-                          broadcast_pair, check_base, log_base)
+from ._validation import (DistributionError, _read_real, _where, as_distribution_pair,
+                          as_result, check_base, log_base)
 from .discrete import js_divergence, kl_divergence
 
 __all__ = ["jeffreys_divergence", "js_distance", "hellinger_distance",
            "total_variation", "pinsker_bound"]
-
-
-def _pair(p, q, axis):
-    """Checked, exactly normalised ``p`` and ``q``."""
-    p, sp = as_distribution(p, "p", axis=axis)
-    q, sq = as_distribution(q, "q", axis=axis)
-    broadcast_pair(p, q, axis=axis)
-    return p / np.expand_dims(sp, axis), q / np.expand_dims(sq, axis)
-
-
-def _scalar(value):
-    return float(value) if np.ndim(value) == 0 else np.asarray(value)
 
 
 def jeffreys_divergence(p, q, *, base=None, axis=-1):
@@ -75,7 +63,7 @@ def jeffreys_divergence(p, q, *, base=None, axis=-1):
     >>> jeffreys_divergence([1, 0], [0.5, 0.5])
     inf
     """
-    return _scalar(kl_divergence(p, q, base=base, axis=axis)
+    return as_result(kl_divergence(p, q, base=base, axis=axis)
                    + kl_divergence(q, p, base=base, axis=axis))
 
 
@@ -117,7 +105,7 @@ def js_distance(p, q, *, base=None, axis=-1):
     >>> js_distance([1, 0], [0, 1], base=2)
     1.0
     """
-    return _scalar(np.sqrt(js_divergence(p, q, base=base, axis=axis)))
+    return as_result(np.sqrt(js_divergence(p, q, base=base, axis=axis)))
 
 
 def hellinger_distance(p, q, *, axis=-1):
@@ -155,9 +143,7 @@ def hellinger_distance(p, q, *, axis=-1):
     >>> round(hellinger_distance([0.36, 0.48, 0.16], [1/3, 1/3, 1/3]), 4)
     0.1505
     """
-    p, sp = as_distribution(p, "p", axis=axis)
-    q, sq = as_distribution(q, "q", axis=axis)
-    broadcast_pair(p, q, axis=axis)
+    p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
     # sqrt(p/sp) - sqrt(q/sq) = a (sqrt(p) - sqrt(q)) + (a - b) sqrt(q), with a = sp**-0.5,
     # b = sq**-0.5; sqrt(p) - sqrt(q) = (p - q) / (sqrt(p) + sqrt(q)) and a - b from
     # sq - sp = sum(q - p): no cancellation when P and Q are close.
@@ -168,7 +154,7 @@ def hellinger_distance(p, q, *, axis=-1):
     a_minus_b = np.sum(q - p, axis=axis) * a * b / (np.sqrt(sp) + np.sqrt(sq))
     diff = np.expand_dims(a, axis) * root_diff + np.expand_dims(a_minus_b, axis) * np.sqrt(q)
     squared = 0.5 * np.sum(diff**2, axis=axis)
-    return _scalar(np.sqrt(np.minimum(squared, 1.0)))
+    return as_result(np.sqrt(np.minimum(squared, 1.0)))
 
 
 def total_variation(p, q, *, axis=-1):
@@ -199,8 +185,9 @@ def total_variation(p, q, *, axis=-1):
     >>> round(total_variation([0.36, 0.48, 0.16], [1/3, 1/3, 1/3]), 4)
     0.1733
     """
-    p, q = _pair(p, q, axis)
-    return _scalar(0.5 * np.sum(np.abs(p - q), axis=axis))
+    p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
+    p, q = p / np.expand_dims(sp, axis), q / np.expand_dims(sq, axis)   # exactly normalised
+    return as_result(0.5 * np.sum(np.abs(p - q), axis=axis))
 
 
 def pinsker_bound(kl, *, base=None):
@@ -241,4 +228,4 @@ def pinsker_bound(kl, *, base=None):
         where = "" if kl.ndim == 0 else f" at {_where(bad[0], kl.shape)}"
         raise DistributionError(f"kl has {float(kl.flat[bad[0]])!r}{where}; a KL divergence is >= 0, so "
                                 f"a negative or NaN KL means it was computed wrongly.")
-    return _scalar(np.sqrt(np.abs(kl) * log_base(base) / 2))   # abs: -0.0 gives 0, not -0
+    return as_result(np.sqrt(np.abs(kl) * log_base(base) / 2))   # abs: -0.0 gives 0, not -0

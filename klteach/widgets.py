@@ -13,6 +13,7 @@ import numpy as np
 import scipy.stats as stats
 
 from . import drift
+from ._validation import unit_name
 from .coding import huffman_lengths
 from .discrete import cross_entropy, entropy, kl_divergence
 from .fits import fit_gaussian
@@ -22,9 +23,6 @@ from .plots import (M_COLOR, P_COLOR, Q_COLOR, bar_pair, code_lengths_bar, contr
 
 __all__ = ["show_pair", "coin_explorer"]
 
-
-def _units(base):
-    return "bits" if base == 2 else "nats" if base is None else f"base-{base} units"
 
 
 def show_pair(p, q, *, labels=None, base=2, title=None):
@@ -41,7 +39,7 @@ def show_pair(p, q, *, labels=None, base=2, title=None):
     title : str, optional
         Title of the left panel.
     """
-    units = _units(base)
+    units = unit_name(base)
     forward = kl_divergence(p, q, base=base)
     reverse = kl_divergence(q, p, base=base)
     print(f"D(P||Q) = {forward:.4f} {units}   D(Q||P) = {reverse:.4f} {units}")
@@ -265,7 +263,7 @@ def show_gaussians(mu_p=0.0, sigma_p=1.0, mu_q=1.0, sigma_q=2.0, *, base=None):
     base : float, optional
         None for nats (default), 2 for bits.
     """
-    units = _units(base)
+    units = unit_name(base)
     forward = gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, base=base)
     reverse = gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base)
     print(f"D(P||Q) = {forward:.4f} {units}   D(Q||P) = {reverse:.4f} {units}")

@@ -414,3 +414,10 @@ def test_float16_tolerance_is_not_ten_percent():
     e = np.exp(x - x.max())
     q = (e / e.sum()).astype(np.float16)
     assert kt.entropy(q) == pytest.approx(float(mp_entropy(q.astype(float))), rel=1e-12)
+
+
+@pytest.mark.parametrize("base, name", [(None, "nats"), (2, "bits"), (2.0, "bits"), (10, "hartleys"),
+                                        (3, "base-3 units"), (1.5, "base-1.5 units")])
+def test_unit_names(base, name):
+    from klteach._validation import unit_name
+    assert unit_name(base) == name
