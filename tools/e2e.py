@@ -1,0 +1,352 @@
+"""End-to-end check of the course in a real browser: JupyterLab in headless Chromium.
+
+Usage: python tools/e2e.py [--shots build/e2e] [--site build/site] notebooks/*.ipynb
+
+For each notebook, in JupyterLab: open it with its outputs cleared, run all
+cells, save it, and check that every code cell ran and that no cell shows an
+error (cells tagged ``raises-exception`` may). A notebook whose committed
+outputs hold a widget view must also render every widget view it shows, and
+moving its first slider must change the printed text or the figure of that
+explorer; a notebook without widgets is checked for running cleanly only.
+With ``--site``, the built static site (``make site``) is opened too: its
+index must link every notebook page, a notebook page must show typeset math,
+and neither may request anything over the network.
+
+Screenshots go to ``--shots``, one per notebook (and per site page). The
+notebooks are copied to a scratch folder first, so JupyterLab never touches the
+committed files; the server runs on 127.0.0.1 with a random token on a free
+port, with a scratch configuration, and is stopped at the end whatever happened.
+Exit status 1 and a summary if anything failed.
+
+Needs Debian's Chromium at /usr/bin/chromium and the Python ``playwright``
+package (the ``browser`` extra); Playwright's own browser download is not used.
+``make e2e`` installs both and runs this on every notebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"    # the notebook on screen
+PROMPTS = f"{PANEL} .jp-CodeCell .jp-InputArea-prompt"
+# A widget view displayed by a cell (not one nested in an explorer's Output widget).
+VIEWS = f"{PANEL} .jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output:has(> .jupyter-widgets)"
+SLIDER_HANDLE = ".widget-slider .noUi-handle"   # a slider the keyboard can move
+LAB_SETTINGS = {
+    # every cell in the DOM: JupyterLab's default windowing leaves far cells unrendered
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # no news toast over the screenshots, and no request to the outside
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": True},
+}
+
+
+class Failure(Exception):
+    """A check failed; the message says what was seen."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+        except OSError:   # the server answered 500 or not at all: ask again
+            value = None
+        if value:
+            return value
+        time.sleep(0.5)
+    raise Failure(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+class Lab:
+    """The JupyterLab server's REST API, as far as these checks need it."""
+
+    def __init__(self, base: str, token: str):
+        self.base, self.token = base, token
+
+    def get(self, path: str):
+        with urllib.request.urlopen(f"{self.base}/api/{path}?token={self.token}") as response:
+            return json.load(response)
+
+    def delete(self, path: str) -> None:
+        request = urllib.request.Request(f"{self.base}/api/{path}?token={self.token}",
+                                         method="DELETE")
+        urllib.request.urlopen(request).close()
+
+    def kernels_idle(self, connected: bool = False) -> bool:
+        kernels = self.get("kernels")
+        return bool(kernels) and all(
+            k["execution_state"] == "idle" and (k["connections"] >= 1 or not connected)
+            for k in kernels)
+
+    def shut_down_kernels(self) -> None:
+        for kernel in self.get("kernels"):
+            self.delete(f"kernels/{kernel['id']}")
+
+
+def widget_views(nb) -> int:
+    """How many widget views a notebook's outputs display."""
+    return sum(WIDGET_VIEW in output.get("data", {})
+               for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs)
+
+
+def cleared_copy(source: Path, target: Path) -> None:
+    """Copy a notebook without outputs, so everything checked comes from this run."""
+    nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, target)
+
+
+def run_all(page, lab: Lab) -> None:
+    """Run every cell from the Run menu and wait until the kernel has finished."""
+    # Clicking "Run All" before the kernel is connected runs nothing: wait for it.
+    wait_for(lambda: lab.kernels_idle(connected=True), 120, "an idle, connected kernel")
+    page.click("text=Run", timeout=10_000)
+    page.click("text=Run All Cells", timeout=10_000)
+
+    def finished() -> bool:
+        prompts = page.locator(PROMPTS).all_inner_texts()
+        return (not any("*" in p for p in prompts) and lab.kernels_idle()
+                and any(re.search(r"\[\d+\]", p) for p in prompts))
+    wait_for(finished, 300, "all cells to run")
+
+
+def save_and_read(page, lab: Lab, name: str):
+    """Save the notebook from the browser and read back what it holds."""
+    before = lab.get(f"contents/{name}")["last_modified"]
+    page.locator(f"{PANEL} .jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    wait_for(lambda: lab.get(f"contents/{name}")["last_modified"] != before, 30,
+             "the notebook to be saved")
+    return nbformat.from_dict(lab.get(f"contents/{name}")["content"])
+
+
+def cell_problems(nb) -> list[str]:
+    """Cells that did not run, or show an error without being tagged to raise one."""
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        if cell.execution_count is None:
+            problems.append(f"cell {index} did not run")
+            continue
+        if "raises-exception" in cell.metadata.get("tags", []):
+            continue
+        for output in cell.outputs:
+            if output.output_type == "error":
+                problems.append(f"cell {index} shows {output.ename}: {output.evalue}")
+    return problems
+
+
+def check_widgets(page, lab: Lab, expected: int) -> str:
+    """All ``expected`` widget views render; moving the first slider redraws its explorer."""
+    if expected == 0:
+        raise Failure("the committed notebook shows widgets, but this run displayed none")
+    views = page.locator(VIEWS)
+    count = views.count()
+    if count != expected:
+        raise Failure(f"the cells displayed {expected} widget view(s), but {count} rendered")
+    for i in range(count):
+        box = views.nth(i).bounding_box()
+        if box is None or box["height"] < 10:
+            raise Failure(f"widget view {i + 1} of {count} rendered with no size: {box}")
+    explorers = page.locator(VIEWS, has=page.locator(SLIDER_HANDLE))
+    if explorers.count() == 0:
+        raise Failure("the notebook shows widgets, but none of them has a slider to move")
+    explorer = explorers.first
+    slider = explorer.locator(".widget-slider", has=page.locator(".noUi-handle")).first
+    handle, readout = slider.locator(".noUi-handle"), slider.locator(".widget-readout")
+
+    def shown():   # what a learner sees change: printed text and figures
+        return (explorer.locator(".jp-OutputArea-output pre").all_inner_texts(),
+                [img.get_attribute("src") for img in explorer.locator("img").all()])
+
+    before, value = shown(), readout.inner_text()
+    at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
+    key = "ArrowLeft" if at_max else "ArrowRight"
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for _ in range(5):
+        handle.press(key)
+    wait_for(lambda: readout.inner_text() != value, 10, "the slider to move")
+    try:
+        wait_for(lambda: lab.kernels_idle() and shown() != before and any(shown()), 30,
+                 "the explorer to redraw")
+    except Failure as exc:
+        raise Failure(f"{exc}: moving the slider from {value} to "
+                      f"{readout.inner_text()} left its output unchanged") from None
+    explorer.scroll_into_view_if_needed()
+    time.sleep(0.5)   # let the new figure paint before the screenshot
+    after = shown()
+    changed = [what for what, old, new in zip(("text", "figure"), before, after) if old != new]
+    return (f"{count} widget view(s) rendered; slider {value} -> "
+            f"{readout.inner_text()} changed the explorer's {' and '.join(changed)}")
+
+
+def check_notebook(page, lab: Lab, committed, name: str, shot: Path) -> str:
+    """Open, run, save and inspect one notebook; return what was checked."""
+    page.goto(f"{lab.base}/lab/tree/{name}?reset&token={lab.token}")   # reset: no tabs restored
+    wait_for(lambda: page.locator(PROMPTS).count() > 0, 60, "the notebook to open")
+    try:
+        run_all(page, lab)
+        ran = save_and_read(page, lab, name)
+        problems = cell_problems(ran)
+        if problems:
+            raise Failure("; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
+        done = f"{sum(c.cell_type == 'code' for c in ran.cells)} code cells ran without errors"
+        if widget_views(committed):
+            done += "; " + check_widgets(page, lab, widget_views(ran))
+        return done
+    finally:
+        page.screenshot(path=str(shot))
+
+
+def check_site(browser, site: Path, notebooks: list[Path], shots: Path) -> list[str]:
+    """The built site's index links every page; a notebook page shows typeset math, offline."""
+    problems, external = [], []
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+
+    def local_only(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+    context.route("**/*", local_only)
+    page = context.new_page()
+    page.goto((site / "index.html").resolve().as_uri())
+    links = page.locator("a[href$='.html']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    missing = [nb.stem for nb in notebooks if f"{nb.stem}.html" not in links]
+    if missing:
+        problems.append(f"site index links no page for {', '.join(missing)}")
+    page.screenshot(path=str(shots / "site_index.png"))
+    target = notebooks[0].stem
+    page.click(f"a[href='{target}.html']")
+    page.wait_for_url(f"**/{target}.html")
+    try:
+        wait_for(lambda: page.locator(".MathJax, .MathJax_Display").count() > 0, 60,
+                 "MathJax to typeset the page's math")
+        if page.locator(".MathJax_Error, .merror").count():
+            problems.append(f"{target}.html: MathJax reported errors")
+        if page.locator("nav a[href='index.html']").count() == 0:
+            problems.append(f"{target}.html: no link back to the index")
+    except Failure as exc:
+        problems.append(f"{target}.html: {exc}")
+    page.screenshot(path=str(shots / f"site_{target}.png"))
+    if external:
+        problems.append(f"the site requested {len(external)} network URL(s), e.g. {external[0]}")
+    context.close()
+    return problems
+
+
+def start_lab(scratch: Path, port: int, token: str) -> subprocess.Popen:
+    config = scratch / ".jupyter-config"
+    for relative, values in LAB_SETTINGS.items():
+        path = config / "lab" / "user-settings" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config),
+               JUPYTERLAB_SETTINGS_DIR=str(config / "lab" / "user-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(config / "lab" / "workspaces"))
+    jupyter = Path(sys.executable).with_name("jupyter")
+    return subprocess.Popen(
+        [str(jupyter), "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.token={token}", f"--port={port}", "--LabApp.news_url=None",
+         "--ServerApp.open_browser=False"],
+        cwd=scratch, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--shots", type=Path, default=Path("build/e2e"))
+    parser.add_argument("--site", type=Path, help="a site built by tools/site.py, to check too")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} not found: install Debian's chromium "
+              "(as root: apt-get install chromium; make e2e does this when run as root).")
+        return 2
+    started = time.monotonic()
+    notebooks = sorted(args.notebooks, key=lambda p: p.name)
+    args.shots.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="klteach-e2e-"))
+    for nb in notebooks:
+        cleared_copy(nb, scratch / nb.name)
+    port, token = free_port(), secrets.token_hex(16)
+    server = start_lab(scratch, port, token)
+    lab = Lab(f"http://127.0.0.1:{port}", token)
+    failures = {}
+    try:
+        wait_for(lambda: lab.get("status"), 60, "JupyterLab to start")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            for nb in notebooks:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                shot = args.shots / f"{nb.stem}.png"
+                t0 = time.monotonic()
+                try:
+                    result = check_notebook(page, lab, nbformat.read(nb, as_version=4), nb.name, shot)
+                    print(f"ok      {nb.name}: {result} ({time.monotonic() - t0:.0f} s, {shot})")
+                except Exception as exc:   # report every notebook, not just the first failure
+                    failures[nb.name] = f"{type(exc).__name__}: {exc}" if not isinstance(exc, Failure) else str(exc)
+                    print(f"FAILED  {nb.name}: {failures[nb.name]} ({time.monotonic() - t0:.0f} s, {shot})")
+                finally:
+                    page.close()
+                    lab.shut_down_kernels()
+            if args.site:
+                problems = check_site(browser, args.site, notebooks, args.shots)
+                for problem in problems:
+                    print(f"FAILED  site: {problem}")
+                if problems:
+                    failures["site"] = "; ".join(problems)
+                else:
+                    print(f"ok      site: index links every page, math typeset offline ({args.site})")
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+    checked = len(notebooks) + bool(args.site)
+    print(f"e2e: {checked - len(failures)} passed, {len(failures)} failed "
+          f"in {time.monotonic() - started:.0f} s; screenshots in {args.shots}/")
+    for name, problem in failures.items():
+        print(f"  {name}: {problem}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
