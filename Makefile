@@ -6,15 +6,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test notebooks homework bench browser-check clean help
+.PHONY: lab test e2e site notebooks homework bench clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab"
-	@echo "make test       unit, property and doctests, plus nbval on every notebook"
+	@echo "make test       every test: pytest (unit, property and doctests, nbval on every notebook,"
+	@echo "                the Binder recipe check, the site build), then make e2e"
+	@echo "make e2e        every notebook run in JupyterLab in headless Chromium: no errors, widgets"
+	@echo "                render, a slider redraws; then the built site; screenshots in build/e2e/"
+	@echo "make site       the course as static HTML, built offline, in build/site/"
 	@echo "make notebooks  re-execute every notebook in place (after changing klteach)"
 	@echo "make homework   student copies (no solutions) and executed answer keys in homework/dist/"
 	@echo "make bench      speed and accuracy against scipy"
-	@echo "make browser-check  run every notebook in JupyterLab in headless Chromium and move its explorer"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -23,7 +26,7 @@ $(PY):
 
 $(STAMP): pyproject.toml constraints.txt | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[course,test]" -c constraints.txt
+	$(PY) -m pip install --quiet -e ".[course,test,site]" -c constraints.txt
 	$(PY) -c "import matplotlib.pyplot"   # build the font cache now, not inside a notebook
 	touch $(STAMP)
 
@@ -35,6 +38,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory e2e
 
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
@@ -46,11 +50,32 @@ homework: $(STAMP)
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
 
-# Needs Debian's chromium (apt-get install chromium); Playwright's own browser
-# download is not used.
-browser-check: $(STAMP)
+site: $(STAMP)
+	$(PY) tools/site.py --out build/site notebooks/*.ipynb
+
+BROWSER_STAMP := $(VENV)/.installed-browser
+$(BROWSER_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[browser]" -c constraints.txt
-	$(PY) tools/browser_check.py notebooks/*.ipynb
+	touch $(BROWSER_STAMP)
+
+# Debian's chromium (Playwright's own browser download is not used). As root it
+# is installed here; otherwise say how.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's chromium for make e2e (apt-get, about 30 s)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null \
+	    && test -x $(CHROMIUM) || { echo "apt-get did not install $(CHROMIUM)"; exit 1; }; \
+	else \
+	  echo "make e2e needs Debian's chromium at $(CHROMIUM) and apt-get needs root:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y chromium"; \
+	  echo "then run make e2e (or make test) again."; \
+	  exit 1; \
+	fi
+
+e2e: $(BROWSER_STAMP) $(CHROMIUM) site
+	$(PY) tools/e2e.py --shots build/e2e --site build/site notebooks/*.ipynb
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info browser-shots homework/dist
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info homework/dist

@@ -54,13 +54,9 @@ def minutes_of(nb) -> str:
 
 
 def figure_alt(markdown: str) -> str:
-    """Plain text of a ``*Figure: ...*`` paragraph, for an ``<img>`` alt attribute.
-
-    >>> figure_alt("*Figure: bars of $P$ and `Q`.*\\n\\n## Next")
-    'Figure: bars of P and Q.'
-    """
+    """Plain text of a ``*Figure: ...*`` cell's first paragraph, for an ``<img>`` alt attribute."""
     paragraph = markdown.split("\n\n", 1)[0].strip()
-    return re.sub(r"[*`$\\]", "", paragraph).replace("\n", " ").strip()
+    return " ".join(re.sub(r"[*`$\\]", "", paragraph).split())
 
 
 def is_image(output) -> bool:
