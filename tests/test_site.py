@@ -82,10 +82,28 @@ def image_outputs(path: Path) -> int:
                for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs)
 
 
+def assert_local_mathjax(site: Path, page: Page) -> None:
+    mathjax = [src for src in page.resources if "MathJax.js" in src]
+    assert len(mathjax) == 1 and not needs_network(mathjax[0])
+    script, config = re.fullmatch(r"([^?]+)\?config=([^,&]+).*", mathjax[0]).groups()
+    assert (site / script).is_file()
+    assert (site / script).parent.joinpath("config", f"{config}.js").is_file()
+
+
+def assert_nothing_from_the_network(site: Path, page: Page) -> None:
+    """Scripts, styles, images and CSS urls are local files or inline; links out are fine."""
+    loaded = page.resources + sum(map(css_urls, page.css), [])
+    assert not [url for url in loaded if needs_network(url)]
+    for url in loaded:
+        if not url.startswith("data:"):
+            assert (site / url.split("?")[0]).is_file(), url
+
+
 def test_index_lists_every_notebook_in_course_order(site):
     index = Page((site / "index.html").read_text())
     assert index.anchors == [f"{nb.stem}.html" for nb in NOTEBOOKS]
-    assert not [url for url in index.resources + sum(map(css_urls, index.css), []) if needs_network(url)]
+    assert_local_mathjax(site, index)   # titles may hold math
+    assert_nothing_from_the_network(site, index)
 
 
 @pytest.mark.parametrize("position", range(len(NOTEBOOKS)), ids=[nb.stem for nb in NOTEBOOKS])
@@ -111,19 +129,8 @@ def test_notebook_page(site, position):
     assert not [a for a in page.anchors if a.endswith(".ipynb") and not needs_network(a)], \
         "links to sibling notebooks must point at their pages"
 
-    # math typeset by the MathJax copied into the site
-    mathjax = [src for src in page.resources if "MathJax.js" in src]
-    assert len(mathjax) == 1 and not needs_network(mathjax[0])
-    script, config = re.fullmatch(r"([^?]+)\?config=([^,&]+).*", mathjax[0]).groups()
-    assert (site / script).is_file()
-    assert (site / script).parent.joinpath("config", f"{config}.js").is_file()
-
-    # nothing loaded over the network: scripts, styles, images and CSS urls are local or inline
-    loaded = page.resources + sum(map(css_urls, page.css), [])
-    assert not [url for url in loaded if needs_network(url)]
-    for url in loaded:
-        if not url.startswith("data:"):
-            assert (site / url.split("?")[0]).is_file(), url
+    assert_local_mathjax(site, page)
+    assert_nothing_from_the_network(site, page)
 
 
 def made_up_notebook(cells) -> nbformat.NotebookNode:

@@ -128,15 +128,24 @@ def cleared_copy(source: Path, target: Path) -> None:
 
 def run_all(page, lab: Lab) -> None:
     """Run every cell from the Run menu and wait until the kernel has finished."""
-    # Clicking "Run All" before the kernel is connected runs nothing: wait for it.
+    # Clicking "Run All" before the kernel is connected runs nothing: wait for it,
+    # and click again if the cells still did not start.
     wait_for(lambda: lab.kernels_idle(connected=True), 120, "an idle, connected kernel")
-    page.click("text=Run", timeout=10_000)
-    page.click("text=Run All Cells", timeout=10_000)
+    for attempt in (1, 2):
+        page.get_by_role("menuitem", name="Run", exact=True).click(timeout=10_000)
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click(timeout=10_000)
+        try:
+            wait_for(lambda: any(re.search(r"\[(\*|\d+)\]", p)
+                                 for p in page.locator(PROMPTS).all_inner_texts()),
+                     20, "the cells to start running")
+            break
+        except Failure:
+            if attempt == 2:
+                raise
 
     def finished() -> bool:
         prompts = page.locator(PROMPTS).all_inner_texts()
-        return (not any("*" in p for p in prompts) and lab.kernels_idle()
-                and any(re.search(r"\[\d+\]", p) for p in prompts))
+        return not any("*" in p for p in prompts) and lab.kernels_idle()
     wait_for(finished, 300, "all cells to run")
 
 
@@ -249,20 +258,30 @@ def check_site(browser, site: Path, notebooks: list[Path], shots: Path) -> list[
     missing = [nb.stem for nb in notebooks if f"{nb.stem}.html" not in links]
     if missing:
         problems.append(f"site index links no page for {', '.join(missing)}")
-    page.screenshot(path=str(shots / "site_index.png"))
-    target = notebooks[0].stem
-    page.click(f"a[href='{target}.html']")
-    page.wait_for_url(f"**/{target}.html")
     try:
+        wait_for(lambda: "$" not in page.locator("main").inner_text(), 30,
+                 "MathJax to typeset the titles")
+    except Failure as exc:
+        problems.append(f"index.html: {exc}")
+    page.screenshot(path=str(shots / "site_index.png"))
+    with_math = [nb for nb in notebooks
+                 if any(c.cell_type == "markdown" and "$" in c.source
+                        for c in nbformat.read(nb, as_version=4).cells)]
+    try:
+        if not with_math:
+            raise Failure("no notebook has math to check the site's MathJax with")
+        target = with_math[0].stem
+        page.click(f"a[href='{target}.html']")
+        page.wait_for_url(f"**/{target}.html")
         wait_for(lambda: page.locator(".MathJax, .MathJax_Display").count() > 0, 60,
                  "MathJax to typeset the page's math")
         if page.locator(".MathJax_Error, .merror").count():
             problems.append(f"{target}.html: MathJax reported errors")
         if page.locator("nav a[href='index.html']").count() == 0:
             problems.append(f"{target}.html: no link back to the index")
+        page.screenshot(path=str(shots / f"site_{target}.png"))
     except Failure as exc:
-        problems.append(f"{target}.html: {exc}")
-    page.screenshot(path=str(shots / f"site_{target}.png"))
+        problems.append(f"{page.url.rsplit('/', 1)[-1]}: {exc}")
     if external:
         problems.append(f"the site requested {len(external)} network URL(s), e.g. {external[0]}")
     context.close()
@@ -318,13 +337,17 @@ def main() -> int:
                     result = check_notebook(page, lab, nbformat.read(nb, as_version=4), nb.name, shot)
                     print(f"ok      {nb.name}: {result} ({time.monotonic() - t0:.0f} s, {shot})")
                 except Exception as exc:   # report every notebook, not just the first failure
-                    failures[nb.name] = f"{type(exc).__name__}: {exc}" if not isinstance(exc, Failure) else str(exc)
+                    failures[nb.name] = (str(exc) if isinstance(exc, Failure)   # Playwright's call log: first line
+                                         else f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
                     print(f"FAILED  {nb.name}: {failures[nb.name]} ({time.monotonic() - t0:.0f} s, {shot})")
                 finally:
                     page.close()
                     lab.shut_down_kernels()
             if args.site:
-                problems = check_site(browser, args.site, notebooks, args.shots)
+                try:
+                    problems = check_site(browser, args.site, notebooks, args.shots)
+                except Exception as exc:
+                    problems = [f"{type(exc).__name__}: {str(exc).splitlines()[0]}"]
                 for problem in problems:
                     print(f"FAILED  site: {problem}")
                 if problems:

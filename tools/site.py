@@ -53,8 +53,8 @@ def minutes_of(nb) -> str:
     return match.group(0) if match else ""
 
 
-def figure_alt(markdown: str) -> str:
-    """Plain text of a ``*Figure: ...*`` cell's first paragraph, for an ``<img>`` alt attribute."""
+def plain_text(markdown: str) -> str:
+    """Plain text of a markdown paragraph (the first one), for alt text and page titles."""
     paragraph = markdown.split("\n\n", 1)[0].strip()
     return " ".join(re.sub(r"[*`$\\]", "", paragraph).split())
 
@@ -91,7 +91,7 @@ def prepare(nb, path: Path, pages: dict[str, str]) -> None:
                     f"markdown cell starting {FIGURE_PREFIX!r} that describes it; add one.")
             for output in cell.outputs:
                 if is_image(output):
-                    output.setdefault("metadata", {})["klteach_alt"] = figure_alt(following.source)
+                    output.setdefault("metadata", {})["klteach_alt"] = plain_text(following.source)
 
 
 def navigation(entries: list[tuple[str, str]], position: int) -> str:
@@ -113,6 +113,10 @@ INDEX = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>klteach: a course on Kullback–Leibler divergence</title>
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({{tex2jax: {{inlineMath: [["$", "$"]], processEscapes: true}}, messageStyle: "none"}});
+</script>
+<script src="{mathjax}"></script>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;
        line-height: 1.5; }}
@@ -155,7 +159,7 @@ def build(notebooks: list[Path], out: Path) -> list[Path]:
         prepare(nb, path, pages)
         body, _ = exporter.from_notebook_node(
             nb, resources={"klteach_nav": navigation(entries, position),
-                           "metadata": {"name": entries[position][1]}})
+                           "metadata": {"name": plain_text(entries[position][1])}})
         target = out / pages[path.stem]
         target.write_text(body, encoding="utf-8")
         written.append(target)
@@ -165,7 +169,7 @@ def build(notebooks: list[Path], out: Path) -> list[Path]:
         + (f" <small>({html.escape(minutes)})</small>" if (minutes := minutes_of(nb)) else "")
         + "</li>"
         for (page, title), nb in zip(entries, books))
-    (out / "index.html").write_text(INDEX.format(items=items), encoding="utf-8")
+    (out / "index.html").write_text(INDEX.format(items=items, mathjax=MATHJAX_URL), encoding="utf-8")
     return written
 
 
