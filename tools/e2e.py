@@ -52,6 +52,7 @@ PROMPTS = f"{PANEL} .jp-CodeCell .jp-InputArea-prompt"
 # A widget view displayed by a cell (not one nested in an explorer's Output widget).
 VIEWS = f"{PANEL} .jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output:has(> .jupyter-widgets)"
 SLIDER_HANDLE = ".widget-slider .noUi-handle"   # a slider the keyboard can move
+STALL_SECONDS = 10   # prompts unchanged and the kernel idle this long: execution has stopped
 LAB_SETTINGS = {
     # every cell in the DOM: JupyterLab's default windowing leaves far cells unrendered
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -143,9 +144,19 @@ def run_all(page, lab: Lab) -> None:
             if attempt == 2:
                 raise
 
+    # JupyterLab may send the cells one by one, so an idle kernel with no [*] on
+    # screen can be a pause between two cells. Done: every prompt numbered, or
+    # (execution stopped at an error) nothing changed for a while.
+    last = {"prompts": None, "since": time.monotonic()}
+
     def finished() -> bool:
         prompts = page.locator(PROMPTS).all_inner_texts()
-        return not any("*" in p for p in prompts) and lab.kernels_idle()
+        if prompts != last["prompts"]:
+            last.update(prompts=prompts, since=time.monotonic())
+        if any("*" in p for p in prompts) or not lab.kernels_idle():
+            return False
+        return (all(re.search(r"\[\d+\]", p) for p in prompts)
+                or time.monotonic() - last["since"] > STALL_SECONDS)
     wait_for(finished, 300, "all cells to run")
 
 
