@@ -114,7 +114,7 @@ def test_notebook_page(site, position):
     page = Page(page_file.read_text())
 
     # every figure, embedded, described by the *Figure: ...* cell after it
-    assert len(page.images) == image_outputs(notebook) > 0
+    assert len(page.images) == image_outputs(notebook)   # a front door may have none
     for image in page.images:
         assert image["src"].startswith("data:image/")
         assert image["alt"].startswith("Figure: ") and len(image["alt"]) > 20
