@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = {"jupyterlab"}
 TEST_TOOLS = {"pytest", "nbval", "hypothesis", "mpmath", "ipykernel", "nbclient"}
+HOMEWORK = {"otter-grader"}   # Binder has it so students can run the homework's checks
 NOT_LIBRARIES = {"python", "pip"}
 
 
@@ -49,7 +50,7 @@ def test_environment_files_list_the_same_runtime_dependencies():
     assert runtime == {"numpy", "scipy", "matplotlib", "ipywidgets"}
     for env in ("environment.yml", "binder/environment.yml"):
         names = {_name(s) for s in yaml_list_items(ROOT / env)} - NOT_LIBRARIES
-        assert names - COURSE - TEST_TOOLS == runtime, env
+        assert names - COURSE - TEST_TOOLS - HOMEWORK == runtime, env
         assert COURSE <= names, f"{env} must provide JupyterLab for the course"
 
 
@@ -57,6 +58,7 @@ def test_binder_pins_are_the_tested_versions():
     binder = pins(yaml_list_items(ROOT / "binder/environment.yml"))
     assert binder == constraints()
     assert "python=3.11" in yaml_list_items(ROOT / "binder/environment.yml")
+    assert HOMEWORK <= set(binder), "Binder must provide otter-grader for the homework notebooks"
 
 
 @pytest.mark.parametrize("package", sorted(constraints()))
