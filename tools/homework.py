@@ -170,7 +170,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path,
                         help="folder for assignments, student copies or keys; CSV file for autograde")
     parser.add_argument("--submission", type=Path, help="a learner's notebook to grade")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()   # options may sit between the paths
     if args.kind == "assign":
         if args.out is None:
             parser.error("assign needs --out FOLDER")
