@@ -29,8 +29,9 @@ sets ``answer``.
   print "Correct", or the key is not written and the exercise is named.
 - ``grade``: executes a learner's copy of one notebook in a fresh kernel and
   reports, exercise by exercise, what its check says. The checks run inside
-  the submission, so this is formative grading for honest learners; for
-  tamper-proof grading use a dedicated autograder such as otter-grader.
+  the submission, so this is formative grading for honest learners; marks
+  that count come from the assignments and ``autograde``, whose hidden tests
+  students never see.
 
 ``make homework`` runs ``assign`` for every assignment and writes student
 copies and keys for every notebook; the tests build the keys and grade every
