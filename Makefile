@@ -16,7 +16,7 @@ help:
 	@echo "                render, a slider redraws; then the built site; screenshots in build/e2e/"
 	@echo "make site       the course as static HTML, built offline, in build/site/"
 	@echo "make notebooks  re-execute every notebook in place (after changing klteach)"
-	@echo "make homework   student copies (no solutions) and executed answer keys in homework/dist/"
+	@echo "make homework   autograded assignments (student and autograder copies) and the notebooks' student copies and answer keys, in homework/dist/"
 	@echo "make bench      speed and accuracy against scipy"
 
 $(PY):
@@ -26,7 +26,7 @@ $(PY):
 
 $(STAMP): pyproject.toml constraints.txt | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[course,test,site]" -c constraints.txt
+	$(PY) -m pip install --quiet -e ".[course,test,site,homework]" -c constraints.txt
 	$(PY) -c "import matplotlib.pyplot"   # build the font cache now, not inside a notebook
 	touch $(STAMP)
 
@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml constraints.txt | $(PY)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/01_definition.ipynb
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -43,9 +43,12 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
 
+# Autograded assignments (otter-grader, from homework/hw*.ipynb) and the
+# notebooks' own exercises, all in homework/dist/; see homework/README.md.
 homework: $(STAMP)
-	$(PY) tools/homework.py student notebooks/*.ipynb --out homework/dist/student
-	$(PY) tools/homework.py key notebooks/*.ipynb --out homework/dist/key
+	$(PY) tools/homework.py assign homework/hw*.ipynb --out homework/dist
+	$(PY) tools/homework.py student notebooks/*.ipynb --out homework/dist/notebooks/student
+	$(PY) tools/homework.py key notebooks/*.ipynb --out homework/dist/notebooks/key
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done

@@ -2,7 +2,9 @@
 
 One colour-blind-safe palette (Okabe and Ito, 2008) is used everywhere: P is
 always blue, Q always vermillion, a third distribution (a mixture, a
-midpoint) bluish green. Plots call the maths in :mod:`klteach.discrete`;
+midpoint) bluish green. Colour is never the only cue: Q's bars are hatched
+(``Q_HATCH``) and its lines dashed, series get their own markers, and every
+series is named in a legend. Plots call the maths in :mod:`klteach.discrete`;
 they never compute divergences themselves.
 """
 
@@ -20,8 +22,8 @@ from .continuous import continuous_kl
 from .discrete import kl_contributions
 from .fits import mixture_pdf
 
-__all__ = ["PALETTE", "P_COLOR", "Q_COLOR", "M_COLOR", "use_style", "bar_pair",
-           "contributions_bar"]
+__all__ = ["PALETTE", "P_COLOR", "Q_COLOR", "M_COLOR", "Q_HATCH", "MARKERS", "HATCHES",
+           "use_style", "bar_pair", "contributions_bar"]
 
 #: Okabe-Ito colours, in the order the style cycles through them.
 PALETTE = {
@@ -37,6 +39,11 @@ PALETTE = {
 P_COLOR = PALETTE["blue"]
 Q_COLOR = PALETTE["vermillion"]
 M_COLOR = PALETTE["bluish green"]
+#: Hatching of Q's bars, so P and Q differ in more than colour (P's bars are plain).
+Q_HATCH = "//"
+#: Markers and hatches for series beyond P and Q, one per series, in order.
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+HATCHES = ["", "//", "..", "xx", "\\\\", "--"]
 
 _STYLE = {
     "axes.prop_cycle": cycler(color=list(PALETTE.values())),
@@ -68,7 +75,7 @@ def use_style() -> None:
 
 def bar_pair(p, q, *, labels=None, names=("P", "Q"), ax=None, title=None,
              ylabel="probability"):
-    """Side-by-side bars of two distributions over the same outcomes.
+    """Side-by-side bars of two distributions over the same outcomes: P plain blue, Q hatched vermillion.
 
     Parameters
     ----------
@@ -92,7 +99,7 @@ def bar_pair(p, q, *, labels=None, names=("P", "Q"), ax=None, title=None,
     x = np.arange(len(p))
     width = 0.4
     ax.bar(x - width / 2, p, width, color=P_COLOR, label=names[0])
-    ax.bar(x + width / 2, q, width, color=Q_COLOR, label=names[1])
+    ax.bar(x + width / 2, q, width, color=Q_COLOR, hatch=Q_HATCH, label=names[1])
     ax.set_xticks(x, labels if labels is not None else [str(i) for i in x])
     ax.set_xlabel("outcome")
     ax.set_ylabel(ylabel)
@@ -122,7 +129,7 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
     ax.bar(x - width / 2, np.where(np.isinf(forward), np.nan, forward), width,
            color=P_COLOR, label=f"D(P||Q) terms, sum {forward.sum():.4f} {units}")
     ax.bar(x + width / 2, np.where(np.isinf(reverse), np.nan, reverse), width,
-           color=Q_COLOR, hatch="//", label=f"D(Q||P) terms, sum {reverse.sum():.4f} {units}")
+           color=Q_COLOR, hatch=Q_HATCH, label=f"D(Q||P) terms, sum {reverse.sum():.4f} {units}")
     for xi, value in zip(x, forward):
         if np.isinf(value):
             ax.annotate("inf", (xi - width / 2, 0), ha="center", va="bottom", color=P_COLOR)
@@ -148,7 +155,7 @@ REVERSE_COLOR = PALETTE["reddish purple"]   # the reverse-KL fit, beside Q's ver
 
 
 def code_lengths_bar(p, q, *, symbols=None, names=("P", "Q"), ax=None, title=None):
-    """Huffman codeword lengths (bars) and ideal lengths -log2 (dots) of P's code and of Q's code.
+    """Huffman codeword lengths (bars; Q's hatched) and ideal lengths -log2 (dots) of P's code and of Q's code.
 
     Parameters
     ----------
@@ -169,9 +176,9 @@ def code_lengths_bar(p, q, *, symbols=None, names=("P", "Q"), ax=None, title=Non
         _, ax = plt.subplots(figsize=(10, 3.6))
     x = np.arange(len(np.asarray(p)))
     width = 0.4
-    for shift, dist, color, marker, name in ((-width / 2, p, P_COLOR, "o", names[0]),
-                                             (width / 2, q, Q_COLOR, "D", names[1])):
-        ax.bar(x + shift, huffman_lengths(dist), width, color=color, alpha=0.8,
+    for shift, dist, color, hatch, marker, name in ((-width / 2, p, P_COLOR, None, "o", names[0]),
+                                                    (width / 2, q, Q_COLOR, Q_HATCH, "D", names[1])):
+        ax.bar(x + shift, huffman_lengths(dist), width, color=color, alpha=0.8, hatch=hatch,
                label=f"Huffman code for {name} (whole bits)")
         ax.plot(x + shift, ideal_code_lengths(dist), marker, ms=4, color="black",
                 label=f"ideal lengths for {name}, -log2 of its probabilities")
@@ -244,7 +251,7 @@ def gaussian_fits(weights, means, sds, forward, reverse, *, ax=None, title=None)
     x = np.linspace(lo, hi, 800)
     ax.fill_between(x, mixture_pdf(x, weights, means, sds), color=P_COLOR, alpha=0.25)
     ax.plot(x, mixture_pdf(x, weights, means, sds), color=P_COLOR, lw=2, label="P: the two-mode mixture")
-    for fit, color, style, name in ((forward, Q_COLOR, "-", "forward: min D(P||Q), mass-covering"),
+    for fit, color, style, name in ((forward, Q_COLOR, "-.", "forward: min D(P||Q), mass-covering"),
                                     (reverse, REVERSE_COLOR, "--", "reverse: min D(Q||P), mode-seeking")):
         density = np.exp(-0.5 * ((x - fit.mean) / fit.sd) ** 2) / (fit.sd * np.sqrt(2 * np.pi))
         ax.plot(x, density, color=color, lw=2, ls=style, label=name)
@@ -298,10 +305,12 @@ def density_pair(p, q, *, names=("P", "Q"), ax=None, title=None, xlabel="x"):
 
 
 def kl_integrand(p, q, *, names=("P", "Q"), base=None, ax=None, title=None, xlabel="x",
-                 color=None):
+                 color=None, linestyle="-", hatch=None):
     """The integrand p(x) log(p(x)/q(x)) of D(P||Q), shaded: its signed area is the divergence.
 
-    The legend gives D(P||Q) from :func:`klteach.continuous_kl`.
+    The legend gives D(P||Q) from :func:`klteach.continuous_kl`. When two
+    integrands share axes, give the second its own ``linestyle`` and
+    ``hatch`` (e.g. ``"--"`` and :data:`Q_HATCH`) so they differ beyond colour.
 
     Returns
     -------
@@ -315,8 +324,8 @@ def kl_integrand(p, q, *, names=("P", "Q"), base=None, ax=None, title=None, xlab
     color = color or M_COLOR
     if ax is None:
         _, ax = plt.subplots()
-    ax.plot(x, y, color=color, lw=1.5)
-    ax.fill_between(x, y, color=color, alpha=0.3,
+    ax.plot(x, y, color=color, lw=1.5, ls=linestyle)
+    ax.fill_between(x, y, color=color, alpha=0.3, hatch=hatch,
                     label=f"area = D({names[0]}||{names[1]}) = {d:.4f} {units}")
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xlabel(xlabel)
@@ -354,7 +363,8 @@ def estimates_vs_n(sizes, estimates, truth, *, ax=None, title=None, units="nats"
         values = np.asarray(values, float)
         shift = 1.06 ** (i - (k - 1) / 2)          # side by side on the log axis
         ax.errorbar(sizes * shift, np.nanmean(values, axis=1), yerr=np.nanstd(values, axis=1, ddof=1),
-                    fmt="o-", capsize=3, color=_ESTIMATOR_COLORS[i % len(_ESTIMATOR_COLORS)],
+                    fmt=MARKERS[i % len(MARKERS)] + "-", capsize=3,
+                    color=_ESTIMATOR_COLORS[i % len(_ESTIMATOR_COLORS)],
                     label=name)
     ax.axhline(truth, color="black", ls=":", lw=1.2, label=f"truth = {truth:.4f} {units}")
     ax.set_xscale("log")
@@ -384,7 +394,7 @@ def _bin_labels(test) -> list[str]:
 
 
 def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None):
-    """Reference (blue) and current (vermillion) shares per bin, one panel per feature.
+    """Reference (plain blue) and current (hatched vermillion) shares per bin, one panel per feature.
 
     Parameters
     ----------
@@ -414,7 +424,7 @@ def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None
         cur = test.current_counts / test.current_counts.sum()
         x = np.arange(len(ref))
         ax.bar(x - 0.2, ref, 0.4, color=P_COLOR, label=names[0])
-        ax.bar(x + 0.2, cur, 0.4, color=Q_COLOR, label=names[1])
+        ax.bar(x + 0.2, cur, 0.4, color=Q_COLOR, hatch=Q_HATCH, label=names[1])
         labels = _bin_labels(test)
         crowded = len(labels) > 6
         ax.set_xticks(x, labels, rotation=45 if crowded else 0, ha="right" if crowded else "center", fontsize=8)
@@ -438,14 +448,15 @@ def kl_vs_bins(reference, current, *, n_bins=(2, 5, 10, 20, 50, 100), pseudo_cou
     """
     if ax is None:
         _, ax = plt.subplots()
-    for a, color in zip(pseudo_counts, [P_COLOR, M_COLOR, PALETTE["reddish purple"], PALETTE["orange"]]):
+    colors = [P_COLOR, M_COLOR, PALETTE["reddish purple"], PALETTE["orange"]]
+    for a, color, marker in zip(pseudo_counts, colors, MARKERS):
         values = []
         for k in n_bins:
             edges = drift.bin_edges(reference, k)
             values.append(drift.drift_measures(drift.bin_counts(reference, edges),
                                                 drift.bin_counts(current, edges),
                                                 pseudo_count=a, base=base).kl_ref_cur)
-        ax.plot(n_bins, values, "o-", color=color, label=f"pseudo-count {a:g}")
+        ax.plot(n_bins, values, marker + "-", color=color, label=f"pseudo-count {a:g}")
     ax.set_xscale("log")
     ax.set_xlabel("number of quantile bins")
     ax.set_ylabel(f"D(ref||cur) [{'bits' if base == 2 else 'nats'}]")
@@ -526,7 +537,8 @@ def false_alarm_rates(sizes=(25, 100, 1000), *, n_trials=200, n_bins=10, n_permu
     width = 0.8 / len(rates)
     colors = [P_COLOR, PALETTE["orange"], PALETTE["reddish purple"], PALETTE["sky blue"]]
     for i, (key, values) in enumerate(rates.items()):
-        ax.bar(x + (i - (len(rates) - 1) / 2) * width, values, width, color=colors[i % 4], label=key)
+        ax.bar(x + (i - (len(rates) - 1) / 2) * width, values, width, color=colors[i % 4],
+               hatch=HATCHES[i % len(HATCHES)], label=key)
     ax.axhline(alpha, color=PALETTE["black"], ls="--", lw=1, label=f"alpha = {alpha:g}")
     ax.set_xticks(x, [f"n = m = {n}" for n in sizes])
     ax.set_xlabel("sample size per side")

@@ -18,7 +18,7 @@ from .coding import huffman_lengths
 from .discrete import cross_entropy, entropy, kl_divergence
 from .fits import fit_gaussian
 from .gaussian import gaussian_kl
-from .plots import (M_COLOR, P_COLOR, Q_COLOR, bar_pair, code_lengths_bar, contributions_bar,
+from .plots import (M_COLOR, P_COLOR, Q_COLOR, Q_HATCH, bar_pair, code_lengths_bar, contributions_bar,
                     density_pair, drift_histograms, gaussian_fits, kl_integrand)
 
 __all__ = ["show_pair", "coin_explorer"]
@@ -121,7 +121,7 @@ def show_coding_cost(p, q, t=1.0, *, symbols=None, names=("P", "Q")):
     code_lengths_bar(p, model, symbols=symbols, names=(names[0], "model"), ax=left,
                       title=f"Codeword lengths of the two codes (t = {t:.2f})")
     right.plot(ts, ideal, color=P_COLOR, lw=2, label="ideal: D(P||model)")
-    right.step(ts, huffman, where="mid", color=Q_COLOR, lw=2, label="Huffman codes")
+    right.step(ts, huffman, where="mid", color=Q_COLOR, lw=2, ls="--", label="Huffman codes")
     right.axvline(t, color="black", lw=0.8, ls=":")
     right.set_xlabel(f"t (model moves from {names[0]} to {names[1]})")
     right.set_ylabel("extra bits per symbol")
@@ -273,7 +273,8 @@ def show_gaussians(mu_p=0.0, sigma_p=1.0, mu_q=1.0, sigma_q=2.0, *, base=None):
                   title=f"P = N({mu_p:g}, {sigma_p:g}²), Q = N({mu_q:g}, {sigma_q:g}²)")
     kl_integrand(p, q, base=base, ax=right, color=P_COLOR,
                   title="Integrands: the shaded areas are the divergences")
-    kl_integrand(q, p, names=("Q", "P"), base=base, ax=right, color=Q_COLOR)
+    kl_integrand(q, p, names=("Q", "P"), base=base, ax=right, color=Q_COLOR, linestyle="--",
+                 hatch=Q_HATCH)
     right.set_ylabel(f"integrand [{units} / unit of x]")
     plt.show()
 

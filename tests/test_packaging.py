@@ -18,6 +18,8 @@ TEST_TOOLS = {"pytest", "nbval", "hypothesis", "mpmath", "ipykernel", "nbclient"
               "jupyter-repo2docker", "nbconvert", "jupyter-server-mathjax"}
 # Pinned in constraints.txt for make test / make e2e, never installed on Binder.
 CHECK_TOOLS = {"jupyter-repo2docker", "jupyter-server-mathjax", "playwright"}
+# Binder has it so students can run the homework's checks.
+HOMEWORK = {"otter-grader"}
 NOT_LIBRARIES = {"python", "pip"}
 
 
@@ -56,7 +58,7 @@ def test_environment_files_list_the_same_runtime_dependencies():
     assert runtime == {"numpy", "scipy", "matplotlib", "ipywidgets"}
     for env in ("environment.yml", "binder/environment.yml"):
         names = {_name(s) for s in yaml_list_items(ROOT / env)} - NOT_LIBRARIES
-        assert names - COURSE - TEST_TOOLS == runtime, env
+        assert names - COURSE - TEST_TOOLS - HOMEWORK == runtime, env
         assert COURSE <= names, f"{env} must provide JupyterLab for the course"
 
 
@@ -66,6 +68,7 @@ def test_binder_pins_are_the_tested_versions():
                       if name not in CHECK_TOOLS}
     assert set(constraints()) - set(binder) == CHECK_TOOLS
     assert "python=3.11" in yaml_list_items(ROOT / "binder/environment.yml")
+    assert HOMEWORK <= set(binder), "Binder must provide otter-grader for the homework notebooks"
 
 
 # playwright is installed by make e2e, after pytest (pip -c constraints.txt pins it there).

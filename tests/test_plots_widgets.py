@@ -75,3 +75,62 @@ def test_drift_explorer_redraws_with_new_samples(monkeypatch):
     assert calls[-1] == (0.0, 200, 7)
     n_slider.value = 1000
     assert calls[-1] == (0.0, 1000, 7)
+
+
+# --- no information carried by colour alone ---
+
+
+def _hatches(ax):
+    """The hatch of each bar series (container), in drawing order."""
+    return [c.patches[0].get_hatch() or "" for c in ax.containers]
+
+
+def test_bar_pairs_differ_in_hatch_not_only_colour():
+    ax = plots.bar_pair([0.2, 0.8], [0.5, 0.5])
+    assert _hatches(ax) == ["", plots.Q_HATCH]
+    ax = plots.contributions_bar([0.2, 0.8], [0.5, 0.5])
+    assert len(set(_hatches(ax))) == 2
+    ax = plots.code_lengths_bar([0.5, 0.25, 0.25], [0.25, 0.25, 0.5])
+    assert len(set(_hatches(ax))) == 2
+    assert len({line.get_marker() for line in ax.get_lines()}) == 2
+
+
+def test_drift_histograms_hatch_the_current_sample():
+    from klteach import drift
+    rng = np.random.default_rng(0)
+    result = drift.drift_test(rng.normal(0, 1, 200), rng.normal(0.5, 1, 200), n_permutations=50, seed=1)
+    [ax] = plots.drift_histograms(result)
+    assert _hatches(ax) == ["", plots.Q_HATCH]
+
+
+def test_false_alarm_bars_each_have_their_own_hatch():
+    ax, _ = plots.false_alarm_rates(sizes=(20,), n_trials=3, n_permutations=19)
+    assert len(set(_hatches(ax))) == len(ax.containers) == 3
+
+
+def test_lines_of_different_series_differ_in_style_or_marker():
+    from scipy import stats
+    ax = plots.density_pair(stats.norm(0, 1), stats.norm(1, 2))
+    assert len({line.get_linestyle() for line in ax.get_lines()}) == 2
+    ax = plots.estimates_vs_n([10, 100], {"a": np.ones((2, 3)), "b": np.zeros((2, 3)), "c": np.ones((2, 3))}, 1.0)
+    markers = [c.lines[0].get_marker() for c in ax.containers]     # one error-bar series per estimator
+    assert len(markers) == len(set(markers)) == 3
+    ax = plots.kl_vs_bins(np.linspace(-2, 2, 200), np.linspace(-1.5, 2.5, 200), n_bins=(2, 5))
+    assert len({line.get_marker() for line in ax.get_lines()}) == 3
+
+
+def test_gaussian_fits_three_curves_three_line_styles():
+    from klteach import fits
+    w, m, s = [0.6, 0.4], [-2, 2], [1, 1]
+    ax = plots.gaussian_fits(w, m, s, fits.fit_gaussian(w, m, s, direction="forward"),
+                             fits.fit_gaussian(w, m, s, direction="reverse"))
+    assert len({line.get_linestyle() for line in ax.get_lines()}) == 3
+
+
+def test_show_gaussians_integrands_differ_in_line_and_hatch(monkeypatch):
+    monkeypatch.setattr(plt, "show", lambda: None)
+    widgets.show_gaussians(0, 1, 1, 2)
+    right = plt.gcf().axes[1]
+    styles = {line.get_linestyle() for line in right.get_lines() if line.get_color() != "black"}
+    assert len(styles) == 2
+    assert {c.get_hatch() or "" for c in right.collections} == {"", plots.Q_HATCH}

@@ -1,11 +1,24 @@
-"""Student copies and answer keys, both made from the course notebooks themselves.
+"""Homework for the course: autograded assignments, and the notebooks' own exercises.
 
 Usage:
-    python tools/homework.py student notebooks/*.ipynb --out homework/dist/student
-    python tools/homework.py key notebooks/*.ipynb --out homework/dist/key
+    python tools/homework.py assign homework/hw*.ipynb --out homework/dist
+    python tools/homework.py autograde homework/dist/hw01_definition --out grades.csv alice.ipynb bob.ipynb
+    python tools/homework.py student notebooks/*.ipynb --out homework/dist/notebooks/student
+    python tools/homework.py key notebooks/*.ipynb --out homework/dist/notebooks/key
     python tools/homework.py grade notebooks/01_definition.ipynb --submission alice.ipynb
 
-The notebooks are the single source. Each exercise is an answer cell holding
+Assignments (``homework/hwNN_*.ipynb``) are otter-grader master notebooks:
+solutions and public and hidden tests in one source. They need the
+``homework`` extra (``pip install -e ".[homework]"``); nothing else here does.
+
+- ``assign``: runs ``otter assign`` on each master into ``OUT/<name>/``:
+  ``student/`` (answers replaced by ``...``, public tests only) and
+  ``autograder/`` (the solutions and a zip with every test).
+- ``autograde``: grades collected submissions against one assignment's
+  autograder zip, locally and without Docker, and writes one CSV row per
+  submission (a score per question and the total).
+
+The course notebooks are the single source for their exercises. Each exercise is an answer cell holding
 a line ``answer = ...`` followed by a check cell, and a markdown cell with
 ``<details><summary>Solution</summary>`` and a fenced python block that
 sets ``answer``.
@@ -16,17 +29,22 @@ sets ``answer``.
   print "Correct", or the key is not written and the exercise is named.
 - ``grade``: executes a learner's copy of one notebook in a fresh kernel and
   reports, exercise by exercise, what its check says. The checks run inside
-  the submission, so this is formative grading for honest learners; for
-  tamper-proof grading use a dedicated autograder such as otter-grader.
+  the submission, so this is formative grading for honest learners; marks
+  that count come from the assignments and ``autograde``, whose hidden tests
+  students never see.
 
-``make homework`` writes both for every notebook; the tests build the keys,
-so a wrong solution fails ``make test``.
+``make homework`` runs ``assign`` for every assignment and writes student
+copies and keys for every notebook; the tests build the keys and grade every
+assignment's solution and blank copy, so a wrong solution fails ``make test``.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -109,6 +127,35 @@ def grade(original, submission, *, cwd: Path, timeout: int = 600) -> list[tuple[
     return results
 
 
+def assign(master: Path, out: Path) -> Path:
+    """Run ``otter assign`` on one master notebook into a fresh ``out/<master stem>/``; return that folder."""
+    target = out / master.stem
+    shutil.rmtree(target, ignore_errors=True)        # otter names zips by time; keep exactly one
+    done = subprocess.run([sys.executable, "-m", "otter", "assign", str(master), str(target)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise HomeworkError(f"otter assign failed on {master}:\n{done.stderr.strip()[-2000:]}")
+    return target
+
+
+def autograder_zip(assignment: Path) -> Path:
+    """The autograder zip in an assigned folder (``OUT/<name>/autograder/*.zip``)."""
+    zips = sorted((assignment / "autograder").glob("*.zip"))
+    if len(zips) != 1:
+        raise HomeworkError(f"expected one autograder zip in {assignment / 'autograder'}, found {len(zips)}: "
+                            f"run 'python tools/homework.py assign' (or make homework) first")
+    return zips[0]
+
+
+def autograde(assignment: Path, submission: Path) -> dict[str, float]:
+    """Grade one submission with the assignment's hidden and public tests: ``{question: score}`` plus totals."""
+    from otter.api import grade_submission   # the homework extra; only needed here
+
+    results = grade_submission(str(submission), str(autograder_zip(assignment)), quiet=True)
+    scores = {name: float(q["score"]) for name, q in results.to_dict().items()}
+    return scores | {"total": float(results.total), "possible": float(results.possible)}
+
+
 def _text(output) -> str:
     if output.get("output_type") == "stream":
         return output.get("text", "")
@@ -117,11 +164,35 @@ def _text(output) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["student", "key", "grade"])
-    parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--out", type=Path, help="folder for student copies or keys")
+    parser.add_argument("kind", choices=["assign", "autograde", "student", "key", "grade"])
+    parser.add_argument("notebooks", nargs="+", type=Path,
+                        help="masters (assign), an assigned folder then submissions (autograde), "
+                             "or course notebooks")
+    parser.add_argument("--out", type=Path,
+                        help="folder for assignments, student copies or keys; CSV file for autograde")
     parser.add_argument("--submission", type=Path, help="a learner's notebook to grade")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()   # options may sit between the paths
+    if args.kind == "assign":
+        if args.out is None:
+            parser.error("assign needs --out FOLDER")
+        for master in args.notebooks:
+            print(f"wrote {assign(master, args.out)}")
+        return 0
+    if args.kind == "autograde":
+        if args.out is None or len(args.notebooks) < 2:
+            parser.error("autograde takes an assigned folder, then submissions, and --out FILE.csv")
+        assignment, *submissions = args.notebooks
+        rows = []
+        for sub in submissions:
+            scores = autograde(assignment, sub)
+            print(f"{sub}: {scores['total']:g} / {scores['possible']:g}")
+            rows.append({"submission": str(sub)} | scores)
+        with open(args.out, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        print(f"wrote {args.out}")
+        return 0
     if args.kind == "grade":
         if args.submission is None or len(args.notebooks) != 1:
             parser.error("grade takes one course notebook and --submission FILE")

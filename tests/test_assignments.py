@@ -1,0 +1,148 @@
+"""Every otter-grader assignment in homework/: the solutions earn full marks, a blank copy runs and
+earns almost nothing, and the student copy leaks neither solutions nor hidden tests.
+
+Assignments are found by glob (homework/hw*.ipynb) and assigned once per test
+session into a temporary folder, as ``make homework`` does.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import homework  # noqa: E402
+
+MASTERS = sorted((ROOT / "homework").glob("hw*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def assigned(tmp_path_factory):
+    """``assigned(master)``: the folder ``otter assign`` wrote for it (assigned on first use)."""
+    out = tmp_path_factory.mktemp("homework-dist")
+    done = {}
+
+    def get(master: Path) -> Path:
+        if master not in done:
+            done[master] = homework.assign(master, out)
+        return done[master]
+
+    return get
+
+
+def _raw_blocks(nb):
+    """``(cell, block)`` for each cell, where block is the innermost open raw BEGIN marker, or None."""
+    block = None
+    for cell in nb.cells:
+        if cell.cell_type == "raw":
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            if first in ("# BEGIN SOLUTION", "# BEGIN TESTS"):
+                block = first.split()[-1]
+            elif first in ("# END SOLUTION", "# END TESTS"):
+                block = None
+            continue
+        yield cell, block
+
+
+def solution_texts(master) -> list[str]:
+    """Pieces of the master that are solutions: code between solution markers, answers to written questions."""
+    texts = []
+    for cell, block in _raw_blocks(master):
+        if block != "SOLUTION":
+            continue
+        if cell.cell_type == "markdown":
+            texts.append(cell.source.strip())
+            continue
+        inside = False
+        for line in cell.source.splitlines():
+            marker = line.strip()
+            if marker.startswith("# BEGIN SOLUTION"):
+                inside = True
+            elif marker == "# END SOLUTION":
+                inside = False
+            elif inside and marker:
+                texts.append(marker)
+            elif line.rstrip().endswith("# SOLUTION"):
+                answer = line.rsplit("# SOLUTION", 1)[0].strip()
+                texts.append(answer.split(" = ", 1)[1] if " = " in answer else answer)
+    return texts
+
+
+def hidden_tests(master) -> list[str]:
+    """Lines of the hidden tests (test cells starting ``# HIDDEN``)."""
+    lines = []
+    for cell, block in _raw_blocks(master):
+        if block == "TESTS" and cell.cell_type == "code" and cell.source.startswith("# HIDDEN"):
+            lines += [l.strip() for l in cell.source.splitlines()[1:] if l.strip()]
+    return lines
+
+
+def _strings(obj):
+    """Every string inside a notebook's cells and metadata (tests are stored in the metadata)."""
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            yield from _strings(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from _strings(value)
+
+
+def _copy(folder: Path, kind: str, master: Path) -> Path:
+    return folder / kind / master.name
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_assignment_computes_plots_and_explains(master):
+    nb = nbformat.read(master, as_version=4)
+    raw = [c.source for c in nb.cells if c.cell_type == "raw"]
+    questions = [r for r in raw if r.startswith("# BEGIN QUESTION")]
+    written = [q for q in questions if "manual: true" in q]
+    assert written, f"{master.name}: no written (manual) question asking to explain"
+    assert len(questions) - len(written) >= 3, f"{master.name}: fewer than three autograded questions"
+    assert len(hidden_tests(nb)) >= len(questions) - len(written), f"{master.name}: too few hidden tests"
+    assert any("ax_" in t for t in hidden_tests(nb)), f"{master.name}: no autograded plotting question"
+    assert "export_cell: false" in raw[0], f"{master.name}: the ASSIGNMENT CONFIG must turn the export cell off"
+
+
+def test_there_are_at_least_four_assignments():
+    assert len(MASTERS) >= 4, [m.name for m in MASTERS]
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_solution_copy_scores_full_marks(master, assigned):
+    scores = homework.autograde(assigned(master), _copy(assigned(master), "autograder", master))
+    assert scores["possible"] > 0
+    assert scores["total"] == scores["possible"], scores
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_blank_student_copy_runs_and_scores_low(master, assigned, tmp_path):
+    student = tmp_path / master.name     # a copy, as a student would download it: runs leave logs beside it
+    student.write_bytes(_copy(assigned(master), "student", master).read_bytes())
+    nb = nbformat.read(student, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(student.parent)}}).execute()   # raises on a crash
+    scores = homework.autograde(assigned(master), student)
+    assert scores["total"] <= 0.2 * scores["possible"], scores
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_student_copy_has_no_solutions_or_hidden_tests(master, assigned):
+    source = nbformat.read(master, as_version=4)
+    solutions, hidden = solution_texts(source), hidden_tests(source)
+    assert len(solutions) >= 5 and hidden
+    folder = assigned(master)
+    assert sorted(p.name for p in (folder / "student").iterdir()) == [master.name]
+    student = nbformat.read(_copy(folder, "student", master), as_version=4)
+    text = "\n".join(_strings(student))
+    leaked = [s for s in solutions + hidden if s in text]
+    assert not leaked, f"{master.name}: the student copy contains {leaked}"
+    assert "grader.check(" in text and "BEGIN SOLUTION" not in text
