@@ -33,6 +33,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ('<p class="klteach-widget-note">Interactive explorer: it runs when the notebook '
                'is opened in JupyterLab or on Binder.</p>')
 FIGURE_PREFIX = "*Figure: "
+# A markdown image inside a link, as the Binder and Colab badges are: [![alt](image)](target).
+LINKED_IMAGE = re.compile(r"\[!\[([^\]]*)\]\([^)]*\)\]\(([^)]*)\)")
 
 
 class SiteError(ValueError):
@@ -69,11 +71,13 @@ def prepare(nb, path: Path, pages: dict[str, str]) -> None:
     Sets each image output's alt text from the ``*Figure: ...*`` cell after
     its cell, points links to sibling notebooks at their pages, replaces
     explorer outputs by a note and drops the widget state (which would pull
-    the widget manager from a CDN).
+    the widget manager from a CDN). Linked badge images (Binder, Colab) become
+    plain links, so reading the site loads nothing from the network.
     """
     nb.metadata.pop("widgets", None)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
+            cell.source = LINKED_IMAGE.sub(r"[\1](\2)", cell.source)
             for stem, page in pages.items():
                 cell.source = cell.source.replace(f"]({stem}.ipynb", f"]({page}")
             continue
