@@ -520,3 +520,128 @@ def check_permutation_pvalue(answer, observed, permuted):
     ]
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes,
                         hint="p = (1 + number of permuted statistics >= the observed one) / (B + 1).")
+
+
+# --- notebook 07: KL in machine learning ---
+
+
+__all__ += ["check_distillation_loss", "check_torch_kl_div", "check_information_gain"]
+
+
+def check_distillation_loss(answer, teacher_logits, student_logits, *, temperature):
+    """Check a distillation loss T² · D(teacher_T || student_T), in nats, averaged over the batch.
+
+    Recognised mistakes: the T² factor left out, T instead of T², the
+    temperature left out of the softmax, teacher and student swapped, bits
+    instead of nats, and a sum over the batch instead of a mean.
+
+    Examples
+    --------
+    >>> check_distillation_loss(0.0155, [3.0, 1.0, 0.2], [2.0, 1.5, 0.5], temperature=4.0)
+    Not quite: 0.0155 matches D(teacher_T||student_T) without the factor T² = 16. Hinton's convention multiplies the softened KL by T² so its gradients keep their size as T changes.
+    """
+    from .logits import distillation_loss, kl_from_logits
+
+    t = float(temperature)
+    teacher, student = np.asarray(teacher_logits, float), np.asarray(student_logits, float)
+    expected = distillation_loss(teacher, student, temperature=t)
+    kl_mean = expected / t**2
+    n = 1 if teacher.ndim == 1 else teacher.shape[0]
+    mistakes = [
+        (kl_mean, f"D(teacher_T||student_T) without the factor T² = {t**2:g}. Hinton's convention "
+                  f"multiplies the softened KL by T² so its gradients keep their size as T changes."),
+        (t * kl_mean, f"T x the KL; the factor is T² = {t**2:g}."),
+        (t**2 * float(np.mean(kl_from_logits(teacher, student))),
+         "the KL without the temperature: divide both teacher and student logits by T before the softmax."),
+        (distillation_loss(student, teacher, temperature=t),
+         "T² D(student||teacher): the arguments are swapped. The teacher's softened distribution is "
+         "the reference, so it comes first (in PyTorch it is the target, the second argument of kl_div)."),
+        (expected / math.log(2), "the loss in bits; the question asks for nats (use np.log)."),
+    ]
+    if n > 1:
+        mistakes.append((expected * n, "the sum over the batch; average over the examples instead."))
+    return check_number(answer, expected, what="the distillation loss", units="nats", mistakes=mistakes,
+                        hint="Softmax of teacher/T and student/T, D(teacher||student), times T².")
+
+
+def check_torch_kl_div(answer, input, target, *, reduction="batchmean"):
+    """Check the value of PyTorch's ``F.kl_div(input, target, reduction=...)`` (``log_target=False``).
+
+    ``input`` holds log-probabilities log Q and ``target`` probabilities P,
+    one distribution per row; the pointwise loss is ``target * (log target - input)``.
+    Recognised mistakes: the other reductions (``'mean'`` divides by every
+    element, not the batch size), the arguments read the other way round
+    (D(Q||P)), and ``input`` taken as probabilities instead of their logs.
+
+    Examples
+    --------
+    >>> check_torch_kl_div(0.1, np.log([[0.5, 0.5]]), [[0.9, 0.1]], reduction="batchmean")
+    Not yet: 0.1 is not F.kl_div(input, target, reduction='batchmean'). The pointwise loss is target * (log(target) - input); 'batchmean' divides its sum by the number of rows.
+    """
+    logq, p = np.asarray(input, float), np.asarray(target, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pointwise = np.where(p > 0, p * (np.log(np.where(p > 0, p, 1.0)) - logq), 0.0)
+        q = np.exp(logq)
+        swapped = np.where(q > 0, q * (logq - np.log(p)), 0.0)
+    rows = p.shape[0] if p.ndim > 1 else 1
+    reduce = {"sum": lambda x: float(np.sum(x)), "mean": lambda x: float(np.mean(x)),
+              "batchmean": lambda x: float(np.sum(x)) / rows}
+    if reduction not in reduce:
+        raise ValueError(f"reduction must be 'sum', 'mean' or 'batchmean', got {reduction!r}.")
+    expected = reduce[reduction](pointwise)
+    mistakes = [(reduce[other](pointwise), f"reduction='{other}'. " + {
+        "mean": "'mean' divides by the number of elements (rows x classes), so it is not the KL; "
+                "'batchmean' divides by the number of rows.",
+        "sum": "'sum' adds the KLs of all rows; 'batchmean' divides that by the number of rows.",
+        "batchmean": "'batchmean' divides the sum by the number of rows only."}[other])
+        for other in reduce if other != reduction]
+    mistakes.append((reduce[reduction](swapped),
+                     "D(Q||P): kl_div(input, target) computes D(target||exp(input)) = D(P||Q); "
+                     "the model's log-probabilities go first, the reference second."))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        as_probs = np.where(p > 0, p * (np.log(np.where(p > 0, p, 1.0)) - np.log(logq.clip(1e-300))), 0.0)
+    if np.all(logq > 0):
+        mistakes.append((reduce[reduction](as_probs), "input treated as probabilities; kl_div expects "
+                                                      "log-probabilities as input (use log_softmax)."))
+    return check_number(answer, expected, what=f"F.kl_div(input, target, reduction='{reduction}')",
+                        mistakes=mistakes,
+                        hint=f"The pointwise loss is target * (log(target) - input); '{reduction}' "
+                             + {"batchmean": "divides its sum by the number of rows.",
+                                "mean": "averages it over every element.",
+                                "sum": "adds it up."}[reduction])
+
+
+def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), base=2):
+    """Check the information gained, D(posterior || prior), for a Beta prior and coin-flip data.
+
+    Recognised mistakes: nats for bits (and vice versa), the reverse
+    direction D(prior || posterior), a posterior that forgot the prior's
+    counts (Beta(s, f) instead of Beta(a + s, b + f)), and the KL between the
+    Bernoulli distributions at the prior and posterior means.
+
+    Examples
+    --------
+    >>> check_information_gain(0.6366, 7, 3)
+    Not quite: 0.6366 matches the gain in nats. The question asks for bits: use np.log2, or divide a result in nats by np.log(2).
+    """
+    from .bayes import beta_bernoulli_information_gain, beta_kl
+
+    a, b = (float(v) for v in prior)
+    s, f = float(successes), float(failures)
+    expected = beta_bernoulli_information_gain(s, f, prior=prior, base=base)
+    mistakes = _unit_mistakes(lambda bb: beta_bernoulli_information_gain(s, f, prior=prior, base=bb),
+                              "the gain", base)
+    mistakes.append((beta_kl(a, b, a + s, b + f, base=base),
+                     "D(prior||posterior), the reverse direction. The information gained is "
+                     "D(posterior||prior): the posterior comes first."))
+    if s > 0 and f > 0:
+        mistakes.append((beta_kl(s, f, a, b, base=base),
+                         "D(Beta(s, f)||prior): the posterior adds the data to the prior's parameters, "
+                         "Beta(a + s, b + f)."))
+    mean_post, mean_prior = (a + s) / (a + b + s + f), a / (a + b)
+    mistakes.append((kl_divergence([mean_post, 1 - mean_post], [mean_prior, 1 - mean_prior], base=base),
+                     "the KL between two coins with the posterior and prior mean probabilities; the "
+                     "question compares the Beta distributions over the coin's bias."))
+    return check_number(answer, expected, what="D(posterior||prior)", units=unit_name(base),
+                        mistakes=mistakes,
+                        hint="Posterior Beta(a + s, b + f); D(posterior||prior) with klteach.beta_kl.")
