@@ -19,7 +19,7 @@ from .logits import log_softmax
 
 __all__ = ["ALPHABET", "clean_text", "char_counts", "BigramModel", "fit_bigram", "sample_bigram"]
 
-#: Lower-case letters, space and common punctuation: 33 characters.
+#: Lower-case letters, space and common punctuation: 34 characters.
 ALPHABET = " abcdefghijklmnopqrstuvwxyz.,;:!?'"
 
 
