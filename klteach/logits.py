@@ -22,7 +22,7 @@ import numpy as np
 from ._numerics import expm1mx
 from ._validation import (DistributionError, _read_real, _where, broadcast_pair, check_base,
                           in_units)
-from .estimators import MCEstimate, mc_kl
+from .estimators import mc_kl
 
 __all__ = ["log_softmax", "softmax", "kl_from_logits", "distillation_loss", "per_token_kl"]
 
@@ -89,8 +89,8 @@ def _scaled(z, temperature, name):
 def _log_softmax(z, axis):
     """Log-softmax of checked logits ``z`` (already divided by the temperature)."""
     top = np.max(z, axis=axis, keepdims=True)
-    with np.errstate(invalid="ignore"):
-        shifted = z - top                         # -inf stays -inf; the largest entry is 0
+    with np.errstate(invalid="ignore", over="ignore"):
+        shifted = z - top                         # -inf stays -inf (so may -1e308 - 1e308); the largest is 0
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
@@ -174,6 +174,13 @@ def _kl_terms(logp, logq, d):
     return np.maximum(terms, 0.0)
 
 
+def _two_diff(x, y):
+    """``x - y`` and its rounding error, exactly (Knuth's TwoSum): x - y = s + err."""
+    s = x - y
+    v = s - x
+    return s, (x - (s - v)) - (y + v)
+
+
 def _log_ratio(zp, zq, logp, logq, temperature, axis):
     """d = log q - log p, accurate to the last digits when the two logit vectors are close.
 
@@ -187,10 +194,12 @@ def _log_ratio(zp, zq, logp, logq, temperature, axis):
         both_zero = (zp == -np.inf) & (zq == -np.inf)
         # Constants added to all logits cancel: measure each vector from its value at
         # P's mode m, so delta_i = ((zq_i - zq_m) - (zp_i - zp_m)) / T keeps the digits
-        # of small differences within each vector.
+        # of small differences within each vector (each subtraction's rounding error is
+        # carried along exactly, so differences of differences lose nothing either).
         m = np.argmax(logp, axis=axis, keepdims=True)
-        zq_m, zp_m = np.take_along_axis(zq, m, axis=axis), np.take_along_axis(zp, m, axis=axis)
-        delta = np.where(both_zero, 0.0, ((zq - zq_m) - (zp - zp_m)) / temperature)
+        a, err_a = _two_diff(zq, np.take_along_axis(zq, m, axis=axis))
+        b, err_b = _two_diff(zp, np.take_along_axis(zp, m, axis=axis))
+        delta = np.where(both_zero, 0.0, ((a - b) + (err_a - err_b)) / temperature)
         ok = np.all(np.abs(delta) < 1, axis=axis, keepdims=True)
         safe = np.where(ok, delta, 0.0)
         c = np.log1p(np.sum(np.exp(logp) * np.expm1(safe), axis=axis, keepdims=True))

@@ -56,6 +56,17 @@ def test_extreme_logits_where_a_naive_softmax_fails(zp, zq):
     assert got == pytest.approx(expected, rel=1e-9, abs=1e-300)
 
 
+@pytest.mark.parametrize("zp, zq, temperature", [
+    ([1.0, 0.0], [1.0, 1e-12], 0.5),          # one logit nudged: D ~ 1e-25
+    ([1.0, 1.0], [2.9e-74, 0.0], 0.5),        # a shift of 1 plus a difference of 1e-74
+    ([50.0, -3.0, 7.25], [51.0, -2.0 + 1e-9, 8.25], 3.0),
+])
+def test_nearly_equal_distributions_keep_their_digits(zp, zq, temperature):
+    expected = mp_kl_from_logits(zp, zq, temperature)
+    assert 0 < expected < 1e-15
+    assert kl_from_logits(zp, zq, temperature=temperature) == pytest.approx(expected, rel=1e-10)
+
+
 def test_log_softmax_matches_scipy_and_mpmath():
     z = np.array([1e4, 3.0, -2.5, -1e4])
     assert np.allclose(log_softmax(z), scipy.special.log_softmax(z), rtol=0, atol=1e-12)
