@@ -568,10 +568,12 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean"):
     """Check the value of PyTorch's ``F.kl_div(input, target, reduction=...)`` (``log_target=False``).
 
     ``input`` holds log-probabilities log Q and ``target`` probabilities P,
-    one distribution per row; the pointwise loss is ``target * (log target - input)``.
-    Recognised mistakes: the other reductions (``'mean'`` divides by every
-    element, not the batch size), the arguments read the other way round
-    (D(Q||P)), and ``input`` taken as probabilities instead of their logs.
+    one distribution per row; the pointwise loss is ``target * (log target - input)``
+    (0 where the target is 0). As in PyTorch, ``'batchmean'`` divides the sum
+    by ``input.shape[0]``. Recognised mistakes: the other reductions
+    (``'mean'`` divides by every element, not the batch size), the arguments
+    read the other way round (D(Q||P)), and probabilities Q passed where
+    ``input`` must be log Q.
 
     Examples
     --------
@@ -579,30 +581,36 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean"):
     Not yet: 0.1 is not F.kl_div(input, target, reduction='batchmean'). The pointwise loss is target * (log(target) - input); 'batchmean' divides its sum by the number of rows.
     """
     logq, p = np.asarray(input, float), np.asarray(target, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pointwise = np.where(p > 0, p * (np.log(np.where(p > 0, p, 1.0)) - logq), 0.0)
-        q = np.exp(logq)
-        swapped = np.where(q > 0, q * (logq - np.log(p)), 0.0)
-    rows = p.shape[0] if p.ndim > 1 else 1
-    reduce = {"sum": lambda x: float(np.sum(x)), "mean": lambda x: float(np.mean(x)),
-              "batchmean": lambda x: float(np.sum(x)) / rows}
-    if reduction not in reduce:
+    if logq.shape != p.shape or logq.ndim == 0:
+        raise ValueError(f"input and target must be arrays of the same shape, got {logq.shape} and {p.shape}.")
+    if reduction not in ("sum", "mean", "batchmean"):
         raise ValueError(f"reduction must be 'sum', 'mean' or 'batchmean', got {reduction!r}.")
-    expected = reduce[reduction](pointwise)
-    mistakes = [(reduce[other](pointwise), f"reduction='{other}'. " + {
-        "mean": "'mean' divides by the number of elements (rows x classes), so it is not the KL; "
-                "'batchmean' divides by the number of rows.",
-        "sum": "'sum' adds the KLs of all rows; 'batchmean' divides that by the number of rows.",
-        "batchmean": "'batchmean' divides the sum by the number of rows only."}[other])
-        for other in reduce if other != reduction]
-    mistakes.append((reduce[reduction](swapped),
-                     "D(Q||P): kl_div(input, target) computes D(target||exp(input)) = D(P||Q); "
-                     "the model's log-probabilities go first, the reference second."))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        as_probs = np.where(p > 0, p * (np.log(np.where(p > 0, p, 1.0)) - np.log(logq.clip(1e-300))), 0.0)
-    if np.all(logq > 0):
-        mistakes.append((reduce[reduction](as_probs), "input treated as probabilities; kl_div expects "
-                                                      "log-probabilities as input (use log_softmax)."))
+    rows = p.shape[0]
+
+    def reduce(pointwise, how=reduction):
+        return {"sum": float(np.sum(pointwise)), "mean": float(np.mean(pointwise)),
+                "batchmean": float(np.sum(pointwise)) / rows}[how]
+
+    def loss(log_model, reference):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(reference > 0, reference * (np.log(np.where(reference > 0, reference, 1.0))
+                                                        - log_model), 0.0)
+
+    pointwise = loss(logq, p)
+    expected = reduce(pointwise)
+    explain = {"mean": "'mean' divides by the number of elements (rows x classes), so it is not the KL; "
+                       "'batchmean' divides by the number of rows.",
+               "sum": "'sum' adds the KLs of all rows; 'batchmean' divides that by the number of rows.",
+               "batchmean": "'batchmean' divides the sum by the number of rows only."}
+    mistakes = [(reduce(pointwise, other), f"reduction='{other}'. {explain[other]}")
+                for other in ("sum", "mean", "batchmean") if other != reduction]
+    with np.errstate(divide="ignore"):
+        mistakes.append((reduce(loss(np.log(p), np.exp(logq))),
+                         "D(Q||P): kl_div(input, target) computes D(target||exp(input)) = D(P||Q); "
+                         "the model's log-probabilities go first, the reference second."))
+    mistakes.append((reduce(loss(np.exp(logq), p)),
+                     "the loss with probabilities q where kl_div expects log-probabilities: its input "
+                     "must be log q (e.g. from log_softmax)."))
     return check_number(answer, expected, what=f"F.kl_div(input, target, reduction='{reduction}')",
                         mistakes=mistakes,
                         hint=f"The pointwise loss is target * (log(target) - input); '{reduction}' "

@@ -53,6 +53,12 @@ def test_torch_kl_div_check_reproduces_the_documented_reductions():
         ex.check_torch_kl_div(pointwise.mean(), np.log(q), p, reduction="batchmean"))
     reverse = np.sum(q * np.log(q / p)) / 2
     assert "D(Q||P)" in str(ex.check_torch_kl_div(reverse, np.log(q), p, reduction="batchmean"))
+    wrong_input = np.sum(p * (np.log(p) - q)) / 2
+    assert "expects log-probabilities" in str(ex.check_torch_kl_div(wrong_input, np.log(q), p))
+    # as in PyTorch, a single 1-D distribution's 'batchmean' divides by its length
+    assert ex.check_torch_kl_div(pointwise[0].sum() / 3, np.log(q[0]), p[0], reduction="batchmean")
+    with pytest.raises(ValueError, match="same shape"):
+        ex.check_torch_kl_div(0.1, np.log(q), p[0])
     with pytest.raises(ValueError, match="reduction must be"):
         ex.check_torch_kl_div(0.1, np.log(q), p, reduction="none")
 
