@@ -448,5 +448,5 @@ def policy_kl_explorer(drift=1.0):
     """
     slider = widgets.FloatSlider(value=drift, min=0.0, max=3.0, step=0.1, continuous_update=False,
                                  description="policy drift", style={"description_width": "initial"})
-    out = widgets.interactive_output(lambda d: show_policy_kl(d, n_repeats=200), {"d": slider})
+    out = widgets.interactive_output(lambda d: show_policy_kl(d), {"d": slider})
     return widgets.VBox([slider, out])
