@@ -16,10 +16,13 @@ The maths, re-exported here:
 - :mod:`klteach.continuous`: KL between scipy distributions by quadrature;
 - :mod:`klteach.estimators`: KL from samples (Monte Carlo k1/k2/k3, k-NN, histograms);
 - :mod:`klteach.fits`: fitting a Gaussian to a mixture by forward or reverse KL;
-- :mod:`klteach.training`: softmax regression tracking cross-entropy and KL.
+- :mod:`klteach.training`: softmax regression tracking cross-entropy and KL;
+- :mod:`klteach.logits`: stable (log-)softmax, KL from logits, distillation, per-token RL KL;
+- :mod:`klteach.bayes`: KL between Beta distributions, information gained from data.
 
 Imported on first use: :mod:`klteach.drift` (binning, PSI, permutation tests,
-drift reports), :mod:`klteach.datasets` (small real data shipped offline),
+drift reports), :mod:`klteach.text` (character counts, a bigram model,
+temperature sampling), :mod:`klteach.datasets` (small real data shipped offline),
 :mod:`klteach.plots` (house style and figures), :mod:`klteach.widgets`
 (notebook explorers), :mod:`klteach.exercises` (checks with feedback).
 """
@@ -38,12 +41,14 @@ from .training import softmax_regression
 from .continuous import continuous_kl
 from .estimators import MCEstimate, histogram_kl, knn_kl, mc_kl
 from .gaussian import gaussian_kl, mvn_kl, vae_kl
+from .logits import distillation_loss, kl_from_logits, log_softmax, per_token_kl, softmax
+from .bayes import beta_bernoulli_information_gain, beta_kl
 
 __version__ = "0.1.0"
 
 # Imported on first use, so `import klteach` stays light (no matplotlib or
 # ipywidgets) for code that only needs the maths.
-_SUBMODULES = {"datasets", "discrete", "drift", "exercises", "plots", "widgets"}
+_SUBMODULES = {"datasets", "discrete", "drift", "exercises", "plots", "widgets", "text"}
 
 
 def __getattr__(name):
@@ -83,4 +88,11 @@ __all__ = [
     "mc_kl",
     "mvn_kl",
     "vae_kl",
+    "distillation_loss",
+    "kl_from_logits",
+    "log_softmax",
+    "per_token_kl",
+    "softmax",
+    "beta_bernoulli_information_gain",
+    "beta_kl",
 ]

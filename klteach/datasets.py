@@ -129,3 +129,28 @@ def us_macro() -> dict:
 
 
 __all__ += ["us_macro"]
+
+
+# --- notebook 07 (machine learning) -------------------------------------------------
+
+__all__ += ["pride_and_prejudice"]
+
+
+def pride_and_prejudice() -> str:
+    """The first 20 chapters of Jane Austen's *Pride and Prejudice* (1813), as one string.
+
+    Public domain (published 1813; the author died in 1817). Taken from the
+    Project Gutenberg text as shipped in the ``janeaustenr`` 1.0.0 data
+    package (Debian ``r-cran-janeaustenr``); see ``klteach/data/SOURCES.md``.
+    Plain ASCII, with the original line breaks and the title lines; about
+    200,000 characters.
+
+    Examples
+    --------
+    >>> text = pride_and_prejudice()
+    >>> text.splitlines()[0]
+    'PRIDE AND PREJUDICE'
+    >>> "It is a truth universally acknowledged" in text
+    True
+    """
+    return _data_path("pride_and_prejudice_ch01-20.txt").read_text(encoding="utf-8")

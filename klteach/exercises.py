@@ -520,3 +520,136 @@ def check_permutation_pvalue(answer, observed, permuted):
     ]
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes,
                         hint="p = (1 + number of permuted statistics >= the observed one) / (B + 1).")
+
+
+# --- notebook 07: KL in machine learning ---
+
+
+__all__ += ["check_distillation_loss", "check_torch_kl_div", "check_information_gain"]
+
+
+def check_distillation_loss(answer, teacher_logits, student_logits, *, temperature):
+    """Check a distillation loss T² · D(teacher_T || student_T), in nats, averaged over the batch.
+
+    Recognised mistakes: the T² factor left out, T instead of T², the
+    temperature left out of the softmax, teacher and student swapped, bits
+    instead of nats, and a sum over the batch instead of a mean.
+
+    Examples
+    --------
+    >>> check_distillation_loss(0.0155, [3.0, 1.0, 0.2], [2.0, 1.5, 0.5], temperature=4.0)
+    Not quite: 0.0155 matches D(teacher_T||student_T) without the factor T² = 16. Hinton's convention multiplies the softened KL by T² so its gradients keep their size as T changes.
+    """
+    from .logits import distillation_loss, kl_from_logits
+
+    t = float(temperature)
+    teacher, student = np.asarray(teacher_logits, float), np.asarray(student_logits, float)
+    expected = distillation_loss(teacher, student, temperature=t)
+    kl_mean = expected / t**2
+    n = 1 if teacher.ndim == 1 else teacher.shape[0]
+    mistakes = [
+        (kl_mean, f"D(teacher_T||student_T) without the factor T² = {t**2:g}. Hinton's convention "
+                  f"multiplies the softened KL by T² so its gradients keep their size as T changes."),
+        (t * kl_mean, f"T x the KL; the factor is T² = {t**2:g}."),
+        (t**2 * float(np.mean(kl_from_logits(teacher, student))),
+         "the KL without the temperature: divide both teacher and student logits by T before the softmax."),
+        (distillation_loss(student, teacher, temperature=t),
+         "T² D(student||teacher): the arguments are swapped. The teacher's softened distribution is "
+         "the reference, so it comes first (in PyTorch it is the target, the second argument of kl_div)."),
+        (expected / math.log(2), "the loss in bits; the question asks for nats (use np.log)."),
+    ]
+    if n > 1:
+        mistakes.append((expected * n, "the sum over the batch; average over the examples instead."))
+    return check_number(answer, expected, what="the distillation loss", units="nats", mistakes=mistakes,
+                        hint="Softmax of teacher/T and student/T, D(teacher||student), times T².")
+
+
+def check_torch_kl_div(answer, input, target, *, reduction="batchmean"):
+    """Check the value of PyTorch's ``F.kl_div(input, target, reduction=...)`` (``log_target=False``).
+
+    ``input`` holds log-probabilities log Q and ``target`` probabilities P,
+    one distribution per row; the pointwise loss is ``target * (log target - input)``
+    (0 where the target is 0). As in PyTorch, ``'batchmean'`` divides the sum
+    by ``input.shape[0]``. Recognised mistakes: the other reductions
+    (``'mean'`` divides by every element, not the batch size), the arguments
+    read the other way round (D(Q||P)), and probabilities Q passed where
+    ``input`` must be log Q.
+
+    Examples
+    --------
+    >>> check_torch_kl_div(0.1, np.log([[0.5, 0.5]]), [[0.9, 0.1]], reduction="batchmean")
+    Not yet: 0.1 is not F.kl_div(input, target, reduction='batchmean'). The pointwise loss is target * (log(target) - input); 'batchmean' divides its sum by the number of rows.
+    """
+    logq, p = np.asarray(input, float), np.asarray(target, float)
+    if logq.shape != p.shape or logq.ndim == 0:
+        raise ValueError(f"input and target must be arrays of the same shape, got {logq.shape} and {p.shape}.")
+    if reduction not in ("sum", "mean", "batchmean"):
+        raise ValueError(f"reduction must be 'sum', 'mean' or 'batchmean', got {reduction!r}.")
+    rows = p.shape[0]
+
+    def reduce(pointwise, how=reduction):
+        return {"sum": float(np.sum(pointwise)), "mean": float(np.mean(pointwise)),
+                "batchmean": float(np.sum(pointwise)) / rows}[how]
+
+    def loss(log_model, reference):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(reference > 0, reference * (np.log(np.where(reference > 0, reference, 1.0))
+                                                        - log_model), 0.0)
+
+    pointwise = loss(logq, p)
+    expected = reduce(pointwise)
+    explain = {"mean": "'mean' divides by the number of elements (rows x classes), so it is not the KL; "
+                       "'batchmean' divides by the number of rows.",
+               "sum": "'sum' adds the KLs of all rows; 'batchmean' divides that by the number of rows.",
+               "batchmean": "'batchmean' divides the sum by the number of rows only."}
+    mistakes = [(reduce(pointwise, other), f"reduction='{other}'. {explain[other]}")
+                for other in ("sum", "mean", "batchmean") if other != reduction]
+    with np.errstate(divide="ignore"):
+        mistakes.append((reduce(loss(np.log(p), np.exp(logq))),
+                         "D(Q||P): kl_div(input, target) computes D(target||exp(input)) = D(P||Q); "
+                         "the model's log-probabilities go first, the reference second."))
+    mistakes.append((reduce(loss(np.exp(logq), p)),
+                     "the loss with probabilities q where kl_div expects log-probabilities: its input "
+                     "must be log q (e.g. from log_softmax)."))
+    return check_number(answer, expected, what=f"F.kl_div(input, target, reduction='{reduction}')",
+                        mistakes=mistakes,
+                        hint=f"The pointwise loss is target * (log(target) - input); '{reduction}' "
+                             + {"batchmean": "divides its sum by the number of rows.",
+                                "mean": "averages it over every element.",
+                                "sum": "adds it up."}[reduction])
+
+
+def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), base=2):
+    """Check the information gained, D(posterior || prior), for a Beta prior and coin-flip data.
+
+    Recognised mistakes: nats for bits (and vice versa), the reverse
+    direction D(prior || posterior), a posterior that forgot the prior's
+    counts (Beta(s, f) instead of Beta(a + s, b + f)), and the KL between the
+    Bernoulli distributions at the prior and posterior means.
+
+    Examples
+    --------
+    >>> check_information_gain(0.6366, 7, 3)
+    Not quite: 0.6366 matches the gain in nats. The question asks for bits: use np.log2, or divide a result in nats by np.log(2).
+    """
+    from .bayes import beta_bernoulli_information_gain, beta_kl
+
+    a, b = (float(v) for v in prior)
+    s, f = float(successes), float(failures)
+    expected = beta_bernoulli_information_gain(s, f, prior=prior, base=base)
+    mistakes = _unit_mistakes(lambda bb: beta_bernoulli_information_gain(s, f, prior=prior, base=bb),
+                              "the gain", base)
+    mistakes.append((beta_kl(a, b, a + s, b + f, base=base),
+                     "D(prior||posterior), the reverse direction. The information gained is "
+                     "D(posterior||prior): the posterior comes first."))
+    if s > 0 and f > 0:
+        mistakes.append((beta_kl(s, f, a, b, base=base),
+                         "D(Beta(s, f)||prior): the posterior adds the data to the prior's parameters, "
+                         "Beta(a + s, b + f)."))
+    mean_post, mean_prior = (a + s) / (a + b + s + f), a / (a + b)
+    mistakes.append((kl_divergence([mean_post, 1 - mean_post], [mean_prior, 1 - mean_prior], base=base),
+                     "the KL between two coins with the posterior and prior mean probabilities; the "
+                     "question compares the Beta distributions over the coin's bias."))
+    return check_number(answer, expected, what="D(posterior||prior)", units=unit_name(base),
+                        mistakes=mistakes,
+                        hint="Posterior Beta(a + s, b + f); D(posterior||prior) with klteach.beta_kl.")

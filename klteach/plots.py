@@ -546,3 +546,48 @@ def false_alarm_rates(sizes=(25, 100, 1000), *, n_trials=200, n_bins=10, n_permu
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=8)
     return ax, rates
+
+
+# --- notebook 07: KL in machine learning ---
+
+
+__all__ += ["estimate_spread"]
+
+_SPREAD_HATCHES = ("", "//", "..")
+
+
+def estimate_spread(estimates, exact, *, ax=None, title=None, units="nats"):
+    """Box plots of repeated estimates, one per estimator, with the exact value as a line.
+
+    Parameters
+    ----------
+    estimates : dict
+        Estimator name -> 1-D array of estimates (one per repetition).
+    exact : float
+        The true divergence, drawn as a dotted horizontal line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Boxes (distinguished by colour and hatching, and named on the x axis)
+        span the middle half of the estimates, whiskers 1.5 times that; the
+        diamond is the mean, so its distance from the line is the bias.
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    names = list(estimates)
+    values = [np.asarray(estimates[name], float) for name in names]
+    boxes = ax.boxplot(values, patch_artist=True, widths=0.5, showfliers=False)
+    ax.set_xticks(range(1, len(names) + 1), names)
+    for i, box in enumerate(boxes["boxes"]):
+        box.set(facecolor=_ESTIMATOR_COLORS[i % len(_ESTIMATOR_COLORS)], alpha=0.6,
+                hatch=_SPREAD_HATCHES[i % len(_SPREAD_HATCHES)])
+    for median in boxes["medians"]:
+        median.set(color="black")
+    ax.plot(range(1, len(names) + 1), [v.mean() for v in values], "D", color="black", label="mean")
+    ax.axhline(exact, color="black", ls=":", lw=1.2, label=f"exact = {exact:.4f} {units}")
+    ax.set_ylabel(f"estimate of D(policy||reference) [{units}]")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=9)
+    return ax

@@ -1,0 +1,389 @@
+"""Distributions given by logits: stable softmax, KL from logits, distillation, per-token KL.
+
+Neural networks output *logits* z, unnormalised log-probabilities; the
+distribution is softmax(z / T) at temperature T. Everything here works in
+log space (log-softmax) so that logits of +-1e4 give exact answers where a
+naive ``exp(z) / exp(z).sum()`` overflows to NaN.
+
+* :func:`log_softmax`, :func:`softmax`: with a temperature.
+* :func:`kl_from_logits`: D(softmax(p_logits / T) || softmax(q_logits / T)).
+* :func:`distillation_loss`: Hinton's T² · D(teacher_T || student_T), averaged over a batch.
+* :func:`per_token_kl`: D(policy || reference) from sampled tokens, with
+  :func:`klteach.mc_kl`'s k1, k2, k3.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+
+from ._numerics import expm1mx
+from ._validation import (DistributionError, _read_real, _where, broadcast_pair, check_base,
+                          in_units)
+from .estimators import mc_kl
+
+__all__ = ["log_softmax", "softmax", "kl_from_logits", "distillation_loss", "per_token_kl"]
+
+
+def _check_temperature(temperature) -> float:
+    if (isinstance(temperature, bool) or not isinstance(temperature, (Real, np.number))
+            or not math.isfinite(float(temperature)) or float(temperature) <= 0):
+        raise DistributionError(
+            f"temperature must be a finite number > 0, got {temperature!r}; 1 leaves the "
+            f"distribution unchanged, larger values flatten it, smaller ones sharpen it."
+        )
+    return float(temperature)
+
+
+def _check_axis(axis, ndim, name):
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
+        raise DistributionError(
+            f"axis must be an integer between {-ndim} and {ndim - 1} for {name} with "
+            f"{ndim} dimension(s), got {axis!r}."
+        )
+    return int(axis) % ndim
+
+
+def _as_logits(x, name, axis):
+    """Float64 logits: real, at least 1-D, no NaN or +inf; -inf (probability 0) allowed."""
+    arr = _read_real(x, name, "a logit")
+    if arr.ndim == 0:
+        raise DistributionError(
+            f"{name} is a single number ({arr.item()!r}); logits are a vector, one per "
+            f"outcome (class or token), such as [2.0, 0.5, -1.0]."
+        )
+    if arr.size == 0:
+        raise DistributionError(f"{name} is empty (shape {arr.shape}); it needs at least one outcome.")
+    arr = arr.astype(np.float64, copy=False)
+    axis = _check_axis(axis, arr.ndim, name)
+    flat = arr.ravel()
+    bad = np.flatnonzero(np.isnan(flat) | (flat == np.inf))
+    if bad.size:
+        i = bad[0]
+        raise DistributionError(
+            f"{name} contains {flat[i]} at {_where(i, arr.shape)}; logits must be finite "
+            f"(or -inf for an outcome of probability 0). Find where the NaN or inf came from."
+        )
+    if np.any(np.all(arr == -np.inf, axis=axis)):
+        raise DistributionError(
+            f"{name} has a slice along axis {axis} whose logits are all -inf; at least one "
+            f"outcome needs a finite logit (positive probability)."
+        )
+    return arr, axis
+
+
+def _scaled(z, temperature, name):
+    """``z / temperature``, refusing logits that overflow when divided."""
+    with np.errstate(over="ignore"):
+        out = z / temperature
+    if np.any(out == np.inf):
+        raise DistributionError(
+            f"{name} / temperature overflows (largest logit {np.max(z):g}, temperature "
+            f"{temperature:g}); subtract the largest logit first or use a larger temperature."
+        )
+    return out
+
+
+def _log_softmax(z, axis):
+    """Log-softmax of checked logits ``z`` (already divided by the temperature)."""
+    top = np.max(z, axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore", over="ignore"):
+        shifted = z - top                         # -inf stays -inf (so may -1e308 - 1e308); the largest is 0
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def log_softmax(logits, *, temperature=1.0, axis=-1):
+    r"""Log-probabilities of softmax(logits / T), without overflow.
+
+    .. math::
+
+        \log \operatorname{softmax}(z/T)_i = \frac{z_i - m}{T} - \log \sum_j e^{(z_j - m)/T},
+        \qquad m = \max_j z_j
+
+    Subtracting the largest logit first makes every exponent <= 0, so nothing
+    overflows, and the largest outcome's log-probability is computed without
+    forming a probability that could round to 0.
+
+    Parameters
+    ----------
+    logits : array_like
+        Unnormalised log-probabilities, outcomes along ``axis``. ``-inf``
+        marks an outcome of probability 0.
+    temperature : float
+        T > 0. T > 1 flattens the distribution, T < 1 sharpens it.
+    axis : int
+        Axis of the outcomes.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``logits``; ``exp`` of it sums to 1 along ``axis``.
+
+    Raises
+    ------
+    DistributionError
+        Non-numeric, empty or scalar logits, NaN or +inf, a slice of only
+        -inf, a temperature that is not a finite positive number, a bad axis.
+
+    Examples
+    --------
+    >>> log_softmax([1e4, 0.0]).round(4)       # a naive softmax gives nan here
+    array([     0., -10000.])
+    >>> np.exp(log_softmax([2.0, 0.0], temperature=2.0)).round(4)
+    array([0.7311, 0.2689])
+    """
+    temperature = _check_temperature(temperature)
+    z, axis = _as_logits(logits, "logits", axis)
+    return _log_softmax(_scaled(z, temperature, "logits"), axis)
+
+
+def softmax(logits, *, temperature=1.0, axis=-1):
+    r"""Probabilities softmax(logits / T) = exp(z_i / T) / sum_j exp(z_j / T), without overflow.
+
+    ``exp`` of :func:`log_softmax`; see there for the parameters. Very
+    unlikely outcomes may round to probability 0: compute divergences from
+    the logits (:func:`kl_from_logits`), not from these probabilities.
+
+    Examples
+    --------
+    >>> softmax([1.0, 2.0, 3.0]).round(4)
+    array([0.09  , 0.2447, 0.6652])
+    >>> softmax([1.0, 2.0, 3.0], temperature=100).round(4)   # high T: nearly uniform
+    array([0.33  , 0.3333, 0.3367])
+    """
+    return np.exp(log_softmax(logits, temperature=temperature, axis=axis))
+
+
+def _kl_terms(logp, logq, d):
+    """Non-negative terms p (e^d - 1 - d) of D(P||Q), with d = log q - log p given.
+
+    Their sum equals D(P||Q) because sum p e^d = sum q = 1, once each
+    outcome with p = 0 contributes its q (sum p e^d covers only P's
+    support). For |d| < 1 a term is computed as p * expm1mx(d), exact near
+    P = Q; otherwise as q - p - p d, which cannot overflow. p > 0 with q = 0
+    gives inf.
+    """
+    with np.errstate(invalid="ignore", over="ignore", under="ignore"):
+        p, q = np.exp(logp), np.exp(logq)
+        near = np.abs(d) < 1
+        terms = np.where(near, p * expm1mx(np.where(near, d, 0.0)), q - p - p * d)
+    terms = np.where(logp == -np.inf, q, terms)          # 0 log 0 = 0, but Q's mass there counts
+    terms = np.where((logq == -np.inf) & (logp > -np.inf), np.inf, terms)
+    return np.maximum(terms, 0.0)
+
+
+def _two_diff(x, y):
+    """``x - y`` and its rounding error, exactly (Knuth's TwoSum): x - y = s + err."""
+    s = x - y
+    v = s - x
+    return s, (x - (s - v)) - (y + v)
+
+
+def _log_ratio(zp, zq, logp, logq, temperature, axis):
+    """d = log q - log p, accurate to the last digits when the two logit vectors are close.
+
+    log q_i - log p_i = delta_i - c with delta = (zq - zp) / T (up to a constant) and
+    c = log sum_j p_j e^(delta_j) = log1p(sum_j p_j expm1(delta_j)). Where
+    every |delta| < 1 in a slice this form is used: delta comes from an
+    exact difference of nearby logits, so tiny divergences keep their
+    digits; elsewhere the plain difference of log-softmax values.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        both_zero = (zp == -np.inf) & (zq == -np.inf)
+        # Constants added to all logits cancel: measure each vector from its value at
+        # P's mode m, so delta_i = ((zq_i - zq_m) - (zp_i - zp_m)) / T keeps the digits
+        # of small differences within each vector (each subtraction's rounding error is
+        # carried along exactly, so differences of differences lose nothing either).
+        m = np.argmax(logp, axis=axis, keepdims=True)
+        a, err_a = _two_diff(zq, np.take_along_axis(zq, m, axis=axis))
+        b, err_b = _two_diff(zp, np.take_along_axis(zp, m, axis=axis))
+        delta = np.where(both_zero, 0.0, ((a - b) + (err_a - err_b)) / temperature)
+        ok = np.all(np.abs(delta) < 1, axis=axis, keepdims=True)
+        safe = np.where(ok, delta, 0.0)
+        c = np.log1p(np.sum(np.exp(logp) * np.expm1(safe), axis=axis, keepdims=True))
+        return np.where(ok, safe - c, logq - logp)
+
+
+def kl_from_logits(p_logits, q_logits, *, temperature=1.0, base=None, axis=-1):
+    r"""D(P||Q) for P = softmax(p_logits / T) and Q = softmax(q_logits / T), from the logits.
+
+    .. math::
+
+        D(P\|Q) = \sum_i p_i(\log p_i - \log q_i), \qquad
+        \log p_i = \log\operatorname{softmax}(z^P/T)_i
+
+    P, the reference (a teacher, a data distribution, the policy being
+    penalised), comes first. The sum is computed from log-softmax values as
+    the non-negative terms :math:`p_i(e^{d_i} - 1 - d_i)`,
+    :math:`d_i = \log q_i - \log p_i`, so it is never negative, keeps its
+    digits when P and Q are nearly equal, and stays finite for logits of
+    +-1e4 where probabilities underflow to 0.
+
+    Parameters
+    ----------
+    p_logits, q_logits : array_like
+        Logits of P and of Q over the same outcomes (along ``axis``); a
+        single vector may be paired with a batch. ``-inf`` means probability 0.
+    temperature : float
+        T > 0, applied to both.
+    base : float, optional
+        None for nats (default), 2 for bits.
+    axis : int
+        Axis of the outcomes.
+
+    Returns
+    -------
+    float or ndarray
+        One divergence per distribution; a float for a single pair. ``inf``
+        when Q gives probability 0 to an outcome P can produce.
+
+    Raises
+    ------
+    DistributionError
+        As :func:`log_softmax`; shapes that do not match; an invalid ``base``.
+
+    Examples
+    --------
+    >>> round(kl_from_logits([2.0, 0.0], [0.0, 0.0]), 4)    # (0.8808, 0.1192) vs (0.5, 0.5)
+    0.3278
+    >>> kl_from_logits([1e4, 0.0], [0.0, 1e4])              # a naive softmax gives nan
+    10000.0
+    """
+    base = check_base(base)
+    temperature = _check_temperature(temperature)
+    zp, axis_p = _as_logits(p_logits, "p_logits", axis)
+    zq, axis_q = _as_logits(q_logits, "q_logits", axis)
+    broadcast_pair(zp, zq, names=("p_logits", "q_logits"), axis=axis)
+    logp = _log_softmax(_scaled(zp, temperature, "p_logits"), axis_p)
+    logq = _log_softmax(_scaled(zq, temperature, "q_logits"), axis_q)
+    axis = axis_p - zp.ndim                 # the same outcome axis after broadcasting
+    zp, zq, logp, logq = np.broadcast_arrays(zp, zq, logp, logq)
+    d = _log_ratio(zp, zq, logp, logq, temperature, axis)
+    return in_units(np.sum(_kl_terms(logp, logq, d), axis=axis), base)
+
+
+def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
+    r"""Knowledge-distillation loss T² · D(teacher_T || student_T), averaged over a batch, in nats.
+
+    .. math::
+
+        L = T^2 \, \frac1N \sum_{n=1}^N D\big(\operatorname{softmax}(t_n/T)\,\big\|\,
+        \operatorname{softmax}(s_n/T)\big)
+
+    The teacher's softened distribution is the reference (first argument of
+    the KL); the student is the model. The factor T² (Hinton, Vinyals and
+    Dean, 2015) keeps the gradients with respect to the student's logits of
+    the same size as T changes (they shrink like 1/T² otherwise), so the
+    weight between this term and the ordinary cross-entropy on hard labels
+    need not be retuned for every T. In PyTorch this is
+    ``T**2 * F.kl_div(F.log_softmax(s / T, -1), F.log_softmax(t / T, -1),
+    reduction="batchmean", log_target=True)``.
+
+    Parameters
+    ----------
+    teacher_logits, student_logits : array_like
+        Shape ``(K,)`` for one example or ``(N, K)`` for a batch (classes along ``axis``).
+    temperature : float
+        T > 0; required, since the loss depends on it through T² as well.
+    axis : int
+        Axis of the classes.
+
+    Returns
+    -------
+    float
+        The loss in nats (the mean over all other axes).
+
+    Raises
+    ------
+    DistributionError
+        As :func:`kl_from_logits`.
+
+    Examples
+    --------
+    >>> teacher, student = [3.0, 1.0, 0.2], [2.0, 1.5, 0.5]
+    >>> round(distillation_loss(teacher, student, temperature=1.0), 4)
+    0.1892
+    >>> round(distillation_loss(teacher, student, temperature=4.0), 4)   # 16 x a smaller KL
+    0.2482
+    """
+    temperature = _check_temperature(temperature)
+    kl = kl_from_logits(teacher_logits, student_logits, temperature=temperature, axis=axis)
+    return float(temperature**2 * np.mean(kl))
+
+
+def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", base=None):
+    r"""Estimate D(policy || reference) per token from tokens sampled from the policy.
+
+    For a language model fine-tuned by reinforcement learning, the KL
+    penalty compares the policy :math:`\pi` with the reference model
+    :math:`\pi_\text{ref}` at each generated token :math:`x \sim \pi`. With
+    :math:`r = \pi_\text{ref}(x)/\pi(x)`, Schulman's estimators are
+    k1 = -log r, k2 = (log r)²/2 and k3 = (r - 1) - log r; this function
+    evaluates both log-softmaxes at the tokens and passes them to
+    :func:`klteach.mc_kl`.
+
+    Parameters
+    ----------
+    policy_logits, reference_logits : array_like, shape (K,) or (n, K)
+        Logits over a vocabulary of K tokens: one distribution for all
+        tokens, or one row per token position.
+    tokens : array_like of int, shape (n,)
+        Token ids sampled from the policy, each in ``0 .. K-1``.
+    estimator : {"k1", "k2", "k3"}
+    base : float, optional
+        None for nats (default), 2 for bits.
+
+    Returns
+    -------
+    MCEstimate
+        The mean over tokens and its standard error.
+
+    Raises
+    ------
+    DistributionError
+        Bad logits (as :func:`log_softmax`), token ids that are not integers
+        in range, fewer than 2 tokens, an unknown estimator.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> policy, reference = np.array([2.0, 0.0, -1.0]), np.zeros(3)
+    >>> tokens = rng.choice(3, size=20_000, p=softmax(policy))
+    >>> est = per_token_kl(policy, reference, tokens)
+    >>> exact = kl_from_logits(policy, reference)
+    >>> abs(est.estimate - exact) < 4 * est.stderr
+    True
+    """
+    zp, _ = _as_logits(policy_logits, "policy_logits", -1)
+    zr, _ = _as_logits(reference_logits, "reference_logits", -1)
+    broadcast_pair(zp, zr, names=("policy_logits", "reference_logits"))
+    if zp.ndim > 2 or zr.ndim > 2:
+        raise DistributionError(
+            f"logits must have shape (K,) or (n, K), got {zp.shape} and {zr.shape}."
+        )
+    k = zp.shape[-1]
+    tok = _read_real(tokens, "tokens", "a token id")
+    if tok.ndim != 1:
+        raise DistributionError(f"tokens must be a 1-D array of token ids, got shape {tok.shape}.")
+    if tok.dtype.kind == "f":
+        if not np.all(np.isfinite(tok)) or np.any(tok != np.round(tok)):
+            raise DistributionError("tokens must be whole numbers (token ids), not fractions or NaN.")
+    tok = tok.astype(np.int64)
+    if tok.size and (tok.min() < 0 or tok.max() >= k):
+        i = int(np.flatnonzero((tok < 0) | (tok >= k))[0])
+        raise DistributionError(
+            f"tokens[{i}] = {int(tok[i])} is not a token id of this vocabulary of {k} "
+            f"(ids run from 0 to {k - 1})."
+        )
+    rows = []
+    for z in (zp, zr):
+        if z.ndim == 2 and z.shape[0] != tok.size:
+            raise DistributionError(
+                f"logits have {z.shape[0]} rows but there are {tok.size} tokens; give one row "
+                f"per token position, or a single vector of shape ({k},)."
+            )
+        logprob = _log_softmax(z, -1)
+        rows.append(logprob[tok] if z.ndim == 1 else logprob[np.arange(tok.size), tok])
+    return mc_kl(rows[0], rows[1], estimator=estimator, base=base)

@@ -1,0 +1,68 @@
+"""klteach.bayes against scipy quadrature, mpmath and the Bernoulli limit."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import integrate, stats
+
+from klteach import DistributionError
+from klteach.bayes import beta_bernoulli_information_gain, beta_kl
+
+shapes = st.floats(0.5, 50)
+
+
+def quad_beta_kl(a1, b1, a2, b2):
+    p, q = stats.beta(a1, b1), stats.beta(a2, b2)
+    value, _ = integrate.quad(lambda x: p.pdf(x) * (p.logpdf(x) - q.logpdf(x)), 0, 1, limit=200,
+                              epsabs=1e-13, epsrel=1e-11)
+    return value
+
+
+@pytest.mark.parametrize("a1, b1, a2, b2", [(3, 1, 1, 1), (8, 4, 1, 1), (2.5, 7, 4, 0.9), (30, 20, 2, 2)])
+def test_closed_form_matches_numerical_integration(a1, b1, a2, b2):
+    assert beta_kl(a1, b1, a2, b2) == pytest.approx(quad_beta_kl(a1, b1, a2, b2), rel=1e-8)
+
+
+@given(shapes, shapes, shapes, shapes)
+def test_matches_mpmath_and_is_nonnegative(a1, b1, a2, b2):
+    with mpmath.workdps(50):
+        a1m, b1m, a2m, b2m = map(mpmath.mpf, (a1, b1, a2, b2))
+        lbeta = lambda a, b: mpmath.loggamma(a) + mpmath.loggamma(b) - mpmath.loggamma(a + b)
+        ref = (lbeta(a2m, b2m) - lbeta(a1m, b1m) + (a1m - a2m) * mpmath.digamma(a1m)
+               + (b1m - b2m) * mpmath.digamma(b1m) + (a2m - a1m + b2m - b1m) * mpmath.digamma(a1m + b1m))
+    got = beta_kl(a1, b1, a2, b2)
+    assert got >= 0
+    assert got == pytest.approx(float(ref), rel=1e-8, abs=1e-12)
+
+
+def test_information_gain_is_the_posterior_prior_kl_in_bits():
+    gain = beta_bernoulli_information_gain(7, 3)
+    assert gain == pytest.approx(quad_beta_kl(8, 4, 1, 1) / math.log(2), rel=1e-8)
+    assert beta_bernoulli_information_gain(0, 0) == 0.0
+    assert beta_bernoulli_information_gain(7, 3, base=None) == pytest.approx(gain * math.log(2))
+    # more data, more information; the counts broadcast
+    gains = beta_bernoulli_information_gain([7, 70, 700], [3, 30, 300])
+    assert np.all(np.diff(gains) > 0)
+    # with a uniform prior, the gain grows like (1/2) log2(n) for large n (posterior width ~ 1/sqrt(n))
+    big = beta_bernoulli_information_gain(np.array([5000, 50000]), np.array([5000, 50000]))
+    assert big[1] - big[0] == pytest.approx(0.5 * math.log2(10), abs=0.01)
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: beta_kl(0, 1, 1, 1), r"a_p must be > 0"),
+    (lambda: beta_kl(1, np.nan, 1, 1), r"b_p contains NaN"),
+    (lambda: beta_kl([1, 2], 1, [1, 2, 3], 1), r"do not broadcast"),
+    (lambda: beta_kl(1, 1, 1, 1, base=0.5), r"base must be greater than 1"),
+    (lambda: beta_bernoulli_information_gain(-1, 3), r"successes must be counts >= 0"),
+    (lambda: beta_bernoulli_information_gain(1, 3, prior=(1,)), r"prior must be a pair"),
+    (lambda: beta_bernoulli_information_gain(1, 3, prior=(1, 0)), r"prior b must be > 0"),
+])
+def test_bad_input_raises_a_clear_error(call, pattern):
+    with pytest.raises(DistributionError, match=pattern):
+        call()

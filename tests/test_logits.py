@@ -1,0 +1,193 @@
+"""klteach.logits against mpmath at high precision, scipy, and properties of KL."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+import scipy.special
+import scipy.stats
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import klteach as kt
+from klteach import DistributionError
+from klteach.logits import distillation_loss, kl_from_logits, log_softmax, per_token_kl, softmax
+
+
+def mp_kl_from_logits(zp, zq, temperature=1.0, dps=700):
+    """D(softmax(zp/T) || softmax(zq/T)) with mpmath at ``dps`` digits, straight from the definition."""
+    with mpmath.workdps(dps):
+        def probs(z):
+            e = [mpmath.exp(mpmath.mpf(float(v)) / temperature) for v in z]
+            s = mpmath.fsum(e)
+            return [x / s for x in e]
+        p, q = probs(zp), probs(zq)
+        return float(mpmath.fsum(pi * mpmath.log(pi / qi) for pi, qi in zip(p, q) if pi != 0))
+
+
+logit_vectors = st.integers(2, 8).flatmap(lambda n: st.tuples(
+    arrays(np.float64, n, elements=st.floats(-30, 30)),
+    arrays(np.float64, n, elements=st.floats(-30, 30))))
+
+
+@given(logit_vectors, st.sampled_from([0.5, 1.0, 3.0]))
+def test_kl_from_logits_matches_mpmath(pair, temperature):
+    zp, zq = pair
+    expected = mp_kl_from_logits(zp, zq, temperature)
+    got = kl_from_logits(zp, zq, temperature=temperature)
+    assert got == pytest.approx(expected, rel=1e-10, abs=1e-300)
+
+
+@pytest.mark.parametrize("zp, zq", [
+    ([1e4, 0.0, -1e4], [0.0, 1e4, 0.0]),
+    ([-1e4, 1e4, 3.0], [1e4, -1e4, 3.0]),
+    ([1e4, 1e4 - 1, 0.0], [1e4, 1e4 + 2, -1e4]),
+    ([0.0, 1e-12, -1e4], [1e-12, 0.0, -1e4]),        # nearly equal: KL of order 1e-25
+])
+def test_extreme_logits_where_a_naive_softmax_fails(zp, zq):
+    with np.errstate(all="ignore"):
+        naive_p = np.exp(zp) / np.exp(zp).sum()
+    assert not np.all(np.isfinite(naive_p)) or zp[0] == 0.0
+    expected = mp_kl_from_logits(zp, zq)
+    got = kl_from_logits(zp, zq)
+    assert np.isfinite(got)
+    assert got == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("zp, zq, temperature", [
+    ([1.0, 0.0], [1.0, 1e-12], 0.5),          # one logit nudged: D ~ 1e-25
+    ([1.0, 1.0], [2.9e-74, 0.0], 0.5),        # a shift of 1 plus a difference of 1e-74
+    ([50.0, -3.0, 7.25], [51.0, -2.0 + 1e-9, 8.25], 3.0),
+])
+def test_nearly_equal_distributions_keep_their_digits(zp, zq, temperature):
+    expected = mp_kl_from_logits(zp, zq, temperature)
+    assert 0 < expected < 1e-15
+    assert kl_from_logits(zp, zq, temperature=temperature) == pytest.approx(expected, rel=1e-10)
+
+
+def test_log_softmax_matches_scipy_and_mpmath():
+    z = np.array([1e4, 3.0, -2.5, -1e4])
+    assert np.allclose(log_softmax(z), scipy.special.log_softmax(z), rtol=0, atol=1e-12)
+    with mpmath.workdps(60):
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(mpmath.mpf(v) / 2) for v in z))
+        expected = [float(mpmath.mpf(v) / 2 - lse) for v in z]
+    assert np.allclose(log_softmax(z, temperature=2.0), expected, rtol=1e-14, atol=0)
+    assert softmax(z).sum() == pytest.approx(1.0)
+
+
+def test_temperature_flattens_and_sharpens():
+    z = [3.0, 1.0, 0.0]
+    entropies = [kt.entropy(softmax(z, temperature=t)) for t in (0.25, 1.0, 4.0, 100.0)]
+    assert entropies == sorted(entropies)
+    assert entropies[-1] == pytest.approx(np.log(3), abs=1e-3)
+
+
+@given(logit_vectors, st.floats(-1e3, 1e3))
+def test_properties_nonnegative_and_invariant_to_a_constant(pair, c):
+    zp, zq = pair
+    d = kl_from_logits(zp, zq)
+    assert d >= 0
+    assert kl_from_logits(zp + c, zq - c) == pytest.approx(d, rel=1e-8, abs=1e-12)
+    assert kl_from_logits(zp, zp) == 0.0
+    # zp + c is rounded, so the shifted vector may differ from zp by a few ulps: KL ~ 1e-30, not 0
+    assert kl_from_logits(zp, zp + c) < 1e-25
+
+
+@given(logit_vectors)
+def test_zero_only_when_the_distributions_are_equal(pair):
+    zp, zq = pair
+    p, q = softmax(zp), softmax(zq)
+    if np.max(np.abs(p - q)) > 1e-6:
+        assert kl_from_logits(zp, zq) > 0
+
+
+def test_agrees_with_the_discrete_core_and_handles_zero_probabilities():
+    zp, zq = np.array([[2.0, 0.0, -1.0], [0.5, 0.5, 0.0]]), np.array([0.0, 1.0, 2.0])
+    expected = [kt.kl_divergence(softmax(row), softmax(zq), base=2) for row in zp]
+    assert np.allclose(kl_from_logits(zp, zq, base=2), expected, rtol=1e-12)
+    assert kl_from_logits([0.0, -np.inf], [0.0, 0.0]) == pytest.approx(np.log(2))
+    assert kl_from_logits([0.0, 0.0], [0.0, -np.inf]) == np.inf
+    assert kl_from_logits(zp.T, zq[:, None], axis=0) == pytest.approx(kl_from_logits(zp, zq))
+
+
+def test_distillation_loss_is_t_squared_times_the_batch_mean_kl():
+    teacher = np.array([[4.0, 1.0, -2.0], [0.0, 3.0, 1.0]])
+    student = np.array([[2.0, 2.0, 0.0], [1.0, 1.0, 1.0]])
+    for t in (1.0, 2.0, 5.0):
+        kls = [mp_kl_from_logits(a, b, t) for a, b in zip(teacher, student)]
+        assert distillation_loss(teacher, student, temperature=t) == pytest.approx(t**2 * np.mean(kls), rel=1e-10)
+
+
+def test_distillation_gradient_scale_is_kept_by_t_squared():
+    """Central differences: the student-logit gradient of T² KL stays O(1) as T grows; of KL alone it shrinks."""
+    teacher, student = np.array([3.0, 0.0, -1.0]), np.array([0.0, 0.5, 0.0])
+    h = 1e-5
+
+    def grad(t, scaled):
+        g = []
+        for i in range(3):
+            e = np.zeros(3)
+            e[i] = h
+            f = (lambda s: distillation_loss(teacher, s, temperature=t)) if scaled else \
+                (lambda s: kl_from_logits(teacher, s, temperature=t))
+            g.append((f(student + e) - f(student - e)) / (2 * h))
+        return np.linalg.norm(g)
+
+    assert grad(20.0, scaled=True) / grad(2.0, scaled=True) > 0.5
+    assert grad(20.0, scaled=False) / grad(2.0, scaled=False) < 0.05
+
+
+def test_per_token_kl_reuses_mc_kl_and_is_unbiased():
+    rng = np.random.default_rng(3)
+    reference = rng.normal(size=20)
+    policy = reference + rng.normal(scale=0.8, size=20)
+    exact = kl_from_logits(policy, reference)
+    tokens = rng.choice(20, size=40_000, p=softmax(policy))
+    for estimator in ("k1", "k3"):
+        est = per_token_kl(policy, reference, tokens, estimator=estimator)
+        assert abs(est.estimate - exact) < 4 * est.stderr
+    # the same numbers as mc_kl on the log-probabilities of the sampled tokens
+    lp, lr = log_softmax(policy)[tokens], log_softmax(reference)[tokens]
+    assert per_token_kl(policy, reference, tokens, estimator="k2") == kt.mc_kl(lp, lr, estimator="k2")
+    # one row of logits per position gives the same as a shared vector
+    rows = per_token_kl(np.tile(policy, (50, 1)), np.tile(reference, (50, 1)), tokens[:50])
+    assert rows == per_token_kl(policy, reference, tokens[:50])
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: log_softmax([0.0, np.nan]), r"logits contains nan at index 1"),
+    (lambda: log_softmax([0.0, np.inf]), r"logits contains inf at index 1; logits must be finite"),
+    (lambda: log_softmax([-np.inf, -np.inf]), r"all -inf"),
+    (lambda: log_softmax(3.0), r"single number"),
+    (lambda: log_softmax([]), r"empty"),
+    (lambda: log_softmax(["a", "b"]), r"must contain only numbers"),
+    (lambda: log_softmax([1.0, 2.0], temperature=0), r"temperature must be a finite number > 0, got 0"),
+    (lambda: log_softmax([1.0, 2.0], temperature=-1.0), r"temperature must be"),
+    (lambda: log_softmax([1e308, 0.0], temperature=1e-3), r"overflows"),
+    (lambda: log_softmax([1.0, 2.0], axis=1), r"axis must be an integer between -1 and 0"),
+    (lambda: kl_from_logits([0.0, 1.0], [0.0, 1.0, 2.0]), r"p_logits has 2 outcomes but q_logits has 3"),
+    (lambda: kl_from_logits([0.0, 1.0], [0.0, 1.0], base=1), r"base must be greater than 1"),
+    (lambda: distillation_loss([0.0, 1.0], [0.0, 1.0], temperature=np.nan), r"temperature must be"),
+    (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0, 2]), r"tokens\[1\] = 2 is not a token id"),
+    (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0, 0.5]), r"whole numbers"),
+    (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0]), r"at least 2 samples"),
+    (lambda: per_token_kl(np.zeros((3, 2)), [0.0, 0.0], [0, 1]), r"3 rows but there are 2 tokens"),
+    (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0, 1], estimator="k4"), r"estimator must be"),
+])
+def test_bad_input_raises_a_clear_error(call, pattern):
+    with pytest.raises(DistributionError, match=pattern):
+        call()
+
+
+def test_k3_spread_is_smaller_than_k1_near_the_reference():
+    """Schulman's observation, on a vocabulary: close policies give k3 a much smaller spread."""
+    rng = np.random.default_rng(0)
+    reference = rng.normal(size=50)
+    policy = reference + 0.1 * rng.normal(size=50)
+    tokens = rng.choice(50, size=5000, p=softmax(policy))
+    k1 = per_token_kl(policy, reference, tokens, estimator="k1")
+    k3 = per_token_kl(policy, reference, tokens, estimator="k3")
+    assert k3.stderr < 0.2 * k1.stderr
+    assert scipy.stats.norm.sf(abs(k3.estimate - kl_from_logits(policy, reference)) / k3.stderr) > 1e-4
