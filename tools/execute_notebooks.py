@@ -16,7 +16,9 @@ from nbclient import NotebookClient
 
 def execute(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+    # Cells take seconds; a short timeout also bounds nbclient's rare missed
+    # wake-up for a reply that has arrived (see CELL_TIMEOUT in homework.py).
+    client = NotebookClient(nb, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     nbformat.write(nb, path)

@@ -56,6 +56,14 @@ CODE = re.compile(r"```python\n(.*?)```", re.S)
 ANSWER_LINE = re.compile(r"^answer = \.\.\..*$", re.M)
 
 
+# Seconds nbclient waits for one cell's reply. Every course cell takes well under
+# 10 s. The wait is also the worst case of a stall seen under load: nbclient's
+# asyncio wait on the kernel's shell socket can miss the wake-up for a reply
+# that has arrived (jupyter/nbclient#312), and only notices it when the wait
+# times out, so a long timeout turned a 10 s notebook into a 10 minute one.
+CELL_TIMEOUT = 60
+
+
 class HomeworkError(ValueError):
     """A notebook whose exercises do not follow the course's pattern, or a wrong solution."""
 
@@ -87,7 +95,7 @@ def student_copy(nb):
     return nb
 
 
-def answer_key(nb, *, cwd: Path, timeout: int = 600):
+def answer_key(nb, *, cwd: Path, timeout: int = CELL_TIMEOUT):
     """The notebook with its solutions filled in and executed; raises HomeworkError on a wrong one."""
     nb = nbformat.from_dict(nb)
     answer_cells = []
@@ -105,7 +113,7 @@ def answer_key(nb, *, cwd: Path, timeout: int = 600):
     return nb
 
 
-def grade(original, submission, *, cwd: Path, timeout: int = 600) -> list[tuple[int, bool, str]]:
+def grade(original, submission, *, cwd: Path, timeout: int = CELL_TIMEOUT) -> list[tuple[int, bool, str]]:
     """Execute ``submission`` and return ``(exercise, correct, feedback)`` for each exercise.
 
     Exercises are found in ``original`` (the course notebook); the submission
