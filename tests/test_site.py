@@ -28,6 +28,7 @@ class Page(HTMLParser):
 
     def __init__(self, text: str):
         super().__init__()
+        self.text = text
         self.resources, self.anchors, self.images, self.css = [], [], [], []
         self.in_nav, self.nav_links, self._style = False, [], False
         self.feed(text)
@@ -88,6 +89,11 @@ def assert_local_mathjax(site: Path, page: Page) -> None:
     script, config = re.fullmatch(r"([^?]+)\?config=([^,&]+).*", mathjax[0]).groups()
     assert (site / script).is_file()
     assert (site / script).parent.joinpath("config", f"{config}.js").is_file()
+    # the copy has no TeX fonts, so the page must ask for the web fonts it does have
+    fonts = re.search(r'webFont: "([^"]+)"', page.text)
+    assert fonts, "the page must set MathJax's HTML-CSS webFont"
+    assert (site / script).parent.joinpath("jax/output/HTML-CSS/fonts", fonts.group(1),
+                                           "fontdata.js").is_file()
 
 
 def assert_nothing_from_the_network(site: Path, page: Page) -> None:

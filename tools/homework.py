@@ -44,8 +44,8 @@ import argparse
 import csv
 import re
 import shutil
-import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -135,14 +135,36 @@ def grade(original, submission, *, cwd: Path, timeout: int = CELL_TIMEOUT) -> li
     return results
 
 
+@contextmanager
+def _otter_cells_time_out():
+    """Run otter with CELL_TIMEOUT on every cell: by default its notebook runs have no
+    timeout, so the missed wake-up described at CELL_TIMEOUT would hang them for good."""
+    import otter.execute
+    from traitlets.config import Config
+
+    def config() -> Config:
+        c = Config()
+        c.ExecutePreprocessor.timeout = CELL_TIMEOUT
+        return c
+
+    original, otter.execute.Config = otter.execute.Config, config   # the one Config otter's runs use
+    try:
+        yield
+    finally:
+        otter.execute.Config = original
+
+
 def assign(master: Path, out: Path) -> Path:
     """Run ``otter assign`` on one master notebook into a fresh ``out/<master stem>/``; return that folder."""
+    from otter.assign import main as otter_assign   # the homework extra; only needed here
+
     target = out / master.stem
     shutil.rmtree(target, ignore_errors=True)        # otter names zips by time; keep exactly one
-    done = subprocess.run([sys.executable, "-m", "otter", "assign", str(master), str(target)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        raise HomeworkError(f"otter assign failed on {master}:\n{done.stderr.strip()[-2000:]}")
+    try:
+        with _otter_cells_time_out():
+            otter_assign(str(master), str(target))   # also runs the tests on the solutions
+    except Exception as exc:
+        raise HomeworkError(f"otter assign failed on {master}: {exc}") from exc
     return target
 
 
@@ -159,7 +181,8 @@ def autograde(assignment: Path, submission: Path) -> dict[str, float]:
     """Grade one submission with the assignment's hidden and public tests: ``{question: score}`` plus totals."""
     from otter.api import grade_submission   # the homework extra; only needed here
 
-    results = grade_submission(str(submission), str(autograder_zip(assignment)), quiet=True)
+    with _otter_cells_time_out():
+        results = grade_submission(str(submission), str(autograder_zip(assignment)), quiet=True)
     scores = {name: float(q["score"]) for name, q in results.to_dict().items()}
     return scores | {"total": float(results.total), "possible": float(results.possible)}
 

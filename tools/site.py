@@ -5,7 +5,8 @@ Usage: python tools/site.py [--out build/site] notebooks/*.ipynb
 Writes ``index.html`` (the course path, linking every notebook page), one page
 per notebook (nbconvert's ``lab`` HTML with previous / index / next links), and
 ``mathjax/``, a copy of the MathJax that the ``jupyter-server-mathjax`` package
-ships, which every page loads by a relative URL. Figures are embedded in the
+ships, which every page loads by a relative URL (set to its STIX web fonts: the
+copy has no TeX fonts). Figures are embedded in the
 pages as data URIs, each with the alt text of the ``*Figure: ...*`` cell that
 follows it. Nothing is fetched from the network, to build or to read the site:
 the CDN scripts of the ``lab`` template (require.js, the widget manager,
@@ -118,7 +119,8 @@ INDEX = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>klteach: a course on Kullback–Leibler divergence</title>
 <script type="text/x-mathjax-config">
-MathJax.Hub.Config({{tex2jax: {{inlineMath: [["$", "$"]], processEscapes: true}}, messageStyle: "none"}});
+MathJax.Hub.Config({{tex2jax: {{inlineMath: [["$", "$"]], processEscapes: true}}, messageStyle: "none",
+                   "HTML-CSS": {{availableFonts: [], webFont: "STIX-Web", imageFont: null}}}});
 </script>
 <script src="{mathjax}"></script>
 <style>
