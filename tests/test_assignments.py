@@ -7,6 +7,7 @@ session into a temporary folder, as ``make homework`` does.
 
 from __future__ import annotations
 
+import csv
 import sys
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def test_blank_student_copy_runs_and_scores_low(master, assigned, tmp_path):
     student = tmp_path / master.name     # a copy, as a student would download it: runs leave logs beside it
     student.write_bytes(_copy(assigned(master), "student", master).read_bytes())
     nb = nbformat.read(student, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3",
+    NotebookClient(nb, timeout=homework.CELL_TIMEOUT, kernel_name="python3",
                    resources={"metadata": {"path": str(student.parent)}}).execute()   # raises on a crash
     scores = homework.autograde(assigned(master), student)
     assert scores["total"] <= 0.2 * scores["possible"], scores
@@ -146,3 +147,19 @@ def test_student_copy_has_no_solutions_or_hidden_tests(master, assigned):
     leaked = [s for s in solutions + hidden if s in text]
     assert not leaked, f"{master.name}: the student copy contains {leaked}"
     assert "grader.check(" in text and "BEGIN SOLUTION" not in text
+
+
+def test_autograde_command_writes_a_row_per_submission(assigned, tmp_path):
+    master = MASTERS[0]
+    folder = assigned(master)
+    solution, blank = tmp_path / "solution" / master.name, tmp_path / "blank" / master.name
+    for path, kind in ((solution, "autograder"), (blank, "student")):
+        path.parent.mkdir()
+        path.write_bytes(_copy(folder, kind, master).read_bytes())
+    grades = tmp_path / "grades.csv"
+    assert homework.main(["autograde", str(folder), str(solution), "--out", str(grades), str(blank)]) == 0
+    with open(grades, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [row["submission"] for row in rows] == [str(solution), str(blank)]
+    assert float(rows[0]["total"]) == float(rows[0]["possible"]) > 0
+    assert float(rows[1]["total"]) == 0

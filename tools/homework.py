@@ -193,7 +193,7 @@ def _text(output) -> str:
     return output.get("data", {}).get("text/plain", "")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=["assign", "autograde", "student", "key", "grade"])
     parser.add_argument("notebooks", nargs="+", type=Path,
@@ -202,7 +202,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path,
                         help="folder for assignments, student copies or keys; CSV file for autograde")
     parser.add_argument("--submission", type=Path, help="a learner's notebook to grade")
-    args = parser.parse_intermixed_args()   # options may sit between the paths
+    args = parser.parse_intermixed_args(argv)   # options may sit between the paths
     if args.kind == "assign":
         if args.out is None:
             parser.error("assign needs --out FOLDER")
