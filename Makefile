@@ -15,7 +15,7 @@ help:
 	@echo "make e2e        every notebook run in JupyterLab in headless Chromium: no errors, widgets"
 	@echo "                render, a slider redraws; then the built site; screenshots in build/e2e/"
 	@echo "make site       the course as static HTML, built offline, in build/site/"
-	@echo "make notebooks  re-execute every notebook in place (after changing klteach)"
+	@echo "make notebooks  re-execute every notebook and homework master in place (after changing klteach)"
 	@echo "make homework   autograded assignments (student and autograder copies) and the notebooks' student copies and answer keys, in homework/dist/"
 	@echo "make bench      speed and accuracy against scipy"
 
@@ -41,7 +41,7 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory e2e
 
 notebooks: $(STAMP)
-	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
+	$(PY) tools/execute_notebooks.py notebooks/*.ipynb homework/hw*.ipynb
 
 # Autograded assignments (otter-grader, from homework/hw*.ipynb) and the
 # notebooks' own exercises, all in homework/dist/; see homework/README.md.
