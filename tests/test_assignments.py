@@ -157,7 +157,8 @@ def test_autograde_command_writes_a_row_per_submission(assigned, tmp_path):
         path.parent.mkdir()
         path.write_bytes(_copy(folder, kind, master).read_bytes())
     grades = tmp_path / "grades.csv"
-    assert homework.main(["autograde", str(folder), str(solution), "--out", str(grades), str(blank)]) == 0
+    assert homework.main(["autograde", str(folder), str(solution), "--out", str(grades), str(blank),
+                          "--cell-timeout", str(homework.CELL_TIMEOUT)]) == 0
     with open(grades, newline="") as f:
         rows = list(csv.DictReader(f))
     assert [row["submission"] for row in rows] == [str(solution), str(blank)]

@@ -62,6 +62,9 @@ ANSWER_LINE = re.compile(r"^answer = \.\.\..*$", re.M)
 # that has arrived (jupyter/nbclient#312), and only notices it when the wait
 # times out, so a long timeout turned a 10 s notebook into a 10 minute one.
 CELL_TIMEOUT = 60
+# Students' code may be slower than ours: grading a submission from the command
+# line allows each cell this long by default (--cell-timeout).
+SUBMISSION_CELL_TIMEOUT = 600
 
 
 class HomeworkError(ValueError):
@@ -136,15 +139,15 @@ def grade(original, submission, *, cwd: Path, timeout: int = CELL_TIMEOUT) -> li
 
 
 @contextmanager
-def _otter_cells_time_out():
-    """Run otter with CELL_TIMEOUT on every cell: by default its notebook runs have no
-    timeout, so the missed wake-up described at CELL_TIMEOUT would hang them for good."""
+def _otter_cells_time_out(seconds: int = CELL_TIMEOUT):
+    """Run otter with a timeout on every cell: by default its notebook runs have none,
+    so the missed wake-up described at CELL_TIMEOUT would hang them for good."""
     import otter.execute
     from traitlets.config import Config
 
     def config() -> Config:
         c = Config()
-        c.ExecutePreprocessor.timeout = CELL_TIMEOUT
+        c.ExecutePreprocessor.timeout = seconds
         return c
 
     original, otter.execute.Config = otter.execute.Config, config   # the one Config otter's runs use
@@ -177,11 +180,14 @@ def autograder_zip(assignment: Path) -> Path:
     return zips[0]
 
 
-def autograde(assignment: Path, submission: Path) -> dict[str, float]:
-    """Grade one submission with the assignment's hidden and public tests: ``{question: score}`` plus totals."""
+def autograde(assignment: Path, submission: Path, *, timeout: int = CELL_TIMEOUT) -> dict[str, float]:
+    """Grade one submission with the assignment's hidden and public tests: ``{question: score}`` plus totals.
+
+    ``timeout`` is the seconds each cell may take.
+    """
     from otter.api import grade_submission   # the homework extra; only needed here
 
-    with _otter_cells_time_out():
+    with _otter_cells_time_out(timeout):
         results = grade_submission(str(submission), str(autograder_zip(assignment)), quiet=True)
     scores = {name: float(q["score"]) for name, q in results.to_dict().items()}
     return scores | {"total": float(results.total), "possible": float(results.possible)}
@@ -202,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path,
                         help="folder for assignments, student copies or keys; CSV file for autograde")
     parser.add_argument("--submission", type=Path, help="a learner's notebook to grade")
+    parser.add_argument("--cell-timeout", type=int, default=SUBMISSION_CELL_TIMEOUT,
+                        help="seconds each cell of a submission may take (autograde, grade)")
     args = parser.parse_intermixed_args(argv)   # options may sit between the paths
     if args.kind == "assign":
         if args.out is None:
@@ -215,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         assignment, *submissions = args.notebooks
         rows = []
         for sub in submissions:
-            scores = autograde(assignment, sub)
+            scores = autograde(assignment, sub, timeout=args.cell_timeout)
             print(f"{sub}: {scores['total']:g} / {scores['possible']:g}")
             rows.append({"submission": str(sub)} | scores)
         with open(args.out, "w", newline="") as f:
@@ -229,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("grade takes one course notebook and --submission FILE")
         original = nbformat.read(args.notebooks[0], as_version=4)
         results = grade(original, nbformat.read(args.submission, as_version=4),
-                        cwd=args.notebooks[0].parent)
+                        cwd=args.notebooks[0].parent, timeout=args.cell_timeout)
         for number, correct, text in results:
             print(f"exercise {number}: {'correct' if correct else 'not yet'}: {text}")
         print(f"score: {sum(c for _, c, _ in results)} / {len(results)}")
