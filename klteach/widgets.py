@@ -18,12 +18,25 @@ from .coding import huffman_lengths
 from .discrete import cross_entropy, entropy, kl_divergence
 from .fits import fit_gaussian
 from .gaussian import gaussian_kl
-from .plots import (M_COLOR, P_COLOR, Q_COLOR, Q_HATCH, bar_pair, code_lengths_bar, contributions_bar,
-                    density_pair, drift_histograms, gaussian_fits, kl_integrand)
 from .logits import kl_from_logits, per_token_kl, softmax
-from .plots import estimate_spread
+from .plots import (M_COLOR, P_COLOR, Q_COLOR, Q_HATCH, bar_pair, code_lengths_bar, contributions_bar,
+                    density_pair, drift_histograms, estimate_spread, gaussian_fits, kl_integrand)
 
 __all__ = ["show_pair", "coin_explorer"]
+
+_STYLE = {"description_width": "initial"}   # show each control's label in full
+
+
+def _slider(value, low, high, step, description):
+    """A float slider that redraws when released, not at every step of a drag."""
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                               style=_STYLE, continuous_update=False)
+
+
+def _explorer(draw, controls, rows):
+    """Rows of controls (lists of widgets) above the output of ``draw(**controls' values)``."""
+    out = widgets.interactive_output(draw, controls)
+    return widgets.VBox([*(widgets.HBox(row) for row in rows), out])
 
 
 
@@ -62,20 +75,14 @@ def coin_explorer(p_heads=0.5, q_heads=0.9, *, base=2):
     -------
     ipywidgets.VBox
     """
-    style = {"description_width": "initial"}
-    p_slider = widgets.FloatSlider(value=p_heads, min=0, max=1, step=0.01,
-                                   description="P(heads) of coin P", style=style,
-                                   continuous_update=False)
-    q_slider = widgets.FloatSlider(value=q_heads, min=0, max=1, step=0.01,
-                                   description="Q(heads) of coin Q", style=style,
-                                   continuous_update=False)
+    p_slider = _slider(p_heads, 0, 1, 0.01, "P(heads) of coin P")
+    q_slider = _slider(q_heads, 0, 1, 0.01, "Q(heads) of coin Q")
 
     def draw(ph, qh):
         show_pair([ph, 1 - ph], [qh, 1 - qh], labels=["heads", "tails"], base=base,
                   title=f"P = ({ph:.2f}, {1 - ph:.2f}), Q = ({qh:.2f}, {1 - qh:.2f})")
 
-    out = widgets.interactive_output(draw, {"ph": p_slider, "qh": q_slider})
-    return widgets.VBox([widgets.HBox([p_slider, q_slider]), out])
+    return _explorer(draw, {"ph": p_slider, "qh": q_slider}, [[p_slider, q_slider]])
 
 
 # --- notebooks 02-04: coding, cross-entropy, asymmetry ---
@@ -139,12 +146,9 @@ def coding_explorer(p, q, *, symbols=None, names=("P", "Q"), t=0.5):
     -------
     ipywidgets.VBox
     """
-    slider = widgets.FloatSlider(value=t, min=0, max=1, step=0.05, continuous_update=False,
-                                 description=f"t ({names[0]} -> {names[1]})",
-                                 style={"description_width": "initial"})
-    out = widgets.interactive_output(
-        lambda t: show_coding_cost(p, q, t, symbols=symbols, names=names), {"t": slider})
-    return widgets.VBox([slider, out])
+    slider = _slider(t, 0, 1, 0.05, f"t ({names[0]} -> {names[1]})")
+    return _explorer(lambda t: show_coding_cost(p, q, t, symbols=symbols, names=names),
+                     {"t": slider}, [[slider]])
 
 
 def show_cross_entropy(p_dog=1.0, q_dog=0.9):
@@ -184,13 +188,9 @@ def cross_entropy_explorer(p_dog=0.8, q_dog=0.3):
     -------
     ipywidgets.VBox
     """
-    style = {"description_width": "initial"}
-    p_slider = widgets.FloatSlider(value=p_dog, min=0, max=1, step=0.05, style=style,
-                                   description="label P(dog)", continuous_update=False)
-    q_slider = widgets.FloatSlider(value=q_dog, min=0.01, max=0.99, step=0.01, style=style,
-                                   description="model Q(dog)", continuous_update=False)
-    out = widgets.interactive_output(show_cross_entropy, {"p_dog": p_slider, "q_dog": q_slider})
-    return widgets.VBox([widgets.HBox([p_slider, q_slider]), out])
+    p_slider = _slider(p_dog, 0, 1, 0.05, "label P(dog)")
+    q_slider = _slider(q_dog, 0.01, 0.99, 0.01, "model Q(dog)")
+    return _explorer(show_cross_entropy, {"p_dog": p_slider, "q_dog": q_slider}, [[p_slider, q_slider]])
 
 
 def show_gaussian_fits(separation=4.0, weight=0.6, sd=1.0):
@@ -235,16 +235,13 @@ def mixture_fit_explorer(separation=4.0, weight=0.6):
     -------
     ipywidgets.VBox
     """
-    style = {"description_width": "initial"}
-    sep_slider = widgets.FloatSlider(value=separation, min=0, max=8, step=0.25, style=style,
-                                     description="distance between modes", continuous_update=False)
-    w_slider = widgets.FloatSlider(value=weight, min=0.1, max=0.9, step=0.05, style=style,
-                                   description="weight of left mode", continuous_update=False)
+    sep_slider = _slider(separation, 0, 8, 0.25, "distance between modes")
+    w_slider = _slider(weight, 0.1, 0.9, 0.05, "weight of left mode")
+
     def draw(s, w):
         show_gaussian_fits(s, w)   # the returned fits would be displayed too
 
-    out = widgets.interactive_output(draw, {"s": sep_slider, "w": w_slider})
-    return widgets.VBox([widgets.HBox([sep_slider, w_slider]), out])
+    return _explorer(draw, {"s": sep_slider, "w": w_slider}, [[sep_slider, w_slider]])
 
 
 # --- notebook 05: continuous and Gaussian KL ---
@@ -291,22 +288,16 @@ def gaussian_explorer(mu_p=0.0, sigma_p=1.0, mu_q=1.0, sigma_q=2.0, *, base=None
     -------
     ipywidgets.VBox
     """
-    style = {"description_width": "initial"}
-
-    def slider(value, low, high, description):
-        return widgets.FloatSlider(value=value, min=low, max=high, step=0.05, style=style,
-                                   description=description, continuous_update=False)
-
-    controls = {"mu_p": slider(mu_p, -4, 4, "mean of P"), "sigma_p": slider(sigma_p, 0.2, 4, "sd of P"),
-                "mu_q": slider(mu_q, -4, 4, "mean of Q"), "sigma_q": slider(sigma_q, 0.2, 4, "sd of Q")}
+    controls = {"mu_p": _slider(mu_p, -4, 4, 0.05, "mean of P"),
+                "sigma_p": _slider(sigma_p, 0.2, 4, 0.05, "sd of P"),
+                "mu_q": _slider(mu_q, -4, 4, 0.05, "mean of Q"),
+                "sigma_q": _slider(sigma_q, 0.2, 4, 0.05, "sd of Q")}
 
     def draw(mu_p, sigma_p, mu_q, sigma_q):
         show_gaussians(mu_p, sigma_p, mu_q, sigma_q, base=base)
 
-    out = widgets.interactive_output(draw, controls)
-    rows = [widgets.HBox([controls["mu_p"], controls["sigma_p"]]),
-            widgets.HBox([controls["mu_q"], controls["sigma_q"]])]
-    return widgets.VBox([*rows, out])
+    return _explorer(draw, controls, [[controls["mu_p"], controls["sigma_p"]],
+                                      [controls["mu_q"], controls["sigma_q"]]])
 
 
 # --- notebook 06: drift ---
@@ -361,20 +352,17 @@ def drift_explorer(shift=0.25, n=200, *, seed=0):
     -------
     ipywidgets.VBox
     """
-    style = {"description_width": "initial"}
-    shift_slider = widgets.FloatSlider(value=shift, min=0, max=1, step=0.05, style=style,
-                                       description="mean shift (sd)", continuous_update=False)
+    shift_slider = _slider(shift, 0, 1, 0.05, "mean shift (sd)")
     n_slider = widgets.SelectionSlider(options=[25, 50, 100, 200, 500, 1000, 2000, 5000], value=n,
-                                       description="n per side", style=style, continuous_update=False)
+                                       description="n per side", style=_STYLE, continuous_update=False)
     seed_slider = widgets.IntSlider(value=seed, min=0, max=99, description="sample draw",
-                                    style=style, continuous_update=False)
+                                    style=_STYLE, continuous_update=False)
 
     def draw(s, size, draw_seed):
         show_drift(s, size, seed=draw_seed, n_permutations=500)
 
-    out = widgets.interactive_output(draw, {"s": shift_slider, "size": n_slider,
-                                            "draw_seed": seed_slider})
-    return widgets.VBox([widgets.HBox([shift_slider, n_slider, seed_slider]), out])
+    return _explorer(draw, {"s": shift_slider, "size": n_slider, "draw_seed": seed_slider},
+                     [[shift_slider, n_slider, seed_slider]])
 
 
 # --- notebook 07: KL in machine learning ---
@@ -447,7 +435,5 @@ def policy_kl_explorer(drift=1.0):
     -------
     ipywidgets.VBox
     """
-    slider = widgets.FloatSlider(value=drift, min=0.0, max=3.0, step=0.1, continuous_update=False,
-                                 description="policy drift", style={"description_width": "initial"})
-    out = widgets.interactive_output(lambda d: show_policy_kl(d), {"d": slider})
-    return widgets.VBox([slider, out])
+    slider = _slider(drift, 0.0, 3.0, 0.1, "policy drift")
+    return _explorer(lambda d: show_policy_kl(d), {"d": slider}, [[slider]])

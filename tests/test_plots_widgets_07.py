@@ -44,6 +44,6 @@ def test_policy_kl_explorer_redraws_when_the_slider_moves(monkeypatch):
     calls = []
     monkeypatch.setattr(widgets, "show_policy_kl", lambda d, **kw: calls.append(d))
     box = widgets.policy_kl_explorer(drift=1.0)
-    slider = box.children[0]
+    (slider,) = box.children[0].children   # the one row of controls
     slider.value = 2.0
     assert calls[-1] == pytest.approx(2.0)
