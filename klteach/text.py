@@ -17,7 +17,8 @@ import numpy as np
 from ._validation import DistributionError
 from .logits import log_softmax
 
-__all__ = ["ALPHABET", "clean_text", "char_counts", "BigramModel", "fit_bigram", "sample_bigram"]
+__all__ = ["ALPHABET", "clean_text", "char_counts", "pair_counts", "BigramModel", "fit_bigram",
+           "sample_bigram"]
 
 #: Lower-case letters, space and common punctuation: 34 characters.
 ALPHABET = " abcdefghijklmnopqrstuvwxyz.,;:!?'"
@@ -90,6 +91,28 @@ def char_counts(text, alphabet=ALPHABET):
     return np.bincount(_indices(text, alphabet), minlength=len(alphabet))
 
 
+def pair_counts(text, alphabet=ALPHABET):
+    """How often each ordered pair of neighbouring characters occurs: ``counts[i, j]`` for
+    ``alphabet[i]`` followed by ``alphabet[j]``.
+
+    Pairs that never occur get count 0, so two texts' counts line up pair by
+    pair (``.ravel()`` gives one distribution over all len(alphabet)² pairs).
+
+    Returns
+    -------
+    ndarray of int, shape (len(alphabet), len(alphabet))
+
+    Examples
+    --------
+    >>> pair_counts("abab", "ab")
+    array([[0, 2],
+           [1, 0]])
+    """
+    text, alphabet = _check_text(text), _check_alphabet(alphabet)
+    idx, k = _indices(text, alphabet), len(alphabet)
+    return np.bincount(idx[:-1] * k + idx[1:], minlength=k * k).reshape(k, k)
+
+
 class BigramModel(NamedTuple):
     """A character bigram model: ``transitions[i, j]`` = P(next = alphabet[j] | current = alphabet[i])."""
 
@@ -150,9 +173,7 @@ def fit_bigram(text, alphabet=ALPHABET, *, pseudo_count):
         )
     if len(text) < 2:
         raise DistributionError(f"text has {len(text)} character(s); a bigram model needs at least 2.")
-    idx = _indices(text, alphabet)
-    k = len(alphabet)
-    counts = np.bincount(idx[:-1] * k + idx[1:], minlength=k * k).reshape(k, k).astype(float)
+    counts = pair_counts(text, alphabet).astype(float)
     counts += float(pseudo_count)
     totals = counts.sum(axis=1, keepdims=True)
     if np.any(totals == 0):

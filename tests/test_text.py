@@ -9,7 +9,7 @@ import pytest
 import scipy.stats
 
 from klteach import DistributionError, datasets
-from klteach.text import ALPHABET, char_counts, clean_text, fit_bigram, sample_bigram
+from klteach.text import ALPHABET, char_counts, clean_text, fit_bigram, pair_counts, sample_bigram
 
 
 def test_char_counts_match_counting_by_hand():
@@ -23,6 +23,14 @@ def test_clean_text_keeps_the_alphabet_only():
     text = clean_text("Mr. Bennet's \"lady\"--said 42\n\nthings!")
     assert text == "mr. bennet's lady said things!"
     assert set(text) <= set(ALPHABET)
+
+
+def test_pair_counts_match_counting_by_hand():
+    text = clean_text(datasets.pride_and_prejudice()[:3000])
+    counts = pair_counts(text)
+    for (i, a), (j, b) in itertools.product(enumerate(ALPHABET), repeat=2):
+        assert counts[i, j] == sum(1 for x, y in zip(text, text[1:]) if x == a and y == b)
+    assert counts.sum() == len(text) - 1
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.5, 1.0])
