@@ -5,23 +5,45 @@ Usage: python tools/execute_notebooks.py notebooks/01_definition.ipynb [...]
 Run it whenever klteach changes what a notebook shows; nbval then compares
 the stored outputs with a fresh run. Cells tagged ``raises-exception`` may
 raise; any other error stops with the notebook left unchanged.
+
+A re-run that shows the same thing writes the same file: no timing metadata
+is recorded, and the random ids of widget models are replaced by ids derived
+from the notebook's name and their order, so a diff holds only what changed.
 """
 
+import hashlib
+import json
 import sys
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def stable_widget_ids(nb, name: str):
+    """``nb`` with each widget model id replaced by one derived from ``name`` and its order."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    if not state:
+        return nb
+    text = json.dumps(nb)
+    for order, old in enumerate(list(state)):
+        new = hashlib.sha256(f"{name}:{order}".encode()).hexdigest()[:32]
+        text = text.replace(old, new)
+    return nbformat.from_dict(json.loads(text))
+
 
 def execute(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     # Cells take seconds; a short timeout also bounds nbclient's rare missed
     # wake-up for a reply that has arrived (see CELL_TIMEOUT in homework.py).
-    client = NotebookClient(nb, timeout=120, kernel_name="python3",
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
-    nbformat.write(nb, path)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(stable_widget_ids(nb, path.name), path)
     print(f"executed {path}")
 
 
