@@ -1,17 +1,21 @@
 # One command opens the course (make lab); one runs every test (make test).
-# Both create .venv with python3 -m venv on first use and install the project.
+# Both create .venv with python3 -m venv on first use: make lab installs what the
+# course needs, make test (and the other targets) the test, site and homework tools too.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+COURSE_STAMP := $(VENV)/.installed-course
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test e2e site notebooks homework bench clean help
+.PHONY: lab test test-oldest e2e site notebooks homework bench clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab"
 	@echo "make test       every test: pytest (unit, property and doctests, nbval on every notebook,"
-	@echo "                the Binder recipe check, the site build), then make e2e"
+	@echo "                the Binder recipe check, the site build), make test-oldest, then make e2e"
+	@echo "make test-oldest the library's tests on the oldest numpy, scipy, matplotlib and ipywidgets"
+	@echo "                that pyproject.toml declares (constraints-oldest.txt), in .venv-oldest"
 	@echo "make e2e        every notebook run in JupyterLab in headless Chromium: no errors, widgets"
 	@echo "                render, a slider redraws; then the built site; screenshots in build/e2e/"
 	@echo "make site       the course as static HTML, built offline, in build/site/"
@@ -19,26 +23,62 @@ help:
 	@echo "make homework   autograded assignments (student and autograder copies) and the notebooks' student copies and answer keys, in homework/dist/"
 	@echo "make bench      speed and accuracy against scipy"
 
+# klteach needs Python 3.11 or newer (the tested versions in constraints.txt have no 3.10 builds):
+# say so in one line before anything is installed.
+NEED_PYTHON = $(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>/dev/null || { \
+	  echo "klteach needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." \
+	       "Run make with PYTHON=python3.11 (or newer)."; exit 1; }
+
 $(PY):
+	@$(NEED_PYTHON)
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "'$(PYTHON) -m venv' failed: on Debian or Ubuntu, install the venv module (apt-get install python3-venv)."; \
 	  exit 1; }
 
-$(STAMP): pyproject.toml constraints.txt | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[course,test,site,homework]" -c constraints.txt
+# pip's own notices (a newer pip, setuptools' editable-install warnings) are not ours: keep
+# the install quiet unless it fails.
+PIP_INSTALL = PIP_DISABLE_PIP_VERSION_CHECK=1 $(PY) -m pip install --quiet --quiet
+
+# What the course needs: klteach and JupyterLab.
+$(COURSE_STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PIP_INSTALL) -e ".[course]" -c constraints.txt
 	$(PY) -c "import matplotlib.pyplot"   # build the font cache now, not inside a notebook
-	touch $(STAMP)
+	touch $(COURSE_STAMP)
+
+# Everything else: the test tools, the site builder and otter-grader.
+$(STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PIP_INSTALL) -e ".[course,test,site,homework]" -c constraints.txt
+	$(PY) -c "import matplotlib.pyplot"
+	touch $(COURSE_STAMP) $(STAMP)
 
 # Jupyter refuses to run as root (containers, CI) unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+# tools/lab.py prints the address that opens notebooks/00_start_here.ipynb; LAB_IP=0.0.0.0
+# serves other machines too (a container with its port published, a remote machine).
+LAB_IP ?= 127.0.0.1
+lab: $(COURSE_STAMP)
+	$(PY) tools/lab.py --ip $(LAB_IP) $(ROOT_FLAG)
 
 test: $(STAMP)
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory e2e
+
+# The oldest versions pyproject.toml declares, tested: the library's unit, property and
+# doctests (not the notebooks, whose stored outputs come from the pinned versions).
+OLD_VENV := .venv-oldest
+OLD_PY := $(OLD_VENV)/bin/python
+OLD_STAMP := $(OLD_VENV)/.installed
+$(OLD_STAMP): pyproject.toml constraints-oldest.txt
+	@$(NEED_PYTHON)
+	rm -rf $(OLD_VENV) && $(PYTHON) -m venv $(OLD_VENV)
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(OLD_PY) -m pip install --quiet --quiet -e . pytest hypothesis mpmath \
+	  -c constraints-oldest.txt
+	touch $(OLD_STAMP)
+
+test-oldest: $(OLD_STAMP)
+	$(OLD_PY) -m pytest -q -o addopts="-p no:cacheprovider --doctest-modules" klteach \
+	  $$(ls tests/test_*.py | grep -v -E "test_(assignments|homework|packaging|site|notebook_conventions|readme)\.py")
 
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py notebooks/*.ipynb homework/hw*.ipynb
@@ -81,4 +121,4 @@ e2e: $(BROWSER_STAMP) $(CHROMIUM) site
 	$(PY) tools/e2e.py --shots build/e2e --site build/site notebooks/*.ipynb
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info homework/dist
+	rm -rf $(VENV) $(OLD_VENV) .pytest_cache .hypothesis build *.egg-info homework/dist

@@ -1,8 +1,13 @@
-"""Test configuration: reproducible hypothesis runs in CI."""
+"""Test configuration: reproducible hypothesis runs in CI; tools/ importable as when run as scripts."""
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import settings
+
+# tools/*.py import their siblings (e.g. tools/extras.py) the way `python tools/x.py` allows.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 # Locally, hypothesis explores new examples each run; in CI (CI=true) the
 # examples are derandomized so a landing never depends on luck.

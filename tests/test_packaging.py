@@ -16,11 +16,16 @@ ROOT = Path(__file__).resolve().parents[1]
 COURSE = {"jupyterlab"}
 TEST_TOOLS = {"pytest", "nbval", "hypothesis", "mpmath", "ipykernel", "nbclient",
               "jupyter-repo2docker", "nbconvert", "jupyter-server-mathjax"}
+# Binder's base image ships the classic notebook server; binder/ pins a version that
+# accepts our JupyterLab, and the test run installs it too (see test_server_set_resolves).
+SERVER = {"notebook"}
 # Pinned in constraints.txt for make test / make e2e, never installed on Binder.
 CHECK_TOOLS = {"jupyter-repo2docker", "jupyter-server-mathjax", "playwright"}
 # Binder has it so students can run the homework's checks.
 HOMEWORK = {"otter-grader"}
 NOT_LIBRARIES = {"python", "pip"}
+# conda-forge's name for matplotlib without its Qt GUI stack.
+CONDA_NAMES = {"matplotlib-base": "matplotlib"}
 
 
 def _name(spec: str) -> str:
@@ -57,8 +62,8 @@ def test_environment_files_list_the_same_runtime_dependencies():
     runtime = runtime_from_pyproject()
     assert runtime == {"numpy", "scipy", "matplotlib", "ipywidgets"}
     for env in ("environment.yml", "binder/environment.yml"):
-        names = {_name(s) for s in yaml_list_items(ROOT / env)} - NOT_LIBRARIES
-        assert names - COURSE - TEST_TOOLS - HOMEWORK == runtime, env
+        names = {CONDA_NAMES.get(_name(s), _name(s)) for s in yaml_list_items(ROOT / env)} - NOT_LIBRARIES
+        assert names - COURSE - TEST_TOOLS - HOMEWORK - SERVER == runtime, env
         assert COURSE <= names, f"{env} must provide JupyterLab for the course"
 
 
@@ -129,6 +134,39 @@ def test_postbuild_installs_the_checkout():   # the postBuild that the recipe ru
     text = (ROOT / "binder/postBuild").read_text()
     assert "set -euo pipefail" in text
     assert re.search(r"pip install[^\n]* \.\s*$", text, re.M)
+
+
+def test_server_set_resolves():
+    """The pinned JupyterLab, notebook server and their dependencies agree (pip check).
+
+    repo2docker's base environment for Binder already holds notebook, jupyterlab and
+    jupyter_server; binder/environment.yml must pin each of them that its pins could
+    conflict with, and the test run, which has the same pins, must pass pip check.
+    """
+    import repo2docker
+
+    lock = Path(repo2docker.__file__).parent / "buildpacks/conda/environment.py-3.11.yml"
+    base = {_name(item) for item in yaml_list_items(lock)}
+    binder = pins(yaml_list_items(ROOT / "binder/environment.yml"))
+    assert {"notebook", "jupyterlab"} & base <= set(binder), \
+        "Binder's base image has the notebook server and JupyterLab: pin both together"
+    check = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_make_refuses_an_old_python_in_one_line(tmp_path):
+    """make names the Python it needs before it installs anything."""
+    fake = tmp_path / "python3.10"
+    fake.write_text("#!/bin/sh\n"
+                    "case \"$*\" in *--version*) echo 'Python 3.10.12';; *) exit 1;; esac\n")
+    fake.chmod(0o755)
+    result = subprocess.run(["make", "--no-print-directory", "lab",
+                             f"PYTHON={fake}", f"VENV={tmp_path / 'venv'}"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "klteach needs Python 3.11 or newer; " in result.stdout
+    assert "Python 3.10.12" in result.stdout
+    assert not (tmp_path / "venv").exists()
 
 
 def test_ci_runs_the_readme_test_command():

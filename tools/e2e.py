@@ -39,8 +39,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-import nbformat
-from playwright.sync_api import sync_playwright
+from extras import require
+
+require("browser", "playwright", target="e2e")
+
+import nbformat  # noqa: E402  (after the check above)
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

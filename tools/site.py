@@ -23,9 +23,13 @@ import shutil
 import sys
 from pathlib import Path
 
-import jupyter_server_mathjax
-import nbformat
-from nbconvert import HTMLExporter
+from extras import require
+
+require("site", "nbconvert", "jupyter_server_mathjax", target="site")
+
+import jupyter_server_mathjax  # noqa: E402  (after the check above)
+import nbformat  # noqa: E402
+from nbconvert import HTMLExporter  # noqa: E402
 
 MATHJAX_DIR = "mathjax"
 MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
