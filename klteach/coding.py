@@ -6,7 +6,12 @@ cross-entropy H(P, Q), and the excess over the best code for P is exactly
 D(P||Q) in bits. A real code has whole-bit codewords; a Huffman code is the
 best such prefix-free code, and its average length L satisfies
 ``H(P) <= L < H(P) + 1`` (``L = 1 = H(P) + 1`` when one outcome is certain:
-every codeword has at least one bit).
+every codeword has at least one bit). That bound is about the distribution
+the code was built for: a Huffman code built for Q and used on P can average
+more than one bit above, or below, H(P, Q), because single Huffman lengths
+can differ from ``-log2 q(x)`` by more than a bit. Shannon's lengths
+``ceil(-log2 q(x))`` do keep every length within a bit of the ideal one, so
+their average under any P lies in ``[H(P, Q), H(P, Q) + 1)``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import numpy as np
 
 from ._validation import DistributionError, as_distribution, check_base, log_base
 
-__all__ = ["ideal_code_lengths", "huffman_lengths", "huffman_code", "encode", "decode"]
+__all__ = ["ideal_code_lengths", "shannon_lengths", "huffman_lengths", "huffman_code", "encode", "decode"]
 
 
 def ideal_code_lengths(p, *, base=2):
@@ -56,6 +61,66 @@ def ideal_code_lengths(p, *, base=2):
     p, total = as_distribution(p, "p")
     with np.errstate(divide="ignore"):
         return 0.0 - np.log(p / np.expand_dims(total, -1)) / log_base(base)   # 0.0 -: no -0.0
+
+
+def shannon_lengths(q):
+    r"""Shannon's code lengths: each ideal length ``-log2 q(x)`` rounded up to whole bits.
+
+    .. math:: \ell(x) = \lceil -\log_2 q(x) \rceil
+
+    Since :math:`-\log_2 q(x) \le \ell(x) < -\log_2 q(x) + 1` for every
+    outcome, averaging over any distribution P gives
+
+    .. math:: H(P) + D(P\|Q) = H(P, Q) \le \sum_x p(x)\,\ell(x) < H(P, Q) + 1,
+
+    and :math:`\sum_x 2^{-\ell(x)} \le \sum_x q(x) = 1` (Kraft's
+    inequality), so a prefix-free code with these lengths exists. A Huffman
+    code for Q is never longer on average under Q itself, but its single
+    lengths can miss ``-log2 q(x)`` by more than a bit, so it carries no such
+    guarantee under another P.
+
+    The rounding is exact: writing ``q = m * 2**e`` with ``0.5 <= m < 1``
+    (:func:`numpy.frexp`), ``ceil(-log2 q) = 1 - e``, with no floating-point
+    logarithm that could land just above a whole number.
+
+    Parameters
+    ----------
+    q : array_like
+        Probabilities of each outcome (the distribution the code is built
+        for); must sum to 1 along the last axis.
+
+    Returns
+    -------
+    ndarray of float
+        Whole numbers of bits, one per outcome: 0 for an outcome with
+        probability 1 (it needs no bits), ``inf`` for probability 0 (such a
+        code cannot code it).
+
+    Raises
+    ------
+    DistributionError
+        If ``q`` is not a distribution.
+
+    See Also
+    --------
+    ideal_code_lengths : the lengths before rounding.
+    huffman_lengths : the optimal whole-bit lengths for Q itself.
+
+    References
+    ----------
+    C. E. Shannon (1948), "A mathematical theory of communication", section 9;
+    T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+    section 5.4.
+
+    Examples
+    --------
+    >>> shannon_lengths([0.5, 0.3, 0.2])
+    array([1., 2., 3.])
+    """
+    q, total = as_distribution(q, "q")
+    q = q / np.expand_dims(total, -1)
+    _, exponent = np.frexp(q)
+    return np.where(q > 0, 1.0 - exponent, np.inf)
 
 
 def huffman_lengths(p):

@@ -185,11 +185,13 @@ def code_lengths_bar(p, q, *, symbols=None, names=("P", "Q"), ax=None, title=Non
     ax.set_xticks(x, symbols if symbols is not None else [str(i) for i in x])
     ax.set_xlabel("symbol")
     ax.set_ylabel("codeword length [bits]")
-    ax.set_ylim(0, 1.45 * ax.get_ylim()[1])   # room for the legend above the bars
+    lengths = np.concatenate([huffman_lengths(p), huffman_lengths(q), ideal_code_lengths(p),
+                              ideal_code_lengths(q)])
+    ax.set_ylim(0, np.max(lengths[np.isfinite(lengths)]) + 0.6)   # the axis fits the data
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     if title:
         ax.set_title(title)
-    ax.legend(ncols=2, fontsize=8, loc="upper left")
+    ax.legend(ncols=2, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2))   # below, off the bars
     return ax
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 
@@ -9,11 +10,15 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import distributions, mp_entropy
+from strategies import distributions, mp_entropy, mp_kl, pairs
+
+import mpmath
 
 import klteach as kt
+from klteach import normalize as klteach_normalize
 from klteach import DistributionError
-from klteach.coding import decode, encode, huffman_code, huffman_lengths, ideal_code_lengths
+from klteach.coding import (decode, encode, huffman_code, huffman_lengths, ideal_code_lengths,
+                            shannon_lengths)
 
 
 def optimal_prefix_code_length(p):
@@ -29,6 +34,26 @@ def optimal_prefix_code_length(p):
         if sum(2.0 ** -l for l in lengths) <= 1.0:
             best = min(best, sum(pi * l for pi, l in zip(p, lengths)))
     return best
+
+
+def reference_huffman_lengths(weights):
+    """Huffman lengths with exact rational weights (a separate implementation from klteach's)."""
+    from fractions import Fraction
+    heap = [(Fraction(w), i, (i,)) for i, w in enumerate(weights)]
+    lengths, counter = [0] * len(weights), len(weights)
+    heapq.heapify(heap)
+    while len(heap) > 1:
+        (w1, _, g1), (w2, _, g2) = heapq.heappop(heap), heapq.heappop(heap)
+        for i in g1 + g2:
+            lengths[i] += 1
+        heapq.heappush(heap, (w1 + w2, counter, g1 + g2))
+        counter += 1
+    return lengths
+
+
+def block_distribution(p, n):
+    """Probabilities of the len(p)**n blocks of n independent symbols from p."""
+    return np.array([math.prod(t) for t in itertools.product(p, repeat=n)])
 
 
 def is_prefix_free(words):
@@ -94,6 +119,128 @@ def test_single_symbol_and_zero_probabilities():
     assert np.all(np.isfinite(lengths)) and lengths[2] == lengths.max()
 
 
+def test_entropy_is_a_floor_that_symbol_codes_need_not_reach():
+    # H(P) bounds every prefix-free (and, by McMillan, every uniquely decodable) code's average,
+    # but with whole bits the best symbol-by-symbol code can stay above it: brute force over all
+    # Kraft-feasible length vectors, entropy from mpmath.
+    p = [0.7, 0.1, 0.1, 0.1]
+    best = optimal_prefix_code_length(p)
+    h = float(mp_entropy(np.array(p))) / math.log(2)
+    assert best == pytest.approx(1.5, rel=1e-15) and h == pytest.approx(1.356779, abs=1e-6)
+    assert np.dot(p, huffman_lengths(p)) == pytest.approx(best, rel=1e-15)
+    for lengths in itertools.product(range(1, 5), repeat=4):
+        if sum(2.0 ** -l for l in lengths) <= 1:
+            assert np.dot(p, lengths) >= h
+
+
+@settings(max_examples=40)
+@given(distributions(min_size=2, max_size=4))
+def test_huffman_on_blocks_is_within_one_bit_per_block_of_the_entropy(p):
+    # n independent symbols have entropy n H(P), so Huffman on blocks of n costs per symbol
+    # between H(P) and H(P) + 1/n.
+    h = float(mp_entropy(p)) / math.log(2)
+    for n in (2, 3):
+        block = block_distribution(p, n)
+        per_symbol = float(np.dot(block, huffman_lengths(klteach_normalize(block)))) / n
+        assert h - 1e-12 <= per_symbol
+        assert per_symbol < h + 1 / n or p.max() == 1
+
+
+def test_block_codes_approach_the_entropy_of_a_skewed_coin():
+    p = [0.99, 0.01]
+    h = -(0.99 * mpmath.log(0.99, 2) + 0.01 * mpmath.log(0.01, 2))
+    per_symbol = []
+    for n in (1, 2, 4, 8):
+        block = block_distribution(p, n)
+        per_symbol.append(np.dot(block, reference_huffman_lengths(block)) / n)
+        assert per_symbol[-1] < h + mpmath.mpf(1) / n
+    assert per_symbol == sorted(per_symbol, reverse=True) and per_symbol[0] == 1 and per_symbol[-1] < 0.16
+
+
+# --- a code built for Q, used on P ------------------------------------------------------
+
+def test_shannon_lengths_round_the_ideal_lengths_up_exactly():
+    q = [0.5, 0.25, 0.125, 0.0625, 0.0625]           # powers of 1/2: no rounding at all
+    assert shannon_lengths(q).tolist() == [1, 2, 3, 4, 4]
+    assert shannon_lengths([1.0, 0.0]).tolist() == [0, math.inf]
+    assert shannon_lengths([[0.3, 0.7], [0.9, 0.1]]).tolist() == [[2, 1], [1, 4]]
+
+
+@given(distributions(min_size=1, max_size=20))
+def test_shannon_lengths_match_mpmath(q):
+    with mpmath.workdps(60):
+        expected = [int(mpmath.ceil(-mpmath.log(mpmath.mpf(float(x)), 2))) if x > 0 else math.inf for x in q]
+    assert shannon_lengths(q).tolist() == expected
+
+
+@given(pairs())
+def test_shannon_code_costs_between_cross_entropy_and_one_bit_more(pq):
+    p, q = pq
+    lengths = shannon_lengths(q)
+    average = float(np.dot(p, lengths))
+    h = float(mp_entropy(p)) / math.log(2)
+    d = float(mp_kl(p, q)) / math.log(2)
+    assert h + d - 1e-12 <= average < h + d + 1
+    assert math.fsum(2.0 ** -lengths) <= 1.0           # Kraft: a prefix-free code with these lengths exists
+
+
+def test_huffman_code_for_q_can_miss_the_cross_entropy_by_more_than_a_bit():
+    # Fibonacci weights 144, 89, ..., 2, 1, 1 (sum 376): Huffman's tree is a chain, so the two rarest
+    # symbols get 11 bits, while their ideal length is log2(376) = 8.55 bits. A P that always emits
+    # the rarest symbol pays 11 bits against H(P, Q) = 8.55 bits.
+    weights = [1, 1]
+    while len(weights) < 12:
+        weights.append(weights[-1] + weights[-2])
+    weights = weights[::-1]
+    assert sum(weights) == 376
+    q = np.array(weights) / 376
+    assert reference_huffman_lengths(weights) == list(range(1, 12)) + [11]
+    assert huffman_lengths(q).tolist() == list(range(1, 12)) + [11]
+    p = np.zeros(12)
+    p[-1] = 1
+    gap = float(np.dot(p, huffman_lengths(q))) - kt.cross_entropy(p, q, base=2)
+    assert gap == pytest.approx(float(11 - mpmath.log(376, 2)), rel=1e-14)
+    assert gap > 2.4
+    # Shannon's lengths for the same Q stay within the bound.
+    assert 0 <= float(np.dot(p, shannon_lengths(q))) - kt.cross_entropy(p, q, base=2) < 1
+
+
+def test_every_optimal_code_for_a_fibonacci_q_misses_by_more_than_a_bit():
+    # Brute force over all non-decreasing length vectors (an optimal code gives rarer symbols
+    # codewords at least as long): with 8 Fibonacci weights every optimal code gives the rarest
+    # symbol 7 bits, 1.25 bits more than its ideal length log2(54).
+    weights = [21, 13, 8, 5, 3, 2, 1, 1]
+    total = sum(weights)
+    feasible = [l for l in itertools.combinations_with_replacement(range(1, 8), 8)
+                if sum(2.0 ** -k for k in l) <= 1]
+    best = min(np.dot(weights, l) for l in feasible)
+    optimal = [l for l in feasible if np.dot(weights, l) == best]
+    assert {l[-1] for l in optimal} == {7}
+    assert 7 - math.log2(total) > 1.24
+
+
+def test_a_huffman_length_can_be_more_than_a_bit_below_the_ideal_length():
+    # German letter frequencies: q gets a 10-bit codeword; -log2 q(x) is 12.08 bits.
+    letters, german = kt.datasets.letter_frequencies("german")
+    lengths = huffman_lengths(german)
+    q = letters.index("q")
+    assert lengths[q] == 10
+    assert reference_huffman_lengths(german.tolist()) == lengths.tolist()
+    assert -math.log2(german[q]) > 12.07
+
+
+@given(pairs(), st.booleans())
+def test_a_complete_code_costs_entropy_plus_kl_to_its_implied_distribution(pq, use_huffman_of_q):
+    # Any whole-bit code with Kraft sum 1 (Huffman's) is the ideal code for R(x) = 2**-l(x),
+    # so coding P with it costs E_P[l] = H(P) + D(P||R) exactly.
+    p, q = pq
+    lengths = huffman_lengths(q if use_huffman_of_q else p)
+    implied = 2.0 ** -lengths
+    assert math.fsum(implied) == 1.0
+    expected = (float(mp_entropy(p)) + float(mp_kl(p, implied))) / math.log(2)
+    assert float(np.dot(p, lengths)) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
 # --- codewords, encoding, decoding -------------------------------------------------
 
 @given(distributions(min_size=1, max_size=30))
@@ -144,6 +291,8 @@ def test_bad_inputs():
         ideal_code_lengths([1.5, -0.5])
     with pytest.raises(DistributionError, match="base"):
         ideal_code_lengths([0.5, 0.5], base=1)
+    with pytest.raises(DistributionError, match="q sums to 0.9"):
+        shannon_lengths([0.5, 0.4])
     with pytest.raises(ValueError, match="symbols has 2 entries but p has 3"):
         huffman_code([0.5, 0.25, 0.25], symbols="ab")
     with pytest.raises(ValueError, match="'a' appears more than once"):
