@@ -319,6 +319,17 @@ def kl_integrand(p, q, *, names=("P", "Q"), base=None, ax=None, title=None, xlab
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> ax = kl_integrand(stats.norm(0, 1), stats.norm(1, 2))
+    >>> ax.get_legend().get_texts()[0].get_text()
+    'area = D(P||Q) = 0.4431 nats'
+    >>> ax = kl_integrand(stats.norm(0, 1), stats.norm(1, 2), label="my label", legend_loc="upper right")
+    >>> ax.get_legend().get_texts()[0].get_text()
+    'my label'
+    >>> plt.close("all")
     """
     units = unit_name(base)
     x = _grid(p, q)
