@@ -307,16 +307,31 @@ def density_pair(p, q, *, names=("P", "Q"), ax=None, title=None, xlabel="x"):
 
 
 def kl_integrand(p, q, *, names=("P", "Q"), base=None, ax=None, title=None, xlabel="x",
-                 color=None, linestyle="-", hatch=None):
+                 color=None, linestyle="-", hatch=None, label=None, legend_loc="best"):
     """The integrand p(x) log(p(x)/q(x)) of D(P||Q), shaded: its signed area is the divergence.
 
     The legend gives D(P||Q) from :func:`klteach.continuous_kl`. When two
     integrands share axes, give the second its own ``linestyle`` and
     ``hatch`` (e.g. ``"--"`` and :data:`Q_HATCH`) so they differ beyond colour.
+    A caller that cuts the x axis (so part of the area is off the plot)
+    passes its own ``label`` saying what the visible shaded area is, and
+    ``legend_loc`` (a matplotlib legend location) to keep the legend off
+    the curve.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> ax = kl_integrand(stats.norm(0, 1), stats.norm(1, 2))
+    >>> ax.get_legend().get_texts()[0].get_text()
+    'area = D(P||Q) = 0.4431 nats'
+    >>> ax = kl_integrand(stats.norm(0, 1), stats.norm(1, 2), label="my label", legend_loc="upper right")
+    >>> ax.get_legend().get_texts()[0].get_text()
+    'my label'
+    >>> plt.close("all")
     """
     units = unit_name(base)
     x = _grid(p, q)
@@ -327,14 +342,15 @@ def kl_integrand(p, q, *, names=("P", "Q"), base=None, ax=None, title=None, xlab
     if ax is None:
         _, ax = plt.subplots()
     ax.plot(x, y, color=color, lw=1.5, ls=linestyle)
-    ax.fill_between(x, y, color=color, alpha=0.3, hatch=hatch,
-                    label=f"area = D({names[0]}||{names[1]}) = {d:.4f} {units}")
+    if label is None:
+        label = f"area = D({names[0]}||{names[1]}) = {d:.4f} {units}"
+    ax.fill_between(x, y, color=color, alpha=0.3, hatch=hatch, label=label)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(f"p(x) log(p(x)/q(x)) [{units} / unit of x]")
     if title:
         ax.set_title(title)
-    ax.legend()
+    ax.legend(loc=legend_loc)
     return ax
 
 
