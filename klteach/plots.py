@@ -493,7 +493,7 @@ def kl_vs_bins(n_bins, estimates, *, binned=None, continuous=None, single=None, 
         ax.plot(n_bins, binned, "s--", color=M_COLOR, label="binned truth (exact, from the CDFs)")
     if continuous is not None:
         ax.axhline(continuous, color=PALETTE["black"], ls=":", lw=1.5,
-                   label=f"continuous truth = {continuous:.4f} {units}")
+                   label=f"continuous truth = {continuous:.4g} {units}")
     ax.set_xscale("log")
     ax.set_xticks(n_bins, [f"{k:g}" for k in n_bins])
     ax.set_xlabel("number of quantile bins (log scale)")
