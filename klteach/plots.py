@@ -456,114 +456,179 @@ def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None
     return axes
 
 
-def kl_vs_bins(reference, current, *, n_bins=(2, 5, 10, 20, 50, 100), pseudo_counts=(0.01, 0.5, 5),
-               base=None, ax=None):
-    """Plug-in D(ref||cur) against the number of quantile bins, one line per pseudo-count.
+def kl_vs_bins(n_bins, estimates, *, binned=None, continuous=None, single=None, units="nats", ax=None):
+    """Plug-in D(ref||cur) against the number of quantile bins, next to the two values it can be compared with.
+
+    Draws the mean and the 90% range of repeated plug-in estimates (one row
+    per bin count), and, when given, the exact binned divergence of the true
+    distributions (markers on a line), the continuous divergence (a dotted
+    horizontal line) and the estimate from one particular pair of samples.
+    The figure separates two effects: binning loses divergence (the data
+    processing inequality gives ``binned <= continuous`` for every partition),
+    while the plug-in estimate adds a positive bias that grows with the
+    number of bins (the gap between the mean estimate and ``binned``).
+    Nothing is computed here but means and quantiles of ``estimates``.
+
+    Parameters
+    ----------
+    n_bins : sequence of int
+        Numbers of quantile bins (log-scaled x axis).
+    estimates : array_like, shape (len(n_bins), repeats)
+        Plug-in estimates from repeated pairs of samples.
+    binned : array_like, optional
+        The binned divergence of the true distributions, one per bin count.
+    continuous : float, optional
+        The divergence of the true (continuous) distributions.
+    single : array_like, optional
+        The estimates from one pair of samples, one per bin count.
+    units : str
+        Units of every value, for the axis label (default "nats").
+    ax : matplotlib.axes.Axes, optional
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = kl_vs_bins([2, 10], [[0.02, 0.03], [0.04, 0.05]], binned=[0.02, 0.03], continuous=0.031)
+    >>> ax.get_ylabel()
+    'D(ref||cur) [nats]'
     """
+    n_bins = np.asarray(n_bins, dtype=float)
+    estimates = np.asarray(estimates, dtype=float)
+    if estimates.ndim != 2 or len(estimates) != len(n_bins):
+        raise ValueError(f"estimates must have one row per bin count: shape ({len(n_bins)}, repeats), "
+                         f"got shape {estimates.shape}.")
     if ax is None:
         _, ax = plt.subplots()
-    colors = [P_COLOR, M_COLOR, PALETTE["reddish purple"], PALETTE["orange"]]
-    for a, color, marker in zip(pseudo_counts, colors, MARKERS):
-        values = []
-        for k in n_bins:
-            edges = drift.bin_edges(reference, k)
-            values.append(drift.drift_measures(drift.bin_counts(reference, edges),
-                                                drift.bin_counts(current, edges),
-                                                pseudo_count=a, base=base).kl_ref_cur)
-        ax.plot(n_bins, values, marker + "-", color=color, label=f"pseudo-count {a:g}")
+    ax.fill_between(n_bins, np.quantile(estimates, 0.05, axis=1), np.quantile(estimates, 0.95, axis=1),
+                    color=P_COLOR, alpha=0.2, label="90% of plug-in estimates")
+    ax.plot(n_bins, estimates.mean(axis=1), "o-", color=P_COLOR, label="mean plug-in estimate")
+    if single is not None:
+        ax.plot(n_bins, single, "^", color=PALETTE["reddish purple"], ms=8, label="this pair of samples")
+    if binned is not None:
+        ax.plot(n_bins, binned, "s--", color=M_COLOR, label="binned truth (exact, from the CDFs)")
+    if continuous is not None:
+        ax.axhline(continuous, color=PALETTE["black"], ls=":", lw=1.5,
+                   label=f"continuous truth = {continuous:.4g} {units}")
     ax.set_xscale("log")
-    ax.set_xlabel("number of quantile bins")
-    ax.set_ylabel(f"D(ref||cur) [{'bits' if base == 2 else 'nats'}]")
-    ax.legend()
+    ax.set_xticks(n_bins, [f"{k:g}" for k in n_bins])
+    ax.set_xlabel("number of quantile bins (log scale)")
+    ax.set_ylabel(f"D(ref||cur) [{units}]")
+    ax.legend(fontsize=8)
     return ax
 
 
-def plugin_bias(sizes=(25, 50, 100, 200, 500, 1000, 2000, 5000), *, n_bins=10,
-                pseudo_count=drift.DEFAULT_PSEUDO_COUNT, n_repeats=200, seed=0, ax=None):
-    """Plug-in D(ref||cur) between two samples of the *same* normal distribution, by sample size.
+def plugin_bias(sizes, estimates, *, n_bins_total, units="nats", ax=None):
+    """Plug-in estimates of a divergence that is truly 0, against the sample size, with the bias approximation.
 
-    Draws ``n_repeats`` pairs of samples of each size (n = m), bins them with
-    ``n_bins`` quantile bins of the reference, and plots the mean and the
-    90% range of the estimates, with the large-sample approximation
-    (K - 1)(1/n + 1/m) / 2 nats of the bias (K bins in all, overflows included).
+    Draws the mean and the 90% range of the estimates for each sample size
+    n = m, and the large-sample approximation of their mean,
+
+    .. math:: E[\\hat D] \\approx \\frac{K - 1}{2}\\left(\\frac{1}{n} + \\frac{1}{m}\\right),
+
+    as a dashed line, with K the number of bins in all (overflow bins
+    included). Nothing is computed here but means and quantiles.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Sample size per side, n = m (log-scaled x axis).
+    estimates : array_like, shape (len(sizes), repeats)
+        Plug-in estimates from repeated pairs of samples of the same distribution.
+    n_bins_total : int
+        K, the number of bins including overflow bins.
+    units : str
+        Units of the estimates (default "nats").
+    ax : matplotlib.axes.Axes, optional
 
     Returns
     -------
-    (matplotlib.axes.Axes, ndarray)
-        The axes and the mean estimate per size, in nats.
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plugin_bias([100, 1000], [[0.1, 0.12], [0.01, 0.012]], n_bins_total=12)
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['mean estimate', '(K - 1)(1/n + 1/m) / 2, K = 12']
     """
-    rng = np.random.default_rng(seed)
-    means, lows, highs = [], [], []
-    for n in sizes:
-        values = []
-        for _ in range(n_repeats):
-            ref, cur = rng.standard_normal(n), rng.standard_normal(n)
-            edges = drift.bin_edges(ref, n_bins)
-            values.append(drift.drift_measures(drift.bin_counts(ref, edges), drift.bin_counts(cur, edges),
-                                                pseudo_count=pseudo_count).kl_ref_cur)
-        means.append(np.mean(values))
-        lows.append(np.quantile(values, 0.05))
-        highs.append(np.quantile(values, 0.95))
     sizes = np.asarray(sizes, dtype=float)
+    estimates = np.asarray(estimates, dtype=float)
+    if estimates.ndim != 2 or len(estimates) != len(sizes):
+        raise ValueError(f"estimates must have one row per sample size: shape ({len(sizes)}, repeats), "
+                         f"got shape {estimates.shape}.")
     if ax is None:
         _, ax = plt.subplots()
-    ax.fill_between(sizes, lows, highs, color=P_COLOR, alpha=0.2, label="90% of estimates")
-    ax.plot(sizes, means, "o-", color=P_COLOR, label="mean estimate")
-    ax.plot(sizes, (n_bins + 1) * (2 / sizes) / 2, "--", color=PALETTE["black"],
-            label="(K - 1)(1/n + 1/m) / 2")
+    ax.fill_between(sizes, np.quantile(estimates, 0.05, axis=1), np.quantile(estimates, 0.95, axis=1),
+                    color=P_COLOR, alpha=0.2, label="90% of estimates")
+    ax.plot(sizes, estimates.mean(axis=1), "o-", color=P_COLOR, label="mean estimate")
+    ax.plot(sizes, (n_bins_total - 1) * (1 / sizes + 1 / sizes) / 2, "--", color=PALETTE["black"],
+            label=f"(K - 1)(1/n + 1/m) / 2, K = {n_bins_total}")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("sample size n = m (each side)")
-    ax.set_ylabel("plug-in D(ref||cur) [nats]")
+    ax.set_ylabel(f"plug-in D(ref||cur) [{units}]")
     ax.legend()
-    return ax, np.asarray(means)
+    return ax
 
 
 __all__ += ["false_alarm_rates"]
 
 
-def false_alarm_rates(sizes=(25, 100, 1000), *, n_trials=200, n_bins=10, n_permutations=199,
-                      alpha=0.05, thresholds=(0.1, 0.25), seed=0, ax=None):
-    """How often "drift" is declared when nothing drifted: permutation test vs fixed PSI thresholds.
+def false_alarm_rates(sizes, rates, *, intervals=None, alpha=0.05, n_trials=None, ax=None):
+    """Grouped bars of how often "drift" was declared when nothing drifted, one hatch per rule.
 
-    For each sample size (n = m), draws ``n_trials`` pairs of samples from
-    the same normal distribution and counts how often the permutation test
-    gives ``p <= alpha`` and how often PSI exceeds each folklore threshold.
+    Parameters
+    ----------
+    sizes : sequence of int
+        Sample size per side of each group of bars.
+    rates : dict
+        Rule name -> false-alarm rate (a share, 0 to 1) for each size.
+    intervals : dict, optional
+        Rule name -> (low, high) confidence interval of each rate, drawn as
+        error bars (for instance from ``scipy.stats.binomtest(k, n).proportion_ci()``).
+    alpha : float
+        The promised false-alarm rate, drawn as a dashed line.
+    n_trials : int, optional
+        Number of trials per rate, for the axis label.
+    ax : matplotlib.axes.Axes, optional
 
     Returns
     -------
-    (matplotlib.axes.Axes, dict)
-        The axes and the rates: ``{"permutation": [...], "PSI > 0.1": [...], ...}``.
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = false_alarm_rates([25, 1000], {"test": [0.04, 0.06], "PSI > 0.1": [0.99, 0.0]})
+    >>> len(ax.containers)
+    2
     """
-    rng = np.random.default_rng(seed)
-    rates = {"permutation": []} | {f"PSI > {t:g}": [] for t in thresholds}
-    for n in sizes:
-        hits = np.zeros(1 + len(thresholds))
-        for _ in range(n_trials):
-            r = drift.drift_test(rng.standard_normal(n), rng.standard_normal(n), bins=n_bins,
-                                  n_permutations=n_permutations, seed=rng)
-            hits += [r.pvalue <= alpha] + [r.measures.psi > t for t in thresholds]
-        for key, h in zip(rates, hits):
-            rates[key].append(float(h / n_trials))
     if ax is None:
         _, ax = plt.subplots()
     x = np.arange(len(sizes))
     width = 0.8 / len(rates)
     colors = [P_COLOR, PALETTE["orange"], PALETTE["reddish purple"], PALETTE["sky blue"]]
     for i, (key, values) in enumerate(rates.items()):
+        values = np.asarray(values, dtype=float)
+        if len(values) != len(sizes):
+            raise ValueError(f"rates[{key!r}] has {len(values)} values for {len(sizes)} sample sizes; "
+                             "give one rate per size.")
+        yerr = None
+        if intervals is not None and key in intervals:
+            low, high = np.asarray(intervals[key], dtype=float).T
+            yerr = [values - low, high - values]
         ax.bar(x + (i - (len(rates) - 1) / 2) * width, values, width, color=colors[i % 4],
-               hatch=HATCHES[i % len(HATCHES)], label=key)
+               hatch=HATCHES[i % len(HATCHES)], edgecolor=PALETTE["black"], linewidth=0.5,
+               yerr=yerr, capsize=3, label=key)
     ax.axhline(alpha, color=PALETTE["black"], ls="--", lw=1, label=f"alpha = {alpha:g}")
     ax.set_xticks(x, [f"n = m = {n}" for n in sizes])
     ax.set_xlabel("sample size per side")
-    ax.set_ylabel("false-alarm rate (no drift)")
+    trials = f" in {n_trials} trials" if n_trials else ""
+    ax.set_ylabel(f"false-alarm rate (share{trials})")
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=8)
-    return ax, rates
+    return ax
 
 
 # --- notebook 07: KL in machine learning ---

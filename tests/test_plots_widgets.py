@@ -77,6 +77,143 @@ def test_drift_explorer_redraws_with_new_samples(monkeypatch):
     assert calls[-1] == (0.0, 1000, 7)
 
 
+# --- notebook 06: binning loss vs plug-in bias, the bias formula, false alarms, the explorer's first draw ---
+
+
+def _exact_binned_kl(k, shift, dps=40):
+    """D(N(0,1) || N(shift,1)) on k bins cut at the true k-quantiles of N(0, 1), by mpmath."""
+    import mpmath
+    mpmath.mp.dps = dps
+    cuts = [-mpmath.inf] + [mpmath.sqrt(2) * mpmath.erfinv(2 * mpmath.mpf(i) / k - 1) for i in range(1, k)] + [mpmath.inf]
+    total = mpmath.mpf(0)
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        p = mpmath.ncdf(b) - mpmath.ncdf(a)
+        q = mpmath.ncdf(b - shift) - mpmath.ncdf(a - shift)
+        total += p * mpmath.log(p / q)
+    return total
+
+
+def test_binning_loses_divergence_exactly_as_the_data_processing_inequality_says():
+    from scipy import stats
+    continuous = 0.25 ** 2 / 2                       # closed form of D(N(0,1) || N(0.25,1))
+    exact = {k: _exact_binned_kl(k, 0.25) for k in (2, 5, 10, 20, 50, 100)}
+    for k, value in exact.items():
+        assert 0 < value < continuous, k             # strictly below: binning loses divergence
+        # the notebook's scipy recipe agrees with 40-digit arithmetic
+        cuts = np.concatenate([[-np.inf], stats.norm.ppf(np.arange(1, k) / k), [np.inf]])
+        p, q = np.diff(stats.norm.cdf(cuts)), np.diff(stats.norm.cdf(cuts, loc=0.25))
+        assert np.sum(p * np.log(p / q)) == pytest.approx(float(value), rel=1e-9)
+    for coarse, fine in [(2, 10), (10, 20), (20, 100), (5, 10), (10, 50), (50, 100)]:   # nested partitions
+        assert exact[coarse] < exact[fine]
+    assert continuous - float(exact[2]) > 0.011      # 2 bins lose more than a third of 0.03125 nats
+
+
+def _mean_plugin_kl(n, k, shift, repeats, seed):
+    from klteach import drift
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(repeats):
+        ref, cur = rng.normal(0, 1, n), rng.normal(shift, 1, n)
+        e = drift.bin_edges(ref, k)
+        values.append(drift.drift_measures(drift.bin_counts(ref, e), drift.bin_counts(cur, e)).kl_ref_cur)
+    return np.mean(values), np.std(values, ddof=1) / np.sqrt(repeats)
+
+
+def test_plugin_estimate_is_below_the_truth_with_2_bins_and_above_with_many():
+    continuous = 0.25 ** 2 / 2
+    mean2, se2 = _mean_plugin_kl(1000, 2, 0.25, 1600, seed=11)
+    assert mean2 + 5 * se2 < continuous               # the binning loss outweighs the plug-in bias
+    assert mean2 - 5 * se2 > float(_exact_binned_kl(2, 0.25))   # ... but the bias is there: above the binned truth
+    mean100, se100 = _mean_plugin_kl(1000, 100, 0.25, 100, seed=12)
+    assert mean100 - 5 * se100 > 3 * continuous        # with 100 bins the bias dominates
+
+
+def test_plugin_bias_with_no_drift_follows_the_chi_square_approximation():
+    from scipy import stats
+    from klteach import drift
+    rng = np.random.default_rng(13)
+    # fixed bins (true deciles): 2 nm/(n+m) D is close to chi-square with K - 1 = 9 degrees of freedom
+    cuts = stats.norm.ppf(np.arange(1, 10) / 10)
+    n = 4000
+    scaled = []
+    for _ in range(600):
+        a = np.bincount(np.searchsorted(cuts, rng.normal(size=n)), minlength=10)
+        b = np.bincount(np.searchsorted(cuts, rng.normal(size=n)), minlength=10)
+        scaled.append(2 * (n * n / (2 * n)) * drift.drift_measures(a, b).kl_ref_cur)
+    assert np.mean(scaled) == pytest.approx(9, rel=0.08)
+    assert stats.kstest(scaled, stats.chi2(9).cdf).pvalue > 0.001
+    # bins learned from the reference, 2 overflow bins (K = 12): the mean is near (K - 1)(1/n + 1/m)/2
+    for size in (100, 1000):
+        mean, se = _mean_plugin_kl(size, 10, 0.0, 400, seed=size)
+        assert mean == pytest.approx(11 / size, rel=0.15)
+
+
+def test_kl_vs_bins_draws_the_given_values_and_refuses_a_wrong_shape():
+    estimates = np.array([[0.01, 0.02, 0.03], [0.05, 0.06, 0.10]])
+    ax = plots.kl_vs_bins([2, 10], estimates, binned=[0.02, 0.03], continuous=0.03125, single=[0.025, 0.07])
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert list(lines["mean plug-in estimate"].get_ydata()) == pytest.approx([0.02, 0.07])
+    assert list(lines["binned truth (exact, from the CDFs)"].get_ydata()) == pytest.approx([0.02, 0.03])
+    assert "0.03125" in lines["continuous truth = 0.03125 nats"].get_label()
+    styles = {(line.get_linestyle(), line.get_marker()) for line in lines.values()}
+    assert len(styles) == len(lines) == 4              # no two series differ by colour alone
+    assert "nats" in ax.get_ylabel() and ax.get_xlabel()
+    with pytest.raises(ValueError, match="one row per bin count"):
+        plots.kl_vs_bins([2, 5, 10], estimates)
+
+
+def test_plugin_bias_draws_the_mean_and_the_approximation():
+    estimates = np.array([[0.1, 0.2], [0.01, 0.02]])
+    ax = plots.plugin_bias([100, 1000], estimates, n_bins_total=12)
+    mean_line, approx_line = ax.get_lines()
+    assert list(mean_line.get_ydata()) == pytest.approx([0.15, 0.015])
+    assert list(approx_line.get_ydata()) == pytest.approx([11 * (2 / 100) / 2, 11 * (2 / 1000) / 2])
+    assert mean_line.get_linestyle() != approx_line.get_linestyle()
+    with pytest.raises(ValueError, match="one row per sample size"):
+        plots.plugin_bias([100], estimates, n_bins_total=12)
+
+
+def test_false_alarm_bars_show_the_rates_and_their_intervals():
+    from scipy import stats
+    counts = {"permutation p <= 0.05": [52, 61], "PSI > 0.1": [990, 0]}
+    rates = {rule: np.array(k) / 1000 for rule, k in counts.items()}
+    intervals = {rule: [tuple(stats.binomtest(x, 1000).proportion_ci()) for x in k] for rule, k in counts.items()}
+    ax = plots.false_alarm_rates([25, 1000], rates, intervals=intervals, n_trials=1000)
+    bars = [c for c in ax.containers if isinstance(c, matplotlib.container.BarContainer)]
+    assert [b.get_height() for b in bars[0]] == pytest.approx([0.052, 0.061])
+    # the error bar of the first rate spans its Clopper-Pearson interval, from the beta quantiles
+    low, high = stats.beta.ppf(0.025, 52, 1000 - 52 + 1), stats.beta.ppf(0.975, 52 + 1, 1000 - 52)
+    segments = [seg for coll in ax.collections for seg in getattr(coll, "get_segments", lambda: [])()]
+    assert any(np.allclose(sorted(seg[:, 1]), [low, high]) for seg in segments)
+    assert "1000 trials" in ax.get_ylabel()
+    with pytest.raises(ValueError, match="one rate per size"):
+        plots.false_alarm_rates([25], rates)
+
+
+def test_drift_explorer_starts_on_the_static_figure_with_the_same_shuffles(monkeypatch):
+    from klteach import drift
+    monkeypatch.setattr(plt, "show", lambda: None)
+    used = []
+    real_test = drift.drift_test
+    monkeypatch.setattr(drift, "drift_test", lambda *a, **kw: used.append(kw) or real_test(*a, **kw))
+    static = widgets.show_drift(0.25, 200, seed=widgets.DRIFT_SEED)
+    widgets.drift_explorer(shift=0.25, n=200)         # draws its first view on creation
+    assert len(used) == 2 and used[0]["n_permutations"] == used[1]["n_permutations"] == 999
+    assert static.n_permutations == 999
+
+
+def test_drift_explorer_first_draw_reads_sensibly(monkeypatch):
+    # At shift 0 every "drift" is a false alarm: the first draw shows none at any offered size,
+    # and at the default 0.25 sd shift with 200 values per side it detects the drift.
+    monkeypatch.setattr(plt, "show", lambda: None)
+    box = widgets.drift_explorer()
+    sizes = box.children[0].children[1].options
+    for n in sizes:
+        assert widgets.show_drift(0.0, n, seed=widgets.DRIFT_SEED).pvalue > 0.05, n
+        plt.close("all")
+    assert widgets.show_drift(0.25, 200, seed=widgets.DRIFT_SEED).pvalue <= 0.05
+
+
 # --- no information carried by colour alone ---
 
 
@@ -104,7 +241,7 @@ def test_drift_histograms_hatch_the_current_sample():
 
 
 def test_false_alarm_bars_each_have_their_own_hatch():
-    ax, _ = plots.false_alarm_rates(sizes=(20,), n_trials=3, n_permutations=19)
+    ax = plots.false_alarm_rates([20], {"permutation": [0.05], "PSI > 0.1": [0.9], "PSI > 0.25": [0.5]})
     assert len(set(_hatches(ax))) == len(ax.containers) == 3
 
 
@@ -115,7 +252,7 @@ def test_lines_of_different_series_differ_in_style_or_marker():
     ax = plots.estimates_vs_n([10, 100], {"a": np.ones((2, 3)), "b": np.zeros((2, 3)), "c": np.ones((2, 3))}, 1.0)
     markers = [c.lines[0].get_marker() for c in ax.containers]     # one error-bar series per estimator
     assert len(markers) == len(set(markers)) == 3
-    ax = plots.kl_vs_bins(np.linspace(-2, 2, 200), np.linspace(-1.5, 2.5, 200), n_bins=(2, 5))
+    ax = plots.kl_vs_bins([2, 5], np.ones((2, 3)), binned=[0.5, 0.8], single=[1.0, 1.1])
     assert len({line.get_marker() for line in ax.get_lines()}) == 3
 
 
