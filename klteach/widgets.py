@@ -427,8 +427,8 @@ def show_policy_kl(drift=1.0, *, n_tokens=64, n_repeats=400, seed=0):
 def policy_kl_explorer(drift=1.0):
     """A slider moves the policy away from the reference: which estimator of the KL penalty stays reliable?
 
-    Near the reference k3 has by far the smallest spread and k1 is often
-    negative; far from it k2's bias grows.
+    Near the reference k2 and k3 spread far less than k1 (k2 with a small
+    bias); far from it k2's bias grows and k3's spread overtakes k1's.
 
     Returns
     -------
