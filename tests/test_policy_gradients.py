@@ -140,3 +140,35 @@ def test_per_position_kls_at_the_same_prefix_add_up_to_the_sequence_kl():
         per_position += prev_dist @ kt.kl_divergence(next_probs(pol[t]), next_probs(ref[t]))
         prev_dist = prev_dist @ next_probs(pol[t])
     assert per_position == pytest.approx(float(whole), rel=1e-12)
+
+
+def test_k1_summed_over_a_text_as_its_reward_gives_the_gradient_of_the_sequence_kl():
+    """Score function on whole texts: E[log(pi(text)/ref(text)) grad log pi(text)] = grad D over sequences."""
+    rng = np.random.default_rng(9)
+    v = 3
+    theta = np.concatenate([rng.normal(size=v), rng.normal(size=v * v)])      # first-token logits, then a row per prefix
+    ref_first, ref_second = rng.normal(size=v), rng.normal(size=(v, v))
+
+    def log_probs(t, first, second):
+        """log P(a, b) for the v*v texts (a, b): first token a, then b given a."""
+        lf = [mp.log(p) for p in _mp_softmax(first)]
+        return {(a, b): lf[a] + mp.log(_mp_softmax(second[a])[b]) for a in range(v) for b in range(v)}
+
+    def policy_log_probs(t):
+        return log_probs(t, t[:v], [t[v + a * v: v + (a + 1) * v] for a in range(v)])
+
+    with mp.workdps(40):
+        ref = log_probs(None, ref_first, ref_second)
+
+        def sequence_kl(t):
+            lp = policy_log_probs(t)
+            return mp.fsum(mp.exp(lp[s]) * (lp[s] - ref[s]) for s in lp)
+
+        target = _mp_gradient(sequence_kl, theta)
+        lp = policy_log_probs([mp.mpf(float(x)) for x in theta])
+        total = np.zeros(theta.size)
+        for s in lp:
+            score = _mp_gradient(lambda t, s=s: policy_log_probs(t)[s], theta)
+            total += float(mp.exp(lp[s]) * (lp[s] - ref[s])) * score   # k1 of the text = sum of its per-token k1
+    np.testing.assert_allclose(total, target, atol=1e-8)
+    assert np.max(np.abs(target)) > 1e-2
