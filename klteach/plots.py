@@ -674,3 +674,49 @@ def estimate_spread(estimates, exact, *, ax=None, title=None, units="nats"):
         ax.set_title(title)
     ax.legend(fontsize=9)
     return ax
+
+
+__all__ += ["policy_kl_estimates"]
+
+
+def policy_kl_estimates(policy_probs, reference_probs, estimates, exact, *, n_tokens, title=None,
+                        units="nats"):
+    """Two panels: the policy's and the reference's token probabilities, and the spread of the KL estimates.
+
+    Draws only; the notebook computes the estimates (see notebook 07, section 3).
+
+    Parameters
+    ----------
+    policy_probs, reference_probs : array_like, shape (K,)
+        The policy's and the reference's probabilities over a vocabulary of K tokens.
+    estimates : dict
+        Estimator name -> 1-D array of estimates, one per batch of sampled tokens.
+    exact : float
+        The exact D(policy||reference), drawn as a dotted line.
+    n_tokens : int
+        Tokens per batch (for the right panel's title).
+    title : str, optional
+        Title of the left panel.
+
+    Returns
+    -------
+    (matplotlib.axes.Axes, matplotlib.axes.Axes)
+        The left (probabilities) and right (estimates) axes.
+
+    Examples
+    --------
+    >>> left, right = policy_kl_estimates([0.7, 0.3], [0.5, 0.5], {"k1": [0.1, 0.05], "k3": [0.08, 0.09]},
+    ...                                   0.0823, n_tokens=10)
+    >>> [t.get_text() for t in right.get_xticklabels()]
+    ['k1', 'k3']
+    >>> plt.close("all")
+    """
+    policy_probs = np.asarray(policy_probs, float)
+    _, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    bar_pair(policy_probs, reference_probs, names=("policy", "reference"), ax=left,
+             labels=[str(i) for i in range(policy_probs.size)], title=title)
+    left.set_xlabel("token id")
+    n_repeats = len(next(iter(estimates.values())))
+    estimate_spread(estimates, exact, ax=right, units=units,
+                    title=f"Estimates from {n_tokens} sampled tokens, {n_repeats} repetitions")
+    return left, right

@@ -388,6 +388,8 @@ def drift_explorer(shift=0.25, n=200, *, seed=DRIFT_SEED):
 
 __all__ += ["policy_logits", "show_policy_kl", "policy_kl_explorer"]
 
+from .plots import policy_kl_estimates  # noqa: E402  (notebook 07's figure; imported here to keep its edits local)
+
 
 def policy_logits(drift, *, vocab_size=12, seed=7):
     """Reference logits over a small vocabulary, and a policy moved ``drift`` units away from them.
@@ -407,13 +409,15 @@ def policy_logits(drift, *, vocab_size=12, seed=7):
 
 
 def show_policy_kl(drift=1.0, *, n_tokens=64, n_repeats=400, seed=0):
-    """Exact per-token D(policy||reference) and the spread of its k1, k2, k3 estimates from sampled tokens.
+    """The explorer's figure: exact per-token D(policy||reference) and the spread of its k1, k2, k3 estimates.
 
-    Each repetition samples ``n_tokens`` tokens from the policy and averages
-    each estimator over them (:func:`klteach.per_token_kl`, which uses
-    :func:`klteach.mc_kl`); the box plots show how the estimates vary
-    between repetitions. Prints the exact value and each estimator's mean
-    and standard deviation across repetitions.
+    Repeats notebook 07's experiment (section 3) for any drift: ``n_repeats``
+    batches of ``n_tokens`` tokens sampled from the policy (drawn as one
+    ``(n_repeats, n_tokens)`` array from ``np.random.default_rng(seed)``, so
+    the same seed gives the notebook's tokens), each batch averaged with
+    :func:`klteach.per_token_kl`; prints the exact value, each estimator's
+    mean and standard deviation across batches, and draws
+    :func:`klteach.plots.policy_kl_estimates`.
 
     Returns
     -------
@@ -423,22 +427,17 @@ def show_policy_kl(drift=1.0, *, n_tokens=64, n_repeats=400, seed=0):
     policy, reference = policy_logits(drift)
     exact = kl_from_logits(policy, reference)
     probs = softmax(policy)
-    rng = np.random.default_rng(seed)
-    estimates = {name: np.empty(n_repeats) for name in ("k1", "k2", "k3")}
-    for r in range(n_repeats):
-        tokens = rng.choice(policy.size, size=n_tokens, p=probs)
-        for name in estimates:
-            estimates[name][r] = per_token_kl(policy, reference, tokens, estimator=name).estimate
-    print(f"drift {drift:.2f}: exact D(policy||reference) = {exact:.4f} nats per token")
+    tokens = np.random.default_rng(seed).choice(policy.size, size=(n_repeats, n_tokens), p=probs)
+    estimates = {name: np.array([per_token_kl(policy, reference, batch, estimator=name).estimate
+                                 for batch in tokens]) for name in ("k1", "k2", "k3")}
+    below = probs[probs < softmax(reference)].sum()
+    print(f"drift {drift:.2f}: exact D(policy||reference) = {exact:.4f} nats per token; "
+          f"k1 < 0 at a sampled token with probability {below:.0%}")
     for name, values in estimates.items():
         print(f"  {name}: mean {values.mean():.4f}, sd {values.std(ddof=1):.4f} nats "
-              f"({n_repeats} batches of {n_tokens} tokens; {np.mean(values < 0):.0%} negative)")
-    _, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
-    bar_pair(softmax(policy), softmax(reference), names=("policy", "reference"), ax=left,
-             labels=[str(i) for i in range(policy.size)], title=f"Token probabilities, drift {drift:.2f}")
-    left.set_xlabel("token id")
-    estimate_spread(estimates, exact, ax=right,
-                    title=f"Estimates from {n_tokens} sampled tokens, {n_repeats} repetitions")
+              f"({n_repeats} batches of {n_tokens} tokens)")
+    policy_kl_estimates(probs, softmax(reference), estimates, exact, n_tokens=n_tokens,
+                        title=f"Token probabilities, drift {drift:.2f}")
     plt.show()
     return {"exact": exact, **estimates}
 
@@ -446,8 +445,8 @@ def show_policy_kl(drift=1.0, *, n_tokens=64, n_repeats=400, seed=0):
 def policy_kl_explorer(drift=1.0):
     """A slider moves the policy away from the reference: which estimator of the KL penalty stays reliable?
 
-    Near the reference k3 has by far the smallest spread and k1 is often
-    negative; far from it k2's bias grows.
+    Near the reference k2 and k3 spread far less than k1 (k2 with a small
+    bias); far from it k2's bias grows and k3's spread overtakes k1's.
 
     Returns
     -------
