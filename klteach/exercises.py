@@ -530,7 +530,7 @@ CHOICES = {
     "06-ex3": ("b", {
         "a": "The threshold ignores the sample size. The plug-in estimate is biased upwards even without "
              "drift, each direction of KL by about (K - 1)(1/n + 1/m)/2 nats (section 4), and PSI adds "
-             "both directions; with 10 bins and 30 values per side that bias alone is of the order of the "
+             "both directions; with 10 bins and 30 values per side that bias alone is larger than the "
              "threshold.",
         "b": "With 10 bins and 30 values per side, two samples of the same distribution often give a PSI "
              "above 0.25: the plug-in estimate is biased upwards, and more so on small samples. Only a "

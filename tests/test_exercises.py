@@ -98,6 +98,16 @@ def test_truncated_answer_is_told_to_round():
     assert not fb.correct and "Round (do not truncate)" in fb.message
 
 
+def test_recording_through_the_environment_variable(tmp_path, monkeypatch):
+    import json
+    path = tmp_path / "checks.jsonl"
+    monkeypatch.setenv(exercises.RECORD_ENV, str(path))
+    exercises.check_entropy(..., [0.5, 0.25, 0.25], base=2)
+    [entry] = [json.loads(line) for line in path.read_text().splitlines()]
+    assert entry["what"] == "H(P)" and entry["expected"] == pytest.approx(1.5)
+    assert any("nats" in e for _, e in entry["mistakes"])
+
+
 def test_significant_figures_are_read_from_the_shortest_repr():
     sf = exercises.significant_figures
     assert [sf(0.42), sf(0.4240), sf(120.0), sf(1e-05), sf(0.0578), sf(1 / 3)] == [2, 3, 2, 1, 3, 16]
@@ -250,6 +260,19 @@ def test_choice_registry():
             assert not exercises.check_choice(other, key).correct
     with pytest.raises(KeyError, match="not a multiple-choice exercise id"):
         exercises.check_choice("a", "99-ex1")
+
+
+def test_drift_choice_explanations_hold_by_simulation():
+    """06-ex3 says: with 10 quantile bins and 30 values per side, PSI often exceeds 0.25 without drift,
+    and the upward bias alone is larger than that threshold."""
+    from klteach import drift
+    rng = np.random.default_rng(2024)
+    psi = np.array([drift.drift_test(rng.normal(size=30), rng.normal(size=30), measure="psi", bins=10,
+                                     n_permutations=1, seed=0).statistic for _ in range(300)])
+    assert np.mean(psi > 0.25) > 0.75          # about 0.93 in this simulation
+    assert np.mean(psi) > 0.25                 # the bias: the mean PSI with no drift at all
+    right, explanations = exercises.CHOICES["06-ex3"]
+    assert right == "b" and "10 bins" in explanations["b"] and "12 bins" not in explanations["b"]
 
 
 def test_check_choice_accepts_non_string_option_keys():
