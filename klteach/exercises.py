@@ -978,8 +978,8 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
 
 
 _REDUCTION_WORDS = {"sum": "adds every element of the pointwise loss",
-                    "mean": "divides that sum by the number of elements (rows x classes)",
-                    "batchmean": "divides that sum by the number of rows"}
+                    "mean": "divides the sum by the number of elements (rows x classes)",
+                    "batchmean": "divides the sum by the number of rows"}
 
 
 def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
@@ -1016,13 +1016,10 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
 
     pointwise = loss(logq, p)
     expected = reduce(pointwise)
-    asked = "sum" if reduction == "sum" else f"the sum; '{reduction}' {_REDUCTION_WORDS[reduction]}"
-
     def explain(other):
-        said = "adds every element" if other == "sum" else _REDUCTION_WORDS[other].replace("that sum", "the sum")
         default = " (PyTorch's default)" if reduction == "mean" else ""
-        return (f"reduction='{other}', which {said}. The question asks for reduction='{reduction}'{default}: "
-                + ("'sum' adds every element." if reduction == "sum" else f"it takes {asked}."))
+        return (f"reduction='{other}', which {_REDUCTION_WORDS[other]}. The question asks for "
+                f"reduction='{reduction}'{default}, which {_REDUCTION_WORDS[reduction]}.")
 
     mistakes = [(reduce(pointwise, other), explain(other))
                 for other in ("sum", "mean", "batchmean") if other != reduction]
