@@ -537,6 +537,17 @@ CHOICES = {
              "test calibrated for n and m (a permutation test) can tell.",
         "c": "It can (with smoothing for the empty bins); the problem is interpreting it, not computing it.",
     }),
+    "06-ex4": ("b", {
+        "a": "D(ref||cur) weights the log ratio by the reference: it is the extra cost of a model of this "
+             "week's data used on reference data, the opposite question.",
+        "b": "This week's data are what the model now meets, so their distribution comes first and weights "
+             "the log ratio; the reference, the model's picture of the world, is second. It is infinite when "
+             "this week fills a bin the reference left empty: smooth, as in Exercise 1.",
+        "c": "KL is not symmetric: the two directions weight the log ratio by different distributions, and "
+             "agree only in special cases.",
+        "d": "PSI is the sum of both directions, D(ref||cur) + D(cur||ref): it adds the cost of the opposite "
+             "question, so it is not the expected extra cost on this week's data.",
+    }),
 }
 
 _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
@@ -767,18 +778,21 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
 
     what = f"D({a}||{b})"
     mistakes = _unit_mistakes(kl, what, base)
+    if sigma_p != sigma_q:      # with equal variances both directions, and both log terms, agree
+        mistakes += [
+            (gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base),
+             f"D({b}||{a}): the arguments are swapped. {a} comes first: "
+             "log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2."),
+            (formula(2 * math.log(sigma_q / sigma_p), 2 * sigma_q**2),
+             "the formula with log(sigma_q² / sigma_p²), the log of the variance ratio. The term is "
+             "log(sigma_q / sigma_p) = log(sigma_q² / sigma_p²) / 2."),
+        ]
     mistakes += [
-        (gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base),
-         f"D({b}||{a}): the arguments are swapped. {a} comes first: "
-         "log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2."),
         (gaussian_kl(mu_p, sigma_p**2, mu_q, sigma_q**2, base=base),
          "the formula with variances in place of standard deviations. Here sigma is the "
          "standard deviation: square it where the formula says sigma²."),
         (formula(math.log(sigma_q / sigma_p), 2 * sigma_q),
          "the formula with 2 sigma_q where it says 2 sigma_q²: square sigma_q in the denominator."),
-        (formula(2 * math.log(sigma_q / sigma_p), 2 * sigma_q**2),
-         "the formula with log(sigma_q² / sigma_p²), the log of the variance ratio. The term is "
-         "log(sigma_q / sigma_p) = log(sigma_q² / sigma_p²) / 2."),
         (kl() + 0.5 / scale, "the formula without its final -1/2 (which makes D(P||P) = 0)."),
         (kl() - 0.5 * ((mu_p - mu_q) / sigma_q) ** 2 / scale,
          "the formula without the mean term (mu_p - mu_q)² / (2 sigma_q²)."),
