@@ -341,6 +341,22 @@ ADVICE_CASES = [
     (lambda a, b: ex.check_psi(a, [6, 30, 42, 22, 0], [1, 10, 16, 13, 10], base=b), "psi"),
     (lambda a, b: ex.check_information_gain(a, 10, 2, base=b), "information gain"),
 ]
+# The distillation loss is asked in nats only; its bits and base-10 versions must convert back.
+TEACH = np.array([[4.0, 1.0, -1.0, 0.5], [0.2, 2.5, 0.0, -1.0]])
+STUD = np.array([[2.5, 2.0, 0.5, -0.5], [1.0, 1.5, -0.5, 0.5]])
+
+
+def test_distillation_unit_advice_followed_is_accepted():
+    with ex.recording() as calls:
+        ex.check_distillation_loss(..., TEACH, STUD, temperature=2.0)
+    followed = 0
+    for wrong, _ in calls[0]["mistakes"]:
+        fb = ex.check_distillation_loss(wrong, TEACH, STUD, temperature=2.0)
+        fixed = _follow(fb.message, wrong)
+        if fixed is not None:
+            assert ex.check_distillation_loss(fixed, TEACH, STUD, temperature=2.0).correct, fb.message
+            followed += 1
+    assert followed == 2
 
 
 @pytest.mark.parametrize("check, label", ADVICE_CASES, ids=[c[1] for c in ADVICE_CASES])
