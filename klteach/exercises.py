@@ -4,26 +4,48 @@ Each ``check_*`` function compares a learner's answer with the right value
 and with the values that common mistakes produce (wrong log base, swapped
 arguments, unnormalised input, ...), and returns a :class:`Feedback` whose
 text says which mistake the answer matches. The right value is shown only
-once the answer is right.
+once the answer is right. Messages use the exercise's own names for its
+distributions (``names=("Q_fair", "P_loaded")``).
+
+Precision policy (one rule for every check, in :func:`check_number`). The
+number of significant figures an answer gives is read from the shortest
+form of the float (``0.42`` gives 2, ``0.4240`` is the float ``0.424`` and
+gives 3, a value straight from numpy gives about 16).
+
+- An answer with at least 3 correct significant figures is accepted: it
+  rounds to the same 3 significant figures as the right value, or it is
+  within half a unit of its own last digit.
+- An answer given to fewer significant figures, but right at the digits it
+  gives, is told "right, but give N significant figures"; it is never
+  given a mistake's explanation.
+- A mistake is named only when the answer matches it better than it
+  matches the right value, at the precision the answer gives.
 
 Examples
 --------
 >>> check_kl(0.2231, [1, 0], [0.8, 0.2], base=2)
-Not quite: 0.2231 matches D(P||Q) in nats. The question asks for bits: use np.log2, or divide a result in nats by np.log(2).
+Not quite: 0.2231 matches D(P||Q) in nats (computed with np.log). The question asks for bits: use np.log2 throughout, or divide your number by `np.log(2)`.
 >>> check_kl(0.3219, [1, 0], [0.8, 0.2], base=2)
 Correct: D(P||Q) = 0.3219 bits.
+>>> check_kl(0.32, [1, 0], [0.8, 0.2], base=2)
+Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures you gave. Give 3 significant figures (or the unrounded number your code computes). If this is already the full number your code computed, it is not the answer: check each step.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from numbers import Real
 
 import numpy as np
 from scipy.special import rel_entr
 
-from ._validation import DistributionError, as_nonnegative, unit_name
+from ._validation import DistributionError, as_nonnegative
 from .coding import huffman_lengths
 from .discrete import cross_entropy, entropy, js_divergence, kl_divergence
 from .drift import drift_measures
@@ -31,7 +53,51 @@ from .estimators import mc_kl
 from .gaussian import gaussian_kl, vae_kl
 from .symmetric import js_distance, total_variation
 
-__all__ = ["Feedback", "check_number", "check_kl", "check_entropy", "check_choice"]
+__all__ = ["Feedback", "check_number", "check_kl", "check_entropy", "check_choice", "CHOICES",
+           "recording"]
+
+#: Significant figures accepted as right (see the precision policy above).
+ACCEPTED_FIGURES = 3
+
+#: Environment variable: when set to a file path, every check appends one JSON line
+#: (what, expected, mistakes) to that file; tests use it on notebooks run in a kernel.
+RECORD_ENV = "KLTEACH_RECORD_CHECKS"
+
+_records: list | None = None
+
+
+@contextmanager
+def recording():
+    """Record every :func:`check_number` call made inside the ``with`` block.
+
+    Yields a list that receives one dict per call: ``what``, ``expected``,
+    ``mistakes`` (a list of ``(value, explanation)``) and ``sig``. Tests use it
+    to see that each mistake lands far from the right value.
+
+    Examples
+    --------
+    >>> with recording() as calls:
+    ...     _ = check_entropy(1.5, [0.5, 0.25, 0.25], base=2)
+    >>> calls[0]["what"], calls[0]["expected"]
+    ('H(P)', 1.5)
+    """
+    global _records
+    previous, _records = _records, []
+    try:
+        yield _records
+    finally:
+        _records = previous
+
+
+def _record(what, expected, mistakes, sig):
+    entry = {"what": what, "expected": float(expected), "sig": sig,
+             "mistakes": [(float(v), str(e)) for v, e in mistakes if v is not None]}
+    if _records is not None:
+        _records.append(entry)
+    path = os.environ.get(RECORD_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry) + "\n")
 
 
 @dataclass(frozen=True)
@@ -50,7 +116,6 @@ class Feedback:
     __str__ = __repr__
 
 
-
 def _probabilities(x, name):
     """One distribution from probabilities or counts, normalised; errors name ``name``."""
     arr, total = as_nonnegative(x, name)
@@ -60,33 +125,166 @@ def _probabilities(x, name):
     return arr / total
 
 
-def _read_number(answer):
-    """Return ``(value, None)`` or ``(None, Feedback)`` explaining why it is not a number."""
+def _names(names, default=("P", "Q")):
+    """The two names an exercise gives its distributions (``("P", "Q")`` by default)."""
+    if names is None:
+        return default
+    if isinstance(names, str) or len(names) != 2 or not all(isinstance(n, str) and n for n in names):
+        raise ValueError(f"names must be two non-empty strings, e.g. ('Q_fair', 'P_loaded'); got {names!r}.")
+    return tuple(names)
+
+
+# --- numbers and their precision -------------------------------------------------------
+
+def _dec(x: float) -> Decimal:
+    """The float as the decimal its shortest repr shows (``0.42`` -> ``Decimal('0.42')``)."""
+    return Decimal(repr(float(x)))
+
+
+def significant_figures(x: float) -> int:
+    """Significant figures in the shortest repr of ``x`` (``0.42`` -> 2, ``120.0`` -> 2, ``0.0`` -> 1).
+
+    Examples
+    --------
+    >>> significant_figures(0.42), significant_figures(0.4240), significant_figures(1 / 3)
+    (2, 3, 16)
+    """
+    if x == 0 or not math.isfinite(x):
+        return 1
+    return max(1, len(_dec(x).normalize().as_tuple().digits))
+
+
+def _unit(x: float, figures: int) -> Decimal:
+    """One unit in the ``figures``-th significant digit of ``x``."""
+    return Decimal(1).scaleb(_dec(x).adjusted() - figures + 1)
+
+
+def _round_sig(x: float, figures: int) -> Decimal:
+    return _dec(x).quantize(_unit(x, figures), rounding=ROUND_HALF_EVEN)
+
+
+def _right_at(value: float, truth: float, figures: int) -> bool:
+    """``value`` equals ``truth`` at ``figures`` significant figures (rounded, or within half a unit)."""
+    if truth == 0 or not (math.isfinite(value) and math.isfinite(truth)):
+        return value == truth
+    if _round_sig(value, figures) == _round_sig(truth, figures):
+        return True
+    half = min(_unit(value, figures), _unit(truth, figures)) / 2
+    return abs(_dec(value) - _dec(truth)) <= half * Decimal("1.000000001")
+
+
+def _accepted(value: float, truth: float) -> bool:
+    """At least 3 correct significant figures, as the precision policy defines them."""
+    if math.isinf(value) or math.isinf(truth):
+        return value == truth
+    if truth == 0 or value == 0:
+        return abs(value - truth) <= 1e-15
+    if abs(value - truth) <= 1e-9 * abs(truth):
+        return True
+    if _round_sig(value, ACCEPTED_FIGURES) == _round_sig(truth, ACCEPTED_FIGURES):
+        return True
+    figures = significant_figures(value)
+    return figures >= ACCEPTED_FIGURES and _right_at(value, truth, figures)
+
+
+def _distance(a: float, b: float) -> float:
+    if math.isinf(a) or math.isinf(b):
+        return 0.0 if a == b else math.inf
+    return abs(a - b)
+
+
+def _matches(value: float, wrong: float, truth: float) -> bool:
+    """``value`` matches ``wrong`` at the precision it gives, and better than it matches ``truth``."""
+    if wrong is None or (isinstance(wrong, float) and math.isnan(wrong)):
+        return False
+    if math.isinf(wrong) or math.isinf(value):
+        return value == wrong
+    if not math.isfinite(truth):
+        truth = math.copysign(1e308, truth)
+    figures = min(significant_figures(value), 4)
+    if wrong == 0 or value == 0:
+        close = abs(value - wrong) <= 1e-15
+    else:
+        close = (_round_sig(value, figures) == _round_sig(wrong, figures)
+                 or abs(value - wrong) <= 1e-9 * abs(wrong)
+                 or _right_at(value, wrong, figures))
+    return close and _distance(value, wrong) < _distance(value, truth)
+
+
+def _show(x: float, figures: int = 4) -> str:
+    """``x`` to ``figures`` significant figures, trailing zeros kept (``1.000``, ``0.3219``)."""
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = f"{x:#.{figures}g}"
+    return text[:-1] if text.endswith(".") else text
+
+
+def _as_given(x: float) -> str:
+    """The learner's number as they gave it (shortest repr), shortened if very long."""
+    figures = significant_figures(x)
+    return repr(float(x)) if figures <= 6 else _show(x, 4)
+
+
+# --- reading an answer -------------------------------------------------------------------
+
+_NAN = ("Your answer is NaN (not a number): some term is 0 * log(0), 0/0 or inf - inf. "
+        "Print the terms and find it with np.isnan(terms).")
+_NAN_ZERO_LOG_ZERO = ("Your answer is NaN. A 0 * log(0) term gives NaN in numpy: those terms count "
+                      "as 0, so keep only outcomes with p(x) > 0 (e.g. p[p > 0]).")
+
+
+def _read_number(answer, expected, combine, nan):
+    """Return ``(value, None)`` or ``(None, Feedback)`` explaining why it is not one number."""
     if answer is ... or answer is None:
         return None, Feedback(False, "No answer yet: replace ... with your answer and run the cell again.")
+    fields = getattr(answer, "_fields", None)
+    if isinstance(answer, tuple) and fields:
+        kind = type(answer).__name__
+        if "estimate" in fields:
+            return None, Feedback(False, f"Your answer is an {kind}, the named tuple mc_kl returns "
+                                         f"(the estimate and its standard error). Use its estimate: "
+                                         f"answer = result.estimate.")
+        return None, Feedback(False, f"Your answer is a {kind} with fields {', '.join(fields)}; "
+                                     f"pick the one the question asks for, e.g. answer = result.{fields[0]}.")
     if isinstance(answer, np.ndarray) and answer.size == 1:
         answer = answer.item()
     if isinstance(answer, (list, tuple, np.ndarray)):
-        return None, Feedback(False, f"Your answer is a sequence of {len(answer)} numbers; "
-                                     f"the question asks for a single number. Did you forget to sum the terms?")
+        return None, _array_feedback(answer, expected, combine)
     if isinstance(answer, bool) or not isinstance(answer, (Real, np.number)):
         return None, Feedback(False, f"Your answer should be a number, got {type(answer).__name__} {answer!r}.")
     value = float(answer)
     if math.isnan(value):
-        return None, Feedback(False, "Your answer is NaN. A 0 * log(0) term gives NaN in numpy: "
-                                     "those terms count as 0, so keep only outcomes with p(x) > 0.")
+        return None, Feedback(False, nan or _NAN)
     return value, None
 
 
-def _close(a: float, b: float, rtol: float) -> bool:
-    """Relative closeness; the absolute floor 1e-15 only absorbs rounding around 0."""
-    if math.isinf(a) or math.isinf(b):
-        return a == b
-    return abs(a - b) <= max(rtol * abs(b), 1e-15)
+def _array_feedback(answer, expected, combine):
+    """Feedback for an array answer: which reduction of it, if any, is the right number."""
+    try:
+        arr = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return Feedback(False, f"Your answer is a {type(answer).__name__}; the question asks for one number.")
+    start = f"Your answer is an array of {arr.size} numbers (shape {arr.shape}); the question asks for one number."
+    if arr.size:
+        routes = [(float(np.sum(arr)), "Their sum is it: wrap your expression in np.sum(...).")]
+        routes.append((float(np.mean(arr)), "Their mean is it: wrap your expression in np.mean(...)."))
+        if arr.ndim == 2:
+            routes.append((float(np.mean(np.sum(arr, axis=-1))),
+                           "Sum each row (np.sum(..., axis=-1)), then take the mean over the rows."))
+        for value, advice in routes:
+            if math.isfinite(value) and _accepted(value, expected):
+                return Feedback(False, f"{start} {advice}")
+    return Feedback(False, f"{start} {combine or 'Combine the terms into one number as the formula says.'}")
 
 
-def check_number(answer, expected, *, what="the answer", units="", mistakes=(), rtol=1e-3, hint=None):
-    """Compare ``answer`` with ``expected`` and with known wrong values.
+def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
+                 negative=None, combine=None, nan=None):
+    """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
+
+    The precision policy of the module applies: at least 3 correct
+    significant figures is right; fewer figures that are right as far as
+    they go get "right, but give ``sig`` significant figures"; a mistake is
+    named only when the answer matches it better than the right value.
 
     Parameters
     ----------
@@ -100,123 +298,301 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         Units printed after values.
     mistakes : sequence of (float, str)
         Wrong values and the explanation to show when the answer matches one.
-    rtol : float
-        Relative tolerance: answers rounded to 4 significant digits pass.
+    sig : int
+        Significant figures the question asks for (3 or 4), quoted in messages.
     hint : str, optional
         Shown when the answer matches neither the right value nor a mistake.
+    negative : str, optional
+        Advice when the answer is negative and ``expected`` is not.
+    combine : str, optional
+        Advice when the answer is an array of terms instead of one number.
+    nan : str, optional
+        Advice when the answer is NaN.
 
     Returns
     -------
     Feedback
-    """
-    value, problem = _read_number(answer)
-    if problem is not None:
-        return problem
-    suffix = f" {units}" if units else ""
-    if _close(value, expected, rtol):
-        return Feedback(True, f"Correct: {what} = {expected:.4f}{suffix}.")
-    for wrong, explanation in mistakes:
-        if wrong is not None and not _close(wrong, expected, rtol) and _close(value, wrong, rtol):
-            return Feedback(False, f"Not quite: {value:.4g} matches {explanation}")
-    if expected >= 0 and value < 0:
-        return Feedback(False, f"Not quite: {what} cannot be negative, and your answer is {value:.4g}. "
-                               f"Check the sign and the order of the ratio inside the log.")
-    return Feedback(False, f"Not yet: {value:.4g} is not {what}. " + (hint or "Check each step again."))
-
-
-def _unit_mistakes(value_in, what, base):
-    """Wrong values from using another logarithm base, with explanations."""
-    fixes = {None: "use np.log (the natural log)",
-             2: "use np.log2, or divide a result in nats by np.log(2)",
-             10: "use np.log10"}
-    out = []
-    for other in (None, 2, 10):
-        if other != base:
-            out.append((value_in(other),
-                        f"{what} in {unit_name(other)}. The question asks for {unit_name(base)}: "
-                        f"{fixes.get(base, f'divide a result in nats by np.log({base})')}."))
-    return out
-
-
-def check_kl(answer, p, q, *, base=None):
-    """Check an answer for D(P||Q); ``p`` and ``q`` may be counts (normalised here).
-
-    Recognised mistakes: another log base, swapped arguments D(Q||P),
-    unnormalised counts, the cross-entropy H(P, Q), and the unweighted sum
-    of log ratios.
 
     Examples
     --------
-    >>> check_kl(0.5, [0.5, 0.5], [0.9, 0.1])
-    Not yet: 0.5 is not D(P||Q). Weight each log(p(x)/q(x)) by p(x), sum over outcomes, and check which distribution is P.
+    >>> check_number(0.4240, 0.42401, what="x")
+    Correct: x = 0.4240.
+    >>> check_number(0.42, 0.42401, what="x")
+    Right as far as it goes: 0.42 agrees with x to the 2 significant figures you gave. Give 3 significant figures (or the unrounded number your code computes). If this is already the full number your code computed, it is not the answer: check each step.
+    >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
+    Not quite: 0.47 matches y.
     """
+    mistakes = [(float(v), e) for v, e in mistakes if v is not None]
+    _record(what, expected, mistakes, sig)
+    value, problem = _read_number(answer, expected, combine, nan)
+    if problem is not None:
+        return problem
+    suffix = f" {units}" if units else ""
+    if _accepted(value, expected):
+        return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
+    figures = significant_figures(value)
+    if figures < ACCEPTED_FIGURES and math.isfinite(value) and _right_at(value, expected, figures):
+        return Feedback(False, f"Right as far as it goes: {_as_given(value)} agrees with {what} to the "
+                               f"{figures} significant figure{'s' if figures > 1 else ''} you gave. Give "
+                               f"{sig} significant figures (or the unrounded number your code computes). If this is "
+                               f"already the full number your code computed, it is not the answer: check each step.")
+    matched = [(_distance(value, w), e) for w, e in mistakes if _matches(value, w, expected)]
+    if matched:
+        return Feedback(False, f"Not quite: {_as_given(value)} matches {min(matched, key=lambda m: m[0])[1]}")
+    if (math.isfinite(value) and math.isfinite(expected) and expected != 0 and figures >= ACCEPTED_FIGURES
+            and abs(value - expected) <= 1.5 * float(_unit(value, figures))):
+        return Feedback(False, f"Almost: {_as_given(value)} is off by one in its last digit. Round (do not "
+                               f"truncate) to {sig} significant figures, or give the unrounded number.")
+    if expected >= 0 and value < 0:
+        return Feedback(False, f"Not quite: {what} cannot be negative, and your answer is {_as_given(value)}. "
+                               + (negative or "Check the sign."))
+    return Feedback(False, f"Not yet: {_as_given(value)} is not {what}. " + (hint or "Check each step again."))
+
+
+# --- units ---------------------------------------------------------------------------------
+
+_LOG_FN = {None: "np.log", 2: "np.log2", 10: "np.log10"}
+
+
+def _unit_words(base):
+    names = {None: "nats", 2: "bits", 10: "base-10 units"}
+    return names[base] if base in names else f"base-{base:g} units"
+
+
+def _computed_with(base):
+    fn = _LOG_FN[base] if base in _LOG_FN else f"np.log(x) / np.log({base:g})"
+    return f"{_unit_words(base)} (computed with {fn})"
+
+
+def _log_expr(base):
+    return f"np.log({base:g})"
+
+
+def _conversion(other, base, root=False):
+    """How to turn a value computed in ``other`` units into ``base`` units: (verb, expression)."""
+    if other is None:                       # nats -> base: divide by ln(base)
+        verb, expr = "divide", _log_expr(base)
+    elif base is None:                      # other -> nats: multiply by ln(other)
+        verb, expr = "multiply", _log_expr(other)
+    else:                                   # other -> base: multiply by ln(other) / ln(base)
+        verb, expr = "multiply", f"{_log_expr(other)} / {_log_expr(base)}"
+    if root:
+        expr = f"np.sqrt({expr})"
+    return verb, expr
+
+
+def _unit_mistakes(value_in, what, base, *, root=False):
+    """Wrong values from using another logarithm base, each with advice that, followed, is right.
+
+    ``root`` marks a square-root quantity (the Jensen-Shannon distance): its
+    conversion factor is the square root of the divergence's.
+    """
+    out = []
+    for other in (None, 2, 10):
+        if other == base:
+            continue
+        verb, expr = _conversion(other, base, root)
+        why = " (a distance is a square root, so its factor is the square root of the divergence's)" if root else ""
+        out.append((value_in(other),
+                    f"{what} in {_computed_with(other)}. The question asks for {_unit_words(base)}: use "
+                    f"{_LOG_FN.get(base, 'np.log')} throughout, or {verb} your number by `{expr}`{why}."))
+    return out
+
+
+def _per_base(base):
+    return 1.0 if base is None else math.log(base)
+
+
+# --- notebooks 01-02: KL and entropy -------------------------------------------------------
+
+def check_kl(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
+    """Check an answer for D(P||Q); ``p`` and ``q`` may be counts (normalised here).
+
+    ``names`` are the exercise's names for P (the reference, first) and Q
+    (the model, second); the messages speak in them. Recognised mistakes:
+    another log base, swapped arguments D(Q||P), unnormalised counts, the
+    cross-entropy H(P, Q), and the unweighted sum of log ratios.
+
+    Examples
+    --------
+    >>> check_kl(0.9, [0.5, 0.5], [0.9, 0.1])
+    Not yet: 0.9 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
+    >>> check_kl(0.3681, [0.5, 0.5], [0.9, 0.1], names=("P_fair", "Q_biased"))
+    Not quite: 0.3681 matches D(Q_biased||P_fair): the arguments are swapped. The question puts P_fair first, as the reference: sum P_fair(x) log(P_fair(x)/Q_biased(x)).
+    """
+    a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
-    units = unit_name(base)
+    what = f"D({a}||{b})"
     expected = kl_divergence(pn, qn, base=base)
-    mistakes = _unit_mistakes(lambda b: kl_divergence(pn, qn, base=b), "D(P||Q)", base)
+    mistakes = _unit_mistakes(lambda bb: kl_divergence(pn, qn, base=bb), what, base)
     mistakes.append((kl_divergence(qn, pn, base=base),
-                     "D(Q||P): the arguments are swapped. P, the reference, comes first "
-                     "and weights the log ratio: sum p(x) log(p(x)/q(x))."))
+                     f"D({b}||{a}): the arguments are swapped. The question puts {a} first, as the "
+                     f"reference: sum {a}(x) log({a}(x)/{b}(x))."))
     raw_p, raw_q = np.asarray(p, float), np.asarray(q, float)
     if not (np.isclose(raw_p.sum(), 1) and np.isclose(raw_q.sum(), 1)):
-        raw = float(np.sum(rel_entr(raw_p, raw_q))) / (1 if base is None else math.log(base))
-        mistakes.append((raw, "the sum over the raw numbers, which are not probabilities. "
+        raw = float(np.sum(rel_entr(raw_p, raw_q))) / _per_base(base)
+        mistakes.append((raw, "the sum over the raw counts, which are not probabilities. "
                               "Normalise first: p = counts / counts.sum()."))
-    mistakes.append((cross_entropy(pn, qn, base=base),
-                     "the cross-entropy H(P, Q) = H(P) + D(P||Q). Subtract nothing: "
-                     "compute sum p(x) log(p(x)/q(x)) directly."))
+    h = entropy(pn, base=base)
+    if h > 0:
+        mistakes.append((cross_entropy(pn, qn, base=base),
+                         f"the cross-entropy H({a}, {b}) = H({a}) + {what}: it also counts H({a}). "
+                         f"Subtract H({a}), or sum {a}(x) log({a}(x)/{b}(x)) directly."))
     support = pn > 0
     with np.errstate(divide="ignore"):
-        unweighted = float(np.sum(np.log(pn[support] / qn[support]))) / (1 if base is None else math.log(base))
-    mistakes.append((unweighted, "the sum of log(p(x)/q(x)) without weights: multiply each term by p(x)."))
-    return check_number(answer, expected, what="D(P||Q)", units=units, mistakes=mistakes,
-                        hint="Weight each log(p(x)/q(x)) by p(x), sum over outcomes, "
-                             "and check which distribution is P.")
+        unweighted = float(np.sum(np.log(pn[support] / qn[support]))) / _per_base(base)
+    mistakes.append((unweighted, f"the sum of log({a}(x)/{b}(x)) without weights: multiply each term by {a}(x)."))
+    return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
+                        hint=f"Weight each log({a}(x)/{b}(x)) by {a}(x) and sum over outcomes; "
+                             f"{a} is the reference, the first argument.",
+                        negative=f"A KL divergence is never negative (Gibbs' inequality): check the order "
+                                 f"of the ratio inside the log, {a}(x) on top.",
+                        combine=f"Sum the terms {a}(x) log({a}(x)/{b}(x)) over outcomes.",
+                        nan=_NAN_ZERO_LOG_ZERO)
 
 
-def check_entropy(answer, p, *, base=None):
+def check_entropy(answer, p, *, base=None, name="P", sig=3):
     """Check an answer for H(P); ``p`` may be counts (normalised here).
+
+    Recognised mistakes: another log base, the missing minus sign, the
+    unweighted sum of -log p, and (in bits) the average length of a Huffman
+    code, which is at least H(P) and can be above it.
 
     Examples
     --------
     >>> check_entropy(1.0, [0.5, 0.5], base=2)
-    Correct: H(P) = 1.0000 bits.
+    Correct: H(P) = 1.000 bits.
+    >>> check_entropy(-1.0, [0.5, 0.5], base=2)
+    Not quite: -1.0 matches the sum without its minus sign: H(P) = -sum P(x) log P(x), and each log P(x) is negative or 0, so H(P) >= 0.
     """
     pn = _probabilities(p, "p")
+    what = f"H({name})"
     expected = entropy(pn, base=base)
-    mistakes = _unit_mistakes(lambda b: entropy(pn, base=b), "H(P)", base)
+    mistakes = _unit_mistakes(lambda b: entropy(pn, base=b), what, base)
     support = pn > 0
-    mistakes.append((float(-np.sum(np.log(pn[support]))) / (1 if base is None else math.log(base)),
-                     "the sum of -log p(x) without weights: multiply each term by p(x)."))
-    return check_number(answer, expected, what="H(P)", units=unit_name(base), mistakes=mistakes,
-                        hint="H(P) = -sum p(x) log p(x), with 0 log 0 = 0.")
+    mistakes.append((float(-np.sum(np.log(pn[support]))) / _per_base(base),
+                     f"the sum of -log {name}(x) without weights: multiply each term by {name}(x)."))
+    if expected > 0:
+        mistakes.append((-expected, f"the sum without its minus sign: {what} = -sum {name}(x) log {name}(x), "
+                                    f"and each log {name}(x) is negative or 0, so {what} >= 0."))
+    if base == 2 and support.sum() > 1:
+        huffman = float(np.dot(pn, huffman_lengths(pn)))
+        if not _accepted(huffman, expected):
+            mistakes.append((huffman, "the average length of a Huffman code, whole bits per symbol. The entropy "
+                                      "is the bound below it: -sum p(x) log2 p(x), the average of the ideal "
+                                      "lengths -log2 p(x)."))
+    return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
+                        hint=f"{what} = -sum {name}(x) log {name}(x), with 0 log 0 = 0.",
+                        negative=f"Check the minus sign in front: {what} = -sum {name}(x) log {name}(x).",
+                        combine=f"Sum the terms -{name}(x) log {name}(x) over outcomes.",
+                        nan=_NAN_ZERO_LOG_ZERO)
 
 
-def check_choice(answer, correct, explanations):
+# --- multiple choice -------------------------------------------------------------------------
+
+#: The notebooks' multiple-choice questions: exercise id -> (right option, explanation per option).
+#: Kept here, not in the notebooks, so a student copy does not show the answer.
+CHOICES = {
+    "01-ex4": ("b", {
+        "a": "P is zero on the third outcome, and terms with p(x) = 0 contribute 0; Q covers all of P's "
+             "outcomes, so D(P||Q) is finite.",
+        "b": "Q gives the third outcome probability 0.3 but P calls it impossible, so the term "
+             "q log(q/p) of D(Q||P) is infinite.",
+        "c": "Only one direction has a model that calls a real outcome impossible. Which distribution "
+             "is the reference in each?",
+        "d": "Look for an outcome with positive probability under the first argument and zero under the second.",
+    }),
+    "03-ex4": ("a", {
+        "a": "input is log Q (the model's log-probabilities), target is P, and 'batchmean' divides the "
+             "sum by the number of examples.",
+        "b": "That puts the reference in the model's place: it computes D(Q||P), the other direction.",
+        "c": "'mean' divides by examples x classes, so it reports the mean KL divided by the number of "
+             "classes; use 'batchmean'.",
+        "d": "input must be log-probabilities; with probabilities the result is not a divergence.",
+    }),
+    "04-ex4": ("a", {
+        "a": "Forward KL, D(P||Q), is mass-covering: Q is punished wherever P has mass that Q misses, so "
+             "it spreads over both modes.",
+        "b": "Reverse KL, D(Q||P), is mode-seeking: with well-separated modes it locks onto one of them "
+             "(section 2).",
+        "c": "KL is symmetric only in special cases (for Gaussians, equal variances), and P here is not "
+             "Gaussian; the two directions give very different fits.",
+        "d": "The forward fit does cover both modes (it matches P's mean and variance), at the price of "
+             "mass between them.",
+    }),
+    "05-ex4": ("c", {
+        "a": "KL has no units of x: both densities are divided by the same factor 1.8, which cancels in p/q.",
+        "b": "That shift happens to differential entropy, not to KL: the log 1.8 terms of p and q cancel "
+             "in log(p/q).",
+        "c": "KL is invariant under a change of variables: the Jacobian factor cancels in the ratio p/q.",
+        "d": "The two computations describe the same pair of distributions, just in other units.",
+    }),
+    "06-ex3": ("b", {
+        "a": "The threshold ignores the sample size. The plug-in estimate is biased upwards even without "
+             "drift, each direction of KL by about (K - 1)(1/n + 1/m)/2 nats (section 4), and PSI adds "
+             "both directions; with 10 bins and 30 values per side that bias alone is larger than the "
+             "threshold.",
+        "b": "With 10 bins and 30 values per side, two samples of the same distribution often give a PSI "
+             "above 0.25: the plug-in estimate is biased upwards, and more so on small samples. Only a "
+             "test calibrated for n and m (a permutation test) can tell.",
+        "c": "It can (with smoothing for the empty bins); the problem is interpreting it, not computing it.",
+    }),
+    "06-ex4": ("b", {
+        "a": "D(ref||cur) weights the log ratio by the reference: it is the extra cost of a model of this "
+             "week's data used on reference data, the opposite question.",
+        "b": "This week's data are what the model now meets, so their distribution comes first and weights "
+             "the log ratio; the reference, the model's picture of the world, is second. It is infinite when "
+             "this week fills a bin the reference left empty: smooth, as in Exercise 1.",
+        "c": "KL is not symmetric: the two directions weight the log ratio by different distributions, and "
+             "agree only in special cases.",
+        "d": "PSI is the sum of both directions, D(ref||cur) + D(cur||ref): it adds the cost of the opposite "
+             "question, so it is not the expected extra cost on this week's data.",
+    }),
+}
+
+_OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
+
+
+def _option(answer) -> str:
+    """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``."""
+    text = str(answer).strip().strip("'\"").strip()
+    m = _OPTION.match(text)
+    return (m.group(1) if m else text).lower()
+
+
+def check_choice(answer, correct, explanations=None):
     """Check a multiple-choice answer, explaining every option.
 
     Parameters
     ----------
     answer : str
-        The learner's choice, e.g. ``"b"`` (case and spaces are ignored).
+        The learner's choice, e.g. ``"b"``; ``"B"``, ``"(b)"`` and ``"b)"`` read the same.
     correct : str
-        The right option.
-    explanations : dict
-        Option -> why it is right or wrong.
+        An exercise id of :data:`CHOICES` (e.g. ``"01-ex4"``), whose right
+        option and explanations are kept there; or, with ``explanations``, the right option.
+    explanations : dict, optional
+        Option -> why it is right or wrong (when ``correct`` is an option).
 
     Examples
     --------
-    >>> check_choice("A", "b", {"a": "No: KL is not symmetric.", "b": "Yes."})
+    >>> check_choice("(A)", "b", {"a": "No: KL is not symmetric.", "b": "Yes."})
     Not quite: No: KL is not symmetric.
+    >>> bool(check_choice("b)", "01-ex4"))
+    True
     """
+    if explanations is None:
+        if correct not in CHOICES:
+            raise KeyError(f"{correct!r} is not a multiple-choice exercise id; known ids: "
+                           + ", ".join(sorted(CHOICES)) + ". Or pass the right option and explanations.")
+        correct, explanations = CHOICES[correct]
+    listed = ", ".join(repr(k) for k in explanations)
     if answer is ... or answer is None:
-        return Feedback(False, "No answer yet: replace ... with one of "
-                               + ", ".join(repr(k) for k in explanations) + ".")
-    choice = str(answer).strip().lower()
+        return Feedback(False, f"No answer yet: replace ... with one of {listed}.")
+    choice = _option(answer)
     options = {str(k).strip().lower(): v for k, v in explanations.items()}
     if choice not in options:
-        return Feedback(False, f"{answer!r} is not one of the options "
-                               + ", ".join(repr(k) for k in explanations) + ".")
+        return Feedback(False, f"{answer!r} is not one of the options {listed}: answer with the letter alone, "
+                               f"e.g. answer = {next(iter(explanations))!r}.")
     if choice == str(correct).strip().lower():
         return Feedback(True, f"Correct: {options[choice]}")
     return Feedback(False, f"Not quite: {options[choice]}")
@@ -225,45 +601,53 @@ def check_choice(answer, correct, explanations):
 # --- notebooks 02-04: coding, cross-entropy, asymmetry ---
 
 
-__all__ += ["check_cross_entropy", "check_huffman_length", "check_js", "check_total_variation"]
+__all__ += ["check_cross_entropy", "check_huffman_length", "check_js", "check_total_variation",
+            "significant_figures"]
 
 
-def _per_base(base):
-    return 1.0 if base is None else math.log(base)
-
-
-def check_cross_entropy(answer, p, q, *, base=None):
+def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     """Check an answer for the cross-entropy H(P, Q); ``p`` and ``q`` may be counts.
 
     Recognised mistakes: another log base, D(P||Q) (the entropy H(P) left
-    out), H(P) alone, the swapped H(Q, P), and the unweighted sum of -log q.
+    out), H(P) alone, the swapped H(Q, P), the unweighted sum of -log q, and
+    the sum of Q's probabilities (1 for every distribution).
 
     Examples
     --------
     >>> check_cross_entropy(0.152, [1, 0], [0.9, 0.1], base=2)
     Correct: H(P, Q) = 0.1520 bits.
     """
+    a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
-    mistakes = _unit_mistakes(lambda b: cross_entropy(pn, qn, base=b), "H(P, Q)", base)
-    mistakes += [
-        (kl_divergence(pn, qn, base=base),
-         "D(P||Q), the extra part only. The cross-entropy also counts H(P): "
-         "H(P, Q) = H(P) + D(P||Q) = -sum p(x) log q(x)."),
-        (entropy(pn, base=base), "H(P), the cross-entropy of P with itself. Use Q's probabilities "
-                                 "inside the log: -sum p(x) log q(x)."),
-        (cross_entropy(qn, pn, base=base),
-         "H(Q, P): the arguments are swapped. P, the distribution the events come from, weights "
-         "the sum; Q's probabilities go inside the log."),
-    ]
-    support = pn > 0
+    what = f"H({a}, {b})"
+    mistakes = _unit_mistakes(lambda bb: cross_entropy(pn, qn, base=bb), what, base)
+    h = entropy(pn, base=base)
+    if h > 0:      # for a one-hot P, H(P) = 0 and D(P||Q) is the cross-entropy itself
+        mistakes += [
+            (kl_divergence(pn, qn, base=base),
+             f"D({a}||{b}), the extra part only. The cross-entropy also counts H({a}): "
+             f"H({a}, {b}) = H({a}) + D({a}||{b}) = -sum {a}(x) log {b}(x)."),
+            (h, f"H({a}), the cross-entropy of {a} with itself. Use {b}'s probabilities "
+                f"inside the log: -sum {a}(x) log {b}(x)."),
+        ]
+    mistakes.append((cross_entropy(qn, pn, base=base),
+                     f"H({b}, {a}): the arguments are swapped. {a}, the distribution the events come from, "
+                     f"weights the sum; {b}'s probabilities go inside the log."))
     with np.errstate(divide="ignore"):
-        mistakes.append((float(-np.sum(np.log(qn[support]))) / _per_base(base),
-                         "the sum of -log q(x) without weights: multiply each term by p(x)."))
-    return check_number(answer, cross_entropy(pn, qn, base=base), what="H(P, Q)", units=unit_name(base),
-                        mistakes=mistakes, hint="H(P, Q) = -sum p(x) log q(x): P weights, Q inside the log.")
+        mistakes.append((float(-np.sum(np.log(qn[qn > 0]))) / _per_base(base),
+                         f"the sum of -log {b}(x) over all outcomes, without weights: multiply each "
+                         f"term by {a}(x)."))
+    mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
+                          f"cross-entropy is -sum {a}(x) log {b}(x)."))
+    return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
+                        mistakes=mistakes, sig=sig,
+                        hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log.",
+                        negative=f"Check the minus sign in front: -sum {a}(x) log {b}(x).",
+                        combine=f"Sum the terms -{a}(x) log {b}(x) over outcomes.",
+                        nan=_NAN_ZERO_LOG_ZERO)
 
 
-def check_huffman_length(answer, p):
+def check_huffman_length(answer, p, *, sig=3):
     """Check the average length, in bits per symbol, of a Huffman code for ``p``.
 
     Recognised mistakes: the entropy (ideal lengths are not whole bits), the
@@ -272,14 +656,15 @@ def check_huffman_length(answer, p):
     Examples
     --------
     >>> check_huffman_length(1.9, [0.4, 0.3, 0.2, 0.1])
-    Correct: the average Huffman code length = 1.9000 bits per symbol.
+    Correct: the average Huffman code length = 1.900 bits per symbol.
     """
     pn = _probabilities(p, "p")
     lengths = huffman_lengths(pn)
     support = pn > 0
     mistakes = [
-        (entropy(pn, base=2), "H(P), the average of the ideal lengths -log2 p(x). Huffman codewords "
-                              "have whole bits: average the Huffman lengths, weighted by p(x)."),
+        (entropy(pn, base=2), "H(P), the average of the ideal lengths -log2 p(x), a bound no symbol-by-"
+                              "symbol code beats. Huffman codewords have whole bits: average the Huffman "
+                              "lengths, weighted by p(x)."),
         (float(np.sum(pn[support] * np.ceil(-np.log2(pn[support])))),
          "the Shannon code, lengths ceil(-log2 p(x)). Huffman's merging gives shorter codes: "
          "use klteach.huffman_lengths."),
@@ -287,50 +672,56 @@ def check_huffman_length(answer, p):
                                   "how often its symbol occurs, p(x)."),
     ]
     return check_number(answer, float(np.dot(pn, lengths)), what="the average Huffman code length",
-                        units="bits per symbol", mistakes=mistakes,
-                        hint="Average the Huffman codeword lengths, weighted by p(x).")
+                        units="bits per symbol", mistakes=mistakes, sig=sig,
+                        hint="Average the Huffman codeword lengths, weighted by p(x).",
+                        combine="Weight each codeword length by p(x) and sum: np.sum(p * lengths).")
 
 
-def check_js(answer, p, q, *, base=None, distance=False):
+def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3):
     """Check an answer for the Jensen-Shannon divergence, or with ``distance=True`` its square root.
 
     Recognised mistakes: divergence for distance and vice versa (scipy's
-    ``jensenshannon`` returns the distance), another log base, D(P||M)
-    alone, and D(P||Q).
+    ``jensenshannon`` returns the distance), another log base (a distance
+    converts by the square root of the divergence's factor), D(P||M) alone,
+    and D(P||Q).
 
     Examples
     --------
     >>> check_js(0.8326, [1, 0], [0, 1])
-    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns). The question asks for the divergence: square it.
+    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns). The question asks for the divergence: square your number.
     """
+    a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
     m = 0.5 * (pn + qn)
     what = "the Jensen-Shannon distance" if distance else "the Jensen-Shannon divergence"
     value = js_distance if distance else js_divergence
     expected = value(pn, qn, base=base)
-    mistakes = _unit_mistakes(lambda b: value(pn, qn, base=b), what, base)
+    mistakes = _unit_mistakes(lambda bb: value(pn, qn, base=bb), what, base, root=distance)
     if distance:
         mistakes.append((js_divergence(pn, qn, base=base),
                          "the Jensen-Shannon divergence. The question asks for the distance, its "
-                         "square root (what scipy.spatial.distance.jensenshannon returns)."))
+                         "square root (what scipy.spatial.distance.jensenshannon returns): take the square root of your number."))
     else:
         mistakes.append((js_distance(pn, qn, base=base),
                          "the Jensen-Shannon distance (the square root of the divergence, what "
                          "scipy.spatial.distance.jensenshannon returns). The question asks for the "
-                         "divergence: square it."))
+                         "divergence: square your number."))
     half = kl_divergence(pn, m, base=base)
     mistakes += [
         (np.sqrt(half) if distance else half,
-         "D(P||M) alone. Average both halves: (D(P||M) + D(Q||M)) / 2 with M = (P + Q) / 2."),
-        (kl_divergence(pn, qn, base=base), "D(P||Q). Jensen-Shannon compares each distribution with "
-                                           "their average M = (P + Q) / 2, not with each other."),
+         f"D({a}||M) alone. Average both halves: (D({a}||M) + D({b}||M)) / 2 with M = ({a} + {b}) / 2"
+         + (", then take the square root." if distance else ".")),
+        (kl_divergence(pn, qn, base=base),
+         f"D({a}||{b}). Jensen-Shannon compares each distribution with their average "
+         f"M = ({a} + {b}) / 2, not with each other."),
     ]
-    return check_number(answer, expected, what=what, units=unit_name(base), mistakes=mistakes,
-                        hint="M = (P + Q) / 2, then (D(P||M) + D(Q||M)) / 2"
-                             + (", then the square root." if distance else "."))
+    return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
+                        hint=f"M = ({a} + {b}) / 2, then (D({a}||M) + D({b}||M)) / 2"
+                             + (", then the square root." if distance else "."),
+                        nan=_NAN_ZERO_LOG_ZERO)
 
 
-def check_total_variation(answer, p, q):
+def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     """Check an answer for the total variation distance ``sum |p - q| / 2``.
 
     Recognised mistakes: the sum without the 1/2, and the largest
@@ -341,16 +732,20 @@ def check_total_variation(answer, p, q):
     >>> check_total_variation(0.4, [0.5, 0.5], [0.9, 0.1])
     Correct: TV(P, Q) = 0.4000.
     """
+    a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
     diff = np.abs(pn - qn)
     mistakes = [
-        (float(np.sum(diff)), "sum |p(x) - q(x)| without the factor 1/2; with it, TV is the largest "
+        (float(np.sum(diff)), f"sum |{a}(x) - {b}(x)| without the factor 1/2; with it, TV is the largest "
                               "difference in probability of any event, between 0 and 1."),
         (float(np.max(diff)), "the largest difference at a single outcome. TV is the largest "
-                              "difference over all events (sets of outcomes): half the sum of |p - q|."),
+                              "difference over all events (sets of outcomes): half the sum of "
+                              f"|{a}(x) - {b}(x)|."),
     ]
-    return check_number(answer, total_variation(pn, qn), what="TV(P, Q)", mistakes=mistakes,
-                        hint="TV(P, Q) = sum |p(x) - q(x)| / 2.")
+    return check_number(answer, total_variation(pn, qn), what=f"TV({a}, {b})", mistakes=mistakes, sig=sig,
+                        hint=f"TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2.",
+                        negative="Take the absolute value of each difference (np.abs).",
+                        combine="Sum the absolute differences over outcomes, then halve.")
 
 
 # --- notebook 05: continuous and Gaussian KL ---
@@ -359,39 +754,55 @@ def check_total_variation(answer, p, q):
 __all__ += ["check_gaussian_kl", "check_vae_kl", "check_mc_estimate"]
 
 
-def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None):
+def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=("P", "Q"), sig=3):
     """Check an answer for D(N(mu_p, sigma_p²) || N(mu_q, sigma_q²)); sigmas are standard deviations.
 
     Recognised mistakes: another log base, swapped arguments, variances
-    used where the formula wants standard deviations, the -1/2 left out,
-    and the mean term left out.
+    used where the formula wants standard deviations, 2 sigma_q in place of
+    2 sigma_q², the log of the variance ratio without its 1/2, the -1/2 left
+    out, and the mean term left out.
 
     Examples
     --------
     >>> check_gaussian_kl(1.3069, 0, 1, 1, 2)
-    Not quite: 1.307 matches D(Q||P): the arguments are swapped. P comes first: log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2.
+    Not quite: 1.3069 matches D(Q||P): the arguments are swapped. P comes first: log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2.
     """
-    def kl(b=base):
-        return gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, base=b)
+    a, b = _names(names)
+    scale = _per_base(base)
 
-    scale = 1.0 if base is None else math.log(base)
-    mistakes = _unit_mistakes(kl, "D(P||Q)", base)
+    def kl(b_=base):
+        return gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, base=b_)
+
+    def formula(log_term, denominator):
+        return (log_term + (sigma_p**2 + (mu_p - mu_q) ** 2) / denominator - 0.5) / scale
+
+    what = f"D({a}||{b})"
+    mistakes = _unit_mistakes(kl, what, base)
+    if sigma_p != sigma_q:      # with equal variances both directions, and both log terms, agree
+        mistakes += [
+            (gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base),
+             f"D({b}||{a}): the arguments are swapped. {a} comes first: "
+             "log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2."),
+            (formula(2 * math.log(sigma_q / sigma_p), 2 * sigma_q**2),
+             "the formula with log(sigma_q² / sigma_p²), the log of the variance ratio. The term is "
+             "log(sigma_q / sigma_p) = log(sigma_q² / sigma_p²) / 2."),
+        ]
     mistakes += [
-        (gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base),
-         "D(Q||P): the arguments are swapped. P comes first: "
-         "log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2."),
         (gaussian_kl(mu_p, sigma_p**2, mu_q, sigma_q**2, base=base),
          "the formula with variances in place of standard deviations. Here sigma is the "
          "standard deviation: square it where the formula says sigma²."),
+        (formula(math.log(sigma_q / sigma_p), 2 * sigma_q),
+         "the formula with 2 sigma_q where it says 2 sigma_q²: square sigma_q in the denominator."),
         (kl() + 0.5 / scale, "the formula without its final -1/2 (which makes D(P||P) = 0)."),
         (kl() - 0.5 * ((mu_p - mu_q) / sigma_q) ** 2 / scale,
          "the formula without the mean term (mu_p - mu_q)² / (2 sigma_q²)."),
     ]
-    return check_number(answer, kl(), what="D(P||Q)", units=unit_name(base), mistakes=mistakes,
-                        hint="D = log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2.")
+    return check_number(answer, kl(), what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
+                        hint="D = log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2.",
+                        negative="Check the sign of log(sigma_q / sigma_p): sigma_q on top.")
 
 
-def check_vae_kl(answer, mu, log_var):
+def check_vae_kl(answer, mu, log_var, *, sig=3):
     """Check an answer for the VAE KL term D(N(mu, diag(exp(log_var))) || N(0, I)), in nats.
 
     Recognised mistakes: ``log_var`` read as the log of the standard
@@ -401,7 +812,7 @@ def check_vae_kl(answer, mu, log_var):
     Examples
     --------
     >>> check_vae_kl(0.0, [0.0, 0.0], [0.0, 0.0])
-    Correct: the VAE KL term = 0.0000 nats.
+    Correct: the VAE KL term = 0.000 nats.
     """
     mu, log_var = np.asarray(mu, float), np.asarray(log_var, float)
     expected = vae_kl(mu, log_var)
@@ -418,11 +829,12 @@ def check_vae_kl(answer, mu, log_var):
          "D(N(0, I) || N(mu, sigma²)), the reverse direction. The VAE term puts the encoder's "
          "distribution first and the prior N(0, I) second."),
     ]
-    return check_number(answer, expected, what="the VAE KL term", units="nats", mistakes=mistakes,
-                        hint="D = 1/2 sum_j (exp(log_var_j) + mu_j² - 1 - log_var_j).")
+    return check_number(answer, expected, what="the VAE KL term", units="nats", mistakes=mistakes, sig=sig,
+                        hint="D = 1/2 sum_j (exp(log_var_j) + mu_j² - 1 - log_var_j).",
+                        combine="Sum the per-coordinate terms over the latent coordinates.")
 
 
-def check_mc_estimate(answer, logp, logq, *, estimator="k3"):
+def check_mc_estimate(answer, logp, logq, *, estimator="k3", sig=3):
     """Check a Monte Carlo estimate of D(P||Q) from log densities at samples of P.
 
     Recognised mistakes: another estimator's average (k1, k2, k3), the ratio
@@ -445,8 +857,12 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3"):
         (expected * logp.size, "the sum over samples: the estimate is their mean."),
     ]
     return check_number(answer, expected, what=f"the {estimator} estimate", units="nats",
-                        mistakes=mistakes, hint=f"Average {names[estimator]} over the samples, "
-                                                f"with r = exp(logq - logp).")
+                        mistakes=mistakes, sig=sig,
+                        hint=f"Average {names[estimator]} over the samples, with r = exp(logq - logp).",
+                        combine=f"Average {names[estimator]} over the samples (np.mean).",
+                        nan="Your answer is NaN: a log density is nan, or a term is inf - inf (an r that "
+                            "overflowed to inf). Check np.isfinite(logp) and np.isfinite(logq), and form "
+                            "log r = logq - logp before exponentiating.")
 
 
 # --- notebook 06: drift ---
@@ -455,7 +871,8 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3"):
 __all__ += ["check_psi", "check_permutation_pvalue"]
 
 
-def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, base=None):
+def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, base=None,
+              names=("ref", "cur"), sig=3):
     """Check an answer for the PSI of two histograms, smoothed with ``pseudo_count`` per bin.
 
     Recognised mistakes: only one direction of KL, no smoothing, smoothing
@@ -466,31 +883,37 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
     >>> check_psi(0.1134, [50, 30, 20], [30, 30, 40])
     Not quite: 0.1134 matches D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) = sum (p - q) log(p / q).
     """
-    units = unit_name(base)
+    a, b = _names(names)
+    units = _unit_words(base)
     m = drift_measures(reference_counts, current_counts, pseudo_count=pseudo_count, base=base)
-    mistakes = _unit_mistakes(lambda b: drift_measures(reference_counts, current_counts,
-                                                        pseudo_count=pseudo_count, base=b).psi, "PSI", base)
+    both = f"PSI is the symmetric sum D({a}||{b}) + D({b}||{a}) = sum (p - q) log(p / q)."
+    mistakes = _unit_mistakes(lambda bb: drift_measures(reference_counts, current_counts,
+                                                         pseudo_count=pseudo_count, base=bb).psi, "PSI", base)
     mistakes += [
-        (m.kl_ref_cur, "D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) "
-                       "= sum (p - q) log(p / q)."),
-        (m.kl_cur_ref, "D(cur||ref) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) "
-                       "= sum (p - q) log(p / q)."),
+        (m.kl_ref_cur, f"D({a}||{b}) alone. {both}"),
+        (m.kl_cur_ref, f"D({b}||{a}) alone. {both}"),
         (m.js, "the Jensen-Shannon divergence, not PSI."),
-        (drift_measures(reference_counts, current_counts, pseudo_count=0, base=base).psi,
-         f"PSI without smoothing. Add the pseudo-count {pseudo_count:g} to every bin of both "
-         f"histograms before normalising."),
     ]
     r, c = np.asarray(reference_counts, float), np.asarray(current_counts, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p0, q0 = r / r.sum(), c / c.sum()
+        terms = np.where((p0 == 0) & (q0 == 0), 0.0, (p0 - q0) * np.log(p0 / q0))
+        unsmoothed = float(np.sum(terms)) / _per_base(base)
+    mistakes.append((unsmoothed, f"PSI without smoothing. Add the pseudo-count {pseudo_count:g} to every bin "
+                                 f"of both histograms before normalising."))
     p_raw, q_raw = (r + pseudo_count) / r.sum(), (c + pseudo_count) / c.sum()
-    mistakes.append((float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))) / (1 if base is None else math.log(base)),
+    mistakes.append((float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))) / _per_base(base),
                      "PSI of counts + pseudo-count divided by the original totals: renormalise, "
                      "dividing by n + K * pseudo-count so each histogram sums to 1."))
-    return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes,
+    return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes, sig=sig,
                         hint="Add the pseudo-count to each bin, normalise both histograms, then "
-                             "sum (p - q) * log(p / q).")
+                             "sum (p - q) * log(p / q).",
+                        combine="Sum the terms (p - q) * log(p / q) over the bins.",
+                        nan="Your answer is NaN: an empty bin gives 0 * log(0 / q) or 0/0. Add the "
+                            "pseudo-count to every bin before normalising.")
 
 
-def check_permutation_pvalue(answer, observed, permuted):
+def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     """Check a permutation p-value: ``(1 + #{permuted >= observed}) / (B + 1)``.
 
     Recognised mistakes: leaving out the +1s, counting strictly larger
@@ -511,15 +934,18 @@ def check_permutation_pvalue(answer, observed, permuted):
     mistakes = [
         (at_least / b, "#{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of "
                        "the permutations: (1 + count) / (B + 1), so p is never 0."),
-        ((1 + greater) / (b + 1), "counting only permuted statistics strictly greater than the "
-                                  "observed one: ties count too (>=)."),
         (1 - expected, "one minus the p-value: p is the share of permuted statistics at least as "
                        "large as the observed one."),
         (np.sum(permuted < observed) / b, "the share of permuted statistics below the observed one; "
                                           "p counts those at least as large."),
     ]
-    return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes,
-                        hint="p = (1 + number of permuted statistics >= the observed one) / (B + 1).")
+    if greater != at_least:      # with no ties, > and >= count the same
+        mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
+                                                  "than the observed one: ties count too (>=)."))
+    return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
+                        hint="p = (1 + number of permuted statistics >= the observed one) / (B + 1).",
+                        combine="Count the True values (np.sum(permuted >= observed)), then "
+                                "(1 + count) / (B + 1).")
 
 
 # --- notebook 07: KL in machine learning ---
@@ -528,7 +954,7 @@ def check_permutation_pvalue(answer, observed, permuted):
 __all__ += ["check_distillation_loss", "check_torch_kl_div", "check_information_gain"]
 
 
-def check_distillation_loss(answer, teacher_logits, student_logits, *, temperature):
+def check_distillation_loss(answer, teacher_logits, student_logits, *, temperature, sig=3):
     """Check a distillation loss T² · D(teacher_T || student_T), in nats, averaged over the batch.
 
     Recognised mistakes: the T² factor left out, T instead of T², the
@@ -556,15 +982,21 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
         (distillation_loss(student, teacher, temperature=t),
          "T² D(student||teacher): the arguments are swapped. The teacher's softened distribution is "
          "the reference, so it comes first (in PyTorch it is the target, the second argument of kl_div)."),
-        (expected / math.log(2), "the loss in bits; the question asks for nats (use np.log)."),
     ]
+    mistakes += _unit_mistakes(lambda b: expected / _per_base(b), "the loss", None)
     if n > 1:
         mistakes.append((expected * n, "the sum over the batch; average over the examples instead."))
     return check_number(answer, expected, what="the distillation loss", units="nats", mistakes=mistakes,
-                        hint="Softmax of teacher/T and student/T, D(teacher||student), times T².")
+                        sig=sig, hint="Softmax of teacher/T and student/T, D(teacher||student), times T².",
+                        combine="Sum over classes for each example, then average over the batch (np.mean).")
 
 
-def check_torch_kl_div(answer, input, target, *, reduction="batchmean"):
+_REDUCTION_WORDS = {"sum": "adds every element of the pointwise loss",
+                    "mean": "divides the sum by the number of elements (rows x classes)",
+                    "batchmean": "divides the sum by the number of rows"}
+
+
+def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
     """Check the value of PyTorch's ``F.kl_div(input, target, reduction=...)`` (``log_target=False``).
 
     ``input`` holds log-probabilities log Q and ``target`` probabilities P,
@@ -598,11 +1030,12 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean"):
 
     pointwise = loss(logq, p)
     expected = reduce(pointwise)
-    explain = {"mean": "'mean' divides by the number of elements (rows x classes), so it is not the KL; "
-                       "'batchmean' divides by the number of rows.",
-               "sum": "'sum' adds the KLs of all rows; 'batchmean' divides that by the number of rows.",
-               "batchmean": "'batchmean' divides the sum by the number of rows only."}
-    mistakes = [(reduce(pointwise, other), f"reduction='{other}'. {explain[other]}")
+    def explain(other):
+        default = " (PyTorch's default)" if reduction == "mean" else ""
+        return (f"reduction='{other}', which {_REDUCTION_WORDS[other]}. The question asks for "
+                f"reduction='{reduction}'{default}, which {_REDUCTION_WORDS[reduction]}.")
+
+    mistakes = [(reduce(pointwise, other), explain(other))
                 for other in ("sum", "mean", "batchmean") if other != reduction]
     with np.errstate(divide="ignore"):
         mistakes.append((reduce(loss(np.log(p), np.exp(logq))),
@@ -612,14 +1045,18 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean"):
                      "the loss with probabilities q where kl_div expects log-probabilities: its input "
                      "must be log q (e.g. from log_softmax)."))
     return check_number(answer, expected, what=f"F.kl_div(input, target, reduction='{reduction}')",
-                        mistakes=mistakes,
+                        mistakes=mistakes, sig=sig,
                         hint=f"The pointwise loss is target * (log(target) - input); '{reduction}' "
                              + {"batchmean": "divides its sum by the number of rows.",
                                 "mean": "averages it over every element.",
-                                "sum": "adds it up."}[reduction])
+                                "sum": "adds it up."}[reduction],
+                        combine=f"Reduce the pointwise loss as '{reduction}' does: "
+                                + {"batchmean": "its sum divided by the number of rows.",
+                                   "mean": "its mean over every element (np.mean).",
+                                   "sum": "its sum (np.sum)."}[reduction])
 
 
-def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), base=2):
+def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), base=2, sig=3):
     """Check the information gained, D(posterior || prior), for a Beta prior and coin-flip data.
 
     Recognised mistakes: nats for bits (and vice versa), the reverse
@@ -630,7 +1067,7 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     Examples
     --------
     >>> check_information_gain(0.6366, 7, 3)
-    Not quite: 0.6366 matches the gain in nats. The question asks for bits: use np.log2, or divide a result in nats by np.log(2).
+    Not quite: 0.6366 matches the gain in nats (computed with np.log). The question asks for bits: use np.log2 throughout, or divide your number by `np.log(2)`.
     """
     from .bayes import beta_bernoulli_information_gain, beta_kl
 
@@ -650,6 +1087,8 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     mistakes.append((kl_divergence([mean_post, 1 - mean_post], [mean_prior, 1 - mean_prior], base=base),
                      "the KL between two coins with the posterior and prior mean probabilities; the "
                      "question compares the Beta distributions over the coin's bias."))
-    return check_number(answer, expected, what="D(posterior||prior)", units=unit_name(base),
-                        mistakes=mistakes,
-                        hint="Posterior Beta(a + s, b + f); D(posterior||prior) with klteach.beta_kl.")
+    return check_number(answer, expected, what="D(posterior||prior)", units=_unit_words(base),
+                        mistakes=mistakes, sig=sig,
+                        hint=f"Posterior Beta({a:g} + s, {b:g} + f) first, prior Beta({a:g}, {b:g}) second, "
+                             f"in the closed form for two Beta distributions"
+                             + ("; it gives nats, so divide by np.log(2) for bits." if base == 2 else "."))

@@ -1,13 +1,32 @@
-"""The exercise checks recognise right answers and name common mistakes."""
+"""klteach.exercises: right answers pass, rounding is not a mistake, each recognised mistake is named
+in the exercise's own words, advice followed leads to a right answer, and every notebook's exercise
+data keep each mistake far from the right value.
+
+Expected values come from independent formulas written here (or scipy), never from the checks.
+"""
 
 from __future__ import annotations
 
 import math
+import re
+import sys
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
+import scipy.stats as st
+from scipy import integrate, stats
+from scipy.spatial.distance import jensenshannon
 
 from klteach import exercises
+from klteach import exercises as ex
+from klteach.exercises import (check_cross_entropy, check_huffman_length, check_js,
+                               check_total_variation)
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import homework  # noqa: E402
 
 P = np.array([0.1, 0.1, 0.1, 0.1, 0.1, 0.5])   # notebook 01, exercise 1
 Q = np.full(6, 1 / 6)
@@ -24,29 +43,112 @@ def kl_by_hand(p, q):
     return float(np.sum(p[m] * np.log(p[m] / q[m])))
 
 
+def ce(p, q, log=np.log):
+    return float(-np.sum(p * log(q)))
+
+
+def kl(p, q, log=np.log):
+    return float(np.sum(p * log(p / q)))
+
+
+def round_sig(x, figures):
+    """``x`` rounded to ``figures`` significant figures, the way a learner would print it."""
+    return float(f"{x:.{figures - 1}e}")
+
+
+# --- the precision policy ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer, truth", [
+    (0.243, 0.24258), (1.36, 1.3568), (0.4240, 0.42401), (0.2426, 0.24258),
+    (0.24258, 0.242584), (0.5, 0.49996),   # 0.5 rounds to the same 3 s.f. (0.500) as the truth
+])
+def test_three_correct_significant_figures_are_accepted(answer, truth):
+    assert exercises.check_number(answer, truth, what="x").correct
+
+
+@pytest.mark.parametrize("answer, truth, figures", [
+    (0.42, 0.4240, 2), (0.17, 0.1740, 2), (0.89, 0.8869, 2), (0.058, 0.0578, 2), (0.2, 0.2426, 1),
+])
+def test_fewer_figures_right_as_far_as_they_go_are_told_to_give_more(answer, truth, figures):
+    fb = exercises.check_number(answer, truth, what="x", sig=3,
+                                mistakes=[(answer, "a concept mistake.")])   # never a concept hint
+    assert not fb.correct
+    assert "Right as far as it goes" in fb.message and f"{figures} significant figure" in fb.message
+    assert "Give 3 significant figures" in fb.message and "concept" not in fb.message
+
+
+def test_psi_rounded_to_two_figures_is_not_called_unsmoothed():
+    ref, cur = np.array([120, 300, 420, 160]), np.array([80, 250, 430, 240])   # all unsmoothed PSIs close
+    p, q = (ref + 0.5) / (ref + 0.5).sum(), (cur + 0.5) / (cur + 0.5).sum()
+    psi = float(np.sum((p - q) * np.log(p / q)))
+    fb = exercises.check_psi(round_sig(psi, 2), ref, cur)
+    assert "Right as far as it goes" in str(fb) and "smoothing" not in str(fb)
+
+
+def test_a_mistake_is_named_only_when_it_matches_better_than_the_truth():
+    truth, wrong = 0.4240, 0.4712
+    assert "matches y" in str(exercises.check_number(0.47, truth, what="x", mistakes=[(wrong, "y.")]))
+    assert "matches y" in str(exercises.check_number(0.4712, truth, what="x", mistakes=[(wrong, "y.")]))
+    # 0.45 is not the truth at 2 s.f. (0.42) nor the mistake (0.47): no diagnosis
+    assert str(exercises.check_number(0.45, truth, what="x", mistakes=[(wrong, "y.")])).startswith("Not yet")
+
+
+def test_truncated_answer_is_told_to_round():
+    fb = exercises.check_number(0.2425, 0.24258, what="x")     # truncated, not rounded: 0.2426
+    assert not fb.correct and "Round (do not truncate)" in fb.message
+
+
+def test_recording_through_the_environment_variable(tmp_path, monkeypatch):
+    import json
+    path = tmp_path / "checks.jsonl"
+    monkeypatch.setenv(exercises.RECORD_ENV, str(path))
+    exercises.check_entropy(..., [0.5, 0.25, 0.25], base=2)
+    [entry] = [json.loads(line) for line in path.read_text().splitlines()]
+    assert entry["what"] == "H(P)" and entry["expected"] == pytest.approx(1.5)
+    assert any("nats" in e for _, e in entry["mistakes"])
+
+
+def test_significant_figures_are_read_from_the_shortest_repr():
+    sf = exercises.significant_figures
+    assert [sf(0.42), sf(0.4240), sf(120.0), sf(1e-05), sf(0.0578), sf(1 / 3)] == [2, 3, 2, 1, 3, 16]
+
+
 def test_right_answer_in_bits_is_correct_and_reveals_the_value():
     fb = exercises.check_kl(bits(kl_by_hand(P, Q)), P, Q, base=2)
     assert fb.correct and bool(fb)
     assert f"{bits(kl_by_hand(P, Q)):.4f} bits" in fb.message
 
 
-def test_rounded_answer_is_accepted():
-    assert exercises.check_kl(round(bits(kl_by_hand(P, Q)), 4), P, Q, base=2)
-
+# --- mistakes are named, in the exercise's own names -----------------------------------------
 
 @pytest.mark.parametrize("wrong, words", [
     (kl_by_hand(P, Q), ["nats", "np.log2"]),                         # forgot bits
-    (kl_by_hand(P, Q) / math.log(10), ["hartleys"]),                # log10
-    (bits(kl_by_hand(Q, P)), ["D(Q||P)", "swapped"]),                # swapped
-    (bits(kl_by_hand(P, Q) + float(-np.sum(P * np.log(P)))), ["cross-entropy"]),
+    (kl_by_hand(P, Q) / math.log(10), ["np.log10", "base-10"]),      # log10
+    (bits(kl_by_hand(Q, P)), ["D(Q_fair||P_loaded)", "swapped", "P_loaded first"]),
+    (bits(kl_by_hand(P, Q) + float(-np.sum(P * np.log(P)))), ["cross-entropy", "Subtract H(P_loaded)"]),
     (bits(float(np.sum(np.log(P / Q)))), ["without weights"]),
 ])
 def test_each_recognised_mistake_is_named(wrong, words):
-    fb = exercises.check_kl(wrong, P, Q, base=2)
+    fb = exercises.check_kl(wrong, P, Q, base=2, names=("P_loaded", "Q_fair"))
     assert not fb.correct
     for w in words:
-        assert w in fb.message
+        assert w in fb.message, fb.message
     assert f"{bits(kl_by_hand(P, Q)):.4f}" not in fb.message   # no spoiler
+    assert "hartley" not in fb.message
+
+
+def test_messages_use_the_exercises_names():
+    # notebook 01, exercise 2: D(Q_fair||P_loaded)
+    right = kl_by_hand(Q, P)
+    fb = exercises.check_kl(right, Q, P, names=("Q_fair", "P_loaded"))
+    assert fb.correct and "D(Q_fair||P_loaded)" in fb.message and "D(P||Q)" not in fb.message
+    fb = exercises.check_kl(kl_by_hand(P, Q), Q, P, names=("Q_fair", "P_loaded"))
+    assert "D(P_loaded||Q_fair): the arguments are swapped" in fb.message
+    assert "Q_fair first" in fb.message and "P, the reference" not in fb.message
+    fb = exercises.check_js(0.3, P, Q, names=("P_ex", "Q_ex"))
+    assert "P_ex" in fb.message
+    with pytest.raises(ValueError, match="names must be two"):
+        exercises.check_kl(0.1, P, Q, names="PQ")
 
 
 def test_unnormalised_counts_are_recognised():
@@ -62,16 +164,44 @@ def test_unnormalised_counts_are_recognised():
     (..., ["No answer yet"]),
     (None, ["No answer yet"]),
     ("0.5", ["should be a number"]),
-    ([0.1, 0.2], ["sequence of 2 numbers", "sum"]),
+    ([0.1, 0.2], ["array of 2 numbers", "one number"]),
     (float("nan"), ["NaN", "0 * log(0)"]),
-    (-0.3, ["cannot be negative"]),
+    (-0.3, ["cannot be negative", "order of the ratio"]),
     (12.0, ["Not yet"]),
 ])
 def test_non_answers_and_far_answers_get_guidance(answer, words):
     fb = exercises.check_kl(answer, P, Q, base=2)
     assert not fb.correct
     for w in words:
-        assert w in fb.message
+        assert w in fb.message, fb.message
+
+
+def test_per_term_arrays_are_told_which_reduction():
+    terms = P * np.log2(P / Q)
+    assert "np.sum" in str(exercises.check_kl(terms, P, Q, base=2))
+    x = st.norm(0, 1).rvs(size=200, random_state=np.random.default_rng(0))
+    logp, logq = st.norm(0, 1).logpdf(x), st.norm(0.5, 1.2).logpdf(x)
+    log_r = logq - logp
+    fb = exercises.check_mc_estimate(np.expm1(log_r) - log_r, logp, logq)     # per sample: the fix is a mean
+    assert "np.mean" in str(fb) and "sum" not in str(fb).split("one number.")[1].split(":")[0]
+
+
+def test_mc_estimate_named_tuple_is_told_to_use_estimate():
+    x = st.norm(0, 1).rvs(size=200, random_state=np.random.default_rng(0))
+    logp, logq = st.norm(0, 1).logpdf(x), st.norm(0.5, 1.2).logpdf(x)
+    from klteach import mc_kl
+    fb = exercises.check_mc_estimate(mc_kl(logp, logq, estimator="k3"), logp, logq)
+    assert not fb.correct and ".estimate" in str(fb) and "sequence" not in str(fb)
+    fb = exercises.check_mc_estimate(float("nan"), logp, logq)
+    assert "0 * log(0)" not in str(fb) and "inf - inf" in str(fb)
+
+
+def test_cross_entropy_for_kl_offers_the_subtraction_route():
+    p, q = np.array([0.7, 0.2, 0.1]), np.array([0.5, 0.3, 0.2])
+    fb = exercises.check_kl(ce(p, q), p, q, names=("P_target", "Q_pred"))
+    assert "Subtract H(P_target)" in str(fb) and "Subtract nothing" not in str(fb)
+    h = float(-np.sum(p * np.log(p)))
+    assert exercises.check_kl(ce(p, q) - h, p, q).correct            # the advice, followed
 
 
 def test_numpy_scalar_answers_work():
@@ -91,7 +221,22 @@ def test_check_entropy():
     assert not fb.correct and "nats" in fb.message
     fb = exercises.check_entropy(bits(-np.sum(np.log(p))), p, base=2)
     assert not fb.correct and "without weights" in fb.message
+    fb = exercises.check_entropy(-1.5, p, base=2)                  # the minus sign left out
+    assert "minus sign" in fb.message and "ratio inside the log" not in fb.message
 
+
+def test_entropy_is_not_the_huffman_average():
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    # Huffman by hand: merge 0.1 + 0.1, then 0.1 + 0.2, then 0.3 + 0.7 -> lengths 1, 2, 3, 3
+    huffman = 0.7 * 1 + 0.1 * (2 + 3 + 3)
+    h = float(-np.sum(p * np.log2(p)))
+    assert huffman == pytest.approx(1.5) and h == pytest.approx(1.35678, abs=1e-5)
+    assert "Huffman" in str(exercises.check_entropy(huffman, p, base=2))
+    assert exercises.check_huffman_length(huffman, p).correct
+    assert "ideal lengths" in str(exercises.check_huffman_length(h, p))
+
+
+# --- multiple choice --------------------------------------------------------------------------
 
 def test_check_choice():
     options = {"a": "no, because x.", "b": "yes, because y."}
@@ -100,6 +245,40 @@ def test_check_choice():
     assert not fb.correct and "because x" in fb.message
     assert "not one of the options" in exercises.check_choice("z", "b", options).message
     assert "No answer yet" in exercises.check_choice(..., "b", options).message
+
+
+@pytest.mark.parametrize("written", ["b", "B", "(b)", "b)", " (B) ", "b.", "'b'"])
+def test_choice_reads_the_usual_ways_of_writing_a_letter(written):
+    assert exercises.check_choice(written, "b", {"a": "No.", "b": "Yes."}).correct
+
+
+def test_choice_registry():
+    for key, (right, explanations) in exercises.CHOICES.items():
+        assert re.fullmatch(r"0[1-7]-ex\d", key) and right in explanations
+        assert exercises.check_choice(right, key).correct
+        for other in set(explanations) - {right}:
+            assert not exercises.check_choice(other, key).correct
+    with pytest.raises(KeyError, match="not a multiple-choice exercise id"):
+        exercises.check_choice("a", "99-ex1")
+
+
+def test_drift_choice_explanations_hold_by_simulation():
+    """06-ex3 says: with 10 quantile bins and 30 values per side, PSI often exceeds 0.25 without drift,
+    and the upward bias alone is larger than that threshold."""
+    from klteach import drift
+    rng = np.random.default_rng(2024)
+    psi = np.array([drift.drift_test(rng.normal(size=30), rng.normal(size=30), measure="psi", bins=10,
+                                     n_permutations=1, seed=0).statistic for _ in range(300)])
+    assert np.mean(psi > 0.25) > 0.75          # about 0.93 in this simulation
+    assert np.mean(psi) > 0.25                 # the bias: the mean PSI with no drift at all
+    right, explanations = exercises.CHOICES["06-ex3"]
+    assert right == "b" and "10 bins" in explanations["b"] and "12 bins" not in explanations["b"]
+
+
+def test_check_choice_accepts_non_string_option_keys():
+    fb = exercises.check_choice(2, 2, {1: "No.", 2: "Yes."})
+    assert fb.correct and "Yes." in fb.message
+    assert not exercises.check_choice("1", 2, {1: "No.", 2: "Yes."})
 
 
 # --- instructor-side misuse gets errors that name the argument -------------------------
@@ -120,12 +299,6 @@ def test_checks_name_the_bad_argument(check):
         check([[0.5, 0.5]], [[0.5, 0.5]])
 
 
-def test_check_choice_accepts_non_string_option_keys():
-    fb = exercises.check_choice(2, 2, {1: "No.", 2: "Yes."})
-    assert fb.correct and "Yes." in fb.message
-    assert not exercises.check_choice("1", 2, {1: "No.", 2: "Yes."})
-
-
 def test_permutation_pvalue_without_permutations_is_an_error():
     with pytest.raises(ValueError, match="permuted is empty"):
         exercises.check_permutation_pvalue(0.5, 1.0, [])
@@ -137,3 +310,519 @@ def test_tiny_expected_values_are_not_matched_by_zero():
     assert not exercises.check_kl(0.0, p, q).correct
     assert exercises.check_kl(expected, p, q).correct
     assert exercises.check_kl(1e-17, [0.5, 0.5], [0.5, 0.5]).correct   # rounding around an exact 0
+
+
+# --- advice, followed, is accepted ---------------------------------------------------------
+
+CONVERSION = re.compile(r"(multiply|divide) your number by `([^`]+)`")
+
+
+def _follow(message, value):
+    """Apply every numeric instruction in ``message`` to ``value``; None if it gives none."""
+    m = CONVERSION.search(message)
+    if m:
+        factor = eval(m.group(2), {"np": np})
+        return value * factor if m.group(1) == "multiply" else value / factor
+    if "square your number" in message:
+        return value**2
+    if "take the square root of your number" in message:
+        return math.sqrt(value)
+    return None
+
+
+P4, Q4 = np.array([0.05, 0.45, 0.35, 0.15]), np.array([0.25, 0.3, 0.2, 0.25])
+ADVICE_CASES = [
+    (lambda a, b: ex.check_kl(a, P4, Q4, base=b), "kl"),
+    (lambda a, b: ex.check_entropy(a, P4, base=b), "entropy"),
+    (lambda a, b: ex.check_cross_entropy(a, P4, Q4, base=b), "cross-entropy"),
+    (lambda a, b: ex.check_js(a, P4, Q4, base=b), "js divergence"),
+    (lambda a, b: ex.check_js(a, P4, Q4, base=b, distance=True), "js distance"),
+    (lambda a, b: ex.check_gaussian_kl(a, 2.0, 0.5, 0.0, 1.5, base=b), "gaussian"),
+    (lambda a, b: ex.check_psi(a, [6, 30, 42, 22, 0], [1, 10, 16, 13, 10], base=b), "psi"),
+    (lambda a, b: ex.check_information_gain(a, 10, 2, base=b), "information gain"),
+]
+# The distillation loss is asked in nats only; its bits and base-10 versions must convert back.
+TEACH = np.array([[4.0, 1.0, -1.0, 0.5], [0.2, 2.5, 0.0, -1.0]])
+STUD = np.array([[2.5, 2.0, 0.5, -0.5], [1.0, 1.5, -0.5, 0.5]])
+
+
+def test_distillation_unit_advice_followed_is_accepted():
+    with ex.recording() as calls:
+        ex.check_distillation_loss(..., TEACH, STUD, temperature=2.0)
+    followed = 0
+    for wrong, _ in calls[0]["mistakes"]:
+        fb = ex.check_distillation_loss(wrong, TEACH, STUD, temperature=2.0)
+        fixed = _follow(fb.message, wrong)
+        if fixed is not None:
+            assert ex.check_distillation_loss(fixed, TEACH, STUD, temperature=2.0).correct, fb.message
+            followed += 1
+    assert followed == 2
+
+
+@pytest.mark.parametrize("check, label", ADVICE_CASES, ids=[c[1] for c in ADVICE_CASES])
+@pytest.mark.parametrize("base", [None, 2, 10])
+def test_conversion_advice_followed_numerically_is_accepted(check, label, base):
+    with ex.recording() as calls:
+        check(..., base)
+    followed = 0
+    for wrong, explanation in calls[0]["mistakes"]:
+        feedback = check(wrong, base)
+        if feedback.correct:
+            continue                                   # a mistake equal to the truth would be caught below
+        fixed = _follow(feedback.message, wrong)
+        if fixed is not None:
+            assert check(fixed, base).correct, (label, base, feedback.message)
+            followed += 1
+    assert followed >= 2      # at least the two other log bases
+
+
+def test_js_distance_in_nats_is_converted_by_a_square_root():
+    p, q = np.array([0.1, 0.6, 0.3]), np.array([0.3, 0.4, 0.3])
+    nats = jensenshannon(p, q)
+    fb = check_js(nats, p, q, base=2, distance=True)
+    assert "np.sqrt(np.log(2))" in str(fb)
+    assert not check_js(nats / math.log(2), p, q, base=2, distance=True)      # the old advice: wrong
+    assert check_js(nats / math.sqrt(math.log(2)), p, q, base=2, distance=True)
+
+
+# --- notebooks 02-04: cross-entropy, Huffman, JS, TV ----------------------------------------
+
+P3, Q3 = np.array([0.7, 0.2, 0.1]), np.array([0.5, 0.3, 0.2])
+
+
+def test_cross_entropy_right_answer_in_nats_and_bits():
+    assert check_cross_entropy(ce(P3, Q3), P3, Q3)
+    fb = check_cross_entropy(ce(P3, Q3, np.log2), P3, Q3, base=2)
+    assert fb and "bits" in str(fb)
+    assert check_cross_entropy(0.152, [1, 0], [0.9, 0.1], base=2)    # dog/cat: 0.152 bits
+
+
+@pytest.mark.parametrize("wrong,words", [
+    (kl(P3, Q3), "D(P||Q), the extra part only"),
+    (float(-np.sum(P3 * np.log(P3))), "H(P), the cross-entropy of P with itself"),
+    (ce(Q3, P3), "arguments are swapped"),
+    (float(-np.sum(np.log(Q3))), "without weights"),
+    (ce(P3, Q3, np.log2), "in bits"),
+    (-ce(P3, Q3), "minus sign"),
+])
+def test_cross_entropy_mistakes(wrong, words):
+    fb = check_cross_entropy(wrong, P3, Q3)
+    assert not fb and words in str(fb), str(fb)
+    if wrong > 0:
+        assert f"{ce(P3, Q3):.4f}" not in str(fb)   # the right value is not revealed
+
+
+def test_one_hot_cross_entropy_has_no_kl_mistake_and_catches_sum_of_q():
+    label, q = np.array([0.0, 0.0, 1.0]), np.array([0.2, 0.35, 0.45])
+    right = float(-np.log2(0.45))
+    assert check_cross_entropy(right, label, q, base=2)
+    fb = str(check_cross_entropy(float(np.sum(q)), label, q, base=2))   # 1.0 reads as 1 s.f. of 1.152
+    assert "Right as far as it goes" in fb and "it is not the answer" in fb
+    q = np.array([0.15, 0.25, 0.6])                                      # -log2(0.6) = 0.737: far from 1
+    assert "1 for every distribution" in str(check_cross_entropy(float(np.sum(q)), label, q, base=2))
+    assert "over all outcomes" in str(check_cross_entropy(float(-np.sum(np.log2(q))), label, q, base=2))
+    assert check_cross_entropy(float(-np.log2(0.6)), label, q, base=2)
+
+
+def test_cross_entropy_accepts_counts_and_reports_missing_answer():
+    assert check_cross_entropy(ce(P3, Q3), [70, 20, 10], [5, 3, 2])
+    assert "No answer yet" in str(check_cross_entropy(..., P3, Q3))
+
+
+def test_huffman_length_right_and_mistakes():
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    assert check_huffman_length(0.7 * 1 + 0.1 * (2 + 3 + 3), p)
+    shannon = float(np.sum(p * np.ceil(-np.log2(p))))
+    fb = check_huffman_length(shannon, p)
+    assert not fb and "Shannon code" in str(fb)
+    fb = check_huffman_length((1 + 2 + 3 + 3) / 4, p)
+    assert not fb and "plain mean" in str(fb)
+    fb = check_huffman_length(3.0, p)
+    assert not fb and "Not yet" in str(fb)
+
+
+def test_js_divergence_and_distance():
+    p, q = np.array([0.1, 0.6, 0.3]), np.array([0.3, 0.4, 0.3])
+    dist_bits = jensenshannon(p, q, base=2)
+    dist_nats = jensenshannon(p, q)
+    assert check_js(dist_bits, p, q, base=2, distance=True)
+    assert check_js(dist_nats**2, p, q)
+    fb = check_js(dist_bits**2, p, q, base=2, distance=True)
+    assert not fb and "asks for the distance" in str(fb)
+    fb = check_js(dist_nats, p, q)
+    assert not fb and "square your number" in str(fb)
+    fb = check_js(dist_nats, p, q, base=2, distance=True)
+    assert not fb and "nats" in str(fb)
+    m = (p + q) / 2
+    fb = check_js(kl(p, m), p, q)
+    assert not fb and "D(P||M) alone" in str(fb)
+    fb = check_js(kl(p, q), p, q)
+    assert not fb and "not with each other" in str(fb)
+
+
+def test_js_bounds_of_disjoint_supports():
+    assert check_js(math.log(2), [1, 0], [0, 1])
+    assert check_js(1.0, [1, 0], [0, 1], base=2)
+    fb = check_js(math.sqrt(math.log(2)), [1, 0], [0, 1])   # scipy's answer, the distance
+    assert not fb and "scipy.spatial.distance.jensenshannon" in str(fb)
+
+
+def test_total_variation_right_and_mistakes():
+    p, q = np.array([0.1, 0.6, 0.3]), np.array([0.3, 0.4, 0.3])
+    assert check_total_variation(0.2, p, q)
+    fb = check_total_variation(0.4, p, q)
+    assert not fb and "without the factor 1/2" in str(fb)
+    p, q = np.array([0.4, 0.4, 0.1, 0.1]), np.array([0.1, 0.1, 0.4, 0.4])   # TV = 0.6, max single = 0.3
+    fb = check_total_variation(0.3, p, q)
+    assert not fb and "single outcome" in str(fb)
+    assert check_total_variation(0.6, p, q)
+
+
+# --- notebook 05: Gaussian, VAE, Monte Carlo ------------------------------------------------
+
+MU_P, SIGMA_P, MU_Q, SIGMA_Q = 2.0, 0.5, 0.0, 1.5     # sigma_q != 1, so sigma_q and sigma_q² differ
+
+
+def textbook(mu_p, s_p, mu_q, s_q):
+    return math.log(s_q / s_p) + (s_p**2 + (mu_p - mu_q) ** 2) / (2 * s_q**2) - 0.5
+
+
+def test_gaussian_right_answer_in_nats_and_bits():
+    right = textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q)
+    fb = exercises.check_gaussian_kl(right, MU_P, SIGMA_P, MU_Q, SIGMA_Q)
+    assert fb.correct and "Correct" in fb.message and "nats" in fb.message
+    fb = exercises.check_gaussian_kl(right / math.log(2), MU_P, SIGMA_P, MU_Q, SIGMA_Q, base=2)
+    assert fb.correct and "bits" in fb.message
+
+
+@pytest.mark.parametrize("wrong, keywords", [
+    (textbook(MU_Q, SIGMA_Q, MU_P, SIGMA_P), ["D(Q||P)", "swapped"]),
+    (textbook(MU_P, SIGMA_P**2, MU_Q, SIGMA_Q**2), ["variances", "standard deviation"]),
+    (math.log(SIGMA_Q / SIGMA_P) + (SIGMA_P**2 + (MU_P - MU_Q) ** 2) / (2 * SIGMA_Q) - 0.5, ["2 sigma_q where"]),
+    (math.log(SIGMA_Q**2 / SIGMA_P**2) + (SIGMA_P**2 + (MU_P - MU_Q) ** 2) / (2 * SIGMA_Q**2) - 0.5,
+     ["variance ratio"]),
+    (textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q) + 0.5, ["-1/2"]),
+    (textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q) - (MU_P - MU_Q) ** 2 / (2 * SIGMA_Q**2), ["mean term"]),
+    (textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q) / math.log(2), ["bits", "asks for nats"]),
+])
+def test_gaussian_mistakes_are_named(wrong, keywords):
+    fb = exercises.check_gaussian_kl(wrong, MU_P, SIGMA_P, MU_Q, SIGMA_Q)
+    assert not fb.correct
+    for word in keywords:
+        assert word in fb.message, fb.message
+    assert f"{textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q):.4f}" not in fb.message   # no reveal
+
+
+def test_gaussian_unanswered_and_unknown():
+    assert "No answer yet" in str(exercises.check_gaussian_kl(..., 0, 1, 1, 2))
+    fb = exercises.check_gaussian_kl(123.0, 0, 1, 1, 2)
+    assert not fb.correct and "log(sigma_q/sigma_p)" in fb.message
+
+
+MU_Z = np.array([0.3, -1.2, 0.0, 0.8])
+LOG_VAR_Z = np.array([-0.4, 0.2, -1.5, 0.0])
+VAE_RIGHT = 0.5 * np.sum(np.exp(LOG_VAR_Z) + MU_Z**2 - 1 - LOG_VAR_Z)
+
+
+def test_vae_right_answer():
+    fb = exercises.check_vae_kl(VAE_RIGHT, MU_Z, LOG_VAR_Z)
+    assert fb.correct and "Correct" in fb.message
+    usual = -0.5 * np.sum(1 + LOG_VAR_Z - MU_Z**2 - np.exp(LOG_VAR_Z))   # the usual VAE code line
+    assert exercises.check_vae_kl(usual, MU_Z, LOG_VAR_Z).correct
+
+
+@pytest.mark.parametrize("wrong, keywords", [
+    (0.5 * np.sum(np.exp(2 * LOG_VAR_Z) + MU_Z**2 - 1 - 2 * LOG_VAR_Z), ["log(sigma)", "exp(log_var)"]),
+    (2 * VAE_RIGHT, ["factor 1/2"]),
+    (VAE_RIGHT / 4, ["mean over latent coordinates", "sum"]),
+    (-VAE_RIGHT, ["minus"]),
+    (0.5 * np.sum(np.exp(-LOG_VAR_Z) * (1 + MU_Z**2) - 1 + LOG_VAR_Z), ["reverse direction"]),
+])
+def test_vae_mistakes_are_named(wrong, keywords):
+    fb = exercises.check_vae_kl(wrong, MU_Z, LOG_VAR_Z)
+    assert not fb.correct
+    for word in keywords:
+        assert word in fb.message, fb.message
+
+
+X_S = st.norm(0, 1).rvs(size=1000, random_state=np.random.default_rng(5))
+LOGP, LOGQ = st.norm(0, 1).logpdf(X_S), st.norm(0.5, 1.2).logpdf(X_S)
+LOG_R = LOGQ - LOGP
+
+
+def test_mc_right_answer():
+    right = np.mean(np.expm1(LOG_R) - LOG_R)
+    fb = exercises.check_mc_estimate(right, LOGP, LOGQ, estimator="k3")
+    assert fb.correct and "k3" in fb.message
+    assert exercises.check_mc_estimate(np.mean(np.exp(LOG_R) - 1 - LOG_R), LOGP, LOGQ).correct
+
+
+@pytest.mark.parametrize("wrong, keywords", [
+    (np.mean(-LOG_R), ["k1 = -log r"]),
+    (np.mean(LOG_R**2 / 2), ["k2"]),
+    (np.mean(np.expm1(-LOG_R) + LOG_R), ["upside down"]),
+    (np.sum(np.expm1(LOG_R) - LOG_R), ["sum over samples", "mean"]),
+])
+def test_mc_mistakes_are_named(wrong, keywords):
+    fb = exercises.check_mc_estimate(wrong, LOGP, LOGQ, estimator="k3")
+    assert not fb.correct
+    for word in keywords:
+        assert word in fb.message, fb.message
+
+
+def test_mc_check_for_other_estimators():
+    assert exercises.check_mc_estimate(np.mean(-LOG_R), LOGP, LOGQ, estimator="k1").correct
+    fb = exercises.check_mc_estimate(np.mean(np.expm1(LOG_R) - LOG_R), LOGP, LOGQ, estimator="k1")
+    assert not fb.correct and "k3" in fb.message
+
+
+# --- notebook 06: PSI and permutation p-values ---------------------------------------------
+
+REF = np.array([6, 30, 42, 22, 0])        # an empty reference bin: smoothing matters
+CUR = np.array([1, 10, 16, 13, 10])
+
+
+def hist(counts, a):
+    c = counts + a
+    return c / c.sum()
+
+
+def test_psi_right_answer_and_mistakes():
+    p, q = hist(REF, 0.5), hist(CUR, 0.5)
+    kl_pq, kl_qp = kl(p, q), kl(q, p)
+    assert exercises.check_psi(kl_pq + kl_qp, REF, CUR)
+    assert "D(ref||cur) alone" in str(exercises.check_psi(kl_pq, REF, CUR))
+    assert "D(cur||ref) alone" in str(exercises.check_psi(kl_qp, REF, CUR))
+    assert "bits" in str(exercises.check_psi((kl_pq + kl_qp) / math.log(2), REF, CUR))
+    assert "without smoothing" in str(exercises.check_psi(math.inf, REF, CUR))
+    p_raw, q_raw = (REF + 0.5) / REF.sum(), (CUR + 0.5) / CUR.sum()
+    assert "renormalise" in str(exercises.check_psi(float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))),
+                                                    REF, CUR))
+    m = 0.5 * (p + q)
+    assert "Jensen-Shannon" in str(exercises.check_psi(0.5 * kl(p, m) + 0.5 * kl(q, m), REF, CUR))
+    assert "pseudo-count" in str(exercises.check_psi(float("nan"), REF, CUR))
+    assert "No answer yet" in str(exercises.check_psi(..., REF, CUR))
+
+
+OBS = 0.05
+PERM = np.array([0.01, 0.05, 0.07, 0.02, 0.03, 0.05, 0.04, 0.05, 0.06])   # B = 9
+
+
+def test_pvalue_right_answer():
+    # 5 values >= 0.05 (0.05, 0.07, 0.05, 0.05, 0.06): p = (1 + 5) / 10
+    assert exercises.check_permutation_pvalue(6 / 10, OBS, PERM).correct
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (5 / 9, "without the +1s"),
+    ((1 + 2) / 10, "strictly greater"),      # 2 values > 0.05
+    (1 - 6 / 10, "one minus"),
+    (4 / 9, "below the observed"),
+])
+def test_pvalue_mistakes_are_recognised(wrong, words):
+    fb = exercises.check_permutation_pvalue(wrong, OBS, PERM)
+    assert not fb.correct and words in str(fb)
+
+
+def test_pvalue_without_ties_does_not_offer_the_ties_mistake():
+    with ex.recording() as calls:
+        exercises.check_permutation_pvalue(..., 0.055, PERM)
+    assert not any("strictly greater" in e for _, e in calls[0]["mistakes"])
+
+
+# --- notebook 07: distillation, kl_div, information gain --------------------------------------
+
+TEACHER = np.array([[4.0, 1.0, -1.0, 0.5], [0.2, 2.5, 0.0, -1.0]])
+STUDENT = np.array([[2.5, 2.0, 0.5, -0.5], [1.0, 1.5, -0.5, 0.5]])
+
+
+def softened(z, t):
+    e = np.exp(z / t)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def by_hand_distillation(teacher, student, t):
+    p, q = softened(teacher, t), softened(student, t)
+    return t**2 * np.mean(np.sum(p * np.log(p / q), axis=-1))
+
+
+def test_distillation_check():
+    t = 2.0
+    right = by_hand_distillation(TEACHER, STUDENT, t)
+    assert ex.check_distillation_loss(right, TEACHER, STUDENT, temperature=t)
+    cases = {
+        right / t**2: "without the factor T²",
+        right / t: "T x the KL",
+        by_hand_distillation(STUDENT, TEACHER, t): "arguments are swapped",
+        right / math.log(2): "in bits",
+        right * 2: "sum over the batch",
+        by_hand_distillation(TEACHER, STUDENT, 1.0) * t**2: "without the temperature",
+    }
+    for value, phrase in cases.items():
+        feedback = ex.check_distillation_loss(value, TEACHER, STUDENT, temperature=t)
+        assert not feedback and phrase in str(feedback), (phrase, str(feedback))
+    p, q = softened(TEACHER, t), softened(STUDENT, t)
+    per_example = t**2 * np.sum(p * np.log(p / q), axis=-1)
+    assert "np.mean" in str(ex.check_distillation_loss(per_example, TEACHER, STUDENT, temperature=t))
+
+
+def test_torch_kl_div_check_reproduces_the_documented_reductions():
+    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
+    q = np.array([[0.5, 0.3, 0.2], [0.3, 0.3, 0.4]])
+    pointwise = p * (np.log(p) - np.log(q))
+    kls = pointwise.sum(axis=1)
+    assert ex.check_torch_kl_div(kls.mean(), np.log(q), p, reduction="batchmean")
+    assert ex.check_torch_kl_div(pointwise.mean(), np.log(q), p, reduction="mean")
+    assert ex.check_torch_kl_div(kls.sum(), np.log(q), p, reduction="sum")
+    assert "'mean', which divides the sum by the number of elements" in str(
+        ex.check_torch_kl_div(pointwise.mean(), np.log(q), p, reduction="batchmean"))
+    # asked for 'mean' (the default), answered 'sum': the message explains 'mean', not 'batchmean'
+    fb = str(ex.check_torch_kl_div(kls.sum(), np.log(q), p, reduction="mean"))
+    assert "reduction='sum'" in fb and "which divides the sum by the number of elements" in fb
+    assert "asks for reduction='mean'" in fb
+    reverse = np.sum(q * np.log(q / p)) / 2
+    assert "D(Q||P)" in str(ex.check_torch_kl_div(reverse, np.log(q), p, reduction="batchmean"))
+    wrong_input = np.sum(p * (np.log(p) - q)) / 2
+    assert "expects log-probabilities" in str(ex.check_torch_kl_div(wrong_input, np.log(q), p))
+    assert ex.check_torch_kl_div(pointwise[0].sum() / 3, np.log(q[0]), p[0], reduction="batchmean")
+    with pytest.raises(ValueError, match="same shape"):
+        ex.check_torch_kl_div(0.1, np.log(q), p[0])
+    with pytest.raises(ValueError, match="reduction must be"):
+        ex.check_torch_kl_div(0.1, np.log(q), p, reduction="none")
+
+
+def test_information_gain_check_against_quadrature():
+    post, prior = stats.beta(1 + 7, 1 + 3), stats.beta(1, 1)
+    nats, _ = integrate.quad(lambda x: post.pdf(x) * (post.logpdf(x) - prior.logpdf(x)), 0, 1)
+    assert ex.check_information_gain(nats / math.log(2), 7, 3)
+    assert "in nats" in str(ex.check_information_gain(nats, 7, 3))
+    rev, _ = integrate.quad(lambda x: prior.pdf(x) * (prior.logpdf(x) - post.logpdf(x)), 0, 1)
+    assert "reverse direction" in str(ex.check_information_gain(rev / math.log(2), 7, 3))
+    forgot = stats.beta(7, 3)
+    fv, _ = integrate.quad(lambda x: forgot.pdf(x) * (forgot.logpdf(x) - prior.logpdf(x)), 0, 1)
+    assert "Beta(a + s, b + f)" in str(ex.check_information_gain(fv / math.log(2), 7, 3))
+    m = 8 / 12
+    coins = (m * math.log2(m / 0.5) + (1 - m) * math.log2((1 - m) / 0.5))
+    assert "two coins" in str(ex.check_information_gain(coins, 7, 3))
+    assert "beta_kl" not in str(ex.check_information_gain(0.01, 7, 3))   # the hint points at the closed form
+
+
+# --- every notebook's exercises, run with their solutions ------------------------------------
+
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("0[1-7]_*.ipynb"))
+CHECK_CALL = re.compile(r"exercises\.check_\w+\(")
+
+
+def _exercise_section(nb):
+    starts = [i for i, c in enumerate(nb.cells)
+              if c.cell_type == "markdown" and c.source.startswith("## Exercises")]
+    assert len(starts) == 1, "one '## Exercises' cell per notebook"
+    return starts[0]
+
+
+def run_exercises(path):
+    """Run a notebook's exercise section with its solutions filled in, in this process.
+
+    Returns ``[(check_source, namespace, feedback, record)]`` for each numeric or choice check,
+    where ``record`` is what :func:`klteach.exercises.recording` saw (None for multiple choice).
+    The section must be self-contained: it runs without the cells above it.
+    """
+    nb = nbformat.read(path, as_version=4)
+    start = _exercise_section(nb)
+    solutions = dict(homework.exercises(nb))
+    namespace: dict = {}
+    runs = []
+    for i in range(start, len(nb.cells)):
+        cell = nb.cells[i]
+        if cell.cell_type != "code":
+            continue
+        source = cell.source
+        if i in solutions:
+            source = homework.ANSWER_LINE.sub(lambda _: solutions[i], source, count=1)
+        if CHECK_CALL.match(source.strip()):
+            with ex.recording() as calls:
+                feedback = eval(compile(source.strip(), f"{path.name}[{i}]", "eval"), namespace)
+            runs.append((source.strip(), dict(namespace), feedback, calls[0] if calls else None))
+        else:
+            exec(compile(source, f"{path.name}[{i}]", "exec"), namespace)
+    return runs
+
+
+@pytest.fixture(scope="module")
+def notebook_runs():
+    return {path.stem: run_exercises(path) for path in NOTEBOOKS}
+
+
+def test_every_notebook_solution_passes_its_check(notebook_runs):
+    for name, runs in notebook_runs.items():
+        assert len(runs) >= 3, name
+        for source, _, feedback, _ in runs:
+            assert feedback.correct, (name, source, str(feedback))
+
+
+def test_every_mistake_lands_at_least_one_percent_from_the_answer(notebook_runs):
+    """At the data each notebook uses, no catalogued mistake is (nearly) right by coincidence."""
+    report = []
+    for name, runs in notebook_runs.items():
+        for source, _, _, record in runs:
+            if record is None:
+                continue
+            expected = record["expected"]
+            seps = [(abs(v - expected) / abs(expected) if math.isfinite(v) else math.inf, e)
+                    for v, e in record["mistakes"]]
+            smallest = min(seps)
+            report.append((name, record["what"], smallest[0]))
+            assert smallest[0] >= 0.01, (name, source, smallest)
+    print("\nminimum separation per exercise:")
+    for name, what, sep in report:
+        print(f"  {name:32s} {what:45s} {sep:8.1%}")
+
+
+def test_every_mistake_at_full_precision_gets_its_explanation(notebook_runs):
+    """A learner who makes a catalogued mistake is told about a mistake, not "correct" or "give more figures"."""
+    for name, runs in notebook_runs.items():
+        for source, namespace, _, record in runs:
+            for wrong, _ in (record or {}).get("mistakes", []):
+                fb = str(eval(source, namespace | {"answer": wrong}))
+                assert fb.startswith("Not quite"), (name, source, wrong, fb)
+
+
+def test_every_choice_in_the_notebooks_is_in_the_registry(notebook_runs):
+    for name, runs in notebook_runs.items():
+        for source, *_ in runs:
+            if "check_choice" in source:
+                assert re.fullmatch(r'exercises\.check_choice\(answer, "(\d\d-ex\d)"\)', source), source
+
+
+def test_precision_sweep_over_every_notebook_check(notebook_runs):
+    """Each check's right answer rounded to 1-4 significant figures: 3-4 are accepted; 1-2 are told to
+    give more figures (or accepted when the rounding happens to keep 3 figures)."""
+    counts = {"accepted": 0, "give more figures": 0}
+    for name, runs in notebook_runs.items():
+        for source, namespace, _, record in runs:
+            if record is None or not math.isfinite(record["expected"]) or record["expected"] == 0:
+                continue
+            for figures in (1, 2, 3, 4):
+                rounded = round_sig(record["expected"], figures)
+                fb = eval(source, namespace | {"answer": rounded})
+                if figures >= 3 or round_sig(rounded, 3) == round_sig(record["expected"], 3):
+                    assert fb.correct, (name, source, figures, rounded, str(fb))
+                    counts["accepted"] += 1
+                else:
+                    assert "Right as far as it goes" in str(fb), (name, source, figures, rounded, str(fb))
+                    assert f"Give {record['sig']} significant figures" in str(fb)
+                    counts["give more figures"] += 1
+    print(f"\nprecision sweep: {counts}")
+    assert counts["give more figures"] > 0
+
+
+def test_every_numeric_exercise_prompt_asks_for_significant_figures():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        start = _exercise_section(nb)
+        prompts = [c.source for c in nb.cells[start:] if c.cell_type == "markdown"]
+        text = "\n".join(prompts)
+        for block in re.split(r"\*\*Exercise \d+\.\*\*", text)[1:]:
+            if "Answer with a letter" in block:
+                continue
+            assert re.search(r"[34] significant figures", block), (path.name, block[:200])

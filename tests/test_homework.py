@@ -5,8 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import re
+
 import nbformat
 import pytest
+
+from klteach import exercises as ex
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -28,6 +32,22 @@ def test_student_copy_has_exercises_but_no_solutions(path):
     for _, code in solutions:
         assert code not in text
     assert len(student.cells) == len(nb.cells)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_copy_does_not_show_multiple_choice_answers(path):
+    nb = nbformat.read(path, as_version=4)
+    student = homework.student_copy(nb)
+    code = "\n".join(c.source for c in student.cells if c.cell_type == "code")
+    text = "\n".join(c.source for c in student.cells)
+    calls = re.findall(r"check_choice\((.*?)\)\s*$", code, re.M | re.S)
+    for call in calls:       # the key and its explanations live in klteach, not in the notebook
+        assert re.fullmatch(r'answer, "(\d\d-ex\d)"', call), call
+    for key, (right, explanations) in ex.CHOICES.items():
+        if key.startswith(path.name[:2]):
+            assert explanations[right] not in text
+            assert not re.search(rf"answer = [\"']{right}[\"']", text)
+            assert f"({right})." not in text
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -23,7 +23,9 @@ a line ``answer = ...`` followed by a check cell, and a markdown cell with
 ``<details><summary>Solution</summary>`` and a fenced python block that
 sets ``answer``.
 
-- ``student``: the notebooks with every solution block removed.
+- ``student``: the notebooks with every solution block removed. Multiple-choice checks name their
+  exercise (``exercises.check_choice(answer, "01-ex4")``): the right option and its explanations
+  live in ``klteach.exercises.CHOICES``, so a student copy does not show them.
 - ``key``: the notebooks with each ``answer = ...`` line replaced by its
   solution, executed top to bottom in a fresh kernel; every check must then
   print "Correct", or the key is not written and the exercise is named.
