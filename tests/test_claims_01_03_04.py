@@ -83,7 +83,7 @@ def test_both_textbook_formulas_lose_every_digit_and_kl_divergence_does_not():
         if size <= 1e-9:                                        # "no correct digit from 1e-9 on"
             assert rel(ce_minus_h) >= 0.99 and rel(plain) >= 0.99
             assert plain < 0                                    # "the direct sum has the wrong sign"
-        if size >= 1e-2:                                        # "start between 1e-14 and 1e-13"
+        if size >= 1e-2:                                        # "both start below 1e-12"
             assert 1e-15 < rel(plain) < 1e-13 and 1e-14 < rel(ce_minus_h) < 1e-12
 
 
