@@ -198,6 +198,13 @@ def code_lengths_bar(p, q, *, symbols=None, names=("P", "Q"), ax=None, title=Non
 def training_curves(fit, *, units="nats", ax=None, title=None):
     """Cross-entropy and KL during training: the same shape, offset by the targets' entropy.
 
+    Plots, against the number of gradient steps taken (1 to the last, on a
+    logarithmic axis, because the first steps change the most), the mean over
+    the training examples of H(P_i, Q_i) and of D(P_i||Q_i), and the mean
+    target entropy H(P_i) that separates them. The values before the first
+    step (``fit.cross_entropy[0]``, ``fit.kl[0]``) have no place on a log axis
+    and are not drawn.
+
     Parameters
     ----------
     fit : klteach.training.SoftmaxFit
@@ -213,16 +220,16 @@ def training_curves(fit, *, units="nats", ax=None, title=None):
     """
     if ax is None:
         _, ax = plt.subplots()
-    steps = np.arange(len(fit.cross_entropy))
-    ax.plot(steps, fit.cross_entropy, color=Q_COLOR, lw=2, label="mean cross-entropy H(P, Q)")
-    ax.plot(steps, fit.kl, color=P_COLOR, lw=2, ls="--", label="mean KL D(P||Q)")
+    steps = np.arange(1, len(fit.cross_entropy))   # after 1, 2, ... steps
+    ax.plot(steps, fit.cross_entropy[1:], color=Q_COLOR, lw=2, label="mean cross-entropy H(P, Q)")
+    ax.plot(steps, fit.kl[1:], color=P_COLOR, lw=2, ls="--", label="mean KL D(P||Q)")
     ax.axhline(fit.target_entropy, color=M_COLOR, lw=1, ls=":",
                label=f"mean H(P) = {fit.target_entropy:.4f} {units}")
     ax.axhline(0, color="black", lw=0.8)
-    ax.set_xscale("symlog", linthresh=1)   # the first steps change the most
-    ax.set_xlim(0, steps[-1])
-    ax.set_xlabel("gradient step (log scale after step 1)")
-    ax.set_ylabel(f"loss [{units}]")
+    ax.set_xscale("log")
+    ax.set_xlim(1, steps[-1])
+    ax.set_xlabel("gradient steps taken (logarithmic axis)")
+    ax.set_ylabel(f"mean over the training examples [{units}]")
     if title:
         ax.set_title(title)
     ax.legend()
@@ -263,6 +270,46 @@ def gaussian_fits(weights, means, sds, forward, reverse, *, ax=None, title=None)
         ax.set_title(title)
     ax.legend(fontsize=9)
     return ax
+
+
+__all__ += ["fit_scan"]
+
+
+def fit_scan(separations, forward, reverse, *, mode_sd=1.0, axes=None):
+    """Mean and sd of the forward and reverse Gaussian fits as the two modes move apart.
+
+    Parameters
+    ----------
+    separations : array_like
+        Distances between the modes; the left mode is at ``-separation / 2``.
+    forward, reverse : sequence of klteach.fits.GaussianFit
+        One fit per separation, minimising D(P||Q) and D(Q||P).
+    mode_sd : float
+        Standard deviation of each mode, drawn as a reference line.
+    axes : pair of matplotlib Axes, optional
+
+    Returns
+    -------
+    pair of matplotlib.axes.Axes
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    left, right = axes
+    separations = np.asarray(separations, dtype=float)
+    for fits, color, style, name in ((forward, Q_COLOR, "-.", "forward: min D(P||Q)"),
+                                     (reverse, REVERSE_COLOR, "--", "reverse: min D(Q||P)")):
+        left.plot(separations, [f.mean for f in fits], style, color=color, marker="o", ms=3, label=name)
+        right.plot(separations, [f.sd for f in fits], style, color=color, marker="o", ms=3, label=name)
+    left.plot(separations, -separations / 2, ":", color=P_COLOR, label="left mode")
+    right.axhline(mode_sd, ls=":", color=P_COLOR, label="sd of each mode")
+    for ax in axes:
+        ax.set_xlabel("distance between the modes (x units)")
+        ax.legend(fontsize=9)
+    left.set_ylabel("mean of the fitted Gaussian (x units)")
+    left.set_title("Reverse fit jumps onto a mode")
+    right.set_ylabel("sd of the fitted Gaussian (x units)")
+    right.set_title("Forward fit keeps widening")
+    return axes
 
 
 # --- notebook 05: continuous and Gaussian KL ---

@@ -10,7 +10,7 @@ from scipy.integrate import quad
 from scipy.stats import norm
 
 from klteach import DistributionError
-from klteach.fits import fit_gaussian, mixture_gaussian_kl, mixture_logpdf, mixture_pdf
+from klteach.fits import fit_gaussian, mixture_gaussian_kl, mixture_logpdf, mixture_pdf, moment_match
 
 
 def gaussian_kl(m1, s1, m2, s2):
@@ -176,3 +176,73 @@ def test_non_numeric_parameters_are_named():
                           (([1.0], [0.0], [1.0], None, 1.0), r"mean must contain only numbers")]:
         with pytest.raises(ValueError, match=pattern):
             mixture_gaussian_kl(*args)
+
+
+# --- moment matching, and the numbers notebook 04 states ---------------------------------
+
+def quad_moments(weights, means, sds):
+    """Mean and sd of the mixture by quadrature of x p(x) and (x - mean)^2 p(x)."""
+    pdf = lambda x: sum(w * norm.pdf(x, m, s) for w, m, s in zip(weights, means, sds))
+    lo, hi = min(means) - 15 * max(sds), max(means) + 15 * max(sds)
+    kw = dict(points=sorted(means), limit=400, epsabs=1e-13, epsrel=1e-12)
+    mean = quad(lambda x: x * pdf(x), lo, hi, **kw)[0]
+    var = quad(lambda x: (x - mean) ** 2 * pdf(x), lo, hi, **kw)[0]
+    return mean, math.sqrt(var)
+
+
+@pytest.mark.parametrize("w,m,s", MIXTURES + [([0.6, 0.4], [-3.0, 3.0], [1.0, 1.0])])
+def test_moment_match_is_the_mixture_moments_and_the_forward_minimum(w, m, s):
+    fit = moment_match(w, m, s)
+    mean, sd = quad_moments(w, m, s)
+    assert fit.mean == pytest.approx(mean, abs=1e-10) and fit.sd == pytest.approx(sd, rel=1e-10)
+    assert fit.kl == pytest.approx(quad_kl(w, m, s, mean, sd, "forward"), rel=1e-8)
+    assert moment_match(w, m, s, base=2).kl == pytest.approx(fit.kl / math.log(2), rel=1e-12)
+    # No nearby Gaussian does better (forward KL by quadrature).
+    for dm, ds in [(0.05, 0), (-0.05, 0), (0, 0.05), (0, -0.05)]:
+        assert quad_kl(w, m, s, mean + dm, sd + ds, "forward") > fit.kl
+
+
+def test_moment_match_refuses_bad_mixtures():
+    with pytest.raises(DistributionError, match="weights sums to 0.9"):
+        moment_match([0.5, 0.4], [0, 1], [1, 1])
+    with pytest.raises(ValueError, match="sds must be positive"):
+        moment_match([0.5, 0.5], [0, 1], [1, -1])
+
+
+def test_reverse_kl_of_sitting_on_a_mode_is_near_but_not_minus_log_weight():
+    # Notebook 04: P = 0.6 N(-3, 1) + 0.4 N(3, 1). -log 0.6 = 0.5108 is the reverse KL of
+    # N(-3, 1) only if the right mode put no density under it; it does a little, so the
+    # exact value is 0.5077, and the optimum (shifted left and widened) is lower still.
+    w, m, s = [0.6, 0.4], [-3.0, 3.0], [1.0, 1.0]
+    on_mode = quad_kl(w, m, s, -3.0, 1.0, "reverse")
+    assert round(on_mode, 4) == 0.5077 and round(-math.log(0.6), 4) == 0.5108
+    assert mixture_gaussian_kl(w, m, s, -3.0, 1.0, direction="reverse") == pytest.approx(on_mode, rel=1e-9)
+    fit = fit_gaussian(w, m, s, direction="reverse")
+    assert fit.kl < on_mode < -math.log(0.6)
+    assert (round(fit.mean, 4), round(fit.sd, 4), round(fit.kl, 4)) == (-2.9877, 1.0187, 0.5074)
+
+
+def test_reverse_fit_jumps_onto_the_left_mode_between_5_and_5_point_5():
+    # Notebook 04's scan: weights (0.6, 0.4), unit sds, modes at -d/2 and d/2. The reverse
+    # optimum (found here by quadrature and Nelder-Mead from three starts) is broad at d = 5
+    # and on the left mode at d = 5.5.
+    from scipy.optimize import minimize
+    w = [0.6, 0.4]
+    for d, on_left in [(5.0, False), (5.5, True)]:
+        m = [-d / 2, d / 2]
+        p_mean = 0.6 * m[0] + 0.4 * m[1]
+        starts = [(m[0], 0.0), (m[1], 0.0), (p_mean, math.log(moment_match(w, m, [1, 1]).sd))]
+        def reverse(t):   # D(Q||P) by quadrature, to 1e-9: enough to rank the optima
+            mean, sd = t[0], math.exp(t[1])
+
+            def f(x):
+                log_q = -0.5 * ((x - mean) / sd) ** 2 - math.log(sd * math.sqrt(2 * math.pi))
+                a, b = math.log(0.6) - 0.5 * (x - m[0]) ** 2, math.log(0.4) - 0.5 * (x - m[1]) ** 2
+                log_p = max(a, b) + math.log1p(math.exp(-abs(a - b))) - 0.5 * math.log(2 * math.pi)
+                return math.exp(log_q) * (log_q - log_p)
+            return quad(f, mean - 12 * sd, mean + 12 * sd, points=[mean], epsabs=1e-10, epsrel=1e-9)[0]
+        best = min((minimize(reverse, x0, method="Nelder-Mead", options={"xatol": 1e-4, "fatol": 1e-9})
+                    for x0 in starts), key=lambda r: r.fun)
+        assert bool(abs(best.x[0] - m[0]) < abs(best.x[0] - p_mean)) is on_left
+        fit = fit_gaussian(w, m, [1.0, 1.0], direction="reverse")
+        assert fit.mean == pytest.approx(best.x[0], abs=1e-3)

@@ -264,6 +264,17 @@ def test_gaussian_fits_three_curves_three_line_styles():
     assert len({line.get_linestyle() for line in ax.get_lines()}) == 3
 
 
+def test_fit_scan_draws_each_fit_per_separation_with_its_own_line_style():
+    from klteach.fits import GaussianFit
+    seps = [0.0, 4.0, 8.0]
+    fwd = [GaussianFit(-0.1 * d, 1 + d, 0.0) for d in seps]
+    rev = [GaussianFit(-d / 2, 1.0, 0.0) for d in seps]
+    left, right = plots.fit_scan(seps, fwd, rev)
+    assert [list(line.get_ydata()) for line in left.get_lines()[:2]] == [[0.0, -0.4, -0.8], [0.0, -2.0, -4.0]]
+    assert [list(line.get_ydata()) for line in right.get_lines()[:2]] == [[1.0, 5.0, 9.0], [1.0, 1.0, 1.0]]
+    assert len({line.get_linestyle() for line in left.get_lines()}) == 3
+    assert all(ax.get_xlabel() and ax.get_ylabel() for ax in (left, right))
+
 def test_show_gaussians_integrands_differ_in_line_and_hatch(monkeypatch):
     monkeypatch.setattr(plt, "show", lambda: None)
     widgets.show_gaussians(0, 1, 1, 2)
