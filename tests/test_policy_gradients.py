@@ -7,7 +7,12 @@ estimator with the sample held fixed, the expected gradient of
 * k2 = (log r)^2 / 2 is the gradient of the reverse KL D(pi || pi_ref),
 * k3 = (r - 1) - log r is the gradient of the forward KL D(pi_ref || pi),
 
-with r = pi_ref(x) / pi(x). The estimators are klteach's own (``per_token_kl``
+with r = pi_ref(x) / pi(x). In the reward instead (not differentiated, weighting
+the score grad log pi), an estimator k contributes E[k grad log pi] =
+grad E[k] - E[grad k]: the reverse KL's gradient for k1, but not for k3,
+although k3's value is just as unbiased. Over a sequence the per-token facts
+hold at a fixed prefix only: summed per-token losses miss how theta changes
+the prefixes, while k1 of the whole text in the reward does not. The estimators are klteach's own (``per_token_kl``
 at one token, differentiated by central differences); the reference
 gradients are mpmath finite differences of the two KLs at 40 digits.
 """
@@ -21,6 +26,7 @@ import numpy as np
 import pytest
 
 import klteach as kt
+from klteach import widgets
 
 SEEDS = [0, 1, 2]
 K = 6                       # vocabulary size
@@ -172,3 +178,86 @@ def test_k1_summed_over_a_text_as_its_reward_gives_the_gradient_of_the_sequence_
             total += float(mp.exp(lp[s]) * (lp[s] - ref[s])) * score   # k1 of the text = sum of its per-token k1
     np.testing.assert_allclose(total, target, atol=1e-8)
     assert np.max(np.abs(target)) > 1e-2
+
+
+def _mp_expected_reward_gradient(theta, theta_ref, estimator):
+    """E_pi[k(x) grad log pi(x)] by enumeration: k(x) from klteach at that token, grad log pi from mpmath."""
+    pi = _mp_softmax(theta)
+    total = np.zeros(theta.size)
+    for x in range(theta.size):
+        score = _mp_gradient(lambda t, x=x: mp.log(_mp_softmax(t)[x]), theta)
+        k = kt.per_token_kl(theta, theta_ref, [x, x], estimator=estimator).estimate   # mean of two copies = k(x)
+        total += float(pi[x]) * k * score
+    return total
+
+
+REWARD_CASES = [_logits(seed) for seed in SEEDS] + [widgets.policy_logits(drift=1.0)]   # last: notebook 07's policy
+
+
+@pytest.mark.parametrize("case", range(len(REWARD_CASES)))
+def test_an_unbiased_value_is_not_enough_in_the_reward(case):
+    """k3 in the reward gives grad D(pi||ref) - grad D(ref||pi); k2 misses grad D(pi||ref) too; k1 hits it."""
+    theta, theta_ref = REWARD_CASES[case]
+    reverse, forward = _reverse_kl_gradient(theta, theta_ref), _forward_kl_gradient(theta, theta_ref)
+    k3 = _mp_expected_reward_gradient(theta, theta_ref, "k3")
+    np.testing.assert_allclose(k3, reverse - forward, atol=1e-8)
+    scale = np.max(np.abs(reverse))
+    # the miss is of the size of the gradient itself, not a rounding effect
+    assert np.max(np.abs(k3 - reverse)) > 0.3 * scale
+    assert np.max(np.abs(_mp_expected_reward_gradient(theta, theta_ref, "k2") - reverse)) > 0.3 * scale
+    np.testing.assert_allclose(_mp_expected_reward_gradient(theta, theta_ref, "k1"), reverse, atol=1e-8)
+
+
+def _two_position_example(seed):
+    """Policy logits theta (3 at position 1, then a row of 3 per first token) and the reference's, as in notebook 07."""
+    rng = np.random.default_rng(seed)
+    first, first_ref = rng.normal(size=3), rng.normal(size=3)
+    second, second_ref = rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+    return np.concatenate([first, second.ravel()]), np.concatenate([first_ref, second_ref.ravel()])
+
+
+def _rows(t, a):
+    """The logits at the two positions of a text starting with token a."""
+    return np.stack([t[:3], t[3 + 3 * a: 6 + 3 * a]])
+
+
+def _mp_sequence_log_probs(t):
+    """log P(a, b) for the 9 two-token texts, in mpmath."""
+    first = _mp_softmax(t[:3])
+    return {(a, b): mp.log(first[a]) + mp.log(_mp_softmax(t[3 + 3 * a: 6 + 3 * a])[b])
+            for a in range(3) for b in range(3)}
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])      # 3: the notebook's example
+def test_summed_per_token_losses_miss_the_prefix_route_of_the_sequence_kl(seed):
+    theta, theta_ref = _two_position_example(seed)
+    with mp.workdps(40):
+        ref = _mp_sequence_log_probs([mp.mpf(float(v)) for v in theta_ref])
+
+        def reverse_kl(t):
+            lp = _mp_sequence_log_probs(t)
+            return mp.fsum(mp.exp(lp[s]) * (lp[s] - ref[s]) for s in lp)
+
+        def forward_kl(t):
+            lp = _mp_sequence_log_probs(t)
+            return mp.fsum(mp.exp(ref[s]) * (ref[s] - lp[s]) for s in lp)
+
+        reverse, forward = _mp_gradient(reverse_kl, theta), _mp_gradient(forward_kl, theta)
+        weights = {s: float(mp.exp(v)) for s, v in _mp_sequence_log_probs([mp.mpf(float(v)) for v in theta]).items()}
+
+    def expected_loss_gradient(estimator, h=1e-5):
+        """E over texts ~ pi of grad (sum over the two positions of k at the sampled tokens), tokens held fixed."""
+        total = np.zeros(theta.size)
+        for (a, b), w in weights.items():
+            def loss(t):
+                return 2 * kt.per_token_kl(_rows(t, a), _rows(theta_ref, a), [a, b], estimator=estimator).estimate
+            total += w * np.array([(loss(theta + h * e) - loss(theta - h * e)) / (2 * h) for e in np.eye(theta.size)])
+        return total
+
+    k2, k3 = expected_loss_gradient("k2"), expected_loss_gradient("k3")
+    # per-token k2: right at position 2's logits, wrong at position 1's (how often each prefix occurs)
+    np.testing.assert_allclose(k2[3:], reverse[3:], atol=1e-7)
+    assert np.max(np.abs(k2[:3] - reverse[:3])) > 1e-3
+    # per-token k3: right at position 1's logits, wrong at position 2's (prefixes weighted by pi, not by pi_ref)
+    np.testing.assert_allclose(k3[:3], forward[:3], atol=1e-7)
+    assert np.max(np.abs(k3[3:] - forward[3:])) > 1e-2
