@@ -244,6 +244,17 @@ def test_summed_per_token_losses_miss_the_prefix_route_of_the_sequence_kl(seed):
 
         reverse, forward = _mp_gradient(reverse_kl, theta), _mp_gradient(forward_kl, theta)
         weights = {s: float(mp.exp(v)) for s, v in _mp_sequence_log_probs([mp.mpf(float(v)) for v in theta]).items()}
+        # the per-position KLs with the prefix weights pi(a) frozen at the current policy (the notebook's route)
+        frozen = _mp_softmax(theta[:3])
+        ref_rows = [_mp_softmax(theta_ref[:3])] + [_mp_softmax(theta_ref[3 + 3 * a: 6 + 3 * a]) for a in range(3)]
+
+        def frozen_kls(t, swap):
+            rows = [_mp_softmax(t[:3])] + [_mp_softmax(t[3 + 3 * a: 6 + 3 * a]) for a in range(3)]
+            kl = (lambda p, q: _mp_kl(q, p)) if swap else _mp_kl
+            return kl(rows[0], ref_rows[0]) + mp.fsum(frozen[a] * kl(rows[1 + a], ref_rows[1 + a]) for a in range(3))
+
+        frozen_reverse = _mp_gradient(lambda t: frozen_kls(t, False), theta)
+        frozen_forward = _mp_gradient(lambda t: frozen_kls(t, True), theta)
 
     def expected_loss_gradient(estimator, h=1e-5):
         """E over texts ~ pi of grad (sum over the two positions of k at the sampled tokens), tokens held fixed."""
@@ -255,6 +266,8 @@ def test_summed_per_token_losses_miss_the_prefix_route_of_the_sequence_kl(seed):
         return total
 
     k2, k3 = expected_loss_gradient("k2"), expected_loss_gradient("k3")
+    np.testing.assert_allclose(k2, frozen_reverse, atol=1e-7)
+    np.testing.assert_allclose(k3, frozen_forward, atol=1e-7)
     # per-token k2: right at position 2's logits, wrong at position 1's (how often each prefix occurs)
     np.testing.assert_allclose(k2[3:], reverse[3:], atol=1e-7)
     assert np.max(np.abs(k2[:3] - reverse[:3])) > 1e-3
