@@ -198,6 +198,15 @@ HW02_RIGHT = {
                                                  "ax_q4.axhline(h_en, label='H(P)'); ax_q4.legend()",
     "curve as a scatter": "ax_q4.scatter(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_en, ls='--', label='H(P)'); "
                           "ax_q4.legend()",
+    "scatter curve, solid floor": "ax_q4.scatter(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_en, label='H(P)'); "
+                                  "ax_q4.legend()",
+    "markers-only curve, solid floor": "ax_q4.plot(ts, ce, 's', label='H(P, Q_t)'); ax_q4.axhline(h_en, label='H(P)'); "
+                                       "ax_q4.legend()",
+    "solid curve with markers, solid floor": "ax_q4.plot(ts, ce, 'o-', label='H(P, Q_t)'); "
+                                             "ax_q4.hlines(h_en, 0, 1, label='H(P)'); ax_q4.legend()",
+    "thick dashed floor with hlines, dotted curve": "ax_q4.plot(ts, ce, ':', lw=3, label='H(P, Q_t)'); "
+                                                    "ax_q4.hlines(h_en, 0, 1, linestyles='--', lw=2.5, label='H(P)'); "
+                                                    "ax_q4.legend()",
 }
 HW02_WRONG_CURVE = {
     "straight chord": "ax_q4.plot(ts, (1 - ts) * h_en + ts * ce[-1])",
@@ -215,6 +224,9 @@ HW02_SAME_STYLE = {
     "both dashed, floor with hlines": "ax_q4.plot(ts, ce, '--', label='H(P, Q_t)'); "
                                       "ax_q4.hlines(h_en, 0, 1, linestyles='dashed', colors='C1', label='H(P)'); "
                                       "ax_q4.legend()",
+    "both dotted, different widths": "ax_q4.plot(ts, ce, ':', lw=1, label='H(P, Q_t)'); "
+                                     "ax_q4.hlines(h_en, 0, 1, linestyles=':', lw=3, colors='C1', label='H(P)'); "
+                                     "ax_q4.legend()",
 }
 
 
