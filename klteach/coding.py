@@ -27,13 +27,18 @@ __all__ = ["ideal_code_lengths", "shannon_lengths", "huffman_lengths", "huffman_
 
 
 def ideal_code_lengths(p, *, base=2):
-    r"""Ideal code lengths ``-log p(x)``: the length an optimal code gives each outcome.
+    r"""Ideal code lengths ``-log p(x)``: the ideal (fractional) length of each outcome's codeword.
 
     .. math:: \ell(x) = -\log_b p(x)
 
     Averaged over P these lengths give the entropy H(P); averaged over
     another distribution they give its cross-entropy with P. Outcomes with
     p(x) = 0 get an infinite length (such a code cannot code them).
+
+    Unless every p(x) is a power of 1/2, a code with whole-bit codewords
+    cannot give every outcome its ideal length, and a Huffman codeword can
+    be more than a bit shorter or longer than it. Coding blocks of outcomes
+    (or arithmetic coding) approaches the ideal lengths on average.
 
     Parameters
     ----------
@@ -137,8 +142,9 @@ def huffman_lengths(p):
     ----------
     p : array_like, 1-D
         Probabilities of each outcome; must sum to 1. Outcomes with
-        probability 0 get the longest codewords (a real code can still code
-        them, unlike the ideal code).
+        probability 0 get codewords at least as long as any
+        positive-probability outcome's (a real code can still code them,
+        unlike the ideal code).
 
     Returns
     -------

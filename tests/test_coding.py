@@ -329,3 +329,56 @@ def test_decode_refuses_what_it_cannot_decode_unambiguously():
 def test_certain_outcome_has_ideal_length_plus_zero():
     lengths = ideal_code_lengths([1, 0])
     assert lengths[0] == 0 and math.copysign(1.0, lengths[0]) == 1.0 and lengths[1] == math.inf
+
+
+# --- claims of the docstrings and of notebook 02 ----------------------------------
+
+
+def test_zero_probability_outcomes_get_codewords_at_least_as_long_as_any_other():
+    # Not necessarily the longest ones: [0.5, 0.5, 0, 0, 0] gives a zero-probability outcome
+    # 3 bits while another gets 4. What holds (for every optimal code, by swapping two
+    # codewords) is that no positive-probability outcome has a longer codeword.
+    lengths = huffman_lengths([0.5, 0.5, 0.0, 0.0, 0.0])
+    assert lengths[2:].min() < lengths.max() and lengths[2:].min() >= lengths[:2].max()
+    rng = np.random.default_rng(2)
+    for _ in range(300):
+        size = int(rng.integers(2, 12))
+        p = rng.dirichlet(np.ones(size)) * (rng.random(size) < 0.6)
+        if p.sum() == 0:
+            continue
+        p = p / p.sum()
+        lengths = huffman_lengths(p)
+        assert float(np.dot(p, lengths)) == pytest.approx(float(np.dot(p, reference_huffman_lengths(p.tolist()))))
+        if (p == 0).any():
+            assert lengths[p == 0].min() >= lengths[p > 0].max(), (p, lengths)
+
+
+@given(distributions(min_size=2, max_size=30, min_value=1e-3))
+def test_any_kraft_code_costs_entropy_plus_kl_to_its_normalised_lengths_minus_log_z(p):
+    # With Z = sum 2**-l <= 1 and r = 2**-l / Z: sum p l - H(P) = D(P||R) - log2 Z >= 0
+    # (Gibbs' inequality needs a normalised R). Shannon's lengths for P have Z <= 1.
+    lengths = shannon_lengths(p)
+    z = math.fsum(2.0 ** -lengths)
+    assert z <= 1.0
+    r = 2.0 ** -lengths / z
+    excess = float(np.dot(p, lengths)) - float(mp_entropy(p)) / math.log(2)
+    assert excess == pytest.approx(float(mp_kl(p, r)) / math.log(2) - math.log2(z), abs=1e-9)
+    assert excess >= -1e-12
+
+
+def test_blocks_of_letters_bring_shannons_extra_within_one_bit_per_block_of_kl():
+    # English letters coded with Shannon codes built for blocks of German letters, minus English's
+    # own Shannon code for blocks: within 1/n bits per letter of D(P||Q) (mpmath), and the
+    # whole-bit overhead at n = 1 is far larger than at n = 3.
+    letters, english = kt.datasets.letter_frequencies("english")
+    _, german = kt.datasets.letter_frequencies("german")
+    mpmath.mp.dps = 30
+    kl = float(sum(mpmath.mpf(p) * mpmath.log(mpmath.mpf(p) / mpmath.mpf(q), 2)
+                   for p, q in zip(english, german)))
+    gaps = []
+    for n in (1, 2, 3):
+        p_n, q_n = block_distribution(english, n), block_distribution(german, n)
+        extra = float(np.dot(p_n, shannon_lengths(q_n) - shannon_lengths(p_n))) / n
+        assert abs(extra - kl) < 1 / n
+        gaps.append(abs(extra - kl))
+    assert gaps[2] < gaps[0] / 10
