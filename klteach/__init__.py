@@ -33,8 +33,8 @@ from ._validation import DistributionError
 from .discrete import (cross_entropy, entropy, js_divergence, kl_contributions,
                        kl_divergence, normalize)
 
-from .coding import huffman_code, huffman_lengths, ideal_code_lengths
-from .fits import fit_gaussian, mixture_gaussian_kl
+from .coding import huffman_code, huffman_lengths, ideal_code_lengths, shannon_lengths
+from .fits import fit_gaussian, mixture_gaussian_kl, moment_match
 from .symmetric import (hellinger_distance, jeffreys_divergence, js_distance, pinsker_bound,
                         total_variation)
 from .training import softmax_regression
@@ -74,9 +74,11 @@ __all__ = [
     "huffman_code",
     "huffman_lengths",
     "ideal_code_lengths",
+    "shannon_lengths",
     "jeffreys_divergence",
     "js_distance",
     "mixture_gaussian_kl",
+    "moment_match",
     "pinsker_bound",
     "softmax_regression",
     "total_variation",
