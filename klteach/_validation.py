@@ -35,6 +35,8 @@ def sum_tolerance(dtype) -> float:
     accepted; at most ``1e-2`` (float16), so a vector 10% off is never
     taken for a distribution.
     """
+    if dtype is np.float64:
+        return 1e-9
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         return 1e-9
@@ -298,6 +300,8 @@ def broadcast_pair(p: np.ndarray, q: np.ndarray, names=("p", "q"), axis: int = -
             f"wrong axis of the other. Add the missing axes explicitly, e.g. "
             f"{b}[:, None] for a single distribution along axis 0, or use axis=-1."
         )
+    if p.shape == q.shape:
+        return p.shape
     if p.shape[axis] != q.shape[axis]:
         raise DistributionError(
             f"{a} has {p.shape[axis]} outcomes but {b} has {q.shape[axis]} "

@@ -65,28 +65,33 @@ def _gap_terms(a, b, t):
     ``b - a``: always >= 0, and accurate to a few units in the last place
     whatever ``t`` (a series near ``t = 0``, ``log(b / a)`` when ``b << a``).
     ``a == 0`` gives NaN here (see :func:`_fix_nan`). Returns a new array.
+    Callers silence floating-point warnings (``np.errstate``).
     """
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+    far = t < _FAR_BELOW
+    if far.any():
+        # q << p: log(b / a) (log(b) - log(a) where b / a underflows) instead of log1p(t)
+        ratio = b / a
+        log_ratio = np.log(ratio)
+        lost = ratio < _TINY
+        if lost.any():
+            bb, aa = _at(b, lost), _at(a, lost)
+            log_ratio[lost] = np.log(bb) - np.log(aa)
+        d = np.where(far, log_ratio, np.log1p(t))
+    else:
         d = np.log1p(t)
-        np.subtract(t, d, out=d)
-        small = np.less(np.abs(t - _SERIES_MID), _SERIES_HALF)
-        count = np.count_nonzero(small)
-        if count:
-            if 2 * count > small.size:
-                np.copyto(d, _series(t), where=small)
-            else:
-                d[small] = _series(t[small])
-        far = t < _FAR_BELOW
-        if far.any():
-            aa, bb = np.broadcast_to(a, d.shape)[far], np.broadcast_to(b, d.shape)[far]
-            ratio = bb / aa
-            log_ratio = np.log(ratio)
-            lost = ratio < _TINY              # b / a underflows: log(b) - log(a) instead
-            if lost.any():
-                log_ratio[lost] = np.log(bb[lost]) - np.log(aa[lost])
-            d[far] = t[far] - log_ratio
-        d *= a
+    np.subtract(t, d, out=d)
+    small = np.less(np.abs(t - _SERIES_MID), _SERIES_HALF)
+    if small.any():
+        # boolean indexing costs more than the series over the whole block
+        d = np.where(small, _series(t), d)
+    d *= a
     return d
+
+
+def _at(x, mask):
+    """``x[mask]`` after broadcasting ``x`` to the mask's shape."""
+    x = np.asarray(x)
+    return (x if x.shape == mask.shape else np.broadcast_to(x, mask.shape))[mask]
 
 
 def _fix_nan(d, a, b):
@@ -97,16 +102,21 @@ def _fix_nan(d, a, b):
     """
     bad = np.isnan(d)
     if bad.any():
-        aa, bb = np.broadcast_to(a, d.shape)[bad], np.broadcast_to(b, d.shape)[bad]
+        aa, bb = _at(a, bad), _at(b, bad)
         with np.errstate(divide="ignore", invalid="ignore"):
             d[bad] = np.where(aa > 0, (bb - aa) - aa * (np.log(bb) - np.log(aa)), bb)
     return d
 
 
-def _f(u):
-    """``u - log1p(u) >= 0`` to a few ulp, for an array ``u > -1``."""
-    u = np.asarray(u, dtype=np.float64)
-    return _gap_terms(1.0, 1.0 + u, u)
+def _f_norm(u):
+    """``u - log1p(u)`` for the ``|u| <= 1e-2`` that the sum tolerance allows.
+
+    The atanh series of :func:`_series` with ``|s| <= 0.005``: four terms reach
+    double precision. ``u`` is a float or an array.
+    """
+    s = u / (2.0 + u)
+    s2 = s * s
+    return s * (u - 2.0 * s2 * (1 / 3 + s2 * (1 / 5 + s2 * (1 / 7 + s2 / 9))))
 
 
 def _read_pair(p, q, axis):
@@ -116,6 +126,13 @@ def _read_pair(p, q, axis):
     with one row when an input is a single distribution paired with a batch;
     their dtype is any real one (blocks are converted to float64 as they are used).
     """
+    if (type(p) is np.ndarray and type(q) is np.ndarray and p.dtype == np.float64
+            and q.dtype == np.float64 and p.shape == q.shape and p.ndim in (1, 2)
+            and axis in (-1, p.ndim - 1) and p.size and p.shape[-1]):
+        # the common case, without the general machinery: 1-D or rows of a 2-D array
+        if p.ndim == 1:
+            return p.reshape(1, -1), q.reshape(1, -1), (), 1e-9, 1e-9
+        return p, q, p.shape[:1], 1e-9, 1e-9
     check_same_labels(p, q)
     pa, tp = _as_float_array(p, "p", convert=False)
     qa, tq = _as_float_array(q, "q", convert=False)
@@ -149,50 +166,60 @@ def _as_rows(x, axis, batch):
 def _blocks(p2, q2):
     """Yield ``(rows, pc, qc)``: float64 blocks of at most about ``_BLOCK`` entries."""
     m, n = max(p2.shape[0], q2.shape[0]), p2.shape[1]
-    if m * n <= _BLOCK:
-        spans = [(slice(0, m), slice(0, n))]
-    elif n >= _BLOCK:
+    if n >= _BLOCK:
         spans = [(slice(r, r + 1), slice(c, c + _BLOCK)) for r in range(m) for c in range(0, n, _BLOCK)]
     else:
-        step = _BLOCK // n
+        step = max(_BLOCK // n, 1)
         spans = [(slice(r, r + step), slice(0, n)) for r in range(0, m, step)]
     for rows, cols in spans:
         pc = p2[rows if p2.shape[0] > 1 else slice(None), cols]
         qc = q2[rows if q2.shape[0] > 1 else slice(None), cols]
-        if pc.dtype != np.float64:
-            pc = pc.astype(np.float64)
-        if qc.dtype != np.float64:
-            qc = qc.astype(np.float64)
-        yield rows, pc, qc
+        yield rows, _float64(pc), _float64(qc)
 
 
-def _check_sums(p, q, axis, sp, sq, min_p, min_q, tol_p, tol_q):
+def _float64(x):
+    return x if x.dtype == np.float64 else x.astype(np.float64)
+
+
+def _is_single_block(p2, q2):
+    return max(p2.shape[0], q2.shape[0]) * p2.shape[1] <= _BLOCK
+
+
+def _check_sums(p, q, axis, stats, tol_p, tol_q):
     """Raise the detailed DistributionError unless both inputs are distributions.
 
-    The block loops gather the sums and minima; only when they show a problem
-    is the full diagnosis of :func:`as_distribution` run (it raises).
+    ``stats`` holds the sums and minima gathered by the block loops; only when
+    they show a problem is the full diagnosis of :func:`as_distribution` run.
+    NaN and inf make a sum fail the comparison, so they are caught too.
     """
-    with np.errstate(invalid="ignore"):
-        ok = (np.all(np.abs(sp - 1.0) <= tol_p) and np.all(np.abs(sq - 1.0) <= tol_q)
-              and np.all(min_p >= 0) and np.all(min_q >= 0))
-    if not ok:
-        as_distribution(p, "p", axis=axis)
-        as_distribution(q, "q", axis=axis)
+    sp, sq, _, min_p, min_q = stats
+    if sp.size == 1 and sq.size == 1:   # one pair: Python floats are cheaper
+        if (abs(sp.item() - 1.0) <= tol_p and abs(sq.item() - 1.0) <= tol_q
+                and min_p.item() >= 0 and min_q.item() >= 0):
+            return
+    elif ((abs(sp - 1.0) <= tol_p).all() and (abs(sq - 1.0) <= tol_q).all()
+            and (min_p >= 0).all() and (min_q >= 0).all()):
+        return
+    as_distribution(p, "p", axis=axis)
+    as_distribution(q, "q", axis=axis)
 
 
-def _pair_sums(p2, q2):
-    """Sums, minima and ``sum(q - p)`` of each row pair, in one pass over blocks."""
-    m = max(p2.shape[0], q2.shape[0])
-    sp, sq, dsum = np.zeros(m), np.zeros(m), np.zeros(m)
-    min_p, min_q = np.full(m, np.inf), np.full(m, np.inf)
-    with np.errstate(invalid="ignore", over="ignore"):
-        for rows, pc, qc in _blocks(p2, q2):
-            sp[rows] += np.add.reduce(pc, axis=1)
-            sq[rows] += np.add.reduce(qc, axis=1)
-            dsum[rows] += np.add.reduce(qc - pc, axis=1)
-            min_p[rows] = np.minimum(min_p[rows], np.minimum.reduce(pc, axis=1))
-            min_q[rows] = np.minimum(min_q[rows], np.minimum.reduce(qc, axis=1))
-    return sp, sq, dsum, min_p, min_q
+def _block_sums(pc, qc, diff):
+    """Row sums of p and q, of ``q - p``, and row minima of p and q, for one block."""
+    return (np.add.reduce(pc, axis=1), np.add.reduce(qc, axis=1), np.add.reduce(diff, axis=1),
+            np.minimum.reduce(pc, axis=1), np.minimum.reduce(qc, axis=1))
+
+
+def _accumulate(acc, rows, part):
+    for a, b in zip(acc[:3], part[:3]):
+        a[rows] += b
+    for a, b in zip(acc[3:], part[3:]):
+        a[rows] = np.minimum(a[rows], b)
+
+
+def _new_acc(m, extra=0):
+    return [np.zeros(m) for _ in range(3)] + [np.full(m, np.inf) for _ in range(2)] + \
+        [np.zeros(m) for _ in range(extra)]
 
 
 def kl_divergence(p, q, *, base=None, axis=-1):
@@ -237,29 +264,38 @@ def kl_divergence(p, q, *, base=None, axis=-1):
     """
     base = check_base(base)
     p2, q2, batch, tol_p, tol_q = _read_pair(p, q, axis)
-    m = max(p2.shape[0], q2.shape[0])
-    total, sp, sq, dsum = np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m)
-    min_p, min_q = np.full(m, np.inf), np.full(m, np.inf)
     # One pass over cache-sized blocks: the checks' sums and minima, sum(q - p)
     # for the normalisation, and the terms.
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for rows, pc, qc in _blocks(p2, q2):
-            diff = qc - pc                 # exact when q and p are within a factor of 2
-            d = _gap_terms(pc, qc, diff / pc)
-            block = np.add.reduce(d, axis=1)
-            if np.isnan(block).any():
-                block = np.add.reduce(_fix_nan(d, pc, qc), axis=1)
-            total[rows] += block
-            sp[rows] += np.add.reduce(pc, axis=1)
-            sq[rows] += np.add.reduce(qc, axis=1)
-            dsum[rows] += np.add.reduce(diff, axis=1)
-            min_p[rows] = np.minimum(min_p[rows], np.minimum.reduce(pc, axis=1))
-            min_q[rows] = np.minimum(min_q[rows], np.minimum.reduce(qc, axis=1))
-    _check_sums(p, q, axis, sp, sq, min_p, min_q, tol_p, tol_q)
-    # D(p/sp || q/sq) = total / sp - (u - log1p(u)), u = sum(q) / sum(p) - 1 from
-    # the exact differences rather than two rounded sums.
-    kl = np.maximum(total / sp - _f(dsum / sp), 0.0)
-    return in_units(kl.reshape(batch), base)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        if _is_single_block(p2, q2):
+            pc, qc = _float64(p2), _float64(q2)
+            stats = _block_sums(pc, qc, diff := qc - pc)
+            total = _kl_block(pc, qc, diff)
+        else:
+            m = max(p2.shape[0], q2.shape[0])
+            stats, total = _new_acc(m), np.zeros(m)
+            for rows, pc, qc in _blocks(p2, q2):
+                diff = qc - pc
+                _accumulate(stats, rows, _block_sums(pc, qc, diff))
+                total[rows] += _kl_block(pc, qc, diff)
+        _check_sums(p, q, axis, stats, tol_p, tol_q)
+        # D(p/sp || q/sq) = total / sp - (u - log1p(u)), u = sum(q) / sum(p) - 1 from
+        # the exact differences rather than two rounded sums.
+        sp, dsum = stats[0], stats[2]
+        if not batch:
+            sp, dsum, total = sp.item(), dsum.item(), total.item()
+        kl = total / sp - _f_norm(dsum / sp)
+    return in_units(np.maximum(kl, 0.0).reshape(batch), base) if batch else \
+        max(kl, 0.0) / log_base(base)
+
+
+def _kl_block(pc, qc, diff):
+    """Row sums of the KL terms of one block (``diff = qc - pc``, exact when they are close)."""
+    d = _gap_terms(pc, qc, diff / pc)
+    total = np.add.reduce(d, axis=1)
+    if np.isnan(total).any():
+        total = np.add.reduce(_fix_nan(d, pc, qc), axis=1)
+    return total
 
 
 def js_divergence(p, q, *, base=None, axis=-1):
@@ -300,27 +336,44 @@ def js_divergence(p, q, *, base=None, axis=-1):
     """
     base = check_base(base)
     p2, q2, batch, tol_p, tol_q = _read_pair(p, q, axis)
-    sp, sq, dsum, min_p, min_q = _pair_sums(p2, q2)
-    _check_sums(p, q, axis, sp, sq, min_p, min_q, tol_p, tol_q)
-    exact = bool(np.all(sp == 1.0) and np.all(sq == 1.0) and np.all(dsum == 0.0))
-    total = np.zeros(sp.shape)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for rows, pc, qc in _blocks(p2, q2):
-            if exact:
-                a = b = 1.0
-                num, den = qc - pc, qc + pc
-            else:
-                # Q - P and Q + P of the normalised P = p / sp, Q = q / sq, times
-                # sp * sq: q sp - p sq = sp (q - p) - p (sq - sp), no cancellation.
-                a, b, gap = sp[rows, None], sq[rows, None], dsum[rows, None]
-                num, den = a * (qc - pc) - pc * gap, qc * a + pc * b
-            total[rows] += np.add.reduce(_js_terms(pc, qc, num, den, a, b), axis=1)
-    js = np.maximum(total / (4.0 * sp * sq), 0.0)
-    return in_units(js.reshape(batch), base)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        if _is_single_block(p2, q2):
+            pc, qc = _float64(p2), _float64(q2)
+            stats = _block_sums(pc, qc, diff := qc - pc)
+            _check_sums(p, q, axis, stats, tol_p, tol_q)
+            sp, sq, dsum = stats[:3]
+            total = _js_block(pc, qc, diff, sp, sq, dsum)
+        else:   # two passes: the sums first, for the normalised mixture
+            m = max(p2.shape[0], q2.shape[0])
+            stats, total = _new_acc(m), np.zeros(m)
+            for rows, pc, qc in _blocks(p2, q2):
+                _accumulate(stats, rows, _block_sums(pc, qc, qc - pc))
+            _check_sums(p, q, axis, stats, tol_p, tol_q)
+            sp, sq, dsum = stats[:3]
+            for rows, pc, qc in _blocks(p2, q2):
+                total[rows] += _js_block(pc, qc, qc - pc, sp[rows], sq[rows], dsum[rows])
+        if not batch:
+            return max(total.item() / (4.0 * sp.item() * sq.item()), 0.0) / log_base(base)
+        js = total / (4.0 * sp * sq)
+    return in_units(np.maximum(js, 0.0).reshape(batch), base)
+
+
+def _js_block(pc, qc, diff, sp, sq, dsum):
+    """Row sums of ``4 sp sq`` times the Jensen-Shannon terms of one block."""
+    if (sp.item() == 1.0 and sq.item() == 1.0 and dsum.item() == 0.0) if sp.size == 1 else \
+            ((sp == 1.0).all() and (sq == 1.0).all() and (dsum == 0.0).all()):
+        a = b = 1.0
+        num, den = diff, qc + pc
+    else:
+        # Q - P and Q + P of the normalised P = p / sp, Q = q / sq, times
+        # sp * sq: q sp - p sq = sp (q - p) - p (sq - sp), no cancellation.
+        a, b = sp[:, None], sq[:, None]
+        num, den = a * diff - pc * dsum[:, None], qc * a + pc * b
+    return _js_terms(pc, qc, num, den, a, b)
 
 
 def _js_terms(p, q, num, den, a, b):
-    """``den * g(s)``, ``s = num / den``, ``g(s) = (1 + s) log(1 + s) + (1 - s) log(1 - s)``.
+    """Row sums of ``den * g(s)``, ``s = num / den``, ``g(s) = (1 + s) log(1 + s) + (1 - s) log(1 - s)``.
 
     With ``s = (Q - P) / (Q + P)`` the Jensen-Shannon term of one outcome is
     ``(P + Q) g(s) / 4``. ``g(s) = 2 s atanh(s) + log1p(-s**2)`` cancels by at
@@ -336,14 +389,15 @@ def _js_terms(p, q, num, den, a, b):
     far = np.abs(s) > 0.7
     if far.any():
         dd = den[far]
-        x = 2.0 * np.broadcast_to(p * b, g.shape)[far] / dd
-        y = 2.0 * np.broadcast_to(q * a, g.shape)[far] / dd
+        x = 2.0 * _at(p * b, far) / dd
+        y = 2.0 * _at(q * a, far) / dd
         g[far] = xlogy(x, x) + xlogy(y, y)
     g *= den
-    nan = np.isnan(g)                # p = q = 0: the outcome is absent
-    if nan.any():
-        g[nan] = 0.0
-    return g
+    total = np.add.reduce(g, axis=1)
+    if np.isnan(total).any():        # p = q = 0: the outcome is absent
+        g[np.isnan(g)] = 0.0
+        total = np.add.reduce(g, axis=1)
+    return total
 
 
 def entropy(p, *, base=None, axis=-1):
