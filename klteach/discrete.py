@@ -181,6 +181,14 @@ def _float64(x):
     return x if x.dtype == np.float64 else x.astype(np.float64)
 
 
+def _one_block(p2, q2):
+    """The whole input as one float64 block; 1-D for a single pair, so that
+    reductions give scalars (cheaper than 1-element arrays)."""
+    if p2.shape[0] == 1 and q2.shape[0] == 1:
+        p2, q2 = p2[0], q2[0]
+    return _float64(p2), _float64(q2)
+
+
 def _is_single_block(p2, q2):
     return max(p2.shape[0], q2.shape[0]) * p2.shape[1] <= _BLOCK
 
@@ -205,9 +213,14 @@ def _check_sums(p, q, axis, stats, tol_p, tol_q):
 
 
 def _block_sums(pc, qc, diff):
-    """Row sums of p and q, of ``q - p``, and row minima of p and q, for one block."""
-    return (np.add.reduce(pc, axis=1), np.add.reduce(qc, axis=1), np.add.reduce(diff, axis=1),
-            np.minimum.reduce(pc, axis=1), np.minimum.reduce(qc, axis=1))
+    """Row sums of p, q and ``q - p``, and row minima of p and q, for one block.
+
+    The sum of q is formed as ``sum(p) + sum(q - p)``: one reduction fewer,
+    and as accurate (``sum(q - p)`` has no cancellation error of its own).
+    """
+    sp, dsum = np.add.reduce(pc, axis=-1), np.add.reduce(diff, axis=-1)
+    low = np.minimum.reduce(np.minimum(pc, qc), axis=-1)   # the smaller of both minima
+    return sp, sp + dsum, dsum, low, low
 
 
 def _accumulate(acc, rows, part):
@@ -268,7 +281,7 @@ def kl_divergence(p, q, *, base=None, axis=-1):
     # for the normalisation, and the terms.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         if _is_single_block(p2, q2):
-            pc, qc = _float64(p2), _float64(q2)
+            pc, qc = _one_block(p2, q2)
             stats = _block_sums(pc, qc, diff := qc - pc)
             total = _kl_block(pc, qc, diff)
         else:
@@ -292,9 +305,9 @@ def kl_divergence(p, q, *, base=None, axis=-1):
 def _kl_block(pc, qc, diff):
     """Row sums of the KL terms of one block (``diff = qc - pc``, exact when they are close)."""
     d = _gap_terms(pc, qc, diff / pc)
-    total = np.add.reduce(d, axis=1)
+    total = np.add.reduce(d, axis=-1)
     if np.isnan(total).any():
-        total = np.add.reduce(_fix_nan(d, pc, qc), axis=1)
+        total = np.add.reduce(_fix_nan(d, pc, qc), axis=-1)
     return total
 
 
@@ -338,10 +351,12 @@ def js_divergence(p, q, *, base=None, axis=-1):
     p2, q2, batch, tol_p, tol_q = _read_pair(p, q, axis)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         if _is_single_block(p2, q2):
-            pc, qc = _float64(p2), _float64(q2)
+            pc, qc = _one_block(p2, q2)
             stats = _block_sums(pc, qc, diff := qc - pc)
             _check_sums(p, q, axis, stats, tol_p, tol_q)
             sp, sq, dsum = stats[:3]
+            if sp.size == 1 and sq.size == 1 and dsum.size == 1:
+                sp, sq, dsum = sp.item(), sq.item(), dsum.item()
             total = _js_block(pc, qc, diff, sp, sq, dsum)
         else:   # two passes: the sums first, for the normalised mixture
             m = max(p2.shape[0], q2.shape[0])
@@ -353,51 +368,51 @@ def js_divergence(p, q, *, base=None, axis=-1):
             for rows, pc, qc in _blocks(p2, q2):
                 total[rows] += _js_block(pc, qc, qc - pc, sp[rows], sq[rows], dsum[rows])
         if not batch:
-            return max(total.item() / (4.0 * sp.item() * sq.item()), 0.0) / log_base(base)
+            sp, sq = (sp, sq) if isinstance(sp, float) else (sp.item(), sq.item())
+            return max(total.item() / (4.0 * sp * sq), 0.0) / log_base(base)
         js = total / (4.0 * sp * sq)
     return in_units(np.maximum(js, 0.0).reshape(batch), base)
 
 
 def _js_block(pc, qc, diff, sp, sq, dsum):
-    """Row sums of ``4 sp sq`` times the Jensen-Shannon terms of one block."""
-    if (sp.item() == 1.0 and sq.item() == 1.0 and dsum.item() == 0.0) if sp.size == 1 else \
-            ((sp == 1.0).all() and (sq == 1.0).all() and (dsum == 0.0).all()):
-        a = b = 1.0
-        num, den = diff, qc + pc
-    else:
-        # Q - P and Q + P of the normalised P = p / sp, Q = q / sq, times
-        # sp * sq: q sp - p sq = sp (q - p) - p (sq - sp), no cancellation.
-        a, b = sp[:, None], sq[:, None]
-        num, den = a * diff - pc * dsum[:, None], qc * a + pc * b
-    return _js_terms(pc, qc, num, den, a, b)
+    """Row sums of ``4 sp sq`` times the Jensen-Shannon terms of one block.
 
-
-def _js_terms(p, q, num, den, a, b):
-    """Row sums of ``den * g(s)``, ``s = num / den``, ``g(s) = (1 + s) log(1 + s) + (1 - s) log(1 - s)``.
-
-    With ``s = (Q - P) / (Q + P)`` the Jensen-Shannon term of one outcome is
-    ``(P + Q) g(s) / 4``. ``g(s) = 2 s atanh(s) + log1p(-s**2)`` cancels by at
-    most a factor 2.7 for ``|s| <= 0.7``; beyond, ``1 - s = 2 p b / den`` and
-    ``1 + s = 2 q a / den`` are formed directly (``a``, ``b``: the sums of
-    ``p`` and ``q``).
+    ``sp``, ``sq``, ``dsum``: the rows' sums of p, q and q - p, as Python
+    floats for a single row (cheaper) or as arrays. With ``s = (Q - P) / (Q + P)``
+    for the normalised P and Q, an outcome's term is ``(P + Q) g(s) / 4`` with
+    ``g(s) = (1 + s) log(1 + s) + (1 - s) log(1 - s) = 2 s atanh(s) + log1p(-s**2)``;
+    the second form cancels by at most a factor 2.7 for ``|s| <= 0.7``, beyond
+    which ``1 - s`` and ``1 + s`` are formed directly from p and q.
     """
+    one = isinstance(sp, float)
+    a, b, gap = (sp, sq, dsum) if one else (sp[:, None], sq[:, None], dsum[:, None])
+    # Q - P and Q + P times sp * sq / sp: q - p sq / sp = (q - p) - p (sq - sp) / sp,
+    # with no cancellation; the 1 / sp is put back at the end.
+    r, c = b / a, gap / a
+    num = diff if one and c == 0.0 else diff - pc * c
+    den = qc + pc if one and r == 1.0 else qc + pc * r
     s = num / den
     g = np.arctanh(s)
     g *= s
-    g *= 2.0
-    g += np.log1p(-(s * s))
-    far = np.abs(s) > 0.7
-    if far.any():
-        dd = den[far]
-        x = 2.0 * _at(p * b, far) / dd
-        y = 2.0 * _at(q * a, far) / dd
-        g[far] = xlogy(x, x) + xlogy(y, y)
+    g += g
+    s2 = s * s
+    np.negative(s2, out=s2)
+    g += np.log1p(s2, out=s2)
+    # 1 -+ s lose their digits as |s| -> 1: there form them directly and use
+    # x log x + y log y (np.where over the block costs less than a subset)
+    x = (pc if one and r == 1.0 else pc * r) / den
+    x += x                            # 1 - s = 2 p sq / (q sp + p sq)
+    y = qc / den
+    y += y                            # 1 + s = 2 q sp / (q sp + p sq)
+    x = xlogy(x, x, out=x)
+    x += xlogy(y, y, out=y)
+    g = np.where(np.abs(s) > 0.7, x, g)
     g *= den
-    total = np.add.reduce(g, axis=1)
-    if np.isnan(total).any():        # p = q = 0: the outcome is absent
+    total = np.add.reduce(g, axis=-1)
+    if np.isnan(total.item() if total.size == 1 else total.sum()):   # p = q = 0: no outcome
         g[np.isnan(g)] = 0.0
-        total = np.add.reduce(g, axis=1)
-    return total
+        total = np.add.reduce(g, axis=-1)
+    return total * sp
 
 
 def entropy(p, *, base=None, axis=-1):
