@@ -153,8 +153,13 @@ def hellinger_distance(p, q, *, axis=-1):
     a, b = 1 / np.sqrt(sp), 1 / np.sqrt(sq)
     a_minus_b = np.sum(q - p, axis=axis) * a * b / (np.sqrt(sp) + np.sqrt(sq))
     diff = np.expand_dims(a, axis) * root_diff + np.expand_dims(a_minus_b, axis) * np.sqrt(q)
-    squared = 0.5 * np.sum(diff**2, axis=axis)
-    return as_result(np.sqrt(np.minimum(squared, 1.0)))
+    # sqrt(sum(diff**2) / 2) scaled by the largest |diff|, so that differences
+    # of subnormal or tiny probabilities (whose squares underflow) keep their digits
+    scale = np.max(np.abs(diff), axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), 0.0)
+    root = np.sqrt(0.5 * np.sum(scaled**2, axis=axis)) * np.squeeze(scale, axis)
+    return as_result(np.minimum(root, 1.0))
 
 
 def total_variation(p, q, *, axis=-1):
@@ -162,7 +167,9 @@ def total_variation(p, q, *, axis=-1):
 
     .. math:: TV(P, Q) = \tfrac12 \sum_x |p(x) - q(x)| = \max_A |P(A) - Q(A)|
 
-    A metric between 0 and 1; unitless.
+    A metric between 0 and 1; unitless. Computed from the exact differences
+    ``q - p`` (identical inputs give exactly 0) and capped at 1, which
+    rounding could otherwise exceed for disjoint supports.
 
     Parameters
     ----------
@@ -186,8 +193,14 @@ def total_variation(p, q, *, axis=-1):
     0.1733
     """
     p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
-    p, q = p / np.expand_dims(sp, axis), q / np.expand_dims(sq, axis)   # exactly normalised
-    return as_result(0.5 * np.sum(np.abs(p - q), axis=axis))
+    # Q - P of the exactly normalised P = p / sp, Q = q / sq, from the exact
+    # differences: (q sp - p sq) / (sp sq), and q sp - p sq = sp (q - p) - p (sq - sp).
+    # Identical inputs give exactly 0; rounding can never push the result past 1.
+    sp, sq = np.expand_dims(sp, axis), np.expand_dims(sq, axis)
+    diff = q - p
+    gap = np.sum(diff, axis=axis, keepdims=True)
+    tv = 0.5 * np.sum(np.abs(sp * diff - p * gap), axis=axis) / np.squeeze(sp * sq, axis)
+    return as_result(np.minimum(tv, 1.0))
 
 
 def pinsker_bound(kl, *, base=None):
