@@ -118,7 +118,8 @@ def hellinger_distance(p, q, *, axis=-1):
     logarithm, so no ``base``). Computed from the squared differences,
     with ``sqrt(p) - sqrt(q) = (p - q) / (sqrt(p) + sqrt(q))``, which keeps
     full relative accuracy when P and Q are close, where
-    ``1 - sum(sqrt(p q))`` cancels.
+    ``1 - sum(sqrt(p q))`` cancels; the sum of squares is scaled by the
+    largest difference, so subnormal probabilities do not underflow.
 
     Parameters
     ----------
@@ -144,15 +145,15 @@ def hellinger_distance(p, q, *, axis=-1):
     0.1505
     """
     p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
-    # sqrt(p/sp) - sqrt(q/sq) = a (sqrt(p) - sqrt(q)) + (a - b) sqrt(q), with a = sp**-0.5,
-    # b = sq**-0.5; sqrt(p) - sqrt(q) = (p - q) / (sqrt(p) + sqrt(q)) and a - b from
-    # sq - sp = sum(q - p): no cancellation when P and Q are close.
-    roots = np.sqrt(p) + np.sqrt(q)
+    # sqrt(Q) - sqrt(P) = (Q - P) / (sqrt(P) + sqrt(Q)) for the exactly normalised
+    # P = p / sp, Q = q / sq, with sp sq (Q - P) = q sp - p sq = sp (q - p) - p (sq - sp)
+    # formed from the exact differences: no cancellation when P and Q are close, and
+    # exactly 0 when they are the same distribution.
+    sp, sq = np.expand_dims(sp, axis), np.expand_dims(sq, axis)
+    gap = np.sum(q - p, axis=axis, keepdims=True)
+    roots = np.sqrt(p / sp) + np.sqrt(q / sq)
     with np.errstate(invalid="ignore", divide="ignore"):
-        root_diff = np.where(roots > 0, (p - q) / roots, 0.0)
-    a, b = 1 / np.sqrt(sp), 1 / np.sqrt(sq)
-    a_minus_b = np.sum(q - p, axis=axis) * a * b / (np.sqrt(sp) + np.sqrt(sq))
-    diff = np.expand_dims(a, axis) * root_diff + np.expand_dims(a_minus_b, axis) * np.sqrt(q)
+        diff = np.where(roots > 0, (sp * (q - p) - p * gap) / (sp * sq * np.where(roots > 0, roots, 1.0)), 0.0)
     # sqrt(sum(diff**2) / 2) scaled by the largest |diff|, so that differences
     # of subnormal or tiny probabilities (whose squares underflow) keep their digits
     scale = np.max(np.abs(diff), axis=axis, keepdims=True)
