@@ -243,7 +243,7 @@ def test_hellinger_of_subnormal_probabilities_matches_mpmath(p, q):
     # The reference's 1 - sum(sqrt(p q)) is about 1e-320: 400 digits resolve it.
     ref = float(mp_hellinger(p, q, dps=400))
     assert ref > 0
-    assert hellinger_distance(p, q) == pytest.approx(ref, rel=1e-15)
+    assert hellinger_distance(p, q) == pytest.approx(ref, rel=1e-15, abs=0)
 
 
 def test_total_variation_matches_mpmath_on_nearly_identical_inputs():
@@ -255,4 +255,4 @@ def test_total_variation_matches_mpmath_on_nearly_identical_inputs():
             pm, qm = [mpmath.mpf(float(x)) for x in p], [mpmath.mpf(float(x)) for x in q]
             sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
             ref = float(mpmath.fsum(abs(a / sp - b / sq) for a, b in zip(pm, qm)) / 2)
-        assert total_variation(p, q) == pytest.approx(ref, rel=1e-14)
+        assert total_variation(p, q) == pytest.approx(ref, rel=1e-14, abs=0)
