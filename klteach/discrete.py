@@ -404,13 +404,17 @@ def _js_block(pc, qc, diff, sp, sq, dsum):
     x += x                            # 1 - s = 2 p sq / (q sp + p sq)
     y = qc / den
     y += y                            # 1 + s = 2 q sp / (q sp + p sq)
-    x = xlogy(x, x, out=x)
-    x += xlogy(y, y, out=y)
-    g = np.where(np.abs(s) > 0.7, x, g)
+    lx, ly = np.log(x), np.log(y)     # (xlogy is several times slower than log and multiply)
+    lx *= x
+    ly *= y
+    lx += ly
+    g = np.where(np.abs(s) > 0.7, lx, g)
     g *= den
     total = np.add.reduce(g, axis=-1)
-    if np.isnan(total.item() if total.size == 1 else total.sum()):   # p = q = 0: no outcome
-        g[np.isnan(g)] = 0.0
+    if np.isnan(total.item() if total.size == 1 else total.sum()):
+        # 0 log 0: g = 2 ln 2 where only one of p, q is 0 (s = +-1); 0 where both are
+        bad = np.isnan(g)
+        g[bad] = np.where(_at(den, bad) > 0, 2 * np.log(2.0) * _at(den, bad), 0.0)
         total = np.add.reduce(g, axis=-1)
     return total * sp
 
