@@ -562,3 +562,25 @@ def test_near_identical_large_input_matches_mpmath():
     q = kt.normalize(p * np.exp(1e-7 * rng.standard_normal(n)))
     ref = float(mp_kl(p, q, dps=40))
     assert kt.kl_divergence(p, q) == pytest.approx(ref, rel=1e-12, abs=0)
+
+
+def test_signed_contributions_are_p_log_p_over_q():
+    def mp_signed(p, q, dps=400):
+        with mpmath.workdps(dps):
+            pm, qm = [mpmath.mpf(float(x)) for x in p], [mpmath.mpf(float(x)) for x in q]
+            sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
+            return [mpmath.mpf(0) if a == 0 else mpmath.inf if b == 0 else
+                    (a / sp) * mpmath.log((a / sp) / (b / sq)) for a, b in zip(pm, qm)]
+    rng = np.random.default_rng(6)
+    p = kt.normalize(rng.random(20) + 0.05)
+    cases = [(p, kt.normalize(p * np.exp(1e-9 * rng.standard_normal(20)))),
+             (p, kt.normalize(rng.random(20))),
+             ([0.25, 0.25, 0.25, 0.25], [0.5, 0.5, 0.0, 0.0]), ([0.5, 0.5, 0.0, 0.0], [0.25] * 4),
+             ([1e-320, 1 - 1e-320], [0.5, 0.5])]
+    for p, q in cases:
+        got = kt.kl_contributions(p, q, signed=True)
+        for c, r in zip(got, mp_signed(p, q)):
+            if mpmath.isinf(r) or r == 0:
+                assert c == float(r)
+            else:
+                assert c == pytest.approx(float(r), rel=1e-14, abs=0)
