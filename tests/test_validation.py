@@ -132,3 +132,16 @@ def test_overflowing_probabilities_get_advice_that_is_not_circular():
     # the advice works: after dividing by the largest entry, the usual sum message follows
     with pytest.raises(DistributionError, match=r"p sums to 2.*normalize\(p\)"):
         kt.entropy(np.array([1e308, 1e308]) / 1e308)
+
+
+def test_negative_rounding_noise_gets_clipping_advice_not_softmax_advice():
+    q = np.array([0.3, 0.7, 0.0])
+    q[2] = 1 - q[:2].sum() - 1e-17          # a tiny negative, as 1 - x gives
+    assert q[2] < 0
+    with pytest.raises(DistributionError, match=r"rounding noise.*np\.clip\(q, 0, None\)") as info:
+        kt.kl_divergence([0.2, 0.3, 0.5], q)
+    assert "softmax" not in str(info.value)
+    # the advice works
+    assert kt.kl_divergence([0.2, 0.3, 0.5], kt.normalize(np.clip(q, 0, None))) == math.inf
+    with pytest.raises(DistributionError, match=r"negative entry -0\.5.*softmax"):
+        kt.entropy([1.5, -0.5])
