@@ -137,7 +137,7 @@ def _read_pair(p, q, axis):
     """
     if (type(p) is np.ndarray and type(q) is np.ndarray and p.dtype == np.float64
             and q.dtype == np.float64 and p.shape == q.shape and p.ndim in (1, 2)
-            and axis in (-1, p.ndim - 1) and p.size and p.shape[-1]):
+            and type(axis) is int and axis in (-1, p.ndim - 1) and p.size and p.shape[-1]):
         # the common case, without the general machinery: 1-D or rows of a 2-D array
         if p.ndim == 1:
             return p.reshape(1, -1), q.reshape(1, -1), (), 1e-9, 1e-9
