@@ -211,13 +211,13 @@ def _check_entries(arr: np.ndarray, name: str, axis: int) -> np.ndarray:
         i = neg[0]
         value = float(flat[i])
         if value > -1e-12:
-            advice = (f"a value this small is rounding noise (as from 1 - x): clip it, "
-                      f"np.clip({name}, 0, None), then renormalise with klteach.normalize")
+            advice = (f"A value this small is rounding noise (as from 1 - x): clip it, "
+                      f"np.clip({name}, 0, None), then renormalise with klteach.normalize.")
         else:
-            advice = "if these are log-probabilities or logits, exponentiate (or apply softmax) first"
+            advice = "If these are log-probabilities or logits, exponentiate (or apply softmax) first."
         raise DistributionError(
             f"{name} has a negative entry {value!r} at {_where(i, arr.shape)}; "
-            f"probabilities must be >= 0; {advice}."
+            f"probabilities must be >= 0. {advice}"
         )
     big = float(np.max(flat))
     raise DistributionError(
