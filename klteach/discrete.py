@@ -27,12 +27,14 @@ so are labelled inputs (pandas Series, DataFrames) whose labels differ.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.special import entr, xlogy
 
 from ._validation import (DistributionError, _as_float_array, _check_axis, as_distribution,
-                          as_distribution_pair, as_nonnegative, broadcast_pair, check_base,
-                          check_same_labels, in_units, log_base, sum_tolerance)
+                          as_distribution_pair, as_nonnegative, as_result, broadcast_pair,
+                          check_base, check_same_labels, in_units, log_base, sum_tolerance)
 
 __all__ = ["entropy", "cross_entropy", "kl_divergence", "js_divergence",
            "kl_contributions", "normalize", "DistributionError"]
@@ -50,6 +52,7 @@ _SERIES_MID, _SERIES_HALF = (2 / 3 - 0.4) / 2, (2 / 3 + 0.4) / 2
 # Below t = -0.5 (q < p / 2) t rounds towards -1 and loses q / p: use log(q / p).
 _FAR_BELOW = -0.5
 _TINY = np.finfo(np.float64).tiny
+_LN2 = math.log(2.0)
 
 
 def _series(t):
@@ -378,11 +381,12 @@ def js_divergence(p, q, *, base=None, axis=-1):
             sp, sq, dsum = stats[:3]
             for rows, pc, qc in _blocks(p2, q2):
                 total[rows] += _js_block(pc, qc, qc - pc, sp[rows], sq[rows], dsum[rows])
+        # 0 <= JS <= ln 2, which rounding could cross by an ulp (disjoint supports)
         if not batch:
             sp, sq = (sp, sq) if isinstance(sp, float) else (sp.item(), sq.item())
-            return max(total.item() / (4.0 * sp * sq), 0.0) / log_base(base)
+            return min(max(total.item() / (4.0 * sp * sq), 0.0), _LN2) / log_base(base)
         js = total / (4.0 * sp * sq)
-    return in_units(np.maximum(js, 0.0).reshape(batch), base)
+    return in_units(np.clip(js, 0.0, _LN2).reshape(batch), base)
 
 
 def _js_block(pc, qc, diff, sp, sq, dsum):
@@ -463,7 +467,12 @@ def entropy(p, *, base=None, axis=-1):
     base = check_base(base)
     p, sp = as_distribution(p, "p", axis=axis)
     h = np.sum(entr(p), axis=axis) / sp + np.log(sp)
-    return in_units(np.maximum(h, 0.0), base)
+    # 0 <= H(P) <= log n, which rounding could cross by an ulp (uniform P)
+    n = p.shape[axis]
+    h = np.clip(h, 0.0, math.log(n))
+    if base in (2, 10):   # so that H <= log2(n) (or log10(n)) holds exactly as written
+        return as_result(np.minimum(h / log_base(base), math.log2(n) if base == 2 else math.log10(n)))
+    return in_units(h, base)
 
 
 def cross_entropy(p, q, *, base=None, axis=-1):

@@ -584,3 +584,21 @@ def test_signed_contributions_are_p_log_p_over_q():
                 assert c == float(r)
             else:
                 assert c == pytest.approx(float(r), rel=1e-14, abs=0)
+
+
+def test_bounds_hold_exactly_despite_rounding():
+    # Disjoint supports give JS = ln 2 exactly in theory; uniform P gives H = log n.
+    rng = np.random.default_rng(12)
+    for _ in range(2000):
+        n = int(rng.integers(1, 6))
+        w = rng.random(2 * n)
+        p, q = np.r_[kt.normalize(w[:n]), np.zeros(n)], np.r_[np.zeros(n), kt.normalize(w[n:])]
+        assert kt.js_divergence(p, q) <= LN2
+        assert kt.js_divergence(p, q, base=2) <= 1.0
+        assert kt.js_divergence(np.stack([p, q]), np.stack([q, p])).max() <= LN2
+    for n in range(1, 300):
+        u = np.full(n, 1 / n)
+        assert kt.entropy(u) <= math.log(n)
+        assert kt.entropy(u, base=2) <= math.log2(n)
+        assert kt.entropy(u, base=10) <= math.log10(n)
+        assert kt.entropy(u) == pytest.approx(math.log(n), rel=4 * EPS, abs=0)
