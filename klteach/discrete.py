@@ -420,10 +420,9 @@ def _js_one_pair(p, q):
         s2 = s * s
         np.negative(s2, out=s2)
         g += np.log1p(s2, out=s2)
-        x = pr / den
-        x += x
-        y = q / den
-        y += y
+        half = den * 0.5
+        x = pr / half                  # 1 - s, formed directly
+        y = q / half                   # 1 + s
         lx, ly = np.log(x), np.log(y)
         lx *= x
         ly *= y
