@@ -14,8 +14,8 @@ from numbers import Real
 import numpy as np
 
 __all__ = ["DistributionError", "as_distribution", "as_distribution_pair", "as_finite",
-           "as_nonnegative", "check_base", "broadcast_pair", "log_base", "unit_name",
-           "in_units", "as_result"]
+           "as_nonnegative", "check_base", "broadcast_pair", "check_same_labels", "log_base",
+           "unit_name", "in_units", "as_result"]
 
 
 class DistributionError(ValueError):
@@ -35,6 +35,8 @@ def sum_tolerance(dtype) -> float:
     accepted; at most ``1e-2`` (float16), so a vector 10% off is never
     taken for a distribution.
     """
+    if dtype is np.float64:
+        return 1e-9
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         return 1e-9
@@ -58,6 +60,8 @@ def _read_real(x, name: str, what: str) -> np.ndarray:
             f"{name} must be {what}, got the string {x!r}; pass a number or a list or "
             f"array of numbers."
         )
+    if isinstance(x, np.ma.MaskedArray):
+        x = _unmasked(x, name)
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged lists and other malformed input
@@ -81,8 +85,92 @@ def _read_real(x, name: str, what: str) -> np.ndarray:
     return arr
 
 
-def _as_float_array(x, name: str) -> tuple[np.ndarray, np.dtype]:
-    """Read ``x`` as a float64 array (never modifying it) and the dtype that sets the tolerance."""
+def _unmasked(x: np.ma.MaskedArray, name: str) -> np.ndarray:
+    """The data of a masked array with nothing masked; a DistributionError if anything is masked.
+
+    numpy functions ignore a mask, so a masked entry would silently count at
+    its stored value; which meaning the caller intends cannot be guessed.
+    """
+    mask = np.ma.getmaskarray(x)
+    if not mask.any():
+        return np.asarray(x.data)
+    k = int(mask.sum())
+    i = int(np.flatnonzero(mask.ravel())[0])
+    raise DistributionError(
+        f"{name} is a masked array with {k} masked entr{'y' if k == 1 else 'ies'} (first at "
+        f"{_where(i, x.shape)}); klteach does not read masks, and numpy would silently use the "
+        f"hidden values. Decide what a masked entry means: {name}.filled(0) if it is an "
+        f"outcome with probability 0 (the rest must still sum to 1), or drop those outcomes "
+        f"from every input alike, e.g. keep = ~np.ma.getmaskarray({name}), then pass "
+        f"{name}.data[keep] (and the other distribution's [keep]) and renormalise with "
+        f"klteach.normalize. ({name}.compressed() also drops them, but flattens {name} and "
+        f"shifts later outcomes out of line with the other input.)"
+    )
+
+
+def _labels(x):
+    """The ``.index`` (and ``.columns``) of a labelled input such as a pandas Series, else None."""
+    index = getattr(x, "index", None)
+    if index is None or callable(index):   # lists and tuples have an index() method
+        return None
+    columns = getattr(x, "columns", None)
+    return index, (None if columns is None or callable(columns) else columns)
+
+
+def _same_labels(a, b) -> bool:
+    if a is None or b is None:
+        return True
+    if hasattr(a, "equals"):
+        try:
+            return bool(a.equals(b))
+        except Exception:  # noqa: BLE001 - fall back to comparing the labels themselves
+            pass
+    a, b = list(a), list(b)
+    return len(a) == len(b) and all(x == y for x, y in zip(a, b))
+
+
+def check_same_labels(p, q, names=("p", "q")) -> None:
+    """Refuse labelled inputs (pandas Series or DataFrames) whose labels differ.
+
+    numpy pairs entries by position, so two Series over the same outcomes in a
+    different order, or over different outcomes, would be compared wrongly and
+    silently. Inputs without labels (lists, arrays) are compared by position as
+    usual. pandas is never imported: any object with a non-callable ``.index``
+    counts as labelled.
+    """
+    lp, lq = _labels(p), _labels(q)
+    if lp is None or lq is None:
+        return
+    a, b = names
+    for part, (x, y) in zip(("index", "columns"), zip(lp, lq)):
+        if _same_labels(x, y):
+            continue
+        xs, ys = list(x), list(y)
+        same_set = len(xs) == len(ys) and set(map(repr, xs)) == set(map(repr, ys))
+        if same_set:
+            how = (f"the same labels in a different order; align them by label with "
+                   f"{b}.reindex({a}.{part})" if part == "index" else
+                   f"the same columns in a different order; align them with {b}[{a}.columns]")
+        else:
+            only_a = [v for v in xs if v not in ys][:3]
+            only_b = [v for v in ys if v not in xs][:3]
+            how = (f"different labels (only in {a}: {only_a}, only in {b}: {only_b}); "
+                   f"decide what a missing outcome means and align explicitly, e.g. "
+                   f"{b}.reindex({a}.{part}, fill_value=0) if it has probability 0 "
+                   f"(then check that both still sum to 1)")
+        raise DistributionError(
+            f"{a} and {b} are labelled (.{part}) but their labels differ: {how}. klteach "
+            f"pairs entries by position, so misaligned labels would give a wrong number "
+            f"without warning."
+        )
+
+
+def _as_float_array(x, name: str, convert: bool = True) -> tuple[np.ndarray, np.dtype]:
+    """Read ``x`` as a float64 array (never modifying it) and the dtype that sets the tolerance.
+
+    With ``convert=False`` the array keeps its numeric dtype (callers that
+    work block by block convert each block to float64 themselves).
+    """
     arr = _read_real(x, name, "a probability")
     if arr.ndim == 0:
         raise DistributionError(
@@ -93,7 +181,7 @@ def _as_float_array(x, name: str) -> tuple[np.ndarray, np.dtype]:
         tol_dtype = arr.dtype
     else:
         tol_dtype = np.float64
-    return arr.astype(np.float64, copy=False), tol_dtype
+    return (arr.astype(np.float64, copy=False) if convert else arr), tol_dtype
 
 
 def _check_entries(arr: np.ndarray, name: str, axis: int) -> np.ndarray:
@@ -121,14 +209,21 @@ def _check_entries(arr: np.ndarray, name: str, axis: int) -> np.ndarray:
     neg = np.flatnonzero(flat < 0)
     if neg.size:
         i = neg[0]
+        value = float(flat[i])
+        if value > -1e-12:
+            advice = (f"A value this small is rounding noise (as from 1 - x): clip it, "
+                      f"np.clip({name}, 0, None), then renormalise with klteach.normalize.")
+        else:
+            advice = "If these are log-probabilities or logits, exponentiate (or apply softmax) first."
         raise DistributionError(
-            f"{name} has a negative entry {float(flat[i])!r} at {_where(i, arr.shape)}; "
-            f"probabilities must be >= 0. If these are log-probabilities or logits, "
-            f"exponentiate (or apply softmax) first."
+            f"{name} has a negative entry {value!r} at {_where(i, arr.shape)}; "
+            f"probabilities must be >= 0. {advice}"
         )
+    big = float(np.max(flat))
     raise DistributionError(
-        f"the entries of {name} are so large that their sum overflows; "
-        f"rescale them, e.g. with klteach.normalize({name})."
+        f"the entries of {name} are so large (up to {big:.3g}) that their sum overflows "
+        f"float64; divide them by their largest entry first, {name} / np.max({name}), "
+        f"which keeps their proportions."
     )
 
 
@@ -210,6 +305,8 @@ def broadcast_pair(p: np.ndarray, q: np.ndarray, names=("p", "q"), axis: int = -
             f"wrong axis of the other. Add the missing axes explicitly, e.g. "
             f"{b}[:, None] for a single distribution along axis 0, or use axis=-1."
         )
+    if p.shape == q.shape:
+        return p.shape
     if p.shape[axis] != q.shape[axis]:
         raise DistributionError(
             f"{a} has {p.shape[axis]} outcomes but {b} has {q.shape[axis]} "
@@ -275,6 +372,7 @@ def as_distribution_pair(p, q, *, axis: int = -1):
     Returns ``(p, sum_p, q, sum_q)`` as :func:`as_distribution` gives them,
     after :func:`broadcast_pair` has checked that the shapes agree.
     """
+    check_same_labels(p, q)
     p, sp = as_distribution(p, "p", axis=axis)
     q, sq = as_distribution(q, "q", axis=axis)
     broadcast_pair(p, q, axis=axis)

@@ -118,7 +118,8 @@ def hellinger_distance(p, q, *, axis=-1):
     logarithm, so no ``base``). Computed from the squared differences,
     with ``sqrt(p) - sqrt(q) = (p - q) / (sqrt(p) + sqrt(q))``, which keeps
     full relative accuracy when P and Q are close, where
-    ``1 - sum(sqrt(p q))`` cancels.
+    ``1 - sum(sqrt(p q))`` cancels; the sum of squares is scaled by the
+    largest difference, so subnormal probabilities do not underflow.
 
     Parameters
     ----------
@@ -144,17 +145,22 @@ def hellinger_distance(p, q, *, axis=-1):
     0.1505
     """
     p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
-    # sqrt(p/sp) - sqrt(q/sq) = a (sqrt(p) - sqrt(q)) + (a - b) sqrt(q), with a = sp**-0.5,
-    # b = sq**-0.5; sqrt(p) - sqrt(q) = (p - q) / (sqrt(p) + sqrt(q)) and a - b from
-    # sq - sp = sum(q - p): no cancellation when P and Q are close.
-    roots = np.sqrt(p) + np.sqrt(q)
+    # sqrt(Q) - sqrt(P) = (Q - P) / (sqrt(P) + sqrt(Q)) for the exactly normalised
+    # P = p / sp, Q = q / sq, with sp sq (Q - P) = q sp - p sq = sp (q - p) - p (sq - sp)
+    # formed from the exact differences: no cancellation when P and Q are close, and
+    # exactly 0 when they are the same distribution.
+    sp, sq = np.expand_dims(sp, axis), np.expand_dims(sq, axis)
+    gap = np.sum(q - p, axis=axis, keepdims=True)
+    roots = np.sqrt(p / sp) + np.sqrt(q / sq)
     with np.errstate(invalid="ignore", divide="ignore"):
-        root_diff = np.where(roots > 0, (p - q) / roots, 0.0)
-    a, b = 1 / np.sqrt(sp), 1 / np.sqrt(sq)
-    a_minus_b = np.sum(q - p, axis=axis) * a * b / (np.sqrt(sp) + np.sqrt(sq))
-    diff = np.expand_dims(a, axis) * root_diff + np.expand_dims(a_minus_b, axis) * np.sqrt(q)
-    squared = 0.5 * np.sum(diff**2, axis=axis)
-    return as_result(np.sqrt(np.minimum(squared, 1.0)))
+        diff = np.where(roots > 0, (sp * (q - p) - p * gap) / (sp * sq * np.where(roots > 0, roots, 1.0)), 0.0)
+    # sqrt(sum(diff**2) / 2) scaled by the largest |diff|, so that differences
+    # of subnormal or tiny probabilities (whose squares underflow) keep their digits
+    scale = np.max(np.abs(diff), axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), 0.0)
+    root = np.sqrt(0.5 * np.sum(scaled**2, axis=axis)) * np.squeeze(scale, axis)
+    return as_result(np.minimum(root, 1.0))
 
 
 def total_variation(p, q, *, axis=-1):
@@ -162,7 +168,9 @@ def total_variation(p, q, *, axis=-1):
 
     .. math:: TV(P, Q) = \tfrac12 \sum_x |p(x) - q(x)| = \max_A |P(A) - Q(A)|
 
-    A metric between 0 and 1; unitless.
+    A metric between 0 and 1; unitless. Computed from the exact differences
+    ``q - p`` (identical inputs give exactly 0) and capped at 1, which
+    rounding could otherwise exceed for disjoint supports.
 
     Parameters
     ----------
@@ -186,8 +194,14 @@ def total_variation(p, q, *, axis=-1):
     0.1733
     """
     p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
-    p, q = p / np.expand_dims(sp, axis), q / np.expand_dims(sq, axis)   # exactly normalised
-    return as_result(0.5 * np.sum(np.abs(p - q), axis=axis))
+    # Q - P of the exactly normalised P = p / sp, Q = q / sq, from the exact
+    # differences: (q sp - p sq) / (sp sq), and q sp - p sq = sp (q - p) - p (sq - sp).
+    # Identical inputs give exactly 0; rounding can never push the result past 1.
+    sp, sq = np.expand_dims(sp, axis), np.expand_dims(sq, axis)
+    diff = q - p
+    gap = np.sum(diff, axis=axis, keepdims=True)
+    tv = 0.5 * np.sum(np.abs(sp * diff - p * gap), axis=axis) / np.squeeze(sp * sq, axis)
+    return as_result(np.minimum(tv, 1.0))
 
 
 def pinsker_bound(kl, *, base=None):

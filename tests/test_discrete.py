@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import mpmath
 import numpy as np
 import pytest
 import scipy.special
@@ -421,3 +422,183 @@ def test_float16_tolerance_is_not_ten_percent():
 def test_unit_names(base, name):
     from klteach._validation import unit_name
     assert unit_name(base) == name
+
+
+# --- accuracy at every t, float16 normalisation, per-outcome terms, blocked pass -------
+
+def _mp_gap_terms(p, q, dps=80):
+    """P log(P/Q) + Q - P per outcome, with mpmath on the exactly normalised p and q."""
+    with mpmath.workdps(dps):
+        pm, qm = [mpmath.mpf(float(x)) for x in p], [mpmath.mpf(float(x)) for x in q]
+        sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
+        return [b / sq if a == 0 else mpmath.inf if b == 0 else
+                (a / sp) * mpmath.log((a / sp) / (b / sq)) + b / sq - a / sp for a, b in zip(pm, qm)]
+
+
+EPS = np.finfo(float).eps
+# q / p - 1 on both sides of every switch between formulas (1e-4: the old series
+# cut-off; -0.4 and 2/3: the series range now; -0.5: the log-ratio form), and far out.
+T_GRID = np.unique(np.concatenate([
+    s * np.geomspace(1e-8, 0.95, 300) for s in (1, -1)] + [
+    c * (1 + np.array([-1e-6, 0, 1e-6])) for c in (1e-4, -1e-4, -0.4, 2 / 3, -0.5, 0.5)]))
+
+
+def test_kl_and_its_terms_are_accurate_to_a_few_ulp_at_every_t():
+    # p = (1/2, 1/2), q = (1/2 (1 + t), 1/2 (1 - t)): one term at t, one at -t.
+    worst_kl = worst_term = 0.0
+    for t in T_GRID:
+        q0 = 0.5 + 0.5 * t
+        p, q = np.array([0.5, 0.5]), np.array([q0, 1 - q0])
+        ref_terms = _mp_gap_terms(p, q)
+        ref = mpmath.fsum(ref_terms)
+        worst_kl = max(worst_kl, float(abs(kt.kl_divergence(p, q) - ref) / ref))
+        for c, r in zip(kt.kl_contributions(p, q), ref_terms):
+            worst_term = max(worst_term, float(abs(c - r) / r))
+    assert worst_kl <= 4 * EPS       # was 1.3e-12 near |t| = 1e-4
+    assert worst_term <= 6 * EPS
+
+
+def test_extreme_ratios_of_terms_match_mpmath():
+    for p, q in [([0.5, 0.5], [1e-300, 1 - 1e-300]), ([0.5, 0.5], [5e-324, 1.0]),
+                 ([1e-320, 1 - 1e-320], [0.5, 0.5]), ([1e-300, 1 - 1e-300], [1e-301, 1 - 1e-301]),
+                 ([0.25, 0.75], [0.0, 1.0]), ([0.0, 1.0], [0.25, 0.75])]:
+        ref = _mp_gap_terms(p, q, dps=400)
+        got = kt.kl_contributions(p, q)
+        for c, r in zip(got, ref):
+            if mpmath.isinf(r) or r == 0:
+                assert c == float(r)
+            else:
+                assert c == pytest.approx(float(r), rel=1e-14, abs=0), (p, q)
+
+
+def test_float16_inputs_are_normalised_with_the_exact_sums():
+    # float16 softmax outputs sum to 1 only within ~1e-3: the normalisation correction
+    # must be exact to high order, and the JS mixture must be of the normalised P and Q.
+    rng = np.random.default_rng(11)
+    worst_sum = 0.0
+    for _ in range(20):
+        x = rng.standard_normal((2, 12)) * 2
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        p16, q16 = (e / e.sum(axis=1, keepdims=True)).astype(np.float16)
+        p, q = p16.astype(float), q16.astype(float)
+        worst_sum = max(worst_sum, abs(p.sum() - 1), abs(q.sum() - 1))
+        assert kt.kl_divergence(p16, q16) == pytest.approx(float(mp_kl(p, q)), rel=1e-14)
+        assert kt.js_divergence(p16, q16) == pytest.approx(float(mp_js(p, q)), rel=1e-13)
+        np.testing.assert_allclose(kt.kl_contributions(p16, q16), [float(r) for r in _mp_gap_terms(p, q)],
+                                   rtol=1e-14, atol=0)
+    assert worst_sum > 1e-4    # far from 1 in float64 terms: the correction matters
+
+
+def test_js_mixes_the_normalised_distributions():
+    # p sums to 1 + 5e-3 and q to 1 - 5e-3 (float16 tolerance): M must be (P + Q) / 2, not
+    # (p + q) / (sum p + sum q).
+    p = np.float16([0.3, 0.3, 0.405])
+    q = np.float16([0.5, 0.2, 0.295])
+    assert abs(float(p.astype(float).sum()) - 1) > 4e-3
+    ref = float(mp_js(p.astype(float), q.astype(float)))
+    assert kt.js_divergence(p, q) == pytest.approx(ref, rel=1e-14, abs=0)
+
+
+def test_contributions_are_nonnegative_and_sum_to_the_kl():
+    rng = np.random.default_rng(2)
+    for eps in (0.5, 1e-3, 1e-6, 1e-9):
+        p = kt.normalize(rng.random(30) + 0.05)
+        q = kt.normalize(p * np.exp(eps * rng.standard_normal(30)))
+        c = kt.kl_contributions(p, q)
+        assert (c >= 0).all()
+        ref = float(mp_kl(p, q))
+        assert c.sum() == pytest.approx(ref, rel=1e-13, abs=0)
+        assert c.sum() == pytest.approx(kt.kl_divergence(p, q), rel=1e-13, abs=0)
+        np.testing.assert_allclose(c, [float(r) for r in _mp_gap_terms(p, q)], rtol=1e-14)
+    # bits, zeros and infinities
+    c = kt.kl_contributions([0.5, 0.5, 0.0], [0.25, 0.5, 0.25], base=2)
+    np.testing.assert_allclose(c, [0.5 - 0.25 / math.log(2), 0.0, 0.25 / math.log(2)], rtol=1e-15)
+    assert kt.kl_contributions([0.5, 0.5], [1.0, 0.0])[1] == math.inf
+
+
+def test_contributions_follow_axis():
+    rng = np.random.default_rng(4)
+    p, q = kt.normalize(rng.random((3, 5))), kt.normalize(rng.random((3, 5)))
+    rows = kt.kl_contributions(p, q)
+    np.testing.assert_array_equal(kt.kl_contributions(p.T, q.T, axis=0), rows.T)
+    np.testing.assert_allclose(rows.sum(axis=1), kt.kl_divergence(p, q), rtol=1e-14)
+    np.testing.assert_allclose(kt.kl_contributions(p[0], q), [kt.kl_contributions(p[0], row) for row in q])
+
+
+@pytest.mark.parametrize("shape, axis", [((3 * 16384 + 7,), -1), ((40, 1000), -1), ((1000, 40), 0), ((3, 20000), 1)])
+def test_blocked_pass_matches_scipy_on_large_input(shape, axis):
+    # Larger than one block of the one-pass loop, in every layout the loop handles.
+    rng = np.random.default_rng(8)
+    p, q = kt.normalize(rng.random(shape) + 0.01, axis=axis), kt.normalize(rng.random(shape) + 0.01, axis=axis)
+    np.testing.assert_allclose(kt.kl_divergence(p, q, axis=axis), scipy.stats.entropy(p, q, axis=axis), rtol=1e-12)
+    np.testing.assert_allclose(kt.js_divergence(p, q, axis=axis),
+                               scipy.spatial.distance.jensenshannon(p, q, axis=axis) ** 2, rtol=1e-10)
+    np.testing.assert_allclose(kt.kl_divergence(p.astype(np.float32), q.astype(np.float32), axis=axis),
+                               scipy.stats.entropy(p.astype(np.float32).astype(float),
+                                                   q.astype(np.float32).astype(float), axis=axis), rtol=1e-12)
+    if len(shape) == 2 and axis in (-1, 1):   # one distribution against the batch
+        np.testing.assert_allclose(kt.kl_divergence(p[0], q), scipy.stats.entropy(np.broadcast_to(p[0], q.shape), q, axis=1),
+                                   rtol=1e-12)
+
+
+def test_blocked_pass_reports_bad_entries_in_any_block():
+    n = 3 * 16384 + 7
+    p = np.full(n, 1 / n)
+    for i, value, pattern in [(n - 1, np.nan, rf"q contains NaN at index {n - 1}"),
+                              (40000, -1e-6, r"q has a negative entry -1e-06 at index 40000")]:
+        q = p.copy()
+        q[i] = value
+        for f in (kt.kl_divergence, kt.js_divergence):
+            with pytest.raises(DistributionError, match=pattern):
+                f(p, q)
+    with pytest.raises(DistributionError, match=r"p sums to 1\.5"):
+        kt.kl_divergence(p * 1.5, p)
+
+
+def test_near_identical_large_input_matches_mpmath():
+    rng = np.random.default_rng(9)
+    n = 2 * 16384 + 3
+    p = kt.normalize(rng.random(n) + 0.1)
+    q = kt.normalize(p * np.exp(1e-7 * rng.standard_normal(n)))
+    ref = float(mp_kl(p, q, dps=40))
+    assert kt.kl_divergence(p, q) == pytest.approx(ref, rel=1e-12, abs=0)
+
+
+def test_signed_contributions_are_p_log_p_over_q():
+    def mp_signed(p, q, dps=400):
+        with mpmath.workdps(dps):
+            pm, qm = [mpmath.mpf(float(x)) for x in p], [mpmath.mpf(float(x)) for x in q]
+            sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
+            return [mpmath.mpf(0) if a == 0 else mpmath.inf if b == 0 else
+                    (a / sp) * mpmath.log((a / sp) / (b / sq)) for a, b in zip(pm, qm)]
+    rng = np.random.default_rng(6)
+    p = kt.normalize(rng.random(20) + 0.05)
+    cases = [(p, kt.normalize(p * np.exp(1e-9 * rng.standard_normal(20)))),
+             (p, kt.normalize(rng.random(20))),
+             ([0.25, 0.25, 0.25, 0.25], [0.5, 0.5, 0.0, 0.0]), ([0.5, 0.5, 0.0, 0.0], [0.25] * 4),
+             ([1e-320, 1 - 1e-320], [0.5, 0.5])]
+    for p, q in cases:
+        got = kt.kl_contributions(p, q, signed=True)
+        for c, r in zip(got, mp_signed(p, q)):
+            if mpmath.isinf(r) or r == 0:
+                assert c == float(r)
+            else:
+                assert c == pytest.approx(float(r), rel=1e-14, abs=0)
+
+
+def test_bounds_hold_exactly_despite_rounding():
+    # Disjoint supports give JS = ln 2 exactly in theory; uniform P gives H = log n.
+    rng = np.random.default_rng(12)
+    for _ in range(2000):
+        n = int(rng.integers(1, 6))
+        w = rng.random(2 * n)
+        p, q = np.r_[kt.normalize(w[:n]), np.zeros(n)], np.r_[np.zeros(n), kt.normalize(w[n:])]
+        assert kt.js_divergence(p, q) <= LN2
+        assert kt.js_divergence(p, q, base=2) <= 1.0
+        assert kt.js_divergence(np.stack([p, q]), np.stack([q, p])).max() <= LN2
+    for n in range(1, 300):
+        u = np.full(n, 1 / n)
+        assert kt.entropy(u) <= math.log(n)
+        assert kt.entropy(u, base=2) <= math.log2(n)
+        assert kt.entropy(u, base=10) <= math.log10(n)
+        assert kt.entropy(u) == pytest.approx(math.log(n), rel=4 * EPS, abs=0)

@@ -196,3 +196,63 @@ def test_pinsker_rejects_non_numbers_clearly():
     assert len(str(info.value)) < 300
     # a KL of -0.0 (e.g. from rounding) is 0: the bound prints as 0, not -0
     assert math.copysign(1.0, pinsker_bound(-0.0)) == 1.0
+
+
+# --- edges: bounds kept exactly, identical distributions, subnormal probabilities -------
+
+def test_total_variation_of_disjoint_supports_is_exactly_one():
+    # Each is normalised with rounding, so 0.5 * (sum P + sum Q) summed naively gave 1.0000000000000002.
+    p = [0.4242512718738037, 0.11685269018612732, 0.458896037940069, 0.0, 0.0, 0.0]
+    q = [0.0, 0.0, 0.0, 0.05957741799093691, 0.7841527666908815, 0.1562698153181817]
+    assert total_variation(p, q) == 1.0   # disjoint supports: P(A) = 1, Q(A) = 0 for A = supp(P)
+    assert total_variation(p, q) <= pinsker_bound(min(kt.kl_divergence(p, q), kt.kl_divergence(q, p)))
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        n = int(rng.integers(2, 6))
+        w = rng.random(2 * n)
+        p = np.r_[kt.normalize(w[:n]), np.zeros(n)]
+        q = np.r_[np.zeros(n), kt.normalize(w[n:])]
+        assert total_variation(p, q) <= 1.0
+        assert hellinger_distance(p, q) <= 1.0
+
+
+@pytest.mark.parametrize("p, q", [
+    (np.float16([0.25, 0.25, 0.5]), np.float16([0.25 + 2**-12, 0.25 + 2**-12, 0.5 + 2**-11])),   # q = p (1 + 2**-10)
+    (np.float16([0.125, 0.375, 0.5]), np.float16([0.125, 0.375, 0.5]) * np.float16(1 + 2**-9)),
+    (np.array([0.125, 0.375, 0.5]), np.array([0.125, 0.375, 0.5]) * (1 + 2**-40)),
+])
+def test_inputs_that_normalise_to_the_same_distribution_are_at_distance_zero(p, q):
+    # q is exactly proportional to p (checked in exact rational arithmetic), so P = Q.
+    from fractions import Fraction
+    ratios = {Fraction(float(b)) / Fraction(float(a)) for a, b in zip(p, q)}
+    assert len(ratios) == 1
+    for f in (total_variation, hellinger_distance, jeffreys_divergence, js_distance,
+              kt.kl_divergence, kt.js_divergence):
+        assert f(p, q) == 0.0, f.__name__
+    assert not kt.kl_contributions(p, q).any()
+
+
+@pytest.mark.parametrize("p, q", [
+    ([0.5, 0.5, 0.0], [0.5, 0.5, 5e-324]),        # the smallest subnormal
+    ([0.5, 0.5, 0.0], [0.5, 0.5, 3e-320]),
+    ([0.5, 0.5, 1e-310], [0.5, 0.5, 3e-310]),
+    ([1e-320, 1 - 1e-320], [0.0, 1.0]),
+])
+def test_hellinger_of_subnormal_probabilities_matches_mpmath(p, q):
+    # (p - q)**2 underflows to 0 or to a subnormal with few digits; the result, ~1e-160, does not.
+    # The reference's 1 - sum(sqrt(p q)) is about 1e-320: 400 digits resolve it.
+    ref = float(mp_hellinger(p, q, dps=400))
+    assert ref > 0
+    assert hellinger_distance(p, q) == pytest.approx(ref, rel=1e-15, abs=0)
+
+
+def test_total_variation_matches_mpmath_on_nearly_identical_inputs():
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        p = kt.normalize(rng.random(8) + 0.1)
+        q = kt.normalize(p * np.exp(1e-9 * rng.standard_normal(8)))
+        with mpmath.workdps(60):
+            pm, qm = [mpmath.mpf(float(x)) for x in p], [mpmath.mpf(float(x)) for x in q]
+            sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
+            ref = float(mpmath.fsum(abs(a / sp - b / sq) for a, b in zip(pm, qm)) / 2)
+        assert total_variation(p, q) == pytest.approx(ref, rel=1e-14, abs=0)

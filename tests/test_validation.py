@@ -1,0 +1,147 @@
+"""Tests of klteach._validation's refusals and messages: masked arrays, labelled input, advice that works."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from strategies import mp_entropy, mp_kl
+
+import klteach as kt
+from klteach import DistributionError
+
+MASKED = np.ma.array([0.5, 0.5, 0.0], mask=[0, 1, 0])
+PLAIN = np.array([0.2, 0.3, 0.5])
+
+# Every public entry point that reads probabilities, with the masked input in each position.
+ONE_INPUT = [kt.entropy, kt.normalize, kt.ideal_code_lengths]
+TWO_INPUTS = [kt.kl_divergence, kt.js_divergence, kt.cross_entropy, kt.kl_contributions,
+              kt.jeffreys_divergence, kt.js_distance, kt.hellinger_distance, kt.total_variation]
+
+
+@pytest.mark.parametrize("f", ONE_INPUT)
+def test_masked_input_is_refused_with_the_choices_spelled_out(f):
+    # numpy ignores the mask: entropy([.5, .5, 0]) = ln 2 would be returned for a
+    # vector whose visible entries sum to 0.5.
+    with pytest.raises(DistributionError, match=r"masked array with 1 masked entry \(first at index 1\)") as info:
+        f(MASKED)
+    message = str(info.value)
+    assert "filled(0)" in message and "compressed()" in message and "normalize" in message
+
+
+@pytest.mark.parametrize("f", TWO_INPUTS)
+def test_masked_input_is_refused_in_either_position(f):
+    for p, q, name in [(MASKED, PLAIN, "p"), (PLAIN, MASKED, "q")]:
+        with pytest.raises(DistributionError, match=rf"^{name} is a masked array"):
+            f(p, q)
+
+
+def test_masked_input_elsewhere_in_the_library_is_refused():
+    with pytest.raises(DistributionError, match=r"kl is a masked array"):
+        kt.pinsker_bound(np.ma.array([0.1, 0.2], mask=[1, 0]))
+    with pytest.raises(DistributionError, match=r"masked array"):
+        kt.gaussian_kl(np.ma.array([0.0, 1.0], mask=[0, 1]), 1.0, 0.0, 1.0)
+
+
+def test_masked_array_with_nothing_masked_is_read_as_its_data():
+    p = np.ma.array([0.5, 0.25, 0.25])                  # mask = nomask
+    q = np.ma.array([0.25, 0.25, 0.5], mask=[0, 0, 0])  # explicit all-False mask
+    assert kt.entropy(p) == pytest.approx(float(mp_entropy([0.5, 0.25, 0.25])), rel=1e-15, abs=0)
+    assert kt.kl_divergence(p, q) == pytest.approx(float(mp_kl([0.5, 0.25, 0.25], [0.25, 0.25, 0.5])), rel=1e-15, abs=0)
+
+
+def test_the_advice_for_masked_input_works():
+    # filled(0): the masked outcome has probability 0, the rest must still sum to 1
+    p = np.ma.array([0.5, 0.2, 0.5], mask=[0, 1, 0])
+    assert kt.entropy(p.filled(0)) == pytest.approx(math.log(2), rel=1e-15, abs=0)
+    # dropping the masked outcomes from both inputs alike, then renormalising
+    q = np.array([0.4, 0.2, 0.4])
+    keep = ~np.ma.getmaskarray(p)
+    assert kt.kl_divergence(kt.normalize(p.data[keep]), kt.normalize(q[keep])) == 0.0
+
+
+# --- labelled input (pandas Series and DataFrames, or anything with an .index) ------
+
+pd = pytest.importorskip("pandas")
+
+
+def test_series_in_a_different_order_are_refused_with_reindex_advice():
+    p = pd.Series({"a": 0.5, "b": 0.3, "c": 0.2})
+    q = pd.Series({"c": 0.5, "a": 0.3, "b": 0.2})
+    for f in TWO_INPUTS:
+        with pytest.raises(DistributionError, match=r"labels differ.*q\.reindex\(p\.index\)"):
+            f(p, q)
+    # the advice works: aligned by label, the pair is compared outcome by outcome
+    aligned = q.reindex(p.index)
+    assert kt.kl_divergence(p, aligned) == pytest.approx(float(mp_kl([0.5, 0.3, 0.2], [0.3, 0.2, 0.5])), rel=1e-15, abs=0)
+
+
+def test_series_over_different_outcomes_name_the_labels():
+    p = pd.Series({"a": 0.5, "b": 0.5})
+    q = pd.Series({"a": 0.5, "z": 0.5})
+    with pytest.raises(DistributionError, match=r"only in p: \['b'\], only in q: \['z'\].*fill_value=0"):
+        kt.js_divergence(p, q)
+
+
+def test_series_with_equal_labels_or_without_labels_are_accepted():
+    p = pd.Series([0.5, 0.5], index=["x", "y"])
+    q = pd.Series([0.25, 0.75], index=["x", "y"])
+    expected = float(mp_kl([0.5, 0.5], [0.25, 0.75]))
+    assert kt.kl_divergence(p, q) == pytest.approx(expected, rel=1e-15, abs=0)
+    assert kt.kl_divergence(p, [0.25, 0.75]) == pytest.approx(expected, rel=1e-15, abs=0)   # a list has no labels
+    assert kt.kl_divergence(p.to_numpy(), q) == pytest.approx(expected, rel=1e-15, abs=0)
+
+
+def test_dataframes_with_different_columns_are_refused():
+    p = pd.DataFrame([[0.5, 0.5]], columns=["x", "y"])
+    q = pd.DataFrame([[0.25, 0.75]], columns=["y", "x"])
+    with pytest.raises(DistributionError, match=r"\.columns.*q\[p\.columns\]"):
+        kt.kl_divergence(p, q)
+    assert kt.kl_divergence(p, q[p.columns])[0] == pytest.approx(float(mp_kl([0.5, 0.5], [0.75, 0.25])), rel=1e-15, abs=0)
+
+
+def test_duck_typed_index_is_enough_and_pandas_is_not_imported():
+    class Labelled(np.ndarray):
+        pass
+
+    p = np.array([0.5, 0.5]).view(Labelled)
+    q = np.array([0.5, 0.5]).view(Labelled)
+    p.index, q.index = ["x", "y"], ["y", "x"]
+    with pytest.raises(DistributionError, match=r"labels differ"):
+        kt.total_variation(p, q)
+    import subprocess
+    import sys
+    code = "import sys, klteach; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
+
+
+# --- advice that works --------------------------------------------------------------------
+
+def test_normalize_copes_with_weights_whose_sum_overflows():
+    np.testing.assert_array_equal(kt.normalize([1e308, 1e308]), [0.5, 0.5])
+    np.testing.assert_allclose(kt.normalize([[0.5e308, 1.5e308], [1.0, 3.0]]), [[0.25, 0.75], [0.25, 0.75]], rtol=1e-15)
+
+
+def test_overflowing_probabilities_get_advice_that_is_not_circular():
+    with pytest.raises(DistributionError) as info:
+        kt.entropy([1e308, 1e308])
+    message = str(info.value)
+    assert "normalize(p)" not in message and "p / np.max(p)" in message
+    # the advice works: after dividing by the largest entry, the usual sum message follows
+    with pytest.raises(DistributionError, match=r"p sums to 2.*normalize\(p\)"):
+        kt.entropy(np.array([1e308, 1e308]) / 1e308)
+
+
+def test_negative_rounding_noise_gets_clipping_advice_not_softmax_advice():
+    q = np.array([0.3, 0.7, 0.0])
+    q[2] = 1 - q[:2].sum() - 1e-17          # a tiny negative, as 1 - x gives
+    assert q[2] < 0
+    with pytest.raises(DistributionError, match=r"rounding noise.*np\.clip\(q, 0, None\)") as info:
+        kt.kl_divergence([0.2, 0.3, 0.5], q)
+    assert "softmax" not in str(info.value)
+    # the advice works
+    assert kt.kl_divergence([0.2, 0.3, 0.5], kt.normalize(np.clip(q, 0, None))) == math.inf
+    with pytest.raises(DistributionError, match=r"negative entry -0\.5.*softmax"):
+        kt.entropy([1.5, -0.5])
