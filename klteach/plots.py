@@ -120,8 +120,8 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
     matplotlib.axes.Axes
     """
     units = unit_name(base)
-    forward = kl_contributions(p, q, base=base)
-    reverse = kl_contributions(q, p, base=base)
+    forward = kl_contributions(p, q, base=base, signed=True)
+    reverse = kl_contributions(q, p, base=base, signed=True)
     if ax is None:
         _, ax = plt.subplots()
     x = np.arange(len(forward))

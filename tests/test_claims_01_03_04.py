@@ -18,7 +18,13 @@ from scipy.spatial.distance import jensenshannon
 
 import klteach as kt
 
-mp.mp.dps = 50
+
+
+@pytest.fixture(autouse=True)
+def fifty_digits():
+    """mpmath at 50 digits for every test here, whatever other test modules set globally."""
+    with mp.workdps(50):
+        yield
 
 
 def mp_kl(p, q):
