@@ -113,10 +113,98 @@ def test_agrees_with_a_direct_quad_on_a_heavy_tailed_pair():
     assert kt.continuous_kl(p, q) == pytest.approx(ref, rel=1e-7)
 
 
-def test_divergent_integral_warns():
-    # Cauchy against a normal: E_P[x^2] is infinite, so D(P||Q) is infinite.
-    with pytest.warns(scipy.integrate.IntegrationWarning, match="may not have converged"):
-        kt.continuous_kl(st.cauchy(), st.norm())
+# --- singular endpoints: gamma and beta shapes below 1, at either end -----------------------
+
+def weibull_kl(k1, l1, k2, l2):
+    k1, l1, k2, l2 = map(mpf, (k1, l1, k2, l2))
+    return (mpmath.log(k1 / l1**k1) - mpmath.log(k2 / l2**k2) + (k1 - k2) * (mpmath.log(l1) - mpmath.euler / k1)
+            + (l1 / l2) ** k2 * mpmath.gamma(k2 / k1 + 1) - 1)
+
+
+SMALL_SHAPES = [0.05, 0.1, 0.2, 0.35, 0.5]
+
+
+@pytest.mark.parametrize("a_p", SMALL_SHAPES)
+@pytest.mark.parametrize("a_q, rate_q", [(0.05, 1.0), (0.3, 2.0), (1.0, 1.0), (3.0, 0.5)])
+def test_gamma_with_a_density_singular_at_zero_matches_the_closed_form(a_p, a_q, rate_q):
+    # Most of Gamma(0.05)'s mass lies below 1e-10 (P(X < 1e-10) = 0.33): a plain
+    # quadrature in x misses it (Gamma(0.1) || Gamma(1) came out 7.6736, not 7.1287).
+    got = kt.continuous_kl(st.gamma(a_p), st.gamma(a_q, scale=1 / rate_q))
+    assert got == pytest.approx(float(gamma_kl(a_p, 1, a_q, rate_q)), rel=1e-8)
+    # and the other way round (Q singular where P is not)
+    got = kt.continuous_kl(st.gamma(a_q, scale=1 / rate_q), st.gamma(a_p))
+    assert got == pytest.approx(float(gamma_kl(a_q, rate_q, a_p, 1)), rel=1e-8)
+
+
+BETA_PAIRS = [(0.05, 0.05, 1, 1), (0.1, 2, 1, 1), (2, 0.1, 1, 1), (0.3, 0.3, 0.1, 0.2),
+              (1, 1, 0.05, 0.05), (0.5, 0.1, 2, 3), (0.2, 0.4, 0.4, 0.2), (3, 0.05, 2, 0.5),
+              (0.05, 0.5, 0.5, 0.05), (0.5, 0.5, 0.3, 0.1)]
+
+
+@pytest.mark.parametrize("a1, b1, a2, b2", BETA_PAIRS)
+def test_beta_singular_at_either_endpoint_matches_the_closed_form(a1, b1, a2, b2):
+    ref = float(beta_kl(a1, b1, a2, b2))
+    assert kt.continuous_kl(st.beta(a1, b1), st.beta(a2, b2)) == pytest.approx(ref, rel=1e-8)
+    # KL does not change when both are moved and stretched: endpoints at 2 and 5
+    # (next to 5, floats resolve only 1e-15; the function moves the endpoint to 0 first).
+    moved = kt.continuous_kl(st.beta(a1, b1, loc=2, scale=3), st.beta(a2, b2, loc=2, scale=3))
+    assert moved == pytest.approx(ref, rel=1e-8)
+
+
+def test_weibull_max_singular_at_its_upper_endpoint_matches_the_closed_form():
+    # weibull_max(c) is -weibull_min(c): with c < 1 its density is infinite at the upper end 0.
+    for k1, l1, k2, l2 in [(0.3, 1, 1.5, 2), (0.1, 2, 0.4, 1), (2, 1, 0.2, 1)]:
+        got = kt.continuous_kl(st.weibull_max(k1, loc=7, scale=l1), st.weibull_max(k2, loc=7, scale=l2))
+        assert got == pytest.approx(float(weibull_kl(k1, l1, k2, l2)), rel=1e-8)
+
+
+def test_a_singularity_too_strong_for_floats_is_refused_not_approximated():
+    # Gamma(0.01) has probability 0.001 below 1e-300: that part cannot be integrated in doubles.
+    with pytest.raises(FloatingPointError, match=r"cannot compute D\(P\|\|Q\) reliably.*endpoint"):
+        kt.continuous_kl(st.gamma(0.01), st.gamma(1))
+
+
+# --- infinite divergences: heavy-tailed P against light-tailed Q ------------------------------
+
+@pytest.mark.parametrize("p, q", [
+    (st.t(1.5), st.norm()),        # E_P[x^2] infinite: D = E_P[x^2 / 2] + ... = inf
+    (st.t(2), st.norm(0, 3)),      # the boundary case: t(2) has no variance either
+    (st.cauchy(), st.norm()),
+    (st.cauchy(0, 0.1), st.norm(1, 10)),
+    (st.levy(), st.expon()),       # E_P[x] infinite against an exponential
+    (st.uniform(0, 1), st.levy()),  # log q(x) ~ -1/(2x) at 0: not integrable
+])
+def test_infinite_divergence_is_inf_not_zero(p, q):
+    # Before: 0.0 (t(1.5) || N(0,1)) with an IntegrationWarning; the integrand
+    # p (L - 1) + q >= 0 does not decay into the tail, so the integral diverges.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kt.continuous_kl(p, q) == math.inf
+
+
+@pytest.mark.parametrize("m1, g1, m2, g2", [(0, 1, 0, 3), (0, 1, 5, 0.1), (2, 1e-3, -1, 50), (0, 1, 0, 1.0001)])
+def test_cauchy_against_cauchy_is_finite_and_matches_the_closed_form(m1, g1, m2, g2):
+    # D = log(((g1 + g2)^2 + (m1 - m2)^2) / (4 g1 g2)) (Chyzak and Nielsen, 2019)
+    m1, g1, m2, g2 = map(mpf, (m1, g1, m2, g2))
+    ref = mpmath.log(((g1 + g2) ** 2 + (m1 - m2) ** 2) / (4 * g1 * g2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.cauchy(float(m1), float(g1)), st.cauchy(float(m2), float(g2)))
+    assert got == pytest.approx(float(ref), rel=1e-8)
+
+
+@pytest.mark.parametrize("df", [1.0, 1.5, 3.0])
+def test_normal_against_a_t_is_finite_and_matches_mpmath(df):
+    # D(N(0,1) || t_df) = -log(2 pi e)/2 - E[log t_df(X)], X ~ N(0, 1), by mpmath quadrature.
+    nu = mpf(df)
+    log_c = mpmath.loggamma((nu + 1) / 2) - mpmath.loggamma(nu / 2) - mpmath.log(nu * mpmath.pi) / 2
+
+    def phi(x):
+        return mpmath.exp(-x**2 / 2) / mpmath.sqrt(2 * mpmath.pi)
+    e_log_t = log_c - (nu + 1) / 2 * mpmath.quad(lambda x: phi(x) * mpmath.log1p(x**2 / nu),
+                                                 [-mpmath.inf, -5, 0, 5, mpmath.inf])
+    ref = -mpmath.log(2 * mpmath.pi * mpmath.e) / 2 - e_log_t
+    assert kt.continuous_kl(st.norm(), st.t(df)) == pytest.approx(float(ref), rel=1e-8)
 
 
 @pytest.mark.parametrize("bad, pattern", [
