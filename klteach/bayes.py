@@ -308,7 +308,9 @@ def beta_bernoulli_information_gain(successes, failures, *, prior=(1.0, 1.0), ba
     f = as_finite(_floats(failures, "failures"), "failures", what="a count of failures")
     for arr, name in ((s, "successes"), (f, "failures")):
         if np.any(arr < 0):
-            raise DistributionError(f"{name} must be counts >= 0, got {arr.min()!r}.")
+            i = int(np.argmax(arr.ravel() < 0))
+            where = "" if arr.ndim == 0 else f" at index {i}"
+            raise DistributionError(f"{name} must be counts >= 0, got {arr.ravel()[i]:.17g}{where}.")
     try:
         a, b = prior
     except (TypeError, ValueError):

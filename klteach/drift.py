@@ -57,8 +57,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import (DistributionError, as_nonnegative, broadcast_pair, check_base,
-                          unit_name)
+from ._validation import DistributionError, check_base, unit_name
 from .discrete import js_divergence, kl_divergence
 from .symmetric import jeffreys_divergence
 
@@ -142,18 +141,39 @@ def _check_n_permutations(n_permutations) -> int:
 
 
 def _as_counts(x, name: str) -> np.ndarray:
-    """Non-negative whole-number counts per bin, as int64."""
-    arr, _ = as_nonnegative(x, name)
+    """Non-negative whole-number counts per bin, as int64; every message speaks of counts."""
+    if isinstance(x, (str, bytes)):
+        raise DistributionError(f"{name} must be counts per bin (numbers), got the string {x!r}.")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:   # ragged lists
+        raise DistributionError(f"{name} could not be read as an array of counts ({exc}); pass "
+                                f"one count per bin, e.g. [12, 30, 7].") from None
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
+        raise DistributionError(f"{name} must hold counts per bin (whole numbers), got dtype "
+                                f"{arr.dtype}; for labels use category_counts first.")
     if arr.ndim != 1:
-        raise DistributionError(f"{name} must be a 1-D array of counts per bin, got shape {arr.shape}.")
-    if np.any(arr > 2**53):
-        i = int(np.argmax(arr > 2**53))
-        raise DistributionError(f"{name} has a count {arr[i]!r} at index {i} that is too large to "
-                                f"be exact (above 2**53); pass the numbers of observations per bin.")
-    if np.any(arr != np.round(arr)):
-        i = int(np.argmax(arr != np.round(arr)))
-        raise DistributionError(f"{name} has a non-integer count {arr[i]!r} at index {i}; pass "
-                                f"the numbers of observations per bin, not proportions.")
+        what = "a single number" if arr.ndim == 0 else f"shape {arr.shape}"
+        raise DistributionError(f"{name} must be a 1-D array of counts, one per bin, got {what}.")
+    if arr.size == 0:
+        raise DistributionError(f"{name} is empty; it needs one count per bin (at least one bin).")
+    arr = arr.astype(np.float64)
+    checks = [
+        (~np.isfinite(arr), "is not a finite number; counts are whole numbers >= 0"),
+        (arr < 0, "is negative; counts are whole numbers >= 0 (the number of observations "
+                  "in each bin)"),
+        (arr > 2**53, "is too large to be exact (above 2**53); pass the numbers of "
+                      "observations per bin"),
+        (arr != np.round(arr), "is not a whole number; pass the numbers of observations per "
+                               "bin, not proportions"),
+    ]
+    for bad, why in checks:
+        if bad.any():
+            i = int(np.argmax(bad))
+            value = "NaN" if np.isnan(arr[i]) else f"{arr[i]:.17g}"
+            raise DistributionError(f"{name}[{i}] = {value} {why}.")
+    if not arr.any():
+        raise DistributionError(f"{name} is all zeros; at least one bin needs an observation.")
     return arr.astype(np.int64)
 
 
@@ -437,7 +457,10 @@ def _statistic(measure, p, q, base):
 def _pair_counts(reference_counts, current_counts):
     ref = _as_counts(reference_counts, "reference_counts")
     cur = _as_counts(current_counts, "current_counts")
-    broadcast_pair(ref, cur, names=("reference_counts", "current_counts"))
+    if ref.size != cur.size:
+        raise DistributionError(
+            f"reference_counts has {ref.size} bins but current_counts has {cur.size}; both must "
+            f"count the same bins (or categories), in the same order.")
     return ref, cur
 
 

@@ -63,7 +63,8 @@ def _as_logits(x, name, axis):
     if bad.size:
         i = bad[0]
         raise DistributionError(
-            f"{name} contains {flat[i]} at {_where(i, arr.shape)}; logits must be finite "
+            f"{name} contains {'NaN' if np.isnan(flat[i]) else 'inf'} at {_where(i, arr.shape)}; "
+            f"logits must be finite "
             f"(or -inf for an outcome of probability 0). Find where the NaN or inf came from."
         )
     if np.any(np.all(arr == -np.inf, axis=axis)):
@@ -253,15 +254,32 @@ def kl_from_logits(p_logits, q_logits, *, temperature=1.0, base=None, axis=-1):
     """
     base = check_base(base)
     temperature = _check_temperature(temperature)
-    zp, axis_p = _as_logits(p_logits, "p_logits", axis)
-    zq, axis_q = _as_logits(q_logits, "q_logits", axis)
-    broadcast_pair(zp, zq, names=("p_logits", "q_logits"), axis=axis)
-    logp = _log_softmax(_scaled(zp, temperature, "p_logits"), axis_p)
-    logq = _log_softmax(_scaled(zq, temperature, "q_logits"), axis_q)
+    return in_units(_kl_nats(p_logits, q_logits, temperature, axis, ("p_logits", "q_logits")), base)
+
+
+def _same_outcomes(zp, zq, axis, names):
+    """Both logit arrays list the same outcomes along ``axis`` (a message about logits)."""
+    a, b = names
+    if zp.ndim - axis % zp.ndim == zq.ndim - axis % zq.ndim and zp.shape[axis] != zq.shape[axis]:
+        raise DistributionError(
+            f"{a} has {zp.shape[axis]} outcomes along axis {axis} but {b} has {zq.shape[axis]} "
+            f"(shapes {zp.shape} and {zq.shape}); both must give one logit per outcome (class "
+            f"or token), for the same outcomes in the same order."
+        )
+    broadcast_pair(zp, zq, names=names, axis=axis)
+
+
+def _kl_nats(p_logits, q_logits, temperature, axis, names):
+    """D(P||Q) in nats from logits, with the caller's argument names in every message."""
+    zp, axis_p = _as_logits(p_logits, names[0], axis)
+    zq, axis_q = _as_logits(q_logits, names[1], axis)
+    _same_outcomes(zp, zq, axis, names)
+    logp = _log_softmax(_scaled(zp, temperature, names[0]), axis_p)
+    logq = _log_softmax(_scaled(zq, temperature, names[1]), axis_q)
     axis = axis_p - zp.ndim                 # the same outcome axis after broadcasting
     zp, zq, logp, logq = np.broadcast_arrays(zp, zq, logp, logq)
     d = _log_ratio(zp, zq, logp, logq, temperature, axis)
-    return in_units(np.sum(_kl_terms(logp, logq, d), axis=axis), base)
+    return np.sum(_kl_terms(logp, logq, d), axis=axis)
 
 
 def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
@@ -309,7 +327,8 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
     0.2482
     """
     temperature = _check_temperature(temperature)
-    kl = kl_from_logits(teacher_logits, student_logits, temperature=temperature, axis=axis)
+    kl = _kl_nats(teacher_logits, student_logits, temperature, axis,
+                  ("teacher_logits", "student_logits"))
     return float(temperature**2 * np.mean(kl))
 
 
@@ -356,12 +375,21 @@ def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", bas
     >>> abs(est.estimate - exact) < 4 * est.stderr
     True
     """
+    if estimator not in ("k1", "k2", "k3"):
+        raise DistributionError(f"estimator must be 'k1', 'k2' or 'k3', got {estimator!r}.")
     zp, _ = _as_logits(policy_logits, "policy_logits", -1)
     zr, _ = _as_logits(reference_logits, "reference_logits", -1)
-    broadcast_pair(zp, zr, names=("policy_logits", "reference_logits"))
-    if zp.ndim > 2 or zr.ndim > 2:
+    for z, name in ((zp, "policy_logits"), (zr, "reference_logits")):
+        if z.ndim > 2:
+            raise DistributionError(
+                f"{name} must have shape (K,) for one distribution or (n, K) for one row per "
+                f"token position, got shape {z.shape}."
+            )
+    if zp.shape[-1] != zr.shape[-1]:
         raise DistributionError(
-            f"logits must have shape (K,) or (n, K), got {zp.shape} and {zr.shape}."
+            f"policy_logits has {zp.shape[-1]} logits per position but reference_logits has "
+            f"{zr.shape[-1]} (shapes {zp.shape} and {zr.shape}); both models must score the "
+            f"same vocabulary."
         )
     k = zp.shape[-1]
     tok = _read_real(tokens, "tokens", "a token id")
@@ -377,13 +405,25 @@ def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", bas
             f"tokens[{i}] = {int(tok[i])} is not a token id of this vocabulary of {k} "
             f"(ids run from 0 to {k - 1})."
         )
+    if tok.size < 2:
+        raise DistributionError(
+            f"tokens has {tok.size} token id(s); per_token_kl needs at least 2 sampled tokens "
+            f"for a standard error."
+        )
     rows = []
-    for z in (zp, zr):
+    for z, name in ((zp, "policy_logits"), (zr, "reference_logits")):
         if z.ndim == 2 and z.shape[0] != tok.size:
             raise DistributionError(
-                f"logits have {z.shape[0]} rows but there are {tok.size} tokens; give one row "
-                f"per token position, or a single vector of shape ({k},)."
+                f"{name} has {z.shape[0]} rows but tokens has {tok.size} token ids; give one "
+                f"row per token position, or a single vector of shape ({k},)."
             )
         logprob = _log_softmax(z, -1)
         rows.append(logprob[tok] if z.ndim == 1 else logprob[np.arange(tok.size), tok])
+    impossible = np.flatnonzero(rows[0] == -np.inf)
+    if impossible.size:
+        i = int(impossible[0])
+        raise DistributionError(
+            f"tokens[{i}] = {int(tok[i])} has probability 0 under the policy (its logit in "
+            f"policy_logits is -inf); the tokens must be sampled from the policy."
+        )
     return mc_kl(rows[0], rows[1], estimator=estimator, base=base)

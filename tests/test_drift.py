@@ -383,17 +383,28 @@ def test_bad_arguments_are_refused(kwargs, match):
 
 
 @pytest.mark.parametrize("ref, cur, match", [
-    ([1, 2], [1, 2, 3], "outcomes"),
-    ([1, -2], [1, 2], "negative"),
-    ([0.5, 0.5], [1, 2], "non-integer"),
-    ([0, 0], [1, 2], "all zeros"),
-    ([1, np.nan], [1, 2], "NaN"),
+    ([1, 2], [1, 2, 3], r"^reference_counts has 2 bins but current_counts has 3"),
+    ([1, -2], [1, 2], r"^reference_counts\[1\] = -2 is negative; counts are whole numbers"),
+    ([0.5, 0.5], [1, 2], r"^reference_counts\[0\] = 0.5 is not a whole number"),
+    ([0, 0], [1, 2], r"^reference_counts is all zeros; at least one bin"),
+    ([1, np.nan], [1, 2], r"^reference_counts\[1\] = NaN is not a finite number"),
+    ([1, np.inf], [1, 2], r"^reference_counts\[1\] = inf is not a finite number"),
+    (3, [1, 2], r"^reference_counts must be a 1-D array of counts, one per bin, got a single number"),
+    ([], [1, 2], r"^reference_counts is empty"),
+    ("ab", [1, 2], r"^reference_counts must be counts per bin \(numbers\), got the string"),
+    ([[1, 2], [3]], [1, 2], r"^reference_counts could not be read as an array of counts"),
 ])
 def test_bad_counts_are_refused(ref, cur, match):
-    with pytest.raises(DistributionError, match=match):
-        drift.drift_measures(ref, cur)
-    with pytest.raises(DistributionError, match=match):
-        drift.drift_test_counts(ref, cur)
+    # Messages speak of counts: no "probabilities", "log-probabilities" or "distribution".
+    for call in (drift.drift_measures, drift.drift_test_counts):
+        with pytest.raises(DistributionError, match=match) as info:
+            call(ref, cur)
+        assert not any(word in str(info.value) for word in ("probabilit", "logit", "distribution"))
+
+
+def test_bad_current_counts_are_named():
+    with pytest.raises(DistributionError, match=r"^current_counts\[1\] = -2 is negative"):
+        drift.drift_measures([1, 2], [1, -2])
 
 
 def test_bad_tables_are_refused():
@@ -474,7 +485,7 @@ def test_numpy_float_nan_labels_are_missing_values():
 
 def test_counts_too_large_to_be_exact_are_refused_clearly():
     for huge in (2**63, 1e300):
-        with pytest.raises(DistributionError, match=r"reference_counts has a count .* too large"):
+        with pytest.raises(DistributionError, match=r"^reference_counts\[0\] = \S+ is too large to be exact"):
             drift.drift_measures([huge, 1], [1, 1])
 
 
