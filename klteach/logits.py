@@ -7,7 +7,8 @@ naive ``exp(z) / exp(z).sum()`` overflows to NaN.
 
 * :func:`log_softmax`, :func:`softmax`: with a temperature.
 * :func:`kl_from_logits`: D(softmax(p_logits / T) || softmax(q_logits / T)).
-* :func:`distillation_loss`: Hinton's T² · D(teacher_T || student_T), averaged over a batch.
+* :func:`distillation_loss`: Hinton's T² · D(teacher_T || student_T), averaged over every
+  distribution (every example, or every token position).
 * :func:`per_token_kl`: D(policy || reference) from sampled tokens, with
   :func:`klteach.mc_kl`'s k1, k2, k3.
 """
@@ -283,26 +284,43 @@ def _kl_nats(p_logits, q_logits, temperature, axis, names):
 
 
 def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
-    r"""Knowledge-distillation loss T² · D(teacher_T || student_T), averaged over a batch, in nats.
+    r"""Knowledge-distillation loss T² · D(teacher_T || student_T), averaged over every distribution, in nats.
 
     .. math::
 
         L = T^2 \, \frac1N \sum_{n=1}^N D\big(\operatorname{softmax}(t_n/T)\,\big\|\,
         \operatorname{softmax}(s_n/T)\big)
 
+    where the sum runs over **every** distribution in the input: each slice
+    along ``axis`` is one (teacher, student) pair, and N is the number of
+    slices, the product of all the other axes. For logits of shape (B, K)
+    that is the B examples; for a language model's logits of shape
+    (B, T_seq, V), N = B · T_seq token positions, so L is the mean KL per
+    token.
+
     The teacher's softened distribution is the reference (first argument of
     the KL); the student is the model. The factor T² (Hinton, Vinyals and
     Dean, 2015) keeps the gradients with respect to the student's logits of
     the same size as T changes (they shrink like 1/T² otherwise), so the
     weight between this term and the ordinary cross-entropy on hard labels
-    need not be retuned for every T. In PyTorch this is
-    ``T**2 * F.kl_div(F.log_softmax(s / T, -1), F.log_softmax(t / T, -1),
-    reduction="batchmean", log_target=True)``.
+    need not be retuned for every T.
+
+    **PyTorch.** ``F.kl_div(F.log_softmax(s / T, -1), F.log_softmax(t / T, -1),
+    reduction="batchmean", log_target=True)`` sums the KL terms over all
+    elements and divides by the size of the **first** axis only. For (B, K)
+    logits, T² times it equals this function. For (B, T_seq, V) logits it
+    is the KL summed over the T_seq positions of a sequence, averaged over
+    the B sequences: T_seq times this function's per-token mean. To match
+    torch's number, multiply by T_seq (or pass the logits reshaped to
+    (B · T_seq, V) to torch for the per-token mean). Its default
+    ``reduction="mean"`` divides by every element, V included, and is not a
+    KL divergence at all.
 
     Parameters
     ----------
     teacher_logits, student_logits : array_like
-        Shape ``(K,)`` for one example or ``(N, K)`` for a batch (classes along ``axis``).
+        Shape ``(K,)`` for one example, ``(N, K)`` for a batch, or any shape
+        with the classes (or vocabulary) along ``axis``, e.g. ``(B, T_seq, V)``.
     temperature : float
         T > 0; required, since the loss depends on it through T² as well.
     axis : int
@@ -311,12 +329,12 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
     Returns
     -------
     float
-        The loss in nats (the mean over all other axes).
+        The loss in nats: T² times the mean of D over all slices along ``axis``.
 
     Raises
     ------
     DistributionError
-        As :func:`kl_from_logits`.
+        As :func:`kl_from_logits`, naming ``teacher_logits`` and ``student_logits``.
 
     Examples
     --------
@@ -325,6 +343,18 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
     0.1892
     >>> round(distillation_loss(teacher, student, temperature=4.0), 4)   # 16 x a smaller KL
     0.2482
+
+    Logits of a language model, 2 sequences of 3 tokens over a vocabulary of 5:
+
+    >>> rng = np.random.default_rng(0)
+    >>> t, s = rng.normal(size=(2, 3, 5)), rng.normal(size=(2, 3, 5))
+    >>> per_token = kl_from_logits(t, s, temperature=2.0)      # shape (2, 3): one KL per position
+    >>> loss = distillation_loss(t, s, temperature=2.0)
+    >>> bool(np.isclose(loss, 2.0**2 * per_token.mean()))      # divided by B * T_seq = 6
+    True
+    >>> batchmean = 2.0**2 * per_token.sum() / 2              # torch's "batchmean": divided by B = 2
+    >>> bool(np.isclose(batchmean, 3 * loss))                  # T_seq = 3 times larger
+    True
     """
     temperature = _check_temperature(temperature)
     kl = _kl_nats(teacher_logits, student_logits, temperature, axis,

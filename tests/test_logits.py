@@ -214,3 +214,24 @@ def test_k3_spread_is_smaller_than_k1_near_the_reference():
     k3 = per_token_kl(policy, reference, tokens, estimator="k3")
     assert k3.stderr < 0.2 * k1.stderr
     assert scipy.stats.norm.sf(abs(k3.estimate - kl_from_logits(policy, reference)) / k3.stderr) > 1e-4
+
+
+def _torch_kl_div_batchmean(input_logprob, target_logprob):
+    """torch.nn.functional.kl_div(input, target, reduction="batchmean", log_target=True), by hand:
+    the elementwise exp(target) (target - input), summed, divided by input.shape[0] (PyTorch docs)."""
+    return float(np.sum(np.exp(target_logprob) * (target_logprob - input_logprob)) / input_logprob.shape[0])
+
+
+def test_distillation_loss_averages_over_every_position_and_relates_to_torch_batchmean():
+    rng = np.random.default_rng(12)
+    T = 2.5
+    for shape in [(4, 7), (3, 5, 11)]:                  # (B, K) classifier, (B, T_seq, V) language model
+        t, s = 3 * rng.normal(size=shape), 3 * rng.normal(size=shape)
+        lt = scipy.special.log_softmax(t / T, axis=-1)
+        ls = scipy.special.log_softmax(s / T, axis=-1)
+        per_position = np.sum(np.exp(lt) * (lt - ls), axis=-1)        # one KL per distribution
+        loss = distillation_loss(t, s, temperature=T)
+        assert loss == pytest.approx(T**2 * per_position.mean(), rel=1e-12)   # divided by B (* T_seq)
+        torch_like = T**2 * _torch_kl_div_batchmean(ls, lt)                    # divided by B only
+        positions_per_example = per_position.size // shape[0]
+        assert torch_like == pytest.approx(positions_per_example * loss, rel=1e-12)
