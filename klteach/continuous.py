@@ -193,19 +193,47 @@ class _Integrand:
             # integrable singularity at an endpoint: a single point adds 0.
             return 0.0
         if lq == -math.inf:
-            if min(q.cdf(x), q.sf(x)) > _FAR_TAIL:
+            lq = self._log_density_from_probability(x)
+            if lq == math.inf:
                 return math.inf   # a gap inside Q's support: Q's density is truly 0 here
-            # Far in Q's tail scipy took log(pdf) and the pdf underflowed
-            # (Laplace does). Use the smallest positive density, a lower
-            # bound on the integrand; the caller is warned if P has mass there.
-            self.underflows.append(x)
-            lq = _LOG_TINY
+            if lq == -math.inf:
+                # Far in Q's tail scipy took log(pdf) and the pdf underflowed
+                # (Laplace does). Use the smallest positive density, a lower
+                # bound on the integrand; the caller is warned if P has mass there.
+                self.underflows.append(x)
+                lq = _LOG_TINY
         log_ratio = lp - lq
         if abs(log_ratio) <= 1:
             return math.exp(lp + log_scale) * float(expm1mx(-log_ratio))
         if log_ratio > 1:
             return math.exp(lp + log_scale + math.log(log_ratio - 1)) + math.exp(lq + log_scale)
         return math.exp(lp + log_scale) * (log_ratio - 1) + math.exp(lq + log_scale)
+
+    def _log_density_from_probability(self, x):
+        """log q(x) where scipy's log density gave -inf inside Q's support.
+
+        scipy's formulas overflow (x**2 beyond 1e154, for a Cauchy) or
+        underflow (log(pdf), for a Laplace) far in the tails. Q's probability
+        of [x - h, x + h], h = 1e-6 |x|, from the tail function on the side of
+        x, divided by 2h, estimates the density (to about 1e-12 relative).
+        Returns ``inf`` if that probability is 0 although both tails beyond x
+        hold more than 1e-290 (a gap, where Q's density is truly 0), and
+        ``-inf`` if it cannot be told.
+        """
+        q = self.q
+        h = 1e-6 * abs(x) if x != 0 else 1e-300
+        upper = x > float(q.median())
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if upper:
+                mass = float(q.sf(x - h)) - float(q.sf(x + h))
+            else:
+                mass = float(q.cdf(x + h)) - float(q.cdf(x - h))
+            if mass > 0 and math.isfinite(mass):
+                return math.log(mass) - math.log(2 * h)
+            if min(q.cdf(x), q.sf(x)) > _FAR_TAIL:
+                return math.inf
+        return -math.inf
 
     def underflow_mass(self):
         """P's probability beyond the innermost points where Q's log density underflowed."""
@@ -302,7 +330,8 @@ def _tail(f, p, q, start, sign):
             np.isfinite(np.asarray(p.logpdf(x), dtype=float))
     stop = int(np.argmin(finite)) if not finite.all() else len(s)
     remainder = _open_end(g, float(s[stop - 1]), -1) if stop >= 2 else 0.0
-    if stop < len(s) and remainder != math.inf:
+    # (inf: the integrand grows, so D(P||Q) is infinite; nan: it decays too slowly to tell.)
+    if stop < len(s) and math.isfinite(remainder):
         # Judged short of 1e300: the integral beyond was taken with Q's underflowed
         # density replaced by the smallest double (a lower bound, which the caller
         # warns about if P has mass there), so nothing is missing from it.

@@ -158,10 +158,40 @@ def test_weibull_max_singular_at_its_upper_endpoint_matches_the_closed_form():
         assert got == pytest.approx(float(weibull_kl(k1, l1, k2, l2)), rel=1e-8)
 
 
+@pytest.mark.parametrize("p, q, ref", [
+    # shifted supports: the endpoint is moved to 0 before integrating next to it
+    (st.gamma(0.1, loc=5), st.gamma(1, loc=5), gamma_kl(0.1, 1, 1, 1)),
+    (st.gamma(0.05, loc=1e6, scale=3), st.gamma(0.3, loc=1e6, scale=3), gamma_kl(0.05, 1, 0.3, 1)),
+    (st.beta(0.05, 0.05, loc=-3, scale=1e-6), st.beta(1, 1, loc=-3, scale=1e-6), beta_kl(0.05, 0.05, 1, 1)),
+    # chi-squared with 1 degree of freedom is Gamma(1/2, scale 2)
+    (st.chi2(1), st.chi2(3), gamma_kl(0.5, 0.5, 1.5, 0.5)),
+    # power law a x^(a - 1) on [0, 1] against the uniform: log a - (a - 1) / a
+    (st.powerlaw(0.3), st.uniform(), mpmath.log(0.3) - (mpf("0.3") - 1) / mpf("0.3")),
+    (st.arcsine(), st.uniform(), -mpmath.log(mpmath.pi / 4)),
+    # Pareto(b) on [1, inf): D = log(b1 / b2) + b2 / b1 - 1
+    (st.pareto(2), st.pareto(3), mpmath.log(mpf(2) / 3) + mpf(3) / 2 - 1),
+])
+def test_other_endpoint_singularities_and_shifted_supports(p, q, ref):
+    assert kt.continuous_kl(p, q) == pytest.approx(float(ref), rel=1e-8)
+
+
+def test_a_log_density_that_overflows_far_in_a_heavy_tail_is_not_a_gap():
+    # scipy's half-Cauchy log density is -inf beyond 1e154 (x**2 overflows) although the
+    # density is positive: D(Exp(1) || half-Cauchy) = -1 - log(2 / pi) + E[log(1 + X^2)], X ~ Exp(1).
+    e_log = mpmath.quad(lambda x: mpmath.exp(-x) * mpmath.log(1 + x**2), [0, 1, 10, mpmath.inf])
+    ref = -1 - mpmath.log(2 / mpmath.pi) + e_log
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kt.continuous_kl(st.expon(), st.halfcauchy()) == pytest.approx(float(ref), rel=1e-8)
+
+
 def test_a_singularity_too_strong_for_floats_is_refused_not_approximated():
     # Gamma(0.01) has probability 0.001 below 1e-300: that part cannot be integrated in doubles.
     with pytest.raises(FloatingPointError, match=r"cannot compute D\(P\|\|Q\) reliably.*endpoint"):
         kt.continuous_kl(st.gamma(0.01), st.gamma(1))
+    # Pareto(0.005) keeps most of its mass beyond 1e300: the value (0.0177) is out of reach.
+    with pytest.raises(FloatingPointError, match=r"cannot compute D\(P\|\|Q\) reliably.*tail"):
+        kt.continuous_kl(st.pareto(0.005), st.pareto(0.006))
 
 
 # --- infinite divergences: heavy-tailed P against light-tailed Q ------------------------------
@@ -173,6 +203,8 @@ def test_a_singularity_too_strong_for_floats_is_refused_not_approximated():
     (st.cauchy(0, 0.1), st.norm(1, 10)),
     (st.levy(), st.expon()),       # E_P[x] infinite against an exponential
     (st.uniform(0, 1), st.levy()),  # log q(x) ~ -1/(2x) at 0: not integrable
+    (st.pareto(0.5), st.expon()),
+    (st.halfcauchy(), st.expon()),
 ])
 def test_infinite_divergence_is_inf_not_zero(p, q):
     # Before: 0.0 (t(1.5) || N(0,1)) with an IntegrationWarning; the integrand
