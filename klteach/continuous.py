@@ -114,6 +114,8 @@ _STANDARD_UNIT_INTERVAL = {   # family on [0, 1]: shapes of the distribution of 
     "trapezoid": lambda c, d: (1 - d, 1 - c),
 }
 _STANDARD_UPPER_ZERO = {"weibull_max": "weibull_min"}   # support (-inf, 0]: -Z is the other family
+_SYMMETRIC = {"norm", "t", "cauchy", "laplace", "logistic", "hypsecant", "gennorm", "dweibull",
+              "dgamma", "cosine", "semicircular", "anglit"}   # -Z has the same distribution as Z
 
 
 def _parts(dist):
@@ -146,24 +148,31 @@ def _mirrored(p, q):
     parts = [_parts(d) for d in (p, q)]
     if None in parts:
         return None
-    _, _, loc_p, scale_p = parts[0]
-    out = []
-    for family, shapes, loc, scale in parts:
-        name = str(getattr(family, "name", ""))
+    names = [str(getattr(family, "name", "")) for family, *_ in parts]
+    for (family, *_), name in zip(parts, names):
         known = getattr(scipy.stats, name, None)
         if name not in _STANDARD_UNIT_INTERVAL and name not in _STANDARD_UPPER_ZERO \
-                or type(family) is not type(known):   # a subclass may have changed the density
-            return None
+                and name not in _SYMMETRIC or type(family) is not type(known):
+            return None   # (a subclass may have changed the density)
+    _, _, loc_p, scale_p = parts[0]
+    if names[0] in _STANDARD_UNIT_INTERVAL:
+        top = (loc_p, scale_p)      # h = loc_p + scale_p
+    elif names[0] in _STANDARD_UPPER_ZERO:
+        top = (loc_p, 0.0)          # h = loc_p
+    else:
+        return None                 # P's support has no finite upper end to mirror
+    out = []
+    for (family, shapes, loc, scale), name in zip(parts, names):
+        # h - (loc + scale Z), with h - loc formed as (loc_p - loc) + scale_p (exactly 0 for P)
         try:
-            if name in _STANDARD_UNIT_INTERVAL:
-                # h - (loc + scale Z) = ((loc_p - loc) + (scale_p - scale)) + scale (1 - Z)
+            if name in _STANDARD_UNIT_INTERVAL:       # = (h - loc - scale) + scale (1 - Z)
                 new = _STANDARD_UNIT_INTERVAL[name](*shapes)
-                out.append(family(*new, loc=(loc_p - loc) + (scale_p - scale), scale=scale))
-            elif name in _STANDARD_UPPER_ZERO:
+                out.append(family(*new, loc=(top[0] - loc) + (top[1] - scale), scale=scale))
+            elif name in _STANDARD_UPPER_ZERO:        # = (h - loc) + scale (-Z)
                 other = getattr(scipy.stats, _STANDARD_UPPER_ZERO[name])
-                out.append(other(*shapes, loc=loc_p - loc, scale=scale))
-            else:
-                return None
+                out.append(other(*shapes, loc=(top[0] - loc) + top[1], scale=scale))
+            else:                                     # symmetric: -Z ~ Z
+                out.append(family(*shapes, loc=(top[0] - loc) + top[1], scale=scale))
         except Exception:
             return None
     return tuple(out)
@@ -358,10 +367,11 @@ def continuous_kl(p, q, *, base=None):
       distance to it, so that a density singular there (a gamma or beta
       shape below 1, like :math:`x^{a-1}`) becomes smooth. The endpoint is
       first moved to 0 (KL does not change under :math:`x \to x - c` or
-      :math:`x \to c - x`; the mirror image is used for the upper end of
-      beta, uniform, arcsine, triangular, trapezoid and weibull_max), since
-      floats resolve distances down to 1e-308 next to 0 but only 1e-16
-      next to 1;
+      :math:`x \to c - x`; the mirror image is used for the upper end when
+      P is a beta, uniform, arcsine, triangular, trapezoid or weibull_max
+      and Q one of these or a symmetric family such as norm, t or cauchy),
+      since floats resolve distances down to 1e-308 next to 0 but only
+      1e-16 next to 1;
     * into an infinite tail, in the logarithm of the distance up to 1e300.
 
     Where the integrand does not decay into a tail or towards an endpoint,

@@ -175,6 +175,20 @@ def test_other_endpoint_singularities_and_shifted_supports(p, q, ref):
     assert kt.continuous_kl(p, q) == pytest.approx(float(ref), rel=1e-8)
 
 
+def test_beta_singular_at_1_against_a_normal_matches_mpmath():
+    # D = -H(P) + log(2 pi)/2 + (Var_P + (E_P - mu)^2) / 2 for Q = N(mu, 1); the normal is
+    # mirrored with the Beta to bring the singular endpoint 1 to 0.
+    a, b, mu = mpf(2), mpf("0.1"), mpf("0.5")
+    entropy = (mpmath.log(mpmath.beta(a, b)) - (a - 1) * mpmath.digamma(a) - (b - 1) * mpmath.digamma(b)
+               + (a + b - 2) * mpmath.digamma(a + b))
+    mean, var = a / (a + b), a * b / ((a + b) ** 2 * (a + b + 1))
+    ref = -entropy + mpmath.log(2 * mpmath.pi) / 2 + (var + (mean - mu) ** 2) / 2
+    assert kt.continuous_kl(st.beta(2, 0.1), st.norm(0.5, 1)) == pytest.approx(float(ref), rel=1e-8)
+    # Without a mirror image for Q (a shifted gamma), the mass next to 1 cannot be reached: refused.
+    with pytest.raises(FloatingPointError, match=r"upper endpoint x = 1"):
+        kt.continuous_kl(st.beta(2, 0.1), st.gamma(1, loc=-1))
+
+
 def test_a_log_density_that_overflows_far_in_a_heavy_tail_is_not_a_gap():
     # scipy's half-Cauchy log density is -inf beyond 1e154 (x**2 overflows) although the
     # density is positive: D(Exp(1) || half-Cauchy) = -1 - log(2 / pi) + E[log(1 + X^2)], X ~ Exp(1).
