@@ -182,7 +182,7 @@ def _mirrored(p, q):
 
 _FLOOR = sys.float_info.min     # 2.2e-308: smallest distance from an endpoint at 0 used
 _T_MAX = 1e300                  # farthest distance into an infinite tail
-_S_SPACING = 25.0               # breakpoints every 25 e-folds in logarithmic coordinates
+_S_SPACING = 100.0              # breakpoints every 100 e-folds in logarithmic coordinates
 _END_STEP = 5.0                 # e-folds between the two points that judge an open end
 
 
