@@ -445,6 +445,7 @@ def continuous_kl(p, q, *, base=None):
 
     # Q's probability outside P's support, where the integrand's q term is missing.
     outside = float((q.cdf(lo) if lo > q_lo else 0.0) + (q.sf(hi) if hi < q_hi else 0.0))
+    lower, upper = f"the lower endpoint x = {lo:g}", f"the upper endpoint x = {hi:g}"   # for messages
     if math.isfinite(lo) and lo != 0:
         moved = _shifted(p, q, lo)          # P's lower endpoint at 0, where floats are finest
         if moved is not None:
@@ -464,7 +465,7 @@ def continuous_kl(p, q, *, base=None):
             value, err, message, rest = _near_endpoint(
                 f, lo, +1, middle - lo, [c - lo for c in cuts if c < middle])
             pieces.append((value, err, message))
-            ends.append((rest, f"the lower endpoint x = {lo:g} (after moving P's support to start at 0)"))
+            ends.append((rest, lower))
         else:
             left = [c for c in cuts if c < middle] + [middle]
             pieces += [_quad(f, a, b) for a, b in zip(left[:-1], left[1:])]
@@ -483,7 +484,7 @@ def continuous_kl(p, q, *, base=None):
                 value, err, message, rest = _near_endpoint(
                     f, hi, -1, hi - middle, [hi - c for c in cuts if c > middle])
             pieces.append((value, err, message))
-            ends.append((rest, f"the upper endpoint x = {hi:g}"))
+            ends.append((rest, upper))
         else:
             right = [middle] + [c for c in cuts if c > middle]
             pieces += [_quad(f, a, b) for a, b in zip(right[:-1], right[1:])]
@@ -507,10 +508,13 @@ def continuous_kl(p, q, *, base=None):
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: {amount} of the integral lies "
                 f"beyond {where}, closer to it than floating-point numbers resolve or farther "
-                f"out than they reach. This happens for densities with a strong singularity at "
-                f"an endpoint (gamma or beta shapes below about 0.03) or tails that decay only "
-                f"logarithmically; use a closed form (klteach.beta_kl for two Betas) or "
-                f"transform the variable (KL does not change under x -> log x)."
+                f"out than they reach. This happens for a density with a strong singularity at "
+                f"an endpoint (gamma or beta shapes below about 0.03), for one singular at an "
+                f"upper endpoint that cannot be mirrored to 0 (P must be a beta, uniform, "
+                f"arcsine, triang, trapezoid or weibull_max and Q one of these or a symmetric "
+                f"family such as norm), or for tails that decay only logarithmically. Use a "
+                f"closed form (klteach.beta_kl for two Betas) or transform the variable (KL "
+                f"does not change under x -> log x or x -> c - x)."
             )
     for g in integrands:
         mass, first = g.underflow_mass()
