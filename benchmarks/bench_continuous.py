@@ -170,6 +170,12 @@ def continuous_section() -> None:
          klteach.gaussian_kl(1000, 0.01, 1000.02, 0.011)),
         ("N(0,1) || N(0,1.0001^2)", st.norm(0, 1), st.norm(0, 1.0001), klteach.gaussian_kl(0, 1, 0, 1.0001)),
         ("Gamma(2.5) || Gamma(1.7, scale 1.25)", st.gamma(2.5), st.gamma(1.7, scale=1.25), None),
+        # Densities infinite at an endpoint: (a - 1) psi(a) - ln Gamma(a) for Gamma(a) || Exp(1),
+        # and the closed form of two Betas (klteach.beta_kl, tested against mpmath).
+        ("Gamma(0.1) || Gamma(1)", st.gamma(0.1), st.gamma(1),
+         float(-0.9 * mpmath.digamma(0.1) - mpmath.loggamma(0.1))),
+        ("Beta(0.05, 0.05) || U(0, 1)", st.beta(0.05, 0.05), st.uniform(), klteach.beta_kl(0.05, 0.05, 1, 1)),
+        ("Beta(2, 0.1) || Beta(0.5, 3)", st.beta(2, 0.1), st.beta(0.5, 3), klteach.beta_kl(2, 0.1, 0.5, 3)),
     ]
     for name, p, q, truth in cases:
         if truth is None:   # gamma closed form, shape a and rate b

@@ -8,16 +8,39 @@ posterior.
 
 from __future__ import annotations
 
-from math import factorial
+import math
 
 import numpy as np
 from scipy.special import digamma, gammaln, polygamma
 
+from ._numerics import expm1mx
 from ._validation import DistributionError, as_finite, check_base, in_units
 
 __all__ = ["beta_kl", "beta_bernoulli_information_gain"]
 
 _SERIES_TERMS = 24   # Taylor terms of log-gamma; with |d| < x / 10 the 24th is below 1e-24 of the sum
+_INV_FACTORIAL = [1.0 / math.factorial(k) for k in range(_SERIES_TERMS + 1)]   # floats: no object arrays
+# Stirling's series lgamma(z) = (z - 1/2) ln z - z + ln(2 pi) / 2 + sum_k c_k z**(1 - 2k),
+# c_k = B_2k / (2k (2k - 1)); from z = 10 on, eight terms leave an error below 2e-18.
+_STIRLING = list(enumerate([1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360,
+                            1 / 156, -3617 / 122400], start=1))
+_LARGE = 10.0
+_HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+
+
+def _log1pmx(t, ratio=None):
+    """``t - log(1 + t)`` (>= 0) for t > -1, to full relative precision.
+
+    For |t| < 1/2 it is expm1mx(log1p(t)); otherwise ``t - log(ratio)``, with
+    ``ratio`` = 1 + t computed by the caller as a quotient (near t = -1, 1 + t
+    itself would have lost every digit).
+    """
+    t = np.asarray(t, dtype=float)
+    ratio = 1 + t if ratio is None else np.asarray(ratio, dtype=float)
+    small = np.abs(t) < 0.5
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.where(small, expm1mx(np.log1p(np.where(small, t, 0.0))),
+                        t - np.log(np.where(small, 1.0, ratio)))
 
 
 def _lgamma_bregman(x, d):
@@ -25,18 +48,233 @@ def _lgamma_bregman(x, d):
 
     Written directly, the three terms of size ``x log x`` cancel to one of size
     ``d**2 / x``. For ``|d| < x / 10`` the Taylor series
-    :math:`\sum_{k \ge 2} \psi^{(k-1)}(x)\, d^k / k!` is summed instead (kept
-    to 1e-6 < x < 1e12, where its terms neither overflow nor underflow).
+    :math:`\sum_{k \ge 2} \psi^{(k-1)}(x)\, d^k / k!` is summed instead (used for
+    1e-6 < x < 1e4, where its terms neither overflow nor underflow).
     """
-    x, d = np.broadcast_arrays(x, d)
-    close = (np.abs(d) < 0.1 * x) & (x > 1e-6) & (x < 1e12)
+    x, d = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(d, dtype=float))
+    near = np.abs(d) < 0.1 * x
+    close = near & (x > 1e-6) & (x < 1e4)
     xs, ds = np.where(close, x, 1.0), np.where(close, d, 0.0)
     series = np.zeros(np.shape(x))
     for k in range(_SERIES_TERMS, 1, -1):          # smallest terms first
-        series += polygamma(k - 1, xs) * ds**k / factorial(k)
+        series += polygamma(k - 1, xs) * ds**k * _INV_FACTORIAL[k]
+    # Tiny x: lgamma(x) = -ln x + lgamma(1 + x), so the term is r - ln(1 + r), r = d / x,
+    # plus the (Taylor) Bregman term of lgamma(1 + x), which is smooth at 0.
+    tiny = near & (x <= 1e-6)
+    xt, dt = np.where(tiny, x, 1.0), np.where(tiny, d, 0.0)
+    small = _log1pmx(dt / xt) + polygamma(1, 1 + xt) * dt**2 / 2 + polygamma(2, 1 + xt) * dt**3 / 6
     with np.errstate(invalid="ignore", over="ignore"):
         direct = gammaln(x + d) - gammaln(x) - d * digamma(x)
-    return np.where(close, series, direct)
+    return np.where(close, series, np.where(tiny, small, direct))
+
+
+def _digamma_bregman(x, d, y):
+    """``digamma(y) - digamma(x) - d * trigamma(x)``, d = y - x, keeping its digits when d << x."""
+    x, d, y = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, d, y)))
+    near = np.abs(d) < 0.1 * x
+    r = d / x
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
+        moderate = near & (x < 1e4)
+        xs, ds = np.where(moderate, x, 1.0), np.where(moderate, d, 0.0)
+        series = np.zeros(np.shape(x))
+        for k in range(_SERIES_TERMS, 1, -1):
+            series += polygamma(k, xs) * ds**k * _INV_FACTORIAL[k]
+        # Large x: digamma(z) = ln z - 1/(2z) - 1/(12 z^2) + 1/(120 z^4) - ..., term by term.
+        large = near & (x >= 1e4)
+        xl, rl = np.where(large, x, 1e4), np.where(large, r, 0.0)
+        yl = xl * (1 + rl)
+        asym = (-_log1pmx(rl) - rl * rl / (2 * yl) - _power_bregman(2, rl, xl / yl) / (12 * xl**2)
+                + _power_bregman(4, rl, xl / yl) / (120 * xl**4))
+        direct = digamma(y) - digamma(x) - d * polygamma(1, x)
+    return np.where(moderate, series, np.where(large, asym, direct))
+
+
+def _negligible_first_shapes(a1, b1, a2, b2):
+    """D when a1 <= 1e-8 b1 and a2 <= 1e-8 b2: G(a2; a1) + H, H expanded to second order in a.
+
+    Then a1 + b1 and a2 + b2 may round to b1 and b2, and G(b2; b1) - G(a2 + b2; a1 + b1)
+    cancels down to something of size a: with a, b, c, d = a1, b1, a2, b2 and r = (d - b) / b,
+
+        H = (a - c)(d - b) psi_1(b) - c B_psi(d; b)
+            - [(a - c)^2 psi_1(b) + c^2 B_psi_1(d; b) + (c^2 - a^2)(d - b) psi_2(b)] / 2,
+
+    (psi_k the k-th derivative of digamma, B_f(d; b) = f(d) - f(b) - (d - b) f'(b)), each
+    term at most of the size of the result (error (a / b)**2 relative). The derivatives
+    are scaled by powers of b (b^2 psi_1(b) = 1 + b^2 psi_1(1 + b), ...), so that a tiny b
+    does not overflow them.
+    """
+    a, b, c, d = a1, b1, a2, b2
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
+        tiny, large = b < 1, b >= 1e4
+        bt, bl = np.where(tiny, b, 1.0), np.where(tiny | large, 1.0, b)
+        bh = np.where(large, b, 1e4)
+        # b^2 psi_1(b) and b^3 psi_2(b): from psi(1 + b) for b < 1, from the asymptotic
+        # series for b >= 1e4 (b**3 could overflow), directly in between.
+        u = np.where(tiny, 1 + bt**2 * polygamma(1, 1 + bt), np.where(
+            large, bh + 0.5 + 1 / (6 * bh) - 1 / (30 * bh**3), bl**2 * polygamma(1, bl)))
+        v = np.where(tiny, -2 + bt**3 * polygamma(2, 1 + bt), np.where(
+            large, -(bh + 1 + 1 / (2 * bh) - 1 / (6 * bh**3)), bl**3 * polygamma(2, bl)))
+        A, C, S, r = (a - c) / b, c / b, (a + c) / b, (d - b) / b
+        ratio = d / b     # 1 + r, formed without rounding r first
+        # c B_psi(d; b); for b < 1 with psi(x) = psi(1 + x) - 1/x, whose B is -r^2 / (b (1 + r))
+        c_bpsi = np.where(tiny, -C * r * r / ratio + c * _digamma_bregman(1 + bt, d - b, 1 + d),
+                          c * _digamma_bregman(np.where(tiny, 1.0, b), d - b, d))
+        # b^2 B_psi_1(d; b): for b < 1 the 1/x^2 part of psi_1 gives beta_2(r); for b >= 1e4
+        # the asymptotic series of psi_1 term by term; in between directly or by Taylor series
+        near = np.abs(r) < 0.1
+        dt = np.where(tiny, d - b, 0.0)
+        psi1_1p = np.where(near, polygamma(3, 1 + bt) * dt**2 / 2 + polygamma(4, 1 + bt) * dt**3 / 6
+                           + polygamma(5, 1 + bt) * dt**4 / 24,
+                           polygamma(1, 1 + d) - polygamma(1, 1 + bt) - dt * polygamma(2, 1 + bt))
+        tiny_far = _power_bregman(2, r, 1 / ratio) + bt**2 * psi1_1p
+        middle_far = bl**2 * (polygamma(1, d) - polygamma(1, bl) - (d - b) * polygamma(2, bl))
+        rh, qh = np.where(large, r, 0.0), np.where(large, ratio, 1.0)
+        large_far = (bh * rh * rh / qh + _power_bregman(2, rh, 1 / qh) / 2
+                     + _power_bregman(3, rh, 1 / qh) / (6 * bh))
+        dm = np.where(near & ~tiny & ~large, d - b, 0.0)
+        middle_near = np.zeros(np.shape(dm))
+        for k in range(_SERIES_TERMS, 1, -1):          # Taylor series of psi_1 about b
+            middle_near = middle_near + polygamma(k + 1, bl) * dm**k * _INV_FACTORIAL[k]
+        middle = np.where(near, bl**2 * middle_near, middle_far)
+        b2_btrig = np.where(tiny, tiny_far, np.where(large, large_far, middle))
+        terms = [_lgamma_bregman_any(a, c, c - a), A * r * u, -c_bpsi,
+                 -0.5 * (A * A * u + C * C * b2_btrig - A * S * r * v)]
+        total = sum(terms)
+        # How much the terms cancel: the result carries about eps * size / |total| of error.
+        size = sum(np.abs(t) for t in terms)
+        return total, size
+
+
+def _lgamma_bregman_any(x, y, d):
+    """lgamma(y) - lgamma(x) - d digamma(x), d = y - x, for any x: the Taylor series or direct
+    form below 10, Stirling's main part and remainder (as in beta_kl) above."""
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
+        small = x < _LARGE
+        xs = np.where(small, _LARGE, x)
+        r = d / xs
+        big = xs * _phi1(r, y / xs) + 0.5 * _log1pmx(r, y / xs) + _remainder_bregman(xs, np.where(small, _LARGE, y),
+                                                                             np.where(small, 0.0, d))
+        return np.where(small, _lgamma_bregman(np.where(small, x, 1.0), np.where(small, d, 0.0)), big)
+
+
+def _stirling_bregman(x, r):
+    r"""The Bregman term of Stirling's main part :math:`S(z) = (z - \tfrac12)\ln z - z + \tfrac12\ln 2\pi`
+    at y = x (1 + r): :math:`S(y) - S(x) - (y - x) S'(x) = x\,\phi_1(r) + \tfrac12\,\phi_2(r)` with
+    :math:`\phi_2(r) = r - \ln(1 + r)`. Only the second part is returned (the first is combined
+    across the three terms of the Beta KL, where it becomes a Bernoulli KL)."""
+    return 0.5 * _log1pmx(r)
+
+
+def _remainder(z):
+    """R(z) = lgamma(z) - S(z), Stirling's remainder (about 1 / (12 z) for large z)."""
+    z = np.asarray(z, dtype=float)
+    big = z >= _LARGE
+    zb = np.where(big, z, _LARGE)
+    asym = sum(c * zb ** (1 - 2 * k) for k, c in reversed(_STIRLING))
+    zs = np.where(big, 1.0, z)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        direct = gammaln(zs) - ((zs - 0.5) * np.log(zs) - zs + _HALF_LOG_2PI)
+    return np.where(big, asym, direct)
+
+
+def _remainder_slope(z):
+    """R'(z) = digamma(z) - ln z + 1 / (2 z)."""
+    z = np.asarray(z, dtype=float)
+    big = z >= _LARGE
+    zb = np.where(big, z, _LARGE)
+    asym = sum(c * (1 - 2 * k) * zb ** (-2 * k) for k, c in reversed(_STIRLING))
+    zs = np.where(big, 1.0, z)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        direct = digamma(zs) - np.log(zs) + 0.5 / zs
+    return np.where(big, asym, direct)
+
+
+def _power_bregman(m, r, inverse_ratio):
+    """(1 + r)**-m - 1 + m r (>= 0), accurate for small r too; ``inverse_ratio`` is
+    1 / (1 + r) = x / y, computed by the caller as a quotient."""
+    small = np.abs(r) < 1e-2
+    rs = np.where(small, r, 0.0)
+    series = np.zeros(np.shape(r))
+    coef = m * (m + 1) / 2.0
+    terms = []
+    for j in range(2, 12):
+        terms.append(coef * rs**j)
+        coef *= -(m + j) / (j + 1)
+    for term in reversed(terms):
+        series += term
+    with np.errstate(over="ignore", invalid="ignore"):
+        direct = np.expm1(m * np.log(inverse_ratio)) + m * r
+    return np.where(small, series, direct)
+
+
+def _remainder_bregman(x, y, d):
+    """R(y) - R(x) - d R'(x), d = y - x: the part of the log-gamma Bregman term beyond
+    Stirling's main part."""
+    r = d / x
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        # Both large: the Stirling series term by term, each a Bregman term of a power.
+        both = np.minimum(x, y) >= _LARGE
+        xb, yb, rb = np.where(both, x, _LARGE), np.where(both, y, _LARGE), np.where(both, r, 0.0)
+        asym = sum(c * xb ** (1 - 2 * k) * _power_bregman(2 * k - 1, rb, xb / yb)
+                   for k, c in reversed(_STIRLING[1:])) + rb * rb / (12 * yb)
+        # Close, not both large: the log-gamma Taylor series minus Stirling's exact Bregman term.
+        near = np.abs(r) < 0.1
+        xn, dn = np.where(near, x, 1.0), np.where(near, d, 0.0)
+        rn = dn / xn
+        close = _lgamma_bregman(xn, dn) - (xn * _phi1(rn) + _stirling_bregman(xn, rn))
+        # Far apart, one of them small: the remainders themselves (moderate numbers).
+        far = _remainder(y) - _remainder(x) - d * _remainder_slope(x)
+    both_large = np.minimum(x, y) >= _LARGE
+    return np.where(both_large, asym, np.where(near, close, far))
+
+
+def _phi1(r, ratio=None):
+    """(1 + r) log(1 + r) - r (>= 0), accurate for small r; ``ratio`` = 1 + r as a quotient."""
+    # (1 + r) log1p(r) - r = (1 + r) * phi2(-u), u = r / (1 + r), phi2(t) = t - log1p(t)
+    ratio = 1 + r if ratio is None else ratio
+    return ratio * _log1pmx(-r / ratio, 1 / ratio)
+
+
+def _floats(x, name):
+    """``x`` as float64 when it is a number or an object array of numbers.
+
+    Python integers beyond int64 (counts of 10**20) make numpy build an object
+    array, which the shared checks refuse; such numbers are converted here.
+    Anything else is passed on unchanged, for the checks to name the problem.
+    """
+    from numbers import Real
+
+    if isinstance(x, (str, bytes)):
+        return x
+    try:
+        arr = np.asarray(x)
+    except Exception:
+        return x
+    if arr.dtype == object and arr.size and all(isinstance(v, Real) and not isinstance(v, bool)
+                                                for v in arr.ravel()):
+        try:
+            return arr.astype(np.float64)
+        except OverflowError:
+            raise DistributionError(
+                f"{name} has a number too large for a 64-bit float (above 1.8e308); "
+                f"Beta shapes and counts must be below that.") from None
+        except (ValueError, TypeError):
+            return x
+    return x
+
+
+def _two_product(a, b):
+    """a * b = p + e exactly (Dekker's product with Veltkamp's split)."""
+    p = a * b
+    split = 134217729.0   # 2**27 + 1
+    ah = a * split
+    ah = ah - (ah - a)
+    al = a - ah
+    bh = b * split
+    bh = bh - (bh - b)
+    bl = b - bh
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    return p, e
 
 
 def beta_kl(a_p, b_p, a_q, b_q, *, base=None):
@@ -49,10 +287,23 @@ def beta_kl(a_p, b_p, a_q, b_q, *, base=None):
 
     with B the beta function and :math:`\psi` the digamma function. P, the
     first distribution, is the reference the expectation is taken under.
-    Computed as :math:`G(a_q; a_p) + G(b_q; b_p) - G(a_q + b_q; a_p + b_p)` with
-    :math:`G(y; x) = \ln\Gamma(y) - \ln\Gamma(x) - (y - x)\psi(x)`, each by a
-    series when y is close to x, so nearly equal Betas keep their digits
-    (the direct formula loses them: 1.5% off for Beta(1e6, 1e6) against Beta(1e6 + 1, 1e6)).
+    The terms of size :math:`a \ln a` cancel down to D, so the formula is
+    never evaluated as written (it is 1.5% off for Beta(1e6, 1e6) against
+    Beta(1e6 + 1, 1e6), and 2.6e4 times too large for Beta(1e12, 1e12)
+    against Beta(1e12 + 1e3, 1e12)). It is regrouped as
+    :math:`G(a_q; a_p) + G(b_q; b_p) - G(a_q + b_q; a_p + b_p)` with
+    :math:`G(y; x) = \ln\Gamma(y) - \ln\Gamma(x) - (y - x)\psi(x)`, and
+    :math:`\ln\Gamma` split into Stirling's main part and its remainder: the
+    main parts add up to :math:`m\,\mathrm{KL}(\mathrm{Bernoulli}(a_q/m)\,\|\,
+    \mathrm{Bernoulli}(a_p/n))` (:math:`n = a_p + b_p`, :math:`m = a_q + b_q`,
+    with :math:`a_p b_q - b_p a_q` formed exactly) plus terms of size one, and
+    the remainders are summed by Stirling's series (or a Taylor series for
+    close shapes). When one shape of each Beta is below 1e-6 times the other
+    (so that a + b may round to b), the terms of the larger shapes are
+    instead expanded to second order in the small ones. Checked against
+    60- to 800-digit arithmetic for shapes from 1e-300 to 1e300: relative
+    error below 1e-12, except for nearly equal Betas whose small shape is
+    1e-6 to 1e-2 times the large one (up to about 5e-11).
 
     Parameters
     ----------
@@ -79,7 +330,7 @@ def beta_kl(a_p, b_p, a_q, b_q, *, base=None):
     0.4319
     """
     base = check_base(base)
-    params = [as_finite(v, name, positive=True, what="a shape parameter")
+    params = [as_finite(_floats(v, name), name, positive=True, what="a shape parameter")
               for v, name in ((a_p, "a_p"), (b_p, "b_p"), (a_q, "a_q"), (b_q, "b_q"))]
     try:
         a1, b1, a2, b2 = np.broadcast_arrays(*params)
@@ -87,10 +338,43 @@ def beta_kl(a_p, b_p, a_q, b_q, *, base=None):
         raise DistributionError(
             f"the shape parameters have shapes {[p.shape for p in params]}, which do not broadcast."
         ) from None
-    # The closed form regrouped as Bregman terms of log-gamma, each kept accurate
-    # for nearly equal parameters; the differences are formed before any sum.
+    # The closed form is G(a_q; a_p) + G(b_q; b_p) - G(a_q + b_q; a_p + b_p) with G the
+    # Bregman term of log-gamma. Splitting log-gamma into Stirling's main part S and its
+    # remainder R, the x phi1 parts of the three S terms add up to
+    # m * KL(Bernoulli(c/m) || Bernoulli(a/n)) (n = a + b, m = c + d), written here through
+    # ad - bc, computed exactly; nothing of size x log x is ever subtracted.
     da, db = a2 - a1, b2 - b1
-    kl = _lgamma_bregman(a1, da) + _lgamma_bregman(b1, db) - _lgamma_bregman(a1 + b1, da + db)
+    n, dn = a1 + b1, da + db
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        # ad - bc and c n in units where the largest shape is about 1 (no overflow).
+        unit = np.exp2(-np.floor(np.log2(np.maximum(np.maximum(a1, b1), np.maximum(a2, b2)))))
+        unit = np.where(np.maximum(a1, b1) > 1e150, unit, 1.0)
+        sa, sb, sc, sd = a1 * unit, b1 * unit, a2 * unit, b2 * unit
+        p1, e1 = _two_product(sa, sd)
+        p2, e2 = _two_product(sb, sc)
+        cross = (p1 - p2) + (e1 - e2)                   # ad - bc
+        sn = sa + sb
+        m = a2 + b2
+        bernoulli = (a2 * _log1pmx(cross / sc / sn, (a1 / a2) * (m / n))
+                     + b2 * _log1pmx(-cross / sd / sn, (b1 / b2) * (m / n)))
+        halves = 0.5 * (_log1pmx(da / a1, a2 / a1) + _log1pmx(db / b1, b2 / b1)
+                        - _log1pmx(dn / n, m / n))
+        rest = (_remainder_bregman(a1, a2, da) + _remainder_bregman(b1, b2, db)
+                - _remainder_bregman(n, m, dn))
+        kl = bernoulli + halves + rest
+        # One shape negligible beside the other in both Betas: the sums a + b lose it, and
+        # the terms above cancel down to its size. An expansion in it instead.
+        first = (a1 <= 1e-6 * b1) & (a2 <= 1e-6 * b2)
+        second = (b1 <= 1e-6 * a1) & (b2 <= 1e-6 * a2)
+        if np.any(first | second):
+            # Used where its terms cancel little (elsewhere the form above keeps the digits).
+            # It is taken where its terms cancel by less than 1e3 (error below about 2e-13),
+            # or by less than 1e5 where the small shapes vanish from the sums altogether.
+            for mask, args in ((first, (a1, b1, a2, b2)), (second, (b1, a1, b2, a2))):
+                total, size = _negligible_first_shapes(*args)
+                lost = (args[0] <= 1e-16 * args[1]) & (args[2] <= 1e-16 * args[3])
+                mild = size <= np.where(lost, 1e5, 1e3) * np.abs(total)
+                kl = np.where(mask & mild, total, kl)
     same = (a1 == a2) & (b1 == b2)
     return in_units(np.where(same, 0.0, np.maximum(kl, 0.0)), base)
 
@@ -130,15 +414,17 @@ def beta_bernoulli_information_gain(successes, failures, *, prior=(1.0, 1.0), ba
     >>> round(beta_bernoulli_information_gain(7, 3), 4)   # uniform prior, 7 heads, 3 tails
     0.9184
     """
-    s = as_finite(successes, "successes", what="a count of successes")
-    f = as_finite(failures, "failures", what="a count of failures")
+    s = as_finite(_floats(successes, "successes"), "successes", what="a count of successes")
+    f = as_finite(_floats(failures, "failures"), "failures", what="a count of failures")
     for arr, name in ((s, "successes"), (f, "failures")):
         if np.any(arr < 0):
-            raise DistributionError(f"{name} must be counts >= 0, got {arr.min()!r}.")
+            i = int(np.argmax(arr.ravel() < 0))
+            where = "" if arr.ndim == 0 else f" at index {i}"
+            raise DistributionError(f"{name} must be counts >= 0, got {arr.ravel()[i]:.17g}{where}.")
     try:
         a, b = prior
     except (TypeError, ValueError):
         raise DistributionError(f"prior must be a pair (a, b) of Beta parameters, got {prior!r}.") from None
-    a = as_finite(a, "prior a", positive=True, what="a shape parameter")
-    b = as_finite(b, "prior b", positive=True, what="a shape parameter")
+    a = as_finite(_floats(a, "prior a"), "prior a", positive=True, what="a shape parameter")
+    b = as_finite(_floats(b, "prior b"), "prior b", positive=True, what="a shape parameter")
     return beta_kl(a + s, b + f, a, b, base=base)

@@ -2,7 +2,10 @@ r"""Data drift: has a feature's distribution moved away from its reference?
 
 Each feature is binned with edges learned from the **reference** sample only,
 plus an overflow bin below and one above the reference range, so current
-values outside that range are counted rather than dropped. Both histograms
+values outside that range are counted rather than dropped. Quantile bins
+give a value repeated more than n / k times (a point mass, such as the zeros
+of a zero-inflated feature) a bin of its own, so that the rest of the
+feature is still split finely. Both histograms
 get the same explicit pseudo-count ``a`` per bin (default 0.5) before they
 are normalised; with ``a = 0`` a bin that is empty on one side only makes
 D(other side || empty side) and PSI infinite, which is the honest answer. The measures, with P the smoothed
@@ -54,8 +57,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import (DistributionError, as_nonnegative, broadcast_pair, check_base,
-                          unit_name)
+from ._validation import DistributionError, check_base, unit_name
 from .discrete import js_divergence, kl_divergence
 from .symmetric import jeffreys_divergence
 
@@ -113,8 +115,6 @@ def _as_sample(x, name: str, nan: str = "raise") -> np.ndarray:
     if inf.any():
         raise DistributionError(f"{name} has an infinite value at index {int(np.argmax(inf))}; "
                                 f"replace it (or clip it) before binning.")
-    if nans.all():
-        raise DistributionError(f"{name} has only NaN values; there is nothing to bin.")
     return arr
 
 
@@ -141,18 +141,39 @@ def _check_n_permutations(n_permutations) -> int:
 
 
 def _as_counts(x, name: str) -> np.ndarray:
-    """Non-negative whole-number counts per bin, as int64."""
-    arr, _ = as_nonnegative(x, name)
+    """Non-negative whole-number counts per bin, as int64; every message speaks of counts."""
+    if isinstance(x, (str, bytes)):
+        raise DistributionError(f"{name} must be counts per bin (numbers), got the string {x!r}.")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:   # ragged lists
+        raise DistributionError(f"{name} could not be read as an array of counts ({exc}); pass "
+                                f"one count per bin, e.g. [12, 30, 7].") from None
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
+        raise DistributionError(f"{name} must hold counts per bin (whole numbers), got dtype "
+                                f"{arr.dtype}; for labels use category_counts first.")
     if arr.ndim != 1:
-        raise DistributionError(f"{name} must be a 1-D array of counts per bin, got shape {arr.shape}.")
-    if np.any(arr > 2**53):
-        i = int(np.argmax(arr > 2**53))
-        raise DistributionError(f"{name} has a count {arr[i]!r} at index {i} that is too large to "
-                                f"be exact (above 2**53); pass the numbers of observations per bin.")
-    if np.any(arr != np.round(arr)):
-        i = int(np.argmax(arr != np.round(arr)))
-        raise DistributionError(f"{name} has a non-integer count {arr[i]!r} at index {i}; pass "
-                                f"the numbers of observations per bin, not proportions.")
+        what = "a single number" if arr.ndim == 0 else f"shape {arr.shape}"
+        raise DistributionError(f"{name} must be a 1-D array of counts, one per bin, got {what}.")
+    if arr.size == 0:
+        raise DistributionError(f"{name} is empty; it needs one count per bin (at least one bin).")
+    arr = arr.astype(np.float64)
+    checks = [
+        (~np.isfinite(arr), "is not a finite number; counts are whole numbers >= 0"),
+        (arr < 0, "is negative; counts are whole numbers >= 0 (the number of observations "
+                  "in each bin)"),
+        (arr > 2**53, "is too large to be exact (above 2**53); pass the numbers of "
+                      "observations per bin"),
+        (arr != np.round(arr), "is not a whole number; pass the numbers of observations per "
+                               "bin, not proportions"),
+    ]
+    for bad, why in checks:
+        if bad.any():
+            i = int(np.argmax(bad))
+            value = "NaN" if np.isnan(arr[i]) else f"{arr[i]:.17g}"
+            raise DistributionError(f"{name}[{i}] = {value} {why}.")
+    if not arr.any():
+        raise DistributionError(f"{name} is all zeros; at least one bin needs an observation.")
     return arr.astype(np.int64)
 
 
@@ -173,6 +194,33 @@ def _quantile_edges(sorted_rows: np.ndarray, n_bins: int) -> np.ndarray:
     edges = np.maximum.accumulate(edges, axis=1)   # rounding never makes them decrease
     edges[:, -1] = np.nextafter(sorted_rows[:, -1], np.inf)
     return edges
+
+
+def _point_masses(sorted_values: np.ndarray, n_bins: int) -> np.ndarray:
+    """Values repeated more often than a quantile bin holds (more than n / k times)."""
+    values, counts = np.unique(sorted_values, return_counts=True)
+    return values[counts * n_bins > len(sorted_values)]
+
+
+def _point_mass_quantile_edges(sorted_values: np.ndarray, n_bins: int) -> np.ndarray:
+    """Quantile edges, with a bin of its own for each point mass of the sample.
+
+    A value repeated more than n / k times (the zeros of a zero-inflated
+    feature, a default filled in for missing data) cannot be split by
+    quantiles: the quantile edges would pile up on it and leave the rest of
+    the sample one or two bins. Each such value v gets the bin [v, next float
+    after v), and the other values get k - (number of point masses) quantile
+    bins of their own (at least one). Without point masses these are the
+    k quantile edges (duplicates merged).
+    """
+    atoms = _point_masses(sorted_values, n_bins)
+    if not atoms.size:
+        return np.unique(_quantile_edges(sorted_values[None, :], n_bins)[0])
+    rest = sorted_values[~np.isin(sorted_values, atoms)]
+    edges = [atoms, np.nextafter(atoms, np.inf)]
+    if rest.size:
+        edges.append(_quantile_edges(rest[None, :], max(1, n_bins - atoms.size))[0])
+    return np.unique(np.concatenate(edges))
 
 
 def _parse_bins(bins):
@@ -205,7 +253,7 @@ def _edges_from_rule(values: np.ndarray, kind: str, arg) -> np.ndarray:
     if lo == hi:   # constant reference: below, equal to, above the constant
         return np.array([lo, np.nextafter(lo, np.inf)])
     if kind == "quantile":
-        return np.unique(_quantile_edges(np.sort(values)[None, :], arg)[0])
+        return _point_mass_quantile_edges(np.sort(values), arg)
     edges = np.histogram_bin_edges(values, bins=arg)
     edges[-1] = np.nextafter(edges[-1], np.inf)
     return edges
@@ -226,8 +274,12 @@ def bin_edges(reference, bins=10, *, nan="raise"):
         1-D numeric sample.
     bins : int, str or array_like
         An integer k: k bins holding equal shares of the reference (quantile
-        bins; duplicate edges from ties are merged). ``"quantile"``: 10 of
-        them. One of numpy's rules (``"fd"`` Freedman-Diaconis, ``"sturges"``,
+        bins; duplicate edges from ties are merged). A value repeated more
+        than n / k times, a point mass such as the zeros of a zero-inflated
+        feature, gets the bin ``[v, next float after v)`` of its own, and
+        the other values share k minus the number of point masses quantile
+        bins (at least one); without point masses nothing changes.
+        ``"quantile"``: 10 of them. One of numpy's rules (``"fd"`` Freedman-Diaconis, ``"sturges"``,
         ``"auto"``, ...): equal-width bins over the reference range. An array:
         these fixed edges (strictly increasing).
     nan : {"raise", "bin"}
@@ -250,10 +302,18 @@ def bin_edges(reference, bins=10, *, nan="raise"):
     --------
     >>> bin_edges([1.0, 2.0, 3.0, 4.0, 5.0], 2)
     array([1., 3., 5.])
+    >>> ref = [0.0] * 6 + [1.0, 2.0, 3.0, 4.0]     # 0 is a point mass: a bin of its own,
+    >>> bin_counts(ref, bin_edges(ref, 3))         # the rest in 3 - 1 = 2 quantile bins
+    array([0, 6, 0, 2, 2, 0])
     """
     kind, arg = _parse_bins(bins)
     values = _as_sample(reference, "reference", nan)
-    return _edges_from_rule(values[~np.isnan(values)], kind, arg)
+    present = values[~np.isnan(values)]
+    if not present.size and kind != "fixed":
+        raise DistributionError("reference has only NaN values; there are no values to learn bin "
+                                "edges from (drift_test compares such a sample by its share of "
+                                "missing values).")
+    return _edges_from_rule(present, kind, arg)
 
 
 def bin_counts(sample, edges, *, nan="raise"):
@@ -397,7 +457,10 @@ def _statistic(measure, p, q, base):
 def _pair_counts(reference_counts, current_counts):
     ref = _as_counts(reference_counts, "reference_counts")
     cur = _as_counts(current_counts, "current_counts")
-    broadcast_pair(ref, cur, names=("reference_counts", "current_counts"))
+    if ref.size != cur.size:
+        raise DistributionError(
+            f"reference_counts has {ref.size} bins but current_counts has {cur.size}; both must "
+            f"count the same bins (or categories), in the same order.")
     return ref, cur
 
 
@@ -579,8 +642,18 @@ def _quantile_statistics(ref_rows, pooled_sorted, n_bins, measure, pseudo_count,
 
 
 def _binned(ref, cur, kind, arg):
-    """Edges from ``ref`` and both samples' counts (a NaN bin only if either has NaN)."""
-    edges = _edges_from_rule(ref[~np.isnan(ref)], kind, arg)
+    """Edges from ``ref`` and both samples' counts (a NaN bin only if either has NaN).
+
+    A reference of only NaN teaches no edges: the two bins are then "a value"
+    and "missing" (``edges`` is empty: one bin from -inf to inf).
+    """
+    present = ref[~np.isnan(ref)]
+    if not present.size and kind != "fixed":
+        edges = np.array([])
+        a, b = (np.array([np.count_nonzero(~np.isnan(x)), np.count_nonzero(np.isnan(x))],
+                         dtype=np.int64) for x in (ref, cur))
+        return edges, a, b
+    edges = _edges_from_rule(present, kind, arg)
     a, b = bin_counts(ref, edges, nan="bin"), bin_counts(cur, edges, nan="bin")
     if a[-1] == 0 and b[-1] == 0:
         a, b = a[:-1], b[:-1]
@@ -677,7 +750,10 @@ def _relearned_test(ref, cur, kind, arg, measure, pseudo_count, n_permutations, 
     """Observed and permuted statistics, bins re-learned from every shuffled reference."""
     pooled = np.concatenate([ref, cur])
     n = len(ref)
-    if kind == "quantile" and not np.isnan(pooled).any():
+    # The vectorised path learns plain quantile edges; it serves whenever no shuffled
+    # reference can hold a point mass (a value more than n / k times).
+    if kind == "quantile" and not np.isnan(pooled).any() \
+            and np.unique(pooled, return_counts=True)[1].max() * arg <= n:
         pooled_sorted = np.sort(pooled)
         observed = float(_quantile_statistics(np.sort(ref)[None, :], pooled_sorted, arg,
                                               measure, pseudo_count, base)[0])
@@ -700,10 +776,9 @@ def _relearned_test(ref, cur, kind, arg, measure, pseudo_count, n_permutations, 
     permuted = []
     for block in _permutations(rng, len(pooled), n_permutations, 256):
         for perm in block:
-            r = pooled[perm[:n]]
-            # A shuffled reference of only NaN has no bins to learn: its split counts as
-            # extreme (conservative, and only possible when NaN outnumber n).
-            permuted.append(np.inf if np.isnan(r).all() else statistic(r, pooled[perm[n:]]))
+            # The same statistic as the observed one, also for a shuffled reference of
+            # only NaN (compared by its share of missing values, as in _binned).
+            permuted.append(statistic(pooled[perm[:n]], pooled[perm[n:]]))
     return observed, np.asarray(permuted)
 
 
@@ -745,8 +820,9 @@ class FeatureDrift(NamedTuple):
     js: float
     pvalue: float
     pvalue_holm: float    #: adjusted for the number of features tested
-    verdict: str          #: "drift" or "no evidence of drift"
-    test: DriftTestResult
+    verdict: str          #: "drift", "no evidence of drift", or "error" (see ``error``)
+    test: DriftTestResult | None   #: None when the feature could not be tested
+    error: str | None = None       #: why the feature could not be tested
 
 
 @dataclass(frozen=True, eq=False)
@@ -779,11 +855,17 @@ class DriftReport:
                 f"pseudo-count {self.pseudo_count:g}, {self.n_permutations} permutations, "
                 f"verdict at alpha = {self.alpha:g} (Holm).")
 
+    def _errors(self):
+        return [f"{r.feature}: {r.error}" for r in self.rows if r.error is not None]
+
     def __str__(self):
         cells = [self._HEADER] + self._cells()
         widths = [max(len(row[i]) for row in cells) for i in range(len(self._HEADER))]
         lines = ["  ".join(c.ljust(w) if i in (0, 1, 10) else c.rjust(w)
                            for i, (c, w) in enumerate(zip(row, widths))) for row in cells]
+        errors = self._errors()
+        if errors:
+            lines += ["Features that could not be tested:", *errors]
         return "\n".join([self._caption(), *lines])
 
     __repr__ = __str__
@@ -793,8 +875,10 @@ class DriftReport:
         head = "".join(f"<th>{escape(h)}</th>" for h in self._HEADER)
         body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
                        for row in self._cells())
+        errors = "".join(f"<li>{escape(e)}</li>" for e in self._errors())
+        errors = f"<p>Features that could not be tested:</p><ul>{errors}</ul>" if errors else ""
         return (f"<table><caption>{escape(self._caption())}</caption>"
-                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{errors}")
 
 
 def drift_report(reference, current, *, features=None, categorical=(), measure="kl", bins=10,
@@ -833,11 +917,17 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     Raises
     ------
     ValueError
-        Columns missing from either table, unknown names in ``categorical``, bad alpha.
+        Columns missing from either table, unknown names in ``categorical``, bad alpha,
+        measure, bins, pseudo-count, n_permutations or nan policy.
     TypeError
         Inputs that are not tables; ``features`` or ``categorical`` given as one string.
-    DistributionError
-        A bad feature (empty, NaN with ``nan="raise"``, inf), naming the feature.
+
+    A feature that cannot be tested (empty, NaN with ``nan="raise"``, inf, ...)
+    raises nothing: its row has the verdict ``"error"``, NaN measures, the
+    reason in ``.error``, and comes last; the other features are tested and
+    Holm's adjustment counts only them. With ``nan="bin"`` a feature that is
+    entirely missing in the current data is tested like any other (all its
+    mass in the NaN bin), and shows up as drift.
 
     Examples
     --------
@@ -871,25 +961,46 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     unknown = [c for c in categorical if c not in names]
     if unknown:
         raise ValueError(f"categorical names columns that are not compared: {unknown!r}.")
+    # Settings shared by every feature are checked once, here: a bad one is the caller's
+    # error, not a feature's.
+    _check_measure(measure)
+    pseudo_count = _check_pseudo_count(pseudo_count)
+    n_permutations = _check_n_permutations(n_permutations)
+    _parse_bins(bins)
+    _check_nan_policy(nan)
     streams = np.random.SeedSequence(seed).spawn(len(names))
-    tests = []
+    tests, failed = {}, {}
     for name, stream in zip(names, streams):
-        is_cat = name in categorical or any(np.asarray(col[name]).dtype.kind not in "iuf"
-                                            for col in (ref_cols, cur_cols))
+        is_cat = name in categorical
         try:
-            tests.append(drift_test(ref_cols[name], cur_cols[name], measure=measure, bins=bins,
-                                    pseudo_count=pseudo_count, n_permutations=n_permutations,
-                                    seed=np.random.default_rng(stream), base=base, nan=nan,
-                                    categorical=is_cat))
-        except DistributionError as exc:
-            raise DistributionError(f"feature {name!r}: {exc}") from None
-    holm = _holm([t.pvalue for t in tests])
+            is_cat = is_cat or any(np.asarray(col[name]).dtype.kind not in "iuf"
+                                   for col in (ref_cols, cur_cols))
+            tests[name] = drift_test(ref_cols[name], cur_cols[name], measure=measure, bins=bins,
+                                     pseudo_count=pseudo_count, n_permutations=n_permutations,
+                                     seed=np.random.default_rng(stream), base=base, nan=nan,
+                                     categorical=is_cat)
+        except Exception as exc:   # one bad feature never hides the others' results
+            failed[name] = (is_cat, f"{type(exc).__name__}: {exc}")
+    holm = dict(zip(tests, _holm([t.pvalue for t in tests.values()]))) if tests else {}
     rows = [FeatureDrift(str(name), "categorical" if t.categories is not None else "numeric",
                          int(t.reference_counts.sum()), int(t.current_counts.sum()),
                          t.measures.kl_ref_cur, t.measures.kl_cur_ref, t.measures.psi,
-                         t.measures.js, t.pvalue, float(h),
-                         "drift" if h <= alpha else "no evidence of drift", t)
-            for name, t, h in zip(names, tests, holm)]
+                         t.measures.js, t.pvalue, float(holm[name]),
+                         "drift" if holm[name] <= alpha else "no evidence of drift", t)
+            for name, t in tests.items()]
     rows.sort(key=lambda r: (r.pvalue, -r.test.statistic))
+    nan_ = math.nan
+    rows += [FeatureDrift(str(name), "categorical" if is_cat else "numeric",
+                          _length(ref_cols[name]), _length(cur_cols[name]),
+                          nan_, nan_, nan_, nan_, nan_, nan_, "error", None, message)
+             for name, (is_cat, message) in failed.items()]
     return DriftReport(rows, float(alpha), unit_name(base), bins, float(pseudo_count),
                        int(n_permutations))
+
+
+def _length(column) -> int:
+    """Number of entries of a column, 0 if it has no length."""
+    try:
+        return int(np.size(column))
+    except Exception:
+        return 0

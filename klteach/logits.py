@@ -7,7 +7,8 @@ naive ``exp(z) / exp(z).sum()`` overflows to NaN.
 
 * :func:`log_softmax`, :func:`softmax`: with a temperature.
 * :func:`kl_from_logits`: D(softmax(p_logits / T) || softmax(q_logits / T)).
-* :func:`distillation_loss`: Hinton's T² · D(teacher_T || student_T), averaged over a batch.
+* :func:`distillation_loss`: Hinton's T² · D(teacher_T || student_T), averaged over every
+  distribution (every example, or every token position).
 * :func:`per_token_kl`: D(policy || reference) from sampled tokens, with
   :func:`klteach.mc_kl`'s k1, k2, k3.
 """
@@ -63,7 +64,8 @@ def _as_logits(x, name, axis):
     if bad.size:
         i = bad[0]
         raise DistributionError(
-            f"{name} contains {flat[i]} at {_where(i, arr.shape)}; logits must be finite "
+            f"{name} contains {'NaN' if np.isnan(flat[i]) else 'inf'} at {_where(i, arr.shape)}; "
+            f"logits must be finite "
             f"(or -inf for an outcome of probability 0). Find where the NaN or inf came from."
         )
     if np.any(np.all(arr == -np.inf, axis=axis)):
@@ -253,38 +255,72 @@ def kl_from_logits(p_logits, q_logits, *, temperature=1.0, base=None, axis=-1):
     """
     base = check_base(base)
     temperature = _check_temperature(temperature)
-    zp, axis_p = _as_logits(p_logits, "p_logits", axis)
-    zq, axis_q = _as_logits(q_logits, "q_logits", axis)
-    broadcast_pair(zp, zq, names=("p_logits", "q_logits"), axis=axis)
-    logp = _log_softmax(_scaled(zp, temperature, "p_logits"), axis_p)
-    logq = _log_softmax(_scaled(zq, temperature, "q_logits"), axis_q)
+    return in_units(_kl_nats(p_logits, q_logits, temperature, axis, ("p_logits", "q_logits")), base)
+
+
+def _same_outcomes(zp, zq, axis, names):
+    """Both logit arrays list the same outcomes along ``axis`` (a message about logits)."""
+    a, b = names
+    if zp.ndim - axis % zp.ndim == zq.ndim - axis % zq.ndim and zp.shape[axis] != zq.shape[axis]:
+        raise DistributionError(
+            f"{a} has {zp.shape[axis]} outcomes along axis {axis} but {b} has {zq.shape[axis]} "
+            f"(shapes {zp.shape} and {zq.shape}); both must give one logit per outcome (class "
+            f"or token), for the same outcomes in the same order."
+        )
+    broadcast_pair(zp, zq, names=names, axis=axis)
+
+
+def _kl_nats(p_logits, q_logits, temperature, axis, names):
+    """D(P||Q) in nats from logits, with the caller's argument names in every message."""
+    zp, axis_p = _as_logits(p_logits, names[0], axis)
+    zq, axis_q = _as_logits(q_logits, names[1], axis)
+    _same_outcomes(zp, zq, axis, names)
+    logp = _log_softmax(_scaled(zp, temperature, names[0]), axis_p)
+    logq = _log_softmax(_scaled(zq, temperature, names[1]), axis_q)
     axis = axis_p - zp.ndim                 # the same outcome axis after broadcasting
     zp, zq, logp, logq = np.broadcast_arrays(zp, zq, logp, logq)
     d = _log_ratio(zp, zq, logp, logq, temperature, axis)
-    return in_units(np.sum(_kl_terms(logp, logq, d), axis=axis), base)
+    return np.sum(_kl_terms(logp, logq, d), axis=axis)
 
 
 def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
-    r"""Knowledge-distillation loss T² · D(teacher_T || student_T), averaged over a batch, in nats.
+    r"""Knowledge-distillation loss T² · D(teacher_T || student_T), averaged over every distribution, in nats.
 
     .. math::
 
         L = T^2 \, \frac1N \sum_{n=1}^N D\big(\operatorname{softmax}(t_n/T)\,\big\|\,
         \operatorname{softmax}(s_n/T)\big)
 
+    where the sum runs over **every** distribution in the input: each slice
+    along ``axis`` is one (teacher, student) pair, and N is the number of
+    slices, the product of all the other axes. For logits of shape (B, K)
+    that is the B examples; for a language model's logits of shape
+    (B, T_seq, V), N = B · T_seq token positions, so L is the mean KL per
+    token.
+
     The teacher's softened distribution is the reference (first argument of
     the KL); the student is the model. The factor T² (Hinton, Vinyals and
     Dean, 2015) keeps the gradients with respect to the student's logits of
     the same size as T changes (they shrink like 1/T² otherwise), so the
     weight between this term and the ordinary cross-entropy on hard labels
-    need not be retuned for every T. In PyTorch this is
-    ``T**2 * F.kl_div(F.log_softmax(s / T, -1), F.log_softmax(t / T, -1),
-    reduction="batchmean", log_target=True)``.
+    need not be retuned for every T.
+
+    **PyTorch.** ``F.kl_div(F.log_softmax(s / T, -1), F.log_softmax(t / T, -1),
+    reduction="batchmean", log_target=True)`` sums the KL terms over all
+    elements and divides by the size of the **first** axis only. For (B, K)
+    logits, T² times it equals this function. For (B, T_seq, V) logits it
+    is the KL summed over the T_seq positions of a sequence, averaged over
+    the B sequences: T_seq times this function's per-token mean. To match
+    torch's number, multiply by T_seq (or pass the logits reshaped to
+    (B · T_seq, V) to torch for the per-token mean). Its default
+    ``reduction="mean"`` divides by every element, V included, and is not a
+    KL divergence at all.
 
     Parameters
     ----------
     teacher_logits, student_logits : array_like
-        Shape ``(K,)`` for one example or ``(N, K)`` for a batch (classes along ``axis``).
+        Shape ``(K,)`` for one example, ``(N, K)`` for a batch, or any shape
+        with the classes (or vocabulary) along ``axis``, e.g. ``(B, T_seq, V)``.
     temperature : float
         T > 0; required, since the loss depends on it through T² as well.
     axis : int
@@ -293,12 +329,12 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
     Returns
     -------
     float
-        The loss in nats (the mean over all other axes).
+        The loss in nats: T² times the mean of D over all slices along ``axis``.
 
     Raises
     ------
     DistributionError
-        As :func:`kl_from_logits`.
+        As :func:`kl_from_logits`, naming ``teacher_logits`` and ``student_logits``.
 
     Examples
     --------
@@ -307,9 +343,22 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
     0.1892
     >>> round(distillation_loss(teacher, student, temperature=4.0), 4)   # 16 x a smaller KL
     0.2482
+
+    Logits of a language model, 2 sequences of 3 tokens over a vocabulary of 5:
+
+    >>> rng = np.random.default_rng(0)
+    >>> t, s = rng.normal(size=(2, 3, 5)), rng.normal(size=(2, 3, 5))
+    >>> per_token = kl_from_logits(t, s, temperature=2.0)      # shape (2, 3): one KL per position
+    >>> loss = distillation_loss(t, s, temperature=2.0)
+    >>> bool(np.isclose(loss, 2.0**2 * per_token.mean()))      # divided by B * T_seq = 6
+    True
+    >>> batchmean = 2.0**2 * per_token.sum() / 2              # torch's "batchmean": divided by B = 2
+    >>> bool(np.isclose(batchmean, 3 * loss))                  # T_seq = 3 times larger
+    True
     """
     temperature = _check_temperature(temperature)
-    kl = kl_from_logits(teacher_logits, student_logits, temperature=temperature, axis=axis)
+    kl = _kl_nats(teacher_logits, student_logits, temperature, axis,
+                  ("teacher_logits", "student_logits"))
     return float(temperature**2 * np.mean(kl))
 
 
@@ -356,12 +405,21 @@ def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", bas
     >>> abs(est.estimate - exact) < 4 * est.stderr
     True
     """
+    if estimator not in ("k1", "k2", "k3"):
+        raise DistributionError(f"estimator must be 'k1', 'k2' or 'k3', got {estimator!r}.")
     zp, _ = _as_logits(policy_logits, "policy_logits", -1)
     zr, _ = _as_logits(reference_logits, "reference_logits", -1)
-    broadcast_pair(zp, zr, names=("policy_logits", "reference_logits"))
-    if zp.ndim > 2 or zr.ndim > 2:
+    for z, name in ((zp, "policy_logits"), (zr, "reference_logits")):
+        if z.ndim > 2:
+            raise DistributionError(
+                f"{name} must have shape (K,) for one distribution or (n, K) for one row per "
+                f"token position, got shape {z.shape}."
+            )
+    if zp.shape[-1] != zr.shape[-1]:
         raise DistributionError(
-            f"logits must have shape (K,) or (n, K), got {zp.shape} and {zr.shape}."
+            f"policy_logits has {zp.shape[-1]} logits per position but reference_logits has "
+            f"{zr.shape[-1]} (shapes {zp.shape} and {zr.shape}); both models must score the "
+            f"same vocabulary."
         )
     k = zp.shape[-1]
     tok = _read_real(tokens, "tokens", "a token id")
@@ -377,13 +435,25 @@ def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", bas
             f"tokens[{i}] = {int(tok[i])} is not a token id of this vocabulary of {k} "
             f"(ids run from 0 to {k - 1})."
         )
+    if tok.size < 2:
+        raise DistributionError(
+            f"tokens has {tok.size} token id(s); per_token_kl needs at least 2 sampled tokens "
+            f"for a standard error."
+        )
     rows = []
-    for z in (zp, zr):
+    for z, name in ((zp, "policy_logits"), (zr, "reference_logits")):
         if z.ndim == 2 and z.shape[0] != tok.size:
             raise DistributionError(
-                f"logits have {z.shape[0]} rows but there are {tok.size} tokens; give one row "
-                f"per token position, or a single vector of shape ({k},)."
+                f"{name} has {z.shape[0]} rows but tokens has {tok.size} token ids; give one "
+                f"row per token position, or a single vector of shape ({k},)."
             )
         logprob = _log_softmax(z, -1)
         rows.append(logprob[tok] if z.ndim == 1 else logprob[np.arange(tok.size), tok])
+    impossible = np.flatnonzero(rows[0] == -np.inf)
+    if impossible.size:
+        i = int(impossible[0])
+        raise DistributionError(
+            f"tokens[{i}] = {int(tok[i])} has probability 0 under the policy (its logit in "
+            f"policy_logits is -inf); the tokens must be sampled from the policy."
+        )
     return mc_kl(rows[0], rows[1], estimator=estimator, base=base)

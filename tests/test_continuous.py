@@ -113,10 +113,144 @@ def test_agrees_with_a_direct_quad_on_a_heavy_tailed_pair():
     assert kt.continuous_kl(p, q) == pytest.approx(ref, rel=1e-7)
 
 
-def test_divergent_integral_warns():
-    # Cauchy against a normal: E_P[x^2] is infinite, so D(P||Q) is infinite.
-    with pytest.warns(scipy.integrate.IntegrationWarning, match="may not have converged"):
-        kt.continuous_kl(st.cauchy(), st.norm())
+# --- singular endpoints: gamma and beta shapes below 1, at either end -----------------------
+
+def weibull_kl(k1, l1, k2, l2):
+    k1, l1, k2, l2 = map(mpf, (k1, l1, k2, l2))
+    return (mpmath.log(k1 / l1**k1) - mpmath.log(k2 / l2**k2) + (k1 - k2) * (mpmath.log(l1) - mpmath.euler / k1)
+            + (l1 / l2) ** k2 * mpmath.gamma(k2 / k1 + 1) - 1)
+
+
+SMALL_SHAPES = [0.05, 0.1, 0.2, 0.35, 0.5]
+
+
+@pytest.mark.parametrize("a_p", SMALL_SHAPES)
+@pytest.mark.parametrize("a_q, rate_q", [(0.05, 1.0), (0.3, 2.0), (1.0, 1.0), (3.0, 0.5)])
+def test_gamma_with_a_density_singular_at_zero_matches_the_closed_form(a_p, a_q, rate_q):
+    # Most of Gamma(0.05)'s mass lies below 1e-10 (P(X < 1e-10) = 0.33): a plain
+    # quadrature in x misses it (Gamma(0.1) || Gamma(1) came out 7.6736, not 7.1287).
+    got = kt.continuous_kl(st.gamma(a_p), st.gamma(a_q, scale=1 / rate_q))
+    assert got == pytest.approx(float(gamma_kl(a_p, 1, a_q, rate_q)), rel=1e-8)
+    # and the other way round (Q singular where P is not)
+    got = kt.continuous_kl(st.gamma(a_q, scale=1 / rate_q), st.gamma(a_p))
+    assert got == pytest.approx(float(gamma_kl(a_q, rate_q, a_p, 1)), rel=1e-8)
+
+
+BETA_PAIRS = [(0.05, 0.05, 1, 1), (0.1, 2, 1, 1), (2, 0.1, 1, 1), (0.3, 0.3, 0.1, 0.2),
+              (1, 1, 0.05, 0.05), (0.5, 0.1, 2, 3), (0.2, 0.4, 0.4, 0.2), (3, 0.05, 2, 0.5),
+              (0.05, 0.5, 0.5, 0.05), (0.5, 0.5, 0.3, 0.1)]
+
+
+@pytest.mark.parametrize("a1, b1, a2, b2", BETA_PAIRS)
+def test_beta_singular_at_either_endpoint_matches_the_closed_form(a1, b1, a2, b2):
+    ref = float(beta_kl(a1, b1, a2, b2))
+    assert kt.continuous_kl(st.beta(a1, b1), st.beta(a2, b2)) == pytest.approx(ref, rel=1e-8)
+    # KL does not change when both are moved and stretched: endpoints at 2 and 5
+    # (next to 5, floats resolve only 1e-15; the function moves the endpoint to 0 first).
+    moved = kt.continuous_kl(st.beta(a1, b1, loc=2, scale=3), st.beta(a2, b2, loc=2, scale=3))
+    assert moved == pytest.approx(ref, rel=1e-8)
+
+
+def test_weibull_max_singular_at_its_upper_endpoint_matches_the_closed_form():
+    # weibull_max(c) is -weibull_min(c): with c < 1 its density is infinite at the upper end 0.
+    for k1, l1, k2, l2 in [(0.3, 1, 1.5, 2), (0.1, 2, 0.4, 1), (2, 1, 0.2, 1)]:
+        got = kt.continuous_kl(st.weibull_max(k1, loc=7, scale=l1), st.weibull_max(k2, loc=7, scale=l2))
+        assert got == pytest.approx(float(weibull_kl(k1, l1, k2, l2)), rel=1e-8)
+
+
+@pytest.mark.parametrize("p, q, ref", [
+    # shifted supports: the endpoint is moved to 0 before integrating next to it
+    (st.gamma(0.1, loc=5), st.gamma(1, loc=5), gamma_kl(0.1, 1, 1, 1)),
+    (st.gamma(0.05, loc=1e6, scale=3), st.gamma(0.3, loc=1e6, scale=3), gamma_kl(0.05, 1, 0.3, 1)),
+    (st.beta(0.05, 0.05, loc=-3, scale=1e-6), st.beta(1, 1, loc=-3, scale=1e-6), beta_kl(0.05, 0.05, 1, 1)),
+    # chi-squared with 1 degree of freedom is Gamma(1/2, scale 2)
+    (st.chi2(1), st.chi2(3), gamma_kl(0.5, 0.5, 1.5, 0.5)),
+    # power law a x^(a - 1) on [0, 1] against the uniform: log a - (a - 1) / a
+    (st.powerlaw(0.3), st.uniform(), mpmath.log(0.3) - (mpf("0.3") - 1) / mpf("0.3")),
+    (st.arcsine(), st.uniform(), -mpmath.log(mpmath.pi / 4)),
+    # Pareto(b) on [1, inf): D = log(b1 / b2) + b2 / b1 - 1
+    (st.pareto(2), st.pareto(3), mpmath.log(mpf(2) / 3) + mpf(3) / 2 - 1),
+])
+def test_other_endpoint_singularities_and_shifted_supports(p, q, ref):
+    assert kt.continuous_kl(p, q) == pytest.approx(float(ref), rel=1e-8)
+
+
+def test_beta_singular_at_1_against_a_normal_matches_mpmath():
+    # D = -H(P) + log(2 pi)/2 + (Var_P + (E_P - mu)^2) / 2 for Q = N(mu, 1); the normal is
+    # mirrored with the Beta to bring the singular endpoint 1 to 0.
+    a, b, mu = mpf(2), mpf("0.1"), mpf("0.5")
+    entropy = (mpmath.log(mpmath.beta(a, b)) - (a - 1) * mpmath.digamma(a) - (b - 1) * mpmath.digamma(b)
+               + (a + b - 2) * mpmath.digamma(a + b))
+    mean, var = a / (a + b), a * b / ((a + b) ** 2 * (a + b + 1))
+    ref = -entropy + mpmath.log(2 * mpmath.pi) / 2 + (var + (mean - mu) ** 2) / 2
+    assert kt.continuous_kl(st.beta(2, 0.1), st.norm(0.5, 1)) == pytest.approx(float(ref), rel=1e-8)
+    # Without a mirror image for Q (a shifted gamma), the mass next to 1 cannot be reached: refused.
+    with pytest.raises(FloatingPointError, match=r"upper endpoint x = 1"):
+        kt.continuous_kl(st.beta(2, 0.1), st.gamma(1, loc=-1))
+
+
+def test_a_log_density_that_overflows_far_in_a_heavy_tail_is_not_a_gap():
+    # scipy's half-Cauchy log density is -inf beyond 1e154 (x**2 overflows) although the
+    # density is positive: D(Exp(1) || half-Cauchy) = -1 - log(2 / pi) + E[log(1 + X^2)], X ~ Exp(1).
+    e_log = mpmath.quad(lambda x: mpmath.exp(-x) * mpmath.log(1 + x**2), [0, 1, 10, mpmath.inf])
+    ref = -1 - mpmath.log(2 / mpmath.pi) + e_log
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kt.continuous_kl(st.expon(), st.halfcauchy()) == pytest.approx(float(ref), rel=1e-8)
+
+
+def test_a_singularity_too_strong_for_floats_is_refused_not_approximated():
+    # Gamma(0.01) has probability 0.001 below 1e-300: that part cannot be integrated in doubles.
+    with pytest.raises(FloatingPointError, match=r"cannot compute D\(P\|\|Q\) reliably.*endpoint"):
+        kt.continuous_kl(st.gamma(0.01), st.gamma(1))
+    # Pareto(0.005) keeps most of its mass beyond 1e300: the value (0.0177) is out of reach.
+    with pytest.raises(FloatingPointError, match=r"cannot compute D\(P\|\|Q\) reliably.*tail"):
+        kt.continuous_kl(st.pareto(0.005), st.pareto(0.006))
+
+
+# --- infinite divergences: heavy-tailed P against light-tailed Q ------------------------------
+
+@pytest.mark.parametrize("p, q", [
+    (st.t(1.5), st.norm()),        # E_P[x^2] infinite: D = E_P[x^2 / 2] + ... = inf
+    (st.t(2), st.norm(0, 3)),      # the boundary case: t(2) has no variance either
+    (st.cauchy(), st.norm()),
+    (st.cauchy(0, 0.1), st.norm(1, 10)),
+    (st.levy(), st.expon()),       # E_P[x] infinite against an exponential
+    (st.uniform(0, 1), st.levy()),  # log q(x) ~ -1/(2x) at 0: not integrable
+    (st.pareto(0.5), st.expon()),
+    (st.halfcauchy(), st.expon()),
+])
+def test_infinite_divergence_is_inf_not_zero(p, q):
+    # Before: 0.0 (t(1.5) || N(0,1)) with an IntegrationWarning; the integrand
+    # p (L - 1) + q >= 0 does not decay into the tail, so the integral diverges.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kt.continuous_kl(p, q) == math.inf
+
+
+@pytest.mark.parametrize("m1, g1, m2, g2", [(0, 1, 0, 3), (0, 1, 5, 0.1), (2, 1e-3, -1, 50), (0, 1, 0, 1.0001)])
+def test_cauchy_against_cauchy_is_finite_and_matches_the_closed_form(m1, g1, m2, g2):
+    # D = log(((g1 + g2)^2 + (m1 - m2)^2) / (4 g1 g2)) (Chyzak and Nielsen, 2019)
+    m1, g1, m2, g2 = map(mpf, (m1, g1, m2, g2))
+    ref = mpmath.log(((g1 + g2) ** 2 + (m1 - m2) ** 2) / (4 * g1 * g2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.cauchy(float(m1), float(g1)), st.cauchy(float(m2), float(g2)))
+    assert got == pytest.approx(float(ref), rel=1e-8)
+
+
+@pytest.mark.parametrize("df", [1.0, 1.5, 3.0])
+def test_normal_against_a_t_is_finite_and_matches_mpmath(df):
+    # D(N(0,1) || t_df) = -log(2 pi e)/2 - E[log t_df(X)], X ~ N(0, 1), by mpmath quadrature.
+    nu = mpf(df)
+    log_c = mpmath.loggamma((nu + 1) / 2) - mpmath.loggamma(nu / 2) - mpmath.log(nu * mpmath.pi) / 2
+
+    def phi(x):
+        return mpmath.exp(-x**2 / 2) / mpmath.sqrt(2 * mpmath.pi)
+    e_log_t = log_c - (nu + 1) / 2 * mpmath.quad(lambda x: phi(x) * mpmath.log1p(x**2 / nu),
+                                                 [-mpmath.inf, -5, 0, 5, mpmath.inf])
+    ref = -mpmath.log(2 * mpmath.pi * mpmath.e) / 2 - e_log_t
+    assert kt.continuous_kl(st.norm(), st.t(df)) == pytest.approx(float(ref), rel=1e-8)
 
 
 @pytest.mark.parametrize("bad, pattern", [

@@ -40,22 +40,34 @@ def ref_counts_of(x, edges):
                            [np.sum(x >= edges[-1])]])
 
 
+def ref_quantile_edges(x, k):
+    """Linear interpolation between order statistics at the exact positions (n - 1) j / k."""
+    x = np.sort(x)
+    e = []
+    for j in range(k + 1):
+        h = Fraction((len(x) - 1) * j, k)
+        lo = math.floor(h)
+        hi = min(lo + 1, len(x) - 1)
+        e.append(x[lo] + float(h - lo) * (x[hi] - x[lo]) if hi > lo else x[lo])
+    e[-1] = np.nextafter(x[-1], np.inf)
+    return e
+
+
 def ref_edges(ref, rule):
     ref = np.asarray(ref, float)
     if ref.min() == ref.max():
         return np.array([ref.min(), np.nextafter(ref.min(), np.inf)])
     if isinstance(rule, int):
-        # Linear interpolation between order statistics at the exact positions (n - 1) j / k.
-        x = np.sort(ref)
-        e = []
-        for j in range(rule + 1):
-            h = Fraction((len(x) - 1) * j, rule)
-            lo = math.floor(h)
-            hi = min(lo + 1, len(x) - 1)
-            e.append(x[lo] + float(h - lo) * (x[hi] - x[lo]) if hi > lo else x[lo])
-        e = np.array(e)
-    else:
-        e = np.histogram_bin_edges(ref, rule)
+        # A value seen more than n / k times (a point mass) gets the bin [v, next float);
+        # the other values share k - (number of point masses) quantile bins (at least 1).
+        counts = {v: int(np.sum(ref == v)) for v in np.unique(ref)}
+        atoms = [v for v, c in counts.items() if c * rule > len(ref)]
+        rest = [v for v in ref if v not in atoms]
+        e = [x for v in atoms for x in (v, np.nextafter(v, np.inf))]
+        if rest:
+            e += ref_quantile_edges(rest, max(1, rule - len(atoms)))
+        return np.unique(np.array(e))
+    e = np.histogram_bin_edges(ref, rule)
     e[-1] = np.nextafter(ref.max(), np.inf)
     return np.unique(e)
 
@@ -371,17 +383,28 @@ def test_bad_arguments_are_refused(kwargs, match):
 
 
 @pytest.mark.parametrize("ref, cur, match", [
-    ([1, 2], [1, 2, 3], "outcomes"),
-    ([1, -2], [1, 2], "negative"),
-    ([0.5, 0.5], [1, 2], "non-integer"),
-    ([0, 0], [1, 2], "all zeros"),
-    ([1, np.nan], [1, 2], "NaN"),
+    ([1, 2], [1, 2, 3], r"^reference_counts has 2 bins but current_counts has 3"),
+    ([1, -2], [1, 2], r"^reference_counts\[1\] = -2 is negative; counts are whole numbers"),
+    ([0.5, 0.5], [1, 2], r"^reference_counts\[0\] = 0.5 is not a whole number"),
+    ([0, 0], [1, 2], r"^reference_counts is all zeros; at least one bin"),
+    ([1, np.nan], [1, 2], r"^reference_counts\[1\] = NaN is not a finite number"),
+    ([1, np.inf], [1, 2], r"^reference_counts\[1\] = inf is not a finite number"),
+    (3, [1, 2], r"^reference_counts must be a 1-D array of counts, one per bin, got a single number"),
+    ([], [1, 2], r"^reference_counts is empty"),
+    ("ab", [1, 2], r"^reference_counts must be counts per bin \(numbers\), got the string"),
+    ([[1, 2], [3]], [1, 2], r"^reference_counts could not be read as an array of counts"),
 ])
 def test_bad_counts_are_refused(ref, cur, match):
-    with pytest.raises(DistributionError, match=match):
-        drift.drift_measures(ref, cur)
-    with pytest.raises(DistributionError, match=match):
-        drift.drift_test_counts(ref, cur)
+    # Messages speak of counts: no "probabilities", "log-probabilities" or "distribution".
+    for call in (drift.drift_measures, drift.drift_test_counts):
+        with pytest.raises(DistributionError, match=match) as info:
+            call(ref, cur)
+        assert not any(word in str(info.value) for word in ("probabilit", "logit", "distribution"))
+
+
+def test_bad_current_counts_are_named():
+    with pytest.raises(DistributionError, match=r"^current_counts\[1\] = -2 is negative"):
+        drift.drift_measures([1, 2], [1, -2])
 
 
 def test_bad_tables_are_refused():
@@ -395,8 +418,13 @@ def test_bad_tables_are_refused():
         drift.drift_report({"a": [1.0]}, {"a": [1.0]}, alpha=5)
     with pytest.raises(ValueError, match="categorical names"):
         drift.drift_report({"a": [1.0]}, {"a": [1.0]}, categorical=["b"])
-    with pytest.raises(DistributionError, match=r"feature 'a': current has 1 NaN"):
-        drift.drift_report({"a": [1.0, 2.0]}, {"a": [1.0, np.nan]})
+    # a bad feature is reported in its row, not raised (see test_report_survives_a_bad_feature)
+    row = drift.drift_report({"a": [1.0, 2.0]}, {"a": [1.0, np.nan]}, n_permutations=20).rows[0]
+    assert row.verdict == "error" and row.error.startswith("DistributionError: current has 1 NaN")
+    for bad in ({"measure": "kld"}, {"bins": "weird"}, {"pseudo_count": -1}, {"n_permutations": 0},
+                {"nan": "drop"}):   # settings shared by all features still raise
+        with pytest.raises(ValueError):
+            drift.drift_report({"a": [1.0, 2.0]}, {"a": [1.0, 2.0]}, **bad)
     with pytest.raises(DistributionError, match="missing value"):
         drift.category_counts(["a", None], ["a"])
     # features= selects common columns when the tables differ
@@ -457,7 +485,7 @@ def test_numpy_float_nan_labels_are_missing_values():
 
 def test_counts_too_large_to_be_exact_are_refused_clearly():
     for huge in (2**63, 1e300):
-        with pytest.raises(DistributionError, match=r"reference_counts has a count .* too large"):
+        with pytest.raises(DistributionError, match=r"^reference_counts\[0\] = \S+ is too large to be exact"):
             drift.drift_measures([huge, 1], [1, 1])
 
 
@@ -467,3 +495,100 @@ def test_a_single_string_for_categorical_is_refused():
         drift.drift_report(table, table, categorical="ab")
     with pytest.raises(TypeError, match=r"features must be a list of column names.*\['ab'\]"):
         drift.drift_report(table, table, features="ab")
+
+
+# --- point masses: zero-inflated features ----------------------------------------------
+
+def zero_inflated(rng, n, low):
+    """90% zeros, the rest uniform on (low, 100)."""
+    x = np.zeros(n)
+    positive = rng.random(n) < 0.1
+    x[positive] = rng.uniform(low, 100, positive.sum())
+    return x
+
+
+def test_a_point_mass_gets_its_own_bin_and_the_rest_quantile_bins():
+    rng = np.random.default_rng(20)
+    ref = zero_inflated(rng, 2000, 1)
+    edges = drift.bin_edges(ref, 10)
+    positive = np.sort(ref[ref > 0])
+    np.testing.assert_array_equal(edges[:2], [0.0, np.nextafter(0.0, 1.0)])
+    np.testing.assert_allclose(edges[2:], ref_quantile_edges(positive, 9), rtol=1e-15)
+    counts = drift.bin_counts(ref, edges)
+    assert counts[1] == np.sum(ref == 0) and counts[2] == 0      # the zeros alone, then the gap to the rest
+    assert counts[3:-1].max() - counts[3:-1].min() <= 1           # nine equal shares of the positives
+    np.testing.assert_array_equal(edges, ref_edges(ref, 10))
+
+
+def test_zero_inflated_drift_is_detected():
+    # The positive part moves from U(1, 100) to U(60, 100); with quantile edges piled
+    # up on 0 the whole positive part sat in one bin and the test found this 13% of the time.
+    rng = np.random.default_rng(21)
+    trials, hits, ks_hits = 20, 0, 0
+    for _ in range(trials):
+        ref, cur = zero_inflated(rng, 2000, 1), zero_inflated(rng, 2000, 60)
+        hits += drift.drift_test(ref, cur, n_permutations=199, seed=rng).pvalue <= 0.05
+        ks_hits += scipy.stats.ks_2samp(ref, cur).pvalue <= 0.05
+    assert hits / trials >= 0.95 and ks_hits / trials >= 0.95
+
+
+def test_zero_inflated_without_drift_keeps_the_false_alarm_rate():
+    rng = np.random.default_rng(22)
+    trials = 200
+    alarms = sum(drift.drift_test(zero_inflated(rng, 150, 1), zero_inflated(rng, 150, 1), n_permutations=99,
+                                  seed=rng).pvalue <= 0.05 for _ in range(trials))
+    assert alarms / trials <= 0.08      # at most alpha, up to simulation noise (sd 0.015)
+
+
+@pytest.mark.parametrize("sample", [
+    np.random.default_rng(23).normal(size=1000),
+    np.round(np.random.default_rng(24).normal(50, 15, size=2000)),   # whole numbers: ties, no point mass
+    np.random.default_rng(25).exponential(size=37),
+])
+def test_data_without_point_masses_keep_the_plain_quantile_bins(sample):
+    assert np.unique(sample, return_counts=True)[1].max() * 10 <= len(sample)
+    np.testing.assert_array_equal(drift.bin_edges(sample, 10), np.unique(ref_quantile_edges(sample, 10)))
+
+
+# --- missing values: a feature missing entirely --------------------------------------------
+
+def test_an_all_missing_current_sample_is_drift_in_the_nan_bin():
+    rng = np.random.default_rng(26)
+    ref, cur = rng.normal(size=300), np.full(200, np.nan)
+    r = drift.drift_test(ref, cur, nan="bin", n_permutations=200, seed=0)
+    assert r.current_counts[-1] == 200 and r.current_counts[:-1].sum() == 0
+    assert r.reference_counts[-1] == 0 and r.reference_counts.sum() == 300
+    assert r.statistic == pytest.approx(ref_measure("kl", r.reference_counts, r.current_counts), rel=1e-12)
+    assert r.pvalue == 1 / 201     # no shuffle of the 500 values separates the NaN as well
+    with pytest.raises(DistributionError, match=r"current has 200 NaN"):
+        drift.drift_test(ref, cur)              # nan="raise" still refuses
+
+
+def test_an_all_missing_reference_is_compared_by_its_share_of_missing_values():
+    rng = np.random.default_rng(27)
+    r = drift.drift_test(np.full(100, np.nan), rng.normal(size=100), nan="bin", n_permutations=200, seed=0)
+    np.testing.assert_array_equal(r.reference_counts, [0, 100])   # present, missing
+    np.testing.assert_array_equal(r.current_counts, [100, 0])
+    assert r.edges.size == 0 and r.pvalue < 0.01
+    same = drift.drift_test(np.full(50, np.nan), np.full(40, np.nan), nan="bin", n_permutations=50, seed=0)
+    assert same.statistic == pytest.approx(ref_measure("kl", [0, 50], [0, 40]), rel=1e-12)
+    assert same.pvalue == 1        # every shuffle gives the same counts
+
+
+def test_report_survives_a_bad_feature_and_reports_an_all_missing_one():
+    rng = np.random.default_rng(28)
+    x = rng.normal(size=200)
+    ref = {"moved": x, "gone": rng.normal(size=200), "same": rng.normal(size=200), "broken": [1.0, np.inf]}
+    cur = {"moved": x + 1, "gone": np.full(200, np.nan), "same": rng.normal(size=200), "broken": [1.0, 2.0]}
+    report = drift.drift_report(ref, cur, nan="bin", n_permutations=99, seed=0)
+    rows = {r.feature: r for r in report.rows}
+    assert rows["gone"].verdict == "drift" and rows["moved"].verdict == "drift"
+    assert rows["same"].verdict == "no evidence of drift"
+    bad = rows["broken"]
+    assert report.rows[-1] is bad and bad.verdict == "error" and bad.test is None
+    assert "reference has an infinite value at index 1" in bad.error and math.isnan(bad.pvalue)
+    # Holm's adjustment counts the three features that were tested
+    tested = [r for r in report.rows if r.test is not None]
+    np.testing.assert_allclose([r.pvalue_holm for r in tested], drift._holm([r.pvalue for r in tested]))
+    assert "broken: DistributionError: reference has an infinite value" in str(report)
+    assert "could not be tested" in report._repr_html_()

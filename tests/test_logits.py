@@ -157,7 +157,7 @@ def test_per_token_kl_reuses_mc_kl_and_is_unbiased():
 
 
 @pytest.mark.parametrize("call, pattern", [
-    (lambda: log_softmax([0.0, np.nan]), r"logits contains nan at index 1"),
+    (lambda: log_softmax([0.0, np.nan]), r"^logits contains NaN at index 1"),
     (lambda: log_softmax([0.0, np.inf]), r"logits contains inf at index 1; logits must be finite"),
     (lambda: log_softmax([-np.inf, -np.inf]), r"all -inf"),
     (lambda: log_softmax(3.0), r"single number"),
@@ -167,18 +167,41 @@ def test_per_token_kl_reuses_mc_kl_and_is_unbiased():
     (lambda: log_softmax([1.0, 2.0], temperature=-1.0), r"temperature must be"),
     (lambda: log_softmax([1e308, 0.0], temperature=1e-3), r"overflows"),
     (lambda: log_softmax([1.0, 2.0], axis=1), r"axis must be an integer between -1 and 0"),
-    (lambda: kl_from_logits([0.0, 1.0], [0.0, 1.0, 2.0]), r"p_logits has 2 outcomes but q_logits has 3"),
+    (lambda: kl_from_logits([0.0, 1.0], [0.0, 1.0, 2.0]), r"^p_logits has 2 outcomes along axis -1 but q_logits has 3"),
     (lambda: kl_from_logits([0.0, 1.0], [0.0, 1.0], base=1), r"base must be greater than 1"),
     (lambda: distillation_loss([0.0, 1.0], [0.0, 1.0], temperature=np.nan), r"temperature must be"),
     (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0, 2]), r"tokens\[1\] = 2 is not a token id"),
     (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0, 0.5]), r"whole numbers"),
-    (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0]), r"at least 2 samples"),
-    (lambda: per_token_kl(np.zeros((3, 2)), [0.0, 0.0], [0, 1]), r"3 rows but there are 2 tokens"),
+    (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0]), r"^tokens has 1 token id\(s\); per_token_kl needs at least 2"),
+    (lambda: per_token_kl(np.zeros((3, 2)), [0.0, 0.0], [0, 1]), r"^policy_logits has 3 rows but tokens has 2 token ids"),
     (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0, 1], estimator="k4"), r"estimator must be"),
 ])
 def test_bad_input_raises_a_clear_error(call, pattern):
     with pytest.raises(DistributionError, match=pattern):
         call()
+
+
+@pytest.mark.parametrize("call, pattern", [
+    # distillation_loss names its own arguments, not kl_from_logits' p_logits / q_logits
+    (lambda: distillation_loss([0.0, 1.0], [0.0, 1.0, 2.0], temperature=2),
+     r"^teacher_logits has 2 outcomes along axis -1 but student_logits has 3"),
+    (lambda: distillation_loss([0.0, np.nan], [0.0, 1.0], temperature=2), r"^teacher_logits contains NaN"),
+    (lambda: distillation_loss([0.0, 1.0], 3.0, temperature=2), r"^student_logits is a single number"),
+    (lambda: distillation_loss([1e308, 0.0], [0.0, 1.0], temperature=1e-3), r"^teacher_logits / temperature overflows"),
+    # per_token_kl: policy_logits, reference_logits, tokens; never mc_kl's logp / logq
+    (lambda: per_token_kl(np.zeros((2, 2, 3)), np.zeros(3), [0, 1]),
+     r"^policy_logits must have shape \(K,\) .* got shape \(2, 2, 3\)"),
+    (lambda: per_token_kl(np.zeros(3), np.zeros((2, 2, 3)), [0, 1]), r"^reference_logits must have shape"),
+    (lambda: per_token_kl(np.zeros(3), np.zeros(4), [0, 1]),
+     r"^policy_logits has 3 logits per position but reference_logits has 4"),
+    (lambda: per_token_kl(np.zeros(3), np.zeros((3, 3)), [0, 1]), r"^reference_logits has 3 rows but tokens has 2"),
+    (lambda: per_token_kl([0.0, -np.inf, 0.0], np.zeros(3), [0, 1]),
+     r"^tokens\[1\] = 1 has probability 0 under the policy"),
+])
+def test_messages_name_the_callers_arguments(call, pattern):
+    with pytest.raises(DistributionError, match=pattern) as info:
+        call()
+    assert not any(f"{word} " in str(info.value) for word in ("logp", "logq", "mc_kl"))
 
 
 def test_k3_spread_is_smaller_than_k1_near_the_reference():
@@ -191,3 +214,24 @@ def test_k3_spread_is_smaller_than_k1_near_the_reference():
     k3 = per_token_kl(policy, reference, tokens, estimator="k3")
     assert k3.stderr < 0.2 * k1.stderr
     assert scipy.stats.norm.sf(abs(k3.estimate - kl_from_logits(policy, reference)) / k3.stderr) > 1e-4
+
+
+def _torch_kl_div_batchmean(input_logprob, target_logprob):
+    """torch.nn.functional.kl_div(input, target, reduction="batchmean", log_target=True), by hand:
+    the elementwise exp(target) (target - input), summed, divided by input.shape[0] (PyTorch docs)."""
+    return float(np.sum(np.exp(target_logprob) * (target_logprob - input_logprob)) / input_logprob.shape[0])
+
+
+def test_distillation_loss_averages_over_every_position_and_relates_to_torch_batchmean():
+    rng = np.random.default_rng(12)
+    T = 2.5
+    for shape in [(4, 7), (3, 5, 11)]:                  # (B, K) classifier, (B, T_seq, V) language model
+        t, s = 3 * rng.normal(size=shape), 3 * rng.normal(size=shape)
+        lt = scipy.special.log_softmax(t / T, axis=-1)
+        ls = scipy.special.log_softmax(s / T, axis=-1)
+        per_position = np.sum(np.exp(lt) * (lt - ls), axis=-1)        # one KL per distribution
+        loss = distillation_loss(t, s, temperature=T)
+        assert loss == pytest.approx(T**2 * per_position.mean(), rel=1e-12)   # divided by B (* T_seq)
+        torch_like = T**2 * _torch_kl_div_batchmean(ls, lt)                    # divided by B only
+        positions_per_example = per_position.size // shape[0]
+        assert torch_like == pytest.approx(positions_per_example * loss, rel=1e-12)
