@@ -372,9 +372,9 @@ def test_blocks_of_letters_bring_shannons_extra_within_one_bit_per_block_of_kl()
     # whole-bit overhead at n = 1 is far larger than at n = 3.
     letters, english = kt.datasets.letter_frequencies("english")
     _, german = kt.datasets.letter_frequencies("german")
-    mpmath.mp.dps = 30
-    kl = float(sum(mpmath.mpf(p) * mpmath.log(mpmath.mpf(p) / mpmath.mpf(q), 2)
-                   for p, q in zip(english, german)))
+    with mpmath.workdps(30):
+        kl = float(sum(mpmath.mpf(p) * mpmath.log(mpmath.mpf(p) / mpmath.mpf(q), 2)
+                       for p, q in zip(english, german)))
     gaps = []
     for n in (1, 2, 3):
         p_n, q_n = block_distribution(english, n), block_distribution(german, n)

@@ -14,8 +14,14 @@ import scipy.stats as st
 import klteach as kt
 from klteach import DistributionError
 
-mpmath.mp.dps = 40
 mpf = mpmath.mpf
+
+
+@pytest.fixture(autouse=True)
+def forty_digits():
+    """mpmath at 40 digits for every reference here, without changing other modules' precision."""
+    with mpmath.workdps(40):
+        yield
 
 
 def normal_kl(m1, s1, m2, s2):

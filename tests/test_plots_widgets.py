@@ -83,13 +83,14 @@ def test_drift_explorer_redraws_with_new_samples(monkeypatch):
 def _exact_binned_kl(k, shift, dps=40):
     """D(N(0,1) || N(shift,1)) on k bins cut at the true k-quantiles of N(0, 1), by mpmath."""
     import mpmath
-    mpmath.mp.dps = dps
-    cuts = [-mpmath.inf] + [mpmath.sqrt(2) * mpmath.erfinv(2 * mpmath.mpf(i) / k - 1) for i in range(1, k)] + [mpmath.inf]
-    total = mpmath.mpf(0)
-    for a, b in zip(cuts[:-1], cuts[1:]):
-        p = mpmath.ncdf(b) - mpmath.ncdf(a)
-        q = mpmath.ncdf(b - shift) - mpmath.ncdf(a - shift)
-        total += p * mpmath.log(p / q)
+    with mpmath.workdps(dps):
+        cuts = ([-mpmath.inf] + [mpmath.sqrt(2) * mpmath.erfinv(2 * mpmath.mpf(i) / k - 1) for i in range(1, k)]
+                + [mpmath.inf])
+        total = mpmath.mpf(0)
+        for a, b in zip(cuts[:-1], cuts[1:]):
+            p = mpmath.ncdf(b) - mpmath.ncdf(a)
+            q = mpmath.ncdf(b - shift) - mpmath.ncdf(a - shift)
+            total += p * mpmath.log(p / q)
     return total
 
 
