@@ -452,7 +452,10 @@ def _bin_labels(test) -> list[str]:
     if test.categories is not None:
         return [str(c) for c in test.categories]
     e = test.edges
-    labels = [f"<{e[0]:.3g}"] + [f"{x:.3g}" for x in e[:-1]] + [f">{e[-1]:.3g}"]
+    if len(e) == 0:   # an all-missing reference: one bin of present values
+        labels = ["present"]
+    else:
+        labels = [f"<{e[0]:.3g}"] + [f"{x:.3g}" for x in e[:-1]] + [f">{e[-1]:.3g}"]
     if len(labels) < len(test.reference_counts):
         labels.append("NaN")
     return labels
@@ -476,7 +479,8 @@ def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None
     ndarray of matplotlib Axes
     """
     if isinstance(result, drift.DriftReport):
-        items = [(r.feature, r.test) for r in result.rows[:top]]
+        # features that could not be tested (their row says why) have nothing to draw
+        items = [(r.feature, r.test) for r in result.rows if r.test is not None][:top]
     else:
         items = [("feature", result)]
     if axes is None:
