@@ -339,3 +339,50 @@ def test_model_comparison_needs_only_samples_of_p():
     x = stats.norm.rvs(size=200_000, random_state=np.random.default_rng(8))
     log_gap = stats.norm(0.5, 1.2).logpdf(x) - stats.norm(1, 2).logpdf(x)
     assert abs(log_gap.mean() - float(diff)) < 4 * log_gap.std(ddof=1) / math.sqrt(x.size)
+
+
+def test_k2_bias_is_about_minus_a_sixth_of_the_third_moment_of_log_r():
+    for t, tol in [(mpmath.mpf(1) / 16, 0.03), (mpmath.mpf(1) / 64, 0.008)]:
+        mu_q, s_q = mpmath.mpf(3) / 10 * t, 1 - mpmath.mpf(1) / 10 * t
+
+        def moment(k):
+            return mp_integral(lambda x: mpmath.npdf(x) * (mpmath.log(mpmath.npdf(x, mu_q, s_q))
+                                                          - mpmath.log(mpmath.npdf(x))) ** k,
+                               [-mpmath.inf, 0, mpmath.inf])
+
+        bias = moment(2) / 2 + moment(1)          # E[k2] - D, since D = -E[log r]
+        assert float(bias / (-moment(3) / 6)) == pytest.approx(1, abs=tol)
+
+
+def test_k3_standard_error_is_erratic_when_the_fourth_moment_of_r_is_infinite():
+    # Q = N(0.5, 1.2²): sigma_q² = 1.44 >= 4/3, E_P[r^4] infinite. Over 20 runs of 100,000 samples
+    # k3's reported standard error varies far more (relative to its mean) than k1's.
+    p, q = stats.norm(0, 1), stats.norm(0.5, 1.2)
+    k1, k3 = [], []
+    for seed in range(20):
+        x = p.rvs(size=100_000, random_state=np.random.default_rng(100 + seed))
+        k1.append(kt.mc_kl(p.logpdf(x), q.logpdf(x), estimator="k1").stderr)
+        k3.append(kt.mc_kl(p.logpdf(x), q.logpdf(x), estimator="k3").stderr)
+    k1, k3 = np.array(k1), np.array(k3)
+    assert k3.std() / k3.mean() > 10 * k1.std() / k1.mean()
+    assert k3.min() > k1.max()
+
+
+def test_variational_bounds_reach_d_at_the_log_ratio_and_stay_below_it_elsewhere():
+    # Donsker-Varadhan: E_P[T] - log E_Q[e^T]; Nguyen-Wainwright-Jordan: E_P[T] - E_Q[e^(T-1)].
+    # Both are <= D(P||Q) for every T, with equality at T = log(p/q) (+1 for NWJ). P = N(0, 1), Q = N(1, 2²).
+    d = kt.gaussian_kl(0, 1, 1, 2)
+
+    def log_ratio(x):
+        return mpmath.log(mpmath.npdf(x)) - mpmath.log(mpmath.npdf(x, 1, 2))
+
+    def bounds(t):
+        e_p = mp_integral(lambda x: mpmath.npdf(x) * t(x), [-mpmath.inf, 0, mpmath.inf])
+        e_q_exp = mp_integral(lambda x: mpmath.npdf(x, 1, 2) * mpmath.exp(t(x)), [-mpmath.inf, 0, 1, mpmath.inf])
+        return float(e_p - mpmath.log(e_q_exp)), float(e_p - e_q_exp / mpmath.e)
+
+    dv, nwj = bounds(log_ratio)[0], bounds(lambda x: log_ratio(x) + 1)[1]
+    assert dv == pytest.approx(d, rel=1e-12) and nwj == pytest.approx(d, rel=1e-12)
+    for t in (lambda x: 0.8 * log_ratio(x), lambda x: log_ratio(x) + x / 3, lambda x: -x):
+        dv, nwj = bounds(t)
+        assert dv < d - 1e-4 and nwj < d - 1e-4
