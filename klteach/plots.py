@@ -401,7 +401,7 @@ def kl_integrand(p, q, *, names=("P", "Q"), base=None, ax=None, title=None, xlab
     return ax
 
 
-def estimates_vs_n(sizes, estimates, truth, *, ax=None, title=None, units="nats"):
+def estimates_vs_n(sizes, estimates, truth, *, limits=None, ax=None, title=None, units="nats"):
     """Mean and spread of repeated estimates against sample size, with the truth as a line.
 
     Parameters
@@ -412,13 +412,31 @@ def estimates_vs_n(sizes, estimates, truth, *, ax=None, title=None, units="nats"
         Estimator name -> array of shape ``(len(sizes), replications)``;
         NaN entries (such as infinite estimates the caller set aside) are skipped.
     truth : float
-        The exact divergence, drawn as a horizontal line.
+        The exact divergence, drawn as a dotted black line.
+    limits : dict, optional
+        Estimator name -> the value it converges to when that is not the
+        truth (such as the KL of the binned distributions for a histogram
+        with fixed bins), drawn as a dash-dotted line in the estimator's colour.
 
     Returns
     -------
     matplotlib.axes.Axes
         Error bars are +- one standard deviation across replications; the
         gap between the marker and the line is the bias.
+
+    Raises
+    ------
+    ValueError
+        A name in ``limits`` that is not a key of ``estimates``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ax = estimates_vs_n([10, 100], {"a": np.ones((2, 3)), "b": np.full((2, 3), 0.8)}, 1.0,
+    ...                     limits={"b": 0.8})
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['truth = 1.0000 nats', 'limit of b = 0.8000 nats', 'a', 'b']
+    >>> plt.close("all")
     """
     sizes = np.asarray(sizes, float)
     if ax is None:
@@ -432,6 +450,12 @@ def estimates_vs_n(sizes, estimates, truth, *, ax=None, title=None, units="nats"
                     color=_ESTIMATOR_COLORS[i % len(_ESTIMATOR_COLORS)],
                     label=name)
     ax.axhline(truth, color="black", ls=":", lw=1.2, label=f"truth = {truth:.4f} {units}")
+    names = list(estimates)
+    for name, value in (limits or {}).items():
+        if name not in estimates:
+            raise ValueError(f"limits names {name!r}, which is not one of the estimators {names}.")
+        ax.axhline(value, color=_ESTIMATOR_COLORS[names.index(name) % len(_ESTIMATOR_COLORS)], ls="-.",
+                   lw=1.2, label=f"limit of {name} = {value:.4f} {units}")
     ax.set_xscale("log")
     ax.set_xlabel("sample size n")
     ax.set_ylabel(f"estimate of D(P||Q) [{units}]")

@@ -273,7 +273,9 @@ def show_gaussians(mu_p=0.0, sigma_p=1.0, mu_q=1.0, sigma_q=2.0, *, base=None):
     kl_integrand(p, q, base=base, ax=right, color=P_COLOR,
                   title="Integrands: the shaded areas are the divergences")
     kl_integrand(q, p, names=("Q", "P"), base=base, ax=right, color=Q_COLOR, linestyle="--",
-                 hatch=Q_HATCH)
+                 hatch=Q_HATCH, legend_loc="upper left")
+    low, high = right.get_ylim()
+    right.set_ylim(low, high + 0.4 * (high - low))      # headroom: the legend sits above both curves
     right.set_ylabel(f"integrand [{units} / unit of x]")
     plt.show()
 

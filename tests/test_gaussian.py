@@ -317,3 +317,45 @@ def test_univariate_infinite_only_when_the_true_value_overflows():
         warnings.simplefilter("error")   # no RuntimeWarning from an overflowing ratio
         assert kt.gaussian_kl(0, 1, 0, 5e-324) == math.inf   # 1 / (2 * 5e-324**2) > float max
         assert kt.gaussian_kl(0, 1e200, 0, 1e-200) == math.inf
+
+
+@pytest.mark.parametrize("args", [(0, 1, 1, 2), (0, 1, 0, 0.5), (2, 0.5, -1, 3), (0, 1, 3, 1)])
+def test_show_gaussians_legend_sits_above_both_integrands(monkeypatch, args):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from klteach import widgets
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    widgets.show_gaussians(*args)
+    right = plt.gcf().axes[1]
+    plt.gcf().canvas.draw()
+    box = right.get_legend().get_window_extent().transformed(right.transData.inverted())
+    curves = [line for line in right.get_lines() if line.get_color() != "black"]     # not the zero line
+    assert len(curves) == 2
+    for line in curves:
+        x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+        under = (x >= box.x0) & (x <= box.x1)
+        assert np.all(y[under] < box.y0), "a curve runs under the legend"
+    plt.close("all")
+
+
+# --- notebook 05, section 1: binning a normal -------------------------------------------
+
+def test_binned_entropy_diverges_while_binned_kl_converges():
+    # Quantisation (Cover & Thomas, Thm 8.3.1): H(X^h) + log h -> h(X); H(X^h) itself grows
+    # like log(1/h). The KL of the same bins tends to D(P||Q) (closed form at 350 digits).
+    def bins(h, mu, sigma):
+        edges = np.concatenate([[-np.inf], np.arange(-20, 20 + h, h), [np.inf]])
+        return np.diff(scipy.stats.norm(mu, sigma).cdf(edges))
+
+    h_exact = 0.5 * math.log(2 * math.pi * math.e)
+    entropies = {}
+    for h in (0.1, 0.01):
+        p = bins(h, 0, 1)
+        entropies[h] = kt.entropy(p)
+        assert entropies[h] + math.log(h) == pytest.approx(h_exact, abs=1e-3 if h == 0.1 else 1e-5)
+        assert kt.kl_divergence(p, bins(h, 1, 2)) == pytest.approx(float(mp_gaussian_kl(0, 1, 1, 2)),
+                                                                   abs=1e-3 if h == 0.1 else 1e-5)
+    assert entropies[0.01] - entropies[0.1] == pytest.approx(math.log(10), abs=1e-3)
