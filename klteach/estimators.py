@@ -55,12 +55,15 @@ def mc_kl(logp, logq, *, estimator="k3", base=None):
 
     * ``"k1"``: :math:`-\log r`, unbiased, high variance, often negative;
     * ``"k2"``: :math:`\tfrac12(\log r)^2`, biased, low variance; its
-      expectation is close to D(P||Q) when P and Q are close;
+      expectation agrees with D(P||Q) to second order in the gap between P
+      and Q (the bias is third order, about :math:`-E_P[(\log r)^3]/6`);
     * ``"k3"``: :math:`(r - 1) - \log r`, unbiased, never negative, usually
-      lower variance than k1 (computed with ``expm1``, so it is never
-      negative from rounding either). Its variance is infinite when
-      :math:`E_P[r^2] = \infty`, i.e. when Q has heavier tails than P
-      (e.g. P = N(0, 1), Q = N(1, 2²)): prefer k1 there.
+      lower variance than k1 when Q is close to P (computed with ``expm1``,
+      so it is never negative from rounding either). Its variance is
+      infinite when :math:`E_P[r^2] = \int q^2/p = \infty`; for normals
+      exactly when :math:`\sigma_q^2 \ge 2\sigma_p^2` (e.g. P = N(0, 1),
+      Q = N(1, 2²)): prefer k1 there. A somewhat wider Q, such as
+      N(0.5, 1.2²), still has finite variance.
 
     Parameters
     ----------
@@ -232,9 +235,12 @@ def histogram_kl(x, y, *, bins=10, base=None):
               \qquad \hat p_j = \frac{\#\{x_i \in B_j\}}{n},\;
               \hat q_j = \frac{\#\{y_i \in B_j\}}{m}
 
-    The bins ``B_j`` span the range of both samples. This estimates the KL
-    between the *binned* distributions, which is smaller than D(P||Q)
-    (data processing inequality), plus a finite-sample bias; it is ``inf``
+    With an integer ``bins`` the equal-width bins ``B_j`` span the range of
+    both samples, which widens as n grows, so the estimate keeps drifting
+    down instead of settling; pass fixed edges (e.g. with ``-inf`` and
+    ``inf`` at the ends) to estimate one binned KL. That binned KL is
+    smaller than D(P||Q) (data processing inequality); the estimate adds a
+    finite-sample bias of about (K - 1)/(2n) for K bins, and is ``inf``
     when a bin holds samples of P but none of Q. No smoothing is applied.
 
     Parameters

@@ -301,7 +301,9 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
     The teacher's softened distribution is the reference (first argument of
     the KL); the student is the model. The factor T² (Hinton, Vinyals and
     Dean, 2015) keeps the gradients with respect to the student's logits of
-    the same size as T changes (they shrink like 1/T² otherwise), so the
+    about the same size as T changes, for large T (there they shrink like
+    1/T² otherwise; between T = 1 and T = 2 the scaled gradient still nearly
+    doubles), so the
     weight between this term and the ordinary cross-entropy on hard labels
     need not be retuned for every T.
 
