@@ -10,7 +10,9 @@ distributions (``names=("Q_fair", "P_loaded")``).
 Precision policy (one rule for every check, in :func:`check_number`). The
 number of significant figures an answer gives is read from the shortest
 form of the float (``0.42`` gives 2, ``0.4240`` is the float ``0.424`` and
-gives 3, a value straight from numpy gives about 16).
+gives 3, a value straight from numpy gives about 16). Float noise from
+arithmetic on rounded numbers is not precision: ``0.887 - 0.802`` is the
+float ``0.08499999999999996`` and gives 2, like ``0.085``.
 
 - An answer with at least 3 correct significant figures is accepted: it
   rounds to the same 3 significant figures as the right value, or it is
@@ -18,8 +20,15 @@ gives 3, a value straight from numpy gives about 16).
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
   given a mistake's explanation.
+- An answer that is a wrong-route value rounded to k figures and then
+  rescaled as that route's advice says (a unit conversion, the factor T²,
+  a reduction) is right as far as those k figures allow, and is told to
+  rescale the unrounded number.
 - A mistake is named only when the answer matches it better than it
-  matches the right value, at the precision the answer gives.
+  matches the right value, at the precision the answer gives; mistakes
+  within 1% of each other are named together. A whole number that is
+  exactly a mistake's value (``2.0 = log2(4)``) is that mistake, since
+  more figures (``2.00``) would not change it.
 
 Examples
 --------
@@ -334,17 +343,20 @@ def _exactly(value: float, wrong: float) -> bool:
     return abs(value - wrong) <= 1e-9 * max(abs(wrong), 1e-300)
 
 
-def _rescaled_rounding(value, expected, rescalable):
+def _rescaled_rounding(value, expected, rescalable, least=2, tight=False):
     """``(k, w_k)`` when ``value`` is a wrong-route value rounded to ``k`` figures, then rescaled as advised.
 
     A route whose advice rescales the learner's number (another log base, the
     factor T², a reduction) turns a rounded ``w_k`` into ``w_k * expected / w``;
-    the precision of ``w_k`` carries through that step.
+    the precision of ``w_k`` carries through that step. The fewest figures
+    ``k >= least`` that explain ``value`` win, then the closest route. With
+    ``tight``, ``value`` must be the rescaled number itself, not a rounding of it.
     """
     if not (math.isfinite(value) and math.isfinite(expected)) or expected == 0:
         return None
     figures = significant_figures(value)
-    for k in (2, 3, 4):
+    for k in range(max(least, 2), 5):
+        found = []
         for w in rescalable:
             if not math.isfinite(w) or w == 0:
                 continue
@@ -352,10 +364,12 @@ def _rescaled_rounding(value, expected, rescalable):
             if w_k == 0 or w_k == w:
                 continue
             target = w_k * (expected / w)
-            tol = (1e-9 * abs(target) if figures >= 10
+            tol = (1e-9 * abs(target) if figures >= 10 or tight
                    else float(_unit(value, figures)) / 2 * 1.000001)
             if abs(value - target) <= tol:
-                return k, w_k
+                found.append((abs(value - target), k, w_k))
+        if found:
+            return min(found)[1:]
     return None
 
 
@@ -458,8 +472,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
            and (_right_at(value, expected, figures)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
-    rescaled = _rescaled_rounding(value, expected, [w for w, _, r in entries if r])
-    if rescaled is not None and (not own or rescaled[0] > figures >= 2):
+    # a rounded value that was then rescaled beats "you gave too few figures" only when the value
+    # carries more figures than its own rounding explains (0.168 / 3 = 0.056, not 0.056 rounded)
+    rescaled = (_rescaled_rounding(value, expected, [w for w, _, r in entries if r],
+                                   least=figures + 1 if own else 2, tight=own)
+                if not own or figures >= 2 else None)
+    if rescaled is not None:
         k, w_k = rescaled
         return Feedback(False, f"Right as far as it goes: {shown} is {_as_given(w_k)} (rounded to {k} "
                                f"significant figures) after the rescaling step, so it agrees with {what} only as "
@@ -893,7 +911,7 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     >>> check_huffman_length(1.9, [0.4, 0.3, 0.2, 0.1])
     Correct: the average Huffman code length = 1.900 bits per symbol.
     >>> check_huffman_length(2.0, [0.4, 0.3, 0.2, 0.1], name="P_sensor")
-    Not quite: 2.0 matches a fixed-length code, ceil(log2(4)) = 2 bits for each of the 4 symbols. Huffman gives frequent symbols shorter codewords: average the Huffman lengths, weighted by P_sensor(x).
+    Not quite: 2.0 matches a fixed-length code, ceil(log2(4)) = 2 bits for each of the 4 symbols. Huffman gives frequent symbols shorter codewords: average the Huffman lengths, weighted by P_sensor(x). If you rounded the average Huffman code length to get 2.0, it is right as far as it goes, to 1 significant figure only: give 3 significant figures.
     """
     pn = _probabilities(p, "p")
     lengths = huffman_lengths(pn)
