@@ -952,7 +952,7 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     Examples
     --------
     >>> check_js(0.8326, [1, 0], [0, 1])
-    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns). The question asks for the divergence: square your number.
+    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns). The question asks for the divergence: square the unrounded number your code computed.
     """
     a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
@@ -964,12 +964,12 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     if distance:
         mistakes.append((js_divergence(pn, qn, base=base),
                          "the Jensen-Shannon divergence. The question asks for the distance, its "
-                         "square root (what scipy.spatial.distance.jensenshannon returns): take the square root of your number."))
+                         "square root (what scipy.spatial.distance.jensenshannon returns): take the square root of the unrounded number your code computed."))
     else:
         mistakes.append((js_distance(pn, qn, base=base),
                          "the Jensen-Shannon distance (the square root of the divergence, what "
                          "scipy.spatial.distance.jensenshannon returns). The question asks for the "
-                         "divergence: square your number."))
+                         "divergence: square the unrounded number your code computed."))
     half = kl_divergence(pn, m, base=base)
     mistakes += [
         (np.sqrt(half) if distance else half,

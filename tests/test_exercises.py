@@ -323,9 +323,9 @@ def _follow(message, value):
     if m:
         factor = eval(m.group(2), {"np": np})
         return value * factor if m.group(1) == "multiply" else value / factor
-    if "square your number" in message:
+    if "square the unrounded number" in message:
         return value**2
-    if "take the square root of your number" in message:
+    if "take the square root of the unrounded number" in message:
         return math.sqrt(value)
     return None
 
@@ -450,7 +450,7 @@ def test_js_divergence_and_distance():
     fb = check_js(dist_bits**2, p, q, base=2, distance=True)
     assert not fb and "asks for the distance" in str(fb)
     fb = check_js(dist_nats, p, q)
-    assert not fb and "square your number" in str(fb)
+    assert not fb and "square the unrounded number" in str(fb)
     fb = check_js(dist_nats, p, q, base=2, distance=True)
     assert not fb and "nats" in str(fb)
     m = (p + q) / 2
