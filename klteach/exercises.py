@@ -10,7 +10,9 @@ distributions (``names=("Q_fair", "P_loaded")``).
 Precision policy (one rule for every check, in :func:`check_number`). The
 number of significant figures an answer gives is read from the shortest
 form of the float (``0.42`` gives 2, ``0.4240`` is the float ``0.424`` and
-gives 3, a value straight from numpy gives about 16).
+gives 3, a value straight from numpy gives about 16). Float noise from
+arithmetic on rounded numbers is not precision: ``0.887 - 0.802`` is the
+float ``0.08499999999999996`` and gives 2, like ``0.085``.
 
 - An answer with at least 3 correct significant figures is accepted: it
   rounds to the same 3 significant figures as the right value, or it is
@@ -18,17 +20,24 @@ gives 3, a value straight from numpy gives about 16).
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
   given a mistake's explanation.
+- An answer that is a wrong-route value rounded to k figures and then
+  rescaled as that route's advice says (a unit conversion, the factor T²,
+  a reduction) is right as far as those k figures allow, and is told to
+  rescale the unrounded number.
 - A mistake is named only when the answer matches it better than it
-  matches the right value, at the precision the answer gives.
+  matches the right value, at the precision the answer gives; mistakes
+  within 1% of each other are named together. A whole number that is
+  exactly a mistake's value (``2.0 = log2(4)``) is that mistake, since
+  more figures (``2.00``) would not change it.
 
 Examples
 --------
 >>> check_kl(0.2231, [1, 0], [0.8, 0.2], base=2)
-Not quite: 0.2231 matches D(P||Q) in nats (computed with np.log). The question asks for bits: use np.log2 throughout, or divide your number by `np.log(2)`.
+Not quite: 0.2231 matches D(P||Q) in nats (computed with np.log). The question asks for bits: use np.log2 throughout, or divide the unrounded number your code computed by `np.log(2)`.
 >>> check_kl(0.3219, [1, 0], [0.8, 0.2], base=2)
 Correct: D(P||Q) = 0.3219 bits.
 >>> check_kl(0.32, [1, 0], [0.8, 0.2], base=2)
-Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures you gave. Give 3 significant figures (or the unrounded number your code computes). If this is already the full number your code computed, it is not the answer: check each step.
+Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.320 is read as 0.32, and 0.320 is not D(P||Q) to 3 significant figures). If this is the full number your code computed, it is not the answer: check each step.
 """
 
 from __future__ import annotations
@@ -141,17 +150,35 @@ def _dec(x: float) -> Decimal:
     return Decimal(repr(float(x)))
 
 
+def _clean(x: float) -> float:
+    """``x`` without the float noise of arithmetic on short decimals (``0.887 - 0.802`` -> ``0.085``).
+
+    A value whose 12-significant-figure form is shorter than 12 digits is that
+    short decimal plus rounding noise; any other value is returned unchanged.
+    """
+    if x == 0 or not math.isfinite(x):
+        return x
+    short = float(f"{x:.12g}")
+    return short if len(_dec(short).normalize().as_tuple().digits) < 12 else x
+
+
 def significant_figures(x: float) -> int:
-    """Significant figures in the shortest repr of ``x`` (``0.42`` -> 2, ``120.0`` -> 2, ``0.0`` -> 1).
+    """Significant figures of ``x`` as written: its shortest repr, float noise removed.
+
+    ``0.42`` -> 2, ``120.0`` -> 2, ``0.0`` -> 1, and ``0.887 - 0.802``
+    (the float ``0.08499999999999996``) -> 2: noise from arithmetic on
+    rounded numbers does not count as precision.
 
     Examples
     --------
     >>> significant_figures(0.42), significant_figures(0.4240), significant_figures(1 / 3)
     (2, 3, 16)
+    >>> significant_figures(0.887 - 0.802)
+    2
     """
     if x == 0 or not math.isfinite(x):
         return 1
-    return max(1, len(_dec(x).normalize().as_tuple().digits))
+    return max(1, len(_dec(_clean(x)).normalize().as_tuple().digits))
 
 
 def _unit(x: float, figures: int) -> Decimal:
@@ -222,18 +249,42 @@ def _show(x: float, figures: int = 4) -> str:
 def _as_given(x: float) -> str:
     """The learner's number as they gave it (shortest repr), shortened if very long."""
     figures = significant_figures(x)
-    return repr(float(x)) if figures <= 6 else _show(x, 4)
+    return repr(_clean(float(x))) if figures <= 6 else _show(x, 4)
 
 
 # --- reading an answer -------------------------------------------------------------------
 
-_NAN = ("Your answer is NaN (not a number): some term is 0 * log(0), 0/0 or inf - inf. "
-        "Print the terms and find it with np.isnan(terms).")
-_NAN_ZERO_LOG_ZERO = ("Your answer is NaN. A 0 * log(0) term gives NaN in numpy: those terms count "
-                      "as 0, so keep only outcomes with p(x) > 0 (e.g. p[p > 0]).")
+_NAN = ("Your answer is NaN (not a number). The data here have no zero probabilities, so look for "
+        "the log of a negative number, 0/0 or inf - inf: print the terms and find it with np.isnan(terms).")
 
 
-def _read_number(answer, expected, combine, nan):
+def _nan_zero(a, b=None, log="np.log"):
+    """NaN advice for data with zero probabilities in ``a``: one mask, used on both arrays."""
+    use = f"{a}[m] and {b}[m]" if b else f"{a}[m]"
+    example = (f"np.sum({a}[m] * {log}({a}[m] / {b}[m]))" if b else f"-np.sum({a}[m] * {log}({a}[m]))")
+    return (f"Your answer is NaN. {a} has zero probabilities, and a 0 * log(0) term gives NaN in numpy; "
+            f"such terms count as 0. Use one mask on both arrays: m = {a} > 0, then {use} "
+            f"(e.g. {example}).")
+
+
+def _nan_for(p, a, b=None, base=None):
+    """The NaN advice that fits the exercise's data: blame 0 log 0 only when ``p`` has zeros."""
+    return _nan_zero(a, b, _LOG_FN.get(base, "np.log")) if np.any(np.asarray(p) == 0) else _NAN
+
+
+def _scalar(answer):
+    """A one-element list, tuple or array as its element; other answers unchanged."""
+    if isinstance(answer, (list, tuple, np.ndarray)) and not getattr(answer, "_fields", None):
+        try:
+            arr = np.asarray(answer)
+        except (TypeError, ValueError):
+            return answer
+        if arr.size == 1 and arr.dtype.kind in "fiu":
+            return arr.reshape(-1)[0]
+    return answer
+
+
+def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
     """Return ``(value, None)`` or ``(None, Feedback)`` explaining why it is not one number."""
     if answer is ... or answer is None:
         return None, Feedback(False, "No answer yet: replace ... with your answer and run the cell again.")
@@ -244,21 +295,24 @@ def _read_number(answer, expected, combine, nan):
             return None, Feedback(False, f"Your answer is an {kind}, the named tuple mc_kl returns "
                                          f"(the estimate and its standard error). Use its estimate: "
                                          f"answer = result.estimate.")
-        return None, Feedback(False, f"Your answer is a {kind} with fields {', '.join(fields)}; "
-                                     f"pick the one the question asks for, e.g. answer = result.{fields[0]}.")
-    if isinstance(answer, np.ndarray) and answer.size == 1:
-        answer = answer.item()
+        pick = (f"the question asks for its field {field}: answer = result.{field}." if field in fields
+                else "pick the one the question asks for (answer = result.<field>).")
+        return None, Feedback(False, f"Your answer is a {kind} with fields {', '.join(fields)}; {pick}")
+    answer = _scalar(answer)
     if isinstance(answer, (list, tuple, np.ndarray)):
-        return None, _array_feedback(answer, expected, combine)
+        return None, _array_feedback(answer, expected, combine, array_routes)
     if isinstance(answer, bool) or not isinstance(answer, (Real, np.number)):
         return None, Feedback(False, f"Your answer should be a number, got {type(answer).__name__} {answer!r}.")
-    value = float(answer)
+    if isinstance(answer, np.floating) and np.finfo(answer.dtype).bits < 64:
+        value = float(str(answer))     # float32(0.42) is 0.42 as written, not 0.41999998688697815
+    else:
+        value = float(answer)
     if math.isnan(value):
         return None, Feedback(False, nan or _NAN)
     return value, None
 
 
-def _array_feedback(answer, expected, combine):
+def _array_feedback(answer, expected, combine, array_routes=()):
     """Feedback for an array answer: which reduction of it, if any, is the right number."""
     try:
         arr = np.asarray(answer, dtype=float)
@@ -266,25 +320,78 @@ def _array_feedback(answer, expected, combine):
         return Feedback(False, f"Your answer is a {type(answer).__name__}; the question asks for one number.")
     start = f"Your answer is an array of {arr.size} numbers (shape {arr.shape}); the question asks for one number."
     if arr.size:
-        routes = [(float(np.sum(arr)), "Their sum is it: wrap your expression in np.sum(...).")]
-        routes.append((float(np.mean(arr)), "Their mean is it: wrap your expression in np.mean(...)."))
+        routes = list(array_routes)
+        routes.append((np.sum, "Their sum is it: wrap your expression in np.sum(...)."))
+        routes.append((np.mean, "Their mean is it: wrap your expression in np.mean(...)."))
         if arr.ndim == 2:
-            routes.append((float(np.mean(np.sum(arr, axis=-1))),
+            routes.append((lambda a: np.mean(np.sum(a, axis=-1)),
                            "Sum each row (np.sum(..., axis=-1)), then take the mean over the rows."))
-        for value, advice in routes:
-            if math.isfinite(value) and _accepted(value, expected):
+        for reduce, advice in routes:
+            value = reduce(arr)
+            if value is not None and math.isfinite(value) and _accepted(float(value), expected):
                 return Feedback(False, f"{start} {advice}")
     return Feedback(False, f"{start} {combine or 'Combine the terms into one number as the formula says.'}")
 
 
+def _is_whole(x: float) -> bool:
+    return math.isfinite(x) and x != 0 and float(x).is_integer() and abs(x) < 1e15
+
+
+def _exactly(value: float, wrong: float) -> bool:
+    if math.isinf(value) or math.isinf(wrong):
+        return value == wrong
+    return abs(value - wrong) <= 1e-9 * max(abs(wrong), 1e-300)
+
+
+def _rescaled_rounding(value, expected, rescalable, least=2, tight=False):
+    """``(k, w_k)`` when ``value`` is a wrong-route value rounded to ``k`` figures, then rescaled as advised.
+
+    A route whose advice rescales the learner's number (another log base, the
+    factor T², a reduction) turns a rounded ``w_k`` into ``w_k * expected / w``;
+    the precision of ``w_k`` carries through that step. The fewest figures
+    ``k >= least`` that explain ``value`` win, then the closest route. With
+    ``tight``, ``value`` must be the rescaled number itself, not a rounding of it.
+    """
+    if not (math.isfinite(value) and math.isfinite(expected)) or expected == 0:
+        return None
+    figures = significant_figures(value)
+    for k in range(max(least, 2), 5):
+        found = []
+        for w in rescalable:
+            if not math.isfinite(w) or w == 0:
+                continue
+            w_k = float(_round_sig(w, k))
+            if w_k == 0 or w_k == w:
+                continue
+            target = w_k * (expected / w)
+            tol = (1e-9 * abs(target) if figures >= 10 or tight
+                   else float(_unit(value, figures)) / 2 * 1.000001)
+            if abs(value - target) <= tol:
+                found.append((abs(value - target), k, w_k))
+        if found:
+            return min(found)[1:]
+    return None
+
+
+def _join(explanations):
+    unique = list(dict.fromkeys(explanations))
+    if len(unique) == 1:
+        return unique[0]
+    return ("more than one mistake, which give the same number with these data: "
+            + " Or: ".join(unique))
+
+
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
-                 negative=None, combine=None, nan=None):
+                 negative=None, combine=None, nan=None, field=None, array_routes=()):
     """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
 
     The precision policy of the module applies: at least 3 correct
     significant figures is right; fewer figures that are right as far as
     they go get "right, but give ``sig`` significant figures"; a mistake is
     named only when the answer matches it better than the right value.
+    Float noise (``0.887 - 0.802``) is not precision. An answer that is a
+    wrong-route value, rounded, then rescaled as its advice says (a unit
+    conversion, a factor), is right as far as the rounding allows.
 
     Parameters
     ----------
@@ -296,18 +403,27 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         Name of the quantity, used in the messages (e.g. ``"D(P||Q)"``).
     units : str
         Units printed after values.
-    mistakes : sequence of (float, str)
+    mistakes : sequence of (float, str) or (float, str, bool)
         Wrong values and the explanation to show when the answer matches one.
+        A third item ``True`` marks a mistake whose advice rescales the
+        learner's number (by ``expected / value``). Mistakes within 1% of
+        each other are named together.
     sig : int
         Significant figures the question asks for (3 or 4), quoted in messages.
     hint : str, optional
         Shown when the answer matches neither the right value nor a mistake.
     negative : str, optional
-        Advice when the answer is negative and ``expected`` is not.
+        Advice when the answer is negative, ``expected`` is not, and the
+        answer without its sign matches nothing known.
     combine : str, optional
         Advice when the answer is an array of terms instead of one number.
     nan : str, optional
         Advice when the answer is NaN.
+    field : str, optional
+        The field of a named tuple (e.g. ``"psi"``) that holds the answer.
+    array_routes : sequence of (callable, str)
+        Reductions of an array answer to try first, with the advice to give
+        when one of them is right.
 
     Returns
     -------
@@ -318,35 +434,88 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     >>> check_number(0.4240, 0.42401, what="x")
     Correct: x = 0.4240.
     >>> check_number(0.42, 0.42401, what="x")
-    Right as far as it goes: 0.42 agrees with x to the 2 significant figures you gave. Give 3 significant figures (or the unrounded number your code computes). If this is already the full number your code computed, it is not the answer: check each step.
+    Right as far as it goes: 0.42 agrees with x to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.420 is read as 0.42, and 0.420 is not x to 3 significant figures). If this is the full number your code computed, it is not the answer: check each step.
     >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
     Not quite: 0.47 matches y.
     """
-    mistakes = [(float(v), e) for v, e in mistakes if v is not None]
-    _record(what, expected, mistakes, sig)
-    value, problem = _read_number(answer, expected, combine, nan)
+    entries = [(float(m[0]), m[1], bool(m[2]) if len(m) > 2 else False) for m in mistakes
+               if m[0] is not None]
+    _record(what, expected, [(v, e) for v, e, _ in entries], sig)
+    value, problem = _read_number(answer, expected, combine, nan, field, array_routes)
     if problem is not None:
         return problem
+    noisy = math.isfinite(value) and _clean(value) != value
+    value = _clean(value)
+    shown = _as_given(value)
     suffix = f" {units}" if units else ""
     if _accepted(value, expected):
         return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
+
+    def named(candidates):
+        best = min(candidates, key=lambda m: m[0])
+        near = [e for d, w, e in sorted(candidates, key=lambda m: m[0])
+                if abs(w - best[1]) <= 0.01 * abs(best[1]) or _exactly(w, best[1])]
+        near += [e for w, e, _ in entries if e not in near and math.isfinite(w) and math.isfinite(best[1])
+                 and abs(w - best[1]) <= 0.01 * abs(best[1])]
+        return _join(near)
+
+    # a whole number that is exactly a mistake's value (2.0 = log2(4)) is that mistake: more figures
+    # (2.00) would not change it, so "right as far as it goes" would be advice that cannot be followed
+    exact = [(0.0, w, e) for w, e, _ in entries if _is_whole(value) and _exactly(value, w)]
+    if exact:
+        n = significant_figures(value)
+        also = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
+                f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
+                if _right_at(value, expected, significant_figures(value)) else "")
+        return Feedback(False, f"Not quite: {shown} matches {named(exact)}{also}")
     figures = significant_figures(value)
-    if figures < ACCEPTED_FIGURES and math.isfinite(value) and _right_at(value, expected, figures):
-        return Feedback(False, f"Right as far as it goes: {_as_given(value)} agrees with {what} to the "
-                               f"{figures} significant figure{'s' if figures > 1 else ''} you gave. Give "
-                               f"{sig} significant figures (or the unrounded number your code computes). If this is "
-                               f"already the full number your code computed, it is not the answer: check each step.")
-    matched = [(_distance(value, w), e) for w, e in mistakes if _matches(value, w, expected)]
+    own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
+           and (_right_at(value, expected, figures)
+                or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
+    # a rounded value that was then rescaled beats "you gave too few figures" only when the value
+    # carries more figures than its own rounding explains (0.168 / 3 = 0.056, not 0.056 rounded)
+    rescaled = (_rescaled_rounding(value, expected, [w for w, _, r in entries if r],
+                                   least=figures + 1 if own else 2, tight=own)
+                if not own or figures >= 2 else None)
+    if rescaled is not None:
+        k, w_k = rescaled
+        return Feedback(False, f"Right as far as it goes: {shown} is {_as_given(w_k)} (rounded to {k} "
+                               f"significant figures) after the rescaling step, so it agrees with {what} only as "
+                               f"far as those {k} figures allow. Do that step on the unrounded number your code "
+                               f"computed, not on a rounded copy. Give {sig} significant figures.")
+    if own:
+        plural = "s" if figures > 1 else ""
+        if _is_whole(value):
+            more = (f"Give {sig} significant figures: Python reads {_show(value, sig)} as {shown}, and "
+                    f"{what} to {sig} significant figures is not {_show(value, sig)}. If your code computed "
+                    f"exactly {shown}, it is not the answer: check each step.")
+        elif noisy:
+            more = (f"It looks like arithmetic on rounded numbers (without its float noise it is {shown}): "
+                    f"redo that step with the unrounded numbers your code computed, and give {sig} "
+                    f"significant figures.")
+        else:
+            padded = _show(value, sig)
+            more = (f"Give {sig} significant figures, or the unrounded number your code computes (Python drops "
+                    f"trailing zeros: {padded} is read as {shown}, and {padded} is not {what} to {sig} "
+                    f"significant figures). If this is the full number your code computed, it is not the "
+                    f"answer: check each step.")
+        return Feedback(False, f"Right as far as it goes: {shown} agrees with {what} to the {figures} "
+                               f"significant figure{plural} it has. {more}")
+    matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
     if matched:
-        return Feedback(False, f"Not quite: {_as_given(value)} matches {min(matched, key=lambda m: m[0])[1]}")
+        return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
     if (math.isfinite(value) and math.isfinite(expected) and expected != 0 and figures >= ACCEPTED_FIGURES
             and abs(value - expected) <= 1.5 * float(_unit(value, figures))):
-        return Feedback(False, f"Almost: {_as_given(value)} is off by one in its last digit. Round (do not "
-                               f"truncate) to {sig} significant figures, or give the unrounded number.")
+        return Feedback(False, f"Almost: {shown} is off by one in its last digit. Round (do not truncate) "
+                               f"the unrounded number your code computed to {sig} significant figures, or give "
+                               f"that number itself.")
     if expected >= 0 and value < 0:
-        return Feedback(False, f"Not quite: {what} cannot be negative, and your answer is {_as_given(value)}. "
-                               + (negative or "Check the sign."))
-    return Feedback(False, f"Not yet: {_as_given(value)} is not {what}. " + (hint or "Check each step again."))
+        start = f"Not quite: {what} cannot be negative, and your answer is {shown}."
+        flipped = [(_distance(-value, w), w, e) for w, e, _ in entries if _matches(-value, w, expected)]
+        if flipped:
+            return Feedback(False, f"{start} Without its sign it would match {named(flipped)}")
+        return Feedback(False, f"{start} " + (negative or "Check the sign."))
+    return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again."))
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -384,18 +553,29 @@ def _conversion(other, base, root=False):
 def _unit_mistakes(value_in, what, base, *, root=False):
     """Wrong values from using another logarithm base, each with advice that, followed, is right.
 
-    ``root`` marks a square-root quantity (the Jensen-Shannon distance): its
-    conversion factor is the square root of the divergence's.
+    Each value converted the right way is ``value_in(base)``; the advice acts
+    on the unrounded number. Values converted the wrong way (multiplied where
+    the conversion divides) are named too. ``root`` marks a square-root
+    quantity (the Jensen-Shannon distance): its conversion factor is the
+    square root of the divergence's.
     """
     out = []
+    right = value_in(base)
     for other in (None, 2, 10):
         if other == base:
             continue
         verb, expr = _conversion(other, base, root)
         why = " (a distance is a square root, so its factor is the square root of the divergence's)" if root else ""
-        out.append((value_in(other),
+        wrong = value_in(other)
+        out.append((wrong,
                     f"{what} in {_computed_with(other)}. The question asks for {_unit_words(base)}: use "
-                    f"{_LOG_FN.get(base, 'np.log')} throughout, or {verb} your number by `{expr}`{why}."))
+                    f"{_LOG_FN.get(base, 'np.log')} throughout, or {verb} the unrounded number your code "
+                    f"computed by `{expr}`{why}.", True))
+        if wrong and math.isfinite(wrong) and math.isfinite(right) and right:
+            backwards = "multiplied" if verb == "divide" else "divided"
+            out.append((wrong * wrong / right,
+                        f"{what} in {_unit_words(other)}, converted the wrong way: you {backwards} by `{expr}`. "
+                        f"Go back to the unrounded number in {_unit_words(other)} and {verb} it by `{expr}`."))
     return out
 
 
@@ -405,13 +585,25 @@ def _per_base(base):
 
 # --- notebooks 01-02: KL and entropy -------------------------------------------------------
 
-def check_kl(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
+def _normalise_advice(a, b, count_names):
+    """How to normalise, in the exercise's names (no variable the learner does not have)."""
+    if count_names:
+        ca, cb = _names(count_names)
+        return f"{a} = {ca} / {ca}.sum() and {b} = {cb} / {cb}.sum()"
+    return "divide each vector of counts by its own total"
+
+
+def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig=3):
     """Check an answer for D(P||Q); ``p`` and ``q`` may be counts (normalised here).
 
     ``names`` are the exercise's names for P (the reference, first) and Q
-    (the model, second); the messages speak in them. Recognised mistakes:
-    another log base, swapped arguments D(Q||P), unnormalised counts, the
-    cross-entropy H(P, Q), and the unweighted sum of log ratios.
+    (the model, second); the messages speak in them. When ``p`` and ``q``
+    are counts, ``count_names`` names the exercise's count variables, so
+    the normalising advice runs as written. Recognised mistakes: another
+    log base (either way round), swapped arguments D(Q||P), unnormalised
+    counts (both, or one side only), the cross-entropy H(P, Q), the
+    unweighted sum and the unweighted mean of log ratios, -D(P||Q) (the
+    ratio upside down, or H(P) - H(P, Q)), and a zero mask applied to P only.
 
     Examples
     --------
@@ -423,40 +615,69 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
     what = f"D({a}||{b})"
+    per = _per_base(base)
     expected = kl_divergence(pn, qn, base=base)
     mistakes = _unit_mistakes(lambda bb: kl_divergence(pn, qn, base=bb), what, base)
     mistakes.append((kl_divergence(qn, pn, base=base),
                      f"D({b}||{a}): the arguments are swapped. The question puts {a} first, as the "
                      f"reference: sum {a}(x) log({a}(x)/{b}(x))."))
     raw_p, raw_q = np.asarray(p, float), np.asarray(q, float)
-    if not (np.isclose(raw_p.sum(), 1) and np.isclose(raw_q.sum(), 1)):
-        raw = float(np.sum(rel_entr(raw_p, raw_q))) / _per_base(base)
-        mistakes.append((raw, "the sum over the raw counts, which are not probabilities. "
-                              "Normalise first: p = counts / counts.sum()."))
+    p_raw, q_raw = not np.isclose(raw_p.sum(), 1), not np.isclose(raw_q.sum(), 1)
+    how = _normalise_advice(a, b, count_names)
+    if p_raw or q_raw:
+        mistakes.append((float(np.sum(rel_entr(raw_p, raw_q))) / per,
+                         f"the sum over the raw counts, which are not probabilities. Normalise first: {how}."))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if q_raw:
+            mistakes.append((float(np.sum(rel_entr(pn, raw_q))) / per,
+                             f"{a} normalised but {b} left as counts. Normalise both: {how}."))
+        if p_raw:
+            mistakes.append((float(np.sum(rel_entr(raw_p, qn))) / per,
+                             f"{b} normalised but {a} left as counts. Normalise both: {how}."))
     h = entropy(pn, base=base)
     if h > 0:
         mistakes.append((cross_entropy(pn, qn, base=base),
                          f"the cross-entropy H({a}, {b}) = H({a}) + {what}: it also counts H({a}). "
                          f"Subtract H({a}), or sum {a}(x) log({a}(x)/{b}(x)) directly."))
+    if expected > 0:
+        mistakes.append((-expected, f"minus {what}: either the ratio inside the log is upside down "
+                                    f"({b}(x) on top), or a subtraction is the wrong way round "
+                                    f"(H({a}) - H({a}, {b}); {what} = H({a}, {b}) - H({a}))."))
     support = pn > 0
     with np.errstate(divide="ignore"):
-        unweighted = float(np.sum(np.log(pn[support] / qn[support]))) / _per_base(base)
-    mistakes.append((unweighted, f"the sum of log({a}(x)/{b}(x)) without weights: multiply each term by {a}(x)."))
+        log_ratio = np.log(pn[support] / qn[support]) / per
+        mistakes.append((float(np.sum(log_ratio)),
+                         f"the sum of log({a}(x)/{b}(x)) without weights: multiply each term by {a}(x)."))
+        if support.all() and not np.allclose(pn, pn[0]):     # for a uniform P the plain mean is right
+            mistakes.append((float(np.mean(log_ratio)),
+                             f"the plain mean of log({a}(x)/{b}(x)) over outcomes (np.mean), which weights "
+                             f"every outcome equally. Weight each term by {a}(x) and sum instead."))
+            mistakes.append((-float(np.mean(log_ratio)),
+                             f"the plain mean of log({b}(x)/{a}(x)) (np.mean): the terms need the weights "
+                             f"{a}(x), and the ratio {a}(x) on top: sum {a}(x) log({a}(x)/{b}(x))."))
+        elif support.sum() == 1 and np.all(qn > 0):
+            only = pn[support][0]
+            mistakes.append((float(only * np.sum(np.log(only / qn))) / per,
+                             f"the zero mask applied to {a} only: {a}[m] then broadcasts against every "
+                             f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
                         hint=f"Weight each log({a}(x)/{b}(x)) by {a}(x) and sum over outcomes; "
                              f"{a} is the reference, the first argument.",
-                        negative=f"A KL divergence is never negative (Gibbs' inequality): check the order "
-                                 f"of the ratio inside the log, {a}(x) on top.",
+                        negative=f"A KL divergence is never negative (Gibbs' inequality). A negative sum "
+                                 f"comes from weights that are missing or do not sum to 1 (normalise both "
+                                 f"distributions, and weight each log({a}(x)/{b}(x)) by {a}(x)), or from a "
+                                 f"ratio or subtraction the wrong way round.",
                         combine=f"Sum the terms {a}(x) log({a}(x)/{b}(x)) over outcomes.",
-                        nan=_NAN_ZERO_LOG_ZERO)
+                        nan=_nan_for(pn, a, b, base))
 
 
 def check_entropy(answer, p, *, base=None, name="P", sig=3):
     """Check an answer for H(P); ``p`` may be counts (normalised here).
 
     Recognised mistakes: another log base, the missing minus sign, the
-    unweighted sum of -log p, and (in bits) the average length of a Huffman
-    code, which is at least H(P) and can be above it.
+    unweighted sum of -log p, the entropy of a uniform distribution
+    (log K, a fixed-length code in bits) and, in bits, the average length of
+    a Huffman code, which is at least H(P) and can be above it.
 
     Examples
     --------
@@ -475,17 +696,25 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
     if expected > 0:
         mistakes.append((-expected, f"the sum without its minus sign: {what} = -sum {name}(x) log {name}(x), "
                                     f"and each log {name}(x) is negative or 0, so {what} >= 0."))
-    if base == 2 and support.sum() > 1:
+    k = int(support.sum())
+    if base == 2 and k > 1:
         huffman = float(np.dot(pn, huffman_lengths(pn)))
         if not _accepted(huffman, expected):
-            mistakes.append((huffman, "the average length of a Huffman code, whole bits per symbol. The entropy "
-                                      "is the bound below it: -sum p(x) log2 p(x), the average of the ideal "
-                                      "lengths -log2 p(x)."))
+            mistakes.append((huffman, f"the average length of a Huffman code for {name}, whole bits per symbol. "
+                                      f"The entropy is the bound below it: -sum {name}(x) log2 {name}(x), the "
+                                      f"average of the ideal lengths -log2 {name}(x)."))
+    if k > 1 and not np.allclose(pn[support], 1 / k):
+        log_k = math.log(k) / _per_base(base)
+        fixed = (f" (the length of a fixed-length code: {log_k:g} bits for each of {k} outcomes)"
+                 if base == 2 and log_k.is_integer() else "")
+        mistakes.append((log_k, f"{_LOG_FN.get(base, 'np.log')}({k}), the entropy of a uniform distribution over "
+                                f"{k} outcomes{fixed}. {name} is not uniform: weight each -log {name}(x) by "
+                                f"{name}(x) and sum."))
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
                         hint=f"{what} = -sum {name}(x) log {name}(x), with 0 log 0 = 0.",
                         negative=f"Check the minus sign in front: {what} = -sum {name}(x) log {name}(x).",
                         combine=f"Sum the terms -{name}(x) log {name}(x) over outcomes.",
-                        nan=_NAN_ZERO_LOG_ZERO)
+                        nan=_nan_for(pn, name, None, base))
 
 
 # --- multiple choice -------------------------------------------------------------------------
@@ -553,11 +782,27 @@ CHOICES = {
 _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
 
 
-def _option(answer) -> str:
-    """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``."""
+_LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
+                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*[).:]\s+.*)$",
+                             re.IGNORECASE | re.DOTALL)
+
+
+def _option(answer, options=()) -> str:
+    """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``.
+
+    So do an option letter followed by its text (``"(b) Nothing yet"``,
+    ``"b) Nothing yet"``) and ``"Option b"``, when that letter is one of ``options``.
+    """
     text = str(answer).strip().strip("'\"").strip()
     m = _OPTION.match(text)
-    return (m.group(1) if m else text).lower()
+    choice = (m.group(1) if m else text).lower()
+    if choice not in options:
+        lead = _LEADING_OPTION.match(text)
+        if lead:
+            letter = next(g for g in lead.groups() if g).lower()
+            if letter in options:
+                return letter
+    return choice
 
 
 def check_choice(answer, correct, explanations=None):
@@ -577,8 +822,8 @@ def check_choice(answer, correct, explanations=None):
     --------
     >>> check_choice("(A)", "b", {"a": "No: KL is not symmetric.", "b": "Yes."})
     Not quite: No: KL is not symmetric.
-    >>> bool(check_choice("b)", "01-ex4"))
-    True
+    >>> bool(check_choice("b)", "01-ex4")), bool(check_choice("(b) Nothing yet", "06-ex3"))
+    (True, True)
     """
     if explanations is None:
         if correct not in CHOICES:
@@ -588,11 +833,11 @@ def check_choice(answer, correct, explanations=None):
     listed = ", ".join(repr(k) for k in explanations)
     if answer is ... or answer is None:
         return Feedback(False, f"No answer yet: replace ... with one of {listed}.")
-    choice = _option(answer)
     options = {str(k).strip().lower(): v for k, v in explanations.items()}
+    choice = _option(answer, options)
     if choice not in options:
-        return Feedback(False, f"{answer!r} is not one of the options {listed}: answer with the letter alone, "
-                               f"e.g. answer = {next(iter(explanations))!r}.")
+        return Feedback(False, f"{answer!r} is not one of the options {listed}: answer with the letter of "
+                               f"your choice alone, in quotes (answer = \"...\" with one of {listed}).")
     if choice == str(correct).strip().lower():
         return Feedback(True, f"Correct: {options[choice]}")
     return Feedback(False, f"Not quite: {options[choice]}")
@@ -637,6 +882,12 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         mistakes.append((float(-np.sum(np.log(qn[qn > 0]))) / _per_base(base),
                          f"the sum of -log {b}(x) over all outcomes, without weights: multiply each "
                          f"term by {a}(x)."))
+        support = pn > 0
+        if support.sum() == 1 and np.all(qn > 0):
+            only = pn[support][0]
+            mistakes.append((float(only * np.sum(np.log(only / qn))) / _per_base(base),
+                             f"the zero mask applied to {a} only: {a}[m] then broadcasts against every "
+                             f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
     mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
                           f"cross-entropy is -sum {a}(x) log {b}(x)."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
@@ -644,37 +895,50 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                         hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log.",
                         negative=f"Check the minus sign in front: -sum {a}(x) log {b}(x).",
                         combine=f"Sum the terms -{a}(x) log {b}(x) over outcomes.",
-                        nan=_NAN_ZERO_LOG_ZERO)
+                        nan=_nan_for(pn, a, b, base))
 
 
-def check_huffman_length(answer, p, *, sig=3):
+def check_huffman_length(answer, p, *, name=None, sig=3):
     """Check the average length, in bits per symbol, of a Huffman code for ``p``.
 
+    ``name`` is the exercise's name for the distribution (e.g. ``"P_sensor"``).
     Recognised mistakes: the entropy (ideal lengths are not whole bits), the
-    Shannon code's ``sum p * ceil(-log2 p)``, and the unweighted mean length.
+    Shannon code's ``sum p * ceil(-log2 p)``, the unweighted mean length,
+    and a fixed-length code, ``ceil(log2 K)`` bits for each of K symbols.
 
     Examples
     --------
     >>> check_huffman_length(1.9, [0.4, 0.3, 0.2, 0.1])
     Correct: the average Huffman code length = 1.900 bits per symbol.
+    >>> check_huffman_length(2.0, [0.4, 0.3, 0.2, 0.1], name="P_sensor")
+    Not quite: 2.0 matches a fixed-length code, ceil(log2(4)) = 2 bits for each of the 4 symbols. Huffman gives frequent symbols shorter codewords: average the Huffman lengths, weighted by P_sensor(x). If you rounded the average Huffman code length to get 2.0, it is right as far as it goes, to 1 significant figure only: give 3 significant figures.
     """
     pn = _probabilities(p, "p")
     lengths = huffman_lengths(pn)
     support = pn > 0
+    h, px = (f"H({name})", f"{name}(x)") if name else ("the entropy", "each symbol's probability")
+    expected = float(np.dot(pn, lengths))
     mistakes = [
-        (entropy(pn, base=2), "H(P), the average of the ideal lengths -log2 p(x), a bound no symbol-by-"
-                              "symbol code beats. Huffman codewords have whole bits: average the Huffman "
-                              "lengths, weighted by p(x)."),
+        (entropy(pn, base=2), f"{h}, the average of the ideal lengths -log2 {px if name else 'p(x)'}, a bound "
+                              f"no symbol-by-symbol code beats. Huffman codewords have whole bits: average "
+                              f"the Huffman lengths, weighted by {px}."),
         (float(np.sum(pn[support] * np.ceil(-np.log2(pn[support])))),
-         "the Shannon code, lengths ceil(-log2 p(x)). Huffman's merging gives shorter codes: "
-         "use klteach.huffman_lengths."),
-        (float(np.mean(lengths)), "the plain mean of the codeword lengths. Weight each length by "
-                                  "how often its symbol occurs, p(x)."),
+         f"the Shannon code, lengths ceil(-log2 {px if name else 'p(x)'}). Huffman's merging gives shorter "
+         "codes: use klteach.huffman_lengths."),
+        (float(np.mean(lengths)), f"the plain mean of the codeword lengths. Weight each length by "
+                                  f"how often its symbol occurs, {px}."),
     ]
-    return check_number(answer, float(np.dot(pn, lengths)), what="the average Huffman code length",
+    k = int(support.sum())
+    fixed = float(math.ceil(math.log2(k))) if k > 1 else 0.0
+    if k > 1 and not _accepted(fixed, expected):
+        mistakes.append((fixed, f"a fixed-length code, ceil(log2({k})) = {fixed:g} bits for each of the {k} "
+                                f"symbols. Huffman gives frequent symbols shorter codewords: average the Huffman "
+                                f"lengths, weighted by {px}."))
+    return check_number(answer, expected, what="the average Huffman code length",
                         units="bits per symbol", mistakes=mistakes, sig=sig,
-                        hint="Average the Huffman codeword lengths, weighted by p(x).",
-                        combine="Weight each codeword length by p(x) and sum: np.sum(p * lengths).")
+                        hint=f"Average the Huffman codeword lengths, weighted by {px}.",
+                        combine="Weight each codeword length by its symbol's probability and sum: "
+                                + (f"np.sum({name} * lengths)." if name else "np.sum(probabilities * lengths)."))
 
 
 def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3):
@@ -688,7 +952,7 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     Examples
     --------
     >>> check_js(0.8326, [1, 0], [0, 1])
-    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns). The question asks for the divergence: square your number.
+    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns). The question asks for the divergence: square the unrounded number your code computed.
     """
     a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
@@ -700,12 +964,12 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     if distance:
         mistakes.append((js_divergence(pn, qn, base=base),
                          "the Jensen-Shannon divergence. The question asks for the distance, its "
-                         "square root (what scipy.spatial.distance.jensenshannon returns): take the square root of your number."))
+                         "square root (what scipy.spatial.distance.jensenshannon returns): take the square root of the unrounded number your code computed."))
     else:
         mistakes.append((js_distance(pn, qn, base=base),
                          "the Jensen-Shannon distance (the square root of the divergence, what "
                          "scipy.spatial.distance.jensenshannon returns). The question asks for the "
-                         "divergence: square your number."))
+                         "divergence: square the unrounded number your code computed."))
     half = kl_divergence(pn, m, base=base)
     mistakes += [
         (np.sqrt(half) if distance else half,
@@ -718,7 +982,7 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
                         hint=f"M = ({a} + {b}) / 2, then (D({a}||M) + D({b}||M)) / 2"
                              + (", then the square root." if distance else "."),
-                        nan=_NAN_ZERO_LOG_ZERO)
+                        nan=(_nan_zero(f"{a} and {b}", None) if np.any(pn == 0) or np.any(qn == 0) else _NAN))
 
 
 def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
@@ -905,7 +1169,7 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
     mistakes.append((float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))) / _per_base(base),
                      "PSI of counts + pseudo-count divided by the original totals: renormalise, "
                      "dividing by n + K * pseudo-count so each histogram sums to 1."))
-    return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes, sig=sig,
+    return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes, sig=sig, field="psi",
                         hint="Add the pseudo-count to each bin, normalise both histograms, then "
                              "sum (p - q) * log(p / q).",
                         combine="Sum the terms (p - q) * log(p / q) over the bins.",
@@ -916,13 +1180,16 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
 def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     """Check a permutation p-value: ``(1 + #{permuted >= observed}) / (B + 1)``.
 
-    Recognised mistakes: leaving out the +1s, counting strictly larger
-    values only, and the share of permuted values below the observed one.
+    Recognised mistakes: leaving out both +1s, or only the one in the
+    numerator or only the one in the denominator, counting strictly larger
+    values only, one minus the p-value, and the share of permuted values
+    below the observed one. Mistakes that give the same number with the
+    given data are named together.
 
     Examples
     --------
-    >>> check_permutation_pvalue(0.5, 2.0, [1.0, 3.0, 2.0, 0.5])
-    Not quite: 0.5 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: (1 + count) / (B + 1), so p is never 0.
+    >>> check_permutation_pvalue(0.4, 2.0, [1.0, 3.0, 2.0, 0.5, 0.2])
+    Not quite: 0.4 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: p = (1 + count) / (B + 1), so p is never 0.
     """
     permuted = np.asarray(permuted, dtype=float)
     b = len(permuted)
@@ -931,19 +1198,24 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     at_least = int(np.sum(permuted >= observed))
     greater = int(np.sum(permuted > observed))
     expected = (1 + at_least) / (b + 1)
+    formula = "p = (1 + count) / (B + 1), with count = np.sum(permuted >= observed)"
     mistakes = [
         (at_least / b, "#{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of "
-                       "the permutations: (1 + count) / (B + 1), so p is never 0."),
-        (1 - expected, "one minus the p-value: p is the share of permuted statistics at least as "
-                       "large as the observed one."),
-        (np.sum(permuted < observed) / b, "the share of permuted statistics below the observed one; "
-                                          "p counts those at least as large."),
+                       "the permutations: p = (1 + count) / (B + 1), so p is never 0."),
+        (at_least / (b + 1), "count / (B + 1): the +1 in the numerator is missing. The observed split "
+                             "counts as one of the permutations in both places: p = (1 + count) / (B + 1)."),
+        ((1 + at_least) / b, "(1 + count) / B: the +1 in the denominator is missing. The observed split "
+                             "counts as one of the permutations in both places: p = (1 + count) / (B + 1)."),
+        (1 - expected, f"one minus the p-value. p is small when few permuted statistics reach the observed "
+                       f"one: {formula}."),
+        (np.sum(permuted < observed) / b, f"the share of permuted statistics below the observed one; p counts "
+                                          f"those at least as large: {formula}."),
     ]
     if greater != at_least:      # with no ties, > and >= count the same
         mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
                                                   "than the observed one: ties count too (>=)."))
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
-                        hint="p = (1 + number of permuted statistics >= the observed one) / (B + 1).",
+                        hint=f"{formula}.",
                         combine="Count the True values (np.sum(permuted >= observed)), then "
                                 "(1 + count) / (B + 1).")
 
@@ -959,12 +1231,13 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
 
     Recognised mistakes: the T² factor left out, T instead of T², the
     temperature left out of the softmax, teacher and student swapped, bits
-    instead of nats, and a sum over the batch instead of a mean.
+    instead of nats, a sum over the batch instead of a mean (with or
+    without T²), and a mean over every element (rows x classes).
 
     Examples
     --------
     >>> check_distillation_loss(0.0155, [3.0, 1.0, 0.2], [2.0, 1.5, 0.5], temperature=4.0)
-    Not quite: 0.0155 matches D(teacher_T||student_T) without the factor T² = 16. Hinton's convention multiplies the softened KL by T² so its gradients keep their size as T changes.
+    Not quite: 0.0155 matches D(teacher_T||student_T) without the factor T² = 16. Hinton's convention multiplies the softened KL by T² so its gradients keep their size as T changes: multiply the unrounded KL your code computed by T².
     """
     from .logits import distillation_loss, kl_from_logits
 
@@ -973,10 +1246,12 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
     expected = distillation_loss(teacher, student, temperature=t)
     kl_mean = expected / t**2
     n = 1 if teacher.ndim == 1 else teacher.shape[0]
+    k = teacher.shape[-1]
     mistakes = [
         (kl_mean, f"D(teacher_T||student_T) without the factor T² = {t**2:g}. Hinton's convention "
-                  f"multiplies the softened KL by T² so its gradients keep their size as T changes."),
-        (t * kl_mean, f"T x the KL; the factor is T² = {t**2:g}."),
+                  f"multiplies the softened KL by T² so its gradients keep their size as T changes: multiply "
+                  f"the unrounded KL your code computed by T².", True),
+        (t * kl_mean, f"T x the KL; the factor is T² = {t**2:g}: multiply the unrounded KL by T², not T.", True),
         (t**2 * float(np.mean(kl_from_logits(teacher, student))),
          "the KL without the temperature: divide both teacher and student logits by T before the softmax."),
         (distillation_loss(student, teacher, temperature=t),
@@ -985,7 +1260,16 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
     ]
     mistakes += _unit_mistakes(lambda b: expected / _per_base(b), "the loss", None)
     if n > 1:
-        mistakes.append((expected * n, "the sum over the batch; average over the examples instead."))
+        mistakes += [
+            (expected * n, f"T² x the sum over the batch; average over the {n} examples instead (divide the "
+                           f"unrounded sum by {n}).", True),
+            (kl_mean * n, f"the sum of the KLs over the batch, without T²: average over the {n} examples "
+                          f"and multiply by T² = {t**2:g}.", True),
+        ]
+    if k > 1:
+        mistakes.append((expected / k, f"T² x the mean over all {n * k} elements (rows x classes, like "
+                                       f"reduction='mean'): sum over the {k} classes of each example first, then "
+                                       f"average over the {n} examples.", True))
     return check_number(answer, expected, what="the distillation loss", units="nats", mistakes=mistakes,
                         sig=sig, hint="Softmax of teacher/T and student/T, D(teacher||student), times T².",
                         combine="Sum over classes for each example, then average over the batch (np.mean).")
@@ -1035,7 +1319,7 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
         return (f"reduction='{other}', which {_REDUCTION_WORDS[other]}. The question asks for "
                 f"reduction='{reduction}'{default}, which {_REDUCTION_WORDS[reduction]}.")
 
-    mistakes = [(reduce(pointwise, other), explain(other))
+    mistakes = [(reduce(pointwise, other), explain(other), True)
                 for other in ("sum", "mean", "batchmean") if other != reduction]
     with np.errstate(divide="ignore"):
         mistakes.append((reduce(loss(np.log(p), np.exp(logq))),
@@ -1044,35 +1328,47 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
     mistakes.append((reduce(loss(np.exp(logq), p)),
                      "the loss with probabilities q where kl_div expects log-probabilities: its input "
                      "must be log q (e.g. from log_softmax)."))
+    elements, classes = p.size, (p.shape[-1] if p.ndim > 1 else p.size)
+    routes = []
+    if p.ndim == 2 and reduction == "mean":
+        routes.append((lambda arr: float(np.sum(arr)) / elements if arr.shape == (rows,) else None,
+                       f"These look like the {rows} row sums (the KL of each example). 'mean' averages the "
+                       f"{elements} pointwise terms, not the {rows} row sums: np.mean of the {rows} x {classes} "
+                       f"array target * (log(target) - input)."))
     return check_number(answer, expected, what=f"F.kl_div(input, target, reduction='{reduction}')",
-                        mistakes=mistakes, sig=sig,
+                        mistakes=mistakes, sig=sig, array_routes=routes,
                         hint=f"The pointwise loss is target * (log(target) - input); '{reduction}' "
                              + {"batchmean": "divides its sum by the number of rows.",
                                 "mean": "averages it over every element.",
                                 "sum": "adds it up."}[reduction],
                         combine=f"Reduce the pointwise loss as '{reduction}' does: "
                                 + {"batchmean": "its sum divided by the number of rows.",
-                                   "mean": "its mean over every element (np.mean).",
+                                   "mean": "the mean of all rows x classes pointwise terms (np.mean "
+                                           "of the 2-D array, not of the row sums).",
                                    "sum": "its sum (np.sum)."}[reduction])
 
 
-def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), base=2, sig=3):
+def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), base=2,
+                           names=("heads", "tails"), sig=3):
     """Check the information gained, D(posterior || prior), for a Beta prior and coin-flip data.
 
-    Recognised mistakes: nats for bits (and vice versa), the reverse
-    direction D(prior || posterior), a posterior that forgot the prior's
-    counts (Beta(s, f) instead of Beta(a + s, b + f)), and the KL between the
-    Bernoulli distributions at the prior and posterior means.
+    ``names`` are the exercise's names for the counts of successes and
+    failures; the messages speak in them. Recognised mistakes: nats for
+    bits (and vice versa), the reverse direction D(prior || posterior), a
+    posterior that forgot the prior's counts (Beta(heads, tails) instead of
+    Beta(a + heads, b + tails)), and the KL between the Bernoulli
+    distributions at the prior and posterior means.
 
     Examples
     --------
     >>> check_information_gain(0.6366, 7, 3)
-    Not quite: 0.6366 matches the gain in nats (computed with np.log). The question asks for bits: use np.log2 throughout, or divide your number by `np.log(2)`.
+    Not quite: 0.6366 matches the gain in nats (computed with np.log). The question asks for bits: use np.log2 throughout, or divide the unrounded number your code computed by `np.log(2)`.
     """
     from .bayes import beta_bernoulli_information_gain, beta_kl
 
     a, b = (float(v) for v in prior)
     s, f = float(successes), float(failures)
+    hs, ts = _names(names)
     expected = beta_bernoulli_information_gain(s, f, prior=prior, base=base)
     mistakes = _unit_mistakes(lambda bb: beta_bernoulli_information_gain(s, f, prior=prior, base=bb),
                               "the gain", base)
@@ -1081,14 +1377,14 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
                      "D(posterior||prior): the posterior comes first."))
     if s > 0 and f > 0:
         mistakes.append((beta_kl(s, f, a, b, base=base),
-                         "D(Beta(s, f)||prior): the posterior adds the data to the prior's parameters, "
-                         "Beta(a + s, b + f)."))
+                         f"D(Beta({hs}, {ts})||prior): the posterior adds the data to the prior's "
+                         f"parameters, Beta({a:g} + {hs}, {b:g} + {ts})."))
     mean_post, mean_prior = (a + s) / (a + b + s + f), a / (a + b)
     mistakes.append((kl_divergence([mean_post, 1 - mean_post], [mean_prior, 1 - mean_prior], base=base),
                      "the KL between two coins with the posterior and prior mean probabilities; the "
                      "question compares the Beta distributions over the coin's bias."))
     return check_number(answer, expected, what="D(posterior||prior)", units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
-                        hint=f"Posterior Beta({a:g} + s, {b:g} + f) first, prior Beta({a:g}, {b:g}) second, "
+                        hint=f"Posterior Beta({a:g} + {hs}, {b:g} + {ts}) first, prior Beta({a:g}, {b:g}) second, "
                              f"in the closed form for two Beta distributions"
                              + ("; it gives nats, so divide by np.log(2) for bits." if base == 2 else "."))

@@ -165,8 +165,8 @@ def test_unnormalised_counts_are_recognised():
     (None, ["No answer yet"]),
     ("0.5", ["should be a number"]),
     ([0.1, 0.2], ["array of 2 numbers", "one number"]),
-    (float("nan"), ["NaN", "0 * log(0)"]),
-    (-0.3, ["cannot be negative", "order of the ratio"]),
+    (float("nan"), ["NaN", "no zero probabilities"]),         # P and Q have no zeros: 0 log 0 is not to blame
+    (-0.5, ["cannot be negative", "do not sum to 1", "wrong way round"]),
     (12.0, ["Not yet"]),
 ])
 def test_non_answers_and_far_answers_get_guidance(answer, words):
@@ -314,7 +314,7 @@ def test_tiny_expected_values_are_not_matched_by_zero():
 
 # --- advice, followed, is accepted ---------------------------------------------------------
 
-CONVERSION = re.compile(r"(multiply|divide) your number by `([^`]+)`")
+CONVERSION = re.compile(r"(multiply|divide) (?:your number|the unrounded number your code computed) by `([^`]+)`")
 
 
 def _follow(message, value):
@@ -323,9 +323,9 @@ def _follow(message, value):
     if m:
         factor = eval(m.group(2), {"np": np})
         return value * factor if m.group(1) == "multiply" else value / factor
-    if "square your number" in message:
+    if "square the unrounded number" in message:
         return value**2
-    if "take the square root of your number" in message:
+    if "take the square root of the unrounded number" in message:
         return math.sqrt(value)
     return None
 
@@ -416,8 +416,8 @@ def test_one_hot_cross_entropy_has_no_kl_mistake_and_catches_sum_of_q():
     label, q = np.array([0.0, 0.0, 1.0]), np.array([0.2, 0.35, 0.45])
     right = float(-np.log2(0.45))
     assert check_cross_entropy(right, label, q, base=2)
-    fb = str(check_cross_entropy(float(np.sum(q)), label, q, base=2))   # 1.0 reads as 1 s.f. of 1.152
-    assert "Right as far as it goes" in fb and "it is not the answer" in fb
+    fb = str(check_cross_entropy(float(np.sum(q)), label, q, base=2))   # 1.0: sum of q, or 1 s.f. of 1.152
+    assert "1 for every distribution" in fb and "right as far as it goes" in fb
     q = np.array([0.15, 0.25, 0.6])                                      # -log2(0.6) = 0.737: far from 1
     assert "1 for every distribution" in str(check_cross_entropy(float(np.sum(q)), label, q, base=2))
     assert "over all outcomes" in str(check_cross_entropy(float(-np.sum(np.log2(q))), label, q, base=2))
@@ -450,7 +450,7 @@ def test_js_divergence_and_distance():
     fb = check_js(dist_bits**2, p, q, base=2, distance=True)
     assert not fb and "asks for the distance" in str(fb)
     fb = check_js(dist_nats, p, q)
-    assert not fb and "square your number" in str(fb)
+    assert not fb and "square the unrounded number" in str(fb)
     fb = check_js(dist_nats, p, q, base=2, distance=True)
     assert not fb and "nats" in str(fb)
     m = (p + q) / 2
@@ -700,7 +700,7 @@ def test_information_gain_check_against_quadrature():
     assert "reverse direction" in str(ex.check_information_gain(rev / math.log(2), 7, 3))
     forgot = stats.beta(7, 3)
     fv, _ = integrate.quad(lambda x: forgot.pdf(x) * (forgot.logpdf(x) - prior.logpdf(x)), 0, 1)
-    assert "Beta(a + s, b + f)" in str(ex.check_information_gain(fv / math.log(2), 7, 3))
+    assert "Beta(1 + heads, 1 + tails)" in str(ex.check_information_gain(fv / math.log(2), 7, 3))
     m = 8 / 12
     coins = (m * math.log2(m / 0.5) + (1 - m) * math.log2((1 - m) / 0.5))
     assert "two coins" in str(ex.check_information_gain(coins, 7, 3))
@@ -808,9 +808,10 @@ def test_precision_sweep_over_every_notebook_check(notebook_runs):
                 if figures >= 3 or round_sig(rounded, 3) == round_sig(record["expected"], 3):
                     assert fb.correct, (name, source, figures, rounded, str(fb))
                     counts["accepted"] += 1
-                else:
-                    assert "Right as far as it goes" in str(fb), (name, source, figures, rounded, str(fb))
-                    assert f"Give {record['sig']} significant figures" in str(fb)
+                else:   # (a whole number that is also a mistake's value gets both readings)
+                    text = str(fb).lower()
+                    assert "right as far as it goes" in text, (name, source, figures, rounded, str(fb))
+                    assert f"give {record['sig']} significant figures" in text
                     counts["give more figures"] += 1
     print(f"\nprecision sweep: {counts}")
     assert counts["give more figures"] > 0
@@ -826,3 +827,297 @@ def test_every_numeric_exercise_prompt_asks_for_significant_figures():
             if "Answer with a letter" in block:
                 continue
             assert re.search(r"[34] significant figures", block), (path.name, block[:200])
+
+
+# --- learner findings: the exact submissions, and the kind of message each must get ------------
+# Exercise data as in the notebooks' exercise sections; expected values from the formulas here.
+
+L2, L10 = math.log(2), math.log(10)
+P_LOADED, Q_FAIR = np.array([0.1, 0.1, 0.1, 0.1, 0.1, 0.5]), np.full(6, 1 / 6)
+TRAIN, WEEK = np.array([30, 50, 20]), np.array([25, 25, 50])
+P_SENSOR = np.array([0.7, 0.1, 0.1, 0.1])
+P_TARGET, Q_PRED = np.array([0.7, 0.2, 0.1]), np.array([0.5, 0.3, 0.2])
+LABEL, Q_IMAGE = np.array([0.0, 0.0, 1.0]), np.array([0.15, 0.25, 0.6])
+REF_WEEK, CUR_WEEK = np.array([6, 30, 42, 22, 0]), np.array([1, 10, 16, 13, 10])
+TEACHER = np.array([[4.0, 1.0, -1.0, 0.5], [0.2, 2.5, 0.0, -1.0]])
+STUDENT = np.array([[2.5, 2.0, 0.5, -0.5], [1.0, 1.5, -0.5, 0.5]])
+P7 = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+LOG_Q7 = np.log(np.array([[0.5, 0.3, 0.2], [0.3, 0.3, 0.4], [0.2, 0.5, 0.3]]))
+
+
+def _letters():
+    from klteach import datasets
+    return datasets.letter_frequencies("spanish")[1], datasets.letter_frequencies("english")[1]
+
+
+def ex01_1(a):
+    return ex.check_kl(a, P_LOADED, Q_FAIR, base=2, names=("P_loaded", "Q_fair"))
+
+
+def ex01_2(a):
+    return ex.check_kl(a, Q_FAIR, P_LOADED, names=("Q_fair", "P_loaded"))
+
+
+def ex01_3(a):
+    return ex.check_kl(a, TRAIN, WEEK, names=("P_train", "Q_week"), count_names=("train_counts", "week_counts"))
+
+
+def ex02_1(a):
+    return ex.check_entropy(a, P_SENSOR, base=2, name="P_sensor")
+
+
+def ex02_2(a):
+    return ex.check_huffman_length(a, P_SENSOR)
+
+
+def ex02_3(a):
+    spanish, english = _letters()
+    return ex.check_cross_entropy(a, spanish, english, base=2, names=("spanish", "english"))
+
+
+def ex02_4(a):
+    spanish, english = _letters()
+    return ex.check_kl(a, spanish, english, base=2, names=("spanish", "english"))
+
+
+def ex03_1(a):
+    return ex.check_cross_entropy(a, P_TARGET, Q_PRED, names=("P_target", "Q_pred"))
+
+
+def ex03_2(a):
+    return ex.check_kl(a, P_TARGET, Q_PRED, names=("P_target", "Q_pred"))
+
+
+def ex03_3(a):
+    return ex.check_cross_entropy(a, LABEL, Q_IMAGE, base=2, names=("label", "Q_image"))
+
+
+def ex06_1(a):
+    return ex.check_psi(a, REF_WEEK, CUR_WEEK, pseudo_count=0.5)
+
+
+PERMUTED = np.round(np.random.default_rng(7).chisquare(11, size=99) / 400, 3)
+OBSERVED = 0.036
+
+
+def ex06_2(a):
+    return ex.check_permutation_pvalue(a, OBSERVED, PERMUTED)
+
+
+def ex07_1(a):
+    return ex.check_distillation_loss(a, TEACHER, STUDENT, temperature=3.0)
+
+
+def ex07_2(a):
+    return ex.check_torch_kl_div(a, LOG_Q7, P7, reduction="mean")
+
+
+def sig3(x):
+    return round_sig(x, 3)
+
+
+SPANISH, ENGLISH = _letters()
+KL_SE = kl(SPANISH, ENGLISH)
+CE_SE = ce(SPANISH, ENGLISH)
+H_SP = ce(SPANISH, SPANISH)
+KL_TP = kl(P_TARGET, Q_PRED)
+CE_TP = ce(P_TARGET, Q_PRED)
+
+
+@pytest.mark.parametrize("check, submission", [
+    # 1: the unit advice followed from an answer first rounded to 3 s.f. (nats -> bits, bits -> nats, log10)
+    (ex02_4, sig3(KL_SE) / L2),                                     # 0.121 / np.log(2) -> 0.1746
+    (ex02_4, 0.175),                                                # ... then rounded (not truncated)
+    (ex03_2, sig3(KL_TP / L2) * L2),                                # 0.123 * np.log(2) -> 0.08526
+    (ex01_1, sig3(kl(P_LOADED, Q_FAIR) / L10) * (L10 / L2)),        # 0.128 -> 0.4252
+    (ex01_2, sig3(kl(Q_FAIR, P_LOADED) / L10) * L10),               # 0.105 -> 0.2418
+    (ex02_3, sig3(CE_SE / L10) * (L10 / L2)),                       # 1.26 -> 4.186
+    (ex03_1, sig3(CE_TP / L10) * L10),                              # 0.385 -> 0.8865
+    (ex03_2, sig3(KL_TP / L10) * L10),                              # 0.037 -> 0.08520
+    # 2: right answers built from rounded numbers (float noise is not 16 significant figures)
+    (ex03_2, 0.887 - 0.802),
+    (ex02_4, round(CE_SE / L2, 2) - round(H_SP / L2, 2)),          # 4.20 - 4.03
+    (ex01_1, 0.5 * (-0.74) + 0.5 * 1.58),
+    # 06/07 1, 6, 7: T² (07 Ex1), 'batchmean' / 3 (07 Ex2), log10 PSI (06 Ex1) from rounded values
+    (ex07_1, sig3(float(np.mean([kl_by_hand(a, b) for a, b in zip(
+        *(np.exp(z / 3) / np.exp(z / 3).sum(axis=1, keepdims=True) for z in (TEACHER, STUDENT)))])))
+     * 9),
+    (ex07_2, sig3(float(np.sum(P7 * (np.log(P7) - LOG_Q7))) / 3) / 3),   # 0.168 / 3 = 0.056
+    (ex06_1, None),                                                 # filled in below: 0.358 * np.log(10)
+    (ex06_1, "rounded"),                                            # 0.824
+])
+def test_advice_followed_from_a_rounded_answer_is_right_as_far_as_it_goes(check, submission):
+    if check is ex06_1:
+        p = (REF_WEEK + 0.5) / (REF_WEEK + 0.5).sum()
+        q = (CUR_WEEK + 0.5) / (CUR_WEEK + 0.5).sum()
+        psi10 = float(np.sum((p - q) * np.log10(p / q)))
+        submission = sig3(psi10) * L10 if submission is None else sig3(sig3(psi10) * L10)
+    fb = check(submission)
+    text = str(fb)
+    assert fb.correct or text.startswith("Right as far as it goes"), (submission, text)
+    for wrong in ("Not yet", "Round (do not truncate)", "Not quite", "check each step"):
+        assert wrong not in text, (submission, text)
+
+
+def test_unit_advice_followed_from_rounded_wrong_units_in_every_notebook(notebook_runs):
+    """Every unit or factor advice, followed literally from the wrong value rounded to 3 or 4 s.f.,
+    leads to an accepted answer or to "right as far as it goes" (never a mistake or "Not yet")."""
+    followed = 0
+    for name, runs in notebook_runs.items():
+        for source, namespace, _, record in runs:
+            for wrong, _ in (record or {}).get("mistakes", []):
+                for figures in (3, 4):
+                    rounded = round_sig(wrong, figures)
+                    fb = eval(source, namespace | {"answer": rounded})
+                    fixed = _follow(str(fb), rounded)
+                    if fixed is None:
+                        continue
+                    after = str(eval(source, namespace | {"answer": fixed}))
+                    assert after.startswith(("Correct", "Right as far as it goes")), (name, source, rounded, after)
+                    followed += 1
+    assert followed > 20
+
+
+def test_advice_speaks_of_the_unrounded_number():
+    assert "unrounded number your code computed" in str(ex01_1(kl(P_LOADED, Q_FAIR)))     # nats for bits
+    with ex.recording() as calls:
+        ex07_1(...)
+    no_t2 = [v for v, e in calls[0]["mistakes"] if "without the factor T²" in e][0]
+    assert "unrounded KL" in str(ex07_1(no_t2))
+
+
+@pytest.mark.parametrize("submission, fixed_length", [(2.0, True), (2.00, True), (np.log2(4), True)])
+def test_log2_k_is_named_not_called_huffman_or_asked_for_figures_that_cannot_change(submission, fixed_length):
+    entropy_fb, huffman_fb = str(ex02_1(submission)), str(ex02_2(submission))
+    assert entropy_fb.startswith("Not quite") and "uniform" in entropy_fb and "Huffman" not in entropy_fb
+    assert huffman_fb.startswith("Not quite") and "fixed-length code" in huffman_fb
+    assert 1.5 == float(np.dot(P_SENSOR, [1, 2, 3, 3]))               # the Huffman average (lengths 1, 2, 3, 3)
+
+
+def test_nan_advice_uses_one_mask_and_blames_zeros_only_when_there_are_some():
+    with np.errstate(all="ignore"):
+        nan_fb = str(ex03_3(np.sum(LABEL * np.log2(LABEL / Q_IMAGE))))
+        literal = float(np.sum(LABEL[LABEL > 0] * np.log2(LABEL[LABEL > 0] / Q_IMAGE)))   # mask on one array
+    assert "m = label > 0" in nan_fb and "label[m] and Q_image[m]" in nan_fb
+    m = LABEL > 0
+    assert ex03_3(float(np.sum(LABEL[m] * np.log2(LABEL[m] / Q_IMAGE[m])))).correct   # the advice, followed
+    assert "mask applied to label only" in str(ex03_3(literal))
+    for check in (ex01_1, ex01_2, ex02_1):                              # no zero probabilities there
+        fb = str(check(float("nan")))
+        assert "NaN" in fb and "0 * log(0)" not in fb and "no zero probabilities" in fb
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex01_1, kl(P_LOADED, Q_FAIR) * L2),                  # nats * ln 2 instead of / ln 2: 0.2037
+    (ex01_2, kl(Q_FAIR, P_LOADED, np.log2) / L2),          # bits / ln 2 instead of * ln 2: 0.5049
+    (ex02_1, ce(P_SENSOR, P_SENSOR) * L2),                 # 0.6519
+    (ex02_3, CE_SE * L2),                                  # 2.018
+    (ex03_3, -math.log(0.6) * L2),                         # 0.3541
+])
+def test_unit_conversion_the_wrong_way_is_named(check, submission):
+    fb = str(check(submission))
+    assert fb.startswith("Not quite") and "converted the wrong way" in fb, fb
+
+
+def test_negative_answers_name_their_real_cause():
+    p_train = TRAIN / TRAIN.sum()
+    week_raw = str(ex01_3(float(np.sum(p_train * np.log(p_train / WEEK)))))      # -4.387
+    assert "Q_week left as counts" in week_raw and "order of the ratio" not in week_raw
+    mean_fb = str(ex01_1(float(np.mean(np.log2(P_LOADED / Q_FAIR)))))              # -0.3500
+    assert "plain mean" in mean_fb and "order of the ratio" not in mean_fb
+    flipped = str(ex01_1(float(np.mean(np.log2(Q_FAIR / P_LOADED)))))               # +0.3500
+    assert "plain mean" in flipped and "swapped" in flipped                          # they coincide here: both named
+    assert "wrong way round" in str(ex03_2(ce(P_TARGET, P_TARGET) - CE_TP))          # H - CE
+    assert "wrong way round" in str(ex02_4((H_SP - CE_SE) / L2))
+    generic = str(ex01_1(-0.9))                                                       # matches nothing known
+    assert "cannot be negative" in generic and "do not sum to 1" in generic
+
+
+def test_messages_speak_the_exercises_names():
+    huffman = str(ex.check_huffman_length(ce(P_SENSOR, P_SENSOR, np.log2), P_SENSOR, name="P_sensor"))
+    assert "H(P_sensor)" in huffman and "H(P)" not in huffman and "p(x)" not in huffman
+    unnamed = str(ex02_2(ce(P_SENSOR, P_SENSOR, np.log2)))
+    assert "H(P)" not in unnamed
+    raw = str(ex01_3(float(np.sum(TRAIN * np.log(TRAIN / WEEK)))))
+    advice = re.search(r"P_train = train_counts / train_counts.sum\(\) and Q_week = week_counts / week_counts.sum\(\)",
+                       raw)
+    assert advice, raw
+    scope = {"train_counts": TRAIN, "week_counts": WEEK, "np": np}
+    exec(advice.group(0).replace(" and ", "\n"), scope)                # the advice runs as written
+    assert ex01_3(float(np.sum(scope["P_train"] * np.log(scope["P_train"] / scope["Q_week"])))).correct
+    assert "counts.sum()" not in str(ex.check_kl(float(np.sum(TRAIN * np.log(TRAIN / WEEK))), TRAIN, WEEK))
+    gain = str(ex.check_information_gain(0.01, 10, 2)) + str(ex.check_information_gain(1.3880, 10, 2))
+    assert "heads" in gain and "Beta(a" not in gain and "(s, f)" not in gain
+
+
+def test_trailing_zeros_one_element_lists_and_float32():
+    fb = str(ex01_1(0.420))
+    assert "Python drops trailing zeros" in fb and "0.420 is read as 0.42" in fb
+    assert ex01_1([0.424]).correct and ex01_1(np.array([0.424])).correct and ex01_1((0.424,)).correct
+    assert str(ex01_1(np.float32(0.42))).startswith("Right as far as it goes")
+    assert ex01_1(np.float32(0.4240)).correct
+    assert ex06_1([0.825]).correct == ex06_1(np.array([0.825])).correct
+
+
+def test_distillation_data_keep_t_t2_and_batch_apart():
+    with ex.recording() as calls:
+        ex07_1(...)
+    fb = str(ex07_1(calls[0]["expected"] / 4))          # T² x the mean over all 8 elements
+    assert "all 8 elements" in fb and "without the factor" not in fb
+
+
+def test_permutation_p_value_messages():
+    at_least = int(np.sum(PERMUTED >= OBSERVED))
+    greater = int(np.sum(PERMUTED > OBSERVED))
+    assert at_least - greater >= 2                        # two ties: the routes below stay apart
+    numerator = str(ex06_2(at_least / 100))               # the numerator's +1 forgotten
+    assert "numerator" in numerator and "ties" not in numerator
+    assert "ties count too" in str(ex06_2((1 + greater) / 100))
+    for wrong in (1 - (1 + at_least) / 100, float(np.mean(PERMUTED < OBSERVED))):
+        assert "(1 + count) / (B + 1)" in str(ex06_2(wrong))
+
+
+def test_torch_row_sums_are_told_to_average_the_pointwise_terms():
+    rows = np.sum(P7 * (np.log(P7) - LOG_Q7), axis=1)
+    fb = str(ex07_2(rows))
+    assert "row sums" in fb and "9 pointwise terms" in fb
+    assert ex07_2(float(np.mean(P7 * (np.log(P7) - LOG_Q7)))).correct
+
+
+def test_named_tuple_answer_points_to_the_field_the_question_asks_for():
+    from klteach import drift
+    fb = str(ex06_1(drift.drift_measures(REF_WEEK, CUR_WEEK, pseudo_count=0.5)))
+    assert "answer = result.psi" in fb and "kl_ref_cur." not in fb
+
+
+@pytest.mark.parametrize("written", ["(b) Nothing yet", "Option b", "b) nothing yet", "option (b)"])
+def test_choice_reads_a_leading_letter_with_text(written):
+    assert ex.check_choice(written, "06-ex3").correct
+
+
+def test_choice_error_example_is_not_an_option():
+    fb = str(ex.check_choice("z", "06-ex3"))
+    assert "answer = 'a'" not in fb and "answer = 'b'" not in fb
+
+
+def test_coinciding_mistakes_are_named_together():
+    fb = ex.check_number(0.5, 0.3, what="x", mistakes=[(0.5, "first cause."), (0.5001, "second cause."),
+                                                        (0.9, "far cause.")])
+    assert "first cause." in str(fb) and "second cause." in str(fb) and "far cause" not in str(fb)
+
+
+def test_every_pair_of_mistakes_is_apart_or_named_together(notebook_runs):
+    """Catalogued mistakes less than 1% apart at a notebook's data are reported together."""
+    pairs = 0
+    for name, runs in notebook_runs.items():
+        for source, namespace, _, record in runs:
+            mistakes = [(v, e) for v, e in (record or {}).get("mistakes", []) if math.isfinite(v)]
+            for i, (v1, e1) in enumerate(mistakes):
+                for v2, e2 in mistakes[i + 1:]:
+                    if e1 == e2 or abs(v1 - v2) > 0.01 * min(abs(v1), abs(v2)):
+                        continue
+                    for v in (v1, v2):
+                        fb = str(eval(source, namespace | {"answer": v}))
+                        assert e1 in fb and e2 in fb, (name, source, v1, v2, fb)
+                    pairs += 1
+    assert pairs >= 1          # 01 Ex1: D(Q_fair||P_loaded) is the plain mean of log(Q_fair/P_loaded)
