@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+from kernels import kernel_config
 from nbclient import NotebookClient
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -39,7 +40,7 @@ def execute(path: Path) -> None:
     # Cells take seconds; a short timeout also bounds nbclient's rare missed
     # wake-up for a reply that has arrived (see CELL_TIMEOUT in homework.py).
     client = NotebookClient(nb, timeout=120, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            config=kernel_config(), resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

@@ -51,6 +51,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+from kernels import kernel_config
 from nbclient import NotebookClient
 
 SOLUTION = re.compile(r"\n*<details><summary>Solution</summary>(.*?)</details>\n*", re.S)
@@ -108,7 +109,7 @@ def answer_key(nb, *, cwd: Path, timeout: int = CELL_TIMEOUT):
         cell = nb.cells[index]
         cell.source = ANSWER_LINE.sub(lambda _: code, cell.source, count=1)
         answer_cells.append(index)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", config=kernel_config(),
                    resources={"metadata": {"path": str(cwd)}}).execute()
     for number, index in enumerate(answer_cells, start=1):
         check = next(c for c in nb.cells[index + 1:] if c.cell_type == "code")
@@ -130,7 +131,7 @@ def grade(original, submission, *, cwd: Path, timeout: int = CELL_TIMEOUT) -> li
         raise HomeworkError(f"the submission has {len(sub.cells)} cells, the notebook "
                             f"{len(original.cells)}: cells were added or removed, so its "
                             f"exercises cannot be found")
-    NotebookClient(sub, timeout=timeout, kernel_name="python3", allow_errors=True,
+    NotebookClient(sub, timeout=timeout, kernel_name="python3", allow_errors=True, config=kernel_config(),
                    resources={"metadata": {"path": str(cwd)}}).execute()
     results = []
     for number, index in enumerate(positions, start=1):
@@ -145,12 +146,9 @@ def _otter_cells_time_out(seconds: int = CELL_TIMEOUT):
     """Run otter with a timeout on every cell: by default its notebook runs have none,
     so the missed wake-up described at CELL_TIMEOUT would hang them for good."""
     import otter.execute
-    from traitlets.config import Config
 
-    def config() -> Config:
-        c = Config()
-        c.ExecutePreprocessor.timeout = seconds
-        return c
+    def config():
+        return kernel_config(timeout=seconds)
 
     original, otter.execute.Config = otter.execute.Config, config   # the one Config otter's runs use
     try:
