@@ -149,9 +149,13 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
 # --- notebooks 02-04: coding, cross-entropy, asymmetry ---
 
 
-__all__ += ["REVERSE_COLOR", "code_lengths_bar", "training_curves", "gaussian_fits"]
+__all__ += ["REVERSE_COLOR", "CE_COLOR", "KL_COLOR", "code_lengths_bar", "training_curves", "gaussian_fits"]
 
 REVERSE_COLOR = PALETTE["reddish purple"]   # the reverse-KL fit, beside Q's vermillion
+#: Cross-entropy and KL curves (notebook 03): colours other than P's blue and Q's vermillion,
+#: so those keep meaning "P" and "Q"; the curves also differ in line style (solid, dashed).
+CE_COLOR = PALETTE["orange"]
+KL_COLOR = PALETTE["reddish purple"]
 
 
 def code_lengths_bar(p, q, *, symbols=None, names=("P", "Q"), ax=None, title=None):
@@ -221,8 +225,8 @@ def training_curves(fit, *, units="nats", ax=None, title=None):
     if ax is None:
         _, ax = plt.subplots()
     steps = np.arange(1, len(fit.cross_entropy))   # after 1, 2, ... steps
-    ax.plot(steps, fit.cross_entropy[1:], color=Q_COLOR, lw=2, label="mean cross-entropy H(P, Q)")
-    ax.plot(steps, fit.kl[1:], color=P_COLOR, lw=2, ls="--", label="mean KL D(P||Q)")
+    ax.plot(steps, fit.cross_entropy[1:], color=CE_COLOR, lw=2, label="mean cross-entropy H(P, Q)")
+    ax.plot(steps, fit.kl[1:], color=KL_COLOR, lw=2, ls="--", label="mean KL D(P||Q)")
     ax.axhline(fit.target_entropy, color=M_COLOR, lw=1, ls=":",
                label=f"mean H(P) = {fit.target_entropy:.4f} {units}")
     ax.axhline(0, color="black", lw=0.8)

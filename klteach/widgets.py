@@ -19,8 +19,8 @@ from .discrete import cross_entropy, entropy, kl_divergence
 from .fits import fit_gaussian
 from .gaussian import gaussian_kl
 from .logits import kl_from_logits, per_token_kl, softmax
-from .plots import (M_COLOR, P_COLOR, Q_COLOR, Q_HATCH, bar_pair, code_lengths_bar, contributions_bar,
-                    density_pair, drift_histograms, estimate_spread, gaussian_fits, kl_integrand)
+from .plots import (CE_COLOR, KL_COLOR, M_COLOR, P_COLOR, Q_COLOR, Q_HATCH, bar_pair, code_lengths_bar,
+                    contributions_bar, density_pair, drift_histograms, estimate_spread, gaussian_fits, kl_integrand)
 
 __all__ = ["show_pair", "coin_explorer"]
 
@@ -168,8 +168,8 @@ def show_cross_entropy(p_dog=1.0, q_dog=0.9):
     grid = np.linspace(0.005, 0.995, 199)
     batch = np.column_stack([grid, 1 - grid])
     _, ax = plt.subplots()
-    ax.plot(grid, cross_entropy(P, batch, base=2), color=Q_COLOR, lw=2, label="cross-entropy H(P, Q)")
-    ax.plot(grid, kl_divergence(P, batch, base=2), color=P_COLOR, lw=2, ls="--", label="D(P||Q)")
+    ax.plot(grid, cross_entropy(P, batch, base=2), color=CE_COLOR, lw=2, label="cross-entropy H(P, Q)")
+    ax.plot(grid, kl_divergence(P, batch, base=2), color=KL_COLOR, lw=2, ls="--", label="D(P||Q)")
     ax.axhline(h, color=M_COLOR, lw=1, ls=":", label=f"H(P) = {h:.4f} bits")
     ax.axvline(p_dog, color="grey", lw=0.8, ls="-.", label="Q = P")
     ax.plot([q_dog, q_dog], [kl, ce], "o", color="black", ms=5)
@@ -215,14 +215,14 @@ def show_gaussian_fits(separation=4.0, weight=0.6, sd=1.0):
     weights, means, sds = [weight, 1 - weight], [-separation / 2, separation / 2], [sd, sd]
     forward = fit_gaussian(weights, means, sds, direction="forward")
     reverse = fit_gaussian(weights, means, sds, direction="reverse")
-    print(f"modes {separation:.1f} apart, weights ({weight:.2f}, {1 - weight:.2f}):")
+    print(f"modes {separation:g} apart, weights ({weight:.2f}, {1 - weight:.2f}):")
     print(f"  forward, min D(P||Q): Q = N({forward.mean:+.3f}, {forward.sd:.3f}^2), "
           f"D(P||Q) = {forward.kl:.4f} nats")
     print(f"  reverse, min D(Q||P): Q = N({reverse.mean:+.3f}, {reverse.sd:.3f}^2), "
           f"D(Q||P) = {reverse.kl:.4f} nats")
     on_a_mode = min(abs(reverse.mean - m) for m in means) < sd / 2 and reverse.sd < 1.5 * sd
     gaussian_fits(weights, means, sds, forward, reverse,
-                   title=f"Modes {separation:.1f} apart: forward covers both, reverse "
+                   title=f"Modes {separation:g} apart: forward covers both, reverse "
                          + ("locks onto one" if on_a_mode else "still spans both"))
     plt.show()
     return forward, reverse

@@ -176,3 +176,90 @@ def test_exponential_kl_closed_form():
     value = quad(lambda x: math.exp(log_p(x)) * (log_p(x) - log_q(x)), 0, math.inf, epsabs=1e-14)[0]
     assert value == pytest.approx(math.log(1.5) + 2 / 3 - 1, rel=1e-10)
     assert round(value, 4) == 0.0721
+
+
+# --- notebook 01, section 9: when do the two directions agree for two coins? ---------------------
+
+def test_coin_directions_agree_only_for_q_equal_p_or_its_mirror_image():
+    # D(P||Q) - D(Q||P) = sum (p + q) log(p/q); at 50 digits its sign changes, along a grid of
+    # Q(heads) that never hits p or 1 - p, only across q = p and q = 1 - p.
+    def gap(p, q):
+        return (p + q) * mp.log(p / q) + (2 - p - q) * mp.log((1 - p) / (1 - q))
+
+    qs = [mp.mpf(2 * j + 1) / 400 for j in range(200)]
+    for i in range(1, 100, 4):
+        p = mp.mpf(i) / 100
+        signs = [mp.sign(gap(p, q)) for q in qs]
+        assert 0 not in signs
+        for lo, hi, s_lo, s_hi in zip(qs, qs[1:], signs, signs[1:]):
+            if s_lo != s_hi:
+                assert lo < p < hi or lo < 1 - p < hi, (p, lo, hi)
+        # at the mirror image both directions are exactly equal
+        assert abs(gap(p, 1 - p)) < mp.mpf("1e-45")
+    # the notebook's example, P(heads) = 0.3: mirror Q = 0.7 agrees, Q = 0.6 does not
+    assert mp_kl([0.3, 0.7], [0.7, 0.3]) == pytest.approx(mp_kl([0.7, 0.3], [0.3, 0.7]), rel=1e-14)
+    assert abs(mp_kl([0.3, 0.7], [0.6, 0.4]) - mp_kl([0.6, 0.4], [0.3, 0.7])) > 0.005
+
+
+# --- notebook 04, section 2: the reverse fit moves towards the other mode and widens -------------
+
+def test_reverse_fit_of_the_mixture_sits_right_of_the_left_mode_and_is_wider():
+    from scipy.stats import norm
+
+    def reverse_kl(mu, sd):    # D(Q||P) by quadrature, Q = N(mu, sd^2), P = 0.6 N(-3, 1) + 0.4 N(3, 1)
+        def integrand(x):
+            log_q = norm.logpdf(x, mu, sd)
+            log_p = np.logaddexp(np.log(0.6) + norm.logpdf(x, -3, 1), np.log(0.4) + norm.logpdf(x, 3, 1))
+            return math.exp(log_q) * (log_q - log_p)
+        return quad(integrand, mu - 12 * sd, mu + 12 * sd, epsabs=1e-13, epsrel=1e-12, limit=200)[0]
+
+    fit = kt.fit_gaussian([0.6, 0.4], [-3, 3], [1, 1], direction="reverse")
+    mu, sd = fit.mean, fit.sd
+    assert mu > -3 + 0.005 and sd > 1 + 0.005                 # right of the mode, wider than it
+    # the quadrature agrees that this is a minimum: every neighbour is worse
+    at_fit = reverse_kl(mu, sd)
+    for dmu, dsd in [(1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)]:
+        assert reverse_kl(mu + dmu, sd + dsd) > at_fit
+    # and sitting exactly on the mode costs more, the approximation -log 0.6 more still
+    assert at_fit < reverse_kl(-3, 1) < -math.log(0.6)
+
+
+# --- notebooks 03 and 04: figures keep blue and vermillion for P and Q, titles show the slider's value
+
+def test_cross_entropy_and_kl_curves_avoid_the_p_and_q_colours(monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
+
+    from klteach import plots, widgets
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    reserved = {plots.P_COLOR.lower(), plots.Q_COLOR.lower()}
+    widgets.show_cross_entropy(p_dog=0.8, q_dog=0.3)
+    curves = [line for line in plt.gca().get_lines() if len(line.get_xdata()) > 2]
+    assert len(curves) == 2 and not {mcolors.to_hex(c.get_color()) for c in curves} & reserved
+    assert curves[0].get_linestyle() != curves[1].get_linestyle()
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    fit = kt.softmax_regression(X, np.eye(2)[[0, 1, 1]], steps=5, learning_rate=0.5)
+    ax = plots.training_curves(fit)
+    curves = ax.get_lines()[:2]
+    assert not {mcolors.to_hex(c.get_color()) for c in curves} & reserved
+    assert curves[0].get_linestyle() != curves[1].get_linestyle()
+    plt.close("all")
+
+
+def test_mixture_fit_title_shows_the_slider_step_of_a_quarter(monkeypatch, capsys):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from klteach import widgets
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    widgets.show_gaussian_fits(separation=5.25, weight=0.6)
+    assert plt.gca().get_title().startswith("Modes 5.25 apart")
+    assert capsys.readouterr().out.startswith("modes 5.25 apart")
+    plt.close("all")
