@@ -850,15 +850,15 @@ def _check_holm_reachable(m: int, n_permutations: int, alpha: float) -> None:
     The smallest permutation p-value is 1 / (B + 1) and Holm multiplies the
     smallest p-value by m, so nothing is ever flagged when m / (B + 1) > alpha.
     """
-    smallest = _holm([1 / (n_permutations + 1)] + [1.0] * (m - 1)).min()
-    if smallest <= alpha:
+    smallest = _holm([1 / (n_permutations + 1)] + [1.0] * (m - 1)).min() if m else 0.0
+    if m == 0 or smallest <= alpha:
         return
     needed = max(n_permutations, math.ceil(m / alpha) - 1)
     while _holm([1 / (needed + 1)] + [1.0] * (m - 1)).min() > alpha:
         needed += 1
     raise ValueError(
         f"with n_permutations={n_permutations} the smallest permutation p-value is "
-        f"1/{n_permutations + 1}, and Holm's adjustment multiplies it by the {m} features, "
+        f"1/{n_permutations + 1}, and Holm's adjustment multiplies it by the {m} features tested, "
         f"giving {smallest:.4g} > alpha = {alpha:g}: no feature could ever be flagged as drift. "
         f"Pass n_permutations={needed} or more (B + 1 >= m / alpha), or test fewer features.")
 
@@ -960,7 +960,7 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     measure : {"kl", "kl_reverse", "psi", "js"}
         The statistic of each feature's permutation test.
     bins, pseudo_count, n_permutations, base, nan
-        As in :func:`drift_test`. With m features, n_permutations must
+        As in :func:`drift_test`. With m features tested, n_permutations must
         satisfy ``(n_permutations + 1) * alpha >= m`` (else ValueError).
     alpha : float
         Family-wise false-alarm level of the verdicts (Holm's method), valid
@@ -1030,7 +1030,6 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     n_permutations = _check_n_permutations(n_permutations)
     _parse_bins(bins)
     _check_nan_policy(nan)
-    _check_holm_reachable(len(names), n_permutations, alpha)
     streams = np.random.SeedSequence(seed).spawn(len(names))
     tests, failed = {}, {}
     for name, stream in zip(names, streams):
@@ -1044,6 +1043,8 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
                                      categorical=is_cat)
         except Exception as exc:   # one bad feature never hides the others' results
             failed[name] = (is_cat, f"{type(exc).__name__}: {exc}")
+    # Only features that could be tested enter Holm's adjustment, so m is known only now.
+    _check_holm_reachable(len(tests), n_permutations, alpha)
     holm = dict(zip(tests, _holm([t.pvalue for t in tests.values()]))) if tests else {}
     rows = [FeatureDrift(str(name), "categorical" if t.categories is not None else "numeric",
                          int(t.reference_counts.sum()), int(t.current_counts.sum()),

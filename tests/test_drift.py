@@ -650,15 +650,20 @@ def test_report_refuses_too_few_permutations_for_holm():
     # exact rational arithmetic (alpha = 0.05 is the float nearest 1/20, slightly above it).
     for m, b in [(1, 19), (1, 18), (20, 399), (20, 398), (50, 999), (51, 999), (60, 1000), (60, 1199)]:
         possible = Fraction(m, b + 1) <= Fraction(0.05)
-        data = {f"f{i}": [0.0, 1.0, 2.0] for i in range(m)}
+        data = {f"f{i}": np.arange(20.0) for i in range(m)}
         if possible:
             drift._check_holm_reachable(m, b, 0.05)   # the check drift_report makes before testing
         else:
             with pytest.raises(ValueError, match=f"n_permutations={b} the smallest.*{m} features"):
                 drift.drift_report(data, data, n_permutations=b, seed=0)
     with pytest.raises(ValueError, match="Pass n_permutations=1199 or more"):
-        drift.drift_report({f"f{i}": [0.0, 1.0] for i in range(60)},
-                           {f"f{i}": [0.0, 1.0] for i in range(60)})
+        drift.drift_report({f"f{i}": np.arange(20.0) for i in range(60)},
+                           {f"f{i}": np.arange(20.0) for i in range(60)})
+    # features that cannot be tested do not count: 3 columns, 2 tested, 2/51 <= 0.05
+    ok = drift.drift_report({"a": np.arange(20.0), "b": np.arange(20.0), "c": [np.inf, 1.0]},
+                            {"a": np.arange(20.0), "b": np.arange(20.0), "c": [1.0, 2.0]},
+                            n_permutations=50, seed=0)
+    assert [r.verdict for r in ok.rows] == ["no evidence of drift"] * 2 + ["error"]
 
 
 def test_report_flags_many_strongly_drifted_features_once_b_is_large_enough():
