@@ -27,14 +27,16 @@ shuffles with a statistic at least as large as the observed one. Its
 false-alarm rate is at most the chosen alpha at every sample size.
 
 Counting can happen anywhere (a database ``GROUP BY``, a Spark job): only
-the counts per bin need to reach klteach. Learn the edges from a reference
-sample, count in SQL, compare the counts::
+the counts per bin need to reach klteach. Learn the edges from an earlier
+period (not from the reference sample being compared, see below), count in
+SQL with the edges passed as query parameters, compare the counts::
 
-    edges = bin_edges(reference_sample, 10)        # or bins fixed in advance
-    reference_counts = bin_counts(reference_sample, edges)
-    query = (f"SELECT {sql_bin_case('amount', edges)} AS bin, COUNT(*) "
-             "FROM payments WHERE month = '2024-06' GROUP BY bin")
-    current_counts = ...   # the query's count for bins 0 .. len(edges); bin len(edges) + 1 is NULL
+    edges = bin_edges(earlier_sample, 10)            # or bins fixed in advance
+    case, params = sql_bin_case("amount", edges)     # params: the edges, for the ? marks
+    query = (f"SELECT {case} AS bin, COUNT(*) FROM payments "
+             "WHERE month = ? GROUP BY bin")
+    ...   # run it twice (params + ("2024-05",), params + ("2024-06",)), fill counts of
+          # length len(edges) + 2 for bins 0 .. len(edges) + 1 (the last is NULL)
     drift_measures(reference_counts, current_counts)
     drift_test_counts(reference_counts, current_counts, seed=0)
 
@@ -403,21 +405,56 @@ def category_counts(reference, current, *, nan="raise"):
     return categories, ref, cur
 
 
-def sql_bin_case(column: str, edges) -> str:
-    """A SQL ``CASE`` expression giving the :func:`bin_counts` bin of ``column``.
+def sql_bin_case(column: str, edges, *, placeholder: str = "?"):
+    """A SQL ``CASE`` expression giving the :func:`bin_counts` bin of ``column``, and its parameters.
 
-    ``NULL`` gets bin ``len(edges) + 1`` (the NaN bin of ``nan="bin"``), so
-    missing values are counted, not folded into a bin. Edges are written
-    with all their digits, so the database bins exactly like numpy.
+    Bin 0 is ``column < edges[0]``, bin i is ``edges[i-1] <= column < edges[i]``,
+    bin ``len(edges)`` is ``column >= edges[-1]``, and ``NULL`` gets bin
+    ``len(edges) + 1`` (the NaN bin of ``nan="bin"``), so missing values are
+    counted, not folded into a bin: a result needs ``len(edges) + 2`` slots.
+    The edges are not written into the SQL text but passed as query
+    parameters (one ``placeholder`` per edge, in order), so the database
+    compares with exactly numpy's floats: a decimal literal can be parsed
+    one unit in the last place off (SQLite 3.40 does so for some 17-digit
+    literals), which moves values lying exactly on an edge. The column name
+    is quoted as a SQL identifier (``"name"``, inner ``"`` doubled).
+
+    Parameters
+    ----------
+    column : str
+        Column name (not an expression).
+    edges : array_like
+        Strictly increasing finite edges, e.g. from :func:`bin_edges`.
+    placeholder : str
+        The driver's parameter marker: ``"?"`` (sqlite3, default) or ``"%s"``
+        (psycopg, MySQL drivers).
+
+    Returns
+    -------
+    expression : str
+    parameters : tuple of float
+        The edges, to pass with the query (before any later parameters).
+
+    Raises
+    ------
+    TypeError
+        ``column`` or ``placeholder`` not a non-empty string.
+    ValueError
+        Bad edges, as for :func:`bin_counts`.
 
     Examples
     --------
     >>> sql_bin_case("x", [0.5, 2.0])
-    'CASE WHEN x IS NULL THEN 3 WHEN x < 0.5 THEN 0 WHEN x < 2.0 THEN 1 ELSE 2 END'
+    ('CASE WHEN "x" IS NULL THEN 3 WHEN "x" < ? THEN 0 WHEN "x" < ? THEN 1 ELSE 2 END', (0.5, 2.0))
     """
+    for name, value in (("column", column), ("placeholder", placeholder)):
+        if not isinstance(value, str) or not value:
+            raise TypeError(f"{name} must be a non-empty string, got {value!r}.")
     _, edges = _parse_bins(np.asarray(edges, dtype=float))
-    whens = " ".join(f"WHEN {column} < {float(e)!r} THEN {i}" for i, e in enumerate(edges))
-    return f"CASE WHEN {column} IS NULL THEN {len(edges) + 1} {whens} ELSE {len(edges)} END"
+    quoted = '"' + column.replace('"', '""') + '"'
+    whens = " ".join(f"WHEN {quoted} < {placeholder} THEN {i}" for i in range(len(edges)))
+    sql = f"CASE WHEN {quoted} IS NULL THEN {len(edges) + 1} {whens} ELSE {len(edges)} END"
+    return sql, tuple(float(e) for e in edges)
 
 
 # --- measures ----------------------------------------------------------------------
@@ -807,6 +844,25 @@ def _holm(pvalues) -> np.ndarray:
     return out
 
 
+def _check_holm_reachable(m: int, n_permutations: int, alpha: float) -> None:
+    """Refuse settings under which Holm's method can never flag any of m features.
+
+    The smallest permutation p-value is 1 / (B + 1) and Holm multiplies the
+    smallest p-value by m, so nothing is ever flagged when m / (B + 1) > alpha.
+    """
+    smallest = _holm([1 / (n_permutations + 1)] + [1.0] * (m - 1)).min() if m else 0.0
+    if m == 0 or smallest <= alpha:
+        return
+    needed = max(n_permutations, math.ceil(m / alpha) - 1)
+    while _holm([1 / (needed + 1)] + [1.0] * (m - 1)).min() > alpha:
+        needed += 1
+    raise ValueError(
+        f"with n_permutations={n_permutations} the smallest permutation p-value is "
+        f"1/{n_permutations + 1}, and Holm's adjustment multiplies it by the {m} features tested, "
+        f"giving {smallest:.4g} > alpha = {alpha:g}: no feature could ever be flagged as drift. "
+        f"Pass n_permutations={needed} or more (B + 1 >= m / alpha), or test fewer features.")
+
+
 class FeatureDrift(NamedTuple):
     """One row of a :class:`DriftReport`."""
 
@@ -831,7 +887,8 @@ class DriftReport:
 
     ``rows`` is a list of :class:`FeatureDrift`; the verdict uses Holm's
     adjusted p-value, so the chance of any false alarm across all features
-    is at most ``alpha``. Shows as a text table (and as HTML in notebooks).
+    is at most ``alpha`` provided each feature's permutation p-value is
+    valid (its observations exchangeable: not for autocorrelated series). Shows as a text table (and as HTML in notebooks).
     """
 
     rows: list
@@ -903,9 +960,11 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     measure : {"kl", "kl_reverse", "psi", "js"}
         The statistic of each feature's permutation test.
     bins, pseudo_count, n_permutations, base, nan
-        As in :func:`drift_test`.
+        As in :func:`drift_test`. With m features tested, n_permutations must
+        satisfy ``(n_permutations + 1) * alpha >= m`` (else ValueError).
     alpha : float
-        Family-wise false-alarm level of the verdicts (Holm's method).
+        Family-wise false-alarm level of the verdicts (Holm's method), valid
+        when each feature's p-value is (exchangeable observations).
     seed : int, optional
         Each feature gets its own independent stream from it.
 
@@ -918,7 +977,10 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     ------
     ValueError
         Columns missing from either table, unknown names in ``categorical``, bad alpha,
-        measure, bins, pseudo-count, n_permutations or nan policy.
+        measure, bins, pseudo-count, n_permutations or nan policy; too few
+        permutations for Holm's method to flag anything (``(n_permutations + 1)
+        * alpha < m`` for m features: the smallest p-value, 1 / (B + 1), times m
+        would exceed alpha).
     TypeError
         Inputs that are not tables; ``features`` or ``categorical`` given as one string.
 
@@ -981,6 +1043,8 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
                                      categorical=is_cat)
         except Exception as exc:   # one bad feature never hides the others' results
             failed[name] = (is_cat, f"{type(exc).__name__}: {exc}")
+    # Only features that could be tested enter Holm's adjustment, so m is known only now.
+    _check_holm_reachable(len(tests), n_permutations, alpha)
     holm = dict(zip(tests, _holm([t.pvalue for t in tests.values()]))) if tests else {}
     rows = [FeatureDrift(str(name), "categorical" if t.categories is not None else "numeric",
                          int(t.reference_counts.sum()), int(t.current_counts.sum()),

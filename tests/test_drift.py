@@ -156,6 +156,27 @@ def test_category_counts_include_new_categories():
     assert cats == ["<missing>", "a"] and list(ref) == [1, 1] and list(cur) == [1, 1]
 
 
+def sql_counts(db, table, edges, column="x"):
+    """Counts per bin from SQLite, with the edges bound as parameters; the last slot is NULL."""
+    case, params = drift.sql_bin_case(column, edges)
+    rows = db.execute(f"SELECT {case} AS b, COUNT(*) FROM {table} GROUP BY b", params).fetchall()
+    counts = np.zeros(len(edges) + 2, int)
+    for b, n in rows:
+        counts[b] = n
+    return counts
+
+
+def python_counts(values, edges):
+    """Bins by plain float comparisons, one value at a time; the last slot counts NaN."""
+    counts = [0] * (len(edges) + 2)
+    for v in values:
+        if v != v:
+            counts[-1] += 1
+        else:
+            counts[sum(1 for e in edges if v >= e)] += 1
+    return np.array(counts)
+
+
 def test_sql_case_bins_like_numpy_in_sqlite():
     rng = np.random.default_rng(3)
     edges = drift.bin_edges(rng.normal(size=300), 8)
@@ -163,12 +184,44 @@ def test_sql_case_bins_like_numpy_in_sqlite():
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE t (x REAL)")
     db.executemany("INSERT INTO t VALUES (?)", [(float(v),) for v in values] + [(None,)] * 3)
-    rows = db.execute(f"SELECT {drift.sql_bin_case('x', edges)} AS b, COUNT(*) FROM t GROUP BY b").fetchall()
-    counts = np.zeros(len(edges) + 2, int)
-    for b, n in rows:
-        counts[b] = n
     expected = drift.bin_counts(np.append(values, [np.nan] * 3), edges, nan="bin")
-    np.testing.assert_array_equal(counts, expected)
+    np.testing.assert_array_equal(sql_counts(db, "t", edges), expected)
+    np.testing.assert_array_equal(python_counts(np.append(values, [np.nan] * 3), edges), expected)
+
+
+def test_sql_case_is_exact_for_values_on_edges_with_17_digit_edges():
+    # Decimal literals with 17 significant digits are sometimes parsed one ulp off by
+    # SQLite; bound parameters are not. Every value sits exactly on an edge or one ulp
+    # either side of it, so a single misplaced edge changes the counts.
+    rng = np.random.default_rng(17)
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (x REAL)")
+    # Doubles whose shortest repr SQLite 3.40.1 parses one ulp off, found by comparing
+    # "SELECT literal = ?" with the bound double, then random edges at several scales.
+    misparsed = np.array([-43.73916177876389, -0.4492737738909445, 1.528330717803562,
+                          135.1812322563555])
+    edge_sets = [misparsed] + [np.sort(rng.normal(0, scale, 6)) for scale in (1, 100) for _ in range(150)]
+    for trial, edges in enumerate(edge_sets):
+        values = np.concatenate([edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)])
+        db.execute("DELETE FROM t")
+        db.executemany("INSERT INTO t VALUES (?)", [(float(v),) for v in values])
+        np.testing.assert_array_equal(sql_counts(db, "t", edges), python_counts(values, edges),
+                                      err_msg=f"trial {trial}, edges {edges.tolist()}")
+
+
+def test_sql_case_quotes_the_column_name():
+    db = sqlite3.connect(":memory:")
+    db.execute('CREATE TABLE t ("amount ""eur""; DROP TABLE t" REAL)')
+    db.executemany("INSERT INTO t VALUES (?)", [(1.0,), (2.5,), (None,)])
+    counts = sql_counts(db, "t", [2.0, 3.0], column='amount "eur"; DROP TABLE t')
+    np.testing.assert_array_equal(counts, [1, 1, 0, 1])
+    assert db.execute("SELECT COUNT(*) FROM t").fetchone() == (3,)
+    case, params = drift.sql_bin_case("x", [1.0, 2.0], placeholder="%s")
+    assert case.count("%s") == 2 and "?" not in case and params == (1.0, 2.0)
+    with pytest.raises(TypeError, match="column"):
+        drift.sql_bin_case("", [1.0])
+    with pytest.raises(ValueError):
+        drift.sql_bin_case("x", [2.0, 1.0])
 
 
 # --- measures ------------------------------------------------------------------------
@@ -590,6 +643,38 @@ def test_an_all_missing_reference_is_compared_by_its_share_of_missing_values():
     same = drift.drift_test(np.full(50, np.nan), np.full(40, np.nan), nan="bin", n_permutations=50, seed=0)
     assert same.statistic == pytest.approx(ref_measure("kl", [0, 50], [0, 40]), rel=1e-12)
     assert same.pvalue == 1        # every shuffle gives the same counts
+
+
+def test_report_refuses_too_few_permutations_for_holm():
+    # With B shuffles the smallest p-value is 1/(B + 1); Holm multiplies it by m. Reference:
+    # exact rational arithmetic (alpha = 0.05 is the float nearest 1/20, slightly above it).
+    for m, b in [(1, 19), (1, 18), (20, 399), (20, 398), (50, 999), (51, 999), (60, 1000), (60, 1199)]:
+        possible = Fraction(m, b + 1) <= Fraction(0.05)
+        data = {f"f{i}": np.arange(20.0) for i in range(m)}
+        if possible:
+            drift._check_holm_reachable(m, b, 0.05)   # the check drift_report makes before testing
+        else:
+            with pytest.raises(ValueError, match=f"n_permutations={b} the smallest.*{m} features"):
+                drift.drift_report(data, data, n_permutations=b, seed=0)
+    with pytest.raises(ValueError, match="Pass n_permutations=1199 or more"):
+        drift.drift_report({f"f{i}": np.arange(20.0) for i in range(60)},
+                           {f"f{i}": np.arange(20.0) for i in range(60)})
+    # features that cannot be tested do not count: 3 columns, 2 tested, 2/51 <= 0.05
+    ok = drift.drift_report({"a": np.arange(20.0), "b": np.arange(20.0), "c": [np.inf, 1.0]},
+                            {"a": np.arange(20.0), "b": np.arange(20.0), "c": [1.0, 2.0]},
+                            n_permutations=50, seed=0)
+    assert [r.verdict for r in ok.rows] == ["no evidence of drift"] * 2 + ["error"]
+
+
+def test_report_flags_many_strongly_drifted_features_once_b_is_large_enough():
+    # 60 features each shifted by 2 sd: with B + 1 >= m / alpha every one is flagged.
+    rng = np.random.default_rng(40)
+    ref = {f"f{i}": rng.normal(0, 1, 100) for i in range(60)}
+    cur = {f"f{i}": rng.normal(2, 1, 100) for i in range(60)}
+    report = drift.drift_report(ref, cur, n_permutations=1199, seed=0)
+    assert all(r.pvalue == 1 / 1200 for r in report.rows)        # no shuffle reaches a 2 sd shift
+    assert all(r.pvalue_holm == pytest.approx(60 / 1200) for r in report.rows)
+    assert all(r.verdict == "drift" for r in report.rows)
 
 
 def test_report_survives_a_bad_feature_and_reports_an_all_missing_one():
