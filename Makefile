@@ -62,6 +62,7 @@ lab: $(COURSE_STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-oldest
 	$(MAKE) --no-print-directory e2e
 
 # The oldest versions pyproject.toml declares, tested: the library's unit, property and
