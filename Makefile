@@ -70,10 +70,10 @@ test: $(STAMP)
 OLD_VENV := .venv-oldest
 OLD_PY := $(OLD_VENV)/bin/python
 OLD_STAMP := $(OLD_VENV)/.installed
-$(OLD_STAMP): pyproject.toml constraints-oldest.txt
+$(OLD_STAMP): pyproject.toml constraints-oldest.txt Makefile
 	@$(NEED_PYTHON)
 	rm -rf $(OLD_VENV) && $(PYTHON) -m venv $(OLD_VENV)
-	PIP_DISABLE_PIP_VERSION_CHECK=1 $(OLD_PY) -m pip install --quiet --quiet -e . pytest hypothesis mpmath \
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(OLD_PY) -m pip install --quiet --quiet -e . pytest hypothesis mpmath nbformat \
 	  -c constraints-oldest.txt
 	touch $(OLD_STAMP)
 
