@@ -163,7 +163,7 @@ def test_unnormalised_counts_are_recognised():
 @pytest.mark.parametrize("answer, words", [
     (..., ["No answer yet"]),
     (None, ["No answer yet"]),
-    ("0.5", ["should be a number"]),
+    ("0.5", ["the text '0.5'", "float(", "not a number"]),
     ([0.1, 0.2], ["array of 2 numbers", "one number"]),
     (float("nan"), ["NaN", "no zero probabilities"]),         # P and Q have no zeros: 0 log 0 is not to blame
     (-0.5, ["cannot be negative", "do not sum to 1", "wrong way round"]),
