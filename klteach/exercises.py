@@ -1153,7 +1153,9 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     diff = np.abs(pn - qn)
     mistakes = [
         (float(np.sum(diff)), f"sum |{a}(x) - {b}(x)| without the factor 1/2; with it, TV is the largest "
-                              "difference in probability of any event, between 0 and 1."),
+                              "difference in probability of any event, between 0 and 1. Halve the unrounded "
+                              "sum your code computed.",
+         ("scale", f"sum |{a}(x) - {b}(x)| without the factor 1/2", "halved")),
         (float(np.max(diff)), "the largest difference at a single outcome. TV is the largest "
                               "difference over all events (sets of outcomes): half the sum of "
                               f"|{a}(x) - {b}(x)|."),
