@@ -21,14 +21,19 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   gives, is told "right, but give N significant figures"; it is never
   given a mistake's explanation.
 - An answer that is a wrong-route value rounded to k figures and then
-  rescaled as that route's advice says (a unit conversion, the factor T²,
-  a reduction) is right as far as those k figures allow, and is told to
-  rescale the unrounded number.
+  fixed as that route's advice says (a unit conversion, the factor T², a
+  reduction, subtracting H(P) or 1/2, a square root) is right as far as
+  those k figures allow, and is told to do that step on the unrounded
+  number.
+- An answer one unit off in its last (at least 3rd) figure is told to
+  round, not truncate, only when it is the right value cut off; otherwise
+  it is asked whether it rounded an intermediate result.
 - A mistake is named only when the answer matches it better than it
   matches the right value, at the precision the answer gives; mistakes
-  within 1% of each other are named together. A whole number that is
-  exactly a mistake's value (``2.0 = log2(4)``) is that mistake, since
-  more figures (``2.00``) would not change it.
+  within 1% of each other are named together, and an answer too short to
+  tell apart mistakes further apart names each of them. A whole number
+  that is exactly a mistake's value (``2.0 = log2(4)``) is that mistake,
+  since more figures (``2.00``) would not change it.
 
 Examples
 --------
@@ -547,7 +552,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
 
     def route_words(k, w_k, step):
         _, label, words = step
-        return (f"{label}, rounded to {_plural(k, 'significant figure')} ({_as_given(w_k)}) and then "
+        return (f"{label}, rounded to {_plural(k, 'significant figure')} ({_show(w_k, k)}) and then "
                 f"{words}")
 
     if rescaled is not None and not own:
