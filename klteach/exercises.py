@@ -543,10 +543,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
            and (_right_at(value, expected, figures)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
     routes = [(w, step) for w, _, step in entries if step is not None]
-    # a rounded value that was then fixed as advised explains a short answer only when the answer is
-    # exactly that fixed value (0.168 / 3 = 0.056); it is then named beside "give more figures"
-    rescaled = (_rescaled_rounding(value, expected, routes, least=figures + 1 if own else 2, tight=own,
-                                   sig=sig)
+    # a rounded value that was then fixed as advised explains a short answer (fewer than 3 figures) only
+    # when the answer is exactly that fixed value (0.168 / 3 = 0.056): a short answer's own rounding is
+    # too coarse to tell routes apart. When the answer is also right as far as it goes, the route is
+    # named beside "give more figures".
+    rescaled = (_rescaled_rounding(value, expected, routes, least=figures + 1 if own else 2,
+                                   tight=own or figures < ACCEPTED_FIGURES, sig=sig)
                 if not own or figures >= 2 else None)
     truncated = figures >= ACCEPTED_FIGURES and _truncated(value, expected)
 
@@ -611,8 +613,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                 groups.append([(d, w, e)])
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
-        dropped = (f" (Python drops trailing zeros: typing {_show(value, figures + 1)} gives {shown})"
-                   if figures < sig else "")
+        dropped = (f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
+                   if figures < sig and _show(value, sig) != shown else "")
         return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has{dropped}, "
                                f"{shown} matches more than one known mistake, which more figures would tell "
                                f"apart. It matches "

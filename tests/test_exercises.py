@@ -1360,3 +1360,13 @@ def test_06_ex3_solution_claims_hold_by_simulation():
     false_alarms = np.mean([r.pvalue <= 0.05 for r in runs])
     assert false_alarms <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / 300)          # at most about 1 in 20
     assert np.mean([r.statistic > 0.25 for r in runs]) > 0.5                  # most of the time
+
+
+def test_a_short_wrong_answer_is_not_explained_by_a_rounded_route():
+    """A route's rounding explains an answer of fewer than 3 figures only when it gives that answer exactly:
+    0.42 is not D(Q_ex||P_ex) at 2 figures (0.43), so it is not "right as far as it goes"."""
+    for check, submission in ((ex04_1, 0.42), (ex05_5, 1.0), (ex05_1, 2.0)):
+        text = str(check(submission))
+        assert "looks like" not in text, (submission, text)
+    assert not str(ex04_1(0.42)).startswith("Right as far as it goes")
+    assert "typing 1.00 gives 1.0" in str(ex05_5(1.0))
