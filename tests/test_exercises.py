@@ -1332,6 +1332,8 @@ def test_03_ex2_solution_explains_what_keeps_the_digits():
                                   for a, b in zip(p, q)))
         assert all(mpmath.mpf(b) - mpmath.mpf(a) == mpmath.mpf(b - a) for a, b in zip(p, q))
     assert abs(kl_divergence(p, q) - exact) <= 1e-12 * exact
+    assert float(np.sum((q - p) ** 2 / (2 * p))) == pytest.approx(exact, rel=1e-3)   # D ~ sum (q - p)² / 2p
+    assert exact < 1e-15 < float(np.max(np.abs(q - p)))                 # below float rounding, unlike q - p
     assert abs(float(np.sum(kl_div(p, q))) - exact) > 0.01 * exact
     assert abs(float(np.sum(p * np.log(p / q))) - exact) > 0.01 * exact
 
