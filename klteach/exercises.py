@@ -21,14 +21,19 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   gives, is told "right, but give N significant figures"; it is never
   given a mistake's explanation.
 - An answer that is a wrong-route value rounded to k figures and then
-  rescaled as that route's advice says (a unit conversion, the factor T²,
-  a reduction) is right as far as those k figures allow, and is told to
-  rescale the unrounded number.
+  fixed as that route's advice says (a unit conversion, the factor T², a
+  reduction, subtracting H(P) or 1/2, a square root) is right as far as
+  those k figures allow, and is told to do that step on the unrounded
+  number.
+- An answer one unit off in its last (at least 3rd) figure is told to
+  round, not truncate, only when it is the right value cut off; otherwise
+  it is asked whether it rounded an intermediate result.
 - A mistake is named only when the answer matches it better than it
   matches the right value, at the precision the answer gives; mistakes
-  within 1% of each other are named together. A whole number that is
-  exactly a mistake's value (``2.0 = log2(4)``) is that mistake, since
-  more figures (``2.00``) would not change it.
+  within 1% of each other are named together, and an answer too short to
+  tell apart mistakes further apart names each of them. A whole number
+  that is exactly a mistake's value (``2.0 = log2(4)``) is that mistake,
+  since more figures (``2.00``) would not change it.
 
 Examples
 --------
@@ -48,7 +53,7 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from numbers import Real
 
 import numpy as np
@@ -60,7 +65,7 @@ from .discrete import cross_entropy, entropy, js_divergence, kl_divergence
 from .drift import drift_measures
 from .estimators import mc_kl
 from .gaussian import gaussian_kl, vae_kl
-from .symmetric import js_distance, total_variation
+from .symmetric import hellinger_distance, js_distance, total_variation
 
 __all__ = ["Feedback", "check_number", "check_kl", "check_entropy", "check_choice", "CHOICES",
            "recording"]
@@ -301,6 +306,15 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
     answer = _scalar(answer)
     if isinstance(answer, (list, tuple, np.ndarray)):
         return None, _array_feedback(answer, expected, combine, array_routes)
+    if isinstance(answer, (str, np.str_)):
+        try:
+            number = float(answer)
+        except ValueError:
+            return None, Feedback(False, f"Your answer is the text {str(answer)!r}, not a number: "
+                                         f"the question asks for one number (answer = 0.123, without quotes).")
+        return None, Feedback(False, f"Your answer is the text {str(answer)!r} (in quotes), not a number: "
+                                     f"remove the quotes (answer = {number!r}), or convert it with "
+                                     f"float(...), and run the check again.")
     if isinstance(answer, bool) or not isinstance(answer, (Real, np.number)):
         return None, Feedback(False, f"Your answer should be a number, got {type(answer).__name__} {answer!r}.")
     if isinstance(answer, np.floating) and np.finfo(answer.dtype).bits < 64:
@@ -318,7 +332,8 @@ def _array_feedback(answer, expected, combine, array_routes=()):
         arr = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
         return Feedback(False, f"Your answer is a {type(answer).__name__}; the question asks for one number.")
-    start = f"Your answer is an array of {arr.size} numbers (shape {arr.shape}); the question asks for one number."
+    start = (f"Your answer is an array of {_plural(arr.size, 'number')} (shape {arr.shape}); the question "
+             f"asks for one number.")
     if arr.size:
         routes = list(array_routes)
         routes.append((np.sum, "Their sum is it: wrap your expression in np.sum(...)."))
@@ -343,34 +358,81 @@ def _exactly(value: float, wrong: float) -> bool:
     return abs(value - wrong) <= 1e-9 * max(abs(wrong), 1e-300)
 
 
-def _rescaled_rounding(value, expected, rescalable, least=2, tight=False):
-    """``(k, w_k)`` when ``value`` is a wrong-route value rounded to ``k`` figures, then rescaled as advised.
+def _route_target(w_k, w, expected, kind):
+    """What the advised step turns the rounded ``w_k`` into (``expected`` when ``w_k == w``)."""
+    if kind == "scale":
+        return w_k * (expected / w)
+    if kind == "shift":
+        return w_k + (expected - w)
+    if kind == "sqrt":
+        return math.sqrt(w_k) if w_k >= 0 else math.nan
+    if kind == "square":
+        return w_k * w_k
+    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'sqrt' or 'square'.")
 
-    A route whose advice rescales the learner's number (another log base, the
-    factor T², a reduction) turns a rounded ``w_k`` into ``w_k * expected / w``;
-    the precision of ``w_k`` carries through that step. The fewest figures
-    ``k >= least`` that explain ``value`` win, then the closest route. With
-    ``tight``, ``value`` must be the rescaled number itself, not a rounding of it.
+
+def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES):
+    """``(k, w_k, step)`` when ``value`` is a wrong-route value rounded to ``k`` figures, then fixed as advised.
+
+    ``routes`` holds ``(w, step)`` pairs, ``step = (kind, label, words)``: a
+    route whose advice acts on the learner's number (another log base, the
+    factor T², a reduction: ``"scale"``; subtracting an entropy or 1/2:
+    ``"shift"``; a square or a square root) turns a rounded ``w_k`` into
+    ``expected`` only as far as the rounding allows; the precision of ``w_k``
+    carries through that step. Roundings to the ``sig`` figures the question
+    asks for are tried first, then the fewest figures ``k >= least``; among
+    the routes that explain ``value`` at that ``k``, the closest wins. With
+    ``tight``, ``value`` must be the fixed number itself, not a rounding of it.
     """
     if not (math.isfinite(value) and math.isfinite(expected)) or expected == 0:
         return None
     figures = significant_figures(value)
-    for k in range(max(least, 2), 5):
+    for k in sorted(range(max(least, 2), 5), key=lambda k: (k != sig, k)):
         found = []
-        for w in rescalable:
+        for i, (w, step) in enumerate(routes):
             if not math.isfinite(w) or w == 0:
                 continue
             w_k = float(_round_sig(w, k))
             if w_k == 0 or w_k == w:
                 continue
-            target = w_k * (expected / w)
+            target = _route_target(w_k, w, expected, step[0])
+            if not math.isfinite(target):
+                continue
             tol = (1e-9 * abs(target) if figures >= 10 or tight
                    else float(_unit(value, figures)) / 2 * 1.000001)
             if abs(value - target) <= tol:
-                found.append((abs(value - target), k, w_k))
+                found.append((abs(value - target), i, k, w_k, step))
         if found:
-            return min(found)[1:]
+            return min(found, key=lambda f: f[:2])[2:]
     return None
+
+
+def _truncated(value: float, truth: float) -> bool:
+    """``value`` is ``truth`` cut off (not rounded) after the significant figures ``value`` has."""
+    if not (math.isfinite(value) and math.isfinite(truth)) or value == 0 or truth == 0:
+        return False
+    if abs(value) >= abs(truth) or (value > 0) != (truth > 0):
+        return False
+    figures = significant_figures(value)
+    unit = Decimal(1).scaleb(_dec(truth).adjusted() - figures + 1)
+    return _dec(truth).quantize(unit, rounding=ROUND_DOWN) == _dec(value)
+
+
+def _step_of(entry):
+    """The step a mistake's advice applies to the learner's number: None or ``(kind, label, words)``."""
+    value, explanation = entry[0], entry[1]
+    step = entry[2] if len(entry) > 2 else None
+    if step is None or step is False:
+        return None
+    if step is True:
+        label = re.split(r"(?<=[a-z0-9)'²])\. ", explanation, maxsplit=1)[0].rstrip(".")
+        return ("scale", label, "rescaled as that route's advice says")
+    kind, label, words = step
+    return (kind, label, words)
+
+
+def _plural(n, word):
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _join(explanations):
@@ -390,8 +452,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     they go get "right, but give ``sig`` significant figures"; a mistake is
     named only when the answer matches it better than the right value.
     Float noise (``0.887 - 0.802``) is not precision. An answer that is a
-    wrong-route value, rounded, then rescaled as its advice says (a unit
-    conversion, a factor), is right as far as the rounding allows.
+    wrong-route value, rounded, then fixed as its advice says (a unit
+    conversion, a factor, a subtraction), is right as far as the rounding
+    allows. An answer one unit off in its last figure is told to round
+    (not truncate) only when it is the right value cut off.
 
     Parameters
     ----------
@@ -403,11 +467,16 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         Name of the quantity, used in the messages (e.g. ``"D(P||Q)"``).
     units : str
         Units printed after values.
-    mistakes : sequence of (float, str) or (float, str, bool)
+    mistakes : sequence of (float, str) or (float, str, step)
         Wrong values and the explanation to show when the answer matches one.
-        A third item ``True`` marks a mistake whose advice rescales the
-        learner's number (by ``expected / value``). Mistakes within 1% of
-        each other are named together.
+        A third item marks a mistake whose advice acts on the learner's
+        number: ``True`` for a rescaling (by ``expected / value``), or
+        ``(kind, label, words)`` with ``kind`` one of ``"scale"``, ``"shift"``
+        (adding ``expected - value``), ``"sqrt"`` or ``"square"``, ``label``
+        naming the wrong route and ``words`` the step (``"converted to bits"``).
+        An answer that is such a value rounded, then fixed as advised, is
+        told so. Mistakes within 1% of each other are named together; an
+        answer too short to tell apart mistakes further apart names them all.
     sig : int
         Significant figures the question asks for (3 or 4), quoted in messages.
     hint : str, optional
@@ -438,8 +507,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
     Not quite: 0.47 matches y.
     """
-    entries = [(float(m[0]), m[1], bool(m[2]) if len(m) > 2 else False) for m in mistakes
-               if m[0] is not None]
+    entries = [(float(m[0]), m[1], _step_of(m)) for m in mistakes if m[0] is not None]
     _record(what, expected, [(v, e) for v, e, _ in entries], sig)
     value, problem = _read_number(answer, expected, combine, nan, field, array_routes)
     if problem is not None:
@@ -451,13 +519,15 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     if _accepted(value, expected):
         return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
 
+    def near(w, v):
+        return abs(w - v) <= 0.01 * abs(v) or _exactly(w, v)
+
     def named(candidates):
         best = min(candidates, key=lambda m: m[0])
-        near = [e for d, w, e in sorted(candidates, key=lambda m: m[0])
-                if abs(w - best[1]) <= 0.01 * abs(best[1]) or _exactly(w, best[1])]
-        near += [e for w, e, _ in entries if e not in near and math.isfinite(w) and math.isfinite(best[1])
-                 and abs(w - best[1]) <= 0.01 * abs(best[1])]
-        return _join(near)
+        close = [e for d, w, e in sorted(candidates, key=lambda m: m[0]) if near(w, best[1])]
+        close += [e for w, e, _ in entries if e not in close and math.isfinite(w) and math.isfinite(best[1])
+                  and abs(w - best[1]) <= 0.01 * abs(best[1])]
+        return _join(close)
 
     # a whole number that is exactly a mistake's value (2.0 = log2(4)) is that mistake: more figures
     # (2.00) would not change it, so "right as far as it goes" would be advice that cannot be followed
@@ -472,43 +542,96 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
            and (_right_at(value, expected, figures)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
-    # a rounded value that was then rescaled beats "you gave too few figures" only when the value
-    # carries more figures than its own rounding explains (0.168 / 3 = 0.056, not 0.056 rounded)
-    rescaled = (_rescaled_rounding(value, expected, [w for w, _, r in entries if r],
-                                   least=figures + 1 if own else 2, tight=own)
+    routes = [(w, step) for w, _, step in entries if step is not None]
+    # a rounded value that was then fixed as advised explains a short answer (fewer than 3 figures) only
+    # when the answer is exactly that fixed value (0.168 / 3 = 0.056): a short answer's own rounding is
+    # too coarse to tell routes apart. When the answer is also right as far as it goes, the route is
+    # named beside "give more figures".
+    rescaled = (_rescaled_rounding(value, expected, routes, least=figures + 1 if own else 2,
+                                   tight=own or figures < ACCEPTED_FIGURES, sig=sig)
                 if not own or figures >= 2 else None)
-    if rescaled is not None:
-        k, w_k = rescaled
-        return Feedback(False, f"Right as far as it goes: {shown} is {_as_given(w_k)} (rounded to {k} "
-                               f"significant figures) after the rescaling step, so it agrees with {what} only as "
-                               f"far as those {k} figures allow. Do that step on the unrounded number your code "
-                               f"computed, not on a rounded copy. Give {sig} significant figures.")
+    truncated = figures >= ACCEPTED_FIGURES and _truncated(value, expected)
+
+    def route_words(k, w_k, step):
+        _, label, words = step
+        return (f"{label}, rounded to {_plural(k, 'significant figure')} ({_show(w_k, k)}) and then "
+                f"{words}")
+
+    if rescaled is not None and not own:
+        k, w_k, step = rescaled
+        if truncated:
+            return Feedback(False, f"Right as far as it goes: {shown} is {what} cut off after {figures} "
+                                   f"significant figures instead of rounded, or {route_words(k, w_k, step)}. "
+                                   f"Either way it agrees with {what} only as far as those figures allow: do "
+                                   f"every step on the unrounded numbers your code computed, and round (not "
+                                   f"truncate) only at the end. Give {sig} significant figures.")
+        return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
+                               f"Rounded before that step, it agrees with {what} only as far as those {k} "
+                               f"figures allow: do that step on the unrounded number your code computed, and "
+                               f"round only at the end. Give {sig} significant figures.")
     if own:
         plural = "s" if figures > 1 else ""
+        padded = _show(value, sig)
+        longer = _show(value, figures + 1)
+        also = ""
+        if rescaled is not None:
+            k, w_k, step = rescaled
+            also = (f" {shown} is also exactly {route_words(k, w_k, step)}: if that is how you got it, do that "
+                    f"step on the unrounded number your code computed.")
         if _is_whole(value):
-            more = (f"Give {sig} significant figures: Python reads {_show(value, sig)} as {shown}, and "
-                    f"{what} to {sig} significant figures is not {_show(value, sig)}. If your code computed "
-                    f"exactly {shown}, it is not the answer: check each step.")
+            more = (f"Give {sig} significant figures: Python reads {padded} as {shown}, and "
+                    f"{what} to {sig} significant figures is not {padded}."
+                    + (also or f" If your code computed exactly {shown}, it is not the answer: check each step."))
         elif noisy:
             more = (f"It looks like arithmetic on rounded numbers (without its float noise it is {shown}): "
                     f"redo that step with the unrounded numbers your code computed, and give {sig} "
                     f"significant figures.")
+        elif figures + 1 < sig and _right_at(value, expected, figures + 1):
+            return Feedback(False, f"Right as far as it goes: Python reads your answer as {shown}, which has "
+                                   f"{_plural(figures, 'significant figure')} (it drops trailing zeros, so "
+                                   f"{longer} is read as {shown} too), and {shown} agrees with {what} to that "
+                                   f"precision. If you meant {longer}, that is right to {figures + 1} significant "
+                                   f"figures, but the question asks for {sig}: give {sig} significant figures, "
+                                   f"or the unrounded number your code computes.{also}")
         else:
-            padded = _show(value, sig)
             more = (f"Give {sig} significant figures, or the unrounded number your code computes (Python drops "
                     f"trailing zeros: {padded} is read as {shown}, and {padded} is not {what} to {sig} "
-                    f"significant figures). If this is the full number your code computed, it is not the "
-                    f"answer: check each step.")
+                    f"significant figures)."
+                    + (also or " If this is the full number your code computed, it is not the answer: "
+                                "check each step."))
         return Feedback(False, f"Right as far as it goes: {shown} agrees with {what} to the {figures} "
                                f"significant figure{plural} it has. {more}")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
     if matched:
-        return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
+        groups = []                      # mistakes within 1% of each other form one group
+        for d, w, e in sorted(matched, key=lambda m: m[0]):
+            for group in groups:
+                if near(w, group[0][1]):
+                    group.append((d, w, e))
+                    break
+            else:
+                groups.append([(d, w, e)])
+        if len(groups) == 1:
+            return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
+        dropped = (f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
+                   if figures < sig and _show(value, sig) != shown else "")
+        return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has{dropped}, "
+                               f"{shown} matches more than one known mistake, which more figures would tell "
+                               f"apart. It matches "
+                               + " Or it matches ".join(named(g) for g in groups)
+                               + f" Give the unrounded number your code computed to tell which.")
     if (math.isfinite(value) and math.isfinite(expected) and expected != 0 and figures >= ACCEPTED_FIGURES
             and abs(value - expected) <= 1.5 * float(_unit(value, figures))):
-        return Feedback(False, f"Almost: {shown} is off by one in its last digit. Round (do not truncate) "
-                               f"the unrounded number your code computed to {sig} significant figures, or give "
-                               f"that number itself.")
+        if truncated:
+            return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
+                                   f"so its last digit is one too small. Round (do not truncate) the unrounded "
+                                   f"number your code computed to {sig} significant figures, or give that number "
+                                   f"itself.")
+        return Feedback(False, f"Almost: {shown} agrees with {what} to about {figures} significant figures, but "
+                               f"it is not {what} correctly rounded. Did you round an intermediate result, then "
+                               f"convert it or combine it with another number? Redo the computation from the "
+                               f"unrounded values your code computed, and round only at the end, to {sig} "
+                               f"significant figures.")
     if expected >= 0 and value < 0:
         start = f"Not quite: {what} cannot be negative, and your answer is {shown}."
         flipped = [(_distance(-value, w), w, e) for w, e, _ in entries if _matches(-value, w, expected)]
@@ -570,7 +693,8 @@ def _unit_mistakes(value_in, what, base, *, root=False):
         out.append((wrong,
                     f"{what} in {_computed_with(other)}. The question asks for {_unit_words(base)}: use "
                     f"{_LOG_FN.get(base, 'np.log')} throughout, or {verb} the unrounded number your code "
-                    f"computed by `{expr}`{why}.", True))
+                    f"computed by `{expr}`{why}.",
+                    ("scale", f"{what} in {_unit_words(other)}", f"converted to {_unit_words(base)}")))
         if wrong and math.isfinite(wrong) and math.isfinite(right) and right:
             backwards = "multiplied" if verb == "divide" else "divided"
             out.append((wrong * wrong / right,
@@ -638,7 +762,9 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     if h > 0:
         mistakes.append((cross_entropy(pn, qn, base=base),
                          f"the cross-entropy H({a}, {b}) = H({a}) + {what}: it also counts H({a}). "
-                         f"Subtract H({a}), or sum {a}(x) log({a}(x)/{b}(x)) directly."))
+                         f"Subtract H({a}) from the unrounded cross-entropy your code computed, or sum "
+                         f"{a}(x) log({a}(x)/{b}(x)) directly.",
+                         ("shift", f"the cross-entropy H({a}, {b})", f"reduced by H({a})")))
     if expected > 0:
         mistakes.append((-expected, f"minus {what}: either the ratio inside the log is upside down "
                                     f"({b}(x) on top), or a subtraction is the wrong way round "
@@ -871,7 +997,9 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         mistakes += [
             (kl_divergence(pn, qn, base=base),
              f"D({a}||{b}), the extra part only. The cross-entropy also counts H({a}): "
-             f"H({a}, {b}) = H({a}) + D({a}||{b}) = -sum {a}(x) log {b}(x)."),
+             f"H({a}, {b}) = H({a}) + D({a}||{b}) = -sum {a}(x) log {b}(x). Add H({a}) to the unrounded "
+             f"number your code computed, or compute -sum {a}(x) log {b}(x) directly.",
+             ("shift", f"D({a}||{b})", f"increased by H({a})")),
             (h, f"H({a}), the cross-entropy of {a} with itself. Use {b}'s probabilities "
                 f"inside the log: -sum {a}(x) log {b}(x)."),
         ]
@@ -946,8 +1074,9 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
 
     Recognised mistakes: divergence for distance and vice versa (scipy's
     ``jensenshannon`` returns the distance), another log base (a distance
-    converts by the square root of the divergence's factor), D(P||M) alone,
-    and D(P||Q).
+    converts by the square root of the divergence's factor), D(P||M) alone
+    (or its square root), D(P||Q), M = P + Q without the 1/2 (a negative
+    divergence, so a NaN distance), and the Hellinger distance.
 
     Examples
     --------
@@ -960,29 +1089,59 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     what = "the Jensen-Shannon distance" if distance else "the Jensen-Shannon divergence"
     value = js_distance if distance else js_divergence
     expected = value(pn, qn, base=base)
+    average = f"M = ({a} + {b}) / 2"
     mistakes = _unit_mistakes(lambda bb: value(pn, qn, base=bb), what, base, root=distance)
     if distance:
         mistakes.append((js_divergence(pn, qn, base=base),
                          "the Jensen-Shannon divergence. The question asks for the distance, its "
-                         "square root (what scipy.spatial.distance.jensenshannon returns): take the square root of the unrounded number your code computed."))
+                         "square root (what scipy.spatial.distance.jensenshannon returns): take the square "
+                         "root of the unrounded number your code computed.",
+                         ("sqrt", "the Jensen-Shannon divergence", "replaced by its square root")))
     else:
         mistakes.append((js_distance(pn, qn, base=base),
                          "the Jensen-Shannon distance (the square root of the divergence, what "
                          "scipy.spatial.distance.jensenshannon returns). The question asks for the "
-                         "divergence: square the unrounded number your code computed."))
+                         "divergence: square the unrounded number your code computed.",
+                         ("square", "the Jensen-Shannon distance", "squared")))
+        unhalved = js_divergence(pn, qn, base=base) - math.log(2) / _per_base(base)
+        mistakes.append((unhalved,
+                         f"the formula with M = {a} + {b}, without the / 2: that M sums to 2, so each "
+                         f"D(.||M) comes out too small by log 2" + (", and the result is negative"
+                                                                     if unhalved < 0 else "")
+                         + f". Use {average}."))
     half = kl_divergence(pn, m, base=base)
     mistakes += [
         (np.sqrt(half) if distance else half,
-         f"D({a}||M) alone. Average both halves: (D({a}||M) + D({b}||M)) / 2 with M = ({a} + {b}) / 2"
-         + (", then take the square root." if distance else ".")),
+         (f"the square root of D({a}||M) alone. Average both halves first: (D({a}||M) + D({b}||M)) / 2 "
+          f"with {average}, then take the square root of that average." if distance else
+          f"D({a}||M) alone. Average both halves: (D({a}||M) + D({b}||M)) / 2 with {average}.")),
         (kl_divergence(pn, qn, base=base),
          f"D({a}||{b}). Jensen-Shannon compares each distribution with their average "
-         f"M = ({a} + {b}) / 2, not with each other."),
+         f"{average}, not with each other."),
+        (hellinger_distance(pn, qn),
+         f"the Hellinger distance, sqrt(1 - sum sqrt({a}(x) {b}(x))), another symmetric distance (without "
+         f"a logarithm). The question asks for the Jensen-Shannon "
+         + ("distance: the square root of (D({a}||M) + D({b}||M)) / 2" if distance
+            else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
+         + f", with {average}."),
     ]
+    if np.any(pn == 0) or np.any(qn == 0):
+        nan = _nan_zero(f"{a} and {b}", None)
+    elif distance:
+        nan = (f"Your answer is NaN. The data here have no zero probabilities, so it is most likely the square "
+               f"root of a negative number: the divergence under the square root came out negative. A JS "
+               f"divergence is never negative when M is the average of the two distributions; with "
+               f"M = {a} + {b} (the / 2 forgotten), it comes out log 2 too small, so negative. Check {average}, "
+               f"and print the divergence before taking np.sqrt.")
+    else:
+        nan = _NAN
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"M = ({a} + {b}) / 2, then (D({a}||M) + D({b}||M)) / 2"
+                        hint=f"{average}, then (D({a}||M) + D({b}||M)) / 2"
                              + (", then the square root." if distance else "."),
-                        nan=(_nan_zero(f"{a} and {b}", None) if np.any(pn == 0) or np.any(qn == 0) else _NAN))
+                        negative=f"A Jensen-Shannon divergence is never negative. Check that {average} "
+                                 f"(with the / 2) and that each D(.||M) weights its log ratio by its own "
+                                 f"distribution.",
+                        nan=nan)
 
 
 def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
@@ -1001,7 +1160,9 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     diff = np.abs(pn - qn)
     mistakes = [
         (float(np.sum(diff)), f"sum |{a}(x) - {b}(x)| without the factor 1/2; with it, TV is the largest "
-                              "difference in probability of any event, between 0 and 1."),
+                              "difference in probability of any event, between 0 and 1. Halve the unrounded "
+                              "sum your code computed.",
+         ("scale", f"sum |{a}(x) - {b}(x)| without the factor 1/2", "halved")),
         (float(np.max(diff)), "the largest difference at a single outcome. TV is the largest "
                               "difference over all events (sets of outcomes): half the sum of "
                               f"|{a}(x) - {b}(x)|."),
@@ -1018,21 +1179,41 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
 __all__ += ["check_gaussian_kl", "check_vae_kl", "check_mc_estimate"]
 
 
-def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=("P", "Q"), sig=3):
+def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=("P", "Q"),
+                      variables=("mu_p", "sigma_p", "mu_q", "sigma_q"), sig=3):
     """Check an answer for D(N(mu_p, sigma_p²) || N(mu_q, sigma_q²)); sigmas are standard deviations.
+
+    ``variables`` are the exercise's names for ``mu_p, sigma_p, mu_q, sigma_q``;
+    the messages write their formulas in them. When both standard deviations
+    share one name (``("mu_1", "sigma", "mu_2", "sigma")``), the exercise is
+    about normals of equal variance, where D = (mu_1 - mu_2)² / (2 sigma²),
+    and the messages follow its derivation from
+    E_P[((x - mu_2)² - (x - mu_1)²) / (2 sigma²)].
 
     Recognised mistakes: another log base, swapped arguments, variances
     used where the formula wants standard deviations, 2 sigma_q in place of
     2 sigma_q², the log of the variance ratio without its 1/2, the -1/2 left
-    out, and the mean term left out.
+    out, and the mean term left out. For equal variances: E_P[(x - mu_1)²]
+    not subtracted, E_P[(x - mu_2)²] taken as sigma² (giving 0), the
+    difference the wrong way round, the 2 of 2 sigma² left out, and the
+    difference of the means not squared.
 
     Examples
     --------
     >>> check_gaussian_kl(1.3069, 0, 1, 1, 2)
     Not quite: 1.3069 matches D(Q||P): the arguments are swapped. P comes first: log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2.
+    >>> check_gaussian_kl(0.0, 1, 1.4, -0.7, 1.4, variables=("mu_1", "sigma", "mu_2", "sigma"))
+    Not quite: 0.0 matches E_P[(x - mu_2)²] taken as sigma², like E_P[(x - mu_1)²]. Under P, x is centred at mu_1, not mu_2: E_P[(x - mu_2)²] = sigma² + (mu_1 - mu_2)².
     """
     a, b = _names(names)
+    if (isinstance(variables, str) or len(variables) != 4
+            or not all(isinstance(v, str) and v for v in variables)):
+        raise ValueError(f"variables must be four non-empty strings, the exercise's names for mu_p, sigma_p, "
+                         f"mu_q and sigma_q (e.g. ('mu_1', 'sigma', 'mu_2', 'sigma')); got {variables!r}.")
+    mp_, sp_, mq_, sq_ = variables
     scale = _per_base(base)
+    E = f"E_{a}"
+    half = "1/2" if base is None else f"1/(2 ln {base:g})"
 
     def kl(b_=base):
         return gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, base=b_)
@@ -1041,29 +1222,61 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
         return (log_term + (sigma_p**2 + (mu_p - mu_q) ** 2) / denominator - 0.5) / scale
 
     what = f"D({a}||{b})"
+    expected = kl()
     mistakes = _unit_mistakes(kl, what, base)
+    if sp_ == sq_ and sigma_p == sigma_q:
+        s_, d2 = sp_, f"({mp_} - {mq_})²"
+        # E_P[log(p/q)] = (E_P[(x - mu_2)²] - E_P[(x - mu_1)²]) / (2 sigma²)
+        mistakes += [
+            (expected + 0.5 / scale,
+             f"{E}[(x - {mq_})²] / (2 {s_}²) alone: subtract {E}[(x - {mp_})²] / (2 {s_}²) = {s_}² / (2 {s_}²) "
+             f"= {half} from the unrounded number your code computed.",
+             ("shift", f"{E}[(x - {mq_})²] / (2 {s_}²) alone", f"reduced by {half}")),
+            (0.0, f"{E}[(x - {mq_})²] taken as {s_}², like {E}[(x - {mp_})²]. Under {a}, x is centred at "
+                  f"{mp_}, not {mq_}: {E}[(x - {mq_})²] = {s_}² + {d2}."),
+            (-expected, f"minus {what}: the difference in the log ratio is the wrong way round. "
+                        f"log(p(x)/q(x)) = ((x - {mq_})² - (x - {mp_})²) / (2 {s_}²), the {mq_} term first."),
+            (2 * expected, f"{d2} / {s_}², without the 2 of 2 {s_}²: halve the unrounded number your code "
+                           f"computed.", ("scale", f"{d2} / {s_}²", "halved")),
+            (gaussian_kl(mu_p, sigma_p**2, mu_q, sigma_q**2, base=base),
+             f"{d2} / (2 {s_}⁴): {s_} is the standard deviation, so square it once, as in 2 {s_}²."),
+            ((mu_p - mu_q) ** 2 / (2 * sigma_p) / scale,
+             f"{d2} / (2 {s_}): square {s_} in the denominator, 2 {s_}²."),
+            (abs(mu_p - mu_q) / (2 * sigma_p**2) / scale,
+             f"|{mp_} - {mq_}| / (2 {s_}²): the difference of the means is squared, {d2}."),
+        ]
+        return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
+                            hint=f"{what} = {E}[log(p(x)/q(x))] = ({E}[(x - {mq_})²] - {E}[(x - {mp_})²]) / "
+                                 f"(2 {s_}²): put in the two expectations the exercise gives, then simplify.",
+                            negative=f"Check the order in the log ratio: ((x - {mq_})² - (x - {mp_})²) / "
+                                     f"(2 {s_}²), the {mq_} term first.")
+    closed = (f"log({sq_}/{sp_}) + ({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²) - 1/2")
     if sigma_p != sigma_q:      # with equal variances both directions, and both log terms, agree
         mistakes += [
             (gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base),
-             f"D({b}||{a}): the arguments are swapped. {a} comes first: "
-             "log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2."),
+             f"D({b}||{a}): the arguments are swapped. {a} comes first: {closed}."),
             (formula(2 * math.log(sigma_q / sigma_p), 2 * sigma_q**2),
-             "the formula with log(sigma_q² / sigma_p²), the log of the variance ratio. The term is "
-             "log(sigma_q / sigma_p) = log(sigma_q² / sigma_p²) / 2."),
+             f"the formula with log({sq_}² / {sp_}²), the log of the variance ratio. The term is "
+             f"log({sq_} / {sp_}) = log({sq_}² / {sp_}²) / 2."),
         ]
     mistakes += [
         (gaussian_kl(mu_p, sigma_p**2, mu_q, sigma_q**2, base=base),
-         "the formula with variances in place of standard deviations. Here sigma is the "
-         "standard deviation: square it where the formula says sigma²."),
+         f"the formula with variances in place of standard deviations. Here {sp_} and {sq_} are "
+         f"standard deviations: square them where the formula says {sp_}² and {sq_}²."),
         (formula(math.log(sigma_q / sigma_p), 2 * sigma_q),
-         "the formula with 2 sigma_q where it says 2 sigma_q²: square sigma_q in the denominator."),
-        (kl() + 0.5 / scale, "the formula without its final -1/2 (which makes D(P||P) = 0)."),
-        (kl() - 0.5 * ((mu_p - mu_q) / sigma_q) ** 2 / scale,
-         "the formula without the mean term (mu_p - mu_q)² / (2 sigma_q²)."),
+         f"the formula with 2 {sq_} where it says 2 {sq_}²: square {sq_} in the denominator."),
+        (expected + 0.5 / scale,
+         f"the formula without its final -1/2 (which makes D({a}||{a}) = 0): subtract {half} from the "
+         f"unrounded number your code computed.",
+         ("shift", "the formula without its final -1/2", f"reduced by {half}")),
+        (expected - 0.5 * ((mu_p - mu_q) / sigma_q) ** 2 / scale,
+         f"the formula without the mean term ({mp_} - {mq_})² / (2 {sq_}²): add it to the unrounded "
+         f"number your code computed.",
+         ("shift", "the formula without its mean term", "increased by the mean term")),
     ]
-    return check_number(answer, kl(), what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint="D = log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2.",
-                        negative="Check the sign of log(sigma_q / sigma_p): sigma_q on top.")
+    return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
+                        hint=f"D = {closed}.",
+                        negative=f"Check the sign of log({sq_} / {sp_}): {sq_} on top.")
 
 
 def check_vae_kl(answer, mu, log_var, *, sig=3):
@@ -1084,9 +1297,11 @@ def check_vae_kl(answer, mu, log_var, *, sig=3):
     mistakes = [
         (vae_kl(mu, 2 * log_var),
          "the term with log_var read as log(sigma): it is log(sigma²), so sigma² = exp(log_var)."),
-        (2 * expected, "twice the KL: the formula has a factor 1/2 in front of the sum."),
-        (expected / mu.size, "the mean over latent coordinates; the KL of a diagonal Gaussian is "
-                             "the sum over coordinates."),
+        (2 * expected, "twice the KL: the formula has a factor 1/2 in front of the sum. Halve the unrounded "
+                       "number your code computed.", ("scale", "the sum without its factor 1/2", "halved")),
+        (expected / mu.size, f"the mean over latent coordinates; the KL of a diagonal Gaussian is the sum over "
+                             f"coordinates: multiply the unrounded mean by {mu.size}, or use np.sum.",
+         ("scale", "the mean over latent coordinates", f"multiplied by {mu.size}")),
         (-expected, "minus the KL: the usual code writes -0.5 * sum(1 + log_var - mu² - exp(log_var)); "
                     "keep the minus sign in front."),
         (float(0.5 * np.sum((1 + mu**2) / var - 1 + log_var)),
@@ -1098,11 +1313,14 @@ def check_vae_kl(answer, mu, log_var, *, sig=3):
                         combine="Sum the per-coordinate terms over the latent coordinates.")
 
 
-def check_mc_estimate(answer, logp, logq, *, estimator="k3", sig=3):
+def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, sig=3):
     """Check a Monte Carlo estimate of D(P||Q) from log densities at samples of P.
 
-    Recognised mistakes: another estimator's average (k1, k2, k3), the ratio
-    turned upside down (p/q instead of q/p), and a sum instead of a mean.
+    ``exact``, when the exercise knows it, is the exact D(P||Q) (e.g. from a
+    closed form): an answer that matches it is told that the question asks
+    for the estimate from these samples. Recognised mistakes: another
+    estimator's average (k1, k2, k3), the ratio turned upside down (p/q
+    instead of q/p), a sum instead of a mean, and the exact value.
 
     Examples
     --------
@@ -1118,8 +1336,14 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", sig=3):
     mistakes += [
         (mc_kl(logq, logp, estimator=estimator).estimate,
          "the estimator with the ratio upside down: r = q(x)/p(x), so log r = logq - logp."),
-        (expected * logp.size, "the sum over samples: the estimate is their mean."),
+        (expected * logp.size, f"the sum over samples: the estimate is their mean. Divide the unrounded sum by "
+                               f"the {logp.size} samples, or use np.mean.",
+         ("scale", "the sum over samples", f"divided by {logp.size}")),
     ]
+    if exact is not None:
+        mistakes.append((float(exact), f"the exact D(P||Q), from the closed form. The question asks for the "
+                                       f"{estimator} estimate from these {logp.size} samples, which differs from "
+                                       f"it by sampling error: average {names[estimator]} over the samples."))
     return check_number(answer, expected, what=f"the {estimator} estimate", units="nats",
                         mistakes=mistakes, sig=sig,
                         hint=f"Average {names[estimator]} over the samples, with r = exp(logq - logp).",
@@ -1250,8 +1474,10 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
     mistakes = [
         (kl_mean, f"D(teacher_T||student_T) without the factor T² = {t**2:g}. Hinton's convention "
                   f"multiplies the softened KL by T² so its gradients keep their size as T changes: multiply "
-                  f"the unrounded KL your code computed by T².", True),
-        (t * kl_mean, f"T x the KL; the factor is T² = {t**2:g}: multiply the unrounded KL by T², not T.", True),
+                  f"the unrounded KL your code computed by T².",
+         ("scale", "the mean KL without the factor T²", f"multiplied by T² = {t**2:g}")),
+        (t * kl_mean, f"T x the KL; the factor is T² = {t**2:g}: multiply the unrounded KL by T², not T.",
+         ("scale", "T x the mean KL", f"multiplied by T = {t:g} once more")),
         (t**2 * float(np.mean(kl_from_logits(teacher, student))),
          "the KL without the temperature: divide both teacher and student logits by T before the softmax."),
         (distillation_loss(student, teacher, temperature=t),
@@ -1262,14 +1488,16 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
     if n > 1:
         mistakes += [
             (expected * n, f"T² x the sum over the batch; average over the {n} examples instead (divide the "
-                           f"unrounded sum by {n}).", True),
+                           f"unrounded sum by {n}).", ("scale", "T² x the sum over the batch", f"divided by {n}")),
             (kl_mean * n, f"the sum of the KLs over the batch, without T²: average over the {n} examples "
-                          f"and multiply by T² = {t**2:g}.", True),
+                          f"and multiply by T² = {t**2:g} (both on the unrounded sum).",
+             ("scale", "the sum of the KLs over the batch", f"divided by {n} and multiplied by T²")),
         ]
     if k > 1:
         mistakes.append((expected / k, f"T² x the mean over all {n * k} elements (rows x classes, like "
                                        f"reduction='mean'): sum over the {k} classes of each example first, then "
-                                       f"average over the {n} examples.", True))
+                                       f"average over the {n} examples: multiply the unrounded number by {k}.",
+                        ("scale", f"T² x the mean over all {n * k} elements", f"multiplied by {k}")))
     return check_number(answer, expected, what="the distillation loss", units="nats", mistakes=mistakes,
                         sig=sig, hint="Softmax of teacher/T and student/T, D(teacher||student), times T².",
                         combine="Sum over classes for each example, then average over the batch (np.mean).")
@@ -1319,12 +1547,17 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
         return (f"reduction='{other}', which {_REDUCTION_WORDS[other]}. The question asks for "
                 f"reduction='{reduction}'{default}, which {_REDUCTION_WORDS[reduction]}.")
 
-    mistakes = [(reduce(pointwise, other), explain(other), True)
+    factor = {"sum": 1.0, "mean": float(p.size), "batchmean": float(rows)}
+    mistakes = [(reduce(pointwise, other), explain(other),
+                 ("scale", f"the loss with reduction='{other}'",
+                  f"multiplied by {factor[other] / factor[reduction]:g}"
+                  if factor[other] > factor[reduction] else f"divided by {factor[reduction] / factor[other]:g}"))
                 for other in ("sum", "mean", "batchmean") if other != reduction]
     with np.errstate(divide="ignore"):
         mistakes.append((reduce(loss(np.log(p), np.exp(logq))),
-                         "D(Q||P): kl_div(input, target) computes D(target||exp(input)) = D(P||Q); "
-                         "the model's log-probabilities go first, the reference second."))
+                         f"kl_div with the arguments swapped: the pointwise terms of D(Q||P), reduced as "
+                         f"'{reduction}'. kl_div(input, target) computes the terms of D(target||exp(input)), "
+                         f"here D(P||Q): the model's log-probabilities go first, the reference second."))
     mistakes.append((reduce(loss(np.exp(logq), p)),
                      "the loss with probabilities q where kl_div expects log-probabilities: its input "
                      "must be log q (e.g. from log_softmax)."))

@@ -163,7 +163,7 @@ def test_unnormalised_counts_are_recognised():
 @pytest.mark.parametrize("answer, words", [
     (..., ["No answer yet"]),
     (None, ["No answer yet"]),
-    ("0.5", ["should be a number"]),
+    ("0.5", ["the text '0.5'", "float(", "not a number"]),
     ([0.1, 0.2], ["array of 2 numbers", "one number"]),
     (float("nan"), ["NaN", "no zero probabilities"]),         # P and Q have no zeros: 0 log 0 is not to blame
     (-0.5, ["cannot be negative", "do not sum to 1", "wrong way round"]),
@@ -1121,3 +1121,254 @@ def test_every_pair_of_mistakes_is_apart_or_named_together(notebook_runs):
                         assert e1 in fb and e2 in fb, (name, source, v1, v2, fb)
                     pairs += 1
     assert pairs >= 1          # 01 Ex1: D(Q_fair||P_loaded) is the plain mean of log(Q_fair/P_loaded)
+
+
+# --- second learner review (04, 05) and expert review of the exercise sections -------------------
+# Each finding: the exact submission, and the kind of message it must (and must not) get.
+
+P_EX, Q_EX = np.array([0.05, 0.45, 0.35, 0.15]), np.array([0.25, 0.3, 0.2, 0.25])
+X_S5 = st.norm(0, 1).rvs(size=1000, random_state=np.random.default_rng(5))
+LOGP5, LOGQ5 = st.norm(0, 1).logpdf(X_S5), st.norm(0.5, 1.2).logpdf(X_S5)
+EQUAL_VARIANCE = ("mu_1", "sigma", "mu_2", "sigma")
+
+
+def ex04_1(a):
+    return ex.check_kl(a, Q_EX, P_EX, base=2, names=("Q_ex", "P_ex"))
+
+
+def ex04_2(a):
+    return ex.check_js(a, P_EX, Q_EX, base=2, distance=True, names=("P_ex", "Q_ex"))
+
+
+def ex05_1(a):
+    return ex.check_gaussian_kl(a, 2.0, 0.5, 0.0, 1.5)
+
+
+def ex05_3(a):
+    return ex.check_mc_estimate(a, LOGP5, LOGQ5, estimator="k3", exact=textbook(0, 1, 0.5, 1.2))
+
+
+def ex05_5(a):
+    return ex.check_gaussian_kl(a, 1.0, 1.4, -0.7, 1.4, variables=EQUAL_VARIANCE)
+
+
+def js_bits(p, q, halve=True):
+    m = (p + q) / 2 if halve else p + q
+    return 0.5 * float(np.sum(p * np.log2(p / m))) + 0.5 * float(np.sum(q * np.log2(q / m)))
+
+
+KL_04 = kl(Q_EX, P_EX, np.log2)                                        # 0.4278 bits
+JSD_04 = math.sqrt(js_bits(P_EX, Q_EX))                                # 0.2957
+KL_05 = textbook(2.0, 0.5, 0.0, 1.5)                                   # 1.5431 nats
+KL_55 = (1.0 + 0.7) ** 2 / (2 * 1.4**2)                                # 0.7372 nats
+K3_05 = float(np.mean(np.expm1(LOGQ5 - LOGP5) - (LOGQ5 - LOGP5)))     # 0.1097 nats
+HELLINGER_04 = math.sqrt(0.5 * float(np.sum((np.sqrt(P_EX) - np.sqrt(Q_EX)) ** 2)))   # 0.2501
+H_Q_EX = float(-np.sum(Q_EX * np.log2(Q_EX)))
+
+
+def test_the_data_of_these_findings():
+    """The reported numbers, recomputed here, so the submissions below mean what the findings say."""
+    assert (sig3(KL_04), sig3(JSD_04), sig3(KL_05), sig3(KL_55), sig3(K3_05)) == (0.428, 0.296, 1.54, 0.737, 0.11)
+    assert sig3(KL_04 * L2 / L10) == 0.129 and sig3(ce(Q_EX, P_EX, np.log2)) == 2.41
+    assert sig3(JSD_04 * math.sqrt(L2)) == 0.246 and sig3(JSD_04 * math.sqrt(L2 / L10)) == 0.162
+    assert sig3(KL_05 / L2) == 2.23 and sig3(KL_55 / L2) == 1.06 and sig3(KL_55 + 0.5) == 1.24
+    assert round(HELLINGER_04, 3) == 0.25 and sig3(math.sqrt(kl(P_EX, (P_EX + Q_EX) / 2, np.log2))) == 0.314
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex04_1, 0.429), (ex05_1, 1.55),                       # above the truth: truncation cannot be the cause
+])
+def test_round_do_not_truncate_only_for_a_truncated_answer(check, submission):
+    text = str(check(submission))
+    assert not check(submission).correct and "truncate" not in text, text
+    generic = str(ex.check_number(0.244, 0.24258, what="x"))           # above the truth, no route explains it
+    assert generic.startswith("Almost") and "round an intermediate result" in generic
+    assert "truncate" not in generic
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex04_1, 0.129 * L10 / L2),                      # base-10 answer rounded, then converted: 0.4285
+    (ex04_1, 0.429),                                 # ... and rounded
+    (ex04_1, 2.41 - H_Q_EX),                         # cross-entropy rounded, then H(Q_ex) subtracted: 0.4245
+    (ex04_2, 0.246 / math.sqrt(L2)),                 # scipy's nats distance rounded, then converted: 0.2955
+    (ex04_2, 0.295),
+    (ex04_2, 0.162 * math.sqrt(L10 / L2)),           # base-10 distance rounded, then converted: 0.2953
+    (ex05_1, 2.23 * L2), (ex05_1, 1.55),             # bits rounded, then converted: 1.546
+    (ex05_5, 1.06 * L2),                             # 0.7347
+    (ex05_5, 1.24 - 0.5),                            # E_P[(x - mu_2)²]/(2 sigma²) rounded, then 1/2 subtracted
+])
+def test_advice_followed_from_a_rounded_wrong_answer_is_not_called_wrong(check, submission):
+    fb = check(submission)
+    text = str(fb)
+    assert text.startswith("Right as far as it goes"), (submission, text)
+    for wrong in ("Not yet", "Not quite", "check each step", "Round (do not truncate)"):
+        assert wrong not in text, (submission, text)
+    assert "unrounded number" in text
+
+
+def test_subtraction_and_factor_advice_acts_on_the_unrounded_number():
+    with ex.recording() as calls:
+        ex04_1(...)
+        ex05_1(...)
+        ex05_5(...)
+        ex.check_cross_entropy(..., P_EX, Q_EX)
+        ex.check_vae_kl(..., [0.3, -1.2], [-0.4, 0.2])
+        ex05_3(...)
+    explanations = [e for call in calls for _, e in call["mistakes"]]
+    for words in ("Subtract H(Q_ex)", "final -1/2", "without the mean term", "alone: subtract",
+                  "Add H(P)", "twice the KL", "mean over latent coordinates", "sum over samples"):
+        [e] = [e for e in explanations if words in e]
+        assert "unrounded" in e, e
+
+
+def test_hellinger_is_named_and_a_short_answer_names_every_mistake_it_matches():
+    both = str(ex04_2(0.250))                         # Python reads 0.250 as 0.25: 2 significant figures
+    assert both.startswith("Not quite") and "Hellinger" in both and "in nats" in both
+    assert "0.250 gives 0.25" in both
+    alone = str(ex04_2(HELLINGER_04))
+    assert "Hellinger" in alone and "in nats" not in alone
+    nats = str(ex04_2(JSD_04 * math.sqrt(L2)))
+    assert "in nats" in nats and "Hellinger" not in nats
+
+
+def test_nan_distance_points_at_the_square_root_of_a_negative_divergence():
+    with np.errstate(invalid="ignore"):
+        submission = np.sqrt(js_bits(P_EX, Q_EX, halve=False))          # M = P + Q: negative, then NaN
+    assert math.isnan(submission)
+    text = str(ex04_2(submission))
+    assert "square root of a negative number" in text and "M = (P_ex + Q_ex) / 2" in text
+    assert "0 * log(0)" not in text
+    divergence = str(ex.check_js(js_bits(P_EX, Q_EX, halve=False), P_EX, Q_EX, base=2, names=("P_ex", "Q_ex")))
+    assert divergence.startswith("Not quite") and "without the / 2" in divergence
+
+
+def test_equal_variance_derivation_speaks_its_own_names():
+    forgot = str(ex05_5(KL_55 + 0.5))                                    # E_P[(x - mu_1)²]/(2 sigma²) not subtracted
+    assert "E_P[(x - mu_2)²] / (2 sigma²) alone" in forgot and "subtract" in forgot
+    zero = str(ex05_5(0))
+    assert zero.startswith("Not quite") and "E_P[(x - mu_2)²] = sigma² + (mu_1 - mu_2)²" in zero
+    far = str(ex05_5(0.5))
+    assert far.startswith("Not yet") and "(E_P[(x - mu_2)²] - E_P[(x - mu_1)²]) / (2 sigma²)" in far
+    with ex.recording() as calls:
+        ex05_5(...)
+    texts = [e for _, e in calls[0]["mistakes"]] + [zero, far, forgot]
+    for general in ("sigma_p", "sigma_q", "mu_p", "mu_q", "final -1/2"):
+        assert not any(general in t for t in texts), general
+    assert "minus" in str(ex05_5(-KL_55)) and "mu_2 term first" in str(ex05_5(-KL_55))
+    assert "halve" in str(ex05_5(2 * KL_55))
+    assert ex05_5(KL_55).correct
+
+
+@pytest.mark.parametrize("check, submission, truncation", [
+    (ex04_1, 0.427, True), (ex05_3, 0.109, True), (ex04_2, 0.295, True),
+])
+def test_truncated_answers_are_told_to_round_and_the_start_page_says_so(check, submission, truncation):
+    text = str(check(submission))
+    assert not check(submission).correct and "cut off" in text and "truncate" in text, text
+    start = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
+    assert any("correctly rounded (not truncated) to at least 3 significant figures" in c.source
+               for c in start.cells)
+
+
+def test_message_wording_findings():
+    short = str(ex04_2(0.30))                          # the right value to 2 s.f., read as 0.3
+    assert "Python reads your answer as 0.3" in short and "If you meant 0.30" in short
+    assert "to the 1 significant figure it has" not in short
+    assert "1 numbers" not in str(ex04_1([True]))
+    text = str(ex04_1("0.428"))
+    assert "float(" in text and "quotes" in text
+    assert "converted the wrong way" in str(ex04_1(kl(Q_EX, P_EX) * L2))       # nats times ln 2
+    exact = str(ex05_3(textbook(0, 1, 0.5, 1.2)))                           # the true D, not the k3 estimate
+    assert exact.startswith("Not quite") and "exact D(P||Q)" in exact and "k3 estimate" in exact
+    assert ex05_3(K3_05).correct
+    nb = nbformat.read(ROOT / "notebooks" / "04_asymmetry.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells[_exercise_section(nb):])
+    assert "A posterior distribution P has two well-separated modes" in text
+
+
+def test_js_distance_names_the_square_root_of_one_half():
+    text = str(ex04_2(math.sqrt(kl(P_EX, (P_EX + Q_EX) / 2, np.log2))))
+    assert "the square root of D(P_ex||M) alone" in text
+    assert "matches D(P_ex||M) alone" not in str(ex04_2(0.314))
+
+
+def test_torch_swapped_arguments_are_described_with_their_reduction():
+    swapped = float(np.mean(np.exp(LOG_Q7) * (LOG_Q7 - np.log(P7))))     # 'mean' of the terms of D(Q||P)
+    text = str(ex07_2(swapped))
+    assert text.startswith("Not quite") and "arguments swapped" in text and "reduced as 'mean'" in text
+    assert "matches D(Q||P)" not in text
+
+
+def _solution(path, number):
+    nb = nbformat.read(ROOT / "notebooks" / path, as_version=4)
+    cells = nb.cells[_exercise_section(nb):]
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    after = text.split(f"**Exercise {number}.**")[1]
+    return after, re.search(r"<summary>Solution</summary>\s*```python\n(.*?)```(.*?)</details>", after, re.S)
+
+
+def test_01_ex2_says_the_order_is_the_role():
+    prompt, _ = _solution("01_definition.ipynb", 2)
+    assert "The names are labels; the order in $D(\\cdot\\|\\cdot)$ is the role" in prompt.split("<details>")[0]
+
+
+def test_03_ex2_solution_explains_what_keeps_the_digits():
+    _, solution = _solution("03_cross_entropy.ipynb", 2)
+    prose = solution.group(2)
+    assert "nothing cancels" not in prose and "non-negative" not in prose
+    assert "u = (q - p)/p" in prose and "exactly" in prose
+    # the claims, checked: near P, scipy's kl_div terms p log(p/q) - p + q lose the digits that
+    # kt.kl_divergence keeps, and q - p of two floats within a factor 2 is exact (Sterbenz)
+    import mpmath
+    from scipy.special import kl_div
+    from klteach import kl_divergence
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(10))
+    q = p * (1 + 1e-8 * rng.normal(size=10))
+    q = q / q.sum()
+    with mpmath.workdps(60):
+        sp, sq = mpmath.fsum(map(mpmath.mpf, p)), mpmath.fsum(map(mpmath.mpf, q))
+        exact = float(mpmath.fsum((mpmath.mpf(a) / sp) * mpmath.log((mpmath.mpf(a) / sp) / (mpmath.mpf(b) / sq))
+                                  for a, b in zip(p, q)))
+        assert all(mpmath.mpf(b) - mpmath.mpf(a) == mpmath.mpf(b - a) for a, b in zip(p, q))
+    assert abs(kl_divergence(p, q) - exact) <= 1e-12 * exact
+    assert float(np.sum((q - p) ** 2 / (2 * p))) == pytest.approx(exact, rel=1e-3)   # D ~ sum (q - p)² / 2p
+    assert exact < 1e-15 < float(np.max(np.abs(q - p)))                 # below float rounding, unlike q - p
+    assert abs(float(np.sum(kl_div(p, q))) - exact) > 0.01 * exact
+    assert abs(float(np.sum(p * np.log(p / q))) - exact) > 0.01 * exact
+
+
+def test_04_ex3_solution_uses_the_bound_of_section_4_and_prints_true():
+    prompt, solution = _solution("04_asymmetry.ipynb", 3)
+    code = solution.group(1)
+    assert "pinsker_bound" not in code and "np.sqrt(kt.kl_divergence(P_ex, Q_ex) / 2)" in code
+    import klteach as kt
+    scope = {"np": np, "kt": kt, "P_ex": P_EX, "Q_ex": Q_EX}
+    lines = code.strip().splitlines()
+    exec("\n".join(lines[:-1]), scope)
+    shown = eval(lines[-1].split("#")[0], scope)
+    assert repr(shown) == "True" and "# True" in lines[-1]
+    assert scope["answer"] <= math.sqrt(kl(P_EX, Q_EX) / 2)              # Pinsker, independently
+
+
+def test_06_ex3_solution_claims_hold_by_simulation():
+    _, solution = _solution("06_drift.ipynb", 3)
+    prose = solution.group(2)
+    assert "at most about one time in twenty" in prose and "most of the time its PSI is above 0.25" in prose
+    from klteach import drift
+    rng = np.random.default_rng(20261201)
+    runs = [drift.drift_test(rng.normal(size=30), rng.normal(size=30), measure="psi", n_permutations=199,
+                             seed=rng) for _ in range(300)]
+    false_alarms = np.mean([r.pvalue <= 0.05 for r in runs])
+    assert false_alarms <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / 300)          # at most about 1 in 20
+    assert np.mean([r.statistic > 0.25 for r in runs]) > 0.5                  # most of the time
+
+
+def test_a_short_wrong_answer_is_not_explained_by_a_rounded_route():
+    """A route's rounding explains an answer of fewer than 3 figures only when it gives that answer exactly:
+    0.42 is not D(Q_ex||P_ex) at 2 figures (0.43), so it is not "right as far as it goes"."""
+    for check, submission in ((ex04_1, 0.42), (ex05_5, 1.0), (ex05_1, 2.0)):
+        text = str(check(submission))
+        assert "looks like" not in text, (submission, text)
+    assert not str(ex04_1(0.42)).startswith("Right as far as it goes")
+    assert "typing 1.00 gives 1.0" in str(ex05_5(1.0))
