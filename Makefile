@@ -73,7 +73,7 @@ OLD_STAMP := $(OLD_VENV)/.installed
 $(OLD_STAMP): pyproject.toml constraints-oldest.txt Makefile
 	@$(NEED_PYTHON)
 	rm -rf $(OLD_VENV) && $(PYTHON) -m venv $(OLD_VENV)
-	PIP_DISABLE_PIP_VERSION_CHECK=1 $(OLD_PY) -m pip install --quiet --quiet -e . pytest hypothesis mpmath nbformat \
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(OLD_PY) -m pip install --quiet --quiet -e . pytest hypothesis mpmath nbformat nbclient \
 	  -c constraints-oldest.txt
 	touch $(OLD_STAMP)
 
