@@ -684,6 +684,15 @@ def test_js_paths_on_near_identical_and_unnormalised_input(n):
         assert kt.js_divergence(p * fp, q * fq) == pytest.approx(ref, rel=16 * EPS, abs=0)
 
 
+@pytest.mark.parametrize("n", [15000, 15001, 2 * 8192 + 5])
+def test_js_one_pass_and_blocked_paths_match_mpmath(n):
+    # the longest one-pass pair, the shortest blocked one, and several blocks
+    rng = np.random.default_rng(500 + n)
+    p = kt.normalize(rng.random(n) + 0.1)
+    for q in (kt.normalize(p * np.exp(1e-7 * rng.standard_normal(n))), kt.normalize(rng.random(n) ** 4)):
+        assert kt.js_divergence(p, q) == pytest.approx(float(mp_js(p, q, dps=40)), rel=16 * EPS, abs=0)
+
+
 @pytest.mark.parametrize("n", JS_SIZES[1:])
 def test_js_paths_agree_with_low_precision_input(n):
     # float16 and float32 take the general path, their normalised float64 copies the one-pair
