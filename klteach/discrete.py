@@ -28,6 +28,7 @@ so are labelled inputs (pandas Series, DataFrames) whose labels differ.
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 from scipy.special import entr, xlogy
@@ -53,6 +54,23 @@ _SERIES_MID, _SERIES_HALF = (2 / 3 - 0.4) / 2, (2 / 3 + 0.4) / 2
 _FAR_BELOW = -0.5
 _TINY = np.finfo(np.float64).tiny
 _LN2 = math.log(2.0)
+_F64 = np.dtype(np.float64)
+# js_divergence's one-pair paths: Python floats up to _PYTHON_MAX outcomes (where a
+# loop over them is cheaper than the numpy calls), ones for short sums as dot products,
+# and the far form of the terms where s**2 > 0.49 (|s| > 0.7).
+_PYTHON_MAX = 30
+# Its numpy path up to _JS_ONE_PAIR_MAX outcomes and its blocks beyond: a dozen
+# temporaries, each below 128 KiB, where glibc's malloc would map fresh (page-faulting)
+# memory for every call; at 16385 outcomes that more than doubled the time.
+_JS_ONE_PAIR_MAX, _JS_BLOCK = 15000, 1 << 13
+_DOT_MAX = 2048
+_ONES = np.ones(_DOT_MAX)
+_ONES.flags.writeable = False
+_FAR_S2, _HALF = np.array(0.49), np.array(0.5)   # 0-d arrays: cheaper operands than Python floats
+# the ufuncs of _js_one_pair, bound once (saves an attribute lookup per call, tens of ns each)
+_dot, _copyto, _add_reduce, _min_reduce = np.dot, np.copyto, np.add.reduce, np.minimum.reduce
+_subtract, _divide, _negative, _greater = np.subtract, np.divide, np.negative, np.greater
+_arctanh, _log1p, _log = np.arctanh, np.log1p, np.log
 
 
 def _series(t):
@@ -175,13 +193,13 @@ def _as_rows(x, axis, batch):
     return x.reshape(-1, n)
 
 
-def _blocks(p2, q2):
-    """Yield ``(rows, pc, qc)``: float64 blocks of at most about ``_BLOCK`` entries."""
+def _blocks(p2, q2, block=_BLOCK):
+    """Yield ``(rows, pc, qc)``: float64 blocks of at most about ``block`` entries."""
     m, n = max(p2.shape[0], q2.shape[0]), p2.shape[1]
-    if n >= _BLOCK:
-        spans = [(slice(r, r + 1), slice(c, c + _BLOCK)) for r in range(m) for c in range(0, n, _BLOCK)]
+    if n >= block:
+        spans = [(slice(r, r + 1), slice(c, c + block)) for r in range(m) for c in range(0, n, block)]
     else:
-        step = max(_BLOCK // n, 1)
+        step = max(block // n, 1)
         spans = [(slice(r, r + step), slice(0, n)) for r in range(0, m, step)]
     for rows, cols in spans:
         pc = p2[rows if p2.shape[0] > 1 else slice(None), cols]
@@ -201,8 +219,8 @@ def _one_block(p2, q2):
     return _float64(p2), _float64(q2)
 
 
-def _is_single_block(p2, q2):
-    return max(p2.shape[0], q2.shape[0]) * p2.shape[1] <= _BLOCK
+def _is_single_block(p2, q2, block=_BLOCK):
+    return max(p2.shape[0], q2.shape[0]) * p2.shape[1] <= block
 
 
 def _check_sums(p, q, axis, stats, tol_p, tol_q):
@@ -362,15 +380,18 @@ def js_divergence(p, q, *, base=None, axis=-1):
     0.0225
     """
     base = check_base(base)
-    if (type(p) is np.ndarray and type(q) is np.ndarray and p.ndim == 1 and p.shape == q.shape
-            and p.dtype == np.float64 and q.dtype == np.float64 and 0 < p.size <= _BLOCK
-            and type(axis) is int and axis in (-1, 0)):
-        js = _js_one_pair(p, q)
-        if js is not None:
-            return js / log_base(base)
+    if (type(p) is np.ndarray and type(q) is np.ndarray and p.dtype is _F64 and q.dtype is _F64
+            and p.ndim == 1 and p.shape == q.shape and type(axis) is int and axis in (-1, 0)):
+        # one pair of float64 vectors, the commonest call: paths without the general
+        # machinery, which return None for anything they do not handle (bad input included)
+        n = p.shape[0]
+        if 0 < n <= _JS_ONE_PAIR_MAX:
+            js = _js_python(p, q) if n <= _PYTHON_MAX else _js_one_pair(p, q)
+            if js is not None:
+                return js if base is None else js / log_base(base)
     p2, q2, batch, tol_p, tol_q = _read_pair(p, q, axis)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        if _is_single_block(p2, q2):
+        if _is_single_block(p2, q2, _JS_BLOCK):
             pc, qc = _one_block(p2, q2)
             stats = _block_sums(pc, qc, diff := qc - pc)
             _check_sums(p, q, axis, stats, tol_p, tol_q)
@@ -381,11 +402,11 @@ def js_divergence(p, q, *, base=None, axis=-1):
         else:   # two passes: the sums first, for the normalised mixture
             m = max(p2.shape[0], q2.shape[0])
             stats, total = _new_acc(m), np.zeros(m)
-            for rows, pc, qc in _blocks(p2, q2):
+            for rows, pc, qc in _blocks(p2, q2, _JS_BLOCK):
                 _accumulate(stats, rows, _block_sums(pc, qc, qc - pc))
             _check_sums(p, q, axis, stats, tol_p, tol_q)
             sp, sq, dsum = stats[:3]
-            for rows, pc, qc in _blocks(p2, q2):
+            for rows, pc, qc in _blocks(p2, q2, _JS_BLOCK):
                 total[rows] += _js_block(pc, qc, qc - pc, sp[rows], sq[rows], dsum[rows])
         # 0 <= JS <= ln 2, which rounding could cross by an ulp (disjoint supports)
         if not batch:
@@ -395,42 +416,99 @@ def js_divergence(p, q, *, base=None, axis=-1):
     return in_units(np.clip(js, 0.0, _LN2).reshape(batch), base)
 
 
+def _js_python(p, q):
+    """JS in nats of two short float64 vectors, in Python floats; None to take another path.
+
+    Below about 30 outcomes a loop over Python floats (``math.atanh``,
+    ``math.log1p``) costs less than the calls of the numpy path. The same
+    formulas as :func:`_js_block`. The sums are :func:`math.fsum` (correctly
+    rounded). None when a quick check fails: a sum off by more than the
+    tolerance, NaN or inf (their sums fail the check, or ``fsum`` raises), a
+    negative entry; the general path then raises the detailed error.
+    """
+    pl, ql = p.tolist(), q.tolist()
+    try:
+        sp = math.fsum(pl)
+        dl = list(map(operator.sub, ql, pl))
+        dsum = math.fsum(dl)
+    except (OverflowError, ValueError):   # huge or infinite entries
+        return None
+    sq = sp + dsum
+    if not (abs(sp - 1.0) <= 1e-9 and abs(sq - 1.0) <= 1e-9 and min(pl) >= 0 and min(ql) >= 0):
+        return None
+    r, c = sq / sp, dsum / sp
+    try:
+        total = _js_python_sum(pl, ql, dl, r, c)
+    except ZeroDivisionError:         # p(x) = q(x) = 0: such outcomes add nothing
+        keep = [i for i, (a, b) in enumerate(zip(pl, ql)) if a or b]
+        total = _js_python_sum([pl[i] for i in keep], [ql[i] for i in keep], [dl[i] for i in keep], r, c)
+    return min(max(total / (4.0 * sq), 0.0), _LN2)
+
+
+def _js_python_sum(pl, ql, dl, r, c):
+    """``4 sp sq / sp`` times the JS of Python float lists: the sum of ``den * g(s)`` of :func:`_js_block`."""
+    atanh, log1p, log = math.atanh, math.log1p, math.log
+    total = 0.0
+    for a, b, d in zip(pl, ql, dl):
+        pr = a * r
+        den = b + pr
+        s = (d - a * c) / den
+        if -0.7 <= s <= 0.7:
+            total += den * (2.0 * s * atanh(s) + log1p(-s * s))
+        else:                         # 1 -+ s formed directly; 0 log 0 = 0
+            half = 0.5 * den
+            x, y = pr / half, b / half
+            total += den * ((x * log(x) if x else 0.0) + (y * log(y) if y else 0.0))
+    return total
+
+
+@np.errstate(all="ignore")            # as a decorator it costs less than a with block
 def _js_one_pair(p, q):
     """JS in nats of two float64 vectors, or None to take the general path.
 
-    :func:`_js_block` written out for the commonest call, one pair of
-    vectors, where Python overhead is most of the time. None when the quick
-    checks fail (the general path then raises the detailed error) or when a
-    zero needs the general path's ``0 log 0`` handling.
+    :func:`_js_block` written out for one pair of vectors, where the cost of
+    each numpy call is most of the time: short sums as dot products with ones, no
+    separate minimum (a negative entry makes ``q + p r`` negative or the far
+    form NaN), and an ``np.copyto`` instead of ``np.where``. None when the
+    quick checks fail (the general path then raises the detailed error) or
+    when a zero needs the general path's ``0 log 0`` handling.
     """
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        diff = q - p
-        sp, dsum = np.add.reduce(p), np.add.reduce(diff)
-        low = np.minimum.reduce(np.minimum(p, q))
-        sq = sp + dsum
-        if not (abs(sp - 1.0) <= 1e-9 and abs(sq - 1.0) <= 1e-9 and low >= 0):
-            return None
-        r, c = sq / sp, dsum / sp
-        pr = p * r
-        den = q + pr
-        s = (diff - p * c) / den
-        g = np.arctanh(s)
-        g *= s
-        g += g
-        s2 = s * s
-        np.negative(s2, out=s2)
-        g += np.log1p(s2, out=s2)
-        half = den * 0.5
-        x = pr / half                  # 1 - s, formed directly
-        y = q / half                   # 1 + s
-        lx, ly = np.log(x), np.log(y)
-        lx *= x
-        ly *= y
-        lx += ly
-        np.abs(s, out=s)
-        g = np.where(s > 0.7, lx, g)
-        g *= den
-        total = float(np.add.reduce(g))
+    n = p.shape[0]
+    diff = q - p
+    if n <= _DOT_MAX:
+        ones = _ONES[:n]
+        sp, dsum = float(_dot(p, ones)), float(_dot(diff, ones))
+    else:                             # BLAS may start threads for long dot products
+        sp, dsum = float(_add_reduce(p, 0)), float(_add_reduce(diff, 0))
+    sq = sp + dsum
+    if not (abs(sp - 1.0) <= 1e-9 and abs(sq - 1.0) <= 1e-9):
+        return None
+    r, c = sq / sp, dsum / sp
+    pr = p * r
+    den = q + pr
+    if not _min_reduce(den, 0) >= 0:
+        return None                   # p(x) < 0 and q(x) < 0 somewhere
+    s = p * c
+    _subtract(diff, s, out=s)
+    s /= den                          # (Q - P) / (Q + P) for the normalised P, Q
+    g = _arctanh(s)
+    g *= s
+    g += g
+    s *= s
+    far = _greater(s, _FAR_S2)
+    _negative(s, out=s)
+    g += _log1p(s, out=s)           # 2 s atanh(s) + log1p(-s**2)
+    # 1 -+ s formed directly, in the buffers no longer needed (fewer fresh
+    # allocations: at 10**4 outcomes their page faults cost more than the arithmetic)
+    half = den * _HALF
+    x = _divide(pr, half, out=pr)   # 1 - s
+    y = _divide(q, half, out=half)  # 1 + s
+    lx, ly = _log(x, out=diff), _log(y, out=s)
+    lx *= x
+    ly *= y
+    lx += ly                          # NaN where p(x) < 0 or q(x) < 0 (and at zeros)
+    _copyto(g, lx, where=far)
+    total = float(_dot(g, den) if n <= _DOT_MAX else _add_reduce(g * den, 0))
     if total != total:
         return None
     return min(max(total / (4.0 * sq), 0.0), _LN2)

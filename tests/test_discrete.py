@@ -602,3 +602,132 @@ def test_bounds_hold_exactly_despite_rounding():
         assert kt.entropy(u, base=2) <= math.log2(n)
         assert kt.entropy(u, base=10) <= math.log10(n)
         assert kt.entropy(u) == pytest.approx(math.log(n), rel=4 * EPS, abs=0)
+
+
+# --- js_divergence's one-pair paths (Python floats up to 30 outcomes, numpy beyond) ------
+
+JS_SIZES = [1, 2, 7, 30, 31, 200, 2048, 2049, 5000]   # both sides of each switch between paths
+
+
+def _js_general(p, q):
+    """The general (batch) path on the same pair: a one-row batch."""
+    return float(kt.js_divergence(np.asarray(p)[None, :], np.asarray(q)[None, :])[0])
+
+
+def _pair_with_t(rng, n, t):
+    """p, q of n outcomes in pairs (w/2, w/2) against (w (1 + t)/2, w (1 - t)/2), in random order.
+
+    The pairs keep both sums equal, so each outcome's (Q - P) / (Q + P) is
+    t / (2 + t) or -t / (2 - t): from about t / 2 for small t to -1 as t -> 1.
+    """
+    w = rng.random(n // 2) + 0.1
+    t = np.resize(np.asarray(t, dtype=float), n // 2) * rng.choice([-1.0, 1.0], n // 2)
+    p = np.concatenate([w / 2, w / 2, [0.3] * (n % 2)])
+    q = np.concatenate([w * (1 + t) / 2, w * (1 - t) / 2, [0.3] * (n % 2)])
+    order = rng.permutation(n)
+    return kt.normalize(p[order]), kt.normalize(q[order])
+
+
+@pytest.mark.parametrize("n", JS_SIZES)
+def test_js_paths_match_mpmath_at_every_s(n):
+    # |s| from 5e-10 (near-identical) through the switch of formulas at 0.7 (t = 14/17) to
+    # 1 - 5e-13 (q / p ~ 4e12), all |s| in one vector and one |s| at a time.
+    rng = np.random.default_rng(n)
+    ts = np.concatenate([np.geomspace(1e-9, 0.8, 12), 14 / 17 * (1 + np.array([-1e-9, 0, 1e-9])),
+                         1 - np.geomspace(0.15, 1e-12, 8)])
+    worst = 0.0
+    for t in [ts] + list(ts):
+        p, q = _pair_with_t(rng, n, t)
+        ref = float(mp_js(p, q, dps=50))
+        got = kt.js_divergence(p, q)
+        if n == 1:
+            assert ref == got == 0.0
+            continue
+        worst = max(worst, abs(got - ref) / ref)
+        assert _js_general(p, q) == pytest.approx(got, rel=1e-13, abs=0)
+    assert worst <= 16 * EPS, worst
+
+
+@pytest.mark.parametrize("n", JS_SIZES[1:])
+def test_js_paths_handle_zeros_and_disjoint_supports(n):
+    rng = np.random.default_rng(100 + n)
+    w = rng.random(n) + 0.1
+    half = n // 2
+    p = kt.normalize(np.where(np.arange(n) < half, w, 0.0))      # disjoint supports: ln 2
+    q = kt.normalize(np.where(np.arange(n) < half, 0.0, w))
+    assert kt.js_divergence(p, q) == pytest.approx(LN2, rel=4 * EPS, abs=0)
+    assert kt.js_divergence(p, q) <= LN2 and kt.js_divergence(p, q, base=2) <= 1.0
+    # zeros in p only, in q only, and in both at the same outcomes
+    for zp, zq in [(np.arange(n) % 3 == 0, np.zeros(n, bool)), (np.zeros(n, bool), np.arange(n) % 4 == 1),
+                   (np.arange(n) % 3 == 0, np.arange(n) % 3 == 0)]:
+        if zp.all() or zq.all():
+            continue
+        p, q = kt.normalize(np.where(zp, 0.0, w)), kt.normalize(np.where(zq, 0.0, rng.random(n) + 0.1))
+        ref = float(mp_js(p, q, dps=50))
+        got = kt.js_divergence(p, q)
+        assert got == pytest.approx(ref, rel=16 * EPS, abs=0)
+        assert _js_general(p, q) == pytest.approx(got, rel=1e-13, abs=0)
+
+
+@pytest.mark.parametrize("n", JS_SIZES[1:])
+def test_js_paths_on_near_identical_and_unnormalised_input(n):
+    rng = np.random.default_rng(200 + n)
+    p = kt.normalize(rng.random(n) + 0.1)
+    for eps in (1e-3, 1e-6, 1e-9):
+        q = kt.normalize(p * np.exp(eps * rng.standard_normal(n)))
+        ref = float(mp_js(p, q, dps=50))
+        assert kt.js_divergence(p, q) == pytest.approx(ref, rel=16 * EPS, abs=0)
+    # sums off by up to 9e-10 (inside the tolerance): the normalised P and Q are meant
+    q = kt.normalize(p * np.exp(1e-6 * rng.standard_normal(n)))
+    for fp, fq in [(1 + 9e-10, 1.0), (1.0, 1 - 9e-10), (1 - 5e-10, 1 + 8e-10)]:
+        ref = float(mp_js(p * fp, q * fq, dps=50))
+        assert kt.js_divergence(p * fp, q * fq) == pytest.approx(ref, rel=16 * EPS, abs=0)
+
+
+@pytest.mark.parametrize("n", [15000, 15001, 2 * 8192 + 5])
+def test_js_one_pass_and_blocked_paths_match_mpmath(n):
+    # the longest one-pass pair, the shortest blocked one, and several blocks
+    rng = np.random.default_rng(500 + n)
+    p = kt.normalize(rng.random(n) + 0.1)
+    for q in (kt.normalize(p * np.exp(1e-7 * rng.standard_normal(n))), kt.normalize(rng.random(n) ** 4)):
+        assert kt.js_divergence(p, q) == pytest.approx(float(mp_js(p, q, dps=40)), rel=16 * EPS, abs=0)
+
+
+@pytest.mark.parametrize("n", JS_SIZES[1:])
+def test_js_paths_agree_with_low_precision_input(n):
+    # float16 and float32 take the general path, their normalised float64 copies the one-pair
+    # paths: the same distributions, so the same JS, and both match mpmath.
+    rng = np.random.default_rng(300 + n)
+    for dtype in (np.float32, np.float16):
+        p_low, q_low = (kt.normalize(rng.random(n) + 0.1).astype(dtype) for _ in range(2))
+        p, q = p_low.astype(float), q_low.astype(float)
+        ref = float(mp_js(p, q, dps=50))
+        assert kt.js_divergence(p_low, q_low) == pytest.approx(ref, rel=16 * EPS, abs=0)
+        assert kt.js_divergence(kt.normalize(p), kt.normalize(q)) == pytest.approx(ref, rel=1e-14, abs=0)
+
+
+@pytest.mark.parametrize("n", JS_SIZES[1:])
+def test_js_paths_refuse_bad_entries_with_the_detailed_error(n):
+    # every sign pattern of a negative entry (the numpy path detects them without a minimum)
+    rng = np.random.default_rng(400 + n)
+    p0 = kt.normalize(rng.random(n) + 0.1)
+    i, j = n - 1, 0
+    cases = []
+    keep = p0[i]
+    for a, b in [(-0.25, keep), (keep, -0.25), (-0.25, -0.25), (-0.25, 0.0), (0.0, -0.25), (-1e-300, keep),
+                 (keep, -1e-300)]:
+        p, q = p0.copy(), p0.copy()
+        p[i], q[i] = a, b
+        p[j] += p0[i] - a          # keep the sums at 1, so that only the sign is wrong
+        q[j] += p0[i] - b
+        name, value = ("p", a) if a < 0 else ("q", b)
+        cases.append((p, q, rf"^{name} has a negative entry {value} at index {i}"))
+    for value, pattern in [(np.nan, "contains NaN"), (np.inf, "contains inf"), (1e308, "sums to")]:
+        p = p0.copy()
+        p[i] = value
+        cases.append((p, p0, rf"^p {pattern}"))
+    cases.append((p0 * 1.01, p0, r"^p sums to 1\.01"))
+    cases.append((p0, p0 * 0.99, r"^q sums to 0\.99"))
+    for p, q, pattern in cases:        # (a floating-point warning on the way fails the test too)
+        with pytest.raises(DistributionError, match=pattern):
+            kt.js_divergence(p, q)
