@@ -5,7 +5,9 @@
 * k2 is biased: E_P[(log r)^2 / 2] differs from D(P||Q) at the notebook's Q,
   and the bias is of third order in the gap between P and Q.
 * k2's bias ratio under halving of the gap falls towards 8 (third order).
-* k3 spreads more than k1 for a Q wider than P, not for a Q farther away;
+* k3's spread follows E_P[r^2]: at a small distance only a Q wider than P makes
+  k3 spread more than k1, but a distant Q of any width (narrower, or equal
+  widths, where E_P[r^2] = e^(delta^2)) makes it spread more too;
   E_P[r^4] is infinite once sigma_q^2 >= 4/3 sigma_p^2.
 * Histograms with fixed bins converge to the binned KL (below the truth), with
   a plug-in bias of about (K - 1)/(2n); bins spread over the samples' range
@@ -211,7 +213,7 @@ def test_k2_bias_ratio_falls_towards_eight():
     assert tail[-1] == pytest.approx(8, abs=0.02)
 
 
-# --- k3 against k1: a wider Q, not a farther one, makes k3 spread more ------------------------
+# --- k3 against k1: a wider Q, or a distant Q of any width, makes k3 spread more ----------
 
 def exact_k1_sd(mu_q, s_q):
     def log_r(x):
@@ -229,6 +231,51 @@ def test_k3_spreads_more_than_k1_only_for_the_wider_q():
     # sd(k1) for the narrower Q is exactly the sd of a quadratic in a standard normal
     a, b, c = -math.log(0.8) - 0.5**2 / (2 * 0.64), 0.5 / 0.64, 0.5 - 1 / (2 * 0.64)
     assert exact_k1_sd(0.5, 0.8) == pytest.approx(math.sqrt(b**2 + 2 * c**2), rel=1e-9)
+
+
+
+def exact_sd_with_breakpoints(mu_q, s_q, k3):
+    """sd of one k1 or k3 term under P = N(0, 1), mpmath quadrature split where the terms peak."""
+    def term(x):
+        log_r = mpmath.log(mpmath.npdf(x, mu_q, s_q)) - mpmath.log(mpmath.npdf(x))
+        return mpmath.expm1(log_r) - log_r if k3 else -log_r
+
+    points = [-mpmath.inf] + sorted({0, mu_q, 2 * mu_q, 4 * mu_q}) + [mpmath.inf]
+    first = mp_integral(lambda x: mpmath.npdf(x) * term(x), points)
+    second = mp_integral(lambda x: mpmath.npdf(x) * term(x) ** 2, points)
+    return float(mpmath.sqrt(second - first**2))
+
+
+@pytest.mark.parametrize("delta", [1.0, 2.0, 3.0])
+def test_equal_width_q_gives_unbounded_r_and_k3_spread_from_the_closed_form(delta):
+    # P = N(0, 1), Q = N(delta, 1): log r = delta x - delta^2 / 2, so E_P[r^2] = e^(delta^2),
+    # sd(k1) = delta and Var(k3) = Var(r) + Var(log r) - 2 Cov(r, log r) = e^(delta^2) - 1 - delta^2.
+    assert float(mp_ratio_second_moment(0, 1, delta, 1)) == pytest.approx(math.exp(delta**2), rel=1e-9)
+    ratio = exact_sd_with_breakpoints(delta, 1, True) / exact_sd_with_breakpoints(delta, 1, False)
+    assert ratio == pytest.approx(math.sqrt(math.expm1(delta**2) - delta**2) / delta, rel=1e-9)
+
+
+def test_k3_spreads_more_than_k1_for_a_distant_q_of_any_width():
+    ratios = {(m, s): exact_sd_with_breakpoints(m, s, True) / exact_sd_with_breakpoints(m, s, False)
+              for m, s in [(3, 0.5), (2, 1.0), (3, 1.0)]}
+    assert all(r > 1 for r in ratios.values())
+    assert ratios[(3, 0.5)] == pytest.approx(1.555, abs=1e-3)      # narrower than P, yet k3 spreads more
+    # equal widths: the closed form sqrt(e^(d^2) - 1 - d^2) / d, independent of the quadrature
+    assert ratios[(2, 1.0)] == pytest.approx(math.sqrt(math.expm1(4) - 4) / 2, rel=1e-9)
+    assert ratios[(3, 1.0)] == pytest.approx(math.sqrt(math.expm1(9) - 9) / 3, rel=1e-9)
+    # each of these Q has a large E_P[r^2]
+    assert all(ratio_second_moment(0, 1, m, s) > 50 for m, s in ratios)
+
+
+def test_k3_spread_of_a_narrow_distant_q_matches_simulation():
+    # E_P[r^4] is finite for Q = N(3, 0.5^2), so the sample standard deviations converge
+    q = stats.norm(3, 0.5)
+    for seed in (11, 12):
+        x = np.random.default_rng(seed).normal(size=2_000_000)
+        log_r = q.logpdf(x) - stats.norm.logpdf(x)
+        ratio = np.std(np.expm1(log_r) - log_r) / np.std(-log_r)
+        assert ratio == pytest.approx(exact_sd_with_breakpoints(3, 0.5, True) / exact_sd_with_breakpoints(3, 0.5, False),
+                                      rel=0.03)
 
 
 @pytest.mark.parametrize("s_q, finite", [(1.2, False), (math.sqrt(4 / 3) + 1e-3, False), (1.1, True), (0.8, True)])
