@@ -164,7 +164,8 @@ def test_unnormalised_counts_are_recognised():
     (..., ["No answer yet"]),
     (None, ["No answer yet"]),
     ("0.5", ["the text '0.5'", "float(", "not a number"]),
-    ([0.1, 0.2], ["array of 2 numbers", "one number"]),
+    ([0.1, 0.2], ["list of 2 numbers", "one number"]),
+    (np.array([0.1, 0.2]), ["array of 2 numbers", "one number"]),
     (float("nan"), ["NaN", "no zero probabilities"]),         # P and Q have no zeros: 0 log 0 is not to blame
     (-0.5, ["cannot be negative", "do not sum to 1", "wrong way round"]),
     (12.0, ["Not yet"]),
@@ -954,7 +955,12 @@ def test_advice_followed_from_a_rounded_answer_is_right_as_far_as_it_goes(check,
         submission = sig3(psi10) * L10 if submission is None else sig3(sig3(psi10) * L10)
     fb = check(submission)
     text = str(fb)
-    assert fb.correct or text.startswith("Right as far as it goes"), (submission, text)
+    if ex.significant_figures(submission) == 3:
+        # rounded at the end too: no longer literally the route's product, so hedged (any other mistake,
+        # rounded, could give it), never called wrong
+        assert text.startswith("Almost") and "rounded on the way" in text or "intermediate result" in text, text
+    else:
+        assert fb.correct or text.startswith("Right as far as it goes"), (submission, text)
     for wrong in ("Not yet", "Round (do not truncate)", "Not quite", "check each step"):
         assert wrong not in text, (submission, text)
 
@@ -1200,10 +1206,13 @@ def test_round_do_not_truncate_only_for_a_truncated_answer(check, submission):
 def test_advice_followed_from_a_rounded_wrong_answer_is_not_called_wrong(check, submission):
     fb = check(submission)
     text = str(fb)
-    assert text.startswith("Right as far as it goes"), (submission, text)
+    if ex.significant_figures(submission) == 3:      # rounded after the step: hedged, never called wrong
+        assert text.startswith("Almost") and "intermediate result" in text, (submission, text)
+    else:
+        assert text.startswith("Right as far as it goes"), (submission, text)
     for wrong in ("Not yet", "Not quite", "check each step", "Round (do not truncate)"):
         assert wrong not in text, (submission, text)
-    assert "unrounded number" in text
+    assert "unrounded" in text
 
 
 def test_subtraction_and_factor_advice_acts_on_the_unrounded_number():
