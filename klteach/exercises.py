@@ -20,20 +20,27 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
   given a mistake's explanation.
-- An answer that is a wrong-route value rounded to k figures and then
-  fixed as that route's advice says (a unit conversion, the factor T², a
-  reduction, subtracting H(P) or 1/2, a square root) is right as far as
-  those k figures allow, and is told to do that step on the unrounded
-  number.
+- An answer that is literally a wrong-route value rounded to k figures and
+  then fixed as that route's advice says (a unit conversion, the factor
+  T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
+  as those k figures allow, and is told to do that step on the unrounded
+  number. Literally: the answer carries float noise or more figures than
+  the question asks for. Rounded again to those figures (``4.19``), it
+  could as well be another mistake rounded, so it is only asked whether
+  it rounded an intermediate result, as is an answer that reverses a
+  wrong conversion on a rounded number (``0.204 / ln 2 / ln 2``).
 - An answer one unit off in its last (at least 3rd) figure is told to
   round, not truncate, only when it is the right value cut off; otherwise
   it is asked whether it rounded an intermediate result.
 - A mistake is named only when the answer matches it better than it
   matches the right value, at the precision the answer gives; mistakes
   within 1% of each other are named together, and an answer too short to
-  tell apart mistakes further apart names each of them. A whole number
-  that is exactly a mistake's value (``2.0 = log2(4)``) is that mistake,
-  since more figures (``2.00``) would not change it.
+  tell apart mistakes further apart names each of them. An answer with
+  fewer than 3 figures that matches one mistake is told it may be that
+  mistake and asked for the unrounded number, since the advice, followed
+  on a rounded number, can fail. A number that is exactly a mistake's
+  value (``2.0 = log2(4)``, ``0.4 = 2/5``) is that mistake, since more
+  figures (``2.00``) would not change it.
 
 Examples
 --------
@@ -464,8 +471,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     Float noise (``0.887 - 0.802``) is not precision. An answer that is a
     wrong-route value, rounded, then fixed as its advice says (a unit
     conversion, a factor, a subtraction), is right as far as the rounding
-    allows. An answer one unit off in its last figure is told to round
-    (not truncate) only when it is the right value cut off.
+    allows when it is literally that product (float noise, or more figures
+    than ``sig``); rounded again, it is asked whether it rounded an
+    intermediate result. A mistake matched by fewer than 3 figures is
+    hedged and the unrounded number asked for. An answer one unit off in
+    its last figure is told to round (not truncate) only when it is the
+    right value cut off.
 
     Parameters
     ----------
