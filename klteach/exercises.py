@@ -20,20 +20,27 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
   given a mistake's explanation.
-- An answer that is a wrong-route value rounded to k figures and then
-  fixed as that route's advice says (a unit conversion, the factor T², a
-  reduction, subtracting H(P) or 1/2, a square root) is right as far as
-  those k figures allow, and is told to do that step on the unrounded
-  number.
+- An answer that is literally a wrong-route value rounded to k figures and
+  then fixed as that route's advice says (a unit conversion, the factor
+  T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
+  as those k figures allow, and is told to do that step on the unrounded
+  number. Literally: the answer carries float noise or more figures than
+  the question asks for. Rounded again to those figures (``4.19``), it
+  could as well be another mistake rounded, so it is only asked whether
+  it rounded an intermediate result, as is an answer that reverses a
+  wrong conversion on a rounded number (``0.204 / ln 2 / ln 2``).
 - An answer one unit off in its last (at least 3rd) figure is told to
   round, not truncate, only when it is the right value cut off; otherwise
   it is asked whether it rounded an intermediate result.
 - A mistake is named only when the answer matches it better than it
   matches the right value, at the precision the answer gives; mistakes
   within 1% of each other are named together, and an answer too short to
-  tell apart mistakes further apart names each of them. A whole number
-  that is exactly a mistake's value (``2.0 = log2(4)``) is that mistake,
-  since more figures (``2.00``) would not change it.
+  tell apart mistakes further apart names each of them. An answer with
+  fewer than 3 figures that matches one mistake is told it may be that
+  mistake and asked for the unrounded number, since the advice, followed
+  on a rounded number, can fail. A number that is exactly a mistake's
+  value (``2.0 = log2(4)``, ``0.4 = 2/5``) is that mistake, since more
+  figures (``2.00``) would not change it.
 
 Examples
 --------
@@ -263,18 +270,27 @@ _NAN = ("Your answer is NaN (not a number). The data here have no zero probabili
         "the log of a negative number, 0/0 or inf - inf: print the terms and find it with np.isnan(terms).")
 
 
-def _nan_zero(a, b=None, log="np.log"):
-    """NaN advice for data with zero probabilities in ``a``: one mask, used on both arrays."""
+def _nan_zero(a, b=None, log="np.log", cross=False):
+    """NaN advice for data with zero probabilities in ``a``: one mask, used on both arrays.
+
+    The example is the exercise's own formula: ``-sum a log a`` (entropy),
+    ``sum a log(a / b)`` (KL) or, with ``cross``, ``-sum a log b`` (cross-entropy).
+    """
     use = f"{a}[m] and {b}[m]" if b else f"{a}[m]"
-    example = (f"np.sum({a}[m] * {log}({a}[m] / {b}[m]))" if b else f"-np.sum({a}[m] * {log}({a}[m]))")
+    if b is None:
+        example = f"-np.sum({a}[m] * {log}({a}[m]))"
+    elif cross:
+        example = f"-np.sum({a}[m] * {log}({b}[m]))"
+    else:
+        example = f"np.sum({a}[m] * {log}({a}[m] / {b}[m]))"
     return (f"Your answer is NaN. {a} has zero probabilities, and a 0 * log(0) term gives NaN in numpy; "
             f"such terms count as 0. Use one mask on both arrays: m = {a} > 0, then {use} "
             f"(e.g. {example}).")
 
 
-def _nan_for(p, a, b=None, base=None):
+def _nan_for(p, a, b=None, base=None, cross=False):
     """The NaN advice that fits the exercise's data: blame 0 log 0 only when ``p`` has zeros."""
-    return _nan_zero(a, b, _LOG_FN.get(base, "np.log")) if np.any(np.asarray(p) == 0) else _NAN
+    return _nan_zero(a, b, _LOG_FN.get(base, "np.log"), cross) if np.any(np.asarray(p) == 0) else _NAN
 
 
 def _scalar(answer):
@@ -332,8 +348,9 @@ def _array_feedback(answer, expected, combine, array_routes=()):
         arr = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
         return Feedback(False, f"Your answer is a {type(answer).__name__}; the question asks for one number.")
-    start = (f"Your answer is an array of {_plural(arr.size, 'number')} (shape {arr.shape}); the question "
-             f"asks for one number.")
+    kind = {"list": "a list", "tuple": "a tuple"}.get(type(answer).__name__, "an array")
+    shape = f" (shape {arr.shape})" if kind == "an array" or arr.ndim > 1 else ""
+    start = f"Your answer is {kind} of {_plural(arr.size, 'number')}{shape}; the question asks for one number."
     if arr.size:
         routes = list(array_routes)
         routes.append((np.sum, "Their sum is it: wrap your expression in np.sum(...)."))
@@ -360,7 +377,7 @@ def _exactly(value: float, wrong: float) -> bool:
 
 def _route_target(w_k, w, expected, kind):
     """What the advised step turns the rounded ``w_k`` into (``expected`` when ``w_k == w``)."""
-    if kind == "scale":
+    if kind in ("scale", "undo"):
         return w_k * (expected / w)
     if kind == "shift":
         return w_k + (expected - w)
@@ -454,8 +471,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     Float noise (``0.887 - 0.802``) is not precision. An answer that is a
     wrong-route value, rounded, then fixed as its advice says (a unit
     conversion, a factor, a subtraction), is right as far as the rounding
-    allows. An answer one unit off in its last figure is told to round
-    (not truncate) only when it is the right value cut off.
+    allows when it is literally that product (float noise, or more figures
+    than ``sig``); rounded again, it is asked whether it rounded an
+    intermediate result. A mistake matched by fewer than 3 figures is
+    hedged and the unrounded number asked for. An answer one unit off in
+    its last figure is told to round (not truncate) only when it is the
+    right value cut off.
 
     Parameters
     ----------
@@ -504,8 +525,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     Correct: x = 0.4240.
     >>> check_number(0.42, 0.42401, what="x")
     Right as far as it goes: 0.42 agrees with x to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.420 is read as 0.42, and 0.420 is not x to 3 significant figures). If this is the full number your code computed, it is not the answer: check each step.
+    >>> check_number(0.4712, 0.42401, what="x", mistakes=[(0.4712, "y.")])
+    Not quite: 0.4712 matches y.
     >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
-    Not quite: 0.47 matches y.
+    Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47.
     """
     entries = [(float(m[0]), m[1], _step_of(m)) for m in mistakes if m[0] is not None]
     _record(what, expected, [(v, e) for v, e, _ in entries], sig)
@@ -542,7 +565,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
            and (_right_at(value, expected, figures)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
-    routes = [(w, step) for w, _, step in entries if step is not None]
+    routes = [(w, step) for w, _, step in entries if step is not None and step[0] != "undo"]
+    undo = [(w, step) for w, _, step in entries if step is not None and step[0] == "undo"]
     # a rounded value that was then fixed as advised explains a short answer (fewer than 3 figures) only
     # when the answer is exactly that fixed value (0.168 / 3 = 0.056): a short answer's own rounding is
     # too coarse to tell routes apart. When the answer is also right as far as it goes, the route is
@@ -551,6 +575,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    tight=own or figures < ACCEPTED_FIGURES, sig=sig)
                 if not own or figures >= 2 else None)
     truncated = figures >= ACCEPTED_FIGURES and _truncated(value, expected)
+    # a route's rounding is offered as the reading only when the number is literally a rounded value times
+    # the advised step: it carries float noise, or more figures than the question asks for (4.19 could as
+    # well be another mistake rounded, and the log10 route would give the unrounded 4.186..., not 4.19)
+    loose = None
+    if rescaled is not None and not own and not (noisy or figures > sig):
+        loose, rescaled = rescaled, None
 
     def route_words(k, w_k, step):
         _, label, words = step
@@ -564,7 +594,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    f"significant figures instead of rounded, or {route_words(k, w_k, step)}. "
                                    f"Either way it agrees with {what} only as far as those figures allow: do "
                                    f"every step on the unrounded numbers your code computed, and round (not "
-                                   f"truncate) only at the end. Give {sig} significant figures.")
+                                   f"truncate) only at the end: round (not truncate) to {sig} significant "
+                                   f"figures.")
         return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
                                f"figures allow: do that step on the unrounded number your code computed, and "
@@ -611,6 +642,17 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                     break
             else:
                 groups.append([(d, w, e)])
+        dropped = (f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
+                   if figures < sig and _show(value, sig) != shown else "")
+        if (len(groups) == 1 and figures < ACCEPTED_FIGURES
+                and not any(_exactly(value, w) for _, w, _ in matched)):
+            # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the
+            # mistake's advice, applied to this rounded number, can fail
+            return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has"
+                                   f"{dropped}, {shown} matches {named(matched)} But {figures} figure"
+                                   f"{'s are' if figures > 1 else ' is'} too few to be sure it is this mistake: "
+                                   f"give the unrounded number your code computed to tell, and follow the advice "
+                                   f"on that number, not on {shown}.")
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
         dropped = (f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
@@ -620,8 +662,24 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                f"apart. It matches "
                                + " Or it matches ".join(named(g) for g in groups)
                                + f" Give the unrounded number your code computed to tell which.")
+    # reversing a wrong conversion on a rounded number (0.204 / ln2 / ln2) keeps only the precision
+    # of that rounding: an intermediate was rounded, the formula is not wrong
+    undone = (figures >= ACCEPTED_FIGURES
+              and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig) is not None)
     if (math.isfinite(value) and math.isfinite(expected) and expected != 0 and figures >= ACCEPTED_FIGURES
-            and abs(value - expected) <= 1.5 * float(_unit(value, figures))):
+            and (abs(value - expected) <= 1.5 * float(_unit(value, figures)) or loose or undone)):
+        if truncated and loose:
+            return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures "
+                                   f"instead of rounded, or a result rounded on the way (an intermediate result "
+                                   f"rounded, then converted or combined with another number). Either way, redo "
+                                   f"the computation from the unrounded values your code computed and round only "
+                                   f"at the end: round (not truncate) to {sig} significant figures.")
+        if (loose or undone) and not truncated and abs(value - expected) > 1.5 * float(_unit(value, figures)):
+            return Feedback(False, f"Almost: {shown} is as close to {what} as a result rounded on the way can be, "
+                                   f"but it is not {what} correctly rounded. Did you round an intermediate "
+                                   f"result, then convert it or combine it with another number? Redo the "
+                                   f"computation from the unrounded values your code computed, and round only "
+                                   f"at the end, to {sig} significant figures.")
         if truncated:
             return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                    f"so its last digit is one too small. Round (do not truncate) the unrounded "
@@ -699,7 +757,10 @@ def _unit_mistakes(value_in, what, base, *, root=False):
             backwards = "multiplied" if verb == "divide" else "divided"
             out.append((wrong * wrong / right,
                         f"{what} in {_unit_words(other)}, converted the wrong way: you {backwards} by `{expr}`. "
-                        f"Go back to the unrounded number in {_unit_words(other)} and {verb} it by `{expr}`."))
+                        f"Go back to the unrounded number in {_unit_words(other)} and {verb} it by `{expr}`.",
+                        # "undo": reversing the step on a rounded value is an intermediate rounded, not a route
+                        ("undo", f"{what} in {_unit_words(other)}, converted the wrong way",
+                         "converted back")))
     return out
 
 
@@ -726,7 +787,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     the normalising advice runs as written. Recognised mistakes: another
     log base (either way round), swapped arguments D(Q||P), unnormalised
     counts (both, or one side only), the cross-entropy H(P, Q), the
-    unweighted sum and the unweighted mean of log ratios, -D(P||Q) (the
+    entropy H(P), the mean (np.mean) instead of the sum of the weighted
+    terms, the unweighted sum and the unweighted mean of log ratios, -D(P||Q) (the
     ratio upside down, or H(P) - H(P, Q)), and a zero mask applied to P only.
 
     Examples
@@ -765,6 +827,18 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                          f"Subtract H({a}) from the unrounded cross-entropy your code computed, or sum "
                          f"{a}(x) log({a}(x)/{b}(x)) directly.",
                          ("shift", f"the cross-entropy H({a}, {b})", f"reduced by H({a})")))
+    def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
+        return abs(w - expected) >= 0.01 * abs(expected)
+
+    if h > 0 and apart(h):
+        mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, "
+                            f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log."))
+    k_out = len(pn)
+    if expected > 0 and k_out > 1 and apart(expected / k_out):
+        mistakes.append((expected / k_out,
+                         f"the mean of the weighted terms {a}(x) log({a}(x)/{b}(x)) (np.mean), which divides "
+                         f"their sum by the {k_out} outcomes. The weights {a}(x) already average: sum the "
+                         f"terms (np.sum), or multiply the unrounded mean by {k_out}."))
     if expected > 0:
         mistakes.append((-expected, f"minus {what}: either the ratio inside the log is upside down "
                                     f"({b}(x) on top), or a subtraction is the wrong way round "
@@ -909,7 +983,7 @@ _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
 
 
 _LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
-                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*[).:]\s+.*)$",
+                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*[).:,]\s+.*)$",
                              re.IGNORECASE | re.DOTALL)
 
 
@@ -917,7 +991,7 @@ def _option(answer, options=()) -> str:
     """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``.
 
     So do an option letter followed by its text (``"(b) Nothing yet"``,
-    ``"b) Nothing yet"``) and ``"Option b"``, when that letter is one of ``options``.
+    ``"b) Nothing yet"``, ``"b, because ..."``) and ``"Option b"``, when that letter is one of ``options``.
     """
     text = str(answer).strip().strip("'\"").strip()
     m = _OPTION.match(text)
@@ -980,7 +1054,7 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     """Check an answer for the cross-entropy H(P, Q); ``p`` and ``q`` may be counts.
 
     Recognised mistakes: another log base, D(P||Q) (the entropy H(P) left
-    out), H(P) alone, the swapped H(Q, P), the unweighted sum of -log q, and
+    out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q, and
     the sum of Q's probabilities (1 for every distribution).
 
     Examples
@@ -1003,6 +1077,11 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
             (h, f"H({a}), the cross-entropy of {a} with itself. Use {b}'s probabilities "
                 f"inside the log: -sum {a}(x) log {b}(x)."),
         ]
+    h_q = entropy(qn, base=base)
+    expected = cross_entropy(pn, qn, base=base)
+    if abs(h_q - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
+        mistakes.append((h_q, f"H({b}), the entropy of {b} alone: each -log {b}(x) must be weighted by "
+                              f"{a}(x), the distribution the events come from: -sum {a}(x) log {b}(x)."))
     mistakes.append((cross_entropy(qn, pn, base=base),
                      f"H({b}, {a}): the arguments are swapped. {a}, the distribution the events come from, "
                      f"weights the sum; {b}'s probabilities go inside the log."))
@@ -1020,10 +1099,11 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                           f"cross-entropy is -sum {a}(x) log {b}(x)."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
-                        hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log.",
+                        hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "
+                             f"alone weights by {b} itself, and H({a}) puts {a} inside the log).",
                         negative=f"Check the minus sign in front: -sum {a}(x) log {b}(x).",
                         combine=f"Sum the terms -{a}(x) log {b}(x) over outcomes.",
-                        nan=_nan_for(pn, a, b, base))
+                        nan=_nan_for(pn, a, b, base, cross=True))
 
 
 def check_huffman_length(answer, p, *, name=None, sig=3):
@@ -1052,7 +1132,7 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                               f"the Huffman lengths, weighted by {px}."),
         (float(np.sum(pn[support] * np.ceil(-np.log2(pn[support])))),
          f"the Shannon code, lengths ceil(-log2 {px if name else 'p(x)'}). Huffman's merging gives shorter "
-         "codes: use klteach.huffman_lengths."),
+         "codes: use kt.huffman_lengths (klteach.huffman_lengths)."),
         (float(np.mean(lengths)), f"the plain mean of the codeword lengths. Weight each length by "
                                   f"how often its symbol occurs, {px}."),
     ]
@@ -1066,7 +1146,11 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                         units="bits per symbol", mistakes=mistakes, sig=sig,
                         hint=f"Average the Huffman codeword lengths, weighted by {px}.",
                         combine="Weight each codeword length by its symbol's probability and sum: "
-                                + (f"np.sum({name} * lengths)." if name else "np.sum(probabilities * lengths)."))
+                                + (f"np.sum({name} * lengths)." if name else "np.sum(probabilities * lengths)."),
+                        nan="Your answer is NaN (not a number). The Huffman average takes no logarithms: it "
+                            "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
+                            "inf - inf or a mean of an empty array: print the terms and find it with "
+                            "np.isnan(terms).")
 
 
 def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3):
