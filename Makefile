@@ -26,12 +26,13 @@ help:
 # klteach needs Python 3.11 or newer (the tested versions in constraints.txt have no 3.10 builds):
 # say so in one line before anything is installed.
 NEED_PYTHON = $(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" 2>/dev/null || { \
-	  echo "klteach needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." \
+	  echo "klteach needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>/dev/null || echo missing)." \
 	       "Run make with PYTHON=python3.11 (or newer)."; exit 1; }
 
 $(PY):
 	@$(NEED_PYTHON)
-	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	@echo "Creating $(VENV) with $(PYTHON) -m venv"
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "'$(PYTHON) -m venv' failed: on Debian or Ubuntu, install the venv module (apt-get install python3-venv)."; \
 	  exit 1; }
 

@@ -456,8 +456,7 @@ def _js_python_sum(pl, ql, dl, r, c):
         if -0.7 <= s <= 0.7:
             total += den * (2.0 * s * atanh(s) + log1p(-s * s))
         else:                         # 1 -+ s formed directly; 0 log 0 = 0
-            half = 0.5 * den
-            x, y = pr / half, b / half
+            x, y = 2.0 * pr / den, 2.0 * b / den   # not over den / 2, which underflows to 0 at 5e-324
             total += den * ((x * log(x) if x else 0.0) + (y * log(y) if y else 0.0))
     return total
 
