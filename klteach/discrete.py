@@ -626,12 +626,18 @@ def kl_contributions(p, q, *, base=None, axis=-1, signed=False):
         t = (sp * diff - p * gap) / (p * sq)
         a, b = p / sp, q / sq
         terms = _fix_nan(_gap_terms(a, b, t), a, b)
-        if signed:   # p log(p / q) = term - (Q - P), with Q - P = P t: no cancellation
-            terms -= a * t
-            odd = ~np.isfinite(t)   # p = 0, or t overflowed (p subnormal): the log form
+        if signed:
+            # p log(p / q) = -p log1p(t), with t = Q/P - 1 accurate to a few eps
+            # relative: no cancellation, whether q is close to p or far above it
+            # (subtracting P t from the non-negative term would cancel when q >> p).
+            # Where q < p / 2 (t rounds to -1 once q < eps p), or t is not
+            # finite (p = 0, or p subnormal), the direct form a (log a - log b).
+            signed_terms = np.array(np.broadcast_to(-a * np.log1p(t), terms.shape), dtype=float)
+            odd = ~(np.isfinite(t) & (t > -0.5))
             if odd.any():
                 aa, bb = _at(a, odd), _at(b, odd)
-                terms[odd] = np.where(aa > 0, aa * (np.log(aa) - np.log(bb)), 0.0)
+                signed_terms[odd] = np.where(aa > 0, aa * (np.log(aa) - np.log(bb)), 0.0)
+            terms = signed_terms
     return np.asarray(terms / log_base(base))
 
 
