@@ -495,14 +495,25 @@ def continuous_kl(p, q, *, base=None):
     # Q's probability outside P's support, where the integrand's q term is missing.
     outside = float((q.cdf(lo) if lo > q_lo else 0.0) + (q.sf(hi) if hi < q_hi else 0.0))
     lower, upper = f"the lower endpoint x = {lo:g}", f"the upper endpoint x = {hi:g}"   # for messages
-    if math.isfinite(lo) and lo != 0:
-        moved = _shifted(p, q, lo)          # P's lower endpoint at 0, where floats are finest
-        if moved is not None:
-            p, q = moved
-            lo, hi = _support(p, "p")
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        # Where floats are finest: P's lower endpoint, or else its median, moved to 0
+        # (norm(1e16, 1) has only a few floats within its standard deviation).
+        shift = lo if math.isfinite(lo) else float(p.median())
+        if math.isfinite(shift) and shift != 0:
+            moved = _shifted(p, q, shift)
+            if moved is not None:
+                p, q = moved
+                lo, hi = _support(p, "p")
         middle = float(p.median())
+        spread = float(p.isf(0.25)) - float(p.ppf(0.25))
+    if math.isfinite(middle) and not spread > 1e3 * math.ulp(middle):
+        raise FloatingPointError(
+            f"continuous_kl cannot compute D(P||Q) reliably: P's interquartile range "
+            f"({spread:.3g}) spans fewer than 1000 floating-point numbers at its median "
+            f"({middle:.6g}), so its density cannot be sampled. Move P near 0 (KL does not "
+            f"change under x -> x - c): freeze both distributions with loc reduced by the "
+            f"same amount.")
     if not lo < middle < hi:
         middle = 0.5 * (lo + hi) if math.isfinite(lo + hi) else (0.0 if lo < 0.0 < hi else lo + 1.0)
     cuts = _breakpoints(p, q, lo, hi)

@@ -472,3 +472,31 @@ def test_gamma_small_shapes_are_right_or_refused(a, ratio, loc):
     except FloatingPointError:
         return   # refused: allowed, never a wrong number
     assert got == pytest.approx(ref, rel=1e-8)
+
+
+@pytest.mark.parametrize("m, s, m2, s2", [
+    (5, 1e-20, 0, 1),          # was 1.0000000000000002 for 58.05
+    (5, 1e-100, 5, 1),         # was 1.0 for 229.76
+    (1e16, 1, 1e16, 2),        # was 0.518 for 0.318
+    (1e20, 1, 1e20, 2),        # was 1262 for 0.318
+    (-1e20, 1, -1e20 + 3, 0.5),
+    (1e300, 1e290, 1e300, 2e290),
+    (0.1, 1e-300, 0.1, 1e-299),
+])
+def test_a_distribution_narrower_than_the_float_spacing_at_its_location_is_moved_to_0(m, s, m2, s2):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(m, s), st.norm(m2, s2))
+    assert got == pytest.approx(float(normal_kl(m, s, m2, s2)), rel=1e-9)
+
+
+def test_weibull_max_far_from_0_is_moved_too():
+    got = kt.continuous_kl(st.weibull_max(0.5, loc=1e17), st.weibull_max(0.7, loc=1e17, scale=2))
+    assert got == pytest.approx(float(weibull_kl(0.5, 1, 0.7, 2)), rel=1e-8)
+
+
+def test_unresolvable_location_is_refused_when_it_cannot_be_moved(monkeypatch):
+    import klteach.continuous as continuous
+    monkeypatch.setattr(continuous, "_shifted", lambda p, q, c: None)   # a family that cannot be rebuilt
+    with pytest.raises(FloatingPointError, match="interquartile range"):
+        kt.continuous_kl(st.norm(1e20, 1), st.norm(1e20, 2))
