@@ -421,13 +421,21 @@ def continuous_kl(p, q, *, base=None):
       and Q one of these or a symmetric family such as norm, t or cauchy),
       since floats resolve distances down to 1e-308 next to 0 but only
       1e-16 next to 1;
-    * into an infinite tail, in the logarithm of the distance up to 1e300.
+    * into an infinite tail, from P's median (moved to 0 as well, so that a
+      P narrower than the spacing of floats at its location stays
+      resolved) in the logarithm of the distance up to 1e300, so that heavy
+      tails (a Pareto or t with shape 0.1 has mass out to 1e90) are seen.
+      Where scipy's log density fails far out (``t.logpdf`` beyond 1e154,
+      where ``x**2`` overflows; Pareto's, computed as ``log(pdf)``), P's
+      density is taken from its tail probabilities, and the rest of the
+      integral from the power-law decay of the integrand.
 
     Where the integrand does not decay into a tail or towards an endpoint,
     the integral diverges and ``inf`` is returned (a Student t with 2 or
     fewer degrees of freedom, or a Cauchy, against a normal). On smooth
-    cases and gamma or beta shapes down to 0.05 the relative error is below
-    1e-8 (typically 1e-13).
+    cases, heavy tails, and gamma or beta shapes down to 0.05 the relative
+    error is below 1e-8 (typically 1e-13); below that, down to where
+    ``FloatingPointError`` is raised, below 1e-7.
 
     Parameters
     ----------
@@ -456,8 +464,12 @@ def continuous_kl(p, q, *, base=None):
     FloatingPointError
         If more than 1e-7 of the value lies where doubles cannot reach: closer
         to an endpoint than they resolve (a gamma or beta shape below about
-        0.03) or beyond 1e300, or if the integrand decays too slowly there to
-        tell a finite value from an infinite one. Never a silent wrong number.
+        0.03, or a singular upper endpoint that cannot be mirrored to 0, such
+        as Beta(1, 0.05) against ``powerlaw``) or beyond 1e300, and is not
+        a pure power law whose rest is known; if the integrand decays too
+        slowly there to tell a finite value from an infinite one; or if P's
+        interquartile range spans fewer than 1000 doubles at its median and
+        P cannot be moved to 0.
 
     Warns
     -----
