@@ -393,7 +393,12 @@ def _tail(f, p, q, start, sign, cuts):
     # are breakpoints at growing steps from it.
     last = math.log(cuts[-1]) if cuts else s0
     grow = [last + 0.25 * 2.0**k for k in range(10)]
-    far, err2, msg2 = _quad(g, s0, s1, _log_grid(s0, s1, [math.log(c) for c in cuts[1:]] + grow))
+    # One quad per piece: QAGP over 30 pieces spanning 700 e-folds can stall on
+    # round-off ("extremely bad integrand behavior") where each piece alone converges.
+    edges = [s0, *_log_grid(s0, s1, [math.log(c) for c in cuts[1:]] + grow), s1]
+    parts = [_quad(g, a, b) for a, b in zip(edges[:-1], edges[1:])]
+    far, err2 = math.fsum(v for v, _, _ in parts), math.fsum(e for _, e, _ in parts)
+    msg2 = next((m for _, _, m in parts if m), "")
     return near + far, err1 + err2, msg1 or msg2, remainder
 
 
