@@ -25,6 +25,9 @@ _INV_FACTORIAL = [1.0 / math.factorial(k) for k in range(_SERIES_TERMS + 1)]   #
 _STIRLING = list(enumerate([1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360,
                             1 / 156, -3617 / 122400], start=1))
 _LARGE = 10.0
+_CHECKED = (1e-6, 1e14)   # shapes for which beta_kl is right for any pair (mpmath grid)
+_Q_OVER_P = 1e24          # Q's largest shape, beyond 1e14, at most this times P's largest
+_APART = 1e4              # with a shape below 1e-6: the largest factor between P's and Q's shapes
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -301,9 +304,14 @@ def beta_kl(a_p, b_p, a_q, b_q, *, base=None):
     close shapes). When one shape of each Beta is below 1e-6 times the other
     (so that a + b may round to b), the terms of the larger shapes are
     instead expanded to second order in the small ones. Checked against
-    60- to 800-digit arithmetic for shapes from 1e-300 to 1e300: relative
+    60- to 800-digit arithmetic: for shapes from 1e-6 to 1e14 relative
     error below 1e-12, except for nearly equal Betas whose small shape is
-    1e-6 to 1e-2 times the large one (up to about 5e-11).
+    1e-6 to 1e-2 times the large one (up to about 5e-11); the same for
+    larger shapes (up to 1e300) as long as Q's largest shape is at most
+    1e24 times P's. Shapes below 1e-6 are answered (to 1e-9) only when each
+    of P's shapes is within a factor 1e4 of Q's; outside these ranges the
+    regrouped form can lose every digit, and a ``FloatingPointError`` is
+    raised instead of a wrong number.
 
     Parameters
     ----------
@@ -321,6 +329,10 @@ def beta_kl(a_p, b_p, a_q, b_q, *, base=None):
     DistributionError
         Parameters that are not finite positive numbers, shapes that do not
         broadcast, an invalid ``base``.
+    FloatingPointError
+        Shapes outside the range above (such as Beta(1e-15, 1e4) against
+        Beta(1e-15, 1e-9), or Q's shapes 1e100 against P's 1): the result
+        could not be computed reliably.
 
     Examples
     --------
@@ -376,7 +388,28 @@ def beta_kl(a_p, b_p, a_q, b_q, *, base=None):
                 mild = size <= np.where(lost, 1e5, 1e3) * np.abs(total)
                 kl = np.where(mask & mild, total, kl)
     same = (a1 == a2) & (b1 == b2)
-    return in_units(np.where(same, 0.0, np.maximum(kl, 0.0)), base)
+    kl = np.where(same, 0.0, np.maximum(kl, 0.0))
+    # Outside the checked range the regrouped form is not reliable: refuse rather than
+    # return a wrong number (see Raises).
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        tiny = np.minimum(np.minimum(a1, b1), np.minimum(a2, b2)) < _CHECKED[0]
+        apart = (np.maximum(a1 / a2, a2 / a1) > _APART) | (np.maximum(b1 / b2, b2 / b1) > _APART)
+        top_p, top_q = np.maximum(a1, b1), np.maximum(a2, b2)
+        q_huge = (top_q > _CHECKED[1]) & (top_q > _Q_OVER_P * top_p)
+        broken = ~np.isfinite(kl) | ((kl == 0) & ~same) | (tiny & apart) | q_huge
+    if np.any(broken):
+        i = int(np.argmax(broken.ravel()))
+        where = "" if broken.ndim == 0 else f" (first at index {i})"
+        args = ", ".join(f"{float(v.ravel()[i]):.6g}" for v in (a1, b1, a2, b2))
+        raise FloatingPointError(
+            f"beta_kl cannot compute D(Beta(a_p, b_p) || Beta(a_q, b_q)) reliably for shapes "
+            f"({args}){where}: shapes below {_CHECKED[0]:g} are supported only when P's and "
+            f"Q's shapes differ by a factor of at most {_APART:g}, and Q's shapes may exceed "
+            f"{_CHECKED[1]:g} only up to {_Q_OVER_P:g} times P's largest. Use arbitrary-"
+            f"precision arithmetic (mpmath's loggamma and digamma at a few hundred digits) "
+            f"for such shapes."
+        )
+    return in_units(kl, base)
 
 
 def beta_bernoulli_information_gain(successes, failures, *, prior=(1.0, 1.0), base=2):
@@ -406,6 +439,9 @@ def beta_bernoulli_information_gain(successes, failures, *, prior=(1.0, 1.0), ba
     ------
     DistributionError
         Negative or non-finite counts, an invalid prior or base.
+    FloatingPointError
+        As for :func:`beta_kl`: a prior shape below 1e-6 with counts more
+        than 1e4 times it cannot be computed reliably.
 
     Examples
     --------

@@ -746,3 +746,43 @@ def test_js_of_a_subnormal_entry_is_exact_in_every_path():
             assert kt.js_divergence(a, b, base=2) == 0.0
             assert kt.js_distance(a, b) == 0.0
     assert np.all(kt.js_divergence(np.stack([p, q]), np.stack([q, p])) == 0.0)
+
+# --- kl_contributions(signed=True): accurate when q >> p or q << p ----------------------
+
+def _mp_signed_terms(p, q):
+    """p_i log(p_i / q_i) for the normalised p / sum(p), q / sum(q), at 60 digits."""
+    with mpmath.workdps(60):
+        P = [mpmath.mpf(float(x)) for x in p]
+        Q = [mpmath.mpf(float(x)) for x in q]
+        sp, sq = mpmath.fsum(P), mpmath.fsum(Q)
+        return [(a / sp) * mpmath.log((a / sp) / (b / sq)) if a else mpmath.mpf(0) for a, b in zip(P, Q)]
+
+
+@pytest.mark.parametrize("p0", [1e-300, 1e-100, 1e-20, 1e-12, 1e-8, 1e-4, 0.1, 0.3, 0.49, 0.4999999, 0.5,
+                                0.5000001, 0.7, 0.9, 1 - 1e-9, 1 - 1e-15])
+def test_signed_contributions_against_mpmath_two_outcomes(p0):
+    # q = (0.5, 0.5) far above and below p: each bare term to a few eps relative.
+    p, q = [p0, 1 - p0], [0.5, 0.5]
+    got = kt.kl_contributions(p, q, signed=True)
+    for g, r in zip(got, _mp_signed_terms(p, q)):
+        assert g == pytest.approx(float(r), rel=1e-14, abs=0 if r else 1e-300)
+
+
+def test_signed_contributions_far_apart_and_random():
+    # The reported case: the small term was 0.0 (all digits lost), now -p log(q/p).
+    assert kt.kl_contributions([1e-20, 1 - 1e-20], [0.5, 0.5], signed=True)[0] == \
+        pytest.approx(float(_mp_signed_terms([1e-20, 1 - 1e-20], [0.5, 0.5])[0]), rel=1e-14)
+    # q far below p (t rounds to -1 for q < eps p): finite, not inf.
+    got = kt.kl_contributions([0.5, 0.5], [1e-30, 1 - 1e-30], signed=True)
+    np.testing.assert_allclose(got, [float(r) for r in _mp_signed_terms([0.5, 0.5], [1e-30, 1 - 1e-30])],
+                               rtol=1e-14)
+    rng = np.random.default_rng(20261201)
+    for _ in range(200):
+        k = int(rng.integers(2, 6))
+        p = rng.dirichlet(np.full(k, 0.3)) * 10.0 ** rng.uniform(-12, 0, k)
+        q = rng.dirichlet(np.full(k, 0.3)) * 10.0 ** rng.uniform(-12, 0, k)
+        p, q = p / p.sum(), q / q.sum()
+        got = kt.kl_contributions(p, q, signed=True)
+        ref = _mp_signed_terms(p, q)
+        for g, r in zip(got, ref):
+            assert g == pytest.approx(float(r), rel=1e-13, abs=1e-300)
