@@ -554,12 +554,19 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
 
     # a whole number that is exactly a mistake's value (2.0 = log2(4)) is that mistake: more figures
     # (2.00) would not change it, so "right as far as it goes" would be advice that cannot be followed
-    exact = [(0.0, w, e) for w, e, _ in entries if _is_whole(value) and _exactly(value, w)]
+    # the same holds for a short decimal that is exactly a mistake's value (13/100 = 0.13) and is not the
+    # right value rounded: it is that mistake's unrounded result, not a rounding of something else
+    short = (math.isfinite(value) and value != 0
+             and (_is_whole(value) or (significant_figures(value) < ACCEPTED_FIGURES
+                                       and not _right_at(value, expected, significant_figures(value)))))
+    exact = [(0.0, w, e) for w, e, _ in entries if short and _exactly(value, w)]
     if exact:
         n = significant_figures(value)
         also = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                 f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
-                if _right_at(value, expected, significant_figures(value)) else "")
+                if _right_at(value, expected, significant_figures(value)) else
+                "" if _is_whole(value) else
+                f" {shown} is exactly that mistake's value: more figures would not change it.")
         return Feedback(False, f"Not quite: {shown} matches {named(exact)}{also}")
     figures = significant_figures(value)
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
@@ -569,8 +576,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     undo = [(w, step) for w, _, step in entries if step is not None and step[0] == "undo"]
     # a rounded value that was then fixed as advised explains a short answer (fewer than 3 figures) only
     # when the answer is exactly that fixed value (0.168 / 3 = 0.056): a short answer's own rounding is
-    # too coarse to tell routes apart. When the answer is also right as far as it goes, the route is
-    # named beside "give more figures".
+    # too coarse to tell routes apart. When the answer is also right as far as it goes, no route is
+    # named ("give more figures" is all it needs), but it is not told to check its steps either.
     rescaled = (_rescaled_rounding(value, expected, routes, least=figures + 1 if own else 2,
                                    tight=own or figures < ACCEPTED_FIGURES, sig=sig)
                 if not own or figures >= 2 else None)
@@ -604,11 +611,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         plural = "s" if figures > 1 else ""
         padded = _show(value, sig)
         longer = _show(value, figures + 1)
-        also = ""
-        if rescaled is not None:
-            k, w_k, step = rescaled
-            also = (f" {shown} is also exactly {route_words(k, w_k, step)}: if that is how you got it, do that "
-                    f"step on the unrounded number your code computed.")
+        # no route is named beside it: the answer is already right as far as it goes, and a rounded route
+        # fixed as advised (0.168 / 3 = 0.056) is the right formula on a rounded number, nothing to correct
+        also = (f" If you got it by a step on a number rounded on the way, do that step on the unrounded "
+                f"number your code computed, and round only at the end." if rescaled is not None else "")
         if _is_whole(value):
             more = (f"Give {sig} significant figures: Python reads {padded} as {shown}, and "
                     f"{what} to {sig} significant figures is not {padded}."
@@ -1253,6 +1259,9 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     ]
     return check_number(answer, total_variation(pn, qn), what=f"TV({a}, {b})", mistakes=mistakes, sig=sig,
                         hint=f"TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2.",
+                        nan=f"Your answer is NaN (not a number). TV takes no logarithms and {a} and {b} hold "
+                            f"no NaN, so a NaN comes from an operation on an empty or mismatched array (a mean "
+                            f"of nothing, 0/0): print np.abs({a} - {b}) and check it has one number per outcome.",
                         negative="Take the absolute value of each difference (np.abs).",
                         combine="Sum the absolute differences over outcomes, then halve.")
 
@@ -1277,7 +1286,7 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     Recognised mistakes: another log base, swapped arguments, variances
     used where the formula wants standard deviations, 2 sigma_q in place of
     2 sigma_q², the log of the variance ratio without its 1/2, the -1/2 left
-    out, and the mean term left out. For equal variances: E_P[(x - mu_1)²]
+    out, the mean term left out, and the log ratio upside down. For equal variances: E_P[(x - mu_1)²]
     not subtracted, E_P[(x - mu_2)²] taken as sigma² (giving 0), the
     difference the wrong way round, the 2 of 2 sigma² left out, and the
     difference of the means not squared.
@@ -1330,6 +1339,8 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
              f"|{mp_} - {mq_}| / (2 {s_}²): the difference of the means is squared, {d2}."),
         ]
         return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
+                            nan=f"Your answer is NaN (not a number). The formula takes no logarithm here: a "
+                                f"NaN comes from 0/0 or inf - inf. Print each term of your formula to find it.",
                             hint=f"{what} = {E}[log(p(x)/q(x))] = ({E}[(x - {mq_})²] - {E}[(x - {mp_})²]) / "
                                  f"(2 {s_}²): put in the two expectations the exercise gives, then simplify.",
                             negative=f"Check the order in the log ratio: ((x - {mq_})² - (x - {mp_})²) / "
@@ -1342,6 +1353,9 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
             (formula(2 * math.log(sigma_q / sigma_p), 2 * sigma_q**2),
              f"the formula with log({sq_}² / {sp_}²), the log of the variance ratio. The term is "
              f"log({sq_} / {sp_}) = log({sq_}² / {sp_}²) / 2."),
+            (formula(math.log(sigma_p / sigma_q), 2 * sigma_q**2),
+             f"the formula with log({sp_} / {sq_}), the ratio upside down: the term is log({sq_} / {sp_}), "
+             f"{sq_} on top."),
         ]
     mistakes += [
         (gaussian_kl(mu_p, sigma_p**2, mu_q, sigma_q**2, base=base),
@@ -1358,8 +1372,11 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
          f"number your code computed.",
          ("shift", "the formula without its mean term", "increased by the mean term")),
     ]
+    nan = (f"Your answer is NaN (not a number). These are densities, and their closed form has one log: "
+           f"a NaN comes from the log of a negative number ({sq_} / {sp_} with a wrong sign), 0/0 or inf - inf. "
+           f"Print each of the three terms of the formula to find it.")
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"D = {closed}.",
+                        hint=f"D = {closed}.", nan=nan,
                         negative=f"Check the sign of log({sq_} / {sp_}): {sq_} on top.")
 
 
@@ -1368,7 +1385,8 @@ def check_vae_kl(answer, mu, log_var, *, sig=3):
 
     Recognised mistakes: ``log_var`` read as the log of the standard
     deviation, the factor 1/2 left out, a mean over latent coordinates
-    instead of a sum, the wrong sign, and the reverse direction.
+    instead of a sum, the wrong sign, + log_var in place of - log_var, and
+    the reverse direction.
 
     Examples
     --------
@@ -1388,12 +1406,18 @@ def check_vae_kl(answer, mu, log_var, *, sig=3):
          ("scale", "the mean over latent coordinates", f"multiplied by {mu.size}")),
         (-expected, "minus the KL: the usual code writes -0.5 * sum(1 + log_var - mu² - exp(log_var)); "
                     "keep the minus sign in front."),
+        (float(0.5 * np.sum(var + mu**2 - 1 + log_var)),
+         "the sum with + log_var_j: that term has the wrong sign. The formula has - log_var_j: "
+         "D = 1/2 sum_j (exp(log_var_j) + mu_j² - 1 - log_var_j)."),
         (float(0.5 * np.sum((1 + mu**2) / var - 1 + log_var)),
          "D(N(0, I) || N(mu, sigma²)), the reverse direction. The VAE term puts the encoder's "
          "distribution first and the prior N(0, I) second."),
     ]
     return check_number(answer, expected, what="the VAE KL term", units="nats", mistakes=mistakes, sig=sig,
                         hint="D = 1/2 sum_j (exp(log_var_j) + mu_j² - 1 - log_var_j).",
+                        nan="Your answer is NaN (not a number). The term takes no logarithm (log_var is "
+                            "already one): a NaN comes from a nan in mu or log_var, or inf - inf from an "
+                            "exp that overflowed. Print the per-coordinate terms and find it with np.isnan.",
                         combine="Sum the per-coordinate terms over the latent coordinates.")
 
 
@@ -1497,7 +1521,7 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     Examples
     --------
     >>> check_permutation_pvalue(0.4, 2.0, [1.0, 3.0, 2.0, 0.5, 0.2])
-    Not quite: 0.4 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: p = (1 + count) / (B + 1), so p is never 0.
+    Not quite: 0.4 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: p = (1 + count) / (B + 1), so p is never 0. 0.4 is exactly that mistake's value: more figures would not change it.
     """
     permuted = np.asarray(permuted, dtype=float)
     b = len(permuted)
@@ -1524,6 +1548,9 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
                                                   "than the observed one: ties count too (>=)."))
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
                         hint=f"{formula}.",
+                        nan="Your answer is NaN (not a number). The p-value takes no logarithms: a NaN comes "
+                            "from 0/0 (a count divided by the length of an empty array) or from a mean of "
+                            "nothing. Print the count and B = len(permuted) before dividing.",
                         combine="Count the True values (np.sum(permuted >= observed)), then "
                                 "(1 + count) / (B + 1).")
 

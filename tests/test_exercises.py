@@ -1150,6 +1150,14 @@ def ex05_1(a):
     return ex.check_gaussian_kl(a, 2.0, 0.5, 0.0, 1.5)
 
 
+def ex04_3(a):
+    return ex.check_total_variation(a, P_EX, Q_EX, names=("P_ex", "Q_ex"))
+
+
+def ex05_2(a):
+    return ex.check_vae_kl(a, np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0]))
+
+
 def ex05_3(a):
     return ex.check_mc_estimate(a, LOGP5, LOGQ5, estimator="k3", exact=textbook(0, 1, 0.5, 1.2))
 
@@ -1486,3 +1494,61 @@ def test_final_8_common_mistakes_are_named():
     # so it is not named as a match; the generic message points at it instead
     text = str(ex02_3(H_ENGLISH))
     assert text.startswith("Not yet") and "H(english) alone" in text, text
+
+
+# --- final learner pass, exercises of 04-07 ---
+
+def test_a_short_decimal_that_is_exactly_a_mistakes_value_names_that_mistake():
+    """06 Ex2: count / (B + 1) = 13/100 = 0.13 exactly; 13/99 (no +1s) = 0.1313 is not 0.13."""
+    count = int(np.sum(PERMUTED >= OBSERVED))
+    assert count == 13 and len(PERMUTED) == 99       # independent of the check: 13 / 100 is the value
+    fb = str(ex06_2(np.sum(PERMUTED >= OBSERVED) / (len(PERMUTED) + 1)))
+    assert fb.startswith("Not quite") and "count / (B + 1)" in fb, fb
+    assert "without the +1s" not in fb and "more than one" not in fb and "unrounded" not in fb, fb
+    assert "more figures would not change it" in fb
+
+
+def test_flipped_log_ratio_in_05_ex1_is_named_not_read_as_a_missing_mean_term():
+    # with these data 2 sigma_p² + dmu² = 2 sigma_q² (0.5 + 4 = 4.5): the flipped-log value is exactly minus
+    # the "no mean term" value, so "without its sign" would send the learner the wrong way
+    mu_p, sigma_p, mu_q, sigma_q = 2.0, 0.5, 0.0, 1.5
+    assert 2 * sigma_p**2 + (mu_p - mu_q) ** 2 == 2 * sigma_q**2
+    flipped = math.log(sigma_p / sigma_q) + (sigma_p**2 + (mu_p - mu_q) ** 2) / (2 * sigma_q**2) - 0.5
+    for submission in (flipped, round(flipped, 3)):
+        fb = str(ex05_1(submission))
+        assert fb.startswith("Not quite") and "upside down" in fb and "mean term" not in fb, fb
+        assert "Without its sign" not in fb
+    fixed = math.log(sigma_q / sigma_p) + (sigma_p**2 + (mu_p - mu_q) ** 2) / (2 * sigma_q**2) - 0.5
+    assert ex05_1(fixed).correct                      # the advice, followed, is accepted
+
+
+@pytest.mark.parametrize("check, banned", [
+    (ex04_3, ("probabilit", "log")), (ex06_2, ("probabilit", "log of")),
+    (ex05_1, ("probabilit",)), (ex05_2, ("probabilit",)), (ex05_5, ("probabilit",)),
+])
+def test_nan_advice_fits_the_check(check, banned):
+    fb = str(check(float("nan")))
+    assert fb.startswith("Your answer is NaN"), fb
+    for word in banned:
+        assert word not in fb.lower().replace("no logarithm", ""), (word, fb)
+
+
+def test_vae_plus_log_var_is_named():
+    mu, log_var = np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0])
+    plus = 0.5 * float(np.sum(np.exp(log_var) + mu**2 - 1 + log_var))      # -0.2076
+    for submission in (plus, -0.208):
+        fb = str(ex05_2(submission))
+        assert fb.startswith("Not quite") and "+ log_var_j" in fb, (submission, fb)
+    right = 0.5 * float(np.sum(np.exp(log_var) + mu**2 - 1 - log_var))
+    assert ex05_2(right).correct
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex07_1, 0.63), (ex05_5, 0.74), (ex07_2, 0.056),
+])
+def test_a_short_right_answer_is_not_given_a_route_reading(check, submission):
+    """1.26 / 2 = 0.63 (07 Ex1), 0.74 (05 Ex5), 0.168 / 3 = 0.056 (07 Ex2): right as far as they go."""
+    fb = str(check(submission))
+    assert fb.startswith("Right as far as it goes") and "give 3 significant figures" in fb.lower(), fb
+    assert "also exactly" not in fb and "rounded to" not in fb and "check each step" not in fb, fb
+    assert "T x the mean KL" not in fb and "alone" not in fb and "batchmean" not in fb, fb
