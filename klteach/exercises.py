@@ -1380,48 +1380,55 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
                         negative=f"Check the sign of log({sq_} / {sp_}): {sq_} on top.")
 
 
-def check_vae_kl(answer, mu, log_var, *, sig=3):
+def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
     """Check an answer for the VAE KL term D(N(mu, diag(exp(log_var))) || N(0, I)), in nats.
 
     Recognised mistakes: ``log_var`` read as the log of the standard
     deviation, the factor 1/2 left out, a mean over latent coordinates
     instead of a sum, the wrong sign, + log_var in place of - log_var, and
-    the reverse direction.
+    the reverse direction. ``variables`` are the exercise's names for
+    ``mu`` and ``log_var``; the messages write their formulas in them.
 
     Examples
     --------
     >>> check_vae_kl(0.0, [0.0, 0.0], [0.0, 0.0])
     Correct: the VAE KL term = 0.000 nats.
     """
+    if (isinstance(variables, str) or len(variables) != 2
+            or not all(isinstance(v, str) and v for v in variables)):
+        raise ValueError(f"variables must be two non-empty strings, the exercise's names for mu and log_var "
+                         f"(e.g. ('mu_z', 'log_var_z')); got {variables!r}.")
+    m_, lv_ = variables
     mu, log_var = np.asarray(mu, float), np.asarray(log_var, float)
     expected = vae_kl(mu, log_var)
+    formula = f"1/2 sum_j (exp({lv_}_j) + {m_}_j² - 1 - {lv_}_j)"
     var = np.exp(log_var)
     mistakes = [
         (vae_kl(mu, 2 * log_var),
-         "the term with log_var read as log(sigma): it is log(sigma²), so sigma² = exp(log_var)."),
+         f"the term with {lv_} read as log(sigma): it is log(sigma²), so sigma² = exp({lv_})."),
         (2 * expected, "twice the KL: the formula has a factor 1/2 in front of the sum. Halve the unrounded "
                        "number your code computed.", ("scale", "the sum without its factor 1/2", "halved")),
         (expected / mu.size, f"the mean over latent coordinates; the KL of a diagonal Gaussian is the sum over "
                              f"coordinates: multiply the unrounded mean by {mu.size}, or use np.sum.",
          ("scale", "the mean over latent coordinates", f"multiplied by {mu.size}")),
-        (-expected, "minus the KL: the usual code writes -0.5 * sum(1 + log_var - mu² - exp(log_var)); "
+        (-expected, f"minus the KL: the usual code writes -0.5 * sum(1 + {lv_} - {m_}² - exp({lv_})); "
                     "keep the minus sign in front."),
         (float(0.5 * np.sum(var + mu**2 - 1 + log_var)),
-         "the sum with + log_var_j: that term has the wrong sign. The formula has - log_var_j: "
-         "D = 1/2 sum_j (exp(log_var_j) + mu_j² - 1 - log_var_j)."),
+         f"the sum with + {lv_}_j: that term has the wrong sign. The formula has - {lv_}_j: "
+         f"D = {formula}."),
         (float(0.5 * np.sum((1 + mu**2) / var - 1 + log_var)),
-         "D(N(0, I) || N(mu, sigma²)), the reverse direction. The VAE term puts the encoder's "
+         f"D(N(0, I) || N({m_}, sigma²)), the reverse direction. The VAE term puts the encoder's "
          "distribution first and the prior N(0, I) second."),
     ]
     return check_number(answer, expected, what="the VAE KL term", units="nats", mistakes=mistakes, sig=sig,
-                        hint="D = 1/2 sum_j (exp(log_var_j) + mu_j² - 1 - log_var_j).",
-                        nan="Your answer is NaN (not a number). The term takes no logarithm (log_var is "
-                            "already one): a NaN comes from a nan in mu or log_var, or inf - inf from an "
-                            "exp that overflowed. Print the per-coordinate terms and find it with np.isnan.",
+                        hint=f"D = {formula}.",
+                        nan=f"Your answer is NaN (not a number). The term takes no logarithm ({lv_} is "
+                            f"already one): a NaN comes from a nan in {m_} or {lv_}, or inf - inf from an "
+                            f"exp that overflowed. Print the per-coordinate terms and find it with np.isnan.",
                         combine="Sum the per-coordinate terms over the latent coordinates.")
 
 
-def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, sig=3):
+def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variables=("logp", "logq"), sig=3):
     """Check a Monte Carlo estimate of D(P||Q) from log densities at samples of P.
 
     ``exact``, when the exercise knows it, is the exact D(P||Q) (e.g. from a
@@ -1429,12 +1436,19 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, sig=3):
     for the estimate from these samples. Recognised mistakes: another
     estimator's average (k1, k2, k3), the ratio turned upside down (p/q
     instead of q/p), a sum instead of a mean, and the exact value.
+    ``variables`` are the exercise's names for ``logp`` and ``logq``; the
+    messages speak in them.
 
     Examples
     --------
     >>> check_mc_estimate(..., [-1.0, -2.0], [-1.5, -1.0])
     No answer yet: replace ... with your answer and run the cell again.
     """
+    if (isinstance(variables, str) or len(variables) != 2
+            or not all(isinstance(v, str) and v for v in variables)):
+        raise ValueError(f"variables must be two non-empty strings, the exercise's names for logp and logq "
+                         f"(e.g. ('logp_s', 'logq_s')); got {variables!r}.")
+    lp_, lq_ = variables
     logp, logq = np.asarray(logp, float), np.asarray(logq, float)
     names = {"k1": "k1 = -log r", "k2": "k2 = (log r)² / 2", "k3": "k3 = (r - 1) - log r"}
     expected = mc_kl(logp, logq, estimator=estimator).estimate
@@ -1443,7 +1457,7 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, sig=3):
                 for other in names if other != estimator]
     mistakes += [
         (mc_kl(logq, logp, estimator=estimator).estimate,
-         "the estimator with the ratio upside down: r = q(x)/p(x), so log r = logq - logp."),
+         f"the estimator with the ratio upside down: r = q(x)/p(x), so log r = {lq_} - {lp_}."),
         (expected * logp.size, f"the sum over samples: the estimate is their mean. Divide the unrounded sum by "
                                f"the {logp.size} samples, or use np.mean.",
          ("scale", "the sum over samples", f"divided by {logp.size}")),
@@ -1454,11 +1468,11 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, sig=3):
                                        f"it by sampling error: average {names[estimator]} over the samples."))
     return check_number(answer, expected, what=f"the {estimator} estimate", units="nats",
                         mistakes=mistakes, sig=sig,
-                        hint=f"Average {names[estimator]} over the samples, with r = exp(logq - logp).",
+                        hint=f"Average {names[estimator]} over the samples, with r = exp({lq_} - {lp_}).",
                         combine=f"Average {names[estimator]} over the samples (np.mean).",
-                        nan="Your answer is NaN: a log density is nan, or a term is inf - inf (an r that "
-                            "overflowed to inf). Check np.isfinite(logp) and np.isfinite(logq), and form "
-                            "log r = logq - logp before exponentiating.")
+                        nan=f"Your answer is NaN: a log density is nan, or a term is inf - inf (an r that "
+                            f"overflowed to inf). Check np.isfinite({lp_}) and np.isfinite({lq_}), and form "
+                            f"log r = {lq_} - {lp_} before exponentiating.")
 
 
 # --- notebook 06: drift ---

@@ -1552,3 +1552,19 @@ def test_a_short_right_answer_is_not_given_a_route_reading(check, submission):
     assert fb.startswith("Right as far as it goes") and "give 3 significant figures" in fb.lower(), fb
     assert "also exactly" not in fb and "rounded to" not in fb and "check each step" not in fb, fb
     assert "T x the mean KL" not in fb and "alone" not in fb and "batchmean" not in fb, fb
+
+
+def test_a_catalogued_negative_mistake_is_named_not_read_without_its_sign(notebook_runs):
+    """A negative wrong route whose size is another mistake's value (05 Ex1: the flipped log ratio is minus
+    the formula without its mean term) is named itself, never sent to the other mistake by its size."""
+    seen = 0
+    for name, runs in notebook_runs.items():
+        for source, namespace, _, record in runs:
+            if record is None or record["expected"] < 0:
+                continue
+            for wrong, explanation in record["mistakes"]:
+                if math.isfinite(wrong) and wrong < 0:
+                    fb = str(eval(source, namespace | {"answer": wrong}))
+                    assert "Without its sign" not in fb and explanation in fb, (name, source, wrong, fb)
+                    seen += 1
+    assert seen >= 2
