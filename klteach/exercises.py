@@ -1633,7 +1633,7 @@ _REDUCTION_WORDS = {"sum": "adds every element of the pointwise loss",
                     "batchmean": "divides the sum by the number of rows"}
 
 
-def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
+def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("input", "target"), sig=3):
     """Check the value of PyTorch's ``F.kl_div(input, target, reduction=...)`` (``log_target=False``).
 
     ``input`` holds log-probabilities log Q and ``target`` probabilities P,
@@ -1642,13 +1642,20 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
     by ``input.shape[0]``. Recognised mistakes: the other reductions
     (``'mean'`` divides by every element, not the batch size), the arguments
     read the other way round (D(Q||P)), and probabilities Q passed where
-    ``input`` must be log Q.
+    ``input`` must be log Q. ``names`` are the exercise's names for
+    ``input`` and ``target`` (e.g. ``("log_q", "p")``); the messages speak
+    in them.
 
     Examples
     --------
     >>> check_torch_kl_div(0.1, np.log([[0.5, 0.5]]), [[0.9, 0.1]], reduction="batchmean")
     Not yet: 0.1 is not F.kl_div(input, target, reduction='batchmean'). The pointwise loss is target * (log(target) - input); 'batchmean' divides its sum by the number of rows.
     """
+    if (isinstance(names, str) or len(names) != 2 or not all(isinstance(v, str) and v for v in names)):
+        raise ValueError(f"names must be two non-empty strings, the exercise's names for input and target "
+                         f"(e.g. ('log_q', 'p')); got {names!r}.")
+    i_, t_ = names
+    qn, pn = ("Q", "P") if tuple(names) == ("input", "target") else (f"exp({i_})", t_)
     logq, p = np.asarray(input, float), np.asarray(target, float)
     if logq.shape != p.shape or logq.ndim == 0:
         raise ValueError(f"input and target must be arrays of the same shape, got {logq.shape} and {p.shape}.")
@@ -1680,22 +1687,23 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
                 for other in ("sum", "mean", "batchmean") if other != reduction]
     with np.errstate(divide="ignore"):
         mistakes.append((reduce(loss(np.log(p), np.exp(logq))),
-                         f"kl_div with the arguments swapped: the pointwise terms of D(Q||P), reduced as "
-                         f"'{reduction}'. kl_div(input, target) computes the terms of D(target||exp(input)), "
-                         f"here D(P||Q): the model's log-probabilities go first, the reference second."))
+                         f"kl_div with the arguments swapped: the pointwise terms of D({qn}||{pn}), "
+                         f"reduced as '{reduction}'. kl_div(input, target) computes the terms of "
+                         f"D(target||exp(input)), here D({pn}||{qn}): the model's log-probabilities "
+                         f"({i_}) go first, the reference ({t_}) second."))
     mistakes.append((reduce(loss(np.exp(logq), p)),
-                     "the loss with probabilities q where kl_div expects log-probabilities: its input "
-                     "must be log q (e.g. from log_softmax)."))
+                     f"the loss with probabilities exp({i_}) where kl_div expects log-probabilities: its "
+                     f"input must be {i_} itself (log-probabilities, e.g. from log_softmax)."))
     elements, classes = p.size, (p.shape[-1] if p.ndim > 1 else p.size)
     routes = []
     if p.ndim == 2 and reduction == "mean":
         routes.append((lambda arr: float(np.sum(arr)) / elements if arr.shape == (rows,) else None,
                        f"These look like the {rows} row sums (the KL of each example). 'mean' averages the "
                        f"{elements} pointwise terms, not the {rows} row sums: np.mean of the {rows} x {classes} "
-                       f"array target * (log(target) - input)."))
-    return check_number(answer, expected, what=f"F.kl_div(input, target, reduction='{reduction}')",
+                       f"array {t_} * (log({t_}) - {i_})."))
+    return check_number(answer, expected, what=f"F.kl_div({i_}, {t_}, reduction='{reduction}')",
                         mistakes=mistakes, sig=sig, array_routes=routes,
-                        hint=f"The pointwise loss is target * (log(target) - input); '{reduction}' "
+                        hint=f"The pointwise loss is {t_} * (log({t_}) - {i_}); '{reduction}' "
                              + {"batchmean": "divides its sum by the number of rows.",
                                 "mean": "averages it over every element.",
                                 "sum": "adds it up."}[reduction],

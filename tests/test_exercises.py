@@ -910,7 +910,7 @@ def ex07_1(a):
 
 
 def ex07_2(a):
-    return ex.check_torch_kl_div(a, LOG_Q7, P7, reduction="mean")
+    return ex.check_torch_kl_div(a, LOG_Q7, P7, reduction="mean", names=("log_q", "p"))
 
 
 def sig3(x):
@@ -1155,11 +1155,13 @@ def ex04_3(a):
 
 
 def ex05_2(a):
-    return ex.check_vae_kl(a, np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0]))
+    return ex.check_vae_kl(a, np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0]),
+                           variables=("mu_z", "log_var_z"))
 
 
 def ex05_3(a):
-    return ex.check_mc_estimate(a, LOGP5, LOGQ5, estimator="k3", exact=textbook(0, 1, 0.5, 1.2))
+    return ex.check_mc_estimate(a, LOGP5, LOGQ5, estimator="k3", exact=textbook(0, 1, 0.5, 1.2),
+                                variables=("logp_s", "logq_s"))
 
 
 def ex05_5(a):
@@ -1538,7 +1540,7 @@ def test_vae_plus_log_var_is_named():
     plus = 0.5 * float(np.sum(np.exp(log_var) + mu**2 - 1 + log_var))      # -0.2076
     for submission in (plus, -0.208):
         fb = str(ex05_2(submission))
-        assert fb.startswith("Not quite") and "+ log_var_j" in fb, (submission, fb)
+        assert fb.startswith("Not quite") and "+ log_var_z_j" in fb, (submission, fb)
     right = 0.5 * float(np.sum(np.exp(log_var) + mu**2 - 1 - log_var))
     assert ex05_2(right).correct
 
@@ -1568,3 +1570,21 @@ def test_a_catalogued_negative_mistake_is_named_not_read_without_its_sign(notebo
                     assert "Without its sign" not in fb and explanation in fb, (name, source, wrong, fb)
                     seen += 1
     assert seen >= 2
+
+
+def test_05_and_07_messages_speak_in_the_exercise_names(notebook_runs):
+    """05 Ex2 (mu_z, log_var_z), 05 Ex3 (logp_s, logq_s), 07 Ex2 (log_q, p): no generic names in any message."""
+    generic = {"05_continuous_and_gaussian": (r"\blog_var\b(?!_z)", r"\bmu_j", r"\blogp\b", r"\blogq\b"),
+               "07_machine_learning": (r"target \*", r"- input\)", r"F\.kl_div\(input", r"D\(Q\|\|P\)")}
+    checked = 0
+    for name, patterns in generic.items():
+        for source, namespace, _, record in notebook_runs[name]:
+            if record is None or not any(k in source for k in ("vae", "mc_estimate", "torch")):
+                continue
+            texts = [str(eval(source, namespace | {"answer": a})) for a in
+                     [w for w, _ in record["mistakes"]] + [12345.0, float("nan")]]
+            for text in texts:
+                for pattern in patterns:
+                    assert not re.search(pattern, text), (name, pattern, text)
+                checked += 1
+    assert checked >= 15
