@@ -1237,8 +1237,9 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
 def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     """Check an answer for the total variation distance ``sum |p - q| / 2``.
 
-    Recognised mistakes: the sum without the 1/2, and the largest
-    difference at a single outcome.
+    Recognised mistakes: the sum without the 1/2, the largest
+    difference at a single outcome, and Pinsker's bound sqrt(D / 2) in
+    either direction.
 
     Examples
     --------
@@ -1257,6 +1258,13 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
                               "difference over all events (sets of outcomes): half the sum of "
                               f"|{a}(x) - {b}(x)|."),
     ]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for x, y, first, second in ((pn, qn, a, b), (qn, pn, b, a)):
+            d = float(np.sum(np.where(x > 0, x * np.log(np.where(x > 0, x, 1.0) / y), 0.0)))
+            if math.isfinite(d):
+                mistakes.append((math.sqrt(d / 2),
+                                 f"Pinsker's bound sqrt(D({first}||{second}) / 2), with D in nats: an upper "
+                                 f"bound on TV, not TV itself. TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2."))
     return check_number(answer, total_variation(pn, qn), what=f"TV({a}, {b})", mistakes=mistakes, sig=sig,
                         hint=f"TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2.",
                         nan=f"Your answer is NaN (not a number). TV takes no logarithms and {a} and {b} hold "
@@ -1385,8 +1393,8 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
 
     Recognised mistakes: ``log_var`` read as the log of the standard
     deviation, the factor 1/2 left out, a mean over latent coordinates
-    instead of a sum, the wrong sign, + log_var in place of - log_var, and
-    the reverse direction. ``variables`` are the exercise's names for
+    instead of a sum, the wrong sign, + log_var in place of - log_var, the
+    reverse direction, and bits instead of nats. ``variables`` are the exercise's names for
     ``mu`` and ``log_var``; the messages write their formulas in them.
 
     Examples
@@ -1420,6 +1428,9 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
          f"D(N(0, I) || N({m_}, sigma²)), the reverse direction. The VAE term puts the encoder's "
          "distribution first and the prior N(0, I) second."),
     ]
+    mistakes.append((expected / math.log(2), "the VAE KL term in bits (nats divided by ln 2). The question "
+                                             "asks for nats: multiply the unrounded number by np.log(2).",
+                     ("scale", "the VAE KL term in bits", "multiplied by ln 2")))
     return check_number(answer, expected, what="the VAE KL term", units="nats", mistakes=mistakes, sig=sig,
                         hint=f"D = {formula}.",
                         nan=f"Your answer is NaN (not a number). The term takes no logarithm ({lv_} is "
@@ -1486,7 +1497,9 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
     """Check an answer for the PSI of two histograms, smoothed with ``pseudo_count`` per bin.
 
     Recognised mistakes: only one direction of KL, no smoothing, smoothing
-    without renormalising, another log base, and the Jensen-Shannon divergence.
+    without renormalising, a pseudo-count of 1, smoothing only one histogram
+    or only the empty bins, PSI x 100, another log base, and the
+    Jensen-Shannon divergence.
 
     Examples
     --------
@@ -1515,6 +1528,28 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
     mistakes.append((float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))) / _per_base(base),
                      "PSI of counts + pseudo-count divided by the original totals: renormalise, "
                      "dividing by n + K * pseudo-count so each histogram sums to 1."))
+
+    def psi_of(x, y):
+        x, y = x / x.sum(), y / y.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.sum((x - y) * np.log(x / y))) / _per_base(base)
+
+    if pseudo_count != 1:
+        mistakes.append((psi_of(r + 1, c + 1), f"PSI with a pseudo-count of 1 per bin; the question asks for "
+                                               f"{pseudo_count:g}: add {pseudo_count:g} to every bin of both "
+                                               f"histograms."))
+    for x, y, label in ((r + pseudo_count, c, f"only {a}"), (r, c + pseudo_count, f"only {b}")):
+        w = psi_of(x, y)
+        if math.isfinite(w):
+            mistakes.append((w, f"PSI with {label} smoothed: add the pseudo-count {pseudo_count:g} to every "
+                                f"bin of both histograms."))
+    if np.any(r == 0) or np.any(c == 0):
+        w = psi_of(np.where(r == 0, pseudo_count, r), np.where(c == 0, pseudo_count, c))
+        if math.isfinite(w):
+            mistakes.append((w, f"PSI with the pseudo-count added to the empty bins only: add "
+                                f"{pseudo_count:g} to every bin of both histograms, so no bin is singled out."))
+    mistakes.append((100 * m.psi, "PSI x 100, as a percentage: PSI is not a percentage. Divide the unrounded "
+                                  "number by 100.", ("scale", "PSI x 100", "divided by 100")))
     return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes, sig=sig, field="psi",
                         hint="Add the pseudo-count to each bin, normalise both histograms, then "
                              "sum (p - q) * log(p / q).",
@@ -1528,8 +1563,8 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
 
     Recognised mistakes: leaving out both +1s, or only the one in the
     numerator or only the one in the denominator, counting strictly larger
-    values only, one minus the p-value, and the share of permuted values
-    below the observed one. Mistakes that give the same number with the
+    values only, one minus the p-value, the share of permuted values
+    below the observed one, and the p-value as a percentage. Mistakes that give the same number with the
     given data are named together.
 
     Examples
@@ -1557,6 +1592,9 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
         (np.sum(permuted < observed) / b, f"the share of permuted statistics below the observed one; p counts "
                                           f"those at least as large: {formula}."),
     ]
+    mistakes.append((100 * expected, "the p-value as a percentage: p is a probability, between 0 and 1. "
+                                     "Divide the unrounded number by 100.",
+                     ("scale", "the p-value as a percentage", "divided by 100")))
     if greater != at_least:      # with no ties, > and >= count the same
         mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
                                                   "than the observed one: ties count too (>=)."))
@@ -1605,6 +1643,9 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
          ("scale", "T x the mean KL", f"multiplied by T = {t:g} once more")),
         (t**2 * float(np.mean(kl_from_logits(teacher, student))),
          "the KL without the temperature: divide both teacher and student logits by T before the softmax."),
+        (float(np.mean(kl_from_logits(teacher, student))),
+         f"the plain KL of the logits, T = 1: soften both with T = {t:g} (divide the logits by T before the "
+         f"softmax), then multiply the KL by T² = {t**2:g}."),
         (distillation_loss(student, teacher, temperature=t),
          "T² D(student||teacher): the arguments are swapped. The teacher's softened distribution is "
          "the reference, so it comes first (in PyTorch it is the target, the second argument of kl_div)."),

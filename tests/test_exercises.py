@@ -1588,3 +1588,35 @@ def test_05_and_07_messages_speak_in_the_exercise_names(notebook_runs):
                     assert not re.search(pattern, text), (name, pattern, text)
                 checked += 1
     assert checked >= 15
+
+
+@pytest.mark.parametrize("check, submission, words", [
+    (ex04_3, 0.333, "Pinsker's bound"),                  # sqrt(D(P_ex||Q_ex) / 2) = 0.3326
+    (ex06_1, 0.669, "pseudo-count of 1"),
+    (ex06_1, 0.845, "only ref smoothed"),
+    (ex06_1, 0.836, "empty bins only"),
+    (ex06_1, 82.5, "PSI x 100"),
+    (ex06_2, 14.0, "percentage"),
+    (ex05_2, 2.15, "in bits"),
+    (ex07_1, 0.331, "T = 1"),
+])
+def test_real_mistakes_of_the_final_pass_are_named(check, submission, words):
+    fb = str(check(submission))
+    assert fb.startswith("Not quite") and words in fb, fb
+
+
+def test_the_named_mistakes_of_the_final_pass_reproduce_independently():
+    kl = lambda p, q: float(np.sum(p * np.log(p / q)))
+    assert round(math.sqrt(kl(P_EX, Q_EX) / 2), 3) == 0.333
+    psi = lambda x, y: float(np.sum((x / x.sum() - y / y.sum()) * np.log((x / x.sum()) / (y / y.sum()))))
+    r, c = REF_WEEK.astype(float), CUR_WEEK.astype(float)
+    assert round(psi(r + 1, c + 1), 3) == 0.669
+    assert round(psi(r + 0.5, c), 3) == 0.845
+    assert round(psi(np.where(r == 0, 0.5, r), c), 3) == 0.836
+    assert round(100 * psi(r + 0.5, c + 0.5), 1) == 82.5
+    assert round(100 * (1 + int(np.sum(PERMUTED >= OBSERVED))) / 100, 1) == 14.0
+    mu, log_var = np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0])
+    assert round(0.5 * float(np.sum(np.exp(log_var) + mu**2 - 1 - log_var)) / math.log(2), 2) == 2.15
+    soft = lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    plain = float(np.mean(np.sum(soft(TEACHER) * np.log(soft(TEACHER) / soft(STUDENT)), axis=1)))
+    assert round(plain, 3) == 0.331
