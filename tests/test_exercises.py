@@ -1620,3 +1620,12 @@ def test_the_named_mistakes_of_the_final_pass_reproduce_independently():
     soft = lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     plain = float(np.mean(np.sum(soft(TEACHER) * np.log(soft(TEACHER) / soft(STUDENT)), axis=1)))
     assert round(plain, 3) == 0.331
+
+
+def test_a_plain_list_is_called_a_list_and_a_leading_letter_is_read_as_the_choice():
+    for fb in (ex04_1([0.1, 0.2, 0.1, 0.05]), ex07_2([0.1, 0.2, 0.1])):
+        assert "a list of" in str(fb) and "shape" not in str(fb), str(fb)
+    for answer in ("a, because b is mode-seeking", "the answer is a", "The answer is (a).", "answer is: a"):
+        assert ex.check_choice(answer, "04-ex4").correct, answer
+    assert not ex.check_choice("the answer is b", "04-ex4").correct
+    assert "not one of the options" in str(ex.check_choice("the answer is about a", "04-ex4"))
