@@ -19,7 +19,8 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   within half a unit of its own last digit.
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
-  given a mistake's explanation.
+  given a mistake's explanation, nor a wrong route that a rounded number
+  fixed as advised would also give (``0.168 / 3 = 0.056``).
 - An answer that is literally a wrong-route value rounded to k figures and
   then fixed as that route's advice says (a unit conversion, the factor
   T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
@@ -39,8 +40,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   fewer than 3 figures that matches one mistake is told it may be that
   mistake and asked for the unrounded number, since the advice, followed
   on a rounded number, can fail. A number that is exactly a mistake's
-  value (``2.0 = log2(4)``, ``0.4 = 2/5``) is that mistake, since more
-  figures (``2.00``) would not change it.
+  value (``2.0 = log2(4)``, ``0.4 = 2/5``, ``0.13 = 13/100``) and not the
+  right value rounded is that mistake, since more figures (``2.00``) would
+  not change it, even when another mistake is as close at its precision
+  (``13/99 = 0.1313``).
 
 Examples
 --------
