@@ -19,7 +19,8 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   within half a unit of its own last digit.
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
-  given a mistake's explanation.
+  given a mistake's explanation, nor a wrong route that a rounded number
+  fixed as advised would also give (``0.168 / 3 = 0.056``).
 - An answer that is literally a wrong-route value rounded to k figures and
   then fixed as that route's advice says (a unit conversion, the factor
   T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
@@ -39,8 +40,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   fewer than 3 figures that matches one mistake is told it may be that
   mistake and asked for the unrounded number, since the advice, followed
   on a rounded number, can fail. A number that is exactly a mistake's
-  value (``2.0 = log2(4)``, ``0.4 = 2/5``) is that mistake, since more
-  figures (``2.00``) would not change it.
+  value (``2.0 = log2(4)``, ``0.4 = 2/5``, ``0.13 = 13/100``) and not the
+  right value rounded is that mistake, since more figures (``2.00``) would
+  not change it, even when another mistake is as close at its precision
+  (``13/99 = 0.1313``).
 
 Examples
 --------
@@ -554,12 +557,19 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
 
     # a whole number that is exactly a mistake's value (2.0 = log2(4)) is that mistake: more figures
     # (2.00) would not change it, so "right as far as it goes" would be advice that cannot be followed
-    exact = [(0.0, w, e) for w, e, _ in entries if _is_whole(value) and _exactly(value, w)]
+    # the same holds for a short decimal that is exactly a mistake's value (13/100 = 0.13) and is not the
+    # right value rounded: it is that mistake's unrounded result, not a rounding of something else
+    short = (math.isfinite(value) and value != 0
+             and (_is_whole(value) or (significant_figures(value) < ACCEPTED_FIGURES
+                                       and not _right_at(value, expected, significant_figures(value)))))
+    exact = [(0.0, w, e) for w, e, _ in entries if short and _exactly(value, w)]
     if exact:
         n = significant_figures(value)
         also = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                 f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
-                if _right_at(value, expected, significant_figures(value)) else "")
+                if _right_at(value, expected, significant_figures(value)) else
+                "" if _is_whole(value) else
+                f" {shown} is exactly that mistake's value: more figures would not change it.")
         return Feedback(False, f"Not quite: {shown} matches {named(exact)}{also}")
     figures = significant_figures(value)
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
@@ -569,8 +579,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     undo = [(w, step) for w, _, step in entries if step is not None and step[0] == "undo"]
     # a rounded value that was then fixed as advised explains a short answer (fewer than 3 figures) only
     # when the answer is exactly that fixed value (0.168 / 3 = 0.056): a short answer's own rounding is
-    # too coarse to tell routes apart. When the answer is also right as far as it goes, the route is
-    # named beside "give more figures".
+    # too coarse to tell routes apart. When the answer is also right as far as it goes, no route is
+    # named ("give more figures" is all it needs), but it is not told to check its steps either.
     rescaled = (_rescaled_rounding(value, expected, routes, least=figures + 1 if own else 2,
                                    tight=own or figures < ACCEPTED_FIGURES, sig=sig)
                 if not own or figures >= 2 else None)
@@ -604,11 +614,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         plural = "s" if figures > 1 else ""
         padded = _show(value, sig)
         longer = _show(value, figures + 1)
-        also = ""
-        if rescaled is not None:
-            k, w_k, step = rescaled
-            also = (f" {shown} is also exactly {route_words(k, w_k, step)}: if that is how you got it, do that "
-                    f"step on the unrounded number your code computed.")
+        # no route is named beside it: the answer is already right as far as it goes, and a rounded route
+        # fixed as advised (0.168 / 3 = 0.056) is the right formula on a rounded number, nothing to correct
+        also = (f" If you got it by a step on a number rounded on the way, do that step on the unrounded "
+                f"number your code computed, and round only at the end." if rescaled is not None else "")
         if _is_whole(value):
             more = (f"Give {sig} significant figures: Python reads {padded} as {shown}, and "
                     f"{what} to {sig} significant figures is not {padded}."
@@ -983,6 +992,8 @@ _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
 
 
 _LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
+                             r"|(?:the\s+)?answer\s+is\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
+                             r"(?:[).:,]\s*.*|\s+.*)?"
                              r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*[).:,]\s+.*)$",
                              re.IGNORECASE | re.DOTALL)
 
@@ -991,7 +1002,8 @@ def _option(answer, options=()) -> str:
     """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``.
 
     So do an option letter followed by its text (``"(b) Nothing yet"``,
-    ``"b) Nothing yet"``, ``"b, because ..."``) and ``"Option b"``, when that letter is one of ``options``.
+    ``"b) Nothing yet"``, ``"b, because ..."``), ``"Option b"`` and ``"the answer is b"``, when that letter
+    is one of ``options``.
     """
     text = str(answer).strip().strip("'\"").strip()
     m = _OPTION.match(text)
@@ -1231,8 +1243,9 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
 def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     """Check an answer for the total variation distance ``sum |p - q| / 2``.
 
-    Recognised mistakes: the sum without the 1/2, and the largest
-    difference at a single outcome.
+    Recognised mistakes: the sum without the 1/2, the largest
+    difference at a single outcome, and Pinsker's bound sqrt(D / 2) in
+    either direction.
 
     Examples
     --------
@@ -1251,8 +1264,18 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
                               "difference over all events (sets of outcomes): half the sum of "
                               f"|{a}(x) - {b}(x)|."),
     ]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for x, y, first, second in ((pn, qn, a, b), (qn, pn, b, a)):
+            d = float(np.sum(np.where(x > 0, x * np.log(np.where(x > 0, x, 1.0) / y), 0.0)))
+            if math.isfinite(d):
+                mistakes.append((math.sqrt(d / 2),
+                                 f"Pinsker's bound sqrt(D({first}||{second}) / 2), with D in nats: an upper "
+                                 f"bound on TV, not TV itself. TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2."))
     return check_number(answer, total_variation(pn, qn), what=f"TV({a}, {b})", mistakes=mistakes, sig=sig,
                         hint=f"TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2.",
+                        nan=f"Your answer is NaN (not a number). TV takes no logarithms and {a} and {b} hold "
+                            f"no NaN, so a NaN comes from an operation on an empty or mismatched array (a mean "
+                            f"of nothing, 0/0): print np.abs({a} - {b}) and check it has one number per outcome.",
                         negative="Take the absolute value of each difference (np.abs).",
                         combine="Sum the absolute differences over outcomes, then halve.")
 
@@ -1277,7 +1300,7 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     Recognised mistakes: another log base, swapped arguments, variances
     used where the formula wants standard deviations, 2 sigma_q in place of
     2 sigma_q², the log of the variance ratio without its 1/2, the -1/2 left
-    out, and the mean term left out. For equal variances: E_P[(x - mu_1)²]
+    out, the mean term left out, and the log ratio upside down. For equal variances: E_P[(x - mu_1)²]
     not subtracted, E_P[(x - mu_2)²] taken as sigma² (giving 0), the
     difference the wrong way round, the 2 of 2 sigma² left out, and the
     difference of the means not squared.
@@ -1330,6 +1353,8 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
              f"|{mp_} - {mq_}| / (2 {s_}²): the difference of the means is squared, {d2}."),
         ]
         return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
+                            nan=f"Your answer is NaN (not a number). The formula takes no logarithm here: a "
+                                f"NaN comes from 0/0 or inf - inf. Print each term of your formula to find it.",
                             hint=f"{what} = {E}[log(p(x)/q(x))] = ({E}[(x - {mq_})²] - {E}[(x - {mp_})²]) / "
                                  f"(2 {s_}²): put in the two expectations the exercise gives, then simplify.",
                             negative=f"Check the order in the log ratio: ((x - {mq_})² - (x - {mp_})²) / "
@@ -1342,6 +1367,9 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
             (formula(2 * math.log(sigma_q / sigma_p), 2 * sigma_q**2),
              f"the formula with log({sq_}² / {sp_}²), the log of the variance ratio. The term is "
              f"log({sq_} / {sp_}) = log({sq_}² / {sp_}²) / 2."),
+            (formula(math.log(sigma_p / sigma_q), 2 * sigma_q**2),
+             f"the formula with log({sp_} / {sq_}), the ratio upside down: the term is log({sq_} / {sp_}), "
+             f"{sq_} on top."),
         ]
     mistakes += [
         (gaussian_kl(mu_p, sigma_p**2, mu_q, sigma_q**2, base=base),
@@ -1358,46 +1386,66 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
          f"number your code computed.",
          ("shift", "the formula without its mean term", "increased by the mean term")),
     ]
+    nan = (f"Your answer is NaN (not a number). These are densities, and their closed form has one log: "
+           f"a NaN comes from the log of a negative number ({sq_} / {sp_} with a wrong sign), 0/0 or inf - inf. "
+           f"Print each of the three terms of the formula to find it.")
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"D = {closed}.",
+                        hint=f"D = {closed}.", nan=nan,
                         negative=f"Check the sign of log({sq_} / {sp_}): {sq_} on top.")
 
 
-def check_vae_kl(answer, mu, log_var, *, sig=3):
+def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
     """Check an answer for the VAE KL term D(N(mu, diag(exp(log_var))) || N(0, I)), in nats.
 
     Recognised mistakes: ``log_var`` read as the log of the standard
     deviation, the factor 1/2 left out, a mean over latent coordinates
-    instead of a sum, the wrong sign, and the reverse direction.
+    instead of a sum, the wrong sign, + log_var in place of - log_var, the
+    reverse direction, and bits instead of nats. ``variables`` are the exercise's names for
+    ``mu`` and ``log_var``; the messages write their formulas in them.
 
     Examples
     --------
     >>> check_vae_kl(0.0, [0.0, 0.0], [0.0, 0.0])
     Correct: the VAE KL term = 0.000 nats.
     """
+    if (isinstance(variables, str) or len(variables) != 2
+            or not all(isinstance(v, str) and v for v in variables)):
+        raise ValueError(f"variables must be two non-empty strings, the exercise's names for mu and log_var "
+                         f"(e.g. ('mu_z', 'log_var_z')); got {variables!r}.")
+    m_, lv_ = variables
     mu, log_var = np.asarray(mu, float), np.asarray(log_var, float)
     expected = vae_kl(mu, log_var)
+    formula = f"1/2 sum_j (exp({lv_}_j) + {m_}_j² - 1 - {lv_}_j)"
     var = np.exp(log_var)
     mistakes = [
         (vae_kl(mu, 2 * log_var),
-         "the term with log_var read as log(sigma): it is log(sigma²), so sigma² = exp(log_var)."),
+         f"the term with {lv_} read as log(sigma): it is log(sigma²), so sigma² = exp({lv_})."),
         (2 * expected, "twice the KL: the formula has a factor 1/2 in front of the sum. Halve the unrounded "
                        "number your code computed.", ("scale", "the sum without its factor 1/2", "halved")),
         (expected / mu.size, f"the mean over latent coordinates; the KL of a diagonal Gaussian is the sum over "
                              f"coordinates: multiply the unrounded mean by {mu.size}, or use np.sum.",
          ("scale", "the mean over latent coordinates", f"multiplied by {mu.size}")),
-        (-expected, "minus the KL: the usual code writes -0.5 * sum(1 + log_var - mu² - exp(log_var)); "
+        (-expected, f"minus the KL: the usual code writes -0.5 * sum(1 + {lv_} - {m_}² - exp({lv_})); "
                     "keep the minus sign in front."),
+        (float(0.5 * np.sum(var + mu**2 - 1 + log_var)),
+         f"the sum with + {lv_}_j: that term has the wrong sign. The formula has - {lv_}_j: "
+         f"D = {formula}."),
         (float(0.5 * np.sum((1 + mu**2) / var - 1 + log_var)),
-         "D(N(0, I) || N(mu, sigma²)), the reverse direction. The VAE term puts the encoder's "
+         f"D(N(0, I) || N({m_}, sigma²)), the reverse direction. The VAE term puts the encoder's "
          "distribution first and the prior N(0, I) second."),
     ]
+    mistakes.append((expected / math.log(2), "the VAE KL term in bits (nats divided by ln 2). The question "
+                                             "asks for nats: multiply the unrounded number by np.log(2).",
+                     ("scale", "the VAE KL term in bits", "multiplied by ln 2")))
     return check_number(answer, expected, what="the VAE KL term", units="nats", mistakes=mistakes, sig=sig,
-                        hint="D = 1/2 sum_j (exp(log_var_j) + mu_j² - 1 - log_var_j).",
+                        hint=f"D = {formula}.",
+                        nan=f"Your answer is NaN (not a number). The term takes no logarithm ({lv_} is "
+                            f"already one): a NaN comes from a nan in {m_} or {lv_}, or inf - inf from an "
+                            f"exp that overflowed. Print the per-coordinate terms and find it with np.isnan.",
                         combine="Sum the per-coordinate terms over the latent coordinates.")
 
 
-def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, sig=3):
+def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variables=("logp", "logq"), sig=3):
     """Check a Monte Carlo estimate of D(P||Q) from log densities at samples of P.
 
     ``exact``, when the exercise knows it, is the exact D(P||Q) (e.g. from a
@@ -1405,12 +1453,19 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, sig=3):
     for the estimate from these samples. Recognised mistakes: another
     estimator's average (k1, k2, k3), the ratio turned upside down (p/q
     instead of q/p), a sum instead of a mean, and the exact value.
+    ``variables`` are the exercise's names for ``logp`` and ``logq``; the
+    messages speak in them.
 
     Examples
     --------
     >>> check_mc_estimate(..., [-1.0, -2.0], [-1.5, -1.0])
     No answer yet: replace ... with your answer and run the cell again.
     """
+    if (isinstance(variables, str) or len(variables) != 2
+            or not all(isinstance(v, str) and v for v in variables)):
+        raise ValueError(f"variables must be two non-empty strings, the exercise's names for logp and logq "
+                         f"(e.g. ('logp_s', 'logq_s')); got {variables!r}.")
+    lp_, lq_ = variables
     logp, logq = np.asarray(logp, float), np.asarray(logq, float)
     names = {"k1": "k1 = -log r", "k2": "k2 = (log r)² / 2", "k3": "k3 = (r - 1) - log r"}
     expected = mc_kl(logp, logq, estimator=estimator).estimate
@@ -1419,7 +1474,7 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, sig=3):
                 for other in names if other != estimator]
     mistakes += [
         (mc_kl(logq, logp, estimator=estimator).estimate,
-         "the estimator with the ratio upside down: r = q(x)/p(x), so log r = logq - logp."),
+         f"the estimator with the ratio upside down: r = q(x)/p(x), so log r = {lq_} - {lp_}."),
         (expected * logp.size, f"the sum over samples: the estimate is their mean. Divide the unrounded sum by "
                                f"the {logp.size} samples, or use np.mean.",
          ("scale", "the sum over samples", f"divided by {logp.size}")),
@@ -1430,11 +1485,11 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, sig=3):
                                        f"it by sampling error: average {names[estimator]} over the samples."))
     return check_number(answer, expected, what=f"the {estimator} estimate", units="nats",
                         mistakes=mistakes, sig=sig,
-                        hint=f"Average {names[estimator]} over the samples, with r = exp(logq - logp).",
+                        hint=f"Average {names[estimator]} over the samples, with r = exp({lq_} - {lp_}).",
                         combine=f"Average {names[estimator]} over the samples (np.mean).",
-                        nan="Your answer is NaN: a log density is nan, or a term is inf - inf (an r that "
-                            "overflowed to inf). Check np.isfinite(logp) and np.isfinite(logq), and form "
-                            "log r = logq - logp before exponentiating.")
+                        nan=f"Your answer is NaN: a log density is nan, or a term is inf - inf (an r that "
+                            f"overflowed to inf). Check np.isfinite({lp_}) and np.isfinite({lq_}), and form "
+                            f"log r = {lq_} - {lp_} before exponentiating.")
 
 
 # --- notebook 06: drift ---
@@ -1448,7 +1503,9 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
     """Check an answer for the PSI of two histograms, smoothed with ``pseudo_count`` per bin.
 
     Recognised mistakes: only one direction of KL, no smoothing, smoothing
-    without renormalising, another log base, and the Jensen-Shannon divergence.
+    without renormalising, a pseudo-count of 1, smoothing only one histogram
+    or only the empty bins, PSI x 100, another log base, and the
+    Jensen-Shannon divergence.
 
     Examples
     --------
@@ -1477,6 +1534,28 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
     mistakes.append((float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))) / _per_base(base),
                      "PSI of counts + pseudo-count divided by the original totals: renormalise, "
                      "dividing by n + K * pseudo-count so each histogram sums to 1."))
+
+    def psi_of(x, y):
+        x, y = x / x.sum(), y / y.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(np.sum((x - y) * np.log(x / y))) / _per_base(base)
+
+    if pseudo_count != 1:
+        mistakes.append((psi_of(r + 1, c + 1), f"PSI with a pseudo-count of 1 per bin; the question asks for "
+                                               f"{pseudo_count:g}: add {pseudo_count:g} to every bin of both "
+                                               f"histograms."))
+    for x, y, label in ((r + pseudo_count, c, f"only {a}"), (r, c + pseudo_count, f"only {b}")):
+        w = psi_of(x, y)
+        if math.isfinite(w):
+            mistakes.append((w, f"PSI with {label} smoothed: add the pseudo-count {pseudo_count:g} to every "
+                                f"bin of both histograms."))
+    if np.any(r == 0) or np.any(c == 0):
+        w = psi_of(np.where(r == 0, pseudo_count, r), np.where(c == 0, pseudo_count, c))
+        if math.isfinite(w):
+            mistakes.append((w, f"PSI with the pseudo-count added to the empty bins only: add "
+                                f"{pseudo_count:g} to every bin of both histograms, so no bin is singled out."))
+    mistakes.append((100 * m.psi, "PSI x 100, as a percentage: PSI is not a percentage. Divide the unrounded "
+                                  "number by 100.", ("scale", "PSI x 100", "divided by 100")))
     return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes, sig=sig, field="psi",
                         hint="Add the pseudo-count to each bin, normalise both histograms, then "
                              "sum (p - q) * log(p / q).",
@@ -1490,14 +1569,14 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
 
     Recognised mistakes: leaving out both +1s, or only the one in the
     numerator or only the one in the denominator, counting strictly larger
-    values only, one minus the p-value, and the share of permuted values
-    below the observed one. Mistakes that give the same number with the
+    values only, one minus the p-value, the share of permuted values
+    below the observed one, and the p-value as a percentage. Mistakes that give the same number with the
     given data are named together.
 
     Examples
     --------
     >>> check_permutation_pvalue(0.4, 2.0, [1.0, 3.0, 2.0, 0.5, 0.2])
-    Not quite: 0.4 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: p = (1 + count) / (B + 1), so p is never 0.
+    Not quite: 0.4 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: p = (1 + count) / (B + 1), so p is never 0. 0.4 is exactly that mistake's value: more figures would not change it.
     """
     permuted = np.asarray(permuted, dtype=float)
     b = len(permuted)
@@ -1519,11 +1598,17 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
         (np.sum(permuted < observed) / b, f"the share of permuted statistics below the observed one; p counts "
                                           f"those at least as large: {formula}."),
     ]
+    mistakes.append((100 * expected, "the p-value as a percentage: p is a probability, between 0 and 1. "
+                                     "Divide the unrounded number by 100.",
+                     ("scale", "the p-value as a percentage", "divided by 100")))
     if greater != at_least:      # with no ties, > and >= count the same
         mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
                                                   "than the observed one: ties count too (>=)."))
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
                         hint=f"{formula}.",
+                        nan="Your answer is NaN (not a number). The p-value takes no logarithms: a NaN comes "
+                            "from 0/0 (a count divided by the length of an empty array) or from a mean of "
+                            "nothing. Print the count and B = len(permuted) before dividing.",
                         combine="Count the True values (np.sum(permuted >= observed)), then "
                                 "(1 + count) / (B + 1).")
 
@@ -1564,6 +1649,9 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
          ("scale", "T x the mean KL", f"multiplied by T = {t:g} once more")),
         (t**2 * float(np.mean(kl_from_logits(teacher, student))),
          "the KL without the temperature: divide both teacher and student logits by T before the softmax."),
+        (float(np.mean(kl_from_logits(teacher, student))),
+         f"the plain KL of the logits, T = 1: soften both with T = {t:g} (divide the logits by T before the "
+         f"softmax), then multiply the KL by T² = {t**2:g}."),
         (distillation_loss(student, teacher, temperature=t),
          "T² D(student||teacher): the arguments are swapped. The teacher's softened distribution is "
          "the reference, so it comes first (in PyTorch it is the target, the second argument of kl_div)."),
@@ -1592,7 +1680,7 @@ _REDUCTION_WORDS = {"sum": "adds every element of the pointwise loss",
                     "batchmean": "divides the sum by the number of rows"}
 
 
-def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
+def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("input", "target"), sig=3):
     """Check the value of PyTorch's ``F.kl_div(input, target, reduction=...)`` (``log_target=False``).
 
     ``input`` holds log-probabilities log Q and ``target`` probabilities P,
@@ -1601,13 +1689,20 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
     by ``input.shape[0]``. Recognised mistakes: the other reductions
     (``'mean'`` divides by every element, not the batch size), the arguments
     read the other way round (D(Q||P)), and probabilities Q passed where
-    ``input`` must be log Q.
+    ``input`` must be log Q. ``names`` are the exercise's names for
+    ``input`` and ``target`` (e.g. ``("log_q", "p")``); the messages speak
+    in them.
 
     Examples
     --------
     >>> check_torch_kl_div(0.1, np.log([[0.5, 0.5]]), [[0.9, 0.1]], reduction="batchmean")
     Not yet: 0.1 is not F.kl_div(input, target, reduction='batchmean'). The pointwise loss is target * (log(target) - input); 'batchmean' divides its sum by the number of rows.
     """
+    if (isinstance(names, str) or len(names) != 2 or not all(isinstance(v, str) and v for v in names)):
+        raise ValueError(f"names must be two non-empty strings, the exercise's names for input and target "
+                         f"(e.g. ('log_q', 'p')); got {names!r}.")
+    i_, t_ = names
+    qn, pn = ("Q", "P") if tuple(names) == ("input", "target") else (f"exp({i_})", t_)
     logq, p = np.asarray(input, float), np.asarray(target, float)
     if logq.shape != p.shape or logq.ndim == 0:
         raise ValueError(f"input and target must be arrays of the same shape, got {logq.shape} and {p.shape}.")
@@ -1639,22 +1734,23 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", sig=3):
                 for other in ("sum", "mean", "batchmean") if other != reduction]
     with np.errstate(divide="ignore"):
         mistakes.append((reduce(loss(np.log(p), np.exp(logq))),
-                         f"kl_div with the arguments swapped: the pointwise terms of D(Q||P), reduced as "
-                         f"'{reduction}'. kl_div(input, target) computes the terms of D(target||exp(input)), "
-                         f"here D(P||Q): the model's log-probabilities go first, the reference second."))
+                         f"kl_div with the arguments swapped: the pointwise terms of D({qn}||{pn}), "
+                         f"reduced as '{reduction}'. kl_div(input, target) computes the terms of "
+                         f"D(target||exp(input)), here D({pn}||{qn}): the model's log-probabilities "
+                         f"({i_}) go first, the reference ({t_}) second."))
     mistakes.append((reduce(loss(np.exp(logq), p)),
-                     "the loss with probabilities q where kl_div expects log-probabilities: its input "
-                     "must be log q (e.g. from log_softmax)."))
+                     f"the loss with probabilities exp({i_}) where kl_div expects log-probabilities: its "
+                     f"input must be {i_} itself (log-probabilities, e.g. from log_softmax)."))
     elements, classes = p.size, (p.shape[-1] if p.ndim > 1 else p.size)
     routes = []
     if p.ndim == 2 and reduction == "mean":
         routes.append((lambda arr: float(np.sum(arr)) / elements if arr.shape == (rows,) else None,
                        f"These look like the {rows} row sums (the KL of each example). 'mean' averages the "
                        f"{elements} pointwise terms, not the {rows} row sums: np.mean of the {rows} x {classes} "
-                       f"array target * (log(target) - input)."))
-    return check_number(answer, expected, what=f"F.kl_div(input, target, reduction='{reduction}')",
+                       f"array {t_} * (log({t_}) - {i_})."))
+    return check_number(answer, expected, what=f"F.kl_div({i_}, {t_}, reduction='{reduction}')",
                         mistakes=mistakes, sig=sig, array_routes=routes,
-                        hint=f"The pointwise loss is target * (log(target) - input); '{reduction}' "
+                        hint=f"The pointwise loss is {t_} * (log({t_}) - {i_}); '{reduction}' "
                              + {"batchmean": "divides its sum by the number of rows.",
                                 "mean": "averages it over every element.",
                                 "sum": "adds it up."}[reduction],

@@ -910,7 +910,7 @@ def ex07_1(a):
 
 
 def ex07_2(a):
-    return ex.check_torch_kl_div(a, LOG_Q7, P7, reduction="mean")
+    return ex.check_torch_kl_div(a, LOG_Q7, P7, reduction="mean", names=("log_q", "p"))
 
 
 def sig3(x):
@@ -1150,8 +1150,18 @@ def ex05_1(a):
     return ex.check_gaussian_kl(a, 2.0, 0.5, 0.0, 1.5)
 
 
+def ex04_3(a):
+    return ex.check_total_variation(a, P_EX, Q_EX, names=("P_ex", "Q_ex"))
+
+
+def ex05_2(a):
+    return ex.check_vae_kl(a, np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0]),
+                           variables=("mu_z", "log_var_z"))
+
+
 def ex05_3(a):
-    return ex.check_mc_estimate(a, LOGP5, LOGQ5, estimator="k3", exact=textbook(0, 1, 0.5, 1.2))
+    return ex.check_mc_estimate(a, LOGP5, LOGQ5, estimator="k3", exact=textbook(0, 1, 0.5, 1.2),
+                                variables=("logp_s", "logq_s"))
 
 
 def ex05_5(a):
@@ -1486,3 +1496,136 @@ def test_final_8_common_mistakes_are_named():
     # so it is not named as a match; the generic message points at it instead
     text = str(ex02_3(H_ENGLISH))
     assert text.startswith("Not yet") and "H(english) alone" in text, text
+
+
+# --- final learner pass, exercises of 04-07 ---
+
+def test_a_short_decimal_that_is_exactly_a_mistakes_value_names_that_mistake():
+    """06 Ex2: count / (B + 1) = 13/100 = 0.13 exactly; 13/99 (no +1s) = 0.1313 is not 0.13."""
+    count = int(np.sum(PERMUTED >= OBSERVED))
+    assert count == 13 and len(PERMUTED) == 99       # independent of the check: 13 / 100 is the value
+    fb = str(ex06_2(np.sum(PERMUTED >= OBSERVED) / (len(PERMUTED) + 1)))
+    assert fb.startswith("Not quite") and "count / (B + 1)" in fb, fb
+    assert "without the +1s" not in fb and "more than one" not in fb and "unrounded" not in fb, fb
+    assert "more figures would not change it" in fb
+
+
+def test_flipped_log_ratio_in_05_ex1_is_named_not_read_as_a_missing_mean_term():
+    # with these data 2 sigma_p² + dmu² = 2 sigma_q² (0.5 + 4 = 4.5): the flipped-log value is exactly minus
+    # the "no mean term" value, so "without its sign" would send the learner the wrong way
+    mu_p, sigma_p, mu_q, sigma_q = 2.0, 0.5, 0.0, 1.5
+    assert 2 * sigma_p**2 + (mu_p - mu_q) ** 2 == 2 * sigma_q**2
+    flipped = math.log(sigma_p / sigma_q) + (sigma_p**2 + (mu_p - mu_q) ** 2) / (2 * sigma_q**2) - 0.5
+    for submission in (flipped, round(flipped, 3)):
+        fb = str(ex05_1(submission))
+        assert fb.startswith("Not quite") and "upside down" in fb and "mean term" not in fb, fb
+        assert "Without its sign" not in fb
+    fixed = math.log(sigma_q / sigma_p) + (sigma_p**2 + (mu_p - mu_q) ** 2) / (2 * sigma_q**2) - 0.5
+    assert ex05_1(fixed).correct                      # the advice, followed, is accepted
+
+
+@pytest.mark.parametrize("check, banned", [
+    (ex04_3, ("probabilit", "log")), (ex06_2, ("probabilit", "log of")),
+    (ex05_1, ("probabilit",)), (ex05_2, ("probabilit",)), (ex05_5, ("probabilit",)),
+])
+def test_nan_advice_fits_the_check(check, banned):
+    fb = str(check(float("nan")))
+    assert fb.startswith("Your answer is NaN"), fb
+    for word in banned:
+        assert word not in fb.lower().replace("no logarithm", ""), (word, fb)
+
+
+def test_vae_plus_log_var_is_named():
+    mu, log_var = np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0])
+    plus = 0.5 * float(np.sum(np.exp(log_var) + mu**2 - 1 + log_var))      # -0.2076
+    for submission in (plus, -0.208):
+        fb = str(ex05_2(submission))
+        assert fb.startswith("Not quite") and "+ log_var_z_j" in fb, (submission, fb)
+    right = 0.5 * float(np.sum(np.exp(log_var) + mu**2 - 1 - log_var))
+    assert ex05_2(right).correct
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex07_1, 0.63), (ex05_5, 0.74), (ex07_2, 0.056),
+])
+def test_a_short_right_answer_is_not_given_a_route_reading(check, submission):
+    """1.26 / 2 = 0.63 (07 Ex1), 0.74 (05 Ex5), 0.168 / 3 = 0.056 (07 Ex2): right as far as they go."""
+    fb = str(check(submission))
+    assert fb.startswith("Right as far as it goes") and "give 3 significant figures" in fb.lower(), fb
+    assert "also exactly" not in fb and "rounded to" not in fb and "check each step" not in fb, fb
+    assert "T x the mean KL" not in fb and "alone" not in fb and "batchmean" not in fb, fb
+
+
+def test_a_catalogued_negative_mistake_is_named_not_read_without_its_sign(notebook_runs):
+    """A negative wrong route whose size is another mistake's value (05 Ex1: the flipped log ratio is minus
+    the formula without its mean term) is named itself, never sent to the other mistake by its size."""
+    seen = 0
+    for name, runs in notebook_runs.items():
+        for source, namespace, _, record in runs:
+            if record is None or record["expected"] < 0:
+                continue
+            for wrong, explanation in record["mistakes"]:
+                if math.isfinite(wrong) and wrong < 0:
+                    fb = str(eval(source, namespace | {"answer": wrong}))
+                    assert "Without its sign" not in fb and explanation in fb, (name, source, wrong, fb)
+                    seen += 1
+    assert seen >= 2
+
+
+def test_05_and_07_messages_speak_in_the_exercise_names(notebook_runs):
+    """05 Ex2 (mu_z, log_var_z), 05 Ex3 (logp_s, logq_s), 07 Ex2 (log_q, p): no generic names in any message."""
+    generic = {"05_continuous_and_gaussian": (r"\blog_var\b(?!_z)", r"\bmu_j", r"\blogp\b", r"\blogq\b"),
+               "07_machine_learning": (r"target \*", r"- input\)", r"F\.kl_div\(input", r"D\(Q\|\|P\)")}
+    checked = 0
+    for name, patterns in generic.items():
+        for source, namespace, _, record in notebook_runs[name]:
+            if record is None or not any(k in source for k in ("vae", "mc_estimate", "torch")):
+                continue
+            texts = [str(eval(source, namespace | {"answer": a})) for a in
+                     [w for w, _ in record["mistakes"]] + [12345.0, float("nan")]]
+            for text in texts:
+                for pattern in patterns:
+                    assert not re.search(pattern, text), (name, pattern, text)
+                checked += 1
+    assert checked >= 15
+
+
+@pytest.mark.parametrize("check, submission, words", [
+    (ex04_3, 0.333, "Pinsker's bound"),                  # sqrt(D(P_ex||Q_ex) / 2) = 0.3326
+    (ex06_1, 0.669, "pseudo-count of 1"),
+    (ex06_1, 0.845, "only ref smoothed"),
+    (ex06_1, 0.836, "empty bins only"),
+    (ex06_1, 82.5, "PSI x 100"),
+    (ex06_2, 14.0, "percentage"),
+    (ex05_2, 2.15, "in bits"),
+    (ex07_1, 0.331, "T = 1"),
+])
+def test_real_mistakes_of_the_final_pass_are_named(check, submission, words):
+    fb = str(check(submission))
+    assert fb.startswith("Not quite") and words in fb, fb
+
+
+def test_the_named_mistakes_of_the_final_pass_reproduce_independently():
+    kl = lambda p, q: float(np.sum(p * np.log(p / q)))
+    assert round(math.sqrt(kl(P_EX, Q_EX) / 2), 3) == 0.333
+    psi = lambda x, y: float(np.sum((x / x.sum() - y / y.sum()) * np.log((x / x.sum()) / (y / y.sum()))))
+    r, c = REF_WEEK.astype(float), CUR_WEEK.astype(float)
+    assert round(psi(r + 1, c + 1), 3) == 0.669
+    assert round(psi(r + 0.5, c), 3) == 0.845
+    assert round(psi(np.where(r == 0, 0.5, r), c), 3) == 0.836
+    assert round(100 * psi(r + 0.5, c + 0.5), 1) == 82.5
+    assert round(100 * (1 + int(np.sum(PERMUTED >= OBSERVED))) / 100, 1) == 14.0
+    mu, log_var = np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0])
+    assert round(0.5 * float(np.sum(np.exp(log_var) + mu**2 - 1 - log_var)) / math.log(2), 2) == 2.15
+    soft = lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    plain = float(np.mean(np.sum(soft(TEACHER) * np.log(soft(TEACHER) / soft(STUDENT)), axis=1)))
+    assert round(plain, 3) == 0.331
+
+
+def test_a_plain_list_is_called_a_list_and_a_leading_letter_is_read_as_the_choice():
+    for fb in (ex04_1([0.1, 0.2, 0.1, 0.05]), ex07_2([0.1, 0.2, 0.1])):
+        assert "a list of" in str(fb) and "shape" not in str(fb), str(fb)
+    for answer in ("a, because b is mode-seeking", "the answer is a", "The answer is (a).", "answer is: a"):
+        assert ex.check_choice(answer, "04-ex4").correct, answer
+    assert not ex.check_choice("the answer is b", "04-ex4").correct
+    assert "not one of the options" in str(ex.check_choice("the answer is about a", "04-ex4"))
