@@ -639,8 +639,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                     f"significant figures)."
                     + (also or " If this is the full number your code computed, it is not the answer: "
                                 "check each step."))
-        return Feedback(False, f"Right as far as it goes: {shown} agrees with {what} to the {figures} "
-                               f"significant figure{plural} it has. {more}")
+        agrees = (f"agrees with {what} to the {figures} significant figure{plural} it has"
+                  if _right_at(value, expected, figures) else
+                  f"is within one unit in its last figure of {what}, as arithmetic on rounded numbers can be")
+        return Feedback(False, f"Right as far as it goes: {shown} {agrees}. {more}")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
     if matched:
         groups = []                      # mistakes within 1% of each other form one group
@@ -691,9 +693,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    f"at the end, to {sig} significant figures.")
         if truncated:
             return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
-                                   f"so its last digit is one too small. Round (do not truncate) the unrounded "
+                                   f"so its last digit is one too small, or a result rounded on the way (terms "
+                                   f"rounded before they were summed, say). Round (do not truncate) the unrounded "
                                    f"number your code computed to {sig} significant figures, or give that number "
-                                   f"itself.")
+                                   f"itself; if your code rounded terms on the way, sum the unrounded terms.")
         return Feedback(False, f"Almost: {shown} agrees with {what} to about {figures} significant figures, but "
                                f"it is not {what} correctly rounded. Did you round an intermediate result, then "
                                f"convert it or combine it with another number? Redo the computation from the "
