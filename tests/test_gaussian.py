@@ -359,3 +359,11 @@ def test_binned_entropy_diverges_while_binned_kl_converges():
         assert kt.kl_divergence(p, bins(h, 1, 2)) == pytest.approx(float(mp_gaussian_kl(0, 1, 1, 2)),
                                                                    abs=1e-3 if h == 0.1 else 1e-5)
     assert entropies[0.01] - entropies[0.1] == pytest.approx(math.log(10), abs=1e-3)
+
+
+def test_mean_term_does_not_overflow_before_the_result_does():
+    # (mu_p - mu_q)^2 / (2 sigma_q^2) = 1.445e308 is a float; z**2 alone would overflow to inf first.
+    with mpmath.workdps(40):
+        exact = mpmath.mpf(1.7e154) ** 2 / 2
+    assert kt.gaussian_kl(1.7e154, 1, 0, 1) == pytest.approx(float(exact), rel=1e-14)
+    assert np.isfinite(kt.gaussian_kl(1.7e154, 1, 0, 1))
