@@ -463,6 +463,16 @@ def _join(explanations):
             + " Or: ".join(unique))
 
 
+def _dropped(value, shown, figures, sig):
+    """Why a short answer is read with ``figures`` significant figures ("" when nothing needs saying)."""
+    if figures >= sig or _show(value, sig) == shown:
+        return ""
+    if "." not in _show(value, sig):       # typing 110 drops no zero (typing 1.00 does): its trailing zero may or may not be significant
+        return (f" (the trailing zero of a whole number may or may not be significant: {_show(value, sig)} may have "
+                f"{figures} or {sig} significant figures, and is read here with {figures})")
+    return f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
+
+
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
                  negative=None, combine=None, nan=None, field=None, array_routes=()):
     """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
@@ -597,15 +607,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         return (f"{label}, rounded to {_plural(k, 'significant figure')} ({_show(w_k, k)}) and then "
                 f"{words}")
 
+    if truncated:       # the truncation reading is the plain one: it gets the truncation message below
+        rescaled = None
     if rescaled is not None and not own:
         k, w_k, step = rescaled
-        if truncated:
-            return Feedback(False, f"Right as far as it goes: {shown} is {what} cut off after {figures} "
-                                   f"significant figures instead of rounded, or {route_words(k, w_k, step)}. "
-                                   f"Either way it agrees with {what} only as far as those figures allow: do "
-                                   f"every step on the unrounded numbers your code computed, and round (not "
-                                   f"truncate) only at the end: round (not truncate) to {sig} significant "
-                                   f"figures.")
         return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
                                f"figures allow: do that step on the unrounded number your code computed, and "
@@ -653,8 +658,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                     break
             else:
                 groups.append([(d, w, e)])
-        dropped = (f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
-                   if figures < sig and _show(value, sig) != shown else "")
+        dropped = _dropped(value, shown, figures, sig)
         if (len(groups) == 1 and figures < ACCEPTED_FIGURES
                 and not any(_exactly(value, w) for _, w, _ in matched)):
             # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the
@@ -666,8 +670,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    f"on that number, not on {shown}.")
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
-        dropped = (f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
-                   if figures < sig and _show(value, sig) != shown else "")
+        dropped = _dropped(value, shown, figures, sig)
         return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has{dropped}, "
                                f"{shown} matches more than one known mistake, which more figures would tell "
                                f"apart. It matches "
@@ -679,13 +682,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
               and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig) is not None)
     if (math.isfinite(value) and math.isfinite(expected) and expected != 0 and figures >= ACCEPTED_FIGURES
             and (abs(value - expected) <= 1.5 * float(_unit(value, figures)) or loose or undone)):
-        if truncated and loose:
-            return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures "
-                                   f"instead of rounded, or a result rounded on the way (an intermediate result "
-                                   f"rounded, then converted or combined with another number). Either way, redo "
-                                   f"the computation from the unrounded values your code computed and round only "
-                                   f"at the end: round (not truncate) to {sig} significant figures.")
-        if (loose or undone) and not truncated and abs(value - expected) > 1.5 * float(_unit(value, figures)):
+        if (loose or undone) and not truncated:
             return Feedback(False, f"Almost: {shown} is as close to {what} as a result rounded on the way can be, "
                                    f"but it is not {what} correctly rounded. Did you round an intermediate "
                                    f"result, then convert it or combine it with another number? Redo the "
@@ -697,6 +694,11 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    f"rounded before they were summed, say). Round (do not truncate) the unrounded "
                                    f"number your code computed to {sig} significant figures, or give that number "
                                    f"itself; if your code rounded terms on the way, sum the unrounded terms.")
+        if not (noisy or loose or undone) and not _right_at(value, expected, figures):
+            # no rounding route gives this number, and it does not agree with the answer to its figures
+            return Feedback(False, f"Almost: {shown} is close to {what}, but it is not {what} correctly rounded "
+                                   f"to {_plural(figures, 'significant figure')}. If this is the full number your "
+                                   f"code computed, check each step.")
         return Feedback(False, f"Almost: {shown} agrees with {what} to about {figures} significant figures, but "
                                f"it is not {what} correctly rounded. Did you round an intermediate result, then "
                                f"convert it or combine it with another number? Redo the computation from the "
