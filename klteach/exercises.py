@@ -1071,8 +1071,10 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     """Check an answer for the cross-entropy H(P, Q); ``p`` and ``q`` may be counts.
 
     Recognised mistakes: another log base, D(P||Q) (the entropy H(P) left
-    out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q, and
-    the sum of Q's probabilities (1 for every distribution).
+    out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q,
+    the sum of Q's probabilities (1 for every distribution), the mean of the
+    terms (np.mean) instead of their sum and, for a one-hot P, -log q of a
+    class whose label is 0 and q of the labelled class without its log.
 
     Examples
     --------
@@ -1114,6 +1116,25 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
     mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
                           f"cross-entropy is -sum {a}(x) log {b}(x)."))
+
+    def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
+        return math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected)
+
+    n = len(pn)
+    if n > 1 and apart(expected / n):
+        mistakes.append((expected / n, f"the mean of the {n} terms -{a}(x) log {b}(x) (np.mean), not their sum: "
+                                       f"the cross-entropy sums over outcomes, np.sum (or multiply the unrounded "
+                                       f"mean by {n}).", ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
+    if support.sum() == 1:      # a one-hot label: the cross-entropy is -log q of the labelled class
+        k = int(np.flatnonzero(support)[0])
+        for j in range(n):
+            if j != k and qn[j] > 0 and apart(-math.log(qn[j]) / _per_base(base)):
+                mistakes.append((-math.log(qn[j]) / _per_base(base),
+                                 f"-log {b}[{j}], the log-probability of class {j}, whose {a}[{j}] is 0. The "
+                                 f"labelled class is {k} ({a}[{k}] = 1): the cross-entropy is -log {b}[{k}]."))
+        if apart(float(qn[k])):
+            mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
+                                           f"log: the cross-entropy is -log {b}[{k}]."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
                         hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "
@@ -1305,7 +1326,8 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     Recognised mistakes: another log base, swapped arguments, variances
     used where the formula wants standard deviations, 2 sigma_q in place of
     2 sigma_q², the log of the variance ratio without its 1/2, the -1/2 left
-    out, the mean term left out, and the log ratio upside down. For equal variances: E_P[(x - mu_1)²]
+    out, the mean term left out, the log ratio upside down, and the square
+    roots of the standard deviations used (when 1% or more from the answer). For equal variances: E_P[(x - mu_1)²]
     not subtracted, E_P[(x - mu_2)²] taken as sigma² (giving 0), the
     difference the wrong way round, the 2 of 2 sigma² left out, and the
     difference of the means not squared.
@@ -1382,6 +1404,14 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
          f"standard deviations: square them where the formula says {sp_}² and {sq_}²."),
         (formula(math.log(sigma_q / sigma_p), 2 * sigma_q),
          f"the formula with 2 {sq_} where it says 2 {sq_}²: square {sq_} in the denominator."),
+    ]
+    if sigma_p > 0 and sigma_q > 0:
+        swapped = gaussian_kl(mu_p, math.sqrt(sigma_p), mu_q, math.sqrt(sigma_q), base=base)
+        if abs(swapped - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
+            mistakes.append((swapped, f"the formula with the square roots of {sp_} and {sq_}, as if they were "
+                                      f"variances. Here {sp_} and {sq_} are standard deviations: use them as "
+                                      f"they are, squared where the formula says {sp_}² and {sq_}²."))
+    mistakes += [
         (expected + 0.5 / scale,
          f"the formula without its final -1/2 (which makes D({a}||{a}) = 0): subtract {half} from the "
          f"unrounded number your code computed.",

@@ -1663,3 +1663,26 @@ def test_findings_close_misses_truncation_and_whole_numbers():
     text = str(ex05_3(110.0))
     assert text.startswith("Not quite") and "drops trailing zeros" not in text, text
     assert "110 may have 2 or 3 significant figures" in text, text
+
+
+def test_findings_cross_entropy_mean_wrong_class_and_probability():
+    """03 Ex1: np.mean of the terms; 03 Ex3 (one-hot label): -log2 of a wrong class, and q itself."""
+    mean = -float(np.mean(P_TARGET * np.log(Q_PRED)))
+    assert round(mean, 4) == 0.2956 and abs(mean * 3 - 0.2956) > 0.01
+    assert "np.mean" in str(ex03_1(0.2956)) and str(ex03_1(0.2956)).startswith("Not quite")
+    assert -math.log2(Q_IMAGE[1]) == 2.0 and -math.log2(Q_IMAGE[2]) != 2.0
+    text = str(ex03_3(2.0))
+    assert text.startswith("Not quite") and "class 1" in text, text
+    text = str(ex03_3(0.6))
+    assert text.startswith("Not quite") and "not its log" in text, text
+
+
+def test_findings_sigma_square_roots_named_only_when_far_from_the_answer():
+    """sqrt of the given sds used as sds: 05 Ex1 gives 1.5493, within 1% of 1.5431, so not named there."""
+    truth, rooted = textbook(2.0, 0.5, 0.0, 1.5), textbook(2.0, math.sqrt(0.5), 0.0, math.sqrt(1.5))
+    assert abs(rooted - truth) < 0.01 * truth
+    assert "square roots" not in str(ex05_1(rooted))
+    truth, rooted = textbook(0.0, 1.0, 1.0, 4.0), textbook(0.0, 1.0, 1.0, 2.0)
+    assert abs(rooted - truth) > 0.01 * truth
+    text = str(ex.check_gaussian_kl(rooted, 0.0, 1.0, 1.0, 4.0))
+    assert text.startswith("Not quite") and "square roots" in text, text
