@@ -592,7 +592,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # too coarse to tell routes apart. When the answer is also right as far as it goes, no route is
     # named ("give more figures" is all it needs), but it is not told to check its steps either.
     rescaled = (_rescaled_rounding(value, expected, routes, least=figures + 1 if own else 2,
-                                   tight=own or figures < ACCEPTED_FIGURES, sig=sig)
+                                   tight=own or noisy or figures < ACCEPTED_FIGURES, sig=sig)
                 if not own or figures >= 2 else None)
     truncated = figures >= ACCEPTED_FIGURES and _truncated(value, expected)
     # a route's rounding is offered as the reading only when the number is literally a rounded value times
@@ -685,9 +685,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         if (loose or undone) and not truncated:
             return Feedback(False, f"Almost: {shown} is as close to {what} as a result rounded on the way can be, "
                                    f"but it is not {what} correctly rounded. Did you round an intermediate "
-                                   f"result, then convert it or combine it with another number? Redo the "
-                                   f"computation from the unrounded values your code computed, and round only "
-                                   f"at the end, to {sig} significant figures.")
+                                   f"result, then convert it or combine it with another number"
+                                   + (", or round the terms before summing" if noisy else "")
+                                   + f"? Redo the computation from the unrounded values your code computed, and "
+                                     f"round only at the end, to {sig} significant figures.")
         if truncated:
             return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                    f"so its last digit is one too small, or a result rounded on the way (terms "
@@ -710,7 +711,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         if flipped:
             return Feedback(False, f"{start} Without its sign it would match {named(flipped)}")
         return Feedback(False, f"{start} " + (negative or "Check the sign."))
-    return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again."))
+    # float noise (0.42200000000000004), or a few units off in the last figure: terms rounded before summing
+    # give that, whatever the formula
+    summed = (math.isfinite(value) and math.isfinite(expected) and expected != 0
+              and (noisy or (figures == sig and abs(value - expected) <= 5 * float(_unit(expected, sig)))))
+    return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
+                    + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 
 
 # --- units ---------------------------------------------------------------------------------

@@ -1686,3 +1686,16 @@ def test_findings_sigma_square_roots_named_only_when_far_from_the_answer():
     assert abs(rooted - truth) > 0.01 * truth
     text = str(ex.check_gaussian_kl(rooted, 0.0, 1.0, 1.0, 4.0))
     assert text.startswith("Not quite") and "square roots" in text, text
+
+
+def test_findings_noisy_near_misses_ask_about_rounded_terms_and_name_no_inexact_route():
+    """01 Ex1 (truth 0.42400 bits): rounded terms summed give float noise; 0.425 is not the base-10 route."""
+    terms = P_LOADED * np.log2(P_LOADED / Q_FAIR)
+    rounded_sum = float(np.sum(np.round(terms, 3)))
+    assert round(rounded_sum, 3) == 0.422 and rounded_sum != 0.422
+    text = str(ex01_1(rounded_sum))
+    assert "round the terms before summing" in text, text
+    base10 = float(np.sum(P_LOADED * np.log10(P_LOADED / Q_FAIR)))
+    assert round(base10, 3) == 0.128 and abs(0.128 * math.log2(10) - 0.425) > 1e-4
+    text = str(ex01_1(0.42500000000000004))
+    assert "base-10" not in text and "round the terms before summing" in text, text
