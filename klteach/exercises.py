@@ -463,6 +463,16 @@ def _join(explanations):
             + " Or: ".join(unique))
 
 
+def _dropped(value, shown, figures, sig):
+    """Why a short answer is read with ``figures`` significant figures ("" when nothing needs saying)."""
+    if figures >= sig or _show(value, sig) == shown:
+        return ""
+    if "." not in _show(value, sig):       # typing 110 drops no zero (typing 1.00 does): its trailing zero may or may not be significant
+        return (f" (the trailing zero of a whole number may or may not be significant: {_show(value, sig)} may have "
+                f"{figures} or {sig} significant figures, and is read here with {figures})")
+    return f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
+
+
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
                  negative=None, combine=None, nan=None, field=None, array_routes=()):
     """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
@@ -582,7 +592,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # too coarse to tell routes apart. When the answer is also right as far as it goes, no route is
     # named ("give more figures" is all it needs), but it is not told to check its steps either.
     rescaled = (_rescaled_rounding(value, expected, routes, least=figures + 1 if own else 2,
-                                   tight=own or figures < ACCEPTED_FIGURES, sig=sig)
+                                   tight=own or noisy or figures < ACCEPTED_FIGURES, sig=sig)
                 if not own or figures >= 2 else None)
     truncated = figures >= ACCEPTED_FIGURES and _truncated(value, expected)
     # a route's rounding is offered as the reading only when the number is literally a rounded value times
@@ -597,15 +607,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         return (f"{label}, rounded to {_plural(k, 'significant figure')} ({_show(w_k, k)}) and then "
                 f"{words}")
 
+    if truncated:       # the truncation reading is the plain one: it gets the truncation message below
+        rescaled = None
     if rescaled is not None and not own:
         k, w_k, step = rescaled
-        if truncated:
-            return Feedback(False, f"Right as far as it goes: {shown} is {what} cut off after {figures} "
-                                   f"significant figures instead of rounded, or {route_words(k, w_k, step)}. "
-                                   f"Either way it agrees with {what} only as far as those figures allow: do "
-                                   f"every step on the unrounded numbers your code computed, and round (not "
-                                   f"truncate) only at the end: round (not truncate) to {sig} significant "
-                                   f"figures.")
         return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
                                f"figures allow: do that step on the unrounded number your code computed, and "
@@ -653,8 +658,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                     break
             else:
                 groups.append([(d, w, e)])
-        dropped = (f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
-                   if figures < sig and _show(value, sig) != shown else "")
+        dropped = _dropped(value, shown, figures, sig)
         if (len(groups) == 1 and figures < ACCEPTED_FIGURES
                 and not any(_exactly(value, w) for _, w, _ in matched)):
             # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the
@@ -666,8 +670,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    f"on that number, not on {shown}.")
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
-        dropped = (f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
-                   if figures < sig and _show(value, sig) != shown else "")
+        dropped = _dropped(value, shown, figures, sig)
         return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has{dropped}, "
                                f"{shown} matches more than one known mistake, which more figures would tell "
                                f"apart. It matches "
@@ -679,24 +682,24 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
               and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig) is not None)
     if (math.isfinite(value) and math.isfinite(expected) and expected != 0 and figures >= ACCEPTED_FIGURES
             and (abs(value - expected) <= 1.5 * float(_unit(value, figures)) or loose or undone)):
-        if truncated and loose:
-            return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures "
-                                   f"instead of rounded, or a result rounded on the way (an intermediate result "
-                                   f"rounded, then converted or combined with another number). Either way, redo "
-                                   f"the computation from the unrounded values your code computed and round only "
-                                   f"at the end: round (not truncate) to {sig} significant figures.")
-        if (loose or undone) and not truncated and abs(value - expected) > 1.5 * float(_unit(value, figures)):
+        if (loose or undone) and not truncated:
             return Feedback(False, f"Almost: {shown} is as close to {what} as a result rounded on the way can be, "
                                    f"but it is not {what} correctly rounded. Did you round an intermediate "
-                                   f"result, then convert it or combine it with another number? Redo the "
-                                   f"computation from the unrounded values your code computed, and round only "
-                                   f"at the end, to {sig} significant figures.")
+                                   f"result, then convert it or combine it with another number"
+                                   + (", or round the terms before summing" if noisy else "")
+                                   + f"? Redo the computation from the unrounded values your code computed, and "
+                                     f"round only at the end, to {sig} significant figures.")
         if truncated:
             return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                    f"so its last digit is one too small, or a result rounded on the way (terms "
                                    f"rounded before they were summed, say). Round (do not truncate) the unrounded "
                                    f"number your code computed to {sig} significant figures, or give that number "
                                    f"itself; if your code rounded terms on the way, sum the unrounded terms.")
+        if not (noisy or loose or undone) and not _right_at(value, expected, figures):
+            # no rounding route gives this number, and it does not agree with the answer to its figures
+            return Feedback(False, f"Almost: {shown} is close to {what}, but it is not {what} correctly rounded "
+                                   f"to {_plural(figures, 'significant figure')}. If this is the full number your "
+                                   f"code computed, check each step.")
         return Feedback(False, f"Almost: {shown} agrees with {what} to about {figures} significant figures, but "
                                f"it is not {what} correctly rounded. Did you round an intermediate result, then "
                                f"convert it or combine it with another number? Redo the computation from the "
@@ -708,7 +711,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         if flipped:
             return Feedback(False, f"{start} Without its sign it would match {named(flipped)}")
         return Feedback(False, f"{start} " + (negative or "Check the sign."))
-    return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again."))
+    # float noise (0.42200000000000004), or a few units off in the last figure: terms rounded before summing
+    # give that, whatever the formula
+    summed = (math.isfinite(value) and math.isfinite(expected) and expected != 0
+              and (noisy or (figures == sig and abs(value - expected) <= 5 * float(_unit(expected, sig)))))
+    return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
+                    + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -1069,8 +1077,10 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     """Check an answer for the cross-entropy H(P, Q); ``p`` and ``q`` may be counts.
 
     Recognised mistakes: another log base, D(P||Q) (the entropy H(P) left
-    out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q, and
-    the sum of Q's probabilities (1 for every distribution).
+    out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q,
+    the sum of Q's probabilities (1 for every distribution), the mean of the
+    terms (np.mean) instead of their sum and, for a one-hot P, -log q of a
+    class whose label is 0 and q of the labelled class without its log.
 
     Examples
     --------
@@ -1112,6 +1122,25 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
     mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
                           f"cross-entropy is -sum {a}(x) log {b}(x)."))
+
+    def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
+        return math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected)
+
+    n = len(pn)
+    if n > 1 and apart(expected / n):
+        mistakes.append((expected / n, f"the mean of the {n} terms -{a}(x) log {b}(x) (np.mean), not their sum: "
+                                       f"the cross-entropy sums over outcomes, np.sum (or multiply the unrounded "
+                                       f"mean by {n}).", ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
+    if support.sum() == 1:      # a one-hot label: the cross-entropy is -log q of the labelled class
+        k = int(np.flatnonzero(support)[0])
+        for j in range(n):
+            if j != k and qn[j] > 0 and apart(-math.log(qn[j]) / _per_base(base)):
+                mistakes.append((-math.log(qn[j]) / _per_base(base),
+                                 f"-log {b}[{j}], the log-probability of class {j}, whose {a}[{j}] is 0. The "
+                                 f"labelled class is {k} ({a}[{k}] = 1): the cross-entropy is -log {b}[{k}]."))
+        if apart(float(qn[k])):
+            mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
+                                           f"log: the cross-entropy is -log {b}[{k}]."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
                         hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "
@@ -1303,7 +1332,8 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     Recognised mistakes: another log base, swapped arguments, variances
     used where the formula wants standard deviations, 2 sigma_q in place of
     2 sigma_q², the log of the variance ratio without its 1/2, the -1/2 left
-    out, the mean term left out, and the log ratio upside down. For equal variances: E_P[(x - mu_1)²]
+    out, the mean term left out, the log ratio upside down, and the square
+    roots of the standard deviations used (when 1% or more from the answer). For equal variances: E_P[(x - mu_1)²]
     not subtracted, E_P[(x - mu_2)²] taken as sigma² (giving 0), the
     difference the wrong way round, the 2 of 2 sigma² left out, and the
     difference of the means not squared.
@@ -1380,6 +1410,14 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
          f"standard deviations: square them where the formula says {sp_}² and {sq_}²."),
         (formula(math.log(sigma_q / sigma_p), 2 * sigma_q),
          f"the formula with 2 {sq_} where it says 2 {sq_}²: square {sq_} in the denominator."),
+    ]
+    if sigma_p > 0 and sigma_q > 0:
+        swapped = gaussian_kl(mu_p, math.sqrt(sigma_p), mu_q, math.sqrt(sigma_q), base=base)
+        if abs(swapped - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
+            mistakes.append((swapped, f"the formula with the square roots of {sp_} and {sq_}, as if they were "
+                                      f"variances. Here {sp_} and {sq_} are standard deviations: use them as "
+                                      f"they are, squared where the formula says {sp_}² and {sq_}²."))
+    mistakes += [
         (expected + 0.5 / scale,
          f"the formula without its final -1/2 (which makes D({a}||{a}) = 0): subtract {half} from the "
          f"unrounded number your code computed.",
