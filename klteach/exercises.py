@@ -644,10 +644,11 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                     f"significant figures)."
                     + (also or " If this is the full number your code computed, it is not the answer: "
                                 "check each step."))
-        agrees = (f"agrees with {what} to the {figures} significant figure{plural} it has"
-                  if _right_at(value, expected, figures) else
-                  f"is within one unit in its last figure of {what}, as arithmetic on rounded numbers can be")
-        return Feedback(False, f"Right as far as it goes: {shown} {agrees}. {more}")
+        if _right_at(value, expected, figures):
+            return Feedback(False, f"Right as far as it goes: {shown} agrees with {what} to the {figures} "
+                                   f"significant figure{plural} it has. {more}")
+        return Feedback(False, f"Almost: {shown} is within one unit in its last figure of {what}, as arithmetic "
+                               f"on rounded numbers can be, but not {what} rounded. {more}")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
     if matched:
         groups = []                      # mistakes within 1% of each other form one group

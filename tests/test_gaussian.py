@@ -367,3 +367,12 @@ def test_mean_term_does_not_overflow_before_the_result_does():
         exact = mpmath.mpf(1.7e154) ** 2 / 2
     assert kt.gaussian_kl(1.7e154, 1, 0, 1) == pytest.approx(float(exact), rel=1e-14)
     assert np.isfinite(kt.gaussian_kl(1.7e154, 1, 0, 1))
+
+
+def test_mean_term_is_rounded_once():
+    # equal sigmas: D = (mu_p - mu_q)^2 / (2 sigma^2) exactly; (0.5 z) z keeps it within ~3 ulp
+    args = (3.944272916523184e-20, 2.7085838320698108e+16, 1.1209014546613342e-20, 2.7085838320698108e+16)
+    with mpmath.workdps(60):
+        z = (mpmath.mpf(args[0]) - mpmath.mpf(args[2])) / mpmath.mpf(args[3])
+        exact = float(z * z / 2)
+    assert abs(kt.gaussian_kl(*args) - exact) <= 4 * np.spacing(exact)
