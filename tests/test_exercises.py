@@ -1437,6 +1437,18 @@ def test_final_1_a_short_answer_that_is_exactly_a_mistake_is_still_that_mistake(
     assert text.startswith("Not quite: 0.4 matches") and "too few" not in text
 
 
+@pytest.mark.parametrize("submission, check", [
+    (1.52, lambda a: ex05_1(a)),                                    # 1.5% below 1.5431
+    (1.26, lambda a: ex.check_information_gain(a, 10, 2)),          # 1% below 1.2734
+])
+def test_a_miss_explained_only_by_a_two_figure_rounding_also_says_check_each_step(submission, check):
+    # a 2-figure intermediate can produce it, but so can a wrong step: the learner who rounded nothing
+    # must not be left redoing a rounding they never did
+    text = str(check(submission))
+    assert text.startswith("Almost") and "intermediate result" in text, text
+    assert text.endswith("check each step."), text
+
+
 @pytest.mark.parametrize("submission", [4.19, 4.18])
 def test_final_2_a_rounded_three_figure_answer_is_not_right_as_far_as_it_goes(submission):
     text = str(ex02_3(submission))
