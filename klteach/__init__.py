@@ -18,7 +18,9 @@ The maths, re-exported here:
 - :mod:`klteach.fits`: fitting a Gaussian to a mixture by forward or reverse KL;
 - :mod:`klteach.training`: softmax regression tracking cross-entropy and KL;
 - :mod:`klteach.logits`: stable (log-)softmax, KL from logits, distillation, per-token RL KL;
-- :mod:`klteach.bayes`: KL between Beta distributions, information gained from data.
+- :mod:`klteach.bayes`: KL between Beta distributions, information gained from data;
+- :mod:`klteach.information`: mutual information, conditional KL (the chain rule), merged outcomes;
+- :mod:`klteach.fdivergences`: f-divergences from one formula, Rényi divergences.
 
 Imported on first use: :mod:`klteach.drift` (binning, PSI, permutation tests,
 drift reports), :mod:`klteach.text` (character counts, a bigram model,
@@ -43,6 +45,8 @@ from .estimators import MCEstimate, histogram_kl, knn_kl, mc_kl
 from .gaussian import gaussian_kl, mvn_kl, vae_kl
 from .logits import distillation_loss, kl_from_logits, log_softmax, per_token_kl, softmax
 from .bayes import beta_bernoulli_information_gain, beta_kl
+from .information import conditional_kl, merge_outcomes, mutual_information
+from .fdivergences import f_divergence, renyi_divergence
 
 __version__ = "0.1.0"
 
@@ -97,4 +101,9 @@ __all__ = [
     "softmax",
     "beta_bernoulli_information_gain",
     "beta_kl",
+    "conditional_kl",
+    "merge_outcomes",
+    "mutual_information",
+    "f_divergence",
+    "renyi_divergence",
 ]

@@ -1,0 +1,339 @@
+"""f-divergences and Rényi divergences: KL as one member of two families.
+
+* :func:`f_divergence`: D_f(P||Q) = sum_x q(x) f(p(x) / q(x)) for a convex f
+  with f(1) = 0; ``f`` is a callable or one of the names in
+  :data:`GENERATORS` (``"kl"``, ``"reverse_kl"``, ``"chi2"``,
+  ``"squared_hellinger"``, ``"tv"``, ``"js"``).
+* :func:`renyi_divergence`: D_alpha(P||Q) = log(sum p^alpha q^(1 - alpha)) / (alpha - 1),
+  with its limits alpha = 0, 1 (KL) and infinity.
+
+Conventions as in :mod:`klteach.discrete`: D(P||Q) puts the reference P
+first; inputs must sum to 1 (never normalised silently); ``base=None``
+nats, ``base=2`` bits (for the divergences that take a logarithm);
+``axis=-1`` runs over outcomes.
+
+The course's Hellinger convention (:func:`klteach.hellinger_distance`) is
+``H^2 = 1/2 sum (sqrt p - sqrt q)^2``, so the generator
+``"squared_hellinger"`` is ``(sqrt t - 1)^2 / 2``; books that drop the 1/2
+get twice this value.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Callable, NamedTuple
+
+import numpy as np
+from scipy.special import logsumexp
+
+from ._validation import (DistributionError, as_distribution_pair, as_result, check_base, in_units)
+from .discrete import kl_divergence
+
+__all__ = ["Generator", "GENERATORS", "f_divergence", "renyi_divergence"]
+
+
+class Generator(NamedTuple):
+    """A named f-divergence: its function f, f(0), the slope at infinity lim f(t)/t, and whether it takes a log."""
+
+    f: Callable
+    at_zero: float          # f(0): the term of an outcome with p = 0 < q is q * f(0)
+    slope_at_infinity: float  # lim_{t->inf} f(t) / t: the term of an outcome with q = 0 < p is p * this
+    logarithmic: bool       # measured in nats (or bits with base=2)
+    formula: str
+    term: Callable = None   # q f(p/q) written in p and q (no overflow of p/q), for p, q > 0
+
+
+def _xlogx(t):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(t > 0, t * np.log(np.where(t > 0, t, 1.0)), 0.0)
+
+
+def _kl(t):
+    return _xlogx(t)
+
+
+def _reverse_kl(t):
+    with np.errstate(divide="ignore"):
+        return -np.log(t)
+
+
+def _chi2(t):
+    return (t - 1.0) ** 2
+
+
+def _squared_hellinger(t):
+    return 0.5 * (np.sqrt(t) - 1.0) ** 2
+
+
+def _tv(t):
+    return 0.5 * np.abs(t - 1.0)
+
+
+def _js(t):
+    return 0.5 * (_xlogx(t) - (1.0 + t) * np.log((1.0 + t) / 2.0))
+
+
+def _js_term(p, q):
+    m = 0.5 * (p + q)
+    return 0.5 * (p * (np.log(p) - np.log(m)) + q * (np.log(q) - np.log(m)))
+
+
+#: The named generators: name -> :class:`Generator`. Their terms are computed from p and q
+#: directly (``term``), the same values as ``q * f(p / q)`` without overflowing p/q.
+GENERATORS = {
+    "kl": Generator(_kl, 0.0, math.inf, True, "t log t",
+                    lambda p, q: p * (np.log(p) - np.log(q))),
+    "reverse_kl": Generator(_reverse_kl, math.inf, 0.0, True, "-log t",
+                            lambda p, q: q * (np.log(q) - np.log(p))),
+    "chi2": Generator(_chi2, 1.0, math.inf, False, "(t - 1)^2",
+                      lambda p, q: (p - q) ** 2 / q),
+    "squared_hellinger": Generator(_squared_hellinger, 0.5, 0.5, False, "(sqrt(t) - 1)^2 / 2",
+                                   lambda p, q: 0.5 * (np.sqrt(p) - np.sqrt(q)) ** 2),
+    "tv": Generator(_tv, 0.5, 0.5, False, "|t - 1| / 2",
+                    lambda p, q: 0.5 * np.abs(p - q)),
+    "js": Generator(_js, 0.5 * math.log(2.0), 0.5 * math.log(2.0), True,
+                    "(t log t - (1 + t) log((1 + t) / 2)) / 2", _js_term),
+}
+
+
+def _generator(f, slope_at_infinity):
+    if isinstance(f, str):
+        if f not in GENERATORS:
+            raise DistributionError(
+                f"unknown f-divergence {f!r}; use one of {sorted(GENERATORS)} or pass a function f(t)."
+            )
+        return GENERATORS[f]
+    if not callable(f):
+        raise DistributionError(
+            f"f must be a function of t = p/q (e.g. lambda t: (t - 1)**2) or one of the names "
+            f"{sorted(GENERATORS)}, got {f!r}."
+        )
+    with np.errstate(all="ignore"):
+        at_one = float(np.asarray(f(np.array([1.0])), dtype=float).ravel()[0])
+        at_zero = float(np.asarray(f(np.array([0.0])), dtype=float).ravel()[0])
+    if not (math.isfinite(at_one) and abs(at_one) <= 1e-12):
+        raise DistributionError(
+            f"f(1) must be 0 for an f-divergence (so that D_f(P||P) = 0), got f(1) = {at_one!r}; "
+            f"subtract the constant f(1) from f."
+        )
+    if math.isnan(at_zero):
+        at_zero = math.inf if slope_at_infinity is None else at_zero
+    if slope_at_infinity is not None:
+        if (isinstance(slope_at_infinity, bool) or not isinstance(slope_at_infinity, Real)
+                or math.isnan(slope_at_infinity)):
+            raise DistributionError(
+                f"slope_at_infinity must be a number (lim f(t)/t as t -> inf, possibly inf), "
+                f"got {slope_at_infinity!r}."
+            )
+    return Generator(f, at_zero, slope_at_infinity, False, "f(t)", None)
+
+
+def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, axis=-1):
+    r"""The f-divergence of P from Q: the Q-average of f applied to the likelihood ratio p/q.
+
+    .. math:: D_f(P\|Q) = \sum_x q(x)\, f\!\left(\frac{p(x)}{q(x)}\right)
+
+    for a convex ``f`` with ``f(1) = 0``. Outcomes with ``q(x) = 0`` use
+    the limits ``0 f(0/0) = 0`` and ``0 f(p/0) = p lim_{t->inf} f(t)/t``.
+    By Jensen's inequality ``D_f >= 0``, with 0 when P = Q. Named
+    generators (:data:`GENERATORS`):
+
+    =====================  ==================================  ============================================
+    ``f``                  f(t)                                D_f(P||Q)
+    =====================  ==================================  ============================================
+    ``"kl"``               t log t                             D(P||Q)
+    ``"reverse_kl"``       -log t                              D(Q||P)
+    ``"chi2"``             (t - 1)^2                           sum (p - q)^2 / q (Pearson's chi-square)
+    ``"squared_hellinger"`` (sqrt t - 1)^2 / 2                 H^2 = 1 - sum sqrt(p q) (the course's H)
+    ``"tv"``               abs(t - 1) / 2                      total variation, sum abs(p - q) / 2
+    ``"js"``               (t log t - (1+t) log((1+t)/2)) / 2   Jensen-Shannon divergence
+    =====================  ==================================  ============================================
+
+    Computed term by term from the formula (for teaching and for new
+    generators); the dedicated functions (:func:`klteach.kl_divergence`,
+    :func:`klteach.js_divergence`, ...) are more accurate for nearly
+    identical P and Q.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Probabilities along ``axis``; each must sum to 1.
+    f : str or callable
+        A name from :data:`GENERATORS`, or a function of a numpy array of
+        ratios ``t >= 0`` (elementwise, convex, ``f(1) = 0``).
+    base : float, optional
+        For ``"kl"``, ``"reverse_kl"`` and ``"js"`` only: None for nats
+        (default), 2 for bits.
+    slope_at_infinity : float, optional
+        For a callable ``f``: ``lim f(t)/t`` as ``t -> inf``, used for
+        outcomes where ``q = 0 < p`` (``inf`` for KL-like f). Needed only
+        when such outcomes occur.
+    axis : int
+        Axis that runs over outcomes.
+
+    Returns
+    -------
+    float or ndarray
+
+    Raises
+    ------
+    DistributionError
+        If an input is not a distribution, the shapes do not match, ``f``
+        is unknown or has ``f(1) != 0`` or returns NaN, ``base`` is given
+        for a divergence without a logarithm, or ``q = 0 < p`` somewhere
+        and a callable ``f`` has no ``slope_at_infinity``.
+
+    See Also
+    --------
+    scipy.special.rel_entr, scipy.special.kl_div : KL terms (``kl_div`` adds q - p to each).
+
+    Examples
+    --------
+    >>> P, Q = [0.36, 0.48, 0.16], [1/3, 1/3, 1/3]
+    >>> round(f_divergence(P, Q, "kl"), 4)               # = kl_divergence(P, Q)
+    0.0853
+    >>> round(f_divergence(P, Q, lambda t: (t - 1)**2), 4)   # chi-square from a formula
+    0.1568
+    >>> f_divergence([1, 0], [0, 1], "tv")
+    1.0
+    """
+    gen = _generator(f, slope_at_infinity)
+    base = check_base(base)
+    if base is not None and not gen.logarithmic:
+        name = f if isinstance(f, str) else "a callable f"
+        raise DistributionError(
+            f"base applies to divergences measured with a logarithm ('kl', 'reverse_kl', 'js'); "
+            f"{name!r} has no unit. For your own f that uses np.log, divide the result by np.log(base)."
+        )
+    p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
+    p = np.moveaxis(p, axis, -1) / np.moveaxis(np.expand_dims(sp, axis), axis, -1)
+    q = np.moveaxis(q, axis, -1) / np.moveaxis(np.expand_dims(sq, axis), axis, -1)
+    p, q = np.broadcast_arrays(p, q)
+    both = (p > 0) & (q > 0)
+    only_q = (p == 0) & (q > 0)
+    only_p = (p > 0) & (q == 0)
+    if only_p.any() and gen.slope_at_infinity is None:
+        raise DistributionError(
+            "q is 0 where p > 0, so the term needs lim f(t)/t as t -> inf; pass "
+            "slope_at_infinity= (math.inf for f like t log t or (t - 1)**2, 1/2 for |t - 1|/2)."
+        )
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if gen.term is not None:
+            terms = np.where(both, gen.term(np.where(both, p, 1.0), np.where(both, q, 1.0)), 0.0)
+        else:
+            t = np.where(both, p / np.where(q > 0, q, 1.0), 1.0)
+            values = np.asarray(gen.f(t), dtype=float)
+            if values.shape != t.shape:
+                raise DistributionError(f"f must work elementwise: f(t) for t of shape {t.shape} returned "
+                                        f"shape {values.shape}.")
+            if np.any(np.isnan(values[both])):
+                i = np.flatnonzero((np.isnan(values) & both).ravel())[0]
+                raise DistributionError(f"f returned NaN at t = p/q = {float(t.ravel()[i])!r}; f must be "
+                                        f"defined for t >= 0.")
+            terms = np.where(both, q * values, 0.0)
+        if only_q.any():
+            terms = terms + np.where(only_q, q * gen.at_zero, 0.0)
+        if only_p.any():
+            terms = terms + np.where(only_p, p * gen.slope_at_infinity, 0.0)
+        total = np.sum(terms, axis=-1)
+    if not gen.logarithmic and isinstance(f, str):
+        total = np.maximum(total, 0.0)
+    return in_units(total, base) if gen.logarithmic else as_result(total)
+
+
+def _check_alpha(alpha) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, (Real, np.number)) or isinstance(alpha, complex):
+        raise DistributionError(f"alpha must be a real number >= 0 (or inf), got {alpha!r}.")
+    a = float(alpha)
+    if math.isnan(a) or a < 0:
+        raise DistributionError(
+            f"alpha must be >= 0 (or inf), got {a!r}; the Rényi divergence is defined for orders 0 <= alpha <= inf."
+        )
+    return a
+
+
+def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
+    r"""Rényi divergence of order alpha: a one-parameter family through KL.
+
+    .. math:: D_\alpha(P\|Q) = \frac{1}{\alpha - 1} \log \sum_x p(x)^\alpha q(x)^{1-\alpha}
+
+    with the limits ``D_1 = D(P||Q)`` (KL), ``D_0 = -log Q(supp P)``
+    (``Q``'s probability of the outcomes where ``p > 0``) and
+    ``D_inf = log max_x p(x)/q(x)``. Non-decreasing in alpha. Special
+    orders: ``D_{1/2} = -2 log sum sqrt(p q) = -2 log(1 - H^2)`` (twice the
+    Bhattacharyya distance), ``D_2 = log(1 + chi^2(P||Q))``. Infinite for
+    ``alpha >= 1`` when ``q = 0 < p`` somewhere, and for every alpha when the
+    supports are disjoint.
+
+    Computed as ``log1p(sum p expm1((alpha - 1) log(p/q))) / (alpha - 1)``,
+    which keeps its digits for alpha near 1 (where the plain formula's
+    ``log(sum)`` is close to 0 and cancels), and by ``logsumexp`` when a
+    term would overflow.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Probabilities along ``axis``; each must sum to 1.
+    alpha : float
+        The order, ``0 <= alpha <= inf``.
+    base : float, optional
+        Logarithm base: None for nats (default), 2 for bits.
+    axis : int
+        Axis that runs over outcomes.
+
+    Returns
+    -------
+    float or ndarray
+
+    Raises
+    ------
+    DistributionError
+        If an input is not a distribution, the shapes do not match, or
+        ``alpha`` or ``base`` is invalid.
+
+    Examples
+    --------
+    >>> P, Q = [0.36, 0.48, 0.16], [1/3, 1/3, 1/3]
+    >>> round(renyi_divergence(P, Q, 1), 4)          # KL
+    0.0853
+    >>> round(renyi_divergence(P, Q, 2), 4)          # log(1 + chi-square) = log(1.1568)
+    0.1457
+    >>> round(renyi_divergence(P, Q, float("inf")), 4)   # log(0.48 / (1/3)) = log 1.44
+    0.3646
+    >>> renyi_divergence([0.5, 0.5, 0], [0.25, 0.25, 0.5], 0, base=2)   # -log2 Q(supp P) = -log2 0.5
+    1.0
+    """
+    a = _check_alpha(alpha)
+    base = check_base(base)
+    if a == 1.0:
+        return kl_divergence(p, q, base=base, axis=axis)
+    p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
+    p = np.moveaxis(p, axis, -1) / np.moveaxis(np.expand_dims(sp, axis), axis, -1)
+    q = np.moveaxis(q, axis, -1) / np.moveaxis(np.expand_dims(sq, axis), axis, -1)
+    p, q = np.broadcast_arrays(p, q)
+    on_p = p > 0
+    missing = on_p & (q == 0)           # q = 0 < p
+    disjoint = ~np.any(on_p & (q > 0), axis=-1)
+    both = on_p & (q > 0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        log_ratio = np.where(both, np.log(np.where(both, p, 1.0)) - np.log(np.where(both, q, 1.0)), 0.0)
+        if a == 0.0:
+            q_on_p = np.sum(np.where(on_p, q, 0.0), axis=-1)
+            result = -np.log(q_on_p)
+        elif math.isinf(a):
+            result = np.max(np.where(both, log_ratio, -np.inf), axis=-1)
+            result = np.where(np.any(missing, axis=-1), np.inf, result)
+        else:
+            scaled = (a - 1.0) * log_ratio                       # terms p * exp(scaled)
+            if np.max(np.where(both, scaled, -np.inf)) < 700:
+                inner = np.log1p(np.sum(np.where(both, p * np.expm1(scaled), 0.0), axis=-1)
+                                 - np.sum(np.where(on_p & ~both, p, 0.0), axis=-1))
+            else:
+                inner = logsumexp(np.where(both, np.log(np.where(both, p, 1.0)) + scaled, -np.inf), axis=-1)
+            result = inner / (a - 1.0)
+            if a > 1:
+                result = np.where(np.any(missing, axis=-1), np.inf, result)
+        result = np.where(disjoint, np.inf, result)
+    result = np.maximum(result, 0.0)      # rounding can give -1e-17 for P = Q
+    return in_units(result, base)

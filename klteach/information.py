@@ -1,0 +1,214 @@
+"""Mutual information, conditional KL and merged outcomes: the properties that tie KL together.
+
+* :func:`mutual_information`: I(X;Y) = D(P_XY || P_X P_Y), from a joint table;
+* :func:`conditional_kl`: E_{P_X}[D(P_{Y|X} || Q_{Y|X})], the second term of
+  the chain rule D(P_XY||Q_XY) = D(P_X||Q_X) + E_{P_X}[D(P_{Y|X}||Q_{Y|X})];
+* :func:`merge_outcomes`: the distribution of f(X) when X has distribution
+  P and f maps outcomes to groups (merging bins): by the data processing
+  inequality D(f(P)||f(Q)) <= D(P||Q).
+
+Conventions as in :mod:`klteach.discrete`: inputs must sum to 1 (never
+normalised silently), ``base=None`` nats and ``base=2`` bits. A joint table
+``joint[x, y]`` has X along rows (axis 0) and Y along columns (axis 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import (DistributionError, _read_real, as_distribution, as_result, check_base,
+                          check_same_labels, in_units)
+from .discrete import kl_divergence
+
+__all__ = ["mutual_information", "conditional_kl", "merge_outcomes"]
+
+
+def _joint(table, name):
+    """``table`` checked as a 2-D joint distribution (all entries sum to 1); float64, exactly normalised."""
+    arr = _read_real(table, name, "a probability")
+    if arr.ndim != 2:
+        raise DistributionError(
+            f"{name} must be a 2-D table of joint probabilities, {name}[x, y] = P(X = x, Y = y), "
+            f"got {arr.ndim} dimension(s) (shape {arr.shape}); for a sequence of pairs, count them "
+            f"into a table first (e.g. np.add.at(table, (xs, ys), 1)), then klteach.normalize(table.ravel())."
+        )
+    flat, total = as_distribution(arr.ravel(), name)
+    return (flat / total).reshape(arr.shape)
+
+
+def mutual_information(joint, *, base=None):
+    r"""Mutual information I(X;Y) of a joint distribution: the KL from the product of its marginals.
+
+    .. math:: I(X;Y) = D(P_{XY} \,\|\, P_X P_Y)
+              = \sum_{x,y} p(x,y) \log \frac{p(x,y)}{p(x)\,p(y)}
+              = H(X) + H(Y) - H(X,Y)
+
+    How far X and Y are from independent: 0 exactly when they are
+    independent, at most ``min(H(X), H(Y))``. Computed as the KL divergence
+    (:func:`klteach.kl_divergence`, accurate when X and Y are nearly
+    independent), not as a difference of entropies, which cancels.
+
+    Parameters
+    ----------
+    joint : array_like, shape (n_x, n_y)
+        Joint probabilities ``joint[x, y] = P(X = x, Y = y)``; all entries
+        together must sum to 1 (counts: ``klteach.normalize`` first).
+    base : float, optional
+        Logarithm base: None for nats (default), 2 for bits.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    DistributionError
+        If ``joint`` is not 2-D, not a distribution (negative, NaN, not
+        summing to 1, ...), or ``base`` is invalid.
+
+    See Also
+    --------
+    klteach.entropy : H(X) + H(Y) - H(X,Y) gives the same number, less accurately.
+    sklearn.metrics.mutual_info_score : the same from two label sequences (nats).
+
+    Examples
+    --------
+    >>> round(mutual_information([[0.5, 0], [0, 0.5]], base=2), 4)     # Y = X, a fair bit
+    1.0
+    >>> mutual_information([[0.25, 0.25], [0.25, 0.25]])     # independent
+    0.0
+    >>> round(mutual_information([[0.4, 0.1], [0.1, 0.4]], base=2), 4)
+    0.2781
+    """
+    base = check_base(base)
+    p = _joint(joint, "joint")
+    px, py = p.sum(axis=1), p.sum(axis=0)
+    product = np.outer(px, py)
+    on = p > 0
+    if np.all(product[on] > 0):
+        # the product is > 0 wherever the joint is; it sums to 1 up to rounding
+        return as_result(kl_divergence(p.ravel(), product.ravel() / product.sum(), base=base))
+    # p(x) p(y) underflows (both below about 1e-162): the same sum in logarithms
+    with np.errstate(divide="ignore"):
+        logs = np.log(np.where(on, p, 1.0)) - np.log(px)[:, None] - np.log(py)[None, :]
+    return as_result(in_units(max(float(np.sum(np.where(on, p * logs, 0.0))), 0.0), base))
+
+
+def conditional_kl(p_joint, q_joint, *, base=None):
+    r"""Conditional KL: the average over P_X of D(P_{Y|X=x} || Q_{Y|X=x}).
+
+    .. math:: D(P_{Y|X} \,\|\, Q_{Y|X} \mid P_X)
+              = \sum_x p(x)\, D\big(P_{Y|X=x} \,\|\, Q_{Y|X=x}\big)
+              = \sum_{x,y} p(x,y) \log \frac{p(y \mid x)}{q(y \mid x)}
+
+    The second term of the chain rule
+    ``D(P_XY||Q_XY) = D(P_X||Q_X) + conditional_kl(P_XY, Q_XY)``. Rows
+    ``x`` with ``p(x) = 0`` contribute 0; a row with ``p(x) > 0`` and
+    ``q(x) = 0`` has no conditional ``Q_{Y|X=x}`` and gives ``inf`` (as
+    ``D(P_X||Q_X)`` does).
+
+    Parameters
+    ----------
+    p_joint, q_joint : array_like, shape (n_x, n_y)
+        Joint distributions of (X, Y), X along rows; each sums to 1.
+    base : float, optional
+        Logarithm base: None for nats (default), 2 for bits.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    DistributionError
+        If an input is not a 2-D distribution, the shapes differ, or ``base``
+        is invalid.
+
+    Examples
+    --------
+    >>> P = [[0.3, 0.2], [0.1, 0.4]]
+    >>> Q = [[0.25, 0.25], [0.25, 0.25]]
+    >>> round(conditional_kl(P, Q), 4)       # 0.5 D((.6,.4)||(.5,.5)) + 0.5 D((.2,.8)||(.5,.5))
+    0.1064
+    """
+    base = check_base(base)
+    check_same_labels(p_joint, q_joint, ("p_joint", "q_joint"))
+    p, q = _joint(p_joint, "p_joint"), _joint(q_joint, "q_joint")
+    if p.shape != q.shape:
+        raise DistributionError(
+            f"p_joint has shape {p.shape} but q_joint has shape {q.shape}; both must give "
+            f"probabilities for the same (x, y) pairs, in the same order."
+        )
+    px, qx = p.sum(axis=1), q.sum(axis=1)
+    if np.any((px > 0) & (qx == 0)):
+        return float("inf")
+    total = 0.0
+    for row_p, row_q, a, b in zip(p, q, px, qx):
+        if a > 0:
+            total += a * kl_divergence(row_p / a, row_q / b)
+    return as_result(in_units(total, base))
+
+
+def merge_outcomes(p, groups, *, n_groups=None):
+    r"""The distribution of f(X) when X ~ P and ``f(x) = groups[x]``: merge outcomes into groups.
+
+    .. math:: P_{f(X)}(g) = \sum_{x:\, f(x) = g} p(x)
+
+    Merging bins of a histogram is such a function. By the data processing
+    inequality, ``kl_divergence(merge_outcomes(p, g), merge_outcomes(q, g))
+    <= kl_divergence(p, q)`` for every ``g``: no deterministic function of
+    the outcome can make two distributions more different.
+
+    Parameters
+    ----------
+    p : array_like, shape (n,)
+        A distribution over n outcomes; sums to 1.
+    groups : array_like of int, shape (n,)
+        The group (0, 1, ...) of each outcome.
+    n_groups : int, optional
+        Number of groups in the result (default ``max(groups) + 1``); groups
+        that receive no outcome get probability 0.
+
+    Returns
+    -------
+    ndarray, shape (n_groups,)
+
+    Raises
+    ------
+    DistributionError
+        If ``p`` is not a distribution, or ``groups`` is not one non-negative
+        integer per outcome (below ``n_groups``).
+
+    Examples
+    --------
+    >>> merge_outcomes([0.1, 0.2, 0.3, 0.4], [0, 0, 1, 1])
+    array([0.3, 0.7])
+    >>> merge_outcomes([0.5, 0.5], [1, 1], n_groups=3)
+    array([0., 1., 0.])
+    """
+    arr, total = as_distribution(p, "p")
+    if arr.ndim != 1:
+        raise DistributionError(f"p must be one distribution (1-D), got shape {arr.shape}.")
+    g = np.asarray(groups)
+    if g.shape != arr.shape:
+        raise DistributionError(
+            f"groups must give one group per outcome of p: p has {arr.size} outcomes, groups has "
+            f"shape {g.shape}."
+        )
+    if g.dtype.kind not in "iu":
+        if g.dtype.kind == "f" and np.all(np.isfinite(g)) and np.all(g == np.round(g)):
+            g = g.astype(np.int64)
+        else:
+            raise DistributionError(
+                f"groups must hold whole numbers (the group of each outcome, 0, 1, ...), got dtype {g.dtype}."
+            )
+    if g.size and g.min() < 0:
+        raise DistributionError(f"groups has a negative group {int(g.min())}; groups are numbered 0, 1, ....")
+    needed = int(g.max()) + 1
+    if n_groups is None:
+        n_groups = needed
+    elif isinstance(n_groups, bool) or not isinstance(n_groups, (int, np.integer)) or n_groups < needed:
+        raise DistributionError(
+            f"n_groups must be an integer at least max(groups) + 1 = {needed}, got {n_groups!r}."
+        )
+    return np.bincount(g, weights=arr / total, minlength=int(n_groups))

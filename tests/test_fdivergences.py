@@ -1,0 +1,231 @@
+"""Tests of klteach.fdivergences against mpmath, scipy and the course's own functions, and the bounds between them."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+import scipy.special
+from hypothesis import given, settings
+from strategies import distributions, pairs, positive_distributions
+
+import klteach as kt
+from klteach import DistributionError
+from klteach.fdivergences import GENERATORS, f_divergence, renyi_divergence
+
+RNG = np.random.default_rng(7)
+PAIRS = [(RNG.dirichlet(np.ones(5)), RNG.dirichlet(np.ones(5))) for _ in range(6)] + [
+    (np.array([0.36, 0.48, 0.16]), np.full(3, 1 / 3)),
+    (np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5])),
+    (np.array([0.25, 0.25, 0.5]), np.array([0.5, 0.5, 0.0])),
+]
+
+
+def mp_renyi(p, q, alpha, dps=80):
+    """(1/(alpha-1)) log sum p^alpha q^(1-alpha) in mpmath (alpha != 1, finite, p, q > 0 where summed)."""
+    with mpmath.workdps(dps):
+        a = mpmath.mpf(alpha)
+        s = mpmath.fsum(mpmath.mpf(float(x)) ** a * mpmath.mpf(float(y)) ** (1 - a)
+                        for x, y in zip(p, q) if x > 0 and y > 0)
+        return mpmath.log(s) / (a - 1)
+
+
+# --- the generic formula against the course's functions and scipy ---
+
+@pytest.mark.parametrize("p, q", PAIRS)
+def test_named_generators_agree_with_the_dedicated_functions(p, q):
+    assert f_divergence(p, q, "kl") == pytest.approx(kt.kl_divergence(p, q), rel=1e-12)
+    assert f_divergence(p, q, "reverse_kl") == pytest.approx(kt.kl_divergence(q, p), rel=1e-12)
+    assert f_divergence(p, q, "tv") == pytest.approx(kt.total_variation(p, q), rel=1e-12, abs=1e-16)
+    assert f_divergence(p, q, "squared_hellinger") == pytest.approx(kt.hellinger_distance(p, q) ** 2, rel=1e-12)
+    assert f_divergence(p, q, "js") == pytest.approx(kt.js_divergence(p, q), rel=1e-12)
+    assert f_divergence(p, q, "js", base=2) == pytest.approx(kt.js_divergence(p, q, base=2), rel=1e-12)
+
+
+@pytest.mark.parametrize("p, q", PAIRS[:7])
+def test_against_scipy(p, q):
+    assert f_divergence(p, q, "kl") == pytest.approx(scipy.stats.entropy(p, q), rel=1e-12)
+    assert f_divergence(p, q, "kl") == pytest.approx(np.sum(scipy.special.rel_entr(p, q)), rel=1e-12)
+    # scipy's chisquare statistic for observed counts n p and expected n q is n * chi2(P||Q)
+    n = 1000
+    stat = scipy.stats.chisquare(n * p, n * q).statistic
+    assert f_divergence(p, q, "chi2") == pytest.approx(stat / n, rel=1e-12)
+    assert f_divergence(p, q, "js") == pytest.approx(scipy.spatial.distance.jensenshannon(p, q) ** 2, rel=1e-10)
+
+
+@pytest.mark.parametrize("p, q", PAIRS[:7])
+def test_callables_give_the_same_as_the_names(p, q):
+    assert f_divergence(p, q, lambda t: t * np.log(t)) == pytest.approx(f_divergence(p, q, "kl"), rel=1e-13)
+    assert f_divergence(p, q, lambda t: (np.sqrt(t) - 1) ** 2) == pytest.approx(
+        2 * kt.hellinger_distance(p, q) ** 2, rel=1e-12)   # the un-halved convention: twice the course's H^2
+
+
+def test_limits_at_the_edges_of_the_support():
+    p, q = np.array([0.5, 0.5, 0.0]), np.array([0.5, 0.0, 0.5])
+    assert f_divergence(p, q, "kl") == math.inf
+    assert f_divergence(p, q, "chi2") == math.inf
+    assert f_divergence(p, q, "reverse_kl") == math.inf
+    assert f_divergence(p, q, "tv") == pytest.approx(0.5)
+    assert f_divergence([1, 0], [0, 1], "squared_hellinger") == pytest.approx(1.0)
+    assert f_divergence([1, 0], [0, 1], "js") == pytest.approx(math.log(2))
+    # f(t) = |t - 1| / 2 as a callable needs the slope at infinity where q = 0 < p
+    with pytest.raises(DistributionError, match="slope_at_infinity"):
+        f_divergence(p, q, lambda t: np.abs(t - 1) / 2)
+    assert f_divergence(p, q, lambda t: np.abs(t - 1) / 2, slope_at_infinity=0.5) == pytest.approx(0.5)
+
+
+def test_every_named_generator_has_the_right_f_at_zero_and_slope():
+    big = 1e12
+    for name, gen in GENERATORS.items():
+        assert gen.f(np.array([1.0]))[0] == pytest.approx(0.0, abs=1e-15), name
+        with np.errstate(divide="ignore"):
+            assert gen.f(np.array([0.0]))[0] == pytest.approx(gen.at_zero), name
+        slope = gen.f(np.array([big]))[0] / big
+        if math.isinf(gen.slope_at_infinity):
+            assert slope > 10, name
+        else:
+            assert slope == pytest.approx(gen.slope_at_infinity, abs=1e-4), name
+
+
+@settings(max_examples=80, deadline=None)
+@given(pairs(distributions))
+def test_named_f_divergences_are_non_negative(pq):
+    p, q = pq
+    for name in GENERATORS:
+        assert f_divergence(p, q, name) >= -1e-15, name
+
+
+def test_batches_along_an_axis():
+    P = RNG.dirichlet(np.ones(4), size=3)
+    Q = RNG.dirichlet(np.ones(4), size=3)
+    np.testing.assert_allclose(f_divergence(P, Q, "kl"), kt.kl_divergence(P, Q), rtol=1e-12)
+    np.testing.assert_allclose(f_divergence(P.T, Q.T, "tv", axis=0), kt.total_variation(P, Q), rtol=1e-12)
+    np.testing.assert_allclose(renyi_divergence(P.T, Q.T, 2, axis=0),
+                               [float(mp_renyi(a, b, 2)) for a, b in zip(P, Q)], rtol=1e-12)
+
+
+# --- bounds between the family's members, on random pairs ---
+
+def test_classical_bounds_on_random_pairs():
+    rng = np.random.default_rng(11)
+    P = rng.dirichlet(np.ones(6) * 0.5, size=5000)
+    Q = rng.dirichlet(np.ones(6) * 0.5, size=5000)
+    kl = kt.kl_divergence(P, Q)
+    tv = f_divergence(P, Q, "tv")
+    h2 = f_divergence(P, Q, "squared_hellinger")
+    chi2 = f_divergence(P, Q, "chi2")
+    assert np.all(tv <= np.sqrt(kl / 2) + 1e-12)                    # Pinsker
+    assert np.all(h2 <= tv + 1e-12)                                  # H^2 <= TV
+    assert np.all(tv <= np.sqrt(h2) * np.sqrt(2 - h2) + 1e-12)       # TV <= H sqrt(2 - H^2)
+    assert np.all(kl <= np.log1p(chi2) + 1e-12)                      # KL <= log(1 + chi2)
+    assert np.all(2 * h2 <= kl + 1e-12)                              # D >= 2 H^2
+
+
+# --- Rényi ---
+
+@pytest.mark.parametrize("alpha", [0.1, 0.5, 0.9, 0.999, 1.001, 1.5, 2, 5, 30])
+@pytest.mark.parametrize("p, q", PAIRS[:7])
+def test_renyi_matches_mpmath(p, q, alpha):
+    assert renyi_divergence(p, q, alpha) == pytest.approx(float(mp_renyi(p, q, alpha)), rel=1e-11)
+
+
+@pytest.mark.parametrize("p, q", PAIRS[:7])
+def test_renyi_special_orders(p, q):
+    assert renyi_divergence(p, q, 1) == kt.kl_divergence(p, q)
+    bc = np.sum(np.sqrt(p * q))
+    assert renyi_divergence(p, q, 0.5) == pytest.approx(-2 * np.log(bc), rel=1e-12)
+    assert renyi_divergence(p, q, 0.5) == pytest.approx(-2 * np.log1p(-kt.hellinger_distance(p, q) ** 2), rel=1e-10)
+    chi2 = np.sum((p - q) ** 2 / q)
+    assert renyi_divergence(p, q, 2) == pytest.approx(np.log1p(chi2), rel=1e-12)
+    assert renyi_divergence(p, q, np.inf) == pytest.approx(np.log(np.max(p / q)), rel=1e-12)
+    assert renyi_divergence(p, q, 0) == pytest.approx(0.0, abs=1e-15)     # full supports: Q(supp P) = 1
+
+
+def test_renyi_is_continuous_at_one_and_at_the_ends():
+    p, q = PAIRS[0]
+    kl = kt.kl_divergence(p, q)
+    for eps in (1e-4, 1e-7, 1e-10):
+        assert renyi_divergence(p, q, 1 - eps) == pytest.approx(kl, rel=10 * eps + 1e-6)
+        assert renyi_divergence(p, q, 1 + eps) == pytest.approx(kl, rel=10 * eps + 1e-6)
+    assert renyi_divergence(p, q, 400) == pytest.approx(np.log(np.max(p / q)), rel=1e-2)
+    p0, q0 = np.array([0.5, 0.5, 0.0]), np.array([0.2, 0.3, 0.5])
+    assert renyi_divergence(p0, q0, 1e-8) == pytest.approx(-np.log(0.5), rel=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs(positive_distributions))
+def test_renyi_is_non_decreasing_in_alpha(pq):
+    p, q = pq
+    values = [renyi_divergence(p, q, a) for a in (0, 0.25, 0.5, 0.75, 1, 1.5, 2, 4, 10, np.inf)]
+    assert all(b >= a * (1 - 1e-9) - 1e-14 for a, b in zip(values, values[1:])), values
+
+
+def test_renyi_support_cases():
+    p, q = np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5])
+    assert renyi_divergence(p, q, 0, base=2) == pytest.approx(1.0)       # -log2 Q(supp P) = -log2 0.5
+    assert renyi_divergence(q, p, 0.5) == pytest.approx(float(mp_renyi(q, p, 0.5)), rel=1e-12)  # finite below 1
+    assert renyi_divergence(q, p, 2) == math.inf
+    assert renyi_divergence(q, p, np.inf) == math.inf
+    assert renyi_divergence([1, 0], [0, 1], 0.5) == math.inf              # disjoint: infinite at every order
+    assert renyi_divergence([1, 0], [0, 1], 0) == math.inf
+
+
+def test_renyi_large_orders_do_not_overflow():
+    p, q = np.array([0.999999, 1e-6]), np.array([1e-300, 1 - 1e-300])
+    value = renyi_divergence(p, q, 50)
+    assert math.isfinite(value)
+    assert value == pytest.approx(float(mp_renyi(p, q, 50)), rel=1e-12)
+
+
+def test_renyi_in_bits():
+    p, q = PAIRS[0]
+    assert renyi_divergence(p, q, 2, base=2) == pytest.approx(renyi_divergence(p, q, 2) / math.log(2), rel=1e-15)
+
+
+# --- bad input: the same errors as kl_divergence ---
+
+BAD_PAIRS = [
+    ([0.5, 0.6], [0.5, 0.5]),
+    ([0.5, 0.5], [0.7, 0.7]),
+    ([-0.1, 1.1], [0.5, 0.5]),
+    ([np.nan, 1.0], [0.5, 0.5]),
+    ([0.5, 0.5], [0.2, 0.3, 0.5]),
+    ([], [0.5, 0.5]),
+    ("ab", [0.5, 0.5]),
+    (0.5, [0.5, 0.5]),
+]
+
+
+@pytest.mark.parametrize("p, q", BAD_PAIRS)
+def test_bad_input_gives_the_same_error_as_kl_divergence(p, q):
+    with pytest.raises(DistributionError) as reference:
+        kt.kl_divergence(p, q)
+    for call in (lambda: f_divergence(p, q, "kl"), lambda: f_divergence(p, q, "chi2"),
+                 lambda: renyi_divergence(p, q, 0.5), lambda: renyi_divergence(p, q, 2)):
+        with pytest.raises(DistributionError) as got:
+            call()
+        assert str(got.value) == str(reference.value)
+
+
+@pytest.mark.parametrize("alpha", [-1, np.nan, "2", None, True, 1j])
+def test_renyi_refuses_bad_orders(alpha):
+    with pytest.raises(DistributionError, match="alpha"):
+        renyi_divergence([0.5, 0.5], [0.4, 0.6], alpha)
+
+
+def test_f_divergence_refuses_bad_generators_and_bases():
+    p, q = [0.5, 0.5], [0.4, 0.6]
+    with pytest.raises(DistributionError, match="unknown f-divergence"):
+        f_divergence(p, q, "hellinger")
+    with pytest.raises(DistributionError, match="f\\(1\\) must be 0"):
+        f_divergence(p, q, lambda t: t ** 2)
+    with pytest.raises(DistributionError, match="function of t"):
+        f_divergence(p, q, 3)
+    with pytest.raises(DistributionError, match="no unit"):
+        f_divergence(p, q, "chi2", base=2)
+    with pytest.raises(DistributionError, match="NaN"):
+        f_divergence(p, q, lambda t: np.where(t > 1, np.nan, 0.0) * (t - 1))
+    with pytest.raises(DistributionError, match="base"):
+        f_divergence(p, q, "kl", base=0.5)
