@@ -89,9 +89,10 @@ def mutual_information(joint, *, base=None):
         # the product is > 0 wherever the joint is; it sums to 1 up to rounding
         return as_result(kl_divergence(p.ravel(), product.ravel() / product.sum(), base=base))
     # p(x) p(y) underflows (both below about 1e-162): the same sum in logarithms
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.log(np.where(on, p, 1.0)) - np.log(px)[:, None] - np.log(py)[None, :]
-    return as_result(in_units(max(float(np.sum(np.where(on, p * logs, 0.0))), 0.0), base))
+        logs = np.where(on, logs, 0.0)     # cells with p = 0 (their row or column may sum to 0)
+    return as_result(in_units(max(float(np.sum(p * logs)), 0.0), base))
 
 
 def conditional_kl(p_joint, q_joint, *, base=None):
