@@ -799,3 +799,66 @@ def policy_kl_estimates(policy_probs, reference_probs, estimates, exact, *, n_to
     estimate_spread(estimates, exact, ax=right, units=units,
                     title=f"Estimates from {n_tokens} sampled tokens, {n_repeats} repetitions")
     return left, right
+
+
+# --- notebook 08: where KL comes from ---
+
+
+__all__ += ["renyi_orders"]
+
+#: Markers of the special orders on a Rényi curve: alpha -> (marker, label).
+_RENYI_MARKS = {0.5: ("s", "α = 1/2: −2 log(1 − H²)"), 1.0: ("o", "α = 1: KL"),
+                2.0: ("^", "α = 2: log(1 + χ²)")}
+
+
+def renyi_orders(alphas, values, *, special=None, limit=None, current=None, units="nats", ax=None, title=None):
+    """Draw a Rényi divergence against its order alpha, with the special orders marked.
+
+    Draws only; the caller computes the divergences (e.g. with
+    :func:`klteach.renyi_divergence`).
+
+    Parameters
+    ----------
+    alphas, values : array_like
+        Orders and D_alpha(P||Q) at those orders (the solid blue curve).
+    special : dict, optional
+        ``{alpha: value}`` for the orders 1/2, 1 and 2, each drawn with its own
+        marker and named in the legend.
+    limit : float, optional
+        D_inf = log max p/q, drawn as a dotted horizontal line.
+    current : (float, float), optional
+        ``(alpha, value)`` of an order to highlight (the explorer's slider): a black diamond.
+    units : str
+        Units of the vertical axis.
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = renyi_orders([0, 1, 2], [0.0, 0.1, 0.15], special={1.0: 0.1}, limit=0.36)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['D_α(P‖Q)', 'α = 1: KL', 'D_∞ = log max p/q = 0.3600']
+    >>> plt.close("all")
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.plot(alphas, values, "-", color=P_COLOR, label="D_α(P‖Q)")
+    for alpha, value in sorted((special or {}).items()):
+        marker, label = _RENYI_MARKS.get(float(alpha), ("D", f"α = {alpha:g}"))
+        ax.plot([alpha], [value], marker, ms=8, color=Q_COLOR, mfc="white", mew=2, ls="none", label=label)
+    if limit is not None and np.isfinite(limit):
+        ax.axhline(limit, color="black", ls=":", lw=1.2, label=f"D_∞ = log max p/q = {limit:.4f}")
+    if current is not None:
+        ax.plot([current[0]], [current[1]], "D", ms=9, color="black", ls="none",
+                label=f"α = {current[0]:g}: {current[1]:.4f} {units}")
+    ax.set_xlabel("order α (no unit)")
+    ax.set_ylabel(f"Rényi divergence D_α(P‖Q) [{units}]")
+    ax.set_ylim(bottom=0)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=9)
+    return ax

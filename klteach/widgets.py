@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import scipy.stats as stats
 
-from . import drift
+from . import drift, plots
 from ._validation import unit_name
 from .coding import huffman_lengths
 from .discrete import cross_entropy, entropy, kl_divergence
@@ -456,3 +456,64 @@ def policy_kl_explorer(drift=1.0):
     """
     slider = _slider(drift, 0.0, 3.0, 0.1, "policy drift")
     return _explorer(lambda d: show_policy_kl(d), {"d": slider}, [[slider]])
+
+
+# --- notebook 08: where KL comes from ---
+
+
+__all__ += ["show_renyi", "renyi_explorer"]
+
+
+def show_renyi(p, q, alpha=0.5, *, names=("P", "Q"), max_alpha=10.0):
+    """Print D_alpha(P||Q) at ``alpha`` and at the special orders; plot D_alpha against alpha.
+
+    The special orders: 0 (-log Q(supp P)), 1/2 (-2 log(1 - H^2)), 1 (KL),
+    2 (log(1 + chi^2)) and infinity (log max p/q), each computed by
+    :func:`klteach.renyi_divergence`, in nats.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Two distributions over the same outcomes.
+    alpha : float
+        The order to highlight, ``0 <= alpha <= max_alpha``.
+    names : (str, str)
+        Names of P and Q for the printout and the title.
+    max_alpha : float
+        Right end of the curve.
+
+    Returns
+    -------
+    float
+        D_alpha(P||Q) in nats.
+    """
+    from .fdivergences import renyi_divergence
+
+    a, b = names
+    alphas = np.linspace(0, max_alpha, 201)
+    values = [renyi_divergence(p, q, x) for x in alphas]
+    special = {x: renyi_divergence(p, q, x) for x in (0.5, 1.0, 2.0)}
+    limit = renyi_divergence(p, q, np.inf)
+    value = renyi_divergence(p, q, alpha)
+    print(f"D_alpha({a}||{b}) at alpha = {alpha:g}: {value:.4f} nats")
+    print(f"  alpha = 0: {renyi_divergence(p, q, 0):.4f}, 1/2: {special[0.5]:.4f}, 1 (KL): {special[1.0]:.4f}, "
+          f"2: {special[2.0]:.4f}, inf: {limit:.4f} nats")
+    plots.renyi_orders(alphas, values, special=special, limit=limit, current=(alpha, value),
+                       title=f"D_α({a}‖{b}) grows with α, from 0 towards log max p/q")
+    plt.show()
+    return value
+
+
+def renyi_explorer(p, q, alpha=0.5, *, names=("P", "Q")):
+    """Slider for the order alpha: where between the special orders does D_alpha(P||Q) sit?
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    a_slider = _slider(alpha, 0, 10, 0.05, "order α")
+
+    def draw(alpha):
+        show_renyi(p, q, alpha, names=names)   # the returned value would be displayed too
+
+    return _explorer(draw, {"alpha": a_slider}, [[a_slider]])

@@ -1,0 +1,56 @@
+"""Notebook 08's Rényi figure and explorer: the curve is the divergence the library computes, the explorer redraws."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import math  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from klteach import plots, widgets  # noqa: E402
+
+P, Q = np.array([0.36, 0.48, 0.16]), np.full(3, 1 / 3)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_renyi_orders_draws_the_curve_each_special_order_with_its_own_marker_and_the_limit():
+    ax = plots.renyi_orders([0, 1, 2], [0.0, 0.1, 0.15], special={0.5: 0.05, 1.0: 0.1, 2.0: 0.15},
+                            limit=0.36, current=(1.5, 0.12))
+    markers = [line.get_marker() for line in ax.get_lines()[1:4]]
+    assert len(set(markers)) == 3
+    assert ax.get_lines()[0].get_ydata().tolist() == [0.0, 0.1, 0.15]
+    assert "D_∞" in ax.get_legend().get_texts()[-2].get_text()
+    assert "[nats]" in ax.get_ylabel() and "α" in ax.get_xlabel()
+
+
+def test_show_renyi_prints_the_special_orders_by_their_closed_forms(capsys):
+    value = widgets.show_renyi(P, Q, 2.0)
+    out = capsys.readouterr().out
+    chi2 = np.sum((P - Q) ** 2 / Q)
+    assert value == pytest.approx(math.log1p(chi2), rel=1e-12)
+    assert f"2: {math.log1p(chi2):.4f}" in out
+    assert f"inf: {math.log(0.48 * 3):.4f}" in out
+    bc = np.sum(np.sqrt(P * Q))
+    assert f"1/2: {-2 * math.log(bc):.4f}" in out
+    kl = float(np.sum(P * np.log(P / Q)))
+    assert f"1 (KL): {kl:.4f}" in out
+
+
+def test_renyi_explorer_redraws_when_the_slider_moves(monkeypatch):
+    calls = []
+    monkeypatch.setattr(widgets, "show_renyi", lambda p, q, alpha, **kw: calls.append(alpha))
+    box = widgets.renyi_explorer(P, Q, alpha=0.5)
+    (slider,) = box.children[0].children
+    slider.value = 3.0
+    assert calls[-1] == 3.0
+    assert slider.description == "order α"
