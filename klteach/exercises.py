@@ -1846,3 +1846,164 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
                         hint=f"Posterior Beta({a:g} + {hs}, {b:g} + {ts}) first, prior Beta({a:g}, {b:g}) second, "
                              f"in the closed form for two Beta distributions"
                              + ("; it gives nats, so divide by np.log(2) for bits." if base == 2 else "."))
+
+
+# --- notebook 08: where KL comes from ---
+
+
+__all__ += ["check_mutual_information", "check_channel_kl", "check_renyi"]
+
+
+def _joint_table(joint, name):
+    """A 2-D joint distribution from probabilities or counts, normalised; errors name ``name``."""
+    arr = np.asarray(joint, dtype=float)
+    if arr.ndim != 2:
+        raise DistributionError(f"{name} must be a 2-D table (rows x, columns y), got shape {arr.shape}.")
+    flat, total = as_nonnegative(arr.ravel(), name)
+    return (flat / total).reshape(arr.shape)
+
+
+def check_mutual_information(answer, joint, *, base=2, name="joint", variables=("X", "Y"), sig=3):
+    """Check an answer for the mutual information I(X;Y) of a joint table, D(P_XY || P_X P_Y).
+
+    ``name`` is the exercise's name for the table and ``variables`` the names
+    of its row and column variables; the messages speak in them. Recognised
+    mistakes: other units, the reverse direction D(P_X P_Y || P_XY),
+    H(X) + H(Y) without subtracting H(X,Y), the joint entropy H(X,Y), the
+    conditional entropies H(Y|X) and H(X|Y), and the entropy of either variable.
+
+    Examples
+    --------
+    >>> check_mutual_information(0.2781, [[0.4, 0.1], [0.1, 0.4]])
+    Correct: I(X;Y) = 0.2781 bits.
+    """
+    from .information import mutual_information
+
+    x, y = _names(variables, ("X", "Y"))
+    j = _joint_table(joint, name)
+    px, py = j.sum(axis=1), j.sum(axis=0)
+    h = lambda v: entropy(v / v.sum(), base=base)   # noqa: E731
+    hx, hy, hxy = h(px), h(py), h(j.ravel())
+    mistakes = _unit_mistakes(lambda bb: mutual_information(j, base=bb), f"I({x};{y})", base)
+    product = np.outer(px, py).ravel()
+    mistakes += [
+        (kl_divergence(product, j.ravel(), base=base),
+         f"D(P_{x} P_{y} || P_{x}{y}), the reverse direction. Mutual information puts the joint table "
+         f"first: D(P_{x}{y} || P_{x} P_{y}) = sum {name} * log({name} / (p_{x.lower()} p_{y.lower()})), "
+         f"with the outer product of the marginals second."),
+        (hx + hy, f"H({x}) + H({y}), without subtracting the joint entropy H({x},{y}): "
+                  f"I({x};{y}) = H({x}) + H({y}) - H({x},{y})."),
+        (hxy, f"the joint entropy H({x},{y}); I({x};{y}) = H({x}) + H({y}) - H({x},{y})."),
+        (hxy - hx, f"H({y}|{x}) = H({x},{y}) - H({x}), the uncertainty left about {y} once {x} is known; "
+                   f"the information is what is removed: H({y}) - H({y}|{x})."),
+        (hxy - hy, f"H({x}|{y}) = H({x},{y}) - H({y}), the uncertainty left about {x} once {y} is known; "
+                   f"the information is what is removed: H({x}) - H({x}|{y})."),
+        (hx, f"the entropy H({x}) of the row variable alone; I({x};{y}) = H({x}) + H({y}) - H({x},{y})."),
+        (hy, f"the entropy H({y}) of the column variable alone; I({x};{y}) = H({x}) + H({y}) - H({x},{y})."),
+    ]
+    return check_number(answer, mutual_information(j, base=base), what=f"I({x};{y})", units=_unit_words(base),
+                        mistakes=mistakes, sig=sig,
+                        hint=f"Marginals first: p_{x.lower()} = {name}.sum(axis=1), p_{y.lower()} = "
+                             f"{name}.sum(axis=0); then sum {name} * log({name} / np.outer(p_{x.lower()}, "
+                             f"p_{y.lower()})) over all cells{' with np.log2' if base == 2 else ''}.",
+                        negative=f"Mutual information is a KL divergence, so it is >= 0: check the order "
+                                 f"of the ratio, {name} over the product of the marginals.",
+                        combine="Sum the terms over all cells of the table (both axes).")
+
+
+def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"), channel_name="W", sig=3):
+    """Check D(P_Y || Q_Y) for outputs Y of a channel ``channel[x, y] = P(Y = y | X = x)`` fed P_X or Q_X.
+
+    ``names`` are the exercise's names for the two input distributions and
+    ``channel_name`` its name for the channel matrix. Recognised mistakes:
+    D(P_X || Q_X) (the inputs' divergence, an upper bound by data
+    processing, not the outputs'), its reverse, other units, and the
+    reverse direction D(Q_Y || P_Y).
+
+    Examples
+    --------
+    >>> check_channel_kl(0.1887, [0.7, 0.2, 0.1], [0.3, 0.3, 0.4], [[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
+    Correct: D(P_Y||Q_Y) = 0.1887 bits.
+    """
+    a, b = _names(names)
+    pa, qa = _probabilities(p_x, a), _probabilities(q_x, b)
+    w = np.asarray(channel, dtype=float)
+    if w.ndim != 2 or w.shape[0] != pa.size or not np.allclose(w.sum(axis=1), 1) or np.any(w < 0):
+        raise DistributionError(f"{channel_name} must be a table with one row per input outcome ({pa.size}), "
+                                f"each row a distribution over the outputs; got shape {w.shape}.")
+    py, qy = pa @ w, qa @ w
+    ya, yb = (a[:-1] + "Y", b[:-1] + "Y") if a.endswith("X") and b.endswith("X") else ("P_Y", "Q_Y")
+    what = f"D({ya}||{yb})"
+    mistakes = _unit_mistakes(lambda bb: kl_divergence(py, qy, base=bb), what, base)
+    mistakes += [
+        (kl_divergence(pa, qa, base=base),
+         f"D({a}||{b}), the divergence of the inputs. The question asks about the outputs: "
+         f"{ya} = {a} @ {channel_name} and {yb} = {b} @ {channel_name}. By the data processing inequality "
+         f"D({a}||{b}) is an upper bound on the answer."),
+        (kl_divergence(qa, pa, base=base),
+         f"D({b}||{a}), the inputs' divergence in the reverse direction. Push both inputs through the "
+         f"channel first ({a} @ {channel_name}), then compare {ya} with {yb}, {ya} first."),
+        (kl_divergence(qy, py, base=base),
+         f"D({yb}||{ya}), the reverse direction; {ya} is the reference and comes first."),
+    ]
+    return check_number(answer, kl_divergence(py, qy, base=base), what=what, units=_unit_words(base),
+                        mistakes=mistakes, sig=sig,
+                        hint=f"{ya} = {a} @ {channel_name}, {yb} = {b} @ {channel_name}, then "
+                             f"sum {ya} * log({ya} / {yb}){' with np.log2' if base == 2 else ''}.",
+                        combine="Sum the terms over the output outcomes.")
+
+
+def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
+    """Check an answer for the Rényi divergence D_alpha(P||Q) = log(sum p^alpha q^(1-alpha)) / (alpha - 1).
+
+    Recognised mistakes: other units, the reverse direction D_alpha(Q||P),
+    KL (the order 1), the sum without its logarithm (and, for alpha = 2,
+    the chi-square divergence, which is that sum minus 1), and the
+    logarithm without the factor 1/(alpha - 1) (for alpha != 2).
+
+    Examples
+    --------
+    >>> check_renyi(0.1457, [0.36, 0.48, 0.16], [1/3, 1/3, 1/3], 2)
+    Correct: D_2(P||Q) = 0.1457 nats.
+    """
+    from .fdivergences import renyi_divergence
+
+    a, b = _names(names)
+    pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
+    order = float(alpha)
+    if not (order > 0 and order != 1 and math.isfinite(order)):
+        raise ValueError(f"check_renyi needs a finite order alpha > 0 other than 1, got {alpha!r}.")
+    what = f"D_{order:g}({a}||{b})"
+    mistakes = _unit_mistakes(lambda bb: renyi_divergence(pn, qn, order, base=bb), what, base)
+    mistakes.append((renyi_divergence(qn, pn, order, base=base),
+                     f"D_{order:g}({b}||{a}), the reverse direction; {a} comes first: "
+                     f"sum {a}**alpha * {b}**(1 - alpha)."))
+    mistakes.append((kl_divergence(pn, qn, base=base),
+                     f"D({a}||{b}), the KL divergence, which is the Rényi divergence of order 1 only; "
+                     f"the question asks for order {order:g}."))
+    with np.errstate(divide="ignore"):
+        s = float(np.sum(np.where(pn > 0, pn**order * qn ** (1 - order), 0.0)))
+    mistakes.append((s, f"the sum of {a}**alpha * {b}**(1 - alpha) without its logarithm; "
+                        f"D_alpha = log(sum) / (alpha - 1)."))
+    if order == 2:
+        mistakes.append((s - 1, f"the chi-square divergence sum ({a} - {b})**2 / {b}; the Rényi divergence "
+                                f"of order 2 is its log1p: np.log1p(chi2) = log(1 + chi2)."))
+    else:
+        mistakes.append((math.log(s) / _per_base(base),
+                         f"log(sum) without the factor 1/(alpha - 1) = {1 / (order - 1):g}.",
+                         ("scale", "log(sum) without the factor 1/(alpha - 1)", f"divided by {order - 1:g}")))
+    return check_number(answer, renyi_divergence(pn, qn, order, base=base), what=what,
+                        units=_unit_words(base), mistakes=mistakes, sig=sig,
+                        hint=f"D_alpha({a}||{b}) = np.log(np.sum({a}**alpha * {b}**(1 - alpha))) / (alpha - 1).")
+
+
+CHOICES["08-ex4"] = ("a", {
+    "a": "The average negative log-likelihood on the data is the cross-entropy H(P_data, Q), which is "
+         "H(P_data) + D(P_data||Q); H(P_data) does not depend on the model, so the same model minimises "
+         "both (section 1).",
+    "b": "D(Q||P_data) is the reverse direction; it is infinite for any model that gives probability to a "
+         "value the data never showed, and maximum likelihood has no such penalty.",
+    "c": "H(P_data) is the constant gap between the two curves of section 1: it does not depend on the model, "
+         "so nothing is minimised over it.",
+    "d": "Jensen-Shannon appears in the original GAN objective, not in maximum likelihood.",
+})
