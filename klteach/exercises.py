@@ -1994,7 +1994,7 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
                          ("scale", "log(sum) without the factor 1/(alpha - 1)", f"divided by {order - 1:g}")))
     return check_number(answer, renyi_divergence(pn, qn, order, base=base), what=what,
                         units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"D_alpha({a}||{b}) = np.log(np.sum({a}**alpha * {b}**(1 - alpha))) / (alpha - 1).")
+                        hint=f"{what} = np.log(np.sum({a}**{order:g} * {b}**(1 - {order:g}))) / ({order:g} - 1).")
 
 
 CHOICES["08-ex4"] = ("a", {

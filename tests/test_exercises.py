@@ -255,7 +255,7 @@ def test_choice_reads_the_usual_ways_of_writing_a_letter(written):
 
 def test_choice_registry():
     for key, (right, explanations) in exercises.CHOICES.items():
-        assert re.fullmatch(r"0[1-7]-ex\d", key) and right in explanations
+        assert re.fullmatch(r"0[1-8]-ex\d", key) and right in explanations
         assert exercises.check_choice(right, key).correct
         for other in set(explanations) - {right}:
             assert not exercises.check_choice(other, key).correct
@@ -710,7 +710,7 @@ def test_information_gain_check_against_quadrature():
 
 # --- every notebook's exercises, run with their solutions ------------------------------------
 
-NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("0[1-7]_*.ipynb"))
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("0[1-8]_*.ipynb"))
 CHECK_CALL = re.compile(r"exercises\.check_\w+\(")
 
 
@@ -1711,3 +1711,81 @@ def test_findings_noisy_near_misses_ask_about_rounded_terms_and_name_no_inexact_
     assert round(base10, 3) == 0.128 and abs(0.128 * math.log2(10) - 0.425) > 1e-4
     text = str(ex01_1(0.42500000000000004))
     assert "base-10" not in text and "round the terms before summing" in text, text
+
+
+# --- notebook 08: mutual information, KL after a channel, Rényi ----------------------------------
+# Expected values from the textbook formulas written here, never from klteach's functions.
+
+JOINT8 = np.array([[0.40, 0.05], [0.20, 0.10], [0.05, 0.20]])
+P_X8, Q_X8 = np.array([0.7, 0.2, 0.1]), np.array([0.3, 0.3, 0.4])
+W8 = np.array([[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
+P_R8, Q_R8 = np.array([0.6, 0.25, 0.15]), np.array([0.3, 0.3, 0.4])
+
+
+def _h2(v):
+    v = np.asarray(v, float).ravel()
+    v = v[v > 0]
+    return float(-np.sum(v * np.log2(v)))
+
+
+def ex08_1(a):
+    return ex.check_mutual_information(a, JOINT8, base=2, name="joint_ex", variables=("X", "Y"))
+
+
+def ex08_2(a):
+    return ex.check_channel_kl(a, P_X8, Q_X8, W8, base=2, names=("P_X", "Q_X"), channel_name="W")
+
+
+def ex08_3(a):
+    return ex.check_renyi(a, P_R8, Q_R8, 2, names=("P_ex", "Q_ex"))
+
+
+def test_mutual_information_check_right_answer_and_mistakes():
+    px, py = JOINT8.sum(axis=1), JOINT8.sum(axis=0)
+    mi = _h2(px) + _h2(py) - _h2(JOINT8)                        # the entropy identity, by hand
+    assert ex08_1(mi).correct and ex08_1(round_sig(mi, 3)).correct
+    assert "nats" in str(ex08_1(mi * math.log(2)))
+    reverse = float(np.sum(np.outer(px, py) * np.log2(np.outer(px, py) / JOINT8)))
+    assert "reverse direction" in str(ex08_1(reverse))
+    assert "without subtracting" in str(ex08_1(_h2(px) + _h2(py)))
+    assert "H(Y|X)" in str(ex08_1(_h2(JOINT8) - _h2(px)))
+    assert "joint entropy" in str(ex08_1(_h2(JOINT8)))
+    negative = str(ex08_1(-mi))
+    assert "cannot be negative" in negative and "joint_ex over the product of the marginals" in negative
+
+
+def test_channel_check_right_answer_and_mistakes():
+    py, qy = P_X8 @ W8, Q_X8 @ W8
+    right = float(np.sum(py * np.log2(py / qy)))
+    assert ex08_2(right).correct
+    inputs = float(np.sum(P_X8 * np.log2(P_X8 / Q_X8)))
+    fb = str(ex08_2(inputs))
+    assert "D(P_X||Q_X)" in fb and "upper bound" in fb
+    assert "reverse direction" in str(ex08_2(float(np.sum(qy * np.log2(qy / py)))))
+    assert "nats" in str(ex08_2(right * math.log(2)))
+    assert right < inputs                                        # the data processing inequality, on these data
+
+
+def test_renyi_check_right_answer_and_mistakes():
+    s = float(np.sum(P_R8 ** 2 / Q_R8))
+    right = math.log(s)
+    assert ex08_3(right).correct
+    assert ex08_3(math.log1p(float(np.sum((P_R8 - Q_R8) ** 2 / Q_R8)))).correct   # the chi-square route
+    assert "chi-square" in str(ex08_3(s - 1))
+    assert "without its logarithm" in str(ex08_3(s))
+    assert "order 1" in str(ex08_3(float(np.sum(P_R8 * np.log(P_R8 / Q_R8)))))
+    assert "reverse direction" in str(ex08_3(math.log(float(np.sum(Q_R8 ** 2 / P_R8)))))
+    assert "bits" in str(ex08_3(right / math.log(2)))
+
+
+def test_renyi_check_names_the_missing_factor_for_other_orders():
+    s3 = float(np.sum(P_R8 ** 3 / Q_R8 ** 2))
+    assert ex.check_renyi(0.5 * math.log(s3), P_R8, Q_R8, 3).correct
+    assert "1/(alpha - 1)" in str(ex.check_renyi(math.log(s3), P_R8, Q_R8, 3))
+    with pytest.raises(ValueError, match="alpha"):
+        ex.check_renyi(0.1, P_R8, Q_R8, 1)
+
+
+def test_maximum_likelihood_choice():
+    assert exercises.check_choice("a", "08-ex4").correct
+    assert "reverse" in str(exercises.check_choice("b", "08-ex4"))
