@@ -1,0 +1,231 @@
+"""Claims made in the prose of notebook 08 (where KL comes from), checked against independent references.
+
+Each test names the notebook section whose sentence it backs. References are mpmath at high
+precision, closed forms, brute-force sums written here, or scipy; none calls the function a
+claim is about to compute its own expected value.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath as mp
+import numpy as np
+import pytest
+from scipy import stats
+
+import klteach as kt
+from klteach import datasets, drift, text
+
+
+@pytest.fixture(autouse=True)
+def forty_digits():
+    with mp.workdps(40):
+        yield
+
+
+def mp_kl(p, q):
+    return mp.fsum(mp.mpf(float(a)) * mp.log(mp.mpf(float(a)) / mp.mpf(float(b))) for a, b in zip(p, q) if a > 0)
+
+
+def mp_entropy(p):
+    return -mp.fsum(mp.mpf(float(a)) * mp.log(mp.mpf(float(a))) for a in p if a > 0)
+
+
+# --- section 1: maximum likelihood ------------------------------------------------------------
+
+def notebook_flips():
+    return np.random.default_rng(8).binomial(5, 0.35, size=120)     # the notebook's first draw
+
+
+def test_s1_nll_minus_kl_is_the_empirical_entropy_at_every_theta():
+    flips = notebook_flips()
+    counts = np.bincount(flips, minlength=6)
+    p_emp = [mp.mpf(int(c)) / 120 for c in counts]
+    h = -mp.fsum(p * mp.log(p) for p in p_emp if p > 0)
+    for theta in ("0.1", "0.3", "0.5", "0.7", "0.9", "0.123"):
+        t = mp.mpf(theta)
+        pmf = [mp.binomial(5, k) * t**k * (1 - t) ** (5 - k) for k in range(6)]
+        nll = -mp.fsum(mp.log(pmf[int(x)]) for x in flips) / 120
+        kl = mp.fsum(p * mp.log(p / q) for p, q in zip(p_emp, pmf) if p > 0)
+        assert abs(nll - kl - h) < mp.mpf(10) ** -30
+
+
+def test_s1_both_curves_are_minimised_at_the_mean_over_5():
+    flips = notebook_flips()
+    theta_hat = mp.mpf(int(flips.sum())) / (5 * 120)
+
+    def nll(t):
+        return -mp.fsum(int(x) * mp.log(t) + (5 - int(x)) * mp.log(1 - t) for x in flips) / 120
+    assert abs(mp.diff(nll, theta_hat)) < mp.mpf(10) ** -25       # stationary
+    assert mp.diff(nll, theta_hat, 2) > 0                           # a minimum
+
+
+def test_s1_the_maximum_likelihood_gaussian_approaches_the_forward_fit():
+    # the forward fit's closed form: the mixture's mean and sd
+    mean = 0.6 * -3 + 0.4 * 3
+    sd = math.sqrt(0.6 * (1 + 9) + 0.4 * (1 + 9) - mean**2)
+    fit = kt.moment_match([0.6, 0.4], [-3.0, 3.0], [1.0, 1.0])
+    assert (fit.mean, fit.sd) == pytest.approx((mean, sd), rel=1e-12)
+    rng = np.random.default_rng(0)
+    comp = rng.choice(2, size=20_000, p=[0.6, 0.4])
+    sample = rng.normal(np.array([-3.0, 3.0])[comp], 1.0)
+    ml_mean, ml_sd = stats.norm.fit(sample)
+    assert (ml_mean, ml_sd) == pytest.approx((sample.mean(), sample.std()), rel=1e-9)   # ML = sample moments
+    assert abs(ml_mean - mean) < 0.1 and abs(ml_sd - sd) < 0.05
+
+
+# --- section 2: chain rule, joint convexity, data processing ----------------------------------
+
+P_XY = np.array([[0.30, 0.25, 0.15], [0.05, 0.10, 0.15]])
+Q_XY = np.array([[0.20, 0.20, 0.20], [0.10, 0.10, 0.20]])
+
+
+def test_s2_chain_rule_on_the_notebooks_table():
+    joint = mp_kl(P_XY.ravel(), Q_XY.ravel())
+    px, qx = P_XY.sum(axis=1), Q_XY.sum(axis=1)
+    marginal = mp_kl(px, qx)
+    cond = mp.fsum(mp.mpf(float(px[x])) * mp_kl(P_XY[x] / px[x], Q_XY[x] / qx[x]) for x in range(2))
+    assert abs(joint - marginal - cond) < mp.mpf(10) ** -15
+    assert marginal > 0.01                          # the example's marginals differ, so both terms show
+
+
+def test_s2_joint_convexity_on_random_quadruples():
+    rng = np.random.default_rng(5)
+    for _ in range(500):
+        p1, q1, p2, q2 = (rng.dirichlet(np.ones(4)) for _ in range(4))
+        lam = rng.uniform()
+        lhs = mp_kl(lam * p1 + (1 - lam) * p2, lam * q1 + (1 - lam) * q2)
+        rhs = lam * mp_kl(p1, q1) + (1 - lam) * mp_kl(p2, q2)
+        assert lhs <= rhs + mp.mpf(10) ** -14
+
+
+def gdp_distributions():
+    macro = datasets.us_macro()
+    growth = 400 * np.diff(np.log(macro["realgdp"]))
+    year = macro["year"][1:]
+    before, after = growth[year < 1984], growth[year >= 1984]
+    edges = drift.bin_edges(before, 20)
+    p = drift.bin_counts(before, edges) + 0.5
+    q = drift.bin_counts(after, edges) + 0.5
+    return p / p.sum(), q / q.sum(), before, after
+
+
+def merged(p, groups):
+    out = np.zeros(max(groups) + 1)
+    np.add.at(out, groups, p)
+    return out
+
+
+def test_s2_merging_the_gdp_bins_never_increases_kl():
+    p, q, _, _ = gdp_distributions()
+    inner = np.arange(20)
+    merges = [np.r_[0, inner + 1, 21], np.r_[0, inner // 2, 9], np.r_[0, inner // 4, 4],
+              np.r_[0, np.where(inner // 4 < 2, 0, 1), 1]]
+    values = [mp_kl(merged(p, g), merged(q, g)) for g in merges]
+    assert all(b < a for a, b in zip(values, values[1:])), values
+    # each step merges the bins of the step before: the new group is a function of the old one
+    for old, new in zip(merges, merges[1:]):
+        assert all(len(set(new[old == g])) == 1 for g in set(old))
+    # random groupings: never above the 22-bin value
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        g = rng.integers(0, int(rng.integers(2, 13)), size=22)
+        assert mp_kl(merged(p, g), merged(q, g)) <= values[0] + mp.mpf(10) ** -15
+
+
+def test_s2_two_bins_barely_differ_while_the_spread_shrank_more_than_the_mean():
+    p, q, before, after = gdp_distributions()
+    low = np.r_[0, np.where(np.arange(20) // 4 < 2, 0, 1), 1] == 0
+    assert abs(p[low].sum() - q[low].sum()) < 0.05
+    assert after.std() / before.std() < after.mean() / before.mean() - 0.2
+
+
+# --- section 3: mutual information ------------------------------------------------------------
+
+def test_s3_mutual_information_of_neighbouring_characters_and_its_shuffled_bias():
+    novel = text.clean_text(datasets.pride_and_prejudice())
+    pairs = text.pair_counts(novel).astype(float)
+    n = pairs.sum()
+    px, py = pairs.sum(axis=1) / n, pairs.sum(axis=0) / n
+    mi = sum(c / n * math.log2((c / n) / (px[i] * py[j])) for (i, j), c in np.ndenumerate(pairs) if c)
+    identity = (float(mp_entropy(px)) + float(mp_entropy(py)) - float(mp_entropy((pairs / n).ravel()))) / math.log(2)
+    assert mi == pytest.approx(identity, rel=1e-10)
+    shuffled = "".join(np.random.default_rng(1).permutation(list(novel)))
+    sp = text.pair_counts(shuffled).astype(float)
+    spx, spy = sp.sum(axis=1) / n, sp.sum(axis=0) / n
+    mi_shuffled = sum(c / n * math.log2((c / n) / (spx[i] * spy[j])) for (i, j), c in np.ndenumerate(sp) if c)
+    k = np.count_nonzero(px)
+    approx = (k - 1) ** 2 / (2 * n) / math.log(2)
+    assert abs(mi_shuffled / approx - 1) < 0.15            # "of the size the approximation predicts"
+    assert mi > 100 * mi_shuffled                            # "far below the real text's"
+
+
+def test_s3_expected_information_gain_is_the_mutual_information():
+    n = 10
+    # E_s D(Beta(1+s, 1+n-s) || Beta(1, 1)) = E_s of the posterior's negative differential entropy, by quadrature
+    gain = mp.mpf(0)
+    for s in range(n + 1):
+        a, b = 1 + s, 1 + n - s
+        logc = mp.log(mp.beta(a, b))
+        f = lambda t, a=a, b=b, logc=logc: mp.exp((a - 1) * mp.log(t) + (b - 1) * mp.log(1 - t) - logc) * (
+            (a - 1) * mp.log(t) + (b - 1) * mp.log(1 - t) - logc)
+        gain += mp.quad(f, [0, 0.5, 1]) / (n + 1)
+    # I(theta; S) = H(S) - E_theta H(Binomial(n, theta)), by quadrature
+    def h_binom(t):
+        pm = [mp.binomial(n, k) * t**k * (1 - t) ** (n - k) for k in range(n + 1)]
+        return -mp.fsum(x * mp.log(x) for x in pm if x > 0)
+    mi = mp.log(n + 1) - mp.quad(h_binom, [0, 0.5, 1])
+    assert abs(gain - mi) < mp.mpf(10) ** -12
+    assert float(gain / mp.log(2)) == pytest.approx(
+        float(np.mean(kt.beta_bernoulli_information_gain(np.arange(n + 1), n - np.arange(n + 1)))), rel=1e-9)
+
+
+# --- section 4: f-divergences and Rényi -------------------------------------------------------
+
+def letters():
+    return datasets.letter_frequencies("english")[1], datasets.letter_frequencies("german")[1]
+
+
+def test_s4_the_generic_formula_matches_each_divergence_on_the_letters():
+    p, q = letters()
+    assert np.all(q > 0)
+    pm, qm = [mp.mpf(float(x)) for x in p], [mp.mpf(float(x)) for x in q]
+    m = [(a + b) / 2 for a, b in zip(pm, qm)]
+    references = {
+        "kl": mp.fsum(a * mp.log(a / b) for a, b in zip(pm, qm) if a > 0),
+        "reverse_kl": mp.fsum(b * mp.log(b / a) for a, b in zip(pm, qm) if b > 0),
+        "chi2": mp.fsum((a - b) ** 2 / b for a, b in zip(pm, qm)),
+        "squared_hellinger": 1 - mp.fsum(mp.sqrt(a * b) for a, b in zip(pm, qm)),
+        "tv": mp.fsum(abs(a - b) for a, b in zip(pm, qm)) / 2,
+        "js": (mp.fsum(a * mp.log(a / c) for a, c in zip(pm, m) if a > 0)
+               + mp.fsum(b * mp.log(b / c) for b, c in zip(qm, m) if b > 0)) / 2,
+    }
+    for name, ref in references.items():
+        assert kt.f_divergence(p, q, name) == pytest.approx(float(ref), rel=1e-10), name
+    unhalved = mp.fsum((mp.sqrt(a) - mp.sqrt(b)) ** 2 for a, b in zip(pm, qm))
+    assert float(unhalved) == pytest.approx(2 * float(references["squared_hellinger"]), rel=1e-12)
+
+
+def test_s4_renyi_curve_of_the_letters_as_the_figure_describes_it():
+    p, q = letters()
+
+    def d(alpha):
+        a = mp.mpf(alpha)
+        return mp.log(mp.fsum(mp.mpf(float(x)) ** a * mp.mpf(float(y)) ** (1 - a) for x, y in zip(p, q))) / (a - 1)
+    grid = [d(a) for a in np.linspace(0.05, 10, 200) if abs(a - 1) > 1e-9]
+    assert all(b >= a for a, b in zip(grid, grid[1:]))                   # non-decreasing
+    assert kt.renyi_divergence(p, q, 0) == 0.0                           # Q positive on every letter
+    slope_low, slope_mid, slope_high = (d(2) - d("1e-30")) / 2, (d(5) - d(2)) / 3, (d(10) - d(5)) / 5
+    assert slope_mid > 2 * slope_low and slope_mid > 2 * slope_high       # "much faster between 2 and 5"
+    assert d(10) < math.log(max(p / q))                                  # "still below it at alpha = 10"
+    assert abs(d("0.5") + 2 * mp.log(mp.fsum(mp.sqrt(mp.mpf(float(x)) * mp.mpf(float(y)))
+                                             for x, y in zip(p, q)))) < mp.mpf(10) ** -30
+
+
+def test_s4_kl_below_log_one_plus_chi_square_by_jensen():
+    rng = np.random.default_rng(2)
+    for _ in range(300):
+        p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
+        chi2 = mp.fsum((mp.mpf(float(a)) - mp.mpf(float(b))) ** 2 / mp.mpf(float(b)) for a, b in zip(p, q))
+        assert mp_kl(p, q) <= mp.log(1 + chi2)
