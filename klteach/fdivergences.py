@@ -139,19 +139,20 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, axis=-1):
     By Jensen's inequality ``D_f >= 0``, with 0 when P = Q. Named
     generators (:data:`GENERATORS`):
 
-    =====================  ==================================  ============================================
-    ``f``                  f(t)                                D_f(P||Q)
-    =====================  ==================================  ============================================
-    ``"kl"``               t log t                             D(P||Q)
-    ``"reverse_kl"``       -log t                              D(Q||P)
-    ``"chi2"``             (t - 1)^2                           sum (p - q)^2 / q (Pearson's chi-square)
-    ``"squared_hellinger"`` (sqrt t - 1)^2 / 2                 H^2 = 1 - sum sqrt(p q) (the course's H)
-    ``"tv"``               abs(t - 1) / 2                      total variation, sum abs(p - q) / 2
-    ``"js"``               (t log t - (1+t) log((1+t)/2)) / 2   Jensen-Shannon divergence
-    =====================  ==================================  ============================================
+    =======================  ==================================  ========================================
+    ``f``                    f(t)                                D_f(P||Q)
+    =======================  ==================================  ========================================
+    ``"kl"``                 t log t                             D(P||Q)
+    ``"reverse_kl"``         -log t                              D(Q||P)
+    ``"chi2"``               (t - 1)^2                           sum (p - q)^2 / q (Pearson's chi-square)
+    ``"squared_hellinger"``  (sqrt t - 1)^2 / 2                  H^2 = 1 - sum sqrt(p q) (the course's H)
+    ``"tv"``                 abs(t - 1) / 2                      total variation, sum abs(p - q) / 2
+    ``"js"``                 (t log t - (1+t) log((1+t)/2)) / 2  Jensen-Shannon divergence
+    =======================  ==================================  ========================================
 
-    Computed term by term from the formula (for teaching and for new
-    generators); the dedicated functions (:func:`klteach.kl_divergence`,
+    Computed term by term from the formula (the named generators as
+    ``q f(p/q)`` rewritten in p and q, so a tiny q cannot overflow
+    ``p/q``); the dedicated functions (:func:`klteach.kl_divergence`,
     :func:`klteach.js_divergence`, ...) are more accurate for nearly
     identical P and Q.
 
