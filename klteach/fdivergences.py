@@ -3,7 +3,7 @@
 * :func:`f_divergence`: D_f(P||Q) = sum_x q(x) f(p(x) / q(x)) for a convex f
   with f(1) = 0; ``f`` is a callable or one of the names in
   :data:`GENERATORS` (``"kl"``, ``"reverse_kl"``, ``"chi2"``,
-  ``"squared_hellinger"``, ``"tv"``, ``"js"``).
+  ``"squared_hellinger"``, ``"tv"``, ``"js"``, ``"jeffreys"``).
 * :func:`renyi_divergence`: D_alpha(P||Q) = log(sum p^alpha q^(1 - alpha)) / (alpha - 1),
   with its limits alpha = 0, 1 (KL) and infinity.
 
@@ -74,6 +74,11 @@ def _js(t):
     return 0.5 * (_xlogx(t) - (1.0 + t) * np.log((1.0 + t) / 2.0))
 
 
+def _jeffreys(t):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(t == 0, np.inf, (t - 1.0) * np.log(np.where(t == 0, 1.0, t)))
+
+
 def _js_term(p, q):
     m = 0.5 * (p + q)
     return 0.5 * (p * (np.log(p) - np.log(m)) + q * (np.log(q) - np.log(m)))
@@ -94,50 +99,85 @@ GENERATORS = {
                     lambda p, q: 0.5 * np.abs(p - q)),
     "js": Generator(_js, 0.5 * math.log(2.0), 0.5 * math.log(2.0), True,
                     "(t log t - (1 + t) log((1 + t) / 2)) / 2", _js_term),
+    "jeffreys": Generator(_jeffreys, math.inf, math.inf, True, "(t - 1) log t",
+                          lambda p, q: (p - q) * (np.log(p) - np.log(q))),
 }
 
 
-def _generator(f, slope_at_infinity):
+def _check_number(value, name, meaning):
+    if value is not None and (isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value)):
+        raise DistributionError(f"{name} must be a number ({meaning}, possibly inf), got {value!r}.")
+
+
+def _generator(f, slope_at_infinity, at_zero=None):
     if isinstance(f, str):
         if f not in GENERATORS:
             raise DistributionError(
                 f"unknown f-divergence {f!r}; use one of {sorted(GENERATORS)} or pass a function f(t)."
             )
+        if at_zero is not None or slope_at_infinity is not None:
+            raise DistributionError(f"at_zero and slope_at_infinity are for your own f; the named "
+                                    f"generator {f!r} knows its limits.")
         return GENERATORS[f]
     if not callable(f):
         raise DistributionError(
             f"f must be a function of t = p/q (e.g. lambda t: (t - 1)**2) or one of the names "
             f"{sorted(GENERATORS)}, got {f!r}."
         )
+    _check_number(slope_at_infinity, "slope_at_infinity", "lim f(t)/t as t -> inf")
+    _check_number(at_zero, "at_zero", "f(0+) = lim f(t) as t -> 0 from above")
     with np.errstate(all="ignore"):
         at_one = float(np.asarray(f(np.array([1.0])), dtype=float).ravel()[0])
-        at_zero = float(np.asarray(f(np.array([0.0])), dtype=float).ravel()[0])
     if not (math.isfinite(at_one) and abs(at_one) <= 1e-12):
         raise DistributionError(
             f"f(1) must be 0 for an f-divergence (so that D_f(P||P) = 0), got f(1) = {at_one!r}; "
             f"subtract the constant f(1) from f."
         )
-    if math.isnan(at_zero):
-        at_zero = math.inf if slope_at_infinity is None else at_zero
-    if slope_at_infinity is not None:
-        if (isinstance(slope_at_infinity, bool) or not isinstance(slope_at_infinity, Real)
-                or math.isnan(slope_at_infinity)):
-            raise DistributionError(
-                f"slope_at_infinity must be a number (lim f(t)/t as t -> inf, possibly inf), "
-                f"got {slope_at_infinity!r}."
-            )
-    return Generator(f, at_zero, slope_at_infinity, False, "f(t)", None)
+    return Generator(f, None if at_zero is None else float(at_zero),
+                     None if slope_at_infinity is None else float(slope_at_infinity), False, "f(t)", None)
 
 
-def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, axis=-1):
+#: Points approaching 0 from above at which a callable f is evaluated when f(0) itself is NaN
+#: (0 * log 0 in numpy): a convex f with a finite limit f(0+) has settled there to many digits.
+_TOWARDS_ZERO = np.array([1e-100, 1e-200, 1e-300])
+
+
+def _limit_at_zero(f):
+    """f(0+) = lim f(t) as t -> 0 from above, for a callable f: the f(0) of an outcome with p = 0 < q.
+
+    f(0) itself when it is a number or +inf (-log 0 = inf); when it is NaN (numpy's 0 * log 0), the
+    right-hand limit read from f at 1e-100, 1e-200 and 1e-300, accepted only when those agree.
+    """
+    with np.errstate(all="ignore"):
+        at_zero = float(np.asarray(f(np.array([0.0])), dtype=float).ravel()[0])
+        near = np.asarray(f(_TOWARDS_ZERO), dtype=float).ravel()
+    if at_zero == -math.inf:
+        raise DistributionError("f(0) = -inf, which no convex f can give; f must be convex on t >= 0.")
+    if not math.isnan(at_zero):
+        return at_zero
+    if near.size == _TOWARDS_ZERO.size and np.all(np.isfinite(near)):
+        spread = np.max(near) - np.min(near)
+        if spread <= 1e-9 * max(1.0, abs(near[-1])):
+            return float(near[-1])
+    shown = ", ".join(f"f({t:g}) = {v:.6g}" for t, v in zip(_TOWARDS_ZERO, near))
+    raise DistributionError(
+        f"p is 0 where q > 0, so the term is q * f(0), but f(0) is NaN (numpy's 0 * log 0, say) and f does "
+        f"not settle as t -> 0 ({shown}). Pass at_zero= with the limit of f(t) as t -> 0 from above "
+        f"(math.inf if f grows without bound there), or write f so that f(0) is that limit."
+    )
+
+
+def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, at_zero=None, axis=-1):
     r"""The f-divergence of P from Q: the Q-average of f applied to the likelihood ratio p/q.
 
     .. math:: D_f(P\|Q) = \sum_x q(x)\, f\!\left(\frac{p(x)}{q(x)}\right)
 
-    for a convex ``f`` with ``f(1) = 0``. Outcomes with ``q(x) = 0`` use
-    the limits ``0 f(0/0) = 0`` and ``0 f(p/0) = p lim_{t->inf} f(t)/t``.
-    By Jensen's inequality ``D_f >= 0``, with 0 when P = Q. Named
-    generators (:data:`GENERATORS`):
+    for a convex ``f`` with ``f(1) = 0``. Outcomes with ``p(x) = 0 < q(x)``
+    contribute ``q f(0+)``, with ``f(0+) = lim_{t->0} f(t)`` (so ``t log t``
+    gives 0 there, not numpy's ``0 * log 0 = nan``); outcomes with
+    ``q(x) = 0`` use the limits ``0 f(0/0) = 0`` and
+    ``0 f(p/0) = p lim_{t->inf} f(t)/t``. By Jensen's inequality
+    ``D_f >= 0``, with 0 when P = Q. Named generators (:data:`GENERATORS`):
 
     =======================  ==================================  ========================================
     ``f``                    f(t)                                D_f(P||Q)
@@ -148,6 +188,7 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, axis=-1):
     ``"squared_hellinger"``  (sqrt t - 1)^2 / 2                  H^2 = 1 - sum sqrt(p q) (the course's H)
     ``"tv"``                 abs(t - 1) / 2                      total variation, sum abs(p - q) / 2
     ``"js"``                 (t log t - (1+t) log((1+t)/2)) / 2  Jensen-Shannon divergence
+    ``"jeffreys"``           (t - 1) log t                       D(P||Q) + D(Q||P) (Jeffreys)
     =======================  ==================================  ========================================
 
     Computed term by term from the formula (the named generators as
@@ -162,14 +203,24 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, axis=-1):
         Probabilities along ``axis``; each must sum to 1.
     f : str or callable
         A name from :data:`GENERATORS`, or a function of a numpy array of
-        ratios ``t >= 0`` (elementwise, convex, ``f(1) = 0``).
+        ratios ``t >= 0`` (elementwise, convex, ``f(1) = 0``). For your own
+        ``f`` the ratio ``p/q`` is formed as is, so it must not overflow (a
+        ``q`` below about ``1e-308 * p`` raises; the named generators have
+        no such limit).
     base : float, optional
-        For ``"kl"``, ``"reverse_kl"`` and ``"js"`` only: None for nats
+        For ``"kl"``, ``"reverse_kl"``, ``"js"`` and ``"jeffreys"`` only: None for nats
         (default), 2 for bits.
     slope_at_infinity : float, optional
         For a callable ``f``: ``lim f(t)/t`` as ``t -> inf``, used for
         outcomes where ``q = 0 < p`` (``inf`` for KL-like f). Needed only
         when such outcomes occur.
+    at_zero : float, optional
+        For a callable ``f``: ``f(0+) = lim f(t)`` as ``t -> 0`` from above,
+        used for outcomes where ``p = 0 < q``. By default ``f(0)`` itself,
+        or, when that is NaN (``0 * np.log(0)``), the value f settles to at
+        ``t = 1e-100, 1e-200, 1e-300``; pass it when f does not settle
+        there (``math.inf`` for f like ``(t - 1) * log t`` written as
+        ``t * log t - log t``).
     axis : int
         Axis that runs over outcomes.
 
@@ -182,8 +233,11 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, axis=-1):
     DistributionError
         If an input is not a distribution, the shapes do not match, ``f``
         is unknown or has ``f(1) != 0`` or returns NaN, ``base`` is given
-        for a divergence without a logarithm, or ``q = 0 < p`` somewhere
-        and a callable ``f`` has no ``slope_at_infinity``.
+        for a divergence without a logarithm, ``q = 0 < p`` somewhere
+        and a callable ``f`` has no ``slope_at_infinity``, ``p = 0 < q``
+        somewhere and f(0+) cannot be read from f (pass ``at_zero``),
+        ``p/q`` overflows for a callable ``f``, or a callable ``f`` gives a
+        negative total (which a convex ``f`` with ``f(1) = 0`` cannot).
 
     See Also
     --------
@@ -196,15 +250,17 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, axis=-1):
     0.0853
     >>> round(f_divergence(P, Q, lambda t: (t - 1)**2), 4)   # chi-square from a formula
     0.1568
+    >>> round(f_divergence([0.5, 0.5, 0], Q, lambda t: t * np.log(t)), 4)   # f(0+) = 0: log(3/2)
+    0.4055
     >>> f_divergence([1, 0], [0, 1], "tv")
     1.0
     """
-    gen = _generator(f, slope_at_infinity)
+    gen = _generator(f, slope_at_infinity, at_zero)
     base = check_base(base)
     if base is not None and not gen.logarithmic:
         name = f if isinstance(f, str) else "a callable f"
         raise DistributionError(
-            f"base applies to divergences measured with a logarithm ('kl', 'reverse_kl', 'js'); "
+            f"base applies to divergences measured with a logarithm ('kl', 'reverse_kl', 'js', 'jeffreys'); "
             f"{name!r} has no unit. For your own f that uses np.log, divide the result by np.log(base)."
         )
     p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
@@ -219,11 +275,21 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, axis=-1):
             "q is 0 where p > 0, so the term needs lim f(t)/t as t -> inf; pass "
             "slope_at_infinity= (math.inf for f like t log t or (t - 1)**2, 1/2 for |t - 1|/2)."
         )
+    f_at_zero = gen.at_zero
+    if only_q.any() and f_at_zero is None:
+        f_at_zero = _limit_at_zero(gen.f)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if gen.term is not None:
             terms = np.where(both, gen.term(np.where(both, p, 1.0), np.where(both, q, 1.0)), 0.0)
         else:
             t = np.where(both, p / np.where(q > 0, q, 1.0), 1.0)
+            if np.any(np.isinf(t)):
+                i = np.flatnonzero(np.isinf(t).ravel())[0]
+                raise DistributionError(
+                    f"p/q overflows at outcome {np.unravel_index(i, t.shape)[-1]} (p = {float(p.ravel()[i])!r}, "
+                    f"q = {float(q.ravel()[i])!r}), so q * f(p/q) cannot be formed from the ratio. Use a named "
+                    f"generator (its terms are written in p and q), or, if q there is meant as 0, set it to 0 "
+                    f"and pass slope_at_infinity=.")
             values = np.asarray(gen.f(t), dtype=float)
             if values.shape != t.shape:
                 raise DistributionError(f"f must work elementwise: f(t) for t of shape {t.shape} returned "
@@ -234,11 +300,21 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, axis=-1):
                                         f"defined for t >= 0.")
             terms = np.where(both, q * values, 0.0)
         if only_q.any():
-            terms = terms + np.where(only_q, q * gen.at_zero, 0.0)
+            terms = terms + np.where(only_q, q * f_at_zero, 0.0)
         if only_p.any():
             terms = terms + np.where(only_p, p * gen.slope_at_infinity, 0.0)
         total = np.sum(terms, axis=-1)
-    if not gen.logarithmic and isinstance(f, str):
+    if not isinstance(f, str):
+        # a convex f with f(1) = 0 gives a total >= 0 (Jensen); below that by more than rounding, f is not convex
+        scale = np.sum(np.abs(np.where(np.isfinite(terms), terms, 0.0)), axis=-1)
+        below = total < -1e-12 * np.maximum(scale, 1e-300)
+        if np.any(below):
+            worst = float(np.min(np.where(below, total, np.inf)))
+            raise DistributionError(
+                f"sum q f(p/q) = {worst!r} < 0, which a convex f with f(1) = 0 cannot give (Jensen's "
+                f"inequality: sum q f(p/q) >= f(sum p) = f(1) = 0); f is not convex on t >= 0.")
+        total = np.maximum(total, 0.0)
+    elif not gen.logarithmic:
         total = np.maximum(total, 0.0)
     return in_units(total, base) if gen.logarithmic else as_result(total)
 
@@ -267,10 +343,12 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
     ``alpha >= 1`` when ``q = 0 < p`` somewhere, and for every alpha when the
     supports are disjoint.
 
-    Computed as ``log1p(sum p expm1((alpha - 1) log(p/q))) / (alpha - 1)``,
-    which keeps its digits for alpha near 1 (where the plain formula's
-    ``log(sum)`` is close to 0 and cancels), and by ``logsumexp`` when a
-    term would overflow.
+    Computed as ``log1p(sum p expm1((alpha - 1) log(p/q))) / (alpha - 1)``
+    when the sum is within 0.5 of 1, which keeps its digits for alpha near
+    1 (where the plain formula's ``log(sum)`` is close to 0 and cancels),
+    and otherwise by ``logsumexp`` of ``log p + (alpha - 1) log(p/q)``,
+    which stays accurate when the sum is tiny (nearly disjoint P and Q) or
+    a term would overflow.
 
     Parameters
     ----------
@@ -327,11 +405,16 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
             result = np.where(np.any(missing, axis=-1), np.inf, result)
         else:
             scaled = (a - 1.0) * log_ratio                       # terms p * exp(scaled)
+            # log s, s = sum p exp(scaled): log1p(s - 1) keeps the digits of s near 1 (alpha near 1), but
+            # s - 1 summed as p expm1(scaled) cancels when s is far from 1 (near-disjoint P and Q make s
+            # tiny): there log s comes from logsumexp, which is accurate for any s
+            by_logsumexp = logsumexp(np.where(both, np.log(np.where(both, p, 1.0)) + scaled, -np.inf), axis=-1)
             if np.max(np.where(both, scaled, -np.inf)) < 700:
-                inner = np.log1p(np.sum(np.where(both, p * np.expm1(scaled), 0.0), axis=-1)
-                                 - np.sum(np.where(on_p & ~both, p, 0.0), axis=-1))
+                s_minus_1 = (np.sum(np.where(both, p * np.expm1(scaled), 0.0), axis=-1)
+                             - np.sum(np.where(on_p & ~both, p, 0.0), axis=-1))
+                inner = np.where(np.abs(s_minus_1) < 0.5, np.log1p(s_minus_1), by_logsumexp)
             else:
-                inner = logsumexp(np.where(both, np.log(np.where(both, p, 1.0)) + scaled, -np.inf), axis=-1)
+                inner = by_logsumexp
             result = inner / (a - 1.0)
             if a > 1:
                 result = np.where(np.any(missing, axis=-1), np.inf, result)

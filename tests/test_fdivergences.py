@@ -121,6 +121,25 @@ def test_classical_bounds_on_random_pairs():
     assert np.all(tv <= np.sqrt(h2) * np.sqrt(2 - h2) + 1e-12)       # TV <= H sqrt(2 - H^2)
     assert np.all(kl <= np.log1p(chi2) + 1e-12)                      # KL <= log(1 + chi2)
     assert np.all(2 * h2 <= kl + 1e-12)                              # D >= 2 H^2
+    assert np.all(-2 * np.log1p(-h2) <= kl + 1e-12)                  # D >= D_1/2 = -2 log(1 - H^2)
+    assert np.all(tv <= np.sqrt(-np.expm1(-kl)) + 1e-12)             # Bretagnolle-Huber: TV <= sqrt(1 - e^-D)
+
+
+def test_bretagnolle_huber_and_the_hellinger_bound_in_mpmath():
+    """TV^2 <= 1 - (1 - H^2)^2 <= 1 - e^-D, at 50 digits, including pairs with D > 2 nats (Pinsker > 1)."""
+    rng = np.random.default_rng(12)
+    large = 0
+    with mpmath.workdps(50):
+        for _ in range(300):
+            p, q = rng.dirichlet(np.ones(4) * 0.3), rng.dirichlet(np.ones(4) * 0.3)
+            pm, qm = [mpmath.mpf(float(x)) for x in p], [mpmath.mpf(float(x)) for x in q]
+            kl = mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(pm, qm) if a > 0)
+            tv = mpmath.fsum(abs(a - b) for a, b in zip(pm, qm)) / 2
+            bc = mpmath.fsum(mpmath.sqrt(a * b) for a, b in zip(pm, qm))      # 1 - H^2
+            assert tv ** 2 <= 1 - bc ** 2 <= 1 - mpmath.exp(-kl)
+            assert kl >= -2 * mpmath.log(bc) >= 2 * (1 - bc)
+            large += kl > 2
+    assert large > 10          # the regime where Pinsker's sqrt(D/2) > 1 says nothing is exercised
 
 
 # --- Rényi ---
@@ -229,3 +248,80 @@ def test_f_divergence_refuses_bad_generators_and_bases():
         f_divergence(p, q, lambda t: np.where(t > 1, np.nan, 0.0) * (t - 1))
     with pytest.raises(DistributionError, match="base"):
         f_divergence(p, q, "kl", base=0.5)
+
+
+# --- your own f where p = 0 < q: f(0+), not numpy's 0 * log 0 ---
+
+def mp_kl(p, q, dps=50):
+    with mpmath.workdps(dps):
+        return mpmath.fsum(mpmath.mpf(float(a)) * mpmath.log(mpmath.mpf(float(a)) / mpmath.mpf(float(b)))
+                           for a, b in zip(p, q) if a > 0)
+
+
+@pytest.mark.parametrize("p, q", [([0.5, 0.3, 0.2, 0.0], [0.25] * 4), ([0.5, 0.5, 0.0], [0.25, 0.25, 0.5])])
+def test_a_callable_t_log_t_with_a_zero_in_p_is_kl(p, q):
+    reference = float(mp_kl(p, q))                     # 0.356641 and log 2
+    assert f_divergence(p, q, lambda t: t * np.log(t)) == pytest.approx(reference, rel=1e-13)
+    assert f_divergence(p, q, lambda t: t * np.log(t), slope_at_infinity=math.inf) == pytest.approx(
+        reference, rel=1e-13)
+    assert f_divergence(p, q, "kl") == pytest.approx(reference, rel=1e-13)
+
+
+def test_a_callable_jensen_shannon_with_a_zero_in_p():
+    p, q = [0.5, 0.3, 0.2, 0.0], [0.25] * 4
+    with mpmath.workdps(50):
+        m = [(mpmath.mpf(a) + mpmath.mpf(b)) / 2 for a, b in zip(p, q)]
+        js = (mp_kl(p, m) + mp_kl(q, m)) / 2           # 0.110410
+    js_f = lambda t: 0.5 * (t * np.log(t) - (1 + t) * np.log((1 + t) / 2))   # noqa: E731
+    assert f_divergence(p, q, js_f) == pytest.approx(float(js), rel=1e-12)
+
+
+def test_f_at_zero_that_cannot_be_read_asks_for_at_zero():
+    p, q = [0.5, 0.3, 0.2, 0.0], [0.25] * 4
+    jeffreys_nan_at_zero = lambda t: t * np.log(t) - np.log(t)    # noqa: E731  0 * log 0 - log 0 = nan
+    with pytest.raises(DistributionError, match="at_zero"):
+        f_divergence(p, q, jeffreys_nan_at_zero)
+    assert f_divergence(p, q, jeffreys_nan_at_zero, at_zero=math.inf) == math.inf
+    assert f_divergence([0.5, 0.5], [0.4, 0.6], jeffreys_nan_at_zero) == pytest.approx(
+        float(mp_kl([0.5, 0.5], [0.4, 0.6]) + mp_kl([0.4, 0.6], [0.5, 0.5])), rel=1e-12)  # not needed here
+    # at_zero given is used as stated: f(t) = |t - 1| / 2 has f(0+) = 1/2
+    assert f_divergence([1.0, 0.0], [0.5, 0.5], lambda t: np.abs(t - 1) / 2, at_zero=0.5) == pytest.approx(0.5)
+    with pytest.raises(DistributionError, match="at_zero must be a number"):
+        f_divergence(p, q, lambda t: t * np.log(t), at_zero="0")
+    with pytest.raises(DistributionError, match="for your own f"):
+        f_divergence(p, q, "kl", at_zero=0.0)
+
+
+def test_jeffreys_is_kl_plus_reverse_kl():
+    for p, q in PAIRS:
+        ref = float(mp_kl(p, q) + mp_kl(q, p)) if np.all((np.asarray(p) > 0) == (np.asarray(q) > 0)) else math.inf
+        assert f_divergence(p, q, "jeffreys") == pytest.approx(ref, rel=1e-12)
+        assert f_divergence(p, q, "jeffreys", base=2) == pytest.approx(ref / math.log(2), rel=1e-12)
+
+
+def test_a_non_convex_f_is_refused_when_its_total_is_negative():
+    with pytest.raises(DistributionError, match="not convex"):
+        f_divergence([0.5, 0.5], [0.25, 0.75], lambda t: 1 - t ** 2)   # sum q (1 - t^2) = 1 - sum p^2/q < 0
+    assert f_divergence([0.3, 0.7], [0.3, 0.7], lambda t: t * np.log(t)) == 0.0   # rounding noise is not refused
+
+
+def test_a_ratio_that_overflows_is_refused_for_a_callable_and_exact_for_a_name():
+    p, q = [0.5, 0.5], [1e-320, 1.0]
+    with pytest.raises(DistributionError, match="overflows"):
+        f_divergence(p, q, lambda t: t * np.log(t))
+    with mpmath.workdps(50):
+        ref = mpmath.mpf(0.5) * mpmath.log(mpmath.mpf(0.5) / mpmath.mpf(1e-320)) + mpmath.mpf(0.5) * mpmath.log(0.5)
+    assert f_divergence(p, q, "kl") == pytest.approx(float(ref), rel=1e-13)          # 367.72
+
+
+# --- Rényi of nearly disjoint distributions: the sum is tiny, log1p(sum - 1) would cancel ---
+
+@pytest.mark.parametrize("eps, alpha", [(1e-40, 0.5), (1e-100, 0.5), (1e-20, 0.5), (1e-100, 0.9), (1e-8, 0.3),
+                                        (1e-3, 0.5), (1e-300, 0.5)])
+def test_renyi_of_nearly_disjoint_pairs_matches_mpmath(eps, alpha):
+    with mpmath.workdps(80):
+        e, a = mpmath.mpf(eps), mpmath.mpf(alpha)
+        s = (1 - e) ** a * e ** (1 - a) + e ** a * (1 - e) ** (1 - a)
+        ref = float(mpmath.log(s) / (a - 1))            # e = 1e-40, alpha = 1/2: 90.7171
+    p, q = np.array([1 - eps, eps]), np.array([eps, 1 - eps])
+    assert renyi_divergence(p, q, alpha) == pytest.approx(ref, rel=1e-12)
