@@ -849,11 +849,13 @@ def renyi_orders(alphas, values, *, special=None, limit=None, current=None, unit
     ax.plot(alphas, values, "-", color=P_COLOR, label="D_α(P‖Q)")
     for alpha, value in sorted((special or {}).items()):
         marker, label = _RENYI_MARKS.get(float(alpha), ("D", f"α = {alpha:g}"))
-        ax.plot([alpha], [value], marker, ms=8, color=Q_COLOR, mfc="white", mew=2, ls="none", label=label)
+        # open markers drawn over the highlighted order: at alpha = 1/2, 1 or 2 the diamond shows inside them
+        ax.plot([alpha], [value], marker, ms=11, color=Q_COLOR, mfc="none", mew=2, ls="none", label=label,
+                zorder=4)
     if limit is not None and np.isfinite(limit):
         ax.axhline(limit, color="black", ls=":", lw=1.2, label=f"D_∞ = log max p/q = {limit:.4f}")
     if current is not None:
-        ax.plot([current[0]], [current[1]], "D", ms=9, color="black", ls="none",
+        ax.plot([current[0]], [current[1]], "D", ms=6, color="black", ls="none", zorder=3,
                 label=f"α = {current[0]:g}: {current[1]:.4f} {units}")
     ax.set_xlabel("order α (no unit)")
     ax.set_ylabel(f"Rényi divergence D_α(P‖Q) [{units}]")

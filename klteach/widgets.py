@@ -495,11 +495,14 @@ def show_renyi(p, q, alpha=0.5, *, names=("P", "Q"), max_alpha=10.0):
     special = {x: renyi_divergence(p, q, x) for x in (0.5, 1.0, 2.0)}
     limit = renyi_divergence(p, q, np.inf)
     value = renyi_divergence(p, q, alpha)
+    at_zero = renyi_divergence(p, q, 0)      # -log Q(supp P): 0 only when Q has no mass outside P's support
     print(f"D_alpha({a}||{b}) at alpha = {alpha:g}: {value:.4f} nats")
-    print(f"  alpha = 0: {renyi_divergence(p, q, 0):.4f}, 1/2: {special[0.5]:.4f}, 1 (KL): {special[1.0]:.4f}, "
+    print(f"  alpha = 0: {at_zero:.4f}, 1/2: {special[0.5]:.4f}, 1 (KL): {special[1.0]:.4f}, "
           f"2: {special[2.0]:.4f}, inf: {limit:.4f} nats")
+    start = "0" if at_zero == 0 else f"{at_zero:.4f} nats"
+    end = "log max p/q" if np.isfinite(limit) else "log max p/q = ∞"
     plots.renyi_orders(alphas, values, special=special, limit=limit, current=(alpha, value),
-                       title=f"D_α({a}‖{b}) grows with α, from 0 towards log max p/q")
+                       title=f"D_α({a}‖{b}) grows with α, from {start} at α = 0 towards {end}")
     plt.show()
     return value
 

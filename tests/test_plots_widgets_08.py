@@ -54,3 +54,22 @@ def test_renyi_explorer_redraws_when_the_slider_moves(monkeypatch):
     slider.value = 3.0
     assert calls[-1] == 3.0
     assert slider.description == "order α"
+
+
+def test_show_renyi_title_starts_where_the_curve_starts():
+    """D_0 = -log Q(supp P): 0 when Q has no mass outside P's support, and the title says so; else its value."""
+    widgets.show_renyi(P, Q, 2.0)
+    assert "from 0 at α = 0" in plt.gca().get_title()
+    plt.close("all")
+    p, q = [0.5, 0.5, 0.0], [0.2, 0.3, 0.5]
+    widgets.show_renyi(p, q, 2.0)
+    d0 = -math.log(0.2 + 0.3)                       # 0.6931: Q puts 0.5 where P has nothing
+    title = plt.gca().get_title()
+    assert f"from {d0:.4f} nats at α = 0" in title and "from 0 " not in title
+
+
+def test_the_highlighted_order_stays_visible_on_a_special_marker():
+    ax = plots.renyi_orders([0, 1, 2], [0.0, 0.1, 0.15], special={1.0: 0.1}, current=(1.0, 0.1))
+    circle, diamond = ax.get_lines()[1], ax.get_lines()[2]
+    assert circle.get_markerfacecolor() == "none"               # open: the diamond under it shows through
+    assert diamond.get_markersize() < circle.get_markersize()
