@@ -1871,6 +1871,8 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
     mistakes: other units, the reverse direction D(P_X P_Y || P_XY),
     H(X) + H(Y) without subtracting H(X,Y), the joint entropy H(X,Y), the
     conditional entropies H(Y|X) and H(X|Y), and the entropy of either variable.
+    H(X) + H(Y) - H(X,Y) from entropies rounded first is told so (a
+    rounding route, not a wrong formula).
 
     Examples
     --------
@@ -1901,7 +1903,8 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
         (hx, f"the entropy H({x}) of the row variable alone; I({x};{y}) = H({x}) + H({y}) - H({x},{y})."),
         (hy, f"the entropy H({y}) of the column variable alone; I({x};{y}) = H({x}) + H({y}) - H({x},{y})."),
     ]
-    return check_number(answer, mutual_information(j, base=base), what=f"I({x};{y})", units=_unit_words(base),
+    expected = mutual_information(j, base=base)
+    feedback = check_number(answer, expected, what=f"I({x};{y})", units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
                         hint=f"Marginals first: p_{x.lower()} = {name}.sum(axis=1), p_{y.lower()} = "
                              f"{name}.sum(axis=0); then sum {name} * log({name} / np.outer(p_{x.lower()}, "
@@ -1909,6 +1912,45 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
                         negative=f"Mutual information is a KL divergence, so it is >= 0: check the order "
                                  f"of the ratio, {name} over the product of the marginals.",
                         combine="Sum the terms over all cells of the table (both axes).")
+    if feedback.correct or not feedback.message.startswith(("Not yet", "Almost")):
+        return feedback
+    rounded = _rounded_entropy_route(answer, (hx, hy, hxy), expected)
+    if rounded is None:
+        return feedback
+    shown = ", ".join(f"{label} = {v}" for label, v in zip((f"H({x})", f"H({y})", f"H({x},{y})"), rounded))
+    return Feedback(False, f"Right as far as it goes: {_as_given(float(answer))} is H({x}) + H({y}) - H({x},{y}) "
+                           f"with the entropies rounded first ({shown}). A difference of rounded entropies keeps "
+                           f"only the precision of their rounding, here not enough for {sig} significant "
+                           f"figures of I({x};{y}): compute the three entropies unrounded (-np.sum(p * np.log2(p)) "
+                           f"for each), combine them, and round only at the end, to {sig} significant figures.")
+
+
+def _rounded_entropy_route(answer, entropies, expected):
+    """The entropies, each rounded (2-5 significant figures or 1-4 decimals), whose H(X) + H(Y) - H(X,Y)
+    is ``answer`` up to float noise; None when no such rounding gives it, or the answer is already right."""
+    value = _scalar(answer)
+    if isinstance(value, bool) or not isinstance(value, (Real, np.number)):
+        return None
+    value = float(value)
+    if not math.isfinite(value) or _accepted(value, expected):
+        return None
+    from itertools import product
+
+    rules = ([lambda h, k=k: float(_round_sig(h, k)) for k in range(2, 6)]
+             + [lambda h, d=d: round(h, d) for d in range(1, 5)])
+
+    def gives(hs):
+        return any(r != h for r, h in zip(hs, entropies)) and abs(sum(hs[:2]) - hs[2] - value) <= 1e-9 * max(
+            abs(value), 1e-12)
+    # one rounding rule for all three first (1.54, 0.934, 2.22), then any mixture of rules
+    for rule in rules:
+        hs = tuple(rule(h) for h in entropies)
+        if gives(hs):
+            return tuple(_as_given(v) for v in hs)
+    for hs in product(*({rule(h) for rule in rules} for h in entropies)):
+        if gives(hs):
+            return tuple(_as_given(v) for v in hs)
+    return None
 
 
 def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"), channel_name="W", sig=3):
@@ -1917,8 +1959,10 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     ``names`` are the exercise's names for the two input distributions and
     ``channel_name`` its name for the channel matrix. Recognised mistakes:
     D(P_X || Q_X) (the inputs' divergence, an upper bound by data
-    processing, not the outputs'), its reverse, other units, and the
-    reverse direction D(Q_Y || P_Y).
+    processing, not the outputs'), its reverse, other units, the
+    reverse direction D(Q_Y || P_Y), and the conditional term
+    D(P_X || Q_X) - D(P_Y || Q_Y); an array of two numbers holding the
+    answer is asked for that one number.
 
     Examples
     --------
@@ -1945,9 +1989,17 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
          f"channel first ({a} @ {channel_name}), then compare {ya} with {yb}, {ya} first."),
         (kl_divergence(qy, py, base=base),
          f"D({yb}||{ya}), the reverse direction; {ya} is the reference and comes first."),
+        (kl_divergence(pa, qa, base=base) - kl_divergence(py, qy, base=base),
+         f"D({a}||{b}) - {what}, the conditional term E D(P_X|Y||Q_X|Y) of step 2, what the channel lost. "
+         f"The checked step asks for {what} itself: sum {ya} * log({ya} / {yb}) with {ya} = {a} @ "
+         f"{channel_name} and {yb} = {b} @ {channel_name}."),
     ]
-    return check_number(answer, kl_divergence(py, qy, base=base), what=what, units=_unit_words(base),
-                        mistakes=mistakes, sig=sig,
+    expected = kl_divergence(py, qy, base=base)
+    one = (f"One of your two numbers is {what}: give that one number as the answer (compare it with "
+           f"D({a}||{b}) yourself).")
+    pair = [(lambda arr, i=i: float(arr.ravel()[i]) if arr.size == 2 else None, one) for i in (0, 1)]
+    return check_number(answer, expected, what=what, units=_unit_words(base),
+                        mistakes=mistakes, sig=sig, array_routes=pair,
                         hint=f"{ya} = {a} @ {channel_name}, {yb} = {b} @ {channel_name}, then "
                              f"sum {ya} * log({ya} / {yb}){' with np.log2' if base == 2 else ''}.",
                         combine="Sum the terms over the output outcomes.")
@@ -1958,8 +2010,11 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
 
     Recognised mistakes: other units, the reverse direction D_alpha(Q||P),
     KL (the order 1), the sum without its logarithm (and, for alpha = 2,
-    the chi-square divergence, which is that sum minus 1), and the
-    logarithm without the factor 1/(alpha - 1) (for alpha != 2).
+    the chi-square divergence, which is that sum minus 1), the
+    logarithm without the factor 1/(alpha - 1) (for alpha != 2), the log
+    of the mean instead of the sum, Q raised to alpha - 1 instead of
+    1 - alpha, and the sum of the logs of the terms (each of these with
+    either sign, since the first two are negative for alpha > 1).
 
     Examples
     --------
@@ -1992,18 +2047,45 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
         mistakes.append((math.log(s) / _per_base(base),
                          f"log(sum) without the factor 1/(alpha - 1) = {1 / (order - 1):g}.",
                          ("scale", "log(sum) without the factor 1/(alpha - 1)", f"divided by {order - 1:g}")))
-    return check_number(answer, renyi_divergence(pn, qn, order, base=base), what=what,
+    per = _per_base(base) * (order - 1)
+    on = pn > 0
+    n = int(np.count_nonzero(on))
+    with np.errstate(divide="ignore"):
+        swapped = float(np.sum(np.where(on, pn**order * qn ** (order - 1), 0.0)))
+        logs = float(np.sum(np.log(pn[on] ** order * qn[on] ** (1 - order))))
+    routes = []
+    if n > 1:
+        routes.append((math.log(s / n) / per,
+                       f"the log of the mean of {a}**alpha * {b}**(1 - alpha) (np.mean), which is log(sum) "
+                       f"- log({n}): {what} takes the log of their sum: np.log(np.sum(...)) / (alpha - 1)."))
+    if swapped > 0:
+        routes.append((math.log(swapped) / per,
+                       f"the terms with {b} raised to alpha - 1 = {order - 1:g} instead of 1 - alpha = "
+                       f"{1 - order:g}: they are {a}**{order:g} * {b}**({1 - order:g})."))
+    if n > 1 and math.isfinite(logs):
+        routes.append((logs / per,
+                       f"the sum of the logs of the terms {a}**alpha * {b}**(1 - alpha), not the log of their "
+                       f"sum: sum the terms first (np.sum), then take np.log and divide by alpha - 1."))
+    expected = renyi_divergence(pn, qn, order, base=base)
+    for w, why in routes:
+        if math.isfinite(w) and abs(w - expected) > 0.01 * abs(expected):
+            mistakes.append((w, why))
+            if w < 0 and abs(-w - expected) > 0.01 * abs(expected):
+                mistakes.append((-w, f"{why} That route gives {_show(w)}; this is it with the sign flipped."))
+    return check_number(answer, expected, what=what,
                         units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"{what} = np.log(np.sum({a}**{order:g} * {b}**(1 - {order:g}))) / ({order:g} - 1).")
+                        hint=f"{what} = np.log(np.sum({a}**{order:g} * {b}**(1 - {order:g}))) / ({order:g} - 1).",
+                        negative=f"Sum {a}**alpha * {b}**(1 - alpha) over the outcomes first, then take the log "
+                                 f"and divide by alpha - 1: a Rényi divergence of order alpha > 0 is >= 0.")
 
 
 CHOICES["08-ex4"] = ("a", {
-    "a": "The average negative log-likelihood on the data is the cross-entropy H(P_data, Q), which is "
-         "H(P_data) + D(P_data||Q); H(P_data) does not depend on the model, so the same model minimises "
+    "a": "With P_hat the empirical distribution of the data, the average negative log-likelihood is the "
+         "cross-entropy H(P_hat, Q), which is H(P_hat) + D(P_hat||Q); H(P_hat) does not depend on the model, so the same model minimises "
          "both (section 1).",
-    "b": "D(Q||P_data) is the reverse direction; it is infinite for any model that gives probability to a "
+    "b": "D(Q||P_hat) is the reverse direction; it is infinite for any model that gives probability to a "
          "value the data never showed, and maximum likelihood has no such penalty.",
-    "c": "H(P_data) is the constant gap between the two curves of section 1: it does not depend on the model, "
+    "c": "H(P_hat) is the constant gap between the two curves of section 1: it does not depend on the model, "
          "so nothing is minimised over it.",
     "d": "Jensen-Shannon appears in the original GAN objective, not in maximum likelihood.",
 })

@@ -1789,3 +1789,45 @@ def test_renyi_check_names_the_missing_factor_for_other_orders():
 def test_maximum_likelihood_choice():
     assert exercises.check_choice("a", "08-ex4").correct
     assert "reverse" in str(exercises.check_choice("b", "08-ex4"))
+
+
+def test_mutual_information_from_rounded_entropies_is_a_rounding_route():
+    """The submissions 1.54 + 0.934 - 2.22 and 1.539 + 0.9341 - 2.222: the identity on rounded entropies."""
+    for submission, shown in ((1.54 + 0.934 - 2.22, "H(X,Y) = 2.22"), (1.539 + 0.9341 - 2.222, "H(X,Y) = 2.222"),
+                              (0.254, "H(X) = 1.54")):
+        fb = ex08_1(submission)
+        assert not fb.correct
+        assert "entropies rounded first" in str(fb) and shown in str(fb) and "Marginals first" not in str(fb)
+    # the unrounded entropies give the right answer, as the advice says
+    px, py = JOINT8.sum(axis=1), JOINT8.sum(axis=0)
+    assert ex08_1(_h2(px) + _h2(py) - _h2(JOINT8)).correct
+    assert "Marginals first" in str(ex08_1(0.26))        # a number no rounding of the entropies gives
+
+
+def test_channel_check_names_the_conditional_term_and_the_pair():
+    py, qy = P_X8 @ W8, Q_X8 @ W8
+    d_y = float(np.sum(py * np.log2(py / qy)))
+    d_x = float(np.sum(P_X8 * np.log2(P_X8 / Q_X8)))
+    for submission in (0.34996031925041526, 0.35, d_x - d_y):
+        assert "conditional term" in str(ex08_2(submission))
+    for pair in (np.array([d_y, d_x]), np.array([d_x, d_y]), [d_y, d_x]):
+        fb = str(ex08_2(pair))
+        assert "give that one number" in fb and "Sum the terms" not in fb
+    assert ex08_2(d_y).correct                           # following that advice is accepted
+
+
+def test_renyi_check_names_routes_that_give_a_negative_number_with_either_sign():
+    s = float(np.sum(P_R8 ** 2 / Q_R8))
+    log_mean = math.log(s / 3)                                  # -0.7170415007593816
+    assert log_mean == pytest.approx(-0.7170415007593816, rel=1e-15)
+    q_power = math.log(float(np.sum(P_R8 ** 2 * Q_R8)))        # Q to the alpha - 1: -1.997
+    sum_logs = float(np.sum(np.log(P_R8 ** 2 / Q_R8)))          # -4.264
+    for submission, words in ((-0.7170415007593816, "log of the mean"), (0.7170415, "log of the mean"),
+                              (-1.997, "alpha - 1"), (1.997, "alpha - 1"), (q_power, "alpha - 1"),
+                              (-4.264, "sum of the logs"), (4.264, "sum of the logs"), (sum_logs, "sum of the logs"),
+                              (-log_mean, "log of the mean")):
+        fb = str(ex08_3(submission))
+        assert words in fb and "Check the sign" not in fb, submission
+    assert "sign flipped" in str(ex08_3(1.997))
+    other = str(ex08_3(-2.5))                                   # a negative number no route gives
+    assert "Sum P_ex**alpha * Q_ex**(1 - alpha) over the outcomes first" in other and ">= 0" in other
