@@ -807,7 +807,7 @@ def policy_kl_estimates(policy_probs, reference_probs, estimates, exact, *, n_to
 __all__ += ["renyi_orders"]
 
 #: Markers of the special orders on a Rényi curve: alpha -> (marker, label).
-_RENYI_MARKS = {0.5: ("s", "α = 1/2: −2 log(1 − H²)"), 1.0: ("o", "α = 1: KL"),
+_RENYI_MARKS = {0.5: ("s", "α = 1/2: −2 log(1 − Hel²)"), 1.0: ("o", "α = 1: KL"),
                 2.0: ("^", "α = 2: log(1 + χ²)")}
 
 

@@ -467,9 +467,11 @@ __all__ += ["show_renyi", "renyi_explorer"]
 def show_renyi(p, q, alpha=0.5, *, names=("P", "Q"), max_alpha=10.0):
     """Print D_alpha(P||Q) at ``alpha`` and at the special orders; plot D_alpha against alpha.
 
-    The special orders: 0 (-log Q(supp P)), 1/2 (-2 log(1 - H^2)), 1 (KL),
-    2 (log(1 + chi^2)) and infinity (log max p/q), each computed by
-    :func:`klteach.renyi_divergence`, in nats.
+    The special orders: 0 (-log Q(supp P), 0 only when Q has no mass
+    outside P's support), 1/2 (-2 log(1 - Hel^2), Hel the Hellinger
+    distance), 1 (KL), 2 (log(1 + chi^2)) and infinity (log max p/q), each
+    computed by :func:`klteach.renyi_divergence`, in nats. The plot's title
+    starts from the computed D_0.
 
     Parameters
     ----------
@@ -500,9 +502,9 @@ def show_renyi(p, q, alpha=0.5, *, names=("P", "Q"), max_alpha=10.0):
     print(f"  alpha = 0: {at_zero:.4f}, 1/2: {special[0.5]:.4f}, 1 (KL): {special[1.0]:.4f}, "
           f"2: {special[2.0]:.4f}, inf: {limit:.4f} nats")
     start = "0" if at_zero == 0 else f"{at_zero:.4f} nats"
-    end = "log max p/q" if np.isfinite(limit) else "log max p/q = ∞"
+    end = "D_∞" if np.isfinite(limit) else "D_∞ = ∞"
     plots.renyi_orders(alphas, values, special=special, limit=limit, current=(alpha, value),
-                       title=f"D_α({a}‖{b}) grows with α, from {start} at α = 0 towards {end}")
+                       title=f"D_α({a}‖{b}) rises from {start} at α = 0 towards {end}")
     plt.show()
     return value
 
