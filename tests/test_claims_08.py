@@ -200,6 +200,7 @@ def test_s4_the_generic_formula_matches_each_divergence_on_the_letters():
         "tv": mp.fsum(abs(a - b) for a, b in zip(pm, qm)) / 2,
         "js": (mp.fsum(a * mp.log(a / c) for a, c in zip(pm, m) if a > 0)
                + mp.fsum(b * mp.log(b / c) for b, c in zip(qm, m) if b > 0)) / 2,
+        "jeffreys": mp.fsum((a - b) * mp.log(a / b) for a, b in zip(pm, qm)),
     }
     for name, ref in references.items():
         assert kt.f_divergence(p, q, name) == pytest.approx(float(ref), rel=1e-10), name
@@ -215,7 +216,7 @@ def test_s4_renyi_curve_of_the_letters_as_the_figure_describes_it():
         return mp.log(mp.fsum(mp.mpf(float(x)) ** a * mp.mpf(float(y)) ** (1 - a) for x, y in zip(p, q))) / (a - 1)
     grid = [d(a) for a in np.linspace(0.05, 10, 200) if abs(a - 1) > 1e-9]
     assert all(b >= a for a, b in zip(grid, grid[1:]))                   # non-decreasing
-    assert kt.renyi_divergence(p, q, 0) == 0.0                           # Q positive on every letter
+    assert kt.renyi_divergence(p, q, 0) == 0.0          # P (English) positive on every letter: no Q mass outside supp P
     slope_low, slope_mid, slope_high = (d(2) - d("1e-30")) / 2, (d(5) - d(2)) / 3, (d(10) - d(5)) / 5
     assert slope_mid > 2 * slope_low and slope_mid > 2 * slope_high       # "much faster between 2 and 5"
     assert d(10) < math.log(max(p / q))                                  # "still below it at alpha = 10"
@@ -229,3 +230,86 @@ def test_s4_kl_below_log_one_plus_chi_square_by_jensen():
         p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
         chi2 = mp.fsum((mp.mpf(float(a)) - mp.mpf(float(b))) ** 2 / mp.mpf(float(b)) for a, b in zip(p, q))
         assert mp_kl(p, q) <= mp.log(1 + chi2)
+
+
+# --- claims added with the equality case, the continuous case, the bias and the new bounds --------
+
+def test_s1_continuous_data_have_infinite_kl_from_the_empirical_distribution_but_the_nll_tends_to_the_cross_entropy():
+    """Point masses against a density: D(P_hat||Q) = inf; the average NLL tends to h(P) + D(P||Q) (law of large numbers)."""
+    w, mu = [0.6, 0.4], [-3.0, 3.0]
+
+    def density(x):
+        return sum(wi * mp.npdf(x, m, 1) for wi, m in zip(w, mu))
+    rng = np.random.default_rng(8)
+    rng.binomial(5, 0.35, size=120)                                  # the notebook's first draw
+    comp = rng.choice(2, size=20_000, p=w)
+    sample = rng.normal(np.array(mu)[comp], 1.0)
+    m_, s_ = sample.mean(), sample.std()                             # the maximum-likelihood Gaussian
+    nll = -np.mean(stats.norm.logpdf(sample, m_, s_))
+    cross = mp.quad(lambda x: -density(x) * mp.log(mp.npdf(x, m_, s_)), [-mp.inf, -3, 0, 3, mp.inf])
+    h = -mp.quad(lambda x: density(x) * mp.log(density(x)), [-mp.inf, -3, 0, 3, mp.inf])
+    kl = mp.quad(lambda x: density(x) * mp.log(density(x) / mp.npdf(x, m_, s_)), [-mp.inf, -3, 0, 3, mp.inf])
+    assert abs(cross - (h + kl)) < mp.mpf(10) ** -20
+    assert abs(nll - float(cross)) < 0.01                            # "close to the cross-entropy"
+    assert f"{float(cross):.4f}" == "2.5519" and f"{nll:.4f}" == "2.5493"
+
+
+def test_s2_merging_bins_with_the_same_ratio_loses_nothing():
+    p, q = [mp.mpf("0.1"), mp.mpf("0.2"), mp.mpf("0.7")], [mp.mpf("0.05"), mp.mpf("0.1"), mp.mpf("0.85")]
+    before = mp.fsum(a * mp.log(a / b) for a, b in zip(p, q))
+    after = (p[0] + p[1]) * mp.log((p[0] + p[1]) / (q[0] + q[1])) + p[2] * mp.log(p[2] / q[2])
+    assert abs(before - after) < mp.mpf(10) ** -35 and mp.nstr(before, 6) == "0.0720349"
+    # and a merge of bins with different ratios does lose: bins 2 and 3
+    lost = p[0] * mp.log(p[0] / q[0]) + (p[1] + p[2]) * mp.log((p[1] + p[2]) / (q[1] + q[2]))
+    assert lost < before
+
+
+def test_s2_random_groupings_often_leave_groups_empty_so_the_figure_counts_the_used_ones():
+    rng = np.random.default_rng(4)
+    asked = rng.integers(2, 13, size=4000)
+    used = np.array([len(np.unique(rng.integers(0, k, size=22))) for k in asked])
+    assert np.all(used <= asked)
+    assert 0.25 < np.mean(used < asked) < 0.5               # about a third: "requested" would misplace them
+
+
+def test_s3_the_text_is_the_first_20_chapters_and_its_first_order_bias_is_small():
+    raw = datasets.pride_and_prejudice()
+    import re
+    chapters = re.findall(r"(?im)^chapter\s+(\d+)", raw)
+    assert chapters == [str(i) for i in range(1, 21)]
+    novel = text.clean_text(raw)
+    pairs = text.pair_counts(novel)
+    n = pairs.sum()
+    b, kx, ky = np.count_nonzero(pairs), np.count_nonzero(pairs.sum(axis=1)), np.count_nonzero(pairs.sum(axis=0))
+    bias = (b - kx - ky + 1) / (2 * n) / math.log(2)
+    shuffled_bias = (kx - 1) ** 2 / (2 * n) / math.log(2)
+    assert round(bias, 4) == 0.0019 and bias < shuffled_bias                  # "smaller still"
+    px, py = pairs.sum(axis=1) / n, pairs.sum(axis=0) / n
+    mi = sum(c / n * math.log2((c / n) / (px[i] * py[j])) for (i, j), c in np.ndenumerate(pairs) if c)
+    hy = -sum(v * math.log2(v) for v in py if v > 0)
+    assert bias < 0.01 * mi                                                      # "nearly all of it is dependence"
+    assert 0.18 < mi / hy < 0.22                                                 # "about a fifth"
+
+
+def test_s4_bretagnolle_huber_where_pinsker_says_nothing_and_the_hellinger_bound_of_kl():
+    rng = np.random.default_rng(5)
+    beyond = 0
+    for _ in range(400):
+        p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
+        pm, qm = [mp.mpf(float(x)) for x in p], [mp.mpf(float(x)) for x in q]
+        kl = mp_kl(p, q)
+        tv = mp.fsum(abs(a - b) for a, b in zip(pm, qm)) / 2
+        bc = mp.fsum(mp.sqrt(a * b) for a, b in zip(pm, qm))                # 1 - Hel^2
+        assert tv <= mp.sqrt(1 - mp.exp(-kl)) < 1
+        assert kl >= -2 * mp.log(bc) >= 2 * (1 - bc)
+        assert tv ** 2 <= 1 - bc ** 2 <= 1 - mp.exp(-kl)                     # the two-step derivation
+        beyond += kl > 2
+    assert beyond > 0                                                         # Pinsker's bound > 1 there
+
+
+def test_s4_renyi_order_zero_is_q_mass_outside_p_support_not_a_property_of_q_alone():
+    """D_0 = -log Q(supp P): positive when Q, though positive everywhere, has mass where P has none."""
+    p, q = [0.9, 0.1, 0.0], [0.5, 0.25, 0.25]
+    assert kt.renyi_divergence(p, q, 0) == pytest.approx(float(-mp.log(mp.mpf("0.75"))), rel=1e-14)   # 0.2877
+    p2, q2 = [0.5, 0.5, 0.0], [0.2, 0.3, 0.5]
+    assert kt.renyi_divergence(p2, q2, 0) == pytest.approx(math.log(2), rel=1e-14)
