@@ -37,8 +37,8 @@ class Generator(NamedTuple):
     """A named f-divergence: its function f, f(0), the slope at infinity lim f(t)/t, and whether it takes a log."""
 
     f: Callable
-    at_zero: float          # f(0): the term of an outcome with p = 0 < q is q * f(0)
-    slope_at_infinity: float  # lim_{t->inf} f(t) / t: the term of an outcome with q = 0 < p is p * this
+    at_zero: float          # f(0+): the term of an outcome with p = 0 < q is q * f(0+) (None: read from f when needed)
+    slope_at_infinity: float  # lim_{t->inf} f(t) / t: the term of an outcome with q = 0 < p is p * this (None: not given)
     logarithmic: bool       # measured in nats (or bits with base=2)
     formula: str
     term: Callable = None   # q f(p/q) written in p and q (no overflow of p/q), for p, q > 0
