@@ -95,8 +95,10 @@ homework: $(STAMP)
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
 
+# Jupyter Book: every notebooks/NN_*.ipynb, in order (tools/site.py globs them), sources
+# assembled in build/site-src.
 site: $(STAMP)
-	$(PY) tools/site.py --out build/site notebooks/*.ipynb
+	$(PY) tools/site.py --out build/site
 
 BROWSER_STAMP := $(VENV)/.installed-browser
 $(BROWSER_STAMP): $(STAMP)
