@@ -34,8 +34,8 @@ class Page(HTMLParser):
         super().__init__()
         self.text = text
         self.resources, self.anchors, self.ids, self.figures, self.css = [], [], set(), [], []
-        self.sidebar, self.h1 = [], []
-        self._nav_depth, self._style, self._h1 = 0, False, False
+        self.sidebar, self.h1, self.scripts = [], [], []
+        self._nav_depth, self._style, self._h1, self._script = 0, False, False, False
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
@@ -58,6 +58,7 @@ class Page(HTMLParser):
             if self._nav_depth and "reference" in classes and "internal" in classes:
                 self.sidebar.append(attrs["href"])
         self._style = tag == "style"
+        self._script = tag == "script"
         if tag == "h1":
             self._h1 = True
             self.h1.append("")
@@ -69,13 +70,15 @@ class Page(HTMLParser):
             self._nav_depth -= 1
         if tag == "h1":
             self._h1 = False
-        self._style = False
+        self._style = self._script = False
 
     def handle_data(self, data):
         if self._style:
             self.css.append(data)
         if self._h1:
             self.h1[-1] += data
+        if self._script:
+            self.scripts.append(data)
 
 
 def needs_network(url: str) -> bool:
@@ -206,6 +209,8 @@ def test_nothing_any_page_loads_comes_from_the_network(site, pages):
     for name, page in pages.items():
         loaded = page.resources + sum(map(css_urls, page.css), [])
         assert not [url for url in loaded if needs_network(url)], name
+        # nor do inline scripts name one (sphinx-thebe's CDN bundle is left out)
+        assert not [s for s in page.scripts if re.search(r"https?://", s)], name
         for url in loaded:
             if url.startswith(("data:", "#")):   # inline, or this page (genindex's rel="index")
                 continue
