@@ -304,3 +304,12 @@ def test_a_notebook_not_named_nn_name_stops_the_build(tmp_path):
     nbformat.write(made_up_notebook([]), path)
     with pytest.raises(site_builder.SiteError, match=r"draft\.ipynb: .*NN_name\.ipynb"):
         site_builder.build([path], tmp_path / "site")
+
+
+def test_search_results_show_titles_as_plain_text_not_tex(site):
+    """A result lists its page's title as text: 04's D(P‖Q) must not show as HTML and TeX."""
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(re.fullmatch(r"Search\.setIndex\((.*)\)\s*", text, re.S).group(1))
+    titles = index["titles"] + list(index["alltitles"])
+    assert not [t for t in titles if "<span" in t or "\\(" in t or "\\|" in t]
+    assert any("D(P\u2016Q) and D(Q\u2016P)" in t for t in index["titles"])

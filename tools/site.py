@@ -21,6 +21,7 @@ the network, to build or to read the site.
 from __future__ import annotations
 
 import argparse
+import json
 import posixpath
 import re
 import shutil
@@ -213,7 +214,31 @@ def build(notebooks: list[Path], out: Path, src: Path | None = None) -> list[Pat
     # The download button serves the committed notebook, not the prepared copy.
     for path in notebooks:
         shutil.copy(path, out / "_sources" / path.name)
+    plain_search_titles(out / "searchindex.js")
     return [out / f"{path.stem}.html" for path in notebooks]
+
+
+MATH_SPAN = re.compile(r'<span class="math[^"]*">\\\((.*?)\\\)</span>')
+TEX_TEXT = {r"\|": "\u2016", r"\Vert": "\u2016", r"\,": " ", r"\;": " "}
+
+
+def tex_text(tex: str) -> str:
+    """Inline TeX as plain text for a search result (``D(P\\|Q)`` -> ``D(P‖Q)``)."""
+    for command, text in TEX_TEXT.items():
+        tex = tex.replace(command, text)
+    return re.sub(r"\\([A-Za-z]+)", r"\1", tex).replace("{", "").replace("}", "")
+
+
+def plain_search_titles(index: Path) -> None:
+    """Search results show page titles as text, so a title's math would show as raw
+    TeX in HTML tags (``<span class="math">\\(D(P\\|Q)\\)</span>``): write it as plain text."""
+    text = index.read_text(encoding="utf-8")
+    start, end = text.index("(") + 1, text.rindex(")")
+    data = json.loads(text[start:end])
+    data["titles"] = [MATH_SPAN.sub(lambda m: tex_text(m.group(1)), t) for t in data["titles"]]
+    data["alltitles"] = {MATH_SPAN.sub(lambda m: tex_text(m.group(1)), t): where
+                         for t, where in data.get("alltitles", {}).items()}
+    index.write_text(text[:start] + json.dumps(data, ensure_ascii=False) + text[end:], encoding="utf-8")
 
 
 def main() -> int:
