@@ -226,7 +226,8 @@ def tex_text(tex: str) -> str:
     """Inline TeX as plain text for a search result (``D(P\\|Q)`` -> ``D(P‖Q)``)."""
     for command, text in TEX_TEXT.items():
         tex = tex.replace(command, text)
-    return re.sub(r"\\([A-Za-z]+)", r"\1", tex).replace("{", "").replace("}", "")
+    tex = re.sub(r"\\([A-Za-z]+)\s*", r"\1 ", tex).replace("{", "").replace("}", "")
+    return re.sub(r" {2,}", " ", tex).strip()
 
 
 def plain_search_titles(index: Path) -> None:
@@ -236,7 +237,8 @@ def plain_search_titles(index: Path) -> None:
     start, end = text.index("(") + 1, text.rindex(")")
     data = json.loads(text[start:end])
     data["titles"] = [MATH_SPAN.sub(lambda m: tex_text(m.group(1)), t) for t in data["titles"]]
-    data["alltitles"] = {MATH_SPAN.sub(lambda m: tex_text(m.group(1)), t): where
+    # the section titles of the search results hold the math's TeX without its tags
+    data["alltitles"] = {(tex_text(t) if "\\" in t else t): where
                          for t, where in data.get("alltitles", {}).items()}
     index.write_text(text[:start] + json.dumps(data, ensure_ascii=False) + text[end:], encoding="utf-8")
 
