@@ -1263,10 +1263,11 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
                          "scipy.spatial.distance.jensenshannon returns). The question asks for the "
                          "divergence: square the unrounded number your code computed.",
                          ("square", "the Jensen-Shannon distance", "squared")))
-        mistakes.append((2 * expected,
-                         f"D({a}||M) + D({b}||M), without the / 2 that averages the two halves: halve the "
-                         f"unrounded number your code computed.",
-                         ("scale", f"D({a}||M) + D({b}||M) without the / 2", "halved")))
+        if expected > 0:
+            mistakes.append((2 * expected,
+                             f"D({a}||M) + D({b}||M), without the / 2 that averages the two halves: halve the "
+                             f"unrounded number your code computed.",
+                             ("scale", f"D({a}||M) + D({b}||M) without the / 2", "halved")))
         unhalved = js_divergence(pn, qn, base=base) - math.log(2) / _per_base(base)
         mistakes.append((unhalved,
                          f"the formula with M = {a} + {b}, without the / 2: that M sums to 2, so each "
@@ -1331,10 +1332,12 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
         (float(np.max(diff)), "the largest difference at a single outcome. TV is the largest "
                               "difference over all events (sets of outcomes): half the sum of "
                               f"|{a}(x) - {b}(x)|."),
-        (100 * total_variation(pn, qn), f"TV({a}, {b}) as a percentage: TV is a difference of probabilities, "
-                                        f"between 0 and 1. Divide the unrounded number by 100.",
-         ("scale", f"TV({a}, {b}) as a percentage", "divided by 100")),
     ]
+    if np.any(diff > 0):
+        mistakes.append((100 * total_variation(pn, qn), f"TV({a}, {b}) as a percentage: TV is a difference of "
+                                                        f"probabilities, between 0 and 1. Divide the unrounded "
+                                                        f"number by 100.",
+                         ("scale", f"TV({a}, {b}) as a percentage", "divided by 100")))
     with np.errstate(divide="ignore", invalid="ignore"):
         for x, y, first, second in ((pn, qn, a, b), (qn, pn, b, a)):
             d = float(np.sum(np.where(x > 0, x * np.log(np.where(x > 0, x, 1.0) / y), 0.0)))
@@ -1606,7 +1609,7 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variabl
         mistakes.append((float(exact), f"the exact D(P||Q), from the closed form. The question asks for the "
                                        f"{estimator} estimate from these {logp.size} samples, which differs from "
                                        f"it by sampling error: average {names[estimator]} over the samples."))
-    for other in (2, 10):
+    for other in (2, 10) if expected != 0 else ():
         mistakes.append((expected / math.log(other),
                          f"the {estimator} estimate in {_unit_words(other)} (the estimate in nats divided by "
                          f"ln {other}). The question asks for nats, the unit of {lp_} and {lq_} (natural logs): "
@@ -1617,7 +1620,7 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variabl
         mistakes.append((float(np.mean(np.expm1(log_r))),
                          f"the average of r - 1 alone: each k3 term also subtracts log r, "
                          f"k3 = (r - 1) - log r with log r = {lq_} - {lp_}."))
-    if estimator != "k1":        # for k1, minus the estimate is the ratio upside down, named above
+    if estimator != "k1" and expected > 0:   # for k1, minus the estimate is the ratio upside down, named above
         flipped = {"k2": "each term with a minus sign in front", "k3": "log r - (r - 1) in each term, the "
                                                                           "subtraction the wrong way round"}
         mistakes.append((-expected, f"minus the {estimator} estimate: {flipped[estimator]}. The terms are "
