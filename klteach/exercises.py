@@ -455,12 +455,14 @@ def _plural(n, word):
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _join(explanations):
+def _join(explanations, values=()):
     unique = list(dict.fromkeys(explanations))
     if len(unique) == 1:
         return unique[0]
-    return ("more than one mistake, which give the same number with these data: "
-            + " Or: ".join(unique))
+    same = all(_exactly(v, values[0]) for v in values)
+    return ("more than one mistake, which give "
+            + ("the same number" if same else "numbers within 1% of each other")
+            + " with these data: " + " Or: ".join(unique))
 
 
 def _dropped(value, shown, figures, sig):
@@ -563,7 +565,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         close = [e for d, w, e in sorted(candidates, key=lambda m: m[0]) if near(w, best[1])]
         close += [e for w, e, _ in entries if e not in close and math.isfinite(w) and math.isfinite(best[1])
                   and abs(w - best[1]) <= 0.01 * abs(best[1])]
-        return _join(close)
+        return _join(close, [w for w, e, _ in entries if e in close])
 
     # a whole number that is exactly a mistake's value (2.0 = log2(4)) is that mistake: more figures
     # (2.00) would not change it, so "right as far as it goes" would be advice that cannot be followed
@@ -810,9 +812,9 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     are counts, ``count_names`` names the exercise's count variables, so
     the normalising advice runs as written. Recognised mistakes: another
     log base (either way round), swapped arguments D(Q||P), unnormalised
-    counts (both, or one side only), the cross-entropy H(P, Q), the
-    entropy H(P), the mean (np.mean) instead of the sum of the weighted
-    terms, the unweighted sum and the unweighted mean of log ratios, -D(P||Q) (the
+    counts (both, or one side only), the cross-entropy H(P, Q), the swapped
+    cross-entropy H(Q, P), the entropy H(P), the mean (np.mean) instead of
+    the sum of the weighted terms, the unweighted sum and the unweighted mean of log ratios, -D(P||Q) (the
     ratio upside down, or H(P) - H(P, Q)), and a zero mask applied to P only.
 
     Examples
@@ -857,6 +859,12 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     if h > 0 and apart(h):
         mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, "
                             f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log."))
+    with np.errstate(divide="ignore"):
+        swapped_ce = cross_entropy(qn, pn, base=base)
+    if math.isfinite(swapped_ce) and apart(swapped_ce):
+        mistakes.append((swapped_ce, f"the cross-entropy H({b}, {a}) = -sum {b}(x) log {a}(x): {b} weights the "
+                                     f"sum and {a} is in the log, the roles swapped. {what} weights by {a}, the "
+                                     f"reference: sum {a}(x) log({a}(x)/{b}(x))."))
     k_out = len(pn)
     if expected > 0 and k_out > 1 and apart(expected / k_out):
         mistakes.append((expected / k_out,
@@ -1208,7 +1216,9 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     ``jensenshannon`` returns the distance), another log base (a distance
     converts by the square root of the divergence's factor), D(P||M) alone
     (or its square root), D(P||Q), M = P + Q without the 1/2 (a negative
-    divergence, so a NaN distance), and the Hellinger distance.
+    divergence, so a NaN distance), D(P||M) + D(Q||M) without the / 2 that
+    averages them (for a distance, with or without the square root), the
+    divergence in any log base for a distance, and the Hellinger distance.
 
     Examples
     --------
@@ -1224,17 +1234,40 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     average = f"M = ({a} + {b}) / 2"
     mistakes = _unit_mistakes(lambda bb: value(pn, qn, base=bb), what, base, root=distance)
     if distance:
-        mistakes.append((js_divergence(pn, qn, base=base),
+        divergence = js_divergence(pn, qn, base=base)
+        mistakes.append((divergence,
                          "the Jensen-Shannon divergence. The question asks for the distance, its "
                          "square root (what scipy.spatial.distance.jensenshannon returns): take the square "
                          "root of the unrounded number your code computed.",
                          ("sqrt", "the Jensen-Shannon divergence", "replaced by its square root")))
+        mistakes += [
+            (math.sqrt(2 * divergence),
+             f"the square root of D({a}||M) + D({b}||M), without the / 2 that averages the two halves: divide "
+             f"the unrounded number your code computed by `np.sqrt(2)`.",
+             ("scale", f"the square root of D({a}||M) + D({b}||M)", "divided by sqrt(2)")),
+            (2 * divergence,
+             f"D({a}||M) + D({b}||M): neither averaged (the / 2) nor square-rooted. Halve the unrounded sum "
+             f"your code computed, then take the square root."),
+        ]
+        for other in (None, 2, 10):
+            if other != base:
+                verb, expr = _conversion(other, base)
+                mistakes.append((js_divergence(pn, qn, base=other),
+                                 f"the Jensen-Shannon divergence in {_computed_with(other)}, not square-rooted. "
+                                 f"The question asks for the distance in {_unit_words(base)}: {verb} the "
+                                 f"unrounded divergence by {expr}, then take the square root (or use "
+                                 f"{_LOG_FN.get(base, 'np.log')} throughout)."))
     else:
         mistakes.append((js_distance(pn, qn, base=base),
                          "the Jensen-Shannon distance (the square root of the divergence, what "
                          "scipy.spatial.distance.jensenshannon returns). The question asks for the "
                          "divergence: square the unrounded number your code computed.",
                          ("square", "the Jensen-Shannon distance", "squared")))
+        if expected > 0:
+            mistakes.append((2 * expected,
+                             f"D({a}||M) + D({b}||M), without the / 2 that averages the two halves: halve the "
+                             f"unrounded number your code computed.",
+                             ("scale", f"D({a}||M) + D({b}||M) without the / 2", "halved")))
         unhalved = js_divergence(pn, qn, base=base) - math.log(2) / _per_base(base)
         mistakes.append((unhalved,
                          f"the formula with M = {a} + {b}, without the / 2: that M sums to 2, so each "
@@ -1280,8 +1313,8 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     """Check an answer for the total variation distance ``sum |p - q| / 2``.
 
     Recognised mistakes: the sum without the 1/2, the largest
-    difference at a single outcome, and Pinsker's bound sqrt(D / 2) in
-    either direction.
+    difference at a single outcome, TV as a percentage, and Pinsker's
+    bound sqrt(D / 2) in either direction.
 
     Examples
     --------
@@ -1300,6 +1333,11 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
                               "difference over all events (sets of outcomes): half the sum of "
                               f"|{a}(x) - {b}(x)|."),
     ]
+    if np.any(diff > 0):
+        mistakes.append((100 * total_variation(pn, qn), f"TV({a}, {b}) as a percentage: TV is a difference of "
+                                                        f"probabilities, between 0 and 1. Divide the unrounded "
+                                                        f"number by 100.",
+                         ("scale", f"TV({a}, {b}) as a percentage", "divided by 100")))
     with np.errstate(divide="ignore", invalid="ignore"):
         for x, y, first, second in ((pn, qn, a, b), (qn, pn, b, a)):
             d = float(np.sum(np.where(x > 0, x * np.log(np.where(x > 0, x, 1.0) / y), 0.0)))
@@ -1334,13 +1372,15 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     E_P[((x - mu_2)² - (x - mu_1)²) / (2 sigma²)].
 
     Recognised mistakes: another log base, swapped arguments, variances
-    used where the formula wants standard deviations, 2 sigma_q in place of
-    2 sigma_q², the log of the variance ratio without its 1/2, the -1/2 left
-    out, the mean term left out, the log ratio upside down, and the square
-    roots of the standard deviations used (when 1% or more from the answer). For equal variances: E_P[(x - mu_1)²]
+    used where the formula wants standard deviations, 2 sigma_q or sigma_q²
+    in place of 2 sigma_q², the log of the variance ratio without its 1/2,
+    the -1/2 left out, the mean term left out, the log ratio upside down,
+    -D (every sign flipped), and the square roots of the standard
+    deviations used (when 1% or more from the answer). For equal variances: E_P[(x - mu_1)²]
     not subtracted, E_P[(x - mu_2)²] taken as sigma² (giving 0), the
     difference the wrong way round, the 2 of 2 sigma² left out, and the
-    difference of the means not squared.
+    difference of the means not squared; that formula has no logarithm, so
+    a value in other units is told the conversion only.
 
     Examples
     --------
@@ -1370,6 +1410,18 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     mistakes = _unit_mistakes(kl, what, base)
     if sp_ == sq_ and sigma_p == sigma_q:
         s_, d2 = sp_, f"({mp_} - {mq_})²"
+        # this formula has no logarithm: a value in other units comes from a conversion, and converting
+        # back is the only advice that applies (not "use np.log throughout")
+        gives = "gives directly" if base is None else f"gives in nats, before dividing by `{_log_expr(base)}`"
+        mistakes = [m for m in mistakes if m[2][0] == "undo"]
+        for other in (None, 2, 10):
+            if other != base:
+                verb, expr = _conversion(other, base)
+                mistakes.append((kl(other),
+                                 f"{what} in {_unit_words(other)}. The question asks for {_unit_words(base)}, "
+                                 f"which {d2} / (2 {s_}²) {gives} (it has no logarithm): {verb} the unrounded "
+                                 f"number your code computed by `{expr}`.",
+                                 ("scale", f"{what} in {_unit_words(other)}", f"converted to {_unit_words(base)}")))
         # E_P[log(p/q)] = (E_P[(x - mu_2)²] - E_P[(x - mu_1)²]) / (2 sigma²)
         mistakes += [
             (expected + 0.5 / scale,
@@ -1397,6 +1449,11 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
                             negative=f"Check the order in the log ratio: ((x - {mq_})² - (x - {mp_})²) / "
                                      f"(2 {s_}²), the {mq_} term first.")
     closed = (f"log({sq_}/{sp_}) + ({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²) - 1/2")
+    if expected > 0:
+        mistakes.append((-expected,
+                         f"minus {what}: every term has the wrong sign, as from {E}[log(q(x)/p(x))], the ratio "
+                         f"upside down. {what} = {E}[log(p(x)/q(x))] = {closed}: flip the sign of the whole "
+                         f"number, not of one term."))
     if sigma_p != sigma_q:      # with equal variances both directions, and both log terms, agree
         mistakes += [
             (gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base),
@@ -1415,6 +1472,10 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
         (formula(math.log(sigma_q / sigma_p), 2 * sigma_q),
          f"the formula with 2 {sq_} where it says 2 {sq_}²: square {sq_} in the denominator."),
     ]
+    no_two = formula(math.log(sigma_q / sigma_p), sigma_q**2)
+    if abs(no_two - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
+        mistakes.append((no_two, f"the formula with {sq_}² where it says 2 {sq_}²: the 2 of the denominator "
+                                 f"is missing, ({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²)."))
     if sigma_p > 0 and sigma_q > 0:
         swapped = gaussian_kl(mu_p, math.sqrt(sigma_p), mu_q, math.sqrt(sigma_q), base=base)
         if abs(swapped - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
@@ -1436,7 +1497,8 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
            f"Print each of the three terms of the formula to find it.")
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
                         hint=f"D = {closed}.", nan=nan,
-                        negative=f"Check the sign of log({sq_} / {sp_}): {sq_} on top.")
+                        negative=f"{what} is never negative, and your number is not minus {what} either: check "
+                                 f"each term of {closed}, and the sign of log({sq_} / {sp_}), {sq_} on top.")
 
 
 def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
@@ -1445,8 +1507,9 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
     Recognised mistakes: ``log_var`` read as the log of the standard
     deviation, the factor 1/2 left out, a mean over latent coordinates
     instead of a sum, the wrong sign, + log_var in place of - log_var, the
-    reverse direction, and bits instead of nats. ``variables`` are the exercise's names for
-    ``mu`` and ``log_var``; the messages write their formulas in them.
+    - 1 or the mu² term left out, the reverse direction, and bits instead
+    of nats. ``variables`` are the exercise's names for ``mu`` and
+    ``log_var``; the messages write their formulas in them.
 
     Examples
     --------
@@ -1482,8 +1545,24 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
     mistakes.append((expected / math.log(2), "the VAE KL term in bits (nats divided by ln 2). The question "
                                              "asks for nats: multiply the unrounded number by np.log(2).",
                      ("scale", "the VAE KL term in bits", "multiplied by ln 2")))
+    k = mu.size
+    if 0.5 * k >= 0.01 * expected:      # closer, it would be nearly right by coincidence
+        mistakes.append((expected + 0.5 * k,
+                         f"the sum without its - 1: each of the {k} coordinates has a - 1 inside the sum, so "
+                         f"subtract {k} x 1/2 = {0.5 * k:g} from the unrounded number your code computed "
+                         f"(D = {formula}).",
+                         ("shift", "the sum without its - 1", f"reduced by {0.5 * k:g}")))
+    squares = 0.5 * float(np.sum(mu**2))
+    if squares > 0.01 * expected:       # closer, it would be nearly right by coincidence
+        mistakes.append((expected - squares,
+                         f"the sum without its {m_}_j² term: the KL also pays for the means' distance from 0. "
+                         f"Add np.sum({m_}**2) / 2 to the unrounded number your code computed (D = {formula}).",
+                         ("shift", f"the sum without its {m_}_j² term", f"increased by np.sum({m_}**2) / 2")))
     return check_number(answer, expected, what="the VAE KL term", units="nats", mistakes=mistakes, sig=sig,
                         hint=f"D = {formula}.",
+                        negative=f"Each coordinate's term exp({lv_}_j) + {m_}_j² - 1 - {lv_}_j is 0 or more, so "
+                                 f"the VAE KL term is never negative, and your number is not minus it either: "
+                                 f"check each term of D = {formula}.",
                         nan=f"Your answer is NaN (not a number). The term takes no logarithm ({lv_} is "
                             f"already one): a NaN comes from a nan in {m_} or {lv_}, or inf - inf from an "
                             f"exp that overflowed. Print the per-coordinate terms and find it with np.isnan.",
@@ -1497,7 +1576,9 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variabl
     closed form): an answer that matches it is told that the question asks
     for the estimate from these samples. Recognised mistakes: another
     estimator's average (k1, k2, k3), the ratio turned upside down (p/q
-    instead of q/p), a sum instead of a mean, and the exact value.
+    instead of q/p), a sum instead of a mean, the exact value, the estimate
+    in bits or base-10 units, minus the estimate and, for k3, the average of
+    r - 1 without its - log r.
     ``variables`` are the exercise's names for ``logp`` and ``logq``; the
     messages speak in them.
 
@@ -1528,8 +1609,30 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variabl
         mistakes.append((float(exact), f"the exact D(P||Q), from the closed form. The question asks for the "
                                        f"{estimator} estimate from these {logp.size} samples, which differs from "
                                        f"it by sampling error: average {names[estimator]} over the samples."))
+    for other in (2, 10) if expected != 0 else ():
+        mistakes.append((expected / math.log(other),
+                         f"the {estimator} estimate in {_unit_words(other)} (the estimate in nats divided by "
+                         f"ln {other}). The question asks for nats, the unit of {lp_} and {lq_} (natural logs): "
+                         f"multiply the unrounded number your code computed by `np.log({other})`.",
+                         ("scale", f"the {estimator} estimate in {_unit_words(other)}", "converted to nats")))
+    log_r = logq - logp
+    if estimator == "k3":
+        mistakes.append((float(np.mean(np.expm1(log_r))),
+                         f"the average of r - 1 alone: each k3 term also subtracts log r, "
+                         f"k3 = (r - 1) - log r with log r = {lq_} - {lp_}."))
+    if estimator != "k1" and expected > 0:   # for k1, minus the estimate is the ratio upside down, named above
+        flipped = {"k2": "each term with a minus sign in front", "k3": "log r - (r - 1) in each term, the "
+                                                                          "subtraction the wrong way round"}
+        mistakes.append((-expected, f"minus the {estimator} estimate: {flipped[estimator]}. The terms are "
+                                    f"{names[estimator]} (r = q(x)/p(x)): flip the sign of the whole number."))
+    terms = {"k1": f"Your number is not minus the estimate either: check each term, k1 = -log r = {lp_} - {lq_}.",
+             "k2": "Each k2 term (log r)² / 2 is 0 or more, so their average is never negative, and your number "
+                   "is not minus it either: check each term.",
+             "k3": f"Each k3 term (r - 1) - log r is 0 or more (log r <= r - 1 for every r > 0), so their "
+                   f"average is never negative, and your number is not minus it either: check that each term "
+                   f"has both parts, r - 1 and - log r, with log r = {lq_} - {lp_}."}[estimator]
     return check_number(answer, expected, what=f"the {estimator} estimate", units="nats",
-                        mistakes=mistakes, sig=sig,
+                        mistakes=mistakes, sig=sig, negative=terms,
                         hint=f"Average {names[estimator]} over the samples, with r = exp({lq_} - {lp_}).",
                         combine=f"Average {names[estimator]} over the samples (np.mean).",
                         nan=f"Your answer is NaN: a log density is nan, or a term is inf - inf (an r that "
@@ -1549,18 +1652,21 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
 
     Recognised mistakes: only one direction of KL, no smoothing, smoothing
     without renormalising, a pseudo-count of 1, smoothing only one histogram
-    or only the empty bins, PSI x 100, another log base, and the
-    Jensen-Shannon divergence.
+    or only the empty bins, PSI x 100, another log base, minus PSI (a
+    difference or ratio the wrong way round), and the Jensen-Shannon
+    divergence. ``names`` are the exercise's names for the two histograms
+    (e.g. ``("ref_week", "cur_week")``); the messages speak in them.
 
     Examples
     --------
     >>> check_psi(0.1134, [50, 30, 20], [30, 30, 40])
-    Not quite: 0.1134 matches D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) = sum (p - q) log(p / q).
+    Not quite: 0.1134 matches D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) = sum (p - q) log(p / q), with p and q the smoothed, normalised ref and cur.
     """
     a, b = _names(names)
     units = _unit_words(base)
     m = drift_measures(reference_counts, current_counts, pseudo_count=pseudo_count, base=base)
-    both = f"PSI is the symmetric sum D({a}||{b}) + D({b}||{a}) = sum (p - q) log(p / q)."
+    pq = f"p and q the smoothed, normalised {a} and {b}"
+    both = f"PSI is the symmetric sum D({a}||{b}) + D({b}||{a}) = sum (p - q) log(p / q), with {pq}."
     mistakes = _unit_mistakes(lambda bb: drift_measures(reference_counts, current_counts,
                                                          pseudo_count=pseudo_count, base=bb).psi, "PSI", base)
     mistakes += [
@@ -1601,10 +1707,17 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
                                 f"{pseudo_count:g} to every bin of both histograms, so no bin is singled out."))
     mistakes.append((100 * m.psi, "PSI x 100, as a percentage: PSI is not a percentage. Divide the unrounded "
                                   "number by 100.", ("scale", "PSI x 100", "divided by 100")))
+    if m.psi > 0:
+        mistakes.append((-m.psi, f"minus PSI: (q - p) * log(p / q), or (p - q) * log(q / p), with {pq}: the "
+                                 f"difference or the ratio the wrong way round. Both take p first: "
+                                 f"sum (p - q) * log(p / q)."))
     return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes, sig=sig, field="psi",
-                        hint="Add the pseudo-count to each bin, normalise both histograms, then "
-                             "sum (p - q) * log(p / q).",
+                        hint=f"Add the pseudo-count to each bin, normalise both histograms (p from {a}, q from "
+                             f"{b}), then sum (p - q) * log(p / q).",
                         combine="Sum the terms (p - q) * log(p / q) over the bins.",
+                        negative=f"Each PSI term (p - q) * log(p / q) is 0 or more (its two factors have the "
+                                 f"same sign), so PSI is never negative, and your number is not minus PSI "
+                                 f"either: check each term, with {pq}.",
                         nan="Your answer is NaN: an empty bin gives 0 * log(0 / q) or 0/0. Add the "
                             "pseudo-count to every bin before normalising.")
 
@@ -1615,7 +1728,8 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     Recognised mistakes: leaving out both +1s, or only the one in the
     numerator or only the one in the denominator, counting strictly larger
     values only, one minus the p-value, the share of permuted values
-    below the observed one, and the p-value as a percentage. Mistakes that give the same number with the
+    below the observed one, the p-value as a percentage, and 1 + count
+    without the division. Mistakes that give the same number with the
     given data are named together.
 
     Examples
@@ -1649,8 +1763,12 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     if greater != at_least:      # with no ties, > and >= count the same
         mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
                                                   "than the observed one: ties count too (>=)."))
+    mistakes.append((1.0 + at_least, f"1 + count, the numerator alone: divide it by B + 1 = {b + 1}, "
+                                     f"{formula}."))
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
                         hint=f"{formula}.",
+                        negative=f"A p-value is a probability, between 0 and 1: {formula}. Print count and "
+                                 f"B + 1 before dividing.",
                         nan="Your answer is NaN (not a number). The p-value takes no logarithms: a NaN comes "
                             "from 0/0 (a count divided by the length of an empty array) or from a mean of "
                             "nothing. Print the count and B = len(permuted) before dividing.",
@@ -1670,14 +1788,15 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
     Recognised mistakes: the T² factor left out, T instead of T², the
     temperature left out of the softmax, teacher and student swapped, bits
     instead of nats, a sum over the batch instead of a mean (with or
-    without T²), and a mean over every element (rows x classes).
+    without T²), a mean over every element (rows x classes), T² times the
+    cross-entropy, and minus the loss (the log ratio upside down).
 
     Examples
     --------
     >>> check_distillation_loss(0.0155, [3.0, 1.0, 0.2], [2.0, 1.5, 0.5], temperature=4.0)
     Not quite: 0.0155 matches D(teacher_T||student_T) without the factor T² = 16. Hinton's convention multiplies the softened KL by T² so its gradients keep their size as T changes: multiply the unrounded KL your code computed by T².
     """
-    from .logits import distillation_loss, kl_from_logits
+    from .logits import distillation_loss, kl_from_logits, log_softmax, softmax
 
     t = float(temperature)
     teacher, student = np.asarray(teacher_logits, float), np.asarray(student_logits, float)
@@ -1715,8 +1834,24 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
                                        f"reduction='mean'): sum over the {k} classes of each example first, then "
                                        f"average over the {n} examples: multiply the unrounded number by {k}.",
                         ("scale", f"T² x the mean over all {n * k} elements", f"multiplied by {k}")))
+    p_t = softmax(teacher, temperature=t)
+    entropy_t2 = t**2 * float(np.mean(-np.sum(p_t * log_softmax(teacher, temperature=t), axis=-1)))
+    if entropy_t2 >= 0.01 * expected:       # closer, it would be nearly right by coincidence
+        mistakes.append((expected + entropy_t2,
+                         "T² x the cross-entropy H(teacher_T, student_T) = -sum teacher_T log student_T: it also "
+                         "counts the teacher's entropy H(teacher_T). Use log(teacher_T / student_T) in the sum, "
+                         "or subtract T² x the mean of H(teacher_T) from the unrounded number your code computed.",
+                         ("shift", "T² x the cross-entropy", "reduced by T² x the teacher's entropy")))
+    if expected > 0:
+        mistakes.append((-expected, "minus the distillation loss: the log ratio upside down, "
+                                    "log(student_T / teacher_T). D(teacher_T||student_T) weights "
+                                    "log(teacher_T / student_T) by teacher_T: flip the sign of the whole number."))
     return check_number(answer, expected, what="the distillation loss", units="nats", mistakes=mistakes,
                         sig=sig, hint="Softmax of teacher/T and student/T, D(teacher||student), times T².",
+                        negative="A KL divergence is never negative, so neither is T² times it, and your number is "
+                                 "not minus the loss either: check each step, the softmax of each row of "
+                                 "logits / T (each row sums to 1), then sum teacher_T log(teacher_T / student_T) "
+                                 "over the classes, average over the batch, times T².",
                         combine="Sum over classes for each example, then average over the batch (np.mean).")
 
 
@@ -1733,8 +1868,10 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
     (0 where the target is 0). As in PyTorch, ``'batchmean'`` divides the sum
     by ``input.shape[0]``. Recognised mistakes: the other reductions
     (``'mean'`` divides by every element, not the batch size), the arguments
-    read the other way round (D(Q||P)), and probabilities Q passed where
-    ``input`` must be log Q. ``names`` are the exercise's names for
+    read the other way round (D(Q||P)), probabilities Q passed where
+    ``input`` must be log Q, the cross-entropy terms ``-target * input``
+    alone, the value in bits or base-10 units, and minus the value (the
+    pointwise terms the wrong way round). ``names`` are the exercise's names for
     ``input`` and ``target`` (e.g. ``("log_q", "p")``); the messages speak
     in them.
 
@@ -1786,6 +1923,25 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
     mistakes.append((reduce(loss(np.exp(logq), p)),
                      f"the loss with probabilities exp({i_}) where kl_div expects log-probabilities: its "
                      f"input must be {i_} itself (log-probabilities, e.g. from log_softmax)."))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cross = reduce(np.where(p > 0, -p * logq, 0.0))
+    if math.isfinite(cross) and abs(cross - expected) >= 0.01 * abs(expected):   # closer: right by coincidence
+        mistakes.append((cross, f"the cross-entropy terms -{t_} * {i_}, reduced as '{reduction}': kl_div's "
+                                f"pointwise loss is {t_} * (log({t_}) - {i_}), which also has the terms "
+                                f"{t_} * log({t_}). Add those, reduced the same way, to the unrounded number your "
+                                f"code computed, or reduce the full pointwise loss.",
+                         ("shift", f"the cross-entropy terms -{t_} * {i_}",
+                          f"with the terms {t_} * log({t_}) added")))
+    what = f"F.kl_div({i_}, {t_}, reduction='{reduction}')"
+    for other in (2, 10):
+        mistakes.append((expected / math.log(other),
+                         f"{what} in {_unit_words(other)} (the value in nats divided by ln {other}, or logs taken "
+                         f"with np.log{other}). kl_div works in nats, with natural logs like those in {i_}: "
+                         f"multiply the unrounded number your code computed by `np.log({other})`.",
+                         ("scale", f"the loss in {_unit_words(other)}", "converted to nats")))
+    if expected > 0:
+        mistakes.append((-expected, f"minus the loss: the pointwise terms the wrong way round, "
+                                    f"{t_} * ({i_} - log({t_})). log({t_}) comes first: {t_} * (log({t_}) - {i_})."))
     elements, classes = p.size, (p.shape[-1] if p.ndim > 1 else p.size)
     routes = []
     if p.ndim == 2 and reduction == "mean":
@@ -1793,8 +1949,10 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
                        f"These look like the {rows} row sums (the KL of each example). 'mean' averages the "
                        f"{elements} pointwise terms, not the {rows} row sums: np.mean of the {rows} x {classes} "
                        f"array {t_} * (log({t_}) - {i_})."))
-    return check_number(answer, expected, what=f"F.kl_div({i_}, {t_}, reduction='{reduction}')",
-                        mistakes=mistakes, sig=sig, array_routes=routes,
+    return check_number(answer, expected, what=what, mistakes=mistakes, sig=sig, array_routes=routes,
+                        negative=f"Your number is not minus the loss either, so flipping its sign will not fix it: "
+                                 f"check each pointwise term, {t_} * (log({t_}) - {i_}), and the reduction "
+                                 f"('{reduction}').",
                         hint=f"The pointwise loss is {t_} * (log({t_}) - {i_}); '{reduction}' "
                              + {"batchmean": "divides its sum by the number of rows.",
                                 "mean": "averages it over every element.",
@@ -1814,14 +1972,18 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     failures; the messages speak in them. Recognised mistakes: nats for
     bits (and vice versa), the reverse direction D(prior || posterior), a
     posterior that forgot the prior's counts (Beta(heads, tails) instead of
-    Beta(a + heads, b + tails)), and the KL between the Bernoulli
-    distributions at the prior and posterior means.
+    Beta(a + heads, b + tails)), the KL between the Bernoulli
+    distributions at the prior and posterior means, the closed form's
+    first term ln(B(a2, b2) / B(a1, b1)) written with B for ln B or the
+    wrong way round, and minus the gain.
 
     Examples
     --------
     >>> check_information_gain(0.6366, 7, 3)
     Not quite: 0.6366 matches the gain in nats (computed with np.log). The question asks for bits: use np.log2 throughout, or divide the unrounded number your code computed by `np.log(2)`.
     """
+    from scipy.special import beta as beta_fn, betaln
+
     from .bayes import beta_bernoulli_information_gain, beta_kl
 
     a, b = (float(v) for v in prior)
@@ -1841,8 +2003,30 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     mistakes.append((kl_divergence([mean_post, 1 - mean_post], [mean_prior, 1 - mean_prior], base=base),
                      "the KL between two coins with the posterior and prior mean probabilities; the "
                      "question compares the Beta distributions over the coin's bias."))
+    # the closed form's first term, ln(B(a2, b2) / B(a1, b1)), written wrongly; the digamma terms as they are
+    a1, b1 = a + s, b + f
+    rest = expected * _per_base(base) - (betaln(a, b) - betaln(a1, b1))
+    first = (f"ln(B(a2, b2) / B(a1, b1)) = betaln(a2, b2) - betaln(a1, b1)"
+             f" (posterior a1, b1 = {a:g} + {hs}, {b:g} + {ts}; prior a2, b2 = {a:g}, {b:g})")
+    for wrong, why in ((beta_fn(a, b) - beta_fn(a1, b1),
+                        f"the closed form with B itself where its first term has the log of B: that term is "
+                        f"{first}; scipy.special.beta gives B, betaln gives ln B."),
+                       (betaln(a1, b1) - betaln(a, b),
+                        f"the closed form with its first term the wrong way round: it is {first}, the "
+                        f"prior's B on top.")):
+        w = (wrong + rest) / _per_base(base)
+        if math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected):     # closer: right by coincidence
+            mistakes.append((w, why))
+    if expected > 0:
+        mistakes.append((-expected, "minus D(posterior||prior): the whole expression with its sign flipped, "
+                                    "as from a subtraction the wrong way round around all of it. The gain is "
+                                    "never negative: flip the sign of the whole number."))
     return check_number(answer, expected, what="D(posterior||prior)", units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
+                        negative="A KL divergence is never negative, and your number is not minus "
+                                 "D(posterior||prior) either: check each of the four terms of the closed "
+                                 "form against the formula, with the posterior as (a1, b1) and the prior as "
+                                 "(a2, b2), and betaln (ln B) in the first.",
                         hint=f"Posterior Beta({a:g} + {hs}, {b:g} + {ts}) first, prior Beta({a:g}, {b:g}) second, "
                              f"in the closed form for two Beta distributions"
                              + ("; it gives nats, so divide by np.log(2) for bits." if base == 2 else "."))

@@ -894,7 +894,7 @@ def ex03_3(a):
 
 
 def ex06_1(a):
-    return ex.check_psi(a, REF_WEEK, CUR_WEEK, pseudo_count=0.5)
+    return ex.check_psi(a, REF_WEEK, CUR_WEEK, pseudo_count=0.5, names=("ref_week", "cur_week"))
 
 
 PERMUTED = np.round(np.random.default_rng(7).chisquare(11, size=99) / 400, 3)
@@ -1615,7 +1615,7 @@ def test_05_and_07_messages_speak_in_the_exercise_names(notebook_runs):
 @pytest.mark.parametrize("check, submission, words", [
     (ex04_3, 0.333, "Pinsker's bound"),                  # sqrt(D(P_ex||Q_ex) / 2) = 0.3326
     (ex06_1, 0.669, "pseudo-count of 1"),
-    (ex06_1, 0.845, "only ref smoothed"),
+    (ex06_1, 0.845, "only ref_week smoothed"),
     (ex06_1, 0.836, "empty bins only"),
     (ex06_1, 82.5, "PSI x 100"),
     (ex06_2, 14.0, "percentage"),
@@ -1711,3 +1711,185 @@ def test_findings_noisy_near_misses_ask_about_rounded_terms_and_name_no_inexact_
     assert round(base10, 3) == 0.128 and abs(0.128 * math.log2(10) - 0.425) > 1e-4
     text = str(ex01_1(0.42500000000000004))
     assert "base-10" not in text and "round the terms before summing" in text, text
+
+
+# --- notebooks 04-07: a fresh learner's pass over every exercise ---------------------------------
+# Each finding: the learner's exact submission, recomputed here from an independent formula, and the
+# message it must (and must not) get.
+
+from scipy.special import beta as beta_fn, betaln, digamma  # noqa: E402
+
+
+def ex07_3(a):
+    return ex.check_information_gain(a, 10, 2)
+
+
+def beta_gain_bits(first_term):
+    """07 Ex3's closed form (posterior Beta(11, 3), prior Beta(1, 1)) in bits, with its first term given."""
+    a1, b1, a2, b2 = 11, 3, 1, 1
+    rest = (a1 - a2) * digamma(a1) + (b1 - b2) * digamma(b1) + (a2 - a1 + b2 - b1) * digamma(a1 + b1)
+    return float(first_term(a1, b1, a2, b2) + rest) / L2
+
+
+GAIN_07 = beta_gain_bits(lambda a1, b1, a2, b2: betaln(a2, b2) - betaln(a1, b1))          # 1.2734 bits
+SOFT_T, SOFT_S = (np.exp(z / 3) / np.exp(z / 3).sum(axis=1, keepdims=True) for z in (TEACHER, STUDENT))
+DISTILL_07 = 9 * float(np.mean(np.sum(SOFT_T * np.log(SOFT_T / SOFT_S), axis=1)))      # 0.6292 nats
+TORCH_07 = float(np.mean(P7 * (np.log(P7) - LOG_Q7)))                                     # 0.05593 nats
+MU_Z, LOG_VAR_Z = np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0])
+VAE_05 = 0.5 * float(np.sum(np.exp(LOG_VAR_Z) + MU_Z**2 - 1 - LOG_VAR_Z))                # 1.4924 nats
+
+
+def test_the_data_of_the_04_07_findings():
+    """The learner's numbers, rebuilt by the routes the findings name, so each submission means that route."""
+    assert round(GAIN_07, 6) == 1.27344 and sig3(DISTILL_07) == 0.629 and sig3(TORCH_07) == 0.0559
+    # finding 5: -D(P||Q) for 05 Ex1
+    assert abs(-KL_05 - (-1.5430567331125542)) < 1e-12
+    # finding 6: B for ln B; the ln B difference reversed; the mean of r - 1 (log term forgotten)
+    assert abs(beta_gain_bits(lambda a1, b1, a2, b2: beta_fn(a2, b2) - beta_fn(a1, b1)) - -7.030379924724484) < 1e-9
+    assert round(beta_gain_bits(lambda a1, b1, a2, b2: betaln(a1, b1) - betaln(a2, b2)), 3) == -18.216
+    assert abs(float(np.mean(np.exp(LOGQ5 - LOGP5) - 1)) - -0.007896812206195985) < 1e-12
+    # finding 9: bits for nats in 05 Ex5; 1 + count (= 14 = 100 p, since B + 1 = 100); H(P_ex, Q_ex) in bits
+    assert abs(KL_55 / L2 - 1.0636195582064043) < 1e-12
+    assert 1 + int(np.sum(PERMUTED >= OBSERVED)) == 14 and len(PERMUTED) + 1 == 100
+    assert sig3(ce(P_EX, Q_EX, np.log2)) == 1.99 and sig3(H_Q_EX) == 1.99
+    # finding 10: the k3 estimate in bits
+    assert abs(K3_05 / L2 - 0.1582378611548875) < 1e-12
+
+
+def test_04_07_finding_5_minus_the_gaussian_kl_is_named_and_its_advice_is_right():
+    fb = str(ex05_1(-1.5430567331125542))
+    assert fb.startswith("Not quite") and "minus D(P||Q)" in fb and "flip the sign of the whole number" in fb, fb
+    assert "Check the sign of log" not in fb, fb
+    assert ex05_1(1.5430567331125542).correct                     # the advice, followed
+    assert str(ex05_1(-1.54)).startswith("Not quite: -1.54 matches minus D(P||Q)")
+    # another negative number is not minus D: the message says so, and sends to the terms
+    fb = str(ex05_1(-0.9))
+    assert "not minus D(P||Q) either" in fb and not ex05_1(0.9).correct, fb
+
+
+@pytest.mark.parametrize("check, submission, words", [
+    (ex07_3, -7.030379924724484, "B itself"),                   # scipy.special.beta for betaln
+    (ex07_3, -18.216, "first term the wrong way round"),        # betaln(a1, b1) - betaln(a2, b2)
+    (ex05_3, -0.007896812206195985, "r - 1 alone"),             # the mean of r - 1, - log r forgotten
+])
+def test_04_07_finding_6_negative_routes_are_named_not_sent_to_check_the_sign(check, submission, words):
+    fb = str(check(submission))
+    assert fb.startswith("Not quite") and words in fb, fb
+    assert "Check the sign." not in fb and "Without its sign" not in fb, fb
+
+
+def test_04_07_finding_6_no_check_says_only_check_the_sign(notebook_runs):
+    """A negative number that matches nothing is never told just "Check the sign."; a message that says the
+    number is not minus the answer tells the truth (its negation is not accepted)."""
+    seen = 0
+    for name in ("04_asymmetry", "05_continuous_and_gaussian", "06_drift", "07_machine_learning"):
+        for source, namespace, _, record in notebook_runs[name]:
+            if record is None or record["expected"] <= 0:
+                continue
+            for factor in (-3.7, -0.37):
+                value = factor * record["expected"]
+                fb = str(eval(source, namespace | {"answer": value}))
+                assert not fb.endswith("Check the sign."), (name, source, fb)
+                if "not minus" in fb:
+                    assert not eval(source, namespace | {"answer": -value}).correct, (name, source, fb)
+                seen += 1
+    assert seen >= 24
+
+
+def test_04_07_finding_7_a_group_of_unequal_mistakes_is_not_called_the_same_number():
+    r, c = REF_WEEK.astype(float), CUR_WEEK.astype(float)
+
+    def psi(x, y):
+        x, y = x / x.sum(), y / y.sum()
+        return float(np.sum((x - y) * np.log(x / y)))
+
+    only_ref, empty_only = psi(r + 0.5, c), psi(np.where(r == 0, 0.5, r), np.where(c == 0, 0.5, c))
+    assert abs(only_ref - 0.8448303541026941) < 1e-12 and 0 < abs(only_ref - empty_only) < 0.01 * empty_only
+    for submission in (0.8448303541026941, 0.836):
+        fb = str(ex06_1(submission))
+        assert "within 1% of each other" in fb and "the same number" not in fb, fb
+    fb = str(ex06_2(14.0))                                     # 100 p and 1 + count are both exactly 14
+    assert "the same number" in fb and "within 1%" not in fb, fb
+
+
+def test_04_07_finding_8_the_psi_check_speaks_the_exercise_names(notebook_runs):
+    (source, namespace, _, record), = [run for run in notebook_runs["06_drift"] if "check_psi" in run[0]]
+    assert 'names=("ref_week", "cur_week")' in source
+    for submission in (0.8448303541026941, -0.5, 12345.0) + tuple(w for w, _ in record["mistakes"]):
+        fb = str(eval(source, namespace | {"answer": submission}))
+        assert not re.search(r"\b(ref|cur)\b", fb), fb
+    fb = str(eval(source, namespace | {"answer": 0.8448303541026941}))
+    assert "only ref_week smoothed" in fb, fb
+    one_way = [w for w, e in record["mistakes"] if "alone" in e][0]
+    fb = str(eval(source, namespace | {"answer": one_way}))
+    assert "p and q the smoothed, normalised ref_week and cur_week" in fb, fb
+
+
+def test_04_07_finding_9_the_named_reason_is_the_one_that_applies():
+    fb = str(ex05_5(1.0636195582064043))                      # the equal-variance formula has no log
+    assert fb.startswith("Not quite") and "in bits" in fb and "`np.log(2)`" in fb, fb
+    assert "np.log throughout" not in fb and "computed with np.log2" not in fb, fb
+    assert ex05_5(1.0636195582064043 * L2).correct
+    fb = str(ex06_2(14.0))                                     # 1 + count, the division forgotten
+    assert fb.startswith("Not quite") and "1 + count, the numerator alone" in fb and "percentage" in fb, fb
+    assert ex06_2(14.0 / 100).correct
+    fb = str(ex04_1(1.99))                                     # H(P_ex, Q_ex), the swapped cross-entropy
+    assert fb.startswith("Not quite") and "the cross-entropy H(P_ex, Q_ex)" in fb, fb
+    assert "H(Q_ex), the entropy of Q_ex alone" in fb and "within 1% of each other" in fb, fb
+
+
+def test_04_07_finding_10_the_k3_exercise_asks_for_nats_and_names_bits():
+    prompt, _ = _solution("05_continuous_and_gaussian.ipynb", 3)
+    assert "k3" in prompt.split("**Exercise 4.**")[0] and "in nats" in prompt.split("**Exercise 4.**")[0]
+    fb = str(ex05_3(0.1582378611548875))
+    assert fb.startswith("Not quite") and "k3 estimate in bits" in fb and "`np.log(2)`" in fb, fb
+    assert ex05_3(0.1582378611548875 * L2).correct
+
+
+H_TEACHER_T2 = 9 * float(np.mean(-np.sum(SOFT_T * np.log(SOFT_T), axis=1)))
+M_EX = (P_EX + Q_EX) / 2
+JS_SUM_04 = kl(P_EX, M_EX, np.log2) + kl(Q_EX, M_EX, np.log2)            # D(P_ex||M) + D(Q_ex||M), bits
+
+
+@pytest.mark.parametrize("check, full, typed, words, fix", [
+    # 04 Ex2: the 1/2 forgotten (with and without the square root), and the JS divergence in nats
+    (ex04_2, math.sqrt(JS_SUM_04), 0.418, "without the / 2", lambda v: v / math.sqrt(2)),
+    (ex04_2, JS_SUM_04, 0.175, "neither averaged", lambda v: math.sqrt(v / 2)),
+    (ex04_2, JS_SUM_04 / 2 * L2, 0.0606, "divergence in nats", lambda v: math.sqrt(v / L2)),
+    # 05 Ex1: 2 sigma_q² written sigma_q²
+    (ex05_1, math.log(1.5 / 0.5) + (0.5**2 + 2.0**2) / 1.5**2 - 0.5, 2.4875, "the 2 of the denominator", None),
+    # 05 Ex2: the - 1 forgotten, the mu_z² term forgotten
+    (ex05_2, 0.5 * float(np.sum(np.exp(LOG_VAR_Z) + MU_Z**2 - LOG_VAR_Z)), 3.4924, "without its - 1",
+     lambda v: v - 2),
+    (ex05_2, 0.5 * float(np.sum(np.exp(LOG_VAR_Z) - 1 - LOG_VAR_Z)), 0.4074, "without its mu_z_j² term",
+     lambda v: v + float(np.sum(MU_Z**2)) / 2),
+    # 07 Ex1: T² x the cross-entropy
+    (ex07_1, 9 * float(np.mean(-np.sum(SOFT_T * np.log(SOFT_S), axis=1))), 11.73, "T² x the cross-entropy",
+     lambda v: v - H_TEACHER_T2),
+    # 07 Ex2: the cross-entropy terms; bits
+    (ex07_2, float(np.mean(-P7 * LOG_Q7)), 0.337, "cross-entropy terms -p * log_q",
+     lambda v: v + float(np.mean(P7 * np.log(P7)))),
+    (ex07_2, TORCH_07 / L2, 0.0807, "in bits", lambda v: v * L2),
+    # 04 Ex3: TV as a percentage
+    (ex04_3, 100 * 0.5 * float(np.sum(np.abs(P_EX - Q_EX))), 30.0, "as a percentage", lambda v: v / 100),
+])
+def test_04_07_finding_11_common_mistakes_are_named(check, full, typed, words, fix):
+    assert sig3(full) == sig3(typed) or round_sig(full, 4) == typed           # the learner's number is this route
+    for submission in (full, typed):
+        fb = str(check(submission))
+        assert fb.startswith("Not quite") and words in fb, (submission, fb)
+    if fix is not None:
+        assert check(fix(full)).correct, fix(full)                         # the advice, followed
+        after = str(check(fix(typed)))                                     # ... on the number as typed
+        assert after.startswith(("Correct", "Right as far as it goes")), after
+
+
+@pytest.mark.parametrize("check, full", [
+    (ex07_1, -DISTILL_07), (ex07_2, -TORCH_07), (ex07_3, -GAIN_07), (ex05_3, -K3_05), (ex05_2, -VAE_05),
+    (ex06_1, -float(np.sum((lambda p, q: (p - q) * np.log(p / q))(
+        (REF_WEEK + 0.5) / (REF_WEEK + 0.5).sum(), (CUR_WEEK + 0.5) / (CUR_WEEK + 0.5).sum())))),
+])
+def test_04_07_minus_the_answer_is_named_and_flipping_it_is_right(check, full):
+    fb = str(check(full))
+    assert fb.startswith("Not quite") and "minus" in fb and "cannot be negative" not in fb, fb
+    assert check(-full).correct
