@@ -570,12 +570,32 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
     row["flags"] = "; ".join(flags + [f"at run time: {r}" for r in runtime])
     row |= {q: round(s, 2) for q, s in scores.items()}
     row["total"] = round(sum(scores.values()), 2)
+    row["feedback"] = _feedback(results, assignment)
     if missing:
         row["reason"] = f"questions not tested: {', '.join(missing)}"
     if not claimed:
         row["reason"] = "; ".join(filter(None, [row["reason"], "no assignment name in the notebook: "
                                                               "matched by its questions"]))
     return row
+
+
+def _feedback(results, assignment: Assignment) -> str:
+    """Per-student feedback: each question's score, each public test's result and message, and each
+    hidden test's result only (never its code or message, which show the hidden test's source)."""
+    lines = []
+    for name, test in results.results.items():
+        if name not in assignment.questions:
+            continue
+        lines.append(f"{name}: {test.score:g} / {test.possible:g}")
+        numbers = {True: 0, False: 0}
+        for case in test.test_case_results:
+            hidden = bool(case.test_case.hidden)
+            numbers[hidden] += 1
+            kind = "hidden" if hidden else "public"
+            lines.append(f"  {kind} test {numbers[hidden]}: {'passed' if case.passed else 'failed'}")
+            if not hidden and not case.passed and case.message:
+                lines += ["    " + line for line in case.message.strip().splitlines()]
+    return "\n".join(lines)
 
 
 def _run_otter(assignment: Assignment, nb, filename: str, timeout: int):
@@ -629,14 +649,20 @@ def _read_rows(path: Path) -> tuple[list[str], list[dict]]:
 
 
 def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *, timeout: int,
-                  jobs: int, resume: bool = False, only: list[str] | None = None) -> list[dict]:
+                  jobs: int, resume: bool = False, only: list[str] | None = None,
+                  feedback: Path | None = None) -> list[dict]:
     """Grade ``submissions`` in ``jobs`` processes, appending each row to ``out`` as it finishes.
 
     With ``resume`` (or ``only``), rows already in ``out`` are kept and a
     submission whose path and sha256 match a kept row is skipped; ``only``
     (file names or patterns) regrades just those submissions. When all are
-    done, ``out`` is rewritten sorted by submission. Returns the sorted rows.
+    done, ``out`` is rewritten in the order of ``submissions`` (rows kept from an
+    earlier run for files not given this time come last). Returns those rows.
+    With ``feedback``, each graded submission also gets ``feedback/<file stem>.txt``
+    (see _feedback: no hidden test source).
     """
+    if feedback is not None:
+        feedback.mkdir(parents=True, exist_ok=True)
     fields = ["submission", *assignment.questions, "total", "possible", "reason", "flags", "sha256"]
     kept: dict[str, dict] = {}
     if (resume or only) and out.exists():
@@ -656,7 +682,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
         kept.pop(str(sub), None)
         todo.append(sub)
     with open(out, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
+        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(kept.values())
         f.flush()
@@ -675,9 +701,16 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
                                "flags": "", "sha256": sha256(sub) if sub.exists() else ""}
                     writer.writerow(row)
                     f.flush()
+                    if feedback is not None:
+                        text = row.pop("feedback", "") or f"not graded: {row['reason']}"
+                        (feedback / f"{sub.stem}.txt").write_text(
+                            f"{assignment.name}, {sub.name}: {float(row['total']):g} / {float(row['possible']):g}\n"
+                            f"{text}\n")
+                    row.pop("feedback", None)
                     done.append(row)
                     print(_summary(row), flush=True)
-    done.sort(key=lambda row: _natural(row["submission"]))
+    given = {str(sub): i for i, sub in enumerate(submissions)}   # the order asked for (a shell glob sorts)
+    done.sort(key=lambda row: (given.get(row["submission"], len(given)), _natural(row["submission"])))
     tmp = out.with_name(out.name + ".tmp")
     with open(tmp, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
@@ -778,6 +811,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deadline",
                         help="autograde: ISO date and time, e.g. 2026-12-01T23:59 (local time) or "
                              "2026-12-01T23:59+01:00; a submission modified later is marked late")
+    parser.add_argument("--feedback", type=Path, metavar="FOLDER",
+                        help="autograde: also write FOLDER/<submission>.txt for each student: scores, public "
+                             "tests' results and messages, hidden tests' results without their code")
     parser.add_argument("--master", type=Path,
                         help="autograde: the master notebook, for its hand-graded questions "
                              "(default: homework/<assignment>.ipynb)")
@@ -799,7 +835,7 @@ def main(argv: list[str] | None = None) -> int:
             roster = read_roster(args.roster) if args.roster else None
             assignment = load_assignment(folder, args.master)
             rows = autograde_all(assignment, submissions, args.out, timeout=args.cell_timeout, jobs=args.jobs,
-                                 resume=args.resume, only=args.only)
+                                 resume=args.resume, only=args.only, feedback=args.feedback)
             gradebook = args.gradebook or args.out.with_name(f"{args.out.stem}-gradebook.csv")
             write_gradebook(assignment, rows, gradebook, roster=roster, deadline=deadline)
         except (HomeworkError, OSError) as exc:
