@@ -225,10 +225,12 @@ def test_the_static_scan_flags_tampering(code, flag):
 
 
 def test_the_static_scan_passes_ordinary_code_and_comments():
-    code = ("import numpy as np  # not os.system\nfrom klteach import plots\n"
-            "d_nats = float(np.sum(P * np.log(P / Q)))\nresult = max(P) - min(Q)\n"
-            "fig, ax = plt.subplots()\nax.set_title('tests/ and otter in a string of a comment')".replace(
-                "'tests/ and otter in a string of a comment'", "'P and Q'"))
+    code = ("import numpy as np  # no os.system here, and otter is only named in this comment\n"
+            "from klteach import plots\n"
+            "d_nats = float(np.sum(P * np.log(P / Q)))\n"
+            "spread = max(P) - min(Q)\n"
+            "fig, ax = plt.subplots()\n"
+            "ax.set_title('P and Q')")
     assert homework.tampering_flags(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])) == []
 
 

@@ -2,7 +2,9 @@
 
 Usage:
     python tools/homework.py assign homework/hw*.ipynb --out homework/dist
-    python tools/homework.py autograde homework/dist/hw01_definition --out grades.csv alice.ipynb bob.ipynb
+    python tools/homework.py autograde homework/dist/hw01_definition --out grades.csv submissions/*.ipynb \
+        [--jobs N] [--resume] [--only alice.ipynb] [--roster roster.csv] [--deadline 2026-12-01T23:59] \
+        [--feedback FOLDER] [--cell-timeout SECONDS]
     python tools/homework.py student notebooks/*.ipynb --out homework/dist/notebooks/student
     python tools/homework.py key notebooks/*.ipynb --out homework/dist/notebooks/key
     python tools/homework.py grade notebooks/01_definition.ipynb --submission alice.ipynb
@@ -15,8 +17,13 @@ solutions and public and hidden tests in one source. They need the
   ``student/`` (answers replaced by ``...``, public tests only) and
   ``autograder/`` (the solutions and a zip with every test).
 - ``autograde``: grades collected submissions against one assignment's
-  autograder zip, locally and without Docker, and writes one CSV row per
-  submission (a score per question and the total).
+  autograder zip, locally and without Docker, in parallel processes, and
+  writes one CSV row per submission as it finishes (a score per question, the
+  total, a reason when it could not be graded, tampering flags, a hash for
+  ``--resume``), then a gradebook CSV for an LMS. A bad submission (not JSON,
+  another assignment, a cell timeout, a dead kernel) becomes a row with a
+  reason; it never stops the run. Tests run under a guard that restores
+  builtins, otter and the test files (see GUARD_SETUP).
 
 The course notebooks are the single source for their exercises. Each exercise is an answer cell holding
 a line ``answer = ...`` followed by a check cell, and a markdown cell with
@@ -30,7 +37,8 @@ sets ``answer``.
   solution, executed top to bottom in a fresh kernel; every check must then
   print "Correct", or the key is not written and the exercise is named.
 - ``grade``: executes a learner's copy of one notebook in a fresh kernel and
-  reports, exercise by exercise, what its check says. The checks run inside
+  reports, exercise by exercise, what its check says; exercises are found by
+  their check cells, so added scratch cells do not matter. The checks run inside
   the submission, so this is formative grading for honest learners; marks
   that count come from the assignments and ``autograde``, whose hidden tests
   students never see.
@@ -401,7 +409,11 @@ class __klteach_guard:
 
     @classmethod
     def setup(cls, test_dir, user_globals):
-        import doctest, inspect, math, pickle, numpy, klteach, otter.execute, otter.test_files  # noqa: F401
+        for name in ("doctest", "inspect", "math", "pickle", "numpy", "klteach", "otter.execute", "otter.test_files"):
+            try:
+                __import__(name)
+            except ImportError:
+                pass
         cls._cwd = cls._os.getcwd()
         cls._initial = {k: v for k, v in user_globals.items() if k in vars(cls._builtins)}
         for name, module in list(cls._sys.modules.items()):
