@@ -63,6 +63,12 @@ JUNK = {
 }
 
 
+def _without_otter_metadata(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    del nb.metadata["otter"]
+    return nb
+
+
 def _cases(assignment: Path) -> dict[str, tuple[float, int, int]]:
     """``{question: (points, public cases, all cases)}`` read from the autograder zip's test files."""
     out = {}
@@ -91,6 +97,7 @@ def run(assigned, tmp_path_factory):  # noqa: F811
     nbformat.write(_edit(solution, {"d_bits": "import os\nos.kill(os.getpid(), 9)"}), subs / "dies.ipynb")
     (subs / "corrupt.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "d_nats = ')
     (subs / "wrong.ipynb").write_bytes(_copy(assigned(HW02), "student", HW02).read_bytes())
+    nbformat.write(_without_otter_metadata(_copy(assigned(HW02), "student", HW02)), subs / "wrong_unnamed.ipynb")
     for path in subs.iterdir():   # handed in an hour early, except tamper.ipynb, a minute late
         when = DEADLINE + (timedelta(minutes=1) if path.stem == "tamper" else timedelta(hours=-1))
         os.utime(path, (when.timestamp(), when.timestamp()))
@@ -149,12 +156,20 @@ def test_junk_runs_and_earns_nothing(run):
     ("dies", "kernel died"),
     ("corrupt", "not a notebook (NotJSONError)"),
     ("wrong", "another assignment: the notebook is hw02_coding, not hw01_definition"),
+    ("wrong_unnamed", "another assignment: the notebook names none, and its code is not hw01_definition's"),
 ])
 def test_a_submission_that_cannot_be_graded_gets_zero_and_a_reason(run, name, reason):
     row = run["rows"][name]
     assert row["reason"].startswith(reason), row["reason"]
     assert float(row["total"]) == 0 and all(row[q] == "" for q in run["cases"])
     assert len(row["sha256"]) == 64
+
+
+def test_a_copy_without_otter_metadata_is_recognised_by_its_code(assigned):  # noqa: F811
+    hw01 = homework.load_assignment(assigned(HW01))
+    for kind in ("student", "autograder"):
+        assert homework.is_copy_of(hw01, _without_otter_metadata(_copy(assigned(HW01), kind, HW01)))
+        assert not homework.is_copy_of(hw01, _without_otter_metadata(_copy(assigned(HW02), kind, HW02)))
 
 
 def test_the_gradebook_has_ids_points_written_columns_and_late_flags(run):

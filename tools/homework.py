@@ -60,6 +60,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, redirect_stderr
@@ -177,8 +178,8 @@ def grade(original, submission, *, cwd: Path, timeout: int = CELL_TIMEOUT) -> li
                             "is it a copy of this notebook?")
     try:
         NotebookClient(sub, timeout=timeout, kernel_name="python3", allow_errors=True, config=kernel_config(),
-                       resources={"metadata": {"path": str(cwd)}}).execute()
-    except CellTimeoutError:
+                       resources={"metadata": {"path": str(cwd)}}).execute(stderr=subprocess.DEVNULL)
+    except CellTimeoutError:   # (the kernel's own stderr is silenced above: a stopped kernel prints a traceback)
         raise HomeworkError(f"a cell ran longer than {timeout} s (an endless loop?); "
                             f"fix it or allow more with --cell-timeout") from None
     except DeadKernelError:
@@ -244,7 +245,9 @@ class Assignment:
     autograder zip's tests), ``written`` each hand-graded (``manual: true``)
     question to its points (from the master notebook), and ``provided`` holds
     the source of every code cell the student copy hands out, so that the
-    tampering scan looks only at code the student wrote.
+    tampering scan looks only at code the student wrote; ``given`` those that
+    are neither answers nor otter's, which recognise a copy of this assignment
+    that lost its otter metadata.
     """
 
     folder: Path
@@ -253,6 +256,7 @@ class Assignment:
     questions: dict[str, float]
     written: dict[str, float]
     provided: frozenset[str]
+    given: frozenset[str] = frozenset()
 
 
 def load_assignment(folder: Path, master: Path | None = None) -> Assignment:
@@ -274,12 +278,16 @@ def load_assignment(folder: Path, master: Path | None = None) -> Assignment:
     questions = dict(sorted(questions.items(), key=lambda kv: _natural(kv[0])))
     master = master or ROOT / "homework" / f"{folder.name}.ipynb"
     written = _written_questions(master) if master.exists() else {}
-    provided = set()
+    provided, given = set(), set()
     for kind in ("student", "autograder"):
         for path in (folder / kind).glob("*.ipynb"):
-            provided |= {" ".join(c.source.split()) for c in nbformat.read(path, as_version=4).cells
-                         if c.cell_type == "code"}
-    return Assignment(folder, zip_path, name, questions, written, frozenset(provided))
+            cells = {" ".join(c.source.split()) for c in nbformat.read(path, as_version=4).cells
+                     if c.cell_type == "code"}
+            provided |= cells
+            if kind == "student":   # the code every copy starts with, answers and otter's cells aside
+                given |= {c for c in cells if "..." not in c and not _CHECK_CELL.fullmatch(c)
+                          and not _OTTER_INIT.fullmatch(c)}
+    return Assignment(folder, zip_path, name, questions, written, frozenset(provided), frozenset(given))
 
 
 def _natural(name: str):
@@ -554,13 +562,11 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
         return row | {"reason": f"not a usable notebook: {_one_line(exc)}"}
     row["flags"] = "; ".join(flags)
     claimed = (nb.metadata.get("otter") or {}).get("assignment_name")
-    checked = set(re.findall(r"\.check\(['\"]([\w.-]+)['\"]\)",
-                             "\n".join(c.source for c in nb.cells if c.cell_type == "code")))
     if claimed and claimed != assignment.name:
         return row | {"reason": f"another assignment: the notebook is {claimed}, not {assignment.name}"}
-    if not claimed and not (checked and checked <= set(assignment.questions)):
-        return row | {"reason": f"another assignment: no assignment name in the notebook and its checks "
-                                f"{sorted(checked)} are not {assignment.name}'s questions"}
+    if not claimed and not is_copy_of(assignment, nb):
+        return row | {"reason": f"another assignment: the notebook names none, and its code is not "
+                                f"{assignment.name}'s"}
     try:
         results, executed = _run_otter(assignment, guarded(nb, assignment.name), submission.name, timeout)
     except Exception as exc:
@@ -589,6 +595,17 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
         row["reason"] = "; ".join(filter(None, [row["reason"], "no assignment name in the notebook: "
                                                               "matched by its questions"]))
     return row
+
+
+def is_copy_of(assignment: Assignment, nb) -> bool:
+    """Whether a notebook without otter metadata is a copy of ``assignment``: its ``grader.check`` cells
+    name only this assignment's questions, and it keeps at least half of the code cells the student
+    copy hands out (question names alone, q1, q2..., are the same in every assignment)."""
+    code = [" ".join(c.source.split()) for c in nb.cells if c.cell_type == "code"]
+    checked = set(re.findall(r"\.check\(['\"]([\w.-]+)['\"]\)", "\n".join(code)))
+    if not checked or not checked <= set(assignment.questions):
+        return False
+    return not assignment.given or 2 * len(assignment.given & set(code)) >= len(assignment.given)
 
 
 def _feedback(results, assignment: Assignment) -> str:
