@@ -593,7 +593,7 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
         row["reason"] = f"questions not tested: {', '.join(missing)}"
     if not claimed:
         row["reason"] = "; ".join(filter(None, [row["reason"], "no assignment name in the notebook: "
-                                                              "matched by its questions"]))
+                                                              "recognised by its code"]))
     return row
 
 
