@@ -22,6 +22,8 @@ from .discrete import kl_divergence
 
 __all__ = ["MCEstimate", "mc_kl", "knn_kl", "histogram_kl"]
 
+_LN2 = math.log(2)
+
 
 class MCEstimate(NamedTuple):
     """A Monte Carlo estimate of D(P||Q) and its standard error (same units)."""
@@ -82,6 +84,9 @@ def mc_kl(logp, logq, *, estimator="k3", base=None):
         (sample standard deviation / sqrt(n)). For k2 the standard error
         covers the spread only, not the bias. ``(inf, inf)`` if some
         ``logq`` is ``-inf`` (Q rules out a sample of P: D(P||Q) is infinite).
+        The terms are scaled by the largest before they are summed or
+        squared, so either number is ``inf`` only where its exact value
+        exceeds the largest float (about 1.8e308).
 
     Raises
     ------
@@ -113,19 +118,77 @@ def mc_kl(logp, logq, *, estimator="k3", base=None):
         raise DistributionError(f"mc_kl needs at least 2 samples for a standard error, got {n}.")
     if np.any(logq == -np.inf):
         return MCEstimate(math.inf, math.inf)
-    log_ratio = logp - logq                      # log p/q = -log r
-    if estimator == "k1":
-        terms = log_ratio
-    elif estimator == "k2":
-        with np.errstate(over="ignore"):
-            terms = 0.5 * log_ratio**2
-    else:
-        terms = expm1mx(-log_ratio)              # (r - 1) - log r
+    estimate, stderr = _mean_and_stderr(*_scaled_terms(logp, logq, estimator))
     scale = log_base(base)
-    with np.errstate(over="ignore", invalid="ignore"):
-        estimate = float(np.mean(terms))
-        stderr = float(np.std(terms, ddof=1) / math.sqrt(n)) if math.isfinite(estimate) else math.inf
     return MCEstimate(estimate / scale, stderr / scale)
+
+
+def _scaled_terms(logp, logq, estimator):
+    """The per-sample terms as ``(t, k, c)``: the terms are ``t * 2**k * exp(c)`` with
+    ``max |t|`` at most 1, so that neither their sum nor their squares overflow where
+    the mean and standard error themselves are finite floats."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        big = max(float(np.max(np.abs(logp))), float(np.max(np.abs(logq))))
+        # log p - log q in units of a power of 2 (exact), where it could overflow
+        e = int(np.frexp(big)[1]) if big > 2.0**1000 else 0
+        log_ratio = np.ldexp(logp, -e) - np.ldexp(logq, -e)      # log(p/q) / 2**e
+        if estimator == "k1":
+            t, f = _unit_scaled(log_ratio)
+            return t, f + e, 0.0
+        if estimator == "k2":
+            t, f = _unit_scaled(log_ratio)
+            return 0.5 * t * t, 2 * (f + e), 0.0
+        neg = -np.ldexp(log_ratio, e)                          # log r, possibly inf
+        top = float(np.max(neg))
+        if top <= 700:
+            t, f = _unit_scaled(expm1mx(neg))
+            return t, f, 0.0
+        # exp(log r) overflows somewhere: terms relative to exp(top), each at most 1
+        small = neg <= 700
+        t = np.where(small, expm1mx(np.where(small, neg, 0.0)) * np.exp(-top),
+                     np.exp(neg - top) - (1 + neg) * np.exp(-top))
+        return np.maximum(t, 0.0), 0, top
+
+
+def _unit_scaled(x):
+    """``(x / 2**f, f)`` with the largest ``|x / 2**f|`` in [0.5, 1) (exact; f = 0 for all zeros)."""
+    top = float(np.max(np.abs(x)))
+    if not top or not math.isfinite(top):
+        return x, 0
+    f = int(np.frexp(top)[1])
+    return np.ldexp(x, -f), f
+
+
+def _mean_and_stderr(t, k, c):
+    """Mean and standard error of the terms ``t * 2**k * exp(c)``: ``inf`` only where
+    the true value exceeds the largest float."""
+    n = t.shape[0]
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        mean_t = float(np.mean(t))
+        sd_t = float(np.std(t, ddof=1)) / math.sqrt(n)
+        if not (math.isfinite(mean_t) and math.isfinite(sd_t)):
+            return math.inf, math.inf
+    return _rescaled(mean_t, k, c), _rescaled(sd_t, k, c)
+
+
+# ln 2 split so that j * _LN2_HI is exact for |j| < 2**20 (fdlibm's constants)
+_LN2_HI, _LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10
+
+
+def _rescaled(x, k, c):
+    """``x * 2**k * exp(c)`` rounded a few times, not overflowing before the result does:
+    exp(c) as ``2**j exp(c - j ln 2)``, the reduced argument formed with ln 2 in two parts."""
+    if x == 0:
+        return 0.0
+    j = round(c / _LN2)
+    if abs(j) >= 2**20:                  # exp(c) itself is far beyond the float range
+        return math.copysign(math.inf if j > 0 else 0.0, x)
+    rest = (c - j * _LN2_HI) - j * _LN2_LO
+    mant, e = math.frexp(x * math.exp(rest))
+    try:
+        return math.ldexp(mant, e + k + j)
+    except OverflowError:
+        return math.copysign(math.inf, x)
 
 
 def _samples(x, name):

@@ -279,3 +279,51 @@ def test_mc_k2_overflow_is_infinite_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert kt.mc_kl([0.0, 0.0], [1e200, 0.0], estimator="k2") == (math.inf, math.inf)
+
+
+# --- huge log-ratio terms: finite mean and standard error where the true ones are ----------
+
+def mp_mc_kl(logp, logq, estimator, dps=60):
+    """Mean and standard error of the per-sample terms, in dps-digit arithmetic."""
+    with mpmath.workdps(dps):
+        lr = [mpmath.mpf(float(a)) - mpmath.mpf(float(b)) for a, b in zip(logp, logq)]
+        terms = {"k1": lr, "k2": [v * v / 2 for v in lr],
+                 "k3": [mpmath.expm1(-v) + v for v in lr]}[estimator]
+        n = len(terms)
+        mean = mpmath.fsum(terms) / n
+        sd = mpmath.sqrt(mpmath.fsum((t - mean) ** 2 for t in terms) / (n - 1)) / mpmath.sqrt(n)
+        return mean, sd
+
+
+def _close_or_both_overflow(value, exact, rel):
+    if abs(exact) > np.finfo(float).max:
+        return value == math.copysign(math.inf, exact)
+    return abs(mpmath.mpf(value) - exact) <= rel * abs(exact)
+
+
+@pytest.mark.parametrize("logp, logq", [
+    ([1e155, -3e154, 2e154], [0.0, 0.0, 0.0]),      # k2 and k3 overflow truly, k1 does not
+    ([1.2e154, -1.3e154, 1.1e154], [0.0, 0.0, 0.0]),   # (log r)^2 overflows, (log r)^2 / 2 does not
+    ([1e308, -1e308, 5e307], [-5e307, 1e308, 0.0]),  # log p - log q overflows a float, the mean not
+    ([0.0] * 4, [705.0, 709.0, 709.5, 0.0]),         # k3: sum of the terms overflows, the mean not
+    ([0.0] * 1000, [714.0] + [0.0] * 999),           # k3: one term above float max, the mean below
+    ([0.0] * 3, [711.0, 709.0, -5.0]),
+    ([0.0, 0.0], [720.0, 0.0]),
+])
+@pytest.mark.parametrize("estimator", ["k1", "k2", "k3"])
+def test_mc_mean_and_stderr_are_finite_where_the_true_values_are(logp, logq, estimator):
+    import warnings
+    mean, sd = mp_mc_kl(logp, logq, estimator)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.mc_kl(logp, logq, estimator=estimator)
+    assert _close_or_both_overflow(got.estimate, mean, 1e-14), (got, float(mean))
+    assert _close_or_both_overflow(got.stderr, sd, 1e-14), (got, float(sd))
+
+
+def test_mc_huge_terms_are_finite_in_the_cases_that_motivated_the_scaling():
+    # k2 mean (1.2e154^2 + ...) / 6 and k3 mean exp(714) / 1000 are floats: not inf
+    k2 = kt.mc_kl([1.2e154, -1.3e154, 1.1e154], [0.0, 0.0, 0.0], estimator="k2")
+    k3 = kt.mc_kl([0.0] * 1000, [714.0] + [0.0] * 999, estimator="k3")
+    assert math.isfinite(k2.estimate) and math.isfinite(k2.stderr)
+    assert math.isfinite(k3.estimate) and math.isfinite(k3.stderr)
