@@ -216,7 +216,12 @@ def knn_kl(x, y, *, k=1, base=None):
     where :math:`\rho_k(i)` is the Euclidean distance from :math:`x_i` to its
     k-th nearest neighbour among the other x's, and :math:`\nu_k(i)` to its
     k-th nearest neighbour among the y's. Consistent as n, m grow; biased at
-    small n. Distances come from :class:`scipy.spatial.cKDTree`.
+    small n. Distances come from :class:`scipy.spatial.cKDTree`, in units
+    where the largest coordinate is below 1; a distance whose square would
+    be too small to trust there (data spread over more than about 150
+    orders of magnitude, such as one far outlier) is recomputed from the
+    coordinates, with nothing squared that could underflow, so no digits
+    are lost and no false ties appear.
 
     Parameters
     ----------
@@ -272,23 +277,65 @@ def knn_kl(x, y, *, k=1, base=None):
             f"with k = {k} the estimator needs at least {k + 1} samples of P and {k} of Q, "
             f"got n = {n} and m = {m}."
         )
-    # In units of a power of 2 near the largest coordinate (exact): squared
-    # distances would underflow (false ties) or overflow (NaN) in extreme units.
+    # In units of a power of 2 near the largest coordinate (exact), so that squared
+    # distances do not overflow (NaN); k + 1 neighbours within x: the nearest is the point itself.
     exponent = int(np.frexp(max(np.max(np.abs(x)), np.max(np.abs(y))))[1])
-    x, y = np.ldexp(x, -exponent), np.ldexp(y, -exponent)
-    # k + 1 neighbours within x: the nearest is the point itself.
-    rho = scipy.spatial.cKDTree(x).query(x, k=[k + 1])[0][:, 0]
-    nu = scipy.spatial.cKDTree(y).query(x, k=[k])[0][:, 0]
-    for dist, where in ((rho, "another sample of x"), (nu, "a sample of y")):
-        ties = np.flatnonzero(dist == 0)
+    xs, ys = np.ldexp(x, -exponent), np.ldexp(y, -exponent)
+    with np.errstate(under="ignore"):
+        rho = scipy.spatial.cKDTree(xs).query(xs, k=[k + 1])[0][:, 0]
+        nu = scipy.spatial.cKDTree(ys).query(xs, k=[k])[0][:, 0]
+    log_rho, log_nu = _log_distances(rho, x, x, k + 1, exponent), _log_distances(nu, x, y, k, exponent)
+    for dist, where in ((log_rho, "another sample of x"), (log_nu, "a sample of y")):
+        ties = np.flatnonzero(dist == -np.inf)
         if ties.size:
             raise DistributionError(
                 f"{ties.size} sample(s) of x coincide with {where} (first: x[{ties[0]}]), with k = {k}; "
                 f"the k-NN estimator assumes continuous data without ties. Add noise smaller "
                 f"than the data's resolution, or bin the data and use klteach.kl_divergence."
             )
-    estimate = d * np.mean(np.log(nu) - np.log(rho)) + math.log(m / (n - 1))
+    estimate = d * np.mean(log_nu - log_rho) + math.log(m / (n - 1))
     return float(estimate) / log_base(base)
+
+# Below this distance (in units where every coordinate is below 1) a squared distance may
+# be subnormal: it loses digits, or underflows to 0 and makes a false tie.
+_SQUARED_SAFE = 2.0**-500
+
+
+def _log_distances(dist, queries, points, kth, exponent):
+    """``log`` of the k-th neighbour distances ``dist`` (from the tree, in units of
+    ``2**exponent``), each recomputed exactly where its square was too small to trust.
+
+    There (data spread over more than ~150 orders of magnitude, e.g. one far outlier),
+    the tree is asked again with the maximum norm, which squares nothing: the ``kth``
+    Euclidean neighbour lies within ``sqrt(d)`` times the ``kth`` max-norm distance, and
+    the distances to the points in that box are formed as ``m * |diff / m|``,
+    ``m = max |diff|``. ``-inf`` marks a true tie. ``kth`` counts the query itself when
+    ``points`` is ``queries``.
+    """
+    with np.errstate(divide="ignore"):
+        out = np.log(dist)
+    redo = np.flatnonzero(dist < _SQUARED_SAFE)
+    if not redo.size:
+        return out
+    d = points.shape[1]
+    same = points is queries
+    tree = scipy.spatial.cKDTree(points)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        box = tree.query(queries[redo], k=[kth], p=np.inf)[0][:, 0]
+        for i, r in zip(redo, box):
+            near = tree.query_ball_point(queries[i], r * math.sqrt(d) * (1 + 8 * d * 2.0**-52), p=np.inf)
+            if same:
+                near = [j for j in near if j != i]
+            diff = points[near] - queries[i]
+            top = np.max(np.abs(diff), axis=1)
+            scaled = diff / np.where(top > 0, top, 1.0)[:, None]
+            exact = np.sort(top * np.sqrt(np.sum(scaled * scaled, axis=1)))[kth - 1 - same]
+            if exact == 0:
+                out[i] = -np.inf
+            else:
+                mant, e = math.frexp(exact)
+                out[i] = math.log(mant) + (e - exponent) * _LN2
+    return out
 
 
 def histogram_kl(x, y, *, bins=10, base=None):

@@ -327,3 +327,47 @@ def test_mc_huge_terms_are_finite_in_the_cases_that_motivated_the_scaling():
     k3 = kt.mc_kl([0.0] * 1000, [714.0] + [0.0] * 999, estimator="k3")
     assert math.isfinite(k2.estimate) and math.isfinite(k2.stderr)
     assert math.isfinite(k3.estimate) and math.isfinite(k3.stderr)
+
+
+# --- k-NN with data spread over hundreds of orders of magnitude ---------------------------
+
+def exact_knn_kl(x, y, k, dps=40):
+    """The estimator with squared distances as exact fractions of the float coordinates."""
+    from fractions import Fraction
+    xf = [[Fraction(float(v)) for v in row] for row in x]
+    yf = [[Fraction(float(v)) for v in row] for row in y]
+    n, d = np.shape(x)
+
+    def kth(a, points):
+        return sorted(sum((u - v) ** 2 for u, v in zip(a, b)) for b in points)[k - 1]
+
+    with mpmath.workdps(dps):
+        total = mpmath.mpf(0)
+        for i, a in enumerate(xf):
+            sx, sy = kth(a, xf[:i] + xf[i + 1:]), kth(a, yf)
+            total += (mpmath.log(mpmath.mpf(sy.numerator) / sy.denominator)
+                      - mpmath.log(mpmath.mpf(sx.numerator) / sx.denominator)) / 2
+        return d * total / n + mpmath.log(mpmath.mpf(len(yf)) / (n - 1))
+
+
+@pytest.mark.parametrize("scale, outlier", [(1e-5, 1e150), (1.0, 1e154), (1e-160, 1e150),
+                                            (1e-300, 1e10), (1e-5, 1e300)])
+@pytest.mark.parametrize("k", [1, 3])
+def test_knn_one_far_outlier_loses_no_digits_and_makes_no_false_ties(scale, outlier, k):
+    # Rescaled by the outlier, the other points' squared distances were subnormal: digits
+    # lost (5e-11 relative) or false ties (an error about duplicates that are not there).
+    import warnings
+    rng = np.random.default_rng(int(-math.log10(scale)) + k)
+    x, y = rng.normal(size=(60, 2)) * scale, rng.normal(0.5, 1.3, size=(50, 2)) * scale
+    x[0] = [outlier, -outlier]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.knn_kl(x, y, k=k)
+    assert got == pytest.approx(float(exact_knn_kl(x, y, k)), rel=1e-12)
+
+
+def test_knn_true_duplicates_next_to_a_far_outlier_are_still_refused():
+    x = np.array([[1e-200, 0.0], [1e-200, 0.0], [3e-200, 1e-200], [1e150, 0.0]])
+    y = np.array([[2e-200, 0.0], [5e-200, 0.0]])
+    with pytest.raises(DistributionError, match="coincide with another sample of x"):
+        kt.knn_kl(x, y)
