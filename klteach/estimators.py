@@ -284,7 +284,8 @@ def knn_kl(x, y, *, k=1, base=None):
     with np.errstate(under="ignore"):
         rho = scipy.spatial.cKDTree(xs).query(xs, k=[k + 1])[0][:, 0]
         nu = scipy.spatial.cKDTree(ys).query(xs, k=[k])[0][:, 0]
-    log_rho, log_nu = _log_distances(rho, x, x, k + 1, exponent), _log_distances(nu, x, y, k, exponent)
+    log_rho = _log_distances(rho, (x, xs), (x, xs), k + 1, exponent)
+    log_nu = _log_distances(nu, (x, xs), (y, ys), k, exponent)
     for dist, where in ((log_rho, "another sample of x"), (log_nu, "a sample of y")):
         ties = np.flatnonzero(dist == -np.inf)
         if ties.size:
@@ -304,6 +305,7 @@ _SQUARED_SAFE = 2.0**-500
 def _log_distances(dist, queries, points, kth, exponent):
     """``log`` of the k-th neighbour distances ``dist`` (from the tree, in units of
     ``2**exponent``), each recomputed exactly where its square was too small to trust.
+    ``queries`` and ``points`` are pairs (coordinates, the same in units of ``2**exponent``).
 
     There (data spread over more than ~150 orders of magnitude, e.g. one far outlier),
     the tree is asked again with the maximum norm, which squares nothing: the ``kth``
@@ -317,13 +319,17 @@ def _log_distances(dist, queries, points, kth, exponent):
     redo = np.flatnonzero(dist < _SQUARED_SAFE)
     if not redo.size:
         return out
-    d = points.shape[1]
     same = points is queries
-    tree = scipy.spatial.cKDTree(points)
+    (queries, scaled_queries), (points, scaled_points) = queries, points
+    d = points.shape[1]
+    # the box search in the scaled units (no overflow); subnormal coordinates there are
+    # off by at most 2**-1075, hence the absolute margin
+    tree = scipy.spatial.cKDTree(scaled_points)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        box = tree.query(queries[redo], k=[kth], p=np.inf)[0][:, 0]
+        box = tree.query(scaled_queries[redo], k=[kth], p=np.inf)[0][:, 0]
         for i, r in zip(redo, box):
-            near = tree.query_ball_point(queries[i], r * math.sqrt(d) * (1 + 8 * d * 2.0**-52), p=np.inf)
+            radius = r * math.sqrt(d) * (1 + 8 * d * 2.0**-52) + 2.0**-1060
+            near = tree.query_ball_point(scaled_queries[i], radius, p=np.inf)
             if same:
                 near = [j for j in near if j != i]
             diff = points[near] - queries[i]
@@ -389,8 +395,17 @@ def histogram_kl(x, y, *, bins=10, base=None):
             f"histogram_kl takes 1-D samples, got shapes {x.shape} and {y.shape}; for "
             f"samples in several dimensions use knn_kl."
         )
+    both = np.concatenate([x, y])
+    lo, hi = float(np.min(both)), float(np.max(both))
     try:
-        edges = np.histogram_bin_edges(np.concatenate([x, y]), bins=bins)
+        if (isinstance(bins, (int, np.integer)) and not isinstance(bins, bool) and bins >= 1
+                and math.isinf(hi - lo)):
+            # the range of the samples overflows a float (numpy refuses it): equal widths
+            # from its half, exact ends
+            edges = 2 * np.linspace(0.5 * lo, 0.5 * hi, int(bins) + 1)
+            edges[0], edges[-1] = lo, hi
+        else:
+            edges = np.histogram_bin_edges(both, bins=bins)
     except (ValueError, TypeError) as exc:
         raise DistributionError(f"bins={bins!r} was rejected: {exc}") from None
     if np.isnan(edges).any():

@@ -371,3 +371,34 @@ def test_knn_true_duplicates_next_to_a_far_outlier_are_still_refused():
     y = np.array([[2e-200, 0.0], [5e-200, 0.0]])
     with pytest.raises(DistributionError, match="coincide with another sample of x"):
         kt.knn_kl(x, y)
+
+
+def test_knn_points_near_the_float_limits_against_brute_force():
+    # coordinates of +-1e308 with others near 0: the max-norm search runs in scaled units
+    import warnings
+    from fractions import Fraction
+    x, y = [1e308, -1e308, 0.0, 1.0, 3.5], [1.5e308, -1.2e308, 2.0, -0.5]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.knn_kl(x, y)
+    xf, yf = [Fraction(v) for v in x], [Fraction(v) for v in y]
+    with mpmath.workdps(40):
+        total = mpmath.mpf(0)
+        for i, a in enumerate(xf):
+            rho = min(abs(a - b) for j, b in enumerate(xf) if j != i)
+            nu = min(abs(a - b) for b in yf)
+            total += mpmath.log(mpmath.mpf(nu.numerator) / nu.denominator) - mpmath.log(
+                mpmath.mpf(rho.numerator) / rho.denominator)
+        exact = total / len(x) + mpmath.log(mpmath.mpf(len(y)) / (len(x) - 1))
+    assert got == pytest.approx(float(exact), rel=1e-12)
+
+
+def test_histogram_of_samples_whose_range_overflows_a_float():
+    # max - min = 2e308 is inf: numpy refuses such a range; the edges are -1e308, 0, 1e308
+    import warnings
+    x = [1e308, -1e308, 0.0]                       # P = (1/3, 2/3) over [-1e308, 0), [0, 1e308]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kt.histogram_kl(x, [1e308, -1e308, 1.0], bins=2) == 0.0
+        got = kt.histogram_kl(x, [1e308, -1e308, -1.0], bins=2)   # Q = (2/3, 1/3)
+    assert got == pytest.approx(math.log(2) / 3, rel=1e-15)
