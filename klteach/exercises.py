@@ -384,11 +384,16 @@ def _route_target(w_k, w, expected, kind):
         return w_k * (expected / w)
     if kind == "shift":
         return w_k + (expected - w)
+    if kind == "subtracted":        # w is subtracted from an unrounded number (H(P) from the cross-entropy)
+        return expected + (w - w_k)
+    if kind == "added":             # w is added to an unrounded number (H(P) to D(P||Q))
+        return expected + (w_k - w)
     if kind == "sqrt":
         return math.sqrt(w_k) if w_k >= 0 else math.nan
     if kind == "square":
         return w_k * w_k
-    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'sqrt' or 'square'.")
+    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'subtracted', 'added', 'sqrt' "
+                     f"or 'square'.")
 
 
 def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES):
@@ -509,7 +514,11 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         (adding ``expected - value``), ``"sqrt"`` or ``"square"``, ``label``
         naming the wrong route and ``words`` the step (``"converted to bits"``).
         An answer that is such a value rounded, then fixed as advised, is
-        told so. Mistakes within 1% of each other are named together; an
+        told so. The kinds ``"subtracted"`` and ``"added"`` mark a value that
+        a right route subtracts from (or adds to) another number, such as
+        H(P) in D(P||Q) = H(P, Q) - H(P): an answer that used it rounded
+        (``expected + (value - rounded)``, or ``expected - (value - rounded)``)
+        is told so too. Mistakes within 1% of each other are named together; an
         answer too short to tell apart mistakes further apart names them all.
     sig : int
         Significant figures the question asks for (3 or 4), quoted in messages.
@@ -611,10 +620,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         rescaled = None
     if rescaled is not None and not own:
         k, w_k, step = rescaled
+        redo = (f"use the unrounded {step[1]} your code computed in that step" if step[0] in ("subtracted", "added")
+                else "do that step on the unrounded number your code computed")
         return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
-                               f"figures allow: do that step on the unrounded number your code computed, and "
-                               f"round only at the end. Give {sig} significant figures.")
+                               f"figures allow: {redo}, and round only at the end. Give {sig} significant "
+                               f"figures.")
     if own:
         plural = "s" if figures > 1 else ""
         padded = _show(value, sig)
@@ -855,8 +866,10 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         return abs(w - expected) >= 0.01 * abs(expected)
 
     if h > 0 and apart(h):
+        # its step: H(P) rounded, then subtracted from the unrounded cross-entropy (the CE - H route)
         mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, "
-                            f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log."))
+                            f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log.",
+                         ("subtracted", f"H({a})", f"subtracted from the cross-entropy H({a}, {b})")))
     k_out = len(pn)
     if expected > 0 and k_out > 1 and apart(expected / k_out):
         mistakes.append((expected / k_out,
@@ -1104,7 +1117,8 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
              f"number your code computed, or compute -sum {a}(x) log {b}(x) directly.",
              ("shift", f"D({a}||{b})", f"increased by H({a})")),
             (h, f"H({a}), the cross-entropy of {a} with itself. Use {b}'s probabilities "
-                f"inside the log: -sum {a}(x) log {b}(x)."),
+                f"inside the log: -sum {a}(x) log {b}(x).",
+             ("added", f"H({a})", f"added to D({a}||{b})")),       # the D + H route with H(P) rounded
         ]
     h_q = entropy(qn, base=base)
     expected = cross_entropy(pn, qn, base=base)

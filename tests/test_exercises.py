@@ -1711,3 +1711,40 @@ def test_findings_noisy_near_misses_ask_about_rounded_terms_and_name_no_inexact_
     assert round(base10, 3) == 0.128 and abs(0.128 * math.log2(10) - 0.425) > 1e-4
     text = str(ex01_1(0.42500000000000004))
     assert "base-10" not in text and "round the terms before summing" in text, text
+
+
+# --- learner pass over the exercises of 00-03 (hidden solutions: 01 0.4240 bits, 0.2426 nats, 0.2180 nats;
+# 02 1.357, 1.500, 4.201, 0.1740 bits; 03 0.8869 nats, 0.08512 nats, 0.7370 bits) -------------------------
+# Each test quotes the learner's exact submission; expected values come from the formulas written here.
+
+H_LOADED = float(-np.sum(P_LOADED * np.log2(P_LOADED)))               # 2.161 bits
+H_SPANISH = float(-np.sum(SPANISH * np.log2(SPANISH)))                 # 4.028 bits
+H_TARGET = float(-np.sum(P_TARGET * np.log(P_TARGET)))                 # 0.8018 nats
+CE_01 = ce(P_LOADED, Q_FAIR, np.log2)
+CE_02 = ce(SPANISH, ENGLISH, np.log2)
+
+
+def test_13a_data():
+    assert (round(H_TARGET, 3), round(H_TARGET, 2), round(H_SPANISH, 2), round(H_SPANISH, 1)) == (0.802, 0.8, 4.03, 4.0)
+    assert (round(H_LOADED, 2), round(H_LOADED, 1)) == (2.16, 2.2)
+    assert abs(CE_TP - H_TARGET - KL_TP) < 1e-15 and abs(CE_01 - H_LOADED - KL_01) < 1e-15
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex03_2, CE_TP - 0.802), (ex03_2, CE_TP - 0.80), (ex02_4, CE_02 - 4.03), (ex02_4, CE_02 - 4.0),
+    (ex01_1, CE_01 - 2.16), (ex01_1, CE_01 - 2.2),
+])
+def test_13a_1_an_entropy_rounded_then_subtracted_is_a_rounding_not_a_formula_mistake(check, submission):
+    text = str(check(submission))
+    assert text.startswith("Right as far as it goes") and "subtracted from the cross-entropy" in text, text
+    assert "use the unrounded H(" in text and "Weight each" not in text and "Not yet" not in text, text
+
+
+def test_13a_1_the_subtraction_rounded_again_is_asked_about_an_intermediate():
+    text = str(ex03_2(0.0849))                      # CE - 0.802 = 0.08494, rounded to 3 figures
+    assert text.startswith("Almost") and "intermediate result" in text and "Weight each" not in text, text
+    # the route, done on the unrounded entropy, is accepted
+    assert ex03_2(CE_TP - H_TARGET).correct and ex02_4(CE_02 - H_SPANISH).correct
+    # the same route for a cross-entropy: D + H(P) with H(P) rounded
+    text = str(ex.check_cross_entropy(KL_TP + 0.80, P_TARGET, Q_PRED, names=("P_target", "Q_pred")))
+    assert text.startswith("Right as far as it goes") and "added to D(P_target||Q_pred)" in text, text
