@@ -679,7 +679,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    f"{dropped}, {shown} matches {named(matched)} But {figures} figure"
                                    f"{'s are' if figures > 1 else ' is'} too few to be sure it is this mistake: "
                                    f"give the unrounded number your code computed to tell, and follow the advice "
-                                   f"on that number, not on {shown}.")
+                                   f"on that number, not on {shown}. If this is the full number your code "
+                                   f"computed, it is not that mistake: check each step.")
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
         dropped = _dropped(value, shown, figures, sig)
@@ -687,7 +688,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                f"{shown} matches more than one known mistake, which more figures would tell "
                                f"apart. It matches "
                                + " Or it matches ".join(named(g) for g in groups)
-                               + f" Give the unrounded number your code computed to tell which.")
+                               + f" Give the unrounded number your code computed to tell which. If this is the "
+                                 f"full number your code computed, it is not any of them: check each step.")
     # reversing a wrong conversion on a rounded number (0.204 / ln2 / ln2) keeps only the precision
     # of that rounding: an intermediate was rounded, the formula is not wrong
     undone = (figures >= ACCEPTED_FIGURES
@@ -1097,7 +1099,8 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q,
     the sum of Q's probabilities (1 for every distribution), the mean of the
     terms (np.mean) instead of their sum and, for a one-hot P, -log q of a
-    class whose label is 0 and q of the labelled class without its log.
+    class whose label is 0, q of the labelled class without its log, and 1 - q
+    of the labelled class (an error rate).
 
     Examples
     --------
@@ -1159,6 +1162,10 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         if apart(float(qn[k])):
             mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
                                            f"log: the cross-entropy is -log {b}[{k}]."))
+        if apart(1.0 - float(qn[k])):
+            mistakes.append((1.0 - float(qn[k]),
+                             f"1 - {b}[{k}], the probability the model gives the other classes (an error "
+                             f"rate, not a log loss): the cross-entropy is -log {b}[{k}]."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
                         hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "

@@ -1420,8 +1420,8 @@ def test_the_data_of_the_final_findings():
 
 
 @pytest.mark.parametrize("check, submission", [
-    (ex03_3, 1 - 0.6), (ex03_3, 0.5), (ex03_3, 0.2), (ex01_1, 0.2), (ex01_1, 0.1), (ex01_1, 0.3),
-])
+    (ex03_3, 0.5), (ex03_3, 0.2), (ex01_1, 0.2), (ex01_1, 0.1), (ex01_1, 0.3),
+])   # 1 - 0.6 (exactly 1 - Q_image[2], a mistake of its own) is named outright: test_13a_2
 def test_final_1_a_short_answer_never_gets_one_confident_diagnosis(check, submission):
     text = str(check(submission))
     assert text.startswith("Not quite"), text
@@ -1748,3 +1748,15 @@ def test_13a_1_the_subtraction_rounded_again_is_asked_about_an_intermediate():
     # the same route for a cross-entropy: D + H(P) with H(P) rounded
     text = str(ex.check_cross_entropy(KL_TP + 0.80, P_TARGET, Q_PRED, names=("P_target", "Q_pred")))
     assert text.startswith("Right as far as it goes") and "added to D(P_target||Q_pred)" in text, text
+
+
+def test_13a_2_one_minus_the_labelled_probability_is_named_and_short_matches_say_so_if_unrounded():
+    submission = 1 - Q_IMAGE[2]                                        # the float 0.4, the learner's full number
+    assert submission == 0.4 and abs(H_03 * L2 * L2 - 0.354) < 5e-4    # the wrong-way mistake is 0.354, not 0.4
+    text = str(ex03_3(submission))
+    assert text.startswith("Not quite") and "1 - Q_image[2]" in text, text
+    assert "converted the wrong way" not in text and "too few" not in text, text
+    # any short answer matched to a mistake: if it is the full number, it is not that mistake
+    for check, short in ((ex03_3, 0.5), (ex01_1, 0.2), (ex01_1, 0.3)):
+        text = str(check(short))
+        assert "If this is the full number your code computed, it is not" in text, text
