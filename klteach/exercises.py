@@ -660,6 +660,18 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    f"significant figure{plural} it has. {more}")
         return Feedback(False, f"Almost: {shown} is within one unit in its last figure of {what}, as arithmetic "
                                f"on rounded numbers can be, but not {what} rounded. {more}")
+    if figures < ACCEPTED_FIGURES and _truncated(value, expected):
+        # the right value cut off (0.21 for 0.218): right as far as it goes. Read as rounded, it may match a
+        # mistake, but no concept is blamed on a short number: the unrounded number tells the two apart
+        rounded_mistake = any(_matches(value, w, expected) for w, _, _ in entries)
+        return Feedback(False, f"Right as far as it goes, but cut off: {shown} is {what} cut off after "
+                               f"{_plural(figures, 'significant figure')}, so its last digit is one too small. "
+                               f"Round (do not truncate) the unrounded number your code computed, and give {sig} "
+                               f"significant figures, or give that number itself."
+                               + (f" If you rounded rather than cut off, {shown} is not {what} rounded and may be "
+                                  f"a known mistake: the unrounded number will tell." if rounded_mistake else "")
+                               + f" If this is the full number your code computed, it is not {what}: check "
+                                 f"each step.")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
     if matched:
         groups = []                      # mistakes within 1% of each other form one group

@@ -1395,11 +1395,13 @@ def test_06_ex3_solution_claims_hold_by_simulation():
 
 def test_a_short_wrong_answer_is_not_explained_by_a_rounded_route():
     """A route's rounding explains an answer of fewer than 3 figures only when it gives that answer exactly:
-    0.42 is not D(Q_ex||P_ex) at 2 figures (0.43), so it is not "right as far as it goes"."""
+    0.42 is not D(Q_ex||P_ex) rounded to 2 figures (0.43); it is D cut off, which gets the truncation message,
+    with a word that, read as rounded, it may be a mistake."""
     for check, submission in ((ex04_1, 0.42), (ex05_5, 1.0), (ex05_1, 2.0)):
         text = str(check(submission))
         assert "looks like" not in text, (submission, text)
-    assert not str(ex04_1(0.42)).startswith("Right as far as it goes")
+    text = str(ex04_1(0.42))
+    assert "cut off" in text and "may be a known mistake" in text and "Weight each" not in text, text
     assert "typing 1.00 gives 1.0" in str(ex05_5(1.0))
 
 
@@ -1760,3 +1762,16 @@ def test_13a_2_one_minus_the_labelled_probability_is_named_and_short_matches_say
     for check, short in ((ex03_3, 0.5), (ex01_1, 0.2), (ex01_1, 0.3)):
         text = str(check(short))
         assert "If this is the full number your code computed, it is not" in text, text
+
+
+@pytest.mark.parametrize("check, submission, truth", [
+    (ex01_3, 0.21, kl(TRAIN / 100, WEEK / 100)), (ex02_1, 1.3, float(-np.sum(P_SENSOR * np.log2(P_SENSOR)))),
+    (ex03_1, 0.88, CE_TP), (ex03_3, 0.73, H_03),
+])
+def test_13a_3_a_short_truncated_answer_is_told_to_round_and_give_more_figures(check, submission, truth):
+    assert math.floor(truth * 100 if truth < 1 else truth * 10) == round(submission * (100 if truth < 1 else 10))
+    assert round_sig(truth, 2) != submission                              # cut off, not rounded
+    text = str(check(submission))
+    assert text.startswith("Right as far as it goes") and "cut off" in text, text
+    assert "Round (do not truncate)" in text and "give 3 significant figures" in text, text
+    assert "Not yet" not in text and "Weight each" not in text and "-sum" not in text, text
