@@ -889,7 +889,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         mistakes.append((expected / k_out,
                          f"the mean of the weighted terms {a}(x) log({a}(x)/{b}(x)) (np.mean), which divides "
                          f"their sum by the {k_out} outcomes. The weights {a}(x) already average: sum the "
-                         f"terms (np.sum), or multiply the unrounded mean by {k_out}."))
+                         f"terms (np.sum), or multiply the unrounded mean by {k_out}.",
+                         ("scale", "the mean of the weighted terms", f"multiplied by {k_out}")))
     if expected > 0:
         mistakes.append((-expected, f"minus {what}: either the ratio inside the log is upside down "
                                     f"({b}(x) on top), or a subtraction is the wrong way round "

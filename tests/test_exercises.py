@@ -1775,3 +1775,32 @@ def test_13a_3_a_short_truncated_answer_is_told_to_round_and_give_more_figures(c
     assert text.startswith("Right as far as it goes") and "cut off" in text, text
     assert "Round (do not truncate)" in text and "give 3 significant figures" in text, text
     assert "Not yet" not in text and "Weight each" not in text and "-sum" not in text, text
+
+
+@pytest.mark.parametrize("check, submission", [(ex01_2, 0.0404 * 6), (ex01_1, 0.071 * 6)])
+def test_13a_4_the_mean_of_the_weighted_terms_multiplied_as_advised_is_a_rounding(check, submission):
+    terms = Q_FAIR * np.log(Q_FAIR / P_LOADED)
+    assert round(float(np.mean(terms)), 4) == 0.0404
+    assert round(float(np.mean(P_LOADED * np.log2(P_LOADED / Q_FAIR))), 3) == 0.071
+    assert "multiply the unrounded mean by 6" in str(check(submission / 6))       # the advice the learner followed
+    text = str(check(submission))
+    assert text.startswith("Right as far as it goes") and "mean of the weighted terms" in text, text
+    assert "Not yet" not in text and "Weight each" not in text, text
+    assert check(float(np.sum(terms)) if check is ex01_2 else KL_01).correct
+
+
+def test_13a_4_every_factor_advice_followed_on_a_rounded_wrong_value_is_not_called_wrong(notebook_runs):
+    """Every mistake whose advice multiplies, divides or halves the unrounded number: the advice followed on
+    that number rounded to 3 figures gives a rounding of the right value, never "Not yet" or "Not quite"."""
+    advice = re.compile(r"(multiply|divide|halve)[^.]*unrounded", re.IGNORECASE)
+    followed = 0
+    for name, runs in notebook_runs.items():
+        for source, namespace, _, record in runs:
+            for wrong, explanation in (record or {}).get("mistakes", []):
+                if not advice.search(explanation) or not math.isfinite(wrong) or wrong == 0:
+                    continue
+                fixed = round_sig(wrong, 3) * (record["expected"] / wrong)     # the factor the advice names
+                text = str(eval(source, namespace | {"answer": fixed}))
+                assert not text.startswith(("Not yet", "Not quite")), (name, source, explanation, fixed, text)
+                followed += 1
+    assert followed >= 10
