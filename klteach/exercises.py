@@ -32,7 +32,14 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   wrong conversion on a rounded number (``0.204 / ln 2 / ln 2``).
 - An answer one unit off in its last (at least 3rd) figure is told to
   round, not truncate, only when it is the right value cut off; otherwise
-  it is asked whether it rounded an intermediate result.
+  it is asked whether it rounded an intermediate result. An answer of 1
+  or 2 figures that is the right value cut off (``0.21`` for ``0.218``)
+  is right as far as it goes: it is told to round and give more figures,
+  never given a mistake's explanation.
+- An answer within 1.5% of the right value that matches no mistake is
+  asked first whether it rounded a log or another intermediate on the
+  way, and given the formula second, for the case that nothing was
+  rounded.
 - A mistake is named only when the answer matches it better than it
   matches the right value, at the precision the answer gives; mistakes
   within 1% of each other are named together, and an answer too short to
@@ -744,6 +751,14 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # give that, whatever the formula
     summed = (math.isfinite(value) and math.isfinite(expected) and expected != 0
               and (noisy or (figures == sig and abs(value - expected) <= 5 * float(_unit(expected, sig)))))
+    if math.isfinite(value) and math.isfinite(expected) and abs(value - expected) <= 0.015 * abs(expected):
+        # within 1.5%: a log or another intermediate rounded on the way gives that; a wrong formula rarely does
+        return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when a log or another "
+                               f"intermediate was rounded on the way. Did you round one"
+                               + (", or round the terms before summing" if summed else "")
+                               + f"? Redo the computation from the unrounded values your code computed, and round "
+                                 f"only at the end. If your code rounded nothing, check each step: "
+                               + (hint or "the formula, the arguments and the units."))
     return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
                     + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 

@@ -1517,9 +1517,10 @@ def test_final_8_common_mistakes_are_named():
     assert round(h_p, 3) == 2.161
     assert str(ex01_1(2.161)).startswith("Not quite: 2.161 matches H(P_loaded)")
     # H(english) is within 1% of H(spanish, english): catalogued, it would be nearly right by coincidence,
-    # so it is not named as a match; the generic message points at it instead
+    # so it is not named as a match; the near-miss message asks about rounding first, then points at it
     text = str(ex02_3(H_ENGLISH))
-    assert text.startswith("Not yet") and "H(english) alone" in text, text
+    assert text.startswith("Close, but not") and "If your code rounded nothing" in text, text
+    assert "H(english) alone" in text, text
 
 
 # --- final learner pass, exercises of 04-07 ---
@@ -1804,3 +1805,21 @@ def test_13a_4_every_factor_advice_followed_on_a_rounded_wrong_value_is_not_call
                 assert not text.startswith(("Not yet", "Not quite")), (name, source, explanation, fixed, text)
                 followed += 1
     assert followed >= 10
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex01_2, 0.2421666666666665), (ex01_2, 0.24166666666666659), (ex01_1, 0.4215), (ex01_1, 0.422),
+    (ex01_1, 0.43), (ex02_3, 4.215358515358515), (ex02_4, 0.1722),
+])
+def test_13a_5_a_near_miss_opens_with_rounding_on_the_way_and_gives_the_formula_second(check, submission):
+    truth = {ex01_1: KL_01, ex01_2: kl(Q_FAIR, P_LOADED), ex02_3: CE_02, ex02_4: kl(SPANISH, ENGLISH, np.log2)}[check]
+    assert 0 < abs(submission - truth) <= 0.015 * truth and round_sig(submission, 3) != round_sig(truth, 3)
+    text = str(check(submission))
+    assert text.startswith("Close, but not"), text
+    first, rest = text.split("If your code rounded nothing", 1)
+    assert "round" in first and "intermediate" in first, text
+    assert "Weight each" in rest or "-sum" in rest, text                  # the formula hint comes second
+
+
+def test_13a_5_a_miss_beyond_one_and_a_half_percent_gets_the_formula_first():
+    assert str(ex01_1(0.44)).startswith("Not yet")                        # 3.8% off
