@@ -1823,3 +1823,20 @@ def test_13a_5_a_near_miss_opens_with_rounding_on_the_way_and_gives_the_formula_
 
 def test_13a_5_a_miss_beyond_one_and_a_half_percent_gets_the_formula_first():
     assert str(ex01_1(0.44)).startswith("Not yet")                        # 3.8% off
+
+
+def test_13a_6_unrounded_numbers_whose_12th_figure_is_zero_are_not_float_noise():
+    sf = ex.significant_figures
+    for unrounded in (-np.log(0.5), 0.2608993813498884, 0.5145731728297583):
+        assert f"{unrounded:.12g}"[-1] == "0" or len(f"{unrounded:.12g}") < 14     # the old misreading
+        assert sf(unrounded) >= 15, unrounded
+    # float noise of arithmetic on short decimals is still no precision
+    assert [sf(0.887 - 0.802), sf(0.0404 * 6), sf(0.5 * (-0.74) + 0.5 * 1.58), sf(4.20 - 4.03)] == [2, 4, 2, 2]
+    # few random doubles are read as noise (the old rule flagged about 10%)
+    x = np.random.default_rng(13).uniform(0.1, 1, 20000)
+    digits = [len(repr(float(v)).lstrip("0.").rstrip("0").replace(".", "")) for v in x]
+    assert np.mean([sf(v) < d for v, d in zip(x, digits)]) < 0.002
+    for check, unrounded in ((ex03_1, float(-np.log(0.5))), (ex02_3, 0.2608993813498884),
+                             (ex02_1, 0.5145731728297583)):
+        text = str(check(unrounded))
+        assert "round the terms before summing" not in text and "float noise" not in text, text
