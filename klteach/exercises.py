@@ -41,8 +41,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   way, and given the formula second, for the case that nothing was
   rounded.
 - A mistake is named only when the answer matches it better than it
-  matches the right value, at the precision the answer gives; mistakes
-  within 1% of each other are named together, and an answer too short to
+  matches the right value, at the precision the answer gives (to 4
+  figures at most; an answer of 8 or more figures, the full number a
+  computation gave, must equal it to 1e-6, and is named only with the
+  mistakes it equals); mistakes within 1% of each other are named together, and an answer too short to
   tell apart mistakes further apart names each of them. An answer with
   fewer than 3 figures that matches one mistake is told it may be that
   mistake and asked for the unrounded number, since the advice, followed
@@ -244,6 +246,10 @@ def _distance(a: float, b: float) -> float:
     return abs(a - b)
 
 
+#: Significant figures from which an answer is read as the full number a computation gave.
+_PRECISE = 8
+
+
 def _matches(value: float, wrong: float, truth: float) -> bool:
     """``value`` matches ``wrong`` at the precision it gives, and better than it matches ``truth``."""
     if wrong is None or (isinstance(wrong, float) and math.isnan(wrong)):
@@ -255,6 +261,9 @@ def _matches(value: float, wrong: float, truth: float) -> bool:
     figures = min(significant_figures(value), 4)
     if wrong == 0 or value == 0:
         close = abs(value - wrong) <= 1e-15
+    elif significant_figures(value) >= _PRECISE:
+        # a number with (nearly) all its figures is that mistake only if it equals it, not if it agrees to 4
+        close = abs(value - wrong) <= 1e-6 * abs(wrong)
     else:
         close = (_round_sig(value, figures) == _round_sig(wrong, figures)
                  or abs(value - wrong) <= 1e-9 * abs(wrong)
@@ -579,8 +588,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     def named(candidates):
         best = min(candidates, key=lambda m: m[0])
         close = [e for d, w, e in sorted(candidates, key=lambda m: m[0]) if near(w, best[1])]
-        close += [e for w, e, _ in entries if e not in close and math.isfinite(w) and math.isfinite(best[1])
-                  and abs(w - best[1]) <= 0.01 * abs(best[1])]
+        if significant_figures(value) < _PRECISE:     # a full number is named only with what it equals
+            close += [e for w, e, _ in entries if e not in close and math.isfinite(w) and math.isfinite(best[1])
+                      and abs(w - best[1]) <= 0.01 * abs(best[1])]
         return _join(close)
 
     # a whole number that is exactly a mistake's value (2.0 = log2(4)) is that mistake: more figures
@@ -853,8 +863,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     the normalising advice runs as written. Recognised mistakes: another
     log base (either way round), swapped arguments D(Q||P), unnormalised
     counts (both, or one side only), the cross-entropy H(P, Q), the
-    entropy H(P), the mean (np.mean) instead of the sum of the weighted
-    terms, the unweighted sum and the unweighted mean of log ratios, -D(P||Q) (the
+    entropy H(P), the sum of both directions D(P||Q) + D(Q||P), the mean
+    (np.mean) instead of the sum of the weighted terms, the unweighted sum and the unweighted mean of log ratios, -D(P||Q) (the
     ratio upside down, or H(P) - H(P, Q)), and a zero mask applied to P only.
 
     Examples
@@ -901,6 +911,10 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, "
                             f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log.",
                          ("subtracted", f"H({a})", f"subtracted from the cross-entropy H({a}, {b})")))
+    jeffreys = expected + kl_divergence(qn, pn, base=base)
+    if math.isfinite(jeffreys) and apart(jeffreys):
+        mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added (the Jeffreys divergence): "
+                                   f"{what} is one direction only, sum {a}(x) log({a}(x)/{b}(x))."))
     k_out = len(pn)
     if expected > 0 and k_out > 1 and apart(expected / k_out):
         mistakes.append((expected / k_out,

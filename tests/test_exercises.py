@@ -1117,7 +1117,8 @@ def test_coinciding_mistakes_are_named_together():
 
 
 def test_every_pair_of_mistakes_is_apart_or_named_together(notebook_runs):
-    """Catalogued mistakes less than 1% apart at a notebook's data are reported together."""
+    """Catalogued mistakes less than 1% apart at a notebook's data are reported together for an answer of
+    4 figures; an answer with all its figures is named with the mistakes it equals (to 1e-6) only."""
     pairs = 0
     for name, runs in notebook_runs.items():
         for source, namespace, _, record in runs:
@@ -1126,9 +1127,12 @@ def test_every_pair_of_mistakes_is_apart_or_named_together(notebook_runs):
                 for v2, e2 in mistakes[i + 1:]:
                     if e1 == e2 or abs(v1 - v2) > 0.01 * min(abs(v1), abs(v2)):
                         continue
-                    for v in (v1, v2):
-                        fb = str(eval(source, namespace | {"answer": v}))
+                    equal = abs(v1 - v2) <= 1e-6 * min(abs(v1), abs(v2))
+                    for v, own, other in ((v1, e1, e2), (v2, e2, e1)):
+                        fb = str(eval(source, namespace | {"answer": round_sig(v, 4)}))
                         assert e1 in fb and e2 in fb, (name, source, v1, v2, fb)
+                        fb = str(eval(source, namespace | {"answer": v}))
+                        assert own in fb and (other in fb) == equal, (name, source, v1, v2, fb)
                     pairs += 1
     assert pairs >= 1          # 01 Ex1: D(Q_fair||P_loaded) is the plain mean of log(Q_fair/P_loaded)
 
@@ -1840,3 +1844,17 @@ def test_13a_6_unrounded_numbers_whose_12th_figure_is_zero_are_not_float_noise()
                              (ex02_1, 0.5145731728297583)):
         text = str(check(unrounded))
         assert "round the terms before summing" not in text and "float noise" not in text, text
+
+
+def test_13a_7_a_full_precision_answer_is_matched_only_to_a_mistake_it_equals():
+    jeffreys = kl(P_TARGET, Q_PRED) + kl(Q_PRED, P_TARGET)
+    assert abs(jeffreys - 0.1771556761910535) < 1e-15
+    wrong_way = KL_TP / L2 / L2                                           # bits, converted the wrong way
+    assert 1e-5 < abs(wrong_way - jeffreys) / jeffreys < 1e-4             # equal to 4 figures, not to 5
+    text = str(ex03_2(0.1771556761910535))
+    assert text.startswith("Not quite") and "converted the wrong way" not in text, text
+    assert "D(Q_pred||P_target)" in text and "both directions" in text, text
+    # any other 16-digit number that agrees with a mistake to 4 figures only is not that mistake
+    text = str(ex03_2(wrong_way * (1 + 3e-5)))
+    assert "converted the wrong way" not in text, text
+    assert "converted the wrong way" in str(ex03_2(wrong_way)) and "converted the wrong way" in str(ex03_2(0.1772))
