@@ -734,9 +734,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    + (", or round the terms before summing" if noisy else "")
                                    + f"? Redo the computation from the unrounded values your code computed, and "
                                      f"round only at the end, to {sig} significant figures."
-                                   # a rounding to 2 figures is too coarse to be the only reading of a 1.5% miss
-                                   + (f" If your code rounded nothing on the way, {shown} is not {what}: check "
-                                      f"each step." if loose and loose[0] < ACCEPTED_FIGURES else ""))
+                                   # a rounding on the way is one reading; another quantity that rounds to the
+                                   # same figures (H(english) for H(spanish, english)) is the other
+                                   + f" If your code rounded nothing on the way, {shown} is not {what}: check "
+                                     f"each step.")
         if truncated:
             return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                    f"so its last digit is one too small, or a result rounded on the way (terms "

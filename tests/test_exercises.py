@@ -963,6 +963,8 @@ def test_advice_followed_from_a_rounded_answer_is_right_as_far_as_it_goes(check,
         assert fb.correct or text.startswith("Right as far as it goes"), (submission, text)
     # an answer that is also the right value cut off (0.824 for 0.82490) gets the plain truncation message,
     # which names rounding on the way as the other reading
+    # (the conditional "If your code rounded nothing on the way, ... check each step." is the other reading)
+    text = re.sub(r" If your code rounded nothing on the way, [^:]*: check each step\.$", "", text)
     for wrong in ("Not yet", "Round (do not truncate)", "Not quite", "check each step"):
         if wrong == "Round (do not truncate)" and "cut off" in text and "rounded on the way" in text:
             continue
@@ -1234,6 +1236,8 @@ def test_advice_followed_from_a_rounded_wrong_answer_is_not_called_wrong(check, 
     else:
         cut = False
         assert text.startswith("Right as far as it goes"), (submission, text)
+    # (the conditional "If your code rounded nothing on the way, ... check each step." is the other reading)
+    text = re.sub(r" If your code rounded nothing on the way, [^:]*: check each step\.$", "", text)
     for wrong in ("Not yet", "Not quite", "check each step") + (() if cut else ("Round (do not truncate)",)):
         assert wrong not in text, (submission, text)
     assert "unrounded" in text
@@ -1858,3 +1862,12 @@ def test_13a_7_a_full_precision_answer_is_matched_only_to_a_mistake_it_equals():
     text = str(ex03_2(wrong_way * (1 + 3e-5)))
     assert "converted the wrong way" not in text, text
     assert "converted the wrong way" in str(ex03_2(wrong_way)) and "converted the wrong way" in str(ex03_2(0.1772))
+
+
+def test_13a_8_a_wrong_quantity_rounded_like_a_rounded_route_is_also_told_to_check_each_step():
+    assert round(H_ENGLISH, 2) == 4.19                                   # H(english), the wrong quantity
+    text = str(ex02_3(4.19))
+    assert text.startswith("Almost") and "intermediate result" in text, text
+    assert text.endswith("If your code rounded nothing on the way, 4.19 is not H(spanish, english): check each step."), text
+    # followed (the unrounded number), it gets the formula that names H(english)
+    assert "H(english) alone" in str(ex02_3(H_ENGLISH))
