@@ -959,7 +959,7 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
     """Check an answer for H(P); ``p`` may be counts (normalised here).
 
     Recognised mistakes: another log base, the missing minus sign, the
-    unweighted sum of -log p, the entropy of a uniform distribution
+    unweighted sum of -log p, the mean (np.mean) of the terms, the entropy of a uniform distribution
     (log K, a fixed-length code in bits) and, in bits, the average length of
     a Huffman code, which is at least H(P) and can be above it.
 
@@ -981,6 +981,12 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
         mistakes.append((-expected, f"the sum without its minus sign: {what} = -sum {name}(x) log {name}(x), "
                                     f"and each log {name}(x) is negative or 0, so {what} >= 0."))
     k = int(support.sum())
+    for n in sorted({len(pn), k}):      # np.mean over every term, or over the terms left by a mask
+        if expected > 0 and n > 1 and abs(expected / n - expected) >= 0.01 * expected:
+            mistakes.append((expected / n, f"the mean of the {n} terms -{name}(x) log {name}(x) (np.mean), not "
+                                           f"their sum: the weights {name}(x) already average, so sum the terms "
+                                           f"(np.sum), or multiply the unrounded mean by {n}.",
+                             ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
     if base == 2 and k > 1:
         huffman = float(np.dot(pn, huffman_lengths(pn)))
         if not _accepted(huffman, expected):
@@ -995,7 +1001,8 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                                 f"{k} outcomes{fixed}. {name} is not uniform: weight each -log {name}(x) by "
                                 f"{name}(x) and sum."))
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"{what} = -sum {name}(x) log {name}(x), with 0 log 0 = 0.",
+                        hint=f"{what} = -sum {name}(x) log {name}(x)"
+                             + (", with 0 log 0 = 0." if k < len(pn) else "."),
                         negative=f"Check the minus sign in front: {what} = -sum {name}(x) log {name}(x).",
                         combine=f"Sum the terms -{name}(x) log {name}(x) over outcomes.",
                         nan=_nan_for(pn, name, None, base))

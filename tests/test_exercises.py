@@ -1871,3 +1871,15 @@ def test_13a_8_a_wrong_quantity_rounded_like_a_rounded_route_is_also_told_to_che
     assert text.endswith("If your code rounded nothing on the way, 4.19 is not H(spanish, english): check each step."), text
     # followed (the unrounded number), it gets the formula that names H(english)
     assert "H(english) alone" in str(ex02_3(H_ENGLISH))
+
+
+def test_13a_9_entropy_mean_of_terms_is_named_and_0_log_0_only_when_p_has_zeros():
+    h = float(-np.sum(P_SENSOR * np.log2(P_SENSOR)))
+    mean = float(np.mean(-P_SENSOR * np.log2(P_SENSOR)))
+    assert round(mean, 4) == 0.3392 and abs(mean * 4 - h) < 1e-15
+    text = str(ex02_1(0.3392))
+    assert text.startswith("Not quite") and "np.mean" in text and "multiply the unrounded mean by 4" in text, text
+    assert ex02_1(mean * 4).correct
+    assert not str(ex02_1(round(mean, 3) * 4)).startswith(("Not yet", "Not quite"))   # 0.339 * 4, as advised
+    assert "0 log 0" not in str(ex02_1(0.9))                            # P_sensor has no zeros
+    assert "0 log 0" in str(ex.check_entropy(0.9, [0.5, 0.5, 0.0], base=2))
