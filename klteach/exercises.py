@@ -864,7 +864,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     the normalising advice runs as written. Recognised mistakes: another
     log base (either way round), swapped arguments D(Q||P), unnormalised
     counts (both, or one side only), the cross-entropy H(P, Q), the
-    entropy H(P), the sum of both directions D(P||Q) + D(Q||P), the mean
+    entropy H(P), D(P||Q) x 100 (a percentage), the sum of both
+    directions D(P||Q) + D(Q||P), the mean
     (np.mean) instead of the sum of the weighted terms, the unweighted sum and the unweighted mean of log ratios, -D(P||Q) (the
     ratio upside down, or H(P) - H(P, Q)), and a zero mask applied to P only.
 
@@ -912,6 +913,10 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, "
                             f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log.",
                          ("subtracted", f"H({a})", f"subtracted from the cross-entropy H({a}, {b})")))
+    if expected > 0 and math.isfinite(expected):
+        mistakes.append((100 * expected, f"{what} x 100, as a percentage: a divergence is not a percentage. "
+                                         f"Divide the unrounded number by 100.",
+                         ("scale", f"{what} x 100", "divided by 100")))
     jeffreys = expected + kl_divergence(qn, pn, base=base)
     if math.isfinite(jeffreys) and apart(jeffreys):
         mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added (the Jeffreys divergence): "

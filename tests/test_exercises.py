@@ -1883,3 +1883,15 @@ def test_13a_9_entropy_mean_of_terms_is_named_and_0_log_0_only_when_p_has_zeros(
     assert not str(ex02_1(round(mean, 3) * 4)).startswith(("Not yet", "Not quite"))   # 0.339 * 4, as advised
     assert "0 log 0" not in str(ex02_1(0.9))                            # P_sensor has no zeros
     assert "0 log 0" in str(ex.check_entropy(0.9, [0.5, 0.5, 0.0], base=2))
+
+
+def test_13a_10_kl_as_a_percentage_is_named_with_any_mistake_it_coincides_with():
+    text = str(ex01_1(42.4))
+    assert text.startswith("Not quite") and "percentage" in text and "Divide the unrounded number by 100" in text, text
+    assert ex01_1(100 * KL_01 / 100).correct
+    # 01 Ex3: both count vectors total 100, so the raw-count sum is exactly 100 x D: both readings are given
+    d = kl(TRAIN / 100, WEEK / 100)
+    raw = float(np.sum(TRAIN * np.log(TRAIN / WEEK)))
+    assert TRAIN.sum() == WEEK.sum() == 100 and abs(raw - 100 * d) < 1e-12 and round(raw, 1) == 21.8
+    text = str(ex01_3(21.8))
+    assert "percentage" in text and "raw counts" in text, text
