@@ -478,12 +478,13 @@ def _plural(n, word):
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _join(explanations):
+def _join(explanations, same=True):
+    """One explanation, or several introduced as mistakes that give the same (``same``) or nearly the same number."""
     unique = list(dict.fromkeys(explanations))
     if len(unique) == 1:
         return unique[0]
-    return ("more than one mistake, which give the same number with these data: "
-            + " Or: ".join(unique))
+    return ("more than one mistake, which give " + ("the same number" if same else "numbers within 1% of each other")
+            + " with these data: " + " Or: ".join(unique))
 
 
 def _dropped(value, shown, figures, sig):
@@ -568,7 +569,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     >>> check_number(0.4712, 0.42401, what="x", mistakes=[(0.4712, "y.")])
     Not quite: 0.4712 matches y.
     >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
-    Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47.
+    Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47. If this is the full number your code computed, it is not that mistake: check each step.
     """
     entries = [(float(m[0]), m[1], _step_of(m)) for m in mistakes if m[0] is not None]
     _record(what, expected, [(v, e) for v, e, _ in entries], sig)
@@ -587,11 +588,16 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
 
     def named(candidates):
         best = min(candidates, key=lambda m: m[0])
-        close = [e for d, w, e in sorted(candidates, key=lambda m: m[0]) if near(w, best[1])]
+        close = [(w, e) for d, w, e in candidates if near(w, best[1])]
         if significant_figures(value) < _PRECISE:     # a full number is named only with what it equals
-            close += [e for w, e, _ in entries if e not in close and math.isfinite(w) and math.isfinite(best[1])
+            close += [(w, e) for w, e, _ in entries if math.isfinite(w) and math.isfinite(best[1])
                       and abs(w - best[1]) <= 0.01 * abs(best[1])]
-        return _join(close)
+        order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
+        close.sort(key=lambda m: order.get(m[1], len(order)))       # the catalogue's order, whatever the answer
+        return _join([e for _, e in close], same=all(_exactly(w, close[0][0]) for w, _ in close))
+
+    def several(text):
+        return text.startswith("more than one mistake")
 
     # a whole number that is exactly a mistake's value (2.0 = log2(4)) is that mistake: more figures
     # (2.00) would not change it, so "right as far as it goes" would be advice that cannot be followed
@@ -706,12 +712,15 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                 and not any(_exactly(value, w) for _, w, _ in matched)):
             # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the
             # mistake's advice, applied to this rounded number, can fail
+            text = named(matched)
             return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has"
-                                   f"{dropped}, {shown} matches {named(matched)} But {figures} figure"
-                                   f"{'s are' if figures > 1 else ' is'} too few to be sure it is this mistake: "
-                                   f"give the unrounded number your code computed to tell, and follow the advice "
-                                   f"on that number, not on {shown}. If this is the full number your code "
-                                   f"computed, it is not that mistake: check each step.")
+                                   f"{dropped}, {shown} matches {text} But {figures} figure"
+                                   f"{'s are' if figures > 1 else ' is'} too few to be sure it is "
+                                   + ("one of these mistakes" if several(text) else "this mistake")
+                                   + f": give the unrounded number your code computed to tell, and follow the "
+                                     f"advice on that number, not on {shown}. If this is the full number your code "
+                                     f"computed, it is not " + ("any of them" if several(text) else "that mistake")
+                                   + ": check each step.")
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
         dropped = _dropped(value, shown, figures, sig)
@@ -871,8 +880,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
 
     Examples
     --------
-    >>> check_kl(0.9, [0.5, 0.5], [0.9, 0.1])
-    Not yet: 0.9 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
+    >>> check_kl(0.75, [0.5, 0.5], [0.9, 0.1])
+    Not yet: 0.75 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
     >>> check_kl(0.3681, [0.5, 0.5], [0.9, 0.1], names=("P_fair", "Q_biased"))
     Not quite: 0.3681 matches D(Q_biased||P_fair): the arguments are swapped. The question puts P_fair first, as the reference: sum P_fair(x) log(P_fair(x)/Q_biased(x)).
     """

@@ -1895,3 +1895,18 @@ def test_13a_10_kl_as_a_percentage_is_named_with_any_mistake_it_coincides_with()
     assert TRAIN.sum() == WEEK.sum() == 100 and abs(raw - 100 * d) < 1e-12 and round(raw, 1) == 21.8
     text = str(ex01_3(21.8))
     assert "percentage" in text and "raw counts" in text, text
+
+
+def test_13a_11_coinciding_mistakes_are_listed_in_one_order_and_spoken_of_in_the_plural():
+    swapped, plain_mean = kl(Q_FAIR, P_LOADED, np.log2), float(np.mean(np.log2(Q_FAIR / P_LOADED)))
+    assert abs(swapped - plain_mean) < 1e-15 and round(swapped, 2) == 0.35       # Q_fair uniform: identical
+    short, longer = str(ex01_1(0.35)), str(ex01_1(0.34998))
+    for text in (short, longer):
+        assert "which give the same number with these data" in text, text
+    order = [t.index("the arguments are swapped") < t.index("plain mean of log") for t in (short, longer)]
+    assert order[0] == order[1], (short, longer)
+    assert "it is this mistake" not in short and "one of these mistakes" in short, short
+    assert "it is not that mistake" not in short, short
+    # mistakes only near each other (within 1%, not equal) are not said to give the same number
+    text = str(ex03_2(0.1772))                          # Jeffreys and bits converted the wrong way: 0.01% apart
+    assert "more than one mistake" in text and "the same number" not in text, text
