@@ -1281,7 +1281,8 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                         units="bits per symbol", mistakes=mistakes, sig=sig,
                         hint=f"Average the Huffman codeword lengths, weighted by {px}.",
                         combine="Weight each codeword length by its symbol's probability and sum: "
-                                + (f"np.sum({name} * lengths)." if name else "np.sum(probabilities * lengths)."),
+                                + (f"np.sum({name} * kt.huffman_lengths({name}))." if name
+                                   else "np.sum(p * kt.huffman_lengths(p)), with p the probabilities."),
                         nan="Your answer is NaN (not a number). The Huffman average takes no logarithms: it "
                             "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
                             "inf - inf or a mean of an empty array: print the terms and find it with "

@@ -1910,3 +1910,13 @@ def test_13a_11_coinciding_mistakes_are_listed_in_one_order_and_spoken_of_in_the
     # mistakes only near each other (within 1%, not equal) are not said to give the same number
     text = str(ex03_2(0.1772))                          # Jeffreys and bits converted the wrong way: 0.01% apart
     assert "more than one mistake" in text and "the same number" not in text, text
+
+
+def test_13a_12_huffman_array_advice_runs_in_the_exercise_namespace():
+    import klteach as kt
+    lengths = kt.huffman_lengths(P_SENSOR)
+    text = str(ex.check_huffman_length(lengths, P_SENSOR, name="P_sensor"))     # the lengths, not weighted
+    code = re.search(r"(np\.sum\(.*\))\.$", text).group(1)
+    followed = eval(code, {"np": np, "kt": kt, "P_sensor": P_SENSOR})            # no variable `lengths` there
+    assert abs(followed - float(np.dot(P_SENSOR, lengths))) < 1e-12, text
+    assert ex.check_huffman_length(followed, P_SENSOR, name="P_sensor").correct
