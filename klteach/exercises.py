@@ -15,8 +15,10 @@ arithmetic on rounded numbers is not precision: ``0.887 - 0.802`` is the
 float ``0.08499999999999996`` and gives 2, like ``0.085``.
 
 - An answer with at least 3 correct significant figures is accepted: it
-  rounds to the same 3 significant figures as the right value, or it is
-  within half a unit of its own last digit.
+  rounds to the same 3 significant figures as the right value (a 5 after
+  them rounding up or to even, so that the right value cut off after 4 or
+  more figures is accepted), or it is within half a unit of its own last
+  digit.
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
   given a mistake's explanation, nor a wrong route that a rounded number
@@ -72,7 +74,7 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from numbers import Real
 
 import numpy as np
@@ -234,7 +236,11 @@ def _accepted(value: float, truth: float) -> bool:
         return abs(value - truth) <= 1e-15
     if abs(value - truth) <= 1e-9 * abs(truth):
         return True
-    if _round_sig(value, ACCEPTED_FIGURES) == _round_sig(truth, ACCEPTED_FIGURES):
+    right = _round_sig(truth, ACCEPTED_FIGURES)
+    # a 5 after the 3rd figure rounds either way (0.2425 is 0.242 or 0.243): every cut-off after 4 or more
+    # figures then rounds to the right 3 figures, as the start page says
+    if right in (_round_sig(value, ACCEPTED_FIGURES),
+                 _dec(value).quantize(_unit(value, ACCEPTED_FIGURES), rounding=ROUND_HALF_UP)):
         return True
     figures = significant_figures(value)
     return figures >= ACCEPTED_FIGURES and _right_at(value, truth, figures)

@@ -94,8 +94,10 @@ def test_a_mistake_is_named_only_when_it_matches_better_than_the_truth():
 
 
 def test_truncated_answer_is_told_to_round():
-    fb = exercises.check_number(0.2425, 0.24258, what="x")     # truncated, not rounded: 0.2426
+    fb = exercises.check_number(0.242, 0.24258, what="x")      # truncated, not rounded: 0.243
     assert not fb.correct and "Round (do not truncate)" in fb.message
+    # cut off after 4 figures, it still rounds (a 5 rounding up) to the right 3: accepted (test_13a_13)
+    assert exercises.check_number(0.2425, 0.24258, what="x").correct
 
 
 def test_recording_through_the_environment_variable(tmp_path, monkeypatch):
@@ -1303,8 +1305,8 @@ def test_truncated_answers_are_told_to_round_and_the_start_page_says_so(check, s
     text = str(check(submission))
     assert not check(submission).correct and "cut off" in text and "truncate" in text, text
     start = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
-    assert any("correctly rounded (not truncated) to at least 3 significant figures" in c.source
-               for c in start.cells)
+    assert any("One cut off after 3 figures or fewer, whose last digit is then one too small, is told to round"
+               in c.source for c in start.cells)
 
 
 def test_message_wording_findings():
@@ -1920,3 +1922,26 @@ def test_13a_12_huffman_array_advice_runs_in_the_exercise_namespace():
     followed = eval(code, {"np": np, "kt": kt, "P_sensor": P_SENSOR})            # no variable `lengths` there
     assert abs(followed - float(np.dot(P_SENSOR, lengths))) < 1e-12, text
     assert ex.check_huffman_length(followed, P_SENSOR, name="P_sensor").correct
+
+
+@pytest.mark.parametrize("check, submission, truth", [
+    (ex01_1, 0.4239, KL_01), (ex02_4, 0.1739, kl(SPANISH, ENGLISH, np.log2)), (ex03_3, 0.7369, H_03),
+    (ex02_1, 1.356, float(-np.sum(P_SENSOR * np.log2(P_SENSOR)))), (ex01_2, 0.2425, kl(Q_FAIR, P_LOADED)),
+])
+def test_13a_13_an_answer_cut_off_after_4_figures_is_accepted_as_the_start_page_says(check, submission, truth):
+    assert math.floor(truth * 10 ** (4 - math.floor(math.log10(truth)) - 1)) == round(
+        submission * 10 ** (4 - math.floor(math.log10(truth)) - 1))           # the right value cut off at 4 figures
+    assert check(submission).correct, str(check(submission))
+
+
+def test_13a_13_a_tie_in_the_4th_figure_rounds_either_way_and_3_figures_cut_off_are_told_to_round():
+    truth = kl(Q_FAIR, P_LOADED)                                            # 0.24259
+    assert round(truth, 4) == 0.2426 and math.floor(truth * 1e4) == 2425
+    assert ex.check_number(0.2425, truth, what="x").correct                # 0.2425 -> 0.243 (half up)
+    assert ex.check_number(0.2415, 0.24159, what="x").correct
+    assert not ex.check_number(0.2435, truth, what="x").correct           # rounds to 0.244 either way
+    assert "Round (do not truncate)" in str(ex01_2(0.242))                 # cut off after 3 figures
+    start = "\n".join(c.source for c in nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4).cells)
+    assert "correctly rounded (not truncated)" not in start
+    assert "accepted when it rounds to the right 3 significant figures" in start
+    assert "cut off after 4 or more" in start
