@@ -1094,7 +1094,7 @@ _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
 
 
 _LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
-                             r"|(?:the\s+)?answer\s+is\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
+                             r"|(?:(?:the|my)\s+)?answer(?:\s+is\b|\s*[:=-])\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
                              r"(?:[).:,]\s*.*|\s+.*)?"
                              r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*[).:,]\s+.*)$",
                              re.IGNORECASE | re.DOTALL)
@@ -1104,8 +1104,8 @@ def _option(answer, options=()) -> str:
     """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``.
 
     So do an option letter followed by its text (``"(b) Nothing yet"``,
-    ``"b) Nothing yet"``, ``"b, because ..."``), ``"Option b"`` and ``"the answer is b"``, when that letter
-    is one of ``options``.
+    ``"b) Nothing yet"``, ``"b, because ..."``), ``"Option b"``, ``"the answer is b"``, ``"answer: b"``
+    and ``"my answer = b"``, when that letter is one of ``options``.
     """
     text = str(answer).strip().strip("'\"").strip()
     m = _OPTION.match(text)

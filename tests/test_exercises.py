@@ -1945,3 +1945,16 @@ def test_13a_13_a_tie_in_the_4th_figure_rounds_either_way_and_3_figures_cut_off_
     assert "correctly rounded (not truncated)" not in start
     assert "accepted when it rounds to the right 3 significant figures" in start
     assert "cut off after 4 or more" in start
+
+
+@pytest.mark.parametrize("written", ["answer: b", "Answer: b", "answer: (b)", "Answer: b) D(Q||P) is infinite",
+                                     "answer = b", "my answer: b", "My answer is b", "answer:b"])
+def test_13a_14_an_answer_label_before_the_letter_is_read(written):
+    assert ex.check_choice(written, "01-ex4").correct, str(ex.check_choice(written, "01-ex4"))
+    other = re.sub(r"(?<![A-Za-z])b(?![A-Za-z])", "a", written, count=1)      # the same, with option a
+    assert other != written and not ex.check_choice(other, "01-ex4").correct, other
+
+
+def test_13a_14_a_label_before_other_words_is_not_read_as_a_letter():
+    for written in ("answer: about a", "the answer is about a", "answer: bits"):
+        assert "not one of the options" in str(ex.check_choice(written, "04-ex4")), written
