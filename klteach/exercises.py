@@ -27,7 +27,9 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   then fixed as that route's advice says (a unit conversion, the factor
   T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
   as those k figures allow, and is told to do that step on the unrounded
-  number. Literally: the answer carries float noise or more figures than
+  number; so is a difference of two numbers rounded to different figures
+  (``0.887 - 0.80``, a cross-entropy minus an entropy). Literally: the
+  answer carries float noise or more figures than
   the question asks for. Rounded again to those figures (``4.19``), it
   could as well be another mistake rounded, so it is only asked whether
   it rounded an intermediate result, as is an answer that reverses a
@@ -432,6 +434,9 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
     asks for are tried first, then the fewest figures ``k >= least``; among
     the routes that explain ``value`` at that ``k``, the closest wins. With
     ``tight``, ``value`` must be the fixed number itself, not a rounding of it.
+    Last, a ``"shift"`` route is tried with the number it subtracts or adds
+    (a ``"subtracted"`` or ``"added"`` route) rounded to other figures
+    (``0.887 - 0.80``); its step is then ``("both", label, words, k)``.
     """
     if not (math.isfinite(value) and math.isfinite(expected)) or expected == 0:
         return None
@@ -453,6 +458,23 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
                 found.append((abs(value - target), i, k, w_k, step))
         if found:
             return min(found, key=lambda f: f[:2])[2:]
+    # both numbers of a difference rounded, to different figures (0.887 - 0.80): the "shift" route (the
+    # cross-entropy, reduced by H(P)) with the number it subtracts or adds rounded too
+    pairs = [(a, b) for a in routes if a[1][0] == "shift" for b in routes if b[1][0] in ("subtracted", "added")]
+    for (w, step), (v, other) in pairs:
+        for k in range(max(least, 2), 5):
+            for j in range(max(least, 2), 5):
+                w_k, v_j = float(_round_sig(w, k)), float(_round_sig(v, j))
+                if j == k or w_k in (0, w) or v_j in (0, v):
+                    continue
+                target = (_route_target(w_k, w, expected, step[0])
+                          + _route_target(v_j, v, expected, other[0]) - expected)
+                tol = (1e-9 * abs(target) if figures >= 10 or tight
+                       else float(_unit(value, figures)) / 2 * 1.000001)
+                if math.isfinite(target) and abs(value - target) <= tol:
+                    return (min(k, j), w_k, ("both", step[1], f"{step[2]}, itself rounded to "
+                                                               f"{_plural(j, 'significant figure')} ({_show(v_j, j)})",
+                                             k))
     return None
 
 
@@ -643,7 +665,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         loose, rescaled = rescaled, None
 
     def route_words(k, w_k, step):
-        _, label, words = step
+        label, words = step[1], step[2]
+        k = step[3] if step[0] == "both" else k          # the first number's own rounding
         return (f"{label}, rounded to {_plural(k, 'significant figure')} ({_show(w_k, k)}) and then "
                 f"{words}")
 
@@ -652,6 +675,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     if rescaled is not None and not own:
         k, w_k, step = rescaled
         redo = (f"use the unrounded {step[1]} your code computed in that step" if step[0] in ("subtracted", "added")
+                else "use both numbers unrounded, as your code computed them" if step[0] == "both"
                 else "do that step on the unrounded number your code computed")
         return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
