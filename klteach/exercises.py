@@ -29,11 +29,12 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   as those k figures allow, and is told to do that step on the unrounded
   number; so is a difference of two numbers rounded to different figures
   (``0.887 - 0.80``, a cross-entropy minus an entropy). Literally: the
-  answer carries float noise or more figures than
-  the question asks for. Rounded again to those figures (``4.19``), it
-  could as well be another mistake rounded, so it is only asked whether
-  it rounded an intermediate result, as is an answer that reverses a
-  wrong conversion on a rounded number (``0.204 / ln 2 / ln 2``).
+  answer carries float noise or more figures than the question asks for.
+  Rounded again to those figures (``4.19``), it could as well be another
+  mistake rounded, so it is only asked whether it rounded an intermediate
+  result (and told that, if nothing was rounded, it is not the answer), as
+  is an answer that reverses a wrong conversion on a rounded number
+  (``0.204 / ln 2 / ln 2``).
 - An answer one unit off in its last (at least 3rd) figure is told to
   round, not truncate, only when it is the right value cut off; otherwise
   it is asked whether it rounded an intermediate result. An answer of 1
