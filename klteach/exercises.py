@@ -42,8 +42,8 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   is right as far as it goes: it is told to round and give more figures,
   never given a mistake's explanation.
 - An answer within 1.5% of the right value that matches no mistake is
-  asked first whether it rounded a log or another intermediate on the
-  way, and given the formula second, for the case that nothing was
+  asked first whether it rounded an intermediate number (a log, say) on
+  the way, and given the formula second, for the case that nothing was
   rounded.
 - A mistake is named only when the answer matches it better than it
   matches the right value, at the precision the answer gives (to 4
@@ -809,8 +809,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     if math.isfinite(value) and math.isfinite(expected) and abs(value - expected) <= 0.015 * abs(expected):
         # within 1.5% (0.2422 for 0.2426): rounded logs or intermediates leave results that near, so that reading
         # comes first, and the formula second, for a learner who rounded nothing
-        return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when a log or another "
-                               f"intermediate was rounded on the way. Did you round one"
+        return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when an intermediate "
+                               f"number was rounded on the way. Did you round one"
                                + (", or round the terms before summing" if summed else "")
                                + f"? Redo the computation from the unrounded values your code computed, and round "
                                  f"only at the end. If your code rounded nothing, check each step: "
