@@ -1893,7 +1893,7 @@ def test_13a_9_entropy_mean_of_terms_is_named_and_0_log_0_only_when_p_has_zeros(
 def test_13a_10_kl_as_a_percentage_is_named_with_any_mistake_it_coincides_with():
     text = str(ex01_1(42.4))
     assert text.startswith("Not quite") and "percentage" in text and "Divide the unrounded number by 100" in text, text
-    assert ex01_1(100 * KL_01 / 100).correct
+    assert ex01_1(42.4 / 100).correct and ex01_3(21.8 / 100).correct     # the advice, followed on the typed number
     # 01 Ex3: both count vectors total 100, so the raw-count sum is exactly 100 x D: both readings are given
     d = kl(TRAIN / 100, WEEK / 100)
     raw = float(np.sum(TRAIN * np.log(TRAIN / WEEK)))
