@@ -96,7 +96,7 @@ def test_a_mistake_is_named_only_when_it_matches_better_than_the_truth():
 def test_truncated_answer_is_told_to_round():
     fb = exercises.check_number(0.242, 0.24258, what="x")      # truncated, not rounded: 0.243
     assert not fb.correct and "Round (do not truncate)" in fb.message
-    # cut off after 4 figures, it still rounds (a 5 rounding up) to the right 3: accepted (test_13a_13)
+    # cut off after 4 figures, it still rounds (a 5 rounding up) to the right 3: accepted
     assert exercises.check_number(0.2425, 0.24258, what="x").correct
 
 
@@ -1433,7 +1433,7 @@ def test_the_data_of_the_final_findings():
 
 @pytest.mark.parametrize("check, submission", [
     (ex03_3, 0.5), (ex03_3, 0.2), (ex01_1, 0.2), (ex01_1, 0.1), (ex01_1, 0.3),
-])   # 1 - 0.6 (exactly 1 - Q_image[2], a mistake of its own) is named outright: test_13a_2
+])   # 1 - 0.6 (exactly 1 - Q_image[2], a mistake of its own) is named outright: see test_one_minus_...
 def test_final_1_a_short_answer_never_gets_one_confident_diagnosis(check, submission):
     text = str(check(submission))
     assert text.startswith("Not quite"), text
@@ -1723,13 +1723,13 @@ def test_findings_noisy_near_misses_ask_about_rounded_terms_and_name_no_inexact_
     base10 = float(np.sum(P_LOADED * np.log10(P_LOADED / Q_FAIR)))
     assert round(base10, 3) == 0.128 and abs(0.128 * math.log2(10) - 0.425) > 1e-4
     text = str(ex01_1(0.42500000000000004))
-    # it is also exactly 2.585 - 2.16, the cross-entropy and H(P_loaded) rounded (test_13a_1): either reading
+    # it is also 2.585 - 2.16, the cross-entropy and H(P_loaded) rounded to different figures: either reading
     # is a rounding on the way
     assert round(2.585 - 2.16, 12) == round(0.42500000000000004, 12) == 0.425        # equal up to float noise
     assert "base-10" not in text and ("round the terms before summing" in text or "(2.16)" in text), text
 
 
-# --- learner pass over the exercises of 00-03 (hidden solutions: 01 0.4240 bits, 0.2426 nats, 0.2180 nats;
+# --- another learner pass over the exercises of 00-03 (right values: 01 0.4240 bits, 0.2426 nats, 0.2180 nats;
 # 02 1.357, 1.500, 4.201, 0.1740 bits; 03 0.8869 nats, 0.08512 nats, 0.7370 bits) -------------------------
 # Each test quotes the learner's exact submission; expected values come from the formulas written here.
 
@@ -1740,7 +1740,7 @@ CE_01 = ce(P_LOADED, Q_FAIR, np.log2)
 CE_02 = ce(SPANISH, ENGLISH, np.log2)
 
 
-def test_13a_data():
+def test_the_data_of_the_rounding_findings():
     assert (round(H_TARGET, 3), round(H_TARGET, 2), round(H_SPANISH, 2), round(H_SPANISH, 1)) == (0.802, 0.8, 4.03, 4.0)
     assert (round(H_LOADED, 2), round(H_LOADED, 1)) == (2.16, 2.2)
     assert abs(CE_TP - H_TARGET - KL_TP) < 1e-15 and abs(CE_01 - H_LOADED - KL_01) < 1e-15
@@ -1750,13 +1750,13 @@ def test_13a_data():
     (ex03_2, CE_TP - 0.802), (ex03_2, CE_TP - 0.80), (ex02_4, CE_02 - 4.03), (ex02_4, CE_02 - 4.0),
     (ex01_1, CE_01 - 2.16), (ex01_1, CE_01 - 2.2),
 ])
-def test_13a_1_an_entropy_rounded_then_subtracted_is_a_rounding_not_a_formula_mistake(check, submission):
+def test_an_entropy_rounded_then_subtracted_is_a_rounding_not_a_formula_mistake(check, submission):
     text = str(check(submission))
     assert text.startswith("Right as far as it goes") and "subtracted from the cross-entropy" in text, text
     assert "use the unrounded H(" in text and "Weight each" not in text and "Not yet" not in text, text
 
 
-def test_13a_1_the_subtraction_rounded_again_is_asked_about_an_intermediate():
+def test_the_subtraction_rounded_again_is_asked_about_an_intermediate():
     text = str(ex03_2(0.0849))                      # CE - 0.802 = 0.08494, rounded to 3 figures
     assert text.startswith("Almost") and "intermediate result" in text and "Weight each" not in text, text
     # the route, done on the unrounded entropy, is accepted
@@ -1766,7 +1766,7 @@ def test_13a_1_the_subtraction_rounded_again_is_asked_about_an_intermediate():
     assert text.startswith("Right as far as it goes") and "added to D(P_target||Q_pred)" in text, text
 
 
-def test_13a_2_one_minus_the_labelled_probability_is_named_and_short_matches_say_so_if_unrounded():
+def test_one_minus_the_labelled_probability_is_named_and_short_matches_say_so_if_unrounded():
     submission = 1 - Q_IMAGE[2]                                        # the float 0.4, the learner's full number
     assert submission == 0.4 and abs(H_03 * L2 * L2 - 0.354) < 5e-4    # the wrong-way mistake is 0.354, not 0.4
     text = str(ex03_3(submission))
@@ -1782,7 +1782,7 @@ def test_13a_2_one_minus_the_labelled_probability_is_named_and_short_matches_say
     (ex01_3, 0.21, kl(TRAIN / 100, WEEK / 100)), (ex02_1, 1.3, float(-np.sum(P_SENSOR * np.log2(P_SENSOR)))),
     (ex03_1, 0.88, CE_TP), (ex03_3, 0.73, H_03),
 ])
-def test_13a_3_a_short_truncated_answer_is_told_to_round_and_give_more_figures(check, submission, truth):
+def test_a_short_truncated_answer_is_told_to_round_and_give_more_figures(check, submission, truth):
     assert math.floor(truth * 100 if truth < 1 else truth * 10) == round(submission * (100 if truth < 1 else 10))
     assert round_sig(truth, 2) != submission                              # cut off, not rounded
     text = str(check(submission))
@@ -1792,7 +1792,7 @@ def test_13a_3_a_short_truncated_answer_is_told_to_round_and_give_more_figures(c
 
 
 @pytest.mark.parametrize("check, submission", [(ex01_2, 0.0404 * 6), (ex01_1, 0.071 * 6)])
-def test_13a_4_the_mean_of_the_weighted_terms_multiplied_as_advised_is_a_rounding(check, submission):
+def test_the_mean_of_the_weighted_terms_multiplied_as_advised_is_a_rounding(check, submission):
     terms = Q_FAIR * np.log(Q_FAIR / P_LOADED)
     assert round(float(np.mean(terms)), 4) == 0.0404
     assert round(float(np.mean(P_LOADED * np.log2(P_LOADED / Q_FAIR))), 3) == 0.071
@@ -1803,7 +1803,7 @@ def test_13a_4_the_mean_of_the_weighted_terms_multiplied_as_advised_is_a_roundin
     assert check(float(np.sum(terms)) if check is ex01_2 else KL_01).correct
 
 
-def test_13a_4_every_factor_advice_followed_on_a_rounded_wrong_value_is_not_called_wrong(notebook_runs):
+def test_every_factor_advice_followed_on_a_rounded_wrong_value_is_not_called_wrong(notebook_runs):
     """Every mistake whose advice multiplies, divides or halves the unrounded number: the advice followed on
     that number rounded to 3 figures gives a rounding of the right value, never "Not yet" or "Not quite"."""
     advice = re.compile(r"(multiply|divide|halve)[^.]*unrounded", re.IGNORECASE)
@@ -1824,7 +1824,7 @@ def test_13a_4_every_factor_advice_followed_on_a_rounded_wrong_value_is_not_call
     (ex01_2, 0.2421666666666665), (ex01_2, 0.24166666666666659), (ex01_1, 0.4215), (ex01_1, 0.422),
     (ex01_1, 0.43), (ex02_3, 4.215358515358515), (ex02_4, 0.1722),
 ])
-def test_13a_5_a_near_miss_opens_with_rounding_on_the_way_and_gives_the_formula_second(check, submission):
+def test_a_near_miss_opens_with_rounding_on_the_way_and_gives_the_formula_second(check, submission):
     truth = {ex01_1: KL_01, ex01_2: kl(Q_FAIR, P_LOADED), ex02_3: CE_02, ex02_4: kl(SPANISH, ENGLISH, np.log2)}[check]
     assert 0 < abs(submission - truth) <= 0.015 * truth and round_sig(submission, 3) != round_sig(truth, 3)
     text = str(check(submission))
@@ -1834,11 +1834,11 @@ def test_13a_5_a_near_miss_opens_with_rounding_on_the_way_and_gives_the_formula_
     assert "Weight each" in rest or "-sum" in rest, text                  # the formula hint comes second
 
 
-def test_13a_5_a_miss_beyond_one_and_a_half_percent_gets_the_formula_first():
+def test_a_miss_beyond_one_and_a_half_percent_gets_the_formula_first():
     assert str(ex01_1(0.44)).startswith("Not yet")                        # 3.8% off
 
 
-def test_13a_6_unrounded_numbers_whose_12th_figure_is_zero_are_not_float_noise():
+def test_unrounded_numbers_whose_12th_figure_is_zero_are_not_float_noise():
     sf = ex.significant_figures
     for unrounded in (-np.log(0.5), 0.2608993813498884, 0.5145731728297583):
         assert f"{unrounded:.12g}"[-1] == "0" or len(f"{unrounded:.12g}") < 14     # the old misreading
@@ -1855,7 +1855,7 @@ def test_13a_6_unrounded_numbers_whose_12th_figure_is_zero_are_not_float_noise()
         assert "round the terms before summing" not in text and "float noise" not in text, text
 
 
-def test_13a_7_a_full_precision_answer_is_matched_only_to_a_mistake_it_equals():
+def test_a_full_precision_answer_is_matched_only_to_a_mistake_it_equals():
     jeffreys = kl(P_TARGET, Q_PRED) + kl(Q_PRED, P_TARGET)
     assert abs(jeffreys - 0.1771556761910535) < 1e-15
     wrong_way = KL_TP / L2 / L2                                           # bits, converted the wrong way
@@ -1869,7 +1869,7 @@ def test_13a_7_a_full_precision_answer_is_matched_only_to_a_mistake_it_equals():
     assert "converted the wrong way" in str(ex03_2(wrong_way)) and "converted the wrong way" in str(ex03_2(0.1772))
 
 
-def test_13a_8_a_wrong_quantity_rounded_like_a_rounded_route_is_also_told_to_check_each_step():
+def test_a_wrong_quantity_rounded_like_a_rounded_route_is_also_told_to_check_each_step():
     assert round(H_ENGLISH, 2) == 4.19                                   # H(english), the wrong quantity
     text = str(ex02_3(4.19))
     assert text.startswith("Almost") and "intermediate result" in text, text
@@ -1878,7 +1878,7 @@ def test_13a_8_a_wrong_quantity_rounded_like_a_rounded_route_is_also_told_to_che
     assert "H(english) alone" in str(ex02_3(H_ENGLISH))
 
 
-def test_13a_9_entropy_mean_of_terms_is_named_and_0_log_0_only_when_p_has_zeros():
+def test_entropy_mean_of_terms_is_named_and_0_log_0_only_when_p_has_zeros():
     h = float(-np.sum(P_SENSOR * np.log2(P_SENSOR)))
     mean = float(np.mean(-P_SENSOR * np.log2(P_SENSOR)))
     assert round(mean, 4) == 0.3392 and abs(mean * 4 - h) < 1e-15
@@ -1890,7 +1890,7 @@ def test_13a_9_entropy_mean_of_terms_is_named_and_0_log_0_only_when_p_has_zeros(
     assert "0 log 0" in str(ex.check_entropy(0.9, [0.5, 0.5, 0.0], base=2))
 
 
-def test_13a_10_kl_as_a_percentage_is_named_with_any_mistake_it_coincides_with():
+def test_kl_as_a_percentage_is_named_with_any_mistake_it_coincides_with():
     text = str(ex01_1(42.4))
     assert text.startswith("Not quite") and "percentage" in text and "Divide the unrounded number by 100" in text, text
     assert ex01_1(42.4 / 100).correct and ex01_3(21.8 / 100).correct     # the advice, followed on the typed number
@@ -1902,7 +1902,7 @@ def test_13a_10_kl_as_a_percentage_is_named_with_any_mistake_it_coincides_with()
     assert "percentage" in text and "raw counts" in text, text
 
 
-def test_13a_11_coinciding_mistakes_are_listed_in_one_order_and_spoken_of_in_the_plural():
+def test_coinciding_mistakes_are_listed_in_one_order_and_spoken_of_in_the_plural():
     swapped, plain_mean = kl(Q_FAIR, P_LOADED, np.log2), float(np.mean(np.log2(Q_FAIR / P_LOADED)))
     assert abs(swapped - plain_mean) < 1e-15 and round(swapped, 2) == 0.35       # Q_fair uniform: identical
     short, longer = str(ex01_1(0.35)), str(ex01_1(0.34998))
@@ -1917,7 +1917,7 @@ def test_13a_11_coinciding_mistakes_are_listed_in_one_order_and_spoken_of_in_the
     assert "more than one mistake" in text and "the same number" not in text, text
 
 
-def test_13a_12_huffman_array_advice_runs_in_the_exercise_namespace():
+def test_huffman_array_advice_runs_in_the_exercise_namespace():
     import klteach as kt
     lengths = kt.huffman_lengths(P_SENSOR)
     text = str(ex.check_huffman_length(lengths, P_SENSOR, name="P_sensor"))     # the lengths, not weighted
@@ -1931,13 +1931,13 @@ def test_13a_12_huffman_array_advice_runs_in_the_exercise_namespace():
     (ex01_1, 0.4239, KL_01), (ex02_4, 0.1739, kl(SPANISH, ENGLISH, np.log2)), (ex03_3, 0.7369, H_03),
     (ex02_1, 1.356, float(-np.sum(P_SENSOR * np.log2(P_SENSOR)))), (ex01_2, 0.2425, kl(Q_FAIR, P_LOADED)),
 ])
-def test_13a_13_an_answer_cut_off_after_4_figures_is_accepted_as_the_start_page_says(check, submission, truth):
+def test_an_answer_cut_off_after_4_figures_is_accepted_as_the_start_page_says(check, submission, truth):
     assert math.floor(truth * 10 ** (4 - math.floor(math.log10(truth)) - 1)) == round(
         submission * 10 ** (4 - math.floor(math.log10(truth)) - 1))           # the right value cut off at 4 figures
     assert check(submission).correct, str(check(submission))
 
 
-def test_13a_13_a_tie_in_the_4th_figure_rounds_either_way_and_3_figures_cut_off_are_told_to_round():
+def test_a_tie_in_the_4th_figure_rounds_either_way_and_3_figures_cut_off_are_told_to_round():
     truth = kl(Q_FAIR, P_LOADED)                                            # 0.24259
     assert round(truth, 4) == 0.2426 and math.floor(truth * 1e4) == 2425
     assert ex.check_number(0.2425, truth, what="x").correct                # 0.2425 -> 0.243 (half up)
@@ -1952,20 +1952,20 @@ def test_13a_13_a_tie_in_the_4th_figure_rounds_either_way_and_3_figures_cut_off_
 
 @pytest.mark.parametrize("written", ["answer: b", "Answer: b", "answer: (b)", "Answer: b) D(Q||P) is infinite",
                                      "answer = b", "my answer: b", "My answer is b", "answer:b"])
-def test_13a_14_an_answer_label_before_the_letter_is_read(written):
+def test_an_answer_label_before_the_letter_is_read(written):
     assert ex.check_choice(written, "01-ex4").correct, str(ex.check_choice(written, "01-ex4"))
     other = re.sub(r"(?<![A-Za-z])b(?![A-Za-z])", "a", written, count=1)      # the same, with option a
     assert other != written and not ex.check_choice(other, "01-ex4").correct, other
 
 
-def test_13a_14_a_label_before_other_words_is_not_read_as_a_letter():
+def test_a_label_before_other_words_is_not_read_as_a_letter():
     for written in ("answer: about a", "the answer is about a", "answer: bits"):
         assert "not one of the options" in str(ex.check_choice(written, "04-ex4")), written
 
 
 @pytest.mark.parametrize("check, ce_value, h_value", [
     (ex03_2, CE_TP, H_TARGET), (ex02_4, CE_02, H_SPANISH), (ex01_1, CE_01, H_LOADED)])
-def test_13a_1_a_difference_of_two_entropies_rounded_to_any_figures_is_never_a_formula_mistake(check, ce_value, h_value):
+def test_a_difference_of_two_entropies_rounded_to_any_figures_is_never_a_formula_mistake(check, ce_value, h_value):
     """00: a difference of two rounded entropies keeps only the precision of the rounding (0.887 - 0.80)."""
     for k in (2, 3, 4):
         for j in (2, 3, 4):
