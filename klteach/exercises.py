@@ -15,8 +15,10 @@ arithmetic on rounded numbers is not precision: ``0.887 - 0.802`` is the
 float ``0.08499999999999996`` and gives 2, like ``0.085``.
 
 - An answer with at least 3 correct significant figures is accepted: it
-  rounds to the same 3 significant figures as the right value, or it is
-  within half a unit of its own last digit.
+  rounds to the same 3 significant figures as the right value (a 5 after
+  them rounding up or to even, so that the right value cut off after 4 or
+  more figures is accepted), or it is within half a unit of its own last
+  digit.
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
   given a mistake's explanation, nor a wrong route that a rounded number
@@ -25,18 +27,31 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   then fixed as that route's advice says (a unit conversion, the factor
   T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
   as those k figures allow, and is told to do that step on the unrounded
-  number. Literally: the answer carries float noise or more figures than
-  the question asks for. Rounded again to those figures (``4.19``), it
-  could as well be another mistake rounded, so it is only asked whether
-  it rounded an intermediate result, as is an answer that reverses a
-  wrong conversion on a rounded number (``0.204 / ln 2 / ln 2``).
+  number; so is a difference of two numbers rounded to different figures
+  (``0.887 - 0.80``, a cross-entropy minus an entropy). Literally: the
+  answer carries float noise or more figures than the question asks for.
+  Rounded again to those figures (``4.19``), it could as well be another
+  mistake rounded, so it is only asked whether it rounded an intermediate
+  result (and told that, if nothing was rounded, it is not the answer), as
+  is an answer that reverses a wrong conversion on a rounded number
+  (``0.204 / ln 2 / ln 2``).
 - An answer one unit off in its last (at least 3rd) figure is told to
   round, not truncate, only when it is the right value cut off; otherwise
-  it is asked whether it rounded an intermediate result.
+  it is asked whether it rounded an intermediate result. An answer of 1
+  or 2 figures that is the right value cut off (``0.21`` for ``0.218``)
+  is right as far as it goes: it is told to round and give more figures,
+  never given a mistake's explanation.
+- An answer within 1.5% of the right value that matches no mistake is
+  asked first whether it rounded an intermediate number (a log, say) on
+  the way, and given the formula second, for the case that nothing was
+  rounded.
 - A mistake is named only when the answer matches it better than it
-  matches the right value, at the precision the answer gives; mistakes
-  within 1% of each other are named together, and an answer too short to
-  tell apart mistakes further apart names each of them. An answer with
+  matches the right value, at the precision the answer gives (to 4
+  figures at most; an answer of 8 or more figures, the full number a
+  computation gave, must equal it to 1e-6, and is named only with the
+  mistakes it equals); mistakes within 1% of each other are named
+  together, and an answer too short to tell apart mistakes further apart
+  names each of them. An answer with
   fewer than 3 figures that matches one mistake is told it may be that
   mistake and asked for the unrounded number, since the advice, followed
   on a rounded number, can fail. A number that is exactly a mistake's
@@ -63,7 +78,7 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from numbers import Real
 
 import numpy as np
@@ -168,13 +183,15 @@ def _dec(x: float) -> Decimal:
 def _clean(x: float) -> float:
     """``x`` without the float noise of arithmetic on short decimals (``0.887 - 0.802`` -> ``0.085``).
 
-    A value whose 12-significant-figure form is shorter than 12 digits is that
-    short decimal plus rounding noise; any other value is returned unchanged.
+    A value whose 12-significant-figure form has at most 9 digits (3 or more
+    trailing zeros) is that short decimal plus rounding noise; any other
+    value is returned unchanged. One random double in a thousand looks like
+    that; one in ten has a 12th figure 0 (``-np.log(0.5)``), which is no noise.
     """
     if x == 0 or not math.isfinite(x):
         return x
     short = float(f"{x:.12g}")
-    return short if len(_dec(short).normalize().as_tuple().digits) < 12 else x
+    return short if len(_dec(short).normalize().as_tuple().digits) <= 9 else x
 
 
 def significant_figures(x: float) -> int:
@@ -223,7 +240,11 @@ def _accepted(value: float, truth: float) -> bool:
         return abs(value - truth) <= 1e-15
     if abs(value - truth) <= 1e-9 * abs(truth):
         return True
-    if _round_sig(value, ACCEPTED_FIGURES) == _round_sig(truth, ACCEPTED_FIGURES):
+    right = _round_sig(truth, ACCEPTED_FIGURES)
+    # a 5 after the 3rd figure rounds either way (0.2425 is 0.242 or 0.243): every cut-off after 4 or more
+    # figures then rounds to the right 3 figures, as the start page says
+    if right in (_round_sig(value, ACCEPTED_FIGURES),
+                 _dec(value).quantize(_unit(value, ACCEPTED_FIGURES), rounding=ROUND_HALF_UP)):
         return True
     figures = significant_figures(value)
     return figures >= ACCEPTED_FIGURES and _right_at(value, truth, figures)
@@ -233,6 +254,10 @@ def _distance(a: float, b: float) -> float:
     if math.isinf(a) or math.isinf(b):
         return 0.0 if a == b else math.inf
     return abs(a - b)
+
+
+#: Significant figures from which an answer is read as the full number a computation gave.
+_PRECISE = 8
 
 
 def _matches(value: float, wrong: float, truth: float) -> bool:
@@ -246,6 +271,9 @@ def _matches(value: float, wrong: float, truth: float) -> bool:
     figures = min(significant_figures(value), 4)
     if wrong == 0 or value == 0:
         close = abs(value - wrong) <= 1e-15
+    elif significant_figures(value) >= _PRECISE:
+        # a number with (nearly) all its figures is that mistake only if it equals it, not if it agrees to 4
+        close = abs(value - wrong) <= 1e-6 * abs(wrong)
     else:
         close = (_round_sig(value, figures) == _round_sig(wrong, figures)
                  or abs(value - wrong) <= 1e-9 * abs(wrong)
@@ -384,11 +412,16 @@ def _route_target(w_k, w, expected, kind):
         return w_k * (expected / w)
     if kind == "shift":
         return w_k + (expected - w)
+    if kind == "subtracted":        # w is subtracted from an unrounded number (H(P) from the cross-entropy)
+        return expected + (w - w_k)
+    if kind == "added":             # w is added to an unrounded number (H(P) to D(P||Q))
+        return expected + (w_k - w)
     if kind == "sqrt":
         return math.sqrt(w_k) if w_k >= 0 else math.nan
     if kind == "square":
         return w_k * w_k
-    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'sqrt' or 'square'.")
+    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'subtracted', 'added', 'sqrt' "
+                     f"or 'square'.")
 
 
 def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES):
@@ -403,6 +436,9 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
     asks for are tried first, then the fewest figures ``k >= least``; among
     the routes that explain ``value`` at that ``k``, the closest wins. With
     ``tight``, ``value`` must be the fixed number itself, not a rounding of it.
+    Last, a ``"shift"`` route is tried with the number it subtracts or adds
+    (a ``"subtracted"`` or ``"added"`` route) rounded to other figures
+    (``0.887 - 0.80``); its step is then ``("both", label, words, k)``.
     """
     if not (math.isfinite(value) and math.isfinite(expected)) or expected == 0:
         return None
@@ -424,6 +460,23 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
                 found.append((abs(value - target), i, k, w_k, step))
         if found:
             return min(found, key=lambda f: f[:2])[2:]
+    # both numbers of a difference rounded, to different figures (0.887 - 0.80): the "shift" route (the
+    # cross-entropy, reduced by H(P)) with the number it subtracts or adds rounded too
+    pairs = [(a, b) for a in routes if a[1][0] == "shift" for b in routes if b[1][0] in ("subtracted", "added")]
+    for (w, step), (v, other) in pairs:
+        for k in range(max(least, 2), 5):
+            for j in range(max(least, 2), 5):
+                w_k, v_j = float(_round_sig(w, k)), float(_round_sig(v, j))
+                if j == k or w_k in (0, w) or v_j in (0, v):
+                    continue
+                target = (_route_target(w_k, w, expected, step[0])
+                          + _route_target(v_j, v, expected, other[0]) - expected)
+                tol = (1e-9 * abs(target) if figures >= 10 or tight
+                       else float(_unit(value, figures)) / 2 * 1.000001)
+                if math.isfinite(target) and abs(value - target) <= tol:
+                    return (min(k, j), w_k, ("both", step[1], f"{step[2]}, itself rounded to "
+                                                               f"{_plural(j, 'significant figure')} ({_show(v_j, j)})",
+                                             k))
     return None
 
 
@@ -455,13 +508,12 @@ def _plural(n, word):
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _join(explanations, values=()):
+def _join(explanations, same=True):
+    """One explanation, or several introduced as mistakes that give the same (``same``) or nearly the same number."""
     unique = list(dict.fromkeys(explanations))
     if len(unique) == 1:
         return unique[0]
-    same = all(_exactly(v, values[0]) for v in values)
-    return ("more than one mistake, which give "
-            + ("the same number" if same else "numbers within 1% of each other")
+    return ("more than one mistake, which give " + ("the same number" if same else "numbers within 1% of each other")
             + " with these data: " + " Or: ".join(unique))
 
 
@@ -511,8 +563,13 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         (adding ``expected - value``), ``"sqrt"`` or ``"square"``, ``label``
         naming the wrong route and ``words`` the step (``"converted to bits"``).
         An answer that is such a value rounded, then fixed as advised, is
-        told so. Mistakes within 1% of each other are named together; an
-        answer too short to tell apart mistakes further apart names them all.
+        told so. The kinds ``"subtracted"`` and ``"added"`` mark a value that
+        a right route subtracts from (or adds to) another number, such as
+        H(P) in D(P||Q) = H(P, Q) - H(P): an answer that used it rounded
+        (``expected + (value - rounded)``, or ``expected - (value - rounded)``)
+        is told so too. Mistakes within 1% of each other are named together;
+        an answer too short to tell apart mistakes further apart names them
+        all.
     sig : int
         Significant figures the question asks for (3 or 4), quoted in messages.
     hint : str, optional
@@ -543,7 +600,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     >>> check_number(0.4712, 0.42401, what="x", mistakes=[(0.4712, "y.")])
     Not quite: 0.4712 matches y.
     >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
-    Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47.
+    Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47. If this is the full number your code computed, it is not that mistake: check each step.
     """
     entries = [(float(m[0]), m[1], _step_of(m)) for m in mistakes if m[0] is not None]
     _record(what, expected, [(v, e) for v, e, _ in entries], sig)
@@ -562,10 +619,16 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
 
     def named(candidates):
         best = min(candidates, key=lambda m: m[0])
-        close = [e for d, w, e in sorted(candidates, key=lambda m: m[0]) if near(w, best[1])]
-        close += [e for w, e, _ in entries if e not in close and math.isfinite(w) and math.isfinite(best[1])
-                  and abs(w - best[1]) <= 0.01 * abs(best[1])]
-        return _join(close, [w for w, e, _ in entries if e in close])
+        close = [(w, e) for d, w, e in candidates if near(w, best[1])]
+        if significant_figures(value) < _PRECISE:     # a full number is named only with what it equals
+            close += [(w, e) for w, e, _ in entries if math.isfinite(w) and math.isfinite(best[1])
+                      and abs(w - best[1]) <= 0.01 * abs(best[1])]
+        order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
+        close.sort(key=lambda m: order.get(m[1], len(order)))       # the catalogue's order, whatever the answer
+        return _join([e for _, e in close], same=all(_exactly(w, close[0][0]) for w, _ in close))
+
+    def several(text):
+        return text.startswith("more than one mistake")
 
     # a whole number that is exactly a mistake's value (2.0 = log2(4)) is that mistake: more figures
     # (2.00) would not change it, so "right as far as it goes" would be advice that cannot be followed
@@ -605,7 +668,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         loose, rescaled = rescaled, None
 
     def route_words(k, w_k, step):
-        _, label, words = step
+        label, words = step[1], step[2]
+        k = step[3] if step[0] == "both" else k          # the first number's own rounding
         return (f"{label}, rounded to {_plural(k, 'significant figure')} ({_show(w_k, k)}) and then "
                 f"{words}")
 
@@ -613,10 +677,13 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         rescaled = None
     if rescaled is not None and not own:
         k, w_k, step = rescaled
+        redo = (f"use the unrounded {step[1]} your code computed in that step" if step[0] in ("subtracted", "added")
+                else "use both numbers unrounded, as your code computed them" if step[0] == "both"
+                else "do that step on the unrounded number your code computed")
         return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
-                               f"figures allow: do that step on the unrounded number your code computed, and "
-                               f"round only at the end. Give {sig} significant figures.")
+                               f"figures allow: {redo}, and round only at the end. Give {sig} significant "
+                               f"figures.")
     if own:
         plural = "s" if figures > 1 else ""
         padded = _show(value, sig)
@@ -651,6 +718,18 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    f"significant figure{plural} it has. {more}")
         return Feedback(False, f"Almost: {shown} is within one unit in its last figure of {what}, as arithmetic "
                                f"on rounded numbers can be, but not {what} rounded. {more}")
+    if figures < ACCEPTED_FIGURES and _truncated(value, expected):
+        # the right value cut off (0.21 for 0.218): right as far as it goes. Read as rounded, it may match a
+        # mistake, but no concept is blamed on a short number: the unrounded number tells the two apart
+        rounded_mistake = any(_matches(value, w, expected) for w, _, _ in entries)
+        return Feedback(False, f"Right as far as it goes, but cut off: {shown} is {what} cut off after "
+                               f"{_plural(figures, 'significant figure')}, so its last digit is one too small. "
+                               f"Round (do not truncate) the unrounded number your code computed, and give {sig} "
+                               f"significant figures, or give that number itself."
+                               + (f" If you rounded rather than cut off, {shown} is not {what} rounded and may be "
+                                  f"a known mistake: the unrounded number will tell." if rounded_mistake else "")
+                               + f" If this is the full number your code computed, it is not {what}: check "
+                                 f"each step.")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
     if matched:
         groups = []                      # mistakes within 1% of each other form one group
@@ -666,11 +745,15 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                 and not any(_exactly(value, w) for _, w, _ in matched)):
             # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the
             # mistake's advice, applied to this rounded number, can fail
+            text = named(matched)
             return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has"
-                                   f"{dropped}, {shown} matches {named(matched)} But {figures} figure"
-                                   f"{'s are' if figures > 1 else ' is'} too few to be sure it is this mistake: "
-                                   f"give the unrounded number your code computed to tell, and follow the advice "
-                                   f"on that number, not on {shown}.")
+                                   f"{dropped}, {shown} matches {text} But {figures} figure"
+                                   f"{'s are' if figures > 1 else ' is'} too few to be sure it is "
+                                   + ("one of these mistakes" if several(text) else "this mistake")
+                                   + f": give the unrounded number your code computed to tell, and follow the "
+                                     f"advice on that number, not on {shown}. If this is the full number your code "
+                                     f"computed, it is not " + ("any of them" if several(text) else "that mistake")
+                                   + ": check each step.")
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
         dropped = _dropped(value, shown, figures, sig)
@@ -678,7 +761,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                f"{shown} matches more than one known mistake, which more figures would tell "
                                f"apart. It matches "
                                + " Or it matches ".join(named(g) for g in groups)
-                               + f" Give the unrounded number your code computed to tell which.")
+                               + f" Give the unrounded number your code computed to tell which. If this is the "
+                                 f"full number your code computed, it is not any of them: check each step.")
     # reversing a wrong conversion on a rounded number (0.204 / ln2 / ln2) keeps only the precision
     # of that rounding: an intermediate was rounded, the formula is not wrong
     undone = (figures >= ACCEPTED_FIGURES
@@ -692,9 +776,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    + (", or round the terms before summing" if noisy else "")
                                    + f"? Redo the computation from the unrounded values your code computed, and "
                                      f"round only at the end, to {sig} significant figures."
-                                   # a rounding to 2 figures is too coarse to be the only reading of a 1.5% miss
-                                   + (f" If your code rounded nothing on the way, {shown} is not {what}: check "
-                                      f"each step." if loose and loose[0] < ACCEPTED_FIGURES else ""))
+                                   # a rounding on the way is one reading; another quantity that rounds to the
+                                   # same figures (H(english) for H(spanish, english)) is the other
+                                   + f" If your code rounded nothing on the way, {shown} is not {what}: check "
+                                     f"each step.")
         if truncated:
             return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                    f"so its last digit is one too small, or a result rounded on the way (terms "
@@ -721,6 +806,15 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # give that, whatever the formula
     summed = (math.isfinite(value) and math.isfinite(expected) and expected != 0
               and (noisy or (figures == sig and abs(value - expected) <= 5 * float(_unit(expected, sig)))))
+    if math.isfinite(value) and math.isfinite(expected) and abs(value - expected) <= 0.015 * abs(expected):
+        # within 1.5% (0.2422 for 0.2426): rounded logs or intermediates leave results that near, so that reading
+        # comes first, and the formula second, for a learner who rounded nothing
+        return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when an intermediate "
+                               f"number was rounded on the way. Did you round one"
+                               + (", or round the terms before summing" if summed else "")
+                               + f"? Redo the computation from the unrounded values your code computed, and round "
+                                 f"only at the end. If your code rounded nothing, check each step: "
+                               + (hint or "the formula, the arguments and the units."))
     return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
                     + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 
@@ -813,14 +907,18 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     the normalising advice runs as written. Recognised mistakes: another
     log base (either way round), swapped arguments D(Q||P), unnormalised
     counts (both, or one side only), the cross-entropy H(P, Q), the swapped
-    cross-entropy H(Q, P), the entropy H(P), the mean (np.mean) instead of
-    the sum of the weighted terms, the unweighted sum and the unweighted mean of log ratios, -D(P||Q) (the
-    ratio upside down, or H(P) - H(P, Q)), and a zero mask applied to P only.
+    cross-entropy H(Q, P), the
+    entropy H(P) (which, rounded and then subtracted from the cross-entropy,
+    is a rounding on the way), D(P||Q) x 100 (a percentage), the sum of
+    both directions D(P||Q) + D(Q||P), the mean (np.mean) instead of the
+    sum of the weighted terms, the unweighted sum and the unweighted mean
+    of log ratios, -D(P||Q) (the ratio upside down, or H(P) - H(P, Q)),
+    and a zero mask applied to P only.
 
     Examples
     --------
-    >>> check_kl(0.9, [0.5, 0.5], [0.9, 0.1])
-    Not yet: 0.9 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
+    >>> check_kl(0.75, [0.5, 0.5], [0.9, 0.1])
+    Not yet: 0.75 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
     >>> check_kl(0.3681, [0.5, 0.5], [0.9, 0.1], names=("P_fair", "Q_biased"))
     Not quite: 0.3681 matches D(Q_biased||P_fair): the arguments are swapped. The question puts P_fair first, as the reference: sum P_fair(x) log(P_fair(x)/Q_biased(x)).
     """
@@ -857,8 +955,18 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         return abs(w - expected) >= 0.01 * abs(expected)
 
     if h > 0 and apart(h):
+        # its step: H(P) rounded, then subtracted from the unrounded cross-entropy (the CE - H route)
         mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, "
-                            f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log."))
+                            f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log.",
+                         ("subtracted", f"H({a})", f"subtracted from the cross-entropy H({a}, {b})")))
+    if expected > 0 and math.isfinite(expected):
+        mistakes.append((100 * expected, f"{what} x 100, as a percentage: a divergence is not a percentage. "
+                                         f"Divide the unrounded number by 100.",
+                         ("scale", f"{what} x 100", "divided by 100")))
+    jeffreys = expected + kl_divergence(qn, pn, base=base)
+    if math.isfinite(jeffreys) and apart(jeffreys):
+        mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added (the Jeffreys divergence): "
+                                   f"{what} is one direction only, sum {a}(x) log({a}(x)/{b}(x))."))
     with np.errstate(divide="ignore"):
         swapped_ce = cross_entropy(qn, pn, base=base)
     if math.isfinite(swapped_ce) and apart(swapped_ce):
@@ -870,7 +978,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         mistakes.append((expected / k_out,
                          f"the mean of the weighted terms {a}(x) log({a}(x)/{b}(x)) (np.mean), which divides "
                          f"their sum by the {k_out} outcomes. The weights {a}(x) already average: sum the "
-                         f"terms (np.sum), or multiply the unrounded mean by {k_out}."))
+                         f"terms (np.sum), or multiply the unrounded mean by {k_out}.",
+                         ("scale", "the mean of the weighted terms", f"multiplied by {k_out}")))
     if expected > 0:
         mistakes.append((-expected, f"minus {what}: either the ratio inside the log is upside down "
                                     f"({b}(x) on top), or a subtraction is the wrong way round "
@@ -907,8 +1016,9 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
     """Check an answer for H(P); ``p`` may be counts (normalised here).
 
     Recognised mistakes: another log base, the missing minus sign, the
-    unweighted sum of -log p, the entropy of a uniform distribution
-    (log K, a fixed-length code in bits) and, in bits, the average length of
+    unweighted sum of -log p, the mean (np.mean) of the terms, the entropy
+    of a uniform distribution (log K, a fixed-length code in bits) and, in
+    bits, the average length of
     a Huffman code, which is at least H(P) and can be above it.
 
     Examples
@@ -929,6 +1039,12 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
         mistakes.append((-expected, f"the sum without its minus sign: {what} = -sum {name}(x) log {name}(x), "
                                     f"and each log {name}(x) is negative or 0, so {what} >= 0."))
     k = int(support.sum())
+    for n in sorted({len(pn), k}):      # np.mean over every term, or over the terms left by a mask
+        if expected > 0 and n > 1:
+            mistakes.append((expected / n, f"the mean of the {n} terms -{name}(x) log {name}(x) (np.mean), not "
+                                           f"their sum: the weights {name}(x) already average, so sum the terms "
+                                           f"(np.sum), or multiply the unrounded mean by {n}.",
+                             ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
     if base == 2 and k > 1:
         huffman = float(np.dot(pn, huffman_lengths(pn)))
         if not _accepted(huffman, expected):
@@ -943,7 +1059,8 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                                 f"{k} outcomes{fixed}. {name} is not uniform: weight each -log {name}(x) by "
                                 f"{name}(x) and sum."))
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"{what} = -sum {name}(x) log {name}(x), with 0 log 0 = 0.",
+                        hint=f"{what} = -sum {name}(x) log {name}(x)"
+                             + (", with 0 log 0 = 0." if k < len(pn) else "."),
                         negative=f"Check the minus sign in front: {what} = -sum {name}(x) log {name}(x).",
                         combine=f"Sum the terms -{name}(x) log {name}(x) over outcomes.",
                         nan=_nan_for(pn, name, None, base))
@@ -1015,7 +1132,7 @@ _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
 
 
 _LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
-                             r"|(?:the\s+)?answer\s+is\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
+                             r"|(?:(?:the|my)\s+)?answer(?:\s+is\b|\s*[:=-])\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
                              r"(?:[).:,]\s*.*|\s+.*)?"
                              r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*[).:,]\s+.*)$",
                              re.IGNORECASE | re.DOTALL)
@@ -1025,8 +1142,8 @@ def _option(answer, options=()) -> str:
     """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``.
 
     So do an option letter followed by its text (``"(b) Nothing yet"``,
-    ``"b) Nothing yet"``, ``"b, because ..."``), ``"Option b"`` and ``"the answer is b"``, when that letter
-    is one of ``options``.
+    ``"b) Nothing yet"``, ``"b, because ..."``), ``"Option b"``, ``"the answer is b"``, ``"answer: b"``
+    and ``"my answer = b"``, when that letter is one of ``options``.
     """
     text = str(answer).strip().strip("'\"").strip()
     m = _OPTION.match(text)
@@ -1092,7 +1209,8 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q,
     the sum of Q's probabilities (1 for every distribution), the mean of the
     terms (np.mean) instead of their sum and, for a one-hot P, -log q of a
-    class whose label is 0 and q of the labelled class without its log.
+    class whose label is 0, q of the labelled class without its log, and 1 - q
+    of the labelled class (an error rate).
 
     Examples
     --------
@@ -1112,7 +1230,8 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
              f"number your code computed, or compute -sum {a}(x) log {b}(x) directly.",
              ("shift", f"D({a}||{b})", f"increased by H({a})")),
             (h, f"H({a}), the cross-entropy of {a} with itself. Use {b}'s probabilities "
-                f"inside the log: -sum {a}(x) log {b}(x)."),
+                f"inside the log: -sum {a}(x) log {b}(x).",
+             ("added", f"H({a})", f"added to D({a}||{b})")),       # the D + H route with H(P) rounded
         ]
     h_q = entropy(qn, base=base)
     expected = cross_entropy(pn, qn, base=base)
@@ -1153,6 +1272,10 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         if apart(float(qn[k])):
             mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
                                            f"log: the cross-entropy is -log {b}[{k}]."))
+        if apart(1.0 - float(qn[k])):
+            mistakes.append((1.0 - float(qn[k]),
+                             f"1 - {b}[{k}], the probability the model gives the other classes (an error "
+                             f"rate, not a log loss): the cross-entropy is -log {b}[{k}]."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
                         hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "
@@ -1202,7 +1325,8 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                         units="bits per symbol", mistakes=mistakes, sig=sig,
                         hint=f"Average the Huffman codeword lengths, weighted by {px}.",
                         combine="Weight each codeword length by its symbol's probability and sum: "
-                                + (f"np.sum({name} * lengths)." if name else "np.sum(probabilities * lengths)."),
+                                + (f"np.sum({name} * kt.huffman_lengths({name}))." if name
+                                   else "np.sum(p * kt.huffman_lengths(p)), with p the probabilities."),
                         nan="Your answer is NaN (not a number). The Huffman average takes no logarithms: it "
                             "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
                             "inf - inf or a mean of an empty array: print the terms and find it with "
