@@ -95,7 +95,7 @@ homework: $(STAMP)
 	$(PY) tools/homework.py student notebooks/*.ipynb --out homework/dist/notebooks/student
 	$(PY) tools/homework.py key notebooks/*.ipynb --out homework/dist/notebooks/key
 
-# The tree to push as the public student repository (homework/README.md, "Publish to students"):
+# The tree to push as the public student repository (homework/README.md, section 2):
 # no master, no autograder, no solution. Links point at REPO at REF.
 REPO ?= YOUR-GITHUB-ACCOUNT/klteach-students
 REF ?= main
