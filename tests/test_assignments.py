@@ -534,3 +534,14 @@ def test_autograder_zip_installs_what_the_assignments_import(assigned):
             assert f"{package}=={pins[package]}" in pip, (master.name, package, pip)
         assert any(p.startswith("klteach @ git+https://github.com/klteach/klteach") for p in pip), pip
         assert any(p.startswith("otter-grader") for p in pip), pip
+
+
+def test_hidden_tests_cannot_be_fooled_by_rebinding_builtins_or_klteach(assigned, tmp_path):
+    master = MASTERS[0]
+    folder = assigned(master)
+    fooling = {"q1": "d_nats = 1.0\nabs = lambda x: 0\nfloat = lambda x: 0.025267153921570600\n"
+                     "kt.kl_divergence = lambda *args, **kwargs: 1.0",
+               "q2": "d_bits = 5.0\nimport builtins\nnp.abs = lambda x: 0"}
+    scores = homework.autograde(folder, _with_answers(_copy(folder, "autograder", master), fooling,
+                                                      tmp_path / "fooling" / master.name))
+    assert scores["q1"] == 0 and scores["q2"] == 0, scores
