@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 COURSE_STAMP := $(VENV)/.installed-course
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test test-oldest e2e site notebooks homework bench clean help
+.PHONY: lab test test-oldest e2e site notebooks homework student-release bench clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab"
@@ -21,6 +21,9 @@ help:
 	@echo "make site       the course as static HTML, built offline, in build/site/"
 	@echo "make notebooks  re-execute every notebook and homework master in place (after changing klteach)"
 	@echo "make homework   autograded assignments (student and autograder copies) and the notebooks' student copies and answer keys, in homework/dist/"
+	@echo "make student-release REPO=OWNER/NAME REF=TAG"
+	@echo "                the public student repository, in build/student-release/: assignments' student copies,"
+	@echo "                notebooks without solutions, klteach, binder/; links point at REPO at REF"
 	@echo "make bench      speed and accuracy against scipy"
 
 # klteach needs Python 3.11 or newer (the tested versions in constraints.txt have no 3.10 builds):
@@ -91,6 +94,13 @@ homework: $(STAMP)
 	$(PY) tools/homework.py assign homework/hw*.ipynb --out homework/dist
 	$(PY) tools/homework.py student notebooks/*.ipynb --out homework/dist/notebooks/student
 	$(PY) tools/homework.py key notebooks/*.ipynb --out homework/dist/notebooks/key
+
+# The tree to push as the public student repository (homework/README.md, section 2):
+# no master, no autograder, no solution. Links point at REPO at REF.
+REPO ?= YOUR-GITHUB-ACCOUNT/klteach-students
+REF ?= main
+student-release: $(STAMP)
+	$(PY) tools/release.py --out build/student-release --repo $(REPO) --ref $(REF)
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
