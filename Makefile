@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 COURSE_STAMP := $(VENV)/.installed-course
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test test-oldest e2e site notebooks homework bench clean help
+.PHONY: lab test test-oldest e2e site notebooks homework student-release bench clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab"
@@ -21,6 +21,9 @@ help:
 	@echo "make site       the course as static HTML, built offline, in build/site/"
 	@echo "make notebooks  re-execute every notebook and homework master in place (after changing klteach)"
 	@echo "make homework   autograded assignments (student and autograder copies) and the notebooks' student copies and answer keys, in homework/dist/"
+	@echo "make student-release REPO=OWNER/NAME REF=TAG"
+	@echo "                the public student repository, in build/student-release/: assignments' student copies,"
+	@echo "                notebooks without solutions, klteach, binder/; links point at REPO at REF"
 	@echo "make bench      speed and accuracy against scipy"
 
 # klteach needs Python 3.11 or newer (the tested versions in constraints.txt have no 3.10 builds):
@@ -80,7 +83,7 @@ $(OLD_STAMP): pyproject.toml constraints-oldest.txt Makefile
 
 test-oldest: $(OLD_STAMP)
 	$(OLD_PY) -m pytest -q -o addopts="-p no:cacheprovider --doctest-modules" klteach \
-	  $$(ls tests/test_*.py | grep -v -E "test_(assignments|homework|packaging|site|notebook_conventions|readme)\.py")
+	  $$(ls tests/test_*.py | grep -v -E "test_(assignments|homework|grading|packaging|site|notebook_conventions|readme)\.py")
 
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py notebooks/*.ipynb homework/hw*.ipynb
@@ -92,11 +95,20 @@ homework: $(STAMP)
 	$(PY) tools/homework.py student notebooks/*.ipynb --out homework/dist/notebooks/student
 	$(PY) tools/homework.py key notebooks/*.ipynb --out homework/dist/notebooks/key
 
+# The tree to push as the public student repository (homework/README.md, section 2):
+# no master, no autograder, no solution. Links point at REPO at REF.
+REPO ?= YOUR-GITHUB-ACCOUNT/klteach-students
+REF ?= main
+student-release: $(STAMP)
+	$(PY) tools/release.py --out build/student-release --repo $(REPO) --ref $(REF)
+
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
 
+# Jupyter Book: every notebooks/NN_*.ipynb, in order (tools/site.py globs them), sources
+# assembled in build/site-src.
 site: $(STAMP)
-	$(PY) tools/site.py --out build/site notebooks/*.ipynb
+	$(PY) tools/site.py --out build/site
 
 BROWSER_STAMP := $(VENV)/.installed-browser
 $(BROWSER_STAMP): $(STAMP)

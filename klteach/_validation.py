@@ -165,6 +165,25 @@ def check_same_labels(p, q, names=("p", "q")) -> None:
         )
 
 
+def _to_float64(arr: np.ndarray, name: str) -> np.ndarray:
+    """``arr`` as float64 (a view when it already is); a DistributionError for a finite
+    entry beyond float64's range (from ``np.longdouble`` input), which would become inf."""
+    if arr.dtype == np.float64:
+        return arr
+    with np.errstate(over="ignore", under="ignore"):
+        out = arr.astype(np.float64)
+    if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
+        lost = np.flatnonzero(np.isinf(out) & np.isfinite(arr))
+        if lost.size:
+            i = lost[0]
+            raise DistributionError(
+                f"{name} has {arr.flat[i]!r} at {_where(i, arr.shape)}, beyond the range of a "
+                f"64-bit float (about 1.8e308), in which klteach computes; rescale the values "
+                f"first (probabilities: divide by their largest entry)."
+            )
+    return out
+
+
 def _as_float_array(x, name: str, convert: bool = True) -> tuple[np.ndarray, np.dtype]:
     """Read ``x`` as a float64 array (never modifying it) and the dtype that sets the tolerance.
 
@@ -181,7 +200,7 @@ def _as_float_array(x, name: str, convert: bool = True) -> tuple[np.ndarray, np.
         tol_dtype = arr.dtype
     else:
         tol_dtype = np.float64
-    return (arr.astype(np.float64, copy=False) if convert else arr), tol_dtype
+    return (_to_float64(arr, name) if convert else arr), tol_dtype
 
 
 def _check_entries(arr: np.ndarray, name: str, axis: int) -> np.ndarray:
@@ -362,8 +381,15 @@ def as_result(value):
 
 
 def in_units(value_in_nats, base: float | None):
-    """``value_in_nats`` converted to ``base`` units, as :func:`as_result` returns it."""
-    return as_result(np.asarray(value_in_nats) / log_base(base))
+    """``value_in_nats`` converted to ``base`` units, as :func:`as_result` returns it.
+
+    One correctly rounded division by ``log(base)``: the result is ``inf``
+    only where the value in ``base`` units exceeds the largest float (a base
+    just above 1 has a tiny logarithm), and without a RuntimeWarning, as a
+    Python float division would give it.
+    """
+    with np.errstate(over="ignore"):
+        return as_result(np.asarray(value_in_nats) / log_base(base))
 
 
 def as_distribution_pair(p, q, *, axis: int = -1):
@@ -395,7 +421,7 @@ def as_finite(x, name: str, *, positive: bool = False, what: str = "a number") -
     arr = _read_real(x, name, what)
     if arr.size == 0:
         raise DistributionError(f"{name} is empty (shape {arr.shape}); it needs at least one value.")
-    arr = arr.astype(np.float64, copy=False)
+    arr = _to_float64(arr, name)
     bad = np.flatnonzero(~np.isfinite(arr))
     if bad.size:
         i = bad[0]

@@ -473,8 +473,19 @@ def _js_python_sum(pl, ql, dl, r, c):
     return total
 
 
-@np.errstate(all="ignore")            # as a decorator it costs less than a with block
 def _js_one_pair(p, q):
+    """:func:`_js_one_pair_unchecked` with floating-point warnings silenced.
+
+    A ``with`` block inside the call, not ``np.errstate`` as a decorator: under
+    numpy 1.x a decorator re-enters one shared ``errstate`` instance, which
+    keeps the state to restore on itself, so two threads in the function at
+    once could restore each other's error state.
+    """
+    with np.errstate(all="ignore"):
+        return _js_one_pair_unchecked(p, q)
+
+
+def _js_one_pair_unchecked(p, q):
     """JS in nats of two float64 vectors, or None to take the general path.
 
     :func:`_js_block` written out for one pair of vectors, where the cost of

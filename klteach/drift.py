@@ -405,7 +405,7 @@ def category_counts(reference, current, *, nan="raise"):
     return categories, ref, cur
 
 
-def sql_bin_case(column: str, edges, *, placeholder: str = "?"):
+def sql_bin_case(column: str, edges, *, placeholder: str = "?", float_type: str = "DOUBLE PRECISION"):
     """A SQL ``CASE`` expression giving the :func:`bin_counts` bin of ``column``, and its parameters.
 
     Bin 0 is ``column < edges[0]``, bin i is ``edges[i-1] <= column < edges[i]``,
@@ -419,6 +419,12 @@ def sql_bin_case(column: str, edges, *, placeholder: str = "?"):
     literals), which moves values lying exactly on an edge. The column name
     is quoted as a SQL identifier (``"name"``, inner ``"`` doubled).
 
+    numpy rounds integers above 2**53 to float64 before comparing; SQLite
+    compares an INTEGER with a float exactly, so 2**53 + 3 < 2**53 + 4 in
+    SQL but not in numpy. When an edge is 2**53 or more in magnitude (only
+    then can the two disagree), the column is compared as
+    ``CAST("name" AS DOUBLE PRECISION)``, which rounds as numpy does.
+
     Parameters
     ----------
     column : str
@@ -428,6 +434,10 @@ def sql_bin_case(column: str, edges, *, placeholder: str = "?"):
     placeholder : str
         The driver's parameter marker: ``"?"`` (sqlite3, default) or ``"%s"``
         (psycopg, MySQL drivers).
+    float_type : str
+        The SQL name of a 64-bit float for the cast above: ``"DOUBLE
+        PRECISION"`` (SQLite, PostgreSQL; default) or ``"DOUBLE"`` (MySQL).
+        Not ``"REAL"``, which is a 32-bit float in PostgreSQL.
 
     Returns
     -------
@@ -438,7 +448,7 @@ def sql_bin_case(column: str, edges, *, placeholder: str = "?"):
     Raises
     ------
     TypeError
-        ``column`` or ``placeholder`` not a non-empty string.
+        ``column``, ``placeholder`` or ``float_type`` not a non-empty string.
     ValueError
         Bad edges, as for :func:`bin_counts`.
 
@@ -447,12 +457,14 @@ def sql_bin_case(column: str, edges, *, placeholder: str = "?"):
     >>> sql_bin_case("x", [0.5, 2.0])
     ('CASE WHEN "x" IS NULL THEN 3 WHEN "x" < ? THEN 0 WHEN "x" < ? THEN 1 ELSE 2 END', (0.5, 2.0))
     """
-    for name, value in (("column", column), ("placeholder", placeholder)):
+    for name, value in (("column", column), ("placeholder", placeholder), ("float_type", float_type)):
         if not isinstance(value, str) or not value:
             raise TypeError(f"{name} must be a non-empty string, got {value!r}.")
     _, edges = _parse_bins(np.asarray(edges, dtype=float))
     quoted = '"' + column.replace('"', '""') + '"'
-    whens = " ".join(f"WHEN {quoted} < {placeholder} THEN {i}" for i in range(len(edges)))
+    # An integer v < e with float(v) == e needs |e| >= 2**53; below, both sides agree.
+    value = f"CAST({quoted} AS {float_type})" if np.max(np.abs(edges)) >= 2.0**53 else quoted
+    whens = " ".join(f"WHEN {value} < {placeholder} THEN {i}" for i in range(len(edges)))
     sql = f"CASE WHEN {quoted} IS NULL THEN {len(edges) + 1} {whens} ELSE {len(edges)} END"
     return sql, tuple(float(e) for e in edges)
 

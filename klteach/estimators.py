@@ -22,6 +22,8 @@ from .discrete import kl_divergence
 
 __all__ = ["MCEstimate", "mc_kl", "knn_kl", "histogram_kl"]
 
+_LN2 = math.log(2)
+
 
 class MCEstimate(NamedTuple):
     """A Monte Carlo estimate of D(P||Q) and its standard error (same units)."""
@@ -82,6 +84,9 @@ def mc_kl(logp, logq, *, estimator="k3", base=None):
         (sample standard deviation / sqrt(n)). For k2 the standard error
         covers the spread only, not the bias. ``(inf, inf)`` if some
         ``logq`` is ``-inf`` (Q rules out a sample of P: D(P||Q) is infinite).
+        The terms are scaled by the largest before they are summed or
+        squared, so either number is ``inf`` only where its exact value
+        exceeds the largest float (about 1.8e308).
 
     Raises
     ------
@@ -113,19 +118,77 @@ def mc_kl(logp, logq, *, estimator="k3", base=None):
         raise DistributionError(f"mc_kl needs at least 2 samples for a standard error, got {n}.")
     if np.any(logq == -np.inf):
         return MCEstimate(math.inf, math.inf)
-    log_ratio = logp - logq                      # log p/q = -log r
-    if estimator == "k1":
-        terms = log_ratio
-    elif estimator == "k2":
-        with np.errstate(over="ignore"):
-            terms = 0.5 * log_ratio**2
-    else:
-        terms = expm1mx(-log_ratio)              # (r - 1) - log r
+    estimate, stderr = _mean_and_stderr(*_scaled_terms(logp, logq, estimator))
     scale = log_base(base)
-    with np.errstate(over="ignore", invalid="ignore"):
-        estimate = float(np.mean(terms))
-        stderr = float(np.std(terms, ddof=1) / math.sqrt(n)) if math.isfinite(estimate) else math.inf
     return MCEstimate(estimate / scale, stderr / scale)
+
+
+def _scaled_terms(logp, logq, estimator):
+    """The per-sample terms as ``(t, k, c)``: the terms are ``t * 2**k * exp(c)`` with
+    ``max |t|`` at most 1, so that neither their sum nor their squares overflow where
+    the mean and standard error themselves are finite floats."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        big = max(float(np.max(np.abs(logp))), float(np.max(np.abs(logq))))
+        # log p - log q in units of a power of 2 (exact), where it could overflow
+        e = int(np.frexp(big)[1]) if big > 2.0**1000 else 0
+        log_ratio = np.ldexp(logp, -e) - np.ldexp(logq, -e)      # log(p/q) / 2**e
+        if estimator == "k1":
+            t, f = _unit_scaled(log_ratio)
+            return t, f + e, 0.0
+        if estimator == "k2":
+            t, f = _unit_scaled(log_ratio)
+            return 0.5 * t * t, 2 * (f + e), 0.0
+        neg = -np.ldexp(log_ratio, e)                          # log r, possibly inf
+        top = float(np.max(neg))
+        if top <= 700:
+            t, f = _unit_scaled(expm1mx(neg))
+            return t, f, 0.0
+        # exp(log r) overflows somewhere: terms relative to exp(top), each at most 1
+        small = neg <= 700
+        t = np.where(small, expm1mx(np.where(small, neg, 0.0)) * np.exp(-top),
+                     np.exp(neg - top) - (1 + neg) * np.exp(-top))
+        return np.maximum(t, 0.0), 0, top
+
+
+def _unit_scaled(x):
+    """``(x / 2**f, f)`` with the largest ``|x / 2**f|`` in [0.5, 1) (exact; f = 0 for all zeros)."""
+    top = float(np.max(np.abs(x)))
+    if not top or not math.isfinite(top):
+        return x, 0
+    f = int(np.frexp(top)[1])
+    return np.ldexp(x, -f), f
+
+
+def _mean_and_stderr(t, k, c):
+    """Mean and standard error of the terms ``t * 2**k * exp(c)``: ``inf`` only where
+    the true value exceeds the largest float."""
+    n = t.shape[0]
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        mean_t = float(np.mean(t))
+        sd_t = float(np.std(t, ddof=1)) / math.sqrt(n)
+        if not (math.isfinite(mean_t) and math.isfinite(sd_t)):
+            return math.inf, math.inf
+    return _rescaled(mean_t, k, c), _rescaled(sd_t, k, c)
+
+
+# ln 2 split so that j * _LN2_HI is exact for |j| < 2**20 (fdlibm's constants)
+_LN2_HI, _LN2_LO = 6.93147180369123816490e-01, 1.90821492927058770002e-10
+
+
+def _rescaled(x, k, c):
+    """``x * 2**k * exp(c)`` rounded a few times, not overflowing before the result does:
+    exp(c) as ``2**j exp(c - j ln 2)``, the reduced argument formed with ln 2 in two parts."""
+    if x == 0:
+        return 0.0
+    j = round(c / _LN2)
+    if abs(j) >= 2**20:                  # exp(c) itself is far beyond the float range
+        return math.copysign(math.inf if j > 0 else 0.0, x)
+    rest = (c - j * _LN2_HI) - j * _LN2_LO
+    mant, e = math.frexp(x * math.exp(rest))
+    try:
+        return math.ldexp(mant, e + k + j)
+    except OverflowError:
+        return math.copysign(math.inf, x)
 
 
 def _samples(x, name):
@@ -153,7 +216,12 @@ def knn_kl(x, y, *, k=1, base=None):
     where :math:`\rho_k(i)` is the Euclidean distance from :math:`x_i` to its
     k-th nearest neighbour among the other x's, and :math:`\nu_k(i)` to its
     k-th nearest neighbour among the y's. Consistent as n, m grow; biased at
-    small n. Distances come from :class:`scipy.spatial.cKDTree`.
+    small n. Distances come from :class:`scipy.spatial.cKDTree`, in units
+    where the largest coordinate is below 1; a distance whose square would
+    be too small to trust there (data spread over more than about 150
+    orders of magnitude, such as one far outlier) is recomputed from the
+    coordinates, with nothing squared that could underflow, so no digits
+    are lost and no false ties appear.
 
     Parameters
     ----------
@@ -209,23 +277,71 @@ def knn_kl(x, y, *, k=1, base=None):
             f"with k = {k} the estimator needs at least {k + 1} samples of P and {k} of Q, "
             f"got n = {n} and m = {m}."
         )
-    # In units of a power of 2 near the largest coordinate (exact): squared
-    # distances would underflow (false ties) or overflow (NaN) in extreme units.
+    # In units of a power of 2 near the largest coordinate (exact), so that squared
+    # distances do not overflow (NaN); k + 1 neighbours within x: the nearest is the point itself.
     exponent = int(np.frexp(max(np.max(np.abs(x)), np.max(np.abs(y))))[1])
-    x, y = np.ldexp(x, -exponent), np.ldexp(y, -exponent)
-    # k + 1 neighbours within x: the nearest is the point itself.
-    rho = scipy.spatial.cKDTree(x).query(x, k=[k + 1])[0][:, 0]
-    nu = scipy.spatial.cKDTree(y).query(x, k=[k])[0][:, 0]
-    for dist, where in ((rho, "another sample of x"), (nu, "a sample of y")):
-        ties = np.flatnonzero(dist == 0)
+    xs, ys = np.ldexp(x, -exponent), np.ldexp(y, -exponent)
+    with np.errstate(under="ignore"):
+        rho = scipy.spatial.cKDTree(xs).query(xs, k=[k + 1])[0][:, 0]
+        nu = scipy.spatial.cKDTree(ys).query(xs, k=[k])[0][:, 0]
+    log_rho = _log_distances(rho, (x, xs), (x, xs), k + 1, exponent)
+    log_nu = _log_distances(nu, (x, xs), (y, ys), k, exponent)
+    for dist, where in ((log_rho, "another sample of x"), (log_nu, "a sample of y")):
+        ties = np.flatnonzero(dist == -np.inf)
         if ties.size:
             raise DistributionError(
                 f"{ties.size} sample(s) of x coincide with {where} (first: x[{ties[0]}]), with k = {k}; "
                 f"the k-NN estimator assumes continuous data without ties. Add noise smaller "
                 f"than the data's resolution, or bin the data and use klteach.kl_divergence."
             )
-    estimate = d * np.mean(np.log(nu) - np.log(rho)) + math.log(m / (n - 1))
+    estimate = d * np.mean(log_nu - log_rho) + math.log(m / (n - 1))
     return float(estimate) / log_base(base)
+
+# Below this distance (in units where every coordinate is below 1) a squared distance may
+# be subnormal: it loses digits, or underflows to 0 and makes a false tie.
+_SQUARED_SAFE = 2.0**-500
+
+
+def _log_distances(dist, queries, points, kth, exponent):
+    """``log`` of the k-th neighbour distances ``dist`` (from the tree, in units of
+    ``2**exponent``), each recomputed exactly where its square was too small to trust.
+    ``queries`` and ``points`` are pairs (coordinates, the same in units of ``2**exponent``).
+
+    There (data spread over more than ~150 orders of magnitude, e.g. one far outlier),
+    the tree is asked again with the maximum norm, which squares nothing: the ``kth``
+    Euclidean neighbour lies within ``sqrt(d)`` times the ``kth`` max-norm distance, and
+    the distances to the points in that box are formed as ``m * |diff / m|``,
+    ``m = max |diff|``. ``-inf`` marks a true tie. ``kth`` counts the query itself when
+    ``points`` is ``queries``.
+    """
+    with np.errstate(divide="ignore"):
+        out = np.log(dist)
+    redo = np.flatnonzero(dist < _SQUARED_SAFE)
+    if not redo.size:
+        return out
+    same = points is queries
+    (queries, scaled_queries), (points, scaled_points) = queries, points
+    d = points.shape[1]
+    # the box search in the scaled units (no overflow); subnormal coordinates there are
+    # off by at most 2**-1075, hence the absolute margin
+    tree = scipy.spatial.cKDTree(scaled_points)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        box = tree.query(scaled_queries[redo], k=[kth], p=np.inf)[0][:, 0]
+        for i, r in zip(redo, box):
+            radius = r * math.sqrt(d) * (1 + 8 * d * 2.0**-52) + 2.0**-1060
+            near = tree.query_ball_point(scaled_queries[i], radius, p=np.inf)
+            if same:
+                near = [j for j in near if j != i]
+            diff = points[near] - queries[i]
+            top = np.max(np.abs(diff), axis=1)
+            scaled = diff / np.where(top > 0, top, 1.0)[:, None]
+            exact = np.sort(top * np.sqrt(np.sum(scaled * scaled, axis=1)))[kth - 1 - same]
+            if exact == 0:
+                out[i] = -np.inf
+            else:
+                mant, e = math.frexp(exact)
+                out[i] = math.log(mant) + (e - exponent) * _LN2
+    return out
 
 
 def histogram_kl(x, y, *, bins=10, base=None):
@@ -279,8 +395,17 @@ def histogram_kl(x, y, *, bins=10, base=None):
             f"histogram_kl takes 1-D samples, got shapes {x.shape} and {y.shape}; for "
             f"samples in several dimensions use knn_kl."
         )
+    both = np.concatenate([x, y])
+    lo, hi = float(np.min(both)), float(np.max(both))
     try:
-        edges = np.histogram_bin_edges(np.concatenate([x, y]), bins=bins)
+        if (isinstance(bins, (int, np.integer)) and not isinstance(bins, bool) and bins >= 1
+                and math.isinf(hi - lo)):
+            # the range of the samples overflows a float (numpy refuses it): equal widths
+            # from its half, exact ends
+            edges = 2 * np.linspace(0.5 * lo, 0.5 * hi, int(bins) + 1)
+            edges[0], edges[-1] = lo, hi
+        else:
+            edges = np.histogram_bin_edges(both, bins=bins)
     except (ValueError, TypeError) as exc:
         raise DistributionError(f"bins={bins!r} was rejected: {exc}") from None
     if np.isnan(edges).any():

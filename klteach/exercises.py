@@ -15,8 +15,10 @@ arithmetic on rounded numbers is not precision: ``0.887 - 0.802`` is the
 float ``0.08499999999999996`` and gives 2, like ``0.085``.
 
 - An answer with at least 3 correct significant figures is accepted: it
-  rounds to the same 3 significant figures as the right value, or it is
-  within half a unit of its own last digit.
+  rounds to the same 3 significant figures as the right value (a 5 after
+  them rounding up or to even, so that the right value cut off after 4 or
+  more figures is accepted), or it is within half a unit of its own last
+  digit.
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
   given a mistake's explanation, nor a wrong route that a rounded number
@@ -25,18 +27,31 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   then fixed as that route's advice says (a unit conversion, the factor
   T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
   as those k figures allow, and is told to do that step on the unrounded
-  number. Literally: the answer carries float noise or more figures than
-  the question asks for. Rounded again to those figures (``4.19``), it
-  could as well be another mistake rounded, so it is only asked whether
-  it rounded an intermediate result, as is an answer that reverses a
-  wrong conversion on a rounded number (``0.204 / ln 2 / ln 2``).
+  number; so is a difference of two numbers rounded to different figures
+  (``0.887 - 0.80``, a cross-entropy minus an entropy). Literally: the
+  answer carries float noise or more figures than the question asks for.
+  Rounded again to those figures (``4.19``), it could as well be another
+  mistake rounded, so it is only asked whether it rounded an intermediate
+  result (and told that, if nothing was rounded, it is not the answer), as
+  is an answer that reverses a wrong conversion on a rounded number
+  (``0.204 / ln 2 / ln 2``).
 - An answer one unit off in its last (at least 3rd) figure is told to
   round, not truncate, only when it is the right value cut off; otherwise
-  it is asked whether it rounded an intermediate result.
+  it is asked whether it rounded an intermediate result. An answer of 1
+  or 2 figures that is the right value cut off (``0.21`` for ``0.218``)
+  is right as far as it goes: it is told to round and give more figures,
+  never given a mistake's explanation.
+- An answer within 1.5% of the right value that matches no mistake is
+  asked first whether it rounded an intermediate number (a log, say) on
+  the way, and given the formula second, for the case that nothing was
+  rounded.
 - A mistake is named only when the answer matches it better than it
-  matches the right value, at the precision the answer gives; mistakes
-  within 1% of each other are named together, and an answer too short to
-  tell apart mistakes further apart names each of them. An answer with
+  matches the right value, at the precision the answer gives (to 4
+  figures at most; an answer of 8 or more figures, the full number a
+  computation gave, must equal it to 1e-6, and is named only with the
+  mistakes it equals); mistakes within 1% of each other are named
+  together, and an answer too short to tell apart mistakes further apart
+  names each of them. An answer with
   fewer than 3 figures that matches one mistake is told it may be that
   mistake and asked for the unrounded number, since the advice, followed
   on a rounded number, can fail. A number that is exactly a mistake's
@@ -63,7 +78,7 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from numbers import Real
 
 import numpy as np
@@ -168,13 +183,15 @@ def _dec(x: float) -> Decimal:
 def _clean(x: float) -> float:
     """``x`` without the float noise of arithmetic on short decimals (``0.887 - 0.802`` -> ``0.085``).
 
-    A value whose 12-significant-figure form is shorter than 12 digits is that
-    short decimal plus rounding noise; any other value is returned unchanged.
+    A value whose 12-significant-figure form has at most 9 digits (3 or more
+    trailing zeros) is that short decimal plus rounding noise; any other
+    value is returned unchanged. One random double in a thousand looks like
+    that; one in ten has a 12th figure 0 (``-np.log(0.5)``), which is no noise.
     """
     if x == 0 or not math.isfinite(x):
         return x
     short = float(f"{x:.12g}")
-    return short if len(_dec(short).normalize().as_tuple().digits) < 12 else x
+    return short if len(_dec(short).normalize().as_tuple().digits) <= 9 else x
 
 
 def significant_figures(x: float) -> int:
@@ -223,7 +240,11 @@ def _accepted(value: float, truth: float) -> bool:
         return abs(value - truth) <= 1e-15
     if abs(value - truth) <= 1e-9 * abs(truth):
         return True
-    if _round_sig(value, ACCEPTED_FIGURES) == _round_sig(truth, ACCEPTED_FIGURES):
+    right = _round_sig(truth, ACCEPTED_FIGURES)
+    # a 5 after the 3rd figure rounds either way (0.2425 is 0.242 or 0.243): every cut-off after 4 or more
+    # figures then rounds to the right 3 figures, as the start page says
+    if right in (_round_sig(value, ACCEPTED_FIGURES),
+                 _dec(value).quantize(_unit(value, ACCEPTED_FIGURES), rounding=ROUND_HALF_UP)):
         return True
     figures = significant_figures(value)
     return figures >= ACCEPTED_FIGURES and _right_at(value, truth, figures)
@@ -233,6 +254,10 @@ def _distance(a: float, b: float) -> float:
     if math.isinf(a) or math.isinf(b):
         return 0.0 if a == b else math.inf
     return abs(a - b)
+
+
+#: Significant figures from which an answer is read as the full number a computation gave.
+_PRECISE = 8
 
 
 def _matches(value: float, wrong: float, truth: float) -> bool:
@@ -246,6 +271,9 @@ def _matches(value: float, wrong: float, truth: float) -> bool:
     figures = min(significant_figures(value), 4)
     if wrong == 0 or value == 0:
         close = abs(value - wrong) <= 1e-15
+    elif significant_figures(value) >= _PRECISE:
+        # a number with (nearly) all its figures is that mistake only if it equals it, not if it agrees to 4
+        close = abs(value - wrong) <= 1e-6 * abs(wrong)
     else:
         close = (_round_sig(value, figures) == _round_sig(wrong, figures)
                  or abs(value - wrong) <= 1e-9 * abs(wrong)
@@ -384,11 +412,16 @@ def _route_target(w_k, w, expected, kind):
         return w_k * (expected / w)
     if kind == "shift":
         return w_k + (expected - w)
+    if kind == "subtracted":        # w is subtracted from an unrounded number (H(P) from the cross-entropy)
+        return expected + (w - w_k)
+    if kind == "added":             # w is added to an unrounded number (H(P) to D(P||Q))
+        return expected + (w_k - w)
     if kind == "sqrt":
         return math.sqrt(w_k) if w_k >= 0 else math.nan
     if kind == "square":
         return w_k * w_k
-    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'sqrt' or 'square'.")
+    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'subtracted', 'added', 'sqrt' "
+                     f"or 'square'.")
 
 
 def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES):
@@ -403,6 +436,9 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
     asks for are tried first, then the fewest figures ``k >= least``; among
     the routes that explain ``value`` at that ``k``, the closest wins. With
     ``tight``, ``value`` must be the fixed number itself, not a rounding of it.
+    Last, a ``"shift"`` route is tried with the number it subtracts or adds
+    (a ``"subtracted"`` or ``"added"`` route) rounded to other figures
+    (``0.887 - 0.80``); its step is then ``("both", label, words, k)``.
     """
     if not (math.isfinite(value) and math.isfinite(expected)) or expected == 0:
         return None
@@ -424,6 +460,23 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
                 found.append((abs(value - target), i, k, w_k, step))
         if found:
             return min(found, key=lambda f: f[:2])[2:]
+    # both numbers of a difference rounded, to different figures (0.887 - 0.80): the "shift" route (the
+    # cross-entropy, reduced by H(P)) with the number it subtracts or adds rounded too
+    pairs = [(a, b) for a in routes if a[1][0] == "shift" for b in routes if b[1][0] in ("subtracted", "added")]
+    for (w, step), (v, other) in pairs:
+        for k in range(max(least, 2), 5):
+            for j in range(max(least, 2), 5):
+                w_k, v_j = float(_round_sig(w, k)), float(_round_sig(v, j))
+                if j == k or w_k in (0, w) or v_j in (0, v):
+                    continue
+                target = (_route_target(w_k, w, expected, step[0])
+                          + _route_target(v_j, v, expected, other[0]) - expected)
+                tol = (1e-9 * abs(target) if figures >= 10 or tight
+                       else float(_unit(value, figures)) / 2 * 1.000001)
+                if math.isfinite(target) and abs(value - target) <= tol:
+                    return (min(k, j), w_k, ("both", step[1], f"{step[2]}, itself rounded to "
+                                                               f"{_plural(j, 'significant figure')} ({_show(v_j, j)})",
+                                             k))
     return None
 
 
@@ -455,12 +508,13 @@ def _plural(n, word):
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _join(explanations):
+def _join(explanations, same=True):
+    """One explanation, or several introduced as mistakes that give the same (``same``) or nearly the same number."""
     unique = list(dict.fromkeys(explanations))
     if len(unique) == 1:
         return unique[0]
-    return ("more than one mistake, which give the same number with these data: "
-            + " Or: ".join(unique))
+    return ("more than one mistake, which give " + ("the same number" if same else "numbers within 1% of each other")
+            + " with these data: " + " Or: ".join(unique))
 
 
 def _dropped(value, shown, figures, sig):
@@ -509,8 +563,13 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         (adding ``expected - value``), ``"sqrt"`` or ``"square"``, ``label``
         naming the wrong route and ``words`` the step (``"converted to bits"``).
         An answer that is such a value rounded, then fixed as advised, is
-        told so. Mistakes within 1% of each other are named together; an
-        answer too short to tell apart mistakes further apart names them all.
+        told so. The kinds ``"subtracted"`` and ``"added"`` mark a value that
+        a right route subtracts from (or adds to) another number, such as
+        H(P) in D(P||Q) = H(P, Q) - H(P): an answer that used it rounded
+        (``expected + (value - rounded)``, or ``expected - (value - rounded)``)
+        is told so too. Mistakes within 1% of each other are named together;
+        an answer too short to tell apart mistakes further apart names them
+        all.
     sig : int
         Significant figures the question asks for (3 or 4), quoted in messages.
     hint : str, optional
@@ -541,7 +600,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     >>> check_number(0.4712, 0.42401, what="x", mistakes=[(0.4712, "y.")])
     Not quite: 0.4712 matches y.
     >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
-    Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47.
+    Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47. If this is the full number your code computed, it is not that mistake: check each step.
     """
     entries = [(float(m[0]), m[1], _step_of(m)) for m in mistakes if m[0] is not None]
     _record(what, expected, [(v, e) for v, e, _ in entries], sig)
@@ -560,10 +619,16 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
 
     def named(candidates):
         best = min(candidates, key=lambda m: m[0])
-        close = [e for d, w, e in sorted(candidates, key=lambda m: m[0]) if near(w, best[1])]
-        close += [e for w, e, _ in entries if e not in close and math.isfinite(w) and math.isfinite(best[1])
-                  and abs(w - best[1]) <= 0.01 * abs(best[1])]
-        return _join(close)
+        close = [(w, e) for d, w, e in candidates if near(w, best[1])]
+        if significant_figures(value) < _PRECISE:     # a full number is named only with what it equals
+            close += [(w, e) for w, e, _ in entries if math.isfinite(w) and math.isfinite(best[1])
+                      and abs(w - best[1]) <= 0.01 * abs(best[1])]
+        order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
+        close.sort(key=lambda m: order.get(m[1], len(order)))       # the catalogue's order, whatever the answer
+        return _join([e for _, e in close], same=all(_exactly(w, close[0][0]) for w, _ in close))
+
+    def several(text):
+        return text.startswith("more than one mistake")
 
     # a whole number that is exactly a mistake's value (2.0 = log2(4)) is that mistake: more figures
     # (2.00) would not change it, so "right as far as it goes" would be advice that cannot be followed
@@ -603,7 +668,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         loose, rescaled = rescaled, None
 
     def route_words(k, w_k, step):
-        _, label, words = step
+        label, words = step[1], step[2]
+        k = step[3] if step[0] == "both" else k          # the first number's own rounding
         return (f"{label}, rounded to {_plural(k, 'significant figure')} ({_show(w_k, k)}) and then "
                 f"{words}")
 
@@ -611,10 +677,13 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         rescaled = None
     if rescaled is not None and not own:
         k, w_k, step = rescaled
+        redo = (f"use the unrounded {step[1]} your code computed in that step" if step[0] in ("subtracted", "added")
+                else "use both numbers unrounded, as your code computed them" if step[0] == "both"
+                else "do that step on the unrounded number your code computed")
         return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
-                               f"figures allow: do that step on the unrounded number your code computed, and "
-                               f"round only at the end. Give {sig} significant figures.")
+                               f"figures allow: {redo}, and round only at the end. Give {sig} significant "
+                               f"figures.")
     if own:
         plural = "s" if figures > 1 else ""
         padded = _show(value, sig)
@@ -649,6 +718,18 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    f"significant figure{plural} it has. {more}")
         return Feedback(False, f"Almost: {shown} is within one unit in its last figure of {what}, as arithmetic "
                                f"on rounded numbers can be, but not {what} rounded. {more}")
+    if figures < ACCEPTED_FIGURES and _truncated(value, expected):
+        # the right value cut off (0.21 for 0.218): right as far as it goes. Read as rounded, it may match a
+        # mistake, but no concept is blamed on a short number: the unrounded number tells the two apart
+        rounded_mistake = any(_matches(value, w, expected) for w, _, _ in entries)
+        return Feedback(False, f"Right as far as it goes, but cut off: {shown} is {what} cut off after "
+                               f"{_plural(figures, 'significant figure')}, so its last digit is one too small. "
+                               f"Round (do not truncate) the unrounded number your code computed, and give {sig} "
+                               f"significant figures, or give that number itself."
+                               + (f" If you rounded rather than cut off, {shown} is not {what} rounded and may be "
+                                  f"a known mistake: the unrounded number will tell." if rounded_mistake else "")
+                               + f" If this is the full number your code computed, it is not {what}: check "
+                                 f"each step.")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
     if matched:
         groups = []                      # mistakes within 1% of each other form one group
@@ -664,11 +745,15 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                 and not any(_exactly(value, w) for _, w, _ in matched)):
             # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the
             # mistake's advice, applied to this rounded number, can fail
+            text = named(matched)
             return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has"
-                                   f"{dropped}, {shown} matches {named(matched)} But {figures} figure"
-                                   f"{'s are' if figures > 1 else ' is'} too few to be sure it is this mistake: "
-                                   f"give the unrounded number your code computed to tell, and follow the advice "
-                                   f"on that number, not on {shown}.")
+                                   f"{dropped}, {shown} matches {text} But {figures} figure"
+                                   f"{'s are' if figures > 1 else ' is'} too few to be sure it is "
+                                   + ("one of these mistakes" if several(text) else "this mistake")
+                                   + f": give the unrounded number your code computed to tell, and follow the "
+                                     f"advice on that number, not on {shown}. If this is the full number your code "
+                                     f"computed, it is not " + ("any of them" if several(text) else "that mistake")
+                                   + ": check each step.")
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
         dropped = _dropped(value, shown, figures, sig)
@@ -676,7 +761,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                f"{shown} matches more than one known mistake, which more figures would tell "
                                f"apart. It matches "
                                + " Or it matches ".join(named(g) for g in groups)
-                               + f" Give the unrounded number your code computed to tell which.")
+                               + f" Give the unrounded number your code computed to tell which. If this is the "
+                                 f"full number your code computed, it is not any of them: check each step.")
     # reversing a wrong conversion on a rounded number (0.204 / ln2 / ln2) keeps only the precision
     # of that rounding: an intermediate was rounded, the formula is not wrong
     undone = (figures >= ACCEPTED_FIGURES
@@ -690,9 +776,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    + (", or round the terms before summing" if noisy else "")
                                    + f"? Redo the computation from the unrounded values your code computed, and "
                                      f"round only at the end, to {sig} significant figures."
-                                   # a rounding to 2 figures is too coarse to be the only reading of a 1.5% miss
-                                   + (f" If your code rounded nothing on the way, {shown} is not {what}: check "
-                                      f"each step." if loose and loose[0] < ACCEPTED_FIGURES else ""))
+                                   # a rounding on the way is one reading; another quantity that rounds to the
+                                   # same figures (H(english) for H(spanish, english)) is the other
+                                   + f" If your code rounded nothing on the way, {shown} is not {what}: check "
+                                     f"each step.")
         if truncated:
             return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                    f"so its last digit is one too small, or a result rounded on the way (terms "
@@ -719,6 +806,15 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # give that, whatever the formula
     summed = (math.isfinite(value) and math.isfinite(expected) and expected != 0
               and (noisy or (figures == sig and abs(value - expected) <= 5 * float(_unit(expected, sig)))))
+    if math.isfinite(value) and math.isfinite(expected) and abs(value - expected) <= 0.015 * abs(expected):
+        # within 1.5% (0.2422 for 0.2426): rounded logs or intermediates leave results that near, so that reading
+        # comes first, and the formula second, for a learner who rounded nothing
+        return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when an intermediate "
+                               f"number was rounded on the way. Did you round one"
+                               + (", or round the terms before summing" if summed else "")
+                               + f"? Redo the computation from the unrounded values your code computed, and round "
+                                 f"only at the end. If your code rounded nothing, check each step: "
+                               + (hint or "the formula, the arguments and the units."))
     return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
                     + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 
@@ -810,15 +906,19 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     are counts, ``count_names`` names the exercise's count variables, so
     the normalising advice runs as written. Recognised mistakes: another
     log base (either way round), swapped arguments D(Q||P), unnormalised
-    counts (both, or one side only), the cross-entropy H(P, Q), the
-    entropy H(P), the mean (np.mean) instead of the sum of the weighted
-    terms, the unweighted sum and the unweighted mean of log ratios, -D(P||Q) (the
-    ratio upside down, or H(P) - H(P, Q)), and a zero mask applied to P only.
+    counts (both, or one side only), the cross-entropy H(P, Q), the swapped
+    cross-entropy H(Q, P), the
+    entropy H(P) (which, rounded and then subtracted from the cross-entropy,
+    is a rounding on the way), D(P||Q) x 100 (a percentage), the sum of
+    both directions D(P||Q) + D(Q||P), the mean (np.mean) instead of the
+    sum of the weighted terms, the unweighted sum and the unweighted mean
+    of log ratios, -D(P||Q) (the ratio upside down, or H(P) - H(P, Q)),
+    and a zero mask applied to P only.
 
     Examples
     --------
-    >>> check_kl(0.9, [0.5, 0.5], [0.9, 0.1])
-    Not yet: 0.9 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
+    >>> check_kl(0.75, [0.5, 0.5], [0.9, 0.1])
+    Not yet: 0.75 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
     >>> check_kl(0.3681, [0.5, 0.5], [0.9, 0.1], names=("P_fair", "Q_biased"))
     Not quite: 0.3681 matches D(Q_biased||P_fair): the arguments are swapped. The question puts P_fair first, as the reference: sum P_fair(x) log(P_fair(x)/Q_biased(x)).
     """
@@ -855,14 +955,31 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         return abs(w - expected) >= 0.01 * abs(expected)
 
     if h > 0 and apart(h):
+        # its step: H(P) rounded, then subtracted from the unrounded cross-entropy (the CE - H route)
         mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, "
-                            f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log."))
+                            f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log.",
+                         ("subtracted", f"H({a})", f"subtracted from the cross-entropy H({a}, {b})")))
+    if expected > 0 and math.isfinite(expected):
+        mistakes.append((100 * expected, f"{what} x 100, as a percentage: a divergence is not a percentage. "
+                                         f"Divide the unrounded number by 100.",
+                         ("scale", f"{what} x 100", "divided by 100")))
+    jeffreys = expected + kl_divergence(qn, pn, base=base)
+    if math.isfinite(jeffreys) and apart(jeffreys):
+        mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added (the Jeffreys divergence): "
+                                   f"{what} is one direction only, sum {a}(x) log({a}(x)/{b}(x))."))
+    with np.errstate(divide="ignore"):
+        swapped_ce = cross_entropy(qn, pn, base=base)
+    if math.isfinite(swapped_ce) and apart(swapped_ce):
+        mistakes.append((swapped_ce, f"the cross-entropy H({b}, {a}) = -sum {b}(x) log {a}(x): {b} weights the "
+                                     f"sum and {a} is in the log, the roles swapped. {what} weights by {a}, the "
+                                     f"reference: sum {a}(x) log({a}(x)/{b}(x))."))
     k_out = len(pn)
     if expected > 0 and k_out > 1 and apart(expected / k_out):
         mistakes.append((expected / k_out,
                          f"the mean of the weighted terms {a}(x) log({a}(x)/{b}(x)) (np.mean), which divides "
                          f"their sum by the {k_out} outcomes. The weights {a}(x) already average: sum the "
-                         f"terms (np.sum), or multiply the unrounded mean by {k_out}."))
+                         f"terms (np.sum), or multiply the unrounded mean by {k_out}.",
+                         ("scale", "the mean of the weighted terms", f"multiplied by {k_out}")))
     if expected > 0:
         mistakes.append((-expected, f"minus {what}: either the ratio inside the log is upside down "
                                     f"({b}(x) on top), or a subtraction is the wrong way round "
@@ -899,8 +1016,9 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
     """Check an answer for H(P); ``p`` may be counts (normalised here).
 
     Recognised mistakes: another log base, the missing minus sign, the
-    unweighted sum of -log p, the entropy of a uniform distribution
-    (log K, a fixed-length code in bits) and, in bits, the average length of
+    unweighted sum of -log p, the mean (np.mean) of the terms, the entropy
+    of a uniform distribution (log K, a fixed-length code in bits) and, in
+    bits, the average length of
     a Huffman code, which is at least H(P) and can be above it.
 
     Examples
@@ -921,6 +1039,12 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
         mistakes.append((-expected, f"the sum without its minus sign: {what} = -sum {name}(x) log {name}(x), "
                                     f"and each log {name}(x) is negative or 0, so {what} >= 0."))
     k = int(support.sum())
+    for n in sorted({len(pn), k}):      # np.mean over every term, or over the terms left by a mask
+        if expected > 0 and n > 1:
+            mistakes.append((expected / n, f"the mean of the {n} terms -{name}(x) log {name}(x) (np.mean), not "
+                                           f"their sum: the weights {name}(x) already average, so sum the terms "
+                                           f"(np.sum), or multiply the unrounded mean by {n}.",
+                             ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
     if base == 2 and k > 1:
         huffman = float(np.dot(pn, huffman_lengths(pn)))
         if not _accepted(huffman, expected):
@@ -935,7 +1059,8 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                                 f"{k} outcomes{fixed}. {name} is not uniform: weight each -log {name}(x) by "
                                 f"{name}(x) and sum."))
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"{what} = -sum {name}(x) log {name}(x), with 0 log 0 = 0.",
+                        hint=f"{what} = -sum {name}(x) log {name}(x)"
+                             + (", with 0 log 0 = 0." if k < len(pn) else "."),
                         negative=f"Check the minus sign in front: {what} = -sum {name}(x) log {name}(x).",
                         combine=f"Sum the terms -{name}(x) log {name}(x) over outcomes.",
                         nan=_nan_for(pn, name, None, base))
@@ -1007,7 +1132,7 @@ _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
 
 
 _LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
-                             r"|(?:the\s+)?answer\s+is\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
+                             r"|(?:(?:the|my)\s+)?answer(?:\s+is\b|\s*[:=-])\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
                              r"(?:[).:,]\s*.*|\s+.*)?"
                              r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*[).:,]\s+.*)$",
                              re.IGNORECASE | re.DOTALL)
@@ -1017,8 +1142,8 @@ def _option(answer, options=()) -> str:
     """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``.
 
     So do an option letter followed by its text (``"(b) Nothing yet"``,
-    ``"b) Nothing yet"``, ``"b, because ..."``), ``"Option b"`` and ``"the answer is b"``, when that letter
-    is one of ``options``.
+    ``"b) Nothing yet"``, ``"b, because ..."``), ``"Option b"``, ``"the answer is b"``, ``"answer: b"``
+    and ``"my answer = b"``, when that letter is one of ``options``.
     """
     text = str(answer).strip().strip("'\"").strip()
     m = _OPTION.match(text)
@@ -1084,7 +1209,8 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q,
     the sum of Q's probabilities (1 for every distribution), the mean of the
     terms (np.mean) instead of their sum and, for a one-hot P, -log q of a
-    class whose label is 0 and q of the labelled class without its log.
+    class whose label is 0, q of the labelled class without its log, and 1 - q
+    of the labelled class (an error rate).
 
     Examples
     --------
@@ -1104,7 +1230,8 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
              f"number your code computed, or compute -sum {a}(x) log {b}(x) directly.",
              ("shift", f"D({a}||{b})", f"increased by H({a})")),
             (h, f"H({a}), the cross-entropy of {a} with itself. Use {b}'s probabilities "
-                f"inside the log: -sum {a}(x) log {b}(x)."),
+                f"inside the log: -sum {a}(x) log {b}(x).",
+             ("added", f"H({a})", f"added to D({a}||{b})")),       # the D + H route with H(P) rounded
         ]
     h_q = entropy(qn, base=base)
     expected = cross_entropy(pn, qn, base=base)
@@ -1145,6 +1272,10 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         if apart(float(qn[k])):
             mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
                                            f"log: the cross-entropy is -log {b}[{k}]."))
+        if apart(1.0 - float(qn[k])):
+            mistakes.append((1.0 - float(qn[k]),
+                             f"1 - {b}[{k}], the probability the model gives the other classes (an error "
+                             f"rate, not a log loss): the cross-entropy is -log {b}[{k}]."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
                         hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "
@@ -1194,7 +1325,8 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                         units="bits per symbol", mistakes=mistakes, sig=sig,
                         hint=f"Average the Huffman codeword lengths, weighted by {px}.",
                         combine="Weight each codeword length by its symbol's probability and sum: "
-                                + (f"np.sum({name} * lengths)." if name else "np.sum(probabilities * lengths)."),
+                                + (f"np.sum({name} * kt.huffman_lengths({name}))." if name
+                                   else "np.sum(p * kt.huffman_lengths(p)), with p the probabilities."),
                         nan="Your answer is NaN (not a number). The Huffman average takes no logarithms: it "
                             "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
                             "inf - inf or a mean of an empty array: print the terms and find it with "
@@ -1208,7 +1340,9 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     ``jensenshannon`` returns the distance), another log base (a distance
     converts by the square root of the divergence's factor), D(P||M) alone
     (or its square root), D(P||Q), M = P + Q without the 1/2 (a negative
-    divergence, so a NaN distance), and the Hellinger distance.
+    divergence, so a NaN distance), D(P||M) + D(Q||M) without the / 2 that
+    averages them (for a distance, with or without the square root), the
+    divergence in any log base for a distance, and the Hellinger distance.
 
     Examples
     --------
@@ -1224,17 +1358,40 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     average = f"M = ({a} + {b}) / 2"
     mistakes = _unit_mistakes(lambda bb: value(pn, qn, base=bb), what, base, root=distance)
     if distance:
-        mistakes.append((js_divergence(pn, qn, base=base),
+        divergence = js_divergence(pn, qn, base=base)
+        mistakes.append((divergence,
                          "the Jensen-Shannon divergence. The question asks for the distance, its "
                          "square root (what scipy.spatial.distance.jensenshannon returns): take the square "
                          "root of the unrounded number your code computed.",
                          ("sqrt", "the Jensen-Shannon divergence", "replaced by its square root")))
+        mistakes += [
+            (math.sqrt(2 * divergence),
+             f"the square root of D({a}||M) + D({b}||M), without the / 2 that averages the two halves: divide "
+             f"the unrounded number your code computed by `np.sqrt(2)`.",
+             ("scale", f"the square root of D({a}||M) + D({b}||M)", "divided by sqrt(2)")),
+            (2 * divergence,
+             f"D({a}||M) + D({b}||M): neither averaged (the / 2) nor square-rooted. Halve the unrounded sum "
+             f"your code computed, then take the square root."),
+        ]
+        for other in (None, 2, 10):
+            if other != base:
+                verb, expr = _conversion(other, base)
+                mistakes.append((js_divergence(pn, qn, base=other),
+                                 f"the Jensen-Shannon divergence in {_computed_with(other)}, not square-rooted. "
+                                 f"The question asks for the distance in {_unit_words(base)}: {verb} the "
+                                 f"unrounded divergence by {expr}, then take the square root (or use "
+                                 f"{_LOG_FN.get(base, 'np.log')} throughout)."))
     else:
         mistakes.append((js_distance(pn, qn, base=base),
                          "the Jensen-Shannon distance (the square root of the divergence, what "
                          "scipy.spatial.distance.jensenshannon returns). The question asks for the "
                          "divergence: square the unrounded number your code computed.",
                          ("square", "the Jensen-Shannon distance", "squared")))
+        if expected > 0:
+            mistakes.append((2 * expected,
+                             f"D({a}||M) + D({b}||M), without the / 2 that averages the two halves: halve the "
+                             f"unrounded number your code computed.",
+                             ("scale", f"D({a}||M) + D({b}||M) without the / 2", "halved")))
         unhalved = js_divergence(pn, qn, base=base) - math.log(2) / _per_base(base)
         mistakes.append((unhalved,
                          f"the formula with M = {a} + {b}, without the / 2: that M sums to 2, so each "
@@ -1280,8 +1437,8 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     """Check an answer for the total variation distance ``sum |p - q| / 2``.
 
     Recognised mistakes: the sum without the 1/2, the largest
-    difference at a single outcome, and Pinsker's bound sqrt(D / 2) in
-    either direction.
+    difference at a single outcome, TV as a percentage, and Pinsker's
+    bound sqrt(D / 2) in either direction.
 
     Examples
     --------
@@ -1300,6 +1457,11 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
                               "difference over all events (sets of outcomes): half the sum of "
                               f"|{a}(x) - {b}(x)|."),
     ]
+    if np.any(diff > 0):
+        mistakes.append((100 * total_variation(pn, qn), f"TV({a}, {b}) as a percentage: TV is a difference of "
+                                                        f"probabilities, between 0 and 1. Divide the unrounded "
+                                                        f"number by 100.",
+                         ("scale", f"TV({a}, {b}) as a percentage", "divided by 100")))
     with np.errstate(divide="ignore", invalid="ignore"):
         for x, y, first, second in ((pn, qn, a, b), (qn, pn, b, a)):
             d = float(np.sum(np.where(x > 0, x * np.log(np.where(x > 0, x, 1.0) / y), 0.0)))
@@ -1334,13 +1496,15 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     E_P[((x - mu_2)² - (x - mu_1)²) / (2 sigma²)].
 
     Recognised mistakes: another log base, swapped arguments, variances
-    used where the formula wants standard deviations, 2 sigma_q in place of
-    2 sigma_q², the log of the variance ratio without its 1/2, the -1/2 left
-    out, the mean term left out, the log ratio upside down, and the square
-    roots of the standard deviations used (when 1% or more from the answer). For equal variances: E_P[(x - mu_1)²]
+    used where the formula wants standard deviations, 2 sigma_q or sigma_q²
+    in place of 2 sigma_q², the log of the variance ratio without its 1/2,
+    the -1/2 left out, the mean term left out, the log ratio upside down,
+    -D (every sign flipped), and the square roots of the standard
+    deviations used (when 1% or more from the answer). For equal variances: E_P[(x - mu_1)²]
     not subtracted, E_P[(x - mu_2)²] taken as sigma² (giving 0), the
     difference the wrong way round, the 2 of 2 sigma² left out, and the
-    difference of the means not squared.
+    difference of the means not squared; that formula has no logarithm, so
+    a value in other units is told the conversion only.
 
     Examples
     --------
@@ -1370,6 +1534,18 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     mistakes = _unit_mistakes(kl, what, base)
     if sp_ == sq_ and sigma_p == sigma_q:
         s_, d2 = sp_, f"({mp_} - {mq_})²"
+        # this formula has no logarithm: a value in other units comes from a conversion, and converting
+        # back is the only advice that applies (not "use np.log throughout")
+        gives = "gives directly" if base is None else f"gives in nats, before dividing by `{_log_expr(base)}`"
+        mistakes = [m for m in mistakes if m[2][0] == "undo"]
+        for other in (None, 2, 10):
+            if other != base:
+                verb, expr = _conversion(other, base)
+                mistakes.append((kl(other),
+                                 f"{what} in {_unit_words(other)}. The question asks for {_unit_words(base)}, "
+                                 f"which {d2} / (2 {s_}²) {gives} (it has no logarithm): {verb} the unrounded "
+                                 f"number your code computed by `{expr}`.",
+                                 ("scale", f"{what} in {_unit_words(other)}", f"converted to {_unit_words(base)}")))
         # E_P[log(p/q)] = (E_P[(x - mu_2)²] - E_P[(x - mu_1)²]) / (2 sigma²)
         mistakes += [
             (expected + 0.5 / scale,
@@ -1397,6 +1573,11 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
                             negative=f"Check the order in the log ratio: ((x - {mq_})² - (x - {mp_})²) / "
                                      f"(2 {s_}²), the {mq_} term first.")
     closed = (f"log({sq_}/{sp_}) + ({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²) - 1/2")
+    if expected > 0:
+        mistakes.append((-expected,
+                         f"minus {what}: every term has the wrong sign, as from {E}[log(q(x)/p(x))], the ratio "
+                         f"upside down. {what} = {E}[log(p(x)/q(x))] = {closed}: flip the sign of the whole "
+                         f"number, not of one term."))
     if sigma_p != sigma_q:      # with equal variances both directions, and both log terms, agree
         mistakes += [
             (gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base),
@@ -1415,6 +1596,10 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
         (formula(math.log(sigma_q / sigma_p), 2 * sigma_q),
          f"the formula with 2 {sq_} where it says 2 {sq_}²: square {sq_} in the denominator."),
     ]
+    no_two = formula(math.log(sigma_q / sigma_p), sigma_q**2)
+    if abs(no_two - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
+        mistakes.append((no_two, f"the formula with {sq_}² where it says 2 {sq_}²: the 2 of the denominator "
+                                 f"is missing, ({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²)."))
     if sigma_p > 0 and sigma_q > 0:
         swapped = gaussian_kl(mu_p, math.sqrt(sigma_p), mu_q, math.sqrt(sigma_q), base=base)
         if abs(swapped - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
@@ -1436,7 +1621,8 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
            f"Print each of the three terms of the formula to find it.")
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
                         hint=f"D = {closed}.", nan=nan,
-                        negative=f"Check the sign of log({sq_} / {sp_}): {sq_} on top.")
+                        negative=f"{what} is never negative, and your number is not minus {what} either: check "
+                                 f"each term of {closed}, and the sign of log({sq_} / {sp_}), {sq_} on top.")
 
 
 def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
@@ -1445,8 +1631,9 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
     Recognised mistakes: ``log_var`` read as the log of the standard
     deviation, the factor 1/2 left out, a mean over latent coordinates
     instead of a sum, the wrong sign, + log_var in place of - log_var, the
-    reverse direction, and bits instead of nats. ``variables`` are the exercise's names for
-    ``mu`` and ``log_var``; the messages write their formulas in them.
+    - 1 or the mu² term left out, the reverse direction, and bits instead
+    of nats. ``variables`` are the exercise's names for ``mu`` and
+    ``log_var``; the messages write their formulas in them.
 
     Examples
     --------
@@ -1482,8 +1669,24 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
     mistakes.append((expected / math.log(2), "the VAE KL term in bits (nats divided by ln 2). The question "
                                              "asks for nats: multiply the unrounded number by np.log(2).",
                      ("scale", "the VAE KL term in bits", "multiplied by ln 2")))
+    k = mu.size
+    if 0.5 * k >= 0.01 * expected:      # closer, it would be nearly right by coincidence
+        mistakes.append((expected + 0.5 * k,
+                         f"the sum without its - 1: each of the {k} coordinates has a - 1 inside the sum, so "
+                         f"subtract {k} x 1/2 = {0.5 * k:g} from the unrounded number your code computed "
+                         f"(D = {formula}).",
+                         ("shift", "the sum without its - 1", f"reduced by {0.5 * k:g}")))
+    squares = 0.5 * float(np.sum(mu**2))
+    if squares > 0.01 * expected:       # closer, it would be nearly right by coincidence
+        mistakes.append((expected - squares,
+                         f"the sum without its {m_}_j² term: the KL also pays for the means' distance from 0. "
+                         f"Add np.sum({m_}**2) / 2 to the unrounded number your code computed (D = {formula}).",
+                         ("shift", f"the sum without its {m_}_j² term", f"increased by np.sum({m_}**2) / 2")))
     return check_number(answer, expected, what="the VAE KL term", units="nats", mistakes=mistakes, sig=sig,
                         hint=f"D = {formula}.",
+                        negative=f"Each coordinate's term exp({lv_}_j) + {m_}_j² - 1 - {lv_}_j is 0 or more, so "
+                                 f"the VAE KL term is never negative, and your number is not minus it either: "
+                                 f"check each term of D = {formula}.",
                         nan=f"Your answer is NaN (not a number). The term takes no logarithm ({lv_} is "
                             f"already one): a NaN comes from a nan in {m_} or {lv_}, or inf - inf from an "
                             f"exp that overflowed. Print the per-coordinate terms and find it with np.isnan.",
@@ -1497,7 +1700,9 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variabl
     closed form): an answer that matches it is told that the question asks
     for the estimate from these samples. Recognised mistakes: another
     estimator's average (k1, k2, k3), the ratio turned upside down (p/q
-    instead of q/p), a sum instead of a mean, and the exact value.
+    instead of q/p), a sum instead of a mean, the exact value, the estimate
+    in bits or base-10 units, minus the estimate and, for k3, the average of
+    r - 1 without its - log r.
     ``variables`` are the exercise's names for ``logp`` and ``logq``; the
     messages speak in them.
 
@@ -1528,8 +1733,30 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variabl
         mistakes.append((float(exact), f"the exact D(P||Q), from the closed form. The question asks for the "
                                        f"{estimator} estimate from these {logp.size} samples, which differs from "
                                        f"it by sampling error: average {names[estimator]} over the samples."))
+    for other in (2, 10) if expected != 0 else ():
+        mistakes.append((expected / math.log(other),
+                         f"the {estimator} estimate in {_unit_words(other)} (the estimate in nats divided by "
+                         f"ln {other}). The question asks for nats, the unit of {lp_} and {lq_} (natural logs): "
+                         f"multiply the unrounded number your code computed by `np.log({other})`.",
+                         ("scale", f"the {estimator} estimate in {_unit_words(other)}", "converted to nats")))
+    log_r = logq - logp
+    if estimator == "k3":
+        mistakes.append((float(np.mean(np.expm1(log_r))),
+                         f"the average of r - 1 alone: each k3 term also subtracts log r, "
+                         f"k3 = (r - 1) - log r with log r = {lq_} - {lp_}."))
+    if estimator != "k1" and expected > 0:   # for k1, minus the estimate is the ratio upside down, named above
+        flipped = {"k2": "each term with a minus sign in front", "k3": "log r - (r - 1) in each term, the "
+                                                                          "subtraction the wrong way round"}
+        mistakes.append((-expected, f"minus the {estimator} estimate: {flipped[estimator]}. The terms are "
+                                    f"{names[estimator]} (r = q(x)/p(x)): flip the sign of the whole number."))
+    terms = {"k1": f"Your number is not minus the estimate either: check each term, k1 = -log r = {lp_} - {lq_}.",
+             "k2": "Each k2 term (log r)² / 2 is 0 or more, so their average is never negative, and your number "
+                   "is not minus it either: check each term.",
+             "k3": f"Each k3 term (r - 1) - log r is 0 or more (log r <= r - 1 for every r > 0), so their "
+                   f"average is never negative, and your number is not minus it either: check that each term "
+                   f"has both parts, r - 1 and - log r, with log r = {lq_} - {lp_}."}[estimator]
     return check_number(answer, expected, what=f"the {estimator} estimate", units="nats",
-                        mistakes=mistakes, sig=sig,
+                        mistakes=mistakes, sig=sig, negative=terms,
                         hint=f"Average {names[estimator]} over the samples, with r = exp({lq_} - {lp_}).",
                         combine=f"Average {names[estimator]} over the samples (np.mean).",
                         nan=f"Your answer is NaN: a log density is nan, or a term is inf - inf (an r that "
@@ -1549,18 +1776,21 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
 
     Recognised mistakes: only one direction of KL, no smoothing, smoothing
     without renormalising, a pseudo-count of 1, smoothing only one histogram
-    or only the empty bins, PSI x 100, another log base, and the
-    Jensen-Shannon divergence.
+    or only the empty bins, PSI x 100, another log base, minus PSI (a
+    difference or ratio the wrong way round), and the Jensen-Shannon
+    divergence. ``names`` are the exercise's names for the two histograms
+    (e.g. ``("ref_week", "cur_week")``); the messages speak in them.
 
     Examples
     --------
     >>> check_psi(0.1134, [50, 30, 20], [30, 30, 40])
-    Not quite: 0.1134 matches D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) = sum (p - q) log(p / q).
+    Not quite: 0.1134 matches D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) = sum (p - q) log(p / q), with p and q the smoothed, normalised ref and cur.
     """
     a, b = _names(names)
     units = _unit_words(base)
     m = drift_measures(reference_counts, current_counts, pseudo_count=pseudo_count, base=base)
-    both = f"PSI is the symmetric sum D({a}||{b}) + D({b}||{a}) = sum (p - q) log(p / q)."
+    pq = f"p and q the smoothed, normalised {a} and {b}"
+    both = f"PSI is the symmetric sum D({a}||{b}) + D({b}||{a}) = sum (p - q) log(p / q), with {pq}."
     mistakes = _unit_mistakes(lambda bb: drift_measures(reference_counts, current_counts,
                                                          pseudo_count=pseudo_count, base=bb).psi, "PSI", base)
     mistakes += [
@@ -1601,10 +1831,17 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
                                 f"{pseudo_count:g} to every bin of both histograms, so no bin is singled out."))
     mistakes.append((100 * m.psi, "PSI x 100, as a percentage: PSI is not a percentage. Divide the unrounded "
                                   "number by 100.", ("scale", "PSI x 100", "divided by 100")))
+    if m.psi > 0:
+        mistakes.append((-m.psi, f"minus PSI: (q - p) * log(p / q), or (p - q) * log(q / p), with {pq}: the "
+                                 f"difference or the ratio the wrong way round. Both take p first: "
+                                 f"sum (p - q) * log(p / q)."))
     return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes, sig=sig, field="psi",
-                        hint="Add the pseudo-count to each bin, normalise both histograms, then "
-                             "sum (p - q) * log(p / q).",
+                        hint=f"Add the pseudo-count to each bin, normalise both histograms (p from {a}, q from "
+                             f"{b}), then sum (p - q) * log(p / q).",
                         combine="Sum the terms (p - q) * log(p / q) over the bins.",
+                        negative=f"Each PSI term (p - q) * log(p / q) is 0 or more (its two factors have the "
+                                 f"same sign), so PSI is never negative, and your number is not minus PSI "
+                                 f"either: check each term, with {pq}.",
                         nan="Your answer is NaN: an empty bin gives 0 * log(0 / q) or 0/0. Add the "
                             "pseudo-count to every bin before normalising.")
 
@@ -1615,7 +1852,8 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     Recognised mistakes: leaving out both +1s, or only the one in the
     numerator or only the one in the denominator, counting strictly larger
     values only, one minus the p-value, the share of permuted values
-    below the observed one, and the p-value as a percentage. Mistakes that give the same number with the
+    below the observed one, the p-value as a percentage, and 1 + count
+    without the division. Mistakes that give the same number with the
     given data are named together.
 
     Examples
@@ -1649,8 +1887,12 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     if greater != at_least:      # with no ties, > and >= count the same
         mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
                                                   "than the observed one: ties count too (>=)."))
+    mistakes.append((1.0 + at_least, f"1 + count, the numerator alone: divide it by B + 1 = {b + 1}, "
+                                     f"{formula}."))
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
                         hint=f"{formula}.",
+                        negative=f"A p-value is a probability, between 0 and 1: {formula}. Print count and "
+                                 f"B + 1 before dividing.",
                         nan="Your answer is NaN (not a number). The p-value takes no logarithms: a NaN comes "
                             "from 0/0 (a count divided by the length of an empty array) or from a mean of "
                             "nothing. Print the count and B = len(permuted) before dividing.",
@@ -1670,14 +1912,15 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
     Recognised mistakes: the T² factor left out, T instead of T², the
     temperature left out of the softmax, teacher and student swapped, bits
     instead of nats, a sum over the batch instead of a mean (with or
-    without T²), and a mean over every element (rows x classes).
+    without T²), a mean over every element (rows x classes), T² times the
+    cross-entropy, and minus the loss (the log ratio upside down).
 
     Examples
     --------
     >>> check_distillation_loss(0.0155, [3.0, 1.0, 0.2], [2.0, 1.5, 0.5], temperature=4.0)
     Not quite: 0.0155 matches D(teacher_T||student_T) without the factor T² = 16. Hinton's convention multiplies the softened KL by T² so its gradients keep their size as T changes: multiply the unrounded KL your code computed by T².
     """
-    from .logits import distillation_loss, kl_from_logits
+    from .logits import distillation_loss, kl_from_logits, log_softmax, softmax
 
     t = float(temperature)
     teacher, student = np.asarray(teacher_logits, float), np.asarray(student_logits, float)
@@ -1715,8 +1958,24 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
                                        f"reduction='mean'): sum over the {k} classes of each example first, then "
                                        f"average over the {n} examples: multiply the unrounded number by {k}.",
                         ("scale", f"T² x the mean over all {n * k} elements", f"multiplied by {k}")))
+    p_t = softmax(teacher, temperature=t)
+    entropy_t2 = t**2 * float(np.mean(-np.sum(p_t * log_softmax(teacher, temperature=t), axis=-1)))
+    if entropy_t2 >= 0.01 * expected:       # closer, it would be nearly right by coincidence
+        mistakes.append((expected + entropy_t2,
+                         "T² x the cross-entropy H(teacher_T, student_T) = -sum teacher_T log student_T: it also "
+                         "counts the teacher's entropy H(teacher_T). Use log(teacher_T / student_T) in the sum, "
+                         "or subtract T² x the mean of H(teacher_T) from the unrounded number your code computed.",
+                         ("shift", "T² x the cross-entropy", "reduced by T² x the teacher's entropy")))
+    if expected > 0:
+        mistakes.append((-expected, "minus the distillation loss: the log ratio upside down, "
+                                    "log(student_T / teacher_T). D(teacher_T||student_T) weights "
+                                    "log(teacher_T / student_T) by teacher_T: flip the sign of the whole number."))
     return check_number(answer, expected, what="the distillation loss", units="nats", mistakes=mistakes,
                         sig=sig, hint="Softmax of teacher/T and student/T, D(teacher||student), times T².",
+                        negative="A KL divergence is never negative, so neither is T² times it, and your number is "
+                                 "not minus the loss either: check each step, the softmax of each row of "
+                                 "logits / T (each row sums to 1), then sum teacher_T log(teacher_T / student_T) "
+                                 "over the classes, average over the batch, times T².",
                         combine="Sum over classes for each example, then average over the batch (np.mean).")
 
 
@@ -1733,8 +1992,10 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
     (0 where the target is 0). As in PyTorch, ``'batchmean'`` divides the sum
     by ``input.shape[0]``. Recognised mistakes: the other reductions
     (``'mean'`` divides by every element, not the batch size), the arguments
-    read the other way round (D(Q||P)), and probabilities Q passed where
-    ``input`` must be log Q. ``names`` are the exercise's names for
+    read the other way round (D(Q||P)), probabilities Q passed where
+    ``input`` must be log Q, the cross-entropy terms ``-target * input``
+    alone, the value in bits or base-10 units, and minus the value (the
+    pointwise terms the wrong way round). ``names`` are the exercise's names for
     ``input`` and ``target`` (e.g. ``("log_q", "p")``); the messages speak
     in them.
 
@@ -1786,6 +2047,25 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
     mistakes.append((reduce(loss(np.exp(logq), p)),
                      f"the loss with probabilities exp({i_}) where kl_div expects log-probabilities: its "
                      f"input must be {i_} itself (log-probabilities, e.g. from log_softmax)."))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cross = reduce(np.where(p > 0, -p * logq, 0.0))
+    if math.isfinite(cross) and abs(cross - expected) >= 0.01 * abs(expected):   # closer: right by coincidence
+        mistakes.append((cross, f"the cross-entropy terms -{t_} * {i_}, reduced as '{reduction}': kl_div's "
+                                f"pointwise loss is {t_} * (log({t_}) - {i_}), which also has the terms "
+                                f"{t_} * log({t_}). Add those, reduced the same way, to the unrounded number your "
+                                f"code computed, or reduce the full pointwise loss.",
+                         ("shift", f"the cross-entropy terms -{t_} * {i_}",
+                          f"with the terms {t_} * log({t_}) added")))
+    what = f"F.kl_div({i_}, {t_}, reduction='{reduction}')"
+    for other in (2, 10):
+        mistakes.append((expected / math.log(other),
+                         f"{what} in {_unit_words(other)} (the value in nats divided by ln {other}, or logs taken "
+                         f"with np.log{other}). kl_div works in nats, with natural logs like those in {i_}: "
+                         f"multiply the unrounded number your code computed by `np.log({other})`.",
+                         ("scale", f"the loss in {_unit_words(other)}", "converted to nats")))
+    if expected > 0:
+        mistakes.append((-expected, f"minus the loss: the pointwise terms the wrong way round, "
+                                    f"{t_} * ({i_} - log({t_})). log({t_}) comes first: {t_} * (log({t_}) - {i_})."))
     elements, classes = p.size, (p.shape[-1] if p.ndim > 1 else p.size)
     routes = []
     if p.ndim == 2 and reduction == "mean":
@@ -1793,8 +2073,10 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
                        f"These look like the {rows} row sums (the KL of each example). 'mean' averages the "
                        f"{elements} pointwise terms, not the {rows} row sums: np.mean of the {rows} x {classes} "
                        f"array {t_} * (log({t_}) - {i_})."))
-    return check_number(answer, expected, what=f"F.kl_div({i_}, {t_}, reduction='{reduction}')",
-                        mistakes=mistakes, sig=sig, array_routes=routes,
+    return check_number(answer, expected, what=what, mistakes=mistakes, sig=sig, array_routes=routes,
+                        negative=f"Your number is not minus the loss either, so flipping its sign will not fix it: "
+                                 f"check each pointwise term, {t_} * (log({t_}) - {i_}), and the reduction "
+                                 f"('{reduction}').",
                         hint=f"The pointwise loss is {t_} * (log({t_}) - {i_}); '{reduction}' "
                              + {"batchmean": "divides its sum by the number of rows.",
                                 "mean": "averages it over every element.",
@@ -1814,14 +2096,18 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     failures; the messages speak in them. Recognised mistakes: nats for
     bits (and vice versa), the reverse direction D(prior || posterior), a
     posterior that forgot the prior's counts (Beta(heads, tails) instead of
-    Beta(a + heads, b + tails)), and the KL between the Bernoulli
-    distributions at the prior and posterior means.
+    Beta(a + heads, b + tails)), the KL between the Bernoulli
+    distributions at the prior and posterior means, the closed form's
+    first term ln(B(a2, b2) / B(a1, b1)) written with B for ln B or the
+    wrong way round, and minus the gain.
 
     Examples
     --------
     >>> check_information_gain(0.6366, 7, 3)
     Not quite: 0.6366 matches the gain in nats (computed with np.log). The question asks for bits: use np.log2 throughout, or divide the unrounded number your code computed by `np.log(2)`.
     """
+    from scipy.special import beta as beta_fn, betaln
+
     from .bayes import beta_bernoulli_information_gain, beta_kl
 
     a, b = (float(v) for v in prior)
@@ -1841,8 +2127,30 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     mistakes.append((kl_divergence([mean_post, 1 - mean_post], [mean_prior, 1 - mean_prior], base=base),
                      "the KL between two coins with the posterior and prior mean probabilities; the "
                      "question compares the Beta distributions over the coin's bias."))
+    # the closed form's first term, ln(B(a2, b2) / B(a1, b1)), written wrongly; the digamma terms as they are
+    a1, b1 = a + s, b + f
+    rest = expected * _per_base(base) - (betaln(a, b) - betaln(a1, b1))
+    first = (f"ln(B(a2, b2) / B(a1, b1)) = betaln(a2, b2) - betaln(a1, b1)"
+             f" (posterior a1, b1 = {a:g} + {hs}, {b:g} + {ts}; prior a2, b2 = {a:g}, {b:g})")
+    for wrong, why in ((beta_fn(a, b) - beta_fn(a1, b1),
+                        f"the closed form with B itself where its first term has the log of B: that term is "
+                        f"{first}; scipy.special.beta gives B, betaln gives ln B."),
+                       (betaln(a1, b1) - betaln(a, b),
+                        f"the closed form with its first term the wrong way round: it is {first}, the "
+                        f"prior's B on top.")):
+        w = (wrong + rest) / _per_base(base)
+        if math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected):     # closer: right by coincidence
+            mistakes.append((w, why))
+    if expected > 0:
+        mistakes.append((-expected, "minus D(posterior||prior): the whole expression with its sign flipped, "
+                                    "as from a subtraction the wrong way round around all of it. The gain is "
+                                    "never negative: flip the sign of the whole number."))
     return check_number(answer, expected, what="D(posterior||prior)", units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
+                        negative="A KL divergence is never negative, and your number is not minus "
+                                 "D(posterior||prior) either: check each of the four terms of the closed "
+                                 "form against the formula, with the posterior as (a1, b1) and the prior as "
+                                 "(a2, b2), and betaln (ln B) in the first.",
                         hint=f"Posterior Beta({a:g} + {hs}, {b:g} + {ts}) first, prior Beta({a:g}, {b:g}) second, "
                              f"in the closed form for two Beta distributions"
                              + ("; it gives nats, so divide by np.log(2) for bits." if base == 2 else "."))

@@ -12,6 +12,8 @@ is never negative from rounding.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import scipy.linalg
 
@@ -19,6 +21,8 @@ from ._numerics import expm1mx
 from ._validation import DistributionError, as_finite, check_base, in_units
 
 __all__ = ["gaussian_kl", "mvn_kl", "vae_kl"]
+
+_HALF_E = math.e / 2
 
 
 def _broadcast(arrays, names):
@@ -32,6 +36,23 @@ def _broadcast(arrays, names):
         ) from None
 
 
+def _half_variance_term(ratio, log_ratio):
+    """``(r**2 - 1 - 2 log r) / 2`` for ``r = ratio`` > 0 (``log_ratio`` = log r, accurate).
+
+    Below r = 2 as ``expm1mx(2 log r) / 2``, exact near r = 1; from r = 2 on as
+    ``(r / 2) r - 1/2 - log r``, from r itself: exp(2 log r) would carry the
+    rounding of log r multiplied by 2 log r (hundreds of ulp for huge r) and
+    overflow from r = 1.34e154, where r**2 does, although the term is finite
+    until r**2 / 2 overflows (r about 1.9e154). ``inf`` only then.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        big = ratio >= 2
+        rb = np.where(big, ratio, 2.0)
+        direct = (0.5 * rb) * rb - 0.5 - np.where(big, log_ratio, 0.0)
+        near = 0.5 * expm1mx(np.where(big, 0.0, 2 * log_ratio))
+    return np.where(big, direct, near)
+
+
 def gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, *, base=None):
     r"""KL divergence D(P||Q) between univariate normals P = N(mu_p, sigma_p²), Q = N(mu_q, sigma_q²).
 
@@ -40,8 +61,12 @@ def gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, *, base=None):
         D(P\|Q) = \log\frac{\sigma_q}{\sigma_p}
                   + \frac{\sigma_p^2 + (\mu_p - \mu_q)^2}{2\sigma_q^2} - \frac12
 
-    computed as ``(expm1(s) - s) / 2 + (mu_p - mu_q)**2 / (2 sigma_q**2)``
-    with ``s = 2 log(sigma_p / sigma_q)``, two non-negative terms.
+    computed as two non-negative terms: ``(expm1(s) - s) / 2`` with
+    ``s = 2 log(sigma_p / sigma_q)`` (for a ratio ``r`` of 2 or more as
+    ``(r / 2) r - 1/2 - log r``), plus ``(z / 2) z`` with
+    ``z = (mu_p - mu_q) / sigma_q``. Each is halved before it is squared,
+    so the result is ``inf`` only where D(P||Q) itself exceeds the largest
+    float (about 1.8e308), e.g. from ``sigma_p / sigma_q`` about 1.9e154.
 
     Parameters
     ----------
@@ -79,19 +104,20 @@ def gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, *, base=None):
     sigma_q = as_finite(sigma_q, "sigma_q", positive=True, what="a standard deviation")
     mu_p, sigma_p, mu_q, sigma_q = _broadcast((mu_p, sigma_p, mu_q, sigma_q), names)
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-        # s = 2 log(sigma_p / sigma_q). Near 1, from the difference, which is exact
+        # log(sigma_p / sigma_q). Near 1, from the difference, which is exact
         # when the two are within a factor of 2; elsewhere from the ratio, which
         # is accurate unless it overflows or underflows (then log sigma_p - log sigma_q).
         diff = (sigma_p - sigma_q) / sigma_q
         ratio = sigma_p / sigma_q
         log_ratio = np.where((ratio >= np.finfo(float).tiny) & (ratio < np.inf),
                              np.log(ratio), np.log(sigma_p) - np.log(sigma_q))
-        s = 2 * np.where(np.abs(diff) < 0.5, np.log1p(diff), log_ratio)
+        log_ratio = np.where(np.abs(diff) < 0.5, np.log1p(diff), log_ratio)
         # (mu_p - mu_q) / sigma_q, halved first where the difference would overflow.
         gap = mu_p - mu_q
         z = np.where(np.isfinite(gap), gap / sigma_q, 2 * ((0.5 * mu_p - 0.5 * mu_q) / sigma_q))
         mean_term = (0.5 * z) * z   # one rounding; 0.5 * z**2 would overflow in z**2 first near 1.3e154
-    return in_units(0.5 * expm1mx(s) + mean_term, base)
+        total = _half_variance_term(ratio, log_ratio) + mean_term
+    return in_units(total, base)
 
 
 def _check_mean(mean, name):
@@ -152,7 +178,9 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, *, base=None):
     recomputed as ``sum_i (lam_i - log1p(lam_i))`` over the eigenvalues of
     ``W = L^{-1} (cov_p - cov_q) L^{-T}``, which has no cancellation, so
     nearly identical normals keep their digits. The relative error stays
-    below 1e-8 for covariances with condition numbers up to 1e8.
+    below 1e-8 for covariances with condition numbers up to 1e8. Each term
+    is halved before it is squared or summed, so the result is ``inf`` only
+    where D(P||Q) itself exceeds the largest float.
 
     Parameters
     ----------
@@ -195,18 +223,30 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, *, base=None):
     def solve(b):
         return scipy.linalg.solve_triangular(chol_q, b, lower=True, check_finite=False)
 
-    m = solve(chol_p)                      # L^-1 L_p
-    trace_and_logdet = np.sum(np.tril(m, -1) ** 2) + np.sum(expm1mx(2 * np.log(np.diagonal(m))))
-    if trace_and_logdet < 0.1 * d:
-        # Close covariances: M is near the identity and its rounding would
-        # dominate the small sum; the eigenvalue form has no such cancellation.
-        w = solve(solve(cov_p - cov_q).T)  # L^-1 (cov_p - cov_q) L^-T
-        lam = np.linalg.eigvalsh(0.5 * (w + w.T))
-        if lam[0] > -0.5:
-            trace_and_logdet = np.sum(expm1mx(np.log1p(lam)))
-    z = solve(mean_q - mean_p)
-    total = trace_and_logdet + np.dot(z, z)
-    return in_units(0.5 * total, base)
+    # Every term is halved before it is squared or summed, so that the result is
+    # inf only where D(P||Q) itself exceeds the largest float.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        m = solve(chol_p)                      # L^-1 L_p
+        off = np.tril(m, -1)
+        diag = np.diagonal(m)
+        half_trace_and_logdet = (np.sum((0.5 * off) * off)
+                                 + np.sum(_half_variance_term(diag, np.log(diag))))
+        if half_trace_and_logdet < 0.05 * d:
+            # Close covariances: M is near the identity and its rounding would
+            # dominate the small sum; the eigenvalue form has no such cancellation.
+            w = solve(solve(cov_p - cov_q).T)  # L^-1 (cov_p - cov_q) L^-T
+            lam = np.linalg.eigvalsh(0.5 * (w + w.T))
+            if lam[0] > -0.5:
+                half_trace_and_logdet = 0.5 * np.sum(expm1mx(np.log1p(lam)))
+        gap = mean_q - mean_p
+        if np.all(np.isfinite(gap)):
+            z = solve(gap)
+            half_mean = np.dot(0.5 * z, z)
+        else:                                  # the difference overflows: its half does not
+            z = solve(0.5 * mean_q - 0.5 * mean_p)
+            half_mean = 2 * np.dot(z, z)
+        total = half_trace_and_logdet + half_mean
+    return in_units(total, base)
 
 
 def vae_kl(mu, log_var, *, axis=-1, base=None):
@@ -220,7 +260,10 @@ def vae_kl(mu, log_var, *, axis=-1, base=None):
     The encoder of a variational autoencoder outputs ``mu`` and ``log_var``
     (the log of the variance, not of the standard deviation) for each latent
     coordinate; this term pulls that posterior towards the prior N(0, I).
-    Computed as ``((expm1(log_var) - log_var) + mu**2) / 2``, exact near 0.
+    Computed as ``(expm1(log_var) - log_var) / 2 + (mu / 2) mu``, exact near
+    0, each term halved before it is summed: the result is ``inf`` only where
+    the sum itself exceeds the largest float (about 1.8e308; a single
+    ``log_var`` above about 710.5 or ``|mu|`` above about 1.9e154).
 
     Parameters
     ----------
@@ -263,6 +306,12 @@ def vae_kl(mu, log_var, *, axis=-1, base=None):
             f"axis must be an integer between {-mu.ndim} and {mu.ndim - 1} for inputs "
             f"of shape {mu.shape}, got {axis!r}."
         )
-    with np.errstate(over="ignore"):
-        terms = expm1mx(log_var) + mu * mu
-    return in_units(0.5 * np.sum(terms, axis=axis), base)
+    with np.errstate(over="ignore", invalid="ignore"):
+        # Each half-term on its own, so that nothing overflows before the sum does:
+        # exp(log_var) / 2 as exp(log_var - 1) (e / 2), exact subtraction, above 700.
+        big = log_var > 700
+        lv_big = np.where(big, log_var, 701.0)
+        half_var = np.where(big, np.exp(lv_big - 1) * _HALF_E - 0.5 - 0.5 * lv_big,
+                            0.5 * expm1mx(np.where(big, 0.0, log_var)))
+        total = np.sum(half_var + (0.5 * mu) * mu, axis=axis)
+    return in_units(total, base)

@@ -331,12 +331,18 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
     Returns
     -------
     float
-        The loss in nats: T² times the mean of D over all slices along ``axis``.
+        The loss in nats: T² times the mean of D over all slices along ``axis``,
+        formed as ``T (T mean)``, so that neither T² nor the product
+        overflows or underflows before the loss itself does.
 
     Raises
     ------
     DistributionError
         As :func:`kl_from_logits`, naming ``teacher_logits`` and ``student_logits``.
+    FloatingPointError
+        T > 1 so large that D underflows below the smallest normal float
+        (e.g. T = 1e160 for logits of order 1) for distributions that are not
+        equal: T² D would have lost its digits.
 
     Examples
     --------
@@ -359,9 +365,32 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
     True
     """
     temperature = _check_temperature(temperature)
-    kl = _kl_nats(teacher_logits, student_logits, temperature, axis,
-                  ("teacher_logits", "student_logits"))
-    return float(temperature**2 * np.mean(kl))
+    names = ("teacher_logits", "student_logits")
+    kl = np.asarray(_kl_nats(teacher_logits, student_logits, temperature, axis, names))
+    # A D below the smallest normal float has lost digits (or all of them, as 0) to
+    # underflow, unless the two distributions are equal (logits differing by a constant);
+    # multiplied by T**2 > 1 that loss would show in the result.
+    lost = kl < np.finfo(float).tiny
+    if temperature > 1 and np.any(lost):
+        zp, axis_p = _as_logits(teacher_logits, names[0], axis)
+        zq, _ = _as_logits(student_logits, names[1], axis)
+        with np.errstate(over="ignore", invalid="ignore"):
+            gap = np.subtract(*np.broadcast_arrays(zp, zq))
+            equal = np.ptp(gap, axis=axis_p - zp.ndim) == 0
+        if np.any(lost & ~equal):
+            raise FloatingPointError(
+                f"with temperature {temperature:g} the softened teacher and student "
+                f"distributions differ by less than float64 resolves: D underflows, and "
+                f"T**2 * D would lose its digits. Lower the temperature (as T grows the loss "
+                f"approaches its limit long before: about half the variance of "
+                f"teacher_logits - student_logits over the classes)."
+            )
+    with np.errstate(over="ignore", under="ignore"):
+        top = float(np.max(kl))
+        scale = top if top > 1.0 else 1.0       # the mean of D / top cannot overflow
+        mean = scale * float(np.mean(kl / scale))
+        # T * (T * mean): T**2 alone overflows from T = 1.3e154 (or underflows to 0 below 1e-162)
+        return float(temperature * (temperature * mean))
 
 
 def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", base=None):

@@ -17,9 +17,11 @@ normalised silently), ``base=None`` nats and ``base=2`` bits, ``axis=-1``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._validation import (DistributionError, _read_real, _where, as_distribution_pair,
+from ._validation import (DistributionError, _read_real, _to_float64, _where, as_distribution_pair,
                           as_result, check_base, log_base)
 from .discrete import js_divergence, kl_divergence
 
@@ -236,10 +238,15 @@ def pinsker_bound(kl, *, base=None):
     0.2065
     """
     base = check_base(base)
-    kl = _read_real(kl, "kl", "a KL divergence").astype(float)
+    kl = _to_float64(_read_real(kl, "kl", "a KL divergence"), "kl")
     bad = np.flatnonzero(np.isnan(kl) | (kl < 0))
     if bad.size:
         where = "" if kl.ndim == 0 else f" at {_where(bad[0], kl.shape)}"
         raise DistributionError(f"kl has {float(kl.flat[bad[0]])!r}{where}; a KL divergence is >= 0, so "
                                 f"a negative or NaN KL means it was computed wrongly.")
-    return as_result(np.sqrt(np.abs(kl) * log_base(base) / 2))   # abs: -0.0 gives 0, not -0
+    with np.errstate(over="ignore"):
+        bound = np.sqrt(np.abs(kl) * log_base(base) / 2)   # abs: -0.0 gives 0, not -0
+        # kl * log(base) overflows for a finite kl near float max: the root of each factor
+        bound = np.where(np.isinf(bound) & np.isfinite(kl),
+                         np.sqrt(np.abs(kl) / 2) * math.sqrt(log_base(base)), bound)
+    return as_result(bound)

@@ -80,7 +80,8 @@ def hidden_tests(master) -> list[str]:
     lines = []
     for cell, block in _raw_blocks(master):
         if block == "TESTS" and cell.cell_type == "code" and cell.source.startswith("# HIDDEN"):
-            lines += [l.strip() for l in cell.source.splitlines()[1:] if l.strip()]
+            lines += [l.strip() for l in cell.source.splitlines()[1:]
+                      if l.strip() and not l.strip().startswith(("import ", "from "))]   # imports tell nothing
     return lines
 
 
@@ -299,3 +300,248 @@ def test_hw02_q4_rejects_lines_told_apart_by_colour_only(draw):
 def test_hw02_q4_wants_the_floor_at_h_p():
     results = _q4_results("ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(ce[-1], ls='--'); ax_q4.legend()")
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
+
+
+# Fair scores. For each assignment and autograded question, an answer with a typical mistake (wrong direction,
+# wrong units, variance for sd, ...) and a correct answer computed another way replace the solution's answer cell
+# (the code cell before grader.check("qN")) in a copy of the solution notebook; the copy is graded as a student's.
+# A wrong answer of the right form earns nothing on a computed question (its public tests, which only check the
+# form, are worth 0 points) and at most the labelling and styling share of a plot; a correct answer earns full marks.
+def _bars(first, second, names, labels=("first", "second")):
+    """A bar-pair answer drawn with matplotlib directly: the second series unfilled with a dashed edge."""
+    return f"""fig, ax_q4 = plt.subplots()
+x = np.arange(len({names}))
+ax_q4.bar(x + 0.2, {second}, 0.4, fill=False, edgecolor="black", linestyle="--", label="{labels[1]}")
+ax_q4.bar(x - 0.2, {first}, 0.4, label="{labels[0]}")
+ax_q4.set_xticks(x, {names})
+ax_q4.set_xlabel("outcome")
+ax_q4.set_ylabel("probability")
+ax_q4.set_title("two distributions")
+ax_q4.legend()
+plt.show()"""
+
+
+VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer computed another way)}
+    "hw01_definition": {
+        "q1": ("d_nats = float(np.sum(Q * np.log(Q / P)))   # the direction reversed",
+               "d_nats = float(np.dot(P, np.log(P)) - np.dot(P, np.log(Q)))"),
+        "q2": ("d_bits = d_nats * np.log(2)   # multiplied by ln 2 instead of divided",
+               "d_bits = float(np.sum(P * np.log2(P / Q)))"),
+        "q3": ("d_forward = kt.kl_divergence(Q_no_rain, P)   # the two directions swapped\n"
+               "d_reverse = kt.kl_divergence(P, Q_no_rain)",
+               "with np.errstate(divide='ignore'):\n"
+               "    d_forward = float(np.sum(P * np.log(P / Q_no_rain)))\n"
+               "d_reverse = float(sum(q * np.log(q / p) for q, p in zip(Q_no_rain, P) if q > 0))"),
+        "q4": (_bars("100 * P", "100 * Q", "outcomes", ("P", "Q")) + "   # percentages, not probabilities",
+               _bars("Q", "P", "outcomes", ("Q", "P"))),
+    },
+    "hw02_coding": {
+        "q1": ("ideal_en = -np.log(english)   # nats, not bits\nh_en = float(english @ ideal_en)",
+               "ideal_en = np.log2(1 / english)\nh_en = float(stats.entropy(english, base=2))"),
+        "q2": ("ce_en_de = float(-(german @ np.log2(english)))   # H(Q, P), the arguments swapped\n"
+               "extra_bits = ce_en_de - h_en",
+               "ce_en_de = float(stats.entropy(english, base=2) + stats.entropy(english, german, base=2))\n"
+               "extra_bits = float(np.sum(english * np.log2(english / german)))"),
+        "q3": ("code_de = kt.huffman_code(english, symbols=letters)   # the code built for English\n"
+               "huffman_en_de = float(sum(p * len(code_de[s]) for s, p in zip(letters, english)))\n"
+               "shannon_en_de = float(english @ np.floor(-np.log2(german)))   # rounded down",
+               "huffman_en_de = float(np.dot(kt.huffman_lengths(german), english))\n"
+               "shannon_en_de = float(sum(p * np.ceil(np.log2(1 / q)) for p, q in zip(english, german)))"),
+        "q4": ("fig, ax_q4 = plt.subplots()\nts = np.linspace(0, 1, 51)\n"
+               "ce = [-(english @ np.log((1 - t) * english + t * german)) for t in ts]   # nats\n"
+               "ax_q4.plot(ts, ce, label='H(P, Q_t)')\nax_q4.axhline(h_en * np.log(2), ls='--', label='H(P)')\n"
+               "ax_q4.set_xlabel('t'); ax_q4.set_ylabel('nats per letter'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()",
+               "fig, ax_q4 = plt.subplots()\nts = np.linspace(1, 0, 26)\n"
+               "ax_q4.plot(ts, np.full_like(ts, stats.entropy(english, base=2)), ':', label='H(P)')\n"
+               "ax_q4.plot(ts, [-(english @ np.log2((1 - t) * english + t * german)) for t in ts], 'o-', label='H(P, Q_t)')\n"
+               "ax_q4.set_xlabel('t'); ax_q4.set_ylabel('bits per letter'); ax_q4.set_title('t'); fig.legend()\nplt.show()"),
+    },
+    "hw03_asymmetry": {
+        "q1": ("forward = kt.kl_divergence(U, P)   # swapped\nreverse = kt.kl_divergence(P, U)",
+               "forward = float(np.sum(P * np.log(P / U)))\nreverse = float(np.sum(U * np.log(U / P)))"),
+        "q2": ("M = (P + U) / 2\njs_bits = float(0.5 * np.sum(P * np.log(P / M)) + 0.5 * np.sum(U * np.log(U / M)))   # nats",
+               "from scipy.spatial import distance\njs_bits = float(distance.jensenshannon(P, U, base=2) ** 2)"),
+        "q3": ("tv = float(np.sum(np.abs(P - U)))   # the 1/2 forgotten\n"
+               "pinsker_bound = float(np.sqrt(kt.kl_divergence(P, U, base=2) / 2))   # KL in bits\n"
+               "pinsker_holds = bool(tv <= pinsker_bound)",
+               "tv = float(np.clip(P - U, 0, None).sum())\npinsker_bound = float((kt.kl_divergence(P, U) / 2) ** 0.5)\n"
+               "pinsker_holds = bool(pinsker_bound >= tv)"),
+        "q4": (_bars("P * np.log2(3 * P)", "np.log2(1 / (3 * P)) / 3", "['0', '1', '2']") + "   # terms in bits",
+               _bars("kt.kl_contributions(U, P)", "kt.kl_contributions(P, U)", "['0', '1', '2']")
+               .replace('fill=False, edgecolor="black", linestyle="--"', 'hatch="//"')),
+    },
+    "hw04_gaussian": {
+        "q1": ("d_closed = float(np.log(sigma_q**2 / sigma_p**2) + (sigma_p**2 + (mu_p - mu_q)**2) / (2 * sigma_q**2) - 0.5)"
+               "   # variances in the log",
+               "d_closed = float(kt.gaussian_kl(mu_p, sigma_p, mu_q, sigma_q))"),
+        "q2": ("n = 20_000\nx = rng.normal(mu_p, sigma_p, n)\n"
+               "log_ratio = stats.norm(mu_p, sigma_p).logpdf(x) - stats.norm(mu_q, sigma_q).logpdf(x)\n"
+               "d_mc = float(log_ratio.mean())\nse_mc = float(log_ratio.var(ddof=1) / np.sqrt(n))   # variance for sd",
+               "n = 20_000\nx = rng.normal(mu_p, sigma_p, n)\n"
+               "lr = stats.norm.logpdf(x, 0, 1) - stats.norm.logpdf(x, 1, 2)\n"
+               "d_mc = float(np.mean(lr))\nse_mc = float(stats.sem(lr))"),
+        "q3": ("d_reverse = kt.gaussian_kl(mu_p, sigma_p, mu_q, sigma_q)   # the same direction as question 1",
+               "d_reverse = float(np.log(sigma_p / sigma_q) + (sigma_q**2 + (mu_q - mu_p)**2) / (2 * sigma_p**2) - 0.5)"),
+        "q4": ("fig, ax_q4 = plt.subplots()\nxs = np.linspace(-6, 8, 701)\n"
+               "ax_q4.plot(xs, stats.norm(0, 1).pdf(xs), label='P')\n"
+               "ax_q4.plot(xs, stats.norm(1, 4).pdf(xs), '--', label='Q')   # the variance as the scale\n"
+               "ax_q4.set_xlabel('x'); ax_q4.set_ylabel('density'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()",
+               "fig, ax_q4 = plt.subplots()\nxs = np.linspace(-6, 8, 301)\n"
+               "ax_q4.plot(xs, np.exp(-(xs - 1)**2 / 8) / np.sqrt(8 * np.pi), ':', label='Q')\n"
+               "ax_q4.plot(xs, stats.norm.pdf(xs), label='P')\n"
+               "ax_q4.set_xlabel('x'); ax_q4.set_ylabel('density'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()"),
+    },
+    "hw05_drift": {
+        "q1": ("r = kt.drift.bin_counts(reference, edges)\nc = kt.drift.bin_counts(current, edges)\n"
+               "p_ref = r / r.sum()   # no pseudo-count\nq_cur = c / c.sum()",
+               "bins = np.r_[-np.inf, edges, np.inf]\n"
+               "r, c = np.histogram(reference, bins)[0], np.histogram(current, bins)[0]\n"
+               "p_ref = (r + a) / (r + a).sum()\nq_cur = (c + a) / (c + a).sum()"),
+        "q2": ("d_ref_cur = float(np.sum(q_cur * np.log(q_cur / p_ref)))   # D(cur||ref)\n"
+               "psi = float(np.sum((p_ref - q_cur) * np.log(p_ref / q_cur)))",
+               "m = kt.drift.drift_measures(r, c, pseudo_count=a)\nd_ref_cur = float(m.kl_ref_cur)\n"
+               "psi = float(m.kl_ref_cur + m.kl_cur_ref)"),
+        "q3": ("test = kt.drift.drift_test(reference, current, measure='psi', bins=5, n_permutations=999, seed=1)\n"
+               "psi_obs = float(test.statistic)\np_value = 1 - test.pvalue   # the complement\n"
+               "null_psi = np.array([kt.drift.drift_measures(kt.drift.bin_counts(x, kt.drift.bin_edges(x, 5)),\n"
+               "    kt.drift.bin_counts(y, kt.drift.bin_edges(x, 5)), pseudo_count=a).psi\n"
+               "    for x, y in (rng.normal(50, 10, (2, 40)) for _ in range(300))])\n"
+               "alarm_rate = float(np.mean(null_psi <= 0.25))   # the share below",
+               "test = kt.drift.drift_test(reference, current, measure='psi', bins=5, n_permutations=999, seed=1)\n"
+               "psi_obs, p_value = float(test.statistic), float(test.pvalue)\n"
+               "null_psi = np.array([kt.drift.drift_measures(kt.drift.bin_counts(x, kt.drift.bin_edges(x, 5)),\n"
+               "    kt.drift.bin_counts(y, kt.drift.bin_edges(x, 5)), pseudo_count=a).psi\n"
+               "    for x, y in (rng.normal(50, 10, (2, 40)) for _ in range(300))])\n"
+               "alarm_rate = float(np.count_nonzero(null_psi > 0.25) / len(null_psi))"),
+        "q4": (_bars("r", "c", "bin_names") + "   # counts, not probabilities",
+               _bars("q_cur", "p_ref", "bin_names")),
+    },
+    "hw06_machine_learning": {
+        "q1": ("def log_softmax(z):\n    return np.log(np.exp(z) / np.sum(np.exp(z), axis=-1, keepdims=True))   # overflows\n"
+               "with np.errstate(all='ignore'):\n"
+               "    logp, logq = log_softmax(big_p), log_softmax(big_q)\n"
+               "    kl_big = float(np.sum(np.exp(logp) * (logp - logq)))",
+               "def log_softmax(z):\n    z = np.asarray(z, dtype=float)\n"
+               "    return z - special.logsumexp(z, axis=-1, keepdims=True)\n"
+               "kl_big = float(np.dot(np.exp(log_softmax(big_p)), log_softmax(big_p) - log_softmax(big_q)))"),
+        "q2": ("log_t, log_s = log_softmax(teacher / T), log_softmax(student / T)\n"
+               "distill = float(np.mean(np.sum(np.exp(log_t) * (log_t - log_s), axis=-1)))   # without T²\n"
+               "terms = special.rel_entr(special.softmax(teacher, axis=-1), special.softmax(student, axis=-1))\n"
+               "loss_batchmean = float(terms.sum() / terms.size)   # the two reductions swapped\n"
+               "loss_mean = float(terms.sum() / 3)",
+               "pt, ps = special.softmax(teacher / T, axis=1), special.softmax(student / T, axis=1)\n"
+               "distill = float(T**2 * special.rel_entr(pt, ps).sum() / len(pt))\n"
+               "terms = special.rel_entr(special.softmax(teacher, axis=1), special.softmax(student, axis=1))\n"
+               "loss_batchmean = float(terms.sum(axis=1).mean())\nloss_mean = float(terms.mean())"),
+        "q3": ("gain_bits = float(kt.beta_kl(15, 7, 1, 1))   # nats\ngain_bits_200 = float(kt.beta_kl(141, 61, 1, 1))",
+               "gain_bits = float(kt.beta_kl(15, 7, 1, 1, base=2))\n"
+               "gain_bits_200 = float(kt.beta_bernoulli_information_gain(140, 60))"),
+        "q4": (_bars("special.softmax(teacher[0])", "special.softmax(teacher[0] * T)", "classes")
+               + "   # multiplied by T instead of divided",
+               _bars("special.softmax(teacher[0] / T)", "special.softmax(teacher[0])", "classes")),
+    },
+}
+
+
+# Typical mistakes that get one of two skills right: hw04 q2's estimate is right, its standard error is not.
+PARTIAL = {("hw04_gaussian", "q2"): 1.5}
+
+
+def _with_answers(solution: Path, answers: dict[str, str], out: Path) -> Path:
+    """A copy of the solution notebook whose answer cells (before grader.check("qN")) hold ``answers``."""
+    nb = nbformat.read(solution, as_version=4)
+    for question, code in answers.items():
+        check = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip() == f'grader.check("{question}")')
+        answer = max(i for i in range(check) if nb.cells[i].cell_type == "code")
+        nb.cells[answer].source = code
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out)
+    return out
+
+
+def _question_points(master: Path) -> dict[str, float]:
+    nb = nbformat.read(master, as_version=4)
+    points = {}
+    for cell in nb.cells:
+        if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION") and "manual: true" not in cell.source:
+            config = dict(l.split(":", 1) for l in cell.source.splitlines()[1:] if ":" in l)
+            points[config["name"].strip()] = float(config["points"])
+    return points
+
+
+def test_every_autograded_question_has_variants():
+    for master in MASTERS:
+        assert set(VARIANTS[master.stem]) == set(_question_points(master)), master.name
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_a_typical_mistake_earns_nothing_on_a_computed_question(master, assigned, tmp_path):
+    folder = assigned(master)
+    wrong = {q: w for q, (w, _) in VARIANTS[master.stem].items()}
+    scores = homework.autograde(folder, _with_answers(_copy(folder, "autograder", master), wrong,
+                                                      tmp_path / "wrong" / master.name))
+    points = _question_points(master)
+    for question, score in ((q, scores[q]) for q in points):
+        plot = "ax_q4" in wrong[question]
+        # a plot with the wrong data keeps at most its labels', ticks' and styles' share; a question that
+        # measures two skills keeps the share of the one done right
+        allowed = PARTIAL.get((master.stem, question), 0.75 * points[question] if plot else 0)
+        assert score <= allowed, (question, scores)
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_a_correct_answer_computed_another_way_earns_full_marks(master, assigned, tmp_path):
+    folder = assigned(master)
+    other = {q: d for q, (_, d) in VARIANTS[master.stem].items()}
+    scores = homework.autograde(folder, _with_answers(_copy(folder, "autograder", master), other,
+                                                      tmp_path / "other" / master.name))
+    assert scores["total"] == scores["possible"], scores
+
+
+@pytest.mark.parametrize("master", MASTERS[:1], ids=lambda p: p.stem)
+def test_self_check_works_under_any_file_name(master, assigned, tmp_path):
+    """A student copy saved as "hw01_definition (1).ipynb", even beside another notebook, still checks."""
+    student = tmp_path / f"{master.stem} (1).ipynb"
+    student.write_bytes(_copy(assigned(master), "student", master).read_bytes())
+    (tmp_path / "other.ipynb").write_bytes(student.read_bytes())   # two notebooks: only Jupyter's path can tell
+    nb = nbformat.read(student, as_version=4)
+    import os
+    from unittest import mock
+    with mock.patch.dict(os.environ, {"JPY_SESSION_NAME": str(student)}):   # what Jupyter server sets
+        NotebookClient(nb, timeout=homework.CELL_TIMEOUT, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check(")]
+    assert checks
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, [(e.ename, e.evalue) for e in errors]
+    text = "".join(o.get("data", {}).get("text/plain", "") for c in checks for o in c.outputs)
+    assert text.count("results") >= len(checks), text[:2000]   # every check ran its tests (and failed on "...")
+
+
+def test_autograder_zip_installs_what_the_assignments_import(assigned):
+    import zipfile
+
+    import yaml
+
+    pins = dict(l.split("==") for l in (ROOT / "constraints.txt").read_text().splitlines()
+                if "==" in l and not l.startswith("#"))
+    for master in MASTERS:
+        with zipfile.ZipFile(homework.autograder_zip(assigned(master))) as zf:
+            env = yaml.safe_load(zf.read("environment.yml"))
+        assert "python=3.11" in env["dependencies"], (master.name, env)
+        pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+        for package in ("numpy", "scipy", "matplotlib", "ipywidgets"):
+            assert f"{package}=={pins[package]}" in pip, (master.name, package, pip)
+        assert any(p.startswith("klteach @ git+https://github.com/klteach/klteach") for p in pip), pip
+        assert any(p.startswith("otter-grader") for p in pip), pip
+
+
+def test_hidden_tests_cannot_be_fooled_by_rebinding_builtins_or_klteach(assigned, tmp_path):
+    master = MASTERS[0]
+    folder = assigned(master)
+    fooling = {"q1": "d_nats = 1.0\nabs = lambda x: 0\nfloat = lambda x: 0.025267153921570600\n"
+                     "kt.kl_divergence = lambda *args, **kwargs: 1.0",
+               "q2": "d_bits = 5.0\nimport builtins\nnp.abs = lambda x: 0"}
+    scores = homework.autograde(folder, _with_answers(_copy(folder, "autograder", master), fooling,
+                                                      tmp_path / "fooling" / master.name))
+    assert scores["q1"] == 0 and scores["q2"] == 0, scores

@@ -502,3 +502,15 @@ def test_unresolvable_location_is_refused_when_it_cannot_be_moved(monkeypatch):
     monkeypatch.setattr(continuous, "_shifted", lambda p, q, c: None)   # a family that cannot be rebuilt
     with pytest.raises(FloatingPointError, match="interquartile range"):
         kt.continuous_kl(st.norm(1e20, 1), st.norm(1e20, 2))
+
+
+@pytest.mark.parametrize("delta", [1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12])
+def test_nearly_equal_normals_keep_the_documented_digits(delta):
+    # L = log p - log q is a difference of two rounded log densities: the relative error
+    # grows as D shrinks, and stays below the documented 3e-16 / sqrt(D)
+    for args in ((0.0, 1.0, 0.0, 1.0 + delta), (0.0, 1.0, delta, 1.0)):
+        with mpmath.workdps(80):     # the closed form, on the exact float parameters
+            mp_, sp, mq, sq = map(mpmath.mpf, args)
+            exact = float(mpmath.log(sq / sp) + (sp**2 + (mp_ - mq) ** 2) / (2 * sq**2) - 0.5)
+        got = kt.continuous_kl(st.norm(args[0], args[1]), st.norm(args[2], args[3]))
+        assert abs(got - exact) <= 3e-16 / math.sqrt(exact) * exact, (args, got, exact)

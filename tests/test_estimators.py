@@ -279,3 +279,126 @@ def test_mc_k2_overflow_is_infinite_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert kt.mc_kl([0.0, 0.0], [1e200, 0.0], estimator="k2") == (math.inf, math.inf)
+
+
+# --- huge log-ratio terms: finite mean and standard error where the true ones are ----------
+
+def mp_mc_kl(logp, logq, estimator, dps=60):
+    """Mean and standard error of the per-sample terms, in dps-digit arithmetic."""
+    with mpmath.workdps(dps):
+        lr = [mpmath.mpf(float(a)) - mpmath.mpf(float(b)) for a, b in zip(logp, logq)]
+        terms = {"k1": lr, "k2": [v * v / 2 for v in lr],
+                 "k3": [mpmath.expm1(-v) + v for v in lr]}[estimator]
+        n = len(terms)
+        mean = mpmath.fsum(terms) / n
+        sd = mpmath.sqrt(mpmath.fsum((t - mean) ** 2 for t in terms) / (n - 1)) / mpmath.sqrt(n)
+        return mean, sd
+
+
+def _close_or_both_overflow(value, exact, rel):
+    if abs(exact) > np.finfo(float).max:
+        return value == math.copysign(math.inf, exact)
+    return abs(mpmath.mpf(value) - exact) <= rel * abs(exact)
+
+
+@pytest.mark.parametrize("logp, logq", [
+    ([1e155, -3e154, 2e154], [0.0, 0.0, 0.0]),      # k2 and k3 overflow truly, k1 does not
+    ([1.2e154, -1.3e154, 1.1e154], [0.0, 0.0, 0.0]),   # (log r)^2 overflows, (log r)^2 / 2 does not
+    ([1e308, -1e308, 5e307], [-5e307, 1e308, 0.0]),  # log p - log q overflows a float, the mean not
+    ([0.0] * 4, [705.0, 709.0, 709.5, 0.0]),         # k3: sum of the terms overflows, the mean not
+    ([0.0] * 1000, [714.0] + [0.0] * 999),           # k3: one term above float max, the mean below
+    ([0.0] * 3, [711.0, 709.0, -5.0]),
+    ([0.0, 0.0], [720.0, 0.0]),
+])
+@pytest.mark.parametrize("estimator", ["k1", "k2", "k3"])
+def test_mc_mean_and_stderr_are_finite_where_the_true_values_are(logp, logq, estimator):
+    import warnings
+    mean, sd = mp_mc_kl(logp, logq, estimator)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.mc_kl(logp, logq, estimator=estimator)
+    assert _close_or_both_overflow(got.estimate, mean, 1e-14), (got, float(mean))
+    assert _close_or_both_overflow(got.stderr, sd, 1e-14), (got, float(sd))
+
+
+def test_mc_huge_terms_are_finite_in_the_cases_that_motivated_the_scaling():
+    # k2 mean (1.2e154^2 + ...) / 6 and k3 mean exp(714) / 1000 are floats: not inf
+    k2 = kt.mc_kl([1.2e154, -1.3e154, 1.1e154], [0.0, 0.0, 0.0], estimator="k2")
+    k3 = kt.mc_kl([0.0] * 1000, [714.0] + [0.0] * 999, estimator="k3")
+    assert math.isfinite(k2.estimate) and math.isfinite(k2.stderr)
+    assert math.isfinite(k3.estimate) and math.isfinite(k3.stderr)
+
+
+# --- k-NN with data spread over hundreds of orders of magnitude ---------------------------
+
+def exact_knn_kl(x, y, k, dps=40):
+    """The estimator with squared distances as exact fractions of the float coordinates."""
+    from fractions import Fraction
+    xf = [[Fraction(float(v)) for v in row] for row in x]
+    yf = [[Fraction(float(v)) for v in row] for row in y]
+    n, d = np.shape(x)
+
+    def kth(a, points):
+        return sorted(sum((u - v) ** 2 for u, v in zip(a, b)) for b in points)[k - 1]
+
+    with mpmath.workdps(dps):
+        total = mpmath.mpf(0)
+        for i, a in enumerate(xf):
+            sx, sy = kth(a, xf[:i] + xf[i + 1:]), kth(a, yf)
+            total += (mpmath.log(mpmath.mpf(sy.numerator) / sy.denominator)
+                      - mpmath.log(mpmath.mpf(sx.numerator) / sx.denominator)) / 2
+        return d * total / n + mpmath.log(mpmath.mpf(len(yf)) / (n - 1))
+
+
+@pytest.mark.parametrize("scale, outlier", [(1e-5, 1e150), (1.0, 1e154), (1e-160, 1e150),
+                                            (1e-300, 1e10), (1e-5, 1e300)])
+@pytest.mark.parametrize("k", [1, 3])
+def test_knn_one_far_outlier_loses_no_digits_and_makes_no_false_ties(scale, outlier, k):
+    # Rescaled by the outlier, the other points' squared distances were subnormal: digits
+    # lost (5e-11 relative) or false ties (an error about duplicates that are not there).
+    import warnings
+    rng = np.random.default_rng(int(-math.log10(scale)) + k)
+    x, y = rng.normal(size=(60, 2)) * scale, rng.normal(0.5, 1.3, size=(50, 2)) * scale
+    x[0] = [outlier, -outlier]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.knn_kl(x, y, k=k)
+    assert got == pytest.approx(float(exact_knn_kl(x, y, k)), rel=1e-12)
+
+
+def test_knn_true_duplicates_next_to_a_far_outlier_are_still_refused():
+    x = np.array([[1e-200, 0.0], [1e-200, 0.0], [3e-200, 1e-200], [1e150, 0.0]])
+    y = np.array([[2e-200, 0.0], [5e-200, 0.0]])
+    with pytest.raises(DistributionError, match="coincide with another sample of x"):
+        kt.knn_kl(x, y)
+
+
+def test_knn_points_near_the_float_limits_against_brute_force():
+    # coordinates of +-1e308 with others near 0: the max-norm search runs in scaled units
+    import warnings
+    from fractions import Fraction
+    x, y = [1e308, -1e308, 0.0, 1.0, 3.5], [1.5e308, -1.2e308, 2.0, -0.5]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.knn_kl(x, y)
+    xf, yf = [Fraction(v) for v in x], [Fraction(v) for v in y]
+    with mpmath.workdps(40):
+        total = mpmath.mpf(0)
+        for i, a in enumerate(xf):
+            rho = min(abs(a - b) for j, b in enumerate(xf) if j != i)
+            nu = min(abs(a - b) for b in yf)
+            total += mpmath.log(mpmath.mpf(nu.numerator) / nu.denominator) - mpmath.log(
+                mpmath.mpf(rho.numerator) / rho.denominator)
+        exact = total / len(x) + mpmath.log(mpmath.mpf(len(y)) / (len(x) - 1))
+    assert got == pytest.approx(float(exact), rel=1e-12)
+
+
+def test_histogram_of_samples_whose_range_overflows_a_float():
+    # max - min = 2e308 is inf: numpy refuses such a range; the edges are -1e308, 0, 1e308
+    import warnings
+    x = [1e308, -1e308, 0.0]                       # P = (1/3, 2/3) over [-1e308, 0), [0, 1e308]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kt.histogram_kl(x, [1e308, -1e308, 1.0], bins=2) == 0.0
+        got = kt.histogram_kl(x, [1e308, -1e308, -1.0], bins=2)   # Q = (2/3, 1/3)
+    assert got == pytest.approx(math.log(2) / 3, rel=1e-15)

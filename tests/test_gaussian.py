@@ -376,3 +376,94 @@ def test_mean_term_is_rounded_once():
         z = (mpmath.mpf(args[0]) - mpmath.mpf(args[2])) / mpmath.mpf(args[3])
         exact = float(z * z / 2)
     assert abs(kt.gaussian_kl(*args) - exact) <= 4 * np.spacing(exact)
+
+
+# --- huge ratios: every digit, and inf only where the true value overflows ----------------
+
+def _ulps(value, exact):
+    return float(abs(mpmath.mpf(value) - exact) / mpmath.mpf(np.spacing(float(exact))))
+
+
+@pytest.mark.parametrize("ratio", [2.0, 2.5, 7.9, 1e3, 3.7e50, 2.1515520331245237e113, 4.6e140,
+                                   1.2e154, 1.34e154, 1.5e154, 1.89e154])
+@pytest.mark.parametrize("scale", [1.0, 1e-100, 3e100])
+def test_univariate_huge_sigma_ratio_keeps_every_digit(ratio, scale):
+    # D ~ r**2 / 2: exp(2 log r) carried log r's rounding times 2 log r (435 ulp at 2e113)
+    # and overflowed from r = 1.34e154; (r / 2) r - 1/2 - log r keeps a few ulp up to 1.9e154.
+    import warnings
+    for args in [(0.0, ratio * scale, 0.0, scale), (0.0, scale, 0.0, scale / ratio)]:
+        exact = mp_gaussian_kl(*args, dps=800)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            value = kt.gaussian_kl(*args)
+        assert math.isfinite(value) and _ulps(value, exact) <= 3, (args, value, float(exact))
+
+
+def test_univariate_overflows_exactly_where_the_true_value_does():
+    import warnings
+    big = np.finfo(float).max
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for r in (1.8e154, 1.89e154, 1.895e154, 1.9e154, 2e154, 1e200):
+            exact = mp_gaussian_kl(0.0, r, 0.0, 1.0, dps=800)
+            value = kt.gaussian_kl(0.0, r, 0.0, 1.0)
+            if exact > big * (1 + mpmath.mpf(2) ** -54):    # rounds to inf
+                assert value == math.inf, r
+            else:
+                assert _ulps(value, exact) <= 3, r
+        # the two terms together overflow although neither does alone
+        assert kt.gaussian_kl(1.5e154, 1.5e154, 0.0, 1.0) == math.inf
+
+
+def test_mvn_huge_scale_ratio_is_finite_and_exact():
+    # D(N(0, diag(v, 1)) || N(0, diag(w, 1))) = r^2 / 2 - 1/2 - log r, r^2 = v / w: finite to
+    # r about 1.9e154 (exp(2 log r) overflowed from r = 1.34e154)
+    import warnings
+    for v, w in ((1e200, 1.0), (2.25e300, 1e-8), (3.2e300, 1e-8), (1.0, 3e-309)):
+        args = ([0.0, 0.0], np.diag([v, 1.0]), [0.0, 0.0], np.diag([w, 1.0]))
+        with mpmath.workdps(60):
+            t = mpmath.mpf(v) / mpmath.mpf(w)
+            exact = (t - 1 - mpmath.log(t)) / 2          # the other coordinate adds 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            value = kt.mvn_kl(*args)
+        assert _ulps(value, exact) <= 8, (v, w, value, float(exact))
+
+
+def test_mvn_means_far_apart_overflow_only_with_the_true_value():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # |mean_q - mean_p| = 1.6e154, D = 1.28e308: finite (z**2 alone would overflow)
+        value = kt.mvn_kl([0.0, 0.0], np.eye(2), [1.6e154, 0.0], np.eye(2))
+        assert value == pytest.approx(float(mpmath.mpf(1.6e154) ** 2 / 2), rel=1e-14)
+        # the difference overflows a float; D (about 4.5e16) does not
+        args = ([-1.5e308, 0.0], np.eye(2) * 1e300, [1.5e308, 0.0], np.eye(2) * 1e300)
+        assert kt.mvn_kl(*args) == pytest.approx(float(mp_mvn_kl(*args, dps=60)), rel=1e-13)
+        assert kt.mvn_kl([0.0], [[1.0]], [2e154], [[1.0]]) == math.inf   # 2e308 > float max
+
+
+@pytest.mark.parametrize("mu, log_var", [
+    ([1.5e154], [0.0]), ([1.89e154], [0.0]), ([1e154, 1e154], [0.0, 0.0]),
+    ([0.0], [709.8]), ([0.0], [710.3]), ([0.0], [710.47]), ([0.0, 0.0], [709.0, 709.5]),
+    ([3.0, -1e150], [700.5, -3.0]),
+])
+def test_vae_kl_is_finite_where_the_true_value_is(mu, log_var):
+    # each half-term is formed on its own: (mu / 2) mu and exp(log_var - 1) (e / 2)
+    import warnings
+    exact = mp_vae_kl(mu, log_var, dps=60)
+    assert exact < np.finfo(float).max
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = kt.vae_kl(mu, log_var)
+    assert _ulps(value, exact) <= 4, (value, float(exact))
+
+
+@pytest.mark.parametrize("mu, log_var", [([1.9e154], [0.0]), ([0.0], [710.5]), ([0.0], [711.0]),
+                                         ([1.4e154, 1.4e154], [0.0, 0.0]), ([0.0, 0.0], [710.0, 710.0])])
+def test_vae_kl_is_inf_only_where_the_true_value_overflows(mu, log_var):
+    import warnings
+    assert mp_vae_kl(mu, log_var, dps=60) > np.finfo(float).max
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert kt.vae_kl(mu, log_var) == math.inf

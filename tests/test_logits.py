@@ -235,3 +235,40 @@ def test_distillation_loss_averages_over_every_position_and_relates_to_torch_bat
         torch_like = T**2 * _torch_kl_div_batchmean(ls, lt)                    # divided by B only
         positions_per_example = per_position.size // shape[0]
         assert torch_like == pytest.approx(positions_per_example * loss, rel=1e-12)
+
+
+# --- distillation at extreme temperatures ------------------------------------------------
+
+def _mp_distillation(t, s, temperature, dps=700):
+    import mpmath
+    with mpmath.workdps(dps):
+        T = mpmath.mpf(temperature)
+        zt, zs = [mpmath.mpf(v) / T for v in t], [mpmath.mpf(v) / T for v in s]
+        lt = [v - mpmath.log(mpmath.fsum(mpmath.exp(w) for w in zt)) for v in zt]
+        ls = [v - mpmath.log(mpmath.fsum(mpmath.exp(w) for w in zs)) for v in zs]
+        return T * T * mpmath.fsum(mpmath.exp(a) * (a - b) for a, b in zip(lt, ls))
+
+
+@pytest.mark.parametrize("temperature", [1e-300, 1e-200, 1e-100, 1e-5, 1.0, 1e5, 1e100, 1e140])
+def test_distillation_loss_at_extreme_temperatures_matches_mpmath(temperature):
+    # T**2 underflowed to 0 below T = 1e-162 (a loss of 0 for 2e-300) and raised
+    # OverflowError above 1.3e154; T (T mean) does neither
+    import warnings
+    t, s = [1.0, 2.0, 3.0], [3.0, 2.0, 1.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.distillation_loss(t, s, temperature=temperature)
+    assert got == pytest.approx(float(_mp_distillation(t, s, temperature)), rel=1e-13)
+
+
+def test_distillation_loss_tends_to_half_the_variance_of_the_logit_gap():
+    # the limit named in the error message for huge temperatures
+    t, s = np.array([1.0, 2.0, 3.0, -0.5]), np.array([3.0, 2.0, 1.0, 0.25])
+    assert kt.distillation_loss(t, s, temperature=1e100) == pytest.approx(np.var(t - s) / 2, rel=1e-14)
+
+
+def test_distillation_loss_refuses_a_temperature_at_which_d_underflows():
+    with pytest.raises(FloatingPointError, match="Lower the temperature"):
+        kt.distillation_loss([1.0, 2.0, 3.0], [3.0, 2.0, 1.0], temperature=1e200)
+    # equal distributions (logits differing by a constant) are exactly 0 at any temperature
+    assert kt.distillation_loss([1.0, 2.0, 3.0], [6.0, 7.0, 8.0], temperature=1e200) == 0.0

@@ -15,12 +15,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = {"jupyterlab"}
 TEST_TOOLS = {"pytest", "nbval", "hypothesis", "mpmath", "ipykernel", "nbclient",
-              "jupyter-repo2docker", "nbconvert", "jupyter-server-mathjax"}
+              "jupyter-repo2docker", "jupyter-book", "jupyter-server-mathjax"}
 # Binder's base image ships the classic notebook server; binder/ pins a version that
 # accepts our JupyterLab, and the test run installs it too (see test_server_set_resolves).
 SERVER = {"notebook"}
 # Pinned in constraints.txt for make test / make e2e, never installed on Binder.
-CHECK_TOOLS = {"jupyter-repo2docker", "jupyter-server-mathjax", "playwright"}
+CHECK_TOOLS = {"jupyter-repo2docker", "jupyter-server-mathjax", "playwright",
+               # the site builder (make site) and the Sphinx stack it runs
+               "jupyter-book", "sphinx", "docutils", "myst-nb", "myst-parser", "sphinx-book-theme",
+               "pydata-sphinx-theme", "sphinx-external-toc"}
 # Binder has it so students can run the homework's checks.
 HOMEWORK = {"otter-grader"}
 NOT_LIBRARIES = {"python", "pip"}

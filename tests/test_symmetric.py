@@ -256,3 +256,19 @@ def test_total_variation_matches_mpmath_on_nearly_identical_inputs():
             sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
             ref = float(mpmath.fsum(abs(a / sp - b / sq) for a, b in zip(pm, qm)) / 2)
         assert total_variation(p, q) == pytest.approx(ref, rel=1e-14, abs=0)
+
+
+def test_pinsker_bound_of_a_kl_near_float_max_in_other_units():
+    # kl * log(base) overflows although sqrt(kl * log(base) / 2) is about 1e154
+    import warnings
+
+    import mpmath
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for kl, base in ((1e308, 10), (1.7e308, 2), (1e308, 1e300), (np.array([1e308, 0.5]), 10)):
+            got = np.atleast_1d(kt.pinsker_bound(kl, base=base))
+            with mpmath.workdps(40):
+                exact = [float(mpmath.sqrt(mpmath.mpf(float(v)) * mpmath.log(base) / 2))
+                         for v in np.atleast_1d(kl)]
+            np.testing.assert_allclose(got, exact, rtol=1e-15)
+    assert kt.pinsker_bound(np.inf) == np.inf

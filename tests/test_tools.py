@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_a_missing_extra_is_named_in_one_line(tmp_path):
     """Without the site extra, the site builder names the extra instead of a traceback."""
-    blocker = tmp_path / "nbconvert.py"   # shadows the real package with one that cannot import
+    blocker = tmp_path / "jupyter_book.py"   # shadows the real package with one that cannot import
     blocker.write_text("raise ImportError('blocked for this test')\n")
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "site.py"), "--help"],
                             capture_output=True, text=True, timeout=60,
@@ -19,7 +19,7 @@ def test_a_missing_extra_is_named_in_one_line(tmp_path):
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert "nbconvert is missing" in lines[0] and "'site' extra" in lines[0]
+    assert "jupyter_book is missing" in lines[0] and "'site' extra" in lines[0]
     assert 'pip install -e ".[site]"' in lines[0] and "make site" in lines[0]
     assert "Traceback" not in result.stderr
 

@@ -145,3 +145,38 @@ def test_negative_rounding_noise_gets_clipping_advice_not_softmax_advice():
     assert kt.kl_divergence([0.2, 0.3, 0.5], kt.normalize(np.clip(q, 0, None))) == math.inf
     with pytest.raises(DistributionError, match=r"negative entry -0\.5.*softmax"):
         kt.entropy([1.5, -0.5])
+
+
+# --- unit conversion and range at the extremes ---------------------------------------------
+
+def test_in_units_overflows_silently_and_only_when_the_true_value_does():
+    import math
+    import warnings
+
+    import mpmath
+
+    from klteach._validation import in_units
+    base = 1.0000001                            # log(base) about 1e-7
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no RuntimeWarning from the division
+        assert in_units(1e308, base) == math.inf          # 1e315 in base units: overflows
+        value = in_units(1e300, base)
+        assert math.isfinite(value)
+        with mpmath.workdps(50):
+            exact = mpmath.mpf(1e300) / mpmath.log(mpmath.mpf(base))
+        assert value == pytest.approx(float(exact), rel=4e-16)
+        out = in_units(np.array([1e308, 1.0]), base)
+        assert out[0] == math.inf and out[1] == pytest.approx(1 / math.log(base), rel=4e-16)
+
+
+def test_longdouble_beyond_float64_range_is_refused_without_a_warning():
+    import warnings
+    huge = np.array([np.longdouble("1e400"), 1.0], dtype=np.longdouble)
+    if np.isinf(huge[0]):
+        pytest.skip("np.longdouble is float64 on this platform")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(kt.DistributionError, match=r"beyond the range of a 64-bit float"):
+            kt.gaussian_kl(huge[0], 1.0, 0.0, 1.0)
+        with pytest.raises(kt.DistributionError, match=r"beyond the range of a 64-bit float"):
+            kt.entropy(huge)

@@ -1,6 +1,6 @@
 """End-to-end check of the course in a real browser: JupyterLab in headless Chromium.
 
-Usage: python tools/e2e.py [--shots build/e2e] [--site build/site] notebooks/*.ipynb
+Usage: python tools/e2e.py [--shots build/e2e] [--site build/site [--site-only]] notebooks/*.ipynb
 
 For each notebook, in JupyterLab: open it with its outputs cleared, run all
 cells, save it, and check that every code cell ran and that no cell shows an
@@ -8,11 +8,14 @@ error (cells tagged ``raises-exception`` may). A notebook whose committed
 outputs hold a widget view must also render every widget view it shows, and
 moving its first slider must change the printed text or the figure of that
 explorer; a notebook without widgets is checked for running cleanly only.
-With ``--site``, the built static site (``make site``) is opened too: its
-index must link every notebook page, a notebook page must show typeset math,
-and neither may request anything over the network.
+With ``--site``, the Jupyter Book site (``make site``) is opened too, from its
+files: the index's sidebar must link every notebook page and each must open,
+a notebook page must show math typeset by the local MathJax, typing a term on
+the search page must list results, and no page may request anything over the
+network. ``--site-only`` checks the site alone (no JupyterLab).
 
-Screenshots go to ``--shots``, one per notebook (and per site page). The
+Screenshots go to ``--shots``, one per notebook (and the site's index, a
+notebook page and the search results). The
 notebooks are copied to a scratch folder first, so JupyterLab never touches the
 committed files; the server runs on 127.0.0.1 with a random token on a free
 port, with a scratch configuration, and is stopped at the end whatever happened.
@@ -255,48 +258,87 @@ def check_notebook(page, lab: Lab, committed, name: str, shot: Path) -> str:
         page.screenshot(path=str(shot))
 
 
+SIDEBAR = "nav.bd-docs-nav a.reference.internal"   # sphinx-book-theme's course path
+SEARCH_TERM = "Pinsker"
+
+
 def check_site(browser, site: Path, notebooks: list[Path], shots: Path) -> list[str]:
-    """The built site's index links every page; a notebook page shows typeset math, offline."""
+    """The Jupyter Book site, offline: sidebar, every page, typeset math, search.
+
+    The index (the landing page) must list every notebook page in its sidebar,
+    and each must open; a page with math must show it typeset by MathJax; the
+    search page must find a term that the course uses. Every http(s) request
+    is aborted and reported: reading the site must need no network.
+    """
     problems, external = [], []
     context = browser.new_context(viewport={"width": 1200, "height": 1000})
 
     def local_only(route):
-        if route.request.url.startswith("file:"):
+        if route.request.url.startswith(("file:", "data:", "about:")):
             route.continue_()
         else:
             external.append(route.request.url)
             route.abort()
     context.route("**/*", local_only)
     page = context.new_page()
-    page.goto((site / "index.html").resolve().as_uri())
-    links = page.locator("a[href$='.html']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    missing = [nb.stem for nb in notebooks if f"{nb.stem}.html" not in links]
+    index = (site / "index.html").resolve().as_uri()
+    page.goto(index)
+    sidebar = page.locator(SIDEBAR).evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    pages = {f"{nb.stem}.html" for nb in notebooks}
+    # the landing page links itself as '#' (the current page) or by name
+    missing = [nb.stem for nb in notebooks[1:] if f"{nb.stem}.html" not in sidebar]
     if missing:
-        problems.append(f"site index links no page for {', '.join(missing)}")
+        problems.append(f"site sidebar links no page for {', '.join(missing)}")
     try:
-        wait_for(lambda: "$" not in page.locator("main").inner_text(), 30,
-                 "MathJax to typeset the titles")
+        wait_for(lambda: page.locator(".MathJax, .MathJax_Display").count() > 0, 60,
+                 "MathJax to typeset the index")
     except Failure as exc:
         problems.append(f"index.html: {exc}")
     page.screenshot(path=str(shots / "site_index.png"))
+
+    for href in sidebar:   # every page of the sidebar opens, with its heading
+        if href in pages:
+            page.goto(index.rsplit("/", 1)[0] + "/" + href)
+            if page.locator("main h1").count() == 0:
+                problems.append(f"{href}: the page shows no heading")
+
     with_math = [nb for nb in notebooks
                  if any(c.cell_type == "markdown" and "$" in c.source
                         for c in nbformat.read(nb, as_version=4).cells)]
     try:
         if not with_math:
             raise Failure("no notebook has math to check the site's MathJax with")
-        target = with_math[0].stem
-        page.click(f"a[href='{target}.html']")
-        page.wait_for_url(f"**/{target}.html")
+        # a page reached from the sidebar, unless the landing page is the only one given
+        target = with_math[-1 if len(with_math) == 1 else 1].stem
+        page.goto(index)
+        link = page.locator(f"{SIDEBAR}[href='{target}.html']")
+        if link.count():
+            link.click()
+            page.wait_for_url(f"**/{target}.html")
+        else:
+            page.goto(index.rsplit("/", 1)[0] + f"/{target}.html")
         wait_for(lambda: page.locator(".MathJax, .MathJax_Display").count() > 0, 60,
                  "MathJax to typeset the page's math")
         if page.locator(".MathJax_Error, .merror").count():
             problems.append(f"{target}.html: MathJax reported errors")
-        if page.locator("nav a[href='index.html']").count() == 0:
-            problems.append(f"{target}.html: no link back to the index")
         page.screenshot(path=str(shots / f"site_{target}.png"))
     except Failure as exc:
         problems.append(f"{page.url.rsplit('/', 1)[-1]}: {exc}")
+
+    try:   # search as a reader does: type on the search page, press Enter
+        page.goto(index.rsplit("/", 1)[0] + "/search.html")
+        box = page.locator("#search-results").locator("xpath=..").locator("input[name='q']")
+        box.fill(SEARCH_TERM)
+        box.press("Enter")
+        results = page.locator("#search-results li")
+        wait_for(lambda: results.count() > 0, 30, f"search results for {SEARCH_TERM!r}")
+        found = results.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        if not any(href.split("?")[0].split("#")[0] in pages for href in found):
+            problems.append(f"search.html: no notebook page among the results for {SEARCH_TERM!r}")
+        page.screenshot(path=str(shots / "site_search.png"))
+    except Failure as exc:
+        problems.append(f"search.html: {exc}")
+        page.screenshot(path=str(shots / "site_search.png"))
     if external:
         problems.append(f"the site requested {len(external)} network URL(s), e.g. {external[0]}")
     context.close()
@@ -325,7 +367,11 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--shots", type=Path, default=Path("build/e2e"))
     parser.add_argument("--site", type=Path, help="a site built by tools/site.py, to check too")
+    parser.add_argument("--site-only", action="store_true",
+                        help="check only the site (--site), against the notebooks given; no JupyterLab")
     args = parser.parse_args()
+    if args.site_only and not args.site:
+        parser.error("--site-only needs --site (the folder that make site built, e.g. build/site)")
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: install Debian's chromium "
               "(as root: apt-get install chromium; make e2e does this when run as root).")
@@ -333,18 +379,20 @@ def main() -> int:
     started = time.monotonic()
     notebooks = sorted(args.notebooks, key=lambda p: p.name)
     args.shots.mkdir(parents=True, exist_ok=True)
+    in_lab = [] if args.site_only else notebooks
     scratch = Path(tempfile.mkdtemp(prefix="klteach-e2e-"))
-    for nb in notebooks:
+    for nb in in_lab:
         cleared_copy(nb, scratch / nb.name)
     port, token = free_port(), secrets.token_hex(16)
-    server = start_lab(scratch, port, token)
+    server = start_lab(scratch, port, token) if in_lab else None
     lab = Lab(f"http://127.0.0.1:{port}", token)
     failures = {}
     try:
-        wait_for(lambda: lab.get("status"), 60, "JupyterLab to start")
+        if server:
+            wait_for(lambda: lab.get("status"), 60, "JupyterLab to start")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            for nb in notebooks:
+            for nb in in_lab:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 shot = args.shots / f"{nb.stem}.png"
                 t0 = time.monotonic()
@@ -368,17 +416,19 @@ def main() -> int:
                 if problems:
                     failures["site"] = "; ".join(problems)
                 else:
-                    print(f"ok      site: index links every page, math typeset offline ({args.site})")
+                    print(f"ok      site: the sidebar links every page, math typeset, search finds "
+                          f"{SEARCH_TERM!r}, no network request ({args.site})")
             browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        if server:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         shutil.rmtree(scratch, ignore_errors=True)
-    checked = len(notebooks) + bool(args.site)
+    checked = len(in_lab) + bool(args.site)
     print(f"e2e: {checked - len(failures)} passed, {len(failures)} failed "
           f"in {time.monotonic() - started:.0f} s; screenshots in {args.shots}/")
     for name, problem in failures.items():

@@ -2,7 +2,9 @@
 
 Usage:
     python tools/homework.py assign homework/hw*.ipynb --out homework/dist
-    python tools/homework.py autograde homework/dist/hw01_definition --out grades.csv alice.ipynb bob.ipynb
+    python tools/homework.py autograde homework/dist/hw01_definition --out grades.csv submissions/*.ipynb \
+        [--jobs N] [--resume] [--only alice.ipynb] [--roster roster.csv] [--deadline 2026-12-01T23:59] \
+        [--feedback FOLDER] [--cell-timeout SECONDS]
     python tools/homework.py student notebooks/*.ipynb --out homework/dist/notebooks/student
     python tools/homework.py key notebooks/*.ipynb --out homework/dist/notebooks/key
     python tools/homework.py grade notebooks/01_definition.ipynb --submission alice.ipynb
@@ -15,8 +17,13 @@ solutions and public and hidden tests in one source. They need the
   ``student/`` (answers replaced by ``...``, public tests only) and
   ``autograder/`` (the solutions and a zip with every test).
 - ``autograde``: grades collected submissions against one assignment's
-  autograder zip, locally and without Docker, and writes one CSV row per
-  submission (a score per question and the total).
+  autograder zip, locally and without Docker, in parallel processes, and
+  writes one CSV row per submission as it finishes (a score per question, the
+  total, a reason when it could not be graded, tampering flags, a hash for
+  ``--resume``), then a gradebook CSV for an LMS. A bad submission (not JSON,
+  another assignment, a cell timeout, a dead kernel) becomes a row with a
+  reason; it never stops the run. Tests run under a guard that restores
+  builtins, otter and the test files (see GUARD_SETUP).
 
 The course notebooks are the single source for their exercises. Each exercise is an answer cell holding
 a line ``answer = ...`` followed by a check cell, and a markdown cell with
@@ -30,7 +37,8 @@ sets ``answer``.
   solution, executed top to bottom in a fresh kernel; every check must then
   print "Correct", or the key is not written and the exercise is named.
 - ``grade``: executes a learner's copy of one notebook in a fresh kernel and
-  reports, exercise by exercise, what its check says. The checks run inside
+  reports, exercise by exercise, what its check says; exercises are found by
+  their check cells, so added scratch cells do not matter. The checks run inside
   the submission, so this is formative grading for honest learners; marks
   that count come from the assignments and ``autograde``, whose hidden tests
   students never see.
@@ -43,17 +51,28 @@ assignment's solution and blank copy, so a wrong solution fails ``make test``.
 from __future__ import annotations
 
 import argparse
+import ast
+import builtins
 import csv
+import fnmatch
+import hashlib
+import json
+import os
 import re
 import shutil
+import subprocess
 import sys
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager, redirect_stderr
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
 from kernels import kernel_config
 from nbclient import NotebookClient
 
+ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = re.compile(r"\n*<details><summary>Solution</summary>(.*?)</details>\n*", re.S)
 CODE = re.compile(r"```python\n(.*?)```", re.S)
 ANSWER_LINE = re.compile(r"^answer = \.\.\..*$", re.M)
@@ -119,25 +138,63 @@ def answer_key(nb, *, cwd: Path, timeout: int = CELL_TIMEOUT):
     return nb
 
 
+def check_cells(nb) -> list[str]:
+    """The source of each exercise's check cell (the first code cell after its answer cell), in order."""
+    sources = []
+    for index, _ in exercises(nb):
+        check = next((c for c in nb.cells[index + 1:] if c.cell_type == "code"), None)
+        if check is None:
+            raise HomeworkError(f"the exercise in code cell {index} has no check cell after it")
+        sources.append(check.source.strip())
+    return sources
+
+
+def _same_code(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
 def grade(original, submission, *, cwd: Path, timeout: int = CELL_TIMEOUT) -> list[tuple[int, bool, str]]:
     """Execute ``submission`` and return ``(exercise, correct, feedback)`` for each exercise.
 
-    Exercises are found in ``original`` (the course notebook); the submission
-    must keep its cells in the same order, as a student copy does.
+    Exercises are found in ``original`` (the course notebook) by their check
+    cells, and each check cell is looked up in the submission by its code, in
+    order, so a learner's copy with scratch cells added (or empty cells
+    removed) still grades. An exercise whose check cell is gone counts as not
+    correct and says so. Raises HomeworkError if no check cell is found at all,
+    if a cell runs longer than ``timeout`` seconds, or if the kernel dies.
     """
-    positions = [index for index, _ in exercises(original)]
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    checks = check_cells(original)
     sub = nbformat.from_dict(submission)
-    if len(sub.cells) != len(original.cells):
-        raise HomeworkError(f"the submission has {len(sub.cells)} cells, the notebook "
-                            f"{len(original.cells)}: cells were added or removed, so its "
-                            f"exercises cannot be found")
-    NotebookClient(sub, timeout=timeout, kernel_name="python3", allow_errors=True, config=kernel_config(),
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+    positions, start = [], 0
+    for source in checks:
+        found = next((i for i in range(start, len(sub.cells))
+                      if sub.cells[i].cell_type == "code" and _same_code(sub.cells[i].source, source)), None)
+        positions.append(found)
+        start = found + 1 if found is not None else start
+    if all(p is None for p in positions):
+        raise HomeworkError("none of the notebook's exercise check cells is in the submission: "
+                            "is it a copy of this notebook?")
+    try:
+        NotebookClient(sub, timeout=timeout, kernel_name="python3", allow_errors=True, config=kernel_config(),
+                       resources={"metadata": {"path": str(cwd)}}).execute(stderr=subprocess.DEVNULL)
+    except CellTimeoutError:   # (the kernel's own stderr is silenced above: a stopped kernel prints a traceback)
+        raise HomeworkError(f"a cell ran longer than {timeout} s (an endless loop?); "
+                            f"fix it or allow more with --cell-timeout") from None
+    except DeadKernelError:
+        raise HomeworkError("the kernel died while running the submission "
+                            "(out of memory, or code that ends the process)") from None
     results = []
-    for number, index in enumerate(positions, start=1):
-        check = next(c for c in sub.cells[index + 1:] if c.cell_type == "code")
-        text = "".join(_text(o) for o in check.outputs).strip() or "(the check printed nothing)"
-        results.append((number, text.startswith("Correct"), text))
+    for number, (source, index) in enumerate(zip(checks, positions), start=1):
+        if index is None:
+            results.append((number, False, f"the check cell `{source}` is missing from the submission"))
+            continue
+        text = "".join(_text(o) for o in sub.cells[index].outputs).strip()
+        error = next((o for o in sub.cells[index].outputs if o.get("output_type") == "error"), None)
+        if error is not None and not text:
+            text = f"the check cell raised {error.get('ename')}: {error.get('evalue')}"
+        results.append((number, text.startswith("Correct"), text or "(the check printed nothing)"))
     return results
 
 
@@ -180,17 +237,574 @@ def autograder_zip(assignment: Path) -> Path:
     return zips[0]
 
 
+@dataclass(frozen=True)
+class Assignment:
+    """What grading needs to know about one assigned folder (``OUT/<name>/`` written by ``assign``).
+
+    ``questions`` maps each autograded question to its points (from the
+    autograder zip's tests), ``written`` each hand-graded (``manual: true``)
+    question to its points (from the master notebook), and ``provided`` holds
+    the source of every code cell the student copy hands out, so that the
+    tampering scan looks only at code the student wrote; ``given`` those that
+    are neither answers nor otter's, which recognise a copy of this assignment
+    that lost its otter metadata.
+    """
+
+    folder: Path
+    zip: Path
+    name: str
+    questions: dict[str, float]
+    written: dict[str, float]
+    provided: frozenset[str]
+    given: frozenset[str] = frozenset()
+
+
+def load_assignment(folder: Path, master: Path | None = None) -> Assignment:
+    """Read an assigned folder; ``master`` defaults to ``homework/<folder name>.ipynb`` of this repository."""
+    import zipfile
+
+    zip_path = autograder_zip(folder)
+    questions, name = {}, folder.name
+    with zipfile.ZipFile(zip_path) as zf:
+        for member in sorted(zf.namelist()):
+            if member == "otter_config.json":
+                name = json.loads(zf.read(member)).get("assignment_name") or name
+            elif member.startswith("tests/") and member.endswith(".py"):
+                env: dict = {}
+                exec(zf.read(member).decode("utf-8"), env)   # the instructor's own test files
+                test = env["test"]
+                points = test.get("points", 1)
+                questions[test["name"]] = float(sum(points) if isinstance(points, list) else points)
+    questions = dict(sorted(questions.items(), key=lambda kv: _natural(kv[0])))
+    master = master or ROOT / "homework" / f"{folder.name}.ipynb"
+    written = _written_questions(master) if master.exists() else {}
+    provided, given = set(), set()
+    for kind in ("student", "autograder"):
+        for path in (folder / kind).glob("*.ipynb"):
+            cells = {" ".join(c.source.split()) for c in nbformat.read(path, as_version=4).cells
+                     if c.cell_type == "code"}
+            provided |= cells
+            if kind == "student":   # the code every copy starts with, answers and otter's cells aside
+                given |= {c for c in cells if "..." not in c and not _CHECK_CELL.fullmatch(c)
+                          and not _OTTER_INIT.fullmatch(c)}
+    return Assignment(folder, zip_path, name, questions, written, frozenset(provided), frozenset(given))
+
+
+def _natural(name: str):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _written_questions(master: Path) -> dict[str, float]:
+    """``{name: points}`` of the master's ``manual: true`` questions (graded by hand)."""
+    import yaml
+
+    written = {}
+    for cell in nbformat.read(master, as_version=4).cells:
+        if cell.cell_type == "raw" and cell.source.lstrip().startswith("# BEGIN QUESTION"):
+            config = yaml.safe_load(cell.source.split("\n", 1)[1]) or {}
+            if config.get("manual"):
+                written[str(config["name"])] = float(config.get("points", 0))
+    return written
+
+
+# ---- tampering: a static scan of the student's code, and a guard around the tests at run time ----
+
+_BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+_OPERATORS = frozenset(f"__{op}__" for op in (
+    "eq ne lt le gt ge bool float int abs sub rsub add radd mul rmul truediv rtruediv pow neg "
+    "len getattr getattribute instancecheck subclasscheck array array_ufunc array_function").split())
+_PATTERNS = [   # (flag, regex over the code with comments removed)
+    ("refers to otter", re.compile(r"\botter\b")),
+    ("refers to the tests folder", re.compile(r"""['"/\\]tests\b|\.otter\b|\btests[/\\]""")),
+    ("reads /proc", re.compile(r"/proc\b")),
+    ("touches builtins", re.compile(r"\bbuiltins\b|__builtins__")),
+    ("runs a shell or process", re.compile(r"\bos\.(system|popen|exec\w*|spawn\w*|fork|kill|killpg|_exit)\b"
+                                           r"|\bsubprocess\b|\bpty\b|^\s*!|^%%(bash|sh|script)|%system\b",
+                                           re.M)),
+    ("setattr", re.compile(r"\bsetattr\s*\(")),
+    ("dynamic code", re.compile(r"\b(exec|eval|compile|__import__)\s*\(|\bimportlib\b")),
+    ("introspection", re.compile(r"\bsys\.modules\b|\bgc\.get_\w+|\bctypes\b|\binspect\b|sys\._getframe"
+                                 r"|\bsettrace\b|\bsetprofile\b|\bf_globals\b|\bf_back\b")),
+    ("refers to the grading guard", re.compile(r"klteach_guard")),
+]
+
+
+_OTTER_INIT = re.compile(r"# Initialize Otter\nimport otter\ngrader = otter\.Notebook\(\"[\w.-]+\"\)")
+
+
+def _strip_comments(source: str) -> str:
+    import io
+    import tokenize
+
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type != tokenize.COMMENT]
+        return tokenize.untokenize(tokens)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return source
+
+
+def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
+    """What a submission's own code cells do that could tamper with grading (a static scan).
+
+    Cells whose code is in ``provided`` (handed out with the student copy) are
+    skipped. A flag is a reason to read the notebook, not proof of cheating.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("abs = lambda x: 0")])
+    >>> tampering_flags(nb)
+    ['rebinds builtin abs']
+    """
+    flags = set()
+    for cell in nb.cells:
+        if (cell.cell_type != "code" or " ".join(cell.source.split()) in provided
+                or _OTTER_INIT.fullmatch(cell.source.strip())):
+            continue
+        code = _strip_comments(cell.source)
+        flags |= {flag for flag, pattern in _PATTERNS if pattern.search(code)}
+        try:
+            tree = ast.parse("\n".join("pass" if line.lstrip().startswith(("%", "!")) else line
+                                       for line in code.splitlines()))
+        except SyntaxError:
+            continue
+        modules = {alias.asname or alias.name.split(".")[0]
+                   for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                   for alias in node.names}
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if node.name in _BUILTIN_NAMES:
+                    flags.add(f"rebinds builtin {node.name}")
+                if isinstance(node, ast.ClassDef):
+                    overrides = {f.name for f in node.body if isinstance(f, ast.FunctionDef)} & _OPERATORS
+                    if overrides:
+                        flags.add("class overrides " + ", ".join(sorted(overrides)))
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    if alias.asname in _BUILTIN_NAMES:
+                        flags.add(f"rebinds builtin {alias.asname}")
+            for target in targets:
+                for leaf in ast.walk(target):
+                    if isinstance(leaf, ast.Name) and leaf.id in _BUILTIN_NAMES and isinstance(leaf.ctx, ast.Store):
+                        flags.add(f"rebinds builtin {leaf.id}")
+                    if isinstance(leaf, ast.Attribute) and isinstance(leaf.ctx, ast.Store):
+                        base = leaf
+                        while isinstance(base, ast.Attribute):
+                            base = base.value
+                        if isinstance(base, ast.Name) and base.id in modules:
+                            flags.add(f"monkeypatches {base.id}")
+    return sorted(flags)
+
+
+# Code the grader puts into the submission's kernel. Otter runs the tests in the student's own kernel
+# (after the student's cells, with the student's globals), so anything the student's code changed is
+# still changed when the tests run. The guard snapshots, before the first student cell, the builtins,
+# the public names of the modules tests rely on (otter, doctest, inspect, numpy, math, klteach) and of
+# otter's and doctest's classes, and the test files on disk; around every test run it puts them back
+# (and hides globals that shadow a builtin), then returns the student's versions. It prints what it
+# had to undo, which becomes a run-time flag. It cannot stop code written against the guard itself.
+GUARD_MARK = "klteach-guard:"
+GUARD_SETUP = r'''
+import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys, types as _kg_types
+
+
+class __klteach_guard:
+    _missing = object()
+    _builtins, _glob, _os, _sys, _types = _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
+    _modules, _classes, _files = {}, {}, {}
+    _roots = ("builtins", "otter", "doctest", "inspect", "pickle", "numpy", "math", "klteach")
+    _ipython = {"_", "__", "___", "display", "get_ipython", "__IPYTHON__", "input"}   # IPython sets these
+
+    @classmethod
+    def setup(cls, test_dir, user_globals):
+        for name in ("doctest", "inspect", "math", "pickle", "numpy", "klteach", "otter.execute", "otter.test_files"):
+            try:
+                __import__(name)
+            except ImportError:
+                pass
+        cls._cwd = cls._os.getcwd()
+        cls._initial = {k: v for k, v in user_globals.items() if k in vars(cls._builtins)}
+        for name, module in list(cls._sys.modules.items()):
+            if isinstance(module, cls._types.ModuleType) and name.split(".")[0] in cls._roots:
+                cls._modules[name] = (module, dict(vars(module)))
+                if name.split(".")[0] in ("otter", "doctest"):
+                    for value in list(vars(module).values()):
+                        if isinstance(value, type) and value.__module__ == name:
+                            cls._classes[value] = dict(vars(value))
+        cls._test_dir = cls._os.path.abspath(test_dir)
+        for path in cls._glob.glob(cls._os.path.join(cls._test_dir, "*")):
+            with open(path, "rb") as f:
+                cls._files[path] = f.read()
+
+    def __init__(self, user_globals, final=False):
+        self.g, self.final = user_globals, final
+
+    def _put(self, mapping, key, value, found, what):
+        old = mapping.get(key, self._missing)
+        if old is not value:
+            self.undo.append((mapping, key, old))
+            mapping[key] = value
+            found.add(what)
+
+    def __enter__(self):
+        self.undo, self.class_undo, self.cwd, found = [], [], None, set()
+        for key in [k for k in self.g if k in vars(self._builtins) and not k.startswith("_")]:
+            if self._initial.get(key, self._missing) is not self.g[key]:
+                self.undo.append((self.g, key, self.g.pop(key)))
+                found.add(f"global {key} shadows a builtin")
+        if self._os.getcwd() != self._cwd:
+            self.cwd = self._os.getcwd()
+            self._os.chdir(self._cwd)
+            found.add("working folder changed")
+        self._put(self.g, "__builtins__", self._builtins, found, "__builtins__ replaced")
+        for name, (module, snapshot) in self._modules.items():
+            current = vars(module)
+            for key, value in snapshot.items():
+                public = not key.startswith("_") or name == "builtins"
+                if public and key not in self._ipython and current.get(key, self._missing) is not value:
+                    self._put(current, key, value, found, f"{name}.{key} changed")
+        for cls_, snapshot in self._classes.items():
+            for key, value in snapshot.items():
+                if key != "__dict__" and vars(cls_).get(key, self._missing) is not value:
+                    self.class_undo.append((cls_, key, vars(cls_).get(key, self._missing)))
+                    setattr(cls_, key, value)
+                    found.add(f"{cls_.__module__}.{cls_.__name__}.{key} changed")
+        for path, data in self._files.items():
+            try:
+                with open(path, "rb") as f:
+                    same = f.read() == data
+            except OSError:
+                same = False
+            if not same:
+                self._os.makedirs(self._test_dir, exist_ok=True)
+                with open(path, "wb") as f:
+                    f.write(data)
+                found.add(f"test file {self._os.path.basename(path)} changed")
+        if found:
+            print("klteach-guard:", "; ".join(sorted(found)))
+        return self
+
+    def __exit__(self, *exc):
+        if self.final:   # the tests have run; otter now saves their results: leave everything as the tests saw it
+            return False
+        if getattr(self, "cwd", None):
+            self._os.chdir(self.cwd)
+        for mapping, key, old in reversed(self.undo):
+            if old is self._missing:
+                mapping.pop(key, None)
+            else:
+                mapping[key] = old
+        for cls_, key, old in reversed(self.class_undo):
+            if old is self._missing:
+                delattr(cls_, key)
+            else:
+                setattr(cls_, key, old)
+        return False
+
+    @classmethod
+    def check_remaining(cls, user_globals):
+        checker = cls._modules["otter.execute.checker"][1]["Checker"]
+        for path in sorted(cls._glob.glob(cls._os.path.join(cls._test_dir, "*.py"))):
+            checker.check_if_not_already_checked("./tests/" + cls._os.path.basename(path), user_globals)
+
+
+__klteach_guard.setup("tests", globals())
+del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
+'''
+GUARD_RUN = "with __klteach_guard(globals()):\n    {}\n"
+GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_remaining(globals())\n"
+_CHECK_CELL = re.compile(r"\s*\w+\.check(_all)?\((['\"][\w.-]+['\"])?\)\s*")
+
+
+def guarded(nb, assignment_name: str):
+    """A copy of the submission that otter grades with the guard around every test run."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and _CHECK_CELL.fullmatch(cell.source):
+            cell.source = GUARD_RUN.format(cell.source.strip())
+    nb.cells.insert(0, nbformat.v4.new_code_cell(GUARD_SETUP))
+    nb.cells.append(nbformat.v4.new_code_cell(GUARD_END))
+    nb.metadata.setdefault("otter", {})["assignment_name"] = assignment_name
+    return nb
+
+
+# ---- grading one submission, many in parallel, a resumable CSV and a gradebook ----
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def grade_submission(assignment: Assignment, submission: Path, *, timeout: int = SUBMISSION_CELL_TIMEOUT) -> dict:
+    """Grade one submission; never raises for a bad submission.
+
+    Returns a row: ``submission``, a score per question, ``total``,
+    ``possible``, ``reason`` (empty when graded normally; otherwise what
+    happened, and the total is 0 with the questions blank), ``flags``
+    (tampering scan and what the guard undid, ``; ``-separated) and ``sha256``.
+    """
+    row = {"submission": str(submission), **{q: "" for q in assignment.questions}, "total": 0.0,
+           "possible": sum(assignment.questions.values()), "reason": "", "flags": "", "sha256": ""}
+    try:
+        row["sha256"] = sha256(submission)
+        nb = nbformat.read(submission, as_version=4)
+    except OSError as exc:
+        return row | {"reason": f"cannot read the file: {_one_line(exc)}"}
+    except Exception as exc:   # nbformat's NotJSONError, a ValidationError, a bad encoding...
+        return row | {"reason": f"not a notebook ({type(exc).__name__}): {_one_line(exc)}"}
+    try:
+        flags = tampering_flags(nb, assignment.provided)
+    except Exception as exc:   # a notebook whose cells are not the usual shape
+        return row | {"reason": f"not a usable notebook: {_one_line(exc)}"}
+    row["flags"] = "; ".join(flags)
+    claimed = (nb.metadata.get("otter") or {}).get("assignment_name")
+    if claimed and claimed != assignment.name:
+        return row | {"reason": f"another assignment: the notebook is {claimed}, not {assignment.name}"}
+    if not claimed and not is_copy_of(assignment, nb):
+        return row | {"reason": f"another assignment: the notebook names none, and its code is not "
+                                f"{assignment.name}'s"}
+    try:
+        results, executed = _run_otter(assignment, guarded(nb, assignment.name), submission.name, timeout)
+    except Exception as exc:
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+        if isinstance(exc, CellTimeoutError):
+            return row | {"reason": f"cell timeout: a cell ran longer than {timeout} s; nothing was graded"}
+        if isinstance(exc, DeadKernelError):
+            return row | {"reason": "kernel died: the submission's kernel stopped (out of memory, "
+                                    "or code that ends the process); nothing was graded"}
+        return row | {"reason": f"grading failed ({type(exc).__name__}): {_one_line(exc)}"}
+    if results.has_catastrophic_failure():
+        return row | {"reason": f"no test results ({_one_line(results.catastrophic_error)}): "
+                                f"the submission's code stopped the grader"}
+    scores = {name: float(q["score"]) for name, q in results.to_dict().items() if name in assignment.questions}
+    missing = [q for q in assignment.questions if q not in scores]
+    runtime = sorted({part.strip() for cell in executed.cells if cell.cell_type == "code"
+                      for output in cell.get("outputs", []) for line in _text(output).splitlines()
+                      if line.startswith(GUARD_MARK) for part in line[len(GUARD_MARK):].split(";")})
+    row["flags"] = "; ".join(flags + [f"at run time: {r}" for r in runtime])
+    row |= {q: round(s, 2) for q, s in scores.items()}
+    row["total"] = round(sum(scores.values()), 2)
+    row["feedback"] = _feedback(results, assignment)
+    if missing:
+        row["reason"] = f"questions not tested: {', '.join(missing)}"
+    if not claimed:
+        row["reason"] = "; ".join(filter(None, [row["reason"], "no assignment name in the notebook: "
+                                                              "recognised by its code"]))
+    return row
+
+
+def is_copy_of(assignment: Assignment, nb) -> bool:
+    """Whether a notebook without otter metadata is a copy of ``assignment``: its ``grader.check`` cells
+    name only this assignment's questions, and it keeps at least half of the code cells the student
+    copy hands out (question names alone, q1, q2..., are the same in every assignment)."""
+    code = [" ".join(c.source.split()) for c in nb.cells if c.cell_type == "code"]
+    checked = set(re.findall(r"\.check\(['\"]([\w.-]+)['\"]\)", "\n".join(code)))
+    if not checked or not checked <= set(assignment.questions):
+        return False
+    return not assignment.given or 2 * len(assignment.given & set(code)) >= len(assignment.given)
+
+
+def _feedback(results, assignment: Assignment) -> str:
+    """Per-student feedback: each question's score, each public test's result and message, and each
+    hidden test's result only (never its code or message, which show the hidden test's source)."""
+    lines = []
+    for name, test in results.results.items():
+        if name not in assignment.questions:
+            continue
+        lines.append(f"{name}: {test.score:g} / {test.possible:g}")
+        numbers = {True: 0, False: 0}
+        for case in test.test_case_results:
+            hidden = bool(case.test_case.hidden)
+            numbers[hidden] += 1
+            kind = "hidden" if hidden else "public"
+            lines.append(f"  {kind} test {numbers[hidden]}: {'passed' if case.passed else 'failed'}")
+            if not hidden and not case.passed and case.message:
+                lines += ["    " + line for line in case.message.strip().splitlines()]
+    return "\n".join(lines)
+
+
+def _run_otter(assignment: Assignment, nb, filename: str, timeout: int):
+    """Run otter on ``nb`` (written as ``filename`` in a fresh temporary folder); ``(results, executed nb)``."""
+    import tempfile
+
+    from otter.api import grade_submission as otter_grade   # the homework extra; only needed here
+
+    with tempfile.TemporaryDirectory(prefix="klteach-grade-") as tmp:
+        path = Path(tmp) / filename
+        nbformat.write(nb, path)
+        with _otter_cells_time_out(timeout), open(os.devnull, "w") as quiet, redirect_stderr(quiet):
+            results = otter_grade(str(path), str(assignment.zip), quiet=True)
+    return results, results.notebook
+
+
 def autograde(assignment: Path, submission: Path, *, timeout: int = CELL_TIMEOUT) -> dict[str, float]:
     """Grade one submission with the assignment's hidden and public tests: ``{question: score}`` plus totals.
 
-    ``timeout`` is the seconds each cell may take.
+    ``timeout`` is the seconds each cell may take. Raises HomeworkError when the
+    submission cannot be graded (see grade_submission for a row instead).
     """
-    from otter.api import grade_submission   # the homework extra; only needed here
+    row = grade_submission(load_assignment(assignment), submission, timeout=timeout)
+    if row["reason"] and row["total"] == 0 and all(row[q] == "" for q in _questions(row)):
+        raise HomeworkError(f"{submission}: {row['reason']}")
+    return {q: float(row[q] or 0) for q in _questions(row)} | {"total": row["total"], "possible": row["possible"]}
 
-    with _otter_cells_time_out(timeout):
-        results = grade_submission(str(submission), str(autograder_zip(assignment)), quiet=True)
-    scores = {name: float(q["score"]) for name, q in results.to_dict().items()}
-    return scores | {"total": float(results.total), "possible": float(results.possible)}
+
+def _questions(row: dict) -> list[str]:
+    keys = list(row)
+    return keys[1:keys.index("total")]
+
+
+def _quiet_worker():
+    """Grading processes write nothing to the terminal: kernels that are stopped (a cell timeout, a
+    dead kernel) print tracebacks on the stderr they inherit; the parent prints one line per row."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _grade_job(args):
+    assignment, submission, timeout = args
+    return grade_submission(assignment, submission, timeout=timeout)
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *, timeout: int,
+                  jobs: int, resume: bool = False, only: list[str] | None = None,
+                  feedback: Path | None = None) -> list[dict]:
+    """Grade ``submissions`` in ``jobs`` processes, appending each row to ``out`` as it finishes.
+
+    With ``resume`` (or ``only``), rows already in ``out`` are kept and a
+    submission whose path and sha256 match a kept row is skipped; ``only``
+    (file names or patterns) regrades just those submissions. When all are
+    done, ``out`` is rewritten in the order of ``submissions`` (rows kept from an
+    earlier run for files not given this time come last). Returns those rows.
+    With ``feedback``, each graded submission also gets ``feedback/<file stem>.txt``
+    (see _feedback: no hidden test source).
+    """
+    if feedback is not None:
+        feedback.mkdir(parents=True, exist_ok=True)
+    fields = ["submission", *assignment.questions, "total", "possible", "reason", "flags", "sha256"]
+    kept: dict[str, dict] = {}
+    if (resume or only) and out.exists():
+        header, rows = _read_rows(out)
+        if header != fields:
+            raise HomeworkError(f"{out} has columns {header}, not this assignment's {fields}: "
+                                f"grade into a new file, or delete it")
+        kept = {row["submission"]: row for row in rows}
+    todo = []
+    for sub in submissions:
+        if only and not any(fnmatch.fnmatch(sub.name, p) or fnmatch.fnmatch(str(sub), p) for p in only):
+            continue
+        row = kept.get(str(sub))
+        if row is not None and not only and sub.exists() and row["sha256"] == sha256(sub):
+            print(f"{sub}: already graded ({row['total']} / {row['possible']}), skipped")
+            continue
+        kept.pop(str(sub), None)
+        todo.append(sub)
+    with open(out, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(kept.values())
+        f.flush()
+        done = list(kept.values())
+        if todo:
+            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), initializer=_quiet_worker) as pool:
+                futures = {pool.submit(_grade_job, (assignment, sub, timeout)): sub for sub in todo}
+                for future in as_completed(futures):
+                    sub = futures[future]
+                    try:
+                        row = future.result()
+                    except Exception as exc:   # the worker process itself died
+                        row = {"submission": str(sub), **{q: "" for q in assignment.questions}, "total": 0.0,
+                               "possible": sum(assignment.questions.values()),
+                               "reason": f"grading process failed ({type(exc).__name__}): {_one_line(exc)}",
+                               "flags": "", "sha256": sha256(sub) if sub.exists() else ""}
+                    writer.writerow(row)
+                    f.flush()
+                    if feedback is not None:
+                        text = row.pop("feedback", "") or f"not graded: {row['reason']}"
+                        (feedback / f"{sub.stem}.txt").write_text(
+                            f"{assignment.name}, {sub.name}: {float(row['total']):g} / {float(row['possible']):g}\n"
+                            f"{text}\n")
+                    row.pop("feedback", None)
+                    done.append(row)
+                    print(_summary(row), flush=True)
+    given = {str(sub): i for i, sub in enumerate(submissions)}   # the order asked for (a shell glob sorts)
+    done.sort(key=lambda row: (given.get(row["submission"], len(given)), _natural(row["submission"])))
+    tmp = out.with_name(out.name + ".tmp")
+    with open(tmp, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(done)
+    tmp.replace(out)
+    return done
+
+
+def _summary(row: dict) -> str:
+    text = f"{row['submission']}: {float(row['total']):g} / {float(row['possible']):g}"
+    if row["reason"]:
+        text += f" ({row['reason']})"
+    if row["flags"]:
+        text += f" [flags: {row['flags']}]"
+    return text
+
+
+def _deadline(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise HomeworkError(f"--deadline {text!r} is not an ISO date and time, e.g. 2026-12-01T23:59 "
+                            f"or 2026-12-01T23:59+01:00") from None
+    return when if when.tzinfo else when.astimezone()   # no zone given: this machine's local time
+
+
+def read_roster(path: Path) -> list[dict]:
+    """Rows of a roster CSV with columns ``file`` (a file name or pattern), ``student_id`` and ``name``."""
+    header, rows = _read_rows(path)
+    missing = {"file", "student_id"} - set(header)
+    if missing:
+        raise HomeworkError(f"the roster {path} needs columns file, student_id (and name); "
+                            f"missing {sorted(missing)}, found {header}")
+    return rows
+
+
+def write_gradebook(assignment: Assignment, rows: list[dict], path: Path, *, roster: list[dict] | None = None,
+                    deadline: datetime | None = None) -> None:
+    """A CSV for an LMS: one row per submission, points rounded to 2 decimals (columns: homework/README.md)."""
+    written = [f"{q} (written, /{points:g})" for q, points in assignment.written.items()]
+    fields = ["student_id", "name", *assignment.questions, *written, "total", "possible", "late",
+              "submitted", "flags", "reason", "submission"]
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            sub = Path(row["submission"])
+            student = next((r for r in roster or [] if fnmatch.fnmatch(sub.name, r["file"])
+                            or fnmatch.fnmatch(str(sub), r["file"])), None)
+            if roster is not None and student is None:
+                print(f"{sub}: not in the roster; its student id is the file name")
+            submitted = datetime.fromtimestamp(sub.stat().st_mtime, timezone.utc) if sub.exists() else None
+            out = {"student_id": student["student_id"] if student else sub.stem,
+                   "name": (student or {}).get("name", ""),
+                   **{q: _points(row[q]) for q in assignment.questions}, **{w: "" for w in written},
+                   "total": _points(row["total"]), "possible": _points(row["possible"]),
+                   "late": "" if deadline is None or submitted is None else ("yes" if submitted > deadline else "no"),
+                   "submitted": submitted.isoformat(timespec="minutes") if submitted else "",
+                   "flags": row["flags"], "reason": row["reason"], "submission": row["submission"]}
+            writer.writerow(out)
+
+
+def _points(value) -> str:
+    return "" if value in ("", None) else f"{float(value):.2f}"
 
 
 def _text(output) -> str:
@@ -210,6 +824,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--submission", type=Path, help="a learner's notebook to grade")
     parser.add_argument("--cell-timeout", type=int, default=SUBMISSION_CELL_TIMEOUT,
                         help="seconds each cell of a submission may take (autograde, grade)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="autograde: submissions graded in parallel, each in its own process and kernel "
+                             "(default: the number of cores)")
+    parser.add_argument("--resume", action="store_true",
+                        help="autograde: keep the rows already in --out and skip submissions whose path "
+                             "and content (sha256) are unchanged")
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help="autograde: (re)grade only submissions with this file name or pattern, keeping "
+                             "the other rows of --out (repeatable)")
+    parser.add_argument("--gradebook", type=Path,
+                        help="autograde: gradebook CSV for an LMS (default: next to --out, '-gradebook' added)")
+    parser.add_argument("--roster", type=Path,
+                        help="autograde: CSV with columns file (name or pattern), student_id, name")
+    parser.add_argument("--deadline",
+                        help="autograde: ISO date and time, e.g. 2026-12-01T23:59 (local time) or "
+                             "2026-12-01T23:59+01:00; a submission modified later is marked late")
+    parser.add_argument("--feedback", type=Path, metavar="FOLDER",
+                        help="autograde: also write FOLDER/<submission>.txt for each student: scores, public "
+                             "tests' results and messages, hidden tests' results without their code")
+    parser.add_argument("--master", type=Path,
+                        help="autograde: the master notebook, for its hand-graded questions "
+                             "(default: homework/<assignment>.ipynb)")
     args = parser.parse_intermixed_args(argv)   # options may sit between the paths
     if args.kind == "assign":
         if args.out is None:
@@ -220,24 +856,38 @@ def main(argv: list[str] | None = None) -> int:
     if args.kind == "autograde":
         if args.out is None or len(args.notebooks) < 2:
             parser.error("autograde takes an assigned folder, then submissions, and --out FILE.csv")
-        assignment, *submissions = args.notebooks
-        rows = []
-        for sub in submissions:
-            scores = autograde(assignment, sub, timeout=args.cell_timeout)
-            print(f"{sub}: {scores['total']:g} / {scores['possible']:g}")
-            rows.append({"submission": str(sub)} | scores)
-        with open(args.out, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        print(f"wrote {args.out}")
+        if args.jobs < 1:
+            parser.error("--jobs must be at least 1")
+        folder, *submissions = args.notebooks
+        try:
+            deadline = _deadline(args.deadline) if args.deadline else None
+            roster = read_roster(args.roster) if args.roster else None
+            assignment = load_assignment(folder, args.master)
+            rows = autograde_all(assignment, submissions, args.out, timeout=args.cell_timeout, jobs=args.jobs,
+                                 resume=args.resume, only=args.only, feedback=args.feedback)
+            gradebook = args.gradebook or args.out.with_name(f"{args.out.stem}-gradebook.csv")
+            write_gradebook(assignment, rows, gradebook, roster=roster, deadline=deadline)
+        except (HomeworkError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"wrote {args.out} and {gradebook}")
         return 0
     if args.kind == "grade":
         if args.submission is None or len(args.notebooks) != 1:
             parser.error("grade takes one course notebook and --submission FILE")
-        original = nbformat.read(args.notebooks[0], as_version=4)
-        results = grade(original, nbformat.read(args.submission, as_version=4),
-                        cwd=args.notebooks[0].parent, timeout=args.cell_timeout)
+        try:
+            original = nbformat.read(args.notebooks[0], as_version=4)
+            results = grade(original, nbformat.read(args.submission, as_version=4),
+                            cwd=args.notebooks[0].parent, timeout=args.cell_timeout)
+        except HomeworkError as exc:
+            print(f"{args.submission}: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return 1
+        except Exception as exc:   # nbformat: not JSON, not a notebook
+            print(f"{args.submission}: not a notebook ({type(exc).__name__}): {_one_line(exc)}", file=sys.stderr)
+            return 1
         for number, correct, text in results:
             print(f"exercise {number}: {'correct' if correct else 'not yet'}: {text}")
         print(f"score: {sum(c for _, c, _ in results)} / {len(results)}")

@@ -1,67 +1,65 @@
-"""Build the course as a static HTML site, fully offline, from the executed notebooks.
+"""Build the course site with Jupyter Book, fully offline, from the executed notebooks.
 
-Usage: python tools/site.py [--out build/site] notebooks/*.ipynb
+Usage: python tools/site.py [--out build/site] [--src build/site-src] [NOTEBOOK ...]
 
-Writes ``index.html`` (the course path, linking every notebook page), one page
-per notebook (nbconvert's ``lab`` HTML with previous / index / next links), and
-``mathjax/``, a copy of the MathJax that the ``jupyter-server-mathjax`` package
-ships, which every page loads by a relative URL (set to its STIX web fonts: the
-copy has no TeX fonts). Figures are embedded in the
-pages as data URIs, each with the alt text of the ``*Figure: ...*`` cell that
-follows it. Nothing is fetched from the network, to build or to read the site:
-the CDN scripts of the ``lab`` template (require.js, the widget manager,
-mermaid) are left out, and each explorer's output says that it runs in
-JupyterLab or Binder (the figure its cell or the next one prints shows one setting).
+The book's configuration is ``site/_config.yml``. This driver copies it and the
+notebooks (by default every ``notebooks/NN_*.ipynb``) into ``--src``, writes
+``_toc.yml`` there from them (in course order: ``00_*`` is the landing page and
+``index.html``, every further ``NN_*`` a page of the sidebar), runs ``jupyter-book build`` (Sphinx, sphinx-book-theme) and
+puts the HTML in ``--out``. The notebooks are shown with their committed
+outputs (nothing is executed). Each copy is prepared first: every figure gets
+the alt text of the ``*Figure: ...*`` cell that follows it, each explorer's
+widget view becomes a note that it runs in JupyterLab or on Binder (a static
+page has no kernel), and the notebooks' Binder and Colab badge images become
+plain links (the theme's launch buttons do the same from the one repository
+named in the configuration). After the build, the MathJax 2 copy that the
+``jupyter-server-mathjax`` package ships goes to ``_static/mathjax/`` and the
+download button serves the committed notebook itself. Nothing is fetched from
+the network, to build or to read the site.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
+import json
+import posixpath
 import re
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from extras import require
 
-require("site", "nbconvert", "jupyter_server_mathjax", target="site")
+require("site", "jupyter_book", "jupyter_server_mathjax", target="site")
 
 import jupyter_server_mathjax  # noqa: E402  (after the check above)
 import nbformat  # noqa: E402
-from nbconvert import HTMLExporter  # noqa: E402
+import yaml  # noqa: E402
+from myst_parser.mdit_to_docutils.base import default_slugify  # noqa: E402  (the anchors MyST writes)
 
-MATHJAX_DIR = "mathjax"
-MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
-TEMPLATE_DIR = Path(__file__).with_name("site_template")
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG_DIR = ROOT / "site"
+MATHJAX_DIR = "mathjax"   # under _static/, where site/_config.yml's mathjax_path points
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_NOTE = ('<p class="klteach-widget-note">Interactive explorer: it runs when the notebook '
-               'is opened in JupyterLab or on Binder.</p>')
+WIDGET_NOTE = ('<p class="klteach-widget-note"><em>Interactive explorer: it runs when the notebook '
+               'is opened in JupyterLab or on Binder.</em></p>')
 FIGURE_PREFIX = "*Figure: "
+NOTEBOOK_NAME = re.compile(r"\d\d_\w+\.ipynb")
 # A markdown image inside a link, as the Binder and Colab badges are: [![alt](image)](target).
 LINKED_IMAGE = re.compile(r"\[!\[([^\]]*)\]\([^)]*\)\]\(([^)]*)\)")
+# A markdown link's target that is no URL: a sibling notebook, a heading, a file of the repository.
+LOCAL_LINK = re.compile(r"\]\((?!\w+:)([^)#\s]*)(?:#([^)\s]*))?\)")
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 
 
 class SiteError(ValueError):
     """A notebook cannot be published as it is (the message says where and how to fix it)."""
 
 
-def title_of(nb, path: Path) -> str:
-    """The notebook's ``# NN · Title`` heading, without the ``#``."""
-    first = nb.cells[0] if nb.cells else None
-    if first is None or first.cell_type != "markdown" or not first.source.startswith("# "):
-        raise SiteError(f"{path}: the first cell must be a markdown heading '# NN · Title'.")
-    return first.source.splitlines()[0][2:].strip()
-
-
-def minutes_of(nb) -> str:
-    """The notebook's "About N minutes" line from its first cell, or ''."""
-    match = re.search(r"About [^\n.]*minutes", nb.cells[0].source)
-    return match.group(0) if match else ""
-
-
 def plain_text(markdown: str) -> str:
-    """Plain text of a markdown paragraph (the first one), for alt text and page titles."""
+    """Plain text of a markdown paragraph (the first one), for alt text."""
     paragraph = markdown.split("\n\n", 1)[0].strip()
     return " ".join(re.sub(r"[*`$\\]", "", paragraph).split())
 
@@ -70,21 +68,71 @@ def is_image(output) -> bool:
     return any(mime.startswith("image/") for mime in output.get("data", {}))
 
 
-def prepare(nb, path: Path, pages: dict[str, str]) -> None:
+def repository() -> dict:
+    """The repository named in site/_config.yml (url, branch, path_to_book): the one place it is named."""
+    config = yaml.safe_load((CONFIG_DIR / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]
+
+
+def heading_slugs(nb) -> dict[str, str]:
+    """JupyterLab's anchor of each heading (its text, spaces as '-') -> the anchor MyST gives it."""
+    slugs = {}
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for title in HEADING.findall(cell.source):
+                text = re.sub(r"[*_`]", "", title)
+                slugs.setdefault(title.replace(" ", "-"), default_slugify(text))
+    return slugs
+
+
+def local_links(source: str, page: str, anchors: dict[str, dict[str, str]], repo: dict) -> str:
+    """Point a markdown cell's relative links where they lead on the site.
+
+    A heading anchor (``#How-it-works`` as JupyterLab writes it, here or in a
+    sibling notebook) becomes MyST's (``#how-it-works``); a file outside the
+    book (``../README.md``) becomes its page in the repository.
+    """
+    def target(match: re.Match) -> str:
+        path, anchor = match.group(1), match.group(2)
+        if not path:                                   # a heading of this page
+            stem = page
+        elif path.endswith(".ipynb") and "/" not in path:   # a sibling notebook
+            stem = path[:-len(".ipynb")]
+        else:
+            stem = None
+        if stem in anchors:
+            if anchor:
+                anchor = anchors[stem].get(anchor, anchor)
+            return f"]({path}#{anchor})" if anchor else match.group(0)
+        if path.startswith("../"):
+            in_repo = posixpath.normpath(posixpath.join(repo["path_to_book"], path))
+            url = f"{repo['url'].rstrip('/')}/blob/{repo['branch']}/{in_repo}"
+            return f"]({url}#{anchor})" if anchor else f"]({url})"
+        return match.group(0)
+    return LOCAL_LINK.sub(target, source)
+
+
+def prepare(nb, path: Path, anchors: dict[str, dict[str, str]] | None = None,
+            repo: dict | None = None) -> None:
     """Make one executed notebook ready to publish, in place.
 
-    Sets each image output's alt text from the ``*Figure: ...*`` cell after
-    its cell, points links to sibling notebooks at their pages, replaces
-    explorer outputs by a note and drops the widget state (which would pull
-    the widget manager from a CDN). Linked badge images (Binder, Colab) become
-    plain links, so reading the site loads nothing from the network.
+    Sets each figure's alt text (myst-nb's ``mystnb.image.alt`` cell metadata)
+    from the ``*Figure: ...*`` cell after its cell, replaces explorer outputs
+    by a note and drops the widget state (which would pull the widget manager
+    from a CDN), turns linked badge images (Binder, Colab) into plain links,
+    so reading the site loads nothing from the network, and points relative
+    links at the site's pages and headings or the repository's files.
     """
+    anchors = anchors if anchors is not None else {path.stem: heading_slugs(nb)}
+    repo = repo or repository()
+    first = nb.cells[0] if nb.cells else None
+    if first is None or first.cell_type != "markdown" or not first.source.startswith("# "):
+        raise SiteError(f"{path}: the first cell must be a markdown heading '# NN · Title'.")
     nb.metadata.pop("widgets", None)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
-            cell.source = LINKED_IMAGE.sub(r"[\1](\2)", cell.source)
-            for stem, page in pages.items():
-                cell.source = cell.source.replace(f"]({stem}.ipynb", f"]({page}")
+            cell.source = local_links(LINKED_IMAGE.sub(r"[\1](\2)", cell.source),
+                                      path.stem, anchors, repo)
             continue
         if cell.cell_type != "code":
             continue
@@ -98,102 +146,119 @@ def prepare(nb, path: Path, pages: dict[str, str]) -> None:
                 raise SiteError(
                     f"{path}, cell {index}: a cell that shows a figure must be followed by a "
                     f"markdown cell starting {FIGURE_PREFIX!r} that describes it; add one.")
-            for output in cell.outputs:
-                if is_image(output):
-                    output.setdefault("metadata", {})["klteach_alt"] = plain_text(following.source)
+            cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = \
+                plain_text(following.source)
 
 
-def navigation(entries: list[tuple[str, str]], position: int) -> str:
-    """Previous / index / next links for the page at ``position`` in ``entries``."""
-    links = []
-    if position > 0:
-        page, title = entries[position - 1]
-        links.append(f'<a rel="prev" href="{page}">← {html.escape(title)}</a>')
-    links.append('<a href="index.html">Course index</a>')
-    if position + 1 < len(entries):
-        page, title = entries[position + 1]
-        links.append(f'<a rel="next" href="{page}">{html.escape(title)} →</a>')
-    return '<nav class="klteach-nav">' + " · ".join(links) + "</nav>"
+def course_notebooks() -> list[Path]:
+    """Every course notebook, ``notebooks/NN_*.ipynb``, in course order."""
+    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-INDEX = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>klteach: a course on Kullback–Leibler divergence</title>
-<script type="text/x-mathjax-config">
-MathJax.Hub.Config({{tex2jax: {{inlineMath: [["$", "$"]], processEscapes: true}}, messageStyle: "none",
-                   "HTML-CSS": {{availableFonts: [], webFont: "STIX-Web", imageFont: null}}}});
-</script>
-<script src="{mathjax}"></script>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem;
-       line-height: 1.5; }}
-li {{ margin: 0.4rem 0; }}
-</style>
-</head>
-<body>
-<main>
-<h1>klteach: a course on Kullback–Leibler divergence</h1>
-<p>Work through the notebooks in order; each builds on the one before. These pages show the
-notebooks as executed. To change the code and move the explorers' sliders, open them in
-JupyterLab (<code>make lab</code>) or on Binder.</p>
-<ol class="klteach-path">
-{items}
-</ol>
-</main>
-</body>
-</html>
-"""
+def table_of_contents(notebooks: list[Path]) -> dict:
+    """The book's _toc.yml: the first notebook is the landing page, the rest the sidebar, in order."""
+    root, *pages = [path.stem for path in notebooks]
+    toc = {"format": "jb-book", "root": root}
+    if pages:
+        toc["chapters"] = [{"file": page} for page in pages]
+    return toc
 
 
-def build(notebooks: list[Path], out: Path) -> list[Path]:
-    """Write the site for ``notebooks`` (in course order) into ``out``; return the pages."""
+def jupyter_book() -> str:
+    """The ``jupyter-book`` command of this Python's environment."""
+    beside = Path(sys.executable).with_name("jupyter-book")
+    found = str(beside) if beside.exists() else shutil.which("jupyter-book")
+    if not found:
+        raise SiteError("the jupyter-book command is missing: install klteach's 'site' extra "
+                        "(python -m pip install -e \".[site]\" -c constraints.txt).")
+    return found
+
+
+def build(notebooks: list[Path], out: Path, src: Path | None = None) -> list[Path]:
+    """Build the book for ``notebooks`` into ``out`` (sources in ``src``); return the notebook pages."""
     notebooks = sorted(notebooks, key=lambda p: p.name)
     if not notebooks:
         raise SiteError("no notebooks given: pass the executed notebooks, e.g. notebooks/*.ipynb")
-    pages = {path.stem: f"{path.stem}.html" for path in notebooks}
-    books = [nbformat.read(path, as_version=4) for path in notebooks]
-    entries = [(pages[path.stem], title_of(nb, path)) for path, nb in zip(notebooks, books)]
+    for path in notebooks:
+        if not NOTEBOOK_NAME.fullmatch(path.name):
+            raise SiteError(f"{path}: course notebooks are named NN_name.ipynb (two digits, "
+                            "the position in the course); rename it.")
+    src = src or out.with_name(out.name + "-src")
+    for folder in (src, out):
+        if folder.exists():
+            shutil.rmtree(folder)
+    shutil.copytree(CONFIG_DIR, src, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+    books = {path: nbformat.read(path, as_version=4) for path in notebooks}
+    anchors = {path.stem: heading_slugs(nb) for path, nb in books.items()}
+    repo = repository()
+    for path, nb in books.items():
+        prepare(nb, path, anchors, repo)
+        nbformat.write(nb, src / path.name)
+    (src / "_toc.yml").write_text(
+        "# Written by tools/site.py from the notebooks it was given; not committed.\n"
+        + yaml.safe_dump(table_of_contents(notebooks), sort_keys=False), encoding="utf-8")
 
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static", out / MATHJAX_DIR)
+    command = [jupyter_book(), "build", str(src), "--builder", "html", "--warningiserror",
+               "--keep-going", "--quiet"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SiteError(f"jupyter-book build failed (exit {result.returncode}):\n"
+                        + (result.stderr.strip() or result.stdout.strip())[-4000:])
 
-    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATE_DIR)],
-                            template_file="klteach_page.html.j2", mathjax_url=MATHJAX_URL)
-    written = []
-    for position, (path, nb) in enumerate(zip(notebooks, books)):
-        prepare(nb, path, pages)
-        body, _ = exporter.from_notebook_node(
-            nb, resources={"klteach_nav": navigation(entries, position),
-                           "metadata": {"name": plain_text(entries[position][1])}})
-        target = out / pages[path.stem]
-        target.write_text(body, encoding="utf-8")
-        written.append(target)
+    shutil.copytree(src / "_build" / "html", out)
+    # Jupyter Book's index.html only redirects to the landing page: make it the landing
+    # page itself (same folder, so its links hold), which opens without the redirect.
+    shutil.copy(out / f"{notebooks[0].stem}.html", out / "index.html")
+    shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static",
+                    out / "_static" / MATHJAX_DIR)
+    # The download button serves the committed notebook, not the prepared copy.
+    for path in notebooks:
+        shutil.copy(path, out / "_sources" / path.name)
+    plain_search_titles(out / "searchindex.js")
+    return [out / f"{path.stem}.html" for path in notebooks]
 
-    items = "\n".join(
-        f'<li><a href="{page}">{html.escape(title)}</a>'
-        + (f" <small>({html.escape(minutes)})</small>" if (minutes := minutes_of(nb)) else "")
-        + "</li>"
-        for (page, title), nb in zip(entries, books))
-    (out / "index.html").write_text(INDEX.format(items=items, mathjax=MATHJAX_URL), encoding="utf-8")
-    return written
+
+MATH_SPAN = re.compile(r'<span class="math[^"]*">\\\((.*?)\\\)</span>')
+TEX_TEXT = {r"\|": "\u2016", r"\Vert": "\u2016", r"\,": " ", r"\;": " "}
+
+
+def tex_text(tex: str) -> str:
+    """Inline TeX as plain text for a search result (``D(P\\|Q)`` -> ``D(P‖Q)``)."""
+    for command, text in TEX_TEXT.items():
+        tex = tex.replace(command, text)
+    tex = re.sub(r"\\([A-Za-z]+)\s*", r"\1 ", tex).replace("{", "").replace("}", "")
+    return re.sub(r" {2,}", " ", tex).strip()
+
+
+def plain_search_titles(index: Path) -> None:
+    """Search results show page titles as text, so a title's math would show as raw
+    TeX in HTML tags (``<span class="math">\\(D(P\\|Q)\\)</span>``): write it as plain text."""
+    text = index.read_text(encoding="utf-8")
+    start, end = text.index("(") + 1, text.rindex(")")
+    data = json.loads(text[start:end])
+    data["titles"] = [MATH_SPAN.sub(lambda m: tex_text(m.group(1)), t) for t in data["titles"]]
+    # the section titles of the search results hold the math's TeX without its tags
+    data["alltitles"] = {(tex_text(t) if "\\" in t else t): where
+                         for t, where in data.get("alltitles", {}).items()}
+    index.write_text(text[:start] + json.dumps(data, ensure_ascii=False) + text[end:], encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="the notebooks to publish (default: every notebooks/NN_*.ipynb)")
     parser.add_argument("--out", type=Path, default=Path("build/site"))
+    parser.add_argument("--src", type=Path, help="where the book's sources are assembled "
+                        "(default: OUT-src beside --out)")
     args = parser.parse_args()
+    started = time.monotonic()
     try:
-        pages = build(args.notebooks, args.out)
+        pages = build(args.notebooks or course_notebooks(), args.out, args.src)
     except SiteError as exc:
         print(f"site not built: {exc}", file=sys.stderr)
         return 1
-    print(f"{len(pages)} notebook pages and index.html in {args.out}/ (open {args.out / 'index.html'})")
+    print(f"{len(pages)} notebook pages, search.html and index.html in {args.out}/ "
+          f"in {time.monotonic() - started:.0f} s (open {args.out / 'index.html'})")
     return 0
 
 

@@ -1,0 +1,296 @@
+"""Grading that does not stop and does not lie: tools/homework.py autograde over a folder of bad,
+tampering and good submissions, its resumable CSV and gradebook, and formative ``grade``.
+
+One autograde run (``--jobs 2``) grades every kind of submission; the tests below read its CSV.
+Expected scores come from the assignment's test files (points split evenly over test cases), not
+from the grader.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import time
+import zipfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import homework
+from test_assignments import MASTERS, _copy, assigned, hidden_tests  # noqa: F401  (assigned is a fixture)
+from test_homework import _tiny_notebook
+
+HW01, HW02 = (next(m for m in MASTERS if m.stem.startswith(p)) for p in ("hw01", "hw02"))
+CELL_TIMEOUT = 15          # seconds: the slow submission's endless loop hits it; a normal cell takes < 3 s
+DEADLINE = datetime(2026, 12, 1, 23, 59, tzinfo=timezone.utc)
+
+
+def _answer_cell(nb, variable: str) -> int:
+    """Index of the code cell that sets ``variable`` (found by content, not position)."""
+    return next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.lstrip().startswith(variable))
+
+
+def _edit(nb, changes: dict[str, str]):
+    nb = nbformat.from_dict(nb)
+    for variable, source in changes.items():
+        nb.cells[_answer_cell(nb, variable)].source = source
+    return nb
+
+
+DIFFERENT = {   # the same answers, computed another way than the solutions
+    "d_nats": "import math\nd_nats = float(sum(p * math.log(p / q) for p, q in zip(P, Q)))",
+    "d_bits": "d_bits = float(np.sum(P * np.log2(P / Q)))",
+    "d_forward": "d_forward = float(stats.entropy(P, Q_no_rain))\nd_reverse = float(stats.entropy(Q_no_rain, P))",
+    "fig, ax_q4": "fig, ax_q4 = plt.subplots()\nx = np.arange(3)\n"
+                  "ax_q4.bar(x - 0.2, P, 0.4, label='P')\n"
+                  "ax_q4.bar(x + 0.2, Q, 0.4, fill=False, hatch='//', label='Q')\n"
+                  "ax_q4.set_xticks(x, outcomes)\nax_q4.set_ylabel('probability')\n"
+                  "ax_q4.set_title('P and Q')\nax_q4.legend()\nplt.show()",
+}
+TAMPER = {      # wrong values for q1 and q2, and two ways to make the tests pass anyway
+    "d_nats": "import otter.test_files.ok_test\n"
+              "otter.test_files.ok_test.run_doctest = lambda *a, **k: (True, '')\n"
+              "abs = lambda x: 0\n"
+              "d_nats = 1.0",
+}
+JUNK = {
+    "d_nats": "d_nats = 'about a half'",
+    "d_bits": "d_bits = d_nats / 0",
+    "d_forward": "d_forward = d_reverse = None",
+}
+
+
+def _without_otter_metadata(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    del nb.metadata["otter"]
+    return nb
+
+
+def _cases(assignment: Path) -> dict[str, tuple[float, int, int]]:
+    """``{question: (points, public cases, all cases)}`` read from the autograder zip's test files."""
+    out = {}
+    with zipfile.ZipFile(homework.autograder_zip(assignment)) as zf:
+        for name in zf.namelist():
+            if name.startswith("tests/") and name.endswith(".py"):
+                env = {}
+                exec(zf.read(name).decode(), env)
+                cases = [c for suite in env["test"]["suites"] for c in suite["cases"]]
+                out[env["test"]["name"]] = (env["test"]["points"], sum(not c["hidden"] for c in cases), len(cases))
+    return out
+
+
+@pytest.fixture(scope="module")
+def run(assigned, tmp_path_factory):  # noqa: F811
+    """Every kind of submission in one folder, graded by one autograde run with --jobs 2."""
+    folder = assigned(HW01)
+    solution = nbformat.read(_copy(folder, "autograder", HW01), as_version=4)
+    subs = tmp_path_factory.mktemp("submissions")
+    nbformat.write(solution, subs / "correct.ipynb")
+    nbformat.write(_edit(solution, DIFFERENT), subs / "different.ipynb")
+    nbformat.write(_edit(solution, TAMPER), subs / "tamper.ipynb")
+    nbformat.write(_edit(nbformat.read(_copy(folder, "student", HW01), as_version=4), JUNK), subs / "junk.ipynb")
+    nbformat.write(_edit(solution, {"d_bits": "d_bits = d_nats / np.log(2)\nwhile True:\n    pass"}),
+                   subs / "slow.ipynb")
+    nbformat.write(_edit(solution, {"d_bits": "import os\nos.kill(os.getpid(), 9)"}), subs / "dies.ipynb")
+    (subs / "corrupt.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "d_nats = ')
+    (subs / "wrong.ipynb").write_bytes(_copy(assigned(HW02), "student", HW02).read_bytes())
+    nbformat.write(_without_otter_metadata(_copy(assigned(HW02), "student", HW02)), subs / "wrong_unnamed.ipynb")
+    for path in subs.iterdir():   # handed in an hour early, except tamper.ipynb, a minute late
+        when = DEADLINE + (timedelta(minutes=1) if path.stem == "tamper" else timedelta(hours=-1))
+        os.utime(path, (when.timestamp(), when.timestamp()))
+    roster = subs.parent / "roster.csv"
+    roster.write_text("file,student_id,name\ncorrect.ipynb,s001,Ada Lovelace\ntamper*,s002,Tam Per\n")
+    out = subs.parent / "grades.csv"
+    start = time.perf_counter()
+    code = homework.main(["autograde", str(folder), *map(str, sorted(subs.iterdir())), "--out", str(out),
+                          "--jobs", "2", "--cell-timeout", str(CELL_TIMEOUT), "--roster", str(roster),
+                          "--deadline", DEADLINE.isoformat(), "--feedback", str(subs.parent / "feedback")])
+    seconds = time.perf_counter() - start
+    print(f"one autograde run over {len(list(subs.iterdir()))} submissions: {seconds:.1f} s")
+    with open(out, newline="") as f:
+        rows = {Path(r["submission"]).stem: r for r in csv.DictReader(f)}
+    return {"code": code, "folder": folder, "subs": subs, "out": out, "rows": rows, "roster": roster,
+            "feedback": subs.parent / "feedback",
+            "gradebook": out.with_name("grades-gradebook.csv"), "cases": _cases(folder)}
+
+
+def test_the_run_finishes_with_a_row_per_submission_in_order(run):
+    assert run["code"] == 0
+    with open(run["out"], newline="") as f:
+        order = [Path(r["submission"]).name for r in csv.DictReader(f)]
+    assert order == sorted(p.name for p in run["subs"].iterdir())
+
+
+@pytest.mark.parametrize("name", ["correct", "different"])
+def test_correct_submissions_earn_full_marks_without_flags(run, name):
+    row, cases = run["rows"][name], run["cases"]
+    assert {q: float(row[q]) for q in cases} == {q: float(points) for q, (points, _, _) in cases.items()}
+    assert float(row["total"]) == float(row["possible"]) == sum(p for p, _, _ in cases.values())
+    assert row["reason"] == "" and row["flags"] == ""
+
+
+def test_tampering_is_flagged_and_does_not_earn_the_hidden_points(run):
+    row, cases = run["rows"]["tamper"], run["cases"]
+    points, public, total = cases["q1"]
+    assert float(row["q1"]) == pytest.approx(points * public / total)   # d_nats = 1.0 passes the public tests only
+    assert float(row["q3"]) == cases["q3"][0] and float(row["q4"]) == cases["q4"][0]
+    assert float(row["total"]) < float(row["possible"])
+    flags = row["flags"].split("; ")
+    assert {"rebinds builtin abs", "monkeypatches otter", "refers to otter"} <= set(flags), flags
+    assert "at run time: otter.test_files.ok_test.run_doctest changed" in flags
+    assert "at run time: global abs shadows a builtin" in flags
+    assert row["reason"] == ""
+
+
+def test_junk_runs_and_earns_nothing(run):
+    row = run["rows"]["junk"]
+    assert row["reason"] == "" and float(row["total"]) == 0 and float(row["possible"]) > 0
+    assert all(float(row[q]) == 0 for q in run["cases"])
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("slow", f"cell timeout: a cell ran longer than {CELL_TIMEOUT} s"),
+    ("dies", "kernel died"),
+    ("corrupt", "not a notebook (NotJSONError)"),
+    ("wrong", "another assignment: the notebook is hw02_coding, not hw01_definition"),
+    ("wrong_unnamed", "another assignment: the notebook names none, and its code is not hw01_definition's"),
+])
+def test_a_submission_that_cannot_be_graded_gets_zero_and_a_reason(run, name, reason):
+    row = run["rows"][name]
+    assert row["reason"].startswith(reason), row["reason"]
+    assert float(row["total"]) == 0 and all(row[q] == "" for q in run["cases"])
+    assert len(row["sha256"]) == 64
+
+
+def test_a_copy_without_otter_metadata_is_recognised_by_its_code(assigned):  # noqa: F811
+    hw01 = homework.load_assignment(assigned(HW01))
+    for kind in ("student", "autograder"):
+        assert homework.is_copy_of(hw01, _without_otter_metadata(_copy(assigned(HW01), kind, HW01)))
+        assert not homework.is_copy_of(hw01, _without_otter_metadata(_copy(assigned(HW02), kind, HW02)))
+
+
+def test_the_gradebook_has_ids_points_written_columns_and_late_flags(run):
+    with open(run["gradebook"], newline="") as f:
+        reader = csv.DictReader(f)
+        header, rows = reader.fieldnames, {Path(r["submission"]).stem: r for r in reader}
+    master = nbformat.read(HW01, as_version=4)
+    written = [c.source for c in master.cells if c.cell_type == "raw" and c.source.startswith("# BEGIN QUESTION")
+               and "manual: true" in c.source]
+    names = [next(line.split(":", 1)[1].strip() for line in w.splitlines() if line.startswith(name_key))
+             for w in written for name_key in ["name:"]]
+    points = [next(line.split(":", 1)[1].strip() for line in w.splitlines() if line.startswith("points:"))
+              for w in written]
+    manual = [f"{n} (written, /{p})" for n, p in zip(names, points)]
+    assert manual and header[:2] == ["student_id", "name"] and all(m in header for m in manual)
+    assert all(r[m] == "" for r in rows.values() for m in manual)
+    assert (rows["correct"]["student_id"], rows["correct"]["name"]) == ("s001", "Ada Lovelace")
+    assert (rows["tamper"]["student_id"], rows["tamper"]["name"]) == ("s002", "Tam Per")
+    assert (rows["junk"]["student_id"], rows["junk"]["name"]) == ("junk", "")        # not in the roster
+    assert rows["tamper"]["late"] == "yes" and rows["correct"]["late"] == "no"
+    assert rows["tamper"]["flags"] == run["rows"]["tamper"]["flags"] != ""
+    assert rows["correct"]["q1"] == f"{float(run['cases']['q1'][0]):.2f}"
+    assert rows["slow"]["reason"].startswith("cell timeout") and rows["slow"]["total"] == "0.00"
+
+
+def test_resume_skips_unchanged_submissions_and_only_regrades_one(run, capsys):
+    folder, subs, out = run["folder"], run["subs"], run["out"]
+    before = out.read_text()
+    (subs / "corrupt.ipynb").write_text("still not a notebook")       # changed: graded again (no kernel needed)
+    paths = [str(p) for p in sorted(subs.iterdir())]
+    assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--resume"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("already graded") == len(paths) - 1
+    rows = list(csv.DictReader(out.open(newline="")))
+    changed = [r for r in rows if r["submission"].endswith("corrupt.ipynb")]
+    assert changed[0]["sha256"] == homework.sha256(subs / "corrupt.ipynb")
+    assert [r for r in rows if not r["submission"].endswith("corrupt.ipynb")] == \
+        [r for r in csv.DictReader(before.splitlines()) if not r["submission"].endswith("corrupt.ipynb")]
+    assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--only", "wrong.ipynb"]) == 0
+    printed = capsys.readouterr().out
+    assert "wrong.ipynb: 0 / 8 (another assignment" in printed and "already graded" not in printed
+    assert len(list(csv.DictReader(out.open(newline="")))) == len(paths)
+
+
+def test_deadline_without_a_zone_is_local_time():
+    assert homework._deadline("2026-12-01T23:59") == datetime(2026, 12, 1, 23, 59).astimezone()
+    with pytest.raises(homework.HomeworkError, match="not an ISO date"):
+        homework._deadline("1 Dec 2026")
+
+
+@pytest.mark.parametrize("code, flag", [
+    ("import os\nos.system('cat tests/q1.py')", "runs a shell or process"),
+    ("import subprocess", "runs a shell or process"),
+    ("open('/proc/self/cmdline').read()", "reads /proc"),
+    ("text = open('tests/q1.py').read()", "refers to the tests folder"),
+    ("import builtins\nbuiltins.abs = lambda x: 0", "touches builtins"),
+    ("__builtins__.abs = len", "touches builtins"),
+    ("def sum(x):\n    return 0", "rebinds builtin sum"),
+    ("import numpy as np\nsetattr(np, 'isclose', lambda *a: True)", "setattr"),
+    ("import numpy as np\nnp.isclose = lambda *a, **k: True", "monkeypatches np"),
+    ("class Cheat(float):\n    def __eq__(self, other):\n        return True", "class overrides __eq__"),
+    ("exec('x = 1')", "dynamic code"),
+    ("import sys\nsys.modules['otter']", "refers to otter"),
+])
+def test_the_static_scan_flags_tampering(code, flag):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    assert flag in homework.tampering_flags(nb)
+
+
+def test_the_static_scan_passes_ordinary_code_and_comments():
+    code = ("import numpy as np  # no os.system here, and otter is only named in this comment\n"
+            "from klteach import plots\n"
+            "d_nats = float(np.sum(P * np.log(P / Q)))\n"
+            "spread = max(P) - min(Q)\n"
+            "fig, ax = plt.subplots()\n"
+            "ax.set_title('P and Q')")
+    assert homework.tampering_flags(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])) == []
+
+
+def test_formative_grading_finds_exercises_by_their_check_cells(tmp_path):
+    original = _tiny_notebook("import numpy as np\nanswer = np.sum(np.multiply(P, np.log(np.divide(P, Q))))")
+    learner = homework.student_copy(original)
+    learner.cells[1].source = "import numpy as np\nanswer = float(np.sum(np.multiply(P, np.log(np.divide(P, Q)))))"
+    learner.cells.insert(1, nbformat.v4.new_code_cell("scratch = 2 + 2"))
+    learner.cells.insert(0, nbformat.v4.new_markdown_cell("my notes"))
+    del learner.cells[-1]                                               # the (empty) solution cell, removed
+    [(number, correct, text)] = homework.grade(original, learner, cwd=tmp_path)
+    assert (number, correct) == (1, True), text
+    gone = nbformat.from_dict(learner)
+    gone.cells = [c for c in gone.cells if "check_kl" not in c.source]
+    with pytest.raises(homework.HomeworkError, match="none of the notebook's exercise check cells"):
+        homework.grade(original, gone, cwd=tmp_path)
+
+
+def test_formative_grading_reports_errors_in_one_line(tmp_path, capsys):
+    original = tmp_path / "course.ipynb"
+    nbformat.write(_tiny_notebook("answer = 0.25"), original)
+    broken = tmp_path / "alice.ipynb"
+    broken.write_text("{ not json")
+    assert homework.main(["grade", str(original), "--submission", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a notebook" in err and "Traceback" not in err
+    slow = homework.student_copy(_tiny_notebook("answer = 0.25"))
+    slow.cells[1].source = "while True:\n    pass"
+    nbformat.write(slow, broken)
+    assert homework.main(["grade", str(original), "--submission", str(broken), "--cell-timeout", "3"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "longer than 3 s" in err and "Traceback" not in err
+
+
+def test_feedback_files_show_public_tests_and_no_hidden_test_source(run):
+    master = nbformat.read(HW01, as_version=4)
+    hidden = hidden_tests(master)
+    files = {p.stem: p.read_text() for p in run["feedback"].iterdir()}
+    graded = [name for name, row in run["rows"].items() if not row["reason"]]
+    assert sorted(files) == sorted(run["rows"]) and hidden
+    for name in graded:
+        leaked = [line for line in hidden if line in files[name]]
+        assert not leaked, (name, leaked)
+    tamper = files["tamper"]
+    points, public, total = run["cases"]["q1"]
+    assert f"q1: {points * public / total:g} / {points:g}" in tamper
+    assert "hidden test 1: failed" in tamper and "public test 1: passed" in tamper
+    assert "not graded: another assignment" in files["wrong"]

@@ -1,0 +1,123 @@
+"""The student release (make student-release): everything students need, no answer, links to their repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import homework  # noqa: E402
+import release  # noqa: E402
+from test_assignments import MASTERS, _strings, hidden_tests, solution_texts  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+REPO, REF = "kl-course-2026/homework", "hw-2026-1"
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    return release.build(tmp_path_factory.mktemp("release") / "student-release", repo=REPO, ref=REF)
+
+
+def _files(tree):
+    return sorted(p for p in tree.rglob("*") if p.is_file())
+
+
+def test_no_file_holds_a_solution_marker(tree):
+    leaks = [f"{p.relative_to(tree)}: {m}" for p in _files(tree) for m in release.FORBIDDEN
+             if m in p.read_bytes().decode("utf-8", errors="replace")]
+    assert not leaks
+    names = [str(p.relative_to(tree)) for p in _files(tree)]
+    assert not [n for n in names if n.endswith(".zip") or "autograder" in n or n.startswith("tests/")], names
+
+
+def test_no_solution_or_hidden_test_of_any_assignment(tree):
+    # the assignments' own copies (the library and the course notebooks share generic lines such as "return False")
+    text = "\n".join(p.read_text() for p in [*(tree / "homework").glob("*.ipynb"), tree / "README.md"])
+    for master in MASTERS:
+        source = nbformat.read(master, as_version=4)
+        leaked = [s for s in solution_texts(source) + hidden_tests(source) if s in text]
+        assert not leaked, (master.name, leaked)
+
+
+def test_every_assignment_student_copy_is_there(tree):
+    assert sorted(p.name for p in (tree / "homework").iterdir()) == [m.name for m in MASTERS]
+    for master in MASTERS:
+        nb = nbformat.read(tree / "homework" / master.name, as_version=4)
+        assert "grader.check(" in "\n".join(_strings(nb))
+
+
+def test_every_course_notebook_is_there_without_solutions(tree):
+    assert sorted(p.name for p in (tree / "notebooks").iterdir()) == [n.name for n in NOTEBOOKS]
+    for path in NOTEBOOKS:
+        original = nbformat.read(path, as_version=4)
+        copy = nbformat.read(tree / "notebooks" / path.name, as_version=4)
+        assert len(copy.cells) == len(original.cells)
+        text = "\n".join(c.source for c in copy.cells)
+        assert "<summary>Solution</summary>" not in text
+        for _, code in homework.exercises(original) if not path.name.startswith("00_") else []:
+            assert code not in text, (path.name, code)
+
+
+def test_links_point_at_the_student_repository(tree):
+    texts = {p: p.read_text() for p in _files(tree) if p.suffix in (".ipynb", ".md")}
+    for path, text in texts.items():
+        assert "klteach/klteach" not in text, path
+    for path in NOTEBOOKS:
+        text = texts[tree / "notebooks" / path.name]
+        assert f"https://mybinder.org/v2/gh/{REPO}/{REF}?urlpath=lab/tree/notebooks/{path.name}" in text
+        assert f"https://colab.research.google.com/github/{REPO}/blob/{REF}/notebooks/{path.name}" in text
+        assert f"git+https://github.com/{REPO}@{REF}" in text
+    readme = texts[tree / "README.md"]
+    for master in MASTERS:
+        assert f"https://mybinder.org/v2/gh/{REPO}/{REF}?urlpath=lab/tree/homework/{master.name}" in readme
+
+
+def test_the_tree_is_a_working_package(tree):
+    for name in ("pyproject.toml", "constraints.txt", "binder/environment.yml", "binder/postBuild",
+                 "klteach/__init__.py", "klteach/data/letter_frequencies.csv"):
+        assert (tree / name).is_file(), name
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    code = ("import klteach, klteach.datasets as d; assert klteach.__file__.startswith(%r); "
+            "print(round(float(d.letter_frequencies('english')[1].sum()), 6))" % str(tree))
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=tree, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1.0"
+    # what pip reads: the package list and its data (a pip dry run needs setuptools>=77 from the network)
+    import tomllib
+
+    project = tomllib.loads((tree / "pyproject.toml").read_text())
+    assert project["project"]["name"] == "klteach" and (tree / project["project"]["readme"]).is_file()
+    for package in project["tool"]["setuptools"]["packages"]:
+        assert any((tree / package.replace(".", "/")).glob("*.*")), package
+
+
+def test_bad_options_are_refused(tmp_path):
+    with pytest.raises(release.ReleaseError, match="OWNER/NAME"):
+        release.build(tmp_path / "out", repo="not a repo", masters=[], notebooks=[])
+    with pytest.raises(release.ReleaseError, match="--ref"):
+        release.build(tmp_path / "out", repo=REPO, ref="../x", masters=[], notebooks=[])
+
+
+def test_a_leak_stops_the_build(tmp_path):
+    master = tmp_path / "hw99_leak.ipynb"
+    nb = nbformat.read(MASTERS[0], as_version=4)
+    nb.cells[1].source += "\n\n<details><summary>Solution</summary>the answer</details>"
+    nbformat.write(nb, master)
+    with pytest.raises(release.ReleaseError, match="leak"):
+        release.build(tmp_path / "out", repo=REPO, ref=REF, masters=[master], notebooks=[])
+
+
+def test_the_student_readme_explains_binder_local_and_handing_in(tree):
+    readme = (tree / "README.md").read_text()
+    for phrase in ("Binder", "pip install", "hand in", "Colab"):
+        assert phrase in readme
+    assert json.loads((tree / "homework" / MASTERS[0].name).read_text())["cells"]

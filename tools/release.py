@@ -1,0 +1,209 @@
+"""Build the student release: a self-contained tree to push as a separate, public repository.
+
+Usage:
+    python tools/release.py --out build/student-release --repo OWNER/NAME --ref hw-2026-1
+
+The course's own repository holds every answer by design (the masters of the
+assignments, the notebooks' collapsed solutions, the tests). The tree written
+here holds only what students need:
+
+- ``homework/hwNN_topic.ipynb``: the student copies ``otter assign`` writes
+  (answers replaced by ``...``, public tests only; assigned afresh into a
+  temporary folder, so an old ``homework/dist/`` cannot leak into it);
+- ``notebooks/NN_*.ipynb``: the course notebooks without their
+  ``<details><summary>Solution`` blocks (``tools/homework.py student``);
+- ``klteach/`` with its data, ``pyproject.toml``, ``constraints.txt``,
+  ``environment.yml``, ``LICENSE``: ``pip install .`` works;
+- ``binder/``: Binder builds the same environment as the course's;
+- ``README.md`` for students: how to open the notebooks and how to hand in.
+
+Every Binder and Colab link, and the Colab cells' ``pip install`` of klteach,
+are rewritten to point at ``--repo`` at ``--ref``. The build fails if any
+file of the tree contains a marker of a solution or a hidden test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import homework  # noqa: E402
+
+COURSE_REPO = "klteach/klteach"
+PLACEHOLDER_REPO = "YOUR-GITHUB-ACCOUNT/klteach-students"
+PLACEHOLDER_REF = "main"
+
+# Text that only a master, an autograder copy or a solution contains. (Student copies keep otter's
+# "<!-- BEGIN QUESTION -->" around written questions, and notebook 01 keeps its collapsed answers to
+# the explorer's questions: neither is a solution of an exercise or an assignment.)
+FORBIDDEN = ("# SOLUTION", "BEGIN SOLUTION", "END SOLUTION", "# HIDDEN", "hidden: true", "BEGIN TESTS",
+             "ASSIGNMENT CONFIG", "<summary>Solution")
+# Copied as they are (the package is copied file by file below, without caches).
+TOP_FILES = ("pyproject.toml", "constraints.txt", "environment.yml", "LICENSE")
+REPO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+REF_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
+
+
+class ReleaseError(ValueError):
+    """A release that would leak answers, or options that cannot make working links."""
+
+
+def rewrite_links(text: str, repo: str, ref: str) -> str:
+    """Point every Binder, Colab and GitHub link of the course repository at ``repo`` at ``ref``.
+
+    >>> rewrite_links("https://mybinder.org/v2/gh/klteach/klteach/HEAD?urlpath=lab", "me/hw", "hw-1")
+    'https://mybinder.org/v2/gh/me/hw/hw-1?urlpath=lab'
+    >>> rewrite_links("colab.research.google.com/github/klteach/klteach/blob/main/n.ipynb", "me/hw", "t")
+    'colab.research.google.com/github/me/hw/blob/t/n.ipynb'
+    >>> rewrite_links('"klteach @ git+https://github.com/klteach/klteach"', "me/hw", "t")
+    '"klteach @ git+https://github.com/me/hw@t"'
+    """
+    course = re.escape(COURSE_REPO)
+    text = re.sub(rf"mybinder\.org/v2/gh/{course}/[^?/\s)\"']+", f"mybinder.org/v2/gh/{repo}/{ref}", text)
+    text = re.sub(rf"colab\.research\.google\.com/github/{course}/blob/[^/\s)\"']+",
+                  f"colab.research.google.com/github/{repo}/blob/{ref}", text)
+    text = re.sub(rf"git\+https://github\.com/{course}(?:@[^\s\"']+)?", f"git+https://github.com/{repo}@{ref}", text)
+    return re.sub(rf"github\.com/{course}\b", f"github.com/{repo}", text)
+
+
+def _rewrite_notebook(path: Path, repo: str, ref: str) -> None:
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        cell["source"] = rewrite_links(source, repo, ref)
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
+def student_readme(repo: str, ref: str, assignments: list[str], notebooks: list[str]) -> str:
+    """The README of the student repository."""
+    binder = f"https://mybinder.org/v2/gh/{repo}/{ref}?urlpath=lab/tree"
+    lines = [
+        "# KL divergence: course notebooks and homework",
+        "",
+        "The notebooks of the klteach course on Kullback-Leibler divergence, without their solutions, and the",
+        "homework assignments. Each notebook's exercises check your answer and say which mistake you made.",
+        "",
+        "## Open on Binder (nothing to install)",
+        "",
+        f"[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder}/notebooks/00_start_here.ipynb)",
+        "",
+        "Binder starts JupyterLab with everything installed. It keeps nothing: **download your notebook**",
+        "(File > Download) before you close the tab or leave it idle for long.",
+        "",
+        "| homework | open on Binder |",
+        "|---|---|",
+    ]
+    lines += [f"| `{name}` | [{name}.ipynb]({binder}/homework/{name}.ipynb) |" for name in assignments]
+    lines += [
+        "",
+        "## Open on your computer",
+        "",
+        "With Python 3.11 or newer:",
+        "",
+        "```bash",
+        f"git clone https://github.com/{repo}.git",
+        f"cd {repo.split('/')[1]}",
+        "python -m venv .venv && . .venv/bin/activate",
+        "python -m pip install -e \".[course,homework]\" -c constraints.txt",
+        "jupyter lab",
+        "```",
+        "",
+        "## Colab",
+        "",
+        "The course notebooks open on Colab from the badge at their top (their first cell installs klteach).",
+        "The homework does not: its `grader.check` cells read their tests from the notebook file, which",
+        "Colab does not give them. Do the homework on Binder or on your computer.",
+        "",
+        "## Homework: how to hand in",
+        "",
+        "1. Replace each `...` with your code; run the `grader.check(\"q1\")` cell below it. These checks",
+        "   look at the form of your answer only: your instructor grades with more tests.",
+        "2. Answer the written questions in the markdown cells.",
+        "3. Restart the kernel and run every cell top to bottom (Kernel > Restart Kernel and Run All Cells),",
+        "   save, and hand in the `.ipynb` file the way your instructor asks. Its name does not matter.",
+        "",
+        "Course notebooks: " + ", ".join(f"`{n}`" for n in notebooks) + ".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def check_tree(out: Path) -> list[str]:
+    """``path: marker`` for every file of ``out`` holding a forbidden marker (empty when the tree is clean)."""
+    found = []
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found += [f"{path.relative_to(out)}: {marker!r}" for marker in FORBIDDEN if marker in text]
+        if path.suffix == ".zip" or "autograder" in path.parts:
+            found.append(f"{path.relative_to(out)}: an autograder file")
+    return found
+
+
+def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF,
+          masters: list[Path] | None = None, notebooks: list[Path] | None = None) -> Path:
+    """Write the student release into a fresh ``out``; return ``out``."""
+    if not REPO_NAME.match(repo):
+        raise ReleaseError(f"--repo {repo!r} is not OWNER/NAME as on GitHub (e.g. my-course/klteach-students)")
+    if not REF_NAME.match(ref) or ".." in ref:
+        raise ReleaseError(f"--ref {ref!r} is not a branch, tag or commit name (e.g. hw-2026-1)")
+    masters = sorted((ROOT / "homework").glob("hw*.ipynb")) if masters is None else masters
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb")) if notebooks is None else notebooks
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "homework").mkdir(parents=True)
+    (out / "notebooks").mkdir()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for master in masters:
+            assigned = homework.assign(master, Path(tmp))
+            shutil.copy(assigned / "student" / master.name, out / "homework" / master.name)
+    for path in notebooks:
+        nbformat.write(homework.student_copy(nbformat.read(path, as_version=4)), out / "notebooks" / path.name)
+    for path in [*(out / "homework").glob("*.ipynb"), *(out / "notebooks").glob("*.ipynb")]:
+        _rewrite_notebook(path, repo, ref)
+
+    for name in TOP_FILES:
+        shutil.copy(ROOT / name, out / name)
+    shutil.copytree(ROOT / "binder", out / "binder")
+    shutil.copytree(ROOT / "klteach", out / "klteach", ignore=shutil.ignore_patterns("__pycache__", "*.py[cod]"))
+    (out / "README.md").write_text(student_readme(repo, ref, [m.stem for m in masters], [n.stem for n in notebooks]))
+    (out / ".gitignore").write_text(".venv/\n__pycache__/\n*.egg-info/\n.ipynb_checkpoints/\n.OTTER_LOG\n")
+
+    leaks = check_tree(out)
+    if leaks:
+        raise ReleaseError("the release would leak answers:\n  " + "\n  ".join(leaks))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "student-release")
+    parser.add_argument("--repo", default=PLACEHOLDER_REPO,
+                        help="the public student repository, OWNER/NAME on GitHub (default: a placeholder)")
+    parser.add_argument("--ref", default=PLACEHOLDER_REF,
+                        help="the tag (or branch) the links open, e.g. hw-2026-1 (default: main)")
+    args = parser.parse_args(argv)
+    try:
+        out = build(args.out, repo=args.repo, ref=args.ref)
+    except (ReleaseError, homework.HomeworkError) as exc:
+        print(f"release: {exc}", file=sys.stderr)
+        return 1
+    if args.repo == PLACEHOLDER_REPO:
+        print(f"note: links point at the placeholder {PLACEHOLDER_REPO}: pass --repo OWNER/NAME "
+              f"(make student-release REPO=OWNER/NAME REF=TAG)")
+    print(f"wrote {out}: push it as the repository {args.repo} and tag it {args.ref}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
