@@ -2220,7 +2220,7 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
                         negative=f"Mutual information is a KL divergence, so it is >= 0: check the order "
                                  f"of the ratio, {name} over the product of the marginals.",
                         combine="Sum the terms over all cells of the table (both axes).")
-    if feedback.correct or not feedback.message.startswith(("Not yet", "Almost")):
+    if feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close")):
         return feedback
     rounded = _rounded_entropy_route(answer, (hx, hy, hxy), expected)
     if rounded is None:
@@ -2234,29 +2234,30 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
 
 
 def _rounded_entropy_route(answer, entropies, expected):
-    """The entropies, each rounded (2-5 significant figures or 1-4 decimals), whose H(X) + H(Y) - H(X,Y)
-    is ``answer`` up to float noise; None when no such rounding gives it, or the answer is already right."""
+    """The entropies, all rounded by one rule (3-5 significant figures or 2-4 decimals), whose
+    H(X) + H(Y) - H(X,Y) is ``answer`` up to float noise; None when no such rounding gives it, when the
+    answer is already right, or when it is the right value cut off (that reading is told first).
+
+    One rule for all three is how a learner rounds printed entropies; a mixture of rules would explain
+    almost any number near the answer. The three rounding errors (half a unit each) bound how far the
+    result can be from I, and the answer must lie within that bound.
+    """
     value = _scalar(answer)
     if isinstance(value, bool) or not isinstance(value, (Real, np.number)):
         return None
-    value = float(value)
-    if not math.isfinite(value) or _accepted(value, expected):
+    value = _clean(float(value))
+    if not math.isfinite(value) or _accepted(value, expected) or _truncated(value, expected):
         return None
-    from itertools import product
-
-    rules = ([lambda h, k=k: float(_round_sig(h, k)) for k in range(2, 6)]
-             + [lambda h, d=d: round(h, d) for d in range(1, 5)])
-
-    def gives(hs):
-        return any(r != h for r, h in zip(hs, entropies)) and abs(sum(hs[:2]) - hs[2] - value) <= 1e-9 * max(
-            abs(value), 1e-12)
-    # one rounding rule for all three first (1.54, 0.934, 2.22), then any mixture of rules
-    for rule in rules:
+    rules = ([(lambda h, k=k: float(_round_sig(h, k)), lambda h, k=k: float(_unit(h, k)) / 2)
+              for k in range(3, 6)]
+             + [(lambda h, d=d: round(float(h), d), lambda h, d=d: 0.5 * 10.0 ** -d) for d in range(2, 5)])
+    for rule, half in rules:
         hs = tuple(rule(h) for h in entropies)
-        if gives(hs):
-            return tuple(_as_given(v) for v in hs)
-    for hs in product(*({rule(h) for rule in rules} for h in entropies)):
-        if gives(hs):
+        if all(r == h for r, h in zip(hs, entropies)):
+            continue
+        bound = sum(half(h) for h in entropies)
+        if (abs(hs[0] + hs[1] - hs[2] - value) <= 1e-9 * max(abs(value), 1e-12)
+                and abs(value - expected) <= bound * (1 + 1e-9)):
             return tuple(_as_given(v) for v in hs)
     return None
 

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+import mpmath
 import nbformat
 import numpy as np
 import pytest
@@ -1818,6 +1819,32 @@ def test_mutual_information_from_rounded_entropies_is_a_rounding_route():
     px, py = JOINT8.sum(axis=1), JOINT8.sum(axis=0)
     assert ex08_1(_h2(px) + _h2(py) - _h2(JOINT8)).correct
     assert "Marginals first" in str(ex08_1(0.26))        # a number no rounding of the entropies gives
+
+
+def test_mutual_information_rounding_route_needs_one_rule_for_all_three_entropies():
+    """Of 0.200..0.300, only numbers one rounding rule gives (all three entropies to the same figures or
+    decimals, 3-5 figures or 2-4 decimals) are read as a rounding route: 0.208 (1.5, 0.93, 2.222) and 0.274
+    (1.54, 0.934, 2.2) mix rules and are not; 0.251 is I(X;Y) cut off and is told so."""
+    px, py = JOINT8.sum(axis=1), JOINT8.sum(axis=0)
+    hs = [mpmath.mpf(0) - sum(mpmath.mpf(float(v)) * mpmath.log(mpmath.mpf(float(v)), 2) for v in t)
+          for t in (px, py, JOINT8.ravel())]
+    truth = hs[0] + hs[1] - hs[2]
+    single = set()
+    for k in (3, 4, 5):
+        r = [float(mpmath.nstr(h, k)) for h in hs]
+        single.add(round(r[0] + r[1] - r[2], 9))
+    for d in (2, 3, 4):
+        r = [round(float(h), d) for h in hs]
+        single.add(round(r[0] + r[1] - r[2], 9))
+    for i in range(200, 301):
+        value = i / 1000
+        routed = "entropies rounded first" in str(ex08_1(value))
+        cut = str(mpmath.nstr(truth, 10))[:5] == f"{value:.3f}"
+        short = value == round(float(truth), 2)       # 0.25: right to its 2 figures, asked for more
+        assert routed == (round(value, 9) in single and not (cut or short) and abs(value - truth) > 0.0005), value
+    for wrong in (0.208, 0.274, 0.22, 0.23, 0.24):
+        assert "Right as far as it goes" not in str(ex08_1(wrong))
+    assert "cut off" in str(ex08_1(0.251)) and "entropies rounded first" not in str(ex08_1(0.251))
 
 
 def test_channel_check_names_the_conditional_term_and_the_pair():
