@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ._validation import (DistributionError, as_distribution_pair, as_result, check_base, in_units)
-from .discrete import kl_divergence
+from .discrete import _fix_nan, _gap_terms, kl_divergence
 
 __all__ = ["Generator", "GENERATORS", "f_divergence", "renyi_divergence"]
 
@@ -79,18 +79,34 @@ def _jeffreys(t):
         return np.where(t == 0, np.inf, (t - 1.0) * np.log(np.where(t == 0, 1.0, t)))
 
 
+def _log_ratio(p, q):
+    """log(p / q) for p, q > 0: log1p((p - q) / q) where p and q are within a factor of about 1.5 (p - q is
+    then exact and the log keeps its relative digits, for nearly identical p and q), else log p - log q."""
+    d = p - q
+    near = np.abs(d) < 0.5 * q
+    return np.where(near, np.log1p(np.where(near, d, 0.0) / q), np.log(p) - np.log(q))
+
+
+def _kl_term(p, q):
+    # p log(p/q) + (q - p): each term >= 0 and accurate to a few eps, relative (klteach.discrete's kernel);
+    # the added q - p sum to 0 over the outcomes, so the total is KL and cannot come out negative
+    return _fix_nan(_gap_terms(p, q, (q - p) / p), p, q)      # NaN where p is subnormal and (q - p) / p overflows
+
+
 def _js_term(p, q):
+    # (p log(p/m) + (m - p) + q log(q/m) + (m - q)) / 2, m = (p + q) / 2: the added terms cancel in each pair
     m = 0.5 * (p + q)
-    return 0.5 * (p * (np.log(p) - np.log(m)) + q * (np.log(q) - np.log(m)))
+    # t = (m - p) / p as (q - p) / (2 p): exact for close p and q, where m - p would carry m's rounding
+    return 0.5 * (_fix_nan(_gap_terms(p, m, (q - p) / (2.0 * p)), p, m)
+                  + _fix_nan(_gap_terms(q, m, (p - q) / (2.0 * q)), q, m))
 
 
 #: The named generators: name -> :class:`Generator`. Their terms are computed from p and q
-#: directly (``term``), the same values as ``q * f(p / q)`` without overflowing p/q.
+#: directly (``term``), the same totals as ``q * f(p / q)`` without overflowing p/q; the
+#: logarithmic ones as non-negative terms that keep their digits for nearly identical p and q.
 GENERATORS = {
-    "kl": Generator(_kl, 0.0, math.inf, True, "t log t",
-                    lambda p, q: p * (np.log(p) - np.log(q))),
-    "reverse_kl": Generator(_reverse_kl, math.inf, 0.0, True, "-log t",
-                            lambda p, q: q * (np.log(q) - np.log(p))),
+    "kl": Generator(_kl, 0.0, math.inf, True, "t log t", _kl_term),
+    "reverse_kl": Generator(_reverse_kl, math.inf, 0.0, True, "-log t", lambda p, q: _kl_term(q, p)),
     "chi2": Generator(_chi2, 1.0, math.inf, False, "(t - 1)^2",
                       lambda p, q: (p - q) ** 2 / q),
     "squared_hellinger": Generator(_squared_hellinger, 0.5, 0.5, False, "(sqrt(t) - 1)^2 / 2",
@@ -100,8 +116,14 @@ GENERATORS = {
     "js": Generator(_js, 0.5 * math.log(2.0), 0.5 * math.log(2.0), True,
                     "(t log t - (1 + t) log((1 + t) / 2)) / 2", _js_term),
     "jeffreys": Generator(_jeffreys, math.inf, math.inf, True, "(t - 1) log t",
-                          lambda p, q: (p - q) * (np.log(p) - np.log(q))),
+                          lambda p, q: (p - q) * _log_ratio(p, q)),
 }
+
+
+#: The named generators whose ``term`` is q (f(t) + c (t - 1)), f shifted by c (t - 1) to make every
+#: term >= 0: the shifts add up to c (sum p - sum q) = 0 over all outcomes, so the outcomes where
+#: only one of p, q is positive carry the shift too (f(0+) - c, and slope + c).
+_SHIFT = {"kl": -1.0, "reverse_kl": 1.0}
 
 
 def _check_number(value, name, meaning):
@@ -193,9 +215,11 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, at_zero=None, ax
 
     Computed term by term from the formula (the named generators as
     ``q f(p/q)`` rewritten in p and q, so a tiny q cannot overflow
-    ``p/q``); the dedicated functions (:func:`klteach.kl_divergence`,
-    :func:`klteach.js_divergence`, ...) are more accurate for nearly
-    identical P and Q.
+    ``p/q``). ``"kl"``, ``"reverse_kl"`` and ``"js"`` sum non-negative
+    terms ``a log(a/b) + b - a`` (the kernel of :func:`klteach.kl_divergence`)
+    and ``"jeffreys"`` takes ``log(p/q)`` as ``log1p((p - q)/q)`` for close
+    p and q, so they keep their relative digits for nearly identical P and
+    Q (a KL of 2e-18 is not lost to rounding).
 
     Parameters
     ----------
@@ -299,10 +323,11 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, at_zero=None, ax
                 raise DistributionError(f"f returned NaN at t = p/q = {float(t.ravel()[i])!r}; f must be "
                                         f"defined for t >= 0.")
             terms = np.where(both, q * values, 0.0)
+        shift = _SHIFT.get(f, 0.0) if isinstance(f, str) else 0.0
         if only_q.any():
-            terms = terms + np.where(only_q, q * f_at_zero, 0.0)
+            terms = terms + np.where(only_q, q * (f_at_zero - shift), 0.0)
         if only_p.any():
-            terms = terms + np.where(only_p, p * gen.slope_at_infinity, 0.0)
+            terms = terms + np.where(only_p, p * (gen.slope_at_infinity + shift), 0.0)
         total = np.sum(terms, axis=-1)
     if not isinstance(f, str):
         # a convex f with f(1) = 0 gives a total >= 0 (Jensen); below that by more than rounding, f is not convex
@@ -343,12 +368,16 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
     ``alpha >= 1`` when ``q = 0 < p`` somewhere, and for every alpha when the
     supports are disjoint.
 
-    Computed as ``log1p(sum p expm1((alpha - 1) log(p/q))) / (alpha - 1)``
-    when the sum is within 0.5 of 1, which keeps its digits for alpha near
-    1 (where the plain formula's ``log(sum)`` is close to 0 and cancels),
-    and otherwise by ``logsumexp`` of ``log p + (alpha - 1) log(p/q)``,
-    which stays accurate when the sum is tiny (nearly disjoint P and Q) or
-    a term would overflow.
+    With ``l = log(p/q)`` taken as ``log1p((p - q)/q)`` for close p and q,
+    computed as ``log1p(s - 1) / (alpha - 1)`` with
+    ``s - 1 = sum (p (expm1(x) - x) - (1 - alpha)(p l + q - p))``,
+    ``x = (alpha - 1) l`` (terms of order ``(p - q)^2``, each part without
+    cancellation) when ``s`` is within 0.5 of 1, which keeps the digits of
+    a tiny divergence (alpha near 1, or nearly identical P and Q), and
+    otherwise as ``m + logsumexp(log p + (alpha - 1)(l - m)) / (alpha - 1)``
+    (``m = max l`` for alpha > 1, else 0), which stays accurate when the
+    sum is tiny (nearly disjoint P and Q) and cannot overflow for a huge
+    alpha.
 
     Parameters
     ----------
@@ -396,7 +425,7 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
     disjoint = ~np.any(on_p & (q > 0), axis=-1)
     both = on_p & (q > 0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_ratio = np.where(both, np.log(np.where(both, p, 1.0)) - np.log(np.where(both, q, 1.0)), 0.0)
+        log_ratio = np.where(both, _log_ratio(np.where(both, p, 1.0), np.where(both, q, 1.0)), 0.0)
         if a == 0.0:
             q_on_p = np.sum(np.where(on_p, q, 0.0), axis=-1)
             result = -np.log(q_on_p)
@@ -408,14 +437,30 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
             # log s, s = sum p exp(scaled): log1p(s - 1) keeps the digits of s near 1 (alpha near 1), but
             # s - 1 summed as p expm1(scaled) cancels when s is far from 1 (near-disjoint P and Q make s
             # tiny): there log s comes from logsumexp, which is accurate for any s
-            by_logsumexp = logsumexp(np.where(both, np.log(np.where(both, p, 1.0)) + scaled, -np.inf), axis=-1)
-            if np.max(np.where(both, scaled, -np.inf)) < 700:
-                s_minus_1 = (np.sum(np.where(both, p * np.expm1(scaled), 0.0), axis=-1)
-                             - np.sum(np.where(on_p & ~both, p, 0.0), axis=-1))
-                inner = np.where(np.abs(s_minus_1) < 0.5, np.log1p(s_minus_1), by_logsumexp)
+            # for alpha > 1 shifted by the largest log ratio m: log s / (alpha - 1) = m + logsumexp(log p +
+            # (alpha - 1)(l - m)) / (alpha - 1), where (alpha - 1)(l - m) <= 0, so a huge alpha cannot overflow
+            top = np.max(np.where(both, log_ratio, -np.inf), axis=-1, keepdims=True)
+            top = np.where(np.isfinite(top) & (a > 1), top, 0.0)
+            shifted = np.where(both, (a - 1.0) * (log_ratio - top), -np.inf)
+            by_logsumexp = top[..., 0] + logsumexp(np.where(both, np.log(np.where(both, p, 1.0)) + shifted,
+                                                            -np.inf), axis=-1) / (a - 1.0)
+            if np.all(np.isfinite(scaled)) and np.max(np.where(both, scaled, -np.inf)) < 700:
+                # s - 1 = sum (p^alpha q^(1-alpha) - alpha p - (1 - alpha) q) for inputs that sum to 1: terms of
+                # order (p - q)^2, so float rounding in sum(p) (1 - 1e-16) does not swamp a tiny divergence.
+                # Each is p (expm1(x) - x) - (1 - alpha) (p log(p/q) + q - p) with x = (alpha - 1) log(p/q):
+                # both parts come without cancellation (a series for expm1(x) - x, the KL kernel for the other)
+                x = np.where(both, scaled, 0.0)
+                small = np.abs(x) < 1e-3
+                e_minus_x = np.where(small, 0.5 * x * x * (1 + x / 3 * (1 + x / 4 * (1 + x / 5 * (1 + x / 6)))),
+                                     np.expm1(x) - x)
+                pb, qb = np.where(both, p, 1.0), np.where(both, q, 1.0)
+                gap = _kl_term(pb, qb)
+                s_minus_1 = (np.sum(np.where(both, pb * e_minus_x - (1.0 - a) * gap, 0.0), axis=-1)
+                             - a * np.sum(np.where(on_p & ~both, p, 0.0), axis=-1)
+                             - (1.0 - a) * np.sum(np.where(~on_p & (q > 0), q, 0.0), axis=-1))
+                result = np.where(np.abs(s_minus_1) < 0.5, np.log1p(s_minus_1) / (a - 1.0), by_logsumexp)
             else:
-                inner = by_logsumexp
-            result = inner / (a - 1.0)
+                result = by_logsumexp
             if a > 1:
                 result = np.where(np.any(missing, axis=-1), np.inf, result)
         result = np.where(disjoint, np.inf, result)

@@ -325,3 +325,60 @@ def test_renyi_of_nearly_disjoint_pairs_matches_mpmath(eps, alpha):
         ref = float(mpmath.log(s) / (a - 1))            # e = 1e-40, alpha = 1/2: 90.7171
     p, q = np.array([1 - eps, eps]), np.array([eps, 1 - eps])
     assert renyi_divergence(p, q, alpha) == pytest.approx(ref, rel=1e-12)
+
+
+# --- nearly identical P and Q, and huge orders ---
+
+def _mp_normalised(x):
+    """The float inputs as exact rationals, normalised as klteach normalises them (p / sum p)."""
+    v = [mpmath.mpf(float(t)) for t in x]
+    s = mpmath.fsum(v)
+    return [t / s for t in v]
+
+
+NEAR = [((0.500000001, 0.499999999), (0.5, 0.5)), ((0.5 + 1e-6, 0.5 - 1e-6), (0.5, 0.5)),
+        ((0.2 + 3e-9, 0.3, 0.5 - 3e-9), (0.2, 0.3, 0.5))]
+
+
+@pytest.mark.parametrize("p, q", NEAR)
+def test_log_generators_keep_their_digits_for_nearly_identical_pairs(p, q):
+    """A KL of 2e-18 came out as -5e-17 (and JS as -2.7e-17) from log p - log q."""
+    with mpmath.workdps(60):
+        P, Q = _mp_normalised(p), _mp_normalised(q)
+        M = [(a + b) / 2 for a, b in zip(P, Q)]
+        kl = mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(P, Q))
+        rev = mpmath.fsum(b * mpmath.log(b / a) for a, b in zip(P, Q))
+        js = mpmath.fsum(a * mpmath.log(a / m) + b * mpmath.log(b / m) for a, b, m in zip(P, Q, M)) / 2
+    for name, ref in (("kl", kl), ("reverse_kl", rev), ("js", js), ("jeffreys", kl + rev)):
+        value = f_divergence(p, q, name)
+        assert value > 0
+        assert value == pytest.approx(float(ref), rel=1e-9, abs=0), name
+
+
+@pytest.mark.parametrize("alpha", [0.1, 0.5, 0.999, 1.001, 2, 5])
+@pytest.mark.parametrize("p, q", NEAR)
+def test_renyi_keeps_its_digits_for_nearly_identical_pairs(p, q, alpha):
+    """alpha = 0.5 with p = (0.500000001, 0.499999999) gave 0.0 (truth 1.0e-18), and with a 1e-6 offset
+    a relative error of 1e-5."""
+    with mpmath.workdps(60):
+        P, Q = _mp_normalised(p), _mp_normalised(q)
+        a = mpmath.mpf(alpha)
+        ref = mpmath.log(mpmath.fsum(x ** a * y ** (1 - a) for x, y in zip(P, Q))) / (a - 1)
+    assert renyi_divergence(p, q, alpha) == pytest.approx(float(ref), rel=1e-9, abs=0)
+
+
+@pytest.mark.parametrize("alpha", [1e3, 1e10, 1e100, 1e306, 1e308])
+def test_renyi_at_huge_orders_approaches_d_inf_without_overflow(alpha):
+    """(alpha - 1) log(p/q) overflowed at alpha = 1e308 and gave inf; the truth is near log(1e10)."""
+    p, q = [0.5, 0.5], [0.5e-10, 1 - 0.5e-10]
+    with mpmath.workdps(60):
+        P, Q = _mp_normalised(p), _mp_normalised(q)
+        a = mpmath.mpf(alpha)
+        # log sum p^a q^(1-a) / (a - 1), summed in logs so mpmath does not overflow either
+        logs = [a * mpmath.log(x) + (1 - a) * mpmath.log(y) for x, y in zip(P, Q)]
+        top = max(logs)
+        ref = (top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in logs))) / (a - 1)
+    value = renyi_divergence(p, q, alpha)
+    assert math.isfinite(value)
+    assert value == pytest.approx(float(ref), rel=1e-12)
+    assert value <= renyi_divergence(p, q, np.inf) * (1 + 1e-15)
