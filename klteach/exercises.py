@@ -1132,18 +1132,44 @@ _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
 
 
 _LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
-                             r"|(?:(?:the|my)\s+)?answer(?:\s+is\b|\s*[:=-])\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
+                             r"|(?:(?:the|my)\s+)?answer(?:\s+is\b|\s*[:=-]|(?=\s+\(?\s*[A-Za-z0-9]\s*\)?\s*(?:[).:,]|$)))\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
                              r"(?:[).:,]\s*.*|\s+.*)?"
-                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*[).:,]\s+.*)$",
+                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*(?:[).:,]|\s[-\u2013\u2014])\s+.*)$",
                              re.IGNORECASE | re.DOTALL)
+
+
+def _named_options(text, options):
+    """The option letters a written answer names beside its first one (``"a, b"``, ``"(a) or (b)"``,
+    ``"a b"``): a letter in option form anywhere (``(b)``, ``b)``), or standing alone in a list of
+    letters. An article or a letter in a sentence (``"a, because b is mode-seeking"``) is not one."""
+    letters = sorted((o for o in options if len(o) == 1), key=len)
+    if len(letters) < 2:
+        return []
+    alt = "|".join(re.escape(o) for o in letters)
+    item = rf"\(?\s*(?:{alt})\s*\)?"
+    sep = r"\s*(?:[,;/&+]|\s(?:or|and)\s|\s)\s*(?:(?:or|and)\s+)?"
+    named = []
+    if re.fullmatch(rf"(?:option\s+|(?:(?:the|my)\s+)?answers?(?:\s+(?:is|are)\b|\s*[:=-])?\s*)?"
+                    rf"{item}(?:{sep}{item})+\s*[.]?", text, re.IGNORECASE):
+        named = re.findall(rf"(?<![A-Za-z0-9])({alt})(?![A-Za-z0-9])", text, re.IGNORECASE)
+    else:
+        named = [m.group(1) or m.group(2) for m in re.finditer(
+            rf"\(\s*({alt})\s*\)|(?<![A-Za-z0-9(])({alt})\)", text, re.IGNORECASE)]
+        lead = re.match(rf"\s*(?:option\s+)?\(?\s*({alt})\s*\)?\s*[,;/&+]\s*(?:(?:or|and)\s+)?\(?\s*({alt})\s*\)?"
+                        rf"\s*(?:[,;/&+.]|$|\s(?:or|and)\b)", text, re.IGNORECASE)
+        if lead:
+            named += [lead.group(1), lead.group(2)]
+    named = list(dict.fromkeys(n.lower() for n in named))
+    return named if len(named) > 1 else []
 
 
 def _option(answer, options=()) -> str:
     """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``.
 
     So do an option letter followed by its text (``"(b) Nothing yet"``,
-    ``"b) Nothing yet"``, ``"b, because ..."``), ``"Option b"``, ``"the answer is b"``, ``"answer: b"``
-    and ``"my answer = b"``, when that letter is one of ``options``.
+    ``"b) Nothing yet"``, ``"b, because ..."``, ``"B - reverse"``), ``"Option b"``, ``"answer b"``,
+    ``"the answer is b"``, ``"answer: b"`` and ``"my answer = b"``, when that letter is one of ``options``.
+    An answer naming two options (``"a, b"``) is caught before, by :func:`_named_options`.
     """
     text = str(answer).strip().strip("'\"").strip()
     m = _OPTION.match(text)
@@ -1186,6 +1212,10 @@ def check_choice(answer, correct, explanations=None):
     if answer is ... or answer is None:
         return Feedback(False, f"No answer yet: replace ... with one of {listed}.")
     options = {str(k).strip().lower(): v for k, v in explanations.items()}
+    several = _named_options(str(answer).strip().strip("'\"").strip(), options)
+    if several:
+        return Feedback(False, f"{answer!r} names more than one option ({', '.join(several)}): give one letter, "
+                               f"the option you choose, in quotes (answer = \"...\" with one of {listed}).")
     choice = _option(answer, options)
     if choice not in options:
         return Feedback(False, f"{answer!r} is not one of the options {listed}: answer with the letter of "

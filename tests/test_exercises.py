@@ -1808,6 +1808,22 @@ def test_maximum_likelihood_choice():
     assert "reverse" in str(exercises.check_choice("b", "08-ex4"))
 
 
+@pytest.mark.parametrize("written", ["a, b", "a, d", "(a) or (b)", "b, a", "a or b", "a b", "a and b", "a/b",
+                                     "answer: a or b"])
+def test_choice_naming_two_options_asks_for_one_letter(written):
+    """"a, b", "a, d" and "(a) or (b)" were marked Correct (their first letter is the right one)."""
+    fb = exercises.check_choice(written, "08-ex4")
+    assert not fb.correct and "more than one option" in str(fb) and "give one letter" in str(fb)
+
+
+@pytest.mark.parametrize("written", ["option a", "answer a", "A - forward", "a, because b is the reverse",
+                                     "a, since a model with more parameters", "The answer is (a)."])
+def test_choice_reads_one_letter_with_its_words(written):
+    """"answer a" and "A - forward" were refused while "option a" was read; an article or a letter in a
+    sentence after the choice is not a second option."""
+    assert exercises.check_choice(written, "08-ex4").correct
+
+
 def test_mutual_information_from_rounded_entropies_is_a_rounding_route():
     """The submissions 1.54 + 0.934 - 2.22 and 1.539 + 0.9341 - 2.222: the identity on rounded entropies."""
     for submission, shown in ((1.54 + 0.934 - 2.22, "H(X,Y) = 2.22"), (1.539 + 0.9341 - 2.222, "H(X,Y) = 2.222"),
