@@ -2299,9 +2299,12 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     ``channel_name`` its name for the channel matrix. Recognised mistakes:
     D(P_X || Q_X) (the inputs' divergence, an upper bound by data
     processing, not the outputs'), its reverse, other units, the
-    reverse direction D(Q_Y || P_Y), and the conditional term
-    D(P_X || Q_X) - D(P_Y || Q_Y); an array of two numbers holding the
-    answer is asked for that one number.
+    reverse direction D(Q_Y || P_Y), the conditional term
+    D(P_X || Q_X) - D(P_Y || Q_Y), the unweighted sum of the log ratios
+    and one output's term alone (both can be negative); an array of two
+    numbers holding the answer is asked for that one number, an array
+    equal to P_Y or Q_Y is told it is the output distribution, and the
+    input-side terms are told their sum is D(P_X || Q_X).
 
     Examples
     --------
@@ -2336,12 +2339,57 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     expected = kl_divergence(py, qy, base=base)
     one = (f"One of your two numbers is {what}: give that one number as the answer (compare it with "
            f"D({a}||{b}) yourself).")
-    pair = [(lambda arr, i=i: float(arr.ravel()[i]) if arr.size == 2 else None, one) for i in (0, 1)]
+    per = _per_base(base)
+    log_fn = _LOG_FN.get(base, "np.log")
+    terms_x = pa * (np.log(pa) - np.log(qa)) / per if np.all(qa[pa > 0] > 0) else None
+
+    def equal_to(target):
+        # an array that is ``target`` (to 3 figures): the reduction "is" the answer, so its advice is given
+        def reduce(arr):
+            if target is None or arr.shape != target.shape:
+                return None
+            return expected if np.allclose(arr, target, rtol=5e-3, atol=1e-12) else None
+        return reduce
+
+    outputs = py.size
+    routes = [
+        (equal_to(py), f"It is the output distribution {ya} = {a} @ {channel_name}, the first step. Now compute "
+                       f"{what} = np.sum({ya} * {log_fn}({ya} / {yb})) with {yb} = {b} @ {channel_name}."),
+        (equal_to(qy), f"It is the output distribution {yb} = {b} @ {channel_name}, the second step. With "
+                       f"{ya} = {a} @ {channel_name}, compute {what} = np.sum({ya} * {log_fn}({ya} / {yb}))."),
+    ]
+    if terms_x is not None and pa.size != outputs:
+        routes.append((equal_to(terms_x),
+                       f"They are the input-side terms {a} * {log_fn}({a} / {b}), one per input outcome: their "
+                       f"sum is D({a}||{b}), the upper bound, not the answer. Push both inputs through the "
+                       f"channel first ({ya} = {a} @ {channel_name}, {yb} = {b} @ {channel_name}), then sum "
+                       f"{ya} * {log_fn}({ya} / {yb}) over the {outputs} outputs."))
+    routes += [(lambda arr, i=i: float(arr.ravel()[i]) if arr.size == 2 else None, one) for i in (0, 1)]
+    size = np.size(answer) if isinstance(answer, (list, tuple, np.ndarray)) else outputs
+    combine = ("Sum the terms over the output outcomes." if size == outputs else
+               f"Sum the terms: {what} = sum {ya} * log({ya} / {yb}) over the {outputs} output outcomes "
+               f"({ya} = {a} @ {channel_name}); your answer has {size} numbers.")
+    unweighted = float(np.sum(np.log(py) - np.log(qy)) / per) if np.all(py > 0) and np.all(qy > 0) else None
+    spread = [(unweighted, f"the unweighted sum of {log_fn}({ya} / {yb}): each log ratio is weighted by "
+                           f"{ya}: {what} = np.sum({ya} * {log_fn}({ya} / {yb})).")]
+    if outputs > 1:
+        for k in range(outputs):
+            if py[k] > 0 and qy[k] > 0:
+                spread.append((float(py[k] * (math.log(py[k]) - math.log(qy[k])) / per),
+                               f"the term of output {k} alone ({ya}[{k}] * {log_fn}({ya}[{k}] / {yb}[{k}])); "
+                               f"{what} sums the terms over {'both' if outputs == 2 else f'all {outputs}'} outputs."))
+    for w, why in spread:
+        if (w is not None and math.isfinite(w) and abs(w - expected) > 0.01 * abs(expected)
+                and all(abs(w - m[0]) > 0.01 * abs(m[0]) for m in mistakes)):
+            mistakes.append((w, why))
     return check_number(answer, expected, what=what, units=_unit_words(base),
-                        mistakes=mistakes, sig=sig, array_routes=pair,
+                        mistakes=mistakes, sig=sig, array_routes=routes,
                         hint=f"{ya} = {a} @ {channel_name}, {yb} = {b} @ {channel_name}, then "
                              f"sum {ya} * log({ya} / {yb}){' with np.log2' if base == 2 else ''}.",
-                        combine="Sum the terms over the output outcomes.")
+                        negative=f"{what} is >= 0: weight each log ratio by {ya} and sum over "
+                                 f"{'both' if outputs == 2 else f'all {outputs}'} outputs, "
+                                 f"np.sum({ya} * {log_fn}({ya} / {yb})).",
+                        combine=combine)
 
 
 def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):

@@ -1875,6 +1875,33 @@ def test_channel_check_names_the_conditional_term_and_the_pair():
     assert ex08_2(d_y).correct                           # following that advice is accepted
 
 
+def test_channel_check_names_negative_routes_and_says_to_weight():
+    """np.sum(np.log2(P_Y / Q_Y)) = -0.4150 and the y = 1 term alone (-0.25) got only "Check the sign."."""
+    py, qy = P_X8 @ W8, Q_X8 @ W8
+    unweighted = float(np.sum(np.log2(py)) - np.sum(np.log2(qy)))
+    assert abs(unweighted - (math.log2(0.75 / 0.5) + math.log2(0.25 / 0.5))) < 1e-12
+    for submission in (unweighted, -0.415):
+        assert "unweighted sum" in str(ex08_2(submission))
+    for submission in (0.25 * math.log2(0.25 / 0.5), -0.25):
+        assert "output 1 alone" in str(ex08_2(submission))
+    fb = str(ex08_2(-0.7))                               # no route gives it, with either sign
+    assert "weight each log ratio by P_Y" in fb and "Check the sign" not in fb
+
+
+def test_channel_check_tells_an_output_distribution_and_input_terms_apart():
+    """P_X @ W = [0.75, 0.25] was told "Sum the terms over the output outcomes" (its sum is 1); the three
+    input-side terms got the same "output outcomes" wording."""
+    fb = str(ex08_2(P_X8 @ W8))
+    assert "output distribution P_Y" in fb and "Sum the terms" not in fb
+    assert "output distribution Q_Y" in str(ex08_2([0.5, 0.5]))
+    fb = str(ex08_2(P_X8 * np.log2(P_X8 / Q_X8)))
+    assert "input-side terms" in fb and "upper bound" in fb and "over the output outcomes" not in fb
+    fb = str(ex08_2(np.array([0.1, 0.2, 0.3])))
+    assert "Sum the terms" in fb and "your answer has 3 numbers" in fb
+    py, qy = P_X8 @ W8, Q_X8 @ W8
+    assert "Their sum is it" in str(ex08_2(py * np.log2(py / qy)))   # the output terms: sum them
+
+
 def test_renyi_check_names_routes_that_give_a_negative_number_with_either_sign():
     s = float(np.sum(P_R8 ** 2 / Q_R8))
     log_mean = math.log(s / 3)                                  # -0.7170415007593816
