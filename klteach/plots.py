@@ -841,24 +841,24 @@ def renyi_orders(alphas, values, *, special=None, limit=None, current=None, unit
     --------
     >>> ax = renyi_orders([0, 1, 2], [0.0, 0.1, 0.15], special={1.0: 0.1}, limit=0.36)
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['D_α(P‖Q)', 'α = 1: KL', 'D_∞ = log max p/q = 0.3600']
+    ['$D_\\\\alpha(P\\\\|Q)$', 'α = 1: KL', '$D_\\\\infty$ = log max p/q = 0.3600']
     >>> plt.close("all")
     """
     if ax is None:
         _, ax = plt.subplots()
-    ax.plot(alphas, values, "-", color=P_COLOR, label="D_α(P‖Q)")
+    ax.plot(alphas, values, "-", color=P_COLOR, label=r"$D_\alpha(P\|Q)$")
     for alpha, value in sorted((special or {}).items()):
         marker, label = _RENYI_MARKS.get(float(alpha), ("D", f"α = {alpha:g}"))
         # open markers drawn over the highlighted order: at alpha = 1/2, 1 or 2 the diamond shows inside them
         ax.plot([alpha], [value], marker, ms=11, color=Q_COLOR, mfc="none", mew=2, ls="none", label=label,
                 zorder=4)
     if limit is not None and np.isfinite(limit):
-        ax.axhline(limit, color="black", ls=":", lw=1.2, label=f"D_∞ = log max p/q = {limit:.4f}")
+        ax.axhline(limit, color="black", ls=":", lw=1.2, label=rf"$D_\infty$ = log max p/q = {limit:.4f}")
     if current is not None:
         ax.plot([current[0]], [current[1]], "D", ms=6, color="black", ls="none", zorder=3,
                 label=f"α = {current[0]:g}: {current[1]:.4f} {units}")
     ax.set_xlabel("order α (no unit)")
-    ax.set_ylabel(f"Rényi divergence D_α(P‖Q) [{units}]")
+    ax.set_ylabel(rf"Rényi divergence $D_\alpha(P\|Q)$ [{units}]")
     ax.set_ylim(bottom=0)
     if title:
         ax.set_title(title)

@@ -502,9 +502,9 @@ def show_renyi(p, q, alpha=0.5, *, names=("P", "Q"), max_alpha=10.0):
     print(f"  alpha = 0: {at_zero:.4f}, 1/2: {special[0.5]:.4f}, 1 (KL): {special[1.0]:.4f}, "
           f"2: {special[2.0]:.4f}, inf: {limit:.4f} nats")
     start = "0" if at_zero == 0 else f"{at_zero:.4f} nats"
-    end = "D_∞" if np.isfinite(limit) else "D_∞ = ∞"
+    end = r"$D_\infty$" if np.isfinite(limit) else r"$D_\infty = \infty$"
     plots.renyi_orders(alphas, values, special=special, limit=limit, current=(alpha, value),
-                       title=f"D_α({a}‖{b}) rises from {start} at α = 0 towards {end}")
+                       title=rf"$D_\alpha$({a}‖{b}) rises from {start} at α = 0 towards {end}")
     plt.show()
     return value
 

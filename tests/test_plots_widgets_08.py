@@ -29,7 +29,7 @@ def test_renyi_orders_draws_the_curve_each_special_order_with_its_own_marker_and
     markers = [line.get_marker() for line in ax.get_lines()[1:4]]
     assert len(set(markers)) == 3
     assert ax.get_lines()[0].get_ydata().tolist() == [0.0, 0.1, 0.15]
-    assert "D_∞" in ax.get_legend().get_texts()[-2].get_text()
+    assert "$D_\\infty$" in ax.get_legend().get_texts()[-2].get_text()      # mathtext, not a literal underscore
     assert "[nats]" in ax.get_ylabel() and "α" in ax.get_xlabel()
 
 
