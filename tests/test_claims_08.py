@@ -313,3 +313,109 @@ def test_s4_renyi_order_zero_is_q_mass_outside_p_support_not_a_property_of_q_alo
     assert kt.renyi_divergence(p, q, 0) == pytest.approx(float(-mp.log(mp.mpf("0.75"))), rel=1e-14)   # 0.2877
     p2, q2 = [0.5, 0.5, 0.0], [0.2, 0.3, 0.5]
     assert kt.renyi_divergence(p2, q2, 0) == pytest.approx(math.log(2), rel=1e-14)
+
+
+# --- second review round: claims added to sections 1-4 ------------------------------------------
+
+def test_s1_a_classifier_minimises_the_conditional_kl_of_the_labels():
+    """Cross-entropy of a classifier Q(y|x) on data = H(Y|X) of the data + E_{P_X} D(P_{Y|X} || Q(.|X))."""
+    rng = np.random.default_rng(0)
+    joint = [[mp.mpf(float(v)) for v in row] for row in rng.dirichlet(np.ones(12)).reshape(4, 3)]
+    model = [[mp.mpf(float(v)) for v in row] for row in rng.dirichlet(np.ones(3), size=4)]
+    px = [mp.fsum(row) for row in joint]
+    cross = -mp.fsum(joint[x][y] * mp.log(model[x][y]) for x in range(4) for y in range(3))
+    h_cond = -mp.fsum(joint[x][y] * mp.log(joint[x][y] / px[x]) for x in range(4) for y in range(3))
+    cond_kl = mp.fsum(px[x] * mp.fsum((v / px[x]) * mp.log(v / px[x] / m) for v, m in zip(joint[x], model[x]))
+                      for x in range(4))
+    assert abs(cross - h_cond - cond_kl) < mp.mpf(10) ** -30
+
+
+def _reverse_kl_gaussian_mixture(mu, sigma):
+    from scipy import integrate
+    w, m, s = np.array([0.6, 0.4]), np.array([-3.0, 3.0]), np.array([1.0, 1.0])
+    log_p = lambda x: np.log(w @ stats.norm.pdf(x, m, s))                         # noqa: E731
+    value, _ = integrate.quad(lambda x: stats.norm.pdf(x, mu, sigma) * (stats.norm.logpdf(x, mu, sigma) - log_p(x)),
+                              mu - 14 * sigma, mu + 14 * sigma, limit=200, epsabs=1e-13, epsrel=1e-12)
+    return value
+
+
+@pytest.mark.parametrize("mu, sigma, d", [(-2.988, 1.019, 0.5074), (2.980, 1.029, 0.9107)])
+def test_s2_reverse_fit_over_gaussians_has_a_local_minimum_on_each_mode(mu, sigma, d):
+    """Printed by the notebook: mu = -2.988, sigma = 1.019, D = 0.5074 and mu = +2.980, sigma = 1.029, D = 0.9107.
+    Checked by quadrature: each point is (to the printed figures) lower than every neighbour."""
+    from scipy import optimize
+    fit = optimize.minimize(lambda v: _reverse_kl_gaussian_mixture(v[0], math.exp(v[1])), [mu, math.log(sigma)],
+                            method="Nelder-Mead", options={"xatol": 1e-7, "fatol": 1e-12})
+    assert round(fit.x[0], 3) == mu and round(math.exp(fit.x[1]), 3) == sigma and round(fit.fun, 4) == d
+    for dm, ds in ((0.05, 0), (-0.05, 0), (0, 0.05), (0, -0.05)):
+        assert _reverse_kl_gaussian_mixture(fit.x[0] + dm, math.exp(fit.x[1] + ds)) > fit.fun
+
+
+def test_s2_log_sum_inequality_gives_joint_convexity_and_the_equality_condition_of_merging():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        a = [mp.mpf(float(v)) for v in rng.uniform(0, 1, size=4)]
+        b = [mp.mpf(float(v)) for v in rng.uniform(0.01, 1, size=4)]
+        lhs = mp.fsum(x * mp.log(x / y) for x, y in zip(a, b))
+        rhs = mp.fsum(a) * mp.log(mp.fsum(a) / mp.fsum(b))
+        assert lhs > rhs                                                  # unequal ratios: strict
+        c = mp.mpf(float(rng.uniform(0.1, 3)))
+        same = [c * y for y in b]                                         # equal ratios: equality
+        assert abs(mp.fsum(x * mp.log(x / y) for x, y in zip(same, b))
+                   - mp.fsum(same) * mp.log(mp.fsum(same) / mp.fsum(b))) < mp.mpf(10) ** -30
+    # a grouping with p/q constant within each group (p/q = a function of the group) loses nothing
+    q = rng.dirichlet(np.ones(9))
+    groups = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
+    ratio_of_group = np.array([0.5, 1.7, 1.0])
+    p = q * ratio_of_group[groups]
+    p = p / p.sum()
+    pm, qm = [mp.fsum(mp.mpf(float(v)) for v in p[groups == g]) for g in range(3)], \
+             [mp.fsum(mp.mpf(float(v)) for v in q[groups == g]) for g in range(3)]
+    assert abs(mp_kl(p, q) - mp.fsum(x * mp.log(x / y) for x, y in zip(pm, qm))) < mp.mpf(10) ** -14
+
+
+def test_s3_mutual_information_is_symmetric_bounded_and_cannot_grow_under_processing():
+    novel = text.clean_text(datasets.pride_and_prejudice())
+    pairs = text.pair_counts(novel).astype(float)
+    joint = pairs / pairs.sum()
+    px, py = joint.sum(axis=1), joint.sum(axis=0)
+
+    def mi(j):                                          # brute force, in bits
+        a, b = j.sum(axis=1), j.sum(axis=0)
+        return sum(v * math.log2(v / (a[i] * b[k])) for (i, k), v in np.ndenumerate(j) if v > 0)
+    assert mi(joint) == pytest.approx(mi(joint.T), rel=1e-12)
+    assert mi(joint) < min(stats.entropy(px, base=2), stats.entropy(py, base=2))
+    cls = np.array([0 if c in "aeiou" else 1 if c.isalpha() else 2 for c in text.ALPHABET])
+    jz = np.stack([joint[:, cls == z].sum(axis=1) for z in range(3)], axis=1)
+    assert 0 < mi(jz) < mi(joint)
+    assert round(mi(jz), 4) == 0.3851 and round(mi(joint), 4) == 0.8555           # printed in the notebook
+
+
+def test_s3_the_real_text_bias_formula_reduces_to_the_independent_one():
+    for k in range(2, 40):
+        assert (k * k - k - k + 1) == (k - 1) ** 2         # B = K^2, K_X = K_Y = K
+
+
+def test_s4_adding_c_times_t_minus_1_to_f_changes_nothing():
+    _, english = datasets.letter_frequencies("english")
+    _, german = datasets.letter_frequencies("german")
+    p, q = [mp.mpf(float(v)) for v in english], [mp.mpf(float(v)) for v in german]
+    sp, sq = mp.fsum(p), mp.fsum(q)
+    p, q = [v / sp for v in p], [v / sq for v in q]
+    kl = mp.fsum(a * mp.log(a / b) for a, b in zip(p, q))
+    for c in (-1, 2, mp.mpf("0.3")):
+        shifted = mp.fsum(b * ((a / b) * mp.log(a / b) + c * (a / b - 1)) for a, b in zip(p, q))
+        assert abs(shifted - kl) < mp.mpf(10) ** -30
+    t = np.linspace(1e-6, 50, 2001)
+    assert np.all(t * np.log(t) - t + 1 >= 0)
+
+
+def test_s4_renyi_below_order_one_is_finite_where_kl_is_infinite():
+    # p = (1/2, 1/2), q = (1, 0): sum p^a q^(1-a) = (1/2)^a, so D_a = a log 2 / (1 - a) for a < 1, inf for a >= 1
+    for a in ("0.1", "0.5", "0.9"):
+        a = mp.mpf(a)
+        closed = a * mp.log(2) / (1 - a)
+        assert kt.renyi_divergence([0.5, 0.5], [1.0, 0.0], float(a)) == pytest.approx(float(closed), rel=1e-13)
+    assert float(mp.mpf("0.5") * mp.log(2) / mp.mpf("0.5")) == pytest.approx(math.log(2))      # D_1/2 = log 2
+    assert math.isinf(kt.renyi_divergence([0.5, 0.5], [1.0, 0.0], 2))
+    assert math.isinf(kt.kl_divergence([0.5, 0.5], [1.0, 0.0]))
