@@ -219,6 +219,20 @@ def test_resume_skips_unchanged_submissions_and_only_regrades_one(run, capsys):
     assert len(list(csv.DictReader(out.open(newline="")))) == len(paths)
 
 
+def test_test_files_of_both_otter_formats_give_each_case_its_points():
+    # otter's rule: a case's own points count, the question's remaining points are shared by the others
+    doctests = ('OK_FORMAT = True\ntest = {"name": "q1", "points": [0, 2], "suites": [{"cases": ['
+                '{"code": ">>> 1", "hidden": False}, {"code": ">>> 1", "hidden": True}], "scored": True, '
+                '"setup": "", "teardown": "", "type": "doctest"}]}')
+    functions = ("from otter.test_files import test_case\nOK_FORMAT = False\nname = 'q2'\npoints = 3\n"
+                 "@test_case(points=0)\ndef public():\n    pass\n"
+                 "@test_case(hidden=True)\ndef hidden_1():\n    pass\n"
+                 "@test_case(hidden=True)\ndef hidden_2():\n    pass\n")
+    for source, name, points in ((doctests, "q1", [0, 2]), (functions, "q2", [0, 1.5, 1.5])):
+        test = homework.read_test_file(source, f"tests/{name}.py")
+        assert (test.name, [c.points for c in test.test_cases], test.possible) == (name, points, sum(points))
+
+
 def test_deadline_without_a_zone_is_local_time():
     assert homework._deadline("2026-12-01T23:59") == datetime(2026, 12, 1, 23, 59).astimezone()
     with pytest.raises(homework.HomeworkError, match="not an ISO date"):
