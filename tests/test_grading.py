@@ -2,8 +2,8 @@
 tampering and good submissions, its resumable CSV and gradebook, and formative ``grade``.
 
 One autograde run (``--jobs 2``) grades every kind of submission; the tests below read its CSV.
-Expected scores come from the assignment's test files (points split evenly over test cases), not
-from the grader.
+Expected scores come from the assignment's test files as otter reads them (each test case's
+``points:``, the rest of a question's points shared by the others), not from the grader.
 """
 
 from __future__ import annotations
@@ -50,11 +50,14 @@ DIFFERENT = {   # the same answers, computed another way than the solutions
                   "ax_q4.set_xticks(x, outcomes)\nax_q4.set_ylabel('probability')\n"
                   "ax_q4.set_title('P and Q')\nax_q4.legend()\nplt.show()",
 }
-TAMPER = {      # wrong values for q1 and q2, and two ways to make the tests pass anyway
-    "d_nats": "import otter.test_files.ok_test\n"
-              "otter.test_files.ok_test.run_doctest = lambda *a, **k: (True, '')\n"
+TAMPER = {      # wrong values for q1 and q2, and three ways to make the tests pass anyway
+    "d_nats": "import otter.test_files.exception_test\n"
+              "otter.test_files.exception_test.test_case.call_func = lambda self, env: None\n"
               "abs = lambda x: 0\n"
               "d_nats = 1.0",
+    "d_bits": "import builtins\n"
+              "builtins.abs = lambda x: 0\n"
+              "d_bits = d_nats / np.log(2)",
 }
 JUNK = {
     "d_nats": "d_nats = 'about a half'",
@@ -69,16 +72,17 @@ def _without_otter_metadata(path: Path):
     return nb
 
 
-def _cases(assignment: Path) -> dict[str, tuple[float, int, int]]:
-    """``{question: (points, public cases, all cases)}`` read from the autograder zip's test files."""
+def _cases(assignment: Path) -> dict[str, tuple[float, float]]:
+    """``{question: (points, points of its public tests)}`` read by otter from the autograder zip's test files."""
+    from otter.test_files import ExceptionTestFile
+
     out = {}
     with zipfile.ZipFile(homework.autograder_zip(assignment)) as zf:
         for name in zf.namelist():
             if name.startswith("tests/") and name.endswith(".py"):
-                env = {}
-                exec(zf.read(name).decode(), env)
-                cases = [c for suite in env["test"]["suites"] for c in suite["cases"]]
-                out[env["test"]["name"]] = (env["test"]["points"], sum(not c["hidden"] for c in cases), len(cases))
+                test = ExceptionTestFile.from_string(zf.read(name).decode(), path=name)
+                out[test.name] = (sum(c.points for c in test.test_cases),
+                                  sum(c.points for c in test.test_cases if not c.hidden))
     return out
 
 
@@ -127,20 +131,21 @@ def test_the_run_finishes_with_a_row_per_submission_in_order(run):
 @pytest.mark.parametrize("name", ["correct", "different"])
 def test_correct_submissions_earn_full_marks_without_flags(run, name):
     row, cases = run["rows"][name], run["cases"]
-    assert {q: float(row[q]) for q in cases} == {q: float(points) for q, (points, _, _) in cases.items()}
-    assert float(row["total"]) == float(row["possible"]) == sum(p for p, _, _ in cases.values())
+    assert {q: float(row[q]) for q in cases} == {q: float(points) for q, (points, _) in cases.items()}
+    assert float(row["total"]) == float(row["possible"]) == sum(p for p, _ in cases.values())
     assert row["reason"] == "" and row["flags"] == ""
 
 
 def test_tampering_is_flagged_and_does_not_earn_the_hidden_points(run):
     row, cases = run["rows"]["tamper"], run["cases"]
-    points, public, total = cases["q1"]
-    assert float(row["q1"]) == pytest.approx(points * public / total)   # d_nats = 1.0 passes the public tests only
+    for question in ("q1", "q2"):   # d_nats = 1.0 passes the public tests only, and so does the d_bits made from it
+        assert float(row[question]) == pytest.approx(cases[question][1]), question
     assert float(row["q3"]) == cases["q3"][0] and float(row["q4"]) == cases["q4"][0]
     assert float(row["total"]) < float(row["possible"])
     flags = row["flags"].split("; ")
-    assert {"rebinds builtin abs", "monkeypatches otter", "refers to otter"} <= set(flags), flags
-    assert "at run time: otter.test_files.ok_test.run_doctest changed" in flags
+    assert {"rebinds builtin abs", "monkeypatches otter", "refers to otter", "touches builtins"} <= set(flags), flags
+    assert "at run time: otter.test_files.exception_test.test_case.call_func changed" in flags
+    assert "at run time: builtins.abs changed" in flags
     assert "at run time: global abs shadows a builtin" in flags
     assert row["reason"] == ""
 
@@ -212,6 +217,20 @@ def test_resume_skips_unchanged_submissions_and_only_regrades_one(run, capsys):
     printed = capsys.readouterr().out
     assert "wrong.ipynb: 0 / 8 (another assignment" in printed and "already graded" not in printed
     assert len(list(csv.DictReader(out.open(newline="")))) == len(paths)
+
+
+def test_test_files_of_both_otter_formats_give_each_case_its_points():
+    # otter's rule: a case's own points count, the question's remaining points are shared by the others
+    doctests = ('OK_FORMAT = True\ntest = {"name": "q1", "points": [0, 2], "suites": [{"cases": ['
+                '{"code": ">>> 1", "hidden": False}, {"code": ">>> 1", "hidden": True}], "scored": True, '
+                '"setup": "", "teardown": "", "type": "doctest"}]}')
+    functions = ("from otter.test_files import test_case\nOK_FORMAT = False\nname = 'q2'\npoints = 3\n"
+                 "@test_case(points=0)\ndef public():\n    pass\n"
+                 "@test_case(hidden=True)\ndef hidden_1():\n    pass\n"
+                 "@test_case(hidden=True)\ndef hidden_2():\n    pass\n")
+    for source, name, points in ((doctests, "q1", [0, 2]), (functions, "q2", [0, 1.5, 1.5])):
+        test = homework.read_test_file(source, f"tests/{name}.py")
+        assert (test.name, [c.points for c in test.test_cases], test.possible) == (name, points, sum(points))
 
 
 def test_deadline_without_a_zone_is_local_time():
@@ -290,7 +309,7 @@ def test_feedback_files_show_public_tests_and_no_hidden_test_source(run):
         leaked = [line for line in hidden if line in files[name]]
         assert not leaked, (name, leaked)
     tamper = files["tamper"]
-    points, public, total = run["cases"]["q1"]
-    assert f"q1: {points * public / total:g} / {points:g}" in tamper
+    points, public = run["cases"]["q1"]
+    assert f"q1: {public:g} / {points:g}" in tamper
     assert "hidden test 1: failed" in tamper and "public test 1: passed" in tamper
     assert "not graded: another assignment" in files["wrong"]

@@ -270,11 +270,8 @@ def load_assignment(folder: Path, master: Path | None = None) -> Assignment:
             if member == "otter_config.json":
                 name = json.loads(zf.read(member)).get("assignment_name") or name
             elif member.startswith("tests/") and member.endswith(".py"):
-                env: dict = {}
-                exec(zf.read(member).decode("utf-8"), env)   # the instructor's own test files
-                test = env["test"]
-                points = test.get("points", 1)
-                questions[test["name"]] = float(sum(points) if isinstance(points, list) else points)
+                test = read_test_file(zf.read(member).decode("utf-8"), member)
+                questions[test.name] = float(test.possible)
     questions = dict(sorted(questions.items(), key=lambda kv: _natural(kv[0])))
     master = master or ROOT / "homework" / f"{folder.name}.ipynb"
     written = _written_questions(master) if master.exists() else {}
@@ -286,8 +283,24 @@ def load_assignment(folder: Path, master: Path | None = None) -> Assignment:
             provided |= cells
             if kind == "student":   # the code every copy starts with, answers and otter's cells aside
                 given |= {c for c in cells if "..." not in c and not _CHECK_CELL.fullmatch(c)
-                          and not _OTTER_INIT.fullmatch(c)}
+                          and not _OTTER_INIT.fullmatch(c) and not c.startswith("# Initialize Otter")}
     return Assignment(folder, zip_path, name, questions, written, frozenset(provided), frozenset(given))
+
+
+def read_test_file(source: str, path: str = "<test file>"):
+    """An otter test file's source read as otter reads it: an ``otter.test_files.TestFile`` whose test cases
+    carry their resolved points (``points:`` per test, the rest of the question's points shared out).
+
+    Works for both of otter's formats: exception-based (``OK_FORMAT = False``: one function per test
+    case) and the older doctest-based ``test = {...}`` dictionaries.
+    """
+    from otter.test_files import ExceptionTestFile, OKTestFile   # the homework extra; only needed here
+
+    env: dict = {}
+    exec(source, env)   # the instructor's own test files
+    if env.get("OK_FORMAT", "test" in env):
+        return OKTestFile.from_spec(env["test"], path=path)
+    return ExceptionTestFile.from_string(source, path=path)
 
 
 def _natural(name: str):
@@ -329,6 +342,9 @@ _PATTERNS = [   # (flag, regex over the code with comments removed)
 ]
 
 
+# The init cell otter assign writes (``init_cell: true``). The course's masters write their own (the same
+# in every assignment, so it says nothing about which assignment a copy is); tampering_flags skips it
+# because the student copy hands it out, like any provided cell.
 _OTTER_INIT = re.compile(r"# Initialize Otter\nimport otter\ngrader = otter\.Notebook\(\"[\w.-]+\"\)")
 
 
@@ -397,8 +413,9 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
 
 
 # Code the grader puts into the submission's kernel. Otter runs the tests in the student's own kernel
-# (after the student's cells, with the student's globals), so anything the student's code changed is
-# still changed when the tests run. The guard snapshots, before the first student cell, the builtins,
+# (after the student's cells; each exception-format test function is passed the student's variables it
+# names), so any module the student's code changed (builtins, otter, numpy...) is still changed when the
+# tests run. The guard snapshots, before the first student cell, the builtins,
 # the public names of the modules tests rely on (otter, doctest, inspect, numpy, math, klteach) and of
 # otter's and doctest's classes, and the test files on disk; around every test run it puts them back
 # (and hides globals that shadow a builtin), then returns the student's versions. It prints what it

@@ -46,7 +46,8 @@ PLACEHOLDER_REF = "main"
 # Text that only a master, an autograder copy or a solution contains. (Student copies keep otter's
 # "<!-- BEGIN QUESTION -->" around written questions, and notebook 01 keeps its collapsed answers to
 # the explorer's questions: neither is a solution of an exercise or an assignment.)
-FORBIDDEN = ("# SOLUTION", "BEGIN SOLUTION", "END SOLUTION", "# HIDDEN", "hidden: true", "BEGIN TESTS",
+# "hidden: true" marks a hidden test in otter's doctest format, "hidden=True" in its exception format.
+FORBIDDEN = ("# SOLUTION", "BEGIN SOLUTION", "END SOLUTION", "# HIDDEN", "hidden: true", "hidden=True", "BEGIN TESTS",
              "ASSIGNMENT CONFIG", "<summary>Solution")
 # Copied as they are (the package is copied file by file below, without caches).
 TOP_FILES = ("pyproject.toml", "constraints.txt", "environment.yml", "LICENSE")
