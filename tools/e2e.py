@@ -6,13 +6,23 @@ For each notebook, in JupyterLab: open it with its outputs cleared, run all
 cells, save it, and check that every code cell ran and that no cell shows an
 error (cells tagged ``raises-exception`` may). A notebook whose committed
 outputs hold a widget view must also render every widget view it shows, and
-moving its first slider must change the printed text or the figure of that
-explorer; a notebook without widgets is checked for running cleanly only.
+moving its first slider with the keyboard alone (the handle takes the focus,
+arrow keys move it) must change that explorer's printed text; a notebook
+without widgets is checked for running cleanly only.
 With ``--site``, the Jupyter Book site (``make site``) is opened too, from its
 files: the index's sidebar must link every notebook page and each must open,
-a notebook page must show math typeset by the local MathJax, typing a term on
-the search page must list results, and no page may request anything over the
-network. ``--site-only`` checks the site alone (no JupyterLab).
+a notebook page must show math typeset by the local MathJax, with assistive
+MathML for screen readers beside every formula, typing a term on the search
+page must list results, and no page may request anything over the network.
+``--site-only`` checks the site alone (no JupyterLab).
+
+Accessibility is measured with axe-core (WCAG 2.0 and 2.1, levels A and AA;
+the copy inside the ``axe-playwright-python`` wheel): on every page of the
+site, and in JupyterLab on each notebook's cell outputs (figures, text,
+widgets; not JupyterLab's own interface). A serious or critical violation
+fails, naming the rule, the page and the element (CSS selector and HTML);
+the counts per page and impact are printed. Findings in markup that
+JupyterLab or ipywidgets write (``UPSTREAM``) are counted apart.
 
 Screenshots go to ``--shots``, one per notebook (and the site's index, a
 notebook page and the search results). The
@@ -317,6 +327,11 @@ def check_notebook(page, lab: Lab, committed, name: str, shot: Path) -> str:
         # What the course controls: the cells' outputs (figures, text, widgets), not JupyterLab's own chrome.
         found, counts = axe_check(page, name, include=f"{PANEL} .jp-OutputArea")
         done += f"; axe on the outputs: {count_text(counts)}"
+        # the house style's 10 pt text is 10 pt on screen only if figures are not shrunk
+        scales = page.locator(f"{PANEL} .jp-OutputArea img").evaluate_all(
+            "images => images.filter(i => i.naturalWidth).map(i => i.clientWidth / i.naturalWidth)")
+        if scales:
+            done += f"; figures shown at {100 * min(scales):.0f}% or more of their size"
         if widget_views(committed):
             done += "; " + check_widgets(page, lab, widget_views(ran))
         if found:
@@ -399,6 +414,17 @@ def check_site(browser, site: Path, notebooks: list[Path], shots: Path) -> list[
                  "MathJax to typeset the page's math")
         if page.locator(".MathJax_Error, .merror").count():
             problems.append(f"{target}.html: MathJax reported errors")
+        # Math for screen readers: hidden MathML beside every formula, and the local
+        # accessibility extension (its explorer speaks a formula) loaded.
+        page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+        formulas, spoken = page.evaluate("""() => [document.querySelectorAll('.MathJax').length,
+            document.querySelectorAll('.MathJax + .MJX_Assistive_MathML math, '
+                                      + '.MathJax > .MJX_Assistive_MathML math').length]""")
+        if spoken < formulas:
+            problems.append(f"{target}.html: {formulas - spoken} of {formulas} formulas have no "
+                            "assistive MathML for screen readers")
+        if not page.evaluate("() => 'accessibility-menu' in MathJax.Extension"):
+            problems.append(f"{target}.html: MathJax's accessibility extension did not load")
         page.screenshot(path=str(shots / f"site_{target}.png"))
     except Failure as exc:
         problems.append(f"{page.url.rsplit('/', 1)[-1]}: {exc}")
