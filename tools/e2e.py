@@ -85,6 +85,7 @@ LAB_SETTINGS = {
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("serious", "critical")
 AXE = Axe()   # the axe.min.js inside the axe-playwright-python wheel: nothing is downloaded
+AXE_SECONDS = [0.0]   # time spent in axe, reported at the end
 # Violations in markup that JupyterLab and ipywidgets write, not the course: (rule, a CSS
 # selector the element is or lies inside, why). They are counted and printed on every run,
 # never hidden, but do not fail it; each notes what the course does instead.
@@ -110,6 +111,7 @@ def axe_check(page, where: str, include: str | None = None) -> tuple[list[str], 
     elements per impact level, all levels included; those in ``UPSTREAM`` are
     counted apart (as ``"upstream <rule>"``) and not returned as problems.
     """
+    started = time.monotonic()
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     context = {"include": [include]} if include else None
     response = AXE.run(page, context=context, options=options).response
@@ -129,6 +131,7 @@ def axe_check(page, where: str, include: str | None = None) -> tuple[list[str], 
                 snippet = " ".join(node["html"].split())
                 problems.append(f"{where}: axe {violation['id']} ({impact}: {violation['help']}) at "
                                 f"{target} {snippet[:160]}")
+    AXE_SECONDS[0] += time.monotonic() - started
     return problems, counts
 
 
@@ -535,7 +538,8 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     checked = len(in_lab) + bool(args.site)
     print(f"e2e: {checked - len(failures)} passed, {len(failures)} failed "
-          f"in {time.monotonic() - started:.0f} s; screenshots in {args.shots}/")
+          f"in {time.monotonic() - started:.0f} s (axe: {AXE_SECONDS[0]:.0f} s); "
+          f"screenshots in {args.shots}/")
     for name, problem in failures.items():
         print(f"  {name}: {problem}")
     return 1 if failures else 0
