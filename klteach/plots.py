@@ -51,8 +51,17 @@ _STYLE = {
     "axes.spines.right": False,
     "axes.grid": True,
     "grid.alpha": 0.3,
+    # Every text at least 10 pt (about 14 pixels at the notebooks' 100 dpi, at which
+    # JupyterLab shows a figure that fits its width): tests/test_plots_widgets.py checks it.
+    "font.size": 10,
     "axes.titlesize": 12,
     "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.title_fontsize": 10,
+    "figure.titlesize": 12,
+    "figure.labelsize": 11,
     "legend.frameon": False,
     "figure.figsize": (6.4, 3.8),
     "figure.dpi": 100,
@@ -195,7 +204,7 @@ def code_lengths_bar(p, q, *, symbols=None, names=("P", "Q"), ax=None, title=Non
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     if title:
         ax.set_title(title)
-    ax.legend(ncols=2, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2))   # below, off the bars
+    ax.legend(ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.2))   # below, off the bars
     return ax
 
 

@@ -20,7 +20,7 @@ TEST_TOOLS = {"pytest", "nbval", "hypothesis", "mpmath", "ipykernel", "nbclient"
 # accepts our JupyterLab, and the test run installs it too (see test_server_set_resolves).
 SERVER = {"notebook"}
 # Pinned in constraints.txt for make test / make e2e, never installed on Binder.
-CHECK_TOOLS = {"jupyter-repo2docker", "jupyter-server-mathjax", "playwright",
+CHECK_TOOLS = {"jupyter-repo2docker", "jupyter-server-mathjax", "playwright", "axe-playwright-python",
                # the site builder (make site) and the Sphinx stack it runs
                "jupyter-book", "sphinx", "docutils", "myst-nb", "myst-parser", "sphinx-book-theme",
                "pydata-sphinx-theme", "sphinx-external-toc"}
@@ -79,8 +79,9 @@ def test_binder_pins_are_the_tested_versions():
     assert HOMEWORK <= set(binder), "Binder must provide otter-grader for the homework notebooks"
 
 
-# playwright is installed by make e2e, after pytest (pip -c constraints.txt pins it there).
-@pytest.mark.parametrize("package", sorted(set(constraints()) - {"playwright"}))
+# playwright and axe-playwright-python are installed by make e2e, after pytest (pip -c
+# constraints.txt pins them there).
+@pytest.mark.parametrize("package", sorted(set(constraints()) - {"playwright", "axe-playwright-python"}))
 def test_this_test_run_uses_the_pinned_versions(package):
     assert metadata.version(package) == constraints()[package]
 

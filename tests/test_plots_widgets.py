@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.colors as mcolors  # noqa: E402
+import matplotlib.text  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -25,6 +26,40 @@ def test_palette_is_okabe_ito_and_style_applies():
     cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
     assert cycle[:3] == [plots.P_COLOR, plots.Q_COLOR, plots.M_COLOR]
     assert plots.P_COLOR.lower() == "#0072b2" and plots.Q_COLOR.lower() == "#d55e00"
+
+
+FONT_SIZE_KEYS = ("font.size",)   # plus every *.labelsize, *.titlesize and *fontsize below
+
+
+def _points(size) -> float:
+    """A font size as matplotlib draws it, in points ('large' etc. resolved against font.size)."""
+    from matplotlib.font_manager import FontProperties
+    return FontProperties(size=size).get_size_in_points()
+
+
+def test_house_style_text_is_at_least_10_points():
+    plots.use_style()
+    keys = [k for k in matplotlib.rcParams
+            if k in FONT_SIZE_KEYS or k.endswith(("labelsize", "titlesize", "fontsize"))]
+    assert {"font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize", "ytick.labelsize",
+            "legend.fontsize"} <= set(keys)
+    small = {k: _points(matplotlib.rcParams[k]) for k in keys
+             if matplotlib.rcParams[k] is not None and _points(matplotlib.rcParams[k]) < 10}
+    assert not small, f"font sizes below 10 pt in the house style: {small}"
+
+
+def _texts_below(fig, points=10.0) -> list[tuple[str, float]]:
+    fig.canvas.draw()
+    return [(t.get_text(), t.get_fontsize()) for t in fig.findobj(matplotlib.text.Text)
+            if t.get_visible() and t.get_text().strip() and t.get_fontsize() < points]
+
+
+def test_code_lengths_bar_text_is_at_least_10_points():
+    plots.use_style()
+    ax = plots.code_lengths_bar([0.5, 0.25, 0.25], [0.25, 0.25, 0.5], symbols="abc",
+                                names=("English", "German"), title="title")
+    assert _texts_below(ax.figure) == []
+    assert len(ax.get_legend().get_texts()) == 4
 
 
 def test_bar_pair_labels_and_colours():

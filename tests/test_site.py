@@ -189,6 +189,22 @@ def test_math_is_typeset_by_the_local_mathjax_on_every_page(site, pages):
         assert "window.MathJax" not in page.text   # MathJax 3 settings would stop MathJax 2
 
 
+def test_math_is_readable_by_assistive_technology_offline(site, pages):
+    # Hidden MathML beside each formula (AssistiveMML) and MathJax's accessibility menu,
+    # whose explorer speaks a formula, configured on every page; every file they load is local.
+    for name, page in pages.items():
+        config = re.search(r"MathJax\.Hub\.Config\((\{.*?\})\)</script>", page.text, re.S)
+        assert config, f"{name} has no MathJax 2 configuration"
+        settings = json.loads(config.group(1))
+        assert settings["menuSettings"]["assistiveMML"] is True, name
+        assert "[a11y]/accessibility-menu.js" in settings["extensions"], name
+    mathjax = site / "_static" / "mathjax"
+    for part in ("extensions/AssistiveMML.js", "extensions/a11y/accessibility-menu.js",
+                 "extensions/a11y/explorer.js", "extensions/a11y/semantic-enrich.js",
+                 "extensions/a11y/mathjax-sre.js", "extensions/a11y/mathmaps/en.js"):
+        assert (mathjax / part).is_file(), part
+
+
 def test_the_search_index_finds_pinsker_in_the_pages_that_discuss_it(site):
     text = (site / "searchindex.js").read_text(encoding="utf-8")
     index = json.loads(re.fullmatch(r"Search\.setIndex\((.*)\)\s*", text, re.S).group(1))

@@ -6,13 +6,23 @@ For each notebook, in JupyterLab: open it with its outputs cleared, run all
 cells, save it, and check that every code cell ran and that no cell shows an
 error (cells tagged ``raises-exception`` may). A notebook whose committed
 outputs hold a widget view must also render every widget view it shows, and
-moving its first slider must change the printed text or the figure of that
-explorer; a notebook without widgets is checked for running cleanly only.
+moving its first slider with the keyboard alone (the handle takes the focus,
+arrow keys move it) must change that explorer's printed text; a notebook
+without widgets is checked for running cleanly only.
 With ``--site``, the Jupyter Book site (``make site``) is opened too, from its
 files: the index's sidebar must link every notebook page and each must open,
-a notebook page must show math typeset by the local MathJax, typing a term on
-the search page must list results, and no page may request anything over the
-network. ``--site-only`` checks the site alone (no JupyterLab).
+a notebook page must show math typeset by the local MathJax, with assistive
+MathML for screen readers beside every formula, typing a term on the search
+page must list results, and no page may request anything over the network.
+``--site-only`` checks the site alone (no JupyterLab).
+
+Accessibility is measured with axe-core (WCAG 2.0 and 2.1, levels A and AA;
+the copy inside the ``axe-playwright-python`` wheel): on every page of the
+site, and in JupyterLab on each notebook's cell outputs (figures, text,
+widgets; not JupyterLab's own interface). A serious or critical violation
+fails, naming the rule, the page and the element (CSS selector and HTML);
+the counts per page and impact are printed. Findings in markup that
+JupyterLab or ipywidgets write (``UPSTREAM``) are counted apart.
 
 Screenshots go to ``--shots``, one per notebook (and the site's index, a
 notebook page and the search results). The
@@ -44,9 +54,10 @@ from pathlib import Path
 
 from extras import require
 
-require("browser", "playwright", target="e2e")
+require("browser", "playwright", "axe_playwright_python", target="e2e")
 
 import nbformat  # noqa: E402  (after the check above)
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402  (ships axe-core's axe.min.js)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -69,8 +80,65 @@ LAB_SETTINGS = {
 }
 
 
+# Accessibility: axe-core's WCAG 2.0 and 2.1 level A and AA rules; a serious or critical
+# violation fails the check, moderate and minor ones are counted and printed.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = ("serious", "critical")
+AXE = Axe()   # the axe.min.js inside the axe-playwright-python wheel: nothing is downloaded
+AXE_SECONDS = [0.0]   # time spent in axe, reported at the end
+# Violations in markup that JupyterLab and ipywidgets write, not the course: (rule, a CSS
+# selector the element is or lies inside, why). They are counted and printed on every run,
+# never hidden, but do not fail it; each notes what the course does instead.
+UPSTREAM = [
+    ("image-alt", ".jp-RenderedImage",
+     "JupyterLab 4 draws image outputs as <img> without alt and reads no alt from the output; "
+     "the course describes every figure in the '*Figure: ...*' cell right after it"),
+    ("aria-input-field-name", ".noUi-handle",
+     "ipywidgets 8 leaves its slider handle without an accessible name (the description label "
+     "is not tied to it); screen readers announce the value, and the explorer prints it as text"),
+]
+
+
 class Failure(Exception):
     """A check failed; the message says what was seen."""
+
+
+def axe_check(page, where: str, include: str | None = None) -> tuple[list[str], dict[str, int]]:
+    """Run axe-core's WCAG 2.1 A/AA rules on ``page`` (only inside ``include``, a CSS selector, if given).
+
+    Returns one line per element with a serious or critical violation (rule, page,
+    the element's CSS selector and HTML snippet) and the number of violating
+    elements per impact level, all levels included; those in ``UPSTREAM`` are
+    counted apart (as ``"upstream <rule>"``) and not returned as problems.
+    """
+    started = time.monotonic()
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    context = {"include": [include]} if include else None
+    response = AXE.run(page, context=context, options=options).response
+    problems, counts = [], {}
+    for violation in response["violations"]:
+        impact = violation.get("impact") or "minor"
+        for node in violation["nodes"]:
+            target = " ".join(map(str, node["target"]))
+            if any(violation["id"] == rule and page.evaluate(
+                    "([element, inside]) => !!document.querySelector(element)?.closest(inside)",
+                    [str(node["target"][-1]), inside]) for rule, inside, _ in UPSTREAM):
+                key = f"upstream {violation['id']}"
+                counts[key] = counts.get(key, 0) + 1
+                continue
+            counts[impact] = counts.get(impact, 0) + 1
+            if impact in BLOCKING:
+                snippet = " ".join(node["html"].split())
+                problems.append(f"{where}: axe {violation['id']} ({impact}: {violation['help']}) at "
+                                f"{target} {snippet[:160]}")
+    AXE_SECONDS[0] += time.monotonic() - started
+    return problems, counts
+
+
+def count_text(counts: dict[str, int]) -> str:
+    levels = ["critical", "serious", "moderate", "minor"]
+    levels += sorted(k for k in counts if k not in levels)
+    return ", ".join(f"{counts[k]} {k}" for k in levels if counts.get(k)) or "no violation"
 
 
 def free_port() -> int:
@@ -221,10 +289,15 @@ def check_widgets(page, lab: Lab, expected: int) -> str:
     before, value = shown(), readout.inner_text()
     at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
     key = "ArrowLeft" if at_max else "ArrowRight"
+    # Keyboard alone: the handle is in the tab order, takes focus, and arrow keys move it.
+    if int(handle.get_attribute("tabindex") or -1) < 0:
+        raise Failure("the explorer's slider cannot be reached with the Tab key (no tabindex)")
     handle.scroll_into_view_if_needed()
     handle.focus()
+    if not handle.evaluate("element => element === document.activeElement"):
+        raise Failure("the explorer's slider does not take the keyboard focus")
     for _ in range(5):
-        handle.press(key)
+        page.keyboard.press(key)
     wait_for(lambda: readout.inner_text() != value, 10, "the slider to move")
     try:
         wait_for(lambda: lab.kernels_idle() and shown() != before and any(shown()), 30,
@@ -236,6 +309,9 @@ def check_widgets(page, lab: Lab, expected: int) -> str:
     time.sleep(0.5)   # let the new figure paint before the screenshot
     after = shown()
     changed = [what for what, old, new in zip(("text", "figure"), before, after) if old != new]
+    if "text" not in changed:   # a reader who cannot see the figure reads the new values
+        raise Failure(f"moving the slider with {key} from {value} to {readout.inner_text()} "
+                      "changed the figure but not the explorer's printed text")
     return (f"{count} widget view(s) rendered; slider {value} -> "
             f"{readout.inner_text()} changed the explorer's {' and '.join(changed)}")
 
@@ -251,8 +327,18 @@ def check_notebook(page, lab: Lab, committed, name: str, shot: Path) -> str:
         if problems:
             raise Failure("; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
         done = f"{sum(c.cell_type == 'code' for c in ran.cells)} code cells ran without errors"
+        # What the course controls: the cells' outputs (figures, text, widgets), not JupyterLab's own chrome.
+        found, counts = axe_check(page, name, include=f"{PANEL} .jp-OutputArea")
+        done += f"; axe on the outputs: {count_text(counts)}"
+        # the house style's 10 pt text is 10 pt on screen only if figures are not shrunk
+        scales = page.locator(f"{PANEL} .jp-OutputArea img").evaluate_all(
+            "images => images.filter(i => i.naturalWidth).map(i => i.clientWidth / i.naturalWidth)")
+        if scales:
+            done += f"; figures shown at {100 * min(scales):.0f}% or more of their size"
         if widget_views(committed):
             done += "; " + check_widgets(page, lab, widget_views(ran))
+        if found:
+            raise Failure("; ".join(found[:5]) + (f" ... ({len(found)} in all)" if len(found) > 5 else ""))
         return done
     finally:
         page.screenshot(path=str(shot))
@@ -289,18 +375,28 @@ def check_site(browser, site: Path, notebooks: list[Path], shots: Path) -> list[
     missing = [nb.stem for nb in notebooks[1:] if f"{nb.stem}.html" not in sidebar]
     if missing:
         problems.append(f"site sidebar links no page for {', '.join(missing)}")
+    def audit(name: str) -> None:   # WCAG 2.1 A/AA, once MathJax has typeset the page
+        page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.isReady",
+                               timeout=60_000)
+        page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+        found, counts = axe_check(page, name)
+        problems.extend(found)
+        print(f"axe     site {name}: {count_text(counts)}")
+
     try:
         wait_for(lambda: page.locator(".MathJax, .MathJax_Display").count() > 0, 60,
                  "MathJax to typeset the index")
     except Failure as exc:
         problems.append(f"index.html: {exc}")
     page.screenshot(path=str(shots / "site_index.png"))
+    audit("index.html")
 
-    for href in sidebar:   # every page of the sidebar opens, with its heading
+    for href in sidebar:   # every page of the sidebar opens, with its heading, accessible
         if href in pages:
             page.goto(index.rsplit("/", 1)[0] + "/" + href)
             if page.locator("main h1").count() == 0:
                 problems.append(f"{href}: the page shows no heading")
+            audit(href)
 
     with_math = [nb for nb in notebooks
                  if any(c.cell_type == "markdown" and "$" in c.source
@@ -321,6 +417,17 @@ def check_site(browser, site: Path, notebooks: list[Path], shots: Path) -> list[
                  "MathJax to typeset the page's math")
         if page.locator(".MathJax_Error, .merror").count():
             problems.append(f"{target}.html: MathJax reported errors")
+        # Math for screen readers: hidden MathML beside every formula, and the local
+        # accessibility extension (its explorer speaks a formula) loaded.
+        page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+        formulas, spoken = page.evaluate("""() => [document.querySelectorAll('.MathJax').length,
+            document.querySelectorAll('.MathJax + .MJX_Assistive_MathML math, '
+                                      + '.MathJax > .MJX_Assistive_MathML math').length]""")
+        if spoken < formulas:
+            problems.append(f"{target}.html: {formulas - spoken} of {formulas} formulas have no "
+                            "assistive MathML for screen readers")
+        if not page.evaluate("() => 'accessibility-menu' in MathJax.Extension"):
+            problems.append(f"{target}.html: MathJax's accessibility extension did not load")
         page.screenshot(path=str(shots / f"site_{target}.png"))
     except Failure as exc:
         problems.append(f"{page.url.rsplit('/', 1)[-1]}: {exc}")
@@ -336,6 +443,7 @@ def check_site(browser, site: Path, notebooks: list[Path], shots: Path) -> list[
         if not any(href.split("?")[0].split("#")[0] in pages for href in found):
             problems.append(f"search.html: no notebook page among the results for {SEARCH_TERM!r}")
         page.screenshot(path=str(shots / "site_search.png"))
+        audit("search.html")
     except Failure as exc:
         problems.append(f"search.html: {exc}")
         page.screenshot(path=str(shots / "site_search.png"))
@@ -430,7 +538,8 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     checked = len(in_lab) + bool(args.site)
     print(f"e2e: {checked - len(failures)} passed, {len(failures)} failed "
-          f"in {time.monotonic() - started:.0f} s; screenshots in {args.shots}/")
+          f"in {time.monotonic() - started:.0f} s (axe: {AXE_SECONDS[0]:.0f} s); "
+          f"screenshots in {args.shots}/")
     for name, problem in failures.items():
         print(f"  {name}: {problem}")
     return 1 if failures else 0
