@@ -281,7 +281,7 @@ def gaussian_fits(weights, means, sds, forward, reverse, *, ax=None, title=None)
     ax.set_ylabel("density")
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=9)
+    ax.legend()
     return ax
 
 
@@ -317,7 +317,7 @@ def fit_scan(separations, forward, reverse, *, mode_sd=1.0, axes=None):
     right.axhline(mode_sd, ls=":", color=P_COLOR, label="sd of each mode")
     for ax in axes:
         ax.set_xlabel("distance between the modes (x units)")
-        ax.legend(fontsize=9)
+        ax.legend()
     left.set_ylabel("mean of the fitted Gaussian (x units)")
     left.set_title("Reverse fit jumps onto a mode")
     right.set_ylabel("sd of the fitted Gaussian (x units)")
@@ -474,7 +474,7 @@ def estimates_vs_n(sizes, estimates, truth, *, limits=None, ax=None, title=None,
     ax.set_ylabel(f"estimate of D(P||Q) [{units}]")
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=9)
+    ax.legend()
     return ax
 
 
@@ -533,12 +533,12 @@ def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None
         ax.bar(x + 0.2, cur, 0.4, color=Q_COLOR, hatch=Q_HATCH, label=names[1])
         labels = _bin_labels(test)
         crowded = len(labels) > 6
-        ax.set_xticks(x, labels, rotation=45 if crowded else 0, ha="right" if crowded else "center", fontsize=8)
+        ax.set_xticks(x, labels, rotation=45 if crowded else 0, ha="right" if crowded else "center")
         ax.set_xlabel("category" if test.categories is not None else "bin (lower edge, from the reference)")
         ax.set_ylabel("share of the sample")
         ax.set_title(f"{feature}: PSI {test.measures.psi:.3f} {test.units}, p = {test.pvalue:.3f}",
                      fontsize=10)
-        ax.legend(fontsize=8)
+        ax.legend()
     for ax in axes[len(items):]:
         ax.set_visible(False)
     return axes
@@ -604,7 +604,7 @@ def kl_vs_bins(n_bins, estimates, *, binned=None, continuous=None, single=None, 
     ax.set_xticks(n_bins, [f"{k:g}" for k in n_bins])
     ax.set_xlabel("number of quantile bins (log scale)")
     ax.set_ylabel(f"D(ref||cur) [{units}]")
-    ax.legend(fontsize=8)
+    ax.legend()
     return ax
 
 
@@ -715,7 +715,7 @@ def false_alarm_rates(sizes, rates, *, intervals=None, alpha=0.05, n_trials=None
     trials = f" in {n_trials} trials" if n_trials else ""
     ax.set_ylabel(f"false-alarm rate (share{trials})")
     ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=8)
+    ax.legend()
     return ax
 
 
@@ -760,7 +760,7 @@ def estimate_spread(estimates, exact, *, ax=None, title=None, units="nats"):
     ax.set_ylabel(f"estimate of D(policy||reference) [{units}]")
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=9)
+    ax.legend()
     return ax
 
 
@@ -871,5 +871,5 @@ def renyi_orders(alphas, values, *, special=None, limit=None, current=None, unit
     ax.set_ylim(bottom=0)
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=9)
+    ax.legend()
     return ax

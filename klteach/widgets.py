@@ -177,7 +177,7 @@ def show_cross_entropy(p_dog=1.0, q_dog=0.9):
     ax.set_xlabel("Q(dog), the model's probability")
     ax.set_ylabel("bits")
     ax.set_title("Same minimiser, curves a constant H(P) apart")
-    ax.legend(fontsize=9)
+    ax.legend()
     plt.show()
 
 

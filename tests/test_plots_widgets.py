@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -46,6 +49,34 @@ def test_house_style_text_is_at_least_10_points():
     small = {k: _points(matplotlib.rcParams[k]) for k in keys
              if matplotlib.rcParams[k] is not None and _points(matplotlib.rcParams[k]) < 10}
     assert not small, f"font sizes below 10 pt in the house style: {small}"
+
+
+FONT_ARGUMENT = re.compile(r"""(?:fontsize|labelsize|titlesize)\s*=\s*(['"]?[\w.-]+['"]?)""")
+
+
+def test_no_figure_code_sets_text_below_10_points():
+    """Every figure's text is at least 10 pt: no plotting code in klteach or a notebook asks for less."""
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    sources = {str(p.relative_to(root)): p.read_text(encoding="utf-8")
+               for p in sorted((root / "klteach").glob("*.py"))}
+    for nb in sorted((root / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] == "code":
+                sources[f"{nb.name} cell {i}"] = "".join(cell["source"])
+    small = []
+    for where, text in sources.items():
+        for m in FONT_ARGUMENT.finditer(text):
+            size = m.group(1).strip("'\"")
+            if not re.fullmatch(r"[A-Za-z_][\w.]*", size) or size in _NAMED_SIZES:   # a literal, not a variable
+                if _points(size) < 10:
+                    small.append(f"{where}: {m.group(0)}")
+    assert not small, "text below 10 pt: " + "; ".join(small)
+
+
+_NAMED_SIZES = {"xx-small", "x-small", "small", "medium", "large", "x-large", "xx-large", "smaller", "larger"}
 
 
 def _texts_below(fig, points=10.0) -> list[tuple[str, float]]:
