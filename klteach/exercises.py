@@ -29,7 +29,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   as those k figures allow, and is told to do that step on the unrounded
   number; so is a difference of two numbers rounded to different figures
   (``0.887 - 0.80``, a cross-entropy minus an entropy). Literally: the
-  answer carries float noise or more figures than the question asks for.
+  answer carries more figures than the question asks for, float noise
+  removed and, for a factor, not counting the figures of a short decimal
+  divided by a whole number up to 12 (``0.51 / 9``: terms rounded, then
+  averaged, give that too); a difference may carry float noise instead.
   Rounded again to those figures (``4.19``), it could as well be another
   mistake rounded, so it is only asked whether it rounded an intermediate
   result (and told that, if nothing was rounded, it is not the answer), as
@@ -211,6 +214,20 @@ def significant_figures(x: float) -> int:
     if x == 0 or not math.isfinite(x):
         return 1
     return max(1, len(_dec(_clean(x)).normalize().as_tuple().digits))
+
+
+def _plain_figures(x: float) -> int:
+    """Figures of ``x`` that arithmetic on short decimals does not explain: float noise removed, and the
+    fewest figures of ``x`` times a whole number up to 12 (``0.51 / 9`` -> 2, ``1.48`` -> 3).
+
+    Examples
+    --------
+    >>> _plain_figures(0.51 / 9), _plain_figures(0.67 + 0.81), _plain_figures(0.0404 * 6)
+    (2, 3, 4)
+    """
+    if x == 0 or not math.isfinite(x):
+        return 1
+    return min(significant_figures(x * m) for m in range(1, 13))
 
 
 def _unit(x: float, figures: int) -> Decimal:
@@ -663,8 +680,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # a route's rounding is offered as the reading only when the number is literally a rounded value times
     # the advised step: it carries float noise, or more figures than the question asks for (4.19 could as
     # well be another mistake rounded, and the log10 route would give the unrounded 4.186..., not 4.19)
+    # Float noise is not precision, and neither are the figures of a short decimal divided by a small whole
+    # number (0.51 / 9 = 0.0567): terms rounded, then summed or averaged, give such numbers as well as a
+    # rounded route fixed as advised, so the route is named only when the number has more figures than that
     loose = None
-    if rescaled is not None and not own and not (noisy or figures > sig):
+    if rescaled is not None and not own and not (
+            _plain_figures(value) > sig if rescaled[2][0] == "scale" else (noisy or figures > sig)):
         loose, rescaled = rescaled, None
 
     def route_words(k, w_k, step):
@@ -773,7 +794,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
             return Feedback(False, f"Almost: {shown} is as close to {what} as a result rounded on the way can be, "
                                    f"but it is not {what} correctly rounded. Did you round an intermediate "
                                    f"result, then convert it or combine it with another number"
-                                   + (", or round the terms before summing" if noisy else "")
+                                   + (", or round the terms before summing"
+                                      if noisy or _plain_figures(value) < figures else "")
                                    + f"? Redo the computation from the unrounded values your code computed, and "
                                      f"round only at the end, to {sig} significant figures."
                                    # a rounding on the way is one reading; another quantity that rounds to the
@@ -1134,7 +1156,8 @@ _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
 _LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
                              r"|(?:(?:the|my)\s+)?answer(?:\s+is\b|\s*[:=-]|(?=\s+\(?\s*[A-Za-z0-9]\s*\)?\s*(?:[).:,]|$)))\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
                              r"(?:[).:,]\s*.*|\s+.*)?"
-                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*(?:[).:,]|\s[-\u2013\u2014])\s+.*)$",
+                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*(?:[).:,]|\s[-\u2013\u2014])\s+.*"
+                             r"|([A-Za-z0-9])\s+(?:because|since|as)\b.*)$",
                              re.IGNORECASE | re.DOTALL)
 
 
@@ -1167,7 +1190,7 @@ def _option(answer, options=()) -> str:
     """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``.
 
     So do an option letter followed by its text (``"(b) Nothing yet"``,
-    ``"b) Nothing yet"``, ``"b, because ..."``, ``"B - reverse"``), ``"Option b"``, ``"answer b"``,
+    ``"b) Nothing yet"``, ``"b, because ..."``, ``"B - reverse"``, ``"b because ..."``, ``"b since ..."``), ``"Option b"``, ``"answer b"``,
     ``"the answer is b"``, ``"answer: b"`` and ``"my answer = b"``, when that letter is one of ``options``.
     An answer naming two options (``"a, b"``) is caught before, by :func:`_named_options`.
     """
