@@ -545,7 +545,7 @@ def _dropped(value, shown, figures, sig):
 
 
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
-                 negative=None, combine=None, nan=None, field=None, array_routes=()):
+                 negative=None, combine=None, nan=None, field=None, array_routes=(), partway=None):
     """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
 
     The precision policy of the module applies: at least 3 correct
@@ -603,6 +603,13 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     array_routes : sequence of (callable, str)
         Reductions of an array answer to try first, with the advice to give
         when one of them is right.
+    partway : (sequence of float, str), optional
+        The values the right formula gives when its intermediate numbers
+        are rounded on the way (to 2-4 significant figures, say), and why
+        that matters here. An answer of at least 3 figures that matches no
+        mistake but equals one of them, at its own precision (to 1e-9 for
+        an answer of 8 or more figures), is told it is the right formula
+        on rounded numbers and to carry every digit.
 
     Returns
     -------
@@ -784,6 +791,16 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                + " Or it matches ".join(named(g) for g in groups)
                                + f" Give the unrounded number your code computed to tell which. If this is the "
                                  f"full number your code computed, it is not any of them: check each step.")
+    if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
+        values, why = partway
+        tol = (1e-9 * abs(value) if figures >= _PRECISE
+               else float(_unit(value, figures)) / 2 * 1.000001)
+        if any(math.isfinite(v) and abs(value - v) <= tol for v in values):
+            return Feedback(False, f"Almost: {shown} is what the right formula gives for {what} when an intermediate "
+                                   f"result is rounded on the way. {why} Redo the computation from the unrounded values "
+                                   f"your code computes, and round only at the end, to {sig} significant "
+                                   f"figures. If your code rounded nothing on the way, {shown} is not {what}: "
+                                   f"check each step.")
     # reversing a wrong conversion on a rounded number (0.204 / ln2 / ln2) keeps only the precision
     # of that rounding: an intermediate was rounded, the formula is not wrong
     undone = (figures >= ACCEPTED_FIGURES
@@ -2194,6 +2211,24 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
         w = (wrong + rest) / _per_base(base)
         if math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected):     # closer: right by coincidence
             mistakes.append((w, why))
+    # the four terms of the closed form are large and nearly cancel: rounded on the way (a digamma or a
+    # term to 2-4 figures), they move the answer's 3rd figure, with the right formula
+    from itertools import product
+
+    from scipy.special import digamma
+    coefficients = (a1 - a, b1 - b, (a + b) - (a1 + b1))
+    psis = (digamma(a1), digamma(b1), digamma(a1 + b1))
+    first_term = betaln(a, b) - betaln(a1, b1)
+    terms = [first_term] + [c * d for c, d in zip(coefficients, psis)]
+    options = [[first_term] + [float(_round_sig(first_term, k)) for k in (2, 3, 4)]]
+    for c, d in zip(coefficients, psis):
+        options.append([c * d] + [c * float(_round_sig(d, k)) for k in (2, 3, 4)]
+                       + [float(_round_sig(c * d, k)) if c * d else 0.0 for k in (2, 3, 4)])
+    partway_values = [sum(combo) / _per_base(base) for combo in product(*options)]
+    partway_values = [v for v in partway_values if abs(v - expected) > 1e-9 * abs(expected)]
+    cancel = (f"The four terms of the closed form, {', '.join(_show(t, 3) for t in terms[:-1])} and "
+              f"{_show(terms[-1], 3)} nats, nearly cancel (to {_show(sum(terms), 3)} nats), so a digamma or a "
+              f"term rounded to 3 figures can move the answer's 3rd figure: carry every digit.")
     if expected > 0:
         mistakes.append((-expected, "minus D(posterior||prior): the whole expression with its sign flipped, "
                                     "as from a subtraction the wrong way round around all of it. The gain is "
@@ -2206,7 +2241,17 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
                                  "(a2, b2), and betaln (ln B) in the first.",
                         hint=f"Posterior Beta({a:g} + {hs}, {b:g} + {ts}) first, prior Beta({a:g}, {b:g}) second, "
                              f"in the closed form for two Beta distributions"
-                             + ("; it gives nats, so divide by np.log(2) for bits." if base == 2 else "."))
+                             + ("; it gives nats, so divide by np.log(2) for bits. " if base == 2 else ". ")
+                             + cancel,
+                        partway=(partway_values, cancel),
+                        nan=f"Your answer is NaN (not a number). The closed form takes betaln and digamma of the "
+                            f"Beta parameters, all positive here (posterior {a1:g}, {b1:g}; prior {a:g}, {b:g}), so "
+                            f"a NaN comes from a parameter that is 0 or negative, or from inf - inf (B itself "
+                            f"overflowing, say): print a1, b1, a2, b2 and the four terms, and find it with "
+                            f"np.isnan.",
+                        combine=f"Give one number, D(posterior||prior) in {_unit_words(base)}: the four terms of "
+                                f"the closed form summed"
+                                + (", then divided by np.log(2)." if base == 2 else "."))
 
 
 # --- notebook 08: where KL comes from ---

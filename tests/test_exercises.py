@@ -2384,3 +2384,43 @@ def test_04_07_second_pass_finding_9_a_letter_and_its_reason_without_punctuation
     assert "is not one of the options" not in text and text == str(ex.check_choice("b", "04-ex4")), text
     assert "one letter" in str(ex.check_choice("a or b because", "04-ex4")) or \
         "is not one of" in str(ex.check_choice("a or b because", "04-ex4"))
+
+
+def _gain_terms_mp():
+    """07 Ex3's four closed-form terms in nats (posterior Beta(11, 3), prior Beta(1, 1)), with mpmath."""
+    mpmath.mp.dps = 30
+    first = mpmath.log(mpmath.beta(1, 1)) - mpmath.log(mpmath.beta(11, 3))      # ln 858
+    return [float(first), float(10 * mpmath.digamma(11)), float(2 * mpmath.digamma(3)),
+            float(-12 * mpmath.digamma(14))]
+
+
+@pytest.mark.parametrize("submission", [
+    ((betaln(1, 1) - betaln(11, 3)) + 10 * 2.35 + 2 * digamma(3) - 12 * digamma(14)) / np.log(2),
+    ((betaln(1, 1) - betaln(11, 3)) + 10 * 2.35 + 2 * 0.923 - 12 * 2.60) / np.log(2),
+    1.293, 1.324, 1.29,
+])
+def test_04_07_second_pass_finding_1_digammas_rounded_partway_are_a_rounding(submission):
+    terms = _gain_terms_mp()
+    assert abs(sum(terms) / L2 - GAIN_07) < 1e-12
+    assert [sig3(t) for t in terms] == [6.75, 23.5, 1.85, -31.2] and sig3(sum(terms)) == 0.883
+    text = str(ex07_3(submission))
+    assert text.startswith("Almost") and "rounded on the way" in text, text
+    assert "6.75, 23.5, 1.85 and -31.2 nats, nearly cancel (to 0.883 nats)" in text and "carry every digit" in text
+    assert "Not yet" not in text and "divide by np.log(2)" not in text, text
+    assert ex07_3(sum(terms) / L2).correct                   # every digit carried: accepted
+
+
+def test_04_07_second_pass_finding_1_a_three_figure_digamma_moves_the_third_figure():
+    """The claim in the message: one digamma rounded to 3 figures can move the answer's 3rd figure."""
+    t = _gain_terms_mp()
+    psi11 = t[1] / 10
+    moved = (t[0] + 10 * sig3(psi11) + t[2] + t[3]) / L2
+    assert sig3(moved) != sig3(GAIN_07)
+    assert "nearly cancel" in str(ex07_3(2.0))                # the fallback hint says so too
+
+
+def test_04_07_second_pass_finding_8_nan_and_a_pair_of_units_get_beta_advice():
+    text = str(ex07_3(float("nan")))
+    assert "probabilit" not in text and "betaln and digamma" in text and "posterior 11, 3" in text, text
+    text = str(ex07_3((0.8827, 1.2734)))                     # nats and bits side by side
+    assert "Combine the terms" not in text and "Give one number, D(posterior||prior) in bits" in text, text
