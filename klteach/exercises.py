@@ -545,7 +545,8 @@ def _dropped(value, shown, figures, sig):
 
 
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
-                 negative=None, combine=None, nan=None, field=None, array_routes=(), partway=None):
+                 negative=None, combine=None, nan=None, field=None, array_routes=(), partway=None,
+                 rounding=True):
     """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
 
     The precision policy of the module applies: at least 3 correct
@@ -610,6 +611,11 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         mistake but equals one of them, at its own precision (to 1e-9 for
         an answer of 8 or more figures), is told it is the right formula
         on rounded numbers and to carry every digit.
+    rounding : bool
+        False when the right computation has nothing to round on the way
+        (a ratio of whole-number counts): an answer near the right value,
+        not it rounded, is then not asked whether it rounded an
+        intermediate result, only told to check each step.
 
     Returns
     -------
@@ -669,7 +675,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                 if _right_at(value, expected, significant_figures(value)) else
                 "" if _is_whole(value) else
                 f" {shown} is exactly that mistake's value: more figures would not change it.")
-        return Feedback(False, f"Not quite: {shown} matches {named(exact)}{also}")
+        text = named(exact)
+        if several(text):
+            also = also.replace("that mistake's value", "the value of each")
+        return Feedback(False, f"Not quite: {shown} matches {text}{also}")
     figures = significant_figures(value)
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
            and (_right_at(value, expected, figures)
@@ -791,6 +800,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                + " Or it matches ".join(named(g) for g in groups)
                                + f" Give the unrounded number your code computed to tell which. If this is the "
                                  f"full number your code computed, it is not any of them: check each step.")
+    if (not rounding and not truncated and math.isfinite(value) and math.isfinite(expected)
+            and abs(value - expected) <= 0.015 * abs(expected)):
+        # whole-number counts leave nothing to round on the way: only the final number can be rounded
+        return Feedback(False, f"Close, but not {what}: {shown} is near it but not it rounded, and {what} is "
+                               f"made of whole-number counts, with nothing to round on the way. Check each step: "
+                               + (hint or "the formula, the arguments and the units."))
     if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
         values, why = partway
         tol = (1e-9 * abs(value) if figures >= _PRECISE
@@ -1921,7 +1936,8 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
 
     Recognised mistakes: leaving out both +1s, or only the one in the
     numerator or only the one in the denominator, counting strictly larger
-    values only, one minus the p-value, the share of permuted values
+    values only, ties counted as half (mid-p), (1 + count) / (B + 2),
+    one minus the p-value, the share of permuted values
     below the observed one, the p-value as a percentage, and 1 + count
     without the division. Mistakes that give the same number with the
     given data are named together.
@@ -1957,10 +1973,16 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     if greater != at_least:      # with no ties, > and >= count the same
         mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
                                                   "than the observed one: ties count too (>=)."))
+        mistakes.append(((1 + greater + (at_least - greater) / 2) / (b + 1),
+                         f"ties counted as half (a mid-p value, (1 + #{{T_perm > T_obs}} + ties / 2) / (B + 1)): "
+                         f"count ties in full, >=: {formula}."))
+    if abs((1 + at_least) / (b + 2) - expected) >= 0.01 * expected:     # closer: right by coincidence
+        mistakes.append(((1 + at_least) / (b + 2), f"(1 + count) / (B + 2): the observed split adds one to B, "
+                                                   f"not two: {formula}."))
     mistakes.append((1.0 + at_least, f"1 + count, the numerator alone: divide it by B + 1 = {b + 1}, "
                                      f"{formula}."))
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
-                        hint=f"{formula}.",
+                        hint=f"{formula}.", rounding=False,
                         negative=f"A p-value is a probability, between 0 and 1: {formula}. Print count and "
                                  f"B + 1 before dividing.",
                         nan="Your answer is NaN (not a number). The p-value takes no logarithms: a NaN comes "

@@ -1086,7 +1086,8 @@ def test_permutation_p_value_messages():
     greater = int(np.sum(PERMUTED > OBSERVED))
     assert at_least - greater >= 2                        # two ties: the routes below stay apart
     numerator = str(ex06_2(at_least / 100))               # the numerator's +1 forgotten
-    assert "numerator" in numerator and "ties" not in numerator
+    # with two ties, ties counted as half give the same 13/100: both are named
+    assert "numerator" in numerator and "ties counted as half" in numerator
     assert "ties count too" in str(ex06_2((1 + greater) / 100))
     for wrong in (1 - (1 + at_least) / 100, float(np.mean(PERMUTED < OBSERVED))):
         assert "(1 + count) / (B + 1)" in str(ex06_2(wrong))
@@ -1542,7 +1543,7 @@ def test_a_short_decimal_that_is_exactly_a_mistakes_value_names_that_mistake():
     assert count == 13 and len(PERMUTED) == 99       # independent of the check: 13 / 100 is the value
     fb = str(ex06_2(np.sum(PERMUTED >= OBSERVED) / (len(PERMUTED) + 1)))
     assert fb.startswith("Not quite") and "count / (B + 1)" in fb, fb
-    assert "without the +1s" not in fb and "more than one" not in fb and "unrounded" not in fb, fb
+    assert "without the +1s" not in fb and "unrounded" not in fb, fb
     assert "more figures would not change it" in fb
 
 
@@ -2424,3 +2425,27 @@ def test_04_07_second_pass_finding_8_nan_and_a_pair_of_units_get_beta_advice():
     assert "probabilit" not in text and "betaln and digamma" in text and "posterior 11, 3" in text, text
     text = str(ex07_3((0.8827, 1.2734)))                     # nats and bits side by side
     assert "Combine the terms" not in text and "Give one number, D(posterior||prior) in bits" in text, text
+
+
+def test_04_07_second_pass_finding_4_ties_counted_as_half_are_named_with_the_missing_plus_one():
+    greater, at_least = int(np.sum(PERMUTED > OBSERVED)), int(np.sum(PERMUTED >= OBSERVED))
+    ties = at_least - greater
+    assert (greater, ties, len(PERMUTED)) == (11, 2, 99)
+    submission = (1 + 11 + 2 / 2) / 100                   # the learner's mid-p, +1 included
+    assert submission == (1 + greater + ties / 2) / (len(PERMUTED) + 1) == 0.13
+    text = str(ex06_2(submission))
+    assert "ties counted as half" in text and "count ties in full, >=" in text, text
+    assert "count / (B + 1)" in text and "the value of each" in text and "that mistake's" not in text, text
+    assert ex06_2((1 + at_least) / (len(PERMUTED) + 1)).correct     # ties in full: accepted
+
+
+def test_04_07_second_pass_finding_5_whole_counts_are_not_asked_about_rounding():
+    at_least = int(np.sum(PERMUTED >= OBSERVED))
+    submission = (1 + at_least) / (len(PERMUTED) + 2)
+    assert submission == 0.13861386138613863
+    text = str(ex06_2(submission))
+    assert text.startswith("Close") and "round one" not in text and "rounded on the way" not in text, text
+    assert "nothing to round on the way" in text and "p = (1 + count) / (B + 1)" in text, text
+    # where (1 + count) / (B + 2) lies 1% or more from the p-value, it is named
+    small = str(ex.check_permutation_pvalue((1 + 2) / (5 + 2), 2.0, [1.0, 3.0, 2.0, 0.5, 0.2]))
+    assert "(1 + count) / (B + 2)" in small and "adds one to B, not two" in small, small
