@@ -2005,7 +2005,9 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
     temperature left out of the softmax, teacher and student swapped, bits
     instead of nats, a sum over the batch instead of a mean (with or
     without T²), a mean over every element (rows x classes), T² times the
-    cross-entropy, and minus the loss (the log ratio upside down).
+    cross-entropy, the KL divided by T² instead of multiplied, the softmax
+    taken over axis 0 (across the batch), and minus the loss (the log ratio
+    upside down).
 
     Examples
     --------
@@ -2050,6 +2052,24 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
                                        f"reduction='mean'): sum over the {k} classes of each example first, then "
                                        f"average over the {n} examples: multiply the unrounded number by {k}.",
                         ("scale", f"T² x the mean over all {n * k} elements", f"multiplied by {k}")))
+    def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
+        return math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected)
+
+    if t != 1 and apart(kl_mean / t**2):
+        mistakes.append((kl_mean / t**2, f"D(teacher_T||student_T) divided by T² = {t**2:g} instead of "
+                                         f"multiplied by it: multiply the unrounded KL by T², or the unrounded "
+                                         f"number your code computed by T⁴ = {t**4:g}.",
+                         ("scale", "the mean KL divided by T²", f"multiplied by T⁴ = {t**4:g}")))
+    if n > 1 and k > 1:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            col_t = np.exp(teacher / t) / np.exp(teacher / t).sum(axis=0, keepdims=True)
+            col_s = np.exp(student / t) / np.exp(student / t).sum(axis=0, keepdims=True)
+            by_column = t**2 * float(np.mean(np.sum(col_t * np.log(col_t / col_s), axis=-1)))
+        if apart(by_column):
+            mistakes.append((by_column, "the loss with the softmax taken over axis 0 (down each column, across "
+                                        "the examples): each example's row of logits / T is one distribution, "
+                                        "so take the softmax over each row (axis=-1), then the KL of each row, "
+                                        "their mean, times T²."))
     p_t = softmax(teacher, temperature=t)
     entropy_t2 = t**2 * float(np.mean(-np.sum(p_t * log_softmax(teacher, temperature=t), axis=-1)))
     if entropy_t2 >= 0.01 * expected:       # closer, it would be nearly right by coincidence
@@ -2063,7 +2083,9 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
                                     "log(student_T / teacher_T). D(teacher_T||student_T) weights "
                                     "log(teacher_T / student_T) by teacher_T: flip the sign of the whole number."))
     return check_number(answer, expected, what="the distillation loss", units="nats", mistakes=mistakes,
-                        sig=sig, hint="Softmax of teacher/T and student/T, D(teacher||student), times T².",
+                        sig=sig, hint="Softmax of teacher_logits / T and student_logits / T (over each row, "
+                                      "axis=-1), D(teacher_T||student_T) for each row, their mean over the "
+                                      "batch, times T².",
                         negative="A KL divergence is never negative, so neither is T² times it, and your number is "
                                  "not minus the loss either: check each step, the softmax of each row of "
                                  "logits / T (each row sums to 1), then sum teacher_T log(teacher_T / student_T) "

@@ -2449,3 +2449,19 @@ def test_04_07_second_pass_finding_5_whole_counts_are_not_asked_about_rounding()
     # where (1 + count) / (B + 2) lies 1% or more from the p-value, it is named
     small = str(ex.check_permutation_pvalue((1 + 2) / (5 + 2), 2.0, [1.0, 3.0, 2.0, 0.5, 0.2]))
     assert "(1 + count) / (B + 2)" in small and "adds one to B, not two" in small, small
+
+
+def test_04_07_second_pass_finding_6_distillation_names_kl_over_t2_and_softmax_over_axis_0():
+    assert abs(DISTILL_07 / 81 - 0.007767860270184074) < 1e-15
+    text = str(ex07_1(0.007767860270184074))
+    assert text.startswith("Not quite") and "divided by T² = 9 instead of multiplied" in text, text
+    assert ex07_1(0.007767860270184074 * 81).correct                    # the advice, followed
+    assert not str(ex07_1(0.007768 * 81)).startswith(("Not yet", "Not quite"))
+    by_column = [np.exp(z / 3) / np.exp(z / 3).sum(axis=0, keepdims=True) for z in (TEACHER, STUDENT)]
+    axis0 = 9 * float(np.mean(np.sum(by_column[0] * np.log(by_column[0] / by_column[1]), axis=1)))
+    assert round(axis0, 3) == 1.132
+    text = str(ex07_1(1.132))
+    assert text.startswith("Not quite") and "softmax taken over axis 0" in text and "axis=-1" in text, text
+    hint = str(ex07_1(0.9))                                             # a number no route gives
+    assert "teacher_logits / T and student_logits / T (over each row" in hint, hint
+    assert "D(teacher_T||student_T)" in hint and "Softmax of teacher/T" not in hint, hint
