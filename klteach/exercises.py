@@ -1427,7 +1427,9 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     (or its square root), D(P||Q), M = P + Q without the 1/2 (a negative
     divergence, so a NaN distance), D(P||M) + D(Q||M) without the / 2 that
     averages them (for a distance, with or without the square root), the
-    divergence in any log base for a distance, and the Hellinger distance.
+    divergence in any log base for a distance, a distance converted to
+    another base by the divergence's factor (not its square root), the
+    value as a percentage, and the Hellinger distance.
 
     Examples
     --------
@@ -1458,6 +1460,23 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
              f"D({a}||M) + D({b}||M): neither averaged (the / 2) nor square-rooted. Halve the unrounded sum "
              f"your code computed, then take the square root."),
         ]
+        log_name = {None: None, 2: "np.log(2)", 10: "np.log(10)"}
+        for other in (None, 2, 10):
+            if other == base or not (base in log_name):
+                continue
+            # the distance converted with the divergence's factor, not its square root
+            ratio = _per_base(other) / _per_base(base)
+            top, bottom = log_name[base], log_name[other]
+            factor = (f"np.sqrt({top} / {bottom})" if top and bottom else f"np.sqrt({top})" if top
+                      else f"1 / np.sqrt({bottom})")
+            mistakes.append((js_distance(pn, qn, base=other) * ratio,
+                             f"{what} in {_unit_words(other)}, converted with the divergence's factor "
+                             f"({_conversion(other, base)[0]}d by {_conversion(other, base)[1]}): a "
+                             f"distance is a square root, so its factor is the square root of that. Multiply the "
+                             f"unrounded number your code computed by `{factor}` (or use "
+                             f"{_LOG_FN.get(base, 'np.log')} throughout).",
+                             ("scale", f"{what} in {_unit_words(other)} converted with the divergence's factor",
+                              f"multiplied by {factor}")))
         for other in (None, 2, 10):
             if other != base:
                 verb, expr = _conversion(other, base)
@@ -1499,6 +1518,10 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
             else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
          + f", with {average}."),
     ]
+    if expected > 0:
+        mistakes.append((100 * expected, f"{what} as a percentage (times 100); it is not a share in percent: "
+                                         f"divide the unrounded number your code computed by 100.",
+                         ("scale", f"{what} as a percentage", "divided by 100")))
     if np.any(pn == 0) or np.any(qn == 0):
         nan = _nan_zero(f"{a} and {b}", None)
     elif distance:

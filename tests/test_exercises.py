@@ -2465,3 +2465,17 @@ def test_04_07_second_pass_finding_6_distillation_names_kl_over_t2_and_softmax_o
     hint = str(ex07_1(0.4))                                             # a number no route gives
     assert "teacher_logits / T and student_logits / T (over each row" in hint, hint
     assert "D(teacher_T||student_T)" in hint and "Softmax of teacher/T" not in hint, hint
+
+
+def test_04_07_second_pass_finding_10_js_distance_percentage_and_divergence_factor_are_named():
+    d_bits = float(jensenshannon(P_EX, Q_EX, base=2))                   # scipy: the distance
+    d_nats = float(jensenshannon(P_EX, Q_EX))
+    assert round(100 * d_bits, 2) == 29.57 and round(d_nats / L2, 4) == 0.3552
+    text = str(ex04_2(29.57))
+    assert text.startswith("Not quite") and "percentage" in text and "divide" in text, text
+    assert ex04_2(29.57 / 100).correct
+    text = str(ex04_2(0.3552))
+    assert text.startswith("Not quite") and "divided by np.log(2)" in text, text
+    assert "`np.sqrt(np.log(2))`" in text
+    assert ex04_2(d_nats / L2 * math.sqrt(L2)).correct                  # the advice, followed on the full number
+    assert not str(ex04_2(0.3552 * math.sqrt(L2))).startswith(("Not yet", "Not quite"))
