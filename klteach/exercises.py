@@ -2180,7 +2180,8 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
                          f"kl_div with the arguments swapped: the pointwise terms of D({qn}||{pn}), "
                          f"reduced as '{reduction}'. kl_div(input, target) computes the terms of "
                          f"D(target||exp(input)), here D({pn}||{qn}): the model's log-probabilities "
-                         f"({i_}) go first, the reference ({t_}) second."))
+                         f"({i_}) go first, the reference ({t_}) second. In numpy, weight by {t_}: "
+                         f"{t_} * (np.log({t_}) - {i_})."))
     mistakes.append((reduce(loss(np.exp(logq), p)),
                      f"the loss with probabilities exp({i_}) where kl_div expects log-probabilities: its "
                      f"input must be {i_} itself (log-probabilities, e.g. from log_softmax)."))

@@ -2479,3 +2479,12 @@ def test_04_07_second_pass_finding_10_js_distance_percentage_and_divergence_fact
     assert "`np.sqrt(np.log(2))`" in text
     assert ex04_2(d_nats / L2 * math.sqrt(L2)).correct                  # the advice, followed on the full number
     assert not str(ex04_2(0.3552 * math.sqrt(L2))).startswith(("Not yet", "Not quite"))
+
+
+def test_04_07_second_pass_finding_7_swapped_torch_terms_get_the_numpy_form():
+    q7 = np.exp(LOG_Q7)
+    submission = float(np.mean(q7 * (LOG_Q7 - np.log(P7))))             # the learner's numpy
+    assert round(submission, 5) == 0.06244
+    text = str(ex07_2(submission))
+    assert "arguments swapped" in text and "In numpy, weight by p: p * (np.log(p) - log_q)" in text, text
+    assert ex07_2(float(np.mean(P7 * (np.log(P7) - LOG_Q7)))).correct   # that form: accepted
