@@ -217,8 +217,9 @@ def significant_figures(x: float) -> int:
 
 
 def _plain_figures(x: float) -> int:
-    """Figures of ``x`` that arithmetic on short decimals does not explain: float noise removed, and the
-    fewest figures of ``x`` times a whole number up to 12 (``0.51 / 9`` -> 2, ``1.48`` -> 3).
+    """Figures of ``x`` that arithmetic on short decimals does not explain: float noise removed, and, for a
+    number of 8 or more figures, the fewest figures of ``x`` times a whole number up to 12 (``0.51 / 9`` -> 2).
+    A number of fewer figures is read as written (``1.48`` -> 3, though ``7.4 / 5`` is 1.48 too).
 
     Examples
     --------
@@ -227,6 +228,9 @@ def _plain_figures(x: float) -> int:
     """
     if x == 0 or not math.isfinite(x):
         return 1
+    figures = significant_figures(x)
+    if figures < _PRECISE:
+        return figures
     return min(significant_figures(x * m) for m in range(1, 13))
 
 
