@@ -29,7 +29,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   as those k figures allow, and is told to do that step on the unrounded
   number; so is a difference of two numbers rounded to different figures
   (``0.887 - 0.80``, a cross-entropy minus an entropy). Literally: the
-  answer carries float noise or more figures than the question asks for.
+  answer carries more figures than the question asks for, float noise
+  removed and, for a factor, not counting the figures of a short decimal
+  divided by a whole number up to 12 (``0.51 / 9``: terms rounded, then
+  averaged, give that too); a difference may carry float noise instead.
   Rounded again to those figures (``4.19``), it could as well be another
   mistake rounded, so it is only asked whether it rounded an intermediate
   result (and told that, if nothing was rounded, it is not the answer), as
@@ -211,6 +214,24 @@ def significant_figures(x: float) -> int:
     if x == 0 or not math.isfinite(x):
         return 1
     return max(1, len(_dec(_clean(x)).normalize().as_tuple().digits))
+
+
+def _plain_figures(x: float) -> int:
+    """Figures of ``x`` that arithmetic on short decimals does not explain: float noise removed, and, for a
+    number of 8 or more figures, the fewest figures of ``x`` times a whole number up to 12 (``0.51 / 9`` -> 2).
+    A number of fewer figures is read as written (``1.48`` -> 3, though ``7.4 / 5`` is 1.48 too).
+
+    Examples
+    --------
+    >>> _plain_figures(0.51 / 9), _plain_figures(0.67 + 0.81), _plain_figures(0.0404 * 6)
+    (2, 3, 4)
+    """
+    if x == 0 or not math.isfinite(x):
+        return 1
+    figures = significant_figures(x)
+    if figures < _PRECISE:
+        return figures
+    return min(significant_figures(x * m) for m in range(1, 13))
 
 
 def _unit(x: float, figures: int) -> Decimal:
@@ -528,7 +549,8 @@ def _dropped(value, shown, figures, sig):
 
 
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
-                 negative=None, combine=None, nan=None, field=None, array_routes=()):
+                 negative=None, combine=None, nan=None, field=None, array_routes=(), partway=None,
+                 rounding=True):
     """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
 
     The precision policy of the module applies: at least 3 correct
@@ -586,6 +608,18 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     array_routes : sequence of (callable, str)
         Reductions of an array answer to try first, with the advice to give
         when one of them is right.
+    partway : (sequence of float, str), optional
+        The values the right formula gives when its intermediate numbers
+        are rounded on the way (to 2-4 significant figures, say), and why
+        that matters here. An answer of at least 3 figures that matches no
+        mistake but equals one of them, at its own precision (to 1e-9 for
+        an answer of 8 or more figures), is told it is the right formula
+        on rounded numbers and to carry every digit.
+    rounding : bool
+        False when the right computation has nothing to round on the way
+        (a ratio of whole-number counts): an answer near the right value,
+        not it rounded, is then not asked whether it rounded an
+        intermediate result, only told to check each step.
 
     Returns
     -------
@@ -645,7 +679,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                 if _right_at(value, expected, significant_figures(value)) else
                 "" if _is_whole(value) else
                 f" {shown} is exactly that mistake's value: more figures would not change it.")
-        return Feedback(False, f"Not quite: {shown} matches {named(exact)}{also}")
+        text = named(exact)
+        if several(text):
+            also = also.replace("that mistake's value", "the value of each")
+        return Feedback(False, f"Not quite: {shown} matches {text}{also}")
     figures = significant_figures(value)
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
            and (_right_at(value, expected, figures)
@@ -663,8 +700,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # a route's rounding is offered as the reading only when the number is literally a rounded value times
     # the advised step: it carries float noise, or more figures than the question asks for (4.19 could as
     # well be another mistake rounded, and the log10 route would give the unrounded 4.186..., not 4.19)
+    # Float noise is not precision, and neither are the figures of a short decimal divided by a small whole
+    # number (0.51 / 9 = 0.0567): terms rounded, then summed or averaged, give such numbers as well as a
+    # rounded route fixed as advised, so the route is named only when the number has more figures than that
     loose = None
-    if rescaled is not None and not own and not (noisy or figures > sig):
+    if rescaled is not None and not own and not (
+            _plain_figures(value) > sig if rescaled[2][0] == "scale" else (noisy or figures > sig)):
         loose, rescaled = rescaled, None
 
     def route_words(k, w_k, step):
@@ -763,6 +804,22 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                + " Or it matches ".join(named(g) for g in groups)
                                + f" Give the unrounded number your code computed to tell which. If this is the "
                                  f"full number your code computed, it is not any of them: check each step.")
+    if (not rounding and not truncated and math.isfinite(value) and math.isfinite(expected)
+            and abs(value - expected) <= 0.015 * abs(expected)):
+        # whole-number counts leave nothing to round on the way: only the final number can be rounded
+        return Feedback(False, f"Close, but not {what}: {shown} is near it but not it rounded, and {what} is "
+                               f"made of whole-number counts, with nothing to round on the way. Check each step: "
+                               + (hint or "the formula, the arguments and the units."))
+    if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
+        values, why = partway
+        tol = (1e-9 * abs(value) if figures >= _PRECISE
+               else float(_unit(value, figures)) / 2 * 1.000001)
+        if any(math.isfinite(v) and abs(value - v) <= tol for v in values):
+            return Feedback(False, f"Almost: {shown} is what the right formula gives for {what} when an intermediate "
+                                   f"result is rounded on the way. {why} Redo the computation from the unrounded values "
+                                   f"your code computes, and round only at the end, to {sig} significant "
+                                   f"figures. If your code rounded nothing on the way, {shown} is not {what}: "
+                                   f"check each step.")
     # reversing a wrong conversion on a rounded number (0.204 / ln2 / ln2) keeps only the precision
     # of that rounding: an intermediate was rounded, the formula is not wrong
     undone = (figures >= ACCEPTED_FIGURES
@@ -773,7 +830,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
             return Feedback(False, f"Almost: {shown} is as close to {what} as a result rounded on the way can be, "
                                    f"but it is not {what} correctly rounded. Did you round an intermediate "
                                    f"result, then convert it or combine it with another number"
-                                   + (", or round the terms before summing" if noisy else "")
+                                   + (", or round the terms before summing"
+                                      if noisy or _plain_figures(value) < figures else "")
                                    + f"? Redo the computation from the unrounded values your code computed, and "
                                      f"round only at the end, to {sig} significant figures."
                                    # a rounding on the way is one reading; another quantity that rounds to the
@@ -1134,7 +1192,8 @@ _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
 _LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
                              r"|(?:(?:the|my)\s+)?answer(?:\s+is\b|\s*[:=-]|(?=\s+\(?\s*[A-Za-z0-9]\s*\)?\s*(?:[).:,]|$)))\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
                              r"(?:[).:,]\s*.*|\s+.*)?"
-                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*(?:[).:,]|\s[-\u2013\u2014])\s+.*)$",
+                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*(?:[).:,]|\s[-\u2013\u2014])\s+.*"
+                             r"|([A-Za-z0-9])\s+(?:because|since|as)\b.*)$",
                              re.IGNORECASE | re.DOTALL)
 
 
@@ -1167,7 +1226,7 @@ def _option(answer, options=()) -> str:
     """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``.
 
     So do an option letter followed by its text (``"(b) Nothing yet"``,
-    ``"b) Nothing yet"``, ``"b, because ..."``, ``"B - reverse"``), ``"Option b"``, ``"answer b"``,
+    ``"b) Nothing yet"``, ``"b, because ..."``, ``"B - reverse"``, ``"b because ..."``, ``"b since ..."``), ``"Option b"``, ``"answer b"``,
     ``"the answer is b"``, ``"answer: b"`` and ``"my answer = b"``, when that letter is one of ``options``.
     An answer naming two options (``"a, b"``) is caught before, by :func:`_named_options`.
     """
@@ -1372,7 +1431,9 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     (or its square root), D(P||Q), M = P + Q without the 1/2 (a negative
     divergence, so a NaN distance), D(P||M) + D(Q||M) without the / 2 that
     averages them (for a distance, with or without the square root), the
-    divergence in any log base for a distance, and the Hellinger distance.
+    divergence in any log base for a distance, a distance converted to
+    another base by the divergence's factor (not its square root), the
+    value as a percentage, and the Hellinger distance.
 
     Examples
     --------
@@ -1403,6 +1464,23 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
              f"D({a}||M) + D({b}||M): neither averaged (the / 2) nor square-rooted. Halve the unrounded sum "
              f"your code computed, then take the square root."),
         ]
+        log_name = {None: None, 2: "np.log(2)", 10: "np.log(10)"}
+        for other in (None, 2, 10):
+            if other == base or not (base in log_name):
+                continue
+            # the distance converted with the divergence's factor, not its square root
+            ratio = _per_base(other) / _per_base(base)
+            top, bottom = log_name[base], log_name[other]
+            factor = (f"np.sqrt({top} / {bottom})" if top and bottom else f"np.sqrt({top})" if top
+                      else f"1 / np.sqrt({bottom})")
+            mistakes.append((js_distance(pn, qn, base=other) * ratio,
+                             f"{what} in {_unit_words(other)}, converted with the divergence's factor "
+                             f"({_conversion(other, base)[0]}d by {_conversion(other, base)[1]}): a "
+                             f"distance is a square root, so its factor is the square root of that. Multiply the "
+                             f"unrounded number your code computed by `{factor}` (or use "
+                             f"{_LOG_FN.get(base, 'np.log')} throughout).",
+                             ("scale", f"{what} in {_unit_words(other)} converted with the divergence's factor",
+                              f"multiplied by {factor}")))
         for other in (None, 2, 10):
             if other != base:
                 verb, expr = _conversion(other, base)
@@ -1444,6 +1522,10 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
             else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
          + f", with {average}."),
     ]
+    if expected > 0:
+        mistakes.append((100 * expected, f"{what} as a percentage (times 100); it is not a share in percent: "
+                                         f"divide the unrounded number your code computed by 100.",
+                         ("scale", f"{what} as a percentage", "divided by 100")))
     if np.any(pn == 0) or np.any(qn == 0):
         nan = _nan_zero(f"{a} and {b}", None)
     elif distance:
@@ -1881,7 +1963,8 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
 
     Recognised mistakes: leaving out both +1s, or only the one in the
     numerator or only the one in the denominator, counting strictly larger
-    values only, one minus the p-value, the share of permuted values
+    values only, ties counted as half (mid-p), (1 + count) / (B + 2),
+    one minus the p-value, the share of permuted values
     below the observed one, the p-value as a percentage, and 1 + count
     without the division. Mistakes that give the same number with the
     given data are named together.
@@ -1917,10 +2000,16 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     if greater != at_least:      # with no ties, > and >= count the same
         mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
                                                   "than the observed one: ties count too (>=)."))
+        mistakes.append(((1 + greater + (at_least - greater) / 2) / (b + 1),
+                         f"ties counted as half (a mid-p value, (1 + #{{T_perm > T_obs}} + ties / 2) / (B + 1)): "
+                         f"count ties in full, >=: {formula}."))
+    if abs((1 + at_least) / (b + 2) - expected) >= 0.01 * expected:     # closer: right by coincidence
+        mistakes.append(((1 + at_least) / (b + 2), f"(1 + count) / (B + 2): the observed split adds one to B, "
+                                                   f"not two: {formula}."))
     mistakes.append((1.0 + at_least, f"1 + count, the numerator alone: divide it by B + 1 = {b + 1}, "
                                      f"{formula}."))
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
-                        hint=f"{formula}.",
+                        hint=f"{formula}.", rounding=False,
                         negative=f"A p-value is a probability, between 0 and 1: {formula}. Print count and "
                                  f"B + 1 before dividing.",
                         nan="Your answer is NaN (not a number). The p-value takes no logarithms: a NaN comes "
@@ -1943,7 +2032,9 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
     temperature left out of the softmax, teacher and student swapped, bits
     instead of nats, a sum over the batch instead of a mean (with or
     without T²), a mean over every element (rows x classes), T² times the
-    cross-entropy, and minus the loss (the log ratio upside down).
+    cross-entropy, the KL divided by T² instead of multiplied, the softmax
+    taken over axis 0 (across the batch), and minus the loss (the log ratio
+    upside down).
 
     Examples
     --------
@@ -1988,6 +2079,24 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
                                        f"reduction='mean'): sum over the {k} classes of each example first, then "
                                        f"average over the {n} examples: multiply the unrounded number by {k}.",
                         ("scale", f"T² x the mean over all {n * k} elements", f"multiplied by {k}")))
+    def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
+        return math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected)
+
+    if t != 1 and apart(kl_mean / t**2):
+        mistakes.append((kl_mean / t**2, f"D(teacher_T||student_T) divided by T² = {t**2:g} instead of "
+                                         f"multiplied by it: multiply the unrounded KL by T², or the unrounded "
+                                         f"number your code computed by T⁴ = {t**4:g}.",
+                         ("scale", "the mean KL divided by T²", f"multiplied by T⁴ = {t**4:g}")))
+    if n > 1 and k > 1:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            col_t = np.exp(teacher / t) / np.exp(teacher / t).sum(axis=0, keepdims=True)
+            col_s = np.exp(student / t) / np.exp(student / t).sum(axis=0, keepdims=True)
+            by_column = t**2 * float(np.mean(np.sum(col_t * np.log(col_t / col_s), axis=-1)))
+        if apart(by_column):
+            mistakes.append((by_column, "the loss with the softmax taken over axis 0 (down each column, across "
+                                        "the examples): each example's row of logits / T is one distribution, "
+                                        "so take the softmax over each row (axis=-1), then the KL of each row, "
+                                        "their mean, times T²."))
     p_t = softmax(teacher, temperature=t)
     entropy_t2 = t**2 * float(np.mean(-np.sum(p_t * log_softmax(teacher, temperature=t), axis=-1)))
     if entropy_t2 >= 0.01 * expected:       # closer, it would be nearly right by coincidence
@@ -2001,7 +2110,9 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
                                     "log(student_T / teacher_T). D(teacher_T||student_T) weights "
                                     "log(teacher_T / student_T) by teacher_T: flip the sign of the whole number."))
     return check_number(answer, expected, what="the distillation loss", units="nats", mistakes=mistakes,
-                        sig=sig, hint="Softmax of teacher/T and student/T, D(teacher||student), times T².",
+                        sig=sig, hint="Softmax of teacher_logits / T and student_logits / T (over each row, "
+                                      "axis=-1), D(teacher_T||student_T) for each row, their mean over the "
+                                      "batch, times T².",
                         negative="A KL divergence is never negative, so neither is T² times it, and your number is "
                                  "not minus the loss either: check each step, the softmax of each row of "
                                  "logits / T (each row sums to 1), then sum teacher_T log(teacher_T / student_T) "
@@ -2073,7 +2184,8 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
                          f"kl_div with the arguments swapped: the pointwise terms of D({qn}||{pn}), "
                          f"reduced as '{reduction}'. kl_div(input, target) computes the terms of "
                          f"D(target||exp(input)), here D({pn}||{qn}): the model's log-probabilities "
-                         f"({i_}) go first, the reference ({t_}) second."))
+                         f"({i_}) go first, the reference ({t_}) second. In numpy, weight by {t_}: "
+                         f"{t_} * (np.log({t_}) - {i_})."))
     mistakes.append((reduce(loss(np.exp(logq), p)),
                      f"the loss with probabilities exp({i_}) where kl_div expects log-probabilities: its "
                      f"input must be {i_} itself (log-probabilities, e.g. from log_softmax)."))
@@ -2171,6 +2283,24 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
         w = (wrong + rest) / _per_base(base)
         if math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected):     # closer: right by coincidence
             mistakes.append((w, why))
+    # the four terms of the closed form are large and nearly cancel: rounded on the way (a digamma or a
+    # term to 2-4 figures), they move the answer's 3rd figure, with the right formula
+    from itertools import product
+
+    from scipy.special import digamma
+    coefficients = (a1 - a, b1 - b, (a + b) - (a1 + b1))
+    psis = (digamma(a1), digamma(b1), digamma(a1 + b1))
+    first_term = betaln(a, b) - betaln(a1, b1)
+    terms = [first_term] + [c * d for c, d in zip(coefficients, psis)]
+    options = [[first_term] + [float(_round_sig(first_term, k)) for k in (2, 3, 4)]]
+    for c, d in zip(coefficients, psis):
+        options.append([c * d] + [c * float(_round_sig(d, k)) for k in (2, 3, 4)]
+                       + [float(_round_sig(c * d, k)) if c * d else 0.0 for k in (2, 3, 4)])
+    partway_values = [sum(combo) / _per_base(base) for combo in product(*options)]
+    partway_values = [v for v in partway_values if abs(v - expected) > 1e-9 * abs(expected)]
+    cancel = (f"The four terms of the closed form, {', '.join(_show(t, 3) for t in terms[:-1])} and "
+              f"{_show(terms[-1], 3)} nats, nearly cancel (to {_show(sum(terms), 3)} nats), so a digamma or a "
+              f"term rounded to 3 figures can move the answer's 3rd figure: carry every digit.")
     if expected > 0:
         mistakes.append((-expected, "minus D(posterior||prior): the whole expression with its sign flipped, "
                                     "as from a subtraction the wrong way round around all of it. The gain is "
@@ -2183,7 +2313,17 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
                                  "(a2, b2), and betaln (ln B) in the first.",
                         hint=f"Posterior Beta({a:g} + {hs}, {b:g} + {ts}) first, prior Beta({a:g}, {b:g}) second, "
                              f"in the closed form for two Beta distributions"
-                             + ("; it gives nats, so divide by np.log(2) for bits." if base == 2 else "."))
+                             + ("; it gives nats, so divide by np.log(2) for bits. " if base == 2 else ". ")
+                             + cancel,
+                        partway=(partway_values, cancel),
+                        nan=f"Your answer is NaN (not a number). The closed form takes betaln and digamma of the "
+                            f"Beta parameters, all positive here (posterior {a1:g}, {b1:g}; prior {a:g}, {b:g}), so "
+                            f"a NaN comes from a parameter that is 0 or negative, or from inf - inf (B itself "
+                            f"overflowing, say): print a1, b1, a2, b2 and the four terms, and find it with "
+                            f"np.isnan.",
+                        combine=f"Give one number, D(posterior||prior) in {_unit_words(base)}: the four terms of "
+                                f"the closed form summed"
+                                + (", then divided by np.log(2)." if base == 2 else "."))
 
 
 # --- notebook 08: where KL comes from ---
