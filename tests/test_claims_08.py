@@ -421,7 +421,7 @@ def test_s4_renyi_below_order_one_is_finite_where_kl_is_infinite():
     assert math.isinf(kt.kl_divergence([0.5, 0.5], [1.0, 0.0]))
 
 
-# --- third review round -----------------------------------------------------------------------
+# --- sections 2-4: the reverse fit's minima, convexity in natural parameters, more f-divergence facts ---
 
 def test_s2_the_reverse_fit_minimum_on_the_minus_3_mode_is_global_and_the_other_local():
     """'the minimum at +2.980 (D = 0.9107) is local only; the one at -2.988 (D = 0.5074) is the global one':

@@ -1967,7 +1967,7 @@ def test_channel_check_docstring_does_not_give_the_exercise_answer():
         assert "0.2516" not in check.__doc__ and "0.4220" not in check.__doc__
 
 
-def test_renyi_check_names_the_reviewed_routes_on_the_old_data():
+def test_renyi_check_names_more_routes_on_the_earlier_exercise_data():
     """At P = (0.6, 0.25, 0.15), Q = (0.3, 0.3, 0.4): divided by alpha 0.1908, times alpha/(alpha - 1) 0.7631,
     D_inf 0.693, D_1/2 0.117 got the generic hint (Jeffreys 0.462 lies within 1% of chi-square 0.4646 there)."""
     s = float(np.sum(P_R8 ** 2 / Q_R8))
