@@ -2341,6 +2341,17 @@ def _joint_table(joint, name):
     return (flat / total).reshape(arr.shape)
 
 
+def _add_apart(mistakes, expected, extra):
+    """Append the (value, why[, step]) entries of ``extra`` that lie 1% or more from ``expected`` and from
+    every mistake already listed (a route that nearly coincides with another is already named by it)."""
+    for m in extra:
+        w = m[0]
+        if (w is not None and math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected)
+                and all(abs(w - k[0]) > 0.01 * abs(k[0]) for k in mistakes if k[0] is not None)):
+            mistakes.append(m)
+    return mistakes
+
+
 def check_mutual_information(answer, joint, *, base=2, name="joint", variables=("X", "Y"), sig=3):
     """Check an answer for the mutual information I(X;Y) of a joint table, D(P_XY || P_X P_Y).
 
@@ -2348,9 +2359,12 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
     of its row and column variables; the messages speak in them. Recognised
     mistakes: other units, the reverse direction D(P_X P_Y || P_XY),
     H(X) + H(Y) without subtracting H(X,Y), the joint entropy H(X,Y), the
-    conditional entropies H(Y|X) and H(X|Y), and the entropy of either variable.
-    H(X) + H(Y) - H(X,Y) from entropies rounded first is told so (a
-    rounding route, not a wrong formula).
+    conditional entropies H(Y|X) and H(X|Y), and the entropy of either variable,
+    the unweighted sum of the log ratios, the ratio upside down (-I), the
+    two forms mixed (H(Y) - H(X|Y), H(X) - H(Y|X)), I as a percentage and
+    the mean over the cells instead of the sum (each when 1% or more from
+    the answer and from the others). H(X) + H(Y) - H(X,Y) from entropies
+    rounded first is told so (a rounding route, not a wrong formula).
 
     Examples
     --------
@@ -2382,13 +2396,39 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
         (hy, f"the entropy H({y}) of the column variable alone; I({x};{y}) = H({x}) + H({y}) - H({x},{y})."),
     ]
     expected = mutual_information(j, base=base)
+    log_fn = _LOG_FN.get(base, "np.log")
+    outer = f"np.outer(p_{x.lower()}, p_{y.lower()})"
+    cells = j.ravel() > 0
+    unweighted = (float(np.sum(np.log(j.ravel()[cells]) - np.log(product[cells])) / _per_base(base))
+                  if np.all(product[cells] > 0) else None)
+    _add_apart(mistakes, expected, [
+        (unweighted, f"the unweighted sum of {log_fn}({name} / {outer}): the order of the ratio is right, but "
+                     f"each log ratio is weighted by its cell's probability: I({x};{y}) = np.sum({name} * "
+                     f"{log_fn}({name} / {outer}))."),
+        (None if unweighted is None else -unweighted,
+         f"the unweighted sum of {log_fn}({name} / {outer}) with its sign flipped: the order of the ratio is "
+         f"right, but each log ratio is weighted by its cell's probability: I({x};{y}) = np.sum({name} * "
+         f"{log_fn}({name} / {outer}))."),
+        (-expected, f"-I({x};{y}): the ratio is upside down. Put {name} over the product of the marginals: "
+                    f"np.sum({name} * {log_fn}({name} / {outer}))."),
+        (hy - (hxy - hy), f"H({y}) - H({x}|{y}), two forms mixed: I({x};{y}) = H({y}) - H({y}|{x}) = "
+                          f"H({x}) - H({x}|{y}), each entropy minus the conditional entropy of the same variable."),
+        (hx - (hxy - hx), f"H({x}) - H({y}|{x}), two forms mixed: I({x};{y}) = H({x}) - H({x}|{y}) = "
+                          f"H({y}) - H({y}|{x}), each entropy minus the conditional entropy of the same variable."),
+        (100 * expected, f"I({x};{y}) x 100, as a percentage: mutual information is in {_unit_words(base)}, not "
+                         f"a percentage.", ("scale", f"I({x};{y}) as a percentage", "divided by 100")),
+        (expected / j.size, f"the mean over the {j.size} cells (np.mean) instead of the sum: I({x};{y}) sums "
+                            f"the weighted terms, np.sum({name} * {log_fn}({name} / {outer})).",
+         ("scale", "the mean over the cells", f"multiplied by {j.size}")),
+    ])
     feedback = check_number(answer, expected, what=f"I({x};{y})", units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
                         hint=f"Marginals first: p_{x.lower()} = {name}.sum(axis=1), p_{y.lower()} = "
                              f"{name}.sum(axis=0); then sum {name} * log({name} / np.outer(p_{x.lower()}, "
                              f"p_{y.lower()})) over all cells{' with np.log2' if base == 2 else ''}.",
-                        negative=f"Mutual information is a KL divergence, so it is >= 0: check the order "
-                                 f"of the ratio, {name} over the product of the marginals.",
+                        negative=f"Mutual information is a KL divergence, so it is >= 0: weight each log "
+                                 f"ratio by its cell, {name} * {log_fn}({name} / {outer}), and sum over all "
+                                 f"cells.",
                         combine="Sum the terms over all cells of the table (both axes).")
     if feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close")):
         return feedback
@@ -2396,7 +2436,11 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
     if rounded is None:
         return feedback
     shown = ", ".join(f"{label} = {v}" for label, v in zip((f"H({x})", f"H({y})", f"H({x},{y})"), rounded))
-    return Feedback(False, f"Right as far as it goes: {_as_given(float(answer))} is H({x}) + H({y}) - H({x},{y}) "
+    value = _clean(float(_scalar(answer)))
+    opening = ("Right as far as it goes: " if _right_at(value, expected, significant_figures(value)) else
+               f"Almost: as close to I({x};{y}) as a result rounded on the way can be, but not I({x};{y}) "
+               f"rounded: ")
+    return Feedback(False, f"{opening}{_as_given(value)} is H({x}) + H({y}) - H({x},{y}) "
                            f"with the entropies rounded first ({shown}). A difference of rounded entropies keeps "
                            f"only the precision of their rounding, here not enough for {sig} significant "
                            f"figures of I({x};{y}): compute the three entropies unrounded (-np.sum(p * np.log2(p)) "
@@ -2441,15 +2485,16 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     processing, not the outputs'), its reverse, other units, the
     reverse direction D(Q_Y || P_Y), the conditional term
     D(P_X || Q_X) - D(P_Y || Q_Y), the unweighted sum of the log ratios
-    and one output's term alone (both can be negative); an array of two
+    and one output's term alone (both can be negative), the mean over the
+    outputs instead of the sum and the answer as a percentage; an array of two
     numbers holding the answer is asked for that one number, an array
     equal to P_Y or Q_Y is told it is the output distribution, and the
     input-side terms are told their sum is D(P_X || Q_X).
 
     Examples
     --------
-    >>> check_channel_kl(0.1887, [0.7, 0.2, 0.1], [0.3, 0.3, 0.4], [[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
-    Correct: D(P_Y||Q_Y) = 0.1887 bits.
+    >>> check_channel_kl(0.06592, [0.5, 0.5], [0.2, 0.8], [[0.8, 0.2], [0.3, 0.7]])
+    Correct: D(P_Y||Q_Y) = 0.06592 bits.
     """
     a, b = _names(names)
     pa, qa = _probabilities(p_x, a), _probabilities(q_x, b)
@@ -2518,10 +2563,13 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
                 spread.append((float(py[k] * (math.log(py[k]) - math.log(qy[k])) / per),
                                f"the term of output {k} alone ({ya}[{k}] * {log_fn}({ya}[{k}] / {yb}[{k}])); "
                                f"{what} sums the terms over {'both' if outputs == 2 else f'all {outputs}'} outputs."))
-    for w, why in spread:
-        if (w is not None and math.isfinite(w) and abs(w - expected) > 0.01 * abs(expected)
-                and all(abs(w - m[0]) > 0.01 * abs(m[0]) for m in mistakes)):
-            mistakes.append((w, why))
+    _add_apart(mistakes, expected, spread + [
+        (expected / outputs, f"the mean over the {outputs} outputs (np.mean) instead of the sum: {what} = "
+                             f"np.sum({ya} * {log_fn}({ya} / {yb})).",
+         ("scale", "the mean over the outputs", f"multiplied by {outputs}")),
+        (100 * expected, f"{what} x 100, as a percentage: a divergence is in {_unit_words(base)}, not a "
+                         f"percentage.", ("scale", f"{what} as a percentage", "divided by 100")),
+    ])
     return check_number(answer, expected, what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig, array_routes=routes,
                         hint=f"{ya} = {a} @ {channel_name}, {yb} = {b} @ {channel_name}, then "
@@ -2541,7 +2589,10 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
     logarithm without the factor 1/(alpha - 1) (for alpha != 2), the log
     of the mean instead of the sum, Q raised to alpha - 1 instead of
     1 - alpha, and the sum of the logs of the terms (each of these with
-    either sign, since the first two are negative for alpha > 1).
+    either sign, since the first two are negative for alpha > 1); the
+    result divided by alpha or times alpha/(alpha - 1), the orders 1/2 and
+    infinity, and the Jeffreys divergence (each when 1% or more from the
+    answer and from the others).
 
     Examples
     --------
@@ -2594,6 +2645,27 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
                        f"the sum of the logs of the terms {a}**alpha * {b}**(1 - alpha), not the log of their "
                        f"sum: sum the terms first (np.sum), then take np.log and divide by alpha - 1."))
     expected = renyi_divergence(pn, qn, order, base=base)
+    others = [
+        (expected / order, f"{what} divided by alpha = {order:g}: the factor is 1/(alpha - 1) = "
+                           f"{1 / (order - 1):g}, not 1/alpha.",
+         ("scale", f"{what} divided by alpha", f"multiplied by {order:g}")),
+        (expected * order, f"{what} times alpha, or log(sum) times alpha/(alpha - 1) = {order / (order - 1):g}: "
+                           f"the factor is 1/(alpha - 1) = {1 / (order - 1):g} alone.",
+         ("scale", f"{what} times alpha", f"divided by {order:g}")),
+    ]
+    if order != 0.5:
+        others.append((renyi_divergence(pn, qn, 0.5, base=base),
+                       f"D_1/2({a}||{b}), the order 1/2; the question asks for order {order:g}: "
+                       f"{a}**{order:g} * {b}**({1 - order:g})."))
+    others += [
+        (renyi_divergence(pn, qn, math.inf, base=base),
+         f"D_inf({a}||{b}) = log max {a}/{b}, the order infinity (the largest log ratio); the question asks "
+         f"for order {order:g}: np.log(np.sum({a}**{order:g} * {b}**({1 - order:g}))) / ({order:g} - 1)."),
+        (kl_divergence(pn, qn, base=base) + kl_divergence(qn, pn, base=base),
+         f"D({a}||{b}) + D({b}||{a}), the Jeffreys divergence, not a Rényi divergence; "
+         f"{what} = log(sum {a}**{order:g} * {b}**({1 - order:g})) / ({order:g} - 1)."),
+    ]
+    _add_apart(mistakes, expected, others)
     for w, why in routes:
         if math.isfinite(w) and abs(w - expected) > 0.01 * abs(expected):
             mistakes.append((w, why))
@@ -2609,7 +2681,9 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
 CHOICES["08-ex4"] = ("a", {
     "a": "With P_hat the empirical distribution of the data, the average negative log-likelihood is the "
          "cross-entropy H(P_hat, Q), which is H(P_hat) + D(P_hat||Q); H(P_hat) does not depend on the model, so the same model minimises "
-         "both (section 1).",
+         "both (section 1). For continuous data D(P_hat||Q) is infinite for every density, and maximum "
+         "likelihood approaches the minimiser of D(P||Q_theta), P the distribution that generated the data "
+         "(section 1).",
     "b": "D(Q||P_hat) is the reverse direction; it is infinite for any model that gives probability to a "
          "value the data never showed, and maximum likelihood has no such penalty.",
     "c": "H(P_hat) is the constant gap between the two curves of section 1: it does not depend on the model, "

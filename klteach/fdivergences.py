@@ -110,7 +110,7 @@ GENERATORS = {
     "chi2": Generator(_chi2, 1.0, math.inf, False, "(t - 1)^2",
                       lambda p, q: (p - q) ** 2 / q),
     "squared_hellinger": Generator(_squared_hellinger, 0.5, 0.5, False, "(sqrt(t) - 1)^2 / 2",
-                                   lambda p, q: 0.5 * (np.sqrt(p) - np.sqrt(q)) ** 2),
+                                   lambda p, q: 0.5 * (p - q) ** 2 / (np.sqrt(p) + np.sqrt(q)) ** 2),
     "tv": Generator(_tv, 0.5, 0.5, False, "|t - 1| / 2",
                     lambda p, q: 0.5 * np.abs(p - q)),
     "js": Generator(_js, 0.5 * math.log(2.0), 0.5 * math.log(2.0), True,
@@ -373,7 +373,11 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
     ``s - 1 = sum (p (expm1(x) - x) - (1 - alpha)(p l + q - p))``,
     ``x = (alpha - 1) l`` (terms of order ``(p - q)^2``, each part without
     cancellation) when ``s`` is within 0.5 of 1, which keeps the digits of
-    a tiny divergence (alpha near 1, or nearly identical P and Q), and
+    a tiny divergence (alpha near 1, or nearly identical P and Q); for
+    ``alpha < 1/2`` the mirrored expansion around ``alpha = 0``,
+    ``s - 1 = sum (q (expm1(y) - y) - alpha (q log(q/p) + p - q))``,
+    ``y = alpha l`` (plus the outcomes where only one of p, q is
+    positive), which keeps the digits of ``D_alpha`` for tiny alpha; and
     otherwise as ``m + logsumexp(log p + (alpha - 1)(l - m)) / (alpha - 1)``
     (``m = max l`` for alpha > 1, else 0), which stays accurate when the
     sum is tiny (nearly disjoint P and Q) and cannot overflow for a huge
@@ -454,10 +458,22 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
                 e_minus_x = np.where(small, 0.5 * x * x * (1 + x / 3 * (1 + x / 4 * (1 + x / 5 * (1 + x / 6)))),
                                      np.expm1(x) - x)
                 pb, qb = np.where(both, p, 1.0), np.where(both, q, 1.0)
-                gap = _kl_term(pb, qb)
-                s_minus_1 = (np.sum(np.where(both, pb * e_minus_x - (1.0 - a) * gap, 0.0), axis=-1)
-                             - a * np.sum(np.where(on_p & ~both, p, 0.0), axis=-1)
-                             - (1.0 - a) * np.sum(np.where(~on_p & (q > 0), q, 0.0), axis=-1))
+                only_p = np.sum(np.where(on_p & ~both, p, 0.0), axis=-1)       # P(q = 0 < p)
+                only_q = np.sum(np.where(~on_p & (q > 0), q, 0.0), axis=-1)    # Q(p = 0 < q)
+                if a < 0.5:
+                    # near alpha = 0 the expansion around alpha = 1 cancels (two terms of size ~KL): expand
+                    # around 0 instead, s - 1 = sum q (e^y - 1 - y) - alpha sum (q log(q/p) + p - q)
+                    # - alpha P(q = 0 < p) + (alpha - 1) Q(p = 0 < q), y = alpha log(p/q): no cancellation
+                    y = np.where(both, a * log_ratio, 0.0)
+                    e_minus_y = np.where(np.abs(y) < 1e-3,
+                                         0.5 * y * y * (1 + y / 3 * (1 + y / 4 * (1 + y / 5 * (1 + y / 6)))),
+                                         np.expm1(y) - y)
+                    s_minus_1 = (np.sum(np.where(both, qb * e_minus_y - a * _kl_term(qb, pb), 0.0), axis=-1)
+                                 - a * only_p + (a - 1.0) * only_q)
+                else:
+                    gap = _kl_term(pb, qb)
+                    s_minus_1 = (np.sum(np.where(both, pb * e_minus_x - (1.0 - a) * gap, 0.0), axis=-1)
+                                 - a * only_p - (1.0 - a) * only_q)
                 result = np.where(np.abs(s_minus_1) < 0.5, np.log1p(s_minus_1) / (a - 1.0), by_logsumexp)
             else:
                 result = by_logsumexp

@@ -820,7 +820,8 @@ _RENYI_MARKS = {0.5: ("s", "α = 1/2: −2 log(1 − Hel²)"), 1.0: ("o", "α = 
                 2.0: ("^", "α = 2: log(1 + χ²)")}
 
 
-def renyi_orders(alphas, values, *, special=None, limit=None, current=None, units="nats", ax=None, title=None):
+def renyi_orders(alphas, values, *, special=None, limit=None, current=None, infinite_from=None, units="nats",
+                 ax=None, title=None):
     """Draw a Rényi divergence against its order alpha, with the special orders marked.
 
     Draws only; the caller computes the divergences (e.g. with
@@ -837,6 +838,12 @@ def renyi_orders(alphas, values, *, special=None, limit=None, current=None, unit
         D_inf = log max p/q, drawn as a dotted horizontal line.
     current : (float, float), optional
         ``(alpha, value)`` of an order to highlight (the explorer's slider): a black diamond.
+    infinite_from : float, optional
+        The order from which D_alpha is infinite (1 when ``q = 0 < p``
+        somewhere): a dashed vertical line there, a hatched band beyond it,
+        and the vertical axis cut at a finite height (the curve rises
+        without bound as alpha approaches it). Infinite special orders and
+        an infinite highlighted order get no marker and no legend entry.
     units : str
         Units of the vertical axis.
     ax : matplotlib.axes.Axes, optional
@@ -855,20 +862,33 @@ def renyi_orders(alphas, values, *, special=None, limit=None, current=None, unit
     """
     if ax is None:
         _, ax = plt.subplots()
+    alphas, values = np.asarray(alphas, dtype=float), np.asarray(values, dtype=float)
     ax.plot(alphas, values, "-", color=P_COLOR, label=r"$D_\alpha(P\|Q)$")
     for alpha, value in sorted((special or {}).items()):
+        if not np.isfinite(value):
+            continue                        # infinite: nothing to draw, and no legend entry for it
         marker, label = _RENYI_MARKS.get(float(alpha), ("D", f"α = {alpha:g}"))
         # open markers drawn over the highlighted order: at alpha = 1/2, 1 or 2 the diamond shows inside them
         ax.plot([alpha], [value], marker, ms=11, color=Q_COLOR, mfc="none", mew=2, ls="none", label=label,
                 zorder=4)
     if limit is not None and np.isfinite(limit):
         ax.axhline(limit, color="black", ls=":", lw=1.2, label=rf"$D_\infty$ = log max p/q = {limit:.4f}")
-    if current is not None:
+    if infinite_from is not None:
+        ax.axvline(infinite_from, color="black", ls="--", lw=1.2,
+                   label=f"α ≥ {infinite_from:g}: $D_\\alpha = \\infty$")
+    if current is not None and np.isfinite(current[1]):
         ax.plot([current[0]], [current[1]], "D", ms=6, color="black", ls="none", zorder=3,
                 label=f"α = {current[0]:g}: {current[1]:.4f} {units}")
     ax.set_xlabel("order α (no unit)")
     ax.set_ylabel(rf"Rényi divergence $D_\alpha(P\|Q)$ [{units}]")
     ax.set_ylim(bottom=0)
+    if len(alphas):
+        ax.set_xlim(min(0.0, float(alphas.min())), float(alphas.max()))   # the whole range, even where D is infinite
+    if infinite_from is not None:
+        below = values[np.isfinite(values) & (alphas <= 0.9 * infinite_from)]
+        top = 1.5 * float(below.max()) if below.size and below.max() > 0 else 1.0
+        ax.set_ylim(0, top)
+        ax.axvspan(infinite_from, ax.get_xlim()[1], facecolor="none", edgecolor="0.6", hatch="//", lw=0)
     if title:
         ax.set_title(title)
     ax.legend()

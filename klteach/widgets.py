@@ -471,7 +471,10 @@ def show_renyi(p, q, alpha=0.5, *, names=("P", "Q"), max_alpha=10.0):
     outside P's support), 1/2 (-2 log(1 - Hel^2), Hel the Hellinger
     distance), 1 (KL), 2 (log(1 + chi^2)) and infinity (log max p/q), each
     computed by :func:`klteach.renyi_divergence`, in nats. The plot's title
-    starts from the computed D_0.
+    starts from the computed D_0; when ``q = 0 < p`` somewhere, D_alpha is
+    infinite from alpha = 1 on: the title says so, the plot marks that
+    range, and the orders just below 1, where the curve rises without
+    bound, are drawn on a finer grid.
 
     Parameters
     ----------
@@ -492,7 +495,12 @@ def show_renyi(p, q, alpha=0.5, *, names=("P", "Q"), max_alpha=10.0):
     from .fdivergences import renyi_divergence
 
     a, b = names
-    alphas = np.linspace(0, max_alpha, 201)
+    kl = renyi_divergence(p, q, 1.0)
+    # D_alpha is infinite from alpha = 1 on when q = 0 < p somewhere (everywhere when the supports are
+    # disjoint); below 1 it rises without bound as alpha -> 1, so the grid gets dense there
+    infinite_from = None if np.isfinite(kl) else (0.0 if np.isinf(renyi_divergence(p, q, 0.5)) else 1.0)
+    near_one = 1.0 - np.logspace(-3, -0.5, 60)
+    alphas = np.unique(np.concatenate([np.linspace(0, max_alpha, 201), near_one[near_one <= max_alpha]]))
     values = [renyi_divergence(p, q, x) for x in alphas]
     special = {x: renyi_divergence(p, q, x) for x in (0.5, 1.0, 2.0)}
     limit = renyi_divergence(p, q, np.inf)
@@ -502,9 +510,15 @@ def show_renyi(p, q, alpha=0.5, *, names=("P", "Q"), max_alpha=10.0):
     print(f"  alpha = 0: {at_zero:.4f}, 1/2: {special[0.5]:.4f}, 1 (KL): {special[1.0]:.4f}, "
           f"2: {special[2.0]:.4f}, inf: {limit:.4f} nats")
     start = "0" if at_zero == 0 else f"{at_zero:.4f} nats"
-    end = r"$D_\infty$" if np.isfinite(limit) else r"$D_\infty = \infty$"
+    if infinite_from == 0.0:
+        title = rf"$D_\alpha$({a}‖{b}) is infinite at every order: no outcome has p > 0 and q > 0"
+    elif infinite_from == 1.0:
+        title = (rf"$D_\alpha$({a}‖{b}) rises from {start} at α = 0;" "\n"
+                 f"infinite from α = 1 on, since {b} = 0 < {a} somewhere")
+    else:
+        title = rf"$D_\alpha$({a}‖{b}) rises from {start} at α = 0 towards $D_\infty$"
     plots.renyi_orders(alphas, values, special=special, limit=limit, current=(alpha, value),
-                       title=rf"$D_\alpha$({a}‖{b}) rises from {start} at α = 0 towards {end}")
+                       infinite_from=infinite_from, title=title)
     plt.show()
     return value
 

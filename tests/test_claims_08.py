@@ -419,3 +419,115 @@ def test_s4_renyi_below_order_one_is_finite_where_kl_is_infinite():
     assert float(mp.mpf("0.5") * mp.log(2) / mp.mpf("0.5")) == pytest.approx(math.log(2))      # D_1/2 = log 2
     assert math.isinf(kt.renyi_divergence([0.5, 0.5], [1.0, 0.0], 2))
     assert math.isinf(kt.kl_divergence([0.5, 0.5], [1.0, 0.0]))
+
+
+# --- sections 2-4: the reverse fit's minima, convexity in natural parameters, more f-divergence facts ---
+
+def test_s2_the_reverse_fit_minimum_on_the_minus_3_mode_is_global_and_the_other_local():
+    """'the minimum at +2.980 (D = 0.9107) is local only; the one at -2.988 (D = 0.5074) is the global one':
+    a brute-force grid over mu in [-8, 8] and sigma in [0.2, 8] (quadrature) finds nothing below 0.5074."""
+    mus = np.linspace(-8, 8, 33)
+    sigmas = np.exp(np.linspace(math.log(0.2), math.log(8.0), 13))
+    best = min(_reverse_kl_gaussian_mixture(m, s) for m in mus for s in sigmas)
+    assert best > 0.5074 - 5e-3 and best < 0.9107
+    assert 0.9107 > 0.5074
+
+
+def _forward_kl_natural(eta1, eta2):
+    """D(P || N) for P notebook 04's mixture, the Gaussian given by natural parameters (eta1, eta2 < 0):
+    mu = -eta1 / (2 eta2), sigma^2 = -1 / (2 eta2); closed form from the mixture's first two moments."""
+    w, m, s = np.array([0.6, 0.4]), np.array([-3.0, 3.0]), np.array([1.0, 1.0])
+    eta1, eta2 = mp.mpf(eta1), mp.mpf(eta2)
+    mu, var = -eta1 / (2 * eta2), -1 / (2 * eta2)
+    e_x, e_x2 = mp.mpf(float(w @ m)), mp.mpf(float(w @ (s ** 2 + m ** 2)))
+    cross = mp.log(2 * mp.pi * var) / 2 + (e_x2 - 2 * mu * e_x + mu ** 2) / (2 * var)    # -E_P log q
+    return cross          # + const (-h(P)): the Hessian is that of D
+
+
+def _reverse_kl_natural(eta1, eta2):
+    return _reverse_kl_gaussian_mixture(-eta1 / (2 * eta2), math.sqrt(-1 / (2 * eta2)))
+
+
+def test_s2_forward_kl_is_convex_in_the_natural_parameters_and_reverse_kl_is_not():
+    """'D(P||Q_eta) is convex in the natural parameters (an exponential family); D(Q_eta||P) is not':
+    the forward objective's finite-difference Hessian is positive definite on a grid; the reverse objective
+    lies above its chord midway between its two local minima."""
+    h = mp.mpf("1e-12")
+    for eta2 in np.linspace(-2.0, -0.02, 12):
+        for eta1 in np.linspace(-3.0, 3.0, 13):
+            f = lambda a, b: _forward_kl_natural(eta1 + a, eta2 + b)       # noqa: E731
+            f11 = (f(h, 0) - 2 * f(0, 0) + f(-h, 0)) / h ** 2
+            f22 = (f(0, h) - 2 * f(0, 0) + f(0, -h)) / h ** 2
+            f12 = (f(h, h) - f(h, -h) - f(-h, h) + f(-h, -h)) / (4 * h ** 2)
+            assert f11 > 0 and f11 * f22 - f12 ** 2 > 0, (eta1, eta2)
+    nat = lambda mu, sigma: (mu / sigma ** 2, -1 / (2 * sigma ** 2))      # noqa: E731
+    a, b = nat(-2.988, 1.019), nat(2.980, 1.029)
+    mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+    assert _reverse_kl_natural(*mid) > (_reverse_kl_natural(*a) + _reverse_kl_natural(*b)) / 2
+
+
+def test_s3_uniform_prior_makes_every_count_of_heads_equally_likely():
+    """'P(s heads) = 1/(n + 1) each': the integral of C(n, s) t^s (1 - t)^(n - s) over [0, 1], in mpmath."""
+    n = 10
+    for s in range(n + 1):
+        value = mp.quad(lambda t: mp.binomial(n, s) * t ** s * (1 - t) ** (n - s), [0, 1])
+        assert abs(value - mp.mpf(1) / (n + 1)) < mp.mpf(10) ** -30
+
+
+def test_s4_renyi_is_a_function_of_the_hellinger_divergence_of_its_order():
+    """D_alpha = log(1 + (alpha - 1) D_f) / (alpha - 1), f(t) = (t^alpha - 1)/(alpha - 1), convex with f(1) = 0
+    for alpha > 0, alpha != 1; the map is increasing in D_f (its derivative 1/s > 0)."""
+    p, q = [0.36, 0.48, 0.16], [0.2, 0.3, 0.5]
+    for alpha in (0.25, 0.5, 2.0, 3.0, 7.5):
+        a = mp.mpf(alpha)
+        pm, qm = [mp.mpf(x) for x in p], [mp.mpf(x) for x in q]
+        d_f = mp.fsum(y * ((x / y) ** a - 1) / (a - 1) for x, y in zip(pm, qm))
+        s = mp.fsum(x ** a * y ** (1 - a) for x, y in zip(pm, qm))
+        assert abs(mp.log(1 + (a - 1) * d_f) / (a - 1) - mp.log(s) / (a - 1)) < mp.mpf(10) ** -35
+        assert float(mp.log(s) / (a - 1)) == pytest.approx(kt.renyi_divergence(p, q, alpha), rel=1e-12)
+        for t in np.linspace(0.05, 5, 50):            # convex: f'' = alpha t^(alpha - 2) > 0
+            assert alpha * t ** (alpha - 2) > 0
+        assert 1 + (a - 1) * d_f > 0
+
+
+def test_s4_the_weaker_bound_one_minus_half_exp_is_above_bretagnolle_huber():
+    """'some books state the weaker TV <= 1 - e^{-D}/2': sqrt(1 - u) <= 1 - u/2 for u = e^{-D} in (0, 1]."""
+    for u in np.linspace(1e-9, 1, 1001):
+        assert math.sqrt(1 - u) <= 1 - u / 2 + 1e-15
+
+
+def test_s4_tv_is_the_largest_event_difference_and_one_minus_tv_the_best_test_errors():
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
+        tv = 0.5 * float(np.sum(np.abs(p - q)))
+        events = [np.array(bits, dtype=bool) for bits in np.ndindex(*[2] * 6)]
+        assert max(abs(p[A].sum() - q[A].sum()) for A in events) == pytest.approx(tv, abs=1e-15)
+        assert min(p[A].sum() + 1 - q[A].sum() for A in events) == pytest.approx(1 - tv, abs=1e-15)
+        # any test (also randomised, phi in [0, 1]) has error sum >= 1 - TV
+        phi = rng.uniform(size=6)
+        assert float(p @ phi + 1 - q @ phi) >= 1 - tv - 1e-15
+
+
+def test_s4_local_equivalence_kl_half_chi2_and_hellinger_an_eighth():
+    """For nearby P, Q: D ~ chi2/2 and Hel^2 ~ chi2/8 (D_f ~ f''(1) chi2 / 2), in mpmath."""
+    _, english = datasets.letter_frequencies("english")
+    _, german = datasets.letter_frequencies("german")
+    eps = mp.mpf("1e-6")
+    e, g = [mp.mpf(float(x)) for x in english], [mp.mpf(float(x)) for x in german]
+    se, sg = mp.fsum(e), mp.fsum(g)
+    e, g = [x / se for x in e], [x / sg for x in g]
+    near = [y + eps * (x - y) for x, y in zip(e, g)]
+    chi2 = mp.fsum((x - y) ** 2 / y for x, y in zip(near, g))
+    kl = mp.fsum(x * mp.log(x / y) for x, y in zip(near, g))
+    hel2 = mp.fsum((mp.sqrt(x) - mp.sqrt(y)) ** 2 for x, y in zip(near, g)) / 2
+    assert abs(kl / chi2 - mp.mpf(1) / 2) < 1e-5 and abs(hel2 / chi2 - mp.mpf(1) / 8) < 1e-5
+
+
+def test_s4_jensen_shannon_is_at_most_log_2_with_equality_for_disjoint_supports():
+    rng = np.random.default_rng(6)
+    p, q = rng.dirichlet(np.ones(6), size=5000), rng.dirichlet(np.ones(6), size=5000)
+    m = (p + q) / 2
+    js = 0.5 * np.sum(p * np.log(p / m), axis=1) + 0.5 * np.sum(q * np.log(q / m), axis=1)
+    assert np.all(js <= math.log(2))
+    assert kt.js_divergence([1.0, 0.0], [0.0, 1.0]) == pytest.approx(math.log(2), rel=1e-15)

@@ -1769,7 +1769,7 @@ def test_mutual_information_check_right_answer_and_mistakes():
     assert "H(Y|X)" in str(ex08_1(_h2(JOINT8) - _h2(px)))
     assert "joint entropy" in str(ex08_1(_h2(JOINT8)))
     negative = str(ex08_1(-mi))
-    assert "cannot be negative" in negative and "joint_ex over the product of the marginals" in negative
+    assert "upside down" in negative and "joint_ex over the product of the marginals" in negative
 
 
 def test_channel_check_right_answer_and_mistakes():
@@ -1918,6 +1918,88 @@ def test_renyi_check_names_routes_that_give_a_negative_number_with_either_sign()
     assert "sign flipped" in str(ex08_3(1.997))
     other = str(ex08_3(-2.5))                                   # a negative number no route gives
     assert "Sum P_ex**alpha * Q_ex**(1 - alpha) over the outcomes first" in other and ">= 0" in other
+
+
+def test_mutual_information_unweighted_sum_and_mixed_forms_are_named():
+    """np.sum(np.log2(joint_ex / np.outer(p_x, p_y))) = -1.7454465453735781 (and -1.75) was told to check the
+    order of the ratio, which is right; flipped (1.745) and H(Y) - H(X|Y) = -0.354 got the generic advice."""
+    px, py = JOINT8.sum(axis=1), JOINT8.sum(axis=0)
+    unweighted = float(np.sum(np.log2(JOINT8 / np.outer(px, py))))
+    assert unweighted == pytest.approx(-1.7454465453735781, rel=1e-14)
+    for submission in (-1.7454465453735781, -1.75, 1.7454465453735781):
+        fb = str(ex08_1(submission))
+        assert "unweighted sum" in fb and "order of the ratio is right" in fb and "check the order" not in fb
+    mixed = _h2(py) - (_h2(JOINT8) - _h2(py))                    # H(Y) - H(X|Y)
+    for submission in (mixed, -0.354):
+        assert "two forms mixed" in str(ex08_1(submission))
+    mi = _h2(px) + _h2(py) - _h2(JOINT8)
+    assert "upside down" in str(ex08_1(-mi))                     # the ratio order advice only for -I
+    assert "upside down" not in str(ex08_1(-0.9)) and "order of the ratio" not in str(ex08_1(-0.9))
+
+
+def test_mutual_information_percentage_mean_and_rounded_entropies():
+    """25.16 (percent) and 0.04194 (the mean over the 6 cells) got the generic hint; 0.254 (entropies rounded
+    to 3 figures, wrong in its 3rd figure) was opened with "Right as far as it goes"."""
+    px, py = JOINT8.sum(axis=1), JOINT8.sum(axis=0)
+    mi = _h2(px) + _h2(py) - _h2(JOINT8)
+    assert "percentage" in str(ex08_1(25.16)) and "percentage" in str(ex08_1(100 * mi))
+    assert "mean over the 6 cells" in str(ex08_1(0.04194)) and "mean over the 6 cells" in str(ex08_1(mi / 6))
+    fb = str(ex08_1(0.254))
+    assert fb.startswith("Almost") and "rounded on the way" in fb and "entropies rounded first" in fb
+    assert round(mi, 3) != 0.254
+
+
+def test_channel_check_names_the_mean_and_the_percentage():
+    """0.09436 (the mean over the 2 outputs) and 18.87 (percent) got the generic hint."""
+    py, qy = P_X8 @ W8, Q_X8 @ W8
+    d_y = float(np.sum(py * np.log2(py / qy)))
+    for submission in (0.09436, d_y / 2):
+        assert "mean over the 2 outputs" in str(ex08_2(submission))
+    for submission in (18.87, 100 * d_y):
+        assert "percentage" in str(ex08_2(submission))
+
+
+def test_channel_check_docstring_does_not_give_the_exercise_answer():
+    doc = ex.check_channel_kl.__doc__
+    py, qy = P_X8 @ W8, Q_X8 @ W8
+    d_y = float(np.sum(py * np.log2(py / qy)))
+    assert f"{d_y:.4f}" not in doc and "[0.7, 0.2, 0.1]" not in doc
+    for check in (ex.check_mutual_information, ex.check_renyi):
+        assert "0.2516" not in check.__doc__ and "0.4220" not in check.__doc__
+
+
+def test_renyi_check_names_more_routes_on_the_earlier_exercise_data():
+    """At P = (0.6, 0.25, 0.15), Q = (0.3, 0.3, 0.4): divided by alpha 0.1908, times alpha/(alpha - 1) 0.7631,
+    D_inf 0.693, D_1/2 0.117 got the generic hint (Jeffreys 0.462 lies within 1% of chi-square 0.4646 there)."""
+    s = float(np.sum(P_R8 ** 2 / Q_R8))
+    d2 = math.log(s)
+    d_inf = math.log(float(np.max(P_R8 / Q_R8)))
+    d_half = -2 * math.log(float(np.sum(np.sqrt(P_R8 * Q_R8))))
+    for submission, words in ((0.1908, "divided by alpha"), (d2 / 2, "divided by alpha"),
+                              (0.7631, "times alpha"), (2 * d2, "times alpha"),
+                              (0.693, "order infinity"), (d_inf, "order infinity"),
+                              (0.117, "order 1/2"), (d_half, "order 1/2")):
+        fb = str(ex08_3(submission))
+        assert words in fb and fb.startswith("Not quite"), (submission, fb)
+
+
+P_EX8, Q_EX8 = np.array([0.6, 0.3, 0.1]), np.array([0.3, 0.3, 0.4])     # notebook 08's Exercise 3
+
+
+def test_renyi_exercise_answer_is_not_the_printed_english_german_value():
+    """D_2(P_ex||Q_ex) was 0.381571, which rounds to the 0.382 printed for D_2(English||German):
+    check_renyi(0.382082, ...) said Correct."""
+    d2 = math.log(float(np.sum(P_EX8 ** 2 / Q_EX8)))
+    assert round(d2, 3) != 0.382
+    assert not ex.check_renyi(0.382082, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex")).correct
+    assert ex.check_renyi(d2, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex")).correct
+    jeffreys = float(np.sum((P_EX8 - Q_EX8) * np.log(P_EX8 / Q_EX8)))
+    assert "Jeffreys" in str(ex.check_renyi(jeffreys, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex")))
+
+
+def test_maximum_likelihood_choice_says_discrete_and_continuous():
+    fb = str(exercises.check_choice("a", "08-ex4"))
+    assert "continuous data" in fb and "D(P||Q_theta)" in fb
 
 
 # --- notebooks 04-07: a fresh learner's pass over every exercise ---------------------------------

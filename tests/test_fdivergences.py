@@ -382,3 +382,42 @@ def test_renyi_at_huge_orders_approaches_d_inf_without_overflow(alpha):
     assert math.isfinite(value)
     assert value == pytest.approx(float(ref), rel=1e-12)
     assert value <= renyi_divergence(p, q, np.inf) * (1 + 1e-15)
+
+
+def _renyi_normalised_mp(p, q, alpha, dps=80):
+    """D_alpha in mpmath for the float inputs normalised to sum 1 in mpmath (as the library normalises them)."""
+    with mpmath.workdps(dps):
+        pm, qm = [mpmath.mpf(float(x)) for x in p], [mpmath.mpf(float(x)) for x in q]
+        sp, sq = mpmath.fsum(pm), mpmath.fsum(qm)
+        a = mpmath.mpf(alpha)
+        s = mpmath.fsum((x / sp) ** a * (y / sq) ** (1 - a) for x, y in zip(pm, qm) if x > 0 and y > 0)
+        return mpmath.log(s) / (a - 1)
+
+
+@pytest.mark.parametrize("alpha", [1e-20, 1e-17, 1e-16, 1e-15, 1e-12, 1e-8, 1e-4, 0.1, 0.3, 0.49, 0.5, 0.51])
+def test_renyi_at_tiny_orders_matches_mpmath(alpha):
+    # near alpha = 0, D_alpha ~ alpha D(Q||P): an expansion around alpha = 1 cancels there
+    p, q = [0.36, 0.48, 0.16], [1 / 3, 1 / 3, 1 / 3]
+    ref = float(_renyi_normalised_mp(p, q, alpha))
+    assert renyi_divergence(p, q, alpha) == pytest.approx(ref, rel=1e-12)
+
+
+def test_renyi_is_non_decreasing_on_tiny_orders():
+    p, q = [0.36, 0.48, 0.16], [1 / 3, 1 / 3, 1 / 3]
+    values = np.array([renyi_divergence(p, q, a) for a in np.logspace(-20, -1, 40)])
+    assert np.all(np.diff(values) > 0)
+
+
+@pytest.mark.parametrize("alpha", [1e-12, 0.1, 0.3])
+def test_renyi_at_small_orders_with_partial_supports_matches_mpmath(alpha):
+    for p, q in [([0.5, 0.5, 0.0], [0.25, 0.25, 0.5]), ([0.5, 0.5], [1.0, 0.0]), ([0.2, 0.0, 0.8], [0.1, 0.6, 0.3])]:
+        ref = float(_renyi_normalised_mp(p, q, alpha))
+        assert renyi_divergence(p, q, alpha) == pytest.approx(ref, rel=1e-12, abs=1e-300)
+
+
+def test_squared_hellinger_of_nearly_equal_pairs_matches_mpmath():
+    p, q = [0.5 + 1e-10, 0.5 - 1e-10], [0.5, 0.5]
+    with mpmath.workdps(60):
+        ref = float(mpmath.fsum((mpmath.sqrt(mpmath.mpf(a)) - mpmath.sqrt(mpmath.mpf(b))) ** 2
+                                for a, b in zip(p, q)) / 2)
+    assert f_divergence(p, q, "squared_hellinger") == pytest.approx(ref, rel=1e-12)

@@ -73,3 +73,37 @@ def test_the_highlighted_order_stays_visible_on_a_special_marker():
     circle, diamond = ax.get_lines()[1], ax.get_lines()[2]
     assert circle.get_markerfacecolor() == "none"               # open: the diamond under it shows through
     assert diamond.get_markersize() < circle.get_markersize()
+
+
+def test_show_renyi_with_q_zero_where_p_is_positive_marks_where_it_becomes_infinite():
+    """show_renyi([.5, .5], [1., 0.], 0.5): the x-axis stopped at 0.95, the curve jumped to 13 nats in 0.05
+    steps, and the legend listed KL and alpha = 2 markers that were not drawn (both infinite)."""
+    widgets.show_renyi([0.5, 0.5], [1.0, 0.0], 0.5)
+    ax = plt.gca()
+    assert ax.get_xlim() == (0.0, 10.0)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert not any("KL" in t or "χ²" in t or "D_\\infty$ = log" in t for t in labels)      # infinite: not listed
+    assert any("α ≥ 1" in t and "infty" in t for t in labels)
+    assert "infinite from α = 1 on" in ax.get_title()
+    curve = ax.get_lines()[0]
+    x, y = np.asarray(curve.get_xdata()), np.asarray(curve.get_ydata())
+    finite = np.isfinite(y)
+    assert x[finite].max() >= 0.999                                 # the rise towards alpha = 1 is drawn
+    # the curve is D_alpha = alpha log 2 / (1 - alpha) (sum p^a q^(1-a) = 0.5^a), on a fine grid near 1
+    assert np.allclose(y[finite], x[finite] * math.log(2) / (1 - x[finite]), rtol=1e-12)
+    top = ax.get_ylim()[1]
+    assert top < 100                                                # the axis shows the rise, not the 700 nats near 1
+    shown = finite & (y <= top)
+    assert np.any(finite & (y > top))                               # the curve leaves the frame at the top
+    first_out = np.argmax(finite & (y > top))
+    path = y[: first_out + 1]                                       # up to and including the first point above it
+    assert np.max(np.diff(path[np.isfinite(path)])) < 0.1 * top or y[first_out - 1] > 0.9 * top
+    assert shown.sum() > 30
+
+
+def test_show_renyi_without_infinite_orders_has_no_infinity_marks():
+    widgets.show_renyi(P, Q, 2.0)
+    ax = plt.gca()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert sum("α = " in t for t in labels) == 4 and not any("α ≥" in t for t in labels)
+    assert "infinite" not in ax.get_title()
