@@ -417,7 +417,11 @@ def beta_kl(a_p, b_p, a_q, b_q, *, base=None):
     up to 1e-8 of the digits there). Checked against 60- to 800-digit
     arithmetic: for shapes from 1e-6 to 1e14 relative error below 1e-12
     (worst 1.0e-12, for shapes near 1e8 and 1e14, on a grid of 1660 tiny,
-    huge, mixed and nearly equal pairs); where a small shape is 1e-6 to
+    huge, mixed and nearly equal pairs; a small shape of P, 1e-6 to 1e-2 of
+    its other one, against a huge opposite shape of Q is regrouped so that
+    its terms of size 1e13 cancel exactly), except where a shape of Q is
+    below 1e-2 and P's opposite shape above 1e6: there below 2e-11 (worst
+    1.1e-11 on 1500 random such pairs); where a small shape is 1e-6 to
     1e-2 times the large one, nearly equal Betas and a shared small shape
     included, below 2e-14 (worst 1.3e-14 on 800 random pairs); the same
     for larger shapes (up to 1e300) as long as Q's largest shape is at most

@@ -361,3 +361,15 @@ def test_small_shape_against_huge_on_random_shapes_matches_mpmath():
     got = beta_kl(*np.array(cases).T)
     ref = np.array([_mp_beta_kl(*c) for c in cases])
     np.testing.assert_allclose(got, ref, rtol=1e-13, atol=0)
+
+
+def test_small_shape_of_q_against_a_huge_opposite_shape_of_p_is_within_the_documented_2e_11():
+    rng = np.random.default_rng(23)
+    cases = []
+    for i in range(40):
+        e = [rng.uniform(-1, 8), rng.uniform(6, 14), rng.uniform(-6, -2), rng.uniform(-1, 12)]
+        a1, b1, a2, b2 = (10 ** v for v in e)
+        cases.append((a1, b1, a2, b2) if i % 2 else (b1, a1, b2, a2))
+    got = beta_kl(*np.array(cases).T)
+    ref = np.array([_mp_beta_kl(*c) for c in cases])
+    np.testing.assert_allclose(got, ref, rtol=2e-11, atol=0)
