@@ -248,6 +248,14 @@ def mixture_gaussian_kl(weights, means, sds, mean, sd, *, direction="forward", b
     components' or Q's mean +- 12 sds; the mass outside is below 1e-30), on a
     grid of step sd/16 for the narrowest sd involved; accurate to about 1e-12
     relative, or 1e-8 when modes far apart put a sharp bend of log p under Q.
+    When P and Q are nearly equal the integrand is :math:`f\,(e^{-L} - 1 + L)
+    \ge 0` (f the first density, L its log ratio to the other), formed from the
+    differences of the parameters, so a single component against Q keeps
+    1e-10 relative error down to D = 1e-18 and below; a mixture of
+    nearly coincident components loses digits in the sum over components
+    inside L: measured for two unit components at -d and d against their
+    moment match, 1e-10 at d = 1e-2 (D = 8e-18), 1e-7 at d = 1e-3 (D = 8e-26),
+    2e-5 at d = 1e-4 (D = 1e-33).
 
     Parameters
     ----------
