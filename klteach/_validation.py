@@ -74,15 +74,39 @@ def _read_real(x, name: str, what: str) -> np.ndarray:
             f"{name} has complex entries (dtype {arr.dtype}); {name} must be real numbers "
             f"({what} each)."
         )
+    if arr.dtype == object and arr.size and all(
+            isinstance(v, (Real, np.number)) and not isinstance(v, (bool, np.bool_))
+            and np.asarray(v).dtype.kind != "c" for v in arr.ravel()):
+        # Real numbers of other types, such as fractions.Fraction: their nearest floats
+        flat = []
+        for i, v in enumerate(arr.ravel()):
+            try:
+                flat.append(float(v))
+            except OverflowError:
+                raise DistributionError(
+                    f"{name} has {_short(v)} at {_where(i, arr.shape)}, beyond the range of a 64-bit "
+                    f"float (about 1.8e308), in which klteach computes; rescale the values first."
+                ) from None
+        return np.array(flat, dtype=np.float64).reshape(arr.shape)
     if arr.dtype.kind not in "biuf":
-        # Object arrays such as [0.5, None] or ["0.5", "0.5"]; also Fractions and dates.
-        bad = next(((v,) for v in arr.ravel() if not isinstance(v, (Real, np.number))), ())
-        shown = f" ({bad[0]!r} is not a number)" if bad else ""
+        # Object arrays such as [0.5, None] or ["0.5", "0.5"]; also Decimals and dates.
+        bad = next(((i, v) for i, v in enumerate(arr.ravel())
+                    if not isinstance(v, (Real, np.number)) or isinstance(v, (bool, np.bool_))),
+                   ())
+        shown = (f" ({_short(bad[1])} is not a number: it is of type {type(bad[1]).__name__}, "
+                 f"at {_where(bad[0], arr.shape)}; klteach reads int, float, Fraction and numpy "
+                 f"numbers)" if bad else "")
         raise DistributionError(
             f"{name} must contain only numbers, got dtype {arr.dtype}{shown}; "
             f"convert it first, e.g. np.asarray({name}, dtype=float)."
         )
     return arr
+
+
+def _short(v) -> str:
+    """``repr(v)``, cut to 60 characters."""
+    r = repr(v)
+    return r if len(r) <= 60 else r[:57] + "..."
 
 
 def _unmasked(x: np.ma.MaskedArray, name: str) -> np.ndarray:

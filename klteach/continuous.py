@@ -174,6 +174,25 @@ _S_SPACING = 100.0              # breakpoints every 100 e-folds in logarithmic c
 _END_STEP = 5.0                 # e-folds between the two points that judge an open end
 
 
+def _logpdf(dist, x):
+    """``dist.logpdf(x)`` as a float; exact far in the tails where scipy computes it as log(pdf).
+
+    scipy's Laplace and hyperbolic secant log densities are the log of a pdf that
+    underflows to 0 beyond |x - loc| of about 745 scales, giving -inf for a positive
+    density; their closed forms are used instead.
+    """
+    name = getattr(dist.dist, "name", "")
+    if name in ("laplace", "hypsecant"):
+        loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)[-2:]
+        loc, scale = float(np.asarray(loc)), float(np.asarray(scale))
+        z = abs((x - loc) / scale)
+        if name == "laplace":                  # e^-|z| / 2
+            return -z - math.log(2 * scale)
+        # 1 / (pi cosh z), log cosh z = |z| + log1p(e^-2|z|) - log 2
+        return -math.log(math.pi * scale) - (z + math.log1p(math.exp(-2 * z)) - math.log(2))
+    return float(dist.logpdf(x))
+
+
 class _Integrand:
     """x -> p (L - 1) + q with L = log p - log q, from log densities; records underflows."""
 
@@ -210,7 +229,7 @@ class _Integrand:
         """(log p(x), log q(x)) from scipy; where P's log density is -inf strictly
         inside P's support (scipy computes Pareto's as log(pdf), and the pdf
         underflows beyond 1e102 for shape 2), from P's probabilities instead."""
-        lp, lq = float(self.p.logpdf(x)), float(self.q.logpdf(x))
+        lp, lq = _logpdf(self.p, x), _logpdf(self.q, x)
         if (lp == -math.inf or _LOG_TINY <= lp < _LOG_NORMAL) and self.p_lo < x < self.p_hi:
             # -inf, or what may be the log of a subnormal pdf (few correct digits)
             fallback = self._log_density_from_probability(self.p, x, min_mass=1e-300)
@@ -378,7 +397,7 @@ def _tail(f, p, q, start, sign, cuts):
     elif stop < len(s) and not p_failed and math.isfinite(remainder[0]):
         # Judged short of 1e300 only because Q's log density failed: the integral
         # beyond was taken with Q's underflowed density replaced by the smallest
-        # double (a lower bound, which the caller warns about if P has mass
+        # double (a lower bound, refused by the caller if P has mass
         # there), so nothing is missing from it. Where P's log density fails
         # (t.logpdf beyond 1e154, where x**2 overflows, and its tail probability
         # underflows) the integrand was taken as 0 there: the integral stops
@@ -483,14 +502,17 @@ def continuous_kl(p, q, *, base=None):
         interquartile range spans fewer than 1000 doubles at its median and
         P cannot be moved to 0.
 
+        Also if ``q.logpdf`` is ``-inf`` inside Q's support (scipy computes
+        some log densities as ``log(pdf)``, which underflows) where P has
+        probability above 1e-15 and Q's tail probabilities cannot replace it.
+        Laplace and hyperbolic secant densities are evaluated in closed form,
+        so they do not underflow.
+
     Warns
     -----
     scipy.integrate.IntegrationWarning
         If quad's error estimate exceeds the tolerance; the returned value
-        is then unreliable. Also if ``q.logpdf`` underflowed to ``-inf``
-        inside Q's support (scipy computes some log densities, such as
-        Laplace's, as ``log(pdf)``) where P has probability above 1e-15: the
-        value is then a lower bound.
+        is then unreliable.
 
     See Also
     --------
@@ -599,14 +621,15 @@ def continuous_kl(p, q, *, base=None):
     for g in integrands:
         mass, first = g.underflow_mass()
         if mass > 1e-15:
-            warnings.warn(
-                f"continuous_kl: q.logpdf underflowed to -inf inside Q's support, where P has "
-                f"probability {mass:.2g} (first at x = {first:.6g}, measured from P's "
-                f"endpoint if P's support is bounded); scipy computes this "
-                f"distribution's log density as log(pdf). The value returned uses the smallest "
-                f"positive density there, so it is a lower bound on D(P||Q) (infinite if Q's "
-                f"density is truly 0 there).",
-                scipy.integrate.IntegrationWarning, stacklevel=2)
+            raise FloatingPointError(
+                f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf is -inf inside Q's "
+                f"support, where P has probability {mass:.2g} (first at x = {first:.6g}, "
+                f"measured from P's endpoint if P's support is bounded), and Q's tail "
+                f"probabilities there are 0 as well. scipy computes some log densities as "
+                f"log(pdf), which is -inf once the pdf underflows, and the true value may be "
+                f"far larger than the smallest density would give, even infinite. Give Q as a "
+                f"distribution whose logpdf is computed in logs, or compute D(P||Q) in closed "
+                f"form.")
     error = math.fsum(err for _, err, _ in pieces)
     # quad flags a piece as "probably divergent" from its error history even when
     # the piece is a negligible tail (divergence is judged above, from the integrand's

@@ -598,9 +598,11 @@ def entropy(p, *, base=None, axis=-1):
     Returns
     -------
     float or ndarray
-        Accurate to about 1e-16 nats in absolute terms (not relative: an
-        entropy of 1e-17, from a nearly deterministic P, has few correct
-        digits).
+        Within a few units in the last place of H (at most 2 measured for
+        random P of 10 to 100 000 outcomes), plus up to about 1e-16 nats in
+        absolute terms when the entries of ``p`` do not sum to exactly 1 in
+        float64 (then an entropy of 1e-17, from a nearly deterministic P,
+        has few correct digits).
 
     Raises
     ------

@@ -59,7 +59,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import DistributionError, check_base, unit_name
+from ._validation import DistributionError, _unmasked, check_base, unit_name
 from .discrete import js_divergence, kl_divergence
 from .symmetric import jeffreys_divergence
 
@@ -95,6 +95,8 @@ def _as_sample(x, name: str, nan: str = "raise") -> np.ndarray:
     _check_nan_policy(nan)
     if isinstance(x, (str, bytes)):
         raise DistributionError(f"{name} must be a sample of numbers, got the string {x!r}.")
+    if isinstance(x, np.ma.MaskedArray):
+        x = _unmasked(x, name)             # np.asarray would read the hidden values
     arr = np.asarray(x)
     if arr.dtype.kind not in "biuf":
         raise DistributionError(
@@ -146,6 +148,8 @@ def _as_counts(x, name: str) -> np.ndarray:
     """Non-negative whole-number counts per bin, as int64; every message speaks of counts."""
     if isinstance(x, (str, bytes)):
         raise DistributionError(f"{name} must be counts per bin (numbers), got the string {x!r}.")
+    if isinstance(x, np.ma.MaskedArray):
+        x = _unmasked(x, name)
     try:
         arr = np.asarray(x)
     except Exception as exc:   # ragged lists
@@ -382,6 +386,8 @@ def category_counts(reference, current, *, nan="raise"):
     codes = {}
     sides = []
     for name, x in (("reference", reference), ("current", current)):
+        if isinstance(x, np.ma.MaskedArray):
+            x = _unmasked(x, name)
         arr = np.asarray(x, dtype=object)
         if arr.ndim != 1:
             raise DistributionError(f"{name} must be a 1-D sample of labels, got shape {arr.shape}.")

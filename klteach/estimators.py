@@ -17,7 +17,7 @@ import numpy as np
 import scipy.spatial
 
 from ._numerics import expm1mx
-from ._validation import DistributionError, as_finite, check_base, log_base
+from ._validation import DistributionError, _unmasked, as_finite, check_base, log_base
 from .discrete import kl_divergence
 
 __all__ = ["MCEstimate", "mc_kl", "knn_kl", "histogram_kl"]
@@ -34,6 +34,8 @@ class MCEstimate(NamedTuple):
 
 def _log_densities(values, name, *, zero_density_ok=False):
     """Check a 1-D array of log densities; ``-inf`` (zero density) only if allowed."""
+    if isinstance(values, np.ma.MaskedArray):
+        values = _unmasked(values, name)   # np.asarray would read the hidden values
     try:
         arr = None if isinstance(values, (str, bytes)) else np.asarray(values)
     except ValueError:

@@ -23,6 +23,7 @@ from scipy.integrate import trapezoid
 from scipy.optimize import minimize
 from scipy.special import logsumexp
 
+from ._numerics import expm1mx
 from ._validation import DistributionError, _read_real, as_distribution, check_base, log_base
 
 __all__ = ["GaussianFit", "mixture_logpdf", "mixture_pdf", "mixture_gaussian_kl",
@@ -180,17 +181,53 @@ def _kl(weights, means, sds, mean, sd, direction):
             f"much relative to the distances involved: the integration grid would need "
             f"{needed:.3g} points to resolve the narrowest one. Drop components of negligible "
             f"weight, or integrate adaptively (scipy.integrate.quad with the means as points).")
-    total = 0.0
+    grids = []
     for lo, hi, step in pieces:
         x = np.linspace(lo, hi, int(np.ceil((hi - lo) / (step * coarsen))) + 1)
         log_p = _logpdf(x, weights, means, sds)
         log_q = _normal_logpdf(x, mean, sd)
+        grids.append((x, log_p, log_q))
+    # The integrand f (log f - log g) of D(F||G) (F the first density) is f expm1mx(log g - log f)
+    # plus g - f, and the g - f part integrates to 0 when the second density is negligible at
+    # every piece's end (e^-60 = 9e-27 of its peak), has all its mass on them, and is resolved by the grid as well as the
+    # first (|log f - log g| <= 4 on it). Then f expm1mx(...) >= 0 is integrated instead: it
+    # keeps every digit when P and Q are nearly equal, where f (log f - log g) cancels to noise.
+    ratios = [_log_ratio(x, weights, means, sds, mean, sd, lp, lq) for x, lp, lq in grids]
+    second = [lq if direction == "forward" else lp for _, lp, lq in grids]
+    peak = max(float(np.max(g)) for g in second)
+    inside = (all(g[0] < peak - 60.0 and g[-1] < peak - 60.0 for g in second)
+              and all(float(np.max(np.abs(r))) <= 4.0 for r in ratios)
+              # and no mode of the second density lies beyond the pieces
+              and abs(sum(float(trapezoid(np.exp(g), x)) for (x, _, _), g in zip(grids, second)) - 1) < 1e-9)
+    total = 0.0
+    for (x, log_p, log_q), ratio in zip(grids, ratios):          # ratio = log p - log q
         if direction == "forward":
-            integrand = np.exp(log_p) * (log_p - log_q)
+            integrand = (np.exp(log_p) * expm1mx(-ratio) if inside
+                         else np.exp(log_p) * (log_p - log_q))
         else:
-            integrand = np.exp(log_q) * (log_q - log_p)
+            integrand = (np.exp(log_q) * expm1mx(ratio) if inside
+                         else np.exp(log_q) * (log_q - log_p))
         total += float(trapezoid(integrand, x))
     return max(total, 0.0)
+
+
+def _log_ratio(x, weights, means, sds, mean, sd, log_p, log_q):
+    """log p(x) - log q(x), keeping its digits where the mixture is close to N(mean, sd^2).
+
+    log p - log q = log sum_k w_k e^(c_k), c_k = log N(x; mu_k, sd_k) - log N(x; mean, sd),
+    and each c_k is formed from the differences mu_k - mean and sd_k - sd:
+    c_k = (mu_k - mean)(2x - mean - mu_k) / (2 sd^2)
+          + (x - mu_k)^2 (sd_k - sd)(sd_k + sd) / (2 sd^2 sd_k^2) - log1p((sd_k - sd) / sd).
+    Where every |c_k| < 1 the sum is log1p(sum_k w_k expm1(c_k)); elsewhere log p - log q.
+    """
+    xk = x[:, None]
+    c = ((means - mean) * (2 * xk - mean - means) / (2 * sd * sd)
+         + (xk - means) ** 2 * ((sds - sd) * (sds + sd)) / (2 * sd * sd * sds * sds)
+         - np.log1p((sds - sd) / sd))
+    near = np.all(np.abs(c) < 1, axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        close = np.log1p(np.sum(weights * np.expm1(np.where(near[:, None], c, 0.0)), axis=1))
+    return np.where(near, close, log_p - log_q)
 
 
 def _direction(direction):
@@ -211,6 +248,14 @@ def mixture_gaussian_kl(weights, means, sds, mean, sd, *, direction="forward", b
     components' or Q's mean +- 12 sds; the mass outside is below 1e-30), on a
     grid of step sd/16 for the narrowest sd involved; accurate to about 1e-12
     relative, or 1e-8 when modes far apart put a sharp bend of log p under Q.
+    When P and Q are nearly equal the integrand is :math:`f\,(e^{-L} - 1 + L)
+    \ge 0` (f the first density, L its log ratio to the other), formed from the
+    differences of the parameters, so a single component against Q keeps
+    1e-10 relative error down to D = 1e-18 and below; a mixture of
+    nearly coincident components loses digits in the sum over components
+    inside L: measured for two unit components at -d and d against their
+    moment match, 1e-10 at d = 1e-2 (D = 8e-18), 1e-7 at d = 1e-3 (D = 8e-26),
+    2e-5 at d = 1e-4 (D = 1e-33).
 
     Parameters
     ----------

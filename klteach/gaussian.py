@@ -139,15 +139,15 @@ def _cholesky(cov, name, d):
             f"a covariance matrix must be {d} x {d}."
         )
     scale = np.max(np.abs(arr))
-    asym = np.abs(arr - arr.T)
-    if np.any(asym > 1e-10 * scale):
+    asym = np.abs(0.5 * arr - 0.5 * arr.T)    # halved: 1e308 - -1e308 would overflow
+    if np.any(asym > 0.5e-10 * scale):
         i, j = np.unravel_index(np.argmax(asym), asym.shape)
         raise DistributionError(
             f"{name} is not symmetric: {name}[{i}, {j}] = {float(arr[i, j])!r} but "
             f"{name}[{j}, {i}] = {float(arr[j, i])!r}; a covariance matrix equals its transpose. "
             f"If the difference is rounding, pass ({name} + {name}.T) / 2."
         )
-    arr = 0.5 * (arr + arr.T)
+    arr = 0.5 * arr + 0.5 * arr.T               # not 0.5 (arr + arr.T), which overflows above 9e307
     try:
         return arr, scipy.linalg.cholesky(arr, lower=True, check_finite=False)
     except np.linalg.LinAlgError:

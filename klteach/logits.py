@@ -76,23 +76,23 @@ def _as_logits(x, name, axis):
     return arr, axis
 
 
-def _scaled(z, temperature, name):
-    """``z / temperature``, refusing logits that overflow when divided."""
-    with np.errstate(over="ignore"):
-        out = z / temperature
-    if np.any(out == np.inf):
-        raise DistributionError(
-            f"{name} / temperature overflows (largest logit {np.max(z):g}, temperature "
-            f"{temperature:g}); subtract the largest logit first or use a larger temperature."
-        )
-    return out
+def _log_softmax(z, axis, temperature=1.0):
+    """Log-softmax of checked logits ``z`` at ``temperature``: (z_i - m)/T - log sum_j e^((z_j - m)/T).
 
-
-def _log_softmax(z, axis):
-    """Log-softmax of checked logits ``z`` (already divided by the temperature)."""
+    The largest logit m is subtracted before dividing by T: the difference of
+    nearby logits is exact, and (z_i - m)/T <= 0 cannot overflow to +inf or
+    turn into inf - inf for a tiny T. A value below -1.8e308 (a probability
+    far below the smallest float) becomes -inf.
+    """
     top = np.max(z, axis=axis, keepdims=True)
-    with np.errstate(invalid="ignore", over="ignore"):
-        shifted = z - top                         # -inf stays -inf (so may -1e308 - 1e308); the largest is 0
+    with np.errstate(invalid="ignore", over="ignore", under="ignore"):
+        shifted = z - top                         # -inf stays -inf; the largest is 0
+        if temperature != 1.0:
+            # -1e308 - 1e308 overflows; for T > 1 the quotient may still be finite
+            lost = (shifted == -np.inf) & (z > -np.inf)
+            shifted = shifted / temperature
+            if temperature > 1.0 and np.any(lost):
+                shifted = np.where(lost, z / temperature - top / temperature, shifted)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
@@ -138,7 +138,7 @@ def log_softmax(logits, *, temperature=1.0, axis=-1):
     """
     temperature = _check_temperature(temperature)
     z, axis = _as_logits(logits, "logits", axis)
-    return _log_softmax(_scaled(z, temperature, "logits"), axis)
+    return _log_softmax(z, axis, temperature)
 
 
 def softmax(logits, *, temperature=1.0, axis=-1):
@@ -158,21 +158,37 @@ def softmax(logits, *, temperature=1.0, axis=-1):
     return np.exp(log_softmax(logits, temperature=temperature, axis=axis))
 
 
-def _kl_terms(logp, logq, d):
+def _kl_terms(logp, logq, d, zp, zq):
     """Non-negative terms p (e^d - 1 - d) of D(P||Q), with d = log q - log p given.
 
     Their sum equals D(P||Q) because sum p e^d = sum q = 1, once each
     outcome with p = 0 contributes its q (sum p e^d covers only P's
     support). For |d| < 1 a term is computed as p * expm1mx(d), exact near
-    P = Q; otherwise as q - p - p d, which cannot overflow. p > 0 with q = 0
-    gives inf.
+    P = Q; otherwise as q - p - p d, which cannot overflow. A logit of -inf
+    in Q where P's is finite gives inf (q = 0 < p).
+
+    A finite Q logit whose log-probability (z_i - m)/T falls below -1.8e308
+    (a tiny T) is -inf in ``logq``: its term p (log p - log q) is 0 in float64
+    when log p < -2300 (then p |log q| < e^(log p + 1456) underflows, as
+    |log q| < 3.6e308 / T and T >= 5e-324), inf where p rounds to 1 (p |log q|
+    > 1.8e308); otherwise it cannot be formed and FloatingPointError is raised.
     """
     with np.errstate(invalid="ignore", over="ignore", under="ignore"):
         p, q = np.exp(logp), np.exp(logq)
         near = np.abs(d) < 1
         terms = np.where(near, p * expm1mx(np.where(near, d, 0.0)), q - p - p * d)
+    overflowed = (logq == -np.inf) & (zq > -np.inf)
+    # where p rounds to 1, p |log q| > 1.8e308 overflows: the term is inf
+    sure = overflowed & (logp == 0.0)
+    if np.any(overflowed & ~sure & (logp >= -2300.0)):
+        raise FloatingPointError(
+            "the temperature is so small that a log-probability of Q, (z_i - max z) / T, is "
+            "below -1.8e308 where P's probability is not negligible: D(P||Q) cannot be "
+            "formed in float64. Use a larger temperature."
+        )
+    terms = np.where(overflowed, np.where(sure, np.inf, 0.0), terms)   # else it underflows to 0
     terms = np.where(logp == -np.inf, q, terms)          # 0 log 0 = 0, but Q's mass there counts
-    terms = np.where((logq == -np.inf) & (logp > -np.inf), np.inf, terms)
+    terms = np.where((zq == -np.inf) & (zp > -np.inf), np.inf, terms)
     return np.maximum(terms, 0.0)
 
 
@@ -275,12 +291,12 @@ def _kl_nats(p_logits, q_logits, temperature, axis, names):
     zp, axis_p = _as_logits(p_logits, names[0], axis)
     zq, axis_q = _as_logits(q_logits, names[1], axis)
     _same_outcomes(zp, zq, axis, names)
-    logp = _log_softmax(_scaled(zp, temperature, names[0]), axis_p)
-    logq = _log_softmax(_scaled(zq, temperature, names[1]), axis_q)
+    logp = _log_softmax(zp, axis_p, temperature)
+    logq = _log_softmax(zq, axis_q, temperature)
     axis = axis_p - zp.ndim                 # the same outcome axis after broadcasting
     zp, zq, logp, logq = np.broadcast_arrays(zp, zq, logp, logq)
     d = _log_ratio(zp, zq, logp, logq, temperature, axis)
-    return np.sum(_kl_terms(logp, logq, d), axis=axis)
+    return np.sum(_kl_terms(logp, logq, d, zp, zq), axis=axis)
 
 
 def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
@@ -374,9 +390,15 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
     if temperature > 1 and np.any(lost):
         zp, axis_p = _as_logits(teacher_logits, names[0], axis)
         zq, _ = _as_logits(student_logits, names[1], axis)
-        with np.errstate(over="ignore", invalid="ignore"):
-            gap = np.subtract(*np.broadcast_arrays(zp, zq))
-            equal = np.ptp(gap, axis=axis_p - zp.ndim) == 0
+        zp, zq = np.broadcast_arrays(zp, zq)
+        ax = axis_p - zp.ndim
+        # Equal distributions: the same -inf outcomes, and a constant gap between the
+        # finite logits (halved first, so that 1e308 - -1e308 cannot overflow).
+        finite = (zp > -np.inf) & (zq > -np.inf)
+        gap = np.where(finite, 0.5 * np.where(finite, zp, 0.0) - 0.5 * np.where(finite, zq, 0.0), 0.0)
+        equal = (np.all((zp == -np.inf) == (zq == -np.inf), axis=ax)
+                 & (np.max(np.where(finite, gap, -np.inf), axis=ax)
+                    == np.min(np.where(finite, gap, np.inf), axis=ax)))
         if np.any(lost & ~equal):
             raise FloatingPointError(
                 f"with temperature {temperature:g} the softened teacher and student "
@@ -387,6 +409,8 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
             )
     with np.errstate(over="ignore", under="ignore"):
         top = float(np.max(kl))
+        if top == np.inf:                       # Q = 0 where P > 0 in some slice: the mean is inf
+            return math.inf
         scale = top if top > 1.0 else 1.0       # the mean of D / top cannot overflow
         mean = scale * float(np.mean(kl / scale))
         # T * (T * mean): T**2 alone overflows from T = 1.3e154 (or underflows to 0 below 1e-162)
@@ -456,16 +480,24 @@ def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", bas
     tok = _read_real(tokens, "tokens", "a token id")
     if tok.ndim != 1:
         raise DistributionError(f"tokens must be a 1-D array of token ids, got shape {tok.shape}.")
+    if tok.dtype.kind == "b":
+        raise DistributionError(
+            "tokens are booleans; give integer token ids (0 .. K-1), e.g. tokens.astype(int) "
+            "if True and False really stand for ids 1 and 0."
+        )
     if tok.dtype.kind == "f":
         if not np.all(np.isfinite(tok)) or np.any(tok != np.round(tok)):
             raise DistributionError("tokens must be whole numbers (token ids), not fractions or NaN.")
-    tok = tok.astype(np.int64)
-    if tok.size and (tok.min() < 0 or tok.max() >= k):
-        i = int(np.flatnonzero((tok < 0) | (tok >= k))[0])
+    out_of_range = (tok < 0) | (tok >= k)       # before any cast, which could wrap a huge id
+    if out_of_range.any():
+        i = int(np.flatnonzero(out_of_range)[0])
+        value = tok[i].item()
+        value = int(value) if float(value).is_integer() else value
         raise DistributionError(
-            f"tokens[{i}] = {int(tok[i])} is not a token id of this vocabulary of {k} "
+            f"tokens[{i}] = {value} is not a token id of this vocabulary of {k} "
             f"(ids run from 0 to {k - 1})."
         )
+    tok = tok.astype(np.int64)
     if tok.size < 2:
         raise DistributionError(
             f"tokens has {tok.size} token id(s); per_token_kl needs at least 2 sampled tokens "

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.special import logsumexp, xlogy
 
 from ._validation import (DistributionError, _read_real, _to_float64, _where, as_distribution_pair,
                           as_result, check_base, log_base)
@@ -78,7 +79,10 @@ def js_distance(p, q, *, base=None, axis=-1):
     A metric. Bounded by ``sqrt(ln 2) = 0.8326`` with natural logs (the
     default, as in :func:`scipy.spatial.distance.jensenshannon`) and by 1
     with ``base=2``. The divergence itself, bounded by ``ln 2 = 0.6931`` nats
-    or 1 bit, is :func:`klteach.js_divergence`.
+    or 1 bit, is :func:`klteach.js_divergence`. Where JS falls below
+    2^-960 (probabilities that differ only in subnormal numbers) its root,
+    still a normal float, is formed from the terms scaled by powers of 2,
+    not from the underflowed divergence.
 
     Parameters
     ----------
@@ -107,7 +111,51 @@ def js_distance(p, q, *, base=None, axis=-1):
     >>> js_distance([1, 0], [0, 1], base=2)
     1.0
     """
-    return as_result(np.sqrt(js_divergence(p, q, base=base, axis=axis)))
+    js = js_divergence(p, q, base=base, axis=axis)
+    small = np.asarray(js) < _JS_REFINE
+    if not np.any(small):
+        return as_result(np.sqrt(js))
+    # JS below 2^-960 has lost digits to underflow (subnormal probabilities), or all of
+    # them; its root, about 1e-145 or more, need not: it is formed in logs instead.
+    root = np.where(small, _js_root_in_logs(p, q, axis) / math.sqrt(log_base(base)), np.sqrt(js))
+    return as_result(root)
+
+
+_JS_REFINE = 2.0 ** -960
+
+
+def _js_root_in_logs(p, q, axis):
+    """sqrt(JS(P, Q)) in nats with each term scaled by a power of 2, so that none underflows.
+
+    JS = sum_x (p + q) g(s) / 4 with s = (q - p) / (q + p) and
+    g(s) = (1 + s) log(1 + s) + (1 - s) log(1 - s) = 2 s atanh(s) + log1p(-s^2)
+    (the second form for |s| <= 0.7, where it cancels by at most a factor 2.7),
+    which is s^2 (1 + s^2 / 6) to double precision for |s| < 1e-4. Each term is
+    a mantissa times 2^e (p + q and s split exactly by frexp); the terms are
+    summed relative to the largest e and the root taken before scaling back.
+    """
+    pa, sp, qa, sq = as_distribution_pair(p, q, axis=axis)
+    pa = pa / np.expand_dims(sp, axis) if np.ndim(sp) else pa / sp
+    qa = qa / np.expand_dims(sq, axis) if np.ndim(sq) else qa / sq
+    pa, qa = np.broadcast_arrays(pa, qa)
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+        den = pa + qa
+        s = np.where(den > 0, (qa - pa) / np.where(den > 0, den, 1.0), 0.0)
+        a = np.abs(s)
+        x, y = 2 * pa / den, 2 * qa / den          # 1 - s and 1 + s, formed directly
+        g = np.where(a <= 0.7, 2 * s * np.arctanh(np.where(a <= 0.7, s, 0.0)) + np.log1p(-s * s),
+                     xlogy(x, x) + xlogy(y, y))
+        ms, es = np.frexp(s)
+        tiny = a < 1e-4
+        mant_g = np.where(tiny, ms * ms * (1 + s * s / 6), g)      # g = mant_g 2^exp_g
+        exp_g = np.where(tiny, 2 * es, 0)
+        md, ed = np.frexp(den)
+        mant, e = np.where(den > 0, md * mant_g / 4, 0.0), ed + exp_g
+        top = np.max(np.where(mant > 0, e, np.iinfo(np.int32).min), axis=axis, keepdims=True)
+        top = np.where(top == np.iinfo(np.int32).min, 0, top)
+        top = top - (top % 2)                                      # even: its half is exact
+        total = np.sum(np.ldexp(mant, e - top), axis=axis)
+        return np.ldexp(np.sqrt(total), np.squeeze(top, axis=axis) // 2)
 
 
 def hellinger_distance(p, q, *, axis=-1):

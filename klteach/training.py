@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import log_softmax, softmax
 
-from ._validation import as_distribution, check_base, log_base
+from ._validation import _unmasked, as_distribution, check_base, log_base
 from .discrete import entropy, kl_divergence
 
 __all__ = ["SoftmaxFit", "softmax_regression", "predict_proba"]
@@ -48,10 +48,22 @@ class SoftmaxFit(NamedTuple):
 
 
 def _features(X, name="X"):
+    if isinstance(X, np.ma.MaskedArray):
+        X = _unmasked(X, name)            # numpy would read the hidden values
     try:
-        X = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a 2-D array of numbers (samples x features).") from None
+        arr = np.asarray(X)
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{name} has complex entries (dtype {arr.dtype}); features must be "
+                            f"real numbers: pass X.real if the imaginary parts are rounding.")
+        if arr.dtype.kind not in "biufO":   # strings such as "1" are not read as numbers
+            raise ValueError
+        X = arr.astype(float)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, TypeError) and "complex" in str(exc):
+            raise
+        raise TypeError(f"{name} must be a 2-D array of numbers (samples x features), got "
+                        f"{'dtype ' + str(arr.dtype) if 'arr' in locals() else type(X).__name__}; "
+                        f"convert strings with np.asarray({name}, dtype=float) first.") from None
     if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
         raise ValueError(f"{name} must be a non-empty 2-D array (samples x features), got shape "
                          f"{X.shape}; reshape a single feature with X.reshape(-1, 1).")

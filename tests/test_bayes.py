@@ -335,3 +335,41 @@ def test_random_small_and_lopsided_shapes_keep_a_few_ulp():
     got = beta_kl(*np.array(cases).T)
     ref = np.array([_mp_beta_kl(*c) for c in cases])
     np.testing.assert_allclose(got, ref, rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("args", [
+    (9.39050284108361, 4.336431073968299e-06, 16130215516372.496, 9.39050284108361),
+    (10.0, 2e-6, 1e14, 10.0),
+    (10.0, 4e-6, 1.6e13, 10.0),
+    (4e-6, 10.0, 10.0, 1.6e13),                   # the same with the shapes swapped
+    (8.44e-6, 7.54, 7.54, 1.78e12),
+    (1.33e-5, 6.19, 18.7, 2.42e12),
+])
+def test_small_shape_of_p_against_a_huge_opposite_shape_of_q_matches_mpmath(args):
+    # terms of size 1e13 cancelled to 1e-10 of D before
+    assert beta_kl(*args) == pytest.approx(_mp_beta_kl(*args), rel=1e-13)
+
+
+def test_small_shape_against_huge_on_random_shapes_matches_mpmath():
+    rng = np.random.default_rng(5)
+    cases = []
+    while len(cases) < 60:
+        a1, b1 = 10 ** rng.uniform(-6, 2), 10 ** rng.uniform(-1, 4)
+        a2, b2 = 10 ** rng.uniform(-2, 5), 10 ** rng.uniform(6, 14)
+        if a1 <= 1e-2 * b1 and b2 >= 1e2 * max(a2, b1):
+            cases.append((a1, b1, a2, b2) if len(cases) % 2 else (b1, a1, b2, a2))
+    got = beta_kl(*np.array(cases).T)
+    ref = np.array([_mp_beta_kl(*c) for c in cases])
+    np.testing.assert_allclose(got, ref, rtol=1e-13, atol=0)
+
+
+def test_small_shape_of_q_against_a_huge_opposite_shape_of_p_is_within_the_documented_2e_11():
+    rng = np.random.default_rng(23)
+    cases = []
+    for i in range(40):
+        e = [rng.uniform(-1, 8), rng.uniform(6, 14), rng.uniform(-6, -2), rng.uniform(-1, 12)]
+        a1, b1, a2, b2 = (10 ** v for v in e)
+        cases.append((a1, b1, a2, b2) if i % 2 else (b1, a1, b2, a2))
+    got = beta_kl(*np.array(cases).T)
+    ref = np.array([_mp_beta_kl(*c) for c in cases])
+    np.testing.assert_allclose(got, ref, rtol=2e-11, atol=0)

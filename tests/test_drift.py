@@ -742,3 +742,15 @@ def test_sql_without_a_cast_agrees_while_every_edge_is_below_2_to_the_53(edges):
     for v in values:
         expected[sum(float(v) >= e for e in edges)] += 1
     assert list(sql_counts(db, "t", edges)) == expected
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: drift.bin_counts(m([1.0, 2.0, 1e9], mask=[0, 0, 1]), [0, 1, 3]),
+    lambda m: drift.bin_edges(m([1.0, 2.0, 3.0, 1e9], mask=[0, 0, 0, 1]), 2),
+    lambda m: drift.drift_measures(m([1.0, 2.0, 3.0, 4.0], mask=[0, 0, 0, 1]), [1.0, 2.0, 3.0, 4.0]),
+    lambda m: drift.drift_test(m([1.0, 2.0, 3.0, 4.0], mask=[0, 0, 0, 1]), [1.0, 2.0, 3.0, 4.0]),
+    lambda m: drift.category_counts(m(["a", "b"], mask=[0, 1]), ["a"]),
+])
+def test_masked_samples_are_refused_not_read_at_their_hidden_values(call):
+    with pytest.raises(DistributionError, match=r"is a masked array with 1 masked entry"):
+        call(np.ma.array)

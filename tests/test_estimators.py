@@ -402,3 +402,11 @@ def test_histogram_of_samples_whose_range_overflows_a_float():
         assert kt.histogram_kl(x, [1e308, -1e308, 1.0], bins=2) == 0.0
         got = kt.histogram_kl(x, [1e308, -1e308, -1.0], bins=2)   # Q = (2/3, 1/3)
     assert got == pytest.approx(math.log(2) / 3, rel=1e-15)
+
+
+def test_mc_kl_refuses_a_masked_logq_like_a_masked_logp():
+    logq = np.ma.array([-1.0, -1.0, -50.0], mask=[0, 0, 1])
+    with pytest.raises(DistributionError, match=r"^logq is a masked array with 1 masked entry"):
+        kt.mc_kl([-1.0, -1.0, -1.0], logq)
+    with pytest.raises(DistributionError, match=r"^logp is a masked array with 1 masked entry"):
+        kt.mc_kl(logq, [-1.0, -1.0, -1.0])

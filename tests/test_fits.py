@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import mpmath
+
 import numpy as np
 import pytest
 from scipy.integrate import quad
@@ -246,3 +248,36 @@ def test_reverse_fit_jumps_onto_the_left_mode_between_5_and_5_point_5():
         assert bool(abs(best.x[0] - m[0]) < abs(best.x[0] - p_mean)) is on_left
         fit = fit_gaussian(w, m, [1.0, 1.0], direction="reverse")
         assert fit.mean == pytest.approx(best.x[0], abs=1e-3)
+
+
+# ---- nearly equal P and Q: the integrand p expm1mx(log q - log p) keeps every digit
+
+def _mp_gauss_kl(m1, s1, m2, s2):
+    with mpmath.workdps(50):
+        m1, s1, m2, s2 = (mpmath.mpf(v) for v in (m1, s1, m2, s2))
+        return float(mpmath.log(s2 / s1) + (s1**2 + (m1 - m2)**2) / (2 * s2**2) - mpmath.mpf(1) / 2)
+
+
+@pytest.mark.parametrize("m, s, direction", [
+    (1e-8, 1.0, "forward"), (1e-8, 1.0, "reverse"), (0.0, 1 + 1e-9, "forward"), (1e-12, 1.0, "forward"),
+    (0.0, 1 + 1e-14, "reverse"),
+    (0.0, 1 + 1e-9, "reverse"), (1e-6, 1.0, "forward"), (3e-4, 1 - 2e-5, "reverse"),
+])
+def test_one_component_close_to_q_matches_the_closed_form(m, s, direction):
+    got = mixture_gaussian_kl([1.0], [0.0], [1.0], m, s, direction=direction)
+    want = _mp_gauss_kl(0.0, 1.0, m, s) if direction == "forward" else _mp_gauss_kl(m, s, 0.0, 1.0)
+    assert got == pytest.approx(want, rel=1e-10)
+
+
+@pytest.mark.parametrize("d, rel", [(1e-2, 2e-10), (1e-3, 2e-7)])
+def test_moment_match_of_a_barely_split_mixture_matches_mpmath(d, rel):
+    # the documented accuracy for nearly coincident components (every digit was lost before)
+    fit = moment_match([0.5, 0.5], [-d, d], [1.0, 1.0])
+    with mpmath.workdps(60):
+        dd, sd = mpmath.mpf(d), mpmath.mpf(fit.sd)     # the float sd returned, not sqrt(1 + d^2)
+        def p(x):
+            return (mpmath.npdf(x, -dd, 1) + mpmath.npdf(x, dd, 1)) / 2
+        def f(x):
+            return p(x) * mpmath.log(p(x) / mpmath.npdf(x, fit.mean, sd))
+        want = float(mpmath.quad(f, [-mpmath.inf, -3, 0, 3, mpmath.inf]))
+    assert fit.kl == pytest.approx(want, rel=rel)

@@ -467,3 +467,13 @@ def test_vae_kl_is_inf_only_where_the_true_value_overflows(mu, log_var):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert kt.vae_kl(mu, log_var) == math.inf
+
+
+@pytest.mark.parametrize("var_p, var_q", [(1e308, 1e308), (1e308, 1e307), (1.7e308, 1.0)])
+def test_mvn_kl_with_covariance_entries_near_the_float_limit_matches_the_closed_form(var_p, var_q):
+    # 0.5 (cov + cov.T) overflowed to inf above 9e307: NaN before
+    import mpmath
+    with mpmath.workdps(40):
+        r = mpmath.mpf(var_p) / mpmath.mpf(var_q)
+        want = float((r - 1 - mpmath.log(r)) / 2)
+    assert kt.mvn_kl([0.0], [[var_p]], [0.0], [[var_q]]) == pytest.approx(want, rel=1e-14, abs=0)

@@ -165,7 +165,6 @@ def test_per_token_kl_reuses_mc_kl_and_is_unbiased():
     (lambda: log_softmax(["a", "b"]), r"must contain only numbers"),
     (lambda: log_softmax([1.0, 2.0], temperature=0), r"temperature must be a finite number > 0, got 0"),
     (lambda: log_softmax([1.0, 2.0], temperature=-1.0), r"temperature must be"),
-    (lambda: log_softmax([1e308, 0.0], temperature=1e-3), r"overflows"),
     (lambda: log_softmax([1.0, 2.0], axis=1), r"axis must be an integer between -1 and 0"),
     (lambda: kl_from_logits([0.0, 1.0], [0.0, 1.0, 2.0]), r"^p_logits has 2 outcomes along axis -1 but q_logits has 3"),
     (lambda: kl_from_logits([0.0, 1.0], [0.0, 1.0], base=1), r"base must be greater than 1"),
@@ -187,7 +186,6 @@ def test_bad_input_raises_a_clear_error(call, pattern):
      r"^teacher_logits has 2 outcomes along axis -1 but student_logits has 3"),
     (lambda: distillation_loss([0.0, np.nan], [0.0, 1.0], temperature=2), r"^teacher_logits contains NaN"),
     (lambda: distillation_loss([0.0, 1.0], 3.0, temperature=2), r"^student_logits is a single number"),
-    (lambda: distillation_loss([1e308, 0.0], [0.0, 1.0], temperature=1e-3), r"^teacher_logits / temperature overflows"),
     # per_token_kl: policy_logits, reference_logits, tokens; never mc_kl's logp / logq
     (lambda: per_token_kl(np.zeros((2, 2, 3)), np.zeros(3), [0, 1]),
      r"^policy_logits must have shape \(K,\) .* got shape \(2, 2, 3\)"),
@@ -272,3 +270,108 @@ def test_distillation_loss_refuses_a_temperature_at_which_d_underflows():
         kt.distillation_loss([1.0, 2.0, 3.0], [3.0, 2.0, 1.0], temperature=1e200)
     # equal distributions (logits differing by a constant) are exactly 0 at any temperature
     assert kt.distillation_loss([1.0, 2.0, 3.0], [6.0, 7.0, 8.0], temperature=1e200) == 0.0
+
+
+# ---- the largest logit is subtracted before dividing by T; infinite D; -inf in both
+
+def _mp_log_softmax(z, temperature, dps=60):
+    with mpmath.workdps(dps):
+        T = mpmath.mpf(temperature)
+        m = max(mpmath.mpf(v) for v in z if v != -np.inf)
+        e = [(mpmath.mpf(v) - m) / T if v != -np.inf else None for v in z]
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in e if v is not None))
+        return [float(v - lse) if v is not None else -np.inf for v in e]
+
+
+@pytest.mark.parametrize("z, temperature", [
+    ([-3.0, -4.0], 1e-308),                 # z / T overflowed: inf - inf = nan before
+    ([-1e300, -2e300], 1e-10),
+    ([1e15, 1e15 + 1], 0.7),                # z / T rounded away the gap's digits
+    ([-1e12, -1e12 - 0.01, -1e12 - 0.003], 0.0014),
+    ([-1e308, 1e308], 1e308),               # z - max z overflows, (z - max z) / T does not
+    ([0.0, 1.0, -np.inf], 3.0),
+])
+def test_log_softmax_subtracts_the_largest_logit_before_dividing(z, temperature):
+    got = log_softmax(z, temperature=temperature)
+    want = _mp_log_softmax(z, temperature)
+    for g, w in zip(got, want):
+        if abs(w) > 1.7976931348623157e308:
+            assert g == -np.inf
+        else:
+            assert g == pytest.approx(w, rel=1e-14, abs=1e-300)
+    assert np.all(np.isfinite(softmax(z, temperature=temperature)))
+
+
+@pytest.mark.parametrize("zp, zq, temperature", [
+    ([1e15, 1e15 + 1], [1e15, 1e15 + 1.5], 0.7),
+    ([-1e12, -1e12 - 0.01], [-1e12, -1e12 - 0.02], 0.0014),
+    ([-20.0, -21.0], [-20.0, -22.0], 1e-307),
+])
+def test_kl_from_logits_at_extreme_offsets_and_temperatures_matches_mpmath(zp, zq, temperature):
+    import warnings
+    with mpmath.workdps(80):
+        T = mpmath.mpf(temperature)
+        lp = [mpmath.mpf(v) for v in _mp_log_softmax_hp(zp, T)]
+        lq = [mpmath.mpf(v) for v in _mp_log_softmax_hp(zq, T)]
+        want = float(mpmath.fsum(mpmath.exp(a) * (a - b) for a, b in zip(lp, lq)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kl_from_logits(zp, zq, temperature=temperature)
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-300)
+
+
+def _mp_log_softmax_hp(z, T):
+    m = max(mpmath.mpf(v) for v in z)
+    e = [(mpmath.mpf(v) - m) / T for v in z]
+    lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in e))
+    return [v - lse for v in e]
+
+
+def test_kl_from_logits_when_a_log_probability_passes_the_float_range():
+    # Q's second log-probability is -2e308: the term p (log p - log q) is e^-1e308 * 1e308 = 0
+    assert kl_from_logits([-20.0, -21.0], [-20.0, -22.0], temperature=1e-308) == 0.0
+    # P = (1, 0) in float, log q_0 = -3.4e308: D = 3.4e308, inf in float64
+    assert kl_from_logits([1.7e308, -1.7e308], [-1.7e308, 1.7e308]) == np.inf
+    # p = 1/2 and log q = -2e308: D = 1e308 cannot be formed here; refused, not a silent inf
+    with pytest.raises(FloatingPointError, match="larger temperature"):
+        kl_from_logits([0.0, 0.0, -1.0], [0.0, -2.0, -1.0], temperature=1e-308)
+
+
+@pytest.mark.parametrize("t, s, temperature", [
+    ([0.0, 0.0], [0.0, -np.inf], 1.0),
+    ([[0.0, 0.0], [1.0, 2.0]], [[0.0, -np.inf], [1.0, 1.0]], 2.0),
+    ([1.7e308, -1.7e308], [-1.7e308, 1.7e308], 1.0),
+])
+def test_distillation_loss_is_inf_when_some_d_is_inf(t, s, temperature):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isinf(kl_from_logits(t, s, temperature=temperature)).any()
+        assert distillation_loss(t, s, temperature=temperature) == np.inf
+
+
+@pytest.mark.parametrize("t, s, temperature", [
+    ([0.0, 1.0, -np.inf], [0.0, 1.0, -np.inf], 2.0),
+    ([0.0, 1.0, -np.inf], [5.0, 6.0, -np.inf], 3.0),
+    ([[0.0, 1.0, -np.inf], [1.0, 2.0, 3.0]], [[0.0, 1.0, -np.inf], [2.0, 3.0, 4.0]], 1e200),
+])
+def test_distillation_loss_of_equal_distributions_with_impossible_classes_is_zero(t, s, temperature):
+    assert distillation_loss(t, s, temperature=temperature) == 0.0
+
+
+def test_distillation_loss_still_refuses_different_impossible_classes_at_huge_temperature():
+    with pytest.raises(FloatingPointError, match="Lower the temperature"):
+        distillation_loss([0.0, 1.0, -np.inf], [0.0, 1.0 + 1e-3, -np.inf], temperature=1e200)
+
+
+@pytest.mark.parametrize("tokens, pattern", [
+    ([0.0, 1e20], r"^tokens\[1\] = 100000000000000000000 is not a token id"),
+    (np.array([0, 2**64 - 1], dtype=np.uint64), r"^tokens\[1\] = 18446744073709551615 is not a token id"),
+    ([True, False], r"^tokens are booleans"),
+])
+def test_per_token_kl_reports_the_token_as_given(tokens, pattern):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DistributionError, match=pattern):
+            per_token_kl([0.0, 1.0], [1.0, 0.0], tokens)

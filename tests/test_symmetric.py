@@ -272,3 +272,29 @@ def test_pinsker_bound_of_a_kl_near_float_max_in_other_units():
                          for v in np.atleast_1d(kl)]
             np.testing.assert_allclose(got, exact, rtol=1e-15)
     assert kt.pinsker_bound(np.inf) == np.inf
+
+
+def _mp_js_root(p, q):
+    with mpmath.workdps(50):
+        p, q = [mpmath.mpf(float(v)) for v in p], [mpmath.mpf(float(v)) for v in q]
+        sp, sq = mpmath.fsum(p), mpmath.fsum(q)
+        total = 0
+        for a, b in zip(p, q):
+            a, b = a / sp, b / sq
+            m = (a + b) / 2
+            total += (a * mpmath.log(a / m) if a else 0) / 2 + (b * mpmath.log(b / m) if b else 0) / 2
+        return float(mpmath.sqrt(total))
+
+
+@pytest.mark.parametrize("p, q", [
+    ([0.5, 0.5, 0.0], [0.5, 0.5, 1e-320]),        # JS = 3.5e-321 has 3 digits; 0 for 5e-324
+    ([0.5, 0.5, 0.0], [0.5, 0.5, 5e-324]),
+    ([0.5, 0.5, 1e-310, 0.0], [0.5, 0.5, 0.0, 1e-310]),
+    ([0.5, 0.5, 1e-310], [0.5, 0.5, 1.0000001e-310]),
+])
+def test_js_distance_keeps_its_digits_when_js_underflows(p, q):
+    assert kt.js_distance(p, q) == pytest.approx(_mp_js_root(p, q), rel=1e-15)
+    assert kt.js_distance(p, q, base=2) == pytest.approx(_mp_js_root(p, q) / math.sqrt(math.log(2)), rel=1e-15)
+    batch = kt.js_distance([p, [0.3, 0.7] + [0.0] * (len(p) - 2)], q)
+    assert batch[0] == pytest.approx(_mp_js_root(p, q), rel=1e-15)
+    assert batch[1] == pytest.approx(_mp_js_root([0.3, 0.7] + [0.0] * (len(p) - 2), q), rel=1e-14)

@@ -104,3 +104,11 @@ def test_pride_and_prejudice_loads_offline_and_is_the_expected_text():
     assert "It is a truth universally acknowledged, that a single man in possession" in text
     assert "Chapter 20" in text and "Chapter 21" not in text
     assert 190_000 < len(text) < 250_000 and text.isascii()
+
+
+def test_sample_bigram_at_a_tiny_temperature_is_greedy():
+    # after a, b has probability 3/4; after b, a has 3/4: the greedy walk from a is babababa
+    model = fit_bigram("ababa", "ab", pseudo_count=1)
+    for temperature in (1e-3, 1e-308, 1e-310, 5e-324):
+        assert sample_bigram(model, 8, temperature=temperature, start="a",
+                             rng=np.random.default_rng(1)) == "babababa"

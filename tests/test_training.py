@@ -118,3 +118,13 @@ def test_predict_proba_refuses_non_finite_parameters():
         predict_proba([[1.0]], [[np.nan, 0.0]], [0.0, 0.0])
     with pytest.raises(ValueError, match="intercept has a non-finite value inf"):
         predict_proba([[1.0]], [[0.0, 0.0]], [np.inf, 0.0])
+
+
+def test_features_are_real_numbers_and_not_masked():
+    P = [[1.0, 0.0], [0.0, 1.0]]
+    with pytest.raises(DistributionError, match=r"^X is a masked array with 1 masked entry"):
+        softmax_regression(np.ma.array([[1.0], [-1.0]], mask=[[0], [1]]), P)
+    with pytest.raises(TypeError, match=r"^X has complex entries"):
+        softmax_regression(np.array([[1 + 5j], [-1 + 0j]]), P)
+    with pytest.raises(TypeError, match=r"array of numbers .* got dtype <U2"):
+        softmax_regression([["1"], ["-1"]], P)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -180,3 +182,21 @@ def test_longdouble_beyond_float64_range_is_refused_without_a_warning():
             kt.gaussian_kl(huge[0], 1.0, 0.0, 1.0)
         with pytest.raises(kt.DistributionError, match=r"beyond the range of a 64-bit float"):
             kt.entropy(huge)
+
+
+def test_fractions_are_read_as_their_nearest_floats():
+    from fractions import Fraction
+    import math
+    p, q = [Fraction(1, 2)] * 2, [Fraction(1, 4), Fraction(3, 4)]
+    want = 0.5 * math.log(2) + 0.5 * math.log(2 / 3)      # closed form
+    assert kt.kl_divergence(p, q) == pytest.approx(want, rel=1e-15)
+
+
+@pytest.mark.parametrize("bad, pattern", [
+    ([Fraction(1, 2), None], r"None is not a number: it is of type NoneType, at index 1"),
+    ([Decimal("0.5")] * 2, r"Decimal\('0.5'\) is not a number: it is of type Decimal, at index 0; klteach reads int, float, Fraction"),
+    ([Fraction(10**400, 1), 1], r"^p has Fraction\(1000.*\.\.\. at index 0, beyond the range of a 64-bit float"),
+])
+def test_object_entries_that_are_not_read_are_named(bad, pattern):
+    with pytest.raises(DistributionError, match=pattern):
+        kt.kl_divergence(bad, [0.5, 0.5])
