@@ -32,15 +32,24 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   answer carries more figures than the question asks for, float noise
   removed and, for a factor, not counting the figures of a short decimal
   divided by a whole number up to 12 (``0.51 / 9``: terms rounded, then
-  averaged, give that too); a difference may carry float noise instead.
-  Rounded again to those figures (``4.19``), it could as well be another
-  mistake rounded, so it is only asked whether it rounded an intermediate
-  result (and told that, if nothing was rounded, it is not the answer), as
-  is an answer that reverses a wrong conversion on a rounded number
-  (``0.204 / ln 2 / ln 2``).
+  averaged, give that too); a difference may carry float noise instead,
+  and is named only when it is exactly the float that difference of the
+  two rounded numbers gives (``0.887 - 0.80``; log ratios rounded, then
+  weighted, give a float next to it, and no route is named).
+  Rounded again to those figures (``4.19``), or given with fewer than 3
+  figures (``0.087``), it could as well be another mistake rounded, so it
+  is only asked whether it rounded an intermediate result (and told that,
+  if nothing was rounded, it is not the answer, with the formula), as is
+  an answer that reverses a wrong conversion on a rounded number
+  (``0.204 / ln 2 / ln 2``). A sum whose terms (or their logs) were
+  rounded to 2-4 figures, more than 1.5% from the right value, is told
+  the same.
 - An answer one unit off in its last (at least 3rd) figure is told to
   round, not truncate, only when it is the right value cut off; otherwise
-  it is asked whether it rounded an intermediate result. An answer of 1
+  it is asked whether it rounded an intermediate result. When a rounded
+  route also gives it (``4.2 - H``), that route is named beside the
+  truncation, since rounding the number that route computed gives the
+  same answer again. An answer of 1
   or 2 figures that is the right value cut off (``0.21`` for ``0.218``)
   is right as far as it goes: it is told to round and give more figures,
   never given a mistake's explanation.
@@ -383,6 +392,8 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
         return None, Feedback(False, f"Your answer is the text {str(answer)!r} (in quotes), not a number: "
                                      f"remove the quotes (answer = {number!r}), or convert it with "
                                      f"float(...), and run the check again.")
+    if isinstance(answer, Decimal):      # kl_reference returns a Decimal: its float is the same number
+        answer = float(answer)
     if isinstance(answer, bool) or not isinstance(answer, (Real, np.number)):
         return None, Feedback(False, f"Your answer should be a number, got {type(answer).__name__} {answer!r}.")
     if isinstance(answer, np.floating) and np.finfo(answer.dtype).bits < 64:
@@ -401,6 +412,10 @@ def _array_feedback(answer, expected, combine, array_routes=()):
     except (TypeError, ValueError):
         return Feedback(False, f"Your answer is a {type(answer).__name__}; the question asks for one number.")
     kind = {"list": "a list", "tuple": "a tuple"}.get(type(answer).__name__, "an array")
+    if any(isinstance(x, (str, np.str_)) for x in np.asarray(answer, dtype=object).reshape(-1)):
+        return Feedback(False, f"Your answer is {kind} of {_plural(arr.size, 'string')} (text in quotes, such as "
+                               f"{str(np.asarray(answer, dtype=object).reshape(-1)[0])!r}); the question asks for "
+                               f"one number. {combine or 'Combine the terms into one number as the formula says.'}")
     shape = f" (shape {arr.shape})" if kind == "an array" or arr.ndim > 1 else ""
     start = f"Your answer is {kind} of {_plural(arr.size, 'number')}{shape}; the question asks for one number."
     if arr.size:
@@ -445,7 +460,7 @@ def _route_target(w_k, w, expected, kind):
                      f"or 'square'.")
 
 
-def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES):
+def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES, raw=None):
     """``(k, w_k, step)`` when ``value`` is a wrong-route value rounded to ``k`` figures, then fixed as advised.
 
     ``routes`` holds ``(w, step)`` pairs, ``step = (kind, label, words)``: a
@@ -459,7 +474,10 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
     ``tight``, ``value`` must be the fixed number itself, not a rounding of it.
     Last, a ``"shift"`` route is tried with the number it subtracts or adds
     (a ``"subtracted"`` or ``"added"`` route) rounded to other figures
-    (``0.887 - 0.80``); its step is then ``("both", label, words, k)``.
+    (``0.887 - 0.80``); its step is then ``("both", label, words, k, literal)``, ``literal`` saying
+    whether ``raw`` (the answer with its float noise, when it has some) is exactly the float that
+    difference (or sum) of the two rounded numbers gives: a noisy number that only rounds to it came
+    some other way (log ratios rounded, then weighted), and that route is not to be named.
     """
     if not (math.isfinite(value) and math.isfinite(expected)) or expected == 0:
         return None
@@ -495,9 +513,10 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
                 tol = (1e-9 * abs(target) if figures >= 10 or tight
                        else float(_unit(value, figures)) / 2 * 1.000001)
                 if math.isfinite(target) and abs(value - target) <= tol:
+                    literal = raw is None or raw == (w_k - v_j if other[0] == "subtracted" else w_k + v_j)
                     return (min(k, j), w_k, ("both", step[1], f"{step[2]}, itself rounded to "
                                                                f"{_plural(j, 'significant figure')} ({_show(v_j, j)})",
-                                             k))
+                                             k, literal))
     return None
 
 
@@ -510,6 +529,24 @@ def _truncated(value: float, truth: float) -> bool:
     figures = significant_figures(value)
     unit = Decimal(1).scaleb(_dec(truth).adjusted() - figures + 1)
     return _dec(truth).quantize(unit, rounding=ROUND_DOWN) == _dec(value)
+
+
+def _rounded_terms(weights, logs, terms_words, expected):
+    """``partway`` for a weighted sum of logs: the sums of the terms, or of the weighted logs, rounded to 2-4 figures.
+
+    ``weights * logs`` are the terms (in the answer's units); ``terms_words`` names them in the message. Only
+    sums more than 1.5% from ``expected`` are kept: a nearer answer is already asked whether it rounded an
+    intermediate number, and a truncated one told to round.
+    """
+    weights, logs = np.asarray(weights, float), np.asarray(logs, float)
+    values = []
+    for k in (2, 3, 4):
+        values.append(sum(float(_round_sig(t, k)) if t else 0.0 for t in weights * logs))
+        values.append(float(np.sum(weights * np.array([float(_round_sig(v, k)) if v else 0.0 for v in logs]))))
+    values = [v for v in values if abs(v - expected) > 0.015 * abs(expected)]
+    why = (f"The terms {terms_words}, or the logs in them, rounded to a few figures before they are summed, move "
+           f"the sum's last figures.")
+    return values, why
 
 
 def _step_of(entry):
@@ -642,7 +679,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     if problem is not None:
         return problem
     noisy = math.isfinite(value) and _clean(value) != value
-    value = _clean(value)
+    raw, value = value, _clean(value)
     shown = _as_given(value)
     suffix = f" {units}" if units else ""
     if _accepted(value, expected):
@@ -694,7 +731,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # too coarse to tell routes apart. When the answer is also right as far as it goes, no route is
     # named ("give more figures" is all it needs), but it is not told to check its steps either.
     rescaled = (_rescaled_rounding(value, expected, routes, least=figures + 1 if own else 2,
-                                   tight=own or noisy or figures < ACCEPTED_FIGURES, sig=sig)
+                                   tight=own or noisy or figures < ACCEPTED_FIGURES, sig=sig,
+                                   raw=raw if noisy else None)
                 if not own or figures >= 2 else None)
     truncated = figures >= ACCEPTED_FIGURES and _truncated(value, expected)
     # a route's rounding is offered as the reading only when the number is literally a rounded value times
@@ -703,9 +741,11 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # Float noise is not precision, and neither are the figures of a short decimal divided by a small whole
     # number (0.51 / 9 = 0.0567): terms rounded, then summed or averaged, give such numbers as well as a
     # rounded route fixed as advised, so the route is named only when the number has more figures than that
+    # a difference of two rounded numbers is named only when the noisy answer is exactly that difference's float
     loose = None
     if rescaled is not None and not own and not (
-            _plain_figures(value) > sig if rescaled[2][0] == "scale" else (noisy or figures > sig)):
+            _plain_figures(value) > sig if rescaled[2][0] == "scale"
+            else (noisy or figures > sig) and (rescaled[2][0] != "both" or rescaled[2][4])):
         loose, rescaled = rescaled, None
 
     def route_words(k, w_k, step):
@@ -731,12 +771,18 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         longer = _show(value, figures + 1)
         # no route is named beside it: the answer is already right as far as it goes, and a rounded route
         # fixed as advised (0.168 / 3 = 0.056) is the right formula on a rounded number, nothing to correct
+        # the right value simply rounded (0.22 = 22 / 100 too, a rounded percentage) needs no word on a route;
+        # but its steps need no checking either when a rounded route fixed as advised gives it (0.168 / 3 = 0.056)
         also = (f" If you got it by a step on a number rounded on the way, do that step on the unrounded "
-                f"number your code computed, and round only at the end." if rescaled is not None else "")
+                f"number your code computed, and round only at the end."
+                if rescaled is not None and not _right_at(value, expected, figures) else "")
+        full = ("" if rescaled is not None else
+                " If this is the full number your code computed, it is not the answer: check each step.")
         if _is_whole(value):
             more = (f"Give {sig} significant figures: Python reads {padded} as {shown}, and "
                     f"{what} to {sig} significant figures is not {padded}."
-                    + (also or f" If your code computed exactly {shown}, it is not the answer: check each step."))
+                    + (also or ("" if rescaled is not None else
+                                f" If your code computed exactly {shown}, it is not the answer: check each step.")))
         elif noisy:
             more = (f"It looks like arithmetic on rounded numbers (without its float noise it is {shown}): "
                     f"redo that step with the unrounded numbers your code computed, and give {sig} "
@@ -752,8 +798,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
             more = (f"Give {sig} significant figures, or the unrounded number your code computes (Python drops "
                     f"trailing zeros: {padded} is read as {shown}, and {padded} is not {what} to {sig} "
                     f"significant figures)."
-                    + (also or " If this is the full number your code computed, it is not the answer: "
-                                "check each step."))
+                    + (also or full))
         if _right_at(value, expected, figures):
             return Feedback(False, f"Right as far as it goes: {shown} agrees with {what} to the {figures} "
                                    f"significant figure{plural} it has. {more}")
@@ -824,7 +869,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # of that rounding: an intermediate was rounded, the formula is not wrong
     undone = (figures >= ACCEPTED_FIGURES
               and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig) is not None)
-    if (math.isfinite(value) and math.isfinite(expected) and expected != 0 and figures >= ACCEPTED_FIGURES
+    # a short answer (0.087) that a rounded route gives exactly (0.887 - 0.80) is that rounding too
+    if (math.isfinite(value) and math.isfinite(expected) and expected != 0
+            and (figures >= ACCEPTED_FIGURES or loose)
             and (abs(value - expected) <= 1.5 * float(_unit(value, figures)) or loose or undone)):
         if (loose or undone) and not truncated:
             return Feedback(False, f"Almost: {shown} is as close to {what} as a result rounded on the way can be, "
@@ -837,8 +884,18 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                    # a rounding on the way is one reading; another quantity that rounds to the
                                    # same figures (H(english) for H(spanish, english)) is the other
                                    + f" If your code rounded nothing on the way, {shown} is not {what}: check "
-                                     f"each step.")
+                                     f"each step" + (f": {hint}" if hint else "."))
         if truncated:
+            # a rounded route that also gives it (4.2 - H(spanish) = 0.1726, rounded: 0.173) is named, since
+            # rounding the number that route computed gives the same number again
+            if loose:
+                return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
+                                       f"so its last digit is one too small, or a result rounded on the way: it is "
+                                       f"also {route_words(*loose)}. Round (do not truncate) the unrounded number "
+                                       f"your code computed to {sig} significant figures, or give that number "
+                                       f"itself; if your code rounded a number on the way (that one, or terms "
+                                       f"before they were summed), redo the computation from the unrounded "
+                                       f"numbers, and round only at the end.")
             return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                    f"so its last digit is one too small, or a result rounded on the way (terms "
                                    f"rounded before they were summed, say). Round (do not truncate) the unrounded "
@@ -873,6 +930,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                + f"? Redo the computation from the unrounded values your code computed, and round "
                                  f"only at the end. If your code rounded nothing, check each step: "
                                + (hint or "the formula, the arguments and the units."))
+    # float noise alone (1 - np.sum(p**2) = 0.4800000000000001) is no sign of rounded terms: only an answer a
+    # few units in the last asked figure from the right value is asked about them
+    summed = summed and abs(value - expected) <= 5 * float(_unit(expected, sig))
     return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
                     + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 
@@ -1067,6 +1127,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                                  f"distributions, and weight each log({a}(x)/{b}(x)) by {a}(x)), or from a "
                                  f"ratio or subtraction the wrong way round.",
                         combine=f"Sum the terms {a}(x) log({a}(x)/{b}(x)) over outcomes.",
+                        partway=(_rounded_terms(pn[support], log_ratio, f"{a}(x) log({a}(x)/{b}(x))", expected)
+                                 if np.all(qn[support] > 0) else None),
                         nan=_nan_for(pn, a, b, base))
 
 
@@ -1121,6 +1183,8 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                              + (", with 0 log 0 = 0." if k < len(pn) else "."),
                         negative=f"Check the minus sign in front: {what} = -sum {name}(x) log {name}(x).",
                         combine=f"Sum the terms -{name}(x) log {name}(x) over outcomes.",
+                        partway=_rounded_terms(pn[support], -np.log(pn[support]) / _per_base(base),
+                                               f"-{name}(x) log {name}(x)", expected),
                         nan=_nan_for(pn, name, None, base))
 
 
@@ -1192,7 +1256,7 @@ _OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
 _LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
                              r"|(?:(?:the|my)\s+)?answer(?:\s+is\b|\s*[:=-]|(?=\s+\(?\s*[A-Za-z0-9]\s*\)?\s*(?:[).:,]|$)))\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
                              r"(?:[).:,]\s*.*|\s+.*)?"
-                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*(?:[).:,]|\s[-\u2013\u2014])\s+.*"
+                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*(?:\)\s*|,\s*|[.:]\s+|\s[-\u2013\u2014]\s+).*"
                              r"|([A-Za-z0-9])\s+(?:because|since|as)\b.*)$",
                              re.IGNORECASE | re.DOTALL)
 
@@ -1353,11 +1417,15 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                                        f"mean by {n}).", ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
     if support.sum() == 1:      # a one-hot label: the cross-entropy is -log q of the labelled class
         k = int(np.flatnonzero(support)[0])
+        def log(i):
+            return (f"{_LOG_FN[base]}({b}[{i}])" if base in _LOG_FN else f"np.log({b}[{i}]) / np.log({base:g})")
+        inunits = "" if base is None else f" in {_unit_words(base)}"
         for j in range(n):
             if j != k and qn[j] > 0 and apart(-math.log(qn[j]) / _per_base(base)):
                 mistakes.append((-math.log(qn[j]) / _per_base(base),
-                                 f"-log {b}[{j}], the log-probability of class {j}, whose {a}[{j}] is 0. The "
-                                 f"labelled class is {k} ({a}[{k}] = 1): the cross-entropy is -log {b}[{k}]."))
+                                 f"-{log(j)}, minus the log-probability{inunits} of class {j}, whose {a}[{j}] is "
+                                 f"0. The labelled class is {k} ({a}[{k}] = 1): the cross-entropy is "
+                                 f"-{log(k)}."))
         if apart(float(qn[k])):
             mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
                                            f"log: the cross-entropy is -log {b}[{k}]."))
@@ -1371,6 +1439,9 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"alone weights by {b} itself, and H({a}) puts {a} inside the log).",
                         negative=f"Check the minus sign in front: -sum {a}(x) log {b}(x).",
                         combine=f"Sum the terms -{a}(x) log {b}(x) over outcomes.",
+                        partway=(_rounded_terms(pn[pn > 0], -np.log(qn[pn > 0]) / _per_base(base),
+                                                f"-{a}(x) log {b}(x)", cross_entropy(pn, qn, base=base))
+                                if np.all(qn[pn > 0] > 0) else None),
                         nan=_nan_for(pn, a, b, base, cross=True))
 
 

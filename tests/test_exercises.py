@@ -57,6 +57,12 @@ def round_sig(x, figures):
     return float(f"{x:.{figures - 1}e}")
 
 
+def before_unrounded(text):
+    """The part of a message before "If your code rounded nothing": the formula may follow it, as the reading
+    for a learner who rounded nothing, never precede it."""
+    return text.split("If your code rounded nothing")[0]
+
+
 # --- the precision policy ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("answer, truth", [
@@ -967,7 +973,7 @@ def test_advice_followed_from_a_rounded_answer_is_right_as_far_as_it_goes(check,
     # an answer that is also the right value cut off (0.824 for 0.82490) gets the plain truncation message,
     # which names rounding on the way as the other reading
     # (the conditional "If your code rounded nothing on the way, ... check each step." is the other reading)
-    text = re.sub(r" If your code rounded nothing on the way, [^:]*: check each step\.$", "", text)
+    text = re.sub(r" If your code rounded nothing on the way, [^:]*: check each step(: .*)?\.$", "", text)
     for wrong in ("Not yet", "Round (do not truncate)", "Not quite", "check each step"):
         if wrong == "Round (do not truncate)" and "cut off" in text and "rounded on the way" in text:
             continue
@@ -1241,7 +1247,7 @@ def test_advice_followed_from_a_rounded_wrong_answer_is_not_called_wrong(check, 
         cut = False
         assert text.startswith("Right as far as it goes"), (submission, text)
     # (the conditional "If your code rounded nothing on the way, ... check each step." is the other reading)
-    text = re.sub(r" If your code rounded nothing on the way, [^:]*: check each step\.$", "", text)
+    text = re.sub(r" If your code rounded nothing on the way, [^:]*: check each step(: .*)?\.$", "", text)
     for wrong in ("Not yet", "Not quite", "check each step") + (() if cut else ("Round (do not truncate)",)):
         assert wrong not in text, (submission, text)
     assert "unrounded" in text
@@ -1460,7 +1466,7 @@ def test_a_miss_explained_only_by_a_two_figure_rounding_also_says_check_each_ste
     # must not be left redoing a rounding they never did
     text = str(check(submission))
     assert text.startswith("Almost") and "intermediate result" in text, text
-    assert text.endswith("check each step."), text
+    assert "If your code rounded nothing on the way" in text and "check each step" in text, text
 
 
 @pytest.mark.parametrize("submission", [4.19, 4.18])
@@ -1490,7 +1496,8 @@ def test_final_3_cross_entropy_nan_example_is_the_cross_entropy():
 def test_final_4_undoing_a_rounded_wrong_conversion_is_a_rounded_intermediate():
     assert "converted the wrong way" in str(ex01_1(0.204))
     text = str(ex01_1(0.204 / L2 / L2))                                    # 0.4246
-    assert text.startswith("Almost") and "intermediate result" in text and "Weight each" not in text, text
+    assert (text.startswith("Almost") and "intermediate result" in text
+            and "Weight each" not in before_unrounded(text)), text
 
 
 @pytest.mark.parametrize("check, submission", [(ex01_2, 0.242), (ex02_4, 0.173), (ex03_1, 0.886),
@@ -1685,7 +1692,10 @@ def test_findings_close_misses_truncation_and_whole_numbers():
     text = str(ex06_1(0.824))
     assert text.startswith("Almost") and "cut off" in text, text
     assert text.count("round (not truncate)") + text.count("Round (do not truncate)") == 1, text
-    assert "Right as far as it goes" not in text and "base-10" not in text, text
+    # it is also PSI in base-10 units rounded, then converted: that route is named (rounding its unrounded
+    # number would give 0.824 again), never as a mistake
+    assert "Right as far as it goes" not in text and "it is also PSI in base-10 units" in text, text
+    assert "Not quite" not in text and "Not yet" not in text, text
     # 05 Ex3: 110.0 (the sum, 109.68, rounded): typing 110 drops no zero
     text = str(ex05_3(110.0))
     assert text.startswith("Not quite") and "drops trailing zeros" not in text, text
@@ -2215,7 +2225,8 @@ def test_an_entropy_rounded_then_subtracted_is_a_rounding_not_a_formula_mistake(
 
 def test_the_subtraction_rounded_again_is_asked_about_an_intermediate():
     text = str(ex03_2(0.0849))                      # CE - 0.802 = 0.08494, rounded to 3 figures
-    assert text.startswith("Almost") and "intermediate result" in text and "Weight each" not in text, text
+    assert (text.startswith("Almost") and "intermediate result" in text
+            and "Weight each" not in before_unrounded(text)), text
     # the route, done on the unrounded entropy, is accepted
     assert ex03_2(CE_TP - H_TARGET).correct and ex02_4(CE_02 - H_SPANISH).correct
     # the same route for a cross-entropy: D + H(P) with H(P) rounded
@@ -2259,7 +2270,7 @@ def test_the_mean_of_the_weighted_terms_multiplied_as_advised_is_a_rounding(chec
         assert text.startswith("Right as far as it goes") and "mean of the weighted terms" in text, text
     else:                   # 0.426 (float noise is no precision) is as well any result rounded on the way
         assert text.startswith("Almost") and "rounded on the way" in text and "mean" not in text, text
-    assert "Not yet" not in text and "Weight each" not in text, text
+    assert "Not yet" not in text and "Weight each" not in before_unrounded(text), text
     assert check(float(np.sum(terms)) if check is ex01_2 else KL_01).correct
 
 
@@ -2295,7 +2306,7 @@ def test_a_near_miss_opens_with_rounding_on_the_way_and_gives_the_formula_second
 
 
 def test_a_miss_beyond_one_and_a_half_percent_gets_the_formula_first():
-    assert str(ex01_1(0.44)).startswith("Not yet")                        # 3.8% off
+    assert str(ex01_1(0.45)).startswith("Not yet")                        # 6% off, no rounded route gives it
 
 
 def test_unrounded_numbers_whose_12th_figure_is_zero_are_not_float_noise():
@@ -2333,7 +2344,9 @@ def test_a_wrong_quantity_rounded_like_a_rounded_route_is_also_told_to_check_eac
     assert round(H_ENGLISH, 2) == 4.19                                   # H(english), the wrong quantity
     text = str(ex02_3(4.19))
     assert text.startswith("Almost") and "intermediate result" in text, text
-    assert text.endswith("If your code rounded nothing on the way, 4.19 is not H(spanish, english): check each step."), text
+    # ... and that reading gets the formula, which names H(english)
+    assert "If your code rounded nothing on the way, 4.19 is not H(spanish, english): check each step: " in text, text
+    assert "H(english) alone" in text.split("If your code rounded nothing")[1], text
     # followed (the unrounded number), it gets the formula that names H(english)
     assert "H(english) alone" in str(ex02_3(H_ENGLISH))
 
@@ -2432,7 +2445,154 @@ def test_a_difference_of_two_entropies_rounded_to_any_figures_is_never_a_formula
             submission = round_sig(ce_value, k) - round_sig(h_value, j)
             text = str(check(submission))
             assert text.startswith(("Correct", "Right as far as it goes", "Almost")), (k, j, submission, text)
-            assert "Weight each" not in text, (k, j, submission, text)
+            assert "Weight each" not in before_unrounded(text), (k, j, submission, text)
+
+
+# --- a second learner pass over the exercises of 00-03: the exact submissions -------------------------------
+# Each test quotes the learner's submission; the routes that produce it are recomputed here from the data.
+
+H_TRAIN = float(-np.sum(TRAIN / 100 * np.log(TRAIN / 100)))            # 1.0297 nats
+CE_TRAIN = ce(TRAIN / 100, WEEK / 100)                                   # 1.2477 nats
+H_FAIR = math.log(6)                                                     # 1.7918 nats
+CE_FAIR = ce(Q_FAIR, P_LOADED)                                           # 2.0343 nats
+
+
+def test_the_data_of_the_second_00_03_pass():
+    assert (round_sig(CE_TP, 3), round_sig(H_TARGET, 2), round_sig(CE_TP, 2), round_sig(H_TARGET, 3)) == \
+        (0.887, 0.8, 0.89, 0.802)
+    assert (round_sig(CE_TRAIN, 3), round_sig(H_TRAIN, 2), round_sig(CE_TRAIN, 2), round_sig(H_TRAIN, 3)) == \
+        (1.25, 1.0, 1.2, 1.03)
+    assert (round_sig(CE_01, 2), round_sig(H_LOADED, 3), round_sig(CE_01, 3), round_sig(H_LOADED, 2)) == \
+        (2.6, 2.16, 2.58, 2.2)
+    assert (round_sig(CE_FAIR, 2), round_sig(H_FAIR, 3), round_sig(CE_FAIR, 3), round_sig(H_FAIR, 2)) == \
+        (2.0, 1.79, 2.03, 1.8)
+    # the right values, by the formulas written here: none of the submissions below is one of them rounded
+    assert (round_sig(KL_TP, 2), round_sig(kl(TRAIN / 100, WEEK / 100), 2), round_sig(KL_01, 2),
+            round_sig(kl(Q_FAIR, P_LOADED), 2)) == (0.085, 0.22, 0.42, 0.24)
+
+
+def _terms_rounded(p, q, k):
+    """D(P||Q) from its terms p log(p/q), each rounded to ``k`` significant figures, then summed."""
+    return sum(round_sig(t, k) for t in p * np.log(p / q))
+
+
+def _log_ratios_rounded(p, q, k):
+    return float(np.sum(p * np.array([round_sig(v, k) for v in np.log(p / q)])))
+
+
+@pytest.mark.parametrize("check, submission, route", [
+    (ex03_2, 0.087, round(0.887 - 0.80, 3)),                        # Ex1's cross-entropy minus H(P_target) to 2
+    (ex03_2, 0.088, round(0.89 - 0.802, 3)),
+    (ex03_2, 0.087, round(_log_ratios_rounded(P_TARGET, Q_PRED, 2), 3)),
+    (ex01_3, 0.25, 1.25 - 1.0), (ex01_3, 0.17, round(1.2 - 1.03, 3)),
+    (ex01_1, 0.44, round(2.6 - 2.16, 3)), (ex01_1, 0.38, round(2.58 - 2.2, 3)),
+    (ex01_2, 0.21, round(2.0 - 1.79, 3)), (ex01_2, 0.23, round(2.03 - 1.8, 3)),
+    (ex01_3, 0.225, round(_terms_rounded(TRAIN / 100, WEEK / 100, 2), 3)),
+])
+def test_00_03_second_pass_finding_1_a_short_rounded_route_is_a_rounding_on_the_way(check, submission, route):
+    assert submission == route                      # the learner's number is what that rounded route gives
+    text = str(check(submission))
+    assert text.startswith("Almost") and "rounded on the way" in text, text
+    assert "Not yet" not in text and "Weight each" not in before_unrounded(text), text
+
+
+def test_00_03_second_pass_finding_1_the_start_page_promises_that_reading():
+    start = "\n".join(c.source for c in nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4).cells)
+    assert "it looks like a result rounded on the way" in start
+
+
+def test_00_03_second_pass_finding_2_a_decimal_answer_is_read_as_its_number():
+    from decimal import Decimal, getcontext
+    getcontext().prec = 50
+    reference = sum(Decimal(a) * (Decimal(a).ln() - Decimal(b).ln()) for a, b in zip(P_TARGET, Q_PRED))
+    assert abs(float(reference) - KL_TP) < 1e-15
+    assert ex03_2(reference).correct                                     # 03 section 5's kl_reference
+    assert "Right as far as it goes" in str(ex03_2(Decimal("0.085")))
+    assert "swapped" in str(ex03_2(Decimal(repr(kl(Q_PRED, P_TARGET)))))
+
+
+@pytest.mark.parametrize("check, submission, rounded", [
+    (ex02_4, round(4.2 - H_SPANISH, 3), "4.20"),                          # Ex3's cross-entropy, accepted as 4.20
+    (ex02_4, round(0.12 / L2, 3), None),                                 # D in nats rounded to 0.12, then / ln 2
+    (ex03_3, round(0.51 / np.log(2), 3), "0.51"),                        # H in nats rounded to 0.51, then / ln 2
+])
+def test_00_03_second_pass_finding_3_a_cut_off_number_that_a_rounded_route_gives_names_that_route(
+        check, submission, rounded):
+    truth = {ex02_4: kl(SPANISH, ENGLISH, np.log2), ex03_3: H_03}[check]
+    assert (round_sig(CE_02, 2), round_sig(KL_SE, 2), round_sig(H_03 * L2, 2)) == (4.2, 0.12, 0.51)
+    assert math.floor(truth * 1000) == round(submission * 1000)           # the right value cut off, too
+    text = str(check(submission))
+    assert text.startswith("Almost") and "cut off" in text and "it is also" in text, text
+    assert "redo the computation from the unrounded numbers" in text, text
+    if rounded:
+        assert f"({rounded})" in text, text
+    # the advice followed: the route with its intermediate unrounded is accepted
+    assert ex02_4(CE_02 - H_SPANISH).correct and ex02_4(KL_SE / L2).correct and ex03_3(H_03 * L2 / L2).correct
+
+
+def test_00_03_second_pass_finding_4_a_rounded_number_near_another_quantity_gets_the_formula_second():
+    assert round(H_ENGLISH, 2) == 4.19 and abs(H_ENGLISH - CE_02) < 0.003 * CE_02
+    text = str(ex02_3(4.19))
+    assert text.startswith("Almost") and "intermediate result" in text, text
+    assert "H(english) alone" in text.split("If your code rounded nothing on the way")[1], text
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex01_3, 0.22), (lambda a: ex.check_kl(a, [0.5, 0.5], [0.9, 0.1]), 0.51),     # 00 cell 9
+    (ex01_1, 0.42), (ex01_2, 0.24), (ex03_1, 0.89),
+])
+def test_00_03_second_pass_finding_5_the_right_value_rounded_gets_no_route_sentence(check, submission):
+    text = str(check(submission))
+    assert text.startswith("Right as far as it goes") and "Give 3 significant figures" in text, text
+    assert "rounded on the way" not in text and "If you got it by a step" not in text, text
+
+
+def test_00_03_second_pass_finding_5_the_start_page_shows_it():
+    nb = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
+    [cell] = [c for c in nb.cells if c.cell_type == "code" and c.source.strip() == "exercises.check_kl(0.51, P, Q)"]
+    stored = cell.outputs[0]["data"]["text/plain"]
+    assert stored.startswith("Right as far as it goes") and "If you got it by a step" not in stored, stored
+
+
+def test_00_03_second_pass_finding_6_a_noisy_number_names_only_the_route_it_literally_is():
+    from_logs = _log_ratios_rounded(P_TARGET, Q_PRED, 2)
+    assert from_logs == 0.08699999999999998 and from_logs != 0.887 - 0.80     # close, but not that float
+    text = str(ex03_2(from_logs))
+    assert text.startswith("Almost") and "rounded on the way" in text, text
+    assert "looks like" not in text and "(0.80)" not in text and "Weight each" not in before_unrounded(text), text
+    # 0.887 - 0.80 is that very float: its route is named
+    assert "(0.80)" in str(ex03_2(0.887 - 0.80))
+    text = str(ex03_2(0.886 - 0.802))
+    assert "mean of the weighted terms" not in text and "multiplied by 3" not in text, text
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex02_1, 1 - np.sum(P_SENSOR**2)), (ex01_2, float(np.sum((P_LOADED - Q_FAIR) ** 2 / (2 * Q_FAIR)))),
+    (ex03_1, np.sum((P_TARGET - Q_PRED) ** 2)),
+])
+def test_00_03_second_pass_finding_7_float_noise_far_from_the_answer_is_not_called_rounded_terms(check, submission):
+    assert ex.significant_figures(submission) <= 2 and float(submission) != ex._clean(float(submission))
+    text = str(check(submission))
+    assert text.startswith("Not yet") and "round the terms before summing" not in text, text
+
+
+def test_00_03_second_pass_finding_8_codewords_as_strings_are_called_strings():
+    text = str(ex02_2(["0", "10", "110", "111"]))
+    assert "a list of 4 strings" in text and "numbers" not in text, text
+    assert "huffman_lengths" in text, text
+
+
+@pytest.mark.parametrize("written", ["b)D(Q||P)", "b because", "b because Q puts mass where P has none",
+                                     "(b)D(Q||P)", "b,because"])
+def test_00_03_second_pass_finding_9_a_letter_glued_to_its_words_is_read(written):
+    assert ex.check_choice(written, "01-ex4").correct, written
+
+
+def test_00_03_second_pass_finding_10_a_wrong_class_is_its_negative_log_probability_in_bits():
+    assert abs(-math.log2(Q_IMAGE[0]) - 2.737) < 5e-4
+    text = str(ex03_3(2.737))
+    assert "-np.log2(Q_image[0]), minus the log-probability in bits of class 0" in text, text
+    assert "-np.log2(Q_image[2])" in text, text
 
 
 # --- notebooks 04-07, second learner pass: the exact submissions ----------------------------------
