@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 COURSE_STAMP := $(VENV)/.installed-course
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test test-oldest e2e site notebooks homework student-release bench clean help
+.PHONY: lab test test-oldest e2e site notebooks homework student-release repoint bench clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab"
@@ -26,6 +26,9 @@ help:
 	@echo "make student-release REPO=OWNER/NAME REF=TAG"
 	@echo "                the public student repository, in build/student-release/: assignments' student copies,"
 	@echo "                notebooks without solutions, klteach, binder/; links point at REPO at REF"
+	@echo "make repoint TO=OWNER/NAME [BRANCH=main]"
+	@echo "                point every Binder, Colab and install link, and the site, at a fork (the setting is"
+	@echo "                repository: in site/_config.yml)"
 	@echo "make bench      speed and accuracy against scipy"
 
 # klteach needs Python 3.11 or newer (the tested versions in constraints.txt have no 3.10 builds):
@@ -103,6 +106,12 @@ REPO ?= YOUR-GITHUB-ACCOUNT/klteach-students
 REF ?= main
 student-release: $(STAMP)
 	$(PY) tools/release.py --out build/student-release --repo $(REPO) --ref $(REF)
+
+# The repository's name lives in site/_config.yml; this rewrites it there and in every link (stdlib only).
+repoint:
+	@test -n "$(TO)" || { echo "usage: make repoint TO=OWNER/NAME [BRANCH=main]"; exit 2; }
+	@$(NEED_PYTHON)
+	$(PYTHON) tools/repository.py set $(TO) $(if $(BRANCH),--branch $(BRANCH))
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done

@@ -12,9 +12,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import repository
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-REPO = "klteach/klteach"
+REPO, BRANCH = repository.current()     # site/_config.yml, the one setting (tools/repository.py)
 
 
 def badge_line(name: str) -> str:
@@ -22,7 +24,7 @@ def badge_line(name: str) -> str:
     return (f"[![Open in Binder](https://mybinder.org/badge_logo.svg)]"
             f"(https://mybinder.org/v2/gh/{REPO}/HEAD?urlpath=lab/tree/notebooks/{name}) "
             f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-            f"(https://colab.research.google.com/github/{REPO}/blob/main/notebooks/{name})")
+            f"(https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/notebooks/{name})")
 
 
 def test_the_course_notebooks_are_found():
@@ -51,7 +53,7 @@ def test_second_cell_sets_up_colab_behind_a_guard(path):
     body = re.match(r"((?:    .*\n?)+)", rest)
     assert body, f"{where}: the Colab guard has no indented body"
     body = body.group(1)
-    assert re.search(r'%pip install .*"klteach @ git\+https://github.com/klteach/klteach"', body), \
+    assert re.search(rf'%pip install .*"klteach @ git\+https://github.com/{re.escape(REPO)}"', body), \
         f"{where}: the guard must install klteach from GitHub"
     assert "output.enable_custom_widget_manager()" in body, \
         f"{where}: the guard must call google.colab.output.enable_custom_widget_manager() for the explorers"
