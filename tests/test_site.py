@@ -153,9 +153,15 @@ def test_figures_are_the_committed_outputs_with_the_figure_cells_words_as_alt_te
         assert (site / figure["src"]).read_bytes() == png   # the committed output, not a re-run
         alt = figure["alt"]
         assert alt.startswith("Figure: ") and len(alt) > 20
-        # the words of the *Figure: ...* cell's first paragraph, without markdown marks
-        words = re.sub(r"[*`$\\]", "", description.split("\n\n")[0]).split()
-        assert alt.split() == words
+        # the words of the *Figure: ...* cell's first paragraph, without markdown marks, in order; its math
+        # as text a screen reader can speak (no TeX: D(P‖Q), not D(P\|Q))
+        prose = re.sub(r"\$[^$]*\$", " ", description.split("\n\n")[0])
+        position = 0
+        for word in re.sub(r"[*`\\]", "", prose).split():
+            found = alt.find(word, position)
+            assert found >= 0, (word, alt)
+            position = found + len(word)
+        assert "\\" not in alt and "$" not in alt, alt
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
@@ -329,3 +335,21 @@ def test_search_results_show_titles_as_plain_text_not_tex(site):
     titles = index["titles"] + list(index["alltitles"])
     assert not [t for t in titles if "<span" in t or "\\(" in t or "\\|" in t]
     assert any("D(P\u2016Q) and D(Q\u2016P)" in t for t in index["titles"])
+
+
+def test_titles_and_alt_texts_read_as_text_not_tex(site, pages):
+    """Screen readers speak a page's <title> and each figure's alt text: no TeX in either (D(P‖Q), not D(P\\|Q))."""
+    for name, page in pages.items():
+        title = re.search(r"<title>(.*?)</title>", page.text, re.S).group(1)
+        assert "\\(" not in title and "\\|" not in title, (name, title)
+        for alt in re.findall(r'<img[^>]*\salt="([^"]*)"', page.text):
+            assert "\\" not in alt and "$" not in alt, (name, alt)
+
+
+def test_keyboard_focus_is_visible_and_formulas_are_not_tab_stops(site, pages):
+    css = (site / "_static" / "klteach.css").read_text(encoding="utf-8")
+    assert ":focus-visible" in css and "outline:" in css
+    some = next(iter(pages.values())).text
+    assert "klteach.css" in some
+    config = (ROOT / "site" / "_config.yml").read_text(encoding="utf-8")
+    assert "inTabOrder: false" in config

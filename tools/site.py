@@ -61,6 +61,8 @@ class SiteError(ValueError):
 def plain_text(markdown: str) -> str:
     """Plain text of a markdown paragraph (the first one), for alt text."""
     paragraph = markdown.split("\n\n", 1)[0].strip()
+    paragraph = re.sub(r"\$([^$]+)\$", lambda m: tex_text(re.sub(r"\\(?:text|mathrm|mathbf)\{([^}]*)\}", r"\1",
+                                                                m.group(1))), paragraph)
     return " ".join(re.sub(r"[*`$\\]", "", paragraph).split())
 
 
@@ -215,6 +217,12 @@ def build(notebooks: list[Path], out: Path, src: Path | None = None) -> list[Pat
     for path in notebooks:
         shutil.copy(path, out / "_sources" / path.name)
     plain_search_titles(out / "searchindex.js")
+    for page in out.glob("*.html"):      # a title's math is read aloud and shown in tabs as raw TeX otherwise
+        html_text = page.read_text(encoding="utf-8")
+        titled = re.sub(r"<title>(.*?)</title>", lambda m: "<title>" + re.sub(
+            r"\\\((.*?)\\\)", lambda t: tex_text(t.group(1)), m.group(1)) + "</title>", html_text, count=1, flags=re.S)
+        if titled != html_text:
+            page.write_text(titled, encoding="utf-8")
     return [out / f"{path.stem}.html" for path in notebooks]
 
 
@@ -226,7 +234,10 @@ def tex_text(tex: str) -> str:
     """Inline TeX as plain text for a search result (``D(P\\|Q)`` -> ``D(P‖Q)``)."""
     for command, text in TEX_TEXT.items():
         tex = tex.replace(command, text)
-    tex = re.sub(r"\\([A-Za-z]+)\s*", r"\1 ", tex).replace("{", "").replace("}", "")
+    # a command keeps a space only beside a letter or digit it would run into (0 \log p, not \log_2)
+    tex = re.sub(r"(?<=[A-Za-z0-9])\\(?=[A-Za-z])", " \\\\", tex)
+    tex = re.sub(r"\\([A-Za-z]+)\s*(?=([A-Za-z0-9])?)", lambda m: m.group(1) + (" " if m.group(2) else ""), tex)
+    tex = tex.replace("{", "").replace("}", "")
     return re.sub(r" {2,}", " ", tex).strip()
 
 
