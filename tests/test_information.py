@@ -192,3 +192,23 @@ def test_f_divergence_terms_do_not_overflow_for_tiny_q():
     for name in ("js", "kl", "squared_hellinger", "tv"):
         assert np.isfinite(kt.f_divergence(p, q, name)), name
     assert kt.f_divergence(p, q, "js") == pytest.approx(kt.js_divergence(p, q), rel=1e-12)
+
+
+def _nearly_independent(delta, tail=None):
+    joint = np.outer([0.3, 0.7], [0.4, 0.6])
+    joint += delta * np.array([[1.0, -1.0], [-1.0, 1.0]])
+    if tail is not None:        # a third row and column holding one far-tail cell: p(x) p(y) underflows
+        joint = np.pad(joint, ((0, 1), (0, 1)))
+        joint[2, 2] = tail
+    return joint
+
+
+@pytest.mark.parametrize("delta, rel", [(1e-10, 1e-12), (1e-12, 1e-10)])
+@pytest.mark.parametrize("tail", [None, 1e-170])
+def test_mutual_information_of_nearly_independent_tables_keeps_its_digits(delta, rel, tail):
+    # I about 1e-20 and 1e-24: summing p log(p / (px py)) cancels (1e-17 came back), and a rounded
+    # outer(px, py) is off by eps sqrt(I) absolute (7e-6 relative at 1e-24)
+    joint = _nearly_independent(delta, tail)
+    assert mutual_information(joint) == pytest.approx(float(mp_mutual_information(joint)), rel=rel)
+    assert mutual_information(joint, base=2) == pytest.approx(
+        float(mp_mutual_information(joint) / mpmath.log(2)), rel=rel)
