@@ -41,7 +41,8 @@ class Generator(NamedTuple):
     slope_at_infinity: float  # lim_{t->inf} f(t) / t: the term of an outcome with q = 0 < p is p * this (None: not given)
     logarithmic: bool       # measured in nats (or bits with base=2)
     formula: str
-    term: Callable = None   # q f(p/q) written in p and q (no overflow of p/q), for p, q > 0
+    term: Callable = None   # q f(p/q) written in p and q (no overflow of p/q), for p, q > 0; an optional
+                            # third argument d is p - q given more accurately than the rounded p - q
 
 
 def _xlogx(t):
@@ -79,26 +80,46 @@ def _jeffreys(t):
         return np.where(t == 0, np.inf, (t - 1.0) * np.log(np.where(t == 0, 1.0, t)))
 
 
-def _log_ratio(p, q):
+def _log_ratio(p, q, d=None):
     """log(p / q) for p, q > 0: log1p((p - q) / q) where p and q are within a factor of about 1.5 (p - q is
-    then exact and the log keeps its relative digits, for nearly identical p and q), else log p - log q."""
-    d = p - q
+    then exact, or given accurately as ``d``, and the log keeps its relative digits, for nearly identical p
+    and q), else log p - log q."""
+    d = p - q if d is None else d
     near = np.abs(d) < 0.5 * q
     return np.where(near, np.log1p(np.where(near, d, 0.0) / q), np.log(p) - np.log(q))
 
 
-def _kl_term(p, q):
+# Each term takes p, q > 0 and optionally d = p - q, given accurately by f_divergence for the exactly
+# normalised p / sum(p), q / sum(q) (dividing by the sums rounds each entry, which would cost the
+# digits of nearly identical distributions); without d, p - q.
+
+def _diff(p, q, d):
+    return p - q if d is None else d
+
+
+def _kl_term(p, q, d=None):
     # p log(p/q) + (q - p): each term >= 0 and accurate to a few eps, relative (klteach.discrete's kernel);
     # the added q - p sum to 0 over the outcomes, so the total is KL and cannot come out negative
-    return _fix_nan(_gap_terms(p, q, (q - p) / p), p, q)      # NaN where p is subnormal and (q - p) / p overflows
+    return _fix_nan(_gap_terms(p, q, -_diff(p, q, d) / p), p, q)      # NaN where p is subnormal and (q - p) / p overflows
 
 
-def _js_term(p, q):
+def _js_term(p, q, d=None):
     # (p log(p/m) + (m - p) + q log(q/m) + (m - q)) / 2, m = (p + q) / 2: the added terms cancel in each pair
     m = 0.5 * (p + q)
+    d = _diff(p, q, d)
     # t = (m - p) / p as (q - p) / (2 p): exact for close p and q, where m - p would carry m's rounding
-    return 0.5 * (_fix_nan(_gap_terms(p, m, (q - p) / (2.0 * p)), p, m)
-                  + _fix_nan(_gap_terms(q, m, (p - q) / (2.0 * q)), q, m))
+    return 0.5 * (_fix_nan(_gap_terms(p, m, -d / (2.0 * p)), p, m)
+                  + _fix_nan(_gap_terms(q, m, d / (2.0 * q)), q, m))
+
+
+def _chi2_term(p, q, d=None):
+    # ((p - q) / sqrt(q))^2: (p - q)^2 alone underflows to 0 for differences below 1e-162
+    return (_diff(p, q, d) / np.sqrt(q)) ** 2
+
+
+def _squared_hellinger_term(p, q, d=None):
+    # (sqrt p - sqrt q)^2 / 2 = ((p - q) / (sqrt p + sqrt q))^2 / 2, squared after dividing (no underflow)
+    return 0.5 * (_diff(p, q, d) / (np.sqrt(p) + np.sqrt(q))) ** 2
 
 
 #: The named generators: name -> :class:`Generator`. Their terms are computed from p and q
@@ -106,17 +127,17 @@ def _js_term(p, q):
 #: logarithmic ones as non-negative terms that keep their digits for nearly identical p and q.
 GENERATORS = {
     "kl": Generator(_kl, 0.0, math.inf, True, "t log t", _kl_term),
-    "reverse_kl": Generator(_reverse_kl, math.inf, 0.0, True, "-log t", lambda p, q: _kl_term(q, p)),
-    "chi2": Generator(_chi2, 1.0, math.inf, False, "(t - 1)^2",
-                      lambda p, q: (p - q) ** 2 / q),
+    "reverse_kl": Generator(_reverse_kl, math.inf, 0.0, True, "-log t",
+                           lambda p, q, d=None: _kl_term(q, p, None if d is None else -d)),
+    "chi2": Generator(_chi2, 1.0, math.inf, False, "(t - 1)^2", _chi2_term),
     "squared_hellinger": Generator(_squared_hellinger, 0.5, 0.5, False, "(sqrt(t) - 1)^2 / 2",
-                                   lambda p, q: 0.5 * (p - q) ** 2 / (np.sqrt(p) + np.sqrt(q)) ** 2),
+                                   _squared_hellinger_term),
     "tv": Generator(_tv, 0.5, 0.5, False, "|t - 1| / 2",
-                    lambda p, q: 0.5 * np.abs(p - q)),
+                    lambda p, q, d=None: 0.5 * np.abs(_diff(p, q, d))),
     "js": Generator(_js, 0.5 * math.log(2.0), 0.5 * math.log(2.0), True,
                     "(t log t - (1 + t) log((1 + t) / 2)) / 2", _js_term),
     "jeffreys": Generator(_jeffreys, math.inf, math.inf, True, "(t - 1) log t",
-                          lambda p, q: (p - q) * _log_ratio(p, q)),
+                          lambda p, q, d=None: _diff(p, q, d) * _log_ratio(p, q, _diff(p, q, d))),
 }
 
 
@@ -124,6 +145,26 @@ GENERATORS = {
 #: term >= 0: the shifts add up to c (sum p - sum q) = 0 over all outcomes, so the outcomes where
 #: only one of p, q is positive carry the shift too (f(0+) - c, and slope + c).
 _SHIFT = {"kl": -1.0, "reverse_kl": 1.0}
+
+
+def _normalised_pair(p, q, axis):
+    """Checked p, q moved to the last axis and divided by their sums, and their difference P - Q.
+
+    Dividing by the sums rounds each entry, which costs nearly identical
+    distributions their digits (for inputs summing to 1 - 1e-16, say);
+    P - Q is therefore formed from the raw entries, without that rounding:
+    p sq - q sp = sq (p - q) + q (sq - sp), with sq - sp = sum(q - p) (exact
+    differences for close entries), as :func:`klteach.kl_contributions` does.
+    """
+    p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
+    p, q = np.moveaxis(p, axis, -1), np.moveaxis(q, axis, -1)
+    sp, sq = np.moveaxis(np.expand_dims(sp, axis), axis, -1), np.moveaxis(np.expand_dims(sq, axis), axis, -1)
+    p, q = np.broadcast_arrays(p, q)
+    with np.errstate(invalid="ignore", over="ignore"):
+        raw = p - q
+        gap = np.sum(-raw, axis=-1, keepdims=True)
+        diff = (raw + q * (gap / sq)) / sp
+    return p / sp, q / sq, diff
 
 
 def _check_number(value, name, meaning):
@@ -287,10 +328,7 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, at_zero=None, ax
             f"base applies to divergences measured with a logarithm ('kl', 'reverse_kl', 'js', 'jeffreys'); "
             f"{name!r} has no unit. For your own f that uses np.log, divide the result by np.log(base)."
         )
-    p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
-    p = np.moveaxis(p, axis, -1) / np.moveaxis(np.expand_dims(sp, axis), axis, -1)
-    q = np.moveaxis(q, axis, -1) / np.moveaxis(np.expand_dims(sq, axis), axis, -1)
-    p, q = np.broadcast_arrays(p, q)
+    p, q, diff = _normalised_pair(p, q, axis)
     both = (p > 0) & (q > 0)
     only_q = (p == 0) & (q > 0)
     only_p = (p > 0) & (q == 0)
@@ -304,7 +342,11 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, at_zero=None, ax
         f_at_zero = _limit_at_zero(gen.f)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if gen.term is not None:
-            terms = np.where(both, gen.term(np.where(both, p, 1.0), np.where(both, q, 1.0)), 0.0)
+            pb, qb = np.where(both, p, 1.0), np.where(both, q, 1.0)
+            if isinstance(f, str):
+                terms = np.where(both, gen.term(pb, qb, np.where(both, diff, 0.0)), 0.0)
+            else:
+                terms = np.where(both, gen.term(pb, qb), 0.0)
         else:
             t = np.where(both, p / np.where(q > 0, q, 1.0), 1.0)
             if np.any(np.isinf(t)):
@@ -420,16 +462,14 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
     base = check_base(base)
     if a == 1.0:
         return kl_divergence(p, q, base=base, axis=axis)
-    p, sp, q, sq = as_distribution_pair(p, q, axis=axis)
-    p = np.moveaxis(p, axis, -1) / np.moveaxis(np.expand_dims(sp, axis), axis, -1)
-    q = np.moveaxis(q, axis, -1) / np.moveaxis(np.expand_dims(sq, axis), axis, -1)
-    p, q = np.broadcast_arrays(p, q)
+    p, q, diff = _normalised_pair(p, q, axis)
     on_p = p > 0
     missing = on_p & (q == 0)           # q = 0 < p
     disjoint = ~np.any(on_p & (q > 0), axis=-1)
     both = on_p & (q > 0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_ratio = np.where(both, _log_ratio(np.where(both, p, 1.0), np.where(both, q, 1.0)), 0.0)
+        diff_b = np.where(both, diff, 0.0)
+        log_ratio = np.where(both, _log_ratio(np.where(both, p, 1.0), np.where(both, q, 1.0), diff_b), 0.0)
         if a == 0.0:
             q_on_p = np.sum(np.where(on_p, q, 0.0), axis=-1)
             result = -np.log(q_on_p)
@@ -468,10 +508,10 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
                     e_minus_y = np.where(np.abs(y) < 1e-3,
                                          0.5 * y * y * (1 + y / 3 * (1 + y / 4 * (1 + y / 5 * (1 + y / 6)))),
                                          np.expm1(y) - y)
-                    s_minus_1 = (np.sum(np.where(both, qb * e_minus_y - a * _kl_term(qb, pb), 0.0), axis=-1)
+                    s_minus_1 = (np.sum(np.where(both, qb * e_minus_y - a * _kl_term(qb, pb, -diff_b), 0.0), axis=-1)
                                  - a * only_p + (a - 1.0) * only_q)
                 else:
-                    gap = _kl_term(pb, qb)
+                    gap = _kl_term(pb, qb, diff_b)
                     s_minus_1 = (np.sum(np.where(both, pb * e_minus_x - (1.0 - a) * gap, 0.0), axis=-1)
                                  - a * only_p - (1.0 - a) * only_q)
                 result = np.where(np.abs(s_minus_1) < 0.5, np.log1p(s_minus_1) / (a - 1.0), by_logsumexp)

@@ -203,12 +203,15 @@ def _log_ratio(zp, zq, logp, logq, temperature, axis):
     """d = log q - log p, accurate to the last digits when the two logit vectors are close.
 
     log q_i - log p_i = delta_i - c with delta = (zq - zp) / T (up to a constant) and
-    c = log sum_j p_j e^(delta_j) = log1p(sum_j p_j expm1(delta_j)). Where
-    every |delta| < 1 in a slice this form is used: delta comes from an
-    exact difference of nearby logits, so tiny divergences keep their
-    digits; elsewhere the plain difference of log-softmax values.
+    c = log sum_j p_j e^(delta_j) = log sum_j p_m q_j / q_m, as log1p(sum_j p_j expm1(delta_j)) when
+    |c| < 1 (each p_j expm1(delta_j) as e^(log p_j + delta_j) - p_j where
+    |delta_j| >= 1), else as a log-sum-exp. This form is used for every
+    outcome with a finite delta, whatever the other outcomes' delta: delta
+    comes from an exact difference of nearby logits, so tiny divergences keep
+    their digits even next to a far-tail outcome; the plain difference of
+    log-softmax values only where a logit is -inf.
     """
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore", under="ignore"):
         both_zero = (zp == -np.inf) & (zq == -np.inf)
         # Constants added to all logits cancel: measure each vector from its value at
         # P's mode m, so delta_i = ((zq_i - zq_m) - (zp_i - zp_m)) / T keeps the digits
@@ -218,10 +221,25 @@ def _log_ratio(zp, zq, logp, logq, temperature, axis):
         a, err_a = _two_diff(zq, np.take_along_axis(zq, m, axis=axis))
         b, err_b = _two_diff(zp, np.take_along_axis(zp, m, axis=axis))
         delta = np.where(both_zero, 0.0, ((a - b) + (err_a - err_b)) / temperature)
-        ok = np.all(np.abs(delta) < 1, axis=axis, keepdims=True)
-        safe = np.where(ok, delta, 0.0)
-        c = np.log1p(np.sum(np.exp(logp) * np.expm1(safe), axis=axis, keepdims=True))
-        return np.where(ok, safe - c, logq - logp)
+        # c = log sum_j p_j e^(delta_j), the sum over every j with q_j > 0 (p_j e^(delta_j) =
+        # p_m q_j / q_m, also where p_j = 0), first in logarithms (cannot overflow) ...
+        x = np.take_along_axis(logp, m, axis=axis) + (a + err_a) / temperature
+        x = np.where(np.isnan(x), -np.inf, x)
+        top = np.max(x, axis=axis, keepdims=True)
+        top = np.where(np.isfinite(top), top, 0.0)
+        c = top + np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True))
+        # ... then, where it is small, as log1p(sum_j p_j expm1(delta_j)): exact near P = Q.
+        # Each outcome's p_j expm1(delta_j) in the form that keeps its digits: e^(x_j) <= e^c < e.
+        near = np.abs(delta) < 1
+        p = np.exp(logp)
+        moved = np.where(near, p * np.expm1(np.where(near, delta, 0.0)),
+                         np.where(x > -np.inf, np.exp(np.minimum(x, 1.0)) - p, 0.0))
+        small = (c > -1) & (c < 1)
+        c = np.where(small, np.log1p(np.sum(moved, axis=axis, keepdims=True)), c)
+        # d_i = delta_i - c for every outcome: a far-tail outcome (|delta| >= 1) no longer sends
+        # the others to log q - log p, which cancels when they nearly agree.
+        usable = np.isfinite(delta) & np.isfinite(c)
+        return np.where(usable, delta - np.where(usable, c, 0.0), logq - logp)
 
 
 def kl_from_logits(p_logits, q_logits, *, temperature=1.0, base=None, axis=-1):

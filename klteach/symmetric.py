@@ -247,11 +247,17 @@ def total_variation(p, q, *, axis=-1):
     # Q - P of the exactly normalised P = p / sp, Q = q / sq, from the exact
     # differences: (q sp - p sq) / (sp sq), and q sp - p sq = sp (q - p) - p (sq - sp).
     # Identical inputs give exactly 0; rounding can never push the result past 1.
+    # Everything scaled by 2**100 (exact) so that p * gap and the halving cannot underflow for
+    # subnormal differences (5e-324 would halve to 0); normal results are bit for bit unscaled.
     sp, sq = np.expand_dims(sp, axis), np.expand_dims(sq, axis)
     diff = q - p
     gap = np.sum(diff, axis=axis, keepdims=True)
-    tv = 0.5 * np.sum(np.abs(sp * diff - p * gap), axis=axis) / np.squeeze(sp * sq, axis)
+    total = np.sum(np.abs(sp * (diff * _UP) - p * (gap * _UP)), axis=axis)
+    tv = total / np.squeeze(2.0 * (sp * sq), axis) * _DOWN
     return as_result(np.minimum(tv, 1.0))
+
+
+_UP, _DOWN = 2.0 ** 100, 2.0 ** -100
 
 
 def pinsker_bound(kl, *, base=None):
@@ -293,7 +299,11 @@ def pinsker_bound(kl, *, base=None):
         raise DistributionError(f"kl has {float(kl.flat[bad[0]])!r}{where}; a KL divergence is >= 0, so "
                                 f"a negative or NaN KL means it was computed wrongly.")
     with np.errstate(over="ignore"):
-        bound = np.sqrt(np.abs(kl) * log_base(base) / 2)   # abs: -0.0 gives 0, not -0
+        # kl * log(base) / 2 underflows (to 0 for kl = 5e-324): below 2**-900 the root of kl 2**1000 (exact)
+        # is taken and scaled back by 2**-500
+        tiny = np.abs(kl) < 2.0 ** -900
+        scaled = np.where(tiny, np.abs(kl) * 2.0 ** 1000, np.abs(kl))
+        bound = np.sqrt(scaled * log_base(base) / 2) * np.where(tiny, 2.0 ** -500, 1.0)   # abs: -0.0 gives 0
         # kl * log(base) overflows for a finite kl near float max: the root of each factor
         bound = np.where(np.isinf(bound) & np.isfinite(kl),
                          np.sqrt(np.abs(kl) / 2) * math.sqrt(log_base(base)), bound)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import mpmath
@@ -556,3 +557,44 @@ def test_hyperbolic_secant_log_density_does_not_underflow():
         tail = mpmath.quad(lambda u: f(mpmath.exp(u)) * mpmath.exp(u), [0, 2, 5, 10, 20, 50, 100, 200, 400, 800])
         want = float(2 * (mpmath.quad(f, [0, 1]) + tail))
     assert kt.continuous_kl(st.t(1.5), st.hypsecant()) == pytest.approx(want, rel=1e-8)
+
+
+def _mp_gamma_kl(a, b):
+    """D(Gamma(a, 1) || Gamma(b, 1)) = (a - b) psi(a) - ln Gamma(a) + ln Gamma(b), in mpmath."""
+    with mpmath.workdps(40):
+        a, b = mpmath.mpf(a), mpmath.mpf(b)
+        return float((a - b) * mpmath.digamma(a) - mpmath.loggamma(a) + mpmath.loggamma(b))
+
+
+def _mp_beta_kl(a1, b1, a2, b2):
+    with mpmath.workdps(40):
+        a1, b1, a2, b2 = map(mpmath.mpf, (a1, b1, a2, b2))
+        return float(mpmath.log(mpmath.beta(a2, b2)) - mpmath.log(mpmath.beta(a1, b1))
+                     + (a1 - a2) * mpmath.digamma(a1) + (b1 - b2) * mpmath.digamma(b1)
+                     + (a2 - a1 + b2 - b1) * mpmath.digamma(a1 + b1))
+
+
+@pytest.mark.parametrize("p, q, exact", [
+    (st.beta(1e9, 1e9), st.beta(1e9 + 1e5, 1e9), _mp_beta_kl(1e9, 1e9, 1e9 + 1e5, 1e9)),   # 7.3e-6 off
+    (st.beta(1e7, 1e7), st.beta(1e7 + 1e4, 1e7), _mp_beta_kl(1e7, 1e7, 1e7 + 1e4, 1e7)),
+    (st.beta(1e5, 1e5), st.beta(1e5 + 1e2, 1e5), _mp_beta_kl(1e5, 1e5, 1e5 + 1e2, 1e5)),
+    (st.gamma(1e8), st.gamma(1e8 + 1e4), _mp_gamma_kl(1e8, 1e8 + 1e4)),
+    (st.gamma(1e6), st.gamma(1e6 + 100), _mp_gamma_kl(1e6, 1e6 + 100)),
+    (st.gamma(1e4), st.gamma(1e4 + 10), _mp_gamma_kl(1e4, 1e4 + 10)),
+])
+def test_large_shapes_warn_with_an_accuracy_that_holds(p, q, exact):
+    # scipy's logpdf for large shapes is a difference of terms of size shape * log x: L loses digits
+    with pytest.warns(RuntimeWarning, match="may be off by up to about") as record:
+        got = kt.continuous_kl(p, q)
+    stated = float(re.search(r"up to about ([0-9.e+-]+) relative", str(record[-1].message)).group(1))
+    assert abs(got - exact) <= stated * exact
+
+
+@pytest.mark.parametrize("p, q", [
+    (st.norm(0, 1), st.norm(1, 2)), (st.gamma(0.1), st.gamma(1)), (st.gamma(3), st.gamma(4)),
+    (st.beta(2, 5), st.beta(3, 3)), (st.norm(0, 1), st.norm(1e-6, 1)), (st.t(3), st.norm()),
+])
+def test_ordinary_shapes_do_not_warn_about_rounding(p, q):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        kt.continuous_kl(p, q)

@@ -421,3 +421,49 @@ def test_squared_hellinger_of_nearly_equal_pairs_matches_mpmath():
         ref = float(mpmath.fsum((mpmath.sqrt(mpmath.mpf(a)) - mpmath.sqrt(mpmath.mpf(b))) ** 2
                                 for a, b in zip(p, q)) / 2)
     assert f_divergence(p, q, "squared_hellinger") == pytest.approx(ref, rel=1e-12)
+
+
+def _mp_f(p, q, name, dps=80):
+    """sum q f(p/q) at high precision, for the exactly normalised float inputs."""
+    with mpmath.workdps(dps):
+        p, q = [mpmath.mpf(float(v)) for v in p], [mpmath.mpf(float(v)) for v in q]
+        sp, sq = mpmath.fsum(p), mpmath.fsum(q)
+        p, q = [v / sp for v in p], [v / sq for v in q]
+        term = {"kl": lambda a, b: a * mpmath.log(a / b), "reverse_kl": lambda a, b: b * mpmath.log(b / a),
+                "chi2": lambda a, b: (a - b) ** 2 / b,
+                "squared_hellinger": lambda a, b: (mpmath.sqrt(a) - mpmath.sqrt(b)) ** 2 / 2,
+                "tv": lambda a, b: abs(a - b) / 2, "jeffreys": lambda a, b: (a - b) * mpmath.log(a / b),
+                "js": lambda a, b: (a * mpmath.log(2 * a / (a + b)) + b * mpmath.log(2 * b / (a + b))) / 2}[name]
+        return float(mpmath.fsum(term(a, b) for a, b in zip(p, q)))
+
+
+def test_chi2_and_hellinger_of_differences_whose_squares_underflow():
+    # (p - q)^2 underflows to 0 for differences of 3e-200: the terms square after dividing
+    p, q = [0.5, 0.5 - 4e-200, 4e-200], [0.5, 0.5 - 1e-200, 1e-200]
+    for name in ("chi2", "squared_hellinger"):
+        expected = _mp_f(p, q, name)
+        assert expected > 1e-201
+        assert f_divergence(p, q, name) == pytest.approx(expected, rel=1e-14, abs=0), name
+
+
+# nearly identical; q sums to 1 - 1.1e-16, so dividing by its sum rounds every entry
+NEAR_P = [0.49274853111321243, 0.12903623273017673, 0.23867992361759222, 0.13953531253901863]
+NEAR_Q = [0.492748531113768, 0.12903623273108428, 0.23867992361613358, 0.1395353125390141]
+
+
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_nearly_identical_distributions_not_summing_exactly_to_one_keep_their_digits(name):
+    expected = _mp_f(NEAR_P, NEAR_Q, name)
+    assert f_divergence(NEAR_P, NEAR_Q, name) == pytest.approx(expected, rel=1e-13, abs=0)
+    assert f_divergence(NEAR_Q, NEAR_P, name) == pytest.approx(_mp_f(NEAR_Q, NEAR_P, name), rel=1e-13, abs=0)
+
+
+@pytest.mark.parametrize("alpha", [0.1, 0.5, 1.5, 2.0, 3.0])
+def test_renyi_of_nearly_identical_distributions_not_summing_exactly_to_one(alpha):
+    # normalised at high precision first (q's exact sum is 1 - 5.6e-17)
+    with mpmath.workdps(80):
+        p, q = [mpmath.mpf(v) for v in NEAR_P], [mpmath.mpf(v) for v in NEAR_Q]
+        p, q = [v / mpmath.fsum(p) for v in p], [v / mpmath.fsum(q) for v in q]
+        a = mpmath.mpf(alpha)
+        expected = float(mpmath.log(mpmath.fsum(x ** a * y ** (1 - a) for x, y in zip(p, q))) / (a - 1))
+    assert renyi_divergence(NEAR_P, NEAR_Q, alpha) == pytest.approx(expected, rel=1e-13, abs=0)

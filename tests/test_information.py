@@ -184,7 +184,9 @@ def test_mutual_information_when_the_product_of_marginals_underflows():
     # p(x) p(y) = (5e-232)^2 underflows to 0 where the joint has 2.6e-232: not infinite
     t = 2.55817926e-232
     joint = np.array([[1.0 - 3 * t, t], [t, t]])
-    assert mutual_information(joint) == pytest.approx(float(mp_mutual_information(joint)), rel=1e-12)
+    # 600 digits: the table sums to 1 + 3t, which 60 digits round to 1 (a reference off by t)
+    assert mutual_information(joint) == pytest.approx(float(mp_mutual_information(joint, dps=600)), rel=1e-12,
+                                                      abs=0)
 
 
 def test_f_divergence_terms_do_not_overflow_for_tiny_q():
@@ -192,3 +194,47 @@ def test_f_divergence_terms_do_not_overflow_for_tiny_q():
     for name in ("js", "kl", "squared_hellinger", "tv"):
         assert np.isfinite(kt.f_divergence(p, q, name)), name
     assert kt.f_divergence(p, q, "js") == pytest.approx(kt.js_divergence(p, q), rel=1e-12)
+
+
+def _nearly_independent(delta, tail=None):
+    joint = np.outer([0.3, 0.7], [0.4, 0.6])
+    joint += delta * np.array([[1.0, -1.0], [-1.0, 1.0]])
+    if tail is not None:        # a third row and column holding one far-tail cell: p(x) p(y) underflows
+        joint = np.pad(joint, ((0, 1), (0, 1)))
+        joint[2, 2] = tail
+    return joint
+
+
+@pytest.mark.parametrize("delta, rel", [(1e-10, 1e-12), (1e-12, 1e-10)])
+@pytest.mark.parametrize("tail", [None, 1e-170])
+def test_mutual_information_of_nearly_independent_tables_keeps_its_digits(delta, rel, tail):
+    # I about 1e-20 and 1e-24: summing p log(p / (px py)) cancels (1e-17 came back), and a rounded
+    # outer(px, py) is off by eps sqrt(I) absolute (7e-6 relative at 1e-24)
+    joint = _nearly_independent(delta, tail)
+    assert mutual_information(joint) == pytest.approx(float(mp_mutual_information(joint)), rel=rel, abs=0)
+    assert mutual_information(joint, base=2) == pytest.approx(
+        float(mp_mutual_information(joint) / mpmath.log(2)), rel=rel, abs=0)
+
+
+def _mp_conditional_kl(p_joint, q_joint, dps=60):
+    """sum_x sum_y p(x,y) log(p(y|x) / q(y|x)) in mpmath, each table normalised at high precision."""
+    with mpmath.workdps(dps):
+        def read(t):
+            t = [[mpmath.mpf(float(v)) for v in row] for row in np.asarray(t)]
+            s = mpmath.fsum(v for row in t for v in row)
+            return [[v / s for v in row] for row in t]
+        total = 0
+        for rp, rq in zip(read(p_joint), read(q_joint)):
+            a, b = mpmath.fsum(rp), mpmath.fsum(rq)
+            total += mpmath.fsum(x * mpmath.log((x / a) / (y / b)) for x, y in zip(rp, rq) if x > 0)
+        return float(total)
+
+
+@pytest.mark.parametrize("delta", [1e-10, 1e-12])
+def test_conditional_kl_of_nearly_equal_joints_keeps_its_digits(delta):
+    # p sums to 1 + 2.2e-16: dividing it and each row by their sums rounded every entry (2.6e-6 off at 7e-22)
+    p = np.array([[0.1, 0.2, 0.15], [0.25, 0.2, 0.1]])
+    q = p + delta * np.array([[1.0, -2.0, 1.0], [-1.0, 1.0, 0.0]])
+    expected = _mp_conditional_kl(p, q)
+    assert conditional_kl(p, q) == pytest.approx(expected, rel=1e-13, abs=0)
+    assert conditional_kl(p, q, base=2) == pytest.approx(expected / math.log(2), rel=1e-13, abs=0)

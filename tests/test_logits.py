@@ -375,3 +375,19 @@ def test_per_token_kl_reports_the_token_as_given(tokens, pattern):
         warnings.simplefilter("error")
         with pytest.raises(DistributionError, match=pattern):
             per_token_kl([0.0, 1.0], [1.0, 0.0], tokens)
+
+
+@pytest.mark.parametrize("zp, zq", [
+    ([0.0, 0.0, -700.0], [3e-16, 0.0, -698.0]),     # D = 1.125e-32 (1.54e-32 came back)
+    ([0.0, 0.0, -700.0], [1e-12, 0.0, -698.0]),     # 4.4e-5 relative off before
+    ([0.0, 0.0, -50.0], [1e-8, 0.0, -48.0]),        # 1e-8 relative off before
+    ([0.0, 0.0, -700.0, 5.0], [3e-16, 0.0, -698.5, 5.0]),
+])
+def test_a_far_tail_outcome_does_not_cost_the_others_their_digits(zp, zq):
+    # one outcome with |dlogit| >= 1 in the far tail must not send the nearly equal ones to
+    # log q - log p, which cancels
+    expected = mp_kl_from_logits(zp, zq)
+    assert kl_from_logits(zp, zq) == pytest.approx(expected, rel=1e-12, abs=0)
+    assert kl_from_logits(zp, zq, base=2) == pytest.approx(expected / np.log(2), rel=1e-12, abs=0)
+    assert kt.distillation_loss(zp, zq, temperature=2.0) == pytest.approx(
+        float(_mp_distillation(zp, zq, 2.0)), rel=1e-12, abs=0)

@@ -298,3 +298,24 @@ def test_js_distance_keeps_its_digits_when_js_underflows(p, q):
     batch = kt.js_distance([p, [0.3, 0.7] + [0.0] * (len(p) - 2)], q)
     assert batch[0] == pytest.approx(_mp_js_root(p, q), rel=1e-15)
     assert batch[1] == pytest.approx(_mp_js_root([0.3, 0.7] + [0.0] * (len(p) - 2), q), rel=1e-14)
+
+
+@pytest.mark.parametrize("kl", [5e-324, 1e-320, 2.0 ** -1000, 1e-300, 0.0853])
+@pytest.mark.parametrize("base", [None, 2, 10])
+def test_pinsker_bound_of_a_subnormal_kl_matches_mpmath(kl, base):
+    # kl * log(base) / 2 underflowed: 0 for 5e-324 (truth 1.57e-162 nats), 3.8e-4 off for 1e-320 in bits
+    with mpmath.workdps(50):
+        expected = float(mpmath.sqrt(mpmath.mpf(kl) * (mpmath.log(base) if base else 1) / 2))
+    assert pinsker_bound(kl, base=base) == pytest.approx(expected, rel=4e-16, abs=0)
+
+
+@pytest.mark.parametrize("tail", [5e-324, 1.5e-323, 1e-320])
+def test_total_variation_of_subnormal_differences_matches_mpmath(tail):
+    # q = (.5, .5, tail) sums to 1 + tail exactly; halving each term underflowed to 0
+    p, q = [0.5, 0.5, 0.0], [0.5, 0.5, tail]
+    with mpmath.workdps(700):       # 1 - tail / 2 must be told from 1
+        mq = [mpmath.mpf(v) for v in q]
+        mq = [v / mpmath.fsum(mq) for v in mq]
+        expected = float(mpmath.fsum(abs(mpmath.mpf(a) - b) for a, b in zip(p, mq)) / 2)
+    assert expected > 0
+    assert total_variation(p, q) == pytest.approx(expected, rel=1e-15, abs=0)
