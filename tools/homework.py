@@ -452,6 +452,22 @@ class __klteach_guard:
         for path in cls._glob.glob(cls._os.path.join(cls._test_dir, "*")):
             with open(path, "rb") as f:
                 cls._files[path] = f.read()
+        # The test files stay in memory only: off the disk while the student's code runs (here and in the
+        # copy otter unpacked next to the submission's folder), written back only while a test runs.
+        source = cls._os.path.join(cls._os.path.dirname(cls._os.path.dirname(cls._test_dir)), "source", "tests")
+        for path in cls._glob.glob(cls._os.path.join(source, "*")):
+            with open(path, "rb") as f:
+                if f.read() in cls._files.values():
+                    cls._os.remove(path)
+        cls._remove_files()
+
+    @classmethod
+    def _remove_files(cls):
+        for path in cls._files:
+            try:
+                cls._os.remove(path)
+            except OSError:
+                pass
 
     def __init__(self, user_globals, final=False):
         self.g, self.final = user_globals, final
@@ -489,14 +505,13 @@ class __klteach_guard:
         for path, data in self._files.items():
             try:
                 with open(path, "rb") as f:
-                    same = f.read() == data
+                    if f.read() != data:   # the student's code wrote a file where a test file belongs
+                        found.add(f"test file {self._os.path.basename(path)} changed")
             except OSError:
-                same = False
-            if not same:
-                self._os.makedirs(self._test_dir, exist_ok=True)
-                with open(path, "wb") as f:
-                    f.write(data)
-                found.add(f"test file {self._os.path.basename(path)} changed")
+                pass
+            self._os.makedirs(self._test_dir, exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
         if found:
             print("klteach-guard:", "; ".join(sorted(found)))
         return self
@@ -504,6 +519,7 @@ class __klteach_guard:
     def __exit__(self, *exc):
         if self.final:   # the tests have run; otter now saves their results: leave everything as the tests saw it
             return False
+        self._remove_files()
         if getattr(self, "cwd", None):
             self._os.chdir(self.cwd)
         for mapping, key, old in reversed(self.undo):
@@ -519,9 +535,12 @@ class __klteach_guard:
         return False
 
     @classmethod
-    def check_remaining(cls, user_globals):
+    def check_all(cls, user_globals):
+        """Forget every result recorded so far (a grader.check anywhere in the student's cells, guarded or
+        not) and run every test again, here, under the guard: these are the results otter saves."""
         checker = cls._modules["otter.execute.checker"][1]["Checker"]
-        for path in sorted(cls._glob.glob(cls._os.path.join(cls._test_dir, "*.py"))):
+        checker.clear_results()
+        for path in sorted(p for p in cls._files if p.endswith(".py")):
             checker.check_if_not_already_checked("./tests/" + cls._os.path.basename(path), user_globals)
 
 
@@ -529,7 +548,7 @@ __klteach_guard.setup("tests", globals())
 del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
 '''
 GUARD_RUN = "with __klteach_guard(globals()):\n    {}\n"
-GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_remaining(globals())\n"
+GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_all(globals())\n"
 _CHECK_CELL = re.compile(r"\s*\w+\.check(_all)?\((['\"][\w.-]+['\"])?\)\s*")
 
 
