@@ -284,7 +284,14 @@ def load_assignment(folder: Path, master: Path | None = None) -> Assignment:
             if kind == "student":   # the code every copy starts with, answers and otter's cells aside
                 given |= {c for c in cells if "..." not in c and not _CHECK_CELL.fullmatch(c)
                           and not _OTTER_INIT.fullmatch(c) and not c.startswith("# Initialize Otter")}
+    given -= _shared_code(master)   # an imports cell the same in every assignment says nothing of which it is
     return Assignment(folder, zip_path, name, questions, written, frozenset(provided), frozenset(given))
+
+
+def _shared_code(master: Path) -> set[str]:
+    """The code cells (whitespace normalised) of the other assignments' masters next to ``master``."""
+    return {" ".join(c.source.split()) for other in sorted(master.parent.glob("hw*.ipynb")) if other != master
+            for c in nbformat.read(other, as_version=4).cells if c.cell_type == "code"}
 
 
 def read_test_file(source: str, path: str = "<test file>"):
@@ -636,12 +643,13 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
 def is_copy_of(assignment: Assignment, nb) -> bool:
     """Whether a notebook without otter metadata is a copy of ``assignment``: its ``grader.check`` cells
     name only this assignment's questions, and it keeps at least half of the code cells the student
-    copy hands out (question names alone, q1, q2..., are the same in every assignment)."""
+    copy hands out and no other assignment has (question names alone, q1, q2..., are the same in every
+    assignment, and so is the imports cell)."""
     code = [" ".join(c.source.split()) for c in nb.cells if c.cell_type == "code"]
     checked = set(re.findall(r"\.check\(['\"]([\w.-]+)['\"]\)", "\n".join(code)))
     if not checked or not checked <= set(assignment.questions):
         return False
-    return not assignment.given or 2 * len(assignment.given & set(code)) >= len(assignment.given)
+    return bool(assignment.given) and 2 * len(assignment.given & set(code)) >= len(assignment.given)
 
 
 def _feedback(results, assignment: Assignment) -> str:
