@@ -116,8 +116,8 @@ def run(assigned, tmp_path_factory):  # noqa: F811
     (subs / "corrupt.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "d_nats = ')
     (subs / "wrong.ipynb").write_bytes(_copy(assigned(HW02), "student", HW02).read_bytes())
     nbformat.write(_without_otter_metadata(_copy(assigned(HW02), "student", HW02)), subs / "wrong_unnamed.ipynb")
-    for path in subs.iterdir():   # handed in an hour early, except tamper.ipynb, a minute late
-        when = DEADLINE + (timedelta(minutes=1) if path.stem == "tamper" else timedelta(hours=-1))
+    for path in subs.iterdir():   # handed in an hour early, except tamper.ipynb, 30 seconds late
+        when = DEADLINE + (timedelta(seconds=30) if path.stem == "tamper" else timedelta(hours=-1))
         os.utime(path, (when.timestamp(), when.timestamp()))
     roster = subs.parent / "roster.csv"
     roster.write_text("file,student_id,name\ncorrect.ipynb,s001,Ada Lovelace\ntamper*,s002,Tam Per\n")
@@ -234,6 +234,7 @@ def test_the_gradebook_has_ids_points_written_columns_and_late_flags(run):
     assert (rows["tamper"]["student_id"], rows["tamper"]["name"]) == ("s002", "Tam Per")
     assert (rows["junk"]["student_id"], rows["junk"]["name"]) == ("junk", "")        # not in the roster
     assert rows["tamper"]["late"] == "yes" and rows["correct"]["late"] == "no"
+    assert rows["tamper"]["submitted"] == "2026-12-01T23:59:30+00:00"   # the seconds that make it late
     assert rows["tamper"]["flags"] == run["rows"]["tamper"]["flags"] != ""
     assert rows["correct"]["q1"] == f"{float(run['cases']['q1'][0]):.2f}"
     assert rows["slow"]["reason"].startswith("cell timeout") and rows["slow"]["total"] == "0.00"

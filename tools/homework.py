@@ -842,7 +842,7 @@ def write_gradebook(assignment: Assignment, rows: list[dict], path: Path, *, ros
                    **{q: _points(row[q]) for q in assignment.questions}, **{w: "" for w in written},
                    "total": _points(row["total"]), "possible": _points(row["possible"]),
                    "late": "" if deadline is None or submitted is None else ("yes" if submitted > deadline else "no"),
-                   "submitted": submitted.isoformat(timespec="minutes") if submitted else "",
+                   "submitted": submitted.isoformat(timespec="seconds") if submitted else "",
                    "flags": row["flags"], "reason": row["reason"], "submission": row["submission"]}
             writer.writerow(out)
 
