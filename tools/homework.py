@@ -23,7 +23,8 @@ solutions and public and hidden tests in one source. They need the
   ``--resume``), then a gradebook CSV for an LMS. A bad submission (not JSON,
   another assignment, a cell timeout, a dead kernel) becomes a row with a
   reason; it never stops the run. Tests run under a guard that restores
-  builtins, otter and the test files (see GUARD_SETUP).
+  builtins and otter and keeps the test files off the disk while the student's code runs
+  (see GUARD_SETUP).
 
 The course notebooks are the single source for their exercises. Each exercise is an answer cell holding
 a line ``answer = ...`` followed by a check cell, and a markdown cell with
@@ -424,9 +425,12 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
 # names), so any module the student's code changed (builtins, otter, numpy...) is still changed when the
 # tests run. The guard snapshots, before the first student cell, the builtins,
 # the public names of the modules tests rely on (otter, doctest, inspect, numpy, math, klteach) and of
-# otter's and doctest's classes, and the test files on disk; around every test run it puts them back
-# (and hides globals that shadow a builtin), then returns the student's versions. It prints what it
-# had to undo, which becomes a run-time flag. It cannot stop code written against the guard itself.
+# otter's and doctest's classes, and reads the test files into memory and deletes them from the disk;
+# around every test run it writes the test files back and puts the rest back (and hides globals that
+# shadow a builtin), then deletes the files again and returns the student's versions. The last cell
+# forgets every result recorded during the student's cells and reruns every test under the guard. It
+# prints what it had to undo, which becomes a run-time flag. It cannot stop code written against the
+# guard itself, nor code that runs during a test (a value whose methods read the files then).
 GUARD_MARK = "klteach-guard:"
 GUARD_SETUP = r'''
 import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys, types as _kg_types
