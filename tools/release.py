@@ -100,7 +100,6 @@ def _rewrite_notebook(path: Path, repo: str, ref: str) -> None:
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         cell["source"] = rewrite_links(for_students(source), repo, ref)
-    nb["cells"] = [c for c in nb["cells"] if c["cell_type"] != "markdown" or c["source"].strip()]
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
