@@ -23,7 +23,7 @@ import homework
 from test_assignments import MASTERS, _copy, assigned, hidden_tests  # noqa: F401  (assigned is a fixture)
 from test_homework import _tiny_notebook
 
-HW01, HW02 = (next(m for m in MASTERS if m.stem.startswith(p)) for p in ("hw01", "hw02"))
+HW01, HW02, HW04 = (next(m for m in MASTERS if m.stem.startswith(p)) for p in ("hw01", "hw02", "hw04"))
 CELL_TIMEOUT = 15          # seconds: the slow submission's endless loop hits it; a normal cell takes < 3 s
 DEADLINE = datetime(2026, 12, 1, 23, 59, tzinfo=timezone.utc)
 
@@ -59,6 +59,10 @@ TAMPER = {      # wrong values for q1 and q2, and three ways to make the tests p
               "builtins.abs = lambda x: 0\n"
               "d_bits = d_nats / np.log(2)",
 }
+PATCH_ABS = "import builtins\nbuiltins.abs = lambda x: 0\n"
+READS_TESTS = ("import glob, os\n"   # the test files: ./tests during grading, and otter's unpacked copy
+               "found = glob.glob(os.path.join('te' + 'sts', '*.py'))"
+               " + glob.glob(os.path.join('..', 'source', 'te' + 'sts', '*.py'))\n")
 JUNK = {
     "d_nats": "d_nats = 'about a half'",
     "d_bits": "d_bits = d_nats / 0",
@@ -99,11 +103,21 @@ def run(assigned, tmp_path_factory):  # noqa: F811
     nbformat.write(_edit(solution, {"d_bits": "d_bits = d_nats / np.log(2)\nwhile True:\n    pass"}),
                    subs / "slow.ipynb")
     nbformat.write(_edit(solution, {"d_bits": "import os\nos.kill(os.getpid(), 9)"}), subs / "dies.ipynb")
+    q1 = solution.cells[_answer_cell(solution, "d_nats")].source
+    nbformat.write(_edit(solution, {"d_nats": READS_TESTS + q1 + "\nif not found:\n    d_nats = 0.5"}),
+                   subs / "reads_tests.ipynb")
+    commented = _edit(solution, {"d_nats": PATCH_ABS + "d_nats = 1.0"})
+    for cell in commented.cells:
+        if cell.cell_type == "code" and homework._CHECK_CELL.fullmatch(cell.source):
+            cell.source = cell.source.strip() + "   # run the check"
+    nbformat.write(commented, subs / "check_commented.ipynb")
+    nbformat.write(_edit(solution, {"d_nats": PATCH_ABS + "d_nats = 1.0\ngrader.check('q1')"}),
+                   subs / "check_inline.ipynb")
     (subs / "corrupt.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "d_nats = ')
     (subs / "wrong.ipynb").write_bytes(_copy(assigned(HW02), "student", HW02).read_bytes())
     nbformat.write(_without_otter_metadata(_copy(assigned(HW02), "student", HW02)), subs / "wrong_unnamed.ipynb")
-    for path in subs.iterdir():   # handed in an hour early, except tamper.ipynb, a minute late
-        when = DEADLINE + (timedelta(minutes=1) if path.stem == "tamper" else timedelta(hours=-1))
+    for path in subs.iterdir():   # handed in an hour early, except tamper.ipynb, 30 seconds late
+        when = DEADLINE + (timedelta(seconds=30) if path.stem == "tamper" else timedelta(hours=-1))
         os.utime(path, (when.timestamp(), when.timestamp()))
     roster = subs.parent / "roster.csv"
     roster.write_text("file,student_id,name\ncorrect.ipynb,s001,Ada Lovelace\ntamper*,s002,Tam Per\n")
@@ -150,6 +164,22 @@ def test_tampering_is_flagged_and_does_not_earn_the_hidden_points(run):
     assert row["reason"] == ""
 
 
+def test_a_submission_cannot_read_the_test_files_while_it_is_graded(run):
+    # it answers q1 correctly only if it finds a test file on disk: a wrong answer earns no hidden points
+    row, cases = run["rows"]["reads_tests"], run["cases"]
+    assert float(row["q1"]) <= cases["q1"][1] < cases["q1"][0]
+    assert float(row["q3"]) == cases["q3"][0] and row["reason"] == ""
+
+
+@pytest.mark.parametrize("name", ["check_commented", "check_inline"])
+def test_a_check_outside_a_plain_check_cell_still_runs_under_the_guard(run, name):
+    # builtins.abs patched and a wrong d_nats: only q1's public tests (which that value passes) may score
+    row, cases = run["rows"][name], run["cases"]
+    assert float(row["q1"]) == pytest.approx(cases["q1"][1])
+    assert float(row["q3"]) == cases["q3"][0] and row["reason"] == ""
+    assert "at run time: builtins.abs changed" in row["flags"].split("; ")
+
+
 def test_junk_runs_and_earns_nothing(run):
     row = run["rows"]["junk"]
     assert row["reason"] == "" and float(row["total"]) == 0 and float(row["possible"]) > 0
@@ -177,6 +207,15 @@ def test_a_copy_without_otter_metadata_is_recognised_by_its_code(assigned):  # n
         assert not homework.is_copy_of(hw01, _without_otter_metadata(_copy(assigned(HW02), kind, HW02)))
 
 
+def test_a_copy_of_another_assignment_sharing_its_imports_cell_is_not_taken_for_this_one(assigned):  # noqa: F811
+    # hw01's answers handed in for hw04 without otter metadata: same question names, same imports cell
+    hw04 = homework.load_assignment(assigned(HW04))
+    assert hw04.given and not hw04.given & homework._shared_code(HW04)
+    for kind in ("student", "autograder"):
+        assert homework.is_copy_of(hw04, _without_otter_metadata(_copy(assigned(HW04), kind, HW04)))
+        assert not homework.is_copy_of(hw04, _without_otter_metadata(_copy(assigned(HW01), kind, HW01)))
+
+
 def test_the_gradebook_has_ids_points_written_columns_and_late_flags(run):
     with open(run["gradebook"], newline="") as f:
         reader = csv.DictReader(f)
@@ -195,6 +234,7 @@ def test_the_gradebook_has_ids_points_written_columns_and_late_flags(run):
     assert (rows["tamper"]["student_id"], rows["tamper"]["name"]) == ("s002", "Tam Per")
     assert (rows["junk"]["student_id"], rows["junk"]["name"]) == ("junk", "")        # not in the roster
     assert rows["tamper"]["late"] == "yes" and rows["correct"]["late"] == "no"
+    assert rows["tamper"]["submitted"] == "2026-12-01T23:59:30+00:00"   # the seconds that make it late
     assert rows["tamper"]["flags"] == run["rows"]["tamper"]["flags"] != ""
     assert rows["correct"]["q1"] == f"{float(run['cases']['q1'][0]):.2f}"
     assert rows["slow"]["reason"].startswith("cell timeout") and rows["slow"]["total"] == "0.00"

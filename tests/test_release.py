@@ -121,3 +121,20 @@ def test_the_student_readme_explains_binder_local_and_handing_in(tree):
     for phrase in ("Binder", "pip install", "hand in", "Colab"):
         assert phrase in readme
     assert json.loads((tree / "homework" / MASTERS[0].name).read_text())["cells"]
+
+
+def test_student_copies_say_what_check_all_runs(tree):
+    # otter's default text promises "all of the autograder tests"; the student copy has only the public ones
+    for master in MASTERS:
+        text = "\n".join(c.source for c in nbformat.read(tree / "homework" / master.name, as_version=4).cells)
+        assert "autograder tests" not in text, master.name
+        if "grader.check_all()" in text:
+            assert release.CHECK_ALL in text, master.name
+
+
+def test_the_released_notebooks_have_no_section_for_instructors(tree):
+    for path in NOTEBOOKS:
+        text = "\n".join(c.source for c in nbformat.read(tree / "notebooks" / path.name, as_version=4).cells)
+        assert "For instructors" not in text and "homework/README" not in text and "make homework" not in text
+    start = nbformat.read(tree / "notebooks" / NOTEBOOKS[0].name, as_version=4)
+    assert "## Next" in "\n".join(c.source for c in start.cells)   # the rest of the cell is kept

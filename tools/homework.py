@@ -23,7 +23,8 @@ solutions and public and hidden tests in one source. They need the
   ``--resume``), then a gradebook CSV for an LMS. A bad submission (not JSON,
   another assignment, a cell timeout, a dead kernel) becomes a row with a
   reason; it never stops the run. Tests run under a guard that restores
-  builtins, otter and the test files (see GUARD_SETUP).
+  builtins and otter and keeps the test files off the disk while the student's code runs
+  (see GUARD_SETUP).
 
 The course notebooks are the single source for their exercises. Each exercise is an answer cell holding
 a line ``answer = ...`` followed by a check cell, and a markdown cell with
@@ -284,7 +285,14 @@ def load_assignment(folder: Path, master: Path | None = None) -> Assignment:
             if kind == "student":   # the code every copy starts with, answers and otter's cells aside
                 given |= {c for c in cells if "..." not in c and not _CHECK_CELL.fullmatch(c)
                           and not _OTTER_INIT.fullmatch(c) and not c.startswith("# Initialize Otter")}
+    given -= _shared_code(master)   # an imports cell the same in every assignment says nothing of which it is
     return Assignment(folder, zip_path, name, questions, written, frozenset(provided), frozenset(given))
+
+
+def _shared_code(master: Path) -> set[str]:
+    """The code cells (whitespace normalised) of the other assignments' masters next to ``master``."""
+    return {" ".join(c.source.split()) for other in sorted(master.parent.glob("hw*.ipynb")) if other != master
+            for c in nbformat.read(other, as_version=4).cells if c.cell_type == "code"}
 
 
 def read_test_file(source: str, path: str = "<test file>"):
@@ -417,9 +425,12 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
 # names), so any module the student's code changed (builtins, otter, numpy...) is still changed when the
 # tests run. The guard snapshots, before the first student cell, the builtins,
 # the public names of the modules tests rely on (otter, doctest, inspect, numpy, math, klteach) and of
-# otter's and doctest's classes, and the test files on disk; around every test run it puts them back
-# (and hides globals that shadow a builtin), then returns the student's versions. It prints what it
-# had to undo, which becomes a run-time flag. It cannot stop code written against the guard itself.
+# otter's and doctest's classes, and reads the test files into memory and deletes them from the disk;
+# around every test run it writes the test files back and puts the rest back (and hides globals that
+# shadow a builtin), then deletes the files again and returns the student's versions. The last cell
+# forgets every result recorded during the student's cells and reruns every test under the guard. It
+# prints what it had to undo, which becomes a run-time flag. It cannot stop code written against the
+# guard itself, nor code that runs during a test (a value whose methods read the files then).
 GUARD_MARK = "klteach-guard:"
 GUARD_SETUP = r'''
 import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys, types as _kg_types
@@ -452,6 +463,22 @@ class __klteach_guard:
         for path in cls._glob.glob(cls._os.path.join(cls._test_dir, "*")):
             with open(path, "rb") as f:
                 cls._files[path] = f.read()
+        # The test files stay in memory only: off the disk while the student's code runs (here and in the
+        # copy otter unpacked next to the submission's folder), written back only while a test runs.
+        source = cls._os.path.join(cls._os.path.dirname(cls._os.path.dirname(cls._test_dir)), "source", "tests")
+        for path in cls._glob.glob(cls._os.path.join(source, "*")):
+            with open(path, "rb") as f:
+                if f.read() in cls._files.values():
+                    cls._os.remove(path)
+        cls._remove_files()
+
+    @classmethod
+    def _remove_files(cls):
+        for path in cls._files:
+            try:
+                cls._os.remove(path)
+            except OSError:
+                pass
 
     def __init__(self, user_globals, final=False):
         self.g, self.final = user_globals, final
@@ -489,14 +516,13 @@ class __klteach_guard:
         for path, data in self._files.items():
             try:
                 with open(path, "rb") as f:
-                    same = f.read() == data
+                    if f.read() != data:   # the student's code wrote a file where a test file belongs
+                        found.add(f"test file {self._os.path.basename(path)} changed")
             except OSError:
-                same = False
-            if not same:
-                self._os.makedirs(self._test_dir, exist_ok=True)
-                with open(path, "wb") as f:
-                    f.write(data)
-                found.add(f"test file {self._os.path.basename(path)} changed")
+                pass
+            self._os.makedirs(self._test_dir, exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
         if found:
             print("klteach-guard:", "; ".join(sorted(found)))
         return self
@@ -504,6 +530,7 @@ class __klteach_guard:
     def __exit__(self, *exc):
         if self.final:   # the tests have run; otter now saves their results: leave everything as the tests saw it
             return False
+        self._remove_files()
         if getattr(self, "cwd", None):
             self._os.chdir(self.cwd)
         for mapping, key, old in reversed(self.undo):
@@ -519,9 +546,12 @@ class __klteach_guard:
         return False
 
     @classmethod
-    def check_remaining(cls, user_globals):
+    def check_all(cls, user_globals):
+        """Forget every result recorded so far (a grader.check anywhere in the student's cells, guarded or
+        not) and run every test again, here, under the guard: these are the results otter saves."""
         checker = cls._modules["otter.execute.checker"][1]["Checker"]
-        for path in sorted(cls._glob.glob(cls._os.path.join(cls._test_dir, "*.py"))):
+        checker.clear_results()
+        for path in sorted(p for p in cls._files if p.endswith(".py")):
             checker.check_if_not_already_checked("./tests/" + cls._os.path.basename(path), user_globals)
 
 
@@ -529,7 +559,7 @@ __klteach_guard.setup("tests", globals())
 del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
 '''
 GUARD_RUN = "with __klteach_guard(globals()):\n    {}\n"
-GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_remaining(globals())\n"
+GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_all(globals())\n"
 _CHECK_CELL = re.compile(r"\s*\w+\.check(_all)?\((['\"][\w.-]+['\"])?\)\s*")
 
 
@@ -617,12 +647,13 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
 def is_copy_of(assignment: Assignment, nb) -> bool:
     """Whether a notebook without otter metadata is a copy of ``assignment``: its ``grader.check`` cells
     name only this assignment's questions, and it keeps at least half of the code cells the student
-    copy hands out (question names alone, q1, q2..., are the same in every assignment)."""
+    copy hands out and no other assignment has (question names alone, q1, q2..., are the same in every
+    assignment, and so is the imports cell)."""
     code = [" ".join(c.source.split()) for c in nb.cells if c.cell_type == "code"]
     checked = set(re.findall(r"\.check\(['\"]([\w.-]+)['\"]\)", "\n".join(code)))
     if not checked or not checked <= set(assignment.questions):
         return False
-    return not assignment.given or 2 * len(assignment.given & set(code)) >= len(assignment.given)
+    return bool(assignment.given) and 2 * len(assignment.given & set(code)) >= len(assignment.given)
 
 
 def _feedback(results, assignment: Assignment) -> str:
@@ -815,7 +846,7 @@ def write_gradebook(assignment: Assignment, rows: list[dict], path: Path, *, ros
                    **{q: _points(row[q]) for q in assignment.questions}, **{w: "" for w in written},
                    "total": _points(row["total"]), "possible": _points(row["possible"]),
                    "late": "" if deadline is None or submitted is None else ("yes" if submitted > deadline else "no"),
-                   "submitted": submitted.isoformat(timespec="minutes") if submitted else "",
+                   "submitted": submitted.isoformat(timespec="seconds") if submitted else "",
                    "flags": row["flags"], "reason": row["reason"], "submission": row["submission"]}
             writer.writerow(out)
 

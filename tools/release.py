@@ -77,11 +77,29 @@ def rewrite_links(text: str, repo: str, ref: str) -> str:
     return re.sub(rf"github\.com/{course}\b", f"github.com/{repo}", text)
 
 
+# otter assign's text above grader.check_all(), which runs the public checks only (the hidden tests are not
+# in the student copy); and the course notebooks' section for instructors, whose guide is not released.
+OTTER_CHECK_ALL = "the cell below will rerun all of the autograder tests."
+CHECK_ALL = "the cell below will rerun the public checks (they check the form of your answers only)."
+INSTRUCTORS = re.compile(r"^## For instructors\n.*?(?=^## |\Z)", re.S | re.M)
+
+
+def for_students(text: str) -> str:
+    """A notebook cell's text as students get it: otter's check_all text made true, no section for instructors.
+
+    >>> for_students("To double-check your work, the cell below will rerun all of the autograder tests.")
+    'To double-check your work, the cell below will rerun the public checks (they check the form of your answers only).'
+    >>> for_students("## For instructors\\n\\nRun make homework.\\n\\n## Next\\n\\nGo on.")
+    '## Next\\n\\nGo on.'
+    """
+    return INSTRUCTORS.sub("", text.replace(OTTER_CHECK_ALL, CHECK_ALL))
+
+
 def _rewrite_notebook(path: Path, repo: str, ref: str) -> None:
     nb = json.loads(path.read_text())
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        cell["source"] = rewrite_links(source, repo, ref)
+        cell["source"] = rewrite_links(for_students(source), repo, ref)
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
