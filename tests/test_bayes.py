@@ -206,23 +206,29 @@ def test_a_shape_negligible_beside_the_other_keeps_its_digits(a1, b1, a2, b2):
     assert beta_kl(a1, b1, a2, b2) == pytest.approx(_mp_beta_kl(a1, b1, a2, b2), rel=1e-12, abs=0)
 
 
-@pytest.mark.parametrize("low, high, rtol", [(-25, -6, 1e-11), (-6, -2, 1e-9)])
-def test_random_tiny_and_lopsided_shapes_match_mpmath(low, high, rtol):
-    # one shape 1e-25 .. 1e-2 times the other; where it is 1e-6 .. 1e-2 of it, with nearly
-    # equal Betas, up to 4e-11 of the digits go (measured on 400 such pairs), elsewhere 5e-13
-    rng = np.random.default_rng(12)
+def _lopsided_pairs(rng, n, big, ratio, spread):
+    """n pairs of Betas: P with shape b1 = 10**U(big) and a1 = b1 * 10**U(ratio) (roles swapped at random),
+    Q either spread by up to 10**spread per shape, or nearly equal to P (one or both shapes off by 1e-12..1e-1)."""
     cases = []
-    for _ in range(120):
-        b1 = 10 ** rng.uniform(-12, 15)
-        a1 = b1 * 10 ** rng.uniform(low, high)
+    for _ in range(n):
+        b1 = 10 ** rng.uniform(*big)
+        a1 = b1 * 10 ** rng.uniform(*ratio)
         kind = rng.integers(3)
         if kind == 0:
-            a2, b2 = a1 * 10 ** rng.uniform(-2, 2), b1 * 10 ** rng.uniform(-2, 2)
+            a2, b2 = a1 * 10 ** rng.uniform(-spread, spread), b1 * 10 ** rng.uniform(-spread, spread)
         elif kind == 1:
             a2, b2 = a1, b1 * (1 + 10 ** rng.uniform(-12, -1))
         else:
             a2, b2 = a1 * (1 + 10 ** rng.uniform(-12, -1)), b1 * (1 + 10 ** rng.uniform(-12, -1))
         cases.append((a1, b1, a2, b2) if rng.random() < 0.5 else (b1, a1, b2, a2))
+    return cases
+
+
+@pytest.mark.parametrize("low, high, rtol", [(-25, -6, 1e-11), (-6, -2, 1e-9)])
+def test_random_tiny_and_lopsided_shapes_match_mpmath(low, high, rtol):
+    # one shape 1e-25 .. 1e-2 times the other; where it is 1e-6 .. 1e-2 of it, with nearly
+    # equal Betas, up to 4e-11 of the digits go (measured on 400 such pairs), elsewhere 5e-13
+    cases = _lopsided_pairs(np.random.default_rng(12), 120, (-12, 15), (low, high), 2)
     got = beta_kl(*np.array(cases).T)
     ref = np.array([_mp_beta_kl(*c) for c in cases])
     np.testing.assert_allclose(got, ref, rtol=rtol, atol=0)
@@ -319,19 +325,7 @@ def test_information_gain_from_a_tiny_prior_shape_matches_mpmath():
 def test_random_small_and_lopsided_shapes_keep_a_few_ulp():
     # one shape 1e-6 .. 1e-2 times the other, nearly equal Betas included: 6e-15 at worst
     # on 800 such pairs (the regrouped form alone reached 1.2e-10 there)
-    rng = np.random.default_rng(21)
-    cases = []
-    for _ in range(80):
-        b1 = 10 ** rng.uniform(-6, 4)
-        a1 = b1 * 10 ** rng.uniform(-6, -2)
-        kind = rng.integers(3)
-        if kind == 0:
-            a2, b2 = a1 * 10 ** rng.uniform(-1, 1), b1 * 10 ** rng.uniform(-1, 1)
-        elif kind == 1:
-            a2, b2 = a1, b1 * (1 + 10 ** rng.uniform(-12, -1))
-        else:
-            a2, b2 = a1 * (1 + 10 ** rng.uniform(-12, -1)), b1 * (1 + 10 ** rng.uniform(-12, -1))
-        cases.append((a1, b1, a2, b2) if rng.random() < 0.5 else (b1, a1, b2, a2))
+    cases = _lopsided_pairs(np.random.default_rng(21), 80, (-6, 4), (-6, -2), 1)
     got = beta_kl(*np.array(cases).T)
     ref = np.array([_mp_beta_kl(*c) for c in cases])
     np.testing.assert_allclose(got, ref, rtol=1e-13, atol=0)
