@@ -698,20 +698,26 @@ def test_report_survives_a_bad_feature_and_reports_an_all_missing_one():
 
 # --- integers beyond 2**53: SQLite compares exactly, numpy rounds first -------------------
 
-@pytest.mark.parametrize("edge_offsets", [(0, 8), (4, 12), (-2, 4), (-4, 0, 8)])
-@pytest.mark.parametrize("sign", [1, -1])
-def test_sql_bin_case_agrees_with_bin_counts_on_integers_near_2_to_the_53(edge_offsets, sign):
+def _integer_table(values, edges):
+    """An SQLite table t(x INTEGER) of ``values``, and the reference counts per bin (NULL bin last): each
+    integer rounded to the nearest float64, then compared with the edges in Python."""
     import sqlite3
-    big = 2**53
-    values = [sign * (big + j) for j in range(-6, 11)]          # exact INTEGERs in SQLite
-    edges = sorted(float(sign * (big + j)) for j in edge_offsets)
     db = sqlite3.connect(":memory:")
     db.execute("CREATE TABLE t (x INTEGER)")
     db.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
-    # reference: each integer rounded to the nearest float64, then compared in Python
     expected = [0] * (len(edges) + 2)
     for v in values:
         expected[sum(float(v) >= e for e in edges)] += 1
+    return db, expected
+
+
+@pytest.mark.parametrize("edge_offsets", [(0, 8), (4, 12), (-2, 4), (-4, 0, 8)])
+@pytest.mark.parametrize("sign", [1, -1])
+def test_sql_bin_case_agrees_with_bin_counts_on_integers_near_2_to_the_53(edge_offsets, sign):
+    big = 2**53
+    values = [sign * (big + j) for j in range(-6, 11)]          # exact INTEGERs in SQLite
+    edges = sorted(float(sign * (big + j)) for j in edge_offsets)
+    db, expected = _integer_table(values, edges)
     assert list(drift.bin_counts(np.array(values, dtype=np.int64), edges)) == expected[:-1]
     assert list(sql_counts(db, "t", edges)) == expected
 
@@ -731,16 +737,9 @@ def test_sql_bin_case_casts_only_where_integers_could_compare_differently():
                                    [9007199254740990.0, 9007199254740991.0]])
 def test_sql_without_a_cast_agrees_while_every_edge_is_below_2_to_the_53(edges):
     # the claim that the cast is needed only from 2**53 on, checked by brute force
-    import sqlite3
     case, _ = drift.sql_bin_case("x", edges)
     assert "CAST" not in case
-    values = [s * (2**53 + j) for s in (1, -1) for j in range(-8, 9)]
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE t (x INTEGER)")
-    db.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
-    expected = [0] * (len(edges) + 2)
-    for v in values:
-        expected[sum(float(v) >= e for e in edges)] += 1
+    db, expected = _integer_table([s * (2**53 + j) for s in (1, -1) for j in range(-8, 9)], edges)
     assert list(sql_counts(db, "t", edges)) == expected
 
 
