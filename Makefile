@@ -17,7 +17,7 @@ help:
 	@echo "make test-oldest the library's tests on the oldest numpy, scipy, matplotlib and ipywidgets"
 	@echo "                that pyproject.toml declares (constraints-oldest.txt), in .venv-oldest"
 	@echo "make e2e        every notebook run in JupyterLab in headless Chromium: no errors, widgets"
-	@echo "                render, a slider moved by the keyboard redraws, axe-core finds no serious or critical"
+	@echo "                render, each slider moved by the keyboard redraws, axe-core finds no serious or critical"
 	@echo "                WCAG 2.1 A/AA violation in the outputs; then the built site, each page through axe;"
 	@echo "                screenshots in build/e2e/"
 	@echo "make site       the course as static HTML, built offline, in build/site/"

@@ -6,13 +6,13 @@ For each notebook, in JupyterLab: open it with its outputs cleared, run all
 cells, save it, and check that every code cell ran and that no cell shows an
 error (cells tagged ``raises-exception`` may). A notebook whose committed
 outputs hold a widget view must also render every widget view it shows, and
-moving its first slider with the keyboard alone (the handle takes the focus,
-arrow keys move it) must change that explorer's printed text; a notebook
+moving each of its explorer's sliders with the keyboard alone (the handle takes
+the focus, arrow keys move it) must change the explorer's printed text; a notebook
 without widgets is checked for running cleanly only.
 With ``--site``, the Jupyter Book site (``make site``) is opened too, from its
 files: the index's sidebar must link every notebook page and each must open,
-a notebook page must show math typeset by the local MathJax, with assistive
-MathML for screen readers beside every formula, typing a term on the search
+a notebook page must show math typeset by the local MathJax, every page must
+carry assistive MathML for screen readers beside every formula, typing a term on the search
 page must list results, and no page may request anything over the network.
 ``--site-only`` checks the site alone (no JupyterLab).
 
@@ -70,6 +70,10 @@ PROMPTS = f"{PANEL} .jp-CodeCell .jp-InputArea-prompt"
 # A widget view displayed by a cell (not one nested in an explorer's Output widget).
 VIEWS = f"{PANEL} .jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output:has(> .jupyter-widgets)"
 SLIDER_HANDLE = ".widget-slider .noUi-handle"   # a slider the keyboard can move
+# Formulas typeset on a site page, and those with assistive MathML beside them.
+MATHML_COUNT = """() => [document.querySelectorAll('.MathJax').length,
+    document.querySelectorAll('.MathJax + .MJX_Assistive_MathML math, '
+                              + '.MathJax > .MJX_Assistive_MathML math').length]"""
 STALL_SECONDS = 10   # prompts unchanged and the kernel idle this long: execution has stopped
 LAB_SETTINGS = {
     # every cell in the DOM: JupyterLab's default windowing leaves far cells unrendered
@@ -264,7 +268,7 @@ def cell_problems(nb) -> list[str]:
 
 
 def check_widgets(page, lab: Lab, expected: int) -> str:
-    """All ``expected`` widget views render; moving the first slider redraws its explorer."""
+    """All ``expected`` widget views render; moving each slider by keyboard redraws its explorer."""
     if expected == 0:
         raise Failure("the committed notebook shows widgets, but this run displayed none")
     views = page.locator(VIEWS)
@@ -279,41 +283,46 @@ def check_widgets(page, lab: Lab, expected: int) -> str:
     if explorers.count() == 0:
         raise Failure("the notebook shows widgets, but none of them has a slider to move")
     explorer = explorers.first
-    slider = explorer.locator(".widget-slider", has=page.locator(".noUi-handle")).first
-    handle, readout = slider.locator(".noUi-handle"), slider.locator(".widget-readout")
+    sliders = explorer.locator(".widget-slider", has=page.locator(".noUi-handle"))
 
     def shown():   # what a learner sees change: printed text and figures
         return (explorer.locator(".jp-OutputArea-output pre").all_inner_texts(),
                 [img.get_attribute("src") for img in explorer.locator("img").all()])
 
-    before, value = shown(), readout.inner_text()
-    at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
-    key = "ArrowLeft" if at_max else "ArrowRight"
-    # Keyboard alone: the handle is in the tab order, takes focus, and arrow keys move it.
-    if int(handle.get_attribute("tabindex") or -1) < 0:
-        raise Failure("the explorer's slider cannot be reached with the Tab key (no tabindex)")
-    handle.scroll_into_view_if_needed()
-    handle.focus()
-    if not handle.evaluate("element => element === document.activeElement"):
-        raise Failure("the explorer's slider does not take the keyboard focus")
-    for _ in range(5):
-        page.keyboard.press(key)
-    wait_for(lambda: readout.inner_text() != value, 10, "the slider to move")
-    try:
-        wait_for(lambda: lab.kernels_idle() and shown() != before and any(shown()), 30,
-                 "the explorer to redraw")
-    except Failure as exc:
-        raise Failure(f"{exc}: moving the slider from {value} to "
-                      f"{readout.inner_text()} left its output unchanged") from None
-    explorer.scroll_into_view_if_needed()
-    time.sleep(0.5)   # let the new figure paint before the screenshot
-    after = shown()
-    changed = [what for what, old, new in zip(("text", "figure"), before, after) if old != new]
-    if "text" not in changed:   # a reader who cannot see the figure reads the new values
-        raise Failure(f"moving the slider with {key} from {value} to {readout.inner_text()} "
-                      "changed the figure but not the explorer's printed text")
-    return (f"{count} widget view(s) rendered; slider {value} -> "
-            f"{readout.inner_text()} changed the explorer's {' and '.join(changed)}")
+    moves = []
+    for i in range(sliders.count()):   # every slider of the explorer, by keyboard alone
+        slider = sliders.nth(i)
+        handle, readout = slider.locator(".noUi-handle"), slider.locator(".widget-readout")
+        name = slider.locator(".widget-label").inner_text().strip() or f"slider {i + 1}"
+        before, value = shown(), readout.inner_text()
+        at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
+        key = "ArrowLeft" if at_max else "ArrowRight"
+        # The handle is in the tab order, takes focus, and arrow keys move it.
+        if int(handle.get_attribute("tabindex") or -1) < 0:
+            raise Failure(f"the explorer's slider {name!r} cannot be reached with the Tab key (no tabindex)")
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        if not handle.evaluate("element => element === document.activeElement"):
+            raise Failure(f"the explorer's slider {name!r} does not take the keyboard focus")
+        for _ in range(5):
+            page.keyboard.press(key)
+        wait_for(lambda: readout.inner_text() != value, 10, f"the slider {name!r} to move")
+        try:
+            wait_for(lambda: lab.kernels_idle() and shown() != before and any(shown()), 30,
+                     "the explorer to redraw")
+        except Failure as exc:
+            raise Failure(f"{exc}: moving {name!r} from {value} to "
+                          f"{readout.inner_text()} left its output unchanged") from None
+        explorer.scroll_into_view_if_needed()
+        time.sleep(0.5)   # let the new figure paint before the screenshot
+        after = shown()
+        changed = [what for what, old, new in zip(("text", "figure"), before, after) if old != new]
+        if "text" not in changed:   # a reader who cannot see the figure reads the new values
+            raise Failure(f"moving {name!r} with {key} from {value} to {readout.inner_text()} "
+                          "changed the figure but not the explorer's printed text")
+        moves.append(f"{name} {value} -> {readout.inner_text()}")
+    return (f"{count} widget view(s) rendered; each slider moved by the keyboard changed the "
+            f"explorer's printed text ({'; '.join(moves)})")
 
 
 def check_notebook(page, lab: Lab, committed, name: str, shot: Path) -> str:
@@ -379,6 +388,11 @@ def check_site(browser, site: Path, notebooks: list[Path], shots: Path) -> list[
         page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.isReady",
                                timeout=60_000)
         page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+        # Math for screen readers: hidden MathML beside every formula of the page.
+        formulas, spoken = page.evaluate(MATHML_COUNT)
+        if spoken < formulas:
+            problems.append(f"{name}: {formulas - spoken} of {formulas} formulas have no "
+                            "assistive MathML for screen readers")
         found, counts = axe_check(page, name)
         problems.extend(found)
         print(f"axe     site {name}: {count_text(counts)}")
@@ -417,15 +431,10 @@ def check_site(browser, site: Path, notebooks: list[Path], shots: Path) -> list[
                  "MathJax to typeset the page's math")
         if page.locator(".MathJax_Error, .merror").count():
             problems.append(f"{target}.html: MathJax reported errors")
-        # Math for screen readers: hidden MathML beside every formula, and the local
-        # accessibility extension (its explorer speaks a formula) loaded.
+        # The local accessibility extension (its explorer speaks a formula) loaded.
         page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
-        formulas, spoken = page.evaluate("""() => [document.querySelectorAll('.MathJax').length,
-            document.querySelectorAll('.MathJax + .MJX_Assistive_MathML math, '
-                                      + '.MathJax > .MJX_Assistive_MathML math').length]""")
-        if spoken < formulas:
-            problems.append(f"{target}.html: {formulas - spoken} of {formulas} formulas have no "
-                            "assistive MathML for screen readers")
+        if page.evaluate("() => document.querySelectorAll('.MathJax').length") == 0:
+            problems.append(f"{target}.html: no formula typeset")
         if not page.evaluate("() => 'accessibility-menu' in MathJax.Extension"):
             problems.append(f"{target}.html: MathJax's accessibility extension did not load")
         page.screenshot(path=str(shots / f"site_{target}.png"))
