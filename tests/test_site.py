@@ -152,15 +152,21 @@ def test_figures_are_the_committed_outputs_with_the_figure_cells_words_as_alt_te
     for figure, (png, description) in zip(figures, expected):
         assert (site / figure["src"]).read_bytes() == png   # the committed output, not a re-run
         alt = figure["alt"]
-        assert alt.startswith("Figure: ") and len(alt) > 20
-        # the words of the *Figure: ...* cell's first paragraph, without markdown marks, in order; its math
+        # short: the description's opening words, then where the rest is (the paragraph under the image),
+        # so a screen reader does not read the whole description twice
+        assert alt.startswith("Figure: ") and alt.endswith(" Described in full in the next paragraph."), alt
+        assert len(alt) < 260, alt
+        # its words are the *Figure: ...* cell's first words, without markdown marks, in order; its math
         # as text a screen reader can speak (no TeX: D(P‖Q), not D(P\|Q))
-        prose = re.sub(r"\$[^$]*\$", " ", description.split("\n\n")[0])
+        prose = site_builder.plain_text(description)
+        words = alt[len("Figure: "):-len(" Described in full in the next paragraph.")].split()
+        assert len(words) >= 5, alt
         position = 0
-        for word in re.sub(r"[*`\\]", "", prose).split():
-            found = alt.find(word, position)
-            assert found >= 0, (word, alt)
-            position = found + len(word)
+        for word in words:
+            if word != "...":
+                found = prose.find(word.rstrip("."), position)
+                assert found >= 0, (word, alt)
+                position = found + len(word.rstrip("."))
         assert "\\" not in alt and "$" not in alt, alt
 
 
@@ -294,7 +300,17 @@ def test_alt_text_is_the_figure_cells_first_paragraph_as_plain_text(tmp_path):
         figure_cell(),
         nbformat.v4.new_markdown_cell("*Figure: bars of $P$ and `Q`;\nQ's are\\\n taller.*\n\n## Next")])
     site_builder.prepare(nb, tmp_path / "01_made_up.ipynb")
-    assert nb.cells[1].metadata["mystnb"]["image"]["alt"] == "Figure: bars of P and Q; Q's are taller."
+    assert nb.cells[1].metadata["mystnb"]["image"]["alt"] == \
+        "Figure: bars of P and Q; Q's are taller. Described in full in the next paragraph."
+
+
+def test_a_long_description_is_cut_to_its_first_sentence_in_the_alt_text(tmp_path):
+    long = "*Figure: " + "a bar " * 40 + "at the end. Second sentence, not in the alt text.*"
+    nb = made_up_notebook([figure_cell(), nbformat.v4.new_markdown_cell(long)])
+    site_builder.prepare(nb, tmp_path / "01_made_up.ipynb")
+    alt = nb.cells[1].metadata["mystnb"]["image"]["alt"]
+    assert alt.startswith("Figure: a bar a bar") and alt.endswith("... Described in full in the next paragraph.")
+    assert "Second" not in alt and len(alt) < 230
 
 
 def test_jupyterlab_heading_anchors_become_mysts_and_badges_plain_links(tmp_path):
@@ -353,3 +369,47 @@ def test_keyboard_focus_is_visible_and_formulas_are_not_tab_stops(site, pages):
     assert "klteach.css" in some
     config = (ROOT / "site" / "_config.yml").read_text(encoding="utf-8")
     assert "inTabOrder: false" in config
+
+
+class Prose(HTMLParser):
+    """The text a reader sees as prose on a page: outside code, math, scripts, styles and the sidebar."""
+
+    SKIP = {"script", "style", "pre", "code", "nav", "head"}
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.parts, self._stack = [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in self.SKIP or "math" in classes or "highlight" in " ".join(classes):
+            self._stack.append(tag)
+        elif self._stack and tag not in ("br", "img", "input", "meta", "link", "hr"):
+            self._stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if self._stack and tag not in ("br", "img", "input", "meta", "link", "hr"):
+            self._stack.pop()
+
+    def handle_data(self, data):
+        if not self._stack:
+            self.parts.append(data)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_no_tex_is_left_as_text_in_the_prose(site, notebook):
+    """A $$...$$ block glued to the text around it renders in JupyterLab but not on the site: the TeX
+    then shows as text (a $ or a backslash command in the prose). Put a blank line before and after it."""
+    prose = " ".join(Prose((site / f"{notebook.stem}.html").read_text(encoding="utf-8")).parts)
+    leftovers = re.findall(r".{0,40}(?:\$|\\[A-Za-z]+).{0,40}", prose)
+    assert not leftovers, leftovers[:5]
+
+
+def test_a_build_replaces_only_a_folder_it_built(tmp_path):
+    mine = tmp_path / "docs"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("not a site")
+    with pytest.raises(site_builder.SiteError, match="not a site this tool built"):
+        site_builder.build(site_builder.course_notebooks()[:1], mine)
+    assert (mine / "notes.txt").read_text() == "not a site"

@@ -9,7 +9,7 @@ notebooks (by default every ``notebooks/NN_*.ipynb``) into ``--src``, writes
 puts the HTML in ``--out``. The notebooks are shown with their committed
 outputs (nothing is executed). Each copy is prepared first: every figure gets
 the alt text of the ``*Figure: ...*`` cell that follows it, each explorer's
-widget view becomes a note that it runs in JupyterLab or on Binder (a static
+widget view becomes a note that it runs in JupyterLab, on Binder or on Colab (a static
 page has no kernel), and the notebooks' Binder and Colab badge images become
 plain links (the theme's launch buttons do the same from the one repository
 named in the configuration). After the build, the MathJax 2 copy that the
@@ -44,8 +44,9 @@ CONFIG_DIR = ROOT / "site"
 MATHJAX_DIR = "mathjax"   # under _static/, where site/_config.yml's mathjax_path points
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ('<p class="klteach-widget-note"><em>Interactive explorer: it runs when the notebook '
-               'is opened in JupyterLab or on Binder.</em></p>')
+               'is opened in JupyterLab, on Binder or on Colab.</em></p>')
 FIGURE_PREFIX = "*Figure: "
+BUILT_MARK = ".klteach-site"   # in every folder a build writes: only those are replaced by the next build
 NOTEBOOK_NAME = re.compile(r"\d\d_\w+\.ipynb")
 # A markdown image inside a link, as the Binder and Colab badges are: [![alt](image)](target).
 LINKED_IMAGE = re.compile(r"\[!\[([^\]]*)\]\([^)]*\)\]\(([^)]*)\)")
@@ -64,6 +65,25 @@ def plain_text(markdown: str) -> str:
     paragraph = re.sub(r"\$([^$]+)\$", lambda m: tex_text(re.sub(r"\\(?:text|mathrm|mathbf)\{([^}]*)\}", r"\1",
                                                                 m.group(1))), paragraph)
     return " ".join(re.sub(r"[*`$\\]", "", paragraph).split())
+
+
+ALT_LIMIT = 160   # characters of the description's first sentence kept in the alt text
+
+
+def alt_text(markdown: str) -> str:
+    """Short alt text for a figure: its ``*Figure: ...*`` cell's first sentence, pointing at the rest.
+
+    The whole description follows the image as a paragraph, so a screen reader would read it twice if
+    the alt text held it all: the alt text names the figure and says where its description is.
+    """
+    text = plain_text(markdown)
+    body = text[len(FIGURE_PREFIX.strip("*")):].strip() if text.startswith("Figure:") else text
+    first = re.split(r"(?<=\.)\s+(?=[A-Z(])", body, maxsplit=1)[0]
+    if len(first) > ALT_LIMIT:
+        first = first[:ALT_LIMIT].rsplit(" ", 1)[0].rstrip(",;:") + " ..."
+    if not first.endswith((".", "...")):
+        first += "."
+    return f"Figure: {first} Described in full in the next paragraph."
 
 
 def is_image(output) -> bool:
@@ -149,7 +169,7 @@ def prepare(nb, path: Path, anchors: dict[str, dict[str, str]] | None = None,
                     f"{path}, cell {index}: a cell that shows a figure must be followed by a "
                     f"markdown cell starting {FIGURE_PREFIX!r} that describes it; add one.")
             cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = \
-                plain_text(following.source)
+                alt_text(following.source)
 
 
 def course_notebooks() -> list[Path]:
@@ -186,10 +206,15 @@ def build(notebooks: list[Path], out: Path, src: Path | None = None) -> list[Pat
             raise SiteError(f"{path}: course notebooks are named NN_name.ipynb (two digits, "
                             "the position in the course); rename it.")
     src = src or out.with_name(out.name + "-src")
+    for folder in (src, out):   # replace an earlier build, never anything else
+        if folder.exists() and any(folder.iterdir()) and not (folder / BUILT_MARK).exists():
+            raise SiteError(f"{folder} exists and is not a site this tool built (no {BUILT_MARK} in it): "
+                            "choose an empty or new folder with --out, or remove it yourself.")
     for folder in (src, out):
         if folder.exists():
             shutil.rmtree(folder)
     shutil.copytree(CONFIG_DIR, src, ignore=shutil.ignore_patterns("__pycache__", "_build"))
+    (src / BUILT_MARK).write_text("Built by tools/site.py; the next build replaces this folder.\n")
     books = {path: nbformat.read(path, as_version=4) for path in notebooks}
     anchors = {path.stem: heading_slugs(nb) for path, nb in books.items()}
     repo = repository()
@@ -208,6 +233,7 @@ def build(notebooks: list[Path], out: Path, src: Path | None = None) -> list[Pat
                         + (result.stderr.strip() or result.stdout.strip())[-4000:])
 
     shutil.copytree(src / "_build" / "html", out)
+    (out / BUILT_MARK).write_text("Built by tools/site.py; the next build replaces this folder.\n")
     # Jupyter Book's index.html only redirects to the landing page: make it the landing
     # page itself (same folder, so its links hold), which opens without the redirect.
     shutil.copy(out / f"{notebooks[0].stem}.html", out / "index.html")
