@@ -395,6 +395,12 @@ def check_site(browser, site: Path, notebooks: list[Path], shots: Path) -> list[
                             "assistive MathML for screen readers")
         found, counts = axe_check(page, name)
         problems.extend(found)
+        # the house style's 10 pt text stays 10 pt only if figures are not shrunk to fit the column
+        scales = page.locator(".cell_output img").evaluate_all(
+            "images => images.filter(i => i.naturalWidth).map(i => i.clientWidth / i.naturalWidth)")
+        if scales and min(scales) < 0.95:
+            problems.append(f"{name}: a figure is shown at {100 * min(scales):.0f}% of its size "
+                            "(its text below 10 pt)")
         print(f"axe     site {name}: {count_text(counts)}")
 
     try:
