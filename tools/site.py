@@ -207,7 +207,9 @@ def build(notebooks: list[Path], out: Path, src: Path | None = None) -> list[Pat
                             "the position in the course); rename it.")
     src = src or out.with_name(out.name + "-src")
     for folder in (src, out):   # replace an earlier build, never anything else
-        if folder.exists() and any(folder.iterdir()) and not (folder / BUILT_MARK).exists():
+        built = ((folder / BUILT_MARK).exists()   # or an earlier build, from before the mark
+                 or (folder / "_static" / MATHJAX_DIR).is_dir() or (folder / "_toc.yml").exists())
+        if folder.exists() and any(folder.iterdir()) and not built:
             raise SiteError(f"{folder} exists and is not a site this tool built (no {BUILT_MARK} in it): "
                             "choose an empty or new folder with --out, or remove it yourself.")
     for folder in (src, out):
