@@ -440,6 +440,42 @@ VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer co
                + "   # multiplied by T instead of divided",
                _bars("special.softmax(teacher[0] / T)", "special.softmax(teacher[0])", "classes")),
     },
+    "hw07_information_and_testing": {
+        "q1": ("p_x, p_y = P_xy.sum(axis=0), P_xy.sum(axis=1)   # column and row sums swapped: the wrong product\n"
+               "mi_nats = float(np.sum(P_xy * np.log(P_xy / np.outer(p_x, p_y))))\nmi_bits = mi_nats / float(np.log(2))",
+               "h = lambda p: float(stats.entropy(np.ravel(p)))\n"
+               "mi_nats = h(P_xy.sum(axis=1)) + h(P_xy.sum(axis=0)) - h(P_xy)\n"
+               "mi_bits = float(kt.mutual_information(P_xy, base=2))"),
+        "q2": ("d_joint = float(kt.kl_divergence(Q_xy.ravel(), P_xy.ravel()))   # D(Q||P): the direction swapped\n"
+               "groups = [0, 1, 1, 2, 3, 3, 4, 5, 5]\n"
+               "d_merged = float(kt.kl_divergence(kt.merge_outcomes(Q_xy.ravel(), groups), kt.merge_outcomes(P_xy.ravel(), groups)))\n"
+               "d_x = float(kt.kl_divergence(Q_xy.sum(axis=1), P_xy.sum(axis=1)))\n"
+               "d_y_given_x = float(kt.conditional_kl(Q_xy, P_xy))",
+               "from scipy import special\nd_joint = float(special.rel_entr(P_xy, Q_xy).sum())\n"
+               "P6, Q6 = np.c_[P_xy[:, 0], P_xy[:, 1:].sum(axis=1)], np.c_[Q_xy[:, 0], Q_xy[:, 1:].sum(axis=1)]\n"
+               "d_merged = float(special.rel_entr(P6, Q6).sum())\n"
+               "d_x = float(stats.entropy(P_xy.sum(axis=1), Q_xy.sum(axis=1)))\n"
+               "d_y_given_x = float(kt.conditional_kl(P_xy, Q_xy))"),
+        "q3": ("# binom.ppf gives the smallest c with P_P(K <= c) >= alpha: a test over the level\n"
+               "betas = np.array([stats.binom.sf(stats.binom.ppf(alpha, n, p_heads), n, q_heads) for n in ns])\n"
+               "rates = -np.log(betas) / ns\n"
+               "d_pq = float(kt.kl_divergence([q_heads, 1 - q_heads], [p_heads, 1 - p_heads]))   # D(Q||P)",
+               "betas = []\nfor n in ns:\n"
+               "    pmf_p, pmf_q = stats.binom.pmf(np.arange(n + 1), n, p_heads), stats.binom.pmf(np.arange(n + 1), n, q_heads)\n"
+               "    c = np.searchsorted(np.cumsum(pmf_p), alpha, side='right') - 1   # the last count with P_P(K <= c) <= alpha\n"
+               "    betas.append(pmf_q[c + 1:].sum())\n"
+               "betas = np.array(betas)\nrates = -np.log(betas) / ns\n"
+               "d_pq = float(p_heads * np.log(p_heads / q_heads) + (1 - p_heads) * np.log((1 - p_heads) / (1 - q_heads)))"),
+        "q4": ("fig, ax_q4 = plt.subplots()\nd = np.linspace(-0.25, 0.45, 281)\n"
+               "ax_q4.plot(d, (theta + d) * np.log((theta + d) / theta) + (1 - theta - d) * np.log((1 - theta - d) / (1 - theta)), "
+               "label='exact')   # D(Bern(theta + d)||Bern(theta)): the arguments swapped\n"
+               "ax_q4.plot(d, 0.5 * d**2 / (theta * (1 - theta)), '--', label='quadratic')\n"
+               "ax_q4.set_xlabel('d'); ax_q4.set_ylabel('nats'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()",
+               "fig, ax_q4 = plt.subplots()\nd = np.linspace(0.45, -0.25, 101)\n"
+               "ax_q4.plot(d, d**2 / (2 * theta * (1 - theta)), ':', label='quadratic')\n"
+               "ax_q4.plot(d, [kt.kl_divergence([theta, 1 - theta], [theta + x, 1 - theta - x]) for x in d], label='exact')\n"
+               "ax_q4.set_xlabel('d'); ax_q4.set_ylabel('nats'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()"),
+    },
 }
 
 
