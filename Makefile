@@ -107,7 +107,7 @@ REF ?= main
 student-release: $(STAMP)
 	$(PY) tools/release.py --out build/student-release --repo $(REPO) --ref $(REF)
 
-# The repository's name lives in site/_config.yml; this rewrites it there and in every link (stdlib only).
+# The repository's name and branch live in site/_config.yml; this rewrites them there and in every link (stdlib only).
 repoint:
 	@test -n "$(TO)" || { echo "usage: make repoint TO=OWNER/NAME [BRANCH=main]"; exit 2; }
 	@$(NEED_PYTHON)

@@ -568,7 +568,7 @@ def test_autograder_zip_installs_what_the_assignments_import(assigned):
         pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
         for package in ("numpy", "scipy", "matplotlib", "ipywidgets"):
             assert f"{package}=={pins[package]}" in pip, (master.name, package, pip)
-        assert any(p.startswith("klteach @ git+https://github.com/klteach/klteach") for p in pip), pip
+        assert any(p.startswith("klteach @ git+https://github.com/klteach/klteach@main") for p in pip), pip
         assert any(p.startswith("otter-grader") for p in pip), pip
 
 

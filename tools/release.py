@@ -62,11 +62,11 @@ class ReleaseError(ValueError):
 def rewrite_links(text: str, repo: str, ref: str) -> str:
     """Point every Binder, Colab and GitHub link of the course repository at ``repo`` at ``ref``.
 
-    >>> rewrite_links("https://mybinder.org/v2/gh/klteach/klteach/HEAD?urlpath=lab", "me/hw", "hw-1")
+    >>> rewrite_links("https://mybinder.org/v2/gh/klteach/klteach/main?urlpath=lab", "me/hw", "hw-1")
     'https://mybinder.org/v2/gh/me/hw/hw-1?urlpath=lab'
     >>> rewrite_links("colab.research.google.com/github/klteach/klteach/blob/main/n.ipynb", "me/hw", "t")
     'colab.research.google.com/github/me/hw/blob/t/n.ipynb'
-    >>> rewrite_links('"klteach @ git+https://github.com/klteach/klteach"', "me/hw", "t")
+    >>> rewrite_links('"klteach @ git+https://github.com/klteach/klteach@main"', "me/hw", "t")
     '"klteach @ git+https://github.com/me/hw@t"'
     """
     course = re.escape(COURSE_REPO)

@@ -9,9 +9,13 @@ The one setting is ``repository:`` in ``site/_config.yml`` (``url:`` and
 needs the repository spells it out, because a link must work where the
 file is read (a notebook's Binder and Colab badges on GitHub, the Colab
 install line, the README, the homework's autograder requirements). ``set``
-rewrites all of them, and the setting, in every file git tracks; the tests
-check that every link agrees with the setting (``tests/test_repository.py``).
-``make repoint REPO=owner/name BRANCH=main`` runs it.
+rewrites all of them, and the setting, in every file of the checkout: it
+renames the setting's repository and any other one the course's links name
+(so a hand-edited setting is repaired too), and points every Binder, Colab
+and pip-install link at the branch. Change the repository with this command,
+not by hand; the tests check that every link agrees with the setting
+(``tests/test_repository.py``). ``make repoint TO=owner/name BRANCH=main``
+runs it.
 """
 
 from __future__ import annotations
@@ -29,13 +33,16 @@ BRANCH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
 _URL = re.compile(r"^repository:\n(?:[ \t]+.*\n)*?[ \t]+url:[ \t]*https://github\.com/(\S+?)/?[ \t]*$", re.M)
 _BRANCH = re.compile(r"^repository:\n(?:[ \t]+.*\n)*?[ \t]+branch:[ \t]*(\S+)[ \t]*$", re.M)
 # The links that name the course's repository, with the part that names it as group "repo"
-# (and, for Colab, the branch as group "branch").
+# and the branch (or other git ref) they open as group "branch".
+_REPO = r"(?P<repo>[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+?)"
 LINKS = (
-    re.compile(r"mybinder\.org/v2/gh/(?P<repo>[A-Za-z0-9-]+/[A-Za-z0-9._-]+?)/"),
-    re.compile(r"colab\.research\.google\.com/github/(?P<repo>[A-Za-z0-9-]+/[A-Za-z0-9._-]+?)/blob/"
-               r"(?P<branch>[A-Za-z0-9._-]+)/"),
-    re.compile(r"klteach @ git\+https://github\.com/(?P<repo>[A-Za-z0-9-]+/[A-Za-z0-9._-]+?)(?=[@\"'\s]|$)"),
+    re.compile(rf"mybinder\.org/v2/gh/{_REPO}/(?P<branch>[A-Za-z0-9._-]+)(?=[?/\s\"')\\]|$)"),
+    re.compile(rf"colab\.research\.google\.com/github/{_REPO}/blob/(?P<branch>[A-Za-z0-9._-]+)/"),
+    re.compile(rf"klteach @ git\+https://github\.com/{_REPO}(?:@(?P<branch>[A-Za-z0-9._/-]+?))?(?=[\"'\s\\]|$)"),
 )
+# Where learners and instructors meet the links (homework/README.md shows a student repository's links
+# by design, so it is not among them).
+USER_FACING = ("notebooks/*.ipynb", "homework/hw*.ipynb", "README.md", "site/*.yml", "binder/*")
 TEXT_SUFFIXES = {".ipynb", ".md", ".yml", ".yaml", ".toml", ".py", ".txt", ".cfg", ".in", ""}
 
 
@@ -57,56 +64,84 @@ def links(text: str) -> list[tuple[str, str | None]]:
     """Every ``(owner/name, branch or None)`` that a Binder, Colab or pip-install link in ``text`` names.
 
     >>> links("[b](https://mybinder.org/v2/gh/me/kl/HEAD?urlpath=lab) github/me/kl/blob/dev/a.ipynb")
-    [('me/kl', None)]
-    >>> links("https://colab.research.google.com/github/me/kl/blob/dev/a.ipynb")
-    [('me/kl', 'dev')]
+    [('me/kl', 'HEAD')]
+    >>> links('https://colab.research.google.com/github/me/kl/blob/dev/a.ipynb "klteach @ git+https://github.com/me/kl"')
+    [('me/kl', 'dev'), ('me/kl', None)]
     """
     found = []
     for pattern in LINKS:
         for m in pattern.finditer(text):
-            found.append((m.group("repo"), m.groupdict().get("branch")))
+            found.append((m.group("repo"), m.group("branch")))
     return found
 
 
-def rewrite(text: str, old: str, new: str, branch: str | None = None, old_branch: str | None = None) -> str:
-    """``text`` with the repository ``old`` renamed ``new`` wherever it appears as a whole name,
-    and its ``blob/old_branch/`` links (Colab, GitHub) made ``blob/branch/``.
+def rewrite(text: str, old: str | set[str], new: str, branch: str | None = None) -> str:
+    """``text`` with the repositories ``old`` renamed ``new`` wherever they appear as a whole name,
+    and every Binder, Colab and pip-install link of ``new`` opening ``branch``.
 
-    >>> rewrite("gh/klteach/klteach/HEAD and github/klteach/klteach/blob/main/x", "klteach/klteach", "me/kl", "dev", "main")
-    'gh/me/kl/HEAD and github/me/kl/blob/dev/x'
-    >>> rewrite("klteach/klteach-students", "klteach/klteach", "me/kl")     # another repository: left alone
-    'klteach/klteach-students'
+    >>> rewrite("mybinder.org/v2/gh/some/course/HEAD?x github/some/course/blob/main/x", "some/course", "me/kl", "dev")
+    'mybinder.org/v2/gh/me/kl/dev?x github/me/kl/blob/dev/x'
+    >>> rewrite('"klteach @ git+https://github.com/some/course"', "some/course", "me/kl", "dev")
+    '"klteach @ git+https://github.com/me/kl@dev"'
+    >>> rewrite("some/course-students", "some/course", "me/kl")     # another repository: left alone
+    'some/course-students'
     """
-    text = re.sub(rf"(?<![A-Za-z0-9_.-]){re.escape(old)}(?![A-Za-z0-9_-])", new, text)
-    if branch is not None and old_branch is not None and branch != old_branch:
-        text = re.sub(rf"(github(?:\.com)?/{re.escape(new)}/(?:blob|tree)/){re.escape(old_branch)}/",
-                      rf"\g<1>{branch}/", text)
+    for name in sorted({old} if isinstance(old, str) else set(old), key=len, reverse=True):
+        if name != new:
+            text = re.sub(rf"(?<![A-Za-z0-9_.-]){re.escape(name)}(?![A-Za-z0-9_-])", new, text)
+    if branch is None:
+        return text
+    binder, colab, pip = LINKS
+    ours = rf"(?={re.escape(new)}(?![A-Za-z0-9._-]))"
+    text = re.sub(rf"(mybinder\.org/v2/gh/{ours}{re.escape(new)}/)[A-Za-z0-9._-]+(?=[?/\s\"')\\]|$)",
+                  rf"\g<1>{branch}", text)
+    text = re.sub(rf"(github(?:\.com)?/{ours}{re.escape(new)}/(?:blob|tree)/)[A-Za-z0-9._-]+/",
+                  rf"\g<1>{branch}/", text)
+    text = re.sub(rf"(klteach @ git\+https://github\.com/{ours}{re.escape(new)})(?:@[A-Za-z0-9._/-]+?)?(?=[\"'\s\\]|$)",
+                  rf"\g<1>@{branch}", text)
     return text
 
 
+# Never rewritten: environments, builds and git's own files (a checkout without git is walked instead).
+_SKIP = {".git", ".venv", ".venv-oldest", "build", "node_modules", "__pycache__", "dist", ".ipynb_checkpoints"}
+
+
 def tracked_text_files(root: Path = ROOT) -> list[Path]:
-    """The files git tracks under ``root`` that are text the links can live in."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True)
-    paths = [root / p for p in listed.stdout.split("\0") if p]
+    """The files of the checkout under ``root`` (those git tracks, or every file outside
+    environments and builds when there is no git) that are text the links can live in."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, text=True, check=True)
+        paths = [root / p for p in listed.stdout.split("\0") if p]
+    except (OSError, subprocess.CalledProcessError):   # a download without .git, or no git installed
+        paths = [p for p in root.rglob("*") if not _SKIP.intersection(p.relative_to(root).parts)]
     return [p for p in paths if p.suffix in TEXT_SUFFIXES and p.is_file() and not p.is_symlink()]
 
 
+def user_facing(root: Path = ROOT) -> list[Path]:
+    """The files whose links learners and instructors follow (see ``USER_FACING``)."""
+    return sorted(p for pattern in USER_FACING for p in root.glob(pattern) if p.is_file())
+
+
 def set_repository(new: str, branch: str | None = None, root: Path = ROOT) -> list[Path]:
-    """Point the setting and every link in the tracked files at ``new`` (and ``branch``); return the files changed."""
+    """Point the setting and every link in the checkout at ``new`` (and ``branch``); return the files changed."""
     if not NAME.fullmatch(new):
         raise RepositoryError(f"{new!r} is not a GitHub repository name: give OWNER/NAME, e.g. my-course/klteach.")
     if branch is not None and not BRANCH.fullmatch(branch):
         raise RepositoryError(f"{branch!r} is not a branch name git accepts here; use e.g. main.")
-    old, old_branch = current(root / "site" / "_config.yml")
+    setting = root / "site" / "_config.yml"
+    old, old_branch = current(setting)
     branch = branch or old_branch
+    # the setting's name, and any other the course's links name (a setting edited by hand)
+    names = {old} | {repo for path in user_facing(root)
+                     for repo, _ in links(path.read_text(encoding="utf-8", errors="replace"))}
     changed = []
     for path in tracked_text_files(root):
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
-        updated = rewrite(text, old, new, branch, old_branch)
-        if path == root / "site" / "_config.yml":
+        updated = rewrite(text, names, new, branch)
+        if path == setting:
             updated = re.sub(r"^([ \t]+branch:[ \t]*)\S+", rf"\g<1>{branch}", updated, count=1, flags=re.M)
         if updated != text:
             path.write_text(updated, encoding="utf-8")
@@ -119,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     to = sub.add_parser("set", help="re-point the setting and every link at another repository")
     to.add_argument("repo", help="OWNER/NAME on GitHub")
-    to.add_argument("--branch", help="the branch Colab links open (default: keep the current one)")
+    to.add_argument("--branch", help="the branch every Binder, Colab and install link opens (default: keep the current one)")
     args = parser.parse_args(argv)
     try:
         if args.command == "set":
