@@ -316,7 +316,8 @@ def posterior_fits(z, posterior, fits, *, ax=None, title=None):
     return ax
 
 
-def gradient_paths(mu_grid, sigma_grid, kl_grid, paths, *, target=None, ax=None, title=None):
+def gradient_paths(mu_grid, sigma_grid, kl_grid, paths, *, levels=(0.01, 0.03, 0.1, 0.3, 1, 3), target=None,
+                   ax=None, title=None):
     """Contours of a KL over (mu, sigma) and optimisation paths on it, one marker and line style per path.
 
     Parameters
@@ -327,6 +328,8 @@ def gradient_paths(mu_grid, sigma_grid, kl_grid, paths, *, target=None, ax=None,
         The KL (nats) at each grid point.
     paths : dict
         Label -> array of shape (steps + 1, 2) of (mu, sigma) iterates.
+    levels : sequence of float
+        KL values (nats) of the contour lines, drawn solid grey and labelled.
     target : (float, float), optional
         The minimiser, marked with a star.
     """
@@ -336,9 +339,9 @@ def gradient_paths(mu_grid, sigma_grid, kl_grid, paths, *, target=None, ax=None,
 
     if ax is None:
         _, ax = plt.subplots()
-    levels = np.quantile(np.asarray(kl_grid)[np.isfinite(kl_grid)], np.linspace(0.02, 0.9, 9))
-    cs = ax.contour(mu_grid, sigma_grid, kl_grid, levels=np.unique(np.round(levels, 2)), colors="0.6", linewidths=0.8)
-    ax.clabel(cs, fmt="%.2f", fontsize=10)
+    cs = ax.contour(mu_grid, sigma_grid, kl_grid, levels=sorted(levels), colors="0.6", linewidths=0.8,
+                    linestyles="solid")
+    ax.clabel(cs, fmt=lambda v: f"{v:g} nats", fontsize=10)
     for (label, path), color, ls, marker in zip(paths.items(), [Q_COLOR, P_COLOR], ["--", "-"], MARKERS[1:]):
         path = np.asarray(path)
         ax.plot(path[:, 0], path[:, 1], ls=ls, color=color, marker=marker, ms=5, lw=1.6, label=label)
