@@ -127,8 +127,8 @@ def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
 
     Examples
     --------
-    >>> check_elbo(-1.8955, 1.5, 0.8, 0.9, 0.5)
-    Correct: ELBO(q) = -1.896 nats.
+    >>> check_elbo(-2.0424, 1.0, 0.3, 1.2, 0.4)
+    Correct: ELBO(q) = -2.042 nats.
     """
     from klteach.exercises import check_number
 
