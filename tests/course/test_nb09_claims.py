@@ -374,3 +374,34 @@ def test_s3_null_plugin_kl_quantile_shrinks_with_the_sample_size():
             d = np.sum(np.where(phat > 0, phat * np.log(phat / q), 0.0), axis=1)
         quantiles.append(np.quantile(d, 0.95))
     assert quantiles[0] > quantiles[1] > quantiles[2]
+
+
+def test_s3_sanov_prefactor_shrinks_polynomially_like_one_over_root_n():
+    """P(average of n fair-die rolls >= 4) e^{n D(P*||P)} falls, and times sqrt(n) it levels off (Bahadur-Rao)."""
+    _, _, kl = _tilt_mp(4)
+    counts, factors = [1], {}
+    for n in range(1, 1001):
+        new = [0] * (len(counts) + 5)
+        for j, c in enumerate(counts):
+            for f in range(6):
+                new[j + f] += c
+        counts = new
+        if n in (100, 300, 1000):
+            p = mp.mpf(sum(counts[3 * n:])) / mp.mpf(6) ** n
+            factors[n] = p * mp.exp(n * kl)
+    assert factors[100] > factors[300] > factors[1000]
+    scaled = [factors[n] * mp.sqrt(n) for n in (300, 1000)]
+    assert abs(scaled[1] / scaled[0] - 1) < 0.05
+
+
+def test_s3_drift_miss_exponent_is_the_kl_from_the_reference():
+    """The error held fixed is under the reference Q: the miss probability under P falls like e^{-n D(Q||P)}."""
+    q_ref, p_drift, n = 0.5, 0.1, 20_000              # reference heads 0.5, drifted heads 0.1
+    k = np.arange(n + 1)
+    cdf = stats.binom.cdf(k, n, q_ref)                 # few heads = evidence of drift: alarm below a threshold
+    c = int(np.argmax(cdf > 0.05))
+    gamma = (0.05 - cdf[c - 1]) / stats.binom.pmf(c, n, q_ref)
+    log_miss = np.logaddexp(stats.binom.logsf(c, n, p_drift), math.log1p(-gamma) + stats.binom.logpmf(c, n, p_drift))
+    rate = -log_miss / n
+    d_qp, d_pq = float(mp_bern_kl("0.5", "0.1")), float(mp_bern_kl("0.1", "0.5"))
+    assert abs(rate - d_qp) < 0.03 and abs(rate - d_pq) > 0.1
