@@ -2763,5 +2763,5 @@ CHOICES["08-ex4"] = ("a", {
 })
 
 
-from .course.nb09_where_kl_leads import check_elbo, check_local_kl, check_sanov_exponent, check_stein_exponent, check_vi_direction  # notebook 09
-__all__ += ["check_local_kl", "check_elbo", "check_stein_exponent", "check_sanov_exponent", "check_vi_direction"]
+from .course.nb09_where_kl_leads import check_elbo, check_local_kl, check_sanov_exponent, check_stein_exponent  # notebook 09
+__all__ += ["check_local_kl", "check_elbo", "check_stein_exponent", "check_sanov_exponent"]

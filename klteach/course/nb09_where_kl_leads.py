@@ -2,8 +2,9 @@
 
 Checks (exposed as ``klteach.exercises.check_*``): the Fisher approximation
 of a local KL, the ELBO of a Gaussian approximation, Stein's exponent for two
-coins, Sanov's exponent for a die, and why variational inference uses the
-reverse direction. Figures (exposed as ``klteach.plots.*``): Gaussian fits to
+coins and Sanov's exponent for a die; and the multiple-choice exercise
+``"09-ex5"`` (why variational inference uses the reverse direction),
+registered in :data:`klteach.exercises.CHOICES` at the end of this module. Figures (exposed as ``klteach.plots.*``): Gaussian fits to
 a posterior, gradient paths on a KL landscape, and error exponents against n.
 
 The maths lives in :mod:`klteach.variational` and
@@ -23,7 +24,7 @@ from klteach.discrete import kl_divergence
 from klteach.gaussian import gaussian_kl
 
 __all__ = ["check_local_kl", "check_elbo", "check_stein_exponent", "check_sanov_exponent",
-           "check_vi_direction", "posterior_fits", "gradient_paths", "exponent_curve"]
+           "posterior_fits", "gradient_paths", "exponent_curve"]
 
 _UNITS = {None: ("nats", "np.log"), 2: ("bits", "np.log2")}
 
@@ -255,32 +256,6 @@ def check_sanov_exponent(answer, p, values, threshold, *, base=None, names=("P*"
                         negative="A KL divergence is >= 0: the tilted distribution comes first.")
 
 
-_VI_DIRECTION = {
-    "a": "D(q||p(z|x)) = log p(x) - ELBO(q), and the ELBO is an average under q of log p(x, z) - log q(z), "
-         "which can be computed without the posterior's normalising constant p(x), by sampling from q or by "
-         "quadrature. D(p(z|x)||q) is an average under the posterior itself, the distribution we cannot compute.",
-    "b": "No: KL is not symmetric (notebook 04); the two directions give different fits, as section 1 shows with "
-         "the two-mode posterior.",
-    "c": "No: it is the forward direction D(p||q) that is mass-covering; D(q||p(z|x)) is mode-seeking, and it is "
-         "used despite that, because it can be computed.",
-    "d": "No: neither direction is always the smaller one (notebook 04's binomial against uniform has one order, "
-         "other pairs the other).",
-}
-
-
-def check_vi_direction(answer):
-    """Check the choice of why variational inference minimises D(q||p(z|x)) (the right option is "a").
-
-    Examples
-    --------
-    >>> bool(check_vi_direction("a"))
-    True
-    """
-    from klteach.exercises import check_choice
-
-    return check_choice(answer, "a", _VI_DIRECTION)
-
-
 # --- figures ---------------------------------------------------------------------------------
 
 
@@ -391,3 +366,22 @@ def exponent_curve(ns, rates, limit, *, approx=None, simulated=None, limit_label
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+# --- multiple choice, registered where check_choice finds it ------------------------------------
+# At the end of the module: whichever of klteach.exercises and this module is imported first,
+# every function above exists before klteach.exercises imports its names from here.
+
+from klteach.exercises import CHOICES as _CHOICES  # noqa: E402
+
+_CHOICES["09-ex5"] = ("a", {
+    "a": "D(q||p(z|x)) = log p(x) - ELBO(q), and the ELBO is an average under q of log p(x, z) - log q(z), "
+         "which can be computed without the posterior's normalising constant p(x), by sampling from q or by "
+         "quadrature. D(p(z|x)||q) is an average under the posterior itself, the distribution we cannot compute.",
+    "b": "No: KL is not symmetric (notebook 04); the two directions give different fits, as section 1 shows with "
+         "the two-mode posterior.",
+    "c": "No: it is the forward direction D(p||q) that is mass-covering; D(q||p(z|x)) is mode-seeking, and it is "
+         "used despite that, because it can be computed.",
+    "d": "No: neither direction is always the smaller one (notebook 04's binomial against uniform has one order, "
+         "other pairs the other).",
+})

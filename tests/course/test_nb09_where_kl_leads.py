@@ -167,12 +167,18 @@ def test_sanov_refuses_a_threshold_below_the_mean():
 
 # --- exercise 5: why the reverse direction ---------------------------------------------------------
 
-def test_vi_direction_choice():
-    assert exercises.check_vi_direction("a").correct
+def test_vi_direction_choice_is_registered_whichever_module_comes_first():
+    import subprocess
+    import sys
+    for first in ("klteach.plots", "klteach.exercises", "klteach.course.nb09_where_kl_leads"):
+        code = (f"import {first}; from klteach import exercises as ex; "
+                "assert ex.check_choice('a', '09-ex5').correct; assert ex.check_elbo(-2.0424, 1.0, 0.3, 1.2, 0.4).correct")
+        subprocess.run([sys.executable, "-c", code], check=True)
+    assert exercises.check_choice("a", "09-ex5").correct
     for wrong in "bcd":
-        fb = exercises.check_vi_direction(wrong)
+        fb = exercises.check_choice(wrong, "09-ex5")
         assert not fb.correct and str(fb).startswith("Not quite: No")
-    assert "mode-seeking" in str(exercises.check_vi_direction("c"))
+    assert "mode-seeking" in str(exercises.check_choice("c", "09-ex5"))
 
 
 # --- figures -----------------------------------------------------------------------------------------
