@@ -20,7 +20,9 @@ The maths, re-exported here:
 - :mod:`klteach.logits`: stable (log-)softmax, KL from logits, distillation, per-token RL KL;
 - :mod:`klteach.bayes`: KL between Beta distributions, information gained from data;
 - :mod:`klteach.information`: mutual information, conditional KL (the chain rule), merged outcomes;
-- :mod:`klteach.fdivergences`: f-divergences from one formula, Rényi divergences.
+- :mod:`klteach.fdivergences`: f-divergences from one formula, Rényi divergences;
+- :mod:`klteach.variational`: the ELBO of a Gaussian approximation;
+- :mod:`klteach.hypothesis_testing`: the best test between two coins (Stein's exponent), Sanov's exponential tilt.
 
 Imported on first use: :mod:`klteach.drift` (binning, PSI, permutation tests,
 drift reports), :mod:`klteach.text` (character counts, a bigram model,
@@ -47,6 +49,8 @@ from .logits import distillation_loss, kl_from_logits, log_softmax, per_token_kl
 from .bayes import beta_bernoulli_information_gain, beta_kl
 from .information import conditional_kl, merge_outcomes, mutual_information
 from .fdivergences import f_divergence, renyi_divergence
+from .variational import gaussian_elbo
+from .hypothesis_testing import exponential_tilt, neyman_pearson_binomial
 
 __version__ = "0.1.0"
 
@@ -106,4 +110,7 @@ __all__ = [
     "mutual_information",
     "f_divergence",
     "renyi_divergence",
+    "gaussian_elbo",
+    "exponential_tilt",
+    "neyman_pearson_binomial",
 ]

@@ -2761,3 +2761,7 @@ CHOICES["08-ex4"] = ("a", {
          "so nothing is minimised over it.",
     "d": "Jensen-Shannon appears in the original GAN objective, not in maximum likelihood.",
 })
+
+
+from .course.nb09_where_kl_leads import check_elbo, check_local_kl, check_sanov_exponent, check_stein_exponent  # notebook 09
+__all__ += ["check_local_kl", "check_elbo", "check_stein_exponent", "check_sanov_exponent"]

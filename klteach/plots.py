@@ -893,3 +893,7 @@ def renyi_orders(alphas, values, *, special=None, limit=None, current=None, infi
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+from .course.nb09_where_kl_leads import exponent_curve, gradient_paths, posterior_fits  # notebook 09
+__all__ += ["posterior_fits", "gradient_paths", "exponent_curve"]

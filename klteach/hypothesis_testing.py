@@ -1,0 +1,271 @@
+"""KL as an error exponent: the best test between two coins, and Sanov's exponential tilt.
+
+* :func:`neyman_pearson_binomial`: the most powerful test of "the coin is P"
+  against "the coin is Q" from n flips at a fixed type-I error, with its
+  exact type-II error (in log form, so it never underflows). By Stein's
+  lemma ``-log(beta_n) / n -> D(P||Q)``.
+* :func:`exponential_tilt`: the I-projection of a distribution onto the
+  distributions with a given mean, ``argmin D(P*||P)`` subject to
+  ``E_{P*}[values] = mean``, which is the exponential tilt
+  ``p*(x) ∝ p(x) exp(lam * values[x])``. By Sanov's theorem the chance that
+  the average of n draws from P lands at or beyond that mean falls like
+  ``exp(-n D(P*||P))``.
+
+Conventions as in :mod:`klteach.discrete`: nats unless ``base`` is given,
+inputs never normalised silently, bad input refused with a
+:class:`~klteach.DistributionError` that says how to fix it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from scipy import optimize, stats
+
+from ._validation import DistributionError, as_distribution, check_base, in_units
+from .discrete import kl_divergence
+
+__all__ = ["NeymanPearsonTest", "neyman_pearson_binomial", "Tilt", "exponential_tilt"]
+
+
+class NeymanPearsonTest(NamedTuple):
+    """The most powerful test between two coins at a fixed type-I error.
+
+    ``accept`` is ``"high"`` when the test decides for P on many heads
+    (P's heads probability above Q's), ``"low"`` otherwise. The test decides
+    for P when the number of heads is beyond ``threshold`` on the ``accept``
+    side, against P when it is short of it, and at exactly ``threshold`` decides
+    for P with probability ``1 - gamma`` (a coin flip of its own, so that the
+    type-I error is exactly ``alpha``). ``log_beta`` is the natural log of
+    the type-II error Q(decide P).
+    """
+
+    log_beta: float
+    threshold: int
+    gamma: float
+    accept: str
+
+    @property
+    def beta(self) -> float:
+        """The type-II error itself (0.0 when it underflows; use ``log_beta``)."""
+        return math.exp(self.log_beta)
+
+
+def _probability(x, name):
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise DistributionError(f"{name} must be a number in (0, 1), the coin's probability of heads; got {x!r}.")
+    x = float(x)
+    if not 0 < x < 1:
+        raise DistributionError(
+            f"{name} = {x!r} is not strictly between 0 and 1; a coin with heads probability 0 or 1 is "
+            f"told apart from any other after one flip, so there is no error exponent to compute.")
+    return x
+
+
+def neyman_pearson_binomial(p, q, n, alpha=0.05):
+    r"""Most powerful test of "heads probability p" (P) against "q" (Q) from n flips, and its type-II error.
+
+    The log-likelihood ratio of n flips with k heads is
+
+    .. math:: \Lambda = \sum_{i=1}^n \log\frac{P(x_i)}{Q(x_i)}
+              = k\log\frac pq + (n-k)\log\frac{1-p}{1-q},
+
+    monotone in k, with mean :math:`n D(P\|Q)` under P. By the
+    Neyman–Pearson lemma the most powerful test at type-I error
+    :math:`\alpha = P(\text{decide } Q)` decides for P when :math:`\Lambda`
+    is above a threshold, randomising at the threshold so that the type-I
+    error is exactly α. Its type-II error :math:`\beta_n = Q(\text{decide } P)`
+    is computed exactly from binomial tails, in logs (``scipy.stats.binom``'s
+    ``logsf``/``logcdf``/``logpmf``), so it stays accurate far below the
+    smallest float. Stein's lemma: :math:`-\log\beta_n / n \to D(P\|Q)`.
+
+    Parameters
+    ----------
+    p, q : float
+        Heads probabilities of the coin under P (the hypothesis kept at
+        type-I error α) and under Q, strictly between 0 and 1 and different.
+    n : int
+        Number of flips, at least 1.
+    alpha : float
+        Type-I error P(decide Q), strictly between 0 and 1.
+
+    Returns
+    -------
+    NeymanPearsonTest
+        ``(log_beta, threshold, gamma, accept)``; ``.beta`` is ``exp(log_beta)``.
+
+    Raises
+    ------
+    DistributionError
+        If ``p`` or ``q`` is not in (0, 1), ``p == q``, ``n`` is not a
+        positive integer, or ``alpha`` is not in (0, 1).
+
+    See Also
+    --------
+    klteach.kl_divergence : D(P||Q), the limit of ``-log_beta / n``.
+
+    References
+    ----------
+    Cover and Thomas, *Elements of Information Theory*, 2nd ed. (2006),
+    sections 11.7 (Neyman–Pearson lemma) and 11.8 (Stein's lemma).
+
+    Examples
+    --------
+    >>> t = neyman_pearson_binomial(0.5, 0.3, 100)
+    >>> t.threshold, t.accept, round(t.beta, 6)
+    (42, 'high', 0.006356)
+    >>> round(-neyman_pearson_binomial(0.5, 0.3, 100_000).log_beta / 100_000, 4)   # D(P||Q) = 0.0872 nats
+    0.0851
+    """
+    p, q = _probability(p, "p"), _probability(q, "q")
+    if p == q:
+        raise DistributionError(f"p and q are both {p!r}: a test needs two different coins.")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise DistributionError(f"n must be a positive integer number of flips, got {n!r}.")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.integer, np.floating)) \
+            or not 0 < float(alpha) < 1:
+        raise DistributionError(f"alpha must be a type-I error strictly between 0 and 1 (e.g. 0.05), got {alpha!r}.")
+    n, alpha = int(n), float(alpha)
+    high = p > q                      # decide for P on many heads when P favours heads
+    if not high:                      # mirror: count tails, so that P again favours the upper end
+        p, q = 1 - p, 1 - q
+    # Decide against P when k < c, with probability gamma when k = c, for P when k > c:
+    # c is the smallest count with P(K <= c) > alpha.
+    c = int(stats.binom.ppf(alpha, n, p))
+    while c > 0 and stats.binom.cdf(c - 1, n, p) > alpha:       # ppf is a float search: make sure
+        c -= 1
+    while stats.binom.cdf(c, n, p) <= alpha:
+        c += 1
+    below = stats.binom.cdf(c - 1, n, p) if c > 0 else 0.0
+    gamma = (alpha - below) / stats.binom.pmf(c, n, p)
+    gamma = min(max(gamma, 0.0), 1.0)
+    log_beta = stats.binom.logsf(c, n, q)                       # Q(K > c)
+    if gamma < 1:
+        log_beta = np.logaddexp(log_beta, math.log1p(-gamma) + stats.binom.logpmf(c, n, q))
+    threshold = c if high else n - c
+    return NeymanPearsonTest(float(log_beta), threshold, float(gamma), "high" if high else "low")
+
+
+class Tilt(NamedTuple):
+    """The I-projection of P onto the distributions with a given mean.
+
+    ``distribution`` is P* (an exponential tilt of P), ``lam`` the tilt
+    parameter (``p*(x) ∝ p(x) exp(lam * values[x])``), ``kl`` D(P*||P) in
+    the units asked for.
+    """
+
+    distribution: np.ndarray
+    lam: float
+    kl: float
+
+
+def exponential_tilt(p, values, mean, *, base=None):
+    r"""The distribution closest to P in KL with a given mean: Sanov's minimiser, an exponential tilt.
+
+    Among all distributions :math:`P^*` on P's outcomes with
+    :math:`\mathbb{E}_{P^*}[v(X)] = m`, the one that minimises
+    :math:`D(P^*\|P)` (the **I-projection** of P) is
+
+    .. math:: p^*(x) = \frac{p(x)\, e^{\lambda v(x)}}{\sum_y p(y)\, e^{\lambda v(y)}},
+              \qquad D(P^*\|P) = \lambda m - \log \sum_y p(y) e^{\lambda v(y)},
+
+    with λ chosen (by a 1-D root find, Brent's method) so that the mean is
+    m. For m at or above P's own mean the same P* minimises
+    :math:`D(P^*\|P)` over the whole set :math:`\{\mathbb{E}_{P^*}[v] \ge m\}`,
+    and by Sanov's theorem the chance that the average of n draws from P is
+    at least m falls like :math:`e^{-n D(P^*\|P)}`. The sums are computed
+    with the largest exponent factored out, so large λ does not overflow.
+
+    Parameters
+    ----------
+    p : array_like
+        The distribution P (sums to 1; counts: ``klteach.normalize`` first).
+    values : array_like
+        The value v(x) of each outcome, same length as ``p``, finite.
+    mean : float
+        The target mean m, strictly between the smallest and the largest
+        value that P gives positive probability.
+    base : float, optional
+        Logarithm base of ``kl``: None for nats (default), 2 for bits.
+
+    Returns
+    -------
+    Tilt
+        ``(distribution, lam, kl)``.
+
+    Raises
+    ------
+    DistributionError
+        If ``p`` is not a distribution, ``values`` has another length or a
+        non-finite entry, or ``mean`` is not strictly inside the range of
+        the values P can take (at an end of the range the minimiser is a
+        point mass, outside it no distribution qualifies).
+
+    See Also
+    --------
+    neyman_pearson_binomial : the other error exponent, Stein's lemma.
+
+    References
+    ----------
+    Cover and Thomas, *Elements of Information Theory*, 2nd ed. (2006),
+    section 11.4 (Sanov's theorem) and 11.5 (examples of the tilt).
+
+    Examples
+    --------
+    A fair die whose average roll is at least 4:
+
+    >>> t = exponential_tilt(np.full(6, 1 / 6), np.arange(1, 7), 4.0)
+    >>> np.round(t.distribution, 4)
+    array([0.1031, 0.1227, 0.1461, 0.174 , 0.2072, 0.2468])
+    >>> round(t.lam, 6), round(t.kl, 6)
+    (0.174629, 0.043253)
+    """
+    base = check_base(base)
+    arr, total = as_distribution(p, "p")
+    if arr.ndim != 1:
+        raise DistributionError(f"p must be one distribution (1-D), got shape {arr.shape}.")
+    arr = arr / total
+    v = np.asarray(values)
+    if v.shape != arr.shape:
+        raise DistributionError(
+            f"values must give one number per outcome of p: p has {arr.size} outcomes, values has shape {v.shape}.")
+    if not np.issubdtype(v.dtype, np.number) or np.iscomplexobj(v):
+        raise DistributionError(f"values must be real numbers, got dtype {v.dtype}.")
+    v = v.astype(float)
+    if not np.all(np.isfinite(v)):
+        raise DistributionError(f"values must be finite; entry {int(np.flatnonzero(~np.isfinite(v))[0])} is {v[~np.isfinite(v)][0]}.")
+    if isinstance(mean, bool) or not isinstance(mean, (int, float, np.integer, np.floating)) or not math.isfinite(mean):
+        raise DistributionError(f"mean must be a finite number, got {mean!r}.")
+    mean = float(mean)
+    support = arr > 0
+    lo, hi = float(v[support].min()), float(v[support].max())
+    if not lo < mean < hi:
+        raise DistributionError(
+            f"mean = {mean!r} is not strictly between the smallest ({lo:g}) and largest ({hi:g}) value that p "
+            f"gives positive probability; no distribution on p's outcomes has a mean "
+            f"{'outside' if not lo <= mean <= hi else 'at the end of'} that range other than "
+            f"{'none' if not lo <= mean <= hi else 'a point mass'}. Choose a mean inside ({lo:g}, {hi:g}).")
+    ps, vs = arr[support], v[support]
+    centre = vs - mean                        # E_tilt[v - m] = 0, increasing in lam
+
+    def weights(lam):
+        e = lam * centre
+        w = ps * np.exp(e - e.max())
+        return w / w.sum()
+
+    def gap(lam):
+        return float(weights(lam) @ centre)
+
+    scale = max(hi - lo, 1e-300)
+    a, b = -1.0 / scale, 1.0 / scale
+    while gap(a) > 0:
+        a *= 2
+    while gap(b) < 0:
+        b *= 2
+    lam = optimize.brentq(gap, a, b, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
+    star = np.zeros_like(arr)
+    star[support] = weights(lam)
+    kl = kl_divergence(star, arr)
+    return Tilt(star, float(lam), float(in_units(kl, base)))

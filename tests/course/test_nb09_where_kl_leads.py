@@ -1,0 +1,238 @@
+"""Notebook 09's checks and figures: right answers accepted, each typical mistake named, figures labelled.
+
+Expected values are computed here from closed forms, mpmath or scipy quadrature, never by the
+check under test.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import mpmath as mp  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from scipy import integrate, stats  # noqa: E402
+
+from klteach import exercises, plots  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def bern_kl(a, b):
+    return a * math.log(a / b) + (1 - a) * math.log((1 - a) / (1 - b))
+
+
+# --- exercise 1: the local KL -------------------------------------------------------------------
+
+def ex1(answer):
+    return exercises.check_local_kl(answer, 0.2, 0.05)
+
+
+def test_local_kl_accepts_the_quadratic_term_and_its_rounding():
+    right = 0.5 * 0.05 ** 2 / (0.2 * 0.8)
+    assert ex1(right).correct and ex1(0.00781).correct and ex1(float(f"{right:.4g}")).correct
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (bern_kl(0.2, 0.25), "exact"),
+    (bern_kl(0.25, 0.2), "reverse direction"),
+    (0.05 ** 2 / (0.2 * 0.8), "without the factor 1/2"),
+    (0.5 * 0.05 ** 2 / (0.2 * 0.8) / math.log(2), "bits"),
+    (0.5 * 0.05 ** 2 * 0.2 * 0.8, "inverse of its variance"),
+    (0.5 * 0.05 ** 2 / 0.2, "both factors"),
+    (0.5 * 0.05 / (0.2 * 0.8), "squared"),
+    (0.5 * 0.05 ** 2 / (0.25 * 0.75), "theta + delta"),
+])
+def test_local_kl_names_each_mistake(wrong, words):
+    fb = ex1(wrong)
+    assert not fb.correct and words in str(fb), str(fb)
+
+
+def test_local_kl_negative_and_unanswered():
+    assert ">= 0" in str(ex1(-0.0078125))
+    assert "No answer yet" in str(ex1(...))
+    with pytest.raises(ValueError):
+        exercises.check_local_kl(0.1, 0.9, 0.2)
+
+
+# --- exercise 2: the ELBO ------------------------------------------------------------------------
+
+X, S, M, SD = 1.0, 0.3, 1.2, 0.4
+
+
+def quad_elbo(noise_var=S ** 2, kl_sd=SD, kl_sign=-1, reverse_kl=False):
+    ll, _ = integrate.quad(lambda z: stats.norm.pdf(z, M, SD) * stats.norm.logpdf(X, z, math.sqrt(noise_var)), -10, 10)
+    if reverse_kl:
+        kl, _ = integrate.quad(lambda z: stats.norm.pdf(z) * (stats.norm.logpdf(z) - stats.norm.logpdf(z, M, SD)), -12, 12)
+    else:
+        kl, _ = integrate.quad(lambda z: stats.norm.pdf(z, M, kl_sd) * (stats.norm.logpdf(z, M, kl_sd) - stats.norm.logpdf(z)), -10, 10)
+    return ll, ll + kl_sign * kl
+
+
+def ex2(answer):
+    return exercises.check_elbo(answer, X, S, M, SD)
+
+
+def test_elbo_accepts_the_quadrature_value():
+    _, right = quad_elbo()
+    assert ex2(right).correct and ex2(round(right, 3)).correct
+
+
+def test_elbo_names_each_mistake():
+    ll, right = quad_elbo()
+    cases = [(ll, "expected log-likelihood alone"), (quad_elbo(kl_sign=+1)[1], "subtracted"),
+             (quad_elbo(reverse_kl=True)[1], "wrong direction"),
+             (stats.norm.logpdf(X, 0, math.sqrt(1 + S ** 2)), "log evidence"),
+             (stats.norm.logpdf(X, M, S) - (quad_elbo()[0] - right), "spread of z"),
+             (quad_elbo(noise_var=S)[1], "used as a variance"),
+             (quad_elbo(kl_sd=math.sqrt(SD))[1], "q's standard deviation"),
+             (right / math.log(2), "bits")]
+    for wrong, words in cases:
+        fb = ex2(wrong)
+        assert not fb.correct and words in str(fb), (words, str(fb))
+
+
+def test_elbo_is_below_the_log_evidence_as_the_solution_says():
+    assert quad_elbo()[1] < stats.norm.logpdf(X, 0, math.sqrt(1 + S ** 2))
+
+
+# --- exercise 3: Stein's exponent --------------------------------------------------------------
+
+def ex3(answer):
+    return exercises.check_stein_exponent(answer, 0.5, 0.8, base=2)
+
+
+def test_stein_accepts_d_p_q_in_bits():
+    right = 0.5 * math.log2(0.5 / 0.8) + 0.5 * math.log2(0.5 / 0.2)
+    assert ex3(right).correct and ex3(0.322).correct
+
+
+def test_stein_names_each_mistake():
+    with mp.workdps(30):
+        lam = mp.findroot(lambda l: mp.diff(lambda t: mp.log(0.5 ** t * 0.8 ** (1 - t) + 0.5 ** t * 0.2 ** (1 - t)), l), 0.5)
+        chernoff = float(-mp.log(0.5 ** lam * 0.8 ** (1 - lam) + 0.5 ** lam * 0.2 ** (1 - lam)) / mp.log(2))
+    cases = [(0.8 * math.log2(0.8 / 0.5) + 0.2 * math.log2(0.2 / 0.5), "reverse direction"),
+             ((0.5 * math.log(0.5 / 0.8) + 0.5 * math.log(0.5 / 0.2)), "nats"),
+             (chernoff, "Chernoff"),
+             (-math.log2(math.sqrt(0.4) + math.sqrt(0.1)), "Bhattacharyya"),
+             (0.5 * math.log2(0.5 / 0.8), "tails term")]
+    for wrong, words in cases:
+        fb = ex3(wrong)
+        assert not fb.correct and words in str(fb), (words, str(fb))
+
+
+# --- exercise 4: Sanov's exponent ----------------------------------------------------------------
+
+def ex4(answer):
+    return exercises.check_sanov_exponent(answer, np.full(6, 1 / 6), np.arange(1, 7), 4.5)
+
+
+def mp_tilt(mean):
+    with mp.workdps(30):
+        f = lambda l: mp.fsum(k * mp.exp(l * k) for k in range(1, 7)) / mp.fsum(mp.exp(l * k) for k in range(1, 7)) - mean
+        lam = mp.findroot(f, 0.5)
+        z = mp.fsum(mp.exp(lam * k) for k in range(1, 7))
+        star = [float(mp.exp(lam * k) / z) for k in range(1, 7)]
+        return float(lam), star, float(lam * mean - mp.log(z / 6))
+
+
+def test_sanov_accepts_the_tilts_kl():
+    _, _, kl = mp_tilt(4.5)
+    assert ex4(kl).correct and ex4(float(f"{kl:.3g}")).correct
+
+
+def test_sanov_names_each_mistake():
+    lam, star, kl = mp_tilt(4.5)
+    reverse = sum(math.log((1 / 6) / s) / 6 for s in star)
+    clt = (4.5 - 3.5) ** 2 / (2 * 35 / 12)
+    for wrong, words in [(reverse, "reverse direction"), (lam, "tilt parameter"), (clt, "central-limit"),
+                         (kl / math.log(2), "bits")]:
+        fb = ex4(wrong)
+        assert not fb.correct and words in str(fb), (words, str(fb))
+
+
+def test_sanov_refuses_a_threshold_below_the_mean():
+    with pytest.raises(ValueError):
+        exercises.check_sanov_exponent(0.1, np.full(6, 1 / 6), np.arange(1, 7), 3.0)
+
+
+# --- exercise 5: why the reverse direction ---------------------------------------------------------
+
+def test_vi_direction_choice_is_registered_whichever_module_comes_first():
+    import subprocess
+    import sys
+    for first in ("klteach.plots", "klteach.exercises", "klteach.course.nb09_where_kl_leads"):
+        code = (f"import {first}; from klteach import exercises as ex; "
+                "assert ex.check_choice('a', '09-ex5').correct; assert ex.check_elbo(-2.0424, 1.0, 0.3, 1.2, 0.4).correct")
+        subprocess.run([sys.executable, "-c", code], check=True)
+    assert exercises.check_choice("a", "09-ex5").correct
+    for wrong in "bcd":
+        fb = exercises.check_choice(wrong, "09-ex5")
+        assert not fb.correct and str(fb).startswith("Not quite: No")
+    assert "mode-seeking" in str(exercises.check_choice("c", "09-ex5"))
+
+
+# --- figures -----------------------------------------------------------------------------------------
+
+def test_posterior_fits_draws_each_curve_with_its_own_style_and_labels():
+    z = np.linspace(-3, 3, 61)
+    ax = plots.posterior_fits(z, stats.norm.pdf(z), {"a": stats.norm.pdf(z, 1), "b": stats.norm.pdf(z, -1, 2)})
+    lines = ax.get_lines()
+    assert len(lines) == 3 and len({l.get_linestyle() for l in lines}) == 3 and len({l.get_marker() for l in lines}) == 3
+    assert "density" in ax.get_ylabel() and "z" in ax.get_xlabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["posterior p(z | x)", "a", "b"]
+
+
+def test_gradient_paths_labels_contours_in_nats_and_marks_the_minimum():
+    mus, sig = np.linspace(0, 4, 41), np.linspace(0.5, 3, 26)
+    grid = np.array([[math.log(s) + (1 + (3 - m) ** 2) / (2 * s ** 2) - 0.5 for m in mus] for s in sig])
+    ax = plots.gradient_paths(mus, sig, grid, {"plain": np.array([[0, 1], [1, 2]]), "natural": np.array([[0, 1], [3, 1]])},
+                              target=(3, 1))
+    labels = [t.get_text() for t in ax.texts]
+    assert labels and all(t.endswith("nats") for t in labels)
+    styles = [(l.get_linestyle(), l.get_marker()) for l in ax.get_lines()[:2]]
+    assert styles[0] != styles[1]
+    assert "σ" in ax.get_ylabel() and "μ" in ax.get_xlabel()
+    assert ax.get_legend().get_texts()[-1].get_text() == "minimum"
+
+
+def test_exponent_curve_draws_limit_approximation_and_simulations():
+    ns = np.array([10, 100, 1000])
+    ax = plots.exponent_curve(ns, [0.04, 0.05, 0.07], 0.0872, approx=([-0.1, 0.02, 0.065], "second order"),
+                              simulated=(ns[:2], [0.04, 0.05], [0.001, 0.002]), limit_label="D(P‖Q)")
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "D(P‖Q) = 0.0872 nats" in texts and "second order" in texts and any("simulation" in t for t in texts)
+    assert ax.get_xscale() == "log" and "[nats]" in ax.get_ylabel()
+    assert len({l.get_linestyle() for l in ax.get_lines()[:3]}) == 3
+
+
+# --- the notebook's own solutions pass its own checks ---------------------------------------------
+
+def test_every_solution_in_notebook_09_is_accepted_by_its_check():
+    import json
+    import re
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).resolve().parents[2] / "notebooks/09_where_kl_leads.ipynb").read_text())["cells"]
+    start = next(i for i, c in enumerate(cells) if "".join(c["source"]).startswith("## Exercises"))
+    namespace: dict = {}
+    checked = 0
+    for i in range(start, len(cells) - 2):
+        setup, check, solution = ("".join(cells[j]["source"]) for j in (i, i + 1, i + 2))
+        if cells[i]["cell_type"] == "code" and "answer = ..." in setup and "exercises.check_" in check:
+            exec(setup, namespace)
+            code = re.search(r"```python\n(.*?)```", solution, re.S).group(1)
+            exec(code, namespace)
+            feedback = eval(check.strip(), namespace)
+            assert feedback.correct, (check, str(feedback))
+            checked += 1
+    assert checked == 5

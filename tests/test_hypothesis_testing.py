@@ -1,0 +1,162 @@
+"""Tests of klteach.hypothesis_testing against mpmath binomial sums, brute force over tests, scipy's optimiser and exact dice sums."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from scipy import optimize, stats
+
+from klteach import DistributionError, exponential_tilt, neyman_pearson_binomial
+
+
+def mp_binom(n, k, p):
+    return mpmath.binomial(n, k) * mpmath.mpf(p) ** k * (1 - mpmath.mpf(p)) ** (n - k)
+
+
+def mp_np_test(p, q, n, alpha, dps=60):
+    """The randomised most powerful test built at high precision, directly from the likelihood ratio."""
+    with mpmath.workdps(dps):
+        ks = list(range(n + 1))
+        llr = {k: k * mpmath.log(mpmath.mpf(p) / q) + (n - k) * mpmath.log((1 - mpmath.mpf(p)) / (1 - mpmath.mpf(q)))
+               for k in ks}
+        order = sorted(ks, key=lambda k: llr[k])              # reject P first where the ratio is smallest
+        used, beta = mpmath.mpf(0), mpmath.mpf(0)
+        for i, k in enumerate(order):
+            pk = mp_binom(n, k, p)
+            if used + pk <= alpha:
+                used += pk
+                continue
+            gamma = (mpmath.mpf(alpha) - used) / pk
+            beta = (1 - gamma) * mp_binom(n, k, q) + mpmath.fsum(mp_binom(n, j, q) for j in order[i + 1:])
+            return float(mpmath.log(beta)), k, float(gamma)
+
+
+@pytest.mark.parametrize("p, q, n, alpha", [(0.5, 0.3, 100, 0.05), (0.5, 0.3, 7, 0.05), (0.2, 0.6, 40, 0.01),
+                                            (0.9, 0.85, 300, 0.1), (0.5, 0.3, 2000, 0.05), (0.3, 0.5, 2000, 0.05)])
+def test_type_two_error_matches_the_likelihood_ratio_test_built_in_mpmath(p, q, n, alpha):
+    t = neyman_pearson_binomial(p, q, n, alpha)
+    log_beta, k, gamma = mp_np_test(p, q, n, alpha)
+    assert t.log_beta == pytest.approx(log_beta, rel=1e-10, abs=1e-12)
+    assert t.threshold == k and t.gamma == pytest.approx(gamma, rel=1e-9, abs=1e-12)
+
+
+def test_type_one_error_is_exactly_alpha():
+    for p, q, n in [(0.5, 0.3, 100), (0.2, 0.6, 40)]:
+        t = neyman_pearson_binomial(p, q, n, 0.05)
+        k = np.arange(n + 1)
+        if t.accept == "high":
+            reject = stats.binom.pmf(k, n, p) @ ((k < t.threshold) + t.gamma * (k == t.threshold))
+        else:
+            reject = stats.binom.pmf(k, n, p) @ ((k > t.threshold) + t.gamma * (k == t.threshold))
+        assert reject == pytest.approx(0.05, rel=1e-12)
+
+
+def test_no_test_on_the_count_of_heads_beats_it_at_the_same_type_one_error():
+    """Brute force: all 2**9 deterministic tests that look at the number of heads in 8 flips."""
+    p, q, n, alpha = 0.5, 0.3, 8, 0.1
+    best = neyman_pearson_binomial(p, q, n, alpha).beta
+    pk, qk = stats.binom.pmf(np.arange(n + 1), n, p), stats.binom.pmf(np.arange(n + 1), n, q)
+    worse_or_equal = 0
+    for accept in itertools.product([0, 1], repeat=n + 1):
+        a = np.array(accept, dtype=bool)
+        if pk[~a].sum() <= alpha + 1e-15:
+            assert qk[a].sum() >= best - 1e-15
+            worse_or_equal += 1
+    assert worse_or_equal > 10
+
+
+def test_stein_exponent_approaches_the_kl_from_below_with_the_square_root_correction():
+    p, q, alpha = 0.5, 0.3, 0.05
+    d = p * math.log(p / q) + (1 - p) * math.log((1 - p) / (1 - q))
+    v = p * math.log(p / q) ** 2 + (1 - p) * math.log((1 - p) / (1 - q)) ** 2 - d ** 2
+    gaps = []
+    for n in [1000, 10_000, 100_000, 1_000_000]:
+        rate = -neyman_pearson_binomial(p, q, n, alpha).log_beta / n
+        assert rate < d
+        second = d + math.sqrt(v / n) * stats.norm.ppf(alpha)
+        assert abs(rate - second) < abs(rate - d)
+        gaps.append(math.sqrt(n) * abs(rate - second))
+    assert d - rate < 0.001
+    assert gaps == sorted(gaps, reverse=True) and gaps[-1] < 0.01
+
+
+def test_mirrored_coins_give_the_same_error():
+    a = neyman_pearson_binomial(0.3, 0.5, 500)
+    b = neyman_pearson_binomial(0.7, 0.5, 500)
+    assert a.log_beta == pytest.approx(b.log_beta, rel=1e-12) and a.accept == "low" and b.accept == "high"
+    assert a.threshold == 500 - b.threshold
+
+
+def test_tiny_errors_do_not_underflow():
+    t = neyman_pearson_binomial(0.5, 0.1, 20_000)
+    assert t.beta == 0.0 and math.isfinite(t.log_beta) and t.log_beta < -5000
+
+
+@pytest.mark.parametrize("args, words", [((0.5, 0.5, 10), "two different coins"), ((0.0, 0.3, 10), "strictly between"),
+                                         ((0.5, 1.2, 10), "strictly between"), ((0.5, 0.3, 0), "positive integer"),
+                                         ((0.5, 0.3, 2.5), "positive integer"), ((0.5, 0.3, 10, 1.0), "alpha"),
+                                         (("0.5", 0.3, 10), "number")])
+def test_bad_input_is_refused_with_a_clear_message(args, words):
+    with pytest.raises(DistributionError, match=words):
+        neyman_pearson_binomial(*args)
+
+
+def test_tilt_matches_a_constrained_minimisation_by_scipy():
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        p = rng.dirichlet(np.ones(5))
+        values = rng.normal(size=5)
+        m = p @ values + 0.3 * (values.max() - p @ values)
+        t = exponential_tilt(p, values, m)
+        res = optimize.minimize(lambda r: np.sum(r * np.log(r / p)), p, method="SLSQP",
+                                bounds=[(1e-12, 1)] * 5, options={"ftol": 1e-14, "maxiter": 500},
+                                constraints=[{"type": "eq", "fun": lambda r: r.sum() - 1},
+                                             {"type": "eq", "fun": lambda r: r @ values - m}])
+        assert t.kl == pytest.approx(res.fun, rel=1e-6)
+        assert t.distribution == pytest.approx(res.x, abs=1e-5)
+        assert t.distribution @ values == pytest.approx(m, rel=1e-12)
+
+
+def test_tilt_of_a_fair_die_in_mpmath():
+    with mpmath.workdps(50):
+        f = lambda lam: mpmath.fsum(k * mpmath.exp(lam * k) for k in range(1, 7)) / \
+            mpmath.fsum(mpmath.exp(lam * k) for k in range(1, 7)) - 4
+        lam = mpmath.findroot(f, 0.2)
+        log_m = mpmath.log(mpmath.fsum(mpmath.exp(lam * k) for k in range(1, 7)) / 6)
+        kl = lam * 4 - log_m
+    t = exponential_tilt(np.full(6, 1 / 6), np.arange(1, 7), 4.0)
+    assert t.lam == pytest.approx(float(lam), rel=1e-12)
+    assert t.kl == pytest.approx(float(kl), rel=1e-12)
+    assert exponential_tilt(np.full(6, 1 / 6), np.arange(1, 7), 4.0, base=2).kl == pytest.approx(float(kl) / math.log(2))
+
+
+def test_sanov_exact_dice_probabilities_approach_the_tilt_exponent():
+    kl = exponential_tilt(np.full(6, 1 / 6), np.arange(1, 7), 4.0).kl
+    dist, rates = np.array([1.0]), []
+    for n in range(1, 2001):
+        dist = np.convolve(dist, np.full(6, 1 / 6))          # P(sum of n rolls = n + j)
+        if n in (100, 500, 2000):
+            rates.append(-np.log(dist[3 * n:].sum()) / n)   # sum >= 4n
+    assert all(r > kl for r in rates) and rates == sorted(rates, reverse=True)
+    assert rates[-1] - kl < 0.002
+
+
+def test_large_tilts_do_not_overflow():
+    t = exponential_tilt(np.full(6, 1 / 6), np.arange(1, 7) * 1000.0, 5999.0)
+    assert np.all(np.isfinite(t.distribution)) and t.distribution[-1] > 0.99
+
+
+@pytest.mark.parametrize("args, words", [(([0.5, 0.5], [1, 2], 2.0), "strictly between"),
+                                         (([0.5, 0.5], [1, 2], 3.0), "strictly between"),
+                                         (([0.5, 0.6], [1, 2], 1.5), "sums to"),
+                                         (([0.5, 0.5], [1, 2, 3], 1.5), "one number per outcome"),
+                                         (([0.5, 0.5], [1, np.nan], 1.5), "finite"),
+                                         (([0.5, 0.5, 0.0], [1, 2, 3], 2.5), "strictly between"),
+                                         (([0.5, 0.5], [1, 2], float("nan")), "finite number")])
+def test_tilt_bad_input_is_refused(args, words):
+    with pytest.raises(DistributionError, match=words):
+        exponential_tilt(*args)

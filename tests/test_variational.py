@@ -1,0 +1,63 @@
+"""Tests of klteach.variational against the conjugate Gaussian closed form and scipy quadrature."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from klteach import DistributionError, gaussian_elbo
+
+X, S = 1.2, 0.5          # one observation x ~ N(z, S^2), prior z ~ N(0, 1)
+POST_MEAN, POST_SD = X / (1 + S ** 2), math.sqrt(S ** 2 / (1 + S ** 2))
+LOG_EVIDENCE = stats.norm.logpdf(X, 0, math.sqrt(1 + S ** 2))
+
+
+def log_joint(z):
+    return stats.norm.logpdf(z) + stats.norm.logpdf(X, z, S)
+
+
+def kl_normal(m1, s1, m2, s2):     # D(N(m1, s1^2) || N(m2, s2^2)), textbook closed form
+    return math.log(s2 / s1) + (s1 ** 2 + (m1 - m2) ** 2) / (2 * s2 ** 2) - 0.5
+
+
+@pytest.mark.parametrize("m, s", [(0.0, 1.0), (POST_MEAN, POST_SD), (2.0, 0.1), (-1.0, 3.0)])
+def test_elbo_plus_kl_to_the_posterior_is_the_log_evidence(m, s):
+    assert gaussian_elbo(log_joint, m, s) + kl_normal(m, s, POST_MEAN, POST_SD) == pytest.approx(LOG_EVIDENCE, rel=1e-12)
+
+
+def test_elbo_is_expected_log_likelihood_minus_kl_to_the_prior():
+    m, s = 0.3, 0.7
+    expected_loglik = -0.5 * math.log(2 * math.pi * S ** 2) - ((X - m) ** 2 + s ** 2) / (2 * S ** 2)
+    assert gaussian_elbo(log_joint, m, s) == pytest.approx(expected_loglik - kl_normal(m, s, 0, 1), rel=1e-12)
+
+
+def test_a_non_gaussian_model_agrees_with_quadrature():
+    def lj(z):       # prior N(0, 2^2), x = 4 ~ N(z^2, 1): a two-mode posterior
+        return stats.norm.logpdf(z, 0, 2) + stats.norm.logpdf(4.0, z ** 2, 1.0)
+    m, s = 1.7, 0.4
+    ref, _ = integrate.quad(lambda z: stats.norm.pdf(z, m, s) * (lj(z) - stats.norm.logpdf(z, m, s)),
+                            m - 12 * s, m + 12 * s, epsabs=1e-13, epsrel=1e-13)
+    assert gaussian_elbo(lj, m, s, nodes=120) == pytest.approx(ref, rel=1e-9)
+
+
+def test_elbo_never_exceeds_the_log_evidence():
+    rng = np.random.default_rng(0)
+    for m, s in zip(rng.normal(size=50), np.exp(rng.normal(size=50))):
+        assert gaussian_elbo(log_joint, m, s) <= LOG_EVIDENCE + 1e-12
+
+
+def test_zero_density_at_a_node_gives_minus_infinity():
+    assert gaussian_elbo(lambda z: np.where(z > 0, 0.0, -np.inf), 1.0, 1.0) == -math.inf
+
+
+@pytest.mark.parametrize("kwargs, words", [({"sd": 0.0}, "must be > 0"), ({"mean": np.nan}, "finite"),
+                                           ({"nodes": 1}, "nodes"), ({"lj": 3.0}, "function"),
+                                           ({"lj": lambda z: 1.0}, "one value per z"),
+                                           ({"lj": lambda z: np.full_like(z, np.nan)}, "NaN")])
+def test_bad_input_is_refused(kwargs, words):
+    args = {"lj": log_joint, "mean": 0.0, "sd": 1.0, "nodes": 40} | kwargs
+    with pytest.raises(DistributionError, match=words):
+        gaussian_elbo(args["lj"], args["mean"], args["sd"], nodes=args["nodes"])
