@@ -22,7 +22,7 @@ REPO, BRANCH = repository.current()     # site/_config.yml, the one setting (too
 def badge_line(name: str) -> str:
     """The exact Binder and Colab badge line of the notebook ``name``."""
     return (f"[![Open in Binder](https://mybinder.org/badge_logo.svg)]"
-            f"(https://mybinder.org/v2/gh/{REPO}/HEAD?urlpath=lab/tree/notebooks/{name}) "
+            f"(https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/notebooks/{name}) "
             f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
             f"(https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/notebooks/{name})")
 
@@ -53,7 +53,7 @@ def test_second_cell_sets_up_colab_behind_a_guard(path):
     body = re.match(r"((?:    .*\n?)+)", rest)
     assert body, f"{where}: the Colab guard has no indented body"
     body = body.group(1)
-    assert re.search(rf'%pip install .*"klteach @ git\+https://github.com/{re.escape(REPO)}"', body), \
+    assert re.search(rf'%pip install .*"klteach @ git\+https://github.com/{re.escape(REPO)}@{re.escape(BRANCH)}"', body), \
         f"{where}: the guard must install klteach from GitHub"
     assert "output.enable_custom_widget_manager()" in body, \
         f"{where}: the guard must call google.colab.output.enable_custom_widget_manager() for the explorers"
