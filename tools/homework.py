@@ -439,41 +439,62 @@ import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys,
 class __klteach_guard:
     _missing = object()
     _builtins, _glob, _os, _sys, _types = _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
-    _modules, _classes, _files = {}, {}, {}
-    _roots = ("builtins", "otter", "doctest", "inspect", "pickle", "numpy", "math", "klteach")
+    _modules, _classes, _files, _functions, _events = {}, {}, {}, {}, {}
+    _roots = ("builtins", "copyreg", "otter", "doctest", "inspect", "pickle", "numpy", "math", "scipy",
+              "matplotlib", "matplotlib_inline", "klteach")
     _ipython = {"_", "__", "___", "display", "get_ipython", "__IPYTHON__", "input"}   # IPython sets these
+    _plain = (float, int, bool, str, complex, type(None), type(...))
 
     @classmethod
     def setup(cls, test_dir, user_globals):
-        for name in ("doctest", "inspect", "math", "pickle", "numpy", "klteach", "otter.execute", "otter.test_files"):
+        for name in ("copyreg", "doctest", "inspect", "math", "pickle", "numpy", "scipy.special", "scipy.stats",
+                     "matplotlib.pyplot", "matplotlib_inline.backend_inline", "klteach", "otter.execute",
+                     "otter.test_files"):
             try:
                 __import__(name)
             except ImportError:
                 pass
+        try:   # pyplot binds its backend's functions on first use: do it now, before the snapshot
+            cls._sys.modules["matplotlib.pyplot"]._get_backend_mod()
+        except Exception:
+            pass
         cls._cwd = cls._os.getcwd()
         cls._initial = {k: v for k, v in user_globals.items() if k in vars(cls._builtins)}
         for name, module in list(cls._sys.modules.items()):
             if isinstance(module, cls._types.ModuleType) and name.split(".")[0] in cls._roots:
                 cls._modules[name] = (module, dict(vars(module)))
-                if name.split(".")[0] in ("otter", "doctest"):
+                if name.split(".")[0] in ("otter", "doctest", "matplotlib"):
                     for value in list(vars(module).values()):
                         if isinstance(value, type) and value.__module__ == name:
                             cls._classes[value] = dict(vars(value))
+        # Every function those modules and classes hold, and the guard's own: their code can be swapped in
+        # place (f.__code__ = ...), which leaves the function object, and so the snapshots above, unchanged.
+        for mapping in [vars(cls)] + [s for _, s in cls._modules.values()] + list(cls._classes.values()):
+            for value in list(mapping.values()):
+                function = getattr(value, "__func__", value)
+                if isinstance(function, cls._types.FunctionType):
+                    cls._functions[function] = (function.__code__, function.__defaults__, function.__kwdefaults__)
+        cls._dispatch = dict(cls._sys.modules["copyreg"].dispatch_table)
+        cls._answer_types = {c for c in cls._classes if c.__module__.startswith("matplotlib.")}
+        numpy = cls._sys.modules.get("numpy")
+        cls._numpy = numpy
+        cls._scalars = {numpy.dtype(code).type for code in "?bBhHiIlLqQefdgFDG"} if numpy else set()
+        shell = user_globals.get("get_ipython", lambda: None)()
+        cls._shell = shell
+        if shell is not None:
+            cls._events = {event: list(callbacks) for event, callbacks in shell.events.callbacks.items()}
+        cls._threads = cls._sys.modules["threading"].active_count() if "threading" in cls._sys.modules else 1
         cls._test_dir = cls._os.path.abspath(test_dir)
         for path in cls._glob.glob(cls._os.path.join(cls._test_dir, "*")):
             with open(path, "rb") as f:
                 cls._files[path] = f.read()
-        # The test files stay in memory only: off the disk while the student's code runs (here and in the
-        # copy otter unpacked next to the submission's folder), written back only while a test runs.
+        # The test files stay in memory only, never again on the disk: not while the student's code runs
+        # (here and in the copy otter unpacked next to the submission's folder), nor while the tests run.
         source = cls._os.path.join(cls._os.path.dirname(cls._os.path.dirname(cls._test_dir)), "source", "tests")
         for path in cls._glob.glob(cls._os.path.join(source, "*")):
             with open(path, "rb") as f:
                 if f.read() in cls._files.values():
                     cls._os.remove(path)
-        cls._remove_files()
-
-    @classmethod
-    def _remove_files(cls):
         for path in cls._files:
             try:
                 cls._os.remove(path)
@@ -492,6 +513,10 @@ class __klteach_guard:
 
     def __enter__(self):
         self.undo, self.class_undo, self.cwd, found = [], [], None, set()
+        for function, (code, defaults, kwdefaults) in self._functions.items():
+            if (function.__code__, function.__defaults__, function.__kwdefaults__) != (code, defaults, kwdefaults):
+                function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
+                found.add(f"{getattr(function, '__module__', '?')}.{function.__qualname__}.__code__ changed")
         for key in [k for k in self.g if k in vars(self._builtins) and not k.startswith("_")]:
             if self._initial.get(key, self._missing) is not self.g[key]:
                 self.undo.append((self.g, key, self.g.pop(key)))
@@ -509,20 +534,31 @@ class __klteach_guard:
                     self._put(current, key, value, found, f"{name}.{key} changed")
         for cls_, snapshot in self._classes.items():
             for key, value in snapshot.items():
-                if key != "__dict__" and vars(cls_).get(key, self._missing) is not value:
+                cache = key.startswith("_") and not key.endswith("__") and not callable(value) and not isinstance(
+                    value, (property, classmethod, staticmethod))   # e.g. matplotlib's Path._unit_rectangle
+                if key != "__dict__" and not cache and vars(cls_).get(key, self._missing) is not value:
                     self.class_undo.append((cls_, key, vars(cls_).get(key, self._missing)))
                     setattr(cls_, key, value)
                     found.add(f"{cls_.__module__}.{cls_.__name__}.{key} changed")
-        for path, data in self._files.items():
-            try:
-                with open(path, "rb") as f:
-                    if f.read() != data:   # the student's code wrote a file where a test file belongs
-                        found.add(f"test file {self._os.path.basename(path)} changed")
-            except OSError:
-                pass
-            self._os.makedirs(self._test_dir, exist_ok=True)
-            with open(path, "wb") as f:
-                f.write(data)
+        dispatch = self._sys.modules["copyreg"].dispatch_table
+        if dispatch != self._dispatch:
+            dispatch.clear()
+            dispatch.update(self._dispatch)
+            found.add("copyreg.dispatch_table changed")
+        if self._shell is not None:   # a callback IPython runs around cells (after this one: before otter's)
+            for event, callbacks in self._shell.events.callbacks.items():   # a library's own hook may stay
+                keep = [c for c in callbacks if c in self._events.get(event, [])
+                        or getattr(c, "__func__", c) in self._functions]
+                if keep != callbacks:
+                    callbacks[:] = keep
+                    found.add(f"IPython {event} hook registered")
+        if self._sys.gettrace() is not None or self._sys.getprofile() is not None:
+            self._sys.settrace(None)
+            self._sys.setprofile(None)
+            found.add("a trace or profile function was set")
+        threading = self._sys.modules.get("threading")
+        if threading is not None and threading.active_count() > self._threads:
+            found.add("a background thread is running")
         if found:
             print("klteach-guard:", "; ".join(sorted(found)))
         return self
@@ -530,7 +566,6 @@ class __klteach_guard:
     def __exit__(self, *exc):
         if self.final:   # the tests have run; otter now saves their results: leave everything as the tests saw it
             return False
-        self._remove_files()
         if getattr(self, "cwd", None):
             self._os.chdir(self.cwd)
         for mapping, key, old in reversed(self.undo):
@@ -546,29 +581,80 @@ class __klteach_guard:
         return False
 
     @classmethod
+    def _answer(cls, value, depth=0):
+        """A copy of an answer whose type is exactly a built-in data type, a numpy number or numeric array,
+        a function or one of matplotlib's own axes; anything else (a subclass, a class made with type())
+        raises TypeError: its methods would run inside the tests."""
+        kind = type(value)
+        if depth > 50:
+            raise TypeError("a container nested too deeply")
+        if kind in cls._plain or kind in cls._scalars:
+            return value
+        if kind is list or kind is tuple:
+            return kind([cls._answer(item, depth + 1) for item in value])
+        if kind is dict:
+            return {cls._answer(k, depth + 1): cls._answer(v, depth + 1) for k, v in value.items()}
+        if cls._numpy is not None and kind is cls._numpy.ndarray and value.dtype.kind in "biufc":
+            return value.copy()
+        if kind is cls._types.FunctionType:
+            return value
+        if kind in cls._answer_types and hasattr(value, "get_children"):   # axes: every artist must be matplotlib's
+            artists = list(value.get_children()) + list(value.containers)
+            while artists:
+                artist = artists.pop()
+                if type(artist) not in cls._answer_types:
+                    raise TypeError(f"{type(artist).__qualname__} drawn on it")
+                artists.extend(artist.get_children() if hasattr(artist, "get_children") else [])
+            return value
+        raise TypeError(kind.__qualname__)
+
+    @classmethod
     def check_all(cls, user_globals):
-        """Forget every result recorded so far (a grader.check anywhere in the student's cells, guarded or
-        not) and run every test again, here, under the guard: these are the results otter saves."""
+        """Forget every result recorded so far (a grader.check anywhere in the student's cells) and run every
+        test again, here, under the guard, from the test files kept in memory, against copies of the answers
+        (an answer of another type is hidden from the tests: its question fails). Otter saves these results."""
         checker = cls._modules["otter.execute.checker"][1]["Checker"]
+        files = cls._modules["otter.test_files"][1]
         checker.clear_results()
+        refused = set()
         for path in sorted(p for p in cls._files if p.endswith(".py")):
-            checker.check_if_not_already_checked("./tests/" + cls._os.path.basename(path), user_globals)
+            source = cls._files[path].decode("utf-8")
+            spec = {}
+            exec(source, spec)   # the instructor's test file, as otter reads it
+            if spec.get("OK_FORMAT", "test" in spec):
+                test = files["OKTestFile"].from_spec(spec["test"], path="./tests/" + cls._os.path.basename(path))
+                names = [k for k in user_globals if not k.startswith("_")
+                         and not isinstance(user_globals[k], (type, cls._types.ModuleType))]
+            else:
+                test = files["ExceptionTestFile"].from_string(source, path="./tests/" + cls._os.path.basename(path))
+                names = {p for case in test.test_cases for p in case.body._get_func_params()}
+            env = {k: v for k, v in user_globals.items() if isinstance(v, cls._types.ModuleType)} if spec.get(
+                "OK_FORMAT", "test" in spec) else {}   # a doctest-format test reads the notebook's modules too
+            for name in names:
+                if name not in user_globals:
+                    continue
+                try:
+                    env[name] = cls._answer(user_globals[name])
+                except TypeError as exc:
+                    env[name] = None
+                    refused.add(f"answer {name} of type {exc} refused")
+            test.run(env)
+            checker.get_results().append(test)
+        if refused:
+            print("klteach-guard:", "; ".join(sorted(refused)))
 
 
 __klteach_guard.setup("tests", globals())
 del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
 '''
-GUARD_RUN = "with __klteach_guard(globals()):\n    {}\n"
 GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_all(globals())\n"
 _CHECK_CELL = re.compile(r"\s*\w+\.check(_all)?\((['\"][\w.-]+['\"])?\)\s*")
 
 
 def guarded(nb, assignment_name: str):
-    """A copy of the submission that otter grades with the guard around every test run."""
+    """A copy of the submission that otter grades with the guard: set up before the student's first cell,
+    every test run at the end (the results of the student's own checks are forgotten)."""
     nb = nbformat.from_dict(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and _CHECK_CELL.fullmatch(cell.source):
-            cell.source = GUARD_RUN.format(cell.source.strip())
     nb.cells.insert(0, nbformat.v4.new_code_cell(GUARD_SETUP))
     nb.cells.append(nbformat.v4.new_code_cell(GUARD_END))
     nb.metadata.setdefault("otter", {})["assignment_name"] = assignment_name
