@@ -347,7 +347,15 @@ _PATTERNS = [   # (flag, regex over the code with comments removed)
     ("introspection", re.compile(r"\bsys\.modules\b|\bgc\.get_\w+|\bctypes\b|\binspect\b|sys\._getframe"
                                  r"|\bsettrace\b|\bsetprofile\b|\bf_globals\b|\bf_back\b")),
     ("refers to the grading guard", re.compile(r"klteach_guard")),
+    ("swaps function internals", re.compile(r"__code__|__defaults__|__kwdefaults__|__closure__|__globals__"
+                                            r"|\bco_consts\b")),
+    ("lists classes (__subclasses__)", re.compile(r"__subclasses__|__mro__|__bases__")),
+    ("registers an IPython hook", re.compile(r"\bevents\s*\.\s*(register|callbacks)\b|\b(post|pre)_(run_cell|execute)\b")),
+    ("background thread or exit hook", re.compile(r"\b(threading|_thread|atexit|multiprocessing)\b|weakref\.finalize"
+                                                  r"|\bsignal\.signal\b|\b__del__\b")),
+    ("lists folders", re.compile(r"\bos\.(walk|listdir|scandir)\b|\bglob\b|\.(iterdir|rglob)\s*\(")),
 ]
+_PIECES = re.compile(r"tests|otter|builtins|klteach_guard|proc\b")   # names a scan looks for, built from pieces
 
 
 # The init cell otter assign writes (``init_cell: true``). The course's masters write their own (the same
@@ -365,6 +373,16 @@ def _strip_comments(source: str) -> str:
         return tokenize.untokenize(tokens)
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return source
+
+
+def _joined(node) -> str | None:
+    """The string a ``+`` chain of string literals makes (``"te" + "sts"``), or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _joined(node.left), _joined(node.right)
+        return left + right if left is not None and right is not None else None
+    return None
 
 
 def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
@@ -389,6 +407,18 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
                                        for line in code.splitlines()))
         except SyntaxError:
             continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type"
+                    and len(node.args) == 3):
+                flags.add("makes a class with type()")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(r"^__|__$", node.value) \
+                    and not re.fullmatch(r"__\w+__", node.value):
+                flags.add("builds a dunder name from pieces")
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                joined = _joined(node)
+                pieces = [leaf.value for leaf in ast.walk(node) if isinstance(leaf, ast.Constant)]
+                if joined and _PIECES.search(joined) and not any(_PIECES.search(piece) for piece in pieces):
+                    flags.add(f"builds the name {_PIECES.search(joined).group()!r} from pieces")
         modules = {alias.asname or alias.name.split(".")[0]
                    for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
                    for alias in node.names}
@@ -449,11 +479,16 @@ class __klteach_guard:
     def setup(cls, test_dir, user_globals):
         for name in ("copyreg", "doctest", "inspect", "math", "pickle", "numpy", "scipy.special", "scipy.stats",
                      "matplotlib.pyplot", "matplotlib_inline.backend_inline", "klteach", "otter.execute",
-                     "otter.test_files"):
+                     "otter.test_files", "otter.check.notebook"):
             try:
                 __import__(name)
             except ImportError:
                 pass
+        try:   # the notebook's own checks do nothing here: their tests are off the disk, and every test runs at the end
+            notebook = cls._sys.modules["otter.check.notebook"].Notebook
+            notebook.check = notebook.check_all = lambda self, *args, **kwargs: None
+        except (KeyError, AttributeError):
+            pass
         try:   # pyplot binds its backend's functions on first use: do it now, before the snapshot
             cls._sys.modules["matplotlib.pyplot"]._get_backend_mod()
         except Exception:
@@ -719,15 +754,50 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
                       for output in cell.get("outputs", []) for line in _text(output).splitlines()
                       if line.startswith(GUARD_MARK) for part in line[len(GUARD_MARK):].split(";")})
     row["flags"] = "; ".join(flags + [f"at run time: {r}" for r in runtime])
+    guard_error = _cell_errors(executed, guard=True)
+    if guard_error:   # the tests did not run under the guard: no score can be trusted
+        return row | {"reason": f"the grader's last cell failed ({guard_error[0][2]}): nothing was graded; "
+                                f"read the notebook (it may have removed the grading guard)"}
+    errors = _cell_errors(executed)
     row |= {q: round(s, 2) for q, s in scores.items()}
     row["total"] = round(sum(scores.values()), 2)
-    row["feedback"] = _feedback(results, assignment)
+    row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + [_feedback(results, assignment)])
     if missing:
         row["reason"] = f"questions not tested: {', '.join(missing)}"
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        row["reason"] = "; ".join(filter(None, [row["reason"], _cell_error_text(errors[0]) + more]))
     if not claimed:
         row["reason"] = "; ".join(filter(None, [row["reason"], "no assignment name in the notebook: "
                                                               "recognised by its code"]))
     return row
+
+
+def _cell_errors(executed, guard: bool = False) -> list[tuple[int, str, str]]:
+    """``(cell number, first line, "ename: evalue")`` for each cell of the submission that raised, numbered
+    from 1 over all of the submission's cells (markdown too), as JupyterLab shows them; with ``guard``, the
+    grader's own last cell instead. Cells before the guard's set-up and from its last cell on are otter's
+    or the grader's."""
+    sources = [c.source.strip() for c in executed.cells]
+    start = sources.index(GUARD_SETUP.strip()) + 1 if GUARD_SETUP.strip() in sources else 0
+    end = sources.index(GUARD_END.strip()) if GUARD_END.strip() in sources else len(sources)
+    cells = range(end, end + 1) if guard else range(start, end)
+    found = []
+    for index in cells:
+        if index >= len(executed.cells) or executed.cells[index].cell_type != "code":
+            continue
+        error = next((o for o in executed.cells[index].get("outputs", []) if o.get("output_type") == "error"), None)
+        if error is not None:
+            first = next((line for line in executed.cells[index].source.splitlines() if line.strip()), "")
+            value = re.sub(r" \(\d+\.py, line \d+\)$", "", _one_line(error.get("evalue", "")))   # IPython's cell file name
+            found.append((index - start + 1, first.strip(), f"{error.get('ename')}: {value}"))
+    return found
+
+
+def _cell_error_text(error: tuple[int, str, str]) -> str:
+    number, first, message = error
+    first = first if len(first) <= 60 else first[:57] + "..."
+    return f"cell {number} (`{first}`) raised {message}"
 
 
 def is_copy_of(assignment: Assignment, nb) -> bool:
