@@ -59,6 +59,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -831,6 +832,43 @@ def _feedback(results, assignment: Assignment) -> str:
     return "\n".join(lines)
 
 
+# The only classes otter's results file holds. The student's kernel writes that file, so it is read with an
+# unpickler that builds nothing else: a crafted file cannot run code in the grading process.
+_RESULT_CLASSES = {("otter.test_files", "GradingResults"), ("otter.test_files.abstract_test", "TestCase"),
+                   ("otter.test_files.abstract_test", "TestCaseResult"),
+                   ("otter.test_files.exception_test", "ExceptionTestFile"),
+                   ("otter.test_files.exception_test", "test_case"), ("otter.test_files.ok_test", "OKTestFile")}
+
+
+class _ResultsUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) not in _RESULT_CLASSES:
+            raise pickle.UnpicklingError(f"the results file names {module}.{name}, not one of otter's result classes")
+        return super().find_class(module, name)
+
+
+class _RestrictedPickle:
+    """Stands in for the ``pickle`` module otter.execute reads the results file with."""
+
+    @staticmethod
+    def load(file):
+        return _ResultsUnpickler(file).load()
+
+    def __getattr__(self, name):
+        return getattr(pickle, name)
+
+
+@contextmanager
+def _results_read_safely():
+    import otter.execute
+
+    original, otter.execute.pickle = otter.execute.pickle, _RestrictedPickle()
+    try:
+        yield
+    finally:
+        otter.execute.pickle = original
+
+
 def _run_otter(assignment: Assignment, nb, filename: str, timeout: int):
     """Run otter on ``nb`` (written as ``filename`` in a fresh temporary folder); ``(results, executed nb)``."""
     import tempfile
@@ -840,7 +878,8 @@ def _run_otter(assignment: Assignment, nb, filename: str, timeout: int):
     with tempfile.TemporaryDirectory(prefix="klteach-grade-") as tmp:
         path = Path(tmp) / filename
         nbformat.write(nb, path)
-        with _otter_cells_time_out(timeout), open(os.devnull, "w") as quiet, redirect_stderr(quiet):
+        with _otter_cells_time_out(timeout), _results_read_safely(), open(os.devnull, "w") as quiet, \
+                redirect_stderr(quiet):
             results = otter_grade(str(path), str(assignment.zip), quiet=True)
     return results, results.notebook
 
