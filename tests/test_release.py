@@ -24,9 +24,9 @@ REPO, REF = "kl-course-2026/homework", "hw-2026-1"
 
 
 # Assignments whose numbers are a course notebook's worked example, so that notebook prints their answers
-# (hw02: notebook 02's English and German letters; hw03: notebook 04's binomial(2, 0.4) against uniform):
-# the release refuses them until they get numbers of their own.
-REUSED = {"hw02_coding", "hw03_asymmetry"}
+# (hw02: notebook 02's English and German letters): the release refuses them until they get numbers of
+# their own.
+REUSED = {"hw02_coding"}
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,8 @@ solutions and public and hidden tests in one source. They need the
   ``--resume``), then a gradebook CSV for an LMS. A bad submission (not JSON,
   another assignment, a cell timeout, a dead kernel) becomes a row with a
   reason; it never stops the run. Tests run under a guard that restores
-  builtins and otter and keeps the test files off the disk while the student's code runs
-  (see GUARD_SETUP).
+  builtins, otter and swapped function code, removes the notebook's IPython hooks, keeps the
+  test files off the disk and hands the tests copies of plain answers only (see GUARD_SETUP).
 
 The course notebooks are the single source for their exercises. Each exercise is an answer cell holding
 a line ``answer = ...`` followed by a check cell, and a markdown cell with
@@ -453,15 +453,17 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
 
 # Code the grader puts into the submission's kernel. Otter runs the tests in the student's own kernel
 # (after the student's cells; each exception-format test function is passed the student's variables it
-# names), so any module the student's code changed (builtins, otter, numpy...) is still changed when the
-# tests run. The guard snapshots, before the first student cell, the builtins,
-# the public names of the modules tests rely on (otter, doctest, inspect, numpy, math, klteach) and of
-# otter's and doctest's classes, and reads the test files into memory and deletes them from the disk;
-# around every test run it writes the test files back and puts the rest back (and hides globals that
-# shadow a builtin), then deletes the files again and returns the student's versions. The last cell
-# forgets every result recorded during the student's cells and reruns every test under the guard. It
-# prints what it had to undo, which becomes a run-time flag. It cannot stop code written against the
-# guard itself, nor code that runs during a test (a value whose methods read the files then).
+# names), so anything the student's code changed there (builtins, otter, numpy, a function's __code__, an
+# IPython hook) is still changed when the tests run. The guard snapshots, before the first student cell,
+# the builtins, the public names of the modules tests rely on, the attributes of otter's, doctest's and
+# matplotlib's classes, the code of every function those hold, IPython's event hooks, and reads the test
+# files into memory and deletes them from the disk for good (the notebook's own checks do nothing). The
+# last cell puts all of it back, forgets every result recorded before it and runs every test from memory
+# against copies of the answers whose type is exactly a built-in data type, a numpy number or numeric
+# array, a function or matplotlib's own axes (any other answer is hidden from the tests). It prints what
+# it had to undo or refuse, which becomes a run-time flag. It cannot stop code written against the guard
+# itself, a background thread, nor code that runs during a test (a function answer, a library it does not
+# record).
 GUARD_MARK = "klteach-guard:"
 GUARD_SETUP = r'''
 import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys, types as _kg_types
