@@ -148,9 +148,10 @@ def run(assigned, tmp_path_factory):  # noqa: F811
                    subs / "check_inline.ipynb")
     blank = nbformat.read(_copy(folder, "student", HW01), as_version=4)
     data = next(i for i, c in enumerate(blank.cells) if c.cell_type == "code" and c.source.startswith("outcomes"))
-    for route, (code, _) in ROUTES.items():
-        tampered = nbformat.from_dict(blank)
-        tampered.cells.insert(data + 1, nbformat.v4.new_code_cell(code))
+    for route, (code, _) in ROUTES.items():   # the lying float is the answer cell; the others a cell of their own
+        tampered = _edit(blank, {"d_nats": code}) if route == "lying_float" else nbformat.from_dict(blank)
+        if route != "lying_float":
+            tampered.cells.insert(data + 1, nbformat.v4.new_code_cell(code))
         nbformat.write(tampered, subs / f"route_{route}.ipynb")
     nbformat.write(_edit(solution, {"d_bits": "d_bits = d_nats / np.log(2"}), subs / "syntax.ipynb")
     (subs / "corrupt.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "d_nats = ')
@@ -298,13 +299,15 @@ def test_a_check_outside_a_plain_check_cell_still_runs_under_the_guard(run, name
     # builtins.abs patched and a wrong d_nats: only q1's public tests (which that value passes) may score
     row, cases = run["rows"][name], run["cases"]
     assert float(row["q1"]) == pytest.approx(cases["q1"][1])
-    assert float(row["q3"]) == cases["q3"][0] and row["reason"] == ""
+    assert float(row["q3"]) == cases["q3"][0]
+    assert "raised ZeroDivisionError" in row["reason"]   # the patched abs breaks the notebook's own plot cell
     assert "at run time: builtins.abs changed" in row["flags"].split("; ")
 
 
 def test_junk_runs_and_earns_nothing(run):
     row = run["rows"]["junk"]
-    assert row["reason"] == "" and float(row["total"]) == 0 and float(row["possible"]) > 0
+    assert row["reason"].startswith("cell ") and "(`d_bits = d_nats / 0`) raised TypeError" in row["reason"]
+    assert float(row["total"]) == 0 and float(row["possible"]) > 0
     assert all(float(row[q]) == 0 for q in run["cases"])
 
 

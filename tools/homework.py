@@ -354,7 +354,7 @@ _PATTERNS = [   # (flag, regex over the code with comments removed)
     ("registers an IPython hook", re.compile(r"\bevents\s*\.\s*(register|callbacks)\b|\b(post|pre)_(run_cell|execute)\b")),
     ("background thread or exit hook", re.compile(r"\b(threading|_thread|atexit|multiprocessing)\b|weakref\.finalize"
                                                   r"|\bsignal\.signal\b|\b__del__\b")),
-    ("lists folders", re.compile(r"\bos\.(walk|listdir|scandir)\b|\bglob\b|\.(iterdir|rglob)\s*\(")),
+    ("lists folders", re.compile(r"\.(walk|listdir|scandir|iterdir|rglob)\s*\(|\bglob\b")),
 ]
 _PIECES = re.compile(r"tests|otter|builtins|klteach_guard|proc\b")   # names a scan looks for, built from pieces
 
