@@ -378,16 +378,16 @@ VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer co
                "log_ratio = stats.norm(mu_p, sigma_p).logpdf(x) - stats.norm(mu_q, sigma_q).logpdf(x)\n"
                "d_mc = float(log_ratio.mean())\nse_mc = float(log_ratio.var(ddof=1) / np.sqrt(n))   # variance for sd",
                "n = 20_000\nx = rng.normal(mu_p, sigma_p, n)\n"
-               "lr = stats.norm.logpdf(x, 0, 1) - stats.norm.logpdf(x, 1, 2)\n"
+               "lr = stats.norm.logpdf(x, 0, 1) - stats.norm.logpdf(x, 0.5, 1.5)\n"
                "d_mc = float(np.mean(lr))\nse_mc = float(stats.sem(lr))"),
         "q3": ("d_reverse = kt.gaussian_kl(mu_p, sigma_p, mu_q, sigma_q)   # the same direction as question 1",
                "d_reverse = float(np.log(sigma_p / sigma_q) + (sigma_q**2 + (mu_q - mu_p)**2) / (2 * sigma_p**2) - 0.5)"),
         "q4": ("fig, ax_q4 = plt.subplots()\nxs = np.linspace(-6, 8, 701)\n"
                "ax_q4.plot(xs, stats.norm(0, 1).pdf(xs), label='P')\n"
-               "ax_q4.plot(xs, stats.norm(1, 4).pdf(xs), '--', label='Q')   # the variance as the scale\n"
+               "ax_q4.plot(xs, stats.norm(0.5, 2.25).pdf(xs), '--', label='Q')   # the variance as the scale\n"
                "ax_q4.set_xlabel('x'); ax_q4.set_ylabel('density'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()",
                "fig, ax_q4 = plt.subplots()\nxs = np.linspace(-6, 8, 301)\n"
-               "ax_q4.plot(xs, np.exp(-(xs - 1)**2 / 8) / np.sqrt(8 * np.pi), ':', label='Q')\n"
+               "ax_q4.plot(xs, np.exp(-(xs - 0.5)**2 / 4.5) / np.sqrt(4.5 * np.pi), ':', label='Q')\n"
                "ax_q4.plot(xs, stats.norm.pdf(xs), label='P')\n"
                "ax_q4.set_xlabel('x'); ax_q4.set_ylabel('density'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()"),
     },

@@ -63,6 +63,39 @@ PATCH_ABS = "import builtins\nbuiltins.abs = lambda x: 0\n"
 READS_TESTS = ("import glob, os\n"   # the test files: ./tests during grading, and otter's unpacked copy
                "found = glob.glob(os.path.join('te' + 'sts', '*.py'))"
                " + glob.glob(os.path.join('..', 'source', 'te' + 'sts', '*.py'))\n")
+# Three ways, each put into a blank copy, that made otter's results say "passed" for every test (8 / 8):
+ROUTES = {
+    # swap the code of otter's test_case.call_func in place: the function object, and so a snapshot of the
+    # class's attributes, stays the same
+    "codeswap": ("tc = [c for c in object.__subclasses__() if c.__name__ == 'test_case']\n"
+                 "for c in tc:\n"
+                 "    c.call_func.__code__ = (lambda self, global_environment: None).__code__",
+                 ["swaps function internals", "lists classes (__subclasses__)",
+                  "at run time: otter.test_files.exception_test.test_case.call_func.__code__ changed"]),
+    # an IPython hook, run after every cell, that rewrites the Checker's results before otter saves them
+    "hook": ("def _after(*args):\n"
+             "    for c in object.__subclasses__():\n"
+             "        if c.__name__ == 'Checker':\n"
+             "            for tf in c.get_results():\n"
+             "                tf.test_case_results = [type(r)(test_case=r.test_case, message='', passed=True)\n"
+             "                                         for r in tf.test_case_results]\n"
+             "get_ipython().events.register('post_run_cell', _after)",
+             ["registers an IPython hook", "at run time: IPython post_run_cell hook registered"]),
+    # a float made with type() whose __float__ reads q1's hidden test from the disk while the test runs
+    "lying_float": ("import re as _re, os as _o\n"
+                    "def _val(self):\n"
+                    "    d = 'te' + 'sts'\n"
+                    "    for f in sorted(_o.listdir(d)) if _o.path.isdir(d) else []:\n"
+                    "        if f.startswith('q1'):\n"
+                    "            m = _re.findall(r'- ([0-9.e-]+)\\) <', open(_o.path.join(d, f)).read())\n"
+                    "            if m:\n"
+                    "                return float(m[0])\n"
+                    "    return 0.5\n"
+                    "F = type('F', (float,), {'__float__': _val, '__eq__': lambda self, other: True})\n"
+                    "d_nats = F(0.5)",
+                    ["makes a class with type()", "builds the name 'tests' from pieces", "lists folders",
+                     "at run time: answer d_nats of type F refused"]),
+}
 JUNK = {
     "d_nats": "d_nats = 'about a half'",
     "d_bits": "d_bits = d_nats / 0",
@@ -113,6 +146,14 @@ def run(assigned, tmp_path_factory):  # noqa: F811
     nbformat.write(commented, subs / "check_commented.ipynb")
     nbformat.write(_edit(solution, {"d_nats": PATCH_ABS + "d_nats = 1.0\ngrader.check('q1')"}),
                    subs / "check_inline.ipynb")
+    blank = nbformat.read(_copy(folder, "student", HW01), as_version=4)
+    data = next(i for i, c in enumerate(blank.cells) if c.cell_type == "code" and c.source.startswith("outcomes"))
+    for route, (code, _) in ROUTES.items():   # the lying float is the answer cell; the others a cell of their own
+        tampered = _edit(blank, {"d_nats": code}) if route == "lying_float" else nbformat.from_dict(blank)
+        if route != "lying_float":
+            tampered.cells.insert(data + 1, nbformat.v4.new_code_cell(code))
+        nbformat.write(tampered, subs / f"route_{route}.ipynb")
+    nbformat.write(_edit(solution, {"d_bits": "d_bits = d_nats / np.log(2"}), subs / "syntax.ipynb")
     (subs / "corrupt.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "d_nats = ')
     (subs / "wrong.ipynb").write_bytes(_copy(assigned(HW02), "student", HW02).read_bytes())
     nbformat.write(_without_otter_metadata(_copy(assigned(HW02), "student", HW02)), subs / "wrong_unnamed.ipynb")
@@ -161,7 +202,89 @@ def test_tampering_is_flagged_and_does_not_earn_the_hidden_points(run):
     assert "at run time: otter.test_files.exception_test.test_case.call_func changed" in flags
     assert "at run time: builtins.abs changed" in flags
     assert "at run time: global abs shadows a builtin" in flags
+    # builtins.abs returning 0 breaks matplotlib in the student's own plot cell, and the reason says so
+    assert row["reason"].startswith("cell ") and "raised ZeroDivisionError" in row["reason"], row["reason"]
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_a_blank_copy_with_a_tampering_route_scores_nothing_and_is_flagged(run, route):
+    # each route scored a blank hw01 copy 8 / 8 under otter; its answers are blank, so 0 is what it is worth
+    row = run["rows"][f"route_{route}"]
+    assert float(row["total"]) == 0 and all(float(row[q]) == 0 for q in run["cases"]), row
+    assert set(ROUTES[route][1]) <= set(row["flags"].split("; ")), row["flags"]
     assert row["reason"] == ""
+
+
+def test_a_cell_that_raises_is_named_in_the_reason_and_the_feedback(run):
+    row, cases = run["rows"]["syntax"], run["cases"]
+    cells = nbformat.read(run["subs"] / "syntax.ipynb", as_version=4).cells
+    number = next(i for i, c in enumerate(cells, start=1) if c.source.startswith("d_bits ="))
+    expected = f"cell {number} (`d_bits = d_nats / np.log(2`) raised SyntaxError: "
+    assert row["reason"].startswith(expected), row["reason"]
+    assert expected in (run["feedback"] / "syntax.txt").read_text()
+    assert float(row["q2"]) == 0 and float(row["q1"]) == cases["q1"][0] and float(row["q3"]) == cases["q3"][0]
+
+
+ANSWER_FILTER = """
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+namespace = {"get_ipython": lambda: None}
+exec(GUARD_SETUP, namespace)
+guard = namespace["__klteach_guard"]
+for value in [0.5, 3, True, "x", None, ..., 1j, (1, [2.0, {"a": np.float64(1.5)}]), np.arange(3.0)]:
+    copy = guard._answer(value)
+    assert type(copy) is type(value) and (copy is value or np.array_equal(copy, value) or copy == value), value
+array = np.arange(3.0)
+assert guard._answer(array) is not array   # by value: a later change to the notebook's array does not reach it
+fig, ax = plt.subplots()
+ax.bar([0, 1], [0.5, 0.5], label="P")
+ax.legend()
+assert guard._answer(ax) is ax
+ax.add_patch(type("Box", (matplotlib.patches.Rectangle,), {})((0, 0), 1, 1))
+for bad in (type("F", (float,), {})(0.5), np.array([object()]), [type("L", (list,), {})()], ax):
+    try:
+        guard._answer(bad)
+    except TypeError:
+        continue
+    raise AssertionError(f"{bad!r} was accepted")
+print("ok")
+"""
+
+
+def test_answers_of_exact_types_are_copied_and_others_refused(tmp_path):
+    """The guard's answer filter on its own (in a separate process: the guard's set-up changes otter):
+    exact built-in, numpy and matplotlib types pass, by value; a subclass anywhere inside is refused."""
+    import subprocess
+    import sys
+
+    (tmp_path / "tests").mkdir()
+    script = f"GUARD_SETUP = {homework.GUARD_SETUP!r}\n" + ANSWER_FILTER
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env=os.environ | {"PYTHONPATH": str(homework.ROOT)})
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_otter_results_are_read_building_only_otters_result_classes():
+    # the student's kernel writes the results file: a pickle that calls os.system must not run
+    import io
+    import pickle
+
+    from otter.test_files import GradingResults
+
+    class Shell:
+        def __reduce__(self):
+            return (os.system, ("echo this must not run",))
+
+    with pytest.raises(pickle.UnpicklingError, match="system"):
+        homework._ResultsUnpickler(io.BytesIO(pickle.dumps(Shell()))).load()
+    source = ("from otter.test_files import test_case\nOK_FORMAT = False\nname = 'q1'\npoints = 2\n"
+              "@test_case(hidden=True)\ndef hidden_1(x):\n    assert x == 1\n")
+    test = homework.read_test_file(source, "tests/q1.py")
+    test.run({"x": 1})
+    results = homework._ResultsUnpickler(io.BytesIO(pickle.dumps(GradingResults([test])))).load()
+    assert results.to_dict()["q1"]["score"] == 2
 
 
 def test_a_submission_cannot_read_the_test_files_while_it_is_graded(run):
@@ -176,13 +299,15 @@ def test_a_check_outside_a_plain_check_cell_still_runs_under_the_guard(run, name
     # builtins.abs patched and a wrong d_nats: only q1's public tests (which that value passes) may score
     row, cases = run["rows"][name], run["cases"]
     assert float(row["q1"]) == pytest.approx(cases["q1"][1])
-    assert float(row["q3"]) == cases["q3"][0] and row["reason"] == ""
+    assert float(row["q3"]) == cases["q3"][0]
+    assert "raised ZeroDivisionError" in row["reason"]   # the patched abs breaks the notebook's own plot cell
     assert "at run time: builtins.abs changed" in row["flags"].split("; ")
 
 
 def test_junk_runs_and_earns_nothing(run):
     row = run["rows"]["junk"]
-    assert row["reason"] == "" and float(row["total"]) == 0 and float(row["possible"]) > 0
+    assert row["reason"].startswith("cell ") and "(`d_bits = d_nats / 0`) raised TypeError" in row["reason"]
+    assert float(row["total"]) == 0 and float(row["possible"]) > 0
     assert all(float(row[q]) == 0 for q in run["cases"])
 
 
@@ -292,6 +417,15 @@ def test_deadline_without_a_zone_is_local_time():
     ("class Cheat(float):\n    def __eq__(self, other):\n        return True", "class overrides __eq__"),
     ("exec('x = 1')", "dynamic code"),
     ("import sys\nsys.modules['otter']", "refers to otter"),
+    ("f.__code__ = g.__code__", "swaps function internals"),
+    ("[c for c in object.__subclasses__()]", "lists classes (__subclasses__)"),
+    ("get_ipython().events.register('post_run_cell', f)", "registers an IPython hook"),
+    ("import threading", "background thread or exit hook"),
+    ("import atexit", "background thread or exit hook"),
+    ("F = type('F', (float,), {})", "makes a class with type()"),
+    ("name = '__co' + 'de__'", "builds a dunder name from pieces"),
+    ("folder = 'te' + 'sts'", "builds the name 'tests' from pieces"),
+    ("import os\nos.walk('/tmp')", "lists folders"),
 ])
 def test_the_static_scan_flags_tampering(code, flag):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])

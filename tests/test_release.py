@@ -23,9 +23,55 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 REPO, REF = "kl-course-2026/homework", "hw-2026-1"
 
 
+# Assignments whose numbers are a course notebook's worked example, so that notebook prints their answers
+# (hw02: notebook 02's English and German letters): the release refuses them until they get numbers of
+# their own.
+REUSED = {"hw02_coding"}
+
+
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory):
-    return release.build(tmp_path_factory.mktemp("release") / "student-release", repo=REPO, ref=REF)
+    return release.build(tmp_path_factory.mktemp("release") / "student-release", repo=REPO, ref=REF,
+                         allow_reused=REUSED)
+
+
+def _master_with_hidden_references(path: Path, *values: float) -> Path:
+    cells = [nbformat.v4.new_code_cell(f"# HIDDEN\ndef test_q1_hidden_1(x):\n    import builtins\n"
+                                       f"    assert builtins.abs(builtins.float(x) - {v!r}) < 1e-12\n"
+                                       f"test_q1_hidden_1(x)") for v in values]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    return path
+
+
+def test_no_course_notebook_prints_hw04s_answers():
+    hw04 = next(m for m in MASTERS if m.stem.startswith("hw04"))
+    assert release.hidden_references(nbformat.read(hw04, as_version=4))
+    reused, single = release.check_reused_answers([hw04], NOTEBOOKS)
+    assert reused == {} and single == [], (reused, single)
+
+
+def test_an_assignment_whose_answers_a_notebook_prints_stops_the_release(tmp_path):
+    # hw04's former pair N(0, 1), N(1, 2²): D = ln 2 - 1/4 and, reversed, 2 - ln 2 (closed forms), both printed
+    # by notebook 05, whose worked example it was
+    import math
+
+    master = _master_with_hidden_references(tmp_path / "hw04_gaussian.ipynb", math.log(2) - 0.25, 2 - math.log(2))
+    notebook = next(n for n in NOTEBOOKS if n.name.startswith("05"))
+    reused, _ = release.check_reused_answers([master], [notebook])
+    assert list(reused) == ["hw04_gaussian"] and any("prints 0.4431" in w for w in reused["hw04_gaussian"])
+    with pytest.raises(release.ReleaseError, match="--allow-reused"):
+        release.build(tmp_path / "out", masters=[master], notebooks=[notebook])
+    assert not (tmp_path / "out").exists()
+
+
+def test_one_value_printed_by_chance_is_only_noted(tmp_path):
+    # a single four-decimal match among the thousands of numbers the notebooks print is expected by chance
+    notebook = next(n for n in NOTEBOOKS if n.name.startswith("06"))
+    printed = next(float(n) for _, n in release.printed_numbers(nbformat.read(notebook, as_version=4))
+                   if len(n.split(".")[1]) == 4)
+    master = _master_with_hidden_references(tmp_path / "hw09_x.ipynb", printed + 3e-5)
+    reused, single = release.check_reused_answers([master], [notebook])
+    assert reused == {} and single and "hw09_x's hidden reference" in single[0]
 
 
 def _files(tree):

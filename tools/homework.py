@@ -23,8 +23,8 @@ solutions and public and hidden tests in one source. They need the
   ``--resume``), then a gradebook CSV for an LMS. A bad submission (not JSON,
   another assignment, a cell timeout, a dead kernel) becomes a row with a
   reason; it never stops the run. Tests run under a guard that restores
-  builtins and otter and keeps the test files off the disk while the student's code runs
-  (see GUARD_SETUP).
+  builtins, otter and swapped function code, removes the notebook's IPython hooks, keeps the
+  test files off the disk and hands the tests copies of plain answers only (see GUARD_SETUP).
 
 The course notebooks are the single source for their exercises. Each exercise is an answer cell holding
 a line ``answer = ...`` followed by a check cell, and a markdown cell with
@@ -59,6 +59,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -347,7 +348,15 @@ _PATTERNS = [   # (flag, regex over the code with comments removed)
     ("introspection", re.compile(r"\bsys\.modules\b|\bgc\.get_\w+|\bctypes\b|\binspect\b|sys\._getframe"
                                  r"|\bsettrace\b|\bsetprofile\b|\bf_globals\b|\bf_back\b")),
     ("refers to the grading guard", re.compile(r"klteach_guard")),
+    ("swaps function internals", re.compile(r"__code__|__defaults__|__kwdefaults__|__closure__|__globals__"
+                                            r"|\bco_consts\b")),
+    ("lists classes (__subclasses__)", re.compile(r"__subclasses__|__mro__|__bases__")),
+    ("registers an IPython hook", re.compile(r"\bevents\s*\.\s*(register|callbacks)\b|\b(post|pre)_(run_cell|execute)\b")),
+    ("background thread or exit hook", re.compile(r"\b(threading|_thread|atexit|multiprocessing)\b|weakref\.finalize"
+                                                  r"|\bsignal\.signal\b|\b__del__\b")),
+    ("lists folders", re.compile(r"\.(walk|listdir|scandir|iterdir|rglob)\s*\(|\bglob\b")),
 ]
+_PIECES = re.compile(r"tests|otter|builtins|klteach_guard|proc\b")   # names a scan looks for, built from pieces
 
 
 # The init cell otter assign writes (``init_cell: true``). The course's masters write their own (the same
@@ -365,6 +374,16 @@ def _strip_comments(source: str) -> str:
         return tokenize.untokenize(tokens)
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return source
+
+
+def _joined(node) -> str | None:
+    """The string a ``+`` chain of string literals makes (``"te" + "sts"``), or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _joined(node.left), _joined(node.right)
+        return left + right if left is not None and right is not None else None
+    return None
 
 
 def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
@@ -389,6 +408,18 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
                                        for line in code.splitlines()))
         except SyntaxError:
             continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type"
+                    and len(node.args) == 3):
+                flags.add("makes a class with type()")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(r"^__|__$", node.value) \
+                    and not re.fullmatch(r"__\w+__", node.value):
+                flags.add("builds a dunder name from pieces")
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                joined = _joined(node)
+                pieces = [leaf.value for leaf in ast.walk(node) if isinstance(leaf, ast.Constant)]
+                if joined and _PIECES.search(joined) and not any(_PIECES.search(piece) for piece in pieces):
+                    flags.add(f"builds the name {_PIECES.search(joined).group()!r} from pieces")
         modules = {alias.asname or alias.name.split(".")[0]
                    for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
                    for alias in node.names}
@@ -422,15 +453,17 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
 
 # Code the grader puts into the submission's kernel. Otter runs the tests in the student's own kernel
 # (after the student's cells; each exception-format test function is passed the student's variables it
-# names), so any module the student's code changed (builtins, otter, numpy...) is still changed when the
-# tests run. The guard snapshots, before the first student cell, the builtins,
-# the public names of the modules tests rely on (otter, doctest, inspect, numpy, math, klteach) and of
-# otter's and doctest's classes, and reads the test files into memory and deletes them from the disk;
-# around every test run it writes the test files back and puts the rest back (and hides globals that
-# shadow a builtin), then deletes the files again and returns the student's versions. The last cell
-# forgets every result recorded during the student's cells and reruns every test under the guard. It
-# prints what it had to undo, which becomes a run-time flag. It cannot stop code written against the
-# guard itself, nor code that runs during a test (a value whose methods read the files then).
+# names), so anything the student's code changed there (builtins, otter, numpy, a function's __code__, an
+# IPython hook) is still changed when the tests run. The guard snapshots, before the first student cell,
+# the builtins, the public names of the modules tests rely on, the attributes of otter's, doctest's and
+# matplotlib's classes, the code of every function those hold, IPython's event hooks, and reads the test
+# files into memory and deletes them from the disk for good (the notebook's own checks do nothing). The
+# last cell puts all of it back, forgets every result recorded before it and runs every test from memory
+# against copies of the answers whose type is exactly a built-in data type, a numpy number or numeric
+# array, a function or matplotlib's own axes (any other answer is hidden from the tests). It prints what
+# it had to undo or refuse, which becomes a run-time flag. It cannot stop code written against the guard
+# itself, a background thread, nor code that runs during a test (a function answer, a library it does not
+# record).
 GUARD_MARK = "klteach-guard:"
 GUARD_SETUP = r'''
 import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys, types as _kg_types
@@ -439,41 +472,67 @@ import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys,
 class __klteach_guard:
     _missing = object()
     _builtins, _glob, _os, _sys, _types = _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
-    _modules, _classes, _files = {}, {}, {}
-    _roots = ("builtins", "otter", "doctest", "inspect", "pickle", "numpy", "math", "klteach")
+    _modules, _classes, _files, _functions, _events = {}, {}, {}, {}, {}
+    _roots = ("builtins", "copyreg", "otter", "doctest", "inspect", "pickle", "numpy", "math", "scipy",
+              "matplotlib", "matplotlib_inline", "klteach")
     _ipython = {"_", "__", "___", "display", "get_ipython", "__IPYTHON__", "input"}   # IPython sets these
+    _plain = (float, int, bool, str, complex, type(None), type(...))
 
     @classmethod
     def setup(cls, test_dir, user_globals):
-        for name in ("doctest", "inspect", "math", "pickle", "numpy", "klteach", "otter.execute", "otter.test_files"):
+        for name in ("copyreg", "doctest", "inspect", "math", "pickle", "numpy", "scipy.special", "scipy.stats",
+                     "matplotlib.pyplot", "matplotlib_inline.backend_inline", "klteach", "otter.execute",
+                     "otter.test_files", "otter.check.notebook"):
             try:
                 __import__(name)
             except ImportError:
                 pass
+        try:   # the notebook's own checks do nothing here: their tests are off the disk, and every test runs at the end
+            notebook = cls._sys.modules["otter.check.notebook"].Notebook
+            notebook.check = notebook.check_all = lambda self, *args, **kwargs: None
+        except (KeyError, AttributeError):
+            pass
+        try:   # pyplot binds its backend's functions on first use: do it now, before the snapshot
+            cls._sys.modules["matplotlib.pyplot"]._get_backend_mod()
+        except Exception:
+            pass
         cls._cwd = cls._os.getcwd()
         cls._initial = {k: v for k, v in user_globals.items() if k in vars(cls._builtins)}
         for name, module in list(cls._sys.modules.items()):
             if isinstance(module, cls._types.ModuleType) and name.split(".")[0] in cls._roots:
                 cls._modules[name] = (module, dict(vars(module)))
-                if name.split(".")[0] in ("otter", "doctest"):
+                if name.split(".")[0] in ("otter", "doctest", "matplotlib"):
                     for value in list(vars(module).values()):
                         if isinstance(value, type) and value.__module__ == name:
                             cls._classes[value] = dict(vars(value))
+        # Every function those modules and classes hold, and the guard's own: their code can be swapped in
+        # place (f.__code__ = ...), which leaves the function object, and so the snapshots above, unchanged.
+        for mapping in [vars(cls)] + [s for _, s in cls._modules.values()] + list(cls._classes.values()):
+            for value in list(mapping.values()):
+                function = getattr(value, "__func__", value)
+                if isinstance(function, cls._types.FunctionType):
+                    cls._functions[function] = (function.__code__, function.__defaults__, function.__kwdefaults__)
+        cls._dispatch = dict(cls._sys.modules["copyreg"].dispatch_table)
+        cls._answer_types = {c for c in cls._classes if c.__module__.startswith("matplotlib.")}
+        numpy = cls._sys.modules.get("numpy")
+        cls._numpy = numpy
+        cls._scalars = {numpy.dtype(code).type for code in "?bBhHiIlLqQefdgFDG"} if numpy else set()
+        shell = user_globals.get("get_ipython", lambda: None)()
+        cls._shell = shell
+        if shell is not None:
+            cls._events = {event: list(callbacks) for event, callbacks in shell.events.callbacks.items()}
+        cls._threads = cls._sys.modules["threading"].active_count() if "threading" in cls._sys.modules else 1
         cls._test_dir = cls._os.path.abspath(test_dir)
         for path in cls._glob.glob(cls._os.path.join(cls._test_dir, "*")):
             with open(path, "rb") as f:
                 cls._files[path] = f.read()
-        # The test files stay in memory only: off the disk while the student's code runs (here and in the
-        # copy otter unpacked next to the submission's folder), written back only while a test runs.
+        # The test files stay in memory only, never again on the disk: not while the student's code runs
+        # (here and in the copy otter unpacked next to the submission's folder), nor while the tests run.
         source = cls._os.path.join(cls._os.path.dirname(cls._os.path.dirname(cls._test_dir)), "source", "tests")
         for path in cls._glob.glob(cls._os.path.join(source, "*")):
             with open(path, "rb") as f:
                 if f.read() in cls._files.values():
                     cls._os.remove(path)
-        cls._remove_files()
-
-    @classmethod
-    def _remove_files(cls):
         for path in cls._files:
             try:
                 cls._os.remove(path)
@@ -492,6 +551,10 @@ class __klteach_guard:
 
     def __enter__(self):
         self.undo, self.class_undo, self.cwd, found = [], [], None, set()
+        for function, (code, defaults, kwdefaults) in self._functions.items():
+            if (function.__code__, function.__defaults__, function.__kwdefaults__) != (code, defaults, kwdefaults):
+                function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
+                found.add(f"{getattr(function, '__module__', '?')}.{function.__qualname__}.__code__ changed")
         for key in [k for k in self.g if k in vars(self._builtins) and not k.startswith("_")]:
             if self._initial.get(key, self._missing) is not self.g[key]:
                 self.undo.append((self.g, key, self.g.pop(key)))
@@ -509,20 +572,31 @@ class __klteach_guard:
                     self._put(current, key, value, found, f"{name}.{key} changed")
         for cls_, snapshot in self._classes.items():
             for key, value in snapshot.items():
-                if key != "__dict__" and vars(cls_).get(key, self._missing) is not value:
+                cache = key.startswith("_") and not key.endswith("__") and not callable(value) and not isinstance(
+                    value, (property, classmethod, staticmethod))   # e.g. matplotlib's Path._unit_rectangle
+                if key != "__dict__" and not cache and vars(cls_).get(key, self._missing) is not value:
                     self.class_undo.append((cls_, key, vars(cls_).get(key, self._missing)))
                     setattr(cls_, key, value)
                     found.add(f"{cls_.__module__}.{cls_.__name__}.{key} changed")
-        for path, data in self._files.items():
-            try:
-                with open(path, "rb") as f:
-                    if f.read() != data:   # the student's code wrote a file where a test file belongs
-                        found.add(f"test file {self._os.path.basename(path)} changed")
-            except OSError:
-                pass
-            self._os.makedirs(self._test_dir, exist_ok=True)
-            with open(path, "wb") as f:
-                f.write(data)
+        dispatch = self._sys.modules["copyreg"].dispatch_table
+        if dispatch != self._dispatch:
+            dispatch.clear()
+            dispatch.update(self._dispatch)
+            found.add("copyreg.dispatch_table changed")
+        if self._shell is not None:   # a callback IPython runs around cells (after this one: before otter's)
+            for event, callbacks in self._shell.events.callbacks.items():   # a library's own hook may stay
+                keep = [c for c in callbacks if c in self._events.get(event, [])
+                        or getattr(c, "__func__", c) in self._functions]
+                if keep != callbacks:
+                    callbacks[:] = keep
+                    found.add(f"IPython {event} hook registered")
+        if self._sys.gettrace() is not None or self._sys.getprofile() is not None:
+            self._sys.settrace(None)
+            self._sys.setprofile(None)
+            found.add("a trace or profile function was set")
+        threading = self._sys.modules.get("threading")
+        if threading is not None and threading.active_count() > self._threads:
+            found.add("a background thread is running")
         if found:
             print("klteach-guard:", "; ".join(sorted(found)))
         return self
@@ -530,7 +604,6 @@ class __klteach_guard:
     def __exit__(self, *exc):
         if self.final:   # the tests have run; otter now saves their results: leave everything as the tests saw it
             return False
-        self._remove_files()
         if getattr(self, "cwd", None):
             self._os.chdir(self.cwd)
         for mapping, key, old in reversed(self.undo):
@@ -546,29 +619,80 @@ class __klteach_guard:
         return False
 
     @classmethod
+    def _answer(cls, value, depth=0):
+        """A copy of an answer whose type is exactly a built-in data type, a numpy number or numeric array,
+        a function or one of matplotlib's own axes; anything else (a subclass, a class made with type())
+        raises TypeError: its methods would run inside the tests."""
+        kind = type(value)
+        if depth > 50:
+            raise TypeError("a container nested too deeply")
+        if kind in cls._plain or kind in cls._scalars:
+            return value
+        if kind is list or kind is tuple:
+            return kind([cls._answer(item, depth + 1) for item in value])
+        if kind is dict:
+            return {cls._answer(k, depth + 1): cls._answer(v, depth + 1) for k, v in value.items()}
+        if cls._numpy is not None and kind is cls._numpy.ndarray and value.dtype.kind in "biufc":
+            return value.copy()
+        if kind is cls._types.FunctionType:
+            return value
+        if kind in cls._answer_types and hasattr(value, "get_children"):   # axes: every artist must be matplotlib's
+            artists = list(value.get_children()) + list(value.containers)
+            while artists:
+                artist = artists.pop()
+                if type(artist) not in cls._answer_types:
+                    raise TypeError(f"{type(artist).__qualname__} drawn on it")
+                artists.extend(artist.get_children() if hasattr(artist, "get_children") else [])
+            return value
+        raise TypeError(kind.__qualname__)
+
+    @classmethod
     def check_all(cls, user_globals):
-        """Forget every result recorded so far (a grader.check anywhere in the student's cells, guarded or
-        not) and run every test again, here, under the guard: these are the results otter saves."""
+        """Forget every result recorded so far (a grader.check anywhere in the student's cells) and run every
+        test again, here, under the guard, from the test files kept in memory, against copies of the answers
+        (an answer of another type is hidden from the tests: its question fails). Otter saves these results."""
         checker = cls._modules["otter.execute.checker"][1]["Checker"]
+        files = cls._modules["otter.test_files"][1]
         checker.clear_results()
+        refused = set()
         for path in sorted(p for p in cls._files if p.endswith(".py")):
-            checker.check_if_not_already_checked("./tests/" + cls._os.path.basename(path), user_globals)
+            source = cls._files[path].decode("utf-8")
+            spec = {}
+            exec(source, spec)   # the instructor's test file, as otter reads it
+            if spec.get("OK_FORMAT", "test" in spec):
+                test = files["OKTestFile"].from_spec(spec["test"], path="./tests/" + cls._os.path.basename(path))
+                names = [k for k in user_globals if not k.startswith("_")
+                         and not isinstance(user_globals[k], (type, cls._types.ModuleType))]
+            else:
+                test = files["ExceptionTestFile"].from_string(source, path="./tests/" + cls._os.path.basename(path))
+                names = {p for case in test.test_cases for p in case.body._get_func_params()}
+            env = {k: v for k, v in user_globals.items() if isinstance(v, cls._types.ModuleType)} if spec.get(
+                "OK_FORMAT", "test" in spec) else {}   # a doctest-format test reads the notebook's modules too
+            for name in names:
+                if name not in user_globals:
+                    continue
+                try:
+                    env[name] = cls._answer(user_globals[name])
+                except TypeError as exc:
+                    env[name] = None
+                    refused.add(f"answer {name} of type {exc} refused")
+            test.run(env)
+            checker.get_results().append(test)
+        if refused:
+            print("klteach-guard:", "; ".join(sorted(refused)))
 
 
 __klteach_guard.setup("tests", globals())
 del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
 '''
-GUARD_RUN = "with __klteach_guard(globals()):\n    {}\n"
 GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_all(globals())\n"
 _CHECK_CELL = re.compile(r"\s*\w+\.check(_all)?\((['\"][\w.-]+['\"])?\)\s*")
 
 
 def guarded(nb, assignment_name: str):
-    """A copy of the submission that otter grades with the guard around every test run."""
+    """A copy of the submission that otter grades with the guard: set up before the student's first cell,
+    every test run at the end (the results of the student's own checks are forgotten)."""
     nb = nbformat.from_dict(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and _CHECK_CELL.fullmatch(cell.source):
-            cell.source = GUARD_RUN.format(cell.source.strip())
     nb.cells.insert(0, nbformat.v4.new_code_cell(GUARD_SETUP))
     nb.cells.append(nbformat.v4.new_code_cell(GUARD_END))
     nb.metadata.setdefault("otter", {})["assignment_name"] = assignment_name
@@ -633,15 +757,50 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
                       for output in cell.get("outputs", []) for line in _text(output).splitlines()
                       if line.startswith(GUARD_MARK) for part in line[len(GUARD_MARK):].split(";")})
     row["flags"] = "; ".join(flags + [f"at run time: {r}" for r in runtime])
+    guard_error = _cell_errors(executed, guard=True)
+    if guard_error:   # the tests did not run under the guard: no score can be trusted
+        return row | {"reason": f"the grader's last cell failed ({guard_error[0][2]}): nothing was graded; "
+                                f"read the notebook (it may have removed the grading guard)"}
+    errors = _cell_errors(executed)
     row |= {q: round(s, 2) for q, s in scores.items()}
     row["total"] = round(sum(scores.values()), 2)
-    row["feedback"] = _feedback(results, assignment)
+    row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + [_feedback(results, assignment)])
     if missing:
         row["reason"] = f"questions not tested: {', '.join(missing)}"
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        row["reason"] = "; ".join(filter(None, [row["reason"], _cell_error_text(errors[0]) + more]))
     if not claimed:
         row["reason"] = "; ".join(filter(None, [row["reason"], "no assignment name in the notebook: "
                                                               "recognised by its code"]))
     return row
+
+
+def _cell_errors(executed, guard: bool = False) -> list[tuple[int, str, str]]:
+    """``(cell number, first line, "ename: evalue")`` for each cell of the submission that raised, numbered
+    from 1 over all of the submission's cells (markdown too), as JupyterLab shows them; with ``guard``, the
+    grader's own last cell instead. Cells before the guard's set-up and from its last cell on are otter's
+    or the grader's."""
+    sources = [c.source.strip() for c in executed.cells]
+    start = sources.index(GUARD_SETUP.strip()) + 1 if GUARD_SETUP.strip() in sources else 0
+    end = sources.index(GUARD_END.strip()) if GUARD_END.strip() in sources else len(sources)
+    cells = range(end, end + 1) if guard else range(start, end)
+    found = []
+    for index in cells:
+        if index >= len(executed.cells) or executed.cells[index].cell_type != "code":
+            continue
+        error = next((o for o in executed.cells[index].get("outputs", []) if o.get("output_type") == "error"), None)
+        if error is not None:
+            first = next((line for line in executed.cells[index].source.splitlines() if line.strip()), "")
+            value = re.sub(r" \(\d+\.py, line \d+\)$", "", _one_line(error.get("evalue", "")))   # IPython's cell file name
+            found.append((index - start + 1, first.strip(), f"{error.get('ename')}: {value}"))
+    return found
+
+
+def _cell_error_text(error: tuple[int, str, str]) -> str:
+    number, first, message = error
+    first = first if len(first) <= 60 else first[:57] + "..."
+    return f"cell {number} (`{first}`) raised {message}"
 
 
 def is_copy_of(assignment: Assignment, nb) -> bool:
@@ -675,6 +834,43 @@ def _feedback(results, assignment: Assignment) -> str:
     return "\n".join(lines)
 
 
+# The only classes otter's results file holds. The student's kernel writes that file, so it is read with an
+# unpickler that builds nothing else: a crafted file cannot run code in the grading process.
+_RESULT_CLASSES = {("otter.test_files", "GradingResults"), ("otter.test_files.abstract_test", "TestCase"),
+                   ("otter.test_files.abstract_test", "TestCaseResult"),
+                   ("otter.test_files.exception_test", "ExceptionTestFile"),
+                   ("otter.test_files.exception_test", "test_case"), ("otter.test_files.ok_test", "OKTestFile")}
+
+
+class _ResultsUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) not in _RESULT_CLASSES:
+            raise pickle.UnpicklingError(f"the results file names {module}.{name}, not one of otter's result classes")
+        return super().find_class(module, name)
+
+
+class _RestrictedPickle:
+    """Stands in for the ``pickle`` module otter.execute reads the results file with."""
+
+    @staticmethod
+    def load(file):
+        return _ResultsUnpickler(file).load()
+
+    def __getattr__(self, name):
+        return getattr(pickle, name)
+
+
+@contextmanager
+def _results_read_safely():
+    import otter.execute
+
+    original, otter.execute.pickle = otter.execute.pickle, _RestrictedPickle()
+    try:
+        yield
+    finally:
+        otter.execute.pickle = original
+
+
 def _run_otter(assignment: Assignment, nb, filename: str, timeout: int):
     """Run otter on ``nb`` (written as ``filename`` in a fresh temporary folder); ``(results, executed nb)``."""
     import tempfile
@@ -684,7 +880,8 @@ def _run_otter(assignment: Assignment, nb, filename: str, timeout: int):
     with tempfile.TemporaryDirectory(prefix="klteach-grade-") as tmp:
         path = Path(tmp) / filename
         nbformat.write(nb, path)
-        with _otter_cells_time_out(timeout), open(os.devnull, "w") as quiet, redirect_stderr(quiet):
+        with _otter_cells_time_out(timeout), _results_read_safely(), open(os.devnull, "w") as quiet, \
+                redirect_stderr(quiet):
             results = otter_grade(str(path), str(assignment.zip), quiet=True)
     return results, results.notebook
 

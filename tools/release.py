@@ -19,7 +19,9 @@ here holds only what students need:
 
 Every Binder and Colab link, and the Colab cells' ``pip install`` of klteach,
 are rewritten to point at ``--repo`` at ``--ref``. The build fails if any
-file of the tree contains a marker of a solution or a hidden test.
+file of the tree contains a marker of a solution or a hidden test, and before
+writing anything if a course notebook's printed output gives two or more of an
+assignment's hidden reference values (``--allow-reused NAME`` releases it anyway).
 """
 
 from __future__ import annotations
@@ -168,15 +170,94 @@ def check_tree(out: Path) -> list[str]:
     return found
 
 
+NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?")
+
+
+def _figures(text: str) -> int:
+    """Significant digits written in a number's text ('0.004431' has 4, '1e-12' has 1)."""
+    return len(re.sub(r"[eE].*", "", text).replace("-", "").replace(".", "").lstrip("0"))
+
+
+def _rounded(value: float) -> str:
+    return f"{float(value):.4g}"
+
+
+def hidden_references(master) -> dict[str, str]:
+    """``{value rounded to 4 figures: literal}`` for each number of 4 or more figures in a master's hidden
+    tests' code (comments aside, so tolerances such as 1e-12 and the values of typical mistakes are not)."""
+    import ast
+
+    found = {}
+    for cell in master.cells:
+        if cell.cell_type != "code" or not cell.source.lstrip().startswith("# HIDDEN"):
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Constant) and type(node.value) is float:
+                text = ast.get_source_segment(cell.source, node) or repr(node.value)
+                if _figures(text) >= 4:
+                    found[_rounded(node.value)] = text
+    return found
+
+
+def printed_numbers(nb) -> list[tuple[int, str]]:
+    """``(cell index, number)`` for each number of 3 or more significant figures a notebook's stored outputs print."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("output_type") == "stream" else \
+                output.get("data", {}).get("text/plain", "")
+            found += [(index, n) for n in NUMBER.findall("".join(text)) if _figures(n) >= 3 and "e" not in n.lower()]
+    return found
+
+
+def check_reused_answers(masters: list[Path], notebooks: list[Path]) -> tuple[dict[str, list[str]], list[str]]:
+    """Course notebooks whose printed output gives an assignment's hidden reference values, each compared at
+    the decimals printed (0.4431 is 0.44314718... at 4 decimals). Returns ``({assignment: [where]}, [where])``:
+    the first for an assignment with two or more of its values printed in one notebook (its numbers are a
+    worked example's: a student finds the answers there), the second for a single value (among the
+    thousands of numbers the notebooks print, one match in four figures happens by chance)."""
+    refs = {m.stem: hidden_references(nbformat.read(m, as_version=4)) for m in masters}
+    hits: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for path in notebooks:
+        for index, number in printed_numbers(nbformat.read(path, as_version=4)):
+            decimals = len(number.split(".")[1])
+            for stem, values in refs.items():
+                for literal in values.values():
+                    if f"{float(literal):.{decimals}f}" == number:
+                        hits.setdefault((stem, path.name), {}).setdefault(literal, []).append(
+                            f"{path.name} cell {index} prints {number}")
+    reused, single = {}, []
+    for (stem, name), found in sorted(hits.items()):
+        where = [f"{places[0]}, {stem}'s hidden reference {literal}" for literal, places in found.items()]
+        if len(found) >= 2:
+            reused.setdefault(stem, []).extend(where)
+        else:
+            single += where
+    return reused, single
+
+
 def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF,
-          masters: list[Path] | None = None, notebooks: list[Path] | None = None) -> Path:
-    """Write the student release into a fresh ``out``; return ``out``."""
+          masters: list[Path] | None = None, notebooks: list[Path] | None = None,
+          allow_reused: frozenset[str] | set[str] = frozenset()) -> Path:
+    """Write the student release into a fresh ``out``; return ``out``.
+
+    Raises ReleaseError when a course notebook prints two or more of an assignment's hidden reference values
+    (see check_reused_answers), unless that assignment's name is in ``allow_reused``."""
     if not REPO_NAME.match(repo):
         raise ReleaseError(f"--repo {repo!r} is not OWNER/NAME as on GitHub (e.g. my-course/klteach-students)")
     if not REF_NAME.match(ref) or ".." in ref:
         raise ReleaseError(f"--ref {ref!r} is not a branch, tag or commit name (e.g. hw-2026-1)")
     masters = sorted((ROOT / "homework").glob("hw*.ipynb")) if masters is None else masters
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb")) if notebooks is None else notebooks
+    reused, single = check_reused_answers(masters, notebooks)
+    for where in single:
+        print(f"note: {where} (one value only: likely chance; check it)", file=sys.stderr)
+    refused = {stem: where for stem, where in reused.items() if stem not in allow_reused}
+    if refused:
+        raise ReleaseError("a course notebook prints an assignment's answers: give the assignment other numbers "
+                           "(its data cell, then every hidden reference, recomputed), re-execute it and release "
+                           "again, or release it knowingly with --allow-reused NAME:\n  "
+                           + "\n  ".join(w for where in refused.values() for w in where))
     if out.exists():
         shutil.rmtree(out)
     (out / "homework").mkdir(parents=True)
@@ -211,9 +292,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="the public student repository, OWNER/NAME on GitHub (default: a placeholder)")
     parser.add_argument("--ref", default=PLACEHOLDER_REF,
                         help="the tag (or branch) the links open, e.g. hw-2026-1 (default: main)")
+    parser.add_argument("--allow-reused", action="append", default=[], metavar="NAME",
+                        help="release assignment NAME (e.g. hw02_coding) even though a course notebook prints "
+                             "its answers (repeatable)")
     args = parser.parse_args(argv)
     try:
-        out = build(args.out, repo=args.repo, ref=args.ref)
+        out = build(args.out, repo=args.repo, ref=args.ref, allow_reused=set(args.allow_reused))
     except (ReleaseError, homework.HomeworkError) as exc:
         print(f"release: {exc}", file=sys.stderr)
         return 1
