@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 
 from klteach import DistributionError, datasets, drift
+from klteach.drift.report import _check_holm_reachable, _holm
 
 
 # --- independent references ----------------------------------------------------
@@ -393,7 +394,7 @@ def test_report_handles_categorical_features_and_holm_adjustment():
     assert rows["plan"].verdict == "drift" and rows["code"].verdict == "no evidence of drift"
     assert rows["plan"].test.categories == ["x", "y", "z"]
     # Holm by hand on a textbook example.
-    np.testing.assert_allclose(drift._holm([0.01, 0.04, 0.03, 0.005]), [0.03, 0.06, 0.06, 0.02])
+    np.testing.assert_allclose(_holm([0.01, 0.04, 0.03, 0.005]), [0.03, 0.06, 0.06, 0.02])
 
 
 # --- bad input ---------------------------------------------------------------------
@@ -652,7 +653,7 @@ def test_report_refuses_too_few_permutations_for_holm():
         possible = Fraction(m, b + 1) <= Fraction(0.05)
         data = {f"f{i}": np.arange(20.0) for i in range(m)}
         if possible:
-            drift._check_holm_reachable(m, b, 0.05)   # the check drift_report makes before testing
+            _check_holm_reachable(m, b, 0.05)   # the check drift_report makes before testing
         else:
             with pytest.raises(ValueError, match=f"n_permutations={b} the smallest.*{m} features"):
                 drift.drift_report(data, data, n_permutations=b, seed=0)
@@ -691,7 +692,7 @@ def test_report_survives_a_bad_feature_and_reports_an_all_missing_one():
     assert "reference has an infinite value at index 1" in bad.error and math.isnan(bad.pvalue)
     # Holm's adjustment counts the three features that were tested
     tested = [r for r in report.rows if r.test is not None]
-    np.testing.assert_allclose([r.pvalue_holm for r in tested], drift._holm([r.pvalue for r in tested]))
+    np.testing.assert_allclose([r.pvalue_holm for r in tested], _holm([r.pvalue for r in tested]))
     assert "broken: DistributionError: reference has an infinite value" in str(report)
     assert "could not be tested" in report._repr_html_()
 
