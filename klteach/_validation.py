@@ -573,3 +573,24 @@ def _as_counts(x, name: str) -> np.ndarray:
     if not arr.any():
         raise DistributionError(f"{name} is all zeros; at least one bin needs an observation.")
     return arr.astype(np.int64)
+
+
+# Settings of klteach.logits (its axis message names the logits' dimensions).
+
+def _check_temperature(temperature) -> float:
+    if (isinstance(temperature, bool) or not isinstance(temperature, (Real, np.number))
+            or not math.isfinite(float(temperature)) or float(temperature) <= 0):
+        raise DistributionError(
+            f"temperature must be a finite number > 0, got {temperature!r}; 1 leaves the "
+            f"distribution unchanged, larger values flatten it, smaller ones sharpen it."
+        )
+    return float(temperature)
+
+
+def _check_logits_axis(axis, ndim, name):
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
+        raise DistributionError(
+            f"axis must be an integer between {-ndim} and {ndim - 1} for {name} with "
+            f"{ndim} dimension(s), got {axis!r}."
+        )
+    return int(axis) % ndim

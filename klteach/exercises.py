@@ -96,7 +96,7 @@ from numbers import Real
 import numpy as np
 from scipy.special import rel_entr
 
-from ._validation import DistributionError, as_nonnegative
+from ._validation import DistributionError, as_nonnegative, log_base, unit_name
 from .coding import huffman_lengths
 from .discrete import cross_entropy, entropy, js_divergence, kl_divergence
 from .drift import drift_measures
@@ -943,8 +943,8 @@ _LOG_FN = {None: "np.log", 2: "np.log2", 10: "np.log10"}
 
 
 def _unit_words(base):
-    names = {None: "nats", 2: "bits", 10: "base-10 units"}
-    return names[base] if base in names else f"base-{base:g} units"
+    # unit_name's words, except base 10: "base-10 units" tells a learner more than "hartleys"
+    return "base-10 units" if base == 10 else unit_name(base)
 
 
 def _computed_with(base):
@@ -1002,10 +1002,6 @@ def _unit_mistakes(value_in, what, base, *, root=False):
     return out
 
 
-def _per_base(base):
-    return 1.0 if base is None else math.log(base)
-
-
 # --- notebooks 01-02: KL and entropy -------------------------------------------------------
 
 def _normalise_advice(a, b, count_names):
@@ -1043,7 +1039,7 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
     what = f"D({a}||{b})"
-    per = _per_base(base)
+    per = log_base(base)
     expected = kl_divergence(pn, qn, base=base)
     mistakes = _unit_mistakes(lambda bb: kl_divergence(pn, qn, base=bb), what, base)
     mistakes.append((kl_divergence(qn, pn, base=base),
@@ -1153,7 +1149,7 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
     expected = entropy(pn, base=base)
     mistakes = _unit_mistakes(lambda b: entropy(pn, base=b), what, base)
     support = pn > 0
-    mistakes.append((float(-np.sum(np.log(pn[support]))) / _per_base(base),
+    mistakes.append((float(-np.sum(np.log(pn[support]))) / log_base(base),
                      f"the sum of -log {name}(x) without weights: multiply each term by {name}(x)."))
     if expected > 0:
         mistakes.append((-expected, f"the sum without its minus sign: {what} = -sum {name}(x) log {name}(x), "
@@ -1172,7 +1168,7 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                                       f"The entropy is the bound below it: -sum {name}(x) log2 {name}(x), the "
                                       f"average of the ideal lengths -log2 {name}(x)."))
     if k > 1 and not np.allclose(pn[support], 1 / k):
-        log_k = math.log(k) / _per_base(base)
+        log_k = math.log(k) / log_base(base)
         fixed = (f" (the length of a fixed-length code: {log_k:g} bits for each of {k} outcomes)"
                  if base == 2 and log_k.is_integer() else "")
         mistakes.append((log_k, f"{_LOG_FN.get(base, 'np.log')}({k}), the entropy of a uniform distribution over "
@@ -1183,7 +1179,7 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                              + (", with 0 log 0 = 0." if k < len(pn) else "."),
                         negative=f"Check the minus sign in front: {what} = -sum {name}(x) log {name}(x).",
                         combine=f"Sum the terms -{name}(x) log {name}(x) over outcomes.",
-                        partway=_rounded_terms(pn[support], -np.log(pn[support]) / _per_base(base),
+                        partway=_rounded_terms(pn[support], -np.log(pn[support]) / log_base(base),
                                                f"-{name}(x) log {name}(x)", expected),
                         nan=_nan_for(pn, name, None, base))
 
@@ -1395,13 +1391,13 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                      f"H({b}, {a}): the arguments are swapped. {a}, the distribution the events come from, "
                      f"weights the sum; {b}'s probabilities go inside the log."))
     with np.errstate(divide="ignore"):
-        mistakes.append((float(-np.sum(np.log(qn[qn > 0]))) / _per_base(base),
+        mistakes.append((float(-np.sum(np.log(qn[qn > 0]))) / log_base(base),
                          f"the sum of -log {b}(x) over all outcomes, without weights: multiply each "
                          f"term by {a}(x)."))
         support = pn > 0
         if support.sum() == 1 and np.all(qn > 0):
             only = pn[support][0]
-            mistakes.append((float(only * np.sum(np.log(only / qn))) / _per_base(base),
+            mistakes.append((float(only * np.sum(np.log(only / qn))) / log_base(base),
                              f"the zero mask applied to {a} only: {a}[m] then broadcasts against every "
                              f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
     mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
@@ -1421,8 +1417,8 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
             return (f"{_LOG_FN[base]}({b}[{i}])" if base in _LOG_FN else f"np.log({b}[{i}]) / np.log({base:g})")
         inunits = "" if base is None else f" in {_unit_words(base)}"
         for j in range(n):
-            if j != k and qn[j] > 0 and apart(-math.log(qn[j]) / _per_base(base)):
-                mistakes.append((-math.log(qn[j]) / _per_base(base),
+            if j != k and qn[j] > 0 and apart(-math.log(qn[j]) / log_base(base)):
+                mistakes.append((-math.log(qn[j]) / log_base(base),
                                  f"-{log(j)}, minus the log-probability{inunits} of class {j}, whose {a}[{j}] is "
                                  f"0. The labelled class is {k} ({a}[{k}] = 1): the cross-entropy is "
                                  f"-{log(k)}."))
@@ -1439,7 +1435,7 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"alone weights by {b} itself, and H({a}) puts {a} inside the log).",
                         negative=f"Check the minus sign in front: -sum {a}(x) log {b}(x).",
                         combine=f"Sum the terms -{a}(x) log {b}(x) over outcomes.",
-                        partway=(_rounded_terms(pn[pn > 0], -np.log(qn[pn > 0]) / _per_base(base),
+                        partway=(_rounded_terms(pn[pn > 0], -np.log(qn[pn > 0]) / log_base(base),
                                                 f"-{a}(x) log {b}(x)", cross_entropy(pn, qn, base=base))
                                 if np.all(qn[pn > 0] > 0) else None),
                         nan=_nan_for(pn, a, b, base, cross=True))
@@ -1540,7 +1536,7 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
             if other == base or not (base in log_name):
                 continue
             # the distance converted with the divergence's factor, not its square root
-            ratio = _per_base(other) / _per_base(base)
+            ratio = log_base(other) / log_base(base)
             top, bottom = log_name[base], log_name[other]
             factor = (f"np.sqrt({top} / {bottom})" if top and bottom else f"np.sqrt({top})" if top
                       else f"1 / np.sqrt({bottom})")
@@ -1571,7 +1567,7 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
                              f"D({a}||M) + D({b}||M), without the / 2 that averages the two halves: halve the "
                              f"unrounded number your code computed.",
                              ("scale", f"D({a}||M) + D({b}||M) without the / 2", "halved")))
-        unhalved = js_divergence(pn, qn, base=base) - math.log(2) / _per_base(base)
+        unhalved = js_divergence(pn, qn, base=base) - math.log(2) / log_base(base)
         mistakes.append((unhalved,
                          f"the formula with M = {a} + {b}, without the / 2: that M sums to 2, so each "
                          f"D(.||M) comes out too small by log 2" + (", and the result is negative"
@@ -1702,7 +1698,7 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
         raise ValueError(f"variables must be four non-empty strings, the exercise's names for mu_p, sigma_p, "
                          f"mu_q and sigma_q (e.g. ('mu_1', 'sigma', 'mu_2', 'sigma')); got {variables!r}.")
     mp_, sp_, mq_, sq_ = variables
-    scale = _per_base(base)
+    scale = log_base(base)
     E = f"E_{a}"
     half = "1/2" if base is None else f"1/(2 ln {base:g})"
 
@@ -1985,18 +1981,18 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
     with np.errstate(divide="ignore", invalid="ignore"):
         p0, q0 = r / r.sum(), c / c.sum()
         terms = np.where((p0 == 0) & (q0 == 0), 0.0, (p0 - q0) * np.log(p0 / q0))
-        unsmoothed = float(np.sum(terms)) / _per_base(base)
+        unsmoothed = float(np.sum(terms)) / log_base(base)
     mistakes.append((unsmoothed, f"PSI without smoothing. Add the pseudo-count {pseudo_count:g} to every bin "
                                  f"of both histograms before normalising."))
     p_raw, q_raw = (r + pseudo_count) / r.sum(), (c + pseudo_count) / c.sum()
-    mistakes.append((float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))) / _per_base(base),
+    mistakes.append((float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))) / log_base(base),
                      "PSI of counts + pseudo-count divided by the original totals: renormalise, "
                      "dividing by n + K * pseudo-count so each histogram sums to 1."))
 
     def psi_of(x, y):
         x, y = x / x.sum(), y / y.sum()
         with np.errstate(divide="ignore", invalid="ignore"):
-            return float(np.sum((x - y) * np.log(x / y))) / _per_base(base)
+            return float(np.sum((x - y) * np.log(x / y))) / log_base(base)
 
     if pseudo_count != 1:
         mistakes.append((psi_of(r + 1, c + 1), f"PSI with a pseudo-count of 1 per bin; the question asks for "
@@ -2136,7 +2132,7 @@ def check_distillation_loss(answer, teacher_logits, student_logits, *, temperatu
          "T² D(student||teacher): the arguments are swapped. The teacher's softened distribution is "
          "the reference, so it comes first (in PyTorch it is the target, the second argument of kl_div)."),
     ]
-    mistakes += _unit_mistakes(lambda b: expected / _per_base(b), "the loss", None)
+    mistakes += _unit_mistakes(lambda b: expected / log_base(b), "the loss", None)
     if n > 1:
         mistakes += [
             (expected * n, f"T² x the sum over the batch; average over the {n} examples instead (divide the "
@@ -2342,7 +2338,7 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
                      "question compares the Beta distributions over the coin's bias."))
     # the closed form's first term, ln(B(a2, b2) / B(a1, b1)), written wrongly; the digamma terms as they are
     a1, b1 = a + s, b + f
-    rest = expected * _per_base(base) - (betaln(a, b) - betaln(a1, b1))
+    rest = expected * log_base(base) - (betaln(a, b) - betaln(a1, b1))
     first = (f"ln(B(a2, b2) / B(a1, b1)) = betaln(a2, b2) - betaln(a1, b1)"
              f" (posterior a1, b1 = {a:g} + {hs}, {b:g} + {ts}; prior a2, b2 = {a:g}, {b:g})")
     for wrong, why in ((beta_fn(a, b) - beta_fn(a1, b1),
@@ -2351,7 +2347,7 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
                        (betaln(a1, b1) - betaln(a, b),
                         f"the closed form with its first term the wrong way round: it is {first}, the "
                         f"prior's B on top.")):
-        w = (wrong + rest) / _per_base(base)
+        w = (wrong + rest) / log_base(base)
         if math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected):     # closer: right by coincidence
             mistakes.append((w, why))
     # the four terms of the closed form are large and nearly cancel: rounded on the way (a digamma or a
@@ -2367,7 +2363,7 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     for c, d in zip(coefficients, psis):
         options.append([c * d] + [c * float(_round_sig(d, k)) for k in (2, 3, 4)]
                        + [float(_round_sig(c * d, k)) if c * d else 0.0 for k in (2, 3, 4)])
-    partway_values = [sum(combo) / _per_base(base) for combo in product(*options)]
+    partway_values = [sum(combo) / log_base(base) for combo in product(*options)]
     partway_values = [v for v in partway_values if abs(v - expected) > 1e-9 * abs(expected)]
     cancel = (f"The four terms of the closed form, {', '.join(_show(t, 3) for t in terms[:-1])} and "
               f"{_show(terms[-1], 3)} nats, nearly cancel (to {_show(sum(terms), 3)} nats), so a digamma or a "
@@ -2470,7 +2466,7 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
     log_fn = _LOG_FN.get(base, "np.log")
     outer = f"np.outer(p_{x.lower()}, p_{y.lower()})"
     cells = j.ravel() > 0
-    unweighted = (float(np.sum(np.log(j.ravel()[cells]) - np.log(product[cells])) / _per_base(base))
+    unweighted = (float(np.sum(np.log(j.ravel()[cells]) - np.log(product[cells])) / log_base(base))
                   if np.all(product[cells] > 0) else None)
     _add_apart(mistakes, expected, [
         (unweighted, f"the unweighted sum of {log_fn}({name} / {outer}): the order of the ratio is right, but "
@@ -2595,7 +2591,7 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     expected = kl_divergence(py, qy, base=base)
     one = (f"One of your two numbers is {what}: give that one number as the answer (compare it with "
            f"D({a}||{b}) yourself).")
-    per = _per_base(base)
+    per = log_base(base)
     log_fn = _LOG_FN.get(base, "np.log")
     terms_x = pa * (np.log(pa) - np.log(qa)) / per if np.all(qa[pa > 0] > 0) else None
 
@@ -2693,10 +2689,10 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
         mistakes.append((s - 1, f"the chi-square divergence sum ({a} - {b})**2 / {b}; the Rényi divergence "
                                 f"of order 2 is its log1p: np.log1p(chi2) = log(1 + chi2)."))
     else:
-        mistakes.append((math.log(s) / _per_base(base),
+        mistakes.append((math.log(s) / log_base(base),
                          f"log(sum) without the factor 1/(alpha - 1) = {1 / (order - 1):g}.",
                          ("scale", "log(sum) without the factor 1/(alpha - 1)", f"divided by {order - 1:g}")))
-    per = _per_base(base) * (order - 1)
+    per = log_base(base) * (order - 1)
     on = pn > 0
     n = int(np.count_nonzero(on))
     with np.errstate(divide="ignore"):
