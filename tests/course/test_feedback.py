@@ -592,6 +592,7 @@ def test_checks_name_the_bad_argument(check):
         check([[0.5, 0.5]], [[0.5, 0.5]])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("check, label", ADVICE_CASES, ids=[c[1] for c in ADVICE_CASES])
 @pytest.mark.parametrize("base", [None, 2, 10])
 def test_conversion_advice_followed_numerically_is_accepted(check, label, base):
@@ -609,6 +610,7 @@ def test_conversion_advice_followed_numerically_is_accepted(check, label, base):
     assert followed >= 2      # at least the two other log bases
 
 
+@pytest.mark.slow
 def test_every_notebook_solution_passes_its_check(notebook_runs):
     for name, runs in notebook_runs.items():
         assert len(runs) >= 3, name
@@ -634,6 +636,7 @@ def test_every_mistake_lands_at_least_one_percent_from_the_answer(notebook_runs)
         print(f"  {name:32s} {what:45s} {sep:8.1%}")
 
 
+@pytest.mark.slow
 def test_every_mistake_at_full_precision_gets_its_explanation(notebook_runs):
     """A learner who makes a catalogued mistake is told about a mistake, not "correct" or "give more figures"."""
     for name, runs in notebook_runs.items():
@@ -650,6 +653,7 @@ def test_every_choice_in_the_notebooks_is_in_the_registry(notebook_runs):
                 assert re.fullmatch(r'exercises\.check_choice\(answer, "(\d\d-ex\d)"\)', source), source
 
 
+@pytest.mark.slow
 def test_precision_sweep_over_every_notebook_check(notebook_runs):
     """Each check's right answer rounded to 1-4 significant figures: 3-4 are accepted; 1-2 are told to
     give more figures (or accepted when the rounding happens to keep 3 figures)."""
@@ -731,6 +735,7 @@ def test_advice_followed_from_a_rounded_answer_is_right_as_far_as_it_goes(check,
         assert wrong not in text, (submission, text)
 
 
+@pytest.mark.slow
 def test_unit_advice_followed_from_rounded_wrong_units_in_every_notebook(notebook_runs):
     """Every unit or factor advice, followed literally from the wrong value rounded to 3 or 4 s.f.,
     leads to an accepted answer or to "right as far as it goes" (never a mistake or "Not yet")."""
@@ -805,6 +810,7 @@ def test_negative_answers_name_their_real_cause():
     assert "cannot be negative" in generic and "do not sum to 1" in generic
 
 
+@pytest.mark.slow
 def test_messages_speak_the_exercises_names():
     huffman = str(ex.check_huffman_length(ce(P_SENSOR, P_SENSOR, np.log2), P_SENSOR, name="P_sensor"))
     assert "H(P_sensor)" in huffman and "H(P)" not in huffman and "p(x)" not in huffman
@@ -869,6 +875,7 @@ def test_coinciding_mistakes_are_named_together():
     assert "first cause." in str(fb) and "second cause." in str(fb) and "far cause" not in str(fb)
 
 
+@pytest.mark.slow
 def test_every_pair_of_mistakes_is_apart_or_named_together(notebook_runs):
     """Catalogued mistakes less than 1% apart at a notebook's data are reported together for an answer of
     4 figures; an answer with all its figures is named with the mistakes it equals (to 1e-6) only."""
@@ -1067,6 +1074,7 @@ def test_04_ex3_solution_uses_the_bound_of_section_4_and_prints_true():
     assert scope["answer"] <= math.sqrt(kl(P_EX, Q_EX) / 2)              # Pinsker, independently
 
 
+@pytest.mark.slow
 def test_06_ex3_solution_claims_hold_by_simulation():
     _, solution = _solution("06_drift.ipynb", 3)
     prose = solution.group(2)
@@ -1217,6 +1225,7 @@ def test_a_short_right_answer_is_not_given_a_route_reading(check, submission):
     assert "T x the mean KL" not in fb and "alone" not in fb and "batchmean" not in fb, fb
 
 
+@pytest.mark.slow
 def test_a_catalogued_negative_mistake_is_named_not_read_without_its_sign(notebook_runs):
     """A negative wrong route whose size is another mistake's value (05 Ex1: the flipped log ratio is minus
     the formula without its mean term) is named itself, never sent to the other mistake by its size."""
@@ -1389,6 +1398,7 @@ def test_mutual_information_from_rounded_entropies_is_a_rounding_route():
     assert "Marginals first" in str(ex08_1(0.26))        # a number no rounding of the entropies gives
 
 
+@pytest.mark.slow
 def test_mutual_information_rounding_route_needs_one_rule_for_all_three_entropies():
     """Of 0.200..0.300, only numbers one rounding rule gives (all three entropies to the same figures or
     decimals, 3-5 figures or 2-4 decimals) are read as a rounding route: 0.208 (1.5, 0.93, 2.222) and 0.274
@@ -1564,6 +1574,7 @@ def test_04_07_finding_6_negative_routes_are_named_not_sent_to_check_the_sign(ch
     assert "Check the sign." not in fb and "Without its sign" not in fb, fb
 
 
+@pytest.mark.slow
 def test_04_07_finding_6_no_check_says_only_check_the_sign(notebook_runs):
     """A negative number that matches nothing is never told just "Check the sign."; a message that says the
     number is not minus the answer tells the truth (its negation is not accepted)."""
@@ -1733,6 +1744,7 @@ def test_the_mean_of_the_weighted_terms_multiplied_as_advised_is_a_rounding(chec
     assert check(float(np.sum(terms)) if check is ex01_2 else KL_01).correct
 
 
+@pytest.mark.slow
 def test_every_factor_advice_followed_on_a_rounded_wrong_value_is_not_called_wrong(notebook_runs):
     """Every mistake whose advice multiplies, divides or halves the unrounded number: the advice followed on
     that number rounded to 3 figures gives a rounding of the right value, never "Not yet" or "Not quite"."""
@@ -1768,6 +1780,7 @@ def test_a_miss_beyond_one_and_a_half_percent_gets_the_formula_first():
     assert str(ex01_1(0.45)).startswith("Not yet")                        # 6% off, no rounded route gives it
 
 
+@pytest.mark.slow
 def test_unrounded_numbers_whose_12th_figure_is_zero_are_not_float_noise():
     sf = ex.significant_figures
     for unrounded in (-np.log(0.5), 0.2608993813498884, 0.5145731728297583):
@@ -2009,6 +2022,7 @@ def test_04_07_second_pass_finding_3_terms_rounded_then_averaged_name_no_reducti
     assert ex07_2(float(np.mean(terms))).correct
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("submission", [
     ((betaln(1, 1) - betaln(11, 3)) + 10 * 2.35 + 2 * digamma(3) - 12 * digamma(14)) / np.log(2),
     ((betaln(1, 1) - betaln(11, 3)) + 10 * 2.35 + 2 * 0.923 - 12 * 2.60) / np.log(2),
@@ -2034,6 +2048,7 @@ def test_04_07_second_pass_finding_1_a_three_figure_digamma_moves_the_third_figu
     assert "nearly cancel" in str(ex07_3(2.0))                # the fallback hint says so too
 
 
+@pytest.mark.slow
 def test_04_07_second_pass_finding_8_nan_and_a_pair_of_units_get_beta_advice():
     text = str(ex07_3(float("nan")))
     assert "probabilit" not in text and "betaln and digamma" in text and "posterior 11, 3" in text, text

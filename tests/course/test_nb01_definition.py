@@ -183,6 +183,7 @@ def test_coin_explorer_redraws_when_a_slider_moves(monkeypatch):
     assert p_slider.description.startswith("P(heads)")
 
 
+@pytest.mark.slow
 def test_bar_pairs_differ_in_hatch_not_only_colour():
     ax = plots.bar_pair([0.2, 0.8], [0.5, 0.5])
     assert _hatches(ax) == ["", plots.Q_HATCH]

@@ -39,6 +39,7 @@ def test_gibbs_steps_over_the_support_of_p():
     assert mp_kl([0.5, 0.5, 0.0], [0.45, 0.45, 0.1]) > 0
 
 
+@pytest.mark.slow
 def test_coin_directions_agree_only_for_q_equal_p_or_its_mirror_image():
     # D(P||Q) - D(Q||P) = sum (p + q) log(p/q); at 50 digits its sign changes, along a grid of
     # Q(heads) that never hits p or 1 - p, only across q = p and q = 1 - p.

@@ -171,6 +171,7 @@ def _texts_below(fig, points=10.0) -> list[tuple[str, float]]:
             if t.get_visible() and t.get_text().strip() and t.get_fontsize() < points]
 
 
+@pytest.mark.slow
 def test_code_lengths_bar_text_is_at_least_10_points():
     plots.use_style()
     ax = plots.code_lengths_bar([0.5, 0.25, 0.25], [0.25, 0.25, 0.5], symbols="abc",

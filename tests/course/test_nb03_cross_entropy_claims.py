@@ -63,6 +63,7 @@ def test_both_textbook_formulas_lose_every_digit_and_kl_divergence_does_not():
             assert 1e-15 < rel(plain) < 1e-13 and 1e-14 < rel(ce_minus_h) < 1e-12
 
 
+@pytest.mark.slow
 def test_the_bracket_terms_are_non_negative_and_sum_to_kl():
     for p, q in random_pairs(200, seed=3):
         brackets = [mp.mpf(a) * mp.log(mp.mpf(a) / mp.mpf(b)) + mp.mpf(b) - mp.mpf(a)

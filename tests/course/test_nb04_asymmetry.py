@@ -110,6 +110,7 @@ def _close_figures():
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_gaussian_fits_three_curves_three_line_styles():
     from klteach import fits
     w, m, s = [0.6, 0.4], [-2, 2], [1, 1]
@@ -137,6 +138,7 @@ def fifty_digits():
         yield
 
 
+@pytest.mark.slow
 def test_mixture_fit_title_shows_the_slider_step_of_a_quarter(monkeypatch, capsys):
     import matplotlib
 

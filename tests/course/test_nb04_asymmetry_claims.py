@@ -39,6 +39,7 @@ def random_pairs(n, seed):
         yield rng.dirichlet(np.full(k, alpha)), rng.dirichlet(np.full(k, alpha))
 
 
+@pytest.mark.slow
 def test_js_maximum_is_ln2_nats_one_bit_and_scipy_returns_the_distance_in_nats():
     p, q = [0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5]
     assert kt.js_divergence(p, q) == pytest.approx(math.log(2), rel=1e-15) and math.log(2) < 1
@@ -51,6 +52,7 @@ def test_js_maximum_is_ln2_nats_one_bit_and_scipy_returns_the_distance_in_nats()
         assert js <= mp.log(2)
 
 
+@pytest.mark.slow
 def test_pinsker_hellinger_and_kl_inequalities_for_the_stated_convention():
     smallest_ratio = mp.inf
     for p, q in random_pairs(1500, seed=5):
@@ -91,6 +93,7 @@ def test_exponential_kl_closed_form():
     assert round(value, 4) == 0.0721
 
 
+@pytest.mark.slow
 def test_reverse_fit_of_the_mixture_sits_right_of_the_left_mode_and_is_wider():
     from scipy.stats import norm
 

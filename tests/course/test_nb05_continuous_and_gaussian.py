@@ -146,6 +146,7 @@ def _close_figures():
     plt.close("all")
 
 
+@pytest.mark.slow
 def test_lines_of_different_series_differ_in_style_or_marker():
     from scipy import stats
     ax = plots.density_pair(stats.norm(0, 1), stats.norm(1, 2))
@@ -157,6 +158,7 @@ def test_lines_of_different_series_differ_in_style_or_marker():
     assert len({line.get_marker() for line in ax.get_lines()}) == 3
 
 
+@pytest.mark.slow
 def test_show_gaussians_integrands_differ_in_line_and_hatch(monkeypatch):
     monkeypatch.setattr(plt, "show", lambda: None)
     widgets.show_gaussians(0, 1, 1, 2)

@@ -50,6 +50,7 @@ def test_psi_rounded_to_two_figures_is_not_called_unsmoothed():
     assert "Right as far as it goes" in str(fb) and "smoothing" not in str(fb)
 
 
+@pytest.mark.slow
 def test_drift_choice_explanations_hold_by_simulation():
     """06-ex3 says: with 10 quantile bins and 30 values per side, PSI often exceeds 0.25 without drift,
     and the upward bias alone is larger than that threshold."""
@@ -181,6 +182,7 @@ def test_plugin_bias_draws_the_mean_and_the_approximation():
         plots.plugin_bias([100], estimates, n_bins_total=12)
 
 
+@pytest.mark.slow
 def test_false_alarm_bars_show_the_rates_and_their_intervals():
     from scipy import stats
     counts = {"permutation p <= 0.05": [52, 61], "PSI > 0.1": [990, 0]}
@@ -198,6 +200,7 @@ def test_false_alarm_bars_show_the_rates_and_their_intervals():
         plots.false_alarm_rates([25], rates)
 
 
+@pytest.mark.slow
 def test_drift_explorer_starts_on_the_static_figure_with_the_same_shuffles(monkeypatch):
     from klteach import drift
     monkeypatch.setattr(plt, "show", lambda: None)
@@ -210,6 +213,7 @@ def test_drift_explorer_starts_on_the_static_figure_with_the_same_shuffles(monke
     assert static.n_permutations == 999
 
 
+@pytest.mark.slow
 def test_drift_explorer_first_draw_reads_sensibly(monkeypatch):
     # At shift 0 every "drift" is a false alarm: the first draw shows none at any offered size,
     # and at the default 0.25 sd shift with 200 values per side it detects the drift.
@@ -222,6 +226,7 @@ def test_drift_explorer_first_draw_reads_sensibly(monkeypatch):
     assert widgets.show_drift(0.25, 200, seed=widgets.DRIFT_SEED).pvalue <= 0.05
 
 
+@pytest.mark.slow
 def test_drift_histograms_hatch_the_current_sample():
     from klteach import drift
     rng = np.random.default_rng(0)

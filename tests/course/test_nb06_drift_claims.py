@@ -48,6 +48,7 @@ def _mean_plugin_kl(n, k, shift, repeats, seed):
     return np.mean(values), np.std(values, ddof=1) / np.sqrt(repeats)
 
 
+@pytest.mark.slow
 def test_binning_loses_divergence_exactly_as_the_data_processing_inequality_says():
     from scipy import stats
     continuous = 0.25 ** 2 / 2                       # closed form of D(N(0,1) || N(0.25,1))
@@ -63,6 +64,7 @@ def test_binning_loses_divergence_exactly_as_the_data_processing_inequality_says
     assert continuous - float(exact[2]) > 0.011      # 2 bins lose more than a third of 0.03125 nats
 
 
+@pytest.mark.slow
 def test_plugin_estimate_is_below_the_truth_with_2_bins_and_above_with_many():
     continuous = 0.25 ** 2 / 2
     mean2, se2 = _mean_plugin_kl(1000, 2, 0.25, 1600, seed=11)
@@ -72,6 +74,7 @@ def test_plugin_estimate_is_below_the_truth_with_2_bins_and_above_with_many():
     assert mean100 - 5 * se100 > 3 * continuous        # with 100 bins the bias dominates
 
 
+@pytest.mark.slow
 def test_plugin_bias_with_no_drift_follows_the_chi_square_approximation():
     from scipy import stats
     from klteach import drift

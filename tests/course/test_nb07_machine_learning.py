@@ -98,6 +98,7 @@ def test_torch_kl_div_check_reproduces_the_documented_reductions():
         ex.check_torch_kl_div(0.1, np.log(q), p, reduction="none")
 
 
+@pytest.mark.slow
 def test_information_gain_check_against_quadrature():
     post, prior = stats.beta(1 + 7, 1 + 3), stats.beta(1, 1)
     nats, _ = integrate.quad(lambda x: post.pdf(x) * (post.logpdf(x) - prior.logpdf(x)), 0, 1)

@@ -99,6 +99,7 @@ def test_renyi_orders_draws_the_curve_each_special_order_with_its_own_marker_and
     assert "[nats]" in ax.get_ylabel() and "α" in ax.get_xlabel()
 
 
+@pytest.mark.slow
 def test_show_renyi_prints_the_special_orders_by_their_closed_forms(capsys):
     value = widgets.show_renyi(P, Q, 2.0)
     out = capsys.readouterr().out
@@ -122,6 +123,7 @@ def test_renyi_explorer_redraws_when_the_slider_moves(monkeypatch):
     assert slider.description == "order α"
 
 
+@pytest.mark.slow
 def test_show_renyi_title_starts_where_the_curve_starts():
     """D_0 = -log Q(supp P): 0 when Q has no mass outside P's support, and the title says so; else its value."""
     widgets.show_renyi(P, Q, 2.0)
@@ -141,6 +143,7 @@ def test_the_highlighted_order_stays_visible_on_a_special_marker():
     assert diamond.get_markersize() < circle.get_markersize()
 
 
+@pytest.mark.slow
 def test_show_renyi_with_q_zero_where_p_is_positive_marks_where_it_becomes_infinite():
     """show_renyi([.5, .5], [1., 0.], 0.5): the x-axis stopped at 0.95, the curve jumped to 13 nats in 0.05
     steps, and the legend listed KL and alpha = 2 markers that were not drawn (both infinite)."""
@@ -167,6 +170,7 @@ def test_show_renyi_with_q_zero_where_p_is_positive_marks_where_it_becomes_infin
     assert shown.sum() > 30
 
 
+@pytest.mark.slow
 def test_show_renyi_without_infinite_orders_has_no_infinity_marks():
     widgets.show_renyi(P, Q, 2.0)
     ax = plt.gca()

@@ -20,6 +20,7 @@ counts_pairs = st.integers(2, 12).flatmap(lambda k: st.tuples(
     st.lists(st.integers(0, 60), min_size=k, max_size=k).filter(any)))
 
 
+@pytest.mark.slow
 @settings(max_examples=60)
 @given(counts_pairs, st.sampled_from([0.01, 0.5, 3.0]))
 def test_measures_match_scipy_on_smoothed_histograms(pair, a):

@@ -36,6 +36,7 @@ def exact_pvalue(ref, cur, rule, measure, a=0.5):
     return np.mean(np.asarray(stats) >= observed - 1e-12 * abs(observed))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("measure", ["kl", "psi", "js"])
 def test_counts_test_matches_the_exact_permutation_distribution(measure):
     ref_labels, cur_labels = [0, 0, 0, 0, 1, 1], [1, 1, 2, 2, 2]
@@ -59,6 +60,7 @@ def test_counts_test_matches_the_exact_permutation_distribution(measure):
     assert r2.pvalue == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 20000) + 1e-4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bins, measure", [(2, "kl"), (3, "psi"), ("sturges", "kl"), ("fd", "js")])
 def test_raw_test_matches_exact_permutations_with_relearned_bins(bins, measure):
     rng = np.random.default_rng(4)
@@ -75,6 +77,7 @@ def test_raw_test_matches_exact_permutations_with_relearned_bins(bins, measure):
 samples = st.lists(st.integers(-3, 3), min_size=1, max_size=40).map(lambda v: np.array(v, float))
 
 
+@pytest.mark.slow
 @settings(max_examples=60)
 @given(samples, samples, st.sampled_from([1, 3, 10, "sturges"]), st.sampled_from(["kl", "psi", "js"]))
 def test_statistic_matches_independent_binning_with_heavy_ties(ref, cur, bins, measure):
@@ -88,6 +91,7 @@ def test_statistic_matches_independent_binning_with_heavy_ties(ref, cur, bins, m
     assert 1 / 6 <= r.pvalue <= 1
 
 
+@pytest.mark.slow
 def test_raw_test_with_ties_matches_exact_permutations():
     ref, cur = np.array([1.0, 1.0, 2.0, 2.0, 3.0]), np.array([2.0, 3.0, 3.0, 3.0, 1.0])
     exact = exact_pvalue(ref, cur, 3, "kl")
@@ -95,6 +99,7 @@ def test_raw_test_with_ties_matches_exact_permutations():
     assert r.pvalue == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 20000) + 1e-4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n, m", [(100, 100), (30, 80)])
 def test_false_alarm_rate_is_near_alpha_without_drift(n, m):
     rng = np.random.default_rng(2024 + n)
@@ -104,6 +109,7 @@ def test_false_alarm_rate_is_near_alpha_without_drift(n, m):
     assert 0.03 <= alarms / trials <= 0.08
 
 
+@pytest.mark.slow
 def test_detects_a_quarter_sd_shift_with_1000_per_side():
     rng = np.random.default_rng(7)
     trials = 60
@@ -112,6 +118,7 @@ def test_detects_a_quarter_sd_shift_with_1000_per_side():
     assert hits / trials >= 0.9
 
 
+@pytest.mark.slow
 def test_fixed_edges_test_is_calibrated():
     rng = np.random.default_rng(8)
     trials = 300
@@ -172,6 +179,7 @@ def test_bad_counts_are_refused(ref, cur, match):
         assert not any(word in str(info.value) for word in ("probabilit", "logit", "distribution"))
 
 
+@pytest.mark.slow
 def test_zero_inflated_drift_is_detected():
     # The positive part moves from U(1, 100) to U(60, 100); with quantile edges piled
     # up on 0 the whole positive part sat in one bin and the test found this 13% of the time.
@@ -184,6 +192,7 @@ def test_zero_inflated_drift_is_detected():
     assert hits / trials >= 0.95 and ks_hits / trials >= 0.95
 
 
+@pytest.mark.slow
 def test_zero_inflated_without_drift_keeps_the_false_alarm_rate():
     rng = np.random.default_rng(22)
     trials = 200

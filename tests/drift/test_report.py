@@ -101,6 +101,7 @@ def test_a_single_string_for_categorical_is_refused():
         drift.drift_report(table, table, features="ab")
 
 
+@pytest.mark.slow
 def test_report_refuses_too_few_permutations_for_holm():
     # With B shuffles the smallest p-value is 1/(B + 1); Holm multiplies it by m. Reference:
     # exact rational arithmetic (alpha = 0.05 is the float nearest 1/20, slightly above it).
@@ -122,6 +123,7 @@ def test_report_refuses_too_few_permutations_for_holm():
     assert [r.verdict for r in ok.rows] == ["no evidence of drift"] * 2 + ["error"]
 
 
+@pytest.mark.slow
 def test_report_flags_many_strongly_drifted_features_once_b_is_large_enough():
     # 60 features each shifted by 2 sd: with B + 1 >= m / alpha every one is flagged.
     rng = np.random.default_rng(40)
