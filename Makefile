@@ -8,10 +8,12 @@ PY := $(VENV)/bin/python
 COURSE_STAMP := $(VENV)/.installed-course
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test test-oldest e2e site notebooks homework student-release repoint bench clean help
+.PHONY: lab check test test-oldest e2e site notebooks homework student-release repoint bench clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab"
+	@echo "make check      the fast edit loop (under a minute): unit, property and doctests of klteach and"
+	@echo "                its course layer; no notebooks, site, Binder check, homework grading or browser"
 	@echo "make test       every test: pytest (unit, property and doctests, nbval on every notebook,"
 	@echo "                the Binder recipe check, the site build), make test-oldest, then make e2e"
 	@echo "make test-oldest the library's tests on the oldest numpy, scipy, matplotlib and ipywidgets"
@@ -69,6 +71,14 @@ LAB_IP ?= 127.0.0.1
 lab: $(COURSE_STAMP)
 	$(PY) tools/lab.py --ip $(LAB_IP) $(ROOT_FLAG)
 
+# The edit loop: unit, property and doctests only, hypothesis at 10 examples (the check profile in
+# tests/conftest.py), tests marked slow left out. make test runs everything.
+CHECK_IGNORE := tests/homework tests/course/test_answer_keys.py tests/test_site.py tests/test_packaging.py \
+  tests/test_tools.py tests/test_repository.py tests/test_notebook_conventions.py tests/test_readme.py
+check: $(STAMP)
+	$(PY) -m pytest -q -p no:nbval -o addopts="-p no:cacheprovider --doctest-modules --strict-markers" \
+	  -m "not slow" --hypothesis-profile=check klteach tests $(CHECK_IGNORE:%=--ignore=%)
+
 test: $(STAMP)
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory test-oldest
@@ -87,8 +97,9 @@ $(OLD_STAMP): pyproject.toml constraints-oldest.txt Makefile
 	touch $(OLD_STAMP)
 
 test-oldest: $(OLD_STAMP)
-	$(OLD_PY) -m pytest -q -o addopts="-p no:cacheprovider --doctest-modules" klteach \
-	  $$(ls tests/test_*.py | grep -v -E "test_(assignments|homework|grading|release|packaging|site|notebook_conventions|readme)\.py")
+	$(OLD_PY) -m pytest -q -o addopts="-p no:cacheprovider --doctest-modules" klteach tests/drift tests/course \
+	  --ignore=tests/course/test_answer_keys.py \
+	  $$(ls tests/test_*.py | grep -v -E "test_(packaging|site|notebook_conventions|readme)\.py")
 
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py notebooks/*.ipynb homework/hw*.ipynb

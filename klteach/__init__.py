@@ -28,7 +28,9 @@ Imported on first use: :mod:`klteach.drift` (binning, PSI, permutation tests,
 drift reports), :mod:`klteach.text` (character counts, a bigram model,
 temperature sampling), :mod:`klteach.datasets` (small real data shipped offline),
 :mod:`klteach.plots` (house style and figures), :mod:`klteach.widgets`
-(notebook explorers), :mod:`klteach.exercises` (checks with feedback).
+(notebook explorers), :mod:`klteach.exercises` (checks with feedback); these three
+re-export the course layer, :mod:`klteach.course` (the house style, the checks' machinery and
+one module per notebook).
 """
 
 import importlib

@@ -9,7 +9,7 @@ and a minimum); only bad input pays for the detailed diagnosis.
 from __future__ import annotations
 
 import math
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -463,3 +463,134 @@ def as_finite(x, name: str, *, positive: bool = False, what: str = "a number") -
                 f"{name} must be > 0 ({what}), got {float(arr.flat[i])!r}{where}."
             )
     return arr
+
+
+# Samples, counts and settings of klteach.drift.
+
+#: Names accepted by ``measure=``: D(ref||cur), D(cur||ref), PSI (Jeffreys), Jensen-Shannon.
+MEASURES = ("kl", "kl_reverse", "psi", "js")
+
+
+#: Pseudo-count added to every bin of both histograms unless told otherwise
+#: (the Krichevsky-Trofimov / Jeffreys-prior choice).
+DEFAULT_PSEUDO_COUNT = 0.5
+
+
+def _check_nan_policy(nan):
+    if nan not in ("raise", "bin"):
+        raise ValueError(f"nan must be 'raise' (the default: refuse NaN) or 'bin' (count NaN "
+                         f"in a bin of its own), got {nan!r}.")
+
+
+def _as_sample(x, name: str, nan: str = "raise") -> np.ndarray:
+    """A 1-D float array of a numeric sample; NaN refused unless ``nan='bin'``; inf refused."""
+    _check_nan_policy(nan)
+    if isinstance(x, (str, bytes)):
+        raise DistributionError(f"{name} must be a sample of numbers, got the string {x!r}.")
+    if isinstance(x, np.ma.MaskedArray):
+        x = _unmasked(x, name)             # np.asarray would read the hidden values
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biuf":
+        raise DistributionError(
+            f"{name} must hold numbers, got dtype {arr.dtype}; for categories (strings, "
+            f"labels) use category_counts or drift_test(..., categorical=True).")
+    if arr.ndim != 1:
+        raise DistributionError(f"{name} must be a 1-D sample, got shape {arr.shape}; "
+                                f"pass one feature at a time (or use drift_report for tables).")
+    if arr.size == 0:
+        raise DistributionError(f"{name} is empty; a drift comparison needs at least one value "
+                                f"on each side.")
+    arr = arr.astype(np.float64, copy=False)
+    nans = np.isnan(arr)
+    if nans.any() and nan == "raise":
+        raise DistributionError(
+            f"{name} has {int(nans.sum())} NaN value(s) (first at index {int(np.argmax(nans))}); "
+            f"klteach never drops them silently: remove them yourself if they are errors, or "
+            f"pass nan='bin' to count missing values in a bin of their own.")
+    inf = np.isinf(arr)
+    if inf.any():
+        raise DistributionError(f"{name} has an infinite value at index {int(np.argmax(inf))}; "
+                                f"replace it (or clip it) before binning.")
+    return arr
+
+
+def _check_pseudo_count(pseudo_count) -> float:
+    if isinstance(pseudo_count, bool) or not isinstance(pseudo_count, Real) \
+            or not math.isfinite(pseudo_count) or pseudo_count < 0:
+        raise ValueError(f"pseudo_count must be a finite number >= 0 (added to every bin of "
+                         f"both histograms; default {DEFAULT_PSEUDO_COUNT}), got {pseudo_count!r}.")
+    return float(pseudo_count)
+
+
+def _check_measure(measure) -> str:
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(map(repr, MEASURES))}, got {measure!r}.")
+    return measure
+
+
+def _check_n_permutations(n_permutations) -> int:
+    if isinstance(n_permutations, bool) or not isinstance(n_permutations, Integral) \
+            or n_permutations < 1:
+        raise ValueError(f"n_permutations must be a positive integer (the p-value's resolution "
+                         f"is 1 / (n_permutations + 1)), got {n_permutations!r}.")
+    return int(n_permutations)
+
+
+def _as_counts(x, name: str) -> np.ndarray:
+    """Non-negative whole-number counts per bin, as int64; every message speaks of counts."""
+    if isinstance(x, (str, bytes)):
+        raise DistributionError(f"{name} must be counts per bin (numbers), got the string {x!r}.")
+    if isinstance(x, np.ma.MaskedArray):
+        x = _unmasked(x, name)
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:   # ragged lists
+        raise DistributionError(f"{name} could not be read as an array of counts ({exc}); pass "
+                                f"one count per bin, e.g. [12, 30, 7].") from None
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
+        raise DistributionError(f"{name} must hold counts per bin (whole numbers), got dtype "
+                                f"{arr.dtype}; for labels use category_counts first.")
+    if arr.ndim != 1:
+        what = "a single number" if arr.ndim == 0 else f"shape {arr.shape}"
+        raise DistributionError(f"{name} must be a 1-D array of counts, one per bin, got {what}.")
+    if arr.size == 0:
+        raise DistributionError(f"{name} is empty; it needs one count per bin (at least one bin).")
+    arr = arr.astype(np.float64)
+    checks = [
+        (~np.isfinite(arr), "is not a finite number; counts are whole numbers >= 0"),
+        (arr < 0, "is negative; counts are whole numbers >= 0 (the number of observations "
+                  "in each bin)"),
+        (arr > 2**53, "is too large to be exact (above 2**53); pass the numbers of "
+                      "observations per bin"),
+        (arr != np.round(arr), "is not a whole number; pass the numbers of observations per "
+                               "bin, not proportions"),
+    ]
+    for bad, why in checks:
+        if bad.any():
+            i = int(np.argmax(bad))
+            value = "NaN" if np.isnan(arr[i]) else f"{arr[i]:.17g}"
+            raise DistributionError(f"{name}[{i}] = {value} {why}.")
+    if not arr.any():
+        raise DistributionError(f"{name} is all zeros; at least one bin needs an observation.")
+    return arr.astype(np.int64)
+
+
+# Settings of klteach.logits (its axis message names the logits' dimensions).
+
+def _check_temperature(temperature) -> float:
+    if (isinstance(temperature, bool) or not isinstance(temperature, (Real, np.number))
+            or not math.isfinite(float(temperature)) or float(temperature) <= 0):
+        raise DistributionError(
+            f"temperature must be a finite number > 0, got {temperature!r}; 1 leaves the "
+            f"distribution unchanged, larger values flatten it, smaller ones sharpen it."
+        )
+    return float(temperature)
+
+
+def _check_logits_axis(axis, ndim, name):
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
+        raise DistributionError(
+            f"axis must be an integer between {-ndim} and {ndim - 1} for {name} with "
+            f"{ndim} dimension(s), got {axis!r}."
+        )
+    return int(axis) % ndim

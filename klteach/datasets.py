@@ -11,7 +11,7 @@ from importlib import resources
 
 import numpy as np
 
-__all__: list[str] = []
+__all__ = ["letter_frequencies", "iris", "us_macro", "pride_and_prejudice"]
 
 
 def _data_path(name: str):
@@ -26,13 +26,13 @@ def _read_csv(name: str) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
-# --- notebooks 02-04 (coding, cross-entropy, asymmetry) --------------------------
-
-__all__ += ["letter_frequencies", "iris"]
-
-
 def letter_frequencies(language="english"):
     """Relative frequencies of the letters a-z in running text of one language.
+
+    Used in: notebooks/02_bits_and_encoding.ipynb (sections "2. Real data: letters of English and
+    German", "Exercises"); notebooks/04_asymmetry.ipynb (section "4. Symmetric relatives");
+    notebooks/08_where_kl_comes_from.ipynb (section "4. f-divergences: one formula, many
+    divergences").
 
     Derived from the word frequencies of the ``wordfreq`` 3.1.1 package
     (CC BY-SA 4.0): each word's frequency is credited to each of its letters,
@@ -73,6 +73,8 @@ def letter_frequencies(language="english"):
 def iris():
     """Fisher's iris measurements: 150 flowers, 4 lengths in cm, 3 species.
 
+    Used in: notebooks/03_cross_entropy.ipynb (section "4. Train a classifier: watch both curves").
+
     Returns
     -------
     X : ndarray, shape (150, 4)
@@ -95,11 +97,12 @@ def iris():
     return X, species, header[:-1], names
 
 
-# --- notebook 06 (drift) ------------------------------------------------------------
-
-
 def us_macro() -> dict:
     """US quarterly macroeconomic series, 1959Q1-2009Q3 (203 quarters), as columns.
+
+    Used in: notebooks/06_drift.ipynb (section "7. A drift report on real data: the US economy
+    before and after 1984"); notebooks/08_where_kl_comes_from.ipynb (section "Data processing:
+    merging bins never adds divergence").
 
     From statsmodels' ``macrodata`` (Federal Reserve Bank of St. Louis FRED
     and Bureau of Labor Statistics series; public domain). Keys: ``year``,
@@ -128,16 +131,13 @@ def us_macro() -> dict:
     return columns
 
 
-__all__ += ["us_macro"]
-
-
-# --- notebook 07 (machine learning) -------------------------------------------------
-
-__all__ += ["pride_and_prejudice"]
-
-
 def pride_and_prejudice() -> str:
     """The first 20 chapters of Jane Austen's *Pride and Prejudice* (1813), as one string.
+
+    Used in: notebooks/02_bits_and_encoding.ipynb (section "6. Count the bits on real text: *Pride
+    and Prejudice*"); notebooks/07_machine_learning.ipynb (section "1. Evaluating generated text
+    with character distributions"); notebooks/08_where_kl_comes_from.ipynb (section "3. Mutual
+    information is a KL divergence").
 
     Public domain (published 1813; the author died in 1817). Taken from the
     Project Gutenberg text as shipped in the ``janeaustenr`` 1.0.0 data

@@ -27,8 +27,9 @@ from typing import Callable, NamedTuple
 import numpy as np
 from scipy.special import logsumexp
 
+from ._numerics import _fix_nan, _gap_terms
 from ._validation import (DistributionError, as_distribution_pair, as_result, check_base, in_units)
-from .discrete import _fix_nan, _gap_terms, kl_divergence
+from .discrete import kl_divergence
 
 __all__ = ["Generator", "GENERATORS", "f_divergence", "renyi_divergence"]
 

@@ -16,35 +16,15 @@ naive ``exp(z) / exp(z).sum()`` overflows to NaN.
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import numpy as np
 
 from ._numerics import expm1mx
-from ._validation import (DistributionError, _read_real, _where, broadcast_pair, check_base,
-                          in_units)
+from ._validation import (DistributionError, _check_logits_axis, _check_temperature, _read_real, _where,
+                          broadcast_pair, check_base, in_units)
 from .estimators import mc_kl
 
 __all__ = ["log_softmax", "softmax", "kl_from_logits", "distillation_loss", "per_token_kl"]
-
-
-def _check_temperature(temperature) -> float:
-    if (isinstance(temperature, bool) or not isinstance(temperature, (Real, np.number))
-            or not math.isfinite(float(temperature)) or float(temperature) <= 0):
-        raise DistributionError(
-            f"temperature must be a finite number > 0, got {temperature!r}; 1 leaves the "
-            f"distribution unchanged, larger values flatten it, smaller ones sharpen it."
-        )
-    return float(temperature)
-
-
-def _check_axis(axis, ndim, name):
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
-        raise DistributionError(
-            f"axis must be an integer between {-ndim} and {ndim - 1} for {name} with "
-            f"{ndim} dimension(s), got {axis!r}."
-        )
-    return int(axis) % ndim
 
 
 def _as_logits(x, name, axis):
@@ -58,7 +38,7 @@ def _as_logits(x, name, axis):
     if arr.size == 0:
         raise DistributionError(f"{name} is empty (shape {arr.shape}); it needs at least one outcome.")
     arr = arr.astype(np.float64, copy=False)
-    axis = _check_axis(axis, arr.ndim, name)
+    axis = _check_logits_axis(axis, arr.ndim, name)
     flat = arr.ravel()
     bad = np.flatnonzero(np.isnan(flat) | (flat == np.inf))
     if bad.size:

@@ -25,11 +25,13 @@ def quad_beta_kl(a1, b1, a2, b2):
     return value
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("a1, b1, a2, b2", [(3, 1, 1, 1), (8, 4, 1, 1), (2.5, 7, 4, 0.9), (30, 20, 2, 2)])
 def test_closed_form_matches_numerical_integration(a1, b1, a2, b2):
     assert beta_kl(a1, b1, a2, b2) == pytest.approx(quad_beta_kl(a1, b1, a2, b2), rel=1e-8)
 
 
+@pytest.mark.slow
 @given(shapes, shapes, shapes, shapes)
 def test_matches_mpmath_and_is_nonnegative(a1, b1, a2, b2):
     with mpmath.workdps(50):
@@ -42,6 +44,7 @@ def test_matches_mpmath_and_is_nonnegative(a1, b1, a2, b2):
     assert got == pytest.approx(float(ref), rel=1e-8, abs=1e-12)
 
 
+@pytest.mark.slow
 def test_information_gain_is_the_posterior_prior_kl_in_bits():
     gain = beta_bernoulli_information_gain(7, 3)
     assert gain == pytest.approx(quad_beta_kl(8, 4, 1, 1) / math.log(2), rel=1e-8)
@@ -128,6 +131,7 @@ def _huge_cases():
             yield x, 2 * x, x + 5, 2 * x - 7
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("a1, b1, a2, b2", list(_huge_cases()))
 def test_huge_shapes_keep_every_digit(a1, b1, a2, b2):
     assert beta_kl(a1, b1, a2, b2) == pytest.approx(_mp_beta_kl(a1, b1, a2, b2), rel=1e-12, abs=0)
@@ -144,6 +148,7 @@ def test_the_formula_written_directly_fails_where_beta_kl_does_not():
     assert beta_kl(a1, b1, a2, b2) == pytest.approx(truth, rel=1e-13)
 
 
+@pytest.mark.slow
 def test_random_shapes_from_1e_minus_3_to_1e18_match_mpmath():
     rng = np.random.default_rng(11)
     cases = []
@@ -189,6 +194,7 @@ def test_counts_beyond_int64_and_object_arrays_are_numbers():
         beta_kl(10**400, 1, 1, 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("a1, b1, a2, b2", [
     (1e-20, 1, 1e-20, 2),            # a + b rounds to b: was 3.07e-21 for a truth of 6.45e-21
     (1, 1e-20, 2, 1e-20),            # the same with the roles of the shapes swapped
@@ -224,6 +230,7 @@ def _lopsided_pairs(rng, n, big, ratio, spread):
     return cases
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("low, high, rtol", [(-25, -6, 1e-11), (-6, -2, 1e-9)])
 def test_random_tiny_and_lopsided_shapes_match_mpmath(low, high, rtol):
     # one shape 1e-25 .. 1e-2 times the other; where it is 1e-6 .. 1e-2 of it, with nearly
@@ -245,6 +252,7 @@ def _mp_ref(a1, b1, a2, b2):
                 + (A2 - A1 + B2 - B1) * mpmath.digamma(A1 + B1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [
     (1e-15, 10000.000000001, 1e-15, 1e-9),   # was 0.0 (true 1.0e-6)
     (1e-15, 10000.00000001, 1e-15, 1e-8),    # was 1.67e-8 (true 1.0e-7)
@@ -265,6 +273,7 @@ def test_reported_failures_are_refused_not_wrong(args):
             kt_gain(0, args[1] - args[3], prior=(args[0], args[3]), base=None)
 
 
+@pytest.mark.slow
 def test_extreme_shape_grid_is_right_or_refused():
     # Every combination of shapes 1e-18 ... 1e100 (a random 200 of the 2401): within 1e-9 of
     # mpmath, or FloatingPointError; never NaN, inf, 0 or a wrong finite number.
@@ -283,6 +292,7 @@ def test_extreme_shape_grid_is_right_or_refused():
     assert answered >= 40
 
 
+@pytest.mark.slow
 def test_tiny_shapes_close_to_each_other_still_answer():
     # A shape below 1e-6 with P and Q within a factor 1e4 of each other: answered, right.
     rng = np.random.default_rng(6)
@@ -303,6 +313,7 @@ def _small_shape_cases():
                 yield b1, a, b2, a + da              # the small shape second
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("a1, b1, a2, b2", list(_small_shape_cases()))
 def test_small_shared_shape_keeps_every_digit(a1, b1, a2, b2):
     # e.g. Beta(1e-5, 8) against Beta(1e-5, 7): the regrouped form lost 1.1e-8 of the digits;

@@ -93,6 +93,7 @@ def test_dyadic_distribution_codes_at_the_entropy():
     assert np.dot(p, huffman_lengths(p)) == kt.entropy(p, base=2)
 
 
+@pytest.mark.slow
 @settings(max_examples=60)
 @given(distributions(min_size=2, max_size=6))
 def test_huffman_is_optimal_among_prefix_codes(p):
@@ -133,6 +134,7 @@ def test_entropy_is_a_floor_that_symbol_codes_need_not_reach():
             assert np.dot(p, lengths) >= h
 
 
+@pytest.mark.slow
 @settings(max_examples=40)
 @given(distributions(min_size=2, max_size=4))
 def test_huffman_on_blocks_is_within_one_bit_per_block_of_the_entropy(p):

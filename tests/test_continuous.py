@@ -74,6 +74,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, p, q, ref", CASES, ids=[c[0] for c in CASES])
 def test_matches_closed_forms(name, p, q, ref):
     with warnings.catch_warnings():
@@ -82,6 +83,7 @@ def test_matches_closed_forms(name, p, q, ref):
     assert got == pytest.approx(float(ref), rel=1e-8)
 
 
+@pytest.mark.slow
 def test_singular_densities_at_the_endpoints():
     # Beta(0.5, 0.5) has infinite density at 0 and 1; D(P||U) = -H(P) = -log(pi / 4).
     got = kt.continuous_kl(st.beta(0.5, 0.5), st.uniform(0, 1))
@@ -89,6 +91,7 @@ def test_singular_densities_at_the_endpoints():
     assert got == pytest.approx(-math.log(math.pi / 4), rel=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rel_change", [1e-2, 1e-4, 1e-6])
 def test_nearly_identical_keeps_relative_accuracy(rel_change):
     # D is about rel_change^2: integrating p log(p/q) directly would cancel.
@@ -96,6 +99,7 @@ def test_nearly_identical_keeps_relative_accuracy(rel_change):
     assert kt.continuous_kl(st.norm(0, 1), st.norm(0, 1 + rel_change)) == pytest.approx(ref, rel=1e-6)
 
 
+@pytest.mark.slow
 def test_identical_is_zero_and_bases():
     assert kt.continuous_kl(st.gamma(2), st.gamma(2)) == 0.0
     nats = kt.continuous_kl(st.norm(0, 1), st.norm(1, 2))
@@ -104,6 +108,7 @@ def test_identical_is_zero_and_bases():
     assert round(kt.continuous_kl(st.norm(1, 2), st.norm(0, 1)), 4) == 1.3069
 
 
+@pytest.mark.slow
 def test_support_not_covered_is_infinite():
     assert kt.continuous_kl(st.norm(0, 1), st.expon()) == math.inf
     assert kt.continuous_kl(st.uniform(-1, 3), st.uniform(0, 1)) == math.inf
@@ -112,6 +117,7 @@ def test_support_not_covered_is_infinite():
     assert math.isfinite(kt.continuous_kl(st.uniform(0, 1), st.uniform(-1, 3)))
 
 
+@pytest.mark.slow
 def test_agrees_with_a_direct_quad_on_a_heavy_tailed_pair():
     # Student t (3 dof) against a normal: finite (the t has a finite variance).
     p, q = st.t(3), st.norm(0, 1.5)
@@ -131,6 +137,7 @@ def weibull_kl(k1, l1, k2, l2):
 SMALL_SHAPES = [0.05, 0.1, 0.2, 0.35, 0.5]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("a_p", SMALL_SHAPES)
 @pytest.mark.parametrize("a_q, rate_q", [(0.05, 1.0), (0.3, 2.0), (1.0, 1.0), (3.0, 0.5)])
 def test_gamma_with_a_density_singular_at_zero_matches_the_closed_form(a_p, a_q, rate_q):
@@ -148,6 +155,7 @@ BETA_PAIRS = [(0.05, 0.05, 1, 1), (0.1, 2, 1, 1), (2, 0.1, 1, 1), (0.3, 0.3, 0.1
               (0.05, 0.5, 0.5, 0.05), (0.5, 0.5, 0.3, 0.1)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("a1, b1, a2, b2", BETA_PAIRS)
 def test_beta_singular_at_either_endpoint_matches_the_closed_form(a1, b1, a2, b2):
     ref = float(beta_kl(a1, b1, a2, b2))
@@ -158,6 +166,7 @@ def test_beta_singular_at_either_endpoint_matches_the_closed_form(a1, b1, a2, b2
     assert moved == pytest.approx(ref, rel=1e-8)
 
 
+@pytest.mark.slow
 def test_weibull_max_singular_at_its_upper_endpoint_matches_the_closed_form():
     # weibull_max(c) is -weibull_min(c): with c < 1 its density is infinite at the upper end 0.
     for k1, l1, k2, l2 in [(0.3, 1, 1.5, 2), (0.1, 2, 0.4, 1), (2, 1, 0.2, 1)]:
@@ -165,6 +174,7 @@ def test_weibull_max_singular_at_its_upper_endpoint_matches_the_closed_form():
         assert got == pytest.approx(float(weibull_kl(k1, l1, k2, l2)), rel=1e-8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("p, q, ref", [
     # shifted supports: the endpoint is moved to 0 before integrating next to it
     (st.gamma(0.1, loc=5), st.gamma(1, loc=5), gamma_kl(0.1, 1, 1, 1)),
@@ -182,6 +192,7 @@ def test_other_endpoint_singularities_and_shifted_supports(p, q, ref):
     assert kt.continuous_kl(p, q) == pytest.approx(float(ref), rel=1e-8)
 
 
+@pytest.mark.slow
 def test_beta_singular_at_1_against_a_normal_matches_mpmath():
     # D = -H(P) + log(2 pi)/2 + (Var_P + (E_P - mu)^2) / 2 for Q = N(mu, 1); the normal is
     # mirrored with the Beta to bring the singular endpoint 1 to 0.
@@ -196,6 +207,7 @@ def test_beta_singular_at_1_against_a_normal_matches_mpmath():
         kt.continuous_kl(st.beta(2, 0.1), st.gamma(1, loc=-1))
 
 
+@pytest.mark.slow
 def test_a_log_density_that_overflows_far_in_a_heavy_tail_is_not_a_gap():
     # scipy's half-Cauchy log density is -inf beyond 1e154 (x**2 overflows) although the
     # density is positive: D(Exp(1) || half-Cauchy) = -1 - log(2 / pi) + E[log(1 + X^2)], X ~ Exp(1).
@@ -206,6 +218,7 @@ def test_a_log_density_that_overflows_far_in_a_heavy_tail_is_not_a_gap():
         assert kt.continuous_kl(st.expon(), st.halfcauchy()) == pytest.approx(float(ref), rel=1e-8)
 
 
+@pytest.mark.slow
 def test_a_singularity_too_strong_for_floats_is_refused_not_approximated():
     # Gamma(0.01) has probability 0.001 below 1e-300: that part cannot be integrated in doubles.
     with pytest.raises(FloatingPointError, match=r"cannot compute D\(P\|\|Q\) reliably.*endpoint"):
@@ -217,6 +230,7 @@ def test_a_singularity_too_strong_for_floats_is_refused_not_approximated():
 
 # --- infinite divergences: heavy-tailed P against light-tailed Q ------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("p, q", [
     (st.t(1.5), st.norm()),        # E_P[x^2] infinite: D = E_P[x^2 / 2] + ... = inf
     (st.t(2), st.norm(0, 3)),      # the boundary case: t(2) has no variance either
@@ -235,6 +249,7 @@ def test_infinite_divergence_is_inf_not_zero(p, q):
         assert kt.continuous_kl(p, q) == math.inf
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("m1, g1, m2, g2", [(0, 1, 0, 3), (0, 1, 5, 0.1), (2, 1e-3, -1, 50), (0, 1, 0, 1.0001)])
 def test_cauchy_against_cauchy_is_finite_and_matches_the_closed_form(m1, g1, m2, g2):
     # D = log(((g1 + g2)^2 + (m1 - m2)^2) / (4 g1 g2)) (Chyzak and Nielsen, 2019)
@@ -246,6 +261,7 @@ def test_cauchy_against_cauchy_is_finite_and_matches_the_closed_form(m1, g1, m2,
     assert got == pytest.approx(float(ref), rel=1e-8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("df", [1.0, 1.5, 3.0])
 def test_normal_against_a_t_is_finite_and_matches_mpmath(df):
     # D(N(0,1) || t_df) = -log(2 pi e)/2 - E[log t_df(X)], X ~ N(0, 1), by mpmath quadrature.
@@ -279,6 +295,7 @@ def test_bad_base():
 
 # --- the notebook's figures use these numbers -------------------------------------------
 
+@pytest.mark.slow
 def test_kl_integrand_legend_reports_the_divergence():
     import matplotlib
     matplotlib.use("Agg")
@@ -311,6 +328,7 @@ def test_invalid_parameters_are_named(bad):
 
 # --- review: scale, warnings, vectorised parameters ----------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", [1e-200, 1e-8, 1e8, 1e200])
 @pytest.mark.parametrize("params", [(0, 1, 0, 2), (0, 1, 1, 1), (0, 1, 0, 1.001), (0, 2, 0, 1)])
 def test_accuracy_does_not_depend_on_the_units(scale, params):
@@ -330,6 +348,7 @@ def test_a_vectorised_distribution_is_refused_with_a_clear_message():
         kt.continuous_kl(st.norm(), st.norm(0, [1, 2]))
 
 
+@pytest.mark.slow
 def test_normal_against_a_heavy_tailed_cauchy_matches_mpmath():
     # D(N(0,1) || Cauchy(0,1)) = log(pi) - log(2 pi e) / 2 + E[log(1 + x^2)], x ~ N(0, 1);
     # Q's tails are far wider than the breakpoints, so the tail pieces must be integrated well.
@@ -340,6 +359,7 @@ def test_normal_against_a_heavy_tailed_cauchy_matches_mpmath():
     assert kt.continuous_kl(st.norm(), st.cauchy()) == pytest.approx(float(ref), rel=1e-10)
 
 
+@pytest.mark.slow
 def test_a_log_density_that_underflows_in_scipy_is_not_a_zero_density():
     # scipy's Laplace logpdf is log(pdf): -inf once the density drops below 1e-323,
     # although Laplace densities are positive everywhere. Far from Q that happens
@@ -399,6 +419,7 @@ def t_vs_normal_kl(nu):
     return -h + mpmath.log(2 * mpmath.pi) / 2 + nu / (2 * (nu - 2))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("a, b", [(0.05, 1), (0.1, 1), (0.2, 1), (0.3, 1), (0.5, 1), (1, 0.1), (1, 0.05),
                                   (0.1, 0.3), (2, 0.5), (0.3, 0.1)])
 def test_heavy_pareto_and_lomax_tails_match_the_closed_form(a, b):
@@ -411,6 +432,7 @@ def test_heavy_pareto_and_lomax_tails_match_the_closed_form(a, b):
         assert kt.continuous_kl(st.lomax(a), st.lomax(b)) == pytest.approx(ref, rel=1e-8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nu_p, nu_q", [(0.1, 1), (1, 0.1), (0.2, 1), (0.5, 3), (3, 0.3)])
 def test_heavy_student_t_tails_match_mpmath(nu_p, nu_q):
     with warnings.catch_warnings():
@@ -419,6 +441,7 @@ def test_heavy_student_t_tails_match_mpmath(nu_p, nu_q):
     assert got == pytest.approx(float(t_kl_mp(nu_p, nu_q)), rel=1e-8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nu", [2.005, 2.01, 2.015, 2.02, 2.05, 2.2, 3])
 def test_tails_beyond_where_scipy_densities_overflow_still_count(nu):
     # scipy's t.logpdf is -inf beyond x = 1.3e154 (x**2 overflows): the remainder of the
@@ -429,6 +452,7 @@ def test_tails_beyond_where_scipy_densities_overflow_still_count(nu):
     assert got == pytest.approx(float(t_vs_normal_kl(nu)), rel=1e-8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("b", [2.02, 2.05, 2.5, 4])
 def test_pareto_against_a_half_normal_counts_the_tail_beyond_1e102(b):
     # scipy's Pareto logpdf is log(pdf) and the pdf underflows beyond ~1e102 (shape 2):
@@ -442,6 +466,7 @@ def test_pareto_against_a_half_normal_counts_the_tail_beyond_1e102(b):
     assert got == pytest.approx(float(ref), rel=1e-8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("p, q", [
     (st.beta(1, 0.05), st.powerlaw(1)),       # true 16.00 (powerlaw(1) is uniform)
     (st.beta(1, 0.04), st.powerlaw(1)),       # true 20.78
@@ -462,6 +487,7 @@ def test_a_resolvable_upper_endpoint_that_cannot_be_mirrored_still_works():
     assert got == pytest.approx(float(beta_kl(2, 0.9, 1, 1)), rel=1e-7)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("a", [0.015, 0.018, 0.02, 0.022, 0.024, 0.03, 0.05])
 @pytest.mark.parametrize("ratio, loc", [(2.0, 0.0), (1.001, 0.0), (2.0, 1e6)])
 def test_gamma_small_shapes_are_right_or_refused(a, ratio, loc):
@@ -478,6 +504,7 @@ def test_gamma_small_shapes_are_right_or_refused(a, ratio, loc):
     assert got == pytest.approx(ref, rel=1e-8)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("m, s, m2, s2", [
     (5, 1e-20, 0, 1),          # was 1.0000000000000002 for 58.05
     (5, 1e-100, 5, 1),         # was 1.0 for 229.76
@@ -506,6 +533,7 @@ def test_unresolvable_location_is_refused_when_it_cannot_be_moved(monkeypatch):
         kt.continuous_kl(st.norm(1e20, 1), st.norm(1e20, 2))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delta", [1e-2, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12])
 def test_nearly_equal_normals_keep_the_documented_digits(delta):
     # L = log p - log q is a difference of two rounded log densities: the relative error
@@ -534,6 +562,7 @@ def _mp_t_logpdf(nu):
     return lambda x: c - (nu + 1) / 2 * mpmath.log(1 + x**2 / nu)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nu", [1.2, 1.5, 3.0])
 def test_heavy_tails_against_a_laplace_match_mpmath(nu):
     # scipy's laplace.logpdf is -inf beyond |x| ~ 745; the integral ended there (-39% at nu = 1.2)
@@ -543,11 +572,13 @@ def test_heavy_tails_against_a_laplace_match_mpmath(nu):
     assert got == pytest.approx(_mp_kl_against_laplace(_mp_t_logpdf(nu)), rel=1e-8)
 
 
+@pytest.mark.slow
 def test_cauchy_against_a_laplace_is_infinite():
     # E_P|x| is infinite for a Cauchy: D = inf (3.00788 with a warning before)
     assert kt.continuous_kl(st.cauchy(), st.laplace()) == math.inf
 
 
+@pytest.mark.slow
 def test_hyperbolic_secant_log_density_does_not_underflow():
     # scipy's hypsecant.logpdf is log(1 / (pi cosh x)): -inf beyond |x| ~ 745 as well
     with mpmath.workdps(30):
@@ -574,6 +605,7 @@ def _mp_beta_kl(a1, b1, a2, b2):
                      + (a2 - a1 + b2 - b1) * mpmath.digamma(a1 + b1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("p, q, exact", [
     (st.beta(1e9, 1e9), st.beta(1e9 + 1e5, 1e9), _mp_beta_kl(1e9, 1e9, 1e9 + 1e5, 1e9)),   # 7.3e-6 off
     (st.beta(1e7, 1e7), st.beta(1e7 + 1e4, 1e7), _mp_beta_kl(1e7, 1e7, 1e7 + 1e4, 1e7)),
@@ -590,6 +622,7 @@ def test_large_shapes_warn_with_an_accuracy_that_holds(p, q, exact):
     assert abs(got - exact) <= stated * exact
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("p, q", [
     (st.norm(0, 1), st.norm(1, 2)), (st.gamma(0.1), st.gamma(1)), (st.gamma(3), st.gamma(4)),
     (st.beta(2, 5), st.beta(3, 3)), (st.norm(0, 1), st.norm(1e-6, 1)), (st.t(3), st.norm()),
@@ -600,6 +633,7 @@ def test_ordinary_shapes_do_not_warn_about_rounding(p, q):
         kt.continuous_kl(p, q)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("p, q", [(st.gamma(0.002), st.gamma(0.003)), (st.gamma(0.001), st.expon()),
                                   (st.gamma(0.005), st.gamma(0.0025))])
 def test_a_tiny_shape_is_refused_not_called_infinite(p, q):

@@ -241,6 +241,7 @@ def near_identical(draw):
     return p, q
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(near_identical())
 def test_kl_near_identical_matches_mpmath(pq):
@@ -250,6 +251,7 @@ def test_kl_near_identical_matches_mpmath(pq):
     assert abs(kt.kl_divergence(p, q) - float(ref)) <= 1e-7 * float(ref)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(near_identical())
 def test_js_near_identical_matches_mpmath(pq):
@@ -274,6 +276,7 @@ def test_accuracy_reaches_1e_17_where_scipy_fails():
     assert worst_scipy > 1.0   # scipy is off by more than 100% here
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(distributions(max_size=30))
 def test_entropy_matches_mpmath(p):
@@ -290,6 +293,7 @@ def test_gibbs_inequality(pq):
     assert kt.kl_divergence(p, q) >= 0
 
 
+@pytest.mark.slow
 @given(pairs(distributions))
 def test_cross_entropy_is_entropy_plus_kl(pq):
     p, q = pq
@@ -444,6 +448,7 @@ T_GRID = np.unique(np.concatenate([
     c * (1 + np.array([-1e-6, 0, 1e-6])) for c in (1e-4, -1e-4, -0.4, 2 / 3, -0.5, 0.5)]))
 
 
+@pytest.mark.slow
 def test_kl_and_its_terms_are_accurate_to_a_few_ulp_at_every_t():
     # p = (1/2, 1/2), q = (1/2 (1 + t), 1/2 (1 - t)): one term at t, one at -t.
     worst_kl = worst_term = 0.0
@@ -556,6 +561,7 @@ def test_blocked_pass_reports_bad_entries_in_any_block():
         kt.kl_divergence(p * 1.5, p)
 
 
+@pytest.mark.slow
 def test_near_identical_large_input_matches_mpmath():
     rng = np.random.default_rng(9)
     n = 2 * 16384 + 3
@@ -587,6 +593,7 @@ def test_signed_contributions_are_p_log_p_over_q():
                 assert c == pytest.approx(float(r), rel=1e-14, abs=0)
 
 
+@pytest.mark.slow
 def test_bounds_hold_exactly_despite_rounding():
     # Disjoint supports give JS = ln 2 exactly in theory; uniform P gives H = log n.
     rng = np.random.default_rng(12)
@@ -629,6 +636,7 @@ def _pair_with_t(rng, n, t):
     return kt.normalize(p[order]), kt.normalize(q[order])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", JS_SIZES)
 def test_js_paths_match_mpmath_at_every_s(n):
     # |s| from 5e-10 (near-identical) through the switch of formulas at 0.7 (t = 14/17) to
@@ -649,6 +657,7 @@ def test_js_paths_match_mpmath_at_every_s(n):
     assert worst <= 16 * EPS, worst
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", JS_SIZES[1:])
 def test_js_paths_handle_zeros_and_disjoint_supports(n):
     rng = np.random.default_rng(100 + n)
@@ -670,6 +679,7 @@ def test_js_paths_handle_zeros_and_disjoint_supports(n):
         assert _js_general(p, q) == pytest.approx(got, rel=1e-13, abs=0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", JS_SIZES[1:])
 def test_js_paths_on_near_identical_and_unnormalised_input(n):
     rng = np.random.default_rng(200 + n)
@@ -685,6 +695,7 @@ def test_js_paths_on_near_identical_and_unnormalised_input(n):
         assert kt.js_divergence(p * fp, q * fq) == pytest.approx(ref, rel=16 * EPS, abs=0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", [15000, 15001, 2 * 8192 + 5])
 def test_js_one_pass_and_blocked_paths_match_mpmath(n):
     # the longest one-pass pair, the shortest blocked one, and several blocks
@@ -694,6 +705,7 @@ def test_js_one_pass_and_blocked_paths_match_mpmath(n):
         assert kt.js_divergence(p, q) == pytest.approx(float(mp_js(p, q, dps=40)), rel=16 * EPS, abs=0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n", JS_SIZES[1:])
 def test_js_paths_agree_with_low_precision_input(n):
     # float16 and float32 take the general path, their normalised float64 copies the one-pair
@@ -791,6 +803,7 @@ def test_signed_contributions_far_apart_and_random():
             assert g == pytest.approx(float(r), rel=1e-13, abs=1e-300)
 
 
+@pytest.mark.slow
 def test_entropy_of_many_outcomes_is_within_a_few_ulp():
     # the documented accuracy: a few units in the last place of H, also for 20 000 outcomes
     rng = np.random.default_rng(3)

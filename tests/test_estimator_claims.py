@@ -55,6 +55,7 @@ def ratio_second_moment(mu_p, s_p, mu_q, s_q):
 
 # --- k3: when is its variance finite? -------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mu_p, s_p, mu_q, s_q", [
     (0, 1, 0.3, 0.9), (0, 1, 0.5, 1.2), (0, 1, 1, 1.4), (2, 0.5, 1, 0.7), (-1, 2, 1, 0.5), (0, 1, 0, 1),
 ])
@@ -63,6 +64,7 @@ def test_ratio_second_moment_closed_form_matches_quadrature(mu_p, s_p, mu_q, s_q
         float(mp_ratio_second_moment(mu_p, s_p, mu_q, s_q)), rel=1e-9)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mu_p, s_p, mu_q, s_q", [
     (0, 1, 1, 2),                # the notebook's Q = N(1, 2²): four times P's variance
     (0, 1, 0, math.sqrt(2)),     # exactly twice P's variance: the boundary is included
@@ -77,6 +79,7 @@ def test_ratio_second_moment_diverges_when_q_variance_is_at_least_twice_p(mu_p, 
     assert partial[1] > 1.9 * partial[0] and partial[2] > 1.9 * partial[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mu_q, s_q", [(0.5, 1.2), (0.3, 0.9), (0, 1.3)])
 def test_ratio_second_moment_is_finite_for_wider_q_below_the_boundary(mu_q, s_q):
     # Q wider than P (heavier tails) is not enough for an infinite variance.
@@ -95,6 +98,7 @@ def exact_k3_sd(mu_q, s_q):
     return math.sqrt(float(second) - kt.gaussian_kl(0, 1, mu_q, s_q) ** 2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mu_q, s_q", [(0.3, 0.9), (0.5, 1.0)])
 def test_mc_kl_k3_stderr_matches_the_exact_spread_when_finite(mu_q, s_q):
     p, q = stats.norm(0, 1), stats.norm(mu_q, s_q)
@@ -107,6 +111,7 @@ def test_mc_kl_k3_stderr_matches_the_exact_spread_when_finite(mu_q, s_q):
     assert abs(est.estimate - d) < 4 * est.stderr
 
 
+@pytest.mark.slow
 def test_k3_spread_keeps_growing_with_n_when_the_variance_is_infinite():
     # The per-sample spread that mc_kl reports (stderr * sqrt(n)), median of 8 seeded
     # runs: with Q = N(1, 2²) (E_P[r^2] infinite) it grows with n instead of settling;
@@ -177,6 +182,7 @@ def test_knn_refuses_rounded_data_with_ties():
         kt.knn_kl(x, rng.normal(1, 2, 1000))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1])
 def test_knn_bias_grows_with_dimension(seed):
     # D(N(0, I_d) || N(shift 1, I_d)) = d shift^2 / 2 = 1.25 nats in every dimension
@@ -191,6 +197,7 @@ def test_knn_bias_grows_with_dimension(seed):
     assert estimates[10] < 1.12
 
 
+@pytest.mark.slow
 def test_k2_bias_ratio_falls_towards_eight():
     # the ratios the notebook prints (10.35, 9.07, 8.51, 8.25), by mpmath quadrature, and their limit 2^3
     def mp_bias(t):
@@ -223,6 +230,7 @@ def exact_k1_sd(mu_q, s_q):
     return math.sqrt(float(second) - kt.gaussian_kl(0, 1, mu_q, s_q) ** 2)
 
 
+@pytest.mark.slow
 def test_k3_spreads_more_than_k1_only_for_the_wider_q():
     ratios = {s: exact_k3_sd(0.5, s) / exact_k1_sd(0.5, s) for s in (1.2, 1.0, 0.8)}
     assert {s: round(r, 2) for s, r in ratios.items()} == {1.2: 1.45, 1.0: 0.37, 0.8: 0.53}
@@ -246,6 +254,7 @@ def exact_sd_with_breakpoints(mu_q, s_q, k3):
     return float(mpmath.sqrt(second - first**2))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delta", [1.0, 2.0, 3.0])
 def test_equal_width_q_gives_unbounded_r_and_k3_spread_from_the_closed_form(delta):
     # P = N(0, 1), Q = N(delta, 1): log r = delta x - delta^2 / 2, so E_P[r^2] = e^(delta^2),
@@ -255,6 +264,7 @@ def test_equal_width_q_gives_unbounded_r_and_k3_spread_from_the_closed_form(delt
     assert ratio == pytest.approx(math.sqrt(math.expm1(delta**2) - delta**2) / delta, rel=1e-9)
 
 
+@pytest.mark.slow
 def test_k3_spreads_more_than_k1_for_a_distant_q_of_any_width():
     ratios = {(m, s): exact_sd_with_breakpoints(m, s, True) / exact_sd_with_breakpoints(m, s, False)
               for m, s in [(3, 0.5), (2, 1.0), (3, 1.0)]}
@@ -267,6 +277,7 @@ def test_k3_spreads_more_than_k1_for_a_distant_q_of_any_width():
     assert all(ratio_second_moment(0, 1, m, s) > 50 for m, s in ratios)
 
 
+@pytest.mark.slow
 def test_k3_spread_of_a_narrow_distant_q_matches_simulation():
     # E_P[r^4] is finite for Q = N(3, 0.5^2), so the sample standard deviations converge
     q = stats.norm(3, 0.5)
@@ -278,6 +289,7 @@ def test_k3_spread_of_a_narrow_distant_q_matches_simulation():
                                       rel=0.03)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("s_q, finite", [(1.2, False), (math.sqrt(4 / 3) + 1e-3, False), (1.1, True), (0.8, True)])
 def test_fourth_moment_of_r_is_infinite_once_q_variance_reaches_four_thirds(s_q, finite):
     # E_P[r^4] = integral of q^4 / p^3: its exponent's x^2 coefficient is 3/2 - 2/s_q^2 for P = N(0, 1)
@@ -313,6 +325,7 @@ def histogram_means(bins, n, reps, seed):
     return finite.mean(), finite.std(ddof=1) / math.sqrt(finite.size), values.size - finite.size
 
 
+@pytest.mark.slow
 def test_fixed_bins_converge_to_the_binned_kl_below_the_truth():
     limit, p, q = mp_binned_kl()
     assert round(limit, 4) == 0.4059 and limit < kt.gaussian_kl(0, 1, 1, 2) - 0.03
@@ -325,12 +338,14 @@ def test_fixed_bins_converge_to_the_binned_kl_below_the_truth():
         assert mean - limit > 9 / (4 * n)      # pushed up, by a sizeable part of (K - 1)/(2n)
 
 
+@pytest.mark.slow
 def test_ten_range_spanning_bins_keep_sinking():
     # bins=10 spreads the bins over the samples' range, which widens with n: the estimate keeps falling
     means = [histogram_means(10, n, reps, seed=22)[0] for n, reps in [(1000, 300), (10_000, 100), (100_000, 30)]]
     assert means[0] > means[1] + 0.01 and means[1] > means[2] + 0.01
 
 
+@pytest.mark.slow
 def test_plugin_at_n_100_lies_above_the_truth_and_the_truth_above_the_binned_kl():
     mean, se, infinite = histogram_means(EDGES, 100, 2000, seed=23)
     truth = kt.gaussian_kl(0, 1, 1, 2)
@@ -340,6 +355,7 @@ def test_plugin_at_n_100_lies_above_the_truth_and_the_truth_above_the_binned_kl(
 
 # --- k-NN at small n: k = 5 is biased upwards, k = 1 much less --------------------------------
 
+@pytest.mark.slow
 def test_knn_small_sample_bias_is_larger_for_k5():
     rng = np.random.default_rng(31)
     truth = kt.gaussian_kl(0, 1, 1, 2)
@@ -359,6 +375,7 @@ def test_knn_small_sample_bias_is_larger_for_k5():
 
 # --- what samples cannot tell: an infinite KL, estimated as finite ----------------------------
 
+@pytest.mark.slow
 def test_cauchy_against_a_normal_is_infinite_but_knn_returns_finite_growing_values():
     def integrand(x):
         p = 1 / (mpmath.pi * (1 + x * x))
@@ -378,6 +395,7 @@ def test_cauchy_against_a_normal_is_infinite_but_knn_returns_finite_growing_valu
         assert estimates[0] < estimates[1] < estimates[2]
 
 
+@pytest.mark.slow
 def test_model_comparison_needs_only_samples_of_p():
     # D(P||Q1) - D(P||Q2) = E_P[log q2 - log q1]: mpmath quadrature against the closed forms
     diff = mp_integral(lambda x: mpmath.npdf(x) * (mpmath.log(mpmath.npdf(x, 0.5, 1.2)) - mpmath.log(mpmath.npdf(x, 1, 2))),
@@ -388,6 +406,7 @@ def test_model_comparison_needs_only_samples_of_p():
     assert abs(log_gap.mean() - float(diff)) < 4 * log_gap.std(ddof=1) / math.sqrt(x.size)
 
 
+@pytest.mark.slow
 def test_k2_bias_is_about_minus_a_sixth_of_the_third_moment_of_log_r():
     for t, tol in [(mpmath.mpf(1) / 16, 0.03), (mpmath.mpf(1) / 64, 0.008)]:
         mu_q, s_q = mpmath.mpf(3) / 10 * t, 1 - mpmath.mpf(1) / 10 * t
@@ -401,6 +420,7 @@ def test_k2_bias_is_about_minus_a_sixth_of_the_third_moment_of_log_r():
         assert float(bias / (-moment(3) / 6)) == pytest.approx(1, abs=tol)
 
 
+@pytest.mark.slow
 def test_k3_standard_error_is_erratic_when_the_fourth_moment_of_r_is_infinite():
     # Q = N(0.5, 1.2²): sigma_q² = 1.44 >= 4/3, E_P[r^4] infinite. Over 20 runs of 100,000 samples
     # k3's reported standard error varies far more (relative to its mean) than k1's.
@@ -415,6 +435,7 @@ def test_k3_standard_error_is_erratic_when_the_fourth_moment_of_r_is_infinite():
     assert k3.min() > k1.max()
 
 
+@pytest.mark.slow
 def test_variational_bounds_reach_d_at_the_log_ratio_and_stay_below_it_elsewhere():
     # Donsker-Varadhan: E_P[T] - log E_Q[e^T]; Nguyen-Wainwright-Jordan: E_P[T] - E_Q[e^(T-1)].
     # Both are <= D(P||Q) for every T, with equality at T = log(p/q) (+1 for NWJ). P = N(0, 1), Q = N(1, 2²).

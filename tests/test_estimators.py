@@ -60,6 +60,7 @@ def expected_k2(p, q):
         return float(mpmath.quad(integrand, [-mpmath.inf, mu_p, mpmath.inf]))
 
 
+@pytest.mark.slow
 def test_k2_estimates_its_own_expectation_which_is_biased():
     logp, logq = log_densities(50_000, 7)
     est = kt.mc_kl(logp, logq, estimator="k2")
@@ -71,6 +72,7 @@ def test_k2_estimates_its_own_expectation_which_is_biased():
     assert expected_k2(P, near) == pytest.approx(kt.gaussian_kl(0, 1, 0.1, 1.05), rel=0.1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("estimator, p, q", [("k1", P, Q), ("k1", Q, P), ("k3", Q, P)],
                          ids=["k1 forward", "k1 reverse", "k3 reverse"])
 def test_standard_error_matches_the_spread_of_repeated_estimates(estimator, p, q):
@@ -154,6 +156,7 @@ def test_knn_matches_brute_force_distances(d, k):
     assert kt.knn_kl(x, y, k=k) == pytest.approx(brute_force_knn_kl(x, y, k), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_knn_2d_with_20000_samples_is_within_a_few_hundredths():
     # P = N(0, I), Q = N((1, 1), 4 I): D = 2 * 0.4431 = 0.8863 nats.
     truth = kt.mvn_kl([0, 0], np.eye(2), [1, 1], 4 * np.eye(2))
@@ -169,6 +172,7 @@ def test_knn_2d_with_20000_samples_is_within_a_few_hundredths():
     assert abs(estimates.mean() - truth) < 4 * sd / math.sqrt(8) + 0.01
 
 
+@pytest.mark.slow
 def test_knn_1d_small_samples_unbiased_on_average():
     estimates = []
     for seed in range(40):
@@ -350,6 +354,7 @@ def exact_knn_kl(x, y, k, dps=40):
         return d * total / n + mpmath.log(mpmath.mpf(len(yf)) / (n - 1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale, outlier", [(1e-5, 1e150), (1.0, 1e154), (1e-160, 1e150),
                                             (1e-300, 1e10), (1e-5, 1e300)])
 @pytest.mark.parametrize("k", [1, 3])

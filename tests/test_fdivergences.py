@@ -89,6 +89,7 @@ def test_every_named_generator_has_the_right_f_at_zero_and_slope():
             assert slope == pytest.approx(gen.slope_at_infinity, abs=1e-4), name
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(pairs(distributions))
 def test_named_f_divergences_are_non_negative(pq):
@@ -173,6 +174,7 @@ def test_renyi_is_continuous_at_one_and_at_the_ends():
     assert renyi_divergence(p0, q0, 1e-8) == pytest.approx(-np.log(0.5), rel=1e-6)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(pairs(positive_distributions))
 def test_renyi_is_non_decreasing_in_alpha(pq):

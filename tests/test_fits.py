@@ -65,6 +65,7 @@ def test_course_value_for_gaussians():
     assert round(mixture_gaussian_kl([1.0], [0.0], [1.0], 1.0, 2.0, direction="reverse"), 4) == 1.3069
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("direction", ["forward", "reverse"])
 def test_mixture_kl_matches_adaptive_quadrature(direction):
     for w, m, s in MIXTURES:
@@ -73,6 +74,7 @@ def test_mixture_kl_matches_adaptive_quadrature(direction):
                 quad_kl(w, m, s, mean, sd, direction), rel=1e-8, abs=1e-12)
 
 
+@pytest.mark.slow
 def test_forward_fit_matches_the_moments():
     # argmin_Q D(P||Q) over Gaussians is moment matching.
     for w, m, s in MIXTURES:
@@ -85,6 +87,7 @@ def test_forward_fit_matches_the_moments():
         assert fit.kl == pytest.approx(quad_kl(w, m, s, mean, sd, "forward"), rel=1e-7, abs=1e-12)
 
 
+@pytest.mark.slow
 def test_reverse_fit_is_mode_seeking_and_a_minimum():
     w, m, s = [0.6, 0.4], [-4.0, 4.0], [1.0, 1.0]
     fit = fit_gaussian(w, m, s, direction="reverse")
@@ -102,6 +105,7 @@ def test_reverse_fit_is_mode_seeking_and_a_minimum():
     assert forward.sd > 3.5
 
 
+@pytest.mark.slow
 def test_close_modes_give_one_shared_answer():
     # When the mixture is unimodal-ish the two fits nearly agree.
     w, m, s = [0.5, 0.5], [-0.5, 0.5], [1.0, 1.0]
@@ -192,6 +196,7 @@ def quad_moments(weights, means, sds):
     return mean, math.sqrt(var)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("w,m,s", MIXTURES + [([0.6, 0.4], [-3.0, 3.0], [1.0, 1.0])])
 def test_moment_match_is_the_mixture_moments_and_the_forward_minimum(w, m, s):
     fit = moment_match(w, m, s)
@@ -211,6 +216,7 @@ def test_moment_match_refuses_bad_mixtures():
         moment_match([0.5, 0.5], [0, 1], [1, -1])
 
 
+@pytest.mark.slow
 def test_reverse_kl_of_sitting_on_a_mode_is_near_but_not_minus_log_weight():
     # Notebook 04: P = 0.6 N(-3, 1) + 0.4 N(3, 1). -log 0.6 = 0.5108 is the reverse KL of
     # N(-3, 1) only if the right mode put no density under it; it does a little, so the
@@ -224,6 +230,7 @@ def test_reverse_kl_of_sitting_on_a_mode_is_near_but_not_minus_log_weight():
     assert (round(fit.mean, 4), round(fit.sd, 4), round(fit.kl, 4)) == (-2.9877, 1.0187, 0.5074)
 
 
+@pytest.mark.slow
 def test_reverse_fit_jumps_onto_the_left_mode_between_5_and_5_point_5():
     # Notebook 04's scan: weights (0.6, 0.4), unit sds, modes at -d/2 and d/2. The reverse
     # optimum (found here by quadrature and Nelder-Mead from three starts) is broad at d = 5
@@ -269,6 +276,7 @@ def test_one_component_close_to_q_matches_the_closed_form(m, s, direction):
     assert got == pytest.approx(want, rel=1e-10)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("d, rel", [(1e-2, 2e-10), (1e-3, 2e-7)])
 def test_moment_match_of_a_barely_split_mixture_matches_mpmath(d, rel):
     # the documented accuracy for nearly coincident components (every digit was lost before)

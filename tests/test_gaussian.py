@@ -50,6 +50,7 @@ def random_covariance(rng, d, condition):
 
 # --- the kernel behind every formula here: expm1(x) - x --------------------------------
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.floats(-700, 700), st.floats(-1e-3, 1e-3), st.floats(-1e-150, 1e-150)))
 def test_expm1mx_matches_mpmath(x):
@@ -72,6 +73,7 @@ def test_course_values():
     assert kt.gaussian_kl(0, 1, 1, 2, base=2) == pytest.approx(kt.gaussian_kl(0, 1, 1, 2) / LN2, rel=1e-15)
 
 
+@pytest.mark.slow
 def test_univariate_matches_direct_integration_of_the_densities():
     # Independent of klteach: quad over p(x) log(p(x)/q(x)) with scipy.stats densities.
     for mu_p, s_p, mu_q, s_q in [(0, 1, 1, 2), (1, 2, 0, 1), (-3, 0.5, 2, 4), (0, 1, 0, 1.1)]:
@@ -81,6 +83,7 @@ def test_univariate_matches_direct_integration_of_the_densities():
         assert kt.gaussian_kl(mu_p, s_p, mu_q, s_q) == pytest.approx(ref, rel=1e-9)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.floats(-1e3, 1e3), st.floats(1e-3, 1e3), st.floats(-1e3, 1e3), st.floats(1e-3, 1e3))
 def test_univariate_matches_mpmath(mu_p, sigma_p, mu_q, sigma_q):
@@ -88,6 +91,7 @@ def test_univariate_matches_mpmath(mu_p, sigma_p, mu_q, sigma_q):
     assert kt.gaussian_kl(mu_p, sigma_p, mu_q, sigma_q) == pytest.approx(ref, rel=1e-12, abs=1e-300)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.floats(1e-2, 1e2), st.floats(-12, -2), st.floats(-1, 1))
 def test_univariate_nearly_identical_keeps_its_digits(sigma, log_eps, sign):
@@ -236,6 +240,7 @@ def mp_vae_kl(mu, log_var, dps=350):
                             + mpmath.mpf(float(m)) ** 2) / 2 for m, lv in zip(mu, log_var))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.floats(-10, 10), st.floats(-20, 5)), min_size=1, max_size=16))
 def test_vae_kl_matches_mpmath(pairs):
@@ -278,6 +283,7 @@ def test_vae_kl_bad_input():
 
 # --- the notebook's explorer prints these numbers ----------------------------------------
 
+@pytest.mark.slow
 def test_show_gaussians_prints_both_directions(capsys):
     import matplotlib
     matplotlib.use("Agg")
@@ -319,6 +325,7 @@ def test_univariate_infinite_only_when_the_true_value_overflows():
         assert kt.gaussian_kl(0, 1e200, 0, 1e-200) == math.inf
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [(0, 1, 1, 2), (0, 1, 0, 0.5), (2, 0.5, -1, 3), (0, 1, 3, 1)])
 def test_show_gaussians_legend_sits_above_both_integrands(monkeypatch, args):
     import matplotlib

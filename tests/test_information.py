@@ -66,6 +66,7 @@ def test_independent_tables_give_exactly_zero():
     assert mutual_information(np.outer(px, py)) == 0.0
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(joints())
 def test_mutual_information_is_between_zero_and_the_smaller_entropy(joint):
@@ -119,6 +120,7 @@ def brute_conditional(p, q):
     return total
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(st.tuples(st.integers(2, 5), st.integers(2, 5)).flatmap(
     lambda s: st.tuples(positive_distributions(size=s[0] * s[1]).map(lambda p: p.reshape(s)),
@@ -152,6 +154,7 @@ def test_merge_outcomes_sums_each_group():
     np.testing.assert_array_equal(merge_outcomes([0.5, 0.5], [2, 2], n_groups=4), [0, 0, 1, 0])
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(st.integers(2, 12).flatmap(lambda n: st.tuples(
     distributions(size=n), distributions(size=n), st.lists(st.integers(0, 3), min_size=n, max_size=n))))

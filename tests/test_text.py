@@ -33,6 +33,7 @@ def test_pair_counts_match_counting_by_hand():
     assert counts.sum() == len(text) - 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("alpha", [0.0, 0.5, 1.0])
 def test_bigram_fit_matches_brute_force_pair_counting(alpha):
     text = clean_text(datasets.pride_and_prejudice()[:3000])
@@ -46,6 +47,7 @@ def test_bigram_fit_matches_brute_force_pair_counting(alpha):
     assert np.allclose(model.transitions.sum(axis=1), 1.0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("temperature", [0.5, 1.0, 2.0])
 def test_temperature_sampling_frequencies_pass_a_chi_square_test(temperature):
     """From one state the next character follows P(b|a)^(1/T), normalised (seeded, so deterministic)."""

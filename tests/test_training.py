@@ -42,6 +42,7 @@ def test_first_step_follows_the_numerical_gradient(soft_problem):
     np.testing.assert_allclose(fit.intercept, -lr * grad[6:], atol=1e-6)
 
 
+@pytest.mark.slow
 def test_converges_to_the_scipy_minimum(soft_problem):
     X, P = soft_problem
     fit = softmax_regression(X, P, steps=3000, learning_rate=1.0)

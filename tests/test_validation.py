@@ -103,6 +103,7 @@ def test_dataframes_with_different_columns_are_refused():
     assert kt.kl_divergence(p, q[p.columns])[0] == pytest.approx(float(mp_kl([0.5, 0.5], [0.75, 0.25])), rel=1e-15, abs=0)
 
 
+@pytest.mark.slow
 def test_duck_typed_index_is_enough_and_pandas_is_not_imported():
     class Labelled(np.ndarray):
         pass

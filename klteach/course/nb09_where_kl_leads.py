@@ -1,27 +1,27 @@
-"""Notebook 09 (where KL leads): its checks and its figures.
+"""Notebook 09, Where KL leads (notebooks/09_where_kl_leads.ipynb): its checks and its figures.
 
-Checks (exposed as ``klteach.exercises.check_*``): the Fisher approximation
-of a local KL, the ELBO of a Gaussian approximation, Stein's exponent for two
-coins and Sanov's exponent for a die; and the multiple-choice exercise
-``"09-ex5"`` (why variational inference uses the reverse direction),
-registered in :data:`klteach.exercises.CHOICES` at the end of this module. Figures (exposed as ``klteach.plots.*``): Gaussian fits to
-a posterior, gradient paths on a KL landscape, and error exponents against n.
-
-The maths lives in :mod:`klteach.variational` and
-:mod:`klteach.hypothesis_testing`; the feedback machinery in
-:mod:`klteach.exercises` and the house style in :mod:`klteach.plots`, which
-are imported inside the functions (both modules import this one at their end).
+Imported by the notebook through :mod:`klteach.exercises` and :mod:`klteach.plots`, which
+re-export everything public here. Checks: the Fisher approximation of a local KL, the ELBO of a
+Gaussian approximation, Stein's exponent for two coins and Sanov's exponent for a die; and the
+multiple-choice exercise ``"09-ex5"`` (why variational inference uses the reverse direction),
+registered in :data:`klteach.course.feedback.CHOICES` at the end of this module. Figures:
+Gaussian fits to a posterior, gradient paths on a KL landscape, and error exponents against n.
+The maths lives in :mod:`klteach.variational` and :mod:`klteach.hypothesis_testing`.
 """
 
 from __future__ import annotations
 
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 from scipy import optimize
 
-from klteach.discrete import kl_divergence
-from klteach.gaussian import gaussian_kl
+from ..discrete import kl_divergence
+from ..gaussian import gaussian_kl
+from ..hypothesis_testing import exponential_tilt
+from .feedback import CHOICES, check_number
+from .style import MARKERS, P_COLOR, PALETTE, Q_COLOR
 
 __all__ = ["check_local_kl", "check_elbo", "check_stein_exponent", "check_sanov_exponent",
            "posterior_fits", "gradient_paths", "exponent_curve"]
@@ -61,6 +61,8 @@ def _bernoulli_kl(a, b):
 def check_local_kl(answer, theta, delta, *, sig=3):
     r"""Check the Fisher (quadratic) approximation of D(Ber(theta) || Ber(theta + delta)), in nats.
 
+    Used in: notebooks/09_where_kl_leads.ipynb (section "Exercises").
+
     .. math:: D(p_\theta\|p_{\theta+\delta}) \approx \tfrac12\,\delta^2 I(\theta),
               \qquad I(\theta) = \frac{1}{\theta(1-\theta)}
 
@@ -74,7 +76,6 @@ def check_local_kl(answer, theta, delta, *, sig=3):
     >>> check_local_kl(0.0078125, 0.2, 0.05)
     Correct: the quadratic approximation 1/2 delta^2 I(theta) = 0.007812 nats.
     """
-    from klteach.exercises import check_number
 
     theta, delta = float(theta), float(delta)
     if not (0 < theta < 1 and 0 < theta + delta < 1 and delta != 0):
@@ -117,6 +118,8 @@ def _elbo_parts(x, noise_sd, q_mean, q_sd, *, noise_var=None, q_var_kl=None):
 def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
     r"""Check the ELBO of q = N(q_mean, q_sd^2) for prior z ~ N(0, 1) and one observation x ~ N(z, noise_sd^2).
 
+    Used in: notebooks/09_where_kl_leads.ipynb (section "Exercises").
+
     .. math:: \text{ELBO}(q) = \mathbb{E}_q[\log N(x; z, s^2)] - D(q\|N(0,1)),\quad
               \mathbb{E}_q[\log N(x; z, s^2)] = -\tfrac12\log(2\pi s^2) - \frac{(x-m)^2 + \sigma^2}{2s^2}
 
@@ -131,7 +134,6 @@ def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
     >>> check_elbo(-2.0424, 1.0, 0.3, 1.2, 0.4)
     Correct: ELBO(q) = -2.042 nats.
     """
-    from klteach.exercises import check_number
 
     x, s, m, sd = float(x), float(noise_sd), float(q_mean), float(q_sd)
     if not (s > 0 and sd > 0):
@@ -172,6 +174,8 @@ def _chernoff(p, q):
 def check_stein_exponent(answer, p_heads, q_heads, *, base=2, names=("P", "Q"), sig=3):
     r"""Check Stein's exponent for testing coin P against coin Q at a fixed type-I error: D(P||Q).
 
+    Used in: notebooks/09_where_kl_leads.ipynb (section "Exercises").
+
     .. math:: \beta_n \approx e^{-n D(P\|Q)}, \qquad D(P\|Q) = p\log\frac pq + (1-p)\log\frac{1-p}{1-q}
 
     Recognised mistakes: D(Q||P) (the exponent of the other error), the
@@ -184,7 +188,6 @@ def check_stein_exponent(answer, p_heads, q_heads, *, base=2, names=("P", "Q"), 
     >>> check_stein_exponent(0.3219, 0.5, 0.8)
     Correct: D(P||Q) = 0.3219 bits.
     """
-    from klteach.exercises import check_number
 
     unit, log = _base(base)
     a, b = names
@@ -217,6 +220,8 @@ def check_stein_exponent(answer, p_heads, q_heads, *, base=2, names=("P", "Q"), 
 def check_sanov_exponent(answer, p, values, threshold, *, base=None, names=("P*", "P"), sig=3):
     r"""Check Sanov's exponent min D(P*||P) over distributions with mean >= threshold (above P's mean).
 
+    Used in: notebooks/09_where_kl_leads.ipynb (section "Exercises").
+
     .. math:: \min_{\mathbb{E}_{P^*}[v] \ge m} D(P^*\|P) = D(P_\lambda\|P),\quad
               p_\lambda(x) \propto p(x) e^{\lambda v(x)}
 
@@ -229,8 +234,6 @@ def check_sanov_exponent(answer, p, values, threshold, *, base=None, names=("P*"
     >>> check_sanov_exponent(0.0433, np.full(6, 1/6), np.arange(1, 7), 4.0)
     Correct: D(P*||P) = 0.04325 nats.
     """
-    from klteach.exercises import check_number
-    from klteach.hypothesis_testing import exponential_tilt
 
     unit, log = _base(base)
     a, b = names
@@ -262,6 +265,8 @@ def check_sanov_exponent(answer, p, values, threshold, *, base=None, names=("P*"
 def posterior_fits(z, posterior, fits, *, ax=None, title=None):
     """The posterior density (solid) and Gaussian fits to it (each with its own line style and marker).
 
+    Used in: notebooks/09_where_kl_leads.ipynb (section "Why the reverse direction, and what it does").
+
     Parameters
     ----------
     z : array_like
@@ -271,9 +276,7 @@ def posterior_fits(z, posterior, fits, *, ax=None, title=None):
     fits : dict
         Label -> density on ``z`` of each fit, drawn dashed, then dotted.
     """
-    import matplotlib.pyplot as plt
 
-    from klteach.plots import MARKERS, P_COLOR, PALETTE, Q_COLOR
 
     if ax is None:
         _, ax = plt.subplots()
@@ -295,6 +298,8 @@ def gradient_paths(mu_grid, sigma_grid, kl_grid, paths, *, levels=(0.01, 0.03, 0
                    ax=None, title=None):
     """Contours of a KL over (mu, sigma) and optimisation paths on it, one marker and line style per path.
 
+    Used in: notebooks/09_where_kl_leads.ipynb (section "A glimpse of natural gradients").
+
     Parameters
     ----------
     mu_grid, sigma_grid : array_like
@@ -308,9 +313,7 @@ def gradient_paths(mu_grid, sigma_grid, kl_grid, paths, *, levels=(0.01, 0.03, 0
     target : (float, float), optional
         The minimiser, marked with a star.
     """
-    import matplotlib.pyplot as plt
 
-    from klteach.plots import MARKERS, P_COLOR, Q_COLOR
 
     if ax is None:
         _, ax = plt.subplots()
@@ -334,6 +337,8 @@ def exponent_curve(ns, rates, limit, *, approx=None, simulated=None, limit_label
                    rate_label="exact", ax=None, title=None, ylabel=None):
     """An error exponent -log(probability)/n against n (log scale), its limit, and optional refinements.
 
+    Used in: notebooks/09_where_kl_leads.ipynb (section "Stein's lemma").
+
     Parameters
     ----------
     ns, rates : array_like
@@ -345,9 +350,7 @@ def exponent_curve(ns, rates, limit, *, approx=None, simulated=None, limit_label
     simulated : (array_like, array_like, array_like), optional
         Sample sizes, simulated rates and their half-widths (error bars).
     """
-    import matplotlib.pyplot as plt
 
-    from klteach.plots import P_COLOR, PALETTE, Q_COLOR
 
     if ax is None:
         _, ax = plt.subplots()
@@ -369,12 +372,8 @@ def exponent_curve(ns, rates, limit, *, approx=None, simulated=None, limit_label
 
 
 # --- multiple choice, registered where check_choice finds it ------------------------------------
-# At the end of the module: whichever of klteach.exercises and this module is imported first,
-# every function above exists before klteach.exercises imports its names from here.
-
-from klteach.exercises import CHOICES as _CHOICES  # noqa: E402
-
-_CHOICES["09-ex5"] = ("a", {
+# The multiple-choice exercise's options and their explanations.
+CHOICES["09-ex5"] = ("a", {
     "a": "D(q||p(z|x)) = log p(x) - ELBO(q), and the ELBO is an average under q of log p(x, z) - log q(z), "
          "which can be computed without the posterior's normalising constant p(x), by sampling from q or by "
          "quadrature. D(p(z|x)||q) is an average under the posterior itself, the distribution we cannot compute.",

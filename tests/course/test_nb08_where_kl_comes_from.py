@@ -1,18 +1,84 @@
-"""Notebook 08's Rényi figure and explorer: the curve is the divergence the library computes, the explorer redraws."""
+"""Tests of klteach/course/nb08_where_kl_comes_from.py: notebook 08's figures, explorers and exercise checks.
+
+Expected values come from independent formulas written here or in test_feedback.py (or scipy),
+never from the checks themselves.
+"""
 
 from __future__ import annotations
 
+import math
+
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from klteach import exercises
+from klteach import exercises as ex
+from klteach import plots, widgets
+from klteach.course import nb08_where_kl_comes_from
+
+from test_feedback import P_R8, P_X8, Q_R8, Q_X8, W8
 
 matplotlib.use("Agg")
 
-import math  # noqa: E402
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+P_EX8, Q_EX8 = np.array([0.6, 0.3, 0.1]), np.array([0.3, 0.3, 0.4])     # notebook 08's Exercise 3
 
-from klteach import plots, widgets  # noqa: E402
+
+def test_renyi_check_names_the_missing_factor_for_other_orders():
+    s3 = float(np.sum(P_R8 ** 3 / Q_R8 ** 2))
+    assert ex.check_renyi(0.5 * math.log(s3), P_R8, Q_R8, 3).correct
+    assert "1/(alpha - 1)" in str(ex.check_renyi(math.log(s3), P_R8, Q_R8, 3))
+    with pytest.raises(ValueError, match="alpha"):
+        ex.check_renyi(0.1, P_R8, Q_R8, 1)
+
+
+def test_maximum_likelihood_choice():
+    assert exercises.check_choice("a", "08-ex4").correct
+    assert "reverse" in str(exercises.check_choice("b", "08-ex4"))
+
+
+@pytest.mark.parametrize("written", ["a, b", "a, d", "(a) or (b)", "b, a", "a or b", "a b", "a and b", "a/b",
+                                     "answer: a or b"])
+def test_choice_naming_two_options_asks_for_one_letter(written):
+    """"a, b", "a, d" and "(a) or (b)" were marked Correct (their first letter is the right one)."""
+    fb = exercises.check_choice(written, "08-ex4")
+    assert not fb.correct and "more than one option" in str(fb) and "give one letter" in str(fb)
+
+
+@pytest.mark.parametrize("written", ["option a", "answer a", "A - forward", "a, because b is the reverse",
+                                     "a, since a model with more parameters", "The answer is (a)."])
+def test_choice_reads_one_letter_with_its_words(written):
+    """"answer a" and "A - forward" were refused while "option a" was read; an article or a letter in a
+    sentence after the choice is not a second option."""
+    assert exercises.check_choice(written, "08-ex4").correct
+
+
+def test_channel_check_docstring_does_not_give_the_exercise_answer():
+    doc = ex.check_channel_kl.__doc__
+    py, qy = P_X8 @ W8, Q_X8 @ W8
+    d_y = float(np.sum(py * np.log2(py / qy)))
+    assert f"{d_y:.4f}" not in doc and "[0.7, 0.2, 0.1]" not in doc
+    for check in (ex.check_mutual_information, ex.check_renyi):
+        assert "0.2516" not in check.__doc__ and "0.4220" not in check.__doc__
+
+
+def test_renyi_exercise_answer_is_not_the_printed_english_german_value():
+    """D_2(P_ex||Q_ex) was 0.381571, which rounds to the 0.382 printed for D_2(English||German):
+    check_renyi(0.382082, ...) said Correct."""
+    d2 = math.log(float(np.sum(P_EX8 ** 2 / Q_EX8)))
+    assert round(d2, 3) != 0.382
+    assert not ex.check_renyi(0.382082, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex")).correct
+    assert ex.check_renyi(d2, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex")).correct
+    jeffreys = float(np.sum((P_EX8 - Q_EX8) * np.log(P_EX8 / Q_EX8)))
+    assert "Jeffreys" in str(ex.check_renyi(jeffreys, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex")))
+
+
+def test_maximum_likelihood_choice_says_discrete_and_continuous():
+    fb = str(exercises.check_choice("a", "08-ex4"))
+    assert "continuous data" in fb and "D(P||Q_theta)" in fb
+
 
 P, Q = np.array([0.36, 0.48, 0.16]), np.full(3, 1 / 3)
 
@@ -33,6 +99,7 @@ def test_renyi_orders_draws_the_curve_each_special_order_with_its_own_marker_and
     assert "[nats]" in ax.get_ylabel() and "α" in ax.get_xlabel()
 
 
+@pytest.mark.slow
 def test_show_renyi_prints_the_special_orders_by_their_closed_forms(capsys):
     value = widgets.show_renyi(P, Q, 2.0)
     out = capsys.readouterr().out
@@ -48,7 +115,7 @@ def test_show_renyi_prints_the_special_orders_by_their_closed_forms(capsys):
 
 def test_renyi_explorer_redraws_when_the_slider_moves(monkeypatch):
     calls = []
-    monkeypatch.setattr(widgets, "show_renyi", lambda p, q, alpha, **kw: calls.append(alpha))
+    monkeypatch.setattr(nb08_where_kl_comes_from, "show_renyi", lambda p, q, alpha, **kw: calls.append(alpha))
     box = widgets.renyi_explorer(P, Q, alpha=0.5)
     (slider,) = box.children[0].children
     slider.value = 3.0
@@ -56,6 +123,7 @@ def test_renyi_explorer_redraws_when_the_slider_moves(monkeypatch):
     assert slider.description == "order α"
 
 
+@pytest.mark.slow
 def test_show_renyi_title_starts_where_the_curve_starts():
     """D_0 = -log Q(supp P): 0 when Q has no mass outside P's support, and the title says so; else its value."""
     widgets.show_renyi(P, Q, 2.0)
@@ -75,6 +143,7 @@ def test_the_highlighted_order_stays_visible_on_a_special_marker():
     assert diamond.get_markersize() < circle.get_markersize()
 
 
+@pytest.mark.slow
 def test_show_renyi_with_q_zero_where_p_is_positive_marks_where_it_becomes_infinite():
     """show_renyi([.5, .5], [1., 0.], 0.5): the x-axis stopped at 0.95, the curve jumped to 13 nats in 0.05
     steps, and the legend listed KL and alpha = 2 markers that were not drawn (both infinite)."""
@@ -101,6 +170,7 @@ def test_show_renyi_with_q_zero_where_p_is_positive_marks_where_it_becomes_infin
     assert shown.sum() > 30
 
 
+@pytest.mark.slow
 def test_show_renyi_without_infinite_orders_has_no_infinity_marks():
     widgets.show_renyi(P, Q, 2.0)
     ax = plt.gca()

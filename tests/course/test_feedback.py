@@ -17,19 +17,25 @@ import nbformat
 import numpy as np
 import pytest
 import scipy.stats as st
-from scipy import integrate, stats
 from scipy.spatial.distance import jensenshannon
+from scipy.special import beta as beta_fn, betaln, digamma
 
 from klteach import exercises
 from klteach import exercises as ex
-from klteach.exercises import (check_cross_entropy, check_huffman_length, check_js,
-                               check_total_variation)
+from klteach.course.feedback import _clean
 
-ROOT = Path(__file__).resolve().parents[1]
+import homework
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
 sys.path.insert(0, str(ROOT / "tools"))
-import homework  # noqa: E402
+
 
 P = np.array([0.1, 0.1, 0.1, 0.1, 0.1, 0.5])   # notebook 01, exercise 1
+
+
 Q = np.full(6, 1 / 6)
 
 
@@ -63,267 +69,6 @@ def before_unrounded(text):
     return text.split("If your code rounded nothing")[0]
 
 
-# --- the precision policy ---------------------------------------------------------------------
-
-@pytest.mark.parametrize("answer, truth", [
-    (0.243, 0.24258), (1.36, 1.3568), (0.4240, 0.42401), (0.2426, 0.24258),
-    (0.24258, 0.242584), (0.5, 0.49996),   # 0.5 rounds to the same 3 s.f. (0.500) as the truth
-])
-def test_three_correct_significant_figures_are_accepted(answer, truth):
-    assert exercises.check_number(answer, truth, what="x").correct
-
-
-@pytest.mark.parametrize("answer, truth, figures", [
-    (0.42, 0.4240, 2), (0.17, 0.1740, 2), (0.89, 0.8869, 2), (0.058, 0.0578, 2), (0.2, 0.2426, 1),
-])
-def test_fewer_figures_right_as_far_as_they_go_are_told_to_give_more(answer, truth, figures):
-    fb = exercises.check_number(answer, truth, what="x", sig=3,
-                                mistakes=[(answer, "a concept mistake.")])   # never a concept hint
-    assert not fb.correct
-    assert "Right as far as it goes" in fb.message and f"{figures} significant figure" in fb.message
-    assert "Give 3 significant figures" in fb.message and "concept" not in fb.message
-
-
-def test_psi_rounded_to_two_figures_is_not_called_unsmoothed():
-    ref, cur = np.array([120, 300, 420, 160]), np.array([80, 250, 430, 240])   # all unsmoothed PSIs close
-    p, q = (ref + 0.5) / (ref + 0.5).sum(), (cur + 0.5) / (cur + 0.5).sum()
-    psi = float(np.sum((p - q) * np.log(p / q)))
-    fb = exercises.check_psi(round_sig(psi, 2), ref, cur)
-    assert "Right as far as it goes" in str(fb) and "smoothing" not in str(fb)
-
-
-def test_a_mistake_is_named_only_when_it_matches_better_than_the_truth():
-    truth, wrong = 0.4240, 0.4712
-    assert "matches y" in str(exercises.check_number(0.47, truth, what="x", mistakes=[(wrong, "y.")]))
-    assert "matches y" in str(exercises.check_number(0.4712, truth, what="x", mistakes=[(wrong, "y.")]))
-    # 0.45 is not the truth at 2 s.f. (0.42) nor the mistake (0.47): no diagnosis
-    assert str(exercises.check_number(0.45, truth, what="x", mistakes=[(wrong, "y.")])).startswith("Not yet")
-
-
-def test_truncated_answer_is_told_to_round():
-    fb = exercises.check_number(0.242, 0.24258, what="x")      # truncated, not rounded: 0.243
-    assert not fb.correct and "Round (do not truncate)" in fb.message
-    # cut off after 4 figures, it still rounds (a 5 rounding up) to the right 3: accepted
-    assert exercises.check_number(0.2425, 0.24258, what="x").correct
-
-
-def test_recording_through_the_environment_variable(tmp_path, monkeypatch):
-    import json
-    path = tmp_path / "checks.jsonl"
-    monkeypatch.setenv(exercises.RECORD_ENV, str(path))
-    exercises.check_entropy(..., [0.5, 0.25, 0.25], base=2)
-    [entry] = [json.loads(line) for line in path.read_text().splitlines()]
-    assert entry["what"] == "H(P)" and entry["expected"] == pytest.approx(1.5)
-    assert any("nats" in e for _, e in entry["mistakes"])
-
-
-def test_significant_figures_are_read_from_the_shortest_repr():
-    sf = exercises.significant_figures
-    assert [sf(0.42), sf(0.4240), sf(120.0), sf(1e-05), sf(0.0578), sf(1 / 3)] == [2, 3, 2, 1, 3, 16]
-
-
-def test_right_answer_in_bits_is_correct_and_reveals_the_value():
-    fb = exercises.check_kl(bits(kl_by_hand(P, Q)), P, Q, base=2)
-    assert fb.correct and bool(fb)
-    assert f"{bits(kl_by_hand(P, Q)):.4f} bits" in fb.message
-
-
-# --- mistakes are named, in the exercise's own names -----------------------------------------
-
-@pytest.mark.parametrize("wrong, words", [
-    (kl_by_hand(P, Q), ["nats", "np.log2"]),                         # forgot bits
-    (kl_by_hand(P, Q) / math.log(10), ["np.log10", "base-10"]),      # log10
-    (bits(kl_by_hand(Q, P)), ["D(Q_fair||P_loaded)", "swapped", "P_loaded first"]),
-    (bits(kl_by_hand(P, Q) + float(-np.sum(P * np.log(P)))), ["cross-entropy", "Subtract H(P_loaded)"]),
-    (bits(float(np.sum(np.log(P / Q)))), ["without weights"]),
-])
-def test_each_recognised_mistake_is_named(wrong, words):
-    fb = exercises.check_kl(wrong, P, Q, base=2, names=("P_loaded", "Q_fair"))
-    assert not fb.correct
-    for w in words:
-        assert w in fb.message, fb.message
-    assert f"{bits(kl_by_hand(P, Q)):.4f}" not in fb.message   # no spoiler
-    assert "hartley" not in fb.message
-
-
-def test_messages_use_the_exercises_names():
-    # notebook 01, exercise 2: D(Q_fair||P_loaded)
-    right = kl_by_hand(Q, P)
-    fb = exercises.check_kl(right, Q, P, names=("Q_fair", "P_loaded"))
-    assert fb.correct and "D(Q_fair||P_loaded)" in fb.message and "D(P||Q)" not in fb.message
-    fb = exercises.check_kl(kl_by_hand(P, Q), Q, P, names=("Q_fair", "P_loaded"))
-    assert "D(P_loaded||Q_fair): the arguments are swapped" in fb.message
-    assert "Q_fair first" in fb.message and "P, the reference" not in fb.message
-    fb = exercises.check_js(0.3, P, Q, names=("P_ex", "Q_ex"))
-    assert "P_ex" in fb.message
-    with pytest.raises(ValueError, match="names must be two"):
-        exercises.check_kl(0.1, P, Q, names="PQ")
-
-
-def test_unnormalised_counts_are_recognised():
-    counts_p, counts_q = np.array([30, 50, 20]), np.array([25, 25, 50])
-    raw = float(np.sum(counts_p * np.log(counts_p / counts_q)))
-    fb = exercises.check_kl(raw, counts_p, counts_q)
-    assert not fb.correct and "Normalise first" in fb.message
-    right = kl_by_hand(counts_p / 100, counts_q / 100)
-    assert exercises.check_kl(right, counts_p, counts_q).correct
-
-
-@pytest.mark.parametrize("answer, words", [
-    (..., ["No answer yet"]),
-    (None, ["No answer yet"]),
-    ("0.5", ["the text '0.5'", "float(", "not a number"]),
-    ([0.1, 0.2], ["list of 2 numbers", "one number"]),
-    (np.array([0.1, 0.2]), ["array of 2 numbers", "one number"]),
-    (float("nan"), ["NaN", "no zero probabilities"]),         # P and Q have no zeros: 0 log 0 is not to blame
-    (-0.5, ["cannot be negative", "do not sum to 1", "wrong way round"]),
-    (12.0, ["Not yet"]),
-])
-def test_non_answers_and_far_answers_get_guidance(answer, words):
-    fb = exercises.check_kl(answer, P, Q, base=2)
-    assert not fb.correct
-    for w in words:
-        assert w in fb.message, fb.message
-
-
-def test_per_term_arrays_are_told_which_reduction():
-    terms = P * np.log2(P / Q)
-    assert "np.sum" in str(exercises.check_kl(terms, P, Q, base=2))
-    x = st.norm(0, 1).rvs(size=200, random_state=np.random.default_rng(0))
-    logp, logq = st.norm(0, 1).logpdf(x), st.norm(0.5, 1.2).logpdf(x)
-    log_r = logq - logp
-    fb = exercises.check_mc_estimate(np.expm1(log_r) - log_r, logp, logq)     # per sample: the fix is a mean
-    assert "np.mean" in str(fb) and "sum" not in str(fb).split("one number.")[1].split(":")[0]
-
-
-def test_mc_estimate_named_tuple_is_told_to_use_estimate():
-    x = st.norm(0, 1).rvs(size=200, random_state=np.random.default_rng(0))
-    logp, logq = st.norm(0, 1).logpdf(x), st.norm(0.5, 1.2).logpdf(x)
-    from klteach import mc_kl
-    fb = exercises.check_mc_estimate(mc_kl(logp, logq, estimator="k3"), logp, logq)
-    assert not fb.correct and ".estimate" in str(fb) and "sequence" not in str(fb)
-    fb = exercises.check_mc_estimate(float("nan"), logp, logq)
-    assert "0 * log(0)" not in str(fb) and "inf - inf" in str(fb)
-
-
-def test_cross_entropy_for_kl_offers_the_subtraction_route():
-    p, q = np.array([0.7, 0.2, 0.1]), np.array([0.5, 0.3, 0.2])
-    fb = exercises.check_kl(ce(p, q), p, q, names=("P_target", "Q_pred"))
-    assert "Subtract H(P_target)" in str(fb) and "Subtract nothing" not in str(fb)
-    h = float(-np.sum(p * np.log(p)))
-    assert exercises.check_kl(ce(p, q) - h, p, q).correct            # the advice, followed
-
-
-def test_numpy_scalar_answers_work():
-    assert exercises.check_kl(np.float64(kl_by_hand(P, Q)), P, Q)
-    assert exercises.check_kl(np.array([kl_by_hand(P, Q)]), P, Q)
-
-
-def test_infinite_kl_answer():
-    assert exercises.check_kl(math.inf, [0.5, 0.5], [1, 0]).correct
-    assert not exercises.check_kl(10.0, [0.5, 0.5], [1, 0]).correct
-
-
-def test_check_entropy():
-    p = [0.5, 0.25, 0.25]
-    assert exercises.check_entropy(1.5, p, base=2).correct
-    fb = exercises.check_entropy(1.5 * math.log(2), p, base=2)
-    assert not fb.correct and "nats" in fb.message
-    fb = exercises.check_entropy(bits(-np.sum(np.log(p))), p, base=2)
-    assert not fb.correct and "without weights" in fb.message
-    fb = exercises.check_entropy(-1.5, p, base=2)                  # the minus sign left out
-    assert "minus sign" in fb.message and "ratio inside the log" not in fb.message
-
-
-def test_entropy_is_not_the_huffman_average():
-    p = np.array([0.7, 0.1, 0.1, 0.1])
-    # Huffman by hand: merge 0.1 + 0.1, then 0.1 + 0.2, then 0.3 + 0.7 -> lengths 1, 2, 3, 3
-    huffman = 0.7 * 1 + 0.1 * (2 + 3 + 3)
-    h = float(-np.sum(p * np.log2(p)))
-    assert huffman == pytest.approx(1.5) and h == pytest.approx(1.35678, abs=1e-5)
-    assert "Huffman" in str(exercises.check_entropy(huffman, p, base=2))
-    assert exercises.check_huffman_length(huffman, p).correct
-    assert "ideal lengths" in str(exercises.check_huffman_length(h, p))
-
-
-# --- multiple choice --------------------------------------------------------------------------
-
-def test_check_choice():
-    options = {"a": "no, because x.", "b": "yes, because y."}
-    assert exercises.check_choice(" B ", "b", options).correct
-    fb = exercises.check_choice("a", "b", options)
-    assert not fb.correct and "because x" in fb.message
-    assert "not one of the options" in exercises.check_choice("z", "b", options).message
-    assert "No answer yet" in exercises.check_choice(..., "b", options).message
-
-
-@pytest.mark.parametrize("written", ["b", "B", "(b)", "b)", " (B) ", "b.", "'b'"])
-def test_choice_reads_the_usual_ways_of_writing_a_letter(written):
-    assert exercises.check_choice(written, "b", {"a": "No.", "b": "Yes."}).correct
-
-
-def test_choice_registry():
-    for key, (right, explanations) in exercises.CHOICES.items():
-        assert re.fullmatch(r"0[1-9]-ex\d", key) and right in explanations
-        assert exercises.check_choice(right, key).correct
-        for other in set(explanations) - {right}:
-            assert not exercises.check_choice(other, key).correct
-    with pytest.raises(KeyError, match="not a multiple-choice exercise id"):
-        exercises.check_choice("a", "99-ex1")
-
-
-def test_drift_choice_explanations_hold_by_simulation():
-    """06-ex3 says: with 10 quantile bins and 30 values per side, PSI often exceeds 0.25 without drift,
-    and the upward bias alone is larger than that threshold."""
-    from klteach import drift
-    rng = np.random.default_rng(2024)
-    psi = np.array([drift.drift_test(rng.normal(size=30), rng.normal(size=30), measure="psi", bins=10,
-                                     n_permutations=1, seed=0).statistic for _ in range(300)])
-    assert np.mean(psi > 0.25) > 0.75          # about 0.93 in this simulation
-    assert np.mean(psi) > 0.25                 # the bias: the mean PSI with no drift at all
-    right, explanations = exercises.CHOICES["06-ex3"]
-    assert right == "b" and "10 bins" in explanations["b"] and "12 bins" not in explanations["b"]
-
-
-def test_check_choice_accepts_non_string_option_keys():
-    fb = exercises.check_choice(2, 2, {1: "No.", 2: "Yes."})
-    assert fb.correct and "Yes." in fb.message
-    assert not exercises.check_choice("1", 2, {1: "No.", 2: "Yes."})
-
-
-# --- instructor-side misuse gets errors that name the argument -------------------------
-
-@pytest.mark.parametrize("check", [
-    lambda p, q: exercises.check_kl(0.1, p, q),
-    lambda p, q: exercises.check_entropy(0.1, p),
-    lambda p, q: exercises.check_cross_entropy(0.1, p, q),
-    lambda p, q: exercises.check_huffman_length(0.1, p),
-    lambda p, q: exercises.check_js(0.1, p, q),
-    lambda p, q: exercises.check_total_variation(0.1, p, q),
-])
-def test_checks_name_the_bad_argument(check):
-    from klteach import DistributionError
-    with pytest.raises(DistributionError, match=r"^p has a negative entry"):
-        check([0.5, -0.5], [0.5, 0.5])
-    with pytest.raises(DistributionError, match=r"^p must be one distribution \(a 1-D vector\)"):
-        check([[0.5, 0.5]], [[0.5, 0.5]])
-
-
-def test_permutation_pvalue_without_permutations_is_an_error():
-    with pytest.raises(ValueError, match="permuted is empty"):
-        exercises.check_permutation_pvalue(0.5, 1.0, [])
-
-
-def test_tiny_expected_values_are_not_matched_by_zero():
-    p, q = [0.5, 0.5], [0.5 + 1e-6, 0.5 - 1e-6]
-    expected = kl_by_hand(p, q)            # about 2e-12 nats
-    assert not exercises.check_kl(0.0, p, q).correct
-    assert exercises.check_kl(expected, p, q).correct
-    assert exercises.check_kl(1e-17, [0.5, 0.5], [0.5, 0.5]).correct   # rounding around an exact 0
-
-
-# --- advice, followed, is accepted ---------------------------------------------------------
-
 CONVERSION = re.compile(r"(multiply|divide) (?:your number|the unrounded number your code computed) by `([^`]+)`")
 
 
@@ -341,6 +86,8 @@ def _follow(message, value):
 
 
 P4, Q4 = np.array([0.05, 0.45, 0.35, 0.15]), np.array([0.25, 0.3, 0.2, 0.25])
+
+
 ADVICE_CASES = [
     (lambda a, b: ex.check_kl(a, P4, Q4, base=b), "kl"),
     (lambda a, b: ex.check_entropy(a, P4, base=b), "entropy"),
@@ -351,375 +98,27 @@ ADVICE_CASES = [
     (lambda a, b: ex.check_psi(a, [6, 30, 42, 22, 0], [1, 10, 16, 13, 10], base=b), "psi"),
     (lambda a, b: ex.check_information_gain(a, 10, 2, base=b), "information gain"),
 ]
-# The distillation loss is asked in nats only; its bits and base-10 versions must convert back.
-TEACH = np.array([[4.0, 1.0, -1.0, 0.5], [0.2, 2.5, 0.0, -1.0]])
-STUD = np.array([[2.5, 2.0, 0.5, -0.5], [1.0, 1.5, -0.5, 0.5]])
-
-
-def test_distillation_unit_advice_followed_is_accepted():
-    with ex.recording() as calls:
-        ex.check_distillation_loss(..., TEACH, STUD, temperature=2.0)
-    followed = 0
-    for wrong, _ in calls[0]["mistakes"]:
-        fb = ex.check_distillation_loss(wrong, TEACH, STUD, temperature=2.0)
-        fixed = _follow(fb.message, wrong)
-        if fixed is not None:
-            assert ex.check_distillation_loss(fixed, TEACH, STUD, temperature=2.0).correct, fb.message
-            followed += 1
-    assert followed == 2
-
-
-@pytest.mark.parametrize("check, label", ADVICE_CASES, ids=[c[1] for c in ADVICE_CASES])
-@pytest.mark.parametrize("base", [None, 2, 10])
-def test_conversion_advice_followed_numerically_is_accepted(check, label, base):
-    with ex.recording() as calls:
-        check(..., base)
-    followed = 0
-    for wrong, explanation in calls[0]["mistakes"]:
-        feedback = check(wrong, base)
-        if feedback.correct:
-            continue                                   # a mistake equal to the truth would be caught below
-        fixed = _follow(feedback.message, wrong)
-        if fixed is not None:
-            assert check(fixed, base).correct, (label, base, feedback.message)
-            followed += 1
-    assert followed >= 2      # at least the two other log bases
-
-
-def test_js_distance_in_nats_is_converted_by_a_square_root():
-    p, q = np.array([0.1, 0.6, 0.3]), np.array([0.3, 0.4, 0.3])
-    nats = jensenshannon(p, q)
-    fb = check_js(nats, p, q, base=2, distance=True)
-    assert "np.sqrt(np.log(2))" in str(fb)
-    assert not check_js(nats / math.log(2), p, q, base=2, distance=True)      # the old advice: wrong
-    assert check_js(nats / math.sqrt(math.log(2)), p, q, base=2, distance=True)
-
-
-# --- notebooks 02-04: cross-entropy, Huffman, JS, TV ----------------------------------------
-
-P3, Q3 = np.array([0.7, 0.2, 0.1]), np.array([0.5, 0.3, 0.2])
-
-
-def test_cross_entropy_right_answer_in_nats_and_bits():
-    assert check_cross_entropy(ce(P3, Q3), P3, Q3)
-    fb = check_cross_entropy(ce(P3, Q3, np.log2), P3, Q3, base=2)
-    assert fb and "bits" in str(fb)
-    assert check_cross_entropy(0.152, [1, 0], [0.9, 0.1], base=2)    # dog/cat: 0.152 bits
-
-
-@pytest.mark.parametrize("wrong,words", [
-    (kl(P3, Q3), "D(P||Q), the extra part only"),
-    (float(-np.sum(P3 * np.log(P3))), "H(P), the cross-entropy of P with itself"),
-    (ce(Q3, P3), "arguments are swapped"),
-    (float(-np.sum(np.log(Q3))), "without weights"),
-    (ce(P3, Q3, np.log2), "in bits"),
-    (-ce(P3, Q3), "minus sign"),
-])
-def test_cross_entropy_mistakes(wrong, words):
-    fb = check_cross_entropy(wrong, P3, Q3)
-    assert not fb and words in str(fb), str(fb)
-    if wrong > 0:
-        assert f"{ce(P3, Q3):.4f}" not in str(fb)   # the right value is not revealed
-
-
-def test_one_hot_cross_entropy_has_no_kl_mistake_and_catches_sum_of_q():
-    label, q = np.array([0.0, 0.0, 1.0]), np.array([0.2, 0.35, 0.45])
-    right = float(-np.log2(0.45))
-    assert check_cross_entropy(right, label, q, base=2)
-    fb = str(check_cross_entropy(float(np.sum(q)), label, q, base=2))   # 1.0: sum of q, or 1 s.f. of 1.152
-    assert "1 for every distribution" in fb and "right as far as it goes" in fb
-    q = np.array([0.15, 0.25, 0.6])                                      # -log2(0.6) = 0.737: far from 1
-    assert "1 for every distribution" in str(check_cross_entropy(float(np.sum(q)), label, q, base=2))
-    assert "over all outcomes" in str(check_cross_entropy(float(-np.sum(np.log2(q))), label, q, base=2))
-    assert check_cross_entropy(float(-np.log2(0.6)), label, q, base=2)
-
-
-def test_cross_entropy_accepts_counts_and_reports_missing_answer():
-    assert check_cross_entropy(ce(P3, Q3), [70, 20, 10], [5, 3, 2])
-    assert "No answer yet" in str(check_cross_entropy(..., P3, Q3))
-
-
-def test_huffman_length_right_and_mistakes():
-    p = np.array([0.7, 0.1, 0.1, 0.1])
-    assert check_huffman_length(0.7 * 1 + 0.1 * (2 + 3 + 3), p)
-    shannon = float(np.sum(p * np.ceil(-np.log2(p))))
-    fb = check_huffman_length(shannon, p)
-    assert not fb and "Shannon code" in str(fb)
-    fb = check_huffman_length((1 + 2 + 3 + 3) / 4, p)
-    assert not fb and "plain mean" in str(fb)
-    fb = check_huffman_length(3.0, p)
-    assert not fb and "Not yet" in str(fb)
-
-
-def test_js_divergence_and_distance():
-    p, q = np.array([0.1, 0.6, 0.3]), np.array([0.3, 0.4, 0.3])
-    dist_bits = jensenshannon(p, q, base=2)
-    dist_nats = jensenshannon(p, q)
-    assert check_js(dist_bits, p, q, base=2, distance=True)
-    assert check_js(dist_nats**2, p, q)
-    fb = check_js(dist_bits**2, p, q, base=2, distance=True)
-    assert not fb and "asks for the distance" in str(fb)
-    fb = check_js(dist_nats, p, q)
-    assert not fb and "square the unrounded number" in str(fb)
-    fb = check_js(dist_nats, p, q, base=2, distance=True)
-    assert not fb and "nats" in str(fb)
-    m = (p + q) / 2
-    fb = check_js(kl(p, m), p, q)
-    assert not fb and "D(P||M) alone" in str(fb)
-    fb = check_js(kl(p, q), p, q)
-    assert not fb and "not with each other" in str(fb)
-
-
-def test_js_bounds_of_disjoint_supports():
-    assert check_js(math.log(2), [1, 0], [0, 1])
-    assert check_js(1.0, [1, 0], [0, 1], base=2)
-    fb = check_js(math.sqrt(math.log(2)), [1, 0], [0, 1])   # scipy's answer, the distance
-    assert not fb and "scipy.spatial.distance.jensenshannon" in str(fb)
-
-
-def test_total_variation_right_and_mistakes():
-    p, q = np.array([0.1, 0.6, 0.3]), np.array([0.3, 0.4, 0.3])
-    assert check_total_variation(0.2, p, q)
-    fb = check_total_variation(0.4, p, q)
-    assert not fb and "without the factor 1/2" in str(fb)
-    p, q = np.array([0.4, 0.4, 0.1, 0.1]), np.array([0.1, 0.1, 0.4, 0.4])   # TV = 0.6, max single = 0.3
-    fb = check_total_variation(0.3, p, q)
-    assert not fb and "single outcome" in str(fb)
-    assert check_total_variation(0.6, p, q)
-
-
-# --- notebook 05: Gaussian, VAE, Monte Carlo ------------------------------------------------
-
-MU_P, SIGMA_P, MU_Q, SIGMA_Q = 2.0, 0.5, 0.0, 1.5     # sigma_q != 1, so sigma_q and sigma_q² differ
 
 
 def textbook(mu_p, s_p, mu_q, s_q):
     return math.log(s_q / s_p) + (s_p**2 + (mu_p - mu_q) ** 2) / (2 * s_q**2) - 0.5
 
 
-def test_gaussian_right_answer_in_nats_and_bits():
-    right = textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q)
-    fb = exercises.check_gaussian_kl(right, MU_P, SIGMA_P, MU_Q, SIGMA_Q)
-    assert fb.correct and "Correct" in fb.message and "nats" in fb.message
-    fb = exercises.check_gaussian_kl(right / math.log(2), MU_P, SIGMA_P, MU_Q, SIGMA_Q, base=2)
-    assert fb.correct and "bits" in fb.message
-
-
-@pytest.mark.parametrize("wrong, keywords", [
-    (textbook(MU_Q, SIGMA_Q, MU_P, SIGMA_P), ["D(Q||P)", "swapped"]),
-    (textbook(MU_P, SIGMA_P**2, MU_Q, SIGMA_Q**2), ["variances", "standard deviation"]),
-    (math.log(SIGMA_Q / SIGMA_P) + (SIGMA_P**2 + (MU_P - MU_Q) ** 2) / (2 * SIGMA_Q) - 0.5, ["2 sigma_q where"]),
-    (math.log(SIGMA_Q**2 / SIGMA_P**2) + (SIGMA_P**2 + (MU_P - MU_Q) ** 2) / (2 * SIGMA_Q**2) - 0.5,
-     ["variance ratio"]),
-    (textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q) + 0.5, ["-1/2"]),
-    (textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q) - (MU_P - MU_Q) ** 2 / (2 * SIGMA_Q**2), ["mean term"]),
-    (textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q) / math.log(2), ["bits", "asks for nats"]),
-])
-def test_gaussian_mistakes_are_named(wrong, keywords):
-    fb = exercises.check_gaussian_kl(wrong, MU_P, SIGMA_P, MU_Q, SIGMA_Q)
-    assert not fb.correct
-    for word in keywords:
-        assert word in fb.message, fb.message
-    assert f"{textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q):.4f}" not in fb.message   # no reveal
-
-
-def test_gaussian_unanswered_and_unknown():
-    assert "No answer yet" in str(exercises.check_gaussian_kl(..., 0, 1, 1, 2))
-    fb = exercises.check_gaussian_kl(123.0, 0, 1, 1, 2)
-    assert not fb.correct and "log(sigma_q/sigma_p)" in fb.message
-
-
 MU_Z = np.array([0.3, -1.2, 0.0, 0.8])
+
+
 LOG_VAR_Z = np.array([-0.4, 0.2, -1.5, 0.0])
-VAE_RIGHT = 0.5 * np.sum(np.exp(LOG_VAR_Z) + MU_Z**2 - 1 - LOG_VAR_Z)
 
-
-def test_vae_right_answer():
-    fb = exercises.check_vae_kl(VAE_RIGHT, MU_Z, LOG_VAR_Z)
-    assert fb.correct and "Correct" in fb.message
-    usual = -0.5 * np.sum(1 + LOG_VAR_Z - MU_Z**2 - np.exp(LOG_VAR_Z))   # the usual VAE code line
-    assert exercises.check_vae_kl(usual, MU_Z, LOG_VAR_Z).correct
-
-
-@pytest.mark.parametrize("wrong, keywords", [
-    (0.5 * np.sum(np.exp(2 * LOG_VAR_Z) + MU_Z**2 - 1 - 2 * LOG_VAR_Z), ["log(sigma)", "exp(log_var)"]),
-    (2 * VAE_RIGHT, ["factor 1/2"]),
-    (VAE_RIGHT / 4, ["mean over latent coordinates", "sum"]),
-    (-VAE_RIGHT, ["minus"]),
-    (0.5 * np.sum(np.exp(-LOG_VAR_Z) * (1 + MU_Z**2) - 1 + LOG_VAR_Z), ["reverse direction"]),
-])
-def test_vae_mistakes_are_named(wrong, keywords):
-    fb = exercises.check_vae_kl(wrong, MU_Z, LOG_VAR_Z)
-    assert not fb.correct
-    for word in keywords:
-        assert word in fb.message, fb.message
-
-
-X_S = st.norm(0, 1).rvs(size=1000, random_state=np.random.default_rng(5))
-LOGP, LOGQ = st.norm(0, 1).logpdf(X_S), st.norm(0.5, 1.2).logpdf(X_S)
-LOG_R = LOGQ - LOGP
-
-
-def test_mc_right_answer():
-    right = np.mean(np.expm1(LOG_R) - LOG_R)
-    fb = exercises.check_mc_estimate(right, LOGP, LOGQ, estimator="k3")
-    assert fb.correct and "k3" in fb.message
-    assert exercises.check_mc_estimate(np.mean(np.exp(LOG_R) - 1 - LOG_R), LOGP, LOGQ).correct
-
-
-@pytest.mark.parametrize("wrong, keywords", [
-    (np.mean(-LOG_R), ["k1 = -log r"]),
-    (np.mean(LOG_R**2 / 2), ["k2"]),
-    (np.mean(np.expm1(-LOG_R) + LOG_R), ["upside down"]),
-    (np.sum(np.expm1(LOG_R) - LOG_R), ["sum over samples", "mean"]),
-])
-def test_mc_mistakes_are_named(wrong, keywords):
-    fb = exercises.check_mc_estimate(wrong, LOGP, LOGQ, estimator="k3")
-    assert not fb.correct
-    for word in keywords:
-        assert word in fb.message, fb.message
-
-
-def test_mc_check_for_other_estimators():
-    assert exercises.check_mc_estimate(np.mean(-LOG_R), LOGP, LOGQ, estimator="k1").correct
-    fb = exercises.check_mc_estimate(np.mean(np.expm1(LOG_R) - LOG_R), LOGP, LOGQ, estimator="k1")
-    assert not fb.correct and "k3" in fb.message
-
-
-# --- notebook 06: PSI and permutation p-values ---------------------------------------------
-
-REF = np.array([6, 30, 42, 22, 0])        # an empty reference bin: smoothing matters
-CUR = np.array([1, 10, 16, 13, 10])
-
-
-def hist(counts, a):
-    c = counts + a
-    return c / c.sum()
-
-
-def test_psi_right_answer_and_mistakes():
-    p, q = hist(REF, 0.5), hist(CUR, 0.5)
-    kl_pq, kl_qp = kl(p, q), kl(q, p)
-    assert exercises.check_psi(kl_pq + kl_qp, REF, CUR)
-    assert "D(ref||cur) alone" in str(exercises.check_psi(kl_pq, REF, CUR))
-    assert "D(cur||ref) alone" in str(exercises.check_psi(kl_qp, REF, CUR))
-    assert "bits" in str(exercises.check_psi((kl_pq + kl_qp) / math.log(2), REF, CUR))
-    assert "without smoothing" in str(exercises.check_psi(math.inf, REF, CUR))
-    p_raw, q_raw = (REF + 0.5) / REF.sum(), (CUR + 0.5) / CUR.sum()
-    assert "renormalise" in str(exercises.check_psi(float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))),
-                                                    REF, CUR))
-    m = 0.5 * (p + q)
-    assert "Jensen-Shannon" in str(exercises.check_psi(0.5 * kl(p, m) + 0.5 * kl(q, m), REF, CUR))
-    assert "pseudo-count" in str(exercises.check_psi(float("nan"), REF, CUR))
-    assert "No answer yet" in str(exercises.check_psi(..., REF, CUR))
-
-
-OBS = 0.05
-PERM = np.array([0.01, 0.05, 0.07, 0.02, 0.03, 0.05, 0.04, 0.05, 0.06])   # B = 9
-
-
-def test_pvalue_right_answer():
-    # 5 values >= 0.05 (0.05, 0.07, 0.05, 0.05, 0.06): p = (1 + 5) / 10
-    assert exercises.check_permutation_pvalue(6 / 10, OBS, PERM).correct
-
-
-@pytest.mark.parametrize("wrong, words", [
-    (5 / 9, "without the +1s"),
-    ((1 + 2) / 10, "strictly greater"),      # 2 values > 0.05
-    (1 - 6 / 10, "one minus"),
-    (4 / 9, "below the observed"),
-])
-def test_pvalue_mistakes_are_recognised(wrong, words):
-    fb = exercises.check_permutation_pvalue(wrong, OBS, PERM)
-    assert not fb.correct and words in str(fb)
-
-
-def test_pvalue_without_ties_does_not_offer_the_ties_mistake():
-    with ex.recording() as calls:
-        exercises.check_permutation_pvalue(..., 0.055, PERM)
-    assert not any("strictly greater" in e for _, e in calls[0]["mistakes"])
-
-
-# --- notebook 07: distillation, kl_div, information gain --------------------------------------
 
 TEACHER = np.array([[4.0, 1.0, -1.0, 0.5], [0.2, 2.5, 0.0, -1.0]])
+
+
 STUDENT = np.array([[2.5, 2.0, 0.5, -0.5], [1.0, 1.5, -0.5, 0.5]])
 
 
-def softened(z, t):
-    e = np.exp(z / t)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def by_hand_distillation(teacher, student, t):
-    p, q = softened(teacher, t), softened(student, t)
-    return t**2 * np.mean(np.sum(p * np.log(p / q), axis=-1))
-
-
-def test_distillation_check():
-    t = 2.0
-    right = by_hand_distillation(TEACHER, STUDENT, t)
-    assert ex.check_distillation_loss(right, TEACHER, STUDENT, temperature=t)
-    cases = {
-        right / t**2: "without the factor T²",
-        right / t: "T x the KL",
-        by_hand_distillation(STUDENT, TEACHER, t): "arguments are swapped",
-        right / math.log(2): "in bits",
-        right * 2: "sum over the batch",
-        by_hand_distillation(TEACHER, STUDENT, 1.0) * t**2: "without the temperature",
-    }
-    for value, phrase in cases.items():
-        feedback = ex.check_distillation_loss(value, TEACHER, STUDENT, temperature=t)
-        assert not feedback and phrase in str(feedback), (phrase, str(feedback))
-    p, q = softened(TEACHER, t), softened(STUDENT, t)
-    per_example = t**2 * np.sum(p * np.log(p / q), axis=-1)
-    assert "np.mean" in str(ex.check_distillation_loss(per_example, TEACHER, STUDENT, temperature=t))
-
-
-def test_torch_kl_div_check_reproduces_the_documented_reductions():
-    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
-    q = np.array([[0.5, 0.3, 0.2], [0.3, 0.3, 0.4]])
-    pointwise = p * (np.log(p) - np.log(q))
-    kls = pointwise.sum(axis=1)
-    assert ex.check_torch_kl_div(kls.mean(), np.log(q), p, reduction="batchmean")
-    assert ex.check_torch_kl_div(pointwise.mean(), np.log(q), p, reduction="mean")
-    assert ex.check_torch_kl_div(kls.sum(), np.log(q), p, reduction="sum")
-    assert "'mean', which divides the sum by the number of elements" in str(
-        ex.check_torch_kl_div(pointwise.mean(), np.log(q), p, reduction="batchmean"))
-    # asked for 'mean' (the default), answered 'sum': the message explains 'mean', not 'batchmean'
-    fb = str(ex.check_torch_kl_div(kls.sum(), np.log(q), p, reduction="mean"))
-    assert "reduction='sum'" in fb and "which divides the sum by the number of elements" in fb
-    assert "asks for reduction='mean'" in fb
-    reverse = np.sum(q * np.log(q / p)) / 2
-    assert "D(Q||P)" in str(ex.check_torch_kl_div(reverse, np.log(q), p, reduction="batchmean"))
-    wrong_input = np.sum(p * (np.log(p) - q)) / 2
-    assert "expects log-probabilities" in str(ex.check_torch_kl_div(wrong_input, np.log(q), p))
-    assert ex.check_torch_kl_div(pointwise[0].sum() / 3, np.log(q[0]), p[0], reduction="batchmean")
-    with pytest.raises(ValueError, match="same shape"):
-        ex.check_torch_kl_div(0.1, np.log(q), p[0])
-    with pytest.raises(ValueError, match="reduction must be"):
-        ex.check_torch_kl_div(0.1, np.log(q), p, reduction="none")
-
-
-def test_information_gain_check_against_quadrature():
-    post, prior = stats.beta(1 + 7, 1 + 3), stats.beta(1, 1)
-    nats, _ = integrate.quad(lambda x: post.pdf(x) * (post.logpdf(x) - prior.logpdf(x)), 0, 1)
-    assert ex.check_information_gain(nats / math.log(2), 7, 3)
-    assert "in nats" in str(ex.check_information_gain(nats, 7, 3))
-    rev, _ = integrate.quad(lambda x: prior.pdf(x) * (prior.logpdf(x) - post.logpdf(x)), 0, 1)
-    assert "reverse direction" in str(ex.check_information_gain(rev / math.log(2), 7, 3))
-    forgot = stats.beta(7, 3)
-    fv, _ = integrate.quad(lambda x: forgot.pdf(x) * (forgot.logpdf(x) - prior.logpdf(x)), 0, 1)
-    assert "Beta(1 + heads, 1 + tails)" in str(ex.check_information_gain(fv / math.log(2), 7, 3))
-    m = 8 / 12
-    coins = (m * math.log2(m / 0.5) + (1 - m) * math.log2((1 - m) / 0.5))
-    assert "two coins" in str(ex.check_information_gain(coins, 7, 3))
-    assert "beta_kl" not in str(ex.check_information_gain(0.01, 7, 3))   # the hint points at the closed form
-
-
-# --- every notebook's exercises, run with their solutions ------------------------------------
-
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
+
+
 CHECK_CALL = re.compile(r"exercises\.check_\w+\(")
 
 
@@ -763,95 +162,36 @@ def notebook_runs():
     return {path.stem: run_exercises(path) for path in NOTEBOOKS}
 
 
-def test_every_notebook_solution_passes_its_check(notebook_runs):
-    for name, runs in notebook_runs.items():
-        assert len(runs) >= 3, name
-        for source, _, feedback, _ in runs:
-            assert feedback.correct, (name, source, str(feedback))
-
-
-def test_every_mistake_lands_at_least_one_percent_from_the_answer(notebook_runs):
-    """At the data each notebook uses, no catalogued mistake is (nearly) right by coincidence."""
-    report = []
-    for name, runs in notebook_runs.items():
-        for source, _, _, record in runs:
-            if record is None:
-                continue
-            expected = record["expected"]
-            seps = [(abs(v - expected) / abs(expected) if math.isfinite(v) else math.inf, e)
-                    for v, e in record["mistakes"]]
-            smallest = min(seps)
-            report.append((name, record["what"], smallest[0]))
-            assert smallest[0] >= 0.01, (name, source, smallest)
-    print("\nminimum separation per exercise:")
-    for name, what, sep in report:
-        print(f"  {name:32s} {what:45s} {sep:8.1%}")
-
-
-def test_every_mistake_at_full_precision_gets_its_explanation(notebook_runs):
-    """A learner who makes a catalogued mistake is told about a mistake, not "correct" or "give more figures"."""
-    for name, runs in notebook_runs.items():
-        for source, namespace, _, record in runs:
-            for wrong, _ in (record or {}).get("mistakes", []):
-                fb = str(eval(source, namespace | {"answer": wrong}))
-                assert fb.startswith("Not quite"), (name, source, wrong, fb)
-
-
-def test_every_choice_in_the_notebooks_is_in_the_registry(notebook_runs):
-    for name, runs in notebook_runs.items():
-        for source, *_ in runs:
-            if "check_choice" in source:
-                assert re.fullmatch(r'exercises\.check_choice\(answer, "(\d\d-ex\d)"\)', source), source
-
-
-def test_precision_sweep_over_every_notebook_check(notebook_runs):
-    """Each check's right answer rounded to 1-4 significant figures: 3-4 are accepted; 1-2 are told to
-    give more figures (or accepted when the rounding happens to keep 3 figures)."""
-    counts = {"accepted": 0, "give more figures": 0}
-    for name, runs in notebook_runs.items():
-        for source, namespace, _, record in runs:
-            if record is None or not math.isfinite(record["expected"]) or record["expected"] == 0:
-                continue
-            for figures in (1, 2, 3, 4):
-                rounded = round_sig(record["expected"], figures)
-                fb = eval(source, namespace | {"answer": rounded})
-                if figures >= 3 or round_sig(rounded, 3) == round_sig(record["expected"], 3):
-                    assert fb.correct, (name, source, figures, rounded, str(fb))
-                    counts["accepted"] += 1
-                else:   # (a whole number that is also a mistake's value gets both readings)
-                    text = str(fb).lower()
-                    assert "right as far as it goes" in text, (name, source, figures, rounded, str(fb))
-                    assert f"give {record['sig']} significant figures" in text
-                    counts["give more figures"] += 1
-    print(f"\nprecision sweep: {counts}")
-    assert counts["give more figures"] > 0
-
-
-def test_every_numeric_exercise_prompt_asks_for_significant_figures():
-    for path in NOTEBOOKS:
-        nb = nbformat.read(path, as_version=4)
-        start = _exercise_section(nb)
-        prompts = [c.source for c in nb.cells[start:] if c.cell_type == "markdown"]
-        text = "\n".join(prompts)
-        for block in re.split(r"\*\*Exercise \d+\.\*\*", text)[1:]:
-            if "Answer with a letter" in block:
-                continue
-            assert re.search(r"[34] significant figures", block), (path.name, block[:200])
-
-
-# --- learner findings: the exact submissions, and the kind of message each must get ------------
-# Exercise data as in the notebooks' exercise sections; expected values from the formulas here.
-
 L2, L10 = math.log(2), math.log(10)
+
+
 P_LOADED, Q_FAIR = np.array([0.1, 0.1, 0.1, 0.1, 0.1, 0.5]), np.full(6, 1 / 6)
+
+
 TRAIN, WEEK = np.array([30, 50, 20]), np.array([25, 25, 50])
+
+
 P_SENSOR = np.array([0.7, 0.1, 0.1, 0.1])
+
+
 P_TARGET, Q_PRED = np.array([0.7, 0.2, 0.1]), np.array([0.5, 0.3, 0.2])
+
+
 LABEL, Q_IMAGE = np.array([0.0, 0.0, 1.0]), np.array([0.15, 0.25, 0.6])
+
+
 REF_WEEK, CUR_WEEK = np.array([6, 30, 42, 22, 0]), np.array([1, 10, 16, 13, 10])
+
+
 TEACHER = np.array([[4.0, 1.0, -1.0, 0.5], [0.2, 2.5, 0.0, -1.0]])
+
+
 STUDENT = np.array([[2.5, 2.0, 0.5, -0.5], [1.0, 1.5, -0.5, 0.5]])
+
+
 P7 = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
+
+
 LOG_Q7 = np.log(np.array([[0.5, 0.3, 0.2], [0.3, 0.3, 0.4], [0.2, 0.5, 0.3]]))
 
 
@@ -907,6 +247,8 @@ def ex06_1(a):
 
 
 PERMUTED = np.round(np.random.default_rng(7).chisquare(11, size=99) / 400, 3)
+
+
 OBSERVED = 0.036
 
 
@@ -927,11 +269,424 @@ def sig3(x):
 
 
 SPANISH, ENGLISH = _letters()
+
+
 KL_SE = kl(SPANISH, ENGLISH)
+
+
 CE_SE = ce(SPANISH, ENGLISH)
+
+
 H_SP = ce(SPANISH, SPANISH)
+
+
 KL_TP = kl(P_TARGET, Q_PRED)
+
+
 CE_TP = ce(P_TARGET, Q_PRED)
+
+
+P_EX, Q_EX = np.array([0.05, 0.45, 0.35, 0.15]), np.array([0.25, 0.3, 0.2, 0.25])
+
+
+X_S5 = st.norm(0, 1).rvs(size=1000, random_state=np.random.default_rng(5))
+
+
+LOGP5, LOGQ5 = st.norm(0, 1).logpdf(X_S5), st.norm(0.5, 1.2).logpdf(X_S5)
+
+
+EQUAL_VARIANCE = ("mu_1", "sigma", "mu_2", "sigma")
+
+
+def ex04_1(a):
+    return ex.check_kl(a, Q_EX, P_EX, base=2, names=("Q_ex", "P_ex"))
+
+
+def ex04_2(a):
+    return ex.check_js(a, P_EX, Q_EX, base=2, distance=True, names=("P_ex", "Q_ex"))
+
+
+def ex05_1(a):
+    return ex.check_gaussian_kl(a, 2.0, 0.5, 0.0, 1.5)
+
+
+def ex04_3(a):
+    return ex.check_total_variation(a, P_EX, Q_EX, names=("P_ex", "Q_ex"))
+
+
+def ex05_2(a):
+    return ex.check_vae_kl(a, np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0]),
+                           variables=("mu_z", "log_var_z"))
+
+
+def ex05_3(a):
+    return ex.check_mc_estimate(a, LOGP5, LOGQ5, estimator="k3", exact=textbook(0, 1, 0.5, 1.2),
+                                variables=("logp_s", "logq_s"))
+
+
+def ex05_5(a):
+    return ex.check_gaussian_kl(a, 1.0, 1.4, -0.7, 1.4, variables=EQUAL_VARIANCE)
+
+
+def js_bits(p, q, halve=True):
+    m = (p + q) / 2 if halve else p + q
+    return 0.5 * float(np.sum(p * np.log2(p / m))) + 0.5 * float(np.sum(q * np.log2(q / m)))
+
+
+KL_04 = kl(Q_EX, P_EX, np.log2)                                        # 0.4278 bits
+
+
+JSD_04 = math.sqrt(js_bits(P_EX, Q_EX))                                # 0.2957
+
+
+KL_05 = textbook(2.0, 0.5, 0.0, 1.5)                                   # 1.5431 nats
+
+
+KL_55 = (1.0 + 0.7) ** 2 / (2 * 1.4**2)                                # 0.7372 nats
+
+
+K3_05 = float(np.mean(np.expm1(LOGQ5 - LOGP5) - (LOGQ5 - LOGP5)))     # 0.1097 nats
+
+
+HELLINGER_04 = math.sqrt(0.5 * float(np.sum((np.sqrt(P_EX) - np.sqrt(Q_EX)) ** 2)))   # 0.2501
+
+
+H_Q_EX = float(-np.sum(Q_EX * np.log2(Q_EX)))
+
+
+def _solution(path, number):
+    nb = nbformat.read(ROOT / "notebooks" / path, as_version=4)
+    cells = nb.cells[_exercise_section(nb):]
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    after = text.split(f"**Exercise {number}.**")[1]
+    return after, re.search(r"<summary>Solution</summary>\s*```python\n(.*?)```(.*?)</details>", after, re.S)
+
+
+KL_01 = kl(P_LOADED, Q_FAIR, np.log2)                                  # 0.4238 bits
+
+
+H_03 = -math.log2(0.6)                                                 # H(label, Q_image) = 0.7370 bits
+
+
+H_ENGLISH = float(-np.sum(ENGLISH * np.log2(ENGLISH)))                 # 4.1928 bits
+
+
+JOINT8 = np.array([[0.40, 0.05], [0.20, 0.10], [0.05, 0.20]])
+
+
+P_X8, Q_X8 = np.array([0.7, 0.2, 0.1]), np.array([0.3, 0.3, 0.4])
+
+
+W8 = np.array([[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
+
+
+P_R8, Q_R8 = np.array([0.6, 0.25, 0.15]), np.array([0.3, 0.3, 0.4])
+
+
+def _h2(v):
+    v = np.asarray(v, float).ravel()
+    v = v[v > 0]
+    return float(-np.sum(v * np.log2(v)))
+
+
+def ex08_1(a):
+    return ex.check_mutual_information(a, JOINT8, base=2, name="joint_ex", variables=("X", "Y"))
+
+
+def ex08_2(a):
+    return ex.check_channel_kl(a, P_X8, Q_X8, W8, base=2, names=("P_X", "Q_X"), channel_name="W")
+
+
+def ex08_3(a):
+    return ex.check_renyi(a, P_R8, Q_R8, 2, names=("P_ex", "Q_ex"))
+
+
+def ex07_3(a):
+    return ex.check_information_gain(a, 10, 2)
+
+
+def beta_gain_bits(first_term):
+    """07 Ex3's closed form (posterior Beta(11, 3), prior Beta(1, 1)) in bits, with its first term given."""
+    a1, b1, a2, b2 = 11, 3, 1, 1
+    rest = (a1 - a2) * digamma(a1) + (b1 - b2) * digamma(b1) + (a2 - a1 + b2 - b1) * digamma(a1 + b1)
+    return float(first_term(a1, b1, a2, b2) + rest) / L2
+
+
+GAIN_07 = beta_gain_bits(lambda a1, b1, a2, b2: betaln(a2, b2) - betaln(a1, b1))          # 1.2734 bits
+
+
+SOFT_T, SOFT_S = (np.exp(z / 3) / np.exp(z / 3).sum(axis=1, keepdims=True) for z in (TEACHER, STUDENT))
+
+
+DISTILL_07 = 9 * float(np.mean(np.sum(SOFT_T * np.log(SOFT_T / SOFT_S), axis=1)))      # 0.6292 nats
+
+
+TORCH_07 = float(np.mean(P7 * (np.log(P7) - LOG_Q7)))                                     # 0.05593 nats
+
+
+MU_Z, LOG_VAR_Z = np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0])
+
+
+VAE_05 = 0.5 * float(np.sum(np.exp(LOG_VAR_Z) + MU_Z**2 - 1 - LOG_VAR_Z))                # 1.4924 nats
+
+
+H_TEACHER_T2 = 9 * float(np.mean(-np.sum(SOFT_T * np.log(SOFT_T), axis=1)))
+
+
+M_EX = (P_EX + Q_EX) / 2
+
+
+JS_SUM_04 = kl(P_EX, M_EX, np.log2) + kl(Q_EX, M_EX, np.log2)            # D(P_ex||M) + D(Q_ex||M), bits
+
+
+H_LOADED = float(-np.sum(P_LOADED * np.log2(P_LOADED)))               # 2.161 bits
+
+
+H_SPANISH = float(-np.sum(SPANISH * np.log2(SPANISH)))                 # 4.028 bits
+
+
+H_TARGET = float(-np.sum(P_TARGET * np.log(P_TARGET)))                 # 0.8018 nats
+
+
+CE_01 = ce(P_LOADED, Q_FAIR, np.log2)
+
+
+CE_02 = ce(SPANISH, ENGLISH, np.log2)
+
+
+H_TRAIN = float(-np.sum(TRAIN / 100 * np.log(TRAIN / 100)))            # 1.0297 nats
+
+
+CE_TRAIN = ce(TRAIN / 100, WEEK / 100)                                   # 1.2477 nats
+
+
+H_FAIR = math.log(6)                                                     # 1.7918 nats
+
+
+CE_FAIR = ce(Q_FAIR, P_LOADED)                                           # 2.0343 nats
+
+
+def _terms_rounded(p, q, k):
+    """D(P||Q) from its terms p log(p/q), each rounded to ``k`` significant figures, then summed."""
+    return sum(round_sig(t, k) for t in p * np.log(p / q))
+
+
+def _log_ratios_rounded(p, q, k):
+    return float(np.sum(p * np.array([round_sig(v, k) for v in np.log(p / q)])))
+
+
+def _gain_terms_mp():
+    """07 Ex3's four closed-form terms in nats (posterior Beta(11, 3), prior Beta(1, 1)), with mpmath."""
+    mpmath.mp.dps = 30
+    first = mpmath.log(mpmath.beta(1, 1)) - mpmath.log(mpmath.beta(11, 3))      # ln 858
+    return [float(first), float(10 * mpmath.digamma(11)), float(2 * mpmath.digamma(3)),
+            float(-12 * mpmath.digamma(14))]
+
+
+@pytest.mark.parametrize("answer, truth", [
+    (0.243, 0.24258), (1.36, 1.3568), (0.4240, 0.42401), (0.2426, 0.24258),
+    (0.24258, 0.242584), (0.5, 0.49996),   # 0.5 rounds to the same 3 s.f. (0.500) as the truth
+])
+def test_three_correct_significant_figures_are_accepted(answer, truth):
+    assert exercises.check_number(answer, truth, what="x").correct
+
+
+@pytest.mark.parametrize("answer, truth, figures", [
+    (0.42, 0.4240, 2), (0.17, 0.1740, 2), (0.89, 0.8869, 2), (0.058, 0.0578, 2), (0.2, 0.2426, 1),
+])
+def test_fewer_figures_right_as_far_as_they_go_are_told_to_give_more(answer, truth, figures):
+    fb = exercises.check_number(answer, truth, what="x", sig=3,
+                                mistakes=[(answer, "a concept mistake.")])   # never a concept hint
+    assert not fb.correct
+    assert "Right as far as it goes" in fb.message and f"{figures} significant figure" in fb.message
+    assert "Give 3 significant figures" in fb.message and "concept" not in fb.message
+
+
+def test_a_mistake_is_named_only_when_it_matches_better_than_the_truth():
+    truth, wrong = 0.4240, 0.4712
+    assert "matches y" in str(exercises.check_number(0.47, truth, what="x", mistakes=[(wrong, "y.")]))
+    assert "matches y" in str(exercises.check_number(0.4712, truth, what="x", mistakes=[(wrong, "y.")]))
+    # 0.45 is not the truth at 2 s.f. (0.42) nor the mistake (0.47): no diagnosis
+    assert str(exercises.check_number(0.45, truth, what="x", mistakes=[(wrong, "y.")])).startswith("Not yet")
+
+
+def test_truncated_answer_is_told_to_round():
+    fb = exercises.check_number(0.242, 0.24258, what="x")      # truncated, not rounded: 0.243
+    assert not fb.correct and "Round (do not truncate)" in fb.message
+    # cut off after 4 figures, it still rounds (a 5 rounding up) to the right 3: accepted
+    assert exercises.check_number(0.2425, 0.24258, what="x").correct
+
+
+def test_significant_figures_are_read_from_the_shortest_repr():
+    sf = exercises.significant_figures
+    assert [sf(0.42), sf(0.4240), sf(120.0), sf(1e-05), sf(0.0578), sf(1 / 3)] == [2, 3, 2, 1, 3, 16]
+
+
+def test_messages_use_the_exercises_names():
+    # notebook 01, exercise 2: D(Q_fair||P_loaded)
+    right = kl_by_hand(Q, P)
+    fb = exercises.check_kl(right, Q, P, names=("Q_fair", "P_loaded"))
+    assert fb.correct and "D(Q_fair||P_loaded)" in fb.message and "D(P||Q)" not in fb.message
+    fb = exercises.check_kl(kl_by_hand(P, Q), Q, P, names=("Q_fair", "P_loaded"))
+    assert "D(P_loaded||Q_fair): the arguments are swapped" in fb.message
+    assert "Q_fair first" in fb.message and "P, the reference" not in fb.message
+    fb = exercises.check_js(0.3, P, Q, names=("P_ex", "Q_ex"))
+    assert "P_ex" in fb.message
+    with pytest.raises(ValueError, match="names must be two"):
+        exercises.check_kl(0.1, P, Q, names="PQ")
+
+
+def test_per_term_arrays_are_told_which_reduction():
+    terms = P * np.log2(P / Q)
+    assert "np.sum" in str(exercises.check_kl(terms, P, Q, base=2))
+    x = st.norm(0, 1).rvs(size=200, random_state=np.random.default_rng(0))
+    logp, logq = st.norm(0, 1).logpdf(x), st.norm(0.5, 1.2).logpdf(x)
+    log_r = logq - logp
+    fb = exercises.check_mc_estimate(np.expm1(log_r) - log_r, logp, logq)     # per sample: the fix is a mean
+    assert "np.mean" in str(fb) and "sum" not in str(fb).split("one number.")[1].split(":")[0]
+
+
+def test_check_choice():
+    options = {"a": "no, because x.", "b": "yes, because y."}
+    assert exercises.check_choice(" B ", "b", options).correct
+    fb = exercises.check_choice("a", "b", options)
+    assert not fb.correct and "because x" in fb.message
+    assert "not one of the options" in exercises.check_choice("z", "b", options).message
+    assert "No answer yet" in exercises.check_choice(..., "b", options).message
+
+
+@pytest.mark.parametrize("written", ["b", "B", "(b)", "b)", " (B) ", "b.", "'b'"])
+def test_choice_reads_the_usual_ways_of_writing_a_letter(written):
+    assert exercises.check_choice(written, "b", {"a": "No.", "b": "Yes."}).correct
+
+
+def test_choice_registry():
+    for key, (right, explanations) in exercises.CHOICES.items():
+        assert re.fullmatch(r"0[1-9]-ex\d", key) and right in explanations
+        assert exercises.check_choice(right, key).correct
+        for other in set(explanations) - {right}:
+            assert not exercises.check_choice(other, key).correct
+    with pytest.raises(KeyError, match="not a multiple-choice exercise id"):
+        exercises.check_choice("a", "99-ex1")
+
+
+def test_check_choice_accepts_non_string_option_keys():
+    fb = exercises.check_choice(2, 2, {1: "No.", 2: "Yes."})
+    assert fb.correct and "Yes." in fb.message
+    assert not exercises.check_choice("1", 2, {1: "No.", 2: "Yes."})
+
+
+@pytest.mark.parametrize("check", [
+    lambda p, q: exercises.check_kl(0.1, p, q),
+    lambda p, q: exercises.check_entropy(0.1, p),
+    lambda p, q: exercises.check_cross_entropy(0.1, p, q),
+    lambda p, q: exercises.check_huffman_length(0.1, p),
+    lambda p, q: exercises.check_js(0.1, p, q),
+    lambda p, q: exercises.check_total_variation(0.1, p, q),
+])
+def test_checks_name_the_bad_argument(check):
+    from klteach import DistributionError
+    with pytest.raises(DistributionError, match=r"^p has a negative entry"):
+        check([0.5, -0.5], [0.5, 0.5])
+    with pytest.raises(DistributionError, match=r"^p must be one distribution \(a 1-D vector\)"):
+        check([[0.5, 0.5]], [[0.5, 0.5]])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("check, label", ADVICE_CASES, ids=[c[1] for c in ADVICE_CASES])
+@pytest.mark.parametrize("base", [None, 2, 10])
+def test_conversion_advice_followed_numerically_is_accepted(check, label, base):
+    with ex.recording() as calls:
+        check(..., base)
+    followed = 0
+    for wrong, explanation in calls[0]["mistakes"]:
+        feedback = check(wrong, base)
+        if feedback.correct:
+            continue                                   # a mistake equal to the truth would be caught below
+        fixed = _follow(feedback.message, wrong)
+        if fixed is not None:
+            assert check(fixed, base).correct, (label, base, feedback.message)
+            followed += 1
+    assert followed >= 2      # at least the two other log bases
+
+
+@pytest.mark.slow
+def test_every_notebook_solution_passes_its_check(notebook_runs):
+    for name, runs in notebook_runs.items():
+        assert len(runs) >= 3, name
+        for source, _, feedback, _ in runs:
+            assert feedback.correct, (name, source, str(feedback))
+
+
+def test_every_mistake_lands_at_least_one_percent_from_the_answer(notebook_runs):
+    """At the data each notebook uses, no catalogued mistake is (nearly) right by coincidence."""
+    report = []
+    for name, runs in notebook_runs.items():
+        for source, _, _, record in runs:
+            if record is None:
+                continue
+            expected = record["expected"]
+            seps = [(abs(v - expected) / abs(expected) if math.isfinite(v) else math.inf, e)
+                    for v, e in record["mistakes"]]
+            smallest = min(seps)
+            report.append((name, record["what"], smallest[0]))
+            assert smallest[0] >= 0.01, (name, source, smallest)
+    print("\nminimum separation per exercise:")
+    for name, what, sep in report:
+        print(f"  {name:32s} {what:45s} {sep:8.1%}")
+
+
+@pytest.mark.slow
+def test_every_mistake_at_full_precision_gets_its_explanation(notebook_runs):
+    """A learner who makes a catalogued mistake is told about a mistake, not "correct" or "give more figures"."""
+    for name, runs in notebook_runs.items():
+        for source, namespace, _, record in runs:
+            for wrong, _ in (record or {}).get("mistakes", []):
+                fb = str(eval(source, namespace | {"answer": wrong}))
+                assert fb.startswith("Not quite"), (name, source, wrong, fb)
+
+
+def test_every_choice_in_the_notebooks_is_in_the_registry(notebook_runs):
+    for name, runs in notebook_runs.items():
+        for source, *_ in runs:
+            if "check_choice" in source:
+                assert re.fullmatch(r'exercises\.check_choice\(answer, "(\d\d-ex\d)"\)', source), source
+
+
+@pytest.mark.slow
+def test_precision_sweep_over_every_notebook_check(notebook_runs):
+    """Each check's right answer rounded to 1-4 significant figures: 3-4 are accepted; 1-2 are told to
+    give more figures (or accepted when the rounding happens to keep 3 figures)."""
+    counts = {"accepted": 0, "give more figures": 0}
+    for name, runs in notebook_runs.items():
+        for source, namespace, _, record in runs:
+            if record is None or not math.isfinite(record["expected"]) or record["expected"] == 0:
+                continue
+            for figures in (1, 2, 3, 4):
+                rounded = round_sig(record["expected"], figures)
+                fb = eval(source, namespace | {"answer": rounded})
+                if figures >= 3 or round_sig(rounded, 3) == round_sig(record["expected"], 3):
+                    assert fb.correct, (name, source, figures, rounded, str(fb))
+                    counts["accepted"] += 1
+                else:   # (a whole number that is also a mistake's value gets both readings)
+                    text = str(fb).lower()
+                    assert "right as far as it goes" in text, (name, source, figures, rounded, str(fb))
+                    assert f"give {record['sig']} significant figures" in text
+                    counts["give more figures"] += 1
+    print(f"\nprecision sweep: {counts}")
+    assert counts["give more figures"] > 0
+
+
+def test_every_numeric_exercise_prompt_asks_for_significant_figures():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        start = _exercise_section(nb)
+        prompts = [c.source for c in nb.cells[start:] if c.cell_type == "markdown"]
+        text = "\n".join(prompts)
+        for block in re.split(r"\*\*Exercise \d+\.\*\*", text)[1:]:
+            if "Answer with a letter" in block:
+                continue
+            assert re.search(r"[34] significant figures", block), (path.name, block[:200])
 
 
 @pytest.mark.parametrize("check, submission", [
@@ -980,6 +735,7 @@ def test_advice_followed_from_a_rounded_answer_is_right_as_far_as_it_goes(check,
         assert wrong not in text, (submission, text)
 
 
+@pytest.mark.slow
 def test_unit_advice_followed_from_rounded_wrong_units_in_every_notebook(notebook_runs):
     """Every unit or factor advice, followed literally from the wrong value rounded to 3 or 4 s.f.,
     leads to an accepted answer or to "right as far as it goes" (never a mistake or "Not yet")."""
@@ -1054,6 +810,7 @@ def test_negative_answers_name_their_real_cause():
     assert "cannot be negative" in generic and "do not sum to 1" in generic
 
 
+@pytest.mark.slow
 def test_messages_speak_the_exercises_names():
     huffman = str(ex.check_huffman_length(ce(P_SENSOR, P_SENSOR, np.log2), P_SENSOR, name="P_sensor"))
     assert "H(P_sensor)" in huffman and "H(P)" not in huffman and "p(x)" not in huffman
@@ -1112,22 +869,13 @@ def test_named_tuple_answer_points_to_the_field_the_question_asks_for():
     assert "answer = result.psi" in fb and "kl_ref_cur." not in fb
 
 
-@pytest.mark.parametrize("written", ["(b) Nothing yet", "Option b", "b) nothing yet", "option (b)"])
-def test_choice_reads_a_leading_letter_with_text(written):
-    assert ex.check_choice(written, "06-ex3").correct
-
-
-def test_choice_error_example_is_not_an_option():
-    fb = str(ex.check_choice("z", "06-ex3"))
-    assert "answer = 'a'" not in fb and "answer = 'b'" not in fb
-
-
 def test_coinciding_mistakes_are_named_together():
     fb = ex.check_number(0.5, 0.3, what="x", mistakes=[(0.5, "first cause."), (0.5001, "second cause."),
                                                         (0.9, "far cause.")])
     assert "first cause." in str(fb) and "second cause." in str(fb) and "far cause" not in str(fb)
 
 
+@pytest.mark.slow
 def test_every_pair_of_mistakes_is_apart_or_named_together(notebook_runs):
     """Catalogued mistakes less than 1% apart at a notebook's data are reported together for an answer of
     4 figures; an answer with all its figures is named with the mistakes it equals (to 1e-6) only."""
@@ -1147,59 +895,6 @@ def test_every_pair_of_mistakes_is_apart_or_named_together(notebook_runs):
                         assert own in fb and (other in fb) == equal, (name, source, v1, v2, fb)
                     pairs += 1
     assert pairs >= 1          # 01 Ex1: D(Q_fair||P_loaded) is the plain mean of log(Q_fair/P_loaded)
-
-
-# --- second learner review (04, 05) and expert review of the exercise sections -------------------
-# Each finding: the exact submission, and the kind of message it must (and must not) get.
-
-P_EX, Q_EX = np.array([0.05, 0.45, 0.35, 0.15]), np.array([0.25, 0.3, 0.2, 0.25])
-X_S5 = st.norm(0, 1).rvs(size=1000, random_state=np.random.default_rng(5))
-LOGP5, LOGQ5 = st.norm(0, 1).logpdf(X_S5), st.norm(0.5, 1.2).logpdf(X_S5)
-EQUAL_VARIANCE = ("mu_1", "sigma", "mu_2", "sigma")
-
-
-def ex04_1(a):
-    return ex.check_kl(a, Q_EX, P_EX, base=2, names=("Q_ex", "P_ex"))
-
-
-def ex04_2(a):
-    return ex.check_js(a, P_EX, Q_EX, base=2, distance=True, names=("P_ex", "Q_ex"))
-
-
-def ex05_1(a):
-    return ex.check_gaussian_kl(a, 2.0, 0.5, 0.0, 1.5)
-
-
-def ex04_3(a):
-    return ex.check_total_variation(a, P_EX, Q_EX, names=("P_ex", "Q_ex"))
-
-
-def ex05_2(a):
-    return ex.check_vae_kl(a, np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0]),
-                           variables=("mu_z", "log_var_z"))
-
-
-def ex05_3(a):
-    return ex.check_mc_estimate(a, LOGP5, LOGQ5, estimator="k3", exact=textbook(0, 1, 0.5, 1.2),
-                                variables=("logp_s", "logq_s"))
-
-
-def ex05_5(a):
-    return ex.check_gaussian_kl(a, 1.0, 1.4, -0.7, 1.4, variables=EQUAL_VARIANCE)
-
-
-def js_bits(p, q, halve=True):
-    m = (p + q) / 2 if halve else p + q
-    return 0.5 * float(np.sum(p * np.log2(p / m))) + 0.5 * float(np.sum(q * np.log2(q / m)))
-
-
-KL_04 = kl(Q_EX, P_EX, np.log2)                                        # 0.4278 bits
-JSD_04 = math.sqrt(js_bits(P_EX, Q_EX))                                # 0.2957
-KL_05 = textbook(2.0, 0.5, 0.0, 1.5)                                   # 1.5431 nats
-KL_55 = (1.0 + 0.7) ** 2 / (2 * 1.4**2)                                # 0.7372 nats
-K3_05 = float(np.mean(np.expm1(LOGQ5 - LOGP5) - (LOGQ5 - LOGP5)))     # 0.1097 nats
-HELLINGER_04 = math.sqrt(0.5 * float(np.sum((np.sqrt(P_EX) - np.sqrt(Q_EX)) ** 2)))   # 0.2501
-H_Q_EX = float(-np.sum(Q_EX * np.log2(Q_EX)))
 
 
 def test_the_data_of_these_findings():
@@ -1278,17 +973,6 @@ def test_hellinger_is_named_and_a_short_answer_names_every_mistake_it_matches():
     assert "in nats" in nats and "Hellinger" not in nats
 
 
-def test_nan_distance_points_at_the_square_root_of_a_negative_divergence():
-    with np.errstate(invalid="ignore"):
-        submission = np.sqrt(js_bits(P_EX, Q_EX, halve=False))          # M = P + Q: negative, then NaN
-    assert math.isnan(submission)
-    text = str(ex04_2(submission))
-    assert "square root of a negative number" in text and "M = (P_ex + Q_ex) / 2" in text
-    assert "0 * log(0)" not in text
-    divergence = str(ex.check_js(js_bits(P_EX, Q_EX, halve=False), P_EX, Q_EX, base=2, names=("P_ex", "Q_ex")))
-    assert divergence.startswith("Not quite") and "without the / 2" in divergence
-
-
 def test_equal_variance_derivation_speaks_its_own_names():
     forgot = str(ex05_5(KL_55 + 0.5))                                    # E_P[(x - mu_1)²]/(2 sigma²) not subtracted
     assert "E_P[(x - mu_2)²] / (2 sigma²) alone" in forgot and "subtract" in forgot
@@ -1346,14 +1030,6 @@ def test_torch_swapped_arguments_are_described_with_their_reduction():
     assert "matches D(Q||P)" not in text
 
 
-def _solution(path, number):
-    nb = nbformat.read(ROOT / "notebooks" / path, as_version=4)
-    cells = nb.cells[_exercise_section(nb):]
-    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
-    after = text.split(f"**Exercise {number}.**")[1]
-    return after, re.search(r"<summary>Solution</summary>\s*```python\n(.*?)```(.*?)</details>", after, re.S)
-
-
 def test_01_ex2_says_the_order_is_the_role():
     prompt, _ = _solution("01_definition.ipynb", 2)
     assert "The names are labels; the order in $D(\\cdot\\|\\cdot)$ is the role" in prompt.split("<details>")[0]
@@ -1398,6 +1074,7 @@ def test_04_ex3_solution_uses_the_bound_of_section_4_and_prints_true():
     assert scope["answer"] <= math.sqrt(kl(P_EX, Q_EX) / 2)              # Pinsker, independently
 
 
+@pytest.mark.slow
 def test_06_ex3_solution_claims_hold_by_simulation():
     _, solution = _solution("06_drift.ipynb", 3)
     prose = solution.group(2)
@@ -1423,14 +1100,6 @@ def test_a_short_wrong_answer_is_not_explained_by_a_rounded_route():
     assert "typing 1.00 gives 1.0" in str(ex05_5(1.0))
 
 
-# --- final learner pass over the exercises of 01-03 ---------------------------------------------
-# Each finding: the exact submission, and the class of message it must (and must not) get.
-
-KL_01 = kl(P_LOADED, Q_FAIR, np.log2)                                  # 0.4238 bits
-H_03 = -math.log2(0.6)                                                 # H(label, Q_image) = 0.7370 bits
-H_ENGLISH = float(-np.sum(ENGLISH * np.log2(ENGLISH)))                 # 4.1928 bits
-
-
 def test_the_data_of_the_final_findings():
     assert (sig3(KL_01), sig3(H_03), sig3(ce(SPANISH, ENGLISH, np.log2))) == (0.424, 0.737, 4.2)
     assert round(H_03 * L2 * L2, 1) == 0.4 and round(H_03 * L2 * L2, 3) == 0.354    # wrong way, 1 figure only
@@ -1452,23 +1121,6 @@ def test_final_1_a_short_answer_never_gets_one_confident_diagnosis(check, submis
     assert ex03_3((H_03 * L2 * L2) / L2 / L2).correct          # followed on the unrounded number: accepted
 
 
-def test_final_1_a_short_answer_that_is_exactly_a_mistake_is_still_that_mistake():
-    text = str(ex.check_permutation_pvalue(0.4, 2.0, [1.0, 3.0, 2.0, 0.5, 0.2]))    # 2/5 exactly
-    assert text.startswith("Not quite: 0.4 matches") and "too few" not in text
-
-
-@pytest.mark.parametrize("submission, check", [
-    (1.52, lambda a: ex05_1(a)),                                    # 1.5% below 1.5431
-    (1.26, lambda a: ex.check_information_gain(a, 10, 2)),          # 1% below 1.2734
-])
-def test_a_miss_explained_only_by_a_two_figure_rounding_also_says_check_each_step(submission, check):
-    # a 2-figure intermediate can produce it, but so can a wrong step: the learner who rounded nothing
-    # must not be left redoing a rounding they never did
-    text = str(check(submission))
-    assert text.startswith("Almost") and "intermediate result" in text, text
-    assert "If your code rounded nothing on the way" in text and "check each step" in text, text
-
-
 @pytest.mark.parametrize("submission", [4.19, 4.18])
 def test_final_2_a_rounded_three_figure_answer_is_not_right_as_far_as_it_goes(submission):
     text = str(ex02_3(submission))
@@ -1478,19 +1130,6 @@ def test_final_2_a_rounded_three_figure_answer_is_not_right_as_far_as_it_goes(su
     literal = round(ce(SPANISH, ENGLISH, np.log10), 2) * (L10 / L2)       # 1.26 * log(10)/log(2) = 4.186
     assert str(ex02_3(literal)).startswith("Right as far as it goes") and "1.26" in str(ex02_3(literal))
     assert ex02_3(ce(SPANISH, ENGLISH, np.log10) * (L10 / L2)).correct
-
-
-def test_final_3_cross_entropy_nan_example_is_the_cross_entropy():
-    with np.errstate(all="ignore"):
-        text = str(ex03_3(float(np.sum(LABEL * np.log2(Q_IMAGE / LABEL)))))
-    assert "-np.sum(label[m] * np.log2(Q_image[m]))" in text and "label[m] / Q_image[m]" not in text, text
-    P, Q = np.array([0.5, 0.5, 0.0]), np.array([0.2, 0.3, 0.5])          # H(P) > 0: D would be wrong here
-    text = str(ex.check_cross_entropy(math.nan, P, Q))
-    example = re.search(r"e\.g\. (.*)\)\.$", text).group(1)
-    m = P > 0
-    followed = eval(example, {"np": np, "P": P, "Q": Q, "m": m})
-    assert abs(followed - (-0.5 * math.log(0.2) - 0.5 * math.log(0.3))) < 1e-12
-    assert ex.check_cross_entropy(followed, P, Q).correct
 
 
 def test_final_4_undoing_a_rounded_wrong_conversion_is_a_rounded_intermediate():
@@ -1515,18 +1154,6 @@ def test_final_6_the_start_page_says_when_a_rounded_route_is_named():
     assert ex01_1(sig3(KL_01 * L2) / L2).correct == (sig3(sig3(KL_01 * L2) / L2) == sig3(KL_01))
 
 
-def test_final_7_wording_of_lists_choices_huffman_and_nan():
-    assert "a list of 6 numbers" in str(ex02_2([1, 2, 3, 3, 1, 1]))
-    assert "an array of 6 numbers" in str(ex02_2(np.array([1, 2, 3, 3, 1, 1])))
-    assert ex.check_choice("b, D(Q||P) is infinite", "01-ex4").correct
-    assert ex.check_choice("b) because D(Q||P) is infinite", "01-ex4").correct
-    assert not ex.check_choice("a, D(P||Q) is infinite", "01-ex4").correct
-    shannon = float(np.sum(P_SENSOR * np.ceil(-np.log2(P_SENSOR))))      # 0.7 * 1 + 0.3 * 4 = 1.9
-    assert abs(shannon - 1.9) < 1e-12 and "kt.huffman_lengths" in str(ex02_2(shannon))
-    nan = str(ex02_2(math.nan))
-    assert "NaN" in nan and "log" not in nan.replace("logarithms", ""), nan
-
-
 def test_final_8_common_mistakes_are_named():
     mean_terms = float(np.mean(P_LOADED * np.log2(P_LOADED / Q_FAIR)))  # 0.07067
     assert abs(mean_terms - 0.07066640887957916) < 1e-15
@@ -1541,8 +1168,6 @@ def test_final_8_common_mistakes_are_named():
     assert text.startswith("Close, but not") and "If your code rounded nothing" in text, text
     assert "H(english) alone" in text, text
 
-
-# --- final learner pass, exercises of 04-07 ---
 
 def test_a_short_decimal_that_is_exactly_a_mistakes_value_names_that_mistake():
     """06 Ex2: count / (B + 1) = 13/100 = 0.13 exactly; 13/99 (no +1s) = 0.1313 is not 0.13."""
@@ -1600,6 +1225,7 @@ def test_a_short_right_answer_is_not_given_a_route_reading(check, submission):
     assert "T x the mean KL" not in fb and "alone" not in fb and "batchmean" not in fb, fb
 
 
+@pytest.mark.slow
 def test_a_catalogued_negative_mistake_is_named_not_read_without_its_sign(notebook_runs):
     """A negative wrong route whose size is another mistake's value (05 Ex1: the flipped log ratio is minus
     the formula without its mean term) is named itself, never sent to the other mistake by its size."""
@@ -1666,15 +1292,6 @@ def test_the_named_mistakes_of_the_final_pass_reproduce_independently():
     assert round(plain, 3) == 0.331
 
 
-def test_a_plain_list_is_called_a_list_and_a_leading_letter_is_read_as_the_choice():
-    for fb in (ex04_1([0.1, 0.2, 0.1, 0.05]), ex07_2([0.1, 0.2, 0.1])):
-        assert "a list of" in str(fb) and "shape" not in str(fb), str(fb)
-    for answer in ("a, because b is mode-seeking", "the answer is a", "The answer is (a).", "answer is: a"):
-        assert ex.check_choice(answer, "04-ex4").correct, answer
-    assert not ex.check_choice("the answer is b", "04-ex4").correct
-    assert "not one of the options" in str(ex.check_choice("the answer is about a", "04-ex4"))
-
-
 def test_findings_close_misses_truncation_and_whole_numbers():
     """A 3-figure answer whose half-unit interval excludes the truth is not said to agree; a truncation gets
     the plain truncation message; a whole number's trailing zero is not said to be dropped."""
@@ -1714,17 +1331,6 @@ def test_findings_cross_entropy_mean_wrong_class_and_probability():
     assert text.startswith("Not quite") and "not its log" in text, text
 
 
-def test_findings_sigma_square_roots_named_only_when_far_from_the_answer():
-    """sqrt of the given sds used as sds: 05 Ex1 gives 1.5493, within 1% of 1.5431, so not named there."""
-    truth, rooted = textbook(2.0, 0.5, 0.0, 1.5), textbook(2.0, math.sqrt(0.5), 0.0, math.sqrt(1.5))
-    assert abs(rooted - truth) < 0.01 * truth
-    assert "square roots" not in str(ex05_1(rooted))
-    truth, rooted = textbook(0.0, 1.0, 1.0, 4.0), textbook(0.0, 1.0, 1.0, 2.0)
-    assert abs(rooted - truth) > 0.01 * truth
-    text = str(ex.check_gaussian_kl(rooted, 0.0, 1.0, 1.0, 4.0))
-    assert text.startswith("Not quite") and "square roots" in text, text
-
-
 def test_findings_noisy_near_misses_ask_about_rounded_terms_and_name_no_inexact_route():
     """01 Ex1 (truth 0.42400 bits): rounded terms summed give float noise; 0.425 is not the base-10 route."""
     terms = P_LOADED * np.log2(P_LOADED / Q_FAIR)
@@ -1739,33 +1345,6 @@ def test_findings_noisy_near_misses_ask_about_rounded_terms_and_name_no_inexact_
     # is a rounding on the way
     assert round(2.585 - 2.16, 12) == round(0.42500000000000004, 12) == 0.425        # equal up to float noise
     assert "base-10" not in text and ("round the terms before summing" in text or "(2.16)" in text), text
-
-
-# --- notebook 08: mutual information, KL after a channel, Rényi ----------------------------------
-# Expected values from the textbook formulas written here, never from klteach's functions.
-
-JOINT8 = np.array([[0.40, 0.05], [0.20, 0.10], [0.05, 0.20]])
-P_X8, Q_X8 = np.array([0.7, 0.2, 0.1]), np.array([0.3, 0.3, 0.4])
-W8 = np.array([[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
-P_R8, Q_R8 = np.array([0.6, 0.25, 0.15]), np.array([0.3, 0.3, 0.4])
-
-
-def _h2(v):
-    v = np.asarray(v, float).ravel()
-    v = v[v > 0]
-    return float(-np.sum(v * np.log2(v)))
-
-
-def ex08_1(a):
-    return ex.check_mutual_information(a, JOINT8, base=2, name="joint_ex", variables=("X", "Y"))
-
-
-def ex08_2(a):
-    return ex.check_channel_kl(a, P_X8, Q_X8, W8, base=2, names=("P_X", "Q_X"), channel_name="W")
-
-
-def ex08_3(a):
-    return ex.check_renyi(a, P_R8, Q_R8, 2, names=("P_ex", "Q_ex"))
 
 
 def test_mutual_information_check_right_answer_and_mistakes():
@@ -1806,35 +1385,6 @@ def test_renyi_check_right_answer_and_mistakes():
     assert "bits" in str(ex08_3(right / math.log(2)))
 
 
-def test_renyi_check_names_the_missing_factor_for_other_orders():
-    s3 = float(np.sum(P_R8 ** 3 / Q_R8 ** 2))
-    assert ex.check_renyi(0.5 * math.log(s3), P_R8, Q_R8, 3).correct
-    assert "1/(alpha - 1)" in str(ex.check_renyi(math.log(s3), P_R8, Q_R8, 3))
-    with pytest.raises(ValueError, match="alpha"):
-        ex.check_renyi(0.1, P_R8, Q_R8, 1)
-
-
-def test_maximum_likelihood_choice():
-    assert exercises.check_choice("a", "08-ex4").correct
-    assert "reverse" in str(exercises.check_choice("b", "08-ex4"))
-
-
-@pytest.mark.parametrize("written", ["a, b", "a, d", "(a) or (b)", "b, a", "a or b", "a b", "a and b", "a/b",
-                                     "answer: a or b"])
-def test_choice_naming_two_options_asks_for_one_letter(written):
-    """"a, b", "a, d" and "(a) or (b)" were marked Correct (their first letter is the right one)."""
-    fb = exercises.check_choice(written, "08-ex4")
-    assert not fb.correct and "more than one option" in str(fb) and "give one letter" in str(fb)
-
-
-@pytest.mark.parametrize("written", ["option a", "answer a", "A - forward", "a, because b is the reverse",
-                                     "a, since a model with more parameters", "The answer is (a)."])
-def test_choice_reads_one_letter_with_its_words(written):
-    """"answer a" and "A - forward" were refused while "option a" was read; an article or a letter in a
-    sentence after the choice is not a second option."""
-    assert exercises.check_choice(written, "08-ex4").correct
-
-
 def test_mutual_information_from_rounded_entropies_is_a_rounding_route():
     """The submissions 1.54 + 0.934 - 2.22 and 1.539 + 0.9341 - 2.222: the identity on rounded entropies."""
     for submission, shown in ((1.54 + 0.934 - 2.22, "H(X,Y) = 2.22"), (1.539 + 0.9341 - 2.222, "H(X,Y) = 2.222"),
@@ -1848,6 +1398,7 @@ def test_mutual_information_from_rounded_entropies_is_a_rounding_route():
     assert "Marginals first" in str(ex08_1(0.26))        # a number no rounding of the entropies gives
 
 
+@pytest.mark.slow
 def test_mutual_information_rounding_route_needs_one_rule_for_all_three_entropies():
     """Of 0.200..0.300, only numbers one rounding rule gives (all three entropies to the same figures or
     decimals, 3-5 figures or 2-4 decimals) are read as a rounding route: 0.208 (1.5, 0.93, 2.222) and 0.274
@@ -1969,15 +1520,6 @@ def test_channel_check_names_the_mean_and_the_percentage():
         assert "percentage" in str(ex08_2(submission))
 
 
-def test_channel_check_docstring_does_not_give_the_exercise_answer():
-    doc = ex.check_channel_kl.__doc__
-    py, qy = P_X8 @ W8, Q_X8 @ W8
-    d_y = float(np.sum(py * np.log2(py / qy)))
-    assert f"{d_y:.4f}" not in doc and "[0.7, 0.2, 0.1]" not in doc
-    for check in (ex.check_mutual_information, ex.check_renyi):
-        assert "0.2516" not in check.__doc__ and "0.4220" not in check.__doc__
-
-
 def test_renyi_check_names_more_routes_on_the_earlier_exercise_data():
     """At P = (0.6, 0.25, 0.15), Q = (0.3, 0.3, 0.4): divided by alpha 0.1908, times alpha/(alpha - 1) 0.7631,
     D_inf 0.693, D_1/2 0.117 got the generic hint (Jeffreys 0.462 lies within 1% of chi-square 0.4646 there)."""
@@ -1991,51 +1533,6 @@ def test_renyi_check_names_more_routes_on_the_earlier_exercise_data():
                               (0.117, "order 1/2"), (d_half, "order 1/2")):
         fb = str(ex08_3(submission))
         assert words in fb and fb.startswith("Not quite"), (submission, fb)
-
-
-P_EX8, Q_EX8 = np.array([0.6, 0.3, 0.1]), np.array([0.3, 0.3, 0.4])     # notebook 08's Exercise 3
-
-
-def test_renyi_exercise_answer_is_not_the_printed_english_german_value():
-    """D_2(P_ex||Q_ex) was 0.381571, which rounds to the 0.382 printed for D_2(English||German):
-    check_renyi(0.382082, ...) said Correct."""
-    d2 = math.log(float(np.sum(P_EX8 ** 2 / Q_EX8)))
-    assert round(d2, 3) != 0.382
-    assert not ex.check_renyi(0.382082, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex")).correct
-    assert ex.check_renyi(d2, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex")).correct
-    jeffreys = float(np.sum((P_EX8 - Q_EX8) * np.log(P_EX8 / Q_EX8)))
-    assert "Jeffreys" in str(ex.check_renyi(jeffreys, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex")))
-
-
-def test_maximum_likelihood_choice_says_discrete_and_continuous():
-    fb = str(exercises.check_choice("a", "08-ex4"))
-    assert "continuous data" in fb and "D(P||Q_theta)" in fb
-
-
-# --- notebooks 04-07: a fresh learner's pass over every exercise ---------------------------------
-# Each finding: the learner's exact submission, recomputed here from an independent formula, and the
-# message it must (and must not) get.
-
-from scipy.special import beta as beta_fn, betaln, digamma  # noqa: E402
-
-
-def ex07_3(a):
-    return ex.check_information_gain(a, 10, 2)
-
-
-def beta_gain_bits(first_term):
-    """07 Ex3's closed form (posterior Beta(11, 3), prior Beta(1, 1)) in bits, with its first term given."""
-    a1, b1, a2, b2 = 11, 3, 1, 1
-    rest = (a1 - a2) * digamma(a1) + (b1 - b2) * digamma(b1) + (a2 - a1 + b2 - b1) * digamma(a1 + b1)
-    return float(first_term(a1, b1, a2, b2) + rest) / L2
-
-
-GAIN_07 = beta_gain_bits(lambda a1, b1, a2, b2: betaln(a2, b2) - betaln(a1, b1))          # 1.2734 bits
-SOFT_T, SOFT_S = (np.exp(z / 3) / np.exp(z / 3).sum(axis=1, keepdims=True) for z in (TEACHER, STUDENT))
-DISTILL_07 = 9 * float(np.mean(np.sum(SOFT_T * np.log(SOFT_T / SOFT_S), axis=1)))      # 0.6292 nats
-TORCH_07 = float(np.mean(P7 * (np.log(P7) - LOG_Q7)))                                     # 0.05593 nats
-MU_Z, LOG_VAR_Z = np.array([0.3, -1.2, 0.0, 0.8]), np.array([-0.4, 0.2, -1.5, 0.0])
-VAE_05 = 0.5 * float(np.sum(np.exp(LOG_VAR_Z) + MU_Z**2 - 1 - LOG_VAR_Z))                # 1.4924 nats
 
 
 def test_the_data_of_the_04_07_findings():
@@ -2077,6 +1574,7 @@ def test_04_07_finding_6_negative_routes_are_named_not_sent_to_check_the_sign(ch
     assert "Check the sign." not in fb and "Without its sign" not in fb, fb
 
 
+@pytest.mark.slow
 def test_04_07_finding_6_no_check_says_only_check_the_sign(notebook_runs):
     """A negative number that matches nothing is never told just "Check the sign."; a message that says the
     number is not minus the answer tells the truth (its negation is not accepted)."""
@@ -2146,11 +1644,6 @@ def test_04_07_finding_10_the_k3_exercise_asks_for_nats_and_names_bits():
     assert ex05_3(0.1582378611548875 * L2).correct
 
 
-H_TEACHER_T2 = 9 * float(np.mean(-np.sum(SOFT_T * np.log(SOFT_T), axis=1)))
-M_EX = (P_EX + Q_EX) / 2
-JS_SUM_04 = kl(P_EX, M_EX, np.log2) + kl(Q_EX, M_EX, np.log2)            # D(P_ex||M) + D(Q_ex||M), bits
-
-
 @pytest.mark.parametrize("check, full, typed, words, fix", [
     # 04 Ex2: the 1/2 forgotten (with and without the square root), and the JS divergence in nats
     (ex04_2, math.sqrt(JS_SUM_04), 0.418, "without the / 2", lambda v: v / math.sqrt(2)),
@@ -2195,18 +1688,6 @@ def test_04_07_minus_the_answer_is_named_and_flipping_it_is_right(check, full):
     assert check(-full).correct
 
 
-
-# --- another learner pass over the exercises of 00-03 (right values: 01 0.4240 bits, 0.2426 nats, 0.2180 nats;
-# 02 1.357, 1.500, 4.201, 0.1740 bits; 03 0.8869 nats, 0.08512 nats, 0.7370 bits) -------------------------
-# Each test quotes the learner's exact submission; expected values come from the formulas written here.
-
-H_LOADED = float(-np.sum(P_LOADED * np.log2(P_LOADED)))               # 2.161 bits
-H_SPANISH = float(-np.sum(SPANISH * np.log2(SPANISH)))                 # 4.028 bits
-H_TARGET = float(-np.sum(P_TARGET * np.log(P_TARGET)))                 # 0.8018 nats
-CE_01 = ce(P_LOADED, Q_FAIR, np.log2)
-CE_02 = ce(SPANISH, ENGLISH, np.log2)
-
-
 def test_the_data_of_the_rounding_findings():
     assert (round(H_TARGET, 3), round(H_TARGET, 2), round(H_SPANISH, 2), round(H_SPANISH, 1)) == (0.802, 0.8, 4.03, 4.0)
     assert (round(H_LOADED, 2), round(H_LOADED, 1)) == (2.16, 2.2)
@@ -2221,17 +1702,6 @@ def test_an_entropy_rounded_then_subtracted_is_a_rounding_not_a_formula_mistake(
     text = str(check(submission))
     assert text.startswith("Right as far as it goes") and "subtracted from the cross-entropy" in text, text
     assert "use the unrounded H(" in text and "Weight each" not in text and "Not yet" not in text, text
-
-
-def test_the_subtraction_rounded_again_is_asked_about_an_intermediate():
-    text = str(ex03_2(0.0849))                      # CE - 0.802 = 0.08494, rounded to 3 figures
-    assert (text.startswith("Almost") and "intermediate result" in text
-            and "Weight each" not in before_unrounded(text)), text
-    # the route, done on the unrounded entropy, is accepted
-    assert ex03_2(CE_TP - H_TARGET).correct and ex02_4(CE_02 - H_SPANISH).correct
-    # the same route for a cross-entropy: D + H(P) with H(P) rounded
-    text = str(ex.check_cross_entropy(KL_TP + 0.80, P_TARGET, Q_PRED, names=("P_target", "Q_pred")))
-    assert text.startswith("Right as far as it goes") and "added to D(P_target||Q_pred)" in text, text
 
 
 def test_one_minus_the_labelled_probability_is_named_and_short_matches_say_so_if_unrounded():
@@ -2274,6 +1744,7 @@ def test_the_mean_of_the_weighted_terms_multiplied_as_advised_is_a_rounding(chec
     assert check(float(np.sum(terms)) if check is ex01_2 else KL_01).correct
 
 
+@pytest.mark.slow
 def test_every_factor_advice_followed_on_a_rounded_wrong_value_is_not_called_wrong(notebook_runs):
     """Every mistake whose advice multiplies, divides or halves the unrounded number: the advice followed on
     that number rounded to 3 figures gives a rounding of the right value, never "Not yet" or "Not quite"."""
@@ -2309,6 +1780,7 @@ def test_a_miss_beyond_one_and_a_half_percent_gets_the_formula_first():
     assert str(ex01_1(0.45)).startswith("Not yet")                        # 6% off, no rounded route gives it
 
 
+@pytest.mark.slow
 def test_unrounded_numbers_whose_12th_figure_is_zero_are_not_float_noise():
     sf = ex.significant_figures
     for unrounded in (-np.log(0.5), 0.2608993813498884, 0.5145731728297583):
@@ -2351,18 +1823,6 @@ def test_a_wrong_quantity_rounded_like_a_rounded_route_is_also_told_to_check_eac
     assert "H(english) alone" in str(ex02_3(H_ENGLISH))
 
 
-def test_entropy_mean_of_terms_is_named_and_0_log_0_only_when_p_has_zeros():
-    h = float(-np.sum(P_SENSOR * np.log2(P_SENSOR)))
-    mean = float(np.mean(-P_SENSOR * np.log2(P_SENSOR)))
-    assert round(mean, 4) == 0.3392 and abs(mean * 4 - h) < 1e-15
-    text = str(ex02_1(0.3392))
-    assert text.startswith("Not quite") and "np.mean" in text and "multiply the unrounded mean by 4" in text, text
-    assert ex02_1(mean * 4).correct
-    assert not str(ex02_1(round(mean, 3) * 4)).startswith(("Not yet", "Not quite"))   # 0.339 * 4, as advised
-    assert "0 log 0" not in str(ex02_1(0.9))                            # P_sensor has no zeros
-    assert "0 log 0" in str(ex.check_entropy(0.9, [0.5, 0.5, 0.0], base=2))
-
-
 def test_kl_as_a_percentage_is_named_with_any_mistake_it_coincides_with():
     text = str(ex01_1(42.4))
     assert text.startswith("Not quite") and "percentage" in text and "Divide the unrounded number by 100" in text, text
@@ -2390,16 +1850,6 @@ def test_coinciding_mistakes_are_listed_in_one_order_and_spoken_of_in_the_plural
     assert "more than one mistake" in text and "the same number" not in text, text
 
 
-def test_huffman_array_advice_runs_in_the_exercise_namespace():
-    import klteach as kt
-    lengths = kt.huffman_lengths(P_SENSOR)
-    text = str(ex.check_huffman_length(lengths, P_SENSOR, name="P_sensor"))     # the lengths, not weighted
-    code = re.search(r"(np\.sum\(.*\))\.$", text).group(1)
-    followed = eval(code, {"np": np, "kt": kt, "P_sensor": P_SENSOR})            # no variable `lengths` there
-    assert abs(followed - float(np.dot(P_SENSOR, lengths))) < 1e-12, text
-    assert ex.check_huffman_length(followed, P_SENSOR, name="P_sensor").correct
-
-
 @pytest.mark.parametrize("check, submission, truth", [
     (ex01_1, 0.4239, KL_01), (ex02_4, 0.1739, kl(SPANISH, ENGLISH, np.log2)), (ex03_3, 0.7369, H_03),
     (ex02_1, 1.356, float(-np.sum(P_SENSOR * np.log2(P_SENSOR)))), (ex01_2, 0.2425, kl(Q_FAIR, P_LOADED)),
@@ -2423,19 +1873,6 @@ def test_a_tie_in_the_4th_figure_rounds_either_way_and_3_figures_cut_off_are_tol
     assert "cut off after 4 or more" in start
 
 
-@pytest.mark.parametrize("written", ["answer: b", "Answer: b", "answer: (b)", "Answer: b) D(Q||P) is infinite",
-                                     "answer = b", "my answer: b", "My answer is b", "answer:b"])
-def test_an_answer_label_before_the_letter_is_read(written):
-    assert ex.check_choice(written, "01-ex4").correct, str(ex.check_choice(written, "01-ex4"))
-    other = re.sub(r"(?<![A-Za-z])b(?![A-Za-z])", "a", written, count=1)      # the same, with option a
-    assert other != written and not ex.check_choice(other, "01-ex4").correct, other
-
-
-def test_a_label_before_other_words_is_not_read_as_a_letter():
-    for written in ("answer: about a", "the answer is about a", "answer: bits"):
-        assert "not one of the options" in str(ex.check_choice(written, "04-ex4")), written
-
-
 @pytest.mark.parametrize("check, ce_value, h_value", [
     (ex03_2, CE_TP, H_TARGET), (ex02_4, CE_02, H_SPANISH), (ex01_1, CE_01, H_LOADED)])
 def test_a_difference_of_two_entropies_rounded_to_any_figures_is_never_a_formula_mistake(check, ce_value, h_value):
@@ -2446,15 +1883,6 @@ def test_a_difference_of_two_entropies_rounded_to_any_figures_is_never_a_formula
             text = str(check(submission))
             assert text.startswith(("Correct", "Right as far as it goes", "Almost")), (k, j, submission, text)
             assert "Weight each" not in before_unrounded(text), (k, j, submission, text)
-
-
-# --- a second learner pass over the exercises of 00-03: the exact submissions -------------------------------
-# Each test quotes the learner's submission; the routes that produce it are recomputed here from the data.
-
-H_TRAIN = float(-np.sum(TRAIN / 100 * np.log(TRAIN / 100)))            # 1.0297 nats
-CE_TRAIN = ce(TRAIN / 100, WEEK / 100)                                   # 1.2477 nats
-H_FAIR = math.log(6)                                                     # 1.7918 nats
-CE_FAIR = ce(Q_FAIR, P_LOADED)                                           # 2.0343 nats
 
 
 def test_the_data_of_the_second_00_03_pass():
@@ -2469,15 +1897,6 @@ def test_the_data_of_the_second_00_03_pass():
     # the right values, by the formulas written here: none of the submissions below is one of them rounded
     assert (round_sig(KL_TP, 2), round_sig(kl(TRAIN / 100, WEEK / 100), 2), round_sig(KL_01, 2),
             round_sig(kl(Q_FAIR, P_LOADED), 2)) == (0.085, 0.22, 0.42, 0.24)
-
-
-def _terms_rounded(p, q, k):
-    """D(P||Q) from its terms p log(p/q), each rounded to ``k`` significant figures, then summed."""
-    return sum(round_sig(t, k) for t in p * np.log(p / q))
-
-
-def _log_ratios_rounded(p, q, k):
-    return float(np.sum(p * np.array([round_sig(v, k) for v in np.log(p / q)])))
 
 
 @pytest.mark.parametrize("check, submission, route", [
@@ -2537,16 +1956,6 @@ def test_00_03_second_pass_finding_4_a_rounded_number_near_another_quantity_gets
     assert "H(english) alone" in text.split("If your code rounded nothing on the way")[1], text
 
 
-@pytest.mark.parametrize("check, submission", [
-    (ex01_3, 0.22), (lambda a: ex.check_kl(a, [0.5, 0.5], [0.9, 0.1]), 0.51),     # 00 cell 9
-    (ex01_1, 0.42), (ex01_2, 0.24), (ex03_1, 0.89),
-])
-def test_00_03_second_pass_finding_5_the_right_value_rounded_gets_no_route_sentence(check, submission):
-    text = str(check(submission))
-    assert text.startswith("Right as far as it goes") and "Give 3 significant figures" in text, text
-    assert "rounded on the way" not in text and "If you got it by a step" not in text, text
-
-
 def test_00_03_second_pass_finding_5_the_start_page_shows_it():
     nb = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
     [cell] = [c for c in nb.cells if c.cell_type == "code" and c.source.strip() == "exercises.check_kl(0.51, P, Q)"]
@@ -2571,7 +1980,7 @@ def test_00_03_second_pass_finding_6_a_noisy_number_names_only_the_route_it_lite
     (ex03_1, np.sum((P_TARGET - Q_PRED) ** 2)),
 ])
 def test_00_03_second_pass_finding_7_float_noise_far_from_the_answer_is_not_called_rounded_terms(check, submission):
-    assert ex.significant_figures(submission) <= 2 and float(submission) != ex._clean(float(submission))
+    assert ex.significant_figures(submission) <= 2 and float(submission) != _clean(float(submission))
     text = str(check(submission))
     assert text.startswith("Not yet") and "round the terms before summing" not in text, text
 
@@ -2582,20 +1991,12 @@ def test_00_03_second_pass_finding_8_codewords_as_strings_are_called_strings():
     assert "huffman_lengths" in text, text
 
 
-@pytest.mark.parametrize("written", ["b)D(Q||P)", "b because", "b because Q puts mass where P has none",
-                                     "(b)D(Q||P)", "b,because"])
-def test_00_03_second_pass_finding_9_a_letter_glued_to_its_words_is_read(written):
-    assert ex.check_choice(written, "01-ex4").correct, written
-
-
 def test_00_03_second_pass_finding_10_a_wrong_class_is_its_negative_log_probability_in_bits():
     assert abs(-math.log2(Q_IMAGE[0]) - 2.737) < 5e-4
     text = str(ex03_3(2.737))
     assert "-np.log2(Q_image[0]), minus the log-probability in bits of class 0" in text, text
     assert "-np.log2(Q_image[2])" in text, text
 
-
-# --- notebooks 04-07, second learner pass: the exact submissions ----------------------------------
 
 def test_04_07_second_pass_finding_2_a_noisy_number_names_no_route():
     """exp(log_var_z) rounded to 2 figures, then the VAE formula: 1.48 with float noise, no mean taken."""
@@ -2621,22 +2022,7 @@ def test_04_07_second_pass_finding_3_terms_rounded_then_averaged_name_no_reducti
     assert ex07_2(float(np.mean(terms))).correct
 
 
-@pytest.mark.parametrize("written", ["b because a is wrong", "b since a is wrong", "B because it locks on"])
-def test_04_07_second_pass_finding_9_a_letter_and_its_reason_without_punctuation(written):
-    text = str(ex.check_choice(written, "04-ex4"))
-    assert "is not one of the options" not in text and text == str(ex.check_choice("b", "04-ex4")), text
-    assert "one letter" in str(ex.check_choice("a or b because", "04-ex4")) or \
-        "is not one of" in str(ex.check_choice("a or b because", "04-ex4"))
-
-
-def _gain_terms_mp():
-    """07 Ex3's four closed-form terms in nats (posterior Beta(11, 3), prior Beta(1, 1)), with mpmath."""
-    mpmath.mp.dps = 30
-    first = mpmath.log(mpmath.beta(1, 1)) - mpmath.log(mpmath.beta(11, 3))      # ln 858
-    return [float(first), float(10 * mpmath.digamma(11)), float(2 * mpmath.digamma(3)),
-            float(-12 * mpmath.digamma(14))]
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("submission", [
     ((betaln(1, 1) - betaln(11, 3)) + 10 * 2.35 + 2 * digamma(3) - 12 * digamma(14)) / np.log(2),
     ((betaln(1, 1) - betaln(11, 3)) + 10 * 2.35 + 2 * 0.923 - 12 * 2.60) / np.log(2),
@@ -2662,6 +2048,7 @@ def test_04_07_second_pass_finding_1_a_three_figure_digamma_moves_the_third_figu
     assert "nearly cancel" in str(ex07_3(2.0))                # the fallback hint says so too
 
 
+@pytest.mark.slow
 def test_04_07_second_pass_finding_8_nan_and_a_pair_of_units_get_beta_advice():
     text = str(ex07_3(float("nan")))
     assert "probabilit" not in text and "betaln and digamma" in text and "posterior 11, 3" in text, text
@@ -2679,18 +2066,6 @@ def test_04_07_second_pass_finding_4_ties_counted_as_half_are_named_with_the_mis
     assert "ties counted as half" in text and "count ties in full, >=" in text, text
     assert "count / (B + 1)" in text and "the value of each" in text and "that mistake's" not in text, text
     assert ex06_2((1 + at_least) / (len(PERMUTED) + 1)).correct     # ties in full: accepted
-
-
-def test_04_07_second_pass_finding_5_whole_counts_are_not_asked_about_rounding():
-    at_least = int(np.sum(PERMUTED >= OBSERVED))
-    submission = (1 + at_least) / (len(PERMUTED) + 2)
-    assert submission == 0.13861386138613863
-    text = str(ex06_2(submission))
-    assert text.startswith("Close") and "round one" not in text and "rounded on the way" not in text, text
-    assert "nothing to round on the way" in text and "p = (1 + count) / (B + 1)" in text, text
-    # where (1 + count) / (B + 2) lies 1% or more from the p-value, it is named
-    small = str(ex.check_permutation_pvalue((1 + 2) / (5 + 2), 2.0, [1.0, 3.0, 2.0, 0.5, 0.2]))
-    assert "(1 + count) / (B + 2)" in small and "adds one to B, not two" in small, small
 
 
 def test_04_07_second_pass_finding_6_distillation_names_kl_over_t2_and_softmax_over_axis_0():

@@ -90,6 +90,7 @@ def test_s2_chain_rule_on_the_notebooks_table():
     assert marginal > 0.01                          # the example's marginals differ, so both terms show
 
 
+@pytest.mark.slow
 def test_s2_joint_convexity_on_random_quadruples():
     rng = np.random.default_rng(5)
     for _ in range(500):
@@ -143,6 +144,7 @@ def test_s2_two_bins_barely_differ_while_the_spread_shrank_more_than_the_mean():
 
 # --- section 3: mutual information ------------------------------------------------------------
 
+@pytest.mark.slow
 def test_s3_mutual_information_of_neighbouring_characters_and_its_shuffled_bias():
     novel = text.clean_text(datasets.pride_and_prejudice())
     pairs = text.pair_counts(novel).astype(float)
@@ -161,6 +163,7 @@ def test_s3_mutual_information_of_neighbouring_characters_and_its_shuffled_bias(
     assert mi > 100 * mi_shuffled                            # "far below the real text's"
 
 
+@pytest.mark.slow
 def test_s3_expected_information_gain_is_the_mutual_information():
     n = 10
     # E_s D(Beta(1+s, 1+n-s) || Beta(1, 1)) = E_s of the posterior's negative differential entropy, by quadrature
@@ -208,6 +211,7 @@ def test_s4_the_generic_formula_matches_each_divergence_on_the_letters():
     assert float(unhalved) == pytest.approx(2 * float(references["squared_hellinger"]), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_s4_renyi_curve_of_the_letters_as_the_figure_describes_it():
     p, q = letters()
 
@@ -234,6 +238,7 @@ def test_s4_kl_below_log_one_plus_chi_square_by_jensen():
 
 # --- claims added with the equality case, the continuous case, the bias and the new bounds --------
 
+@pytest.mark.slow
 def test_s1_continuous_data_have_infinite_kl_from_the_empirical_distribution_but_the_nll_tends_to_the_cross_entropy():
     """Point masses against a density: D(P_hat||Q) = inf; the average NLL tends to h(P) + D(P||Q) (law of large numbers)."""
     w, mu = [0.6, 0.4], [-3.0, 3.0]
@@ -291,6 +296,7 @@ def test_s3_the_text_is_the_first_20_chapters_and_its_first_order_bias_is_small(
     assert 0.18 < mi / hy < 0.22                                                 # "about a fifth"
 
 
+@pytest.mark.slow
 def test_s4_bretagnolle_huber_where_pinsker_says_nothing_and_the_hellinger_bound_of_kl():
     rng = np.random.default_rng(5)
     beyond = 0
@@ -339,6 +345,7 @@ def _reverse_kl_gaussian_mixture(mu, sigma):
     return value
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mu, sigma, d", [(-2.988, 1.019, 0.5074), (2.980, 1.029, 0.9107)])
 def test_s2_reverse_fit_over_gaussians_has_a_local_minimum_on_each_mode(mu, sigma, d):
     """Printed by the notebook: mu = -2.988, sigma = 1.019, D = 0.5074 and mu = +2.980, sigma = 1.029, D = 0.9107.
@@ -423,6 +430,7 @@ def test_s4_renyi_below_order_one_is_finite_where_kl_is_infinite():
 
 # --- sections 2-4: the reverse fit's minima, convexity in natural parameters, more f-divergence facts ---
 
+@pytest.mark.slow
 def test_s2_the_reverse_fit_minimum_on_the_minus_3_mode_is_global_and_the_other_local():
     """'the minimum at +2.980 (D = 0.9107) is local only; the one at -2.988 (D = 0.5074) is the global one':
     a brute-force grid over mu in [-8, 8] and sigma in [0.2, 8] (quadrature) finds nothing below 0.5074."""
@@ -448,6 +456,7 @@ def _reverse_kl_natural(eta1, eta2):
     return _reverse_kl_gaussian_mixture(-eta1 / (2 * eta2), math.sqrt(-1 / (2 * eta2)))
 
 
+@pytest.mark.slow
 def test_s2_forward_kl_is_convex_in_the_natural_parameters_and_reverse_kl_is_not():
     """'D(P||Q_eta) is convex in the natural parameters (an exponential family); D(Q_eta||P) is not':
     the forward objective's finite-difference Hessian is positive definite on a grid; the reverse objective
@@ -466,6 +475,7 @@ def test_s2_forward_kl_is_convex_in_the_natural_parameters_and_reverse_kl_is_not
     assert _reverse_kl_natural(*mid) > (_reverse_kl_natural(*a) + _reverse_kl_natural(*b)) / 2
 
 
+@pytest.mark.slow
 def test_s3_uniform_prior_makes_every_count_of_heads_equally_likely():
     """'P(s heads) = 1/(n + 1) each': the integral of C(n, s) t^s (1 - t)^(n - s) over [0, 1], in mpmath."""
     n = 10

@@ -1,0 +1,1123 @@
+"""Exercise checks that explain a wrong answer, not just flag it: the shared machinery.
+
+Each ``check_*`` function compares a learner's answer with the right value
+and with the values that common mistakes produce (wrong log base, swapped
+arguments, unnormalised input, ...), and returns a :class:`Feedback` whose
+text says which mistake the answer matches. The right value is shown only
+once the answer is right. Messages use the exercise's own names for its
+distributions (``names=("Q_fair", "P_loaded")``).
+
+Precision policy (one rule for every check, in :func:`check_number`). The
+number of significant figures an answer gives is read from the shortest
+form of the float (``0.42`` gives 2, ``0.4240`` is the float ``0.424`` and
+gives 3, a value straight from numpy gives about 16). Float noise from
+arithmetic on rounded numbers is not precision: ``0.887 - 0.802`` is the
+float ``0.08499999999999996`` and gives 2, like ``0.085``.
+
+- An answer with at least 3 correct significant figures is accepted: it
+  rounds to the same 3 significant figures as the right value (a 5 after
+  them rounding up or to even, so that the right value cut off after 4 or
+  more figures is accepted), or it is within half a unit of its own last
+  digit.
+- An answer given to fewer significant figures, but right at the digits it
+  gives, is told "right, but give N significant figures"; it is never
+  given a mistake's explanation, nor a wrong route that a rounded number
+  fixed as advised would also give (``0.168 / 3 = 0.056``).
+- An answer that is literally a wrong-route value rounded to k figures and
+  then fixed as that route's advice says (a unit conversion, the factor
+  T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
+  as those k figures allow, and is told to do that step on the unrounded
+  number; so is a difference of two numbers rounded to different figures
+  (``0.887 - 0.80``, a cross-entropy minus an entropy). Literally: the
+  answer carries more figures than the question asks for, float noise
+  removed and, for a factor, not counting the figures of a short decimal
+  divided by a whole number up to 12 (``0.51 / 9``: terms rounded, then
+  averaged, give that too); a difference may carry float noise instead,
+  and is named only when it is exactly the float that difference of the
+  two rounded numbers gives (``0.887 - 0.80``; log ratios rounded, then
+  weighted, give a float next to it, and no route is named).
+  Rounded again to those figures (``4.19``), or given with fewer than 3
+  figures (``0.087``), it could as well be another mistake rounded, so it
+  is only asked whether it rounded an intermediate result (and told that,
+  if nothing was rounded, it is not the answer, with the formula), as is
+  an answer that reverses a wrong conversion on a rounded number
+  (``0.204 / ln 2 / ln 2``). A sum whose terms (or their logs) were
+  rounded to 2-4 figures, more than 1.5% from the right value, is told
+  the same.
+- An answer one unit off in its last (at least 3rd) figure is told to
+  round, not truncate, only when it is the right value cut off; otherwise
+  it is asked whether it rounded an intermediate result. When a rounded
+  route also gives it (``4.2 - H``), that route is named beside the
+  truncation, since rounding the number that route computed gives the
+  same answer again. An answer of 1
+  or 2 figures that is the right value cut off (``0.21`` for ``0.218``)
+  is right as far as it goes: it is told to round and give more figures,
+  never given a mistake's explanation.
+- An answer within 1.5% of the right value that matches no mistake is
+  asked first whether it rounded an intermediate number (a log, say) on
+  the way, and given the formula second, for the case that nothing was
+  rounded.
+- A mistake is named only when the answer matches it better than it
+  matches the right value, at the precision the answer gives (to 4
+  figures at most; an answer of 8 or more figures, the full number a
+  computation gave, must equal it to 1e-6, and is named only with the
+  mistakes it equals); mistakes within 1% of each other are named
+  together, and an answer too short to tell apart mistakes further apart
+  names each of them. An answer with
+  fewer than 3 figures that matches one mistake is told it may be that
+  mistake and asked for the unrounded number, since the advice, followed
+  on a rounded number, can fail. A number that is exactly a mistake's
+  value (``2.0 = log2(4)``, ``0.4 = 2/5``, ``0.13 = 13/100``) and not the
+  right value rounded is that mistake, since more figures (``2.00``) would
+  not change it, even when another mistake is as close at its precision
+  (``13/99 = 0.1313``).
+
+Every notebook's checks (``klteach.course.nbNN_*``) are built on :func:`check_number` and
+its underscore helpers here and in :mod:`klteach.course.units`, the shared internal API of
+:mod:`klteach.course`.
+
+Examples
+--------
+>>> from klteach.course.nb01_definition import check_kl
+>>> check_kl(0.2231, [1, 0], [0.8, 0.2], base=2)
+Not quite: 0.2231 matches D(P||Q) in nats (computed with np.log). The question asks for bits: use np.log2 throughout, or divide the unrounded number your code computed by `np.log(2)`.
+>>> check_kl(0.3219, [1, 0], [0.8, 0.2], base=2)
+Correct: D(P||Q) = 0.3219 bits.
+>>> check_kl(0.32, [1, 0], [0.8, 0.2], base=2)
+Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.320 is read as 0.32, and 0.320 is not D(P||Q) to 3 significant figures). If this is the full number your code computed, it is not the answer: check each step.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal, ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP
+from numbers import Real
+
+import numpy as np
+
+from .._validation import DistributionError, as_nonnegative
+from .units import _LOG_FN
+
+__all__ = ["Feedback", "check_number", "check_choice", "CHOICES", "recording",
+           "significant_figures"]
+
+
+#: Significant figures accepted as right (see the precision policy above).
+ACCEPTED_FIGURES = 3
+
+
+#: Environment variable: when set to a file path, every check appends one JSON line
+#: (what, expected, mistakes) to that file; tests use it on notebooks run in a kernel.
+RECORD_ENV = "KLTEACH_RECORD_CHECKS"
+
+
+_records: list | None = None
+
+
+@contextmanager
+def recording():
+    """Record every :func:`check_number` call made inside the ``with`` block.
+
+    Used in: no notebook; the tests of the checks (tests/course/) record with it.
+
+    Yields a list that receives one dict per call: ``what``, ``expected``,
+    ``mistakes`` (a list of ``(value, explanation)``) and ``sig``. Tests use it
+    to see that each mistake lands far from the right value.
+
+    Examples
+    --------
+    >>> from klteach.course.nb02_bits_and_encoding import check_entropy
+    >>> with recording() as calls:
+    ...     _ = check_entropy(1.5, [0.5, 0.25, 0.25], base=2)
+    >>> calls[0]["what"], calls[0]["expected"]
+    ('H(P)', 1.5)
+    """
+    global _records
+    previous, _records = _records, []
+    try:
+        yield _records
+    finally:
+        _records = previous
+
+
+def _record(what, expected, mistakes, sig):
+    entry = {"what": what, "expected": float(expected), "sig": sig,
+             "mistakes": [(float(v), str(e)) for v, e in mistakes if v is not None]}
+    if _records is not None:
+        _records.append(entry)
+    path = os.environ.get(RECORD_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry) + "\n")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Result of an exercise check: ``bool(feedback)`` says whether it is right.
+
+    Used in: every notebook's exercises (each check returns one).
+    """
+
+    correct: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return self.message
+
+    __str__ = __repr__
+
+
+def _probabilities(x, name):
+    """One distribution from probabilities or counts, normalised; errors name ``name``."""
+    arr, total = as_nonnegative(x, name)
+    if arr.ndim != 1:
+        raise DistributionError(f"{name} must be one distribution (a 1-D vector), got shape "
+                                f"{arr.shape}; a check compares one answer with one value.")
+    return arr / total
+
+
+def _names(names, default=("P", "Q")):
+    """The two names an exercise gives its distributions (``("P", "Q")`` by default)."""
+    if names is None:
+        return default
+    if isinstance(names, str) or len(names) != 2 or not all(isinstance(n, str) and n for n in names):
+        raise ValueError(f"names must be two non-empty strings, e.g. ('Q_fair', 'P_loaded'); got {names!r}.")
+    return tuple(names)
+
+
+def _dec(x: float) -> Decimal:
+    """The float as the decimal its shortest repr shows (``0.42`` -> ``Decimal('0.42')``)."""
+    return Decimal(repr(float(x)))
+
+
+def _clean(x: float) -> float:
+    """``x`` without the float noise of arithmetic on short decimals (``0.887 - 0.802`` -> ``0.085``).
+
+    A value whose 12-significant-figure form has at most 9 digits (3 or more
+    trailing zeros) is that short decimal plus rounding noise; any other
+    value is returned unchanged. One random double in a thousand looks like
+    that; one in ten has a 12th figure 0 (``-np.log(0.5)``), which is no noise.
+    """
+    if x == 0 or not math.isfinite(x):
+        return x
+    short = float(f"{x:.12g}")
+    return short if len(_dec(short).normalize().as_tuple().digits) <= 9 else x
+
+
+def significant_figures(x: float) -> int:
+    """Significant figures of ``x`` as written: its shortest repr, float noise removed.
+
+    Used in: every notebook's exercises, through check_number.
+
+    ``0.42`` -> 2, ``120.0`` -> 2, ``0.0`` -> 1, and ``0.887 - 0.802``
+    (the float ``0.08499999999999996``) -> 2: noise from arithmetic on
+    rounded numbers does not count as precision.
+
+    Examples
+    --------
+    >>> significant_figures(0.42), significant_figures(0.4240), significant_figures(1 / 3)
+    (2, 3, 16)
+    >>> significant_figures(0.887 - 0.802)
+    2
+    """
+    if x == 0 or not math.isfinite(x):
+        return 1
+    return max(1, len(_dec(_clean(x)).normalize().as_tuple().digits))
+
+
+def _plain_figures(x: float) -> int:
+    """Figures of ``x`` that arithmetic on short decimals does not explain: float noise removed, and, for a
+    number of 8 or more figures, the fewest figures of ``x`` times a whole number up to 12 (``0.51 / 9`` -> 2).
+    A number of fewer figures is read as written (``1.48`` -> 3, though ``7.4 / 5`` is 1.48 too).
+
+    Examples
+    --------
+    >>> _plain_figures(0.51 / 9), _plain_figures(0.67 + 0.81), _plain_figures(0.0404 * 6)
+    (2, 3, 4)
+    """
+    if x == 0 or not math.isfinite(x):
+        return 1
+    figures = significant_figures(x)
+    if figures < _PRECISE:
+        return figures
+    return min(significant_figures(x * m) for m in range(1, 13))
+
+
+def _unit(x: float, figures: int) -> Decimal:
+    """One unit in the ``figures``-th significant digit of ``x``."""
+    return Decimal(1).scaleb(_dec(x).adjusted() - figures + 1)
+
+
+def _round_sig(x: float, figures: int) -> Decimal:
+    return _dec(x).quantize(_unit(x, figures), rounding=ROUND_HALF_EVEN)
+
+
+def _right_at(value: float, truth: float, figures: int) -> bool:
+    """``value`` equals ``truth`` at ``figures`` significant figures (rounded, or within half a unit)."""
+    if truth == 0 or not (math.isfinite(value) and math.isfinite(truth)):
+        return value == truth
+    if _round_sig(value, figures) == _round_sig(truth, figures):
+        return True
+    half = min(_unit(value, figures), _unit(truth, figures)) / 2
+    return abs(_dec(value) - _dec(truth)) <= half * Decimal("1.000000001")
+
+
+def _accepted(value: float, truth: float) -> bool:
+    """At least 3 correct significant figures, as the precision policy defines them."""
+    if math.isinf(value) or math.isinf(truth):
+        return value == truth
+    if truth == 0 or value == 0:
+        return abs(value - truth) <= 1e-15
+    if abs(value - truth) <= 1e-9 * abs(truth):
+        return True
+    right = _round_sig(truth, ACCEPTED_FIGURES)
+    # a 5 after the 3rd figure rounds either way (0.2425 is 0.242 or 0.243): every cut-off after 4 or more
+    # figures then rounds to the right 3 figures, as the start page says
+    if right in (_round_sig(value, ACCEPTED_FIGURES),
+                 _dec(value).quantize(_unit(value, ACCEPTED_FIGURES), rounding=ROUND_HALF_UP)):
+        return True
+    figures = significant_figures(value)
+    return figures >= ACCEPTED_FIGURES and _right_at(value, truth, figures)
+
+
+def _distance(a: float, b: float) -> float:
+    if math.isinf(a) or math.isinf(b):
+        return 0.0 if a == b else math.inf
+    return abs(a - b)
+
+
+#: Significant figures from which an answer is read as the full number a computation gave.
+_PRECISE = 8
+
+
+def _matches(value: float, wrong: float, truth: float) -> bool:
+    """``value`` matches ``wrong`` at the precision it gives, and better than it matches ``truth``."""
+    if wrong is None or (isinstance(wrong, float) and math.isnan(wrong)):
+        return False
+    if math.isinf(wrong) or math.isinf(value):
+        return value == wrong
+    if not math.isfinite(truth):
+        truth = math.copysign(1e308, truth)
+    figures = min(significant_figures(value), 4)
+    if wrong == 0 or value == 0:
+        close = abs(value - wrong) <= 1e-15
+    elif significant_figures(value) >= _PRECISE:
+        # a number with (nearly) all its figures is that mistake only if it equals it, not if it agrees to 4
+        close = abs(value - wrong) <= 1e-6 * abs(wrong)
+    else:
+        close = (_round_sig(value, figures) == _round_sig(wrong, figures)
+                 or abs(value - wrong) <= 1e-9 * abs(wrong)
+                 or _right_at(value, wrong, figures))
+    return close and _distance(value, wrong) < _distance(value, truth)
+
+
+def _show(x: float, figures: int = 4) -> str:
+    """``x`` to ``figures`` significant figures, trailing zeros kept (``1.000``, ``0.3219``)."""
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = f"{x:#.{figures}g}"
+    return text[:-1] if text.endswith(".") else text
+
+
+def _as_given(x: float) -> str:
+    """The learner's number as they gave it (shortest repr), shortened if very long."""
+    figures = significant_figures(x)
+    return repr(_clean(float(x))) if figures <= 6 else _show(x, 4)
+
+
+_NAN = ("Your answer is NaN (not a number). The data here have no zero probabilities, so look for "
+        "the log of a negative number, 0/0 or inf - inf: print the terms and find it with np.isnan(terms).")
+
+
+def _nan_zero(a, b=None, log="np.log", cross=False):
+    """NaN advice for data with zero probabilities in ``a``: one mask, used on both arrays.
+
+    The example is the exercise's own formula: ``-sum a log a`` (entropy),
+    ``sum a log(a / b)`` (KL) or, with ``cross``, ``-sum a log b`` (cross-entropy).
+    """
+    use = f"{a}[m] and {b}[m]" if b else f"{a}[m]"
+    if b is None:
+        example = f"-np.sum({a}[m] * {log}({a}[m]))"
+    elif cross:
+        example = f"-np.sum({a}[m] * {log}({b}[m]))"
+    else:
+        example = f"np.sum({a}[m] * {log}({a}[m] / {b}[m]))"
+    return (f"Your answer is NaN. {a} has zero probabilities, and a 0 * log(0) term gives NaN in numpy; "
+            f"such terms count as 0. Use one mask on both arrays: m = {a} > 0, then {use} "
+            f"(e.g. {example}).")
+
+
+def _nan_for(p, a, b=None, base=None, cross=False):
+    """The NaN advice that fits the exercise's data: blame 0 log 0 only when ``p`` has zeros."""
+    return _nan_zero(a, b, _LOG_FN.get(base, "np.log"), cross) if np.any(np.asarray(p) == 0) else _NAN
+
+
+def _scalar(answer):
+    """A one-element list, tuple or array as its element; other answers unchanged."""
+    if isinstance(answer, (list, tuple, np.ndarray)) and not getattr(answer, "_fields", None):
+        try:
+            arr = np.asarray(answer)
+        except (TypeError, ValueError):
+            return answer
+        if arr.size == 1 and arr.dtype.kind in "fiu":
+            return arr.reshape(-1)[0]
+    return answer
+
+
+def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
+    """Return ``(value, None)`` or ``(None, Feedback)`` explaining why it is not one number."""
+    if answer is ... or answer is None:
+        return None, Feedback(False, "No answer yet: replace ... with your answer and run the cell again.")
+    fields = getattr(answer, "_fields", None)
+    if isinstance(answer, tuple) and fields:
+        kind = type(answer).__name__
+        if "estimate" in fields:
+            return None, Feedback(False, f"Your answer is an {kind}, the named tuple mc_kl returns "
+                                         f"(the estimate and its standard error). Use its estimate: "
+                                         f"answer = result.estimate.")
+        pick = (f"the question asks for its field {field}: answer = result.{field}." if field in fields
+                else "pick the one the question asks for (answer = result.<field>).")
+        return None, Feedback(False, f"Your answer is a {kind} with fields {', '.join(fields)}; {pick}")
+    answer = _scalar(answer)
+    if isinstance(answer, (list, tuple, np.ndarray)):
+        return None, _array_feedback(answer, expected, combine, array_routes)
+    if isinstance(answer, (str, np.str_)):
+        try:
+            number = float(answer)
+        except ValueError:
+            return None, Feedback(False, f"Your answer is the text {str(answer)!r}, not a number: "
+                                         f"the question asks for one number (answer = 0.123, without quotes).")
+        return None, Feedback(False, f"Your answer is the text {str(answer)!r} (in quotes), not a number: "
+                                     f"remove the quotes (answer = {number!r}), or convert it with "
+                                     f"float(...), and run the check again.")
+    if isinstance(answer, Decimal):      # kl_reference returns a Decimal: its float is the same number
+        answer = float(answer)
+    if isinstance(answer, bool) or not isinstance(answer, (Real, np.number)):
+        return None, Feedback(False, f"Your answer should be a number, got {type(answer).__name__} {answer!r}.")
+    if isinstance(answer, np.floating) and np.finfo(answer.dtype).bits < 64:
+        value = float(str(answer))     # float32(0.42) is 0.42 as written, not 0.41999998688697815
+    else:
+        value = float(answer)
+    if math.isnan(value):
+        return None, Feedback(False, nan or _NAN)
+    return value, None
+
+
+def _array_feedback(answer, expected, combine, array_routes=()):
+    """Feedback for an array answer: which reduction of it, if any, is the right number."""
+    try:
+        arr = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return Feedback(False, f"Your answer is a {type(answer).__name__}; the question asks for one number.")
+    kind = {"list": "a list", "tuple": "a tuple"}.get(type(answer).__name__, "an array")
+    if any(isinstance(x, (str, np.str_)) for x in np.asarray(answer, dtype=object).reshape(-1)):
+        return Feedback(False, f"Your answer is {kind} of {_plural(arr.size, 'string')} (text in quotes, such as "
+                               f"{str(np.asarray(answer, dtype=object).reshape(-1)[0])!r}); the question asks for "
+                               f"one number. {combine or 'Combine the terms into one number as the formula says.'}")
+    shape = f" (shape {arr.shape})" if kind == "an array" or arr.ndim > 1 else ""
+    start = f"Your answer is {kind} of {_plural(arr.size, 'number')}{shape}; the question asks for one number."
+    if arr.size:
+        routes = list(array_routes)
+        routes.append((np.sum, "Their sum is it: wrap your expression in np.sum(...)."))
+        routes.append((np.mean, "Their mean is it: wrap your expression in np.mean(...)."))
+        if arr.ndim == 2:
+            routes.append((lambda a: np.mean(np.sum(a, axis=-1)),
+                           "Sum each row (np.sum(..., axis=-1)), then take the mean over the rows."))
+        for reduce, advice in routes:
+            value = reduce(arr)
+            if value is not None and math.isfinite(value) and _accepted(float(value), expected):
+                return Feedback(False, f"{start} {advice}")
+    return Feedback(False, f"{start} {combine or 'Combine the terms into one number as the formula says.'}")
+
+
+def _is_whole(x: float) -> bool:
+    return math.isfinite(x) and x != 0 and float(x).is_integer() and abs(x) < 1e15
+
+
+def _exactly(value: float, wrong: float) -> bool:
+    if math.isinf(value) or math.isinf(wrong):
+        return value == wrong
+    return abs(value - wrong) <= 1e-9 * max(abs(wrong), 1e-300)
+
+
+def _route_target(w_k, w, expected, kind):
+    """What the advised step turns the rounded ``w_k`` into (``expected`` when ``w_k == w``)."""
+    if kind in ("scale", "undo"):
+        return w_k * (expected / w)
+    if kind == "shift":
+        return w_k + (expected - w)
+    if kind == "subtracted":        # w is subtracted from an unrounded number (H(P) from the cross-entropy)
+        return expected + (w - w_k)
+    if kind == "added":             # w is added to an unrounded number (H(P) to D(P||Q))
+        return expected + (w_k - w)
+    if kind == "sqrt":
+        return math.sqrt(w_k) if w_k >= 0 else math.nan
+    if kind == "square":
+        return w_k * w_k
+    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'subtracted', 'added', 'sqrt' "
+                     f"or 'square'.")
+
+
+def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES, raw=None):
+    """``(k, w_k, step)`` when ``value`` is a wrong-route value rounded to ``k`` figures, then fixed as advised.
+
+    ``routes`` holds ``(w, step)`` pairs, ``step = (kind, label, words)``: a
+    route whose advice acts on the learner's number (another log base, the
+    factor T², a reduction: ``"scale"``; subtracting an entropy or 1/2:
+    ``"shift"``; a square or a square root) turns a rounded ``w_k`` into
+    ``expected`` only as far as the rounding allows; the precision of ``w_k``
+    carries through that step. Roundings to the ``sig`` figures the question
+    asks for are tried first, then the fewest figures ``k >= least``; among
+    the routes that explain ``value`` at that ``k``, the closest wins. With
+    ``tight``, ``value`` must be the fixed number itself, not a rounding of it.
+    Last, a ``"shift"`` route is tried with the number it subtracts or adds
+    (a ``"subtracted"`` or ``"added"`` route) rounded to other figures
+    (``0.887 - 0.80``); its step is then ``("both", label, words, k, literal)``, ``literal`` saying
+    whether ``raw`` (the answer with its float noise, when it has some) is exactly the float that
+    difference (or sum) of the two rounded numbers gives: a noisy number that only rounds to it came
+    some other way (log ratios rounded, then weighted), and that route is not to be named.
+    """
+    if not (math.isfinite(value) and math.isfinite(expected)) or expected == 0:
+        return None
+    figures = significant_figures(value)
+    for k in sorted(range(max(least, 2), 5), key=lambda k: (k != sig, k)):
+        found = []
+        for i, (w, step) in enumerate(routes):
+            if not math.isfinite(w) or w == 0:
+                continue
+            w_k = float(_round_sig(w, k))
+            if w_k == 0 or w_k == w:
+                continue
+            target = _route_target(w_k, w, expected, step[0])
+            if not math.isfinite(target):
+                continue
+            tol = (1e-9 * abs(target) if figures >= 10 or tight
+                   else float(_unit(value, figures)) / 2 * 1.000001)
+            if abs(value - target) <= tol:
+                found.append((abs(value - target), i, k, w_k, step))
+        if found:
+            return min(found, key=lambda f: f[:2])[2:]
+    # both numbers of a difference rounded, to different figures (0.887 - 0.80): the "shift" route (the
+    # cross-entropy, reduced by H(P)) with the number it subtracts or adds rounded too
+    pairs = [(a, b) for a in routes if a[1][0] == "shift" for b in routes if b[1][0] in ("subtracted", "added")]
+    for (w, step), (v, other) in pairs:
+        for k in range(max(least, 2), 5):
+            for j in range(max(least, 2), 5):
+                w_k, v_j = float(_round_sig(w, k)), float(_round_sig(v, j))
+                if j == k or w_k in (0, w) or v_j in (0, v):
+                    continue
+                target = (_route_target(w_k, w, expected, step[0])
+                          + _route_target(v_j, v, expected, other[0]) - expected)
+                tol = (1e-9 * abs(target) if figures >= 10 or tight
+                       else float(_unit(value, figures)) / 2 * 1.000001)
+                if math.isfinite(target) and abs(value - target) <= tol:
+                    literal = raw is None or raw == (w_k - v_j if other[0] == "subtracted" else w_k + v_j)
+                    return (min(k, j), w_k, ("both", step[1], f"{step[2]}, itself rounded to "
+                                                               f"{_plural(j, 'significant figure')} ({_show(v_j, j)})",
+                                             k, literal))
+    return None
+
+
+def _truncated(value: float, truth: float) -> bool:
+    """``value`` is ``truth`` cut off (not rounded) after the significant figures ``value`` has."""
+    if not (math.isfinite(value) and math.isfinite(truth)) or value == 0 or truth == 0:
+        return False
+    if abs(value) >= abs(truth) or (value > 0) != (truth > 0):
+        return False
+    figures = significant_figures(value)
+    unit = Decimal(1).scaleb(_dec(truth).adjusted() - figures + 1)
+    return _dec(truth).quantize(unit, rounding=ROUND_DOWN) == _dec(value)
+
+
+def _rounded_terms(weights, logs, terms_words, expected):
+    """``partway`` for a weighted sum of logs: the sums of the terms, or of the weighted logs, rounded to 2-4 figures.
+
+    ``weights * logs`` are the terms (in the answer's units); ``terms_words`` names them in the message. Only
+    sums more than 1.5% from ``expected`` are kept: a nearer answer is already asked whether it rounded an
+    intermediate number, and a truncated one told to round.
+    """
+    weights, logs = np.asarray(weights, float), np.asarray(logs, float)
+    values = []
+    for k in (2, 3, 4):
+        values.append(sum(float(_round_sig(t, k)) if t else 0.0 for t in weights * logs))
+        values.append(float(np.sum(weights * np.array([float(_round_sig(v, k)) if v else 0.0 for v in logs]))))
+    values = [v for v in values if abs(v - expected) > 0.015 * abs(expected)]
+    why = (f"The terms {terms_words}, or the logs in them, rounded to a few figures before they are summed, move "
+           f"the sum's last figures.")
+    return values, why
+
+
+def _step_of(entry):
+    """The step a mistake's advice applies to the learner's number: None or ``(kind, label, words)``."""
+    value, explanation = entry[0], entry[1]
+    step = entry[2] if len(entry) > 2 else None
+    if step is None or step is False:
+        return None
+    if step is True:
+        label = re.split(r"(?<=[a-z0-9)'²])\. ", explanation, maxsplit=1)[0].rstrip(".")
+        return ("scale", label, "rescaled as that route's advice says")
+    kind, label, words = step
+    return (kind, label, words)
+
+
+def _plural(n, word):
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _join(explanations, same=True):
+    """One explanation, or several introduced as mistakes that give the same (``same``) or nearly the same number."""
+    unique = list(dict.fromkeys(explanations))
+    if len(unique) == 1:
+        return unique[0]
+    return ("more than one mistake, which give " + ("the same number" if same else "numbers within 1% of each other")
+            + " with these data: " + " Or: ".join(unique))
+
+
+def _dropped(value, shown, figures, sig):
+    """Why a short answer is read with ``figures`` significant figures ("" when nothing needs saying)."""
+    if figures >= sig or _show(value, sig) == shown:
+        return ""
+    if "." not in _show(value, sig):       # typing 110 drops no zero (typing 1.00 does): its trailing zero may or may not be significant
+        return (f" (the trailing zero of a whole number may or may not be significant: {_show(value, sig)} may have "
+                f"{figures} or {sig} significant figures, and is read here with {figures})")
+    return f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
+
+
+def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
+                 negative=None, combine=None, nan=None, field=None, array_routes=(), partway=None,
+                 rounding=True):
+    """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
+
+    Used in: every notebook's exercises, through the notebook's own check_* functions.
+
+    The precision policy of the module applies: at least 3 correct
+    significant figures is right; fewer figures that are right as far as
+    they go get "right, but give ``sig`` significant figures"; a mistake is
+    named only when the answer matches it better than the right value.
+    Float noise (``0.887 - 0.802``) is not precision. An answer that is a
+    wrong-route value, rounded, then fixed as its advice says (a unit
+    conversion, a factor, a subtraction), is right as far as the rounding
+    allows when it is literally that product (float noise, or more figures
+    than ``sig``); rounded again, it is asked whether it rounded an
+    intermediate result. A mistake matched by fewer than 3 figures is
+    hedged and the unrounded number asked for. An answer one unit off in
+    its last figure is told to round (not truncate) only when it is the
+    right value cut off.
+
+    Parameters
+    ----------
+    answer : float
+        The learner's number (``...`` means not answered yet).
+    expected : float
+        The right value.
+    what : str
+        Name of the quantity, used in the messages (e.g. ``"D(P||Q)"``).
+    units : str
+        Units printed after values.
+    mistakes : sequence of (float, str) or (float, str, step)
+        Wrong values and the explanation to show when the answer matches one.
+        A third item marks a mistake whose advice acts on the learner's
+        number: ``True`` for a rescaling (by ``expected / value``), or
+        ``(kind, label, words)`` with ``kind`` one of ``"scale"``, ``"shift"``
+        (adding ``expected - value``), ``"sqrt"`` or ``"square"``, ``label``
+        naming the wrong route and ``words`` the step (``"converted to bits"``).
+        An answer that is such a value rounded, then fixed as advised, is
+        told so. The kinds ``"subtracted"`` and ``"added"`` mark a value that
+        a right route subtracts from (or adds to) another number, such as
+        H(P) in D(P||Q) = H(P, Q) - H(P): an answer that used it rounded
+        (``expected + (value - rounded)``, or ``expected - (value - rounded)``)
+        is told so too. Mistakes within 1% of each other are named together;
+        an answer too short to tell apart mistakes further apart names them
+        all.
+    sig : int
+        Significant figures the question asks for (3 or 4), quoted in messages.
+    hint : str, optional
+        Shown when the answer matches neither the right value nor a mistake.
+    negative : str, optional
+        Advice when the answer is negative, ``expected`` is not, and the
+        answer without its sign matches nothing known.
+    combine : str, optional
+        Advice when the answer is an array of terms instead of one number.
+    nan : str, optional
+        Advice when the answer is NaN.
+    field : str, optional
+        The field of a named tuple (e.g. ``"psi"``) that holds the answer.
+    array_routes : sequence of (callable, str)
+        Reductions of an array answer to try first, with the advice to give
+        when one of them is right.
+    partway : (sequence of float, str), optional
+        The values the right formula gives when its intermediate numbers
+        are rounded on the way (to 2-4 significant figures, say), and why
+        that matters here. An answer of at least 3 figures that matches no
+        mistake but equals one of them, at its own precision (to 1e-9 for
+        an answer of 8 or more figures), is told it is the right formula
+        on rounded numbers and to carry every digit.
+    rounding : bool
+        False when the right computation has nothing to round on the way
+        (a ratio of whole-number counts): an answer near the right value,
+        not it rounded, is then not asked whether it rounded an
+        intermediate result, only told to check each step.
+
+    Returns
+    -------
+    Feedback
+
+    Examples
+    --------
+    >>> check_number(0.4240, 0.42401, what="x")
+    Correct: x = 0.4240.
+    >>> check_number(0.42, 0.42401, what="x")
+    Right as far as it goes: 0.42 agrees with x to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.420 is read as 0.42, and 0.420 is not x to 3 significant figures). If this is the full number your code computed, it is not the answer: check each step.
+    >>> check_number(0.4712, 0.42401, what="x", mistakes=[(0.4712, "y.")])
+    Not quite: 0.4712 matches y.
+    >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
+    Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47. If this is the full number your code computed, it is not that mistake: check each step.
+    """
+    entries = [(float(m[0]), m[1], _step_of(m)) for m in mistakes if m[0] is not None]
+    _record(what, expected, [(v, e) for v, e, _ in entries], sig)
+    value, problem = _read_number(answer, expected, combine, nan, field, array_routes)
+    if problem is not None:
+        return problem
+    noisy = math.isfinite(value) and _clean(value) != value
+    raw, value = value, _clean(value)
+    shown = _as_given(value)
+    suffix = f" {units}" if units else ""
+    if _accepted(value, expected):
+        return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
+
+    def near(w, v):
+        return abs(w - v) <= 0.01 * abs(v) or _exactly(w, v)
+
+    def named(candidates):
+        best = min(candidates, key=lambda m: m[0])
+        close = [(w, e) for d, w, e in candidates if near(w, best[1])]
+        if significant_figures(value) < _PRECISE:     # a full number is named only with what it equals
+            close += [(w, e) for w, e, _ in entries if math.isfinite(w) and math.isfinite(best[1])
+                      and abs(w - best[1]) <= 0.01 * abs(best[1])]
+        order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
+        close.sort(key=lambda m: order.get(m[1], len(order)))       # the catalogue's order, whatever the answer
+        return _join([e for _, e in close], same=all(_exactly(w, close[0][0]) for w, _ in close))
+
+    def several(text):
+        return text.startswith("more than one mistake")
+
+    # a whole number that is exactly a mistake's value (2.0 = log2(4)) is that mistake: more figures
+    # (2.00) would not change it, so "right as far as it goes" would be advice that cannot be followed
+    # the same holds for a short decimal that is exactly a mistake's value (13/100 = 0.13) and is not the
+    # right value rounded: it is that mistake's unrounded result, not a rounding of something else
+    short = (math.isfinite(value) and value != 0
+             and (_is_whole(value) or (significant_figures(value) < ACCEPTED_FIGURES
+                                       and not _right_at(value, expected, significant_figures(value)))))
+    exact = [(0.0, w, e) for w, e, _ in entries if short and _exactly(value, w)]
+    if exact:
+        n = significant_figures(value)
+        also = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
+                f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
+                if _right_at(value, expected, significant_figures(value)) else
+                "" if _is_whole(value) else
+                f" {shown} is exactly that mistake's value: more figures would not change it.")
+        text = named(exact)
+        if several(text):
+            also = also.replace("that mistake's value", "the value of each")
+        return Feedback(False, f"Not quite: {shown} matches {text}{also}")
+    figures = significant_figures(value)
+    own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
+           and (_right_at(value, expected, figures)
+                or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
+    routes = [(w, step) for w, _, step in entries if step is not None and step[0] != "undo"]
+    undo = [(w, step) for w, _, step in entries if step is not None and step[0] == "undo"]
+    # a rounded value that was then fixed as advised explains a short answer (fewer than 3 figures) only
+    # when the answer is exactly that fixed value (0.168 / 3 = 0.056): a short answer's own rounding is
+    # too coarse to tell routes apart. When the answer is also right as far as it goes, no route is
+    # named ("give more figures" is all it needs), but it is not told to check its steps either.
+    rescaled = (_rescaled_rounding(value, expected, routes, least=figures + 1 if own else 2,
+                                   tight=own or noisy or figures < ACCEPTED_FIGURES, sig=sig,
+                                   raw=raw if noisy else None)
+                if not own or figures >= 2 else None)
+    truncated = figures >= ACCEPTED_FIGURES and _truncated(value, expected)
+    # a route's rounding is offered as the reading only when the number is literally a rounded value times
+    # the advised step: it carries float noise, or more figures than the question asks for (4.19 could as
+    # well be another mistake rounded, and the log10 route would give the unrounded 4.186..., not 4.19)
+    # Float noise is not precision, and neither are the figures of a short decimal divided by a small whole
+    # number (0.51 / 9 = 0.0567): terms rounded, then summed or averaged, give such numbers as well as a
+    # rounded route fixed as advised, so the route is named only when the number has more figures than that
+    # a difference of two rounded numbers is named only when the noisy answer is exactly that difference's float
+    loose = None
+    if rescaled is not None and not own and not (
+            _plain_figures(value) > sig if rescaled[2][0] == "scale"
+            else (noisy or figures > sig) and (rescaled[2][0] != "both" or rescaled[2][4])):
+        loose, rescaled = rescaled, None
+
+    def route_words(k, w_k, step):
+        label, words = step[1], step[2]
+        k = step[3] if step[0] == "both" else k          # the first number's own rounding
+        return (f"{label}, rounded to {_plural(k, 'significant figure')} ({_show(w_k, k)}) and then "
+                f"{words}")
+
+    if truncated:       # the truncation reading is the plain one: it gets the truncation message below
+        rescaled = None
+    if rescaled is not None and not own:
+        k, w_k, step = rescaled
+        redo = (f"use the unrounded {step[1]} your code computed in that step" if step[0] in ("subtracted", "added")
+                else "use both numbers unrounded, as your code computed them" if step[0] == "both"
+                else "do that step on the unrounded number your code computed")
+        return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
+                               f"Rounded before that step, it agrees with {what} only as far as those {k} "
+                               f"figures allow: {redo}, and round only at the end. Give {sig} significant "
+                               f"figures.")
+    if own:
+        plural = "s" if figures > 1 else ""
+        padded = _show(value, sig)
+        longer = _show(value, figures + 1)
+        # no route is named beside it: the answer is already right as far as it goes, and a rounded route
+        # fixed as advised (0.168 / 3 = 0.056) is the right formula on a rounded number, nothing to correct
+        # the right value simply rounded (0.22 = 22 / 100 too, a rounded percentage) needs no word on a route;
+        # but its steps need no checking either when a rounded route fixed as advised gives it (0.168 / 3 = 0.056)
+        also = (f" If you got it by a step on a number rounded on the way, do that step on the unrounded "
+                f"number your code computed, and round only at the end."
+                if rescaled is not None and not _right_at(value, expected, figures) else "")
+        full = ("" if rescaled is not None else
+                " If this is the full number your code computed, it is not the answer: check each step.")
+        if _is_whole(value):
+            more = (f"Give {sig} significant figures: Python reads {padded} as {shown}, and "
+                    f"{what} to {sig} significant figures is not {padded}."
+                    + (also or ("" if rescaled is not None else
+                                f" If your code computed exactly {shown}, it is not the answer: check each step.")))
+        elif noisy:
+            more = (f"It looks like arithmetic on rounded numbers (without its float noise it is {shown}): "
+                    f"redo that step with the unrounded numbers your code computed, and give {sig} "
+                    f"significant figures.")
+        elif figures + 1 < sig and _right_at(value, expected, figures + 1):
+            return Feedback(False, f"Right as far as it goes: Python reads your answer as {shown}, which has "
+                                   f"{_plural(figures, 'significant figure')} (it drops trailing zeros, so "
+                                   f"{longer} is read as {shown} too), and {shown} agrees with {what} to that "
+                                   f"precision. If you meant {longer}, that is right to {figures + 1} significant "
+                                   f"figures, but the question asks for {sig}: give {sig} significant figures, "
+                                   f"or the unrounded number your code computes.{also}")
+        else:
+            more = (f"Give {sig} significant figures, or the unrounded number your code computes (Python drops "
+                    f"trailing zeros: {padded} is read as {shown}, and {padded} is not {what} to {sig} "
+                    f"significant figures)."
+                    + (also or full))
+        if _right_at(value, expected, figures):
+            return Feedback(False, f"Right as far as it goes: {shown} agrees with {what} to the {figures} "
+                                   f"significant figure{plural} it has. {more}")
+        return Feedback(False, f"Almost: {shown} is within one unit in its last figure of {what}, as arithmetic "
+                               f"on rounded numbers can be, but not {what} rounded. {more}")
+    if figures < ACCEPTED_FIGURES and _truncated(value, expected):
+        # the right value cut off (0.21 for 0.218): right as far as it goes. Read as rounded, it may match a
+        # mistake, but no concept is blamed on a short number: the unrounded number tells the two apart
+        rounded_mistake = any(_matches(value, w, expected) for w, _, _ in entries)
+        return Feedback(False, f"Right as far as it goes, but cut off: {shown} is {what} cut off after "
+                               f"{_plural(figures, 'significant figure')}, so its last digit is one too small. "
+                               f"Round (do not truncate) the unrounded number your code computed, and give {sig} "
+                               f"significant figures, or give that number itself."
+                               + (f" If you rounded rather than cut off, {shown} is not {what} rounded and may be "
+                                  f"a known mistake: the unrounded number will tell." if rounded_mistake else "")
+                               + f" If this is the full number your code computed, it is not {what}: check "
+                                 f"each step.")
+    matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
+    if matched:
+        groups = []                      # mistakes within 1% of each other form one group
+        for d, w, e in sorted(matched, key=lambda m: m[0]):
+            for group in groups:
+                if near(w, group[0][1]):
+                    group.append((d, w, e))
+                    break
+            else:
+                groups.append([(d, w, e)])
+        dropped = _dropped(value, shown, figures, sig)
+        if (len(groups) == 1 and figures < ACCEPTED_FIGURES
+                and not any(_exactly(value, w) for _, w, _ in matched)):
+            # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the
+            # mistake's advice, applied to this rounded number, can fail
+            text = named(matched)
+            return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has"
+                                   f"{dropped}, {shown} matches {text} But {figures} figure"
+                                   f"{'s are' if figures > 1 else ' is'} too few to be sure it is "
+                                   + ("one of these mistakes" if several(text) else "this mistake")
+                                   + f": give the unrounded number your code computed to tell, and follow the "
+                                     f"advice on that number, not on {shown}. If this is the full number your code "
+                                     f"computed, it is not " + ("any of them" if several(text) else "that mistake")
+                                   + ": check each step.")
+        if len(groups) == 1:
+            return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
+        dropped = _dropped(value, shown, figures, sig)
+        return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has{dropped}, "
+                               f"{shown} matches more than one known mistake, which more figures would tell "
+                               f"apart. It matches "
+                               + " Or it matches ".join(named(g) for g in groups)
+                               + f" Give the unrounded number your code computed to tell which. If this is the "
+                                 f"full number your code computed, it is not any of them: check each step.")
+    if (not rounding and not truncated and math.isfinite(value) and math.isfinite(expected)
+            and abs(value - expected) <= 0.015 * abs(expected)):
+        # whole-number counts leave nothing to round on the way: only the final number can be rounded
+        return Feedback(False, f"Close, but not {what}: {shown} is near it but not it rounded, and {what} is "
+                               f"made of whole-number counts, with nothing to round on the way. Check each step: "
+                               + (hint or "the formula, the arguments and the units."))
+    if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
+        values, why = partway
+        tol = (1e-9 * abs(value) if figures >= _PRECISE
+               else float(_unit(value, figures)) / 2 * 1.000001)
+        if any(math.isfinite(v) and abs(value - v) <= tol for v in values):
+            return Feedback(False, f"Almost: {shown} is what the right formula gives for {what} when an intermediate "
+                                   f"result is rounded on the way. {why} Redo the computation from the unrounded values "
+                                   f"your code computes, and round only at the end, to {sig} significant "
+                                   f"figures. If your code rounded nothing on the way, {shown} is not {what}: "
+                                   f"check each step.")
+    # reversing a wrong conversion on a rounded number (0.204 / ln2 / ln2) keeps only the precision
+    # of that rounding: an intermediate was rounded, the formula is not wrong
+    undone = (figures >= ACCEPTED_FIGURES
+              and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig) is not None)
+    # a short answer (0.087) that a rounded route gives exactly (0.887 - 0.80) is that rounding too
+    if (math.isfinite(value) and math.isfinite(expected) and expected != 0
+            and (figures >= ACCEPTED_FIGURES or loose)
+            and (abs(value - expected) <= 1.5 * float(_unit(value, figures)) or loose or undone)):
+        if (loose or undone) and not truncated:
+            return Feedback(False, f"Almost: {shown} is as close to {what} as a result rounded on the way can be, "
+                                   f"but it is not {what} correctly rounded. Did you round an intermediate "
+                                   f"result, then convert it or combine it with another number"
+                                   + (", or round the terms before summing"
+                                      if noisy or _plain_figures(value) < figures else "")
+                                   + f"? Redo the computation from the unrounded values your code computed, and "
+                                     f"round only at the end, to {sig} significant figures."
+                                   # a rounding on the way is one reading; another quantity that rounds to the
+                                   # same figures (H(english) for H(spanish, english)) is the other
+                                   + f" If your code rounded nothing on the way, {shown} is not {what}: check "
+                                     f"each step" + (f": {hint}" if hint else "."))
+        if truncated:
+            # a rounded route that also gives it (4.2 - H(spanish) = 0.1726, rounded: 0.173) is named, since
+            # rounding the number that route computed gives the same number again
+            if loose:
+                return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
+                                       f"so its last digit is one too small, or a result rounded on the way: it is "
+                                       f"also {route_words(*loose)}. Round (do not truncate) the unrounded number "
+                                       f"your code computed to {sig} significant figures, or give that number "
+                                       f"itself; if your code rounded a number on the way (that one, or terms "
+                                       f"before they were summed), redo the computation from the unrounded "
+                                       f"numbers, and round only at the end.")
+            return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
+                                   f"so its last digit is one too small, or a result rounded on the way (terms "
+                                   f"rounded before they were summed, say). Round (do not truncate) the unrounded "
+                                   f"number your code computed to {sig} significant figures, or give that number "
+                                   f"itself; if your code rounded terms on the way, sum the unrounded terms.")
+        if not (noisy or loose or undone) and not _right_at(value, expected, figures):
+            # no rounding route gives this number, and it does not agree with the answer to its figures
+            return Feedback(False, f"Almost: {shown} is close to {what}, but it is not {what} correctly rounded "
+                                   f"to {_plural(figures, 'significant figure')}. If this is the full number your "
+                                   f"code computed, check each step.")
+        return Feedback(False, f"Almost: {shown} agrees with {what} to about {figures} significant figures, but "
+                               f"it is not {what} correctly rounded. Did you round an intermediate result, then "
+                               f"convert it or combine it with another number? Redo the computation from the "
+                               f"unrounded values your code computed, and round only at the end, to {sig} "
+                               f"significant figures.")
+    if expected >= 0 and value < 0:
+        start = f"Not quite: {what} cannot be negative, and your answer is {shown}."
+        flipped = [(_distance(-value, w), w, e) for w, e, _ in entries if _matches(-value, w, expected)]
+        if flipped:
+            return Feedback(False, f"{start} Without its sign it would match {named(flipped)}")
+        return Feedback(False, f"{start} " + (negative or "Check the sign."))
+    # float noise (0.42200000000000004), or a few units off in the last figure: terms rounded before summing
+    # give that, whatever the formula
+    summed = (math.isfinite(value) and math.isfinite(expected) and expected != 0
+              and (noisy or (figures == sig and abs(value - expected) <= 5 * float(_unit(expected, sig)))))
+    if math.isfinite(value) and math.isfinite(expected) and abs(value - expected) <= 0.015 * abs(expected):
+        # within 1.5% (0.2422 for 0.2426): rounded logs or intermediates leave results that near, so that reading
+        # comes first, and the formula second, for a learner who rounded nothing
+        return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when an intermediate "
+                               f"number was rounded on the way. Did you round one"
+                               + (", or round the terms before summing" if summed else "")
+                               + f"? Redo the computation from the unrounded values your code computed, and round "
+                                 f"only at the end. If your code rounded nothing, check each step: "
+                               + (hint or "the formula, the arguments and the units."))
+    # float noise alone (1 - np.sum(p**2) = 0.4800000000000001) is no sign of rounded terms: only an answer a
+    # few units in the last asked figure from the right value is asked about them
+    summed = summed and abs(value - expected) <= 5 * float(_unit(expected, sig))
+    return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
+                    + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
+
+
+#: The notebooks' multiple-choice questions: exercise id -> (right option, explanation per option).
+#: Kept here, not in the notebooks, so a student copy does not show the answer.
+CHOICES = {
+    "01-ex4": ("b", {
+        "a": "P is zero on the third outcome, and terms with p(x) = 0 contribute 0; Q covers all of P's "
+             "outcomes, so D(P||Q) is finite.",
+        "b": "Q gives the third outcome probability 0.3 but P calls it impossible, so the term "
+             "q log(q/p) of D(Q||P) is infinite.",
+        "c": "Only one direction has a model that calls a real outcome impossible. Which distribution "
+             "is the reference in each?",
+        "d": "Look for an outcome with positive probability under the first argument and zero under the second.",
+    }),
+    "03-ex4": ("a", {
+        "a": "input is log Q (the model's log-probabilities), target is P, and 'batchmean' divides the "
+             "sum by the number of examples.",
+        "b": "That puts the reference in the model's place: it computes D(Q||P), the other direction.",
+        "c": "'mean' divides by examples x classes, so it reports the mean KL divided by the number of "
+             "classes; use 'batchmean'.",
+        "d": "input must be log-probabilities; with probabilities the result is not a divergence.",
+    }),
+    "04-ex4": ("a", {
+        "a": "Forward KL, D(P||Q), is mass-covering: Q is punished wherever P has mass that Q misses, so "
+             "it spreads over both modes.",
+        "b": "Reverse KL, D(Q||P), is mode-seeking: with well-separated modes it locks onto one of them "
+             "(section 2).",
+        "c": "KL is symmetric only in special cases (for Gaussians, equal variances), and P here is not "
+             "Gaussian; the two directions give very different fits.",
+        "d": "The forward fit does cover both modes (it matches P's mean and variance), at the price of "
+             "mass between them.",
+    }),
+    "05-ex4": ("c", {
+        "a": "KL has no units of x: both densities are divided by the same factor 1.8, which cancels in p/q.",
+        "b": "That shift happens to differential entropy, not to KL: the log 1.8 terms of p and q cancel "
+             "in log(p/q).",
+        "c": "KL is invariant under a change of variables: the Jacobian factor cancels in the ratio p/q.",
+        "d": "The two computations describe the same pair of distributions, just in other units.",
+    }),
+    "06-ex3": ("b", {
+        "a": "The threshold ignores the sample size. The plug-in estimate is biased upwards even without "
+             "drift, each direction of KL by about (K - 1)(1/n + 1/m)/2 nats (section 4), and PSI adds "
+             "both directions; with 10 bins and 30 values per side that bias alone is larger than the "
+             "threshold.",
+        "b": "With 10 bins and 30 values per side, two samples of the same distribution often give a PSI "
+             "above 0.25: the plug-in estimate is biased upwards, and more so on small samples. Only a "
+             "test calibrated for n and m (a permutation test) can tell.",
+        "c": "It can (with smoothing for the empty bins); the problem is interpreting it, not computing it.",
+    }),
+    "06-ex4": ("b", {
+        "a": "D(ref||cur) weights the log ratio by the reference: it is the extra cost of a model of this "
+             "week's data used on reference data, the opposite question.",
+        "b": "This week's data are what the model now meets, so their distribution comes first and weights "
+             "the log ratio; the reference, the model's picture of the world, is second. It is infinite when "
+             "this week fills a bin the reference left empty: smooth, as in Exercise 1.",
+        "c": "KL is not symmetric: the two directions weight the log ratio by different distributions, and "
+             "agree only in special cases.",
+        "d": "PSI is the sum of both directions, D(ref||cur) + D(cur||ref): it adds the cost of the opposite "
+             "question, so it is not the expected extra cost on this week's data.",
+    }),
+}
+
+
+_OPTION = re.compile(r"^\(?\s*([A-Za-z0-9]+)\s*[).:]?$")
+
+
+_LEADING_OPTION = re.compile(r"^(?:option\s+\(?\s*([A-Za-z0-9])\s*\)?\s*[).:]?(?:\s+.*)?"
+                             r"|(?:(?:the|my)\s+)?answer(?:\s+is\b|\s*[:=-]|(?=\s+\(?\s*[A-Za-z0-9]\s*\)?\s*(?:[).:,]|$)))\s*:?\s*(?:option\s+)?\(?\s*([A-Za-z0-9])\s*\)?\s*"
+                             r"(?:[).:,]\s*.*|\s+.*)?"
+                             r"|\(\s*([A-Za-z0-9])\s*\).*|([A-Za-z0-9])\s*(?:\)\s*|,\s*|[.:]\s+|\s[-\u2013\u2014]\s+).*"
+                             r"|([A-Za-z0-9])\s+(?:because|since|as)\b.*)$",
+                             re.IGNORECASE | re.DOTALL)
+
+
+def _named_options(text, options):
+    """The option letters a written answer names beside its first one (``"a, b"``, ``"(a) or (b)"``,
+    ``"a b"``): a letter in option form anywhere (``(b)``, ``b)``), or standing alone in a list of
+    letters. An article or a letter in a sentence (``"a, because b is mode-seeking"``) is not one."""
+    letters = sorted((o for o in options if len(o) == 1), key=len)
+    if len(letters) < 2:
+        return []
+    alt = "|".join(re.escape(o) for o in letters)
+    item = rf"\(?\s*(?:{alt})\s*\)?"
+    sep = r"\s*(?:[,;/&+]|\s(?:or|and)\s|\s)\s*(?:(?:or|and)\s+)?"
+    named = []
+    if re.fullmatch(rf"(?:option\s+|(?:(?:the|my)\s+)?answers?(?:\s+(?:is|are)\b|\s*[:=-])?\s*)?"
+                    rf"{item}(?:{sep}{item})+\s*[.]?", text, re.IGNORECASE):
+        named = re.findall(rf"(?<![A-Za-z0-9])({alt})(?![A-Za-z0-9])", text, re.IGNORECASE)
+    else:
+        named = [m.group(1) or m.group(2) for m in re.finditer(
+            rf"\(\s*({alt})\s*\)|(?<![A-Za-z0-9(])({alt})\)", text, re.IGNORECASE)]
+        lead = re.match(rf"\s*(?:option\s+)?\(?\s*({alt})\s*\)?\s*[,;/&+]\s*(?:(?:or|and)\s+)?\(?\s*({alt})\s*\)?"
+                        rf"\s*(?:[,;/&+.]|$|\s(?:or|and)\b)", text, re.IGNORECASE)
+        if lead:
+            named += [lead.group(1), lead.group(2)]
+    named = list(dict.fromkeys(n.lower() for n in named))
+    return named if len(named) > 1 else []
+
+
+def _option(answer, options=()) -> str:
+    """``"(a)"``, ``"a)"``, ``" A "`` and ``"a."`` all read as option ``"a"``.
+
+    So do an option letter followed by its text (``"(b) Nothing yet"``,
+    ``"b) Nothing yet"``, ``"b, because ..."``, ``"B - reverse"``, ``"b because ..."``, ``"b since ..."``), ``"Option b"``, ``"answer b"``,
+    ``"the answer is b"``, ``"answer: b"`` and ``"my answer = b"``, when that letter is one of ``options``.
+    An answer naming two options (``"a, b"``) is caught before, by :func:`_named_options`.
+    """
+    text = str(answer).strip().strip("'\"").strip()
+    m = _OPTION.match(text)
+    choice = (m.group(1) if m else text).lower()
+    if choice not in options:
+        lead = _LEADING_OPTION.match(text)
+        if lead:
+            letter = next(g for g in lead.groups() if g).lower()
+            if letter in options:
+                return letter
+    return choice
+
+
+def check_choice(answer, correct, explanations=None):
+    """Check a multiple-choice answer, explaining every option.
+
+    Used in: notebooks/01_definition.ipynb (section "Exercises"); notebooks/03_cross_entropy.ipynb
+    (section "Exercises"); notebooks/04_asymmetry.ipynb (section "Exercises");
+    notebooks/05_continuous_and_gaussian.ipynb (section "Exercises"); notebooks/06_drift.ipynb
+    (section "Exercises"); notebooks/08_where_kl_comes_from.ipynb (section "Exercises").
+
+    Parameters
+    ----------
+    answer : str
+        The learner's choice, e.g. ``"b"``; ``"B"``, ``"(b)"`` and ``"b)"`` read the same.
+    correct : str
+        An exercise id of :data:`CHOICES` (e.g. ``"01-ex4"``), whose right
+        option and explanations are kept there; or, with ``explanations``, the right option.
+    explanations : dict, optional
+        Option -> why it is right or wrong (when ``correct`` is an option).
+
+    Examples
+    --------
+    >>> check_choice("(A)", "b", {"a": "No: KL is not symmetric.", "b": "Yes."})
+    Not quite: No: KL is not symmetric.
+    >>> bool(check_choice("b)", "01-ex4")), bool(check_choice("(b) Nothing yet", "06-ex3"))
+    (True, True)
+    """
+    if explanations is None:
+        if correct not in CHOICES:
+            raise KeyError(f"{correct!r} is not a multiple-choice exercise id; known ids: "
+                           + ", ".join(sorted(CHOICES)) + ". Or pass the right option and explanations.")
+        correct, explanations = CHOICES[correct]
+    listed = ", ".join(repr(k) for k in explanations)
+    if answer is ... or answer is None:
+        return Feedback(False, f"No answer yet: replace ... with one of {listed}.")
+    options = {str(k).strip().lower(): v for k, v in explanations.items()}
+    several = _named_options(str(answer).strip().strip("'\"").strip(), options)
+    if several:
+        return Feedback(False, f"{answer!r} names more than one option ({', '.join(several)}): give one letter, "
+                               f"the option you choose, in quotes (answer = \"...\" with one of {listed}).")
+    choice = _option(answer, options)
+    if choice not in options:
+        return Feedback(False, f"{answer!r} is not one of the options {listed}: answer with the letter of "
+                               f"your choice alone, in quotes (answer = \"...\" with one of {listed}).")
+    if choice == str(correct).strip().lower():
+        return Feedback(True, f"Correct: {options[choice]}")
+    return Feedback(False, f"Not quite: {options[choice]}")
+
+
+CHOICES["08-ex4"] = ("a", {
+    "a": "With P_hat the empirical distribution of the data, the average negative log-likelihood is the "
+         "cross-entropy H(P_hat, Q), which is H(P_hat) + D(P_hat||Q); H(P_hat) does not depend on the model, so the same model minimises "
+         "both (section 1). For continuous data D(P_hat||Q) is infinite for every density, and maximum "
+         "likelihood approaches the minimiser of D(P||Q_theta), P the distribution that generated the data "
+         "(section 1).",
+    "b": "D(Q||P_hat) is the reverse direction; it is infinite for any model that gives probability to a "
+         "value the data never showed, and maximum likelihood has no such penalty.",
+    "c": "H(P_hat) is the constant gap between the two curves of section 1: it does not depend on the model, "
+         "so nothing is minimised over it.",
+    "d": "Jensen-Shannon appears in the original GAN objective, not in maximum likelihood.",
+})

@@ -1,0 +1,280 @@
+"""Notebook 01, What KL divergence measures (notebooks/01_definition.ipynb):
+its figures, explorers and exercise checks.
+
+Imported by the notebook through :mod:`klteach.plots`, :mod:`klteach.widgets` and
+:mod:`klteach.exercises`, which re-export everything public here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+from scipy.special import rel_entr
+
+from .._validation import log_base, unit_name
+from ..discrete import cross_entropy, entropy, kl_contributions, kl_divergence
+from .explorer import _explorer, _slider
+from .feedback import _names, _nan_for, _probabilities, _rounded_terms, check_number
+from .style import P_COLOR, Q_COLOR, Q_HATCH
+from .units import _unit_mistakes, _unit_words
+
+__all__ = ["bar_pair", "contributions_bar", "show_pair", "coin_explorer", "check_kl"]
+
+
+def bar_pair(p, q, *, labels=None, names=("P", "Q"), ax=None, title=None,
+             ylabel="probability"):
+    """Side-by-side bars of two distributions over the same outcomes: P plain blue, Q hatched vermillion.
+
+    Used in: notebooks/01_definition.ipynb (section "1. Two distributions over the same outcomes");
+    notebooks/02_bits_and_encoding.ipynb (section "2. Real data: letters of English and German").
+
+    Parameters
+    ----------
+    p, q : array_like
+        Probabilities of each outcome.
+    labels : sequence of str, optional
+        Outcome names (default ``0, 1, ...``).
+    names : (str, str)
+        Legend names of the two distributions.
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new figure if omitted.
+    title, ylabel : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    if ax is None:
+        _, ax = plt.subplots()
+    x = np.arange(len(p))
+    width = 0.4
+    ax.bar(x - width / 2, p, width, color=P_COLOR, label=names[0])
+    ax.bar(x + width / 2, q, width, color=Q_COLOR, hatch=Q_HATCH, label=names[1])
+    ax.set_xticks(x, labels if labels is not None else [str(i) for i in x])
+    ax.set_xlabel("outcome")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
+    """Per-outcome terms of D(P||Q) and of D(Q||P), as grouped bars.
+
+    Used in: notebooks/04_asymmetry.ipynb (sections "1. Two directions, two numbers", "3. Support:
+    zeros make one direction infinite"); notebooks/01_definition.ipynb (through show_pair).
+
+    Bars above zero add to the divergence, bars below subtract; each
+    direction's bars sum to its divergence, shown in the legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    units = unit_name(base)
+    forward = kl_contributions(p, q, base=base, signed=True)
+    reverse = kl_contributions(q, p, base=base, signed=True)
+    if ax is None:
+        _, ax = plt.subplots()
+    x = np.arange(len(forward))
+    width = 0.4
+    ax.bar(x - width / 2, np.where(np.isinf(forward), np.nan, forward), width,
+           color=P_COLOR, label=f"D(P||Q) terms, sum {forward.sum():.4f} {units}")
+    ax.bar(x + width / 2, np.where(np.isinf(reverse), np.nan, reverse), width,
+           color=Q_COLOR, hatch=Q_HATCH, label=f"D(Q||P) terms, sum {reverse.sum():.4f} {units}")
+    for xi, value in zip(x, forward):
+        if np.isinf(value):
+            ax.annotate("inf", (xi - width / 2, 0), ha="center", va="bottom", color=P_COLOR)
+    for xi, value in zip(x, reverse):
+        if np.isinf(value):
+            ax.annotate("inf", (xi + width / 2, 0), ha="center", va="bottom", color=Q_COLOR)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(x, labels if labels is not None else [str(i) for i in x])
+    ax.set_xlabel("outcome")
+    ax.set_ylabel(f"contribution [{units}]")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
+    return ax
+
+
+def show_pair(p, q, *, labels=None, base=2, title=None):
+    """Print D(P||Q) and D(Q||P), and plot P, Q and each direction's per-outcome terms.
+
+    Used in: notebooks/01_definition.ipynb (section "9. Explore: two coins").
+
+    Parameters
+    ----------
+    p, q : array_like
+        Two distributions over the same outcomes.
+    labels : sequence of str, optional
+        Outcome names.
+    base : float, optional
+        2 for bits (default), None for nats.
+    title : str, optional
+        Title of the left panel.
+    """
+    units = unit_name(base)
+    forward = kl_divergence(p, q, base=base)
+    reverse = kl_divergence(q, p, base=base)
+    print(f"D(P||Q) = {forward:.4f} {units}   D(Q||P) = {reverse:.4f} {units}")
+    _, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    bar_pair(p, q, labels=labels, ax=left, title=title or "P (reference) and Q (model)")
+    contributions_bar(p, q, labels=labels, base=base, ax=right,
+                      title="Per-outcome terms: they sum to each direction's KL")
+    plt.show()
+
+
+def coin_explorer(p_heads=0.5, q_heads=0.9, *, base=2):
+    """Two coins with sliders: when does D(P||Q) blow up, and is it symmetric?
+
+    Used in: notebooks/01_definition.ipynb (section "9. Explore: two coins").
+
+    Drag Q's probability of heads to 0 or 1 while P's stays strictly between:
+    D(P||Q) becomes infinite because Q says an outcome P produces is impossible.
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    p_slider = _slider(p_heads, 0, 1, 0.01, "P(heads) of coin P")
+    q_slider = _slider(q_heads, 0, 1, 0.01, "Q(heads) of coin Q")
+
+    def draw(ph, qh):
+        show_pair([ph, 1 - ph], [qh, 1 - qh], labels=["heads", "tails"], base=base,
+                  title=f"P = ({ph:.2f}, {1 - ph:.2f}), Q = ({qh:.2f}, {1 - qh:.2f})")
+
+    return _explorer(draw, {"ph": p_slider, "qh": q_slider}, [[p_slider, q_slider]])
+
+
+def _normalise_advice(a, b, count_names):
+    """How to normalise, in the exercise's names (no variable the learner does not have)."""
+    if count_names:
+        ca, cb = _names(count_names)
+        return f"{a} = {ca} / {ca}.sum() and {b} = {cb} / {cb}.sum()"
+    return "divide each vector of counts by its own total"
+
+
+def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig=3):
+    """Check an answer for D(P||Q); ``p`` and ``q`` may be counts (normalised here).
+
+    Used in: notebooks/00_start_here.ipynb (section "How each notebook works");
+    notebooks/01_definition.ipynb (section "Exercises"); notebooks/02_bits_and_encoding.ipynb
+    (section "Exercises"); notebooks/03_cross_entropy.ipynb (section "Exercises");
+    notebooks/04_asymmetry.ipynb (section "Exercises").
+
+    ``names`` are the exercise's names for P (the reference, first) and Q
+    (the model, second); the messages speak in them. When ``p`` and ``q``
+    are counts, ``count_names`` names the exercise's count variables, so
+    the normalising advice runs as written. Recognised mistakes: another
+    log base (either way round), swapped arguments D(Q||P), unnormalised
+    counts (both, or one side only), the cross-entropy H(P, Q), the swapped
+    cross-entropy H(Q, P), the
+    entropy H(P) (which, rounded and then subtracted from the cross-entropy,
+    is a rounding on the way), D(P||Q) x 100 (a percentage), the sum of
+    both directions D(P||Q) + D(Q||P), the mean (np.mean) instead of the
+    sum of the weighted terms, the unweighted sum and the unweighted mean
+    of log ratios, -D(P||Q) (the ratio upside down, or H(P) - H(P, Q)),
+    and a zero mask applied to P only.
+
+    Examples
+    --------
+    >>> check_kl(0.75, [0.5, 0.5], [0.9, 0.1])
+    Not yet: 0.75 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
+    >>> check_kl(0.3681, [0.5, 0.5], [0.9, 0.1], names=("P_fair", "Q_biased"))
+    Not quite: 0.3681 matches D(Q_biased||P_fair): the arguments are swapped. The question puts P_fair first, as the reference: sum P_fair(x) log(P_fair(x)/Q_biased(x)).
+    """
+    a, b = _names(names)
+    pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
+    what = f"D({a}||{b})"
+    per = log_base(base)
+    expected = kl_divergence(pn, qn, base=base)
+    mistakes = _unit_mistakes(lambda bb: kl_divergence(pn, qn, base=bb), what, base)
+    mistakes.append((kl_divergence(qn, pn, base=base),
+                     f"D({b}||{a}): the arguments are swapped. The question puts {a} first, as the "
+                     f"reference: sum {a}(x) log({a}(x)/{b}(x))."))
+    raw_p, raw_q = np.asarray(p, float), np.asarray(q, float)
+    p_raw, q_raw = not np.isclose(raw_p.sum(), 1), not np.isclose(raw_q.sum(), 1)
+    how = _normalise_advice(a, b, count_names)
+    if p_raw or q_raw:
+        mistakes.append((float(np.sum(rel_entr(raw_p, raw_q))) / per,
+                         f"the sum over the raw counts, which are not probabilities. Normalise first: {how}."))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if q_raw:
+            mistakes.append((float(np.sum(rel_entr(pn, raw_q))) / per,
+                             f"{a} normalised but {b} left as counts. Normalise both: {how}."))
+        if p_raw:
+            mistakes.append((float(np.sum(rel_entr(raw_p, qn))) / per,
+                             f"{b} normalised but {a} left as counts. Normalise both: {how}."))
+    h = entropy(pn, base=base)
+    if h > 0:
+        mistakes.append((cross_entropy(pn, qn, base=base),
+                         f"the cross-entropy H({a}, {b}) = H({a}) + {what}: it also counts H({a}). "
+                         f"Subtract H({a}) from the unrounded cross-entropy your code computed, or sum "
+                         f"{a}(x) log({a}(x)/{b}(x)) directly.",
+                         ("shift", f"the cross-entropy H({a}, {b})", f"reduced by H({a})")))
+    def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
+        return abs(w - expected) >= 0.01 * abs(expected)
+
+    if h > 0 and apart(h):
+        # its step: H(P) rounded, then subtracted from the unrounded cross-entropy (the CE - H route)
+        mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, "
+                            f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log.",
+                         ("subtracted", f"H({a})", f"subtracted from the cross-entropy H({a}, {b})")))
+    if expected > 0 and math.isfinite(expected):
+        mistakes.append((100 * expected, f"{what} x 100, as a percentage: a divergence is not a percentage. "
+                                         f"Divide the unrounded number by 100.",
+                         ("scale", f"{what} x 100", "divided by 100")))
+    jeffreys = expected + kl_divergence(qn, pn, base=base)
+    if math.isfinite(jeffreys) and apart(jeffreys):
+        mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added (the Jeffreys divergence): "
+                                   f"{what} is one direction only, sum {a}(x) log({a}(x)/{b}(x))."))
+    with np.errstate(divide="ignore"):
+        swapped_ce = cross_entropy(qn, pn, base=base)
+    if math.isfinite(swapped_ce) and apart(swapped_ce):
+        mistakes.append((swapped_ce, f"the cross-entropy H({b}, {a}) = -sum {b}(x) log {a}(x): {b} weights the "
+                                     f"sum and {a} is in the log, the roles swapped. {what} weights by {a}, the "
+                                     f"reference: sum {a}(x) log({a}(x)/{b}(x))."))
+    k_out = len(pn)
+    if expected > 0 and k_out > 1 and apart(expected / k_out):
+        mistakes.append((expected / k_out,
+                         f"the mean of the weighted terms {a}(x) log({a}(x)/{b}(x)) (np.mean), which divides "
+                         f"their sum by the {k_out} outcomes. The weights {a}(x) already average: sum the "
+                         f"terms (np.sum), or multiply the unrounded mean by {k_out}.",
+                         ("scale", "the mean of the weighted terms", f"multiplied by {k_out}")))
+    if expected > 0:
+        mistakes.append((-expected, f"minus {what}: either the ratio inside the log is upside down "
+                                    f"({b}(x) on top), or a subtraction is the wrong way round "
+                                    f"(H({a}) - H({a}, {b}); {what} = H({a}, {b}) - H({a}))."))
+    support = pn > 0
+    with np.errstate(divide="ignore"):
+        log_ratio = np.log(pn[support] / qn[support]) / per
+        mistakes.append((float(np.sum(log_ratio)),
+                         f"the sum of log({a}(x)/{b}(x)) without weights: multiply each term by {a}(x)."))
+        if support.all() and not np.allclose(pn, pn[0]):     # for a uniform P the plain mean is right
+            mistakes.append((float(np.mean(log_ratio)),
+                             f"the plain mean of log({a}(x)/{b}(x)) over outcomes (np.mean), which weights "
+                             f"every outcome equally. Weight each term by {a}(x) and sum instead."))
+            mistakes.append((-float(np.mean(log_ratio)),
+                             f"the plain mean of log({b}(x)/{a}(x)) (np.mean): the terms need the weights "
+                             f"{a}(x), and the ratio {a}(x) on top: sum {a}(x) log({a}(x)/{b}(x))."))
+        elif support.sum() == 1 and np.all(qn > 0):
+            only = pn[support][0]
+            mistakes.append((float(only * np.sum(np.log(only / qn))) / per,
+                             f"the zero mask applied to {a} only: {a}[m] then broadcasts against every "
+                             f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
+    return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
+                        hint=f"Weight each log({a}(x)/{b}(x)) by {a}(x) and sum over outcomes; "
+                             f"{a} is the reference, the first argument.",
+                        negative=f"A KL divergence is never negative (Gibbs' inequality). A negative sum "
+                                 f"comes from weights that are missing or do not sum to 1 (normalise both "
+                                 f"distributions, and weight each log({a}(x)/{b}(x)) by {a}(x)), or from a "
+                                 f"ratio or subtraction the wrong way round.",
+                        combine=f"Sum the terms {a}(x) log({a}(x)/{b}(x)) over outcomes.",
+                        partway=(_rounded_terms(pn[support], log_ratio, f"{a}(x) log({a}(x)/{b}(x))", expected)
+                                 if np.all(qn[support] > 0) else None),
+                        nan=_nan_for(pn, a, b, base))

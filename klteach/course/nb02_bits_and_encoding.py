@@ -1,0 +1,335 @@
+"""Notebook 02, Bits and encoding (notebooks/02_bits_and_encoding.ipynb):
+its figures, explorers and exercise checks.
+
+Imported by the notebook through :mod:`klteach.plots`, :mod:`klteach.widgets` and
+:mod:`klteach.exercises`, which re-export everything public here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .._validation import log_base
+from ..coding import huffman_lengths, ideal_code_lengths
+from ..discrete import cross_entropy, entropy, kl_divergence
+from .explorer import _explorer, _slider
+from .feedback import _accepted, _names, _nan_for, _probabilities, _rounded_terms, check_number
+from .style import P_COLOR, Q_COLOR, Q_HATCH
+from .units import _LOG_FN, _unit_mistakes, _unit_words
+
+__all__ = ["code_lengths_bar", "show_coding_cost", "coding_explorer", "check_entropy",
+           "check_cross_entropy", "check_huffman_length"]
+
+
+def code_lengths_bar(p, q, *, symbols=None, names=("P", "Q"), ax=None, title=None):
+    """Huffman codeword lengths (bars; Q's hatched) and ideal lengths -log2 (dots) of P's code and of Q's code.
+
+    Used in: notebooks/02_bits_and_encoding.ipynb (section "4. Real codes have whole bits: Huffman
+    codes").
+
+    Parameters
+    ----------
+    p, q : array_like
+        Distributions over the same symbols; each code is built for one of them.
+    symbols : sequence of str, optional
+        Symbol names (default ``0, 1, ...``).
+    names : (str, str)
+        Legend names of the two distributions.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.6))
+    x = np.arange(len(np.asarray(p)))
+    width = 0.4
+    for shift, dist, color, hatch, marker, name in ((-width / 2, p, P_COLOR, None, "o", names[0]),
+                                                    (width / 2, q, Q_COLOR, Q_HATCH, "D", names[1])):
+        ax.bar(x + shift, huffman_lengths(dist), width, color=color, alpha=0.8, hatch=hatch,
+               label=f"Huffman code for {name} (whole bits)")
+        ax.plot(x + shift, ideal_code_lengths(dist), marker, ms=4, color="black",
+                label=f"ideal lengths for {name}, -log2 of its probabilities")
+    ax.set_xticks(x, symbols if symbols is not None else [str(i) for i in x])
+    ax.set_xlabel("symbol")
+    ax.set_ylabel("codeword length [bits]")
+    lengths = np.concatenate([huffman_lengths(p), huffman_lengths(q), ideal_code_lengths(p),
+                              ideal_code_lengths(q)])
+    ax.set_ylim(0, np.max(lengths[np.isfinite(lengths)]) + 0.6)   # the axis fits the data
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    if title:
+        ax.set_title(title)
+    ax.legend(ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.2))   # below, off the bars
+    return ax
+
+
+def _blend(p, q, t):
+    """The model (1 - t) P + t Q: P itself at t = 0, Q at t = 1."""
+    return (1 - t) * np.asarray(p, float) + t * np.asarray(q, float)
+
+
+def show_coding_cost(p, q, t=1.0, *, symbols=None, names=("P", "Q")):
+    """Code P's symbols with a code built for the model (1 - t) P + t Q: print and plot the extra bits.
+
+    Used in: notebooks/02_bits_and_encoding.ipynb (section "8. Explore: from the English code to the
+    German code").
+
+    Prints, in bits per symbol, the ideal extra length D(P||Q_t) and the
+    extra length of Q_t's Huffman code over P's own Huffman code. Left
+    panel: the codeword lengths of both codes; right panel: both extra
+    lengths as the model moves from P (t = 0) to Q (t = 1).
+
+    Parameters
+    ----------
+    p, q : array_like
+        The source distribution P and the distribution Q the model drifts to.
+    t : float
+        How far the model has moved from P towards Q, in [0, 1].
+    symbols : sequence of str, optional
+    names : (str, str)
+        Names of P and Q for titles and legends.
+    """
+    p = np.asarray(p, float)
+    model = _blend(p, q, t)
+    own = float(p @ huffman_lengths(p))
+    ideal_extra = kl_divergence(p, model, base=2)
+    huffman_extra = float(p @ huffman_lengths(model)) - own
+    print(f"model = {1 - t:.2f} x {names[0]} + {t:.2f} x {names[1]}: coding {names[0]} costs "
+          f"{ideal_extra:.4f} extra bits/symbol with ideal lengths (D(P||model)), "
+          f"{huffman_extra:.4f} with Huffman codes")
+    ts = np.linspace(0, 1, 41)
+    ideal = [kl_divergence(p, _blend(p, q, s), base=2) for s in ts]
+    huffman = [float(p @ huffman_lengths(_blend(p, q, s))) - own for s in ts]
+    _, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), width_ratios=[1.6, 1])
+    code_lengths_bar(p, model, symbols=symbols, names=(names[0], "model"), ax=left,
+                      title=f"Codeword lengths of the two codes (t = {t:.2f})")
+    right.plot(ts, ideal, color=P_COLOR, lw=2, label="ideal: D(P||model)")
+    right.step(ts, huffman, where="mid", color=Q_COLOR, lw=2, ls="--", label="Huffman codes")
+    right.axvline(t, color="black", lw=0.8, ls=":")
+    right.set_xlabel(f"t (model moves from {names[0]} to {names[1]})")
+    right.set_ylabel("extra bits per symbol")
+    right.set_title("Extra cost grows with the mismatch")
+    right.legend()
+    plt.show()
+
+
+def coding_explorer(p, q, *, symbols=None, names=("P", "Q"), t=0.5):
+    """Slider for the model (1 - t) P + t Q: how many extra bits does the mismatch cost?
+
+    Used in: notebooks/02_bits_and_encoding.ipynb (section "8. Explore: from the English code to the
+    German code").
+
+    Returns
+    -------
+    ipywidgets.VBox
+    """
+    slider = _slider(t, 0, 1, 0.05, f"t ({names[0]} -> {names[1]})")
+    return _explorer(lambda t: show_coding_cost(p, q, t, symbols=symbols, names=names),
+                     {"t": slider}, [[slider]])
+
+
+def check_entropy(answer, p, *, base=None, name="P", sig=3):
+    """Check an answer for H(P); ``p`` may be counts (normalised here).
+
+    Used in: notebooks/02_bits_and_encoding.ipynb (section "Exercises").
+
+    Recognised mistakes: another log base, the missing minus sign, the
+    unweighted sum of -log p, the mean (np.mean) of the terms, the entropy
+    of a uniform distribution (log K, a fixed-length code in bits) and, in
+    bits, the average length of
+    a Huffman code, which is at least H(P) and can be above it.
+
+    Examples
+    --------
+    >>> check_entropy(1.0, [0.5, 0.5], base=2)
+    Correct: H(P) = 1.000 bits.
+    >>> check_entropy(-1.0, [0.5, 0.5], base=2)
+    Not quite: -1.0 matches the sum without its minus sign: H(P) = -sum P(x) log P(x), and each log P(x) is negative or 0, so H(P) >= 0.
+    """
+    pn = _probabilities(p, "p")
+    what = f"H({name})"
+    expected = entropy(pn, base=base)
+    mistakes = _unit_mistakes(lambda b: entropy(pn, base=b), what, base)
+    support = pn > 0
+    mistakes.append((float(-np.sum(np.log(pn[support]))) / log_base(base),
+                     f"the sum of -log {name}(x) without weights: multiply each term by {name}(x)."))
+    if expected > 0:
+        mistakes.append((-expected, f"the sum without its minus sign: {what} = -sum {name}(x) log {name}(x), "
+                                    f"and each log {name}(x) is negative or 0, so {what} >= 0."))
+    k = int(support.sum())
+    for n in sorted({len(pn), k}):      # np.mean over every term, or over the terms left by a mask
+        if expected > 0 and n > 1:
+            mistakes.append((expected / n, f"the mean of the {n} terms -{name}(x) log {name}(x) (np.mean), not "
+                                           f"their sum: the weights {name}(x) already average, so sum the terms "
+                                           f"(np.sum), or multiply the unrounded mean by {n}.",
+                             ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
+    if base == 2 and k > 1:
+        huffman = float(np.dot(pn, huffman_lengths(pn)))
+        if not _accepted(huffman, expected):
+            mistakes.append((huffman, f"the average length of a Huffman code for {name}, whole bits per symbol. "
+                                      f"The entropy is the bound below it: -sum {name}(x) log2 {name}(x), the "
+                                      f"average of the ideal lengths -log2 {name}(x)."))
+    if k > 1 and not np.allclose(pn[support], 1 / k):
+        log_k = math.log(k) / log_base(base)
+        fixed = (f" (the length of a fixed-length code: {log_k:g} bits for each of {k} outcomes)"
+                 if base == 2 and log_k.is_integer() else "")
+        mistakes.append((log_k, f"{_LOG_FN.get(base, 'np.log')}({k}), the entropy of a uniform distribution over "
+                                f"{k} outcomes{fixed}. {name} is not uniform: weight each -log {name}(x) by "
+                                f"{name}(x) and sum."))
+    return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
+                        hint=f"{what} = -sum {name}(x) log {name}(x)"
+                             + (", with 0 log 0 = 0." if k < len(pn) else "."),
+                        negative=f"Check the minus sign in front: {what} = -sum {name}(x) log {name}(x).",
+                        combine=f"Sum the terms -{name}(x) log {name}(x) over outcomes.",
+                        partway=_rounded_terms(pn[support], -np.log(pn[support]) / log_base(base),
+                                               f"-{name}(x) log {name}(x)", expected),
+                        nan=_nan_for(pn, name, None, base))
+
+
+def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
+    """Check an answer for the cross-entropy H(P, Q); ``p`` and ``q`` may be counts.
+
+    Used in: notebooks/02_bits_and_encoding.ipynb (section "Exercises");
+    notebooks/03_cross_entropy.ipynb (section "Exercises").
+
+    Recognised mistakes: another log base, D(P||Q) (the entropy H(P) left
+    out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q,
+    the sum of Q's probabilities (1 for every distribution), the mean of the
+    terms (np.mean) instead of their sum and, for a one-hot P, -log q of a
+    class whose label is 0, q of the labelled class without its log, and 1 - q
+    of the labelled class (an error rate).
+
+    Examples
+    --------
+    >>> check_cross_entropy(0.152, [1, 0], [0.9, 0.1], base=2)
+    Correct: H(P, Q) = 0.1520 bits.
+    """
+    a, b = _names(names)
+    pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
+    what = f"H({a}, {b})"
+    mistakes = _unit_mistakes(lambda bb: cross_entropy(pn, qn, base=bb), what, base)
+    h = entropy(pn, base=base)
+    if h > 0:      # for a one-hot P, H(P) = 0 and D(P||Q) is the cross-entropy itself
+        mistakes += [
+            (kl_divergence(pn, qn, base=base),
+             f"D({a}||{b}), the extra part only. The cross-entropy also counts H({a}): "
+             f"H({a}, {b}) = H({a}) + D({a}||{b}) = -sum {a}(x) log {b}(x). Add H({a}) to the unrounded "
+             f"number your code computed, or compute -sum {a}(x) log {b}(x) directly.",
+             ("shift", f"D({a}||{b})", f"increased by H({a})")),
+            (h, f"H({a}), the cross-entropy of {a} with itself. Use {b}'s probabilities "
+                f"inside the log: -sum {a}(x) log {b}(x).",
+             ("added", f"H({a})", f"added to D({a}||{b})")),       # the D + H route with H(P) rounded
+        ]
+    h_q = entropy(qn, base=base)
+    expected = cross_entropy(pn, qn, base=base)
+    if abs(h_q - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
+        mistakes.append((h_q, f"H({b}), the entropy of {b} alone: each -log {b}(x) must be weighted by "
+                              f"{a}(x), the distribution the events come from: -sum {a}(x) log {b}(x)."))
+    mistakes.append((cross_entropy(qn, pn, base=base),
+                     f"H({b}, {a}): the arguments are swapped. {a}, the distribution the events come from, "
+                     f"weights the sum; {b}'s probabilities go inside the log."))
+    with np.errstate(divide="ignore"):
+        mistakes.append((float(-np.sum(np.log(qn[qn > 0]))) / log_base(base),
+                         f"the sum of -log {b}(x) over all outcomes, without weights: multiply each "
+                         f"term by {a}(x)."))
+        support = pn > 0
+        if support.sum() == 1 and np.all(qn > 0):
+            only = pn[support][0]
+            mistakes.append((float(only * np.sum(np.log(only / qn))) / log_base(base),
+                             f"the zero mask applied to {a} only: {a}[m] then broadcasts against every "
+                             f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
+    mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
+                          f"cross-entropy is -sum {a}(x) log {b}(x)."))
+
+    def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
+        return math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected)
+
+    n = len(pn)
+    if n > 1 and apart(expected / n):
+        mistakes.append((expected / n, f"the mean of the {n} terms -{a}(x) log {b}(x) (np.mean), not their sum: "
+                                       f"the cross-entropy sums over outcomes, np.sum (or multiply the unrounded "
+                                       f"mean by {n}).", ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
+    if support.sum() == 1:      # a one-hot label: the cross-entropy is -log q of the labelled class
+        k = int(np.flatnonzero(support)[0])
+        def log(i):
+            return (f"{_LOG_FN[base]}({b}[{i}])" if base in _LOG_FN else f"np.log({b}[{i}]) / np.log({base:g})")
+        inunits = "" if base is None else f" in {_unit_words(base)}"
+        for j in range(n):
+            if j != k and qn[j] > 0 and apart(-math.log(qn[j]) / log_base(base)):
+                mistakes.append((-math.log(qn[j]) / log_base(base),
+                                 f"-{log(j)}, minus the log-probability{inunits} of class {j}, whose {a}[{j}] is "
+                                 f"0. The labelled class is {k} ({a}[{k}] = 1): the cross-entropy is "
+                                 f"-{log(k)}."))
+        if apart(float(qn[k])):
+            mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
+                                           f"log: the cross-entropy is -log {b}[{k}]."))
+        if apart(1.0 - float(qn[k])):
+            mistakes.append((1.0 - float(qn[k]),
+                             f"1 - {b}[{k}], the probability the model gives the other classes (an error "
+                             f"rate, not a log loss): the cross-entropy is -log {b}[{k}]."))
+    return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
+                        mistakes=mistakes, sig=sig,
+                        hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "
+                             f"alone weights by {b} itself, and H({a}) puts {a} inside the log).",
+                        negative=f"Check the minus sign in front: -sum {a}(x) log {b}(x).",
+                        combine=f"Sum the terms -{a}(x) log {b}(x) over outcomes.",
+                        partway=(_rounded_terms(pn[pn > 0], -np.log(qn[pn > 0]) / log_base(base),
+                                                f"-{a}(x) log {b}(x)", cross_entropy(pn, qn, base=base))
+                                if np.all(qn[pn > 0] > 0) else None),
+                        nan=_nan_for(pn, a, b, base, cross=True))
+
+
+def check_huffman_length(answer, p, *, name=None, sig=3):
+    """Check the average length, in bits per symbol, of a Huffman code for ``p``.
+
+    Used in: notebooks/02_bits_and_encoding.ipynb (section "Exercises").
+
+    ``name`` is the exercise's name for the distribution (e.g. ``"P_sensor"``).
+    Recognised mistakes: the entropy (ideal lengths are not whole bits), the
+    Shannon code's ``sum p * ceil(-log2 p)``, the unweighted mean length,
+    and a fixed-length code, ``ceil(log2 K)`` bits for each of K symbols.
+
+    Examples
+    --------
+    >>> check_huffman_length(1.9, [0.4, 0.3, 0.2, 0.1])
+    Correct: the average Huffman code length = 1.900 bits per symbol.
+    >>> check_huffman_length(2.0, [0.4, 0.3, 0.2, 0.1], name="P_sensor")
+    Not quite: 2.0 matches a fixed-length code, ceil(log2(4)) = 2 bits for each of the 4 symbols. Huffman gives frequent symbols shorter codewords: average the Huffman lengths, weighted by P_sensor(x). If you rounded the average Huffman code length to get 2.0, it is right as far as it goes, to 1 significant figure only: give 3 significant figures.
+    """
+    pn = _probabilities(p, "p")
+    lengths = huffman_lengths(pn)
+    support = pn > 0
+    h, px = (f"H({name})", f"{name}(x)") if name else ("the entropy", "each symbol's probability")
+    expected = float(np.dot(pn, lengths))
+    mistakes = [
+        (entropy(pn, base=2), f"{h}, the average of the ideal lengths -log2 {px if name else 'p(x)'}, a bound "
+                              f"no symbol-by-symbol code beats. Huffman codewords have whole bits: average "
+                              f"the Huffman lengths, weighted by {px}."),
+        (float(np.sum(pn[support] * np.ceil(-np.log2(pn[support])))),
+         f"the Shannon code, lengths ceil(-log2 {px if name else 'p(x)'}). Huffman's merging gives shorter "
+         "codes: use kt.huffman_lengths (klteach.huffman_lengths)."),
+        (float(np.mean(lengths)), f"the plain mean of the codeword lengths. Weight each length by "
+                                  f"how often its symbol occurs, {px}."),
+    ]
+    k = int(support.sum())
+    fixed = float(math.ceil(math.log2(k))) if k > 1 else 0.0
+    if k > 1 and not _accepted(fixed, expected):
+        mistakes.append((fixed, f"a fixed-length code, ceil(log2({k})) = {fixed:g} bits for each of the {k} "
+                                f"symbols. Huffman gives frequent symbols shorter codewords: average the Huffman "
+                                f"lengths, weighted by {px}."))
+    return check_number(answer, expected, what="the average Huffman code length",
+                        units="bits per symbol", mistakes=mistakes, sig=sig,
+                        hint=f"Average the Huffman codeword lengths, weighted by {px}.",
+                        combine="Weight each codeword length by its symbol's probability and sum: "
+                                + (f"np.sum({name} * kt.huffman_lengths({name}))." if name
+                                   else "np.sum(p * kt.huffman_lengths(p)), with p the probabilities."),
+                        nan="Your answer is NaN (not a number). The Huffman average takes no logarithms: it "
+                            "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
+                            "inf - inf or a mean of an empty array: print the terms and find it with "
+                            "np.isnan(terms).")

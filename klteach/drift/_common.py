@@ -1,0 +1,121 @@
+"""Internal helpers shared by the drift modules: bin rules, quantile edges, smoothed histograms
+and the statistic of each measure."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+
+from .._validation import DistributionError, _as_counts
+from ..discrete import js_divergence, kl_divergence
+from ..symmetric import jeffreys_divergence
+
+
+_NUMPY_RULES = ("auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt")
+
+
+def _quantile_edges(sorted_rows: np.ndarray, n_bins: int) -> np.ndarray:
+    """Quantile edges (linear interpolation) of each sorted row, last edge nudged up one ulp.
+
+    Duplicates are kept (rows stay the same length); a zero-width bin holds
+    nothing and is dropped from the measures.
+    """
+    n = sorted_rows.shape[1]
+    # Position (n - 1) j / k split exactly into whole and fractional parts.
+    lo, remainder = np.divmod((n - 1) * np.arange(n_bins + 1), n_bins)
+    hi = np.minimum(lo + 1, n - 1)
+    low = sorted_rows[:, lo]
+    edges = low + (remainder / n_bins) * (sorted_rows[:, hi] - low)
+    edges = np.maximum.accumulate(edges, axis=1)   # rounding never makes them decrease
+    edges[:, -1] = np.nextafter(sorted_rows[:, -1], np.inf)
+    return edges
+
+
+def _point_masses(sorted_values: np.ndarray, n_bins: int) -> np.ndarray:
+    """Values repeated more often than a quantile bin holds (more than n / k times)."""
+    values, counts = np.unique(sorted_values, return_counts=True)
+    return values[counts * n_bins > len(sorted_values)]
+
+
+def _point_mass_quantile_edges(sorted_values: np.ndarray, n_bins: int) -> np.ndarray:
+    """Quantile edges, with a bin of its own for each point mass of the sample.
+
+    A value repeated more than n / k times (the zeros of a zero-inflated
+    feature, a default filled in for missing data) cannot be split by
+    quantiles: the quantile edges would pile up on it and leave the rest of
+    the sample one or two bins. Each such value v gets the bin [v, next float
+    after v), and the other values get k - (number of point masses) quantile
+    bins of their own (at least one). Without point masses these are the
+    k quantile edges (duplicates merged).
+    """
+    atoms = _point_masses(sorted_values, n_bins)
+    if not atoms.size:
+        return np.unique(_quantile_edges(sorted_values[None, :], n_bins)[0])
+    rest = sorted_values[~np.isin(sorted_values, atoms)]
+    edges = [atoms, np.nextafter(atoms, np.inf)]
+    if rest.size:
+        edges.append(_quantile_edges(rest[None, :], max(1, n_bins - atoms.size))[0])
+    return np.unique(np.concatenate(edges))
+
+
+def _parse_bins(bins):
+    """('quantile', k), ('numpy', rule) or ('fixed', edges)."""
+    if isinstance(bins, str):
+        if bins == "quantile":
+            return "quantile", 10
+        if bins in _NUMPY_RULES:
+            return "numpy", bins
+        raise ValueError(f"bins={bins!r} is not a rule klteach knows; use an integer (that many "
+                         f"quantile bins of the reference), 'quantile' (10), one of numpy's rules "
+                         f"{', '.join(map(repr, _NUMPY_RULES))}, or an increasing array of edges.")
+    if isinstance(bins, Integral) and not isinstance(bins, bool):
+        if bins < 1:
+            raise ValueError(f"bins must be at least 1, got {bins}.")
+        return "quantile", int(bins)
+    edges = np.asarray(bins, dtype=float) if not isinstance(bins, bool) else np.asarray([])
+    if edges.ndim != 1 or edges.size < 2 or not np.all(np.isfinite(edges)) \
+            or np.any(np.diff(edges) <= 0):
+        raise ValueError(f"fixed bin edges must be a 1-D array of at least 2 finite, strictly "
+                         f"increasing numbers, got {bins!r}.")
+    return "fixed", edges
+
+
+def _edges_from_rule(values: np.ndarray, kind: str, arg) -> np.ndarray:
+    """Edges from a NaN-free reference sample for a parsed rule."""
+    if kind == "fixed":
+        return arg
+    lo, hi = values.min(), values.max()
+    if lo == hi:   # constant reference: below, equal to, above the constant
+        return np.array([lo, np.nextafter(lo, np.inf)])
+    if kind == "quantile":
+        return _point_mass_quantile_edges(np.sort(values), arg)
+    edges = np.histogram_bin_edges(values, bins=arg)
+    edges[-1] = np.nextafter(edges[-1], np.inf)
+    return edges
+
+
+def _smoothed(counts: np.ndarray, active: np.ndarray, pseudo_count: float) -> np.ndarray:
+    """Counts plus the pseudo-count in active bins, normalised along the last axis."""
+    c = counts + pseudo_count * active
+    return c / c.sum(axis=-1, keepdims=True)
+
+
+def _statistic(measure, p, q, base):
+    if measure == "kl":
+        return kl_divergence(p, q, base=base)
+    if measure == "kl_reverse":
+        return kl_divergence(q, p, base=base)
+    if measure == "psi":
+        return jeffreys_divergence(p, q, base=base)
+    return js_divergence(p, q, base=base)
+
+
+def _pair_counts(reference_counts, current_counts):
+    ref = _as_counts(reference_counts, "reference_counts")
+    cur = _as_counts(current_counts, "current_counts")
+    if ref.size != cur.size:
+        raise DistributionError(
+            f"reference_counts has {ref.size} bins but current_counts has {cur.size}; both must "
+            f"count the same bins (or categories), in the same order.")
+    return ref, cur

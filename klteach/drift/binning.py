@@ -1,0 +1,225 @@
+"""Bins learned from a reference sample, counts per bin or category, and the same bins in SQL."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._validation import DistributionError, _as_sample, _check_nan_policy, _unmasked
+from ._common import _edges_from_rule, _parse_bins
+
+__all__ = ["bin_edges", "bin_counts", "category_counts", "sql_bin_case"]
+
+
+_MISSING = "<missing>"
+
+
+def bin_edges(reference, bins=10, *, nan="raise"):
+    """Bin edges learned from a reference sample (only from it).
+
+    The bins are ``[e[i], e[i+1])``, plus the overflow bins ``(-inf, e[0])``
+    below and ``[e[-1], inf)`` above; the last edge sits one floating-point
+    step above the reference maximum, so every reference value falls in an
+    inner bin. A constant reference gives the three bins "below", "equal"
+    and "above".
+
+    Parameters
+    ----------
+    reference : array_like
+        1-D numeric sample.
+    bins : int, str or array_like
+        An integer k: k bins holding equal shares of the reference (quantile
+        bins; duplicate edges from ties are merged). A value repeated more
+        than n / k times, a point mass such as the zeros of a zero-inflated
+        feature, gets the bin ``[v, next float after v)`` of its own, and
+        the other values share k minus the number of point masses quantile
+        bins (at least one); without point masses nothing changes.
+        ``"quantile"``: 10 of them. One of numpy's rules (``"fd"`` Freedman-Diaconis, ``"sturges"``,
+        ``"auto"``, ...): equal-width bins over the reference range. An array:
+        these fixed edges (strictly increasing).
+    nan : {"raise", "bin"}
+        ``"raise"`` refuses NaN; ``"bin"`` learns the edges from the other
+        values (NaN gets a bin of its own in :func:`bin_counts`).
+
+    Returns
+    -------
+    ndarray
+        Increasing edges; ``len(edges) + 1`` bins in all with the overflows.
+
+    Raises
+    ------
+    DistributionError
+        Empty, non-numeric or non-1-D sample, inf, NaN with ``nan="raise"``.
+    ValueError
+        An unknown rule or bad fixed edges.
+
+    Examples
+    --------
+    >>> bin_edges([1.0, 2.0, 3.0, 4.0, 5.0], 2)
+    array([1., 3., 5.])
+    >>> ref = [0.0] * 6 + [1.0, 2.0, 3.0, 4.0]     # 0 is a point mass: a bin of its own,
+    >>> bin_counts(ref, bin_edges(ref, 3))         # the rest in 3 - 1 = 2 quantile bins
+    array([0, 6, 0, 2, 2, 0])
+    """
+    kind, arg = _parse_bins(bins)
+    values = _as_sample(reference, "reference", nan)
+    present = values[~np.isnan(values)]
+    if not present.size and kind != "fixed":
+        raise DistributionError("reference has only NaN values; there are no values to learn bin "
+                                "edges from (drift_test compares such a sample by its share of "
+                                "missing values).")
+    return _edges_from_rule(present, kind, arg)
+
+
+def bin_counts(sample, edges, *, nan="raise"):
+    """Counts of a sample in the bins of ``edges``, overflow bins included.
+
+    Bin 0 is ``(-inf, edges[0])``, bin i is ``[edges[i-1], edges[i])``, the
+    last is ``[edges[-1], inf)``; nothing is dropped. With ``nan="bin"`` a
+    final entry counts the NaN values.
+
+    Parameters
+    ----------
+    sample : array_like
+        1-D numeric sample.
+    edges : array_like
+        Strictly increasing edges, e.g. from :func:`bin_edges`.
+    nan : {"raise", "bin"}
+        Refuse NaN (default) or count it in an extra last bin.
+
+    Returns
+    -------
+    ndarray of int64
+        ``len(edges) + 1`` counts (``+ 2`` with ``nan="bin"``).
+
+    Raises
+    ------
+    DistributionError
+        As for :func:`bin_edges`.
+
+    Examples
+    --------
+    >>> bin_counts([-5, 1.5, 2, 2.5, 9], [1, 2, 3])   # -5 and 9 land in the overflow bins
+    array([1, 1, 2, 1])
+    """
+    kind, edges = _parse_bins(np.asarray(edges, dtype=float))
+    values = _as_sample(sample, "sample", nan)
+    missing = np.isnan(values)
+    counts = np.bincount(np.searchsorted(edges, values[~missing], side="right"),
+                         minlength=len(edges) + 1)
+    if nan == "bin":
+        counts = np.append(counts, missing.sum())
+    return counts.astype(np.int64)
+
+
+def category_counts(reference, current, *, nan="raise"):
+    """Counts per category in two samples of labels, over the union of their categories.
+
+    Categories seen only in the current sample get a reference count of 0
+    (so a new category shows up as drift instead of being ignored).
+    ``None`` and float NaN are refused, or with ``nan="bin"`` counted as the
+    category ``"<missing>"``.
+
+    Returns
+    -------
+    categories : list
+        Sorted by their text, for a stable order.
+    reference_counts, current_counts : ndarray of int64
+
+    Examples
+    --------
+    >>> category_counts(["card", "cash", "card"], ["card", "app"])
+    (['app', 'card', 'cash'], array([0, 2, 1]), array([1, 1, 0]))
+    """
+    _check_nan_policy(nan)
+    codes = {}
+    sides = []
+    for name, x in (("reference", reference), ("current", current)):
+        if isinstance(x, np.ma.MaskedArray):
+            x = _unmasked(x, name)
+        arr = np.asarray(x, dtype=object)
+        if arr.ndim != 1:
+            raise DistributionError(f"{name} must be a 1-D sample of labels, got shape {arr.shape}.")
+        if arr.size == 0:
+            raise DistributionError(f"{name} is empty; a drift comparison needs at least one "
+                                    f"value on each side.")
+        labels = []
+        for i, v in enumerate(arr):
+            if v is None or (isinstance(v, (float, np.floating)) and math.isnan(v)):
+                if nan == "raise":
+                    raise DistributionError(
+                        f"{name} has a missing value ({v!r}) at index {i}; pass nan='bin' to "
+                        f"count missing values as the category {_MISSING!r}, or remove them.")
+                v = _MISSING
+            labels.append(codes.setdefault(v, len(codes)))
+        sides.append(np.asarray(labels, dtype=np.intp))
+    categories = sorted(codes, key=lambda c: (str(c), type(c).__name__))
+    order = np.empty(len(codes), dtype=np.intp)
+    order[[codes[c] for c in categories]] = np.arange(len(codes))
+    ref, cur = (np.bincount(order[s], minlength=len(codes)).astype(np.int64) for s in sides)
+    return categories, ref, cur
+
+
+def sql_bin_case(column: str, edges, *, placeholder: str = "?", float_type: str = "DOUBLE PRECISION"):
+    """A SQL ``CASE`` expression giving the :func:`bin_counts` bin of ``column``, and its parameters.
+
+    Bin 0 is ``column < edges[0]``, bin i is ``edges[i-1] <= column < edges[i]``,
+    bin ``len(edges)`` is ``column >= edges[-1]``, and ``NULL`` gets bin
+    ``len(edges) + 1`` (the NaN bin of ``nan="bin"``), so missing values are
+    counted, not folded into a bin: a result needs ``len(edges) + 2`` slots.
+    The edges are not written into the SQL text but passed as query
+    parameters (one ``placeholder`` per edge, in order), so the database
+    compares with exactly numpy's floats: a decimal literal can be parsed
+    one unit in the last place off (SQLite 3.40 does so for some 17-digit
+    literals), which moves values lying exactly on an edge. The column name
+    is quoted as a SQL identifier (``"name"``, inner ``"`` doubled).
+
+    numpy rounds integers above 2**53 to float64 before comparing; SQLite
+    compares an INTEGER with a float exactly, so 2**53 + 3 < 2**53 + 4 in
+    SQL but not in numpy. When an edge is 2**53 or more in magnitude (only
+    then can the two disagree), the column is compared as
+    ``CAST("name" AS DOUBLE PRECISION)``, which rounds as numpy does.
+
+    Parameters
+    ----------
+    column : str
+        Column name (not an expression).
+    edges : array_like
+        Strictly increasing finite edges, e.g. from :func:`bin_edges`.
+    placeholder : str
+        The driver's parameter marker: ``"?"`` (sqlite3, default) or ``"%s"``
+        (psycopg, MySQL drivers).
+    float_type : str
+        The SQL name of a 64-bit float for the cast above: ``"DOUBLE
+        PRECISION"`` (SQLite, PostgreSQL; default) or ``"DOUBLE"`` (MySQL).
+        Not ``"REAL"``, which is a 32-bit float in PostgreSQL.
+
+    Returns
+    -------
+    expression : str
+    parameters : tuple of float
+        The edges, to pass with the query (before any later parameters).
+
+    Raises
+    ------
+    TypeError
+        ``column``, ``placeholder`` or ``float_type`` not a non-empty string.
+    ValueError
+        Bad edges, as for :func:`bin_counts`.
+
+    Examples
+    --------
+    >>> sql_bin_case("x", [0.5, 2.0])
+    ('CASE WHEN "x" IS NULL THEN 3 WHEN "x" < ? THEN 0 WHEN "x" < ? THEN 1 ELSE 2 END', (0.5, 2.0))
+    """
+    for name, value in (("column", column), ("placeholder", placeholder), ("float_type", float_type)):
+        if not isinstance(value, str) or not value:
+            raise TypeError(f"{name} must be a non-empty string, got {value!r}.")
+    _, edges = _parse_bins(np.asarray(edges, dtype=float))
+    quoted = '"' + column.replace('"', '""') + '"'
+    # An integer v < e with float(v) == e needs |e| >= 2**53; below, both sides agree.
+    value = f"CAST({quoted} AS {float_type})" if np.max(np.abs(edges)) >= 2.0**53 else quoted
+    whens = " ".join(f"WHEN {value} < {placeholder} THEN {i}" for i in range(len(edges)))
+    sql = f"CASE WHEN {quoted} IS NULL THEN {len(edges) + 1} {whens} ELSE {len(edges)} END"
+    return sql, tuple(float(e) for e in edges)

@@ -1,0 +1,194 @@
+"""Tests of klteach/course/nb01_definition.py: notebook 01's figures, explorers and exercise checks.
+
+Expected values come from independent formulas written here or in test_feedback.py (or scipy),
+never from the checks themselves.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import matplotlib
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import matplotlib.text
+import numpy as np
+import pytest
+
+from klteach import exercises
+from klteach import exercises as ex
+from klteach import plots, widgets
+from klteach.course import nb01_definition
+
+from test_feedback import (P, P_SENSOR, Q, bits, ce, ex01_1, ex01_2, ex01_3, ex02_2, ex03_1,
+                           kl_by_hand)
+from test_nb06_drift import _hatches
+
+matplotlib.use("Agg")
+
+
+def test_right_answer_in_bits_is_correct_and_reveals_the_value():
+    fb = exercises.check_kl(bits(kl_by_hand(P, Q)), P, Q, base=2)
+    assert fb.correct and bool(fb)
+    assert f"{bits(kl_by_hand(P, Q)):.4f} bits" in fb.message
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (kl_by_hand(P, Q), ["nats", "np.log2"]),                         # forgot bits
+    (kl_by_hand(P, Q) / math.log(10), ["np.log10", "base-10"]),      # log10
+    (bits(kl_by_hand(Q, P)), ["D(Q_fair||P_loaded)", "swapped", "P_loaded first"]),
+    (bits(kl_by_hand(P, Q) + float(-np.sum(P * np.log(P)))), ["cross-entropy", "Subtract H(P_loaded)"]),
+    (bits(float(np.sum(np.log(P / Q)))), ["without weights"]),
+])
+def test_each_recognised_mistake_is_named(wrong, words):
+    fb = exercises.check_kl(wrong, P, Q, base=2, names=("P_loaded", "Q_fair"))
+    assert not fb.correct
+    for w in words:
+        assert w in fb.message, fb.message
+    assert f"{bits(kl_by_hand(P, Q)):.4f}" not in fb.message   # no spoiler
+    assert "hartley" not in fb.message
+
+
+def test_unnormalised_counts_are_recognised():
+    counts_p, counts_q = np.array([30, 50, 20]), np.array([25, 25, 50])
+    raw = float(np.sum(counts_p * np.log(counts_p / counts_q)))
+    fb = exercises.check_kl(raw, counts_p, counts_q)
+    assert not fb.correct and "Normalise first" in fb.message
+    right = kl_by_hand(counts_p / 100, counts_q / 100)
+    assert exercises.check_kl(right, counts_p, counts_q).correct
+
+
+@pytest.mark.parametrize("answer, words", [
+    (..., ["No answer yet"]),
+    (None, ["No answer yet"]),
+    ("0.5", ["the text '0.5'", "float(", "not a number"]),
+    ([0.1, 0.2], ["list of 2 numbers", "one number"]),
+    (np.array([0.1, 0.2]), ["array of 2 numbers", "one number"]),
+    (float("nan"), ["NaN", "no zero probabilities"]),         # P and Q have no zeros: 0 log 0 is not to blame
+    (-0.5, ["cannot be negative", "do not sum to 1", "wrong way round"]),
+    (12.0, ["Not yet"]),
+])
+def test_non_answers_and_far_answers_get_guidance(answer, words):
+    fb = exercises.check_kl(answer, P, Q, base=2)
+    assert not fb.correct
+    for w in words:
+        assert w in fb.message, fb.message
+
+
+def test_cross_entropy_for_kl_offers_the_subtraction_route():
+    p, q = np.array([0.7, 0.2, 0.1]), np.array([0.5, 0.3, 0.2])
+    fb = exercises.check_kl(ce(p, q), p, q, names=("P_target", "Q_pred"))
+    assert "Subtract H(P_target)" in str(fb) and "Subtract nothing" not in str(fb)
+    h = float(-np.sum(p * np.log(p)))
+    assert exercises.check_kl(ce(p, q) - h, p, q).correct            # the advice, followed
+
+
+def test_numpy_scalar_answers_work():
+    assert exercises.check_kl(np.float64(kl_by_hand(P, Q)), P, Q)
+    assert exercises.check_kl(np.array([kl_by_hand(P, Q)]), P, Q)
+
+
+def test_infinite_kl_answer():
+    assert exercises.check_kl(math.inf, [0.5, 0.5], [1, 0]).correct
+    assert not exercises.check_kl(10.0, [0.5, 0.5], [1, 0]).correct
+
+
+def test_tiny_expected_values_are_not_matched_by_zero():
+    p, q = [0.5, 0.5], [0.5 + 1e-6, 0.5 - 1e-6]
+    expected = kl_by_hand(p, q)            # about 2e-12 nats
+    assert not exercises.check_kl(0.0, p, q).correct
+    assert exercises.check_kl(expected, p, q).correct
+    assert exercises.check_kl(1e-17, [0.5, 0.5], [0.5, 0.5]).correct   # rounding around an exact 0
+
+
+def test_final_7_wording_of_lists_choices_huffman_and_nan():
+    assert "a list of 6 numbers" in str(ex02_2([1, 2, 3, 3, 1, 1]))
+    assert "an array of 6 numbers" in str(ex02_2(np.array([1, 2, 3, 3, 1, 1])))
+    assert ex.check_choice("b, D(Q||P) is infinite", "01-ex4").correct
+    assert ex.check_choice("b) because D(Q||P) is infinite", "01-ex4").correct
+    assert not ex.check_choice("a, D(P||Q) is infinite", "01-ex4").correct
+    shannon = float(np.sum(P_SENSOR * np.ceil(-np.log2(P_SENSOR))))      # 0.7 * 1 + 0.3 * 4 = 1.9
+    assert abs(shannon - 1.9) < 1e-12 and "kt.huffman_lengths" in str(ex02_2(shannon))
+    nan = str(ex02_2(math.nan))
+    assert "NaN" in nan and "log" not in nan.replace("logarithms", ""), nan
+
+
+@pytest.mark.parametrize("written", ["answer: b", "Answer: b", "answer: (b)", "Answer: b) D(Q||P) is infinite",
+                                     "answer = b", "my answer: b", "My answer is b", "answer:b"])
+def test_an_answer_label_before_the_letter_is_read(written):
+    assert ex.check_choice(written, "01-ex4").correct, str(ex.check_choice(written, "01-ex4"))
+    other = re.sub(r"(?<![A-Za-z])b(?![A-Za-z])", "a", written, count=1)      # the same, with option a
+    assert other != written and not ex.check_choice(other, "01-ex4").correct, other
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex01_3, 0.22), (lambda a: ex.check_kl(a, [0.5, 0.5], [0.9, 0.1]), 0.51),     # 00 cell 9
+    (ex01_1, 0.42), (ex01_2, 0.24), (ex03_1, 0.89),
+])
+def test_00_03_second_pass_finding_5_the_right_value_rounded_gets_no_route_sentence(check, submission):
+    text = str(check(submission))
+    assert text.startswith("Right as far as it goes") and "Give 3 significant figures" in text, text
+    assert "rounded on the way" not in text and "If you got it by a step" not in text, text
+
+
+@pytest.mark.parametrize("written", ["b)D(Q||P)", "b because", "b because Q puts mass where P has none",
+                                     "(b)D(Q||P)", "b,because"])
+def test_00_03_second_pass_finding_9_a_letter_glued_to_its_words_is_read(written):
+    assert ex.check_choice(written, "01-ex4").correct, written
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_bar_pair_labels_and_colours():
+    ax = plots.bar_pair([0.2, 0.8], [0.5, 0.5], labels=["a", "b"], title="t")
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title() == "t"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    colours = {mcolors.to_hex(p.get_facecolor()) for p in ax.patches}
+    assert colours == {plots.P_COLOR.lower(), plots.Q_COLOR.lower()}
+    heights = sorted(round(p.get_height(), 12) for p in ax.patches)
+    assert heights == [0.2, 0.5, 0.5, 0.8]
+
+
+def test_contributions_bar_heights_are_the_terms_and_inf_is_marked():
+    p, q = np.array([0.5, 0.5]), np.array([1.0, 0.0])
+    ax = plots.contributions_bar(p, q)
+    forward = [b.get_height() for b in ax.containers[0]]
+    assert forward[0] == pytest.approx(0.5 * np.log(0.5))
+    assert np.isnan(forward[1])                       # infinite term, drawn as a label
+    assert any(t.get_text() == "inf" for t in ax.texts)
+    assert "nats" in ax.get_ylabel()
+    assert "inf" in ax.get_legend().get_texts()[0].get_text()
+
+
+def test_show_pair_prints_both_directions(capsys):
+    widgets.show_pair([0.5, 0.5], [0.9, 0.1], base=2)
+    out = capsys.readouterr().out
+    d_pq = 0.5 * np.log2(0.5 / 0.9) + 0.5 * np.log2(0.5 / 0.1)
+    d_qp = 0.9 * np.log2(0.9 / 0.5) + 0.1 * np.log2(0.1 / 0.5)
+    assert f"D(P||Q) = {d_pq:.4f} bits" in out and f"D(Q||P) = {d_qp:.4f} bits" in out
+
+
+def test_coin_explorer_redraws_when_a_slider_moves(monkeypatch):
+    calls = []
+    monkeypatch.setattr(nb01_definition, "show_pair", lambda p, q, **kw: calls.append((p, q)))
+    box = widgets.coin_explorer(p_heads=0.5, q_heads=0.9)
+    p_slider, q_slider = box.children[0].children
+    q_slider.value = 0.2
+    assert calls[-1][1] == pytest.approx([0.2, 0.8])
+    assert p_slider.description.startswith("P(heads)")
+
+
+@pytest.mark.slow
+def test_bar_pairs_differ_in_hatch_not_only_colour():
+    ax = plots.bar_pair([0.2, 0.8], [0.5, 0.5])
+    assert _hatches(ax) == ["", plots.Q_HATCH]
+    ax = plots.contributions_bar([0.2, 0.8], [0.5, 0.5])
+    assert len(set(_hatches(ax))) == 2
+    ax = plots.code_lengths_bar([0.5, 0.25, 0.25], [0.25, 0.25, 0.5])
+    assert len(set(_hatches(ax))) == 2
+    assert len({line.get_marker() for line in ax.get_lines()}) == 2

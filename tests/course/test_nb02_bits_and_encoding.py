@@ -1,0 +1,180 @@
+"""Tests of klteach/course/nb02_bits_and_encoding.py: notebook 02's figures, explorers and exercise checks.
+
+Expected values come from independent formulas written here or in test_feedback.py (or scipy),
+never from the checks themselves.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.text
+import numpy as np
+import pytest
+
+from klteach import exercises
+from klteach import exercises as ex
+from klteach import plots
+from klteach.exercises import check_cross_entropy, check_huffman_length
+
+from test_feedback import (CE_02, CE_TP, H_SPANISH, H_TARGET, KL_TP, LABEL, P, P_SENSOR, P_TARGET,
+                           Q, Q_IMAGE, Q_PRED, before_unrounded, bits, ce, ex02_1, ex02_4, ex03_2,
+                           ex03_3, kl)
+
+matplotlib.use("Agg")
+
+
+P3, Q3 = np.array([0.7, 0.2, 0.1]), np.array([0.5, 0.3, 0.2])
+
+
+def test_recording_through_the_environment_variable(tmp_path, monkeypatch):
+    import json
+    path = tmp_path / "checks.jsonl"
+    monkeypatch.setenv(exercises.RECORD_ENV, str(path))
+    exercises.check_entropy(..., [0.5, 0.25, 0.25], base=2)
+    [entry] = [json.loads(line) for line in path.read_text().splitlines()]
+    assert entry["what"] == "H(P)" and entry["expected"] == pytest.approx(1.5)
+    assert any("nats" in e for _, e in entry["mistakes"])
+
+
+def test_check_entropy():
+    p = [0.5, 0.25, 0.25]
+    assert exercises.check_entropy(1.5, p, base=2).correct
+    fb = exercises.check_entropy(1.5 * math.log(2), p, base=2)
+    assert not fb.correct and "nats" in fb.message
+    fb = exercises.check_entropy(bits(-np.sum(np.log(p))), p, base=2)
+    assert not fb.correct and "without weights" in fb.message
+    fb = exercises.check_entropy(-1.5, p, base=2)                  # the minus sign left out
+    assert "minus sign" in fb.message and "ratio inside the log" not in fb.message
+
+
+def test_entropy_is_not_the_huffman_average():
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    # Huffman by hand: merge 0.1 + 0.1, then 0.1 + 0.2, then 0.3 + 0.7 -> lengths 1, 2, 3, 3
+    huffman = 0.7 * 1 + 0.1 * (2 + 3 + 3)
+    h = float(-np.sum(p * np.log2(p)))
+    assert huffman == pytest.approx(1.5) and h == pytest.approx(1.35678, abs=1e-5)
+    assert "Huffman" in str(exercises.check_entropy(huffman, p, base=2))
+    assert exercises.check_huffman_length(huffman, p).correct
+    assert "ideal lengths" in str(exercises.check_huffman_length(h, p))
+
+
+def test_cross_entropy_right_answer_in_nats_and_bits():
+    assert check_cross_entropy(ce(P3, Q3), P3, Q3)
+    fb = check_cross_entropy(ce(P3, Q3, np.log2), P3, Q3, base=2)
+    assert fb and "bits" in str(fb)
+    assert check_cross_entropy(0.152, [1, 0], [0.9, 0.1], base=2)    # dog/cat: 0.152 bits
+
+
+@pytest.mark.parametrize("wrong,words", [
+    (kl(P3, Q3), "D(P||Q), the extra part only"),
+    (float(-np.sum(P3 * np.log(P3))), "H(P), the cross-entropy of P with itself"),
+    (ce(Q3, P3), "arguments are swapped"),
+    (float(-np.sum(np.log(Q3))), "without weights"),
+    (ce(P3, Q3, np.log2), "in bits"),
+    (-ce(P3, Q3), "minus sign"),
+])
+def test_cross_entropy_mistakes(wrong, words):
+    fb = check_cross_entropy(wrong, P3, Q3)
+    assert not fb and words in str(fb), str(fb)
+    if wrong > 0:
+        assert f"{ce(P3, Q3):.4f}" not in str(fb)   # the right value is not revealed
+
+
+def test_one_hot_cross_entropy_has_no_kl_mistake_and_catches_sum_of_q():
+    label, q = np.array([0.0, 0.0, 1.0]), np.array([0.2, 0.35, 0.45])
+    right = float(-np.log2(0.45))
+    assert check_cross_entropy(right, label, q, base=2)
+    fb = str(check_cross_entropy(float(np.sum(q)), label, q, base=2))   # 1.0: sum of q, or 1 s.f. of 1.152
+    assert "1 for every distribution" in fb and "right as far as it goes" in fb
+    q = np.array([0.15, 0.25, 0.6])                                      # -log2(0.6) = 0.737: far from 1
+    assert "1 for every distribution" in str(check_cross_entropy(float(np.sum(q)), label, q, base=2))
+    assert "over all outcomes" in str(check_cross_entropy(float(-np.sum(np.log2(q))), label, q, base=2))
+    assert check_cross_entropy(float(-np.log2(0.6)), label, q, base=2)
+
+
+def test_cross_entropy_accepts_counts_and_reports_missing_answer():
+    assert check_cross_entropy(ce(P3, Q3), [70, 20, 10], [5, 3, 2])
+    assert "No answer yet" in str(check_cross_entropy(..., P3, Q3))
+
+
+def test_huffman_length_right_and_mistakes():
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    assert check_huffman_length(0.7 * 1 + 0.1 * (2 + 3 + 3), p)
+    shannon = float(np.sum(p * np.ceil(-np.log2(p))))
+    fb = check_huffman_length(shannon, p)
+    assert not fb and "Shannon code" in str(fb)
+    fb = check_huffman_length((1 + 2 + 3 + 3) / 4, p)
+    assert not fb and "plain mean" in str(fb)
+    fb = check_huffman_length(3.0, p)
+    assert not fb and "Not yet" in str(fb)
+
+
+def test_final_3_cross_entropy_nan_example_is_the_cross_entropy():
+    with np.errstate(all="ignore"):
+        text = str(ex03_3(float(np.sum(LABEL * np.log2(Q_IMAGE / LABEL)))))
+    assert "-np.sum(label[m] * np.log2(Q_image[m]))" in text and "label[m] / Q_image[m]" not in text, text
+    P, Q = np.array([0.5, 0.5, 0.0]), np.array([0.2, 0.3, 0.5])          # H(P) > 0: D would be wrong here
+    text = str(ex.check_cross_entropy(math.nan, P, Q))
+    example = re.search(r"e\.g\. (.*)\)\.$", text).group(1)
+    m = P > 0
+    followed = eval(example, {"np": np, "P": P, "Q": Q, "m": m})
+    assert abs(followed - (-0.5 * math.log(0.2) - 0.5 * math.log(0.3))) < 1e-12
+    assert ex.check_cross_entropy(followed, P, Q).correct
+
+
+def test_the_subtraction_rounded_again_is_asked_about_an_intermediate():
+    text = str(ex03_2(0.0849))                      # CE - 0.802 = 0.08494, rounded to 3 figures
+    assert (text.startswith("Almost") and "intermediate result" in text
+            and "Weight each" not in before_unrounded(text)), text
+    # the route, done on the unrounded entropy, is accepted
+    assert ex03_2(CE_TP - H_TARGET).correct and ex02_4(CE_02 - H_SPANISH).correct
+    # the same route for a cross-entropy: D + H(P) with H(P) rounded
+    text = str(ex.check_cross_entropy(KL_TP + 0.80, P_TARGET, Q_PRED, names=("P_target", "Q_pred")))
+    assert text.startswith("Right as far as it goes") and "added to D(P_target||Q_pred)" in text, text
+
+
+def test_entropy_mean_of_terms_is_named_and_0_log_0_only_when_p_has_zeros():
+    h = float(-np.sum(P_SENSOR * np.log2(P_SENSOR)))
+    mean = float(np.mean(-P_SENSOR * np.log2(P_SENSOR)))
+    assert round(mean, 4) == 0.3392 and abs(mean * 4 - h) < 1e-15
+    text = str(ex02_1(0.3392))
+    assert text.startswith("Not quite") and "np.mean" in text and "multiply the unrounded mean by 4" in text, text
+    assert ex02_1(mean * 4).correct
+    assert not str(ex02_1(round(mean, 3) * 4)).startswith(("Not yet", "Not quite"))   # 0.339 * 4, as advised
+    assert "0 log 0" not in str(ex02_1(0.9))                            # P_sensor has no zeros
+    assert "0 log 0" in str(ex.check_entropy(0.9, [0.5, 0.5, 0.0], base=2))
+
+
+def test_huffman_array_advice_runs_in_the_exercise_namespace():
+    import klteach as kt
+    lengths = kt.huffman_lengths(P_SENSOR)
+    text = str(ex.check_huffman_length(lengths, P_SENSOR, name="P_sensor"))     # the lengths, not weighted
+    code = re.search(r"(np\.sum\(.*\))\.$", text).group(1)
+    followed = eval(code, {"np": np, "kt": kt, "P_sensor": P_SENSOR})            # no variable `lengths` there
+    assert abs(followed - float(np.dot(P_SENSOR, lengths))) < 1e-12, text
+    assert ex.check_huffman_length(followed, P_SENSOR, name="P_sensor").correct
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _texts_below(fig, points=10.0) -> list[tuple[str, float]]:
+    fig.canvas.draw()
+    return [(t.get_text(), t.get_fontsize()) for t in fig.findobj(matplotlib.text.Text)
+            if t.get_visible() and t.get_text().strip() and t.get_fontsize() < points]
+
+
+@pytest.mark.slow
+def test_code_lengths_bar_text_is_at_least_10_points():
+    plots.use_style()
+    ax = plots.code_lengths_bar([0.5, 0.25, 0.25], [0.25, 0.25, 0.5], symbols="abc",
+                                names=("English", "German"), title="title")
+    assert _texts_below(ax.figure) == []
+    assert len(ax.get_legend().get_texts()) == 4

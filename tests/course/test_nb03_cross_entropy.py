@@ -1,0 +1,44 @@
+"""Tests of klteach/course/nb03_cross_entropy.py: notebook 03's figures, explorers and exercise checks.
+
+Expected values come from independent formulas written here or in test_feedback.py (or scipy),
+never from the checks themselves.
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+import klteach as kt
+
+
+@pytest.fixture(autouse=True)
+def fifty_digits():
+    """mpmath at 50 digits for every test here, whatever other test modules set globally."""
+    with mp.workdps(50):
+        yield
+
+
+def test_cross_entropy_and_kl_curves_avoid_the_p_and_q_colours(monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
+
+    from klteach import plots, widgets
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    reserved = {plots.P_COLOR.lower(), plots.Q_COLOR.lower()}
+    widgets.show_cross_entropy(p_dog=0.8, q_dog=0.3)
+    curves = [line for line in plt.gca().get_lines() if len(line.get_xdata()) > 2]
+    assert len(curves) == 2 and not {mcolors.to_hex(c.get_color()) for c in curves} & reserved
+    assert curves[0].get_linestyle() != curves[1].get_linestyle()
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    fit = kt.softmax_regression(X, np.eye(2)[[0, 1, 1]], steps=5, learning_rate=0.5)
+    ax = plots.training_curves(fit)
+    curves = ax.get_lines()[:2]
+    assert not {mcolors.to_hex(c.get_color()) for c in curves} & reserved
+    assert curves[0].get_linestyle() != curves[1].get_linestyle()
+    plt.close("all")

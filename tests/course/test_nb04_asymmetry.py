@@ -1,0 +1,154 @@
+"""Tests of klteach/course/nb04_asymmetry.py: notebook 04's figures, explorers and exercise checks.
+
+Expected values come from independent formulas written here or in test_feedback.py (or scipy),
+never from the checks themselves.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.text
+import mpmath as mp
+import numpy as np
+import pytest
+from scipy.spatial.distance import jensenshannon
+
+from klteach import exercises as ex
+from klteach import plots, widgets
+from klteach.exercises import check_js, check_total_variation
+
+from test_feedback import P_EX, Q_EX, ex04_1, ex04_2, ex07_2, js_bits, kl
+
+matplotlib.use("Agg")
+
+
+def test_js_distance_in_nats_is_converted_by_a_square_root():
+    p, q = np.array([0.1, 0.6, 0.3]), np.array([0.3, 0.4, 0.3])
+    nats = jensenshannon(p, q)
+    fb = check_js(nats, p, q, base=2, distance=True)
+    assert "np.sqrt(np.log(2))" in str(fb)
+    assert not check_js(nats / math.log(2), p, q, base=2, distance=True)      # the old advice: wrong
+    assert check_js(nats / math.sqrt(math.log(2)), p, q, base=2, distance=True)
+
+
+def test_js_divergence_and_distance():
+    p, q = np.array([0.1, 0.6, 0.3]), np.array([0.3, 0.4, 0.3])
+    dist_bits = jensenshannon(p, q, base=2)
+    dist_nats = jensenshannon(p, q)
+    assert check_js(dist_bits, p, q, base=2, distance=True)
+    assert check_js(dist_nats**2, p, q)
+    fb = check_js(dist_bits**2, p, q, base=2, distance=True)
+    assert not fb and "asks for the distance" in str(fb)
+    fb = check_js(dist_nats, p, q)
+    assert not fb and "square the unrounded number" in str(fb)
+    fb = check_js(dist_nats, p, q, base=2, distance=True)
+    assert not fb and "nats" in str(fb)
+    m = (p + q) / 2
+    fb = check_js(kl(p, m), p, q)
+    assert not fb and "D(P||M) alone" in str(fb)
+    fb = check_js(kl(p, q), p, q)
+    assert not fb and "not with each other" in str(fb)
+
+
+def test_js_bounds_of_disjoint_supports():
+    assert check_js(math.log(2), [1, 0], [0, 1])
+    assert check_js(1.0, [1, 0], [0, 1], base=2)
+    fb = check_js(math.sqrt(math.log(2)), [1, 0], [0, 1])   # scipy's answer, the distance
+    assert not fb and "scipy.spatial.distance.jensenshannon" in str(fb)
+
+
+def test_total_variation_right_and_mistakes():
+    p, q = np.array([0.1, 0.6, 0.3]), np.array([0.3, 0.4, 0.3])
+    assert check_total_variation(0.2, p, q)
+    fb = check_total_variation(0.4, p, q)
+    assert not fb and "without the factor 1/2" in str(fb)
+    p, q = np.array([0.4, 0.4, 0.1, 0.1]), np.array([0.1, 0.1, 0.4, 0.4])   # TV = 0.6, max single = 0.3
+    fb = check_total_variation(0.3, p, q)
+    assert not fb and "single outcome" in str(fb)
+    assert check_total_variation(0.6, p, q)
+
+
+def test_nan_distance_points_at_the_square_root_of_a_negative_divergence():
+    with np.errstate(invalid="ignore"):
+        submission = np.sqrt(js_bits(P_EX, Q_EX, halve=False))          # M = P + Q: negative, then NaN
+    assert math.isnan(submission)
+    text = str(ex04_2(submission))
+    assert "square root of a negative number" in text and "M = (P_ex + Q_ex) / 2" in text
+    assert "0 * log(0)" not in text
+    divergence = str(ex.check_js(js_bits(P_EX, Q_EX, halve=False), P_EX, Q_EX, base=2, names=("P_ex", "Q_ex")))
+    assert divergence.startswith("Not quite") and "without the / 2" in divergence
+
+
+def test_a_plain_list_is_called_a_list_and_a_leading_letter_is_read_as_the_choice():
+    for fb in (ex04_1([0.1, 0.2, 0.1, 0.05]), ex07_2([0.1, 0.2, 0.1])):
+        assert "a list of" in str(fb) and "shape" not in str(fb), str(fb)
+    for answer in ("a, because b is mode-seeking", "the answer is a", "The answer is (a).", "answer is: a"):
+        assert ex.check_choice(answer, "04-ex4").correct, answer
+    assert not ex.check_choice("the answer is b", "04-ex4").correct
+    assert "not one of the options" in str(ex.check_choice("the answer is about a", "04-ex4"))
+
+
+def test_a_label_before_other_words_is_not_read_as_a_letter():
+    for written in ("answer: about a", "the answer is about a", "answer: bits"):
+        assert "not one of the options" in str(ex.check_choice(written, "04-ex4")), written
+
+
+@pytest.mark.parametrize("written", ["b because a is wrong", "b since a is wrong", "B because it locks on"])
+def test_04_07_second_pass_finding_9_a_letter_and_its_reason_without_punctuation(written):
+    text = str(ex.check_choice(written, "04-ex4"))
+    assert "is not one of the options" not in text and text == str(ex.check_choice("b", "04-ex4")), text
+    assert "one letter" in str(ex.check_choice("a or b because", "04-ex4")) or \
+        "is not one of" in str(ex.check_choice("a or b because", "04-ex4"))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.mark.slow
+def test_gaussian_fits_three_curves_three_line_styles():
+    from klteach import fits
+    w, m, s = [0.6, 0.4], [-2, 2], [1, 1]
+    ax = plots.gaussian_fits(w, m, s, fits.fit_gaussian(w, m, s, direction="forward"),
+                             fits.fit_gaussian(w, m, s, direction="reverse"))
+    assert len({line.get_linestyle() for line in ax.get_lines()}) == 3
+
+
+def test_fit_scan_draws_each_fit_per_separation_with_its_own_line_style():
+    from klteach.fits import GaussianFit
+    seps = [0.0, 4.0, 8.0]
+    fwd = [GaussianFit(-0.1 * d, 1 + d, 0.0) for d in seps]
+    rev = [GaussianFit(-d / 2, 1.0, 0.0) for d in seps]
+    left, right = plots.fit_scan(seps, fwd, rev)
+    assert [list(line.get_ydata()) for line in left.get_lines()[:2]] == [[0.0, -0.4, -0.8], [0.0, -2.0, -4.0]]
+    assert [list(line.get_ydata()) for line in right.get_lines()[:2]] == [[1.0, 5.0, 9.0], [1.0, 1.0, 1.0]]
+    assert len({line.get_linestyle() for line in left.get_lines()}) == 3
+    assert all(ax.get_xlabel() and ax.get_ylabel() for ax in (left, right))
+
+
+@pytest.fixture(autouse=True)
+def fifty_digits():
+    """mpmath at 50 digits for every test here, whatever other test modules set globally."""
+    with mp.workdps(50):
+        yield
+
+
+@pytest.mark.slow
+def test_mixture_fit_title_shows_the_slider_step_of_a_quarter(monkeypatch, capsys):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from klteach import widgets
+
+    monkeypatch.setattr(plt, "show", lambda: None)
+    widgets.show_gaussian_fits(separation=5.25, weight=0.6)
+    assert plt.gca().get_title().startswith("Modes 5.25 apart")
+    assert capsys.readouterr().out.startswith("modes 5.25 apart")
+    plt.close("all")

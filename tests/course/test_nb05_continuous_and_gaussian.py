@@ -1,0 +1,168 @@
+"""Tests of klteach/course/nb05_continuous_and_gaussian.py: notebook 05's figures, explorers and exercise checks.
+
+Expected values come from independent formulas written here or in test_feedback.py (or scipy),
+never from the checks themselves.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import matplotlib.pyplot as plt
+import matplotlib.text
+import numpy as np
+import pytest
+import scipy.stats as st
+from scipy import stats
+
+from klteach import exercises
+from klteach import exercises as ex
+from klteach import plots, widgets
+
+from test_feedback import LOG_VAR_Z, MU_Z, ex05_1, textbook
+
+matplotlib.use("Agg")
+
+
+MU_P, SIGMA_P, MU_Q, SIGMA_Q = 2.0, 0.5, 0.0, 1.5     # sigma_q != 1, so sigma_q and sigma_q² differ
+
+
+VAE_RIGHT = 0.5 * np.sum(np.exp(LOG_VAR_Z) + MU_Z**2 - 1 - LOG_VAR_Z)
+
+
+X_S = st.norm(0, 1).rvs(size=1000, random_state=np.random.default_rng(5))
+
+
+LOGP, LOGQ = st.norm(0, 1).logpdf(X_S), st.norm(0.5, 1.2).logpdf(X_S)
+
+
+LOG_R = LOGQ - LOGP
+
+
+def test_mc_estimate_named_tuple_is_told_to_use_estimate():
+    x = st.norm(0, 1).rvs(size=200, random_state=np.random.default_rng(0))
+    logp, logq = st.norm(0, 1).logpdf(x), st.norm(0.5, 1.2).logpdf(x)
+    from klteach import mc_kl
+    fb = exercises.check_mc_estimate(mc_kl(logp, logq, estimator="k3"), logp, logq)
+    assert not fb.correct and ".estimate" in str(fb) and "sequence" not in str(fb)
+    fb = exercises.check_mc_estimate(float("nan"), logp, logq)
+    assert "0 * log(0)" not in str(fb) and "inf - inf" in str(fb)
+
+
+def test_gaussian_right_answer_in_nats_and_bits():
+    right = textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q)
+    fb = exercises.check_gaussian_kl(right, MU_P, SIGMA_P, MU_Q, SIGMA_Q)
+    assert fb.correct and "Correct" in fb.message and "nats" in fb.message
+    fb = exercises.check_gaussian_kl(right / math.log(2), MU_P, SIGMA_P, MU_Q, SIGMA_Q, base=2)
+    assert fb.correct and "bits" in fb.message
+
+
+@pytest.mark.parametrize("wrong, keywords", [
+    (textbook(MU_Q, SIGMA_Q, MU_P, SIGMA_P), ["D(Q||P)", "swapped"]),
+    (textbook(MU_P, SIGMA_P**2, MU_Q, SIGMA_Q**2), ["variances", "standard deviation"]),
+    (math.log(SIGMA_Q / SIGMA_P) + (SIGMA_P**2 + (MU_P - MU_Q) ** 2) / (2 * SIGMA_Q) - 0.5, ["2 sigma_q where"]),
+    (math.log(SIGMA_Q**2 / SIGMA_P**2) + (SIGMA_P**2 + (MU_P - MU_Q) ** 2) / (2 * SIGMA_Q**2) - 0.5,
+     ["variance ratio"]),
+    (textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q) + 0.5, ["-1/2"]),
+    (textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q) - (MU_P - MU_Q) ** 2 / (2 * SIGMA_Q**2), ["mean term"]),
+    (textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q) / math.log(2), ["bits", "asks for nats"]),
+])
+def test_gaussian_mistakes_are_named(wrong, keywords):
+    fb = exercises.check_gaussian_kl(wrong, MU_P, SIGMA_P, MU_Q, SIGMA_Q)
+    assert not fb.correct
+    for word in keywords:
+        assert word in fb.message, fb.message
+    assert f"{textbook(MU_P, SIGMA_P, MU_Q, SIGMA_Q):.4f}" not in fb.message   # no reveal
+
+
+def test_gaussian_unanswered_and_unknown():
+    assert "No answer yet" in str(exercises.check_gaussian_kl(..., 0, 1, 1, 2))
+    fb = exercises.check_gaussian_kl(123.0, 0, 1, 1, 2)
+    assert not fb.correct and "log(sigma_q/sigma_p)" in fb.message
+
+
+def test_vae_right_answer():
+    fb = exercises.check_vae_kl(VAE_RIGHT, MU_Z, LOG_VAR_Z)
+    assert fb.correct and "Correct" in fb.message
+    usual = -0.5 * np.sum(1 + LOG_VAR_Z - MU_Z**2 - np.exp(LOG_VAR_Z))   # the usual VAE code line
+    assert exercises.check_vae_kl(usual, MU_Z, LOG_VAR_Z).correct
+
+
+@pytest.mark.parametrize("wrong, keywords", [
+    (0.5 * np.sum(np.exp(2 * LOG_VAR_Z) + MU_Z**2 - 1 - 2 * LOG_VAR_Z), ["log(sigma)", "exp(log_var)"]),
+    (2 * VAE_RIGHT, ["factor 1/2"]),
+    (VAE_RIGHT / 4, ["mean over latent coordinates", "sum"]),
+    (-VAE_RIGHT, ["minus"]),
+    (0.5 * np.sum(np.exp(-LOG_VAR_Z) * (1 + MU_Z**2) - 1 + LOG_VAR_Z), ["reverse direction"]),
+])
+def test_vae_mistakes_are_named(wrong, keywords):
+    fb = exercises.check_vae_kl(wrong, MU_Z, LOG_VAR_Z)
+    assert not fb.correct
+    for word in keywords:
+        assert word in fb.message, fb.message
+
+
+def test_mc_right_answer():
+    right = np.mean(np.expm1(LOG_R) - LOG_R)
+    fb = exercises.check_mc_estimate(right, LOGP, LOGQ, estimator="k3")
+    assert fb.correct and "k3" in fb.message
+    assert exercises.check_mc_estimate(np.mean(np.exp(LOG_R) - 1 - LOG_R), LOGP, LOGQ).correct
+
+
+@pytest.mark.parametrize("wrong, keywords", [
+    (np.mean(-LOG_R), ["k1 = -log r"]),
+    (np.mean(LOG_R**2 / 2), ["k2"]),
+    (np.mean(np.expm1(-LOG_R) + LOG_R), ["upside down"]),
+    (np.sum(np.expm1(LOG_R) - LOG_R), ["sum over samples", "mean"]),
+])
+def test_mc_mistakes_are_named(wrong, keywords):
+    fb = exercises.check_mc_estimate(wrong, LOGP, LOGQ, estimator="k3")
+    assert not fb.correct
+    for word in keywords:
+        assert word in fb.message, fb.message
+
+
+def test_mc_check_for_other_estimators():
+    assert exercises.check_mc_estimate(np.mean(-LOG_R), LOGP, LOGQ, estimator="k1").correct
+    fb = exercises.check_mc_estimate(np.mean(np.expm1(LOG_R) - LOG_R), LOGP, LOGQ, estimator="k1")
+    assert not fb.correct and "k3" in fb.message
+
+
+def test_findings_sigma_square_roots_named_only_when_far_from_the_answer():
+    """sqrt of the given sds used as sds: 05 Ex1 gives 1.5493, within 1% of 1.5431, so not named there."""
+    truth, rooted = textbook(2.0, 0.5, 0.0, 1.5), textbook(2.0, math.sqrt(0.5), 0.0, math.sqrt(1.5))
+    assert abs(rooted - truth) < 0.01 * truth
+    assert "square roots" not in str(ex05_1(rooted))
+    truth, rooted = textbook(0.0, 1.0, 1.0, 4.0), textbook(0.0, 1.0, 1.0, 2.0)
+    assert abs(rooted - truth) > 0.01 * truth
+    text = str(ex.check_gaussian_kl(rooted, 0.0, 1.0, 1.0, 4.0))
+    assert text.startswith("Not quite") and "square roots" in text, text
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.mark.slow
+def test_lines_of_different_series_differ_in_style_or_marker():
+    from scipy import stats
+    ax = plots.density_pair(stats.norm(0, 1), stats.norm(1, 2))
+    assert len({line.get_linestyle() for line in ax.get_lines()}) == 2
+    ax = plots.estimates_vs_n([10, 100], {"a": np.ones((2, 3)), "b": np.zeros((2, 3)), "c": np.ones((2, 3))}, 1.0)
+    markers = [c.lines[0].get_marker() for c in ax.containers]     # one error-bar series per estimator
+    assert len(markers) == len(set(markers)) == 3
+    ax = plots.kl_vs_bins([2, 5], np.ones((2, 3)), binned=[0.5, 0.8], single=[1.0, 1.1])
+    assert len({line.get_marker() for line in ax.get_lines()}) == 3
+
+
+@pytest.mark.slow
+def test_show_gaussians_integrands_differ_in_line_and_hatch(monkeypatch):
+    monkeypatch.setattr(plt, "show", lambda: None)
+    widgets.show_gaussians(0, 1, 1, 2)
+    right = plt.gcf().axes[1]
+    styles = {line.get_linestyle() for line in right.get_lines() if line.get_color() != "black"}
+    assert len(styles) == 2
+    assert {c.get_hatch() or "" for c in right.collections} == {"", plots.Q_HATCH}

@@ -1,0 +1,236 @@
+"""Tests of klteach/drift/permutation.py: the permutation tests' exactness, false-alarm rate and
+power, and their refusal of bad input.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import scipy.stats
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from klteach import DistributionError, drift
+
+from drift_references import ref_counts_of, ref_edges, ref_measure, zero_inflated
+
+
+def exact_pvalue(ref, cur, rule, measure, a=0.5):
+    """p-value over every split of the pooled sample, bins re-learned for each split."""
+    pooled = np.concatenate([ref, cur])
+    n = len(ref)
+
+    def stat(r, c):
+        e = ref_edges(r, rule)
+        return ref_measure(measure, ref_counts_of(r, e), ref_counts_of(c, e), a)
+
+    observed = stat(np.asarray(ref, float), np.asarray(cur, float))
+    stats = []
+    for idx in itertools.combinations(range(len(pooled)), n):
+        mask = np.zeros(len(pooled), bool)
+        mask[list(idx)] = True
+        stats.append(stat(pooled[mask], pooled[~mask]))
+    return np.mean(np.asarray(stats) >= observed - 1e-12 * abs(observed))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("measure", ["kl", "psi", "js"])
+def test_counts_test_matches_the_exact_permutation_distribution(measure):
+    ref_labels, cur_labels = [0, 0, 0, 0, 1, 1], [1, 1, 2, 2, 2]
+    k = 3
+    ref_c, cur_c = np.bincount(ref_labels, minlength=k), np.bincount(cur_labels, minlength=k)
+    pooled = np.array(ref_labels + cur_labels)
+    observed = ref_measure(measure, ref_c, cur_c)
+    stats = []
+    for idx in itertools.combinations(range(len(pooled)), len(ref_labels)):
+        mask = np.zeros(len(pooled), bool)
+        mask[list(idx)] = True
+        stats.append(ref_measure(measure, np.bincount(pooled[mask], minlength=k),
+                                 np.bincount(pooled[~mask], minlength=k)))
+    exact = np.mean(np.asarray(stats) >= observed - 1e-12)
+    r = drift.drift_test_counts(ref_c, cur_c, measure=measure, n_permutations=20000, seed=0)
+    assert r.statistic == pytest.approx(observed, rel=1e-12)
+    assert r.pvalue == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 20000) + 1e-4)
+    r2 = drift.drift_test([str(x) for x in ref_labels], [str(x) for x in cur_labels],
+                          measure=measure, n_permutations=20000, seed=1)
+    assert r2.categories == ["0", "1", "2"]
+    assert r2.pvalue == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 20000) + 1e-4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bins, measure", [(2, "kl"), (3, "psi"), ("sturges", "kl"), ("fd", "js")])
+def test_raw_test_matches_exact_permutations_with_relearned_bins(bins, measure):
+    rng = np.random.default_rng(4)
+    ref, cur = rng.normal(0, 1, 5), rng.normal(0.8, 1, 5)
+    exact = exact_pvalue(ref, cur, bins, measure)
+    r = drift.drift_test(ref, cur, bins=bins, measure=measure, n_permutations=20000, seed=5)
+    e = ref_edges(ref, bins)
+    assert r.statistic == pytest.approx(ref_measure(measure, ref_counts_of(ref, e), ref_counts_of(cur, e)),
+                                        rel=1e-12)
+    np.testing.assert_allclose(r.edges, e, rtol=1e-14)
+    assert r.pvalue == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 20000) + 1e-4)
+
+
+samples = st.lists(st.integers(-3, 3), min_size=1, max_size=40).map(lambda v: np.array(v, float))
+
+
+@pytest.mark.slow
+@settings(max_examples=60)
+@given(samples, samples, st.sampled_from([1, 3, 10, "sturges"]), st.sampled_from(["kl", "psi", "js"]))
+def test_statistic_matches_independent_binning_with_heavy_ties(ref, cur, bins, measure):
+    r = drift.drift_test(ref, cur, bins=bins, measure=measure, n_permutations=5, seed=0)
+    e = ref_edges(ref, bins)
+    np.testing.assert_allclose(r.edges, e, rtol=1e-14)
+    np.testing.assert_array_equal(r.reference_counts, ref_counts_of(ref, e))
+    np.testing.assert_array_equal(r.current_counts, ref_counts_of(cur, e))
+    assert r.statistic == pytest.approx(ref_measure(measure, r.reference_counts, r.current_counts),
+                                        rel=1e-9, abs=1e-13)
+    assert 1 / 6 <= r.pvalue <= 1
+
+
+@pytest.mark.slow
+def test_raw_test_with_ties_matches_exact_permutations():
+    ref, cur = np.array([1.0, 1.0, 2.0, 2.0, 3.0]), np.array([2.0, 3.0, 3.0, 3.0, 1.0])
+    exact = exact_pvalue(ref, cur, 3, "kl")
+    r = drift.drift_test(ref, cur, bins=3, n_permutations=20000, seed=6)
+    assert r.pvalue == pytest.approx(exact, abs=4 * math.sqrt(exact * (1 - exact) / 20000) + 1e-4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n, m", [(100, 100), (30, 80)])
+def test_false_alarm_rate_is_near_alpha_without_drift(n, m):
+    rng = np.random.default_rng(2024 + n)
+    trials = 400
+    alarms = sum(drift.drift_test(rng.normal(size=n), rng.normal(size=m), n_permutations=199,
+                                  seed=rng).pvalue <= 0.05 for _ in range(trials))
+    assert 0.03 <= alarms / trials <= 0.08
+
+
+@pytest.mark.slow
+def test_detects_a_quarter_sd_shift_with_1000_per_side():
+    rng = np.random.default_rng(7)
+    trials = 60
+    hits = sum(drift.drift_test(rng.normal(0, 1, 1000), rng.normal(0.25, 1, 1000), n_permutations=199,
+                                seed=rng).pvalue <= 0.05 for _ in range(trials))
+    assert hits / trials >= 0.9
+
+
+@pytest.mark.slow
+def test_fixed_edges_test_is_calibrated():
+    rng = np.random.default_rng(8)
+    trials = 300
+    alarms = sum(drift.drift_test(rng.normal(size=60), rng.normal(size=60), bins=[-1, 0, 1],
+                                  n_permutations=199, seed=rng).pvalue <= 0.05 for _ in range(trials))
+    assert 0.03 <= alarms / trials <= 0.08
+
+
+def test_seed_makes_results_reproducible_and_nan_bin_is_compared():
+    rng = np.random.default_rng(9)
+    ref, cur = rng.normal(size=80), rng.normal(size=80)
+    assert drift.drift_test(ref, cur, seed=3).pvalue == drift.drift_test(ref, cur, seed=3).pvalue
+    cur_missing = cur.copy()
+    cur_missing[:30] = np.nan    # many missing values: drift in the NaN bin
+    r = drift.drift_test(ref, cur_missing, nan="bin", seed=0, n_permutations=300)
+    assert r.current_counts[-1] == 30 and r.reference_counts[-1] == 0 and r.pvalue < 0.01
+
+
+def test_bad_current_sample_is_named():
+    with pytest.raises(DistributionError, match=r"^current has 1 NaN"):
+        drift.drift_test([1.0, 2.0, 3.0], [1.0, np.nan])
+    with pytest.raises(DistributionError, match="current is empty"):
+        drift.drift_test([1.0, 2.0], [])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"bins": "weird"}, "not a rule"),
+    ({"bins": 0}, "at least 1"),
+    ({"bins": [0, 2, 1]}, "strictly"),
+    ({"bins": [1.0]}, "at least 2"),
+    ({"measure": "kld"}, "measure must be one of"),
+    ({"pseudo_count": -1}, "pseudo_count"),
+    ({"n_permutations": 0}, "n_permutations"),
+    ({"nan": "drop"}, "nan must be"),
+])
+def test_bad_arguments_are_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        drift.drift_test([1.0, 2.0, 3.0], [1.0, 2.5], **kwargs)
+
+
+@pytest.mark.parametrize("ref, cur, match", [
+    ([1, 2], [1, 2, 3], r"^reference_counts has 2 bins but current_counts has 3"),
+    ([1, -2], [1, 2], r"^reference_counts\[1\] = -2 is negative; counts are whole numbers"),
+    ([0.5, 0.5], [1, 2], r"^reference_counts\[0\] = 0.5 is not a whole number"),
+    ([0, 0], [1, 2], r"^reference_counts is all zeros; at least one bin"),
+    ([1, np.nan], [1, 2], r"^reference_counts\[1\] = NaN is not a finite number"),
+    ([1, np.inf], [1, 2], r"^reference_counts\[1\] = inf is not a finite number"),
+    (3, [1, 2], r"^reference_counts must be a 1-D array of counts, one per bin, got a single number"),
+    ([], [1, 2], r"^reference_counts is empty"),
+    ("ab", [1, 2], r"^reference_counts must be counts per bin \(numbers\), got the string"),
+    ([[1, 2], [3]], [1, 2], r"^reference_counts could not be read as an array of counts"),
+])
+def test_bad_counts_are_refused(ref, cur, match):
+    # Messages speak of counts: no "probabilities", "log-probabilities" or "distribution".
+    for call in (drift.drift_measures, drift.drift_test_counts):
+        with pytest.raises(DistributionError, match=match) as info:
+            call(ref, cur)
+        assert not any(word in str(info.value) for word in ("probabilit", "logit", "distribution"))
+
+
+@pytest.mark.slow
+def test_zero_inflated_drift_is_detected():
+    # The positive part moves from U(1, 100) to U(60, 100); with quantile edges piled
+    # up on 0 the whole positive part sat in one bin and the test found this 13% of the time.
+    rng = np.random.default_rng(21)
+    trials, hits, ks_hits = 20, 0, 0
+    for _ in range(trials):
+        ref, cur = zero_inflated(rng, 2000, 1), zero_inflated(rng, 2000, 60)
+        hits += drift.drift_test(ref, cur, n_permutations=199, seed=rng).pvalue <= 0.05
+        ks_hits += scipy.stats.ks_2samp(ref, cur).pvalue <= 0.05
+    assert hits / trials >= 0.95 and ks_hits / trials >= 0.95
+
+
+@pytest.mark.slow
+def test_zero_inflated_without_drift_keeps_the_false_alarm_rate():
+    rng = np.random.default_rng(22)
+    trials = 200
+    alarms = sum(drift.drift_test(zero_inflated(rng, 150, 1), zero_inflated(rng, 150, 1), n_permutations=99,
+                                  seed=rng).pvalue <= 0.05 for _ in range(trials))
+    assert alarms / trials <= 0.08      # at most alpha, up to simulation noise (sd 0.015)
+
+
+def test_an_all_missing_current_sample_is_drift_in_the_nan_bin():
+    rng = np.random.default_rng(26)
+    ref, cur = rng.normal(size=300), np.full(200, np.nan)
+    r = drift.drift_test(ref, cur, nan="bin", n_permutations=200, seed=0)
+    assert r.current_counts[-1] == 200 and r.current_counts[:-1].sum() == 0
+    assert r.reference_counts[-1] == 0 and r.reference_counts.sum() == 300
+    assert r.statistic == pytest.approx(ref_measure("kl", r.reference_counts, r.current_counts), rel=1e-12)
+    assert r.pvalue == 1 / 201     # no shuffle of the 500 values separates the NaN as well
+    with pytest.raises(DistributionError, match=r"current has 200 NaN"):
+        drift.drift_test(ref, cur)              # nan="raise" still refuses
+
+
+def test_an_all_missing_reference_is_compared_by_its_share_of_missing_values():
+    rng = np.random.default_rng(27)
+    r = drift.drift_test(np.full(100, np.nan), rng.normal(size=100), nan="bin", n_permutations=200, seed=0)
+    np.testing.assert_array_equal(r.reference_counts, [0, 100])   # present, missing
+    np.testing.assert_array_equal(r.current_counts, [100, 0])
+    assert r.edges.size == 0 and r.pvalue < 0.01
+    same = drift.drift_test(np.full(50, np.nan), np.full(40, np.nan), nan="bin", n_permutations=50, seed=0)
+    assert same.statistic == pytest.approx(ref_measure("kl", [0, 50], [0, 40]), rel=1e-12)
+    assert same.pvalue == 1        # every shuffle gives the same counts
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: drift.bin_counts(m([1.0, 2.0, 1e9], mask=[0, 0, 1]), [0, 1, 3]),
+    lambda m: drift.bin_edges(m([1.0, 2.0, 3.0, 1e9], mask=[0, 0, 0, 1]), 2),
+    lambda m: drift.drift_measures(m([1.0, 2.0, 3.0, 4.0], mask=[0, 0, 0, 1]), [1.0, 2.0, 3.0, 4.0]),
+    lambda m: drift.drift_test(m([1.0, 2.0, 3.0, 4.0], mask=[0, 0, 0, 1]), [1.0, 2.0, 3.0, 4.0]),
+    lambda m: drift.category_counts(m(["a", "b"], mask=[0, 1]), ["a"]),
+])
+def test_masked_samples_are_refused_not_read_at_their_hidden_values(call):
+    with pytest.raises(DistributionError, match=r"is a masked array with 1 masked entry"):
+        call(np.ma.array)

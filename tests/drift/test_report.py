@@ -1,0 +1,154 @@
+"""Tests of klteach/drift/report.py: drift reports of whole tables, Holm's adjustment, missing
+values and point masses.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from klteach import DistributionError, datasets, drift
+from klteach.drift.report import _check_holm_reachable, _holm
+
+from drift_references import ref_counts_of, ref_measure
+
+
+class FakeFrame:
+    """Just enough of a DataFrame: .columns and column access."""
+
+    def __init__(self, data):
+        self._data = data
+        self.columns = list(data)
+
+    def __getitem__(self, name):
+        return self._data[name]
+
+
+def test_report_accepts_dicts_structured_arrays_and_dataframes():
+    rng = np.random.default_rng(10)
+    ref = {"a": rng.normal(size=200), "b": rng.normal(size=200)}
+    cur = {"a": rng.normal(0.6, 1, size=200), "b": rng.normal(size=200)}
+    struct = lambda d: np.rec.fromarrays([d["a"], d["b"]], names="a,b")
+    reports = [drift.drift_report(x, y, n_permutations=200, seed=1)
+               for x, y in [(ref, cur), (struct(ref), struct(cur)), (FakeFrame(ref), FakeFrame(cur))]]
+    for report in reports:
+        assert [r.feature for r in report.rows] == ["a", "b"]
+        assert report.rows[0].verdict == "drift"
+        assert report.rows[0].pvalue == reports[0].rows[0].pvalue
+    row = reports[0].rows[0]
+    e = drift.bin_edges(ref["a"], 10)
+    assert row.psi == pytest.approx(ref_measure("psi", ref_counts_of(ref["a"], e), ref_counts_of(cur["a"], e)),
+                                    rel=1e-12)
+    text, html = str(reports[0]), reports[0]._repr_html_()
+    assert "D(ref||cur)" in text and "nats" in text and "<table>" in html and "drift" in html
+
+
+def test_report_handles_categorical_features_and_holm_adjustment():
+    ref = {"plan": ["x"] * 50 + ["y"] * 50, "code": [1] * 50 + [2] * 50}
+    cur = {"plan": ["x"] * 40 + ["z"] * 60, "code": [1] * 52 + [2] * 48}
+    report = drift.drift_report(ref, cur, categorical=["code"], n_permutations=300, seed=2)
+    rows = {r.feature: r for r in report.rows}
+    assert rows["plan"].kind == rows["code"].kind == "categorical"
+    assert rows["plan"].verdict == "drift" and rows["code"].verdict == "no evidence of drift"
+    assert rows["plan"].test.categories == ["x", "y", "z"]
+    # Holm by hand on a textbook example.
+    np.testing.assert_allclose(_holm([0.01, 0.04, 0.03, 0.005]), [0.03, 0.06, 0.06, 0.02])
+
+
+def test_bad_tables_are_refused():
+    with pytest.raises(ValueError, match=r"missing from current: 'b'"):
+        drift.drift_report({"a": [1.0, 2.0], "b": [1.0, 2.0]}, {"a": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=r"only in current: 'c'"):
+        drift.drift_report({"a": [1.0, 2.0]}, {"a": [1.0, 2.0], "c": [1.0]})
+    with pytest.raises(TypeError, match="must be a table"):
+        drift.drift_report([1.0, 2.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="alpha"):
+        drift.drift_report({"a": [1.0]}, {"a": [1.0]}, alpha=5)
+    with pytest.raises(ValueError, match="categorical names"):
+        drift.drift_report({"a": [1.0]}, {"a": [1.0]}, categorical=["b"])
+    # a bad feature is reported in its row, not raised (see test_report_survives_a_bad_feature)
+    row = drift.drift_report({"a": [1.0, 2.0]}, {"a": [1.0, np.nan]}, n_permutations=20).rows[0]
+    assert row.verdict == "error" and row.error.startswith("DistributionError: current has 1 NaN")
+    for bad in ({"measure": "kld"}, {"bins": "weird"}, {"pseudo_count": -1}, {"n_permutations": 0},
+                {"nan": "drop"}):   # settings shared by all features still raise
+        with pytest.raises(ValueError):
+            drift.drift_report({"a": [1.0, 2.0]}, {"a": [1.0, 2.0]}, **bad)
+    with pytest.raises(DistributionError, match="missing value"):
+        drift.category_counts(["a", None], ["a"])
+    # features= selects common columns when the tables differ
+    report = drift.drift_report({"a": [1.0, 2.0, 3.0]}, {"a": [1.0, 2.0], "c": [1.0]}, features=["a"],
+                                n_permutations=50, seed=0)
+    assert [r.feature for r in report.rows] == ["a"]
+
+
+def test_us_macro_data_is_consistent_with_its_definitions():
+    macro = datasets.us_macro()
+    assert len(macro["year"]) == 203 and macro["year"][0] == 1959 and macro["quarter"][-1] == 3
+    # infl = 400 ln(cpi_t / cpi_{t-1}), realint = tbilrate - infl (both rounded to 2 decimals)
+    infl = 400 * np.diff(np.log(macro["cpi"]))
+    np.testing.assert_allclose(macro["infl"][1:], infl, atol=0.006)
+    np.testing.assert_allclose(macro["realint"][1:], macro["tbilrate"][1:] - macro["infl"][1:], atol=0.011)
+
+
+def test_a_single_string_for_categorical_is_refused():
+    table = {"ab": ["x", "y"], "a": [1.0, 2.0]}
+    with pytest.raises(TypeError, match=r"categorical must be a list of column names.*\['ab'\]"):
+        drift.drift_report(table, table, categorical="ab")
+    with pytest.raises(TypeError, match=r"features must be a list of column names.*\['ab'\]"):
+        drift.drift_report(table, table, features="ab")
+
+
+@pytest.mark.slow
+def test_report_refuses_too_few_permutations_for_holm():
+    # With B shuffles the smallest p-value is 1/(B + 1); Holm multiplies it by m. Reference:
+    # exact rational arithmetic (alpha = 0.05 is the float nearest 1/20, slightly above it).
+    for m, b in [(1, 19), (1, 18), (20, 399), (20, 398), (50, 999), (51, 999), (60, 1000), (60, 1199)]:
+        possible = Fraction(m, b + 1) <= Fraction(0.05)
+        data = {f"f{i}": np.arange(20.0) for i in range(m)}
+        if possible:
+            _check_holm_reachable(m, b, 0.05)   # the check drift_report makes before testing
+        else:
+            with pytest.raises(ValueError, match=f"n_permutations={b} the smallest.*{m} features"):
+                drift.drift_report(data, data, n_permutations=b, seed=0)
+    with pytest.raises(ValueError, match="Pass n_permutations=1199 or more"):
+        drift.drift_report({f"f{i}": np.arange(20.0) for i in range(60)},
+                           {f"f{i}": np.arange(20.0) for i in range(60)})
+    # features that cannot be tested do not count: 3 columns, 2 tested, 2/51 <= 0.05
+    ok = drift.drift_report({"a": np.arange(20.0), "b": np.arange(20.0), "c": [np.inf, 1.0]},
+                            {"a": np.arange(20.0), "b": np.arange(20.0), "c": [1.0, 2.0]},
+                            n_permutations=50, seed=0)
+    assert [r.verdict for r in ok.rows] == ["no evidence of drift"] * 2 + ["error"]
+
+
+@pytest.mark.slow
+def test_report_flags_many_strongly_drifted_features_once_b_is_large_enough():
+    # 60 features each shifted by 2 sd: with B + 1 >= m / alpha every one is flagged.
+    rng = np.random.default_rng(40)
+    ref = {f"f{i}": rng.normal(0, 1, 100) for i in range(60)}
+    cur = {f"f{i}": rng.normal(2, 1, 100) for i in range(60)}
+    report = drift.drift_report(ref, cur, n_permutations=1199, seed=0)
+    assert all(r.pvalue == 1 / 1200 for r in report.rows)        # no shuffle reaches a 2 sd shift
+    assert all(r.pvalue_holm == pytest.approx(60 / 1200) for r in report.rows)
+    assert all(r.verdict == "drift" for r in report.rows)
+
+
+def test_report_survives_a_bad_feature_and_reports_an_all_missing_one():
+    rng = np.random.default_rng(28)
+    x = rng.normal(size=200)
+    ref = {"moved": x, "gone": rng.normal(size=200), "same": rng.normal(size=200), "broken": [1.0, np.inf]}
+    cur = {"moved": x + 1, "gone": np.full(200, np.nan), "same": rng.normal(size=200), "broken": [1.0, 2.0]}
+    report = drift.drift_report(ref, cur, nan="bin", n_permutations=99, seed=0)
+    rows = {r.feature: r for r in report.rows}
+    assert rows["gone"].verdict == "drift" and rows["moved"].verdict == "drift"
+    assert rows["same"].verdict == "no evidence of drift"
+    bad = rows["broken"]
+    assert report.rows[-1] is bad and bad.verdict == "error" and bad.test is None
+    assert "reference has an infinite value at index 1" in bad.error and math.isnan(bad.pvalue)
+    # Holm's adjustment counts the three features that were tested
+    tested = [r for r in report.rows if r.test is not None]
+    np.testing.assert_allclose([r.pvalue_holm for r in tested], _holm([r.pvalue for r in tested]))
+    assert "broken: DistributionError: reference has an infinite value" in str(report)
+    assert "could not be tested" in report._repr_html_()
