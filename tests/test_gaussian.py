@@ -529,3 +529,23 @@ def test_mvn_kl_refuses_a_covariance_past_condition_1e15():
     cov = _cov_with_condition(rng, 3, 1e16)
     with pytest.raises(DistributionError, match="condition number"):
         mvn_kl(np.zeros(3), cov, np.zeros(3), np.eye(3))
+
+
+def test_mvn_kl_condition_estimate_beyond_64_dimensions():
+    # Power iterations stand in for eigenvalues above 64 dimensions: within 15% of numpy's
+    # eigenvalues of the correlation matrix, so kappa 1e12 warns, and a diagonal covariance
+    # with scales from 1 to 1e200 (a correlation matrix of I) does not.
+    import scipy.linalg
+    from klteach.gaussian import _correlation_condition
+    rng = np.random.default_rng(100)
+    cov = _cov_with_condition(rng, 100, 1e12)
+    scale = np.sqrt(np.diagonal(cov))
+    lam = np.linalg.eigvalsh(cov / scale[:, None] / scale[None, :])
+    estimate = _correlation_condition(cov, scipy.linalg.cholesky(cov, lower=True))
+    assert 0.85 * lam[-1] / lam[0] <= estimate <= 1.0000001 * lam[-1] / lam[0]
+    with pytest.warns(RuntimeWarning, match="condition number"):
+        mvn_kl(np.zeros(100), cov, np.zeros(100), np.eye(100))
+    diagonal = np.diag(np.geomspace(1.0, 1e200, 100))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mvn_kl(np.zeros(100), diagonal, np.zeros(100), diagonal) == 0.0
