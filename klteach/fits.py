@@ -16,6 +16,7 @@ rule (:func:`scipy.integrate.trapezoid`), and minimised with :func:`scipy.optimi
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -158,7 +159,7 @@ def _pieces(weights, means, sds, mean, sd, direction):
     return pieces
 
 
-def _kl(weights, means, sds, mean, sd, direction):
+def _kl(weights, means, sds, mean, sd, direction, unit=1.0):
     """KL in nats between the mixture and N(mean, sd^2), by the trapezoidal rule.
 
     On a uniform grid the trapezoidal rule is exponentially accurate for
@@ -177,13 +178,20 @@ def _kl(weights, means, sds, mean, sd, direction):
     coarsen = max(1.0, needed / _MAX_POINTS)
     if coarsen > 8:
         raise ValueError(
-            f"the standard deviations (mixture sds {sds.tolist()}, Q's sd {sd!r}) differ too "
+            f"the standard deviations (mixture sds {(sds * unit).tolist()}, Q's sd {sd * unit!r}) differ too "
             f"much relative to the distances involved: the integration grid would need "
             f"{needed:.3g} points to resolve the narrowest one. Drop components of negligible "
             f"weight, or integrate adaptively (scipy.integrate.quad with the means as points).")
     grids = []
     for lo, hi, step in pieces:
-        x = np.linspace(lo, hi, int(np.ceil((hi - lo) / (step * coarsen))) + 1)
+        n = int(np.ceil((hi - lo) / (step * coarsen))) + 1
+        if not (hi - lo) / (n - 1) > 64 * np.spacing(max(abs(lo), abs(hi))):
+            raise ValueError(
+                f"a component or Q (sds {(sds * unit).tolist()}, Q's sd {sd * unit!r}) is "
+                f"narrower, relative to the distances between the means, than doubles resolve "
+                f"(1e-13 of them): its density cannot be sampled at its location. Drop "
+                f"components of negligible weight, or fit each well-separated group apart.")
+        x = np.linspace(lo, hi, n)
         log_p = _logpdf(x, weights, means, sds)
         log_q = _normal_logpdf(x, mean, sd)
         grids.append((x, log_p, log_q))
@@ -292,7 +300,61 @@ def mixture_gaussian_kl(weights, means, sds, mean, sd, *, direction="forward", b
     direction = _direction(direction)
     weights, means, sds = _mixture(weights, means, sds)
     mean, sd = _gaussian(mean, sd)
-    return _kl(weights, means, sds, mean, sd, direction) / log_base(base)
+    return _kl_standardised(weights, means, sds, mean, sd, direction) / log_base(base)
+
+
+def _moments(weights, means, sds):
+    """The mixture's mean and sd, formed from differences to its first component's mean and
+    scaled before squaring: exact to rounding at any location (1e12 +- 1) and any scale (1e+-300)."""
+    anchor = float(means[0])
+    with np.errstate(over="ignore"):
+        d = means - anchor
+    if np.all(np.isfinite(d)):
+        scale = float(max(np.max(np.abs(d)), np.max(sds)))
+        z = d / scale
+    else:   # means of both signs near the largest double: halve first
+        scale = float(max(np.max(np.abs(means)), np.max(sds)))
+        anchor, z = 0.0, means / scale
+    dm = float(weights @ z)
+    mean = anchor + dm * scale
+    spread = np.sqrt(weights @ ((sds / scale) ** 2 + (z - dm) ** 2))
+    with np.errstate(over="ignore"):
+        sd = float(spread * scale)
+    if not (np.isfinite(mean) and np.isfinite(sd)):
+        raise ValueError(f"the mixture's mean and sd ({mean!r}, {sd!r}) are not finite doubles: "
+                         f"its components span more than the largest double (1.8e308). Rescale "
+                         f"means and sds by a common factor (KL is unchanged).")
+    return float(mean), sd
+
+
+def _standardise(weights, means, sds, mean=None, sd=None):
+    """(centre, scale) and the mixture (and Q) in the units z = (x - centre) / scale, where
+    the mixture has mean 0 and sd 1. KL is unchanged by x -> (x - c) / s, and the grids and the
+    search then work where doubles are dense whatever P's location and units."""
+    centre, scale = _moments(weights, means, sds)
+    out = [(means - centre) / scale, sds / scale]
+    if mean is not None:
+        out += [(mean - centre) / scale, sd / scale]
+    return centre, scale, out
+
+
+def _kl_standardised(weights, means, sds, mean, sd, direction):
+    """:func:`_kl` in the units of the first density (the mixture's mean and sd for the forward
+    KL, Q's for the reverse one), where its grid is resolved at any location and scale; every
+    difference is scaled before it is squared, so nothing overflows on the way. A KL beyond the
+    largest double is refused, not returned as inf (it is finite)."""
+    centre, scale = _moments(weights, means, sds) if direction == "forward" else (mean, sd)
+    with np.errstate(all="ignore"):
+        z = [(means - centre) / scale, sds / scale, (mean - centre) / scale, sd / scale]
+        ok = all(np.all(np.isfinite(v)) for v in z) and np.all(z[1] > 0) and z[3] > 0
+        value = _kl(weights, *z, direction, unit=scale) if ok else math.inf
+    if not math.isfinite(value):
+        raise ValueError(
+            f"D is larger than the largest double (1.8e308) for this mixture (means "
+            f"{means.tolist()}, sds {sds.tolist()}) and Q = N({mean!r}, {sd!r}^2): Q and the "
+            f"mixture are too many standard deviations apart to express it. Compare "
+            f"distributions whose means and sds are within about 1e150 of each other's scale.")
+    return value
 
 
 def moment_match(weights, means, sds, *, base=None):
@@ -336,9 +398,9 @@ def moment_match(weights, means, sds, *, base=None):
     """
     base = check_base(base)
     weights, means, sds = _mixture(weights, means, sds)
-    mean = float(weights @ means)
-    sd = float(np.sqrt(weights @ (sds**2 + (means - mean) ** 2)))
-    return GaussianFit(mean, sd, _kl(weights, means, sds, mean, sd, "forward") / log_base(base))
+    mean, sd = _moments(weights, means, sds)
+    return GaussianFit(mean, sd, _kl_standardised(weights, means, sds, mean, sd, "forward")
+                       / log_base(base))
 
 
 def fit_gaussian(weights, means, sds, *, direction="forward", base=None):
@@ -385,9 +447,11 @@ def fit_gaussian(weights, means, sds, *, direction="forward", base=None):
     """
     base = check_base(base)
     direction = _direction(direction)
-    weights, means, sds = _mixture(weights, means, sds)
-    overall_mean = float(weights @ means)
-    overall_sd = float(np.sqrt(weights @ (sds**2 + (means - overall_mean) ** 2)))
+    weights, abs_means, abs_sds = _mixture(weights, means, sds)
+    # The search runs in the mixture's standard units (mean 0, sd 1), where its tolerances mean
+    # the same at any location and scale; the optimum is mapped back at the end.
+    centre, scale, (means, sds) = _standardise(weights, abs_means, abs_sds)
+    overall_mean, overall_sd = 0.0, 1.0
     starts = [(overall_mean, overall_sd)] + list(zip(means, sds))
 
     def objective(theta):
@@ -406,4 +470,5 @@ def fit_gaussian(weights, means, sds, *, direction="forward", base=None):
             best = res
     if best is None:   # no start could be evaluated: say why
         _kl(weights, means, sds, overall_mean, overall_sd, direction)
-    return GaussianFit(float(best.x[0]), float(np.exp(best.x[1])), float(best.fun) / log_base(base))
+    return GaussianFit(float(centre + scale * best.x[0]), float(scale * np.exp(best.x[1])),
+                       float(best.fun) / log_base(base))

@@ -21,7 +21,7 @@ import numpy as np
 
 from ._numerics import expm1mx
 from ._validation import (DistributionError, _check_logits_axis, _check_temperature, _read_real, _where,
-                          broadcast_pair, check_base, in_units)
+                          broadcast_pair, check_base, check_same_labels, in_units)
 from .estimators import mc_kl
 
 __all__ = ["log_softmax", "softmax", "kl_from_logits", "distillation_loss", "per_token_kl"]
@@ -37,8 +37,13 @@ def _as_logits(x, name, axis):
         )
     if arr.size == 0:
         raise DistributionError(f"{name} is empty (shape {arr.shape}); it needs at least one outcome.")
-    arr = arr.astype(np.float64, copy=False)
     axis = _check_logits_axis(axis, arr.ndim, name)
+    if arr.dtype.kind in "iu" and arr.size and int(np.max(np.abs(arr.astype(object)))) > 2**53:
+        # Integers beyond 2**53 (np.int64 [2**62, 2**62 + 1]) lose their differences as
+        # floats; softmax depends only on them, so subtract each slice's largest exactly first.
+        exact = arr.astype(object)
+        arr = (exact - np.max(exact, axis=axis, keepdims=True)).astype(np.float64)
+    arr = arr.astype(np.float64, copy=False)
     flat = arr.ravel()
     bad = np.flatnonzero(np.isnan(flat) | (flat == np.inf))
     if bad.size:
@@ -286,6 +291,7 @@ def _same_outcomes(zp, zq, axis, names):
 
 def _kl_nats(p_logits, q_logits, temperature, axis, names):
     """D(P||Q) in nats from logits, with the caller's argument names in every message."""
+    check_same_labels(p_logits, q_logits, names)   # pandas: refuse labels paired by position
     zp, axis_p = _as_logits(p_logits, names[0], axis)
     zq, axis_q = _as_logits(q_logits, names[1], axis)
     _same_outcomes(zp, zq, axis, names)
@@ -460,6 +466,7 @@ def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", bas
     """
     if estimator not in ("k1", "k2", "k3"):
         raise DistributionError(f"estimator must be 'k1', 'k2' or 'k3', got {estimator!r}.")
+    check_same_labels(policy_logits, reference_logits, ("policy_logits", "reference_logits"))
     zp, _ = _as_logits(policy_logits, "policy_logits", -1)
     zr, _ = _as_logits(reference_logits, "reference_logits", -1)
     for z, name in ((zp, "policy_logits"), (zr, "reference_logits")):

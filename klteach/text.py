@@ -174,7 +174,13 @@ def fit_bigram(text, alphabet=ALPHABET, *, pseudo_count):
     if len(text) < 2:
         raise DistributionError(f"text has {len(text)} character(s); a bigram model needs at least 2.")
     counts = pair_counts(text, alphabet).astype(float)
-    counts += float(pseudo_count)
+    alpha = float(pseudo_count)
+    if alpha > 1.0:
+        # In units of alpha, (n / alpha + 1) / (N / alpha + K): the same ratio, and a row
+        # total K alpha cannot overflow (alpha = 1e307 with 27 characters did, to 0/inf).
+        counts = counts / alpha + 1.0
+    else:
+        counts += alpha
     totals = counts.sum(axis=1, keepdims=True)
     if np.any(totals == 0):
         c = alphabet[int(np.flatnonzero(totals[:, 0] == 0)[0])]

@@ -289,3 +289,85 @@ def test_moment_match_of_a_barely_split_mixture_matches_mpmath(d, rel):
             return p(x) * mpmath.log(p(x) / mpmath.npdf(x, fit.mean, sd))
         want = float(mpmath.quad(f, [-mpmath.inf, -3, 0, 3, mpmath.inf]))
     assert fit.kl == pytest.approx(want, rel=rel)
+
+
+# --- location and scale: the grids and the search work in the mixture's standard units ---------
+
+@pytest.mark.parametrize("direction", ["forward", "reverse"])
+@pytest.mark.parametrize("offset", [1e6, 1e9, 1e12])
+def test_fits_far_from_zero_are_the_offset_zero_fits_shifted(offset, direction):
+    # KL is unchanged by x -> x + c: the fit at an offset is the fit at 0, shifted. Before, the
+    # search grid lived in absolute coordinates and |mean| / sd >= 1e9 gave errors up to 100%.
+    w, m, s = [0.6, 0.4], [-1.5, 1.5], [1.0, 0.5]
+    ref = fit_gaussian(w, m, s, direction=direction)
+    got = fit_gaussian(w, [offset + x for x in m], s, direction=direction)
+    assert abs(got.mean - (offset + ref.mean)) <= 1e-6 * ref.sd + math.ulp(offset)
+    assert got.sd == pytest.approx(ref.sd, rel=1e-6)
+    assert got.kl == pytest.approx(ref.kl, rel=1e-8)
+    if direction == "forward":   # the forward optimum is the moment match: 0.6 (-1.5) + 0.4 (1.5) = -0.3
+        sd = math.sqrt(0.6 * (1 + 1.2**2) + 0.4 * (0.25 + 1.8**2))
+        assert abs(got.mean - (offset - 0.3)) <= 1e-6 + math.ulp(offset)
+        assert got.sd == pytest.approx(sd, rel=1e-6)
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e9, 1e12])
+def test_mixture_kl_far_from_zero_matches_adaptive_quadrature_at_zero(offset):
+    w, m, s = [0.5, 0.5], [-1.0, 1.0], [1.0, 1.0]
+    for direction in ("forward", "reverse"):
+        got = mixture_gaussian_kl(w, [offset + x for x in m], s, offset + 0.5, 1.5, direction=direction)
+        assert got == pytest.approx(quad_kl(w, m, s, 0.5, 1.5, direction), rel=1e-8)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-170, 1e-160, 1e160, 1e170, 1e300])
+def test_moment_match_at_extreme_scales_has_no_overflow_and_no_warning(scale):
+    # sd^2 = E[x^2] - mean^2 with sd 1e160 overflows; scaled first, every digit stays.
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = moment_match([0.5, 0.5], [-scale, scale], [scale, scale])
+        kl = mixture_gaussian_kl([0.5, 0.5], [-scale, scale], [scale, scale], 0.0, scale,
+                                 direction="reverse")
+    assert fit.mean == 0.0
+    assert fit.sd == pytest.approx(math.sqrt(2) * scale, rel=1e-15)
+    assert fit.kl == pytest.approx(quad_kl([0.5, 0.5], [-1, 1], [1, 1], 0.0, math.sqrt(2), "forward"), rel=1e-8)
+    assert kl == pytest.approx(quad_kl([0.5, 0.5], [-1, 1], [1, 1], 0.0, 1.0, "reverse"), rel=1e-8)
+
+
+@pytest.mark.parametrize("mean, sd, direction, ref", [
+    # D(Q||P) with Q = N(30, 1e-300 ... ) far narrower than the float spacing at 30 in the
+    # mixture's units: before, 0.0. Closed form: -H(Q) - E_Q[log p] with Q a point mass at 30
+    # to within 1e-150: -log(sd sqrt(2 pi e)) - log p(30).
+    (30.0, 1e-150, "reverse", None),
+    # D(P||Q) with Q = N(0, 1e-150): log(sd sqrt(2 pi)) + E_P[x^2] / (2 sd^2) - H(P), ~1e300
+    (0.0, 1e-150, "forward", None),
+])
+def test_a_q_far_narrower_than_the_mixture_is_integrated_in_its_own_units(mean, sd, direction, ref):
+    import warnings
+    w, m, s = [0.5, 0.5], [-1.0, 1.0], [1.0, 1.0]
+    with mpmath.workdps(50):
+        if direction == "reverse":
+            x = mpmath.mpf(mean)
+            log_p = mpmath.log(sum(mpmath.mpf(wi) * mpmath.npdf(x, mi, si) for wi, mi, si in zip(w, m, s)))
+            ref = float(-mpmath.log(mpmath.mpf(sd) * mpmath.sqrt(2 * mpmath.pi * mpmath.e)) - log_p)
+        else:
+            h_p = quad(lambda x: -mixture_pdf(x, w, m, s) * mixture_logpdf(x, w, m, s), -20, 20,
+                       epsabs=0, epsrel=1e-13, limit=200)[0]
+            ref = float(mpmath.log(mpmath.mpf(sd) * mpmath.sqrt(2 * mpmath.pi)) + mpmath.mpf(2) / (2 * mpmath.mpf(sd) ** 2)) - h_p
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = mixture_gaussian_kl(w, m, s, mean, sd, direction=direction)
+    assert got == pytest.approx(ref, rel=1e-8)
+
+
+@pytest.mark.parametrize("args", [
+    ([0.5, 0.5], [-1.0, 1.0], [1.0, 1.0], 1e200, 1.0, "forward"),    # D ~ 5e399: beyond doubles
+    ([0.5, 0.5], [-1.0, 1.0], [1.0, 1.0], 1e200, 1.0, "reverse"),
+    ([0.5, 0.5], [-1.0, 1.0], [1.0, 1.0], 1e8, 1e-150, "forward"),   # D ~ 5e315
+    ([0.5, 0.5], [-1e308, 1e308], [1.0, 1.0], 0.0, 1.0, "forward"),  # sds 1e-308 of the spread
+])
+def test_beyond_doubles_is_an_error_not_inf_zero_or_a_warning(args):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="largest double|narrower"):
+            mixture_gaussian_kl(*args[:5], direction=args[5])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import warnings
 
 import mpmath
 import numpy as np
@@ -13,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import klteach as kt
-from klteach import DistributionError
+from klteach import DistributionError, mvn_kl
 
 LN2 = math.log(2)
 
@@ -484,3 +486,73 @@ def test_mvn_kl_with_covariance_entries_near_the_float_limit_matches_the_closed_
         r = mpmath.mpf(var_p) / mpmath.mpf(var_q)
         want = float((r - 1 - mpmath.log(r)) / 2)
     assert kt.mvn_kl([0.0], [[var_p]], [0.0], [[var_q]]) == pytest.approx(want, rel=1e-14, abs=0)
+
+
+# --- ill-conditioned covariances: a warning with the accuracy, a refusal past 1e15 ------------
+
+def _mvn_kl_mpmath(mean_p, cov_p, mean_q, cov_q):
+    """D(P||Q) at 60 digits from the float inputs taken exactly (inverse and Cholesky in mpmath)."""
+    import mpmath
+    with mpmath.workdps(60):
+        d = len(mean_p)
+        cp, cq = mpmath.matrix(cov_p.tolist()), mpmath.matrix(cov_q.tolist())
+        lp, lq, qi = mpmath.cholesky(cp), mpmath.cholesky(cq), mpmath.inverse(cq)
+        g = mpmath.matrix((np.asarray(mean_q) - np.asarray(mean_p)).tolist())
+        trace = sum((qi * cp)[i, i] for i in range(d))
+        logdet = 2 * sum(mpmath.log(lq[i, i]) - mpmath.log(lp[i, i]) for i in range(d))
+        return (trace + (g.T * qi * g)[0] - d + logdet) / 2
+
+
+def _cov_with_condition(rng, d, kappa):
+    basis, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    cov = (basis * np.geomspace(1, 1 / kappa, d)) @ basis.T
+    return 0.5 * (cov + cov.T)
+
+
+@pytest.mark.parametrize("kappa", [1e6, 1e10, 1e12, 1e14])
+def test_mvn_kl_ill_conditioned_warns_with_a_bound_that_holds(kappa):
+    rng = np.random.default_rng(int(math.log10(kappa)))
+    for trial in range(4):
+        cov_p, cov_q = _cov_with_condition(rng, 4, kappa), _cov_with_condition(rng, 4, kappa)
+        if trial % 2:
+            cov_q = cov_p + 1e-3 * _cov_with_condition(rng, 4, 10)
+        mean_p = rng.standard_normal(4)
+        mean_q = mean_p + 0.1 * rng.standard_normal(4)
+        ref = float(_mvn_kl_mpmath(mean_p, cov_p, mean_q, cov_q))
+        if kappa <= 1e8:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                got = mvn_kl(mean_p, cov_p, mean_q, cov_q)
+            assert got == pytest.approx(ref, rel=1e-8)
+        else:
+            with pytest.warns(RuntimeWarning, match="condition number") as record:
+                got = mvn_kl(mean_p, cov_p, mean_q, cov_q)
+            bound = float(re.search(r"off by up to about ([0-9.e+-]+) relative", str(record[0].message)).group(1))
+            assert abs(got - ref) <= bound * abs(ref)
+
+
+def test_mvn_kl_refuses_a_covariance_past_condition_1e15():
+    rng = np.random.default_rng(16)
+    cov = _cov_with_condition(rng, 3, 1e16)
+    with pytest.raises(DistributionError, match="condition number"):
+        mvn_kl(np.zeros(3), cov, np.zeros(3), np.eye(3))
+
+
+def test_mvn_kl_condition_estimate_beyond_64_dimensions():
+    # Power iterations stand in for eigenvalues above 64 dimensions: within 15% of numpy's
+    # eigenvalues of the correlation matrix, so kappa 1e12 warns, and a diagonal covariance
+    # with scales from 1 to 1e200 (a correlation matrix of I) does not.
+    import scipy.linalg
+    from klteach.gaussian import _correlation_condition
+    rng = np.random.default_rng(100)
+    cov = _cov_with_condition(rng, 100, 1e12)
+    scale = np.sqrt(np.diagonal(cov))
+    lam = np.linalg.eigvalsh(cov / scale[:, None] / scale[None, :])
+    estimate = _correlation_condition(cov, scipy.linalg.cholesky(cov, lower=True))
+    assert 0.85 * lam[-1] / lam[0] <= estimate <= 1.0000001 * lam[-1] / lam[0]
+    with pytest.warns(RuntimeWarning, match="condition number"):
+        mvn_kl(np.zeros(100), cov, np.zeros(100), np.eye(100))
+    diagonal = np.diag(np.geomspace(1.0, 1e200, 100))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mvn_kl(np.zeros(100), diagonal, np.zeros(100), diagonal) == 0.0

@@ -391,3 +391,34 @@ def test_a_far_tail_outcome_does_not_cost_the_others_their_digits(zp, zq):
     assert kl_from_logits(zp, zq, base=2) == pytest.approx(expected / np.log(2), rel=1e-12, abs=0)
     assert kt.distillation_loss(zp, zq, temperature=2.0) == pytest.approx(
         float(_mp_distillation(zp, zq, 2.0)), rel=1e-12, abs=0)
+
+
+# --- labelled and huge-integer logits --------------------------------------------------------
+
+def test_pandas_logits_with_labels_in_another_order_are_refused_not_paired_by_position():
+    pd = pytest.importorskip("pandas")
+    p = pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"])
+    q = pd.Series([3.0, 1.0, 2.0], index=["c", "a", "b"])   # the same distribution, reordered
+    for call in (lambda: kt.kl_from_logits(p, q),
+                 lambda: kt.distillation_loss(p, q, temperature=2.0)):
+        with pytest.raises(kt.DistributionError, match=r"labels differ.*reindex"):
+            call()
+    assert kt.kl_from_logits(p, q.reindex(p.index)) == 0.0
+    frame = pd.DataFrame([[0.0, 1.0], [2.0, 0.5]], columns=["x", "y"])
+    with pytest.raises(kt.DistributionError, match="columns"):
+        kt.kl_from_logits(frame, frame[["y", "x"]])
+
+
+@pytest.mark.parametrize("top", [2**53 + 2, 2**62, 2**63 - 2])
+def test_integer_logits_beyond_2_to_the_53_keep_their_differences(top):
+    # softmax([N, N + 1]) = softmax([0, 1]) exactly; as floats N and N + 1 were the same number.
+    z = np.array([top - 1, top], dtype=np.int64)
+    with mpmath.workdps(40):
+        e = mpmath.e
+        ref_logp = [float(-mpmath.log(1 + e)), float(1 - mpmath.log(1 + e))]
+        p1 = e / (1 + e)
+        ref_kl = float((1 - p1) * mpmath.log(2 * (1 - p1)) + p1 * mpmath.log(2 * p1))
+    np.testing.assert_allclose(kt.log_softmax(z), ref_logp, rtol=1e-15)
+    assert kt.kl_from_logits(z, np.array([5, 5])) == pytest.approx(ref_kl, rel=1e-14)
+    batch = np.array([[top - 1, top], [-top, 1 - top]], dtype=np.int64)
+    np.testing.assert_allclose(kt.log_softmax(batch, axis=-1), [ref_logp, ref_logp], rtol=1e-15)

@@ -114,3 +114,21 @@ def test_sample_bigram_at_a_tiny_temperature_is_greedy():
     for temperature in (1e-3, 1e-308, 1e-310, 5e-324):
         assert sample_bigram(model, 8, temperature=temperature, start="a",
                              rng=np.random.default_rng(1)) == "babababa"
+
+
+@pytest.mark.parametrize("alpha", [0.5, 3.0, 1e16, 1e300, 1e307, 1.7e308])
+def test_bigram_with_a_huge_pseudo_count_keeps_exact_fractions_without_overflow(alpha):
+    # (n + alpha) / (N + K alpha) in exact rational arithmetic: the 27 x 27 row total K alpha
+    # overflowed to inf from alpha = 1e307 (rows of 0) with a warning.
+    import warnings
+    from fractions import Fraction
+    text = "the cat sat on the mat"
+    counts = pair_counts(text, ALPHABET)
+    a = Fraction(alpha)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = fit_bigram(text, ALPHABET, pseudo_count=alpha).transitions
+    for i in range(len(ALPHABET)):
+        total = sum(Fraction(int(n)) for n in counts[i]) + len(ALPHABET) * a
+        ref = [float((Fraction(int(n)) + a) / total) for n in counts[i]]
+        np.testing.assert_allclose(got[i], ref, rtol=4e-16)
