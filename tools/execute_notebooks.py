@@ -8,7 +8,9 @@ raise; any other error stops with the notebook left unchanged.
 
 A re-run that shows the same thing writes the same file: no timing metadata
 is recorded, and the random ids of widget models are replaced by ids derived
-from the notebook's name and their order, so a diff holds only what changed.
+from the notebook's name and their order, and consecutive pieces of printed
+text are joined into one output (the kernel sends them in pieces that depend
+on timing), so a diff holds only what changed.
 """
 
 import hashlib
@@ -35,6 +37,18 @@ def stable_widget_ids(nb, name: str):
     return nbformat.from_dict(json.loads(text))
 
 
+def joined_streams(outputs: list) -> list:
+    """``outputs`` with each run of consecutive stdout (or stderr) pieces joined into one output."""
+    joined = []
+    for output in outputs:
+        if (output.get("output_type") == "stream" and joined
+                and joined[-1].get("output_type") == "stream" and joined[-1]["name"] == output["name"]):
+            joined[-1]["text"] += output["text"]
+        else:
+            joined.append(output)
+    return joined
+
+
 def execute(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     # Cells take seconds; a short timeout also bounds nbclient's rare missed
@@ -44,6 +58,8 @@ def execute(path: Path) -> None:
     client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = joined_streams(cell.outputs)
     nbformat.write(stable_widget_ids(nb, path.name), path)
     print(f"executed {path}")
 

@@ -145,6 +145,8 @@ def coin_explorer(p_heads=0.5, q_heads=0.9, *, base=2):
     q_slider = _slider(q_heads, 0, 1, 0.01, "Q(heads) of coin Q")
 
     def draw(ph, qh):
+        # the settings as text too (a reader who cannot see the figure's title reads them here)
+        print(f"P = (heads {ph:.2f}, tails {1 - ph:.2f})   Q = (heads {qh:.2f}, tails {1 - qh:.2f})")
         show_pair([ph, 1 - ph], [qh, 1 - qh], labels=["heads", "tails"], base=base,
                   title=f"P = ({ph:.2f}, {1 - ph:.2f}), Q = ({qh:.2f}, {1 - qh:.2f})")
 

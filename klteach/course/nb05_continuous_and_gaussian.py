@@ -228,6 +228,8 @@ def gaussian_explorer(mu_p=0.0, sigma_p=1.0, mu_q=1.0, sigma_q=2.0, *, base=None
                 "sigma_q": _slider(sigma_q, 0.2, 4, 0.05, "sd of Q")}
 
     def draw(mu_p, sigma_p, mu_q, sigma_q):
+        # the settings as text too (a reader who cannot see the figure reads them here)
+        print(f"P = N({mu_p:.2f}, {sigma_p:.2f}²)   Q = N({mu_q:.2f}, {sigma_q:.2f}²)   (mean, sd²)")
         show_gaussians(mu_p, sigma_p, mu_q, sigma_q, base=base)
 
     return _explorer(draw, controls, [[controls["mu_p"], controls["sigma_p"]],

@@ -183,6 +183,15 @@ def test_coin_explorer_redraws_when_a_slider_moves(monkeypatch):
     assert p_slider.description.startswith("P(heads)")
 
 
+def test_coin_explorer_prints_its_settings_as_text(monkeypatch, capsys):
+    """A reader who cannot see the figure's title reads the two coins in the printed text."""
+    monkeypatch.setattr(nb01_definition, "show_pair", lambda p, q, **kw: None)
+    box = widgets.coin_explorer(p_heads=0.5, q_heads=0.9)
+    box.children[0].children[1].value = 0.25
+    assert "P = (heads 0.50, tails 0.50)   Q = (heads 0.25, tails 0.75)" in capsys.readouterr().out
+
+
+
 @pytest.mark.slow
 def test_bar_pairs_differ_in_hatch_not_only_colour():
     ax = plots.bar_pair([0.2, 0.8], [0.5, 0.5])

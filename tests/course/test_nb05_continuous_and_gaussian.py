@@ -19,6 +19,7 @@ from scipy import stats
 from klteach import exercises
 from klteach import exercises as ex
 from klteach import plots, widgets
+from klteach.course import nb05_continuous_and_gaussian
 
 from test_feedback import LOG_VAR_Z, MU_Z, ex05_1, textbook
 
@@ -166,3 +167,11 @@ def test_show_gaussians_integrands_differ_in_line_and_hatch(monkeypatch):
     styles = {line.get_linestyle() for line in right.get_lines() if line.get_color() != "black"}
     assert len(styles) == 2
     assert {c.get_hatch() or "" for c in right.collections} == {"", plots.Q_HATCH}
+
+
+def test_gaussian_explorer_prints_its_settings_as_text(monkeypatch, capsys):
+    """A reader who cannot see the figure reads the two normals in the printed text."""
+    monkeypatch.setattr(nb05_continuous_and_gaussian, "show_gaussians", lambda *a, **kw: None)
+    box = widgets.gaussian_explorer(mu_p=0.0, sigma_p=1.0, mu_q=1.0, sigma_q=2.0)
+    box.children[1].children[1].value = 1.5     # the second row: mean and sd of Q
+    assert "P = N(0.00, 1.00²)   Q = N(1.00, 1.50²)" in capsys.readouterr().out
