@@ -406,6 +406,8 @@ def test_hw02_claims_of_its_prompts_and_model_answer():
     ce, h, huffman, shannon = ref["ce"], ref["h"], float(ref["huffman"]), float(ref["shannon"])
     snow = ref["symbols"].index("snow")
     lengths, ideal_q = ref["huffman_lengths"], ref["ideal_q"]
+    sun = ref["symbols"].index("sun")
+    assert 0.4 < ref["p_days"][sun] / 365 < 0.5                # the intro: sun on nearly half the valley's mornings
     assert ce <= shannon < ce + 1                            # Shannon's guarantee holds here
     assert h <= huffman < ce                                 # question 5: the Huffman average lies below H(P, Q)
     assert ref["q_days"][snow] == 1 and ref["p_days"][snow] == 27 and 8 < ideal_q[snow] < 9   # log2 365
