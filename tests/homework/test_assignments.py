@@ -8,6 +8,7 @@ session into a temporary folder, as ``make homework`` does.
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 from pathlib import Path
 
@@ -173,60 +174,60 @@ HW02_SETUP = """
 import numpy as np
 import matplotlib.pyplot as plt
 import klteach as kt
-letters, english = kt.datasets.letter_frequencies("english")
-_, german = kt.datasets.letter_frequencies("german")
-h_en = float(-(english @ np.log2(english)))
+valley = np.array([160, 78, 45, 12, 5, 38, 27]) / 365   # P, as in the master's data cell
+coast = np.array([62, 80, 90, 58, 32, 42, 1]) / 365      # Q
+h_valley = float(-(valley @ np.log2(valley)))
 ts = np.linspace(0, 1, 51)
 t21 = np.linspace(0, 1, 21)
 # H(P, Q_t) from the definition, point by point, independently of klteach's cross_entropy
 def h_cross(t):
-    return np.array([-(english @ np.log2((1 - s) * english + s * german)) for s in t])
+    return np.array([-(valley @ np.log2((1 - s) * valley + s * coast)) for s in t])
 ce = h_cross(ts)
 fig, ax_q4 = plt.subplots()
 ax_q4.set_xlabel("t")
-ax_q4.set_ylabel("bits per letter")
+ax_q4.set_ylabel("bits per report")
 ax_q4.set_title("H(P, Q_t)")
 """
 HW02_RIGHT = {
-    "solution": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_en, ls='--', label='H(P)'); ax_q4.legend()",
-    "floor drawn first with plot": "ax_q4.plot(ts, np.full_like(ts, h_en), '--', label='H(P)'); "
+    "solution": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()",
+    "floor drawn first with plot": "ax_q4.plot(ts, np.full_like(ts, h_valley), '--', label='H(P)'); "
                                    "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.legend()",
-    "t from 1 down to 0": "ax_q4.plot(ts[::-1], ce[::-1], label='H(P, Q_t)'); ax_q4.axhline(h_en, ls=':'); ax_q4.legend()",
+    "t from 1 down to 0": "ax_q4.plot(ts[::-1], ce[::-1], label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls=':'); ax_q4.legend()",
     "floor with hlines": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
-                         "ax_q4.hlines(h_en, 0, 1, linestyles='dashed', label='H(P)'); ax_q4.legend()",
-    "figure legend": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_en, ls='-.', label='H(P)'); fig.legend()",
+                         "ax_q4.hlines(h_valley, 0, 1, linestyles='dashed', label='H(P)'); ax_q4.legend()",
+    "figure legend": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='-.', label='H(P)'); fig.legend()",
     "21 values of t, dotted curve, solid floor": "ax_q4.plot(t21, h_cross(t21), 'o:', label='H(P, Q_t)'); "
-                                                 "ax_q4.axhline(h_en, label='H(P)'); ax_q4.legend()",
-    "curve as a scatter": "ax_q4.scatter(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_en, ls='--', label='H(P)'); "
+                                                 "ax_q4.axhline(h_valley, label='H(P)'); ax_q4.legend()",
+    "curve as a scatter": "ax_q4.scatter(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
                           "ax_q4.legend()",
-    "scatter curve, solid floor": "ax_q4.scatter(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_en, label='H(P)'); "
+    "scatter curve, solid floor": "ax_q4.scatter(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, label='H(P)'); "
                                   "ax_q4.legend()",
-    "markers-only curve, solid floor": "ax_q4.plot(ts, ce, 's', label='H(P, Q_t)'); ax_q4.axhline(h_en, label='H(P)'); "
+    "markers-only curve, solid floor": "ax_q4.plot(ts, ce, 's', label='H(P, Q_t)'); ax_q4.axhline(h_valley, label='H(P)'); "
                                        "ax_q4.legend()",
     "solid curve with markers, solid floor": "ax_q4.plot(ts, ce, 'o-', label='H(P, Q_t)'); "
-                                             "ax_q4.hlines(h_en, 0, 1, label='H(P)'); ax_q4.legend()",
+                                             "ax_q4.hlines(h_valley, 0, 1, label='H(P)'); ax_q4.legend()",
     "thick dashed floor with hlines, dotted curve": "ax_q4.plot(ts, ce, ':', lw=3, label='H(P, Q_t)'); "
-                                                    "ax_q4.hlines(h_en, 0, 1, linestyles='--', lw=2.5, label='H(P)'); "
+                                                    "ax_q4.hlines(h_valley, 0, 1, linestyles='--', lw=2.5, label='H(P)'); "
                                                     "ax_q4.legend()",
 }
 HW02_WRONG_CURVE = {
-    "straight chord": "ax_q4.plot(ts, (1 - ts) * h_en + ts * ce[-1])",
-    "right endpoints, wrong shape": "ax_q4.plot(ts, h_en + ts**3 * (ce[-1] - h_en))",
+    "straight chord": "ax_q4.plot(ts, (1 - ts) * h_valley + ts * ce[-1])",
+    "right endpoints, wrong shape": "ax_q4.plot(ts, h_valley + ts**3 * (ce[-1] - h_valley))",
     "in nats": "ax_q4.plot(ts, ce * np.log(2))",
     "fewer than 21 values of t": "ax_q4.plot(ts[::5], ce[::5])",
     "t only up to 0.5": "ax_q4.plot(ts[:26], ce[:26])",
-    "the gap D(P||Q_t) instead": "ax_q4.plot(ts, ce - h_en)",
-    "the reverse cross-entropy H(Q_t, P)": "ax_q4.plot(ts, [-(((1 - s) * english + s * german) @ np.log2(english)) "
+    "the gap D(P||Q_t) instead": "ax_q4.plot(ts, ce - h_valley)",
+    "the reverse cross-entropy H(Q_t, P)": "ax_q4.plot(ts, [-(((1 - s) * valley + s * coast) @ np.log2(valley)) "
                                            "for s in ts])",
 }
 HW02_SAME_STYLE = {
     "both solid, told apart by colour only": "ax_q4.plot(ts, ce, color='C0', label='H(P, Q_t)'); "
-                                             "ax_q4.axhline(h_en, color='C1', label='H(P)'); ax_q4.legend()",
+                                             "ax_q4.axhline(h_valley, color='C1', label='H(P)'); ax_q4.legend()",
     "both dashed, floor with hlines": "ax_q4.plot(ts, ce, '--', label='H(P, Q_t)'); "
-                                      "ax_q4.hlines(h_en, 0, 1, linestyles='dashed', colors='C1', label='H(P)'); "
+                                      "ax_q4.hlines(h_valley, 0, 1, linestyles='dashed', colors='C1', label='H(P)'); "
                                       "ax_q4.legend()",
     "both dotted, different widths": "ax_q4.plot(ts, ce, ':', lw=1, label='H(P, Q_t)'); "
-                                     "ax_q4.hlines(h_en, 0, 1, linestyles=':', lw=3, colors='C1', label='H(P)'); "
+                                     "ax_q4.hlines(h_valley, 0, 1, linestyles=':', lw=3, colors='C1', label='H(P)'); "
                                      "ax_q4.legend()",
 }
 
@@ -286,7 +287,7 @@ def test_hw02_q4_accepts_every_correct_plot(draw):
 
 @pytest.mark.parametrize("draw", HW02_WRONG_CURVE.values(), ids=HW02_WRONG_CURVE.keys())
 def test_hw02_q4_rejects_a_wrong_curve(draw):
-    floor = "; ax_q4.axhline(h_en, ls='--', label='H(P)'); ax_q4.legend()"
+    floor = "; ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()"
     results = _q4_results(draw + floor)
     assert not results[CURVE_TEST], results
 
@@ -301,6 +302,125 @@ def test_hw02_q4_wants_the_floor_at_h_p():
     results = _q4_results("ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(ce[-1], ls='--'); ax_q4.legend()")
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
 
+
+# hw02's numbers: every literal reference in its hidden tests, recomputed from the master's data cell without
+# klteach (mpmath at 50 digits, exact integers, every prefix code tried), and the claims its prompts and model
+# answer make about them.
+def _hw02_data() -> dict:
+    import numpy as np
+
+    nb = nbformat.read(HW02, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("symbols = ["))
+    env = {"np": np}
+    exec(cell.source, env)
+    return {k: env[k] for k in ("symbols", "valley_days", "coast_days")}
+
+
+def _optimal_lengths(counts: list[int]) -> list[tuple[int, ...]]:
+    """Every length vector of least average under ``counts`` among all prefix codes, by brute force: every
+    vector of lengths 1..n-1 (an optimal code for n >= 2 symbols never needs more) with Kraft sum
+    sum 2**-l <= 1 (a prefix code with these lengths exists exactly then), in exact integers."""
+    import itertools
+
+    import numpy as np
+
+    n = len(counts)
+    ls = np.array(list(itertools.product(range(1, n), repeat=n)), dtype=np.int64)
+    kraft = (2 ** (n - 1 - ls)).sum(axis=1)          # 2**(n-1) times the Kraft sum, exact
+    ls = ls[kraft <= 2 ** (n - 1)]
+    cost = ls @ np.asarray(counts, dtype=np.int64)
+    return [tuple(int(v) for v in row) for row in ls[cost == cost.min()]]
+
+
+@functools.lru_cache(maxsize=1)
+def _hw02_references() -> dict[str, object]:
+    import math
+    from fractions import Fraction
+
+    import mpmath as mp
+
+    data = _hw02_data()
+    p_days, q_days = [int(c) for c in data["valley_days"]], [int(c) for c in data["coast_days"]]
+    n = sum(p_days)
+    assert n == sum(q_days) == 365
+    with mp.workdps(50):
+        p, q = [mp.mpf(c) / n for c in p_days], [mp.mpf(c) / n for c in q_days]
+        ideal = [-mp.log(x, 2) for x in p]
+        h = mp.fsum(a * b for a, b in zip(p, ideal))
+        ce = -mp.fsum(a * mp.log(b, 2) for a, b in zip(p, q))
+        kl = mp.fsum(a * mp.log(a / b, 2) for a, b in zip(p, q))
+        ideal_q = [-mp.log(b, 2) for b in q]
+        mistakes = {"H(P) in nats": h * mp.log(2), "H(Q, P)": -mp.fsum(b * mp.log(a, 2) for a, b in zip(p, q)),
+                    "D(Q||P)": mp.fsum(b * mp.log(b / a, 2) for a, b in zip(p, q)), "D in nats": kl * mp.log(2)}
+        ideal, h, ce, kl, ideal_q = [float(x) for x in ideal], float(h), float(ce), float(kl), [float(x) for x in ideal_q]
+        mistakes = {k: float(v) for k, v in mistakes.items()}
+    optimal = _optimal_lengths(q_days)
+    assert len(optimal) == 1, optimal           # one optimal code: every Huffman code for Q has these lengths
+    huffman_lengths = optimal[0]
+    shannon_lengths = [next(k for k in range(64) if 2 ** k * c >= n) for c in q_days]   # ceil(log2(n / c)), exact
+    assert shannon_lengths == [math.ceil(math.log2(n / c)) for c in q_days]
+    average = lambda lengths: Fraction(sum(c * l for c, l in zip(p_days, lengths)), n)   # noqa: E731
+    mistakes["Huffman code built for P"] = float(average(_optimal_lengths(p_days)[0]))
+    mistakes["Huffman average under Q"] = float(Fraction(sum(c * l for c, l in zip(q_days, huffman_lengths)), n))
+    mistakes["Shannon lengths rounded down"] = float(average([l - 1 for l in shannon_lengths]))
+    return {"ideal": ideal, "h": h, "ce": ce, "kl": kl, "ideal_q": ideal_q, "p_days": p_days, "q_days": q_days,
+            "symbols": data["symbols"], "huffman_lengths": huffman_lengths, "huffman": average(huffman_lengths),
+            "shannon": average(shannon_lengths), "mistakes": mistakes}
+
+
+def test_hw02_every_hidden_reference_is_recomputed_independently():
+    import ast
+
+    ref = _hw02_references()
+    expected = [*ref["ideal"], ref["h"], ref["ce"], ref["kl"], float(ref["huffman"]), float(ref["shannon"])]
+    nb = nbformat.read(HW02, as_version=4)
+    literals = [node.value for c in nb.cells if c.cell_type == "code" and c.source.startswith("# HIDDEN")
+                for node in ast.walk(ast.parse(c.source))
+                if isinstance(node, ast.Constant) and type(node.value) is float and node.value > 1e-3]
+    assert literals, "no literal references found"
+    for value in literals:   # every reference is one of the recomputed values, rounded to the nearest float
+        assert value in expected, value
+    assert set(expected) <= set(literals), set(expected) - set(literals)   # and every recomputed value is tested
+    # the master's q4 tests and this file's q4 setup use the data cell's counts
+    counts = f"np.array({ref['p_days']}) / 365", f"np.array({ref['q_days']}) / 365"
+    for source in _q4_tests().values():
+        if source.startswith("# HIDDEN"):
+            assert counts[0] in source and counts[1] in source
+    assert all(c in HW02_SETUP for c in counts)
+
+
+def test_hw02_typical_mistakes_land_far_outside_the_tolerances():
+    # the hidden tests accept 1e-12 (1e-9 for extra_bits, a difference); each mistake is more than 0.01 away
+    ref = _hw02_references()
+    answers = [ref["h"], ref["ce"], ref["kl"], float(ref["huffman"]), float(ref["shannon"])]
+    for name, value in ref["mistakes"].items():
+        assert min(abs(value - a) for a in answers) > 0.01, (name, value)
+
+
+def test_hw02_claims_of_its_prompts_and_model_answer():
+    from fractions import Fraction
+
+    import klteach as kt
+
+    ref = _hw02_references()
+    ce, h, huffman, shannon = ref["ce"], ref["h"], float(ref["huffman"]), float(ref["shannon"])
+    snow = ref["symbols"].index("snow")
+    lengths, ideal_q = ref["huffman_lengths"], ref["ideal_q"]
+    sun = ref["symbols"].index("sun")
+    assert 0.4 < ref["p_days"][sun] / 365 < 0.5                # the intro: sun on nearly half the valley's mornings
+    assert ce <= shannon < ce + 1                            # Shannon's guarantee holds here
+    assert h <= huffman < ce                                 # question 5: the Huffman average lies below H(P, Q)
+    assert ref["q_days"][snow] == 1 and ref["p_days"][snow] == 27 and 8 < ideal_q[snow] < 9   # log2 365
+    assert lengths[snow] == 4 and ideal_q[snow] - lengths[snow] > 4   # "saves more than 4 bits" on each snowy report
+    order = sorted(range(7), key=lambda i: ref["q_days"][i])
+    assert [ref["symbols"][i] for i in order[:2]] == ["snow", "drizzle"] and ref["q_days"][order[2]] > ref["q_days"][order[1]]
+    # snow's saving outweighs what the other symbols lose, together, against their ideal coast lengths
+    p = [Fraction(c, 365) for c in ref["p_days"]]
+    snow_term = float(p[snow]) * (lengths[snow] - ideal_q[snow])
+    others = sum(float(p[i]) * (lengths[i] - ideal_q[i]) for i in range(7) if i != snow)
+    assert others > 0 and snow_term + others < 0 and abs(snow_term + others - (huffman - ce)) < 1e-12
+    # the solution's klteach calls agree with the brute force
+    assert tuple(int(v) for v in kt.huffman_lengths([c / 365 for c in ref["q_days"]])) == lengths
 
 # Fair scores. For each assignment and autograded question, an answer with a typical mistake (wrong direction,
 # wrong units, variance for sd, ...) and a correct answer computed another way replace the solution's answer cell
@@ -336,25 +456,25 @@ VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer co
                _bars("Q", "P", "outcomes", ("Q", "P"))),
     },
     "hw02_coding": {
-        "q1": ("ideal_en = -np.log(english)   # nats, not bits\nh_en = float(english @ ideal_en)",
-               "ideal_en = np.log2(1 / english)\nh_en = float(stats.entropy(english, base=2))"),
-        "q2": ("ce_en_de = float(-(german @ np.log2(english)))   # H(Q, P), the arguments swapped\n"
-               "extra_bits = ce_en_de - h_en",
-               "ce_en_de = float(stats.entropy(english, base=2) + stats.entropy(english, german, base=2))\n"
-               "extra_bits = float(np.sum(english * np.log2(english / german)))"),
-        "q3": ("code_de = kt.huffman_code(english, symbols=letters)   # the code built for English\n"
-               "huffman_en_de = float(sum(p * len(code_de[s]) for s, p in zip(letters, english)))\n"
-               "shannon_en_de = float(english @ np.floor(-np.log2(german)))   # rounded down",
-               "huffman_en_de = float(np.dot(kt.huffman_lengths(german), english))\n"
-               "shannon_en_de = float(sum(p * np.ceil(np.log2(1 / q)) for p, q in zip(english, german)))"),
+        "q1": ("ideal_valley = -np.log(valley)   # nats, not bits\nh_valley = float(valley @ ideal_valley)",
+               "ideal_valley = np.log2(1 / valley)\nh_valley = float(stats.entropy(valley, base=2))"),
+        "q2": ("ce_valley_coast = float(-(coast @ np.log2(valley)))   # H(Q, P), the arguments swapped\n"
+               "extra_bits = ce_valley_coast - h_valley",
+               "ce_valley_coast = float(stats.entropy(valley, base=2) + stats.entropy(valley, coast, base=2))\n"
+               "extra_bits = float(np.sum(valley * np.log2(valley / coast)))"),
+        "q3": ("code_coast = kt.huffman_code(valley, symbols=symbols)   # the code built for the valley\n"
+               "huffman_valley_coast = float(sum(p * len(code_coast[s]) for s, p in zip(symbols, valley)))\n"
+               "shannon_valley_coast = float(valley @ np.floor(-np.log2(coast)))   # rounded down",
+               "huffman_valley_coast = float(np.dot(kt.huffman_lengths(coast), valley_days) / 365)\n"
+               "shannon_valley_coast = float(sum(p * np.ceil(np.log2(1 / q)) for p, q in zip(valley, coast)))"),
         "q4": ("fig, ax_q4 = plt.subplots()\nts = np.linspace(0, 1, 51)\n"
-               "ce = [-(english @ np.log((1 - t) * english + t * german)) for t in ts]   # nats\n"
-               "ax_q4.plot(ts, ce, label='H(P, Q_t)')\nax_q4.axhline(h_en * np.log(2), ls='--', label='H(P)')\n"
-               "ax_q4.set_xlabel('t'); ax_q4.set_ylabel('nats per letter'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()",
+               "ce = [-(valley @ np.log((1 - t) * valley + t * coast)) for t in ts]   # nats\n"
+               "ax_q4.plot(ts, ce, label='H(P, Q_t)')\nax_q4.axhline(h_valley * np.log(2), ls='--', label='H(P)')\n"
+               "ax_q4.set_xlabel('t'); ax_q4.set_ylabel('nats per report'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()",
                "fig, ax_q4 = plt.subplots()\nts = np.linspace(1, 0, 26)\n"
-               "ax_q4.plot(ts, np.full_like(ts, stats.entropy(english, base=2)), ':', label='H(P)')\n"
-               "ax_q4.plot(ts, [-(english @ np.log2((1 - t) * english + t * german)) for t in ts], 'o-', label='H(P, Q_t)')\n"
-               "ax_q4.set_xlabel('t'); ax_q4.set_ylabel('bits per letter'); ax_q4.set_title('t'); fig.legend()\nplt.show()"),
+               "ax_q4.plot(ts, np.full_like(ts, stats.entropy(valley, base=2)), ':', label='H(P)')\n"
+               "ax_q4.plot(ts, [-(valley @ np.log2((1 - t) * valley + t * coast)) for t in ts], 'o-', label='H(P, Q_t)')\n"
+               "ax_q4.set_xlabel('t'); ax_q4.set_ylabel('bits per report'); ax_q4.set_title('t'); fig.legend()\nplt.show()"),
     },
     "hw03_asymmetry": {
         "q1": ("forward = kt.kl_divergence(U, P)   # swapped\nreverse = kt.kl_divergence(P, U)",

@@ -23,16 +23,10 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 REPO, REF = "kl-course-2026/homework", "hw-2026-1"
 
 
-# Assignments whose numbers are a course notebook's worked example, so that notebook prints their answers
-# (hw02: notebook 02's English and German letters): the release refuses them until they get numbers of
-# their own.
-REUSED = {"hw02_coding"}
-
-
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory):
-    return release.build(tmp_path_factory.mktemp("release") / "student-release", repo=REPO, ref=REF,
-                         allow_reused=REUSED)
+    # no --allow-reused: no course notebook prints two of any assignment's answers
+    return release.build(tmp_path_factory.mktemp("release") / "student-release", repo=REPO, ref=REF)
 
 
 def _master_with_hidden_references(path: Path, *values: float) -> Path:
@@ -47,6 +41,20 @@ def test_no_course_notebook_prints_hw04s_answers():
     hw04 = next(m for m in MASTERS if m.stem.startswith("hw04"))
     assert release.hidden_references(nbformat.read(hw04, as_version=4))
     reused, single = release.check_reused_answers([hw04], NOTEBOOKS)
+    assert reused == {} and single == [], (reused, single)
+
+
+def test_no_course_notebook_prints_two_of_any_assignments_answers():
+    reused, _ = release.check_reused_answers(MASTERS, NOTEBOOKS)
+    assert reused == {}, reused
+
+
+def test_no_course_notebook_prints_hw02s_answers():
+    # hw02 once coded notebook 02's English letters with its German code, and notebook 02 printed its answers;
+    # its weather stations' numbers are printed nowhere, not even once
+    hw02 = next(m for m in MASTERS if m.stem.startswith("hw02"))
+    assert len(release.hidden_references(nbformat.read(hw02, as_version=4))) >= 5
+    reused, single = release.check_reused_answers([hw02], NOTEBOOKS)
     assert reused == {} and single == [], (reused, single)
 
 
