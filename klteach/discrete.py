@@ -46,9 +46,21 @@ import numpy as np
 from scipy.special import entr, xlogy
 
 from ._numerics import _at, _fix_nan, _gap_terms
-from ._validation import (DistributionError, _as_float_array, _check_axis, as_distribution,
-                          as_distribution_pair, as_nonnegative, as_result, broadcast_pair,
-                          check_base, check_same_labels, in_units, log_base, sum_tolerance)
+from ._validation import (
+    DistributionError,
+    _as_float_array,
+    _check_axis,
+    as_distribution,
+    as_distribution_pair,
+    as_nonnegative,
+    as_result,
+    broadcast_pair,
+    check_base,
+    check_same_labels,
+    in_units,
+    log_base,
+    sum_tolerance,
+)
 
 __all__ = ["entropy", "cross_entropy", "kl_divergence", "js_divergence",
            "kl_contributions", "normalize", "DistributionError"]

@@ -21,14 +21,15 @@ get twice this value.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Real
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import logsumexp
 
 from ._numerics import _fix_nan, _gap_terms
-from ._validation import (DistributionError, as_distribution_pair, as_result, check_base, in_units)
+from ._validation import DistributionError, as_distribution_pair, as_result, check_base, in_units
 from .discrete import kl_divergence
 
 __all__ = ["Generator", "GENERATORS", "f_divergence", "renyi_divergence"]
@@ -39,7 +40,8 @@ class Generator(NamedTuple):
 
     f: Callable
     at_zero: float          # f(0+): the term of an outcome with p = 0 < q is q * f(0+) (None: read from f when needed)
-    slope_at_infinity: float  # lim_{t->inf} f(t) / t: the term of an outcome with q = 0 < p is p * this (None: not given)
+    # lim_{t->inf} f(t) / t: the term of an outcome with q = 0 < p is p * this (None: not given)
+    slope_at_infinity: float
     logarithmic: bool       # measured in nats (or bits with base=2)
     formula: str
     term: Callable = None   # q f(p/q) written in p and q (no overflow of p/q), for p, q > 0; an optional
@@ -101,7 +103,8 @@ def _diff(p, q, d):
 def _kl_term(p, q, d=None):
     # p log(p/q) + (q - p): each term >= 0 and accurate to a few eps, relative (klteach.discrete's kernel);
     # the added q - p sum to 0 over the outcomes, so the total is KL and cannot come out negative
-    return _fix_nan(_gap_terms(p, q, -_diff(p, q, d) / p), p, q)      # NaN where p is subnormal and (q - p) / p overflows
+    # NaN where p is subnormal and (q - p) / p overflows
+    return _fix_nan(_gap_terms(p, q, -_diff(p, q, d) / p), p, q)
 
 
 def _js_term(p, q, d=None):

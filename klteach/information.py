@@ -17,8 +17,15 @@ from __future__ import annotations
 import numpy as np
 
 from ._numerics import _fix_nan, _gap_terms
-from ._validation import (DistributionError, _read_real, as_distribution, as_result, check_base,
-                          check_same_labels, in_units)
+from ._validation import (
+    DistributionError,
+    _read_real,
+    as_distribution,
+    as_result,
+    check_base,
+    check_same_labels,
+    in_units,
+)
 
 __all__ = ["mutual_information", "conditional_kl", "merge_outcomes"]
 

@@ -20,8 +20,17 @@ import math
 import numpy as np
 
 from ._numerics import expm1mx
-from ._validation import (DistributionError, _check_logits_axis, _check_temperature, _read_real, _where,
-                          broadcast_pair, check_base, check_same_labels, in_units)
+from ._validation import (
+    DistributionError,
+    _check_logits_axis,
+    _check_temperature,
+    _read_real,
+    _where,
+    broadcast_pair,
+    check_base,
+    check_same_labels,
+    in_units,
+)
 from .estimators import mc_kl
 
 __all__ = ["log_softmax", "softmax", "kl_from_logits", "distillation_loss", "per_token_kl"]

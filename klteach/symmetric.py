@@ -20,10 +20,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import logsumexp, xlogy
+from scipy.special import xlogy
 
-from ._validation import (DistributionError, _read_real, _to_float64, _where, as_distribution_pair,
-                          as_result, check_base, log_base)
+from ._validation import (
+    DistributionError,
+    _read_real,
+    _to_float64,
+    _where,
+    as_distribution_pair,
+    as_result,
+    check_base,
+    log_base,
+)
 from .discrete import js_divergence, kl_divergence
 
 __all__ = ["jeffreys_divergence", "js_distance", "hellinger_distance",
