@@ -96,6 +96,16 @@ def mc_kl(logp, logq, *, estimator="k3", base=None):
         A ``ValueError``: fewer than 2 samples, shapes differ, a ``logp`` is
         not finite, a NaN or ``+inf`` in ``logq``, or an unknown estimator.
 
+    See Also
+    --------
+    klteach.per_token_kl : The same estimators for a language model's tokens.
+    knn_kl : An estimate from samples of both distributions, without densities.
+
+    References
+    ----------
+    .. [1] J. Schulman, "Approximating KL divergence", 2020,
+           http://joschu.net/blog/kl-approx.html.
+
     Examples
     --------
     >>> from scipy import stats

@@ -274,6 +274,13 @@ def kl_from_logits(p_logits, q_logits, *, temperature=1.0, base=None, axis=-1):
     DistributionError
         As :func:`log_softmax`; shapes that do not match; an invalid ``base``.
 
+    See Also
+    --------
+    kl_divergence : The same divergence from probabilities.
+    log_softmax : The log-probabilities it works from.
+    distillation_loss : T² times its mean, the distillation term.
+    scipy.special.log_softmax : Log-softmax without a temperature or input checks.
+
     Examples
     --------
     >>> round(kl_from_logits([2.0, 0.0], [0.0, 0.0]), 4)    # (0.8808, 0.1192) vs (0.5, 0.5)
@@ -373,6 +380,15 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
         (e.g. T = 1e160 for logits of order 1) for distributions that are not
         equal: T² D would have lost its digits.
 
+    See Also
+    --------
+    kl_from_logits : One D(teacher_T || student_T) per slice, before the mean and T².
+
+    References
+    ----------
+    .. [1] G. Hinton, O. Vinyals and J. Dean, "Distilling the knowledge in a neural
+           network", arXiv:1503.02531, 2015.
+
     Examples
     --------
     >>> teacher, student = [3.0, 1.0, 0.2], [2.0, 1.5, 0.5]
@@ -462,6 +478,17 @@ def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", bas
     DistributionError
         Bad logits (as :func:`log_softmax`), token ids that are not integers
         in range, fewer than 2 tokens, an unknown estimator.
+
+    See Also
+    --------
+    klteach.mc_kl : The estimators, from log densities at samples.
+    kl_from_logits : The exact D(policy || reference) per position, when the whole
+        distribution is at hand.
+
+    References
+    ----------
+    .. [1] J. Schulman, "Approximating KL divergence", 2020,
+           http://joschu.net/blog/kl-approx.html.
 
     Examples
     --------

@@ -112,6 +112,13 @@ def js_distance(p, q, *, base=None, axis=-1):
     DistributionError
         As for :func:`klteach.js_divergence`.
 
+    See Also
+    --------
+    klteach.js_divergence : Its square.
+    scipy.spatial.distance.jensenshannon : The same distance, but reduced along
+        ``axis=0`` by default (here ``axis=-1``) and with ``p`` and ``q`` silently
+        normalised.
+
     Examples
     --------
     >>> round(js_distance([1, 0], [0, 1]), 4)   # disjoint supports: sqrt(ln 2)
@@ -293,6 +300,17 @@ def pinsker_bound(kl, *, base=None):
     ------
     DistributionError
         If ``kl`` is negative or NaN, or ``base`` is invalid.
+
+    See Also
+    --------
+    total_variation : The quantity bounded.
+    klteach.kl_divergence : The divergence to pass in.
+
+    References
+    ----------
+    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+           Wiley, 2006, chapter 11 (Pinsker's inequality, stated there
+           with the L1 distance, which is twice the total variation).
 
     Examples
     --------
