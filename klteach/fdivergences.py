@@ -312,6 +312,12 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, at_zero=None, ax
     --------
     scipy.special.rel_entr, scipy.special.kl_div : KL terms (``kl_div`` adds q - p to each).
 
+    References
+    ----------
+    .. [1] I. Csiszár, "Information-type measures of difference of probability
+           distributions and indirect observations", *Studia Scientiarum
+           Mathematicarum Hungarica* 2, 299-318, 1967.
+
     Examples
     --------
     >>> P, Q = [0.36, 0.48, 0.16], [1/3, 1/3, 1/3]
@@ -449,6 +455,17 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
     DistributionError
         If an input is not a distribution, the shapes do not match, or
         ``alpha`` or ``base`` is invalid.
+
+    See Also
+    --------
+    klteach.kl_divergence : The limit alpha -> 1.
+    f_divergence : The family KL, chi², Hellinger and TV belong to.
+
+    References
+    ----------
+    .. [1] A. Rényi, "On measures of entropy and information", *Proceedings of the
+           Fourth Berkeley Symposium on Mathematical Statistics and Probability*,
+           vol. 1, 547-561, 1961.
 
     Examples
     --------

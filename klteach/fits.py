@@ -290,6 +290,11 @@ def mixture_gaussian_kl(weights, means, sds, mean, sd, *, direction="forward", b
         If a parameter is out of range or ``direction`` is unknown, or if the
         sds are so different that the grid would need too many points.
 
+    See Also
+    --------
+    fit_gaussian : The normal that minimises it, in either direction.
+    klteach.continuous_kl : D(P||Q) by quadrature for scipy.stats distributions.
+
     Examples
     --------
     >>> # one component: the Gaussian closed form, N(0,1) || N(1, 2^2) = 0.4431 nats

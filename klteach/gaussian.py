@@ -286,6 +286,11 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, *, base=None):
         If a covariance's condition number exceeds 1e8; the message gives
         the expected accuracy.
 
+    See Also
+    --------
+    gaussian_kl : One dimension.
+    vae_kl : Q = N(0, I) and a diagonal P.
+
     Examples
     --------
     >>> round(mvn_kl([0, 0], [[1, 0], [0, 1]], [1, 0], [[4, 0], [0, 1]]), 4)

@@ -91,6 +91,11 @@ def mutual_information(joint, *, base=None):
     klteach.entropy : H(X) + H(Y) - H(X,Y) gives the same number, less accurately.
     sklearn.metrics.mutual_info_score : the same from two label sequences (nats).
 
+    References
+    ----------
+    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+           Wiley, 2006, section 2.3.
+
     Examples
     --------
     >>> round(mutual_information([[0.5, 0], [0, 0.5]], base=2), 4)     # Y = X, a fair bit
@@ -179,6 +184,16 @@ def conditional_kl(p_joint, q_joint, *, base=None):
     DistributionError
         If an input is not a 2-D distribution, the shapes differ, or ``base``
         is invalid.
+
+    See Also
+    --------
+    mutual_information : D(P_XY || P_X P_Y).
+    klteach.kl_divergence : D of the joint distributions, which the chain rule splits.
+
+    References
+    ----------
+    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+           Wiley, 2006, section 2.5 (conditional relative entropy and the chain rule).
 
     Examples
     --------

@@ -123,6 +123,11 @@ def log_softmax(logits, *, temperature=1.0, axis=-1):
         Non-numeric, empty or scalar logits, NaN or +inf, a slice of only
         -inf, a temperature that is not a finite positive number, a bad axis.
 
+    See Also
+    --------
+    softmax : The probabilities themselves.
+    scipy.special.log_softmax : The same without a temperature or input checks.
+
     Examples
     --------
     >>> log_softmax([1e4, 0.0]).round(4)       # a naive softmax gives nan here

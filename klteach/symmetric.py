@@ -67,6 +67,16 @@ def jeffreys_divergence(p, q, *, base=None, axis=-1):
         If an input is not a distribution, the shapes do not match, or
         ``base`` is invalid.
 
+    See Also
+    --------
+    klteach.kl_divergence : Each of the two directions it adds.
+    klteach.js_divergence : A symmetric relative that stays finite.
+
+    References
+    ----------
+    .. [1] H. Jeffreys, "An invariant form for the prior probability in estimation
+           problems", *Proceedings of the Royal Society of London A* 186, 453-461, 1946.
+
     Examples
     --------
     >>> round(jeffreys_divergence([0.36, 0.48, 0.16], [1/3, 1/3, 1/3]), 4)
@@ -202,6 +212,11 @@ def hellinger_distance(p, q, *, axis=-1):
     DistributionError
         If an input is not a distribution or the shapes do not match.
 
+    See Also
+    --------
+    total_variation : Bounded by the Hellinger distance H: H² <= TV <= H sqrt(2 - H²).
+    klteach.f_divergence : The squared Hellinger distance as an f-divergence.
+
     Examples
     --------
     >>> hellinger_distance([1, 0], [0, 1])
@@ -252,6 +267,11 @@ def total_variation(p, q, *, axis=-1):
     ------
     DistributionError
         If an input is not a distribution or the shapes do not match.
+
+    See Also
+    --------
+    pinsker_bound : An upper bound on TV from either KL direction.
+    hellinger_distance : Bounds TV from both sides.
 
     Examples
     --------
