@@ -143,9 +143,31 @@ def log_softmax(logits, *, temperature=1.0, axis=-1):
 def softmax(logits, *, temperature=1.0, axis=-1):
     r"""Probabilities softmax(logits / T) = exp(z_i / T) / sum_j exp(z_j / T), without overflow.
 
-    ``exp`` of :func:`log_softmax`; see there for the parameters. Very
-    unlikely outcomes may round to probability 0: compute divergences from
-    the logits (:func:`kl_from_logits`), not from these probabilities.
+    .. math:: \operatorname{softmax}(z/T)_i = \frac{e^{z_i/T}}{\sum_j e^{z_j/T}}
+
+    ``exp`` of :func:`log_softmax`. Very unlikely outcomes may round to
+    probability 0: compute divergences from the logits
+    (:func:`kl_from_logits`), not from these probabilities.
+
+    Parameters
+    ----------
+    logits, temperature, axis
+        As for :func:`log_softmax`.
+
+    Returns
+    -------
+    ndarray
+        Probabilities along ``axis``, summing to 1.
+
+    Raises
+    ------
+    DistributionError
+        As for :func:`log_softmax`.
+
+    See Also
+    --------
+    log_softmax : The log-probabilities, which keep what underflows here.
+    scipy.special.softmax : The same without a temperature or input checks.
 
     Examples
     --------
