@@ -8,10 +8,11 @@ PY := $(VENV)/bin/python
 COURSE_STAMP := $(VENV)/.installed-course
 STAMP := $(VENV)/.installed
 
-.PHONY: lab check test test-oldest e2e site notebooks homework student-release repoint bench clean help
+.PHONY: lab lint check test test-oldest e2e site notebooks homework student-release repoint bench clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab"
+	@echo "make lint       ruff on every Python file (pyproject.toml [tool.ruff]); make check and make test run it first"
 	@echo "make check      the fast edit loop (under a minute): unit, property and doctests of klteach and"
 	@echo "                its course layer; no notebooks, site, Binder check, homework grading or browser"
 	@echo "make test       every test: pytest (unit, property and doctests, nbval on every notebook,"
@@ -75,11 +76,17 @@ lab: $(COURSE_STAMP)
 # tests/conftest.py), tests marked slow left out. make test runs everything.
 CHECK_IGNORE := tests/homework tests/course/test_answer_keys.py tests/test_site.py tests/test_packaging.py \
   tests/test_tools.py tests/test_repository.py tests/test_notebook_conventions.py tests/test_readme.py
-check: $(STAMP)
+# ruff in about a second, before any test: a make target rather than a pytest test, so that it
+# fails first and alone (one line per finding, fixable ones by `ruff check --fix`), and so that a
+# targeted pytest run stays about behaviour.
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+check: lint
 	$(PY) -m pytest -q -p no:nbval -o addopts="-p no:cacheprovider --doctest-modules --strict-markers" \
 	  -m "not slow" --hypothesis-profile=check klteach tests $(CHECK_IGNORE:%=--ignore=%)
 
-test: $(STAMP)
+test: lint
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory test-oldest
 	$(MAKE) --no-print-directory e2e

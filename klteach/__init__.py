@@ -36,23 +36,33 @@ one module per notebook).
 import importlib
 
 from ._validation import DistributionError
-from .discrete import (cross_entropy, entropy, js_divergence, kl_contributions,
-                       kl_divergence, normalize)
-
-from .coding import huffman_code, huffman_lengths, ideal_code_lengths, shannon_lengths
-from .fits import fit_gaussian, mixture_gaussian_kl, moment_match
-from .symmetric import (hellinger_distance, jeffreys_divergence, js_distance, pinsker_bound,
-                        total_variation)
-from .training import softmax_regression
-from .continuous import continuous_kl
-from .estimators import MCEstimate, histogram_kl, knn_kl, mc_kl
-from .gaussian import gaussian_kl, mvn_kl, vae_kl
-from .logits import distillation_loss, kl_from_logits, log_softmax, per_token_kl, softmax
 from .bayes import beta_bernoulli_information_gain, beta_kl
-from .information import conditional_kl, merge_outcomes, mutual_information
+from .coding import huffman_code, huffman_lengths, ideal_code_lengths, shannon_lengths
+from .continuous import continuous_kl
+from .discrete import (
+    cross_entropy,
+    entropy,
+    js_divergence,
+    kl_contributions,
+    kl_divergence,
+    normalize,
+)
+from .estimators import MCEstimate, histogram_kl, knn_kl, mc_kl
 from .fdivergences import f_divergence, renyi_divergence
-from .variational import gaussian_elbo
+from .fits import fit_gaussian, mixture_gaussian_kl, moment_match
+from .gaussian import gaussian_kl, mvn_kl, vae_kl
 from .hypothesis_testing import exponential_tilt, neyman_pearson_binomial
+from .information import conditional_kl, merge_outcomes, mutual_information
+from .logits import distillation_loss, kl_from_logits, log_softmax, per_token_kl, softmax
+from .symmetric import (
+    hellinger_distance,
+    jeffreys_divergence,
+    js_distance,
+    pinsker_bound,
+    total_variation,
+)
+from .training import softmax_regression
+from .variational import gaussian_elbo
 
 __version__ = "0.1.0"
 

@@ -451,6 +451,11 @@ def beta_kl(a_p, b_p, a_q, b_q, *, base=None):
         Beta(1e-15, 1e-9), or Q's shapes 1e100 against P's 1): the result
         could not be computed reliably.
 
+    See Also
+    --------
+    beta_bernoulli_information_gain : D(posterior || prior) after coin flips.
+    klteach.continuous_kl : D(P||Q) by quadrature, for checking.
+
     Examples
     --------
     >>> beta_kl(2, 3, 2, 3)

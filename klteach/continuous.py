@@ -30,7 +30,7 @@ _FAR_TAIL = 1e-290   # Q's tail probability below which a density of 0 is taken 
 
 
 def _check_frozen(dist, name):
-    import scipy.stats   # here, not at the top: it would double `import klteach`'s time
+    import scipy.stats  # here, not at the top: it would double `import klteach`'s time
 
     if isinstance(getattr(dist, "dist", None), scipy.stats.rv_continuous):
         return dist

@@ -46,9 +46,21 @@ import numpy as np
 from scipy.special import entr, xlogy
 
 from ._numerics import _at, _fix_nan, _gap_terms
-from ._validation import (DistributionError, _as_float_array, _check_axis, as_distribution,
-                          as_distribution_pair, as_nonnegative, as_result, broadcast_pair,
-                          check_base, check_same_labels, in_units, log_base, sum_tolerance)
+from ._validation import (
+    DistributionError,
+    _as_float_array,
+    _check_axis,
+    as_distribution,
+    as_distribution_pair,
+    as_nonnegative,
+    as_result,
+    broadcast_pair,
+    check_base,
+    check_same_labels,
+    in_units,
+    log_base,
+    sum_tolerance,
+)
 
 __all__ = ["entropy", "cross_entropy", "kl_divergence", "js_divergence",
            "kl_contributions", "normalize", "DistributionError"]
@@ -237,6 +249,33 @@ def kl_divergence(p, q, *, base=None, axis=-1):
         to 1, masked, ...), the shapes or labels do not match, or ``base`` is
         invalid.
 
+    See Also
+    --------
+    kl_contributions : The per-outcome terms this function sums.
+    cross_entropy : H(P, Q) = H(P) + D(P||Q), the average code length with Q's code.
+    js_divergence : A symmetric relative of D, always finite.
+    scipy.special.rel_entr : The bare terms p log(p/q), element by element: their sum
+        is D(P||Q) only if both inputs sum to 1, which it does not check.
+    scipy.stats.entropy : ``entropy(p, q)`` is D(P||Q) as well, but reduces along
+        ``axis=0`` by default (here ``axis=-1``, each row a distribution) and
+        silently normalises ``p`` and ``q``: an input summing to 1.1 gives a number
+        where this function raises.
+
+    Notes
+    -----
+    Each term is computed as :math:`p\,(t - \log(1 + t))` with :math:`t = (q - p)/p`,
+    which is never negative, and the sum is within about 4 eps (9e-16) of the exact
+    D(P||Q), relative, including for nearly identical P and Q, where the terms
+    :math:`p \log(p/q)` have opposite signs and cancel (``tests/test_discrete.py``
+    checks it against mpmath at 80 digits). The result is never negative, so Gibbs'
+    inequality D(P||Q) >= 0 holds for the returned value too.
+
+    References
+    ----------
+    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+           Wiley, 2006, section 2.3 (relative entropy) and Theorem 2.6.3 (information
+           inequality).
+
     Examples
     --------
     >>> round(kl_divergence([1, 0], [0.8, 0.2]), 4)   # cat classifier, nats
@@ -333,6 +372,19 @@ def js_divergence(p, q, *, base=None, axis=-1):
     ------
     DistributionError
         As for :func:`kl_divergence`.
+
+    See Also
+    --------
+    klteach.js_distance : Its square root, a metric.
+    kl_divergence : The divergence JS averages, from each distribution to M.
+    scipy.spatial.distance.jensenshannon : Returns the *distance* (the square root,
+        at most sqrt(ln 2) = 0.8326 in nats), reduces along ``axis=0`` by default and
+        silently normalises ``p`` and ``q``.
+
+    References
+    ----------
+    .. [1] J. Lin, "Divergence measures based on the Shannon entropy", *IEEE
+           Transactions on Information Theory* 37(1), 145-151, 1991.
 
     Examples
     --------
@@ -559,6 +611,18 @@ def entropy(p, *, base=None, axis=-1):
     DistributionError
         If ``p`` is not a distribution or ``base`` is invalid.
 
+    See Also
+    --------
+    cross_entropy : H(P, Q), equal to H(P) when Q = P.
+    scipy.stats.entropy : ``entropy(p)`` is H(P) too, but reduces along ``axis=0``
+        by default (here ``axis=-1``) and silently normalises ``p``.
+    scipy.special.entr : The bare terms -p log p, element by element.
+
+    References
+    ----------
+    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+           Wiley, 2006, section 2.1.
+
     Examples
     --------
     >>> entropy([0.5, 0.5], base=2)
@@ -605,6 +669,21 @@ def cross_entropy(p, q, *, base=None, axis=-1):
     ------
     DistributionError
         As for :func:`kl_divergence`.
+
+    See Also
+    --------
+    kl_divergence : D(P||Q) computed directly, which keeps its digits.
+    entropy : H(P).
+    scipy.stats.entropy : scipy has no cross-entropy of two distributions;
+        ``entropy(p) + entropy(p, q)`` is H(P, Q), with scipy's ``axis=0`` and
+        silent normalisation.
+
+    References
+    ----------
+    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+           Wiley, 2006, Theorem 5.4.3 (on P's events, the code with lengths
+           ceil(log2 1/q(x)) has an expected length between H(P) + D(P||Q) bits and
+           one bit more).
 
     Examples
     --------
@@ -660,6 +739,18 @@ def kl_contributions(p, q, *, base=None, axis=-1, signed=False):
     ------
     DistributionError
         As for :func:`kl_divergence`.
+
+    See Also
+    --------
+    kl_divergence : Their sum.
+    scipy.special.kl_div : The same non-negative terms p log(p/q) - p + q, element by
+        element, for inputs that are already normalised (nothing is checked).
+    scipy.special.rel_entr : The bare terms p log(p/q) (``signed=True`` here).
+
+    References
+    ----------
+    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+           Wiley, 2006, section 2.3.
 
     Examples
     --------

@@ -96,6 +96,16 @@ def mc_kl(logp, logq, *, estimator="k3", base=None):
         A ``ValueError``: fewer than 2 samples, shapes differ, a ``logp`` is
         not finite, a NaN or ``+inf`` in ``logq``, or an unknown estimator.
 
+    See Also
+    --------
+    klteach.per_token_kl : The same estimators for a language model's tokens.
+    knn_kl : An estimate from samples of both distributions, without densities.
+
+    References
+    ----------
+    .. [1] J. Schulman, "Approximating KL divergence", 2020,
+           http://joschu.net/blog/kl-approx.html.
+
     Examples
     --------
     >>> from scipy import stats
@@ -253,6 +263,17 @@ def knn_kl(x, y, *, k=1, base=None):
         must be treated as such: jitter it by less than its resolution
         (dequantisation), or bin it and use :func:`klteach.kl_divergence`.
 
+    See Also
+    --------
+    histogram_kl : The plug-in estimate from binned samples, for one dimension.
+    mc_kl : The estimate when both log densities can be evaluated.
+
+    References
+    ----------
+    .. [1] Q. Wang, S. R. Kulkarni and S. Verdú, "Divergence estimation for
+           multidimensional densities via k-nearest-neighbor distances", *IEEE
+           Transactions on Information Theory* 55(5), 2392-2405, 2009.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -382,6 +403,11 @@ def histogram_kl(x, y, *, bins=10, base=None):
     DistributionError
         A ``ValueError``: samples that are not 1-D finite numbers, bins
         that :func:`numpy.histogram` rejects, or NaN bin edges.
+
+    See Also
+    --------
+    knn_kl : An estimate without bins, in any dimension.
+    klteach.kl_divergence : D(P||Q) of the binned frequencies.
 
     Examples
     --------

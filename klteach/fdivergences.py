@@ -21,14 +21,15 @@ get twice this value.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Real
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import logsumexp
 
 from ._numerics import _fix_nan, _gap_terms
-from ._validation import (DistributionError, as_distribution_pair, as_result, check_base, in_units)
+from ._validation import DistributionError, as_distribution_pair, as_result, check_base, in_units
 from .discrete import kl_divergence
 
 __all__ = ["Generator", "GENERATORS", "f_divergence", "renyi_divergence"]
@@ -39,7 +40,8 @@ class Generator(NamedTuple):
 
     f: Callable
     at_zero: float          # f(0+): the term of an outcome with p = 0 < q is q * f(0+) (None: read from f when needed)
-    slope_at_infinity: float  # lim_{t->inf} f(t) / t: the term of an outcome with q = 0 < p is p * this (None: not given)
+    # lim_{t->inf} f(t) / t: the term of an outcome with q = 0 < p is p * this (None: not given)
+    slope_at_infinity: float
     logarithmic: bool       # measured in nats (or bits with base=2)
     formula: str
     term: Callable = None   # q f(p/q) written in p and q (no overflow of p/q), for p, q > 0; an optional
@@ -101,7 +103,8 @@ def _diff(p, q, d):
 def _kl_term(p, q, d=None):
     # p log(p/q) + (q - p): each term >= 0 and accurate to a few eps, relative (klteach.discrete's kernel);
     # the added q - p sum to 0 over the outcomes, so the total is KL and cannot come out negative
-    return _fix_nan(_gap_terms(p, q, -_diff(p, q, d) / p), p, q)      # NaN where p is subnormal and (q - p) / p overflows
+    # NaN where p is subnormal and (q - p) / p overflows
+    return _fix_nan(_gap_terms(p, q, -_diff(p, q, d) / p), p, q)
 
 
 def _js_term(p, q, d=None):
@@ -309,6 +312,12 @@ def f_divergence(p, q, f, *, base=None, slope_at_infinity=None, at_zero=None, ax
     --------
     scipy.special.rel_entr, scipy.special.kl_div : KL terms (``kl_div`` adds q - p to each).
 
+    References
+    ----------
+    .. [1] I. Csiszár, "Information-type measures of difference of probability
+           distributions and indirect observations", *Studia Scientiarum
+           Mathematicarum Hungarica* 2, 299-318, 1967.
+
     Examples
     --------
     >>> P, Q = [0.36, 0.48, 0.16], [1/3, 1/3, 1/3]
@@ -446,6 +455,17 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
     DistributionError
         If an input is not a distribution, the shapes do not match, or
         ``alpha`` or ``base`` is invalid.
+
+    See Also
+    --------
+    klteach.kl_divergence : The limit alpha -> 1.
+    f_divergence : The family KL, chi², Hellinger and TV belong to.
+
+    References
+    ----------
+    .. [1] A. Rényi, "On measures of entropy and information", *Proceedings of the
+           Fourth Berkeley Symposium on Mathematical Statistics and Probability*,
+           vol. 1, 547-561, 1961.
 
     Examples
     --------

@@ -197,8 +197,8 @@ def _kl(weights, means, sds, mean, sd, direction, unit=1.0):
         grids.append((x, log_p, log_q))
     # The integrand f (log f - log g) of D(F||G) (F the first density) is f expm1mx(log g - log f)
     # plus g - f, and the g - f part integrates to 0 when the second density is negligible at
-    # every piece's end (e^-60 = 9e-27 of its peak), has all its mass on them, and is resolved by the grid as well as the
-    # first (|log f - log g| <= 4 on it). Then f expm1mx(...) >= 0 is integrated instead: it
+    # every piece's end (e^-60 = 9e-27 of its peak), has all its mass on them, and is resolved by
+    # the grid as well as the first (|log f - log g| <= 4 on it). Then f expm1mx(...) >= 0 is integrated instead: it
     # keeps every digit when P and Q are nearly equal, where f (log f - log g) cancels to noise.
     ratios = [_log_ratio(x, weights, means, sds, mean, sd, lp, lq) for x, lp, lq in grids]
     second = [lq if direction == "forward" else lp for _, lp, lq in grids]
@@ -289,6 +289,11 @@ def mixture_gaussian_kl(weights, means, sds, mean, sd, *, direction="forward", b
     ValueError
         If a parameter is out of range or ``direction`` is unknown, or if the
         sds are so different that the grid would need too many points.
+
+    See Also
+    --------
+    fit_gaussian : The normal that minimises it, in either direction.
+    klteach.continuous_kl : D(P||Q) by quadrature for scipy.stats distributions.
 
     Examples
     --------

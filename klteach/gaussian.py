@@ -90,6 +90,12 @@ def gaussian_kl(mu_p, sigma_p, mu_q, sigma_q, *, base=None):
         standard deviation is <= 0, the shapes do not broadcast, or ``base``
         is invalid.
 
+    See Also
+    --------
+    mvn_kl : The same for multivariate normals.
+    continuous_kl : D(P||Q) by quadrature for any pair of scipy.stats distributions.
+    vae_kl : The special case Q = N(0, I) with a diagonal P, from log-variances.
+
     Examples
     --------
     >>> round(gaussian_kl(0, 1, 1, 2), 4)     # N(0, 1) || N(1, 2**2)
@@ -280,6 +286,11 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, *, base=None):
         If a covariance's condition number exceeds 1e8; the message gives
         the expected accuracy.
 
+    See Also
+    --------
+    gaussian_kl : One dimension.
+    vae_kl : Q = N(0, I) and a diagonal P.
+
     Examples
     --------
     >>> round(mvn_kl([0, 0], [[1, 0], [0, 1]], [1, 0], [[4, 0], [0, 1]]), 4)
@@ -365,6 +376,15 @@ def vae_kl(mu, log_var, *, axis=-1, base=None):
     DistributionError
         A ``ValueError``: non-finite entries, shapes that do not broadcast,
         an invalid ``axis`` or ``base``.
+
+    See Also
+    --------
+    gaussian_kl, mvn_kl : D(P||Q) for general normal P and Q.
+
+    References
+    ----------
+    .. [1] D. P. Kingma and M. Welling, "Auto-encoding variational Bayes",
+           arXiv:1312.6114, 2014, appendix B.
 
     Examples
     --------

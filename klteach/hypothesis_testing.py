@@ -235,7 +235,8 @@ def exponential_tilt(p, values, mean, *, base=None):
         raise DistributionError(f"values must be real numbers, got dtype {v.dtype}.")
     v = v.astype(float)
     if not np.all(np.isfinite(v)):
-        raise DistributionError(f"values must be finite; entry {int(np.flatnonzero(~np.isfinite(v))[0])} is {v[~np.isfinite(v)][0]}.")
+        bad = int(np.flatnonzero(~np.isfinite(v))[0])
+        raise DistributionError(f"values must be finite; entry {bad} is {v[bad]}.")
     if isinstance(mean, bool) or not isinstance(mean, (int, float, np.integer, np.floating)) or not math.isfinite(mean):
         raise DistributionError(f"mean must be a finite number, got {mean!r}.")
     mean = float(mean)

@@ -17,8 +17,15 @@ from __future__ import annotations
 import numpy as np
 
 from ._numerics import _fix_nan, _gap_terms
-from ._validation import (DistributionError, _read_real, as_distribution, as_result, check_base,
-                          check_same_labels, in_units)
+from ._validation import (
+    DistributionError,
+    _read_real,
+    as_distribution,
+    as_result,
+    check_base,
+    check_same_labels,
+    in_units,
+)
 
 __all__ = ["mutual_information", "conditional_kl", "merge_outcomes"]
 
@@ -83,6 +90,11 @@ def mutual_information(joint, *, base=None):
     --------
     klteach.entropy : H(X) + H(Y) - H(X,Y) gives the same number, less accurately.
     sklearn.metrics.mutual_info_score : the same from two label sequences (nats).
+
+    References
+    ----------
+    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+           Wiley, 2006, section 2.3.
 
     Examples
     --------
@@ -172,6 +184,16 @@ def conditional_kl(p_joint, q_joint, *, base=None):
     DistributionError
         If an input is not a 2-D distribution, the shapes differ, or ``base``
         is invalid.
+
+    See Also
+    --------
+    mutual_information : D(P_XY || P_X P_Y).
+    klteach.kl_divergence : D of the joint distributions, which the chain rule splits.
+
+    References
+    ----------
+    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+           Wiley, 2006, section 2.5 (conditional relative entropy and the chain rule).
 
     Examples
     --------

@@ -20,8 +20,17 @@ import math
 import numpy as np
 
 from ._numerics import expm1mx
-from ._validation import (DistributionError, _check_logits_axis, _check_temperature, _read_real, _where,
-                          broadcast_pair, check_base, check_same_labels, in_units)
+from ._validation import (
+    DistributionError,
+    _check_logits_axis,
+    _check_temperature,
+    _read_real,
+    _where,
+    broadcast_pair,
+    check_base,
+    check_same_labels,
+    in_units,
+)
 from .estimators import mc_kl
 
 __all__ = ["log_softmax", "softmax", "kl_from_logits", "distillation_loss", "per_token_kl"]
@@ -114,6 +123,11 @@ def log_softmax(logits, *, temperature=1.0, axis=-1):
         Non-numeric, empty or scalar logits, NaN or +inf, a slice of only
         -inf, a temperature that is not a finite positive number, a bad axis.
 
+    See Also
+    --------
+    softmax : The probabilities themselves.
+    scipy.special.log_softmax : The same without a temperature or input checks.
+
     Examples
     --------
     >>> log_softmax([1e4, 0.0]).round(4)       # a naive softmax gives nan here
@@ -129,9 +143,31 @@ def log_softmax(logits, *, temperature=1.0, axis=-1):
 def softmax(logits, *, temperature=1.0, axis=-1):
     r"""Probabilities softmax(logits / T) = exp(z_i / T) / sum_j exp(z_j / T), without overflow.
 
-    ``exp`` of :func:`log_softmax`; see there for the parameters. Very
-    unlikely outcomes may round to probability 0: compute divergences from
-    the logits (:func:`kl_from_logits`), not from these probabilities.
+    .. math:: \operatorname{softmax}(z/T)_i = \frac{e^{z_i/T}}{\sum_j e^{z_j/T}}
+
+    ``exp`` of :func:`log_softmax`. Very unlikely outcomes may round to
+    probability 0: compute divergences from the logits
+    (:func:`kl_from_logits`), not from these probabilities.
+
+    Parameters
+    ----------
+    logits, temperature, axis
+        As for :func:`log_softmax`.
+
+    Returns
+    -------
+    ndarray
+        Probabilities along ``axis``, summing to 1.
+
+    Raises
+    ------
+    DistributionError
+        As for :func:`log_softmax`.
+
+    See Also
+    --------
+    log_softmax : The log-probabilities, which keep what underflows here.
+    scipy.special.softmax : The same without a temperature or input checks.
 
     Examples
     --------
@@ -265,6 +301,13 @@ def kl_from_logits(p_logits, q_logits, *, temperature=1.0, base=None, axis=-1):
     DistributionError
         As :func:`log_softmax`; shapes that do not match; an invalid ``base``.
 
+    See Also
+    --------
+    kl_divergence : The same divergence from probabilities.
+    log_softmax : The log-probabilities it works from.
+    distillation_loss : T² times its mean, the distillation term.
+    scipy.special.log_softmax : Log-softmax without a temperature or input checks.
+
     Examples
     --------
     >>> round(kl_from_logits([2.0, 0.0], [0.0, 0.0]), 4)    # (0.8808, 0.1192) vs (0.5, 0.5)
@@ -364,6 +407,15 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
         (e.g. T = 1e160 for logits of order 1) for distributions that are not
         equal: T² D would have lost its digits.
 
+    See Also
+    --------
+    kl_from_logits : One D(teacher_T || student_T) per slice, before the mean and T².
+
+    References
+    ----------
+    .. [1] G. Hinton, O. Vinyals and J. Dean, "Distilling the knowledge in a neural
+           network", arXiv:1503.02531, 2015.
+
     Examples
     --------
     >>> teacher, student = [3.0, 1.0, 0.2], [2.0, 1.5, 0.5]
@@ -453,6 +505,17 @@ def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", bas
     DistributionError
         Bad logits (as :func:`log_softmax`), token ids that are not integers
         in range, fewer than 2 tokens, an unknown estimator.
+
+    See Also
+    --------
+    klteach.mc_kl : The estimators, from log densities at samples.
+    kl_from_logits : The exact D(policy || reference) per position, when the whole
+        distribution is at hand.
+
+    References
+    ----------
+    .. [1] J. Schulman, "Approximating KL divergence", 2020,
+           http://joschu.net/blog/kl-approx.html.
 
     Examples
     --------

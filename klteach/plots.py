@@ -7,8 +7,6 @@ draws it (``klteach.course.nbNN_*``); this module re-exports them.
 
 from __future__ import annotations
 
-from .course.style import (CE_COLOR, HATCHES, KL_COLOR, MARKERS, M_COLOR, PALETTE, P_COLOR, Q_COLOR,
-                           Q_HATCH, REVERSE_COLOR, use_style)
 from .course.nb01_definition import bar_pair, contributions_bar
 from .course.nb02_bits_and_encoding import code_lengths_bar
 from .course.nb03_cross_entropy import training_curves
@@ -18,6 +16,19 @@ from .course.nb06_drift import drift_histograms, false_alarm_rates, kl_vs_bins, 
 from .course.nb07_machine_learning import estimate_spread, policy_kl_estimates
 from .course.nb08_where_kl_comes_from import renyi_orders
 from .course.nb09_where_kl_leads import exponent_curve, gradient_paths, posterior_fits
+from .course.style import (
+    CE_COLOR,
+    HATCHES,
+    KL_COLOR,
+    M_COLOR,
+    MARKERS,
+    P_COLOR,
+    PALETTE,
+    Q_COLOR,
+    Q_HATCH,
+    REVERSE_COLOR,
+    use_style,
+)
 
 __all__ = ["PALETTE", "P_COLOR", "Q_COLOR", "M_COLOR", "Q_HATCH", "MARKERS", "HATCHES", "use_style",
            "bar_pair", "contributions_bar", "REVERSE_COLOR", "CE_COLOR", "KL_COLOR",

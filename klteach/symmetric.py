@@ -20,10 +20,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import logsumexp, xlogy
+from scipy.special import xlogy
 
-from ._validation import (DistributionError, _read_real, _to_float64, _where, as_distribution_pair,
-                          as_result, check_base, log_base)
+from ._validation import (
+    DistributionError,
+    _read_real,
+    _to_float64,
+    _where,
+    as_distribution_pair,
+    as_result,
+    check_base,
+    log_base,
+)
 from .discrete import js_divergence, kl_divergence
 
 __all__ = ["jeffreys_divergence", "js_distance", "hellinger_distance",
@@ -58,6 +66,16 @@ def jeffreys_divergence(p, q, *, base=None, axis=-1):
     DistributionError
         If an input is not a distribution, the shapes do not match, or
         ``base`` is invalid.
+
+    See Also
+    --------
+    klteach.kl_divergence : Each of the two directions it adds.
+    klteach.js_divergence : A symmetric relative that stays finite.
+
+    References
+    ----------
+    .. [1] H. Jeffreys, "An invariant form for the prior probability in estimation
+           problems", *Proceedings of the Royal Society of London A* 186, 453-461, 1946.
 
     Examples
     --------
@@ -103,6 +121,13 @@ def js_distance(p, q, *, base=None, axis=-1):
     ------
     DistributionError
         As for :func:`klteach.js_divergence`.
+
+    See Also
+    --------
+    klteach.js_divergence : Its square.
+    scipy.spatial.distance.jensenshannon : The same distance, but reduced along
+        ``axis=0`` by default (here ``axis=-1``) and with ``p`` and ``q`` silently
+        normalised.
 
     Examples
     --------
@@ -187,6 +212,11 @@ def hellinger_distance(p, q, *, axis=-1):
     DistributionError
         If an input is not a distribution or the shapes do not match.
 
+    See Also
+    --------
+    total_variation : Bounded by the Hellinger distance H: H² <= TV <= H sqrt(2 - H²).
+    klteach.f_divergence : The squared Hellinger distance as an f-divergence.
+
     Examples
     --------
     >>> hellinger_distance([1, 0], [0, 1])
@@ -238,6 +268,11 @@ def total_variation(p, q, *, axis=-1):
     DistributionError
         If an input is not a distribution or the shapes do not match.
 
+    See Also
+    --------
+    pinsker_bound : An upper bound on TV from either KL direction.
+    hellinger_distance : Bounds TV from both sides.
+
     Examples
     --------
     >>> round(total_variation([0.36, 0.48, 0.16], [1/3, 1/3, 1/3]), 4)
@@ -285,6 +320,17 @@ def pinsker_bound(kl, *, base=None):
     ------
     DistributionError
         If ``kl`` is negative or NaN, or ``base`` is invalid.
+
+    See Also
+    --------
+    total_variation : The quantity bounded.
+    klteach.kl_divergence : The divergence to pass in.
+
+    References
+    ----------
+    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+           Wiley, 2006, chapter 11 (Pinsker's inequality, stated there
+           with the L1 distance, which is twice the total variation).
 
     Examples
     --------

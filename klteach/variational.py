@@ -76,7 +76,8 @@ def gaussian_elbo(log_joint, mean, sd, *, nodes=80):
     (-1.5155121235, -1.5155121235)
     """
     if not callable(log_joint):
-        raise DistributionError(f"log_joint must be a function of z returning log p(x, z), got {type(log_joint).__name__}.")
+        raise DistributionError("log_joint must be a function of z returning log p(x, z), "
+                                f"got {type(log_joint).__name__}.")
     mu = float(as_finite(mean, "mean", what="the mean of q"))
     sigma = float(as_finite(sd, "sd", positive=True, what="the standard deviation of q"))
     if isinstance(nodes, bool) or not isinstance(nodes, (int, np.integer)) or not 2 <= nodes <= 500:

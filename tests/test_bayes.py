@@ -64,7 +64,8 @@ def test_information_gain_is_the_posterior_prior_kl_in_bits():
     (lambda: beta_kl([1, 2], 1, [1, 2, 3], 1), r"do not broadcast"),
     (lambda: beta_kl(1, 1, 1, 1, base=0.5), r"base must be greater than 1"),
     (lambda: beta_bernoulli_information_gain(-1, 3), r"^successes must be counts >= 0, got -1\.$"),
-    (lambda: beta_bernoulli_information_gain([1, 2], [3, -2.5]), r"^failures must be counts >= 0, got -2\.5 at index 1\.$"),
+    (lambda: beta_bernoulli_information_gain([1, 2], [3, -2.5]),
+     r"^failures must be counts >= 0, got -2\.5 at index 1\.$"),
     (lambda: beta_bernoulli_information_gain(1, 3, prior=(1,)), r"prior must be a pair"),
     (lambda: beta_bernoulli_information_gain(1, 3, prior=(1, 0)), r"prior b must be > 0"),
 ])

@@ -6,19 +6,24 @@ import heapq
 import itertools
 import math
 
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import distributions, mp_entropy, mp_kl, pairs
-
-import mpmath
 
 import klteach as kt
-from klteach import normalize as klteach_normalize
 from klteach import DistributionError
-from klteach.coding import (decode, encode, huffman_code, huffman_lengths, ideal_code_lengths,
-                            shannon_lengths)
+from klteach import normalize as klteach_normalize
+from klteach.coding import (
+    decode,
+    encode,
+    huffman_code,
+    huffman_lengths,
+    ideal_code_lengths,
+    shannon_lengths,
+)
+from strategies import distributions, mp_entropy, mp_kl, pairs
 
 
 def optimal_prefix_code_length(p):

@@ -57,7 +57,8 @@ def beta_kl(a1, b1, a2, b2):
 CASES = [
     ("normal", st.norm(0, 1), st.norm(1, 2), normal_kl(0, 1, 1, 2)),
     ("normal reverse", st.norm(1, 2), st.norm(0, 1), normal_kl(1, 2, 0, 1)),
-    ("normal far and narrow", st.norm(1e3, 1e-2), st.norm(1e3 + 0.02, 1.1e-2), normal_kl(1e3, 1e-2, 1e3 + 0.02, 1.1e-2)),
+    ("normal far and narrow", st.norm(1e3, 1e-2), st.norm(1e3 + 0.02, 1.1e-2),
+     normal_kl(1e3, 1e-2, 1e3 + 0.02, 1.1e-2)),
     ("normal, Q much narrower", st.norm(0, 1), st.norm(0.5, 1e-3), normal_kl(0, 1, 0.5, 1e-3)),
     ("exponential", st.expon(scale=2), st.expon(scale=3), exponential_kl(1 / 2, 1 / 3)),
     ("exponential reverse", st.expon(scale=3), st.expon(scale=2), exponential_kl(1 / 3, 1 / 2)),
@@ -222,7 +223,8 @@ def test_a_log_density_that_overflows_far_in_a_heavy_tail_is_not_a_gap():
 def test_a_singularity_too_strong_for_floats_is_refused_not_approximated():
     # Gamma(0.01) has probability 0.001 below 1e-300: that part lies beyond doubles, but both
     # densities are exact power laws there, so it is added in closed form.
-    assert kt.continuous_kl(st.gamma(0.01), st.gamma(1)) == pytest.approx(float(gamma_kl(0.01, 1, 1, 1)), rel=1e-8, abs=0)
+    assert kt.continuous_kl(st.gamma(0.01), st.gamma(1)) == pytest.approx(float(gamma_kl(0.01, 1, 1, 1)),
+                                                                          rel=1e-8, abs=0)
     # Pareto(0.005) keeps most of its mass beyond 1e300: the value (0.0177) is out of reach.
     with pytest.raises(FloatingPointError, match=r"cannot compute D\(P\|\|Q\) reliably.*tail"):
         kt.continuous_kl(st.pareto(0.005), st.pareto(0.006))

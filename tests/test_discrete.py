@@ -11,10 +11,10 @@ import scipy.special
 import scipy.stats
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
-from strategies import distributions, mp_entropy, mp_js, mp_kl, pairs, positive_distributions
 
 import klteach as kt
 from klteach import DistributionError
+from strategies import distributions, mp_entropy, mp_js, mp_kl, pairs, positive_distributions
 
 LN2 = math.log(2)
 
@@ -543,7 +543,8 @@ def test_blocked_pass_matches_scipy_on_large_input(shape, axis):
                                scipy.stats.entropy(p.astype(np.float32).astype(float),
                                                    q.astype(np.float32).astype(float), axis=axis), rtol=1e-12)
     if len(shape) == 2 and axis in (-1, 1):   # one distribution against the batch
-        np.testing.assert_allclose(kt.kl_divergence(p[0], q), scipy.stats.entropy(np.broadcast_to(p[0], q.shape), q, axis=1),
+        np.testing.assert_allclose(kt.kl_divergence(p[0], q),
+                                   scipy.stats.entropy(np.broadcast_to(p[0], q.shape), q, axis=1),
                                    rtol=1e-12)
 
 
@@ -823,6 +824,7 @@ def test_near_identical_inputs_whose_sums_differ_within_tolerance_keep_their_dig
     # D ~ 1e-29, kept 4 to 6 digits (up to 2e-4 relative). Reference: mpmath at 60 digits on the
     # exactly normalised float inputs.
     import mpmath
+
     from klteach.symmetric import jeffreys_divergence
     rng = np.random.default_rng(seed)
     n = int(rng.integers(3, 12))

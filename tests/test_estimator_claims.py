@@ -237,7 +237,8 @@ def test_k3_spreads_more_than_k1_only_for_the_wider_q():
     d = {s: kt.gaussian_kl(0, 1, 0.5, s) for s in ratios}
     assert d[0.8] > 2 * d[1.2]            # the narrower Q is more than twice as far in KL
     # sd(k1) for the narrower Q is exactly the sd of a quadratic in a standard normal
-    a, b, c = -math.log(0.8) - 0.5**2 / (2 * 0.64), 0.5 / 0.64, 0.5 - 1 / (2 * 0.64)
+    # k1 = a + b z + c z^2 with a = -log 0.8 - 0.5^2 / (2 * 0.64); its sd needs only b and c
+    b, c = 0.5 / 0.64, 0.5 - 1 / (2 * 0.64)
     assert exact_k1_sd(0.5, 0.8) == pytest.approx(math.sqrt(b**2 + 2 * c**2), rel=1e-9)
 
 
@@ -285,8 +286,8 @@ def test_k3_spread_of_a_narrow_distant_q_matches_simulation():
         x = np.random.default_rng(seed).normal(size=2_000_000)
         log_r = q.logpdf(x) - stats.norm.logpdf(x)
         ratio = np.std(np.expm1(log_r) - log_r) / np.std(-log_r)
-        assert ratio == pytest.approx(exact_sd_with_breakpoints(3, 0.5, True) / exact_sd_with_breakpoints(3, 0.5, False),
-                                      rel=0.03)
+        expected = exact_sd_with_breakpoints(3, 0.5, True) / exact_sd_with_breakpoints(3, 0.5, False)
+        assert ratio == pytest.approx(expected, rel=0.03)
 
 
 @pytest.mark.slow
@@ -398,7 +399,8 @@ def test_cauchy_against_a_normal_is_infinite_but_knn_returns_finite_growing_valu
 @pytest.mark.slow
 def test_model_comparison_needs_only_samples_of_p():
     # D(P||Q1) - D(P||Q2) = E_P[log q2 - log q1]: mpmath quadrature against the closed forms
-    diff = mp_integral(lambda x: mpmath.npdf(x) * (mpmath.log(mpmath.npdf(x, 0.5, 1.2)) - mpmath.log(mpmath.npdf(x, 1, 2))),
+    diff = mp_integral(lambda x: mpmath.npdf(x) * (mpmath.log(mpmath.npdf(x, 0.5, 1.2))
+                                                   - mpmath.log(mpmath.npdf(x, 1, 2))),
                        [-mpmath.inf, 0, mpmath.inf])
     assert float(diff) == pytest.approx(kt.gaussian_kl(0, 1, 1, 2) - kt.gaussian_kl(0, 1, 0.5, 1.2), rel=1e-12)
     x = stats.norm.rvs(size=200_000, random_state=np.random.default_rng(8))

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import scipy.special
 from hypothesis import given, settings
-from strategies import distributions, pairs, positive_distributions
 
 import klteach as kt
 from klteach import DistributionError
 from klteach.fdivergences import GENERATORS, f_divergence, renyi_divergence
+from strategies import distributions, pairs, positive_distributions
 
 RNG = np.random.default_rng(7)
 PAIRS = [(RNG.dirichlet(np.ones(5)), RNG.dirichlet(np.ones(5))) for _ in range(6)] + [

@@ -5,14 +5,19 @@ from __future__ import annotations
 import math
 
 import mpmath
-
 import numpy as np
 import pytest
 from scipy.integrate import quad
 from scipy.stats import norm
 
 from klteach import DistributionError
-from klteach.fits import fit_gaussian, mixture_gaussian_kl, mixture_logpdf, mixture_pdf, moment_match
+from klteach.fits import (
+    fit_gaussian,
+    mixture_gaussian_kl,
+    mixture_logpdf,
+    mixture_pdf,
+    moment_match,
+)
 
 
 def gaussian_kl(m1, s1, m2, s2):
@@ -352,7 +357,8 @@ def test_a_q_far_narrower_than_the_mixture_is_integrated_in_its_own_units(mean, 
         else:
             h_p = quad(lambda x: -mixture_pdf(x, w, m, s) * mixture_logpdf(x, w, m, s), -20, 20,
                        epsabs=0, epsrel=1e-13, limit=200)[0]
-            ref = float(mpmath.log(mpmath.mpf(sd) * mpmath.sqrt(2 * mpmath.pi)) + mpmath.mpf(2) / (2 * mpmath.mpf(sd) ** 2)) - h_p
+            sd_mp = mpmath.mpf(sd)
+            ref = float(mpmath.log(sd_mp * mpmath.sqrt(2 * mpmath.pi)) + mpmath.mpf(2) / (2 * sd_mp ** 2)) - h_p
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         got = mixture_gaussian_kl(w, m, s, mean, sd, direction=direction)

@@ -543,6 +543,7 @@ def test_mvn_kl_condition_estimate_beyond_64_dimensions():
     # eigenvalues of the correlation matrix, so kappa 1e12 warns, and a diagonal covariance
     # with scales from 1 to 1e200 (a correlation matrix of I) does not.
     import scipy.linalg
+
     from klteach.gaussian import _correlation_condition
     rng = np.random.default_rng(100)
     cov = _cov_with_condition(rng, 100, 1e12)

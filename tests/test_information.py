@@ -10,11 +10,11 @@ import pytest
 import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import distributions, positive_distributions
 
 import klteach as kt
 from klteach import DistributionError
 from klteach.information import conditional_kl, merge_outcomes, mutual_information
+from strategies import distributions, positive_distributions
 
 
 def mp_mutual_information(joint, dps=60):

@@ -172,7 +172,8 @@ def test_per_token_kl_reuses_mc_kl_and_is_unbiased():
     (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0, 2]), r"tokens\[1\] = 2 is not a token id"),
     (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0, 0.5]), r"whole numbers"),
     (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0]), r"^tokens has 1 token id\(s\); per_token_kl needs at least 2"),
-    (lambda: per_token_kl(np.zeros((3, 2)), [0.0, 0.0], [0, 1]), r"^policy_logits has 3 rows but tokens has 2 token ids"),
+    (lambda: per_token_kl(np.zeros((3, 2)), [0.0, 0.0], [0, 1]),
+     r"^policy_logits has 3 rows but tokens has 2 token ids"),
     (lambda: per_token_kl([0.0, 1.0], [0.0, 0.0], [0, 1], estimator="k4"), r"estimator must be"),
 ])
 def test_bad_input_raises_a_clear_error(call, pattern):

@@ -53,7 +53,8 @@ def test_second_cell_sets_up_colab_behind_a_guard(path):
     body = re.match(r"((?:    .*\n?)+)", rest)
     assert body, f"{where}: the Colab guard has no indented body"
     body = body.group(1)
-    assert re.search(rf'%pip install .*"klteach @ git\+https://github.com/{re.escape(REPO)}@{re.escape(BRANCH)}"', body), \
+    source = rf'"klteach @ git\+https://github.com/{re.escape(REPO)}@{re.escape(BRANCH)}"'
+    assert re.search(rf"%pip install .*{source}", body), \
         f"{where}: the guard must install klteach from GitHub"
     assert "output.enable_custom_widget_manager()" in body, \
         f"{where}: the guard must call google.colab.output.enable_custom_widget_manager() for the explorers"

@@ -149,7 +149,8 @@ def test_k1_summed_over_a_text_as_its_reward_gives_the_gradient_of_the_sequence_
     """Score function on whole texts: E[log(pi(text)/ref(text)) grad log pi(text)] = grad D over sequences."""
     rng = np.random.default_rng(9)
     v = 3
-    theta = np.concatenate([rng.normal(size=v), rng.normal(size=v * v)])      # first-token logits, then a row per prefix
+    # first-token logits, then a row per prefix
+    theta = np.concatenate([rng.normal(size=v), rng.normal(size=v * v)])
     ref_first, ref_second = rng.normal(size=v), rng.normal(size=(v, v))
 
     def log_probs(t, first, second):

@@ -10,12 +10,17 @@ import numpy as np
 import pytest
 import scipy.spatial.distance
 from hypothesis import given
-from strategies import distributions, mp_js, mp_kl, pairs
 
 import klteach as kt
 from klteach import DistributionError
-from klteach.symmetric import (hellinger_distance, jeffreys_divergence, js_distance, pinsker_bound,
-                               total_variation)
+from klteach.symmetric import (
+    hellinger_distance,
+    jeffreys_divergence,
+    js_distance,
+    pinsker_bound,
+    total_variation,
+)
+from strategies import distributions, mp_js, mp_kl, pairs
 
 LN2 = math.log(2)
 BINOMIAL, UNIFORM = [0.36, 0.48, 0.16], [1 / 3, 1 / 3, 1 / 3]

@@ -8,10 +8,10 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from strategies import mp_entropy, mp_kl
 
 import klteach as kt
 from klteach import DistributionError
+from strategies import mp_entropy, mp_kl
 
 MASKED = np.ma.array([0.5, 0.5, 0.0], mask=[0, 1, 0])
 PLAIN = np.array([0.2, 0.3, 0.5])
@@ -76,7 +76,8 @@ def test_series_in_a_different_order_are_refused_with_reindex_advice():
             f(p, q)
     # the advice works: aligned by label, the pair is compared outcome by outcome
     aligned = q.reindex(p.index)
-    assert kt.kl_divergence(p, aligned) == pytest.approx(float(mp_kl([0.5, 0.3, 0.2], [0.3, 0.2, 0.5])), rel=1e-15, abs=0)
+    expected = float(mp_kl([0.5, 0.3, 0.2], [0.3, 0.2, 0.5]))
+    assert kt.kl_divergence(p, aligned) == pytest.approx(expected, rel=1e-15, abs=0)
 
 
 def test_series_over_different_outcomes_name_the_labels():
@@ -100,7 +101,8 @@ def test_dataframes_with_different_columns_are_refused():
     q = pd.DataFrame([[0.25, 0.75]], columns=["y", "x"])
     with pytest.raises(DistributionError, match=r"\.columns.*q\[p\.columns\]"):
         kt.kl_divergence(p, q)
-    assert kt.kl_divergence(p, q[p.columns])[0] == pytest.approx(float(mp_kl([0.5, 0.5], [0.75, 0.25])), rel=1e-15, abs=0)
+    expected = float(mp_kl([0.5, 0.5], [0.75, 0.25]))
+    assert kt.kl_divergence(p, q[p.columns])[0] == pytest.approx(expected, rel=1e-15, abs=0)
 
 
 @pytest.mark.slow
@@ -186,8 +188,8 @@ def test_longdouble_beyond_float64_range_is_refused_without_a_warning():
 
 
 def test_fractions_are_read_as_their_nearest_floats():
-    from fractions import Fraction
     import math
+    from fractions import Fraction
     p, q = [Fraction(1, 2)] * 2, [Fraction(1, 4), Fraction(3, 4)]
     want = 0.5 * math.log(2) + 0.5 * math.log(2 / 3)      # closed form
     assert kt.kl_divergence(p, q) == pytest.approx(want, rel=1e-15)
@@ -195,7 +197,8 @@ def test_fractions_are_read_as_their_nearest_floats():
 
 @pytest.mark.parametrize("bad, pattern", [
     ([Fraction(1, 2), None], r"None is not a number: it is of type NoneType, at index 1"),
-    ([Decimal("0.5")] * 2, r"Decimal\('0.5'\) is not a number: it is of type Decimal, at index 0; klteach reads int, float, Fraction"),
+    ([Decimal("0.5")] * 2,
+     r"Decimal\('0.5'\) is not a number: it is of type Decimal, at index 0; klteach reads int, float, Fraction"),
     ([Fraction(10**400, 1), 1], r"^p has Fraction\(1000.*\.\.\. at index 0, beyond the range of a 64-bit float"),
 ])
 def test_object_entries_that_are_not_read_are_named(bad, pattern):

@@ -19,8 +19,9 @@ import sys
 from pathlib import Path
 
 import nbformat
-from kernels import kernel_config
 from nbclient import NotebookClient
+
+from kernels import kernel_config
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 

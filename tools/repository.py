@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     to = sub.add_parser("set", help="re-point the setting and every link at another repository")
     to.add_argument("repo", help="OWNER/NAME on GitHub")
-    to.add_argument("--branch", help="the branch every Binder, Colab and install link opens (default: keep the current one)")
+    to.add_argument("--branch", help="the branch every Binder, Colab and install link opens "
+                                     "(default: keep the current one)")
     args = parser.parse_args(argv)
     try:
         if args.command == "set":

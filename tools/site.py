@@ -5,8 +5,8 @@ Usage: python tools/site.py [--out build/site] [--src build/site-src] [NOTEBOOK 
 The book's configuration is ``site/_config.yml``. This driver copies it and the
 notebooks (by default every ``notebooks/NN_*.ipynb``) into ``--src``, writes
 ``_toc.yml`` there from them (in course order: ``00_*`` is the landing page and
-``index.html``, every further ``NN_*`` a page of the sidebar), runs ``jupyter-book build`` (Sphinx, sphinx-book-theme) and
-puts the HTML in ``--out``. The notebooks are shown with their committed
+``index.html``, every further ``NN_*`` a page of the sidebar), runs ``jupyter-book build``
+(Sphinx, sphinx-book-theme) and puts the HTML in ``--out``. The notebooks are shown with their committed
 outputs (nothing is executed). Each copy is prepared first: every figure gets
 the alt text of the ``*Figure: ...*`` cell that follows it, each explorer's
 widget view becomes a note that it runs in JupyterLab, on Binder or on Colab (a static
