@@ -14,6 +14,8 @@ must give numpy's counts exactly (the benchmark stops otherwise).
 * DuckDB: ``drift_sql.count_query`` over the Parquet files, in a fresh Python
   process; time (first run and best of 3) and the process's peak resident memory
   (VmHWM), and its peak after the imports alone, before the query.
+* ``drift_test_counts`` on the counts: its time depends on the bins and the number
+  of permutations, not on the number of rows.
 * Spark: the same query with ``dialect="spark"`` on ``spark.read.parquet`` of the
   same files, local mode with every core; the session's start-up time, the query's
   time (first and best of 3) and the JVM's peak resident memory (VmHWM).
@@ -154,6 +156,10 @@ def main() -> None:
               f"{np_stats['peak_alloc_mb']:.0f} MB (tracemalloc) besides the {np_stats['values_mb']:.0f} MB "
               f"of values it needs in memory")
         del values
+        start = time.perf_counter()
+        test = drift.drift_test_counts(expected, expected, seed=0)
+        print(f"drift_test_counts on the {len(expected)} counts of each side, {test.n_permutations} "
+              f"permutations: {1e3 * (time.perf_counter() - start):.1f} ms (whatever the number of rows)")
         duck = child(DUCKDB_CHILD, folder, edges)
         assert duck["counts"] == expected.tolist(), ("DuckDB's counts differ from numpy's", duck["counts"])
         print(f"DuckDB, Parquet:  {duck['best_s']:.3f} s (best of 3; first {duck['first_s']:.3f} s, "
