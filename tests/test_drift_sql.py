@@ -169,6 +169,10 @@ def spark():
                .config("spark.sql.shuffle.partitions", "1")
                .config("spark.default.parallelism", "1")
                .config("spark.driver.memory", "1g")
+               # a short-lived JVM: quick JIT only, serial GC, no whole-stage code generation
+               .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+               .config("spark.sql.codegen.wholeStage", "false")
+               .config("spark.sql.adaptive.enabled", "false")
                .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     schema = StructType([StructField("side", StringType()), StructField(COLUMN, DoubleType())])
