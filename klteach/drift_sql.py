@@ -114,15 +114,15 @@ def quote_identifier(name, *, dialect: str = "sqlite") -> str:
 
 
 def _edges(edges) -> np.ndarray:
-    """Strictly increasing finite float64 edges, checked as klteach.drift checks them."""
+    """At least 2 strictly increasing finite float64 edges, as klteach.drift.bin_counts requires."""
     try:
         arr = np.asarray(edges, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"edges must be a 1-D array of at least 1 finite, strictly increasing "
-                         f"number, e.g. from klteach.drift.bin_edges; got {edges!r}.") from None
-    if arr.ndim != 1 or arr.size < 1 or not np.all(np.isfinite(arr)) or np.any(np.diff(arr) <= 0):
-        raise ValueError(f"edges must be a 1-D array of at least 1 finite, strictly increasing "
-                         f"number, e.g. from klteach.drift.bin_edges; got {edges!r}.")
+        raise ValueError(f"edges must be a 1-D array of at least 2 finite, strictly increasing "
+                         f"numbers (as for bin_counts), e.g. from klteach.drift.bin_edges; got {edges!r}.") from None
+    if arr.ndim != 1 or arr.size < 2 or not np.all(np.isfinite(arr)) or np.any(np.diff(arr) <= 0):
+        raise ValueError(f"edges must be a 1-D array of at least 2 finite, strictly increasing "
+                         f"numbers (as for bin_counts), e.g. from klteach.drift.bin_edges; got {edges!r}.")
     return arr
 
 
@@ -147,7 +147,8 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     column : str or tuple of str
         Column name (quoted here; not an expression).
     edges : array_like
-        Strictly increasing finite edges, e.g. from :func:`klteach.drift.bin_edges`.
+        At least 2 strictly increasing finite edges (as :func:`klteach.drift.bin_counts`
+        takes), e.g. from :func:`klteach.drift.bin_edges`.
     dialect : {"sqlite", "duckdb", "spark"}
         Identifier quotes and the NaN test; the rest of the text is the same.
     placeholder : str
@@ -169,7 +170,7 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     TypeError
         ``column``, ``placeholder`` or ``float_type`` not a non-empty string.
     ValueError
-        Bad edges (not finite, not strictly increasing, empty) or an unknown dialect.
+        Bad edges (fewer than 2, not finite, not strictly increasing) or an unknown dialect.
 
     Notes
     -----
@@ -182,8 +183,8 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     --------
     >>> bin_case_sql("x", [0.5, 2.0])
     ('CASE WHEN CAST("x" AS DOUBLE) IS NULL THEN 3 WHEN CAST("x" AS DOUBLE) < ? THEN 0 WHEN CAST("x" AS DOUBLE) < ? THEN 1 ELSE 2 END', (0.5, 2.0))
-    >>> bin_case_sql("x", [0.5], dialect="spark")[0]
-    'CASE WHEN CAST(`x` AS DOUBLE) IS NULL OR isnan(CAST(`x` AS DOUBLE)) THEN 2 WHEN CAST(`x` AS DOUBLE) < ? THEN 0 ELSE 1 END'
+    >>> bin_case_sql("x", [0.5, 2.0], dialect="spark")[0]
+    'CASE WHEN CAST(`x` AS DOUBLE) IS NULL OR isnan(CAST(`x` AS DOUBLE)) THEN 3 WHEN CAST(`x` AS DOUBLE) < ? THEN 0 WHEN CAST(`x` AS DOUBLE) < ? THEN 1 ELSE 2 END'
     """
     _check_dialect(dialect)
     _check_text("placeholder", placeholder)

@@ -283,25 +283,25 @@ def test_dialects_differ_only_in_quotes_and_the_nan_test():
     assert duck == sqlite.replace(f"{value} IS NULL", f"{value} IS NULL OR isnan({value})")
     assert spark == duck.replace('"amount ""eur"" `x`"', "`amount \"eur\" ``x```")
     assert sqlite.count("?") == len(EDGES) and "e-300" not in sqlite
-    assert ds.bin_case_sql("x", [1.0], placeholder="%s")[0].count("%s") == 1
+    assert ds.bin_case_sql("x", [1.0, 2.0], placeholder="%s")[0].count("%s") == 2
 
 
 @pytest.mark.parametrize("call, error, match", [
-    (lambda: ds.bin_case_sql("x", [1.0], dialect="postgres"), ValueError, "dialect"),
+    (lambda: ds.bin_case_sql("x", [1.0, 2.0], dialect="postgres"), ValueError, "dialect"),
     (lambda: ds.bin_case_sql("x", [2.0, 1.0]), ValueError, "strictly increasing"),
     (lambda: ds.bin_case_sql("x", [0.0, np.inf]), ValueError, "finite"),
-    (lambda: ds.bin_case_sql("x", []), ValueError, "at least 1"),
+    (lambda: ds.bin_case_sql("x", [1.0]), ValueError, "at least 2"),
     (lambda: ds.bin_case_sql("x", ["a"]), ValueError, "edges"),
-    (lambda: ds.bin_case_sql("", [1.0]), TypeError, "name"),
-    (lambda: ds.bin_case_sql("x", [1.0], placeholder=""), TypeError, "placeholder"),
-    (lambda: ds.count_query(("db", 3), "x", [1.0]), TypeError, "name"),
+    (lambda: ds.bin_case_sql("", [1.0, 2.0]), TypeError, "name"),
+    (lambda: ds.bin_case_sql("x", [1.0, 2.0], placeholder=""), TypeError, "placeholder"),
+    (lambda: ds.count_query(("db", 3), "x", [1.0, 2.0]), TypeError, "name"),
     (lambda: ds.counts_from_rows([(0, 1), (5, 2)], [1.0, 2.0]), DistributionError, "bin 5"),
     (lambda: ds.counts_from_rows([(0, 1), (0, 2)], [1.0, 2.0]), DistributionError, "twice"),
-    (lambda: ds.counts_from_rows([(0, -1)], [1.0]), DistributionError, "whole number"),
-    (lambda: ds.counts_from_rows([(0, 1.5)], [1.0]), DistributionError, "whole number"),
-    (lambda: ds.counts_from_rows([(0, 1), ("a", 1, 1)], [1.0]), DistributionError, "one shape"),
-    (lambda: ds.counts_from_rows([(2, 1)], [1.0], nan="raise"), DistributionError, "NULL or NaN"),
-    (lambda: ds.counts_from_rows([(0, 1)], [1.0], nan="drop"), ValueError, "nan must be"),
+    (lambda: ds.counts_from_rows([(0, -1)], [1.0, 2.0]), DistributionError, "whole number"),
+    (lambda: ds.counts_from_rows([(0, 1.5)], [1.0, 2.0]), DistributionError, "whole number"),
+    (lambda: ds.counts_from_rows([(0, 1), ("a", 1, 1)], [1.0, 2.0]), DistributionError, "one shape"),
+    (lambda: ds.counts_from_rows([(3, 1)], [1.0, 2.0], nan="raise"), DistributionError, "NULL or NaN"),
+    (lambda: ds.counts_from_rows([(0, 1)], [1.0, 2.0], nan="drop"), ValueError, "nan must be"),
     (lambda: ds.category_counts_from_rows([("a", 1), ("a", 2)], [("a", 1)]), DistributionError, "twice"),
     (lambda: ds.category_counts_from_rows([("a", 1, 2)], [("a", 1)]), DistributionError, "category, n"),
     (lambda: ds.category_counts_from_rows([], [("a", 1)]), DistributionError, "empty"),
@@ -312,10 +312,11 @@ def test_bad_input_is_refused_with_a_message(call, error, match):
 
 
 def test_counts_from_rows_fills_empty_bins_and_drops_the_missing_bin_on_request():
-    assert ds.counts_from_rows([], [1.0]).tolist() == [0, 0, 0]
-    assert ds.counts_from_rows([(1, 4), (0, 2)], [1.0], nan="raise").tolist() == [2, 4]
-    grouped = ds.counts_from_rows([("b", 2, 1), ("a", 0, 3)], [1.0])
-    assert list(grouped) == ["b", "a"] and grouped["a"].tolist() == [3, 0, 0]
+    assert ds.counts_from_rows([], [1.0, 2.0]).tolist() == [0, 0, 0, 0]
+    assert ds.counts_from_rows([(1, 4), (0, 2)], [1.0, 2.0], nan="raise").tolist() == [2, 4, 0]
+    grouped = ds.counts_from_rows([("b", 3, 1), ("a", 0, 3)], [1.0, 2.0])
+    assert list(grouped) == ["b", "a"] and grouped["a"].tolist() == [3, 0, 0, 0]
+    assert grouped["b"].tolist() == [0, 0, 0, 1]
 
 
 def test_duckdb_and_spark_sort_nan_above_infinity(engine):
