@@ -345,8 +345,9 @@ def rejection_rates(rules, scenarios, sizes, trials, *, seed=None) -> RateTable:
 
     For each scenario, size n (= m) and trial, one pair of samples is drawn
     and every rule judges that same pair, so the rules differ only by their
-    decisions. Each (scenario, size) cell gets its own random stream from
-    ``seed``, so the table does not depend on the order of the cells.
+    decisions. Each (scenario, size) cell gets its own random streams from
+    ``seed``, one for the data and one passed to the rules, so the data do not
+    depend on how many random numbers a rule consumes.
 
     Parameters
     ----------
@@ -391,8 +392,11 @@ def rejection_rates(rules, scenarios, sizes, trials, *, seed=None) -> RateTable:
     hits = np.zeros((len(scenarios), len(sizes), len(rules)), dtype=np.int64)
     for s, draw in enumerate(scenarios.values()):
         for i, n in enumerate(sizes):
-            rng = np.random.default_rng(streams[s * len(sizes) + i])
+            # Data and rules draw from separate streams: the data do not depend on how many
+            # random numbers a rule uses (e.g. on the permutation test's implementation).
+            data_stream, rule_stream = streams[s * len(sizes) + i].spawn(2)
+            data, rng = np.random.default_rng(data_stream), np.random.default_rng(rule_stream)
             for _ in range(int(trials)):
-                ref, cur = draw(rng, n)
+                ref, cur = draw(data, n)
                 hits[s, i] += [bool(rule(ref, cur, rng)) for rule in rules.values()]
     return RateTable(tuple(scenarios), sizes, tuple(rules), int(trials), hits)

@@ -5,7 +5,8 @@ current is enumerated with the public bin_edges / bin_counts, and the
 distribution of the bin counts is compared, as exact fractions, with the one
 the fast method implies (its Dirichlet-multinomial block counts enumerated
 with their exact probabilities). Larger samples: its permuted statistics
-against the direct permutation path, by a two-sample test and by p-values.
+against the direct permutation path (``drift._relearned_test``, which sorts
+every shuffled reference), by a two-sample test and by p-values.
 """
 
 from __future__ import annotations
@@ -128,8 +129,14 @@ def test_observed_statistic_is_drift_tests(measure, n, m, k):
     ref, cur = rng.standard_t(3, n), rng.normal(0.3, 1.5, m)
     pooled = np.sort(np.concatenate([ref, cur]))
     fast = dn.observed_statistic(ref, pooled, k, measure, 0.5, 2)
-    slow = drift.drift_test(ref, cur, bins=k, measure=measure, n_permutations=1, base=2).statistic
-    assert fast == pytest.approx(slow, rel=1e-12, abs=1e-15)
+    direct = drift._relearned_test(ref, cur, "quantile", k, measure, 0.5, 1,
+                                   np.random.default_rng(0), 2)[0]
+    assert fast == direct
+    # and the public route: merged edges from bin_edges, counts, drift_measures
+    edges = drift.bin_edges(ref, k)
+    m = drift.drift_measures(drift.bin_counts(ref, edges), drift.bin_counts(cur, edges), base=2)
+    public = {"kl": m.kl_ref_cur, "kl_reverse": m.kl_cur_ref, "psi": m.psi, "js": m.js}[measure]
+    assert fast == pytest.approx(public, rel=1e-12, abs=1e-15)
 
 
 @pytest.mark.parametrize("measure", ["kl", "js"])
@@ -156,7 +163,8 @@ def test_pvalues_agree_within_monte_carlo_error():
         ref, cur = rng.normal(size=60), rng.normal(0.8 * (i % 5) / 4, 1, 40)
         fast = dn.relearned_quantile_test(ref, cur, 10, "kl", 0.5, 499, rng, None)
         p_fast = dn.pvalue(*fast)
-        p_direct = drift.drift_test(ref, cur, n_permutations=499, seed=rng).pvalue
+        p_direct = dn.pvalue(*drift._relearned_test(ref, cur, "quantile", 10, "kl", 0.5, 499,
+                                                    rng, None))   # the direct path
         p = (p_fast + p_direct) / 2
         diffs.append(p_fast - p_direct)
         sds.append(np.sqrt(2 * max(p * (1 - p), 1 / 500) / 500))
