@@ -11,7 +11,7 @@ must give numpy's counts exactly (the benchmark stops otherwise).
 * numpy: ``drift.bin_counts(values, edges, nan="bin")`` on the values already in
   memory; time (best of 3) and the peak of the memory it allocates (tracemalloc),
   next to the size of the values themselves.
-* DuckDB: ``drift_sql.count_query`` over the Parquet files, in a fresh Python
+* DuckDB: ``drift.count_query`` over the Parquet files, in a fresh Python
   process; time (first run and best of 3) and the process's peak resident memory
   (VmHWM), and its peak after the imports alone, before the query.
 * ``drift_test_counts`` on the counts: its time depends on the bins and the number
@@ -77,7 +77,7 @@ def bench_numpy(values, edges):
 DUCKDB_CHILD = textwrap.dedent("""
     import json, sys, time
     import duckdb
-    from klteach import drift_sql
+    from klteach import drift
     def peak_mb():
         line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
         return int(line.split()[1]) * 1024 / 1e6
@@ -85,13 +85,13 @@ DUCKDB_CHILD = textwrap.dedent("""
     before = peak_mb()
     con = duckdb.connect()
     con.execute(f"CREATE VIEW events AS SELECT * FROM read_parquet('{folder}/*.parquet')")
-    sql, params = drift_sql.count_query("events", "x", edges, dialect="duckdb")
+    sql, params = drift.count_query("events", "x", edges, dialect="duckdb")
     times = []
     for _ in range(3):
         start = time.perf_counter()
         rows = con.execute(sql, params).fetchall()
         times.append(time.perf_counter() - start)
-    counts = drift_sql.counts_from_rows(rows, edges).tolist()
+    counts = drift.counts_from_rows(rows, edges).tolist()
     after = peak_mb()
     print(json.dumps({"counts": counts, "first_s": times[0], "best_s": min(times),
                       "rss_imports_mb": before, "rss_peak_mb": after,
@@ -100,7 +100,7 @@ DUCKDB_CHILD = textwrap.dedent("""
 
 SPARK_CHILD = textwrap.dedent("""
     import json, os, sys, time
-    from klteach import drift_sql
+    from klteach import drift
     folder, edges = sys.argv[1], json.loads(sys.argv[2])
     start = time.perf_counter()
     from pyspark.sql import SparkSession
@@ -110,13 +110,13 @@ SPARK_CHILD = textwrap.dedent("""
     spark.sparkContext.setLogLevel("ERROR")
     startup = time.perf_counter() - start
     spark.read.parquet(folder).createOrReplaceTempView("events")
-    sql, params = drift_sql.count_query("events", "x", edges, dialect="spark")
+    sql, params = drift.count_query("events", "x", edges, dialect="spark")
     times = []
     for _ in range(3):
         start = time.perf_counter()
         rows = [tuple(r) for r in spark.sql(sql, args=list(params)).collect()]
         times.append(time.perf_counter() - start)
-    counts = drift_sql.counts_from_rows(rows, edges).tolist()
+    counts = drift.counts_from_rows(rows, edges).tolist()
     hwm = None
     try:
         pid = spark.sparkContext._gateway.proc.pid

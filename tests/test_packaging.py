@@ -24,7 +24,7 @@ CHECK_TOOLS = {"jupyter-repo2docker", "jupyter-server-mathjax", "playwright", "a
                # the site builder (make site) and the Sphinx stack it runs
                "jupyter-book", "sphinx", "docutils", "myst-nb", "myst-parser", "sphinx-book-theme",
                "pydata-sphinx-theme", "sphinx-external-toc",
-               # Spark local mode for the engine tests (tests/test_drift_sql.py); it needs Java
+               # Spark local mode for the engine tests (tests/drift/test_sql.py); it needs Java
                "pyspark"}
 # Binder has it so students can run the homework's checks.
 HOMEWORK = {"otter-grader"}

@@ -1,4 +1,4 @@
-"""klteach.drift_sql: the same counts and drift measures from numpy, SQLite, DuckDB and Spark.
+"""klteach/drift/sql.py: the same counts and drift measures from numpy, SQLite, DuckDB and Spark.
 
 Every engine counts the same rows with the SQL klteach writes, and must give
 exactly what numpy gives (``drift.bin_counts`` / ``drift.category_counts``) and
@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from klteach import DistributionError, drift
-from klteach import drift_sql as ds
+from klteach.drift import sql as ds
 
 COLUMN = 'amount "eur" `x`'        # a name that needs quoting in every dialect
 TABLE = "events"
@@ -266,7 +266,9 @@ def test_sqlite_text_column_is_compared_as_a_number():
     sql, params = ds.count_query("t", "x", edges)
     counts = ds.counts_from_rows(db.execute(sql, params).fetchall(), edges)
     np.testing.assert_array_equal(counts, drift.bin_counts(np.append(values, np.nan), edges, nan="bin"))
-    uncast = drift.sql_bin_case("x", edges)[0]
+    # The same CASE without the cast, written here: SQLite then orders TEXT after every number.
+    uncast = ds.bin_case_sql("x", edges)[0].replace('CAST("x" AS DOUBLE)', '"x"')
+    assert "CAST" not in uncast
     text_order = db.execute(f"SELECT {uncast}, COUNT(*) FROM t GROUP BY 1", params).fetchall()
     assert ds.counts_from_rows(text_order, edges).tolist() != counts.tolist()
 
@@ -328,3 +330,133 @@ def test_duckdb_and_spark_sort_nan_above_infinity(engine):
         return
     nan_inf = "SELECT CAST('NaN' AS DOUBLE) > CAST('Infinity' AS DOUBLE), CAST('NaN' AS DOUBLE) < ?"
     assert run(con, nan_inf, [1.0]) == [(True, False)]
+
+
+# --- sql_bin_case: SQLite's CASE, the same bins as bin_counts ---------------------------
+
+def case_counts(db, table, edges, column="x"):
+    """Counts per bin from SQLite, with the edges bound as parameters; the last slot is NULL."""
+    case, params = ds.sql_bin_case(column, edges)
+    rows = db.execute(f"SELECT {case} AS b, COUNT(*) FROM {table} GROUP BY b", params).fetchall()
+    counts = np.zeros(len(edges) + 2, int)
+    for b, n in rows:
+        counts[b] = n
+    return counts
+
+
+def loop_counts(values, edges):
+    """Bins by plain float comparisons, one value at a time; the last slot counts NaN."""
+    counts = [0] * (len(edges) + 2)
+    for v in values:
+        if v != v:
+            counts[-1] += 1
+        else:
+            counts[sum(1 for e in edges if v >= e)] += 1
+    return np.array(counts)
+
+
+def test_sql_case_bins_like_numpy_in_sqlite():
+    rng = np.random.default_rng(3)
+    edges = drift.bin_edges(rng.normal(size=300), 8)
+    values = np.concatenate([rng.normal(0, 2, 500), edges[:4]])   # values exactly on edges too
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (x REAL)")
+    db.executemany("INSERT INTO t VALUES (?)", [(float(v),) for v in values] + [(None,)] * 3)
+    expected = drift.bin_counts(np.append(values, [np.nan] * 3), edges, nan="bin")
+    np.testing.assert_array_equal(case_counts(db, "t", edges), expected)
+    np.testing.assert_array_equal(loop_counts(np.append(values, [np.nan] * 3), edges), expected)
+
+
+def test_sql_case_is_exact_for_values_on_edges_with_17_digit_edges():
+    # Decimal literals with 17 significant digits are sometimes parsed one ulp off by
+    # SQLite; bound parameters are not. Every value sits exactly on an edge or one ulp
+    # either side of it, so a single misplaced edge changes the counts.
+    rng = np.random.default_rng(17)
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (x REAL)")
+    # Doubles whose shortest repr SQLite 3.40.1 parses one ulp off, found by comparing
+    # "SELECT literal = ?" with the bound double, then random edges at several scales.
+    misparsed = np.array([-43.73916177876389, -0.4492737738909445, 1.528330717803562,
+                          135.1812322563555])
+    edge_sets = [misparsed] + [np.sort(rng.normal(0, scale, 6)) for scale in (1, 100) for _ in range(150)]
+    for trial, edges in enumerate(edge_sets):
+        values = np.concatenate([edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)])
+        db.execute("DELETE FROM t")
+        db.executemany("INSERT INTO t VALUES (?)", [(float(v),) for v in values])
+        np.testing.assert_array_equal(case_counts(db, "t", edges), loop_counts(values, edges),
+                                      err_msg=f"trial {trial}, edges {edges.tolist()}")
+
+
+def test_sql_case_quotes_the_column_name():
+    db = sqlite3.connect(":memory:")
+    db.execute('CREATE TABLE t ("amount ""eur""; DROP TABLE t" REAL)')
+    db.executemany("INSERT INTO t VALUES (?)", [(1.0,), (2.5,), (None,)])
+    counts = case_counts(db, "t", [2.0, 3.0], column='amount "eur"; DROP TABLE t')
+    np.testing.assert_array_equal(counts, [1, 1, 0, 1])
+    assert db.execute("SELECT COUNT(*) FROM t").fetchone() == (3,)
+    case, params = ds.sql_bin_case("x", [1.0, 2.0], placeholder="%s")
+    assert case.count("%s") == 2 and "?" not in case and params == (1.0, 2.0)
+    with pytest.raises(TypeError, match="column"):
+        ds.sql_bin_case("", [1.0, 2.0])
+    with pytest.raises(ValueError):
+        ds.sql_bin_case("x", [2.0, 1.0])
+
+
+def _integer_table(values, edges):
+    """An SQLite table t(x INTEGER) of ``values``, and the reference counts per bin (NULL bin last): each
+    integer rounded to the nearest float64, then compared with the edges in Python."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (x INTEGER)")
+    db.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+    expected = [0] * (len(edges) + 2)
+    for v in values:
+        expected[sum(float(v) >= e for e in edges)] += 1
+    return db, expected
+
+
+@pytest.mark.parametrize("edge_offsets", [(0, 8), (4, 12), (-2, 4), (-4, 0, 8)])
+@pytest.mark.parametrize("sign", [1, -1])
+def test_sql_bin_case_agrees_with_bin_counts_on_integers_near_2_to_the_53(edge_offsets, sign):
+    big = 2**53
+    values = [sign * (big + j) for j in range(-6, 11)]          # exact INTEGERs in SQLite
+    edges = sorted(float(sign * (big + j)) for j in edge_offsets)
+    db, expected = _integer_table(values, edges)
+    assert list(drift.bin_counts(np.array(values, dtype=np.int64), edges)) == expected[:-1]
+    assert list(case_counts(db, "t", edges)) == expected
+
+
+def test_sql_bin_case_always_casts_the_column_to_a_64_bit_float():
+    for edges in ([0.5, 2.0**52], [-(2.0**53), 0.5], [0.0, 1.0]):
+        case, _ = ds.sql_bin_case("x", edges)
+        assert case.count('CAST("x" AS DOUBLE PRECISION) < ?') == len(edges)
+        assert 'CAST("x" AS DOUBLE PRECISION) IS NULL' in case
+    case, _ = ds.sql_bin_case("x", [0.0, 1.0], float_type="DOUBLE")
+    assert case == ds.bin_case_sql("x", [0.0, 1.0], dialect="sqlite")[0]
+    with pytest.raises(TypeError, match="float_type"):
+        ds.sql_bin_case("x", [1.0, 2.0], float_type="")
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-3, 1e6])
+def test_sql_bin_case_counts_a_text_column_as_numbers(scale):
+    # SQLite compares a TEXT value with a bound number as text ('9' > '10.0' > '0.5'), so the
+    # CASE casts: '9' with edges 0.5, 10, 20 is in bin 1 (0.5 <= 9 < 10), not in the overflow bin.
+    edges = [0.5 * scale, 10.0 * scale, 20.0 * scale]
+    rng = np.random.default_rng(9)
+    values = np.concatenate([[9.0 * scale, 0.2 * scale, 10.0 * scale, 25.0 * scale, -3.0 * scale],
+                             np.round(rng.uniform(-5, 30, 200), 3) * scale, edges])
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (x TEXT)")
+    db.executemany("INSERT INTO t VALUES (?)", [(repr(float(v)),) for v in values] + [(None,)])
+    assert db.execute("SELECT typeof(x) FROM t LIMIT 1").fetchone() == ("text",)
+    expected = loop_counts(np.append(values, np.nan), edges)
+    np.testing.assert_array_equal(case_counts(db, "t", edges), expected)
+    case, params = ds.sql_bin_case("x", edges)
+    assert db.execute(f"SELECT {case} FROM t WHERE x = ?", params + (repr(9.0 * scale),)).fetchone() == (1,)
+
+
+@pytest.mark.parametrize("edges", [[2.0**53 - 2, 2.0**53 - 1], [-(2.0**53) + 1, 2.0**53 - 1.5],
+                                   [9007199254740990.0, 9007199254740991.0]])
+def test_sql_bin_case_agrees_on_integer_columns_below_2_to_the_53(edges):
+    db, expected = _integer_table([s * (2**53 + j) for s in (1, -1) for j in range(-8, 9)], edges)
+    assert list(case_counts(db, "t", edges)) == expected
+

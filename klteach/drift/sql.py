@@ -1,10 +1,10 @@
 r"""Counting drift bins where the data live: SQL for SQLite, DuckDB and Spark.
 
 The drift measures and the permutation test on counts
-(:func:`klteach.drift.drift_measures`, :func:`klteach.drift.drift_test_counts`)
+(:func:`~klteach.drift.drift_measures`, :func:`~klteach.drift.drift_test_counts`)
 need only the number of values per bin, so the counting can be one
 ``GROUP BY`` in a database, over Parquet files or on a Spark cluster. This
-module writes that SQL, with the same bins as :func:`klteach.drift.bin_counts`:
+module writes that SQL, with the same bins as :func:`~klteach.drift.bin_counts`:
 
 * bin 0 is ``x < edges[0]`` (underflow), bin i is ``edges[i-1] <= x < edges[i]``,
   bin ``K = len(edges)`` is ``x >= edges[-1]`` (overflow, ``+inf`` included);
@@ -28,7 +28,7 @@ Spark. The parameters are passed as the engine's driver expects::
 Categories need no ``CASE``: :func:`category_count_query` groups by the
 column itself, so a category seen only in the current data comes back too,
 and :func:`category_counts_from_rows` lines the two sides up like
-:func:`klteach.drift.category_counts`.
+:func:`~klteach.drift.category_counts`.
 
 Examples
 --------
@@ -48,17 +48,18 @@ from numbers import Integral
 
 import numpy as np
 
-from . import drift
-from ._validation import DistributionError
+from .._validation import DistributionError
+from ._common import _is_missing_label
+from .binning import category_counts
 
-__all__ = ["DIALECTS", "quote_identifier", "bin_case_sql", "count_query", "counts_from_rows",
-           "category_count_query", "category_counts_from_rows"]
+__all__ = ["DIALECTS", "quote_identifier", "bin_case_sql", "sql_bin_case", "count_query",
+           "counts_from_rows", "category_count_query", "category_counts_from_rows"]
 
-#: The engines whose SQL this module writes and tests (tests/test_drift_sql.py).
+#: The engines whose SQL this module writes and tests (tests/drift/test_sql.py).
 DIALECTS = ("sqlite", "duckdb", "spark")
 
 # The label category_counts gives missing values with nan="bin", asked of it (public API only).
-_MISSING = drift.category_counts([None], [None], nan="bin")[0][0]
+_MISSING = category_counts([None], [None], nan="bin")[0][0]
 
 
 def _check_dialect(dialect) -> str:
@@ -128,7 +129,7 @@ def _edges(edges) -> np.ndarray:
 
 def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "?",
                  float_type: str = "DOUBLE"):
-    """A SQL ``CASE`` giving the bin of ``column``, as :func:`klteach.drift.bin_counts` bins it.
+    """A SQL ``CASE`` giving the bin of ``column``, as :func:`~klteach.drift.bin_counts` bins it.
 
     With ``K = len(edges)`` and ``v = CAST(column AS DOUBLE)``::
 
@@ -147,8 +148,8 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     column : str or tuple of str
         Column name (quoted here; not an expression).
     edges : array_like
-        At least 2 strictly increasing finite edges (as :func:`klteach.drift.bin_counts`
-        takes), e.g. from :func:`klteach.drift.bin_edges`.
+        At least 2 strictly increasing finite edges (as :func:`~klteach.drift.bin_counts`
+        takes), e.g. from :func:`~klteach.drift.bin_edges`.
     dialect : {"sqlite", "duckdb", "spark"}
         Identifier quotes and the NaN test; the rest of the text is the same.
     placeholder : str
@@ -175,7 +176,7 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     Notes
     -----
     ``+inf`` and ``-inf`` are counted in the overflow bins, where
-    :func:`klteach.drift.bin_counts` refuses them; a TEXT value is converted
+    :func:`~klteach.drift.bin_counts` refuses them; a TEXT value is converted
     by the database (SQLite 3.40 converts some 17-digit decimals one unit in
     the last place off, so store numbers as REAL to compare exactly).
 
@@ -187,14 +188,67 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     'CASE WHEN CAST(`x` AS DOUBLE) IS NULL OR isnan(CAST(`x` AS DOUBLE)) THEN 3 WHEN CAST(`x` AS DOUBLE) < ? THEN 0 WHEN CAST(`x` AS DOUBLE) < ? THEN 1 ELSE 2 END'
     """
     _check_dialect(dialect)
+    quoted = quote_identifier(column, dialect=dialect)
     _check_text("placeholder", placeholder)
     _check_text("float_type", float_type)
     edges = _edges(edges)
-    value = f"CAST({quote_identifier(column, dialect=dialect)} AS {float_type})"
+    value = f"CAST({quoted} AS {float_type})"
     missing = f"{value} IS NULL" + ("" if dialect == "sqlite" else f" OR isnan({value})")
     whens = " ".join(f"WHEN {value} < {placeholder} THEN {i}" for i in range(len(edges)))
     sql = f"CASE WHEN {missing} THEN {len(edges) + 1} {whens} ELSE {len(edges)} END"
     return sql, tuple(float(e) for e in edges)
+
+
+def sql_bin_case(column, edges, *, placeholder: str = "?", float_type: str = "DOUBLE PRECISION"):
+    """SQLite's ``CASE`` for the :func:`~klteach.drift.bin_counts` bin of ``column``, and its parameters.
+
+    The same as ``bin_case_sql(column, edges, dialect="sqlite", ...)``; the
+    default ``float_type`` also suits PostgreSQL (where ``REAL`` would be a
+    32-bit float). Bin 0 is ``v < edges[0]``, bin i is
+    ``edges[i-1] <= v < edges[i]``, bin ``len(edges)`` is ``v >= edges[-1]``
+    and ``NULL`` gets bin ``len(edges) + 1``, with ``v`` the column cast to a
+    64-bit float. The cast is always there: SQLite compares a TEXT value with
+    a number as text (``'9'`` is greater than every number, and ``'10' <
+    '9'``), and an INTEGER beyond 2**53 with a float exactly where numpy
+    rounds it first; cast, both compare as numpy does. The edges are bound
+    as query parameters (one ``placeholder`` each, in order), never written
+    as decimal literals, which SQLite can parse one unit in the last place off.
+
+    Parameters
+    ----------
+    column : str or tuple of str
+        Column name (quoted here; not an expression).
+    edges : array_like
+        At least 2 strictly increasing finite edges, e.g. from :func:`~klteach.drift.bin_edges`.
+    placeholder : str
+        ``"?"`` (sqlite3, default) or ``"%s"`` (psycopg, MySQL drivers).
+    float_type : str
+        SQL name of a 64-bit float: ``"DOUBLE PRECISION"`` (default) or ``"DOUBLE"``.
+
+    Returns
+    -------
+    expression : str
+    parameters : tuple of float
+
+    Raises
+    ------
+    TypeError
+        ``column``, ``placeholder`` or ``float_type`` not a non-empty string.
+    ValueError
+        Bad edges (fewer than 2, not finite, not strictly increasing).
+
+    Examples
+    --------
+    >>> import sqlite3
+    >>> db = sqlite3.connect(":memory:")
+    >>> _ = db.execute("CREATE TABLE t (x TEXT)")              # numbers stored as text
+    >>> _ = db.executemany("INSERT INTO t VALUES (?)", [("0.2",), ("1.5",), ("9",), ("10",)])
+    >>> case, params = sql_bin_case("x", [0.5, 2.0, 20.0])
+    >>> sorted(db.execute(f"SELECT {case}, COUNT(*) FROM t GROUP BY 1", params).fetchall())
+    [(0, 1), (1, 1), (2, 2)]
+    """
+    return bin_case_sql(column, edges, dialect="sqlite", placeholder=placeholder,
+                        float_type=float_type)
 
 
 def count_query(table, column, edges, *, by=None, dialect: str = "sqlite", placeholder: str = "?"):
@@ -254,7 +308,7 @@ def _count(n, where: str) -> int:
 
 
 def counts_from_rows(rows, edges, *, nan: str = "bin"):
-    """Counts per bin from the rows of :func:`count_query`, as :func:`klteach.drift.bin_counts` gives them.
+    """Counts per bin from the rows of :func:`count_query`, as :func:`~klteach.drift.bin_counts` gives them.
 
     Parameters
     ----------
@@ -356,12 +410,8 @@ def category_count_query(table, column, *, by=None, dialect: str = "sqlite") -> 
             f"COUNT(*) AS n FROM {source} GROUP BY 1, 2")
 
 
-def _is_missing(label) -> bool:
-    return label is None or (isinstance(label, (float, np.floating)) and math.isnan(label))
-
-
 def category_counts_from_rows(reference_rows, current_rows, *, nan: str = "raise"):
-    """Categories and their counts on both sides, as :func:`klteach.drift.category_counts` gives them.
+    """Categories and their counts on both sides, as :func:`~klteach.drift.category_counts` gives them.
 
     Parameters
     ----------
@@ -396,14 +446,14 @@ def category_counts_from_rows(reference_rows, current_rows, *, nan: str = "raise
             if len(row) != 2:
                 raise DistributionError(f"{name}[{i}] is {row!r}; every row must be (category, n).")
             label, n = row
-            label = _MISSING if _is_missing(label) and nan == "bin" else label
-            if label in counts or (_is_missing(label) and any(map(_is_missing, counts))):
+            label = _MISSING if _is_missing_label(label) and nan == "bin" else label
+            if label in counts or (_is_missing_label(label) and any(map(_is_missing_label, counts))):
                 raise DistributionError(f"{name}[{i}]: category {label!r} appears twice; group the "
                                         f"query by the category so each comes once.")
             counts[label] = _count(n, f"{name}[{i}]")
         sides.append(counts)
     # The order, the checks for missing labels and empty sides: category_counts' own, on the labels.
     present = [[label for label, n in side.items() if n] for side in sides]
-    categories, _, _ = drift.category_counts(*present, nan=nan)
+    categories, _, _ = category_counts(*present, nan=nan)
     return (categories, *(np.array([side.get(c, 0) for c in categories], dtype=np.int64)
                           for side in sides))

@@ -27,7 +27,7 @@ order statistics of ranks ``lo_j`` and ``lo_j + 1``, and the last edge is one
 float step above the maximum (rank n - 1). Drawing the block sums of G with
 blocks ending at these ranks gives their positions in ``z``, hence their
 values, hence the edges (computed with the same floating-point operations
-as :func:`klteach.drift.bin_edges`). The counts then follow without the rest
+as :func:`~klteach.drift.bin_edges`). The counts then follow without the rest
 of the reference: the pooled count below an edge is a binary search in ``z``,
 the reference count below edge j is ``lo_j + [x_lo < e_j] + [x_hi < e_j]``
 (an edge never passes the next order statistic, see below), and the current
@@ -59,22 +59,9 @@ import math
 
 import numpy as np
 
-from .discrete import js_divergence, kl_divergence
-from .symmetric import jeffreys_divergence
+from ._common import _smoothed, _statistic
 
 _CHUNK_ELEMENTS = 2_000_000
-
-
-def _statistic(measure, p, q, base):
-    if measure == "kl":
-        return kl_divergence(p, q, base=base)
-    if measure == "kl_reverse":
-        return kl_divergence(q, p, base=base)
-    if measure == "psi":
-        return jeffreys_divergence(p, q, base=base)
-    if measure == "js":
-        return js_divergence(p, q, base=base)
-    raise ValueError(f"measure must be 'kl', 'kl_reverse', 'psi' or 'js', got {measure!r}.")
 
 
 def applies(reference, current, n_bins) -> bool:
@@ -120,7 +107,7 @@ def _counts(pooled_sorted, n, n_bins, plan, before):
     where = np.searchsorted(ranks, lo), np.searchsorted(ranks, hi)
     low, high = values[:, where[0]], values[:, where[1]]
     edges = np.empty((rows, n_bins + 1))
-    # The same operations as drift._quantile_edges, so the edges are the same floats.
+    # The same operations as _common._quantile_edges, so the edges are the same floats.
     edges[:, :-1] = low + frac * (high - low)
     edges[:, -1] = np.nextafter(values[:, -1], np.inf)
     edges = np.maximum.accumulate(edges, axis=1)
@@ -139,11 +126,9 @@ def _counts(pooled_sorted, n, n_bins, plan, before):
 
 
 def _statistics(ref, pooled, active, measure, pseudo_count, base):
-    """The drift statistic of each row (as drift._smoothed and drift._statistic compute it)."""
-    def smoothed(c):
-        c = c + pseudo_count * active
-        return c / c.sum(axis=-1, keepdims=True)
-    return np.atleast_1d(_statistic(measure, smoothed(ref), smoothed(pooled - ref), base))
+    """The drift statistic of each row (as _common._smoothed and _common._statistic compute it)."""
+    return np.atleast_1d(_statistic(measure, _smoothed(ref, active, pseudo_count),
+                                    _smoothed(pooled - ref, active, pseudo_count), base))
 
 
 def draw_before(rng, sizes, m: int, rows: int) -> np.ndarray:
@@ -197,7 +182,7 @@ def relearned_quantile_test(reference, current, n_bins, measure, pseudo_count, n
                             rng, base):
     """Observed and permuted statistics for ``drift_test(..., bins=n_bins)``, or None.
 
-    A drop-in for the quantile branch of ``drift._relearned_test``: same
+    A drop-in for the quantile branch of ``permutation._relearned_test``: same
     arguments (already validated), same return value ``(observed,
     permuted)``; None when :func:`applies` is false (ties, point masses,
     NaN, fewer than 2 reference values or more bins than reference values),

@@ -1,4 +1,4 @@
-"""klteach.drift_compare: effect sizes, verdicts and rejection-rate tables."""
+"""klteach/drift/compare.py: effect sizes, verdicts and rejection-rate tables."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 import scipy.stats
 
 from klteach import DistributionError, drift
-from klteach import drift_compare as dc
+from klteach.drift import compare as dc
+from klteach.drift.permutation import _relearned_test
 
 
 # --- effect sizes ------------------------------------------------------------------
@@ -121,7 +122,7 @@ def test_kl_permutation_pvalue_is_drift_tests_within_monte_carlo_error():
     rng = np.random.default_rng(5)
     ref, cur = rng.normal(size=300), rng.normal(0.15, 1, 300)
     fast = dc.kl_permutation_pvalue(ref, cur, n_permutations=4000, seed=6)
-    observed, permuted = drift._relearned_test(ref, cur, "quantile", 10, "kl", 0.5, 4000,
+    observed, permuted = _relearned_test(ref, cur, "quantile", 10, "kl", 0.5, 4000,
                                                np.random.default_rng(7), None)   # direct path
     direct = (1 + np.count_nonzero(permuted >= observed * (1 - 1e-12))) / 4001
     p = (fast + direct) / 2

@@ -1,11 +1,11 @@
-"""The fast permutation null of drift_test (klteach._drift_null) against exact enumeration.
+"""The fast permutation null of drift_test (klteach/drift/_null.py) against exact enumeration.
 
 Exact: for small samples every split of a pooled sample into reference and
 current is enumerated with the public bin_edges / bin_counts, and the
 distribution of the bin counts is compared, as exact fractions, with the one
 the fast method implies (its Dirichlet-multinomial block counts enumerated
 with their exact probabilities). Larger samples: its permuted statistics
-against the direct permutation path (``drift._relearned_test``, which sorts
+against the direct permutation path (``permutation._relearned_test``, which sorts
 every shuffled reference), by a two-sample test and by p-values.
 """
 
@@ -20,8 +20,9 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from klteach import _drift_null as dn
 from klteach import drift
+from klteach.drift import _null as dn
+from klteach.drift.permutation import _relearned_test
 
 
 def _active_counts(ref, cur, k):
@@ -129,7 +130,7 @@ def test_observed_statistic_is_drift_tests(measure, n, m, k):
     ref, cur = rng.standard_t(3, n), rng.normal(0.3, 1.5, m)
     pooled = np.sort(np.concatenate([ref, cur]))
     fast = dn.observed_statistic(ref, pooled, k, measure, 0.5, 2)
-    direct = drift._relearned_test(ref, cur, "quantile", k, measure, 0.5, 1,
+    direct = _relearned_test(ref, cur, "quantile", k, measure, 0.5, 1,
                                    np.random.default_rng(0), 2)[0]
     assert fast == direct
     # and the public route: merged edges from bin_edges, counts, drift_measures
@@ -147,7 +148,7 @@ def test_permuted_statistics_match_the_direct_permutations(measure):
     pooled = np.sort(np.concatenate([ref, cur]))
     fast = dn.relearned_quantile_null(pooled, 200, 10, measure, 0.5, None, 20_000,
                                       np.random.default_rng(9))
-    direct = drift._relearned_test(ref, cur, "quantile", 10, measure, 0.5, 20_000,
+    direct = _relearned_test(ref, cur, "quantile", 10, measure, 0.5, 20_000,
                                    np.random.default_rng(10), None)[1]
     assert scipy.stats.ks_2samp(fast, direct).pvalue > 1e-3
     assert fast.mean() == pytest.approx(direct.mean(), rel=0.02)
@@ -163,7 +164,7 @@ def test_pvalues_agree_within_monte_carlo_error():
         ref, cur = rng.normal(size=60), rng.normal(0.8 * (i % 5) / 4, 1, 40)
         fast = dn.relearned_quantile_test(ref, cur, 10, "kl", 0.5, 499, rng, None)
         p_fast = dn.pvalue(*fast)
-        p_direct = dn.pvalue(*drift._relearned_test(ref, cur, "quantile", 10, "kl", 0.5, 499,
+        p_direct = dn.pvalue(*_relearned_test(ref, cur, "quantile", 10, "kl", 0.5, 499,
                                                     rng, None))   # the direct path
         p = (p_fast + p_direct) / 2
         diffs.append(p_fast - p_direct)

@@ -28,9 +28,13 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.stats
 
-from . import _drift_null, drift
-from ._validation import DistributionError
-from .symmetric import total_variation
+from .._validation import DEFAULT_PSEUDO_COUNT, DistributionError
+from ..symmetric import total_variation
+from ._null import pvalue as _null_pvalue
+from ._null import relearned_quantile_test
+from .binning import bin_counts, bin_edges, category_counts
+from .measures import drift_measures
+from .permutation import drift_test
 
 __all__ = ["wasserstein_effect", "effect_size", "drift_verdict", "VERDICTS", "RateTable",
            "rejection_rates", "standard_rules", "standard_scenarios", "kl_permutation_pvalue"]
@@ -132,7 +136,7 @@ def effect_size(reference, current, *, categorical=None) -> float:
         categorical = any(np.asarray(x).dtype.kind not in "biuf" for x in (reference, current))
     if not categorical:
         return wasserstein_effect(reference, current)
-    _, ref, cur = drift.category_counts(reference, current, nan="bin")
+    _, ref, cur = category_counts(reference, current, nan="bin")
     return float(total_variation(ref / ref.sum(), cur / cur.sum()))
 
 
@@ -213,12 +217,12 @@ def kl_permutation_pvalue(reference, current, *, n_permutations=1000, seed=None)
     if not any(isinstance(x, (np.ma.MaskedArray, str, bytes)) for x in (reference, current)):
         ref, cur = np.asarray(reference), np.asarray(current)
         if ref.ndim == cur.ndim == 1 and ref.dtype.kind in "iuf" and cur.dtype.kind in "iuf":
-            fast = _drift_null.relearned_quantile_test(
-                ref.astype(float), cur.astype(float), 10, "kl", drift.DEFAULT_PSEUDO_COUNT,
+            fast = relearned_quantile_test(
+                ref.astype(float), cur.astype(float), 10, "kl", DEFAULT_PSEUDO_COUNT,
                 n_permutations, rng, None)
     if fast is None:
-        return drift.drift_test(reference, current, n_permutations=n_permutations, seed=rng).pvalue
-    return _drift_null.pvalue(*fast)
+        return drift_test(reference, current, n_permutations=n_permutations, seed=rng).pvalue
+    return _null_pvalue(*fast)
 
 
 def _measures_once():
@@ -231,9 +235,8 @@ def _measures_once():
 
     def measures(ref, cur):
         if last[0] is not ref or last[1] is not cur:
-            edges = drift.bin_edges(ref, 10)
-            last[:] = ref, cur, drift.drift_measures(drift.bin_counts(ref, edges),
-                                                     drift.bin_counts(cur, edges))
+            edges = bin_edges(ref, 10)
+            last[:] = ref, cur, drift_measures(bin_counts(ref, edges), bin_counts(cur, edges))
         return last[2]
     return measures
 
