@@ -199,7 +199,8 @@ ENGINES = {"sqlite": lambda request: sqlite_db(),
            "spark": lambda request: request.getfixturevalue("spark")}
 
 
-@pytest.fixture(params=ds.DIALECTS)
+# Spark starts a JVM (about 20 s): make test runs it, make check's edit loop leaves it out.
+@pytest.fixture(params=[pytest.param(d, marks=pytest.mark.slow) if d == "spark" else d for d in ds.DIALECTS])
 def engine(request):
     return request.param, ENGINES[request.param](request)
 
