@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-COURSE = {"jupyterlab"}
+COURSE = {"jupyterlab", "duckdb"}   # duckdb: notebook 06 counts a Parquet table with it
 TEST_TOOLS = {"pytest", "nbval", "hypothesis", "mpmath", "ipykernel", "nbclient",
               "jupyter-repo2docker", "jupyter-book", "jupyter-server-mathjax"}
 # Binder's base image ships the classic notebook server; binder/ pins a version that
@@ -23,7 +23,9 @@ SERVER = {"notebook"}
 CHECK_TOOLS = {"jupyter-repo2docker", "jupyter-server-mathjax", "playwright", "axe-playwright-python",
                # the site builder (make site) and the Sphinx stack it runs
                "jupyter-book", "sphinx", "docutils", "myst-nb", "myst-parser", "sphinx-book-theme",
-               "pydata-sphinx-theme", "sphinx-external-toc"}
+               "pydata-sphinx-theme", "sphinx-external-toc",
+               # Spark local mode for the engine tests (tests/drift/test_sql.py); it needs Java
+               "pyspark"}
 # Binder has it so students can run the homework's checks.
 HOMEWORK = {"otter-grader"}
 NOT_LIBRARIES = {"python", "pip"}

@@ -50,18 +50,31 @@ a numpy structured array, or anything DataFrame-like (``.columns`` and
 ``data[name]``): pandas works when present without being a dependency.
 
 The package's modules: :mod:`~klteach.drift.binning` (edges, counts per bin or
-category, SQL), :mod:`~klteach.drift.measures` (the four divergences between
-smoothed histograms), :mod:`~klteach.drift.permutation` (the tests) and
-:mod:`~klteach.drift.report` (tables, Holm's adjustment). Every public name is
+category), :mod:`~klteach.drift.sql` (the same bins counted in SQLite, DuckDB
+and Spark SQL), :mod:`~klteach.drift.measures` (the four divergences between
+smoothed histograms), :mod:`~klteach.drift.permutation` (the tests),
+:mod:`~klteach.drift.compare` (effect sizes, verdicts, rejection-rate tables
+of several tests side by side) and :mod:`~klteach.drift.report` (tables,
+Holm's adjustment). Every public name is
 importable from ``klteach.drift`` itself.
 """
 
-from .binning import bin_counts, bin_edges, category_counts, sql_bin_case
+from .binning import bin_counts, bin_edges, category_counts
+from .compare import (VERDICTS, RateTable, drift_verdict, effect_size, kl_permutation_pvalue,
+                      rejection_rates, standard_rules, standard_scenarios, wasserstein_effect)
 from .measures import DEFAULT_PSEUDO_COUNT, MEASURES, DriftMeasures, drift_measures
 from .permutation import DriftTestResult, drift_test, drift_test_counts
 from .report import DriftReport, FeatureDrift, drift_report
+from .sql import (DIALECTS, bin_case_sql, category_count_query, category_counts_from_rows,
+                  count_query, counts_from_rows, quote_identifier, sql_bin_case)
 
 __all__ = ["bin_edges", "bin_counts", "category_counts", "drift_measures", "drift_test",
            "drift_test_counts", "drift_report", "sql_bin_case", "DriftMeasures",
            "DriftTestResult", "FeatureDrift", "DriftReport", "MEASURES",
-           "DEFAULT_PSEUDO_COUNT"]
+           "DEFAULT_PSEUDO_COUNT",
+           # compare.py: effect sizes, verdicts, rejection-rate tables
+           "wasserstein_effect", "effect_size", "drift_verdict", "VERDICTS", "RateTable",
+           "rejection_rates", "standard_rules", "standard_scenarios", "kl_permutation_pvalue",
+           # sql.py: the binning SQL for SQLite, DuckDB and Spark
+           "DIALECTS", "quote_identifier", "bin_case_sql", "count_query", "counts_from_rows",
+           "category_count_query", "category_counts_from_rows"]

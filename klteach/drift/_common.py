@@ -7,7 +7,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .._validation import DistributionError, _as_counts
+from .._validation import DistributionError, _as_counts, check_same_labels
 from ..discrete import js_divergence, kl_divergence
 from ..symmetric import jeffreys_divergence
 
@@ -96,9 +96,49 @@ def _edges_from_rule(values: np.ndarray, kind: str, arg) -> np.ndarray:
 
 
 def _smoothed(counts: np.ndarray, active: np.ndarray, pseudo_count: float) -> np.ndarray:
-    """Counts plus the pseudo-count in active bins, normalised along the last axis."""
+    """Counts plus the pseudo-count in active bins, normalised along the last axis.
+
+    A pseudo-count so large that the total overflows float64 (above about
+    1.8e308 / K) gives the same ratios divided through by the pseudo-count,
+    (c / a + 1) / (n / a + K): nearly uniform, as the smoothing asks.
+    """
     c = counts + pseudo_count * active
+    with np.errstate(over="ignore"):
+        total = c.sum(axis=-1, keepdims=True)
+    if np.isfinite(total).all():
+        return c / total
+    c = counts / pseudo_count + active
     return c / c.sum(axis=-1, keepdims=True)
+
+
+def _is_missing_label(value) -> bool:
+    """None, a float NaN, pandas' NA and NaT, numpy's NaT: a missing label, never a category.
+
+    pandas is not imported: its missing values are recognised by their type's
+    name (``NAType``, ``NaTType``); anything else that is not equal to itself
+    (a NaN of any numeric type, ``Decimal("NaN")``) is missing too.
+    """
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        return bool(np.isnat(value))
+    try:
+        return bool(value != value)
+    except Exception:   # an object whose comparison is not a truth value
+        return False
+
+
+def _pair_counts(reference_counts, current_counts):
+    """Both sides' counts, checked; labelled counts (a pandas Series) must list the same labels
+    in the same order, since they are paired by position."""
+    check_same_labels(reference_counts, current_counts, names=("reference_counts", "current_counts"))
+    ref = _as_counts(reference_counts, "reference_counts")
+    cur = _as_counts(current_counts, "current_counts")
+    if ref.size != cur.size:
+        raise DistributionError(
+            f"reference_counts has {ref.size} bins but current_counts has {cur.size}; both must "
+            f"count the same bins (or categories), in the same order.")
+    return ref, cur
 
 
 def _statistic(measure, p, q, base):
@@ -109,13 +149,3 @@ def _statistic(measure, p, q, base):
     if measure == "psi":
         return jeffreys_divergence(p, q, base=base)
     return js_divergence(p, q, base=base)
-
-
-def _pair_counts(reference_counts, current_counts):
-    ref = _as_counts(reference_counts, "reference_counts")
-    cur = _as_counts(current_counts, "current_counts")
-    if ref.size != cur.size:
-        raise DistributionError(
-            f"reference_counts has {ref.size} bins but current_counts has {cur.size}; both must "
-            f"count the same bins (or categories), in the same order.")
-    return ref, cur

@@ -1,15 +1,13 @@
-"""Bins learned from a reference sample, counts per bin or category, and the same bins in SQL."""
+"""Bins learned from a reference sample, and counts per bin or category (the same bins in SQL: sql.py)."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from .._validation import DistributionError, _as_sample, _check_nan_policy, _unmasked
-from ._common import _edges_from_rule, _parse_bins
+from ._common import _edges_from_rule, _is_missing_label, _parse_bins
 
-__all__ = ["bin_edges", "bin_counts", "category_counts", "sql_bin_case"]
+__all__ = ["bin_edges", "bin_counts", "category_counts"]
 
 
 _MISSING = "<missing>"
@@ -118,8 +116,9 @@ def category_counts(reference, current, *, nan="raise"):
 
     Categories seen only in the current sample get a reference count of 0
     (so a new category shows up as drift instead of being ignored).
-    ``None`` and float NaN are refused, or with ``nan="bin"`` counted as the
-    category ``"<missing>"``.
+    Missing labels (``None``, NaN, pandas' ``NA`` and ``NaT``, numpy's
+    ``NaT``) are refused, or with ``nan="bin"`` counted as the category
+    ``"<missing>"``.
 
     Returns
     -------
@@ -146,7 +145,7 @@ def category_counts(reference, current, *, nan="raise"):
                                     f"value on each side.")
         labels = []
         for i, v in enumerate(arr):
-            if v is None or (isinstance(v, (float, np.floating)) and math.isnan(v)):
+            if _is_missing_label(v):
                 if nan == "raise":
                     raise DistributionError(
                         f"{name} has a missing value ({v!r}) at index {i}; pass nan='bin' to "
@@ -159,67 +158,3 @@ def category_counts(reference, current, *, nan="raise"):
     order[[codes[c] for c in categories]] = np.arange(len(codes))
     ref, cur = (np.bincount(order[s], minlength=len(codes)).astype(np.int64) for s in sides)
     return categories, ref, cur
-
-
-def sql_bin_case(column: str, edges, *, placeholder: str = "?", float_type: str = "DOUBLE PRECISION"):
-    """A SQL ``CASE`` expression giving the :func:`bin_counts` bin of ``column``, and its parameters.
-
-    Bin 0 is ``column < edges[0]``, bin i is ``edges[i-1] <= column < edges[i]``,
-    bin ``len(edges)`` is ``column >= edges[-1]``, and ``NULL`` gets bin
-    ``len(edges) + 1`` (the NaN bin of ``nan="bin"``), so missing values are
-    counted, not folded into a bin: a result needs ``len(edges) + 2`` slots.
-    The edges are not written into the SQL text but passed as query
-    parameters (one ``placeholder`` per edge, in order), so the database
-    compares with exactly numpy's floats: a decimal literal can be parsed
-    one unit in the last place off (SQLite 3.40 does so for some 17-digit
-    literals), which moves values lying exactly on an edge. The column name
-    is quoted as a SQL identifier (``"name"``, inner ``"`` doubled).
-
-    numpy rounds integers above 2**53 to float64 before comparing; SQLite
-    compares an INTEGER with a float exactly, so 2**53 + 3 < 2**53 + 4 in
-    SQL but not in numpy. When an edge is 2**53 or more in magnitude (only
-    then can the two disagree), the column is compared as
-    ``CAST("name" AS DOUBLE PRECISION)``, which rounds as numpy does.
-
-    Parameters
-    ----------
-    column : str
-        Column name (not an expression).
-    edges : array_like
-        Strictly increasing finite edges, e.g. from :func:`bin_edges`.
-    placeholder : str
-        The driver's parameter marker: ``"?"`` (sqlite3, default) or ``"%s"``
-        (psycopg, MySQL drivers).
-    float_type : str
-        The SQL name of a 64-bit float for the cast above: ``"DOUBLE
-        PRECISION"`` (SQLite, PostgreSQL; default) or ``"DOUBLE"`` (MySQL).
-        Not ``"REAL"``, which is a 32-bit float in PostgreSQL.
-
-    Returns
-    -------
-    expression : str
-    parameters : tuple of float
-        The edges, to pass with the query (before any later parameters).
-
-    Raises
-    ------
-    TypeError
-        ``column``, ``placeholder`` or ``float_type`` not a non-empty string.
-    ValueError
-        Bad edges, as for :func:`bin_counts`.
-
-    Examples
-    --------
-    >>> sql_bin_case("x", [0.5, 2.0])
-    ('CASE WHEN "x" IS NULL THEN 3 WHEN "x" < ? THEN 0 WHEN "x" < ? THEN 1 ELSE 2 END', (0.5, 2.0))
-    """
-    for name, value in (("column", column), ("placeholder", placeholder), ("float_type", float_type)):
-        if not isinstance(value, str) or not value:
-            raise TypeError(f"{name} must be a non-empty string, got {value!r}.")
-    _, edges = _parse_bins(np.asarray(edges, dtype=float))
-    quoted = '"' + column.replace('"', '""') + '"'
-    # An integer v < e with float(v) == e needs |e| >= 2**53; below, both sides agree.
-    value = f"CAST({quoted} AS {float_type})" if np.max(np.abs(edges)) >= 2.0**53 else quoted
-    whens = " ".join(f"WHEN {value} < {placeholder} THEN {i}" for i in range(len(edges)))
-    sql = f"CASE WHEN {quoted} IS NULL THEN {len(edges) + 1} {whens} ELSE {len(edges)} END"
-    return sql, tuple(float(e) for e in edges)

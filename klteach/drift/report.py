@@ -12,6 +12,7 @@ import numpy as np
 from .._validation import (DEFAULT_PSEUDO_COUNT, _check_measure, _check_n_permutations, _check_nan_policy,
                            _check_pseudo_count, check_base, unit_name)
 from ._common import _parse_bins
+from .compare import drift_verdict, effect_size
 from .permutation import DriftTestResult, drift_test
 
 __all__ = ["drift_report", "FeatureDrift", "DriftReport"]
@@ -72,9 +73,12 @@ class FeatureDrift(NamedTuple):
     js: float
     pvalue: float
     pvalue_holm: float    #: adjusted for the number of features tested
-    verdict: str          #: "drift", "no evidence of drift", or "error" (see ``error``)
+    verdict: str          #: "drift", "negligible drift", "no evidence of drift", or "error"
     test: DriftTestResult | None   #: None when the feature could not be tested
     error: str | None = None       #: why the feature could not be tested
+    #: How much the feature moved: Wasserstein distance / reference sd for numbers, total
+    #: variation of the category shares for categories (:func:`~klteach.drift.effect_size`).
+    effect: float = math.nan
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,20 +97,24 @@ class DriftReport:
     bins: object
     pseudo_count: float
     n_permutations: int
+    min_effect: float | None = None   #: below it, a significant feature is "negligible drift"
 
     _HEADER = ("feature", "kind", "n ref", "n cur", "D(ref||cur)", "D(cur||ref)", "PSI", "JS",
-               "p", "p (Holm)", "verdict")
+               "effect", "p", "p (Holm)", "verdict")
 
     def _cells(self):
         return [(r.feature, r.kind, str(r.n_reference), str(r.n_current), f"{r.kl_ref_cur:.4f}",
-                 f"{r.kl_cur_ref:.4f}", f"{r.psi:.4f}", f"{r.js:.4f}", f"{r.pvalue:.4f}",
-                 f"{r.pvalue_holm:.4f}", r.verdict) for r in self.rows]
+                 f"{r.kl_cur_ref:.4f}", f"{r.psi:.4f}", f"{r.js:.4f}", f"{r.effect:.4f}",
+                 f"{r.pvalue:.4f}", f"{r.pvalue_holm:.4f}", r.verdict) for r in self.rows]
 
     def _caption(self):
         bins = f"{self.bins} quantile bins" if isinstance(self.bins, int) else f"bins {self.bins!r}"
+        negligible = ("" if self.min_effect is None else
+                      f"; drift with an effect below {self.min_effect:g} is reported as negligible")
         return (f"Drift report: measures in {self.units}, {bins} learned from the reference, "
                 f"pseudo-count {self.pseudo_count:g}, {self.n_permutations} permutations, "
-                f"verdict at alpha = {self.alpha:g} (Holm).")
+                f"verdict at alpha = {self.alpha:g} (Holm){negligible}. Effect: Wasserstein "
+                f"distance / reference sd (numbers), total variation of the shares (categories).")
 
     def _errors(self):
         return [f"{r.feature}: {r.error}" for r in self.rows if r.error is not None]
@@ -114,7 +122,7 @@ class DriftReport:
     def __str__(self):
         cells = [self._HEADER] + self._cells()
         widths = [max(len(row[i]) for row in cells) for i in range(len(self._HEADER))]
-        lines = ["  ".join(c.ljust(w) if i in (0, 1, 10) else c.rjust(w)
+        lines = ["  ".join(c.ljust(w) if i in (0, 1, 11) else c.rjust(w)
                            for i, (c, w) in enumerate(zip(row, widths))) for row in cells]
         errors = self._errors()
         if errors:
@@ -136,8 +144,8 @@ class DriftReport:
 
 def drift_report(reference, current, *, features=None, categorical=(), measure="kl", bins=10,
                  pseudo_count=DEFAULT_PSEUDO_COUNT, n_permutations=1000, alpha=0.05, seed=None,
-                 base=None, nan="raise"):
-    """Drift of every feature of a table: measures, permutation p-value and verdict.
+                 base=None, nan="raise", min_effect=None):
+    """Drift of every feature of a table: measures, effect size, permutation p-value and verdict.
 
     Numeric features are binned with edges from the reference
     (:func:`drift_test`); non-numeric ones (strings, booleans, objects) and
@@ -163,6 +171,13 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
         when each feature's p-value is (exchangeable observations).
     seed : int, optional
         Each feature gets its own independent stream from it.
+    min_effect : float, optional
+        Smallest effect worth calling drift (e.g. 0.1: a tenth of the
+        reference sd for numbers, a tenth of the data changing category for
+        categories). A feature flagged by its p-value with a smaller effect
+        gets the verdict ``"negligible drift"``. Default None: the p-value
+        alone decides. The effect (:func:`~klteach.drift.effect_size`) is
+        reported either way.
 
     Returns
     -------
@@ -226,8 +241,9 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     n_permutations = _check_n_permutations(n_permutations)
     _parse_bins(bins)
     _check_nan_policy(nan)
+    drift_verdict(1.0, 0.0, alpha=alpha, min_effect=min_effect)   # refuses a bad min_effect
     streams = np.random.SeedSequence(seed).spawn(len(names))
-    tests, failed = {}, {}
+    tests, failed, effects = {}, {}, {}
     for name, stream in zip(names, streams):
         is_cat = name in categorical
         try:
@@ -237,6 +253,7 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
                                      pseudo_count=pseudo_count, n_permutations=n_permutations,
                                      seed=np.random.default_rng(stream), base=base, nan=nan,
                                      categorical=is_cat)
+            effects[name] = effect_size(ref_cols[name], cur_cols[name], categorical=is_cat)
         except Exception as exc:   # one bad feature never hides the others' results
             failed[name] = (is_cat, f"{type(exc).__name__}: {exc}")
     # Only features that could be tested enter Holm's adjustment, so m is known only now.
@@ -246,7 +263,8 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
                          int(t.reference_counts.sum()), int(t.current_counts.sum()),
                          t.measures.kl_ref_cur, t.measures.kl_cur_ref, t.measures.psi,
                          t.measures.js, t.pvalue, float(holm[name]),
-                         "drift" if holm[name] <= alpha else "no evidence of drift", t)
+                         drift_verdict(float(holm[name]), effects[name], alpha=alpha,
+                                       min_effect=min_effect), t, effect=effects[name])
             for name, t in tests.items()]
     rows.sort(key=lambda r: (r.pvalue, -r.test.statistic))
     nan_ = math.nan
@@ -255,7 +273,7 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
                           nan_, nan_, nan_, nan_, nan_, nan_, "error", None, message)
              for name, (is_cat, message) in failed.items()]
     return DriftReport(rows, float(alpha), unit_name(base), bins, float(pseudo_count),
-                       int(n_permutations))
+                       int(n_permutations), None if min_effect is None else float(min_effect))
 
 
 def _length(column) -> int:

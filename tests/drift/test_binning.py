@@ -1,10 +1,8 @@
 """Tests of klteach/drift/binning.py: bin edges learned from the reference, counts per bin and
-category, and the same bins counted in SQL.
+category (the same bins counted in SQL: test_sql.py).
 """
 
 from __future__ import annotations
-
-import sqlite3
 
 import numpy as np
 import pytest
@@ -78,74 +76,6 @@ def test_category_counts_include_new_categories():
     assert cats == ["<missing>", "a"] and list(ref) == [1, 1] and list(cur) == [1, 1]
 
 
-def sql_counts(db, table, edges, column="x"):
-    """Counts per bin from SQLite, with the edges bound as parameters; the last slot is NULL."""
-    case, params = drift.sql_bin_case(column, edges)
-    rows = db.execute(f"SELECT {case} AS b, COUNT(*) FROM {table} GROUP BY b", params).fetchall()
-    counts = np.zeros(len(edges) + 2, int)
-    for b, n in rows:
-        counts[b] = n
-    return counts
-
-
-def python_counts(values, edges):
-    """Bins by plain float comparisons, one value at a time; the last slot counts NaN."""
-    counts = [0] * (len(edges) + 2)
-    for v in values:
-        if v != v:
-            counts[-1] += 1
-        else:
-            counts[sum(1 for e in edges if v >= e)] += 1
-    return np.array(counts)
-
-
-def test_sql_case_bins_like_numpy_in_sqlite():
-    rng = np.random.default_rng(3)
-    edges = drift.bin_edges(rng.normal(size=300), 8)
-    values = np.concatenate([rng.normal(0, 2, 500), edges[:4]])   # values exactly on edges too
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE t (x REAL)")
-    db.executemany("INSERT INTO t VALUES (?)", [(float(v),) for v in values] + [(None,)] * 3)
-    expected = drift.bin_counts(np.append(values, [np.nan] * 3), edges, nan="bin")
-    np.testing.assert_array_equal(sql_counts(db, "t", edges), expected)
-    np.testing.assert_array_equal(python_counts(np.append(values, [np.nan] * 3), edges), expected)
-
-
-def test_sql_case_is_exact_for_values_on_edges_with_17_digit_edges():
-    # Decimal literals with 17 significant digits are sometimes parsed one ulp off by
-    # SQLite; bound parameters are not. Every value sits exactly on an edge or one ulp
-    # either side of it, so a single misplaced edge changes the counts.
-    rng = np.random.default_rng(17)
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE t (x REAL)")
-    # Doubles whose shortest repr SQLite 3.40.1 parses one ulp off, found by comparing
-    # "SELECT literal = ?" with the bound double, then random edges at several scales.
-    misparsed = np.array([-43.73916177876389, -0.4492737738909445, 1.528330717803562,
-                          135.1812322563555])
-    edge_sets = [misparsed] + [np.sort(rng.normal(0, scale, 6)) for scale in (1, 100) for _ in range(150)]
-    for trial, edges in enumerate(edge_sets):
-        values = np.concatenate([edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)])
-        db.execute("DELETE FROM t")
-        db.executemany("INSERT INTO t VALUES (?)", [(float(v),) for v in values])
-        np.testing.assert_array_equal(sql_counts(db, "t", edges), python_counts(values, edges),
-                                      err_msg=f"trial {trial}, edges {edges.tolist()}")
-
-
-def test_sql_case_quotes_the_column_name():
-    db = sqlite3.connect(":memory:")
-    db.execute('CREATE TABLE t ("amount ""eur""; DROP TABLE t" REAL)')
-    db.executemany("INSERT INTO t VALUES (?)", [(1.0,), (2.5,), (None,)])
-    counts = sql_counts(db, "t", [2.0, 3.0], column='amount "eur"; DROP TABLE t')
-    np.testing.assert_array_equal(counts, [1, 1, 0, 1])
-    assert db.execute("SELECT COUNT(*) FROM t").fetchone() == (3,)
-    case, params = drift.sql_bin_case("x", [1.0, 2.0], placeholder="%s")
-    assert case.count("%s") == 2 and "?" not in case and params == (1.0, 2.0)
-    with pytest.raises(TypeError, match="column"):
-        drift.sql_bin_case("", [1.0])
-    with pytest.raises(ValueError):
-        drift.sql_bin_case("x", [2.0, 1.0])
-
-
 @pytest.mark.parametrize("sample, match", [
     ([], "empty"),
     ([1.0, np.nan, 2.0], r"1 NaN value.*index 1.*nan='bin'"),
@@ -194,46 +124,20 @@ def test_data_without_point_masses_keep_the_plain_quantile_bins(sample):
     np.testing.assert_array_equal(drift.bin_edges(sample, 10), np.unique(ref_quantile_edges(sample, 10)))
 
 
-def _integer_table(values, edges):
-    """An SQLite table t(x INTEGER) of ``values``, and the reference counts per bin (NULL bin last): each
-    integer rounded to the nearest float64, then compared with the edges in Python."""
-    import sqlite3
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE t (x INTEGER)")
-    db.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
-    expected = [0] * (len(edges) + 2)
-    for v in values:
-        expected[sum(float(v) >= e for e in edges)] += 1
-    return db, expected
+def _missing_labels():
+    labels = [None, float("nan"), np.float32("nan"), np.datetime64("NaT"), np.timedelta64("NaT")]
+    try:
+        import pandas as pd
+    except ImportError:
+        return labels
+    return labels + [pd.NA, pd.NaT]
 
 
-@pytest.mark.parametrize("edge_offsets", [(0, 8), (4, 12), (-2, 4), (-4, 0, 8)])
-@pytest.mark.parametrize("sign", [1, -1])
-def test_sql_bin_case_agrees_with_bin_counts_on_integers_near_2_to_the_53(edge_offsets, sign):
-    big = 2**53
-    values = [sign * (big + j) for j in range(-6, 11)]          # exact INTEGERs in SQLite
-    edges = sorted(float(sign * (big + j)) for j in edge_offsets)
-    db, expected = _integer_table(values, edges)
-    assert list(drift.bin_counts(np.array(values, dtype=np.int64), edges)) == expected[:-1]
-    assert list(sql_counts(db, "t", edges)) == expected
-
-
-def test_sql_bin_case_casts_only_where_integers_could_compare_differently():
-    case, _ = drift.sql_bin_case("x", [0.5, 2.0**52])
-    assert "CAST" not in case
-    case, _ = drift.sql_bin_case("x", [-(2.0**53), 0.5])
-    assert case.count('CAST("x" AS DOUBLE PRECISION) < ?') == 2 and '"x" IS NULL' in case
-    case, _ = drift.sql_bin_case("x", [0.0, 2.0**60], float_type="DOUBLE")
-    assert 'CAST("x" AS DOUBLE) < ?' in case
-    with pytest.raises(TypeError, match="float_type"):
-        drift.sql_bin_case("x", [1.0], float_type="")
-
-
-@pytest.mark.parametrize("edges", [[2.0**53 - 2, 2.0**53 - 1], [-(2.0**53) + 1, 2.0**53 - 1.5],
-                                   [9007199254740990.0, 9007199254740991.0]])
-def test_sql_without_a_cast_agrees_while_every_edge_is_below_2_to_the_53(edges):
-    # the claim that the cast is needed only from 2**53 on, checked by brute force
-    case, _ = drift.sql_bin_case("x", edges)
-    assert "CAST" not in case
-    db, expected = _integer_table([s * (2**53 + j) for s in (1, -1) for j in range(-8, 9)], edges)
-    assert list(sql_counts(db, "t", edges)) == expected
+@pytest.mark.parametrize("missing", _missing_labels(), ids=repr)
+def test_every_kind_of_missing_label_is_refused_or_binned(missing):
+    with pytest.raises(DistributionError, match="missing value .* at index 1"):
+        drift.category_counts(["a", missing, "b"], ["a", "b"])
+    with pytest.raises(DistributionError, match="current has a missing value"):
+        drift.category_counts(["a", "b"], ["b", missing])
+    cats, ref, cur = drift.category_counts(["a", missing, "b"], ["a", "b", missing, missing], nan="bin")
+    assert cats == ["<missing>", "a", "b"] and ref.tolist() == [1, 1, 1] and cur.tolist() == [2, 1, 1]

@@ -53,3 +53,53 @@ def test_counts_too_large_to_be_exact_are_refused_clearly():
     for huge in (2**63, 1e300):
         with pytest.raises(DistributionError, match=r"^reference_counts\[0\] = \S+ is too large to be exact"):
             drift.drift_measures([huge, 1], [1, 1])
+
+
+class Labelled:
+    """Counts with labels (.index), as a pandas Series has them; pandas is not needed."""
+
+    def __init__(self, counts, labels):
+        self.counts, self.index = list(counts), list(labels)
+
+    def __array__(self, dtype=None, copy=None):
+        import numpy as np
+        return np.asarray(self.counts, dtype=dtype)
+
+
+def _labelled_pairs():
+    pairs = [(Labelled([50, 30, 20], "abc"), Labelled([20, 50, 30], "cab"))]
+    try:
+        import pandas as pd
+    except ImportError:
+        return pairs
+    return pairs + [(pd.Series([50, 30, 20], index=list("abc")), pd.Series([20, 50, 30], index=list("cab")))]
+
+
+@pytest.mark.parametrize("ref, cur", _labelled_pairs())
+def test_labelled_counts_in_another_order_are_refused_not_paired_by_position(ref, cur):
+    # The same counts per label, listed in another order: by position they would differ.
+    assert drift.drift_measures([50, 30, 20], [50, 30, 20]).kl_ref_cur == 0
+    for call in (lambda: drift.drift_measures(ref, cur), lambda: drift.drift_test_counts(ref, cur, seed=0)):
+        with pytest.raises(DistributionError, match="labels differ.*different order.*reindex"):
+            call()
+    aligned = cur.reindex(ref.index) if hasattr(cur, "reindex") else Labelled([50, 30, 20], "abc")
+    assert drift.drift_measures(ref, aligned).kl_ref_cur == 0
+
+
+@pytest.mark.parametrize("a", [1e300, 1e307, 1e308, 1.7e308])
+def test_an_enormous_pseudo_count_gives_nearly_uniform_histograms_not_an_overflow(a):
+    import mpmath
+    mpmath.mp.dps = 50
+    ref, cur = [5, 3, 2, 0], [1, 2, 3, 9]
+    m = drift.drift_measures(ref, cur, pseudo_count=a)
+
+    def smoothed(c):
+        total = sum(mpmath.mpf(x) + mpmath.mpf(a) for x in c)
+        return [(mpmath.mpf(x) + mpmath.mpf(a)) / total for x in c]
+    p, q = smoothed(ref), smoothed(cur)
+    kl = lambda u, v: sum(x * mpmath.log(x / y) for x, y in zip(u, v))
+    assert m.kl_ref_cur == pytest.approx(float(kl(p, q)), rel=1e-6, abs=1e-300)
+    assert m.kl_cur_ref == pytest.approx(float(kl(q, p)), rel=1e-6, abs=1e-300)
+    assert math.isfinite(m.psi) and math.isfinite(m.js) and m.js >= 0
+    r = drift.drift_test_counts(ref, cur, pseudo_count=a, n_permutations=50, seed=0)
+    assert 0 < r.pvalue <= 1

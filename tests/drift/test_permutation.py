@@ -234,3 +234,21 @@ def test_an_all_missing_reference_is_compared_by_its_share_of_missing_values():
 def test_masked_samples_are_refused_not_read_at_their_hidden_values(call):
     with pytest.raises(DistributionError, match=r"is a masked array with 1 masked entry"):
         call(np.ma.array)
+
+
+def test_drift_test_takes_the_exact_fast_null_for_distinct_values_and_the_direct_path_for_ties():
+    # Which path drift_test takes, seen from the random streams it consumes; that the two
+    # paths draw the same permutation distribution is tested in test_null.py.
+    from klteach.drift import _null, permutation
+    rng = np.random.default_rng(31)
+    ref, cur = rng.normal(size=300), rng.normal(0.1, 1, size=200)
+    for measure in ("kl", "psi"):
+        r = drift.drift_test(ref, cur, measure=measure, n_permutations=299, seed=5)
+        fast = _null.relearned_quantile_test(ref, cur, 10, measure, 0.5, 299, np.random.default_rng(5), None)
+        assert r.pvalue == permutation._pvalue(*fast) and r.statistic == pytest.approx(fast[0], rel=1e-12)
+    tied_ref, tied_cur = np.round(ref, 1), np.round(cur, 1)
+    r = drift.drift_test(tied_ref, tied_cur, n_permutations=299, seed=5)
+    direct = permutation._relearned_test(tied_ref, tied_cur, "quantile", 10, "kl", 0.5, 299,
+                                         np.random.default_rng(5), None)
+    assert _null.relearned_quantile_test(tied_ref, tied_cur, 10, "kl", 0.5, 10, rng, None) is None
+    assert r.pvalue == permutation._pvalue(*direct)

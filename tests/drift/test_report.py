@@ -152,3 +152,41 @@ def test_report_survives_a_bad_feature_and_reports_an_all_missing_one():
     np.testing.assert_allclose([r.pvalue_holm for r in tested], _holm([r.pvalue for r in tested]))
     assert "broken: DistributionError: reference has an infinite value" in str(report)
     assert "could not be tested" in report._repr_html_()
+
+
+def test_report_effect_column_is_the_normalised_wasserstein_distance_and_the_share_change():
+    import scipy.stats
+    from collections import Counter
+    rng = np.random.default_rng(21)
+    ref = {"x": rng.normal(3, 2, 400), "plan": rng.choice(["a", "b", "c"], 400, p=[0.5, 0.3, 0.2])}
+    cur = {"x": rng.normal(3.5, 2, 300), "plan": rng.choice(["a", "b", "d"], 300, p=[0.4, 0.4, 0.2])}
+    rows = {r.feature: r for r in drift.drift_report(ref, cur, n_permutations=200, seed=3).rows}
+    expected_x = scipy.stats.wasserstein_distance(ref["x"], cur["x"]) / np.std(ref["x"], ddof=1)
+    assert rows["x"].effect == pytest.approx(expected_x, rel=1e-12)
+    r, c = Counter(ref["plan"].tolist()), Counter(cur["plan"].tolist())
+    tv = sum(abs(Fraction(r[k], 400) - Fraction(c[k], 300)) for k in set(r) | set(c)) / 2
+    assert rows["plan"].effect == pytest.approx(float(tv), rel=1e-12)
+    report = drift.drift_report(ref, cur, n_permutations=200, seed=3)
+    header = str(report).splitlines()[1].split()
+    assert header.index("effect") == header.index("p") - 1
+    assert f"{rows['x'].effect:.4f}" in str(report) and "<th>effect</th>" in report._repr_html_()
+
+
+def test_min_effect_calls_a_significant_but_tiny_drift_negligible():
+    rng = np.random.default_rng(22)
+    n = 20_000
+    ref = {"tiny": rng.normal(0, 1, n), "big": rng.normal(0, 1, n), "none": rng.normal(0, 1, n)}
+    cur = {"tiny": rng.normal(0.07, 1, n), "big": rng.normal(0.5, 1, n), "none": rng.normal(0, 1, n)}
+    plain = {r.feature: r for r in drift.drift_report(ref, cur, n_permutations=199, seed=4).rows}
+    gated = drift.drift_report(ref, cur, n_permutations=199, seed=4, min_effect=0.1)
+    rows = {r.feature: r for r in gated.rows}
+    # The 0.07 sd shift is detected at this size, and its effect (about 0.07) is below 0.1.
+    assert plain["tiny"].verdict == "drift" and rows["tiny"].effect < 0.1
+    assert rows["tiny"].verdict == "negligible drift"
+    assert rows["big"].verdict == "drift" and rows["big"].effect > 0.4
+    assert rows["none"].verdict == plain["none"].verdict == "no evidence of drift"
+    assert [r.pvalue for r in gated.rows] == [plain[r.feature].pvalue for r in gated.rows]
+    assert gated.min_effect == 0.1 and "negligible" in str(gated).splitlines()[0]
+    for bad in (-0.1, float("nan"), float("inf"), "0.1", True):
+        with pytest.raises(ValueError, match="min_effect"):
+            drift.drift_report(ref, cur, n_permutations=199, min_effect=bad)

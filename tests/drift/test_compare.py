@@ -1,0 +1,231 @@
+"""klteach/drift/compare.py: effect sizes, verdicts and rejection-rate tables."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+import scipy.stats
+
+from klteach import DistributionError, drift
+from klteach.drift import compare as dc
+from klteach.drift.permutation import _relearned_test
+
+
+# --- effect sizes ------------------------------------------------------------------
+
+def test_wasserstein_effect_equal_sizes_is_the_mean_gap_of_sorted_samples():
+    """For n = m, W1 of two empirical distributions is mean |x_(i) - y_(i)| (quantile coupling)."""
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        x, y = rng.standard_t(3, 40), rng.exponential(size=40)
+        expected = np.mean(np.abs(np.sort(x) - np.sort(y))) / np.std(x, ddof=1)
+        assert dc.wasserstein_effect(x, y) == pytest.approx(expected, rel=1e-12)
+
+
+def test_wasserstein_effect_unequal_sizes_by_integrating_the_cdfs():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=7), rng.normal(1, 2, size=4)
+    grid = np.sort(np.concatenate([x, y]))
+    fx = np.searchsorted(np.sort(x), grid[:-1], side="right") / 7
+    fy = np.searchsorted(np.sort(y), grid[:-1], side="right") / 4
+    expected = np.sum(np.abs(fx - fy) * np.diff(grid)) / np.std(x, ddof=1)
+    assert dc.wasserstein_effect(x, y) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("current, expected", [
+    (lambda rng, n: rng.normal(0.25, 1, n), 0.25),                         # shift d: effect d
+    (lambda rng, n: rng.normal(0, 1.5, n), 0.5 * math.sqrt(2 / math.pi)),  # |c - 1| E|Z|
+])
+def test_wasserstein_effect_population_values(current, expected):
+    rng = np.random.default_rng(2)
+    n = 400_000
+    assert dc.wasserstein_effect(rng.normal(size=n), current(rng, n)) == pytest.approx(expected,
+                                                                                       abs=0.01)
+
+
+def test_wasserstein_effect_edge_cases():
+    assert dc.wasserstein_effect([2.0, 2.0], [2.0]) == 0.0
+    assert dc.wasserstein_effect([2.0, 2.0], [3.0]) == math.inf
+    assert math.isnan(dc.wasserstein_effect([1.0], [3.0]))
+    assert math.isnan(dc.wasserstein_effect([1.0, 2.0], [np.nan]))
+    assert dc.wasserstein_effect([0.0, np.nan, 1.0], [0.0, 1.0]) == 0.0   # NaN left out
+
+
+@pytest.mark.parametrize("ref, cur, match", [
+    ("abc", [1.0], "string"),
+    (["a", "b"], [1.0], "dtype"),
+    (np.zeros((2, 2)), [1.0], "1-D"),
+    ([1.0, np.inf], [1.0], "infinite value at index 1"),
+])
+def test_wasserstein_effect_refuses_bad_input(ref, cur, match):
+    with pytest.raises(DistributionError, match=match):
+        dc.wasserstein_effect(ref, cur)
+
+
+def test_effect_size_for_categories_is_the_total_variation_of_shares():
+    ref = ["a"] * 5 + ["b"] * 3 + [None] * 2
+    cur = ["a"] * 2 + ["c"] * 6 + [None] * 2
+    shares = [Counter(map(str, s)) for s in (ref, cur)]
+    expected = 0.5 * sum(abs(shares[0][k] / 10 - shares[1][k] / 10)
+                         for k in set(shares[0]) | set(shares[1]))
+    assert dc.effect_size(ref, cur) == pytest.approx(expected)        # detected as categories
+    assert dc.effect_size([1, 1, 2], [2, 2, 2], categorical=True) == pytest.approx(2 / 3)
+    assert dc.effect_size([0.0, 1.0], [1.0, 2.0]) == dc.wasserstein_effect([0.0, 1.0], [1.0, 2.0])
+
+
+# --- verdicts ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("p, effect, min_effect, verdict", [
+    (0.01, 0.5, None, "drift"),
+    (0.01, 0.05, None, "drift"),
+    (0.01, 0.05, 0.1, "negligible drift"),
+    (0.01, 0.1, 0.1, "drift"),                  # at the minimum: drift
+    (0.05, 0.5, 0.1, "drift"),                  # p = alpha rejects
+    (0.2, 0.5, 0.1, "no evidence of drift"),
+    (0.2, 0.01, 0.1, "no evidence of drift"),
+    (0.01, math.nan, 0.1, "drift"),             # unknown effect: the p-value decides
+    (0.01, math.inf, 0.1, "drift"),
+])
+def test_drift_verdict(p, effect, min_effect, verdict):
+    assert dc.drift_verdict(p, effect, alpha=0.05, min_effect=min_effect) == verdict
+    assert verdict in dc.VERDICTS
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(pvalue=1.5, effect=0.1), "pvalue must be between 0 and 1"),
+    (dict(pvalue="0.1", effect=0.1), "pvalue must be a number"),
+    (dict(pvalue=0.1, effect=-0.1), "effect must be >= 0"),
+    (dict(pvalue=0.1, effect=0.1, alpha=1.0), "alpha must be between 0 and 1"),
+    (dict(pvalue=0.1, effect=0.1, min_effect=-1), "min_effect must be None or a finite number"),
+    (dict(pvalue=0.1, effect=0.1, min_effect=math.nan), "min_effect"),
+    (dict(pvalue=0.1, effect=0.1, min_effect=True), "min_effect"),
+])
+def test_drift_verdict_refuses_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        dc.drift_verdict(**kwargs)
+
+
+# --- the KL permutation p-value ----------------------------------------------------
+
+def test_kl_permutation_pvalue_falls_back_to_drift_test_for_ties():
+    """With ties the fast null does not apply; the p-value is drift_test's, same stream."""
+    rng = np.random.default_rng(3)
+    ref, cur = rng.integers(0, 30, 200).astype(float), rng.integers(0, 30, 150).astype(float)
+    assert dc.kl_permutation_pvalue(ref, cur, n_permutations=99, seed=4) == \
+        drift.drift_test(ref, cur, n_permutations=99, seed=4).pvalue
+
+
+def test_kl_permutation_pvalue_is_drift_tests_within_monte_carlo_error():
+    rng = np.random.default_rng(5)
+    ref, cur = rng.normal(size=300), rng.normal(0.15, 1, 300)
+    fast = dc.kl_permutation_pvalue(ref, cur, n_permutations=4000, seed=6)
+    observed, permuted = _relearned_test(ref, cur, "quantile", 10, "kl", 0.5, 4000,
+                                               np.random.default_rng(7), None)   # direct path
+    direct = (1 + np.count_nonzero(permuted >= observed * (1 - 1e-12))) / 4001
+    p = (fast + direct) / 2
+    assert abs(fast - direct) < 4.5 * math.sqrt(2 * p * (1 - p) / 4001)
+
+
+@pytest.mark.parametrize("ref, error", [
+    ("abc", DistributionError), ([1.0, np.nan], DistributionError),
+    (np.ma.masked_array([1.0, 2.0], [0, 1]), DistributionError), ([], DistributionError)])
+def test_kl_permutation_pvalue_reports_bad_input_as_drift_test_does(ref, error):
+    with pytest.raises(error):
+        dc.kl_permutation_pvalue(ref, [1.0, 2.0])
+
+
+# --- rejection-rate tables ---------------------------------------------------------
+
+def test_every_rule_judges_the_same_data():
+    seen = {"a": [], "b": []}
+
+    def record(name):
+        def rule(r, c, rng):
+            seen[name].append((r.copy(), c.copy()))
+            return name == "a"
+        return rule
+
+    table = dc.rejection_rates({"a": record("a"), "b": record("b")},
+                               {"x": lambda rng, n: (rng.normal(size=n), rng.normal(size=n))},
+                               sizes=[5, 8], trials=3, seed=0)
+    assert len(seen["a"]) == 6
+    assert all(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+               for a, b in zip(seen["a"], seen["b"]))
+    assert table.rate("x", 5, "a") == 1.0 and table.rate("x", 8, "b") == 0.0
+
+
+def test_the_data_do_not_depend_on_the_random_numbers_a_rule_uses():
+    seen = []
+
+    def greedy(r, c, rng):
+        rng.random(int(1000 * rng.random()))      # consumes a random amount
+        seen.append(r.copy())
+        return True
+
+    dc.rejection_rates({"g": greedy}, {"x": lambda rng, n: (rng.normal(size=n), rng.normal(size=n))},
+                       sizes=[4], trials=3, seed=0)
+    first = seen[:]
+    seen.clear()
+    dc.rejection_rates({"t": lambda r, c, rng: seen.append(r.copy()) is None},
+                       {"x": lambda rng, n: (rng.normal(size=n), rng.normal(size=n))},
+                       sizes=[4], trials=3, seed=0)
+    assert all(np.array_equal(a, b) for a, b in zip(first, seen)) and len(seen) == 3
+
+
+def test_tables_are_reproducible_and_intervals_are_clopper_pearson():
+    rules = {"KS": lambda r, c, rng: scipy.stats.ks_2samp(r, c).pvalue <= 0.05}
+    scen = {"shift": lambda rng, n: (rng.normal(size=n), rng.normal(0.5, 1, n))}
+    t1 = dc.rejection_rates(rules, scen, [30], 40, seed=1)
+    t2 = dc.rejection_rates(rules, scen, [30], 40, seed=1)
+    assert np.array_equal(t1.hits, t2.hits)
+    k, n = int(t1.hits[0, 0, 0]), 40
+    low, high = t1.interval("shift", 30, "KS")
+    assert low == pytest.approx(scipy.stats.beta.ppf(0.025, k, n - k + 1))
+    assert high == pytest.approx(scipy.stats.beta.ppf(0.975, k + 1, n - k))
+    assert "shift:" in str(t1) and "n=30" in str(t1)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(rules={}), "at least one"),
+    (dict(trials=0), "trials"),
+    (dict(sizes=[1]), "sizes"),
+    (dict(sizes=[]), "sizes"),
+])
+def test_rejection_rates_refuses_bad_settings(kwargs, match):
+    settings = dict(rules={"r": lambda r, c, rng: True},
+                    scenarios={"s": lambda rng, n: (np.zeros(n), np.zeros(n))},
+                    sizes=[5], trials=2)
+    settings.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        dc.rejection_rates(**settings)
+
+
+def test_standard_rules_decide_as_their_definitions_say():
+    rng = np.random.default_rng(8)
+    rules = dc.standard_rules()
+    for n in (50, 1500):
+        ref, cur = rng.normal(size=n), rng.normal(0.1, 1.2, n)
+        edges = drift.bin_edges(ref, 10)
+        m = drift.drift_measures(drift.bin_counts(ref, edges), drift.bin_counts(cur, edges))
+        ks = scipy.stats.ks_2samp(ref, cur).pvalue <= 0.05
+        w = np.mean(np.abs(np.sort(ref) - np.sort(cur))) / np.std(ref, ddof=1) >= 0.1
+        expected = {"KS": ks, "PSI >= 0.1": m.psi >= 0.1, "PSI >= 0.25": m.psi >= 0.25,
+                    "KL >= 0.1": m.kl_ref_cur >= 0.1, "JS dist >= 0.1": m.js >= 0.01,
+                    "W/sd >= 0.1": w, "KS or W/sd": ks if n <= 1000 else w}
+        for name, decision in expected.items():
+            assert rules[name](ref, cur, rng) == decision, (name, n)
+
+
+def test_standard_scenarios_keep_mean_and_sd_where_they_say():
+    rng = np.random.default_rng(9)
+    scenarios = dc.standard_scenarios()
+    ref, cur = scenarios["bimodal, same mean and sd"](rng, 400_000)
+    assert abs(cur.mean()) < 0.01 and cur.std() == pytest.approx(1, abs=0.01)
+    assert scipy.stats.ks_2samp(ref, cur).pvalue < 1e-6          # but not the same shape
+    ref, cur = scenarios["sd x 1.5"](rng, 400_000)
+    assert cur.std() / ref.std() == pytest.approx(1.5, abs=0.01)
+    ref, cur = scenarios["shift 0.25 sd"](rng, 400_000)
+    assert cur.mean() - ref.mean() == pytest.approx(0.25, abs=0.01)
