@@ -25,7 +25,9 @@ CHECK_TOOLS = {"jupyter-repo2docker", "jupyter-server-mathjax", "playwright", "a
                "jupyter-book", "sphinx", "docutils", "myst-nb", "myst-parser", "sphinx-book-theme",
                "pydata-sphinx-theme", "sphinx-external-toc",
                # Spark local mode for the engine tests (tests/drift/test_sql.py); it needs Java
-               "pyspark"}
+               "pyspark",
+               # the linter (make lint)
+               "ruff"}
 # Binder has it so students can run the homework's checks.
 HOMEWORK = {"otter-grader"}
 NOT_LIBRARIES = {"python", "pip"}

@@ -178,7 +178,11 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     ``+inf`` and ``-inf`` are counted in the overflow bins, where
     :func:`~klteach.drift.bin_counts` refuses them; a TEXT value is converted
     by the database (SQLite 3.40 converts some 17-digit decimals one unit in
-    the last place off, so store numbers as REAL to compare exactly).
+    the last place off, so store numbers as REAL to compare exactly). Text that
+    is not a number is an error in DuckDB (and in Spark's default ANSI mode),
+    but SQLite converts its leading number, or 0.0 if it has none (``'abc'``
+    and ``''`` count as 0, ``'12abc'`` as 12): check a TEXT column for such
+    values before counting it in SQLite.
 
     Examples
     --------
