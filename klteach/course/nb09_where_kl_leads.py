@@ -20,7 +20,8 @@ from scipy import optimize
 from ..discrete import kl_divergence
 from ..gaussian import gaussian_kl
 from ..hypothesis_testing import exponential_tilt
-from .feedback import CHOICES, check_number
+from .feedback import (CHOICES, Feedback, _as_given, _right_at, _show, _truncated, check_number,
+                       significant_figures)
 from .style import MARKERS, P_COLOR, PALETTE, Q_COLOR
 
 __all__ = ["check_local_kl", "check_elbo", "check_stein_exponent", "check_sanov_exponent",
@@ -58,6 +59,19 @@ def _bernoulli_kl(a, b):
     return kl_divergence([a, 1 - a], [b, 1 - b])
 
 
+def _exact_decimal(x):
+    """``x`` without float noise, every digit it has (``0.0078125``, not ``0.007812``)."""
+    return repr(float(f"{x:.10g}"))
+
+
+def _short_number(answer):
+    """``answer`` as a finite float when it is a plain real number, else None."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
+        return None
+    value = float(answer)
+    return value if math.isfinite(value) else None
+
+
 def check_local_kl(answer, theta, delta, *, sig=3):
     r"""Check the Fisher (quadratic) approximation of D(Ber(theta) || Ber(theta + delta)), in nats.
 
@@ -67,14 +81,17 @@ def check_local_kl(answer, theta, delta, *, sig=3):
               \qquad I(\theta) = \frac{1}{\theta(1-\theta)}
 
     Recognised mistakes: the exact KL (either direction) instead of the
-    approximation, the factor 1/2 missing, bits, I(theta) = theta(1 - theta)
-    (upside down), 1/theta (the 1 - theta dropped), delta not squared, and
-    the information evaluated at theta + delta.
+    approximation, also when rounded so far that it is the approximation cut
+    off too (0.007 for 0.0070021 and 0.0078125), the factor 1/2 missing,
+    bits, I(theta) = theta(1 - theta) (upside down), 1/theta (the 1 - theta
+    dropped), delta not squared, and the information evaluated at
+    theta + delta. Advice gives the exercise's numbers, not variable names
+    (a learner's kernel may hold other values under ``theta`` or ``delta``).
 
     Examples
     --------
     >>> check_local_kl(0.0078125, 0.2, 0.05)
-    Correct: the quadratic approximation 1/2 delta^2 I(theta) = 0.007812 nats.
+    Correct: the quadratic approximation 1/2 delta^2 I(theta) = 0.0078125 nats.
     """
 
     theta, delta = float(theta), float(delta)
@@ -82,14 +99,30 @@ def check_local_kl(answer, theta, delta, *, sig=3):
         raise ValueError("check_local_kl needs 0 < theta < 1, 0 < theta + delta < 1 and delta != 0.")
     info = 1 / (theta * (1 - theta))
     expected = 0.5 * delta ** 2 * info
+    exact = _bernoulli_kl(theta, theta + delta)
     what = "the quadratic approximation 1/2 delta^2 I(theta)"
+    formula = f"0.5 * {delta:g}**2 / ({theta:g} * (1 - {theta:g}))"
+    kl_name = f"D(Ber({theta:g})||Ber({theta + delta:g}))"
+    value = _short_number(answer)
+    if value is not None and value != 0:
+        figures = significant_figures(value)
+        if figures < 3 and _right_at(value, exact, figures) and not _right_at(value, expected, figures):
+            # the exact KL rounded short; it may also be the approximation cut off, which is said second
+            shown = _as_given(value)
+            cut = (f" ({shown} is also {what} cut off after {figures} significant figure{'s' if figures > 1 else ''}: "
+                   f"if that is what you did, round instead of cutting off.)" if _truncated(value, expected) else "")
+            return Feedback(False, f"Not quite: {shown} matches the exact {kl_name} = {_show(exact, 5)} nats rounded "
+                                   f"to {figures} significant figure{'s' if figures > 1 else ''} (Python drops trailing "
+                                   f"zeros: {_show(exact, sig)} is read as {_as_given(float(_show(exact, sig)))}). The "
+                                   f"question asks for the quadratic approximation, not the exact KL: compute "
+                                   f"{formula} and give {sig} significant figures.{cut}")
     mistakes = [
-        (_bernoulli_kl(theta, theta + delta),
-         "the exact D(Ber(theta)||Ber(theta + delta)), which is what the approximation approximates; the question "
-         "asks for the quadratic term: 0.5 * delta**2 / (theta * (1 - theta))."),
+        (exact,
+         f"the exact {kl_name}, which is what the approximation approximates; the question asks for the "
+         f"quadratic term: {formula}."),
         (_bernoulli_kl(theta + delta, theta),
-         "the exact KL in the reverse direction, D(Ber(theta + delta)||Ber(theta)); the question asks for the "
-         "quadratic term 0.5 * delta**2 * I(theta), the same for both directions to second order."),
+         f"the exact KL in the reverse direction, D(Ber({theta + delta:g})||Ber({theta:g})); the question asks for "
+         f"the quadratic term 0.5 * delta**2 * I(theta) = {formula}, the same for both directions to second order."),
         (delta ** 2 * info, "delta^2 I(theta) without the factor 1/2: the second-order term of a Taylor series "
                             "is half the second derivative times delta^2.", True),
         (expected / math.log(2), f"{what} in bits; the question asks for nats (no log base enters the "
@@ -102,9 +135,12 @@ def check_local_kl(answer, theta, delta, *, sig=3):
         (0.5 * delta ** 2 / ((theta + delta) * (1 - theta - delta)),
          "the information evaluated at theta + delta; the expansion is around theta, so use I(theta)."),
     ]
-    return check_number(answer, expected, what=what, units="nats", mistakes=_apart(mistakes, expected), sig=sig,
-                        hint="0.5 * delta**2 / (theta * (1 - theta)).",
-                        negative="A KL divergence and its quadratic approximation are >= 0: delta is squared.")
+    feedback = check_number(answer, expected, what=what, units="nats", mistakes=_apart(mistakes, expected), sig=sig,
+                            hint=f"Compute {formula} (theta = {theta:g}, delta = {delta:g}).",
+                            negative="A KL divergence and its quadratic approximation are >= 0: delta is squared.")
+    if feedback.correct:      # the right value has few digits: show all of them
+        return Feedback(True, f"Correct: {what} = {_exact_decimal(expected)} nats.")
+    return feedback
 
 
 def _elbo_parts(x, noise_sd, q_mean, q_sd, *, noise_var=None, q_var_kl=None):
@@ -113,6 +149,9 @@ def _elbo_parts(x, noise_sd, q_mean, q_sd, *, noise_var=None, q_var_kl=None):
     expected = -0.5 * math.log(2 * math.pi * var) - ((x - q_mean) ** 2 + q_sd ** 2) / (2 * var)
     sd_kl = q_sd if q_var_kl is None else math.sqrt(q_var_kl)
     return expected, gaussian_kl(q_mean, sd_kl, 0.0, 1.0)
+
+
+_SECTION1_MODEL = (1.2, 0.5)      # x_obs and s of the notebook's section 1, whose elbo() a learner may reuse
 
 
 def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
@@ -127,7 +166,9 @@ def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
     instead of subtracted, D(prior || q) instead of D(q || prior), the log
     evidence log p(x), the likelihood at z = m only (the sigma^2 term
     dropped), noise_sd used as a variance, q_sd used as a variance in the
-    KL, and bits.
+    KL, -ELBO (a VAE's loss), the ELBO of the same q under the model of the
+    notebook's section 1 (x = 1.2, s = 0.5: its ``elbo`` function reused),
+    and bits. Advice gives the exercise's numbers, not variable names.
 
     Examples
     --------
@@ -158,10 +199,19 @@ def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
         (ll_var - kl, "the noise standard deviation used as a variance: the likelihood N(x; z, s^2) has variance "
                       "noise_sd**2."),
         (loglik - kl_var, "q's standard deviation used as a variance in D(q||N(0, 1)): its variance is q_sd**2."),
-    ] + _other_units(expected, what, None)
+        (-expected, "-ELBO(q), the negative ELBO, which a VAE minimises as its loss; the question asks for the "
+                    "ELBO itself, E_q[log p(x|z)] - D(q||p(z)), which is negative here."),
+    ]
+    if (x, s) != _SECTION1_MODEL:
+        x1, s1 = _SECTION1_MODEL
+        loglik1, _ = _elbo_parts(x1, s1, m, sd)
+        mistakes.append((loglik1 - kl, f"the ELBO of this q under section 1's model (x = {x1:g}, s = {s1:g}): the "
+                                        f"function elbo defined there uses section 1's x_obs and s. This exercise has "
+                                        f"x = {x:g} and noise standard deviation {s:g}."))
+    mistakes += _other_units(expected, what, None)
     return check_number(answer, expected, what=what, units="nats", mistakes=_apart(mistakes, expected), sig=sig,
-                        hint="E_q[log p(x|z)] = -0.5*np.log(2*np.pi*s**2) - ((x - m)**2 + sigma**2) / (2*s**2), "
-                             "then subtract D(q||N(0, 1)) = kt.gaussian_kl(m, sigma, 0, 1).")
+                        hint=f"E_q[log p(x|z)] = -0.5 * np.log(2 * np.pi * {s:g}**2) - (({x:g} - {m:g})**2 + {sd:g}**2) "
+                             f"/ (2 * {s:g}**2); then subtract D(q||N(0, 1)) = kt.gaussian_kl({m:g}, {sd:g}, 0, 1).")
 
 
 def _chernoff(p, q):
@@ -319,7 +369,7 @@ def gradient_paths(mu_grid, sigma_grid, kl_grid, paths, *, levels=(0.01, 0.03, 0
         _, ax = plt.subplots()
     cs = ax.contour(mu_grid, sigma_grid, kl_grid, levels=sorted(levels), colors="0.6", linewidths=0.8,
                     linestyles="solid")
-    ax.clabel(cs, fmt=lambda v: f"{v:g} nats", fontsize=10)
+    ax.clabel(cs, fmt=lambda v: f"{v:g} nat{'' if v == 1 else 's'}", fontsize=10)
     for (label, path), color, ls, marker in zip(paths.items(), [Q_COLOR, P_COLOR], ["--", "-"], MARKERS[1:]):
         path = np.asarray(path)
         ax.plot(path[:, 0], path[:, 1], ls=ls, color=color, marker=marker, ms=5, lw=1.6, label=label)
@@ -377,10 +427,10 @@ CHOICES["09-ex5"] = ("a", {
     "a": "D(q||p(z|x)) = log p(x) - ELBO(q), and the ELBO is an average under q of log p(x, z) - log q(z), "
          "which can be computed without the posterior's normalising constant p(x), by sampling from q or by "
          "quadrature. D(p(z|x)||q) is an average under the posterior itself, the distribution we cannot compute.",
-    "b": "No: KL is not symmetric (notebook 04); the two directions give different fits, as section 1 shows with "
+    "b": "KL is not symmetric (notebook 04); the two directions give different fits, as section 1 shows with "
          "the two-mode posterior.",
-    "c": "No: it is the forward direction D(p||q) that is mass-covering; D(q||p(z|x)) is mode-seeking, and it is "
+    "c": "It is the forward direction D(p||q) that is mass-covering; D(q||p(z|x)) is mode-seeking, and it is "
          "used despite that, because it can be computed.",
-    "d": "No: neither direction is always the smaller one (notebook 04's binomial against uniform has one order, "
+    "d": "Neither direction is always the smaller one (notebook 04's binomial against uniform has one order, "
          "other pairs the other).",
 })

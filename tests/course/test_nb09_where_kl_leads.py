@@ -57,6 +57,40 @@ def test_local_kl_names_each_mistake(wrong, words):
     assert not fb.correct and words in str(fb), str(fb)
 
 
+def _advice(text, start, end):
+    """The Python expression an advice message quotes between ``start`` and ``end``."""
+    return text.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_local_kl_hint_uses_numbers_and_followed_is_accepted():
+    # the learner's kernel still held theta = 0.3, delta = 0.001 from section 2; the old hint used those names
+    learner = 0.5 * 0.001 ** 2 / (0.3 * (1 - 0.3))
+    fb = ex1(learner)
+    assert not fb.correct and "theta * (1 - theta)" not in str(fb), str(fb)
+    followed = eval(_advice(str(fb), "Compute ", " (theta"), {})
+    assert abs(followed - 0.5 * 0.05 ** 2 / (0.2 * 0.8)) < 1e-15 and ex1(followed).correct
+
+
+def test_local_kl_exact_kl_advice_uses_numbers_and_followed_is_accepted():
+    fb = ex1(bern_kl(0.2, 0.25))
+    assert "0.5 * 0.05**2 / (0.2 * (1 - 0.2))" in str(fb)
+    assert ex1(eval(_advice(str(fb), "quadratic term: ", ")).") + "))", {})).correct
+
+
+def test_local_kl_short_exact_kl_is_named_before_the_cut_off_reading():
+    # the learner gave the exact KL, 0.0070021 nats, as 0.00700; Python reads 0.007, which is also 0.0078125 cut off
+    exact = float(mp.log(mp.mpf("0.2") / mp.mpf("0.25")) * mp.mpf("0.2") + mp.log(mp.mpf("0.8") / mp.mpf("0.75")) * mp.mpf("0.8"))
+    assert round(exact, 5) == 0.007 and f"{exact:.5g}" == "0.0070021"
+    text = str(ex1(0.00700))
+    assert text.startswith("Not quite: 0.007 matches the exact D(Ber(0.2)||Ber(0.25)) = 0.0070021 nats"), text
+    assert "0.5 * 0.05**2 / (0.2 * (1 - 0.2))" in text
+    assert text.index("exact D(") < text.index("cut off")                    # the concept first, the rounding beside
+
+
+def test_local_kl_correct_message_shows_every_digit_of_the_right_value():
+    assert str(ex1(0.0078125)) == "Correct: the quadratic approximation 1/2 delta^2 I(theta) = 0.0078125 nats."
+
+
 def test_local_kl_negative_and_unanswered():
     assert ">= 0" in str(ex1(-0.0078125))
     assert "No answer yet" in str(ex1(...))
@@ -99,6 +133,35 @@ def test_elbo_names_each_mistake():
     for wrong, words in cases:
         fb = ex2(wrong)
         assert not fb.correct and words in str(fb), (words, str(fb))
+
+
+def test_elbo_hint_uses_numbers_and_followed_is_accepted():
+    # the learner used x = x_ex with section 1's m, sigma, s = 0.5, 0.3, 0.5 still in the kernel
+    m1, sd1, s1 = 0.5, 0.3, 0.5
+    ll, _ = integrate.quad(lambda z: stats.norm.pdf(z, m1, sd1) * stats.norm.logpdf(X, z, s1), -10, 10)
+    kl, _ = integrate.quad(lambda z: stats.norm.pdf(z, m1, sd1) * (stats.norm.logpdf(z, m1, sd1) - stats.norm.logpdf(z)), -10, 10)
+    learner = ll - kl
+    assert round(learner, 3) == -1.780
+    fb = ex2(learner)
+    assert not fb.correct and "(x - m)" not in str(fb) and "sigma**2" not in str(fb), str(fb)
+    loglik = eval(_advice(str(fb), "E_q[log p(x|z)] = ", "; then"), {"np": np})
+    kl_call = _advice(str(fb), "= kt.gaussian_kl(", ").")
+    import klteach as kt
+    followed = loglik - kt.gaussian_kl(*map(float, kl_call.split(", ")))
+    assert ex2(followed).correct, str(ex2(followed))
+
+
+def test_elbo_names_the_negative_elbo_and_section_1s_model():
+    _, right = quad_elbo()
+    fb = ex2(round(-right, 3))                                               # +2.042, the VAE loss
+    assert not fb.correct and "-ELBO" in str(fb) and "VAE" in str(fb), str(fb)
+    # section 1's elbo(1.2, 0.4): x = 1.2, s = 0.5, same q
+    ll, _ = integrate.quad(lambda z: stats.norm.pdf(z, M, SD) * stats.norm.logpdf(1.2, z, 0.5), -10, 10)
+    kl_q = quad_elbo()[0] - right                                            # D(q || N(0, 1))
+    section1 = ll - kl_q
+    assert round(section1, 3) == -1.762
+    fb = ex2(round(section1, 3))
+    assert not fb.correct and "section 1" in str(fb), str(fb)
 
 
 def test_elbo_is_below_the_log_evidence_as_the_solution_says():
@@ -177,7 +240,7 @@ def test_vi_direction_choice_is_registered_whichever_module_comes_first():
     assert exercises.check_choice("a", "09-ex5").correct
     for wrong in "bcd":
         fb = exercises.check_choice(wrong, "09-ex5")
-        assert not fb.correct and str(fb).startswith("Not quite: No")
+        assert not fb.correct and str(fb).startswith("Not quite: ") and "Not quite: No:" not in str(fb)
     assert "mode-seeking" in str(exercises.check_choice("c", "09-ex5"))
 
 
@@ -198,7 +261,8 @@ def test_gradient_paths_labels_contours_in_nats_and_marks_the_minimum():
     ax = plots.gradient_paths(mus, sig, grid, {"plain": np.array([[0, 1], [1, 2]]), "natural": np.array([[0, 1], [3, 1]])},
                               target=(3, 1))
     labels = [t.get_text() for t in ax.texts]
-    assert labels and all(t.endswith("nats") for t in labels)
+    assert labels and all(t.endswith("nats") or t == "1 nat" for t in labels)
+    assert "1 nat" in labels and "1 nats" not in labels                 # singular for exactly 1
     styles = [(l.get_linestyle(), l.get_marker()) for l in ax.get_lines()[:2]]
     assert styles[0] != styles[1]
     assert "σ" in ax.get_ylabel() and "μ" in ax.get_xlabel()

@@ -395,7 +395,7 @@ def test_s3_sanov_prefactor_shrinks_polynomially_like_one_over_root_n():
 
 
 def test_s3_drift_miss_exponent_is_the_kl_from_the_reference():
-    """The error held fixed is under the reference Q: the miss probability under P falls like e^{-n D(Q||P)}."""
+    """The error held fixed is under ref: the miss probability under cur falls like e^{-n D(ref||cur)}."""
     q_ref, p_drift, n = 0.5, 0.1, 20_000              # reference heads 0.5, drifted heads 0.1
     k = np.arange(n + 1)
     cdf = stats.binom.cdf(k, n, q_ref)                 # few heads = evidence of drift: alarm below a threshold
@@ -405,3 +405,122 @@ def test_s3_drift_miss_exponent_is_the_kl_from_the_reference():
     rate = -log_miss / n
     d_qp, d_pq = float(mp_bern_kl("0.5", "0.1")), float(mp_bern_kl("0.1", "0.5"))
     assert abs(rate - d_qp) < 0.03 and abs(rate - d_pq) > 0.1
+
+
+# --- claims added with the learner review's fixes ----------------------------------------------------
+
+def test_s2_proof_second_derivative_of_log_p_averages_to_minus_the_fisher_information():
+    """E_p[d^2/dtheta^2 log p_theta(X)] = -I(theta) for a coin, so the KL's quadratic term is +1/2 I delta^2."""
+    for th in ("0.2", "0.3", "0.7"):
+        th = mp.mpf(th)
+        heads = mp.diff(lambda t: mp.log(t), th, 2)
+        tails = mp.diff(lambda t: mp.log(1 - t), th, 2)
+        assert abs(th * heads + (1 - th) * tails + 1 / (th * (1 - th))) < mp.mpf(10) ** -20
+        kl2 = mp.diff(lambda t: mp_bern_kl(th, t), th, 2)            # curvature of D(p_th || p_t) at t = th
+        assert abs(kl2 - 1 / (th * (1 - th))) < mp.mpf(10) ** -15
+
+
+def _kl_limited_step_by_angle(eps, g, theta0=(0.0, 1.0)):
+    """min g'd over the boundary D(N(theta0) || N(theta0 + d)) = eps, d = r (cos a, sin a), r found by root."""
+    kl = lambda d: float(mp_gauss_kl(theta0[0], theta0[1], theta0[0] + d[0], theta0[1] + d[1]))
+    radius = lambda a: optimize.brentq(lambda r: kl(r * np.array([math.cos(a), math.sin(a)])) - eps, 1e-12, 0.5,
+                                       xtol=1e-16, rtol=1e-14)
+    best = optimize.minimize_scalar(lambda a: g @ (radius(a) * np.array([math.cos(a), math.sin(a)])),
+                                    bounds=(0, math.pi / 2), method="bounded", options={"xatol": 1e-10})
+    return radius(best.x) * np.array([math.cos(best.x), math.sin(best.x)])
+
+
+def test_s2_kl_limited_step_length_ratio_exceeds_1_by_an_amount_shrinking_like_sqrt_eps():
+    g = _grad(0.0, 1.0)
+    nat = -np.array([g[0], g[1] / 2])                                   # -I^-1 g at sigma = 1
+    excess = []
+    for eps in (1e-2, 1e-4, 1e-6):
+        d = _kl_limited_step_by_angle(eps, g)
+        predicted = math.sqrt(2 * eps / (g @ -nat)) * np.linalg.norm(nat)
+        excess.append(np.linalg.norm(d) / predicted - 1)
+    assert all(e > 0 for e in excess)
+    assert 8 < excess[0] / excess[1] < 12.5 and 8 < excess[1] / excess[2] < 12.5     # 100x smaller eps: ~10x
+
+
+def _stein_log_beta(n, alpha=0.05, p=0.5, q=0.3):
+    """log beta of the randomised likelihood-ratio test, from scipy's binomial tails (threshold found here)."""
+    k = np.arange(n + 1)
+    cdf = stats.binom.cdf(k, n, p)
+    c = int(np.argmax(cdf > alpha))
+    gamma = (alpha - (cdf[c - 1] if c else 0)) / stats.binom.pmf(c, n, p)
+    return float(np.logaddexp(stats.binom.logsf(c, n, q), math.log1p(-gamma) + stats.binom.logpmf(c, n, q)))
+
+
+def _stein_constants():
+    d = float(mp_bern_kl(P_HEADS, Q_HEADS))
+    v = 0.5 * math.log(0.5 / 0.3) ** 2 + 0.5 * math.log(0.5 / 0.7) ** 2 - d ** 2
+    return d, v, stats.norm.ppf(0.95)
+
+
+def test_s3_second_order_approximation_is_closer_than_d_from_n_85_on_and_undershoots_below():
+    d, v, z = _stein_constants()
+    closer, below = {}, {}
+    for n in range(10, 1001):
+        rate = -_stein_log_beta(n) / n
+        second = d - z * math.sqrt(v / n)
+        closer[n] = abs(second - rate) < abs(d - rate)
+        below[n] = second < rate
+    assert not closer[84] and all(closer[n] for n in range(85, 1001))
+    assert all(below.values())                                           # its correction is too large
+    assert all(d - z * math.sqrt(v / n) < 0 for n in range(10, 64))      # negative at small n
+    assert d - z * math.sqrt(v / 64) > 0
+
+
+def test_s3_the_bound_e_minus_t_is_loose_by_a_factor_whose_log_grows_like_log_n():
+    d, v, z = _stein_constants()
+    for n in (100, 1000, 10_000, 100_000):
+        cost = n * d + _stein_log_beta(n)                                # n D + log beta
+        loose = z * math.sqrt(n * v) - cost                              # log(e^-t / beta) > 0: beta below the bound
+        assert loose > 0 and 0.6 < loose / math.log(n) < 0.8
+    cost100 = 100 * d + _stein_log_beta(100)
+    assert abs(cost100 - 3.66) < 0.005 and 0.45 < cost100 / (z * math.sqrt(100 * v)) < 0.6       # about half
+    beta = math.exp(_stein_log_beta(100))
+    assert beta > 10 * math.exp(-100 * d) and beta < math.exp(-(100 * d - z * math.sqrt(100 * v))) / 10
+
+
+def test_s3_rare_runs_average_is_above_4_and_less_so_at_100_rolls_than_at_30():
+    """Exact conditional mean of the average of n fair-die rolls given that it is >= 4."""
+    means = []
+    for n in (30, 100):
+        counts = [1]
+        for _ in range(n):
+            new = [0] * (len(counts) + 5)
+            for j, c in enumerate(counts):
+                for f in range(6):
+                    new[j + f] += c
+            counts = new                                                 # counts[j]: ways to total n + j
+        tail = range(3 * n, len(counts))
+        mean_sum = Fraction(sum((n + j) * counts[j] for j in tail), sum(counts[j] for j in tail))
+        means.append(mean_sum / n)
+    assert 4 < means[1] < means[0]
+    assert abs(float(means[0]) - 4.116) < 0.01 and abs(float(means[1]) - 4.045) < 0.01     # the simulations printed
+
+
+def _exact_tail_rate(n, statistic, r, ref=0.5):
+    """-log P_ref(statistic(k/n) >= r) / n over k ~ Binomial(n, ref), exactly (scipy log pmf)."""
+    k = np.arange(n + 1)
+    c = k / n
+    hit = np.array([statistic(x) >= r for x in c])
+    return -float(np.logaddexp.reduce(stats.binom.logpmf(k[hit], n, ref))) / n
+
+
+def test_s3_sanov_exponent_depends_on_the_direction_of_the_drift_statistic():
+    """Fair coin as ref, r = 0.3: P(D(cur_hat||ref) >= r) ~ e^{-0.3 n}, P(D(ref||cur_hat) >= r) ~ e^{-0.247 n}."""
+    cur_ref = lambda x: (x * math.log(2 * x) if x > 0 else 0) + ((1 - x) * math.log(2 * (1 - x)) if x < 1 else 0)
+    ref_cur = lambda x: math.inf if x in (0, 1) else -0.5 * math.log(4 * x * (1 - x))
+    # the exponents, from the closed forms: boundary points by mpmath root finding
+    c1 = mp.re(mp.findroot(lambda c: c * mp.log(2 * c) + (1 - c) * mp.log(2 * (1 - c)) - mp.mpf("0.3"), 0.85))
+    c2 = mp.re(mp.findroot(lambda c: -mp.log(4 * c * (1 - c)) / 2 - mp.mpf("0.3"), 0.83))
+    e1 = c1 * mp.log(2 * c1) + (1 - c1) * mp.log(2 * (1 - c1))
+    e2 = c2 * mp.log(2 * c2) + (1 - c2) * mp.log(2 * (1 - c2))
+    assert abs(e1 - mp.mpf("0.3")) < 1e-20 and abs(e2 - mp.mpf("0.24666")) < 1e-5
+    # and the exact tail probabilities approach them from above
+    rates1 = [_exact_tail_rate(n, cur_ref, 0.3) for n in (500, 5000, 50_000)]
+    rates2 = [_exact_tail_rate(n, ref_cur, 0.3) for n in (500, 5000, 50_000)]
+    assert rates1 == sorted(rates1, reverse=True) and 0 < rates1[-1] - 0.3 < 0.001
+    assert rates2 == sorted(rates2, reverse=True) and 0 < rates2[-1] - float(e2) < 0.001
