@@ -76,6 +76,7 @@ def exact_np_test(p, q, n, alpha):
 EXACT_CASES = [(0.5, 0.3, 10_000, 0.05), (0.3, 0.5, 10_000, 0.05),
                (0.5, 0.3, 11_191, 0.05),               # gamma = 0.99859: Q(K > c) carries almost all of beta
                (0.5, 0.3, 10, 1e-300), (0.5, 0.3, 2000, 1e-300), (0.5, 0.3, 5000, 1e-300)]   # beta near 1
+EXACT_CASES += [(0.02, 0.005, 5000, 0.05), (0.999, 0.99, 5000, 0.01)]   # skewed coins: sums cut at 50 sd
 SLOW_EXACT_CASES = [(0.5, 0.3, 100_000, 0.05), (0.5, 0.45, 200_000, 0.05)]
 
 
