@@ -154,8 +154,8 @@ def neyman_pearson_binomial(p, q, n, alpha=0.05):
     # gamma = (alpha - P(K < c)) / P(K = c) and 1 - gamma = (P(K <= c) - alpha) / P(K = c), each
     # from its own difference so that neither loses its digits when the other is close to 1.
     gamma = min(max(math.exp(log_alpha - log_pc) - math.exp(log_below - log_pc), 0.0), 1.0)
-    log_above_c = _log_binom_sum(0, c, n, p)
-    one_minus = min(max(math.exp(log_above_c - log_pc) - math.exp(log_alpha - log_pc), 0.0), 1.0)
+    log_cdf_c = _log_binom_sum(0, c, n, p)
+    one_minus = min(max(math.exp(log_cdf_c - log_pc) - math.exp(log_alpha - log_pc), 0.0), 1.0)
     log_qc = float(_log_pmf(c, n, q))
     # beta = Q(K > c) + (1 - gamma) Q(K = c); its complement 1 - beta = Q(K < c) + gamma Q(K = c).
     log_upper = np.logaddexp(_log_binom_sum(c + 1, n, n, q), _log(one_minus) + log_qc)
@@ -176,9 +176,11 @@ def _log(x):
 def _log_binom_sum(lo, hi, n, p):
     """``log sum_{k=lo}^{hi} Binomial(k; n, p)``, ``-inf`` for an empty range.
 
-    The binomial pmf is log-concave, so the sum is dominated by the terms near
-    the point m of [lo, hi] closest to the mode: terms further than
-    ``50 sd + 100`` from m are below ``e^{-1000}`` of the largest and are left out.
+    The binomial pmf is log-concave, so the largest term is at the point m of
+    [lo, hi] closest to the mode, and away from m the terms fall at least as
+    fast as they fall away from the mode. Terms further than ``50 sd + 100``
+    from m are therefore far below double precision of the sum and are left
+    out (the tests check skewed and large-n cases against exact sums).
     """
     lo, hi = max(lo, 0), min(hi, n)
     if lo > hi:
@@ -191,8 +193,8 @@ def _log_binom_sum(lo, hi, n, p):
 
 
 def _log_pmf(k, n, p):
-    """Binomial log-pmf: the log of scipy's pmf (relative error ~1e-15) wherever it is a normal float,
-    scipy's logpmf (gammaln differences, absolute error up to ~1e-10 at n = 1e5) only where the pmf underflows."""
+    """Binomial log-pmf: the log of scipy's pmf (error 6e-14 in the log at n = 1e5) wherever it is a normal
+    float, scipy's logpmf (gammaln differences, error 2e-10 at n = 1e5) only where the pmf underflows."""
     k = np.asarray(k)
     pmf = stats.binom.pmf(k, n, p)
     with np.errstate(divide="ignore"):
