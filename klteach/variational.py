@@ -48,9 +48,11 @@ def gaussian_elbo(log_joint, mean, sd, *, nodes=80):
        support, e.g. a Gamma prior for z > 0) the true ELBO of any Gaussian
        q is ``-inf``, but the result is ``-inf`` only when a node lands
        there: with a Gamma(2, 1) prior and one x = 3 ~ N(z, 1), q = N(3, 0.5^2) gives
-       ``-inf`` while q = N(3, 0.1^2) gives a finite -3.71. Likewise a
-       singular point (``log|z|`` at z = 0) is missed or hit depending on
-       the nodes. Put such latents on an unconstrained scale first (e.g.
+       ``-inf`` while q = N(3, 0.1^2) gives a finite -3.71. Likewise an
+       integrable singularity is hit or missed depending on the nodes, and
+       converges slowly when missed: for ``log N(z; 0, 1) + log|z|`` and
+       q = N(0, 1) the true ELBO is -(γ + log 2)/2 = -0.635, but 81 nodes
+       (one at 0) give ``-inf``, 80 give -0.538 and 500 give -0.596. Put such latents on an unconstrained scale first (e.g.
        z = log of a positive quantity, with the Jacobian in the log joint).
 
     Parameters

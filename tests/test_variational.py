@@ -87,3 +87,13 @@ def test_restricted_support_is_caught_only_when_a_node_lands_outside_it():
         + 0.5 * math.log(2 * math.pi * math.e * 0.1 ** 2)          # the ELBO restricted to z > 0
     assert gaussian_elbo(lj, 3.0, 0.1) == pytest.approx(wide, rel=1e-9)
     assert round(gaussian_elbo(lj, 3.0, 0.1), 2) == -3.71
+
+
+def test_a_log_singularity_is_hit_or_missed_by_the_nodes():
+    """The docstring's second warning: E[log|z|] under N(0, 1) is -(Euler's gamma + log 2) / 2 (closed form)."""
+    lj = lambda z: stats.norm.logpdf(z) + np.log(np.abs(z))
+    truth = -(np.euler_gamma + math.log(2)) / 2
+    with np.errstate(divide="ignore"):
+        assert gaussian_elbo(lj, 0.0, 1.0, nodes=81) == -math.inf
+        assert round(gaussian_elbo(lj, 0.0, 1.0, nodes=80), 3) == -0.538 and round(truth, 3) == -0.635
+        assert abs(gaussian_elbo(lj, 0.0, 1.0, nodes=500) - truth) > 0.03
