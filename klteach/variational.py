@@ -12,12 +12,21 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import special
 
 from ._validation import DistributionError, as_finite
 
 __all__ = ["gaussian_elbo"]
 
 _HALF_LOG_2PIE = 0.5 * math.log(2 * math.pi * math.e)
+
+
+def _scalar(arr, name):
+    if arr.ndim != 0:
+        raise DistributionError(
+            f"{name} must be a single number (q is one 1-D Gaussian), got an array of shape {arr.shape}; "
+            f"for several q call gaussian_elbo once per q.")
+    return float(arr)
 
 
 def gaussian_elbo(log_joint, mean, sd, *, nodes=80):
@@ -32,6 +41,19 @@ def gaussian_elbo(log_joint, mean, sd, *, nodes=80):
     :math:`t_i`, weights :math:`w_i` summing to 1), exact when
     :math:`\log p(x, z)` is a polynomial in z of degree below ``2 * nodes``
     (a Gaussian model), and fast to converge for smooth log joints.
+
+    .. warning::
+       The quadrature sees ``log_joint`` only at the nodes. If the log joint
+       is ``-inf`` somewhere on the real line (a prior with restricted
+       support, e.g. a Gamma prior for z > 0) the true ELBO of any Gaussian
+       q is ``-inf``, but the result is ``-inf`` only when a node lands
+       there: with a Gamma(2, 1) prior and one x = 3 ~ N(z, 1), q = N(3, 0.5^2) gives
+       ``-inf`` while q = N(3, 0.1^2) gives a finite -3.71. Likewise an
+       integrable singularity is hit or missed depending on the nodes, and
+       converges slowly when missed: for ``log N(z; 0, 1) + log|z|`` and
+       q = N(0, 1) the true ELBO is -(γ + log 2)/2 = -0.635, but 81 nodes
+       (one at 0) give ``-inf``, 80 give -0.538 and 500 give -0.596. Put such latents on an unconstrained scale first (e.g.
+       z = log of a positive quantity, with the Jacobian in the log joint).
 
     Parameters
     ----------
@@ -78,11 +100,15 @@ def gaussian_elbo(log_joint, mean, sd, *, nodes=80):
     if not callable(log_joint):
         raise DistributionError("log_joint must be a function of z returning log p(x, z), "
                                 f"got {type(log_joint).__name__}.")
-    mu = float(as_finite(mean, "mean", what="the mean of q"))
-    sigma = float(as_finite(sd, "sd", positive=True, what="the standard deviation of q"))
+    mu = _scalar(as_finite(mean, "mean", what="the mean of q"), "mean")
+    sigma = _scalar(as_finite(sd, "sd", positive=True, what="the standard deviation of q"), "sd")
     if isinstance(nodes, bool) or not isinstance(nodes, (int, np.integer)) or not 2 <= nodes <= 500:
         raise DistributionError(f"nodes must be an integer from 2 to 500, got {nodes!r}.")
-    t, w = np.polynomial.hermite_e.hermegauss(int(nodes))
+    # numpy's hermegauss overflows to NaN weights above about 370 nodes; scipy's rule does not
+    t, w = special.roots_hermitenorm(int(nodes))
+    if not (np.all(np.isfinite(t)) and np.all(np.isfinite(w)) and np.all(w >= 0)):
+        raise DistributionError(f"the {nodes}-point Gauss-Hermite rule has non-finite or negative "
+                                "weights in this scipy; use fewer nodes.")
     w = w / w.sum()
     z = mu + sigma * t
     values = np.asarray(log_joint(z), dtype=float)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -43,6 +44,71 @@ def test_type_two_error_matches_the_likelihood_ratio_test_built_in_mpmath(p, q, 
     log_beta, k, gamma = mp_np_test(p, q, n, alpha)
     assert t.log_beta == pytest.approx(log_beta, rel=1e-10, abs=1e-12)
     assert t.threshold == k and t.gamma == pytest.approx(gamma, rel=1e-9, abs=1e-12)
+
+
+def exact_np_test(p, q, n, alpha):
+    """The test from exact big-integer binomial sums (p, q read as the decimals written, alpha as its float's
+    exact value): threshold c, gamma as a Fraction, and log(beta) in mpmath (log1p of the exact complement
+    when beta is near 1)."""
+    p, q, a = Fraction(str(p)), Fraction(str(q)), Fraction(alpha)
+    if p < q:                                   # count tails: P then favours the upper end
+        p, q = 1 - p, 1 - q
+    pn, pd = p.numerator, p.denominator
+    term, cum, k, target = (pd - pn) ** n, 0, 0, a * pd ** n      # term = C(n,k) pn^k (pd-pn)^(n-k)
+    while cum + term <= target:
+        cum += term
+        term = term * pn * (n - k) // ((pd - pn) * (k + 1))
+        k += 1
+    c, gamma = k, (target - cum) / term
+    qn, qd = q.numerator, q.denominator
+    t = qc = math.comb(n, c) * qn ** c * (qd - qn) ** (n - c)
+    upper = 0
+    for j in range(c, n):
+        t = t * qn * (n - j) // ((qd - qn) * (j + 1))
+        upper += t
+    beta = upper + (1 - gamma) * qc             # times qd**n
+    num, den = beta.numerator, beta.denominator * qd ** n
+    with mpmath.workdps(40):
+        if 2 * (den - num) < den:
+            return float(mpmath.log1p(-mpmath.mpf(den - num) / den)), c, gamma
+        return float(mpmath.log(num) - mpmath.log(den)), c, gamma
+
+
+EXACT_CASES = [(0.5, 0.3, 10_000, 0.05), (0.3, 0.5, 10_000, 0.05),
+               (0.5, 0.3, 11_191, 0.05),               # gamma = 0.99859: Q(K > c) carries almost all of beta
+               (0.5, 0.3, 10, 1e-300), (0.5, 0.3, 2000, 1e-300), (0.5, 0.3, 5000, 1e-300)]   # beta near 1
+EXACT_CASES += [(0.02, 0.005, 5000, 0.05), (0.999, 0.99, 5000, 0.01)]   # skewed coins: sums cut at 50 sd
+SLOW_EXACT_CASES = [(0.5, 0.3, 100_000, 0.05), (0.5, 0.45, 200_000, 0.05)]
+
+
+def _check_against_exact(p, q, n, alpha):
+    t = neyman_pearson_binomial(p, q, n, alpha)
+    log_beta, c, gamma = exact_np_test(p, q, n, alpha)
+    assert t.threshold == (c if p > q else n - c)
+    assert t.gamma == pytest.approx(float(gamma), rel=1e-10, abs=1e-300)
+    assert t.log_beta == pytest.approx(log_beta, rel=1e-10, abs=0)
+    assert t.log_beta <= 0
+
+
+@pytest.mark.parametrize("p, q, n, alpha", EXACT_CASES)
+def test_type_two_error_matches_exact_big_integer_tail_sums(p, q, n, alpha):
+    _check_against_exact(p, q, n, alpha)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("p, q, n, alpha", SLOW_EXACT_CASES)
+def test_type_two_error_matches_exact_big_integer_tail_sums_at_large_n(p, q, n, alpha):
+    _check_against_exact(p, q, n, alpha)
+
+
+def test_alpha_at_a_jump_of_the_cdf_leaves_a_finite_error():
+    """alpha = P(K <= 3) exactly (a dyadic sum for a fair coin): no randomising is needed, beta = Q(K > 3) > 0."""
+    n, c = 12, 3
+    alpha = sum(math.comb(n, k) for k in range(c + 1)) / 2 ** n
+    t = neyman_pearson_binomial(0.5, 0.3, n, alpha)
+    exact = sum(Fraction(math.comb(n, k)) * Fraction(3, 10) ** k * Fraction(7, 10) ** (n - k) for k in range(c + 1, n + 1))
+    assert math.isfinite(t.log_beta)
+    assert t.log_beta == pytest.approx(math.log(exact), rel=1e-12)
 
 
 def test_type_one_error_is_exactly_alpha():
@@ -162,3 +228,14 @@ def test_large_tilts_do_not_overflow():
 def test_tilt_bad_input_is_refused(args, words):
     with pytest.raises(DistributionError, match=words):
         exponential_tilt(*args)
+
+
+def test_tilt_out_of_range_messages_say_one_thing_each():
+    with pytest.raises(DistributionError) as outside:
+        exponential_tilt([0.5, 0.5], [1, 2], 3.0)
+    with pytest.raises(DistributionError) as at_end:
+        exponential_tilt([0.5, 0.5], [1, 2], 2.0)
+    assert "outside that range" in str(outside.value) and "point mass" not in str(outside.value)
+    assert "point mass" in str(at_end.value) and "outside" not in str(at_end.value)
+    for e in (outside, at_end):
+        assert "other than" not in str(e.value) and "Choose a mean inside (1, 2)" in str(e.value)

@@ -62,3 +62,39 @@ def test_bad_input_is_refused(kwargs, words):
     args = {"lj": log_joint, "mean": 0.0, "sd": 1.0, "nodes": 40} | kwargs
     with pytest.raises(DistributionError, match=words):
         gaussian_elbo(args["lj"], args["mean"], args["sd"], nodes=args["nodes"])
+
+
+@pytest.mark.parametrize("nodes", [372, 400, 450, 500])
+def test_many_nodes_give_the_closed_form_not_nan(nodes):
+    """The conjugate model's ELBO is a quadratic in z: every rule is exact, up to the largest node count allowed."""
+    m, s = 0.3, 0.8
+    value = gaussian_elbo(log_joint, m, s, nodes=nodes)
+    assert math.isfinite(value)
+    assert value == pytest.approx(LOG_EVIDENCE - kl_normal(m, s, POST_MEAN, POST_SD), rel=1e-12)
+
+
+def test_arrays_for_the_mean_or_sd_are_refused_clearly():
+    for kwargs in ({"mean": np.array([0.5]), "sd": 1.0}, {"mean": 0.5, "sd": np.array([1.0, 2.0])}):
+        with pytest.raises(DistributionError, match="single number"):
+            gaussian_elbo(log_joint, **kwargs)
+
+
+def test_restricted_support_is_caught_only_when_a_node_lands_outside_it():
+    """The docstring's warning: the true ELBO is -inf for both q (each puts mass on z <= 0)."""
+    lj = lambda z: stats.gamma(2).logpdf(z) + stats.norm.logpdf(3.0, z, 1.0)
+    assert stats.norm.cdf(0, 3, 0.1) > 0 and stats.norm.cdf(0, 3, 0.5) > 0
+    assert gaussian_elbo(lj, 3.0, 0.5) == -math.inf
+    wide = integrate.quad(lambda z: stats.norm.pdf(z, 3, 0.1) * lj(z), 1e-300, 6, points=[3], epsabs=1e-13)[0] \
+        + 0.5 * math.log(2 * math.pi * math.e * 0.1 ** 2)          # the ELBO restricted to z > 0
+    assert gaussian_elbo(lj, 3.0, 0.1) == pytest.approx(wide, rel=1e-9)
+    assert round(gaussian_elbo(lj, 3.0, 0.1), 2) == -3.71
+
+
+def test_a_log_singularity_is_hit_or_missed_by_the_nodes():
+    """The docstring's second warning: E[log|z|] under N(0, 1) is -(Euler's gamma + log 2) / 2 (closed form)."""
+    lj = lambda z: stats.norm.logpdf(z) + np.log(np.abs(z))
+    truth = -(np.euler_gamma + math.log(2)) / 2
+    with np.errstate(divide="ignore"):
+        assert gaussian_elbo(lj, 0.0, 1.0, nodes=81) == -math.inf
+        assert round(gaussian_elbo(lj, 0.0, 1.0, nodes=80), 3) == -0.538 and round(truth, 3) == -0.635
+        assert abs(gaussian_elbo(lj, 0.0, 1.0, nodes=500) - truth) > 0.03
