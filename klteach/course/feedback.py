@@ -101,7 +101,7 @@ from numbers import Real
 import numpy as np
 
 from .._validation import DistributionError, as_nonnegative
-from .units import _LOG_FN
+from .units import _LOG_FN, _base10_route
 
 __all__ = ["Feedback", "check_number", "check_choice", "CHOICES", "recording",
            "significant_figures"]
@@ -333,6 +333,11 @@ def _as_given(x: float) -> str:
     return repr(_clean(float(x))) if figures <= 6 else _show(x, 4)
 
 
+#: An answer of None: most often ``answer = print(x)``, since print shows a value but returns None.
+_NONE = ("Your answer is None, not a value. print() shows a value but returns None, so answer = print(...) "
+         "stores None: write {example} (without print), and run the cell again.")
+
+
 _NAN = ("Your answer is NaN (not a number). The data here have no zero probabilities, so look for "
         "the log of a negative number, 0/0 or inf - inf: print the terms and find it with np.isnan(terms).")
 
@@ -374,8 +379,10 @@ def _scalar(answer):
 
 def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
     """Return ``(value, None)`` or ``(None, Feedback)`` explaining why it is not one number."""
-    if answer is ... or answer is None:
+    if answer is ...:
         return None, Feedback(False, "No answer yet: replace ... with your answer and run the cell again.")
+    if answer is None:
+        return None, Feedback(False, _NONE.format(example="answer = <expression>"))
     fields = getattr(answer, "_fields", None)
     if isinstance(answer, tuple) and fields:
         kind = type(answer).__name__
@@ -692,6 +699,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     suffix = f" {units}" if units else ""
     if _accepted(value, expected):
         return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
+    if significant_figures(value) < ACCEPTED_FIGURES:
+        # a value converted the wrong way is a two-step mistake: too far-fetched a reading of 1 or 2 figures
+        entries = [m for m in entries if not (m[2] and m[2][0] == "undo")]
 
     def near(w, v):
         return abs(w - v) <= 0.01 * abs(v) or _exactly(w, v)
@@ -725,6 +735,21 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                 "" if _is_whole(value) else
                 f" {shown} is exactly that mistake's value: more figures would not change it.")
         text = named(exact)
+        # other mistakes that this short number matches at the precision it gives (0.1313 for 0.13): it may be
+        # one of them rounded, so every reading is listed and the unrounded number asked for
+        seen = {e for _, _, e in exact}
+        others = [(_distance(value, w), w, e) for w, e, _ in entries
+                  if e not in seen and not _exactly(value, w) and _matches(value, w, expected)]
+        if others:
+            rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
+                       f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
+                       if _right_at(value, expected, n) else "")
+            return Feedback(False, f"Not quite: {shown} is exactly the value of {text} But at the "
+                                   f"{_plural(n, 'significant figure')} it has, {shown} also matches {named(others)} "
+                                   f"Give the unrounded number your code computed to tell which: if it is {shown} "
+                                   f"itself, it is " + ("one of the mistakes" if several(text) else "the mistake")
+                                   + f" it equals exactly; if not, follow the advice on the unrounded "
+                                   f"number, not on {shown}.{rounded}")
         if several(text):
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")
@@ -896,7 +921,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         if truncated:
             # a rounded route that also gives it (4.2 - H(spanish) = 0.1726, rounded: 0.173) is named, since
             # rounding the number that route computed gives the same number again
-            if loose:
+            # a base-10 route is no step of any exercise's computation (none uses np.log10): naming it beside a
+            # plain cut-off would suggest a route the learner never took
+            if loose and not _base10_route(loose[2]):
                 return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                        f"so its last digit is one too small, or a result rounded on the way: it is "
                                        f"also {route_words(*loose)}. Round (do not truncate) the unrounded number "
@@ -1093,8 +1120,10 @@ def check_choice(answer, correct, explanations=None):
                            + ", ".join(sorted(CHOICES)) + ". Or pass the right option and explanations.")
         correct, explanations = CHOICES[correct]
     listed = ", ".join(repr(k) for k in explanations)
-    if answer is ... or answer is None:
+    if answer is ...:
         return Feedback(False, f"No answer yet: replace ... with one of {listed}.")
+    if answer is None:
+        return Feedback(False, _NONE.format(example=f'answer = "..." with one of {listed}'))
     options = {str(k).strip().lower(): v for k, v in explanations.items()}
     several = _named_options(str(answer).strip().strip("'\"").strip(), options)
     if several:

@@ -283,13 +283,20 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
 
     what = f"D({a}||{b})"
     expected = kl()
-    mistakes = _unit_mistakes(kl, what, base)
+    # np.log2 in the closed form converts its log term only, not the 1/2 and the fraction: a value in other
+    # units is the whole closed form divided by a log, as gaussian_kl(..., base=...) gives it
+    mistakes = _unit_mistakes(
+        kl, what, base, throughout=False,
+        how=lambda other: (f"{_unit_words(other)} (the whole closed form "
+                           + ("in nats" if other is None else f"divided by `{_log_expr(other)}`")
+                           + (")" if other is None else f", as gaussian_kl(..., base={other:g}) gives it)")))
     if sp_ == sq_ and sigma_p == sigma_q:
         s_, d2 = sp_, f"({mp_} - {mq_})²"
         # this formula has no logarithm: a value in other units comes from a conversion, and converting
         # back is the only advice that applies (not "use np.log throughout")
         gives = "gives directly" if base is None else f"gives in nats, before dividing by `{_log_expr(base)}`"
-        mistakes = [m for m in mistakes if m[2][0] == "undo"]
+        # nor is a value converted the wrong way (a double conversion) a reading of a formula without a log
+        mistakes = []
         for other in (None, 2, 10):
             if other != base:
                 verb, expr = _conversion(other, base)
@@ -348,6 +355,11 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
         (formula(math.log(sigma_q / sigma_p), 2 * sigma_q),
          f"the formula with 2 {sq_} where it says 2 {sq_}²: square {sq_} in the denominator."),
     ]
+    unsquared = (math.log(sigma_q / sigma_p) + (sigma_p + (mu_p - mu_q) ** 2) / (2 * sigma_q) - 0.5) / scale
+    if abs(unsquared - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
+        mistakes.append((unsquared, f"the formula with {sp_} and {sq_} unsquared throughout, "
+                                    f"({sp_} + ({mp_} - {mq_})²) / (2 {sq_}): square both, "
+                                    f"({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²)."))
     no_two = formula(math.log(sigma_q / sigma_p), sigma_q**2)
     if abs(no_two - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
         mistakes.append((no_two, f"the formula with {sq_}² where it says 2 {sq_}²: the 2 of the denominator "
