@@ -95,7 +95,7 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP
+from decimal import Decimal, ROUND_DOWN, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP
 from numbers import Real
 
 import numpy as np
@@ -469,8 +469,22 @@ def _route_target(w_k, w, expected, kind):
         return math.sqrt(w_k) if w_k >= 0 else math.nan
     if kind == "square":
         return w_k * w_k
-    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'subtracted', 'added', 'sqrt' "
-                     f"or 'square'.")
+    if kind in ("log", "log1p"):    # the log (or log1p) of w, times the factor that turns it into expected
+        f = math.log if kind == "log" else math.log1p
+        if w_k <= (0 if kind == "log" else -1) or f(w) == 0:
+            return math.nan
+        return f(w_k) * (expected / f(w))
+    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'subtracted', 'added', 'sqrt', "
+                     f"'square', 'log' or 'log1p'.")
+
+
+def _roundings(w, k):
+    """``w`` rounded to ``k`` significant figures: one value, or two when ``w`` (float noise removed, ``1.525``
+    for ``1.5250000000000004``) ends in a 5 just after them, which a learner may round either way."""
+    d = _dec(_clean(w))
+    unit = _unit(w, k)
+    return list(dict.fromkeys(float(d.quantize(unit, rounding=mode)) for mode in (ROUND_HALF_EVEN, ROUND_HALF_UP,
+                                                                                 ROUND_HALF_DOWN)))
 
 
 def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES, raw=None):
@@ -500,16 +514,16 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
         for i, (w, step) in enumerate(routes):
             if not math.isfinite(w) or w == 0:
                 continue
-            w_k = float(_round_sig(w, k))
-            if w_k == 0 or w_k == w:
-                continue
-            target = _route_target(w_k, w, expected, step[0])
-            if not math.isfinite(target):
-                continue
-            tol = (1e-9 * abs(target) if figures >= 10 or tight
-                   else float(_unit(value, figures)) / 2 * 1.000001)
-            if abs(value - target) <= tol:
-                found.append((abs(value - target), i, k, w_k, step))
+            for w_k in _roundings(w, k):
+                if w_k == 0 or w_k == w:
+                    continue
+                target = _route_target(w_k, w, expected, step[0])
+                if not math.isfinite(target):
+                    continue
+                tol = (1e-9 * abs(target) if figures >= 10 or tight
+                       else float(_unit(value, figures)) / 2 * 1.000001)
+                if abs(value - target) <= tol:
+                    found.append((abs(value - target), i, k, w_k, step))
         if found:
             return min(found, key=lambda f: f[:2])[2:]
     # both numbers of a difference rounded, to different figures (0.887 - 0.80): the "shift" route (the
@@ -600,7 +614,7 @@ def _dropped(value, shown, figures, sig):
 
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
                  negative=None, combine=None, nan=None, field=None, array_routes=(), partway=None,
-                 rounding=True):
+                 rounding=True, coincident=()):
     """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
 
     Used in: every notebook's exercises, through the notebook's own check_* functions.
@@ -634,7 +648,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         A third item marks a mistake whose advice acts on the learner's
         number: ``True`` for a rescaling (by ``expected / value``), or
         ``(kind, label, words)`` with ``kind`` one of ``"scale"``, ``"shift"``
-        (adding ``expected - value``), ``"sqrt"`` or ``"square"``, ``label``
+        (adding ``expected - value``), ``"sqrt"``, ``"square"``, ``"log"`` or
+        ``"log1p"`` (the log of the value, times a constant factor), ``label``
         naming the wrong route and ``words`` the step (``"converted to bits"``).
         An answer that is such a value rounded, then fixed as advised, is
         told so. The kinds ``"subtracted"`` and ``"added"`` mark a value that
@@ -667,11 +682,19 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         mistake but equals one of them, at its own precision (to 1e-9 for
         an answer of 8 or more figures), is told it is the right formula
         on rounded numbers and to carry every digit.
-    rounding : bool
+    coincident : sequence of (float, str)
+        Wrong values within 1% of ``expected`` (too near to be told apart
+        at the precision an answer gives, so not in ``mistakes``), named
+        only when the answer is the full number a computation gave (8 or
+        more figures) and equals one of them to 1e-9, or is one of them
+        rounded to 4 or more figures and not the right value.
+    rounding : bool or str
         False when the right computation has nothing to round on the way
         (a ratio of whole-number counts): an answer near the right value,
         not it rounded, is then not asked whether it rounded an
-        intermediate result, only told to check each step.
+        intermediate result, only told to check each step. A string does
+        the same and says what the value is made of (the message's default
+        is "made of whole-number counts").
 
     Returns
     -------
@@ -697,6 +720,16 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     raw, value = value, _clean(value)
     shown = _as_given(value)
     suffix = f" {units}" if units else ""
+    n_fig = significant_figures(value)
+    if (n_fig >= _PRECISE and not _exactly(value, expected)) or (n_fig >= 4 and not _accepted(value, expected)):
+        # a full number equal to a wrong quantity that lies within 1% of the answer is that quantity; so is
+        # one of 4 or more figures that is that quantity rounded, and not the answer
+        same = [e for w, e in coincident if w is not None and math.isfinite(w)
+                and (_exactly(value, float(w)) if n_fig >= _PRECISE
+                     else _round_sig(value, n_fig) == _round_sig(float(w), n_fig))]
+        if same:
+            return Feedback(False, f"Not quite: {shown} is {same[0]} With these data it lies within 1% of {what}, "
+                                   f"but it is another quantity.")
     if _accepted(value, expected):
         return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
     if significant_figures(value) < ACCEPTED_FIGURES:
@@ -882,11 +915,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                + " Or it matches ".join(named(g) for g in groups)
                                + f" Give the unrounded number your code computed to tell which. If this is the "
                                  f"full number your code computed, it is not any of them: check each step.")
-    if (not rounding and not truncated and math.isfinite(value) and math.isfinite(expected)
+    if ((rounding is False or isinstance(rounding, str)) and not truncated and math.isfinite(value) and math.isfinite(expected)
             and abs(value - expected) <= 0.015 * abs(expected)):
         # whole-number counts leave nothing to round on the way: only the final number can be rounded
+        made = rounding if isinstance(rounding, str) else "made of whole-number counts"
         return Feedback(False, f"Close, but not {what}: {shown} is near it but not it rounded, and {what} is "
-                               f"made of whole-number counts, with nothing to round on the way. Check each step: "
+                               f"{made}, with nothing to round on the way. Check each step: "
                                + (hint or "the formula, the arguments and the units."))
     if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
         values, why = partway

@@ -228,9 +228,13 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         ]
     h_q = entropy(qn, base=base)
     expected = cross_entropy(pn, qn, base=base)
-    if abs(h_q - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
-        mistakes.append((h_q, f"H({b}), the entropy of {b} alone: each -log {b}(x) must be weighted by "
-                              f"{a}(x), the distribution the events come from: -sum {a}(x) log {b}(x)."))
+    h_q_why = (f"H({b}), the entropy of {b} alone: each -log {b}(x) must be weighted by "
+               f"{a}(x), the distribution the events come from: -sum {a}(x) log {b}(x).")
+    coincident = []
+    if abs(h_q - expected) >= 0.01 * abs(expected):
+        mistakes.append((h_q, h_q_why))
+    else:       # closer, it would be nearly right by coincidence: named only when the answer is exactly it
+        coincident.append((h_q, h_q_why))
     mistakes.append((cross_entropy(qn, pn, base=base),
                      f"H({b}, {a}): the arguments are swapped. {a}, the distribution the events come from, "
                      f"weights the sum; {b}'s probabilities go inside the log."))
@@ -274,7 +278,7 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"1 - {b}[{k}], the probability the model gives the other classes (an error "
                              f"rate, not a log loss): the cross-entropy is -log {b}[{k}]."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
-                        mistakes=mistakes, sig=sig,
+                        mistakes=mistakes, sig=sig, coincident=coincident,
                         hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "
                              f"alone weights by {b} itself, and H({a}) puts {a} inside the log).",
                         negative=f"Check the minus sign in front: -sum {a}(x) log {b}(x).",
