@@ -273,6 +273,11 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         if apart(float(qn[k])):
             mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
                                            f"log: the cross-entropy is -log {b}[{k}]."))
+        if 0 < qn[k] < 1 and apart(-math.log1p(-float(qn[k])) / log_base(base)):
+            mistakes.append((-math.log1p(-float(qn[k])) / log_base(base),
+                             f"-{log(k).replace(f'{b}[{k}]', f'1 - {b}[{k}]')}, minus the log of the "
+                             f"probability the model gives the other classes: the cross-entropy is "
+                             f"-{log(k)}, the log-probability of the labelled class itself."))
         if apart(1.0 - float(qn[k])):
             mistakes.append((1.0 - float(qn[k]),
                              f"1 - {b}[{k}], the probability the model gives the other classes (an error "

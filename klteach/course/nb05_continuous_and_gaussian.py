@@ -512,6 +512,10 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variabl
         mistakes.append((float(np.mean(np.expm1(log_r))),
                          f"the average of r - 1 alone: each k3 term also subtracts log r, "
                          f"k3 = (r - 1) - log r with log r = {lq_} - {lp_}."))
+        mistakes.append((expected + 1.0,
+                         f"the average of r - log r, without the - 1 of each k3 term: k3 = (r - 1) - log r "
+                         f"with log r = {lq_} - {lp_} (or subtract 1 from the unrounded average).",
+                         ("shift", "the average of r - log r", "reduced by 1")))
     if estimator != "k1" and expected > 0:   # for k1, minus the estimate is the ratio upside down, named above
         flipped = {"k2": "each term with a minus sign in front", "k3": "log r - (r - 1) in each term, the "
                                                                           "subtraction the wrong way round"}

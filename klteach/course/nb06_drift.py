@@ -410,6 +410,12 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
         if math.isfinite(w):
             mistakes.append((w, f"PSI with the pseudo-count added to the empty bins only: add "
                                 f"{pseudo_count:g} to every bin of both histograms, so no bin is singled out."))
+    k = len(r)
+    if k > 1:
+        mistakes.append((m.psi / k, f"the mean of the {k} PSI terms (np.mean), not their sum: PSI sums "
+                                    f"(p - q) * log(p / q) over the bins, np.sum (or multiply the unrounded "
+                                    f"mean by {k}).", ("scale", f"the mean of the {k} PSI terms",
+                                                        f"multiplied by {k}")))
     mistakes.append((100 * m.psi, "PSI x 100, as a percentage: PSI is not a percentage. Divide the unrounded "
                                   "number by 100.", ("scale", "PSI x 100", "divided by 100")))
     if m.psi > 0:
@@ -471,6 +477,14 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     if greater != at_least:      # with no ties, > and >= count the same
         mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
                                                   "than the observed one: ties count too (>=)."))
+        mistakes.append((greater / b, f"#{{T_perm > T_obs}} / B: strictly greater only, and without the +1s. "
+                                      f"Ties count too, and the observed split counts as one of the "
+                                      f"permutations: {formula}."))
+    at_most = int(np.sum(permuted <= observed))
+    if abs((1 + at_most) / (b + 1) - expected) >= 0.01 * expected:     # closer: right by coincidence
+        mistakes.append(((1 + at_most) / (b + 1), f"(1 + #{{T_perm <= T_obs}}) / (B + 1), the comparison the wrong "
+                                                  f"way round: p counts the permuted statistics at least as large "
+                                                  f"as the observed one, >=: {formula}."))
         mistakes.append(((1 + greater + (at_least - greater) / 2) / (b + 1),
                          f"ties counted as half (a mid-p value, (1 + #{{T_perm > T_obs}} + ties / 2) / (B + 1)): "
                          f"count ties in full, >=: {formula}."))
