@@ -69,8 +69,15 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   on a rounded number, can fail. A number that is exactly a mistake's
   value (``2.0 = log2(4)``, ``0.4 = 2/5``, ``0.13 = 13/100``) and not the
   right value rounded is that mistake, since more figures (``2.00``) would
-  not change it, even when another mistake is as close at its precision
-  (``13/99 = 0.1313``).
+  not change it; when other mistakes match it too at the precision it
+  gives (``13/99 = 0.1313``), every one is listed and the unrounded number
+  asked for, to tell them apart.
+- A full number (8 or more figures) equal to a wrong quantity that lies
+  within 1% of the right value (``coincident``), or that quantity rounded
+  to 4 or more figures, is named as that quantity.
+- A mistake read by converting the wrong way (a double conversion) is
+  never read from an answer of fewer than 3 figures, and a base-10 route
+  is never named beside a cut-off (no exercise uses base 10).
 
 Every notebook's checks (``klteach.course.nbNN_*``) are built on :func:`check_number` and
 its underscore helpers here and in :mod:`klteach.course.units`, the shared internal API of

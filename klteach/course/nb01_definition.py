@@ -179,7 +179,9 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     both directions D(P||Q) + D(Q||P), the mean (np.mean) instead of the
     sum of the weighted terms, the unweighted sum and the unweighted mean
     of log ratios, -D(P||Q) (the ratio upside down, or H(P) - H(P, Q)),
-    and a zero mask applied to P only.
+    a zero mask applied to P only, the largest term alone (when some
+    terms are negative), and, for bits or nats, D(Q||P) in the other of
+    the two units (both choices the other way round).
 
     Examples
     --------

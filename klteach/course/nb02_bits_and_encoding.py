@@ -202,8 +202,9 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q,
     the sum of Q's probabilities (1 for every distribution), the mean of the
     terms (np.mean) instead of their sum and, for a one-hot P, -log q of a
-    class whose label is 0, q of the labelled class without its log, and 1 - q
-    of the labelled class (an error rate).
+    class whose label is 0, q of the labelled class without its log, 1 - q
+    of the labelled class (an error rate) and -log(1 - q). H(Q) within 1%
+    of the answer is named only for an answer that is exactly it.
 
     Examples
     --------

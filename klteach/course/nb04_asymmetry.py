@@ -292,8 +292,11 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     Used in: notebooks/04_asymmetry.ipynb (section "Exercises").
 
     Recognised mistakes: the sum without the 1/2, the largest
-    difference at a single outcome, TV as a percentage, and Pinsker's
-    bound sqrt(D / 2) in either direction.
+    difference at a single outcome, the mean of the differences, the
+    Jensen-Shannon distance (bits or nats), the Hellinger distance, TV as a
+    percentage, and Pinsker's bound sqrt(D / 2) in either direction. For
+    probabilities given as short decimals TV is exact, so an answer near it
+    is not asked whether it rounded on the way.
 
     Examples
     --------

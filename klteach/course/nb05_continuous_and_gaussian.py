@@ -251,12 +251,14 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     used where the formula wants standard deviations, 2 sigma_q or sigma_q²
     in place of 2 sigma_q², the log of the variance ratio without its 1/2,
     the -1/2 left out, the mean term left out, the log ratio upside down,
-    -D (every sign flipped), and the square roots of the standard
-    deviations used (when 1% or more from the answer). For equal variances: E_P[(x - mu_1)²]
+    -D (every sign flipped), the square roots of the standard
+    deviations used, and both standard deviations left unsquared (when 1%
+    or more from the answer). For equal variances: E_P[(x - mu_1)²]
     not subtracted, E_P[(x - mu_2)²] taken as sigma² (giving 0), the
     difference the wrong way round, the 2 of 2 sigma² left out, and the
     difference of the means not squared; that formula has no logarithm, so
-    a value in other units is told the conversion only.
+    a value in other units is told the conversion only, and no value
+    converted the wrong way is read.
 
     Examples
     --------
@@ -470,7 +472,7 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variabl
     estimator's average (k1, k2, k3), the ratio turned upside down (p/q
     instead of q/p), a sum instead of a mean, the exact value, the estimate
     in bits or base-10 units, minus the estimate and, for k3, the average of
-    r - 1 without its - log r.
+    r - 1 without its - log r and of r - log r without its - 1.
     ``variables`` are the exercise's names for ``logp`` and ``logq``; the
     messages speak in them.
 

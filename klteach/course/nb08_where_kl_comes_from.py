@@ -454,7 +454,8 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
     either sign, since the first two are negative for alpha > 1); the
     result divided by alpha or times alpha/(alpha - 1), the orders 1/2 and
     infinity, and the Jeffreys divergence (each when 1% or more from the
-    answer and from the others).
+    answer and from the others). The log of the sum (or the log1p of the
+    chi-square sum) rounded on the way is a rounding step, not a mistake.
 
     Examples
     --------

@@ -61,7 +61,7 @@ def test_unnormalised_counts_are_recognised():
 
 @pytest.mark.parametrize("answer, words", [
     (..., ["No answer yet"]),
-    (None, ["No answer yet"]),
+    (None, ["Your answer is None", "print() shows a value but returns None"]),
     ("0.5", ["the text '0.5'", "float(", "not a number"]),
     ([0.1, 0.2], ["list of 2 numbers", "one number"]),
     (np.array([0.1, 0.2]), ["array of 2 numbers", "one number"]),

@@ -120,7 +120,10 @@ def test_choice_error_example_is_not_an_option():
 
 def test_final_1_a_short_answer_that_is_exactly_a_mistake_is_still_that_mistake():
     text = str(ex.check_permutation_pvalue(0.4, 2.0, [1.0, 3.0, 2.0, 0.5, 0.2]))    # 2/5 exactly
-    assert text.startswith("Not quite: 0.4 matches") and "too few" not in text
+    assert text.startswith("Not quite: 0.4 is exactly the value of #{T_perm >= T_obs} / B") and "too few" not in text
+    # the mid-p value (1 + 1 + 1/2) / 6 = 0.4167 is 0.4 at the 1 figure given: it is listed too, and the unrounded
+    # number asked for
+    assert "also matches ties counted as half" in text and "Give the unrounded number" in text, text
 
 
 def test_04_07_second_pass_finding_5_whole_counts_are_not_asked_about_rounding():
