@@ -70,7 +70,8 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   value (``2.0 = log2(4)``, ``0.4 = 2/5``, ``0.13 = 13/100``) and not the
   right value rounded is that mistake, since more figures (``2.00``) would
   not change it; when other mistakes match it too at the precision it
-  gives (``13/99 = 0.1313``), every one is listed and the unrounded number
+  gives (``13/99 = 0.1313``; for a whole number, typed ``1.0``, at 2
+  figures: ``1.0297``), every one is listed and the unrounded number
   asked for, to tell them apart.
 - A full number (8 or more figures) equal to a wrong quantity that lies
   within 1% of the right value (``coincident``), or that quantity rounded
@@ -778,8 +779,15 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         # other mistakes that this short number matches at the precision it gives (0.1313 for 0.13): it may be
         # one of them rounded, so every reading is listed and the unrounded number asked for
         seen = {e for _, _, e in exact}
+        # a whole number is typed with one decimal (2.0): another mistake is read from it only when it rounds
+        # to it at 2 figures (1.0297 for 1.0), not at 1 (1.5 for 2.0)
+        typed = max(2, n)
+
+        def typed_as(w):
+            return not _is_whole(value) or _round_sig(w, typed) == _round_sig(value, typed)
+
         others = [(_distance(value, w), w, e) for w, e, _ in entries
-                  if e not in seen and not _exactly(value, w) and _matches(value, w, expected)]
+                  if e not in seen and not _exactly(value, w) and _matches(value, w, expected) and typed_as(w)]
         if others:
             rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                        f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
