@@ -69,8 +69,16 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   on a rounded number, can fail. A number that is exactly a mistake's
   value (``2.0 = log2(4)``, ``0.4 = 2/5``, ``0.13 = 13/100``) and not the
   right value rounded is that mistake, since more figures (``2.00``) would
-  not change it, even when another mistake is as close at its precision
-  (``13/99 = 0.1313``).
+  not change it; when other mistakes match it too at the precision it
+  gives (``13/99 = 0.1313``; for a whole number, typed ``1.0``, at 2
+  figures: ``1.0297``), every one is listed and the unrounded number
+  asked for, to tell them apart.
+- A full number (8 or more figures) equal to a wrong quantity that lies
+  within 1% of the right value (``coincident``), or that quantity rounded
+  to 4 or more figures, is named as that quantity.
+- A mistake read by converting the wrong way (a double conversion) is
+  never read from an answer of fewer than 3 figures, and a base-10 route
+  is never named beside a cut-off (no exercise uses base 10).
 
 Every notebook's checks (``klteach.course.nbNN_*``) are built on :func:`check_number` and
 its underscore helpers here and in :mod:`klteach.course.units`, the shared internal API of
@@ -95,13 +103,13 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP
+from decimal import Decimal, ROUND_DOWN, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP
 from numbers import Real
 
 import numpy as np
 
 from .._validation import DistributionError, as_nonnegative
-from .units import _LOG_FN
+from .units import _LOG_FN, _base10_route
 
 __all__ = ["Feedback", "check_number", "check_choice", "CHOICES", "recording",
            "significant_figures"]
@@ -333,6 +341,11 @@ def _as_given(x: float) -> str:
     return repr(_clean(float(x))) if figures <= 6 else _show(x, 4)
 
 
+#: An answer of None: most often ``answer = print(x)``, since print shows a value but returns None.
+_NONE = ("Your answer is None, not a value. print() shows a value but returns None, so answer = print(...) "
+         "stores None: write {example} (without print), and run the cell again.")
+
+
 _NAN = ("Your answer is NaN (not a number). The data here have no zero probabilities, so look for "
         "the log of a negative number, 0/0 or inf - inf: print the terms and find it with np.isnan(terms).")
 
@@ -374,8 +387,10 @@ def _scalar(answer):
 
 def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
     """Return ``(value, None)`` or ``(None, Feedback)`` explaining why it is not one number."""
-    if answer is ... or answer is None:
+    if answer is ...:
         return None, Feedback(False, "No answer yet: replace ... with your answer and run the cell again.")
+    if answer is None:
+        return None, Feedback(False, _NONE.format(example="answer = <expression>"))
     fields = getattr(answer, "_fields", None)
     if isinstance(answer, tuple) and fields:
         kind = type(answer).__name__
@@ -462,8 +477,22 @@ def _route_target(w_k, w, expected, kind):
         return math.sqrt(w_k) if w_k >= 0 else math.nan
     if kind == "square":
         return w_k * w_k
-    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'subtracted', 'added', 'sqrt' "
-                     f"or 'square'.")
+    if kind in ("log", "log1p"):    # the log (or log1p) of w, times the factor that turns it into expected
+        f = math.log if kind == "log" else math.log1p
+        if w_k <= (0 if kind == "log" else -1) or f(w) == 0:
+            return math.nan
+        return f(w_k) * (expected / f(w))
+    raise ValueError(f"unknown kind of step {kind!r}: use 'scale', 'shift', 'subtracted', 'added', 'sqrt', "
+                     f"'square', 'log' or 'log1p'.")
+
+
+def _roundings(w, k):
+    """``w`` rounded to ``k`` significant figures: one value, or two when ``w`` (float noise removed, ``1.525``
+    for ``1.5250000000000004``) ends in a 5 just after them, which a learner may round either way."""
+    d = _dec(_clean(w))
+    unit = _unit(w, k)
+    return list(dict.fromkeys(float(d.quantize(unit, rounding=mode)) for mode in (ROUND_HALF_EVEN, ROUND_HALF_UP,
+                                                                                 ROUND_HALF_DOWN)))
 
 
 def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES, raw=None):
@@ -493,16 +522,16 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
         for i, (w, step) in enumerate(routes):
             if not math.isfinite(w) or w == 0:
                 continue
-            w_k = float(_round_sig(w, k))
-            if w_k == 0 or w_k == w:
-                continue
-            target = _route_target(w_k, w, expected, step[0])
-            if not math.isfinite(target):
-                continue
-            tol = (1e-9 * abs(target) if figures >= 10 or tight
-                   else float(_unit(value, figures)) / 2 * 1.000001)
-            if abs(value - target) <= tol:
-                found.append((abs(value - target), i, k, w_k, step))
+            for w_k in _roundings(w, k):
+                if w_k == 0 or w_k == w:
+                    continue
+                target = _route_target(w_k, w, expected, step[0])
+                if not math.isfinite(target):
+                    continue
+                tol = (1e-9 * abs(target) if figures >= 10 or tight
+                       else float(_unit(value, figures)) / 2 * 1.000001)
+                if abs(value - target) <= tol:
+                    found.append((abs(value - target), i, k, w_k, step))
         if found:
             return min(found, key=lambda f: f[:2])[2:]
     # both numbers of a difference rounded, to different figures (0.887 - 0.80): the "shift" route (the
@@ -593,7 +622,7 @@ def _dropped(value, shown, figures, sig):
 
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
                  negative=None, combine=None, nan=None, field=None, array_routes=(), partway=None,
-                 rounding=True):
+                 rounding=True, coincident=()):
     """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
 
     Used in: every notebook's exercises, through the notebook's own check_* functions.
@@ -627,7 +656,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         A third item marks a mistake whose advice acts on the learner's
         number: ``True`` for a rescaling (by ``expected / value``), or
         ``(kind, label, words)`` with ``kind`` one of ``"scale"``, ``"shift"``
-        (adding ``expected - value``), ``"sqrt"`` or ``"square"``, ``label``
+        (adding ``expected - value``), ``"sqrt"``, ``"square"``, ``"log"`` or
+        ``"log1p"`` (the log of the value, times a constant factor), ``label``
         naming the wrong route and ``words`` the step (``"converted to bits"``).
         An answer that is such a value rounded, then fixed as advised, is
         told so. The kinds ``"subtracted"`` and ``"added"`` mark a value that
@@ -660,11 +690,19 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         mistake but equals one of them, at its own precision (to 1e-9 for
         an answer of 8 or more figures), is told it is the right formula
         on rounded numbers and to carry every digit.
-    rounding : bool
+    coincident : sequence of (float, str)
+        Wrong values within 1% of ``expected`` (too near to be told apart
+        at the precision an answer gives, so not in ``mistakes``), named
+        only when the answer is the full number a computation gave (8 or
+        more figures) and equals one of them to 1e-9, or is one of them
+        rounded to 4 or more figures and not the right value.
+    rounding : bool or str
         False when the right computation has nothing to round on the way
         (a ratio of whole-number counts): an answer near the right value,
         not it rounded, is then not asked whether it rounded an
-        intermediate result, only told to check each step.
+        intermediate result, only told to check each step. A string does
+        the same and says what the value is made of (the message's default
+        is "made of whole-number counts").
 
     Returns
     -------
@@ -690,8 +728,21 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     raw, value = value, _clean(value)
     shown = _as_given(value)
     suffix = f" {units}" if units else ""
+    n_fig = significant_figures(value)
+    if (n_fig >= _PRECISE and not _exactly(value, expected)) or (n_fig >= 4 and not _accepted(value, expected)):
+        # a full number equal to a wrong quantity that lies within 1% of the answer is that quantity; so is
+        # one of 4 or more figures that is that quantity rounded, and not the answer
+        same = [e for w, e in coincident if w is not None and math.isfinite(w)
+                and (_exactly(value, float(w)) if n_fig >= _PRECISE
+                     else _round_sig(value, n_fig) == _round_sig(float(w), n_fig))]
+        if same:
+            return Feedback(False, f"Not quite: {shown} is {same[0]} With these data it lies within 1% of {what}, "
+                                   f"but it is another quantity.")
     if _accepted(value, expected):
         return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
+    if significant_figures(value) < ACCEPTED_FIGURES:
+        # a value converted the wrong way is a two-step mistake: too far-fetched a reading of 1 or 2 figures
+        entries = [m for m in entries if not (m[2] and m[2][0] == "undo")]
 
     def near(w, v):
         return abs(w - v) <= 0.01 * abs(v) or _exactly(w, v)
@@ -725,6 +776,28 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                 "" if _is_whole(value) else
                 f" {shown} is exactly that mistake's value: more figures would not change it.")
         text = named(exact)
+        # other mistakes that this short number matches at the precision it gives (0.1313 for 0.13): it may be
+        # one of them rounded, so every reading is listed and the unrounded number asked for
+        seen = {e for _, _, e in exact}
+        # a whole number is typed with one decimal (2.0): another mistake is read from it only when it rounds
+        # to it at 2 figures (1.0297 for 1.0), not at 1 (1.5 for 2.0)
+        typed = max(2, n)
+
+        def typed_as(w):
+            return not _is_whole(value) or _round_sig(w, typed) == _round_sig(value, typed)
+
+        others = [(_distance(value, w), w, e) for w, e, _ in entries
+                  if e not in seen and not _exactly(value, w) and _matches(value, w, expected) and typed_as(w)]
+        if others:
+            rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
+                       f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
+                       if _right_at(value, expected, n) else "")
+            return Feedback(False, f"Not quite: {shown} is exactly the value of {text} But at the "
+                                   f"{_plural(n, 'significant figure')} it has, {shown} also matches {named(others)} "
+                                   f"Give the unrounded number your code computed to tell which: if it is {shown} "
+                                   f"itself, it is " + ("one of the mistakes" if several(text) else "the mistake")
+                                   + f" it equals exactly; if not, follow the advice on the unrounded "
+                                   f"number, not on {shown}.{rounded}")
         if several(text):
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")
@@ -857,11 +930,12 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                + " Or it matches ".join(named(g) for g in groups)
                                + f" Give the unrounded number your code computed to tell which. If this is the "
                                  f"full number your code computed, it is not any of them: check each step.")
-    if (not rounding and not truncated and math.isfinite(value) and math.isfinite(expected)
+    if ((rounding is False or isinstance(rounding, str)) and not truncated and math.isfinite(value) and math.isfinite(expected)
             and abs(value - expected) <= 0.015 * abs(expected)):
         # whole-number counts leave nothing to round on the way: only the final number can be rounded
+        made = rounding if isinstance(rounding, str) else "made of whole-number counts"
         return Feedback(False, f"Close, but not {what}: {shown} is near it but not it rounded, and {what} is "
-                               f"made of whole-number counts, with nothing to round on the way. Check each step: "
+                               f"{made}, with nothing to round on the way. Check each step: "
                                + (hint or "the formula, the arguments and the units."))
     if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
         values, why = partway
@@ -896,7 +970,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         if truncated:
             # a rounded route that also gives it (4.2 - H(spanish) = 0.1726, rounded: 0.173) is named, since
             # rounding the number that route computed gives the same number again
-            if loose:
+            # a base-10 route is no step of any exercise's computation (none uses np.log10): naming it beside a
+            # plain cut-off would suggest a route the learner never took
+            if loose and not _base10_route(loose[2]):
                 return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                        f"so its last digit is one too small, or a result rounded on the way: it is "
                                        f"also {route_words(*loose)}. Round (do not truncate) the unrounded number "
@@ -1093,8 +1169,10 @@ def check_choice(answer, correct, explanations=None):
                            + ", ".join(sorted(CHOICES)) + ". Or pass the right option and explanations.")
         correct, explanations = CHOICES[correct]
     listed = ", ".join(repr(k) for k in explanations)
-    if answer is ... or answer is None:
+    if answer is ...:
         return Feedback(False, f"No answer yet: replace ... with one of {listed}.")
+    if answer is None:
+        return Feedback(False, _NONE.format(example=f'answer = "..." with one of {listed}'))
     options = {str(k).strip().lower(): v for k, v in explanations.items()}
     several = _named_options(str(answer).strip().strip("'\"").strip(), options)
     if several:

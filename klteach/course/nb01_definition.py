@@ -18,7 +18,7 @@ from ..discrete import cross_entropy, entropy, kl_contributions, kl_divergence
 from .explorer import _explorer, _slider
 from .feedback import _names, _nan_for, _probabilities, _rounded_terms, check_number
 from .style import P_COLOR, Q_COLOR, Q_HATCH
-from .units import _unit_mistakes, _unit_words
+from .units import _LOG_FN, _unit_mistakes, _unit_words
 
 __all__ = ["bar_pair", "contributions_bar", "show_pair", "coin_explorer", "check_kl"]
 
@@ -181,7 +181,9 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     both directions D(P||Q) + D(Q||P), the mean (np.mean) instead of the
     sum of the weighted terms, the unweighted sum and the unweighted mean
     of log ratios, -D(P||Q) (the ratio upside down, or H(P) - H(P, Q)),
-    and a zero mask applied to P only.
+    a zero mask applied to P only, the largest term alone (when some
+    terms are negative), and, for bits or nats, D(Q||P) in the other of
+    the two units (both choices the other way round).
 
     Examples
     --------
@@ -248,6 +250,24 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                          f"their sum by the {k_out} outcomes. The weights {a}(x) already average: sum the "
                          f"terms (np.sum), or multiply the unrounded mean by {k_out}.",
                          ("scale", "the mean of the weighted terms", f"multiplied by {k_out}")))
+    # the other direction in the other unit (nats for bits, or bits for nats): the answer of a neighbouring
+    # question about the same pair, with both of its choices the other way round
+    if base in (None, 2):
+        other = 2 if base is None else None
+        flip = kl_divergence(qn, pn, base=other)
+        if math.isfinite(flip) and apart(flip):
+            mistakes.append((flip, f"D({b}||{a}) in {_unit_words(other)}: both the direction and the unit are "
+                                   f"the other way round. This question asks for {what} in {_unit_words(base)}: "
+                                   f"{a} first, as the reference, and {_LOG_FN[base]}: "
+                                   f"sum {a}(x) {_LOG_FN[base]}({a}(x)/{b}(x))."))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weighted = np.where(pn > 0, pn * np.log(np.where(pn > 0, pn, 1.0) / qn), 0.0) / per
+    if np.count_nonzero(pn) > 1 and np.all(np.isfinite(weighted)) and np.any(weighted < 0):
+        largest = float(np.max(weighted))
+        if apart(largest):
+            mistakes.append((largest, f"the largest term {a}(x) log({a}(x)/{b}(x)) alone, of one outcome: "
+                                      f"{what} sums the terms of all {len(pn)} outcomes, including the negative "
+                                      f"ones (where {b}(x) > {a}(x))."))
     if expected > 0:
         mistakes.append((-expected, f"minus {what}: either the ratio inside the log is upside down "
                                     f"({b}(x) on top), or a subtraction is the wrong way round "

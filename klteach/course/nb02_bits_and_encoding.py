@@ -202,8 +202,9 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q,
     the sum of Q's probabilities (1 for every distribution), the mean of the
     terms (np.mean) instead of their sum and, for a one-hot P, -log q of a
-    class whose label is 0, q of the labelled class without its log, and 1 - q
-    of the labelled class (an error rate).
+    class whose label is 0, q of the labelled class without its log, 1 - q
+    of the labelled class (an error rate) and -log(1 - q). H(Q) within 1%
+    of the answer is named only for an answer that is exactly it.
 
     Examples
     --------
@@ -228,9 +229,13 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         ]
     h_q = entropy(qn, base=base)
     expected = cross_entropy(pn, qn, base=base)
-    if abs(h_q - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
-        mistakes.append((h_q, f"H({b}), the entropy of {b} alone: each -log {b}(x) must be weighted by "
-                              f"{a}(x), the distribution the events come from: -sum {a}(x) log {b}(x)."))
+    h_q_why = (f"H({b}), the entropy of {b} alone: each -log {b}(x) must be weighted by "
+               f"{a}(x), the distribution the events come from: -sum {a}(x) log {b}(x).")
+    coincident = []
+    if abs(h_q - expected) >= 0.01 * abs(expected):
+        mistakes.append((h_q, h_q_why))
+    else:       # closer, it would be nearly right by coincidence: named only when the answer is exactly it
+        coincident.append((h_q, h_q_why))
     mistakes.append((cross_entropy(qn, pn, base=base),
                      f"H({b}, {a}): the arguments are swapped. {a}, the distribution the events come from, "
                      f"weights the sum; {b}'s probabilities go inside the log."))
@@ -269,12 +274,17 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         if apart(float(qn[k])):
             mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
                                            f"log: the cross-entropy is -log {b}[{k}]."))
+        if 0 < qn[k] < 1 and apart(-math.log1p(-float(qn[k])) / log_base(base)):
+            mistakes.append((-math.log1p(-float(qn[k])) / log_base(base),
+                             f"-{log(k).replace(f'{b}[{k}]', f'1 - {b}[{k}]')}, minus the log of the "
+                             f"probability the model gives the other classes: the cross-entropy is "
+                             f"-{log(k)}, the log-probability of the labelled class itself."))
         if apart(1.0 - float(qn[k])):
             mistakes.append((1.0 - float(qn[k]),
                              f"1 - {b}[{k}], the probability the model gives the other classes (an error "
                              f"rate, not a log loss): the cross-entropy is -log {b}[{k}]."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
-                        mistakes=mistakes, sig=sig,
+                        mistakes=mistakes, sig=sig, coincident=coincident,
                         hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "
                              f"alone weights by {b} itself, and H({a}) puts {a} inside the log).",
                         negative=f"Check the minus sign in front: -sum {a}(x) log {b}(x).",

@@ -17,7 +17,7 @@ from ..discrete import js_divergence, kl_divergence
 from ..fits import fit_gaussian, mixture_pdf
 from ..symmetric import hellinger_distance, js_distance, total_variation
 from .explorer import _explorer, _slider
-from .feedback import _NAN, _names, _nan_zero, _probabilities, check_number
+from .feedback import _NAN, _names, _nan_zero, _probabilities, check_number, significant_figures
 from .style import P_COLOR, Q_COLOR, REVERSE_COLOR
 from .units import _LOG_FN, _computed_with, _conversion, _unit_mistakes, _unit_words
 
@@ -292,8 +292,11 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     Used in: notebooks/04_asymmetry.ipynb (section "Exercises").
 
     Recognised mistakes: the sum without the 1/2, the largest
-    difference at a single outcome, TV as a percentage, and Pinsker's
-    bound sqrt(D / 2) in either direction.
+    difference at a single outcome, the mean of the differences, the
+    Jensen-Shannon distance (bits or nats), the Hellinger distance, TV as a
+    percentage, and Pinsker's bound sqrt(D / 2) in either direction. For
+    probabilities given as short decimals TV is exact, so an answer near it
+    is not asked whether it rounded on the way.
 
     Examples
     --------
@@ -312,6 +315,17 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
                               "difference over all events (sets of outcomes): half the sum of "
                               f"|{a}(x) - {b}(x)|."),
     ]
+    if pn.size > 2:     # with two outcomes the mean is half the sum, TV itself
+        mistakes.append((float(np.mean(diff)), f"the mean of |{a}(x) - {b}(x)| over the {pn.size} outcomes: "
+                                               f"TV sums the differences and halves the sum, "
+                                               f"sum |{a}(x) - {b}(x)| / 2."))
+    for bb in (2, None):
+        mistakes.append((js_distance(pn, qn, base=bb),
+                         f"the Jensen-Shannon distance in {_unit_words(bb)}, another symmetric measure; TV "
+                         f"takes no logarithm: TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2."))
+    mistakes.append((hellinger_distance(pn, qn),
+                     f"the Hellinger distance, sqrt(sum (sqrt {a}(x) - sqrt {b}(x))² / 2); TV takes the "
+                     f"differences of the probabilities themselves: TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2."))
     if np.any(diff > 0):
         mistakes.append((100 * total_variation(pn, qn), f"TV({a}, {b}) as a percentage: TV is a difference of "
                                                         f"probabilities, between 0 and 1. Divide the unrounded "
@@ -324,7 +338,12 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
                 mistakes.append((math.sqrt(d / 2),
                                  f"Pinsker's bound sqrt(D({first}||{second}) / 2), with D in nats: an upper "
                                  f"bound on TV, not TV itself. TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2."))
+    # probabilities given as short decimals have short differences: their half-sum is exact, with nothing
+    # to round on the way (an answer near it is no rounded intermediate)
+    short = all(significant_figures(x) <= 6 for x in np.concatenate([pn, qn]))
     return check_number(answer, total_variation(pn, qn), what=f"TV({a}, {b})", mistakes=mistakes, sig=sig,
+                        rounding=(f"half a sum of differences of {a} and {b}, whose probabilities are short "
+                                  f"decimals" if short else True),
                         hint=f"TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2.",
                         nan=f"Your answer is NaN (not a number). TV takes no logarithms and {a} and {b} hold "
                             f"no NaN, so a NaN comes from an operation on an empty or mismatched array (a mean "

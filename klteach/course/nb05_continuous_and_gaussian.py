@@ -253,12 +253,14 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     used where the formula wants standard deviations, 2 sigma_q or sigma_q²
     in place of 2 sigma_q², the log of the variance ratio without its 1/2,
     the -1/2 left out, the mean term left out, the log ratio upside down,
-    -D (every sign flipped), and the square roots of the standard
-    deviations used (when 1% or more from the answer). For equal variances: E_P[(x - mu_1)²]
+    -D (every sign flipped), the square roots of the standard
+    deviations used, and both standard deviations left unsquared (when 1%
+    or more from the answer). For equal variances: E_P[(x - mu_1)²]
     not subtracted, E_P[(x - mu_2)²] taken as sigma² (giving 0), the
     difference the wrong way round, the 2 of 2 sigma² left out, and the
     difference of the means not squared; that formula has no logarithm, so
-    a value in other units is told the conversion only.
+    a value in other units is told the conversion only, and no value
+    converted the wrong way is read.
 
     Examples
     --------
@@ -285,13 +287,20 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
 
     what = f"D({a}||{b})"
     expected = kl()
-    mistakes = _unit_mistakes(kl, what, base)
+    # np.log2 in the closed form converts its log term only, not the 1/2 and the fraction: a value in other
+    # units is the whole closed form divided by a log, as gaussian_kl(..., base=...) gives it
+    mistakes = _unit_mistakes(
+        kl, what, base, throughout=False,
+        how=lambda other: (f"{_unit_words(other)} (the whole closed form "
+                           + ("in nats" if other is None else f"divided by `{_log_expr(other)}`")
+                           + (")" if other is None else f", as gaussian_kl(..., base={other:g}) gives it)")))
     if sp_ == sq_ and sigma_p == sigma_q:
         s_, d2 = sp_, f"({mp_} - {mq_})²"
         # this formula has no logarithm: a value in other units comes from a conversion, and converting
         # back is the only advice that applies (not "use np.log throughout")
         gives = "gives directly" if base is None else f"gives in nats, before dividing by `{_log_expr(base)}`"
-        mistakes = [m for m in mistakes if m[2][0] == "undo"]
+        # nor is a value converted the wrong way (a double conversion) a reading of a formula without a log
+        mistakes = []
         for other in (None, 2, 10):
             if other != base:
                 verb, expr = _conversion(other, base)
@@ -350,6 +359,11 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
         (formula(math.log(sigma_q / sigma_p), 2 * sigma_q),
          f"the formula with 2 {sq_} where it says 2 {sq_}²: square {sq_} in the denominator."),
     ]
+    unsquared = (math.log(sigma_q / sigma_p) + (sigma_p + (mu_p - mu_q) ** 2) / (2 * sigma_q) - 0.5) / scale
+    if abs(unsquared - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
+        mistakes.append((unsquared, f"the formula with {sp_} and {sq_} unsquared throughout, "
+                                    f"({sp_} + ({mp_} - {mq_})²) / (2 {sq_}): square both, "
+                                    f"({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²)."))
     no_two = formula(math.log(sigma_q / sigma_p), sigma_q**2)
     if abs(no_two - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
         mistakes.append((no_two, f"the formula with {sq_}² where it says 2 {sq_}²: the 2 of the denominator "
@@ -460,7 +474,7 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variabl
     estimator's average (k1, k2, k3), the ratio turned upside down (p/q
     instead of q/p), a sum instead of a mean, the exact value, the estimate
     in bits or base-10 units, minus the estimate and, for k3, the average of
-    r - 1 without its - log r.
+    r - 1 without its - log r and of r - log r without its - 1.
     ``variables`` are the exercise's names for ``logp`` and ``logq``; the
     messages speak in them.
 
@@ -502,6 +516,10 @@ def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variabl
         mistakes.append((float(np.mean(np.expm1(log_r))),
                          f"the average of r - 1 alone: each k3 term also subtracts log r, "
                          f"k3 = (r - 1) - log r with log r = {lq_} - {lp_}."))
+        mistakes.append((expected + 1.0,
+                         f"the average of r - log r, without the - 1 of each k3 term: k3 = (r - 1) - log r "
+                         f"with log r = {lq_} - {lp_} (or subtract 1 from the unrounded average).",
+                         ("shift", "the average of r - log r", "reduced by 1")))
     if estimator != "k1" and expected > 0:   # for k1, minus the estimate is the ratio upside down, named above
         flipped = {"k2": "each term with a minus sign in front", "k3": "log r - (r - 1) in each term, the "
                                                                           "subtraction the wrong way round"}

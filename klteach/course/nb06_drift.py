@@ -357,7 +357,8 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
 
     Recognised mistakes: only one direction of KL, no smoothing, smoothing
     without renormalising, a pseudo-count of 1, smoothing only one histogram
-    or only the empty bins, PSI x 100, another log base, minus PSI (a
+    or only the empty bins, the mean of the PSI terms, PSI x 100, another
+    log base, minus PSI (a
     difference or ratio the wrong way round), and the Jensen-Shannon
     divergence. ``names`` are the exercise's names for the two histograms
     (e.g. ``("ref_week", "cur_week")``); the messages speak in them.
@@ -410,6 +411,12 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
         if math.isfinite(w):
             mistakes.append((w, f"PSI with the pseudo-count added to the empty bins only: add "
                                 f"{pseudo_count:g} to every bin of both histograms, so no bin is singled out."))
+    k = len(r)
+    if k > 1:
+        mistakes.append((m.psi / k, f"the mean of the {k} PSI terms (np.mean), not their sum: PSI sums "
+                                    f"(p - q) * log(p / q) over the bins, np.sum (or multiply the unrounded "
+                                    f"mean by {k}).", ("scale", f"the mean of the {k} PSI terms",
+                                                        f"multiplied by {k}")))
     mistakes.append((100 * m.psi, "PSI x 100, as a percentage: PSI is not a percentage. Divide the unrounded "
                                   "number by 100.", ("scale", "PSI x 100", "divided by 100")))
     if m.psi > 0:
@@ -434,7 +441,8 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
 
     Recognised mistakes: leaving out both +1s, or only the one in the
     numerator or only the one in the denominator, counting strictly larger
-    values only, ties counted as half (mid-p), (1 + count) / (B + 2),
+    values only (with or without the +1s), ties counted as half (mid-p),
+    the comparison the wrong way round (<=), (1 + count) / (B + 2),
     one minus the p-value, the share of permuted values
     below the observed one, the p-value as a percentage, and 1 + count
     without the division. Mistakes that give the same number with the
@@ -443,7 +451,7 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     Examples
     --------
     >>> check_permutation_pvalue(0.4, 2.0, [1.0, 3.0, 2.0, 0.5, 0.2])
-    Not quite: 0.4 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: p = (1 + count) / (B + 1), so p is never 0. 0.4 is exactly that mistake's value: more figures would not change it.
+    Not quite: 0.4 is exactly the value of #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: p = (1 + count) / (B + 1), so p is never 0. But at the 1 significant figure it has, 0.4 also matches ties counted as half (a mid-p value, (1 + #{T_perm > T_obs} + ties / 2) / (B + 1)): count ties in full, >=: p = (1 + count) / (B + 1), with count = np.sum(permuted >= observed). Give the unrounded number your code computed to tell which: if it is 0.4 itself, it is the mistake it equals exactly; if not, follow the advice on the unrounded number, not on 0.4.
     """
     permuted = np.asarray(permuted, dtype=float)
     b = len(permuted)
@@ -471,6 +479,14 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     if greater != at_least:      # with no ties, > and >= count the same
         mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
                                                   "than the observed one: ties count too (>=)."))
+        mistakes.append((greater / b, f"#{{T_perm > T_obs}} / B: strictly greater only, and without the +1s. "
+                                      f"Ties count too, and the observed split counts as one of the "
+                                      f"permutations: {formula}."))
+    at_most = int(np.sum(permuted <= observed))
+    if abs((1 + at_most) / (b + 1) - expected) >= 0.01 * expected:     # closer: right by coincidence
+        mistakes.append(((1 + at_most) / (b + 1), f"(1 + #{{T_perm <= T_obs}}) / (B + 1), the comparison the wrong "
+                                                  f"way round: p counts the permuted statistics at least as large "
+                                                  f"as the observed one, >=: {formula}."))
         mistakes.append(((1 + greater + (at_least - greater) / 2) / (b + 1),
                          f"ties counted as half (a mid-p value, (1 + #{{T_perm > T_obs}} + ties / 2) / (B + 1)): "
                          f"count ties in full, >=: {formula}."))

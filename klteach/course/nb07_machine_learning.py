@@ -415,7 +415,7 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     Examples
     --------
     >>> check_information_gain(0.6366, 7, 3)
-    Not quite: 0.6366 matches the gain in nats (computed with np.log). The question asks for bits: use np.log2 throughout, or divide the unrounded number your code computed by `np.log(2)`.
+    Not quite: 0.6366 matches the gain in nats, what the closed form (betaln, digamma) gives. The question asks for bits: divide the unrounded number your code computed by `np.log(2)`.
     """
     from scipy.special import beta as beta_fn, betaln
 
@@ -425,8 +425,13 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     s, f = float(successes), float(failures)
     hs, ts = _names(names)
     expected = beta_bernoulli_information_gain(s, f, prior=prior, base=base)
+    # the closed form's betaln and digamma are natural logs: a gain in other units comes from converting
+    # the nats it gives, and the advice is that conversion (no np.log2 can be used "throughout")
     mistakes = _unit_mistakes(lambda bb: beta_bernoulli_information_gain(s, f, prior=prior, base=bb),
-                              "the gain", base)
+                              "the gain", base, throughout=False,
+                              how=lambda other: ("nats, what the closed form (betaln, digamma) gives"
+                                                 if other is None else
+                                                 f"{_unit_words(other)} (nats divided by np.log({other:g}))"))
     mistakes.append((beta_kl(a, b, a + s, b + f, base=base),
                      "D(prior||posterior), the reverse direction. The information gained is "
                      "D(posterior||prior): the posterior comes first."))
@@ -468,7 +473,7 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     partway_values = [sum(combo) / log_base(base) for combo in product(*options)]
     partway_values = [v for v in partway_values if abs(v - expected) > 1e-9 * abs(expected)]
     cancel = (f"The four terms of the closed form, {', '.join(_show(t, 3) for t in terms[:-1])} and "
-              f"{_show(terms[-1], 3)} nats, nearly cancel (to {_show(sum(terms), 3)} nats), so a digamma or a "
+              f"{_show(terms[-1], 3)} nats, nearly cancel, so a digamma or a "
               f"term rounded to 3 figures can move the answer's 3rd figure: carry every digit.")
     if expected > 0:
         mistakes.append((-expected, "minus D(posterior||prior): the whole expression with its sign flipped, "

@@ -454,7 +454,8 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
     either sign, since the first two are negative for alpha > 1); the
     result divided by alpha or times alpha/(alpha - 1), the orders 1/2 and
     infinity, and the Jeffreys divergence (each when 1% or more from the
-    answer and from the others).
+    answer and from the others). The log of the sum (or the log1p of the
+    chi-square sum) rounded on the way is a rounding step, not a mistake.
 
     Examples
     --------
@@ -478,11 +479,18 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
                      f"the question asks for order {order:g}."))
     with np.errstate(divide="ignore"):
         s = float(np.sum(np.where(pn > 0, pn**order * qn ** (1 - order), 0.0)))
+    in_units = "" if base is None else f" / np.log({base:g})"
     mistakes.append((s, f"the sum of {a}**alpha * {b}**(1 - alpha) without its logarithm; "
-                        f"D_alpha = log(sum) / (alpha - 1)."))
+                        f"D_alpha = log(sum) / (alpha - 1){in_units}: take the log of the unrounded sum your "
+                        f"code computed.",
+                     ("log", f"the sum of {a}**alpha * {b}**(1 - alpha)",
+                      f"passed through log(sum) / (alpha - 1){in_units}")))
     if order == 2:
         mistakes.append((s - 1, f"the chi-square divergence sum ({a} - {b})**2 / {b}; the Rényi divergence "
-                                f"of order 2 is its log1p: np.log1p(chi2) = log(1 + chi2)."))
+                                f"of order 2 is its log1p: np.log1p(chi2) = log(1 + chi2){in_units}, with the "
+                                f"unrounded chi2 your code computed.",
+                         ("log1p", f"the chi-square divergence sum ({a} - {b})**2 / {b}",
+                          f"passed through log(1 + chi2){in_units}")))
     else:
         mistakes.append((math.log(s) / log_base(base),
                          f"log(sum) without the factor 1/(alpha - 1) = {1 / (order - 1):g}.",

@@ -22,6 +22,11 @@ def _unit_words(base):
     return "base-10 units" if base == 10 else unit_name(base)
 
 
+def _base10_route(step):
+    """Whether a mistake's step ``(kind, label, words, ...)`` is a value in base-10 units (of :func:`_unit_mistakes`)."""
+    return bool(step) and _unit_words(10) in step[1]
+
+
 def _computed_with(base):
     fn = _LOG_FN[base] if base in _LOG_FN else f"np.log(x) / np.log({base:g})"
     return f"{_unit_words(base)} (computed with {fn})"
@@ -44,14 +49,19 @@ def _conversion(other, base, root=False):
     return verb, expr
 
 
-def _unit_mistakes(value_in, what, base, *, root=False):
+def _unit_mistakes(value_in, what, base, *, root=False, how=None, throughout=True):
     """Wrong values from using another logarithm base, each with advice that, followed, is right.
 
     Each value converted the right way is ``value_in(base)``; the advice acts
     on the unrounded number. Values converted the wrong way (multiplied where
     the conversion divides) are named too. ``root`` marks a square-root
     quantity (the Jensen-Shannon distance): its conversion factor is the
-    square root of the divergence's.
+    square root of the divergence's. ``how(other)`` words how a value in
+    ``other`` units comes about (default: "computed with np.log2"), for a
+    formula where another log function alone does not give it (a closed
+    form with a 1/2 outside its log); with ``throughout`` False, the advice
+    is the conversion alone, not "use np.log2 throughout" (a closed form
+    whose scipy functions give nats only).
     """
     out = []
     right = value_in(base)
@@ -61,10 +71,10 @@ def _unit_mistakes(value_in, what, base, *, root=False):
         verb, expr = _conversion(other, base, root)
         why = " (a distance is a square root, so its factor is the square root of the divergence's)" if root else ""
         wrong = value_in(other)
+        use = f"use {_LOG_FN.get(base, 'np.log')} throughout, or {verb}" if throughout else verb
         out.append((wrong,
-                    f"{what} in {_computed_with(other)}. The question asks for {_unit_words(base)}: use "
-                    f"{_LOG_FN.get(base, 'np.log')} throughout, or {verb} the unrounded number your code "
-                    f"computed by `{expr}`{why}.",
+                    f"{what} in {how(other) if how else _computed_with(other)}. The question asks for "
+                    f"{_unit_words(base)}: {use} the unrounded number your code computed by `{expr}`{why}.",
                     ("scale", f"{what} in {_unit_words(other)}", f"converted to {_unit_words(base)}")))
         if wrong and math.isfinite(wrong) and math.isfinite(right) and right:
             backwards = "multiplied" if verb == "divide" else "divided"

@@ -73,7 +73,12 @@ CONVERSION = re.compile(r"(multiply|divide) (?:your number|the unrounded number 
 
 
 def _follow(message, value):
-    """Apply every numeric instruction in ``message`` to ``value``; None if it gives none."""
+    """Apply every numeric instruction in ``message`` to ``value``; None if it gives none.
+
+    A number that is exactly one mistake's value and also matches others at its precision gets every
+    reading, the others' advice meant for the unrounded number: the advice for ``value`` itself is the first."""
+    if message.startswith("Not quite: ") and " is exactly the value of " in message:
+        message = message.split(" But at the ")[0]
     m = CONVERSION.search(message)
     if m:
         factor = eval(m.group(2), {"np": np})
@@ -1163,10 +1168,9 @@ def test_final_8_common_mistakes_are_named():
     assert round(h_p, 3) == 2.161
     assert str(ex01_1(2.161)).startswith("Not quite: 2.161 matches H(P_loaded)")
     # H(english) is within 1% of H(spanish, english): catalogued, it would be nearly right by coincidence,
-    # so it is not named as a match; the near-miss message asks about rounding first, then points at it
+    # so it is not a distractor; but given exactly (the full number), it is named as what it is
     text = str(ex02_3(H_ENGLISH))
-    assert text.startswith("Close, but not") and "If your code rounded nothing" in text, text
-    assert "H(english) alone" in text, text
+    assert text.startswith("Not quite: 4.193 is H(english), the entropy of english alone"), text
 
 
 def test_a_short_decimal_that_is_exactly_a_mistakes_value_names_that_mistake():
@@ -1174,9 +1178,10 @@ def test_a_short_decimal_that_is_exactly_a_mistakes_value_names_that_mistake():
     count = int(np.sum(PERMUTED >= OBSERVED))
     assert count == 13 and len(PERMUTED) == 99       # independent of the check: 13 / 100 is the value
     fb = str(ex06_2(np.sum(PERMUTED >= OBSERVED) / (len(PERMUTED) + 1)))
-    assert fb.startswith("Not quite") and "count / (B + 1)" in fb, fb
-    assert "without the +1s" not in fb and "unrounded" not in fb, fb
-    assert "more figures would not change it" in fb
+    assert fb.startswith("Not quite: 0.13 is exactly the value of") and "count / (B + 1)" in fb, fb
+    # 13/99 rounds to 0.13 as well: that reading is listed too, and the unrounded number asked for
+    assert "also matches #{T_perm >= T_obs} / B, without the +1s" in fb and "Give the unrounded number" in fb, fb
+    assert "more figures would not change it" not in fb
 
 
 def test_flipped_log_ratio_in_05_ex1_is_named_not_read_as_a_missing_mean_term():
@@ -1309,9 +1314,9 @@ def test_findings_close_misses_truncation_and_whole_numbers():
     text = str(ex06_1(0.824))
     assert text.startswith("Almost") and "cut off" in text, text
     assert text.count("round (not truncate)") + text.count("Round (do not truncate)") == 1, text
-    # it is also PSI in base-10 units rounded, then converted: that route is named (rounding its unrounded
-    # number would give 0.824 again), never as a mistake
-    assert "Right as far as it goes" not in text and "it is also PSI in base-10 units" in text, text
+    # it is also PSI in base-10 units rounded, then converted, but no exercise uses base 10: that route is
+    # not named beside the cut-off, and never as a mistake
+    assert "Right as far as it goes" not in text and "base-10" not in text, text
     assert "Not quite" not in text and "Not yet" not in text, text
     # 05 Ex3: 110.0 (the sum, 109.68, rounded): typing 110 drops no zero
     text = str(ex05_3(110.0))
@@ -1819,8 +1824,8 @@ def test_a_wrong_quantity_rounded_like_a_rounded_route_is_also_told_to_check_eac
     # ... and that reading gets the formula, which names H(english)
     assert "If your code rounded nothing on the way, 4.19 is not H(spanish, english): check each step: " in text, text
     assert "H(english) alone" in text.split("If your code rounded nothing")[1], text
-    # followed (the unrounded number), it gets the formula that names H(english)
-    assert "H(english) alone" in str(ex02_3(H_ENGLISH))
+    # followed (the unrounded number), H(english) itself is named
+    assert "is H(english), the entropy of english alone" in str(ex02_3(H_ENGLISH))
 
 
 def test_kl_as_a_percentage_is_named_with_any_mistake_it_coincides_with():
@@ -1982,7 +1987,9 @@ def test_00_03_second_pass_finding_6_a_noisy_number_names_only_the_route_it_lite
 def test_00_03_second_pass_finding_7_float_noise_far_from_the_answer_is_not_called_rounded_terms(check, submission):
     assert ex.significant_figures(submission) <= 2 and float(submission) != _clean(float(submission))
     text = str(check(submission))
-    assert text.startswith("Not yet") and "round the terms before summing" not in text, text
+    # 01 Ex2's 0.4 (one figure) may be Exercise 1's answer, 0.424 bits, rounded: hedged, never rounded terms
+    hedged = check is ex01_2 and text.startswith("Not quite: at the 1 significant figure") and "too few" in text
+    assert (text.startswith("Not yet") or hedged) and "round the terms before summing" not in text, text
 
 
 def test_00_03_second_pass_finding_8_codewords_as_strings_are_called_strings():
@@ -2034,7 +2041,8 @@ def test_04_07_second_pass_finding_1_digammas_rounded_partway_are_a_rounding(sub
     assert [sig3(t) for t in terms] == [6.75, 23.5, 1.85, -31.2] and sig3(sum(terms)) == 0.883
     text = str(ex07_3(submission))
     assert text.startswith("Almost") and "rounded on the way" in text, text
-    assert "6.75, 23.5, 1.85 and -31.2 nats, nearly cancel (to 0.883 nats)" in text and "carry every digit" in text
+    assert "6.75, 23.5, 1.85 and -31.2 nats, nearly cancel," in text and "carry every digit" in text
+    assert "0.883" not in text and "0.88 " not in text, text       # their sum would give the answer away
     assert "Not yet" not in text and "divide by np.log(2)" not in text, text
     assert ex07_3(sum(terms) / L2).correct                   # every digit carried: accepted
 
@@ -2064,7 +2072,8 @@ def test_04_07_second_pass_finding_4_ties_counted_as_half_are_named_with_the_mis
     assert submission == (1 + greater + ties / 2) / (len(PERMUTED) + 1) == 0.13
     text = str(ex06_2(submission))
     assert "ties counted as half" in text and "count ties in full, >=" in text, text
-    assert "count / (B + 1)" in text and "the value of each" in text and "that mistake's" not in text, text
+    assert "count / (B + 1)" in text and "exactly the value of more than one mistake" in text, text
+    assert "that mistake's" not in text, text
     assert ex06_2((1 + at_least) / (len(PERMUTED) + 1)).correct     # ties in full: accepted
 
 
@@ -2105,3 +2114,44 @@ def test_04_07_second_pass_finding_7_swapped_torch_terms_get_the_numpy_form():
     text = str(ex07_2(submission))
     assert "arguments swapped" in text and "In numpy, weight by p: p * (np.log(p) - log_q)" in text, text
     assert ex07_2(float(np.mean(P7 * (np.log(P7) - LOG_Q7)))).correct   # that form: accepted
+
+
+# --- a fresh learner's pass over every exercise (pass 13e): the shared machinery ---
+
+
+@pytest.mark.parametrize("check, answer, truth", [
+    (ex01_2, 0.242, kl(Q_FAIR, P_LOADED)),                  # 0.24259 nats
+    (ex03_1, 0.886, CE_TP),                                  # 0.88697 nats
+    (ex04_2, 0.295, JSD_04),                                 # 0.29571 bits
+    (ex06_1, 0.824, "psi"),                                  # PSI 0.8249 nats
+])
+def test_learner13e_4_a_cut_off_names_no_base_10_route(check, answer, truth):
+    if truth == "psi":
+        p, q = (REF_WEEK + 0.5) / np.sum(REF_WEEK + 0.5), (CUR_WEEK + 0.5) / np.sum(CUR_WEEK + 0.5)
+        truth = float(np.sum((p - q) * np.log(p / q)))
+    assert math.floor(truth * 1000) / 1000 == answer            # the right value cut off after 3 figures
+    text = str(check(answer))
+    assert text.startswith(f"Almost: {answer} is") and "cut off after 3 significant figures" in text, text
+    assert "base-10" not in text and "np.log10" not in text, text
+    # following the advice (round the unrounded number instead) is accepted
+    assert check(round_sig(truth, 3)).correct
+
+
+def test_learner13e_4_the_start_page_promises_what_the_cut_off_message_does():
+    nb = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "never a route through base 10" in text, "00 must say a cut-off answer gets no base-10 route"
+
+
+@pytest.mark.parametrize("check", [ex01_1, ex02_3, ex03_1, ex04_2, ex06_2, ex07_3])
+def test_learner13e_5_print_returns_none_and_the_message_says_so(check):
+    none = str(check(None))
+    assert none.startswith("Your answer is None") and "print() shows a value but returns None" in none, none
+    assert "answer = <expression>" in none and "replace ..." not in none, none
+    assert str(check(...)).startswith("No answer yet: replace ... with your answer")
+
+
+def test_learner13e_5_a_choice_of_none_is_told_about_print():
+    none = str(ex.check_choice(None, "01-ex4"))
+    assert none.startswith("Your answer is None") and "print()" in none and "'a', 'b', 'c', 'd'" in none, none
+    assert str(ex.check_choice(..., "01-ex4")).startswith("No answer yet")

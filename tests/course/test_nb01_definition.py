@@ -21,7 +21,7 @@ from klteach import exercises as ex
 from klteach import plots, widgets
 from klteach.course import nb01_definition
 
-from test_feedback import (P, P_SENSOR, Q, bits, ce, ex01_1, ex01_2, ex01_3, ex02_2, ex03_1,
+from test_feedback import (P, P_SENSOR, Q, bits, ce, ex01_1, ex01_2, ex01_3, ex02_2, ex03_1, round_sig,
                            kl_by_hand)
 from test_nb06_drift import _hatches
 
@@ -61,7 +61,7 @@ def test_unnormalised_counts_are_recognised():
 
 @pytest.mark.parametrize("answer, words", [
     (..., ["No answer yet"]),
-    (None, ["No answer yet"]),
+    (None, ["Your answer is None", "print() shows a value but returns None"]),
     ("0.5", ["the text '0.5'", "float(", "not a number"]),
     ([0.1, 0.2], ["list of 2 numbers", "one number"]),
     (np.array([0.1, 0.2]), ["array of 2 numbers", "one number"]),
@@ -201,3 +201,26 @@ def test_bar_pairs_differ_in_hatch_not_only_colour():
     ax = plots.code_lengths_bar([0.5, 0.25, 0.25], [0.25, 0.25, 0.5])
     assert len(set(_hatches(ax))) == 2
     assert len({line.get_marker() for line in ax.get_lines()}) == 2
+
+
+def test_learner13e_9_the_sixs_term_alone_is_named():
+    six = 0.5 * math.log2(0.5 / (1 / 6))                  # the only positive term of Exercise 1: 0.7925 bits
+    assert round(six, 4) == 0.7925
+    text = str(ex01_1(six))
+    assert text.startswith("Not quite") and "largest term" in text and "negative" in text, text
+    # following it, every term summed, is right
+    p, q = np.array([0.1] * 5 + [0.5]), np.full(6, 1 / 6)
+    assert ex01_1(float(np.sum(p * np.log2(p / q)))).correct
+
+
+def test_learner13e_12_answers_swapped_between_exercises_1_and_2_are_recognised():
+    p, q = np.array([0.1] * 5 + [0.5]), np.full(6, 1 / 6)
+    ex1, ex2 = float(np.sum(p * np.log2(p / q))), float(np.sum(q * np.log(q / p)))   # 0.4240 bits, 0.2426 nats
+    for check, other, words in ((ex01_1, ex2, ["D(Q_fair||P_loaded) in nats", "P_loaded first", "np.log2"]),
+                                (ex01_2, ex1, ["D(P_loaded||Q_fair) in bits", "Q_fair first", "np.log"])):
+        for given in (other, round_sig(other, 4), round_sig(other, 3)):
+            text = str(check(given))
+            assert text.startswith("Not quite") and "both the direction and the unit" in text, text
+            for w in words:
+                assert w in text, text
+    assert ex01_1(ex1).correct and ex01_2(ex2).correct          # the advice, followed

@@ -21,8 +21,8 @@ from klteach import plots
 from klteach.exercises import check_cross_entropy, check_huffman_length
 
 from test_feedback import (CE_02, CE_TP, H_SPANISH, H_TARGET, KL_TP, LABEL, P, P_SENSOR, P_TARGET,
-                           Q, Q_IMAGE, Q_PRED, before_unrounded, bits, ce, ex02_1, ex02_4, ex03_2,
-                           ex03_3, kl)
+                           Q, Q_IMAGE, Q_PRED, before_unrounded, bits, ce, ex02_1, ex02_3, ex02_4, ex03_1,
+                           ex03_2, ex03_3, kl, round_sig)
 
 matplotlib.use("Agg")
 
@@ -178,3 +178,37 @@ def test_code_lengths_bar_text_is_at_least_10_points():
                                 names=("English", "German"), title="title")
     assert _texts_below(ax.figure) == []
     assert len(ax.get_legend().get_texts()) == 4
+
+
+def test_learner13e_6_h_english_given_exactly_is_named_though_within_1_percent():
+    from klteach import datasets
+    spanish, english = datasets.letter_frequencies("spanish")[1], datasets.letter_frequencies("english")[1]
+    h_english = float(-np.sum(english * np.log2(english)))           # 4.1928 bits
+    right = float(-np.sum(spanish * np.log2(english)))              # 4.2014 bits
+    assert abs(h_english - right) < 0.01 * right                   # too near to be a catalogued distractor
+    for given in (h_english, round_sig(h_english, 4)):
+        text = str(ex02_3(given))
+        assert text.startswith("Not quite") and "is H(english), the entropy of english alone" in text, text
+    assert ex02_3(right).correct                                     # the advice, followed
+    # 4.19 (3 figures) is both H(english) and a rounded route: the honest rounding reading, which names H(english)
+    text = str(ex02_3(4.19))
+    assert text.startswith("Almost") and "H(english)" in text, text
+
+
+def test_learner13e_2_03_ex1_one_point_zero_lists_every_reading():
+    h_q = float(-np.sum(Q_PRED * np.log(Q_PRED)))                     # H(Q_pred) = 1.0297 nats: 1.0 at 2 figures
+    assert round(h_q, 1) == 1.0
+    text = str(ex03_1(1.0))
+    assert text.startswith("Not quite: 1.0 is exactly the value of the sum of Q_pred's probabilities"), text
+    assert "also matches H(Q_pred)" in text and "Give the unrounded number" in text, text
+    assert "more figures would not change it" not in text, text
+    assert ex03_1(float(-np.sum(P_TARGET * np.log(Q_PRED)))).correct
+
+
+def test_learner13e_9_03_ex3_minus_log_of_one_minus_q_is_named():
+    wrong = -math.log2(1 - 0.6)                                      # 1.3219 bits
+    for given in (wrong, round_sig(wrong, 4), round_sig(wrong, 3)):
+        text = str(ex03_3(given))
+        assert text.startswith("Not quite") and "-np.log2(1 - Q_image[2])" in text, text
+        assert "-np.log2(Q_image[2])" in text, text
+    assert ex03_3(-math.log2(0.6)).correct                           # the advice, followed

@@ -20,7 +20,7 @@ from klteach import exercises as ex
 from klteach import plots, widgets
 from klteach.exercises import check_js, check_total_variation
 
-from test_feedback import P_EX, Q_EX, ex04_1, ex04_2, ex07_2, js_bits, kl
+from test_feedback import P_EX, Q_EX, ex04_1, ex04_2, ex07_2, js_bits, kl, round_sig
 
 matplotlib.use("Agg")
 
@@ -152,3 +152,26 @@ def test_mixture_fit_title_shows_the_slider_step_of_a_quarter(monkeypatch, capsy
     assert plt.gca().get_title().startswith("Modes 5.25 apart")
     assert capsys.readouterr().out.startswith("modes 5.25 apart")
     plt.close("all")
+
+
+def _tv_ex3(a):
+    return ex.check_total_variation(a, P_EX, Q_EX, names=("P_ex", "Q_ex"))
+
+
+def test_learner13e_3_total_variation_names_the_other_distances_and_nothing_rounds():
+    tv = float(np.sum(np.abs(P_EX - Q_EX))) / 2                      # exactly 0.3: short decimals
+    assert abs(tv - 0.3) < 1e-15
+    jsd = math.sqrt(js_bits(P_EX, Q_EX))                             # Exercise 2's answer, 0.2957 bits
+    jsd_nats = jensenshannon(P_EX, Q_EX)                             # scipy: natural log, 0.2462
+    hellinger = math.sqrt(0.5 * float(np.sum((np.sqrt(P_EX) - np.sqrt(Q_EX)) ** 2)))    # 0.2501
+    mean_abs = float(np.mean(np.abs(P_EX - Q_EX)))                   # 0.15
+    for given, words in ((jsd, "Jensen-Shannon distance in bits"), (round_sig(jsd, 3), "Jensen-Shannon distance in bits"),
+                         (jsd_nats, "Jensen-Shannon distance in nats"), (hellinger, "Hellinger distance"),
+                         (round_sig(hellinger, 4), "Hellinger distance"), (mean_abs, "the mean of |P_ex(x) - Q_ex(x)|")):
+        text = str(_tv_ex3(given))
+        assert text.startswith("Not quite") and words in text and "sum |P_ex(x) - Q_ex(x)| / 2" in text, text
+        assert "rounded on the way" not in text and "round one" not in text, text
+    # near 0.3, matching nothing: not asked about rounding (nothing to round), told to check each step
+    text = str(_tv_ex3(0.298))
+    assert text.startswith("Close") and "nothing to round on the way" in text and "round one" not in text, text
+    assert _tv_ex3(tv).correct and _tv_ex3(0.3).correct

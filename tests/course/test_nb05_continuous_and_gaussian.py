@@ -21,7 +21,7 @@ from klteach import exercises as ex
 from klteach import plots, widgets
 from klteach.course import nb05_continuous_and_gaussian
 
-from test_feedback import LOG_VAR_Z, MU_Z, ex05_1, textbook
+from test_feedback import LOG_VAR_Z, MU_Z, _follow, ex05_1, round_sig, textbook
 
 matplotlib.use("Agg")
 
@@ -175,3 +175,54 @@ def test_gaussian_explorer_prints_its_settings_as_text(monkeypatch, capsys):
     box = widgets.gaussian_explorer(mu_p=0.0, sigma_p=1.0, mu_q=1.0, sigma_q=2.0)
     box.children[1].children[1].value = 1.5     # the second row: mean and sd of Q
     assert "P = N(0.00, 1.00²)   Q = N(1.00, 1.50²)" in capsys.readouterr().out
+
+
+def test_learner13e_11_a_bits_answer_is_told_a_route_that_gives_it():
+    right = textbook(2.0, 0.5, 0.0, 1.5)                              # Exercise 1: 1.5431 nats
+    in_bits = right / math.log(2)                                     # 2.2262: the whole closed form in bits
+    log2_term_only = (math.log2(1.5 / 0.5) + (0.5**2 + 2.0**2) / (2 * 1.5**2) - 0.5)   # 2.0290: np.log2 in the formula
+    assert abs(log2_term_only - in_bits) > 0.05 * in_bits
+    text = str(ex05_1(in_bits))
+    assert text.startswith("Not quite") and "whole closed form divided by `np.log(2)`" in text, text
+    assert "computed with np.log2" not in text and "use np.log throughout" not in text, text
+    assert ex05_1(_follow(text, in_bits)).correct                     # the advice, followed
+    assert ex05_1(_follow(text, round_sig(in_bits, 4))).correct       # on the 4 figures shown, too
+
+
+def test_learner13e_9_sigma_unsquared_throughout_is_named():
+    unsquared = math.log(1.5 / 0.5) + (0.5 + 2.0**2) / (2 * 1.5) - 0.5     # 2.0986 nats
+    variances = textbook(2.0, 0.5**2, 0.0, 1.5**2)                          # 2.0984: variances for sds
+    assert abs(unsquared - variances) < 0.01 * unsquared
+    text = str(ex05_1(unsquared))
+    assert text.startswith("Not quite") and "unsquared throughout" in text, text
+    # 2 figures fit both: both named, and the unrounded number asked for
+    text = str(ex05_1(2.1))
+    assert "unsquared throughout" in text and "variances in place of standard deviations" in text, text
+    assert "too few to be sure" in text, text
+
+
+def _ex05_3(a):
+    x = st.norm(0, 1).rvs(size=1000, random_state=np.random.default_rng(5))
+    logp, logq = st.norm(0, 1).logpdf(x), st.norm(0.5, 1.2).logpdf(x)
+    return ex.check_mc_estimate(a, logp, logq, estimator="k3", exact=textbook(0, 1, 0.5, 1.2),
+                                variables=("logp_s", "logq_s")), logp, logq
+
+
+def test_learner13e_9_r_minus_log_r_without_the_minus_one_is_named():
+    _, logp, logq = _ex05_3(0.0)
+    r = np.exp(logq - logp)
+    k3 = float(np.mean((r - 1) - np.log(r)))
+    wrong = float(np.mean(r - np.log(r)))                              # 1.1097
+    text = str(_ex05_3(wrong)[0])
+    assert text.startswith("Not quite") and "r - log r, without the - 1" in text, text
+    assert _ex05_3(wrong - 1)[0].correct and _ex05_3(k3)[0].correct    # the advice, followed
+
+
+def test_learner13e_8_equal_variances_read_no_double_conversion():
+    right = (1.0 + 0.7) ** 2 / (2 * 1.4**2)                            # Exercise 5: 0.7372 nats
+    ex5 = lambda a: ex.check_gaussian_kl(a, 1.0, 1.4, -0.7, 1.4, variables=("mu_1", "sigma", "mu_2", "sigma"))
+    text = str(ex5(1.5))
+    assert "converted the wrong way" not in text and "without the 2 of 2 sigma²" in text, text
+    wrong_way = (right / math.log(2)) ** 2 / right                     # 1.5345: bits divided by ln 2 again
+    assert "converted the wrong way" not in str(ex5(wrong_way))
+    assert ex5(right).correct

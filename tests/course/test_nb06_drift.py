@@ -120,7 +120,10 @@ def test_choice_error_example_is_not_an_option():
 
 def test_final_1_a_short_answer_that_is_exactly_a_mistake_is_still_that_mistake():
     text = str(ex.check_permutation_pvalue(0.4, 2.0, [1.0, 3.0, 2.0, 0.5, 0.2]))    # 2/5 exactly
-    assert text.startswith("Not quite: 0.4 matches") and "too few" not in text
+    assert text.startswith("Not quite: 0.4 is exactly the value of #{T_perm >= T_obs} / B") and "too few" not in text
+    # the mid-p value (1 + 1 + 1/2) / 6 = 0.4167 is 0.4 at the 1 figure given: it is listed too, and the unrounded
+    # number asked for
+    assert "also matches ties counted as half" in text and "Give the unrounded number" in text, text
 
 
 def test_04_07_second_pass_finding_5_whole_counts_are_not_asked_about_rounding():
@@ -280,3 +283,44 @@ def test_histograms_skip_untested_features_and_draw_an_all_missing_reference():
     b_axis = next(ax for ax in axes if ax.get_title().startswith("b:"))
     assert [t.get_text() for t in b_axis.get_xticklabels()] == ["present", "NaN"]
     plt.close("all")
+
+
+def test_learner13e_2_point_13_lists_the_mistake_it_rounds_too():
+    at_least = int(np.sum(PERMUTED >= OBSERVED))
+    b = len(PERMUTED)
+    assert at_least / (b + 1) == 0.13 and round(at_least / b, 2) == 0.13        # exact for one, rounded for another
+    text = str(ex06_2(0.13))
+    assert text.startswith("Not quite: 0.13 is exactly the value of") and "count / (B + 1)" in text, text
+    assert "also matches #{T_perm >= T_obs} / B, without the +1s" in text, text
+    assert "more figures would not change it" not in text and "Give the unrounded number" in text, text
+    # following it: the unrounded 13/99 is named alone, and its advice gives the p-value
+    assert "without the +1s" in str(ex06_2(at_least / b)) and "count / (B + 1)" not in str(ex06_2(at_least / b))
+    assert ex06_2((1 + at_least) / (b + 1)).correct
+
+
+def test_learner13e_9_strictly_greater_without_plus_ones_and_the_wrong_direction_are_named():
+    b = len(PERMUTED)
+    greater = int(np.sum(PERMUTED > OBSERVED))
+    at_most = int(np.sum(PERMUTED <= OBSERVED))
+    for given, words in ((greater / b, "#{T_perm > T_obs} / B"), (round_sig(greater / b, 3), "#{T_perm > T_obs} / B"),
+                         ((1 + at_most) / (b + 1), "(1 + #{T_perm <= T_obs}) / (B + 1)")):
+        text = str(ex06_2(given))
+        assert text.startswith("Not quite") and words in text and "np.sum(permuted >= observed)" in text, text
+    assert (1 + at_most) / (b + 1) == 0.89
+
+
+def _ex06_1(a):
+    return ex.check_psi(a, [6, 30, 42, 22, 0], [1, 10, 16, 13, 10], pseudo_count=0.5, names=("ref_week", "cur_week"))
+
+
+def test_learner13e_8_the_mean_of_the_psi_terms_is_named_and_not_a_wrong_way_base_10_psi():
+    r, c = np.array([6, 30, 42, 22, 0]) + 0.5, np.array([1, 10, 16, 13, 10]) + 0.5
+    p, q = r / r.sum(), c / c.sum()
+    terms = (p - q) * np.log(p / q)
+    psi = float(np.sum(terms))
+    mean = float(np.mean(terms))                                         # 0.1650
+    text = str(_ex06_1(0.16))
+    assert "mean of the 5 PSI terms" in text and "base-10" not in text and "wrong way" not in text, text
+    assert "too few to be sure" in text, text
+    assert "mean of the 5 PSI terms" in str(_ex06_1(mean))
+    assert _ex06_1(mean * 5).correct and _ex06_1(psi).correct            # the advice, followed

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from scipy import integrate, stats
+from scipy.special import betaln, digamma
 
 from klteach import exercises as ex
 from klteach import plots, widgets
@@ -188,3 +189,33 @@ def test_policy_kl_explorer_redraws_when_the_slider_moves(monkeypatch):
     (slider,) = box.children[0].children   # the one row of controls
     slider.value = 2.0
     assert calls[-1] == pytest.approx(2.0)
+
+
+def _gain_nats():
+    """07 Ex3's gain D(Beta(11, 3) || Beta(1, 1)) in nats, from the Beta KL closed form written here."""
+    a1, b1, a2, b2 = 11, 3, 1, 1
+    return float(betaln(a2, b2) - betaln(a1, b1) + (a1 - a2) * digamma(a1) + (b1 - b2) * digamma(b1)
+                 + (a2 - a1 + b2 - b1) * digamma(a1 + b1))
+
+
+def test_learner13e_1_the_hint_does_not_give_the_sum_away():
+    nats = _gain_nats()                                                  # 0.8827 nats
+    for given in (2.0, 1.5, 0.5):
+        text = str(ex.check_information_gain(given, 10, 2))
+        assert not ex.check_information_gain(given, 10, 2).correct
+        assert "nearly cancel" in text, text
+        for shown in (f"{nats:.3g}", f"{nats:.4g}", f"{nats:.2g}"):
+            assert shown not in text, text
+
+
+def test_learner13e_10_a_gain_in_nats_is_told_to_divide_by_ln_2():
+    nats = _gain_nats()
+    for given in (nats, round(nats, 4)):
+        text = str(ex.check_information_gain(given, 10, 2))
+        assert text.startswith("Not quite") and "nats" in text and "np.log2" not in text, text
+        assert ex.check_information_gain(_follow(text, given), 10, 2).correct       # followed literally
+
+
+def test_learner13e_8_a_two_figure_loss_is_not_read_as_a_double_conversion():
+    text = str(ex.check_distillation_loss(1.3, TEACHER, STUDENT, temperature=3.0))
+    assert "converted the wrong way" not in text and "sum over the batch" in text, text

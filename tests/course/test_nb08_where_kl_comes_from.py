@@ -177,3 +177,41 @@ def test_show_renyi_without_infinite_orders_has_no_infinity_marks():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert sum("α = " in t for t in labels) == 4 and not any("α ≥" in t for t in labels)
     assert "infinite" not in ax.get_title()
+
+
+def _ex08_3(a):
+    return exercises.check_renyi(a, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex"))
+
+
+def test_learner13e_7_the_sum_without_its_log_advice_followed_on_a_rounded_sum():
+    s = float(np.sum(P_EX8**2 / Q_EX8))                     # 1.525
+    right = math.log(s)                                      # 0.4220 nats
+    text = str(_ex08_3(s))
+    assert "without its logarithm" in text and "log of the unrounded sum" in text, text
+    assert _ex08_3(math.log(s)).correct                      # followed on the unrounded sum
+    # followed on the 3 figures 1.52 (or 1.53): the honest rounding message, naming the rounded sum
+    for rounded in (1.52, 1.53):
+        text = str(_ex08_3(math.log(rounded)))
+        assert text.startswith("Right as far as it goes") and f"rounded to 3 significant figures ({rounded})" in text, text
+        assert "check each step" not in text, text
+    # and rounded again to 3 figures, it is asked whether it rounded on the way
+    text = str(_ex08_3(round(math.log(1.52), 3)))
+    assert text.startswith("Almost") and "round an intermediate result" in text, text
+    assert abs(right - 0.42199) < 1e-5
+
+
+def test_learner13e_7_the_chi_square_advice_followed_on_a_rounded_chi2():
+    chi2 = float(np.sum((P_EX8 - Q_EX8) ** 2 / Q_EX8))        # 0.525
+    text = str(_ex08_3(chi2))
+    assert "chi-square" in text and "unrounded chi2" in text, text
+    assert _ex08_3(math.log1p(chi2)).correct
+    text = str(_ex08_3(math.log1p(0.52)))
+    # log1p(0.52) is log(1.52): the chi2 rounded to 2 figures and the sum rounded to 3 give one number, either reading
+    assert text.startswith("Right as far as it goes") and ("(0.52)" in text or "(1.52)" in text), text
+
+
+def test_learner13e_4_08_ex3_cut_off_names_no_base_10_route():
+    right = math.log(float(np.sum(P_EX8**2 / Q_EX8)))
+    assert math.floor(right * 1000) / 1000 == 0.421
+    text = str(_ex08_3(0.421))
+    assert text.startswith("Almost: 0.421 is") and "cut off" in text and "base-10" not in text, text
