@@ -51,7 +51,7 @@ def make_data(rows: int, folder: Path, seed: int = 18):
     values[rng.random(rows) < 0.01] = np.nan
     con = duckdb.connect()
     for i, part in enumerate(np.array_split(values, 10)):
-        chunk = {"x": part}
+        chunk = {"x": part}   # noqa: F841  (DuckDB reads the local variable named in the query)
         con.execute(f"COPY (SELECT x FROM chunk) TO '{folder}/part-{i}.parquet' (FORMAT parquet)")
     con.close()
     return values, edges

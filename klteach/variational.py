@@ -52,8 +52,9 @@ def gaussian_elbo(log_joint, mean, sd, *, nodes=80):
        integrable singularity is hit or missed depending on the nodes, and
        converges slowly when missed: for ``log N(z; 0, 1) + log|z|`` and
        q = N(0, 1) the true ELBO is -(γ + log 2)/2 = -0.635, but 81 nodes
-       (one at 0) give ``-inf``, 80 give -0.538 and 500 give -0.596. Put such latents on an unconstrained scale first (e.g.
-       z = log of a positive quantity, with the Jacobian in the log joint).
+       (one at 0) give ``-inf``, 80 give -0.538 and 500 give -0.596. Put such latents on an
+       unconstrained scale first (e.g. z = log of a positive quantity, with the Jacobian in the
+       log joint).
 
     Parameters
     ----------

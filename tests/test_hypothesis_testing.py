@@ -106,7 +106,8 @@ def test_alpha_at_a_jump_of_the_cdf_leaves_a_finite_error():
     n, c = 12, 3
     alpha = sum(math.comb(n, k) for k in range(c + 1)) / 2 ** n
     t = neyman_pearson_binomial(0.5, 0.3, n, alpha)
-    exact = sum(Fraction(math.comb(n, k)) * Fraction(3, 10) ** k * Fraction(7, 10) ** (n - k) for k in range(c + 1, n + 1))
+    exact = sum(Fraction(math.comb(n, k)) * Fraction(3, 10) ** k * Fraction(7, 10) ** (n - k)
+                for k in range(c + 1, n + 1))
     assert math.isfinite(t.log_beta)
     assert t.log_beta == pytest.approx(math.log(exact), rel=1e-12)
 

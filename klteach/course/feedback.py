@@ -103,7 +103,7 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, ROUND_DOWN, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP
+from decimal import ROUND_DOWN, ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from numbers import Real
 
 import numpy as np
@@ -854,8 +854,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         # fixed as advised (0.168 / 3 = 0.056) is the right formula on a rounded number, nothing to correct
         # the right value simply rounded (0.22 = 22 / 100 too, a rounded percentage) needs no word on a route;
         # but its steps need no checking either when a rounded route fixed as advised gives it (0.168 / 3 = 0.056)
-        also = (f" If you got it by a step on a number rounded on the way, do that step on the unrounded "
-                f"number your code computed, and round only at the end."
+        also = (" If you got it by a step on a number rounded on the way, do that step on the unrounded "
+                "number your code computed, and round only at the end."
                 if rescaled is not None and not _right_at(value, expected, figures) else "")
         full = ("" if rescaled is not None else
                 " If this is the full number your code computed, it is not the answer: check each step.")
@@ -928,8 +928,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                f"{shown} matches more than one known mistake, which more figures would tell "
                                f"apart. It matches "
                                + " Or it matches ".join(named(g) for g in groups)
-                               + f" Give the unrounded number your code computed to tell which. If this is the "
-                                 f"full number your code computed, it is not any of them: check each step.")
+                               + " Give the unrounded number your code computed to tell which. If this is the "
+                                 "full number your code computed, it is not any of them: check each step.")
     if ((rounding is False or isinstance(rounding, str)) and not truncated and math.isfinite(value) and math.isfinite(expected)
             and abs(value - expected) <= 0.015 * abs(expected)):
         # whole-number counts leave nothing to round on the way: only the final number can be rounded
@@ -1011,8 +1011,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when an intermediate "
                                f"number was rounded on the way. Did you round one"
                                + (", or round the terms before summing" if summed else "")
-                               + f"? Redo the computation from the unrounded values your code computed, and round "
-                                 f"only at the end. If your code rounded nothing, check each step: "
+                               + "? Redo the computation from the unrounded values your code computed, and round "
+                                 "only at the end. If your code rounded nothing, check each step: "
                                + (hint or "the formula, the arguments and the units."))
     # float noise alone (1 - np.sum(p**2) = 0.4800000000000001) is no sign of rounded terms: only an answer a
     # few units in the last asked figure from the right value is asked about them

@@ -207,7 +207,7 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
         ]
         log_name = {None: None, 2: "np.log(2)", 10: "np.log(10)"}
         for other in (None, 2, 10):
-            if other == base or not (base in log_name):
+            if other == base or base not in log_name:
                 continue
             # the distance converted with the divergence's factor, not its square root
             ratio = log_base(other) / log_base(base)

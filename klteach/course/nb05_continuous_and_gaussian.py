@@ -19,7 +19,7 @@ from ..estimators import mc_kl
 from ..gaussian import gaussian_kl, vae_kl
 from .explorer import _explorer, _slider
 from .feedback import _names, check_number
-from .style import MARKERS, M_COLOR, P_COLOR, Q_COLOR, Q_HATCH, _ESTIMATOR_COLORS
+from .style import _ESTIMATOR_COLORS, M_COLOR, MARKERS, P_COLOR, Q_COLOR, Q_HATCH
 from .units import _conversion, _log_expr, _unit_mistakes, _unit_words
 
 __all__ = ["density_pair", "kl_integrand", "estimates_vs_n", "show_gaussians", "gaussian_explorer",
@@ -329,8 +329,8 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
              f"|{mp_} - {mq_}| / (2 {s_}²): the difference of the means is squared, {d2}."),
         ]
         return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                            nan=f"Your answer is NaN (not a number). The formula takes no logarithm here: a "
-                                f"NaN comes from 0/0 or inf - inf. Print each term of your formula to find it.",
+                            nan="Your answer is NaN (not a number). The formula takes no logarithm here: a "
+                                "NaN comes from 0/0 or inf - inf. Print each term of your formula to find it.",
                             hint=f"{what} = {E}[log(p(x)/q(x))] = ({E}[(x - {mq_})²] - {E}[(x - {mp_})²]) / "
                                  f"(2 {s_}²): put in the two expectations the exercise gives, then simplify.",
                             negative=f"Check the order in the log ratio: ((x - {mq_})² - (x - {mp_})²) / "

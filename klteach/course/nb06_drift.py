@@ -18,7 +18,7 @@ from .._validation import log_base
 from ..drift import drift_measures
 from .explorer import _STYLE, _explorer, _slider
 from .feedback import _names, check_number
-from .style import HATCHES, M_COLOR, PALETTE, P_COLOR, Q_COLOR, Q_HATCH
+from .style import HATCHES, M_COLOR, P_COLOR, PALETTE, Q_COLOR, Q_HATCH
 from .units import _unit_mistakes, _unit_words
 
 __all__ = ["drift_histograms", "kl_vs_bins", "plugin_bias", "false_alarm_rates", "DRIFT_SEED",

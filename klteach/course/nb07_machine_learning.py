@@ -417,7 +417,8 @@ def check_information_gain(answer, successes, failures, *, prior=(1.0, 1.0), bas
     >>> check_information_gain(0.6366, 7, 3)
     Not quite: 0.6366 matches the gain in nats, what the closed form (betaln, digamma) gives. The question asks for bits: divide the unrounded number your code computed by `np.log(2)`.
     """
-    from scipy.special import beta as beta_fn, betaln
+    from scipy.special import beta as beta_fn
+    from scipy.special import betaln
 
     from ..bayes import beta_bernoulli_information_gain, beta_kl
 

@@ -16,9 +16,22 @@ import numpy as np
 from .._validation import DistributionError, as_nonnegative, log_base
 from ..discrete import entropy, kl_divergence
 from .explorer import _explorer, _slider
-from .feedback import (Feedback, _accepted, _as_given, _clean, _names, _probabilities, _right_at,
-                       _round_sig, _scalar, _show, _truncated, _unit, check_number,
-                       significant_figures)
+from .feedback import (
+    Feedback,
+    _accepted,
+    _as_given,
+    _clean,
+    _names,
+    _probabilities,
+    _right_at,
+    _round_sig,
+    _scalar,
+    _show,
+    _truncated,
+    _unit,
+    check_number,
+    significant_figures,
+)
 from .style import P_COLOR, Q_COLOR
 from .units import _LOG_FN, _unit_mistakes, _unit_words
 

@@ -20,8 +20,16 @@ from scipy import optimize
 from ..discrete import kl_divergence
 from ..gaussian import gaussian_kl
 from ..hypothesis_testing import exponential_tilt
-from .feedback import (CHOICES, Feedback, _as_given, _right_at, _show, _truncated, check_number,
-                       significant_figures)
+from .feedback import (
+    CHOICES,
+    Feedback,
+    _as_given,
+    _right_at,
+    _show,
+    _truncated,
+    check_number,
+    significant_figures,
+)
 from .style import MARKERS, P_COLOR, PALETTE, Q_COLOR
 
 __all__ = ["check_local_kl", "check_elbo", "check_stein_exponent", "check_sanov_exponent",

@@ -60,13 +60,30 @@ importable from ``klteach.drift`` itself.
 """
 
 from .binning import bin_counts, bin_edges, category_counts
-from .compare import (VERDICTS, RateTable, drift_verdict, effect_size, kl_permutation_pvalue,
-                      rejection_rates, standard_rules, standard_scenarios, wasserstein_effect)
+from .compare import (
+    VERDICTS,
+    RateTable,
+    drift_verdict,
+    effect_size,
+    kl_permutation_pvalue,
+    rejection_rates,
+    standard_rules,
+    standard_scenarios,
+    wasserstein_effect,
+)
 from .measures import DEFAULT_PSEUDO_COUNT, MEASURES, DriftMeasures, drift_measures
 from .permutation import DriftTestResult, drift_test, drift_test_counts
 from .report import DriftReport, FeatureDrift, drift_report
-from .sql import (DIALECTS, bin_case_sql, category_count_query, category_counts_from_rows,
-                  count_query, counts_from_rows, quote_identifier, sql_bin_case)
+from .sql import (
+    DIALECTS,
+    bin_case_sql,
+    category_count_query,
+    category_counts_from_rows,
+    count_query,
+    counts_from_rows,
+    quote_identifier,
+    sql_bin_case,
+)
 
 __all__ = ["bin_edges", "bin_counts", "category_counts", "drift_measures", "drift_test",
            "drift_test_counts", "drift_report", "sql_bin_case", "DriftMeasures",

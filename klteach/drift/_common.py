@@ -11,7 +11,6 @@ from .._validation import DistributionError, _as_counts, check_same_labels
 from ..discrete import js_divergence, kl_divergence
 from ..symmetric import jeffreys_divergence
 
-
 _NUMPY_RULES = ("auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt")
 
 

@@ -7,9 +7,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import (DEFAULT_PSEUDO_COUNT, _as_sample, _check_measure, _check_n_permutations,
-                           _check_pseudo_count, check_base, unit_name)
-from ._common import _edges_from_rule, _pair_counts, _parse_bins, _quantile_edges, _smoothed, _statistic
+from .._validation import (
+    DEFAULT_PSEUDO_COUNT,
+    _as_sample,
+    _check_measure,
+    _check_n_permutations,
+    _check_pseudo_count,
+    check_base,
+    unit_name,
+)
+from ._common import (
+    _edges_from_rule,
+    _pair_counts,
+    _parse_bins,
+    _quantile_edges,
+    _smoothed,
+    _statistic,
+)
 from ._null import relearned_quantile_test
 from .binning import bin_counts, category_counts
 from .measures import DriftMeasures, drift_measures

@@ -9,8 +9,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import (DEFAULT_PSEUDO_COUNT, _check_measure, _check_n_permutations, _check_nan_policy,
-                           _check_pseudo_count, check_base, unit_name)
+from .._validation import (
+    DEFAULT_PSEUDO_COUNT,
+    _check_measure,
+    _check_n_permutations,
+    _check_nan_policy,
+    _check_pseudo_count,
+    check_base,
+    unit_name,
+)
 from ._common import _parse_bins
 from .compare import drift_verdict, effect_size
 from .permutation import DriftTestResult, drift_test

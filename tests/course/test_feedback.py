@@ -18,14 +18,13 @@ import numpy as np
 import pytest
 import scipy.stats as st
 from scipy.spatial.distance import jensenshannon
-from scipy.special import beta as beta_fn, betaln, digamma
+from scipy.special import beta as beta_fn
+from scipy.special import betaln, digamma
 
+import homework
 from klteach import exercises
 from klteach import exercises as ex
 from klteach.course.feedback import _clean
-
-import homework
-
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -1049,6 +1048,7 @@ def test_03_ex2_solution_explains_what_keeps_the_digits():
     # kt.kl_divergence keeps, and q - p of two floats within a factor 2 is exact (Sterbenz)
     import mpmath
     from scipy.special import kl_div
+
     from klteach import kl_divergence
     rng = np.random.default_rng(0)
     p = rng.dirichlet(np.ones(10))

@@ -15,15 +15,25 @@ import matplotlib.pyplot as plt
 import matplotlib.text
 import numpy as np
 import pytest
-
-from klteach import exercises
-from klteach import exercises as ex
-from klteach import plots, widgets
-from klteach.course import nb01_definition
-
-from test_feedback import (P, P_SENSOR, Q, bits, ce, ex01_1, ex01_2, ex01_3, ex02_2, ex03_1, round_sig,
-                           kl_by_hand)
+from test_feedback import (
+    P_SENSOR,
+    P,
+    Q,
+    bits,
+    ce,
+    ex01_1,
+    ex01_2,
+    ex01_3,
+    ex02_2,
+    ex03_1,
+    kl_by_hand,
+    round_sig,
+)
 from test_nb06_drift import _hatches
+
+from klteach import exercises, plots, widgets
+from klteach import exercises as ex
+from klteach.course import nb01_definition
 
 matplotlib.use("Agg")
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import mpmath as mp
 import numpy as np
 import pytest
+from test_nb04_asymmetry_claims import mp_kl
 
 import klteach as kt
-
-from test_nb04_asymmetry_claims import mp_kl
 
 
 @pytest.fixture(autouse=True)

@@ -14,15 +14,33 @@ import matplotlib.pyplot as plt
 import matplotlib.text
 import numpy as np
 import pytest
+from test_feedback import (
+    CE_02,
+    CE_TP,
+    H_SPANISH,
+    H_TARGET,
+    KL_TP,
+    LABEL,
+    P_SENSOR,
+    P_TARGET,
+    Q_IMAGE,
+    Q_PRED,
+    before_unrounded,
+    bits,
+    ce,
+    ex02_1,
+    ex02_3,
+    ex02_4,
+    ex03_1,
+    ex03_2,
+    ex03_3,
+    kl,
+    round_sig,
+)
 
-from klteach import exercises
+from klteach import exercises, plots
 from klteach import exercises as ex
-from klteach import plots
 from klteach.exercises import check_cross_entropy, check_huffman_length
-
-from test_feedback import (CE_02, CE_TP, H_SPANISH, H_TARGET, KL_TP, LABEL, P, P_SENSOR, P_TARGET,
-                           Q, Q_IMAGE, Q_PRED, before_unrounded, bits, ce, ex02_1, ex02_3, ex02_4, ex03_1,
-                           ex03_2, ex03_3, kl, round_sig)
 
 matplotlib.use("Agg")
 

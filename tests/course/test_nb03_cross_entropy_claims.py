@@ -14,10 +14,9 @@ from decimal import Decimal, getcontext
 import mpmath as mp
 import numpy as np
 import pytest
+from test_nb04_asymmetry_claims import mp_kl, random_pairs
 
 import klteach as kt
-
-from test_nb04_asymmetry_claims import mp_kl, random_pairs
 
 
 @pytest.fixture(autouse=True)

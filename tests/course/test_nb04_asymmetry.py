@@ -15,12 +15,11 @@ import mpmath as mp
 import numpy as np
 import pytest
 from scipy.spatial.distance import jensenshannon
+from test_feedback import P_EX, Q_EX, ex04_1, ex04_2, ex07_2, js_bits, kl, round_sig
 
 from klteach import exercises as ex
 from klteach import plots, widgets
 from klteach.exercises import check_js, check_total_variation
-
-from test_feedback import P_EX, Q_EX, ex04_1, ex04_2, ex07_2, js_bits, kl, round_sig
 
 matplotlib.use("Agg")
 
@@ -145,7 +144,6 @@ def test_mixture_fit_title_shows_the_slider_step_of_a_quarter(monkeypatch, capsy
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from klteach import widgets
 
     monkeypatch.setattr(plt, "show", lambda: None)
     widgets.show_gaussian_fits(separation=5.25, weight=0.6)
@@ -165,9 +163,10 @@ def test_learner13e_3_total_variation_names_the_other_distances_and_nothing_roun
     jsd_nats = jensenshannon(P_EX, Q_EX)                             # scipy: natural log, 0.2462
     hellinger = math.sqrt(0.5 * float(np.sum((np.sqrt(P_EX) - np.sqrt(Q_EX)) ** 2)))    # 0.2501
     mean_abs = float(np.mean(np.abs(P_EX - Q_EX)))                   # 0.15
-    for given, words in ((jsd, "Jensen-Shannon distance in bits"), (round_sig(jsd, 3), "Jensen-Shannon distance in bits"),
-                         (jsd_nats, "Jensen-Shannon distance in nats"), (hellinger, "Hellinger distance"),
-                         (round_sig(hellinger, 4), "Hellinger distance"), (mean_abs, "the mean of |P_ex(x) - Q_ex(x)|")):
+    cases = ((jsd, "Jensen-Shannon distance in bits"), (round_sig(jsd, 3), "Jensen-Shannon distance in bits"),
+             (jsd_nats, "Jensen-Shannon distance in nats"), (hellinger, "Hellinger distance"),
+             (round_sig(hellinger, 4), "Hellinger distance"), (mean_abs, "the mean of |P_ex(x) - Q_ex(x)|"))
+    for given, words in cases:
         text = str(_tv_ex3(given))
         assert text.startswith("Not quite") and words in text and "sum |P_ex(x) - Q_ex(x)| / 2" in text, text
         assert "rounded on the way" not in text and "round one" not in text, text

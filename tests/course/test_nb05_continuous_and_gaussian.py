@@ -15,13 +15,11 @@ import numpy as np
 import pytest
 import scipy.stats as st
 from scipy import stats
-
-from klteach import exercises
-from klteach import exercises as ex
-from klteach import plots, widgets
-from klteach.course import nb05_continuous_and_gaussian
-
 from test_feedback import LOG_VAR_Z, MU_Z, _follow, ex05_1, round_sig, textbook
+
+from klteach import exercises, plots, widgets
+from klteach import exercises as ex
+from klteach.course import nb05_continuous_and_gaussian
 
 matplotlib.use("Agg")
 
@@ -149,7 +147,6 @@ def _close_figures():
 
 @pytest.mark.slow
 def test_lines_of_different_series_differ_in_style_or_marker():
-    from scipy import stats
     ax = plots.density_pair(stats.norm(0, 1), stats.norm(1, 2))
     assert len({line.get_linestyle() for line in ax.get_lines()}) == 2
     ax = plots.estimates_vs_n([10, 100], {"a": np.ones((2, 3)), "b": np.zeros((2, 3)), "c": np.ones((2, 3))}, 1.0)

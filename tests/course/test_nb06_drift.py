@@ -14,13 +14,11 @@ import matplotlib.text
 import numpy as np
 import pytest
 from scipy import stats
-
-from klteach import exercises
-from klteach import exercises as ex
-from klteach import drift, plots, widgets
-from klteach.course import nb06_drift
-
 from test_feedback import OBSERVED, PERMUTED, ex06_2, kl, round_sig
+
+from klteach import drift, exercises, plots, widgets
+from klteach import exercises as ex
+from klteach.course import nb06_drift
 
 matplotlib.use("Agg")
 
@@ -187,7 +185,6 @@ def test_plugin_bias_draws_the_mean_and_the_approximation():
 
 @pytest.mark.slow
 def test_false_alarm_bars_show_the_rates_and_their_intervals():
-    from scipy import stats
     counts = {"permutation p <= 0.05": [52, 61], "PSI > 0.1": [990, 0]}
     rates = {rule: np.array(k) / 1000 for rule, k in counts.items()}
     intervals = {rule: [tuple(stats.binomtest(x, 1000).proportion_ci()) for x in k] for rule, k in counts.items()}

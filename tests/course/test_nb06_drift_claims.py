@@ -77,6 +77,7 @@ def test_plugin_estimate_is_below_the_truth_with_2_bins_and_above_with_many():
 @pytest.mark.slow
 def test_plugin_bias_with_no_drift_follows_the_chi_square_approximation():
     from scipy import stats
+
     from klteach import drift
     rng = np.random.default_rng(13)
     # fixed bins (true deciles): 2 nm/(n+m) D is close to chi-square with K - 1 = 9 degrees of freedom

@@ -14,12 +14,11 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 from scipy.special import betaln, digamma
+from test_feedback import STUDENT, TEACHER, _follow, ex05_1
 
 from klteach import exercises as ex
 from klteach import plots, widgets
 from klteach.course import nb07_machine_learning
-
-from test_feedback import STUDENT, TEACHER, _follow, ex05_1
 
 matplotlib.use("Agg")
 

@@ -12,13 +12,11 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-
-from klteach import exercises
-from klteach import exercises as ex
-from klteach import plots, widgets
-from klteach.course import nb08_where_kl_comes_from
-
 from test_feedback import P_R8, P_X8, Q_R8, Q_X8, W8
+
+from klteach import exercises, plots, widgets
+from klteach import exercises as ex
+from klteach.course import nb08_where_kl_comes_from
 
 matplotlib.use("Agg")
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from drift_references import ref_counts_of, ref_edges, ref_quantile_edges, zero_inflated
 
 from klteach import DistributionError, drift
-
-from drift_references import ref_counts_of, ref_edges, ref_quantile_edges, zero_inflated
 
 
 def test_quantile_edges_match_numpy_and_cover_the_reference():

@@ -13,7 +13,6 @@ from klteach import DistributionError, drift
 from klteach.drift import compare as dc
 from klteach.drift.permutation import _relearned_test
 
-
 # --- effect sizes ------------------------------------------------------------------
 
 def test_wasserstein_effect_equal_sizes_is_the_mean_gap_of_sorted_samples():

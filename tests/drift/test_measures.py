@@ -7,13 +7,11 @@ import math
 
 import pytest
 import scipy.stats
+from drift_references import ref_measure
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klteach import DistributionError, drift
-
-from drift_references import ref_measure
-
 
 counts_pairs = st.integers(2, 12).flatmap(lambda k: st.tuples(
     st.lists(st.integers(0, 60), min_size=k, max_size=k).filter(any),

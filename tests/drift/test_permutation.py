@@ -10,12 +10,11 @@ import math
 import numpy as np
 import pytest
 import scipy.stats
+from drift_references import ref_counts_of, ref_edges, ref_measure, zero_inflated
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klteach import DistributionError, drift
-
-from drift_references import ref_counts_of, ref_edges, ref_measure, zero_inflated
 
 
 def exact_pvalue(ref, cur, rule, measure, a=0.5):

@@ -9,11 +9,10 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from drift_references import ref_counts_of, ref_measure
 
 from klteach import DistributionError, datasets, drift
 from klteach.drift.report import _check_holm_reachable, _holm
-
-from drift_references import ref_counts_of, ref_measure
 
 
 class FakeFrame:
@@ -155,8 +154,9 @@ def test_report_survives_a_bad_feature_and_reports_an_all_missing_one():
 
 
 def test_report_effect_column_is_the_normalised_wasserstein_distance_and_the_share_change():
-    import scipy.stats
     from collections import Counter
+
+    import scipy.stats
     rng = np.random.default_rng(21)
     ref = {"x": rng.normal(3, 2, 400), "plan": rng.choice(["a", "b", "c"], 400, p=[0.5, 0.3, 0.2])}
     cur = {"x": rng.normal(3.5, 2, 300), "plan": rng.choice(["a", "b", "d"], 300, p=[0.4, 0.4, 0.2])}
