@@ -328,7 +328,7 @@ def test_invalid_parameters_are_named(bad):
         kt.continuous_kl(st.norm(), bad)
 
 
-# --- review: scale, warnings, vectorised parameters ----------------------------------------
+# --- scale, warnings, vectorised parameters -----------------------------------------------
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scale", [1e-200, 1e-8, 1e8, 1e200])

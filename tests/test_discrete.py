@@ -362,7 +362,7 @@ def test_contributions_sum_to_kl(pq):
         assert total == pytest.approx(d, rel=1e-9, abs=1e-12)
 
 
-# --- review: edge cases found by adversarial testing ------------------------------
+# --- edge cases: extreme inputs -------------------------------------
 
 @pytest.mark.parametrize("f", [kt.kl_divergence, kt.js_divergence, kt.cross_entropy,
                                kt.jeffreys_divergence, kt.js_distance, kt.hellinger_distance,

@@ -256,7 +256,7 @@ def test_histogram_empty_q_bin_is_infinite_and_bad_input():
         kt.histogram_kl([0.0, 1.0, 5.0], [0.0, 1.0], bins=[0.0, 0.5, 1.0])
 
 
-# --- review: extreme values and bad bin edges --------------------------------------------
+# --- extreme values and bad bin edges ---------------------------------------------------
 
 def test_histogram_nan_bin_edges_are_refused():
     # numpy accepts NaN edges and silently drops samples; here the binned KL would be inf.

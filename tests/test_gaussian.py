@@ -303,7 +303,7 @@ def test_show_gaussians_prints_both_directions(capsys):
     plt.close("all")
 
 
-# --- review: extreme scales --------------------------------------------------------------
+# --- extreme scales ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [
     (0, 1e-200, 0, 1e200),          # sigma_p / sigma_q underflows to 0

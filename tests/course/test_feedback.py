@@ -2125,7 +2125,7 @@ def test_04_07_second_pass_finding_7_swapped_torch_terms_get_the_numpy_form():
     (ex04_2, 0.295, JSD_04),                                 # 0.29571 bits
     (ex06_1, 0.824, "psi"),                                  # PSI 0.8249 nats
 ])
-def test_learner13e_4_a_cut_off_names_no_base_10_route(check, answer, truth):
+def test_a_cut_off_names_no_base_10_route(check, answer, truth):
     if truth == "psi":
         p, q = (REF_WEEK + 0.5) / np.sum(REF_WEEK + 0.5), (CUR_WEEK + 0.5) / np.sum(CUR_WEEK + 0.5)
         truth = float(np.sum((p - q) * np.log(p / q)))
@@ -2137,21 +2137,21 @@ def test_learner13e_4_a_cut_off_names_no_base_10_route(check, answer, truth):
     assert check(round_sig(truth, 3)).correct
 
 
-def test_learner13e_4_the_start_page_promises_what_the_cut_off_message_does():
+def test_the_start_page_promises_what_the_cut_off_message_does():
     nb = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "never a route through base 10" in text, "00 must say a cut-off answer gets no base-10 route"
 
 
 @pytest.mark.parametrize("check", [ex01_1, ex02_3, ex03_1, ex04_2, ex06_2, ex07_3])
-def test_learner13e_5_print_returns_none_and_the_message_says_so(check):
+def test_print_returns_none_and_the_message_says_so(check):
     none = str(check(None))
     assert none.startswith("Your answer is None") and "print() shows a value but returns None" in none, none
     assert "answer = <expression>" in none and "replace ..." not in none, none
     assert str(check(...)).startswith("No answer yet: replace ... with your answer")
 
 
-def test_learner13e_5_a_choice_of_none_is_told_about_print():
+def test_a_choice_of_none_is_told_about_print():
     none = str(ex.check_choice(None, "01-ex4"))
     assert none.startswith("Your answer is None") and "print()" in none and "'a', 'b', 'c', 'd'" in none, none
     assert str(ex.check_choice(..., "01-ex4")).startswith("No answer yet")

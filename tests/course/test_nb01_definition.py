@@ -213,7 +213,7 @@ def test_bar_pairs_differ_in_hatch_not_only_colour():
     assert len({line.get_marker() for line in ax.get_lines()}) == 2
 
 
-def test_learner13e_9_the_sixs_term_alone_is_named():
+def test_the_sixs_term_alone_is_named():
     six = 0.5 * math.log2(0.5 / (1 / 6))                  # the only positive term of Exercise 1: 0.7925 bits
     assert round(six, 4) == 0.7925
     text = str(ex01_1(six))
@@ -223,7 +223,7 @@ def test_learner13e_9_the_sixs_term_alone_is_named():
     assert ex01_1(float(np.sum(p * np.log2(p / q)))).correct
 
 
-def test_learner13e_12_answers_swapped_between_exercises_1_and_2_are_recognised():
+def test_answers_swapped_between_exercises_1_and_2_are_recognised():
     p, q = np.array([0.1] * 5 + [0.5]), np.full(6, 1 / 6)
     ex1, ex2 = float(np.sum(p * np.log2(p / q))), float(np.sum(q * np.log(q / p)))   # 0.4240 bits, 0.2426 nats
     for check, other, words in ((ex01_1, ex2, ["D(Q_fair||P_loaded) in nats", "P_loaded first", "np.log2"]),

@@ -198,7 +198,7 @@ def test_code_lengths_bar_text_is_at_least_10_points():
     assert len(ax.get_legend().get_texts()) == 4
 
 
-def test_learner13e_6_h_english_given_exactly_is_named_though_within_1_percent():
+def test_h_english_given_exactly_is_named_though_within_1_percent():
     from klteach import datasets
     spanish, english = datasets.letter_frequencies("spanish")[1], datasets.letter_frequencies("english")[1]
     h_english = float(-np.sum(english * np.log2(english)))           # 4.1928 bits
@@ -213,7 +213,7 @@ def test_learner13e_6_h_english_given_exactly_is_named_though_within_1_percent()
     assert text.startswith("Almost") and "H(english)" in text, text
 
 
-def test_learner13e_2_03_ex1_one_point_zero_lists_every_reading():
+def test_03_ex1_one_point_zero_lists_every_reading():
     h_q = float(-np.sum(Q_PRED * np.log(Q_PRED)))                     # H(Q_pred) = 1.0297 nats: 1.0 at 2 figures
     assert round(h_q, 1) == 1.0
     text = str(ex03_1(1.0))
@@ -223,7 +223,7 @@ def test_learner13e_2_03_ex1_one_point_zero_lists_every_reading():
     assert ex03_1(float(-np.sum(P_TARGET * np.log(Q_PRED)))).correct
 
 
-def test_learner13e_9_03_ex3_minus_log_of_one_minus_q_is_named():
+def test_03_ex3_minus_log_of_one_minus_q_is_named():
     wrong = -math.log2(1 - 0.6)                                      # 1.3219 bits
     for given in (wrong, round_sig(wrong, 4), round_sig(wrong, 3)):
         text = str(ex03_3(given))

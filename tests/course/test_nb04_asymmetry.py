@@ -156,7 +156,7 @@ def _tv_ex3(a):
     return ex.check_total_variation(a, P_EX, Q_EX, names=("P_ex", "Q_ex"))
 
 
-def test_learner13e_3_total_variation_names_the_other_distances_and_nothing_rounds():
+def test_total_variation_names_the_other_distances_and_nothing_rounds():
     tv = float(np.sum(np.abs(P_EX - Q_EX))) / 2                      # exactly 0.3: short decimals
     assert abs(tv - 0.3) < 1e-15
     jsd = math.sqrt(js_bits(P_EX, Q_EX))                             # Exercise 2's answer, 0.2957 bits

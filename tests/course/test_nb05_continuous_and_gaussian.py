@@ -174,7 +174,7 @@ def test_gaussian_explorer_prints_its_settings_as_text(monkeypatch, capsys):
     assert "P = N(0.00, 1.00²)   Q = N(1.00, 1.50²)" in capsys.readouterr().out
 
 
-def test_learner13e_11_a_bits_answer_is_told_a_route_that_gives_it():
+def test_a_bits_answer_is_told_a_route_that_gives_it():
     right = textbook(2.0, 0.5, 0.0, 1.5)                              # Exercise 1: 1.5431 nats
     in_bits = right / math.log(2)                                     # 2.2262: the whole closed form in bits
     log2_term_only = (math.log2(1.5 / 0.5) + (0.5**2 + 2.0**2) / (2 * 1.5**2) - 0.5)   # 2.0290: np.log2 in the formula
@@ -186,7 +186,7 @@ def test_learner13e_11_a_bits_answer_is_told_a_route_that_gives_it():
     assert ex05_1(_follow(text, round_sig(in_bits, 4))).correct       # on the 4 figures shown, too
 
 
-def test_learner13e_9_sigma_unsquared_throughout_is_named():
+def test_sigma_unsquared_throughout_is_named():
     unsquared = math.log(1.5 / 0.5) + (0.5 + 2.0**2) / (2 * 1.5) - 0.5     # 2.0986 nats
     variances = textbook(2.0, 0.5**2, 0.0, 1.5**2)                          # 2.0984: variances for sds
     assert abs(unsquared - variances) < 0.01 * unsquared
@@ -205,7 +205,7 @@ def _ex05_3(a):
                                 variables=("logp_s", "logq_s")), logp, logq
 
 
-def test_learner13e_9_r_minus_log_r_without_the_minus_one_is_named():
+def test_r_minus_log_r_without_the_minus_one_is_named():
     _, logp, logq = _ex05_3(0.0)
     r = np.exp(logq - logp)
     k3 = float(np.mean((r - 1) - np.log(r)))
@@ -215,7 +215,7 @@ def test_learner13e_9_r_minus_log_r_without_the_minus_one_is_named():
     assert _ex05_3(wrong - 1)[0].correct and _ex05_3(k3)[0].correct    # the advice, followed
 
 
-def test_learner13e_8_equal_variances_read_no_double_conversion():
+def test_equal_variances_read_no_double_conversion():
     right = (1.0 + 0.7) ** 2 / (2 * 1.4**2)                            # Exercise 5: 0.7372 nats
     ex5 = lambda a: ex.check_gaussian_kl(a, 1.0, 1.4, -0.7, 1.4, variables=("mu_1", "sigma", "mu_2", "sigma"))
     text = str(ex5(1.5))

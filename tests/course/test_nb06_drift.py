@@ -282,7 +282,7 @@ def test_histograms_skip_untested_features_and_draw_an_all_missing_reference():
     plt.close("all")
 
 
-def test_learner13e_2_point_13_lists_the_mistake_it_rounds_too():
+def test_point_13_lists_the_mistake_it_rounds_too():
     at_least = int(np.sum(PERMUTED >= OBSERVED))
     b = len(PERMUTED)
     assert at_least / (b + 1) == 0.13 and round(at_least / b, 2) == 0.13        # exact for one, rounded for another
@@ -295,7 +295,7 @@ def test_learner13e_2_point_13_lists_the_mistake_it_rounds_too():
     assert ex06_2((1 + at_least) / (b + 1)).correct
 
 
-def test_learner13e_9_strictly_greater_without_plus_ones_and_the_wrong_direction_are_named():
+def test_strictly_greater_without_plus_ones_and_the_wrong_direction_are_named():
     b = len(PERMUTED)
     greater = int(np.sum(PERMUTED > OBSERVED))
     at_most = int(np.sum(PERMUTED <= OBSERVED))
@@ -310,7 +310,7 @@ def _ex06_1(a):
     return ex.check_psi(a, [6, 30, 42, 22, 0], [1, 10, 16, 13, 10], pseudo_count=0.5, names=("ref_week", "cur_week"))
 
 
-def test_learner13e_8_the_mean_of_the_psi_terms_is_named_and_not_a_wrong_way_base_10_psi():
+def test_the_mean_of_the_psi_terms_is_named_and_not_a_wrong_way_base_10_psi():
     r, c = np.array([6, 30, 42, 22, 0]) + 0.5, np.array([1, 10, 16, 13, 10]) + 0.5
     p, q = r / r.sum(), c / c.sum()
     terms = (p - q) * np.log(p / q)

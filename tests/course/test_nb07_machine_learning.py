@@ -197,7 +197,7 @@ def _gain_nats():
                  + (a2 - a1 + b2 - b1) * digamma(a1 + b1))
 
 
-def test_learner13e_1_the_hint_does_not_give_the_sum_away():
+def test_the_hint_does_not_give_the_sum_away():
     nats = _gain_nats()                                                  # 0.8827 nats
     for given in (2.0, 1.5, 0.5):
         text = str(ex.check_information_gain(given, 10, 2))
@@ -207,7 +207,7 @@ def test_learner13e_1_the_hint_does_not_give_the_sum_away():
             assert shown not in text, text
 
 
-def test_learner13e_10_a_gain_in_nats_is_told_to_divide_by_ln_2():
+def test_a_gain_in_nats_is_told_to_divide_by_ln_2():
     nats = _gain_nats()
     for given in (nats, round(nats, 4)):
         text = str(ex.check_information_gain(given, 10, 2))
@@ -215,6 +215,6 @@ def test_learner13e_10_a_gain_in_nats_is_told_to_divide_by_ln_2():
         assert ex.check_information_gain(_follow(text, given), 10, 2).correct       # followed literally
 
 
-def test_learner13e_8_a_two_figure_loss_is_not_read_as_a_double_conversion():
+def test_a_two_figure_loss_is_not_read_as_a_double_conversion():
     text = str(ex.check_distillation_loss(1.3, TEACHER, STUDENT, temperature=3.0))
     assert "converted the wrong way" not in text and "sum over the batch" in text, text

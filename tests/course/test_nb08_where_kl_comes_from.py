@@ -181,7 +181,7 @@ def _ex08_3(a):
     return exercises.check_renyi(a, P_EX8, Q_EX8, 2, names=("P_ex", "Q_ex"))
 
 
-def test_learner13e_7_the_sum_without_its_log_advice_followed_on_a_rounded_sum():
+def test_the_sum_without_its_log_advice_followed_on_a_rounded_sum():
     s = float(np.sum(P_EX8**2 / Q_EX8))                     # 1.525
     right = math.log(s)                                      # 0.4220 nats
     text = str(_ex08_3(s))
@@ -198,7 +198,7 @@ def test_learner13e_7_the_sum_without_its_log_advice_followed_on_a_rounded_sum()
     assert abs(right - 0.42199) < 1e-5
 
 
-def test_learner13e_7_the_chi_square_advice_followed_on_a_rounded_chi2():
+def test_the_chi_square_advice_followed_on_a_rounded_chi2():
     chi2 = float(np.sum((P_EX8 - Q_EX8) ** 2 / Q_EX8))        # 0.525
     text = str(_ex08_3(chi2))
     assert "chi-square" in text and "unrounded chi2" in text, text
@@ -208,7 +208,7 @@ def test_learner13e_7_the_chi_square_advice_followed_on_a_rounded_chi2():
     assert text.startswith("Right as far as it goes") and ("(0.52)" in text or "(1.52)" in text), text
 
 
-def test_learner13e_4_08_ex3_cut_off_names_no_base_10_route():
+def test_08_ex3_cut_off_names_no_base_10_route():
     right = math.log(float(np.sum(P_EX8**2 / Q_EX8)))
     assert math.floor(right * 1000) / 1000 == 0.421
     text = str(_ex08_3(0.421))

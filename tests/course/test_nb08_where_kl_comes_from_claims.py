@@ -321,7 +321,7 @@ def test_s4_renyi_order_zero_is_q_mass_outside_p_support_not_a_property_of_q_alo
     assert kt.renyi_divergence(p2, q2, 0) == pytest.approx(math.log(2), rel=1e-14)
 
 
-# --- second review round: claims added to sections 1-4 ------------------------------------------
+# --- more claims of sections 1-4 -------------------------------------------------
 
 def test_s1_a_classifier_minimises_the_conditional_kl_of_the_labels():
     """Cross-entropy of a classifier Q(y|x) on data = H(Y|X) of the data + E_{P_X} D(P_{Y|X} || Q(.|X))."""

@@ -407,7 +407,7 @@ def test_s3_drift_miss_exponent_is_the_kl_from_the_reference():
     assert abs(rate - d_qp) < 0.03 and abs(rate - d_pq) > 0.1
 
 
-# --- claims added with the learner review's fixes ----------------------------------------------------
+# --- further claims: evidence rates, the bound's looseness, ties, tilts ----------------------------------------------------
 
 def test_s2_proof_second_derivative_of_log_p_averages_to_minus_the_fisher_information():
     """E_p[d^2/dtheta^2 log p_theta(X)] = -I(theta) for a coin, so the KL's quadratic term is +1/2 I delta^2."""
