@@ -800,3 +800,11 @@ def test_a_pareto_tail_beyond_1e300_is_not_dropped_where_q_logpdf_underflowed_ea
     assert float(_pareto_kl(0.01, 1)) == pytest.approx(94.39482981401191, rel=1e-14)
     with pytest.raises(FloatingPointError, match="right tail"):
         kt.continuous_kl(st.pareto(0.01), st.pareto(1))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("b", [0.05, 0.3])
+@pytest.mark.parametrize("scale", [1.0, 1e250])
+def test_identical_heavy_paretos_are_0_not_infinite(b, scale):
+    # Rounding noise of 1e-34 rising towards 1e300 was taken for divergence (inf).
+    assert kt.continuous_kl(st.pareto(b, scale=scale), st.pareto(b, scale=scale)) == pytest.approx(0.0, abs=1e-14)

@@ -445,7 +445,8 @@ def test_python_int_logits_beyond_int64_keep_their_differences(big):
     assert kt.kl_from_logits([big, big + 3], [big + 3, big]) == pytest.approx(ref_kl, rel=1e-14)
     np.testing.assert_allclose(kt.softmax([big, big + 3]), [float(x) for x in p], rtol=1e-14)
     batch = [[big, big + 3], [big + 3, big]]
-    np.testing.assert_allclose(kt.softmax(batch, axis=0), [[float(p[0]), float(p[1])], [float(p[1]), float(p[0])]], rtol=1e-14)
+    ref = [[float(p[0]), float(p[1])], [float(p[1]), float(p[0])]]
+    np.testing.assert_allclose(kt.softmax(batch, axis=0), ref, rtol=1e-14)
 
 
 def test_fraction_logits_keep_their_differences():
