@@ -26,6 +26,7 @@ _TAILS = np.array([1e-9, 1e-6, 1e-3, 0.01, 0.1, 0.25, 0.5])
 _RTOL = 1e-10
 _LOG_TINY = math.log(math.ulp(0.0))   # log of the smallest positive double, about -744.4
 _LOG_NORMAL = math.log(sys.float_info.min)   # log of the smallest normal double, about -708.4
+_MASS_TOL = 1e-8    # largest |found - true| probability of P or Q accepted by the mass check
 _FAR_TAIL = 1e-290   # Q's tail probability below which a density of 0 is taken as underflow
 
 
@@ -196,8 +197,10 @@ def _logpdf(dist, x):
 class _Integrand:
     """x -> p (L - 1) + q with L = log p - log q, from log densities; records underflows."""
 
-    def __init__(self, p, q):
-        self.p, self.q, self.underflows = p, q, []
+    def __init__(self, p, q, mode="kl"):
+        # mode "p" or "q": P's or Q's density instead, where the integrand counts it, to check
+        # that the integration saw all of P's and Q's mass (a narrow spike can hide between nodes)
+        self.p, self.q, self.underflows, self.mode = p, q, [], mode
         self.p_lo, self.p_hi = (float(e) for e in p.support())
 
     def __call__(self, x, log_scale=0.0):
@@ -208,6 +211,9 @@ class _Integrand:
             # Outside P's support, or a node rounded onto a density's
             # integrable singularity at an endpoint: a single point adds 0.
             return 0.0
+        if self.mode != "kl":
+            log_density = lp if self.mode == "p" else lq
+            return math.exp(log_density + log_scale) if math.isfinite(log_density) else 0.0
         if lq == -math.inf:
             lq = self._log_density_from_probability(self.q, x)
             if lq == math.inf:
@@ -307,8 +313,12 @@ def _open_end(g, s_end, inward, strict=False):
     agree to 1e-9 relative (a pure power law, for which the estimate is
     exact to about that). With ``strict`` (an endpoint away from 0, where
     the floor is at 2e-10 and g may still be turning, like t^a log t), only
-    growth by a factor of 1.5 over each of two steps counts as divergence,
-    and anything else that does not decay gives ``nan``.
+    growth by a factor of 1.5 over each of three steps, at a rate (log of
+    the factor) that does not fall by more than 10% from step to step
+    towards the end, counts as divergence, and anything else that does not
+    decay gives ``nan``: t^a (-log t - c) with a tiny shape a grows by 1.65
+    and 2.8 over the last two steps before 2e-10, yet its integral is
+    finite (it turns down where -log t is near 1/a).
     """
     g_end, g_1 = g(s_end), g(s_end + inward * _END_STEP)
     if g_end == 0.0 or math.isnan(g_end):
@@ -318,8 +328,12 @@ def _open_end(g, s_end, inward, strict=False):
     if g_end >= g_1 * (1 - 1e-8):   # (allowing for rounding in a flat g)
         if not strict:
             return math.inf, False
-        g_2 = g(s_end + inward * 2 * _END_STEP)
-        return (math.inf, False) if g_end >= 1.5 * g_1 and g_1 >= 1.5 * g_2 else (math.nan, False)
+        g_2, g_3 = (g(s_end + inward * k * _END_STEP) for k in (2, 3))
+        if not (g_end >= 1.5 * g_1 and g_1 >= 1.5 * g_2 and g_2 >= 1.5 * g_3):
+            return math.nan, False
+        rates = [math.log(g_end / g_1), math.log(g_1 / g_2), math.log(g_2 / g_3)]
+        steady = rates[0] >= 0.9 * rates[1] and rates[1] >= 0.9 * rates[2]
+        return (math.inf, False) if steady else (math.nan, False)
     g_2 = g(s_end + inward * 2 * _END_STEP)
     rate = math.log(g_1 / g_end) / _END_STEP
     exact = g_2 > g_1 and abs(math.log(g_2 / g_1) / _END_STEP - rate) <= 1e-9 * rate
@@ -344,12 +358,18 @@ def _near_endpoint(f, origin, sign, t_end, cuts):
     Returns (value, error, message, remainder).
     """
     floor = max(_FLOOR, 2.0**20 * math.ulp(origin))
+    if f.mode != "kl":   # P's or Q's probability closer to the endpoint than the integral starts
+        rest = (_mass_between(f, origin, origin + sign * min(floor, max(t_end, 0.0))), True)
+        if not t_end > floor:
+            return 0.0, 0.0, "", rest
     if not t_end > floor:   # P's mass there lies entirely closer than floats resolve
         return 0.0, 0.0, "", ((math.nan, False) if t_end > 0 else (0.0, True))
     s0, s1 = math.log(floor), math.log(t_end)
     g = _in_logs(f, origin, sign)
     cuts = [math.log(t) for t in cuts if floor < t < t_end]
     value, err, message = _quad(g, s0, s1, _log_grid(s0, s1, cuts))
+    if f.mode != "kl":
+        return value, err, message, rest
     if origin == 0.0:
         # Distances below 1e-308 are exact here: where both densities are power laws in t
         # (gamma and beta shapes, whatever their size), the rest is known in closed form.
@@ -359,6 +379,23 @@ def _near_endpoint(f, origin, sign, t_end, cuts):
     # strict at every finite endpoint: t**a |log t| with a tiny shape a still rises towards the endpoint
     # where floats run out, although its integral is finite; only clear growth proves divergence
     return value, err, message, _open_end(g, s0, +1, strict=True)
+
+
+def _mass_between(f, a, b):
+    """The probability of (a, b) or (b, a) under P (mode "p") or Q (mode "q"), from the
+    tail function on the side of b that keeps small probabilities exact."""
+    dist = f.p if f.mode == "p" else f.q
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if b == a:
+            return 0.0
+        if b > a:
+            if math.isinf(b):
+                return float(dist.sf(a))
+            return float(dist.cdf(b)) - float(dist.cdf(a))
+        if math.isinf(b):
+            return float(dist.cdf(a))
+        return float(dist.sf(b)) - float(dist.sf(a))
 
 
 def _power_law_rest(f, sign, s0):
@@ -447,22 +484,50 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
                 p_failed = not math.isfinite(lp) and f.p_lo < x[stop] < f.p_hi
                 break
             stop += 1
-    remainder = _open_end(g, float(s[stop - 1]), -1) if stop >= 2 else (0.0, True)
+    # (judged where the integral ends: at 1e300 itself when nothing failed before, not at the
+    # last whole e-fold short of it, which would count up to an e-fold of a heavy tail twice)
+    judge = s1 if stop == len(s) else float(s[stop - 1])
+    remainder = _open_end(g, judge, -1) if stop >= 2 else (0.0, True)
+    if remainder[0] == math.inf and _mass_between(_Integrand(p, q, "p"), start + sign * math.exp(judge),
+                                                  sign * math.inf) > 1e-12:
+        # The integrand still rises where P keeps visible mass beyond (Pareto(0.01) against
+        # Pareto(0.05), both from 1e250, has 0.3 of it beyond 1e300, where log(p/q) grows like
+        # 0.04 log x): a rise that may yet turn down, as it does there, not a proof of divergence.
+        remainder = (math.nan, False)
+    elif remainder[0] == math.inf:
+        x_end = start + sign * math.exp(judge)
+        lp, lq = f.log_densities(x_end)
+        if abs(lp - lq) < 1:
+            # P and Q within a factor e of each other where the "rise" was seen (identical
+            # Paretos: rounding noise of 1e-34 around 0): no divergence; what lies beyond is
+            # about P's probability there times the integrand's p (L - 1 + e^-L) per unit p.
+            ratio = lp - lq
+            remainder = (_mass_between(_Integrand(p, q, "p"), x_end, sign * math.inf)
+                         * float(expm1mx(-ratio)), False)
     # (inf: the integrand grows, so D(P||Q) is infinite; nan: it decays too slowly to tell.)
     if stop < len(s) and not p_failed and (not cuts or s[stop - 1] < math.log(cuts[-1]) + 1):
         # Q's log density failed among the breakpoints (the body of P), where
-        # the integrand's decay says nothing about divergence.
-        remainder = (0.0, True)
+        # the integrand's decay says nothing about divergence. The integral runs
+        # on to 1e300 (with Q's density from its tail probabilities) and what lies
+        # beyond is judged there: Pareto(0.01) against Pareto(1) keeps 0.78 nats
+        # beyond 1e300. A rise there is not taken as divergence (the integrand
+        # may rest on the smallest double for Q's density): the caller refuses it.
+        remainder = _open_end(g, s1, -1)
+        if remainder[0] == math.inf:
+            remainder = (math.nan, False)
     elif stop < len(s) and not p_failed and math.isfinite(remainder[0]):
         # Judged short of 1e300 only because Q's log density failed: the integral
         # beyond was taken with Q's underflowed density replaced by the smallest
-        # double (a lower bound, refused by the caller if P has mass
-        # there), so nothing is missing from it. Where P's log density fails
+        # double (a lower bound, refused by the caller if P has mass there). What
+        # that leaves out, p log(q_tiny / q), can still be hundreds of nats (a t with
+        # 2.01 degrees of freedom against norm(0, 0.1): p x^2 / (2 s^2) beyond 1e153,
+        # where x**2 overflows), so it is extrapolated from where log q was last finite.
+        remainder = _beyond_log_q(f, start, sign, s, stop) if stop >= 3 else (math.nan, False)
+        # Where P's log density fails
         # (t.logpdf beyond 1e154, where x**2 overflows, and its tail probability
         # underflows) the integrand was taken as 0 there: the integral stops
         # where it was last meaningful and the remainder estimated from the
         # decay counts instead (exact for a power law, as such tails are).
-        remainder = (0.0, True)
     elif stop < len(s) and stop >= 2:
         s1 = float(s[stop - 1])   # the remainder replaces the integral beyond
     # Beyond the outermost breakpoint a light tail vanishes within an e-fold or
@@ -477,7 +542,51 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
     parts = [_quad(g, a, b) for a, b in zip(edges[:-1], edges[1:])]
     far, err2 = math.fsum(v for v, _, _ in parts), math.fsum(e for _, e, _ in parts)
     msg2 = next((m for _, _, m in parts if m), "")
+    if f.mode != "kl":   # P's or Q's probability beyond the end of the integral
+        end = start + sign * math.exp(s1)
+        remainder = (_mass_between(f, end, sign * math.inf), True)
     return near + far, err1 + err2, msg1 or msg2, remainder
+
+
+def _beyond_log_q(f, start, sign, s, stop):
+    r"""The part of the integral that replacing Q's overflowed log density by that of the smallest
+    double left out, :math:`\int p\,(\log q_{tiny} - \log q)\,dx`, beyond the distance e^c where
+    ``q.logpdf`` first fails (between ``s[stop - 1]`` and ``s[stop]``, found by bisection).
+
+    :math:`h(s) = e^s p\,(-\log q)` is extrapolated from ``s[stop - 3 .. stop - 1]`` as
+    :math:`h(s) = h_1 e^{-r (s - s_1)}` (exact for a power-law P against a Q whose log density
+    is a power of the distance, such as a t against a normal), giving
+    :math:`h_1 e^{-r (c - s_1)} / r - \log(q_{tiny})\,P(\text{beyond})`.
+    Returns ``(rest, exact)`` as :func:`_open_end` does: ``inf`` when h does not decay,
+    ``nan`` when it decays too slowly (rate <= 0.01) and is not exactly exponential.
+    """
+    def log_h(k):
+        lp, lq = f.log_densities(start + sign * math.exp(k))
+        return k + lp + math.log(-lq) if math.isfinite(lp) and lq < 0 else math.nan
+
+    s3 = [float(s[stop - 3]), float(s[stop - 2]), float(s[stop - 1])]
+    logs = [log_h(k) for k in s3]
+    if not all(math.isfinite(v) for v in logs):
+        return math.nan, False
+    rate, rate_1 = logs[1] - logs[2], logs[0] - logs[1]
+    exact = rate > 0 and abs(rate - rate_1) <= 1e-9 * rate
+    if rate <= 0:
+        return math.inf, False
+    if rate <= 0.01 and not exact:
+        return math.nan, False
+    inside, outside = s3[2], float(s[stop])   # q.logpdf finite at inside, not at outside
+    for _ in range(60):
+        mid = 0.5 * (inside + outside)
+        if math.isfinite(_logpdf(f.q, start + sign * math.exp(mid))):
+            inside = mid
+        else:
+            outside = mid
+    rest = math.exp(logs[2] - rate * (inside - s3[2])) / rate
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        x = start + sign * math.exp(inside)
+        counted = -_LOG_TINY * float(f.p.sf(x) if sign > 0 else f.p.cdf(x))
+    return max(rest - counted, 0.0), exact
 
 
 def _log_ratio_noise(p, q, lo, hi):
@@ -551,7 +660,11 @@ def continuous_kl(p, q, *, base=None):
       Where scipy's log density fails far out (``t.logpdf`` beyond 1e154,
       where ``x**2`` overflows; Pareto's, computed as ``log(pdf)``), P's
       density is taken from its tail probabilities, and the rest of the
-      integral from the power-law decay of the integrand.
+      integral from the power-law decay of the integrand. Where Q's log
+      density fails instead (``norm.logpdf`` beyond 1e154 from its mean),
+      the part of ``p (-log q)`` beyond is extrapolated from where it was
+      last finite (a t with 2.01 degrees of freedom has 300 nats there
+      against norm(0, 0.1)).
 
     Where the integrand does not decay into a tail or towards an endpoint,
     the integral diverges and ``inf`` is returned (a Student t with 2 or
@@ -621,6 +734,12 @@ def continuous_kl(p, q, *, base=None):
         Laplace and hyperbolic secant densities are evaluated in closed form,
         so they do not underflow.
 
+        Also if the same integration applied to P's density, or to Q's, does
+        not find P's total probability 1, or Q's ``1 - Q(outside S_P)``, to
+        1e-8: part of the mass, such as a mixture component narrower than the
+        spacing of the integration points (0.3 N(2, 1e-7) in a mixture), was
+        not seen, and neither was its share of D(P||Q).
+
     Warns
     -----
     scipy.integrate.IntegrationWarning
@@ -689,38 +808,44 @@ def continuous_kl(p, q, *, base=None):
         middle = lo + 0.5 * (hi - lo)
     cuts = _breakpoints(p, q, lo, hi)
     noise = _log_ratio_noise(p, q, lo, hi)
-    f = _Integrand(p, q)
-    integrands, pieces, ends = [f], [], []   # pieces: (value, error, message); ends: (remainder, exact, where)
-    # scipy's densities overflow harmlessly (to a log density of -inf) far out in the tails.
-    with np.errstate(all="ignore"):
-        if math.isfinite(lo):
-            value, err, message, rest = _near_endpoint(
-                f, lo, +1, middle - lo, [c - lo for c in cuts if c < middle])
-            pieces.append((value, err, message))
-            ends.append((*rest, lower))
-        else:
-            value, err, message, rest = _tail(f, p, q, middle, -1, [middle - c for c in cuts if c < middle],
-                                              origin=hi if math.isfinite(hi) else None)
-            pieces.append((value, err, message))
-            ends.append((*rest, "the left tail (x below -1e300)"))
-        if math.isfinite(hi):
-            mirror = _mirrored(p, q)
-            if mirror is not None:      # the upper endpoint moved to 0 as well: x -> hi - x
-                fm = _Integrand(*mirror)
-                integrands.append(fm)
-                mcuts = _breakpoints(*mirror, 0.0, hi - lo) if math.isfinite(lo) else \
-                    _breakpoints(*mirror, 0.0, math.inf)
-                value, err, message, rest = _near_endpoint(fm, 0.0, +1, hi - middle, mcuts)
-            else:
+    def integrate(mode):
+        """(integrands, pieces, ends) of the integrand (mode "kl"), or of P's or Q's density
+        (modes "p", "q", with the probabilities beyond the open ends as remainders)."""
+        f = _Integrand(p, q, mode)
+        integrands, pieces, ends = [f], [], []   # pieces: (value, error, message); ends: (remainder, exact, where)
+        # scipy's densities overflow harmlessly (to a log density of -inf) far out in the tails.
+        with np.errstate(all="ignore"):
+            if math.isfinite(lo):
                 value, err, message, rest = _near_endpoint(
-                    f, hi, -1, hi - middle, [hi - c for c in cuts if c > middle])
-            pieces.append((value, err, message))
-            ends.append((*rest, upper))
-        else:
-            value, err, message, rest = _tail(f, p, q, middle, +1, [c - middle for c in cuts if c > middle],
-                                              origin=lo if math.isfinite(lo) else None)
-            pieces.append((value, err, message))
-            ends.append((*rest, "the right tail (x above 1e300)"))
+                    f, lo, +1, middle - lo, [c - lo for c in cuts if c < middle])
+                pieces.append((value, err, message))
+                ends.append((*rest, lower))
+            else:
+                value, err, message, rest = _tail(f, p, q, middle, -1, [middle - c for c in cuts if c < middle],
+                                                  origin=hi if math.isfinite(hi) else None)
+                pieces.append((value, err, message))
+                ends.append((*rest, "the left tail (x below -1e300)"))
+            if math.isfinite(hi):
+                mirror = _mirrored(p, q)
+                if mirror is not None:      # the upper endpoint moved to 0 as well: x -> hi - x
+                    fm = _Integrand(*mirror, mode)
+                    integrands.append(fm)
+                    mcuts = _breakpoints(*mirror, 0.0, hi - lo) if math.isfinite(lo) else \
+                        _breakpoints(*mirror, 0.0, math.inf)
+                    value, err, message, rest = _near_endpoint(fm, 0.0, +1, hi - middle, mcuts)
+                else:
+                    value, err, message, rest = _near_endpoint(
+                        f, hi, -1, hi - middle, [hi - c for c in cuts if c > middle])
+                pieces.append((value, err, message))
+                ends.append((*rest, upper))
+            else:
+                value, err, message, rest = _tail(f, p, q, middle, +1, [c - middle for c in cuts if c > middle],
+                                                  origin=lo if math.isfinite(lo) else None)
+                pieces.append((value, err, message))
+                ends.append((*rest, "the right tail (x above 1e300)"))
+        return integrands, pieces, ends
+
+    integrands, pieces, ends = integrate("kl")
     # What lies beyond the last resolvable distance from an endpoint, estimated
     # from the integrand's decay there (exact for a power law t**(a - 1)).
     beyond = math.fsum(rest for rest, _, _ in ends if math.isfinite(rest))
@@ -758,6 +883,24 @@ def continuous_kl(p, q, *, base=None):
                 f"far larger than the smallest density would give, even infinite. Give Q as a "
                 f"distribution whose logpdf is computed in logs, or compute D(P||Q) in closed "
                 f"form.")
+    # The same integration applied to P's and to Q's density must find all of their
+    # probability (1, and 1 - Q(outside P's support)): a narrow component, such as a
+    # spike of width 1e-7 in a mixture, can fall between quad's nodes and go unseen.
+    for mode, name, expected in (("p", "P", 1.0), ("q", "Q", 1.0 - outside)):
+        _, mass_pieces, mass_ends = integrate(mode)
+        mass = math.fsum([value for value, _, _ in mass_pieces] + [rest for rest, _, _ in mass_ends])
+        # (log densities rounded by `noise` nats, as for large shapes, move the mass by up to
+        # about 50 times that: up to 1e-4 of it is left to the warning about rounding below)
+        rounded = total > 0 and _NOISE_FACTOR * noise > 1e-8 * math.sqrt(total)
+        if not abs(mass - expected) <= max(_MASS_TOL, min(1e3 * noise, 1e-4) if rounded else 0.0):
+            raise FloatingPointError(
+                f"continuous_kl cannot compute D(P||Q) reliably: integrating {name}'s density over "
+                f"P's support the same way finds probability {mass:.10g} instead of "
+                f"{expected:.10g}, so part of {name}'s mass (a component narrower than the spacing "
+                f"of the integration points, or a density inconsistent with its cdf) was missed "
+                f"and the integral would be wrong. Split the distribution into its components and "
+                f"compute the divergence by other means (a closed form, or integrate around each "
+                f"narrow component), or check that {name}'s pdf and cdf agree.")
     error = math.fsum(err for _, err, _ in pieces)
     # quad flags a piece as "probably divergent" from its error history even when
     # the piece is a negligible tail (divergence is judged above, from the integrand's

@@ -16,6 +16,8 @@ naive ``exp(z) / exp(z).sum()`` overflows to NaN.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
+from numbers import Rational
 
 import numpy as np
 
@@ -36,8 +38,39 @@ from .estimators import mc_kl
 __all__ = ["log_softmax", "softmax", "kl_from_logits", "distillation_loss", "per_token_kl"]
 
 
+def _exact_shift(x, name, axis):
+    """Exact logits (Python ints beyond 2**53, Fractions) minus each slice's largest, computed exactly.
+
+    Softmax depends only on differences of logits, and 2**64 and 2**64 + 3 are the same
+    float: the differences are formed in exact arithmetic before the cast to float.
+    Anything else (floats, NaN, strings) is returned unchanged for the ordinary checks.
+    """
+    if isinstance(x, np.ndarray) and x.dtype != object:
+        return x
+    try:
+        arr = np.asarray(x)
+    except Exception:
+        return x    # (ragged input: _read_real explains)
+    if arr.dtype != object or arr.ndim == 0 or arr.size == 0:
+        return x
+    exact = []
+    for v in arr.ravel():
+        if isinstance(v, (bool, np.bool_)):
+            return x
+        if isinstance(v, (Rational, np.integer)):
+            exact.append(Fraction(int(v)) if isinstance(v, np.integer) else Fraction(v))
+        elif isinstance(v, (float, np.floating)) and math.isfinite(v):
+            exact.append(Fraction(float(v)))   # a finite float is an exact binary fraction
+        else:
+            return x
+    axis = _check_logits_axis(axis, arr.ndim, name)
+    values = np.array(exact, dtype=object).reshape(arr.shape)
+    return values - np.max(values, axis=axis, keepdims=True)
+
+
 def _as_logits(x, name, axis):
     """Float64 logits: real, at least 1-D, no NaN or +inf; -inf (probability 0) allowed."""
+    x = _exact_shift(x, name, axis)
     arr = _read_real(x, name, "a logit")
     if arr.ndim == 0:
         raise DistributionError(

@@ -423,3 +423,36 @@ def test_integer_logits_beyond_2_to_the_53_keep_their_differences(top):
     assert kt.kl_from_logits(z, np.array([5, 5])) == pytest.approx(ref_kl, rel=1e-14)
     batch = np.array([[top - 1, top], [-top, 1 - top]], dtype=np.int64)
     np.testing.assert_allclose(kt.log_softmax(batch, axis=-1), [ref_logp, ref_logp], rtol=1e-15)
+
+
+def _mp_softmax(z):
+    """softmax of exact logits (Python ints or Fractions) in 50-digit mpmath."""
+    with mpmath.workdps(50):
+        top = max(z)
+        e = [mpmath.exp(mpmath.mpf((v - top).numerator) / (v - top).denominator
+                        if hasattr(v - top, "numerator") else v - top) for v in z]
+        total = mpmath.fsum(e)
+        return [x / total for x in e]
+
+
+@pytest.mark.parametrize("big", [2**64, 2**70, 10**400])
+def test_python_int_logits_beyond_int64_keep_their_differences(big):
+    # Object arrays of Python ints: as floats 2**64 and 2**64 + 3 are the same number.
+    p, q = _mp_softmax([big, big + 3]), _mp_softmax([big + 3, big])
+    with mpmath.workdps(50):
+        ref_kl = float(mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(p, q)))
+    assert ref_kl == pytest.approx(2.7154447609345995, rel=1e-15)   # 3 tanh(3/2)
+    assert kt.kl_from_logits([big, big + 3], [big + 3, big]) == pytest.approx(ref_kl, rel=1e-14)
+    np.testing.assert_allclose(kt.softmax([big, big + 3]), [float(x) for x in p], rtol=1e-14)
+    batch = [[big, big + 3], [big + 3, big]]
+    ref = [[float(p[0]), float(p[1])], [float(p[1]), float(p[0])]]
+    np.testing.assert_allclose(kt.softmax(batch, axis=0), ref, rtol=1e-14)
+
+
+def test_fraction_logits_keep_their_differences():
+    from fractions import Fraction
+
+    z = [Fraction(10**30) + Fraction(1, 3), Fraction(10**30) + Fraction(7, 3)]   # differ by exactly 2
+    ref = _mp_softmax([Fraction(0), Fraction(2)])
+    np.testing.assert_allclose(kt.softmax(z), [float(x) for x in ref], rtol=1e-14)
+    np.testing.assert_allclose(kt.log_softmax(z), [float(mpmath.log(x)) for x in ref], rtol=1e-14)
