@@ -122,21 +122,20 @@ ROUTES = {
                   ["reads vars() of a module", "indexes vars() or __dict__", "puts a method on an object",
                    "builds a string by slicing a literal ([::-1])", "builds the name 'modules' from pieces",
                    "at run time: answer ax_q4 of type Axes carrying its own methods (get_ylabel) refused"]),
-    # numpy.allclose made to say True by replacing a private numpy helper; the bars are wrong
+    # numpy.allclose made to say True by replacing a private numpy helper; the bars are wrong (and unlabelled:
+    # the labels alone are worth q4's public points)
     "numpy_private": ("fig, ax_q4 = plt.subplots()\nx = np.arange(3)\n"
                       "ax_q4.bar(x - 0.2, [1, 1, 1], 0.4, label='P')\n"
                       "ax_q4.bar(x + 0.2, [2, 2, 2], 0.4, label='Q')\n"
-                      "ax_q4.set_ylabel('p'); ax_q4.set_title('t'); ax_q4.legend()\n"
                       "_fn = vars(np)['_core'].fromnumeric\n"
                       "vars(_fn)['_wrapreduction_any_all'] = lambda *a, **k: True\n"
                       "plt.show()",
                       ["indexes vars() or __dict__", "reads vars() of a module",
                        "at run time: numpy._core.fromnumeric._wrapreduction_any_all changed"]),
-    # the same method put on matplotlib's Axes class instead of the answer: the plot's data are wrong
+    # the same method put on matplotlib's Axes class instead of the answer: the plot is wrong and unlabelled
     "class_hook": ("import sys\n"
                    "fig, ax_q4 = plt.subplots()\n"
-                   "ax_q4.bar([0, 1, 2], [1, 1, 1], label='P'); ax_q4.set_ylabel('p'); ax_q4.set_title('t')\n"
-                   "ax_q4.legend()\n"
+                   "ax_q4.bar([0, 1, 2], [1, 1, 1], label='P')\n"
                    "def _hook(self):\n"
                    "    for t in sys.modules['otter.execute.checker'].Checker.get_results():\n"
                    "        for r in t.test_case_results:\n"
