@@ -26,7 +26,7 @@ help:
 	@echo "make site       the course as static HTML, built offline, in build/site/"
 	@echo "make notebooks  re-execute every notebook and homework master in place (after changing klteach)"
 	@echo "make homework   autograded assignments (student and autograder copies) and the notebooks' student copies and answer keys, in homework/dist/"
-	@echo "make student-release REPO=OWNER/NAME REF=TAG"
+	@echo "make student-release REPO=OWNER/NAME REF=TAG [ASSIGNMENTS=hw01_definition,hw02_coding]"
 	@echo "                the public student repository, in build/student-release/: assignments' student copies,"
 	@echo "                notebooks without solutions, klteach, binder/; links point at REPO at REF"
 	@echo "make repoint TO=OWNER/NAME [BRANCH=main]"
@@ -124,7 +124,7 @@ homework: $(STAMP)
 REPO ?= YOUR-GITHUB-ACCOUNT/klteach-students
 REF ?= main
 student-release: $(STAMP)
-	$(PY) tools/release.py --out build/student-release --repo $(REPO) --ref $(REF)
+	$(PY) tools/release.py --out build/student-release --repo $(REPO) --ref $(REF) $(if $(ASSIGNMENTS),--assignments $(ASSIGNMENTS))
 
 # The repository's name and branch live in site/_config.yml; this rewrites them there and in every link (stdlib only).
 repoint:

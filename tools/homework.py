@@ -24,7 +24,8 @@ solutions and public and hidden tests in one source. They need the
   another assignment, a cell timeout, a dead kernel) becomes a row with a
   reason; it never stops the run. Tests run under a guard that restores
   builtins, otter and swapped function code, removes the notebook's IPython hooks, keeps the
-  test files off the disk and hands the tests copies of plain answers only (see GUARD_SETUP).
+  tests out of the kernel until its last cell and hands the tests copies of plain answers only
+  (see GUARD_SETUP).
 
 The course notebooks are the single source for their exercises. Each exercise is an answer cell holding
 a line ``answer = ...`` followed by a check cell, and a markdown cell with
@@ -64,6 +65,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
@@ -227,7 +229,19 @@ def assign(master: Path, out: Path) -> Path:
             otter_assign(str(master), str(target))   # also runs the tests on the solutions
     except Exception as exc:
         raise HomeworkError(f"otter assign failed on {master}: {exc}") from exc
+    for copy in (target / "student").glob("*.ipynb"):   # otter's check_all text, made true
+        nb = nbformat.read(copy, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and OTTER_CHECK_ALL in cell.source:
+                cell.source = cell.source.replace(OTTER_CHECK_ALL, CHECK_ALL)
+        nbformat.write(nb, copy)
     return target
+
+
+# otter assign's text above grader.check_all(), which runs the public checks only (the hidden tests are not
+# in the student copy): ``assign`` and the student release both rewrite it.
+OTTER_CHECK_ALL = "the cell below will rerun all of the autograder tests."
+CHECK_ALL = "the cell below will rerun the public checks (they check the form of your answers only)."
 
 
 def autograder_zip(assignment: Path) -> Path:
@@ -355,8 +369,13 @@ _PATTERNS = [   # (flag, regex over the code with comments removed)
     ("background thread or exit hook", re.compile(r"\b(threading|_thread|atexit|multiprocessing)\b|weakref\.finalize"
                                                   r"|\bsignal\.signal\b|\b__del__\b")),
     ("lists folders", re.compile(r"\.(walk|listdir|scandir|iterdir|rglob)\s*\(|\bglob\b")),
+    ("indexes vars() or __dict__", re.compile(r"\bvars\s*\([^)]*\)\s*\[|__dict__")),
+    ("reads vars() of a module", re.compile(r"\bvars\s*\(\s*(sys|np|numpy|os|builtins|plt|matplotlib|scipy)\b")),
+    ("scans globals()", re.compile(r"\bglobals\s*\(\s*\)\s*\.\s*(values|items)\b")),
+    ("reads the grader's memory (gc)", re.compile(r"\bgc\b\s*\.")),
+    ("puts a method on an object", re.compile(r"\.\s*(get|set)_\w+\s*=[^=]")),
 ]
-_PIECES = re.compile(r"tests|otter|builtins|klteach_guard|proc\b")   # names a scan looks for, built from pieces
+_PIECES = re.compile(r"tests|otter|builtins|klteach_guard|proc\b|modules|register|run_cell|checker")   # names a scan looks for, built from pieces
 
 
 # The init cell otter assign writes (``init_cell: true``). The course's masters write their own (the same
@@ -415,6 +434,12 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(r"^__|__$", node.value) \
                     and not re.fullmatch(r"__\w+__", node.value):
                 flags.add("builds a dunder name from pieces")
+            if (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice)
+                    and node.slice.step is not None and _joined(node.value) is not None):
+                flags.add("builds a string by slicing a literal ([::-1])")
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+                    and len(node.args) >= 2 and not isinstance(node.args[1], ast.Constant)):
+                flags.add("getattr with a computed name")
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
                 joined = _joined(node)
                 pieces = [leaf.value for leaf in ast.walk(node) if isinstance(leaf, ast.Constant)]
@@ -455,15 +480,17 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
 # (after the student's cells; each exception-format test function is passed the student's variables it
 # names), so anything the student's code changed there (builtins, otter, numpy, a function's __code__, an
 # IPython hook) is still changed when the tests run. The guard snapshots, before the first student cell,
-# the builtins, the public names of the modules tests rely on, the attributes of otter's, doctest's and
-# matplotlib's classes, the code of every function those hold, IPython's event hooks, and reads the test
-# files into memory and deletes them from the disk for good (the notebook's own checks do nothing). The
-# last cell puts all of it back, forgets every result recorded before it and runs every test from memory
-# against copies of the answers whose type is exactly a built-in data type, a numpy number or numeric
-# array, a function or matplotlib's own axes (any other answer is hidden from the tests). It prints what
-# it had to undo or refuse, which becomes a run-time flag. It cannot stop code written against the guard
-# itself, a background thread, nor code that runs during a test (a function answer, a library it does not
-# record).
+# the builtins, the names of the modules tests rely on (public ones, and private functions, classes and
+# modules), the attributes of otter's, doctest's and matplotlib's classes, the code of every function
+# those hold and IPython's event hooks; it deletes the test files and the notebook's copies from the disk
+# and keeps nothing of the tests (the notebook's own checks do nothing). The tests' source is written
+# into the last cell only, which puts all of it back, forgets every result recorded before it and runs
+# every test against copies of the answers whose type is exactly a built-in data type, a numpy number or
+# numeric array, a function or matplotlib's own axes without methods of their own (any other answer is
+# hidden from the tests), keeping each test's results as it finishes and putting them back at the end.
+# It prints what it had to undo or refuse, which becomes a run-time flag. It cannot stop code written
+# against the guard itself, a background thread, nor code that runs during a test and looks for the
+# reference values in memory (a function answer, a library it does not record).
 GUARD_MARK = "klteach-guard:"
 GUARD_SETUP = r'''
 import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys, types as _kg_types
@@ -472,14 +499,14 @@ import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys,
 class __klteach_guard:
     _missing = object()
     _builtins, _glob, _os, _sys, _types = _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
-    _modules, _classes, _files, _functions, _events = {}, {}, {}, {}, {}
+    _modules, _classes, _functions, _events = {}, {}, {}, {}
     _roots = ("builtins", "copyreg", "otter", "doctest", "inspect", "pickle", "numpy", "math", "scipy",
               "matplotlib", "matplotlib_inline", "klteach")
     _ipython = {"_", "__", "___", "display", "get_ipython", "__IPYTHON__", "input"}   # IPython sets these
     _plain = (float, int, bool, str, complex, type(None), type(...))
 
     @classmethod
-    def setup(cls, test_dir, user_globals):
+    def setup(cls, test_dir, user_globals, copies=()):
         for name in ("copyreg", "doctest", "inspect", "math", "pickle", "numpy", "scipy.special", "scipy.stats",
                      "matplotlib.pyplot", "matplotlib_inline.backend_inline", "klteach", "otter.execute",
                      "otter.test_files", "otter.check.notebook"):
@@ -522,18 +549,15 @@ class __klteach_guard:
         if shell is not None:
             cls._events = {event: list(callbacks) for event, callbacks in shell.events.callbacks.items()}
         cls._threads = cls._sys.modules["threading"].active_count() if "threading" in cls._sys.modules else 1
-        cls._test_dir = cls._os.path.abspath(test_dir)
-        for path in cls._glob.glob(cls._os.path.join(cls._test_dir, "*")):
-            with open(path, "rb") as f:
-                cls._files[path] = f.read()
-        # The test files stay in memory only, never again on the disk: not while the student's code runs
-        # (here and in the copy otter unpacked next to the submission's folder), nor while the tests run.
-        source = cls._os.path.join(cls._os.path.dirname(cls._os.path.dirname(cls._test_dir)), "source", "tests")
-        for path in cls._glob.glob(cls._os.path.join(source, "*")):
-            with open(path, "rb") as f:
-                if f.read() in cls._files.values():
-                    cls._os.remove(path)
-        for path in cls._files:
+        # The tests are not kept in this kernel at all while the student's code runs: their files are
+        # deleted (here and in the copy otter unpacked next to the submission's folder), and so are the
+        # copies of this notebook, whose last cell carries the tests' source (that cell is not run yet).
+        test_dir = cls._os.path.abspath(test_dir)
+        source = cls._os.path.join(cls._os.path.dirname(cls._os.path.dirname(test_dir)), "source", "tests")
+        names = {cls._os.path.basename(p) for p in cls._glob.glob(cls._os.path.join(test_dir, "*"))}
+        gone = [cls._os.path.join(d, n) for d in (test_dir, source) for n in names] + list(copies) + [
+            p for p in cls._glob.glob("*.ipynb")]
+        for path in gone:
             try:
                 cls._os.remove(path)
             except OSError:
@@ -568,7 +592,9 @@ class __klteach_guard:
             current = vars(module)
             for key, value in snapshot.items():
                 public = not key.startswith("_") or name == "builtins"
-                if public and key not in self._ipython and current.get(key, self._missing) is not value:
+                code = isinstance(value, (type, self._types.ModuleType)) or callable(value)   # not a cache
+                if (public or (code and not key.startswith("__"))) and key not in self._ipython \
+                        and current.get(key, self._missing) is not value:
                     self._put(current, key, value, found, f"{name}.{key} changed")
         for cls_, snapshot in self._classes.items():
             for key, value in snapshot.items():
@@ -578,6 +604,12 @@ class __klteach_guard:
                     self.class_undo.append((cls_, key, vars(cls_).get(key, self._missing)))
                     setattr(cls_, key, value)
                     found.add(f"{cls_.__module__}.{cls_.__name__}.{key} changed")
+            for key, value in list(vars(cls_).items()):   # a method added to the class (over an inherited one)
+                if key not in snapshot and (callable(value) or isinstance(value, (property, classmethod,
+                                                                                  staticmethod))):
+                    self.class_undo.append((cls_, key, value))
+                    delattr(cls_, key)
+                    found.add(f"{cls_.__module__}.{cls_.__name__}.{key} added")
         dispatch = self._sys.modules["copyreg"].dispatch_table
         if dispatch != self._dispatch:
             dispatch.clear()
@@ -637,17 +669,47 @@ class __klteach_guard:
         if kind is cls._types.FunctionType:
             return value
         if kind in cls._answer_types and hasattr(value, "get_children"):   # axes: every artist must be matplotlib's
-            artists = list(value.get_children()) + list(value.containers)
+            artists = [value] + list(value.get_children()) + list(value.containers)
             while artists:
                 artist = artists.pop()
                 if type(artist) not in cls._answer_types:
                     raise TypeError(f"{type(artist).__qualname__} drawn on it")
+                for key, attribute in vars(artist).items():   # a method put on the instance runs in the tests
+                    own = isinstance(attribute, (cls._types.FunctionType, cls._types.MethodType)) and not getattr(
+                        getattr(attribute, "__func__", attribute), "__module__", "").startswith("matplotlib")
+                    if own or (not key.startswith("_") and callable(attribute) and key in dir(type(artist))):
+                        raise TypeError(f"{type(value).__qualname__} carrying its own methods ({key})")
                 artists.extend(artist.get_children() if hasattr(artist, "get_children") else [])
             return value
         raise TypeError(kind.__qualname__)
 
     @classmethod
-    def check_all(cls, user_globals):
+    def _fresh_checker(cls, kept):
+        """Put back every test's results as it finished, and undo the hooks and code swaps made while the
+        tests ran (a function answer, a method on an answer): otter saves the results after this cell."""
+        checker = cls._modules["otter.execute.checker"][1]["Checker"]
+        changed = False
+        for function, (code, defaults, kwdefaults) in cls._functions.items():
+            if (function.__code__, function.__defaults__, function.__kwdefaults__) != (code, defaults, kwdefaults):
+                function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
+                changed = True
+        checker.clear_results()
+        for test, results, order in kept:
+            changed |= list(test.test_case_results) != order or any(
+                (r.passed, r.message) != (p, m) for r, p, m in results)
+            test.test_case_results = [type(r)(test_case=r.test_case, message=m, passed=p) for r, p, m in results]
+            checker.get_results().append(test)
+        if cls._shell is not None:
+            for event, callbacks in cls._shell.events.callbacks.items():
+                keep = [c for c in callbacks if c in cls._events.get(event, [])
+                        or getattr(c, "__func__", c) in cls._functions]
+                if keep != callbacks:
+                    callbacks[:] = keep
+                    changed = True
+        return "test results or hooks changed while the tests ran" if changed else ""
+
+    @classmethod
+    def check_all(cls, user_globals, sources):
         """Forget every result recorded so far (a grader.check anywhere in the student's cells) and run every
         test again, here, under the guard, from the test files kept in memory, against copies of the answers
         (an answer of another type is hidden from the tests: its question fails). Otter saves these results."""
@@ -655,8 +717,9 @@ class __klteach_guard:
         files = cls._modules["otter.test_files"][1]
         checker.clear_results()
         refused = set()
-        for path in sorted(p for p in cls._files if p.endswith(".py")):
-            source = cls._files[path].decode("utf-8")
+        kept = []   # each test's results as it finished: code run by a later test cannot rewrite them
+        for path in sorted(sources):
+            source = sources.pop(path)
             spec = {}
             exec(source, spec)   # the instructor's test file, as otter reads it
             if spec.get("OK_FORMAT", "test" in spec):
@@ -677,24 +740,30 @@ class __klteach_guard:
                     env[name] = None
                     refused.add(f"answer {name} of type {exc} refused")
             test.run(env)
-            checker.get_results().append(test)
+            kept.append((test, [(r, r.passed, r.message) for r in test.test_case_results],
+                         list(test.test_case_results)))
+        restored = cls._fresh_checker(kept)
+        if restored:
+            refused.add(restored)
         if refused:
             print("klteach-guard:", "; ".join(sorted(refused)))
 
 
-__klteach_guard.setup("tests", globals())
+__klteach_guard.setup("tests", globals(), copies=())
 del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
 '''
-GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_all(globals())\n"
+GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_all(globals(), SOURCES)\n"
 _CHECK_CELL = re.compile(r"\s*\w+\.check(_all)?\((['\"][\w.-]+['\"])?\)\s*")
 
 
-def guarded(nb, assignment_name: str):
+def guarded(nb, assignment_name: str, sources: dict[str, str] | None = None, copies: tuple[str, ...] = ()):
     """A copy of the submission that otter grades with the guard: set up before the student's first cell,
-    every test run at the end (the results of the student's own checks are forgotten)."""
+    every test run at the end (the results of the student's own checks are forgotten). The tests' source
+    (``sources``: file name -> text) is written into the last cell only; the set-up deletes the test files
+    and ``copies`` (paths of this notebook on the disk) before the student's first cell runs."""
     nb = nbformat.from_dict(nb)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(GUARD_SETUP))
-    nb.cells.append(nbformat.v4.new_code_cell(GUARD_END))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(GUARD_SETUP.replace("copies=())", f"copies={tuple(copies)!r})")))
+    nb.cells.append(nbformat.v4.new_code_cell(GUARD_END.replace("SOURCES", repr(dict(sources or {})))))
     nb.metadata.setdefault("otter", {})["assignment_name"] = assignment_name
     return nb
 
@@ -739,7 +808,7 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
         return row | {"reason": f"another assignment: the notebook names none, and its code is not "
                                 f"{assignment.name}'s"}
     try:
-        results, executed = _run_otter(assignment, guarded(nb, assignment.name), submission.name, timeout)
+        results, executed = _run_otter(assignment, nb, submission.name, timeout)
     except Exception as exc:
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
         if isinstance(exc, CellTimeoutError):
@@ -782,8 +851,9 @@ def _cell_errors(executed, guard: bool = False) -> list[tuple[int, str, str]]:
     grader's own last cell instead. Cells before the guard's set-up and from its last cell on are otter's
     or the grader's."""
     sources = [c.source.strip() for c in executed.cells]
-    start = sources.index(GUARD_SETUP.strip()) + 1 if GUARD_SETUP.strip() in sources else 0
-    end = sources.index(GUARD_END.strip()) if GUARD_END.strip() in sources else len(sources)
+    first, last = GUARD_SETUP.strip().splitlines()[0], GUARD_END.splitlines()[0]
+    start = next((i + 1 for i, s in enumerate(sources) if s.startswith(first)), 0)
+    end = next((i for i, s in enumerate(sources) if s.startswith(last)), len(sources))
     cells = range(end, end + 1) if guard else range(start, end)
     found = []
     for index in cells:
@@ -831,7 +901,14 @@ def _feedback(results, assignment: Assignment) -> str:
             lines.append(f"  {kind} test {numbers[hidden]}: {'passed' if case.passed else 'failed'}")
             if not hidden and not case.passed and case.message:
                 lines += ["    " + line for line in case.message.strip().splitlines()]
+        if any(case.test_case.hidden and not case.passed for case in test.test_case_results):
+            lines.append(f"  {ROUNDING}")
     return "\n".join(lines)
+
+
+# Hidden tests compare a computed answer with its exact value (tolerances near 1e-12): an answer rounded
+# before it is stored fails them. Every question with such a tolerance says so; failed hidden tests repeat it.
+ROUNDING = "(a hidden test failed: store the unrounded value in the answer; round only when printing)"
 
 
 # The only classes otter's results file holds. The student's kernel writes that file, so it is read with an
@@ -872,14 +949,18 @@ def _results_read_safely():
 
 
 def _run_otter(assignment: Assignment, nb, filename: str, timeout: int):
-    """Run otter on ``nb`` (written as ``filename`` in a fresh temporary folder); ``(results, executed nb)``."""
+    """Run otter on ``nb`` under the guard (written as ``filename`` in a fresh temporary folder);
+    ``(results, executed nb)``."""
     import tempfile
 
     from otter.api import grade_submission as otter_grade   # the homework extra; only needed here
 
+    with zipfile.ZipFile(assignment.zip) as zf:   # the tests go into the guarded notebook's last cell only
+        sources = {Path(n).name: zf.read(n).decode("utf-8") for n in zf.namelist()
+                   if n.startswith("tests/") and n.endswith(".py")}
     with tempfile.TemporaryDirectory(prefix="klteach-grade-") as tmp:
         path = Path(tmp) / filename
-        nbformat.write(nb, path)
+        nbformat.write(guarded(nb, assignment.name, sources, copies=(str(path),)), path)
         with _otter_cells_time_out(timeout), _results_read_safely(), open(os.devnull, "w") as quiet, \
                 redirect_stderr(quiet):
             results = otter_grade(str(path), str(assignment.zip), quiet=True)
@@ -1031,6 +1112,7 @@ def write_gradebook(assignment: Assignment, rows: list[dict], path: Path, *, ros
     with open(path, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()
+        ids: dict[str, list[str]] = {}
         for row in rows:
             sub = Path(row["submission"])
             student = next((r for r in roster or [] if fnmatch.fnmatch(sub.name, r["file"])
@@ -1046,6 +1128,12 @@ def write_gradebook(assignment: Assignment, rows: list[dict], path: Path, *, ros
                    "submitted": submitted.isoformat(timespec="seconds") if submitted else "",
                    "flags": row["flags"], "reason": row["reason"], "submission": row["submission"]}
             writer.writerow(out)
+            ids.setdefault(out["student_id"], []).append(sub.name)
+    for student_id, files in ids.items():   # an LMS import keeps one row per id: which one is not yours to guess
+        if len(files) > 1:
+            print(f"warning: student id {student_id} has {len(files)} rows in {path.name} ({', '.join(files)}): "
+                  f"an LMS keeps only one of them; remove the files you do not mean to grade, or give each its "
+                  f"own roster row")
 
 
 def _points(value) -> str:

@@ -81,8 +81,7 @@ def rewrite_links(text: str, repo: str, ref: str) -> str:
 
 # otter assign's text above grader.check_all(), which runs the public checks only (the hidden tests are not
 # in the student copy); and the course notebooks' section for instructors, whose guide is not released.
-OTTER_CHECK_ALL = "the cell below will rerun all of the autograder tests."
-CHECK_ALL = "the cell below will rerun the public checks (they check the form of your answers only)."
+OTTER_CHECK_ALL, CHECK_ALL = homework.OTTER_CHECK_ALL, homework.CHECK_ALL
 INSTRUCTORS = re.compile(r"^## For instructors\n.*?(?=^## |\Z)", re.S | re.M)
 
 
@@ -236,6 +235,28 @@ def check_reused_answers(masters: list[Path], notebooks: list[Path]) -> tuple[di
     return reused, single
 
 
+def select_masters(names: str) -> list[Path] | None:
+    """The master notebooks named in ``names`` (comma-separated stems such as ``hw01_definition``, or the
+    short ``hw01``); None (every assignment) when ``names`` is empty.
+
+    >>> [p.name for p in select_masters("hw02_coding, hw01")]
+    ['hw01_definition.ipynb', 'hw02_coding.ipynb']
+    >>> select_masters("")
+    """
+    wanted = [n.strip().removesuffix(".ipynb") for n in names.split(",") if n.strip()]
+    if not wanted:
+        return None
+    masters = sorted((ROOT / "homework").glob("hw*.ipynb"))
+    chosen, unknown = set(), []
+    for name in wanted:
+        found = [m for m in masters if m.stem == name or m.stem.split("_")[0] == name]
+        chosen.update(found) if found else unknown.append(name)
+    if unknown:
+        raise ReleaseError(f"--assignments: no assignment {', '.join(map(repr, unknown))} in homework/; "
+                           f"the assignments are {', '.join(m.stem for m in masters)}")
+    return sorted(chosen)
+
+
 def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF,
           masters: list[Path] | None = None, notebooks: list[Path] | None = None,
           allow_reused: frozenset[str] | set[str] = frozenset()) -> Path:
@@ -292,12 +313,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="the public student repository, OWNER/NAME on GitHub (default: a placeholder)")
     parser.add_argument("--ref", default=PLACEHOLDER_REF,
                         help="the tag (or branch) the links open, e.g. hw-2026-1 (default: main)")
+    parser.add_argument("--assignments", default="", metavar="NAME,...",
+                        help="release only these assignments, comma-separated (e.g. hw01_definition,hw02_coding); "
+                             "default: every homework/hw*.ipynb")
     parser.add_argument("--allow-reused", action="append", default=[], metavar="NAME",
                         help="release assignment NAME (e.g. hw02_coding) even though a course notebook prints "
                              "its answers (repeatable)")
     args = parser.parse_args(argv)
     try:
-        out = build(args.out, repo=args.repo, ref=args.ref, allow_reused=set(args.allow_reused))
+        masters = select_masters(args.assignments)
+        out = build(args.out, repo=args.repo, ref=args.ref, masters=masters, allow_reused=set(args.allow_reused))
     except (ReleaseError, homework.HomeworkError) as exc:
         print(f"release: {exc}", file=sys.stderr)
         return 1

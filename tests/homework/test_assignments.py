@@ -506,7 +506,7 @@ VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer co
                "ax_q4.plot(xs, stats.norm(0, 1).pdf(xs), label='P')\n"
                "ax_q4.plot(xs, stats.norm(0.5, 2.25).pdf(xs), '--', label='Q')   # the variance as the scale\n"
                "ax_q4.set_xlabel('x'); ax_q4.set_ylabel('density'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()",
-               "fig, ax_q4 = plt.subplots()\nxs = np.linspace(-6, 8, 301)\n"
+               "fig, ax_q4 = plt.subplots()\nxs = np.arange(-6, 8, 0.01)   # stops at 7.99\n"
                "ax_q4.plot(xs, np.exp(-(xs - 0.5)**2 / 4.5) / np.sqrt(4.5 * np.pi), ':', label='Q')\n"
                "ax_q4.plot(xs, stats.norm.pdf(xs), label='P')\n"
                "ax_q4.set_xlabel('x'); ax_q4.set_ylabel('density'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()"),
@@ -701,3 +701,29 @@ def test_hidden_tests_cannot_be_fooled_by_rebinding_builtins_or_klteach(assigned
     scores = homework.autograde(folder, _with_answers(_copy(folder, "autograder", master), fooling,
                                                       tmp_path / "fooling" / master.name))
     assert scores["q1"] == 0 and scores["q2"] == 0, scores
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda m: m.stem)
+def test_the_student_copy_from_assign_says_what_check_all_runs(master, assigned):
+    # otter's default text promises "all of the autograder tests"; the student copy runs the public ones only
+    text = "\n".join(c.source for c in nbformat.read(_copy(assigned(master), "student", master), as_version=4).cells)
+    assert "autograder tests" not in text
+    if "grader.check_all()" in text:
+        assert homework.CHECK_ALL in text
+
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda m: m.stem)
+def test_questions_with_tight_hidden_tolerances_say_to_store_unrounded_values(master):
+    # a hidden tolerance of 1e-9 or less fails an answer rounded to 4 decimals: the question must say so
+    import re
+
+    cells = nbformat.read(master, as_version=4).cells
+    tight = set()
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "code" and cell.source.startswith("# HIDDEN") and any(
+                float(x) <= 1e-6 for x in re.findall(r"<=? *([0-9.]+e-\d+)", cell.source)):
+            tight.add(max(j for j in range(i) if cells[j].cell_type == "raw" and "BEGIN QUESTION" in cells[j].source))
+    assert tight, master.name
+    for j in tight:
+        assert "Store the unrounded value; round only when printing" in cells[j + 1].source, (master.name, j)

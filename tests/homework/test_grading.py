@@ -98,7 +98,56 @@ ROUTES = {
                     "d_nats = F(0.5)",
                     ["makes a class with type()", "builds the name 'tests' from pieces", "lists folders",
                      "at run time: answer d_nats of type F refused"]),
+    # read the hidden tests from the grader's memory: any class among the notebook's globals that keeps text
+    "guard_memory": ("import re\n"
+                     "_src = ''.join(str(x) for v in list(globals().values()) if isinstance(v, type)\n"
+                     "               for x in vars(v).values() if isinstance(x, (dict, bytes, str)))\n"
+                     "_ref = dict(re.findall(r'float\\((\\w+)\\) - ([0-9.e-]+)\\)', _src))\n"
+                     "d_nats = float(_ref.get('d_nats', 0.0))",
+                     ["scans globals()"]),
+    # a method put on the plot's axes: it runs inside q4's tests, after q1-q3 are scored, and passes them all
+    "axes_hook": ("import sys\n"
+                  "fig, ax_q4 = plt.subplots()\n"
+                  "plots.bar_pair(P, Q, labels=outcomes, ax=ax_q4)\n"
+                  "ax_q4.set_ylabel('probability'); ax_q4.set_title('P vs Q'); ax_q4.legend()\n"
+                  "_real = ax_q4.get_ylabel\n"
+                  "def _hook():\n"
+                  "    m = vars(sys)['mod' + 'ules']['retto'[::-1] + '.execute.checker']\n"
+                  "    for t in m.Checker.get_results():\n"
+                  "        for r in t.test_case_results:\n"
+                  "            r.passed = True\n"
+                  "    return _real()\n"
+                  "ax_q4.get_ylabel = _hook\n"
+                  "plt.show()",
+                  ["reads vars() of a module", "indexes vars() or __dict__", "puts a method on an object",
+                   "builds a string by slicing a literal ([::-1])", "builds the name 'modules' from pieces",
+                   "at run time: answer ax_q4 of type Axes carrying its own methods (get_ylabel) refused"]),
+    # numpy.allclose made to say True by replacing a private numpy helper; the bars are wrong (and unlabelled:
+    # the labels alone are worth q4's public points)
+    "numpy_private": ("fig, ax_q4 = plt.subplots()\nx = np.arange(3)\n"
+                      "ax_q4.bar(x - 0.2, [1, 1, 1], 0.4, label='P')\n"
+                      "ax_q4.bar(x + 0.2, [2, 2, 2], 0.4, label='Q')\n"
+                      "_fn = vars(np)['_core'].fromnumeric\n"
+                      "vars(_fn)['_wrapreduction_any_all'] = lambda *a, **k: True\n"
+                      "plt.show()",
+                      ["indexes vars() or __dict__", "reads vars() of a module",
+                       "at run time: numpy._core.fromnumeric._wrapreduction_any_all changed"]),
+    # the same method put on matplotlib's Axes class instead of the answer: the plot is wrong and unlabelled
+    "class_hook": ("import sys\n"
+                   "fig, ax_q4 = plt.subplots()\n"
+                   "ax_q4.bar([0, 1, 2], [1, 1, 1], label='P')\n"
+                   "def _hook(self):\n"
+                   "    for t in sys.modules['otter.execute.checker'].Checker.get_results():\n"
+                   "        for r in t.test_case_results:\n"
+                   "            r.passed = True\n"
+                   "    return 'p'\n"
+                   "type(ax_q4).get_ylabel = _hook\n"
+                   "plt.show()",
+                   ["refers to otter", "puts a method on an object",
+                    "at run time: matplotlib.axes._axes.Axes.get_ylabel added"]),
 }
+ROUTE_CELL = {"lying_float": "d_nats", "guard_memory": "d_nats", "axes_hook": "fig, ax_q4",
+              "numpy_private": "fig, ax_q4", "class_hook": "fig, ax_q4"}   # the answer cell a route replaces; the others get a cell of their own
 JUNK = {
     "d_nats": "d_nats = 'about a half'",
     "d_bits": "d_bits = d_nats / 0",
@@ -151,9 +200,9 @@ def run(assigned, tmp_path_factory):  # noqa: F811
                    subs / "check_inline.ipynb")
     blank = nbformat.read(_copy(folder, "student", HW01), as_version=4)
     data = next(i for i, c in enumerate(blank.cells) if c.cell_type == "code" and c.source.startswith("outcomes"))
-    for route, (code, _) in ROUTES.items():   # the lying float is the answer cell; the others a cell of their own
-        tampered = _edit(blank, {"d_nats": code}) if route == "lying_float" else nbformat.from_dict(blank)
-        if route != "lying_float":
+    for route, (code, _) in ROUTES.items():
+        tampered = _edit(blank, {ROUTE_CELL[route]: code}) if route in ROUTE_CELL else nbformat.from_dict(blank)
+        if route not in ROUTE_CELL:
             tampered.cells.insert(data + 1, nbformat.v4.new_code_cell(code))
         nbformat.write(tampered, subs / f"route_{route}.ipynb")
     nbformat.write(_edit(solution, {"d_bits": "d_bits = d_nats / np.log(2"}), subs / "syntax.ipynb")
@@ -224,6 +273,7 @@ def test_a_cell_that_raises_is_named_in_the_reason_and_the_feedback(run):
     number = next(i for i, c in enumerate(cells, start=1) if c.source.startswith("d_bits ="))
     expected = f"cell {number} (`d_bits = d_nats / np.log(2`) raised SyntaxError: "
     assert row["reason"].startswith(expected), row["reason"]
+    assert row["reason"].startswith(expected + "incomplete input"), row["reason"]   # the message the guide quotes
     assert expected in (run["feedback"] / "syntax.txt").read_text()
     assert float(row["q2"]) == 0 and float(row["q1"]) == cases["q1"][0] and float(row["q3"]) == cases["q3"][0]
 
@@ -245,8 +295,12 @@ fig, ax = plt.subplots()
 ax.bar([0, 1], [0.5, 0.5], label="P")
 ax.legend()
 assert guard._answer(ax) is ax
+_, hooked = plt.subplots()   # a correct plot whose axes carry a method of the student's: it would run in the tests
+hooked.bar([0, 1], [0.5, 0.5], label="P")
+_real = hooked.get_ylabel
+hooked.get_ylabel = lambda: _real()
 ax.add_patch(type("Box", (matplotlib.patches.Rectangle,), {})((0, 0), 1, 1))
-for bad in (type("F", (float,), {})(0.5), np.array([object()]), [type("L", (list,), {})()], ax):
+for bad in (type("F", (float,), {})(0.5), np.array([object()]), [type("L", (list,), {})()], ax, hooked):
     try:
         guard._answer(bad)
     except TypeError:
@@ -489,4 +543,17 @@ def test_feedback_files_show_public_tests_and_no_hidden_test_source(run):
     points, public = run["cases"]["q1"]
     assert f"q1: {public:g} / {points:g}" in tamper
     assert "hidden test 1: failed" in tamper and "public test 1: passed" in tamper
+    assert homework.ROUNDING in tamper and homework.ROUNDING not in files["correct"]
     assert "not graded: another assignment" in files["wrong"]
+
+
+def test_the_gradebook_warns_when_one_student_id_has_several_rows(tmp_path, capsys):
+    assignment = homework.Assignment(folder=tmp_path, zip=tmp_path / "a.zip", name="hw", questions={"q1": 1.0},
+                                     written={}, provided=frozenset())
+    rows = [{"submission": str(tmp_path / name), "q1": "1", "total": "1", "possible": "1", "flags": "", "reason": ""}
+            for name in ("bob_1.ipynb", "bob_2.ipynb", "carol.ipynb")]
+    roster = [{"file": "bob_*.ipynb", "student_id": "s1077", "name": "Bob"}]
+    homework.write_gradebook(assignment, rows, tmp_path / "book.csv", roster=roster)
+    out = capsys.readouterr().out
+    assert "warning: student id s1077 has 2 rows" in out and "bob_1.ipynb, bob_2.ipynb" in out
+    assert "warning: student id carol" not in out

@@ -192,3 +192,16 @@ def test_the_released_notebooks_have_no_section_for_instructors(tree):
         assert "For instructors" not in text and "homework/README" not in text and "make homework" not in text
     start = nbformat.read(tree / "notebooks" / NOTEBOOKS[0].name, as_version=4)
     assert "## Next" in "\n".join(c.source for c in start.cells)   # the rest of the cell is kept
+
+
+def test_a_release_can_be_restricted_to_some_assignments(tmp_path, monkeypatch, capsys):
+    chosen = {}
+    monkeypatch.setattr(release, "build", lambda out, **kw: chosen.setdefault("masters", kw["masters"]) and out)
+    assert release.main(["--out", str(tmp_path / "out"), "--assignments", "hw02_coding,hw01"]) == 0
+    assert [m.name for m in chosen["masters"]] == ["hw01_definition.ipynb", "hw02_coding.ipynb"]
+    chosen.clear()
+    assert release.main(["--out", str(tmp_path / "out")]) == 0
+    assert chosen["masters"] is None   # build's default: every homework/hw*.ipynb
+    assert release.main(["--out", str(tmp_path / "out"), "--assignments", "hw99_nothing"]) == 1
+    error = capsys.readouterr().err
+    assert "no assignment 'hw99_nothing'" in error and "hw01_definition" in error
