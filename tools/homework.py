@@ -69,12 +69,13 @@ import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
-from kernels import kernel_config
 from nbclient import NotebookClient
+
+from kernels import kernel_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = re.compile(r"\n*<details><summary>Solution</summary>(.*?)</details>\n*", re.S)
@@ -220,7 +221,7 @@ def _otter_cells_time_out(seconds: int = CELL_TIMEOUT):
 
 def assign(master: Path, out: Path) -> Path:
     """Run ``otter assign`` on one master notebook into a fresh ``out/<master stem>/``; return that folder."""
-    from otter.assign import main as otter_assign   # the homework extra; only needed here
+    from otter.assign import main as otter_assign  # the homework extra; only needed here
 
     target = out / master.stem
     shutil.rmtree(target, ignore_errors=True)        # otter names zips by time; keep exactly one
@@ -317,7 +318,10 @@ def read_test_file(source: str, path: str = "<test file>"):
     Works for both of otter's formats: exception-based (``OK_FORMAT = False``: one function per test
     case) and the older doctest-based ``test = {...}`` dictionaries.
     """
-    from otter.test_files import ExceptionTestFile, OKTestFile   # the homework extra; only needed here
+    from otter.test_files import (  # the homework extra; only needed here
+        ExceptionTestFile,
+        OKTestFile,
+    )
 
     env: dict = {}
     exec(source, env)   # the instructor's own test files
@@ -953,7 +957,7 @@ def _run_otter(assignment: Assignment, nb, filename: str, timeout: int):
     ``(results, executed nb)``."""
     import tempfile
 
-    from otter.api import grade_submission as otter_grade   # the homework extra; only needed here
+    from otter.api import grade_submission as otter_grade  # the homework extra; only needed here
 
     with zipfile.ZipFile(assignment.zip) as zf:   # the tests go into the guarded notebook's last cell only
         sources = {Path(n).name: zf.read(n).decode("utf-8") for n in zf.namelist()
@@ -1119,7 +1123,7 @@ def write_gradebook(assignment: Assignment, rows: list[dict], path: Path, *, ros
                             or fnmatch.fnmatch(str(sub), r["file"])), None)
             if roster is not None and student is None:
                 print(f"{sub}: not in the roster; its student id is the file name")
-            submitted = datetime.fromtimestamp(sub.stat().st_mtime, timezone.utc) if sub.exists() else None
+            submitted = datetime.fromtimestamp(sub.stat().st_mtime, UTC) if sub.exists() else None
             out = {"student_id": student["student_id"] if student else sub.stem,
                    "name": (student or {}).get("name", ""),
                    **{q: _points(row[q]) for q in assignment.questions}, **{w: "" for w in written},

@@ -9,26 +9,25 @@ Expected scores come from the assignment's test files as otter reads them (each 
 from __future__ import annotations
 
 import csv
-import json
 import os
 import sys
 import time
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
 import pytest
+from test_assignments import MASTERS, _copy, assigned, hidden_tests  # noqa: F401  (assigned is a fixture)
 
 import homework
-from test_assignments import MASTERS, _copy, assigned, hidden_tests  # noqa: F401  (assigned is a fixture)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "course"))   # the answer keys' tests share their tiny notebook
 from test_answer_keys import _tiny_notebook  # noqa: E402
 
 HW01, HW02, HW04 = (next(m for m in MASTERS if m.stem.startswith(p)) for p in ("hw01", "hw02", "hw04"))
 CELL_TIMEOUT = 15          # seconds: the slow submission's endless loop hits it; a normal cell takes < 3 s
-DEADLINE = datetime(2026, 12, 1, 23, 59, tzinfo=timezone.utc)
+DEADLINE = datetime(2026, 12, 1, 23, 59, tzinfo=UTC)
 
 
 def _answer_cell(nb, variable: str) -> int:

@@ -15,9 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests" / "homework"))
 
+from test_assignments import MASTERS, _strings, hidden_tests, solution_texts  # noqa: E402
+
 import homework  # noqa: E402
 import release  # noqa: E402
-from test_assignments import MASTERS, _strings, hidden_tests, solution_texts  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 REPO, REF = "kl-course-2026/homework", "hw-2026-1"
