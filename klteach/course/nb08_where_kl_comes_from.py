@@ -280,8 +280,9 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
          f"the unweighted sum of {log_fn}({name} / {outer}) with its sign flipped: the order of the ratio is "
          f"right, but each log ratio is weighted by its cell's probability: I({x};{y}) = np.sum({name} * "
          f"{log_fn}({name} / {outer}))."),
-        (-expected, f"-I({x};{y}): the ratio is upside down. Put {name} over the product of the marginals: "
-                    f"np.sum({name} * {log_fn}({name} / {outer}))."),
+        (-expected, f"-I({x};{y}): either the ratio is upside down (put {name} over the product of the "
+                    f"marginals: np.sum({name} * {log_fn}({name} / {outer}))) or a subtraction of entropies is the "
+                    f"wrong way round (I({x};{y}) = H({x}) + H({y}) - H({x},{y}))."),
         (hy - (hxy - hy), f"H({y}) - H({x}|{y}), two forms mixed: I({x};{y}) = H({y}) - H({y}|{x}) = "
                           f"H({x}) - H({x}|{y}), each entropy minus the conditional entropy of the same variable."),
         (hx - (hxy - hx), f"H({x}) - H({y}|{x}), two forms mixed: I({x};{y}) = H({x}) - H({x}|{y}) = "

@@ -174,3 +174,4 @@ def test_total_variation_names_the_other_distances_and_nothing_rounds():
     text = str(_tv_ex3(0.298))
     assert text.startswith("Close") and "nothing to round on the way" in text and "round one" not in text, text
     assert _tv_ex3(tv).correct and _tv_ex3(0.3).correct
+

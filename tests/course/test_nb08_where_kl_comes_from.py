@@ -213,3 +213,12 @@ def test_08_ex3_cut_off_names_no_base_10_route():
     assert math.floor(right * 1000) / 1000 == 0.421
     text = str(_ex08_3(0.421))
     assert text.startswith("Almost: 0.421 is") and "cut off" in text and "base-10" not in text, text
+
+
+def test_a_negative_mutual_information_names_both_ways_of_getting_the_sign_wrong():
+    joint = np.array([[0.3, 0.1], [0.1, 0.5]])
+    px, py = joint.sum(1), joint.sum(0)
+    h = lambda v: -float(np.sum(v * np.log2(v)))      # entropy in bits, as the exercise asks
+    backwards = h(joint.ravel()) - h(px) - h(py)      # H(X,Y) - H(X) - H(Y): the subtraction reversed
+    text = str(exercises.check_mutual_information(backwards, joint))
+    assert "ratio is upside down" in text and "subtraction of entropies is the wrong way round" in text, text
