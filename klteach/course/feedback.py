@@ -1144,7 +1144,8 @@ def check_choice(answer, correct, explanations=None):
     Used in: notebooks/01_definition.ipynb (section "Exercises"); notebooks/03_cross_entropy.ipynb
     (section "Exercises"); notebooks/04_asymmetry.ipynb (section "Exercises");
     notebooks/05_continuous_and_gaussian.ipynb (section "Exercises"); notebooks/06_drift.ipynb
-    (section "Exercises"); notebooks/08_where_kl_comes_from.ipynb (section "Exercises").
+    (section "Exercises"); notebooks/08_where_kl_comes_from.ipynb (section "Exercises");
+    notebooks/09_where_kl_leads.ipynb (section "Exercises").
 
     Parameters
     ----------

@@ -627,7 +627,15 @@ def _question_points(master: Path) -> dict[str, float]:
 
 def test_every_autograded_question_has_variants():
     for master in MASTERS:
+        assert master.stem in VARIANTS, f"add {master.stem} to VARIANTS: a wrong and a right answer per question"
         assert set(VARIANTS[master.stem]) == set(_question_points(master)), master.name
+
+
+def test_the_guides_table_names_every_assignment():
+    """homework/README.md's table of assignments is kept by hand: it must name every master."""
+    guide = (ROOT / "homework" / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`") for line in guide.splitlines() if line.startswith("| `hw")}
+    assert rows == {master.stem for master in MASTERS}
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
