@@ -145,21 +145,25 @@ def test_figures_are_the_committed_outputs_with_the_figure_cells_words_as_alt_te
         if cell.cell_type == "code":
             for output in cell.outputs:
                 if "image/png" in output.get("data", {}):
+                    after = cell.outputs[cell.outputs.index(output) + 1:]
+                    where = ("after the printed output below it"
+                             if any(o.get("output_type") == "stream" for o in after) else "in the next paragraph")
                     expected.append((base64.b64decode(output.data["image/png"]),
-                                     nb.cells[index + 1].source))
+                                     nb.cells[index + 1].source, where))
     figures = pages[f"{notebook.stem}.html"].figures
     assert len(figures) == len(expected)   # the landing page may have none
-    for figure, (png, description) in zip(figures, expected):
+    for figure, (png, description, where) in zip(figures, expected):
         assert (site / figure["src"]).read_bytes() == png   # the committed output, not a re-run
         alt = figure["alt"]
-        # short: the description's opening words, then where the rest is (the paragraph under the image),
-        # so a screen reader does not read the whole description twice
-        assert alt.startswith("Figure: ") and alt.endswith(" Described in full in the next paragraph."), alt
+        # short: the description's opening words, then where the rest is (the paragraph under the image,
+        # after any text the cell prints below it), so a screen reader does not read it twice
+        ending = f" Described in full {where}."
+        assert alt.startswith("Figure: ") and alt.endswith(ending), alt
         assert len(alt) < 260, alt
         # its words are the *Figure: ...* cell's first words, without markdown marks, in order; its math
         # as text a screen reader can speak (no TeX: D(P‖Q), not D(P\|Q))
         prose = site_builder.plain_text(description)
-        words = alt[len("Figure: "):-len(" Described in full in the next paragraph.")].split()
+        words = alt[len("Figure: "):-len(ending)].split()
         assert len(words) >= 5, alt
         position = 0
         for word in words:

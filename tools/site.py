@@ -70,11 +70,12 @@ def plain_text(markdown: str) -> str:
 ALT_LIMIT = 160   # characters of the description's first sentence kept in the alt text
 
 
-def alt_text(markdown: str) -> str:
+def alt_text(markdown: str, text_after: bool = False) -> str:
     """Short alt text for a figure: its ``*Figure: ...*`` cell's first sentence, pointing at the rest.
 
-    The whole description follows the image as a paragraph, so a screen reader would read it twice if
-    the alt text held it all: the alt text names the figure and says where its description is.
+    The whole description follows the image as a paragraph (after any text the cell prints below the
+    image), so a screen reader would read it twice if the alt text held it all: the alt text names the
+    figure and says where its description is. The first sentence is cut at ``ALT_LIMIT`` characters.
     """
     text = plain_text(markdown)
     body = text[len(FIGURE_PREFIX.strip("*")):].strip() if text.startswith("Figure:") else text
@@ -83,7 +84,8 @@ def alt_text(markdown: str) -> str:
         first = first[:ALT_LIMIT].rsplit(" ", 1)[0].rstrip(",;:") + " ..."
     if not first.endswith((".", "...")):
         first += "."
-    return f"Figure: {first} Described in full in the next paragraph."
+    where = "after the printed output below it" if text_after else "in the next paragraph"
+    return f"Figure: {first} Described in full {where}."
 
 
 def is_image(output) -> bool:
@@ -168,8 +170,12 @@ def prepare(nb, path: Path, anchors: dict[str, dict[str, str]] | None = None,
                 raise SiteError(
                     f"{path}, cell {index}: a cell that shows a figure must be followed by a "
                     f"markdown cell starting {FIGURE_PREFIX!r} that describes it; add one.")
+            outputs = cell.get("outputs", [])
+            last_image = max(i for i, output in enumerate(outputs) if is_image(output))
+            text_after = any(output.get("output_type") == "stream" or "text/plain" in output.get("data", {})
+                             and not is_image(output) for output in outputs[last_image + 1:])
             cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = \
-                alt_text(following.source)
+                alt_text(following.source, text_after)
 
 
 def course_notebooks() -> list[Path]:

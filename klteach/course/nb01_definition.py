@@ -121,7 +121,11 @@ def show_pair(p, q, *, labels=None, base=2, title=None):
     units = unit_name(base)
     forward = kl_divergence(p, q, base=base)
     reverse = kl_divergence(q, p, base=base)
-    print(f"D(P||Q) = {forward:.4f} {units}   D(Q||P) = {reverse:.4f} {units}")
+    def said(d, first, second):   # "inf" read aloud says nothing: say why it is infinite
+        return (f"infinite ({second} gives probability 0 to an outcome {first} produces)" if math.isinf(d)
+                else f"{d:.4f} {units}")
+
+    print(f"D(P||Q) = {said(forward, 'P', 'Q')}   D(Q||P) = {said(reverse, 'Q', 'P')}")
     _, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
     bar_pair(p, q, labels=labels, ax=left, title=title or "P (reference) and Q (model)")
     contributions_bar(p, q, labels=labels, base=base, ax=right,

@@ -5,7 +5,9 @@ function klteachScrollableOutputs() {
     if (output.scrollWidth > output.clientWidth + 1) {
       output.setAttribute("tabindex", "0");
       output.setAttribute("role", "region");
-      output.setAttribute("aria-label", "Wide output: scroll sideways to see all of it");
+      var image = output.querySelector("img[alt]");
+      var what = image ? image.getAttribute("alt").split(". ")[0].replace(/^Figure: /, "") : "printed output";
+      output.setAttribute("aria-label", "Wide output, scroll sideways to see all of it: " + what);
     } else if (output.getAttribute("role") === "region") {
       output.removeAttribute("tabindex");
       output.removeAttribute("role");

@@ -234,3 +234,14 @@ def test_answers_swapped_between_exercises_1_and_2_are_recognised():
             for w in words:
                 assert w in text, text
     assert ex01_1(ex1).correct and ex01_2(ex2).correct          # the advice, followed
+
+
+def test_show_pair_says_why_a_divergence_is_infinite(monkeypatch, capsys):
+    """A screen reader reads "inf" as nothing useful: the printed text says what makes D infinite."""
+    monkeypatch.setattr(nb01_definition, "bar_pair", lambda *a, **kw: None)
+    monkeypatch.setattr(nb01_definition, "contributions_bar", lambda *a, **kw: None)
+    nb01_definition.show_pair([0.5, 0.5], [0.0, 1.0])
+    out = capsys.readouterr().out
+    assert "D(P||Q) = infinite (Q gives probability 0 to an outcome P produces)" in out
+    assert "D(Q||P) = 1.0000 bits" in out
+    plt.close("all")
