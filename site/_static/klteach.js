@@ -5,9 +5,12 @@ function klteachScrollableOutputs() {
     if (output.scrollWidth > output.clientWidth + 1) {
       output.setAttribute("tabindex", "0");
       output.setAttribute("role", "region");
+      // a short name, told apart by its first words (the image's alt text says the rest)
       var image = output.querySelector("img[alt]");
-      var what = image ? image.getAttribute("alt").split(". ")[0].replace(/^Figure: /, "") : "printed output";
-      output.setAttribute("aria-label", "Wide output, scroll sideways to see all of it: " + what);
+      var text = image ? image.getAttribute("alt").replace(/^Figure: /, "") : output.textContent;
+      var words = text.trim().split(/\s+/).slice(0, 6).join(" ").replace(/[.,;:]+$/, "");
+      output.setAttribute("aria-label", (image ? "Wide figure, " : "Wide printed output, ")
+                          + "scroll sideways: " + words + " …");
     } else if (output.getAttribute("role") === "region") {
       output.removeAttribute("tabindex");
       output.removeAttribute("role");
