@@ -42,30 +42,45 @@ def _exact_shift(x, name, axis):
     """Exact logits (Python ints beyond 2**53, Fractions) minus each slice's largest, computed exactly.
 
     Softmax depends only on differences of logits, and 2**64 and 2**64 + 3 are the same
-    float: the differences are formed in exact arithmetic before the cast to float.
-    Anything else (floats, NaN, strings) is returned unchanged for the ordinary checks.
+    float: the differences are formed in exact arithmetic before the cast to float. ``-inf``
+    (probability 0) stays ``-inf``; each slice's largest is taken over its finite logits.
+    Anything else (floats only, NaN, strings) is returned unchanged for the ordinary checks.
     """
     if isinstance(x, np.ndarray) and x.dtype != object:
         return x
     try:
-        arr = np.asarray(x)
+        arr = np.asarray(x, dtype=object)
     except Exception:
         return x    # (ragged input: _read_real explains)
-    if arr.dtype != object or arr.ndim == 0 or arr.size == 0:
+    if arr.ndim == 0 or arr.size == 0:
         return x
+    leaves = list(arr.ravel())
+    if not any(isinstance(v, Fraction) or (isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+                                           and abs(int(v)) > 2**53) for v in leaves):
+        return x    # nothing a float cannot hold: the ordinary path
     exact = []
-    for v in arr.ravel():
+    for v in leaves:
         if isinstance(v, (bool, np.bool_)):
             return x
         if isinstance(v, (Rational, np.integer)):
             exact.append(Fraction(int(v)) if isinstance(v, np.integer) else Fraction(v))
         elif isinstance(v, (float, np.floating)) and math.isfinite(v):
             exact.append(Fraction(float(v)))   # a finite float is an exact binary fraction
+        elif isinstance(v, (float, np.floating)) and v == -math.inf:
+            exact.append(None)                 # probability 0: stays -inf
         else:
             return x
     axis = _check_logits_axis(axis, arr.ndim, name)
-    values = np.array(exact, dtype=object).reshape(arr.shape)
-    return values - np.max(values, axis=axis, keepdims=True)
+    values = np.moveaxis(np.array(exact, dtype=object).reshape(arr.shape), axis, -1)
+    shifted = np.empty(values.shape, dtype=float)
+    for index in np.ndindex(values.shape[:-1]):
+        row = values[index]
+        finite = [v for v in row if v is not None]
+        if not finite:
+            return x    # an all -inf slice: the ordinary checks explain
+        top = max(finite)
+        shifted[index] = [-math.inf if v is None else float(v - top) for v in row]
+    return np.moveaxis(shifted, -1, axis)
 
 
 def _as_logits(x, name, axis):

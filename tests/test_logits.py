@@ -456,3 +456,26 @@ def test_fraction_logits_keep_their_differences():
     ref = _mp_softmax([Fraction(0), Fraction(2)])
     np.testing.assert_allclose(kt.softmax(z), [float(x) for x in ref], rtol=1e-14)
     np.testing.assert_allclose(kt.log_softmax(z), [float(mpmath.log(x)) for x in ref], rtol=1e-14)
+
+
+@pytest.mark.parametrize("logits", [[2**64, 2**64 + 3, float("-inf")], [2**62, 2**62 + 1, float("-inf")]])
+def test_big_integer_logits_next_to_minus_infinity_keep_their_differences(logits):
+    """-inf (probability 0) beside exact big integers must not send the vector through float64 first."""
+    import mpmath as mp
+    with mp.workdps(50):
+        a, b = mp.mpf(logits[0]), mp.mpf(logits[1])
+        p0 = float(1 / (1 + mp.e ** (b - a)))
+    got = softmax(logits)
+    assert got[2] == 0.0
+    assert got[0] == pytest.approx(p0, rel=1e-14) and got[1] == pytest.approx(1 - p0, rel=1e-14)
+
+
+def test_big_integer_kl_with_a_shared_impossible_outcome_matches_mpmath():
+    import mpmath as mp
+    big, ninf = 2**64, float("-inf")
+    with mp.workdps(50):
+        p = [1 / (1 + mp.e), mp.e / (1 + mp.e)]          # softmax([0, 1])
+        q = [mp.e / (1 + mp.e), 1 / (1 + mp.e)]          # softmax([1, 0])
+        truth = float(sum(pi * mp.log(pi / qi) for pi, qi in zip(p, q)))
+    got = kl_from_logits([big, big + 1, ninf], [big + 1, big, ninf])
+    assert got == pytest.approx(truth, rel=1e-13)
