@@ -88,6 +88,26 @@ def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None
     return axes
 
 
+def _estimate_band(x, estimates, ax, *, row, what):
+    """Shade the 5%-95% range of each row of ``estimates`` and draw the row means as dots on a line.
+
+    Shared by :func:`kl_vs_bins` and :func:`plugin_bias`. ``row`` names what one row of
+    ``estimates`` belongs to (for the shape error), ``what`` one estimate (for the legend). Returns
+    the Axes (a new one when ``ax`` is None) and ``x`` as a float array.
+    """
+    x = np.asarray(x, dtype=float)
+    estimates = np.asarray(estimates, dtype=float)
+    if estimates.ndim != 2 or len(estimates) != len(x):
+        raise ValueError(f"estimates must have one row per {row}: shape ({len(x)}, repeats), "
+                         f"got shape {estimates.shape}.")
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.fill_between(x, np.quantile(estimates, 0.05, axis=1), np.quantile(estimates, 0.95, axis=1),
+                    color=P_COLOR, alpha=0.2, label=f"90% of {what}s")
+    ax.plot(x, estimates.mean(axis=1), "o-", color=P_COLOR, label=f"mean {what}")
+    return ax, x
+
+
 def kl_vs_bins(n_bins, estimates, *, binned=None, continuous=None, single=None, units="nats", ax=None):
     """Plug-in D(ref||cur) against the number of quantile bins, next to the two values it can be compared with.
 
@@ -130,16 +150,7 @@ def kl_vs_bins(n_bins, estimates, *, binned=None, continuous=None, single=None, 
     >>> ax.get_ylabel()
     'D(ref||cur) [nats]'
     """
-    n_bins = np.asarray(n_bins, dtype=float)
-    estimates = np.asarray(estimates, dtype=float)
-    if estimates.ndim != 2 or len(estimates) != len(n_bins):
-        raise ValueError(f"estimates must have one row per bin count: shape ({len(n_bins)}, repeats), "
-                         f"got shape {estimates.shape}.")
-    if ax is None:
-        _, ax = plt.subplots()
-    ax.fill_between(n_bins, np.quantile(estimates, 0.05, axis=1), np.quantile(estimates, 0.95, axis=1),
-                    color=P_COLOR, alpha=0.2, label="90% of plug-in estimates")
-    ax.plot(n_bins, estimates.mean(axis=1), "o-", color=P_COLOR, label="mean plug-in estimate")
+    ax, n_bins = _estimate_band(n_bins, estimates, ax, row="bin count", what="plug-in estimate")
     if single is not None:
         ax.plot(n_bins, single, "^", color=PALETTE["reddish purple"], ms=8, label="this pair of samples")
     if binned is not None:
@@ -191,16 +202,7 @@ def plugin_bias(sizes, estimates, *, n_bins_total, units="nats", ax=None):
     >>> [line.get_label() for line in ax.get_lines()]
     ['mean estimate', '(K - 1)(1/n + 1/m) / 2, K = 12']
     """
-    sizes = np.asarray(sizes, dtype=float)
-    estimates = np.asarray(estimates, dtype=float)
-    if estimates.ndim != 2 or len(estimates) != len(sizes):
-        raise ValueError(f"estimates must have one row per sample size: shape ({len(sizes)}, repeats), "
-                         f"got shape {estimates.shape}.")
-    if ax is None:
-        _, ax = plt.subplots()
-    ax.fill_between(sizes, np.quantile(estimates, 0.05, axis=1), np.quantile(estimates, 0.95, axis=1),
-                    color=P_COLOR, alpha=0.2, label="90% of estimates")
-    ax.plot(sizes, estimates.mean(axis=1), "o-", color=P_COLOR, label="mean estimate")
+    ax, sizes = _estimate_band(sizes, estimates, ax, row="sample size", what="estimate")
     ax.plot(sizes, (n_bins_total - 1) * (1 / sizes + 1 / sizes) / 2, "--", color=PALETTE["black"],
             label=f"(K - 1)(1/n + 1/m) / 2, K = {n_bins_total}")
     ax.set_xscale("log")
