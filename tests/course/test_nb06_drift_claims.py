@@ -94,3 +94,167 @@ def test_plugin_bias_with_no_drift_follows_the_chi_square_approximation():
     for size in (100, 1000):
         mean, se = _mean_plugin_kl(size, 10, 0.0, 400, seed=size)
         assert mean == pytest.approx(11 / size, rel=0.15)
+
+
+def _smoothed_measures(ref_counts, cur_counts, a=0.5):
+    """D(P||Q), PSI and JS in nats from counts, smoothed with pseudo-count a, in plain numpy."""
+    p = (np.asarray(ref_counts, float) + a) / (np.sum(ref_counts) + len(ref_counts) * a)
+    q = (np.asarray(cur_counts, float) + a) / (np.sum(cur_counts) + len(cur_counts) * a)
+    m = (p + q) / 2
+
+    def kl(x, y):
+        keep = x > 0
+        return float(np.sum(x[keep] * np.log(x[keep] / y[keep])))
+    return kl(p, q), kl(p, q) + kl(q, p), (kl(p, m) + kl(q, m)) / 2
+
+
+@pytest.mark.slow
+def test_no_drift_psi_is_about_twice_kl_and_js_about_a_quarter():
+    # Section 5, "What fixed thresholds get wrong": with bins fixed in advance, one direction of KL averages
+    # (K - 1)(1/n + 1/m)/2, PSI twice that, JS a quarter, and the JS distance is chi_{K-1} * sqrt((1/n + 1/m)/8).
+    from scipy import stats
+    rng = np.random.default_rng(31)
+    cuts, n = stats.norm.ppf(np.arange(1, 10) / 10), 1000             # K = 10 bins, none empty at this n
+    values = np.array([_smoothed_measures(np.bincount(np.searchsorted(cuts, rng.normal(size=n)), minlength=10),
+                                          np.bincount(np.searchsorted(cuts, rng.normal(size=n)), minlength=10), 0)
+                       for _ in range(1500)])
+    kl, psi, js = values.mean(axis=0)
+    assert kl == pytest.approx(9 * (2 / n) / 2, rel=0.06)
+    assert psi / kl == pytest.approx(2, rel=0.02)
+    assert js / kl == pytest.approx(0.25, rel=0.03)
+    assert np.mean(np.sqrt(values[:, 2])) == pytest.approx(stats.chi(9).mean() * np.sqrt(2 / n / 8), rel=0.03)
+
+
+@pytest.mark.slow
+def test_fixed_thresholds_cross_as_the_expected_values_say():
+    # Section 5: with the table's bins (10 quantile bins of the reference + 2 overflow bins, pseudo-count 0.5),
+    # at n = m = 100 without drift PSI and the JS distance average well above 0.1 and cross it in most trials,
+    # D(ref||cur) averages about 0.1 and crosses in about half; at n = m = 1000 a 0.25 sd shift averages PSI and
+    # D(ref||cur) below 0.1 and a JS distance at 0.1.
+    from klteach import drift
+    rng = np.random.default_rng(32)
+
+    def sample(n, shift):
+        out = []
+        for _ in range(800):
+            r, c = rng.normal(0, 1, n), rng.normal(shift, 1, n)
+            e = drift.bin_edges(r, 10)
+            out.append(_smoothed_measures(drift.bin_counts(r, e), drift.bin_counts(c, e)))
+        kl, psi, js = np.array(out).T
+        return kl, psi, np.sqrt(js)
+
+    kl, psi, jsd = sample(100, 0.0)
+    assert psi.mean() > 0.18 and jsd.mean() > 0.14
+    assert np.mean(psi >= 0.1) > 0.8 and np.mean(jsd >= 0.1) > 0.85
+    assert 0.09 < kl.mean() < 0.115 and 0.35 < np.mean(kl >= 0.1) < 0.6
+    kl, psi, jsd = sample(1000, 0.25)
+    assert psi.mean() < 0.09 and kl.mean() < 0.05
+    assert 0.09 < jsd.mean() < 0.11 and 0.3 < np.mean(jsd >= 0.1) < 0.8
+
+
+def test_kl_and_ks_rank_the_three_changes_as_section_5_says():
+    import mpmath
+    with mpmath.workdps(30):
+        _check_kl_and_ks_ranking(mpmath)
+
+
+def _check_kl_and_ks_ranking(mpmath):
+    phi, Phi = mpmath.npdf, mpmath.ncdf
+    shift = mpmath.mpf(0.25) ** 2 / 2                                   # closed forms of D(N(0,1)||cur)
+    spread = mpmath.log(1.5) + 1 / (2 * mpmath.mpf(1.5) ** 2) - mpmath.mpf(1) / 2
+    assert round(float(spread / shift), 1) == 4.1
+    # KS: the largest gaps, where the densities cross
+    gap_shift = 2 * Phi(mpmath.mpf(0.125)) - 1
+    x_star = mpmath.sqrt(2 * mpmath.log(1.5) / (1 - 1 / mpmath.mpf(2.25)))
+    gap_spread = Phi(x_star) - Phi(x_star / 1.5)
+    assert abs(gap_shift - gap_spread) < 0.003 and round(float(gap_shift), 3) == 0.099
+    # the wider spread: lower density at the centre, higher in both tails
+    assert phi(0) > phi(0, 0, 1.5) and phi(3) < phi(3, 0, 1.5) and phi(-3) < phi(-3, 0, 1.5)
+
+    def mix_pdf(x):
+        return (phi(x, -0.8, 0.6) + phi(x, 0.8, 0.6)) / 2
+
+    def mix_cdf(x):
+        return (Phi((x + 0.8) / 0.6) + Phi((x - 0.8) / 0.6)) / 2
+    def kl_term(x):                                                     # the integrand of D(N(0,1)||mixture)
+        return phi(x) * mpmath.log(phi(x) / mix_pdf(x))
+    bimodal = mpmath.quad(kl_term, [-mpmath.inf, -0.8, 0, 0.8, mpmath.inf])
+    deciles = [mpmath.sqrt(2) * mpmath.erfinv(2 * mpmath.mpf(i) / 10 - 1) for i in range(1, 10)]
+    cuts = [-mpmath.inf] + deciles + [mpmath.inf]
+
+    def binned(cdf):
+        return [(Phi(b) - Phi(a)) * mpmath.log((Phi(b) - Phi(a)) / (cdf(b) - cdf(a)))
+                for a, b in zip(cuts[:-1], cuts[1:])]
+    binned_shift = sum(binned(lambda x: Phi(x - 0.25)))
+    binned_spread = sum(binned(lambda x: Phi(x / 1.5)))
+    binned_bimodal = binned(mix_cdf)
+    assert [round(float(v), 3) for v in (binned_shift, binned_spread, sum(binned_bimodal), bimodal)] == \
+        [0.030, 0.091, 0.023, 0.047]
+    # the two-humped shape: smaller than the shift on the bins, larger before binning; binning loses about half
+    assert sum(binned_bimodal) < binned_shift < bimodal
+    assert 0.45 < 1 - sum(binned_bimodal) / bimodal < 0.55
+    # ... almost all of it in the two outermost bins (the chain rule: loss = sum of within-bin divergences)
+    outer = sum(mpmath.quad(kl_term, span) - binned_bimodal[i]
+                for i, span in ((0, [-mpmath.inf, cuts[1]]), (9, [cuts[9], mpmath.inf])))
+    assert outer / (bimodal - sum(binned_bimodal)) > 0.9
+    x = mpmath.linspace(float(cuts[9]), 6, 200)                         # the outermost bin: density ratio falls
+    ratios = [mix_pdf(v) / phi(v) for v in x]                           # from above 1 to far below it
+    assert ratios[0] > 1 and ratios[-1] < 0.01
+
+
+def test_missing_values_enter_each_measure_as_section_8_says():
+    # Section 8: May has no missing values, June a share s. Unsmoothed, D(May||June) is exactly the divergence
+    # of the values alone plus -ln(1 - s); smoothed (pseudo-count 0.5, 5 million a month) about so. D(June||May)
+    # is dominated by s ln(s / p0) (p0: May's smoothed share of the empty bin), infinite without smoothing and
+    # larger for a smaller pseudo-count; JS's missing-bin term is about (s / 2) ln 2, finite without smoothing.
+    import mpmath
+    from scipy import stats
+
+    from klteach import drift
+    rng = np.random.default_rng(33)
+    probs = np.diff(stats.norm.cdf(np.concatenate([[-np.inf], stats.norm.ppf(np.arange(1, 10) / 10), [np.inf]])))
+    may = np.append(rng.multinomial(5_000_000, probs), 0)
+    june = np.append(rng.multinomial(4_995_000, np.diff(stats.norm.cdf(
+        np.concatenate([[-np.inf], stats.norm.ppf(np.arange(1, 10) / 10), [np.inf]]), loc=0.02))), 5_000)
+    with mpmath.workdps(40):
+        _check_missing_share(mpmath, drift, may, june)
+
+
+def _check_missing_share(mpmath, drift, may, june):
+    s = mpmath.mpf(5_000) / int(june.sum())
+    # unsmoothed identity, 40 digits
+    P = [mpmath.mpf(int(v)) / int(may.sum()) for v in may]
+    Q = [mpmath.mpf(int(v)) / int(june.sum()) for v in june]
+    Qv = [mpmath.mpf(int(v)) / int(june[:-1].sum()) for v in june[:-1]]
+    full = sum(p * mpmath.log(p / q) for p, q in zip(P, Q) if p > 0)
+    values_only = sum(p * mpmath.log(p / q) for p, q in zip(P[:-1], Qv))
+    assert abs(full - values_only + mpmath.log(1 - s)) < mpmath.mpf(10) ** -30
+    # smoothed, as drift_measures computes it
+    with_bin, without = drift.drift_measures(may, june), drift.drift_measures(may[:-1], june[:-1])
+    assert with_bin.kl_ref_cur - without.kl_ref_cur == pytest.approx(float(-mpmath.log(1 - s)), rel=0.02)
+    p0 = mpmath.mpf(0.5) / (int(may.sum()) + 13 * mpmath.mpf(0.5))
+    q_missing = (5_000 + mpmath.mpf(0.5)) / (int(june.sum()) + 13 * mpmath.mpf(0.5))
+    missing_term = q_missing * mpmath.log(q_missing / p0)
+    assert float(missing_term) > with_bin.kl_cur_ref > 0.8 * float(missing_term)
+    assert 0.8 * with_bin.psi < float(missing_term) < with_bin.psi
+    assert with_bin.js - without.js == pytest.approx(float(s / 2 * mpmath.log(2)), rel=0.05)
+    reverse = [drift.drift_measures(may, june, pseudo_count=a).kl_cur_ref for a in (0.5, 0.05, 0.005, 0)]
+    assert reverse[0] < reverse[1] < reverse[2] < reverse[3] == np.inf
+    assert np.isfinite(drift.drift_measures(may, june, pseudo_count=0).js)
+
+
+@pytest.mark.slow
+def test_counts_test_with_edges_from_the_compared_reference_is_liberal():
+    # Section 8: with edges learned from the very reference being compared, the permutation test on counts
+    # raises more false alarms than it promises (drift_test on raw values learns the edges again instead).
+    from scipy import stats
+
+    from klteach import drift
+    rng = np.random.default_rng(34)
+    trials, alarms = 800, 0
+    for _ in range(trials):
+        r, c = rng.normal(0, 1, 100), rng.normal(0, 1, 100)           # no drift
+        e = drift.bin_edges(r, 10)
+        alarms += drift.drift_test_counts(drift.bin_counts(r, e), drift.bin_counts(c, e),
+                                          n_permutations=199, seed=rng).pvalue <= 0.05
+    assert stats.binomtest(alarms, trials).proportion_ci().low > 0.05
