@@ -183,6 +183,22 @@ def test_plugin_bias_draws_the_mean_and_the_approximation():
         plots.plugin_bias([100], estimates, n_bins_total=12)
 
 
+@pytest.mark.parametrize("draw, label", [
+    (lambda x, e: plots.kl_vs_bins(x, e), "90% of plug-in estimates"),
+    (lambda x, e: plots.plugin_bias(x, e, n_bins_total=12), "90% of estimates"),
+])
+def test_both_estimate_plots_shade_the_5_to_95_percent_range_of_each_row(draw, label):
+    # rows of 21 evenly spaced values: the 5% and 95% quantiles (linear interpolation) are the 2nd and 20th values
+    estimates = np.array([np.linspace(0.0, 0.2, 21), np.linspace(0.01, 0.03, 21)])
+    ax = draw([10, 100], estimates)
+    (band,) = ax.collections
+    assert band.get_label() == label
+    vertices = band.get_paths()[0].vertices
+    for x, row in zip([10, 100], estimates):
+        ys = vertices[np.isclose(vertices[:, 0], x), 1]
+        assert ys.min() == pytest.approx(row[1]) and ys.max() == pytest.approx(row[19])
+
+
 @pytest.mark.slow
 def test_false_alarm_bars_show_the_rates_and_their_intervals():
     counts = {"permutation p <= 0.05": [52, 61], "PSI > 0.1": [990, 0]}
