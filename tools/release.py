@@ -21,7 +21,9 @@ Every Binder and Colab link, and the Colab cells' ``pip install`` of klteach,
 are rewritten to point at ``--repo`` at ``--ref``. The build fails if any
 file of the tree contains a marker of a solution or a hidden test, and before
 writing anything if a course notebook's printed output gives two or more of an
-assignment's hidden reference values (``--allow-reused NAME`` releases it anyway).
+assignment's hidden reference values (``--allow-reused NAME`` releases it anyway),
+or if an assignment's student copy states one of its own hidden reference values
+in a cell's text, a stored output or a public test (``--allow-stated NAME``).
 """
 
 from __future__ import annotations
@@ -181,21 +183,28 @@ def _rounded(value: float) -> str:
     return f"{float(value):.4g}"
 
 
-def hidden_references(master) -> dict[str, str]:
-    """``{value rounded to 4 figures: literal}`` for each number of 4 or more figures in a master's hidden
-    tests' code (comments aside, so tolerances such as 1e-12 and the values of typical mistakes are not)."""
+def _hidden_literals(master) -> list[tuple[str, str]]:
+    """``(literal, test name)`` for each float literal of 4 or more figures in a master's hidden tests' code
+    (comments aside, so tolerances such as 1e-12 and the values of typical mistakes are not)."""
     import ast
 
-    found = {}
+    found = []
     for cell in master.cells:
         if cell.cell_type != "code" or not cell.source.lstrip().startswith("# HIDDEN"):
             continue
+        test = re.search(r"def (test_\w+)", cell.source)
         for node in ast.walk(ast.parse(cell.source)):
             if isinstance(node, ast.Constant) and type(node.value) is float:
                 text = ast.get_source_segment(cell.source, node) or repr(node.value)
                 if _figures(text) >= 4:
-                    found[_rounded(node.value)] = text
+                    found.append((text, test.group(1) if test else "a hidden test"))
     return found
+
+
+def hidden_references(master) -> dict[str, str]:
+    """``{value rounded to 4 figures: literal}`` for each number of 4 or more figures in a master's hidden
+    tests' code (comments aside, so tolerances such as 1e-12 and the values of typical mistakes are not)."""
+    return {_rounded(float(text)): text for text, _ in _hidden_literals(master)}
 
 
 def printed_numbers(nb) -> list[tuple[int, str]]:
@@ -235,6 +244,66 @@ def check_reused_answers(masters: list[Path], notebooks: list[Path]) -> tuple[di
     return reused, single
 
 
+def _shows(number: str, literal: str) -> bool:
+    """Whether ``number`` (as written) is the value ``literal`` rounded to the places it shows: its decimals,
+    or its significant figures when written with an exponent.
+
+    >>> _shows("0.0253", "0.025267153921570600"), _shows("0.02527", "0.025267153921570600")
+    (True, True)
+    >>> _shows("0.0252", "0.025267153921570600"), _shows("8.28e-14", "8.2823355101824465144e-14")
+    (False, True)
+    """
+    if "e" in number.lower():
+        return float(f"{float(literal):.{_figures(number) - 1}e}") == float(number)
+    return f"{float(literal):.{len(number.split('.')[1])}f}" == number
+
+
+def _cell_texts(nb):
+    """``(where, text)`` for each text a notebook carries: cell sources, stored text outputs, otter's public
+    tests (in the notebook's metadata)."""
+    for index, cell in enumerate(nb.cells):
+        first = next((line for line in cell.source.splitlines() if line.strip()), "")
+        yield f"cell {index} ({cell.cell_type}: {first[:50] + '...' * (len(first) > 50)!r})", cell.source
+        for output in cell.get("outputs", []):
+            texts = [output.get("text", "")] if output.get("output_type") == "stream" else \
+                [v for k, v in output.get("data", {}).items() if k.startswith("text/")]
+            for text in texts:
+                yield f"cell {index}'s stored output", "".join(text)
+    for name, test in dict(nb.metadata.get("otter", {}).get("tests", {})).items():
+        yield f"public test {name}", test if isinstance(test, str) else json.dumps(test)
+
+
+def stated_numbers(nb) -> list[tuple[str, str]]:
+    """``(where, number)`` for each number of 3 or more significant figures a notebook states anywhere: in a
+    cell's source (markdown or code), a stored output, a public test. Integers and numbers of 1 or 2 figures
+    (0.5, 0.25, 1e-12) are left out, as printed_numbers does."""
+    return [(where, n) for where, text in _cell_texts(nb) for n in NUMBER.findall(text) if _figures(n) >= 3]
+
+
+def check_stated_answers(copies: list[tuple[Path, Path]]) -> dict[str, list[str]]:
+    """Student copies that state one of their own assignment's hidden reference values: ``copies`` holds
+    ``(master, student copy)`` pairs; returns ``{assignment: [where]}``, empty when every copy is clean.
+
+    Each number of 3 or more figures in the copy's cell sources, stored outputs and public tests is compared
+    with the master's hidden references (4 or more figures) at the places it shows, as check_reused_answers
+    compares a course notebook's printed numbers. One match is enough here: a copy states a few dozen numbers,
+    not thousands, and any one it shares with a hidden test tells every student that answer (a question's
+    wording, or an example such as "rounding it first (0.0253 for 0.02527)" in the assignment of 0.02527)."""
+    found: dict[str, list[str]] = {}
+    for master, copy in copies:
+        literals = _hidden_literals(nbformat.read(master, as_version=4))
+        hits: dict[tuple[str, str, str], list[str]] = {}
+        for where, number in stated_numbers(nbformat.read(copy, as_version=4)):
+            for literal, test in literals:
+                if _shows(number, literal):
+                    hits.setdefault((where, literal, test), []).append(number)
+        for (where, literal, test), numbers in hits.items():
+            stated = " and ".join(dict.fromkeys(numbers))
+            found.setdefault(master.stem, []).append(
+                f"{master.stem}: {where} states {stated}, the value {literal} of its hidden test {test}")
+    return found
+
+
 def select_masters(names: str) -> list[Path] | None:
     """The master notebooks named in ``names`` (comma-separated stems such as ``hw01_definition``, or the
     short ``hw01``); None (every assignment) when ``names`` is empty.
@@ -259,11 +328,14 @@ def select_masters(names: str) -> list[Path] | None:
 
 def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF,
           masters: list[Path] | None = None, notebooks: list[Path] | None = None,
-          allow_reused: frozenset[str] | set[str] = frozenset()) -> Path:
+          allow_reused: frozenset[str] | set[str] = frozenset(),
+          allow_stated: frozenset[str] | set[str] = frozenset()) -> Path:
     """Write the student release into a fresh ``out``; return ``out``.
 
-    Raises ReleaseError when a course notebook prints two or more of an assignment's hidden reference values
-    (see check_reused_answers), unless that assignment's name is in ``allow_reused``."""
+    Raises ReleaseError, before ``out`` is touched, when a course notebook prints two or more of an
+    assignment's hidden reference values (see check_reused_answers) unless that assignment's name is in
+    ``allow_reused``, or when an assignment's student copy states one of its own hidden reference values (see
+    check_stated_answers) unless its name is in ``allow_stated``."""
     if not REPO_NAME.match(repo):
         raise ReleaseError(f"--repo {repo!r} is not OWNER/NAME as on GitHub (e.g. my-course/klteach-students)")
     if not REF_NAME.match(ref) or ".." in ref:
@@ -279,19 +351,27 @@ def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF
                            "(its data cell, then every hidden reference, recomputed), re-execute it and release "
                            "again, or release it knowingly with --allow-reused NAME:\n  "
                            + "\n  ".join(w for where in refused.values() for w in where))
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "homework").mkdir(parents=True)
-    (out / "notebooks").mkdir()
-
     with tempfile.TemporaryDirectory() as tmp:
-        for master in masters:
-            assigned = homework.assign(master, Path(tmp))
-            shutil.copy(assigned / "student" / master.name, out / "homework" / master.name)
+        copies = []
+        for master in masters:   # the student copies as released, checked before anything is written
+            copy = homework.assign(master, Path(tmp)) / "student" / master.name
+            _rewrite_notebook(copy, repo, ref)
+            copies.append((master, copy))
+        stated = {stem: where for stem, where in check_stated_answers(copies).items() if stem not in allow_stated}
+        if stated:
+            raise ReleaseError("an assignment's student copy states its own hidden reference values: reword the "
+                               "cell named (in the master, then make homework), or give it numbers that are "
+                               "not the answers, or release it knowingly with --allow-stated NAME:\n  "
+                               + "\n  ".join(w for where in stated.values() for w in where))
+        if out.exists():
+            shutil.rmtree(out)
+        (out / "homework").mkdir(parents=True)
+        (out / "notebooks").mkdir()
+        for master, copy in copies:
+            shutil.copy(copy, out / "homework" / master.name)
     for path in notebooks:
         nbformat.write(homework.student_copy(nbformat.read(path, as_version=4)), out / "notebooks" / path.name)
-    for path in [*(out / "homework").glob("*.ipynb"), *(out / "notebooks").glob("*.ipynb")]:
-        _rewrite_notebook(path, repo, ref)
+        _rewrite_notebook(out / "notebooks" / path.name, repo, ref)
 
     for name in TOP_FILES:
         shutil.copy(ROOT / name, out / name)
@@ -319,10 +399,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-reused", action="append", default=[], metavar="NAME",
                         help="release assignment NAME (e.g. hw02_coding) even though a course notebook prints "
                              "its answers (repeatable)")
+    parser.add_argument("--allow-stated", action="append", default=[], metavar="NAME",
+                        help="release assignment NAME even though its student copy states one of its hidden "
+                             "reference values (repeatable)")
     args = parser.parse_args(argv)
     try:
         masters = select_masters(args.assignments)
-        out = build(args.out, repo=args.repo, ref=args.ref, masters=masters, allow_reused=set(args.allow_reused))
+        out = build(args.out, repo=args.repo, ref=args.ref, masters=masters, allow_reused=set(args.allow_reused),
+                    allow_stated=set(args.allow_stated))
     except (ReleaseError, homework.HomeworkError) as exc:
         print(f"release: {exc}", file=sys.stderr)
         return 1

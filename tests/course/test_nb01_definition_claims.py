@@ -11,16 +11,11 @@ from __future__ import annotations
 import mpmath as mp
 import numpy as np
 import pytest
-from test_nb04_asymmetry_claims import mp_kl
+from _helpers import mp_kl
 
 import klteach as kt
 
-
-@pytest.fixture(autouse=True)
-def fifty_digits():
-    """mpmath at 50 digits for every test here, whatever other test modules set globally."""
-    with mp.workdps(50):
-        yield
+pytestmark = pytest.mark.usefixtures("fifty_digits")   # mpmath at 50 digits (tests/course/conftest.py)
 
 
 def test_gibbs_steps_over_the_support_of_p():

@@ -6,18 +6,12 @@ never from the checks themselves.
 
 from __future__ import annotations
 
-import mpmath as mp
 import numpy as np
 import pytest
 
 import klteach as kt
 
-
-@pytest.fixture(autouse=True)
-def fifty_digits():
-    """mpmath at 50 digits for every test here, whatever other test modules set globally."""
-    with mp.workdps(50):
-        yield
+pytestmark = pytest.mark.usefixtures("fifty_digits")   # mpmath at 50 digits (tests/course/conftest.py)
 
 
 def test_cross_entropy_and_kl_curves_avoid_the_p_and_q_colours(monkeypatch):

@@ -14,16 +14,11 @@ from decimal import Decimal, getcontext
 import mpmath as mp
 import numpy as np
 import pytest
-from test_nb04_asymmetry_claims import mp_kl, random_pairs
+from _helpers import mp_kl, random_pairs
 
 import klteach as kt
 
-
-@pytest.fixture(autouse=True)
-def fifty_digits():
-    """mpmath at 50 digits for every test here, whatever other test modules set globally."""
-    with mp.workdps(50):
-        yield
+pytestmark = pytest.mark.usefixtures("fifty_digits")   # mpmath at 50 digits (tests/course/conftest.py)
 
 
 SIZES = 10.0 ** -np.arange(2, 12)

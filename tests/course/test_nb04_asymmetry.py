@@ -11,7 +11,6 @@ import math
 import matplotlib
 import matplotlib.pyplot as plt
 import matplotlib.text
-import mpmath as mp
 import numpy as np
 import pytest
 from scipy.spatial.distance import jensenshannon
@@ -130,11 +129,7 @@ def test_fit_scan_draws_each_fit_per_separation_with_its_own_line_style():
     assert all(ax.get_xlabel() and ax.get_ylabel() for ax in (left, right))
 
 
-@pytest.fixture(autouse=True)
-def fifty_digits():
-    """mpmath at 50 digits for every test here, whatever other test modules set globally."""
-    with mp.workdps(50):
-        yield
+pytestmark = pytest.mark.usefixtures("fifty_digits")   # mpmath at 50 digits (tests/course/conftest.py)
 
 
 @pytest.mark.slow

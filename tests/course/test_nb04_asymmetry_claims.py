@@ -13,30 +13,13 @@ import math
 import mpmath as mp
 import numpy as np
 import pytest
+from _helpers import mp_kl, random_pairs
 from scipy.integrate import quad
 from scipy.spatial.distance import jensenshannon
 
 import klteach as kt
 
-
-@pytest.fixture(autouse=True)
-def fifty_digits():
-    """mpmath at 50 digits for every test here, whatever other test modules set globally."""
-    with mp.workdps(50):
-        yield
-
-
-def mp_kl(p, q):
-    """D(P||Q) in nats of the exact values of the floats p, q (assumed to sum to 1)."""
-    return mp.fsum(mp.mpf(a) * mp.log(mp.mpf(a) / mp.mpf(b)) for a, b in zip(p, q) if a > 0)
-
-
-def random_pairs(n, seed):
-    rng = np.random.default_rng(seed)
-    for _ in range(n):
-        k = int(rng.integers(2, 8))
-        alpha = rng.choice([0.1, 0.5, 1.0, 5.0])
-        yield rng.dirichlet(np.full(k, alpha)), rng.dirichlet(np.full(k, alpha))
+pytestmark = pytest.mark.usefixtures("fifty_digits")   # mpmath at 50 digits (tests/course/conftest.py)
 
 
 @pytest.mark.slow

@@ -206,3 +206,84 @@ def test_a_release_can_be_restricted_to_some_assignments(tmp_path, monkeypatch, 
     assert release.main(["--out", str(tmp_path / "out"), "--assignments", "hw99_nothing"]) == 1
     error = capsys.readouterr().err
     assert "no assignment 'hw99_nothing'" in error and "hw01_definition" in error
+
+
+# A student copy stating its own hidden answers (check_stated_answers): the assignments' text, outputs, public tests
+
+def _copy_stating(path: Path, markdown: str = "", output: str = "", public_test: str = "") -> Path:
+    """A student copy as otter writes it: a markdown cell, a code cell (with a stored output), public tests."""
+    code = nbformat.v4.new_code_cell("d_nats = ...")
+    if output:
+        code.outputs = [nbformat.v4.new_output("stream", name="stdout", text=output)]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown or "**Question 1.** Compute it."),
+                                         code])
+    nb.metadata["otter"] = {"tests": {"q1": public_test or "def test_q1_public_1(d_nats):\n    assert d_nats > 0\n"}}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def master_0_02527(tmp_path):
+    # hw01's answer D(P||Q) for P = (0.5, 0.3, 0.2), Q = (0.4, 0.4, 0.2), by mpmath at 30 digits
+    import mpmath as mp
+
+    with mp.workdps(30):
+        d = mp.mpf("0.5") * mp.log(mp.mpf("1.25")) + mp.mpf("0.3") * mp.log(mp.mpf("0.75"))
+        assert mp.nstr(d, 4) == "0.02527"
+        return _master_with_hidden_references(tmp_path / "hw09_units.ipynb", float(d))
+
+
+def test_a_student_copy_stating_a_hidden_answer_in_its_text_is_found(master_0_02527, tmp_path):
+    copy = _copy_stating(tmp_path / "copy.ipynb", markdown="Rounding it first (0.0253 for 0.02527) costs points.")
+    found = release.check_stated_answers([(master_0_02527, copy)])
+    assert list(found) == ["hw09_units"] and len(found["hw09_units"]) == 1, found
+    assert "cell 0 (markdown: 'Rounding it first" in found["hw09_units"][0]
+    assert "states 0.0253 and 0.02527" in found["hw09_units"][0] and "test_q1_hidden_1" in found["hw09_units"][0]
+
+
+def test_a_student_copy_stating_a_hidden_answer_in_an_output_or_public_test_is_found(master_0_02527, tmp_path):
+    printed = _copy_stating(tmp_path / "printed.ipynb", output="D(P||Q) = 0.025267 nats\n")
+    found = release.check_stated_answers([(master_0_02527, printed)])
+    assert len(found["hw09_units"]) == 1 and "cell 1's stored output states 0.025267" in found["hw09_units"][0]
+    tested = _copy_stating(tmp_path / "tested.ipynb", public_test="assert abs(d_nats - 2.527e-2) < 1e-4\n")
+    found = release.check_stated_answers([(master_0_02527, tested)])
+    assert len(found["hw09_units"]) == 1 and "public test q1 states 2.527e-2" in found["hw09_units"][0]
+
+
+def test_a_clean_student_copy_is_not_flagged(master_0_02527, tmp_path):
+    # other numbers near the answer, short numbers (0.03, 1e-12), integers and another rounding are not the answer
+    copy = _copy_stating(tmp_path / "copy.ipynb",
+                         markdown="Between 0.03 and 0.0252, or 0.02528; 25 of 1000 draws; tolerance 1e-12; 3.14159.",
+                         output="D(P||Q) = 0.0254 nats\n", public_test="assert abs(d_nats - 0.02) < 0.02\n")
+    assert release.check_stated_answers([(master_0_02527, copy)]) == {}
+
+
+def test_an_assignment_stating_its_answer_stops_the_release_unless_allowed(tmp_path):
+    # hw01's 'store the unrounded value' note once gave its own answer as the example of rounding; through
+    # otter assign, the copy the release writes
+    hw01 = next(m for m in MASTERS if m.stem.startswith("hw01"))
+    nb = nbformat.read(hw01, as_version=4)
+    cells = [c for c in nb.cells if "round only when printing" in c.source]
+    assert cells and all("(3.14 for 3.14159)" in c.source for c in cells)
+    for cell in cells:
+        cell.source = cell.source.replace("(3.14 for 3.14159)", "(0.0253 for 0.02527)")
+    master = tmp_path / "masters" / hw01.name
+    master.parent.mkdir()
+    nbformat.write(nb, master)
+    with pytest.raises(release.ReleaseError, match="--allow-stated") as error:
+        release.build(tmp_path / "out", repo=REPO, ref=REF, masters=[master], notebooks=[])
+    assert not (tmp_path / "out").exists()
+    lines = [line for line in str(error.value).splitlines() if line.startswith("  hw01_definition: cell ")]
+    assert len(lines) == len(cells), lines
+    assert all("(markdown: '**Question" in line and "states 0.0253 and 0.02527" in line for line in lines), lines
+    out = release.build(tmp_path / "out", repo=REPO, ref=REF, masters=[master], notebooks=[],
+                        allow_stated={"hw01_definition"})
+    assert "(0.0253 for 0.02527)" in (out / "homework" / hw01.name).read_text()
+
+
+def test_no_released_student_copy_states_its_own_hidden_answers(tree):
+    copies = [(m, tree / "homework" / m.name) for m in MASTERS]
+    assert release.check_stated_answers(copies) == {}
+    # not vacuous: the copies state numbers and the masters have references (hw05's are computed in its tests)
+    assert sum(len(release.stated_numbers(nbformat.read(c, as_version=4))) for _, c in copies) >= 20
+    assert sum(bool(release.hidden_references(nbformat.read(m, as_version=4))) for m in MASTERS) >= 6
