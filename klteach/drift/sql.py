@@ -121,7 +121,7 @@ def _edges(edges) -> np.ndarray:
     except (TypeError, ValueError):
         raise ValueError(f"edges must be a 1-D array of at least 2 finite, strictly increasing "
                          f"numbers (as for bin_counts), e.g. from klteach.drift.bin_edges; got {edges!r}.") from None
-    if arr.ndim != 1 or arr.size < 2 or not np.all(np.isfinite(arr)) or np.any(np.diff(arr) <= 0):
+    if arr.ndim != 1 or arr.size < 2 or not np.all(np.isfinite(arr)) or np.any(arr[1:] <= arr[:-1]):
         raise ValueError(f"edges must be a 1-D array of at least 2 finite, strictly increasing "
                          f"numbers (as for bin_counts), e.g. from klteach.drift.bin_edges; got {edges!r}.")
     return arr
