@@ -22,8 +22,9 @@ def _interpolate(low: np.ndarray, frac: np.ndarray, high: np.ndarray) -> np.ndar
     Where ``high - low`` overflows (two finite values more than about 1.8e308
     apart, so of opposite signs), ``low (1 - frac) + high frac`` gives the
     same point without overflow: each term is at most its value in size, and
-    the two have opposite signs. Rounding is clipped back into [low, high].
-    Elsewhere the result is bit for bit ``low + frac * (high - low)``.
+    the two have opposite signs. Elsewhere it is ``low + frac * (high - low)``
+    as computed before; either is then clipped into [low, high], which a
+    rounding could otherwise leave.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         edges = low + frac * (high - low)
