@@ -84,7 +84,13 @@ def _exact_shift(x, name, axis):
 
 
 def _as_logits(x, name, axis):
-    """Float64 logits: real, at least 1-D, no NaN or +inf; -inf (probability 0) allowed."""
+    """Float64 logits: real, at least 1-D, no NaN or +inf; -inf (probability 0) allowed.
+
+    Logits wider than float64 (``np.longdouble``) have each slice's largest
+    subtracted in their own precision before the cast, as exact integers do:
+    softmax depends only on the differences, which then keep the digits (and
+    the range) that float64 would round away.
+    """
     x = _exact_shift(x, name, axis)
     arr = _read_real(x, name, "a logit")
     if arr.ndim == 0:
@@ -100,7 +106,9 @@ def _as_logits(x, name, axis):
         # floats; softmax depends only on them, so subtract each slice's largest exactly first.
         exact = arr.astype(object)
         arr = (exact - np.max(exact, axis=axis, keepdims=True)).astype(np.float64)
-    arr = arr.astype(np.float64, copy=False)
+    wide = arr.dtype.kind == "f" and arr.dtype.itemsize > 8
+    if not wide:
+        arr = arr.astype(np.float64, copy=False)
     flat = arr.ravel()
     bad = np.flatnonzero(np.isnan(flat) | (flat == np.inf))
     if bad.size:
@@ -115,6 +123,12 @@ def _as_logits(x, name, axis):
             f"{name} has a slice along axis {axis} whose logits are all -inf; at least one "
             f"outcome needs a finite logit (positive probability)."
         )
+    if wide:
+        # No NaN or +inf, and a finite logit in every slice: the largest is finite. What
+        # lies below -1.8e308 after the shift (a probability far below the smallest float)
+        # becomes -inf, as in _log_softmax.
+        with np.errstate(over="ignore"):
+            arr = (arr - np.max(arr, axis=axis, keepdims=True)).astype(np.float64)
     return arr, axis
 
 
@@ -176,6 +190,15 @@ def log_softmax(logits, *, temperature=1.0, axis=-1):
     softmax : The probabilities themselves.
     scipy.special.log_softmax : The same without a temperature or input checks.
 
+    Notes
+    -----
+    The computation is in float64, and so is the result, whatever the input
+    type. ``np.longdouble`` logits first have each slice's largest logit
+    subtracted in long double, so differences finer than float64 resolves at
+    the logits' size (``1e4`` and ``1e4 + 1e-13``) and logits beyond float64's
+    range (``1e400``) are kept; integers beyond 2**53 and Fractions are
+    shifted the same way, exactly.
+
     Examples
     --------
     >>> log_softmax([1e4, 0.0]).round(4)       # a naive softmax gives nan here
@@ -216,6 +239,11 @@ def softmax(logits, *, temperature=1.0, axis=-1):
     --------
     log_softmax : The log-probabilities, which keep what underflows here.
     scipy.special.softmax : The same without a temperature or input checks.
+
+    Notes
+    -----
+    Computed in float64, whatever the input type; ``np.longdouble`` logits keep
+    the digits of their differences (see :func:`log_softmax`).
 
     Examples
     --------
@@ -356,6 +384,12 @@ def kl_from_logits(p_logits, q_logits, *, temperature=1.0, base=None, axis=-1):
     distillation_loss : T² times its mean, the distillation term.
     scipy.special.log_softmax : Log-softmax without a temperature or input checks.
 
+    Notes
+    -----
+    Computed in float64. ``np.longdouble`` logits keep the digits of their
+    differences (see :func:`log_softmax`): ``[1, 1 + 1e-17]`` against ``[1, 1]``
+    gives about ``1e-17**2 / 8``, where their float64 values would give 0.
+
     Examples
     --------
     >>> round(kl_from_logits([2.0, 0.0], [0.0, 0.0]), 4)    # (0.8808, 0.1192) vs (0.5, 0.5)
@@ -459,6 +493,11 @@ def distillation_loss(teacher_logits, student_logits, *, temperature, axis=-1):
     --------
     kl_from_logits : One D(teacher_T || student_T) per slice, before the mean and T².
 
+    Notes
+    -----
+    Computed in float64, whatever the input type; ``np.longdouble`` logits keep
+    the digits of their differences (see :func:`log_softmax`).
+
     References
     ----------
     .. [1] G. Hinton, O. Vinyals and J. Dean, "Distilling the knowledge in a neural
@@ -559,6 +598,11 @@ def per_token_kl(policy_logits, reference_logits, tokens, *, estimator="k3", bas
     klteach.mc_kl : The estimators, from log densities at samples.
     kl_from_logits : The exact D(policy || reference) per position, when the whole
         distribution is at hand.
+
+    Notes
+    -----
+    Computed in float64, whatever the input type; ``np.longdouble`` logits keep
+    the digits of their differences (see :func:`log_softmax`).
 
     References
     ----------

@@ -479,3 +479,81 @@ def test_big_integer_kl_with_a_shared_impossible_outcome_matches_mpmath():
         truth = float(sum(pi * mp.log(pi / qi) for pi, qi in zip(p, q)))
     got = kl_from_logits([big, big + 1, ninf], [big + 1, big, ninf])
     assert got == pytest.approx(truth, rel=1e-13)
+
+
+# --- np.longdouble logits: the differences are formed before the cast to float64 ---------
+
+WIDE = np.finfo(np.longdouble).eps < np.finfo(np.float64).eps      # x86 80-bit long double
+needs_wide = pytest.mark.skipif(not WIDE, reason="np.longdouble is float64 on this platform")
+
+
+def _mp(v):
+    """A long double as an exact mpmath number (its exact binary fraction)."""
+    n, d = np.longdouble(v).as_integer_ratio()
+    return mpmath.mpf(n) / d
+
+
+def mp_softmax_wide(z, dps=80):
+    with mpmath.workdps(dps):
+        e = [mpmath.exp(_mp(v)) for v in z]
+        s = mpmath.fsum(e)
+        return [x / s for x in e]
+
+
+def mp_kl_wide(zp, zq, dps=80):
+    with mpmath.workdps(dps):
+        p, q = mp_softmax_wide(zp, dps), mp_softmax_wide(zq, dps)
+        return mpmath.fsum(pi * mpmath.log(pi / qi) for pi, qi in zip(p, q))
+
+
+@needs_wide
+@pytest.mark.parametrize("offset, gap", [(1, "1e-17"), (1, "3e-18"), (-7, "2.5e-17"), (1e4, "1e-13")])
+def test_longdouble_logits_closer_than_float64_resolves_keep_their_kl(offset, gap):
+    # Relative differences below float64's 1.1e-16: the float64 values of the logits are equal.
+    L = np.longdouble
+    zp = np.array([L(offset), L(offset) + L(gap), L(offset) - L(gap)])
+    zq = np.array([L(offset), L(offset), L(offset)])
+    assert np.array_equal(zp.astype(np.float64), zq.astype(np.float64))
+    expected = mp_kl_wide(zp, zq)
+    assert expected > 0
+    assert kl_from_logits(zp, zq) == pytest.approx(float(expected), rel=1e-12, abs=0)
+    assert kl_from_logits(zp.astype(np.float64), zq.astype(np.float64)) == 0.0   # what the cast alone gives
+    assert distillation_loss(zp, zq, temperature=2.0) == pytest.approx(
+        4 * float(mp_kl_wide(zp / 2, zq / 2)), rel=1e-12, abs=0)
+
+
+@needs_wide
+def test_longdouble_softmax_keeps_a_difference_float64_rounds_away():
+    L = np.longdouble
+    z = np.array([L(10000), L(10000) + L("1e-13")])
+    expected = [float(p) for p in mp_softmax_wide(z)]
+    got = softmax(z)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, expected, rtol=4e-16, atol=0)
+    assert got[0] != got[1]
+    np.testing.assert_allclose(log_softmax(z), [float(mpmath.log(p)) for p in mp_softmax_wide(z)],
+                               rtol=4e-16, atol=0)
+
+
+@needs_wide
+@pytest.mark.parametrize("z", [["1e400", "0"], ["1e400", "1e400", "-5"], ["-1e400", "-1e400", "-inf"],
+                               ["1e4000", "-1e4000", "3"]])
+def test_longdouble_logits_beyond_the_float64_range_are_read(z):
+    # Before: cast to float64 first, 1e400 became inf and was refused as "contains inf".
+    zl = np.array([np.longdouble(v) for v in z])
+    with mpmath.workdps(80):
+        top = max(_mp(v) for v in zl if np.isfinite(v))
+        e = [mpmath.exp(_mp(v) - top) if np.isfinite(v) else mpmath.mpf(0) for v in zl]
+        expected = [float(x / mpmath.fsum(e)) for x in e]
+    np.testing.assert_allclose(softmax(zl), expected, rtol=4e-16, atol=0)
+
+
+@needs_wide
+def test_longdouble_logits_with_nan_or_inf_are_still_refused_where_they_are():
+    L = np.longdouble
+    with pytest.raises(DistributionError, match="NaN at index 1"):
+        softmax(np.array([L(1), L("nan"), L(2)]))
+    with pytest.raises(DistributionError, match="inf at index 2"):
+        kl_from_logits(np.array([L(1), L(2), L("inf")]), [0.0, 0.0, 0.0])
+    with pytest.raises(DistributionError, match="all -inf"):
+        softmax(np.array([[L("-inf"), L("-inf")], [L(0), L(1)]]))

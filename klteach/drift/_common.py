@@ -11,23 +11,45 @@ from .._validation import DistributionError, _as_counts, check_same_labels
 from ..discrete import js_divergence, kl_divergence
 from ..symmetric import jeffreys_divergence
 
+_MAX = np.finfo(float).max
+
 _NUMPY_RULES = ("auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt")
+
+
+def _interpolate(low: np.ndarray, frac: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """``low + frac (high - low)`` for ``low <= high`` and ``0 <= frac < 1``, never outside [low, high].
+
+    Where ``high - low`` overflows (two finite values more than about 1.8e308
+    apart, so of opposite signs), ``low (1 - frac) + high frac`` gives the
+    same point without overflow: each term is at most its value in size, and
+    the two have opposite signs. Elsewhere it is ``low + frac * (high - low)``
+    as computed before; either is then clipped into [low, high], which a
+    rounding could otherwise leave.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        edges = low + frac * (high - low)
+    wide = ~np.isfinite(edges) & np.isfinite(low) & np.isfinite(high)
+    if wide.any():
+        frac = np.broadcast_to(frac, edges.shape)
+        edges[wide] = low[wide] * (1 - frac[wide]) + high[wide] * frac[wide]
+    return np.clip(edges, low, high)
 
 
 def _quantile_edges(sorted_rows: np.ndarray, n_bins: int) -> np.ndarray:
     """Quantile edges (linear interpolation) of each sorted row, last edge nudged up one ulp.
 
     Duplicates are kept (rows stay the same length); a zero-width bin holds
-    nothing and is dropped from the measures.
+    nothing and is dropped from the measures. The interpolation cannot
+    overflow (:func:`_interpolate`): finite values give finite edges.
     """
     n = sorted_rows.shape[1]
     # Position (n - 1) j / k split exactly into whole and fractional parts.
     lo, remainder = np.divmod((n - 1) * np.arange(n_bins + 1), n_bins)
     hi = np.minimum(lo + 1, n - 1)
-    low = sorted_rows[:, lo]
-    edges = low + (remainder / n_bins) * (sorted_rows[:, hi] - low)
+    edges = _interpolate(sorted_rows[:, lo], remainder / n_bins, sorted_rows[:, hi])
     edges = np.maximum.accumulate(edges, axis=1)   # rounding never makes them decrease
-    edges[:, -1] = np.nextafter(sorted_rows[:, -1], np.inf)
+    with np.errstate(over="ignore"):               # above the largest float: +inf
+        edges[:, -1] = np.nextafter(sorted_rows[:, -1], np.inf)
     return edges
 
 
@@ -52,7 +74,8 @@ def _point_mass_quantile_edges(sorted_values: np.ndarray, n_bins: int) -> np.nda
     if not atoms.size:
         return np.unique(_quantile_edges(sorted_values[None, :], n_bins)[0])
     rest = sorted_values[~np.isin(sorted_values, atoms)]
-    edges = [atoms, np.nextafter(atoms, np.inf)]
+    with np.errstate(over="ignore"):
+        edges = [atoms, np.nextafter(atoms, np.inf)]
     if rest.size:
         edges.append(_quantile_edges(rest[None, :], max(1, n_bins - atoms.size))[0])
     return np.unique(np.concatenate(edges))
@@ -74,23 +97,41 @@ def _parse_bins(bins):
         return "quantile", int(bins)
     edges = np.asarray(bins, dtype=float) if not isinstance(bins, bool) else np.asarray([])
     if edges.ndim != 1 or edges.size < 2 or not np.all(np.isfinite(edges)) \
-            or np.any(np.diff(edges) <= 0):
+            or np.any(edges[1:] <= edges[:-1]):
         raise ValueError(f"fixed bin edges must be a 1-D array of at least 2 finite, strictly "
                          f"increasing numbers, got {bins!r}.")
     return "fixed", edges
 
 
 def _edges_from_rule(values: np.ndarray, kind: str, arg) -> np.ndarray:
-    """Edges from a NaN-free reference sample for a parsed rule."""
+    """Edges from a NaN-free reference sample for a parsed rule.
+
+    The edges are finite, so they can be passed back as fixed edges: the
+    last edge is the next float above the largest value, or the largest
+    float itself if the sample holds it (that value then counts in the bin
+    at or above the last edge). Values above 2**400 in size get numpy's rule
+    on the sample scaled down by a power of 2, the edges scaled back (the
+    rules depend on the data only through ratios of widths, and the scaling
+    is exact), so ``max - min`` and the squares numpy takes never overflow.
+    """
     if kind == "fixed":
         return arg
     lo, hi = values.min(), values.max()
     if lo == hi:   # constant reference: below, equal to, above the constant
-        return np.array([lo, np.nextafter(lo, np.inf)])
-    if kind == "quantile":
-        return _point_mass_quantile_edges(np.sort(values), arg)
-    edges = np.histogram_bin_edges(values, bins=arg)
-    edges[-1] = np.nextafter(edges[-1], np.inf)
+        edges = np.array([lo, np.nextafter(lo, np.inf)]) if hi < _MAX else np.array([np.nextafter(lo, -np.inf), lo])
+    elif kind == "quantile":
+        edges = _point_mass_quantile_edges(np.sort(values), arg)
+    else:
+        # numpy's rules square and subtract the values: above 2**400 they are scaled down
+        # by a power of 2 first (exact, so the edges are the same floats wherever numpy's
+        # own arithmetic would not have overflowed).
+        shift = max(0, np.frexp(max(-lo, hi))[1] - 400)
+        edges = np.ldexp(np.histogram_bin_edges(np.ldexp(values, -shift), bins=arg), shift)
+        edges[0] = lo
+        with np.errstate(over="ignore"):
+            edges[-1] = np.nextafter(hi, np.inf)
+    if np.isinf(edges[-1]):
+        edges = edges[:-1] if edges[-2] == _MAX else np.concatenate([edges[:-1], [_MAX]])
     return edges
 
 

@@ -14,13 +14,17 @@ module writes that SQL, with the same bins as :func:`~klteach.drift.bin_counts`:
 * the column is compared as a 64-bit float, ``CAST(x AS DOUBLE)``: integers
   beyond 2**53 round exactly as numpy rounds them, and an SQLite column
   holding TEXT is compared as a number, not as a string;
+* in SQLite, bin ``K + 2`` marks a value stored as TEXT or BLOB that is not a
+  number (``'abc'``, ``''``, ``'nan'``, ``'inf'``, ``'0x10'``), which SQLite's
+  cast would silently turn into 0 (or its leading number):
+  :func:`counts_from_rows` refuses such rows with their count, never bins them;
 * the edges are never written into the SQL text: they are bound as query
   parameters, one ``?`` each, so each engine receives the very float64 numpy
   holds (a decimal literal can be parsed one unit in the last place off).
 
 One text serves the three engines; ``dialect`` changes only the identifier
-quotes (``"x"``, or ```x``` in Spark) and adds the NaN test for DuckDB and
-Spark. The parameters are passed as the engine's driver expects::
+quotes (``"x"``, or ```x``` in Spark), adds the NaN test for DuckDB and
+Spark and the text test for SQLite. The parameters are passed as the engine's driver expects::
 
     sqlite3 / DuckDB: connection.execute(sql, params)
     Spark 3.5+:       spark.sql(sql, args=list(params))
@@ -121,7 +125,7 @@ def _edges(edges) -> np.ndarray:
     except (TypeError, ValueError):
         raise ValueError(f"edges must be a 1-D array of at least 2 finite, strictly increasing "
                          f"numbers (as for bin_counts), e.g. from klteach.drift.bin_edges; got {edges!r}.") from None
-    if arr.ndim != 1 or arr.size < 2 or not np.all(np.isfinite(arr)) or np.any(np.diff(arr) <= 0):
+    if arr.ndim != 1 or arr.size < 2 or not np.all(np.isfinite(arr)) or np.any(arr[1:] <= arr[:-1]):
         raise ValueError(f"edges must be a 1-D array of at least 2 finite, strictly increasing "
                          f"numbers (as for bin_counts), e.g. from klteach.drift.bin_edges; got {edges!r}.")
     return arr
@@ -134,14 +138,19 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     With ``K = len(edges)`` and ``v = CAST(column AS DOUBLE)``::
 
         CASE WHEN v IS NULL [OR isnan(v)] THEN K + 1
+             [WHEN typeof(x) IN ('text', 'blob') AND x <> CAST(x AS NUMERIC) THEN K + 2]
              WHEN v < ? THEN 0  ...  WHEN v < ? THEN K - 1
              ELSE K END
 
     so bin ``i`` holds ``edges[i-1] <= v < edges[i]`` (``-inf`` below the
     first edge, ``+inf`` above the last), the same rule as
-    ``numpy.searchsorted(edges, v, side="right")``, and the last bin the
+    ``numpy.searchsorted(edges, v, side="right")``, and bin ``K + 1`` the
     missing values. The NaN test is added for DuckDB and Spark (SQLite
-    stores NaN as ``NULL``).
+    stores NaN as ``NULL``). The text test is SQLite's only: a TEXT or BLOB
+    value that SQLite does not read as a number (it stays unequal to its
+    numeric cast) gets bin ``K + 2``, which :func:`counts_from_rows` refuses
+    with the number of such values, instead of the 0 that ``CAST`` would make
+    of it.
 
     Parameters
     ----------
@@ -178,16 +187,27 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     ``+inf`` and ``-inf`` are counted in the overflow bins, where
     :func:`~klteach.drift.bin_counts` refuses them; a TEXT value is converted
     by the database (SQLite 3.40 converts some 17-digit decimals one unit in
-    the last place off, so store numbers as REAL to compare exactly). Text that
-    is not a number is an error in DuckDB (and in Spark's default ANSI mode),
-    but SQLite converts its leading number, or 0.0 if it has none (``'abc'``
-    and ``''`` count as 0, ``'12abc'`` as 12): check a TEXT column for such
-    values before counting it in SQLite.
+    the last place off, so store numbers as REAL to compare exactly).
+
+    Text that is not a number: SQLite's ``CAST`` turns it into its leading
+    number, or 0 if it has none (``'abc'``, ``''``, ``'nan'``, ``'inf'`` and
+    ``'0x10'`` all become 0, ``'12abc'`` 12), so the SQLite text marks every
+    TEXT or BLOB value that SQLite's own column affinity would not store as a
+    number with bin ``K + 2``, and :func:`counts_from_rows` refuses them
+    (numbers stored as text, ``'1.5'`` or ``' 1e5 '``, are counted as
+    numbers). Store NULL for a missing value, and ``+inf`` as a REAL
+    (``9e999``). DuckDB refuses such text with a conversion error, except
+    that it reads ``'nan'`` as NaN (the missing-value bin) and ``'inf'`` as
+    ``+inf``; Spark refuses it in ANSI mode (its default) and reads it as
+    NULL (the missing-value bin) otherwise.
 
     Examples
     --------
-    >>> bin_case_sql("x", [0.5, 2.0])
-    ('CASE WHEN CAST("x" AS DOUBLE) IS NULL THEN 3 WHEN CAST("x" AS DOUBLE) < ? THEN 0 WHEN CAST("x" AS DOUBLE) < ? THEN 1 ELSE 2 END', (0.5, 2.0))
+    >>> sql, params = bin_case_sql("x", [0.5, 2.0])
+    >>> print(sql)
+    CASE WHEN CAST("x" AS DOUBLE) IS NULL THEN 3 WHEN typeof("x") IN ('text', 'blob') AND "x" <> CAST("x" AS NUMERIC) THEN 4 WHEN CAST("x" AS DOUBLE) < ? THEN 0 WHEN CAST("x" AS DOUBLE) < ? THEN 1 ELSE 2 END
+    >>> params
+    (0.5, 2.0)
     >>> bin_case_sql("x", [0.5, 2.0], dialect="spark")[0]
     'CASE WHEN CAST(`x` AS DOUBLE) IS NULL OR isnan(CAST(`x` AS DOUBLE)) THEN 3 WHEN CAST(`x` AS DOUBLE) < ? THEN 0 WHEN CAST(`x` AS DOUBLE) < ? THEN 1 ELSE 2 END'
     """
@@ -199,6 +219,12 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     value = f"CAST({quoted} AS {float_type})"
     missing = f"{value} IS NULL" + ("" if dialect == "sqlite" else f" OR isnan({value})")
     whens = " ".join(f"WHEN {value} < {placeholder} THEN {i}" for i in range(len(edges)))
+    if dialect == "sqlite":
+        # A TEXT or BLOB value stays unequal to its numeric cast unless SQLite reads it as a
+        # number (the comparison applies numeric affinity to it), so this marks exactly the
+        # values that CAST would silently make 0 (or their leading number).
+        whens = (f"WHEN typeof({quoted}) IN ('text', 'blob') AND {quoted} <> CAST({quoted} AS "
+                 f"NUMERIC) THEN {len(edges) + 2} ") + whens
     sql = f"CASE WHEN {missing} THEN {len(edges) + 1} {whens} ELSE {len(edges)} END"
     return sql, tuple(float(e) for e in edges)
 
@@ -211,7 +237,9 @@ def sql_bin_case(column, edges, *, placeholder: str = "?", float_type: str = "DO
     32-bit float). Bin 0 is ``v < edges[0]``, bin i is
     ``edges[i-1] <= v < edges[i]``, bin ``len(edges)`` is ``v >= edges[-1]``
     and ``NULL`` gets bin ``len(edges) + 1``, with ``v`` the column cast to a
-    64-bit float. The cast is always there: SQLite compares a TEXT value with
+    64-bit float; text that SQLite does not read as a number gets bin
+    ``len(edges) + 2`` (see :func:`bin_case_sql`; :func:`counts_from_rows`
+    refuses it). The cast is always there: SQLite compares a TEXT value with
     a number as text (``'9'`` is greater than every number, and ``'10' <
     '9'``), and an INTEGER beyond 2**53 with a float exactly where numpy
     rounds it first; cast, both compare as numpy does. The edges are bound
@@ -292,8 +320,8 @@ def count_query(table, column, edges, *, by=None, dialect: str = "sqlite", place
 
     Examples
     --------
-    >>> count_query("events", "x", [0.0, 1.0], by="period")[0]
-    'SELECT "period" AS grp, CASE WHEN CAST("x" AS DOUBLE) IS NULL THEN 3 WHEN CAST("x" AS DOUBLE) < ? THEN 0 WHEN CAST("x" AS DOUBLE) < ? THEN 1 ELSE 2 END AS bin, COUNT(*) AS n FROM "events" GROUP BY 1, 2'
+    >>> count_query("events", "x", [0.0, 1.0], by="period", dialect="duckdb")[0]
+    'SELECT "period" AS grp, CASE WHEN CAST("x" AS DOUBLE) IS NULL OR isnan(CAST("x" AS DOUBLE)) THEN 3 WHEN CAST("x" AS DOUBLE) < ? THEN 0 WHEN CAST("x" AS DOUBLE) < ? THEN 1 ELSE 2 END AS bin, COUNT(*) AS n FROM "events" GROUP BY 1, 2'
     """
     case, params = bin_case_sql(column, edges, dialect=dialect, placeholder=placeholder)
     source = quote_identifier(table, dialect=dialect)
@@ -311,7 +339,19 @@ def _count(n, where: str) -> int:
     return int(n)
 
 
-def counts_from_rows(rows, edges, *, nan: str = "bin"):
+def _not_a_number_message(n: int, group, column) -> str:
+    where = "" if group is None else f" in group {group!r}"
+    name = "the column" if column is None else f"column {column!r}"
+    col = "x" if column is None else quote_identifier(column)
+    return (f"{n} value(s){where} of {name} are stored as text (or a blob) that SQLite does not "
+            f"read as a number ('abc', '', 'nan', 'inf', '0x10', ...); SQLite's CAST would count "
+            f"each as 0 or its leading number, so klteach refuses them. Find them with "
+            f"SELECT {col} FROM ... WHERE typeof({col}) IN ('text', 'blob') AND {col} <> CAST({col} "
+            f"AS NUMERIC), then store NULL for a missing value and a REAL for a number (9e999 for "
+            f"+inf), or leave them out of the query in a view.")
+
+
+def counts_from_rows(rows, edges, *, nan: str = "bin", column=None):
     """Counts per bin from the rows of :func:`count_query`, as :func:`~klteach.drift.bin_counts` gives them.
 
     Parameters
@@ -326,6 +366,8 @@ def counts_from_rows(rows, edges, *, nan: str = "bin"):
         missing values (``NULL``, NaN), as ``bin_counts(..., nan="bin")``.
         ``"raise"``: ``len(edges) + 1`` counts, and a DistributionError if
         any value was missing, as ``bin_counts``' default.
+    column : str, optional
+        The column the query counted, named in the error messages.
 
     Returns
     -------
@@ -335,9 +377,11 @@ def counts_from_rows(rows, edges, *, nan: str = "bin"):
     Raises
     ------
     DistributionError
-        A bin number outside ``0 .. len(edges) + 1``, a bin given twice, a
+        A bin number outside ``0 .. len(edges) + 2``, a bin given twice, a
         count that is not a whole number >= 0, rows of mixed shapes, missing
-        values with ``nan="raise"``.
+        values with ``nan="raise"``, and always bin ``len(edges) + 2``: values
+        SQLite holds as text (or a blob) that is not a number, which its
+        cast would have counted as 0 (see :func:`bin_case_sql`).
     ValueError
         Bad edges or nan policy.
 
@@ -347,6 +391,15 @@ def counts_from_rows(rows, edges, *, nan: str = "bin"):
     array([4, 0, 7, 1])
     >>> counts_from_rows([("may", 1, 5), ("june", 0, 2), ("may", 0, 1)], [0.0, 1.0], nan="raise")
     {'may': array([1, 5, 0]), 'june': array([2, 0, 0])}
+    >>> import sqlite3
+    >>> db = sqlite3.connect(":memory:")
+    >>> _ = db.execute("CREATE TABLE t (x REAL)")
+    >>> _ = db.executemany("INSERT INTO t VALUES (?)", [(0.5,), ("nan",), ("",), (None,)])
+    >>> sql, params = count_query("t", "x", [0.0, 1.0])
+    >>> counts_from_rows(db.execute(sql, params).fetchall(), [0.0, 1.0], column="x")
+    Traceback (most recent call last):
+    ...
+    klteach._validation.DistributionError: 2 value(s) of column 'x' are stored as text (or a blob) that SQLite does not read as a number ...
     """
     if nan not in ("bin", "raise"):
         raise ValueError(f"nan must be 'bin' (a last bin for NULL and NaN) or 'raise' (refuse "
@@ -360,10 +413,12 @@ def counts_from_rows(rows, edges, *, nan: str = "bin"):
             raise DistributionError(f"row {i} is {row!r}; every row must be (bin, n), or "
                                     f"(group, bin, n) for a query with by=, all of one shape.")
         group, b, n = (None, *row) if len(row) == 2 else row
-        if isinstance(b, bool) or not isinstance(b, (Integral, np.integer)) or not 0 <= b <= k + 1:
-            raise DistributionError(f"row {i}: bin {b!r} is not one of 0 .. {k + 1} (the bins of "
-                                    f"{k} edges and the missing-value bin); were these rows "
-                                    f"counted with these edges?")
+        if isinstance(b, bool) or not isinstance(b, (Integral, np.integer)) or not 0 <= b <= k + 2:
+            raise DistributionError(f"row {i}: bin {b!r} is not one of 0 .. {k + 2} (the bins of "
+                                    f"{k} edges, the missing-value bin and SQLite's not-a-number "
+                                    f"bin); were these rows counted with these edges?")
+        if b == k + 2:
+            raise DistributionError(_not_a_number_message(_count(n, f"row {i}"), group, column))
         counts = groups.setdefault(group, np.zeros(k + 2, dtype=np.int64))
         if counts[b]:
             raise DistributionError(f"row {i}: bin {b} of group {group!r} appears twice; group "

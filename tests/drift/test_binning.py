@@ -4,6 +4,9 @@ category (the same bins counted in SQL: test_sql.py).
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from drift_references import ref_counts_of, ref_edges, ref_quantile_edges, zero_inflated
@@ -140,3 +143,82 @@ def test_every_kind_of_missing_label_is_refused_or_binned(missing):
         drift.category_counts(["a", "b"], ["b", missing])
     cats, ref, cur = drift.category_counts(["a", missing, "b"], ["a", "b", missing, missing], nan="bin")
     assert cats == ["<missing>", "a", "b"] and ref.tolist() == [1, 1, 1] and cur.tolist() == [2, 1, 1]
+
+
+_MAX = np.finfo(float).max
+
+
+def _exact_quantile_edge(sorted_values, j, k):
+    """Edge j of k, in exact rational arithmetic, rounded once to the nearest float."""
+    h = Fraction((len(sorted_values) - 1) * j, k)
+    lo = math.floor(h)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    low, high = Fraction(sorted_values[lo]), Fraction(sorted_values[hi])
+    return low, high, float(low + (h - lo) * (high - low))
+
+
+@pytest.mark.parametrize("sample, k", [
+    ([-1.7e308, 1.7e308], 2),
+    ([-1.7e308, 1.7e308, 1.75e308], 3),
+    ([-_MAX, -_MAX / 2, _MAX], 3),
+    ([-_MAX, -0.9 * _MAX, 0.9 * _MAX, _MAX], 4),
+    ([-_MAX, -1.0, 0.5, 1e-300, _MAX], 4),
+    (list(np.linspace(-1.7e308, -1e308, 50)) + list(np.linspace(1e308, 1.7e308, 50)), 5),
+    (list(np.linspace(-1.7e308, -1e308, 50)) + list(np.linspace(1e308, 1.7e308, 50)), 7),
+    ([-1e308, 1e-300, 3e307, 1.7e308, 1.79e308], 4),
+])
+def test_quantile_edges_of_values_further_apart_than_the_largest_float_match_exact_fractions(sample, k):
+    # Some neighbouring order statistics are further apart than the largest float
+    # (high - low overflows); every edge must still be the interpolated point, within two
+    # roundings of the larger end, and inside [low, high].
+    x = np.sort(np.array(sample))
+    assert len(np.unique(x)) == len(x) and k <= len(x)     # plain quantile bins, no point mass
+    with np.errstate(over="raise", invalid="raise"):
+        edges = drift.bin_edges(x, k)
+    assert np.all(np.isfinite(edges)) and np.all(edges[1:] > edges[:-1])
+    assert len(edges) == k + 1
+    for j in range(k):
+        low, high, exact = _exact_quantile_edge(x, j, k)
+        tolerance = 2 * Fraction(math.ulp(max(abs(float(low)), abs(float(high)))))
+        assert abs(Fraction(edges[j]) - Fraction(exact)) <= tolerance, (j, edges[j], exact)
+        assert low <= Fraction(edges[j]) <= high
+    # The largest float has no float above it: it is counted in the bin at or above the last edge.
+    assert edges[-1] == (np.nextafter(x[-1], np.inf) if x[-1] < _MAX else _MAX)
+    counts = drift.bin_counts(x, edges)
+    assert counts.sum() == len(x) and counts[0] == 0
+    assert counts[-1] == int(np.sum(x == _MAX))
+
+
+def test_ordinary_quantile_edges_are_unchanged_by_the_overflow_safe_interpolation():
+    # Where high - low is finite the edge is low + f (high - low), bit for bit.
+    x = np.sort(np.random.default_rng(5).standard_cauchy(997) * 1e300)
+    edges = drift.bin_edges(x, 10)
+    expected = ref_quantile_edges(x, 10)
+    np.testing.assert_array_equal(edges[:-1], expected[:-1])
+
+
+@pytest.mark.parametrize("rule", ["fd", "auto", "sturges", "doane", "scott", "rice", "sqrt"])
+@pytest.mark.parametrize("sample", [
+    [-_MAX, 0.0, 1.0, _MAX],
+    [-1.7e308, -1e308, 2.0, 1e308, 1.7e308],
+    list(np.random.default_rng(6).normal(size=300) * 5e307),
+])
+def test_numpy_rules_on_values_near_the_largest_float(rule, sample):
+    # numpy's own rules overflow (max - min, squares) on these; the edges must be numpy's
+    # edges for the same sample scaled down by 2**-600 (exact), scaled back, ends exact.
+    x = np.array(sample)
+    with np.errstate(over="raise", invalid="raise"):
+        edges = drift.bin_edges(x, rule)
+        counts = drift.bin_counts(x, edges)
+    scaled = np.histogram_bin_edges(x * 2.0 ** -600, rule) * 2.0 ** 600
+    np.testing.assert_array_equal(edges[1:-1], scaled[1:-1])
+    assert edges[0] == x.min()
+    assert edges[-1] == (np.nextafter(x.max(), np.inf) if x.max() < _MAX else _MAX)
+    assert counts.sum() == len(x) and counts[0] == 0 and counts[-1] == np.sum(x == _MAX)
+
+
+def test_a_constant_reference_at_the_largest_float_gets_finite_edges():
+    edges = drift.bin_edges(np.full(5, _MAX), 10)
+    assert np.all(np.isfinite(edges)) and edges[-1] == _MAX and edges[0] < _MAX
+    np.testing.assert_array_equal(drift.bin_counts([_MAX, -1.0, np.nextafter(_MAX, 0)], edges),
+                                  [1, 1, 1])

@@ -251,3 +251,39 @@ def test_drift_test_takes_the_exact_fast_null_for_distinct_values_and_the_direct
                                          np.random.default_rng(5), None)
     assert _null.relearned_quantile_test(tied_ref, tied_cur, 10, "kl", 0.5, 10, rng, None) is None
     assert r.pvalue == permutation._pvalue(*direct)
+
+
+_WIDE_REF = np.concatenate([np.linspace(-1.7e308, -1e308, 50), np.linspace(1e308, 1.7e308, 50)])
+_WIDE_CUR = np.concatenate([np.linspace(-1.65e308, -1.05e308, 40), np.linspace(1.05e308, 1.65e308, 60)])
+
+
+def _exact_edges(x, k):
+    """Quantile edges of x by exact rational interpolation, each rounded once to a float."""
+    from fractions import Fraction
+    x = np.sort(x)
+    edges = []
+    for j in range(k):
+        h = Fraction((len(x) - 1) * j, k)
+        lo = math.floor(h)
+        hi = min(lo + 1, len(x) - 1)
+        edges.append(float(Fraction(x[lo]) + (h - lo) * (Fraction(x[hi]) - Fraction(x[lo]))))
+    return np.array(edges + [np.nextafter(x[-1], np.inf)])
+
+
+@pytest.mark.parametrize("ref, cur", [
+    (_WIDE_REF, np.concatenate([_WIDE_REF[:20], _WIDE_REF[-40:], _WIDE_REF[-40:]])),   # ties: the
+    # direct path (permutation.py), bins re-learned for each shuffle
+    pytest.param(_WIDE_REF, _WIDE_CUR, marks=pytest.mark.xfail(
+        strict=True, raises=DistributionError,
+        reason="the fast exact null (klteach/drift/_null.py, _counts) still interpolates edges as "
+               "low + f * (high - low), which overflows here")),
+])
+def test_drift_test_on_values_further_apart_than_the_largest_float(ref, cur):
+    # Neighbouring order statistics 2e308 apart: the statistic must still be the measure of the
+    # counts in the exactly interpolated quantile bins.
+    edges = _exact_edges(ref, 2)     # the middle edge lies between -1e308 and 1e308
+    expected = ref_measure("kl", ref_counts_of(ref, edges), ref_counts_of(cur, edges))
+    with np.errstate(over="ignore"):      # permutation.py's np.diff(edges) > 0 warns, rightly True
+        r = drift.drift_test(ref, cur, bins=2, n_permutations=99, seed=1)
+    assert r.statistic == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_array_equal(r.edges, edges)

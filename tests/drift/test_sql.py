@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -269,15 +270,124 @@ def test_sqlite_text_column_is_compared_as_a_number():
     np.testing.assert_array_equal(counts, drift.bin_counts(np.append(values, np.nan), edges, nan="bin"))
     # The same CASE without the cast, written here: SQLite then orders TEXT after every number.
     uncast = ds.bin_case_sql("x", edges)[0].replace('CAST("x" AS DOUBLE)', '"x"')
-    assert "CAST" not in uncast
+    assert 'CAST("x" AS DOUBLE)' not in uncast
     text_order = db.execute(f"SELECT {uncast}, COUNT(*) FROM t GROUP BY 1", params).fetchall()
     assert ds.counts_from_rows(text_order, edges).tolist() != counts.tolist()
 
 
+# --- SQLite only: text that is not a number is refused, never counted as 0 --------------
+
+_NUMBER = re.compile(r"^ *[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)? *$")
+NOT_NUMBERS = ["nan", "NaN", "inf", "-inf", "Infinity", "0x10", "", " ", "abc", "12abc", "1_000",
+               "1e5e3", "1,5", b"\x01", b"12"]
+TEXT_NUMBERS = ["1e5 ", " 1e5", "1.5", "-0", "+3", ".5", "5.", "1e999", "-1e999", "0.30000000000000004",
+                "9007199254740993", "99999999999999999999"]
+
+
+def _reads_as_number(v) -> bool:
+    """SQLite's well-formed numeric text (as its column affinity reads it), written here."""
+    return isinstance(v, float) or (isinstance(v, str) and bool(_NUMBER.match(v)))
+
+
+def test_the_text_reference_separates_numbers_from_the_rest():
+    assert not any(map(_reads_as_number, NOT_NUMBERS)) and all(map(_reads_as_number, TEXT_NUMBERS))
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE r (x REAL)")
+    for v in NOT_NUMBERS + TEXT_NUMBERS:     # a REAL column keeps exactly the non-numbers as text/blob
+        stored = db.execute("INSERT INTO r VALUES (?) RETURNING typeof(x)", (v,)).fetchone()[0]
+        assert (stored == "real") == _reads_as_number(v), (v, stored)
+
+
+def _table(declared, values):
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE TABLE t (x {declared})")
+    db.executemany("INSERT INTO t VALUES (?)", [(v,) for v in values])
+    return db
+
+
+TEXT_EDGES = [-1.0, 0.0, 0.5, 2.0, 1e5]
+GOOD = [0.25, -3.0, 7.5, None, 0.0] + TEXT_NUMBERS
+
+
+def _expected(values):
+    """Counts by plain float comparisons (Python's float() reads every text number above alike)."""
+    numbers = [float("nan") if v is None else float(v) for v in values]
+    return loop_counts(numbers, TEXT_EDGES)
+
+
+@pytest.mark.parametrize("declared", ["REAL", "TEXT", "NUMERIC", "INTEGER", "BLOB", ""])
+def test_sqlite_counts_numbers_stored_as_text_in_any_column(declared):
+    db = _table(declared, GOOD)
+    sql, params = ds.count_query("t", "x", TEXT_EDGES)
+    counts = ds.counts_from_rows(db.execute(sql, params).fetchall(), TEXT_EDGES, column="x")
+    np.testing.assert_array_equal(counts, _expected(GOOD))
+
+
+@pytest.mark.parametrize("declared", ["REAL", "TEXT", "NUMERIC", "INTEGER", "BLOB", ""])
+@pytest.mark.parametrize("bad", NOT_NUMBERS)
+def test_sqlite_text_that_is_not_a_number_is_refused_with_its_count(declared, bad):
+    # Before: CAST made each of these 0 (or its leading number) and it was counted without a word.
+    values = GOOD + [bad] * 3
+    db = _table(declared, values)
+    # what CAST alone makes of them: a number each (0, or the leading number), so a bin
+    assert db.execute("SELECT COUNT(*) FROM t WHERE x IS ? AND typeof(CAST(x AS DOUBLE)) = 'real'",
+                      (bad,)).fetchone()[0] == 3
+    n_bad = sum(not _reads_as_number(v) and v is not None for v in values)
+    assert n_bad == 3
+    sql, params = ds.count_query("t", "x", TEXT_EDGES)
+    rows = db.execute(sql, params).fetchall()
+    assert (len(TEXT_EDGES) + 2, n_bad) in rows
+    with pytest.raises(DistributionError, match=r"^3 value\(s\) of column 'x' are stored as text"):
+        ds.counts_from_rows(rows, TEXT_EDGES, column="x")
+    with pytest.raises(DistributionError, match=r"^3 value\(s\) of the column"):
+        ds.counts_from_rows(rows, TEXT_EDGES, nan="raise")
+    # The WHERE clause the message suggests finds exactly those rows.
+    found = db.execute("SELECT x FROM t WHERE typeof(x) IN ('text', 'blob') AND x <> CAST(x AS NUMERIC)")
+    assert [r[0] for r in found] == [bad] * 3
+
+
+def test_sqlite_text_test_names_the_group_and_works_through_views():
+    db = _table("TEXT", GOOD)
+    db.execute("ALTER TABLE t ADD COLUMN period TEXT DEFAULT 'may'")
+    db.executemany("INSERT INTO t VALUES (?, 'june')", [(v,) for v in GOOD + ["nan", ""]])
+    # a view column without affinity (an expression) and one with TEXT affinity
+    db.execute("CREATE VIEW plain AS SELECT x || '' AS x, period FROM t")
+    db.execute("CREATE VIEW cast_text AS SELECT CAST(x AS TEXT) AS x, period FROM t")
+    for source in ("t", "plain", "cast_text"):
+        sql, params = ds.count_query(source, "x", TEXT_EDGES, by="period")
+        rows = db.execute(sql, params).fetchall()
+        with pytest.raises(DistributionError, match=r"^2 value\(s\) in group 'june' of column 'x'"):
+            ds.counts_from_rows(rows, TEXT_EDGES, column="x")
+        may = [r for r in rows if r[0] == "may"]
+        np.testing.assert_array_equal(ds.counts_from_rows(may, TEXT_EDGES)["may"], _expected(GOOD))
+
+
+def test_duckdb_reads_text_as_the_docstring_says(duck):
+    # DuckDB refuses text that is not a number, but reads 'nan' as NaN (missing) and 'inf' as +inf.
+    duckdb = _engine("duckdb")
+    con = duck.cursor()
+    con.execute("CREATE TEMP TABLE words (x VARCHAR)")
+    con.executemany("INSERT INTO words VALUES (?)", [("1.5",), ("nan",), ("inf",), (None,)])
+    sql, params = ds.count_query("words", "x", TEXT_EDGES, dialect="duckdb")
+    counts = ds.counts_from_rows(con.execute(sql, list(params)).fetchall(), TEXT_EDGES)
+    np.testing.assert_array_equal(counts, loop_counts([1.5, float("nan"), float("inf"), float("nan")],
+                                                      TEXT_EDGES))
+    for bad in ("", "abc", "12abc", "0x10"):
+        con.execute("DELETE FROM words")
+        con.execute("INSERT INTO words VALUES (?)", [bad])
+        with pytest.raises(duckdb.ConversionException):
+            con.execute(sql, list(params)).fetchall()
+
+
 # --- the SQL text and the row readers -------------------------------------------------
 
-def test_dialects_differ_only_in_quotes_and_the_nan_test():
+def test_dialects_differ_only_in_quotes_the_nan_test_and_sqlites_text_test():
     sqlite, params = ds.bin_case_sql(COLUMN, EDGES)
+    quoted = '"amount ""eur"" `x`"'
+    text_test = (f"WHEN typeof({quoted}) IN ('text', 'blob') AND {quoted} <> CAST({quoted} AS NUMERIC) "
+                 f"THEN {len(EDGES) + 2} ")
+    assert sqlite.count(text_test) == 1
+    sqlite = sqlite.replace(text_test, "")
     duck, duck_params = ds.bin_case_sql(COLUMN, EDGES, dialect="duckdb")
     spark, spark_params = ds.bin_case_sql(COLUMN, EDGES, dialect="spark")
     assert params == duck_params == spark_params == tuple(EDGES.tolist())
@@ -299,6 +409,8 @@ def test_dialects_differ_only_in_quotes_and_the_nan_test():
     (lambda: ds.bin_case_sql("x", [1.0, 2.0], placeholder=""), TypeError, "placeholder"),
     (lambda: ds.count_query(("db", 3), "x", [1.0, 2.0]), TypeError, "name"),
     (lambda: ds.counts_from_rows([(0, 1), (5, 2)], [1.0, 2.0]), DistributionError, "bin 5"),
+    (lambda: ds.counts_from_rows([(0, 1), (4, 2)], [1.0, 2.0]), DistributionError, "^2 value.*not read as a number"),
+    (lambda: ds.counts_from_rows([(-1, 2)], [1.0, 2.0]), DistributionError, "bin -1"),
     (lambda: ds.counts_from_rows([(0, 1), (0, 2)], [1.0, 2.0]), DistributionError, "twice"),
     (lambda: ds.counts_from_rows([(0, -1)], [1.0, 2.0]), DistributionError, "whole number"),
     (lambda: ds.counts_from_rows([(0, 1.5)], [1.0, 2.0]), DistributionError, "whole number"),
