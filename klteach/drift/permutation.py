@@ -56,8 +56,14 @@ class DriftTestResult:
     categories: list | None = field(default=None, repr=False)
     n_permutations: int = 0
     pseudo_count: float = DEFAULT_PSEUDO_COUNT
+    #: How the p-value was computed: "permutation", or, for counts with a side of 1e9
+    #: observations or more, "chi-square approximation (K - 1 = d degrees of freedom)".
+    null: str = "permutation"
 
     def __str__(self):
+        if self.null != "permutation":
+            return (f"{_MEASURE_NAMES[self.measure]} = {self.statistic:.4f} {self.units}, "
+                    f"p-value = {self.pvalue:.4g} ({self.null})")
         return (f"{_MEASURE_NAMES[self.measure]} = {self.statistic:.4f} {self.units}, "
                 f"permutation p-value = {self.pvalue:.4f} ({self.n_permutations} permutations)")
 
@@ -68,13 +74,59 @@ def _pvalue(observed: float, permuted: np.ndarray) -> float:
     return (1 + int(np.count_nonzero(permuted >= threshold))) / (len(permuted) + 1)
 
 
+#: numpy's samplers need sum(colors) < 1e9 (multivariate_hypergeometric's default method)
+#: and ngood, nbad < 1e9 each (hypergeometric).
+_NUMPY_HYPERGEOMETRIC_LIMIT = 10**9
+
+
+def _split_pooled(pooled, n_ref, n_cur, n_permutations, rng):
+    """Reference counts of B random splits of the pooled counts (multivariate hypergeometric).
+
+    Below 1e9 observations in all, numpy's multivariate_hypergeometric. From
+    1e9 on (where it refuses), bin after bin: the reference's share of bin k
+    is hypergeometric, drawing pooled[k] observations from the n_ref
+    reference and n_cur current labels not yet handed out (exact, valid
+    while n_ref and n_cur are each below 1e9).
+    """
+    if n_ref + n_cur < _NUMPY_HYPERGEOMETRIC_LIMIT:
+        return rng.multivariate_hypergeometric(pooled, n_ref, size=n_permutations)
+    ref_perm = np.zeros((n_permutations, len(pooled)), dtype=np.int64)
+    left_ref = np.full(n_permutations, n_ref, dtype=np.int64)
+    left_cur = np.full(n_permutations, n_cur, dtype=np.int64)
+    for k, size in enumerate(pooled[:-1]):
+        if size:
+            # hypergeometric(ngood, nbad, 0) is allowed, but a side may be used up: then the
+            # whole bin goes to the other side.
+            draw = rng.hypergeometric(np.maximum(left_ref, 0), np.maximum(left_cur, 0), int(size))
+            ref_perm[:, k] = draw
+            left_ref -= draw
+            left_cur -= int(size) - draw
+    ref_perm[:, -1] = left_ref
+    return ref_perm
+
+
+def _asymptotic_pvalue(observed, ref, cur, measure, base):
+    r"""p-value of the chi-square approximation, for totals numpy cannot shuffle.
+
+    For fixed bins and no drift, :math:`c\,rac{nm}{n+m}\hat T` (T in nats)
+    is approximately chi-square with K - 1 degrees of freedom (K non-empty
+    pooled bins), with c = 2 for KL, 1 for PSI, 8 for JS.
+    """
+    import scipy.stats   # here, not at the top: it would slow down `import klteach`
+    n, m = float(ref.sum()), float(cur.sum())
+    nats = observed * (math.log(base) if base is not None else 1.0)
+    factor = {"kl": 2.0, "kl_reverse": 2.0, "psi": 1.0, "js": 8.0}[measure]
+    dof = max(int(np.count_nonzero(ref + cur)) - 1, 1)
+    return float(scipy.stats.chi2.sf(factor * n * m / (n + m) * nats, dof)), dof
+
+
 def _test_from_counts(ref, cur, measure, pseudo_count, n_permutations, rng, base):
     """Observed statistic and permuted ones when the bins do not depend on the labels."""
     active = np.ones(ref.shape)
     observed = float(_statistic(measure, _smoothed(ref, active, pseudo_count),
                                 _smoothed(cur, active, pseudo_count), base))
     pooled = ref + cur
-    ref_perm = rng.multivariate_hypergeometric(pooled, int(ref.sum()), size=n_permutations)
+    ref_perm = _split_pooled(pooled, int(ref.sum()), int(cur.sum()), n_permutations, rng)
     cur_perm = pooled - ref_perm
     permuted = _statistic(measure, _smoothed(ref_perm, active, pseudo_count),
                           _smoothed(cur_perm, active, pseudo_count), base)
@@ -92,6 +144,8 @@ def drift_test_counts(reference_counts, current_counts, *, measure="kl",
     It is exact when the bins do not depend on the two samples compared
     (fixed edges, categories, edges from an earlier period). For edges
     learned from the same reference sample, prefer :func:`drift_test`.
+    Its cost depends on the number of bins and permutations, not on the
+    number of observations, up to the limits in the Notes.
 
     Parameters
     ----------
@@ -118,6 +172,21 @@ def drift_test_counts(reference_counts, current_counts, *, measure="kl",
     ValueError
         Unknown measure, negative pseudo-count, n_permutations < 1.
 
+    Notes
+    -----
+    numpy's hypergeometric samplers stop at 1e9 observations. Below 1e9 in
+    all, the split is ``Generator.multivariate_hypergeometric``. From 1e9 in
+    all, while each side holds fewer than 1e9, it is drawn bin after bin
+    (the reference's share of bin k is hypergeometric given the labels not
+    yet handed out), still exact. When either side holds 1e9 observations
+    or more, no shuffle is drawn: the p-value is the chi-square
+    approximation for fixed bins, ``c * n * m / (n + m) * T`` ~ chi-square
+    with K - 1 degrees of freedom (T in nats; c = 2 for either KL, 1 for PSI, 8 for JS; K
+    the bins with a pooled count), and ``result.null`` says so
+    (``n_permutations`` is then 0). At such sizes it is close to the
+    permutation p-value when every non-empty bin holds many observations;
+    a bin with a handful makes it approximate.
+
     Examples
     --------
     >>> r = drift_test_counts([50, 30, 20], [30, 30, 40], seed=0)
@@ -129,11 +198,20 @@ def drift_test_counts(reference_counts, current_counts, *, measure="kl",
     pseudo_count = _check_pseudo_count(pseudo_count)
     n_permutations = _check_n_permutations(n_permutations)
     ref, cur = _pair_counts(reference_counts, current_counts)
+    measures = drift_measures(ref, cur, pseudo_count=pseudo_count, base=base)
+    if max(int(ref.sum()), int(cur.sum())) >= _NUMPY_HYPERGEOMETRIC_LIMIT:
+        active = np.ones(ref.shape)
+        observed = float(_statistic(measure, _smoothed(ref, active, pseudo_count),
+                                    _smoothed(cur, active, pseudo_count), base))
+        pvalue, dof = _asymptotic_pvalue(observed, ref, cur, measure, base)
+        return DriftTestResult(observed, pvalue, measure, unit_name(base), measures, ref, cur,
+                               n_permutations=0, pseudo_count=pseudo_count,
+                               null=f"chi-square approximation (K - 1 = {dof} degrees of freedom)")
     observed, permuted = _test_from_counts(ref, cur, measure, pseudo_count, n_permutations,
                                            np.random.default_rng(seed), base)
     return DriftTestResult(observed, _pvalue(observed, permuted), measure, unit_name(base),
-                           drift_measures(ref, cur, pseudo_count=pseudo_count, base=base),
-                           ref, cur, n_permutations=n_permutations, pseudo_count=pseudo_count)
+                           measures, ref, cur, n_permutations=n_permutations,
+                           pseudo_count=pseudo_count)
 
 
 def _permutations(rng, n_total: int, n_permutations: int, block: int):

@@ -287,3 +287,43 @@ def test_drift_test_on_values_further_apart_than_the_largest_float(ref, cur):
         r = drift.drift_test(ref, cur, bins=2, n_permutations=99, seed=1)
     assert r.statistic == pytest.approx(expected, rel=1e-12)
     np.testing.assert_array_equal(r.edges, edges)
+
+
+def test_split_beyond_numpy_limit_has_the_multivariate_hypergeometric_distribution(monkeypatch):
+    """The bin-by-bin split (used from 1e9 observations on) against the exact pmf (brute force)."""
+    from klteach.drift import permutation
+    pooled, n, m = np.array([3, 0, 2, 4]), 4, 5
+    monkeypatch.setattr(permutation, "_NUMPY_HYPERGEOMETRIC_LIMIT", 0)   # force the chained path
+    draws = permutation._split_pooled(pooled, n, m, 40_000, np.random.default_rng(3))
+    outcomes = [x for x in itertools.product(*(range(c + 1) for c in pooled)) if sum(x) == n]
+    pmf = np.array([math.prod(math.comb(c, k) for c, k in zip(pooled, x)) for x in outcomes])
+    pmf = pmf / math.comb(n + m, n)
+    observed = np.array([np.count_nonzero((draws == x).all(axis=1)) for x in outcomes])
+    assert observed.sum() == len(draws)                      # every draw is a valid split
+    assert scipy.stats.chisquare(observed, pmf * len(draws)).pvalue > 1e-3
+
+
+def test_counts_test_beyond_a_billion_rows_is_exact_and_agrees_with_the_chi_square_test():
+    """12 bins of 60 million a side (1.44e9 rows), where numpy's sampler alone refuses."""
+    ref = np.full(12, 60_000_000)
+    cur = ref.copy()
+    cur[:2] += [15_000, -15_000]                             # a tiny drift
+    r = drift.drift_test_counts(ref, cur, n_permutations=2000, seed=4)
+    assert r.null == "permutation" and r.n_permutations == 2000
+    pearson = scipy.stats.chi2_contingency(np.vstack([ref, cur]), correction=False).pvalue
+    assert 0.02 < pearson < 0.98
+    assert abs(r.pvalue - pearson) < 4 * math.sqrt(pearson * (1 - pearson) / 2000) + 0.005
+
+
+@pytest.mark.parametrize("measure", ["kl", "kl_reverse", "psi", "js"])
+def test_counts_test_with_a_side_beyond_a_billion_uses_the_chi_square_approximation(measure):
+    ref = np.array([400_000_000, 300_000_000, 350_000_000, 2_000_000])
+    cur = np.array([400_020_000, 299_990_000, 349_990_000, 2_000_500])
+    r = drift.drift_test_counts(ref, cur, measure=measure, seed=0)
+    assert r.null.startswith("chi-square approximation") and r.n_permutations == 0
+    assert "chi-square" in str(r)
+    # Independent reference: Pearson's chi-square test of the 2 x K table (scipy).
+    pearson = scipy.stats.chi2_contingency(np.vstack([ref, cur]), correction=False).pvalue
+    assert 0.01 < pearson < 0.99
+    assert r.pvalue == pytest.approx(pearson, abs=0.01)
+    assert drift.drift_test_counts(ref, cur, measure=measure, base=2).pvalue == pytest.approx(r.pvalue)
