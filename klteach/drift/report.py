@@ -19,7 +19,8 @@ from .._validation import (
     unit_name,
 )
 from ._common import _parse_bins
-from .compare import drift_verdict, effect_size
+from .binning import category_counts
+from .compare import drift_verdict, effect_size, wasserstein_effect
 from .permutation import DriftTestResult, drift_test
 
 __all__ = ["drift_report", "FeatureDrift", "DriftReport"]
@@ -84,8 +85,14 @@ class FeatureDrift(NamedTuple):
     test: DriftTestResult | None   #: None when the feature could not be tested
     error: str | None = None       #: why the feature could not be tested
     #: How much the feature moved: Wasserstein distance / reference sd for numbers, total
-    #: variation of the category shares for categories (:func:`~klteach.drift.effect_size`).
+    #: variation of the category shares for categories (:func:`~klteach.drift.effect_size`);
+    #: for numbers with ``nan="bin"``, the larger of W/sd (of the values) and |missing_change|.
     effect: float = math.nan
+    #: Share of missing values in the current data minus that in the reference.
+    missing_change: float = math.nan
+    #: The effect's no-drift noise: 95th percentile of the effect between random splits of the
+    #: pooled data (computed only with ``min_effect``; see :func:`~klteach.drift.drift_verdict`).
+    effect_noise: float = math.nan
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,21 +114,25 @@ class DriftReport:
     min_effect: float | None = None   #: below it, a significant feature is "negligible drift"
 
     _HEADER = ("feature", "kind", "n ref", "n cur", "D(ref||cur)", "D(cur||ref)", "PSI", "JS",
-               "effect", "p", "p (Holm)", "verdict")
+               "effect", "missing +/-", "p", "p (Holm)", "verdict")
 
     def _cells(self):
         return [(r.feature, r.kind, str(r.n_reference), str(r.n_current), f"{r.kl_ref_cur:.4f}",
                  f"{r.kl_cur_ref:.4f}", f"{r.psi:.4f}", f"{r.js:.4f}", f"{r.effect:.4f}",
-                 f"{r.pvalue:.4f}", f"{r.pvalue_holm:.4f}", r.verdict) for r in self.rows]
+                 f"{r.missing_change:+.4f}", f"{r.pvalue:.4f}", f"{r.pvalue_holm:.4f}", r.verdict)
+                for r in self.rows]
 
     def _caption(self):
         bins = f"{self.bins} quantile bins" if isinstance(self.bins, int) else f"bins {self.bins!r}"
         negligible = ("" if self.min_effect is None else
-                      f"; drift with an effect below {self.min_effect:g} is reported as negligible")
+                      f"; drift is reported as negligible when its effect plus the effect's "
+                      f"no-drift noise at these sample sizes is below {self.min_effect:g}")
         return (f"Drift report: measures in {self.units}, {bins} learned from the reference, "
                 f"pseudo-count {self.pseudo_count:g}, {self.n_permutations} permutations, "
                 f"verdict at alpha = {self.alpha:g} (Holm){negligible}. Effect: Wasserstein "
-                f"distance / reference sd (numbers), total variation of the shares (categories).")
+                f"distance / reference sd (numbers; the larger of it and the change in the "
+                f"share of missing values when they are binned), total variation of the shares "
+                f"(categories). missing +/-: current minus reference share of missing values.")
 
     def _errors(self):
         return [f"{r.feature}: {r.error}" for r in self.rows if r.error is not None]
@@ -129,7 +140,7 @@ class DriftReport:
     def __str__(self):
         cells = [self._HEADER] + self._cells()
         widths = [max(len(row[i]) for row in cells) for i in range(len(self._HEADER))]
-        lines = ["  ".join(c.ljust(w) if i in (0, 1, 11) else c.rjust(w)
+        lines = ["  ".join(c.ljust(w) if i in (0, 1, 12) else c.rjust(w)
                            for i, (c, w) in enumerate(zip(row, widths))) for row in cells]
         errors = self._errors()
         if errors:
@@ -250,17 +261,19 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     _check_nan_policy(nan)
     drift_verdict(1.0, 0.0, alpha=alpha, min_effect=min_effect)   # refuses a bad min_effect
     streams = np.random.SeedSequence(seed).spawn(len(names))
-    tests, failed, effects = {}, {}, {}
+    tests, failed, effects, noises = {}, {}, {}, {}
     for name, stream in zip(names, streams):
         is_cat = name in categorical
         try:
             is_cat = is_cat or any(np.asarray(col[name]).dtype.kind not in "iuf"
                                    for col in (ref_cols, cur_cols))
+            rng = np.random.default_rng(stream)
             tests[name] = drift_test(ref_cols[name], cur_cols[name], measure=measure, bins=bins,
                                      pseudo_count=pseudo_count, n_permutations=n_permutations,
-                                     seed=np.random.default_rng(stream), base=base, nan=nan,
-                                     categorical=is_cat)
-            effects[name] = effect_size(ref_cols[name], cur_cols[name], categorical=is_cat)
+                                     seed=rng, base=base, nan=nan, categorical=is_cat)
+            effects[name] = _effect(ref_cols[name], cur_cols[name], is_cat)
+            if min_effect is not None:   # after the test, so its p-value keeps its stream
+                noises[name] = _effect_noise(ref_cols[name], cur_cols[name], is_cat, rng)
         except Exception as exc:   # one bad feature never hides the others' results
             failed[name] = (is_cat, f"{type(exc).__name__}: {exc}")
     # Only features that could be tested enter Holm's adjustment, so m is known only now.
@@ -270,8 +283,10 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
                          int(t.reference_counts.sum()), int(t.current_counts.sum()),
                          t.measures.kl_ref_cur, t.measures.kl_cur_ref, t.measures.psi,
                          t.measures.js, t.pvalue, float(holm[name]),
-                         drift_verdict(float(holm[name]), effects[name], alpha=alpha,
-                                       min_effect=min_effect), t, effect=effects[name])
+                         drift_verdict(float(holm[name]), effects[name][0], alpha=alpha,
+                                       min_effect=min_effect, noise=noises.get(name, 0.0)), t,
+                         effect=effects[name][0], missing_change=effects[name][1],
+                         effect_noise=noises.get(name, math.nan))
             for name, t in tests.items()]
     rows.sort(key=lambda r: (r.pvalue, -r.test.statistic))
     nan_ = math.nan
@@ -281,6 +296,41 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
              for name, (is_cat, message) in failed.items()]
     return DriftReport(rows, float(alpha), unit_name(base), bins, float(pseudo_count),
                        int(n_permutations), None if min_effect is None else float(min_effect))
+
+
+_MISSING = category_counts([None], [None], nan="bin")[0][0]   # the label of missing categories
+
+
+def _effect(reference, current, is_cat: bool) -> tuple:
+    """(effect, change in the share of missing values) of one feature, as the report shows them.
+
+    Categories: the total variation of the shares (missing values a category
+    of their own). Numbers: W/sd of the values that are not missing, or the
+    change in the share of missing values if that is larger (a distance
+    between values cannot see values that went missing), so that newly
+    missing values are never reported as a negligible effect.
+    """
+    if is_cat:
+        labels, ref, cur = category_counts(reference, current, nan="bin")
+        shares = [(c[labels.index(_MISSING)] if _MISSING in labels else 0) / c.sum()
+                  for c in (ref, cur)]
+        return effect_size(reference, current, categorical=True), float(shares[1] - shares[0])
+    ref, cur = np.asarray(reference, dtype=float), np.asarray(current, dtype=float)
+    change = float(np.isnan(cur).mean() - np.isnan(ref).mean())
+    values = wasserstein_effect(ref, cur, nan="omit")
+    if math.isnan(values):
+        return (abs(change) if change else math.nan), change
+    return max(values, abs(change)), change
+
+
+def _effect_noise(reference, current, is_cat: bool, rng, shuffles: int = 99) -> float:
+    """95th percentile of the effect between random splits of the pooled data (no drift)."""
+    pooled = np.concatenate([np.asarray(reference), np.asarray(current)])
+    n = len(np.asarray(reference))
+    effects = [_effect(pooled[p[:n]], pooled[p[n:]], is_cat)[0]
+               for p in (rng.permutation(len(pooled)) for _ in range(shuffles))]
+    noise = float(np.nanquantile(effects, 0.95)) if not np.isnan(effects).all() else 0.0
+    return noise if math.isfinite(noise) else 0.0
 
 
 def _length(column) -> int:

@@ -49,8 +49,23 @@ def test_wasserstein_effect_edge_cases():
     assert dc.wasserstein_effect([2.0, 2.0], [2.0]) == 0.0
     assert dc.wasserstein_effect([2.0, 2.0], [3.0]) == math.inf
     assert math.isnan(dc.wasserstein_effect([1.0], [3.0]))
-    assert math.isnan(dc.wasserstein_effect([1.0, 2.0], [np.nan]))
-    assert dc.wasserstein_effect([0.0, np.nan, 1.0], [0.0, 1.0]) == 0.0   # NaN left out
+    assert math.isnan(dc.wasserstein_effect([1.0, 2.0], [np.nan], nan="omit"))
+    assert dc.wasserstein_effect([0.0, np.nan, 1.0], [0.0, 1.0], nan="omit") == 0.0   # NaN left out
+
+
+@pytest.mark.parametrize("ref, cur", [([0.0, np.nan, 1.0], [0.0, 1.0]), ([0.0, 1.0], [1.0, np.nan])])
+def test_wasserstein_effect_refuses_nan_unless_told_to_omit_it(ref, cur):
+    with pytest.raises(DistributionError, match="missing value .NaN. at index 1.*nan='omit'"):
+        dc.wasserstein_effect(ref, cur)
+    with pytest.raises(DistributionError, match="NaN"):
+        dc.effect_size(ref, cur)
+    with pytest.raises(ValueError, match="'raise'.*'omit'"):
+        dc.wasserstein_effect(ref, cur, nan="drop")
+    # Omitted, the effect is scipy's distance between the remaining values over their sd.
+    r, c = np.asarray(ref), np.asarray(cur)
+    r, c = r[~np.isnan(r)], c[~np.isnan(c)]
+    expected = scipy.stats.wasserstein_distance(r, c) / np.std(r, ddof=1)
+    assert dc.wasserstein_effect(ref, cur, nan="omit") == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("ref, cur, match", [

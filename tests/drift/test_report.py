@@ -167,8 +167,8 @@ def test_report_effect_column_is_the_normalised_wasserstein_distance_and_the_sha
     tv = sum(abs(Fraction(r[k], 400) - Fraction(c[k], 300)) for k in set(r) | set(c)) / 2
     assert rows["plan"].effect == pytest.approx(float(tv), rel=1e-12)
     report = drift.drift_report(ref, cur, n_permutations=200, seed=3)
-    header = str(report).splitlines()[1].split()
-    assert header.index("effect") == header.index("p") - 1
+    header = [h.strip() for h in str(report).splitlines()[1].split("  ") if h.strip()]
+    assert header.index("effect") == header.index("missing +/-") - 1 == header.index("p") - 2
     assert f"{rows['x'].effect:.4f}" in str(report) and "<th>effect</th>" in report._repr_html_()
 
 
@@ -190,3 +190,44 @@ def test_min_effect_calls_a_significant_but_tiny_drift_negligible():
     for bad in (-0.1, float("nan"), float("inf"), "0.1", True):
         with pytest.raises(ValueError, match="min_effect"):
             drift.drift_report(ref, cur, n_permutations=199, min_effect=bad)
+
+
+def test_newly_missing_values_are_drift_not_a_negligible_effect():
+    """30% of the current values newly missing: D(ref||cur) = -ln 0.7, and the effect must show it."""
+    import scipy.stats
+    rng = np.random.default_rng(23)
+    ref, cur = rng.normal(0, 1, 2000), rng.normal(0, 1, 2000)
+    cur[rng.permutation(2000)[:600]] = np.nan
+    row = drift.drift_report({"x": ref}, {"x": cur}, nan="bin", min_effect=0.1, seed=1).rows[0]
+    assert row.kl_ref_cur == pytest.approx(-math.log(0.7), abs=0.01)
+    assert row.missing_change == pytest.approx(600 / 2000)
+    present = cur[~np.isnan(cur)]
+    w = scipy.stats.wasserstein_distance(ref, present) / np.std(ref, ddof=1)
+    assert w < 0.1                                     # the values alone did not move
+    assert row.effect == pytest.approx(max(w, 0.3))
+    assert row.verdict == "drift"
+    assert "+0.3000" in str(drift.drift_report({"x": ref}, {"x": cur}, nan="bin", seed=1))
+
+
+def test_effect_noise_is_the_no_drift_spread_of_the_effect():
+    """The report's noise level against the 95th percentile of W/sd over fresh no-drift pairs."""
+    import scipy.stats
+    sim = np.random.default_rng(24)
+    fresh = [scipy.stats.wasserstein_distance(r, c) / np.std(r, ddof=1)
+             for r, c in ((sim.normal(size=1000), sim.normal(size=1000)) for _ in range(300))]
+    q95 = np.quantile(fresh, 0.95)
+    row = drift.drift_report({"x": sim.normal(size=1000)}, {"x": sim.normal(size=1000)},
+                             n_permutations=99, min_effect=0.1, seed=2).rows[0]
+    assert 0.7 * q95 < row.effect_noise < 1.3 * q95
+
+
+@pytest.mark.slow
+def test_small_samples_are_not_called_negligible_by_chance():
+    """n = m = 100, a 0.05 sd shift: W/sd's noise (median about 0.17) exceeds min_effect = 0.1."""
+    sim = np.random.default_rng(25)
+    verdicts = [drift.drift_report({"x": sim.normal(0, 1, 100)}, {"x": sim.normal(0.05, 1, 100)},
+                                   n_permutations=199, min_effect=0.1,
+                                   seed=int(sim.integers(2**32))).rows[0].verdict
+                for _ in range(60)]
+    assert "negligible drift" not in verdicts
+    assert verdicts.count("drift") <= 12                   # the test's own rate, about 5-10%
