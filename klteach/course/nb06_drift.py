@@ -39,7 +39,7 @@ def _bin_labels(test) -> list[str]:
     return labels
 
 
-def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None):
+def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None, labels=None):
     """Reference (plain blue) and current (hatched vermillion) shares per bin, one panel per feature.
 
     Used in: notebooks/06_drift.ipynb (sections "1. Binning a feature, with edges from the
@@ -54,11 +54,16 @@ def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None
     names : (str, str)
         Legend names of the two samples.
     axes : sequence of matplotlib Axes, optional
+    labels : mapping, optional
+        Feature name -> (readable title, unit of its values), e.g.
+        ``{"tbill_rate": ("3-month T-bill rate", "% a year")}``: the panel's
+        title and its x label's unit (default: the feature's name, no unit).
 
     Returns
     -------
     ndarray of matplotlib Axes
     """
+    labels = {} if labels is None else dict(labels)
     if isinstance(result, drift.DriftReport):
         # features that could not be tested (their row says why) have nothing to draw
         items = [(r.feature, r.test) for r in result.rows if r.test is not None][:top]
@@ -75,12 +80,15 @@ def drift_histograms(result, *, top=4, names=("reference", "current"), axes=None
         x = np.arange(len(ref))
         ax.bar(x - 0.2, ref, 0.4, color=P_COLOR, label=names[0])
         ax.bar(x + 0.2, cur, 0.4, color=Q_COLOR, hatch=Q_HATCH, label=names[1])
-        labels = _bin_labels(test)
-        crowded = len(labels) > 6
-        ax.set_xticks(x, labels, rotation=45 if crowded else 0, ha="right" if crowded else "center")
-        ax.set_xlabel("category" if test.categories is not None else "bin (lower edge, from the reference)")
+        ticks = _bin_labels(test)
+        crowded = len(ticks) > 6
+        ax.set_xticks(x, ticks, rotation=45 if crowded else 0, ha="right" if crowded else "center")
+        title, unit = labels.get(feature, (feature, None))
+        unit = "" if unit is None else f" in {unit}"
+        ax.set_xlabel("category" if test.categories is not None
+                      else f"bin (lower edge{unit}, from the reference)")
         ax.set_ylabel("share of the sample")
-        ax.set_title(f"{feature}: PSI {test.measures.psi:.3f} {test.units}, p = {test.pvalue:.3f}",
+        ax.set_title(f"{title}: PSI {test.measures.psi:.3f} {test.units}, p = {test.pvalue:.3f}",
                      fontsize=10)
         ax.legend()
     for ax in axes[len(items):]:

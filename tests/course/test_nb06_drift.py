@@ -337,3 +337,19 @@ def test_the_mean_of_the_psi_terms_is_named_and_not_a_wrong_way_base_10_psi():
     assert "too few to be sure" in text, text
     assert "mean of the 5 PSI terms" in str(_ex06_1(mean))
     assert _ex06_1(mean * 5).correct and _ex06_1(psi).correct            # the advice, followed
+
+
+def test_drift_histograms_put_each_features_unit_and_title_on_its_panel():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(12)
+    report = drift.drift_report({"rate": rng.normal(size=80), "plan": rng.choice(["u", "v"], 80)},
+                                {"rate": rng.normal(1, 1, 80), "plan": rng.choice(["u", "v"], 80)},
+                                n_permutations=50, seed=0)
+    axes = plots.drift_histograms(report, top=2, labels={"rate": ("interest rate", "% a year")})
+    panels = {ax.get_title().split(":")[0]: ax for ax in axes}
+    assert panels["interest rate"].get_xlabel() == "bin (lower edge in % a year, from the reference)"
+    assert panels["plan"].get_xlabel() == "category"
+    plt.close("all")
