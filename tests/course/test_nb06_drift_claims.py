@@ -258,3 +258,82 @@ def test_counts_test_with_edges_from_the_compared_reference_is_liberal():
         alarms += drift.drift_test_counts(drift.bin_counts(r, e), drift.bin_counts(c, e),
                                           n_permutations=199, seed=rng).pvalue <= 0.05
     assert stats.binomtest(alarms, trials).proportion_ci().low > 0.05
+
+
+@pytest.mark.slow
+def test_overflow_bins_own_terms_explain_the_bias_formulas_overstatement():
+    """Section 4: the inner bins carry about K - 1 = 11, the reference's empty overflow bins pull it down
+    through the pseudo-count (scipy.special.rel_entr on hand-made histograms, no klteach binning)."""
+    from scipy.special import rel_entr
+    sim = np.random.default_rng(117)
+    parts = {0.5: [], 0.01: []}
+    for _ in range(400):
+        ref, cur = sim.normal(0, 1, 1000), sim.normal(0, 1, 1000)
+        cuts = np.quantile(ref, np.linspace(0, 1, 11))               # deciles; np.histogram leaves out values beyond
+        a = np.r_[0, np.histogram(ref, cuts)[0], 0]
+        b = np.r_[np.sum(cur < cuts[0]), np.histogram(cur, cuts)[0], np.sum(cur > cuts[-1])]
+        for pc in parts:
+            t = rel_entr((a + pc) / (a + pc).sum(), (b + pc) / (b + pc).sum())
+            parts[pc].append([t[1:-1].sum(), t[[0, -1]].sum()])
+    inner_05, outer_05 = 1000 * np.mean(parts[0.5], axis=0)
+    inner_001, outer_001 = 1000 * np.mean(parts[0.01], axis=0)
+    assert 10.3 < inner_05 < 12 and outer_05 < -0.5                 # inner about 11, overflow negative
+    assert -0.2 < outer_001 < 0 and 10.4 < inner_001 + outer_001 < 12
+
+
+@pytest.mark.slow
+def test_w_over_sd_noise_depends_mostly_on_the_smaller_sample():
+    """Section 5: no drift; W/sd >= 0.1 often with a large reference and a small current window (scipy)."""
+    import scipy.stats
+    sim = np.random.default_rng(137)
+
+    def rate(n_ref, n_cur, trials=300):
+        w = [scipy.stats.wasserstein_distance(r, c) / np.std(r, ddof=1)
+             for r, c in ((sim.normal(size=n_ref), sim.normal(size=n_cur)) for _ in range(trials))]
+        return np.mean(np.asarray(w) >= 0.1), np.median(w)
+
+    big_small, small_big, both = rate(5000, 100), rate(100, 5000), rate(2000, 500)
+    assert big_small[0] > 0.6 and abs(big_small[1] - small_big[1]) < 0.02
+    assert both[0] < 0.1
+
+
+@pytest.mark.slow
+def test_negligible_drift_needs_samples_large_enough_to_measure_the_effect():
+    """Section 5: at n = m = 100 the no-drift noise of W/sd exceeds a 0.05 sd shift's W/sd and 0.1, so
+    drift_report never says negligible; at 50,000 a detected 0.05 sd shift is negligible."""
+    from klteach import drift
+    sim = np.random.default_rng(136)
+    verdicts = [drift.drift_report({"x": sim.normal(0, 1, 100)}, {"x": sim.normal(0.05, 1, 100)},
+                                   n_permutations=199, min_effect=0.1,
+                                   seed=int(sim.integers(2**32))).rows[0].verdict for _ in range(80)]
+    assert "negligible drift" not in verdicts
+    row = drift.drift_report({"x": sim.normal(0, 1, 50_000)}, {"x": sim.normal(0.05, 1, 50_000)},
+                             n_permutations=199, min_effect=0.1, seed=1).rows[0]
+    assert row.verdict == "negligible drift" and row.effect + row.effect_noise < 0.1
+
+
+def test_newly_missing_values_are_drift_in_the_report():
+    """Section 9: 30% newly missing, the rest unmoved: D(ref||cur) near -ln 0.7, verdict drift."""
+    import math
+
+    from klteach import drift
+    gone = np.random.default_rng(159)
+    ref, cur = gone.normal(0, 1, 2000), gone.normal(0, 1, 2000)
+    cur[gone.permutation(2000)[:600]] = np.nan
+    row = drift.drift_report({"x": ref}, {"x": cur}, nan="bin", min_effect=0.1, seed=1).rows[0]
+    assert abs(row.kl_ref_cur + math.log(0.7)) < 0.02
+    assert row.verdict == "drift" and row.missing_change == 0.3
+
+
+def test_counts_test_at_warehouse_sizes_agrees_with_pearsons_chi_square():
+    """Section 8: 720 million and 1.2 billion rows a side, against scipy's chi2_contingency."""
+    import scipy.stats
+
+    from klteach import drift
+    for per_bin, null in ((60_000_000, "permutation"), (100_000_000, "chi-square")):
+        ref = np.full(12, per_bin)
+        cur = ref + np.array([20_000, -20_000] + [0] * 10)
+        r = drift.drift_test_counts(ref, cur, n_permutations=2000, seed=12)
+        pearson = scipy.stats.chi2_contingency(np.vstack([ref, cur]), correction=False).pvalue
+        assert r.null.startswith(null)
+        assert abs(r.pvalue - pearson) < 0.05
