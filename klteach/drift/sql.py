@@ -7,7 +7,7 @@ need only the number of values per bin, so the counting can be one
 module writes that SQL, with the same bins as :func:`~klteach.drift.bin_counts`:
 
 * bin 0 is ``x < edges[0]`` (underflow), bin i is ``edges[i-1] <= x < edges[i]``,
-  bin ``K = len(edges)`` is ``x >= edges[-1]`` (overflow, ``+inf`` included);
+  bin ``K = len(edges)`` is ``x >= edges[-1]`` (overflow);
 * bin ``K + 1`` counts the missing values: ``NULL``, and NaN in DuckDB and
   Spark, whose DOUBLE columns hold NaN as a value of its own (sorted above
   ``+inf``, so without this test it would land in the overflow bin);
@@ -18,6 +18,9 @@ module writes that SQL, with the same bins as :func:`~klteach.drift.bin_counts`:
   number (``'abc'``, ``''``, ``'nan'``, ``'inf'``, ``'0x10'``), which SQLite's
   cast would silently turn into 0 (or its leading number):
   :func:`counts_from_rows` refuses such rows with their count, never bins them;
+* bin ``K + 3`` marks ``+inf`` and ``-inf``, which :func:`counts_from_rows`
+  refuses as :func:`~klteach.drift.bin_counts` refuses them in memory (an
+  infinite value is usually an error, not an extreme measurement);
 * the edges are never written into the SQL text: they are bound as query
   parameters, one ``?`` each, so each engine receives the very float64 numpy
   holds (a decimal literal can be parsed one unit in the last place off).
@@ -139,13 +142,16 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
 
         CASE WHEN v IS NULL [OR isnan(v)] THEN K + 1
              [WHEN typeof(x) IN ('text', 'blob') AND x <> CAST(x AS NUMERIC) THEN K + 2]
+             WHEN abs(v) = <+inf> THEN K + 3
              WHEN v < ? THEN 0  ...  WHEN v < ? THEN K - 1
              ELSE K END
 
-    so bin ``i`` holds ``edges[i-1] <= v < edges[i]`` (``-inf`` below the
-    first edge, ``+inf`` above the last), the same rule as
-    ``numpy.searchsorted(edges, v, side="right")``, and bin ``K + 1`` the
-    missing values. The NaN test is added for DuckDB and Spark (SQLite
+    so bin ``i`` holds ``edges[i-1] <= v < edges[i]``, the same rule as
+    ``numpy.searchsorted(edges, v, side="right")``, bin ``K + 1`` the
+    missing values and bin ``K + 3`` the infinite ones (``<+inf>`` is
+    ``9e999`` in SQLite, ``CAST('Infinity' AS DOUBLE)`` in DuckDB and
+    Spark), which :func:`counts_from_rows` refuses, as
+    :func:`~klteach.drift.bin_counts` refuses them. The NaN test is added for DuckDB and Spark (SQLite
     stores NaN as ``NULL``). The text test is SQLite's only: a TEXT or BLOB
     value that SQLite does not read as a number (it stays unequal to its
     numeric cast) gets bin ``K + 2``, which :func:`counts_from_rows` refuses
@@ -184,8 +190,8 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
 
     Notes
     -----
-    ``+inf`` and ``-inf`` are counted in the overflow bins, where
-    :func:`~klteach.drift.bin_counts` refuses them; a TEXT value is converted
+    ``+inf`` and ``-inf`` get bin ``K + 3``, which :func:`counts_from_rows`
+    refuses with the advice :func:`~klteach.drift.bin_counts` gives; a TEXT value is converted
     by the database (SQLite 3.40 converts some 17-digit decimals one unit in
     the last place off, so store numbers as REAL to compare exactly).
 
@@ -205,11 +211,11 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     --------
     >>> sql, params = bin_case_sql("x", [0.5, 2.0])
     >>> print(sql)
-    CASE WHEN CAST("x" AS DOUBLE) IS NULL THEN 3 WHEN typeof("x") IN ('text', 'blob') AND "x" <> CAST("x" AS NUMERIC) THEN 4 WHEN CAST("x" AS DOUBLE) < ? THEN 0 WHEN CAST("x" AS DOUBLE) < ? THEN 1 ELSE 2 END
+    CASE WHEN CAST("x" AS DOUBLE) IS NULL THEN 3 WHEN typeof("x") IN ('text', 'blob') AND "x" <> CAST("x" AS NUMERIC) THEN 4 WHEN abs(CAST("x" AS DOUBLE)) = 9e999 THEN 5 WHEN CAST("x" AS DOUBLE) < ? THEN 0 WHEN CAST("x" AS DOUBLE) < ? THEN 1 ELSE 2 END
     >>> params
     (0.5, 2.0)
-    >>> bin_case_sql("x", [0.5, 2.0], dialect="spark")[0]
-    'CASE WHEN CAST(`x` AS DOUBLE) IS NULL OR isnan(CAST(`x` AS DOUBLE)) THEN 3 WHEN CAST(`x` AS DOUBLE) < ? THEN 0 WHEN CAST(`x` AS DOUBLE) < ? THEN 1 ELSE 2 END'
+    >>> print(bin_case_sql("x", [0.5, 2.0], dialect="spark")[0])
+    CASE WHEN CAST(`x` AS DOUBLE) IS NULL OR isnan(CAST(`x` AS DOUBLE)) THEN 3 WHEN abs(CAST(`x` AS DOUBLE)) = CAST('Infinity' AS DOUBLE) THEN 5 WHEN CAST(`x` AS DOUBLE) < ? THEN 0 WHEN CAST(`x` AS DOUBLE) < ? THEN 1 ELSE 2 END
     """
     _check_dialect(dialect)
     quoted = quote_identifier(column, dialect=dialect)
@@ -218,7 +224,10 @@ def bin_case_sql(column, edges, *, dialect: str = "sqlite", placeholder: str = "
     edges = _edges(edges)
     value = f"CAST({quoted} AS {float_type})"
     missing = f"{value} IS NULL" + ("" if dialect == "sqlite" else f" OR isnan({value})")
-    whens = " ".join(f"WHEN {value} < {placeholder} THEN {i}" for i in range(len(edges)))
+    # +-inf get a bin of their own, refused by counts_from_rows as bin_counts refuses them.
+    infinity = "9e999" if dialect == "sqlite" else f"CAST('Infinity' AS {float_type})"
+    whens = f"WHEN abs({value}) = {infinity} THEN {len(edges) + 3} " + " ".join(
+        f"WHEN {value} < {placeholder} THEN {i}" for i in range(len(edges)))
     if dialect == "sqlite":
         # A TEXT or BLOB value stays unequal to its numeric cast unless SQLite reads it as a
         # number (the comparison applies numeric affinity to it), so this marks exactly the
@@ -320,8 +329,8 @@ def count_query(table, column, edges, *, by=None, dialect: str = "sqlite", place
 
     Examples
     --------
-    >>> count_query("events", "x", [0.0, 1.0], by="period", dialect="duckdb")[0]
-    'SELECT "period" AS grp, CASE WHEN CAST("x" AS DOUBLE) IS NULL OR isnan(CAST("x" AS DOUBLE)) THEN 3 WHEN CAST("x" AS DOUBLE) < ? THEN 0 WHEN CAST("x" AS DOUBLE) < ? THEN 1 ELSE 2 END AS bin, COUNT(*) AS n FROM "events" GROUP BY 1, 2'
+    >>> print(count_query("events", "x", [0.0, 1.0], by="period", dialect="duckdb")[0])
+    SELECT "period" AS grp, CASE WHEN CAST("x" AS DOUBLE) IS NULL OR isnan(CAST("x" AS DOUBLE)) THEN 3 WHEN abs(CAST("x" AS DOUBLE)) = CAST('Infinity' AS DOUBLE) THEN 5 WHEN CAST("x" AS DOUBLE) < ? THEN 0 WHEN CAST("x" AS DOUBLE) < ? THEN 1 ELSE 2 END AS bin, COUNT(*) AS n FROM "events" GROUP BY 1, 2
     """
     case, params = bin_case_sql(column, edges, dialect=dialect, placeholder=placeholder)
     source = quote_identifier(table, dialect=dialect)
@@ -381,7 +390,9 @@ def counts_from_rows(rows, edges, *, nan: str = "bin", column=None):
         count that is not a whole number >= 0, rows of mixed shapes, missing
         values with ``nan="raise"``, and always bin ``len(edges) + 2``: values
         SQLite holds as text (or a blob) that is not a number, which its
-        cast would have counted as 0 (see :func:`bin_case_sql`).
+        cast would have counted as 0 (see :func:`bin_case_sql`), and bin
+        ``len(edges) + 3``: infinite values, which
+        :func:`~klteach.drift.bin_counts` refuses too.
     ValueError
         Bad edges or nan policy.
 
@@ -413,12 +424,20 @@ def counts_from_rows(rows, edges, *, nan: str = "bin", column=None):
             raise DistributionError(f"row {i} is {row!r}; every row must be (bin, n), or "
                                     f"(group, bin, n) for a query with by=, all of one shape.")
         group, b, n = (None, *row) if len(row) == 2 else row
-        if isinstance(b, bool) or not isinstance(b, (Integral, np.integer)) or not 0 <= b <= k + 2:
-            raise DistributionError(f"row {i}: bin {b!r} is not one of 0 .. {k + 2} (the bins of "
-                                    f"{k} edges, the missing-value bin and SQLite's not-a-number "
-                                    f"bin); were these rows counted with these edges?")
+        if isinstance(b, bool) or not isinstance(b, (Integral, np.integer)) or not 0 <= b <= k + 3:
+            raise DistributionError(f"row {i}: bin {b!r} is not one of 0 .. {k + 3} (the bins of "
+                                    f"{k} edges, the missing-value bin, SQLite's not-a-number "
+                                    f"bin and the infinite-value bin); were these rows counted "
+                                    f"with these edges?")
         if b == k + 2:
             raise DistributionError(_not_a_number_message(_count(n, f"row {i}"), group, column))
+        if b == k + 3:
+            where = "" if group is None else f" in group {group!r}"
+            name = "the column" if column is None else f"column {column!r}"
+            raise DistributionError(
+                f"{_count(n, f'row {i}')} value(s){where} of {name} are infinite (+inf or -inf); "
+                f"klteach refuses them, as bin_counts does: replace them (or clip them) before "
+                f"counting, in the query or a view, or store NULL for a missing value.")
         counts = groups.setdefault(group, np.zeros(k + 2, dtype=np.int64))
         if counts[b]:
             raise DistributionError(f"row {i}: bin {b} of group {group!r} appears twice; group "
