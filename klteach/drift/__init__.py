@@ -32,13 +32,15 @@ period (not from the reference sample being compared, see below), count in
 SQL with the edges passed as query parameters, compare the counts::
 
     edges = bin_edges(earlier_sample, 10)            # or bins fixed in advance
-    case, params = sql_bin_case("amount", edges)     # params: the edges, for the ? marks
-    query = (f"SELECT {case} AS bin, COUNT(*) FROM payments "
-             "WHERE month = ? GROUP BY bin")
-    ...   # run it twice (params + ("2024-05",), params + ("2024-06",)), fill counts of
-          # length len(edges) + 2 for bins 0 .. len(edges) + 1 (the last is NULL)
-    drift_measures(reference_counts, current_counts)
-    drift_test_counts(reference_counts, current_counts, seed=0)
+    query, params = count_query("payments", "amount", edges, by="month")
+    rows = connection.execute(query, params).fetchall()   # (month, bin, count) rows
+    counts = counts_from_rows(rows, edges)           # {month: counts}, bins as bin_counts gives them
+    drift_measures(counts["2024-05"], counts["2024-06"])
+    drift_test_counts(counts["2024-05"], counts["2024-06"], seed=0)
+
+:func:`counts_from_rows` also refuses what the query marks but bin counts
+cannot hold (``+inf``/``-inf``, SQLite text that is not a number), with the
+same advice as :func:`bin_counts`; fill counts by hand only through it.
 
 The permutation test on counts is exact when the bins do not depend on the
 samples being compared (edges fixed in advance or learned from an earlier
