@@ -174,7 +174,9 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     averages them (for a distance, with or without the square root), the
     divergence in any log base for a distance, a distance converted to
     another base by the divergence's factor (not its square root), the
-    value as a percentage, and the Hellinger distance.
+    value as a percentage, the Hellinger distance and the total variation
+    distance. The hint for scipy's ``jensenshannon`` names its ``base=``
+    argument (it defaults to nats, and returns the distance).
 
     Examples
     --------
@@ -188,13 +190,18 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     value = js_distance if distance else js_divergence
     expected = value(pn, qn, base=base)
     average = f"M = ({a} + {b}) / 2"
-    mistakes = _unit_mistakes(lambda bb: value(pn, qn, base=bb), what, base, root=distance)
+    def how(other):     # scipy's jensenshannon gives the distance in nats unless base= is passed
+        scipy = (f", or scipy.spatial.distance.jensenshannon without base={base:g}"
+                 if distance and other is None and base is not None else "")
+        return _computed_with(other)[:-1] + scipy + ")"
+
+    mistakes = _unit_mistakes(lambda bb: value(pn, qn, base=bb), what, base, root=distance, how=how)
     if distance:
         divergence = js_divergence(pn, qn, base=base)
         mistakes.append((divergence,
                          "the Jensen-Shannon divergence. The question asks for the distance, its "
-                         "square root (what scipy.spatial.distance.jensenshannon returns): take the square "
-                         "root of the unrounded number your code computed.",
+                         "square root (what scipy.spatial.distance.jensenshannon returns, in nats unless you "
+                         "pass base=2): take the square root of the unrounded number your code computed.",
                          ("sqrt", "the Jensen-Shannon divergence", "replaced by its square root")))
         mistakes += [
             (math.sqrt(2 * divergence),
@@ -233,8 +240,8 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     else:
         mistakes.append((js_distance(pn, qn, base=base),
                          "the Jensen-Shannon distance (the square root of the divergence, what "
-                         "scipy.spatial.distance.jensenshannon returns). The question asks for the "
-                         "divergence: square the unrounded number your code computed.",
+                         "scipy.spatial.distance.jensenshannon returns, in nats unless you pass base=2). The "
+                         "question asks for the divergence: square the unrounded number your code computed.",
                          ("square", "the Jensen-Shannon distance", "squared")))
         if expected > 0:
             mistakes.append((2 * expected,
@@ -259,6 +266,12 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
         (hellinger_distance(pn, qn),
          f"the Hellinger distance, sqrt(1 - sum sqrt({a}(x) {b}(x))), another symmetric distance (without "
          f"a logarithm). The question asks for the Jensen-Shannon "
+         + ("distance: the square root of (D({a}||M) + D({b}||M)) / 2" if distance
+            else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
+         + f", with {average}."),
+        (total_variation(pn, qn),
+         f"the total variation distance TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2, another symmetric distance "
+         f"(without a logarithm). The question asks for the Jensen-Shannon "
          + ("distance: the square root of (D({a}||M) + D({b}||M)) / 2" if distance
             else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
          + f", with {average}."),

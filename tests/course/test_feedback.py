@@ -499,11 +499,18 @@ def test_three_correct_significant_figures_are_accepted(answer, truth):
     (0.42, 0.4240, 2), (0.17, 0.1740, 2), (0.89, 0.8869, 2), (0.058, 0.0578, 2), (0.2, 0.2426, 1),
 ])
 def test_fewer_figures_right_as_far_as_they_go_are_told_to_give_more(answer, truth, figures):
+    # a mistake the short answer only rounds to: never a concept hint
     fb = exercises.check_number(answer, truth, what="x", sig=3,
-                                mistakes=[(answer, "a concept mistake.")])   # never a concept hint
+                                mistakes=[(answer * 1.002, "a concept mistake.")])
+    assert round_sig(answer * 1.002, figures) == answer
     assert not fb.correct
     assert "Right as far as it goes" in fb.message and f"{figures} significant figure" in fb.message
     assert "Give 3 significant figures" in fb.message and "concept" not in fb.message
+    # a mistake whose value the short answer is exactly: more figures would not change it, so it is named
+    # first, and the rounding reading beside it (both message classes: the sweep's and the mistake's)
+    fb = exercises.check_number(answer, truth, what="x", sig=3, mistakes=[(answer, "a concept mistake.")])
+    assert fb.message.startswith(f"Not quite: {answer} matches a concept mistake."), fb.message
+    assert "right as far as it goes" in fb.message and "give 3 significant figures" in fb.message, fb.message
 
 
 def test_a_mistake_is_named_only_when_it_matches_better_than_the_truth():
@@ -1006,8 +1013,9 @@ def test_truncated_answers_are_told_to_round_and_the_start_page_says_so(check, s
 
 
 def test_message_wording_findings():
-    short = str(ex04_2(0.30))                          # the right value to 2 s.f., read as 0.3
+    short = str(ex04_2(0.30))                          # the right value to 2 s.f., read as 0.3 (also exactly TV)
     assert "Python reads your answer as 0.3" in short and "If you meant 0.30" in short
+    assert short.startswith("Not quite: 0.3 matches the total variation distance"), short
     assert "to the 1 significant figure it has" not in short
     assert "1 numbers" not in str(ex04_1([True]))
     text = str(ex04_1("0.428"))
@@ -1396,11 +1404,11 @@ def test_mutual_information_from_rounded_entropies_is_a_rounding_route():
                               (0.254, "H(X) = 1.54")):
         fb = ex08_1(submission)
         assert not fb.correct
-        assert "entropies rounded first" in str(fb) and shown in str(fb) and "Marginals first" not in str(fb)
+        assert "entropies rounded first" in str(fb) and shown in str(fb) and "Compute the marginals" not in str(fb)
     # the unrounded entropies give the right answer, as the advice says
     px, py = JOINT8.sum(axis=1), JOINT8.sum(axis=0)
     assert ex08_1(_h2(px) + _h2(py) - _h2(JOINT8)).correct
-    assert "Marginals first" in str(ex08_1(0.26))        # a number no rounding of the entropies gives
+    assert "Compute the marginals" in str(ex08_1(0.26))        # a number no rounding of the entropies gives
 
 
 @pytest.mark.slow
