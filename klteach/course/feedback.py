@@ -51,7 +51,8 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   it is asked whether it rounded an intermediate result. When a rounded
   route also gives it (``4.2 - H``), that route is named beside the
   truncation, since rounding the number that route computed gives the
-  same answer again. An answer of 1
+  same answer again; a chain of a mistake, a rounding and its undoing
+  (the mean over the outputs rounded, then doubled) is not. An answer of 1
   or 2 figures that is the right value cut off (``0.21`` for ``0.218``)
   is right as far as it goes: it is told to round and give more figures,
   never given a mistake's explanation.
@@ -64,7 +65,7 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   figures at most; an answer of 8 or more figures, the full number a
   computation gave, must equal it to 1e-6, and is named only with the
   mistakes it equals); mistakes within 1% of each other are named
-  together, and an answer too short to tell apart mistakes further apart
+  together when the answer matches each at its precision, and an answer too short to tell apart mistakes further apart
   names each of them. An answer with
   fewer than 3 figures that matches one mistake is told it may be that
   mistake and asked for the unrounded number, since the advice, followed
@@ -82,6 +83,12 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
 - A full number (8 or more figures) equal to a wrong quantity that lies
   within 1% of the right value (``coincident``), or that quantity rounded
   to 4 or more figures, is named as that quantity.
+- A short answer that is a mistake's value rounded to the figures the
+  question asks for, its trailing zeros dropped by Python (``0.00700``,
+  the exact KL 0.0070021 where its quadratic approximation 0.0078125 is
+  asked, is read as ``0.007``), is that other quantity of the exercise,
+  rounded as asked: it is named first, and the right value cut off (or
+  rounded) is named beside it.
 - A mistake read by converting the wrong way (a double conversion) is
   never read from an answer of fewer than 3 figures, and a base-10 route
   is never named beside a cut-off (no exercise uses base 10).
@@ -646,6 +653,25 @@ def _step_of(entry):
     return (kind, label, words)
 
 
+def _plausible_route(step):
+    """Whether a rounded route ``(kind, label, words, ...)`` is one a learner takes on the way to the right value.
+
+    A right route on a rounded number is: another log base converted (``"converted to bits"``), or an identity
+    such as the cross-entropy minus an entropy (a ``"shift"``, ``"subtracted"``, ``"added"`` or ``"both"``
+    step). A mistake, rounded, and then undone (the mean over the outputs rounded to 0.094, then doubled) is a
+    chain of two mistakes: beside a plain cut-off it is too far-fetched to name.
+
+    Examples
+    --------
+    >>> _plausible_route(("scale", "D in nats", "converted to bits"))
+    True
+    >>> _plausible_route(("scale", "the mean over the 2 outputs", "multiplied by 2"))
+    False
+    """
+    kind, words = step[0], step[2]
+    return kind in ("shift", "subtracted", "added", "both") or (kind == "scale" and words.startswith("converted to"))
+
+
 def _plural(n, word):
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -840,8 +866,11 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         best = min(candidates, key=lambda m: m[0])
         close = [(w, e) for d, w, e in candidates if near(w, best[1])]
         if significant_figures(value) < _PRECISE:     # a full number is named only with what it equals
+            # mistakes within 1% of the best one, each only when the answer matches it too at the precision it
+            # gives (0.845 is not 0.8365 at 3 figures, though the two lie within 1% of each other)
+            at = min(significant_figures(value), 4)
             close += [(w, e) for w, e, _ in entries if math.isfinite(w) and math.isfinite(best[1])
-                      and abs(w - best[1]) <= 0.01 * abs(best[1])]
+                      and abs(w - best[1]) <= 0.01 * abs(best[1]) and _right_at(value, w, at)]
         order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
         close.sort(key=lambda m: order.get(m[1], len(order)))       # the catalogue's order, whatever the answer
         return _join([e for _, e in close], same=all(_exactly(w, close[0][0]) for w, _ in close))
@@ -899,6 +928,24 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")
     figures = significant_figures(value)
+    # a short answer that is a mistake's value rounded to the figures the question asks for, trailing zeros
+    # dropped (0.00700 for the exact KL 0.0070021, read as 0.007), is that other quantity of the exercise,
+    # rounded as asked: it is named first, and a cut-off or rounding reading of the right value beside it
+    if figures < sig and math.isfinite(value) and value != 0:
+        as_asked = [(_distance(value, w), w, e) for w, e, _ in entries
+                    if math.isfinite(w) and w != 0 and float(_round_sig(w, sig)) == value]
+        if as_asked:
+            text = named(as_asked)
+            padded = _show(value, sig)
+            note = (f" {shown} is also {what} cut off after {_plural(figures, 'significant figure')}: if that "
+                    f"is what you did, round instead of cutting off, and give {sig} significant figures."
+                    if _truncated(value, expected) else
+                    f" If you rounded {what} instead, it is right as far as it goes, to "
+                    f"{_plural(figures, 'significant figure')} only: give {sig} significant figures."
+                    if _right_at(value, expected, figures) else "")
+            return Feedback(False, f"Not quite: {shown} matches {text} ({shown} is that value rounded to {sig} "
+                                   f"significant figures: Python drops trailing zeros, so {padded} is read as "
+                                   f"{shown}.){note}")
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
            and (_right_at(value, expected, figures)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
@@ -1069,7 +1116,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             # rounding the number that route computed gives the same number again
             # a base-10 route is no step of any exercise's computation (none uses np.log10): naming it beside a
             # plain cut-off would suggest a route the learner never took
-            if loose and not _base10_route(loose[2]):
+            if loose and not _base10_route(loose[2]) and _plausible_route(loose[2]):
                 return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                        f"so its last digit is one too small, or a result rounded on the way: it is "
                                        f"also {route_words(*loose)}. Round (do not truncate) the unrounded number "
