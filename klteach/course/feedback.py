@@ -80,6 +80,8 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   gives (``13/99 = 0.1313``; for a whole number, typed ``1.0``, at 2
   figures: ``1.0297``), every one is listed and the unrounded number
   asked for, to tell them apart.
+- An answer of 3 or more figures that is a mistake's value cut off (not
+  rounded) after them, and not the right value cut off, names that mistake.
 - A full number (8 or more figures) equal to a wrong quantity that lies
   within 1% of the right value (``coincident``), or that quantity rounded
   to 4 or more figures, is named as that quantity.
@@ -1067,12 +1069,26 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
         dropped = _dropped(value, shown, figures, sig)
-        return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has{dropped}, "
-                               f"{shown} matches more than one known mistake, which more figures would tell "
-                               f"apart. It matches "
-                               + " Or it matches ".join(named(g) for g in groups)
+        # one plain list of every mistake it matches, in the catalogue's order (no nested "more than one")
+        order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
+        listed = list(dict.fromkeys(e for e in sorted((e for g in groups for _, _, e in g),
+                                                      key=lambda e: order.get(e, len(order)))))
+        return Feedback(False, f"Not quite: {shown} has {_plural(figures, 'significant figure')}{dropped}, and at "
+                               f"that precision it matches {len(listed)} known mistakes, which more figures would "
+                               f"tell apart: "
+                               + " ".join(f"({i}) {e}" for i, e in enumerate(listed, 1))
                                + " Give the unrounded number your code computed to tell which. If this is the "
                                  "full number your code computed, it is not any of them: check each step.")
+    # a mistake's value cut off, not rounded (0.207 for D(Q_Y||P_Y) = 0.20752): that mistake, with a word on
+    # rounding; the right value cut off (above) is read first
+    cut = [(_distance(value, w), w, e) for w, e, _ in entries
+           if figures >= ACCEPTED_FIGURES and not truncated and math.isfinite(w)
+           and _truncated(value, w) and _distance(value, w) < _distance(value, expected)]
+    if cut:
+        best = min(cut, key=lambda m: m[0])[1]
+        return Feedback(False, f"Not quite: {shown} matches {named(cut)} ({shown} is that value, "
+                               f"{_show(best, figures + 2)}, cut off after {_plural(figures, 'significant figure')}: "
+                               f"round, do not truncate.)")
     if ((rounding is False or isinstance(rounding, str)) and not truncated and math.isfinite(value) and math.isfinite(expected)
             and abs(value - expected) <= 0.015 * abs(expected)):
         # whole-number counts leave nothing to round on the way: only the final number can be rounded
@@ -1099,8 +1115,17 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             and (figures >= ACCEPTED_FIGURES or loose)
             and (abs(value - expected) <= 1.5 * float(_unit(value, figures)) or loose or undone)):
         if (loose or undone) and not truncated:
-            return Feedback(False, f"Almost: {shown} is as close to {what} as a result rounded on the way can be, "
-                                   f"but it is not {what} correctly rounded. Did you round an intermediate "
+            # a wrong quantity within 1% of the answer that rounds to the same figures (H(english) = 4.1928 for
+            # H(spanish, english) = 4.2014: 4.19) is the first reading, named with the figures it was rounded to
+            other = [e for w, e in coincident if w is not None and math.isfinite(w)
+                     and _round_sig(float(w), figures) == _round_sig(value, figures)]
+            first = (f"Almost: {shown} is, to the {_plural(figures, 'significant figure')} it has, {other[0]} "
+                     f"With these data that quantity lies within 1% of {what}, but it is another one. Or, if you "
+                     f"computed {what}: {shown} is as close to it as a result rounded on the way can be, but it is "
+                     f"not {what} correctly rounded. " if other else
+                     f"Almost: {shown} is as close to {what} as a result rounded on the way can be, but it is not "
+                     f"{what} correctly rounded. ")
+            return Feedback(False, first + f"Did you round an intermediate "
                                    f"result, then convert it or combine it with another number"
                                    + (", or round the terms before summing"
                                       if noisy or _plain_figures(value) < figures else "")

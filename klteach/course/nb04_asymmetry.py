@@ -307,7 +307,8 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     Recognised mistakes: the sum without the 1/2, the largest
     difference at a single outcome, the mean of the differences, the
     Jensen-Shannon distance (bits or nats), the Hellinger distance, TV as a
-    percentage, and Pinsker's bound sqrt(D / 2) in either direction. For
+    percentage, and Pinsker's bound sqrt(D / 2) in either direction, with D
+    in nats or in bits. For
     probabilities given as short decimals TV is exact, so an answer near it
     is not asked whether it rounded on the way.
 
@@ -351,6 +352,12 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
                 mistakes.append((math.sqrt(d / 2),
                                  f"Pinsker's bound sqrt(D({first}||{second}) / 2), with D in nats: an upper "
                                  f"bound on TV, not TV itself. TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2."))
+                # with D in bits (np.log2) the number is larger than Pinsker's (D in nats): still above TV
+                mistakes.append((math.sqrt(d / math.log(2) / 2),
+                                 f"sqrt(D({first}||{second}) / 2) with D in bits (np.log2): Pinsker's bound is "
+                                 f"stated with D in nats (in bits the number is larger, a looser bound), and in "
+                                 f"either unit it is an upper bound on TV, not TV itself. TV({a}, {b}) = "
+                                 f"sum |{a}(x) - {b}(x)| / 2."))
     # probabilities given as short decimals have short differences: their half-sum is exact, with nothing
     # to round on the way (an answer near it is no rounded intermediate)
     short = all(significant_figures(x) <= 6 for x in np.concatenate([pn, qn]))

@@ -22,7 +22,7 @@ from .feedback import (
     check_number,
 )
 from .style import P_COLOR, Q_COLOR
-from .units import _LOG_FN, _unit_mistakes, _unit_words
+from .units import _LOG_FN, _computed_with, _unit_mistakes, _unit_words
 
 __all__ = ["renyi_orders", "show_renyi", "renyi_explorer", "check_mutual_information",
            "check_channel_kl", "check_renyi"]
@@ -311,7 +311,8 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     reverse direction D(Q_Y || P_Y), the conditional term
     D(P_X || Q_X) - D(P_Y || Q_Y), the unweighted sum of the log ratios
     and one output's term alone (both can be negative), the mean over the
-    outputs instead of the sum and the answer as a percentage; an array of two
+    outputs instead of the sum, the answer as a percentage and the inputs'
+    divergence in the other unit (bits and nats); an array of two
     numbers holding the answer is asked for that one number, an array
     equal to P_Y or Q_Y is told it is the output distribution, and the
     input-side terms are told their sum is D(P_X || Q_X).
@@ -388,6 +389,12 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
                 spread.append((float(py[k] * (math.log(py[k]) - math.log(qy[k])) / per),
                                f"the term of output {k} alone ({ya}[{k}] * {log_fn}({ya}[{k}] / {yb}[{k}])); "
                                f"{what} sums the terms over {'both' if outputs == 2 else f'all {outputs}'} outputs."))
+    for other in (None, 2):      # the inputs' divergence, and in the other unit too (two slips, often made together)
+        if other != base:
+            spread.append((kl_divergence(pa, qa, base=other),
+                           f"D({a}||{b}), the divergence of the inputs, in {_computed_with(other)}: two changes "
+                           f"are needed. The question asks about the outputs ({ya} = {a} @ {channel_name}, "
+                           f"{yb} = {b} @ {channel_name}), in {_unit_words(base)}."))
     _add_apart(mistakes, expected, spread + [
         (expected / outputs, f"the mean over the {outputs} outputs (np.mean) instead of the sum: {what} = "
                              f"np.sum({ya} * {log_fn}({ya} / {yb})).",
@@ -397,8 +404,9 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     ])
     return check_number(answer, expected, what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig, array_routes=routes,
-                        hint=f"{ya} = {a} @ {channel_name}, {yb} = {b} @ {channel_name}, then "
-                             f"sum {ya} * log({ya} / {yb}){' with np.log2' if base == 2 else ''}.",
+                        hint=f"Push each input distribution through the channel (a matrix product with "
+                             f"{channel_name}) to get {ya} and {yb}, then compute the KL divergence of the outputs, "
+                             f"{ya} first{', in bits (np.log2)' if base == 2 else ''}.",
                         negative=f"{what} is >= 0: weight each log ratio by {ya} and sum over "
                                  f"{'both' if outputs == 2 else f'all {outputs}'} outputs, "
                                  f"np.sum({ya} * {log_fn}({ya} / {yb})).",
@@ -508,6 +516,8 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
                 mistakes.append((-w, f"{why} That route gives {_show(w)}; this is it with the sign flipped."))
     return check_number(answer, expected, what=what,
                         units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"{what} = np.log(np.sum({a}**{order:g} * {b}**(1 - {order:g}))) / ({order:g} - 1).",
+                        hint=f"A Rényi divergence of order alpha: sum {a}(x)^alpha {b}(x)^(1 - alpha) over the "
+                             f"outcomes, take the log of that sum, and divide by alpha - 1 (here alpha = "
+                             f"{order:g}).",
                         negative=f"Sum {a}**alpha * {b}**(1 - alpha) over the outcomes first, then take the log "
                                  f"and divide by alpha - 1: a Rényi divergence of order alpha > 0 is >= 0.")
