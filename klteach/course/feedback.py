@@ -944,9 +944,15 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             note = (f" {shown} is also {what} cut off after {_plural(figures, 'significant figure')}: if that "
                     f"is what you did, round instead of cutting off, and give {sig} significant figures."
                     if _truncated(value, expected) else "")
+            seen = {e for _, _, e in as_asked}
+            others = [(_distance(value, w), w, e) for w, e, _ in entries
+                      if e not in seen and _matches(value, w, expected)]
+            also = (f" But at the {_plural(figures, 'significant figure')} it has, {shown} also matches "
+                    f"{named(others)} Give the unrounded number your code computed to tell which, and follow the "
+                    f"advice on that number." if others else "")
             return Feedback(False, f"Not quite: {shown} matches {text} ({shown} is that value rounded to {sig} "
-                                   f"significant figures: Python drops trailing zeros, so {padded} is read as "
-                                   f"{shown}.){note}")
+                                   f"significant figures: Python drops trailing zeros, typing {padded} gives "
+                                   f"{shown}.){also}{note}")
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
            and (_right_at(value, expected, figures)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
@@ -1125,8 +1131,8 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                      f"not {what} correctly rounded. " if other else
                      f"Almost: {shown} is as close to {what} as a result rounded on the way can be, but it is not "
                      f"{what} correctly rounded. ")
-            return Feedback(False, first + f"Did you round an intermediate "
-                                   f"result, then convert it or combine it with another number"
+            return Feedback(False, first + "Did you round an intermediate "
+                                   "result, then convert it or combine it with another number"
                                    + (", or round the terms before summing"
                                       if noisy or _plain_figures(value) < figures else "")
                                    + f"? Redo the computation from the unrounded values your code computed, and "

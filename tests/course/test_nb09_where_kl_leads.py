@@ -95,7 +95,7 @@ def test_local_kl_short_exact_kl_is_named_before_the_cut_off_reading():
     assert round(exact, 5) == 0.007 and f"{exact:.5g}" == "0.0070021"
     text = str(ex1(0.00700))
     assert text.startswith("Not quite: 0.007 matches the exact D(Ber(0.2)||Ber(0.25))"), text
-    assert "rounded to 3 significant figures" in text and "0.00700 is read as 0.007" in text, text
+    assert "rounded to 3 significant figures" in text and "typing 0.00700 gives 0.007" in text, text
     assert text.index("exact D(") < text.index("cut off")                    # the concept first, the rounding beside
 
 
