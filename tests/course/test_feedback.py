@@ -1623,7 +1623,10 @@ def test_04_07_finding_7_a_group_of_unequal_mistakes_is_not_called_the_same_numb
 
     only_ref, empty_only = psi(r + 0.5, c), psi(np.where(r == 0, 0.5, r), np.where(c == 0, 0.5, c))
     assert abs(only_ref - 0.8448303541026941) < 1e-12 and 0 < abs(only_ref - empty_only) < 0.01 * empty_only
-    fb = str(ex06_1(0.836))                 # 3 figures: both readings, said to be within 1%, not equal
+    # 3 figures: only the reading that 0.836 matches at 3 figures (0.8448 is 0.845 there), never "the same number"
+    fb = str(ex06_1(0.836))
+    assert "empty bins only" in fb and "only ref_week smoothed" not in fb and "the same number" not in fb, fb
+    fb = str(ex06_1(0.84))                  # 2 figures: both match, said to be within 1%, not equal
     assert "within 1% of each other" in fb and "the same number" not in fb, fb
     fb = str(ex06_1(0.8448303541026941))    # the full number: only the mistake it equals
     assert "only ref_week smoothed" in fb and "empty bins only" not in fb and "the same number" not in fb, fb
