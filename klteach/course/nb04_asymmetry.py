@@ -181,7 +181,7 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     Examples
     --------
     >>> check_js(0.8326, [1, 0], [0, 1])
-    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns). The question asks for the divergence: square the unrounded number your code computed.
+    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns, in nats unless you pass base=2). The question asks for the divergence: square the unrounded number your code computed.
     """
     a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")

@@ -2279,6 +2279,7 @@ def test_another_quantity_of_the_exercise_rounded_as_asked_is_named_by_the_share
     assert right.startswith("Right as far as it goes") and "concept" not in right, right
     # notebook 09's check carries no case of its own for it
     import inspect
+
     from klteach.course import nb09_where_kl_leads
     assert "_truncated" not in inspect.getsource(nb09_where_kl_leads.check_local_kl)
 
