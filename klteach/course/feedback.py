@@ -89,8 +89,8 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   question asks for, its trailing zeros dropped by Python (``0.00700``,
   the exact KL 0.0070021 where its quadratic approximation 0.0078125 is
   asked, is read as ``0.007``), is that other quantity of the exercise,
-  rounded as asked, when it is also the right value cut off (which alone
-  would read as right as far as it goes): it is named first, and the
+  rounded as asked, when it is also the right value cut off, not rounded
+  (which alone would read as right as far as it goes, but cut off): it is named first, and the
   cut-off beside it. (An answer right as far as it goes is read so: 0.058
   for a PSI of 0.0578 is not named as a mistake whose value is 0.05800.)
 - A mistake read by converting the wrong way (a double conversion) is
@@ -935,11 +935,11 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # a short answer that is a mistake's value rounded to the figures the question asks for, trailing zeros
     # dropped (0.00700 for the exact KL 0.0070021, read as 0.007), is that other quantity of the exercise,
     # rounded as asked: it is named first, and a cut-off or rounding reading of the right value beside it
-    # Only a short answer that is also the right value cut off is read so: the cut-off reading alone would call
-    # it right as far as it goes. Any other short answer gets the readings below (right as far as it goes, read so:
+    # Only a short answer that is also the right value cut off (and not it rounded) is read so: the cut-off
+    # reading alone would call it right as far as it goes. Any other short answer gets the readings below (right as far as it goes, read so:
     # 0.058 for a PSI of 0.0578 is not the unsmoothed 0.05800; a mistake it matches, hedged).
     if (figures < sig and math.isfinite(value) and value != 0 and not _is_whole(value)
-            and _truncated(value, expected)):
+            and _truncated(value, expected) and not _right_at(value, expected, figures)):
         as_asked = [(_distance(value, w), w, e) for w, e, _ in entries
                     if math.isfinite(w) and w != 0 and float(_round_sig(w, sig)) == value]
         if as_asked:
