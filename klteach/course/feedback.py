@@ -21,8 +21,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   digit.
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
-  given a mistake's explanation, nor a wrong route that a rounded number
-  fixed as advised would also give (``0.168 / 3 = 0.056``).
+  given the explanation of a mistake it only rounds to, nor a wrong route
+  that a rounded number fixed as advised would also give
+  (``0.168 / 3 = 0.056``). A mistake whose value it is exactly comes first
+  (see below).
 - An answer that is literally a wrong-route value rounded to k figures and
   then fixed as that route's advice says (a unit conversion, the factor
   T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
@@ -49,7 +51,8 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   it is asked whether it rounded an intermediate result. When a rounded
   route also gives it (``4.2 - H``), that route is named beside the
   truncation, since rounding the number that route computed gives the
-  same answer again. An answer of 1
+  same answer again; a chain of a mistake, a rounding and its undoing
+  (the mean over the outputs rounded, then doubled) is not. An answer of 1
   or 2 figures that is the right value cut off (``0.21`` for ``0.218``)
   is right as far as it goes: it is told to round and give more figures,
   never given a mistake's explanation.
@@ -62,20 +65,34 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   figures at most; an answer of 8 or more figures, the full number a
   computation gave, must equal it to 1e-6, and is named only with the
   mistakes it equals); mistakes within 1% of each other are named
-  together, and an answer too short to tell apart mistakes further apart
+  together when the answer matches each at its precision, and an answer too short to tell apart mistakes further apart
   names each of them. An answer with
   fewer than 3 figures that matches one mistake is told it may be that
   mistake and asked for the unrounded number, since the advice, followed
   on a rounded number, can fail. A number that is exactly a mistake's
-  value (``2.0 = log2(4)``, ``0.4 = 2/5``, ``0.13 = 13/100``) and not the
-  right value rounded is that mistake, since more figures (``2.00``) would
-  not change it; when other mistakes match it too at the precision it
+  value (``2.0 = log2(4)``, ``0.4 = 2/5``, ``0.13 = 13/100``) is that
+  mistake, since more figures (``2.00``) would not change it; when it is
+  also the right value rounded (``0.3``, exactly the total variation, for a
+  Jensen-Shannon distance of 0.2957), the mistake is named first and the
+  rounding reading beside it, since "give more figures" alone, followed,
+  gives the same wrong number again (a mistake that the short answer only
+  rounds to is never named beside a right-as-far-as-it-goes reading); when other mistakes match it too at the precision it
   gives (``13/99 = 0.1313``; for a whole number, typed ``1.0``, at 2
   figures: ``1.0297``), every one is listed and the unrounded number
   asked for, to tell them apart.
+- An answer of 3 or more figures that is a mistake's value cut off (not
+  rounded) after them, and not the right value cut off, names that mistake.
 - A full number (8 or more figures) equal to a wrong quantity that lies
   within 1% of the right value (``coincident``), or that quantity rounded
   to 4 or more figures, is named as that quantity.
+- A short answer that is a mistake's value rounded to the figures the
+  question asks for, its trailing zeros dropped by Python (``0.00700``,
+  the exact KL 0.0070021 where its quadratic approximation 0.0078125 is
+  asked, is read as ``0.007``), is that other quantity of the exercise,
+  rounded as asked, when it is also the right value cut off, not rounded
+  (which alone would read as right as far as it goes, but cut off): it is named first, and the
+  cut-off beside it. (An answer right as far as it goes is read so: 0.058
+  for a PSI of 0.0578 is not named as a mistake whose value is 0.05800.)
 - A mistake read by converting the wrong way (a double conversion) is
   never read from an answer of fewer than 3 figures, and a base-10 route
   is never named beside a cut-off (no exercise uses base 10).
@@ -584,6 +601,49 @@ def _rounded_terms(weights, logs, terms_words, expected):
     return values, why
 
 
+def _rounded_parts_route(raw, value, parts, expected, sig):
+    """The one rounding rule that turns ``parts`` into the answer: ``(how, rounded)``, or None.
+
+    ``parts`` holds ``(value, coefficient)`` pairs whose ``sum(coefficient * value)`` is the right value
+    (``[(H(X), 1), (H(Y), 1), (H(X,Y), -1)]`` for a mutual information). Each rule rounds every part the same
+    way, to 3-5 significant figures or to 2-4 decimal places, as a learner who copies printed numbers does (a
+    mixture of rules would explain almost any number near the answer). The answer must be the combination of
+    the rounded parts up to float noise, and within the bound the rounding errors (half a unit each) allow.
+    A number that is also the right value cut off (``0.251`` for ``0.25163``), or right as far as it goes, is
+    read so, unless it is literally that combination: its float (``0.2509999999999999``), or that float cut
+    off or rounded after more figures than the ``sig`` the question asks for (``0.2509999``).
+
+    Examples
+    --------
+    >>> _rounded_parts_route(1.539 + 0.934 - 2.222, 0.251, [(1.53949, 1), (0.93407, 1), (2.22193, -1)],
+    ...                      0.25163, 3)
+    ('3 decimal places', [1.539, 0.934, 2.222])
+    >>> _rounded_parts_route(0.251, 0.251, [(1.53949, 1), (0.93407, 1), (2.22193, -1)], 0.25163, 3) is None
+    True
+    """
+    if not (math.isfinite(value) and math.isfinite(expected)) or _accepted(value, expected):
+        return None
+    figures = significant_figures(value)
+    plain = not (_truncated(value, expected) or _right_at(value, expected, figures))
+    rules = ([(f"{_plural(k, 'significant figure')}", lambda v, k=k: float(_round_sig(v, k)) if v else 0.0,
+               lambda v, k=k: float(_unit(v, k)) / 2 if v else 0.0) for k in (3, 4, 5)]
+             + [(f"{_plural(d, 'decimal place')}", lambda v, d=d: round(float(v), d), lambda v, d=d: 0.5 * 10.0 ** -d)
+                for d in (2, 3, 4)])
+    for how, rule, half in rules:
+        rounded = [rule(v) for v, _ in parts]
+        if all(r == v for r, (v, _) in zip(rounded, parts)):
+            continue
+        combined = sum(c * r for r, (_, c) in zip(rounded, parts))
+        bound = sum(abs(c) * half(v) for v, c in parts)
+        if abs(value - expected) > bound * (1 + 1e-9) or combined == 0:
+            continue
+        literal = ((raw != value and abs(raw - combined) <= 1e-12 * abs(combined))
+                   or (figures > sig and abs(value - combined) <= float(_unit(value, figures)) * 1.000001))
+        if literal or (plain and abs(value - combined) <= 1e-9 * max(abs(value), 1e-12)):
+            return how, rounded
+    return None
+
+
 def _step_of(entry):
     """The step a mistake's advice applies to the learner's number: None or ``(kind, label, words)``."""
     value, explanation = entry[0], entry[1]
@@ -595,6 +655,25 @@ def _step_of(entry):
         return ("scale", label, "rescaled as that route's advice says")
     kind, label, words = step
     return (kind, label, words)
+
+
+def _plausible_route(step):
+    """Whether a rounded route ``(kind, label, words, ...)`` is one a learner takes on the way to the right value.
+
+    A right route on a rounded number is: another log base converted (``"converted to bits"``), or an identity
+    such as the cross-entropy minus an entropy (a ``"shift"``, ``"subtracted"``, ``"added"`` or ``"both"``
+    step). A mistake, rounded, and then undone (the mean over the outputs rounded to 0.094, then doubled) is a
+    chain of two mistakes: beside a plain cut-off it is too far-fetched to name.
+
+    Examples
+    --------
+    >>> _plausible_route(("scale", "D in nats", "converted to bits"))
+    True
+    >>> _plausible_route(("scale", "the mean over the 2 outputs", "multiplied by 2"))
+    False
+    """
+    kind, words = step[0], step[2]
+    return kind in ("shift", "subtracted", "added", "both") or (kind == "scale" and words.startswith("converted to"))
 
 
 def _plural(n, word):
@@ -622,7 +701,7 @@ def _dropped(value, shown, figures, sig):
 
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
                  negative=None, combine=None, nan=None, field=None, array_routes=(), partway=None,
-                 rounding=True, coincident=()):
+                 rounding=True, coincident=(), parts=None):
     """Compare ``answer`` with ``expected`` and with known wrong values, at the precision given.
 
     Used in: every notebook's exercises, through the notebook's own check_* functions.
@@ -690,6 +769,17 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         mistake but equals one of them, at its own precision (to 1e-9 for
         an answer of 8 or more figures), is told it is the right formula
         on rounded numbers and to carry every digit.
+    parts : dict, optional
+        The numbers the right value is combined from: ``numbers``, a list of
+        ``(label, value, coefficient)`` (``("H(X)", 1.539..., 1)``) whose
+        ``sum(coefficient * value)`` is ``expected``; ``formula`` (e.g.
+        ``"H(X) + H(Y) - H(X,Y)"``), ``words`` (``"the entropies"``),
+        ``compute`` (how to compute them unrounded) and optionally ``kind``
+        (``"difference"``). An answer that the right combination gives
+        with every number rounded by one rule (3-5 significant figures or
+        2-4 decimal places), and that no other reading explains, is told
+        which numbers were rounded and how: a rounding on the way, not a
+        wrong formula.
     coincident : sequence of (float, str)
         Wrong values within 1% of ``expected`` (too near to be told apart
         at the precision an answer gives, so not in ``mistakes``), named
@@ -719,6 +809,35 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
     Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47. If this is the full number your code computed, it is not that mistake: check each step.
     """
+    feedback = _check_number(answer, expected, what=what, units=units, mistakes=mistakes, sig=sig, hint=hint,
+                             negative=negative, combine=combine, nan=nan, field=field,
+                             array_routes=array_routes, partway=partway, rounding=rounding,
+                             coincident=coincident)
+    if parts is None or feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close")):
+        return feedback
+    # the right route on rounded numbers: a rounding on the way, named with the numbers rounded and how
+    value, problem = _read_number(answer, expected, combine, nan, field, array_routes)
+    if problem is not None:
+        return feedback
+    labelled = [(label, float(v), c) for label, v, c in parts["numbers"]]
+    found = _rounded_parts_route(value, _clean(value), [(v, c) for _, v, c in labelled], expected, sig)
+    if found is None:
+        return feedback
+    how, rounded = found
+    value = _clean(value)
+    listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
+    opening = ("Right as far as it goes: " if _right_at(value, expected, significant_figures(value)) else
+               f"Almost: as close to {what} as a result rounded on the way can be, but not {what} rounded: ")
+    return Feedback(False, f"{opening}{_as_given(value)} is {parts['formula']} with {parts['words']} rounded first, "
+                           f"each to {how} ({listed}). A {parts.get('kind', 'difference')} of rounded numbers "
+                           f"keeps only the precision of their rounding, here not enough for {sig} significant "
+                           f"figures of {what}: compute {parts['compute']}, combine them, and round only at the "
+                           f"end, to {sig} significant figures.")
+
+
+def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negative, combine, nan, field,
+                  array_routes, partway, rounding, coincident):
+    """:func:`check_number` without its ``parts`` route (see there)."""
     entries = [(float(m[0]), m[1], _step_of(m)) for m in mistakes if m[0] is not None]
     _record(what, expected, [(v, e) for v, e, _ in entries], sig)
     value, problem = _read_number(answer, expected, combine, nan, field, array_routes)
@@ -751,8 +870,11 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         best = min(candidates, key=lambda m: m[0])
         close = [(w, e) for d, w, e in candidates if near(w, best[1])]
         if significant_figures(value) < _PRECISE:     # a full number is named only with what it equals
+            # mistakes within 1% of the best one, each only when the answer matches it too at the precision it
+            # gives (0.845 is not 0.8365 at 3 figures, though the two lie within 1% of each other)
+            at = min(significant_figures(value), 4)
             close += [(w, e) for w, e, _ in entries if math.isfinite(w) and math.isfinite(best[1])
-                      and abs(w - best[1]) <= 0.01 * abs(best[1])]
+                      and abs(w - best[1]) <= 0.01 * abs(best[1]) and _right_at(value, w, at)]
         order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
         close.sort(key=lambda m: order.get(m[1], len(order)))       # the catalogue's order, whatever the answer
         return _join([e for _, e in close], same=all(_exactly(w, close[0][0]) for w, _ in close))
@@ -764,14 +886,22 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # (2.00) would not change it, so "right as far as it goes" would be advice that cannot be followed
     # the same holds for a short decimal that is exactly a mistake's value (13/100 = 0.13) and is not the
     # right value rounded: it is that mistake's unrounded result, not a rounding of something else
+    # a short decimal that is exactly a mistake's value and also the right value rounded (0.3 for a distance of
+    # 0.2957, where the total variation is exactly 0.3) gets both readings: that mistake first, since more
+    # figures would not change it, and "right as far as it goes" beside it for a learner who rounded
     short = (math.isfinite(value) and value != 0
-             and (_is_whole(value) or (significant_figures(value) < ACCEPTED_FIGURES
-                                       and not _right_at(value, expected, significant_figures(value)))))
+             and (_is_whole(value) or significant_figures(value) < ACCEPTED_FIGURES))
     exact = [(0.0, w, e) for w, e, _ in entries if short and _exactly(value, w)]
     if exact:
         n = significant_figures(value)
-        also = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
-                f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
+        longer = _show(value, n + 1)
+        also = ((f" {shown} is exactly that value. If you rounded {what} instead, it is right as far as it goes: "
+                 f"Python reads your answer as {shown} (it drops trailing zeros, so {longer} is read as {shown} "
+                 f"too). If you meant {longer}, that is right to {n + 1} significant figures, but the question "
+                 f"asks for {sig}: give {sig} significant figures, or the unrounded number your code computes."
+                 if not _is_whole(value) and n + 1 < sig and _right_at(value, expected, n + 1) else
+                 f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
+                 f"figure{'s' if n > 1 else ''} only: give {sig} significant figures.")
                 if _right_at(value, expected, significant_figures(value)) else
                 "" if _is_whole(value) else
                 f" {shown} is exactly that mistake's value: more figures would not change it.")
@@ -802,6 +932,30 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")
     figures = significant_figures(value)
+    # a short answer that is a mistake's value rounded to the figures the question asks for, trailing zeros
+    # dropped (0.00700 for the exact KL 0.0070021, read as 0.007), is that other quantity of the exercise,
+    # rounded as asked: it is named first, and a cut-off or rounding reading of the right value beside it
+    # Only a short answer that is also the right value cut off (and not it rounded) is read so: the cut-off
+    # reading alone would call it right as far as it goes. Any other short answer gets the readings below (right as far as it goes, read so:
+    # 0.058 for a PSI of 0.0578 is not the unsmoothed 0.05800; a mistake it matches, hedged).
+    if (figures < sig and math.isfinite(value) and value != 0 and not _is_whole(value)
+            and _truncated(value, expected) and not _right_at(value, expected, figures)):
+        as_asked = [(_distance(value, w), w, e) for w, e, _ in entries
+                    if math.isfinite(w) and w != 0 and float(_round_sig(w, sig)) == value]
+        if as_asked:
+            text = named(as_asked)
+            padded = _show(value, sig)
+            note = (f" {shown} is also {what} cut off after {_plural(figures, 'significant figure')}: if that "
+                    f"is what you did, round instead of cutting off, and give {sig} significant figures.")
+            seen = {e for _, _, e in as_asked}
+            others = [(_distance(value, w), w, e) for w, e, _ in entries
+                      if e not in seen and _matches(value, w, expected)]
+            also = (f" But at the {_plural(figures, 'significant figure')} it has, {shown} also matches "
+                    f"{named(others)} Give the unrounded number your code computed to tell which, and follow the "
+                    f"advice on that number." if others else "")
+            return Feedback(False, f"Not quite: {shown} matches {text} ({shown} is that value rounded to {sig} "
+                                   f"significant figures: Python drops trailing zeros, typing {padded} gives "
+                                   f"{shown}.){also}{note}")
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
            and (_right_at(value, expected, figures)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
@@ -924,12 +1078,26 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
         dropped = _dropped(value, shown, figures, sig)
-        return Feedback(False, f"Not quite: at the {_plural(figures, 'significant figure')} it has{dropped}, "
-                               f"{shown} matches more than one known mistake, which more figures would tell "
-                               f"apart. It matches "
-                               + " Or it matches ".join(named(g) for g in groups)
+        # one plain list of every mistake it matches, in the catalogue's order (no nested "more than one")
+        order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
+        listed = list(dict.fromkeys(e for e in sorted((e for g in groups for _, _, e in g),
+                                                      key=lambda e: order.get(e, len(order)))))
+        return Feedback(False, f"Not quite: {shown} has {_plural(figures, 'significant figure')}{dropped}, and at "
+                               f"that precision it matches {len(listed)} known mistakes, which more figures would "
+                               f"tell apart: "
+                               + " ".join(f"({i}) {e}" for i, e in enumerate(listed, 1))
                                + " Give the unrounded number your code computed to tell which. If this is the "
                                  "full number your code computed, it is not any of them: check each step.")
+    # a mistake's value cut off, not rounded (0.207 for D(Q_Y||P_Y) = 0.20752): that mistake, with a word on
+    # rounding; the right value cut off (above) is read first
+    cut = [(_distance(value, w), w, e) for w, e, _ in entries
+           if figures >= ACCEPTED_FIGURES and not truncated and math.isfinite(w)
+           and _truncated(value, w) and _distance(value, w) < _distance(value, expected)]
+    if cut:
+        best = min(cut, key=lambda m: m[0])[1]
+        return Feedback(False, f"Not quite: {shown} matches {named(cut)} ({shown} is that value, "
+                               f"{_show(best, figures + 2)}, cut off after {_plural(figures, 'significant figure')}: "
+                               f"round, do not truncate.)")
     if ((rounding is False or isinstance(rounding, str)) and not truncated and math.isfinite(value) and math.isfinite(expected)
             and abs(value - expected) <= 0.015 * abs(expected)):
         # whole-number counts leave nothing to round on the way: only the final number can be rounded
@@ -956,9 +1124,18 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
             and (figures >= ACCEPTED_FIGURES or loose)
             and (abs(value - expected) <= 1.5 * float(_unit(value, figures)) or loose or undone)):
         if (loose or undone) and not truncated:
-            return Feedback(False, f"Almost: {shown} is as close to {what} as a result rounded on the way can be, "
-                                   f"but it is not {what} correctly rounded. Did you round an intermediate "
-                                   f"result, then convert it or combine it with another number"
+            # a wrong quantity within 1% of the answer that rounds to the same figures (H(english) = 4.1928 for
+            # H(spanish, english) = 4.2014: 4.19) is the first reading, named with the figures it was rounded to
+            other = [e for w, e in coincident if w is not None and math.isfinite(w)
+                     and _round_sig(float(w), figures) == _round_sig(value, figures)]
+            first = (f"Almost: {shown} is, to the {_plural(figures, 'significant figure')} it has, {other[0]} "
+                     f"With these data that quantity lies within 1% of {what}, but it is another one. Or, if you "
+                     f"computed {what}: {shown} is as close to it as a result rounded on the way can be, but it is "
+                     f"not {what} correctly rounded. " if other else
+                     f"Almost: {shown} is as close to {what} as a result rounded on the way can be, but it is not "
+                     f"{what} correctly rounded. ")
+            return Feedback(False, first + "Did you round an intermediate "
+                                   "result, then convert it or combine it with another number"
                                    + (", or round the terms before summing"
                                       if noisy or _plain_figures(value) < figures else "")
                                    + f"? Redo the computation from the unrounded values your code computed, and "
@@ -972,7 +1149,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
             # rounding the number that route computed gives the same number again
             # a base-10 route is no step of any exercise's computation (none uses np.log10): naming it beside a
             # plain cut-off would suggest a route the learner never took
-            if loose and not _base10_route(loose[2]):
+            if loose and not _base10_route(loose[2]) and _plausible_route(loose[2]):
                 return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                        f"so its last digit is one too small, or a result rounded on the way: it is "
                                        f"also {route_words(*loose)}. Round (do not truncate) the unrounded number "

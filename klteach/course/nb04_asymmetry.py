@@ -174,12 +174,14 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     averages them (for a distance, with or without the square root), the
     divergence in any log base for a distance, a distance converted to
     another base by the divergence's factor (not its square root), the
-    value as a percentage, and the Hellinger distance.
+    value as a percentage, the Hellinger distance and the total variation
+    distance. The hint for scipy's ``jensenshannon`` names its ``base=``
+    argument (it defaults to nats, and returns the distance).
 
     Examples
     --------
     >>> check_js(0.8326, [1, 0], [0, 1])
-    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns). The question asks for the divergence: square the unrounded number your code computed.
+    Not quite: 0.8326 matches the Jensen-Shannon distance (the square root of the divergence, what scipy.spatial.distance.jensenshannon returns, in nats unless you pass base=2). The question asks for the divergence: square the unrounded number your code computed.
     """
     a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
@@ -188,13 +190,18 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     value = js_distance if distance else js_divergence
     expected = value(pn, qn, base=base)
     average = f"M = ({a} + {b}) / 2"
-    mistakes = _unit_mistakes(lambda bb: value(pn, qn, base=bb), what, base, root=distance)
+    def how(other):     # scipy's jensenshannon gives the distance in nats unless base= is passed
+        scipy = (f", or scipy.spatial.distance.jensenshannon without base={base:g}"
+                 if distance and other is None and base is not None else "")
+        return _computed_with(other)[:-1] + scipy + ")"
+
+    mistakes = _unit_mistakes(lambda bb: value(pn, qn, base=bb), what, base, root=distance, how=how)
     if distance:
         divergence = js_divergence(pn, qn, base=base)
         mistakes.append((divergence,
                          "the Jensen-Shannon divergence. The question asks for the distance, its "
-                         "square root (what scipy.spatial.distance.jensenshannon returns): take the square "
-                         "root of the unrounded number your code computed.",
+                         "square root (what scipy.spatial.distance.jensenshannon returns, in nats unless you "
+                         "pass base=2): take the square root of the unrounded number your code computed.",
                          ("sqrt", "the Jensen-Shannon divergence", "replaced by its square root")))
         mistakes += [
             (math.sqrt(2 * divergence),
@@ -233,8 +240,8 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     else:
         mistakes.append((js_distance(pn, qn, base=base),
                          "the Jensen-Shannon distance (the square root of the divergence, what "
-                         "scipy.spatial.distance.jensenshannon returns). The question asks for the "
-                         "divergence: square the unrounded number your code computed.",
+                         "scipy.spatial.distance.jensenshannon returns, in nats unless you pass base=2). The "
+                         "question asks for the divergence: square the unrounded number your code computed.",
                          ("square", "the Jensen-Shannon distance", "squared")))
         if expected > 0:
             mistakes.append((2 * expected,
@@ -259,6 +266,12 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
         (hellinger_distance(pn, qn),
          f"the Hellinger distance, sqrt(1 - sum sqrt({a}(x) {b}(x))), another symmetric distance (without "
          f"a logarithm). The question asks for the Jensen-Shannon "
+         + ("distance: the square root of (D({a}||M) + D({b}||M)) / 2" if distance
+            else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
+         + f", with {average}."),
+        (total_variation(pn, qn),
+         f"the total variation distance TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2, another symmetric distance "
+         f"(without a logarithm). The question asks for the Jensen-Shannon "
          + ("distance: the square root of (D({a}||M) + D({b}||M)) / 2" if distance
             else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
          + f", with {average}."),
@@ -294,7 +307,8 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     Recognised mistakes: the sum without the 1/2, the largest
     difference at a single outcome, the mean of the differences, the
     Jensen-Shannon distance (bits or nats), the Hellinger distance, TV as a
-    percentage, and Pinsker's bound sqrt(D / 2) in either direction. For
+    percentage, and Pinsker's bound sqrt(D / 2) in either direction, with D
+    in nats or in bits. For
     probabilities given as short decimals TV is exact, so an answer near it
     is not asked whether it rounded on the way.
 
@@ -338,6 +352,12 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
                 mistakes.append((math.sqrt(d / 2),
                                  f"Pinsker's bound sqrt(D({first}||{second}) / 2), with D in nats: an upper "
                                  f"bound on TV, not TV itself. TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2."))
+                # with D in bits (np.log2) the number is larger than Pinsker's (D in nats): still above TV
+                mistakes.append((math.sqrt(d / math.log(2) / 2),
+                                 f"sqrt(D({first}||{second}) / 2) with D in bits (np.log2): Pinsker's bound is "
+                                 f"stated with D in nats (in bits the number is larger, a looser bound), and in "
+                                 f"either unit it is an upper bound on TV, not TV itself. TV({a}, {b}) = "
+                                 f"sum |{a}(x) - {b}(x)| / 2."))
     # probabilities given as short decimals have short differences: their half-sum is exact, with nothing
     # to round on the way (an answer near it is no rounded intermediate)
     short = all(significant_figures(x) <= 6 for x in np.concatenate([pn, qn]))

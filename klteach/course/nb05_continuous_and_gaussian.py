@@ -331,8 +331,10 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
         return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
                             nan="Your answer is NaN (not a number). The formula takes no logarithm here: a "
                                 "NaN comes from 0/0 or inf - inf. Print each term of your formula to find it.",
-                            hint=f"{what} = {E}[log(p(x)/q(x))] = ({E}[(x - {mq_})²] - {E}[(x - {mp_})²]) / "
-                                 f"(2 {s_}²): put in the two expectations the exercise gives, then simplify.",
+                            hint=f"{what} is the expectation under {a} of log(p(x)/q(x)). Write that log ratio "
+                                 f"for two Gaussians with the same {s_}: the normalising constants cancel and only "
+                                 f"the two squared terms remain. Then take the expectation with the two "
+                                 f"expectations the exercise gives, and simplify.",
                             negative=f"Check the order in the log ratio: ((x - {mq_})² - (x - {mp_})²) / "
                                      f"(2 {s_}²), the {mq_} term first.")
     closed = (f"log({sq_}/{sp_}) + ({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²) - 1/2")

@@ -365,7 +365,9 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
 
     Used in: notebooks/06_drift.ipynb (section "Exercises").
 
-    Recognised mistakes: only one direction of KL, no smoothing, smoothing
+    Recognised mistakes: only one direction of KL, no smoothing (an inf, which
+    smoothed probabilities rounded to 0 also give: the message says both when
+    a smoothed probability rounds to 0 at 1-3 decimal places), smoothing
     without renormalising, a pseudo-count of 1, smoothing only one histogram
     or only the empty bins, the mean of the PSI terms, PSI x 100, another
     log base, minus PSI (a
@@ -395,8 +397,25 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
         p0, q0 = r / r.sum(), c / c.sum()
         terms = np.where((p0 == 0) & (q0 == 0), 0.0, (p0 - q0) * np.log(p0 / q0))
         unsmoothed = float(np.sum(terms)) / log_base(base)
-    mistakes.append((unsmoothed, f"PSI without smoothing. Add the pseudo-count {pseudo_count:g} to every bin "
-                                 f"of both histograms before normalising."))
+    # inf also comes from smoothed probabilities rounded before the log: a small one rounds to 0
+    tiny = []
+    if pseudo_count > 0:
+        for counts, label in ((r, a), (c, b)):
+            smallest = float(np.min((counts + pseudo_count) / (counts.sum() + len(counts) * pseudo_count)))
+            places = max((d for d in (1, 2, 3) if round(smallest, d) == 0), default=None)
+            if places is not None:
+                tiny.append((label, smallest, places))
+    if math.isinf(unsmoothed) and tiny:
+        label, smallest, places = min(tiny, key=lambda t: t[1])
+        unsmoothed_why = (f"a zero probability inside a log ratio (the log of p / 0 is inf). With the pseudo-count {pseudo_count:g} "
+                          f"in every bin no smoothed probability is 0, but the smallest of {label}, "
+                          f"{smallest:.4f}, is 0 once rounded to {places} decimal place{'s' if places > 1 else ''} (or fewer): if you rounded "
+                          f"the smoothed probabilities, use them unrounded. PSI without smoothing is inf too: if you "
+                          f"did not smooth, add the pseudo-count {pseudo_count:g} to every bin of both histograms before normalising.")
+    else:
+        unsmoothed_why = (f"PSI without smoothing. Add the pseudo-count {pseudo_count:g} to every bin of both "
+                          f"histograms before normalising.")
+    mistakes.append((unsmoothed, unsmoothed_why))
     p_raw, q_raw = (r + pseudo_count) / r.sum(), (c + pseudo_count) / c.sum()
     mistakes.append((float(np.sum((p_raw - q_raw) * np.log(p_raw / q_raw))) / log_base(base),
                      "PSI of counts + pseudo-count divided by the original totals: renormalise, "
@@ -454,8 +473,8 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     values only (with or without the +1s), ties counted as half (mid-p),
     the comparison the wrong way round (<=), (1 + count) / (B + 2),
     one minus the p-value, the share of permuted values
-    below the observed one, the p-value as a percentage, and 1 + count
-    without the division. Mistakes that give the same number with the
+    below the observed one, the p-value as a percentage, 1 + count
+    without the division, and the count itself. Mistakes that give the same number with the
     given data are named together.
 
     Examples
@@ -505,8 +524,14 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
                                                    f"not two: {formula}."))
     mistakes.append((1.0 + at_least, f"1 + count, the numerator alone: divide it by B + 1 = {b + 1}, "
                                      f"{formula}."))
+    if at_least > 0:
+        mistakes.append((float(at_least), f"the count of permuted statistics at least as large as the observed "
+                                          f"one, not yet a p-value: add 1 to it and divide by B + 1 = {b + 1}, "
+                                          f"{formula}."))
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
-                        hint=f"{formula}.", rounding=False,
+                        hint="Count the permuted statistics at least as large as the observed one (>=, ties "
+                             "included), and count the observed split as one more permutation, in the count "
+                             "and in the total: p = (1 + count) / (B + 1).", rounding=False,
                         negative=f"A p-value is a probability, between 0 and 1: {formula}. Print count and "
                                  f"B + 1 before dividing.",
                         nan="Your answer is NaN (not a number). The p-value takes no logarithms: a NaN comes "

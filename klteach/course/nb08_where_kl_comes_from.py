@@ -8,7 +8,6 @@ Imported by the notebook through :mod:`klteach.plots`, :mod:`klteach.widgets` an
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,23 +16,13 @@ from .._validation import DistributionError, as_nonnegative, log_base
 from ..discrete import entropy, kl_divergence
 from .explorer import _explorer, _slider
 from .feedback import (
-    Feedback,
-    _accepted,
-    _as_given,
-    _clean,
     _names,
     _probabilities,
-    _right_at,
-    _round_sig,
-    _scalar,
     _show,
-    _truncated,
-    _unit,
     check_number,
-    significant_figures,
 )
 from .style import P_COLOR, Q_COLOR
-from .units import _LOG_FN, _unit_mistakes, _unit_words
+from .units import _LOG_FN, _computed_with, _unit_mistakes, _unit_words
 
 __all__ = ["renyi_orders", "show_renyi", "renyi_explorer", "check_mutual_information",
            "check_channel_kl", "check_renyi"]
@@ -293,59 +282,21 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
                             f"the weighted terms, np.sum({name} * {log_fn}({name} / {outer})).",
          ("scale", "the mean over the cells", f"multiplied by {j.size}")),
     ])
-    feedback = check_number(answer, expected, what=f"I({x};{y})", units=_unit_words(base),
+    return check_number(answer, expected, what=f"I({x};{y})", units=_unit_words(base),
                         mistakes=mistakes, sig=sig,
-                        hint=f"Marginals first: p_{x.lower()} = {name}.sum(axis=1), p_{y.lower()} = "
-                             f"{name}.sum(axis=0); then sum {name} * log({name} / np.outer(p_{x.lower()}, "
-                             f"p_{y.lower()})) over all cells{' with np.log2' if base == 2 else ''}.",
+                        hint=f"Compute the marginals of {name} (sum over each axis), then D(P_{x}{y} || P_{x} P_{y}): "
+                             f"the joint table first, the outer product of the marginals second"
+                             f"{', with np.log2' if base == 2 else ''}; or use I({x};{y}) = H({x}) + H({y}) - "
+                             f"H({x},{y}).",
                         negative=f"Mutual information is a KL divergence, so it is >= 0: weight each log "
                                  f"ratio by its cell, {name} * {log_fn}({name} / {outer}), and sum over all "
                                  f"cells.",
-                        combine="Sum the terms over all cells of the table (both axes).")
-    if feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close")):
-        return feedback
-    rounded = _rounded_entropy_route(answer, (hx, hy, hxy), expected)
-    if rounded is None:
-        return feedback
-    shown = ", ".join(f"{label} = {v}" for label, v in zip((f"H({x})", f"H({y})", f"H({x},{y})"), rounded))
-    value = _clean(float(_scalar(answer)))
-    opening = ("Right as far as it goes: " if _right_at(value, expected, significant_figures(value)) else
-               f"Almost: as close to I({x};{y}) as a result rounded on the way can be, but not I({x};{y}) "
-               f"rounded: ")
-    return Feedback(False, f"{opening}{_as_given(value)} is H({x}) + H({y}) - H({x},{y}) "
-                           f"with the entropies rounded first ({shown}). A difference of rounded entropies keeps "
-                           f"only the precision of their rounding, here not enough for {sig} significant "
-                           f"figures of I({x};{y}): compute the three entropies unrounded (-np.sum(p * np.log2(p)) "
-                           f"for each), combine them, and round only at the end, to {sig} significant figures.")
-
-
-def _rounded_entropy_route(answer, entropies, expected):
-    """The entropies, all rounded by one rule (3-5 significant figures or 2-4 decimals), whose
-    H(X) + H(Y) - H(X,Y) is ``answer`` up to float noise; None when no such rounding gives it, when the
-    answer is already right, or when it is the right value cut off (that reading is told first).
-
-    One rule for all three is how a learner rounds printed entropies; a mixture of rules would explain
-    almost any number near the answer. The three rounding errors (half a unit each) bound how far the
-    result can be from I, and the answer must lie within that bound.
-    """
-    value = _scalar(answer)
-    if isinstance(value, bool) or not isinstance(value, (Real, np.number)):
-        return None
-    value = _clean(float(value))
-    if not math.isfinite(value) or _accepted(value, expected) or _truncated(value, expected):
-        return None
-    rules = ([(lambda h, k=k: float(_round_sig(h, k)), lambda h, k=k: float(_unit(h, k)) / 2)
-              for k in range(3, 6)]
-             + [(lambda h, d=d: round(float(h), d), lambda h, d=d: 0.5 * 10.0 ** -d) for d in range(2, 5)])
-    for rule, half in rules:
-        hs = tuple(rule(h) for h in entropies)
-        if all(r == h for r, h in zip(hs, entropies)):
-            continue
-        bound = sum(half(h) for h in entropies)
-        if (abs(hs[0] + hs[1] - hs[2] - value) <= 1e-9 * max(abs(value), 1e-12)
-                and abs(value - expected) <= bound * (1 + 1e-9)):
-            return tuple(_as_given(v) for v in hs)
-    return None
+                        combine="Sum the terms over all cells of the table (both axes).",
+                        parts={"numbers": [(f"H({x})", hx, 1), (f"H({y})", hy, 1), (f"H({x},{y})", hxy, -1)],
+                               "formula": f"H({x}) + H({y}) - H({x},{y})", "words": "the entropies",
+                               "kind": "difference",
+                               "compute": f"the three entropies unrounded ({'np.log2' if base == 2 else 'np.log'} "
+                                          f"inside each)"})
 
 
 def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"), channel_name="W", sig=3):
@@ -360,7 +311,8 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     reverse direction D(Q_Y || P_Y), the conditional term
     D(P_X || Q_X) - D(P_Y || Q_Y), the unweighted sum of the log ratios
     and one output's term alone (both can be negative), the mean over the
-    outputs instead of the sum and the answer as a percentage; an array of two
+    outputs instead of the sum, the answer as a percentage and the inputs'
+    divergence in the other unit (bits and nats); an array of two
     numbers holding the answer is asked for that one number, an array
     equal to P_Y or Q_Y is told it is the output distribution, and the
     input-side terms are told their sum is D(P_X || Q_X).
@@ -437,6 +389,12 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
                 spread.append((float(py[k] * (math.log(py[k]) - math.log(qy[k])) / per),
                                f"the term of output {k} alone ({ya}[{k}] * {log_fn}({ya}[{k}] / {yb}[{k}])); "
                                f"{what} sums the terms over {'both' if outputs == 2 else f'all {outputs}'} outputs."))
+    for other in (None, 2):      # the inputs' divergence, and in the other unit too (two slips, often made together)
+        if other != base:
+            spread.append((kl_divergence(pa, qa, base=other),
+                           f"D({a}||{b}), the divergence of the inputs, in {_computed_with(other)}: two changes "
+                           f"are needed. The question asks about the outputs ({ya} = {a} @ {channel_name}, "
+                           f"{yb} = {b} @ {channel_name}), in {_unit_words(base)}."))
     _add_apart(mistakes, expected, spread + [
         (expected / outputs, f"the mean over the {outputs} outputs (np.mean) instead of the sum: {what} = "
                              f"np.sum({ya} * {log_fn}({ya} / {yb})).",
@@ -446,8 +404,9 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     ])
     return check_number(answer, expected, what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig, array_routes=routes,
-                        hint=f"{ya} = {a} @ {channel_name}, {yb} = {b} @ {channel_name}, then "
-                             f"sum {ya} * log({ya} / {yb}){' with np.log2' if base == 2 else ''}.",
+                        hint=f"Push each input distribution through the channel (a matrix product with "
+                             f"{channel_name}) to get {ya} and {yb}, then compute the KL divergence of the outputs, "
+                             f"{ya} first{', in bits (np.log2)' if base == 2 else ''}.",
                         negative=f"{what} is >= 0: weight each log ratio by {ya} and sum over "
                                  f"{'both' if outputs == 2 else f'all {outputs}'} outputs, "
                                  f"np.sum({ya} * {log_fn}({ya} / {yb})).",
@@ -557,6 +516,8 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
                 mistakes.append((-w, f"{why} That route gives {_show(w)}; this is it with the sign flipped."))
     return check_number(answer, expected, what=what,
                         units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"{what} = np.log(np.sum({a}**{order:g} * {b}**(1 - {order:g}))) / ({order:g} - 1).",
+                        hint=f"A Rényi divergence of order alpha: sum {a}(x)^alpha {b}(x)^(1 - alpha) over the "
+                             f"outcomes, take the log of that sum, and divide by alpha - 1 (here alpha = "
+                             f"{order:g}).",
                         negative=f"Sum {a}**alpha * {b}**(1 - alpha) over the outcomes first, then take the log "
                                  f"and divide by alpha - 1: a Rényi divergence of order alpha > 0 is >= 0.")

@@ -23,12 +23,7 @@ from ..hypothesis_testing import exponential_tilt
 from .feedback import (
     CHOICES,
     Feedback,
-    _as_given,
-    _right_at,
-    _show,
-    _truncated,
     check_number,
-    significant_figures,
 )
 from .style import MARKERS, P_COLOR, PALETTE, Q_COLOR
 
@@ -72,14 +67,6 @@ def _exact_decimal(x):
     return repr(float(f"{x:.10g}"))
 
 
-def _short_number(answer):
-    """``answer`` as a finite float when it is a plain real number, else None."""
-    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        return None
-    value = float(answer)
-    return value if math.isfinite(value) else None
-
-
 def check_local_kl(answer, theta, delta, *, sig=3):
     r"""Check the Fisher (quadratic) approximation of D(Ber(theta) || Ber(theta + delta)), in nats.
 
@@ -89,12 +76,16 @@ def check_local_kl(answer, theta, delta, *, sig=3):
               \qquad I(\theta) = \frac{1}{\theta(1-\theta)}
 
     Recognised mistakes: the exact KL (either direction) instead of the
-    approximation, also when rounded so far that it is the approximation cut
-    off too (0.007 for 0.0070021 and 0.0078125), the factor 1/2 missing,
+    approximation (rounded to 3 figures, 0.00700 is read as 0.007, which is
+    also the approximation cut off: the shared rule of check_number names
+    the exact KL first), the factor 1/2 missing,
     bits, I(theta) = theta(1 - theta) (upside down), 1/theta (the 1 - theta
-    dropped), delta not squared, and the information evaluated at
-    theta + delta. Advice gives the exercise's numbers, not variable names
-    (a learner's kernel may hold other values under ``theta`` or ``delta``).
+    dropped), delta not squared, the information evaluated at
+    theta + delta, and the two sign errors that make it negative (theta - 1
+    for 1 - theta, the information's two terms subtracted). Advice gives the
+    exercise's numbers, not variable names (a learner's kernel may hold
+    other values under ``theta`` or ``delta``), and names the idea, not the
+    line of code that computes the answer.
 
     Examples
     --------
@@ -109,28 +100,16 @@ def check_local_kl(answer, theta, delta, *, sig=3):
     expected = 0.5 * delta ** 2 * info
     exact = _bernoulli_kl(theta, theta + delta)
     what = "the quadratic approximation 1/2 delta^2 I(theta)"
-    formula = f"0.5 * {delta:g}**2 / ({theta:g} * (1 - {theta:g}))"
     kl_name = f"D(Ber({theta:g})||Ber({theta + delta:g}))"
-    value = _short_number(answer)
-    if value is not None and value != 0:
-        figures = significant_figures(value)
-        if figures < 3 and _right_at(value, exact, figures) and not _right_at(value, expected, figures):
-            # the exact KL rounded short; it may also be the approximation cut off, which is said second
-            shown = _as_given(value)
-            cut = (f" ({shown} is also {what} cut off after {figures} significant figure{'s' if figures > 1 else ''}: "
-                   f"if that is what you did, round instead of cutting off.)" if _truncated(value, expected) else "")
-            return Feedback(False, f"Not quite: {shown} matches the exact {kl_name} = {_show(exact, 5)} nats rounded "
-                                   f"to {figures} significant figure{'s' if figures > 1 else ''} (Python drops trailing "
-                                   f"zeros: {_show(exact, sig)} is read as {_as_given(float(_show(exact, sig)))}). The "
-                                   f"question asks for the quadratic approximation, not the exact KL: compute "
-                                   f"{formula} and give {sig} significant figures.{cut}")
+    quadratic = (f"the quadratic term, half of delta squared times the Fisher information at theta "
+                 f"(theta = {theta:g}, delta = {delta:g})")
     mistakes = [
         (exact,
-         f"the exact {kl_name}, which is what the approximation approximates; the question asks for the "
-         f"quadratic term: {formula}."),
+         f"the exact {kl_name}, which is what the approximation approximates; the question asks for "
+         f"{quadratic}."),
         (_bernoulli_kl(theta + delta, theta),
          f"the exact KL in the reverse direction, D(Ber({theta + delta:g})||Ber({theta:g})); the question asks for "
-         f"the quadratic term 0.5 * delta**2 * I(theta) = {formula}, the same for both directions to second order."),
+         f"{quadratic}, the same for both directions to second order."),
         (delta ** 2 * info, "delta^2 I(theta) without the factor 1/2: the second-order term of a Taylor series "
                             "is half the second derivative times delta^2.", True),
         (expected / math.log(2), f"{what} in bits; the question asks for nats (no log base enters the "
@@ -142,10 +121,20 @@ def check_local_kl(answer, theta, delta, *, sig=3):
         (0.5 * abs(delta) * info, "1/2 delta I(theta): delta must be squared (the KL is second order in the step)."),
         (0.5 * delta ** 2 / ((theta + delta) * (1 - theta - delta)),
          "the information evaluated at theta + delta; the expansion is around theta, so use I(theta)."),
+        # the two ways a learner gets a negative number: delta squared is never negative, I(theta) is
+        (-expected, "1/2 delta^2 I(theta) with the sign of I(theta) flipped: 1 / (theta (theta - 1)) has "
+                    "theta - 1 where the Bernoulli information has 1 - theta. I(theta) = 1 / (theta (1 - theta)) "
+                    "is positive for every 0 < theta < 1."),
+        (0.5 * delta ** 2 * (1 / (1 - theta) - 1 / theta),
+         "1/2 delta^2 (1/(1 - theta) - 1/theta): the information's two terms, one from heads and one from tails, "
+         "are added, not subtracted: I(theta) = 1/theta + 1/(1 - theta) = 1 / (theta (1 - theta))."),
     ]
     feedback = check_number(answer, expected, what=what, units="nats", mistakes=_apart(mistakes, expected), sig=sig,
-                            hint=f"Compute {formula} (theta = {theta:g}, delta = {delta:g}).",
-                            negative="A KL divergence and its quadratic approximation are >= 0: delta is squared.")
+                            hint=f"Use {quadratic}; for a Bernoulli, I(theta) = 1 / (theta (1 - theta)).",
+                            negative="A KL divergence and its quadratic approximation are >= 0: delta^2 is never "
+                                     "negative, so a negative number comes from the sign of the Fisher information. "
+                                     "I(theta) = 1/theta + 1/(1 - theta) = 1 / (theta (1 - theta)) is positive: "
+                                     "check for theta - 1 in place of 1 - theta, or a minus between the two terms.")
     if feedback.correct:      # the right value has few digits: show all of them
         return Feedback(True, f"Correct: {what} = {_exact_decimal(expected)} nats.")
     return feedback
@@ -218,8 +207,10 @@ def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
                                         f"x = {x:g} and noise standard deviation {s:g}."))
     mistakes += _other_units(expected, what, None)
     return check_number(answer, expected, what=what, units="nats", mistakes=_apart(mistakes, expected), sig=sig,
-                        hint=f"E_q[log p(x|z)] = -0.5 * np.log(2 * np.pi * {s:g}**2) - (({x:g} - {m:g})**2 + {sd:g}**2) "
-                             f"/ (2 * {s:g}**2); then subtract D(q||N(0, 1)) = kt.gaussian_kl({m:g}, {sd:g}, 0, 1).")
+                        hint=f"Average the Gaussian log-likelihood log N(x; z, s^2) over z ~ q, using "
+                             f"E_q[(x - z)^2] = (x - m)^2 + sigma^2; then subtract D(q||N(0, 1)), which "
+                             f"kt.gaussian_kl gives. This exercise has x = {x:g}, noise standard deviation "
+                             f"s = {s:g}, and q with mean m = {m:g} and standard deviation sigma = {sd:g}.")
 
 
 def _chernoff(p, q):
@@ -270,7 +261,10 @@ def check_stein_exponent(answer, p_heads, q_heads, *, base=2, names=("P", "Q"), 
                                                  "(1 - p) log((1 - p)/(1 - q))."),
     ] + _other_units(d, what, base)
     return check_number(answer, expected, what=what, units=unit, mistakes=_apart(mistakes, expected), sig=sig,
-                        hint=f"D({a}||{b}) = p {log}(p/q) + (1 - p) {log}((1 - p)/(1 - q)), p = {p_heads:g}, q = {q_heads:g}.",
+                        hint=f"Stein's exponent is the KL divergence from the coin held at the fixed type-I "
+                             f"error, {a} (heads probability {p_heads:g}), to the other, {b} (heads probability "
+                             f"{q_heads:g}): a sum over heads and tails, in {unit} (kt.kl_divergence takes "
+                             f"base=).",
                         negative="A KL divergence is >= 0: check the order of each ratio (p/q, with p from the "
                                  "coin held at the fixed type-I error).")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import mpmath
@@ -499,11 +500,18 @@ def test_three_correct_significant_figures_are_accepted(answer, truth):
     (0.42, 0.4240, 2), (0.17, 0.1740, 2), (0.89, 0.8869, 2), (0.058, 0.0578, 2), (0.2, 0.2426, 1),
 ])
 def test_fewer_figures_right_as_far_as_they_go_are_told_to_give_more(answer, truth, figures):
+    # a mistake the short answer only rounds to: never a concept hint
     fb = exercises.check_number(answer, truth, what="x", sig=3,
-                                mistakes=[(answer, "a concept mistake.")])   # never a concept hint
+                                mistakes=[(answer * 1.002, "a concept mistake.")])
+    assert round_sig(answer * 1.002, figures) == answer
     assert not fb.correct
     assert "Right as far as it goes" in fb.message and f"{figures} significant figure" in fb.message
     assert "Give 3 significant figures" in fb.message and "concept" not in fb.message
+    # a mistake whose value the short answer is exactly: more figures would not change it, so it is named
+    # first, and the rounding reading beside it (both message classes: the sweep's and the mistake's)
+    fb = exercises.check_number(answer, truth, what="x", sig=3, mistakes=[(answer, "a concept mistake.")])
+    assert fb.message.startswith(f"Not quite: {answer} matches a concept mistake."), fb.message
+    assert "right as far as it goes" in fb.message and "give 3 significant figures" in fb.message, fb.message
 
 
 def test_a_mistake_is_named_only_when_it_matches_better_than_the_truth():
@@ -882,7 +890,8 @@ def test_coinciding_mistakes_are_named_together():
 @pytest.mark.slow
 def test_every_pair_of_mistakes_is_apart_or_named_together(notebook_runs):
     """Catalogued mistakes less than 1% apart at a notebook's data are reported together for an answer of
-    4 figures; an answer with all its figures is named with the mistakes it equals (to 1e-6) only."""
+    4 figures that matches both at those figures (0.845 is not 0.8365); an answer with all its figures is named
+    with the mistakes it equals (to 1e-6) only."""
     pairs = 0
     for name, runs in notebook_runs.items():
         for source, namespace, _, record in runs:
@@ -892,9 +901,15 @@ def test_every_pair_of_mistakes_is_apart_or_named_together(notebook_runs):
                     if e1 == e2 or abs(v1 - v2) > 0.01 * min(abs(v1), abs(v2)):
                         continue
                     equal = abs(v1 - v2) <= 1e-6 * min(abs(v1), abs(v2))
-                    for v, own, other in ((v1, e1, e2), (v2, e2, e1)):
-                        fb = str(eval(source, namespace | {"answer": round_sig(v, 4)}))
-                        assert e1 in fb and e2 in fb, (name, source, v1, v2, fb)
+                    for v, own, other, w in ((v1, e1, e2, v2), (v2, e2, e1, v1)):
+                        shown = round_sig(v, 4)
+                        fb = str(eval(source, namespace | {"answer": shown}))
+                        # the other is named too when the 4-figure answer matches it at those 4 figures
+                        # (at the figures Python keeps: 0.07600 is read as 0.076, 2 figures)
+                        figs = min(4, len(Decimal(repr(shown)).normalize().as_tuple().digits))
+                        half = 0.5 * 10.0 ** (math.floor(math.log10(abs(shown))) - figs + 1)
+                        both = round_sig(w, figs) == shown or abs(w - shown) <= half * (1 + 1e-9)
+                        assert own in fb and (other in fb) == both, (name, source, v1, v2, fb)
                         fb = str(eval(source, namespace | {"answer": v}))
                         assert own in fb and (other in fb) == equal, (name, source, v1, v2, fb)
                     pairs += 1
@@ -983,7 +998,7 @@ def test_equal_variance_derivation_speaks_its_own_names():
     zero = str(ex05_5(0))
     assert zero.startswith("Not quite") and "E_P[(x - mu_2)²] = sigma² + (mu_1 - mu_2)²" in zero
     far = str(ex05_5(0.5))
-    assert far.startswith("Not yet") and "(E_P[(x - mu_2)²] - E_P[(x - mu_1)²]) / (2 sigma²)" in far
+    assert far.startswith("Not yet") and "expectation under P of log(p(x)/q(x))" in far
     with ex.recording() as calls:
         ex05_5(...)
     texts = [e for _, e in calls[0]["mistakes"]] + [zero, far, forgot]
@@ -1006,8 +1021,9 @@ def test_truncated_answers_are_told_to_round_and_the_start_page_says_so(check, s
 
 
 def test_message_wording_findings():
-    short = str(ex04_2(0.30))                          # the right value to 2 s.f., read as 0.3
+    short = str(ex04_2(0.30))                          # the right value to 2 s.f., read as 0.3 (also exactly TV)
     assert "Python reads your answer as 0.3" in short and "If you meant 0.30" in short
+    assert short.startswith("Not quite: 0.3 matches the total variation distance"), short
     assert "to the 1 significant figure it has" not in short
     assert "1 numbers" not in str(ex04_1([True]))
     text = str(ex04_1("0.428"))
@@ -1396,11 +1412,11 @@ def test_mutual_information_from_rounded_entropies_is_a_rounding_route():
                               (0.254, "H(X) = 1.54")):
         fb = ex08_1(submission)
         assert not fb.correct
-        assert "entropies rounded first" in str(fb) and shown in str(fb) and "Marginals first" not in str(fb)
+        assert "entropies rounded first" in str(fb) and shown in str(fb) and "Compute the marginals" not in str(fb)
     # the unrounded entropies give the right answer, as the advice says
     px, py = JOINT8.sum(axis=1), JOINT8.sum(axis=0)
     assert ex08_1(_h2(px) + _h2(py) - _h2(JOINT8)).correct
-    assert "Marginals first" in str(ex08_1(0.26))        # a number no rounding of the entropies gives
+    assert "Compute the marginals" in str(ex08_1(0.26))        # a number no rounding of the entropies gives
 
 
 @pytest.mark.slow
@@ -1607,7 +1623,10 @@ def test_04_07_finding_7_a_group_of_unequal_mistakes_is_not_called_the_same_numb
 
     only_ref, empty_only = psi(r + 0.5, c), psi(np.where(r == 0, 0.5, r), np.where(c == 0, 0.5, c))
     assert abs(only_ref - 0.8448303541026941) < 1e-12 and 0 < abs(only_ref - empty_only) < 0.01 * empty_only
-    fb = str(ex06_1(0.836))                 # 3 figures: both readings, said to be within 1%, not equal
+    # 3 figures: only the reading that 0.836 matches at 3 figures (0.8448 is 0.845 there), never "the same number"
+    fb = str(ex06_1(0.836))
+    assert "empty bins only" in fb and "only ref_week smoothed" not in fb and "the same number" not in fb, fb
+    fb = str(ex06_1(0.84))                  # 2 figures: both match, said to be within 1%, not equal
     assert "within 1% of each other" in fb and "the same number" not in fb, fb
     fb = str(ex06_1(0.8448303541026941))    # the full number: only the mistake it equals
     assert "only ref_week smoothed" in fb and "empty bins only" not in fb and "the same number" not in fb, fb
@@ -2155,3 +2174,169 @@ def test_a_choice_of_none_is_told_about_print():
     none = str(ex.check_choice(None, "01-ex4"))
     assert none.startswith("Your answer is None") and "print()" in none and "'a', 'b', 'c', 'd'" in none, none
     assert str(ex.check_choice(..., "01-ex4")).startswith("No answer yet")
+
+
+# --- exercise-check messages: rounding routes, other quantities, plausible readings --------------------------
+
+def _psi_by_hand(ref, cur, pseudo=0.5):
+    p, q = (ref + pseudo) / np.sum(ref + pseudo), (cur + pseudo) / np.sum(cur + pseudo)
+    return float(np.sum((p - q) * np.log(p / q)))
+
+
+def test_js_distance_answered_with_the_total_variation_names_it():
+    """04 Ex2: TV(P_ex, Q_ex) is exactly 0.3, and 0.3 is also the JS distance (0.2957) to 1 figure: "give 3 figures"
+    alone, followed (0.300), would give the same wrong number, so TV is named first and the rounding beside it."""
+    tv = 0.5 * float(np.sum(np.abs(P_EX - Q_EX)))
+    assert tv == 0.3 and round_sig(JSD_04, 1) == 0.3
+    for given in (0.3, tv, 0.300):
+        text = str(ex04_2(given))
+        assert text.startswith("Not quite: 0.3 matches the total variation distance"), text
+        assert "right as far as it goes" in text and "give 3 significant figures" in text, text
+    # the advice followed: the JS distance in bits (scipy, with base=2, as the message says)
+    assert "base=2" in str(ex04_2(JSD_04 * math.sqrt(L2)))
+    assert ex04_2(float(jensenshannon(P_EX, Q_EX, base=2))).correct
+
+
+def test_jensenshannon_advice_names_its_base_argument():
+    div = js_bits(P_EX, Q_EX)
+    for text in (str(ex04_2(div)), str(ex.check_js(JSD_04, P_EX, Q_EX, base=2, names=("P_ex", "Q_ex")))):
+        assert "jensenshannon" in text and "base=2" in text, text
+    nats = str(ex04_2(float(jensenshannon(P_EX, Q_EX))))          # scipy's default: nats
+    assert "without base=2" in nats and "np.sqrt(np.log(2))" in nats, nats
+    assert ex04_2(float(jensenshannon(P_EX, Q_EX)) / math.sqrt(L2)).correct     # the advice, followed
+
+
+def test_mutual_information_from_entropies_rounded_to_three_decimals_is_a_rounding_route():
+    """08 Ex1: 0.2509999 is 1.539 + 0.934 - 2.222 (the float 0.2509999999999999, cut off): the right route on
+    entropies rounded to 3 decimal places, not a concept mistake. 0.251 typed is I(X;Y) cut off, read so."""
+    px, py = JOINT8.sum(axis=1), JOINT8.sum(axis=0)
+    hx, hy, hxy = _h2(px), _h2(py), _h2(JOINT8)
+    noisy = round(hx, 3) + round(hy, 3) - round(hxy, 3)
+    assert noisy != 0.251 and abs(noisy - 0.251) < 1e-15 and str(noisy).startswith("0.2509999")
+    for given in (0.2509999, noisy):
+        text = str(ex08_1(given))
+        assert text.startswith("Almost") and "entropies rounded first" in text, text
+        assert "3 decimal places" in text and "H(X) = 1.539" in text and "H(X,Y) = 2.222" in text, text
+    assert ex08_1(hx + hy - hxy).correct                                      # the advice, followed
+    assert "cut off" in str(ex08_1(0.251)) and "entropies rounded first" not in str(ex08_1(0.251))
+
+
+def test_cross_entropy_answered_with_h_english_rounded_names_it_and_its_figures():
+    assert round(H_ENGLISH, 2) == 4.19 and round_sig(CE_02, 3) == 4.2
+    text = str(ex02_3(4.19))
+    assert text.startswith("Almost: 4.19 is, to the 3 significant figures it has, H(english), the entropy of "
+                           "english alone"), text
+    assert "within 1% of H(spanish, english)" in text and "intermediate result" in text, text
+    assert ex02_3(CE_02).correct and not ex02_3(4.18).message.startswith("Almost: 4.18 is, to the")
+
+
+def test_psi_inf_from_rounded_smoothed_probabilities_says_rounding_gave_the_zero():
+    p = (REF_WEEK + 0.5) / np.sum(REF_WEEK + 0.5)
+    assert round(p.min(), 2) == 0 and p.min() > 0                               # 0.5 / 102.5 = 0.0049 -> 0.00
+    with np.errstate(divide="ignore"):
+        pr, qr = np.round(p, 2), np.round((CUR_WEEK + 0.5) / np.sum(CUR_WEEK + 0.5), 2)
+        learner = float(np.sum((pr - qr) * np.log(pr / qr)))
+    assert learner == math.inf
+    text = str(ex06_1(learner))
+    assert "0.0049" in text and "rounded to 2 decimal places" in text and "use them unrounded" in text, text
+    assert "without smoothing" in text                                           # the other reading, second
+    assert text.index("rounded to 2 decimal places") < text.index("without smoothing")
+    assert ex06_1(_psi_by_hand(REF_WEEK, CUR_WEEK)).correct                      # unrounded: right
+
+
+def test_a_three_figure_answer_lists_only_the_mistakes_it_matches_at_three_figures():
+    x = (REF_WEEK + 0.5) / np.sum(REF_WEEK + 0.5)
+    y = CUR_WEEK / CUR_WEEK.sum()
+    ref_only = float(np.sum((x - y) * np.log(x / y)))                          # only ref_week smoothed
+    xe = np.where(REF_WEEK == 0, 0.5, REF_WEEK)
+    xe = xe / xe.sum()
+    empty_only = float(np.sum((xe - y) * np.log(xe / y)))                      # only the empty bins smoothed
+    assert round(ref_only, 3) == 0.845 and round(empty_only, 3) == 0.836
+    assert abs(ref_only - empty_only) < 0.01 * ref_only                        # within 1% of each other
+    text = str(ex06_1(0.845))
+    assert text.startswith("Not quite") and "only ref_week smoothed" in text, text
+    assert "empty bins only" not in text, text
+
+
+def test_a_cut_off_answer_names_no_chain_of_a_mistake_and_its_undoing():
+    py, qy = P_X8 @ W8, Q_X8 @ W8
+    d_y = float(np.sum(py * np.log2(py / qy)))
+    assert math.floor(d_y * 1000) == 188 and round_sig(d_y / 2, 2) * 2 == 0.188   # also (mean, rounded) x 2
+    text = str(ex08_2(0.188))
+    assert text.startswith("Almost: 0.188 is D(P_Y||Q_Y) cut off"), text
+    assert "mean over" not in text and "multiplied by 2" not in text, text
+    assert ex08_2(round_sig(d_y, 3)).correct                                   # rounded, not cut off: right
+
+
+def test_another_quantity_of_the_exercise_rounded_as_asked_is_named_by_the_shared_rule():
+    """One rule in check_number, for every check: 0.007 is 0.0070021 rounded to 3 figures (0.00700), and also
+    0.0078125 cut off. The other quantity is named first, the cut-off beside it."""
+    text = str(ex.check_number(0.00700, 0.0078125, what="x", mistakes=[(0.0070021, "the other quantity y.")]))
+    assert text.startswith("Not quite: 0.007 matches the other quantity y."), text
+    assert "typing 0.00700 gives 0.007" in text and "cut off" in text, text
+    # a short answer right as far as it goes is read so, even when a mistake rounds to it at 3 figures
+    right = str(ex.check_number(0.058, 0.0578, what="x", mistakes=[(0.05801, "a concept mistake.")]))
+    assert right.startswith("Right as far as it goes") and "concept" not in right, right
+    # notebook 09's check carries no case of its own for it
+    import inspect
+
+    from klteach.course import nb09_where_kl_leads
+    assert "_truncated" not in inspect.getsource(nb09_where_kl_leads.check_local_kl)
+
+
+def test_the_swapped_channel_divergence_cut_off_is_named():
+    py, qy = P_X8 @ W8, Q_X8 @ W8
+    swapped = float(np.sum(qy * np.log2(qy / py)))
+    assert math.floor(swapped * 1000) == 207 and round(swapped, 3) == 0.208
+    text = str(ex08_2(0.207))
+    assert text.startswith("Not quite: 0.207 matches D(Q_Y||P_Y), the reverse direction"), text
+    assert "cut off" in text and "round, do not truncate" in text, text
+
+
+def test_the_count_alone_is_named_and_its_advice_followed_is_right():
+    count = int(np.sum(PERMUTED >= OBSERVED))
+    assert count == 13
+    text = str(ex06_2(count))
+    assert text.startswith("Not quite") and "count of permuted statistics" in text, text
+    assert ex06_2((1 + count) / (len(PERMUTED) + 1)).correct                   # add 1, divide by B + 1
+
+
+def test_the_inputs_divergence_in_nats_is_named_with_both_changes():
+    inputs_nats = float(np.sum(P_X8 * np.log(P_X8 / Q_X8)))
+    for given in (inputs_nats, round_sig(inputs_nats, 3)):
+        text = str(ex08_2(given))
+        assert text.startswith("Not quite") and "divergence of the inputs, in nats" in text, text
+        assert "two changes" in text and "in bits" in text, text
+
+
+def test_pinsker_with_d_in_bits_is_named():
+    for p, q, first in ((P_EX, Q_EX, "D(P_ex||Q_ex)"), (Q_EX, P_EX, "D(Q_ex||P_ex)")):
+        bits = math.sqrt(float(np.sum(p * np.log2(p / q))) / 2)
+        text = str(ex04_3(round_sig(bits, 4)))
+        assert text.startswith("Not quite") and f"sqrt({first} / 2) with D in bits" in text, text
+        assert "upper bound on TV" in text
+    assert ex04_3(0.5 * float(np.sum(np.abs(P_EX - Q_EX)))).correct
+
+
+def test_a_short_answer_matching_several_mistakes_gets_one_plain_list():
+    text = str(ex01_1(0.3))
+    assert text.startswith("Not quite: 0.3 has 1 significant figure"), text
+    assert "(1) " in text and "(2) " in text and "(3) " in text, text
+    assert "Or it matches" not in text and "more than one mistake, which give" not in text, text
+    assert "more figures would tell apart" in text and "unrounded number your code computed" in text
+
+
+@pytest.mark.parametrize("check, code", [
+    (lambda a: ex.check_local_kl(a, 0.2, 0.05), ["0.5 * 0.05**2", "/ (0.2 * (1 - 0.2))"]),
+    (lambda a: ex.check_elbo(a, 1.0, 0.3, 1.2, 0.4), ["np.log(2 * np.pi", "gaussian_kl(1.2"]),
+    (lambda a: ex.check_stein_exponent(a, 0.5, 0.8), ["np.log2(p/q)", "(1 - p) np.log2"]),
+    (ex08_3, ["np.log(np.sum(", "**2 * Q_ex**"]),
+    (ex08_1, ["joint_ex.sum(axis=1)", "np.outer(p_x, p_y))"]),
+    (ex06_2, ["np.sum(permuted >= observed)"]),
+    (ex05_5, ["(E_P[(x - mu_2)²] - E_P[(x - mu_1)²]) / (2 sigma²)"]),
+])
+def test_hints_name_the_idea_not_the_line_of_code(check, code):
+    text = str(check(123.456))                                         # far from everything: the hint
+    assert text.startswith("Not yet"), text
+    for line in code:
+        assert line not in text, (line, text)
