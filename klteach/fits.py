@@ -75,8 +75,24 @@ def _gaussian(mean, sd):
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
 
 
+def _standard(a, centre, scale):
+    """``(a - centre) / scale`` without overflow in ``a - centre``: where that difference is
+    beyond the largest double (values of both signs near 1.8e308), it is formed from halves,
+    ``(a / 2 - centre / 2) / scale * 2`` (halving is exact but in the last bit of a subnormal).
+    Only a quotient itself beyond the largest double is inf."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        d = np.subtract(a, centre)
+        z = d / scale
+        wide = np.isinf(d)
+        if np.any(wide):
+            z = np.where(wide, (np.multiply(a, 0.5) - np.multiply(centre, 0.5)) / scale * 2, z)
+    return z
+
+
 def _normal_logpdf(x, mean, sd):
-    return -0.5 * ((x - mean) / sd) ** 2 - np.log(sd) - _LOG_SQRT_2PI
+    z = _standard(x, mean, sd)
+    with np.errstate(over="ignore"):     # z**2 beyond the largest double: log density -inf
+        return -0.5 * z ** 2 - np.log(sd) - _LOG_SQRT_2PI
 
 
 def _logpdf(x, weights, means, sds):
@@ -337,9 +353,9 @@ def _standardise(weights, means, sds, mean=None, sd=None):
     the mixture has mean 0 and sd 1. KL is unchanged by x -> (x - c) / s, and the grids and the
     search then work where doubles are dense whatever P's location and units."""
     centre, scale = _moments(weights, means, sds)
-    out = [(means - centre) / scale, sds / scale]
+    out = [_standard(means, centre, scale), sds / scale]
     if mean is not None:
-        out += [(mean - centre) / scale, sd / scale]
+        out += [_standard(mean, centre, scale), sd / scale]
     return centre, scale, out
 
 
@@ -350,7 +366,7 @@ def _kl_standardised(weights, means, sds, mean, sd, direction):
     largest double is refused, not returned as inf (it is finite)."""
     centre, scale = _moments(weights, means, sds) if direction == "forward" else (mean, sd)
     with np.errstate(all="ignore"):
-        z = [(means - centre) / scale, sds / scale, (mean - centre) / scale, sd / scale]
+        z = [_standard(means, centre, scale), sds / scale, _standard(mean, centre, scale), sd / scale]
         ok = all(np.all(np.isfinite(v)) for v in z) and np.all(z[1] > 0) and z[3] > 0
         value = _kl(weights, *z, direction, unit=scale) if ok else math.inf
     if not math.isfinite(value):
