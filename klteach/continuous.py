@@ -661,11 +661,12 @@ def continuous_kl(p, q, *, base=None):
     that scipy rounds separately, so nearly equal P and Q keep fewer digits
     (see the accuracy below). P's
     support ``S_P`` is split at quantiles of P and Q and each piece is
-    integrated with :func:`scipy.integrate.quad`. A P whose interquartile
-    range is beyond 2**200 or below 2**-200 (a scale near the largest or the
-    smallest float, norm(0, 1e307) or norm(0, 1e-310)) is first scaled, with
-    Q, by a power of 2 that brings it to about 1 (exact; KL does not change
-    under :math:`x \to c x`), unless its mass is piled against an endpoint:
+    integrated with :func:`scipy.integrate.quad` (a P whose interquartile
+    range is beyond 2**200 or below 2**-200, a scale near the largest or the
+    smallest float such as norm(0, 1e307) or norm(0, 1e-310), is first
+    scaled with Q by a power of 2 that brings it to about 1, exactly: KL
+    does not change under :math:`x \to c x`; mass piled against an
+    endpoint is left to the first item below):
 
     * next to a finite endpoint of P's support, in the logarithm of the
       distance to it, so that a density singular there (a gamma or beta
