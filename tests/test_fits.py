@@ -443,3 +443,43 @@ def test_reverse_fit_of_modes_at_both_ends_of_the_doubles():
     assert fit.kl == pytest.approx(want, rel=1e-8)
     assert abs(fit.mean - m[0]) < 0.01 * s[0] and fit.sd == pytest.approx(s[0], rel=1e-3)
     assert fit.kl == pytest.approx(-math.log(0.6), rel=1e-6)   # on a mode far from the other: -log w
+
+
+@pytest.mark.parametrize("mix, q, direction", [
+    (([1.0], [0.0], [1e-300]), (1e10, 1e10), "forward"),     # D = 713.8: Q 1e310 of P's sds away
+    (([1.0], [0.0], [1e-10]), (1e300, 1e300), "forward"),
+    (([1.0, 0.0], [0.0, 5.0], [1e-300, 1.0]), (1e10, 1e10), "forward"),   # a weight-0 component
+])
+def test_one_component_beyond_the_doubles_in_its_own_units_is_the_closed_form(mix, q, direction):
+    # Before: refused as "D is larger than the largest double", D being 713.8 (and the weight-0
+    # component gave ZeroDivisionError: it set the scale, and the sd underflowed to 0).
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = mixture_gaussian_kl(*mix, *q, direction=direction)
+    assert got == pytest.approx(_mp_gauss_kl(mix[1][0], mix[2][0], *q), rel=1e-13)
+
+
+def test_beyond_the_doubles_in_the_mixtures_units_says_what_it_knows():
+    # Two components and a Q 1e310 of their sds away: no grid holds both, and D may be finite.
+    with pytest.raises(ValueError, match=r"more than 1.8e308 standard deviations of the mixture "
+                                         r"apart.*D may still be finite"):
+        mixture_gaussian_kl([0.5, 0.5], [0.0, 1e-300], [1e-300, 1e-300], 1e10, 1e10)
+    with pytest.raises(ValueError, match="D is larger than the largest double"):   # D = 5e619
+        mixture_gaussian_kl([1.0], [0.0], [1e-300], 1e10, 1e10, direction="reverse")
+
+
+@pytest.mark.parametrize("weights, means, sds", [
+    ([1.0, 0.0], [0.0, 5.0], [1e-300, 1.0]),            # before: ZeroDivisionError
+    ([1 - 1e-320, 1e-320], [0.0, 5.0], [1e-300, 1.0]),  # before: the sd from a subnormal, 1e-4 off
+    ([0.5, 0.5], [-1e-310, 1e-310], [1e-310, 1e-310]),
+])
+def test_mixture_moments_keep_their_digits_for_tiny_weights_and_sds(weights, means, sds):
+    from klteach.fits import _moments
+    mean, sd = _moments(np.array(weights), np.array(means), np.array(sds))
+    with mpmath.workdps(60):
+        w, m, s = ([mpmath.mpf(v) for v in a] for a in (weights, means, sds))
+        mu = mpmath.fsum(wi * mi for wi, mi in zip(w, m))
+        var = mpmath.fsum(wi * (si ** 2 + (mi - mu) ** 2) for wi, mi, si in zip(w, m, s))
+    assert mean == pytest.approx(float(mu), rel=1e-14, abs=0)
+    assert sd == pytest.approx(float(mpmath.sqrt(var)), rel=1e-14)
