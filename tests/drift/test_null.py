@@ -24,7 +24,7 @@ from drift_references import ref_counts_of, ref_edges, ref_measure
 
 from klteach import drift
 from klteach.drift import _null as dn
-from klteach.drift.permutation import _relearned_test
+from klteach.drift.permutation import _quantile_statistics, _relearned_test
 
 
 def _active_counts(ref, cur, k):
@@ -227,15 +227,19 @@ def test_the_largest_float_counts_at_or_above_the_last_edge_in_every_shuffle(n, 
     assert dn.applies(ref, cur, k) and ref.max() == _LARGEST
     observed = _statistic_by_reference(ref, cur, k, measure)
     threshold = observed - 1e-12 * abs(observed)
-    # Brute force: every split, edges and counts from drift_references.
+    # Brute force: every split, edges and counts from drift_references; the direct path's
+    # vectorised statistic (permutation._quantile_statistics) is the same on each split.
+    ordered = np.sort(pooled)
     by_enumeration = Fraction(0)
     for subset in itertools.combinations(range(n + m), n):
         chosen = np.zeros(n + m, bool)
         chosen[list(subset)] = True
-        if _statistic_by_reference(pooled[chosen], pooled[~chosen], k, measure) >= threshold:
+        stat = _statistic_by_reference(pooled[chosen], pooled[~chosen], k, measure)
+        direct = _quantile_statistics(np.sort(pooled[chosen])[None, :], ordered, k, measure, 0.5, None)
+        assert direct[0] == pytest.approx(stat, rel=1e-12)
+        if stat >= threshold:
             by_enumeration += Fraction(1, comb(n + m, n))
     # The fast method: its Dirichlet-multinomial block counts with their exact probabilities.
-    ordered = np.sort(pooled)
     plan = dn._edge_plan(n, k)
     by_formula = Fraction(0)
     for blocks in _compositions(m, len(plan[4])):
