@@ -230,9 +230,10 @@ def exponential_tilt(p, values, mean, *, base=None):
     and by Sanov's theorem the chance that the average of n draws from P is
     at least m falls like :math:`e^{-n D(P^*\|P)}`. The sums are computed
     with the largest exponent factored out, so large λ does not overflow,
-    and λ is found from the sign of the mean's gap computed in logs, so
-    values anywhere in the float range (further apart than the largest
-    float, or a spread below 1e-300) give P* and the KL to the last digits.
+    and λ is the root of :math:`\sum_x p(x)(v(x) - m)e^{\lambda (v(x) - m)}`
+    summed with each term's size kept in its exponent, so values anywhere
+    in the float range (further apart than the largest float, or a spread
+    below 1e-300) give P* and the KL to the last digits.
 
     Parameters
     ----------
@@ -321,13 +322,12 @@ def exponential_tilt(p, values, mean, *, base=None):
         vs, mean = np.ldexp(vs, shift), math.ldexp(mean, shift)
         spread = float(vs.max() - vs.min())
     centre = vs - mean                        # E_tilt[v - m] = 0 at the tilt's lam
-    # log |v - m| less the log of the largest power of 2 among them, from the exponent and the
-    # mantissa, so that the terms the gap is made of are of order 1 and keep their digits.
-    mantissa, exponent = np.frexp(np.abs(centre))
-    log_terms = np.log(ps) + np.log(mantissa, where=centre != 0, out=np.zeros_like(centre)) \
-        + (exponent - exponent.max()) * math.log(2)
-    above, below = centre > 0, centre < 0
-
+    # v - m = mantissa * 2**exponent. The gap below sums p (v - m) e^{lam (v - m)} with every
+    # term's size in its exponent, less the largest: weights too small for a float (a value far
+    # beyond the mean) still count, and two nearly opposite terms cancel exactly.
+    nonzero = centre != 0
+    mantissa, exponent = np.frexp(centre)
+    log_size = np.log(ps) + (exponent - exponent[nonzero].max()) * math.log(2)
     def weights(lam):
         with np.errstate(over="ignore"):      # lam (v - m) beyond the float range: weight 0 or all
             e = lam * centre
@@ -336,12 +336,14 @@ def exponential_tilt(p, values, mean, *, base=None):
         return w / w.sum()
 
     def gap(lam):
-        """log sum_{v > m} p (v - m) e^{lam (v - m)} - log sum_{v < m} p (m - v) e^{lam (v - m)}:
-        increasing in lam, zero at the tilt's lam, and computed in logs so that weights too
-        small for a float (a value far beyond the mean) still count."""
+        """sum p (v - m) e^{lam (v - m)}, divided by a positive factor (so its sign): zero at
+        the tilt's lam, negative below it and positive above."""
         with np.errstate(over="ignore"):
-            t = log_terms + lam * centre
-        return float(special.logsumexp(t[above]) - special.logsumexp(t[below]))
+            t = np.where(nonzero, log_size + lam * centre, -math.inf)
+        top = t.max()
+        if top == math.inf:                   # one side's weight beyond every other: its sign
+            return float(np.sign(centre[t == top]).sum())
+        return float(mantissa @ np.exp(t - top))
 
     a, b = -1.0 / spread, 1.0 / spread
     while gap(a) > 0:
