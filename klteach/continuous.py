@@ -128,6 +128,25 @@ def _shifted(p, q, c):
         return None
 
 
+def _scaled(p, q, k):
+    """The distributions of X * 2**k for X ~ P and X ~ Q, or None if either cannot be rebuilt
+    or a location or scale would not scale exactly (overflow, or a subnormal result)."""
+    parts = [_parts(d) for d in (p, q)]
+    if None in parts:
+        return None
+    out = []
+    for family, shapes, loc, scale in parts:
+        new_loc, new_scale = math.ldexp(loc, k), math.ldexp(scale, k)
+        if math.ldexp(new_loc, -k) != loc or math.ldexp(new_scale, -k) != scale \
+                or not 0 < new_scale < math.inf:
+            return None
+        try:
+            out.append(family(*shapes, loc=new_loc, scale=new_scale))
+        except Exception:
+            return None
+    return tuple(out)
+
+
 def _mirrored(p, q):
     """The distributions of h - X for X ~ P and X ~ Q, with h P's upper endpoint,
     both as scipy families (None when one is not a family with a known mirror image).
@@ -642,7 +661,12 @@ def continuous_kl(p, q, *, base=None):
     that scipy rounds separately, so nearly equal P and Q keep fewer digits
     (see the accuracy below). P's
     support ``S_P`` is split at quantiles of P and Q and each piece is
-    integrated with :func:`scipy.integrate.quad`:
+    integrated with :func:`scipy.integrate.quad` (a P whose interquartile
+    range is beyond 2**200 or below 2**-200, a scale near the largest or the
+    smallest float such as norm(0, 1e307) or norm(0, 1e-310), is first
+    scaled with Q by a power of 2 that brings it to about 1, exactly: KL
+    does not change under :math:`x \to c x`; mass piled against an
+    endpoint is left to the first item below):
 
     * next to a finite endpoint of P's support, in the logarithm of the
       distance to it, so that a density singular there (a gamma or beta
@@ -778,6 +802,24 @@ def continuous_kl(p, q, *, base=None):
     lower, upper = f"the lower endpoint x = {lo:g}", f"the upper endpoint x = {hi:g}"   # for messages
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        # P's interquartile range beyond 2**200 or below 2**-200 (a scale near the largest or
+        # the smallest float): both distributions are scaled by the same power of 2, exactly
+        # (KL does not change under x -> c x), so that P's spread is about 1. The tails and
+        # endpoints are then reached, and loc and scale differences do not overflow. Not for
+        # mass piled against an endpoint (a quartile within 2**-50 spreads of it, as for
+        # Gamma(0.002)): that is integrated in logarithms of the distance to it below.
+        q1, q3 = float(p.ppf(0.25)), float(p.isf(0.25))
+        half_spread = 0.5 * q3 - 0.5 * q1
+        apart = (lo == -math.inf or 0.5 * q1 - 0.5 * lo > 2.0**-50 * half_spread) and \
+            (hi == math.inf or 0.5 * hi - 0.5 * q3 > 2.0**-50 * half_spread)
+        if 0 < half_spread < math.inf and not 2.0**-201 < half_spread < 2.0**199 and apart:
+            try:
+                rescaled = _scaled(p, q, -math.frexp(half_spread)[1] - 1)
+            except (OverflowError, ValueError):
+                rescaled = None
+            if rescaled is not None:
+                p, q = rescaled
+                lo, hi = _support(p, "p")
         # Where floats are finest: P's lower endpoint, or else its median, moved to 0
         # (norm(1e16, 1) has only a few floats within its standard deviation).
         shift = lo if math.isfinite(lo) else float(p.median())

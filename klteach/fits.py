@@ -26,6 +26,7 @@ from scipy.special import logsumexp
 
 from ._numerics import expm1mx
 from ._validation import DistributionError, _read_real, as_distribution, check_base, log_base
+from .gaussian import gaussian_kl
 
 __all__ = ["GaussianFit", "mixture_logpdf", "mixture_pdf", "mixture_gaussian_kl",
            "moment_match", "fit_gaussian"]
@@ -75,8 +76,24 @@ def _gaussian(mean, sd):
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
 
 
+def _standard(a, centre, scale):
+    """``(a - centre) / scale`` without overflow in ``a - centre``: where that difference is
+    beyond the largest double (values of both signs near 1.8e308), it is formed from halves,
+    ``(a / 2 - centre / 2) / scale * 2`` (halving is exact but in the last bit of a subnormal).
+    Only a quotient itself beyond the largest double is inf."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        d = np.subtract(a, centre)
+        z = d / scale
+        wide = np.isinf(d)
+        if np.any(wide):
+            z = np.where(wide, (np.multiply(a, 0.5) - np.multiply(centre, 0.5)) / scale * 2, z)
+    return z
+
+
 def _normal_logpdf(x, mean, sd):
-    return -0.5 * ((x - mean) / sd) ** 2 - np.log(sd) - _LOG_SQRT_2PI
+    z = _standard(x, mean, sd)
+    with np.errstate(over="ignore"):     # z**2 beyond the largest double: log density -inf
+        return -0.5 * z ** 2 - np.log(sd) - _LOG_SQRT_2PI
 
 
 def _logpdf(x, weights, means, sds):
@@ -263,7 +280,9 @@ def mixture_gaussian_kl(weights, means, sds, mean, sd, *, direction="forward", b
     nearly coincident components loses digits in the sum over components
     inside L: measured for two unit components at -d and d against their
     moment match, 1e-10 at d = 1e-2 (D = 8e-18), 1e-7 at d = 1e-3 (D = 8e-26),
-    2e-5 at d = 1e-4 (D = 1e-33).
+    2e-5 at d = 1e-4 (D = 1e-33). A single component with Q more than
+    1.8e308 of its standard deviations away (N(0, 1e-300^2) against
+    N(1e10, 1e10^2)) gets the closed form, :func:`klteach.gaussian_kl`.
 
     Parameters
     ----------
@@ -310,7 +329,10 @@ def mixture_gaussian_kl(weights, means, sds, mean, sd, *, direction="forward", b
 
 def _moments(weights, means, sds):
     """The mixture's mean and sd, formed from differences to its first component's mean and
-    scaled before squaring: exact to rounding at any location (1e12 +- 1) and any scale (1e+-300)."""
+    scaled before squaring: exact to rounding at any location (1e12 +- 1) and any scale (1e+-300).
+    Components of weight 0 are left out (they would set the scale and let the others underflow)."""
+    keep = weights > 0
+    weights, means, sds = weights[keep], means[keep], sds[keep]
     anchor = float(means[0])
     with np.errstate(over="ignore"):
         d = means - anchor
@@ -322,7 +344,13 @@ def _moments(weights, means, sds):
         anchor, z = 0.0, means / scale
     dm = float(weights @ z)
     mean = anchor + dm * scale
-    spread = np.sqrt(weights @ ((sds / scale) ** 2 + (z - dm) ** 2))
+    # sum_k w_k ((sd_k / scale)^2 + (z_k - dm)^2) as the square of a norm, each entry divided by
+    # the largest before squaring: a component of weight 1e-320 or an sd 1e-200 of the scale
+    # neither underflows to 0 nor keeps only a subnormal's few digits.
+    roots = np.sqrt(weights)
+    v = np.concatenate([roots * (sds / scale), roots * np.abs(z - dm)])
+    top = float(np.max(v))
+    spread = top * np.sqrt(np.sum((v / top) ** 2))
     with np.errstate(over="ignore"):
         sd = float(spread * scale)
     if not (np.isfinite(mean) and np.isfinite(sd)):
@@ -337,9 +365,9 @@ def _standardise(weights, means, sds, mean=None, sd=None):
     the mixture has mean 0 and sd 1. KL is unchanged by x -> (x - c) / s, and the grids and the
     search then work where doubles are dense whatever P's location and units."""
     centre, scale = _moments(weights, means, sds)
-    out = [(means - centre) / scale, sds / scale]
+    out = [_standard(means, centre, scale), sds / scale]
     if mean is not None:
-        out += [(mean - centre) / scale, sd / scale]
+        out += [_standard(mean, centre, scale), sd / scale]
     return centre, scale, out
 
 
@@ -350,14 +378,27 @@ def _kl_standardised(weights, means, sds, mean, sd, direction):
     largest double is refused, not returned as inf (it is finite)."""
     centre, scale = _moments(weights, means, sds) if direction == "forward" else (mean, sd)
     with np.errstate(all="ignore"):
-        z = [(means - centre) / scale, sds / scale, (mean - centre) / scale, sd / scale]
+        z = [_standard(means, centre, scale), sds / scale, _standard(mean, centre, scale), sd / scale]
         ok = all(np.all(np.isfinite(v)) for v in z) and np.all(z[1] > 0) and z[3] > 0
         value = _kl(weights, *z, direction, unit=scale) if ok else math.inf
+    single = np.count_nonzero(weights > 0) == 1
+    if not ok and single:
+        # One component and a Q beyond the doubles in its units (N(0, 1e-300^2) against
+        # N(1e10, 1e10^2), D = 713.8): the Gaussian closed form, inf only beyond the doubles.
+        k = int(np.argmax(weights))
+        pair = (means[k], sds[k], mean, sd) if direction == "forward" else (mean, sd, means[k], sds[k])
+        value = float(gaussian_kl(*pair))
     if not math.isfinite(value):
         raise ValueError(
             f"D is larger than the largest double (1.8e308) for this mixture (means "
             f"{means.tolist()}, sds {sds.tolist()}) and Q = N({mean!r}, {sd!r}^2): Q and the "
             f"mixture are too many standard deviations apart to express it. Compare "
+            f"distributions whose means and sds are within about 1e150 of each other's scale."
+            if ok or single else
+            f"Q = N({mean!r}, {sd!r}^2) and the mixture (means {means.tolist()}, sds "
+            f"{sds.tolist()}) are more than 1.8e308 standard deviations of the "
+            f"{'mixture' if direction == 'forward' else 'Gaussian Q'} apart, so no integration "
+            f"grid holds both; D may still be finite (a far wider second density). Compare "
             f"distributions whose means and sds are within about 1e150 of each other's scale.")
     return value
 

@@ -229,7 +229,11 @@ def exponential_tilt(p, values, mean, *, base=None):
     :math:`D(P^*\|P)` over the whole set :math:`\{\mathbb{E}_{P^*}[v] \ge m\}`,
     and by Sanov's theorem the chance that the average of n draws from P is
     at least m falls like :math:`e^{-n D(P^*\|P)}`. The sums are computed
-    with the largest exponent factored out, so large λ does not overflow.
+    with the largest exponent factored out, so large λ does not overflow,
+    and λ is the root of :math:`\sum_x p(x)(v(x) - m)e^{\lambda (v(x) - m)}`
+    summed with each term's size kept in its exponent, so values anywhere
+    in the float range (further apart than the largest float, or a spread
+    below 1e-300) give P* and the KL to the last digits.
 
     Parameters
     ----------
@@ -254,7 +258,9 @@ def exponential_tilt(p, values, mean, *, base=None):
         If ``p`` is not a distribution, ``values`` has another length or a
         non-finite entry, or ``mean`` is not strictly inside the range of
         the values P can take (at an end of the range the minimiser is a
-        point mass, outside it no distribution qualifies).
+        point mass, outside it no distribution qualifies), or λ itself is
+        beyond the largest float (values spread over less than about
+        1e-305: multiply values and mean by a large factor).
 
     See Also
     --------
@@ -304,24 +310,57 @@ def exponential_tilt(p, values, mean, *, base=None):
                "which has no exponential tilt. ")
             + f"Choose a mean inside ({lo:g}, {hi:g}).")
     ps, vs = arr[support], v[support]
-    centre = vs - mean                        # E_tilt[v - m] = 0, increasing in lam
-
+    # The tilt of the values times 2**shift is the same distribution with lam times 2**-shift.
+    # Values further apart than the largest float are halved (exact except in the last bit
+    # of a subnormal), so that v - m and hi - lo do not overflow; values spread over less
+    # than 2**-1000 are scaled up until the spread is about 1 (exact), so that 1 / spread
+    # does not. Elsewhere they are used as given.
+    with np.errstate(over="ignore"):
+        spread = hi - lo
+    shift = -1 if math.isinf(spread) else max(0, -math.frexp(spread)[1] - 999)
+    if shift:
+        vs, mean = np.ldexp(vs, shift), math.ldexp(mean, shift)
+        spread = float(vs.max() - vs.min())
+    centre = vs - mean                        # E_tilt[v - m] = 0 at the tilt's lam
+    # v - m = mantissa * 2**exponent. The gap below sums p (v - m) e^{lam (v - m)} with every
+    # term's size in its exponent, less the largest: weights too small for a float (a value far
+    # beyond the mean) still count, and two nearly opposite terms cancel exactly.
+    nonzero = centre != 0
+    mantissa, exponent = np.frexp(centre)
+    log_size = np.log(ps) + (exponent - exponent[nonzero].max()) * math.log(2)
     def weights(lam):
-        e = lam * centre
-        w = ps * np.exp(e - e.max())
+        with np.errstate(over="ignore"):      # lam (v - m) beyond the float range: weight 0 or all
+            e = lam * centre
+        top = e.max()
+        w = ps * np.exp(e - top) if math.isfinite(top) else ps * (e == top)
         return w / w.sum()
 
     def gap(lam):
-        return float(weights(lam) @ centre)
+        """sum p (v - m) e^{lam (v - m)}, divided by a positive factor (so its sign): zero at
+        the tilt's lam, negative below it and positive above."""
+        with np.errstate(over="ignore"):
+            t = np.where(nonzero, log_size + lam * centre, -math.inf)
+        top = t.max()
+        if top == math.inf:                   # one side's weight beyond every other: its sign
+            return float(np.sign(centre[t == top]).sum())
+        return float(mantissa @ np.exp(t - top))
 
-    scale = max(hi - lo, 1e-300)
-    a, b = -1.0 / scale, 1.0 / scale
+    a, b = -1.0 / spread, 1.0 / spread
     while gap(a) > 0:
         a *= 2
     while gap(b) < 0:
         b *= 2
-    lam = optimize.brentq(gap, a, b, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
+    # xtol: a few steps of the smallest float, so that a lam below 1e-300 (values near the
+    # largest float) is found to its last digits rather than stopped at the first bracket.
+    lam = optimize.brentq(gap, a, b, xtol=1e-323, rtol=4 * np.finfo(float).eps, maxiter=500)
     star = np.zeros_like(arr)
     star[support] = weights(lam)
     kl = kl_divergence(star, arr)
-    return Tilt(star, float(lam), float(in_units(kl, base)))
+    with np.errstate(over="ignore"):
+        lam_given = float(np.ldexp(lam, shift))
+    if math.isinf(lam_given):
+        raise DistributionError(
+            f"The tilt parameter lam = {lam:g} * 2**{shift} is beyond the largest float: the values "
+            f"P gives positive probability span only {hi - lo:g}. Multiply values and mean by a "
+            f"large factor c (the tilt is the same distribution, with lam divided by c).")
+    return Tilt(star, lam_given, float(in_units(kl, base)))

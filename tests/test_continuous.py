@@ -808,3 +808,38 @@ def test_a_pareto_tail_beyond_1e300_is_not_dropped_where_q_logpdf_underflowed_ea
 def test_identical_heavy_paretos_are_0_not_infinite(b, scale):
     # Rounding noise of 1e-34 rising towards 1e300 was taken for divergence (inf).
     assert kt.continuous_kl(st.pareto(b, scale=scale), st.pareto(b, scale=scale)) == pytest.approx(0.0, abs=1e-14)
+
+
+# --- scales near the largest and the smallest double -------------------------------------------
+
+def _uniform_kl(lo_p, w_p, lo_q, w_q):
+    """D(U(lo_p, lo_p + w_p) || U(lo_q, lo_q + w_q)) with P inside Q: log(w_q / w_p)."""
+    return mpmath.log(mpf(w_q) / mpf(w_p))
+
+
+@pytest.mark.parametrize("p, q, want", [
+    # scales near 1.8e308: before, refused ("beyond the left tail": the tails were cut at 1e300)
+    (st.norm(0, 1e307), st.norm(0, 1.2e307), lambda: normal_kl(0, 1e307, 0, 1.2e307)),
+    (st.norm(1e308, 1e306), st.norm(1e308, 1.1e306), lambda: normal_kl(1e308, 1e306, 1e308, 1.1e306)),
+    (st.norm(-1e308, 1e307), st.norm(1e308, 1e307), lambda: normal_kl(-1e308, 1e307, 1e308, 1e307)),
+    (st.gamma(2, scale=1e307), st.gamma(3, scale=1e307), lambda: gamma_kl(2, 1e-307, 3, 1e-307)),
+    (st.expon(1e308, 1e306), st.expon(1e308, 2e306), lambda: exponential_kl(1e-306, 0.5e-306)),
+    (st.laplace(0, 1e307), st.laplace(0, 2e307), lambda: laplace_kl(0, 1e307, 0, 2e307)),
+    # bounded supports reaching -1.7e308 (before: 0.5306282510671338, 1e-11 off log 1.7)
+    (st.uniform(-1.7e308, 1e308), st.uniform(-1.7e308, 1.7e308),
+     lambda: _uniform_kl(-1.7e308, 1e308, -1.7e308, 1.7e308)),
+    (st.uniform(-8e307, 1.6e308), st.uniform(-8.5e307, 1.7e308),
+     lambda: _uniform_kl(-8e307, 1.6e308, -8.5e307, 1.7e308)),
+    # a symmetric triangle of width w under a uniform of width W: log W - (1/2 + log(w / 2))
+    (st.triang(0.5, -8e307, 1.6e308), st.uniform(-8.5e307, 1.7e308),
+     lambda: mpmath.log(mpf(1.7e308)) - mpf(1) / 2 - mpmath.log(mpf(1.6e308) / 2)),
+    # subnormal scales: before, an OverflowError from deep inside (first) and a refusal (second)
+    (st.norm(0, 1e-310), st.norm(0, 2e-310), lambda: normal_kl(0, 1e-310, 0, 2e-310)),
+    (st.uniform(0, 1e-310), st.uniform(0, 2e-310), lambda: _uniform_kl(0, 1e-310, 0, 2e-310)),
+])
+def test_scales_near_the_ends_of_the_doubles_match_the_closed_forms(p, q, want):
+    # KL is unchanged by x -> c x: both distributions are scaled by one power of 2 (exactly).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(p, q)
+    assert got == pytest.approx(float(want()), rel=1e-12)

@@ -377,3 +377,109 @@ def test_beyond_doubles_is_an_error_not_inf_zero_or_a_warning(args):
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="largest double|narrower"):
             mixture_gaussian_kl(*args[:5], direction=args[5])
+
+
+# --- values of both signs near the largest double: differences formed without overflow ---------
+
+_BIG = 1.7e308
+
+
+@pytest.mark.parametrize("x, weights, means, sds", [
+    (_BIG, [1.0], [-_BIG], [1e308]),                        # x - mean overflows, z = 3.4
+    ([_BIG, -_BIG, 0.0], [0.5, 0.5], [-_BIG, _BIG], [1e300, 1e308]),
+    (_BIG, [1.0], [-_BIG], [1.0]),                          # z^2 beyond doubles: -inf, quietly
+    (1e300, [1.0], [0.0], [1e-10]),
+    (0.0, [1.0], [0.0], [1e-310]),                          # subnormal sd: log density 712.9
+])
+def test_mixture_logpdf_across_the_float_range_matches_mpmath(x, weights, means, sds):
+    # Before: x - mean overflowed to inf, so the first case gave -inf (the density is e^-714)
+    # with an overflow warning.
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = np.atleast_1d(mixture_logpdf(x, weights, means, sds))
+    with mpmath.workdps(50):
+        want = []
+        for xi in np.atleast_1d(x):
+            log_terms = [mpmath.log(w) - mpmath.log(s) - mpmath.log(2 * mpmath.pi) / 2
+                         - ((mpmath.mpf(float(xi)) - mpmath.mpf(m)) / s) ** 2 / 2
+                         for w, m, s in zip(weights, means, sds)]
+            top = max(log_terms)
+            value = top + mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in log_terms))
+            want.append(float(value) if value > -1.7e308 else -math.inf)
+    assert got == pytest.approx(np.array(want), rel=1e-13)
+
+
+def test_gaussians_further_apart_than_the_largest_double_have_their_finite_kl():
+    # N(1e308, 1e307^2) || N(-1e308, 1e307^2): D = (2e308)^2 / (2 1e614) = 200. Before: refused
+    # as "larger than the largest double" (the difference of the means overflowed).
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for direction in ("forward", "reverse"):
+            got = mixture_gaussian_kl([1.0], [1e308], [1e307], -1e308, 1e307, direction=direction)
+            assert got == pytest.approx(_mp_gauss_kl(1e308, 1e307, -1e308, 1e307), rel=1e-13)
+
+
+@pytest.mark.slow
+def test_reverse_fit_of_modes_at_both_ends_of_the_doubles():
+    # Modes at -1.7e308 and +1.7e308 (sd 1e307): before, an overflow warning and a wrong search
+    # (the mixture's standard units were formed as means - centre). The fit's KL is checked by
+    # mpmath quadrature in units of 2**1000 (exact), and it sits on the heavier mode.
+    import warnings
+    w, m, s = [0.6, 0.4], [-_BIG, _BIG], [1e307, 1e307]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fit_gaussian(w, m, s, direction="reverse")
+    unit = 2.0 ** 1000
+    with mpmath.workdps(40):
+        mu, sd = mpmath.mpf(fit.mean) / unit, mpmath.mpf(fit.sd) / unit
+        comps = [(mpmath.mpf(wi), mpmath.mpf(mi) / unit, mpmath.mpf(si) / unit) for wi, mi, si in zip(w, m, s)]
+
+        def f(x):
+            q = mpmath.npdf(x, mu, sd)
+            return q * (mpmath.log(q) - mpmath.log(mpmath.fsum(a * mpmath.npdf(x, b, c) for a, b, c in comps)))
+        want = float(mpmath.quad(f, [-mpmath.inf, mu - 10 * sd, mu, mu + 10 * sd, mpmath.inf]))
+    assert fit.kl == pytest.approx(want, rel=1e-8)
+    assert abs(fit.mean - m[0]) < 0.01 * s[0] and fit.sd == pytest.approx(s[0], rel=1e-3)
+    assert fit.kl == pytest.approx(-math.log(0.6), rel=1e-6)   # on a mode far from the other: -log w
+
+
+@pytest.mark.parametrize("mix, q, direction", [
+    (([1.0], [0.0], [1e-300]), (1e10, 1e10), "forward"),     # D = 713.8: Q 1e310 of P's sds away
+    (([1.0], [0.0], [1e-10]), (1e300, 1e300), "forward"),
+    (([1.0, 0.0], [0.0, 5.0], [1e-300, 1.0]), (1e10, 1e10), "forward"),   # a weight-0 component
+])
+def test_one_component_beyond_the_doubles_in_its_own_units_is_the_closed_form(mix, q, direction):
+    # Before: refused as "D is larger than the largest double", D being 713.8 (and the weight-0
+    # component gave ZeroDivisionError: it set the scale, and the sd underflowed to 0).
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = mixture_gaussian_kl(*mix, *q, direction=direction)
+    assert got == pytest.approx(_mp_gauss_kl(mix[1][0], mix[2][0], *q), rel=1e-13)
+
+
+def test_beyond_the_doubles_in_the_mixtures_units_says_what_it_knows():
+    # Two components and a Q 1e310 of their sds away: no grid holds both, and D may be finite.
+    with pytest.raises(ValueError, match=r"more than 1.8e308 standard deviations of the mixture "
+                                         r"apart.*D may still be finite"):
+        mixture_gaussian_kl([0.5, 0.5], [0.0, 1e-300], [1e-300, 1e-300], 1e10, 1e10)
+    with pytest.raises(ValueError, match="D is larger than the largest double"):   # D = 5e619
+        mixture_gaussian_kl([1.0], [0.0], [1e-300], 1e10, 1e10, direction="reverse")
+
+
+@pytest.mark.parametrize("weights, means, sds", [
+    ([1.0, 0.0], [0.0, 5.0], [1e-300, 1.0]),            # before: ZeroDivisionError
+    ([1 - 1e-320, 1e-320], [0.0, 5.0], [1e-300, 1.0]),  # before: the sd from a subnormal, 1e-4 off
+    ([0.5, 0.5], [-1e-310, 1e-310], [1e-310, 1e-310]),
+])
+def test_mixture_moments_keep_their_digits_for_tiny_weights_and_sds(weights, means, sds):
+    from klteach.fits import _moments
+    mean, sd = _moments(np.array(weights), np.array(means), np.array(sds))
+    with mpmath.workdps(60):
+        w, m, s = ([mpmath.mpf(v) for v in a] for a in (weights, means, sds))
+        mu = mpmath.fsum(wi * mi for wi, mi in zip(w, m))
+        var = mpmath.fsum(wi * (si ** 2 + (mi - mu) ** 2) for wi, mi, si in zip(w, m, s))
+    assert mean == pytest.approx(float(mu), rel=1e-14, abs=0)
+    assert sd == pytest.approx(float(mpmath.sqrt(var)), rel=1e-14)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from fractions import Fraction
 
 import mpmath
@@ -240,3 +241,64 @@ def test_tilt_out_of_range_messages_say_one_thing_each():
     assert "point mass" in str(at_end.value) and "outside" not in str(at_end.value)
     for e in (outside, at_end):
         assert "other than" not in str(e.value) and "Choose a mean inside (1, 2)" in str(e.value)
+
+
+def mp_tilt(p, values, mean, dps=100):
+    """The tilt by bisection in mpmath on the exact binary values: lam = u / S with S the largest
+    |v - m|, u found to 2**-500 from sum p (v - m) e^{lam (v - m)} = 0 (its sign in logs)."""
+    with mpmath.workdps(dps):
+        p = [mpmath.mpf(x) for x in p]
+        p = [x / mpmath.fsum(p) for x in p]
+        c = [mpmath.mpf(float(x)) - mpmath.mpf(float(mean)) for x in values]
+        scale = max(abs(x) for x in c)
+
+        def sign(u):
+            pos = mpmath.fsum(pi * ci * mpmath.exp(u * ci / scale) for pi, ci in zip(p, c) if ci > 0)
+            neg = mpmath.fsum(-pi * ci * mpmath.exp(u * ci / scale) for pi, ci in zip(p, c) if ci < 0)
+            return mpmath.log(pos) - mpmath.log(neg)
+
+        a, b = mpmath.mpf(-1), mpmath.mpf(1)
+        while sign(a) > 0:
+            a *= 2
+        while sign(b) < 0:
+            b *= 2
+        for _ in range(560):
+            mid = (a + b) / 2
+            a, b = (a, mid) if sign(mid) > 0 else (mid, b)
+        u = (a + b) / 2
+        w = [pi * mpmath.exp(u * ci / scale) for pi, ci in zip(p, c)]
+        w = [x / mpmath.fsum(w) for x in w]
+        kl = mpmath.fsum(wi * mpmath.log(wi / pi) for wi, pi in zip(w, p))
+        return np.array([float(x) for x in w]), float(u / scale), float(kl)
+
+
+_BIG = np.finfo(float).max
+
+
+@pytest.mark.parametrize("p, values, mean", [
+    ([0.5, 0.5], [-1.7e308, 1.7e308], 1e307),        # v - m and hi - lo overflow; lam 3.5e-310
+    ([0.5, 0.5], [1e308, 1.7e308], 1.5e308),         # lam 1.3e-308 (was 0.731 for 5/7)
+    ([0.25, 0.5, 0.25], [-1e300, 0.0, 1e300], 1e299),   # lam 2e-301 (was stopped at the bracket)
+    ([0.2, 0.3, 0.5], [-_BIG, 3.0, _BIG], -0.94 * _BIG),
+    ([0.1] * 10, list(np.linspace(-0.85e308, 0.85e308, 10) * 2), 1.5e308),
+    ([1 / 3] * 3, [-1e-300, 0.0, 1e300], 1e-310),    # the top weight 5e-601 underflows; lam does not
+    ([1 / 3] * 3, [0.0, 1e-300, _BIG], 1e-310),      # lam -2.3e301
+    ([0.5, 0.5], [0.0, 1e-305], 3e-306),              # spread scaled up; lam -8.5e304
+])
+def test_tilt_across_the_float_range_matches_mpmath(p, values, mean):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = exponential_tilt(p, values, mean)
+    dist, lam, kl = mp_tilt(p, values, mean)
+    assert t.distribution == pytest.approx(dist, rel=1e-12, abs=0)
+    assert t.lam == pytest.approx(lam, rel=1e-12) and t.kl == pytest.approx(kl, rel=1e-12)
+
+
+def test_tilt_with_a_lam_beyond_the_float_range_is_refused_clearly():
+    # Values 1e-320 apart: lam is about 4.6e300 * 2**64, which no float holds.
+    with pytest.raises(DistributionError, match=r"beyond the largest float.*Multiply values and mean"):
+        exponential_tilt([0.5, 0.5], [0.0, 1e-320], 3e-321)
+    # the same tilt on values 2**1000 times larger (exact) is fine
+    t = exponential_tilt([0.5, 0.5], [0.0, math.ldexp(1e-320, 1000)], math.ldexp(3e-321, 1000))
+    assert t.distribution @ [0.0, math.ldexp(1e-320, 1000)] == pytest.approx(math.ldexp(3e-321, 1000),
+                                                                               rel=1e-12)

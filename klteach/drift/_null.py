@@ -24,7 +24,9 @@ at position ``r + C(r)`` of ``z``, with ``C(r) = G_0 + ... + G_r``.
 The statistic needs only a few order statistics of the shuffled
 reference: edge j lies at position (n - 1) j / k, interpolated between the
 order statistics of ranks ``lo_j`` and ``lo_j + 1``, and the last edge is one
-float step above the maximum (rank n - 1). Drawing the block sums of G with
+float step above the maximum (rank n - 1), or the largest float itself when the
+maximum is that float (which then counts in the bin above, as in
+:func:`~klteach.drift.bin_edges`). Drawing the block sums of G with
 blocks ending at these ranks gives their positions in ``z``, hence their
 values, hence the edges (computed with the same floating-point operations
 as :func:`~klteach.drift.bin_edges`). The counts then follow without the rest
@@ -59,7 +61,7 @@ import math
 
 import numpy as np
 
-from ._common import _smoothed, _statistic
+from ._common import _MAX, _interpolate, _smoothed, _statistic
 
 _CHUNK_ELEMENTS = 2_000_000
 
@@ -107,21 +109,26 @@ def _counts(pooled_sorted, n, n_bins, plan, before):
     where = np.searchsorted(ranks, lo), np.searchsorted(ranks, hi)
     low, high = values[:, where[0]], values[:, where[1]]
     edges = np.empty((rows, n_bins + 1))
-    # The same operations as _common._quantile_edges, so the edges are the same floats.
-    edges[:, :-1] = low + frac * (high - low)
-    edges[:, -1] = np.nextafter(values[:, -1], np.inf)
+    # The same interpolation as _common._quantile_edges (overflow-safe), so the same floats.
+    edges[:, :-1] = _interpolate(low, frac, high)
+    # The last edge is one float step above the maximum, or the largest float itself when
+    # the maximum is that float (as bin_edges makes it): that value then counts at or above it.
+    top = values[:, -1]
+    with np.errstate(over="ignore"):
+        last = np.minimum(np.nextafter(top, np.inf), _MAX)
+    edges[:, -1] = last
     edges = np.maximum.accumulate(edges, axis=1)
-    edges[:, -1] = np.nextafter(values[:, -1], np.inf)
+    edges[:, -1] = last
     ref_below = np.empty((rows, n_bins + 1), dtype=np.int64)
     inner = edges[:, :-1]
     ref_below[:, :-1] = lo + (low < inner) + ((hi > lo) & (high < inner))
-    ref_below[:, -1] = n
+    ref_below[:, -1] = n - (top >= last)
     pooled_below = np.searchsorted(pooled_sorted, edges.ravel()).reshape(edges.shape)
     zeros = np.zeros((rows, 1), dtype=np.int64)
     ref = np.diff(np.hstack([zeros, ref_below, zeros + n]), axis=1)
     pooled = np.diff(np.hstack([zeros, pooled_below, zeros + len(pooled_sorted)]), axis=1)
     active = np.ones(ref.shape)
-    active[:, 1:-1] = np.diff(edges, axis=1) > 0
+    active[:, 1:-1] = edges[:, 1:] > edges[:, :-1]   # no subtraction: it could overflow
     return ref, pooled, active
 
 

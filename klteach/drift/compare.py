@@ -93,7 +93,10 @@ def wasserstein_effect(reference, current, *, nan="raise") -> float:
     float
         >= 0 (unitless). NaN when a side has no values (or the reference
         only one); for a constant reference, 0 if the current sample equals
-        it and inf otherwise.
+        it and inf otherwise; inf for an effect beyond the largest float.
+        Values anywhere in the float range are handled: the distance and the
+        standard deviation are computed on the samples scaled by powers of 2
+        (exact), so nothing overflows or underflows on the way.
 
     Raises
     ------
@@ -117,11 +120,25 @@ def wasserstein_effect(reference, current, *, nan="raise") -> float:
     ref, cur = _numeric(reference, "reference", nan), _numeric(current, "current", nan)
     if ref.size < 2 or cur.size == 0:
         return math.nan
-    distance = float(scipy.stats.wasserstein_distance(ref, cur))
-    sd = float(np.std(ref, ddof=1))
+    # Each of W1 and s is computed on its samples scaled by a power of 2 (exact) that brings
+    # their largest size to about 2**400: near the largest float the differences, sums and
+    # squares would overflow, near the smallest the squares would underflow. The ratio is
+    # scaled back by the difference of the two powers.
+    pooled_shift = _shift_to_2_400(np.concatenate([ref, cur]))
+    ref_shift = _shift_to_2_400(ref)
+    distance = float(scipy.stats.wasserstein_distance(np.ldexp(ref, -pooled_shift),
+                                                      np.ldexp(cur, -pooled_shift)))
+    sd = float(np.std(np.ldexp(ref, -ref_shift), ddof=1))
     if sd == 0:
         return 0.0 if distance == 0 else math.inf
-    return distance / sd
+    with np.errstate(over="ignore"):     # inf only for an effect beyond the largest float
+        return float(np.ldexp(distance / sd, pooled_shift - ref_shift))
+
+
+def _shift_to_2_400(x: np.ndarray) -> int:
+    """The power of 2 that scales the largest |x| into [2**399, 2**400) (0 for all zeros)."""
+    biggest = float(np.max(np.abs(x)))
+    return math.frexp(biggest)[1] - 400 if biggest else 0
 
 
 def effect_size(reference, current, *, categorical=None) -> float:

@@ -17,6 +17,7 @@ from .._validation import (
     unit_name,
 )
 from ._common import (
+    _MAX,
     _edges_from_rule,
     _pair_counts,
     _parse_bins,
@@ -233,13 +234,16 @@ def _quantile_statistics(ref_rows, pooled_sorted, n_bins, measure, pseudo_count,
     """
     rows, n = ref_rows.shape
     edges = _quantile_edges(ref_rows, n_bins)                          # (rows, k + 1)
+    # A row holding the largest float: last edge that float itself (not +inf), as bin_edges
+    # makes it, so that value counts in the bin at or above the last edge.
+    edges[:, -1] = np.minimum(edges[:, -1], _MAX)
     ref_below = (ref_rows[:, :, None] < edges[:, None, :]).sum(axis=1)  # (rows, k + 1)
     pooled_below = np.searchsorted(pooled_sorted, edges.ravel()).reshape(edges.shape)
     zeros = np.zeros((rows, 1), dtype=np.int64)
     ref = np.diff(np.hstack([zeros, ref_below, zeros + n]), axis=1)
     pooled = np.diff(np.hstack([zeros, pooled_below, zeros + len(pooled_sorted)]), axis=1)
     active = np.ones(ref.shape)
-    active[:, 1:-1] = np.diff(edges, axis=1) > 0
+    active[:, 1:-1] = edges[:, 1:] > edges[:, :-1]   # no subtraction: it could overflow
     p, q = _smoothed(ref, active, pseudo_count), _smoothed(pooled - ref, active, pseudo_count)
     return np.atleast_1d(_statistic(measure, p, q, base))
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections import Counter
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -77,6 +79,47 @@ def test_wasserstein_effect_refuses_nan_unless_told_to_omit_it(ref, cur):
 def test_wasserstein_effect_refuses_bad_input(ref, cur, match):
     with pytest.raises(DistributionError, match=match):
         dc.wasserstein_effect(ref, cur)
+
+
+def _exact_effect(ref, cur):
+    """W1 / s by exact rational arithmetic (the integral of |F_ref - F_cur| over the sorted pooled
+    values; the variance as a fraction), the square root taken by mpmath at 60 digits."""
+    import mpmath
+    ref, cur = [Fraction(v) for v in ref], [Fraction(v) for v in cur]
+    points = sorted(set(ref + cur))
+    w1 = sum((b - a) * abs(Fraction(sum(v <= a for v in ref), len(ref))
+                           - Fraction(sum(v <= a for v in cur), len(cur)))
+             for a, b in zip(points, points[1:]))
+    mean = sum(ref) / len(ref)
+    variance = sum((v - mean) ** 2 for v in ref) / (len(ref) - 1)
+    with mpmath.workdps(60):
+        return float(mpmath.mpf(w1.numerator) / w1.denominator
+                     / mpmath.sqrt(mpmath.mpf(variance.numerator) / variance.denominator))
+
+
+_BIG = np.finfo(float).max
+
+
+@pytest.mark.parametrize("ref, cur", [
+    (np.linspace(1e308, _BIG, 50), np.linspace(0.9e308, 0.95 * _BIG, 40)),  # sums overflow
+    (np.array([-_BIG, -1e308, 1e308, _BIG]), np.array([_BIG, _BIG, 0.0])),   # gaps overflow
+    (np.array([1e-200, 2e-200, 3e-200]), np.array([2e-200, 3e-200, 4e-200])),  # squares underflow
+    (np.array([5e-324, 0, 1e-323]), np.array([0, 5e-324, 1e-323, 1e-323])),    # subnormal
+    (np.array([0.0, 1e-300, 2e-300]), np.array([1e300])),     # tiny sd, huge shift: 1.7e600 -> inf
+    (np.array([3.0, 1e-300, 1e300, -7.5]), np.array([2.0, -1e299])),   # many scales at once
+])
+def test_effect_size_at_the_ends_of_the_float_range_against_exact_fractions(ref, cur):
+    # Before, the first case gave 0.0 and the second nan (numpy's overflow warnings only), the
+    # third and fourth inf: s underflowed to 0.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = drift.effect_size(ref, cur)
+    expected = _exact_effect(ref, cur)
+    assert got == pytest.approx(expected, rel=1e-12) if math.isfinite(expected) else got == math.inf
+    assert math.isfinite(got) == math.isfinite(expected)
+    # the scale does not matter: the same data times a power of 2 (where that is exact)
+    if np.abs(np.concatenate([ref, cur])).max() < 1e300 and np.abs(ref[ref != 0]).min() > 1e-290:
+        assert drift.effect_size(ref * 2.0**-30, cur * 2.0**-30) == pytest.approx(got, rel=1e-12)
 
 
 def test_effect_size_for_categories_is_the_total_variation_of_shares():

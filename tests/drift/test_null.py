@@ -12,6 +12,7 @@ every shuffled reference), by a two-sample test and by p-values.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections import Counter
 from fractions import Fraction
 from math import comb
@@ -19,10 +20,11 @@ from math import comb
 import numpy as np
 import pytest
 import scipy.stats
+from drift_references import ref_counts_of, ref_edges, ref_measure
 
 from klteach import drift
 from klteach.drift import _null as dn
-from klteach.drift.permutation import _relearned_test
+from klteach.drift.permutation import _quantile_statistics, _relearned_test
 
 
 def _active_counts(ref, cur, k):
@@ -191,3 +193,69 @@ def test_falls_back_where_it_is_not_exact(ref, cur, k):
 def test_applies_to_distinct_values():
     rng = np.random.default_rng(12)
     assert dn.applies(rng.normal(size=50), rng.normal(size=30), 10)
+
+
+_LARGEST = np.finfo(float).max
+
+
+def _reference_edges_with_the_largest_float(ref, k):
+    """Quantile edges (independent reference), the last one the largest float itself when the
+    reference holds it (bin_edges' documented rule: that value counts at or above the last edge)."""
+    with np.errstate(over="ignore"):        # the next float above the largest is inf
+        e = ref_edges(ref, k)
+    if np.isinf(e[-1]):
+        e[-1] = _LARGEST
+    return np.unique(e)
+
+
+def _statistic_by_reference(ref, cur, k, measure):
+    e = _reference_edges_with_the_largest_float(ref, k)
+    return ref_measure(measure, ref_counts_of(ref, e), ref_counts_of(cur, e))
+
+
+@pytest.mark.parametrize("measure", ["kl", "psi"])
+@pytest.mark.parametrize("n, m, k, seed", [(7, 5, 3, 13), (6, 5, 4, 14)])
+def test_the_largest_float_counts_at_or_above_the_last_edge_in_every_shuffle(n, m, k, seed, measure):
+    """A pooled sample holding the largest float: when a split puts it in the reference, the last
+    edge is that float and the value counts in the top overflow bin (bin_edges' rule), in the fast
+    null as in the reported counts. Exact p-values (fractions) by enumerating every split with an
+    independent reference agree with the fast method's formula; drift_test's statistic is the
+    reference statistic."""
+    rng = np.random.default_rng(seed)
+    pooled = np.concatenate([[_LARGEST], rng.normal(size=n - 1), rng.normal(1, 1, size=m)])
+    ref, cur = pooled[:n], pooled[n:]            # the reference holds the largest float
+    assert dn.applies(ref, cur, k) and ref.max() == _LARGEST
+    observed = _statistic_by_reference(ref, cur, k, measure)
+    threshold = observed - 1e-12 * abs(observed)
+    # Brute force: every split, edges and counts from drift_references; the direct path's
+    # vectorised statistic (permutation._quantile_statistics) is the same on each split.
+    ordered = np.sort(pooled)
+    by_enumeration = Fraction(0)
+    for subset in itertools.combinations(range(n + m), n):
+        chosen = np.zeros(n + m, bool)
+        chosen[list(subset)] = True
+        stat = _statistic_by_reference(pooled[chosen], pooled[~chosen], k, measure)
+        direct = _quantile_statistics(np.sort(pooled[chosen])[None, :], ordered, k, measure, 0.5, None)
+        assert direct[0] == pytest.approx(stat, rel=1e-12)
+        if stat >= threshold:
+            by_enumeration += Fraction(1, comb(n + m, n))
+    # The fast method: its Dirichlet-multinomial block counts with their exact probabilities.
+    plan = dn._edge_plan(n, k)
+    by_formula = Fraction(0)
+    for blocks in _compositions(m, len(plan[4])):
+        before = np.cumsum(blocks[:-1])[None, :]
+        stat = dn._statistics(*dn._counts(ordered, n, k, plan, before), measure, 0.5, None)[0]
+        if stat >= threshold:
+            by_formula += Fraction(np.prod([comb(c + a - 1, c) for c, a in zip(blocks, plan[4])]),
+                                   comb(n + m, n))
+    assert by_formula == by_enumeration
+    assert 0 < by_enumeration < 1
+    assert _exact_by_formula(pooled, n, k) == _exact_by_enumeration(pooled, n, k)
+    # drift_test itself: the statistic, and a Monte Carlo p-value within 4.5 sd of the exact one.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = drift.drift_test(ref, cur, bins=k, measure=measure, n_permutations=4000, seed=seed)
+    assert r.statistic == pytest.approx(observed, rel=1e-12)
+    assert r.edges[-1] == _LARGEST and r.reference_counts[-1] == 1
+    p = float(by_enumeration)
+    assert abs(r.pvalue - p) < 4.5 * np.sqrt(p * (1 - p) / 4000) + 1 / 4001

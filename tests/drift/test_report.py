@@ -231,3 +231,18 @@ def test_small_samples_are_not_called_negligible_by_chance():
                 for _ in range(60)]
     assert "negligible drift" not in verdicts
     assert verdicts.count("drift") <= 12                   # the test's own rate, about 5-10%
+
+
+def test_report_effect_of_a_feature_near_the_largest_float_is_a_number():
+    # Values up to the largest float: the effect (W1 / s, invariant under scaling) is scipy's
+    # on the same data scaled by 2**-1000 (exact), not nan (or 0.0) as when W1 and s overflowed.
+    import scipy.stats
+    rng = np.random.default_rng(4)
+    big = np.finfo(float).max
+    ref, cur = rng.uniform(0.5, 1, 200) * big, rng.uniform(0.4, 0.9, 150) * big
+    small_ref, small_cur = np.ldexp(ref, -1000), np.ldexp(cur, -1000)
+    expected = (scipy.stats.wasserstein_distance(small_ref, small_cur)
+                / np.std(small_ref, ddof=1))
+    report = drift.drift_report({"a": ref}, {"a": cur}, n_permutations=200, seed=1)
+    assert report.rows[0].effect == pytest.approx(expected, rel=1e-12)
+    assert f"{expected:.4f}" in str(report)
