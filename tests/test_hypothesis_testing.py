@@ -240,3 +240,16 @@ def test_tilt_out_of_range_messages_say_one_thing_each():
     assert "point mass" in str(at_end.value) and "outside" not in str(at_end.value)
     for e in (outside, at_end):
         assert "other than" not in str(e.value) and "Choose a mean inside (1, 2)" in str(e.value)
+
+
+@pytest.mark.parametrize("p, q, n, alpha", [(0.5, 0.3, 20, 1 - 2**-50), (0.3, 0.5, 5, 1 - 1e-15),
+                                            (0.3, 0.5, 5, 0.999999), (0.5, 0.3, 200, 0.5), (0.5, 0.3, 200, 0.9),
+                                            (0.3, 0.5, 60, 1 - 2**-40), (0.02, 0.005, 500, 0.999)])
+def test_alpha_near_one_keeps_every_digit(p, q, n, alpha):
+    """alpha and P(K <= c) both near 1: 1 - gamma is formed from 1 - alpha and P's upper tail, not from their
+    difference (which left -44.1807 for -44.8739 at alpha = 1 - 2**-50); against exact big-integer sums."""
+    t = neyman_pearson_binomial(p, q, n, alpha)
+    log_beta, c, gamma = exact_np_test(p, q, n, alpha)
+    assert t.threshold == (c if p > q else n - c)
+    assert t.gamma == pytest.approx(float(gamma), rel=1e-12)
+    assert t.log_beta == pytest.approx(log_beta, rel=1e-12, abs=0)
