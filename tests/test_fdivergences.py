@@ -473,12 +473,12 @@ def test_renyi_of_nearly_identical_distributions_not_summing_exactly_to_one(alph
 
 def test_renyi_order_zero_is_exactly_zero_when_supp_p_covers_supp_q():
     """D_0(P||Q) = -log Q(supp P) is 0 when P is positive wherever Q is, even when Q's entries sum to
-    1 - 1.1e-16 in floats ([0.1] * 10), which -log(sum of Q on supp P) gave as 2.2e-16."""
-    q = [0.1] * 10
+    1 + 2.2e-16 in floats, which -log(sum of the normalised Q on supp P) gave as 1.1e-16."""
+    q = [0.37408563407241896, 0.5176000921523201, 0.10831427377526108]
     assert sum(q) != 1.0
-    assert kt.renyi_divergence([0.1] * 10, q, 0) == 0.0
-    assert kt.renyi_divergence([0.05] * 2 + [0.1125] * 8, q, 0) == 0.0
-    # half the outcomes: -log(1/2), with Q(supp P) taken from the normalised Q (exact Fractions)
+    assert kt.renyi_divergence([1 / 3] * 3, q, 0) == 0.0
+    assert kt.renyi_divergence([0.2, 0.7, 0.1, 0.0], q + [0.0], 0) == 0.0      # a zero of both outside
+    # two of the three outcomes: -log Q({0, 1}) with Q normalised, in exact Fractions
     from fractions import Fraction
-    share = sum(Fraction(x) for x in q[:5]) / sum(Fraction(x) for x in q)
-    assert kt.renyi_divergence([0.2] * 5 + [0.0] * 5, q, 0) == pytest.approx(-math.log(share), rel=1e-15)
+    share = sum(Fraction(x) for x in q[:2]) / sum(Fraction(x) for x in q)
+    assert kt.renyi_divergence([0.5, 0.5, 0.0], q, 0) == pytest.approx(-math.log(share), rel=1e-14)
