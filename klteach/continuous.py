@@ -509,7 +509,8 @@ def _power_law_rest(f, sign, s0):
     gamma or beta density departs from its power law by a factor 1 + O(t), 1e-304 there). The
     exponents b come from the shape parameters for the families in ``_ENDPOINT_EXPONENT`` (after
     checking them against the measured slopes); otherwise from the slopes, whose error (about eps
-    times the log densities' size over 10) can make the rest inexact when b is tiny.
+    times the log densities' size over 2.5, 6e-14 at size 700) makes the rest inexact (``exact``
+    False) when it exceeds 1e-9 b, that is for b below about 1e-4.
 
     Returns ``(rest, exact)``, or None when the densities are not power laws there.
     """
@@ -524,14 +525,16 @@ def _power_law_rest(f, sign, s0):
         if not all(math.isfinite(x) for x in v):
             return None
         size = max(1.0, *(abs(x) for x in v))
-        if abs(v[0] - 2 * v[1] + v[2]) > 1e-11 * size:
+        bend = abs(v[0] - 2 * v[1] + v[2])
+        if bend > 1e-11 * size:
             return None
         b = 1.0 + (v[2] - v[0]) / (2 * _END_STEP)
-        uncertainty = 4 * np.finfo(float).eps * size / (2 * _END_STEP) + 1e-11 * size / _END_STEP
+        # the slope's error: rounding of the three log densities, and what bends them
+        uncertainty = (4 * np.finfo(float).eps * size + bend) / (2 * _END_STEP)
         known = _endpoint_exponent(dist) if sign > 0 else None
         if known is not None and abs(known - b) <= 10 * uncertainty + 1e-12:
             b = known
-        elif not uncertainty <= 1e-10 * b:
+        elif not uncertainty <= 1e-9 * b:
             exact = False      # the measured exponent is too rough for the rest to count as exact
         slopes.append(b)
     (lp, lq), (b_p, b_q) = logs[0], slopes
