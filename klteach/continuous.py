@@ -798,11 +798,12 @@ def continuous_kl(p, q, *, base=None):
       last finite (a t with 2.01 degrees of freedom has 300 nats there
       against norm(0, 0.1)).
 
-    Both distributions are also divided by the power of 2 nearest P's
-    interquartile range (KL does not change under :math:`x \to x / c`), so
-    that P's mass lies near distance 1, far from the 1e300 where tails end
-    and from where Q's formulas overflow (``gamma.logpdf`` is NaN once
-    ``x / scale`` passes 1.8e308).
+    When P's scale parameter is below 1e-6 or above 2e19 (and its tails are
+    not heavy), both distributions are also divided by the power of 2
+    nearest it (KL does not change under :math:`x \to x / c`), so that P's
+    mass lies near distance 1, far from the 1e300 where tails end and from
+    where Q's formulas overflow (``gamma.logpdf`` is NaN once ``x / scale``
+    passes 1.8e308).
 
     Where the integrand does not decay into a tail or towards an endpoint,
     the integral diverges and ``inf`` is returned (a Student t with 2 or
@@ -949,26 +950,24 @@ def continuous_kl(p, q, *, base=None):
                 p, q = moved
                 lo, hi = _support(p, "p")
         spread = float(p.isf(0.25)) - float(p.ppf(0.25))
-        # ... and both scaled by the power of 2 nearest P's interquartile range (KL does not change
-        # under x -> x / c either), so that P's mass sits at distances near 1: far from 1e300, where
-        # the tails end (a P with scale 1e300 has a third of its mass beyond), and from where Q's
-        # formulas overflow (gamma(5, scale=1e-9) beyond 1.8e299, against a P with scale 1e-8).
-        # Only for a spread outside [2**-20, 2**64] (about 1e-6 to 2e19) and tails that are not heavy
-        # (P's 1e-9 quantile within 1e6 spreads: a heavy tail is integrated out to 1e300 as it is),
-        # and never scaling up beyond a scale parameter of 1: scipy's x / scale would underflow
-        # next to 0 (Gamma(1e-3) has its interquartile range below 1e-60, its mass from 1e-300 to 10).
+        # ... and both scaled by the power of 2 nearest P's scale parameter (KL does not change under
+        # x -> x / c either), so that P's mass sits at distances near 1: far from 1e300, where the
+        # tails end (a P with scale 1e300 has a third of its mass beyond), and from where Q's formulas
+        # overflow (gamma(5, scale=1e-9) beyond 1.8e299, against a P with scale 1e-8). Only for a
+        # scale outside [2**-20, 2**64] (about 1e-6 to 2e19) and tails that are not heavy (P's 1e-9
+        # quantile within 1e6 scales: a heavy tail is integrated out to 1e300 as it is), and never
+        # scaling up beyond a scale parameter of 1: scipy's x / scale would underflow next to 0.
         scales = [parts[3] for parts in map(_parts, (p, q)) if parts is not None]
-        reach = max(abs(float(p.isf(_TAILS[0]))), abs(float(p.ppf(_TAILS[0]))))
-        if spread > 0 and math.isfinite(spread) and lo in (0.0, -math.inf) and len(scales) == 2 \
-                and not spread * 2.0**-64 <= 1 <= spread * 2.0**20 and reach <= 1e6 * spread:
-            c = 2.0 ** round(math.log2(spread))
+        if len(scales) == 2 and lo in (0.0, -math.inf) and not 2.0**-20 <= scales[0] <= 2.0**64:
+            reach = max(abs(float(p.isf(_TAILS[0]))), abs(float(p.ppf(_TAILS[0]))))
+            c = 2.0 ** round(math.log2(scales[0]))
             if c < 1:
                 c = max(c, 2.0 ** math.ceil(math.log2(max(scales))))
-            scaled = _scaled(p, q, c) if c != 1 else None
+            scaled = _scaled(p, q, c) if c != 1 and reach <= 1e6 * scales[0] else None
             if scaled is not None:
                 p, q = scaled
                 lo, hi = _support(p, "p")
-                spread = float(p.isf(0.25)) - float(p.ppf(0.25))
+        spread = float(p.isf(0.25)) - float(p.ppf(0.25))
         middle = float(p.median())
     # P's mass piled within a few doubles of an endpoint at 0 (Gamma(1e-4) has 93% of it below
     # 1e-308), or of an upper endpoint that is mirrored to 0, is integrated in the logarithm of
