@@ -9,7 +9,7 @@ and a minimum); only bad input pays for the detailed diagnosis.
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
+from numbers import Integral, Rational, Real
 
 import numpy as np
 
@@ -50,11 +50,16 @@ def _where(index, shape) -> str:
     return f"index {tuple(int(i) for i in np.unravel_index(index, shape))}"
 
 
-def _read_real(x, name: str, what: str) -> np.ndarray:
+def _read_real(x, name: str, what: str, zeros_matter: bool | None = None) -> np.ndarray:
     """``np.asarray(x)`` when it holds real numbers; otherwise a DistributionError saying why not.
 
     ``what`` describes one entry in the messages (e.g. ``"a standard deviation"``).
+    With ``zeros_matter`` (the default for ``what == "a probability"``) a nonzero entry
+    (a Fraction) that a float would turn into 0 is refused: a probability of 0 means
+    an impossible outcome, a tiny one does not.
     """
+    if zeros_matter is None:
+        zeros_matter = what == "a probability"
     if isinstance(x, (str, bytes)):
         raise DistributionError(
             f"{name} must be {what}, got the string {x!r}; pass a number or a list or "
@@ -87,6 +92,8 @@ def _read_real(x, name: str, what: str) -> np.ndarray:
                     f"{name} has {_short(v)} at {_where(i, arr.shape)}, beyond the range of a 64-bit "
                     f"float (about 1.8e308), in which klteach computes; rescale the values first."
                 ) from None
+            if zeros_matter and flat[-1] == 0 and v != 0:
+                raise _underflow_error(name, _magnitude(v), i, arr.shape)
         return np.array(flat, dtype=np.float64).reshape(arr.shape)
     if arr.dtype.kind not in "biuf":
         # Object arrays such as [0.5, None] or ["0.5", "0.5"]; also Decimals and dates.
@@ -189,9 +196,10 @@ def check_same_labels(p, q, names=("p", "q")) -> None:
         )
 
 
-def _to_float64(arr: np.ndarray, name: str) -> np.ndarray:
+def _to_float64(arr: np.ndarray, name: str, zeros_matter: bool = False) -> np.ndarray:
     """``arr`` as float64 (a view when it already is); a DistributionError for a finite
-    entry beyond float64's range (from ``np.longdouble`` input), which would become inf."""
+    entry beyond float64's range (from ``np.longdouble`` input), which would become inf,
+    and, with ``zeros_matter`` (probabilities), for a nonzero one that would become 0."""
     if arr.dtype == np.float64:
         return arr
     with np.errstate(over="ignore", under="ignore"):
@@ -205,7 +213,30 @@ def _to_float64(arr: np.ndarray, name: str) -> np.ndarray:
                 f"64-bit float (about 1.8e308), in which klteach computes; rescale the values "
                 f"first (probabilities: divide by their largest entry)."
             )
+        lost = np.flatnonzero((out == 0) & (arr != 0)) if zeros_matter else ()
+        if len(lost):
+            raise _underflow_error(name, repr(arr.flat[lost[0]]), lost[0], arr.shape)
     return out
+
+
+def _magnitude(v) -> str:
+    """``repr(v)``, cut to 60 characters, with its order of magnitude for a fraction too small for a float."""
+    try:
+        if isinstance(v, Rational) and v > 0:
+            return f"{_short(v)} (about 1e{math.floor(math.log10(v.numerator) - math.log10(v.denominator))})"
+    except (ValueError, OverflowError):
+        pass
+    return _short(v)
+
+
+def _underflow_error(name, shown, i, shape) -> DistributionError:
+    """The error for a nonzero entry that a 64-bit float would turn into 0."""
+    return DistributionError(
+        f"{name} has {shown} at {_where(i, shape)}, nonzero but below the smallest positive 64-bit "
+        f"float (about 4.9e-324), in which klteach computes: it would become 0, which changes the "
+        f"result (an outcome with probability 0 is impossible; one with a tiny probability is not, "
+        f"and D(P||Q) is infinite if Q gives it 0). Work with logarithms instead (e.g. "
+        f"klteach.kl_from_logits), or rescale the values if they are not probabilities.")
 
 
 def _as_float_array(x, name: str, convert: bool = True) -> tuple[np.ndarray, np.dtype]:
@@ -224,7 +255,10 @@ def _as_float_array(x, name: str, convert: bool = True) -> tuple[np.ndarray, np.
         tol_dtype = arr.dtype
     else:
         tol_dtype = np.float64
-    return (_to_float64(arr, name) if convert else arr), tol_dtype
+    # (entries wider than float64 are checked here even without ``convert``: a finite one may
+    # overflow, a nonzero one underflow to 0, in the conversion each block makes)
+    wide = arr.dtype.kind == "f" and arr.dtype.itemsize > 8
+    return (_to_float64(arr, name, zeros_matter=True) if convert or wide else arr), tol_dtype
 
 
 def _check_entries(arr: np.ndarray, name: str, axis: int) -> np.ndarray:
@@ -442,10 +476,10 @@ def as_finite(x, name: str, *, positive: bool = False, what: str = "a number") -
         Non-numeric, complex, empty, NaN or infinite, or (with ``positive``)
         zero or negative entries.
     """
-    arr = _read_real(x, name, what)
+    arr = _read_real(x, name, what, zeros_matter=positive)
     if arr.size == 0:
         raise DistributionError(f"{name} is empty (shape {arr.shape}); it needs at least one value.")
-    arr = _to_float64(arr, name)
+    arr = _to_float64(arr, name, zeros_matter=positive)
     bad = np.flatnonzero(~np.isfinite(arr))
     if bad.size:
         i = bad[0]

@@ -7,6 +7,7 @@ densities of two frozen :mod:`scipy.stats` distributions.
 
 from __future__ import annotations
 
+import contextvars
 import math
 import sys
 import warnings
@@ -194,14 +195,28 @@ _S_SPACING = 100.0              # breakpoints every 100 e-folds in logarithmic c
 _END_STEP = 5.0                 # e-folds between the two points that judge an open end
 
 
+def _scipy_family(name):
+    import scipy.stats
+
+    return getattr(scipy.stats, name, None)
+
+
 def _logpdf(dist, x):
     """``dist.logpdf(x)`` as a float; exact far in the tails where scipy computes it as log(pdf).
 
-    scipy's Laplace and hyperbolic secant log densities are the log of a pdf that
-    underflows to 0 beyond |x - loc| of about 745 scales, giving -inf for a positive
-    density; their closed forms are used instead.
+    scipy's Laplace, hyperbolic secant and Levy log densities are the log of a pdf that
+    underflows to 0 (beyond |x - loc| of about 745 scales; for Levy within 1e-3 scales of
+    loc, and NaN within 1e-300), giving -inf for a positive density; their closed forms are
+    used instead.
     """
     name = getattr(dist.dist, "name", "")
+    if name == "levy" and type(dist.dist) is type(_scipy_family("levy")):
+        # computed by scipy as log(pdf): -inf, then NaN (inf * 0) within 1e-300 of loc
+        loc, scale = (float(np.asarray(v)) for v in dist.dist._parse_args(*dist.args, **dist.kwds)[-2:])
+        z = (x - loc) / scale
+        if not z > 0:
+            return -math.inf
+        return -0.5 * math.log(2 * math.pi) - 1.5 * math.log(z) - 0.5 / z - math.log(scale)
     if name in ("laplace", "hypsecant"):
         loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)[-2:]
         loc, scale = float(np.asarray(loc)), float(np.asarray(scale))
@@ -221,11 +236,18 @@ class _Integrand:
         # that the integration saw all of P's and Q's mass (a narrow spike can hide between nodes)
         self.p, self.q, self.underflows, self.mode = p, q, [], mode
         self.p_lo, self.p_hi = (float(e) for e in p.support())
+        self.unevaluated = []   # points inside P's support where P's log density is NaN (scipy's formula failed)
+        self.gap = False        # True once Q's density was found to be truly 0 where P's is not
 
     def __call__(self, x, log_scale=0.0):
         """The integrand at x, times e^log_scale (formed in logs, so that p * L
         counts where p underflows but p * L * e^log_scale does not)."""
         lp, lq = self.log_densities(x)
+        if math.isnan(lp):
+            # P's log density cannot be evaluated here (not even from its probabilities): counted as 0,
+            # and refused by the caller if P has mass beyond this point
+            self.unevaluated.append(x)
+            return 0.0
         if not math.isfinite(lp) or lq == math.inf:
             # Outside P's support, or a node rounded onto a density's
             # integrable singularity at an endpoint: a single point adds 0.
@@ -236,6 +258,7 @@ class _Integrand:
         if lq == -math.inf:
             lq = self._log_density_from_probability(self.q, x)
             if lq == math.inf:
+                self.gap = True
                 return math.inf   # a gap inside Q's support: Q's density is truly 0 here
             if lq == -math.inf:
                 # Far in Q's tail scipy took log(pdf) and the pdf underflowed
@@ -255,6 +278,15 @@ class _Integrand:
         inside P's support (scipy computes Pareto's as log(pdf), and the pdf
         underflows beyond 1e102 for shape 2), from P's probabilities instead."""
         lp, lq = _logpdf(self.p, x), _logpdf(self.q, x)
+        # NaN: scipy's formula failed (gamma's xlogy(a - 1, x / s) - x / s is inf - inf once x / s
+        # overflows). It means "cannot evaluate", never "divergent": Q's is treated like an underflowed
+        # log density (tail probabilities, else the smallest double and a check of P's mass beyond);
+        # P's is taken from its probabilities, and left NaN (reported) if they fail too.
+        if math.isnan(lq):
+            lq = -math.inf
+        p_nan = math.isnan(lp)
+        if p_nan:
+            lp = -math.inf
         if (lp == -math.inf or _LOG_TINY <= lp < _LOG_NORMAL) and self.p_lo < x < self.p_hi:
             # -inf, or what may be the log of a subnormal pdf (few correct digits)
             fallback = self._log_density_from_probability(self.p, x, min_mass=1e-300)
@@ -262,6 +294,8 @@ class _Integrand:
                 lp = fallback
             elif lp == -math.inf and fallback == math.inf:
                 pass   # a gap in P's support: P's density is truly 0 there
+            elif p_nan:
+                lp = math.nan
         return lp, lq
 
     def _log_density_from_probability(self, q, x, min_mass=0.0):
@@ -292,20 +326,26 @@ class _Integrand:
                 return math.inf
         return -math.inf
 
-    def underflow_mass(self):
-        """P's probability beyond the innermost points where Q's log density underflowed."""
-        if not self.underflows:
+    def underflow_mass(self, points=None):
+        """P's probability beyond the innermost points where Q's log density underflowed
+        (or of ``points``, on each side of Q's median)."""
+        points = self.underflows if points is None else points
+        if not points:
             return 0.0, None
-        xs, middle = np.asarray(self.underflows), float(self.q.median())
+        xs, middle = np.asarray(points), float(self.q.median())
         left, right = xs[xs <= middle], xs[xs > middle]
         mass = (float(self.p.cdf(left.max())) if left.size else 0.0) + \
             (float(self.p.sf(right.min())) if right.size else 0.0)
-        return mass, self.underflows[0]
+        return mass, points[0]
+
+
+#: quad's absolute tolerance: 1e-15, lowered for a second pass when D(P||Q) itself is that small
+_EPSABS = contextvars.ContextVar("_EPSABS", default=1e-15)
 
 
 def _quad(f, a, b, points=None):
     """quad over a finite [a, b] or [a, inf): (value, error estimate, quad's message)."""
-    kwargs = dict(epsabs=1e-15, epsrel=_RTOL, limit=200, full_output=1)
+    kwargs = dict(epsabs=_EPSABS.get(), epsrel=_RTOL, limit=200, full_output=1)
     if points is not None and len(points):
         kwargs.update(points=points, limit=max(200, 8 * len(points)))
     value, err, _, *message = scipy.integrate.quad(f, a, b, **kwargs)
@@ -340,7 +380,9 @@ def _open_end(g, s_end, inward, strict=False):
     finite (it turns down where -log t is near 1/a).
     """
     g_end, g_1 = g(s_end), g(s_end + inward * _END_STEP)
-    if g_end == 0.0 or math.isnan(g_end):
+    if math.isnan(g_end) or math.isnan(g_1):
+        return math.nan, False   # the integrand cannot be evaluated there: nothing can be judged
+    if g_end == 0.0:
         return 0.0, True
     if math.isinf(g_end):
         return math.inf, False
@@ -394,7 +436,7 @@ def _near_endpoint(f, origin, sign, t_end, cuts):
         # (gamma and beta shapes, whatever their size), the rest is known in closed form.
         rest = _power_law_rest(f, sign, s0)
         if rest is not None:
-            return value, err, message, (rest, True)
+            return value, err, message, rest
     # strict at every finite endpoint: t**a |log t| with a tiny shape a still rises towards the endpoint
     # where floats run out, although its integral is finite; only clear growth proves divergence
     return value, err, message, _open_end(g, s0, +1, strict=True)
@@ -417,42 +459,106 @@ def _mass_between(f, a, b):
         return float(dist.sf(b)) - float(dist.sf(a))
 
 
+# Exponent b of the power law t**(b - 1) that a family's density follows at its lower endpoint
+# (loc = 0), from its shape parameters: a finite difference of log densities of size 700 carries
+# an absolute error of about 1e-14, too much for shapes of 1e-10 (Gamma(1e-10) has b = 1e-10).
+_ENDPOINT_EXPONENT = {
+    "gamma": lambda a: a, "erlang": lambda a: a, "chi2": lambda df: df / 2, "beta": lambda a, b: a,
+    "weibull_min": lambda c: c, "gengamma": lambda a, c: a * c if c > 0 else None,
+    "powerlaw": lambda a: a, "chi": lambda df: df, "nakagami": lambda nu: 2 * nu,
+    "expon": lambda: 1.0, "uniform": lambda: 1.0, "rayleigh": lambda: 2.0, "maxwell": lambda: 3.0,
+    "arcsine": lambda: 0.5, "triang": lambda c: 2.0 if c > 0 else 1.0,
+    "trapezoid": lambda c, d: 2.0 if c > 0 else 1.0,
+}
+
+
+def _endpoint_exponent(dist):
+    """b of a known family whose support starts at exactly 0 (density ~ t**(b - 1) there), else None."""
+    import scipy.stats
+
+    parts = _parts(dist)
+    if parts is None:
+        return None
+    family, shapes, loc, _ = parts
+    name = str(getattr(family, "name", ""))
+    rule = _ENDPOINT_EXPONENT.get(name)
+    if rule is None or type(family) is not type(getattr(scipy.stats, name, None)) or loc != 0.0:
+        return None
+    try:
+        b = rule(*shapes)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    return float(b) if b is not None and b > 0 and math.isfinite(b) else None
+
+
 def _power_law_rest(f, sign, s0):
     r"""The integral of the integrand over distances t < e^s0 from an endpoint at 0, in closed form
     when P's and Q's log densities are both linear in s = log t there (power laws ``t**(b - 1)``).
 
     With :math:`\log p = l_p + \beta_p u`, :math:`\log q = l_q + \beta_q u`, u = s - s0 <= 0,
-    :math:`b_p = 1 + \beta_p > 0`, :math:`b_q = 1 + \beta_q > 0` and :math:`L_0 = l_p - l_q`,
+    :math:`b_p = 1 + \beta_p > 0`, :math:`b_q = 1 + \beta_q > 0`, :math:`L_0 = l_p - l_q`,
+    :math:`r = b_p / b_q` and :math:`\delta = 1 - 1 / r`,
 
     .. math::
 
         \int_{-\infty}^{0} e^{s_0 + u}\,[p (L - 1) + q]\,du
         = e^{s_0 + l_p}\Big(\frac{L_0 - 1}{b_p} - \frac{\beta_p - \beta_q}{b_p^2}\Big)
-          + \frac{e^{s_0 + l_q}}{b_q}.
+          + \frac{e^{s_0 + l_q}}{b_q}
+        = \frac{e^{s_0 + l_p}}{b_p}\Big(e^{-L_0} - 1 + L_0 + \delta\,(r e^{-L_0} - 1)\Big),
 
+    the last form free of the cancellation between terms of size 1 / b when the shapes are tiny.
     Linearity is checked at three points 5 e-folds apart (to 1e-11 of the log densities' size; a
-    gamma or beta density departs from its power law by a factor 1 + O(t), 1e-304 there).
-    Returns None when it does not hold.
+    gamma or beta density departs from its power law by a factor 1 + O(t), 1e-304 there). The
+    exponents b come from the shape parameters for the families in ``_ENDPOINT_EXPONENT`` (after
+    checking them against the measured slopes); otherwise from the slopes, whose error (about eps
+    times the log densities' size over 2.5, 6e-14 at size 700) makes the rest inexact (``exact``
+    False) when it exceeds 1e-9 b, that is for b below about 1e-4.
+
+    Returns ``(rest, exact)``, or None when the densities are not power laws there.
     """
     steps = [s0, s0 + _END_STEP, s0 + 2 * _END_STEP]
     try:
         logs = [f.log_densities(sign * math.exp(s)) for s in steps]
     except (ValueError, ArithmeticError):
         return None
-    slopes = []
-    for k in (0, 1):
+    slopes, exact = [], True
+    for k, dist in enumerate((f.p, f.q)):
         v = [pair[k] for pair in logs]
         if not all(math.isfinite(x) for x in v):
             return None
-        if abs(v[0] - 2 * v[1] + v[2]) > 1e-11 * max(1.0, *(abs(x) for x in v)):
+        size = max(1.0, *(abs(x) for x in v))
+        bend = abs(v[0] - 2 * v[1] + v[2])
+        if bend > 1e-11 * size:
             return None
-        slopes.append((v[2] - v[0]) / (2 * _END_STEP))
-    (lp, lq), (beta_p, beta_q) = logs[0], slopes
-    b_p, b_q = 1.0 + beta_p, 1.0 + beta_q
-    if not (b_p > 1e-12 and b_q > 1e-12):
+        b = 1.0 + (v[2] - v[0]) / (2 * _END_STEP)
+        # the slope's error: rounding of the three log densities, and what bends them
+        uncertainty = (4 * np.finfo(float).eps * size + bend) / (2 * _END_STEP)
+        known = _endpoint_exponent(dist) if sign > 0 else None
+        if known is not None and abs(known - b) <= 10 * uncertainty + 1e-12:
+            b = known
+        elif not uncertainty <= 1e-9 * b:
+            exact = False      # the measured exponent is too rough for the rest to count as exact
+        slopes.append(b)
+    (lp, lq), (b_p, b_q) = logs[0], slopes
+    if not (b_p > 0 and b_q > 0):
         return None
-    rest = math.exp(s0 + lp) * ((lp - lq - 1) / b_p - (beta_p - beta_q) / b_p**2) + math.exp(s0 + lq) / b_q
-    return max(rest, 0.0)
+    if lq - lp > 30:   # Q's term dominates: the first form, where nothing cancels
+        try:
+            rest = math.exp(s0 + lp) * ((lp - lq - 1) / b_p - (b_p - b_q) / b_p**2) \
+                + math.exp(s0 + lq - math.log(b_q))
+        except OverflowError:
+            return None
+        return (max(rest, 0.0), exact) if math.isfinite(rest) else None
+    delta = (b_p - b_q) / b_p
+    log_ratio = math.log(b_p) - math.log(b_q)
+    bracket = float(expm1mx(-(lp - lq))) + delta * math.expm1(log_ratio - (lp - lq))
+    if bracket <= 0:
+        return 0.0, exact
+    log_rest = s0 + lp - math.log(b_p) + math.log(bracket)
+    if log_rest > 700:
+        return None
+    rest = math.exp(log_rest)
+    return max(rest, 0.0), exact
 
 
 def _tail(f, p, q, start, sign, cuts, origin=None):
@@ -506,7 +612,14 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
     # (judged where the integral ends: at 1e300 itself when nothing failed before, not at the
     # last whole e-fold short of it, which would count up to an e-fold of a heavy tail twice)
     judge = s1 if stop == len(s) else float(s[stop - 1])
-    remainder = _open_end(g, judge, -1) if stop >= 2 else (0.0, True)
+    if stop >= 2:
+        remainder = _open_end(g, judge, -1)
+    else:
+        # The log densities fail within an e-fold of the start: nothing to judge the rest by, which
+        # is exactly 0 only if P has no probability beyond.
+        edge = s0 if stop == 0 else judge
+        beyond_p = _mass_between(_Integrand(p, q, "p"), start + sign * math.exp(edge), sign * math.inf)
+        remainder = (0.0, True) if beyond_p == 0 else (math.nan, False)
     if remainder[0] == math.inf and _mass_between(_Integrand(p, q, "p"), start + sign * math.exp(judge),
                                                   sign * math.inf) > 1e-12:
         # The integrand still rises where P keeps visible mass beyond (Pareto(0.01) against
@@ -643,6 +756,8 @@ def _log_ratio_noise(p, q, lo, hi):
 
 #: measured: the relative error of continuous_kl stayed below this many times (noise of L) / sqrt(D)
 _NOISE_FACTOR = 500.0
+#: measured: for nearly equal P and Q the relative error stayed below this / sqrt(D) (see the docstring)
+_NEARLY_EQUAL = 3e-16
 
 
 def continuous_kl(p, q, *, base=None):
@@ -690,14 +805,30 @@ def continuous_kl(p, q, *, base=None):
       last finite (a t with 2.01 degrees of freedom has 300 nats there
       against norm(0, 0.1)).
 
+    When P's scale parameter is below 1e-6 or above 2e19 (and its tails are
+    not heavy), both distributions are also divided by the power of 2
+    nearest it (KL does not change under :math:`x \to x / c`), so that P's
+    mass lies near distance 1, far from the 1e300 where tails end and from
+    where Q's formulas overflow (``gamma.logpdf`` is NaN once ``x / scale``
+    passes 1.8e308).
+
     Where the integrand does not decay into a tail or towards an endpoint,
     the integral diverges and ``inf`` is returned (a Student t with 2 or
-    fewer degrees of freedom, or a Cauchy, against a normal). Below 1e-308
+    fewer degrees of freedom, or a Cauchy, against a normal). A NaN log
+    density means the density could not be evaluated, never divergence: it
+    is taken from the tail probabilities where they allow it, and refused
+    with an error otherwise. Below 1e-308
     from an endpoint at 0, where both log densities are linear in the log
     of the distance (power laws, as gamma and beta densities are there to
-    1e-304), the rest of the integral is added in closed form, so shapes
-    far below 1 keep every digit: Gamma(1e-4) has 93% of its mass below
-    1e-308. On smooth cases, heavy tails, and gamma or beta shapes down to
+    1e-304), the rest of the integral is added in closed form, with the
+    exponent of the power law read from the shape parameters for gamma,
+    chi2, erlang, beta, Weibull, generalised gamma, powerlaw, chi,
+    Nakagami and the fixed-shape families; for other distributions it is
+    measured from the log densities, to about 1e-14, and where that is
+    too rough (exponents below about 1e-4) the rest is not counted as
+    exact, so a sizeable one is refused. Gamma(1e-4) has 93% of its mass
+    below 1e-308; gamma and beta shapes down to 1e-20 matched their closed
+    forms to 1e-13. On smooth cases, heavy tails, and gamma or beta shapes down to
     1e-4 the relative error is below 1e-8 (typically 1e-13; a sweep of 718
     gamma and beta pairs with shapes 1e-4 to 0.5, scale ratios 0.1 to 10
     and either endpoint singular, against their closed forms in mpmath,
@@ -764,11 +895,18 @@ def continuous_kl(p, q, *, base=None):
         spacing of the integration points (0.3 N(2, 1e-7) in a mixture), was
         not seen, and neither was its share of D(P||Q).
 
+        Also if a log density is NaN (its formula failed) where P has
+        probability and the tail probabilities cannot replace it.
+
     Warns
     -----
     scipy.integrate.IntegrationWarning
         If quad's error estimate exceeds the tolerance; the returned value
         is then unreliable.
+        A divergence below 1e-5 is integrated a second time with quad's
+        absolute tolerance scaled to it; the warning is given when the
+        error estimate still exceeds 1e-6 of it and ``1.2e-15 sqrt(D)``
+        (four times the rounding limit for nearly equal P and Q above).
     RuntimeWarning
         If the rounding of the log densities (large beta or gamma shapes)
         may cost more than 1e-8 relative; the message gives the estimate.
@@ -776,6 +914,14 @@ def continuous_kl(p, q, *, base=None):
     See Also
     --------
     klteach.gaussian_kl, klteach.beta_kl : closed forms, exact where they apply.
+
+    Notes
+    -----
+    A gap in Q's support (an interval inside P's support where Q's density
+    is 0, which makes D(P||Q) infinite) is found only where an integration
+    point falls into it or the mass check above notices it: a gap holding
+    less than about 1e-8 of P's probability can be missed, and a small
+    finite value returned instead of ``inf``.
 
     Examples
     --------
@@ -828,8 +974,26 @@ def continuous_kl(p, q, *, base=None):
             if moved is not None:
                 p, q = moved
                 lo, hi = _support(p, "p")
-        middle = float(p.median())
         spread = float(p.isf(0.25)) - float(p.ppf(0.25))
+        # ... and both scaled by the power of 2 nearest P's scale parameter (KL does not change under
+        # x -> x / c either), so that P's mass sits at distances near 1: far from 1e300, where the
+        # tails end (a P with scale 1e300 has a third of its mass beyond), and from where Q's formulas
+        # overflow (gamma(5, scale=1e-9) beyond 1.8e299, against a P with scale 1e-8). Only for a
+        # scale outside [2**-20, 2**64] (about 1e-6 to 2e19) and tails that are not heavy (P's 1e-9
+        # quantile within 1e6 scales: a heavy tail is integrated out to 1e300 as it is), and never
+        # scaling up beyond a scale parameter of 1: scipy's x / scale would underflow next to 0.
+        scales = [parts[3] for parts in map(_parts, (p, q)) if parts is not None]
+        if len(scales) == 2 and lo in (0.0, -math.inf) and not 2.0**-20 <= scales[0] <= 2.0**64:
+            reach = max(abs(float(p.isf(_TAILS[0]))), abs(float(p.ppf(_TAILS[0]))))
+            power = round(math.log2(scales[0]))           # divide by 2**power
+            if power < 0:
+                power = max(power, math.ceil(math.log2(max(scales))))
+            scaled = _scaled(p, q, -power) if power != 0 and reach <= 1e6 * scales[0] else None
+            if scaled is not None:
+                p, q = scaled
+                lo, hi = _support(p, "p")
+        spread = float(p.isf(0.25)) - float(p.ppf(0.25))
+        middle = float(p.median())
     # P's mass piled within a few doubles of an endpoint at 0 (Gamma(1e-4) has 93% of it below
     # 1e-308), or of an upper endpoint that is mirrored to 0, is integrated in the logarithm of
     # the distance to it, with the rest below 1e-308 in closed form: nothing to refuse.
@@ -888,16 +1052,32 @@ def continuous_kl(p, q, *, base=None):
         return integrands, pieces, ends
 
     integrands, pieces, ends = integrate("kl")
+    first = math.fsum(value for value, _, _ in pieces)
+    if 0 < first and math.fsum(err for _, err, _ in pieces) > 1e-8 * first and first < 1e-5:
+        # A divergence so small that quad's absolute tolerance (1e-15) let it stop short of the
+        # relative one: again, with the absolute tolerance scaled to the value, down to the
+        # rounding of L that limits nearly equal P and Q (3e-16 sqrt(D), see the docstring).
+        token = _EPSABS.set(max(1e-3 * _RTOL * first, _NEARLY_EQUAL * math.sqrt(first) / 3, 1e-300))
+        try:
+            integrands, pieces, ends = integrate("kl")
+        finally:
+            _EPSABS.reset(token)
     # What lies beyond the last resolvable distance from an endpoint, estimated
     # from the integrand's decay there (exact for a power law t**(a - 1)).
     beyond = math.fsum(rest for rest, _, _ in ends if math.isfinite(rest))
     total = math.fsum(value for value, _, _ in pieces) + outside + beyond
-    if math.isinf(total) or math.isnan(total) or any(rest == math.inf for rest, _, _ in ends):
-        # An infinite integrand somewhere (q = 0 where p > 0 inside Q's support), an
-        # integrand that does not decay into a tail or towards an endpoint (P's tails
-        # heavier than Q's allow, e.g. a t or Cauchy P against a normal Q), or NaN once
-        # quad subtracts infinities: D(P||Q) is infinite.
+    gap = any(g.gap for g in integrands)
+    if math.isinf(total) or (gap and math.isnan(total)) or any(rest == math.inf for rest, _, _ in ends):
+        # An infinite integrand somewhere (q = 0 where p > 0 inside Q's support; NaN once quad
+        # subtracts the infinities), or an integrand that does not decay into a tail or towards an
+        # endpoint (P's tails heavier than Q's allow, e.g. a t or Cauchy P against a normal Q):
+        # D(P||Q) is infinite.
         return math.inf
+    if math.isnan(total):
+        raise FloatingPointError(
+            "continuous_kl cannot compute D(P||Q): the integrand could not be evaluated (NaN) "
+            "somewhere in P's support, where scipy's log densities fail. Check the distributions' "
+            "parameters, or compute D(P||Q) in closed form.")
     for rest, exact, where in ends:
         if not (exact and math.isfinite(rest)) and not rest <= max(1e-7 * total, 1e-15):
             amount = "an amount that cannot be estimated (the integrand decays too slowly)" \
@@ -914,6 +1094,13 @@ def continuous_kl(p, q, *, base=None):
                 f"does not change under x -> log x or x -> c - x)."
             )
     for g in integrands:
+        mass, first = g.underflow_mass(g.unevaluated)
+        if mass > 1e-15:
+            raise FloatingPointError(
+                f"continuous_kl cannot compute D(P||Q) reliably: p.logpdf is NaN inside P's support "
+                f"(first at x = {first:.6g}, measured from P's endpoint or median), where P has "
+                f"probability {mass:.2g} beyond, and P's tail probabilities cannot replace it. "
+                f"Check P's parameters, or compute D(P||Q) in closed form.")
         mass, first = g.underflow_mass()
         if mass > 1e-15:
             raise FloatingPointError(
@@ -947,7 +1134,7 @@ def continuous_kl(p, q, *, base=None):
     # quad flags a piece as "probably divergent" from its error history even when
     # the piece is a negligible tail (divergence is judged above, from the integrand's
     # decay); only flags on pieces that matter, with errors that matter, count.
-    tolerance = max(1e-6 * total, 1e-13)
+    tolerance = max(1e-6 * total, 4 * _NEARLY_EQUAL * math.sqrt(max(total, 0.0)), 1e-300)
     divergent = [m for value, err, m in pieces
                  if "divergent" in m and abs(value) > 1e-10 * abs(total) and err > tolerance]
     if divergent or not error <= tolerance:

@@ -492,8 +492,11 @@ def renyi_divergence(p, q, alpha, *, base=None, axis=-1):
         diff_b = np.where(both, diff, 0.0)
         log_ratio = np.where(both, _log_ratio(np.where(both, p, 1.0), np.where(both, q, 1.0), diff_b), 0.0)
         if a == 0.0:
+            # -log Q(supp P), as -log1p(-Q(off supp P)) when that is small: exactly 0 when supp P
+            # covers supp Q, whatever the rounding of Q's sum
             q_on_p = np.sum(np.where(on_p, q, 0.0), axis=-1)
-            result = -np.log(q_on_p)
+            q_off_p = np.sum(np.where(on_p, 0.0, q), axis=-1)
+            result = np.where(q_off_p < 0.5, -np.log1p(-q_off_p), -np.log(q_on_p))
         elif math.isinf(a):
             result = np.max(np.where(both, log_ratio, -np.inf), axis=-1)
             result = np.where(np.any(missing, axis=-1), np.inf, result)

@@ -144,18 +144,35 @@ def neyman_pearson_binomial(p, q, n, alpha=0.05):
     # Decide against P when k < c, with probability gamma when k = c, for P when k > c:
     # c is the smallest count with P(K <= c) > alpha. Every probability is a log-sum of log-pmfs,
     # so nothing underflows (scipy's logsf/logcdf return -inf far in a tail, and cdf(c) is 0 below 1e-308).
-    log_alpha = math.log(alpha)
+    # For alpha >= 1/2 every comparison and difference uses 1 - alpha (exact in floats there) and
+    # P's upper tail instead: alpha and P(K <= c) both near 1 would cancel to a few digits.
+    large = alpha >= 0.5
+    log_alpha, log_rest = math.log(alpha), math.log1p(-alpha)
+
+    def beyond(c):
+        """P(K <= c) > alpha, i.e. P(K > c) < 1 - alpha."""
+        if large:
+            return _log_binom_sum(c + 1, n, n, p) < log_rest
+        return _log_binom_sum(0, c, n, p) > log_alpha
+
     c = int(min(max(stats.binom.ppf(alpha, n, p), 0), n))      # a float search: only a start
-    while c > 0 and _log_binom_sum(0, c - 1, n, p) > log_alpha:
+    while c > 0 and beyond(c - 1):
         c -= 1
-    while _log_binom_sum(0, c, n, p) <= log_alpha:
+    while not beyond(c):
         c += 1
-    log_below, log_pc = _log_binom_sum(0, c - 1, n, p), float(_log_pmf(c, n, p))
+    log_pc = float(_log_pmf(c, n, p))
     # gamma = (alpha - P(K < c)) / P(K = c) and 1 - gamma = (P(K <= c) - alpha) / P(K = c), each
-    # from its own difference so that neither loses its digits when the other is close to 1.
-    gamma = min(max(math.exp(log_alpha - log_pc) - math.exp(log_below - log_pc), 0.0), 1.0)
-    log_cdf_c = _log_binom_sum(0, c, n, p)
-    one_minus = min(max(math.exp(log_cdf_c - log_pc) - math.exp(log_alpha - log_pc), 0.0), 1.0)
+    # from its own difference so that neither loses its digits when the other is close to 1;
+    # for alpha >= 1/2 as (P(K >= c) - (1 - alpha)) / P(K = c) and ((1 - alpha) - P(K > c)) / P(K = c).
+    if large:
+        log_at_or_above, log_above = _log_binom_sum(c, n, n, p), _log_binom_sum(c + 1, n, n, p)
+        gamma = math.exp(log_at_or_above - log_pc) - math.exp(log_rest - log_pc)
+        one_minus = math.exp(log_rest - log_pc) - math.exp(log_above - log_pc)
+    else:
+        log_below, log_cdf_c = _log_binom_sum(0, c - 1, n, p), _log_binom_sum(0, c, n, p)
+        gamma = math.exp(log_alpha - log_pc) - math.exp(log_below - log_pc)
+        one_minus = math.exp(log_cdf_c - log_pc) - math.exp(log_alpha - log_pc)
+    gamma, one_minus = (min(max(x, 0.0), 1.0) for x in (gamma, one_minus))
     log_qc = float(_log_pmf(c, n, q))
     # beta = Q(K > c) + (1 - gamma) Q(K = c); its complement 1 - beta = Q(K < c) + gamma Q(K = c).
     log_upper = np.logaddexp(_log_binom_sum(c + 1, n, n, q), _log(one_minus) + log_qc)

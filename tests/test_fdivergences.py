@@ -469,3 +469,16 @@ def test_renyi_of_nearly_identical_distributions_not_summing_exactly_to_one(alph
         a = mpmath.mpf(alpha)
         expected = float(mpmath.log(mpmath.fsum(x ** a * y ** (1 - a) for x, y in zip(p, q))) / (a - 1))
     assert renyi_divergence(NEAR_P, NEAR_Q, alpha) == pytest.approx(expected, rel=1e-13, abs=0)
+
+
+def test_renyi_order_zero_is_exactly_zero_when_supp_p_covers_supp_q():
+    """D_0(P||Q) = -log Q(supp P) is 0 when P is positive wherever Q is, even when Q's entries sum to
+    1 + 2.2e-16 in floats, which -log(sum of the normalised Q on supp P) gave as 1.1e-16."""
+    q = [0.37408563407241896, 0.5176000921523201, 0.10831427377526108]
+    assert sum(q) != 1.0
+    assert kt.renyi_divergence([1 / 3] * 3, q, 0) == 0.0
+    assert kt.renyi_divergence([0.2, 0.7, 0.1, 0.0], q + [0.0], 0) == 0.0      # a zero of both outside
+    # two of the three outcomes: -log Q({0, 1}) with Q normalised, in exact Fractions
+    from fractions import Fraction
+    share = sum(Fraction(x) for x in q[:2]) / sum(Fraction(x) for x in q)
+    assert kt.renyi_divergence([0.5, 0.5, 0.0], q, 0) == pytest.approx(-math.log(share), rel=1e-14)

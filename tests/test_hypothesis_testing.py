@@ -302,3 +302,16 @@ def test_tilt_with_a_lam_beyond_the_float_range_is_refused_clearly():
     t = exponential_tilt([0.5, 0.5], [0.0, math.ldexp(1e-320, 1000)], math.ldexp(3e-321, 1000))
     assert t.distribution @ [0.0, math.ldexp(1e-320, 1000)] == pytest.approx(math.ldexp(3e-321, 1000),
                                                                                rel=1e-12)
+
+
+@pytest.mark.parametrize("p, q, n, alpha", [(0.5, 0.3, 20, 1 - 2**-50), (0.3, 0.5, 5, 1 - 1e-15),
+                                            (0.3, 0.5, 5, 0.999999), (0.5, 0.3, 200, 0.5), (0.5, 0.3, 200, 0.9),
+                                            (0.3, 0.5, 60, 1 - 2**-40), (0.02, 0.005, 500, 0.999)])
+def test_alpha_near_one_keeps_every_digit(p, q, n, alpha):
+    """alpha and P(K <= c) both near 1: 1 - gamma is formed from 1 - alpha and P's upper tail, not from their
+    difference (which left -44.1807 for -44.8739 at alpha = 1 - 2**-50); against exact big-integer sums."""
+    t = neyman_pearson_binomial(p, q, n, alpha)
+    log_beta, c, gamma = exact_np_test(p, q, n, alpha)
+    assert t.threshold == (c if p > q else n - c)
+    assert t.gamma == pytest.approx(float(gamma), rel=1e-12)
+    assert t.log_beta == pytest.approx(log_beta, rel=1e-12, abs=0)

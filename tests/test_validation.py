@@ -204,3 +204,42 @@ def test_fractions_are_read_as_their_nearest_floats():
 def test_object_entries_that_are_not_read_are_named(bad, pattern):
     with pytest.raises(DistributionError, match=pattern):
         kt.kl_divergence(bad, [0.5, 0.5])
+
+
+TINY = Fraction(1, 10**400)      # a probability no 64-bit float holds: float(TINY) is 0.0
+
+
+@pytest.mark.parametrize("f", [kt.kl_divergence, kt.cross_entropy, kt.total_variation,
+                               lambda p, q: kt.renyi_divergence(p, q, 2)])
+def test_a_nonzero_probability_that_would_become_zero_is_refused(f):
+    """D(P||Q) is infinite for P = [1e-400, 1 - 1e-400], Q = [0, 1] (P puts mass where Q has none), and so are
+    the cross-entropy and the order-2 Renyi divergence; TV is 1e-400, not 0. Reading 1e-400 as 0.0 gave 0.0
+    for all four, so a float cannot stand for it: refused, naming the entry and its size."""
+    with pytest.raises(DistributionError, match=r"^p has Fraction\(1, 1000.*\(about 1e-400\) at index 0, "
+                                                 r"nonzero but below the smallest positive 64-bit float"):
+        f([TINY, 1 - TINY], [0, 1])
+
+
+def test_normalize_refuses_a_weight_that_would_become_zero():
+    with pytest.raises(DistributionError, match=r"^x has Fraction.*\(about 1e-400\) at index 0"):
+        kt.normalize([TINY, Fraction(1)])
+
+
+def test_a_longdouble_probability_that_would_become_zero_is_refused():
+    e = np.longdouble("1e-4000")
+    if e == 0:
+        pytest.skip("np.longdouble is float64 on this platform")
+    p = np.array([e, 1 - e], dtype=np.longdouble)
+    for f in (kt.kl_divergence, kt.total_variation):
+        with pytest.raises(DistributionError, match=r"^p has np.longdouble\('1e-4000'\) at index 0, nonzero but"):
+            f(p, [0.0, 1.0])
+    with pytest.raises(DistributionError, match=r"^sigma_p has np.longdouble\('1e-4000'\).*nonzero but below"):
+        kt.gaussian_kl(0.0, e, 0.0, 1.0)        # a standard deviation, which must be > 0
+    # a mean of 1e-4000 read as 0 changes D by about 1e-8000: it is accepted (closed form 0.5 ln 2 + ...)
+    assert kt.gaussian_kl(e, 1.0, 0.0, 2.0) == pytest.approx(math.log(2) + 1 / 8 - 0.5, rel=1e-15)
+
+
+def test_a_subnormal_fraction_keeps_its_support():
+    """1e-320 is a (subnormal) float: it is read, and P's mass where Q has none makes D infinite."""
+    e = Fraction(1, 10**320)
+    assert kt.kl_divergence([e, 1 - e], [0, 1]) == math.inf
