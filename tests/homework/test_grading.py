@@ -463,7 +463,7 @@ def test_deadline_without_a_zone_is_local_time():
 @pytest.mark.parametrize("code, flag", [
     ("import os\nos.system('cat tests/q1.py')", "runs a shell or process"),
     ("import subprocess", "runs a shell or process"),
-    ("open('/proc/self/cmdline').read()", "reads /proc"),
+    ("open('/proc/self/cmdline').read()", "uses /proc"),
     ("text = open('tests/q1.py').read()", "refers to the tests folder"),
     ("import builtins\nbuiltins.abs = lambda x: 0", "touches builtins"),
     ("__builtins__.abs = len", "touches builtins"),
