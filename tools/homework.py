@@ -996,7 +996,7 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
         return row | {"reason": f"the grader's last cell failed ({guard_error[0][2]}): nothing was graded; "
                                 f"read the notebook (it may have removed the grading guard)"}
     errors = _cell_errors(executed)
-    rounded = {q.strip() for cell in executed.cells[-1:] if cell.cell_type == "code"
+    rounded = {q.strip() for cell in executed.cells if cell.source.startswith(GUARD_END.splitlines()[0])
                for output in cell.get("outputs", []) for line in _text(output).splitlines()
                if line.startswith(ROUNDED_MARK) for q in line[len(ROUNDED_MARK):].split(",")}
     row |= {q: round(s, 2) for q, s in scores.items()}
