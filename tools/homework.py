@@ -537,7 +537,11 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
                             base = base.value
                         if isinstance(base, ast.Name) and base.id in modules:
                             flags.add(f"monkeypatches {base.id}")
-                        if _class_of(base) or (isinstance(base, ast.Name) and base.id in classes):
+                        owners, owner = [], leaf.value
+                        while isinstance(owner, (ast.Attribute, ast.Call)):
+                            owners.append(owner)
+                            owner = owner.value if isinstance(owner, ast.Attribute) else owner.func
+                        if any(map(_class_of, owners)) or (isinstance(base, ast.Name) and base.id in classes):
                             flags.add("patches an object's class (type(x).attr = ...)")
     return sorted(flags)
 
