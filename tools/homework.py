@@ -549,15 +549,18 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
 # Code the grader puts into the submission's kernel. Otter runs the tests in the student's own kernel
 # (after the student's cells; each exception-format test function is passed the student's variables it
 # names), so anything the student's code changed there (builtins, otter, numpy, a function's __code__, an
-# IPython hook) is still changed when the tests run. The guard snapshots, before the first student cell,
+# IPython hook) is still changed when the tests run. The guard adds, before the first student cell, an audit
+# hook that refuses every later one (a hook sees each code object the tests compile), and snapshots
 # the builtins, the names of the modules tests rely on (public ones, and private functions, classes and
-# modules), the attributes of otter's, doctest's and matplotlib's classes, the code of every function
+# modules), the attributes of otter's, doctest's, matplotlib's and scipy's classes, the code of every function
 # those hold and IPython's event hooks; it deletes the test files and the notebook's copies from the disk
 # and keeps nothing of the tests (the notebook's own checks do nothing). The tests' source is written
 # into the last cell only, which puts all of it back, forgets every result recorded before it and runs
 # every test against copies of the answers whose type is exactly a built-in data type, a numpy number or
 # numeric array, a function or matplotlib's own axes without methods of their own (any other answer is
-# hidden from the tests), keeping each test's results as it finishes and putting them back at the end.
+# hidden from the tests), taken once before any test's source is read and copied afresh for each test case
+# (a function answer is called in a thread of its own, with no test or guard frame on its stack), keeping
+# each test's results as it finishes and putting them back at the end.
 # It prints what it had to undo or refuse, which becomes a run-time flag. It cannot stop code written
 # against the guard itself, a background thread, nor code that runs during a test and looks for the
 # reference values in memory (a function answer, a library it does not record).
