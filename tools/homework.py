@@ -230,13 +230,62 @@ def assign(master: Path, out: Path) -> Path:
             otter_assign(str(master), str(target))   # also runs the tests on the solutions
     except Exception as exc:
         raise HomeworkError(f"otter assign failed on {master}: {exc}") from exc
-    for copy in (target / "student").glob("*.ipynb"):   # otter's check_all text, made true
+    for copy in (target / "student").glob("*.ipynb"):   # otter's check_all text and pass message, made true
         nb = nbformat.read(copy, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "markdown" and OTTER_CHECK_ALL in cell.source:
                 cell.source = cell.source.replace(OTTER_CHECK_ALL, CHECK_ALL)
+            if cell.cell_type == "code" and cell.source.startswith("# Initialize Otter") and FORM_ONLY not in cell.source:
+                cell.source = cell.source.rstrip("\n") + "\n" + FORM_ONLY
         nbformat.write(nb, copy)
     return target
+
+
+# The public tests check an answer's form only, so otter's "q1 results: All test cases passed!" (or "q1 passed!
+# 💯") would tell a student a wrong value passed. The student copy's Initialize Otter cell ends with this: a
+# passing check says FORM_OK instead, in text and HTML; a failing one shows otter's messages as before.
+FORM_OK = "{}: form OK - the value is checked when graded"
+FORM_ONLY = f'''
+
+class _FormOK:
+    """Public checks' results: a passing one says the form is right and the value is checked when graded;
+    a failing one shows otter's messages."""
+
+    def __init__(self, results):
+        self.results = results   # (question, otter's result) pairs
+
+    def __repr__(self):
+        return "\\n\\n".join({FORM_OK!r}.format(q) if getattr(r, "passed_all", False) else repr(r)
+                             for q, r in self.results)
+
+    def _repr_html_(self):
+        return "".join("<p><strong><pre style='display: inline;'>" + q + "</pre></strong>"
+                       + {FORM_OK!r}.format("") + "</p>" if getattr(r, "passed_all", False)
+                       else r._repr_html_() if hasattr(r, "_repr_html_") else "<pre>" + repr(r) + "</pre>"
+                       for q, r in self.results)
+
+
+class _PublicChecks:
+    """grader.check and grader.check_all run the public tests, which check the form of an answer only."""
+
+    def __init__(self, notebook):
+        self._notebook = notebook
+
+    def __getattr__(self, name):
+        return getattr(self._notebook, name)
+
+    def check(self, question, global_env=None):
+        result = self._notebook.check(question, globals() if global_env is None else global_env)
+        return _FormOK([(question, result)]) if getattr(result, "passed_all", False) else result
+
+    def check_all(self):
+        results = self._notebook.check_all()
+        tests = getattr(results, "results", None)
+        return _FormOK(list(tests.items())) if isinstance(tests, dict) else results
+
+
+grader = _PublicChecks(grader)
+'''
 
 
 # otter assign's text above grader.check_all(), which runs the public checks only (the hidden tests are not
@@ -356,7 +405,7 @@ _OPERATORS = frozenset(f"__{op}__" for op in (
 _PATTERNS = [   # (flag, regex over the code with comments removed)
     ("refers to otter", re.compile(r"\botter\b")),
     ("refers to the tests folder", re.compile(r"""['"/\\]tests\b|\.otter\b|\btests[/\\]""")),
-    ("reads /proc", re.compile(r"/proc\b")),
+    ("uses /proc", re.compile(r"/proc\b")),
     ("touches builtins", re.compile(r"\bbuiltins\b|__builtins__")),
     ("runs a shell or process", re.compile(r"\bos\.(system|popen|exec\w*|spawn\w*|fork|kill|killpg|_exit)\b"
                                            r"|\bsubprocess\b|\bpty\b|^\s*!|^%%(bash|sh|script)|%system\b",
@@ -366,6 +415,8 @@ _PATTERNS = [   # (flag, regex over the code with comments removed)
     ("introspection", re.compile(r"\bsys\.modules\b|\bgc\.get_\w+|\bctypes\b|\binspect\b|sys\._getframe"
                                  r"|\bsettrace\b|\bsetprofile\b|\bf_globals\b|\bf_back\b")),
     ("refers to the grading guard", re.compile(r"klteach_guard")),
+    ("adds an audit hook", re.compile(r"\baddaudithook\b|\bsys\s*\.\s*audit\b")),
+    ("reads bytecode (dis)", re.compile(r"\bdis\b|\bco_code\b|\bget_instructions\b|\bmarshal\b")),
     ("swaps function internals", re.compile(r"__code__|__defaults__|__kwdefaults__|__closure__|__globals__"
                                             r"|\bco_consts\b")),
     ("lists classes (__subclasses__)", re.compile(r"__subclasses__|__mro__|__bases__")),
@@ -407,6 +458,13 @@ def _joined(node) -> str | None:
         left, right = _joined(node.left), _joined(node.right)
         return left + right if left is not None and right is not None else None
     return None
+
+
+def _class_of(node) -> bool:
+    """Whether ``node`` is ``type(x)`` or ``x.__class__``: assigning an attribute of it patches a class, e.g. a
+    library's (``type(stats.norm)._pdf = ...`` changes every scipy normal distribution)."""
+    return ((isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type"
+             and len(node.args) == 1) or (isinstance(node, ast.Attribute) and node.attr == "__class__"))
 
 
 def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
@@ -452,6 +510,8 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
         modules = {alias.asname or alias.name.split(".")[0]
                    for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
                    for alias in node.names}
+        classes = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign) and _class_of(node.value)
+                   for target in node.targets if isinstance(target, ast.Name)}   # norm_kind = type(stats.norm)
         for node in ast.walk(tree):
             targets = []
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
@@ -477,35 +537,61 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
                             base = base.value
                         if isinstance(base, ast.Name) and base.id in modules:
                             flags.add(f"monkeypatches {base.id}")
+                        owners, owner = [], leaf.value
+                        while isinstance(owner, (ast.Attribute, ast.Call)):
+                            owners.append(owner)
+                            owner = owner.value if isinstance(owner, ast.Attribute) else owner.func
+                        if any(map(_class_of, owners)) or (isinstance(base, ast.Name) and base.id in classes):
+                            flags.add("patches an object's class (type(x).attr = ...)")
     return sorted(flags)
 
 
 # Code the grader puts into the submission's kernel. Otter runs the tests in the student's own kernel
 # (after the student's cells; each exception-format test function is passed the student's variables it
 # names), so anything the student's code changed there (builtins, otter, numpy, a function's __code__, an
-# IPython hook) is still changed when the tests run. The guard snapshots, before the first student cell,
+# IPython hook) is still changed when the tests run. The guard adds, before the first student cell, an audit
+# hook that refuses every later one (a hook sees each code object the tests compile), and snapshots
 # the builtins, the names of the modules tests rely on (public ones, and private functions, classes and
-# modules), the attributes of otter's, doctest's and matplotlib's classes, the code of every function
+# modules), the attributes of otter's, doctest's, matplotlib's and scipy's classes, the code of every function
 # those hold and IPython's event hooks; it deletes the test files and the notebook's copies from the disk
 # and keeps nothing of the tests (the notebook's own checks do nothing). The tests' source is written
 # into the last cell only, which puts all of it back, forgets every result recorded before it and runs
 # every test against copies of the answers whose type is exactly a built-in data type, a numpy number or
 # numeric array, a function or matplotlib's own axes without methods of their own (any other answer is
-# hidden from the tests), keeping each test's results as it finishes and putting them back at the end.
+# hidden from the tests), taken once before any test's source is read and copied afresh for each test case
+# (a function answer is called in a thread of its own, with no test or guard frame on its stack), keeping
+# each test's results as it finishes and putting them back at the end.
 # It prints what it had to undo or refuse, which becomes a run-time flag. It cannot stop code written
 # against the guard itself, a background thread, nor code that runs during a test and looks for the
 # reference values in memory (a function answer, a library it does not record).
 GUARD_MARK = "klteach-guard:"
 GUARD_SETUP = r'''
 import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys, types as _kg_types
+import _thread as _kg_thread
+
+
+def _kg_audit(event, args, _refused=[], _me=[]):
+    """The grader's audit hook, added before the student's first cell: no other hook can be added after it
+    (a hook sees every code object the tests compile, their reference values too), and its own code and
+    defaults cannot be swapped. CPython drops a new hook silently when an existing one raises RuntimeError."""
+    if event == "sys.addaudithook":
+        _refused.append(event)
+        raise RuntimeError("the grader refuses new audit hooks")
+    if event == "object.__setattr__" and args and any(args[0] is me for me in _me):
+        raise RuntimeError("the grader's audit hook cannot be changed")
+
+
+_kg_audit.__defaults__[1].append(_kg_audit)
+_kg_sys.addaudithook(_kg_audit)
 
 
 class __klteach_guard:
     _missing = object()
     _builtins, _glob, _os, _sys, _types = _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
+    _start, _lock, _audit_refused = _kg_thread.start_new_thread, _kg_thread.allocate_lock, _kg_audit.__defaults__[0]
     _modules, _classes, _functions, _events = {}, {}, {}, {}
     _roots = ("builtins", "copyreg", "otter", "doctest", "inspect", "pickle", "numpy", "math", "scipy",
-              "matplotlib", "matplotlib_inline", "klteach")
+              "matplotlib", "matplotlib_inline", "klteach", "_thread")
     _ipython = {"_", "__", "___", "display", "get_ipython", "__IPYTHON__", "input"}   # IPython sets these
     _plain = (float, int, bool, str, complex, type(None), type(...))
 
@@ -532,7 +618,7 @@ class __klteach_guard:
         for name, module in list(cls._sys.modules.items()):
             if isinstance(module, cls._types.ModuleType) and name.split(".")[0] in cls._roots:
                 cls._modules[name] = (module, dict(vars(module)))
-                if name.split(".")[0] in ("otter", "doctest", "matplotlib"):
+                if name.split(".")[0] in ("otter", "doctest", "matplotlib", "scipy"):   # scipy: type(stats.norm)._pdf
                     for value in list(vars(module).values()):
                         if isinstance(value, type) and value.__module__ == name:
                             cls._classes[value] = dict(vars(value))
@@ -626,6 +712,8 @@ class __klteach_guard:
                 if keep != callbacks:
                     callbacks[:] = keep
                     found.add(f"IPython {event} hook registered")
+        if self._audit_refused:
+            found.add("sys.addaudithook refused")
         if self._sys.gettrace() is not None or self._sys.getprofile() is not None:
             self._sys.settrace(None)
             self._sys.setprofile(None)
@@ -688,6 +776,60 @@ class __klteach_guard:
         raise TypeError(kind.__qualname__)
 
     @classmethod
+    def _isolated(cls, function):
+        """``function`` (a function answer, hw06's ``log_softmax``) called in a thread of its own: the test
+        that calls it, the guard and the other tests are not on its stack (no frame of theirs to walk)."""
+        start, lock = cls._start, cls._lock
+
+        def call(*args, **kwargs):
+            box, done = [], lock()
+            done.acquire()
+
+            def run():
+                try:
+                    box.append((True, function(*args, **kwargs)))
+                except BaseException as exc:
+                    box.append((False, exc))
+                finally:
+                    done.release()
+
+            start(run, ())
+            done.acquire()
+            ok, value = box[0]
+            if not ok:
+                raise value
+            return value
+
+        return call
+
+    @classmethod
+    def _rounded(cls, function, env):
+        """Whether an answer the test read equals one of the test's literal numbers rounded to 2-6 decimals
+        (an answer rounded before it was stored), judged without saying which."""
+        numbers, codes = [], [function.__code__]
+        while codes:
+            for const in codes.pop().co_consts:
+                if type(const) is float:
+                    numbers.append(const)
+                elif isinstance(const, cls._types.CodeType):
+                    codes.append(const)
+        values = []
+        for value in env.values():
+            if type(value) in (float, int) or type(value) in cls._scalars:
+                values.append(value)
+            elif cls._numpy is not None and type(value) is cls._numpy.ndarray and value.dtype.kind in "fiu":
+                values.extend(value.ravel()[:1000].tolist())
+            elif type(value) in (list, tuple):
+                values.extend(v for v in value[:1000] if type(v) in (float, int))
+        for number in numbers:
+            for decimals in range(2, 7):
+                rounded = round(number, decimals)
+                if rounded != 0 and rounded != number and any(
+                        cls._builtins.abs(float(v) - rounded) <= 1e-12 * cls._builtins.abs(rounded) for v in values):
+                    return True
+        return False
+
+    @classmethod
     def _fresh_checker(cls, kept):
         """Put back every test's results as it finished, and undo the hooks and code swaps made while the
         tests ran (a function answer, a method on an answer): otter saves the results after this cell."""
@@ -715,12 +857,35 @@ class __klteach_guard:
     @classmethod
     def check_all(cls, user_globals, sources):
         """Forget every result recorded so far (a grader.check anywhere in the student's cells) and run every
-        test again, here, under the guard, from the test files kept in memory, against copies of the answers
-        (an answer of another type is hidden from the tests: its question fails). Otter saves these results."""
+        test again, here, under the guard, from the test files kept in memory. The answers are copied once,
+        before any test's source is read, and each test case gets fresh copies of them, so code that runs
+        inside a test (a function answer) cannot change what another test sees; an answer of another type
+        is hidden from the tests (its question fails). Otter saves these results."""
         checker = cls._modules["otter.execute.checker"][1]["Checker"]
         files = cls._modules["otter.test_files"][1]
+        result_class = cls._modules["otter.test_files.abstract_test"][1]["TestCaseResult"]
         checker.clear_results()
-        refused = set()
+        refused, rounded = set(), set()
+        answers = {}
+        for name, value in list(user_globals.items()):
+            if name.startswith("_") or isinstance(value, (type, cls._types.ModuleType)):
+                continue
+            try:
+                answers[name] = (cls._answer(value), "")
+            except Exception as exc:
+                answers[name] = (None, f"answer {name} of type {exc} refused")
+
+        def fresh(names):
+            env = {}
+            for name in names:
+                if name in answers:
+                    value, problem = answers[name]
+                    if problem:
+                        refused.add(problem)
+                    env[name] = None if problem else cls._isolated(value) if type(
+                        value) is cls._types.FunctionType else cls._answer(value)
+            return env
+
         kept = []   # each test's results as it finished: code run by a later test cannot rewrite them
         for path in sorted(sources):
             source = sources.pop(path)
@@ -728,22 +893,22 @@ class __klteach_guard:
             exec(source, spec)   # the instructor's test file, as otter reads it
             if spec.get("OK_FORMAT", "test" in spec):
                 test = files["OKTestFile"].from_spec(spec["test"], path="./tests/" + cls._os.path.basename(path))
-                names = [k for k in user_globals if not k.startswith("_")
-                         and not isinstance(user_globals[k], (type, cls._types.ModuleType))]
+                env = {k: v for k, v in user_globals.items() if isinstance(v, cls._types.ModuleType)}
+                env.update(fresh(list(answers)))   # a doctest-format test reads the notebook's modules too
+                test.run(env)
             else:
                 test = files["ExceptionTestFile"].from_string(source, path="./tests/" + cls._os.path.basename(path))
-                names = {p for case in test.test_cases for p in case.body._get_func_params()}
-            env = {k: v for k, v in user_globals.items() if isinstance(v, cls._types.ModuleType)} if spec.get(
-                "OK_FORMAT", "test" in spec) else {}   # a doctest-format test reads the notebook's modules too
-            for name in names:
-                if name not in user_globals:
-                    continue
-                try:
-                    env[name] = cls._answer(user_globals[name])
-                except TypeError as exc:
-                    env[name] = None
-                    refused.add(f"answer {name} of type {exc} refused")
-            test.run(env)
+                test.test_case_results = []
+                for case in test.test_cases:   # otter's ExceptionTestFile.run, with fresh answers per case
+                    env = fresh(case.body._get_func_params())
+                    passed, message = True, "✅ Test case passed"
+                    try:
+                        case.body.call_func(env)
+                    except Exception as exc:
+                        passed, message = False, "❌ Test case failed\n" + test._generate_error_message(exc)
+                        if case.hidden and cls._rounded(case.body.test_func, env):
+                            rounded.add(test.name)
+                    test.test_case_results.append(result_class(test_case=case, message=message, passed=passed))
             kept.append((test, [(r, r.passed, r.message) for r in test.test_case_results],
                          list(test.test_case_results)))
         restored = cls._fresh_checker(kept)
@@ -751,10 +916,12 @@ class __klteach_guard:
             refused.add(restored)
         if refused:
             print("klteach-guard:", "; ".join(sorted(refused)))
+        if rounded:
+            print("klteach-rounded:", ", ".join(sorted(rounded)))
 
 
 __klteach_guard.setup("tests", globals(), copies=())
-del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
+del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types, _kg_thread, _kg_audit
 '''
 GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_all(globals(), SOURCES)\n"
 _CHECK_CELL = re.compile(r"\s*\w+\.check(_all)?\((['\"][\w.-]+['\"])?\)\s*")
@@ -816,7 +983,8 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
     except Exception as exc:
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
         if isinstance(exc, CellTimeoutError):
-            return row | {"reason": f"cell timeout: a cell ran longer than {timeout} s; nothing was graded"}
+            cell = _timed_out_cell(nb, str(exc))
+            return row | {"reason": f"cell timeout: {cell or 'a cell'} ran longer than {timeout} s; nothing was graded"}
         if isinstance(exc, DeadKernelError):
             return row | {"reason": "kernel died: the submission's kernel stopped (out of memory, "
                                     "or code that ends the process); nothing was graded"}
@@ -835,9 +1003,12 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
         return row | {"reason": f"the grader's last cell failed ({guard_error[0][2]}): nothing was graded; "
                                 f"read the notebook (it may have removed the grading guard)"}
     errors = _cell_errors(executed)
+    rounded = {q.strip() for cell in executed.cells if cell.source.startswith(GUARD_END.splitlines()[0])
+               for output in cell.get("outputs", []) for line in _text(output).splitlines()
+               if line.startswith(ROUNDED_MARK) for q in line[len(ROUNDED_MARK):].split(",")}
     row |= {q: round(s, 2) for q, s in scores.items()}
     row["total"] = round(sum(scores.values()), 2)
-    row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + [_feedback(results, assignment)])
+    row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + [_feedback(results, assignment, rounded)])
     if missing:
         row["reason"] = f"questions not tested: {', '.join(missing)}"
     if errors:
@@ -871,6 +1042,20 @@ def _cell_errors(executed, guard: bool = False) -> list[tuple[int, str, str]]:
     return found
 
 
+def _timed_out_cell(nb, message: str) -> str:
+    """The submission's cell that nbclient's CellTimeoutError ``message`` previews, named as error reasons name
+    cells (``cell 11 (`while True:`)``, counted from 1 over all cells), or "" when none matches."""
+    for number, cell in enumerate(nb.cells, start=1):
+        lines = cell.source.strip().split("\n")
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        preview = cell.source if len(lines) < 11 else f"{lines[:5]}\n...\n{lines[-5:]}"   # as nbclient shows it
+        if preview in message:
+            first = next(line.strip() for line in lines if line.strip())
+            return f"cell {number} (`{first if len(first) <= 60 else first[:57] + '...'}`)"
+    return ""
+
+
 def _cell_error_text(error: tuple[int, str, str]) -> str:
     number, first, message = error
     first = first if len(first) <= 60 else first[:57] + "..."
@@ -889,9 +1074,11 @@ def is_copy_of(assignment: Assignment, nb) -> bool:
     return bool(assignment.given) and 2 * len(assignment.given & set(code)) >= len(assignment.given)
 
 
-def _feedback(results, assignment: Assignment) -> str:
+def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset()) -> str:
     """Per-student feedback: each question's score, each public test's result and message, and each
-    hidden test's result only (never its code or message, which show the hidden test's source)."""
+    hidden test's result only (never its code or message, which show the hidden test's source). A question
+    with a failed hidden test gets a neutral note, or, in ``rounded`` (an answer the failed test read equals
+    its reference rounded to 2-6 decimals, found by the guard), the advice to store the unrounded value."""
     lines = []
     for name, test in results.results.items():
         if name not in assignment.questions:
@@ -906,13 +1093,16 @@ def _feedback(results, assignment: Assignment) -> str:
             if not hidden and not case.passed and case.message:
                 lines += ["    " + line for line in case.message.strip().splitlines()]
         if any(case.test_case.hidden and not case.passed for case in test.test_case_results):
-            lines.append(f"  {ROUNDING}")
+            lines.append(f"  {ROUNDING if name in rounded else HIDDEN_FAILED}")
     return "\n".join(lines)
 
 
 # Hidden tests compare a computed answer with its exact value (tolerances near 1e-12): an answer rounded
-# before it is stored fails them. Every question with such a tolerance says so; failed hidden tests repeat it.
+# before it is stored fails them. Every question with such a tolerance says so; the feedback repeats it only
+# when the guard saw an answer equal to the test's reference rounded (ROUNDED_MARK), and is neutral otherwise.
 ROUNDING = "(a hidden test failed: store the unrounded value in the answer; round only when printing)"
+HIDDEN_FAILED = "(a hidden test failed)"
+ROUNDED_MARK = "klteach-rounded:"
 
 
 # The only classes otter's results file holds. The student's kernel writes that file, so it is read with an
@@ -1196,6 +1386,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.jobs < 1:
             parser.error("--jobs must be at least 1")
         folder, *submissions = args.notebooks
+        unmatched = [str(sub) for sub in submissions if not sub.exists() and any(c in str(sub) for c in "*?[")]
+        if unmatched:   # the shell passes a pattern that matches no file on as it is
+            print(f"error: no submissions matched {', '.join(unmatched)}: check the folder and the pattern",
+                  file=sys.stderr)
+            return 1
         try:
             deadline = _deadline(args.deadline) if args.deadline else None
             roster = read_roster(args.roster) if args.roster else None

@@ -368,7 +368,7 @@ def test_junk_runs_and_earns_nothing(run):
 
 
 @pytest.mark.parametrize("name, reason", [
-    ("slow", f"cell timeout: a cell ran longer than {CELL_TIMEOUT} s"),
+    ("slow", "cell timeout: cell "),
     ("dies", "kernel died"),
     ("corrupt", "not a notebook (NotJSONError)"),
     ("wrong", "another assignment: the notebook is hw02_coding, not hw01_definition"),
@@ -379,6 +379,14 @@ def test_a_submission_that_cannot_be_graded_gets_zero_and_a_reason(run, name, re
     assert row["reason"].startswith(reason), row["reason"]
     assert float(row["total"]) == 0 and all(row[q] == "" for q in run["cases"])
     assert len(row["sha256"]) == 64
+
+
+def test_a_cell_timeout_names_the_cell(run):
+    # the reason names the cell that ran too long, as an error's reason does
+    cells = nbformat.read(run["subs"] / "slow.ipynb", as_version=4).cells
+    number = next(i for i, c in enumerate(cells, start=1) if c.source.startswith("d_bits ="))
+    expected = f"cell timeout: cell {number} (`d_bits = d_nats / np.log(2)`) ran longer than {CELL_TIMEOUT} s"
+    assert run["rows"]["slow"]["reason"].startswith(expected), run["rows"]["slow"]["reason"]
 
 
 def test_a_copy_without_otter_metadata_is_recognised_by_its_code(assigned):  # noqa: F811
@@ -463,7 +471,7 @@ def test_deadline_without_a_zone_is_local_time():
 @pytest.mark.parametrize("code, flag", [
     ("import os\nos.system('cat tests/q1.py')", "runs a shell or process"),
     ("import subprocess", "runs a shell or process"),
-    ("open('/proc/self/cmdline').read()", "reads /proc"),
+    ("open('/proc/self/cmdline').read()", "uses /proc"),
     ("text = open('tests/q1.py').read()", "refers to the tests folder"),
     ("import builtins\nbuiltins.abs = lambda x: 0", "touches builtins"),
     ("__builtins__.abs = len", "touches builtins"),
@@ -482,6 +490,11 @@ def test_deadline_without_a_zone_is_local_time():
     ("name = '__co' + 'de__'", "builds a dunder name from pieces"),
     ("folder = 'te' + 'sts'", "builds the name 'tests' from pieces"),
     ("import os\nos.walk('/tmp')", "lists folders"),
+    ("import sys\nsys.addaudithook(print)", "adds an audit hook"),
+    ("import dis\nlist(dis.get_instructions(f))", "reads bytecode (dis)"),
+    ("type(stats.norm)._pdf = f", "patches an object's class (type(x).attr = ...)"),
+    ("kind = type(stats.norm)\nkind._pdf = f", "patches an object's class (type(x).attr = ...)"),
+    ("x.__class__.mean = f", "patches an object's class (type(x).attr = ...)"),
 ])
 def test_the_static_scan_flags_tampering(code, flag):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
@@ -542,7 +555,8 @@ def test_feedback_files_show_public_tests_and_no_hidden_test_source(run):
     points, public = run["cases"]["q1"]
     assert f"q1: {public:g} / {points:g}" in tamper
     assert "hidden test 1: failed" in tamper and "public test 1: passed" in tamper
-    assert homework.ROUNDING in tamper and homework.ROUNDING not in files["correct"]
+    # d_nats = 1.0 is wrong, not rounded: the note stays neutral (the review's rounded answer gets the advice)
+    assert homework.HIDDEN_FAILED in tamper and homework.ROUNDING not in tamper and homework.HIDDEN_FAILED not in files["correct"]
     assert "not graded: another assignment" in files["wrong"]
 
 
@@ -556,3 +570,219 @@ def test_the_gradebook_warns_when_one_student_id_has_several_rows(tmp_path, caps
     out = capsys.readouterr().out
     assert "warning: student id s1077 has 2 rows" in out and "bob_1.ipynb, bob_2.ipynb" in out
     assert "warning: student id carol" not in out
+
+
+# ---- an instructor's review: submissions that earned points they were not worth, or were told the wrong thing ----
+# Each is rebuilt from the assignment's own copies, with the reviewer's cells (trimmed).
+
+AUDIT_DIS = '''import sys, dis
+mine = globals()
+def look(code, found):
+    loads, stores, nums, inner = [], [], [], []
+    for ins in dis.get_instructions(code):
+        v = ins.argval
+        if ins.opname == "LOAD_FAST": loads.append(v)
+        if ins.opname == "STORE_FAST": stores.append(v)
+        if ins.opname == "LOAD_CONST":
+            if type(v) is float: nums.append(v)
+            elif "code object" in str(v): inner.append(v)
+    args = sorted(set(loads) - set(stores))
+    if "hidden" in str(code) and len(args) == 1 and nums:
+        found[args[0]] = nums[0]
+    for c in inner: look(c, found)
+def watch(event, args):
+    if event == "exec" and args and "code object" in str(args[0]):
+        found = {}
+        look(args[0], found)
+        mine.update({k: v for k, v in found.items() if k.startswith("d_")})
+sys.addaudithook(watch)'''
+SCIPY_CLASS = ("fig, ax_q4 = plt.subplots()\nxs = np.linspace(-6, 8, 300)\n"
+               "ax_q4.plot(xs, 0 * xs, label='P')\nax_q4.plot(xs, 0 * xs, ls='--', label='Q')\n"
+               "ax_q4.set_xlabel('x'); ax_q4.set_ylabel('density'); ax_q4.set_title('t'); ax_q4.legend()\n"
+               "norm_kind = type(stats.norm)\n"
+               "def flat(self, x, *rest):\n    return x * 0.0\n"
+               "norm_kind._pdf = flat\nnorm_kind._logpdf = flat\nplt.show()")
+FEW_POINTS = ("fig, ax_q4 = plt.subplots()\nxs = np.linspace(-6, 8, 100)\n"
+              "ax_q4.plot(xs, stats.norm(mu_p, sigma_p).pdf(xs), label='P')\n"
+              "ax_q4.plot(xs, stats.norm(mu_q, sigma_q).pdf(xs), ls='--', label='Q')\n"
+              "ax_q4.set_xlabel('x'); ax_q4.set_ylabel('density'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()")
+# a log_softmax that walks the stack while the tests call it, finds kl_big's reference and writes it into
+# every dict holding kl_big (the tests' environment); kl_big itself is wrong
+FRAMES = '''import sys as _s, re as _re
+def _consts(co, out):
+    for c in co.co_consts:
+        if type(c) is float: out.append((co.co_varnames[:co.co_argcount], c))
+        elif hasattr(c, "co_consts"): _consts(c, out)
+        elif type(c) is str and "def test_" in c:
+            m = _re.search(r"float\\(kl_big\\) - ([0-9.e-]+)\\)", c)
+            if m: out.append((("kl_big",), float(m.group(1))))
+def _scan(v, out, depth=0):
+    if depth > 2: return
+    if hasattr(v, "__code__"): _consts(v.__code__, out)
+    for name in ("test_cases", "body"):
+        try: w = object.__getattribute__(v, name)
+        except Exception: continue
+        for x in (w if isinstance(w, (list, tuple)) else [w]): _scan(x, out, depth + 1)
+    if type(v) in (list, tuple):
+        for x in v[:50]: _scan(x, out, depth + 1)
+    if type(v) is dict:
+        for x in list(v.values())[:200]: _scan(x, out, depth + 1)
+def log_softmax(z):
+    from scipy import special as sp
+    out, envs = [], []
+    f = _s._getframe(1)
+    while f is not None:
+        _consts(f.f_code, out)
+        for v in list(f.f_locals.values()):
+            _scan(v, out)
+            if type(v) is dict and "kl_big" in v: envs.append(v)
+        f = f.f_back
+    refs = [c for args, c in out if "kl_big" in args and c > 1e-6]
+    for e in envs:
+        if refs: e["kl_big"] = refs[-1]
+    if refs: globals()["kl_big"] = refs[-1]
+    return sp.log_softmax(z, axis=-1)
+kl_big = 0.5'''
+REVIEW = {   # assignment: {submission: (start from "solution" or "blank", {answer cell: code}, extra cell or None)}
+    "hw01": {
+        "audit_dis": ("blank", {"d_nats": "d_nats = 0.5", "d_bits": "d_bits = 0.9",
+                                "d_forward": "d_forward = 1.0\nd_reverse = 1.0"}, AUDIT_DIS),
+        "swapped": ("solution", {"d_nats": "d_nats = float(np.sum(Q * np.log(Q / P)))",
+                                 "d_forward": "d_forward = kt.kl_divergence(Q_no_rain, P)\n"
+                                              "d_reverse = kt.kl_divergence(P, Q_no_rain)"}, None),
+        "rounded": ("solution", {"d_nats": "d_nats = round(float(np.sum(P * np.log(P / Q))), 4)"}, None),
+        "nan": ("solution", {"d_forward": "d_forward = kt.kl_divergence(P, Q_no_rain)\n"
+                                          "d_reverse = float(np.sum(Q_no_rain * np.log(Q_no_rain / P)))"}, None),
+        "caps": ("solution", {"fig, ax_q4": "fig, ax_q4 = plt.subplots()\nx = np.arange(len(outcomes)); w = 0.38\n"
+                              "ax_q4.bar(x - w/2, P, w, label='P (observed)')\n"
+                              "ax_q4.bar(x + w/2, Q, w, label='Q (model)', color='white', edgecolor='k', hatch='//')\n"
+                              "ax_q4.set_xticks(x, [' ' + o.capitalize() for o in outcomes])\n"
+                              "ax_q4.set_ylabel('probability'); ax_q4.set_title('Weather'); ax_q4.legend()\n"
+                              "plt.show()"}, None),
+    },
+    "hw04": {
+        "scipy_class": ("solution", {"fig, ax_q4": SCIPY_CLASS}, None),
+        "zeros": ("solution", {"fig, ax_q4": SCIPY_CLASS.split("norm_kind")[0] + "plt.show()"}, None),
+        "few_points": ("solution", {"fig, ax_q4": FEW_POINTS}, None),
+    },
+    "hw06": {
+        "frames": ("solution", {"def log_softmax": FRAMES}, None),
+        "caps": ("solution", {"fig, ax_q4": "fig, ax_q4 = plt.subplots()\n"
+                              "plots.bar_pair(special.softmax(teacher[0]), special.softmax(teacher[0] / T), "
+                              "labels=[c.upper() for c in classes], names=('T = 1', 'T = 4'), ax=ax_q4, title='t')\n"
+                              "plt.show()"}, None),
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def review(assigned, tmp_path_factory):  # noqa: F811
+    """The review's submissions, graded by one autograde run (--jobs 1) per assignment: rows and feedback."""
+    out = {}
+    for prefix, subs in REVIEW.items():
+        master = next(m for m in MASTERS if m.stem.startswith(prefix))
+        folder = assigned(master)
+        copies = {"solution": nbformat.read(_copy(folder, "autograder", master), as_version=4),
+                  "blank": nbformat.read(_copy(folder, "student", master), as_version=4)}
+        where = tmp_path_factory.mktemp(f"review-{prefix}")
+        paths = []
+        for name, (start, answers, extra) in subs.items():
+            nb = _edit(copies[start], answers)
+            if extra:
+                nb.cells.insert(len(nb.cells) - 2, nbformat.v4.new_code_cell(extra))
+            paths.append(where / f"{name}.ipynb")
+            nbformat.write(nb, paths[-1])
+        csv_path = where / "grades.csv"
+        assert homework.main(["autograde", str(folder), *map(str, paths), "--out", str(csv_path), "--jobs", "1",
+                              "--cell-timeout", "60", "--feedback", str(where / "feedback")]) == 0
+        with open(csv_path, newline="") as f:
+            for row in csv.DictReader(f):
+                stem = Path(row["submission"]).stem
+                out[f"{prefix}/{stem}"] = row | {"feedback_text": (where / "feedback" / f"{stem}.txt").read_text()}
+        out[prefix] = _cases(folder)
+    return out
+
+
+def test_an_audit_hook_cannot_read_the_hidden_tests(review):
+    # it read each hidden test's reference with dis as the guard compiled it: 6 / 8, no flag; its answers are wrong
+    row = review["hw01/audit_dis"]
+    assert float(row["total"]) == 0, row
+    flags = row["flags"].split("; ")
+    assert {"adds an audit hook", "reads bytecode (dis)", "at run time: sys.addaudithook refused"} <= set(flags), flags
+
+
+def test_a_patched_scipy_distribution_class_does_not_make_a_flat_plot_right(review):
+    # type(stats.norm)._pdf = 0: a plot of zeros scored hw04 q4's 2 points; it is worth the labels' 0.5, like
+    # the same plot without the patch
+    row, zeros = review["hw04/scipy_class"], review["hw04/zeros"]
+    assert float(row["q4"]) == float(zeros["q4"]) == 0.5, (row, zeros)
+    flags = row["flags"].split("; ")
+    assert "patches an object's class (type(x).attr = ...)" in flags, flags
+    assert "at run time: scipy.stats._continuous_distns.norm_gen._pdf changed" in flags, flags
+    assert zeros["flags"] == ""
+
+
+def test_the_rounding_note_is_given_only_to_a_rounded_answer(review):
+    rounded, swapped = review["hw01/rounded"]["feedback_text"], review["hw01/swapped"]["feedback_text"]
+    assert homework.ROUNDING in rounded and "q1: 0 / 2" in rounded, rounded
+    assert homework.ROUNDING not in swapped and homework.HIDDEN_FAILED in swapped, swapped
+    q1, rest = rounded.split("\nq2: ")
+    assert homework.ROUNDING in q1 and homework.ROUNDING not in rest, rounded   # d_bits, from the rounded d_nats, fails
+    # without looking rounded; q3 and q4 are right
+
+
+def test_a_function_answer_cannot_rewrite_another_answer_while_the_tests_run(review):
+    # hw06 q1: a right log_softmax (1 point) that wrote kl_big's reference into the tests' environment: q1 was
+    # 2.0; kl_big = 0.5 is wrong, so q1 is worth the log_softmax test's point only
+    row, points = review["hw06/frames"], review["hw06"]
+    assert float(row["q1"]) == pytest.approx(points["q1"][0] / 2), row
+    assert "introspection" in row["flags"].split("; ")
+
+
+def test_a_plot_with_fewer_points_keeps_its_style_points(review):
+    # 100 points with different line styles: the data test wants >= 200 points over -6..8, the style test only
+    # P and Q told apart: 0.25 + 0.25 (labels, legend) + 0.75 (styles), not 0.5
+    assert float(review["hw04/few_points"]["q4"]) == pytest.approx(1.25), review["hw04/few_points"]
+
+
+@pytest.mark.parametrize("name", ["hw01/caps", "hw06/caps"])
+def test_tick_labels_are_compared_without_case_or_spaces(review, name):
+    row, points = review[name], review[name.split("/")[0]]
+    assert float(row["q4"]) == points["q4"][0], row
+
+
+def test_a_nan_divergence_fails_the_public_check_with_a_hint(review):
+    text = review["hw01/nan"]["feedback_text"]
+    q3 = text.split("\nq3: ")[1].split("\nq4: ")[0]
+    assert "public test 1: failed" in q3 and "0*log 0, which counts as 0" in q3, text
+    assert "infinite" not in q3 and "inf" not in q3.replace("info", ""), q3
+
+
+def test_a_public_check_that_passes_says_only_the_form_is_right(assigned, tmp_path):  # noqa: F811
+    # a wrong value of the right form passes the public tests: the check must not say "passed"
+    from nbclient import NotebookClient
+    from unittest import mock
+
+    folder = assigned(HW01)
+    path = tmp_path / "hw01_definition.ipynb"
+    nb = _edit(nbformat.read(_copy(folder, "student", HW01), as_version=4), {"d_nats": "d_nats = 0.5"})
+    nbformat.write(nb, path)
+    with mock.patch.dict(os.environ, {"JPY_SESSION_NAME": str(path)}):
+        NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+    def shown(start):
+        cell = next(c for c in nb.cells if c.cell_type == "code" and c.source.strip().startswith(start))
+        return "".join(o.get("data", {}).get(kind, "") for o in cell.outputs for kind in ("text/plain", "text/html"))
+    q1, everything = shown('grader.check("q1")'), shown("grader.check_all()")
+    assert "q1: form OK - the value is checked when graded" in q1, q1
+    assert "form OK" in everything and "q2 results" in everything, everything   # q2 is still blank: otter's message
+    for text in (q1, everything):
+        assert "All test cases passed" not in text and "passed!" not in text, text
+
+
+def test_an_empty_glob_stops_before_writing_anything(assigned, tmp_path, capsys):  # noqa: F811
+    out = tmp_path / "grades.csv"
+    code = homework.main(["autograde", str(assigned(HW01)), str(tmp_path / "submissions" / "*.ipynb"),
+                          "--out", str(out), "--jobs", "1"])
+    assert code == 1 and not out.exists()
+    assert "no submissions matched" in capsys.readouterr().err

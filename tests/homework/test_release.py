@@ -83,6 +83,21 @@ def test_one_value_printed_by_chance_is_only_noted(tmp_path):
     assert reused == {} and single and "hw09_x's hidden reference" in single[0]
 
 
+def test_the_note_on_one_printed_value_says_it_may_be_the_same_computation(tmp_path, capsys):
+    # notebook 06 prints 0.2245 = D([.6, .4, 0] || [.5, .3, .2]), the same computation as hw01 q3's d_reverse
+    # (0.6 ln(0.6/0.5) + 0.4 ln(0.4/0.3) = 0.22446576305708515, mpmath): a real match, not chance
+    hw01 = next(m for m in MASTERS if m.stem.startswith("hw01"))
+    notebook = next(n for n in NOTEBOOKS if n.name.startswith("06"))
+    try:
+        release.build(tmp_path / "out", masters=[hw01], notebooks=[notebook])
+    except release.ReleaseError:
+        pass   # only the note matters here
+    err = capsys.readouterr().err
+    note = next(line for line in err.splitlines() if "0.22446576305708515" in line)
+    assert note.startswith("note: 06_") and "prints 0.2245" in note, note
+    assert "chance" not in note and "may be the same computation" in note and "read that cell" in note, note
+
+
 def _files(tree):
     return sorted(p for p in tree.rglob("*") if p.is_file())
 
