@@ -806,7 +806,9 @@ def normalize(x, *, axis=-1):
     Raises
     ------
     DistributionError
-        If ``x`` is empty, negative, non-finite, non-numeric or all zeros.
+        If ``x`` is empty, negative, non-finite, non-numeric or all zeros, or if a
+        positive weight's share is below the smallest float (it would become an
+        impossible outcome, probability 0).
 
     Examples
     --------
@@ -821,4 +823,17 @@ def normalize(x, *, axis=-1):
         # Finite weights whose sum overflows: scale those slices by their largest entry first.
         arr = arr / np.where(np.isinf(total), np.max(arr, axis=axis, keepdims=True), 1.0)
     arr, total = as_nonnegative(arr, "x", axis=axis)
-    return arr / np.expand_dims(total, axis)
+    out = arr / np.expand_dims(total, axis)
+    lost = (out == 0) & (arr > 0)
+    if lost.any():
+        # A positive weight whose share underflows would become an impossible outcome (probability 0),
+        # which changes every divergence that involves it (D(P||Q) = inf where q = 0 < p).
+        where = tuple(int(i) for i in np.argwhere(lost)[0])
+        index = ", ".join(map(str, where))
+        raise DistributionError(
+            f"x[{index}] = {arr[where]:.3g} is positive, but divided by its total "
+            f"({np.broadcast_to(np.expand_dims(total, axis), arr.shape)[where]:.3g}) it is below "
+            f"the smallest float, so it would become probability 0, an impossible outcome. "
+            f"Set it to 0 yourself if that is what you mean, or keep the weights as logarithms: "
+            f"klteach.log_softmax and klteach.kl_from_logits take log weights and keep such shares.")
+    return out

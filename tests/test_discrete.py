@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -843,3 +845,26 @@ def test_near_identical_inputs_whose_sums_differ_within_tolerance_keep_their_dig
     assert jeffreys_divergence(p, q) == pytest.approx(float(kl_pq + kl_qp), rel=1e-9, abs=0)
     batch = kt.kl_divergence(np.stack([p, p]), np.stack([q, p]))
     assert batch[0] == pytest.approx(float(kl_pq), rel=1e-9, abs=0) and batch[1] == 0.0
+
+
+@pytest.mark.parametrize("x, axis, where", [
+    ([1e-300, 1e300], -1, "x[0]"),                      # share 1e-600 (exact: 10**-600)
+    ([5e-324, 1.0, 1.0], -1, "x[0]"),                   # share 2.5e-324 rounds to 0
+    ([[1.0, 1e-300], [1.0, 1e300]], 0, "x[0, 1]"),
+])
+def test_normalize_refuses_a_positive_weight_whose_share_would_become_zero(x, axis, where):
+    # Exact shares from Fractions of the binary values: positive, yet below the smallest subnormal
+    # (half of it rounds to 0), so float64 would turn a possible outcome into an impossible one.
+    arr = np.asarray(x, dtype=float)
+    slices = np.moveaxis(arr, axis, -1).reshape(-1, arr.shape[axis])
+    exact = [Fraction(v) / sum(map(Fraction, row)) for row in slices for v in row]
+    assert any(0 < s < Fraction(np.nextafter(0.0, 1.0)) / 2 for s in exact)
+    with pytest.raises(DistributionError, match=re.escape(where) + r" = .* below the smallest float"):
+        kt.normalize(x, axis=axis)
+
+
+def test_normalize_keeps_tiny_shares_that_are_floats():
+    # 1e-200 / 2e-200 and 5e-324 / 1 are representable: nothing to refuse (against exact Fractions).
+    assert list(kt.normalize([1e-200, 1e-200])) == [0.5, 0.5]
+    got = kt.normalize([5e-324, 1.0])
+    assert got[0] == float(Fraction(5e-324) / (Fraction(5e-324) + 1)) and got[0] > 0

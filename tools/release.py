@@ -222,8 +222,9 @@ def check_reused_answers(masters: list[Path], notebooks: list[Path]) -> tuple[di
     """Course notebooks whose printed output gives an assignment's hidden reference values, each compared at
     the decimals printed (0.4431 is 0.44314718... at 4 decimals). Returns ``({assignment: [where]}, [where])``:
     the first for an assignment with two or more of its values printed in one notebook (its numbers are a
-    worked example's: a student finds the answers there), the second for a single value (among the
-    thousands of numbers the notebooks print, one match in four figures happens by chance)."""
+    worked example's: a student finds the answers there), the second for a single value, printed as a note
+    to check by reading that cell (among the thousands of numbers the notebooks print, a match in four
+    figures can be chance, or the same computation as the hidden test's)."""
     refs = {m.stem: hidden_references(nbformat.read(m, as_version=4)) for m in masters}
     hits: dict[tuple[str, str], dict[str, list[str]]] = {}
     for path in notebooks:
