@@ -326,7 +326,8 @@ def show_drift(shift=0.25, n=200, *, seed=DRIFT_SEED, bins=10, n_permutations=99
     print(f"shift {shift:.2f} sd, n = m = {n}: {result.measures}")
     print(f"permutation p-value {result.pvalue:.4f} ({n_permutations} shuffles) -> {verdict} at alpha = 0.05; "
           f"folklore PSI thresholds say: {folklore}")
-    axes = drift_histograms(result, names=("reference N(0, 1)", f"current N({shift:.2f}, 1)"))
+    axes = drift_histograms(result, names=("reference N(0, 1)", f"current N({shift:.2f}, 1)"),
+                            labels={"feature": ("feature", "reference sds")})   # N(0, 1): value = sds
     axes[0].set_title(f"Shift {shift:.2f} sd, n = {n}: p = {result.pvalue:.3f}, PSI = {psi:.3f} nats")
     plt.show()
     return result

@@ -177,12 +177,14 @@ def effect_size(reference, current, *, categorical=None) -> float:
 def drift_verdict(pvalue, effect, *, alpha=0.05, min_effect=None, noise=0.0) -> str:
     """Verdict from a p-value and an effect size.
 
-    ``"drift"`` when ``pvalue <= alpha`` and the effect is at least
-    ``min_effect`` (or no minimum is given); ``"negligible drift"`` when
-    ``pvalue <= alpha`` and ``effect + noise < min_effect`` (detected, and
-    too small to matter even allowing for the effect's sampling noise);
-    ``"no evidence of drift"`` otherwise. A NaN effect is never called
-    negligible (the p-value decides).
+    ``"negligible drift"`` when ``pvalue <= alpha`` and ``effect + noise <
+    min_effect`` (detected, and too small to matter even allowing for the
+    effect's sampling noise); ``"drift"`` when ``pvalue <= alpha``
+    otherwise, i.e. when ``effect + noise >= min_effect`` (or no minimum is
+    given, or the effect is NaN): this includes an effect below
+    ``min_effect`` whose noise reaches it, which means "detected, and its
+    size not shown to be small", not "at least min_effect";
+    ``"no evidence of drift"`` when ``pvalue > alpha``.
 
     An estimated effect is not 0 when nothing moved: W/sd between two
     samples of one distribution has a median of about 0.17 at 100 values
@@ -192,7 +194,11 @@ def drift_verdict(pvalue, effect, *, alpha=0.05, min_effect=None, noise=0.0) -> 
     (:func:`~klteach.drift.drift_report` uses the 95th percentile of the
     effect between random splits of the pooled data): a feature whose
     effect cannot be told apart from ``min_effect`` at its sample size is
-    then called "drift", not "negligible drift".
+    then called "drift", not "negligible drift". This margin is a heuristic
+    with no stated error rate, not an equivalence test: a true effect of
+    exactly ``min_effect`` can still be called negligible now and then. Two
+    one-sided tests (TOST) against
+    ``min_effect`` are the rigorous option when that rate must be bounded.
 
     Parameters
     ----------
@@ -223,7 +229,7 @@ def drift_verdict(pvalue, effect, *, alpha=0.05, min_effect=None, noise=0.0) -> 
     --------
     >>> drift_verdict(0.001, 0.02, min_effect=0.1)
     'negligible drift'
-    >>> drift_verdict(0.001, 0.02, min_effect=0.1, noise=0.3)   # too noisy to call it small
+    >>> drift_verdict(0.001, 0.02, min_effect=0.1, noise=0.3)   # detected, size not shown small
     'drift'
     >>> drift_verdict(0.001, 0.30, min_effect=0.1), drift_verdict(0.4, 0.30, min_effect=0.1)
     ('drift', 'no evidence of drift')

@@ -84,15 +84,18 @@ class FeatureDrift(NamedTuple):
     verdict: str          #: "drift", "negligible drift", "no evidence of drift", or "error"
     test: DriftTestResult | None   #: None when the feature could not be tested
     error: str | None = None       #: why the feature could not be tested
-    #: How much the feature moved: Wasserstein distance / reference sd for numbers, total
-    #: variation of the category shares for categories (:func:`~klteach.drift.effect_size`);
-    #: for numbers with ``nan="bin"``, the larger of W/sd (of the values) and |missing_change|.
+    #: How much the feature moved: Wasserstein distance / reference sd of the values present
+    #: for numbers (missing values left out: see ``missing_change``), total variation of the
+    #: category shares for categories (:func:`~klteach.drift.effect_size`).
     effect: float = math.nan
-    #: Share of missing values in the current data minus that in the reference.
+    #: Share of missing values in the current data minus that in the reference (a share of
+    #: the data, judged against ``min_missing_change``, not against ``min_effect``).
     missing_change: float = math.nan
     #: The effect's no-drift noise: 95th percentile of the effect between random splits of the
     #: pooled data (computed only with ``min_effect``; see :func:`~klteach.drift.drift_verdict`).
     effect_noise: float = math.nan
+    #: The same no-drift noise for ``|missing_change|`` (computed only with ``min_effect``).
+    missing_noise: float = math.nan
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,35 +115,47 @@ class DriftReport:
     pseudo_count: float
     n_permutations: int
     min_effect: float | None = None   #: below it, a significant feature is "negligible drift"
+    min_missing_change: float | None = None   #: the same bar for the missing share's change
 
-    _HEADER = ("feature", "kind", "n ref", "n cur", "D(ref||cur)", "D(cur||ref)", "PSI", "JS",
-               "effect", "missing +/-", "p", "p (Holm)", "verdict")
+    def _header(self):
+        noise = ("noise", "missing noise") if self.min_effect is not None else ()
+        return ("feature", "kind", "n ref", "n cur", "D(ref||cur)", "D(cur||ref)", "PSI", "JS",
+                "effect", *noise[:1], "missing +/-", *noise[1:], "p", "p (Holm)", "verdict")
 
     def _cells(self):
-        return [(r.feature, r.kind, str(r.n_reference), str(r.n_current), f"{r.kl_ref_cur:.4f}",
-                 f"{r.kl_cur_ref:.4f}", f"{r.psi:.4f}", f"{r.js:.4f}", f"{r.effect:.4f}",
-                 f"{r.missing_change:+.4f}", f"{r.pvalue:.4f}", f"{r.pvalue_holm:.4f}", r.verdict)
-                for r in self.rows]
+        def row(r):
+            noise = ((f"{r.effect_noise:.4f}",), (f"{r.missing_noise:.4f}",)) \
+                if self.min_effect is not None else ((), ())
+            return (r.feature, r.kind, str(r.n_reference), str(r.n_current), f"{r.kl_ref_cur:.4f}",
+                    f"{r.kl_cur_ref:.4f}", f"{r.psi:.4f}", f"{r.js:.4f}", f"{r.effect:.4f}",
+                    *noise[0], f"{r.missing_change:+.4f}", *noise[1], f"{r.pvalue:.4f}",
+                    f"{r.pvalue_holm:.4f}", r.verdict)
+        return [row(r) for r in self.rows]
 
     def _caption(self):
         bins = f"{self.bins} quantile bins" if isinstance(self.bins, int) else f"bins {self.bins!r}"
         negligible = ("" if self.min_effect is None else
-                      f"; drift is reported as negligible when its effect plus the effect's "
-                      f"no-drift noise at these sample sizes is below {self.min_effect:g}")
+                      f"; drift is reported as negligible when effect + noise < "
+                      f"{self.min_effect:g} and |missing +/-| + missing noise < "
+                      f"{self.min_missing_change:g} (noise: 95th percentile of each between "
+                      f"random splits of the pooled data, i.e. with no drift); a detected drift "
+                      f"whose effect is below {self.min_effect:g} but within its noise is "
+                      f"still \"drift\": its size is not shown to be small")
         return (f"Drift report: measures in {self.units}, {bins} learned from the reference, "
                 f"pseudo-count {self.pseudo_count:g}, {self.n_permutations} permutations, "
                 f"verdict at alpha = {self.alpha:g} (Holm){negligible}. Effect: Wasserstein "
-                f"distance / reference sd (numbers; the larger of it and the change in the "
-                f"share of missing values when they are binned), total variation of the shares "
-                f"(categories). missing +/-: current minus reference share of missing values.")
+                f"distance / reference sd of the values present (numbers), total variation of "
+                f"the shares (categories). missing +/-: current minus reference share of "
+                f"missing values.")
 
     def _errors(self):
         return [f"{r.feature}: {r.error}" for r in self.rows if r.error is not None]
 
     def __str__(self):
-        cells = [self._HEADER] + self._cells()
-        widths = [max(len(row[i]) for row in cells) for i in range(len(self._HEADER))]
-        lines = ["  ".join(c.ljust(w) if i in (0, 1, 12) else c.rjust(w)
+        header = self._header()
+        cells = [header] + self._cells()
+        widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+        lines = ["  ".join(c.ljust(w) if i in (0, 1, len(header) - 1) else c.rjust(w)
                            for i, (c, w) in enumerate(zip(row, widths))) for row in cells]
         errors = self._errors()
         if errors:
@@ -151,7 +166,7 @@ class DriftReport:
 
     def _repr_html_(self):
         from html import escape
-        head = "".join(f"<th>{escape(h)}</th>" for h in self._HEADER)
+        head = "".join(f"<th>{escape(h)}</th>" for h in self._header())
         body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
                        for row in self._cells())
         errors = "".join(f"<li>{escape(e)}</li>" for e in self._errors())
@@ -162,7 +177,7 @@ class DriftReport:
 
 def drift_report(reference, current, *, features=None, categorical=(), measure="kl", bins=10,
                  pseudo_count=DEFAULT_PSEUDO_COUNT, n_permutations=1000, alpha=0.05, seed=None,
-                 base=None, nan="raise", min_effect=None):
+                 base=None, nan="raise", min_effect=None, min_missing_change=0.01):
     """Drift of every feature of a table: measures, effect size, permutation p-value and verdict.
 
     Numeric features are binned with edges from the reference
@@ -192,10 +207,24 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     min_effect : float, optional
         Smallest effect worth calling drift (e.g. 0.1: a tenth of the
         reference sd for numbers, a tenth of the data changing category for
-        categories). A feature flagged by its p-value with a smaller effect
-        gets the verdict ``"negligible drift"``. Default None: the p-value
-        alone decides. The effect (:func:`~klteach.drift.effect_size`) is
-        reported either way.
+        categories). A feature flagged by its p-value gets the verdict
+        ``"negligible drift"`` when effect + noise < min_effect and
+        |missing_change| + missing noise < min_missing_change, where each
+        noise is the 95th percentile of that quantity between 99 random
+        splits of the pooled data (a heuristic margin for sampling noise with
+        no stated error rate, not an equivalence test: for a guaranteed rate
+        use two one-sided tests, TOST). Otherwise a flagged feature is
+        ``"drift"``, including when its effect is below min_effect but within
+        its noise: detected, and its size not shown to be small. Default
+        None: the p-value alone decides. The effect
+        (:func:`~klteach.drift.effect_size`) is reported either way.
+    min_missing_change : float
+        Used only with ``min_effect``: the largest change in the share of
+        missing values that can still be negligible (default 0.01, one
+        percentage point). The share of missing values is a share of the data
+        (a total variation), not a number of reference sds, so it has its own
+        bar: a 0.1 sd shift of a normal moves only 2 Phi(0.05) - 1 = 0.040 of
+        the data.
 
     Returns
     -------
@@ -260,8 +289,12 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     _parse_bins(bins)
     _check_nan_policy(nan)
     drift_verdict(1.0, 0.0, alpha=alpha, min_effect=min_effect)   # refuses a bad min_effect
+    if (isinstance(min_missing_change, bool) or not isinstance(min_missing_change, Real)
+            or not 0 <= min_missing_change < math.inf):
+        raise ValueError(f"min_missing_change must be a finite number >= 0 (a share of the data, "
+                         f"e.g. 0.01), got {min_missing_change!r}.")
     streams = np.random.SeedSequence(seed).spawn(len(names))
-    tests, failed, effects, noises = {}, {}, {}, {}
+    tests, failed, effects, noises = {}, {}, {}, {}   # noises: (effect's, missing share's)
     for name, stream in zip(names, streams):
         is_cat = name in categorical
         try:
@@ -279,14 +312,22 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
     # Only features that could be tested enter Holm's adjustment, so m is known only now.
     _check_holm_reachable(len(tests), n_permutations, alpha)
     holm = dict(zip(tests, _holm([t.pvalue for t in tests.values()]))) if tests else {}
+
+    def verdict(name):
+        (effect, change), (noise, missing_noise) = effects[name], noises.get(name, (0.0, 0.0))
+        said = drift_verdict(float(holm[name]), effect, alpha=alpha, min_effect=min_effect,
+                             noise=noise)
+        if said == "negligible drift" and not abs(change) + missing_noise < min_missing_change:
+            return "drift"   # newly missing values are never negligible by the values' effect
+        return said
     rows = [FeatureDrift(str(name), "categorical" if t.categories is not None else "numeric",
                          int(t.reference_counts.sum()), int(t.current_counts.sum()),
                          t.measures.kl_ref_cur, t.measures.kl_cur_ref, t.measures.psi,
                          t.measures.js, t.pvalue, float(holm[name]),
-                         drift_verdict(float(holm[name]), effects[name][0], alpha=alpha,
-                                       min_effect=min_effect, noise=noises.get(name, 0.0)), t,
-                         effect=effects[name][0], missing_change=effects[name][1],
-                         effect_noise=noises.get(name, math.nan))
+                         verdict(name), t, effect=effects[name][0],
+                         missing_change=effects[name][1],
+                         effect_noise=noises.get(name, (math.nan,))[0],
+                         missing_noise=noises.get(name, (math.nan, math.nan))[1])
             for name, t in tests.items()]
     rows.sort(key=lambda r: (r.pvalue, -r.test.statistic))
     nan_ = math.nan
@@ -295,7 +336,8 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
                           nan_, nan_, nan_, nan_, nan_, nan_, "error", None, message)
              for name, (is_cat, message) in failed.items()]
     return DriftReport(rows, float(alpha), unit_name(base), bins, float(pseudo_count),
-                       int(n_permutations), None if min_effect is None else float(min_effect))
+                       int(n_permutations), None if min_effect is None else float(min_effect),
+                       None if min_effect is None else float(min_missing_change))
 
 
 _MISSING = category_counts([None], [None], nan="bin")[0][0]   # the label of missing categories
@@ -305,10 +347,11 @@ def _effect(reference, current, is_cat: bool) -> tuple:
     """(effect, change in the share of missing values) of one feature, as the report shows them.
 
     Categories: the total variation of the shares (missing values a category
-    of their own). Numbers: W/sd of the values that are not missing, or the
-    change in the share of missing values if that is larger (a distance
-    between values cannot see values that went missing), so that newly
-    missing values are never reported as a negligible effect.
+    of their own). Numbers: W/sd of the values that are not missing (NaN if
+    either side has fewer than two). The change in the share of missing
+    values, which a distance between values cannot see, is returned apart:
+    it is a share of the data, not a number of sds, and the report judges it
+    against its own bar (``min_missing_change``).
     """
     if is_cat:
         labels, ref, cur = category_counts(reference, current, nan="bin")
@@ -317,20 +360,20 @@ def _effect(reference, current, is_cat: bool) -> tuple:
         return effect_size(reference, current, categorical=True), float(shares[1] - shares[0])
     ref, cur = np.asarray(reference, dtype=float), np.asarray(current, dtype=float)
     change = float(np.isnan(cur).mean() - np.isnan(ref).mean())
-    values = wasserstein_effect(ref, cur, nan="omit")
-    if math.isnan(values):
-        return (abs(change) if change else math.nan), change
-    return max(values, abs(change)), change
+    return wasserstein_effect(ref, cur, nan="omit"), change
 
 
-def _effect_noise(reference, current, is_cat: bool, rng, shuffles: int = 99) -> float:
-    """95th percentile of the effect between random splits of the pooled data (no drift)."""
+def _effect_noise(reference, current, is_cat: bool, rng, shuffles: int = 99) -> tuple:
+    """95th percentiles of the effect and of |missing change| between random splits of the pooled data."""
     pooled = np.concatenate([np.asarray(reference), np.asarray(current)])
     n = len(np.asarray(reference))
-    effects = [_effect(pooled[p[:n]], pooled[p[n:]], is_cat)[0]
-               for p in (rng.permutation(len(pooled)) for _ in range(shuffles))]
-    noise = float(np.nanquantile(effects, 0.95)) if not np.isnan(effects).all() else 0.0
-    return noise if math.isfinite(noise) else 0.0
+    pairs = np.array([_effect(pooled[p[:n]], pooled[p[n:]], is_cat)
+                      for p in (rng.permutation(len(pooled)) for _ in range(shuffles))], dtype=float)
+
+    def level(x):
+        q = float(np.nanquantile(x, 0.95)) if not np.isnan(x).all() else 0.0
+        return q if math.isfinite(q) else 0.0
+    return level(pairs[:, 0]), level(np.abs(pairs[:, 1]))
 
 
 def _length(column) -> int:

@@ -337,3 +337,66 @@ def test_counts_test_at_warehouse_sizes_agrees_with_pearsons_chi_square():
         pearson = scipy.stats.chi2_contingency(np.vstack([ref, cur]), correction=False).pvalue
         assert r.null.startswith(null)
         assert abs(r.pvalue - pearson) < 0.05
+
+
+def test_inner_bins_carry_about_9_plus_the_current_overflow_count():
+    """Section 4: the ten inner bins' n x mean D is close to 11, not 9, because the current sample puts
+    about 2m/(n + 1) values beyond the reference's range (exact for continuous data: each current value
+    falls outside n reference values with probability 2/(n + 1)); that mass, missing from the inner
+    current shares, adds about n x 2/n to their terms (scipy.special.rel_entr, numpy histograms)."""
+    from scipy.special import rel_entr
+    sim = np.random.default_rng(161)
+    inner, overflow = [], []
+    for _ in range(400):
+        ref, cur = sim.normal(0, 1, 1000), sim.normal(0, 1, 1000)
+        cuts = np.quantile(ref, np.linspace(0, 1, 11))
+        a = np.r_[0, np.histogram(ref, cuts)[0], 0]
+        b = np.r_[np.sum(cur < cuts[0]), np.histogram(cur, cuts)[0], np.sum(cur > cuts[-1])]
+        inner.append(1000 * rel_entr((a + 0.5) / (a + 0.5).sum(), (b + 0.5) / (b + 0.5).sum())[1:-1].sum())
+        overflow.append(b[0] + b[-1])
+    se = np.std(overflow, ddof=1) / np.sqrt(400)
+    assert abs(np.mean(overflow) - 2 * 1000 / 1001) < 4 * se
+    assert abs(np.mean(inner) - (9 + np.mean(overflow))) < 4 * np.std(inner, ddof=1) / np.sqrt(400)
+    assert abs(np.mean(inner) - 11) < 4 * np.std(inner, ddof=1) / np.sqrt(400)   # "close to 11"
+
+
+def test_js_distance_bias_falls_only_by_about_the_square_root_of_ten():
+    """Section 5: from 100 to 1,000 values per side the divergences' no-drift bias falls ten-fold, the JS
+    distance's only about sqrt(10) (bins fixed at the true deciles, scipy's jensenshannon)."""
+    from scipy import stats
+    from scipy.spatial.distance import jensenshannon
+    rng = np.random.default_rng(162)
+    cuts = stats.norm.ppf(np.arange(1, 10) / 10)
+
+    def means(n):
+        h = [(np.bincount(np.searchsorted(cuts, rng.normal(size=n)), minlength=10) + 0.5,
+              np.bincount(np.searchsorted(cuts, rng.normal(size=n)), minlength=10) + 0.5) for _ in range(600)]
+        return np.mean([jensenshannon(p, q) for p, q in h]), np.mean([jensenshannon(p, q) ** 2 for p, q in h])
+
+    (dist_100, js_100), (dist_1000, js_1000) = means(100), means(1000)
+    assert 8 < js_100 / js_1000 < 12
+    assert 2.8 < dist_100 / dist_1000 < 3.6 and abs(dist_100 / dist_1000 - np.sqrt(10)) < 0.4
+
+
+def test_a_tenth_sd_shift_moves_four_percent_of_a_normal():
+    """Section 9: the total variation between N(0, 1) and N(0.1, 1) is 2 Phi(0.05) - 1 = 0.040 (quadrature)."""
+    from scipy import integrate, stats
+    tv = integrate.quad(lambda x: abs(stats.norm.pdf(x) - stats.norm.pdf(x, 0.1)) / 2, -12, 12, points=[0.05])[0]
+    assert tv == pytest.approx(2 * stats.norm.cdf(0.05) - 1, rel=1e-9)
+    assert round(tv, 3) == 0.040
+
+
+def test_five_percent_newly_missing_is_drift_although_the_values_did_not_move():
+    """Section 9: 5% of 20,000 current values newly missing, the rest from the same normal: the values'
+    W/sd (scipy) is below 0.1, yet the report says drift (the missing share's own bar is 0.01)."""
+    import scipy.stats
+
+    from klteach import drift
+    sim = np.random.default_rng(163)
+    ref, cur = sim.normal(0, 1, 20_000), sim.normal(0, 1, 20_000)
+    cur[sim.permutation(20_000)[:1000]] = np.nan
+    present = cur[~np.isnan(cur)]
+    assert scipy.stats.wasserstein_distance(ref, present) / np.std(ref, ddof=1) < 0.05
+    row = drift.drift_report({"y": ref}, {"y": cur}, nan="bin", min_effect=0.1, n_permutations=199,
+                             seed=3).rows[0]
+    assert row.missing_change == pytest.approx(0.05) and row.verdict == "drift"

@@ -192,8 +192,8 @@ def test_min_effect_calls_a_significant_but_tiny_drift_negligible():
             drift.drift_report(ref, cur, n_permutations=199, min_effect=bad)
 
 
-def test_newly_missing_values_are_drift_not_a_negligible_effect():
-    """30% of the current values newly missing: D(ref||cur) = -ln 0.7, and the effect must show it."""
+def test_newly_missing_values_are_their_own_column_not_part_of_the_effect():
+    """30% of the current values newly missing: D(ref||cur) = -ln 0.7, missing +/- shows it."""
     import scipy.stats
     rng = np.random.default_rng(23)
     ref, cur = rng.normal(0, 1, 2000), rng.normal(0, 1, 2000)
@@ -204,7 +204,7 @@ def test_newly_missing_values_are_drift_not_a_negligible_effect():
     present = cur[~np.isnan(cur)]
     w = scipy.stats.wasserstein_distance(ref, present) / np.std(ref, ddof=1)
     assert w < 0.1                                     # the values alone did not move
-    assert row.effect == pytest.approx(max(w, 0.3))
+    assert row.effect == pytest.approx(w, rel=1e-12)   # sds of the values, no share mixed in
     assert row.verdict == "drift"
     assert "+0.3000" in str(drift.drift_report({"x": ref}, {"x": cur}, nan="bin", seed=1))
 
@@ -246,3 +246,69 @@ def test_report_effect_of_a_feature_near_the_largest_float_is_a_number():
     report = drift.drift_report({"a": ref}, {"a": cur}, n_permutations=200, seed=1)
     assert report.rows[0].effect == pytest.approx(expected, rel=1e-12)
     assert f"{expected:.4f}" in str(report)
+
+
+def test_five_percent_newly_missing_is_drift_not_negligible():
+    """20,000 N(0, 1) per side, 5% of the current values set missing: the values did not move
+    (W/sd about 0.01, below min_effect = 0.1 with its noise), but 5 percentage points of the
+    data went missing, above the default min_missing_change of 0.01: "drift"."""
+    rng = np.random.default_rng(26)
+    ref, cur = rng.normal(size=20_000), rng.normal(size=20_000)
+    cur[rng.permutation(20_000)[:1000]] = np.nan
+    row = drift.drift_report({"x": ref}, {"x": cur}, nan="bin", min_effect=0.1,
+                             n_permutations=199, seed=2).rows[0]
+    assert row.missing_change == pytest.approx(np.isnan(cur).mean() - np.isnan(ref).mean())
+    assert row.effect + row.effect_noise < 0.1 and row.pvalue_holm <= 0.05
+    assert row.verdict == "drift"
+
+
+def test_min_missing_change_is_the_bar_for_the_missing_share():
+    """A 0.05 sd shift and 0.2% newly missing at 20,000 per side: negligible under the
+    default bar of 0.01, drift when the bar is 0.001 (below the 0.002 change)."""
+    rng = np.random.default_rng(27)
+    ref, cur = rng.normal(size=20_000), rng.normal(0.05, 1, 20_000)
+    cur[rng.permutation(20_000)[:40]] = np.nan
+    args = dict(nan="bin", min_effect=0.1, n_permutations=199, seed=3)
+    row = drift.drift_report({"x": ref}, {"x": cur}, **args).rows[0]
+    assert row.pvalue_holm <= 0.05 and row.missing_change == pytest.approx(0.002)
+    assert row.verdict == "negligible drift"
+    strict = drift.drift_report({"x": ref}, {"x": cur}, min_missing_change=0.001, **args)
+    assert strict.rows[0].verdict == "drift" and strict.min_missing_change == 0.001
+    for bad in (-0.01, float("nan"), float("inf"), "0.01", True):
+        with pytest.raises(ValueError, match="min_missing_change"):
+            drift.drift_report({"x": ref}, {"x": cur}, min_missing_change=bad, **args)
+
+
+def test_missing_noise_is_the_hypergeometric_spread_of_the_missing_share():
+    """With k missing among N pooled values, a random split puts X ~ Hypergeom(N, k, n) of them
+    in the reference: missing_noise is about the 95th percentile of |(k - X)/m - X/n|."""
+    import scipy.stats
+    rng = np.random.default_rng(28)
+    n = m = 2000
+    ref, cur = rng.normal(size=n), rng.normal(size=m)
+    ref[:40], cur[:120] = np.nan, np.nan
+    k = 160
+    x = np.arange(k + 1)
+    spread = np.abs((k - x) / m - x / n)
+    prob = scipy.stats.hypergeom(n + m, k, n).pmf(x)
+    order = np.argsort(spread)
+    q95 = spread[order][np.searchsorted(np.cumsum(prob[order]), 0.95)]
+    row = drift.drift_report({"x": ref}, {"x": cur}, nan="bin", min_effect=0.1,
+                             n_permutations=99, seed=4).rows[0]
+    assert 0.7 * q95 <= row.missing_noise <= 1.3 * q95
+
+
+def test_report_with_min_effect_prints_the_noise_that_decides_the_verdict():
+    """n = m = 300 and a 0.3 sd shift: the printed table has the noise next to the effect."""
+    rng = np.random.default_rng(29)
+    report = drift.drift_report({"x": rng.normal(size=300)}, {"x": rng.normal(0.3, 1, 300)},
+                                n_permutations=199, min_effect=0.1, seed=5)
+    row = report.rows[0]
+    header = [h.strip() for h in str(report).splitlines()[1].split("  ") if h.strip()]
+    assert header[8:12] == ["effect", "noise", "missing +/-", "missing noise"]
+    values = str(report).splitlines()[2].split()
+    assert values[8:12] == [f"{row.effect:.4f}", f"{row.effect_noise:.4f}", "+0.0000", "0.0000"]
+    assert "<th>noise</th>" in report._repr_html_()
+    plain = drift.drift_report({"x": rng.normal(size=30)}, {"x": rng.normal(size=30)},
+                               n_permutations=199, seed=5)
+    assert "noise" not in str(plain).splitlines()[1]
