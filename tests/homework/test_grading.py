@@ -760,8 +760,9 @@ def test_a_nan_divergence_fails_the_public_check_with_a_hint(review):
 
 def test_a_public_check_that_passes_says_only_the_form_is_right(assigned, tmp_path):  # noqa: F811
     # a wrong value of the right form passes the public tests: the check must not say "passed"
-    from nbclient import NotebookClient
     from unittest import mock
+
+    from nbclient import NotebookClient
 
     folder = assigned(HW01)
     path = tmp_path / "hw01_definition.ipynb"
