@@ -128,7 +128,11 @@ def wasserstein_effect(reference, current, *, nan="raise") -> float:
     ref_shift = _shift_to_2_400(ref)
     distance = float(scipy.stats.wasserstein_distance(np.ldexp(ref, -pooled_shift),
                                                       np.ldexp(cur, -pooled_shift)))
-    sd = float(np.std(np.ldexp(ref, -ref_shift), ddof=1))
+    # A sample value is subtracted first (exact for values within a factor 2 of it, Sterbenz), so
+    # a reference spanning a few floats keeps its spread: the mean of [1, 1 + ulp] rounds to a
+    # sample value, and np.std of the raw values then lost a third of it.
+    scaled = np.ldexp(ref, -ref_shift)
+    sd = float(np.std(scaled - np.sort(scaled)[scaled.size // 2], ddof=1))
     if sd == 0:
         return 0.0 if distance == 0 else math.inf
     with np.errstate(over="ignore"):     # inf only for an effect beyond the largest float
@@ -212,8 +216,9 @@ def drift_verdict(pvalue, effect, *, alpha=0.05, min_effect=None, noise=0.0) -> 
         Smallest effect worth reporting as drift (>= 0), e.g. 0.1 reference
         standard deviations.
     noise : float
-        The effect's sampling noise (>= 0, finite): "negligible" needs
-        ``effect + noise < min_effect``. Default 0.
+        The effect's sampling noise (>= 0; ``inf`` when the effect cannot be
+        measured at this size, e.g. a reference that is often constant):
+        "negligible" needs ``effect + noise < min_effect``. Default 0.
 
     Returns
     -------
@@ -231,6 +236,8 @@ def drift_verdict(pvalue, effect, *, alpha=0.05, min_effect=None, noise=0.0) -> 
     'negligible drift'
     >>> drift_verdict(0.001, 0.02, min_effect=0.1, noise=0.3)   # detected, size not shown small
     'drift'
+    >>> drift_verdict(0.001, 0.02, min_effect=0.1, noise=float("inf"))   # size unmeasurable
+    'drift'
     >>> drift_verdict(0.001, 0.30, min_effect=0.1), drift_verdict(0.4, 0.30, min_effect=0.1)
     ('drift', 'no evidence of drift')
     """
@@ -247,9 +254,9 @@ def drift_verdict(pvalue, effect, *, alpha=0.05, min_effect=None, noise=0.0) -> 
                                    or not min_effect >= 0 or math.isinf(min_effect)):
         raise ValueError(f"min_effect must be None or a finite number >= 0 (e.g. 0.1 reference "
                          f"standard deviations), got {min_effect!r}.")
-    if isinstance(noise, bool) or not isinstance(noise, Real) or not 0 <= noise < math.inf:
-        raise ValueError(f"noise must be a finite number >= 0 (the effect's no-drift sampling "
-                         f"noise), got {noise!r}.")
+    if isinstance(noise, bool) or not isinstance(noise, Real) or not noise >= 0:
+        raise ValueError(f"noise must be a number >= 0 (the effect's no-drift sampling noise; inf "
+                         f"when it cannot be measured), got {noise!r}.")
     if pvalue > alpha:
         return "no evidence of drift"
     if min_effect is not None and effect + noise < min_effect:   # False for NaN

@@ -371,8 +371,11 @@ def _effect_noise(reference, current, is_cat: bool, rng, shuffles: int = 99) -> 
                       for p in (rng.permutation(len(pooled)) for _ in range(shuffles))], dtype=float)
 
     def level(x):
-        q = float(np.nanquantile(x, 0.95)) if not np.isnan(x).all() else 0.0
-        return q if math.isfinite(q) else 0.0
+        # A split whose effect cannot be measured (a constant reference: W/sd infinite or NaN)
+        # counts as infinite noise, so it can never make a detected drift "negligible"; the
+        # order statistic itself is taken (no interpolation between inf and a number).
+        x = np.where(np.isfinite(x), x, np.inf)
+        return float(np.quantile(x, 0.95, method="higher"))
     return level(pairs[:, 0]), level(np.abs(pairs[:, 1]))
 
 

@@ -5,6 +5,7 @@ values and point masses.
 from __future__ import annotations
 
 import math
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -312,3 +313,18 @@ def test_report_with_min_effect_prints_the_noise_that_decides_the_verdict():
     plain = drift.drift_report({"x": rng.normal(size=30)}, {"x": rng.normal(size=30)},
                                n_permutations=199, seed=5)
     assert "noise" not in str(plain).splitlines()[1]
+
+
+def test_an_effect_that_cannot_be_measured_in_most_splits_is_infinite_noise_not_negligible():
+    # 8 reference values (6 zeros, 2 ones) against 2000 mostly zeros: in most random splits the
+    # reference is constant, so W/sd is infinite there; brute force over 2000 splits says the 95th
+    # percentile is infinite, so the detected drift cannot be called negligible (it was, with noise 0).
+    ref, cur = np.array([0.0] * 6 + [1.0] * 2), np.array([0.0] * 1996 + [1.0] * 4)
+    pooled, rng = np.r_[ref, cur], np.random.default_rng(5)
+    constant = np.mean([np.ptp(pooled[rng.permutation(len(pooled))[:8]]) == 0 for _ in range(2000)])
+    assert constant > 0.05                                  # so the 95th percentile is infinite
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        row = drift.drift_report({"x": ref}, {"x": cur}, min_effect=1.0, n_permutations=999, seed=0).rows[0]
+    assert row.effect < 1.0 and row.pvalue <= 0.05
+    assert row.effect_noise == math.inf and row.verdict == "drift"
