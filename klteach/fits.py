@@ -92,8 +92,11 @@ def _standard(a, centre, scale):
 
 def _normal_logpdf(x, mean, sd):
     z = _standard(x, mean, sd)
-    with np.errstate(over="ignore"):     # z**2 beyond the largest double: log density -inf
-        return -0.5 * z ** 2 - np.log(sd) - _LOG_SQRT_2PI
+    # z**2 overflows from |z| = 1.34e154, z**2 / 2 only from 1.9e154: there (z sqrt(1/2))**2,
+    # one rounding more; beyond, the log density is below the most negative double: -inf.
+    with np.errstate(over="ignore"):
+        half_square = np.where(np.abs(z) < 1e150, 0.5 * z ** 2, (z * math.sqrt(0.5)) ** 2)
+        return -half_square - np.log(sd) - _LOG_SQRT_2PI
 
 
 def _logpdf(x, weights, means, sds):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -483,3 +484,14 @@ def test_mixture_moments_keep_their_digits_for_tiny_weights_and_sds(weights, mea
         var = mpmath.fsum(wi * (si ** 2 + (mi - mu) ** 2) for wi, mi, si in zip(w, m, s))
     assert mean == pytest.approx(float(mu), rel=1e-14, abs=0)
     assert sd == pytest.approx(float(mpmath.sqrt(var)), rel=1e-14)
+
+
+@pytest.mark.parametrize("x", [1.5e154, -1.5e154, 1.8e154, 1.89e154])
+def test_mixture_logpdf_where_z_squared_overflows_but_half_of_it_does_not(x):
+    """-x**2 / 2 is finite up to |x| = 1.9e154 although x**2 overflows from 1.34e154 (was -inf).
+
+    Reference: exact rational -x**2 / 2 (the constant log(sqrt(2 pi)) is far below its ulp).
+    """
+    exact = -Fraction(x) ** 2 / 2
+    assert float(mixture_logpdf(x, [1.0], [0.0], [1.0])) == pytest.approx(float(exact), rel=4e-16)
+    assert float(mixture_logpdf(2e154, [1.0], [0.0], [1.0])) == -math.inf   # below -1.8e308
