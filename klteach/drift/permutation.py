@@ -114,7 +114,7 @@ def _asymptotic_pvalue(observed, ref, cur, measure, base):
     is approximately chi-square with K - 1 degrees of freedom (K non-empty
     pooled bins), with c = 2 for KL, 1 for PSI, 8 for JS.
     """
-    import scipy.stats   # here, not at the top: it would slow down `import klteach`
+    import scipy.stats  # here, not at the top: it would slow down `import klteach`
     n, m = float(ref.sum()), float(cur.sum())
     nats = observed * (math.log(base) if base is not None else 1.0)
     factor = {"kl": 2.0, "kl_reverse": 2.0, "psi": 1.0, "js": 8.0}[measure]
