@@ -248,6 +248,10 @@ class _Integrand:
             # and refused by the caller if P has mass beyond this point
             self.unevaluated.append(x)
             return 0.0
+        if lp == -math.inf and self.p_lo < x < self.p_hi and self.mode != "p" and lq < math.inf:
+            # P's density 0 (or underflowed beyond its tail probabilities: norm.logpdf beyond
+            # 1.34e154, where x**2 overflows) inside its support: the integrand is q alone there.
+            return math.exp(lq + log_scale) if lq > -math.inf else 0.0
         if not math.isfinite(lp) or lq == math.inf:
             # Outside P's support, or a node rounded onto a density's
             # integrable singularity at an endpoint: a single point adds 0.
@@ -674,9 +678,18 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
     parts = [_quad(g, a, b) for a, b in zip(edges[:-1], edges[1:])]
     far, err2 = math.fsum(v for v, _, _ in parts), math.fsum(e for _, e, _ in parts)
     msg2 = next((m for _, _, m in parts if m), "")
+    end = start + sign * math.exp(s1)
     if f.mode != "kl":   # P's or Q's probability beyond the end of the integral
-        end = start + sign * math.exp(s1)
         remainder = (_mass_between(f, end, sign * math.inf), True)
+    elif _mass_between(_Integrand(p, q, "p"), end, sign * math.inf) == 0.0 and \
+            _logpdf(p, end) <= _logpdf(q, end) > -math.inf:
+        # P has no probability beyond the end (its tail function underflows to 0) and its density
+        # is below Q's there: the integrand beyond is Q's density, whose integral is Q's tail
+        # probability, exact; its growth or decay says nothing (Q may be far wider than P:
+        # norm(0, 1e200) against norm(0, 1), or a Q whose scale became 1e300 when P's was brought
+        # to 1). (Not where Q's log density failed: p (-log q) can still be large beyond, as for
+        # a t with 2.005 degrees of freedom against a normal.)
+        remainder = (_mass_between(_Integrand(p, q, "q"), end, sign * math.inf), True)
     return near + far, err1 + err2, msg1 or msg2, remainder
 
 
@@ -803,7 +816,10 @@ def continuous_kl(p, q, *, base=None):
       density fails instead (``norm.logpdf`` beyond 1e154 from its mean),
       the part of ``p (-log q)`` beyond is extrapolated from where it was
       last finite (a t with 2.01 degrees of freedom has 300 nats there
-      against norm(0, 0.1)).
+      against norm(0, 0.1)). Where P has no probability left (its tail
+      function is 0) but Q has, the integrand is Q's density alone and the
+      rest is Q's tail probability, exact: a Q far wider than P
+      (norm(0, 1e200) against norm(0, 1)) is not mistaken for divergence.
 
     When P's scale parameter is below 1e-6 or above 2e19 (and its tails are
     not heavy), both distributions are also divided by the power of 2

@@ -92,8 +92,11 @@ def _standard(a, centre, scale):
 
 def _normal_logpdf(x, mean, sd):
     z = _standard(x, mean, sd)
-    with np.errstate(over="ignore"):     # z**2 beyond the largest double: log density -inf
-        return -0.5 * z ** 2 - np.log(sd) - _LOG_SQRT_2PI
+    # z**2 overflows from |z| = 1.34e154, z**2 / 2 only from 1.9e154: there (z sqrt(1/2))**2,
+    # one rounding more; beyond, the log density is below the most negative double: -inf.
+    with np.errstate(over="ignore"):
+        half_square = np.where(np.abs(z) < 1e150, 0.5 * z ** 2, (z * math.sqrt(0.5)) ** 2)
+        return -half_square - np.log(sd) - _LOG_SQRT_2PI
 
 
 def _logpdf(x, weights, means, sds):
@@ -228,10 +231,10 @@ def _kl(weights, means, sds, mean, sd, direction, unit=1.0):
     for (x, log_p, log_q), ratio in zip(grids, ratios):          # ratio = log p - log q
         if direction == "forward":
             integrand = (np.exp(log_p) * expm1mx(-ratio) if inside
-                         else np.exp(log_p) * (log_p - log_q))
+                         else np.exp(log_p) * ratio)
         else:
             integrand = (np.exp(log_q) * expm1mx(ratio) if inside
-                         else np.exp(log_q) * (log_q - log_p))
+                         else np.exp(log_q) * -ratio)
         total += float(trapezoid(integrand, x))
     return max(total, 0.0)
 
@@ -242,17 +245,26 @@ def _log_ratio(x, weights, means, sds, mean, sd, log_p, log_q):
     log p - log q = log sum_k w_k e^(c_k), c_k = log N(x; mu_k, sd_k) - log N(x; mean, sd),
     and each c_k is formed from the differences mu_k - mean and sd_k - sd:
     c_k = (mu_k - mean)(2x - mean - mu_k) / (2 sd^2)
-          + (x - mu_k)^2 (sd_k - sd)(sd_k + sd) / (2 sd^2 sd_k^2) - log1p((sd_k - sd) / sd).
-    Where every |c_k| < 1 the sum is log1p(sum_k w_k expm1(c_k)); elsewhere log p - log q.
+          + (x - mu_k)^2 (sd_k - sd)(sd_k + sd) / (2 sd^2 sd_k^2) - log(sd_k / sd).
+    Where every c_k < 700 and the sum s = sum_k w_k expm1(c_k) > -1/2, it is log1p(s) (exact to
+    rounding relative to the terms, which a far component of tiny weight keeps); elsewhere
+    log p - log q.
     """
     xk = x[:, None]
+    # log(sd_k / sd): log1p of the difference when they are close, else a difference of logs
+    # (log1p(-0.99999999) keeps only 8 digits of log(1e-8))
+    log_sd_ratio = np.where(np.abs(sds - sd) < 0.5 * sd, np.log1p((sds - sd) / sd),
+                            np.log(sds) - np.log(sd))
     c = ((means - mean) * (2 * xk - mean - means) / (2 * sd * sd)
          + (xk - means) ** 2 * ((sds - sd) * (sds + sd)) / (2 * sd * sd * sds * sds)
-         - np.log1p((sds - sd) / sd))
-    near = np.all(np.abs(c) < 1, axis=1)
-    with np.errstate(over="ignore", invalid="ignore"):
-        close = np.log1p(np.sum(weights * np.expm1(np.where(near[:, None], c, 0.0)), axis=1))
-    return np.where(near, close, log_p - log_q)
+         - log_sd_ratio)
+    below = np.all(c < 700, axis=1)   # (e^c finite)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        total = np.sum(weights * np.expm1(np.where(below[:, None], c, 0.0)), axis=1)
+        close = np.log1p(total)
+    # (total > -1/2: 1 + total keeps its digits; a far component of tiny weight eps, c_k << 0,
+    # adds -eps exactly, where log p - log q would round L = -eps to 1e-16 absolute)
+    return np.where(below & (total > -0.5), close, log_p - log_q)
 
 
 def _direction(direction):
@@ -272,7 +284,12 @@ def mixture_gaussian_kl(weights, means, sds, mean, sd, *, direction="forward", b
     Integrated with the trapezoidal rule where the first density lives (its
     components' or Q's mean +- 12 sds; the mass outside is below 1e-30), on a
     grid of step sd/16 for the narrowest sd involved; accurate to about 1e-12
-    relative, or 1e-8 when modes far apart put a sharp bend of log p under Q.
+    relative, or 1e-8 when modes far apart put a sharp bend of log p under Q;
+    a far component of tiny weight keeps it (L is formed from the components'
+    ratios to Q: weights 1 - 1e-15 and 1e-15 at means 0 and 8 against N(0, 1)
+    give D = 1.82397e-15 to 2e-15 relative), down to weights near 1e-305,
+    below which its density times its weight is subnormal and loses digits
+    (2e-4 relative at a weight of 1e-320).
     When P and Q are nearly equal the integrand is :math:`f\,(e^{-L} - 1 + L)
     \ge 0` (f the first density, L its log ratio to the other), formed from the
     differences of the parameters, so a single component against Q keeps

@@ -250,7 +250,10 @@ def exponential_tilt(p, values, mean, *, base=None):
     and λ is the root of :math:`\sum_x p(x)(v(x) - m)e^{\lambda (v(x) - m)}`
     summed with each term's size kept in its exponent, so values anywhere
     in the float range (further apart than the largest float, or a spread
-    below 1e-300) give P* and the KL to the last digits.
+    below 1e-300) give P* and the KL to about 1e-12 relative: usually to a
+    few units in the last place, but values 1e300 and 1e-300 in size side by
+    side left 3e-13 in λ, and probabilities near 1e-300 7e-14 in the KL,
+    against mpmath at 80 digits.
 
     Parameters
     ----------

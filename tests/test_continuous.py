@@ -994,3 +994,47 @@ def test_a_measured_power_law_exponent_counts_only_where_it_is_precise_enough():
         assert kt.continuous_kl(_own_gamma(a), _own_gamma(2 * a)) == pytest.approx(ref, rel=1e-8, abs=0)
     with pytest.raises(FloatingPointError, match=r"nats of the integral lies beyond the lower endpoint"):
         kt.continuous_kl(_own_gamma(1e-8), _own_gamma(2e-8))
+
+
+def t_entropy(df):
+    """Differential entropy of Student's t with df degrees of freedom (closed form, mpmath)."""
+    v = mpf(df)
+    return ((v + 1) / 2 * (mpmath.digamma((v + 1) / 2) - mpmath.digamma(v / 2))
+            + mpmath.log(mpmath.sqrt(v) * mpmath.beta(v / 2, mpf(1) / 2)))
+
+
+@pytest.mark.parametrize("p, q, ref", [
+    # P brought to scale 1 moves Q's scale to 1e+-300, Q's mass beyond the 1e300 reach (was inf)
+    (st.gamma(3, scale=1e-300), st.gamma(2, scale=1), gamma_kl(3, mpf(10) ** 300, 2, 1)),
+    (st.gamma(0.5, scale=1e-300), st.gamma(0.5, scale=1), gamma_kl(0.5, mpf(10) ** 300, 0.5, 1)),
+    # a Q far wider than P, whose mass lies beyond where P's log density overflows (was inf)
+    (st.norm(0, 1), st.norm(0, 1e154), normal_kl(0, 1, 0, mpf(10) ** 154)),
+    (st.norm(0, 1), st.norm(0, 1e200), normal_kl(0, 1, 0, mpf(10) ** 200)),
+    # -h(t3) - E[log q] = -h(t3) + log(sqrt(2 pi) s) + E[X^2] / (2 s^2), E[X^2] = 3 (was inf)
+    (st.t(3), st.norm(0, 1e200),
+     -t_entropy(3) + mpmath.log(mpmath.sqrt(2 * mpmath.pi) * mpf(10) ** 200) + mpf(3) / 2 / mpf(10) ** 400),
+    # the integral of q lost: exactly 1 nat short (was 1149.79...)
+    (st.norm(0, 1e-300), st.norm(0, 1e200), normal_kl(0, mpf(10) ** -300, 0, mpf(10) ** 200)),
+], ids=["gamma3-1e-300", "gamma0.5-1e-300", "norm-1e154", "norm-1e200", "t3-1e200", "norm-1e-300-1e200"])
+def test_q_mass_beyond_what_p_reaches_is_counted_not_called_divergence(p, q, ref):
+    assert kt.continuous_kl(p, q) == pytest.approx(float(ref), rel=1e-11)
+
+
+_TINY_SHAPES = {"gamma0.002": (st.gamma, (0.002,), (0.003,), 2),
+                "gamma0.02": (st.gamma, (0.02,), (0.03,), 2),
+                "beta(0.01,1)": (st.beta, (0.01, 1), (0.02, 1.2), 1),
+                "beta(1,0.01)": (st.beta, (1, 0.01), (1.2, 0.02), 1)}
+
+
+@pytest.mark.parametrize("scale", [1e-300, 2.0**250, 1e300])
+@pytest.mark.parametrize("kind", list(_TINY_SHAPES))
+def test_tiny_shapes_at_extreme_scales_are_computed_as_at_scale_1(kind, scale):
+    """Refused with FloatingPointError at these scales, computed at scale 1 (the closed forms do
+    not depend on a common scale; Q's gamma scale is twice P's)."""
+    family, shapes_p, shapes_q, ratio = _TINY_SHAPES[kind]
+    if family is st.gamma:
+        ref = gamma_kl(shapes_p[0], 1, shapes_q[0], mpf(1) / ratio)
+    else:
+        ref = beta_kl(*shapes_p, *shapes_q)
+    got = kt.continuous_kl(family(*shapes_p, scale=scale), family(*shapes_q, scale=ratio * scale))
+    assert got == pytest.approx(float(ref), rel=1e-11)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -483,3 +484,36 @@ def test_mixture_moments_keep_their_digits_for_tiny_weights_and_sds(weights, mea
         var = mpmath.fsum(wi * (si ** 2 + (mi - mu) ** 2) for wi, mi, si in zip(w, m, s))
     assert mean == pytest.approx(float(mu), rel=1e-14, abs=0)
     assert sd == pytest.approx(float(mpmath.sqrt(var)), rel=1e-14)
+
+
+@pytest.mark.parametrize("x", [1.5e154, -1.5e154, 1.8e154, 1.89e154])
+def test_mixture_logpdf_where_z_squared_overflows_but_half_of_it_does_not(x):
+    """-x**2 / 2 is finite up to |x| = 1.9e154 although x**2 overflows from 1.34e154 (was -inf).
+
+    Reference: exact rational -x**2 / 2 (the constant log(sqrt(2 pi)) is far below its ulp).
+    """
+    exact = -Fraction(x) ** 2 / 2
+    assert float(mixture_logpdf(x, [1.0], [0.0], [1.0])) == pytest.approx(float(exact), rel=4e-16)
+    assert float(mixture_logpdf(2e154, [1.0], [0.0], [1.0])) == -math.inf   # below -1.8e308
+
+
+@pytest.mark.parametrize("eps, d", [(1e-9, 8.0), (1e-12, 8.0), (1e-12, 30.0), (1e-15, 8.0)])
+def test_a_far_component_of_tiny_weight_keeps_the_relative_accuracy(eps, d):
+    """Was 6.5e-9 to 9e-3 relative off (log p - log q rounded to 1e-16 absolute where L = -eps).
+
+    Reference: mpmath quad at 40 digits of the same mixture (weights as the floats given).
+    """
+    w1, w2 = (mpmath.mpf(w) for w in (1 - eps, eps))
+    w1, w2 = w1 / (w1 + w2), w2 / (w1 + w2)
+
+    def density(x, m):
+        return mpmath.exp(-(x - m) ** 2 / 2) / mpmath.sqrt(2 * mpmath.pi)
+
+    def integrand(x):
+        p = w1 * density(x, 0) + w2 * density(x, d)
+        return p * mpmath.log(p / density(x, 0))
+
+    with mpmath.workdps(40):
+        ref = mpmath.quad(integrand, [-40, -10, 0, d / 2, d, d + 10, d + 40])
+    got = mixture_gaussian_kl([1 - eps, eps], [0.0, d], [1.0, 1.0], 0.0, 1.0)
+    assert got == pytest.approx(float(ref), rel=1e-12)

@@ -109,10 +109,11 @@ def _edges_from_rule(values: np.ndarray, kind: str, arg) -> np.ndarray:
     The edges are finite, so they can be passed back as fixed edges: the
     last edge is the next float above the largest value, or the largest
     float itself if the sample holds it (that value then counts in the bin
-    at or above the last edge). Values above 2**400 in size get numpy's rule
-    on the sample scaled down by a power of 2, the edges scaled back (the
-    rules depend on the data only through ratios of widths, and the scaling
-    is exact), so ``max - min`` and the squares numpy takes never overflow.
+    at or above the last edge). Values above 2**400 or all below 2**-400 in
+    size get numpy's rule on the sample scaled by a power of 2 to sizes
+    near 1, the edges scaled back (the rules depend on the data only through
+    ratios of widths, and the scaling is exact), so ``max - min`` and the
+    squares numpy takes neither overflow nor underflow.
     """
     if kind == "fixed":
         return arg
@@ -122,11 +123,15 @@ def _edges_from_rule(values: np.ndarray, kind: str, arg) -> np.ndarray:
     elif kind == "quantile":
         edges = _point_mass_quantile_edges(np.sort(values), arg)
     else:
-        # numpy's rules square and subtract the values: above 2**400 they are scaled down
-        # by a power of 2 first (exact, so the edges are the same floats wherever numpy's
-        # own arithmetic would not have overflowed).
-        shift = max(0, np.frexp(max(-lo, hi))[1] - 400)
+        # numpy's rules square and subtract the values: above 2**400 or below 2**-400 in size
+        # they are scaled by a power of 2 to sizes near 1 first (exact, so the edges are the
+        # same floats wherever numpy's own arithmetic would neither overflow nor underflow:
+        # squares of 1e-300 underflow to 0, and scott's width with them, giving one bin).
+        size = np.frexp(max(-lo, hi))[1]
+        shift = int(size) if not -400 <= size <= 400 else 0
         edges = np.ldexp(np.histogram_bin_edges(np.ldexp(values, -shift), bins=arg), shift)
+        if shift < 0:   # edges scaled back into the subnormals may round onto each other
+            edges = np.unique(edges)
         edges[0] = lo
         with np.errstate(over="ignore"):
             edges[-1] = np.nextafter(hi, np.inf)

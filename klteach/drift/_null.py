@@ -78,7 +78,8 @@ def applies(reference, current, n_bins) -> bool:
     pooled = np.sort(np.concatenate([reference, current]))
     if np.isnan(pooled[-1]) or not np.isfinite(pooled).all():
         return False
-    return bool(np.all(pooled[1:] > np.nextafter(pooled[:-1], np.inf)))
+    with np.errstate(over="ignore"):   # next float above the largest one: inf (a tie, as it should)
+        return bool(np.all(pooled[1:] > np.nextafter(pooled[:-1], np.inf)))
 
 
 def _edge_plan(n: int, n_bins: int):

@@ -58,7 +58,8 @@ class DriftTestResult:
     n_permutations: int = 0
     pseudo_count: float = DEFAULT_PSEUDO_COUNT
     #: How the p-value was computed: "permutation", or, for counts with a side of 1e9
-    #: observations or more, "chi-square approximation (K - 1 = d degrees of freedom)".
+    #: observations or more, "permutation, smaller side drawn with replacement (...)" or
+    #: "chi-square approximation (K - 1 = d degrees of freedom[; approximate: ...])".
     null: str = "permutation"
 
     def __str__(self):
@@ -121,6 +122,31 @@ def _asymptotic_pvalue(observed, ref, cur, measure, base):
     return float(scipy.stats.chi2.sf(factor * n * m / (n + m) * nats, dof)), dof
 
 
+#: Total-variation error accepted from drawing the smaller side with replacement: always up to
+#: the first, up to the second where the chi-square approximation would be poor (a bin expecting
+#: fewer than 5 observations on the smaller side). 0.01 is the Monte Carlo error of a p-value of
+#: 0.05 from 500 permutations.
+_MULTINOMIAL_TOLERANCE = (1e-3, 1e-2)
+
+
+def _multinomial_split(ref, cur, n_permutations, rng):
+    """Reference counts of B splits, the smaller side drawn from the pooled shares with replacement.
+
+    The exact split draws the smaller side (m observations) without
+    replacement from the N pooled ones; drawing with replacement
+    (multinomial) changes the distribution of its K counts by at most
+    2 K m / N in total variation (Diaconis and Freedman, 1980), hence any
+    p-value by at most as much. Returns the draws and that bound.
+    """
+    pooled = ref + cur
+    n_total = int(pooled.sum())
+    small_is_ref = int(ref.sum()) <= int(cur.sum())
+    m = int(ref.sum()) if small_is_ref else int(cur.sum())
+    bound = 2.0 * np.count_nonzero(pooled) * m / n_total
+    small = rng.multinomial(m, pooled / n_total, size=n_permutations)
+    return (small if small_is_ref else pooled - small), bound
+
+
 def _test_from_counts(ref, cur, measure, pseudo_count, n_permutations, rng, base):
     """Observed statistic and permuted ones when the bins do not depend on the labels."""
     active = np.ones(ref.shape)
@@ -180,13 +206,18 @@ def drift_test_counts(reference_counts, current_counts, *, measure="kl",
     all, while each side holds fewer than 1e9, it is drawn bin after bin
     (the reference's share of bin k is hypergeometric given the labels not
     yet handed out), still exact. When either side holds 1e9 observations
-    or more, no shuffle is drawn: the p-value is the chi-square
-    approximation for fixed bins, ``c * n * m / (n + m) * T`` ~ chi-square
-    with K - 1 degrees of freedom (T in nats; c = 2 for either KL, 1 for PSI, 8 for JS; K
-    the bins with a pooled count), and ``result.null`` says so
-    (``n_permutations`` is then 0). At such sizes it is close to the
-    permutation p-value when every non-empty bin holds many observations;
-    a bin with a handful makes it approximate.
+    or more: if the smaller side is small (2 K m / N <= 1e-3, K non-empty
+    pooled bins, m its size, N the pooled total; or <= 1e-2 when a bin
+    expects fewer than 5 of its observations), its counts are drawn from
+    the pooled shares with replacement (multinomial), which moves the
+    p-value by at most 2 K m / N (Diaconis and Freedman, 1980); otherwise no
+    shuffle is drawn and the p-value is the chi-square approximation for
+    fixed bins, ``c * n * m / (n + m) * T`` ~ chi-square with K - 1 degrees
+    of freedom (T in nats; c = 2 for either KL, 1 for PSI, 8 for JS;
+    ``n_permutations`` is then 0). ``result.null`` says which, and flags a
+    chi-square p-value as approximate when a bin expects fewer than 5
+    observations on the smaller side (the pseudo-count then dominates that
+    bin and the approximation can be far off).
 
     Examples
     --------
@@ -201,18 +232,40 @@ def drift_test_counts(reference_counts, current_counts, *, measure="kl",
     ref, cur = _pair_counts(reference_counts, current_counts)
     measures = drift_measures(ref, cur, pseudo_count=pseudo_count, base=base)
     if max(int(ref.sum()), int(cur.sum())) >= _NUMPY_HYPERGEOMETRIC_LIMIT:
-        active = np.ones(ref.shape)
-        observed = float(_statistic(measure, _smoothed(ref, active, pseudo_count),
-                                    _smoothed(cur, active, pseudo_count), base))
-        pvalue, dof = _asymptotic_pvalue(observed, ref, cur, measure, base)
-        return DriftTestResult(observed, pvalue, measure, unit_name(base), measures, ref, cur,
-                               n_permutations=0, pseudo_count=pseudo_count,
-                               null=f"chi-square approximation (K - 1 = {dof} degrees of freedom)")
+        return _beyond_numpy(ref, cur, measure, pseudo_count, n_permutations, seed, base, measures)
     observed, permuted = _test_from_counts(ref, cur, measure, pseudo_count, n_permutations,
                                            np.random.default_rng(seed), base)
     return DriftTestResult(observed, _pvalue(observed, permuted), measure, unit_name(base),
                            measures, ref, cur, n_permutations=n_permutations,
                            pseudo_count=pseudo_count)
+
+
+def _beyond_numpy(ref, cur, measure, pseudo_count, n_permutations, seed, base, measures):
+    """drift_test_counts when a side holds 1e9 observations or more (see its Notes)."""
+    active = np.ones(ref.shape)
+    observed = float(_statistic(measure, _smoothed(ref, active, pseudo_count),
+                                _smoothed(cur, active, pseudo_count), base))
+    pooled = ref + cur
+    n_total = int(pooled.sum())
+    m = min(int(ref.sum()), int(cur.sum()))
+    expected = pooled[pooled > 0] * (m / n_total)   # the smaller side's expected counts
+    bound = 2.0 * expected.size * m / n_total
+    if bound <= _MULTINOMIAL_TOLERANCE[0] or (bound <= _MULTINOMIAL_TOLERANCE[1] and expected.min() < 5):
+        ref_perm, bound = _multinomial_split(ref, cur, n_permutations, np.random.default_rng(seed))
+        permuted = np.atleast_1d(_statistic(measure, _smoothed(ref_perm, active, pseudo_count),
+                                            _smoothed(pooled - ref_perm, active, pseudo_count),
+                                            base))
+        return DriftTestResult(observed, _pvalue(observed, permuted), measure, unit_name(base),
+                               measures, ref, cur, n_permutations=n_permutations,
+                               pseudo_count=pseudo_count,
+                               null=(f"permutation, smaller side drawn with replacement "
+                                     f"(within {bound:.1g} in total variation of the exact split)"))
+    pvalue, dof = _asymptotic_pvalue(observed, ref, cur, measure, base)
+    note = "" if expected.min() >= 5 else (
+        f"; approximate: a bin expects {expected.min():.3g} < 5 observations on the smaller side")
+    return DriftTestResult(observed, pvalue, measure, unit_name(base), measures, ref, cur,
+                           n_permutations=0, pseudo_count=pseudo_count,
+                           null=f"chi-square approximation (K - 1 = {dof} degrees of freedom{note})")
 
 
 def _permutations(rng, n_total: int, n_permutations: int, block: int):

@@ -5,6 +5,7 @@ category (the same bins counted in SQL: test_sql.py).
 from __future__ import annotations
 
 import math
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -222,3 +223,31 @@ def test_a_constant_reference_at_the_largest_float_gets_finite_edges():
     assert np.all(np.isfinite(edges)) and edges[-1] == _MAX and edges[0] < _MAX
     np.testing.assert_array_equal(drift.bin_counts([_MAX, -1.0, np.nextafter(_MAX, 0)], edges),
                                   [1, 1, 1])
+
+
+@pytest.mark.parametrize("rule", ["scott", "doane", "stone", "fd", "sturges"])
+def test_numpy_rules_at_tiny_scales_keep_their_bins(rule):
+    """Squares of 1e-300 underflow: scott, doane and stone gave one bin at that scale.
+
+    Reference: numpy's own rule on the same sample at scale 1 (the rules depend only on ratios
+    of widths, so multiplying by 2**-1000 multiplies every edge by exactly that).
+    """
+    x = np.random.default_rng(0).normal(size=1000)
+    expected = np.histogram_bin_edges(x, bins=rule)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # stone's overflow warning at 1e-310 as well
+        tiny = drift.bin_edges(np.ldexp(x, -1000), rule)
+        subnormal = drift.bin_edges(x * 1e-310, rule)
+    assert len(tiny) == len(expected) and len(subnormal) == len(expected)
+    np.testing.assert_array_equal(tiny[1:-1], np.ldexp(expected[1:-1], -1000))
+    np.testing.assert_allclose(subnormal[1:-1], expected[1:-1] * 1e-310, rtol=1e-9)
+
+
+def test_drift_test_with_a_numpy_rule_does_not_depend_on_a_tiny_scale():
+    x = np.random.default_rng(0).normal(size=1000)
+    y = np.random.default_rng(1).normal(0.3, 1.0, size=1000)
+    ref = drift.drift_test(x, y, bins="scott", seed=0, n_permutations=199)
+    tiny = drift.drift_test(np.ldexp(x, -1000), np.ldexp(y, -1000), bins="scott", seed=0,
+                            n_permutations=199)
+    assert ref.pvalue < 0.05 and tiny.pvalue == ref.pvalue
+    assert len(tiny.edges) == len(np.histogram_bin_edges(x, bins="scott"))

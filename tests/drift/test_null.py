@@ -190,6 +190,14 @@ def test_falls_back_where_it_is_not_exact(ref, cur, k):
                                       None) is None
 
 
+def test_the_largest_float_twice_is_a_tie_without_an_overflow_warning():
+    largest = np.finfo(float).max
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # nextafter(largest, inf) overflowed with a RuntimeWarning
+        assert not dn.applies(np.array([0.0, 1.0, largest]), np.array([2.0, largest]), 2)
+        assert dn.applies(np.array([0.0, 1.0, largest]), np.array([2.0, 3.0]), 2)
+
+
 def test_applies_to_distinct_values():
     rng = np.random.default_rng(12)
     assert dn.applies(rng.normal(size=50), rng.normal(size=30), 10)

@@ -326,3 +326,51 @@ def test_counts_test_with_a_side_beyond_a_billion_uses_the_chi_square_approximat
     assert 0.01 < pearson < 0.99
     assert r.pvalue == pytest.approx(pearson, abs=0.01)
     assert drift.drift_test_counts(ref, cur, measure=measure, base=2).pvalue == pytest.approx(r.pvalue)
+
+
+@pytest.mark.parametrize("measure", ["kl", "kl_reverse", "psi", "js"])
+def test_counts_test_small_current_beside_a_billion_row_reference_is_not_an_alarm(measure):
+    """50 rows all in the bin holding 99.9% of a 1e9-row reference: the likeliest split, p = 1.
+
+    The chi-square approximation gave p = 0.0006 (kl_reverse) to 0.5 here. Reference: one row
+    fewer (N = 999,999,999) takes numpy's exact multivariate hypergeometric path.
+    """
+    n = 10**9
+    cur = [50] + [0] * 9
+    r = drift.drift_test_counts([n - 9 * 10**5] + [10**5] * 9, cur, measure=measure,
+                                seed=0, n_permutations=2000)
+    exact = drift.drift_test_counts([n - 1 - 9 * 10**5] + [10**5] * 9, cur, measure=measure,
+                                    seed=0, n_permutations=2000)
+    assert exact.null == "permutation" and exact.pvalue == 1.0
+    assert r.pvalue == 1.0 and r.n_permutations == 2000
+    assert "drawn with replacement" in r.null and "drawn with replacement" in str(r)
+
+
+@pytest.mark.parametrize("measure, m", [("kl_reverse", 10_000), ("psi", 10_000), ("kl_reverse", 100_000)])
+def test_counts_test_beyond_a_billion_keeps_its_false_alarm_rate(measure, m):
+    """No drift (current drawn from the reference's shares), 5 rare bins: rate about alpha.
+
+    With the chi-square approximation the rate at alpha = 0.05 was 1.0 (kl_reverse) and 0.51
+    (psi). Reference: simulation, 200 trials; 0.05 + 3 standard errors = 0.096.
+    """
+    shares = np.array([1e-6] * 5 + [1.0] * 15)
+    shares /= shares.sum()
+    n = 10**9
+    ref = np.floor(shares * n).astype(np.int64)
+    ref[-1] += n - ref.sum()
+    rng = np.random.default_rng(1)
+    alarms = 0
+    for trial in range(200):
+        cur = rng.multinomial(m, ref / n)
+        r = drift.drift_test_counts(ref, cur, measure=measure, seed=trial, n_permutations=199)
+        alarms += r.pvalue <= 0.05
+    assert alarms / 200 < 0.096
+
+
+def test_counts_test_beyond_a_billion_flags_a_chi_square_p_value_it_cannot_vouch_for():
+    """Both sides large and a bin expecting under one observation on the smaller side."""
+    ref = np.array([10**9, 400_000_000, 10])
+    cur = np.array([10**8, 40_000_000, 0])
+    r = drift.drift_test_counts(ref, cur, seed=0)
+    assert r.null.startswith("chi-square approximation") and "approximate: a bin expects" in r.null
+    assert "expects 0.909 < 5" in r.null       # 10 m / N = 10 * 1.4e8 / 1.54000001e9
