@@ -1062,6 +1062,25 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             else:
                 groups.append([(d, w, e)])
         dropped = _dropped(value, shown, figures, sig)
+        # a short answer that is a mistake's value rounded to the figures the question asks for, trailing zeros
+        # dropped by Python (0.350 typed, read as 0.35), is that other quantity of the exercise, rounded as asked:
+        # it is named, as the start page promises; other mistakes it matches are listed beside it
+        as_asked = [m for m in matched if figures < sig and not _is_whole(value)
+                    and math.isfinite(m[1]) and float(_round_sig(m[1], sig)) == value]
+        if as_asked:
+            text = named(as_asked)
+            seen = {e for _, _, e in as_asked}
+            others = [m for m in matched if m[2] not in seen and m[2] not in text]
+            padded = _show(value, sig)
+            tell = (" Give the unrounded number your code computed to tell which, and follow the advice on that "
+                    "number." if several(text) or others else "")
+            also = (f"\nAt the {_plural(figures, 'significant figure')} it has, {shown} also matches {named(others)}"
+                    if others else "")
+            which = (("the value these mistakes give" if "give the same number" in text else
+                      "the value of one of these mistakes") if several(text) else "that value")
+            return Feedback(False, f"Not quite: {shown} matches {text} ({shown} is {which} rounded to {sig} "
+                                   f"significant figures: Python drops trailing zeros, typing {padded} gives "
+                                   f"{shown}.){tell}{also}")
         if (len(groups) == 1 and figures < ACCEPTED_FIGURES
                 and not any(_exactly(value, w) for _, w, _ in matched)):
             # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the

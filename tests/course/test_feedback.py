@@ -1867,7 +1867,8 @@ def test_coinciding_mistakes_are_listed_in_one_order_and_spoken_of_in_the_plural
         assert "which give the same number with these data" in text, text
     order = [t.index("the arguments are swapped") < t.index("plain mean of log") for t in (short, longer)]
     assert order[0] == order[1], (short, longer)
-    assert "it is this mistake" not in short and "one of these mistakes" in short, short
+    # 0.350, read as 0.35, is their value rounded to the 3 figures asked: named, with no hedge (learner pass 13h)
+    assert "it is this mistake" not in short and "these mistakes" in short and "too few" not in short, short
     assert "it is not that mistake" not in short, short
     # mistakes only near each other (within 1%, not equal) are not said to give the same number
     text = str(ex03_2(0.1772))                          # Jeffreys and bits converted the wrong way: 0.01% apart
@@ -2340,3 +2341,42 @@ def test_hints_name_the_idea_not_the_line_of_code(check, code):
     assert text.startswith("Not yet"), text
     for line in code:
         assert line not in text, (line, text)
+
+
+# --- learner pass 13h ---------------------------------------------------------------------------------------------
+
+def ex09_2(a):
+    return ex.check_elbo(a, 1.0, 0.3, 1.2, 0.4)
+
+
+def ex09_3(a):
+    return ex.check_stein_exponent(a, 0.5, 0.8, base=2)
+
+
+_ELL_09 = -0.5 * math.log(2 * math.pi * 0.09) - ((1.0 - 1.2) ** 2 + 0.4**2) / (2 * 0.09)
+_KL_09 = math.log(1 / 0.4) + (0.4**2 + 1.2**2) / 2 - 0.5                      # D(N(1.2, 0.4^2) || N(0, 1))
+_SOFT_KL_07 = float(np.mean(np.sum(SOFT_T * np.log(SOFT_T / SOFT_S), axis=1)))
+
+
+@pytest.mark.parametrize("check, mistake, words", [
+    (ex01_1, kl(Q_FAIR, P_LOADED, np.log2), "D(Q_fair||P_loaded)"),                 # 0.34998 -> 0.350
+    (ex07_1, 3 * _SOFT_KL_07, "T x the KL"),                                        # 0.2097 -> 0.210
+    (ex03_2, kl(Q_PRED, P_TARGET), "D(Q_pred||P_target)"),                          # 0.09203 -> 0.0920
+    (ex05_3, float(np.mean((LOGQ5 - LOGP5) ** 2 / 2)), "k2"),                       # 0.08804 -> 0.0880
+    (ex05_3, -K3_05, "minus the k3 estimate"),                                      # -0.1097 -> -0.110
+    (ex09_2, _ELL_09 + _KL_09, "D(q||p(z)): the KL is subtracted"),                 # 0.3902 -> 0.390
+])
+def test_13h_1_a_mistake_rounded_to_the_figures_asked_with_its_zero_dropped_is_named(check, mistake, words):
+    typed = float(f"{round_sig(mistake, 3):.3g}")       # 0.350 typed: Python reads 0.35
+    assert ex.significant_figures(typed) < 3
+    text = str(check(typed))
+    assert text.startswith("Not quite") and words in text, text
+    assert "too few to be sure" not in text and "rounded to 3 significant figures" in text, text
+
+
+def test_13h_1_two_stein_readings_rounded_as_asked_are_both_named():
+    p, q = np.array([0.5, 0.5]), np.array([0.8, 0.2])
+    bhatt = -math.log2(float(np.sum(np.sqrt(p * q))))
+    assert round_sig(bhatt, 3) == 0.076 or round_sig(bhatt, 2) == 0.076
+    text = str(ex09_3(0.076))
+    assert text.startswith("Not quite") and "Bhattacharyya" in text and "too few to be sure" not in text, text

@@ -192,10 +192,10 @@ def test_sigma_unsquared_throughout_is_named():
     assert abs(unsquared - variances) < 0.01 * unsquared
     text = str(ex05_1(unsquared))
     assert text.startswith("Not quite") and "unsquared throughout" in text, text
-    # 2 figures fit both: both named, and the unrounded number asked for
+    # 2.10, read as 2.1, is both rounded to the 3 figures asked: both named, and the unrounded number asked for
     text = str(ex05_1(2.1))
     assert "unsquared throughout" in text and "variances in place of standard deviations" in text, text
-    assert "too few to be sure" in text, text
+    assert "rounded to 3 significant figures" in text and "unrounded number your code computed" in text, text
 
 
 def _ex05_3(a):
