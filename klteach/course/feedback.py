@@ -993,13 +993,18 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         rescaled = None
     if rescaled is not None and not own:
         k, w_k, step = rescaled
-        redo = (f"use the unrounded {step[1]} your code computed in that step" if step[0] in ("subtracted", "added")
-                else "use both numbers unrounded, as your code computed them" if step[0] == "both"
-                else "do that step on the unrounded number your code computed")
+        redo = (f"with the unrounded {step[1]} your code computed" if step[0] in ("subtracted", "added")
+                else "with both numbers unrounded, as your code computed them" if step[0] == "both"
+                else "on the unrounded number your code computed")
         return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
-                               f"figures allow: {redo}, and round only at the end. Give {sig} significant "
-                               f"figures.")
+                               f"figures allow"
+                               # it has the figures asked already (or is float noise on a short number): rounding it
+                               # again cannot give the answer, so the advice is to redo the step, never "give N figures"
+                               + (f", and rounding {shown} to {sig} significant figures does not give {what}"
+                                  if figures >= sig else "")
+                               + f": redo that step {redo}, without rounding first, then round the result to "
+                                 f"{sig} significant figures.")
     if own:
         plural = "s" if figures > 1 else ""
         padded = _show(value, sig)

@@ -1725,7 +1725,7 @@ def test_the_data_of_the_rounding_findings():
 def test_an_entropy_rounded_then_subtracted_is_a_rounding_not_a_formula_mistake(check, submission):
     text = str(check(submission))
     assert text.startswith("Right as far as it goes") and "subtracted from the cross-entropy" in text, text
-    assert "use the unrounded H(" in text and "Weight each" not in text and "Not yet" not in text, text
+    assert "with the unrounded H(" in text and "Weight each" not in text and "Not yet" not in text, text
 
 
 def test_one_minus_the_labelled_probability_is_named_and_short_matches_say_so_if_unrounded():
@@ -2380,3 +2380,20 @@ def test_13h_1_two_stein_readings_rounded_as_asked_are_both_named():
     assert round_sig(bhatt, 3) == 0.076 or round_sig(bhatt, 2) == 0.076
     text = str(ex09_3(0.076))
     assert text.startswith("Not quite") and "Bhattacharyya" in text and "too few to be sure" not in text, text
+
+
+@pytest.mark.parametrize("check, submission, unrounded", [
+    (ex03_2, round(CE_TP, 3) - H_TARGET, CE_TP - H_TARGET),                               # 0.08518...
+    (ex01_1, 0.4184, KL_01 * L2 / L2),                                                     # D in nats 0.29 -> bits
+    (ex09_3, 0.3174, (0.5 * math.log(0.5 / 0.8) + 0.5 * math.log(0.5 / 0.2)) / L2),
+])
+def test_13h_3_a_rounded_route_with_the_figures_asked_is_told_to_redo_the_step_not_to_give_3_figures(
+        check, submission, unrounded):
+    assert ex.significant_figures(submission) >= 3
+    text = str(check(submission))
+    assert "looks like" in text and "Give 3 significant figures" not in text, text
+    assert "redo that step" in text and "then round the result to 3 significant figures" in text, text
+    # the advice, followed literally: the step redone unrounded, then rounded, is right; the old advice
+    # (round the answer given to 3 figures) is not
+    assert check(round_sig(unrounded, 3)).correct
+    assert not check(round_sig(submission, 3)).correct
