@@ -76,10 +76,12 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   Jensen-Shannon distance of 0.2957), the mistake is named first and the
   rounding reading beside it, since "give more figures" alone, followed,
   gives the same wrong number again (a mistake that the short answer only
-  rounds to is never named beside a right-as-far-as-it-goes reading); when other mistakes match it too at the precision it
-  gives (``13/99 = 0.1313``; for a whole number, typed ``1.0``, at 2
-  figures: ``1.0297``), every one is listed and the unrounded number
-  asked for, to tell them apart.
+  rounds to is never named beside a right-as-far-as-it-goes reading); a mistake it only rounds to
+  (``13/99 = 0.1313``) is not listed beside it, except for a whole number,
+  typed ``1.0``, which may be ``1.0297`` rounded to 2 figures: then every
+  reading is listed and the unrounded number asked for. A short answer
+  that is a mistake's value rounded to the figures the question asks for
+  (``0.350``, read as ``0.35``) names that mistake too, without a hedge.
 - An answer of 3 or more figures that is a mistake's value cut off (not
   rounded) after them, and not the right value cut off, names that mistake.
 - A full number (8 or more figures) equal to a wrong quantity that lies
@@ -916,8 +918,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         def typed_as(w):
             return not _is_whole(value) or _round_sig(w, typed) == _round_sig(value, typed)
 
+        # a number exactly equal to a mistake's value is that mistake: other mistakes it only rounds to are not
+        # listed beside it (learner pass: three readings of 13/100 buried the one that fits), except for a whole
+        # number, typed with one decimal (1.0), which a learner may have rounded from 1.0297
         others = [(_distance(value, w), w, e) for w, e, _ in entries
-                  if e not in seen and not _exactly(value, w) and _matches(value, w, expected) and typed_as(w)]
+                  if e not in seen and not _exactly(value, w) and _matches(value, w, expected) and typed_as(w)
+                  and _is_whole(value)]
         if others:
             rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                        f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."

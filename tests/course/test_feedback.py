@@ -1194,10 +1194,9 @@ def test_a_short_decimal_that_is_exactly_a_mistakes_value_names_that_mistake():
     count = int(np.sum(PERMUTED >= OBSERVED))
     assert count == 13 and len(PERMUTED) == 99       # independent of the check: 13 / 100 is the value
     fb = str(ex06_2(np.sum(PERMUTED >= OBSERVED) / (len(PERMUTED) + 1)))
-    assert fb.startswith("Not quite: 0.13 is exactly the value of") and "count / (B + 1)" in fb, fb
-    # 13/99 rounds to 0.13 as well: that reading is listed too, and the unrounded number asked for
-    assert "also matches #{T_perm >= T_obs} / B, without the +1s" in fb and "Give the unrounded number" in fb, fb
-    assert "more figures would not change it" not in fb
+    assert fb.startswith("Not quite: 0.13 matches") and "count / (B + 1)" in fb, fb
+    # 13/99 only rounds to 0.13: the number is exactly the other mistake's value, named alone (learner pass 13h)
+    assert "without the +1s" not in fb and "more figures would not change it" in fb, fb
 
 
 def test_flipped_log_ratio_in_05_ex1_is_named_not_read_as_a_missing_mean_term():
@@ -2092,7 +2091,7 @@ def test_04_07_second_pass_finding_4_ties_counted_as_half_are_named_with_the_mis
     assert submission == (1 + greater + ties / 2) / (len(PERMUTED) + 1) == 0.13
     text = str(ex06_2(submission))
     assert "ties counted as half" in text and "count ties in full, >=" in text, text
-    assert "count / (B + 1)" in text and "exactly the value of more than one mistake" in text, text
+    assert "count / (B + 1)" in text and "exactly the value of each" in text, text
     assert "that mistake's" not in text, text
     assert ex06_2((1 + at_least) / (len(PERMUTED) + 1)).correct     # ties in full: accepted
 
@@ -2397,3 +2396,14 @@ def test_13h_3_a_rounded_route_with_the_figures_asked_is_told_to_redo_the_step_n
     # (round the answer given to 3 figures) is not
     assert check(round_sig(unrounded, 3)).correct
     assert not check(round_sig(submission, 3)).correct
+
+
+@pytest.mark.parametrize("check, submission, mistake, not_named", [
+    (ex04_3, float(np.max(np.abs(P_EX - Q_EX))), "largest difference at a single outcome", "Jensen-Shannon"),
+    (ex06_2, 13 / 100, "count / (B + 1)", "without the +1s"),
+])
+def test_13h_5_an_answer_exactly_a_mistakes_value_names_that_mistake_alone(check, submission, mistake, not_named):
+    assert submission in (0.2, 0.13)
+    text = str(check(submission))
+    assert text.startswith("Not quite") and mistake in text and not_named not in text, text
+    assert "also matches" not in text and "Give the unrounded number" not in text, text
