@@ -269,20 +269,21 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
             if j != k and qn[j] > 0 and apart(-math.log(qn[j]) / log_base(base)):
                 mistakes.append((-math.log(qn[j]) / log_base(base),
                                  f"-{log(j)}, minus the log-probability{inunits} of class {j}, whose {a}[{j}] is "
-                                 f"0. The labelled class is {k} ({a}[{k}] = 1): the cross-entropy is "
-                                 f"-{log(k)}."))
+                                 f"0. Only the labelled class, the one where {a} is 1, has a term: find which "
+                                 f"class that is."))
         if apart(float(qn[k])):
             mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
-                                           f"log: the cross-entropy is -log {b}[{k}]."))
+                                           f"log: the cross-entropy takes its log, with a minus sign."))
         if 0 < qn[k] < 1 and apart(-math.log1p(-float(qn[k])) / log_base(base)):
             mistakes.append((-math.log1p(-float(qn[k])) / log_base(base),
                              f"-{log(k).replace(f'{b}[{k}]', f'1 - {b}[{k}]')}, minus the log of the "
-                             f"probability the model gives the other classes: the cross-entropy is "
-                             f"-{log(k)}, the log-probability of the labelled class itself."))
+                             f"probability the model gives the other classes: the term that counts is the "
+                             f"log-probability of the labelled class itself."))
         if apart(1.0 - float(qn[k])):
             mistakes.append((1.0 - float(qn[k]),
                              f"1 - {b}[{k}], the probability the model gives the other classes (an error "
-                             f"rate, not a log loss): the cross-entropy is -log {b}[{k}]."))
+                             f"rate, not a log loss): the cross-entropy is a log loss, made of the labelled class's "
+                             f"probability."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig, coincident=coincident,
                         hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "

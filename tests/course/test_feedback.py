@@ -865,7 +865,7 @@ def test_permutation_p_value_messages():
     assert "numerator" in numerator and "ties counted as half" in numerator
     assert "ties count too" in str(ex06_2((1 + greater) / 100))
     for wrong in (1 - (1 + at_least) / 100, float(np.mean(PERMUTED < OBSERVED))):
-        assert "(1 + count) / (B + 1)" in str(ex06_2(wrong))
+        assert "at least as large" in str(ex06_2(wrong)) and "np.sum(permuted" not in str(ex06_2(wrong))
 
 
 def test_torch_row_sums_are_told_to_average_the_pointwise_terms():
@@ -2021,7 +2021,8 @@ def test_00_03_second_pass_finding_10_a_wrong_class_is_its_negative_log_probabil
     assert abs(-math.log2(Q_IMAGE[0]) - 2.737) < 5e-4
     text = str(ex03_3(2.737))
     assert "-np.log2(Q_image[0]), minus the log-probability in bits of class 0" in text, text
-    assert "-np.log2(Q_image[2])" in text, text
+    # the step that is wrong (the class) is pointed to, not the finished line handed over (learner pass 13h)
+    assert "-np.log2(Q_image[2])" not in text and "labelled class" in text, text
 
 
 def test_04_07_second_pass_finding_2_a_noisy_number_names_no_route():
@@ -2131,7 +2132,8 @@ def test_04_07_second_pass_finding_7_swapped_torch_terms_get_the_numpy_form():
     submission = float(np.mean(q7 * (LOG_Q7 - np.log(P7))))             # the learner's numpy
     assert round(submission, 5) == 0.06244
     text = str(ex07_2(submission))
-    assert "arguments swapped" in text and "In numpy, weight by p: p * (np.log(p) - log_q)" in text, text
+    assert "arguments swapped" in text and "the reference (p) second" in text, text
+    assert "p * (np.log(p) - log_q)" not in text, text          # no finished solution line (learner pass 13h)
     assert ex07_2(float(np.mean(P7 * (np.log(P7) - LOG_Q7)))).correct   # that form: accepted
 
 
@@ -2407,3 +2409,18 @@ def test_13h_5_an_answer_exactly_a_mistakes_value_names_that_mistake_alone(check
     text = str(check(submission))
     assert text.startswith("Not quite") and mistake in text and not_named not in text, text
     assert "also matches" not in text and "Give the unrounded number" not in text, text
+
+
+@pytest.mark.parametrize("check, submission, line", [
+    (ex03_3, -math.log2(Q_IMAGE[0]), "-np.log2(Q_image[2])"),                            # 03 cell 36
+    (ex03_3, -math.log2(1 - Q_IMAGE[2]), "-np.log2(Q_image[2])"),
+    (ex08_1, 0.9, "np.sum(joint_ex * np.log2(joint_ex / np.outer(p_x, p_y)))"),            # 08 cell 51
+    (ex08_1, -0.2, "np.sum(joint_ex * np.log2(joint_ex / np.outer(p_x, p_y)))"),
+    (ex06_2, 1 - 0.14, "with count = np.sum(permuted >= observed)"),                       # 06 cell 79
+    (ex06_2, 0.5, "with count = np.sum(permuted >= observed)"),
+    (ex07_2, 0.5, "p * (np.log(p) - log_q)"),                                              # 07 cell 65
+    (ex07_2, -0.5, "p * (log(p) - log_q)"),
+])
+def test_13h_6_messages_point_to_the_wrong_step_and_do_not_hand_over_the_solution_line(check, submission, line):
+    text = str(check(submission))
+    assert not text.startswith("Correct") and line not in text, text
