@@ -829,7 +829,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     value = _clean(value)
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
     opening = ("Right as far as it goes: " if _right_at(value, expected, significant_figures(value)) else
-               f"Almost: as close to {what} as a result rounded on the way can be, but not {what} rounded: ")
+               f"Almost: near {what} but not {what} rounded, since a number was rounded on the way: ")
     return Feedback(False, f"{opening}{_as_given(value)} is {parts['formula']} with {parts['words']} rounded first, "
                            f"each to {how} ({listed}). A {parts.get('kind', 'difference')} of rounded numbers "
                            f"keeps only the precision of their rounding, here not enough for {sig} significant "
@@ -1149,21 +1149,35 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # of that rounding: an intermediate was rounded, the formula is not wrong
     undone = (figures >= ACCEPTED_FIGURES
               and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig) is not None)
-    # a short answer (0.087) that a rounded route gives exactly (0.887 - 0.80) is that rounding too
+    # a short answer (0.087) that a rounded route gives exactly (0.887 - 0.80) is that rounding too; a route no
+    # learner takes on the way to the right value does not make a short answer "Almost" (learner pass: 0.84 for
+    # 0.0852 was "Almost" while the nearer 0.086 was "Close"): it gets the plain readings below
+    if (loose and figures < ACCEPTED_FIGURES and not truncated
+            and (not _plausible_route(loose[2]) or _base10_route(loose[2]))):
+        loose = None
     if (math.isfinite(value) and math.isfinite(expected) and expected != 0
             and (figures >= ACCEPTED_FIGURES or loose)
             and (abs(value - expected) <= 1.5 * float(_unit(value, figures)) or loose or undone)):
-        if (loose or undone) and not truncated:
+        if (loose and not undone and not truncated and figures < ACCEPTED_FIGURES
+                and not (loose[2][0] == "both" and not loose[2][4])):
+            # a short answer far from the right value, explained only by a rounded route: that route is named
+            # (learner pass: 0.38 for 0.424 was "Almost" while the nearer 0.41 was "Not yet"); a route no
+            # learner takes on the way to the right value was set aside above
+            return Feedback(False, f"Almost: {shown} is not {what} rounded; it is {route_words(*loose)}, a number "
+                                   f"rounded on the way. If that is what your code did, use the unrounded numbers, and round "
+                                   f"only at the end, to {sig} significant figures. If your code rounded nothing, "
+                                   f"check each step" + (f": {hint}" if hint else "."))
+        elif (loose or undone) and not truncated:
             # a wrong quantity within 1% of the answer that rounds to the same figures (H(english) = 4.1928 for
             # H(spanish, english) = 4.2014: 4.19) is the first reading, named with the figures it was rounded to
             other = [e for w, e in coincident if w is not None and math.isfinite(w)
                      and _round_sig(float(w), figures) == _round_sig(value, figures)]
             first = (f"Almost: {shown} is, to the {_plural(figures, 'significant figure')} it has, {other[0]} "
                      f"With these data that quantity lies within 1% of {what}, but it is another one. Or, if you "
-                     f"computed {what}: {shown} is as close to it as a result rounded on the way can be, but it is "
-                     f"not {what} correctly rounded. " if other else
-                     f"Almost: {shown} is as close to {what} as a result rounded on the way can be, but it is not "
-                     f"{what} correctly rounded. ")
+                     f"computed {what}: {shown} is near it but not it correctly rounded, as a result can be when "
+                     f"a number was rounded on the way. " if other else
+                     f"Almost: {shown} is near {what} but not {what} correctly rounded, as a result can be when a "
+                     f"number was rounded on the way. ")
             return Feedback(False, first + "Did you round an intermediate "
                                    "result, then convert it or combine it with another number"
                                    + (", or round the terms before summing"

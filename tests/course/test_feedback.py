@@ -2424,3 +2424,19 @@ def test_13h_5_an_answer_exactly_a_mistakes_value_names_that_mistake_alone(check
 def test_13h_6_messages_point_to_the_wrong_step_and_do_not_hand_over_the_solution_line(check, submission, line):
     text = str(check(submission))
     assert not text.startswith("Correct") and line not in text, text
+
+
+@pytest.mark.parametrize("check, submissions", [
+    (ex01_1, (0.38, 0.41, 0.43, 0.44, 0.45)),                    # right 0.4238
+    (ex03_2, (0.084, 0.086, 0.088)),                             # right 0.0852
+])
+def test_13h_4_short_answers_are_never_almost_and_a_far_one_names_its_route(check, submissions):
+    for given in submissions:
+        text = str(check(given))
+        assert "as close to" not in text, (given, text)
+        if text.startswith("Almost"):        # only with the rounded route named: CE - H, both rounded
+            assert "cross-entropy" in text and "rounded to" in text and "unrounded numbers" in text, text
+    # 0.38 is the cross-entropy rounded to 2.58 less H(P_loaded) rounded to 2.2, exactly
+    assert abs((round_sig(CE_01, 3) - round_sig(H_LOADED, 2)) - 0.38) < 1e-12
+    if check is ex01_1:
+        assert "(2.58)" in str(check(0.38)) and "(2.2)" in str(check(0.38))
