@@ -951,17 +951,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if as_asked:
             text = named(as_asked)
             padded = _show(value, sig)
-            note = (f" {shown} is also {what} cut off after {_plural(figures, 'significant figure')}: if that "
-                    f"is what you did, round instead of cutting off, and give {sig} significant figures.")
-            seen = {e for _, _, e in as_asked}
-            others = [(_distance(value, w), w, e) for w, e, _ in entries
-                      if e not in seen and _matches(value, w, expected)]
-            also = (f" But at the {_plural(figures, 'significant figure')} it has, {shown} also matches "
-                    f"{named(others)} Give the unrounded number your code computed to tell which, and follow the "
-                    f"advice on that number." if others else "")
-            return Feedback(False, f"Not quite: {shown} matches {text} ({shown} is that value rounded to {sig} "
-                                   f"significant figures: Python drops trailing zeros, typing {padded} gives "
-                                   f"{shown}.){also}{note}")
+            # one reading first; the cut-off, if that is what was done, on a second short line (a mistake the
+            # short number only matches at its own figures is not listed: it would contradict the first reading)
+            return Feedback(False, f"Not quite: {shown} matches {text}\n({shown} is that value rounded to {sig} "
+                                   f"significant figures: Python drops trailing zeros, typing {padded} gives {shown}. Or, if you cut off "
+                                   f"{what} after {_plural(figures, 'significant figure')}: round instead, to {sig} "
+                                   f"significant figures.)")
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
            and (_right_at(value, expected, figures)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
@@ -1076,22 +1071,17 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # a short answer that is a mistake's value rounded to the figures the question asks for, trailing zeros
         # dropped by Python (0.350 typed, read as 0.35), is that other quantity of the exercise, rounded as asked:
         # it is named, as the start page promises; other mistakes it matches are listed beside it
-        as_asked = [m for m in matched if figures < sig and not _is_whole(value)
+        as_asked = [m for m in matched if figures < sig and value != 0 and not _is_whole(value)
                     and math.isfinite(m[1]) and float(_round_sig(m[1], sig)) == value]
         if as_asked:
             text = named(as_asked)
-            seen = {e for _, _, e in as_asked}
-            others = [m for m in matched if m[2] not in seen and m[2] not in text]
             padded = _show(value, sig)
-            tell = (" Give the unrounded number your code computed to tell which, and follow the advice on that "
-                    "number." if several(text) or others else "")
-            also = (f"\nAt the {_plural(figures, 'significant figure')} it has, {shown} also matches {named(others)}"
-                    if others else "")
+            tell = " Give the unrounded number your code computed to tell which." if several(text) else ""
             which = (("the value these mistakes give" if "give the same number" in text else
                       "the value of one of these mistakes") if several(text) else "that value")
-            return Feedback(False, f"Not quite: {shown} matches {text} ({shown} is {which} rounded to {sig} "
-                                   f"significant figures: Python drops trailing zeros, typing {padded} gives "
-                                   f"{shown}.){tell}{also}")
+            # one reading: mistakes the short number only matches at its own figures are not listed beside it
+            return Feedback(False, f"Not quite: {shown} matches {text}\n({shown} is {which} rounded to {sig} "
+                                   f"significant figures: Python drops trailing zeros, typing {padded} gives {shown}.{tell})")
         if (len(groups) == 1 and figures < ACCEPTED_FIGURES
                 and not any(_exactly(value, w) for _, w, _ in matched)):
             # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the
@@ -1172,6 +1162,13 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             # H(spanish, english) = 4.2014: 4.19) is the first reading, named with the figures it was rounded to
             other = [e for w, e in coincident if w is not None and math.isfinite(w)
                      and _round_sig(float(w), figures) == _round_sig(value, figures)]
+            if other:
+                # one reading first (the other quantity), the rounding on a second short line
+                return Feedback(False, f"Almost: {shown} is, to the {_plural(figures, 'significant figure')} it "
+                                       f"has, {other[0]} With these data that quantity lies within 1% of {what}, "
+                                       f"but it is another one.\nOr, if you computed {what}: did you round an "
+                                       f"intermediate result on the way? Redo it from the unrounded values, and "
+                                       f"round only at the end, to {sig} significant figures.")
             first = (f"Almost: {shown} is, to the {_plural(figures, 'significant figure')} it has, {other[0]} "
                      f"With these data that quantity lies within 1% of {what}, but it is another one. Or, if you "
                      f"computed {what}: {shown} is near it but not it correctly rounded, as a result can be when "

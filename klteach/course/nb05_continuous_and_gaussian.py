@@ -364,8 +364,7 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     unsquared = (math.log(sigma_q / sigma_p) + (sigma_p + (mu_p - mu_q) ** 2) / (2 * sigma_q) - 0.5) / scale
     if abs(unsquared - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
         mistakes.append((unsquared, f"the formula with {sp_} and {sq_} unsquared throughout, "
-                                    f"({sp_} + ({mp_} - {mq_})²) / (2 {sq_}): square both, "
-                                    f"({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²)."))
+                                    f"({sp_} + ({mp_} - {mq_})²) / (2 {sq_}): square both."))
     no_two = formula(math.log(sigma_q / sigma_p), sigma_q**2)
     if abs(no_two - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
         mistakes.append((no_two, f"the formula with {sq_}² where it says 2 {sq_}²: the 2 of the denominator "

@@ -516,8 +516,7 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
                                                   "way round: p counts the permuted statistics at least as large "
                                                   "as the observed one (>=)."))
         mistakes.append(((1 + greater + (at_least - greater) / 2) / (b + 1),
-                         f"ties counted as half (a mid-p value, (1 + #{{T_perm > T_obs}} + ties / 2) / (B + 1)): "
-                         "count ties in full, >=."))
+                         "ties counted as half (a mid-p value): count ties in full, >=."))
     if abs((1 + at_least) / (b + 2) - expected) >= 0.01 * expected:     # closer: right by coincidence
         mistakes.append(((1 + at_least) / (b + 2), "(1 + count) / (B + 2): the observed split adds one to B, "
                                                    "not two."))
