@@ -285,9 +285,13 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
             mistakes.append((float(np.mean(log_ratio)),
                              f"the plain mean of log({a}(x)/{b}(x)) over outcomes (np.mean), which weights "
                              f"every outcome equally. Weight each term by {a}(x) and sum instead."))
-            mistakes.append((-float(np.mean(log_ratio)),
-                             f"the plain mean of log({b}(x)/{a}(x)) (np.mean): the terms need the weights "
-                             f"{a}(x), and the ratio {a}(x) on top: sum {a}(x) log({a}(x)/{b}(x))."))
+            flipped = -float(np.mean(log_ratio))
+            # two mistakes at once: named only when no single mistake gives the same number (with Q uniform it
+            # equals the swapped divergence, which is the reading to give)
+            if not any(abs(flipped - m[0]) <= 1e-9 * abs(m[0]) for m in mistakes if m[0] is not None):
+                mistakes.append((flipped,
+                                 f"the plain mean of log({b}(x)/{a}(x)) (np.mean): the terms need the weights "
+                                 f"{a}(x), and the ratio {a}(x) on top: sum {a}(x) log({a}(x)/{b}(x))."))
         elif support.sum() == 1 and np.all(qn > 0):
             only = pn[support][0]
             mistakes.append((float(only * np.sum(np.log(only / qn))) / per,
