@@ -426,6 +426,11 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
         with np.errstate(divide="ignore", invalid="ignore"):
             return float(np.sum((x - y) * np.log(x / y))) / log_base(base)
 
+    if pseudo_count > 0:
+        # the pseudo-count added to the probabilities (each histogram normalised first), then renormalised
+        mistakes.append((psi_of(r / r.sum() + pseudo_count, c / c.sum() + pseudo_count),
+                         f"PSI with the pseudo-count {pseudo_count:g} added to the probabilities, not to the "
+                         f"counts: add it to every bin's count, then normalise."))
     if pseudo_count != 1:
         mistakes.append((psi_of(r + 1, c + 1), f"PSI with a pseudo-count of 1 per bin; the question asks for "
                                                f"{pseudo_count:g}: add {pseudo_count:g} to every bin of both "

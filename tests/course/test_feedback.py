@@ -2472,3 +2472,28 @@ def test_13h_7_implausible_double_mistakes_are_not_named_and_a_rounded_elbo_is_a
     text = str(ex09_2(given))
     assert "rounded first" in text and "2 decimal places" in text and "D(q||p(z)) = 1.22" in text, text
     assert ex09_2(ell - kl_q).correct                                 # the advice followed: both unrounded
+
+
+def test_13h_8_common_mistakes_are_catalogued():
+    h = _h2
+    # 02 cell 48 and 03 cell 33: the difference of the entropies
+    text = str(ex02_4(h(ENGLISH) - h(SPANISH)))
+    assert text.startswith("Not quite") and "H(english) - H(spanish)" in text, text
+    text = str(ex03_2(float(-np.sum(Q_PRED * np.log(Q_PRED)) + np.sum(P_TARGET * np.log(P_TARGET)))))
+    assert text.startswith("Not quite") and "H(Q_pred) - H(P_target)" in text, text
+    # 03 cell 36: binary cross-entropy over all classes
+    bce = float(-np.sum(LABEL * np.log2(Q_IMAGE) + (1 - LABEL) * np.log2(1 - Q_IMAGE)))
+    assert abs(bce - 1.386) < 5e-4
+    text = str(ex03_3(bce))
+    assert text.startswith("Not quite") and "binary cross-entropy summed over all 3 classes" in text, text
+    # 02 cell 42: lengths (1, 2, 2, 2) have Kraft sum 1.25 > 1 and an average below the entropy
+    lengths = np.array([1, 2, 2, 2])
+    assert np.sum(2.0 ** -lengths) == 1.25 and float(P_SENSOR @ lengths) < h(P_SENSOR)
+    for given in (float(P_SENSOR @ lengths), 1.3):
+        text = str(ex02_2(given))
+        assert text.startswith("Not yet") and "Kraft sum" in text and "above 1" in text, text
+    # 06 cell 76: the pseudo-count added to the probabilities
+    p, q = REF_WEEK / REF_WEEK.sum() + 0.5, CUR_WEEK / CUR_WEEK.sum() + 0.5
+    p, q = p / p.sum(), q / q.sum()
+    text = str(ex06_1(float(np.sum((p - q) * np.log(p / q)))))
+    assert text.startswith("Not quite") and "added to the probabilities" in text, text
