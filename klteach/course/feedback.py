@@ -603,7 +603,7 @@ def _rounded_terms(weights, logs, terms_words, expected):
     return values, why
 
 
-def _rounded_parts_route(raw, value, parts, expected, sig):
+def _rounded_parts_route(raw, value, parts, expected, sig, cut=False):
     """The one rounding rule that turns ``parts`` into the answer: ``(how, rounded)``, or None.
 
     ``parts`` holds ``(value, coefficient)`` pairs whose ``sum(coefficient * value)`` is the right value
@@ -626,7 +626,8 @@ def _rounded_parts_route(raw, value, parts, expected, sig):
     if not (math.isfinite(value) and math.isfinite(expected)) or _accepted(value, expected):
         return None
     figures = significant_figures(value)
-    plain = not (_truncated(value, expected) or _right_at(value, expected, figures))
+    # with ``cut``, the caller reads a cut-off answer and asks whether these parts, rounded, also give it
+    plain = cut or not (_truncated(value, expected) or _right_at(value, expected, figures))
     rules = ([(f"{_plural(k, 'significant figure')}", lambda v, k=k: float(_round_sig(v, k)) if v else 0.0,
                lambda v, k=k: float(_unit(v, k)) / 2 if v else 0.0) for k in (3, 4, 5)]
              + [(f"{_plural(d, 'decimal place')}", lambda v, d=d: round(float(v), d), lambda v, d=d: 0.5 * 10.0 ** -d)
@@ -824,7 +825,22 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     labelled = [(label, float(v), c) for label, v, c in parts["numbers"]]
     found = _rounded_parts_route(value, _clean(value), [(v, c) for _, v, c in labelled], expected, sig)
     if found is None:
-        return feedback
+        cut = " cut off after " in feedback.message and feedback.message.startswith("Almost")
+        found = cut and _rounded_parts_route(value, _clean(value), [(v, c) for _, v, c in labelled], expected,
+                                             sig, cut=True)
+        if not found:
+            return feedback
+        # the right value cut off, and the exercise's own parts rounded give it too (0.251 = 1.539 + 0.934 - 2.222):
+        # that route is named beside the cut-off, not a route through another unit
+        how, rounded = found
+        value = _clean(value)
+        figures = significant_figures(value)
+        listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
+        return Feedback(False, f"Almost: {_as_given(value)} is {what} cut off after {_plural(figures, 'significant figure')}, "
+                               f"so its last digit is one too small, or {parts['formula']} with {parts['words']} "
+                               f"rounded first, each to {how} ({listed}). Round (do not truncate) the unrounded "
+                               f"number your code computed to {sig} significant figures; if you rounded "
+                               f"{parts['words']}, compute {parts['compute']}, combine them, and round only at the end.")
     how, rounded = found
     value = _clean(value)
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))

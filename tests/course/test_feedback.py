@@ -1438,13 +1438,17 @@ def test_mutual_information_rounding_route_needs_one_rule_for_all_three_entropie
         single.add(round(r[0] + r[1] - r[2], 9))
     for i in range(200, 301):
         value = i / 1000
-        routed = "entropies rounded first" in str(ex08_1(value))
+        text = str(ex08_1(value))
+        routed = "entropies rounded first" in text and "cut off" not in text
         cut = str(mpmath.nstr(truth, 10))[:5] == f"{value:.3f}"
+        if "entropies rounded first" in text and "cut off" in text:     # a cut-off that the route gives too
+            assert cut and round(value, 9) in single, value
         short = value == round(float(truth), 2)       # 0.25: right to its 2 figures, asked for more
         assert routed == (round(value, 9) in single and not (cut or short) and abs(value - truth) > 0.0005), value
     for wrong in (0.208, 0.274, 0.22, 0.23, 0.24):
         assert "Right as far as it goes" not in str(ex08_1(wrong))
-    assert "cut off" in str(ex08_1(0.251)) and "entropies rounded first" not in str(ex08_1(0.251))
+    # 0.251 typed is I(X;Y) cut off, and the entropies rounded to 3 decimals give it too: both named (learner pass 13h)
+    assert "cut off" in str(ex08_1(0.251)) and "entropies rounded first" in str(ex08_1(0.251))
 
 
 def test_channel_check_names_the_conditional_term_and_the_pair():
@@ -2223,7 +2227,8 @@ def test_mutual_information_from_entropies_rounded_to_three_decimals_is_a_roundi
         assert text.startswith("Almost") and "entropies rounded first" in text, text
         assert "3 decimal places" in text and "H(X) = 1.539" in text and "H(X,Y) = 2.222" in text, text
     assert ex08_1(hx + hy - hxy).correct                                      # the advice, followed
-    assert "cut off" in str(ex08_1(0.251)) and "entropies rounded first" not in str(ex08_1(0.251))
+    # 0.251 typed is I(X;Y) cut off, and the entropies rounded to 3 decimals give it too: both named (learner pass 13h)
+    assert "cut off" in str(ex08_1(0.251)) and "entropies rounded first" in str(ex08_1(0.251))
 
 
 def test_cross_entropy_answered_with_h_english_rounded_names_it_and_its_figures():
@@ -2497,3 +2502,13 @@ def test_13h_8_common_mistakes_are_catalogued():
     p, q = p / p.sum(), q / q.sum()
     text = str(ex06_1(float(np.sum((p - q) * np.log(p / q)))))
     assert text.startswith("Not quite") and "added to the probabilities" in text, text
+
+
+def test_13h_7_mutual_information_from_rounded_entropies_typed_to_3_figures_names_that_route():
+    hx, hy, hxy = _h2(JOINT8.sum(axis=1)), _h2(JOINT8.sum(axis=0)), _h2(JOINT8)
+    assert (round(hx, 3), round(hy, 3), round(hxy, 3)) == (1.539, 0.934, 2.222)
+    assert round_sig(hx + hy - hxy, 3) == 0.252                     # 0.251 is the right value cut off
+    text = str(ex08_1(0.251))                                        # 08 cell 51
+    assert text.startswith("Almost") and "cut off" in text and "3 decimal places" in text, text
+    assert "in nats" not in text and "converted to bits" not in text, text
+    assert ex08_1(hx + hy - hxy).correct                            # the advice followed
