@@ -76,10 +76,12 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   Jensen-Shannon distance of 0.2957), the mistake is named first and the
   rounding reading beside it, since "give more figures" alone, followed,
   gives the same wrong number again (a mistake that the short answer only
-  rounds to is never named beside a right-as-far-as-it-goes reading); when other mistakes match it too at the precision it
-  gives (``13/99 = 0.1313``; for a whole number, typed ``1.0``, at 2
-  figures: ``1.0297``), every one is listed and the unrounded number
-  asked for, to tell them apart.
+  rounds to is never named beside a right-as-far-as-it-goes reading); a mistake it only rounds to
+  (``13/99 = 0.1313``) is not listed beside it, except for a whole number,
+  typed ``1.0``, which may be ``1.0297`` rounded to 2 figures: then every
+  reading is listed and the unrounded number asked for. A short answer
+  that is a mistake's value rounded to the figures the question asks for
+  (``0.350``, read as ``0.35``) names that mistake too, without a hedge.
 - An answer of 3 or more figures that is a mistake's value cut off (not
   rounded) after them, and not the right value cut off, names that mistake.
 - A full number (8 or more figures) equal to a wrong quantity that lies
@@ -601,7 +603,7 @@ def _rounded_terms(weights, logs, terms_words, expected):
     return values, why
 
 
-def _rounded_parts_route(raw, value, parts, expected, sig):
+def _rounded_parts_route(raw, value, parts, expected, sig, cut=False):
     """The one rounding rule that turns ``parts`` into the answer: ``(how, rounded)``, or None.
 
     ``parts`` holds ``(value, coefficient)`` pairs whose ``sum(coefficient * value)`` is the right value
@@ -624,7 +626,8 @@ def _rounded_parts_route(raw, value, parts, expected, sig):
     if not (math.isfinite(value) and math.isfinite(expected)) or _accepted(value, expected):
         return None
     figures = significant_figures(value)
-    plain = not (_truncated(value, expected) or _right_at(value, expected, figures))
+    # with ``cut``, the caller reads a cut-off answer and asks whether these parts, rounded, also give it
+    plain = cut or not (_truncated(value, expected) or _right_at(value, expected, figures))
     rules = ([(f"{_plural(k, 'significant figure')}", lambda v, k=k: float(_round_sig(v, k)) if v else 0.0,
                lambda v, k=k: float(_unit(v, k)) / 2 if v else 0.0) for k in (3, 4, 5)]
              + [(f"{_plural(d, 'decimal place')}", lambda v, d=d: round(float(v), d), lambda v, d=d: 0.5 * 10.0 ** -d)
@@ -822,12 +825,27 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     labelled = [(label, float(v), c) for label, v, c in parts["numbers"]]
     found = _rounded_parts_route(value, _clean(value), [(v, c) for _, v, c in labelled], expected, sig)
     if found is None:
-        return feedback
+        cut = " cut off after " in feedback.message and feedback.message.startswith("Almost")
+        found = cut and _rounded_parts_route(value, _clean(value), [(v, c) for _, v, c in labelled], expected,
+                                             sig, cut=True)
+        if not found:
+            return feedback
+        # the right value cut off, and the exercise's own parts rounded give it too (0.251 = 1.539 + 0.934 - 2.222):
+        # that route is named beside the cut-off, not a route through another unit
+        how, rounded = found
+        value = _clean(value)
+        figures = significant_figures(value)
+        listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
+        return Feedback(False, f"Almost: {_as_given(value)} is {what} cut off after {_plural(figures, 'significant figure')}, "
+                               f"so its last digit is one too small, or {parts['formula']} with {parts['words']} "
+                               f"rounded first, each to {how} ({listed}). Round (do not truncate) the unrounded "
+                               f"number your code computed to {sig} significant figures; if you rounded "
+                               f"{parts['words']}, compute {parts['compute']}, combine them, and round only at the end.")
     how, rounded = found
     value = _clean(value)
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
     opening = ("Right as far as it goes: " if _right_at(value, expected, significant_figures(value)) else
-               f"Almost: as close to {what} as a result rounded on the way can be, but not {what} rounded: ")
+               f"Almost: near {what} but not {what} rounded, since a number was rounded on the way: ")
     return Feedback(False, f"{opening}{_as_given(value)} is {parts['formula']} with {parts['words']} rounded first, "
                            f"each to {how} ({listed}). A {parts.get('kind', 'difference')} of rounded numbers "
                            f"keeps only the precision of their rounding, here not enough for {sig} significant "
@@ -916,8 +934,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         def typed_as(w):
             return not _is_whole(value) or _round_sig(w, typed) == _round_sig(value, typed)
 
+        # a number exactly equal to a mistake's value is that mistake: other mistakes it only rounds to are not
+        # listed beside it (learner pass: three readings of 13/100 buried the one that fits), except for a whole
+        # number, typed with one decimal (1.0), which a learner may have rounded from 1.0297
         others = [(_distance(value, w), w, e) for w, e, _ in entries
-                  if e not in seen and not _exactly(value, w) and _matches(value, w, expected) and typed_as(w)]
+                  if e not in seen and not _exactly(value, w) and _matches(value, w, expected) and typed_as(w)
+                  and _is_whole(value)]
         if others:
             rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                        f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
@@ -945,17 +967,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if as_asked:
             text = named(as_asked)
             padded = _show(value, sig)
-            note = (f" {shown} is also {what} cut off after {_plural(figures, 'significant figure')}: if that "
-                    f"is what you did, round instead of cutting off, and give {sig} significant figures.")
-            seen = {e for _, _, e in as_asked}
-            others = [(_distance(value, w), w, e) for w, e, _ in entries
-                      if e not in seen and _matches(value, w, expected)]
-            also = (f" But at the {_plural(figures, 'significant figure')} it has, {shown} also matches "
-                    f"{named(others)} Give the unrounded number your code computed to tell which, and follow the "
-                    f"advice on that number." if others else "")
-            return Feedback(False, f"Not quite: {shown} matches {text} ({shown} is that value rounded to {sig} "
-                                   f"significant figures: Python drops trailing zeros, typing {padded} gives "
-                                   f"{shown}.){also}{note}")
+            # one reading first; the cut-off, if that is what was done, on a second short line (a mistake the
+            # short number only matches at its own figures is not listed: it would contradict the first reading)
+            return Feedback(False, f"Not quite: {shown} matches {text}\n({shown} is that value rounded to {sig} "
+                                   f"significant figures: Python drops trailing zeros, typing {padded} gives {shown}. Or, if you cut off "
+                                   f"{what} after {_plural(figures, 'significant figure')}: round instead, to {sig} "
+                                   f"significant figures.)")
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
            and (_right_at(value, expected, figures)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
@@ -993,13 +1010,18 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         rescaled = None
     if rescaled is not None and not own:
         k, w_k, step = rescaled
-        redo = (f"use the unrounded {step[1]} your code computed in that step" if step[0] in ("subtracted", "added")
-                else "use both numbers unrounded, as your code computed them" if step[0] == "both"
-                else "do that step on the unrounded number your code computed")
+        redo = (f"with the unrounded {step[1]} your code computed" if step[0] in ("subtracted", "added")
+                else "with both numbers unrounded, as your code computed them" if step[0] == "both"
+                else "on the unrounded number your code computed")
         return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
-                               f"figures allow: {redo}, and round only at the end. Give {sig} significant "
-                               f"figures.")
+                               f"figures allow"
+                               # it has the figures asked already (or is float noise on a short number): rounding it
+                               # again cannot give the answer, so the advice is to redo the step, never "give N figures"
+                               + (f", and rounding {shown} to {sig} significant figures does not give {what}"
+                                  if figures >= sig else "")
+                               + f": redo that step {redo}, without rounding first, then round the result to "
+                                 f"{sig} significant figures.")
     if own:
         plural = "s" if figures > 1 else ""
         padded = _show(value, sig)
@@ -1062,6 +1084,20 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             else:
                 groups.append([(d, w, e)])
         dropped = _dropped(value, shown, figures, sig)
+        # a short answer that is a mistake's value rounded to the figures the question asks for, trailing zeros
+        # dropped by Python (0.350 typed, read as 0.35), is that other quantity of the exercise, rounded as asked:
+        # it is named, as the start page promises; other mistakes it matches are listed beside it
+        as_asked = [m for m in matched if figures < sig and value != 0 and not _is_whole(value)
+                    and math.isfinite(m[1]) and float(_round_sig(m[1], sig)) == value]
+        if as_asked:
+            text = named(as_asked)
+            padded = _show(value, sig)
+            tell = " Give the unrounded number your code computed to tell which." if several(text) else ""
+            which = (("the value these mistakes give" if "give the same number" in text else
+                      "the value of one of these mistakes") if several(text) else "that value")
+            # one reading: mistakes the short number only matches at its own figures are not listed beside it
+            return Feedback(False, f"Not quite: {shown} matches {text}\n({shown} is {which} rounded to {sig} "
+                                   f"significant figures: Python drops trailing zeros, typing {padded} gives {shown}.{tell})")
         if (len(groups) == 1 and figures < ACCEPTED_FIGURES
                 and not any(_exactly(value, w) for _, w, _ in matched)):
             # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the
@@ -1119,21 +1155,42 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # of that rounding: an intermediate was rounded, the formula is not wrong
     undone = (figures >= ACCEPTED_FIGURES
               and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig) is not None)
-    # a short answer (0.087) that a rounded route gives exactly (0.887 - 0.80) is that rounding too
+    # a short answer (0.087) that a rounded route gives exactly (0.887 - 0.80) is that rounding too; a route no
+    # learner takes on the way to the right value does not make a short answer "Almost" (learner pass: 0.84 for
+    # 0.0852 was "Almost" while the nearer 0.086 was "Close"): it gets the plain readings below
+    if (loose and figures < ACCEPTED_FIGURES and not truncated
+            and (not _plausible_route(loose[2]) or _base10_route(loose[2]))):
+        loose = None
     if (math.isfinite(value) and math.isfinite(expected) and expected != 0
             and (figures >= ACCEPTED_FIGURES or loose)
             and (abs(value - expected) <= 1.5 * float(_unit(value, figures)) or loose or undone)):
-        if (loose or undone) and not truncated:
+        if (loose and not undone and not truncated and figures < ACCEPTED_FIGURES
+                and not (loose[2][0] == "both" and not loose[2][4])):
+            # a short answer far from the right value, explained only by a rounded route: that route is named
+            # (learner pass: 0.38 for 0.424 was "Almost" while the nearer 0.41 was "Not yet"); a route no
+            # learner takes on the way to the right value was set aside above
+            return Feedback(False, f"Almost: {shown} is not {what} rounded; it is {route_words(*loose)}, a number "
+                                   f"rounded on the way. If that is what your code did, use the unrounded numbers, and round "
+                                   f"only at the end, to {sig} significant figures. If your code rounded nothing, "
+                                   f"check each step" + (f": {hint}" if hint else "."))
+        elif (loose or undone) and not truncated:
             # a wrong quantity within 1% of the answer that rounds to the same figures (H(english) = 4.1928 for
             # H(spanish, english) = 4.2014: 4.19) is the first reading, named with the figures it was rounded to
             other = [e for w, e in coincident if w is not None and math.isfinite(w)
                      and _round_sig(float(w), figures) == _round_sig(value, figures)]
+            if other:
+                # one reading first (the other quantity), the rounding on a second short line
+                return Feedback(False, f"Almost: {shown} is, to the {_plural(figures, 'significant figure')} it "
+                                       f"has, {other[0]} With these data that quantity lies within 1% of {what}, "
+                                       f"but it is another one.\nOr, if you computed {what}: did you round an "
+                                       f"intermediate result on the way? Redo it from the unrounded values, and "
+                                       f"round only at the end, to {sig} significant figures.")
             first = (f"Almost: {shown} is, to the {_plural(figures, 'significant figure')} it has, {other[0]} "
                      f"With these data that quantity lies within 1% of {what}, but it is another one. Or, if you "
-                     f"computed {what}: {shown} is as close to it as a result rounded on the way can be, but it is "
-                     f"not {what} correctly rounded. " if other else
-                     f"Almost: {shown} is as close to {what} as a result rounded on the way can be, but it is not "
-                     f"{what} correctly rounded. ")
+                     f"computed {what}: {shown} is near it but not it correctly rounded, as a result can be when "
+                     f"a number was rounded on the way. " if other else
+                     f"Almost: {shown} is near {what} but not {what} correctly rounded, as a result can be when a "
+                     f"number was rounded on the way. ")
             return Feedback(False, first + "Did you round an intermediate "
                                    "result, then convert it or combine it with another number"
                                    + (", or round the terms before summing"

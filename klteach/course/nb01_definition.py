@@ -272,6 +272,13 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
             mistakes.append((largest, f"the largest term {a}(x) log({a}(x)/{b}(x)) alone, of one outcome: "
                                       f"{what} sums the terms of all {len(pn)} outcomes, including the negative "
                                       f"ones (where {b}(x) > {a}(x))."))
+    # the difference of the two entropies, H(Q) - H(P): a common misreading of "KL = cross-entropy - entropy"
+    h_p = float(-np.sum(pn[pn > 0] * np.log(pn[pn > 0]))) / per
+    h_q = float(-np.sum(qn[qn > 0] * np.log(qn[qn > 0]))) / per
+    if h_q != h_p and apart(h_q - h_p):
+        mistakes.append((h_q - h_p, f"H({b}) - H({a}), a difference of the two entropies: {what} is the "
+                                    f"cross-entropy H({a}, {b}) (the log of {b}, weighted by {a}) minus "
+                                    f"H({a}), not the entropy of {b} minus that of {a}."))
     if expected > 0:
         mistakes.append((-expected, f"minus {what}: either the ratio inside the log is upside down "
                                     f"({b}(x) on top), or a subtraction is the wrong way round "
@@ -285,9 +292,13 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
             mistakes.append((float(np.mean(log_ratio)),
                              f"the plain mean of log({a}(x)/{b}(x)) over outcomes (np.mean), which weights "
                              f"every outcome equally. Weight each term by {a}(x) and sum instead."))
-            mistakes.append((-float(np.mean(log_ratio)),
-                             f"the plain mean of log({b}(x)/{a}(x)) (np.mean): the terms need the weights "
-                             f"{a}(x), and the ratio {a}(x) on top: sum {a}(x) log({a}(x)/{b}(x))."))
+            flipped = -float(np.mean(log_ratio))
+            # two mistakes at once: named only when no single mistake gives the same number (with Q uniform it
+            # equals the swapped divergence, which is the reading to give)
+            if not any(abs(flipped - m[0]) <= 1e-9 * abs(m[0]) for m in mistakes if m[0] is not None):
+                mistakes.append((flipped,
+                                 f"the plain mean of log({b}(x)/{a}(x)) (np.mean): the terms need the weights "
+                                 f"{a}(x), and the ratio {a}(x) on top: sum {a}(x) log({a}(x)/{b}(x))."))
         elif support.sum() == 1 and np.all(qn > 0):
             only = pn[support][0]
             mistakes.append((float(only * np.sum(np.log(only / qn))) / per,

@@ -8,6 +8,7 @@ Imported by the notebook through :mod:`klteach.plots`, :mod:`klteach.widgets` an
 from __future__ import annotations
 
 import math
+from numbers import Real
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -17,7 +18,7 @@ from .._validation import log_base
 from ..coding import huffman_lengths, ideal_code_lengths
 from ..discrete import cross_entropy, entropy, kl_divergence
 from .explorer import _explorer, _slider
-from .feedback import _accepted, _names, _nan_for, _probabilities, _rounded_terms, check_number
+from .feedback import Feedback, _accepted, _names, _nan_for, _probabilities, _rounded_terms, check_number
 from .style import P_COLOR, Q_COLOR, Q_HATCH
 from .units import _LOG_FN, _unit_mistakes, _unit_words
 
@@ -269,20 +270,28 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
             if j != k and qn[j] > 0 and apart(-math.log(qn[j]) / log_base(base)):
                 mistakes.append((-math.log(qn[j]) / log_base(base),
                                  f"-{log(j)}, minus the log-probability{inunits} of class {j}, whose {a}[{j}] is "
-                                 f"0. The labelled class is {k} ({a}[{k}] = 1): the cross-entropy is "
-                                 f"-{log(k)}."))
+                                 f"0. Only the labelled class, the one where {a} is 1, has a term: find which "
+                                 f"class that is."))
         if apart(float(qn[k])):
             mistakes.append((float(qn[k]), f"{b}[{k}], the probability of the labelled class itself, not its "
-                                           f"log: the cross-entropy is -log {b}[{k}]."))
+                                           f"log: the cross-entropy takes its log, with a minus sign."))
         if 0 < qn[k] < 1 and apart(-math.log1p(-float(qn[k])) / log_base(base)):
             mistakes.append((-math.log1p(-float(qn[k])) / log_base(base),
                              f"-{log(k).replace(f'{b}[{k}]', f'1 - {b}[{k}]')}, minus the log of the "
-                             f"probability the model gives the other classes: the cross-entropy is "
-                             f"-{log(k)}, the log-probability of the labelled class itself."))
+                             f"probability the model gives the other classes: the term that counts is the "
+                             f"log-probability of the labelled class itself."))
+        if np.all((qn > 0) & (qn < 1)):
+            # binary cross-entropy summed over every class, each treated as its own yes/no label
+            bce = float(-np.sum(pn * np.log(qn) + (1 - pn) * np.log1p(-qn))) / log_base(base)
+            if apart(bce):
+                mistakes.append((bce, f"the binary cross-entropy summed over all {n} classes, each class a "
+                                      f"yes/no label of its own: with one label for the whole example, only the "
+                                      f"labelled class has a term, and the other classes add nothing."))
         if apart(1.0 - float(qn[k])):
             mistakes.append((1.0 - float(qn[k]),
                              f"1 - {b}[{k}], the probability the model gives the other classes (an error "
-                             f"rate, not a log loss): the cross-entropy is -log {b}[{k}]."))
+                             f"rate, not a log loss): the cross-entropy is a log loss, made of the labelled class's "
+                             f"probability."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig, coincident=coincident,
                         hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "
@@ -333,7 +342,7 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
         mistakes.append((fixed, f"a fixed-length code, ceil(log2({k})) = {fixed:g} bits for each of the {k} "
                                 f"symbols. Huffman gives frequent symbols shorter codewords: average the Huffman "
                                 f"lengths, weighted by {px}."))
-    return check_number(answer, expected, what="the average Huffman code length",
+    feedback = check_number(answer, expected, what="the average Huffman code length",
                         units="bits per symbol", mistakes=mistakes, sig=sig,
                         hint=f"Average the Huffman codeword lengths, weighted by {px}.",
                         combine="Weight each codeword length by its symbol's probability and sum: "
@@ -343,3 +352,12 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                             "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
                             "inf - inf or a mean of an empty array: print the terms and find it with "
                             "np.isnan(terms).")
+    # an average below the entropy, matching nothing known: lengths no prefix code has (1, 2, 2, 2, say)
+    h_bits = entropy(pn, base=2)
+    if (feedback.message.startswith("Not yet") and isinstance(answer, Real) and not isinstance(answer, bool)
+            and 0 < float(answer) < h_bits * (1 - 1e-3)):
+        return Feedback(False, f"Not yet: {float(answer):.4g} bits per symbol is below {h}, {h_bits:.4g} bits, "
+                               f"and no prefix code averages less than the entropy. If you averaged codeword "
+                               f"lengths, their Kraft sum, sum 2^-length, is above 1, so no prefix code has them: "
+                               f"use the lengths kt.huffman_lengths gives.")
+    return feedback

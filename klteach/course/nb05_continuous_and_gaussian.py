@@ -364,8 +364,7 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     unsquared = (math.log(sigma_q / sigma_p) + (sigma_p + (mu_p - mu_q) ** 2) / (2 * sigma_q) - 0.5) / scale
     if abs(unsquared - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
         mistakes.append((unsquared, f"the formula with {sp_} and {sq_} unsquared throughout, "
-                                    f"({sp_} + ({mp_} - {mq_})²) / (2 {sq_}): square both, "
-                                    f"({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²)."))
+                                    f"({sp_} + ({mp_} - {mq_})²) / (2 {sq_}): square both."))
     no_two = formula(math.log(sigma_q / sigma_p), sigma_q**2)
     if abs(no_two - expected) >= 0.01 * abs(expected):     # closer, it would be nearly right by coincidence
         mistakes.append((no_two, f"the formula with {sq_}² where it says 2 {sq_}²: the 2 of the denominator "
@@ -419,7 +418,6 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
     m_, lv_ = variables
     mu, log_var = np.asarray(mu, float), np.asarray(log_var, float)
     expected = vae_kl(mu, log_var)
-    formula = f"1/2 sum_j (exp({lv_}_j) + {m_}_j² - 1 - {lv_}_j)"
     var = np.exp(log_var)
     mistakes = [
         (vae_kl(mu, 2 * log_var),
@@ -429,11 +427,11 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
         (expected / mu.size, f"the mean over latent coordinates; the KL of a diagonal Gaussian is the sum over "
                              f"coordinates: multiply the unrounded mean by {mu.size}, or use np.sum.",
          ("scale", "the mean over latent coordinates", f"multiplied by {mu.size}")),
-        (-expected, f"minus the KL: the usual code writes -0.5 * sum(1 + {lv_} - {m_}² - exp({lv_})); "
-                    "keep the minus sign in front."),
+        (-expected, "minus the KL: code that writes the term with a -0.5 in front flips every sign inside the "
+                    "sum; keep that minus sign in front, or flip the signs back."),
         (float(0.5 * np.sum(var + mu**2 - 1 + log_var)),
-         f"the sum with + {lv_}_j: that term has the wrong sign. The formula has - {lv_}_j: "
-         f"D = {formula}."),
+         f"the sum with + {lv_}_j: that term has the wrong sign. In each coordinate's term, {lv_}_j "
+         f"is subtracted."),
         (float(0.5 * np.sum((1 + mu**2) / var - 1 + log_var)),
          f"D(N(0, I) || N({m_}, sigma²)), the reverse direction. The VAE term puts the encoder's "
          "distribution first and the prior N(0, I) second."),
@@ -445,24 +443,31 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
     if 0.5 * k >= 0.01 * expected:      # closer, it would be nearly right by coincidence
         mistakes.append((expected + 0.5 * k,
                          f"the sum without its - 1: each of the {k} coordinates has a - 1 inside the sum, so "
-                         f"subtract {k} x 1/2 = {0.5 * k:g} from the unrounded number your code computed "
-                         f"(D = {formula}).",
+                         f"subtract {k} x 1/2 = {0.5 * k:g} from the unrounded number your code computed.",
                          ("shift", "the sum without its - 1", f"reduced by {0.5 * k:g}")))
     squares = 0.5 * float(np.sum(mu**2))
     if squares > 0.01 * expected:       # closer, it would be nearly right by coincidence
         mistakes.append((expected - squares,
                          f"the sum without its {m_}_j² term: the KL also pays for the means' distance from 0. "
-                         f"Add np.sum({m_}**2) / 2 to the unrounded number your code computed (D = {formula}).",
+                         f"Add np.sum({m_}**2) / 2 to the unrounded number your code computed.",
                          ("shift", f"the sum without its {m_}_j² term", f"increased by np.sum({m_}**2) / 2")))
+    if np.any(log_var < 0):
+        # np.log(log_var) is the usual way a NaN arises here: the log of a log-variance, NaN where it is negative
+        nan = (f"Your answer is NaN (not a number): np.log of a negative number. {lv_} is already the log of the "
+               f"variance, and {int(np.sum(log_var < 0))} of its entries are negative, so np.log({lv_}) gives NaN "
+               f"there. The formula uses {lv_} itself where it has log sigma², and np.exp({lv_}) for "
+               f"sigma²: no np.log is needed.")
+    else:
+        nan = (f"Your answer is NaN (not a number). {lv_} is already the log of the variance, so the formula "
+               f"takes no np.log: print the per-coordinate terms and find the NaN with np.isnan.")
     return check_number(answer, expected, what="the VAE KL term", units="nats", mistakes=mistakes, sig=sig,
-                        hint=f"D = {formula}.",
-                        negative=f"Each coordinate's term exp({lv_}_j) + {m_}_j² - 1 - {lv_}_j is 0 or more, so "
+                        hint=f"Compare each coordinate's term with the exercise's formula: which part takes "
+                             f"np.exp, which enters with a minus sign, the - 1; then sum over the {k} coordinates "
+                             f"and keep the factor 1/2 in front.",
+                        negative=f"Each coordinate's term is 0 or more (exp(t) - 1 - t >= 0 for every t), so "
                                  f"the VAE KL term is never negative, and your number is not minus it either: "
-                                 f"check each term of D = {formula}.",
-                        nan=f"Your answer is NaN (not a number). The term takes no logarithm ({lv_} is "
-                            f"already one): a NaN comes from a nan in {m_} or {lv_}, or inf - inf from an "
-                            f"exp that overflowed. Print the per-coordinate terms and find it with np.isnan.",
-                        combine="Sum the per-coordinate terms over the latent coordinates.")
+                                 f"check the sign of each part of that term.",
+                        nan=nan, combine="Sum the per-coordinate terms over the latent coordinates.")
 
 
 def check_mc_estimate(answer, logp, logq, *, estimator="k3", exact=None, variables=("logp", "logq"), sig=3):

@@ -427,6 +427,11 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
         with np.errstate(divide="ignore", invalid="ignore"):
             return float(np.sum((x - y) * np.log(x / y))) / log_base(base)
 
+    if pseudo_count > 0:
+        # the pseudo-count added to the probabilities (each histogram normalised first), then renormalised
+        mistakes.append((psi_of(r / r.sum() + pseudo_count, c / c.sum() + pseudo_count),
+                         f"PSI with the pseudo-count {pseudo_count:g} added to the probabilities, not to the "
+                         f"counts: add it to every bin's count, then normalise."))
     if pseudo_count != 1:
         mistakes.append((psi_of(r + 1, c + 1), f"PSI with a pseudo-count of 1 per bin; the question asks for "
                                                f"{pseudo_count:g}: add {pseudo_count:g} to every bin of both "
@@ -481,7 +486,7 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     Examples
     --------
     >>> check_permutation_pvalue(0.4, 2.0, [1.0, 3.0, 2.0, 0.5, 0.2])
-    Not quite: 0.4 is exactly the value of #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: p = (1 + count) / (B + 1), so p is never 0. But at the 1 significant figure it has, 0.4 also matches ties counted as half (a mid-p value, (1 + #{T_perm > T_obs} + ties / 2) / (B + 1)): count ties in full, >=: p = (1 + count) / (B + 1), with count = np.sum(permuted >= observed). Give the unrounded number your code computed to tell which: if it is 0.4 itself, it is the mistake it equals exactly; if not, follow the advice on the unrounded number, not on 0.4.
+    Not quite: 0.4 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: p = (1 + count) / (B + 1), so p is never 0. 0.4 is exactly that mistake's value: more figures would not change it.
     """
     permuted = np.asarray(permuted, dtype=float)
     b = len(permuted)
@@ -490,7 +495,6 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     at_least = int(np.sum(permuted >= observed))
     greater = int(np.sum(permuted > observed))
     expected = (1 + at_least) / (b + 1)
-    formula = "p = (1 + count) / (B + 1), with count = np.sum(permuted >= observed)"
     mistakes = [
         (at_least / b, "#{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of "
                        "the permutations: p = (1 + count) / (B + 1), so p is never 0."),
@@ -498,10 +502,10 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
                              "counts as one of the permutations in both places: p = (1 + count) / (B + 1)."),
         ((1 + at_least) / b, "(1 + count) / B: the +1 in the denominator is missing. The observed split "
                              "counts as one of the permutations in both places: p = (1 + count) / (B + 1)."),
-        (1 - expected, f"one minus the p-value. p is small when few permuted statistics reach the observed "
-                       f"one: {formula}."),
-        (np.sum(permuted < observed) / b, f"the share of permuted statistics below the observed one; p counts "
-                                          f"those at least as large: {formula}."),
+        (1 - expected, "one minus the p-value. p is small when few permuted statistics reach the observed "
+                       "one: count those at least as large as it, not the others."),
+        (np.sum(permuted < observed) / b, "the share of permuted statistics below the observed one; p counts "
+                                          "those at least as large (>=), plus the observed split itself."),
     ]
     mistakes.append((100 * expected, "the p-value as a percentage: p is a probability, between 0 and 1. "
                                      "Divide the unrounded number by 100.",
@@ -509,34 +513,31 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     if greater != at_least:      # with no ties, > and >= count the same
         mistakes.append(((1 + greater) / (b + 1), "counting only permuted statistics strictly greater "
                                                   "than the observed one: ties count too (>=)."))
-        mistakes.append((greater / b, f"#{{T_perm > T_obs}} / B: strictly greater only, and without the +1s. "
-                                      f"Ties count too, and the observed split counts as one of the "
-                                      f"permutations: {formula}."))
+        mistakes.append((greater / b, "#{T_perm > T_obs} / B: strictly greater only, and without the +1s. "
+                                      "Ties count too (>=), and the observed split counts as one more "
+                                      "permutation, in the count and in the total."))
     at_most = int(np.sum(permuted <= observed))
     if abs((1 + at_most) / (b + 1) - expected) >= 0.01 * expected:     # closer: right by coincidence
         mistakes.append(((1 + at_most) / (b + 1), f"(1 + #{{T_perm <= T_obs}}) / (B + 1), the comparison the wrong "
-                                                  f"way round: p counts the permuted statistics at least as large "
-                                                  f"as the observed one, >=: {formula}."))
+                                                  "way round: p counts the permuted statistics at least as large "
+                                                  "as the observed one (>=)."))
         mistakes.append(((1 + greater + (at_least - greater) / 2) / (b + 1),
-                         f"ties counted as half (a mid-p value, (1 + #{{T_perm > T_obs}} + ties / 2) / (B + 1)): "
-                         f"count ties in full, >=: {formula}."))
+                         "ties counted as half (a mid-p value): count ties in full, >=."))
     if abs((1 + at_least) / (b + 2) - expected) >= 0.01 * expected:     # closer: right by coincidence
-        mistakes.append(((1 + at_least) / (b + 2), f"(1 + count) / (B + 2): the observed split adds one to B, "
-                                                   f"not two: {formula}."))
-    mistakes.append((1.0 + at_least, f"1 + count, the numerator alone: divide it by B + 1 = {b + 1}, "
-                                     f"{formula}."))
+        mistakes.append(((1 + at_least) / (b + 2), "(1 + count) / (B + 2): the observed split adds one to B, "
+                                                   "not two."))
+    mistakes.append((1.0 + at_least, f"1 + count, the numerator alone: divide it by B + 1 = {b + 1}."))
     if at_least > 0:
         mistakes.append((float(at_least), f"the count of permuted statistics at least as large as the observed "
-                                          f"one, not yet a p-value: add 1 to it and divide by B + 1 = {b + 1}, "
-                                          f"{formula}."))
+                                          f"one, not yet a p-value: add 1 to it and divide by B + 1 = {b + 1}."))
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
                         hint="Count the permuted statistics at least as large as the observed one (>=, ties "
                              "included), and count the observed split as one more permutation, in the count "
                              "and in the total: p = (1 + count) / (B + 1).", rounding=False,
-                        negative=f"A p-value is a probability, between 0 and 1: {formula}. Print count and "
-                                 f"B + 1 before dividing.",
+                        negative="A p-value is a probability, between 0 and 1. Print the count and "
+                                 "B + 1 before dividing.",
                         nan="Your answer is NaN (not a number). The p-value takes no logarithms: a NaN comes "
                             "from 0/0 (a count divided by the length of an empty array) or from a mean of "
                             "nothing. Print the count and B = len(permuted) before dividing.",
-                        combine="Count the True values (np.sum(permuted >= observed)), then "
-                                "(1 + count) / (B + 1).")
+                        combine="Count the True values of the comparison (np.sum counts them), then add "
+                                "the observed split to the count and to the total.")

@@ -310,7 +310,7 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
     Examples
     --------
     >>> check_torch_kl_div(0.1, np.log([[0.5, 0.5]]), [[0.9, 0.1]], reduction="batchmean")
-    Not yet: 0.1 is not F.kl_div(input, target, reduction='batchmean'). The pointwise loss is target * (log(target) - input); 'batchmean' divides its sum by the number of rows.
+    Not yet: 0.1 is not F.kl_div(input, target, reduction='batchmean'). Check the pointwise terms (target, the reference, weights each; input is already a log) and the reduction: 'batchmean' divides its sum by the number of rows.
     """
     if (isinstance(names, str) or len(names) != 2 or not all(isinstance(v, str) and v for v in names)):
         raise ValueError(f"names must be two non-empty strings, the exercise's names for input and target "
@@ -351,8 +351,7 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
                          f"kl_div with the arguments swapped: the pointwise terms of D({qn}||{pn}), "
                          f"reduced as '{reduction}'. kl_div(input, target) computes the terms of "
                          f"D(target||exp(input)), here D({pn}||{qn}): the model's log-probabilities "
-                         f"({i_}) go first, the reference ({t_}) second. In numpy, weight by {t_}: "
-                         f"{t_} * (np.log({t_}) - {i_})."))
+                         f"({i_}) go first, the reference ({t_}) second."))
     mistakes.append((reduce(loss(np.exp(logq), p)),
                      f"the loss with probabilities exp({i_}) where kl_div expects log-probabilities: its "
                      f"input must be {i_} itself (log-probabilities, e.g. from log_softmax)."))
@@ -380,13 +379,13 @@ def check_torch_kl_div(answer, input, target, *, reduction="batchmean", names=("
     if p.ndim == 2 and reduction == "mean":
         routes.append((lambda arr: float(np.sum(arr)) / elements if arr.shape == (rows,) else None,
                        f"These look like the {rows} row sums (the KL of each example). 'mean' averages the "
-                       f"{elements} pointwise terms, not the {rows} row sums: np.mean of the {rows} x {classes} "
-                       f"array {t_} * (log({t_}) - {i_})."))
+                       f"{elements} pointwise terms, not the {rows} row sums: take np.mean of the {rows} x "
+                       f"{classes} array of pointwise terms."))
     return check_number(answer, expected, what=what, mistakes=mistakes, sig=sig, array_routes=routes,
                         negative=f"Your number is not minus the loss either, so flipping its sign will not fix it: "
-                                 f"check each pointwise term, {t_} * (log({t_}) - {i_}), and the reduction "
-                                 f"('{reduction}').",
-                        hint=f"The pointwise loss is {t_} * (log({t_}) - {i_}); '{reduction}' "
+                                 f"check the order inside each pointwise term and the reduction ('{reduction}').",
+                        hint=f"Check the pointwise terms ({t_}, the reference, weights each; {i_} is already a "
+                             f"log) and the reduction: '{reduction}' "
                              + {"batchmean": "divides its sum by the number of rows.",
                                 "mean": "averages it over every element.",
                                 "sum": "adds it up."}[reduction],

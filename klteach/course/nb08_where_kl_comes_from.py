@@ -263,14 +263,12 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
                   if np.all(product[cells] > 0) else None)
     _add_apart(mistakes, expected, [
         (unweighted, f"the unweighted sum of {log_fn}({name} / {outer}): the order of the ratio is right, but "
-                     f"each log ratio is weighted by its cell's probability: I({x};{y}) = np.sum({name} * "
-                     f"{log_fn}({name} / {outer}))."),
+                     f"each log ratio is weighted by its cell's probability in {name} before the sum."),
         (None if unweighted is None else -unweighted,
          f"the unweighted sum of {log_fn}({name} / {outer}) with its sign flipped: the order of the ratio is "
-         f"right, but each log ratio is weighted by its cell's probability: I({x};{y}) = np.sum({name} * "
-         f"{log_fn}({name} / {outer}))."),
+         f"right, but each log ratio is weighted by its cell's probability in {name} before the sum."),
         (-expected, f"-I({x};{y}): either the ratio is upside down (put {name} over the product of the "
-                    f"marginals: np.sum({name} * {log_fn}({name} / {outer}))) or a subtraction of entropies is the "
+                    f"marginals) or a subtraction of entropies is the "
                     f"wrong way round (I({x};{y}) = H({x}) + H({y}) - H({x},{y}))."),
         (hy - (hxy - hy), f"H({y}) - H({x}|{y}), two forms mixed: I({x};{y}) = H({y}) - H({y}|{x}) = "
                           f"H({x}) - H({x}|{y}), each entropy minus the conditional entropy of the same variable."),
@@ -279,7 +277,7 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
         (100 * expected, f"I({x};{y}) x 100, as a percentage: mutual information is in {_unit_words(base)}, not "
                          f"a percentage.", ("scale", f"I({x};{y}) as a percentage", "divided by 100")),
         (expected / j.size, f"the mean over the {j.size} cells (np.mean) instead of the sum: I({x};{y}) sums "
-                            f"the weighted terms, np.sum({name} * {log_fn}({name} / {outer})).",
+                            f"the weighted terms over the cells.",
          ("scale", "the mean over the cells", f"multiplied by {j.size}")),
     ])
     return check_number(answer, expected, what=f"I({x};{y})", units=_unit_words(base),
@@ -288,9 +286,9 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
                              f"the joint table first, the outer product of the marginals second"
                              f"{', with np.log2' if base == 2 else ''}; or use I({x};{y}) = H({x}) + H({y}) - "
                              f"H({x},{y}).",
-                        negative=f"Mutual information is a KL divergence, so it is >= 0: weight each log "
-                                 f"ratio by its cell, {name} * {log_fn}({name} / {outer}), and sum over all "
-                                 f"cells.",
+                        negative=f"Mutual information is a KL divergence, so it is >= 0: check the order "
+                                 f"of the ratio (the joint table on top) and that each log ratio is weighted by "
+                                 f"its cell's probability.",
                         combine="Sum the terms over all cells of the table (both axes).",
                         parts={"numbers": [(f"H({x})", hx, 1), (f"H({y})", hy, 1), (f"H({x},{y})", hxy, -1)],
                                "formula": f"H({x}) + H({y}) - H({x},{y})", "words": "the entropies",

@@ -210,7 +210,10 @@ def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
                         hint=f"Average the Gaussian log-likelihood log N(x; z, s^2) over z ~ q, using "
                              f"E_q[(x - z)^2] = (x - m)^2 + sigma^2; then subtract D(q||N(0, 1)), which "
                              f"kt.gaussian_kl gives. This exercise has x = {x:g}, noise standard deviation "
-                             f"s = {s:g}, and q with mean m = {m:g} and standard deviation sigma = {sd:g}.")
+                             f"s = {s:g}, and q with mean m = {m:g} and standard deviation sigma = {sd:g}.",
+                        parts={"numbers": [("E_q[log p(x|z)]", loglik, 1), ("D(q||p(z))", kl, -1)],
+                               "formula": "E_q[log p(x|z)] - D(q||p(z))", "words": "both terms",
+                               "compute": "both terms unrounded"})
 
 
 def _chernoff(p, q):

@@ -815,7 +815,8 @@ def test_negative_answers_name_their_real_cause():
     mean_fb = str(ex01_1(float(np.mean(np.log2(P_LOADED / Q_FAIR)))))              # -0.3500
     assert "plain mean" in mean_fb and "order of the ratio" not in mean_fb
     flipped = str(ex01_1(float(np.mean(np.log2(Q_FAIR / P_LOADED)))))               # +0.3500
-    assert "plain mean" in flipped and "swapped" in flipped                          # they coincide here: both named
+    # they coincide here: the single mistake is named, not the double one (learner pass 13h)
+    assert "plain mean" not in flipped and "swapped" in flipped
     assert "wrong way round" in str(ex03_2(ce(P_TARGET, P_TARGET) - CE_TP))          # H - CE
     assert "wrong way round" in str(ex02_4((H_SP - CE_SE) / L2))
     generic = str(ex01_1(-0.9))                                                       # matches nothing known
@@ -865,7 +866,7 @@ def test_permutation_p_value_messages():
     assert "numerator" in numerator and "ties counted as half" in numerator
     assert "ties count too" in str(ex06_2((1 + greater) / 100))
     for wrong in (1 - (1 + at_least) / 100, float(np.mean(PERMUTED < OBSERVED))):
-        assert "(1 + count) / (B + 1)" in str(ex06_2(wrong))
+        assert "at least as large" in str(ex06_2(wrong)) and "np.sum(permuted" not in str(ex06_2(wrong))
 
 
 def test_torch_row_sums_are_told_to_average_the_pointwise_terms():
@@ -984,7 +985,8 @@ def test_subtraction_and_factor_advice_acts_on_the_unrounded_number():
 
 def test_hellinger_is_named_and_a_short_answer_names_every_mistake_it_matches():
     both = str(ex04_2(0.250))                         # Python reads 0.250 as 0.25: 2 significant figures
-    assert both.startswith("Not quite") and "Hellinger" in both and "in nats" in both
+    # 0.250 is the Hellinger distance rounded to the 3 figures asked: named alone (learner pass 13h)
+    assert both.startswith("Not quite") and "Hellinger" in both and "in nats" not in both
     assert "0.250 gives 0.25" in both
     alone = str(ex04_2(HELLINGER_04))
     assert "Hellinger" in alone and "in nats" not in alone
@@ -1194,10 +1196,9 @@ def test_a_short_decimal_that_is_exactly_a_mistakes_value_names_that_mistake():
     count = int(np.sum(PERMUTED >= OBSERVED))
     assert count == 13 and len(PERMUTED) == 99       # independent of the check: 13 / 100 is the value
     fb = str(ex06_2(np.sum(PERMUTED >= OBSERVED) / (len(PERMUTED) + 1)))
-    assert fb.startswith("Not quite: 0.13 is exactly the value of") and "count / (B + 1)" in fb, fb
-    # 13/99 rounds to 0.13 as well: that reading is listed too, and the unrounded number asked for
-    assert "also matches #{T_perm >= T_obs} / B, without the +1s" in fb and "Give the unrounded number" in fb, fb
-    assert "more figures would not change it" not in fb
+    assert fb.startswith("Not quite: 0.13 matches") and "count / (B + 1)" in fb, fb
+    # 13/99 only rounds to 0.13: the number is exactly the other mistake's value, named alone (learner pass 13h)
+    assert "without the +1s" not in fb and "more figures would not change it" in fb, fb
 
 
 def test_flipped_log_ratio_in_05_ex1_is_named_not_read_as_a_missing_mean_term():
@@ -1437,13 +1438,17 @@ def test_mutual_information_rounding_route_needs_one_rule_for_all_three_entropie
         single.add(round(r[0] + r[1] - r[2], 9))
     for i in range(200, 301):
         value = i / 1000
-        routed = "entropies rounded first" in str(ex08_1(value))
+        text = str(ex08_1(value))
+        routed = "entropies rounded first" in text and "cut off" not in text
         cut = str(mpmath.nstr(truth, 10))[:5] == f"{value:.3f}"
+        if "entropies rounded first" in text and "cut off" in text:     # a cut-off that the route gives too
+            assert cut and round(value, 9) in single, value
         short = value == round(float(truth), 2)       # 0.25: right to its 2 figures, asked for more
         assert routed == (round(value, 9) in single and not (cut or short) and abs(value - truth) > 0.0005), value
     for wrong in (0.208, 0.274, 0.22, 0.23, 0.24):
         assert "Right as far as it goes" not in str(ex08_1(wrong))
-    assert "cut off" in str(ex08_1(0.251)) and "entropies rounded first" not in str(ex08_1(0.251))
+    # 0.251 typed is I(X;Y) cut off, and the entropies rounded to 3 decimals give it too: both named (learner pass 13h)
+    assert "cut off" in str(ex08_1(0.251)) and "entropies rounded first" in str(ex08_1(0.251))
 
 
 def test_channel_check_names_the_conditional_term_and_the_pair():
@@ -1725,7 +1730,7 @@ def test_the_data_of_the_rounding_findings():
 def test_an_entropy_rounded_then_subtracted_is_a_rounding_not_a_formula_mistake(check, submission):
     text = str(check(submission))
     assert text.startswith("Right as far as it goes") and "subtracted from the cross-entropy" in text, text
-    assert "use the unrounded H(" in text and "Weight each" not in text and "Not yet" not in text, text
+    assert "with the unrounded H(" in text and "Weight each" not in text and "Not yet" not in text, text
 
 
 def test_one_minus_the_labelled_probability_is_named_and_short_matches_say_so_if_unrounded():
@@ -1841,8 +1846,10 @@ def test_a_wrong_quantity_rounded_like_a_rounded_route_is_also_told_to_check_eac
     text = str(ex02_3(4.19))
     assert text.startswith("Almost") and "intermediate result" in text, text
     # ... and that reading gets the formula, which names H(english)
-    assert "If your code rounded nothing on the way, 4.19 is not H(spanish, english): check each step: " in text, text
-    assert "H(english) alone" in text.split("If your code rounded nothing")[1], text
+    # one reading first (learner pass 13h): H(english), with its formula; the rounding on a second short line
+    first, second = text.split("\n")
+    assert "H(english), the entropy of english alone" in first and "-sum spanish(x) log english(x)" in first, text
+    assert second.startswith("Or, if you computed H(spanish, english)") and len(text.split()) < 90, text
     # followed (the unrounded number), H(english) itself is named
     assert "is H(english), the entropy of english alone" in str(ex02_3(H_ENGLISH))
 
@@ -1863,11 +1870,11 @@ def test_coinciding_mistakes_are_listed_in_one_order_and_spoken_of_in_the_plural
     swapped, plain_mean = kl(Q_FAIR, P_LOADED, np.log2), float(np.mean(np.log2(Q_FAIR / P_LOADED)))
     assert abs(swapped - plain_mean) < 1e-15 and round(swapped, 2) == 0.35       # Q_fair uniform: identical
     short, longer = str(ex01_1(0.35)), str(ex01_1(0.34998))
+    # with Q_fair uniform the plain mean of the flipped log ratio (two mistakes at once) is the swapped divergence:
+    # only the single mistake is named (learner pass 13h), with no hedge for 0.350 read as 0.35
     for text in (short, longer):
-        assert "which give the same number with these data" in text, text
-    order = [t.index("the arguments are swapped") < t.index("plain mean of log") for t in (short, longer)]
-    assert order[0] == order[1], (short, longer)
-    assert "it is this mistake" not in short and "one of these mistakes" in short, short
+        assert "the arguments are swapped" in text and "plain mean of log" not in text, text
+    assert "too few" not in short and "rounded to 3 significant figures" in short, short
     assert "it is not that mistake" not in short, short
     # mistakes only near each other (within 1%, not equal) are not said to give the same number
     text = str(ex03_2(0.1772))                          # Jeffreys and bits converted the wrong way: 0.01% apart
@@ -1977,7 +1984,7 @@ def test_00_03_second_pass_finding_4_a_rounded_number_near_another_quantity_gets
     assert round(H_ENGLISH, 2) == 4.19 and abs(H_ENGLISH - CE_02) < 0.003 * CE_02
     text = str(ex02_3(4.19))
     assert text.startswith("Almost") and "intermediate result" in text, text
-    assert "H(english) alone" in text.split("If your code rounded nothing on the way")[1], text
+    assert "H(english), the entropy of english alone" in text.split("\nOr, if you computed")[0], text
 
 
 def test_00_03_second_pass_finding_5_the_start_page_shows_it():
@@ -2021,7 +2028,8 @@ def test_00_03_second_pass_finding_10_a_wrong_class_is_its_negative_log_probabil
     assert abs(-math.log2(Q_IMAGE[0]) - 2.737) < 5e-4
     text = str(ex03_3(2.737))
     assert "-np.log2(Q_image[0]), minus the log-probability in bits of class 0" in text, text
-    assert "-np.log2(Q_image[2])" in text, text
+    # the step that is wrong (the class) is pointed to, not the finished line handed over (learner pass 13h)
+    assert "-np.log2(Q_image[2])" not in text and "labelled class" in text, text
 
 
 def test_04_07_second_pass_finding_2_a_noisy_number_names_no_route():
@@ -2091,7 +2099,7 @@ def test_04_07_second_pass_finding_4_ties_counted_as_half_are_named_with_the_mis
     assert submission == (1 + greater + ties / 2) / (len(PERMUTED) + 1) == 0.13
     text = str(ex06_2(submission))
     assert "ties counted as half" in text and "count ties in full, >=" in text, text
-    assert "count / (B + 1)" in text and "exactly the value of more than one mistake" in text, text
+    assert "count / (B + 1)" in text and "exactly the value of each" in text, text
     assert "that mistake's" not in text, text
     assert ex06_2((1 + at_least) / (len(PERMUTED) + 1)).correct     # ties in full: accepted
 
@@ -2131,7 +2139,8 @@ def test_04_07_second_pass_finding_7_swapped_torch_terms_get_the_numpy_form():
     submission = float(np.mean(q7 * (LOG_Q7 - np.log(P7))))             # the learner's numpy
     assert round(submission, 5) == 0.06244
     text = str(ex07_2(submission))
-    assert "arguments swapped" in text and "In numpy, weight by p: p * (np.log(p) - log_q)" in text, text
+    assert "arguments swapped" in text and "the reference (p) second" in text, text
+    assert "p * (np.log(p) - log_q)" not in text, text          # no finished solution line (learner pass 13h)
     assert ex07_2(float(np.mean(P7 * (np.log(P7) - LOG_Q7)))).correct   # that form: accepted
 
 
@@ -2218,7 +2227,8 @@ def test_mutual_information_from_entropies_rounded_to_three_decimals_is_a_roundi
         assert text.startswith("Almost") and "entropies rounded first" in text, text
         assert "3 decimal places" in text and "H(X) = 1.539" in text and "H(X,Y) = 2.222" in text, text
     assert ex08_1(hx + hy - hxy).correct                                      # the advice, followed
-    assert "cut off" in str(ex08_1(0.251)) and "entropies rounded first" not in str(ex08_1(0.251))
+    # 0.251 typed is I(X;Y) cut off, and the entropies rounded to 3 decimals give it too: both named (learner pass 13h)
+    assert "cut off" in str(ex08_1(0.251)) and "entropies rounded first" in str(ex08_1(0.251))
 
 
 def test_cross_entropy_answered_with_h_english_rounded_names_it_and_its_figures():
@@ -2321,7 +2331,7 @@ def test_pinsker_with_d_in_bits_is_named():
 def test_a_short_answer_matching_several_mistakes_gets_one_plain_list():
     text = str(ex01_1(0.3))
     assert text.startswith("Not quite: 0.3 has 1 significant figure"), text
-    assert "(1) " in text and "(2) " in text and "(3) " in text, text
+    assert "(1) " in text and "(2) " in text, text
     assert "Or it matches" not in text and "more than one mistake, which give" not in text, text
     assert "more figures would tell apart" in text and "unrounded number your code computed" in text
 
@@ -2340,3 +2350,165 @@ def test_hints_name_the_idea_not_the_line_of_code(check, code):
     assert text.startswith("Not yet"), text
     for line in code:
         assert line not in text, (line, text)
+
+
+# --- learner pass 13h ---------------------------------------------------------------------------------------------
+
+def ex09_2(a):
+    return ex.check_elbo(a, 1.0, 0.3, 1.2, 0.4)
+
+
+def ex09_3(a):
+    return ex.check_stein_exponent(a, 0.5, 0.8, base=2)
+
+
+_ELL_09 = -0.5 * math.log(2 * math.pi * 0.09) - ((1.0 - 1.2) ** 2 + 0.4**2) / (2 * 0.09)
+_KL_09 = math.log(1 / 0.4) + (0.4**2 + 1.2**2) / 2 - 0.5                      # D(N(1.2, 0.4^2) || N(0, 1))
+_SOFT_KL_07 = float(np.mean(np.sum(SOFT_T * np.log(SOFT_T / SOFT_S), axis=1)))
+
+
+@pytest.mark.parametrize("check, mistake, words", [
+    (ex01_1, kl(Q_FAIR, P_LOADED, np.log2), "D(Q_fair||P_loaded)"),                 # 0.34998 -> 0.350
+    (ex07_1, 3 * _SOFT_KL_07, "T x the KL"),                                        # 0.2097 -> 0.210
+    (ex03_2, kl(Q_PRED, P_TARGET), "D(Q_pred||P_target)"),                          # 0.09203 -> 0.0920
+    (ex05_3, float(np.mean((LOGQ5 - LOGP5) ** 2 / 2)), "k2"),                       # 0.08804 -> 0.0880
+    (ex05_3, -K3_05, "minus the k3 estimate"),                                      # -0.1097 -> -0.110
+    (ex09_2, _ELL_09 + _KL_09, "D(q||p(z)): the KL is subtracted"),                 # 0.3902 -> 0.390
+])
+def test_13h_1_a_mistake_rounded_to_the_figures_asked_with_its_zero_dropped_is_named(check, mistake, words):
+    typed = float(f"{round_sig(mistake, 3):.3g}")       # 0.350 typed: Python reads 0.35
+    assert ex.significant_figures(typed) < 3
+    text = str(check(typed))
+    assert text.startswith("Not quite") and words in text, text
+    assert "too few to be sure" not in text and "rounded to 3 significant figures" in text, text
+
+
+def test_13h_1_two_stein_readings_rounded_as_asked_are_both_named():
+    p, q = np.array([0.5, 0.5]), np.array([0.8, 0.2])
+    bhatt = -math.log2(float(np.sum(np.sqrt(p * q))))
+    assert round_sig(bhatt, 3) == 0.076 or round_sig(bhatt, 2) == 0.076
+    text = str(ex09_3(0.076))
+    assert text.startswith("Not quite") and "Bhattacharyya" in text and "too few to be sure" not in text, text
+
+
+@pytest.mark.parametrize("check, submission, unrounded", [
+    (ex03_2, round(CE_TP, 3) - H_TARGET, CE_TP - H_TARGET),                               # 0.08518...
+    (ex01_1, 0.4184, KL_01 * L2 / L2),                                                     # D in nats 0.29 -> bits
+    (ex09_3, 0.3174, (0.5 * math.log(0.5 / 0.8) + 0.5 * math.log(0.5 / 0.2)) / L2),
+])
+def test_13h_3_a_rounded_route_with_the_figures_asked_is_told_to_redo_the_step_not_to_give_3_figures(
+        check, submission, unrounded):
+    assert ex.significant_figures(submission) >= 3
+    text = str(check(submission))
+    assert "looks like" in text and "Give 3 significant figures" not in text, text
+    assert "redo that step" in text and "then round the result to 3 significant figures" in text, text
+    # the advice, followed literally: the step redone unrounded, then rounded, is right; the old advice
+    # (round the answer given to 3 figures) is not
+    assert check(round_sig(unrounded, 3)).correct
+    assert not check(round_sig(submission, 3)).correct
+
+
+@pytest.mark.parametrize("check, submission, mistake, not_named", [
+    (ex04_3, float(np.max(np.abs(P_EX - Q_EX))), "largest difference at a single outcome", "Jensen-Shannon"),
+    (ex06_2, 13 / 100, "count / (B + 1)", "without the +1s"),
+])
+def test_13h_5_an_answer_exactly_a_mistakes_value_names_that_mistake_alone(check, submission, mistake, not_named):
+    assert submission in (0.2, 0.13)
+    text = str(check(submission))
+    assert text.startswith("Not quite") and mistake in text and not_named not in text, text
+    assert "also matches" not in text and "Give the unrounded number" not in text, text
+
+
+@pytest.mark.parametrize("check, submission, line", [
+    (ex03_3, -math.log2(Q_IMAGE[0]), "-np.log2(Q_image[2])"),                            # 03 cell 36
+    (ex03_3, -math.log2(1 - Q_IMAGE[2]), "-np.log2(Q_image[2])"),
+    (ex08_1, 0.9, "np.sum(joint_ex * np.log2(joint_ex / np.outer(p_x, p_y)))"),            # 08 cell 51
+    (ex08_1, -0.2, "np.sum(joint_ex * np.log2(joint_ex / np.outer(p_x, p_y)))"),
+    (ex06_2, 1 - 0.14, "with count = np.sum(permuted >= observed)"),                       # 06 cell 79
+    (ex06_2, 0.5, "with count = np.sum(permuted >= observed)"),
+    (ex07_2, 0.5, "p * (np.log(p) - log_q)"),                                              # 07 cell 65
+    (ex07_2, -0.5, "p * (log(p) - log_q)"),
+])
+def test_13h_6_messages_point_to_the_wrong_step_and_do_not_hand_over_the_solution_line(check, submission, line):
+    text = str(check(submission))
+    assert not text.startswith("Correct") and line not in text, text
+
+
+@pytest.mark.parametrize("check, submissions", [
+    (ex01_1, (0.38, 0.41, 0.43, 0.44, 0.45)),                    # right 0.4238
+    (ex03_2, (0.084, 0.086, 0.088)),                             # right 0.0852
+])
+def test_13h_4_short_answers_are_never_almost_and_a_far_one_names_its_route(check, submissions):
+    for given in submissions:
+        text = str(check(given))
+        assert "as close to" not in text, (given, text)
+        if text.startswith("Almost"):        # only with the rounded route named: CE - H, both rounded
+            assert "cross-entropy" in text and "rounded to" in text and "unrounded numbers" in text, text
+    # 0.38 is the cross-entropy rounded to 2.58 less H(P_loaded) rounded to 2.2, exactly
+    assert abs((round_sig(CE_01, 3) - round_sig(H_LOADED, 2)) - 0.38) < 1e-12
+    if check is ex01_1:
+        assert "(2.58)" in str(check(0.38)) and "(2.2)" in str(check(0.38))
+
+
+def test_13h_9_one_reading_first_and_short_messages():
+    text = str(ex.check_local_kl(0.007, 0.2, 0.05))                 # 09 cell 49
+    first, *rest = text.split("\n")
+    assert first.startswith("Not quite: 0.007 matches the exact D(Ber(0.2)||Ber(0.25))"), text
+    assert "Fisher information at theta + delta" not in text and "information evaluated at" not in text, text
+    assert len(rest) == 1 and "cut off" in rest[0] and len(text.split()) < 80, text
+    for check, given in ((ex06_2, 0.13), (ex02_3, 4.19), (ex05_1, 2.1), (ex09_3, 0.076)):
+        text = str(check(given))
+        assert not text.startswith("Correct") and len(text.split()) <= 100, (given, len(text.split()), text)
+
+
+def test_13h_7_implausible_double_mistakes_are_not_named_and_a_rounded_elbo_is_a_rounding():
+    assert abs(kl(Q_FAIR, P_LOADED, np.log2) - float(np.mean(np.log2(Q_FAIR / P_LOADED)))) < 1e-15
+    text = str(ex01_1(0.35))                                           # 01 cell 35
+    assert "D(Q_fair||P_loaded)" in text and "plain mean" not in text, text
+    # a P that is not uniform against a non-uniform Q keeps the plain-mean reading
+    p, q = np.array([0.5, 0.3, 0.2]), np.array([0.2, 0.3, 0.5])
+    assert "plain mean of log(Q(x)/P(x))" in str(ex.check_kl(float(np.mean(np.log(q / p))), p, q)) or \
+        "plain mean" in str(ex.check_kl(float(np.mean(np.log(q / p))), p, q))
+    # 09 cell 52: both ELBO terms rounded to 2 decimals, then subtracted
+    ell = -0.5 * math.log(2 * math.pi * 0.09) - ((1.0 - 1.2) ** 2 + 0.4**2) / (2 * 0.09)
+    kl_q = math.log(1 / 0.4) + (0.4**2 + 1.2**2) / 2 - 0.5
+    given = round(ell, 2) - round(kl_q, 2)
+    assert abs(given - (-2.05)) < 1e-12
+    text = str(ex09_2(given))
+    assert "rounded first" in text and "2 decimal places" in text and "D(q||p(z)) = 1.22" in text, text
+    assert ex09_2(ell - kl_q).correct                                 # the advice followed: both unrounded
+
+
+def test_13h_8_common_mistakes_are_catalogued():
+    h = _h2
+    # 02 cell 48 and 03 cell 33: the difference of the entropies
+    text = str(ex02_4(h(ENGLISH) - h(SPANISH)))
+    assert text.startswith("Not quite") and "H(english) - H(spanish)" in text, text
+    text = str(ex03_2(float(-np.sum(Q_PRED * np.log(Q_PRED)) + np.sum(P_TARGET * np.log(P_TARGET)))))
+    assert text.startswith("Not quite") and "H(Q_pred) - H(P_target)" in text, text
+    # 03 cell 36: binary cross-entropy over all classes
+    bce = float(-np.sum(LABEL * np.log2(Q_IMAGE) + (1 - LABEL) * np.log2(1 - Q_IMAGE)))
+    assert abs(bce - 1.386) < 5e-4
+    text = str(ex03_3(bce))
+    assert text.startswith("Not quite") and "binary cross-entropy summed over all 3 classes" in text, text
+    # 02 cell 42: lengths (1, 2, 2, 2) have Kraft sum 1.25 > 1 and an average below the entropy
+    lengths = np.array([1, 2, 2, 2])
+    assert np.sum(2.0 ** -lengths) == 1.25 and float(P_SENSOR @ lengths) < h(P_SENSOR)
+    for given in (float(P_SENSOR @ lengths), 1.3):
+        text = str(ex02_2(given))
+        assert text.startswith("Not yet") and "Kraft sum" in text and "above 1" in text, text
+    # 06 cell 76: the pseudo-count added to the probabilities
+    p, q = REF_WEEK / REF_WEEK.sum() + 0.5, CUR_WEEK / CUR_WEEK.sum() + 0.5
+    p, q = p / p.sum(), q / q.sum()
+    text = str(ex06_1(float(np.sum((p - q) * np.log(p / q)))))
+    assert text.startswith("Not quite") and "added to the probabilities" in text, text
+
+
+def test_13h_7_mutual_information_from_rounded_entropies_typed_to_3_figures_names_that_route():
+    hx, hy, hxy = _h2(JOINT8.sum(axis=1)), _h2(JOINT8.sum(axis=0)), _h2(JOINT8)
+    assert (round(hx, 3), round(hy, 3), round(hxy, 3)) == (1.539, 0.934, 2.222)
+    assert round_sig(hx + hy - hxy, 3) == 0.252                     # 0.251 is the right value cut off
+    text = str(ex08_1(0.251))                                        # 08 cell 51
+    assert text.startswith("Almost") and "cut off" in text and "3 decimal places" in text, text
+    assert "in nats" not in text and "converted to bits" not in text, text
+    assert ex08_1(hx + hy - hxy).correct                            # the advice followed

@@ -192,10 +192,10 @@ def test_sigma_unsquared_throughout_is_named():
     assert abs(unsquared - variances) < 0.01 * unsquared
     text = str(ex05_1(unsquared))
     assert text.startswith("Not quite") and "unsquared throughout" in text, text
-    # 2 figures fit both: both named, and the unrounded number asked for
+    # 2.10, read as 2.1, is both rounded to the 3 figures asked: both named, and the unrounded number asked for
     text = str(ex05_1(2.1))
     assert "unsquared throughout" in text and "variances in place of standard deviations" in text, text
-    assert "too few to be sure" in text, text
+    assert "rounded to 3 significant figures" in text and "unrounded number your code computed" in text, text
 
 
 def _ex05_3(a):
@@ -223,3 +223,30 @@ def test_equal_variances_read_no_double_conversion():
     wrong_way = (right / math.log(2)) ** 2 / right                     # 1.5345: bits divided by ln 2 again
     assert "converted the wrong way" not in str(ex5(wrong_way))
     assert ex5(right).correct
+
+
+def _vae_ex(a):
+    return exercises.check_vae_kl(a, MU_Z, LOG_VAR_Z, variables=("mu_z", "log_var_z"))
+
+
+def test_13h_2_log_var_used_as_the_variance_names_the_log_of_a_negative_number():
+    with np.errstate(invalid="ignore"):
+        submission = 0.5 * np.sum(LOG_VAR_Z + MU_Z**2 - 1 - np.log(LOG_VAR_Z))
+    assert np.isnan(submission) and np.any(LOG_VAR_Z < 0)
+    text = str(_vae_ex(submission))
+    assert "np.log(log_var_z)" in text and "negative" in text, text
+    assert "takes no logarithm" not in text and "inf - inf" not in text and "overflowed" not in text, text
+
+
+@pytest.mark.parametrize("submission", [
+    0.5 * float(np.sum(np.exp(LOG_VAR_Z) + MU_Z**2 - 1 + LOG_VAR_Z)),      # + log_var
+    0.5 * float(np.sum(np.exp(LOG_VAR_Z) + MU_Z**2 - LOG_VAR_Z)),          # no - 1
+    0.5 * float(np.sum(np.exp(LOG_VAR_Z) - 1 - LOG_VAR_Z)),                # no mu²
+    -0.5 * float(np.sum(np.exp(LOG_VAR_Z) + MU_Z**2 - 1 - LOG_VAR_Z)),     # minus the KL
+    1.6, -3.0,                                                             # nothing known
+])
+def test_13h_6_vae_messages_point_to_the_step_not_the_finished_formula(submission):
+    text = str(_vae_ex(submission))
+    assert not text.startswith("Correct"), text
+    assert "1/2 sum_j" not in text and "exp(log_var_z_j) + mu_z_j² - 1 - log_var_z_j" not in text, text
+    assert "sum(1 + log_var_z" not in text, text

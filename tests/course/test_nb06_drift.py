@@ -118,10 +118,9 @@ def test_choice_error_example_is_not_an_option():
 
 def test_final_1_a_short_answer_that_is_exactly_a_mistake_is_still_that_mistake():
     text = str(ex.check_permutation_pvalue(0.4, 2.0, [1.0, 3.0, 2.0, 0.5, 0.2]))    # 2/5 exactly
-    assert text.startswith("Not quite: 0.4 is exactly the value of #{T_perm >= T_obs} / B") and "too few" not in text
-    # the mid-p value (1 + 1 + 1/2) / 6 = 0.4167 is 0.4 at the 1 figure given: it is listed too, and the unrounded
-    # number asked for
-    assert "also matches ties counted as half" in text and "Give the unrounded number" in text, text
+    assert text.startswith("Not quite: 0.4 matches #{T_perm >= T_obs} / B") and "too few" not in text, text
+    # the mid-p value (1 + 1 + 1/2) / 6 = 0.4167 only rounds to 0.4: the exact value's mistake is named alone
+    assert "ties counted as half" not in text and "more figures would not change it" in text, text
 
 
 def test_04_07_second_pass_finding_5_whole_counts_are_not_asked_about_rounding():
@@ -303,9 +302,9 @@ def test_point_13_lists_the_mistake_it_rounds_too():
     b = len(PERMUTED)
     assert at_least / (b + 1) == 0.13 and round(at_least / b, 2) == 0.13        # exact for one, rounded for another
     text = str(ex06_2(0.13))
-    assert text.startswith("Not quite: 0.13 is exactly the value of") and "count / (B + 1)" in text, text
-    assert "also matches #{T_perm >= T_obs} / B, without the +1s" in text, text
-    assert "more figures would not change it" not in text and "Give the unrounded number" in text, text
+    assert text.startswith("Not quite: 0.13 matches") and "count / (B + 1)" in text, text
+    # exactly 13/100: named alone, not beside 13/99, which only rounds to it (learner pass 13h)
+    assert "without the +1s" not in text and "more figures would not change it" in text, text
     # following it: the unrounded 13/99 is named alone, and its advice gives the p-value
     assert "without the +1s" in str(ex06_2(at_least / b)) and "count / (B + 1)" not in str(ex06_2(at_least / b))
     assert ex06_2((1 + at_least) / (b + 1)).correct
@@ -318,7 +317,7 @@ def test_strictly_greater_without_plus_ones_and_the_wrong_direction_are_named():
     for given, words in ((greater / b, "#{T_perm > T_obs} / B"), (round_sig(greater / b, 3), "#{T_perm > T_obs} / B"),
                          ((1 + at_most) / (b + 1), "(1 + #{T_perm <= T_obs}) / (B + 1)")):
         text = str(ex06_2(given))
-        assert text.startswith("Not quite") and words in text and "np.sum(permuted >= observed)" in text, text
+        assert text.startswith("Not quite") and words in text and "np.sum(permuted >= observed)" not in text, text
     assert (1 + at_most) / (b + 1) == 0.89
 
 
