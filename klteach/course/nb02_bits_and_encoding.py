@@ -18,7 +18,15 @@ from .._validation import log_base
 from ..coding import huffman_lengths, ideal_code_lengths
 from ..discrete import cross_entropy, entropy, kl_divergence
 from .explorer import _explorer, _slider
-from .feedback import Feedback, _accepted, _names, _nan_for, _probabilities, _rounded_terms, check_number
+from .feedback import (
+    Feedback,
+    _accepted,
+    _names,
+    _nan_for,
+    _probabilities,
+    _rounded_terms,
+    check_number,
+)
 from .style import P_COLOR, Q_COLOR, Q_HATCH
 from .units import _LOG_FN, _unit_mistakes, _unit_words
 

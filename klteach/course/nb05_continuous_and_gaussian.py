@@ -464,9 +464,9 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
                         hint=f"Compare each coordinate's term with the exercise's formula: which part takes "
                              f"np.exp, which enters with a minus sign, the - 1; then sum over the {k} coordinates "
                              f"and keep the factor 1/2 in front.",
-                        negative=f"Each coordinate's term is 0 or more (exp(t) - 1 - t >= 0 for every t), so "
-                                 f"the VAE KL term is never negative, and your number is not minus it either: "
-                                 f"check the sign of each part of that term.",
+                        negative="Each coordinate's term is 0 or more (exp(t) - 1 - t >= 0 for every t), so "
+                                 "the VAE KL term is never negative, and your number is not minus it either: "
+                                 "check the sign of each part of that term.",
                         nan=nan, combine="Sum the per-coordinate terms over the latent coordinates.")
 
 

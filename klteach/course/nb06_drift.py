@@ -518,7 +518,7 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
                                       "permutation, in the count and in the total."))
     at_most = int(np.sum(permuted <= observed))
     if abs((1 + at_most) / (b + 1) - expected) >= 0.01 * expected:     # closer: right by coincidence
-        mistakes.append(((1 + at_most) / (b + 1), f"(1 + #{{T_perm <= T_obs}}) / (B + 1), the comparison the wrong "
+        mistakes.append(((1 + at_most) / (b + 1), "(1 + #{T_perm <= T_obs}) / (B + 1), the comparison the wrong "
                                                   "way round: p counts the permuted statistics at least as large "
                                                   "as the observed one (>=)."))
         mistakes.append(((1 + greater + (at_least - greater) / 2) / (b + 1),

@@ -286,9 +286,9 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
                              f"the joint table first, the outer product of the marginals second"
                              f"{', with np.log2' if base == 2 else ''}; or use I({x};{y}) = H({x}) + H({y}) - "
                              f"H({x},{y}).",
-                        negative=f"Mutual information is a KL divergence, so it is >= 0: check the order "
-                                 f"of the ratio (the joint table on top) and that each log ratio is weighted by "
-                                 f"its cell's probability.",
+                        negative="Mutual information is a KL divergence, so it is >= 0: check the order "
+                                 "of the ratio (the joint table on top) and that each log ratio is weighted by "
+                                 "its cell's probability.",
                         combine="Sum the terms over all cells of the table (both axes).",
                         parts={"numbers": [(f"H({x})", hx, 1), (f"H({y})", hy, 1), (f"H({x},{y})", hxy, -1)],
                                "formula": f"H({x}) + H({y}) - H({x},{y})", "words": "the entropies",
