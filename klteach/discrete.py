@@ -817,6 +817,7 @@ def normalize(x, *, axis=-1):
     """
     arr, _ = _as_float_array(x, "x")
     axis = _check_axis(axis, arr.ndim, "x")
+    given = arr                 # before any rescaling below, which could already round a weight to 0
     with np.errstate(over="ignore", invalid="ignore"):
         total = np.sum(arr, axis=axis, keepdims=True)
     if np.isinf(total).any() and np.isfinite(arr).all():
@@ -824,15 +825,14 @@ def normalize(x, *, axis=-1):
         arr = arr / np.where(np.isinf(total), np.max(arr, axis=axis, keepdims=True), 1.0)
     arr, total = as_nonnegative(arr, "x", axis=axis)
     out = arr / np.expand_dims(total, axis)
-    lost = (out == 0) & (arr > 0)
+    lost = (out == 0) & (given > 0)
     if lost.any():
         # A positive weight whose share underflows would become an impossible outcome (probability 0),
         # which changes every divergence that involves it (D(P||Q) = inf where q = 0 < p).
         where = tuple(int(i) for i in np.argwhere(lost)[0])
         index = ", ".join(map(str, where))
         raise DistributionError(
-            f"x[{index}] = {arr[where]:.3g} is positive, but divided by its total "
-            f"({np.broadcast_to(np.expand_dims(total, axis), arr.shape)[where]:.3g}) it is below "
+            f"x[{index}] = {given[where]:.3g} is positive, but its share of its total is below "
             f"the smallest float, so it would become probability 0, an impossible outcome. "
             f"Set it to 0 yourself if that is what you mean, or keep the weights as logarithms: "
             f"klteach.log_softmax and klteach.kl_from_logits take log weights and keep such shares.")

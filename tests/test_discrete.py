@@ -851,6 +851,8 @@ def test_near_identical_inputs_whose_sums_differ_within_tolerance_keep_their_dig
     ([1e-300, 1e300], -1, "x[0]"),                      # share 1e-600 (exact: 10**-600)
     ([5e-324, 1.0, 1.0], -1, "x[0]"),                   # share 2.5e-324 rounds to 0
     ([[1.0, 1e-300], [1.0, 1e300]], 0, "x[0, 1]"),
+    ([1e308, 1e308, 1e-300], -1, "x[2]"),               # the sum overflows: rescaled first
+    ([1.7e308, 1.7e308, 1e-17], -1, "x[2]"),
 ])
 def test_normalize_refuses_a_positive_weight_whose_share_would_become_zero(x, axis, where):
     # Exact shares from Fractions of the binary values: positive, yet below the smallest subnormal
