@@ -114,7 +114,9 @@ class DriftReport:
     bins: object
     pseudo_count: float
     n_permutations: int
-    min_effect: float | None = None   #: below it, a significant feature is "negligible drift"
+    #: a significant feature is "negligible drift" when effect + noise is below it (and the
+    #: missing share passes its own bar)
+    min_effect: float | None = None
     min_missing_change: float | None = None   #: the same bar for the missing share's change
 
     def _header(self):
@@ -219,9 +221,11 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
         None: the p-value alone decides. The effect
         (:func:`~klteach.drift.effect_size`) is reported either way.
     min_missing_change : float
-        Used only with ``min_effect``: the largest change in the share of
-        missing values that can still be negligible (default 0.01, one
-        percentage point). The share of missing values is a share of the data
+        Used only with ``min_effect``: a detected drift is negligible only if
+        the change in the share of missing values plus its noise is below
+        this bar (default 0.01, one percentage point), or if no value is
+        missing on either side (so 0 means: any change in the missing share
+        is drift). The share of missing values is a share of the data
         (a total variation), not a number of reference sds, so it has its own
         bar: a 0.1 sd shift of a normal moves only 2 Phi(0.05) - 1 = 0.040 of
         the data.
@@ -317,8 +321,9 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
         (effect, change), (noise, missing_noise) = effects[name], noises.get(name, (0.0, 0.0))
         said = drift_verdict(float(holm[name]), effect, alpha=alpha, min_effect=min_effect,
                              noise=noise)
-        if said == "negligible drift" and not abs(change) + missing_noise < min_missing_change:
-            return "drift"   # newly missing values are never negligible by the values' effect
+        unchanged = change == 0 and missing_noise == 0          # nothing missing on either side
+        if said == "negligible drift" and not (unchanged or abs(change) + missing_noise < min_missing_change):
+            return "drift"   # a change in the missing share above its own bar is not negligible
         return said
     rows = [FeatureDrift(str(name), "categorical" if t.categories is not None else "numeric",
                          int(t.reference_counts.sum()), int(t.current_counts.sum()),

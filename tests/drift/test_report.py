@@ -328,3 +328,22 @@ def test_an_effect_that_cannot_be_measured_in_most_splits_is_infinite_noise_not_
         row = drift.drift_report({"x": ref}, {"x": cur}, min_effect=1.0, n_permutations=999, seed=0).rows[0]
     assert row.effect < 1.0 and row.pvalue <= 0.05
     assert row.effect_noise == math.inf and row.verdict == "drift"
+
+
+def test_min_missing_change_zero_still_allows_negligible_drift_without_missing_values():
+    # No value missing on either side: the missing-share bar has nothing to judge, so a tiny shift
+    # with a bar of 0 is as negligible as with the default bar (it was "drift" for every feature).
+    sim = np.random.default_rng(31)
+    ref, cur = sim.normal(0, 1, 50_000), sim.normal(0.03, 1, 50_000)
+    verdicts = {bar: drift.drift_report({"x": ref}, {"x": cur}, min_effect=0.1, n_permutations=99, seed=3,
+                                        min_missing_change=bar).rows[0]
+                for bar in (0.0, 0.01)}
+    assert verdicts[0.01].pvalue_holm <= 0.05
+    assert verdicts[0.01].effect + verdicts[0.01].effect_noise < 0.1
+    assert verdicts[0.0].verdict == verdicts[0.01].verdict == "negligible drift"
+    # ... while any newly missing value is drift with a bar of 0
+    cur_missing = cur.copy()
+    cur_missing[:50] = np.nan
+    row = drift.drift_report({"x": ref}, {"x": cur_missing}, nan="bin", min_effect=0.1, n_permutations=99,
+                             seed=3, min_missing_change=0.0).rows[0]
+    assert row.missing_change > 0 and row.verdict == "drift"
