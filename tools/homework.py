@@ -429,6 +429,14 @@ _PATTERNS = [   # (flag, regex over the code with comments removed)
     ("scans globals()", re.compile(r"\bglobals\s*\(\s*\)\s*\.\s*(values|items)\b")),
     ("reads the grader's memory (gc)", re.compile(r"\bgc\b\s*\.")),
     ("puts a method on an object", re.compile(r"\.\s*(get|set)_\w+\s*=[^=]")),
+    ("writes into globals()", re.compile(r"\bglobals\s*\(\s*\)\s*(\[[^\]]*\]\s*=[^=]|\.\s*(update|setdefault)\b)")),
+    ("decodes base64 (hidden names or files)", re.compile(r"\bb(64|32|16|85)decode\b|\bbase64\b|\bcodecs\b")),
+    ("reaches into gc or signal", re.compile(r"\bfrom\s+(gc|signal)\s+import\b|\bsignal\s*\.\s*(signal|setitimer|alarm|pthread_kill|set_wakeup_fd)\b")),
+    ("reads a bound method's object (__self__)", re.compile(r"\.\s*__self__\b")),
+    ("reads other threads' frames", re.compile(r"\bsys\s*\.\s*_current_frames\b|\b_current_frames\b")),
+    ("runs code concurrently (concurrent.futures, asyncio)", re.compile(r"\bconcurrent\s*\.\s*futures\b"
+                                                                       r"|\bfrom\s+concurrent\b|\basyncio\b")),
+    ("makes a class with types.new_class", re.compile(r"\bnew_class\b")),
 ]
 _PIECES = re.compile(r"tests|otter|builtins|klteach_guard|proc\b|modules|register|run_cell|checker")   # names a scan looks for, built from pieces
 
@@ -597,7 +605,8 @@ class __klteach_guard:
 
     @classmethod
     def setup(cls, test_dir, user_globals, copies=()):
-        for name in ("copyreg", "doctest", "inspect", "math", "pickle", "numpy", "scipy.special", "scipy.stats",
+        for name in ("copyreg", "decimal", "fractions", "mpmath", "doctest", "inspect", "math", "pickle", "numpy",
+                     "scipy.special", "scipy.stats",
                      "matplotlib.pyplot", "matplotlib_inline.backend_inline", "klteach", "otter.execute",
                      "otter.test_files", "otter.check.notebook"):
             try:
@@ -614,6 +623,7 @@ class __klteach_guard:
         except Exception:
             pass
         cls._cwd = cls._os.getcwd()
+        cls._globals = user_globals   # the last cell needs no builtin (a submission may delete globals)
         cls._initial = {k: v for k, v in user_globals.items() if k in vars(cls._builtins)}
         for name, module in list(cls._sys.modules.items()):
             if isinstance(module, cls._types.ModuleType) and name.split(".")[0] in cls._roots:
@@ -622,6 +632,15 @@ class __klteach_guard:
                     for value in list(vars(module).values()):
                         if isinstance(value, type) and value.__module__ == name:
                             cls._classes[value] = dict(vars(value))
+        # Numbers of other exact types a student may honestly compute with, read as the float they round to
+        # (the values are read directly, not through methods a submission could replace)
+        cls._numbers = {}
+        for module, name in (("decimal", "Decimal"), ("fractions", "Fraction"), ("mpmath", "mpf")):
+            kind = getattr(cls._sys.modules.get(module), name, None)
+            if isinstance(kind, type):
+                cls._numbers[kind] = name
+                if module != "decimal":   # decimal's type is C code; the others' methods are put back
+                    cls._classes[kind] = dict(vars(kind))
         # Every function those modules and classes hold, and the guard's own: their code can be swapped in
         # place (f.__code__ = ...), which leaves the function object, and so the snapshots above, unchanged.
         for mapping in [vars(cls)] + [s for _, s in cls._modules.values()] + list(cls._classes.values()):
@@ -653,8 +672,8 @@ class __klteach_guard:
             except OSError:
                 pass
 
-    def __init__(self, user_globals, final=False):
-        self.g, self.final = user_globals, final
+    def __init__(self, user_globals=None, final=False):   # None: the notebook's globals, kept at set-up
+        self.g, self.final = self._globals if user_globals is None else user_globals, final
 
     def _put(self, mapping, key, value, found, what):
         old = mapping.get(key, self._missing)
@@ -750,8 +769,16 @@ class __klteach_guard:
         kind = type(value)
         if depth > 50:
             raise TypeError("a container nested too deeply")
+        if kind is str and depth == 0:   # a number written as text ('inf', '0.5') is not a number answer
+            try:
+                float(value)
+            except ValueError:
+                return value
+            raise TypeError("str")
         if kind in cls._plain or kind in cls._scalars:
             return value
+        if kind in cls._numbers:
+            return cls._float(value, cls._numbers[kind])
         if kind is list or kind is tuple:
             return kind([cls._answer(item, depth + 1) for item in value])
         if kind is dict:
@@ -774,6 +801,26 @@ class __klteach_guard:
                 artists.extend(artist.get_children() if hasattr(artist, "get_children") else [])
             return value
         raise TypeError(kind.__qualname__)
+
+    @classmethod
+    def _float(cls, value, name):
+        """The float nearest an exact Decimal, Fraction or mpmath.mpf, from its stored digits (ints only)."""
+        if name == "Decimal":
+            return float(value)   # C code of an immutable type
+        if name == "Fraction":
+            top, bottom = value._numerator, value._denominator
+            if type(top) is not int or type(bottom) is not int:
+                raise TypeError("Fraction of non-integers")
+            return top / bottom   # int / int: correctly rounded
+        sign, man, exp, bc = value._mpf_
+        man, exp = int(man), int(exp)
+        if man == 0:
+            special = {0: 0.0, -456: float("inf"), -789: float("-inf"), -123: float("nan")}
+            if exp not in special:
+                raise TypeError("mpf of unknown form")
+            return special[exp]
+        number = man * (1 << exp) if exp >= 0 else man / (1 << -exp)
+        return -float(number) if sign else float(number)
 
     @classmethod
     def _isolated(cls, function):
@@ -861,6 +908,7 @@ class __klteach_guard:
         before any test's source is read, and each test case gets fresh copies of them, so code that runs
         inside a test (a function answer) cannot change what another test sees; an answer of another type
         is hidden from the tests (its question fails). Otter saves these results."""
+        user_globals = cls._globals if user_globals is None else user_globals
         checker = cls._modules["otter.execute.checker"][1]["Checker"]
         files = cls._modules["otter.test_files"][1]
         result_class = cls._modules["otter.test_files.abstract_test"][1]["TestCaseResult"]
@@ -872,8 +920,11 @@ class __klteach_guard:
                 continue
             try:
                 answers[name] = (cls._answer(value), "")
-            except Exception as exc:
+            except TypeError as exc:
                 answers[name] = (None, f"answer {name} of type {exc} refused")
+            except Exception as exc:   # a container whose own code raised while it was read
+                text = " ".join(str(exc).split())[:120]
+                answers[name] = (None, f"answer {name} could not be copied ({type(exc).__name__}: {text})")
 
         def fresh(names):
             env = {}
@@ -923,7 +974,7 @@ class __klteach_guard:
 __klteach_guard.setup("tests", globals(), copies=())
 del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types, _kg_thread, _kg_audit
 '''
-GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_all(globals(), SOURCES)\n"
+GUARD_END = "with __klteach_guard(None, final=True):\n    __klteach_guard.check_all(None, SOURCES)\n"
 _CHECK_CELL = re.compile(r"\s*\w+\.check(_all)?\((['\"][\w.-]+['\"])?\)\s*")
 
 
@@ -989,16 +1040,22 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
             return row | {"reason": "kernel died: the submission's kernel stopped (out of memory, "
                                     "or code that ends the process); nothing was graded"}
         return row | {"reason": f"grading failed ({type(exc).__name__}): {_one_line(exc)}"}
-    if results.has_catastrophic_failure():
-        return row | {"reason": f"no test results ({_one_line(results.catastrophic_error)}): "
-                                f"the submission's code stopped the grader"}
-    scores = {name: float(q["score"]) for name, q in results.to_dict().items() if name in assignment.questions}
-    missing = [q for q in assignment.questions if q not in scores]
     runtime = sorted({part.strip() for cell in executed.cells if cell.cell_type == "code"
                       for output in cell.get("outputs", []) for line in _text(output).splitlines()
                       if line.startswith(GUARD_MARK) for part in line[len(GUARD_MARK):].split(";")})
     row["flags"] = "; ".join(flags + [f"at run time: {r}" for r in runtime])
     guard_error = _cell_errors(executed, guard=True)
+    if results.has_catastrophic_failure():
+        where = f"; the grader's last cell failed ({guard_error[0][2]})" if guard_error else ""
+        return row | {"reason": f"no test results ({_one_line(results.catastrophic_error)}): "
+                                f"the submission's code stopped the grader{where}"}
+    if _test_cases(results) != _expected_cases(assignment):
+        return row | {"reason": "nothing was graded: the test results do not match the assignment's tests "
+                                "(the submission replaced the grader or its tests); read the notebook",
+                      "flags": "; ".join(filter(None, [row["flags"], "test results do not match the "
+                                                                     "assignment's tests"]))}
+    scores = {name: float(q["score"]) for name, q in results.to_dict().items() if name in assignment.questions}
+    missing = [q for q in assignment.questions if q not in scores]
     if guard_error:   # the tests did not run under the guard: no score can be trusted
         return row | {"reason": f"the grader's last cell failed ({guard_error[0][2]}): nothing was graded; "
                                 f"read the notebook (it may have removed the grading guard)"}
@@ -1008,7 +1065,10 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
                if line.startswith(ROUNDED_MARK) for q in line[len(ROUNDED_MARK):].split(",")}
     row |= {q: round(s, 2) for q, s in scores.items()}
     row["total"] = round(sum(scores.values()), 2)
-    row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + [_feedback(results, assignment, rounded)])
+    refusals = {m.group(1): _refusal_note(m.group(1), m.group(2)) for r in runtime
+                for m in [re.fullmatch(r"answer (\w+) (?:of type (.+) refused|could not be copied .*)", r)] if m}
+    row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + list(refusals.values())
+                                + [_feedback(results, assignment, rounded, refusals)])
     if missing:
         row["reason"] = f"questions not tested: {', '.join(missing)}"
     if errors:
@@ -1018,6 +1078,29 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
         row["reason"] = "; ".join(filter(None, [row["reason"], "no assignment name in the notebook: "
                                                               "recognised by its code"]))
     return row
+
+
+def _test_cases(results) -> dict[str, list[tuple[str, bool, float]]]:
+    """``{question: [(test case name, hidden, points), ...]}`` of otter's results (a ``GradingResults``)."""
+    return {name: [(case.test_case.name, bool(case.test_case.hidden), float(case.test_case.points or 0))
+                   for case in test.test_case_results]
+            for name, test in results.results.items()}
+
+
+def _expected_cases(assignment: Assignment) -> dict[str, list[tuple[str, bool, float]]]:
+    """The same, read from the assignment's own autograder zip: what the results of a run under the guard hold.
+    Results that differ (a test case of another name, count, visibility or worth) came from tests the
+    submission wrote itself, with the grader's guard replaced."""
+    import zipfile
+
+    cases = {}
+    with zipfile.ZipFile(assignment.zip) as zf:
+        for member in sorted(zf.namelist()):
+            if member.startswith("tests/") and member.endswith(".py"):
+                test = read_test_file(zf.read(member).decode("utf-8"), member)
+                cases[test.name] = [(case.name, bool(case.hidden), float(case.points or 0))
+                                    for case in test.test_cases]
+    return cases
 
 
 def _cell_errors(executed, guard: bool = False) -> list[tuple[int, str, str]]:
@@ -1074,7 +1157,18 @@ def is_copy_of(assignment: Assignment, nb) -> bool:
     return bool(assignment.given) and 2 * len(assignment.given & set(code)) >= len(assignment.given)
 
 
-def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset()) -> str:
+def _refusal_note(name: str, kind: str | None) -> str:
+    """Why the grader could not use an answer, said to the student (the tests saw no answer at all)."""
+    if kind is None:
+        return f"{name} could not be read by the grader (its own code raised): store a plain Python value"
+    if kind == "str":
+        return f"{name} is a str (text): store the number itself, a Python float, not text"
+    return (f"{name} is a {kind}: store a Python float (float(...)), an int, a numpy array or a list of "
+            f"floats; the grader reads only those (and Decimal, Fraction, mpmath.mpf)")
+
+
+def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset(),
+              refusals: dict[str, str] | None = None) -> str:
     """Per-student feedback: each question's score, each public test's result and message, and each
     hidden test's result only (never its code or message, which show the hidden test's source). A question
     with a failed hidden test gets a neutral note, or, in ``rounded`` (an answer the failed test read equals
@@ -1091,7 +1185,9 @@ def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset()) 
             kind = "hidden" if hidden else "public"
             lines.append(f"  {kind} test {numbers[hidden]}: {'passed' if case.passed else 'failed'}")
             if not hidden and not case.passed and case.message:
-                lines += ["    " + line for line in case.message.strip().splitlines()]
+                named = [note for answer, note in (refusals or {}).items()
+                         if re.search(rf"\b{answer}\b", case.message)]
+                lines += ["    " + line for line in (named or case.message.strip().splitlines())]
         if any(case.test_case.hidden and not case.passed for case in test.test_case_results):
             lines.append(f"  {ROUNDING if name in rounded else HIDDEN_FAILED}")
     return "\n".join(lines)
