@@ -575,6 +575,7 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
 GUARD_MARK = "klteach-guard:"
 GUARD_SETUP = r'''
 import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys, types as _kg_types
+import gc as _kg_gc, signal as _kg_signal
 import _thread as _kg_thread
 
 
@@ -597,6 +598,7 @@ class __klteach_guard:
     _missing = object()
     _builtins, _glob, _os, _sys, _types = _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
     _start, _lock, _audit_refused = _kg_thread.start_new_thread, _kg_thread.allocate_lock, _kg_audit.__defaults__[0]
+    _gc, _signal = _kg_gc, _kg_signal
     _modules, _classes, _functions, _events = {}, {}, {}, {}
     _roots = ("builtins", "copyreg", "otter", "doctest", "inspect", "pickle", "numpy", "math", "scipy",
               "matplotlib", "matplotlib_inline", "klteach", "_thread")
@@ -624,6 +626,17 @@ class __klteach_guard:
             pass
         cls._cwd = cls._os.getcwd()
         cls._globals = user_globals   # the last cell needs no builtin (a submission may delete globals)
+        cls._stdout = cls._sys.stdout   # the cell output stream: a submission may swap sys.stdout to filter it
+        cls._write, cls._flush = type(cls._stdout).write, type(cls._stdout).flush
+        # Code that runs by itself while the tests run: gc callbacks, a changed collection threshold, signal
+        # handlers and interval timers. What the kernel had before the student's first cell is put back.
+        cls._gc_callbacks, cls._gc_threshold = list(cls._gc.callbacks), cls._gc.get_threshold()
+        cls._handlers = {}
+        for number in cls._signal.valid_signals():
+            try:
+                cls._handlers[number] = cls._signal.getsignal(number)
+            except (ValueError, OSError):
+                pass
         cls._initial = {k: v for k, v in user_globals.items() if k in vars(cls._builtins)}
         for name, module in list(cls._sys.modules.items()):
             if isinstance(module, cls._types.ModuleType) and name.split(".")[0] in cls._roots:
@@ -737,12 +750,66 @@ class __klteach_guard:
             self._sys.settrace(None)
             self._sys.setprofile(None)
             found.add("a trace or profile function was set")
+        self._quiet(found)
         threading = self._sys.modules.get("threading")
         if threading is not None and threading.active_count() > self._threads:
             found.add("a background thread is running")
         if found:
-            print("klteach-guard:", "; ".join(sorted(found)))
+            self._say("klteach-guard: " + "; ".join(sorted(found)))
         return self
+
+    @classmethod
+    def _say(cls, line):
+        """Print a run-time report to the cell's output stream as it was before the student's first cell."""
+        cls._write(cls._stdout, line + "\n")
+        cls._flush(cls._stdout)
+
+    @classmethod
+    def _changed(cls):
+        """The builtins and numpy names changed since the set-up (put back), and whether anything could now
+        run by itself (a gc callback, a signal handler): checked after each test case."""
+        changed = []
+        for name in ("builtins", "numpy", "math"):
+            module, snapshot = cls._modules.get(name, (None, {}))
+            current = vars(module) if module is not None else {}
+            for key, value in snapshot.items():
+                if (not key.startswith("_") or name == "builtins") and key not in cls._ipython \
+                        and current.get(key, cls._missing) is not value:
+                    current[key] = value
+                    changed.append(f"{name}.{key}")
+        found = set()
+        cls._quiet(found)
+        return sorted(changed) + sorted(found)
+
+    @classmethod
+    def _quiet(cls, found):
+        """Remove what could run by itself during the tests: gc callbacks, a changed gc threshold, interval
+        timers and signal handlers set since the set-up."""
+        if cls._gc.callbacks != cls._gc_callbacks:
+            cls._gc.callbacks[:] = cls._gc_callbacks
+            found.add("gc callback registered")
+        if cls._gc.get_threshold() != cls._gc_threshold:
+            cls._gc.set_threshold(*cls._gc_threshold)
+            found.add("gc threshold changed")
+        if not cls._gc.isenabled():
+            cls._gc.enable()
+            found.add("gc disabled")
+        if cls._gc.get_debug():
+            cls._gc.set_debug(0)
+            found.add("gc debug flags set")
+        for timer in ("ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF"):
+            if hasattr(cls._signal, timer) and cls._signal.getitimer(getattr(cls._signal, timer)) != (0.0, 0.0):
+                cls._signal.setitimer(getattr(cls._signal, timer), 0)
+                found.add("interval timer set")
+        if hasattr(cls._signal, "alarm") and cls._signal.alarm(0):
+            found.add("alarm set")
+        for number, handler in cls._handlers.items():
+            try:
+                if cls._signal.getsignal(number) is not handler and handler is not None:
+                    cls._signal.signal(number, handler)
+                    found.add("signal handler set")
+            except (ValueError, OSError, TypeError):
+                pass
 
     def __exit__(self, *exc):
         if self.final:   # the tests have run; otter now saves their results: leave everything as the tests saw it
@@ -798,9 +865,47 @@ class __klteach_guard:
                         getattr(attribute, "__func__", attribute), "__module__", "").startswith("matplotlib")
                     if own or (not key.startswith("_") and callable(attribute) and key in dir(type(artist))):
                         raise TypeError(f"{type(value).__qualname__} carrying its own methods ({key})")
+                for key, attribute in vars(artist).items():   # data an axes method converts with float() in a test
+                    hook = cls._number_hook(attribute)
+                    if hook:
+                        raise TypeError(f"{type(value).__qualname__} whose {type(artist).__qualname__} data "
+                                        f"({key}) holds {hook} objects, not plain numbers")
                 artists.extend(artist.get_children() if hasattr(artist, "get_children") else [])
             return value
         raise TypeError(kind.__qualname__)
+
+    @classmethod
+    def _number_hook(cls, value, depth=0):
+        """The name of a type found in ``value`` (an artist's attribute; lists, tuples and object arrays
+        looked into) that converts itself to a number with its own code (``__float__``, ``__int__``,
+        ``__index__`` defined outside Python, numpy and matplotlib), or ""; judged from types only."""
+        kind = type(value)
+        if kind in cls._plain or kind in cls._scalars or kind in cls._numbers or depth > 3:
+            return ""
+        if kind is list or kind is tuple:
+            items = value
+        elif cls._numpy is not None and kind is cls._numpy.ndarray:
+            items = value.ravel().tolist() if value.dtype.kind == "O" else []
+        else:
+            trusted = ("builtins", "numpy", "matplotlib", "decimal", "fractions", "mpmath", "enum", "weakref",
+                       "functools", "collections", "PIL")
+            if (type.__dict__["__module__"].__get__(kind) or "").split(".")[0] in trusted \
+                    and type(kind).__module__.split(".")[0] in trusted:   # type(kind): a metaclass runs lookups
+                return ""
+            if type(kind) is not type:
+                return kind.__qualname__
+            for base in type.__dict__["__mro__"].__get__(kind):
+                module = type.__dict__["__module__"].__get__(base) or ""
+                if module.split(".")[0] in trusted:
+                    continue
+                if any(hook in vars(base) for hook in ("__float__", "__int__", "__index__", "__complex__")):
+                    return kind.__qualname__
+            return ""
+        for item in items[:100000]:
+            hook = cls._number_hook(item, depth + 1)
+            if hook:
+                return hook
+        return ""
 
     @classmethod
     def _float(cls, value, name):
@@ -947,6 +1052,11 @@ class __klteach_guard:
                 env = {k: v for k, v in user_globals.items() if isinstance(v, cls._types.ModuleType)}
                 env.update(fresh(list(answers)))   # a doctest-format test reads the notebook's modules too
                 test.run(env)
+                changed = cls._changed()
+                if changed:
+                    for result in test.test_case_results:
+                        result.passed = False
+                    refused.add(f"{', '.join(changed)} changed while {test.name} ran")
             else:
                 test = files["ExceptionTestFile"].from_string(source, path="./tests/" + cls._os.path.basename(path))
                 test.test_case_results = []
@@ -959,6 +1069,10 @@ class __klteach_guard:
                         passed, message = False, "❌ Test case failed\n" + test._generate_error_message(exc)
                         if case.hidden and cls._rounded(case.body.test_func, env):
                             rounded.add(test.name)
+                    changed = cls._changed()
+                    if changed:   # the answer's code changed what the tests rely on: the case cannot pass
+                        passed, message = False, "❌ Test case failed\nthe grader's environment changed during it"
+                        refused.add(f"{', '.join(changed)} changed while {test.name} ran")
                     test.test_case_results.append(result_class(test_case=case, message=message, passed=passed))
             kept.append((test, [(r, r.passed, r.message) for r in test.test_case_results],
                          list(test.test_case_results)))
@@ -966,13 +1080,13 @@ class __klteach_guard:
         if restored:
             refused.add(restored)
         if refused:
-            print("klteach-guard:", "; ".join(sorted(refused)))
+            cls._say("klteach-guard: " + "; ".join(sorted(refused)))
         if rounded:
-            print("klteach-rounded:", ", ".join(sorted(rounded)))
+            cls._say("klteach-rounded: " + ", ".join(sorted(rounded)))
 
 
 __klteach_guard.setup("tests", globals(), copies=())
-del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types, _kg_thread, _kg_audit
+del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types, _kg_thread, _kg_audit, _kg_gc, _kg_signal
 '''
 GUARD_END = "with __klteach_guard(None, final=True):\n    __klteach_guard.check_all(None, SOURCES)\n"
 _CHECK_CELL = re.compile(r"\s*\w+\.check(_all)?\((['\"][\w.-]+['\"])?\)\s*")
