@@ -627,6 +627,7 @@ class __klteach_guard:
         cls._cwd = cls._os.getcwd()
         cls._globals = user_globals   # the last cell needs no builtin (a submission may delete globals)
         cls._stdout = cls._sys.stdout   # the cell output stream: a submission may swap sys.stdout to filter it
+        cls._shell = user_globals.get("get_ipython", lambda: None)()
         cls._write, cls._flush = type(cls._stdout).write, type(cls._stdout).flush
         # Code that runs by itself while the tests run: gc callbacks, a changed collection threshold, signal
         # handlers and interval timers. What the kernel had before the student's first cell is put back.
@@ -751,6 +752,9 @@ class __klteach_guard:
             self._sys.setprofile(None)
             found.add("a trace or profile function was set")
         self._quiet(found)
+        if self._sys.stdout is not self._stdout:
+            self._sys.stdout = self._stdout
+            found.add("sys.stdout replaced")
         threading = self._sys.modules.get("threading")
         if threading is not None and threading.active_count() > self._threads:
             found.add("a background thread is running")
@@ -761,6 +765,10 @@ class __klteach_guard:
     @classmethod
     def _say(cls, line):
         """Print a run-time report to the cell's output stream as it was before the student's first cell."""
+        try:   # the kernel tells the current sys.stdout which cell it writes to: tell the saved stream too
+            cls._stdout.set_parent(cls._shell.get_parent())
+        except Exception:
+            pass
         cls._write(cls._stdout, line + "\n")
         cls._flush(cls._stdout)
 
@@ -888,7 +896,7 @@ class __klteach_guard:
             items = value.ravel().tolist() if value.dtype.kind == "O" else []
         else:
             trusted = ("builtins", "numpy", "matplotlib", "decimal", "fractions", "mpmath", "enum", "weakref",
-                       "functools", "collections", "PIL")
+                       "functools", "collections", "abc", "PIL")
             if (type.__dict__["__module__"].__get__(kind) or "").split(".")[0] in trusted \
                     and type(kind).__module__.split(".")[0] in trusted:   # type(kind): a metaclass runs lookups
                 return ""
