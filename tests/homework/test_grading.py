@@ -694,6 +694,9 @@ REVIEW = {   # assignment: {submission: (start from "solution" or "blank", {answ
         "text": ("solution", {"d_forward": "d_forward = 'inf'\nd_reverse = repr(kt.kl_divergence(Q_no_rain, P))"},
                  None),
         "quiet": ("solution", {}, QUIET),
+        "builtins_dict": ("blank", {"d_bits": "from fractions import Fraction\nd_bits = Fraction(1, 3)\n"
+                                              "d_bits._denominator = 0"},
+                          "__builtins__ = {'abs': lambda x: 0, 'float': float, '__import__': __import__}"),
         "audit_dis": ("blank", {"d_nats": "d_nats = 0.5", "d_bits": "d_bits = 0.9",
                                 "d_forward": "d_forward = 1.0\nd_reverse = 1.0"}, AUDIT_DIS),
         "swapped": ("solution", {"d_nats": "d_nats = float(np.sum(Q * np.log(Q / P)))",
@@ -895,3 +898,13 @@ def test_axes_holding_objects_with_their_own_float_are_refused(review):
     assert float(row["q4"]) == 0, row
     assert any("holds Num objects" in f for f in row["flags"].split("; ")), row
     assert "makes a class with types.new_class" in row["flags"].split("; "), row
+
+
+def test_a_notebook_that_replaces_builtins_is_graded_with_its_flags_and_refusals_named(review):
+    # __builtins__ = {...} made the last cell fail before the tests ran: "no test results", the run-time flags lost;
+    # a Fraction whose denominator was set to 0 was refused "of type division by zero"
+    row = review["hw01/builtins_dict"]
+    assert float(row["total"]) == 0 and row["q1"] != "", row   # graded, not stopped
+    flags = row["flags"].split("; ")
+    assert "at run time: __builtins__ replaced" in flags, flags
+    assert "at run time: answer d_bits could not be copied (ZeroDivisionError: division by zero)" in flags, flags
