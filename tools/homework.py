@@ -1062,8 +1062,8 @@ class __klteach_guard:
                 test.run(env)
                 changed = cls._changed()
                 if changed:
-                    for result in test.test_case_results:
-                        result.passed = False
+                    test.test_case_results = [type(r)(test_case=r.test_case, passed=False, message=(
+                        "❌ Test case failed\nthe grader's environment changed during it")) for r in test.test_case_results]
                     refused.add(f"{', '.join(changed)} changed while {test.name} ran")
             else:
                 test = files["ExceptionTestFile"].from_string(source, path="./tests/" + cls._os.path.basename(path))
