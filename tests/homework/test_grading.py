@@ -305,6 +305,30 @@ for bad in (type("F", (float,), {})(0.5), np.array([object()]), [type("L", (list
     except TypeError:
         continue
     raise AssertionError(f"{bad!r} was accepted")
+# numbers of other exact types: the float nearest them (mpmath's own round-to-nearest, decimal's and fractions'
+# exact values as references), numbers as text refused
+import decimal, fractions, random, mpmath
+from mpmath import libmp
+rng = random.Random(7)
+for _ in range(2000):
+    m = mpmath.mpf(rng.getrandbits(120)) * mpmath.mpf(2) ** rng.randint(-1200, 900) * rng.choice((1, -1))
+    assert guard._answer(m) == libmp.to_float(m._mpf_, rnd=libmp.round_nearest), m
+    f = fractions.Fraction(rng.getrandbits(200) + 1, rng.getrandbits(190) + 1)
+    with decimal.localcontext(decimal.Context(prec=80)):   # 80 digits, then to the nearest float
+        d = decimal.Decimal(f.numerator) / decimal.Decimal(f.denominator)
+    assert guard._answer(f) == float(str(d)), f
+    assert guard._answer(d) == float(str(d)), d
+for special in ("inf", "-inf", "nan"):
+    value = guard._answer(mpmath.mpf(special))
+    assert type(value) is float and repr(value) == repr(float(special)), special
+assert guard._answer(mpmath.mpf(0)) == 0.0 and type(guard._answer(fractions.Fraction(1, 3))) is float
+for text in ("inf", "0.25", " 1e3 "):
+    try:
+        guard._answer(text)
+    except TypeError:
+        continue
+    raise AssertionError(f"{text!r} was accepted")
+assert guard._answer("q") == "q" and guard._answer(["0.5"]) == ["0.5"]
 print("ok")
 """
 
