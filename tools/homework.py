@@ -698,6 +698,8 @@ class __klteach_guard:
 
     def __enter__(self):
         self.undo, self.class_undo, self.cwd, found = [], [], None, set()
+        # first: a comprehension made in this cell's globals looks builtins up through their __builtins__
+        self._put(self.g, "__builtins__", self._builtins, found, "__builtins__ replaced")
         for function, (code, defaults, kwdefaults) in self._functions.items():
             if (function.__code__, function.__defaults__, function.__kwdefaults__) != (code, defaults, kwdefaults):
                 function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
@@ -777,6 +779,9 @@ class __klteach_guard:
         """The builtins and numpy names changed since the set-up (put back), and whether anything could now
         run by itself (a gc callback, a signal handler): checked after each test case."""
         changed = []
+        if cls._globals.get("__builtins__") is not cls._builtins:
+            cls._globals["__builtins__"] = cls._builtins
+            changed.append("__builtins__")
         for name in ("builtins", "numpy", "math"):
             module, snapshot = cls._modules.get(name, (None, {}))
             current = vars(module) if module is not None else {}
