@@ -429,6 +429,14 @@ _PATTERNS = [   # (flag, regex over the code with comments removed)
     ("scans globals()", re.compile(r"\bglobals\s*\(\s*\)\s*\.\s*(values|items)\b")),
     ("reads the grader's memory (gc)", re.compile(r"\bgc\b\s*\.")),
     ("puts a method on an object", re.compile(r"\.\s*(get|set)_\w+\s*=[^=]")),
+    ("writes into globals()", re.compile(r"\bglobals\s*\(\s*\)\s*(\[[^\]]*\]\s*=[^=]|\.\s*(update|setdefault)\b)")),
+    ("decodes base64 (hidden names or files)", re.compile(r"\bb(64|32|16|85)decode\b|\bbase64\b|\bcodecs\b")),
+    ("reaches into gc or signal", re.compile(r"\bfrom\s+(gc|signal)\s+import\b|\bsignal\s*\.\s*(signal|setitimer|alarm|pthread_kill|set_wakeup_fd)\b")),
+    ("reads a bound method's object (__self__)", re.compile(r"\.\s*__self__\b")),
+    ("reads other threads' frames", re.compile(r"\bsys\s*\.\s*_current_frames\b|\b_current_frames\b")),
+    ("runs code concurrently (concurrent.futures, asyncio)", re.compile(r"\bconcurrent\s*\.\s*futures\b"
+                                                                       r"|\bfrom\s+concurrent\b|\basyncio\b")),
+    ("makes a class with types.new_class", re.compile(r"\bnew_class\b")),
 ]
 _PIECES = re.compile(r"tests|otter|builtins|klteach_guard|proc\b|modules|register|run_cell|checker")   # names a scan looks for, built from pieces
 
@@ -567,6 +575,7 @@ def tampering_flags(nb, provided: frozenset[str] = frozenset()) -> list[str]:
 GUARD_MARK = "klteach-guard:"
 GUARD_SETUP = r'''
 import builtins as _kg_builtins, glob as _kg_glob, os as _kg_os, sys as _kg_sys, types as _kg_types
+import gc as _kg_gc, signal as _kg_signal
 import _thread as _kg_thread
 
 
@@ -589,6 +598,7 @@ class __klteach_guard:
     _missing = object()
     _builtins, _glob, _os, _sys, _types = _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types
     _start, _lock, _audit_refused = _kg_thread.start_new_thread, _kg_thread.allocate_lock, _kg_audit.__defaults__[0]
+    _gc, _signal = _kg_gc, _kg_signal
     _modules, _classes, _functions, _events = {}, {}, {}, {}
     _roots = ("builtins", "copyreg", "otter", "doctest", "inspect", "pickle", "numpy", "math", "scipy",
               "matplotlib", "matplotlib_inline", "klteach", "_thread")
@@ -597,7 +607,8 @@ class __klteach_guard:
 
     @classmethod
     def setup(cls, test_dir, user_globals, copies=()):
-        for name in ("copyreg", "doctest", "inspect", "math", "pickle", "numpy", "scipy.special", "scipy.stats",
+        for name in ("copyreg", "decimal", "fractions", "mpmath", "doctest", "inspect", "math", "pickle", "numpy",
+                     "scipy.special", "scipy.stats",
                      "matplotlib.pyplot", "matplotlib_inline.backend_inline", "klteach", "otter.execute",
                      "otter.test_files", "otter.check.notebook"):
             try:
@@ -614,6 +625,19 @@ class __klteach_guard:
         except Exception:
             pass
         cls._cwd = cls._os.getcwd()
+        cls._globals = user_globals   # the last cell needs no builtin (a submission may delete globals)
+        cls._stdout = cls._sys.stdout   # the cell output stream: a submission may swap sys.stdout to filter it
+        cls._shell = user_globals.get("get_ipython", lambda: None)()
+        cls._write, cls._flush = type(cls._stdout).write, type(cls._stdout).flush
+        # Code that runs by itself while the tests run: gc callbacks, a changed collection threshold, signal
+        # handlers and interval timers. What the kernel had before the student's first cell is put back.
+        cls._gc_callbacks, cls._gc_threshold = list(cls._gc.callbacks), cls._gc.get_threshold()
+        cls._handlers = {}
+        for number in cls._signal.valid_signals():
+            try:
+                cls._handlers[number] = cls._signal.getsignal(number)
+            except (ValueError, OSError):
+                pass
         cls._initial = {k: v for k, v in user_globals.items() if k in vars(cls._builtins)}
         for name, module in list(cls._sys.modules.items()):
             if isinstance(module, cls._types.ModuleType) and name.split(".")[0] in cls._roots:
@@ -622,6 +646,15 @@ class __klteach_guard:
                     for value in list(vars(module).values()):
                         if isinstance(value, type) and value.__module__ == name:
                             cls._classes[value] = dict(vars(value))
+        # Numbers of other exact types a student may honestly compute with, read as the float they round to
+        # (the values are read directly, not through methods a submission could replace)
+        cls._numbers = {}
+        for module, name in (("decimal", "Decimal"), ("fractions", "Fraction"), ("mpmath", "mpf")):
+            kind = getattr(cls._sys.modules.get(module), name, None)
+            if isinstance(kind, type):
+                cls._numbers[kind] = name
+                if module != "decimal":   # decimal's type is C code; the others' methods are put back
+                    cls._classes[kind] = dict(vars(kind))
         # Every function those modules and classes hold, and the guard's own: their code can be swapped in
         # place (f.__code__ = ...), which leaves the function object, and so the snapshots above, unchanged.
         for mapping in [vars(cls)] + [s for _, s in cls._modules.values()] + list(cls._classes.values()):
@@ -653,8 +686,8 @@ class __klteach_guard:
             except OSError:
                 pass
 
-    def __init__(self, user_globals, final=False):
-        self.g, self.final = user_globals, final
+    def __init__(self, user_globals=None, final=False):   # None: the notebook's globals, kept at set-up
+        self.g, self.final = self._globals if user_globals is None else user_globals, final
 
     def _put(self, mapping, key, value, found, what):
         old = mapping.get(key, self._missing)
@@ -665,6 +698,8 @@ class __klteach_guard:
 
     def __enter__(self):
         self.undo, self.class_undo, self.cwd, found = [], [], None, set()
+        # first: a comprehension made in this cell's globals looks builtins up through their __builtins__
+        self._put(self.g, "__builtins__", self._builtins, found, "__builtins__ replaced")
         for function, (code, defaults, kwdefaults) in self._functions.items():
             if (function.__code__, function.__defaults__, function.__kwdefaults__) != (code, defaults, kwdefaults):
                 function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
@@ -718,12 +753,76 @@ class __klteach_guard:
             self._sys.settrace(None)
             self._sys.setprofile(None)
             found.add("a trace or profile function was set")
+        self._quiet(found)
+        if self._sys.stdout is not self._stdout:
+            self._sys.stdout = self._stdout
+            found.add("sys.stdout replaced")
         threading = self._sys.modules.get("threading")
         if threading is not None and threading.active_count() > self._threads:
             found.add("a background thread is running")
         if found:
-            print("klteach-guard:", "; ".join(sorted(found)))
+            self._say("klteach-guard: " + "; ".join(sorted(found)))
         return self
+
+    @classmethod
+    def _say(cls, line):
+        """Print a run-time report to the cell's output stream as it was before the student's first cell."""
+        try:   # the kernel tells the current sys.stdout which cell it writes to: tell the saved stream too
+            cls._stdout.set_parent(cls._shell.get_parent())
+        except Exception:
+            pass
+        cls._write(cls._stdout, line + "\n")
+        cls._flush(cls._stdout)
+
+    @classmethod
+    def _changed(cls):
+        """The builtins and numpy names changed since the set-up (put back), and whether anything could now
+        run by itself (a gc callback, a signal handler): checked after each test case."""
+        changed = []
+        if cls._globals.get("__builtins__") is not cls._builtins:
+            cls._globals["__builtins__"] = cls._builtins
+            changed.append("__builtins__")
+        for name in ("builtins", "numpy", "math"):
+            module, snapshot = cls._modules.get(name, (None, {}))
+            current = vars(module) if module is not None else {}
+            for key, value in snapshot.items():
+                if (not key.startswith("_") or name == "builtins") and key not in cls._ipython \
+                        and current.get(key, cls._missing) is not value:
+                    current[key] = value
+                    changed.append(f"{name}.{key}")
+        found = set()
+        cls._quiet(found)
+        return sorted(changed) + sorted(found)
+
+    @classmethod
+    def _quiet(cls, found):
+        """Remove what could run by itself during the tests: gc callbacks, a changed gc threshold, interval
+        timers and signal handlers set since the set-up."""
+        if cls._gc.callbacks != cls._gc_callbacks:
+            cls._gc.callbacks[:] = cls._gc_callbacks
+            found.add("gc callback registered")
+        if cls._gc.get_threshold() != cls._gc_threshold:
+            cls._gc.set_threshold(*cls._gc_threshold)
+            found.add("gc threshold changed")
+        if not cls._gc.isenabled():
+            cls._gc.enable()
+            found.add("gc disabled")
+        if cls._gc.get_debug():
+            cls._gc.set_debug(0)
+            found.add("gc debug flags set")
+        for timer in ("ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF"):
+            if hasattr(cls._signal, timer) and cls._signal.getitimer(getattr(cls._signal, timer)) != (0.0, 0.0):
+                cls._signal.setitimer(getattr(cls._signal, timer), 0)
+                found.add("interval timer set")
+        if hasattr(cls._signal, "alarm") and cls._signal.alarm(0):
+            found.add("alarm set")
+        for number, handler in cls._handlers.items():
+            try:
+                if cls._signal.getsignal(number) is not handler and handler is not None:
+                    cls._signal.signal(number, handler)
+                    found.add("signal handler set")
+            except (ValueError, OSError, TypeError):
+                pass
 
     def __exit__(self, *exc):
         if self.final:   # the tests have run; otter now saves their results: leave everything as the tests saw it
@@ -750,8 +849,16 @@ class __klteach_guard:
         kind = type(value)
         if depth > 50:
             raise TypeError("a container nested too deeply")
+        if kind is str and depth == 0:   # a number written as text ('inf', '0.5') is not a number answer
+            try:
+                float(value)
+            except ValueError:
+                return value
+            raise TypeError("str")
         if kind in cls._plain or kind in cls._scalars:
             return value
+        if kind in cls._numbers:
+            return cls._float(value, cls._numbers[kind])
         if kind is list or kind is tuple:
             return kind([cls._answer(item, depth + 1) for item in value])
         if kind is dict:
@@ -771,9 +878,67 @@ class __klteach_guard:
                         getattr(attribute, "__func__", attribute), "__module__", "").startswith("matplotlib")
                     if own or (not key.startswith("_") and callable(attribute) and key in dir(type(artist))):
                         raise TypeError(f"{type(value).__qualname__} carrying its own methods ({key})")
+                for key, attribute in vars(artist).items():   # data an axes method converts with float() in a test
+                    hook = cls._number_hook(attribute)
+                    if hook:
+                        raise TypeError(f"{type(value).__qualname__} whose {type(artist).__qualname__} data "
+                                        f"({key}) holds {hook} objects, not plain numbers")
                 artists.extend(artist.get_children() if hasattr(artist, "get_children") else [])
             return value
         raise TypeError(kind.__qualname__)
+
+    @classmethod
+    def _number_hook(cls, value, depth=0):
+        """The name of a type found in ``value`` (an artist's attribute; lists, tuples and object arrays
+        looked into) that converts itself to a number with its own code (``__float__``, ``__int__``,
+        ``__index__`` defined outside Python, numpy and matplotlib), or ""; judged from types only."""
+        kind = type(value)
+        if kind in cls._plain or kind in cls._scalars or kind in cls._numbers or depth > 3:
+            return ""
+        if kind is list or kind is tuple:
+            items = value
+        elif cls._numpy is not None and kind is cls._numpy.ndarray:
+            items = value.ravel().tolist() if value.dtype.kind == "O" else []
+        else:
+            trusted = ("builtins", "numpy", "matplotlib", "decimal", "fractions", "mpmath", "enum", "weakref",
+                       "functools", "collections", "abc", "PIL")
+            if (type.__dict__["__module__"].__get__(kind) or "").split(".")[0] in trusted \
+                    and type(kind).__module__.split(".")[0] in trusted:   # type(kind): a metaclass runs lookups
+                return ""
+            if type(kind) is not type:
+                return kind.__qualname__
+            for base in type.__dict__["__mro__"].__get__(kind):
+                module = type.__dict__["__module__"].__get__(base) or ""
+                if module.split(".")[0] in trusted:
+                    continue
+                if any(hook in vars(base) for hook in ("__float__", "__int__", "__index__", "__complex__")):
+                    return kind.__qualname__
+            return ""
+        for item in items[:100000]:
+            hook = cls._number_hook(item, depth + 1)
+            if hook:
+                return hook
+        return ""
+
+    @classmethod
+    def _float(cls, value, name):
+        """The float nearest an exact Decimal, Fraction or mpmath.mpf, from its stored digits (ints only)."""
+        if name == "Decimal":
+            return float(value)   # C code of an immutable type
+        if name == "Fraction":
+            top, bottom = value._numerator, value._denominator
+            if type(top) is not int or type(bottom) is not int:
+                raise TypeError("Fraction of non-integers")
+            return top / bottom   # int / int: correctly rounded
+        sign, man, exp, bc = value._mpf_
+        man, exp = int(man), int(exp)
+        if man == 0:
+            special = {0: 0.0, -456: float("inf"), -789: float("-inf"), -123: float("nan")}
+            if exp not in special:
+                raise TypeError("mpf of unknown form")
+            return special[exp]
+        number = man * (1 << exp) if exp >= 0 else man / (1 << -exp)
+        return -float(number) if sign else float(number)
 
     @classmethod
     def _isolated(cls, function):
@@ -861,6 +1026,7 @@ class __klteach_guard:
         before any test's source is read, and each test case gets fresh copies of them, so code that runs
         inside a test (a function answer) cannot change what another test sees; an answer of another type
         is hidden from the tests (its question fails). Otter saves these results."""
+        user_globals = cls._globals if user_globals is None else user_globals
         checker = cls._modules["otter.execute.checker"][1]["Checker"]
         files = cls._modules["otter.test_files"][1]
         result_class = cls._modules["otter.test_files.abstract_test"][1]["TestCaseResult"]
@@ -872,8 +1038,11 @@ class __klteach_guard:
                 continue
             try:
                 answers[name] = (cls._answer(value), "")
-            except Exception as exc:
+            except TypeError as exc:
                 answers[name] = (None, f"answer {name} of type {exc} refused")
+            except Exception as exc:   # a container whose own code raised while it was read
+                text = " ".join(str(exc).split())[:120]
+                answers[name] = (None, f"answer {name} could not be copied ({type(exc).__name__}: {text})")
 
         def fresh(names):
             env = {}
@@ -896,6 +1065,11 @@ class __klteach_guard:
                 env = {k: v for k, v in user_globals.items() if isinstance(v, cls._types.ModuleType)}
                 env.update(fresh(list(answers)))   # a doctest-format test reads the notebook's modules too
                 test.run(env)
+                changed = cls._changed()
+                if changed:
+                    test.test_case_results = [type(r)(test_case=r.test_case, passed=False, message=(
+                        "❌ Test case failed\nthe grader's environment changed during it")) for r in test.test_case_results]
+                    refused.add(f"{', '.join(changed)} changed while {test.name} ran")
             else:
                 test = files["ExceptionTestFile"].from_string(source, path="./tests/" + cls._os.path.basename(path))
                 test.test_case_results = []
@@ -908,6 +1082,10 @@ class __klteach_guard:
                         passed, message = False, "❌ Test case failed\n" + test._generate_error_message(exc)
                         if case.hidden and cls._rounded(case.body.test_func, env):
                             rounded.add(test.name)
+                    changed = cls._changed()
+                    if changed:   # the answer's code changed what the tests rely on: the case cannot pass
+                        passed, message = False, "❌ Test case failed\nthe grader's environment changed during it"
+                        refused.add(f"{', '.join(changed)} changed while {test.name} ran")
                     test.test_case_results.append(result_class(test_case=case, message=message, passed=passed))
             kept.append((test, [(r, r.passed, r.message) for r in test.test_case_results],
                          list(test.test_case_results)))
@@ -915,15 +1093,15 @@ class __klteach_guard:
         if restored:
             refused.add(restored)
         if refused:
-            print("klteach-guard:", "; ".join(sorted(refused)))
+            cls._say("klteach-guard: " + "; ".join(sorted(refused)))
         if rounded:
-            print("klteach-rounded:", ", ".join(sorted(rounded)))
+            cls._say("klteach-rounded: " + ", ".join(sorted(rounded)))
 
 
 __klteach_guard.setup("tests", globals(), copies=())
-del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types, _kg_thread, _kg_audit
+del _kg_builtins, _kg_glob, _kg_os, _kg_sys, _kg_types, _kg_thread, _kg_audit, _kg_gc, _kg_signal
 '''
-GUARD_END = "with __klteach_guard(globals(), final=True):\n    __klteach_guard.check_all(globals(), SOURCES)\n"
+GUARD_END = "with __klteach_guard(None, final=True):\n    __klteach_guard.check_all(None, SOURCES)\n"
 _CHECK_CELL = re.compile(r"\s*\w+\.check(_all)?\((['\"][\w.-]+['\"])?\)\s*")
 
 
@@ -989,16 +1167,22 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
             return row | {"reason": "kernel died: the submission's kernel stopped (out of memory, "
                                     "or code that ends the process); nothing was graded"}
         return row | {"reason": f"grading failed ({type(exc).__name__}): {_one_line(exc)}"}
-    if results.has_catastrophic_failure():
-        return row | {"reason": f"no test results ({_one_line(results.catastrophic_error)}): "
-                                f"the submission's code stopped the grader"}
-    scores = {name: float(q["score"]) for name, q in results.to_dict().items() if name in assignment.questions}
-    missing = [q for q in assignment.questions if q not in scores]
     runtime = sorted({part.strip() for cell in executed.cells if cell.cell_type == "code"
                       for output in cell.get("outputs", []) for line in _text(output).splitlines()
                       if line.startswith(GUARD_MARK) for part in line[len(GUARD_MARK):].split(";")})
     row["flags"] = "; ".join(flags + [f"at run time: {r}" for r in runtime])
     guard_error = _cell_errors(executed, guard=True)
+    if results.has_catastrophic_failure():
+        where = f"; the grader's last cell failed ({guard_error[0][2]})" if guard_error else ""
+        return row | {"reason": f"no test results ({_one_line(results.catastrophic_error)}): "
+                                f"the submission's code stopped the grader{where}"}
+    if _test_cases(results) != _expected_cases(assignment):
+        return row | {"reason": "nothing was graded: the test results do not match the assignment's tests "
+                                "(the submission replaced the grader or its tests); read the notebook",
+                      "flags": "; ".join(filter(None, [row["flags"], "test results do not match the "
+                                                                     "assignment's tests"]))}
+    scores = {name: float(q["score"]) for name, q in results.to_dict().items() if name in assignment.questions}
+    missing = [q for q in assignment.questions if q not in scores]
     if guard_error:   # the tests did not run under the guard: no score can be trusted
         return row | {"reason": f"the grader's last cell failed ({guard_error[0][2]}): nothing was graded; "
                                 f"read the notebook (it may have removed the grading guard)"}
@@ -1008,7 +1192,10 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
                if line.startswith(ROUNDED_MARK) for q in line[len(ROUNDED_MARK):].split(",")}
     row |= {q: round(s, 2) for q, s in scores.items()}
     row["total"] = round(sum(scores.values()), 2)
-    row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + [_feedback(results, assignment, rounded)])
+    refusals = {m.group(1): _refusal_note(m.group(1), m.group(2)) for r in runtime
+                for m in [re.fullmatch(r"answer (\w+) (?:of type (.+) refused|could not be copied .*)", r)] if m}
+    row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + list(refusals.values())
+                                + [_feedback(results, assignment, rounded, refusals)])
     if missing:
         row["reason"] = f"questions not tested: {', '.join(missing)}"
     if errors:
@@ -1018,6 +1205,29 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
         row["reason"] = "; ".join(filter(None, [row["reason"], "no assignment name in the notebook: "
                                                               "recognised by its code"]))
     return row
+
+
+def _test_cases(results) -> dict[str, list[tuple[str, bool, float]]]:
+    """``{question: [(test case name, hidden, points), ...]}`` of otter's results (a ``GradingResults``)."""
+    return {name: [(case.test_case.name, bool(case.test_case.hidden), float(case.test_case.points or 0))
+                   for case in test.test_case_results]
+            for name, test in results.results.items()}
+
+
+def _expected_cases(assignment: Assignment) -> dict[str, list[tuple[str, bool, float]]]:
+    """The same, read from the assignment's own autograder zip: what the results of a run under the guard hold.
+    Results that differ (a test case of another name, count, visibility or worth) came from tests the
+    submission wrote itself, with the grader's guard replaced."""
+    import zipfile
+
+    cases = {}
+    with zipfile.ZipFile(assignment.zip) as zf:
+        for member in sorted(zf.namelist()):
+            if member.startswith("tests/") and member.endswith(".py"):
+                test = read_test_file(zf.read(member).decode("utf-8"), member)
+                cases[test.name] = [(case.name, bool(case.hidden), float(case.points or 0))
+                                    for case in test.test_cases]
+    return cases
 
 
 def _cell_errors(executed, guard: bool = False) -> list[tuple[int, str, str]]:
@@ -1074,7 +1284,18 @@ def is_copy_of(assignment: Assignment, nb) -> bool:
     return bool(assignment.given) and 2 * len(assignment.given & set(code)) >= len(assignment.given)
 
 
-def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset()) -> str:
+def _refusal_note(name: str, kind: str | None) -> str:
+    """Why the grader could not use an answer, said to the student (the tests saw no answer at all)."""
+    if kind is None:
+        return f"{name} could not be read by the grader (its own code raised): store a plain Python value"
+    if kind == "str":
+        return f"{name} is a str (text): store the number itself, a Python float, not text"
+    return (f"{name} is a {kind}: store a Python float (float(...)), an int, a numpy array or a list of "
+            f"floats; the grader reads only those (and Decimal, Fraction, mpmath.mpf)")
+
+
+def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset(),
+              refusals: dict[str, str] | None = None) -> str:
     """Per-student feedback: each question's score, each public test's result and message, and each
     hidden test's result only (never its code or message, which show the hidden test's source). A question
     with a failed hidden test gets a neutral note, or, in ``rounded`` (an answer the failed test read equals
@@ -1091,7 +1312,9 @@ def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset()) 
             kind = "hidden" if hidden else "public"
             lines.append(f"  {kind} test {numbers[hidden]}: {'passed' if case.passed else 'failed'}")
             if not hidden and not case.passed and case.message:
-                lines += ["    " + line for line in case.message.strip().splitlines()]
+                named = [note for answer, note in (refusals or {}).items()
+                         if re.search(rf"\b{answer}\b", case.message)]
+                lines += ["    " + line for line in (named or case.message.strip().splitlines())]
         if any(case.test_case.hidden and not case.passed for case in test.test_case_results):
             lines.append(f"  {ROUNDING if name in rounded else HIDDEN_FAILED}")
     return "\n".join(lines)

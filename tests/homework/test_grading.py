@@ -305,6 +305,30 @@ for bad in (type("F", (float,), {})(0.5), np.array([object()]), [type("L", (list
     except TypeError:
         continue
     raise AssertionError(f"{bad!r} was accepted")
+# numbers of other exact types: the float nearest them (mpmath's own round-to-nearest, decimal's and fractions'
+# exact values as references), numbers as text refused
+import decimal, fractions, random, mpmath
+from mpmath import libmp
+rng = random.Random(7)
+for _ in range(2000):
+    m = mpmath.mpf(rng.getrandbits(120)) * mpmath.mpf(2) ** rng.randint(-1200, 900) * rng.choice((1, -1))
+    assert guard._answer(m) == libmp.to_float(m._mpf_, rnd=libmp.round_nearest), m
+    f = fractions.Fraction(rng.getrandbits(200) + 1, rng.getrandbits(190) + 1)
+    with decimal.localcontext(decimal.Context(prec=80)):   # 80 digits, then to the nearest float
+        d = decimal.Decimal(f.numerator) / decimal.Decimal(f.denominator)
+    assert guard._answer(f) == float(str(d)), f
+    assert guard._answer(d) == float(str(d)), d
+for special in ("inf", "-inf", "nan"):
+    value = guard._answer(mpmath.mpf(special))
+    assert type(value) is float and repr(value) == repr(float(special)), special
+assert guard._answer(mpmath.mpf(0)) == 0.0 and type(guard._answer(fractions.Fraction(1, 3))) is float
+for text in ("inf", "0.25", " 1e3 "):
+    try:
+        guard._answer(text)
+    except TypeError:
+        continue
+    raise AssertionError(f"{text!r} was accepted")
+assert guard._answer("q") == "q" and guard._answer(["0.5"]) == ["0.5"]
 print("ok")
 """
 
@@ -643,8 +667,60 @@ def log_softmax(z):
     if refs: globals()["kl_big"] = refs[-1]
     return sp.log_softmax(z, axis=-1)
 kl_big = 0.5'''
+FAKE_GUARD = """import base64, os
+_d = lambda s: base64.b64decode(s).decode()
+class _G:
+    def __init__(self, *a, **k): pass
+    def __enter__(self): return self
+    def __exit__(self, *a): return False
+    @staticmethod
+    def check_all(*a): pass
+globals()[_d('X19rbHRlYWNoX2d1YXJk')] = _G
+os.makedirs(_d('dGVzdHM='), exist_ok=True)
+for _q in ('q1', 'q2', 'q3', 'q4'):
+    with open(_d('dGVzdHMv') + _q + '.py', 'w') as _f:
+        _f.write('from otter.test_files import test_case\\nOK_FORMAT = False\\nname = ' + repr(_q)
+                 + '\\npoints = 2\\n@test_case(points=2, hidden=False)\\ndef test_fake(d):\\n    pass\\n')
+"""
+QUIET = """import gc, signal, sys, io
+gc.callbacks.append(lambda phase, info: None)
+gc.set_threshold(1, 1, 1)
+signal.signal(signal.SIGALRM, lambda *a: None)
+signal.setitimer(signal.ITIMER_REAL, 30, 30)
+abs = lambda x: 0
+sys.stdout = io.StringIO()
+"""
+FLOAT_HOOK = """import types
+Num = types.new_class('Num', (), {}, lambda ns: ns.update(__float__=lambda self: self.v))
+def num(v):
+    o = Num()
+    o.v = float(v)
+    return o
+fig, ax_q4 = plt.subplots()
+xs = [num(v) for v in np.linspace(-6, 8, 300)]
+ax_q4.plot(xs, np.ones(300), 'k-', label='P')
+ax_q4.plot(xs, np.ones(300), 'k--', label='Q')
+ax_q4.set_xlabel('x'); ax_q4.set_ylabel('density'); ax_q4.set_title('t'); ax_q4.legend()
+plt.show()"""
+PATCH_IN_TEST = """import scipy.special as sp
+def log_softmax(z):
+    np.allclose = lambda *a, **k: True
+    return sp.log_softmax(np.asarray(z, dtype=float), axis=-1)
+logp, logq = sp.log_softmax(big_p, axis=-1), sp.log_softmax(big_q, axis=-1)
+kl_big = float(np.sum(np.exp(logp) * (logp - logq)))"""
 REVIEW = {   # assignment: {submission: (start from "solution" or "blank", {answer cell: code}, extra cell or None)}
     "hw01": {
+        "fake_guard": ("blank", {}, FAKE_GUARD),
+        "numbers": ("solution", {"d_nats": "from decimal import Decimal\n"
+                                           "d_nats = Decimal(repr(float(np.sum(P * np.log(P / Q)))))",
+                                 "d_bits": "from fractions import Fraction\n"
+                                           "d_bits = Fraction(float(np.sum(P * np.log2(P / Q))))"}, None),
+        "text": ("solution", {"d_forward": "d_forward = 'inf'\nd_reverse = repr(kt.kl_divergence(Q_no_rain, P))"},
+                 None),
+        "quiet": ("solution", {}, QUIET),
+        "builtins_dict": ("blank", {"d_bits": "from fractions import Fraction\nd_bits = Fraction(1, 3)\n"
+                                              "d_bits._denominator = 0"},
+                          "__builtins__ = {'abs': lambda x: 0, 'float': float, '__import__': __import__}"),
         "audit_dis": ("blank", {"d_nats": "d_nats = 0.5", "d_bits": "d_bits = 0.9",
                                 "d_forward": "d_forward = 1.0\nd_reverse = 1.0"}, AUDIT_DIS),
         "swapped": ("solution", {"d_nats": "d_nats = float(np.sum(Q * np.log(Q / P)))",
@@ -661,11 +737,16 @@ REVIEW = {   # assignment: {submission: (start from "solution" or "blank", {answ
                               "plt.show()"}, None),
     },
     "hw04": {
+        "mpmath": ("solution", {"d_reverse": "import mpmath\nmpmath.mp.dps = 30\n"
+                                             "d_reverse = mpmath.log(sigma_p / sigma_q) + (sigma_q**2 + (mu_q - mu_p)**2)"
+                                             " / (2 * mpmath.mpf(sigma_p)**2) - mpmath.mpf(1) / 2"}, None),
+        "float_hook": ("solution", {"fig, ax_q4": FLOAT_HOOK}, None),
         "scipy_class": ("solution", {"fig, ax_q4": SCIPY_CLASS}, None),
         "zeros": ("solution", {"fig, ax_q4": SCIPY_CLASS.split("norm_kind")[0] + "plt.show()"}, None),
         "few_points": ("solution", {"fig, ax_q4": FEW_POINTS}, None),
     },
     "hw06": {
+        "patch_in_test": ("solution", {"def log_softmax": PATCH_IN_TEST}, None),
         "frames": ("solution", {"def log_softmax": FRAMES}, None),
         "caps": ("solution", {"fig, ax_q4": "fig, ax_q4 = plt.subplots()\n"
                               "plots.bar_pair(special.softmax(teacher[0]), special.softmax(teacher[0] / T), "
@@ -787,3 +868,67 @@ def test_an_empty_glob_stops_before_writing_anything(assigned, tmp_path, capsys)
                           "--out", str(out), "--jobs", "1"])
     assert code == 1 and not out.exists()
     assert "no submissions matched" in capsys.readouterr().err
+
+
+def test_results_of_tests_the_submission_wrote_itself_grade_nothing(review):
+    # a cell replaced the guard with a class that does nothing and wrote tests/q1..q4.py, each one public case
+    # passing: a blank copy scored 8 / 8 with no flag
+    row = review["hw01/fake_guard"]
+    assert float(row["total"]) == 0 and all(row[q] == "" for q in ("q1", "q2", "q3", "q4")), row
+    assert row["reason"].startswith("nothing was graded: the test results do not match the assignment's tests"), row
+    flags = row["flags"].split("; ")
+    assert {"writes into globals()", "decodes base64 (hidden names or files)",
+            "test results do not match the assignment's tests"} <= set(flags), flags
+
+
+def test_exact_decimal_fraction_and_mpf_answers_earn_full_marks(review):
+    # Decimal d_nats and Fraction d_bits (hw01), an mpmath.mpf d_reverse (hw04): refused before, 0 for the question
+    for name in ("hw01/numbers", "hw04/mpmath"):
+        row, points = review[name], review[name.split("/")[0]]
+        assert float(row["total"]) == sum(p for p, _ in points.values()), row
+        assert "refused" not in row["flags"], row
+
+
+def test_a_number_written_as_text_is_refused_and_the_feedback_says_why(review):
+    # d_forward = 'inf' scored q3's 2 points while its public test says it must be a float
+    row, text = review["hw01/text"], review["hw01/text"]["feedback_text"]
+    assert float(row["q3"]) == 0 and float(row["q1"]) == review["hw01"]["q1"][0], row
+    assert "at run time: answer d_forward of type str refused" in row["flags"].split("; "), row
+    q3 = text.split("\nq3: ")[1].split("\nq4: ")[0]
+    assert "d_forward is a str (text): store the number itself" in q3 and "set d_forward" not in q3, text
+
+
+def test_code_that_could_run_during_the_tests_is_stopped_and_reported_past_a_replaced_stdout(review):
+    # a gc callback, a gc threshold, a SIGALRM handler with a 30 s timer, and sys.stdout swapped for a StringIO
+    # (which hid the guard's report): the solution still earns full marks, and every one is a run-time flag
+    row, points = review["hw01/quiet"], review["hw01"]
+    assert float(row["total"]) == sum(p for p, _ in points.values()), row
+    flags = set(row["flags"].split("; "))
+    assert {"at run time: gc callback registered", "at run time: gc threshold changed",
+            "at run time: signal handler set", "at run time: interval timer set",
+            "at run time: global abs shadows a builtin", "at run time: sys.stdout replaced"} <= flags, flags
+
+
+def test_a_patch_made_inside_a_test_fails_that_test_and_is_flagged(review):
+    # log_softmax set np.allclose = lambda ...: True each time a test called it
+    row, points = review["hw06/patch_in_test"], review["hw06"]
+    assert float(row["q1"]) < points["q1"][0], row
+    assert any(f.startswith("at run time: numpy.allclose changed while q1 ran") for f in row["flags"].split("; ")), row
+
+
+def test_axes_holding_objects_with_their_own_float_are_refused(review):
+    # x data of objects whose __float__ could run code in a test: hw04 q4 refused (its points 0), flagged
+    row = review["hw04/float_hook"]
+    assert float(row["q4"]) == 0, row
+    assert any("holds Num objects" in f for f in row["flags"].split("; ")), row
+    assert "makes a class with types.new_class" in row["flags"].split("; "), row
+
+
+def test_a_notebook_that_replaces_builtins_is_graded_with_its_flags_and_refusals_named(review):
+    # __builtins__ = {...} made the last cell fail before the tests ran: "no test results", the run-time flags lost;
+    # a Fraction whose denominator was set to 0 was refused "of type division by zero"
+    row = review["hw01/builtins_dict"]
+    assert float(row["total"]) == 0 and row["q1"] != "", row   # graded, not stopped
+    flags = row["flags"].split("; ")
+    assert "at run time: __builtins__ replaced" in flags, flags
+    assert "at run time: answer d_bits could not be copied (ZeroDivisionError: division by zero)" in flags, flags
