@@ -139,7 +139,8 @@ class DriftReport:
         negligible = ("" if self.min_effect is None else
                       f"; drift is reported as negligible when effect + noise < "
                       f"{self.min_effect:g} and |missing +/-| + missing noise < "
-                      f"{self.min_missing_change:g} (noise: 95th percentile of each between "
+                      f"{self.min_missing_change:g} (or nothing is missing on either side; noise: "
+                      f"95th percentile of each between "
                       f"random splits of the pooled data, i.e. with no drift); a detected drift "
                       f"whose effect is below {self.min_effect:g} but within its noise is "
                       f"still \"drift\": its size is not shown to be small")
@@ -224,8 +225,12 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
         Used only with ``min_effect``: a detected drift is negligible only if
         the change in the share of missing values plus its noise is below
         this bar (default 0.01, one percentage point), or if no value is
-        missing on either side (so 0 means: any change in the missing share
-        is drift). The share of missing values is a share of the data
+        missing on either side (so with 0, any detected drift of a feature
+        with missing values on either side is "drift", even if its missing
+        share did not change). The missing share's own noise, about
+        1.96 sqrt(2 s (1 - s) / n) for a steady share s and n values per
+        side, must also fall below the bar, so a feature with many missing
+        values needs many rows before it can be called negligible. The share of missing values is a share of the data
         (a total variation), not a number of reference sds, so it has its own
         bar: a 0.1 sd shift of a normal moves only 2 Phi(0.05) - 1 = 0.040 of
         the data.
