@@ -18,7 +18,14 @@ def distributions(min_size=2, max_size=12, min_value=0.0, size=None):
     return n.flatmap(lambda k: arrays(
         np.float64, k,
         elements=st.floats(min_value, 1.0, allow_nan=False, allow_infinity=False),
-    ).filter(lambda w: w.sum() > 1e-6).map(klteach.normalize))
+    ).filter(_normalisable).map(klteach.normalize))
+
+
+def _normalisable(w):
+    """Weights with a sum klteach can divide by, and no positive weight whose share underflows to 0
+    (klteach.normalize refuses those: they would become impossible outcomes)."""
+    total = w.sum()
+    return total > 1e-6 and not np.any((w > 0) & (w / total == 0))
 
 
 def positive_distributions(**kwargs):
