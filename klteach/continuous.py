@@ -342,6 +342,65 @@ class _Integrand:
             (float(self.p.sf(right.min())) if right.size else 0.0)
         return mass, points[0]
 
+    def _q_overflowed(self, x):
+        """True where Q's log density is -inf even from its tail probabilities (see __call__)."""
+        lq = _logpdf(self.q, x)
+        if math.isnan(lq) or lq == -math.inf:
+            lq = self._log_density_from_probability(self.q, x)
+        return not math.isfinite(lq)
+
+    def underflow_growth(self):
+        """Where Q's log density overflowed: the log of what p (-log q) still adds beyond.
+
+        Past its innermost underflow on each side of Q's median, the integrand
+        counts -log q as 744 (the smallest double), a lower bound that can be far
+        off: -log q can grow like e^x (a left Gumbel), faster than P's density
+        falls. The last point x_f where log q is finite is found by bisection,
+        and h = log p + log(-log q) is judged there from its slope: growing
+        towards the underflow, the part beyond cannot be bounded (returns
+        ``(inf, x_f)``); falling with slope -r, it is about e^h / r. Returns the
+        largest ``(log of that amount, x_f)`` over both sides, or ``(-inf, None)``.
+        """
+        if self.mode != "kl" or not self.underflows:
+            return -math.inf, None
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # scipy's overflow in the log density probed
+            return self._underflow_growth()
+
+    def _underflow_growth(self):
+        xs, middle = np.asarray(self.underflows), float(self.q.median())
+        worst = (-math.inf, None)
+        for side in (xs[xs <= middle], xs[xs > middle]):
+            if not side.size:
+                continue
+            inner = float(side.max() if side[0] <= middle else side.min())
+            good, bad = middle, inner
+            if self._q_overflowed(good):
+                continue
+            for _ in range(200):
+                mid = 0.5 * (good + bad)
+                if mid in (good, bad):
+                    break
+                good, bad = (good, mid) if self._q_overflowed(mid) else (mid, bad)
+            step = 1e-6 * max(abs(good - middle), abs(good) * 1e-3, 1e-300)
+            inward = good - math.copysign(step, good - middle)
+
+            def h(x):
+                lp = self.log_densities(x)[0]
+                lq = _logpdf(self.q, x)
+                if not math.isfinite(lq):
+                    lq = self._log_density_from_probability(self.q, x)
+                return lp + math.log(-lq) if math.isfinite(lq) and lq < 0 and math.isfinite(lp) \
+                    else -math.inf
+            h_edge, h_in = h(good), h(inward)
+            if h_edge == -math.inf:
+                continue
+            slope = (h_edge - h_in) / abs(good - inward) if math.isfinite(h_in) else math.inf
+            amount = math.inf if not slope < 0 else h_edge - math.log(-slope)
+            if amount > worst[0]:
+                worst = (amount, good)
+        return worst
+
 
 #: quad's absolute tolerance: 1e-15, lowered for a second pass when D(P||Q) itself is that small
 _EPSABS = contextvars.ContextVar("_EPSABS", default=1e-15)
@@ -1110,6 +1169,16 @@ def continuous_kl(p, q, *, base=None):
                 f"does not change under x -> log x or x -> c - x)."
             )
     for g in integrands:
+        log_rest, edge = g.underflow_growth()
+        if log_rest > math.log(max(1e-7 * total, 1e-15)):
+            amount = ("an amount that cannot be bounded (p log(1/q) grows towards it)"
+                      if log_rest == math.inf else f"about e^{log_rest:.4g} nats")
+            raise FloatingPointError(
+                f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf overflows to -inf "
+                f"beyond x = {edge:.10g} while P's density is positive there, and the part of "
+                f"D(P||Q) beyond, p log(1/q), is {amount}: log q falls faster there than P's "
+                f"density does (a left Gumbel's log density falls like -e^x). Give Q as a "
+                f"distribution whose logpdf stays finite, or compute D(P||Q) in closed form.")
         mass, first = g.underflow_mass(g.unevaluated)
         if mass > 1e-15:
             raise FloatingPointError(
