@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.integrate import trapezoid
 from scipy.optimize import minimize
-from scipy.special import logsumexp
+from scipy.special import logsumexp, ndtr
 
 from ._numerics import expm1mx
 from ._validation import DistributionError, _read_real, as_distribution, check_base, log_base
@@ -253,7 +253,6 @@ def _mass_outside(pieces, weights, means, sds):
     Each tail or gap is a difference of normal CDFs taken on the side of the
     component where both terms are tails, so that a mass of 1e-300 keeps its digits.
     """
-    from scipy.special import ndtr   # here, as scipy.stats: keeps `import klteach` light
     lows = np.array([lo for lo, _, _ in pieces])
     highs = np.array([hi for _, hi, _ in pieces])
     total = 0.0
