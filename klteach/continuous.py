@@ -400,6 +400,16 @@ class _Integrand:
                 continue
             slope = (h_edge - h_in) / abs(good - inward) if math.isfinite(h_in) else math.inf
             amount = math.inf if not slope < 0 else h_edge - math.log(-slope)
+            # Where -log q grows like a power of x (x**2 / 2 overflowing for a normal), the
+            # open end's extrapolation from the last finite log q already counts what lies
+            # beyond; only a faster growth (log-log slope above 10: e^(x/s) for a left Gumbel)
+            # is left for the caller to refuse.
+            lq_edge, lq_in = (-(self.log_densities(x)[1]) for x in (good, inward))
+            if slope < 0 and good != 0 and inward != 0 and lq_edge > 0 and lq_in > 0 and \
+                    math.isfinite(lq_edge) and math.isfinite(lq_in) and \
+                    (math.log(lq_edge) - math.log(lq_in)) <= \
+                    10 * abs(math.log(abs(good)) - math.log(abs(inward))):
+                amount = -math.inf
             if amount > worst[0]:
                 worst = (amount, good)
         return worst
