@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.integrate import trapezoid
 from scipy.optimize import minimize
-from scipy.special import logsumexp
+from scipy.special import logsumexp, ndtr
 
 from ._numerics import expm1mx
 from ._validation import DistributionError, _read_real, as_distribution, check_base, log_base
@@ -236,7 +236,35 @@ def _kl(weights, means, sds, mean, sd, direction, unit=1.0):
             integrand = (np.exp(log_q) * expm1mx(ratio) if inside
                          else np.exp(log_q) * -ratio)
         total += float(trapezoid(integrand, x))
+    if inside:
+        # The dropped part, the integral of (second - first) over the pieces, is the first
+        # density's mass outside them minus the second's: a far component of P of weight w
+        # beyond Q's window makes D(Q||P) about w, all of it here. Normal tails (ndtr), exact.
+        first_weights = (np.ones(1), np.array([mean]), np.array([sd]))
+        mix = (weights, means, sds)
+        first, second_ = (first_weights, mix) if direction == "reverse" else (mix, first_weights)
+        total += _mass_outside(pieces, *second_) - _mass_outside(pieces, *first)
     return max(total, 0.0)
+
+
+def _mass_outside(pieces, weights, means, sds):
+    """Mass of the mixture sum_k w_k N(means_k, sds_k^2) outside the sorted, disjoint pieces.
+
+    Each tail or gap is a difference of normal CDFs taken on the side of the
+    component where both terms are tails, so that a mass of 1e-300 keeps its digits.
+    """
+    lows = np.array([lo for lo, _, _ in pieces])
+    highs = np.array([hi for _, hi, _ in pieces])
+    total = 0.0
+    for w, mu, s in zip(weights, means, sds):
+        out = ndtr((lows[0] - mu) / s) + ndtr((mu - highs[-1]) / s)
+        for a, b in zip(highs[:-1], lows[1:]):       # the gap (a, b) between two pieces
+            if 0.5 * (a + b) <= mu:
+                out += ndtr((b - mu) / s) - ndtr((a - mu) / s)
+            else:
+                out += ndtr((mu - a) / s) - ndtr((mu - b) / s)
+        total += float(w * out)
+    return total
 
 
 def _log_ratio(x, weights, means, sds, mean, sd, log_p, log_q):

@@ -517,3 +517,27 @@ def test_a_far_component_of_tiny_weight_keeps_the_relative_accuracy(eps, d):
         ref = mpmath.quad(integrand, [-40, -10, 0, d / 2, d, d + 10, d + 40])
     got = mixture_gaussian_kl([1 - eps, eps], [0.0, d], [1.0, 1.0], 0.0, 1.0)
     assert got == pytest.approx(float(ref), rel=1e-12)
+
+
+@pytest.mark.parametrize("w, far_sd", [(1e-9, 1.0), (1e-10, 1.0), (1e-13, 1.0), (1e-10, 0.1)])
+def test_reverse_kl_counts_a_far_component_of_tiny_weight(w, far_sd):
+    """P = (1 - w) N(0, 1) + w N(30, far_sd^2), Q = N(0, 1): D(Q||P) is about w, not w^2 / 2.
+
+    The grid covers Q's window only, and the integrand q expm1mx(log p - log q) left out the
+    far component's mass (5.0e-19 for w = 1e-9). Reference: mpmath quadrature, 60 digits.
+    """
+    with mpmath.workdps(60):
+        # the weights as the doubles passed, normalised as the function does
+        near, far = mpmath.mpf(1 - w), mpmath.mpf(w)
+        near, far = near / (near + far), far / (near + far)
+
+        def q(x):
+            return mpmath.npdf(x, 0, 1)
+
+        def p(x):
+            return near * mpmath.npdf(x, 0, 1) + far * mpmath.npdf(x, 30, far_sd)
+
+        ref = mpmath.quad(lambda x: q(x) * mpmath.log(q(x) / p(x)),
+                          [-40, -12, 0, 12, 20, 29, 31, 40])
+    got = mixture_gaussian_kl([1 - w, w], [0, 30], [1, far_sd], 0, 1, direction="reverse")
+    assert got == pytest.approx(float(ref), rel=1e-6)

@@ -213,7 +213,9 @@ def drift_test_counts(reference_counts, current_counts, *, measure="kl",
     p-value by at most 2 K m / N (Diaconis and Freedman, 1980); otherwise no
     shuffle is drawn and the p-value is the chi-square approximation for
     fixed bins, ``c * n * m / (n + m) * T`` ~ chi-square with K - 1 degrees
-    of freedom (T in nats; c = 2 for either KL, 1 for PSI, 8 for JS;
+    of freedom (T in nats, over the K non-empty pooled bins: a bin empty on
+    both sides would add its pseudo-count's bias; c = 2 for either KL, 1 for
+    PSI, 8 for JS;
     ``n_permutations`` is then 0). ``result.null`` says which, and flags a
     chi-square p-value as approximate when a bin expects fewer than 5
     observations on the smaller side (the pseudo-count then dominates that
@@ -260,7 +262,14 @@ def _beyond_numpy(ref, cur, measure, pseudo_count, n_permutations, seed, base, m
                                pseudo_count=pseudo_count,
                                null=(f"permutation, smaller side drawn with replacement "
                                      f"(within {bound:.1g} in total variation of the exact split)"))
-    pvalue, dof = _asymptotic_pvalue(observed, ref, cur, measure, base)
+    # Bins empty in the pooled counts are empty in every split: in a permutation they add the
+    # same constant to the observed and every shuffled statistic, but here the pseudo-count they
+    # carry would add a bias the K - 1 degrees of freedom (non-empty bins) do not allow for.
+    # The p-value therefore uses the statistic over the non-empty pooled bins only.
+    seen = pooled > 0
+    seen_only = float(_statistic(measure, _smoothed(ref[seen], active[seen], pseudo_count),
+                                 _smoothed(cur[seen], active[seen], pseudo_count), base))
+    pvalue, dof = _asymptotic_pvalue(seen_only, ref, cur, measure, base)
     note = "" if expected.min() >= 5 else (
         f"; approximate: a bin expects {expected.min():.3g} < 5 observations on the smaller side")
     return DriftTestResult(observed, pvalue, measure, unit_name(base), measures, ref, cur,
