@@ -372,24 +372,33 @@ _NAN = ("Your answer is NaN (not a number). The data here have no zero probabili
 def _nan_zero(a, b=None, log="np.log", cross=False):
     """NaN advice for data with zero probabilities in ``a``: one mask, used on both arrays.
 
-    The example is the exercise's own formula: ``-sum a log a`` (entropy),
-    ``sum a log(a / b)`` (KL) or, with ``cross``, ``-sum a log b`` (cross-entropy).
+    The example shows the mask on another expression, never the exercise's own formula (``log`` and
+    ``cross`` are kept for the callers; the advice no longer depends on them).
     """
     use = f"{a}[m] and {b}[m]" if b else f"{a}[m]"
-    if b is None:
-        example = f"-np.sum({a}[m] * {log}({a}[m]))"
-    elif cross:
-        example = f"-np.sum({a}[m] * {log}({b}[m]))"
-    else:
-        example = f"np.sum({a}[m] * {log}({a}[m] / {b}[m]))"
+    example = (f"np.sum({a}[m] * {b}[m]) sums over those outcomes only" if b
+               else f"np.sum({a}[m]) adds its nonzero entries only")
     return (f"Your answer is NaN. {a} has zero probabilities, and a 0 * log(0) term gives NaN in numpy; "
-            f"such terms count as 0. Use one mask on both arrays: m = {a} > 0, then {use} "
-            f"(e.g. {example}).")
+            f"such terms count as 0. "
+            + ("Use one mask on both arrays" if b else "Use a mask")
+            + f": m = {a} > 0, then {use} (e.g. {example}).")
 
 
-def _nan_for(p, a, b=None, base=None, cross=False):
-    """The NaN advice that fits the exercise's data: blame 0 log 0 only when ``p`` has zeros."""
-    return _nan_zero(a, b, _LOG_FN.get(base, "np.log"), cross) if np.any(np.asarray(p) == 0) else _NAN
+def _nan_for(p, a, b=None, base=None, cross=False, q=None):
+    """The NaN advice that fits the exercise's data: blame 0 log 0 only when ``p`` has zeros.
+
+    For a cross-entropy (``cross``) whose ``q`` has no zero where ``p`` is 0, the right formula
+    ``-sum p log q`` gives no NaN at all: a NaN means ``p`` went inside a log.
+    """
+    if not np.any(np.asarray(p) == 0):
+        return _NAN
+    log = _LOG_FN.get(base, "np.log")
+    if cross and b is not None and q is not None and np.all(np.asarray(q)[np.asarray(p) == 0] > 0):
+        return (f"Your answer is NaN. The cross-entropy takes no log of {a}, only of {b}, and {b} has no zero "
+                f"where {a} is 0, so the right formula gives no NaN here: a NaN means {a} went inside a log "
+                f"(e.g. {a} * {log}({a} / {b}), the KL divergence's term, or {log}({a})), where its zeros give "
+                f"0 * log(0) = NaN in numpy. In a cross-entropy, {a} is only the weight in front of the log.")
+    return _nan_zero(a, b, log, cross)
 
 
 def _scalar(answer):
@@ -1013,7 +1022,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         redo = (f"with the unrounded {step[1]} your code computed" if step[0] in ("subtracted", "added")
                 else "with both numbers unrounded, as your code computed them" if step[0] == "both"
                 else "on the unrounded number your code computed")
-        return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
+        # "Right as far as it goes" only for a number that agrees with the answer to the figures it has;
+        # a longer number wrong in a figure it gives (0.08494 for 0.08516) is "Almost"
+        opening = "Right as far as it goes: " if _right_at(value, expected, figures) else "Almost: "
+        return Feedback(False, f"{opening}{shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
                                f"figures allow"
                                # it has the figures asked already (or is float noise on a short number): rounding it
