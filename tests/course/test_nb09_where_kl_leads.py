@@ -255,6 +255,20 @@ def test_sanov_names_each_mistake():
         assert not fb.correct and words in str(fb), (words, str(fb))
 
 
+def test_sanov_minus_d_is_the_ratio_upside_down_not_the_order():
+    lam, star, kl = mp_tilt(4.5)
+    # the learner's exact number: sum P* log(P / P*), the ratio upside down, is -D(P*||P)
+    upside_down = sum(s * math.log((1 / 6) / s) for s in star)
+    assert abs(upside_down + kl) < 1e-12 and abs(-0.17817837107422613 + kl) < 1e-12
+    for answer in (-0.17817837107422613, -0.178, -0.1782):
+        text = str(ex4(answer))
+        assert "minus D(P*||P)" in text and "upside down" in text, text
+        assert "comes first" not in text and "reverse direction" not in text, text
+    # the advice the old message gave (swap the order) leads to the other mistake, D(P||P*) = 0.1929
+    reverse = sum(math.log((1 / 6) / s) / 6 for s in star)
+    assert abs(reverse - 0.1929) < 5e-5 and "reverse direction" in str(ex4(reverse))
+
+
 def test_sanov_refuses_a_threshold_below_the_mean():
     with pytest.raises(ValueError):
         exercises.check_sanov_exponent(0.1, np.full(6, 1 / 6), np.arange(1, 7), 3.0)
