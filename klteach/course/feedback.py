@@ -853,12 +853,15 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     how, rounded = found
     value = _clean(value)
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
+    # one rounding that gives the number is shown as an example, not as what the learner did: other roundings
+    # (3 significant figures, -0.826 and 1.22, give -2.05 as well) lead to the same number
     opening = ("Right as far as it goes: " if _right_at(value, expected, significant_figures(value)) else
-               f"Almost: near {what} but not {what} rounded, since a number was rounded on the way: ")
-    return Feedback(False, f"{opening}{_as_given(value)} is {parts['formula']} with {parts['words']} rounded first, "
-                           f"each to {how} ({listed}). A {parts.get('kind', 'difference')} of rounded numbers "
+               f"Almost: near {what} but not {what} rounded; it looks like a result rounded on the way: ")
+    return Feedback(False, f"{opening}{_as_given(value)} is what {parts['formula']} gives with {parts['words']} "
+                           f"rounded first (e.g. each to {how}: {listed}). If you rounded {parts['words']} on the "
+                           f"way: a {parts.get('kind', 'difference')} of rounded numbers "
                            f"keeps only the precision of their rounding, here not enough for {sig} significant "
-                           f"figures of {what}: compute {parts['compute']}, combine them, and round only at the "
+                           f"figures of {what}, so compute {parts['compute']}, combine them, and round only at the "
                            f"end, to {sig} significant figures.")
 
 
