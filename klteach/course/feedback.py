@@ -688,6 +688,20 @@ def _plausible_route(step):
     return kind in ("shift", "subtracted", "added", "both") or (kind == "scale" and words.startswith("converted to"))
 
 
+def _mistake_name(explanation):
+    """A mistake's name: its explanation up to the first ``,``, ``:``, ``;`` or sentence end outside brackets
+    (``H(Q_pred, P_target)`` from ``"H(Q_pred, P_target): the arguments are swapped. ..."``)."""
+    depth = 0
+    for i, ch in enumerate(explanation):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and (ch in ",:;" or ch == "." and explanation[i + 1:i + 2] in ("", " ")):
+            return explanation[:i]
+    return explanation
+
+
 def _plural(n, word):
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -1079,13 +1093,19 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     if figures < ACCEPTED_FIGURES and _truncated(value, expected):
         # the right value cut off (0.21 for 0.218): right as far as it goes. Read as rounded, it may match a
         # mistake, but no concept is blamed on a short number: the unrounded number tells the two apart
-        rounded_mistake = any(_matches(value, w, expected) for w, _, _ in entries)
+        # the mistakes it matches, read as rounded, are named beside the cut-off (0.8 is H(P_target, Q_pred)
+        # = 0.887 cut off, and H(P_target) = 0.802 rounded, which it matches better)
+        rounded_mistake = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
         return Feedback(False, f"Right as far as it goes, but cut off: {shown} is {what} cut off after "
                                f"{_plural(figures, 'significant figure')}, so its last digit is one too small. "
                                f"Round (do not truncate) the unrounded number your code computed, and give {sig} "
                                f"significant figures, or give that number itself."
-                               + (f" If you rounded rather than cut off, {shown} is not {what} rounded and may be "
-                                  f"a known mistake: the unrounded number will tell." if rounded_mistake else "")
+                               + (f" If you rounded rather than cut off, {shown} is not {what} rounded, and at the "
+                                  f"{_plural(figures, 'significant figure')} it has it matches "
+                                  + " or ".join(f"{_mistake_name(e)} ({_show(w)})" for _, w, e in sorted(rounded_mistake))
+                                  + (", known mistakes" if len(rounded_mistake) > 1 else ", a known mistake")
+                                  + ": the unrounded number will tell which it is."
+                                  if rounded_mistake else "")
                                + f" If this is the full number your code computed, it is not {what}: check "
                                  f"each step.")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]

@@ -1127,7 +1127,9 @@ def test_a_short_wrong_answer_is_not_explained_by_a_rounded_route():
         text = str(check(submission))
         assert "looks like" not in text, (submission, text)
     text = str(ex04_1(0.42))
-    assert "cut off" in text and "may be a known mistake" in text and "Weight each" not in text, text
+    # read as rounded it matches the plain mean (0.4206), named without its advice: 2 figures cannot tell
+    assert "cut off" in text and "it matches the plain mean of log(Q_ex(x)/P_ex(x)) over outcomes (np.mean) (0.4" \
+        in text and "a known mistake" in text and "Weight each" not in text, text
     assert "typing 1.00 gives 1.0" in str(ex05_5(1.0))
 
 
@@ -2538,3 +2540,13 @@ def test_a_rounded_route_wrong_in_a_figure_it_gives_opens_with_almost(check, sub
     text = str(check(submission))
     assert text.startswith("Almost: ") and "looks like" in text, text
     assert "Right as far as it goes" not in text, text
+
+
+def test_a_one_figure_cut_off_that_matches_a_mistake_names_it_beside_the_cut_off():
+    h, right = -float(np.sum(P_TARGET * np.log(P_TARGET))), ce(P_TARGET, Q_PRED)
+    assert round(h, 1) == 0.8 and round(right, 1) == 0.9 and math.floor(right * 10) / 10 == 0.8
+    assert abs(0.8 - h) < abs(0.8 - right)                      # 0.8 matches H(P_target) better
+    text = str(ex.check_cross_entropy(0.8, P_TARGET, Q_PRED, names=("P_target", "Q_pred")))   # 03 Ex1, as typed
+    assert "cut off after 1 significant figure" in text, text
+    assert f"it matches H(P_target) ({h:.4f}), a known mistake" in text, text
+    assert "may be a known mistake" not in text, text
