@@ -64,8 +64,9 @@ def round_sig(x, figures):
 
 
 def _route_named(text):
-    """Right as far as it goes, or a rounded route named as the reading: "Right as far as it goes" when the number agrees with the answer
-    to the figures it has, "Almost" when it is wrong in one of them (a 4-figure 0.4252 for 0.4188)."""
+    """Right as far as it goes, or a rounded route named as the reading ("looks like"): "Right as far as it
+    goes" when the number agrees with the answer to the figures it has, "Almost" when it is wrong in one of
+    them (a 4-figure 0.4252 for 0.4240)."""
     return ((text.startswith("Right as far as it goes") or re.match(r"Almost: \S+ looks like ", text) is not None)
             and "Not quite" not in text and "Not yet" not in text)
 
@@ -795,7 +796,8 @@ def test_nan_advice_uses_one_mask_and_blames_zeros_only_when_there_are_some():
     with np.errstate(all="ignore"):
         nan_fb = str(ex03_3(np.sum(LABEL * np.log2(LABEL / Q_IMAGE))))
         literal = float(np.sum(LABEL[LABEL > 0] * np.log2(LABEL[LABEL > 0] / Q_IMAGE)))   # mask on one array
-    assert "label went inside a log" in nan_fb and "[m]" not in nan_fb, nan_fb    # the right formula takes no log of label
+    # the right formula takes no log of label
+    assert "label went inside a log" in nan_fb and "[m]" not in nan_fb, nan_fb
     m = LABEL > 0
     assert ex03_3(float(np.sum(LABEL[m] * np.log2(LABEL[m] / Q_IMAGE[m])))).correct   # the advice, followed
     assert "mask applied to label only" in str(ex03_3(literal))
