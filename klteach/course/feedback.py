@@ -372,24 +372,33 @@ _NAN = ("Your answer is NaN (not a number). The data here have no zero probabili
 def _nan_zero(a, b=None, log="np.log", cross=False):
     """NaN advice for data with zero probabilities in ``a``: one mask, used on both arrays.
 
-    The example is the exercise's own formula: ``-sum a log a`` (entropy),
-    ``sum a log(a / b)`` (KL) or, with ``cross``, ``-sum a log b`` (cross-entropy).
+    The example shows the mask on another expression, never the exercise's own formula (``log`` and
+    ``cross`` are kept for the callers; the advice no longer depends on them).
     """
     use = f"{a}[m] and {b}[m]" if b else f"{a}[m]"
-    if b is None:
-        example = f"-np.sum({a}[m] * {log}({a}[m]))"
-    elif cross:
-        example = f"-np.sum({a}[m] * {log}({b}[m]))"
-    else:
-        example = f"np.sum({a}[m] * {log}({a}[m] / {b}[m]))"
+    example = (f"np.sum({a}[m] * {b}[m]) sums over those outcomes only" if b
+               else f"np.sum({a}[m]) adds its nonzero entries only")
     return (f"Your answer is NaN. {a} has zero probabilities, and a 0 * log(0) term gives NaN in numpy; "
-            f"such terms count as 0. Use one mask on both arrays: m = {a} > 0, then {use} "
-            f"(e.g. {example}).")
+            f"such terms count as 0. "
+            + ("Use one mask on both arrays" if b else "Use a mask")
+            + f": m = {a} > 0, then {use} (e.g. {example}).")
 
 
-def _nan_for(p, a, b=None, base=None, cross=False):
-    """The NaN advice that fits the exercise's data: blame 0 log 0 only when ``p`` has zeros."""
-    return _nan_zero(a, b, _LOG_FN.get(base, "np.log"), cross) if np.any(np.asarray(p) == 0) else _NAN
+def _nan_for(p, a, b=None, base=None, cross=False, q=None):
+    """The NaN advice that fits the exercise's data: blame 0 log 0 only when ``p`` has zeros.
+
+    For a cross-entropy (``cross``) whose ``q`` has no zero where ``p`` is 0, the right formula
+    ``-sum p log q`` gives no NaN at all: a NaN means ``p`` went inside a log.
+    """
+    if not np.any(np.asarray(p) == 0):
+        return _NAN
+    log = _LOG_FN.get(base, "np.log")
+    if cross and b is not None and q is not None and np.all(np.asarray(q)[np.asarray(p) == 0] > 0):
+        return (f"Your answer is NaN. The cross-entropy takes no log of {a}, only of {b}, and {b} has no zero "
+                f"where {a} is 0, so the right formula gives no NaN here: a NaN means {a} went inside a log "
+                f"(e.g. {a} * {log}({a} / {b}), the KL divergence's term, or {log}({a})), where its zeros give "
+                f"0 * log(0) = NaN in numpy. In a cross-entropy, {a} is only the weight in front of the log.")
+    return _nan_zero(a, b, log, cross)
 
 
 def _scalar(answer):
@@ -679,6 +688,20 @@ def _plausible_route(step):
     return kind in ("shift", "subtracted", "added", "both") or (kind == "scale" and words.startswith("converted to"))
 
 
+def _mistake_name(explanation):
+    """A mistake's name: its explanation up to the first ``,``, ``:``, ``;`` or sentence end outside brackets
+    (``H(Q_pred, P_target)`` from ``"H(Q_pred, P_target): the arguments are swapped. ..."``)."""
+    depth = 0
+    for i, ch in enumerate(explanation):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and (ch in ",:;" or ch == "." and explanation[i + 1:i + 2] in ("", " ")):
+            return explanation[:i]
+    return explanation
+
+
 def _plural(n, word):
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -844,12 +867,15 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     how, rounded = found
     value = _clean(value)
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
+    # one rounding that gives the number is shown as an example, not as what the learner did: other roundings
+    # (3 significant figures, -0.826 and 1.22, give -2.05 as well) lead to the same number
     opening = ("Right as far as it goes: " if _right_at(value, expected, significant_figures(value)) else
-               f"Almost: near {what} but not {what} rounded, since a number was rounded on the way: ")
-    return Feedback(False, f"{opening}{_as_given(value)} is {parts['formula']} with {parts['words']} rounded first, "
-                           f"each to {how} ({listed}). A {parts.get('kind', 'difference')} of rounded numbers "
+               f"Almost: near {what} but not {what} rounded; it looks like a result rounded on the way: ")
+    return Feedback(False, f"{opening}{_as_given(value)} is what {parts['formula']} gives with {parts['words']} "
+                           f"rounded first (e.g. each to {how}: {listed}). If you rounded {parts['words']} on the "
+                           f"way: a {parts.get('kind', 'difference')} of rounded numbers "
                            f"keeps only the precision of their rounding, here not enough for {sig} significant "
-                           f"figures of {what}: compute {parts['compute']}, combine them, and round only at the "
+                           f"figures of {what}, so compute {parts['compute']}, combine them, and round only at the "
                            f"end, to {sig} significant figures.")
 
 
@@ -1013,7 +1039,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         redo = (f"with the unrounded {step[1]} your code computed" if step[0] in ("subtracted", "added")
                 else "with both numbers unrounded, as your code computed them" if step[0] == "both"
                 else "on the unrounded number your code computed")
-        return Feedback(False, f"Right as far as it goes: {shown} looks like {route_words(k, w_k, step)}. "
+        # "Right as far as it goes" only for a number that agrees with the answer to the figures it has;
+        # a longer number wrong in a figure it gives (0.08494 for 0.08516) is "Almost"
+        opening = "Right as far as it goes: " if _right_at(value, expected, figures) else "Almost: "
+        return Feedback(False, f"{opening}{shown} looks like {route_words(k, w_k, step)}. "
                                f"Rounded before that step, it agrees with {what} only as far as those {k} "
                                f"figures allow"
                                # it has the figures asked already (or is float noise on a short number): rounding it
@@ -1064,13 +1093,19 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     if figures < ACCEPTED_FIGURES and _truncated(value, expected):
         # the right value cut off (0.21 for 0.218): right as far as it goes. Read as rounded, it may match a
         # mistake, but no concept is blamed on a short number: the unrounded number tells the two apart
-        rounded_mistake = any(_matches(value, w, expected) for w, _, _ in entries)
+        # the mistakes it matches, read as rounded, are named beside the cut-off (0.8 is H(P_target, Q_pred)
+        # = 0.887 cut off, and H(P_target) = 0.802 rounded, which it matches better)
+        rounded_mistake = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
         return Feedback(False, f"Right as far as it goes, but cut off: {shown} is {what} cut off after "
                                f"{_plural(figures, 'significant figure')}, so its last digit is one too small. "
                                f"Round (do not truncate) the unrounded number your code computed, and give {sig} "
                                f"significant figures, or give that number itself."
-                               + (f" If you rounded rather than cut off, {shown} is not {what} rounded and may be "
-                                  f"a known mistake: the unrounded number will tell." if rounded_mistake else "")
+                               + (f" If you rounded rather than cut off, {shown} is not {what} rounded, and at the "
+                                  f"{_plural(figures, 'significant figure')} it has it matches "
+                                  + " or ".join(f"{_mistake_name(e)} ({_show(w)})" for _, w, e in sorted(rounded_mistake))
+                                  + (", known mistakes" if len(rounded_mistake) > 1 else ", a known mistake")
+                                  + ": the unrounded number will tell which it is."
+                                  if rounded_mistake else "")
                                + f" If this is the full number your code computed, it is not {what}: check "
                                  f"each step.")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]

@@ -309,7 +309,7 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                         partway=(_rounded_terms(pn[pn > 0], -np.log(qn[pn > 0]) / log_base(base),
                                                 f"-{a}(x) log {b}(x)", cross_entropy(pn, qn, base=base))
                                 if np.all(qn[pn > 0] > 0) else None),
-                        nan=_nan_for(pn, a, b, base, cross=True))
+                        nan=_nan_for(pn, a, b, base, cross=True, q=qn))
 
 
 def check_huffman_length(answer, p, *, name=None, sig=3):

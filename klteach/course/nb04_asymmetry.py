@@ -17,7 +17,7 @@ from ..discrete import js_divergence, kl_divergence
 from ..fits import fit_gaussian, mixture_pdf
 from ..symmetric import hellinger_distance, js_distance, total_variation
 from .explorer import _explorer, _slider
-from .feedback import _NAN, _names, _nan_zero, _probabilities, check_number, significant_figures
+from .feedback import _NAN, _names, _probabilities, check_number, significant_figures
 from .style import P_COLOR, Q_COLOR, REVERSE_COLOR
 from .units import _LOG_FN, _computed_with, _conversion, _unit_mistakes, _unit_words
 
@@ -281,7 +281,10 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
                                          f"divide the unrounded number your code computed by 100.",
                          ("scale", f"{what} as a percentage", "divided by 100")))
     if np.any(pn == 0) or np.any(qn == 0):
-        nan = _nan_zero(f"{a} and {b}", None)
+        nan = (f"Your answer is NaN. {a} or {b} has zero probabilities, and a 0 * log(0) term gives NaN in "
+               f"numpy; such terms count as 0. In each divergence keep only the outcomes where its first "
+               f"distribution is > 0: m = {a} > 0 in D({a}||M), and m = {b} > 0 in D({b}||M), each mask used "
+               f"on both arrays of that divergence.")
     elif distance:
         nan = (f"Your answer is NaN. The data here have no zero probabilities, so it is most likely the square "
                f"root of a negative number: the divergence under the square root came out negative. A JS "

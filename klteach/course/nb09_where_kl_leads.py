@@ -280,7 +280,8 @@ def check_sanov_exponent(answer, p, values, threshold, *, base=None, names=("P*"
     .. math:: \min_{\mathbb{E}_{P^*}[v] \ge m} D(P^*\|P) = D(P_\lambda\|P),\quad
               p_\lambda(x) \propto p(x) e^{\lambda v(x)}
 
-    Recognised mistakes: the reverse direction D(P||P*), the other unit,
+    Recognised mistakes: the reverse direction D(P||P*), minus D(P*||P)
+    (the ratio inside the log upside down), the other unit,
     the tilt parameter lambda itself, and the central-limit (Gaussian)
     approximation (m - mu)^2 / (2 var), right only near the mean.
 
@@ -307,6 +308,9 @@ def check_sanov_exponent(answer, p, values, threshold, *, base=None, names=("P*"
         (_in((threshold - mu) ** 2 / (2 * var), base),
          "the central-limit approximation (m - mean)^2 / (2 variance), which treats the average as Gaussian: "
          "right only for thresholds very close to the mean. Find the tilt and compute the KL."),
+        (-expected, f"minus {what}: the ratio inside the log is upside down ({b}(x) on top). Keep the order "
+                    f"and put {a}(x) on top: {what} = sum {a}(x) log({a}(x) / {b}(x)), the tilted distribution "
+                    f"first both as the weight and on top of the ratio."),
     ] + _other_units(t.kl, what, base)
     return check_number(answer, expected, what=what, units=unit, mistakes=_apart(mistakes, expected), sig=sig,
                         hint=f"Find lambda with sum v p exp(lambda v) / sum p exp(lambda v) = {threshold:g} "

@@ -170,3 +170,12 @@ def test_total_variation_names_the_other_distances_and_nothing_rounds():
     assert text.startswith("Close") and "nothing to round on the way" in text and "round one" not in text, text
     assert _tv_ex3(tv).correct and _tv_ex3(0.3).correct
 
+
+
+def test_js_nan_with_zeros_names_a_mask_per_divergence_not_a_garbled_expression():
+    P, Q = np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.5, 0.5])
+    text = str(ex.check_js(float("nan"), P, Q))
+    assert "m = P > 0 in D(P||M)" in text and "m = Q > 0 in D(Q||M)" in text, text
+    assert "P and Q[m]" not in text and "np.log" not in text, text
+    M = (P + Q) / 2
+    assert np.all(M[P > 0] > 0) and np.all(M[Q > 0] > 0)      # the masks leave no log of 0

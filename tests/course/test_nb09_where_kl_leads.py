@@ -225,6 +225,18 @@ def test_stein_names_each_mistake():
         assert not fb.correct and words in str(fb), (words, str(fb))
 
 
+def test_elbo_rounded_terms_are_an_example_route_not_a_stated_fact():
+    ell = -0.5 * math.log(2 * math.pi * 0.3**2) - ((1.0 - 1.2) ** 2 + 0.4**2) / (2 * 0.3**2)
+    kl = math.log(1 / 0.4) + (0.4**2 + 1.2**2) / 2 - 0.5              # D(N(1.2, 0.4^2) || N(0, 1)), closed form
+    # -2.05 comes from 3 significant figures (-0.826 - 1.22 = -2.046) as well as from 2 decimal places
+    assert round(round(ell, 3) + -round(kl, 2), 2) == -2.05 and round(round(ell, 2) - round(kl, 2), 2) == -2.05
+    assert round(ell - kl, 2) == -2.04
+    text = str(exercises.check_elbo(-2.05, 1.0, 0.3, 1.2, 0.4))      # the learner's exact call (09 Ex2)
+    assert text.startswith("Almost: ") and "looks like a result rounded on the way" in text, text
+    assert "is what E_q[log p(x|z)] - D(q||p(z)) gives" in text and "(e.g. each to" in text, text
+    assert "If you rounded both terms on the way" in text and "since a number was rounded" not in text, text
+
+
 # --- exercise 4: Sanov's exponent ----------------------------------------------------------------
 
 def ex4(answer):
@@ -253,6 +265,20 @@ def test_sanov_names_each_mistake():
                          (kl / math.log(2), "bits")]:
         fb = ex4(wrong)
         assert not fb.correct and words in str(fb), (words, str(fb))
+
+
+def test_sanov_minus_d_is_the_ratio_upside_down_not_the_order():
+    lam, star, kl = mp_tilt(4.5)
+    # the learner's exact number: sum P* log(P / P*), the ratio upside down, is -D(P*||P)
+    upside_down = sum(s * math.log((1 / 6) / s) for s in star)
+    assert abs(upside_down + kl) < 1e-12 and abs(-0.17817837107422613 + kl) < 1e-12
+    for answer in (-0.17817837107422613, -0.178, -0.1782):
+        text = str(ex4(answer))
+        assert "minus D(P*||P)" in text and "upside down" in text, text
+        assert "comes first" not in text and "reverse direction" not in text, text
+    # the advice the old message gave (swap the order) leads to the other mistake, D(P||P*) = 0.1929
+    reverse = sum(math.log((1 / 6) / s) / 6 for s in star)
+    assert abs(reverse - 0.1929) < 5e-5 and "reverse direction" in str(ex4(reverse))
 
 
 def test_sanov_refuses_a_threshold_below_the_mean():
