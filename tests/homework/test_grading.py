@@ -887,6 +887,12 @@ def test_exact_decimal_fraction_and_mpf_answers_earn_full_marks(review):
         row, points = review[name], review[name.split("/")[0]]
         assert float(row["total"]) == sum(p for p, _ in points.values()), row
         assert "refused" not in row["flags"], row
+    # the student's own grader.check said "should be a Python float": the feedback says how it was graded
+    text = review["hw01/numbers"]["feedback_text"]
+    assert "d_nats is a Decimal: graded as the float it rounds to" in text, text
+    assert "d_bits is a Fraction: graded as the float it rounds to" in text, text
+    assert "is a mpf" in review["hw04/mpmath"]["feedback_text"]
+    assert "graded as the float" not in review["hw01/swapped"]["feedback_text"]
 
 
 def test_a_number_written_as_text_is_refused_and_the_feedback_says_why(review):
