@@ -1031,11 +1031,13 @@ class __klteach_guard:
         files = cls._modules["otter.test_files"][1]
         result_class = cls._modules["otter.test_files.abstract_test"][1]["TestCaseResult"]
         checker.clear_results()
-        refused, rounded = set(), set()
-        answers = {}
+        refused, rounded, converted = set(), set(), set()
+        answers, kinds = {}, {}
         for name, value in list(user_globals.items()):
             if name.startswith("_") or isinstance(value, (type, cls._types.ModuleType)):
                 continue
+            if type(value) in cls._numbers:   # read as a float: the feedback says so when a test reads it
+                kinds[name] = cls._numbers[type(value)]
             try:
                 answers[name] = (cls._answer(value), "")
             except TypeError as exc:
@@ -1051,6 +1053,8 @@ class __klteach_guard:
                     value, problem = answers[name]
                     if problem:
                         refused.add(problem)
+                    elif name in kinds:
+                        converted.add(f"{name} {kinds[name]}")
                     env[name] = None if problem else cls._isolated(value) if type(
                         value) is cls._types.FunctionType else cls._answer(value)
             return env
@@ -1096,6 +1100,8 @@ class __klteach_guard:
             cls._say("klteach-guard: " + "; ".join(sorted(refused)))
         if rounded:
             cls._say("klteach-rounded: " + ", ".join(sorted(rounded)))
+        if converted:
+            cls._say("klteach-converted: " + ", ".join(sorted(converted)))
 
 
 __klteach_guard.setup("tests", globals(), copies=())
@@ -1192,9 +1198,16 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
                if line.startswith(ROUNDED_MARK) for q in line[len(ROUNDED_MARK):].split(",")}
     row |= {q: round(s, 2) for q, s in scores.items()}
     row["total"] = round(sum(scores.values()), 2)
+    converted = sorted({tuple(part.split()) for cell in executed.cells
+                        if cell.source.startswith(GUARD_END.splitlines()[0])
+                        for output in cell.get("outputs", []) for line in _text(output).splitlines()
+                        if line.startswith(CONVERTED_MARK) for part in line[len(CONVERTED_MARK):].split(",")
+                        if len(part.split()) == 2})
     refusals = {m.group(1): _refusal_note(m.group(1), m.group(2)) for r in runtime
                 for m in [re.fullmatch(r"answer (\w+) (?:of type (.+) refused|could not be copied .*)", r)] if m}
     row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + list(refusals.values())
+                                + [f"{name} is a {kind}: graded as the float it rounds to (store a Python "
+                                   f"float to pass the public test's form check)" for name, kind in converted]
                                 + [_feedback(results, assignment, rounded, refusals)])
     if missing:
         row["reason"] = f"questions not tested: {', '.join(missing)}"
@@ -1326,6 +1339,7 @@ def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset(),
 ROUNDING = "(a hidden test failed: store the unrounded value in the answer; round only when printing)"
 HIDDEN_FAILED = "(a hidden test failed)"
 ROUNDED_MARK = "klteach-rounded:"
+CONVERTED_MARK = "klteach-converted:"   # answers of an exact number type (Decimal, ...) the tests read as floats
 
 
 # The only classes otter's results file holds. The student's kernel writes that file, so it is read with an

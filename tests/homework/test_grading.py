@@ -735,6 +735,27 @@ REVIEW = {   # assignment: {submission: (start from "solution" or "blank", {answ
                               "ax_q4.set_xticks(x, [' ' + o.capitalize() for o in outcomes])\n"
                               "ax_q4.set_ylabel('probability'); ax_q4.set_title('Weather'); ax_q4.legend()\n"
                               "plt.show()"}, None),
+        # q4's bars with the right six heights in the wrong places, or not P and Q at all: the sorted heights
+        # once gave each full marks
+        "q4_swapped_legend": ("solution", {"fig, ax_q4": "fig, ax_q4 = plt.subplots()\n"
+                                           "plots.bar_pair(Q, P, labels=outcomes, names=('P', 'Q'), ax=ax_q4, "
+                                           "title='t')\nplt.show()"}, None),
+        "q4_scrambled": ("solution", {"fig, ax_q4": "fig, ax_q4 = plt.subplots()\n"
+                                      "plots.bar_pair(P[::-1], Q[[1, 2, 0]], labels=outcomes, names=('P', 'Q'), "
+                                      "ax=ax_q4, title='t')\nplt.show()"}, None),
+        "q4_not_distributions": ("solution", {"fig, ax_q4": "fig, ax_q4 = plt.subplots()\n"
+                                              "plots.bar_pair(np.array([0.2, 0.2, 0.3]), np.array([0.4, 0.4, 0.5]), "
+                                              "labels=outcomes, names=('P', 'Q'), ax=ax_q4, title='t')\n"
+                                              "plt.show()"}, None),
+        # right: one bar per call, Q's drawn first at each outcome, overlaid on P's
+        "q4_bar_by_bar": ("solution", {"fig, ax_q4": "fig, ax_q4 = plt.subplots()\n"
+                                       "for i in range(3):\n"
+                                       "    ax_q4.bar(i, Q[i], 0.6, fill=False, ls='--',\n"
+                                       "              label='Q' if i == 0 else None)\n"
+                                       "    ax_q4.bar(i, P[i], 0.4, label='P' if i == 0 else None)\n"
+                                       "ax_q4.set_xticks(range(3), outcomes)\n"
+                                       "ax_q4.set_ylabel('probability'); ax_q4.set_title('t'); ax_q4.legend()\n"
+                                       "plt.show()"}, None),
     },
     "hw04": {
         "mpmath": ("solution", {"d_reverse": "import mpmath\nmpmath.mp.dps = 30\n"
@@ -752,6 +773,11 @@ REVIEW = {   # assignment: {submission: (start from "solution" or "blank", {answ
                               "plots.bar_pair(special.softmax(teacher[0]), special.softmax(teacher[0] / T), "
                               "labels=[c.upper() for c in classes], names=('T = 1', 'T = 4'), ax=ax_q4, title='t')\n"
                               "plt.show()"}, None),
+        # the T = 4 distribution's bars labelled T = 1 and the other way round: the sorted heights scored 2 / 2
+        "q4_swapped_legend": ("solution", {"fig, ax_q4": "fig, ax_q4 = plt.subplots()\n"
+                                           "plots.bar_pair(special.softmax(teacher[0] / T), "
+                                           "special.softmax(teacher[0]), labels=classes, names=('T = 1', 'T = 4'), ax=ax_q4, title='t')\n"
+                                           "plt.show()"}, None),
     },
 }
 
@@ -887,6 +913,25 @@ def test_exact_decimal_fraction_and_mpf_answers_earn_full_marks(review):
         row, points = review[name], review[name.split("/")[0]]
         assert float(row["total"]) == sum(p for p, _ in points.values()), row
         assert "refused" not in row["flags"], row
+    # the student's own grader.check said "should be a Python float": the feedback says how it was graded
+    text = review["hw01/numbers"]["feedback_text"]
+    assert "d_nats is a Decimal: graded as the float it rounds to" in text, text
+    assert "d_bits is a Fraction: graded as the float it rounds to" in text, text
+    assert "is a mpf" in review["hw04/mpmath"]["feedback_text"]
+    assert "graded as the float" not in review["hw01/swapped"]["feedback_text"]
+
+
+def test_hw01_q4_reads_each_series_outcome_by_outcome(review):
+    points, public = review["hw01"]["q4"]
+    for name in ("q4_swapped_legend", "q4_scrambled", "q4_not_distributions"):
+        row = review[f"hw01/{name}"]
+        assert public < float(row["q4"]) < points and float(row["q4"]) <= 0.75 * points, (name, row)
+        assert float(row["total"]) == sum(p for p, _ in review["hw01"].values()) - points + float(row["q4"]), row
+    assert float(review["hw01/q4_bar_by_bar"]["q4"]) == points, review["hw01/q4_bar_by_bar"]
+    points, public = review["hw06"]["q4"]
+    row = review["hw06/q4_swapped_legend"]
+    assert public < float(row["q4"]) < points and float(row["q4"]) <= 0.75 * points, row
+    assert float(review["hw06/caps"]["q4"]) == points, review["hw06/caps"]
 
 
 def test_a_number_written_as_text_is_refused_and_the_feedback_says_why(review):
