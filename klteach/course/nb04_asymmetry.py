@@ -255,6 +255,10 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
                                                                      if unhalved < 0 else "")
                          + f". Use {average}."))
     half = kl_divergence(pn, m, base=base)
+    asked = ("The question asks for the Jensen-Shannon "
+             + ("distance: the square root of (D({a}||M) + D({b}||M)) / 2" if distance
+                else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
+             + f", with {average}.")
     mistakes += [
         (np.sqrt(half) if distance else half,
          (f"the square root of D({a}||M) alone. Average both halves first: (D({a}||M) + D({b}||M)) / 2 "
@@ -265,16 +269,10 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
          f"{average}, not with each other."),
         (hellinger_distance(pn, qn),
          f"the Hellinger distance, sqrt(1 - sum sqrt({a}(x) {b}(x))), another symmetric distance (without "
-         f"a logarithm). The question asks for the Jensen-Shannon "
-         + ("distance: the square root of (D({a}||M) + D({b}||M)) / 2" if distance
-            else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
-         + f", with {average}."),
+         f"a logarithm). {asked}"),
         (total_variation(pn, qn),
          f"the total variation distance TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2, another symmetric distance "
-         f"(without a logarithm). The question asks for the Jensen-Shannon "
-         + ("distance: the square root of (D({a}||M) + D({b}||M)) / 2" if distance
-            else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
-         + f", with {average}."),
+         f"(without a logarithm). {asked}"),
     ]
     if expected > 0:
         mistakes.append((100 * expected, f"{what} as a percentage (times 100); it is not a share in percent: "
