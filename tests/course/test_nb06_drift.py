@@ -255,16 +255,22 @@ def test_false_alarm_bars_each_have_their_own_hatch():
     assert len(set(_hatches(ax))) == len(ax.containers) == 3
 
 
+def _numeric_and_categorical_report(names, n, current_categories, seed):
+    """A two-feature report: a normal shifted by 1 sd, and categories 'u'/'v' against current_categories."""
+    rng = np.random.default_rng(seed)
+    number, category = names
+    return drift.drift_report({number: rng.normal(size=n), category: rng.choice(["u", "v"], n)},
+                              {number: rng.normal(1, 1, n), category: rng.choice(current_categories, n)},
+                              n_permutations=50, seed=0)
+
+
 def test_plots_and_widgets_draw():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from klteach import plots, widgets
-    rng = np.random.default_rng(11)
-    report = drift.drift_report({"a": rng.normal(size=100), "b": rng.choice(["u", "v"], 100)},
-                                {"a": rng.normal(1, 1, 100), "b": rng.choice(["u", "w"], 100)},
-                                n_permutations=50, seed=0)
+    report = _numeric_and_categorical_report(("a", "b"), 100, ["u", "w"], seed=11)
     axes = plots.drift_histograms(report, top=2)
     bars = axes[0].patches
     assert matplotlib.colors.to_hex(bars[0].get_facecolor()) == plots.P_COLOR.lower()
@@ -343,10 +349,7 @@ def test_drift_histograms_put_each_features_unit_and_title_on_its_panel():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rng = np.random.default_rng(12)
-    report = drift.drift_report({"rate": rng.normal(size=80), "plan": rng.choice(["u", "v"], 80)},
-                                {"rate": rng.normal(1, 1, 80), "plan": rng.choice(["u", "v"], 80)},
-                                n_permutations=50, seed=0)
+    report = _numeric_and_categorical_report(("rate", "plan"), 80, ["u", "v"], seed=12)
     axes = plots.drift_histograms(report, top=2, labels={"rate": ("interest rate", "% a year")})
     panels = {ax.get_title().split(":")[0]: ax for ax in axes}
     assert panels["interest rate"].get_xlabel() == "bin (lower edge in % a year, from the reference)"
