@@ -197,7 +197,9 @@ def drift_test_counts(reference_counts, current_counts, *, measure="kl",
     DistributionError
         Bad counts, as for :func:`drift_measures`.
     ValueError
-        Unknown measure, negative pseudo-count, n_permutations < 1.
+        Unknown measure, negative pseudo-count, n_permutations < 1; an
+        infinite statistic (pseudo_count=0) where the chi-square
+        approximation is used (1e9 observations or more on a side).
 
     Notes
     -----
@@ -269,6 +271,14 @@ def _beyond_numpy(ref, cur, measure, pseudo_count, n_permutations, seed, base, m
     seen = pooled > 0
     seen_only = float(_statistic(measure, _smoothed(ref[seen], active[seen], pseudo_count),
                                  _smoothed(cur[seen], active[seen], pseudo_count), base))
+    if math.isinf(seen_only):
+        # Only with pseudo_count = 0: a bin seen on one side only makes the statistic infinite,
+        # and chi2.sf(inf) = 0 would call one observation certain drift.
+        raise ValueError(
+            f"drift_test_counts cannot judge an infinite {measure} (pseudo_count=0 and a bin with "
+            f"observations on one side only) from 1e9 observations on a side, where it uses the "
+            f"chi-square approximation instead of shuffling: pass pseudo_count > 0 (the default "
+            f"0.5), or measure='js', which stays finite.")
     pvalue, dof = _asymptotic_pvalue(seen_only, ref, cur, measure, base)
     note = "" if expected.min() >= 5 else (
         f"; approximate: a bin expects {expected.min():.3g} < 5 observations on the smaller side")

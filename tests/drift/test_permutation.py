@@ -410,3 +410,19 @@ def test_counts_test_chi_square_keeps_its_false_alarm_rate_with_empty_bins(measu
         assert r.null.startswith("chi-square approximation (K - 1 = 4")
         alarms += r.pvalue <= 0.05
     assert 0.012 < alarms / 300 < 0.088
+
+
+@pytest.mark.parametrize("measure", ["kl", "psi"])
+def test_counts_test_beyond_a_billion_refuses_an_infinite_statistic_instead_of_p_zero(measure):
+    # pseudo_count=0 and one observation in a bin seen on one side only: the statistic is inf, and the
+    # chi-square approximation gave p = 0 (certain drift from one observation), while the same shape
+    # below 1e9 gets a large permutation p-value (the observed split is a likely one).
+    small = drift.drift_test_counts([100_000_000, 99_999_999, 1], [50_000_000, 50_000_000, 0], pseudo_count=0,
+                                    measure=measure, n_permutations=200, seed=0)
+    assert small.pvalue > 0.5
+    with pytest.raises(ValueError, match=r"pseudo_count > 0"):
+        drift.drift_test_counts([1_000_000_000, 999_999_999, 1, 0], [500_000_000, 500_000_000, 0, 0],
+                                pseudo_count=0, measure=measure, seed=0)
+    # the default pseudo-count keeps the statistic finite and the test calm
+    assert drift.drift_test_counts([1_000_000_000, 999_999_999, 1, 0], [500_000_000, 500_000_000, 0, 0],
+                                   measure=measure, seed=0).pvalue > 0.5
