@@ -232,9 +232,9 @@ HW02_SAME_STYLE = {
 }
 
 
-def _q4_tests() -> dict[str, str]:
-    """``{cell id: source}`` of the test cells of hw02's question 4, public and hidden."""
-    nb = nbformat.read(HW02, as_version=4)
+def _q4_tests(master: Path = HW02) -> dict[str, str]:
+    """``{cell id: source}`` of the test cells of a master's question 4 (hw02's unless told), public and hidden."""
+    nb = nbformat.read(master, as_version=4)
     tests, question, block = {}, None, None
     for cell in nb.cells:
         first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
@@ -421,6 +421,136 @@ def test_hw02_claims_of_its_prompts_and_model_answer():
     assert others > 0 and snow_term + others < 0 and abs(snow_term + others - (huffman - ce)) < 1e-12
     # the solution's klteach calls agree with the brute force
     assert tuple(int(v) for v in kt.huffman_lengths([c / 365 for c in ref["q_days"]])) == lengths
+
+
+# Question 4 of hw01, hw03, hw05 and hw06: two series of bars. Their hidden tests read the two series outcome by
+# outcome with one helper, _bar_series, whose text is the same in every master; each plot below is drawn with
+# matplotlib directly, from reference values computed here with numpy (hw03's terms also with mpmath in the master).
+BAR_SETUP = {
+    "hw01_definition": "P, Q = np.array([0.5, 0.3, 0.2]), np.array([0.4, 0.4, 0.2])\n"
+                       "A, B, names = P, Q, ['sun', 'cloud', 'rain']\n",
+    "hw03_asymmetry": "P, U = np.array([0.49, 0.42, 0.09]), np.full(3, 1 / 3)\n"
+                      "A, B = P * np.log(P / U), U * np.log(U / P)   # the terms of D(P||U) and of D(U||P)\n"
+                      "names = ['0 heads', '1 head', '2 heads']\n",
+    "hw05_drift": "rng = np.random.default_rng(5)\nreference, current = rng.normal(50, 15, 200), rng.normal(55, 15, 150)\n"
+                  "edges = np.array([20.0, 30.0, 40.0, 50.0, 60.0, 70.0])\n"
+                  "bin_names = ['below', '20–30', '30–40', '40–50', '50–60', '60–70', 'above']\n"
+                  "A, B = [(c + 0.5) / (c + 0.5).sum() for c in (np.histogram(x, [-np.inf, *range(20, 71, 10), np.inf])[0]\n"
+                  "                                           for x in (reference, current))]\n"
+                  "names = bin_names\n",
+    "hw06_machine_learning": "z = np.array([6.0, 2.0, 1.0, -1.0])\n"
+                             "A, B = np.exp(z) / np.exp(z).sum(), np.exp(z / 4) / np.exp(z / 4).sum()\n"
+                             "names = ['cat', 'dog', 'fox', 'owl']\n",
+}
+BAR_LABELS = {"hw01_definition": ("P", "Q"), "hw03_asymmetry": ("D(P||U) terms", "D(U||P) terms"),
+              "hw05_drift": ("reference", "current"), "hw06_machine_learning": ("T = 1", "T = 4")}
+BAR_FINISH = "ax_q4.set_xlabel('x'); ax_q4.set_ylabel('y'); ax_q4.set_title('t')\n"
+BY_CALL = ("x = np.arange(len(names))\nax_q4.bar(x - 0.2, A, 0.4, label=LA)\nax_q4.bar(x + 0.2, B, 0.4, hatch='//', label=LB)\n"
+           "ax_q4.set_xticks(x, names)\nax_q4.legend()\n")
+PAIRWISE = ("x = np.arange(len(names))\nfor i in range(len(names)):\n"
+            "    ax_q4.bar(x[i] - 0.2, A[i], 0.4, label=LA if i == 0 else None)\n"
+            "    ax_q4.bar(x[i] + 0.2, B[i], 0.4, hatch='//' if HATCH_ALL or i == 0 else None, label=LB if i == 0 else None)\n"
+            "ax_q4.set_xticks(x, names)\nax_q4.legend()\n")
+BAR_RIGHT = {
+    "one bar call per series": BY_CALL,
+    "bar by bar, outcome by outcome": PAIRWISE.replace("HATCH_ALL", "True"),
+    "the second series drawn first": BY_CALL.replace("ax_q4.bar(x - 0.2, A, 0.4, label=LA)\n", "")
+                                     + "ax_q4.bar(x - 0.2, A, 0.4, label=LA)\nax_q4.legend()\n",
+    "outcomes listed right to left": "x = np.arange(len(names))[::-1]\nax_q4.bar(x - 0.2, A, 0.4, label=LA)\n"
+                                     "ax_q4.bar(x + 0.2, B, 0.4, hatch='//', label=LB)\n"
+                                     "ax_q4.set_xticks(x, names)\nax_q4.legend()\n",
+    "an error bar drawn first": "ax_q4.errorbar(np.arange(len(names)), A, yerr=0.01, fmt='none')\n" + BY_CALL,
+    "labels given to legend() only": BY_CALL.replace("label=LA", "").replace("label=LB", "")
+                                     .replace("ax_q4.legend()", "ax_q4.legend([LA, LB])"),
+}
+BAR_WRONG = {   # a plot whose data are right but whose labels name the wrong series: the data test fails
+    "labels swapped": BY_CALL.replace("label=LA", "label=SWAP").replace("label=LB", "label=LA").replace("SWAP", "LB"),
+    "labels swapped, given to legend() only": BY_CALL.replace("label=LA", "").replace("label=LB", "")
+                                              .replace("ax_q4.legend()", "ax_q4.legend([LB, LA])"),
+}
+BAR_DATA_TEST = {"hw01_definition": "test_q4_hidden_3", "hw03_asymmetry": "test_q4_hidden_3",
+                 "hw05_drift": "test_q4_hidden_3", "hw06_machine_learning": "test_q4_hidden_3"}
+BAR_LOOK_TEST = {"hw01_definition": "test_q4_hidden_5", "hw03_asymmetry": "test_q4_hidden_4",
+                 "hw05_drift": "test_q4_hidden_5", "hw06_machine_learning": "test_q4_hidden_5"}
+
+
+def _bar_results(hw: str, draw: str, labels: tuple[str, str] | None = None) -> dict[str, bool]:
+    """Run every question-4 test of ``hw`` on bars drawn by ``draw``: ``{test name: passed}``."""
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    la, lb = labels or BAR_LABELS[hw]
+    env = {}
+    exec("import numpy as np\nimport matplotlib.pyplot as plt\n" + BAR_SETUP[hw] + f"LA, LB = {la!r}, {lb!r}\n"
+         "fig, ax_q4 = plt.subplots()\n" + draw + BAR_FINISH, env)
+    env["fig"].canvas.draw()
+    results = {}
+    try:
+        for source in _q4_tests(ROOT / "homework" / f"{hw}.ipynb").values():
+            name = re.search(r"def (test_q4_\w+)", source).group(1)
+            try:
+                exec(source, dict(env))   # each test alone, as otter runs them
+                results[name] = True
+            except AssertionError:
+                results[name] = False
+    finally:
+        plt.close("all")
+    return results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("draw", BAR_RIGHT.values(), ids=BAR_RIGHT.keys())
+def test_bar_q4_accepts_every_correct_plot(hw, draw):
+    results = _bar_results(hw, draw)
+    assert len(results) >= 4 and all(results.values()), results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("draw", BAR_WRONG.values(), ids=BAR_WRONG.keys())
+def test_bar_q4_rejects_labels_naming_the_other_series(hw, draw):
+    results = _bar_results(hw, draw)
+    assert not results[BAR_DATA_TEST[hw]], results
+
+
+@pytest.mark.parametrize("labels", [("D(U‖P)", "D(P‖U)"), ("D(U || P) terms, sum 0.17 nats", "D(P||U)")])
+def test_hw03_q4_reads_the_direction_named_with_spaces_or_double_bars(labels):
+    assert not _bar_results("hw03_asymmetry", BY_CALL, labels)["test_q4_hidden_3"]
+    assert _bar_results("hw03_asymmetry", BY_CALL, labels[::-1])["test_q4_hidden_3"]
+
+
+def test_hw03_q4_accepts_the_default_non_negative_terms():
+    # kl_contributions' default terms p log(p/u) + u - p (P's, then U's), computed here with numpy
+    draw = "A, B = A + U - P, B + P - U\n" + BY_CALL
+    assert all(_bar_results("hw03_asymmetry", draw).values())
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_wants_every_bar_of_a_series_to_look_unlike_the_other(hw):
+    only_first = _bar_results(hw, PAIRWISE.replace("HATCH_ALL", "False"))   # only the first bar of B hatched
+    assert not only_first[BAR_LOOK_TEST[hw]] and only_first[BAR_DATA_TEST[hw]], only_first
+
+
+def test_hw05_q4_tick_labels_ignore_case_spaces_and_dash_kind():
+    draw = BY_CALL.replace("set_xticks(x, names)", "set_xticks(x, [' BELOW', '20-30', '30 – 40', '40–50', '50-60 ', '60–70', 'above'])")
+    assert all(_bar_results("hw05_drift", draw).values())
+    wrong = BY_CALL.replace("set_xticks(x, names)", "set_xticks(x, ['below', '20–30', '30–40', '40–50', '50–60', '70–60', 'above'])")
+    assert not _bar_results("hw05_drift", wrong)["test_q4_hidden_4"]
+
+
+def test_the_bar_series_helper_is_the_same_in_every_master():
+    import re
+
+    texts = set()
+    for hw in BAR_SETUP:
+        for source in _q4_tests(ROOT / "homework" / f"{hw}.ipynb").values():
+            if "_bar_series(" in source:
+                texts.add(re.search(r"\n    def _bar_series\(.*?\n        return series, labels\n", source, re.S).group(0))
+    assert len(texts) == 1
+
 
 # Fair scores. For each assignment and autograded question, an answer with a typical mistake (wrong direction,
 # wrong units, variance for sd, ...) and a correct answer computed another way replace the solution's answer cell
