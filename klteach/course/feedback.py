@@ -606,10 +606,12 @@ def _rounded_terms(weights, logs, terms_words, expected):
     for k in (2, 3, 4):
         values.append(sum(float(_round_sig(t, k)) if t else 0.0 for t in weights * logs))
         values.append(float(np.sum(weights * np.array([float(_round_sig(v, k)) if v else 0.0 for v in logs]))))
+    # every sum is kept third, for a cut-off answer: a terms route is named beside it only when one gives it
+    near = list(values)
     values = [v for v in values if abs(v - expected) > 0.015 * abs(expected)]
     why = (f"The terms {terms_words}, or the logs in them, rounded to a few figures before they are summed, move "
            f"the sum's last figures.")
-    return values, why
+    return values, why, near
 
 
 def _rounded_parts_route(raw, value, parts, expected, sig, cut=False):
@@ -1177,7 +1179,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                f"{made}, with nothing to round on the way. Check each step: "
                                + (hint or "the formula, the arguments and the units."))
     if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
-        values, why = partway
+        values, why = partway[0], partway[1]
         tol = (1e-9 * abs(value) if figures >= _PRECISE
                else float(_unit(value, figures)) / 2 * 1.000001)
         if any(math.isfinite(v) and abs(value - v) <= tol for v in values):
@@ -1249,11 +1251,20 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                        f"itself; if your code rounded a number on the way (that one, or terms "
                                        f"before they were summed), redo the computation from the unrounded "
                                        f"numbers, and round only at the end.")
+            # a terms route is named beside the cut-off only when one of the check's rounded sums, rounded to the
+            # figures given, is this number (00's precision policy); otherwise the cut-off is the one reading
+            near_sums = partway[2] if partway and len(partway) > 2 else ()
+            if any(math.isfinite(v) and _round_sig(v, figures) == _dec(value) for v in near_sums):
+                return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
+                                       f"so its last digit is one too small, or a result rounded on the way (the "
+                                       f"terms, or the logs in them, rounded before they were summed). Round (do "
+                                       f"not truncate) the unrounded number your code computed to {sig} significant "
+                                       f"figures, or give that number itself; if your code rounded terms or logs on "
+                                       f"the way, sum the unrounded terms.")
             return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
-                                   f"so its last digit is one too small, or a result rounded on the way (terms "
-                                   f"rounded before they were summed, say). Round (do not truncate) the unrounded "
+                                   f"so its last digit is one too small. Round (do not truncate) the unrounded "
                                    f"number your code computed to {sig} significant figures, or give that number "
-                                   f"itself; if your code rounded terms on the way, sum the unrounded terms.")
+                                   f"itself.")
         if not (noisy or loose or undone) and not _right_at(value, expected, figures):
             # no rounding route gives this number, and it does not agree with the answer to its figures
             return Feedback(False, f"Almost: {shown} is close to {what}, but it is not {what} correctly rounded "

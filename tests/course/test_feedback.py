@@ -2552,3 +2552,58 @@ def test_a_one_figure_cut_off_that_matches_a_mistake_names_it_beside_the_cut_off
     assert "cut off after 1 significant figure" in text, text
     assert f"it matches H(P_target) ({h:.4f}), a known mistake" in text, text
     assert "may be a known mistake" not in text, text
+
+
+_P8_3, _Q8_3 = np.array([0.6, 0.3, 0.1]), np.array([0.3, 0.3, 0.4])          # notebook 08, exercise 3
+_PX8_2, _QX8_2 = np.array([0.7, 0.2, 0.1]), np.array([0.3, 0.3, 0.4])        # notebook 08, exercise 2
+_W8_2 = np.array([[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
+
+
+def _terms_sums(terms):
+    """Sums of the terms rounded to 2-4 significant figures or 2-4 decimal places (a learner's rounded route)."""
+    return ([sum(round_sig(t, k) for t in terms) for k in (2, 3, 4)]
+            + [sum(round(float(t), d) for t in terms) for d in (2, 3, 4)])
+
+
+def _psi_terms():
+    p = (REF_WEEK + 0.5) / (REF_WEEK + 0.5).sum()
+    q = (CUR_WEEK + 0.5) / (CUR_WEEK + 0.5).sum()
+    return (p - q) * np.log(p / q)
+
+
+def _channel_terms():
+    py, qy = _PX8_2 @ _W8_2, _QX8_2 @ _W8_2
+    return py * np.log2(py / qy)
+
+
+@pytest.mark.parametrize("check, submission, terms", [
+    (lambda a: ex.check_psi(a, REF_WEEK, CUR_WEEK, pseudo_count=0.5, names=("ref_week", "cur_week")), 0.824,
+     _psi_terms),                                                                                  # 06 ex 1
+    (lambda a: ex.check_channel_kl(a, _PX8_2, _QX8_2, _W8_2, base=2, names=("P_X", "Q_X"), channel_name="W"),
+     0.188, _channel_terms),                                                                       # 08 ex 2
+    (lambda a: ex.check_renyi(a, _P8_3, _Q8_3, 2, names=("P_ex", "Q_ex")), 0.421,
+     lambda: _P8_3 ** 2 / _Q8_3),                                                                  # 08 ex 3
+])
+def test_a_cut_off_names_no_terms_route_that_does_not_give_it(check, submission, terms):
+    t = terms()
+    # independent: the learner's number is the right value cut off, and no rounded-terms sum gives it
+    right = {0.824: float(np.sum(_psi_terms())), 0.188: float(np.sum(_channel_terms())),
+             0.421: math.log(float(np.sum(_P8_3 ** 2 / _Q8_3)))}[submission]
+    assert math.floor(right * 1000) / 1000 == submission and round_sig(right, 3) != submission
+    sums = _terms_sums(t)
+    if submission == 0.421:                                    # the Renyi sum is inside a log
+        sums = [math.log(s) for s in sums]
+    assert all(round_sig(s, 3) != submission for s in sums), sums
+    text = str(check(submission))
+    assert text.startswith("Almost") and "cut off after 3 significant figures" in text, text
+    assert "terms" not in text and "rounded on the way" not in text, text
+
+
+def test_a_cut_off_a_rounded_log_route_gives_keeps_that_route_named():
+    # 04 ex 1: 0.427 is D(Q_ex||P_ex) = 0.42776 cut off, and also the logs rounded to 3 figures, weighted, summed
+    right = kl(Q_EX, P_EX, np.log2)
+    assert math.floor(right * 1000) / 1000 == 0.427
+    logs3 = float(np.sum(Q_EX * np.array([round_sig(v, 3) for v in np.log2(Q_EX / P_EX)])))
+    assert round_sig(logs3, 3) == 0.427
+    text = str(ex04_1(0.427))
+    assert "cut off after 3 significant figures" in text and "the logs in them" in text, text
