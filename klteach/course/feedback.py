@@ -1132,7 +1132,20 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             tell = " Give the unrounded number your code computed to tell which." if several(text) else ""
             which = (("the value these mistakes give" if "give the same number" in text else
                       "the value of one of these mistakes") if several(text) else "that value")
-            # one reading: mistakes the short number only matches at its own figures are not listed beside it
+            # another mistake that also rounds to it at the figures it has (0.25: the Hellinger distance 0.2501
+            # rounded to 3 figures, and the distance in nats 0.2462 rounded to 2) is listed beside it, and the
+            # unrounded number asked for: the two figures given cannot tell them apart
+            seen = {e for _, _, e in as_asked}
+            others = [m for m in matched if m[2] not in seen and m[2] not in text
+                      and _round_sig(m[1], figures) == _round_sig(value, figures)]
+            if others:
+                return Feedback(False, f"Not quite: {shown} matches {text}\n({shown} is {which} rounded to {sig} "
+                                       f"significant figures: Python drops trailing zeros, typing {padded} gives "
+                                       f"{shown}.)\nBut at the {_plural(figures, 'significant figure')} it has, "
+                                       f"{shown} also matches "
+                                       + " or ".join(f"{_mistake_name(e)} ({_show(w)})" for _, w, e in others)
+                                       + f". Give the unrounded number your code computed to tell which, and "
+                                         f"follow the advice on that number, not on {shown}.")
             return Feedback(False, f"Not quite: {shown} matches {text}\n({shown} is {which} rounded to {sig} "
                                    f"significant figures: Python drops trailing zeros, typing {padded} gives {shown}.{tell})")
         if (len(groups) == 1 and figures < ACCEPTED_FIGURES
@@ -1243,6 +1256,13 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             # rounding the number that route computed gives the same number again
             # a base-10 route is no step of any exercise's computation (none uses np.log10): naming it beside a
             # plain cut-off would suggest a route the learner never took
+            if loose and (_base10_route(loose[2]) or not _plausible_route(loose[2])):
+                # the nearest route is one no learner takes: another, plausible one may give the number too
+                # (0.295: the distance in nats rounded to 0.246, then converted to bits, 0.29548), rounded to
+                # as many figures as the answer has (fewer is a coincidence more than a reading)
+                loose = _rescaled_rounding(value, expected, [r for r in routes if not _base10_route(r[1])
+                                                             and _plausible_route(r[1])],
+                                           least=figures, sig=sig)
             if loose and not _base10_route(loose[2]) and _plausible_route(loose[2]):
                 return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                        f"so its last digit is one too small, or a result rounded on the way: it is "
