@@ -962,22 +962,30 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         def typed_as(w):
             return not _is_whole(value) or _round_sig(w, typed) == _round_sig(value, typed)
 
-        # a number exactly equal to a mistake's value is that mistake: other mistakes it only rounds to are not
-        # listed beside it (learner pass: three readings of 13/100 buried the one that fits), except for a whole
-        # number, typed with one decimal (1.0), which a learner may have rounded from 1.0297
+        # a number exactly equal to a mistake's value is that mistake: other mistakes it only rounds to are
+        # listed beside it (by name and value, to keep the message short) only for a whole number, typed with one
+        # decimal (1.0), which a learner may have rounded from 1.0297, or for a short decimal of 2 figures or more:
+        # a short decimal (fewer figures than asked) that another mistake rounds to at the figures it has
+        # (0.13: count / (B + 1) exactly, and 13/99 = 0.1313 without the +1s) may be that one rounded too:
+        # both readings are listed, and the unrounded number asked for
         others = [(_distance(value, w), w, e) for w, e, _ in entries
                   if e not in seen and not _exactly(value, w) and _matches(value, w, expected) and typed_as(w)
-                  and _is_whole(value)]
+                  and (_is_whole(value) or (2 <= n < sig and _round_sig(w, n) == _round_sig(value, n)))]
         if others:
             rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                        f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
                        if _right_at(value, expected, n) else "")
             return Feedback(False, f"Not quite: {shown} is exactly the value of {text} But at the "
-                                   f"{_plural(n, 'significant figure')} it has, {shown} also matches {named(others)} "
-                                   f"Give the unrounded number your code computed to tell which: if it is {shown} "
-                                   f"itself, it is " + ("one of the mistakes" if several(text) else "the mistake")
-                                   + f" it equals exactly; if not, follow the advice on the unrounded "
-                                   f"number, not on {shown}.{rounded}")
+                                   f"{_plural(n, 'significant figure')} it has, {shown} also matches "
+                                   + (named(others) if _is_whole(value) else
+                                      " or ".join(f"{_mistake_name(e)} ({_show(w)})" for _, w, e in others) + ".")
+                                   + (f" Give the unrounded number your code computed to tell which: if it is "
+                                      f"{shown} itself, it is "
+                                      + ("one of the mistakes" if several(text) else "the mistake")
+                                      + f" it equals exactly; if not, follow the advice on the unrounded "
+                                        f"number, not on {shown}." if _is_whole(value) else
+                                      f" Give the unrounded number your code computed to tell which.")
+                                   + rounded)
         if several(text):
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")
