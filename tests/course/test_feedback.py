@@ -2624,3 +2624,42 @@ def test_04_js_025_names_the_hellinger_distance_and_the_distance_in_nats():
     assert text.startswith("Not quite: 0.25 matches the Hellinger distance"), text
     assert "also matches the Jensen-Shannon distance in nats" in text, text
     assert "Give the unrounded number your code computed" in text, text
+
+
+def _solution_lines(text):
+    """Code-like snippets of a message that would be a finished solution line (np.<fn>(...) or a sum formula)."""
+    return re.findall(r"np\.(?:sum|log1p|log2|log)\([^)]*\)|sum \S+\(x\) np\.log2?\(|\* log\(", text)
+
+
+@pytest.mark.parametrize("label, call, gone", [
+    ("02 cell 42", lambda: ex.check_huffman_length(__import__("klteach").huffman_lengths(P_SENSOR), P_SENSOR,
+                                                   name="P_sensor"),
+     "np.sum(P_sensor * kt.huffman_lengths(P_sensor))"),
+    ("08 cell 57", lambda: ex.check_renyi(0.525, _P8_3, _Q8_3, 2, names=("P_ex", "Q_ex")), "np.log1p(chi2)"),
+    ("04 cell 36", lambda: ex04_1(0.2212), "sum Q_ex(x) np.log2(Q_ex(x)/P_ex(x))"),
+    ("08 cell 51", lambda: ex08_1(0.3009), "sum joint_ex * log(joint_ex / (p_x p_y))"),
+])
+def test_hints_name_the_missing_step_in_words_not_the_solution_line(label, call, gone):
+    text = str(call())
+    assert not text.startswith("Correct"), (label, text)
+    assert gone not in text and not _solution_lines(text), (label, text)
+
+
+def test_the_learners_wrong_answers_above_are_the_mistakes_they_are_read_as():
+    # independent values of the four inputs above: chi-square 0.525, swapped KL in nats 0.2212, the reverse
+    # mutual-information direction 0.3009 (JOINT8 is notebook 08's joint_ex)
+    assert abs(float(np.sum((_P8_3 - _Q8_3) ** 2 / _Q8_3)) - 0.525) < 1e-12
+    assert round(kl(P_EX, Q_EX), 4) == 0.2212
+    prod = np.outer(JOINT8.sum(1), JOINT8.sum(0))
+    assert round(kl(prod.ravel(), JOINT8.ravel(), np.log2), 4) == 0.3009
+    assert "chi-square" in str(ex.check_renyi(0.525, _P8_3, _Q8_3, 2, names=("P_ex", "Q_ex")))
+    assert "reverse direction" in str(ex08_1(0.3009))
+
+
+@pytest.mark.parametrize("given, unit", [(0.9404, "in nats"), (0.408, "in base-10 units")])
+def test_02_huffman_names_the_entropy_in_other_units(given, unit):
+    # 02 cell 42: 0.9404 is exercise 1's entropy in nats, not a Huffman average below the entropy
+    h = -float(np.sum(P_SENSOR * np.log(P_SENSOR)))
+    assert round(h, 4) == 0.9404 and round(h / math.log(10), 3) == 0.408
+    text = str(ex.check_huffman_length(given, P_SENSOR, name="P_sensor"))
+    assert text.startswith("Not quite") and f"H(P_sensor) {unit}" in text and "Kraft" not in text, text
