@@ -52,7 +52,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   route also gives it (``4.2 - H``), that route is named beside the
   truncation, since rounding the number that route computed gives the
   same answer again; a chain of a mistake, a rounding and its undoing
-  (the mean over the outputs rounded, then doubled) is not. An answer of 1
+  (the mean over the outputs rounded, then doubled) is not. Terms (or their
+  logs) rounded before summing are named beside it only when one of the
+  check's rounded sums gives it (``partway``); otherwise the cut-off is the
+  only reading. An answer of 1
   or 2 figures that is the right value cut off (``0.21`` for ``0.218``)
   is right as far as it goes: it is told to round and give more figures,
   never given a mistake's explanation.
@@ -77,11 +80,13 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   rounding reading beside it, since "give more figures" alone, followed,
   gives the same wrong number again (a mistake that the short answer only
   rounds to is never named beside a right-as-far-as-it-goes reading); a mistake it only rounds to
-  (``13/99 = 0.1313``) is not listed beside it, except for a whole number,
-  typed ``1.0``, which may be ``1.0297`` rounded to 2 figures: then every
-  reading is listed and the unrounded number asked for. A short answer
+  at the figures it has is listed beside it, by name and value, and the unrounded number asked for,
+  for a number of 2 figures or more (``0.13``: ``13/99 = 0.1313``) or a whole number,
+  typed ``1.0``, which may be ``1.0297`` rounded to 2 figures. A short answer
   that is a mistake's value rounded to the figures the question asks for
-  (``0.350``, read as ``0.35``) names that mistake too, without a hedge.
+  (``0.350``, read as ``0.35``) names that mistake too, without a hedge; another mistake that
+  also rounds to it at the figures it has (``0.25``: a Hellinger distance of 0.2501, or the
+  Jensen-Shannon distance in nats, 0.2462) is listed beside it and the unrounded number asked for.
 - An answer of 3 or more figures that is a mistake's value cut off (not
   rounded) after them, and not the right value cut off, names that mistake.
 - A full number (8 or more figures) equal to a wrong quantity that lies
