@@ -801,7 +801,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         that matters here. An answer of at least 3 figures that matches no
         mistake but equals one of them, at its own precision (to 1e-9 for
         an answer of 8 or more figures), is told it is the right formula
-        on rounded numbers and to carry every digit.
+        on rounded numbers and to carry every digit. An optional third item
+        (what :func:`_rounded_terms` gives) holds every rounded sum, near
+        ones too: a cut-off answer names rounded terms beside the cut-off
+        only when one of them, rounded to the answer's figures, is it.
     parts : dict, optional
         The numbers the right value is combined from: ``numbers``, a list of
         ``(label, value, coefficient)`` (``("H(X)", 1.539..., 1)``) whose
