@@ -52,7 +52,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   route also gives it (``4.2 - H``), that route is named beside the
   truncation, since rounding the number that route computed gives the
   same answer again; a chain of a mistake, a rounding and its undoing
-  (the mean over the outputs rounded, then doubled) is not. An answer of 1
+  (the mean over the outputs rounded, then doubled) is not. Terms (or their
+  logs) rounded before summing are named beside it only when one of the
+  check's rounded sums gives it (``partway``); otherwise the cut-off is the
+  only reading. An answer of 1
   or 2 figures that is the right value cut off (``0.21`` for ``0.218``)
   is right as far as it goes: it is told to round and give more figures,
   never given a mistake's explanation.
@@ -77,11 +80,13 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   rounding reading beside it, since "give more figures" alone, followed,
   gives the same wrong number again (a mistake that the short answer only
   rounds to is never named beside a right-as-far-as-it-goes reading); a mistake it only rounds to
-  (``13/99 = 0.1313``) is not listed beside it, except for a whole number,
-  typed ``1.0``, which may be ``1.0297`` rounded to 2 figures: then every
-  reading is listed and the unrounded number asked for. A short answer
+  at the figures it has is listed beside it, by name and value, and the unrounded number asked for,
+  for a number of 2 figures or more (``0.13``: ``13/99 = 0.1313``) or a whole number,
+  typed ``1.0``, which may be ``1.0297`` rounded to 2 figures. A short answer
   that is a mistake's value rounded to the figures the question asks for
-  (``0.350``, read as ``0.35``) names that mistake too, without a hedge.
+  (``0.350``, read as ``0.35``) names that mistake too, without a hedge; another mistake that
+  also rounds to it at the figures it has (``0.25``: a Hellinger distance of 0.2501, or the
+  Jensen-Shannon distance in nats, 0.2462) is listed beside it and the unrounded number asked for.
 - An answer of 3 or more figures that is a mistake's value cut off (not
   rounded) after them, and not the right value cut off, names that mistake.
 - A full number (8 or more figures) equal to a wrong quantity that lies
@@ -606,10 +611,12 @@ def _rounded_terms(weights, logs, terms_words, expected):
     for k in (2, 3, 4):
         values.append(sum(float(_round_sig(t, k)) if t else 0.0 for t in weights * logs))
         values.append(float(np.sum(weights * np.array([float(_round_sig(v, k)) if v else 0.0 for v in logs]))))
+    # every sum is kept third, for a cut-off answer: a terms route is named beside it only when one gives it
+    near = list(values)
     values = [v for v in values if abs(v - expected) > 0.015 * abs(expected)]
     why = (f"The terms {terms_words}, or the logs in them, rounded to a few figures before they are summed, move "
            f"the sum's last figures.")
-    return values, why
+    return values, why, near
 
 
 def _rounded_parts_route(raw, value, parts, expected, sig, cut=False):
@@ -794,7 +801,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         that matters here. An answer of at least 3 figures that matches no
         mistake but equals one of them, at its own precision (to 1e-9 for
         an answer of 8 or more figures), is told it is the right formula
-        on rounded numbers and to carry every digit.
+        on rounded numbers and to carry every digit. An optional third item
+        (what :func:`_rounded_terms` gives) holds every rounded sum, near
+        ones too: a cut-off answer names rounded terms beside the cut-off
+        only when one of them, rounded to the answer's figures, is it.
     parts : dict, optional
         The numbers the right value is combined from: ``numbers``, a list of
         ``(label, value, coefficient)`` (``("H(X)", 1.539..., 1)``) whose
@@ -960,22 +970,30 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         def typed_as(w):
             return not _is_whole(value) or _round_sig(w, typed) == _round_sig(value, typed)
 
-        # a number exactly equal to a mistake's value is that mistake: other mistakes it only rounds to are not
-        # listed beside it (learner pass: three readings of 13/100 buried the one that fits), except for a whole
-        # number, typed with one decimal (1.0), which a learner may have rounded from 1.0297
+        # a number exactly equal to a mistake's value is that mistake: other mistakes it only rounds to are
+        # listed beside it (by name and value, to keep the message short) only for a whole number, typed with one
+        # decimal (1.0), which a learner may have rounded from 1.0297, or for a short decimal of 2 figures or more:
+        # a short decimal (fewer figures than asked) that another mistake rounds to at the figures it has
+        # (0.13: count / (B + 1) exactly, and 13/99 = 0.1313 without the +1s) may be that one rounded too:
+        # both readings are listed, and the unrounded number asked for
         others = [(_distance(value, w), w, e) for w, e, _ in entries
                   if e not in seen and not _exactly(value, w) and _matches(value, w, expected) and typed_as(w)
-                  and _is_whole(value)]
+                  and (_is_whole(value) or (2 <= n < sig and _round_sig(w, n) == _round_sig(value, n)))]
         if others:
             rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                        f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
                        if _right_at(value, expected, n) else "")
             return Feedback(False, f"Not quite: {shown} is exactly the value of {text} But at the "
-                                   f"{_plural(n, 'significant figure')} it has, {shown} also matches {named(others)} "
-                                   f"Give the unrounded number your code computed to tell which: if it is {shown} "
-                                   f"itself, it is " + ("one of the mistakes" if several(text) else "the mistake")
-                                   + f" it equals exactly; if not, follow the advice on the unrounded "
-                                   f"number, not on {shown}.{rounded}")
+                                   f"{_plural(n, 'significant figure')} it has, {shown} also matches "
+                                   + (named(others) if _is_whole(value) else
+                                      " or ".join(f"{_mistake_name(e)} ({_show(w)})" for _, w, e in others) + ".")
+                                   + (f" Give the unrounded number your code computed to tell which: if it is "
+                                      f"{shown} itself, it is "
+                                      + ("one of the mistakes" if several(text) else "the mistake")
+                                      + f" it equals exactly; if not, follow the advice on the unrounded "
+                                        f"number, not on {shown}." if _is_whole(value) else
+                                      f" Give the unrounded number your code computed to tell which.")
+                                   + rounded)
         if several(text):
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")
@@ -1130,7 +1148,20 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             tell = " Give the unrounded number your code computed to tell which." if several(text) else ""
             which = (("the value these mistakes give" if "give the same number" in text else
                       "the value of one of these mistakes") if several(text) else "that value")
-            # one reading: mistakes the short number only matches at its own figures are not listed beside it
+            # another mistake that also rounds to it at the figures it has (0.25: the Hellinger distance 0.2501
+            # rounded to 3 figures, and the distance in nats 0.2462 rounded to 2) is listed beside it, and the
+            # unrounded number asked for: the two figures given cannot tell them apart
+            seen = {e for _, _, e in as_asked}
+            others = [m for m in matched if m[2] not in seen and m[2] not in text
+                      and _round_sig(m[1], figures) == _round_sig(value, figures)]
+            if others:
+                return Feedback(False, f"Not quite: {shown} matches {text}\n({shown} is {which} rounded to {sig} "
+                                       f"significant figures: Python drops trailing zeros, typing {padded} gives "
+                                       f"{shown}.)\nBut at the {_plural(figures, 'significant figure')} it has, "
+                                       f"{shown} also matches "
+                                       + " or ".join(f"{_mistake_name(e)} ({_show(w)})" for _, w, e in others)
+                                       + f". Give the unrounded number your code computed to tell which, and "
+                                         f"follow the advice on that number, not on {shown}.")
             return Feedback(False, f"Not quite: {shown} matches {text}\n({shown} is {which} rounded to {sig} "
                                    f"significant figures: Python drops trailing zeros, typing {padded} gives {shown}.{tell})")
         if (len(groups) == 1 and figures < ACCEPTED_FIGURES
@@ -1177,7 +1208,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                f"{made}, with nothing to round on the way. Check each step: "
                                + (hint or "the formula, the arguments and the units."))
     if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
-        values, why = partway
+        values, why = partway[0], partway[1]
         tol = (1e-9 * abs(value) if figures >= _PRECISE
                else float(_unit(value, figures)) / 2 * 1.000001)
         if any(math.isfinite(v) and abs(value - v) <= tol for v in values):
@@ -1241,6 +1272,13 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             # rounding the number that route computed gives the same number again
             # a base-10 route is no step of any exercise's computation (none uses np.log10): naming it beside a
             # plain cut-off would suggest a route the learner never took
+            if loose and (_base10_route(loose[2]) or not _plausible_route(loose[2])):
+                # the nearest route is one no learner takes: another, plausible one may give the number too
+                # (0.295: the distance in nats rounded to 0.246, then converted to bits, 0.29548), rounded to
+                # as many figures as the answer has (fewer is a coincidence more than a reading)
+                loose = _rescaled_rounding(value, expected, [r for r in routes if not _base10_route(r[1])
+                                                             and _plausible_route(r[1])],
+                                           least=figures, sig=sig)
             if loose and not _base10_route(loose[2]) and _plausible_route(loose[2]):
                 return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                        f"so its last digit is one too small, or a result rounded on the way: it is "
@@ -1249,11 +1287,20 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                        f"itself; if your code rounded a number on the way (that one, or terms "
                                        f"before they were summed), redo the computation from the unrounded "
                                        f"numbers, and round only at the end.")
+            # a terms route is named beside the cut-off only when one of the check's rounded sums, rounded to the
+            # figures given, is this number (00's precision policy); otherwise the cut-off is the one reading
+            near_sums = partway[2] if partway and len(partway) > 2 else ()
+            if any(math.isfinite(v) and _round_sig(v, figures) == _dec(value) for v in near_sums):
+                return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
+                                       f"so its last digit is one too small, or a result rounded on the way (the "
+                                       f"terms, or the logs in them, rounded before they were summed). Round (do "
+                                       f"not truncate) the unrounded number your code computed to {sig} significant "
+                                       f"figures, or give that number itself; if your code rounded terms or logs on "
+                                       f"the way, sum the unrounded terms.")
             return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
-                                   f"so its last digit is one too small, or a result rounded on the way (terms "
-                                   f"rounded before they were summed, say). Round (do not truncate) the unrounded "
+                                   f"so its last digit is one too small. Round (do not truncate) the unrounded "
                                    f"number your code computed to {sig} significant figures, or give that number "
-                                   f"itself; if your code rounded terms on the way, sum the unrounded terms.")
+                                   f"itself.")
         if not (noisy or loose or undone) and not _right_at(value, expected, figures):
             # no rounding route gives this number, and it does not agree with the answer to its figures
             return Feedback(False, f"Almost: {shown} is close to {what}, but it is not {what} correctly rounded "

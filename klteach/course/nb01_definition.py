@@ -262,8 +262,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         if math.isfinite(flip) and apart(flip):
             mistakes.append((flip, f"D({b}||{a}) in {_unit_words(other)}: both the direction and the unit are "
                                    f"the other way round. This question asks for {what} in {_unit_words(base)}: "
-                                   f"{a} first, as the reference, and {_LOG_FN[base]}: "
-                                   f"sum {a}(x) {_LOG_FN[base]}({a}(x)/{b}(x))."))
+                                   f"{a} first, as the reference (it weights the log ratios and is on top "
+                                   f"in them), and {_LOG_FN[base]} for the logarithm."))
     with np.errstate(divide="ignore", invalid="ignore"):
         weighted = np.where(pn > 0, pn * np.log(np.where(pn > 0, pn, 1.0) / qn), 0.0) / per
     if np.count_nonzero(pn) > 1 and np.all(np.isfinite(weighted)) and np.any(weighted < 0):

@@ -344,6 +344,10 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
         (float(np.mean(lengths)), f"the plain mean of the codeword lengths. Weight each length by "
                                   f"how often its symbol occurs, {px}."),
     ]
+    # the entropy in another unit (exercise 1's answer in nats, say): a number from the previous exercise
+    for other, unit in ((None, "nats (computed with np.log)"), (10, "base-10 units (computed with np.log10)")):
+        mistakes.append((entropy(pn, base=other), f"{h} in {unit}, not the Huffman average: "
+                                                  f"average the Huffman codeword lengths, weighted by {px}."))
     k = int(support.sum())
     fixed = float(math.ceil(math.log2(k))) if k > 1 else 0.0
     if k > 1 and not _accepted(fixed, expected):
@@ -353,9 +357,8 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     feedback = check_number(answer, expected, what="the average Huffman code length",
                         units="bits per symbol", mistakes=mistakes, sig=sig,
                         hint=f"Average the Huffman codeword lengths, weighted by {px}.",
-                        combine="Weight each codeword length by its symbol's probability and sum: "
-                                + (f"np.sum({name} * kt.huffman_lengths({name}))." if name
-                                   else "np.sum(p * kt.huffman_lengths(p)), with p the probabilities."),
+                        combine=f"Weight each codeword length (kt.huffman_lengths gives them) by its symbol's probability"
+                                + (f", {px}," if name else "") + " and sum the weighted lengths to one number.",
                         nan="Your answer is NaN (not a number). The Huffman average takes no logarithms: it "
                             "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
                             "inf - inf or a mean of an empty array: print the terms and find it with "

@@ -486,7 +486,7 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     Examples
     --------
     >>> check_permutation_pvalue(0.4, 2.0, [1.0, 3.0, 2.0, 0.5, 0.2])
-    Not quite: 0.4 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of the permutations: p = (1 + count) / (B + 1), so p is never 0. 0.4 is exactly that mistake's value: more figures would not change it.
+    Not quite: 0.4 matches #{T_perm >= T_obs} / B, without the +1s. Count the observed split as one more permutation, in the count and in the total, so p is never 0. 0.4 is exactly that mistake's value: more figures would not change it.
     """
     permuted = np.asarray(permuted, dtype=float)
     b = len(permuted)
@@ -496,12 +496,12 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     greater = int(np.sum(permuted > observed))
     expected = (1 + at_least) / (b + 1)
     mistakes = [
-        (at_least / b, "#{T_perm >= T_obs} / B, without the +1s. Count the observed split as one of "
-                       "the permutations: p = (1 + count) / (B + 1), so p is never 0."),
+        (at_least / b, "#{T_perm >= T_obs} / B, without the +1s. Count the observed split as one more "
+                       "permutation, in the count and in the total, so p is never 0."),
         (at_least / (b + 1), "count / (B + 1): the +1 in the numerator is missing. The observed split "
-                             "counts as one of the permutations in both places: p = (1 + count) / (B + 1)."),
+                             "counts as one more permutation in the count too, not only in the total."),
         ((1 + at_least) / b, "(1 + count) / B: the +1 in the denominator is missing. The observed split "
-                             "counts as one of the permutations in both places: p = (1 + count) / (B + 1)."),
+                             "counts as one more permutation in the total too, not only in the count."),
         (1 - expected, "one minus the p-value. p is small when few permuted statistics reach the observed "
                        "one: count those at least as large as it, not the others."),
         (np.sum(permuted < observed) / b, "the share of permuted statistics below the observed one; p counts "
@@ -533,7 +533,7 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     return check_number(answer, expected, what="the permutation p-value", mistakes=mistakes, sig=sig,
                         hint="Count the permuted statistics at least as large as the observed one (>=, ties "
                              "included), and count the observed split as one more permutation, in the count "
-                             "and in the total: p = (1 + count) / (B + 1).", rounding=False,
+                             "and in the total.", rounding=False,
                         negative="A p-value is a probability, between 0 and 1. Print the count and "
                                  "B + 1 before dividing.",
                         nan="Your answer is NaN (not a number). The p-value takes no logarithms: a NaN comes "

@@ -243,8 +243,8 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
     mistakes += [
         (kl_divergence(product, j.ravel(), base=base),
          f"D(P_{x} P_{y} || P_{x}{y}), the reverse direction. Mutual information puts the joint table "
-         f"first: D(P_{x}{y} || P_{x} P_{y}) = sum {name} * log({name} / (p_{x.lower()} p_{y.lower()})), "
-         f"with the outer product of the marginals second."),
+         f"first, as the reference that weights the log ratios, and the outer product of the marginals "
+         f"second."),
         (hx + hy, f"H({x}) + H({y}), without subtracting the joint entropy H({x},{y}): "
                   f"I({x};{y}) = H({x}) + H({y}) - H({x},{y})."),
         (hxy, f"the joint entropy H({x},{y}); I({x};{y}) = H({x}) + H({y}) - H({x},{y})."),
@@ -458,8 +458,8 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
                       f"passed through log(sum) / (alpha - 1){in_units}")))
     if order == 2:
         mistakes.append((s - 1, f"the chi-square divergence sum ({a} - {b})**2 / {b}; the Rényi divergence "
-                                f"of order 2 is its log1p: np.log1p(chi2) = log(1 + chi2){in_units}, with the "
-                                f"unrounded chi2 your code computed.",
+                                f"of order 2 is the logarithm of one plus it: add 1 to the unrounded chi2 your code "
+                                f"computed, then take the log" + (f" (in base {base:g})" if base else "") + ".",
                          ("log1p", f"the chi-square divergence sum ({a} - {b})**2 / {b}",
                           f"passed through log(1 + chi2){in_units}")))
     else:

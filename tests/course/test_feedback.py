@@ -742,7 +742,9 @@ def test_advice_followed_from_a_rounded_answer_is_right_as_far_as_it_goes(check,
     if ex.significant_figures(submission) == 3:
         # rounded at the end too: no longer literally the route's product, so hedged (any other mistake,
         # rounded, could give it), never called wrong
-        assert text.startswith("Almost") and "rounded on the way" in text or "intermediate result" in text, text
+        # 0.824 is also PSI cut off (0.82490): the plain cut-off reading, with no terms route (none gives it)
+        assert (text.startswith("Almost") and ("rounded on the way" in text or "cut off after 3" in text)
+                or "intermediate result" in text), text
     else:
         assert fb.correct or _route_named(text), (submission, text)
     # an answer that is also the right value cut off (0.824 for 0.82490) gets the plain truncation message,
@@ -750,7 +752,7 @@ def test_advice_followed_from_a_rounded_answer_is_right_as_far_as_it_goes(check,
     # (the conditional "If your code rounded nothing on the way, ... check each step." is the other reading)
     text = re.sub(r" If your code rounded nothing on the way, [^:]*: check each step(: .*)?\.$", "", text)
     for wrong in ("Not yet", "Round (do not truncate)", "Not quite", "check each step"):
-        if wrong == "Round (do not truncate)" and "cut off" in text and "rounded on the way" in text:
+        if wrong == "Round (do not truncate)" and "cut off" in text:
             continue
         assert wrong not in text, (submission, text)
 
@@ -995,8 +997,9 @@ def test_subtraction_and_factor_advice_acts_on_the_unrounded_number():
 
 def test_hellinger_is_named_and_a_short_answer_names_every_mistake_it_matches():
     both = str(ex04_2(0.250))                         # Python reads 0.250 as 0.25: 2 significant figures
-    # 0.250 is the Hellinger distance rounded to the 3 figures asked: named alone (learner pass 13h)
-    assert both.startswith("Not quite") and "Hellinger" in both and "in nats" not in both
+    # 0.250 is the Hellinger distance rounded to the 3 figures asked: named first
+    # ... and the distance in nats (0.2462) rounded to the 2 figures it has is listed beside it
+    assert both.startswith("Not quite") and "Hellinger" in both and "in nats" in both
     assert "0.250 gives 0.25" in both
     alone = str(ex04_2(HELLINGER_04))
     assert "Hellinger" in alone and "in nats" not in alone
@@ -1208,9 +1211,12 @@ def test_a_short_decimal_that_is_exactly_a_mistakes_value_names_that_mistake():
     count = int(np.sum(PERMUTED >= OBSERVED))
     assert count == 13 and len(PERMUTED) == 99       # independent of the check: 13 / 100 is the value
     fb = str(ex06_2(np.sum(PERMUTED >= OBSERVED) / (len(PERMUTED) + 1)))
-    assert fb.startswith("Not quite: 0.13 matches") and "count / (B + 1)" in fb, fb
-    # 13/99 only rounds to 0.13: the number is exactly the other mistake's value, named alone (learner pass 13h)
-    assert "without the +1s" not in fb and "more figures would not change it" in fb, fb
+    assert fb.startswith("Not quite: 0.13 is exactly the value of") and "count / (B + 1)" in fb, fb
+    # 13/99 = 0.1313 (no +1s) also rounds to 0.13 at its 2 figures: that reading is listed too, and the
+    # unrounded number asked for ("more figures would not change it" would be false for that reading)
+    assert round_sig(count / len(PERMUTED), 2) == 0.13 and count / len(PERMUTED) != 0.13
+    assert "also matches #{T_perm >= T_obs} / B (0.1313)" in fb, fb
+    assert "Give the unrounded number your code computed" in fb and "more figures would not change" not in fb, fb
 
 
 def test_flipped_log_ratio_in_05_ex1_is_named_not_read_as_a_missing_mean_term():
@@ -2113,7 +2119,7 @@ def test_04_07_second_pass_finding_4_ties_counted_as_half_are_named_with_the_mis
     assert submission == (1 + greater + ties / 2) / (len(PERMUTED) + 1) == 0.13
     text = str(ex06_2(submission))
     assert "ties counted as half" in text and "count ties in full, >=" in text, text
-    assert "count / (B + 1)" in text and "exactly the value of each" in text, text
+    assert "count / (B + 1)" in text and "exactly the value of" in text, text
     assert "that mistake's" not in text, text
     assert ex06_2((1 + at_least) / (len(PERMUTED) + 1)).correct     # ties in full: accepted
 
@@ -2424,10 +2430,9 @@ def test_13h_3_a_rounded_route_with_the_figures_asked_is_told_to_redo_the_step_n
 
 @pytest.mark.parametrize("check, submission, mistake, not_named", [
     (ex04_3, float(np.max(np.abs(P_EX - Q_EX))), "largest difference at a single outcome", "Jensen-Shannon"),
-    (ex06_2, 13 / 100, "count / (B + 1)", "without the +1s"),
 ])
 def test_13h_5_an_answer_exactly_a_mistakes_value_names_that_mistake_alone(check, submission, mistake, not_named):
-    assert submission in (0.2, 0.13)
+    assert submission == 0.2                 # 1 figure: another mistake it only rounds to is not listed
     text = str(check(submission))
     assert text.startswith("Not quite") and mistake in text and not_named not in text, text
     assert "also matches" not in text and "Give the unrounded number" not in text, text
@@ -2552,3 +2557,109 @@ def test_a_one_figure_cut_off_that_matches_a_mistake_names_it_beside_the_cut_off
     assert "cut off after 1 significant figure" in text, text
     assert f"it matches H(P_target) ({h:.4f}), a known mistake" in text, text
     assert "may be a known mistake" not in text, text
+
+
+_P8_3, _Q8_3 = np.array([0.6, 0.3, 0.1]), np.array([0.3, 0.3, 0.4])          # notebook 08, exercise 3
+_PX8_2, _QX8_2 = np.array([0.7, 0.2, 0.1]), np.array([0.3, 0.3, 0.4])        # notebook 08, exercise 2
+_W8_2 = np.array([[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
+
+
+def _terms_sums(terms):
+    """Sums of the terms rounded to 2-4 significant figures or 2-4 decimal places (a learner's rounded route)."""
+    return ([sum(round_sig(t, k) for t in terms) for k in (2, 3, 4)]
+            + [sum(round(float(t), d) for t in terms) for d in (2, 3, 4)])
+
+
+def _psi_terms():
+    p = (REF_WEEK + 0.5) / (REF_WEEK + 0.5).sum()
+    q = (CUR_WEEK + 0.5) / (CUR_WEEK + 0.5).sum()
+    return (p - q) * np.log(p / q)
+
+
+def _channel_terms():
+    py, qy = _PX8_2 @ _W8_2, _QX8_2 @ _W8_2
+    return py * np.log2(py / qy)
+
+
+@pytest.mark.parametrize("check, submission, terms", [
+    (lambda a: ex.check_psi(a, REF_WEEK, CUR_WEEK, pseudo_count=0.5, names=("ref_week", "cur_week")), 0.824,
+     _psi_terms),                                                                                  # 06 ex 1
+    (lambda a: ex.check_channel_kl(a, _PX8_2, _QX8_2, _W8_2, base=2, names=("P_X", "Q_X"), channel_name="W"),
+     0.188, _channel_terms),                                                                       # 08 ex 2
+    (lambda a: ex.check_renyi(a, _P8_3, _Q8_3, 2, names=("P_ex", "Q_ex")), 0.421,
+     lambda: _P8_3 ** 2 / _Q8_3),                                                                  # 08 ex 3
+])
+def test_a_cut_off_names_no_terms_route_that_does_not_give_it(check, submission, terms):
+    t = terms()
+    # independent: the learner's number is the right value cut off, and no rounded-terms sum gives it
+    right = {0.824: float(np.sum(_psi_terms())), 0.188: float(np.sum(_channel_terms())),
+             0.421: math.log(float(np.sum(_P8_3 ** 2 / _Q8_3)))}[submission]
+    assert math.floor(right * 1000) / 1000 == submission and round_sig(right, 3) != submission
+    sums = _terms_sums(t)
+    if submission == 0.421:                                    # the Renyi sum is inside a log
+        sums = [math.log(s) for s in sums]
+    assert all(round_sig(s, 3) != submission for s in sums), sums
+    text = str(check(submission))
+    assert text.startswith("Almost") and "cut off after 3 significant figures" in text, text
+    assert "terms" not in text and "rounded on the way" not in text, text
+
+
+def test_a_cut_off_a_rounded_log_route_gives_keeps_that_route_named():
+    # 04 ex 1: 0.427 is D(Q_ex||P_ex) = 0.42776 cut off, and also the logs rounded to 3 figures, weighted, summed
+    right = kl(Q_EX, P_EX, np.log2)
+    assert math.floor(right * 1000) / 1000 == 0.427
+    logs3 = float(np.sum(Q_EX * np.array([round_sig(v, 3) for v in np.log2(Q_EX / P_EX)])))
+    assert round_sig(logs3, 3) == 0.427
+    text = str(ex04_1(0.427))
+    assert "cut off after 3 significant figures" in text and "the logs in them" in text, text
+
+
+def test_04_js_025_names_the_hellinger_distance_and_the_distance_in_nats():
+    # 04 cell 39: 0.25 is the Hellinger distance 0.2501 rounded to 3 figures (typed 0.250), and also the JS
+    # distance in nats (scipy's default base) 0.2462 rounded to the 2 figures it has
+    hellinger = math.sqrt(1 - float(np.sum(np.sqrt(P_EX * Q_EX))))
+    in_nats = float(jensenshannon(P_EX, Q_EX))
+    assert round_sig(hellinger, 3) == 0.25 and round_sig(in_nats, 2) == 0.25 and round_sig(in_nats, 3) != 0.25
+    text = str(ex04_2(0.25))
+    assert text.startswith("Not quite: 0.25 matches the Hellinger distance"), text
+    assert "also matches the Jensen-Shannon distance in nats" in text, text
+    assert "Give the unrounded number your code computed" in text, text
+
+
+def _solution_lines(text):
+    """Code-like snippets of a message that would be a finished solution line (np.<fn>(...) or a sum formula)."""
+    return re.findall(r"np\.(?:sum|log1p|log2|log)\([^)]*\)|sum \S+\(x\) np\.log2?\(|\* log\(", text)
+
+
+@pytest.mark.parametrize("label, call, gone", [
+    ("02 cell 42", lambda: ex.check_huffman_length(__import__("klteach").huffman_lengths(P_SENSOR), P_SENSOR,
+                                                   name="P_sensor"),
+     "np.sum(P_sensor * kt.huffman_lengths(P_sensor))"),
+    ("08 cell 57", lambda: ex.check_renyi(0.525, _P8_3, _Q8_3, 2, names=("P_ex", "Q_ex")), "np.log1p(chi2)"),
+    ("04 cell 36", lambda: ex04_1(0.2212), "sum Q_ex(x) np.log2(Q_ex(x)/P_ex(x))"),
+    ("08 cell 51", lambda: ex08_1(0.3009), "sum joint_ex * log(joint_ex / (p_x p_y))"),
+])
+def test_hints_name_the_missing_step_in_words_not_the_solution_line(label, call, gone):
+    text = str(call())
+    assert not text.startswith("Correct"), (label, text)
+    assert gone not in text and not _solution_lines(text), (label, text)
+
+
+def test_the_learners_wrong_answers_above_are_the_mistakes_they_are_read_as():
+    # independent values of the four inputs above: chi-square 0.525, swapped KL in nats 0.2212, the reverse
+    # mutual-information direction 0.3009 (JOINT8 is notebook 08's joint_ex)
+    assert abs(float(np.sum((_P8_3 - _Q8_3) ** 2 / _Q8_3)) - 0.525) < 1e-12
+    assert round(kl(P_EX, Q_EX), 4) == 0.2212
+    prod = np.outer(JOINT8.sum(1), JOINT8.sum(0))
+    assert round(kl(prod.ravel(), JOINT8.ravel(), np.log2), 4) == 0.3009
+    assert "chi-square" in str(ex.check_renyi(0.525, _P8_3, _Q8_3, 2, names=("P_ex", "Q_ex")))
+    assert "reverse direction" in str(ex08_1(0.3009))
+
+
+@pytest.mark.parametrize("given, unit", [(0.9404, "in nats"), (0.408, "in base-10 units")])
+def test_02_huffman_names_the_entropy_in_other_units(given, unit):
+    # 02 cell 42: 0.9404 is exercise 1's entropy in nats, not a Huffman average below the entropy
+    h = -float(np.sum(P_SENSOR * np.log(P_SENSOR)))
+    assert round(h, 4) == 0.9404 and round(h / math.log(10), 3) == 0.408
+    text = str(ex.check_huffman_length(given, P_SENSOR, name="P_sensor"))
+    assert text.startswith("Not quite") and f"H(P_sensor) {unit}" in text and "Kraft" not in text, text

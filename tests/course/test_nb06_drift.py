@@ -129,7 +129,7 @@ def test_04_07_second_pass_finding_5_whole_counts_are_not_asked_about_rounding()
     assert submission == 0.13861386138613863
     text = str(ex06_2(submission))
     assert text.startswith("Close") and "round one" not in text and "rounded on the way" not in text, text
-    assert "nothing to round on the way" in text and "p = (1 + count) / (B + 1)" in text, text
+    assert "nothing to round on the way" in text and "in the count and in the total" in text, text
     # where (1 + count) / (B + 2) lies 1% or more from the p-value, it is named
     small = str(ex.check_permutation_pvalue((1 + 2) / (5 + 2), 2.0, [1.0, 3.0, 2.0, 0.5, 0.2]))
     assert "(1 + count) / (B + 2)" in small and "adds one to B, not two" in small, small
@@ -308,9 +308,11 @@ def test_point_13_lists_the_mistake_it_rounds_too():
     b = len(PERMUTED)
     assert at_least / (b + 1) == 0.13 and round(at_least / b, 2) == 0.13        # exact for one, rounded for another
     text = str(ex06_2(0.13))
-    assert text.startswith("Not quite: 0.13 matches") and "count / (B + 1)" in text, text
-    # exactly 13/100: named alone, not beside 13/99, which only rounds to it (learner pass 13h)
-    assert "without the +1s" not in text and "more figures would not change it" in text, text
+    assert text.startswith("Not quite: 0.13 is exactly the value of") and "count / (B + 1)" in text, text
+    # exactly 13/100, and 13/99 = 0.1313 (no +1s) rounded to the 2 figures it has: both readings, and the
+    # unrounded number asked for ("more figures would not change it" is false for the second reading)
+    assert "also matches #{T_perm >= T_obs} / B (0.1313)" in text, text
+    assert "Give the unrounded number" in text and "more figures would not change it" not in text, text
     # following it: the unrounded 13/99 is named alone, and its advice gives the p-value
     assert "without the +1s" in str(ex06_2(at_least / b)) and "count / (B + 1)" not in str(ex06_2(at_least / b))
     assert ex06_2((1 + at_least) / (b + 1)).correct
@@ -355,3 +357,13 @@ def test_drift_histograms_put_each_features_unit_and_title_on_its_panel():
     assert panels["interest rate"].get_xlabel() == "bin (lower edge in % a year, from the reference)"
     assert panels["plan"].get_xlabel() == "category"
     plt.close("all")
+
+
+def test_permutation_messages_name_the_missing_step_in_words_not_the_solution_line():
+    # 06 cell 79: every wrong answer got "p = (1 + count) / (B + 1)", the exercise's solution line
+    at_least, greater, b = int(np.sum(PERMUTED >= OBSERVED)), int(np.sum(PERMUTED > OBSERVED)), len(PERMUTED)
+    for given in (0.13, at_least / b, at_least / (b + 1), (1 + at_least) / b, (1 + greater) / (b + 1),
+                  (1 + at_least) / (b + 2), 0.5, 14.0, 13.0, 0.86, -0.14):
+        text = str(ex06_2(given))
+        assert not text.startswith("Correct"), (given, text)
+        assert "(1 + count) / (B + 1)" not in text and "1 + np.sum" not in text, (given, text)
