@@ -1002,7 +1002,9 @@ def continuous_kl(p, q, *, base=None):
         cannot be mirrored to 0, such as Beta(1, 0.05) against ``powerlaw``,
         or a density that is not a power law below 1e-308) or beyond 1e300,
         and is not a pure power law whose rest is known; if the integrand decays too
-        slowly there to tell a finite value from an infinite one; or if P's
+        slowly there to tell a finite value from an infinite one, or Q's log
+        density overflows before its decay can be judged (Laplace against a
+        left Gumbel of scale 1.01); or if P's
         interquartile range spans fewer than 1000 doubles at its median and
         P cannot be moved to 0.
 
@@ -1203,8 +1205,9 @@ def continuous_kl(p, q, *, base=None):
             "parameters, or compute D(P||Q) in closed form.")
     for rest, exact, where in ends:
         if not (exact and math.isfinite(rest)) and not rest <= max(1e-7 * total, 1e-15):
-            amount = "an amount that cannot be estimated (the integrand decays too slowly)" \
-                if math.isnan(rest) else f"about {rest:.2g} nats"
+            amount = ("an amount that cannot be estimated (the integrand decays too slowly there, "
+                      "or Q's log density overflows before its decay can be judged)"
+                      if math.isnan(rest) else f"about {rest:.2g} nats")
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: {amount} of the integral lies "
                 f"beyond {where}, closer to it than floating-point numbers resolve or farther "
@@ -1212,7 +1215,8 @@ def continuous_kl(p, q, *, base=None):
                 f"an endpoint that is not a power law there, for one singular at an "
                 f"upper endpoint that cannot be mirrored to 0 (P must be a beta, uniform, "
                 f"arcsine, triang, trapezoid or weibull_max and Q one of these or a symmetric "
-                f"family such as norm), or for tails that decay only logarithmically. Use a "
+                f"family such as norm), for tails that decay only logarithmically, or for a Q "
+                f"whose log density overflows to -inf in P's tail (a left Gumbel). Use a "
                 f"closed form (klteach.beta_kl for two Betas) or transform the variable (KL "
                 f"does not change under x -> log x or x -> c - x)."
             )

@@ -256,7 +256,7 @@ def test_a_logarithmic_divergence_at_an_endpoint_is_refused_not_called_infinite_
     It was called inf only because scipy's levy.logpdf is NaN within 1e-300 of 0 (a NaN total read as
     divergence). With Levy's log density in closed form the integrand in log t is about 1/2, flat rather than
     rising, which the endpoint check cannot tell from a slowly decaying one: refused."""
-    with pytest.raises(FloatingPointError, match=r"cannot be estimated \(the integrand decays too slowly\)"):
+    with pytest.raises(FloatingPointError, match=r"cannot be estimated \(the integrand decays too slowly there"):
         kt.continuous_kl(st.uniform(0, 1), st.levy())
 
 
@@ -1093,6 +1093,7 @@ def test_a_rise_across_the_integrands_peak_is_not_divergence(p, q, true):
         got = kt.continuous_kl(p, q)
     except FloatingPointError as error:
         assert "cannot compute D(P||Q) reliably" in str(error)
+        assert "log density overflows" in str(error) and "left Gumbel" in str(error)
     else:
         assert got == pytest.approx(expected, rel=1e-8)
 
