@@ -709,6 +709,13 @@ def _mistake_name(explanation):
     return explanation
 
 
+def _name_value(explanation, value):
+    """A mistake's name with its value: ``"13/99 (0.1313)"``, or ``"... without base=2) = 0.2462"`` for a name that
+    ends in a parenthesis, which a second one after it would read as doubled."""
+    name = _mistake_name(explanation)
+    return f"{name} = {_show(value)}" if name.endswith(")") else f"{name} ({_show(value)})"
+
+
 def _plural(n, word):
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -959,7 +966,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                 if _right_at(value, expected, significant_figures(value)) else
                 "" if _is_whole(value) else
                 f" {shown} is exactly that mistake's value: more figures would not change it.")
-        text = named(exact)
+        # only the mistakes it equals exactly are "exactly the value of": one within 1% that it only rounds to
+        # (26/199 = 0.1307 beside 26/200 = 0.13) is one of the others listed below, by name and value
+        order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
+        text = _join(sorted(dict.fromkeys(e for _, _, e in exact), key=lambda e: order.get(e, len(order))))
         # other mistakes that this short number matches at the precision it gives (0.1313 for 0.13): it may be
         # one of them rounded, so every reading is listed and the unrounded number asked for
         seen = {e for _, _, e in exact}
@@ -986,13 +996,16 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             return Feedback(False, f"Not quite: {shown} is exactly the value of {text} But at the "
                                    f"{_plural(n, 'significant figure')} it has, {shown} also matches "
                                    + (named(others) if _is_whole(value) else
-                                      " or ".join(f"{_mistake_name(e)} ({_show(w)})" for _, w, e in others) + ".")
-                                   + (f" Give the unrounded number your code computed to tell which: if it is "
-                                      f"{shown} itself, it is "
-                                      + ("one of the mistakes" if several(text) else "the mistake")
-                                      + f" it equals exactly; if not, follow the advice on the unrounded "
-                                        f"number, not on {shown}." if _is_whole(value) else
-                                      f" Give the unrounded number your code computed to tell which.")
+                                      " or ".join(_name_value(e, w) for _, w, e in others) + ".")
+                                   # the unrounded number tells a rounding from an exact value; if it is the
+                                   # short number itself, it is the mistake it equals (0.13 = 13/100), and more
+                                   # figures would not change that
+                                   + f" Give the unrounded number your code computed to tell which: if it is "
+                                     f"{shown} itself, it is "
+                                   + ("one of the mistakes it equals exactly (more figures would not tell those "
+                                      "apart: see which one your code made)" if several(text) else
+                                      "the mistake it equals exactly")
+                                   + f"; if not, follow the advice on the unrounded number, not on {shown}."
                                    + rounded)
         if several(text):
             also = also.replace("that mistake's value", "the value of each")
@@ -1120,7 +1133,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                f"significant figures, or give that number itself."
                                + (f" If you rounded rather than cut off, {shown} is not {what} rounded, and at the "
                                   f"{_plural(figures, 'significant figure')} it has it matches "
-                                  + " or ".join(f"{_mistake_name(e)} ({_show(w)})" for _, w, e in sorted(rounded_mistake))
+                                  + " or ".join(_name_value(e, w) for _, w, e in sorted(rounded_mistake))
                                   + (", known mistakes" if len(rounded_mistake) > 1 else ", a known mistake")
                                   + ": the unrounded number will tell which it is."
                                   if rounded_mistake else "")
@@ -1159,7 +1172,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                        f"significant figures: Python drops trailing zeros, typing {padded} gives "
                                        f"{shown}.)\nBut at the {_plural(figures, 'significant figure')} it has, "
                                        f"{shown} also matches "
-                                       + " or ".join(f"{_mistake_name(e)} ({_show(w)})" for _, w, e in others)
+                                       + " or ".join(_name_value(e, w) for _, w, e in others)
                                        + f". Give the unrounded number your code computed to tell which, and "
                                          f"follow the advice on that number, not on {shown}.")
             return Feedback(False, f"Not quite: {shown} matches {text}\n({shown} is {which} rounded to {sig} "
@@ -1274,23 +1287,30 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             # plain cut-off would suggest a route the learner never took
             if loose and (_base10_route(loose[2]) or not _plausible_route(loose[2])):
                 # the nearest route is one no learner takes: another, plausible one may give the number too
-                # (0.295: the distance in nats rounded to 0.246, then converted to bits, 0.29548), rounded to
-                # as many figures as the answer has (fewer is a coincidence more than a reading)
+                # (0.295: the distance in nats rounded to 0.246, then converted to bits, 0.29548; 0.188: D in
+                # nats rounded to 0.13, then converted to bits, 0.18755). The search is the first one (2 to 4
+                # figures) restricted to plausible routes: an implausible route found first must not hide one
                 loose = _rescaled_rounding(value, expected, [r for r in routes if not _base10_route(r[1])
                                                              and _plausible_route(r[1])],
-                                           least=figures, sig=sig)
-            if loose and not _base10_route(loose[2]) and _plausible_route(loose[2]):
-                return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
-                                       f"so its last digit is one too small, or a result rounded on the way: it is "
-                                       f"also {route_words(*loose)}. Round (do not truncate) the unrounded number "
-                                       f"your code computed to {sig} significant figures, or give that number "
-                                       f"itself; if your code rounded a number on the way (that one, or terms "
-                                       f"before they were summed), redo the computation from the unrounded "
-                                       f"numbers, and round only at the end.")
+                                           least=2, sig=sig)
             # a terms route is named beside the cut-off only when one of the check's rounded sums, rounded to the
             # figures given, is this number (00's precision policy); otherwise the cut-off is the one reading
             near_sums = partway[2] if partway and len(partway) > 2 else ()
-            if any(math.isfinite(v) and _round_sig(v, figures) == _dec(value) for v in near_sums):
+            terms_too = any(math.isfinite(v) and _round_sig(v, figures) == _dec(value) for v in near_sums)
+            if loose and not _base10_route(loose[2]) and _plausible_route(loose[2]):
+                return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
+                                       f"so its last digit is one too small, or a result rounded on the way: it is "
+                                       f"also {route_words(*loose)}"
+                                       + ("; terms (or the logs in them) rounded before they are summed give "
+                                          "it too" if terms_too else "")
+                                       + f". Round (do not truncate) the unrounded number your code computed to "
+                                         f"{sig} significant figures, or give that number itself; if your code "
+                                         f"rounded "
+                                       + ("a number on the way (that one, or terms before they were summed)"
+                                          if terms_too else "that number on the way")
+                                       + ", redo the computation from the unrounded numbers, and round only at "
+                                         "the end.")
+            if terms_too:
                 return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                        f"so its last digit is one too small, or a result rounded on the way (the "
                                        f"terms, or the logs in them, rounded before they were summed). Round (do "

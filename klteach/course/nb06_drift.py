@@ -17,7 +17,7 @@ from .. import drift
 from .._validation import log_base
 from ..drift import drift_measures
 from .explorer import _STYLE, _explorer, _slider
-from .feedback import _names, check_number
+from .feedback import _names, _rounded_terms, check_number
 from .style import HATCHES, M_COLOR, P_COLOR, PALETTE, Q_COLOR, Q_HATCH
 from .units import _unit_mistakes, _unit_words
 
@@ -458,7 +458,13 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
         mistakes.append((-m.psi, f"minus PSI: (q - p) * log(p / q), or (p - q) * log(q / p), with {pq}: the "
                                  f"difference or the ratio the wrong way round. Both take p first: "
                                  f"sum (p - q) * log(p / q)."))
+    # the terms (p - q) log(p / q), or their logs, rounded before summing (what a learner who copies printed
+    # numbers computes): named beside a cut-off only when one of these sums gives the answer
+    ps, qs = (r + pseudo_count) / (r + pseudo_count).sum(), (c + pseudo_count) / (c + pseudo_count).sum()
+    partway = (_rounded_terms(ps - qs, np.log(ps / qs) / log_base(base), "(p - q) log(p / q)", m.psi)
+               if np.all(ps > 0) and np.all(qs > 0) else None)
     return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes, sig=sig, field="psi",
+                        partway=partway,
                         hint=f"Add the pseudo-count to each bin, normalise both histograms (p from {a}, q from "
                              f"{b}), then sum (p - q) * log(p / q).",
                         combine="Sum the terms (p - q) * log(p / q) over the bins.",
