@@ -161,7 +161,7 @@ def _normalise_advice(a, b, count_names):
     """How to normalise, in the exercise's names (no variable the learner does not have)."""
     if count_names:
         ca, cb = _names(count_names)
-        return f"{a} = {ca} / {ca}.sum() and {b} = {cb} / {cb}.sum()"
+        return f"divide {ca} and {cb} each by its own total to get the probabilities {a} and {b}"
     return "divide each vector of counts by its own total"
 
 
@@ -194,7 +194,7 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     >>> check_kl(0.75, [0.5, 0.5], [0.9, 0.1])
     Not yet: 0.75 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
     >>> check_kl(0.3681, [0.5, 0.5], [0.9, 0.1], names=("P_fair", "Q_biased"))
-    Not quite: 0.3681 matches D(Q_biased||P_fair): the arguments are swapped. The question puts P_fair first, as the reference: sum P_fair(x) log(P_fair(x)/Q_biased(x)).
+    Not quite: 0.3681 matches D(Q_biased||P_fair): the arguments are swapped. The question puts P_fair first, as the reference: it weights the log ratios and is on top in them.
     """
     a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
@@ -204,7 +204,7 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     mistakes = _unit_mistakes(lambda bb: kl_divergence(pn, qn, base=bb), what, base)
     mistakes.append((kl_divergence(qn, pn, base=base),
                      f"D({b}||{a}): the arguments are swapped. The question puts {a} first, as the "
-                     f"reference: sum {a}(x) log({a}(x)/{b}(x))."))
+                     f"reference: it weights the log ratios and is on top in them."))
     raw_p, raw_q = np.asarray(p, float), np.asarray(q, float)
     p_raw, q_raw = not np.isclose(raw_p.sum(), 1), not np.isclose(raw_q.sum(), 1)
     how = _normalise_advice(a, b, count_names)

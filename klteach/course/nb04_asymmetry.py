@@ -19,7 +19,7 @@ from ..symmetric import hellinger_distance, js_distance, total_variation
 from .explorer import _explorer, _slider
 from .feedback import _NAN, _names, _probabilities, check_number, significant_figures
 from .style import P_COLOR, Q_COLOR, REVERSE_COLOR
-from .units import _LOG_FN, _computed_with, _conversion, _unit_mistakes, _unit_words
+from .units import _LOG_FN, _PAST, _computed_with, _conversion, _unit_mistakes, _unit_words
 
 __all__ = ["gaussian_fits", "fit_scan", "show_gaussian_fits", "mixture_fit_explorer", "check_js",
            "check_total_variation"]
@@ -223,7 +223,7 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
                       else f"1 / np.sqrt({bottom})")
             mistakes.append((js_distance(pn, qn, base=other) * ratio,
                              f"{what} in {_unit_words(other)}, converted with the divergence's factor "
-                             f"({_conversion(other, base)[0]}d by {_conversion(other, base)[1]}): a "
+                             f"({_PAST[_conversion(other, base)[0]]} by {_conversion(other, base)[1]}): a "
                              f"distance is a square root, so its factor is the square root of that. Multiply the "
                              f"unrounded number your code computed by `{factor}` (or use "
                              f"{_LOG_FN.get(base, 'np.log')} throughout).",
@@ -255,10 +255,9 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
                                                                      if unhalved < 0 else "")
                          + f". Use {average}."))
     half = kl_divergence(pn, m, base=base)
-    asked = ("The question asks for the Jensen-Shannon "
-             + ("distance: the square root of (D({a}||M) + D({b}||M)) / 2" if distance
-                else "divergence: (D({a}||M) + D({b}||M)) / 2").format(a=a, b=b)
-             + f", with {average}.")
+    asked = (f"The question asks for the Jensen-Shannon {'distance' if distance else 'divergence'}, built from "
+             f"the KL divergences of {a} and {b} to their average M"
+             + (" (then a square root)." if distance else "."))
     mistakes += [
         (np.sqrt(half) if distance else half,
          (f"the square root of D({a}||M) alone. Average both halves first: (D({a}||M) + D({b}||M)) / 2 "
@@ -292,8 +291,9 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
     else:
         nan = _NAN
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"{average}, then (D({a}||M) + D({b}||M)) / 2"
-                             + (", then the square root." if distance else "."),
+                        hint=f"Compare each of {a} and {b} with their average M (not with each other), "
+                             f"average the two KL divergences"
+                             + (", then take the square root." if distance else "."),
                         negative=f"A Jensen-Shannon divergence is never negative. Check that {average} "
                                  f"(with the / 2) and that each D(.||M) weights its log ratio by its own "
                                  f"distribution.",
@@ -337,10 +337,10 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     for bb in (2, None):
         mistakes.append((js_distance(pn, qn, base=bb),
                          f"the Jensen-Shannon distance in {_unit_words(bb)}, another symmetric measure; TV "
-                         f"takes no logarithm: TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2."))
+                         f"takes no logarithm, only the differences between the two probabilities."))
     mistakes.append((hellinger_distance(pn, qn),
                      f"the Hellinger distance, sqrt(sum (sqrt {a}(x) - sqrt {b}(x))² / 2); TV takes the "
-                     f"differences of the probabilities themselves: TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2."))
+                     f"differences of the probabilities themselves, not of their square roots."))
     if np.any(diff > 0):
         mistakes.append((100 * total_variation(pn, qn), f"TV({a}, {b}) as a percentage: TV is a difference of "
                                                         f"probabilities, between 0 and 1. Divide the unrounded "
@@ -352,20 +352,23 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
             if math.isfinite(d):
                 mistakes.append((math.sqrt(d / 2),
                                  f"Pinsker's bound sqrt(D({first}||{second}) / 2), with D in nats: an upper "
-                                 f"bound on TV, not TV itself. TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2."))
+                                 f"bound on TV, not TV itself: TV takes no divergence, only the differences "
+                                 f"between the two probabilities."))
                 # with D in bits (np.log2) the number is larger than Pinsker's (D in nats): still above TV
                 mistakes.append((math.sqrt(d / math.log(2) / 2),
                                  f"sqrt(D({first}||{second}) / 2) with D in bits (np.log2): Pinsker's bound is "
                                  f"stated with D in nats (in bits the number is larger, a looser bound), and in "
-                                 f"either unit it is an upper bound on TV, not TV itself. TV({a}, {b}) = "
-                                 f"sum |{a}(x) - {b}(x)| / 2."))
+                                 f"either unit it is an upper bound on TV, not TV itself: TV takes no divergence, "
+                                 f"only the differences between the two probabilities."))
     # probabilities given as short decimals have short differences: their half-sum is exact, with nothing
     # to round on the way (an answer near it is no rounded intermediate)
     short = all(significant_figures(x) <= 6 for x in np.concatenate([pn, qn]))
     return check_number(answer, total_variation(pn, qn), what=f"TV({a}, {b})", mistakes=mistakes, sig=sig,
                         rounding=(f"half a sum of differences of {a} and {b}, whose probabilities are short "
                                   f"decimals" if short else True),
-                        hint=f"TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2.",
+                        hint=f"TV works with the size of the difference between {a} and {b} at each outcome, "
+                             f"with no logarithm: print those differences, then check how the definition "
+                             f"combines them.",
                         nan=f"Your answer is NaN (not a number). TV takes no logarithms and {a} and {b} hold "
                             f"no NaN, so a NaN comes from an operation on an empty or mismatched array (a mean "
                             f"of nothing, 0/0): print np.abs({a} - {b}) and check it has one number per outcome.",

@@ -361,26 +361,28 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
         return reduce
 
     outputs = py.size
+    unit_words = ", in bits (np.log2)" if base == 2 else ""
     routes = [
-        (equal_to(py), f"It is the output distribution {ya} = {a} @ {channel_name}, the first step. Now compute "
-                       f"{what} = np.sum({ya} * {log_fn}({ya} / {yb})) with {yb} = {b} @ {channel_name}."),
-        (equal_to(qy), f"It is the output distribution {yb} = {b} @ {channel_name}, the second step. With "
-                       f"{ya} = {a} @ {channel_name}, compute {what} = np.sum({ya} * {log_fn}({ya} / {yb}))."),
+        (equal_to(py), f"It is the output distribution {ya} = {a} @ {channel_name}, the first step. Next, push "
+                       f"{b} through the channel the same way, then compare the two output distributions with "
+                       f"the KL divergence, {ya} first{unit_words}."),
+        (equal_to(qy), f"It is the output distribution {yb} = {b} @ {channel_name}, one of the two steps. Push "
+                       f"{a} through the channel the same way, then compare the two output distributions with "
+                       f"the KL divergence, {ya} first{unit_words}."),
     ]
     if terms_x is not None and pa.size != outputs:
         routes.append((equal_to(terms_x),
                        f"They are the input-side terms {a} * {log_fn}({a} / {b}), one per input outcome: their "
                        f"sum is D({a}||{b}), the upper bound, not the answer. Push both inputs through the "
-                       f"channel first ({ya} = {a} @ {channel_name}, {yb} = {b} @ {channel_name}), then sum "
-                       f"{ya} * {log_fn}({ya} / {yb}) over the {outputs} outputs."))
+                       f"channel first, then compare the two output distributions over the {outputs} outputs."))
     routes += [(lambda arr, i=i: float(arr.ravel()[i]) if arr.size == 2 else None, one) for i in (0, 1)]
     size = np.size(answer) if isinstance(answer, (list, tuple, np.ndarray)) else outputs
     combine = ("Sum the terms over the output outcomes." if size == outputs else
                f"Sum the terms: {what} = sum {ya} * log({ya} / {yb}) over the {outputs} output outcomes "
                f"({ya} = {a} @ {channel_name}); your answer has {size} numbers.")
     unweighted = float(np.sum(np.log(py) - np.log(qy)) / per) if np.all(py > 0) and np.all(qy > 0) else None
-    spread = [(unweighted, f"the unweighted sum of {log_fn}({ya} / {yb}): each log ratio is weighted by "
-                           f"{ya}: {what} = np.sum({ya} * {log_fn}({ya} / {yb})).")]
+    spread = [(unweighted, f"the unweighted sum of {log_fn}({ya} / {yb}): weight each log ratio by {ya}, "
+                           f"the first distribution, before summing.")]
     if outputs > 1:
         for k in range(outputs):
             if py[k] > 0 and qy[k] > 0:
@@ -394,8 +396,8 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
                            f"are needed. The question asks about the outputs ({ya} = {a} @ {channel_name}, "
                            f"{yb} = {b} @ {channel_name}), in {_unit_words(base)}."))
     _add_apart(mistakes, expected, spread + [
-        (expected / outputs, f"the mean over the {outputs} outputs (np.mean) instead of the sum: {what} = "
-                             f"np.sum({ya} * {log_fn}({ya} / {yb})).",
+        (expected / outputs, f"the mean over the {outputs} outputs (np.mean) instead of the sum: the weights "
+                             f"{ya} already average the log ratios, so add the weighted terms up (np.sum).",
          ("scale", "the mean over the outputs", f"multiplied by {outputs}")),
         (100 * expected, f"{what} x 100, as a percentage: a divergence is in {_unit_words(base)}, not a "
                          f"percentage.", ("scale", f"{what} as a percentage", "divided by 100")),
@@ -405,9 +407,9 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
                         hint=f"Push each input distribution through the channel (a matrix product with "
                              f"{channel_name}) to get {ya} and {yb}, then compute the KL divergence of the outputs, "
                              f"{ya} first{', in bits (np.log2)' if base == 2 else ''}.",
-                        negative=f"{what} is >= 0: weight each log ratio by {ya} and sum over "
-                                 f"{'both' if outputs == 2 else f'all {outputs}'} outputs, "
-                                 f"np.sum({ya} * {log_fn}({ya} / {yb})).",
+                        negative=f"{what} is >= 0 (Gibbs' inequality): check that each log ratio has {ya} on "
+                                 f"top and is weighted by {ya}, summed over "
+                                 f"{'both' if outputs == 2 else f'all {outputs}'} outputs.",
                         combine=combine)
 
 
@@ -500,11 +502,12 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
                        f"{a}**{order:g} * {b}**({1 - order:g})."))
     others += [
         (renyi_divergence(pn, qn, math.inf, base=base),
-         f"D_inf({a}||{b}) = log max {a}/{b}, the order infinity (the largest log ratio); the question asks "
-         f"for order {order:g}: np.log(np.sum({a}**{order:g} * {b}**({1 - order:g}))) / ({order:g} - 1)."),
+         f"D_inf({a}||{b}) = log max {a}/{b}, the order infinity (the largest log ratio alone); the question "
+         f"asks for order {order:g}, which uses every outcome: the log of a sum over all of them, divided by "
+         f"alpha - 1."),
         (kl_divergence(pn, qn, base=base) + kl_divergence(qn, pn, base=base),
-         f"D({a}||{b}) + D({b}||{a}), the Jeffreys divergence, not a Rényi divergence; "
-         f"{what} = log(sum {a}**{order:g} * {b}**({1 - order:g})) / ({order:g} - 1)."),
+         f"D({a}||{b}) + D({b}||{a}), the Jeffreys divergence, not a Rényi divergence: {what} takes one log, "
+         f"of a sum of powers of {a} and {b}, divided by alpha - 1."),
     ]
     _add_apart(mistakes, expected, others)
     for w, why in routes:

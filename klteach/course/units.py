@@ -49,6 +49,10 @@ def _conversion(other, base, root=False):
     return verb, expr
 
 
+#: The past tense of each verb :func:`_conversion` gives ("multiplied by np.log(2)").
+_PAST = {"divide": "divided", "multiply": "multiplied"}
+
+
 def _unit_mistakes(value_in, what, base, *, root=False, how=None, throughout=True):
     """Wrong values from using another logarithm base, each with advice that, followed, is right.
 
