@@ -927,7 +927,8 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     def near(w, v):
         return abs(w - v) <= 0.01 * abs(v) or _exactly(w, v)
 
-    def named(candidates):
+    def members_of(candidates):
+        """The mistakes named together with the best of ``candidates``: ``[(value, explanation)]``."""
         best = min(candidates, key=lambda m: m[0])
         close = [(w, e) for d, w, e in candidates if near(w, best[1])]
         if significant_figures(value) < _PRECISE:     # a full number is named only with what it equals
@@ -938,6 +939,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                       and abs(w - best[1]) <= 0.01 * abs(best[1]) and _right_at(value, w, at)]
         order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
         close.sort(key=lambda m: order.get(m[1], len(order)))       # the catalogue's order, whatever the answer
+        return list(dict((e, (w, e)) for w, e in reversed(close)).values())[::-1]
+
+    def named(candidates):
+        close = members_of(candidates)
         return _join([e for _, e in close], same=all(_exactly(w, close[0][0]) for w, _ in close))
 
     def several(text):
@@ -966,13 +971,20 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                 if _right_at(value, expected, significant_figures(value)) else
                 "" if _is_whole(value) else
                 f" {shown} is exactly that mistake's value: more figures would not change it.")
-        # only the mistakes it equals exactly are "exactly the value of": one within 1% that it only rounds to
-        # (26/199 = 0.1307 beside 26/200 = 0.13) is one of the others listed below, by name and value
-        order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
-        text = _join(sorted(dict.fromkeys(e for _, _, e in exact), key=lambda e: order.get(e, len(order))))
+        # the group of mistakes within 1% of each other that it matches; "is exactly the value of" only when it
+        # equals each of them: with one it only rounds to (26/199 = 0.1307 beside 26/200 = 0.13) the group
+        # "matches", and the unrounded number tells them apart (if it is 0.13 itself, it is the exact one)
+        members = members_of(exact)
+        text = named(exact)
+        inexact = any(not _exactly(value, w) for w, _ in members)
+        exact_names = " or ".join(_mistake_name(e) for w, e in members if _exactly(value, w))
+        verb = "matches" if inexact else "is exactly the value of"
+        # "exactly the value of" says they give the same number already
+        short_text = text if inexact else text.replace(", which give the same number with these data:", ":")
         # other mistakes that this short number matches at the precision it gives (0.1313 for 0.13): it may be
-        # one of them rounded, so every reading is listed and the unrounded number asked for
-        seen = {e for _, _, e in exact}
+        # one of them rounded, so every reading is listed and the unrounded number asked for; the group's
+        # members are not listed again
+        seen = {e for _, e in members}
         # a whole number is typed with one decimal (2.0): another mistake is read from it only when it rounds
         # to it at 2 figures (1.0297 for 1.0), not at 1 (1.5 for 2.0)
         typed = max(2, n)
@@ -986,6 +998,13 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # a short decimal (fewer figures than asked) that another mistake rounds to at the figures it has
         # (0.13: count / (B + 1) exactly, and 13/99 = 0.1313 without the +1s) may be that one rounded too:
         # both readings are listed, and the unrounded number asked for
+        def tell(exact_names, all_exact):
+            # the unrounded number tells a rounding from an exact value; if it is the short number itself, it is
+            # the mistake it equals (0.13 = 13/100): more figures would not change that
+            return (f" Give the unrounded number your code computed: if it is {shown} itself, it is "
+                    + ("one of the mistakes it equals" if all_exact else exact_names)
+                    + "; if not, follow the advice on that number.")
+
         others = [(_distance(value, w), w, e) for w, e, _ in entries
                   if e not in seen and not _exactly(value, w) and _matches(value, w, expected) and typed_as(w)
                   and (_is_whole(value) or (2 <= n < sig and _round_sig(w, n) == _round_sig(value, n)))]
@@ -993,20 +1012,15 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                        f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
                        if _right_at(value, expected, n) else "")
-            return Feedback(False, f"Not quite: {shown} is exactly the value of {text} But at the "
+            return Feedback(False, f"Not quite: {shown} {verb} {short_text} But at the "
                                    f"{_plural(n, 'significant figure')} it has, {shown} also matches "
                                    + (named(others) if _is_whole(value) else
                                       " or ".join(_name_value(e, w) for _, w, e in others) + ".")
-                                   # the unrounded number tells a rounding from an exact value; if it is the
-                                   # short number itself, it is the mistake it equals (0.13 = 13/100), and more
-                                   # figures would not change that
-                                   + f" Give the unrounded number your code computed to tell which: if it is "
-                                     f"{shown} itself, it is "
-                                   + ("one of the mistakes it equals exactly (more figures would not tell those "
-                                      "apart: see which one your code made)" if several(text) else
-                                      "the mistake it equals exactly")
-                                   + f"; if not, follow the advice on the unrounded number, not on {shown}."
-                                   + rounded)
+                                   + tell(exact_names, several(text) and not inexact) + rounded)
+        if inexact:
+            # one of the group is exactly this number, another only rounds to it: the unrounded number tells
+            return Feedback(False, f"Not quite: {shown} matches {text}" + tell(exact_names, False)
+                            + (also if _right_at(value, expected, n) else ""))
         if several(text):
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")

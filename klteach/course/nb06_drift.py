@@ -504,10 +504,10 @@ def check_permutation_pvalue(answer, observed, permuted, *, sig=3):
     mistakes = [
         (at_least / b, "#{T_perm >= T_obs} / B, without the +1s. Count the observed split as one more "
                        "permutation, in the count and in the total, so p is never 0."),
-        (at_least / (b + 1), "count / (B + 1): the +1 in the numerator is missing. The observed split "
-                             "counts as one more permutation in the count too, not only in the total."),
-        ((1 + at_least) / b, "(1 + count) / B: the +1 in the denominator is missing. The observed split "
-                             "counts as one more permutation in the total too, not only in the count."),
+        (at_least / (b + 1), "count / (B + 1): the +1 in the numerator is missing; the observed split "
+                             "counts as one more permutation in the count too."),
+        ((1 + at_least) / b, "(1 + count) / B: the +1 in the denominator is missing; the observed split "
+                             "counts as one more permutation in the total too."),
         (1 - expected, "one minus the p-value. p is small when few permuted statistics reach the observed "
                        "one: count those at least as large as it, not the others."),
         (np.sum(permuted < observed) / b, "the share of permuted statistics below the observed one; p counts "

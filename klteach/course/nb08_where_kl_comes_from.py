@@ -407,8 +407,8 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
                         hint=f"Push each input distribution through the channel (a matrix product with "
                              f"{channel_name}) to get {ya} and {yb}, then compute the KL divergence of the outputs, "
                              f"{ya} first{', in bits (np.log2)' if base == 2 else ''}.",
-                        negative=f"{what} is >= 0 (Gibbs' inequality): check that each log ratio has {ya} on "
-                                 f"top and is weighted by {ya}, summed over "
+                        negative=f"{what} is >= 0 (Gibbs' inequality): weight each log ratio by {ya}, with "
+                                 f"{ya} on top in it, and sum over "
                                  f"{'both' if outputs == 2 else f'all {outputs}'} outputs.",
                         combine=combine)
 
