@@ -332,8 +332,7 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
     ]
     if pn.size > 2:     # with two outcomes the mean is half the sum, TV itself
         mistakes.append((float(np.mean(diff)), f"the mean of |{a}(x) - {b}(x)| over the {pn.size} outcomes: "
-                                               f"TV sums the differences and halves the sum, "
-                                               f"sum |{a}(x) - {b}(x)| / 2."))
+                                               f"TV sums the differences and halves the sum."))
     for bb in (2, None):
         mistakes.append((js_distance(pn, qn, base=bb),
                          f"the Jensen-Shannon distance in {_unit_words(bb)}, another symmetric measure; TV "

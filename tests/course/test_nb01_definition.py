@@ -245,3 +245,13 @@ def test_show_pair_says_why_a_divergence_is_infinite(monkeypatch, capsys):
     assert "D(P||Q) = infinite (Q gives probability 0 to an outcome P produces)" in out
     assert "D(Q||P) = 1.0000 bits" in out
     plt.close("all")
+
+
+def test_the_swap_message_describes_the_reference_and_prints_no_solution_line():
+    """01 ex 1 / ex 2: the swapped-arguments message gave "sum P_loaded(x) log(P_loaded(x)/Q_fair(x))", the
+    solution's formula, while the neighbouring both-flipped message said it in words."""
+    for check, wrong, first in ((ex01_1, kl_by_hand(Q, P) / math.log(2), "P_loaded"),
+                                (ex01_2, kl_by_hand(P, Q), "Q_fair")):
+        text = str(check(wrong))
+        assert "the arguments are swapped" in text and f"puts {first} first" in text, text
+        assert "sum " not in text and "weights the log ratios and is on top in them" in text, text

@@ -163,7 +163,8 @@ def test_total_variation_names_the_other_distances_and_nothing_rounds():
              (round_sig(hellinger, 4), "Hellinger distance"), (mean_abs, "the mean of |P_ex(x) - Q_ex(x)|"))
     for given, words in cases:
         text = str(_tv_ex3(given))
-        assert text.startswith("Not quite") and words in text and "sum |P_ex(x) - Q_ex(x)| / 2" in text, text
+        # each names the other distance and says, in words, how TV differs (no solution line)
+        assert text.startswith("Not quite") and words in text and "sum |P_ex(x) - Q_ex(x)| / 2" not in text, text
         assert "rounded on the way" not in text and "round one" not in text, text
     # near 0.3, matching nothing: not asked about rounding (nothing to round), told to check each step
     text = str(_tv_ex3(0.298))
@@ -179,3 +180,23 @@ def test_js_nan_with_zeros_names_a_mask_per_divergence_not_a_garbled_expression(
     assert "P and Q[m]" not in text and "np.log" not in text, text
     M = (P + Q) / 2
     assert np.all(M[P > 0] > 0) and np.all(M[Q > 0] > 0)      # the masks leave no log of 0
+
+
+def test_ex2_ex3_hints_describe_the_step_and_conversions_use_past_tenses():
+    """04 ex 3: every "Not yet" ended "TV(P_ex, Q_ex) = sum |P_ex(x) - Q_ex(x)| / 2"; 04 ex 2's "Not yet" was
+    the solution's three steps; check_js(0.539, P_ex, Q_ex, base=2, distance=True, names=("P_ex", "Q_ex"))
+    printed "(multiplyd by np.log(10) / np.log(2))"."""
+    tv = str(check_total_variation(0.9, P_EX, Q_EX, names=("P_ex", "Q_ex")))
+    assert tv.startswith("Not yet") and "sum |P_ex(x) - Q_ex(x)| / 2" not in tv and "no logarithm" in tv, tv
+    for wrong in (float(jensenshannon(P_EX, Q_EX, base=2)), float(jensenshannon(P_EX, Q_EX)),
+                  float(np.sqrt(np.sum((np.sqrt(P_EX) - np.sqrt(Q_EX)) ** 2) / 2)),
+                  float(np.sqrt(kl(P_EX, Q_EX) / 2))):
+        text = str(check_total_variation(wrong, P_EX, Q_EX, names=("P_ex", "Q_ex")))
+        assert text.startswith("Not quite") and "sum |P_ex(x) - Q_ex(x)| / 2" not in text, (wrong, text)
+    js = str(ex04_2(0.9))
+    assert js.startswith("Not yet") and "M = (P_ex + Q_ex) / 2" not in js and "average M" in js, js
+    # the distance in base 10, converted with the divergence's factor ln 10 / ln 2 instead of its square root
+    d10 = float(jensenshannon(P_EX, Q_EX, base=10)) * math.log(10) / math.log(2)
+    assert round_sig(d10, 3) == 0.539
+    text = str(check_js(0.539, P_EX, Q_EX, base=2, distance=True, names=("P_ex", "Q_ex")))
+    assert "(multiplied by np.log(10) / np.log(2))" in text and "multiplyd" not in text, text

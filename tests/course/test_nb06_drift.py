@@ -367,3 +367,42 @@ def test_permutation_messages_name_the_missing_step_in_words_not_the_solution_li
         text = str(ex06_2(given))
         assert not text.startswith("Correct"), (given, text)
         assert "(1 + count) / (B + 1)" not in text and "1 + np.sum" not in text, (given, text)
+
+
+def test_ex2_a_short_number_exactly_a_mistakes_value_is_that_mistake_if_unrounded():
+    """06 ex 2, answer = np.sum(permuted >= observed) / (len(permuted) + 1) gives exactly 0.13: the check named
+    count / (B + 1) and the mid-p value as exact, listed 13/99 = 0.1313 beside them, and ended "Give the unrounded
+    number your code computed to tell which", which is 0.13 again. As the start page says, a short number that
+    is exactly a mistake's value (0.13 = 13/100) is that mistake: more figures would not change it."""
+    ge, gt = int(np.sum(PERMUTED >= OBSERVED)), int(np.sum(PERMUTED > OBSERVED))
+    b = len(PERMUTED)
+    assert (ge, gt, b) == (13, 11, 99)
+    assert ge / (b + 1) == 0.13 and (1 + gt + (ge - gt) / 2) / (b + 1) == 0.13     # count / (B + 1), mid-p
+    assert round_sig(ge / b, 2) == 0.13 and ge / b != 0.13                          # 13/99 only rounds to it
+    learner = np.sum(PERMUTED >= OBSERVED) / (len(PERMUTED) + 1)
+    assert learner == 0.13
+    text = str(ex06_2(learner))
+    assert text.startswith("Not quite: 0.13 is exactly the value of more than one mistake"), text
+    assert "count / (B + 1)" in text and "mid-p" in text and f"({ge / b:.4f})" in text, text
+    assert "if it is 0.13 itself, it is one of the mistakes it equals; if not, follow the advice on that number" \
+        in text, text
+    assert len(text.split()) <= 100, text
+    # exactly the strict-> mistake, (1 + 11) / 100, as before
+    assert (1 + gt) / (b + 1) == 0.12 and "more figures would not change it" in str(ex06_2(0.12))
+
+
+def test_ex1_a_cut_off_that_rounded_log_ratios_give_names_them():
+    """06 ex 1, check_psi(0.824, ref_week, cur_week, pseudo_count=0.5): log(p/q) rounded to 3 figures, weighted
+    and summed, gives 0.82415, so "round the unrounded number" gave 0.824 again; check_psi passed no rounded
+    sums, and the terms route was never named."""
+    p = (REF + 0.5) / (REF + 0.5).sum()
+    q = (CUR + 0.5) / (CUR + 0.5).sum()
+    right = float(np.sum((p - q) * np.log(p / q)))
+    assert math.floor(right * 1000) / 1000 == 0.824 and round_sig(right, 3) != 0.824
+    logs3 = float(np.sum((p - q) * np.array([round_sig(v, 3) for v in np.log(p / q)])))
+    assert abs(logs3 - 0.82415) < 1e-5 and round_sig(logs3, 3) == 0.824
+    text = str(exercises.check_psi(0.824, REF, CUR, pseudo_count=0.5, names=("ref_week", "cur_week")))
+    assert "cut off after 3 significant figures" in text and "rounded before they were summed" in text, text
+    assert "sum the unrounded terms" in text, text
+    # the right value, rounded, is still accepted
+    assert exercises.check_psi(round_sig(right, 3), REF, CUR, pseudo_count=0.5).correct

@@ -223,3 +223,31 @@ def test_a_negative_mutual_information_names_both_ways_of_getting_the_sign_wrong
     backwards = h(joint.ravel()) - h(px) - h(py)      # H(X,Y) - H(X) - H(Y): the subtraction reversed
     text = str(exercises.check_mutual_information(backwards, joint))
     assert "ratio is upside down" in text and "subtraction of entropies is the wrong way round" in text, text
+
+
+def test_ex2_ex3_hints_describe_the_step_and_print_no_solution_line():
+    """08 ex 2: check_channel_kl printed np.sum(P_Y * np.log2(P_Y / Q_Y)), the solution, for an array P_Y, the
+    mean over the outputs (0.09436), the unweighted sum (-0.4150) and a negative answer; 08 ex 3: the D_inf
+    mistake (np.log(np.max(P_ex / Q_ex))) printed np.log(np.sum(P_ex**2 * Q_ex**(-1))) / (2 - 1)."""
+    py, qy = P_X8 @ W8, Q_X8 @ W8
+    d = float(np.sum(py * np.log2(py / qy)))
+
+    def check(a):
+        return str(ex.check_channel_kl(a, P_X8, Q_X8, W8, base=2, names=("P_X", "Q_X"), channel_name="W"))
+
+    answers = {"array": py, "mean": float(np.mean(py * np.log2(py / qy))),
+               "unweighted": float(np.sum(np.log2(py / qy))), "negative": -d}
+    assert abs(answers["mean"] - 0.09436) < 1e-5 and abs(answers["unweighted"] + 0.4150) < 1e-4
+    for label, a in answers.items():
+        text = check(a)
+        assert "np.sum(P_Y * np.log2(P_Y / Q_Y))" not in text and "np.sum(P_Y *" not in text, (label, text)
+    assert "push Q_X through the channel the same way" in check(py), check(py)
+    assert "weight each log ratio by P_Y" in check(answers["unweighted"])
+    assert "weight each log ratio by P_Y" in check(answers["negative"])
+    assert "(np.sum)" in check(answers["mean"]) and "mean over the 2 outputs" in check(answers["mean"])
+    P_ex, Q_ex = np.array([0.6, 0.3, 0.1]), np.array([0.3, 0.3, 0.4])             # the notebook's exercise 3
+    d_inf = float(np.log(np.max(P_ex / Q_ex)))
+    assert abs(d_inf - math.log(2)) < 1e-12                              # max(0.6/0.3, 0.3/0.3, 0.1/0.4) = 2
+    text = str(ex.check_renyi(d_inf, P_ex, Q_ex, 2, names=("P_ex", "Q_ex")))
+    assert text.startswith("Not quite") and "D_inf(P_ex||Q_ex)" in text, text
+    assert "np.log(np.sum(" not in text and "Q_ex**(-1)" not in text and "every outcome" in text, text
