@@ -52,10 +52,12 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   route also gives it (``4.2 - H``), that route is named beside the
   truncation, since rounding the number that route computed gives the
   same answer again; a chain of a mistake, a rounding and its undoing
-  (the mean over the outputs rounded, then doubled) is not. Terms (or their
-  logs) rounded before summing are named beside it only when one of the
-  check's rounded sums gives it (``partway``); otherwise the cut-off is the
-  only reading. An answer of 1
+  (the mean over the outputs rounded, then doubled) is not, and does not
+  hide a plausible route rounded to 2-4 figures (D in nats rounded to 0.13,
+  then converted to bits: 0.188). Terms (or their logs) rounded before
+  summing are named beside it, alone or beside such a route, only when one
+  of the check's rounded sums gives it (``partway``); otherwise the cut-off
+  (and the route) is the only reading. An answer of 1
   or 2 figures that is the right value cut off (``0.21`` for ``0.218``)
   is right as far as it goes: it is told to round and give more figures,
   never given a mistake's explanation.
@@ -74,15 +76,21 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   mistake and asked for the unrounded number, since the advice, followed
   on a rounded number, can fail. A number that is exactly a mistake's
   value (``2.0 = log2(4)``, ``0.4 = 2/5``, ``0.13 = 13/100``) is that
-  mistake, since more figures (``2.00``) would not change it; when it is
+  mistake, since more figures (``2.00``) would not change it ("is exactly
+  the value of" it, said only of the mistakes it equals: grouped with one
+  within 1% that it only rounds to, 26/199 beside 26/200, the group
+  "matches", and the one it equals is named for the case that the unrounded
+  number is the number itself); when it is
   also the right value rounded (``0.3``, exactly the total variation, for a
   Jensen-Shannon distance of 0.2957), the mistake is named first and the
   rounding reading beside it, since "give more figures" alone, followed,
   gives the same wrong number again (a mistake that the short answer only
   rounds to is never named beside a right-as-far-as-it-goes reading); a mistake it only rounds to
-  at the figures it has is listed beside it, by name and value, and the unrounded number asked for,
+  at the figures it has is listed beside it, by name and value (``name (0.1313)``, or ``name = 0.2462``
+  for a name that ends in a parenthesis), and the unrounded number asked for,
   for a number of 2 figures or more (``0.13``: ``13/99 = 0.1313``) or a whole number,
-  typed ``1.0``, which may be ``1.0297`` rounded to 2 figures. A short answer
+  typed ``1.0``, which may be ``1.0297`` rounded to 2 figures: if that number is the short number
+  itself, it is the mistake (or one of the mistakes) it equals exactly. A short answer
   that is a mistake's value rounded to the figures the question asks for
   (``0.350``, read as ``0.35``) names that mistake too, without a hedge; another mistake that
   also rounds to it at the figures it has (``0.25``: a Hellinger distance of 0.2501, or the
