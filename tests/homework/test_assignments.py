@@ -617,6 +617,45 @@ def test_bar_q4_rejects_pairs_that_miss_their_tick(hw):
     assert not results[BAR_DATA_TEST[hw]] and not results[BAR_LOOK_TEST[hw]], results
 
 
+# A difference beyond colour must be visible: an edge counts when at least half opaque, 0.5 pt wide and, on a filled
+# face, 0.25 away from the face's colour in red, green or blue; two visible edges in one style differ by width when
+# their widths differ by 0.5 pt. (hw03 asks for a hatch instead, tested above.)
+EDGED = ("x = np.arange(len(names))\nax_q4.bar(x - 0.2, A, 0.4, color='#0072B2', EDGE_A, label=LA)\n"
+         "ax_q4.bar(x + 0.2, B, 0.4, color='#E69F00', EDGE_B, label=LB)\nax_q4.set_xticks(x, names)\nax_q4.legend()\n")
+BAR_INVISIBLE = {
+    "edges 1.0 and 1.01 pt wide": ("edgecolor='k', linewidth=1.0", "edgecolor='k', linewidth=1.01"),
+    "an edge 2% opaque": ("linewidth=0", "edgecolor=(0, 0, 0, 0.02), linewidth=2"),
+    "an edge in nearly the face's colour": ("linewidth=0", "edgecolor='darkorange', linewidth=2"),
+}
+BAR_VISIBLE = {
+    "edges 1.0 and 1.5 pt wide": ("edgecolor='k', linewidth=1.0", "edgecolor='k', linewidth=1.5"),
+    "a black edge against none": ("linewidth=0", "edgecolor='k', linewidth=1"),
+    "a dashed edge against a solid one": ("edgecolor='k', linewidth=1", "edgecolor='k', linewidth=1, linestyle='--'"),
+}
+
+
+@pytest.mark.parametrize("hw", [hw for hw in BAR_SETUP if hw != "hw03_asymmetry"])
+@pytest.mark.parametrize("edges", BAR_INVISIBLE.values(), ids=BAR_INVISIBLE.keys())
+def test_bar_q4_rejects_an_edge_difference_nobody_can_see(hw, edges):
+    results = _bar_results(hw, EDGED.replace("EDGE_A", edges[0]).replace("EDGE_B", edges[1]))
+    assert not results[BAR_LOOK_TEST[hw]] and results[BAR_DATA_TEST[hw]], results
+
+
+@pytest.mark.parametrize("hw", [hw for hw in BAR_SETUP if hw != "hw03_asymmetry"])
+@pytest.mark.parametrize("edges", BAR_VISIBLE.values(), ids=BAR_VISIBLE.keys())
+def test_bar_q4_accepts_an_edge_difference_one_can_see(hw, edges):
+    results = _bar_results(hw, EDGED.replace("EDGE_A", edges[0]).replace("EDGE_B", edges[1]))
+    assert all(results.values()), results
+
+
+def test_bar_q4_invisible_edge_cases_are_below_the_thresholds():
+    # the cases above sit on the side of each threshold they are meant to: checked with matplotlib's colour parser
+    from matplotlib import colors
+
+    distance = lambda a, b: max(abs(u - v) for u, v in zip(colors.to_rgb(a), colors.to_rgb(b)))
+    assert distance("darkorange", "#E69F00") < 0.25 <= min(distance("k", "#0072B2"), distance("k", "#E69F00"))
+
+
 def test_the_bar_series_helper_is_the_same_in_every_master():
     import re
 
