@@ -656,6 +656,33 @@ def test_bar_q4_invisible_edge_cases_are_below_the_thresholds():
     assert distance("darkorange", "#E69F00") < 0.25 <= min(distance("k", "#0072B2"), distance("k", "#E69F00"))
 
 
+# Wordings that name a series beyond the default ones: mathtext and KL in hw03, short and time names in hw05,
+# tau and temperature in hw06; each pair given in the right order, then swapped.
+BAR_WORDINGS = [
+    ("hw03_asymmetry", ("KL(P||U)", "KL(U||P)")),
+    ("hw03_asymmetry", (r"$D(P\|U)$", r"$D(U\|P)$")),
+    ("hw03_asymmetry", (r"$D_{\mathrm{KL}}(P \| U)$ terms", r"$D_{\mathrm{KL}}(U \| P)$ terms")),
+    ("hw05_drift", ("ref", "cur")),
+    ("hw05_drift", ("last quarter", "this week")),
+    ("hw05_drift", ("Reference", "Current")),
+    ("hw06_machine_learning", (r"$\tau = 1$", r"$\tau = 4$")),
+    ("hw06_machine_learning", ("temperature 1", "temperature 4")),
+    ("hw06_machine_learning", ("T: 1.0", "T: 4")),
+]
+
+
+@pytest.mark.parametrize("hw, labels", BAR_WORDINGS, ids=[f"{hw[:4]} {a} / {b}" for hw, (a, b) in BAR_WORDINGS])
+def test_bar_q4_reads_other_wordings_of_the_series_names(hw, labels):
+    assert all(_bar_results(hw, BY_CALL, labels).values())
+    assert not _bar_results(hw, BY_CALL, labels[::-1])[BAR_DATA_TEST[hw]]
+
+
+@pytest.mark.parametrize("labels", [("T = 10", "T = 40"), ("T = 1.5", "T = 4.5"), ("GPT 1", "GPT 4")])
+def test_hw06_q4_does_not_read_other_numbers_as_the_temperatures(labels):
+    # neither label names T = 1 or T = 4, so swapping them changes nothing
+    assert _bar_results("hw06_machine_learning", BY_CALL, labels[::-1])["test_q4_hidden_3"]
+
+
 def test_the_bar_series_helper_is_the_same_in_every_master():
     import re
 
