@@ -541,6 +541,148 @@ def test_hw05_q4_tick_labels_ignore_case_spaces_and_dash_kind():
     assert not _bar_results("hw05_drift", wrong)["test_q4_hidden_4"]
 
 
+# With a legend, the labels are the legend's: each key is matched to the one series whose bars look like it (face,
+# fill, hatch, edge colour, style and width), as a reader pairs them; keys may be bar calls, single bars or proxies.
+BAR_LEGEND_RIGHT = {
+    "keys listed second first, the series told apart by their edge alone":
+        "x = np.arange(len(names))\nba = ax_q4.bar(x - 0.2, A, 0.4, color='C0', edgecolor='k')\n"
+        "bb = ax_q4.bar(x + 0.2, B, 0.4, color='C0', edgecolor='k', linestyle='--', linewidth=2.5)\n"
+        "ax_q4.set_xticks(x, names)\nax_q4.legend([bb, ba], [LB, LA])\n",
+    "one bar call for both series, the legend's keys single bars":
+        "x, n = np.arange(len(names)), len(names)\n"
+        "bars = ax_q4.bar(np.r_[x - 0.2, x + 0.2], np.r_[A, B], 0.4, color=['C0'] * n + ['C1'] * n)\n"
+        "for b in bars[n:]:\n    b.set_hatch('//')\nax_q4.set_xticks(x, names)\nax_q4.legend([bars[0], bars[n]], [LA, LB])\n",
+    "proxy keys, second first":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, color='C0')\nax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//')\n"
+        "ax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Patch(facecolor='C1', hatch='//', label=LB), Patch(facecolor='C0', label=LA)])\n",
+    "value labels on the bars (bar_label, text)": BY_CALL.replace("label=LA", "").replace("label=LB", "")
+        .replace("ax_q4.legend()", "ax_q4.bar_label(ax_q4.containers[0])\nax_q4.bar_label(ax_q4.containers[1])\n"
+                 "ax_q4.text(0, 0.01, 'note')\nax_q4.legend([LA, LB])"),
+}
+BAR_LEGEND_WRONG = {
+    "keys reordered, texts swapped": "x = np.arange(len(names))\nba = ax_q4.bar(x - 0.2, A, 0.4)\n"
+                                     "bb = ax_q4.bar(x + 0.2, B, 0.4, hatch='//')\nax_q4.set_xticks(x, names)\n"
+                                     "ax_q4.legend([bb, ba], [LA, LB])\n",
+    "proxy keys swapped": BAR_LEGEND_RIGHT["proxy keys, second first"].replace("label=LB", "label=SWAP")
+                          .replace("label=LA", "label=LB").replace("SWAP", "LA"),
+    "bars labelled right, the legend's texts swapped": BY_CALL.replace("ax_q4.legend()", "ax_q4.legend([LB, LA])"),
+    "value labels on the bars, the legend's texts swapped": BAR_LEGEND_RIGHT["value labels on the bars (bar_label, text)"]
+                                                            .replace("legend([LA, LB])", "legend([LB, LA])"),
+}
+# bars placed by their left edge: a bar's centre may lie nearer the next outcome's tick
+BAR_EDGE_RIGHT = {
+    "align='edge', ticks at each pair's left edge":
+        "x = np.arange(len(names))\nax_q4.bar(x, A, 0.45, align='edge', label=LA)\n"
+        "ax_q4.bar(x + 0.45, B, 0.45, align='edge', hatch='//', label=LB)\nax_q4.set_xticks(x, names)\nax_q4.legend()\n",
+    "align='edge', negative width, outcomes as categories":
+        "ax_q4.bar(names, A, -0.45, align='edge', label=LA)\nax_q4.bar(names, B, 0.45, align='edge', hatch='//', label=LB)\n"
+        "ax_q4.legend()\n",
+}
+
+
+def _bars_accepted(hw: str, results: dict[str, bool]) -> bool:
+    # every question-4 test passes; in hw03, whose look test asks for a hatch, every test but that one
+    return len(results) >= 4 and all(ok for name, ok in results.items()
+                                     if hw != "hw03_asymmetry" or name != BAR_LOOK_TEST[hw])
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("draw", BAR_LEGEND_RIGHT.values(), ids=BAR_LEGEND_RIGHT.keys())
+def test_bar_q4_reads_the_labels_from_the_legend_keys(hw, draw):
+    results = _bar_results(hw, draw)
+    assert _bars_accepted(hw, results), results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("draw", BAR_LEGEND_WRONG.values(), ids=BAR_LEGEND_WRONG.keys())
+def test_bar_q4_rejects_a_legend_naming_the_other_series(hw, draw):
+    results = _bar_results(hw, draw)
+    assert not results[BAR_DATA_TEST[hw]], results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("draw", BAR_EDGE_RIGHT.values(), ids=BAR_EDGE_RIGHT.keys())
+def test_bar_q4_accepts_bars_placed_by_their_edge(hw, draw):
+    results = _bar_results(hw, draw)
+    assert all(results.values()), results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_rejects_pairs_that_miss_their_tick(hw):
+    # each pair of bars lies between two ticks, covering neither: no reading makes them one pair per outcome
+    draw = BY_CALL.replace("x - 0.2", "x + 0.35").replace("x + 0.2", "x + 0.55").replace("0.4,", "0.2,")
+    results = _bar_results(hw, draw)
+    assert not results[BAR_DATA_TEST[hw]] and not results[BAR_LOOK_TEST[hw]], results
+
+
+# A difference beyond colour must be visible: an edge counts when at least half opaque, 0.5 pt wide and, on a filled
+# face, 0.25 away from the face's colour in red, green or blue; two visible edges in one style differ by width when
+# their widths differ by 0.5 pt. (hw03 asks for a hatch instead, tested above.)
+EDGED = ("x = np.arange(len(names))\nax_q4.bar(x - 0.2, A, 0.4, color='#0072B2', EDGE_A, label=LA)\n"
+         "ax_q4.bar(x + 0.2, B, 0.4, color='#E69F00', EDGE_B, label=LB)\nax_q4.set_xticks(x, names)\nax_q4.legend()\n")
+BAR_INVISIBLE = {
+    "edges 1.0 and 1.01 pt wide": ("edgecolor='k', linewidth=1.0", "edgecolor='k', linewidth=1.01"),
+    "an edge 2% opaque": ("linewidth=0", "edgecolor=(0, 0, 0, 0.02), linewidth=2"),
+    "an edge in nearly the face's colour": ("linewidth=0", "edgecolor='darkorange', linewidth=2"),
+}
+BAR_VISIBLE = {
+    "edges 1.0 and 1.5 pt wide": ("edgecolor='k', linewidth=1.0", "edgecolor='k', linewidth=1.5"),
+    "a black edge against none": ("linewidth=0", "edgecolor='k', linewidth=1"),
+    "a dashed edge against a solid one": ("edgecolor='k', linewidth=1", "edgecolor='k', linewidth=1, linestyle='--'"),
+}
+
+
+@pytest.mark.parametrize("hw", [hw for hw in BAR_SETUP if hw != "hw03_asymmetry"])
+@pytest.mark.parametrize("edges", BAR_INVISIBLE.values(), ids=BAR_INVISIBLE.keys())
+def test_bar_q4_rejects_an_edge_difference_nobody_can_see(hw, edges):
+    results = _bar_results(hw, EDGED.replace("EDGE_A", edges[0]).replace("EDGE_B", edges[1]))
+    assert not results[BAR_LOOK_TEST[hw]] and results[BAR_DATA_TEST[hw]], results
+
+
+@pytest.mark.parametrize("hw", [hw for hw in BAR_SETUP if hw != "hw03_asymmetry"])
+@pytest.mark.parametrize("edges", BAR_VISIBLE.values(), ids=BAR_VISIBLE.keys())
+def test_bar_q4_accepts_an_edge_difference_one_can_see(hw, edges):
+    results = _bar_results(hw, EDGED.replace("EDGE_A", edges[0]).replace("EDGE_B", edges[1]))
+    assert all(results.values()), results
+
+
+def test_bar_q4_invisible_edge_cases_are_below_the_thresholds():
+    # the cases above sit on the side of each threshold they are meant to: checked with matplotlib's colour parser
+    from matplotlib import colors
+
+    distance = lambda a, b: max(abs(u - v) for u, v in zip(colors.to_rgb(a), colors.to_rgb(b)))
+    assert distance("darkorange", "#E69F00") < 0.25 <= min(distance("k", "#0072B2"), distance("k", "#E69F00"))
+
+
+# Wordings that name a series beyond the default ones: mathtext and KL in hw03, short and time names in hw05,
+# tau and temperature in hw06; each pair given in the right order, then swapped.
+BAR_WORDINGS = [
+    ("hw03_asymmetry", ("KL(P||U)", "KL(U||P)")),
+    ("hw03_asymmetry", (r"$D(P\|U)$", r"$D(U\|P)$")),
+    ("hw03_asymmetry", (r"$D_{\mathrm{KL}}(P \| U)$ terms", r"$D_{\mathrm{KL}}(U \| P)$ terms")),
+    ("hw05_drift", ("ref", "cur")),
+    ("hw05_drift", ("last quarter", "this week")),
+    ("hw05_drift", ("Reference", "Current")),
+    ("hw06_machine_learning", (r"$\tau = 1$", r"$\tau = 4$")),
+    ("hw06_machine_learning", ("temperature 1", "temperature 4")),
+    ("hw06_machine_learning", ("T: 1.0", "T: 4")),
+]
+
+
+@pytest.mark.parametrize("hw, labels", BAR_WORDINGS, ids=[f"{hw[:4]} {a} / {b}" for hw, (a, b) in BAR_WORDINGS])
+def test_bar_q4_reads_other_wordings_of_the_series_names(hw, labels):
+    assert all(_bar_results(hw, BY_CALL, labels).values())
+    assert not _bar_results(hw, BY_CALL, labels[::-1])[BAR_DATA_TEST[hw]]
+
+
+@pytest.mark.parametrize("labels", [("T = 10", "T = 40"), ("T = 1.5", "T = 4.5"), ("GPT 1", "GPT 4")])
+def test_hw06_q4_does_not_read_other_numbers_as_the_temperatures(labels):
+    # neither label names T = 1 or T = 4, so swapping them changes nothing
+    assert _bar_results("hw06_machine_learning", BY_CALL, labels[::-1])["test_q4_hidden_3"]
+
+
 def test_the_bar_series_helper_is_the_same_in_every_master():
     import re
 
