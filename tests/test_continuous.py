@@ -1102,3 +1102,40 @@ def test_laplace_vs_a_wide_left_gumbel_matches_its_closed_form():
     with mpmath.workdps(30):
         expected = float(_laplace_vs_left_gumbel(mpmath.mpf(3)))
     assert kt.continuous_kl(st.laplace(), st.gumbel_l(0, 3)) == pytest.approx(expected, rel=1e-8)
+
+
+# Beta and gamma shapes of 40 to 500: P's last 1e-9 of mass sits within a fraction of an e-fold
+# of its 1e-9 quantile in log(distance to 0), at the end of a piece 100 e-folds long.
+@pytest.mark.parametrize("p, q, exact", [
+    (st.beta(100, 200), st.beta(101, 200), lambda: beta_kl(100, 200, 101, 200)),        # was 6.5e-8 off
+    (st.beta(320, 640), st.beta(640, 1280), lambda: beta_kl(320, 640, 640, 1280)),      # was 2.3e-7 off
+    (st.beta(80, 80), st.beta(72, 84), lambda: beta_kl(80, 80, 72, 84)),
+    (st.beta(320, 40), st.beta(321, 40), lambda: beta_kl(320, 40, 321, 40)),            # upper end, mirrored
+    (st.gamma(100, scale=0.01), st.gamma(101, scale=0.01), lambda: gamma_kl(100, 100, 101, 100)),  # was 3.8e-8
+    (st.gamma(500, scale=0.01), st.gamma(400, scale=0.01), lambda: gamma_kl(500, 100, 400, 100)),
+    (st.gamma(50, scale=1), st.gamma(55, scale=1), lambda: gamma_kl(50, 1, 55, 1)),
+])
+def test_large_ordinary_shapes_keep_the_tail_next_to_the_endpoint(p, q, exact):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(p, q)
+    assert got == pytest.approx(float(exact()), rel=1e-11)
+
+
+def test_a_tail_lost_between_integration_points_is_refused_not_silent(monkeypatch):
+    """Without the points that follow the decay beyond P's 1e-9 quantile, 1.7e-9 of P's mass (and
+    6.5e-8 of D) is lost; the mass check, to 1e-10, refuses that instead of returning it."""
+    from klteach import continuous
+
+    monkeypatch.setattr(continuous, "_INNER_STEPS", 0)
+    with pytest.raises(FloatingPointError, match="a tail falling off between them"):
+        kt.continuous_kl(st.beta(100, 200), st.beta(101, 200))
+
+
+def test_a_huge_divergence_gives_no_spurious_rounding_warning():
+    """Second differences of L of 1e184 (norm(0, 1e-100) as Q) overflowed when np.std squared
+    them: "rounded by about inf nats ... off by up to about 1 relative" on a value right to 1e-15."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(0, 1), st.norm(0, 1e-100))
+    assert got == pytest.approx(float(normal_kl(0, 1, 0, 1e-100)), rel=1e-14)
