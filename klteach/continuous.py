@@ -208,7 +208,7 @@ def _logpdf(dist, x):
     scipy's Laplace, hyperbolic secant and Levy log densities are the log of a pdf that
     underflows to 0 (beyond |x - loc| of about 745 scales; for Levy within 1e-3 scales of
     loc, and NaN within 1e-300), giving -inf for a positive density; their closed forms are
-    used instead.
+    used instead, as for the log-normal, whose ``x / scale`` overflows beyond 1.8e308.
     """
     name = getattr(dist.dist, "name", "")
     if name == "levy" and type(dist.dist) is type(_scipy_family("levy")):
@@ -218,6 +218,16 @@ def _logpdf(dist, x):
         if not z > 0:
             return -math.inf
         return -0.5 * math.log(2 * math.pi) - 1.5 * math.log(z) - 0.5 / z - math.log(scale)
+    if name == "lognorm" and type(dist.dist) is type(_scipy_family("lognorm")):
+        # scipy forms x / scale first, which overflows (x = 1e200 against scale = 1e-200) or
+        # underflows long before the log density does: formed from log(x - loc) - log(scale)
+        _, (shape,), loc, scale = _parts(dist)
+        with np.errstate(all="ignore"):
+            y = np.asarray(x, dtype=float) - loc
+            log_y = np.log(np.where(y > 0, y, 1.0))
+            out = np.where(y > 0, -math.log(shape * math.sqrt(2 * math.pi)) - log_y
+                           - 0.5 * ((log_y - math.log(scale)) / shape) ** 2, -math.inf)
+        return float(out) if out.ndim == 0 else out
     if name in ("laplace", "hypsecant"):
         loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)[-2:]
         loc, scale = float(np.asarray(loc)), float(np.asarray(scale))
@@ -1027,7 +1037,9 @@ def continuous_kl(p, q, *, base=None):
         some log densities as ``log(pdf)``, which underflows) where P has
         probability above 1e-15 and Q's tail probabilities cannot replace it.
         Laplace and hyperbolic secant densities are evaluated in closed form,
-        so they do not underflow.
+        so they do not underflow; so is the log-normal's, formed from
+        ``log(x - loc) - log(scale)`` (scipy's ``x / scale`` overflows for
+        lognorm(1, scale=1e200) against lognorm(1, scale=1e-200)).
 
         Also if the same integration applied to P's density, or to Q's, does
         not find P's total probability 1, or Q's ``1 - Q(outside S_P)``, to
@@ -1244,10 +1256,12 @@ def continuous_kl(p, q, *, base=None):
                       if log_rest == math.inf else f"about e^{log_rest:.4g} nats")
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf overflows to -inf "
-                f"beyond x = {edge:.10g} while P's density is positive there, and the part of "
-                f"D(P||Q) beyond, p log(1/q), is {amount}: log q falls faster there than P's "
-                f"density does (a left Gumbel's log density falls like -e^x). Give Q as a "
-                f"distribution whose logpdf stays finite, or compute D(P||Q) in closed form.")
+                f"beyond x = {edge:.10g} (Q's log density falls below the most negative double, "
+                f"-1.8e308: a left Gumbel's falls like -e^x, a normal's like -x^2 / (2 sd^2)) while P's density is positive there, and the part of D(P||Q) beyond, "
+                f"p log(1/q), is {amount}. D(P||Q) may still be finite, even below 1.8e308 "
+                f"(N(0, 1) against N(0, 1e-154^2): 5e307), or infinite. Compute D(P||Q) in "
+                f"closed form (klteach.gaussian_kl for two normals), or give Q as a "
+                f"distribution whose logpdf stays finite where P has mass.")
         mass, first = g.underflow_mass(g.unevaluated)
         if mass > 1e-15:
             raise FloatingPointError(

@@ -1150,3 +1150,24 @@ def test_well_separated_distributions_have_their_finite_divergence(family, exact
         warnings.simplefilter("error")
         got = kt.continuous_kl(family(0, 1), family(loc, 1))
     assert got == pytest.approx(float(exact(0, 1, loc, 1)), rel=1e-13)
+
+
+@pytest.mark.parametrize("s1, c1, s2, c2", [(1, 1e200, 1, 1e-200), (0.5, 1e-300, 2, 1e300), (1, 1e150, 1, 1e-150)])
+def test_lognormals_whose_scales_differ_beyond_the_doubles_match_the_normal_closed_form(s1, c1, s2, c2):
+    """scipy's lognorm.logpdf forms x / scale, 1e400 for x = 1e200 against scale 1e-200: refused
+    as a logarithmically decaying tail. KL is unchanged by x -> log x, so the normal formula holds."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.lognorm(s1, scale=c1), st.lognorm(s2, scale=c2))
+    want = normal_kl(mpmath.log(c1), s1, mpmath.log(c2), s2)   # (ln 1e400)^2 / 2 = 424151.85 for the first
+    assert got == pytest.approx(float(want), rel=1e-13)
+
+
+def test_a_log_density_beyond_the_doubles_is_refused_with_its_cause():
+    """N(0, 1e-154^2) has log q below -1.8e308 within 1.35 of 0, yet D = 5e307 is finite: the
+    refusal says the log density overflows there, not that Q is a left Gumbel."""
+    with pytest.raises(FloatingPointError) as info:
+        kt.continuous_kl(st.norm(0, 1), st.norm(0, 1e-154))
+    message = str(info.value)
+    assert "falls below the most negative double" in message and "may still be finite" in message
+    assert float(normal_kl(0, 1, 0, 1e-154)) < 1.8e308      # finite, as the message allows
