@@ -1044,7 +1044,9 @@ def continuous_kl(p, q, *, base=None):
         Also if the same integration applied to P's density, or to Q's, does
         not find P's total probability 1, or Q's ``1 - Q(outside S_P)``, to
         1e-10 (quad's relative tolerance; more where the log densities are
-        rounded, see the warning below): part of the mass, such as a mixture
+        rounded, see the warning below; for Q, up to 1e-9 of D(P||Q), which
+        a miss of Q's mass moves by about that mass, since Q's density enters
+        the integrand only as the term q): part of the mass, such as a mixture
         component narrower than the spacing of the integration points
         (0.3 N(2, 1e-7) in a mixture), was not seen, and neither was its
         share of D(P||Q).

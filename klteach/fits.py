@@ -402,8 +402,8 @@ def mixture_gaussian_kl(weights, means, sds, mean, sd, *, direction="forward", b
     components' or Q's mean +- 12 sds; the mass outside is below 1e-30), on a
     grid of step sd/16 for the narrowest sd involved, with the sharp bends of
     log p where far-apart components cross under Q (reverse KL) integrated
-    adaptively (:func:`scipy.integrate.quad`); accurate to about 1e-12
-    relative;
+    adaptively (:func:`scipy.integrate.quad`; for mixtures of up to 200
+    components); accurate to about 1e-12 relative;
     a far component of tiny weight keeps it (L is formed from the components'
     ratios to Q: weights 1 - 1e-15 and 1e-15 at means 0 and 8 against N(0, 1)
     give D = 1.82397e-15 to 2e-15 relative), down to weights near 1e-305,
