@@ -1259,7 +1259,8 @@ def continuous_kl(p, q, *, base=None):
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf overflows to -inf "
                 f"beyond x = {edge:.10g} (Q's log density falls below the most negative double, "
-                f"-1.8e308: a left Gumbel's falls like -e^x, a normal's like -x^2 / (2 sd^2)) while P's density is positive there, and the part of D(P||Q) beyond, "
+                f"-1.8e308: a left Gumbel's falls like -e^x, a normal's like -x^2 / (2 sd^2)) "
+                f"while P's density is positive there, and the part of D(P||Q) beyond, "
                 f"p log(1/q), is {amount}. D(P||Q) may still be finite, even below 1.8e308 "
                 f"(N(0, 1) against N(0, 1e-154^2): 5e307), or infinite. Compute D(P||Q) in "
                 f"closed form (klteach.gaussian_kl for two normals), or give Q as a "
