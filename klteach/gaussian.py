@@ -216,10 +216,14 @@ def _check_condition(*named):
             worst, name = kappa, label
     if worst > _COND_MAX:
         raise DistributionError(
-            f"{name} has condition number {worst:.2g} (largest / smallest eigenvalue), above "
-            f"{_COND_MAX:.0e}: rounding its entries alone changes D(P||Q) by about 1e-16 times "
-            f"that, so no digit of the result would be reliable. Work in coordinates where the "
-            f"covariance is better conditioned (drop or merge nearly dependent coordinates).")
+            f"{name} has condition number {worst:.2g} (largest / smallest eigenvalue of its "
+            f"correlation matrix), above {_COND_MAX:.0e}: D(P||Q) is so sensitive to its entries "
+            f"that rounding them in the last digit (1e-16 relative, as storing a decimal value or "
+            f"an earlier computation does) can change D(P||Q) by up to about 1e-16 times that "
+            f"({min(1e-16 * worst, 1.0):.1g} relative), so the value for the matrix exactly as "
+            f"given may say little about the covariance it stands for. Work in coordinates where "
+            f"the covariance is better conditioned (drop or merge nearly dependent coordinates), "
+            f"or, if these entries are exact, compute D(P||Q) in higher precision (mpmath).")
     if worst > _COND_WARN:
         warnings.warn(
             f"mvn_kl: {name} has condition number {worst:.2g}; the result may be off by up to "
@@ -253,8 +257,11 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, *, base=None):
     random covariances of 65 to 300 dimensions; measured against mpmath at 60 digits on random 4 x 4
     covariances: at most 4e-10 at kappa = 1e8, 5e-8 at 1e10, 3e-5 at 1e12,
     8e-4 at 1e14). Above kappa = 1e8 a ``RuntimeWarning`` gives the bound
-    ``1e-16 kappa`` on the relative error; above 1e15 the result would have
-    no reliable digit and a ``DistributionError`` is raised. Each term
+    ``1e-16 kappa`` on the relative error; above 1e15, where rounding the
+    entries in their last digit can move D(P||Q) by 10% or more, a
+    ``DistributionError`` is raised (the value for the matrix exactly as
+    given may still be computable: it says little about the covariance
+    whose rounding it is). Each term
     is halved before it is squared or summed, so the result is ``inf`` only
     where D(P||Q) itself exceeds the largest float.
 

@@ -1102,3 +1102,72 @@ def test_laplace_vs_a_wide_left_gumbel_matches_its_closed_form():
     with mpmath.workdps(30):
         expected = float(_laplace_vs_left_gumbel(mpmath.mpf(3)))
     assert kt.continuous_kl(st.laplace(), st.gumbel_l(0, 3)) == pytest.approx(expected, rel=1e-8)
+
+
+# Beta and gamma shapes of 40 to 500: P's last 1e-9 of mass sits within a fraction of an e-fold
+# of its 1e-9 quantile in log(distance to 0), at the end of a piece 100 e-folds long.
+@pytest.mark.parametrize("p, q, exact", [
+    (st.beta(100, 200), st.beta(101, 200), lambda: beta_kl(100, 200, 101, 200)),        # was 6.5e-8 off
+    (st.beta(320, 640), st.beta(640, 1280), lambda: beta_kl(320, 640, 640, 1280)),      # was 2.3e-7 off
+    (st.beta(80, 80), st.beta(72, 84), lambda: beta_kl(80, 80, 72, 84)),
+    (st.beta(320, 40), st.beta(321, 40), lambda: beta_kl(320, 40, 321, 40)),            # upper end, mirrored
+    (st.gamma(100, scale=0.01), st.gamma(101, scale=0.01), lambda: gamma_kl(100, 100, 101, 100)),  # was 3.8e-8
+    (st.gamma(500, scale=0.01), st.gamma(400, scale=0.01), lambda: gamma_kl(500, 100, 400, 100)),
+    (st.gamma(50, scale=1), st.gamma(55, scale=1), lambda: gamma_kl(50, 1, 55, 1)),
+])
+def test_large_ordinary_shapes_keep_the_tail_next_to_the_endpoint(p, q, exact):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(p, q)
+    assert got == pytest.approx(float(exact()), rel=1e-11)
+
+
+def test_a_tail_lost_between_integration_points_is_refused_not_silent(monkeypatch):
+    """Without the points that follow the decay beyond P's 1e-9 quantile, 1.7e-9 of P's mass (and
+    6.5e-8 of D) is lost; the mass check, to 1e-10, refuses that instead of returning it."""
+    from klteach import continuous
+
+    monkeypatch.setattr(continuous, "_INNER_STEPS", 0)
+    with pytest.raises(FloatingPointError, match="a tail falling off between them"):
+        kt.continuous_kl(st.beta(100, 200), st.beta(101, 200))
+
+
+def test_a_huge_divergence_gives_no_spurious_rounding_warning():
+    """Second differences of L of 1e184 (norm(0, 1e-100) as Q) overflowed when np.std squared
+    them: "rounded by about inf nats ... off by up to about 1 relative" on a value right to 1e-15."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(0, 1), st.norm(0, 1e-100))
+    assert got == pytest.approx(float(normal_kl(0, 1, 0, 1e-100)), rel=1e-14)
+
+
+@pytest.mark.parametrize("loc", [1e8, 1e10, 1e15, -1e8])
+@pytest.mark.parametrize("family, exact", [(st.norm, normal_kl), (st.laplace, laplace_kl)])
+def test_well_separated_distributions_have_their_finite_divergence(family, exact, loc):
+    """Q's bulk at distance 1e8 is sampled at e^s, rounded to 1e-7 there: its mass came out
+    2e-8 short, and D = 5e15 was refused as "a component narrower than the integration points"."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(family(0, 1), family(loc, 1))
+    assert got == pytest.approx(float(exact(0, 1, loc, 1)), rel=1e-13)
+
+
+@pytest.mark.parametrize("s1, c1, s2, c2", [(1, 1e200, 1, 1e-200), (0.5, 1e-300, 2, 1e300), (1, 1e150, 1, 1e-150)])
+def test_lognormals_whose_scales_differ_beyond_the_doubles_match_the_normal_closed_form(s1, c1, s2, c2):
+    """scipy's lognorm.logpdf forms x / scale, 1e400 for x = 1e200 against scale 1e-200: refused
+    as a logarithmically decaying tail. KL is unchanged by x -> log x, so the normal formula holds."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.lognorm(s1, scale=c1), st.lognorm(s2, scale=c2))
+    want = normal_kl(mpmath.log(c1), s1, mpmath.log(c2), s2)   # (ln 1e400)^2 / 2 = 424151.85 for the first
+    assert got == pytest.approx(float(want), rel=1e-13)
+
+
+def test_a_log_density_beyond_the_doubles_is_refused_with_its_cause():
+    """N(0, 1e-154^2) has log q below -1.8e308 within 1.35 of 0, yet D = 5e307 is finite: the
+    refusal says the log density overflows there, not that Q is a left Gumbel."""
+    with pytest.raises(FloatingPointError) as info:
+        kt.continuous_kl(st.norm(0, 1), st.norm(0, 1e-154))
+    message = str(info.value)
+    assert "falls below the most negative double" in message and "may still be finite" in message
+    assert float(normal_kl(0, 1, 0, 1e-154)) < 1.8e308      # finite, as the message allows

@@ -160,8 +160,8 @@ def test_far_apart_modes_match_the_closed_form():
     args = ([0.5, 0.5], [-d, d], [1.0, 1.0], 0.0, 1.0)
     assert mixture_gaussian_kl(*args) == pytest.approx(forward, rel=1e-12)
     # log p has a kink of width 1 / d at 0, under Q's peak, that a step of 1/16 cannot
-    # resolve: the reverse value is good to about 1e-9 relative here (it was off by 4x).
-    assert mixture_gaussian_kl(*args, direction="reverse") == pytest.approx(reverse, rel=1e-9)
+    # resolve: it is integrated adaptively (the series' next term is O(1 / d^3))
+    assert mixture_gaussian_kl(*args, direction="reverse") == pytest.approx(reverse, rel=1e-12)
 
 
 def test_grid_too_fine_to_afford_is_an_error_not_a_wrong_number():
@@ -541,3 +541,33 @@ def test_reverse_kl_counts_a_far_component_of_tiny_weight(w, far_sd):
                           [-40, -12, 0, 12, 20, 29, 31, 40])
     got = mixture_gaussian_kl([1 - w, w], [0, 30], [1, far_sd], 0, 1, direction="reverse")
     assert got == pytest.approx(float(ref), rel=1e-6)
+
+
+def _mp_reverse_kl(weights, means, sds, mean, sd, crossings):
+    """D(Q||P) in mpmath at 30 digits, Q's window split every sd, at the means and at the
+    points where the components cross (where log p bends over about sd_k^2 / distance)."""
+    with mpmath.workdps(30):
+        w, m, s = ([mpmath.mpf(v) for v in vs] for vs in (weights, means, sds))
+        mq, sq = mpmath.mpf(mean), mpmath.mpf(sd)
+
+        def f(x):
+            lq = mpmath.log(mpmath.npdf(x, mq, sq))
+            lp = mpmath.log(sum(wk * mpmath.npdf(x, mk, sk) for wk, mk, sk in zip(w, m, s)))
+            return mpmath.exp(lq) * (lq - lp)
+        points = {mq + k * sq for k in range(-14, 15)} | {mpmath.mpf(c) for c in crossings}
+        points |= {mk for mk in m if abs(mk - mq) < 14 * sq}
+        return float(mpmath.quad(f, sorted(points), maxdegree=10))
+
+
+@pytest.mark.parametrize("args, crossings", [
+    (([0.5, 0.5], [-10.0, 10.0], [0.1, 0.1], 0.0, 1.0), [0.0]),        # was 2.8e-7 off
+    (([0.5, 0.5], [-30.0, 30.0], [0.5, 0.5], 0.0, 10.0), [0.0]),       # was 1.8e-7 off
+    (([0.5, 0.5], [-100.0, 100.0], [1.0, 1.0], 0.0, 100.0), [0.0]),    # was 6e-8 off
+    (([0.2, 0.3, 0.5], [-20.0, 0.0, 20.0], [0.3, 0.3, 0.3], 1.0, 8.0),
+     [-10 - 0.0045 * math.log(0.3 / 0.2), 10 - 0.0045 * math.log(0.5 / 0.3)]),
+])
+def test_reverse_kl_with_sharp_bends_where_far_modes_cross_matches_mpmath(args, crossings):
+    # log p bends within sd^2 / distance of each crossing (5e-4 for the first), far below the
+    # grid step sd / 16, under Q's bulk
+    assert mixture_gaussian_kl(*args, direction="reverse") == pytest.approx(
+        _mp_reverse_kl(*args, crossings), rel=1e-12)

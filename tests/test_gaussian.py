@@ -557,3 +557,21 @@ def test_mvn_kl_condition_estimate_beyond_64_dimensions():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert mvn_kl(np.zeros(100), diagonal, np.zeros(100), diagonal) == 0.0
+
+
+def test_mvn_kl_refusal_past_condition_1e15_is_about_the_inputs_rounding():
+    """For [[1, r], [r, 1]] with r = 1 - 2^-52 (condition 9e15) Cholesky does resolve
+    D = -ln(1 - r^2) / 2 = 17.675 for the matrix as given; what the refusal is about is that the
+    neighbouring double r = 1 - 2^-53 gives a D 2% away, so it must say so, not that no digit of
+    the computation is reliable."""
+    r = 1 - 2.0**-52
+    with pytest.raises(DistributionError) as info:
+        mvn_kl([0, 0], [[1, r], [r, 1]], [0, 0], np.eye(2))
+    message = str(info.value)
+    assert "can change D(P||Q)" in message and "exactly as given" in message
+    assert "no digit" not in message
+    with mpmath.workdps(50):
+        exact = -mpmath.log(1 - mpmath.mpf(r) ** 2) / 2
+        neighbour = -mpmath.log(1 - mpmath.mpf(1 - 2.0**-53) ** 2) / 2
+    assert float(exact) == pytest.approx(17.675253104278605, rel=1e-15)
+    assert abs(neighbour / exact - 1) > 0.01
