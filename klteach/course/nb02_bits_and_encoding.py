@@ -21,11 +21,15 @@ from .explorer import _explorer, _slider
 from .feedback import (
     Feedback,
     _accepted,
+    _as_given,
     _names,
     _nan_for,
     _probabilities,
+    _right_at,
     _rounded_terms,
+    _truncated,
     check_number,
+    significant_figures,
 )
 from .style import P_COLOR, Q_COLOR, Q_HATCH
 from .units import _LOG_FN, _unit_mistakes, _unit_words
@@ -363,12 +367,18 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                             "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
                             "inf - inf or a mean of an empty array: print the terms and find it with "
                             "np.isnan(terms).")
-    # an average below the entropy, matching nothing known: lengths no prefix code has (1, 2, 2, 2, say)
+    # an average below the entropy, matching no mistake, that is not the right value rounded: lengths no prefix
+    # code has (1, 2, 2, 2, say). The bound comes before a cut-off reading (1.0 for 1.5): no code averages that.
     h_bits = entropy(pn, base=2)
-    if (feedback.message.startswith("Not yet") and isinstance(answer, Real) and not isinstance(answer, bool)
-            and 0 < float(answer) < h_bits * (1 - 1e-3)):
-        return Feedback(False, f"Not yet: {float(answer):.4g} bits per symbol is below {h}, {h_bits:.4g} bits, "
+    if (not feedback.correct and isinstance(answer, Real) and not isinstance(answer, bool)
+            and math.isfinite(float(answer)) and 0 < float(answer) < h_bits * (1 - 1e-3)
+            and (feedback.message.startswith("Not yet") or " cut off after " in feedback.message)
+            and not _right_at(float(answer), expected, significant_figures(float(answer)))):
+        value = float(answer)
+        cut = (f" If you cut off a longer number to get {_as_given(value)}, round it instead (do not truncate), "
+               f"to {sig} significant figures, or give that number itself." if _truncated(value, expected) else "")
+        return Feedback(False, f"Not yet: {_as_given(value)} bits per symbol is below {h}, {h_bits:.4g} bits, "
                                f"and no prefix code averages less than the entropy. If you averaged codeword "
                                f"lengths, their Kraft sum, sum 2^-length, is above 1, so no prefix code has them: "
-                               f"use the lengths kt.huffman_lengths gives.")
+                               f"use the lengths kt.huffman_lengths gives.{cut}")
     return feedback

@@ -2737,3 +2737,22 @@ def test_a_name_that_ends_in_a_parenthesis_takes_its_value_after_an_equals_sign(
     # a name without a closing parenthesis keeps its value in one
     text = str(ex06_2(0.13))
     assert f"#{{T_perm >= T_obs}} / B ({13 / 99:.4f})" in text, text
+
+
+@pytest.mark.parametrize("expected, figures", [(1.5, 1), (2.5, 1), (0.25, 1), (0.35, 1), (0.245, 2), (0.0125, 2),
+                                               (1.5000000000000002, 1), (12.5, 2)])
+def test_an_exact_half_unit_tie_is_right_only_in_a_standard_rounding_direction(expected, figures):
+    # exercises.check_huffman_length(1.0, P_sensor, name="P_sensor") read 1.0 as 1.5 rounded to 1 figure: a value
+    # halfway between two short numbers is right as far as it goes only as half-up or half-to-even rounding
+    # gives it (decimal's own roundings, on the halfway value as written); the other neighbour is a cut-off
+    from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP
+    d = Decimal(f"{expected:.{figures + 1}g}")
+    unit = Decimal(1).scaleb(d.adjusted() - figures + 1)
+    standard = {d.quantize(unit, rounding=ROUND_HALF_UP), d.quantize(unit, rounding=ROUND_HALF_EVEN)}
+    for neighbour in {d.quantize(unit, rounding=ROUND_DOWN), d.quantize(unit, rounding=ROUND_UP)}:
+        msg = str(exercises.check_number(float(neighbour), expected, what="x"))
+        if neighbour in standard:
+            assert msg.startswith("Right as far as it goes: "), (neighbour, msg)
+        else:
+            assert not msg.startswith("Right as far as it goes: "), (neighbour, msg)
+            assert " cut off after " in msg, (neighbour, msg)
