@@ -911,8 +911,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         return Feedback(False, f"Almost: {_as_given(value)} is {what} cut off after {_plural(figures, 'significant figure')}, "
                                f"so its last digit is one too small, or {parts['formula']} with {parts['words']} "
                                f"rounded first, each to {how} ({listed}). Round (do not truncate) the unrounded "
-                               f"number your code computed to {sig} significant figures; if you rounded "
-                               f"{parts['words']}, compute {parts['compute']}, combine them, and round only at the end.")
+                               f"number your code computed to {sig} significant figures, or give that number "
+                               f"itself; if you rounded {parts['words']}, compute {parts['compute']}, combine them, and round only at the end.")
     how, rounded = found
     value = _clean(value)
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))

@@ -251,3 +251,17 @@ def test_ex2_ex3_hints_describe_the_step_and_print_no_solution_line():
     text = str(ex.check_renyi(d_inf, P_ex, Q_ex, 2, names=("P_ex", "Q_ex")))
     assert text.startswith("Not quite") and "D_inf(P_ex||Q_ex)" in text, text
     assert "np.log(np.sum(" not in text and "Q_ex**(-1)" not in text and "every outcome" in text, text
+
+
+def test_08_ex1_the_cut_off_with_rounded_entropies_also_offers_the_unrounded_number_itself():
+    # exercises.check_mutual_information(0.251, joint_ex, base=2, name="joint_ex", variables=("X", "Y")): I(X;Y)
+    # = H(X) + H(Y) - H(X,Y) is 0.2516 bits, so 0.251 is it cut off; like every other cut-off message, this one
+    # offers giving the unrounded number itself
+    joint_ex = np.array([[0.40, 0.05], [0.20, 0.10], [0.05, 0.20]])
+    px, py = joint_ex.sum(axis=1), joint_ex.sum(axis=0)
+    mi = sum(joint_ex[i, j] * math.log2(joint_ex[i, j] / (px[i] * py[j])) for i in range(3) for j in range(2))
+    assert math.floor(mi * 1000) / 1000 == 0.251 and round(mi, 3) == 0.252
+    msg = str(exercises.check_mutual_information(0.251, joint_ex, base=2, name="joint_ex", variables=("X", "Y")))
+    assert msg.startswith("Almost: 0.251 is I(X;Y) cut off after 3 significant figures"), msg
+    assert "Round (do not truncate) the unrounded number your code computed to 3 significant figures, or give that " \
+           "number itself" in msg, msg
