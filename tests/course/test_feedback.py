@@ -1518,7 +1518,8 @@ def test_channel_check_tells_an_output_distribution_and_input_terms_apart():
     fb = str(ex08_2(P_X8 * np.log2(P_X8 / Q_X8)))
     assert "input-side terms" in fb and "upper bound" in fb and "over the output outcomes" not in fb
     fb = str(ex08_2(np.array([0.1, 0.2, 0.3])))
-    assert "Sum the terms" in fb and "your answer has 3 numbers" in fb
+    assert "Your answer has 3 numbers" in fb and "weight each output's log ratio by P_Y and sum" in fb
+    assert "log(P_Y / Q_Y)" not in fb and "P_X @ W" not in fb          # the step in words, not the solution line
     py, qy = P_X8 @ W8, Q_X8 @ W8
     assert "Their sum is it" in str(ex08_2(py * np.log2(py / qy)))   # the output terms: sum them
 
@@ -1883,7 +1884,7 @@ def test_a_wrong_quantity_rounded_like_a_rounded_route_is_also_told_to_check_eac
     # ... and that reading gets the formula, which names H(english)
     # one reading first (learner pass 13h): H(english), with its formula; the rounding on a second short line
     first, second = text.split("\n")
-    assert "H(english), the entropy of english alone" in first and "-sum spanish(x) log english(x)" in first, text
+    assert "H(english), the entropy of english alone" in first and "weighted by spanish(x)" in first, text
     assert second.startswith("Or, if you computed H(spanish, english)") and len(text.split()) < 90, text
     # followed (the unrounded number), H(english) itself is named
     assert "is H(english), the entropy of english alone" in str(ex02_3(H_ENGLISH))

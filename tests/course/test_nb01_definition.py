@@ -293,3 +293,22 @@ def test_01_checks_name_no_entropy_or_cross_entropy_which_notebook_01_has_not_in
         for answer in answers:
             text = str(check(answer)).lower()
             assert "entropy" not in text and "h(" not in text, (answer, text)
+
+
+def test_01_check_kl_messages_end_in_words_not_the_kl_formula():
+    # check_kl's cross-entropy, H(P), Jeffreys, swapped cross-entropy and flipped-mean messages ended
+    # "sum P(x) log(P(x)/Q(x))"; now they say the step in words, in notebook 01 (entropy_words=False) and after
+    p_loaded, q_fair = np.array([0.1] * 5 + [0.5]), np.full(6, 1 / 6)
+    d_pq = sum(a * math.log2(a / b) for a, b in zip(p_loaded, q_fair))
+    d_qp = sum(b * math.log2(b / a) for a, b in zip(p_loaded, q_fair))
+    answers = {"cross-entropy": -sum(a * math.log2(b) for a, b in zip(p_loaded, q_fair)),
+               "H(P)": -sum(a * math.log2(a) for a in p_loaded),
+               "Jeffreys": d_pq + d_qp,
+               "swapped cross-entropy": -sum(b * math.log2(a) for a, b in zip(p_loaded, q_fair)),
+               "flipped mean": float(np.mean(np.log2(q_fair / p_loaded)))}
+    for words in (True, False):
+        for label, answer in answers.items():
+            text = str(ex.check_kl(answer, p_loaded, q_fair, base=2, names=("P_loaded", "Q_fair"),
+                                   entropy_words=words))
+            assert text.startswith("Not quite"), (label, text)
+            assert "sum P_loaded(x) log(" not in text and "-sum" not in text, (label, text)
