@@ -331,7 +331,8 @@ def _right_at(value: float, truth: float, figures: int) -> bool:
         return True
     # a tie: the value a standard rounding of the halfway point gives, or a cut-off (or a rounding the wrong way)
     middle = _dec(value) + (half if truth > value else -half)
-    return _dec(value) in (middle.quantize(unit, rounding=ROUND_HALF_UP), middle.quantize(unit, rounding=ROUND_HALF_EVEN))
+    return _dec(value) in (middle.quantize(unit, rounding=ROUND_HALF_UP),
+                           middle.quantize(unit, rounding=ROUND_HALF_EVEN))
 
 
 def _accepted(value: float, truth: float) -> bool:
@@ -912,7 +913,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                                f"so its last digit is one too small, or {parts['formula']} with {parts['words']} "
                                f"rounded first, each to {how} ({listed}). Round (do not truncate) the unrounded "
                                f"number your code computed to {sig} significant figures, or give that number "
-                               f"itself; if you rounded {parts['words']}, compute {parts['compute']}, combine them, and round only at the end.")
+                               f"itself; if you rounded {parts['words']}, compute {parts['compute']}, combine "
+                               f"them, and round only at the end.")
     how, rounded = found
     value = _clean(value)
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))

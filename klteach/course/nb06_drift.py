@@ -448,9 +448,9 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
                                 f"{pseudo_count:g} to every bin of both histograms, so no bin is singled out."))
     k = len(r)
     if k > 1:
-        mistakes.append((m.psi / k, f"the mean of the {k} PSI terms (np.mean), not their sum: PSI adds "
-                                    f"its terms up (np.sum), or multiply the unrounded mean by {k}.", ("scale", f"the mean of the {k} PSI terms",
-                                                        f"multiplied by {k}")))
+        mistakes.append((m.psi / k, f"the mean of the {k} PSI terms (np.mean), not their sum: add the terms "
+                                    f"up (np.sum), or multiply the unrounded mean by {k}.",
+                         ("scale", f"the mean of the {k} PSI terms", f"multiplied by {k}")))
     mistakes.append((100 * m.psi, "PSI x 100, as a percentage: PSI is not a percentage. Divide the unrounded "
                                   "number by 100.", ("scale", "PSI x 100", "divided by 100")))
     if m.psi > 0:
@@ -468,8 +468,8 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
                              f"and sum over the bins.",
                         combine="Add up your per-bin terms to one number.",
                         negative=f"Each PSI term, a difference of two probabilities times the log of their ratio, "
-                                 f"is 0 or more (its two factors have the same sign), so PSI is never negative, and your number is not minus PSI "
-                                 f"either: check each term, with {pq}.",
+                                 f"is 0 or more (its two factors have the same sign), so PSI is never negative, "
+                                 f"and your number is not minus PSI either: check each term, with {pq}.",
                         nan="Your answer is NaN: an empty bin gives 0 * log(0 / q) or 0/0. Add the "
                             "pseudo-count to every bin before normalising.")
 
