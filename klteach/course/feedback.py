@@ -19,6 +19,12 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   them rounding up or to even, so that the right value cut off after 4 or
   more figures is accepted), or it is within half a unit of its own last
   digit.
+- "Right at the digits it gives" (here and below) means rounded, or within
+  half a unit of the last digit; a right value exactly halfway between two
+  short numbers counts only as a standard rounding (half up or half to
+  even) gives it: 1.5 is 2 at 1 figure, and 1 is 1.5 cut off (2.5 is 2 or
+  3). A check with a hard bound (no prefix code averages less than the
+  entropy) applies it before reading an answer as a cut-off.
 - An answer given to fewer significant figures, but right at the digits it
   gives, is told "right, but give N significant figures"; it is never
   given the explanation of a mistake it only rounds to, nor a wrong route
@@ -301,13 +307,32 @@ def _round_sig(x: float, figures: int) -> Decimal:
 
 
 def _right_at(value: float, truth: float, figures: int) -> bool:
-    """``value`` equals ``truth`` at ``figures`` significant figures (rounded, or within half a unit)."""
+    """``value`` equals ``truth`` at ``figures`` significant figures (rounded, or within half a unit).
+
+    An exact half-unit tie (``truth`` halfway between ``value`` and its neighbour, float noise aside)
+    counts only in the direction a standard rounding takes it, half up or half to even: 1.5 is 2 at
+    1 figure, never 1 (1 is 1.5 cut off); 2.5 is 2 or 3.
+
+    Examples
+    --------
+    >>> _right_at(1.0, 1.5, 1), _right_at(2.0, 1.5, 1), _right_at(2.0, 2.5, 1), _right_at(3.0, 2.5, 1)
+    (False, True, True, True)
+    """
     if truth == 0 or not (math.isfinite(value) and math.isfinite(truth)):
         return value == truth
     if _round_sig(value, figures) == _round_sig(truth, figures):
         return True
-    half = min(_unit(value, figures), _unit(truth, figures)) / 2
-    return abs(_dec(value) - _dec(truth)) <= half * Decimal("1.000000001")
+    unit = min(_unit(value, figures), _unit(truth, figures))
+    half = unit / 2
+    gap = abs(_dec(value) - _dec(truth))
+    if gap > half * Decimal("1.000000001"):
+        return False
+    if gap < half * Decimal("0.999999999"):
+        return True
+    # a tie: the value a standard rounding of the halfway point gives, or a cut-off (or a rounding the wrong way)
+    middle = _dec(value) + (half if truth > value else -half)
+    return _dec(value) in (middle.quantize(unit, rounding=ROUND_HALF_UP),
+                           middle.quantize(unit, rounding=ROUND_HALF_EVEN))
 
 
 def _accepted(value: float, truth: float) -> bool:
@@ -887,8 +912,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         return Feedback(False, f"Almost: {_as_given(value)} is {what} cut off after {_plural(figures, 'significant figure')}, "
                                f"so its last digit is one too small, or {parts['formula']} with {parts['words']} "
                                f"rounded first, each to {how} ({listed}). Round (do not truncate) the unrounded "
-                               f"number your code computed to {sig} significant figures; if you rounded "
-                               f"{parts['words']}, compute {parts['compute']}, combine them, and round only at the end.")
+                               f"number your code computed to {sig} significant figures, or give that number "
+                               f"itself; if you rounded {parts['words']}, compute {parts['compute']}, combine "
+                               f"them, and round only at the end.")
     how, rounded = found
     value = _clean(value)
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))

@@ -165,7 +165,7 @@ def _normalise_advice(a, b, count_names):
     return "divide each vector of counts by its own total"
 
 
-def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig=3):
+def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig=3, entropy_words=True):
     """Check an answer for D(P||Q); ``p`` and ``q`` may be counts (normalised here).
 
     Used in: notebooks/00_start_here.ipynb (section "How each notebook works");
@@ -189,12 +189,20 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     terms are negative), and, for bits or nats, D(Q||P) in the other of
     the two units (both choices the other way round).
 
+    ``entropy_words=False`` is for a notebook that has not introduced
+    entropy and cross-entropy (notebook 01): the same wrong numbers are
+    described in words of the log ratios and their weights, no route
+    through a rounded cross-entropy or entropy is read, and the difference
+    of two entropies is not a reading.
+
     Examples
     --------
     >>> check_kl(0.75, [0.5, 0.5], [0.9, 0.1])
     Not yet: 0.75 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
     >>> check_kl(0.3681, [0.5, 0.5], [0.9, 0.1], names=("P_fair", "Q_biased"))
     Not quite: 0.3681 matches D(Q_biased||P_fair): the arguments are swapped. The question puts P_fair first, as the reference: it weights the log ratios and is on top in them.
+    >>> check_kl(1.204, [0.5, 0.5], [0.9, 0.1], entropy_words=False)
+    Not quite: 1.204 matches the minus log of Q(x) alone, weighted by P(x) and summed: the log needs the ratio of the two, P(x) on top, not Q(x) alone.
     """
     a, b = _names(names)
     pn, qn = _probabilities(p, "p"), _probabilities(q, "q")
@@ -219,20 +227,28 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
             mistakes.append((float(np.sum(rel_entr(raw_p, qn))) / per,
                              f"{b} normalised but {a} left as counts. Normalise both: {how}."))
     h = entropy(pn, base=base)
-    if h > 0:
+    if h > 0 and entropy_words:
         mistakes.append((cross_entropy(pn, qn, base=base),
                          f"the cross-entropy H({a}, {b}) = H({a}) + {what}: it also counts H({a}). "
-                         f"Subtract H({a}) from the unrounded cross-entropy your code computed, or sum "
-                         f"{a}(x) log({a}(x)/{b}(x)) directly.",
+                         f"Subtract H({a}) from the unrounded cross-entropy your code computed, or weight "
+                         f"each log ratio by {a}(x) and sum directly.",
                          ("shift", f"the cross-entropy H({a}, {b})", f"reduced by H({a})")))
+    elif h > 0:
+        mistakes.append((cross_entropy(pn, qn, base=base),
+                         f"the minus log of {b}(x) alone, weighted by {a}(x) and summed: the log needs the "
+                         f"ratio of the two, {a}(x) on top, not {b}(x) alone."))
     def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
         return abs(w - expected) >= 0.01 * abs(expected)
 
-    if h > 0 and apart(h):
+    if h > 0 and apart(h) and entropy_words:
         # its step: H(P) rounded, then subtracted from the unrounded cross-entropy (the CE - H route)
-        mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, "
-                            f"sum {a}(x) log({a}(x)/{b}(x)), with {b}'s probabilities in the log.",
+        mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, with {b}'s "
+                            f"probabilities in the log ratio.",
                          ("subtracted", f"H({a})", f"subtracted from the cross-entropy H({a}, {b})")))
+    elif h > 0 and apart(h):
+        mistakes.append((h, f"a sum that leaves {b} out: {a}'s own log probabilities, weighted by {a}(x), with "
+                            f"the sign changed. {what} compares {a} with {b}: {b}'s probabilities belong in "
+                            f"the log ratio."))
     if expected > 0 and math.isfinite(expected):
         mistakes.append((100 * expected, f"{what} x 100, as a percentage: a divergence is not a percentage. "
                                          f"Divide the unrounded number by 100.",
@@ -240,13 +256,15 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     jeffreys = expected + kl_divergence(qn, pn, base=base)
     if math.isfinite(jeffreys) and apart(jeffreys):
         mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added (the Jeffreys divergence): "
-                                   f"{what} is one direction only, sum {a}(x) log({a}(x)/{b}(x))."))
+                                   f"{what} is one direction only, its log ratios weighted by {a}."))
     with np.errstate(divide="ignore"):
         swapped_ce = cross_entropy(qn, pn, base=base)
     if math.isfinite(swapped_ce) and apart(swapped_ce):
-        mistakes.append((swapped_ce, f"the cross-entropy H({b}, {a}) = -sum {b}(x) log {a}(x): {b} weights the "
-                                     f"sum and {a} is in the log, the roles swapped. {what} weights by {a}, the "
-                                     f"reference: sum {a}(x) log({a}(x)/{b}(x))."))
+        start = (f"the cross-entropy H({b}, {a})" if entropy_words else
+                 f"the minus log of {a}(x) alone, weighted by {b}(x) and summed")
+        mistakes.append((swapped_ce, f"{start}: {b} weights the sum and {a} is in the log, the roles swapped. "
+                                     f"{what} weights by {a}, the reference, and takes the log of the ratio, "
+                                     f"{a}(x) on top."))
     k_out = len(pn)
     if expected > 0 and k_out > 1 and apart(expected / k_out):
         mistakes.append((expected / k_out,
@@ -275,14 +293,15 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     # the difference of the two entropies, H(Q) - H(P): a common misreading of "KL = cross-entropy - entropy"
     h_p = float(-np.sum(pn[pn > 0] * np.log(pn[pn > 0]))) / per
     h_q = float(-np.sum(qn[qn > 0] * np.log(qn[qn > 0]))) / per
-    if h_q != h_p and apart(h_q - h_p):
+    if h_q != h_p and apart(h_q - h_p) and entropy_words:
         mistakes.append((h_q - h_p, f"H({b}) - H({a}), a difference of the two entropies: {what} is the "
                                     f"cross-entropy H({a}, {b}) (the log of {b}, weighted by {a}) minus "
                                     f"H({a}), not the entropy of {b} minus that of {a}."))
     if expected > 0:
         mistakes.append((-expected, f"minus {what}: either the ratio inside the log is upside down "
-                                    f"({b}(x) on top), or a subtraction is the wrong way round "
-                                    f"(H({a}) - H({a}, {b}); {what} = H({a}, {b}) - H({a}))."))
+                                    f"({b}(x) on top), or a subtraction is the wrong way round"
+                                    + (f" (H({a}) minus the cross-entropy H({a}, {b}): the cross-entropy comes first)."
+                                       if entropy_words else f" (log {b}(x) minus log {a}(x)).")))
     support = pn > 0
     with np.errstate(divide="ignore"):
         log_ratio = np.log(pn[support] / qn[support]) / per
@@ -298,7 +317,7 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
             if not any(abs(flipped - m[0]) <= 1e-9 * abs(m[0]) for m in mistakes if m[0] is not None):
                 mistakes.append((flipped,
                                  f"the plain mean of log({b}(x)/{a}(x)) (np.mean): the terms need the weights "
-                                 f"{a}(x), and the ratio {a}(x) on top: sum {a}(x) log({a}(x)/{b}(x))."))
+                                 f"{a}(x), and the ratio {a}(x) on top; then sum them."))
         elif support.sum() == 1 and np.all(qn > 0):
             only = pn[support][0]
             mistakes.append((float(only * np.sum(np.log(only / qn))) / per,

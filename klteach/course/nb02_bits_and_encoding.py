@@ -21,11 +21,15 @@ from .explorer import _explorer, _slider
 from .feedback import (
     Feedback,
     _accepted,
+    _as_given,
     _names,
     _nan_for,
     _probabilities,
+    _right_at,
     _rounded_terms,
+    _truncated,
     check_number,
+    significant_figures,
 )
 from .style import P_COLOR, Q_COLOR, Q_HATCH
 from .units import _LOG_FN, _unit_mistakes, _unit_words
@@ -159,7 +163,7 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
     >>> check_entropy(1.0, [0.5, 0.5], base=2)
     Correct: H(P) = 1.000 bits.
     >>> check_entropy(-1.0, [0.5, 0.5], base=2)
-    Not quite: -1.0 matches the sum without its minus sign: H(P) = -sum P(x) log P(x), and each log P(x) is negative or 0, so H(P) >= 0.
+    Not quite: -1.0 matches the sum without its minus sign: each log P(x) is negative or 0, so H(P) >= 0, and the minus sign in front makes the sum positive.
     """
     pn = _probabilities(p, "p")
     what = f"H({name})"
@@ -169,8 +173,8 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
     mistakes.append((float(-np.sum(np.log(pn[support]))) / log_base(base),
                      f"the sum of -log {name}(x) without weights: multiply each term by {name}(x)."))
     if expected > 0:
-        mistakes.append((-expected, f"the sum without its minus sign: {what} = -sum {name}(x) log {name}(x), "
-                                    f"and each log {name}(x) is negative or 0, so {what} >= 0."))
+        mistakes.append((-expected, f"the sum without its minus sign: each log {name}(x) is negative or 0, so "
+                                    f"{what} >= 0, and the minus sign in front makes the sum positive."))
     k = int(support.sum())
     for n in sorted({len(pn), k}):      # np.mean over every term, or over the terms left by a mask
         if expected > 0 and n > 1:
@@ -182,8 +186,8 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
         huffman = float(np.dot(pn, huffman_lengths(pn)))
         if not _accepted(huffman, expected):
             mistakes.append((huffman, f"the average length of a Huffman code for {name}, whole bits per symbol. "
-                                      f"The entropy is the bound below it: -sum {name}(x) log2 {name}(x), the "
-                                      f"average of the ideal lengths -log2 {name}(x)."))
+                                      f"The entropy is the bound below it, the average of the ideal lengths "
+                                      f"-log2 {name}(x) (whole bits or not), weighted by {name}(x)."))
     if k > 1 and not np.allclose(pn[support], 1 / k):
         log_k = math.log(k) / log_base(base)
         fixed = (f" (the length of a fixed-length code: {log_k:g} bits for each of {k} outcomes)"
@@ -192,10 +196,12 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                                 f"{k} outcomes{fixed}. {name} is not uniform: weight each -log {name}(x) by "
                                 f"{name}(x) and sum."))
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"{what} = -sum {name}(x) log {name}(x)"
+                        hint=f"{what} is the average of the ideal code lengths -log {name}(x), each weighted by "
+                             f"its probability {name}(x)"
                              + (", with 0 log 0 = 0." if k < len(pn) else "."),
-                        negative=f"Check the minus sign in front: {what} = -sum {name}(x) log {name}(x).",
-                        combine=f"Sum the terms -{name}(x) log {name}(x) over outcomes.",
+                        negative=f"Check the minus sign in front: each log {name}(x) is negative or 0, so {what} "
+                                 f"is never negative.",
+                        combine="Add up your per-outcome terms to one number.",
                         partway=_rounded_terms(pn[support], -np.log(pn[support]) / log_base(base),
                                                f"-{name}(x) log {name}(x)", expected),
                         nan=_nan_for(pn, name, None, base))
@@ -228,18 +234,17 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     if h > 0:      # for a one-hot P, H(P) = 0 and D(P||Q) is the cross-entropy itself
         mistakes += [
             (kl_divergence(pn, qn, base=base),
-             f"D({a}||{b}), the extra part only. The cross-entropy also counts H({a}): "
-             f"H({a}, {b}) = H({a}) + D({a}||{b}) = -sum {a}(x) log {b}(x). Add H({a}) to the unrounded "
-             f"number your code computed, or compute -sum {a}(x) log {b}(x) directly.",
+             f"D({a}||{b}), the extra part only. The cross-entropy also counts H({a}). Add H({a}) to the "
+             f"unrounded number your code computed, or weight each -log {b}(x) by {a}(x) and sum directly.",
              ("shift", f"D({a}||{b})", f"increased by H({a})")),
             (h, f"H({a}), the cross-entropy of {a} with itself. Use {b}'s probabilities "
-                f"inside the log: -sum {a}(x) log {b}(x).",
+                f"inside the log, with {a}(x) as the weights.",
              ("added", f"H({a})", f"added to D({a}||{b})")),       # the D + H route with H(P) rounded
         ]
     h_q = entropy(qn, base=base)
     expected = cross_entropy(pn, qn, base=base)
     h_q_why = (f"H({b}), the entropy of {b} alone: each -log {b}(x) must be weighted by "
-               f"{a}(x), the distribution the events come from: -sum {a}(x) log {b}(x).")
+               f"{a}(x), the distribution the events come from.")
     coincident = []
     if abs(h_q - expected) >= 0.01 * abs(expected):
         mistakes.append((h_q, h_q_why))
@@ -259,7 +264,7 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"the zero mask applied to {a} only: {a}[m] then broadcasts against every "
                              f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
     mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
-                          f"cross-entropy is -sum {a}(x) log {b}(x)."))
+                          f"cross-entropy weights the log of each {b}(x) by {a}(x)."))
 
     def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
         return math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected)
@@ -302,10 +307,11 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"probability."))
     return check_number(answer, cross_entropy(pn, qn, base=base), what=what, units=_unit_words(base),
                         mistakes=mistakes, sig=sig, coincident=coincident,
-                        hint=f"{what} = -sum {a}(x) log {b}(x): {a} weights, {b} inside the log (H({b}) "
-                             f"alone weights by {b} itself, and H({a}) puts {a} inside the log).",
-                        negative=f"Check the minus sign in front: -sum {a}(x) log {b}(x).",
-                        combine=f"Sum the terms -{a}(x) log {b}(x) over outcomes.",
+                        hint=f"Weight each -log {b}(x) by {a}(x) and sum: {a} weights, {b} inside the log "
+                             f"(H({b}) alone weights by {b} itself, and H({a}) puts {a} inside the log).",
+                        negative=f"Check the minus sign in front: each log {b}(x) is negative or 0, so {what} "
+                                 f"is never negative.",
+                        combine="Add up your per-outcome terms to one number.",
                         partway=(_rounded_terms(pn[pn > 0], -np.log(qn[pn > 0]) / log_base(base),
                                                 f"-{a}(x) log {b}(x)", cross_entropy(pn, qn, base=base))
                                 if np.all(qn[pn > 0] > 0) else None),
@@ -363,12 +369,18 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                             "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
                             "inf - inf or a mean of an empty array: print the terms and find it with "
                             "np.isnan(terms).")
-    # an average below the entropy, matching nothing known: lengths no prefix code has (1, 2, 2, 2, say)
+    # an average below the entropy, matching no mistake, that is not the right value rounded: lengths no prefix
+    # code has (1, 2, 2, 2, say). The bound comes before a cut-off reading (1.0 for 1.5): no code averages that.
     h_bits = entropy(pn, base=2)
-    if (feedback.message.startswith("Not yet") and isinstance(answer, Real) and not isinstance(answer, bool)
-            and 0 < float(answer) < h_bits * (1 - 1e-3)):
-        return Feedback(False, f"Not yet: {float(answer):.4g} bits per symbol is below {h}, {h_bits:.4g} bits, "
+    if (not feedback.correct and isinstance(answer, Real) and not isinstance(answer, bool)
+            and math.isfinite(float(answer)) and 0 < float(answer) < h_bits * (1 - 1e-3)
+            and (feedback.message.startswith("Not yet") or " cut off after " in feedback.message)
+            and not _right_at(float(answer), expected, significant_figures(float(answer)))):
+        value = float(answer)
+        cut = (f" If you cut off a longer number to get {_as_given(value)}, round it instead (do not truncate), "
+               f"to {sig} significant figures, or give that number itself." if _truncated(value, expected) else "")
+        return Feedback(False, f"Not yet: {_as_given(value)} bits per symbol is below {h}, {h_bits:.4g} bits, "
                                f"and no prefix code averages less than the entropy. If you averaged codeword "
                                f"lengths, their Kraft sum, sum 2^-length, is above 1, so no prefix code has them: "
-                               f"use the lengths kt.huffman_lengths gives.")
+                               f"use the lengths kt.huffman_lengths gives.{cut}")
     return feedback

@@ -260,18 +260,18 @@ def check_js(answer, p, q, *, base=None, distance=False, names=("P", "Q"), sig=3
              + (" (then a square root)." if distance else "."))
     mistakes += [
         (np.sqrt(half) if distance else half,
-         (f"the square root of D({a}||M) alone. Average both halves first: (D({a}||M) + D({b}||M)) / 2 "
-          f"with {average}, then take the square root of that average." if distance else
-          f"D({a}||M) alone. Average both halves: (D({a}||M) + D({b}||M)) / 2 with {average}.")),
+         (f"the square root of D({a}||M) alone: the distance takes both halves, {b}'s too, before its "
+          f"square root." if distance else
+          f"D({a}||M) alone: the divergence takes both halves, {b}'s too.")),
         (kl_divergence(pn, qn, base=base),
          f"D({a}||{b}). Jensen-Shannon compares each distribution with their average "
          f"{average}, not with each other."),
         (hellinger_distance(pn, qn),
-         f"the Hellinger distance, sqrt(1 - sum sqrt({a}(x) {b}(x))), another symmetric distance (without "
-         f"a logarithm). {asked}"),
+         f"the Hellinger distance, another symmetric distance (built from square roots of the "
+         f"probabilities, without a logarithm). {asked}"),
         (total_variation(pn, qn),
-         f"the total variation distance TV({a}, {b}) = sum |{a}(x) - {b}(x)| / 2, another symmetric distance "
-         f"(without a logarithm). {asked}"),
+         f"the total variation distance TV({a}, {b}), another symmetric distance (without a logarithm). "
+         f"{asked}"),
     ]
     if expected > 0:
         mistakes.append((100 * expected, f"{what} as a percentage (times 100); it is not a share in percent: "
@@ -327,12 +327,12 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
                               "sum your code computed.",
          ("scale", f"sum |{a}(x) - {b}(x)| without the factor 1/2", "halved")),
         (float(np.max(diff)), "the largest difference at a single outcome. TV is the largest "
-                              "difference over all events (sets of outcomes): half the sum of "
-                              f"|{a}(x) - {b}(x)|."),
+                              "difference over all events (sets of outcomes), which takes every outcome's "
+                              "difference into account."),
     ]
     if pn.size > 2:     # with two outcomes the mean is half the sum, TV itself
         mistakes.append((float(np.mean(diff)), f"the mean of |{a}(x) - {b}(x)| over the {pn.size} outcomes: "
-                                               f"TV sums the differences and halves the sum."))
+                                               f"TV takes half their total, not their mean."))
     for bb in (2, None):
         mistakes.append((js_distance(pn, qn, base=bb),
                          f"the Jensen-Shannon distance in {_unit_words(bb)}, another symmetric measure; TV "
@@ -372,4 +372,5 @@ def check_total_variation(answer, p, q, *, names=("P", "Q"), sig=3):
                             f"no NaN, so a NaN comes from an operation on an empty or mismatched array (a mean "
                             f"of nothing, 0/0): print np.abs({a} - {b}) and check it has one number per outcome.",
                         negative="Take the absolute value of each difference (np.abs).",
-                        combine="Sum the absolute differences over outcomes, then halve.")
+                        combine=f"Check how TV's definition turns the differences between {a} and {b} at each "
+                                f"outcome into one number.")

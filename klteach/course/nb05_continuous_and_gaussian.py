@@ -265,7 +265,7 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
     Examples
     --------
     >>> check_gaussian_kl(1.3069, 0, 1, 1, 2)
-    Not quite: 1.3069 matches D(Q||P): the arguments are swapped. P comes first: log(sigma_q/sigma_p) + (sigma_p² + (mu_p - mu_q)²) / (2 sigma_q²) - 1/2.
+    Not quite: 1.3069 matches D(Q||P): the arguments are swapped. P comes first, the distribution the expectation is taken under: in the closed form, the variance that divides is Q's.
     >>> check_gaussian_kl(0.0, 1, 1.4, -0.7, 1.4, variables=("mu_1", "sigma", "mu_2", "sigma"))
     Not quite: 0.0 matches E_P[(x - mu_2)²] taken as sigma², like E_P[(x - mu_1)²]. Under P, x is centred at mu_1, not mu_2: E_P[(x - mu_2)²] = sigma² + (mu_1 - mu_2)².
     """
@@ -337,16 +337,16 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
                                  f"expectations the exercise gives, and simplify.",
                             negative=f"Check the order in the log ratio: ((x - {mq_})² - (x - {mp_})²) / "
                                      f"(2 {s_}²), the {mq_} term first.")
-    closed = (f"log({sq_}/{sp_}) + ({sp_}² + ({mp_} - {mq_})²) / (2 {sq_}²) - 1/2")
     if expected > 0:
         mistakes.append((-expected,
                          f"minus {what}: every term has the wrong sign, as from {E}[log(q(x)/p(x))], the ratio "
-                         f"upside down. {what} = {E}[log(p(x)/q(x))] = {closed}: flip the sign of the whole "
-                         f"number, not of one term."))
+                         f"upside down. {what} = {E}[log(p(x)/q(x))]: flip the sign of the whole number, not "
+                         f"of one term."))
     if sigma_p != sigma_q:      # with equal variances both directions, and both log terms, agree
         mistakes += [
             (gaussian_kl(mu_q, sigma_q, mu_p, sigma_p, base=base),
-             f"D({b}||{a}): the arguments are swapped. {a} comes first: {closed}."),
+             f"D({b}||{a}): the arguments are swapped. {a} comes first, the distribution the expectation is "
+             f"taken under: in the closed form, the variance that divides is {b}'s."),
             (formula(2 * math.log(sigma_q / sigma_p), 2 * sigma_q**2),
              f"the formula with log({sq_}² / {sp_}²), the log of the variance ratio. The term is "
              f"log({sq_} / {sp_}) = log({sq_}² / {sp_}²) / 2."),
@@ -389,9 +389,12 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
            f"a NaN comes from the log of a negative number ({sq_} / {sp_} with a wrong sign), 0/0 or inf - inf. "
            f"Print each of the three terms of the formula to find it.")
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"D = {closed}.", nan=nan,
+                        hint=f"Use the closed form for two normal distributions (section 4, \"The Gaussian closed "
+                             f"form, step by step\"), {a} first: {sp_} and {sq_} are standard deviations, not "
+                             f"variances.", nan=nan,
                         negative=f"{what} is never negative, and your number is not minus {what} either: check "
-                                 f"each term of {closed}, and the sign of log({sq_} / {sp_}), {sq_} on top.")
+                                 f"each term of the closed form, and its log of the ratio of the standard "
+                                 f"deviations, {sq_} on top.")
 
 
 def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):

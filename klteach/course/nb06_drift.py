@@ -379,13 +379,13 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
     Examples
     --------
     >>> check_psi(0.1134, [50, 30, 20], [30, 30, 40])
-    Not quite: 0.1134 matches D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref) = sum (p - q) log(p / q), with p and q the smoothed, normalised ref and cur.
+    Not quite: 0.1134 matches D(ref||cur) alone. PSI is the symmetric sum D(ref||cur) + D(cur||ref), both directions, with p and q the smoothed, normalised ref and cur.
     """
     a, b = _names(names)
     units = _unit_words(base)
     m = drift_measures(reference_counts, current_counts, pseudo_count=pseudo_count, base=base)
     pq = f"p and q the smoothed, normalised {a} and {b}"
-    both = f"PSI is the symmetric sum D({a}||{b}) + D({b}||{a}) = sum (p - q) log(p / q), with {pq}."
+    both = f"PSI is the symmetric sum D({a}||{b}) + D({b}||{a}), both directions, with {pq}."
     mistakes = _unit_mistakes(lambda bb: drift_measures(reference_counts, current_counts,
                                                          pseudo_count=pseudo_count, base=bb).psi, "PSI", base)
     mistakes += [
@@ -448,16 +448,14 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
                                 f"{pseudo_count:g} to every bin of both histograms, so no bin is singled out."))
     k = len(r)
     if k > 1:
-        mistakes.append((m.psi / k, f"the mean of the {k} PSI terms (np.mean), not their sum: PSI sums "
-                                    f"(p - q) * log(p / q) over the bins, np.sum (or multiply the unrounded "
-                                    f"mean by {k}).", ("scale", f"the mean of the {k} PSI terms",
-                                                        f"multiplied by {k}")))
+        mistakes.append((m.psi / k, f"the mean of the {k} PSI terms (np.mean), not their sum: add the terms "
+                                    f"up (np.sum), or multiply the unrounded mean by {k}.",
+                         ("scale", f"the mean of the {k} PSI terms", f"multiplied by {k}")))
     mistakes.append((100 * m.psi, "PSI x 100, as a percentage: PSI is not a percentage. Divide the unrounded "
                                   "number by 100.", ("scale", "PSI x 100", "divided by 100")))
     if m.psi > 0:
         mistakes.append((-m.psi, f"minus PSI: (q - p) * log(p / q), or (p - q) * log(q / p), with {pq}: the "
-                                 f"difference or the ratio the wrong way round. Both take p first: "
-                                 f"sum (p - q) * log(p / q)."))
+                                 f"difference or the ratio the wrong way round: both take p first."))
     # the terms (p - q) log(p / q), or their logs, rounded before summing (what a learner who copies printed
     # numbers computes): named beside a cut-off only when one of these sums gives the answer
     ps, qs = (r + pseudo_count) / (r + pseudo_count).sum(), (c + pseudo_count) / (c + pseudo_count).sum()
@@ -466,11 +464,12 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
     return check_number(answer, m.psi, what="PSI", units=units, mistakes=mistakes, sig=sig, field="psi",
                         partway=partway,
                         hint=f"Add the pseudo-count to each bin, normalise both histograms (p from {a}, q from "
-                             f"{b}), then sum (p - q) * log(p / q).",
-                        combine="Sum the terms (p - q) * log(p / q) over the bins.",
-                        negative=f"Each PSI term (p - q) * log(p / q) is 0 or more (its two factors have the "
-                                 f"same sign), so PSI is never negative, and your number is not minus PSI "
-                                 f"either: check each term, with {pq}.",
+                             f"{b}), then weight each bin's log ratio of p to q by the difference of the two, "
+                             f"and sum over the bins.",
+                        combine="Add up your per-bin terms to one number.",
+                        negative=f"Each PSI term, a difference of two probabilities times the log of their ratio, "
+                                 f"is 0 or more (its two factors have the same sign), so PSI is never negative, "
+                                 f"and your number is not minus PSI either: check each term, with {pq}.",
                         nan="Your answer is NaN: an empty bin gives 0 * log(0 / q) or 0/0. Add the "
                             "pseudo-count to every bin before normalising.")
 

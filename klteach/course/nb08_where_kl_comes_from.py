@@ -332,18 +332,17 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     mistakes = _unit_mistakes(lambda bb: kl_divergence(py, qy, base=bb), what, base)
     mistakes += [
         (kl_divergence(pa, qa, base=base),
-         f"D({a}||{b}), the divergence of the inputs. The question asks about the outputs: "
-         f"{ya} = {a} @ {channel_name} and {yb} = {b} @ {channel_name}. By the data processing inequality "
+         f"D({a}||{b}), the divergence of the inputs. The question asks about the outputs {ya} and {yb}, "
+         f"the inputs pushed through the channel {channel_name}. By the data processing inequality "
          f"D({a}||{b}) is an upper bound on the answer."),
         (kl_divergence(qa, pa, base=base),
          f"D({b}||{a}), the inputs' divergence in the reverse direction. Push both inputs through the "
-         f"channel first ({a} @ {channel_name}), then compare {ya} with {yb}, {ya} first."),
+         f"channel {channel_name} first, then compare {ya} with {yb}, {ya} first."),
         (kl_divergence(qy, py, base=base),
          f"D({yb}||{ya}), the reverse direction; {ya} is the reference and comes first."),
         (kl_divergence(pa, qa, base=base) - kl_divergence(py, qy, base=base),
          f"D({a}||{b}) - {what}, the conditional term E D(P_X|Y||Q_X|Y) of step 2, what the channel lost. "
-         f"The checked step asks for {what} itself: sum {ya} * log({ya} / {yb}) with {ya} = {a} @ "
-         f"{channel_name} and {yb} = {b} @ {channel_name}."),
+         f"The checked step asks for {what} itself, the divergence of the two output distributions."),
     ]
     expected = kl_divergence(py, qy, base=base)
     one = (f"One of your two numbers is {what}: give that one number as the answer (compare it with "
@@ -378,8 +377,8 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
     routes += [(lambda arr, i=i: float(arr.ravel()[i]) if arr.size == 2 else None, one) for i in (0, 1)]
     size = np.size(answer) if isinstance(answer, (list, tuple, np.ndarray)) else outputs
     combine = ("Sum the terms over the output outcomes." if size == outputs else
-               f"Sum the terms: {what} = sum {ya} * log({ya} / {yb}) over the {outputs} output outcomes "
-               f"({ya} = {a} @ {channel_name}); your answer has {size} numbers.")
+               f"Your answer has {size} numbers, and the channel has {outputs} outputs: push both inputs through "
+               f"{channel_name} first, then weight each output's log ratio by {ya} and sum.")
     unweighted = float(np.sum(np.log(py) - np.log(qy)) / per) if np.all(py > 0) and np.all(qy > 0) else None
     spread = [(unweighted, f"the unweighted sum of {log_fn}({ya} / {yb}): weight each log ratio by {ya}, "
                            f"the first distribution, before summing.")]
@@ -393,8 +392,8 @@ def check_channel_kl(answer, p_x, q_x, channel, *, base=2, names=("P_X", "Q_X"),
         if other != base:
             spread.append((kl_divergence(pa, qa, base=other),
                            f"D({a}||{b}), the divergence of the inputs, in {_computed_with(other)}: two changes "
-                           f"are needed. The question asks about the outputs ({ya} = {a} @ {channel_name}, "
-                           f"{yb} = {b} @ {channel_name}), in {_unit_words(base)}."))
+                           f"are needed. The question asks about the outputs ({ya} and {yb}, the inputs "
+                           f"pushed through {channel_name}), in {_unit_words(base)}."))
     _add_apart(mistakes, expected, spread + [
         (expected / outputs, f"the mean over the {outputs} outputs (np.mean) instead of the sum: the weights "
                              f"{ya} already average the log ratios, so add the weighted terms up (np.sum).",

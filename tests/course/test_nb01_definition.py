@@ -255,3 +255,60 @@ def test_the_swap_message_describes_the_reference_and_prints_no_solution_line():
         text = str(check(wrong))
         assert "the arguments are swapped" in text and f"puts {first} first" in text, text
         assert "sum " not in text and "weights the log ratios and is on top in them" in text, text
+
+
+def test_01_checks_name_no_entropy_or_cross_entropy_which_notebook_01_has_not_introduced():
+    # 01 ex 2: exercises.check_kl(0.242, Q_fair, P_loaded, names=("Q_fair", "P_loaded")) was told "it is also the
+    # cross-entropy H(Q_fair, P_loaded), rounded to 4 significant figures (2.034) and then reduced by H(Q_fair)",
+    # and notebook 01 never speaks of entropy. Its check cells pass entropy_words=False; 02-04 keep the wording.
+    import json
+    from decimal import ROUND_DOWN, Decimal
+    from pathlib import Path
+
+    from klteach.course.feedback import recording
+
+    root = Path(__file__).resolve().parents[2]
+    for name in sorted(p.name for p in (root / "notebooks").glob("0[1-4]_*.ipynb")):
+        cells = json.loads((root / "notebooks" / name).read_text())["cells"]
+        calls = ["".join(c["source"]) for c in cells
+                 if c["cell_type"] == "code" and "exercises.check_kl(" in "".join(c["source"])]
+        assert calls, name
+        for call in calls:
+            assert ("entropy_words=False" in call) == name.startswith("01_"), (name, call)
+
+    def cut(x, k):
+        d = Decimal(repr(x))
+        return float(d.quantize(Decimal(1).scaleb(d.adjusted() - k + 1), rounding=ROUND_DOWN))
+
+    text = str(ex01_2(0.242))
+    assert text.startswith("Almost: 0.242 is D(Q_fair||P_loaded) cut off after 3 significant figures"), text
+    # every number the three checks know, full, rounded and cut off, and a few others: no entropy wording
+    for check in (ex01_1, ex01_2, ex01_3):
+        with recording() as calls:
+            check(0.123456789)
+        known = [calls[-1]["expected"]] + [v for v, _ in calls[-1]["mistakes"] if math.isfinite(v) and v != 0]
+        answers = [0.5, -0.1, 1.0, 3.0, [0.1, 0.2, 0.3]]
+        for v in known:
+            answers += [v] + [round_sig(v, k) for k in (1, 2, 3, 4)] + [cut(v, k) for k in (2, 3, 4)]
+        for answer in answers:
+            text = str(check(answer)).lower()
+            assert "entropy" not in text and "h(" not in text, (answer, text)
+
+
+def test_01_check_kl_messages_end_in_words_not_the_kl_formula():
+    # check_kl's cross-entropy, H(P), Jeffreys, swapped cross-entropy and flipped-mean messages ended
+    # "sum P(x) log(P(x)/Q(x))"; now they say the step in words, in notebook 01 (entropy_words=False) and after
+    p_loaded, q_fair = np.array([0.1] * 5 + [0.5]), np.full(6, 1 / 6)
+    d_pq = sum(a * math.log2(a / b) for a, b in zip(p_loaded, q_fair))
+    d_qp = sum(b * math.log2(b / a) for a, b in zip(p_loaded, q_fair))
+    answers = {"cross-entropy": -sum(a * math.log2(b) for a, b in zip(p_loaded, q_fair)),
+               "H(P)": -sum(a * math.log2(a) for a in p_loaded),
+               "Jeffreys": d_pq + d_qp,
+               "swapped cross-entropy": -sum(b * math.log2(a) for a, b in zip(p_loaded, q_fair)),
+               "flipped mean": float(np.mean(np.log2(q_fair / p_loaded)))}
+    for words in (True, False):
+        for label, answer in answers.items():
+            text = str(ex.check_kl(answer, p_loaded, q_fair, base=2, names=("P_loaded", "Q_fair"),
+                                   entropy_words=words))
+            assert text.startswith("Not quite"), (label, text)
+            assert "sum P_loaded(x) log(" not in text and "-sum" not in text, (label, text)

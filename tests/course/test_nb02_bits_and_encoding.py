@@ -251,3 +251,40 @@ def test_03_ex3_minus_log_of_one_minus_q_is_named():
         assert text.startswith("Not quite") and "-np.log2(1 - Q_image[2])" in text, text
         assert "labelled class itself" in text, text
     assert ex03_3(-math.log2(0.6)).correct                           # the advice, followed
+
+
+def test_02_ex2_one_for_a_huffman_average_of_one_and_a_half_is_below_the_entropy_not_right_as_far_as_it_goes():
+    # exercises.check_huffman_length(1.0, P_sensor, name="P_sensor"): 1.5 rounds to 2 at 1 figure (half up and
+    # half to even alike), so 1.0 is 1.5 cut off, and it lies below the entropy, which no prefix code beats
+    p_sensor = np.array([0.7, 0.1, 0.1, 0.1])
+    huffman = 0.7 * 1 + 0.1 * (2 + 3 + 3)
+    h = -sum(x * math.log2(x) for x in (0.7, 0.1, 0.1, 0.1))
+    assert round(1.5) == 2 and math.floor(1.5 + 0.5) == 2 and 1.0 < h < huffman
+    for answer in (1.0, 1):
+        msg = str(check_huffman_length(answer, p_sensor, name="P_sensor"))
+        assert not msg.startswith("Right as far as it goes"), msg
+        assert msg.startswith(f"Not yet: 1.0 bits per symbol is below H(P_sensor), {h:.4g} bits"), msg
+        assert "If you cut off a longer number to get 1.0, round it instead" in msg
+    # the same bound as for 1.2, which is no cut-off of 1.5
+    msg = str(check_huffman_length(1.2, p_sensor, name="P_sensor"))
+    assert msg.startswith("Not yet: 1.2 bits per symbol is below H(P_sensor)") and "cut off" not in msg
+    # 2, the right value rounded to 1 figure, is still right as far as it goes (beside the fixed-length code)
+    assert "right as far as it goes" in str(check_huffman_length(2, p_sensor, name="P_sensor"))
+
+
+def test_02_entropy_and_cross_entropy_hints_describe_the_step_in_words():
+    # 02 ex 1 and 3: exercises.check_entropy(answer, P_sensor, base=2, name="P_sensor") and
+    # exercises.check_cross_entropy(answer, spanish, english, base=2, names=("spanish", "english")) printed
+    # "-sum P(x) log P(x)" and "-sum spanish(x) log english(x)", the exercises' formulas typed out
+    p_sensor = np.array([0.7, 0.1, 0.1, 0.1])
+    h = -sum(x * math.log2(x) for x in p_sensor)
+    for answer in (3.3, -h, -3.3, np.ones(4)):
+        text = str(exercises.check_entropy(answer, p_sensor, base=2, name="P_sensor"))
+        assert not text.startswith("Correct") and "-sum" not in text, (answer, text)
+    import klteach as kt
+    _, english = kt.datasets.letter_frequencies("english")
+    _, spanish = kt.datasets.letter_frequencies("spanish")
+    h_sp = -sum(x * math.log2(x) for x in spanish if x > 0)
+    for answer in (9.3, h_sp, -4.2, 1.0, np.ones(len(spanish))):
+        text = str(exercises.check_cross_entropy(answer, spanish, english, base=2, names=("spanish", "english")))
+        assert not text.startswith("Correct") and "-sum" not in text, (answer, text)

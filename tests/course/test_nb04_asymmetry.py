@@ -200,3 +200,25 @@ def test_ex2_ex3_hints_describe_the_step_and_conversions_use_past_tenses():
     assert round_sig(d10, 3) == 0.539
     text = str(check_js(0.539, P_EX, Q_EX, base=2, distance=True, names=("P_ex", "Q_ex")))
     assert "(multiplied by np.log(10) / np.log(2))" in text and "multiplyd" not in text, text
+
+
+def test_04_hints_describe_the_step_in_words_not_the_solution_formula():
+    exercises = ex
+    # 04 cell 39: exercises.check_js(0.3, P_ex, Q_ex, base=2, distance=True, names=("P_ex", "Q_ex")) printed
+    # "TV(P_ex, Q_ex) = sum |P_ex(x) - Q_ex(x)| / 2", exercise 3's formula; 04 cell 42: an array answer,
+    # np.abs(P_ex - Q_ex), got "Sum the absolute differences over outcomes, then halve."; the square root of
+    # one half spelled out the whole Jensen-Shannon recipe
+    p_ex, q_ex = np.array([0.05, 0.45, 0.35, 0.15]), np.array([0.25, 0.3, 0.2, 0.25])
+    tv = sum(abs(a - b) for a, b in zip(p_ex, q_ex)) / 2
+    assert abs(tv - 0.3) < 1e-12
+    text = str(exercises.check_js(0.3, p_ex, q_ex, base=2, distance=True, names=("P_ex", "Q_ex")))
+    assert text.startswith("Not quite: 0.3 matches the total variation distance TV(P_ex, Q_ex)"), text
+    assert "sum |" not in text and "/ 2" not in text, text
+    text = str(exercises.check_total_variation(np.abs(p_ex - q_ex), p_ex, q_ex, names=("P_ex", "Q_ex")))
+    assert text.startswith("Your answer is an array of 4 numbers"), text
+    assert "halve" not in text and "Sum the absolute" not in text and "TV's definition" in text, text
+    m = (p_ex + q_ex) / 2
+    half = math.sqrt(sum(a * math.log2(a / c) for a, c in zip(p_ex, m)))
+    text = str(exercises.check_js(half, p_ex, q_ex, base=2, distance=True, names=("P_ex", "Q_ex")))
+    assert text.startswith("Not quite: ") and "D(P_ex||M) alone" in text, text
+    assert "(D(P_ex||M) + D(Q_ex||M)) / 2" not in text and "M = (P_ex + Q_ex) / 2" not in text, text

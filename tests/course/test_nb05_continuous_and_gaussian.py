@@ -78,7 +78,8 @@ def test_gaussian_mistakes_are_named(wrong, keywords):
 def test_gaussian_unanswered_and_unknown():
     assert "No answer yet" in str(exercises.check_gaussian_kl(..., 0, 1, 1, 2))
     fb = exercises.check_gaussian_kl(123.0, 0, 1, 1, 2)
-    assert not fb.correct and "log(sigma_q/sigma_p)" in fb.message
+    assert not fb.correct and "closed form" in fb.message and "standard deviations" in fb.message
+    assert "log(sigma_q/sigma_p)" not in fb.message         # the step in words, not the formula typed out
 
 
 def test_vae_right_answer():
@@ -250,3 +251,14 @@ def test_13h_6_vae_messages_point_to_the_step_not_the_finished_formula(submissio
     assert not text.startswith("Correct"), text
     assert "1/2 sum_j" not in text and "exp(log_var_z_j) + mu_z_j² - 1 - log_var_z_j" not in text, text
     assert "sum(1 + log_var_z" not in text, text
+
+
+def test_05_ex1_hint_and_swap_message_do_not_type_out_the_closed_form():
+    # 05 ex 1: exercises.check_gaussian_kl(answer, 2.0, 0.5, 0.0, 1.5) asks for D(P||Q) "from the closed form";
+    # its generic hint and its swapped-arguments message printed that closed form whole
+    mu_p, s_p, mu_q, s_q = 2.0, 0.5, 0.0, 1.5
+    swapped = math.log(s_p / s_q) + (s_q**2 + (mu_q - mu_p) ** 2) / (2 * s_p**2) - 0.5
+    for answer in (9.9, swapped, -1.0):
+        text = str(ex.check_gaussian_kl(answer, mu_p, s_p, mu_q, s_q))
+        assert not text.startswith("Correct") and "log(sigma_q/sigma_p)" not in text and "- 1/2" not in text, text
+    assert "the arguments are swapped" in str(ex.check_gaussian_kl(swapped, mu_p, s_p, mu_q, s_q))

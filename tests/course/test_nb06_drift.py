@@ -406,3 +406,23 @@ def test_ex1_a_cut_off_that_rounded_log_ratios_give_names_them():
     assert "sum the unrounded terms" in text, text
     # the right value, rounded, is still accepted
     assert exercises.check_psi(round_sig(right, 3), REF, CUR, pseudo_count=0.5).correct
+
+
+def test_06_psi_hints_describe_the_step_in_words_not_the_formula():
+    # 06 cell 76: exercises.check_psi(answer, ref_week, cur_week, pseudo_count=0.5, names=("ref_week", "cur_week"))
+    # ended its generic hint "...then sum (p - q) * log(p / q)"; the same formula was in the symmetric-sum,
+    # minus-PSI, array and negative messages
+    ref_week, cur_week = np.array([6, 30, 42, 22, 0]), np.array([1, 10, 16, 13, 10])
+    p = (ref_week + 0.5) / (ref_week + 0.5).sum()
+    q = (cur_week + 0.5) / (cur_week + 0.5).sum()
+    psi = float(sum((a - b) * np.log(a / b) for a, b in zip(p, q)))
+    d_ref_cur = float(sum(a * np.log(a / b) for a, b in zip(p, q)))
+
+    def check(answer):
+        return str(exercises.check_psi(answer, ref_week, cur_week, pseudo_count=0.5, names=("ref_week", "cur_week")))
+
+    texts = [check(a) for a in (3.3, -psi, d_ref_cur, psi / 5, np.ones(5), -3.3)]
+    assert texts[0].startswith("Not yet: 3.3 is not PSI.") and "weight each bin's log ratio" in texts[0], texts[0]
+    for text in texts:
+        assert "log(p / q)" not in text.replace("(q - p) * log(p / q), or ", ""), text
+    assert check(psi).startswith("Correct")

@@ -251,3 +251,40 @@ def test_ex2_ex3_hints_describe_the_step_and_print_no_solution_line():
     text = str(ex.check_renyi(d_inf, P_ex, Q_ex, 2, names=("P_ex", "Q_ex")))
     assert text.startswith("Not quite") and "D_inf(P_ex||Q_ex)" in text, text
     assert "np.log(np.sum(" not in text and "Q_ex**(-1)" not in text and "every outcome" in text, text
+
+
+def test_08_ex1_the_cut_off_with_rounded_entropies_also_offers_the_unrounded_number_itself():
+    # exercises.check_mutual_information(0.251, joint_ex, base=2, name="joint_ex", variables=("X", "Y")): I(X;Y)
+    # = H(X) + H(Y) - H(X,Y) is 0.2516 bits, so 0.251 is it cut off; like every other cut-off message, this one
+    # offers giving the unrounded number itself
+    joint_ex = np.array([[0.40, 0.05], [0.20, 0.10], [0.05, 0.20]])
+    px, py = joint_ex.sum(axis=1), joint_ex.sum(axis=0)
+    mi = sum(joint_ex[i, j] * math.log2(joint_ex[i, j] / (px[i] * py[j])) for i in range(3) for j in range(2))
+    assert math.floor(mi * 1000) / 1000 == 0.251 and round(mi, 3) == 0.252
+    msg = str(exercises.check_mutual_information(0.251, joint_ex, base=2, name="joint_ex", variables=("X", "Y")))
+    assert msg.startswith("Almost: 0.251 is I(X;Y) cut off after 3 significant figures"), msg
+    assert "Round (do not truncate) the unrounded number your code computed to 3 significant figures, or give that " \
+           "number itself" in msg, msg
+
+
+def test_08_ex2_hints_describe_the_step_in_words_not_the_solution_line():
+    # 08 cell 54: exercises.check_channel_kl(np.array([.1, .2, .3]), P_X, Q_X, W, base=2, names=("P_X", "Q_X"),
+    # channel_name="W") printed "D(P_Y||Q_Y) = sum P_Y * log(P_Y / Q_Y) ... (P_Y = P_X @ W)", and 0.35, the input
+    # divergence minus the output divergence, was given the solution cell, "P_Y = P_X @ W and Q_Y = Q_X @ W"
+    p_x, q_x = np.array([0.7, 0.2, 0.1]), np.array([0.3, 0.3, 0.4])
+    w = np.array([[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
+    p_y = [sum(p_x[i] * w[i, j] for i in range(3)) for j in range(2)]
+    q_y = [sum(q_x[i] * w[i, j] for i in range(3)) for j in range(2)]
+    d_x = sum(a * math.log2(a / b) for a, b in zip(p_x, q_x))
+    d_y = sum(a * math.log2(a / b) for a, b in zip(p_y, q_y))
+    assert round(d_x - d_y, 3) == 0.35
+
+    def check(answer):
+        return str(exercises.check_channel_kl(answer, p_x, q_x, w, base=2, names=("P_X", "Q_X"), channel_name="W"))
+
+    for answer in (np.array([.1, .2, .3]), 0.35, d_x, 0.9):
+        text = check(answer)
+        assert not text.startswith("Correct"), text
+        assert "@" not in text and "log(P_Y / Q_Y)" not in text and "sum P_Y" not in text, (answer, text)
+    assert "weight each output's log ratio by P_Y and sum" in check(np.array([.1, .2, .3]))
+    assert check(0.35).startswith("Not quite: 0.35 matches D(P_X||Q_X) - D(P_Y||Q_Y)")
