@@ -50,8 +50,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   if nothing was rounded, it is not the answer, with the formula), as is
   an answer that reverses a wrong conversion on a rounded number
   (``0.204 / ln 2 / ln 2``). A sum whose terms (or their logs) were
-  rounded to 2-4 figures, more than 1.5% from the right value, is told
-  the same.
+  rounded to 2-4 significant figures or 2-4 decimal places (as printed
+  terms show them), more than 1.5% from the right value, is told the
+  same; nearer, such a sum is asked whether it rounded the terms before
+  summing, beside the other roundings on the way.
 - An answer one unit off in its last (at least 3rd) figure is told to
   round, not truncate, only when it is the right value cut off; otherwise
   it is asked whether it rounded an intermediate result. When a rounded
@@ -114,9 +116,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   (which alone would read as right as far as it goes, but cut off): it is named first, and the
   cut-off beside it. (An answer right as far as it goes is read so: 0.058
   for a PSI of 0.0578 is not named as a mistake whose value is 0.05800.)
-- A mistake read by converting the wrong way (a double conversion) is
-  never read from an answer of fewer than 3 figures, and a base-10 route
-  is never named beside a cut-off (no exercise uses base 10).
+- A mistake read by converting the wrong way (a double conversion), or a
+  value in base-10 units, is never read from an answer of fewer than 3
+  figures, and a base-10 route is never named beside a cut-off (no
+  exercise uses base 10).
 
 Every notebook's checks (``klteach.course.nbNN_*``) are built on :func:`check_number` and
 its underscore helpers here and in :mod:`klteach.course.units`, the shared internal API of
@@ -633,17 +636,28 @@ def _truncated(value: float, truth: float) -> bool:
 
 
 def _rounded_terms(weights, logs, terms_words, expected):
-    """``partway`` for a weighted sum of logs: the sums of the terms, or of the weighted logs, rounded to 2-4 figures.
+    """``partway`` for a weighted sum of logs: the sums of the terms, or of the weighted logs, rounded to 2-4
+    significant figures or to 2-4 decimal places (what printed terms show).
 
     ``weights * logs`` are the terms (in the answer's units); ``terms_words`` names them in the message. Only
-    sums more than 1.5% from ``expected`` are kept: a nearer answer is already asked whether it rounded an
-    intermediate number, and a truncated one told to round.
+    sums more than 1.5% from ``expected`` are kept as values: a nearer answer is already asked whether it
+    rounded an intermediate number, and a truncated one told to round. Every sum is kept third (``near``):
+    a near or cut-off answer that one of them gives is asked about rounded terms too.
+
+    Examples
+    --------
+    >>> _, _, near = _rounded_terms([1.0, 1.0], [0.02778, 0.72460], "t", 0.75238)
+    >>> 0.753 in near                     # each term rounded to 3 decimal places: 0.028 + 0.725
+    True
     """
     weights, logs = np.asarray(weights, float), np.asarray(logs, float)
     values = []
-    for k in (2, 3, 4):
-        values.append(sum(float(_round_sig(t, k)) if t else 0.0 for t in weights * logs))
-        values.append(float(np.sum(weights * np.array([float(_round_sig(v, k)) if v else 0.0 for v in logs]))))
+    rules = ([lambda x, k=k: float(_round_sig(x, k)) for k in (2, 3, 4)]
+             + [lambda x, k=k: float(_dec(x).quantize(Decimal(1).scaleb(-k), rounding=ROUND_HALF_EVEN))
+                for k in (2, 3, 4)])
+    for rule in rules:
+        values.append(sum(rule(t) if t else 0.0 for t in weights * logs))
+        values.append(float(np.sum(weights * np.array([rule(v) if v else 0.0 for v in logs]))))
     # every sum is kept third, for a cut-off answer: a terms route is named beside it only when one gives it
     near = list(values)
     values = [v for v in values if abs(v - expected) > 0.015 * abs(expected)]
@@ -955,8 +969,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     if _accepted(value, expected):
         return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
     if significant_figures(value) < ACCEPTED_FIGURES:
-        # a value converted the wrong way is a two-step mistake: too far-fetched a reading of 1 or 2 figures
-        entries = [m for m in entries if not (m[2] and m[2][0] == "undo")]
+        # a value converted the wrong way is a two-step mistake: too far-fetched a reading of 1 or 2 figures;
+        # a value in base-10 units is no step of any exercise (none uses np.log10): 1 or 2 figures match it by
+        # chance, and naming it would suggest a route the learner never took
+        entries = [m for m in entries if not (m[2] and (m[2][0] == "undo" or _base10_route(m[2])))]
 
     def near(w, v):
         return abs(w - v) <= 0.01 * abs(v) or _exactly(w, v)
@@ -1268,6 +1284,11 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         return Feedback(False, f"Close, but not {what}: {shown} is near it but not it rounded, and {what} is "
                                f"{made}, with nothing to round on the way. Check each step: "
                                + (hint or "the formula, the arguments and the units."))
+    def terms_give(v):
+        """One of the check's rounded sums (terms rounded before summing), rounded to the figures given, is ``v``."""
+        sums = partway[2] if partway and len(partway) > 2 else ()
+        return math.isfinite(v) and any(math.isfinite(t) and _round_sig(t, figures) == _dec(v) for t in sums)
+
     if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
         values, why = partway[0], partway[1]
         tol = (1e-9 * abs(value) if figures >= _PRECISE
@@ -1321,7 +1342,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             return Feedback(False, first + "Did you round an intermediate "
                                    "result, then convert it or combine it with another number"
                                    + (", or round the terms before summing"
-                                      if noisy or _plain_figures(value) < figures else "")
+                                      if noisy or _plain_figures(value) < figures or terms_give(value) else "")
                                    + f"? Redo the computation from the unrounded values your code computed, and "
                                      f"round only at the end, to {sig} significant figures."
                                    # a rounding on the way is one reading; another quantity that rounds to the
@@ -1343,8 +1364,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                            least=2, sig=sig)
             # a terms route is named beside the cut-off only when one of the check's rounded sums, rounded to the
             # figures given, is this number (00's precision policy); otherwise the cut-off is the one reading
-            near_sums = partway[2] if partway and len(partway) > 2 else ()
-            terms_too = any(math.isfinite(v) and _round_sig(v, figures) == _dec(value) for v in near_sums)
+            terms_too = terms_give(value)
             if loose and not _base10_route(loose[2]) and _plausible_route(loose[2]):
                 return Feedback(False, f"Almost: {shown} is {what} cut off after {figures} significant figures, "
                                        f"so its last digit is one too small, or a result rounded on the way: it is "
@@ -1376,7 +1396,9 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"code computed, check each step.")
         return Feedback(False, f"Almost: {shown} agrees with {what} to about {figures} significant figures, but "
                                f"it is not {what} correctly rounded. Did you round an intermediate result, then "
-                               f"convert it or combine it with another number? Redo the computation from the "
+                               f"convert it or combine it with another number"
+                               + (", or round the terms before summing" if terms_give(value) else "")
+                               + f"? Redo the computation from the "
                                f"unrounded values your code computed, and round only at the end, to {sig} "
                                f"significant figures.")
     if expected >= 0 and value < 0:

@@ -200,7 +200,7 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     >>> check_kl(0.75, [0.5, 0.5], [0.9, 0.1])
     Not yet: 0.75 is not D(P||Q). Weight each log(P(x)/Q(x)) by P(x) and sum over outcomes; P is the reference, the first argument.
     >>> check_kl(0.3681, [0.5, 0.5], [0.9, 0.1], names=("P_fair", "Q_biased"))
-    Not quite: 0.3681 matches D(Q_biased||P_fair): the arguments are swapped. The question puts P_fair first, as the reference: it weights the log ratios and is on top in them.
+    Not quite: 0.3681 matches D(Q_biased||P_fair): the arguments are swapped. P_fair comes first, as the reference: it weights each log ratio and is the numerator inside it.
     >>> check_kl(1.204, [0.5, 0.5], [0.9, 0.1], entropy_words=False)
     Not quite: 1.204 matches the minus log of Q(x) alone, weighted by P(x) and summed: the log needs the ratio of the two, P(x) on top, not Q(x) alone.
     """
@@ -211,8 +211,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     expected = kl_divergence(pn, qn, base=base)
     mistakes = _unit_mistakes(lambda bb: kl_divergence(pn, qn, base=bb), what, base)
     mistakes.append((kl_divergence(qn, pn, base=base),
-                     f"D({b}||{a}): the arguments are swapped. The question puts {a} first, as the "
-                     f"reference: it weights the log ratios and is on top in them."))
+                     f"D({b}||{a}): the arguments are swapped. {a} comes first, as the reference: it "
+                     f"weights each log ratio and is the numerator inside it."))
     raw_p, raw_q = np.asarray(p, float), np.asarray(q, float)
     p_raw, q_raw = not np.isclose(raw_p.sum(), 1), not np.isclose(raw_q.sum(), 1)
     how = _normalise_advice(a, b, count_names)

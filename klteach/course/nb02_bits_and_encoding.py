@@ -363,7 +363,7 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     feedback = check_number(answer, expected, what="the average Huffman code length",
                         units="bits per symbol", mistakes=mistakes, sig=sig,
                         hint=f"Average the Huffman codeword lengths, weighted by {px}.",
-                        combine=f"Weight each codeword length (kt.huffman_lengths gives them) by its symbol's probability"
+                        combine="Weight each codeword length (kt.huffman_lengths gives them) by its symbol's probability"
                                 + (f", {px}," if name else "") + " and sum the weighted lengths to one number.",
                         nan="Your answer is NaN (not a number). The Huffman average takes no logarithms: it "
                             "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "

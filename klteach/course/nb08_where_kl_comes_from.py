@@ -256,17 +256,17 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
         (hy, f"the entropy H({y}) of the column variable alone; I({x};{y}) = H({x}) + H({y}) - H({x},{y})."),
     ]
     expected = mutual_information(j, base=base)
-    log_fn = _LOG_FN.get(base, "np.log")
-    outer = f"np.outer(p_{x.lower()}, p_{y.lower()})"
     cells = j.ravel() > 0
     unweighted = (float(np.sum(np.log(j.ravel()[cells]) - np.log(product[cells])) / log_base(base))
                   if np.all(product[cells] > 0) else None)
     _add_apart(mistakes, expected, [
-        (unweighted, f"the unweighted sum of {log_fn}({name} / {outer}): the order of the ratio is right, but "
-                     f"each log ratio is weighted by its cell's probability in {name} before the sum."),
+        (unweighted, f"the unweighted sum of the log ratios of {name} to the product of the marginals: the "
+                     f"order of the ratio is right, but each log ratio is weighted by its cell's probability in "
+                     f"{name} before the sum."),
         (None if unweighted is None else -unweighted,
-         f"the unweighted sum of {log_fn}({name} / {outer}) with its sign flipped: the order of the ratio is "
-         f"right, but each log ratio is weighted by its cell's probability in {name} before the sum."),
+         f"the unweighted sum of the log ratios of {name} to the product of the marginals, with its sign "
+         f"flipped: the order of the ratio is right, but each log ratio is weighted by its cell's probability "
+         f"in {name} before the sum."),
         (-expected, f"-I({x};{y}): either the ratio is upside down (put {name} over the product of the "
                     f"marginals) or a subtraction of entropies is the "
                     f"wrong way round (I({x};{y}) = H({x}) + H({y}) - H({x},{y}))."),
@@ -444,19 +444,18 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
     what = f"D_{order:g}({a}||{b})"
     mistakes = _unit_mistakes(lambda bb: renyi_divergence(pn, qn, order, base=bb), what, base)
     mistakes.append((renyi_divergence(qn, pn, order, base=base),
-                     f"D_{order:g}({b}||{a}), the reverse direction; {a} comes first: "
-                     f"sum {a}**alpha * {b}**(1 - alpha)."))
+                     f"D_{order:g}({b}||{a}), the reverse direction: {a} comes first, and its probabilities "
+                     f"are the ones raised to the power alpha."))
     mistakes.append((kl_divergence(pn, qn, base=base),
                      f"D({a}||{b}), the KL divergence, which is the Rényi divergence of order 1 only; "
                      f"the question asks for order {order:g}."))
     with np.errstate(divide="ignore"):
         s = float(np.sum(np.where(pn > 0, pn**order * qn ** (1 - order), 0.0)))
     in_units = "" if base is None else f" / np.log({base:g})"
-    mistakes.append((s, f"the sum of {a}**alpha * {b}**(1 - alpha) without its logarithm; "
-                        f"D_alpha = log(sum) / (alpha - 1){in_units}: take the log of the unrounded sum your "
-                        f"code computed.",
-                     ("log", f"the sum of {a}**alpha * {b}**(1 - alpha)",
-                      f"passed through log(sum) / (alpha - 1){in_units}")))
+    mistakes.append((s, f"the sum of the terms over the outcomes, without its logarithm: take the log of the "
+                        f"unrounded sum your code computed and divide it by alpha - 1{in_units}.",
+                     ("log", "the sum of the terms over the outcomes",
+                      f"passed through its log, divided by alpha - 1{in_units}")))
     if order == 2:
         mistakes.append((s - 1, f"the chi-square divergence sum ({a} - {b})**2 / {b}; the Rényi divergence "
                                 f"of order 2 is the logarithm of one plus it: add 1 to the unrounded chi2 your code "
@@ -476,16 +475,16 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
     routes = []
     if n > 1:
         routes.append((math.log(s / n) / per,
-                       f"the log of the mean of {a}**alpha * {b}**(1 - alpha) (np.mean), which is log(sum) "
-                       f"- log({n}): {what} takes the log of their sum: np.log(np.sum(...)) / (alpha - 1)."))
+                       f"the log of the mean of the terms (np.mean), which is the log of their sum minus "
+                       f"log({n}): {what} takes the log of their sum, not of their mean."))
     if swapped > 0:
         routes.append((math.log(swapped) / per,
                        f"the terms with {b} raised to alpha - 1 = {order - 1:g} instead of 1 - alpha = "
-                       f"{1 - order:g}: they are {a}**{order:g} * {b}**({1 - order:g})."))
+                       f"{1 - order:g}."))
     if n > 1 and math.isfinite(logs):
         routes.append((logs / per,
-                       f"the sum of the logs of the terms {a}**alpha * {b}**(1 - alpha), not the log of their "
-                       f"sum: sum the terms first (np.sum), then take np.log and divide by alpha - 1."))
+                       "the sum of the logs of the terms, not the log of their sum: add the terms over the "
+                       "outcomes first, then take the log of the total and divide by alpha - 1."))
     expected = renyi_divergence(pn, qn, order, base=base)
     others = [
         (expected / order, f"{what} divided by alpha = {order:g}: the factor is 1/(alpha - 1) = "
@@ -497,8 +496,8 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
     ]
     if order != 0.5:
         others.append((renyi_divergence(pn, qn, 0.5, base=base),
-                       f"D_1/2({a}||{b}), the order 1/2; the question asks for order {order:g}: "
-                       f"{a}**{order:g} * {b}**({1 - order:g})."))
+                       f"D_1/2({a}||{b}), the order 1/2; the question asks for order {order:g}: use alpha = "
+                       f"{order:g} in the powers and in the divisor alpha - 1."))
     others += [
         (renyi_divergence(pn, qn, math.inf, base=base),
          f"D_inf({a}||{b}) = log max {a}/{b}, the order infinity (the largest log ratio alone); the question "
@@ -516,8 +515,9 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
                 mistakes.append((-w, f"{why} That route gives {_show(w)}; this is it with the sign flipped."))
     return check_number(answer, expected, what=what,
                         units=_unit_words(base), mistakes=mistakes, sig=sig,
-                        hint=f"A Rényi divergence of order alpha: sum {a}(x)^alpha {b}(x)^(1 - alpha) over the "
-                             f"outcomes, take the log of that sum, and divide by alpha - 1 (here alpha = "
-                             f"{order:g}).",
-                        negative=f"Sum {a}**alpha * {b}**(1 - alpha) over the outcomes first, then take the log "
-                                 f"and divide by alpha - 1: a Rényi divergence of order alpha > 0 is >= 0.")
+                        hint=f"A Rényi divergence of order alpha (here alpha = {order:g}): each outcome's term is "
+                             f"its probability under {a} to the power alpha times its probability under {b} to "
+                             f"the power 1 - alpha; add the terms over the outcomes, take the log of the total, "
+                             f"and divide by alpha - 1.",
+                        negative="Add the terms over the outcomes first, then take the log of the total and "
+                                 "divide by alpha - 1: a Rényi divergence of order alpha > 0 is >= 0.")

@@ -1538,7 +1538,7 @@ def test_renyi_check_names_routes_that_give_a_negative_number_with_either_sign()
         assert words in fb and "Check the sign" not in fb, submission
     assert "sign flipped" in str(ex08_3(1.997))
     other = str(ex08_3(-2.5))                                   # a negative number no route gives
-    assert "Sum P_ex**alpha * Q_ex**(1 - alpha) over the outcomes first" in other and ">= 0" in other
+    assert "Add the terms over the outcomes first" in other and ">= 0" in other
 
 
 def test_mutual_information_unweighted_sum_and_mixed_forms_are_named():
@@ -2777,3 +2777,44 @@ def test_an_exact_half_unit_tie_is_right_only_in_a_standard_rounding_direction(e
         else:
             assert not msg.startswith("Right as far as it goes: "), (neighbour, msg)
             assert " cut off after " in msg, (neighbour, msg)
+
+
+def test_a_short_answer_is_never_read_as_a_value_in_base_10_units():
+    """04 Ex2: check_js(0.2, P_ex, Q_ex, base=2, distance=True, names=("P_ex", "Q_ex")) (right 0.2957) named "the
+    Jensen-Shannon distance in base-10 units (computed with np.log10) = 0.1622" beside the cut-off, and 01 Ex1:
+    check_kl(0.1, ...) said "0.1 matches D(P_loaded||Q_fair) in base-10 units"; no exercise uses base 10."""
+    js10 = float(jensenshannon(P_EX, Q_EX, base=10))
+    assert round_sig(js10, 1) == 0.2 and round_sig(float(jensenshannon(P_EX, Q_EX, base=2)), 1) == 0.3
+    text = str(ex.check_js(0.2, P_EX, Q_EX, base=2, distance=True, names=("P_ex", "Q_ex")))
+    assert text.startswith("Right as far as it goes, but cut off") and "known mistake" in text, text
+    assert "base-10" not in text and "np.log10" not in text, text
+    d10 = float(np.sum(P_LOADED * np.log10(P_LOADED / Q_FAIR)))
+    assert round_sig(d10, 1) == 0.1 and round_sig(d10, 2) == 0.13
+    for short in (0.1, 0.13):
+        text = str(ex01_1(short))
+        assert "base-10" not in text and "np.log10" not in text, (short, text)
+    # with 4 figures the base-10 value is still named: the rule leaves out only the short readings
+    assert "in base-10 units" in str(ex01_1(round_sig(d10, 4)))
+
+
+def test_psi_terms_rounded_to_decimal_places_are_asked_about():
+    """06 Ex1: the PSI terms printed to 3 decimals (0.028 + 0.039 + 0.028 + 0.006 + 0.725) give
+    check_psi(0.826, ref_week, cur_week, pseudo_count=0.5, names=(...)); it was asked only whether it rounded
+    an intermediate result, then converted or combined it, never whether it rounded the terms."""
+    p = (REF_WEEK + 0.5) / np.sum(REF_WEEK + 0.5)
+    q = (CUR_WEEK + 0.5) / np.sum(CUR_WEEK + 0.5)
+    terms = (p - q) * np.log(p / q)
+    assert [f"{t:.3f}" for t in terms] == ["0.028", "0.039", "0.028", "0.006", "0.725"]
+    assert round(float(np.sum(np.round(terms, 3))), 12) == 0.826           # the rounded terms give the answer
+    assert round_sig(float(np.sum(terms)), 3) == 0.825                      # and the right PSI rounds otherwise
+    text = str(ex.check_psi(0.826, REF_WEEK, CUR_WEEK, pseudo_count=0.5, names=("ref_week", "cur_week")))
+    assert text.startswith("Almost") and "round the terms before summing" in text, text
+    # a near number that no rounding of the terms gives (2-4 figures or decimals, of the terms or their logs)
+    # is not asked about terms in that branch
+    logs = np.log(p / q)
+    sums = [float(np.sum(np.round(terms, k))) for k in (2, 3, 4)] + [float(np.sum((p - q) * np.round(logs, k)))
+                                                                      for k in (2, 3, 4)]
+    sums += [sum(round_sig(t, k) for t in terms) for k in (2, 3, 4)]
+    sums += [float(np.sum((p - q) * np.array([round_sig(v, k) for v in logs]))) for k in (2, 3, 4)]
+    assert all(round_sig(s, 3) != 0.827 for s in sums)
+    assert "round the terms" not in str(ex06_1(0.827))

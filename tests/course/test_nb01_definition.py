@@ -253,8 +253,8 @@ def test_the_swap_message_describes_the_reference_and_prints_no_solution_line():
     for check, wrong, first in ((ex01_1, kl_by_hand(Q, P) / math.log(2), "P_loaded"),
                                 (ex01_2, kl_by_hand(P, Q), "Q_fair")):
         text = str(check(wrong))
-        assert "the arguments are swapped" in text and f"puts {first} first" in text, text
-        assert "sum " not in text and "weights the log ratios and is on top in them" in text, text
+        assert "the arguments are swapped" in text and f"{first} comes first" in text, text
+        assert "sum " not in text and "weights each log ratio and is the numerator inside it" in text, text
 
 
 def test_01_checks_name_no_entropy_or_cross_entropy_which_notebook_01_has_not_introduced():
@@ -312,3 +312,16 @@ def test_01_check_kl_messages_end_in_words_not_the_kl_formula():
                                    entropy_words=words))
             assert text.startswith("Not quite"), (label, text)
             assert "sum P_loaded(x) log(" not in text and "-sum" not in text, (label, text)
+
+
+def test_the_swap_message_says_p_is_the_numerator_inside_each_log_ratio():
+    """00 cell 5: check_kl(D(Q||P), [0.5, 0.5], [0.9, 0.1]) said "The question puts P first, as the reference:
+    it weights the log ratios and is on top in them"."""
+    p, q = np.array([0.5, 0.5]), np.array([0.9, 0.1])
+    swapped = float(np.sum(q * np.log(q / p)))
+    assert swapped == pytest.approx(0.368064, abs=1e-6)
+    text = str(exercises.check_kl(swapped, p, q))
+    assert text.startswith("Not quite") and "D(Q||P): the arguments are swapped" in text, text
+    assert ("P comes first, as the reference: it weights each log ratio and is the numerator inside it."
+            in text), text
+    assert "on top" not in text and "The question puts" not in text, text

@@ -288,3 +288,37 @@ def test_08_ex2_hints_describe_the_step_in_words_not_the_solution_line():
         assert "@" not in text and "log(P_Y / Q_Y)" not in text and "sum P_Y" not in text, (answer, text)
     assert "weight each output's log ratio by P_Y and sum" in check(np.array([.1, .2, .3]))
     assert check(0.35).startswith("Not quite: 0.35 matches D(P_X||Q_X) - D(P_Y||Q_Y)")
+
+
+def test_08_ex1_the_unweighted_sum_message_is_not_the_solution_line():
+    """check_mutual_information(-1.745, joint_ex, base=2, name="joint_ex", variables=("X", "Y")) said "the
+    unweighted sum of np.log2(joint_ex / np.outer(p_x, p_y)) ... each log ratio is weighted by its cell's
+    probability in joint_ex before the sum": together the solution, with p_x and p_y from the solution only."""
+    joint_ex = np.array([[0.40, 0.05], [0.20, 0.10], [0.05, 0.20]])
+    px, py = joint_ex.sum(axis=1), joint_ex.sum(axis=0)
+    unweighted = sum(math.log2(joint_ex[i, j] / (px[i] * py[j])) for i in range(3) for j in range(2))
+    assert round(unweighted, 3) == -1.745
+    for answer in (-1.745, unweighted, -unweighted):
+        text = str(exercises.check_mutual_information(answer, joint_ex, base=2, name="joint_ex",
+                                                      variables=("X", "Y")))
+        assert "the unweighted sum of the log ratios of joint_ex to the product of the marginals" in text, text
+        assert "np." not in text and "p_x" not in text and "p_y" not in text, text
+
+
+def test_08_ex3_messages_describe_the_steps_without_the_expression():
+    """check_renyi(-0.6766, P_ex, Q_ex, 2, ...) (the log of the mean) ended "np.log(np.sum(...)) / (alpha - 1)",
+    and the hint and the negative message said "sum P_ex**alpha * Q_ex**(1 - alpha) over the outcomes, take the
+    log ... divide by alpha - 1 (here alpha = 2)": with alpha = 2, the solution np.log(np.sum(P_ex**2 / Q_ex))."""
+    s = float(np.sum(P_EX8**2 / Q_EX8))
+    log_mean = math.log(s / 3)
+    assert round(log_mean, 4) == -0.6766
+    answers = {"log of the mean": -0.6766, "negative": -2.5, "far": 0.9, "reverse": math.log(np.sum(Q_EX8**2 / P_EX8)),
+               "q power": math.log(np.sum(P_EX8**2 * Q_EX8)), "sum of logs": float(np.sum(np.log(P_EX8**2 / Q_EX8))),
+               "no log": s, "order 1/2": -2 * math.log(np.sum(np.sqrt(P_EX8 * Q_EX8)))}
+    texts = {label: str(_ex08_3(a)) for label, a in answers.items()}
+    assert "log of the mean" in texts["log of the mean"] and "not of their mean" in texts["log of the mean"]
+    assert "Add the terms over the outcomes first" in texts["negative"], texts["negative"]
+    assert "here alpha = 2" in texts["far"] and "to the power 1 - alpha" in texts["far"], texts["far"]
+    for label, text in texts.items():
+        assert not text.startswith("Correct"), (label, text)
+        assert "**" not in text and "np.sum" not in text and "np.log(" not in text, (label, text)
