@@ -851,14 +851,16 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         when one of them is right.
     partway : (sequence of float, str), optional
         The values the right formula gives when its intermediate numbers
-        are rounded on the way (to 2-4 significant figures, say), and why
-        that matters here. An answer of at least 3 figures that matches no
+        are rounded on the way (to 2-4 significant figures or decimal places,
+        say), and why that matters here. An answer of at least 3 figures that matches no
         mistake but equals one of them, at its own precision (to 1e-9 for
         an answer of 8 or more figures), is told it is the right formula
         on rounded numbers and to carry every digit. An optional third item
         (what :func:`_rounded_terms` gives) holds every rounded sum, near
         ones too: a cut-off answer names rounded terms beside the cut-off
-        only when one of them, rounded to the answer's figures, is it.
+        only when one of them, rounded to the answer's figures, is it, and
+        a near answer that one of them gives so is asked whether it rounded
+        the terms before summing.
     parts : dict, optional
         The numbers the right value is combined from: ``numbers``, a list of
         ``(label, value, coefficient)`` (``("H(X)", 1.539..., 1)``) whose
