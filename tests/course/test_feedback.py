@@ -564,7 +564,7 @@ def test_messages_use_the_exercises_names():
     assert fb.correct and "D(Q_fair||P_loaded)" in fb.message and "D(P||Q)" not in fb.message
     fb = exercises.check_kl(kl_by_hand(P, Q), Q, P, names=("Q_fair", "P_loaded"))
     assert "D(P_loaded||Q_fair): the arguments are swapped" in fb.message
-    assert "Q_fair first" in fb.message and "P, the reference" not in fb.message
+    assert "Q_fair comes first" in fb.message and "P, the reference" not in fb.message
     fb = exercises.check_js(0.3, P, Q, names=("P_ex", "Q_ex"))
     assert "P_ex" in fb.message
     with pytest.raises(ValueError, match="names must be two"):
@@ -1161,8 +1161,10 @@ def test_the_data_of_the_final_findings():
 
 
 @pytest.mark.parametrize("check, submission", [
-    (ex03_3, 0.5), (ex03_3, 0.2), (ex01_1, 0.2), (ex01_1, 0.1), (ex01_1, 0.3),
+    (ex03_3, 0.5), (ex03_3, 0.2), (ex01_1, 0.2), (ex01_1, 0.3),
 ])   # 1 - 0.6 (exactly 1 - Q_image[2], a mistake of its own) is named outright: see test_one_minus_...
+# (ex01_1, 0.1) matched only D in base-10 units, which a 1-2 figure answer is never read as: see
+# test_a_short_answer_is_never_read_as_a_value_in_base_10_units
 def test_final_1_a_short_answer_never_gets_one_confident_diagnosis(check, submission):
     text = str(check(submission))
     assert text.startswith("Not quite"), text

@@ -47,7 +47,7 @@ def test_right_answer_in_bits_is_correct_and_reveals_the_value():
 @pytest.mark.parametrize("wrong, words", [
     (kl_by_hand(P, Q), ["nats", "np.log2"]),                         # forgot bits
     (kl_by_hand(P, Q) / math.log(10), ["np.log10", "base-10"]),      # log10
-    (bits(kl_by_hand(Q, P)), ["D(Q_fair||P_loaded)", "swapped", "P_loaded first"]),
+    (bits(kl_by_hand(Q, P)), ["D(Q_fair||P_loaded)", "swapped", "P_loaded comes first"]),
     (bits(kl_by_hand(P, Q) + float(-np.sum(P * np.log(P)))), ["cross-entropy", "Subtract H(P_loaded)"]),
     (bits(float(np.sum(np.log(P / Q)))), ["without weights"]),
 ])
