@@ -452,10 +452,11 @@ def check_renyi(answer, p, q, alpha, *, base=None, names=("P", "Q"), sig=3):
     with np.errstate(divide="ignore"):
         s = float(np.sum(np.where(pn > 0, pn**order * qn ** (1 - order), 0.0)))
     in_units = "" if base is None else f" / np.log({base:g})"
-    mistakes.append((s, f"the sum of the terms over the outcomes, without its logarithm: take the log of the "
+    mistakes.append((s, f"the sum over the outcomes of the terms ({a} to the power alpha times {b} to the power "
+                        f"1 - alpha), without its logarithm: take the log of the "
                         f"unrounded sum your code computed and divide it by alpha - 1{in_units}.",
                      ("log", "the sum of the terms over the outcomes",
-                      f"passed through its log, divided by alpha - 1{in_units}")))
+                      f"passed through its log and divided by alpha - 1{in_units}")))
     if order == 2:
         mistakes.append((s - 1, f"the chi-square divergence sum ({a} - {b})**2 / {b}; the Rényi divergence "
                                 f"of order 2 is the logarithm of one plus it: add 1 to the unrounded chi2 your code "
