@@ -1141,15 +1141,16 @@ def test_every_bar_question_says_its_heights_are_unscaled():
         assert ("in nats" if hw == "hw03_asymmetry" else "probabilities (0 to 1, not percent)") in prompt, hw
 
 
-@pytest.mark.parametrize("hw", BAR_SETUP)
-def test_every_hidden_bar_q4_assertion_has_a_message(hw):
-    # a failing hidden test shows only its message in the feedback: an assert without one says nothing
+@pytest.mark.parametrize("master", MASTERS, ids=lambda m: m.stem)
+def test_every_hidden_assertion_has_a_message(master):
+    # a failing hidden test says what differs (in the grader's own output; the students' feedback shows only
+    # passed or failed): an assert without a message says nothing
     import ast
 
     bare = []
-    for source in _q4_tests(ROOT / "homework" / f"{hw}.ipynb").values():
-        if source.startswith("# HIDDEN"):
-            bare += [ast.get_source_segment(source, node) for node in ast.walk(ast.parse(source))
+    for cell, block in _raw_blocks(nbformat.read(master, as_version=4)):
+        if block == "TESTS" and cell.cell_type == "code" and cell.source.startswith("# HIDDEN"):
+            bare += [ast.get_source_segment(cell.source, node) for node in ast.walk(ast.parse(cell.source))
                      if isinstance(node, ast.Assert) and node.msg is None]
     assert not bare, bare
 
