@@ -1082,6 +1082,8 @@ def test_bar_q4_hatch_cases_are_drawn_as_described(name):
         assert spread < 0.01 and np.abs(inside - face).max() < 0.01
     else:
         assert spread > 0.25
+    if "edgecolor='none'" in style:   # the hatch of a bar without an edge: black lines
+        assert inside.sum(axis=1).min() < 0.1
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
