@@ -1208,7 +1208,8 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
     row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + list(refusals.values())
                                 + [f"{name} is a {kind}: graded as the float it rounds to (store a Python "
                                    f"float to pass the public test's form check)" for name, kind in converted]
-                                + [_feedback(results, assignment, rounded, refusals)])
+                                + [_feedback(results, assignment, rounded, refusals,
+                                             _answers_of_cells_that_raised(executed, errors))])
     if missing:
         row["reason"] = f"questions not tested: {', '.join(missing)}"
     if errors:
@@ -1279,6 +1280,30 @@ def _timed_out_cell(nb, message: str) -> str:
     return ""
 
 
+def _answers_of_cells_that_raised(executed, errors: list[tuple[int, str, str]]) -> dict[str, str]:
+    """``{name: note}`` for each name assigned at the start of a line (``name = ...``, ``fig, name = ...``) in a
+    submission cell that raised, numbered as ``errors`` (from _cell_errors) number them: when a test finds that
+    answer missing, its cell stopped before setting it, and the note says so instead of "replace the ...".
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig, ax_q4 = plt.subplots()")])
+    >>> _answers_of_cells_that_raised(nb, [(1, "fig, ax_q4 = plt.subplots()", "NameError: name 'plt' is not defined")])
+    {'fig': 'fig was not set: its cell (cell 1) raised NameError, see above', \
+'ax_q4': 'ax_q4 was not set: its cell (cell 1) raised NameError, see above'}
+    """
+    sources = [c.source.strip() for c in executed.cells]
+    first = GUARD_SETUP.strip().splitlines()[0]
+    start = next((i + 1 for i, s in enumerate(sources) if s.startswith(first)), 0)
+    notes = {}
+    for number, _, message in errors:
+        cell = executed.cells[start + number - 1]
+        for targets in re.findall(r"^([A-Za-z_][\w ,]*?)\s*=(?!=)", cell.source, re.M):
+            for name in (t.strip() for t in targets.split(",")):
+                if name.isidentifier():
+                    notes.setdefault(name, f"{name} was not set: its cell (cell {number}) raised "
+                                           f"{message.split(':')[0]}, see above")
+    return notes
+
+
 def _cell_error_text(error: tuple[int, str, str]) -> str:
     number, first, message = error
     first = first if len(first) <= 60 else first[:57] + "..."
@@ -1308,11 +1333,13 @@ def _refusal_note(name: str, kind: str | None) -> str:
 
 
 def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset(),
-              refusals: dict[str, str] | None = None) -> str:
+              refusals: dict[str, str] | None = None, raised: dict[str, str] | None = None) -> str:
     """Per-student feedback: each question's score, each public test's result and message, and each
     hidden test's result only (never its code or message, which show the hidden test's source). A question
     with a failed hidden test gets a neutral note, or, in ``rounded`` (an answer the failed test read equals
-    its reference rounded to 2-6 decimals, found by the guard), the advice to store the unrounded value."""
+    its reference rounded to 2-6 decimals, found by the guard), the advice to store the unrounded value.
+    A public test asking to set an answer that a cell which raised would have set (``raised``, from
+    _answers_of_cells_that_raised) says that cell raised instead."""
     lines = []
     for name, test in results.results.items():
         if name not in assignment.questions:
@@ -1327,6 +1354,9 @@ def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset(),
             if not hidden and not case.passed and case.message:
                 named = [note for answer, note in (refusals or {}).items()
                          if re.search(rf"\b{answer}\b", case.message)]
+                unset = re.search(r"\bset (\w+): replace the \.\.\.", case.message)
+                if not named and unset and unset.group(1) in (raised or {}):
+                    named = [raised[unset.group(1)]]
                 lines += ["    " + line for line in (named or case.message.strip().splitlines())]
         if any(case.test_case.hidden and not case.passed for case in test.test_case_results):
             lines.append(f"  {ROUNDING if name in rounded else HIDDEN_FAILED}")

@@ -1007,3 +1007,162 @@ def test_questions_with_tight_hidden_tolerances_say_to_store_unrounded_values(ma
     assert tight, master.name
     for j in tight:
         assert "Store the unrounded value; round only when printing" in cells[j + 1].source, (master.name, j)
+
+
+# What counts as "more than colour" is what shows: a hatch only when its colour shows on the face (on the background
+# when unfilled), a face only when it shows on the axes' background, an edge only when it shows on both, dashes as
+# drawn. Each plot below has the right data; the look test must reject the first group and accept the second.
+STYLED = ("x = np.arange(len(names))\nax_q4.bar(x - 0.2, A, 0.4, STYLE_A, label=LA)\n"
+          "ax_q4.bar(x + 0.2, B, 0.4, STYLE_B, label=LB)\nax_q4.set_xticks(x, names)\nax_q4.legend()\n")
+LOOK_HIDDEN = {   # (style of A, style of B): nothing but colour tells the two apart on screen
+    "a hatch in the face's colour (edge colour)": ("color='C0'", "facecolor='C1', edgecolor='C1', hatch='//'"),
+    "a hatch in the face's colour (hatch colour)": ("color='C0'", "facecolor='C1', hatchcolor='C1', hatch='//'"),
+    "a white face against an unfilled bar": ("facecolor='white', edgecolor='C0', linewidth=1.5",
+                                             "fill=False, edgecolor='C1', linewidth=1.5"),
+    "a 1% opaque face against an unfilled bar": ("facecolor=(0, 0, 1, 0.01), edgecolor='C0', linewidth=1.5",
+                                                 "fill=False, edgecolor='C1', linewidth=1.5"),
+    "a white edge on a white background": ("color='C1', edgecolor='white', linewidth=1.0", "color='C1'"),
+    "a dash pattern with 0.001 pt gaps": ("edgecolor='k', linewidth=1", "edgecolor='k', linewidth=1, linestyle=(0, (10, 0.001))"),
+    "'--' against the same dashes written out": ("edgecolor='k', linewidth=1, linestyle='--'",
+                                                 "edgecolor='k', linewidth=1, linestyle=(0, (3.7, 1.6))"),
+}
+LOOK_SHOWN = {   # honest differences beyond colour, each accepted
+    "a hatch on bars without an edge (drawn in black)": ("color='C0'", "color='C1', edgecolor='none', hatch='//'"),
+    "a hatch on 70% opaque bars": ("color='C0', alpha=0.7", "color='C1', alpha=0.7, hatch='xx'"),
+    "a 40% opaque face against an unfilled bar": ("color='C0', alpha=0.4", "fill=False, edgecolor='C1', linewidth=1.5"),
+    "an unfilled bar given facecolor='none'": ("color='C0'", "facecolor='none', edgecolor='C1', linewidth=1.5"),
+    "a dotted edge against a solid one": ("edgecolor='k', linewidth=1.5", "edgecolor='k', linewidth=1.5, linestyle=':'"),
+    "a dashed edge against a dash-dot one": ("edgecolor='k', linewidth=1.5, linestyle='--'",
+                                             "edgecolor='k', linewidth=1.5, linestyle='-.'"),
+}
+HATCHED = [name for name, (a, b) in {**LOOK_HIDDEN, **LOOK_SHOWN}.items() if "hatch" in a + b]
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("styles", LOOK_HIDDEN.values(), ids=LOOK_HIDDEN.keys())
+def test_bar_q4_rejects_a_difference_that_does_not_show(hw, styles):
+    results = _bar_results(hw, STYLED.replace("STYLE_A", styles[0]).replace("STYLE_B", styles[1]))
+    assert not results[BAR_LOOK_TEST[hw]] and results[BAR_DATA_TEST[hw]], results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("styles", LOOK_SHOWN.values(), ids=LOOK_SHOWN.keys())
+def test_bar_q4_accepts_a_difference_that_shows(hw, styles):
+    results = _bar_results(hw, STYLED.replace("STYLE_A", styles[0]).replace("STYLE_B", styles[1]))
+    hatched = "hatch" in styles[0] + styles[1]
+    assert (all(results.values()) if hatched or hw != "hw03_asymmetry" else _bars_accepted(hw, results)), results
+
+
+@pytest.mark.parametrize("name", HATCHED)
+def test_bar_q4_hatch_cases_are_drawn_as_described(name):
+    # rendered, independently of the tests' rule: a hatch in the face's colour leaves the bar one colour; a hatch on
+    # bars without an edge is drawn in black
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib import colors
+
+    style = {**LOOK_HIDDEN, **LOOK_SHOWN}[name][1]
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=100)
+    try:
+        ax.set_axis_off()
+        ax.set_position([0, 0, 1, 1])
+        exec(f"ax.bar([0], [1], 1, {style})", {"ax": ax})
+        ax.set_xlim(-0.5, 0.5)
+        ax.set_ylim(0, 1)
+        fig.canvas.draw()
+        inside = np.asarray(fig.canvas.buffer_rgba())[20:180, 20:180, :3].reshape(-1, 3).astype(float) / 255
+    finally:
+        plt.close(fig)
+    face = np.array(colors.to_rgb("C1"))
+    spread = np.abs(inside - inside.mean(axis=0)).max()
+    if name in LOOK_HIDDEN:
+        assert spread < 0.01 and np.abs(inside - face).max() < 0.01
+    else:
+        assert spread > 0.25
+    if "edgecolor='none'" in style:   # the hatch of a bar without an edge: black lines
+        assert inside.sum(axis=1).min() < 0.1
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_reads_a_proxy_key_drawn_with_color(hw):
+    # Patch(color=...) has an edge in its face's colour, bars drawn with color=... have none: the same look
+    proxy = ("from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+             "ax_q4.bar(x - 0.2, A, 0.4, color='C0')\nax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//')\n"
+             "ax_q4.set_xticks(x, names)\n"
+             "ax_q4.legend(handles=[Patch(color='C1', hatch='//', label=LB), Patch(color='C0', label=LA)])\n")
+    assert _bars_accepted(hw, _bar_results(hw, proxy))
+    swapped = proxy.replace("label=LB", "label=SWAP").replace("label=LA", "label=LB").replace("SWAP", "LA")
+    assert not _bar_results(hw, swapped)[BAR_DATA_TEST[hw]]
+
+
+@pytest.mark.parametrize("hw", ["hw01_definition", "hw06_machine_learning"])
+def test_bar_q4_accepts_the_outcomes_in_any_order(hw):
+    draw = ("order = np.arange(len(names))[::-1]\nA, B, names = A[order], B[order], [names[i] for i in order]\n"
+            + BY_CALL)
+    results = _bar_results(hw, draw)
+    assert all(results.values()), results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_accepts_float32_heights_and_rejects_percent(hw):
+    draw = "A, B = np.float32(A), np.float32(B)\n" + BY_CALL
+    assert all(_bar_results(hw, draw).values())
+    assert not _bar_results(hw, "A, B = 100 * A, 100 * B\n" + BY_CALL)[BAR_DATA_TEST[hw]]
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_height_tolerance_is_far_from_every_wrong_answer(hw):
+    # the hidden data test accepts |h - ref| <= 1e-7 + 1e-6 |ref| per bar; the fixtures' wrong answers (the other
+    # series, any other order of the outcomes, percent) all miss some bar by far more
+    import itertools
+
+    import numpy as np
+
+    env = {}
+    exec("import numpy as np\n" + BAR_SETUP[hw], env)
+    A, B = np.asarray(env["A"], float), np.asarray(env["B"], float)
+    allowed = lambda ref: 1e-7 + 1e-6 * np.abs(ref)
+    gaps = []
+    for ref, other in ((A, B), (B, A)):
+        wrong = [other, 100 * ref] + [ref[list(p)] for p in itertools.permutations(range(len(ref)))
+                                      if not np.array_equal(ref[list(p)], ref)]
+        gaps += [np.max(np.abs(w - ref) - allowed(ref)) for w in wrong]
+    assert min(gaps) > 1e-3, min(gaps)
+    # and float32 rounding stays inside it
+    for ref in (A, B):
+        assert np.all(np.abs(ref.astype(np.float32) - ref) <= allowed(ref))
+
+
+def test_every_bar_question_says_its_heights_are_unscaled():
+    for hw in BAR_SETUP:
+        prompt = next(c.source for c in nbformat.read(ROOT / "homework" / f"{hw}.ipynb", as_version=4).cells
+                      if c.cell_type == "markdown" and c.source.startswith("**Question 4.**"))
+        assert ("in nats" if hw == "hw03_asymmetry" else "probabilities (0 to 1, not percent)") in prompt, hw
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda m: m.stem)
+def test_every_hidden_assertion_has_a_message(master):
+    # a failing hidden test says what differs (in the grader's own output; the students' feedback shows only
+    # passed or failed): an assert without a message says nothing
+    import ast
+
+    bare = []
+    for cell, block in _raw_blocks(nbformat.read(master, as_version=4)):
+        if block == "TESTS" and cell.cell_type == "code" and cell.source.startswith("# HIDDEN"):
+            bare += [ast.get_source_segment(cell.source, node) for node in ast.walk(ast.parse(cell.source))
+                     if isinstance(node, ast.Assert) and node.msg is None]
+    assert not bare, bare
+
+
+def test_the_look_helper_is_the_same_in_every_master():
+    import re
+
+    texts = set()
+    for hw in BAR_SETUP:
+        for source in _q4_tests(ROOT / "homework" / f"{hw}.ipynb").values():
+            if "_look(" in source:
+                texts.add(re.search(r"\n    def _look\(b\):.*?\n        return [^\n]*\n", source, re.S).group(0))
+    assert len(texts) == 1

@@ -273,7 +273,11 @@ def test_a_cell_that_raises_is_named_in_the_reason_and_the_feedback(run):
     expected = f"cell {number} (`d_bits = d_nats / np.log(2`) raised SyntaxError: "
     assert row["reason"].startswith(expected), row["reason"]
     assert row["reason"].startswith(expected + "incomplete input"), row["reason"]   # the message the guide quotes
-    assert expected in (run["feedback"] / "syntax.txt").read_text()
+    feedback = (run["feedback"] / "syntax.txt").read_text()
+    assert expected in feedback
+    # the answer that cell would have set is missing: the feedback says why, not "replace the ..."
+    assert f"d_bits was not set: its cell (cell {number}) raised SyntaxError, see above" in feedback, feedback
+    assert "set d_bits: replace the ..." not in feedback, feedback
     assert float(row["q2"]) == 0 and float(row["q1"]) == cases["q1"][0] and float(row["q3"]) == cases["q3"][0]
 
 
