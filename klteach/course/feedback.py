@@ -43,7 +43,11 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   averaged, give that too); a difference may carry float noise instead,
   and is named only when it is exactly the float that difference of the
   two rounded numbers gives (``0.887 - 0.80``; log ratios rounded, then
-  weighted, give a float next to it, and no route is named).
+  weighted, give a float next to it, and no route is named). That float
+  (``4.20 - 4.027``, the cross-entropy as printed to 3 figures minus the
+  entropy as printed to 4) is read as that route before any other
+  reading: it is not read as a cut-off, nor as another route fixed as
+  advised that lands near it.
   Rounded again to those figures (``4.19``), or given with fewer than 3
   figures (``0.087``), it could as well be another mistake rounded, so it
   is only asked whether it rounded an intermediate result (and told that,
@@ -586,7 +590,24 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
     if not (math.isfinite(value) and math.isfinite(expected)) or expected == 0:
         return None
     figures = significant_figures(value)
-    for k in sorted(range(max(least, 2), 5), key=lambda k: (k != sig, k)):
+    order = sorted(range(max(least, 2), 5), key=lambda k: (k != sig, k))
+    pairs = [(a, b) for a in routes if a[1][0] == "shift" for b in routes if b[1][0] in ("subtracted", "added")]
+    if raw is not None and math.isfinite(raw):
+        # a noisy answer that is, to a few ulps, the very float a difference (or sum) of two rounded numbers gives
+        # (4.20 - 4.027 = 0.17300000000000004) is that route: it is read so before any other reading, since a
+        # rounded route fixed as advised (the mean rounded, times 3) or a cut-off only lands near that float
+        for (w, step), (v, other) in pairs:
+            for k in order:
+                for j in order:
+                    w_k, v_j = float(_round_sig(w, k)), float(_round_sig(v, j))
+                    if j == k or w_k in (0, w) or v_j in (0, v):
+                        continue
+                    literal = w_k - v_j if other[0] == "subtracted" else w_k + v_j
+                    if literal != 0 and abs(raw - literal) <= 4 * math.ulp(literal):
+                        return (min(k, j), w_k, ("both", step[1], f"{step[2]}, itself rounded to "
+                                                                   f"{_plural(j, 'significant figure')} "
+                                                                   f"({_show(v_j, j)})", k, True))
+    for k in order:
         found = []
         for i, (w, step) in enumerate(routes):
             if not math.isfinite(w) or w == 0:
@@ -605,7 +626,6 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
             return min(found, key=lambda f: f[:2])[2:]
     # both numbers of a difference rounded, to different figures (0.887 - 0.80): the "shift" route (the
     # cross-entropy, reduced by H(P)) with the number it subtracts or adds rounded too
-    pairs = [(a, b) for a in routes if a[1][0] == "shift" for b in routes if b[1][0] in ("subtracted", "added")]
     for (w, step), (v, other) in pairs:
         for k in range(max(least, 2), 5):
             for j in range(max(least, 2), 5):
@@ -1129,7 +1149,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         return (f"{label}, rounded to {_plural(k, 'significant figure')} ({_show(w_k, k)}) and then "
                 f"{words}")
 
-    if truncated:       # the truncation reading is the plain one: it gets the truncation message below
+    # the truncation reading is the plain one: it gets the truncation message below, unless the answer is, to a
+    # few ulps, the float a difference of two rounded numbers gives (4.20 - 4.027): that float is no cut-off
+    literal_difference = (noisy and rescaled is not None and rescaled[2][0] == "both" and rescaled[2][4])
+    if truncated and not literal_difference:
         rescaled = None
     if rescaled is not None and not own:
         k, w_k, step = rescaled

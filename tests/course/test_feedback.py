@@ -2820,3 +2820,33 @@ def test_psi_terms_rounded_to_decimal_places_are_asked_about():
     sums += [float(np.sum((p - q) * np.array([round_sig(v, k) for v in logs]))) for k in (2, 3, 4)]
     assert all(round_sig(s, 3) != 0.827 for s in sums)
     assert "round the terms" not in str(ex06_1(0.827))
+
+
+@pytest.mark.parametrize("answer, ce_shown, h_shown, p, q, names, base", [
+    (4.20 - 4.027, "4.20", "4.027", "SPANISH", "ENGLISH", ("spanish", "english"), 2),   # 02 Ex4
+    (4.2 - 4.027, "4.20", "4.027", "SPANISH", "ENGLISH", ("spanish", "english"), 2),    # 02 Ex4, 4.20 typed 4.2
+    (0.887 - 0.8018, "0.887", "0.8018", "P_TARGET", "Q_PRED", ("P_target", "Q_pred"), None),   # 03 Ex2
+    (2.41 - 1.985, "2.41", "1.985", "Q_EX", "P_EX", ("Q_ex", "P_ex"), 2),               # 04 Ex1
+])
+def test_the_float_a_difference_of_two_rounded_numbers_gives_names_that_route(answer, ce_shown, h_shown, p, q,
+                                                                               names, base):
+    # the cross-entropy to 3 figures minus the entropy to 4 (as printed): the noisy float that subtraction gives
+    # is that route, not a cut-off (02 Ex4) nor a mean rounded and multiplied back (03 Ex2)
+    p, q = globals()[p], globals()[q]
+    log = np.log2 if base == 2 else np.log
+    cross, entropy = ce(p, q, log), float(-np.sum(p * log(p)))
+    assert round_sig(cross, len(ce_shown.replace(".", "").lstrip("0"))) == float(ce_shown)
+    assert round_sig(entropy, len(h_shown.replace(".", "").lstrip("0"))) == float(h_shown)
+    assert answer == float(ce_shown) - float(h_shown)                  # the very float of that difference
+    message = exercises.check_kl(answer, p, q, base=base, names=names).message
+    assert message.startswith("Almost:") and "cut off" not in message, message
+    assert f"the cross-entropy H({names[0]}, {names[1]}), rounded to 3 significant figures ({ce_shown})" in message
+    assert f"itself rounded to 4 significant figures ({h_shown})" in message
+    assert "the mean" not in message
+
+
+def test_the_clean_float_of_that_difference_keeps_the_cut_off_beside_the_route():
+    # 0.173 typed by hand may be D(spanish||english) cut off, or 4.20 - H(spanish) rounded: both readings
+    message = exercises.check_kl(0.173, SPANISH, ENGLISH, base=2, names=("spanish", "english")).message
+    assert kl(SPANISH, ENGLISH, np.log2) > 0.173 and round_sig(kl(SPANISH, ENGLISH, np.log2), 3) != 0.173
+    assert "cut off after 3 significant figures" in message and "(4.20) and then reduced by H(spanish)" in message
