@@ -57,7 +57,11 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   rounded to 2-4 significant figures or 2-4 decimal places (as printed
   terms show them), more than 1.5% from the right value, is told the
   same; nearer, such a sum is asked whether it rounded the terms before
-  summing, beside the other roundings on the way.
+  summing, beside the other roundings on the way. A short answer (fewer
+  than 3 figures) that is exactly one of these sums (``0.44``, terms
+  printed as -0.07 and 0.79) and that no mistake or rounded route
+  explains is asked whether it rounded the terms before summing, and
+  asked for the unrounded number.
 - An answer one unit off in its last (at least 3rd) figure is told to
   round, not truncate, only when it is the right value cut off; otherwise
   it is asked whether it rounded an intermediate result. When a rounded
@@ -1426,6 +1430,17 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                + f"? Redo the computation from the "
                                f"unrounded values your code computed, and round only at the end, to {sig} "
                                f"significant figures.")
+    if (partway and figures < ACCEPTED_FIGURES and math.isfinite(value) and value != 0
+            and any(math.isfinite(t) and abs(value - t) <= 1e-9 * abs(value)
+                    for t in (partway[2] if len(partway) > 2 else partway[0]))):
+        # a short answer that is one of the check's rounded-term sums (0.44 = 5 x -0.07 + 0.79): a result rounded on
+        # the way, hedged (a short number can match by chance), and the unrounded number asked for
+        return Feedback(False, f"Almost: {shown} is not {what} rounded, but it is what the right formula gives when "
+                               f"the terms (or the logs in them) are rounded before they are summed. Did you round "
+                               f"the terms before summing? Give the unrounded number: sum the unrounded terms, and "
+                               f"round only at the end, to {sig} significant figures. If your code rounded nothing "
+                               f"on the way, {shown} is not {what}: check each step"
+                               + (f": {hint}" if hint else "."))
     if expected >= 0 and value < 0:
         start = f"Not quite: {what} cannot be negative, and your answer is {shown}."
         flipped = [(_distance(-value, w), w, e) for w, e, _ in entries if _matches(-value, w, expected)]

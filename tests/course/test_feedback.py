@@ -2850,3 +2850,18 @@ def test_the_clean_float_of_that_difference_keeps_the_cut_off_beside_the_route()
     message = exercises.check_kl(0.173, SPANISH, ENGLISH, base=2, names=("spanish", "english")).message
     assert kl(SPANISH, ENGLISH, np.log2) > 0.173 and round_sig(kl(SPANISH, ENGLISH, np.log2), 3) != 0.173
     assert "cut off after 3 significant figures" in message and "(4.20) and then reduced by H(spanish)" in message
+
+
+def test_a_short_sum_of_rounded_terms_is_asked_about_rounding_the_terms():
+    # 01 Ex1: the terms printed to 2 decimals (-0.07 five times, 0.79), then summed: exactly 0.44
+    terms = P_LOADED * np.log2(P_LOADED / Q_FAIR)
+    assert [round(float(t), 2) for t in terms] == [-0.07] * 5 + [0.79]
+    answer = np.sum(np.round(P_LOADED * np.log2(P_LOADED / Q_FAIR), 2))
+    assert answer == 0.44 and round_sig(kl(P_LOADED, Q_FAIR, np.log2), 2) != 0.44
+    message = exercises.check_kl(answer, P_LOADED, Q_FAIR, base=2, names=("P_loaded", "Q_fair"),
+                                 entropy_words=False).message
+    assert message.startswith("Almost:") and "Did you round the terms before summing? Give the unrounded number" \
+        in message, message
+    # a short number no rounded-term sum gives stays a plain "Not yet"
+    assert exercises.check_kl(0.45, P_LOADED, Q_FAIR, base=2, names=("P_loaded", "Q_fair"),
+                              entropy_words=False).message.startswith("Not yet")
