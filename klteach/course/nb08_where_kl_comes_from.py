@@ -261,12 +261,12 @@ def check_mutual_information(answer, joint, *, base=2, name="joint", variables=(
                   if np.all(product[cells] > 0) else None)
     _add_apart(mistakes, expected, [
         (unweighted, f"the unweighted sum of the log ratios of {name} to the product of the marginals: the "
-                     f"order of the ratio is right, but each log ratio is weighted by its cell's probability in "
-                     f"{name} before the sum."),
+                     f"order of the ratio is right; weight each log ratio by its cell's probability in {name}, "
+                     f"then sum."),
         (None if unweighted is None else -unweighted,
          f"the unweighted sum of the log ratios of {name} to the product of the marginals, with its sign "
-         f"flipped: the order of the ratio is right, but each log ratio is weighted by its cell's probability "
-         f"in {name} before the sum."),
+         f"flipped (the ratio upside down, or a stray minus): put {name} over the product of the marginals, "
+         f"weight each log ratio by its cell's probability in {name}, then sum."),
         (-expected, f"-I({x};{y}): either the ratio is upside down (put {name} over the product of the "
                     f"marginals) or a subtraction of entropies is the "
                     f"wrong way round (I({x};{y}) = H({x}) + H({y}) - H({x},{y}))."),

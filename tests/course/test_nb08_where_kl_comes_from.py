@@ -322,3 +322,33 @@ def test_08_ex3_messages_describe_the_steps_without_the_expression():
     for label, text in texts.items():
         assert not text.startswith("Correct"), (label, text)
         assert "**" not in text and "np.sum" not in text and "np.log(" not in text, (label, text)
+
+
+def test_08_ex1_the_upside_down_ratio_is_told_to_put_the_joint_table_on_top():
+    """np.sum(np.log2(np.outer(p_x, p_y) / joint_ex)) = 1.745 was told "the order of the ratio is right": for that
+    learner the ratio is upside down. The message says so, and says what to do, as an instruction."""
+    joint_ex = np.array([[0.40, 0.05], [0.20, 0.10], [0.05, 0.20]])
+    p_x, p_y = joint_ex.sum(axis=1), joint_ex.sum(axis=0)
+    upside_down = np.sum(np.log2(np.outer(p_x, p_y) / joint_ex))
+    by_hand = sum(math.log2(p_x[i] * p_y[j] / joint_ex[i, j]) for i in range(3) for j in range(2))
+    assert upside_down == pytest.approx(by_hand, rel=1e-12) and round(by_hand, 3) == 1.745
+    for answer in (upside_down, 1.745, 1.75):
+        text = str(exercises.check_mutual_information(answer, joint_ex, base=2, name="joint_ex",
+                                                      variables=("X", "Y")))
+        assert "with its sign flipped (the ratio upside down, or a stray minus): put joint_ex over the product of " \
+               "the marginals, weight each log ratio by its cell's probability in joint_ex, then sum." in text, text
+        assert "the order of the ratio is right" not in text, text
+
+
+def test_08_ex1_the_unweighted_sum_is_told_to_weight_as_an_instruction():
+    """The unweighted sum of the log ratios (np.sum(np.log2(joint_ex / np.outer(p_x, p_y))), -1.745) read "each
+    log ratio is weighted by its cell's probability in joint_ex before the sum", like a description of what was
+    done; it is an instruction now."""
+    joint_ex = np.array([[0.40, 0.05], [0.20, 0.10], [0.05, 0.20]])
+    p_x, p_y = joint_ex.sum(axis=1), joint_ex.sum(axis=0)
+    unweighted = sum(math.log2(joint_ex[i, j] / (p_x[i] * p_y[j])) for i in range(3) for j in range(2))
+    text = str(exercises.check_mutual_information(np.sum(np.log2(joint_ex / np.outer(p_x, p_y))), joint_ex, base=2,
+                                                  name="joint_ex", variables=("X", "Y")))
+    assert round(unweighted, 3) == -1.745
+    assert "weight each log ratio by its cell's probability in joint_ex, then sum." in text, text
+    assert "is weighted by" not in text, text
