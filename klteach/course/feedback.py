@@ -126,8 +126,11 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   for a PSI of 0.0578 is not named as a mistake whose value is 0.05800.)
 - A mistake read by converting the wrong way (a double conversion), or a
   value in base-10 units, is never read from an answer of fewer than 3
-  figures, and a base-10 route is never named beside a cut-off (no
-  exercise uses base 10).
+  figures, except a base-10 value (or one converted the wrong way)
+  rounded to the figures the question asks for, its trailing zero
+  dropped (``0.670`` typed, read as ``0.67``): it is named, and the
+  unrounded number asked for to be sure. A base-10 route is never named
+  beside a cut-off (no exercise uses base 10).
 
 Every notebook's checks (``klteach.course.nbNN_*``) are built on :func:`check_number` and
 its underscore helpers here and in :mod:`klteach.course.units`, the shared internal API of
@@ -998,7 +1001,11 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # a value converted the wrong way is a two-step mistake: too far-fetched a reading of 1 or 2 figures;
         # a value in base-10 units is no step of any exercise (none uses np.log10): 1 or 2 figures match it by
         # chance, and naming it would suggest a route the learner never took
-        entries = [m for m in entries if not (m[2] and (m[2][0] == "undo" or _base10_route(m[2])))]
+        # A base-10 value rounded to the figures the question asks for, its trailing zero dropped (0.670 typed, read
+        # as 0.67), is kept: it is that quantity as asked, named with a hedge below
+        entries = [m for m in entries if not (m[2] and (m[2][0] == "undo" or _base10_route(m[2])))
+                   or (_base10_route(m[2]) and not _is_whole(value) and math.isfinite(m[0])
+                       and float(_round_sig(m[0], sig)) == value)]
 
     def near(w, v):
         return abs(w - v) <= 0.01 * abs(v) or _exactly(w, v)
@@ -1268,8 +1275,14 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                        + " or ".join(_name_value(e, w) for _, w, e in others)
                                        + f". Give the unrounded number your code computed to tell which, and "
                                          f"follow the advice on that number, not on {shown}.")
+            # a base-10 value (no exercise uses np.log10) is named with a hedge: a short number may match it by chance
+            hedge = ("" if tell or not any(_base10_route(st) for _, _, e in as_asked for _w, e_, st in entries
+                                           if e_ == e) else
+                     " Give the unrounded number your code computed to be sure, and follow the advice on that "
+                     "number.")
             return Feedback(False, f"Not quite: {shown} matches {text}\n({shown} is {which} rounded to {sig} "
-                                   f"significant figures: Python drops trailing zeros, typing {padded} gives {shown}.{tell})")
+                                   f"significant figures: Python drops trailing zeros, typing {padded} gives "
+                                   f"{shown}.{tell}{hedge})")
         if (len(groups) == 1 and figures < ACCEPTED_FIGURES
                 and not any(_exactly(value, w) for _, w, _ in matched)):
             # too few figures to be sure (unless the answer IS the mistake's value, 0.4 = 2/5): the

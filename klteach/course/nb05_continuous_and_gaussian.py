@@ -390,8 +390,7 @@ def check_gaussian_kl(answer, mu_p, sigma_p, mu_q, sigma_q, *, base=None, names=
            f"Print each of the three terms of the formula to find it.")
     return check_number(answer, expected, what=what, units=_unit_words(base), mistakes=mistakes, sig=sig,
                         hint=f"Use the closed form for two normal distributions (section 4, \"The Gaussian closed "
-                             f"form, step by step\"), {a} first: {sp_} and {sq_} are standard deviations, not "
-                             f"variances.", nan=nan,
+                             f"form, step by step\"), {a} first, and check each of its three terms.", nan=nan,
                         negative=f"{what} is never negative, and your number is not minus {what} either: check "
                                  f"each term of the closed form, and its log of the ratio of the standard "
                                  f"deviations, {sq_} on top.")

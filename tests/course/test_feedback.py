@@ -2865,3 +2865,39 @@ def test_a_short_sum_of_rounded_terms_is_asked_about_rounding_the_terms():
     # a short number no rounded-term sum gives stays a plain "Not yet"
     assert exercises.check_kl(0.45, P_LOADED, Q_FAIR, base=2, names=("P_loaded", "Q_fair"),
                               entropy_words=False).message.startswith("Not yet")
+
+
+def _gauss_kl_nats(mu_p, s_p, mu_q, s_q):
+    return math.log(s_q / s_p) + (s_p ** 2 + (mu_p - mu_q) ** 2) / (2 * s_q ** 2) - 0.5
+
+
+@pytest.mark.parametrize("call, base10, answer", [
+    # 05 Ex1: D in base-10 units, 0.6701, typed to 3 figures (0.670), read as 0.67
+    (lambda a: exercises.check_gaussian_kl(a, 2.0, 0.5, 0.0, 1.5),
+     lambda: _gauss_kl_nats(2.0, 0.5, 0.0, 1.5) / math.log(10), 0.67),
+    # 05 Ex5: (mu_1 - mu_2)² / (2 sigma²) in base-10 units, 0.3202
+    (lambda a: exercises.check_gaussian_kl(a, 1.0, 1.4, -0.7, 1.4, variables=("mu_1", "sigma", "mu_2", "sigma")),
+     lambda: _gauss_kl_nats(1.0, 1.4, -0.7, 1.4) / math.log(10), 0.32),
+    # 03 Ex2: D(P_target||Q_pred) with np.log10, 0.03697
+    (lambda a: exercises.check_kl(a, P_TARGET, Q_PRED, names=("P_target", "Q_pred")),
+     lambda: kl(P_TARGET, Q_PRED, np.log10), 0.037),
+    # 04 Ex2: the Jensen-Shannon distance in base-10 units converted the wrong way, 0.08902
+    (lambda a: exercises.check_js(a, P_EX, Q_EX, base=2, distance=True, names=("P_ex", "Q_ex")),
+     lambda: jensenshannon(P_EX, Q_EX, base=10) / math.sqrt(math.log(10) / math.log(2)), 0.089),
+])
+def test_a_base_10_value_typed_to_3_figures_with_its_trailing_zero_dropped_is_named(call, base10, answer):
+    assert round_sig(base10(), 3) == answer                             # 0.670 -> 0.67, 0.0370 -> 0.037, ...
+    message = call(answer).message
+    assert message.startswith("Not quite:") and "base-10 units" in message, message
+    assert "Give the unrounded number your code computed to be sure" in message, message
+    assert "variances" not in message, message
+    # 1 figure only matches at its own figures: the base-10 value is not named from it
+    assert "base-10" not in call(float(f"{answer:.1g}")).message
+
+
+def test_the_05_hint_names_variances_only_for_the_variance_mistake():
+    # check_gaussian_kl(0.67, 2.0, 0.5, 0.0, 1.5) said "sigma_p and sigma_q are standard deviations, not variances"
+    # to a learner who made no such mistake; a number matching no mistake gets the closed form, without that remark
+    assert "variances" not in exercises.check_gaussian_kl(0.9, 2.0, 0.5, 0.0, 1.5).message
+    with_variances = math.log(1.5 ** 2 / 0.5 ** 2) + (0.5 ** 4 + 4.0) / (2 * 1.5 ** 4) - 0.5   # sigma² put for sigma
+    assert "in place of standard deviations" in exercises.check_gaussian_kl(with_variances, 2.0, 0.5, 0.0, 1.5).message
