@@ -1549,9 +1549,13 @@ def test_mutual_information_unweighted_sum_and_mixed_forms_are_named():
     px, py = JOINT8.sum(axis=1), JOINT8.sum(axis=0)
     unweighted = float(np.sum(np.log2(JOINT8 / np.outer(px, py))))
     assert unweighted == pytest.approx(-1.7454465453735781, rel=1e-14)
-    for submission in (-1.7454465453735781, -1.75, 1.7454465453735781):
+    for submission in (-1.7454465453735781, -1.75):
         fb = str(ex08_1(submission))
         assert "unweighted sum" in fb and "order of the ratio is right" in fb and "check the order" not in fb
+    # flipped, the ratio may be upside down (np.outer(p_x, p_y) / joint_ex): not told the order is right
+    fb = str(ex08_1(1.7454465453735781))
+    assert "unweighted sum" in fb and "the ratio upside down, or a stray minus" in fb
+    assert "order of the ratio is right" not in fb
     mixed = _h2(py) - (_h2(JOINT8) - _h2(py))                    # H(Y) - H(X|Y)
     for submission in (mixed, -0.354):
         assert "two forms mixed" in str(ex08_1(submission))
