@@ -58,7 +58,7 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   terms show them), more than 1.5% from the right value, is told the
   same; nearer, such a sum is asked whether it rounded the terms before
   summing, beside the other roundings on the way. A short answer (fewer
-  than 3 figures) that is exactly one of these sums (``0.44``, terms
+  than 3 figures) that is exactly one of the far sums (``0.44``, terms
   printed as -0.07 and 0.79) and that no mistake or rounded route
   explains is asked whether it rounded the terms before summing, and
   asked for the unrounded number.
@@ -610,7 +610,7 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
                     if j == k or w_k in (0, w) or v_j in (0, v):
                         continue
                     literal = w_k - v_j if other[0] == "subtracted" else w_k + v_j
-                    if literal != 0 and abs(raw - literal) <= 4 * math.ulp(literal):
+                    if literal != 0 and raw == literal:     # one ulp off (log ratios rounded, then weighted) is not it
                         return (min(k, j), w_k, ("both", step[1], f"{step[2]}, itself rounded to "
                                                                    f"{_plural(j, 'significant figure')} "
                                                                    f"({_show(v_j, j)})", k, True))
@@ -1445,10 +1445,11 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                f"significant figures.")
     if (partway and figures < ACCEPTED_FIGURES and math.isfinite(value) and value != 0
             and any(math.isfinite(t) and abs(value - t) <= 1e-9 * abs(value)
-                    for t in (partway[2] if len(partway) > 2 else partway[0]))):
+                    for t in partway[0])):       # the sums more than 1.5% away: a nearer one is "Close" below
         # a short answer that is one of the check's rounded-term sums (0.44 = 5 x -0.07 + 0.79): a result rounded on
         # the way, hedged (a short number can match by chance), and the unrounded number asked for
-        return Feedback(False, f"Almost: {shown} is not {what} rounded, but it is what the right formula gives when "
+        # "Not yet", not "Almost": a short answer far from the right value is never "Almost" without a route named
+        return Feedback(False, f"Not yet: {shown} is not {what} rounded, but it is what the right formula gives when "
                                f"the terms (or the logs in them) are rounded before they are summed. Did you round "
                                f"the terms before summing? Give the unrounded number: sum the unrounded terms, and "
                                f"round only at the end, to {sig} significant figures. If your code rounded nothing "
