@@ -1243,3 +1243,16 @@ def test_bar_q4_line_style_none_draws_no_edge(style):
         plt.close(fig)
     assert (darkest > 1.0) if style == "None" else (darkest < 0.3), darkest
 
+
+def test_hw05_q4_reads_the_tick_labels_from_left_to_right():
+    # bins placed right to left under labels in bin_names' order: the axis reads above, 60–70, ..., below
+    reversed_ = ("pos = 6 - np.arange(7)\nax_q4.bar(pos - 0.2, A, 0.4, label=LA)\n"
+                 "ax_q4.bar(pos + 0.2, B, 0.4, hatch='//', label=LB)\nax_q4.set_xticks(pos, names)\nax_q4.legend()\n")
+    results = _bar_results("hw05_drift", reversed_)
+    assert not results["test_q4_hidden_4"] and results[BAR_DATA_TEST["hw05_drift"]], results
+    # the same bars on an inverted axis read below, ..., above; ticks given right to left in matching order too
+    assert all(_bar_results("hw05_drift", reversed_.replace("ax_q4.legend()", "ax_q4.invert_xaxis()\nax_q4.legend()"))
+               .values())
+    right_to_left = BY_CALL.replace("set_xticks(x, names)", "set_xticks(x[::-1], names[::-1])")
+    assert all(_bar_results("hw05_drift", right_to_left).values())
+
