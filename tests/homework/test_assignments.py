@@ -1256,3 +1256,34 @@ def test_hw05_q4_reads_the_tick_labels_from_left_to_right():
     right_to_left = BY_CALL.replace("set_xticks(x, names)", "set_xticks(x[::-1], names[::-1])")
     assert all(_bar_results("hw05_drift", right_to_left).values())
 
+
+def _hw06_q1_public_2(**answers) -> str:
+    """Run hw06's question-1 public test 2 on ``answers``: '' when it passes, else its assertion message."""
+    import numpy as np
+
+    source = next(s for s in (c.source for c in nbformat.read(ROOT / "homework" / "hw06_machine_learning.ipynb",
+                                                                 as_version=4).cells)
+                  if "def test_q1_public_2(" in s)
+    env = {"big_p": np.array([1000.0, 998.0, 990.0]), **answers}
+    try:
+        exec(source, env)
+    except AssertionError as error:
+        return str(error)
+    return ""
+
+
+def test_hw06_q1_public_test_names_a_missing_return_or_big_p():
+    import numpy as np
+    from scipy import special
+
+    def no_return(z):
+        z = np.asarray(z, dtype=float)
+        z - z.max() - np.log(np.sum(np.exp(z - z.max())))
+
+    assert "log_softmax returned None" in _hw06_q1_public_2(log_softmax=no_return)
+    assert "big_p is not set" in _hw06_q1_public_2(log_softmax=lambda z: special.log_softmax(z, axis=-1), big_p=None)
+    assert "not object values" in _hw06_q1_public_2(log_softmax=lambda z: [None, "a"])
+    with np.errstate(over="ignore", invalid="ignore"):   # the naive softmax overflows, as the test expects
+        assert "overflow" in _hw06_q1_public_2(log_softmax=lambda z: np.log(np.exp(z) / np.exp(z).sum()))
+    assert _hw06_q1_public_2(log_softmax=lambda z: special.log_softmax(z, axis=-1)) == ""
+    assert _hw06_q1_public_2(log_softmax=lambda z: list(special.log_softmax(z, axis=-1))) == ""
