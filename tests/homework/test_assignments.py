@@ -506,6 +506,9 @@ def _bar_results(hw: str, draw: str, labels: tuple[str, str] | None = None) -> d
 @pytest.mark.parametrize("draw", BAR_RIGHT.values(), ids=BAR_RIGHT.keys())
 def test_bar_q4_accepts_every_correct_plot(hw, draw):
     results = _bar_results(hw, draw)
+    if hw == "hw05_drift" and draw == BAR_RIGHT["outcomes listed right to left"]:
+        # hw05's bins read in bin_names' order from left to right (test_hw05_q4_reads_the_tick_labels_from_left_to_right)
+        assert not results.pop("test_q4_hidden_4"), results
     assert len(results) >= 4 and all(results.values()), results
 
 
