@@ -506,6 +506,9 @@ def _bar_results(hw: str, draw: str, labels: tuple[str, str] | None = None) -> d
 @pytest.mark.parametrize("draw", BAR_RIGHT.values(), ids=BAR_RIGHT.keys())
 def test_bar_q4_accepts_every_correct_plot(hw, draw):
     results = _bar_results(hw, draw)
+    if hw == "hw05_drift" and draw == BAR_RIGHT["outcomes listed right to left"]:
+        # hw05's bins read in bin_names' order from left to right (test_hw05_q4_reads_the_tick_labels_from_left_to_right)
+        assert not results.pop("test_q4_hidden_4"), results
     assert len(results) >= 4 and all(results.values()), results
 
 
@@ -1166,3 +1169,124 @@ def test_the_look_helper_is_the_same_in_every_master():
             if "_look(" in source:
                 texts.add(re.search(r"\n    def _look\(b\):.*?\n        return [^\n]*\n", source, re.S).group(0))
     assert len(texts) == 1
+
+
+# A face that is not drawn reads the same however it was left out: bars with fill=False (face colour kept, alpha 0,
+# fill off) and a proxy Patch(facecolor='none') (black, alpha 0, fill on) draw the same outlined box, so such a key
+# names those bars and a swapped legend is caught.
+BAR_UNFILLED_PROXIES = {
+    "fill=False bars, facecolor='none' proxies, dashed edge":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, fill=False, edgecolor='C0')\n"
+        "ax_q4.bar(x + 0.2, B, 0.4, fill=False, edgecolor='C1', linestyle='--')\n"
+        "ax_q4.legend([Patch(facecolor='none', edgecolor='C0'), Patch(facecolor='none', edgecolor='C1', linestyle='--')],"
+        " [LA, LB])\nax_q4.set_xticks(x, names)\n",
+    "facecolor='none' bars, fill=False proxies, hatch":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, facecolor='none', edgecolor='k')\n"
+        "ax_q4.bar(x + 0.2, B, 0.4, facecolor='none', edgecolor='k', hatch='//')\n"
+        "ax_q4.legend([Patch(fill=False, edgecolor='k'), Patch(fill=False, edgecolor='k', hatch='//')], [LA, LB])\n"
+        "ax_q4.set_xticks(x, names)\n",
+}
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("draw", BAR_UNFILLED_PROXIES.values(), ids=BAR_UNFILLED_PROXIES.keys())
+def test_bar_q4_reads_proxy_keys_whose_face_is_not_drawn(hw, draw):
+    assert _bars_accepted(hw, _bar_results(hw, draw))
+    swapped = _bar_results(hw, draw.replace("[LA, LB]", "[LB, LA]"))
+    assert not swapped[BAR_DATA_TEST[hw]], swapped
+
+
+# An edge with line style 'None' (also given as 'none', '' or ' ') is not drawn, whatever its colour and width: it
+# is no difference beyond colour, and a key without an edge matches such bars.
+@pytest.mark.parametrize("hw", [hw for hw in BAR_SETUP if hw != "hw03_asymmetry"])
+@pytest.mark.parametrize("style", ["None", "none", "", " "])
+def test_bar_q4_an_edge_with_line_style_none_is_not_drawn(hw, style):
+    draw = ("x = np.arange(len(names))\nax_q4.bar(x - 0.2, A, 0.4, color='C0', label=LA)\n"
+            "ax_q4.bar(x + 0.2, B, 0.4, color='C1', edgecolor='black', linewidth=2, linestyle=STYLE, label=LB)\n"
+            "ax_q4.set_xticks(x, names)\nax_q4.legend()\n")
+    hidden = _bar_results(hw, draw.replace("STYLE", repr(style)))
+    assert not hidden[BAR_LOOK_TEST[hw]] and hidden[BAR_DATA_TEST[hw]], hidden
+    shown = _bar_results(hw, draw.replace("STYLE", "'-'"))
+    assert all(shown.values()), shown
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_key_without_an_edge_matches_bars_whose_edge_style_is_none(hw):
+    proxy = ("from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+             "ax_q4.bar(x - 0.2, A, 0.4, color='C0', edgecolor='black', linewidth=2, linestyle='None')\n"
+             "ax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//', edgecolor='black', linewidth=2, linestyle='None')\n"
+             "ax_q4.set_xticks(x, names)\n"
+             "ax_q4.legend(handles=[Patch(facecolor='C1', hatch='//', label=LB), Patch(facecolor='C0', label=LA)])\n")
+    assert _bars_accepted(hw, _bar_results(hw, proxy))
+    swapped = proxy.replace("label=LB", "label=SWAP").replace("label=LA", "label=LB").replace("SWAP", "LA")
+    assert not _bar_results(hw, swapped)[BAR_DATA_TEST[hw]]
+
+
+@pytest.mark.parametrize("style", ["None", "-"])
+def test_bar_q4_line_style_none_draws_no_edge(style):
+    # rendered, independently of the tests' rule: a black 2 pt edge in line style 'None' leaves no dark pixel
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=100)
+    try:
+        ax.set_axis_off()
+        ax.set_position([0, 0, 1, 1])
+        ax.bar([0], [0.5], 0.5, color="C1", edgecolor="black", linewidth=2, linestyle=style)
+        ax.set_xlim(-0.5, 0.5)
+        ax.set_ylim(0, 1)
+        fig.canvas.draw()
+        darkest = (np.asarray(fig.canvas.buffer_rgba())[:, :, :3].astype(float) / 255).sum(axis=2).min()
+    finally:
+        plt.close(fig)
+    assert (darkest > 1.0) if style == "None" else (darkest < 0.3), darkest
+
+
+def test_hw05_q4_reads_the_tick_labels_from_left_to_right():
+    # bins placed right to left under labels in bin_names' order: the axis reads above, 60–70, ..., below
+    reversed_ = ("pos = 6 - np.arange(7)\nax_q4.bar(pos - 0.2, A, 0.4, label=LA)\n"
+                 "ax_q4.bar(pos + 0.2, B, 0.4, hatch='//', label=LB)\nax_q4.set_xticks(pos, names)\nax_q4.legend()\n")
+    results = _bar_results("hw05_drift", reversed_)
+    assert not results["test_q4_hidden_4"] and results[BAR_DATA_TEST["hw05_drift"]], results
+    # the same bars on an inverted axis read below, ..., above; ticks given right to left in matching order too
+    assert all(_bar_results("hw05_drift", reversed_.replace("ax_q4.legend()", "ax_q4.invert_xaxis()\nax_q4.legend()"))
+               .values())
+    right_to_left = BY_CALL.replace("set_xticks(x, names)", "set_xticks(x[::-1], names[::-1])")
+    assert all(_bar_results("hw05_drift", right_to_left).values())
+
+
+def _hw06_q1_public_2(**answers) -> str:
+    """Run hw06's question-1 public test 2 on ``answers``: '' when it passes, else its assertion message."""
+    import numpy as np
+
+    source = next(s for s in (c.source for c in nbformat.read(ROOT / "homework" / "hw06_machine_learning.ipynb",
+                                                                 as_version=4).cells)
+                  if "def test_q1_public_2(" in s)
+    env = {"big_p": np.array([1000.0, 998.0, 990.0]), **answers}
+    try:
+        exec(source, env)
+    except AssertionError as error:
+        return str(error)
+    return ""
+
+
+def test_hw06_q1_public_test_names_a_missing_return_or_big_p():
+    import numpy as np
+    from scipy import special
+
+    def no_return(z):
+        z = np.asarray(z, dtype=float)
+        z - z.max() - np.log(np.sum(np.exp(z - z.max())))
+
+    assert "log_softmax returned None" in _hw06_q1_public_2(log_softmax=no_return)
+    assert "big_p is not set" in _hw06_q1_public_2(log_softmax=lambda z: special.log_softmax(z, axis=-1), big_p=None)
+    assert "not object values" in _hw06_q1_public_2(log_softmax=lambda z: [None, "a"])
+    with np.errstate(over="ignore", invalid="ignore"):   # the naive softmax overflows, as the test expects
+        assert "overflow" in _hw06_q1_public_2(log_softmax=lambda z: np.log(np.exp(z) / np.exp(z).sum()))
+    assert _hw06_q1_public_2(log_softmax=lambda z: special.log_softmax(z, axis=-1)) == ""
+    assert _hw06_q1_public_2(log_softmax=lambda z: list(special.log_softmax(z, axis=-1))) == ""
