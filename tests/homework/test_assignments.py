@@ -448,8 +448,9 @@ BAR_FINISH = "ax_q4.set_xlabel('x'); ax_q4.set_ylabel('y'); ax_q4.set_title('t')
 BY_CALL = ("x = np.arange(len(names))\nax_q4.bar(x - 0.2, A, 0.4, label=LA)\nax_q4.bar(x + 0.2, B, 0.4, hatch='//', label=LB)\n"
            "ax_q4.set_xticks(x, names)\nax_q4.legend()\n")
 PAIRWISE = ("x = np.arange(len(names))\nfor i in range(len(names)):\n"
-            "    ax_q4.bar(x[i] - 0.2, A[i], 0.4, label=LA if i == 0 else None)\n"
-            "    ax_q4.bar(x[i] + 0.2, B[i], 0.4, hatch='//' if HATCH_ALL or i == 0 else None, label=LB if i == 0 else None)\n"
+            "    ax_q4.bar(x[i] - 0.2, A[i], 0.4, color='C0', label=LA if i == 0 else None)\n"
+            "    ax_q4.bar(x[i] + 0.2, B[i], 0.4, color='C1', hatch='//' if HATCH_ALL or i == 0 else None,\n"
+            "              label=LB if i == 0 else None)\n"
             "ax_q4.set_xticks(x, names)\nax_q4.legend()\n")
 BAR_RIGHT = {
     "one bar call per series": BY_CALL,
@@ -483,22 +484,28 @@ def _bar_results(hw: str, draw: str, labels: tuple[str, str] | None = None) -> d
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from klteach import plots
+
     la, lb = labels or BAR_LABELS[hw]
     env = {}
-    exec("import numpy as np\nimport matplotlib.pyplot as plt\n" + BAR_SETUP[hw] + f"LA, LB = {la!r}, {lb!r}\n"
-         "fig, ax_q4 = plt.subplots()\n" + draw + BAR_FINISH, env)
-    env["fig"].canvas.draw()
     results = {}
-    try:
-        for source in _q4_tests(ROOT / "homework" / f"{hw}.ipynb").values():
-            name = re.search(r"def (test_q4_\w+)", source).group(1)
-            try:
-                exec(source, dict(env))   # each test alone, as otter runs them
-                results[name] = True
-            except AssertionError:
-                results[name] = False
-    finally:
-        plt.close("all")
+    # in the house style every master sets (klteach.plots.use_style()), whatever an earlier test left in rcParams
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        plots.use_style()
+        try:
+            exec("import numpy as np\nimport matplotlib.pyplot as plt\n" + BAR_SETUP[hw] + f"LA, LB = {la!r}, {lb!r}\n"
+                 "fig, ax_q4 = plt.subplots()\n" + draw + BAR_FINISH, env)
+            env["fig"].canvas.draw()
+            for source in _q4_tests(ROOT / "homework" / f"{hw}.ipynb").values():
+                name = re.search(r"def (test_q4_\w+)", source).group(1)
+                try:
+                    exec(source, dict(env))   # each test alone, as otter runs them
+                    results[name] = True
+                except AssertionError:
+                    results[name] = False
+        finally:
+            plt.close("all")
     return results
 
 
