@@ -197,13 +197,15 @@ def _sharp_crossings(weights, means, sds, lo, hi, step):
         return []
     ci = np.log(weights) - np.log(sds)
     # A lower bound on max_k a_k(x) anywhere: a_g(x) for the component g that dominates at the
-    # nearest of 4097 points (any g gives a bound; the dominant one a close one). It discards
-    # most crossings without the O(K) maximum at each of the O(K^2) of them.
-    guide_x = np.linspace(lo, hi, 4097)
-    guide = np.empty(guide_x.size, dtype=int)
-    for start in range(0, guide_x.size, 256):
-        xs = guide_x[start:start + 256, None]
-        guide[start:start + 256] = np.argmax(ci - 0.5 * ((xs - means) / sds) ** 2, axis=1)
+    # nearest of 4097 points (any g gives a bound; the dominant one a close one). For many
+    # components it discards most crossings without the O(K) maximum at each of the O(K^2).
+    guide = None
+    if k > 32:
+        guide_x = np.linspace(lo, hi, 4097)
+        guide = np.empty(guide_x.size, dtype=int)
+        for start in range(0, guide_x.size, 256):
+            xs = guide_x[start:start + 256, None]
+            guide[start:start + 256] = np.argmax(ci - 0.5 * ((xs - means) / sds) ** 2, axis=1)
     found = []
     with np.errstate(all="ignore"):
         for pi_ in range(k - 1):
@@ -223,11 +225,12 @@ def _sharp_crossings(weights, means, sds, lo, hi, step):
             roots, other = roots[ok], other[ok]
             if roots.size == 0:
                 continue
-            at = ci[pi_] - 0.5 * ((roots - means[pi_]) / sds[pi_]) ** 2
-            g = guide[np.clip(np.rint((roots - lo) / (hi - lo) * 4096).astype(int), 0, 4096)]
-            bound = ci[g] - 0.5 * ((roots - means[g]) / sds[g]) ** 2
-            keep = at >= bound - 5.0
-            for c, pj_ in zip(roots[keep], other[keep]):
+            if guide is not None:
+                at = ci[pi_] - 0.5 * ((roots - means[pi_]) / sds[pi_]) ** 2
+                g = guide[np.clip(np.rint((roots - lo) / (hi - lo) * 4096).astype(int), 0, 4096)]
+                keep = at >= ci[g] - 0.5 * ((roots - means[g]) / sds[g]) ** 2 - 5.0
+                roots, other = roots[keep], other[keep]
+            for c, pj_ in zip(roots, other):
                 a = ci - 0.5 * ((c - means) / sds) ** 2
                 if a[pi_] < np.max(a) - 5.0:
                     continue     # another component dominates there: no bend of log p
