@@ -273,8 +273,11 @@ def _kl(weights, means, sds, mean, sd, direction, unit=1.0, refine=True):
         raise ValueError(
             f"the standard deviations (mixture sds {(sds * unit).tolist()}, Q's sd {sd * unit!r}) differ too "
             f"much relative to the distances involved: the integration grid would need "
-            f"{needed:.3g} points to resolve the narrowest one. Drop components of negligible "
-            f"weight, or integrate adaptively (scipy.integrate.quad with the means as points).")
+            f"{needed:.3g} points to resolve the narrowest one (the span integrated, "
+            f"{sum(hi - lo for lo, hi, _ in pieces) * unit:.3g}, is set by the widest density and "
+            f"the distances between the means, whatever the weights). Integrate adaptively "
+            f"(scipy.integrate.quad with the means as points), or drop the narrow components if "
+            f"their weight is negligible.")
     grids = []
     for lo, hi, step in pieces:
         n = int(np.ceil((hi - lo) / (step * coarsen))) + 1
