@@ -1128,8 +1128,10 @@ def test_a_tail_lost_between_integration_points_is_refused_not_silent(monkeypatc
     from klteach import continuous
 
     monkeypatch.setattr(continuous, "_INNER_STEPS", 0)
-    with pytest.raises(FloatingPointError, match="a tail falling off between them"):
+    with pytest.raises(FloatingPointError, match="a tail falling off between them") as info:
         kt.continuous_kl(st.beta(100, 200), st.beta(101, 200))
+    # the message gives the difference and its direction (the probability printed to 12 digits)
+    assert re.search(r"finds probability 0\.99999999\d+ instead of 1 \(1\.[67]e-09 less", str(info.value))
 
 
 def test_a_huge_divergence_gives_no_spurious_rounding_warning():
@@ -1143,13 +1145,61 @@ def test_a_huge_divergence_gives_no_spurious_rounding_warning():
 
 @pytest.mark.parametrize("loc", [1e8, 1e10, 1e15, -1e8])
 @pytest.mark.parametrize("family, exact", [(st.norm, normal_kl), (st.laplace, laplace_kl)])
-def test_well_separated_distributions_have_their_finite_divergence(family, exact, loc):
-    """Q's bulk at distance 1e8 is sampled at e^s, rounded to 1e-7 there: its mass came out
-    2e-8 short, and D = 5e15 was refused as "a component narrower than the integration points"."""
+def test_well_separated_distributions_are_right_or_refused_for_their_separation(family, exact, loc):
+    """Q's bulk at distance 1e8 is sampled at e^s, rounded there: its mass comes out 2e-8 short.
+    Accepting such a shortfall also let a missed narrow component of Q through (next test), so
+    the value is refused, and the refusal names the separation, not a narrow component."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        got = kt.continuous_kl(family(0, 1), family(loc, 1))
+        try:
+            got = kt.continuous_kl(family(0, 1), family(loc, 1))
+        except FloatingPointError as error:
+            message = str(error)
+            assert f"lies {abs(loc):.3g} from P's median" in message and "closed form" in message
+            assert "narrower than" not in message
+            return
     assert got == pytest.approx(float(exact(0, 1, loc, 1)), rel=1e-13)
+
+
+# Q = 0.5 N(0, 1) + 0.5 N(c + 0.3, 1e-10^2) against P = N(c, 1): the spike sits in P's bulk, so
+# missing its 0.25 of Q's mass moves D by 2.5e7 (5e-5 relative), not by 0.25. Reference: mpmath
+# quad at 40 digits, split at the spike (499974574123.467; 449999028.714 and 4999964008.538 for Q
+# = 0.7 N(far, 1) + 0.3 N(2, 1e-9^2) against N(0, 1), far = 3e4 and 1e5).
+@pytest.mark.parametrize("p, q, truth", [
+    (st.norm(1e6, 1), _mix(0.5, 1e6 + 0.3, 1e-10), 499974574123.467),
+    pytest.param(st.norm(0, 1), _mix(0.3, 2 - 3e4, 1e-9, loc=3e4), 449999028.714, marks=pytest.mark.slow),
+    pytest.param(st.norm(0, 1), _mix(0.3, 2 - 1e5, 1e-9, loc=1e5), 4999964008.538, marks=pytest.mark.slow),
+])
+def test_a_missed_narrow_q_component_is_refused_even_when_d_is_huge(p, q, truth):
+    try:
+        got = kt.continuous_kl(p, q)
+    except FloatingPointError as error:
+        assert re.search(r"Q's mass .* was missed", str(error))
+        return
+    assert got == pytest.approx(truth, rel=1e-8)
+
+
+@pytest.mark.parametrize("a1, b1, a2, b2", [
+    (3, 1e6, 3, 1.1e6), (10, 1e7, 10, 1.1e7), (10, 1e5, 10, 1.1e5), (0.5, 1e5, 0.5, 2e5),
+    (1, 1e5, 1, 1.1e5), (1e6, 3, 1.1e6, 3), (1e-3, 1e6, 2e-3, 1e6),
+])
+def test_ordinary_betas_with_a_huge_shape_are_computed_not_refused(a1, b1, a2, b2):
+    """scipy's beta(10, 1e7).logpdf is log(pdf) - 7.0e-9 everywhere (its normalising constant
+    rounded), so exp(logpdf) integrates to 1 - 7.0e-9 with nothing missed: these were refused."""
+    got = kt.continuous_kl(st.beta(a1, b1), st.beta(a2, b2))
+    assert got == pytest.approx(float(beta_kl(a1, b1, a2, b2)), rel=1e-8)
+
+
+@pytest.mark.parametrize("s1, s2, scale", [(1e-5, 1.1e-5, 1e19), (1e-6, 1.1e-6, 1e15), (1e-6, 1.1e-6, 1e10),
+                                           (1e-5, 1.1e-5, 1.0), (1e-5, 1.1e-5, 1e-10)])
+def test_narrow_lognormals_far_from_1_keep_their_digits(s1, s2, scale):
+    """log(y) - log(scale) cancels two terms of 44 for scale 1e19, and a shape of 1e-5 turns the
+    rounding into 1e-7 of D (a refusal, or 1e-7 off); log(y / scale) keeps it. KL is unchanged
+    by x -> log x, so the normal formula holds (0.00853332030019263 for the first)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)     # the rounding warning may say 1e-8
+        got = kt.continuous_kl(st.lognorm(s1, scale=scale), st.lognorm(s2, scale=scale))
+    assert got == pytest.approx(float(normal_kl(0, s1, 0, s2)), rel=1e-8)
 
 
 @pytest.mark.parametrize("s1, c1, s2, c2", [(1, 1e200, 1, 1e-200), (0.5, 1e-300, 2, 1e300), (1, 1e150, 1, 1e-150)])
