@@ -1231,6 +1231,21 @@ def test_bar_q4_a_key_without_an_edge_matches_bars_whose_edge_style_is_none(hw):
     assert not _bar_results(hw, swapped)[BAR_DATA_TEST[hw]]
 
 
+# The bars' own legend keys: matplotlib draws a key's edge solid though its bars' edge is in line style 'None', so
+# the key is matched to those bars by face and hatch (a swap through the bars' labels was not read at all).
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("style", ["None", "none", ""])
+def test_bar_q4_reads_the_bars_own_keys_when_their_edge_style_is_none(hw, style):
+    draw = ("x = np.arange(len(names))\n"
+            "ax_q4.bar(x - 0.2, A, 0.4, color='C0', edgecolor='k', linestyle=STYLE, hatch='..', label=LA)\n"
+            "ax_q4.bar(x + 0.2, B, 0.4, color='C1', edgecolor='k', linestyle=STYLE, hatch='//', label=LB)\n"
+            "ax_q4.set_xticks(x, names)\nax_q4.legend()\n").replace("STYLE", repr(style))
+    assert _bars_accepted(hw, _bar_results(hw, draw))
+    swapped = _bar_results(hw, draw.replace("label=LA", "label=SWAP").replace("label=LB", "label=LA")
+                           .replace("SWAP", "LB"))
+    assert not swapped[BAR_DATA_TEST[hw]], swapped
+
+
 @pytest.mark.parametrize("style", ["None", "-"])
 def test_bar_q4_line_style_none_draws_no_edge(style):
     # rendered, independently of the tests' rule: a black 2 pt edge in line style 'None' leaves no dark pixel
