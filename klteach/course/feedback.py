@@ -730,8 +730,11 @@ def _rounded_parts_route(raw, value, parts, expected, sig, cut=False):
         bound = sum(abs(c) * half(v) for v, c in parts)
         if abs(value - expected) > bound * (1 + 1e-9) or combined == 0:
             continue
+        # literally the combination: its float, or that float cut off or rounded to the answer's own figures
+        # (0.2509999); one unit off (0.2541 for 1.54 + 0.934 - 2.22 = 0.254) is another number
         literal = ((raw != value and abs(raw - combined) <= 1e-12 * abs(combined))
-                   or (figures > sig and abs(value - combined) <= float(_unit(value, figures)) * 1.000001))
+                   or (figures > sig and (_round_sig(combined, figures) == _dec(value)
+                                          or _truncated(value, combined))))
         if literal or (plain and abs(value - combined) <= 1e-9 * max(abs(value), 1e-12)):
             return how, rounded
     return None
@@ -963,9 +966,11 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
     # one rounding that gives the number is shown as an example, not as what the learner did: other roundings
     # (3 significant figures, -0.826 and 1.22, give -2.05 as well) lead to the same number
-    opening = ("Right as far as it goes: " if _right_at(value, expected, significant_figures(value)) else
-               f"Almost: near {what} but not {what} rounded; it looks like a result rounded on the way: ")
-    return Feedback(False, f"{opening}{_as_given(value)} is what {parts['formula']} gives with {parts['words']} "
+    shown = _as_given(value)
+    opening = (f"Right as far as it goes: {shown} is" if _right_at(value, expected, significant_figures(value)) else
+               f"Almost: {shown} is near {what} but not {what} rounded; it looks like a result rounded on the way: "
+               f"it is")
+    return Feedback(False, f"{opening} what {parts['formula']} gives with {parts['words']} "
                            f"rounded first (e.g. each to {how}: {listed}). If you rounded {parts['words']} on the "
                            f"way: a {parts.get('kind', 'difference')} of rounded numbers "
                            f"keeps only the precision of their rounding, here not enough for {sig} significant "
@@ -1470,13 +1475,14 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # comes first, and the formula second, for a learner who rounded nothing
         return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when an intermediate "
                                f"number was rounded on the way. Did you round one"
-                               + (", or round the terms before summing" if summed else "")
+                               + (", or round the terms before summing" if summed or terms_give(value) else "")
                                + "? Redo the computation from the unrounded values your code computed, and round "
                                  "only at the end. If your code rounded nothing, check each step: "
                                + (hint or "the formula, the arguments and the units."))
     # float noise alone (1 - np.sum(p**2) = 0.4800000000000001) is no sign of rounded terms: only an answer a
     # few units in the last asked figure from the right value is asked about them
-    summed = summed and abs(value - expected) <= 5 * float(_unit(expected, sig))
+    # and a value with nothing to round on the way (``rounding`` False or a string) has no terms to round
+    summed = summed and rounding is True and abs(value - expected) <= 5 * float(_unit(expected, sig))
     return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
                     + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 

@@ -426,3 +426,16 @@ def test_06_psi_hints_describe_the_step_in_words_not_the_formula():
     for text in texts:
         assert "log(p / q)" not in text.replace("(q - p) * log(p / q), or ", ""), text
     assert check(psi).startswith("Correct")
+
+
+@pytest.mark.parametrize("answer", [0.143, 0.144, 0.145, 0.135, 0.136, 0.137])
+def test_06_ex2_a_count_ratio_is_never_asked_about_rounded_terms(answer):
+    # check_permutation_pvalue(0.142, observed, permuted) says the p-value "is made of whole-number counts, with
+    # nothing to round on the way"; (0.145, ...) said "Not yet ... Or did you round the terms before summing? Sum the
+    # unrounded terms."
+    count = sum(1 for t in PERMUTED if t >= OBSERVED)
+    right = (count + 1) / (len(PERMUTED) + 1)
+    assert abs(answer - right) > 0.015 * right      # beyond the "Close" band, which says the same as 0.142 below
+    msg = str(ex.check_permutation_pvalue(answer, OBSERVED, PERMUTED))
+    assert not msg.startswith("Correct") and "round the terms" not in msg and "unrounded terms" not in msg, msg
+    assert "nothing to round on the way" in str(ex.check_permutation_pvalue(0.142, OBSERVED, PERMUTED))
