@@ -80,7 +80,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
 - An answer within 1.5% of the right value that matches no mistake is
   asked first whether it rounded an intermediate number (a log, say) on
   the way, and given the formula second, for the case that nothing was
-  rounded.
+  rounded. A value with nothing to round on the way (a ratio of
+  whole-number counts, a sum or product of short decimals: ``rounding``)
+  is said to be so instead, and no answer to it is asked whether it
+  rounded the terms before summing.
 - A mistake is named only when the answer matches it better than it
   matches the right value, at the precision the answer gives (to 4
   figures at most; an answer of 8 or more figures, the full number a
@@ -130,7 +133,11 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   rounded to the figures the question asks for, its trailing zero
   dropped (``0.670`` typed, read as ``0.67``): it is named, and the
   unrounded number asked for to be sure. A base-10 route is never named
-  beside a cut-off (no exercise uses base 10).
+  beside a cut-off (no exercise uses base 10). A full number that is a
+  value in another unit rounded to 2-4 figures, then converted the wrong
+  way (``round(D_nats, 3) * np.log(2)``), is told, hedged, that it looks
+  like that wrong-way conversion of a rounded number: the conversion is
+  the mistake, not the formula.
 
 Every notebook's checks (``klteach.course.nbNN_*``) are built on :func:`check_number` and
 its underscore helpers here and in :mod:`klteach.course.units`, the shared internal API of
@@ -935,6 +942,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                              negative=negative, combine=combine, nan=nan, field=field,
                              array_routes=array_routes, partway=partway, rounding=rounding,
                              coincident=coincident)
+    if not feedback.correct and feedback.message.startswith("Not yet"):
+        backwards = _wrong_way_rounded(answer, expected, mistakes, what, hint)
+        if backwards is not None:
+            return backwards
     if parts is None or feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close")):
         return feedback
     # the right route on rounded numbers: a rounding on the way, named with the numbers rounded and how
@@ -976,6 +987,48 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                            f"keeps only the precision of their rounding, here not enough for {sig} significant "
                            f"figures of {what}, so compute {parts['compute']}, combine them, and round only at the "
                            f"end, to {sig} significant figures.")
+
+
+def _wrong_way_rounded(answer, expected, mistakes, what, hint):
+    """A full number that is a value in another unit, rounded to 2-4 figures, then converted the wrong way.
+
+    ``round(D_nats, 3) * np.log(2)`` (0.2037852710846239 where D in bits is asked) is the wrong-way conversion
+    ``(value_in_other_unit, ..., ("undo", label, ...))`` of :func:`klteach.course.units._unit_mistakes` on a
+    rounded number: the mistake is the conversion, not the formula. The other-unit value is
+    ``sqrt(wrong_way * expected)`` and the wrong factor ``sqrt(wrong_way / expected)``. Returns a hedged
+    :class:`Feedback` naming that mistake, or None.
+
+    Examples
+    --------
+    >>> d_nats = 0.2939767; d_bits = d_nats / math.log(2)
+    >>> m = [(d_nats * math.log(2), "D in nats, converted the wrong way: you multiplied by `np.log(2)`.",
+    ...       ("undo", "D in nats, converted the wrong way", "converted back"))]
+    >>> str(_wrong_way_rounded(0.294 * math.log(2), d_bits, m, "D", None))[:72]
+    'Not quite: 0.2038 looks like D in nats, with the number rounded to 3 sig'
+    """
+    if not isinstance(answer, Real) or isinstance(answer, bool) or not math.isfinite(float(answer)):
+        return None
+    value = float(answer)
+    if significant_figures(value) < _PRECISE or not math.isfinite(expected) or expected == 0:
+        return None
+    for m in mistakes:
+        step = m[2] if len(m) > 2 else None
+        if not (isinstance(step, tuple) and step[0] == "undo") or m[0] is None:
+            continue
+        w = float(m[0])
+        if not math.isfinite(w) or w / expected <= 0:
+            continue
+        factor = math.sqrt(w / expected)
+        other = math.copysign(math.sqrt(w * expected), w)
+        for k in (2, 3, 4):
+            rounded = float(_round_sig(other, k))
+            if rounded != _clean(other) and abs(value - rounded * factor) <= 1e-9 * abs(value):
+                return Feedback(False, f"Not quite: {_as_given(value)} looks like {_mistake_name(m[1])}, with the "
+                                       f"number rounded to {_plural(k, 'significant figure')} ({_as_given(rounded)}) "
+                                       f"before the conversion: {m[1]} Check the units of each step; if you did "
+                                       f"not round or convert, {_as_given(value)} is not {what}: "
+                                       + (hint or "check each step."))
+    return None
 
 
 def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negative, combine, nan, field,
