@@ -299,7 +299,8 @@ def test_huffman_a_wrong_average_of_short_decimal_terms_is_not_asked_about_round
     p = np.array([0.7, 0.1, 0.1, 0.1])
     lengths = [1, 2, 3, 3]           # merge 0.1 + 0.1, then 0.1 + 0.2, then 0.3 + 0.7: depths 1, 2, 3, 3
     terms = [Fraction(str(a)) * n for a, n in zip(p, lengths)]
-    assert terms == [Fraction("0.7"), Fraction("0.2"), Fraction("0.3"), Fraction("0.3")] and sum(terms) == Fraction(3, 2)
+    assert terms == [Fraction("0.7"), Fraction("0.2"), Fraction("0.3"), Fraction("0.3")]
+    assert sum(terms) == Fraction(3, 2)
     msg = str(ex.check_huffman_length(answer, p, name="P_sensor"))
     assert not msg.startswith("Correct") and "Did you round" not in msg and "round the terms" not in msg, msg
     if abs(answer - 1.5) <= 0.015 * 1.5:
