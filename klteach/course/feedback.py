@@ -80,7 +80,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
 - An answer within 1.5% of the right value that matches no mistake is
   asked first whether it rounded an intermediate number (a log, say) on
   the way, and given the formula second, for the case that nothing was
-  rounded.
+  rounded. A value with nothing to round on the way (a ratio of
+  whole-number counts, a sum or product of short decimals: ``rounding``)
+  is said to be so instead, and no answer to it is asked whether it
+  rounded the terms before summing.
 - A mistake is named only when the answer matches it better than it
   matches the right value, at the precision the answer gives (to 4
   figures at most; an answer of 8 or more figures, the full number a
@@ -130,7 +133,11 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   rounded to the figures the question asks for, its trailing zero
   dropped (``0.670`` typed, read as ``0.67``): it is named, and the
   unrounded number asked for to be sure. A base-10 route is never named
-  beside a cut-off (no exercise uses base 10).
+  beside a cut-off (no exercise uses base 10). A full number that is a
+  value in another unit rounded to 2-4 figures, then converted the wrong
+  way (``round(D_nats, 3) * np.log(2)``), is told, hedged, that it looks
+  like that wrong-way conversion of a rounded number: the conversion is
+  the mistake, not the formula.
 
 Every notebook's checks (``klteach.course.nbNN_*``) are built on :func:`check_number` and
 its underscore helpers here and in :mod:`klteach.course.units`, the shared internal API of
@@ -730,8 +737,11 @@ def _rounded_parts_route(raw, value, parts, expected, sig, cut=False):
         bound = sum(abs(c) * half(v) for v, c in parts)
         if abs(value - expected) > bound * (1 + 1e-9) or combined == 0:
             continue
+        # literally the combination: its float, or that float cut off or rounded to the answer's own figures
+        # (0.2509999); one unit off (0.2541 for 1.54 + 0.934 - 2.22 = 0.254) is another number
         literal = ((raw != value and abs(raw - combined) <= 1e-12 * abs(combined))
-                   or (figures > sig and abs(value - combined) <= float(_unit(value, figures)) * 1.000001))
+                   or (figures > sig and (_round_sig(combined, figures) == _dec(value)
+                                          or _truncated(value, combined))))
         if literal or (plain and abs(value - combined) <= 1e-9 * max(abs(value), 1e-12)):
             return how, rounded
     return None
@@ -932,6 +942,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                              negative=negative, combine=combine, nan=nan, field=field,
                              array_routes=array_routes, partway=partway, rounding=rounding,
                              coincident=coincident)
+    if not feedback.correct and feedback.message.startswith("Not yet"):
+        backwards = _wrong_way_rounded(answer, expected, mistakes, what, hint)
+        if backwards is not None:
+            return backwards
     if parts is None or feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close")):
         return feedback
     # the right route on rounded numbers: a rounding on the way, named with the numbers rounded and how
@@ -963,14 +977,58 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
     # one rounding that gives the number is shown as an example, not as what the learner did: other roundings
     # (3 significant figures, -0.826 and 1.22, give -2.05 as well) lead to the same number
-    opening = ("Right as far as it goes: " if _right_at(value, expected, significant_figures(value)) else
-               f"Almost: near {what} but not {what} rounded; it looks like a result rounded on the way: ")
-    return Feedback(False, f"{opening}{_as_given(value)} is what {parts['formula']} gives with {parts['words']} "
+    shown = _as_given(value)
+    opening = (f"Right as far as it goes: {shown} is" if _right_at(value, expected, significant_figures(value)) else
+               f"Almost: {shown} is near {what} but not {what} rounded; it looks like a result rounded on the way: "
+               f"it is")
+    return Feedback(False, f"{opening} what {parts['formula']} gives with {parts['words']} "
                            f"rounded first (e.g. each to {how}: {listed}). If you rounded {parts['words']} on the "
                            f"way: a {parts.get('kind', 'difference')} of rounded numbers "
                            f"keeps only the precision of their rounding, here not enough for {sig} significant "
                            f"figures of {what}, so compute {parts['compute']}, combine them, and round only at the "
                            f"end, to {sig} significant figures.")
+
+
+def _wrong_way_rounded(answer, expected, mistakes, what, hint):
+    """A full number that is a value in another unit, rounded to 2-4 figures, then converted the wrong way.
+
+    ``round(D_nats, 3) * np.log(2)`` (0.2037852710846239 where D in bits is asked) is the wrong-way conversion
+    ``(value_in_other_unit, ..., ("undo", label, ...))`` of :func:`klteach.course.units._unit_mistakes` on a
+    rounded number: the mistake is the conversion, not the formula. The other-unit value is
+    ``sqrt(wrong_way * expected)`` and the wrong factor ``sqrt(wrong_way / expected)``. Returns a hedged
+    :class:`Feedback` naming that mistake, or None.
+
+    Examples
+    --------
+    >>> d_nats = 0.2939767; d_bits = d_nats / math.log(2)
+    >>> m = [(d_nats * math.log(2), "D in nats, converted the wrong way: you multiplied by `np.log(2)`.",
+    ...       ("undo", "D in nats, converted the wrong way", "converted back"))]
+    >>> str(_wrong_way_rounded(0.294 * math.log(2), d_bits, m, "D", None))[:72]
+    'Not quite: 0.2038 looks like D in nats, with the number rounded to 3 sig'
+    """
+    if not isinstance(answer, Real) or isinstance(answer, bool) or not math.isfinite(float(answer)):
+        return None
+    value = float(answer)
+    if significant_figures(value) < _PRECISE or not math.isfinite(expected) or expected == 0:
+        return None
+    for m in mistakes:
+        step = m[2] if len(m) > 2 else None
+        if not (isinstance(step, tuple) and step[0] == "undo") or m[0] is None:
+            continue
+        w = float(m[0])
+        if not math.isfinite(w) or w / expected <= 0:
+            continue
+        factor = math.sqrt(w / expected)
+        other = math.copysign(math.sqrt(w * expected), w)
+        for k in (2, 3, 4):
+            rounded = float(_round_sig(other, k))
+            if rounded != _clean(other) and abs(value - rounded * factor) <= 1e-9 * abs(value):
+                return Feedback(False, f"Not quite: {_as_given(value)} looks like {_mistake_name(m[1])}, with the "
+                                       f"number rounded to {_plural(k, 'significant figure')} ({_as_given(rounded)}) "
+                                       f"before the conversion: {m[1]} Check the units of each step; if you did "
+                                       f"not round or convert, {_as_given(value)} is not {what}: "
+                                       + (hint or "check each step."))
+    return None
 
 
 def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negative, combine, nan, field,
@@ -1470,13 +1528,14 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # comes first, and the formula second, for a learner who rounded nothing
         return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when an intermediate "
                                f"number was rounded on the way. Did you round one"
-                               + (", or round the terms before summing" if summed else "")
+                               + (", or round the terms before summing" if summed or terms_give(value) else "")
                                + "? Redo the computation from the unrounded values your code computed, and round "
                                  "only at the end. If your code rounded nothing, check each step: "
                                + (hint or "the formula, the arguments and the units."))
     # float noise alone (1 - np.sum(p**2) = 0.4800000000000001) is no sign of rounded terms: only an answer a
     # few units in the last asked figure from the right value is asked about them
-    summed = summed and abs(value - expected) <= 5 * float(_unit(expected, sig))
+    # and a value with nothing to round on the way (``rounding`` False or a string) has no terms to round
+    summed = summed and rounding is True and abs(value - expected) <= 5 * float(_unit(expected, sig))
     return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
                     + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 

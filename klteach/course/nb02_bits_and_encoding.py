@@ -22,6 +22,7 @@ from .feedback import (
     Feedback,
     _accepted,
     _as_given,
+    _clean,
     _names,
     _nan_for,
     _probabilities,
@@ -360,8 +361,14 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
         mistakes.append((fixed, f"a fixed-length code, ceil(log2({k})) = {fixed:g} bits for each of the {k} "
                                 f"symbols. Huffman gives frequent symbols shorter codewords: average the Huffman "
                                 f"lengths, weighted by {px}."))
+    # probabilities given as short decimals times whole lengths are short decimals: the weighted sum is exact,
+    # with nothing to round on the way (an answer near it is no rounded intermediate)
+    terms = pn[support] * lengths[support]
+    short = all(significant_figures(float(t)) <= 6 for t in terms) and significant_figures(expected) <= 6
+    made = ("a sum of probabilities times whole codeword lengths, each a short decimal ("
+            + ", ".join(_as_given(_clean(float(t))) for t in terms) + ")")
     feedback = check_number(answer, expected, what="the average Huffman code length",
-                        units="bits per symbol", mistakes=mistakes, sig=sig,
+                        units="bits per symbol", mistakes=mistakes, sig=sig, rounding=made if short else True,
                         hint=f"Average the Huffman codeword lengths, weighted by {px}.",
                         combine="Weight each codeword length (kt.huffman_lengths gives them) by its symbol's probability"
                                 + (f", {px}," if name else "") + " and sum the weighted lengths to one number.",

@@ -23,7 +23,10 @@ from ..hypothesis_testing import exponential_tilt
 from .feedback import (
     CHOICES,
     Feedback,
+    _as_given,
+    _clean,
     check_number,
+    significant_figures,
 )
 from .style import MARKERS, P_COLOR, PALETTE, Q_COLOR
 
@@ -129,7 +132,13 @@ def check_local_kl(answer, theta, delta, *, sig=3):
          "1/2 delta^2 (1/(1 - theta) - 1/theta): the information's two terms, one from heads and one from tails, "
          "are added, not subtracted: I(theta) = 1/theta + 1/(1 - theta) = 1 / (theta (1 - theta))."),
     ]
+    # delta^2 and I(theta) short decimals (0.0025 and 6.25): their product is exact, with nothing to round on
+    # the way (an answer near it is no rounded intermediate)
+    short = all(significant_figures(v) <= 6 for v in (delta ** 2, info, expected))
+    made = (f"half of delta^2 = {_as_given(_clean(delta ** 2))} times I(theta) = {_as_given(_clean(info))}, "
+            f"short decimals")
     feedback = check_number(answer, expected, what=what, units="nats", mistakes=_apart(mistakes, expected), sig=sig,
+                            rounding=made if short else True,
                             hint=f"Use {quadratic}; for a Bernoulli, I(theta) = 1 / (theta (1 - theta)).",
                             negative="A KL divergence and its quadratic approximation are >= 0: delta^2 is never "
                                      "negative, so a negative number comes from the sign of the Fisher information. "

@@ -325,3 +325,24 @@ def test_the_swap_message_says_p_is_the_numerator_inside_each_log_ratio():
     assert ("P comes first, as the reference: it weights each log ratio and is the numerator inside it."
             in text), text
     assert "on top" not in text and "The question puts" not in text, text
+
+
+def test_01_a_rounded_number_converted_the_wrong_way_is_told_the_conversion_not_the_formula():
+    # 01 Ex1: round(D_nats, 3) * np.log(2) = 0.2037852710846239 got "Not yet: 0.2038 is not D(P_loaded||Q_fair).
+    # Weight each log(P_loaded(x)/Q_fair(x)) by P_loaded(x) and sum..." (the formula was right, the conversion
+    # wrong); 01 Ex2: round(D_bits, 3) / np.log(2) = 0.5049432643111372 likewise
+    P_loaded, Q_fair = np.array([0.1] * 5 + [0.5]), np.full(6, 1 / 6)
+    d_nats = sum(p * math.log(p / (1 / 6)) for p in [0.1] * 5 + [0.5])
+    d_bits_rev = sum((1 / 6) * math.log2((1 / 6) / p) for p in [0.1] * 5 + [0.5])
+    assert round(d_nats, 3) * math.log(2) == pytest.approx(0.2037852710846239, rel=1e-12)
+    assert round(d_bits_rev, 3) / math.log(2) == pytest.approx(0.5049432643111372, rel=1e-12)
+    msg = str(exercises.check_kl(round(d_nats, 3) * np.log(2), P_loaded, Q_fair, base=2,
+                                 names=("P_loaded", "Q_fair"), entropy_words=False))
+    assert msg.startswith("Not quite") and "converted the wrong way: you multiplied by `np.log(2)`" in msg, msg
+    assert "rounded to" in msg and "units" in msg, msg
+    msg = str(exercises.check_kl(round(d_bits_rev, 3) / np.log(2), Q_fair, P_loaded, names=("Q_fair", "P_loaded"),
+                                 entropy_words=False))
+    assert msg.startswith("Not quite") and "converted the wrong way: you divided by `np.log(2)`" in msg, msg
+    # the advice, followed on the unrounded number, is accepted
+    assert exercises.check_kl(d_nats / math.log(2), P_loaded, Q_fair, base=2, names=("P_loaded", "Q_fair"),
+                              entropy_words=False).correct

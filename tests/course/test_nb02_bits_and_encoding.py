@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from fractions import Fraction
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -288,3 +289,28 @@ def test_02_entropy_and_cross_entropy_hints_describe_the_step_in_words():
     for answer in (9.3, h_sp, -4.2, 1.0, np.ones(len(spanish))):
         text = str(exercises.check_cross_entropy(answer, spanish, english, base=2, names=("spanish", "english")))
         assert not text.startswith("Correct") and "-sum" not in text, (answer, text)
+
+
+@pytest.mark.parametrize("answer", [1.46, 1.47, 1.52, 1.53, 1.54, 1.55])
+def test_huffman_a_wrong_average_of_short_decimal_terms_is_not_asked_about_rounding(answer):
+    # Huffman (02 Ex2): 1.46, 1.47, 1.53, 1.54, 1.55 got "Or did you round the terms before summing?" and 1.52 "Close
+    # ... an intermediate number was rounded on the way. Did you round one, or round the terms before summing?",
+    # though the terms p * L are exact short decimals
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    lengths = [1, 2, 3, 3]           # merge 0.1 + 0.1, then 0.1 + 0.2, then 0.3 + 0.7: depths 1, 2, 3, 3
+    terms = [Fraction(str(a)) * n for a, n in zip(p, lengths)]
+    assert terms == [Fraction("0.7"), Fraction("0.2"), Fraction("0.3"), Fraction("0.3")]
+    assert sum(terms) == Fraction(3, 2)
+    msg = str(ex.check_huffman_length(answer, p, name="P_sensor"))
+    assert not msg.startswith("Correct") and "Did you round" not in msg and "round the terms" not in msg, msg
+    if abs(answer - 1.5) <= 0.015 * 1.5:
+        shown = re.search(r"each a short decimal \(([^)]*)\)", msg)
+        assert "nothing to round on the way" in msg and shown, msg
+        assert sorted(Fraction(t) for t in shown.group(1).split(", ")) == sorted(terms), msg
+
+
+def test_huffman_with_long_terms_still_asks_about_rounding():
+    # a third times a whole length is no short decimal: the terms can be rounded on the way
+    p = np.array([1, 1, 1]) / 3          # Huffman lengths 1, 2, 2: average 5/3
+    msg = str(ex.check_huffman_length(1.66, p))
+    assert "nothing to round" not in msg, msg

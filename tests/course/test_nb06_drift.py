@@ -426,3 +426,30 @@ def test_06_psi_hints_describe_the_step_in_words_not_the_formula():
     for text in texts:
         assert "log(p / q)" not in text.replace("(q - p) * log(p / q), or ", ""), text
     assert check(psi).startswith("Correct")
+
+
+@pytest.mark.parametrize("answer", [0.143, 0.144, 0.145, 0.135, 0.136, 0.137])
+def test_06_ex2_a_count_ratio_is_never_asked_about_rounded_terms(answer):
+    # check_permutation_pvalue(0.142, observed, permuted) says the p-value "is made of whole-number counts, with
+    # nothing to round on the way"; (0.145, ...) said "Not yet ... Or did you round the terms before summing? Sum the
+    # unrounded terms."
+    count = sum(1 for t in PERMUTED if t >= OBSERVED)
+    right = (count + 1) / (len(PERMUTED) + 1)
+    assert abs(answer - right) > 0.015 * right      # beyond the "Close" band, which says the same as 0.142 below
+    msg = str(ex.check_permutation_pvalue(answer, OBSERVED, PERMUTED))
+    assert not msg.startswith("Correct") and "round the terms" not in msg and "unrounded terms" not in msg, msg
+    assert "nothing to round on the way" in str(ex.check_permutation_pvalue(0.142, OBSERVED, PERMUTED))
+
+
+def test_06_ex1_a_two_figure_sum_of_rounded_terms_is_asked_about_the_terms():
+    # 06 Ex1: 0.83 (the PSI terms each rounded to 2 decimals, summed; 0.6% from the answer) got only "Did you round
+    # one?", though the module says such a near sum "is asked whether it rounded the terms before summing"
+    ref, cur = np.array([6, 30, 42, 22, 0]), np.array([1, 10, 16, 13, 10])
+    p = [(r + 0.5) / (sum(ref) + 0.5 * len(ref)) for r in ref]
+    q = [(c + 0.5) / (sum(cur) + 0.5 * len(cur)) for c in cur]
+    terms = [(a - b) * math.log(a / b) for a, b in zip(p, q)]
+    right = sum(terms)
+    assert sum(round(t, 2) for t in terms) == pytest.approx(0.83, abs=1e-12)
+    assert 0 < abs(0.83 - right) <= 0.015 * right and round(right, 2) != 0.83
+    msg = str(ex.check_psi(0.83, ref, cur, pseudo_count=0.5, names=("ref_week", "cur_week")))
+    assert msg.startswith("Close") and "round the terms before summing" in msg, msg

@@ -7,6 +7,7 @@ never from the checks themselves.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -352,3 +353,36 @@ def test_08_ex1_the_unweighted_sum_is_told_to_weight_as_an_instruction():
     assert round(unweighted, 3) == -1.745
     assert "weight each log ratio by its cell's probability in joint_ex, then sum." in text, text
     assert "is weighted by" not in text, text
+
+
+def _entropies_08_ex1():
+    """H(X), H(Y), H(X,Y) of notebook 08's joint_ex in bits, and I(X;Y), written out here."""
+    joint_ex = np.array([[0.40, 0.05], [0.20, 0.10], [0.05, 0.20]])
+    px, py = joint_ex.sum(axis=1), joint_ex.sum(axis=0)
+    h = [-sum(p * math.log2(p) for p in ps) for ps in (px, py, joint_ex.ravel())]
+    return joint_ex, h
+
+
+@pytest.mark.parametrize("answer", [0.2541, 0.2539])
+def test_08_ex1_a_number_one_unit_off_the_rounded_entropies_combined_is_not_named_as_that_route(answer):
+    # exercises.check_mutual_information(0.2541, joint_ex, base=2, name="joint_ex", variables=("X","Y")) said
+    # "0.2541 is what H(X) + H(Y) - H(X,Y) gives with the entropies rounded first (e.g. each to 3 significant
+    # figures: H(X) = 1.54, H(Y) = 0.934, H(X,Y) = 2.22)", but 1.54 + 0.934 - 2.22 is exactly 0.254 (0.2539 the same)
+    joint_ex, h = _entropies_08_ex1()
+    rounded = [float(f"{v:.3g}") for v in h]
+    assert rounded == [1.54, 0.934, 2.22]
+    assert Decimal("1.54") + Decimal("0.934") - Decimal("2.22") == Decimal("0.254")
+    msg = str(exercises.check_mutual_information(answer, joint_ex, base=2, name="joint_ex", variables=("X", "Y")))
+    assert not msg.startswith("Correct") and "with the entropies rounded first" not in msg, msg
+
+
+def test_08_ex1_the_rounded_entropies_route_opens_with_the_learners_number():
+    # "Almost: near I(X;Y) but not I(X;Y) rounded; it looks like ..." had no subject: the number comes first.
+    # 1.539 + 0.934 - 2.222 (each entropy to 3 decimal places) is the float 0.2509999999999999
+    joint_ex, h = _entropies_08_ex1()
+    assert [round(v, 3) for v in h] == [1.539, 0.934, 2.222]
+    answer = 1.539 + 0.934 - 2.222
+    assert answer != 0.251
+    msg = str(exercises.check_mutual_information(answer, joint_ex, base=2, name="joint_ex", variables=("X", "Y")))
+    assert msg.startswith("Almost: 0.251 is near I(X;Y) but not I(X;Y) rounded; it looks like a result rounded on "
+                          "the way: it is what H(X) + H(Y) - H(X,Y) gives with the entropies rounded first"), msg

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from fractions import Fraction
 
 import matplotlib
 
@@ -358,3 +359,30 @@ def test_every_solution_in_notebook_09_is_accepted_by_its_check():
             assert feedback.correct, (check, str(feedback))
             checked += 1
     assert checked == 5
+
+
+@pytest.mark.parametrize("answer", [-2.0461, -2.0459])
+def test_elbo_a_number_one_unit_off_the_rounded_terms_combined_is_not_named_as_that_route(answer):
+    # exercises.check_elbo(-2.0461, 1.0, 0.3, 1.2, 0.4) (and -2.0459) said "-2.0461 is what E_q[log p(x|z)] -
+    # D(q||p(z)) gives ... (-0.826, 1.22)", but -0.826 - 1.22 is exactly -2.046
+    ll, right = quad_elbo()
+    assert (float(f"{ll:.3g}"), float(f"{ll - right:.3g}")) == (-0.826, 1.22)
+    msg = str(exercises.check_elbo(answer, 1.0, 0.3, 1.2, 0.4))
+    assert not msg.startswith("Correct") and "rounded first" not in msg, msg
+    # the combination itself still is that route, opened with the learner's number
+    assert str(exercises.check_elbo(-0.826 - 1.22, 1.0, 0.3, 1.2, 0.4)).startswith(
+        "Almost: -2.046 is near ELBO(q) but not ELBO(q) rounded; it looks like a result rounded on the way: it is "
+        "what E_q[log p(x|z)] - D(q||p(z)) gives with both terms rounded first")
+
+
+@pytest.mark.parametrize("answer", [0.00785, 0.00779, 0.00784])
+def test_local_kl_a_near_answer_is_not_asked_about_rounding_exact_short_decimals(answer):
+    # exercises.check_local_kl(0.00785, 0.2, 0.05) asked "Did you round one, or round the terms before summing?",
+    # though 1/2 x 0.0025 x 6.25 has no terms and nothing to round on the way
+    delta2, info = Fraction(1, 20) ** 2, 1 / (Fraction(1, 5) * Fraction(4, 5))
+    assert (delta2, info) == (Fraction("0.0025"), Fraction("6.25"))
+    assert abs(answer - float(delta2 * info / 2)) <= 0.015 * float(delta2 * info / 2)
+    msg = str(exercises.check_local_kl(answer, 0.2, 0.05))
+    assert not msg.startswith("Correct") and "round" not in msg.split("Check each step")[0].replace(
+        "not it rounded", "").replace("nothing to round", ""), msg
+    assert "Did you round" not in msg and "nothing to round on the way" in msg and "0.0025" in msg, msg
