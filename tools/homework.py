@@ -1281,14 +1281,17 @@ def _timed_out_cell(nb, message: str) -> str:
 
 
 def _answers_of_cells_that_raised(executed, errors: list[tuple[int, str, str]]) -> dict[str, str]:
-    """``{name: note}`` for each name assigned at the start of a line (``name = ...``, ``fig, name = ...``) in a
-    submission cell that raised, numbered as ``errors`` (from _cell_errors) number them: when a test finds that
+    """``{name: note}`` for each name assigned or defined at the start of a line (``name = ...``, ``fig, name = ...``,
+    ``def name(...)``) in a submission cell that raised, numbered as ``errors`` (from _cell_errors) number them: when a test finds that
     answer missing, its cell stopped before setting it, and the note says so instead of "replace the ...".
 
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig, ax_q4 = plt.subplots()")])
     >>> _answers_of_cells_that_raised(nb, [(1, "fig, ax_q4 = plt.subplots()", "NameError: name 'plt' is not defined")])
     {'fig': 'fig was not set: its cell (cell 1) raised NameError, see above', \
 'ax_q4': 'ax_q4 was not set: its cell (cell 1) raised NameError, see above'}
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def log_softmax(z):\\n    return z -")])
+    >>> _answers_of_cells_that_raised(nb, [(1, "def log_softmax(z):", "SyntaxError: invalid syntax")])
+    {'log_softmax': 'log_softmax was not set: its cell (cell 1) raised SyntaxError, see above'}
     """
     sources = [c.source.strip() for c in executed.cells]
     first = GUARD_SETUP.strip().splitlines()[0]
@@ -1296,7 +1299,8 @@ def _answers_of_cells_that_raised(executed, errors: list[tuple[int, str, str]]) 
     notes = {}
     for number, _, message in errors:
         cell = executed.cells[start + number - 1]
-        for targets in re.findall(r"^([A-Za-z_][\w ,]*?)\s*=(?!=)", cell.source, re.M):
+        for targets in [*re.findall(r"^([A-Za-z_][\w ,]*?)\s*=(?!=)", cell.source, re.M),
+                        *re.findall(r"^def\s+([A-Za-z_]\w*)\s*\(", cell.source, re.M)]:
             for name in (t.strip() for t in targets.split(",")):
                 if name.isidentifier():
                     notes.setdefault(name, f"{name} was not set: its cell (cell {number}) raised "

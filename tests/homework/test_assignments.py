@@ -1246,6 +1246,21 @@ def test_bar_q4_reads_the_bars_own_keys_when_their_edge_style_is_none(hw, style)
     assert not swapped[BAR_DATA_TEST[hw]], swapped
 
 
+# ... but only the bars' own key: a key with a visible edge, which a reader pairs with the other series' edged bars, is
+# not credited to bars with no edge (a swapped legend passed that way).
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_key_with_an_edge_is_not_read_as_the_edgeless_series(hw):
+    draw = ("from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+            "ax_q4.bar(x - 0.2, A, 0.4, color='C0')\n"
+            "ax_q4.bar(x + 0.2, B, 0.4, color='C0', edgecolor='k', linewidth=2, linestyle='--', hatch=HATCH)\n"
+            "ax_q4.set_xticks(x, names)\n"
+            "ax_q4.legend([Patch(facecolor='C0'), Patch(facecolor='C0', edgecolor='k', linewidth=2, hatch=HATCH)],"
+            " [FIRST, SECOND])\n")
+    hatch = "'//'" if hw == "hw03_asymmetry" else "None"   # hw03 asks for a hatch
+    swapped = _bar_results(hw, draw.replace("HATCH", hatch).replace("FIRST", "LB").replace("SECOND", "LA"))
+    assert not swapped[BAR_DATA_TEST[hw]], swapped
+
+
 @pytest.mark.parametrize("style", ["None", "-"])
 def test_bar_q4_line_style_none_draws_no_edge(style):
     # rendered, independently of the tests' rule: a black 2 pt edge in line style 'None' leaves no dark pixel
@@ -1282,19 +1297,30 @@ def test_hw05_q4_reads_the_tick_labels_from_left_to_right():
     assert all(_bar_results("hw05_drift", right_to_left).values())
 
 
-def _hw06_q1_public_2(**answers) -> str:
-    """Run hw06's question-1 public test 2 on ``answers``: '' when it passes, else its assertion message."""
+def _hw06_q1_public_2(test: int = 2, **answers) -> str:
+    """Run hw06's question-1 public test ``test`` on ``answers``: '' when it passes, else its assertion message."""
     import numpy as np
 
     source = next(s for s in (c.source for c in nbformat.read(ROOT / "homework" / "hw06_machine_learning.ipynb",
                                                                  as_version=4).cells)
-                  if "def test_q1_public_2(" in s)
+                  if f"def test_q1_public_{test}(" in s)
     env = {"big_p": np.array([1000.0, 998.0, 990.0]), **answers}
     try:
         exec(source, env)
     except AssertionError as error:
         return str(error)
     return ""
+
+
+def test_hw06_q1_public_test_1_says_which_way_kl_big_is_wrong():
+    import numpy as np
+
+    for wrong in (np.float32(0.33), np.array([0.33]), np.array(0.33), 1):
+        assert "should be one number, a float" in _hw06_q1_public_2(1, kl_big=wrong)
+    assert "nan or inf" in _hw06_q1_public_2(1, kl_big=float("nan"))
+    for wrong in (0.0, -0.1):
+        assert "above 0" in _hw06_q1_public_2(1, kl_big=wrong)
+    assert _hw06_q1_public_2(1, kl_big=0.33) == ""
 
 
 def test_hw06_q1_public_test_names_a_missing_return_or_big_p():
