@@ -22,7 +22,6 @@ from .feedback import (
     Feedback,
     _accepted,
     _as_given,
-    _clean,
     _names,
     _nan_for,
     _probabilities,
@@ -365,8 +364,8 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     # with nothing to round on the way (an answer near it is no rounded intermediate)
     terms = pn[support] * lengths[support]
     short = all(significant_figures(float(t)) <= 6 for t in terms) and significant_figures(expected) <= 6
-    made = ("a sum of probabilities times whole codeword lengths, each a short decimal ("
-            + ", ".join(_as_given(_clean(float(t))) for t in terms) + ")")
+    # (the terms themselves are not listed: they sum to the answer)
+    made = "a sum of probabilities times whole codeword lengths, each a short decimal"
     feedback = check_number(answer, expected, what="the average Huffman code length",
                         units="bits per symbol", mistakes=mistakes, sig=sig, rounding=made if short else True,
                         hint=f"Average the Huffman codeword lengths, weighted by {px}.",
