@@ -1352,7 +1352,9 @@ def test_hw06_q1_public_test_1_says_which_way_kl_big_is_wrong():
     for wrong in (np.float32(0.33), np.array(0.33), 1):
         assert "should be a float" in _hw06_q1_public_2(1, kl_big=wrong)
     assert "nan or inf" in _hw06_q1_public_2(1, kl_big=float("nan"))
-    assert "compare a distribution with itself" in _hw06_q1_public_2(1, kl_big=0.0)
+    for zero in (0.0, 0):
+        assert "compare a distribution with itself" in _hw06_q1_public_2(1, kl_big=zero)
+    assert "call it" in _hw06_q1_public_2(1, kl_big=np.sum)
     assert "above 0" in _hw06_q1_public_2(1, kl_big=-0.1)
     assert _hw06_q1_public_2(1, kl_big=0.33) == ""
 
