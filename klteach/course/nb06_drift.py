@@ -408,7 +408,8 @@ def check_psi(answer, reference_counts, current_counts, *, pseudo_count=0.5, bas
                 tiny.append((label, smallest, places))
     if math.isinf(unsmoothed) and tiny:
         label, smallest, places = min(tiny, key=lambda t: t[1])
-        unsmoothed_why = (f"a zero probability inside a log ratio (the log of p / 0 is inf). With the pseudo-count {pseudo_count:g} "
+        unsmoothed_why = (f"a zero probability inside a log ratio (a p of 0 makes the term (0 - q) log(0 / q) = +inf, a q of 0 makes "
+                          f"log(p / 0) = +inf). With the pseudo-count {pseudo_count:g} "
                           f"in every bin no smoothed probability is 0, but the smallest of {label}, "
                           f"{smallest:.4f}, is 0 once rounded to {places} decimal place{'s' if places > 1 else ''} (or fewer): if you rounded "
                           f"the smoothed probabilities, use them unrounded. PSI without smoothing is inf too: if you "

@@ -198,7 +198,8 @@ def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
         (evidence, "log p(x), the log evidence, which the ELBO bounds from below; they are equal only when q is the "
                    "exact posterior."),
         (at_mean - kl, "log N(x; m, s^2) - D(q||p(z)): the expected log-likelihood under q also has the term "
-                       "-sigma^2 / (2 s^2) from the spread of z under q: E_q[(x - z)^2] = (x - m)^2 + sigma^2."),
+                       "-sigma^2 / (2 s^2) from the spread of z under q: E_q[(x - z)^2] = (x - m)^2 + sigma^2 "
+                       "(m = q_mean, sigma = q_sd, s = noise_sd)."),
         (ll_var - kl, "the noise standard deviation used as a variance: the likelihood N(x; z, s^2) has variance "
                       "noise_sd**2."),
         (loglik - kl_var, "q's standard deviation used as a variance in D(q||N(0, 1)): its variance is q_sd**2."),
