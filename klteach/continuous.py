@@ -24,6 +24,7 @@ __all__ = ["continuous_kl"]
 # wherever the distributions are located and however narrow they are.
 # Lower-tail probabilities: ppf gives the left points, isf the right ones.
 _TAILS = np.array([1e-9, 1e-6, 1e-3, 0.01, 0.1, 0.25, 0.5])
+_Q_TAILS = np.concatenate([_TAILS, [1e-12, 1e-15]])   # Q's tail ends at a point even far from P (see _breakpoints)
 _RTOL = 1e-10
 _LOG_TINY = math.log(math.ulp(0.0))   # log of the smallest positive double, about -744.4
 _LOG_NORMAL = math.log(sys.float_info.min)   # log of the smallest normal double, about -708.4
@@ -78,10 +79,12 @@ def _support(dist, name):
 
 
 def _breakpoints(p, q, lo, hi):
-    """Sorted finite points strictly inside (lo, hi): quantiles of P and Q."""
+    """Sorted finite points strictly inside (lo, hi): quantiles of P and Q (Q's also at 1e-12 and
+    1e-15, so that its tail ends at a point even where the integration steps far from P are wide:
+    N(1000, 1) against P = N(0, 1) lost its 1e-9 tail between two steps)."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        points = np.concatenate([p.ppf(_TAILS), p.isf(_TAILS), q.ppf(_TAILS), q.isf(_TAILS)])
+        points = np.concatenate([p.ppf(_TAILS), p.isf(_TAILS), q.ppf(_Q_TAILS), q.isf(_Q_TAILS)])
     points = points[np.isfinite(points) & (points > lo) & (points < hi)]
     return np.unique(points)
 

@@ -1128,6 +1128,7 @@ def test_a_tail_lost_between_integration_points_is_refused_not_silent(monkeypatc
     from klteach import continuous
 
     monkeypatch.setattr(continuous, "_INNER_STEPS", 0)
+    monkeypatch.setattr(continuous, "_Q_TAILS", continuous._TAILS)   # Q's deep quantiles would catch it too
     with pytest.raises(FloatingPointError, match="a tail falling off between them") as info:
         kt.continuous_kl(st.beta(100, 200), st.beta(101, 200))
     # the message gives the difference and its direction (the probability printed to 12 digits)
@@ -1141,6 +1142,21 @@ def test_a_huge_divergence_gives_no_spurious_rounding_warning():
         warnings.simplefilter("error")
         got = kt.continuous_kl(st.norm(0, 1), st.norm(0, 1e-100))
     assert got == pytest.approx(float(normal_kl(0, 1, 0, 1e-100)), rel=1e-14)
+
+
+@pytest.mark.parametrize("p, q, exact", [
+    (st.norm(0, 1), st.norm(1000, 1), normal_kl(0, 1, 1000, 1)),
+    (st.norm(0, 1), st.norm(3, 1e-4), normal_kl(0, 1, 3, 1e-4)),
+    (st.laplace(0, 1), st.laplace(1e4, 1), laplace_kl(0, 1, 1e4, 1)),
+])
+def test_q_far_from_p_keeps_its_tail(p, q, exact):
+    """Q's tail beyond its 1e-9 quantile fell between two integration steps far from P's median
+    (0.25 e-folds wide, 250 at a distance of 1000), so its mass came out 1e-9 short and the value
+    was refused; Q's 1e-12 and 1e-15 quantiles are now breakpoints too."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(p, q)
+    assert got == pytest.approx(float(exact), rel=1e-12)
 
 
 @pytest.mark.parametrize("loc", [1e8, 1e10, 1e15, -1e8])
