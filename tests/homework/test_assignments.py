@@ -1114,6 +1114,69 @@ def test_bar_q4_reads_a_proxy_key_drawn_with_color(hw):
     assert not _bar_results(hw, swapped)[BAR_DATA_TEST[hw]]
 
 
+# Hatches are read as matplotlib draws them: 'x' and 'X' draw both diagonals, as '/\' does, and '+' both straight
+# lines, as '|-' does; '//' draws twice as many lines as '/'. Each pair below is checked by rendering it too.
+HATCH_ALIKE = {"'x' and 'X'": ("x", "X"), r"'x' and '/\'": ("x", "/\\"), "'+' and '|-'": ("+", "|-")}
+HATCH_UNLIKE = {"'/' and '//'": ("/", "//"), "'x' and '/'": ("x", "/"), "'+' and '-'": ("+", "-")}
+
+
+def _hatch_pixels(hatch: str):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(1, 1), dpi=100)
+    try:
+        ax.set_axis_off()
+        ax.set_position([0, 0, 1, 1])
+        ax.bar([0], [1], 1, color="C1", edgecolor="k", linewidth=0, hatch=hatch)
+        ax.set_xlim(-0.5, 0.5)
+        ax.set_ylim(0, 1)
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba()).copy()
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("pair", [*HATCH_ALIKE.values(), *HATCH_UNLIKE.values()],
+                         ids=[*HATCH_ALIKE.keys(), *HATCH_UNLIKE.keys()])
+def test_bar_q4_hatch_pairs_are_drawn_as_described(pair):
+    import numpy as np
+
+    same = np.array_equal(_hatch_pixels(pair[0]), _hatch_pixels(pair[1]))
+    assert same == (pair in HATCH_ALIKE.values())
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("pair", HATCH_ALIKE.values(), ids=HATCH_ALIKE.keys())
+def test_bar_q4_rejects_two_hatches_drawn_alike(hw, pair):
+    styles = (f"color='C0', hatch={pair[0]!r}", f"color='C0', hatch={pair[1]!r}")
+    results = _bar_results(hw, STYLED.replace("STYLE_A", styles[0]).replace("STYLE_B", styles[1]))
+    assert not results[BAR_LOOK_TEST[hw]] and results[BAR_DATA_TEST[hw]], results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("pair", HATCH_UNLIKE.values(), ids=HATCH_UNLIKE.keys())
+def test_bar_q4_accepts_two_hatches_drawn_differently(hw, pair):
+    styles = (f"color='C0', hatch={pair[0]!r}", f"color='C0', hatch={pair[1]!r}")
+    results = _bar_results(hw, STYLED.replace("STYLE_A", styles[0]).replace("STYLE_B", styles[1]))
+    assert all(results.values()), results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_pairs_proxy_keys_whose_hatch_is_spelled_differently(hw):
+    # bars hatched '/\' and '+', their proxy keys 'x' and '|-': drawn alike, so each key names its bars
+    proxy = ("from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+             "ax_q4.bar(x - 0.2, A, 0.4, color='C0', hatch='/\\\\')\nax_q4.bar(x + 0.2, B, 0.4, color='C0', hatch='+')\n"
+             "ax_q4.set_xticks(x, names)\n"
+             "ax_q4.legend(handles=[Patch(facecolor='C0', hatch='|-', label=LB), Patch(facecolor='C0', hatch='x', label=LA)])\n")
+    assert _bars_accepted(hw, _bar_results(hw, proxy))
+    swapped = proxy.replace("label=LB", "label=SWAP").replace("label=LA", "label=LB").replace("SWAP", "LA")
+    assert not _bar_results(hw, swapped)[BAR_DATA_TEST[hw]]
+
+
 @pytest.mark.parametrize("hw", ["hw01_definition", "hw06_machine_learning"])
 def test_bar_q4_accepts_the_outcomes_in_any_order(hw):
     draw = ("order = np.arange(len(names))[::-1]\nA, B, names = A[order], B[order], [names[i] for i in order]\n"
@@ -1346,8 +1409,12 @@ def test_hw06_q1_public_test_1_says_which_way_kl_big_is_wrong():
     for wrong in (np.float32(0.33), np.array(0.33), 1):
         assert "should be a float" in _hw06_q1_public_2(1, kl_big=wrong)
     assert "nan or inf" in _hw06_q1_public_2(1, kl_big=float("nan"))
-    for zero in (0.0, 0):
+    for zero in (0.0, -0.0, 0, np.int64(0), np.float32(0), np.array(0.0), 0j):   # any number that is 0
         assert "compare a distribution with itself" in _hw06_q1_public_2(1, kl_big=zero)
+    for other in (False, np.True_, 0.3 + 0.1j, {"kl": 0.33}, {0.33}, (x for x in [0.33])):   # float(...) fails or hides
+        message = _hw06_q1_public_2(1, kl_big=other)
+        assert f"a float, not a {type(other).__name__}" in message and "float(...)" not in message, message
+    assert "convert it with float(...)" in _hw06_q1_public_2(1, kl_big="0.33")
     assert "call it" in _hw06_q1_public_2(1, kl_big=np.sum)
     assert "above 0" in _hw06_q1_public_2(1, kl_big=-0.1)
     assert _hw06_q1_public_2(1, kl_big=0.33) == ""
