@@ -476,8 +476,10 @@ BAR_LOOK_TEST = {"hw01_definition": "test_q4_hidden_5", "hw03_asymmetry": "test_
                  "hw05_drift": "test_q4_hidden_5", "hw06_machine_learning": "test_q4_hidden_5"}
 
 
-def _bar_results(hw: str, draw: str, labels: tuple[str, str] | None = None) -> dict[str, bool]:
-    """Run every question-4 test of ``hw`` on bars drawn by ``draw``: ``{test name: passed}``."""
+def _bar_results(hw: str, draw: str, labels: tuple[str, str] | None = None,
+                 messages: dict[str, str] | None = None) -> dict[str, bool]:
+    """Run every question-4 test of ``hw`` on bars drawn by ``draw``: ``{test name: passed}``; each failing test's
+    message goes into ``messages`` when given."""
     import re
 
     import matplotlib
@@ -503,8 +505,10 @@ def _bar_results(hw: str, draw: str, labels: tuple[str, str] | None = None) -> d
                 try:
                     exec(source, dict(env))   # each test alone, as otter runs them
                     results[name] = True
-                except AssertionError:
+                except AssertionError as error:
                     results[name] = False
+                    if messages is not None:
+                        messages[name] = str(error)
         finally:
             plt.close("all")
     return results
@@ -572,6 +576,15 @@ BAR_LEGEND_RIGHT = {
         .replace("ax_q4.legend()", "ax_q4.bar_label(ax_q4.containers[0])\nax_q4.bar_label(ax_q4.containers[1])\n"
                  "ax_q4.text(0, 0.01, 'note')\nax_q4.legend([LA, LB])"),
 }
+PROXY_EDGE = ("from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+              "ax_q4.bar(x - 0.2, A, 0.4, color='C0', edgecolor=BAR_EDGE)\n"
+              "ax_q4.bar(x + 0.2, B, 0.4, color='C1', edgecolor=BAR_EDGE, hatch='//')\nax_q4.set_xticks(x, names)\n"
+              "ax_q4.legend(handles=[Patch(facecolor='C1', edgecolor=KEY_EDGE, hatch='//', label=LB),\n"
+              "                      Patch(facecolor='C0', edgecolor=KEY_EDGE, label=LA)])\n")
+BAR_LEGEND_RIGHT.update({   # a key that differs from its bars only in its edge names the one series with its face and hatch
+    "proxy keys drawn without the bars' edge": PROXY_EDGE.replace("BAR_EDGE", "'k'").replace("KEY_EDGE", "'none'"),
+    "proxy keys with an edge the bars lack": PROXY_EDGE.replace("BAR_EDGE", "'none'").replace("KEY_EDGE", "'k'"),
+})
 BAR_LEGEND_WRONG = {
     "keys reordered, texts swapped": "x = np.arange(len(names))\nba = ax_q4.bar(x - 0.2, A, 0.4)\n"
                                      "bb = ax_q4.bar(x + 0.2, B, 0.4, hatch='//')\nax_q4.set_xticks(x, names)\n"
@@ -579,6 +592,9 @@ BAR_LEGEND_WRONG = {
     "proxy keys swapped": BAR_LEGEND_RIGHT["proxy keys, second first"].replace("label=LB", "label=SWAP")
                           .replace("label=LA", "label=LB").replace("SWAP", "LA"),
     "bars labelled right, the legend's texts swapped": BY_CALL.replace("ax_q4.legend()", "ax_q4.legend([LB, LA])"),
+    **{f"{name}, swapped": draw.replace("label=LB", "label=SWAP").replace("label=LA", "label=LB").replace("SWAP", "LA")
+       for name, draw in BAR_LEGEND_RIGHT.items() if name.startswith("proxy keys with")
+       or name.startswith("proxy keys drawn without")},
     "value labels on the bars, the legend's texts swapped": BAR_LEGEND_RIGHT["value labels on the bars (bar_label, text)"]
                                                             .replace("legend([LA, LB])", "legend([LB, LA])"),
 }
@@ -636,11 +652,14 @@ EDGED = ("x = np.arange(len(names))\nax_q4.bar(x - 0.2, A, 0.4, color='#0072B2',
 BAR_INVISIBLE = {
     "edges 1.0 and 1.01 pt wide": ("edgecolor='k', linewidth=1.0", "edgecolor='k', linewidth=1.01"),
     "an edge 2% opaque": ("linewidth=0", "edgecolor=(0, 0, 0, 0.02), linewidth=2"),
+    "an edge 20% opaque": ("linewidth=0", "edgecolor=(0, 0, 0, 0.2), linewidth=2"),
     "an edge in nearly the face's colour": ("linewidth=0", "edgecolor='darkorange', linewidth=2"),
 }
 BAR_VISIBLE = {
     "edges 1.0 and 1.5 pt wide": ("edgecolor='k', linewidth=1.0", "edgecolor='k', linewidth=1.5"),
     "a black edge against none": ("linewidth=0", "edgecolor='k', linewidth=1"),
+    "a dashed black edge on 40% opaque bars": ("edgecolor='k', linewidth=1.5, alpha=0.4",
+                                               "edgecolor='k', linewidth=1.5, linestyle='--', alpha=0.4"),
     "a dashed edge against a solid one": ("edgecolor='k', linewidth=1", "edgecolor='k', linewidth=1, linestyle='--'"),
 }
 
@@ -679,6 +698,8 @@ BAR_WORDINGS = [
     ("hw06_machine_learning", (r"$\tau = 1$", r"$\tau = 4$")),
     ("hw06_machine_learning", ("temperature 1", "temperature 4")),
     ("hw06_machine_learning", ("T: 1.0", "T: 4")),
+    ("hw06_machine_learning", ("τ = 1", "τ = 4")),
+    ("hw06_machine_learning", ("temp 1", "temp=4")),
 ]
 
 
@@ -1043,6 +1064,7 @@ LOOK_HIDDEN = {   # (style of A, style of B): nothing but colour tells the two a
                                                  "edgecolor='k', linewidth=1, linestyle=(0, (3.7, 1.6))"),
 }
 LOOK_SHOWN = {   # honest differences beyond colour, each accepted
+    "a black hatch on 40% opaque bars": ("color='C0', alpha=0.4", "color='C1', alpha=0.4, hatch='//', edgecolor='k'"),
     "a hatch on bars without an edge (drawn in black)": ("color='C0'", "color='C1', edgecolor='none', hatch='//'"),
     "a hatch on 70% opaque bars": ("color='C0', alpha=0.7", "color='C1', alpha=0.7, hatch='xx'"),
     "a 40% opaque face against an unfilled bar": ("color='C0', alpha=0.4", "fill=False, edgecolor='C1', linewidth=1.5"),
@@ -1175,6 +1197,17 @@ def test_bar_q4_pairs_proxy_keys_whose_hatch_is_spelled_differently(hw):
     assert _bars_accepted(hw, _bar_results(hw, proxy))
     swapped = proxy.replace("label=LB", "label=SWAP").replace("label=LA", "label=LB").replace("SWAP", "LA")
     assert not _bar_results(hw, swapped)[BAR_DATA_TEST[hw]]
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_an_extra_shaded_band_is_named_in_the_bar_count(hw):
+    messages = {}
+    results = _bar_results(hw, BY_CALL + "ax_q4.axvspan(0.5, 1.5, alpha=0.2)\n", messages=messages)
+    n = {"hw01_definition": 3, "hw03_asymmetry": 3, "hw05_drift": 7, "hw06_machine_learning": 4}[hw]
+    assert not results["test_q4_public_1"] and "axvspan" in messages["test_q4_public_1"], messages
+    assert "shapes" not in messages[BAR_DATA_TEST[hw]]
+    unit = {"hw06_machine_learning": "classes", "hw05_drift": "bins"}.get(hw, "outcomes")
+    assert f"two for each of the {n} {unit}" in messages[BAR_DATA_TEST[hw]], messages
 
 
 @pytest.mark.parametrize("hw", ["hw01_definition", "hw06_machine_learning"])
@@ -1402,11 +1435,14 @@ def _hw06_q1_public_2(test: int = 2, **answers) -> str:
 
 
 def test_hw06_q1_public_test_1_says_which_way_kl_big_is_wrong():
+    import decimal
+    import fractions
+
     import numpy as np
 
     assert "not an array of shape (3,)" in _hw06_q1_public_2(1, kl_big=np.array([0.3, 0.2, 0.1]))
     assert "not an array of shape (1,)" in _hw06_q1_public_2(1, kl_big=np.array([0.33]))
-    for wrong in (np.float32(0.33), np.array(0.33), 1):
+    for wrong in (np.array(0.33), 1, np.int64(1), fractions.Fraction(1, 3)):
         assert "should be a float" in _hw06_q1_public_2(1, kl_big=wrong)
     assert "nan or inf" in _hw06_q1_public_2(1, kl_big=float("nan"))
     for zero in (0.0, -0.0, 0, np.int64(0), np.float32(0), np.array(0.0), 0j):   # any number that is 0
@@ -1414,7 +1450,14 @@ def test_hw06_q1_public_test_1_says_which_way_kl_big_is_wrong():
     for other in (False, np.True_, 0.3 + 0.1j, {"kl": 0.33}, {0.33}, (x for x in [0.33])):   # float(...) fails or hides
         message = _hw06_q1_public_2(1, kl_big=other)
         assert f"a float, not a {type(other).__name__}" in message and "float(...)" not in message, message
-    assert "convert it with float(...)" in _hw06_q1_public_2(1, kl_big="0.33")
+    for text in ("0.3309", "kl", ""):   # float("kl") fails; a rounded f-string converted back loses digits
+        message = _hw06_q1_public_2(1, kl_big=text)
+        assert "is text" in message and "float(...)" not in message, message
+    assert "convert it with float(...)" in _hw06_q1_public_2(1, kl_big=decimal.Decimal("0.33"))
+    for low in (np.float32(0.33), np.float16(0.33), np.array(0.33, dtype=np.float32)):   # float() keeps their error
+        message = _hw06_q1_public_2(1, kl_big=low)
+        assert "float64" in message and "float(...)" not in message, message
+    assert "forget to return" in _hw06_q1_public_2(1, kl_big=None)
     assert "call it" in _hw06_q1_public_2(1, kl_big=np.sum)
     assert "above 0" in _hw06_q1_public_2(1, kl_big=-0.1)
     assert _hw06_q1_public_2(1, kl_big=0.33) == ""
