@@ -240,6 +240,15 @@ def _logpdf(dist, x):
             out = np.where(y > 0, -math.log(shape * math.sqrt(2 * math.pi)) - log_y
                            - 0.5 * (log_ratio / shape) ** 2, -math.inf)
         return float(out) if out.ndim == 0 else out
+    if name == "gamma" and type(dist.dist) is type(_scipy_family("gamma")) and np.ndim(x) == 0:
+        # scipy forms x / scale first, which underflows to 0 for x below 1e-308 scales (gamma(0.5,
+        # scale=1e300) below x = 1e-8, where a gamma(0.3) P has 0.4% of its mass): its log density
+        # is then +inf or -inf. There (a subnormal or zero ratio), from log(x - loc) - log(scale).
+        _, (shape,), loc, scale = _parts(dist)
+        y = float(x) - loc
+        if y > 0 and y / scale < sys.float_info.min:
+            return (shape - 1) * (math.log(y) - math.log(scale)) - y / scale \
+                - math.lgamma(shape) - math.log(scale)
     if name in ("laplace", "hypsecant"):
         loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)[-2:]
         loc, scale = float(np.asarray(loc)), float(np.asarray(scale))
@@ -254,7 +263,7 @@ def _logpdf(dist, x):
 class _Integrand:
     """x -> p (L - 1) + q with L = log p - log q, from log densities; records underflows."""
 
-    def __init__(self, p, q, mode="kl"):
+    def __init__(self, p, q, mode="kl", offsets=(0.0, 0.0)):
         # mode "p" or "q": P's or Q's density instead, where the integrand counts it, to check
         # that the integration saw all of P's and Q's mass (a narrow spike can hide between nodes)
         self.p, self.q, self.underflows, self.mode = p, q, [], mode
@@ -262,6 +271,7 @@ class _Integrand:
         self.unevaluated = []   # points inside P's support where P's log density is NaN (scipy's formula failed)
         self.gap = False        # True once Q's density was found to be truly 0 where P's is not
         self.hole = None        # (a, b): left out here, integrated around Q's median instead (_q_window)
+        self.offsets = offsets  # subtracted from scipy's log densities of P and Q (_logpdf_offset)
 
     def __call__(self, x, log_scale=0.0):
         """The integrand at x, times e^log_scale (formed in logs, so that p * L
@@ -307,7 +317,7 @@ class _Integrand:
         """(log p(x), log q(x)) from scipy; where P's log density is -inf strictly
         inside P's support (scipy computes Pareto's as log(pdf), and the pdf
         underflows beyond 1e102 for shape 2), from P's probabilities instead."""
-        lp, lq = _logpdf(self.p, x), _logpdf(self.q, x)
+        lp, lq = _logpdf(self.p, x) - self.offsets[0], _logpdf(self.q, x) - self.offsets[1]
         # NaN: scipy's formula failed (gamma's xlogy(a - 1, x / s) - x / s is inf - inf once x / s
         # overflows). It means "cannot evaluate", never "divergent": Q's is treated like an underflowed
         # log density (tail probabilities, else the smallest double and a check of P's mass beyond);
@@ -1010,10 +1020,10 @@ def _logpdf_offset(dist):
 
     scipy computes some log densities by another formula than the density itself, and the two
     can differ by a near-constant: beta(1e5, 3e5).logpdf exceeds log(pdf) by 3.2e-10 to 3.5e-10,
-    while its pdf integrates to 1 within 1e-14. The integral of exp(logpdf) is then 1 + 3.3e-10,
-    which the mass check must expect. An offset d of P's or Q's log density by a constant moves the
-    computed D(P||Q) only to D (1 + d) + d^2 / 2 (for Q's: D + d^2 / 2), and a varying one by
-    at most twice its spread more.
+    beta(10, 1e7).logpdf falls short by 7.0e-9, while their pdfs integrate to 1 within 1e-14.
+    The integral of exp(logpdf) is then off by that much, and an offset d of P's log density
+    moves the computed D(P||Q) to D (1 + d) + d^2 / 2 (of Q's: D + d^2 / 2), and a varying one
+    by at most twice its spread more: the mean is taken off (see :func:`_correction`).
     """
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1032,6 +1042,15 @@ def _logpdf_offset(dist):
     if not np.all(np.isfinite(d)):
         return None
     return float(np.mean(d)), float(np.max(d) - np.min(d))
+
+
+def _correction(dist):
+    """``(d, spread)`` to take off ``dist``'s log density: its offset from log(pdf) where that
+    exceeds rounding (1e-13) and varies by at most the mass check's 1e-10; else ``(0.0, 0.0)``."""
+    offset = _logpdf_offset(dist)
+    if offset is None or not (abs(offset[0]) > 1e-13 and offset[1] <= _MASS_TOL):
+        return 0.0, 0.0
+    return offset
 
 
 def _is_family(dist):
@@ -1221,7 +1240,9 @@ def continuous_kl(p, q, *, base=None):
     DistributionError
         A ``ValueError``: a distribution has invalid parameters (such as a
         negative scale) or array parameters (a batch of distributions), or
-        ``base`` is invalid.
+        ``base`` is invalid; or it is ``scipy.stats.vonmises``, whose density
+        scipy repeats every 2 pi over the whole line (the message gives the
+        closed form on the circle, and ``vonmises_line`` for the line).
     FloatingPointError
         If more than 1e-7 of the value lies where doubles cannot reach: closer
         to an endpoint than they resolve (a singular upper endpoint that
@@ -1241,17 +1262,22 @@ def continuous_kl(p, q, *, base=None):
         so they do not underflow; so is the log-normal's, formed from
         ``log((x - loc) / scale)``, or ``log(x - loc) - log(scale)`` where the
         ratio overflows or underflows (lognorm(1, scale=1e200) against
-        lognorm(1, scale=1e-200)).
+        lognorm(1, scale=1e-200)), and the gamma's, from ``log(x - loc) -
+        log(scale)`` where ``(x - loc) / scale`` underflows (gamma(0.3) against
+        gamma(0.5, scale=1e300)).
 
         Also if the same integration applied to P's density, or to Q's, does
         not find P's total probability 1, or Q's ``1 - Q(outside S_P)``, to
         1e-10 (quad's relative tolerance; more where the log densities are
         rounded, see the warning below). A logpdf off from log(pdf) by a
-        near-constant d (scipy's beta(1e5, 3e5) by 3.2e-10 to 3.5e-10) integrates
-        to e^d instead: that is expected when d varies by at most 1e-10 over
-        the distribution's quantiles and moves D(P||Q) by less than 1e-9 of it
-        (to D (1 + d) + d^2 / 2 for P's, D + d^2 / 2 for Q's), and otherwise
-        refused with that cause. Part of the mass, such as a mixture component
+        near-constant d (scipy's beta(10, 1e7) by -7.0e-9, beta(1e5, 3e5) by
+        3.2e-10 to 3.5e-10, while their pdfs integrate to 1 within 1e-14) would
+        integrate to e^d and move D(P||Q) to D (1 + d) + d^2 / 2 (P's) or
+        D + d^2 / 2 (Q's): the mean of d over seven quantiles is taken off the
+        log density when d varies by at most 1e-10 there (the mass check then
+        allows that variation, which moves D by at most twice it, and refuses
+        if that exceeds 1e-9 of D), and a larger variation is refused with that
+        cause. Part of the mass, such as a mixture component
         narrower than the spacing of the integration points (0.3 N(2, 1e-7) in
         a mixture), was not seen, and neither was its share of D(P||Q). A
         missed component of Q changes log q where P has mass, so even a huge
@@ -1306,6 +1332,18 @@ def continuous_kl(p, q, *, base=None):
     base = check_base(base)
     p = _check_frozen(p, "p")
     q = _check_frozen(q, "q")
+    for name, dist in (("p", p), ("q", q)):
+        if _is_family(dist) == "vonmises":
+            # (its density repeats every 2 pi over the whole line, where it integrates to infinity:
+            # the integration would run for minutes and refuse with a meaningless probability)
+            raise DistributionError(
+                f"{name} is scipy.stats.vonmises, a distribution on the circle whose pdf scipy "
+                f"repeats every 2 pi over the whole real line (its support is (-inf, inf) and its "
+                f"cdf keeps growing), so it is no density on the line and continuous_kl cannot "
+                f"integrate it. On the circle, two von Mises distributions have the closed form "
+                f"D(P||Q) = log(I0(kappa_q) / I0(kappa_p)) + A(kappa_p) (kappa_p - kappa_q "
+                f"cos(mu_p - mu_q)), A = I1 / I0 (scipy.special.i0e, i1e); on the line, freeze "
+                f"scipy.stats.vonmises_line(kappa, loc), the same density cut to [loc - pi, loc + pi].")
     lo, hi = _support(p, "p")
     q_lo, q_hi = _support(q, "q")
     if q_lo > lo or q_hi < hi:
@@ -1390,13 +1428,23 @@ def continuous_kl(p, q, *, base=None):
             _breakpoints(*moved, va, vb), [x - c for x in cuts if hole[0] < x < hole[1]]]))
         window_cuts = window_cuts[(window_cuts > va) & (window_cuts < vb)]
     noise, noise_sources = _log_ratio_noise(p, q, lo, hi)
+    mirror = _mirrored(p, q) if math.isfinite(hi) else None
+    # scipy's logpdf off from log(pdf) by a near-constant (beta(10, 1e7) by -7.0e-9, its pdf
+    # integrating to 1 within 1e-14): the constant is taken off the log density, for each pair
+    # of distributions integrated; what varies, up to 1e-10, is allowed for below.
+    measured = {"P": _logpdf_offset(p), "Q": _logpdf_offset(q)}
+    offset_pairs = {key: tuple(_correction(d) for d in pair) for key, pair in
+                    (("main", (p, q)), ("window", moved if window is not None else None),
+                     ("mirror", mirror)) if pair is not None}
+    corrected = {name: max(spread for pair in offset_pairs.values() for _, spread in [pair[k]])
+                 for k, name in enumerate("PQ")}
     def integrate(mode):
         """(integrands, pieces, ends) of the integrand (mode "kl"), or of P's or Q's density
         (modes "p", "q", with the probabilities beyond the open ends as remainders)."""
-        f = _Integrand(p, q, mode)
+        f = _Integrand(p, q, mode, tuple(d for d, _ in offset_pairs["main"]))
         integrands, pieces, ends = [f], [], []   # pieces: (value, error, message); ends: (remainder, exact, where)
         if window is not None:     # Q's narrow middle, integrated linearly around Q's median
-            fw = _Integrand(*moved, mode)
+            fw = _Integrand(*moved, mode, tuple(d for d, _ in offset_pairs["window"]))
             integrands.append(fw)
             with np.errstate(all="ignore"):
                 pieces.append(_quad(fw, va, vb, window_cuts))
@@ -1414,9 +1462,8 @@ def continuous_kl(p, q, *, base=None):
                 pieces.append((value, err, message))
                 ends.append((*rest, "the left tail (x below -1e300)"))
             if math.isfinite(hi):
-                mirror = _mirrored(p, q)
                 if mirror is not None:      # the upper endpoint moved to 0 as well: x -> hi - x
-                    fm = _Integrand(*mirror, mode)
+                    fm = _Integrand(*mirror, mode, tuple(d for d, _ in offset_pairs["mirror"]))
                     integrands.append(fm)
                     mcuts = _breakpoints(*mirror, 0.0, hi - lo) if math.isfinite(lo) else \
                         _breakpoints(*mirror, 0.0, math.inf)
@@ -1532,22 +1579,17 @@ def continuous_kl(p, q, *, base=None):
         # A log density off from log(pdf) by a near-constant d (see _logpdf_offset) integrates to
         # e^d instead of 1: expected, where that d moves D(P||Q) by less than 1e-9 of it and
         # varies by no more than the 1e-10 allowed (a wider allowance would hide a missed component).
-        offset, shifted, stated = _logpdf_offset(p if name == "P" else q), "", expected
-        if offset is not None and total > 0:
-            d, spread = offset
-            moved_by = (abs(d) * total if name == "P" else 0.0) + 0.5 * d * d + 2 * spread
-            if spread <= _MASS_TOL and moved_by <= 1e-9 * total:
-                expected *= math.exp(d)
-                allowed += spread
-                shifted = (f", than the {expected:.12g} that {name}'s logpdf, {abs(d):.2g} "
-                           f"{'above' if d > 0 else 'below'} log(pdf), integrates to")
+        # (an offset taken off varies by up to `spread` over the quantiles: it moves the mass by
+        # about that, and D(P||Q) by at most twice that, which the warning below reports)
+        spread = corrected[name]
+        allowed += spread
         if not abs(mass - expected) <= allowed:
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: integrating {name}'s density over "
                 f"P's support the same way finds probability {mass:.12g} instead of "
-                f"{stated:.12g} ({abs(mass - expected):.2g} "
-                f"{'more' if mass > expected else 'less'}, beyond the {allowed:.1g} allowed{shifted})"
-                f"{_mass_cause(name, p, q, middle, mass > expected, offset)}")
+                f"{expected:.12g} ({abs(mass - expected):.2g} "
+                f"{'more' if mass > expected else 'less'}, beyond the {allowed:.1g} allowed)"
+                f"{_mass_cause(name, p, q, middle, mass > expected, measured[name])}")
     error = math.fsum(err for _, err, _ in pieces)
     # quad flags a piece as "probably divergent" from its error history even when
     # the piece is a negligible tail (divergence is judged above, from the integrand's
@@ -1561,10 +1603,18 @@ def continuous_kl(p, q, *, base=None):
             f"continuous_kl: the integral may not have converged (estimated error {error:.2g} "
             f"on {total:.6g} nats{said}); the value returned is not reliable.",
             scipy.integrate.IntegrationWarning, stacklevel=2)
-    if total > 0 and _NOISE_FACTOR * noise > 1e-8 * math.sqrt(total):
+    # What taking off a log density's mean offset from log(pdf) leaves, its variation over the
+    # quantiles, moves D(P||Q) by at most twice that (see _logpdf_offset).
+    varying = 2 * (corrected["P"] + corrected["Q"]) / total if total > 0 else 0.0
+    rounding = _NOISE_FACTOR * noise / math.sqrt(total) if total > 0 else 0.0
+    if total > 0 and rounding + varying > 1e-8:
+        source = _noise_source(p, q, noise_sources).format(noise=noise) if rounding else ""
+        if varying:
+            source += (" and " if source else "") + (
+                f"the offsets of scipy's log densities from the logs of its pdfs, taken off, "
+                f"vary by up to {max(corrected.values()):.2g} over the quantiles")
         warnings.warn(
-            f"continuous_kl: {_noise_source(p, q, noise_sources).format(noise=noise)}, "
-            f"so D(P||Q) = {total:.10g} nats may be off by up to about "
-            f"{min(_NOISE_FACTOR * noise / math.sqrt(total), 1.0):.1g} relative: "
+            f"continuous_kl: {source}, so D(P||Q) = {total:.10g} nats may be off by up to about "
+            f"{min(rounding + varying, 1.0):.1g} relative: "
             f"{_closed_form(p, q)}.", RuntimeWarning, stacklevel=2)
     return max(total, 0.0) / log_base(base)
