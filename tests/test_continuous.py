@@ -1285,7 +1285,7 @@ def test_a_log_density_beyond_the_doubles_is_refused_with_its_cause():
 # norm(1000, 1e-3)'s scale, and 1.3e-10 of its mass was lost: refused before). Reference: the
 # closed form for two normals in mpmath at 50 digits.
 @pytest.mark.parametrize("m, s", [(1e3, 1e-3), (1e4, 1e-2), (30, 1e-6), (5, 1e-8), (5, 1e-12),
-                                  (1e5, 1e-5), (-300, 1e-4)])
+                                  (1e5, 1e-5), (-300, 1e-4), (1e8, 1)])
 def test_a_narrow_normal_q_far_from_p_matches_the_closed_form(m, s):
     with mpmath.workdps(50):
         truth = normal_kl(0, 1, m, s)
