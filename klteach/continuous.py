@@ -24,7 +24,7 @@ __all__ = ["continuous_kl"]
 # wherever the distributions are located and however narrow they are.
 # Lower-tail probabilities: ppf gives the left points, isf the right ones.
 _TAILS = np.array([1e-9, 1e-6, 1e-3, 0.01, 0.1, 0.25, 0.5])
-_Q_TAILS = np.concatenate([_TAILS, [1e-12, 1e-15]])   # Q's tail ends at a point even far from P (see _breakpoints)
+_Q_TAILS = np.concatenate([_TAILS, [1e-12, 1e-15]])   # Q's far tail ends at a point too (see _breakpoints)
 _RTOL = 1e-10
 _LOG_TINY = math.log(math.ulp(0.0))   # log of the smallest positive double, about -744.4
 _LOG_NORMAL = math.log(sys.float_info.min)   # log of the smallest normal double, about -708.4
@@ -80,8 +80,10 @@ def _support(dist, name):
 
 def _breakpoints(p, q, lo, hi):
     """Sorted finite points strictly inside (lo, hi): quantiles of P and Q (Q's also at 1e-12 and
-    1e-15, so that its tail ends at a point even where the integration steps far from P are wide:
-    N(1000, 1) against P = N(0, 1) lost its 1e-9 tail between two steps)."""
+    1e-15, so that its tail ends at a point where the integration steps far from P are wide:
+    N(1000, 1) against P = N(0, 1) lost its 1e-9 tail between two steps). Where a narrow Q lies
+    far from P these points are themselves rounded to about 1e-16 of their distance from P's
+    median; such a Q is integrated around its own median (:func:`_q_window`)."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         points = np.concatenate([p.ppf(_TAILS), p.isf(_TAILS), q.ppf(_Q_TAILS), q.isf(_Q_TAILS)])
@@ -238,6 +240,15 @@ def _logpdf(dist, x):
             out = np.where(y > 0, -math.log(shape * math.sqrt(2 * math.pi)) - log_y
                            - 0.5 * (log_ratio / shape) ** 2, -math.inf)
         return float(out) if out.ndim == 0 else out
+    if name == "gamma" and type(dist.dist) is type(_scipy_family("gamma")) and np.ndim(x) == 0:
+        # scipy forms x / scale first, which underflows to 0 for x below 1e-308 scales (gamma(0.5,
+        # scale=1e300) below x = 1e-8, where a gamma(0.3) P has 0.4% of its mass): its log density
+        # is then +inf or -inf. There (a subnormal or zero ratio), from log(x - loc) - log(scale).
+        _, (shape,), loc, scale = _parts(dist)
+        y = float(x) - loc
+        if y > 0 and y / scale < sys.float_info.min:
+            return (shape - 1) * (math.log(y) - math.log(scale)) - y / scale \
+                - math.lgamma(shape) - math.log(scale)
     if name in ("laplace", "hypsecant"):
         loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)[-2:]
         loc, scale = float(np.asarray(loc)), float(np.asarray(scale))
@@ -252,17 +263,21 @@ def _logpdf(dist, x):
 class _Integrand:
     """x -> p (L - 1) + q with L = log p - log q, from log densities; records underflows."""
 
-    def __init__(self, p, q, mode="kl"):
+    def __init__(self, p, q, mode="kl", offsets=(0.0, 0.0)):
         # mode "p" or "q": P's or Q's density instead, where the integrand counts it, to check
         # that the integration saw all of P's and Q's mass (a narrow spike can hide between nodes)
         self.p, self.q, self.underflows, self.mode = p, q, [], mode
         self.p_lo, self.p_hi = (float(e) for e in p.support())
         self.unevaluated = []   # points inside P's support where P's log density is NaN (scipy's formula failed)
         self.gap = False        # True once Q's density was found to be truly 0 where P's is not
+        self.hole = None        # (a, b): left out here, integrated around Q's median instead (_q_window)
+        self.offsets = offsets  # subtracted from scipy's log densities of P and Q (_logpdf_offset)
 
     def __call__(self, x, log_scale=0.0):
         """The integrand at x, times e^log_scale (formed in logs, so that p * L
         counts where p underflows but p * L * e^log_scale does not)."""
+        if self.hole is not None and self.hole[0] < x < self.hole[1]:
+            return 0.0
         lp, lq = self.log_densities(x)
         if math.isnan(lp):
             # P's log density cannot be evaluated here (not even from its probabilities): counted as 0,
@@ -302,7 +317,7 @@ class _Integrand:
         """(log p(x), log q(x)) from scipy; where P's log density is -inf strictly
         inside P's support (scipy computes Pareto's as log(pdf), and the pdf
         underflows beyond 1e102 for shape 2), from P's probabilities instead."""
-        lp, lq = _logpdf(self.p, x), _logpdf(self.q, x)
+        lp, lq = _logpdf(self.p, x) - self.offsets[0], _logpdf(self.q, x) - self.offsets[1]
         # NaN: scipy's formula failed (gamma's xlogy(a - 1, x / s) - x / s is inf - inf once x / s
         # overflows). It means "cannot evaluate", never "divergent": Q's is treated like an underflowed
         # log density (tail probabilities, else the smallest double and a check of P's mass beyond);
@@ -871,41 +886,126 @@ def _beyond_log_q(f, start, sign, s, stop):
     return max(rest - counted, 0.0), exact
 
 
+#: Q's tail probabilities tried, widest window first, for the window around Q's median
+_WINDOW_TAILS = (1e-15, 1e-12, 1e-9)
+#: the window is used when its width is below this fraction of its distance from where the
+#: integration measures distances (P's median, or P's finite endpoints)
+_WINDOW_RATIO = 0.1
+
+
+def _q_window(p, q, lo, hi, middle):
+    """Where Q is narrow and far from the origins of the integration: ``(c, (p_c, q_c), va, vb)``,
+    with P and Q shifted by c = Q's median, and Q's quantiles at ``va`` and ``vb`` (of tail
+    probability 1e-15, or 1e-12 or 1e-9 for heavier tails) in the shifted coordinates; else None.
+
+    The integration measures distances from P's median or endpoints, and integrates far from
+    them in the logarithm of the distance, whose rounding moves a node by about 1e-16 of that
+    distance: N(1000, 1e-3) against P = N(0, 1) has its density sampled at points off by 1e-10
+    of its standard deviation, which loses 1e-10 of its mass. Between ``c + va`` and ``c + vb``
+    the integrand is instead integrated linearly in ``v = x - c`` with both distributions moved
+    by -c (KL does not change under x -> x - c), where doubles resolve Q to 1e-16 of its scale.
+    Used when that range lies strictly inside P's support and is narrower than
+    ``_WINDOW_RATIO`` times its distance from P's median and from P's finite endpoints.
+    """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            c = float(q.median())
+            if not (math.isfinite(c) and lo < c < hi):
+                return None
+            moved = _shifted(p, q, c)
+            if moved is None:
+                return None
+            q_c = moved[1]
+            distance = min(abs(c - e) for e in (middle, lo, hi) if math.isfinite(e))
+            for tail in _WINDOW_TAILS:
+                va, vb = float(q_c.ppf(tail)), float(q_c.isf(tail))
+                if not (math.isfinite(va) and math.isfinite(vb) and va < 0 < vb):
+                    continue
+                if vb - va < _WINDOW_RATIO * distance and lo < c + va and c + vb < hi:
+                    return c, moved, va, vb
+        except Exception:      # a user's distribution whose quantiles fail: no window
+            return None
+    return None
+
+
+def _jitter(values):
+    """The rounding noise of a smooth sequence sampled at nearly equal x: the standard deviation
+    of its second differences over sqrt 6 (scaled before np.std squares them: second differences
+    of 1e184, for norm(0, 1e-100) as Q, would overflow to an infinite noise)."""
+    second = np.diff(values, 2)
+    if not np.all(np.isfinite(second)):
+        return math.nan
+    top = float(np.max(np.abs(second)))
+    return top * float(np.std(second / top)) / math.sqrt(6) if top > 0 else 0.0
+
+
 def _log_ratio_noise(p, q, lo, hi):
-    """The rounding noise of L = p.logpdf - q.logpdf: its jitter between a dozen nearly equal x.
+    """The rounding noise of L = p.logpdf - q.logpdf: its jitter between a dozen nearly equal x,
+    and which of P's and Q's log densities it comes from.
 
     At five quantiles of P, L is evaluated on 12 points spaced 1e-9 of the local
-    scale (the interquartile range, or the distance to an endpoint if smaller);
+    scale (the interquartile range, or the distance to an endpoint if smaller, or Q's
+    local scale, the larger of its interquartile range and the distance to its median,
+    if smaller still: a Cauchy Q of scale 1e-6 bends L by 1e-6 of its second difference
+    across points spaced 1e-9 of P's scale, which is no rounding);
     the smooth part of L hardly changes there, so the standard deviation of
     its second differences (divided by sqrt 6) measures the rounding of the two
     log densities (scipy forms a beta or gamma logpdf from terms of size
-    shape * log x that cancel). Returns 0.0 where it cannot be measured, or where
-    it is within 100 times the rounding of the log densities' own size (the
-    ordinary rounding that the accuracy for nearly equal P and Q describes).
+    shape * log x that cancel). Returns ``(noise, sources)``: noise 0.0 where it cannot
+    be measured, or where it is within 100 times the rounding of the log densities' own
+    size (the ordinary rounding that the accuracy for nearly equal P and Q describes);
+    ``sources`` the distributions ("P", "Q") whose own log density jitters by at least
+    half of that.
     """
-    noise, size = 0.0, 1.0
+    noise, size, own = 0.0, 1.0, {"P": 0.0, "Q": 0.0}
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             iqr = float(p.ppf(0.75)) - float(p.ppf(0.25))
+            q_median, q_iqr = float(q.median()), float(q.ppf(0.75)) - float(q.ppf(0.25))
             for u in (0.1, 0.25, 0.5, 0.75, 0.9):
                 x0 = float(p.ppf(u))
                 room = min(iqr, x0 - lo, hi - x0)
+                q_scale = max(q_iqr, abs(x0 - q_median))
+                if q_scale > 0:      # (NaN for a Q whose quantiles fail: P's scale alone)
+                    room = min(room, q_scale)
                 if not (math.isfinite(x0) and math.isfinite(room) and room * 1e-9 >= 64 * math.ulp(x0)):
                     continue        # (next to an endpoint that floats barely resolve: the integral avoids it)
                 x = x0 + room * 1e-9 * np.arange(12)
                 lp, lq = np.asarray(p.logpdf(x), dtype=float), np.asarray(q.logpdf(x), dtype=float)
-                second = np.diff(lp - lq, 2)
-                if np.all(np.isfinite(second)):
-                    # (scaled before np.std squares them: second differences of 1e184, for
-                    # norm(0, 1e-100) as Q, would overflow to an infinite noise)
-                    top = float(np.max(np.abs(second)))
-                    spread = top * float(np.std(second / top)) if top > 0 else 0.0
-                    noise = max(noise, spread / math.sqrt(6))
+                jitter = _jitter(lp - lq)
+                if math.isfinite(jitter):
+                    noise = max(noise, jitter)
                     size = max(size, float(np.max(np.abs(lp))), float(np.max(np.abs(lq))))
+                    for name, values in (("P", lp), ("Q", lq)):
+                        own[name] = max(own[name], _jitter(values))
         except (ValueError, ArithmeticError):
-            return 0.0
-    return noise if noise > 100 * np.finfo(float).eps * size else 0.0
+            return 0.0, ()
+    if not noise > 100 * np.finfo(float).eps * size:
+        return 0.0, ()
+    return noise, tuple(name for name in ("P", "Q") if own[name] >= 0.5 * noise)
+
+
+def _noise_source(p, q, sources):
+    """Words for the warning about rounded log densities: whose, and why (large shapes are
+    named only where a scipy family has a shape parameter of 1000 or more)."""
+    labels, large = [], False
+    for name in sources or ("P", "Q"):
+        dist = p if name == "P" else q
+        parts, family = _parts(dist), _is_family(dist)
+        if family is not None and parts is not None:
+            shapes = ", ".join(f"{s:g}" for s in parts[1])
+            labels.append(f"{name} = scipy.stats.{family}({shapes})")
+            large = large or bool(parts[1]) and max(map(abs, parts[1])) >= 1e3
+        else:
+            labels.append(name)
+    subject = (f"the log density of {labels[0]} is" if len(labels) == 1 else
+               f"the log densities of {' and '.join(labels)} are")
+    why = ("scipy forms a log density with large shape parameters from terms of size "
+           "shape * log x that cancel" if large else "scipy's formulas round")
+    return f"{subject} rounded by about {{noise:.2g}} nats ({why}; measured as the jitter of " \
+           f"log p - log q between nearly equal x)"
 
 
 #: measured: the relative error of continuous_kl stayed below this many times (noise of L) / sqrt(D)
@@ -914,31 +1014,114 @@ _NOISE_FACTOR = 500.0
 _NEARLY_EQUAL = 3e-16
 
 
-def _mass_cause(name, q, middle, excess):
-    """The end of the mass check's refusal: the likely cause, and what to do instead."""
-    advice = (f" and the integral would be wrong. Split the distribution into its components and "
-              f"compute the divergence by other means (a closed form, or integrate around each "
-              f"narrow component), or check that {name}'s pdf and cdf agree.")
-    if name == "Q":
+def _logpdf_offset(dist):
+    """(mean, spread) of ``logpdf - log(pdf)`` at seven quantiles of ``dist``, or None where the
+    pdf there is not a positive normal double or the quantiles fail.
+
+    scipy computes some log densities by another formula than the density itself, and the two
+    can differ by a near-constant: beta(1e5, 3e5).logpdf exceeds log(pdf) by 3.2e-10 to 3.5e-10,
+    beta(10, 1e7).logpdf falls short by 7.0e-9, while their pdfs integrate to 1 within 1e-14.
+    The integral of exp(logpdf) is then off by that much, and an offset d of P's log density
+    moves the computed D(P||Q) to D (1 + d) + d^2 / 2 (of Q's: D + d^2 / 2), and a varying one
+    by at most twice its spread more: the mean is taken off (see :func:`_correction`).
+    """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         try:
-            first, third = float(q.ppf(0.25)), float(q.ppf(0.75))
-        except Exception:       # a user's distribution whose quantiles fail: no diagnosis
-            first = third = math.nan
+            tails = np.array([1e-6, 1e-3, 0.1, 0.5])
+            x = np.unique(np.concatenate([dist.ppf(tails), dist.isf(tails[:3])]))
+            x = np.array([float(v) for v in x if math.isfinite(v)])
+            if len(x) < 3:
+                return None
+            pdf = np.asarray(dist.pdf(x), dtype=float)
+            if not np.all(np.isfinite(pdf) & (pdf >= sys.float_info.min)):
+                return None
+            d = np.array([_logpdf(dist, float(v)) for v in x]) - np.log(pdf)
+        except Exception:      # a user's distribution whose quantiles or densities fail
+            return None
+    if not np.all(np.isfinite(d)):
+        return None
+    return float(np.mean(d)), float(np.max(d) - np.min(d))
+
+
+def _correction(dist):
+    """``(d, spread)`` to take off ``dist``'s log density: its offset from log(pdf) where that
+    exceeds rounding (1e-13) and varies by at most the mass check's 1e-10; else ``(0.0, 0.0)``."""
+    offset = _logpdf_offset(dist)
+    if offset is None or not (abs(offset[0]) > 1e-13 and offset[1] <= _MASS_TOL):
+        return 0.0, 0.0
+    return offset
+
+
+def _is_family(dist):
+    """The scipy.stats family name of a frozen distribution that is one (not a subclass or a
+    user's distribution, such as a mixture), else None."""
+    parts = _parts(dist)
+    if parts is None:
+        return None
+    name = str(getattr(parts[0], "name", ""))
+    known = _scipy_family(name)
+    return name if known is not None and type(parts[0]) is type(known) else None
+
+
+def _closed_form(p, q):
+    """Advice naming klteach's closed form for P and Q, where there is one."""
+    families = (_is_family(p), _is_family(q))
+    if families == ("norm", "norm"):
+        return "compute D(P||Q) in closed form with klteach.gaussian_kl (two normals)"
+    if families == ("beta", "beta"):
+        return "compute D(P||Q) in closed form with klteach.beta_kl (two Betas)"
+    return "compute D(P||Q) in closed form if one exists (klteach.gaussian_kl for two normals, " \
+           "klteach.beta_kl for two Betas)"
+
+
+def _mass_cause(name, p, q, middle, excess, offset=None):
+    """The end of the mass check's refusal: the likely cause first, then what to do instead.
+
+    ``offset`` is :func:`_logpdf_offset` of the distribution checked. Splitting into components
+    is advised only for a distribution that is not a scipy family (a mixture written as a custom
+    distribution); for a family, the closed form is named."""
+    dist = p if name == "P" else q
+    advice = _closed_form(p, q)
+    if offset is not None and abs(offset[0]) + offset[1] > _MASS_TOL:
+        d, spread = offset
+        return (f": {name}'s logpdf differs from log({name}'s pdf) by {d - spread / 2:.2g} to "
+                f"{d + spread / 2:.2g} over its quantiles (scipy forms them by different formulas, "
+                f"which round differently for large shape parameters), so exp(logpdf), which the "
+                f"integral uses, does not integrate to {name}'s probability to the 1e-10 needed, "
+                f"and D(P||Q) cannot be checked. {advice[0].upper()}{advice[1:]}.")
+    if _is_family(dist) is None:
+        advice = (f"split {name} into its components and compute the divergence by other means "
+                  f"(a closed form, or integrate around each narrow component), or check that "
+                  f"{name}'s pdf and cdf agree; or " + advice)
+    else:
+        advice = f"{advice}, or check that {name}'s pdf and cdf agree"
+    try:
+        first, third = float(q.ppf(0.25)), float(q.ppf(0.75))
+        p_width = float(p.ppf(0.75)) - float(p.ppf(0.25))
+    except Exception:       # a user's distribution whose quantiles fail: no diagnosis
+        first = third = p_width = math.nan
+    if name == "Q":
         far = max(abs(first - middle), abs(third - middle))
         if math.isfinite(far) and third - first < 1e-7 * far:
             return (f": Q's middle half ({first:.6g} to {third:.6g}) lies {far:.3g} from P's "
                     f"median, where the integration points, placed by their distance from it, "
                     f"are rounded (doubles there are {math.ulp(far):.1g} apart), too coarsely "
                     f"to integrate Q's density to 1e-10, so the integral cannot be checked. "
-                    f"For P and Q this far apart, compute D(P||Q) in closed form "
-                    f"(klteach.gaussian_kl for two normals).")
+                    f"For P and Q this far apart, {advice}.")
+        if math.isfinite(p_width) and 0 < third - first < 1e-2 * p_width:
+            return (f": Q is much narrower than P (interquartile range {third - first:.3g} against "
+                    f"P's {p_width:.3g}), so its mass lies between integration points placed "
+                    f"for P and is not integrated to 1e-10, and the integral would be wrong. "
+                    f"{advice[0].upper()}{advice[1:]}.")
     if excess:
         return (f": {name}'s density, as integrated, comes to more than its probability: the density "
                 f"is rounded or inconsistent with its cdf, or the integration points follow it too "
-                f"coarsely," + advice)
+                f"coarsely, and the integral would be wrong. {advice[0].upper()}{advice[1:]}.")
     return (f", so part of {name}'s mass (a component narrower than the spacing of the "
             f"integration points, a tail falling off between them, or a density inconsistent "
-            f"with its cdf) was missed" + advice)
+            f"with its cdf) was missed and the integral would be wrong. "
+            f"{advice[0].upper()}{advice[1:]}.")
 
 
 def continuous_kl(p, q, *, base=None):
@@ -1057,7 +1240,9 @@ def continuous_kl(p, q, *, base=None):
     DistributionError
         A ``ValueError``: a distribution has invalid parameters (such as a
         negative scale) or array parameters (a batch of distributions), or
-        ``base`` is invalid.
+        ``base`` is invalid; or it is ``scipy.stats.vonmises``, whose density
+        scipy repeats every 2 pi over the whole line (the message gives the
+        closed form on the circle, and ``vonmises_line`` for the line).
     FloatingPointError
         If more than 1e-7 of the value lies where doubles cannot reach: closer
         to an endpoint than they resolve (a singular upper endpoint that
@@ -1077,20 +1262,32 @@ def continuous_kl(p, q, *, base=None):
         so they do not underflow; so is the log-normal's, formed from
         ``log((x - loc) / scale)``, or ``log(x - loc) - log(scale)`` where the
         ratio overflows or underflows (lognorm(1, scale=1e200) against
-        lognorm(1, scale=1e-200)).
+        lognorm(1, scale=1e-200)), and the gamma's, from ``log(x - loc) -
+        log(scale)`` where ``(x - loc) / scale`` underflows (gamma(0.3) against
+        gamma(0.5, scale=1e300)).
 
         Also if the same integration applied to P's density, or to Q's, does
         not find P's total probability 1, or Q's ``1 - Q(outside S_P)``, to
-        1e-10 below (quad's relative tolerance) or 1e-8 above (more where the
-        log densities are rounded, see the warning below; a logpdf off from
-        log(pdf) by a constant, as scipy's beta(10, 1e7) by -7e-9, is allowed
-        for): part of the mass, such as a mixture component narrower than the
-        spacing of the integration points (0.3 N(2, 1e-7) in a mixture), was
-        not seen, and neither was its share of D(P||Q). A missed component of
-        Q changes log q where P has mass, so even a huge D(P||Q) can move by
-        far more than the mass missed: no allowance is made for it, and Q far
-        from P (norm(0, 1) against norm(1e8, 1)), whose density the
-        integration points cannot resolve there, is refused with that cause.
+        1e-10 (quad's relative tolerance; more where the log densities are
+        rounded, see the warning below). A logpdf off from log(pdf) by a
+        near-constant d (scipy's beta(10, 1e7) by -7.0e-9, beta(1e5, 3e5) by
+        3.2e-10 to 3.5e-10, while their pdfs integrate to 1 within 1e-14) would
+        integrate to e^d and move D(P||Q) to D (1 + d) + d^2 / 2 (P's) or
+        D + d^2 / 2 (Q's): the mean of d over seven quantiles is taken off the
+        log density when d varies by at most 1e-10 there (the mass check then
+        allows that variation, which moves D by at most twice it, and refuses
+        if that exceeds 1e-9 of D), and a larger variation is refused with that
+        cause. Part of the mass, such as a mixture component
+        narrower than the spacing of the integration points (0.3 N(2, 1e-7) in
+        a mixture), was not seen, and neither was its share of D(P||Q). A
+        missed component of Q changes log q where P has mass, so even a huge
+        D(P||Q) can move by far more than the mass missed: no allowance is
+        made for it. A single Q that is narrow and far from P's median and
+        endpoints (its 1e-15 to 1 - 1e-15 quantiles, or 1e-12 or 1e-9 for heavy
+        tails, span less than 1/10 of that distance) is integrated linearly
+        around its own median instead, with both distributions moved there,
+        where doubles resolve it: norm(0, 1) against norm(1e3, 1e-3),
+        norm(5, 1e-12) or norm(1e8, 1) match the closed form to 1e-15.
 
         Also if a log density is NaN (its formula failed) where P has
         probability and the tail probabilities cannot replace it.
@@ -1135,6 +1332,18 @@ def continuous_kl(p, q, *, base=None):
     base = check_base(base)
     p = _check_frozen(p, "p")
     q = _check_frozen(q, "q")
+    for name, dist in (("p", p), ("q", q)):
+        if _is_family(dist) == "vonmises":
+            # (its density repeats every 2 pi over the whole line, where it integrates to infinity:
+            # the integration would run for minutes and refuse with a meaningless probability)
+            raise DistributionError(
+                f"{name} is scipy.stats.vonmises, a distribution on the circle whose pdf scipy "
+                f"repeats every 2 pi over the whole real line (its support is (-inf, inf) and its "
+                f"cdf keeps growing), so it is no density on the line and continuous_kl cannot "
+                f"integrate it. On the circle, two von Mises distributions have the closed form "
+                f"D(P||Q) = log(I0(kappa_q) / I0(kappa_p)) + A(kappa_p) (kappa_p - kappa_q "
+                f"cos(mu_p - mu_q)), A = I1 / I0 (scipy.special.i0e, i1e); on the line, freeze "
+                f"scipy.stats.vonmises_line(kappa, loc), the same density cut to [loc - pi, loc + pi].")
     lo, hi = _support(p, "p")
     q_lo, q_hi = _support(q, "q")
     if q_lo > lo or q_hi < hi:
@@ -1210,12 +1419,36 @@ def continuous_kl(p, q, *, base=None):
         # other end would reach where only distances from the near end are resolved.
         middle = lo + 0.5 * (hi - lo)
     cuts = _breakpoints(p, q, lo, hi)
-    noise = _log_ratio_noise(p, q, lo, hi)
+    window = _q_window(p, q, lo, hi, middle)
+    if window is not None:
+        c, moved, va, vb = window
+        hole = (c + va, c + vb)
+        cuts = np.unique(np.concatenate([cuts, hole]))
+        window_cuts = np.unique(np.concatenate([
+            _breakpoints(*moved, va, vb), [x - c for x in cuts if hole[0] < x < hole[1]]]))
+        window_cuts = window_cuts[(window_cuts > va) & (window_cuts < vb)]
+    noise, noise_sources = _log_ratio_noise(p, q, lo, hi)
+    mirror = _mirrored(p, q) if math.isfinite(hi) else None
+    # scipy's logpdf off from log(pdf) by a near-constant (beta(10, 1e7) by -7.0e-9, its pdf
+    # integrating to 1 within 1e-14): the constant is taken off the log density, for each pair
+    # of distributions integrated; what varies, up to 1e-10, is allowed for below.
+    measured = {"P": _logpdf_offset(p), "Q": _logpdf_offset(q)}
+    offset_pairs = {key: tuple(_correction(d) for d in pair) for key, pair in
+                    (("main", (p, q)), ("window", moved if window is not None else None),
+                     ("mirror", mirror)) if pair is not None}
+    corrected = {name: max(spread for pair in offset_pairs.values() for _, spread in [pair[k]])
+                 for k, name in enumerate("PQ")}
     def integrate(mode):
         """(integrands, pieces, ends) of the integrand (mode "kl"), or of P's or Q's density
         (modes "p", "q", with the probabilities beyond the open ends as remainders)."""
-        f = _Integrand(p, q, mode)
+        f = _Integrand(p, q, mode, tuple(d for d, _ in offset_pairs["main"]))
         integrands, pieces, ends = [f], [], []   # pieces: (value, error, message); ends: (remainder, exact, where)
+        if window is not None:     # Q's narrow middle, integrated linearly around Q's median
+            fw = _Integrand(*moved, mode, tuple(d for d, _ in offset_pairs["window"]))
+            integrands.append(fw)
+            with np.errstate(all="ignore"):
+                pieces.append(_quad(fw, va, vb, window_cuts))
+            f.hole = hole
         # scipy's densities overflow harmlessly (to a log density of -inf) far out in the tails.
         with np.errstate(all="ignore"):
             if math.isfinite(lo):
@@ -1229,12 +1462,14 @@ def continuous_kl(p, q, *, base=None):
                 pieces.append((value, err, message))
                 ends.append((*rest, "the left tail (x below -1e300)"))
             if math.isfinite(hi):
-                mirror = _mirrored(p, q)
                 if mirror is not None:      # the upper endpoint moved to 0 as well: x -> hi - x
-                    fm = _Integrand(*mirror, mode)
+                    fm = _Integrand(*mirror, mode, tuple(d for d, _ in offset_pairs["mirror"]))
                     integrands.append(fm)
                     mcuts = _breakpoints(*mirror, 0.0, hi - lo) if math.isfinite(lo) else \
                         _breakpoints(*mirror, 0.0, math.inf)
+                    if window is not None:    # (x -> hi - x)
+                        fm.hole = (hi - hole[1], hi - hole[0])
+                        mcuts = np.unique(np.concatenate([mcuts, fm.hole]))
                     value, err, message, rest = _near_endpoint(fm, 0.0, +1, hi - middle, mcuts)
                 else:
                     value, err, message, rest = _near_endpoint(
@@ -1341,13 +1576,20 @@ def continuous_kl(p, q, *, base=None):
         # is not weighed by D(P||Q): a narrow component of Q missed where P has mass changes
         # log q there, which moves D by far more than the mass.
         allowed = max(_MASS_TOL, min(1e3 * noise, 1e-4) if rounded else 0.0)
+        # A log density off from log(pdf) by a near-constant d (see _logpdf_offset) integrates to
+        # e^d instead of 1: expected, where that d moves D(P||Q) by less than 1e-9 of it and
+        # varies by no more than the 1e-10 allowed (a wider allowance would hide a missed component).
+        # (an offset taken off varies by up to `spread` over the quantiles: it moves the mass by
+        # about that, and D(P||Q) by at most twice that, which the warning below reports)
+        spread = corrected[name]
+        allowed += spread
         if not abs(mass - expected) <= allowed:
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: integrating {name}'s density over "
                 f"P's support the same way finds probability {mass:.12g} instead of "
                 f"{expected:.12g} ({abs(mass - expected):.2g} "
                 f"{'more' if mass > expected else 'less'}, beyond the {allowed:.1g} allowed)"
-                f"{_mass_cause(name, q, middle, mass > expected)}")
+                f"{_mass_cause(name, p, q, middle, mass > expected, measured[name])}")
     error = math.fsum(err for _, err, _ in pieces)
     # quad flags a piece as "probably divergent" from its error history even when
     # the piece is a negligible tail (divergence is judged above, from the integrand's
@@ -1361,11 +1603,18 @@ def continuous_kl(p, q, *, base=None):
             f"continuous_kl: the integral may not have converged (estimated error {error:.2g} "
             f"on {total:.6g} nats{said}); the value returned is not reliable.",
             scipy.integrate.IntegrationWarning, stacklevel=2)
-    if total > 0 and _NOISE_FACTOR * noise > 1e-8 * math.sqrt(total):
+    # What taking off a log density's mean offset from log(pdf) leaves, its variation over the
+    # quantiles, moves D(P||Q) by at most twice that (see _logpdf_offset).
+    varying = 2 * (corrected["P"] + corrected["Q"]) / total if total > 0 else 0.0
+    rounding = _NOISE_FACTOR * noise / math.sqrt(total) if total > 0 else 0.0
+    if total > 0 and rounding + varying > 1e-8:
+        source = _noise_source(p, q, noise_sources).format(noise=noise) if rounding else ""
+        if varying:
+            source += (" and " if source else "") + (
+                f"the offsets of scipy's log densities from the logs of its pdfs, taken off, "
+                f"vary by up to {max(corrected.values()):.2g} over the quantiles")
         warnings.warn(
-            f"continuous_kl: the log densities of P and Q are rounded by about {noise:.2g} nats "
-            f"(scipy forms them from large terms that cancel, as for large beta or gamma shapes), "
-            f"so D(P||Q) = {total:.10g} nats may be off by up to about "
-            f"{min(_NOISE_FACTOR * noise / math.sqrt(total), 1.0):.1g} relative. Use a closed form "
-            f"(klteach.beta_kl for two Betas) where one exists.", RuntimeWarning, stacklevel=2)
+            f"continuous_kl: {source}, so D(P||Q) = {total:.10g} nats may be off by up to about "
+            f"{min(rounding + varying, 1.0):.1g} relative: "
+            f"{_closed_form(p, q)}.", RuntimeWarning, stacklevel=2)
     return max(total, 0.0) / log_base(base)

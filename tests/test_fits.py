@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import warnings
 from fractions import Fraction
 
 import mpmath
 import numpy as np
 import pytest
+import scipy.integrate
 from scipy.integrate import quad
 from scipy.stats import norm
 
@@ -589,3 +591,33 @@ def test_reverse_kl_keeps_its_accuracy_beyond_200_components():
         want = mpmath.quad(integrand, [-600, -300, -150, -100, -50, -10, -1, -0.1, 0, 0.1, 1, 10, 50, 100,
                                        150, 300, 600])
     assert got == pytest.approx(float(want), rel=1e-13)
+
+
+@pytest.mark.slow
+def test_reverse_kl_of_150_narrow_far_modes_has_no_scipy_warning_and_matches_mpmath():
+    """150 modes of sd 0.05, 0.67 apart, under Q = N(0, 100^2): one quad over the window holding
+    all 149 sharp crossings ran out of subdivisions or stalled on round-off, and scipy's
+    IntegrationWarning reached the caller; now one quad between each pair of crossings.
+    Reference: mpmath at 25 digits, each x using the two components on either side of it (the
+    next is more than 26 sds away: below e^-338 of them), split at the means and the crossings."""
+    k, sd = 150, 0.05
+    means = np.linspace(-50.0, 50.0, k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", scipy.integrate.IntegrationWarning)
+        got = mixture_gaussian_kl(np.full(k, 1 / k), means, np.full(k, sd), 0.0, 100.0,
+                                  direction="reverse")
+    with mpmath.workdps(25):
+        m = [mpmath.mpf(v) for v in means]
+        w, s = mpmath.mpf(1) / k, mpmath.mpf(sd)
+
+        def integrand(x):
+            i = int(np.clip(np.searchsorted(means, float(x)), 1, k - 1))
+            near = m[max(i - 2, 0):i + 2]
+            log_p = mpmath.log(w * sum(mpmath.npdf(x, mk, s) for mk in near))
+            log_q = mpmath.log(mpmath.npdf(x, 0, 100))
+            return mpmath.exp(log_q) * (log_q - log_p)
+        crossings = [(a + b) / 2 for a, b in zip(m[:-1], m[1:])]
+        points = sorted(set(m) | set(crossings) | {mpmath.mpf(v) for v in (-1200, -600, -200, -100,
+                                                                          100, 200, 600, 1200)})
+        want = mpmath.fsum(mpmath.quad(integrand, [a, b]) for a, b in zip(points[:-1], points[1:]))
+    assert got == pytest.approx(float(want), rel=1e-11)
