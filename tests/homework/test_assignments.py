@@ -453,6 +453,11 @@ PAIRWISE = ("x = np.arange(len(names))\nfor i in range(len(names)):\n"
             "    ax_q4.bar(x[i] + 0.2, B[i], 0.4, color='C1', hatch='//' if HATCH_ALL or i == 0 else None,\n"
             "              label=LB if i == 0 else None)\n"
             "ax_q4.set_xticks(x, names)\nax_q4.legend()\n")
+def _swap_labels(draw: str) -> str:
+    """``draw`` with the two series' labels (``label=LA`` and ``label=LB``) exchanged."""
+    return draw.replace("label=LB", "label=SWAP").replace("label=LA", "label=LB").replace("SWAP", "LA")
+
+
 BAR_RIGHT = {
     "one bar call per series": BY_CALL,
     "bar by bar, outcome by outcome": PAIRWISE.replace("HATCH_ALL", "True"),
@@ -466,7 +471,7 @@ BAR_RIGHT = {
                                      .replace("ax_q4.legend()", "ax_q4.legend([LA, LB])"),
 }
 BAR_WRONG = {   # a plot whose data are right but whose labels name the wrong series: the data test fails
-    "labels swapped": BY_CALL.replace("label=LA", "label=SWAP").replace("label=LB", "label=LA").replace("SWAP", "LB"),
+    "labels swapped": _swap_labels(BY_CALL),
     "labels swapped, given to legend() only": BY_CALL.replace("label=LA", "").replace("label=LB", "")
                                               .replace("ax_q4.legend()", "ax_q4.legend([LB, LA])"),
 }
@@ -589,12 +594,10 @@ BAR_LEGEND_WRONG = {
     "keys reordered, texts swapped": "x = np.arange(len(names))\nba = ax_q4.bar(x - 0.2, A, 0.4)\n"
                                      "bb = ax_q4.bar(x + 0.2, B, 0.4, hatch='//')\nax_q4.set_xticks(x, names)\n"
                                      "ax_q4.legend([bb, ba], [LA, LB])\n",
-    "proxy keys swapped": BAR_LEGEND_RIGHT["proxy keys, second first"].replace("label=LB", "label=SWAP")
-                          .replace("label=LA", "label=LB").replace("SWAP", "LA"),
+    "proxy keys swapped": _swap_labels(BAR_LEGEND_RIGHT["proxy keys, second first"]),
     "bars labelled right, the legend's texts swapped": BY_CALL.replace("ax_q4.legend()", "ax_q4.legend([LB, LA])"),
-    **{f"{name}, swapped": draw.replace("label=LB", "label=SWAP").replace("label=LA", "label=LB").replace("SWAP", "LA")
-       for name, draw in BAR_LEGEND_RIGHT.items() if name.startswith("proxy keys with")
-       or name.startswith("proxy keys drawn without")},
+    **{f"{name}, swapped": _swap_labels(draw) for name, draw in BAR_LEGEND_RIGHT.items()
+       if name.startswith(("proxy keys with", "proxy keys drawn without"))},
     "value labels on the bars, the legend's texts swapped": BAR_LEGEND_RIGHT["value labels on the bars (bar_label, text)"]
                                                             .replace("legend([LA, LB])", "legend([LB, LA])"),
 }
@@ -1132,8 +1135,7 @@ def test_bar_q4_reads_a_proxy_key_drawn_with_color(hw):
              "ax_q4.set_xticks(x, names)\n"
              "ax_q4.legend(handles=[Patch(color='C1', hatch='//', label=LB), Patch(color='C0', label=LA)])\n")
     assert _bars_accepted(hw, _bar_results(hw, proxy))
-    swapped = proxy.replace("label=LB", "label=SWAP").replace("label=LA", "label=LB").replace("SWAP", "LA")
-    assert not _bar_results(hw, swapped)[BAR_DATA_TEST[hw]]
+    assert not _bar_results(hw, _swap_labels(proxy))[BAR_DATA_TEST[hw]]
 
 
 # Hatches are read as matplotlib draws them: 'x' and 'X' draw both diagonals, as '/\' does, and '+' both straight
@@ -1195,8 +1197,7 @@ def test_bar_q4_pairs_proxy_keys_whose_hatch_is_spelled_differently(hw):
              "ax_q4.set_xticks(x, names)\n"
              "ax_q4.legend(handles=[Patch(facecolor='C0', hatch='|-', label=LB), Patch(facecolor='C0', hatch='x', label=LA)])\n")
     assert _bars_accepted(hw, _bar_results(hw, proxy))
-    swapped = proxy.replace("label=LB", "label=SWAP").replace("label=LA", "label=LB").replace("SWAP", "LA")
-    assert not _bar_results(hw, swapped)[BAR_DATA_TEST[hw]]
+    assert not _bar_results(hw, _swap_labels(proxy))[BAR_DATA_TEST[hw]]
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
@@ -1318,8 +1319,7 @@ def test_bar_q4_a_key_without_an_edge_matches_bars_whose_edge_style_is_none(hw):
              "ax_q4.set_xticks(x, names)\n"
              "ax_q4.legend(handles=[Patch(facecolor='C1', hatch='//', label=LB), Patch(facecolor='C0', label=LA)])\n")
     assert _bars_accepted(hw, _bar_results(hw, proxy))
-    swapped = proxy.replace("label=LB", "label=SWAP").replace("label=LA", "label=LB").replace("SWAP", "LA")
-    assert not _bar_results(hw, swapped)[BAR_DATA_TEST[hw]]
+    assert not _bar_results(hw, _swap_labels(proxy))[BAR_DATA_TEST[hw]]
 
 
 # The bars' own legend keys: matplotlib draws a key's edge solid though its bars' edge is in line style 'None', so
@@ -1332,8 +1332,7 @@ def test_bar_q4_reads_the_bars_own_keys_when_their_edge_style_is_none(hw, style)
             "ax_q4.bar(x + 0.2, B, 0.4, color='C1', edgecolor='k', linestyle=STYLE, hatch='//', label=LB)\n"
             "ax_q4.set_xticks(x, names)\nax_q4.legend()\n").replace("STYLE", repr(style))
     assert _bars_accepted(hw, _bar_results(hw, draw))
-    swapped = _bar_results(hw, draw.replace("label=LA", "label=SWAP").replace("label=LB", "label=LA")
-                           .replace("SWAP", "LB"))
+    swapped = _bar_results(hw, _swap_labels(draw))
     assert not swapped[BAR_DATA_TEST[hw]], swapped
 
 
