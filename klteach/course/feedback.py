@@ -989,6 +989,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                            f"end, to {sig} significant figures.")
 
 
+#: how :func:`klteach.course.units._unit_mistakes` words a conversion the wrong way, before saying which
+_WRONG_WAY = "converted the wrong way: "
+
+
 def _wrong_way_rounded(answer, expected, mistakes, what, hint):
     """A full number that is a value in another unit, rounded to 2-4 figures, then converted the wrong way.
 
@@ -1003,8 +1007,8 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint):
     >>> d_nats = 0.2939767; d_bits = d_nats / math.log(2)
     >>> m = [(d_nats * math.log(2), "D in nats, converted the wrong way: you multiplied by `np.log(2)`.",
     ...       ("undo", "D in nats, converted the wrong way", "converted back"))]
-    >>> str(_wrong_way_rounded(0.294 * math.log(2), d_bits, m, "D", None))[:72]
-    'Not quite: 0.2038 looks like D in nats, with the number rounded to 3 sig'
+    >>> str(_wrong_way_rounded(0.294 * math.log(2), d_bits, m, "D", None))[:118]
+    'Not quite: 0.2038 looks like D in nats, rounded to 3 significant figures (0.294) and then converted the wrong way: you'
     """
     if not isinstance(answer, Real) or isinstance(answer, bool) or not math.isfinite(float(answer)):
         return None
@@ -1023,9 +1027,12 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint):
         for k in (2, 3, 4):
             rounded = float(_round_sig(other, k))
             if rounded != _clean(other) and abs(value - rounded * factor) <= 1e-9 * abs(value):
-                return Feedback(False, f"Not quite: {_as_given(value)} looks like {_mistake_name(m[1])}, with the "
-                                       f"number rounded to {_plural(k, 'significant figure')} ({_as_given(rounded)}) "
-                                       f"before the conversion: {m[1]} Check the units of each step; if you did "
+                # the explanation after its label ("you multiplied by `np.log(2)`. Go back to ..."), so that
+                # the label is not said twice
+                detail = m[1].split(_WRONG_WAY, 1)[1] if _WRONG_WAY in m[1] else m[1]
+                return Feedback(False, f"Not quite: {_as_given(value)} looks like {_mistake_name(m[1])}, rounded "
+                                       f"to {_plural(k, 'significant figure')} ({_as_given(rounded)}) and then "
+                                       f"{_WRONG_WAY}{detail} Check the units of each step; if you did "
                                        f"not round or convert, {_as_given(value)} is not {what}: "
                                        + (hint or "check each step."))
     return None

@@ -81,7 +81,7 @@ def check_local_kl(answer, theta, delta, *, sig=3):
     also the approximation cut off: the shared rule of check_number names
     the exact KL first), the factor 1/2 missing,
     bits, I(theta) = theta(1 - theta) (upside down), 1/theta (the 1 - theta
-    dropped), delta not squared, the information evaluated at
+    dropped), I(theta) alone or halved (delta^2 left out), delta not squared, the information evaluated at
     theta + delta, and the two sign errors that make it negative (theta - 1
     for 1 - theta, the information's two terms subtracted). Advice gives the
     exercise's numbers, not variable names (a learner's kernel may hold
@@ -122,6 +122,10 @@ def check_local_kl(answer, theta, delta, *, sig=3):
         (0.5 * abs(delta) * info, "1/2 delta I(theta): delta must be squared (the KL is second order in the step)."),
         (0.5 * delta ** 2 / ((theta + delta) * (1 - theta - delta)),
          "the information evaluated at theta + delta; the expansion is around theta, so use I(theta)."),
+        (info, "I(theta) itself, the Fisher information at theta: the question asks for the KL it approximates, "
+               "half of delta squared times I(theta)."),
+        (0.5 * info, "1/2 I(theta) without delta^2: the KL of a small step grows as the step squared, so multiply "
+                     "by delta squared."),
         # the two ways a learner gets a negative number: delta squared is never negative, I(theta) is
         (-expected, "1/2 delta^2 I(theta) with the sign of I(theta) flipped: 1 / (theta (theta - 1)) has "
                     "theta - 1 where the Bernoulli information has 1 - theta. I(theta) = 1 / (theta (1 - theta)) "

@@ -2210,7 +2210,8 @@ def test_a_cut_off_names_no_base_10_route(check, answer, truth):
 def test_the_start_page_promises_what_the_cut_off_message_does():
     nb = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert "never a route through base 10" in text, "00 must say a cut-off answer gets no base-10 route"
+    assert "A route through base 10 is never named beside such a cut-off answer" in text, \
+        "00 must say a cut-off answer gets no base-10 route"
 
 
 @pytest.mark.parametrize("check", [ex01_1, ex02_3, ex03_1, ex04_2, ex06_2, ex07_3])

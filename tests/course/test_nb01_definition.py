@@ -340,6 +340,7 @@ def test_01_a_rounded_number_converted_the_wrong_way_is_told_the_conversion_not_
                                  names=("P_loaded", "Q_fair"), entropy_words=False))
     assert msg.startswith("Not quite") and "converted the wrong way: you multiplied by `np.log(2)`" in msg, msg
     assert "rounded to" in msg and "units" in msg, msg
+    assert msg.count("in nats") == 2 and msg.count("converted the wrong way") == 1, msg   # its label said once
     msg = str(exercises.check_kl(round(d_bits_rev, 3) / np.log(2), Q_fair, P_loaded, names=("Q_fair", "P_loaded"),
                                  entropy_words=False))
     assert msg.startswith("Not quite") and "converted the wrong way: you divided by `np.log(2)`" in msg, msg

@@ -53,6 +53,8 @@ def test_local_kl_accepts_the_quadratic_term_and_its_rounding():
     (0.5 * 0.05 ** 2 / 0.2, "both factors"),
     (0.5 * 0.05 / (0.2 * 0.8), "squared"),
     (0.5 * 0.05 ** 2 / (0.25 * 0.75), "theta + delta"),
+    (1 / (0.2 * 0.8), "I(theta) itself"),          # the Fisher information typed alone (6.25)
+    (0.5 / (0.2 * 0.8), "without delta^2"),
 ])
 def test_local_kl_names_each_mistake(wrong, words):
     fb = ex1(wrong)
