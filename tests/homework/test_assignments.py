@@ -586,18 +586,31 @@ PROXY_EDGE = ("from matplotlib.patches import Patch\nx = np.arange(len(names))\n
               "ax_q4.bar(x + 0.2, B, 0.4, color='C1', edgecolor=BAR_EDGE, hatch='//')\nax_q4.set_xticks(x, names)\n"
               "ax_q4.legend(handles=[Patch(facecolor='C1', edgecolor=KEY_EDGE, hatch='//', label=LB),\n"
               "                      Patch(facecolor='C0', edgecolor=KEY_EDGE, label=LA)])\n")
-BAR_LEGEND_RIGHT.update({   # a key that differs from its bars only in its edge names the one series with its face and hatch
+# a key that differs from its bars only in its edge or alpha names the one series with its face's colour and hatch; a
+# line or marker key (Line2D) the one series with its colour
+BAR_LEGEND_PROXIES = {
     "proxy keys drawn without the bars' edge": PROXY_EDGE.replace("BAR_EDGE", "'k'").replace("KEY_EDGE", "'none'"),
     "proxy keys with an edge the bars lack": PROXY_EDGE.replace("BAR_EDGE", "'none'").replace("KEY_EDGE", "'k'"),
-})
+    "opaque proxy keys for 50% opaque bars":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, color='C0', alpha=0.5, label='_a')\n"
+        "ax_q4.bar(x + 0.2, B, 0.4, color='C1', alpha=0.5, hatch='xx', label='_b')\nax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Patch(color='C1', hatch='XX', label=LB), Patch(color='C0', label=LA)])\n",
+    "line and marker keys (Line2D)":
+        "from matplotlib.lines import Line2D\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, color='C0')\nax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//')\n"
+        "ax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Line2D([], [], lw=8, color='C1', label=LB),\n"
+        "                      Line2D([], [], marker='s', ls='', color='C0', label=LA)])\n",
+}
+BAR_LEGEND_RIGHT.update(BAR_LEGEND_PROXIES)
 BAR_LEGEND_WRONG = {
     "keys reordered, texts swapped": "x = np.arange(len(names))\nba = ax_q4.bar(x - 0.2, A, 0.4)\n"
                                      "bb = ax_q4.bar(x + 0.2, B, 0.4, hatch='//')\nax_q4.set_xticks(x, names)\n"
                                      "ax_q4.legend([bb, ba], [LA, LB])\n",
     "proxy keys swapped": _swap_labels(BAR_LEGEND_RIGHT["proxy keys, second first"]),
     "bars labelled right, the legend's texts swapped": BY_CALL.replace("ax_q4.legend()", "ax_q4.legend([LB, LA])"),
-    **{f"{name}, swapped": _swap_labels(draw) for name, draw in BAR_LEGEND_RIGHT.items()
-       if name.startswith(("proxy keys with", "proxy keys drawn without"))},
+    **{f"{name}, swapped": _swap_labels(draw) for name, draw in BAR_LEGEND_PROXIES.items()},
     "value labels on the bars, the legend's texts swapped": BAR_LEGEND_RIGHT["value labels on the bars (bar_label, text)"]
                                                             .replace("legend([LA, LB])", "legend([LB, LA])"),
 }
@@ -695,6 +708,12 @@ BAR_WORDINGS = [
     ("hw03_asymmetry", ("KL(P||U)", "KL(U||P)")),
     ("hw03_asymmetry", (r"$D(P\|U)$", r"$D(U\|P)$")),
     ("hw03_asymmetry", (r"$D_{\mathrm{KL}}(P \| U)$ terms", r"$D_{\mathrm{KL}}(U \| P)$ terms")),
+    ("hw03_asymmetry", (r"$D_{KL}(P \Vert U)$", r"$D_{KL}(U \Vert P)$")),
+    ("hw03_asymmetry", (r"$D(P \parallel U)$", r"$D(U \parallel P)$")),
+    ("hw03_asymmetry", (r"$D\left(P \| U\right)$", r"$D\left(U \| P\right)$")),
+    ("hw03_asymmetry", (r"$D(P\,\|\,U)$", r"$D(U\,\|\,P)$")),
+    ("hw03_asymmetry", (r"$D(P \mid\mid U)$", r"$D(U \mid\mid P)$")),
+    ("hw03_asymmetry", ("KL[P||U]", "KL[U||P]")),
     ("hw05_drift", ("ref", "cur")),
     ("hw05_drift", ("last quarter", "this week")),
     ("hw05_drift", ("Reference", "Current")),
@@ -703,6 +722,9 @@ BAR_WORDINGS = [
     ("hw06_machine_learning", ("T: 1.0", "T: 4")),
     ("hw06_machine_learning", ("τ = 1", "τ = 4")),
     ("hw06_machine_learning", ("temp 1", "temp=4")),
+    ("hw06_machine_learning", (r"$\mathrm{T}=1$", r"$\mathrm{T}=4$")),
+    ("hw06_machine_learning", (r"$T\!=\!1$", r"$T\,=\,4$")),
+    ("hw06_machine_learning", ("softmax_T=1", "softmax_T=4")),
 ]
 
 
@@ -1446,9 +1468,15 @@ def test_hw06_q1_public_test_1_says_which_way_kl_big_is_wrong():
     assert "nan or inf" in _hw06_q1_public_2(1, kl_big=float("nan"))
     for zero in (0.0, -0.0, 0, np.int64(0), np.float32(0), np.array(0.0), 0j):   # any number that is 0
         assert "compare a distribution with itself" in _hw06_q1_public_2(1, kl_big=zero)
-    for other in (False, np.True_, 0.3 + 0.1j, {"kl": 0.33}, {0.33}, (x for x in [0.33])):   # float(...) fails or hides
+    for other in ({"kl": 0.33}, {0.33}, (x for x in [0.33])):   # float(...) fails
         message = _hw06_q1_public_2(1, kl_big=other)
         assert f"a float, not a {type(other).__name__}" in message and "float(...)" not in message, message
+    for flag in (False, np.True_, np.array(True)):
+        assert "the result of a comparison" in _hw06_q1_public_2(1, kl_big=flag)
+    for complex_number in (0.3 + 0.1j, np.complex128(0.33), np.array(0.33 + 0j)):
+        assert "complex number, but KL is real" in _hw06_q1_public_2(1, kl_big=complex_number)
+    assert "not a list of shape (1,)" in _hw06_q1_public_2(1, kl_big=[0.33])
+    assert "is a float32 array, which keeps fewer digits" in _hw06_q1_public_2(1, kl_big=np.array(0.3, dtype=np.float32))
     for text in ("0.3309", "kl", ""):   # float("kl") fails; a rounded f-string converted back loses digits
         message = _hw06_q1_public_2(1, kl_big=text)
         assert "is text" in message and "float(...)" not in message, message
