@@ -993,25 +993,79 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
 _WRONG_WAY = "converted the wrong way: "
 
 
-def _wrong_way_rounded(answer, expected, mistakes, what, hint):
-    """A full number that is a value in another unit, rounded to 2-4 figures, then converted the wrong way.
+def _figures_rounded(x, k):
+    """``x`` rounded to ``k`` significant figures, in words with the number: "3 significant figures (0.294)", or
+    every figure count of 2-4 that gives the same number when trailing zeros hide which ("2 to 4 significant figures
+    (0.35; Python drops trailing zeros)" for 0.3499776)."""
+    rounded = float(_round_sig(x, k))
+    same = [j for j in (2, 3, 4) if float(_round_sig(x, j)) == rounded]
+    if len(same) == 1:
+        return f"{_plural(k, 'significant figure')} ({_as_given(rounded)})"
+    counts = f"{same[0]} or {same[1]}" if len(same) == 2 else f"{same[0]} to {same[-1]}"
+    return f"{counts} significant figures ({_as_given(rounded)}; Python drops trailing zeros)"
 
-    ``round(D_nats, 3) * np.log(2)`` (0.2037852710846239 where D in bits is asked) is the wrong-way conversion
-    ``(value_in_other_unit, ..., ("undo", label, ...))`` of :func:`klteach.course.units._unit_mistakes` on a
-    rounded number: the mistake is the conversion, not the formula. The other-unit value is
-    ``sqrt(wrong_way * expected)`` and the wrong factor ``sqrt(wrong_way / expected)``. Returns a hedged
-    :class:`Feedback` naming that mistake, or None.
+
+def _wrong_way_rounded(answer, expected, mistakes, what, hint):
+    """A full number that is a value rounded to 2-4 figures, then converted into the wrong unit.
+
+    Two routes, each a unit mistake of :func:`klteach.course.units._unit_mistakes` on a rounded number, where the
+    mistake is the conversion, not the formula:
+
+    - ``round(D_nats, 3) * np.log(2)`` (0.2037852710846239 where D in bits is asked): a value in another unit,
+      converted the wrong way, ``(wrong_way, ..., ("undo", label, ...))``. The other-unit value is
+      ``sqrt(wrong_way * expected)`` and the wrong factor ``sqrt(wrong_way / expected)``.
+    - ``round(D_nats, 3) / np.log(2)`` where D in nats is asked: the right value, rounded, then converted into
+      the other unit, ``(other_unit_value, ..., ("scale", label, "converted to ..."))``, by the factor
+      ``other_unit_value / expected``.
+
+    Returns a hedged :class:`Feedback` naming the route, or None.
 
     Examples
     --------
-    >>> d_nats = 0.2939767; d_bits = d_nats / math.log(2)
+    >>> d_nats = 0.2938933; d_bits = d_nats / math.log(2)
     >>> m = [(d_nats * math.log(2), "D in nats, converted the wrong way: you multiplied by `np.log(2)`.",
     ...       ("undo", "D in nats, converted the wrong way", "converted back"))]
     >>> str(_wrong_way_rounded(0.294 * math.log(2), d_bits, m, "D", None))[:118]
     'Not quite: 0.2038 looks like D in nats, rounded to 3 significant figures (0.294) and then converted the wrong way: you'
+    >>> m = [(d_nats, "D in nats (computed with np.log).", ("scale", "D in nats", "converted to bits"))]
+    >>> str(_wrong_way_rounded(0.424 * math.log(2), d_bits, m, "D", None))[:131]
+    'Not quite: 0.2939 looks like D in nats, converted from D rounded to 3 or 4 significant figures (0.424; Python drops trailing zeros)'
     """
     if not isinstance(answer, Real) or isinstance(answer, bool) or not math.isfinite(float(answer)):
         return None
+    value = float(answer)
+    if significant_figures(value) < _PRECISE or not math.isfinite(expected) or expected == 0:
+        return None
+    for m in mistakes:
+        step = m[2] if len(m) > 2 else None
+        undo = isinstance(step, tuple) and step[0] == "undo"
+        unit = isinstance(step, tuple) and step[0] == "scale" and str(step[2]).startswith("converted to")
+        if not (undo or unit) or m[0] is None:
+            continue
+        w = float(m[0])
+        if not math.isfinite(w) or w / expected <= 0:
+            continue
+        factor = math.sqrt(w / expected) if undo else w / expected
+        other = math.copysign(math.sqrt(w * expected), w) if undo else expected
+        for k in (2, 3, 4):
+            rounded = float(_round_sig(other, k))
+            if rounded == _clean(other) or abs(value - rounded * factor) > 1e-9 * abs(value):
+                continue
+            figures = _figures_rounded(other, k)
+            if undo:
+                # the explanation after its label ("you multiplied by `np.log(2)`. Go back to ..."), so that
+                # the label is not said twice
+                detail = m[1].split(_WRONG_WAY, 1)[1] if _WRONG_WAY in m[1] else m[1]
+                return Feedback(False, f"Not quite: {_as_given(value)} looks like {_mistake_name(m[1])}, rounded "
+                                       f"to {figures} and then {_WRONG_WAY}{detail} Check the units of each step; "
+                                       f"if you did not round or convert, {_as_given(value)} is not {what}: "
+                                       + (hint or "check each step."))
+            return Feedback(False, f"Not quite: {_as_given(value)} looks like {step[1]}, converted from {what} "
+                                   f"rounded to {figures}: the question asks for the number before that "
+                                   f"conversion. Give the unrounded number your code computed, not converted. If "
+                                   f"you did not round or convert, {_as_given(value)} is not {what}: "
+                                   + (hint or "check each step."))
+    return None
     value = float(answer)
     if significant_figures(value) < _PRECISE or not math.isfinite(expected) or expected == 0:
         return None

@@ -81,7 +81,8 @@ def check_local_kl(answer, theta, delta, *, sig=3):
     also the approximation cut off: the shared rule of check_number names
     the exact KL first), the factor 1/2 missing,
     bits, I(theta) = theta(1 - theta) (upside down), 1/theta (the 1 - theta
-    dropped), I(theta) alone or halved (delta^2 left out), delta not squared, the information evaluated at
+    dropped), I(theta) alone or halved (delta^2 left out), theta (1 - theta)
+    alone, delta not squared, the information evaluated at
     theta + delta, and the two sign errors that make it negative (theta - 1
     for 1 - theta, the information's two terms subtracted). Advice gives the
     exercise's numbers, not variable names (a learner's kernel may hold
@@ -122,8 +123,11 @@ def check_local_kl(answer, theta, delta, *, sig=3):
         (0.5 * abs(delta) * info, "1/2 delta I(theta): delta must be squared (the KL is second order in the step)."),
         (0.5 * delta ** 2 / ((theta + delta) * (1 - theta - delta)),
          "the information evaluated at theta + delta; the expansion is around theta, so use I(theta)."),
-        (info, "I(theta) itself, the Fisher information at theta: the question asks for the KL it approximates, "
-               "half of delta squared times I(theta)."),
+        (info, f"I(theta) itself, the Fisher information at theta: the question asks for the quadratic "
+               f"approximation of the KL, half of delta squared times I(theta) (theta = {theta:g}, delta = {delta:g})."),
+        (theta * (1 - theta), "theta (1 - theta) alone: that is the Bernoulli's variance, the inverse of its Fisher "
+                              "information I(theta) = 1 / (theta (1 - theta)); the question asks for half of delta "
+                              "squared times I(theta)."),
         (0.5 * info, "1/2 I(theta) without delta^2: the KL of a small step grows as the step squared, so multiply "
                      "by delta squared."),
         # the two ways a learner gets a negative number: delta squared is never negative, I(theta) is

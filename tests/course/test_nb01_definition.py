@@ -347,3 +347,31 @@ def test_01_a_rounded_number_converted_the_wrong_way_is_told_the_conversion_not_
     # the advice, followed on the unrounded number, is accepted
     assert exercises.check_kl(d_nats / math.log(2), P_loaded, Q_fair, base=2, names=("P_loaded", "Q_fair"),
                               entropy_words=False).correct
+
+
+def test_01_the_right_value_rounded_then_converted_to_the_other_unit_is_named_as_that():
+    # 01 Ex2 asks nats: round(D_nats, 3) / np.log(2) = 0.3505748949360181 got the generic "weight each log" hint,
+    # though the formula was right; 01 Ex1 asks bits: round(D_bits, 3) * np.log(2) likewise
+    P_loaded, Q_fair = np.array([0.1] * 5 + [0.5]), np.full(6, 1 / 6)
+    d_nats = sum(p * math.log(p / (1 / 6)) for p in [0.1] * 5 + [0.5])            # D(P_loaded||Q_fair)
+    d_rev = sum((1 / 6) * math.log((1 / 6) / p) for p in [0.1] * 5 + [0.5])        # D(Q_fair||P_loaded)
+    ex1 = lambda a: str(exercises.check_kl(a, P_loaded, Q_fair, base=2, names=("P_loaded", "Q_fair"),
+                                           entropy_words=False))
+    ex2 = lambda a: str(exercises.check_kl(a, Q_fair, P_loaded, names=("Q_fair", "P_loaded"), entropy_words=False))
+    for answer, shown in ((round(d_rev, 3) / math.log(2), "(0.243)"),
+                          (float(f"{d_rev:.4g}") / math.log(2), "(0.2426)")):
+        msg = ex2(answer)
+        assert msg.startswith("Not quite") and "in bits, converted from D(Q_fair||P_loaded) rounded to" in msg, msg
+        assert shown in msg and "before that conversion" in msg, msg
+    msg = ex1(round(d_nats / math.log(2), 3) * math.log(2))
+    assert "in nats, converted from D(P_loaded||Q_fair) rounded to 3 or 4 significant figures (0.424;" in msg, msg
+
+
+def test_01_a_rounding_hidden_by_trailing_zeros_gives_every_figure_count_it_may_be():
+    # round(D_bits, 3) = 0.35 (0.350 to 3 figures, 0.3500 to 4): "rounded to 2 significant figures" was wrong
+    Q_fair, P_loaded = np.full(6, 1 / 6), np.array([0.1] * 5 + [0.5])
+    d_bits = sum((1 / 6) * math.log2((1 / 6) / p) for p in [0.1] * 5 + [0.5])
+    assert round(d_bits, 2) == round(d_bits, 3) == round(d_bits, 4) == 0.35
+    msg = str(exercises.check_kl(round(d_bits, 3) / math.log(2), Q_fair, P_loaded, names=("Q_fair", "P_loaded"),
+                                 entropy_words=False))
+    assert "rounded to 2 to 4 significant figures (0.35; Python drops trailing zeros)" in msg, msg

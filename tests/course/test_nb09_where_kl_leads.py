@@ -55,10 +55,18 @@ def test_local_kl_accepts_the_quadratic_term_and_its_rounding():
     (0.5 * 0.05 ** 2 / (0.25 * 0.75), "theta + delta"),
     (1 / (0.2 * 0.8), "I(theta) itself"),          # the Fisher information typed alone (6.25)
     (0.5 / (0.2 * 0.8), "without delta^2"),
+    (0.2 * 0.8, "theta (1 - theta) alone"),      # the variance, float 0.16000000000000003
 ])
 def test_local_kl_names_each_mistake(wrong, words):
     fb = ex1(wrong)
     assert not fb.correct and words in str(fb), str(fb)
+
+
+def test_local_kl_i_theta_alone_is_sent_to_the_quadratic_approximation_not_the_kl():
+    # "the question asks for the KL it approximates" sent a learner to the exact KL, which is itself a mistake here
+    text = str(ex1(1 / (0.2 * 0.8)))
+    assert "quadratic approximation of the KL, half of delta squared times I(theta)" in text, text
+    assert "theta = 0.2, delta = 0.05" in text and "asks for the KL" not in text, text
 
 
 def _advice(text, start, end):
