@@ -137,7 +137,11 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   value in another unit rounded to 2-4 figures, then converted the wrong
   way (``round(D_nats, 3) * np.log(2)``), is told, hedged, that it looks
   like that wrong-way conversion of a rounded number: the conversion is
-  the mistake, not the formula.
+  the mistake, not the formula. So is the right value rounded to 2-4
+  figures, then converted into the other unit (``round(D_nats, 3) /
+  np.log(2)`` where nats are asked), and the figure count is given as a
+  range where trailing zeros hide it (0.35 is 0.3499776 rounded to 2 to 4
+  figures).
 
 Every notebook's checks (``klteach.course.nbNN_*``) are built on :func:`check_number` and
 its underscore helpers here and in :mod:`klteach.course.units`, the shared internal API of
@@ -995,10 +999,10 @@ _WRONG_WAY = "converted the wrong way: "
 
 def _figures_rounded(x, k):
     """``x`` rounded to ``k`` significant figures, in words with the number: "3 significant figures (0.294)", or
-    every figure count of 2-4 that gives the same number when trailing zeros hide which ("2 to 4 significant figures
+    every figure count of 1-4 that gives the same number when trailing zeros hide which ("2 to 4 significant figures
     (0.35; Python drops trailing zeros)" for 0.3499776)."""
     rounded = float(_round_sig(x, k))
-    same = [j for j in (2, 3, 4) if float(_round_sig(x, j)) == rounded]
+    same = [j for j in (1, 2, 3, 4) if float(_round_sig(x, j)) == rounded]
     if len(same) == 1:
         return f"{_plural(k, 'significant figure')} ({_as_given(rounded)})"
     counts = f"{same[0]} or {same[1]}" if len(same) == 2 else f"{same[0]} to {same[-1]}"
@@ -1028,8 +1032,8 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint):
     >>> str(_wrong_way_rounded(0.294 * math.log(2), d_bits, m, "D", None))[:118]
     'Not quite: 0.2038 looks like D in nats, rounded to 3 significant figures (0.294) and then converted the wrong way: you'
     >>> m = [(d_nats, "D in nats (computed with np.log).", ("scale", "D in nats", "converted to bits"))]
-    >>> str(_wrong_way_rounded(0.424 * math.log(2), d_bits, m, "D", None))[:131]
-    'Not quite: 0.2939 looks like D in nats, converted from D rounded to 3 or 4 significant figures (0.424; Python drops trailing zeros)'
+    >>> str(_wrong_way_rounded(0.424 * math.log(2), d_bits, m, "D", None))[:116]
+    'Not quite: 0.2939 looks like D in nats: D rounded to 3 or 4 significant figures (0.424; Python drops trailing zeros)'
     """
     if not isinstance(answer, Real) or isinstance(answer, bool) or not math.isfinite(float(answer)):
         return None
@@ -1060,35 +1064,12 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint):
                                        f"to {figures} and then {_WRONG_WAY}{detail} Check the units of each step; "
                                        f"if you did not round or convert, {_as_given(value)} is not {what}: "
                                        + (hint or "check each step."))
-            return Feedback(False, f"Not quite: {_as_given(value)} looks like {step[1]}, converted from {what} "
-                                   f"rounded to {figures}: the question asks for the number before that "
-                                   f"conversion. Give the unrounded number your code computed, not converted. If "
-                                   f"you did not round or convert, {_as_given(value)} is not {what}: "
-                                   + (hint or "check each step."))
-    return None
-    value = float(answer)
-    if significant_figures(value) < _PRECISE or not math.isfinite(expected) or expected == 0:
-        return None
-    for m in mistakes:
-        step = m[2] if len(m) > 2 else None
-        if not (isinstance(step, tuple) and step[0] == "undo") or m[0] is None:
-            continue
-        w = float(m[0])
-        if not math.isfinite(w) or w / expected <= 0:
-            continue
-        factor = math.sqrt(w / expected)
-        other = math.copysign(math.sqrt(w * expected), w)
-        for k in (2, 3, 4):
-            rounded = float(_round_sig(other, k))
-            if rounded != _clean(other) and abs(value - rounded * factor) <= 1e-9 * abs(value):
-                # the explanation after its label ("you multiplied by `np.log(2)`. Go back to ..."), so that
-                # the label is not said twice
-                detail = m[1].split(_WRONG_WAY, 1)[1] if _WRONG_WAY in m[1] else m[1]
-                return Feedback(False, f"Not quite: {_as_given(value)} looks like {_mistake_name(m[1])}, rounded "
-                                       f"to {_plural(k, 'significant figure')} ({_as_given(rounded)}) and then "
-                                       f"{_WRONG_WAY}{detail} Check the units of each step; if you did "
-                                       f"not round or convert, {_as_given(value)} is not {what}: "
-                                       + (hint or "check each step."))
+            asked = str(step[2])[len("converted to "):]
+            same = str(step[1]).rsplit(" in ", 1)[0] if " in " in str(step[1]) else what   # "the gain in nats"
+            return Feedback(False, f"Not quite: {_as_given(value)} looks like {step[1]}: {same} rounded to "
+                                   f"{figures} and then converted. The question asks for {asked}: give the number "
+                                   f"from before that conversion, unrounded. If you did not round or convert, "
+                                   f"{_as_given(value)} is not {what}: " + (hint or "check each step."))
     return None
 
 

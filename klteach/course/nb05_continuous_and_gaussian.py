@@ -440,7 +440,7 @@ def check_vae_kl(answer, mu, log_var, *, variables=("mu", "log_var"), sig=3):
     ]
     mistakes.append((expected / math.log(2), "the VAE KL term in bits (nats divided by ln 2). The question "
                                              "asks for nats: multiply the unrounded number by np.log(2).",
-                     ("scale", "the VAE KL term in bits", "multiplied by ln 2")))
+                     ("scale", "the VAE KL term in bits", "converted to nats")))
     k = mu.size
     if 0.5 * k >= 0.01 * expected:      # closer, it would be nearly right by coincidence
         mistakes.append((expected + 0.5 * k,

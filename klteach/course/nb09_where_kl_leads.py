@@ -115,7 +115,8 @@ def check_local_kl(answer, theta, delta, *, sig=3):
         (delta ** 2 * info, "delta^2 I(theta) without the factor 1/2: the second-order term of a Taylor series "
                             "is half the second derivative times delta^2.", True),
         (expected / math.log(2), f"{what} in bits; the question asks for nats (no log base enters the "
-                                 f"formula: I(theta) in nats is 1 / (theta (1 - theta))).", True),
+                                 f"formula: I(theta) in nats is 1 / (theta (1 - theta))).",
+         ("scale", f"{what} in bits", "converted to nats")),
         (0.5 * delta ** 2 * theta * (1 - theta), "1/2 delta^2 theta (1 - theta): the Fisher information of a "
                                                  "Bernoulli is 1 / (theta (1 - theta)), the inverse of its variance."),
         (0.5 * delta ** 2 / theta, "1/2 delta^2 / theta: I(theta) = 1 / (theta (1 - theta)) has both factors, "

@@ -361,10 +361,11 @@ def test_01_the_right_value_rounded_then_converted_to_the_other_unit_is_named_as
     for answer, shown in ((round(d_rev, 3) / math.log(2), "(0.243)"),
                           (float(f"{d_rev:.4g}") / math.log(2), "(0.2426)")):
         msg = ex2(answer)
-        assert msg.startswith("Not quite") and "in bits, converted from D(Q_fair||P_loaded) rounded to" in msg, msg
-        assert shown in msg and "before that conversion" in msg, msg
+        assert msg.startswith("Not quite") and "in bits: D(Q_fair||P_loaded) rounded to" in msg, msg
+        assert shown in msg and "The question asks for nats: give the number from before that conversion" in msg, msg
     msg = ex1(round(d_nats / math.log(2), 3) * math.log(2))
-    assert "in nats, converted from D(P_loaded||Q_fair) rounded to 3 or 4 significant figures (0.424;" in msg, msg
+    assert "in nats: D(P_loaded||Q_fair) rounded to 3 or 4 significant figures (0.424;" in msg, msg
+    assert "The question asks for bits" in msg, msg
 
 
 def test_01_a_rounding_hidden_by_trailing_zeros_gives_every_figure_count_it_may_be():
@@ -375,3 +376,8 @@ def test_01_a_rounding_hidden_by_trailing_zeros_gives_every_figure_count_it_may_
     msg = str(exercises.check_kl(round(d_bits, 3) / math.log(2), Q_fair, P_loaded, names=("Q_fair", "P_loaded"),
                                  entropy_words=False))
     assert "rounded to 2 to 4 significant figures (0.35; Python drops trailing zeros)" in msg, msg
+    # 04 Ex1's D(Q_ex||P_ex) = 0.2965 nats: round(D, 1) = round(D, 2) = 0.3, not "2 significant figures (0.3)"
+    P_ex, Q_ex = np.array([0.05, 0.45, 0.35, 0.15]), np.array([0.25, 0.3, 0.2, 0.25])
+    d = float(np.sum(Q_ex * np.log(Q_ex / P_ex)))
+    msg = str(exercises.check_kl(round(d, 1) * math.log(2), Q_ex, P_ex, base=2, names=("Q_ex", "P_ex")))
+    assert "rounded to 1 or 2 significant figures (0.3; Python drops trailing zeros)" in msg, msg

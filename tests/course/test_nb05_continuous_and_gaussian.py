@@ -90,6 +90,12 @@ def test_vae_right_answer():
     assert exercises.check_vae_kl(usual, MU_Z, LOG_VAR_Z).correct
 
 
+def test_vae_the_right_value_rounded_then_converted_to_bits_is_named_as_that():
+    # round(VAE_RIGHT, 3) / ln 2 got "compare each coordinate's term with the formula", though the formula was right
+    text = str(exercises.check_vae_kl(round(VAE_RIGHT, 3) / math.log(2), MU_Z, LOG_VAR_Z))
+    assert "in bits: the VAE KL term rounded to" in text and "The question asks for nats" in text, text
+
+
 @pytest.mark.parametrize("wrong, keywords", [
     (0.5 * np.sum(np.exp(2 * LOG_VAR_Z) + MU_Z**2 - 1 - 2 * LOG_VAR_Z), ["log(sigma)", "exp(log_var)"]),
     (2 * VAE_RIGHT, ["factor 1/2"]),

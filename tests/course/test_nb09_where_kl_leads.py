@@ -62,6 +62,14 @@ def test_local_kl_names_each_mistake(wrong, words):
     assert not fb.correct and words in str(fb), str(fb)
 
 
+@pytest.mark.parametrize("rounded", [0.00781, round(0.0078125, 5)])
+def test_local_kl_the_right_value_rounded_then_converted_to_bits_is_named_as_that(rounded):
+    # 0.00781 / ln 2 got the formula hint, though 0.0078125 / ln 2 is named as "in bits"
+    text = str(ex1(rounded / math.log(2)))
+    assert "in bits: the quadratic approximation 1/2 delta^2 I(theta) rounded to" in text, text
+    assert "The question asks for nats" in text, text
+
+
 def test_local_kl_i_theta_alone_is_sent_to_the_quadratic_approximation_not_the_kl():
     # "the question asks for the KL it approximates" sent a learner to the exact KL, which is itself a mistake here
     text = str(ex1(1 / (0.2 * 0.8)))
