@@ -240,15 +240,20 @@ def _logpdf(dist, x):
             out = np.where(y > 0, -math.log(shape * math.sqrt(2 * math.pi)) - log_y
                            - 0.5 * (log_ratio / shape) ** 2, -math.inf)
         return float(out) if out.ndim == 0 else out
-    if name == "gamma" and type(dist.dist) is type(_scipy_family("gamma")) and np.ndim(x) == 0:
+    if name in ("gamma", "erlang", "chi2") and type(dist.dist) is type(_scipy_family(name)) \
+            and np.ndim(x) == 0:
         # scipy forms x / scale first, which underflows to 0 for x below 1e-308 scales (gamma(0.5,
         # scale=1e300) below x = 1e-8, where a gamma(0.3) P has 0.4% of its mass): its log density
         # is then +inf or -inf. There (a subnormal or zero ratio), from log(x - loc) - log(scale).
+        # erlang(a) is gamma(a); chi2(k, scale=s) is gamma(k / 2, scale=2 s).
         _, (shape,), loc, scale = _parts(dist)
+        log_scale = math.log(scale)
+        if name == "chi2":
+            shape, log_scale = shape / 2, log_scale + math.log(2)
         y = float(x) - loc
-        if y > 0 and y / scale < sys.float_info.min:
-            return (shape - 1) * (math.log(y) - math.log(scale)) - y / scale \
-                - math.lgamma(shape) - math.log(scale)
+        if y > 0 and math.log(y) - log_scale < _LOG_NORMAL + 1:
+            log_ratio = math.log(y) - log_scale
+            return (shape - 1) * log_ratio - math.exp(log_ratio) - math.lgamma(shape) - log_scale
     if name in ("laplace", "hypsecant"):
         loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)[-2:]
         loc, scale = float(np.asarray(loc)), float(np.asarray(scale))
@@ -270,13 +275,14 @@ class _Integrand:
         self.p_lo, self.p_hi = (float(e) for e in p.support())
         self.unevaluated = []   # points inside P's support where P's log density is NaN (scipy's formula failed)
         self.gap = False        # True once Q's density was found to be truly 0 where P's is not
-        self.hole = None        # (a, b): left out here, integrated around Q's median instead (_q_window)
+        self.hole = None        # [a, b]: left out here, integrated around Q's median instead (_q_window)
+        self.window = None      # (c, (p_c, q_c), va, vb) of that window, from _q_window
         self.offsets = offsets  # subtracted from scipy's log densities of P and Q (_logpdf_offset)
 
     def __call__(self, x, log_scale=0.0):
         """The integrand at x, times e^log_scale (formed in logs, so that p * L
         counts where p underflows but p * L * e^log_scale does not)."""
-        if self.hole is not None and self.hole[0] < x < self.hole[1]:
+        if self.hole is not None and self.hole[0] <= x <= self.hole[1]:
             return 0.0
         lp, lq = self.log_densities(x)
         if math.isnan(lp):
@@ -785,7 +791,10 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
     elif remainder[0] == math.inf:
         x_end = start + sign * math.exp(judge)
         lp, lq = f.log_densities(x_end)
-        if abs(lp - lq) < 1:
+        q_rest = _q_rest(f, p, q, start, sign, judge, lp, lq) if f.mode == "kl" else None
+        if q_rest is not None:
+            remainder = q_rest
+        elif abs(lp - lq) < 1:
             # P and Q within a factor e of each other where the "rise" was seen (identical
             # Paretos: rounding noise of 1e-34 around 0): no divergence; what lies beyond is
             # about P's probability there times the integrand's p (L - 1 + e^-L) per unit p.
@@ -832,7 +841,7 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
     msg2 = next((m for _, _, m in parts if m), "")
     end = start + sign * math.exp(s1)
     if f.mode != "kl":   # P's or Q's probability beyond the end of the integral
-        remainder = (_mass_between(f, end, sign * math.inf), True)
+        remainder = (_mass_between(f, end, sign * math.inf) - _hole_beyond(f, f.mode, end, sign), True)
     elif _mass_between(_Integrand(p, q, "p"), end, sign * math.inf) == 0.0 and \
             _logpdf(p, end) <= _logpdf(q, end) > -math.inf:
         # P has no probability beyond the end (its tail function underflows to 0) and its density
@@ -841,8 +850,54 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
         # norm(0, 1e200) against norm(0, 1), or a Q whose scale became 1e300 when P's was brought
         # to 1). (Not where Q's log density failed: p (-log q) can still be large beyond, as for
         # a t with 2.005 degrees of freedom against a normal.)
-        remainder = (_mass_between(_Integrand(p, q, "q"), end, sign * math.inf), True)
+        remainder = (_mass_between(_Integrand(p, q, "q"), end, sign * math.inf)
+                     - _hole_beyond(f, "q", end, sign), True)
     return near + far, err1 + err2, msg1 or msg2, remainder
+
+
+def _q_rest(f, p, q, start, sign, s_end, lp, lq):
+    """The integral beyond e^s_end where the integrand's "rise" there is Q's density (lq > lp):
+    cauchy(1e299, 1e280) against P = cauchy(0, 1) has its middle just short of 1e300, where
+    P's density is 1e-280 of Q's. Beyond, the integrand is q + p (L - 1), L = log(p / q): the
+    first integrates to Q's tail probability, exactly; the second is bounded from
+    h(s) = e^s p |L - 1|, sampled at 0, 6, 12 and 18 e-folds beyond (to 6.6e307), by
+    h(s_end) / r where it decays at a steady rate r (within 10% from step to step). Returns
+    ``(Q's tail probability, True)`` when that bound is below 1e-9 of it, else None (a Q whose
+    log density falls faster than P's beyond, such as norm(0, 1e300) against cauchy(0, 1), whose
+    D is infinite, shows no such decay)."""
+    if not (math.isfinite(lp) and math.isfinite(lq) and lq > lp):
+        return None
+    hs = []
+    for k in (0.0, 6.0, 12.0, 18.0):
+        lp_k, lq_k = f.log_densities(start + sign * math.exp(s_end + k))
+        if not (math.isfinite(lp_k) and math.isfinite(lq_k)):
+            return None
+        hs.append(s_end + k + lp_k + math.log(abs(lp_k - lq_k - 1)) if lp_k - lq_k != 1 else -math.inf)
+    rates = [(a - b) / 6.0 for a, b in zip(hs[:-1], hs[1:])]
+    if not all(r > 0.01 for r in rates) or max(rates) > 1.1 * min(rates):
+        return None
+    end = start + sign * math.exp(s_end)
+    q_tail = _mass_between(_Integrand(p, q, "q"), end, sign * math.inf) - _hole_beyond(f, "q", end, sign)
+    bound = math.exp(hs[0]) / min(rates)
+    return (q_tail, True) if bound <= 1e-9 * q_tail else None
+
+
+def _hole_beyond(f, mode, end, sign):
+    """The probability (P's for ``mode`` "p", else Q's) of the part of the window (``f.window``,
+    :func:`_q_window`) beyond ``end`` towards ``sign * inf``: integrated around Q's median
+    already, so taken off a remainder that counts all of the probability beyond ``end``
+    (norm(1e155, 1e145) lies beyond 1.3e154, where P = N(0, 1)'s log density fails and the
+    tail stops). Measured in the window's own coordinates v = x - c, where the window is
+    resolved even when its ends round to one double in x (cauchy(3e299, 1): c +- 3e14)."""
+    if f.window is None:
+        return 0.0
+    c, moved, va, vb = f.window
+    with np.errstate(all="ignore"):
+        cut = end - c
+    a, b = (max(va, cut), vb) if sign > 0 else (va, min(vb, cut))
+    if not a < b:
+        return 0.0
+    return _mass_between(_Integrand(*moved, "p" if mode == "p" else "q"), a, b)
 
 
 def _beyond_log_q(f, start, sign, s, stop):
@@ -1448,7 +1503,7 @@ def continuous_kl(p, q, *, base=None):
             integrands.append(fw)
             with np.errstate(all="ignore"):
                 pieces.append(_quad(fw, va, vb, window_cuts))
-            f.hole = hole
+            f.hole, f.window = hole, window
         # scipy's densities overflow harmlessly (to a log density of -inf) far out in the tails.
         with np.errstate(all="ignore"):
             if math.isfinite(lo):

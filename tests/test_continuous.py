@@ -1396,3 +1396,71 @@ def test_von_mises_on_the_line_matches_the_closed_form():
         warnings.simplefilter("error")
         got = kt.continuous_kl(st.vonmises_line(1), st.vonmises_line(2))
     assert got == pytest.approx(float(truth), rel=1e-12)
+
+
+# A narrow Q beyond where P's log density fails (norm.logpdf beyond 1.3e154, where x**2 overflows):
+# the tail stops there and counts Q's probability beyond as its remainder, which held the window
+# around Q's median as well, so Q's mass was counted twice (refused: "probability 2 instead of 1").
+# Reference: the closed form for two normals in mpmath at 50 digits.
+@pytest.mark.parametrize("m1, s1, m2, s2", [(0, 1, 1e155, 1e145), (0, 1e-3, 1e152, 1e140), (0, 1, 5e299, 1e295),
+                                            (0, 1, 1e200, 1e195), (0, 1, 1e299, 1e294)])
+def test_a_narrow_normal_q_beyond_the_end_of_ps_tail_is_counted_once(m1, s1, m2, s2):
+    with mpmath.workdps(50):
+        truth = normal_kl(m1, s1, m2, s2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(m1, s1), st.norm(m2, s2))
+    assert got == pytest.approx(float(truth), rel=1e-13)
+
+
+@pytest.mark.slow
+def test_a_narrow_cauchy_q_beyond_the_end_of_ps_tail_is_counted_once():
+    """norm(0, 1) against cauchy(m, g) = (1e305, 1e290), the same double count (about 4 s: Cauchy
+    tails). Reference (mpmath, 50 digits): log(1 + ((x - m) / g)^2) = 2 log(m / g) + log(1 - x / m)^2
+    + log1p((g / (m - x))^2), whose last two terms have expectations below 1e-29 under N(0, 1)."""
+    with mpmath.workdps(50):
+        m, g = mpf(1e305), mpf(1e290)
+        truth = mpmath.log(mpmath.pi * g) + 2 * mpmath.log(m / g) - mpmath.log(2 * mpmath.pi * mpmath.e) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(0, 1), st.cauchy(1e305, 1e290))
+    assert got == pytest.approx(float(truth), rel=1e-13)
+
+
+# A Cauchy Q whose middle lies just short of 1e300, where the tail ends: the integrand there is Q's
+# density, still rising in the logarithm of the distance, and was read as divergence (inf, silently).
+# The rest is Q's tail probability. Reference: the closed form for two Cauchys,
+# log(((g_p + g_q)^2 + (m_p - m_q)^2) / (4 g_p g_q)), in mpmath at 50 digits.
+@pytest.mark.slow   # about 4 s each: Cauchy tails
+@pytest.mark.parametrize("m, g", [(1e299, 1e280), (1e299, 1e297)])
+def test_a_cauchy_q_centred_near_the_end_of_the_tail_is_finite(m, g):
+    with mpmath.workdps(50):
+        m_, g_ = mpf(m), mpf(g)
+        truth = mpmath.log(((1 + g_) ** 2 + m_**2) / (4 * g_))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.cauchy(0, 1), st.cauchy(m, g))
+    assert got == pytest.approx(float(truth), rel=1e-13)
+
+
+def test_a_q_whose_log_density_falls_faster_than_ps_beyond_the_end_stays_infinite():
+    """cauchy(0, 1) against norm(0, 1e300): Q's density is above P's at 1e300, but p log(p / q)
+    grows like x^2 / (2e600) times x^-2 beyond, so D(P||Q) is infinite (a Cauchy's second moment)."""
+    assert kt.continuous_kl(st.cauchy(0, 1), st.norm(0, 1e300)) == math.inf
+
+
+# chi2 and erlang are gammas (chi2(k, scale=s) = gamma(k / 2, scale=2 s)) whose scipy log densities
+# form x / scale first as well: refused before (one with a false "falls below the most negative
+# double"). Reference: the gamma closed form in mpmath at 50 digits.
+@pytest.mark.parametrize("p, q, a_p, scale_p, a_q, scale_q", [   # (the gamma equivalents' shapes and scales)
+    (st.gamma(0.3), st.chi2(1, scale=5e299), 0.3, 1, 0.5, (2, 5e299)),
+    (st.gamma(0.3), st.erlang(2, scale=1e300), 0.3, 1, 2, (1, 1e300)),
+    (st.gamma(0.3, scale=1e-300), st.chi2(1), 0.3, 1e-300, 0.5, (2, 1)),
+], ids=["chi2", "erlang", "chi2-P-tiny-scale"])
+def test_chi2_and_erlang_q_of_extreme_scale_match_the_gamma_closed_form(p, q, a_p, scale_p, a_q, scale_q):
+    with mpmath.workdps(50):
+        truth = gamma_kl(a_p, 1 / mpf(scale_p), a_q, 1 / (mpf(scale_q[0]) * mpf(scale_q[1])))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(p, q)
+    assert got == pytest.approx(float(truth), rel=1e-13)
