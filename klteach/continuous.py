@@ -1126,22 +1126,30 @@ def _closed_form(p, q):
         return "compute D(P||Q) in closed form with klteach.gaussian_kl (two normals)"
     if families == ("beta", "beta"):
         return "compute D(P||Q) in closed form with klteach.beta_kl (two Betas)"
+    if families == ("lognorm", "lognorm") and all(_parts(d)[2] == 0 for d in (p, q)):
+        return ("compute D(P||Q) in closed form: KL does not change under x -> log x, which makes "
+                "two log-normals lognorm(s, scale=c) the normals N(log c, s^2), so "
+                "klteach.gaussian_kl of those two normals")
     return "compute D(P||Q) in closed form if one exists (klteach.gaussian_kl for two normals, " \
            "klteach.beta_kl for two Betas)"
 
 
-def _mass_cause(name, p, q, middle, excess, offset=None):
+def _mass_cause(name, p, q, middle, excess, offset=None, window=False):
     """The end of the mass check's refusal: the likely cause first, then what to do instead.
 
     ``offset`` is :func:`_logpdf_offset` of the distribution checked. Splitting into components
     is advised only for a distribution that is not a scipy family (a mixture written as a custom
-    distribution); for a family, the closed form is named."""
+    distribution); for a family, the closed form is named. ``window``: Q's middle was integrated
+    around its own median (:func:`_q_window`), so neither its distance from P's median nor its
+    narrowness against P explains a miss of Q's mass."""
     dist = p if name == "P" else q
     advice = _closed_form(p, q)
     if offset is not None and abs(offset[0]) + offset[1] > _MASS_TOL:
         d, spread = offset
-        return (f": {name}'s logpdf differs from log({name}'s pdf) by {d - spread / 2:.2g} to "
-                f"{d + spread / 2:.2g} over its quantiles (scipy forms them by different formulas, "
+        # (digits enough to show the spread: beta(1e8, 1e5) is off by -2.3e-7 to within 1e-10)
+        digits = max(2, min(17, 2 + math.ceil(math.log10(abs(d) / spread)))) if spread > 0 else 2
+        return (f": {name}'s logpdf differs from log({name}'s pdf) by {d - spread / 2:.{digits}g} to "
+                f"{d + spread / 2:.{digits}g} (a spread of {spread:.2g}) over its quantiles (scipy forms them by different formulas, "
                 f"which round differently for large shape parameters), so exp(logpdf), which the "
                 f"integral uses, does not integrate to {name}'s probability to the 1e-10 needed, "
                 f"and D(P||Q) cannot be checked. {advice[0].upper()}{advice[1:]}.")
@@ -1156,6 +1164,35 @@ def _mass_cause(name, p, q, middle, excess, offset=None):
         p_width = float(p.ppf(0.75)) - float(p.ppf(0.25))
     except Exception:       # a user's distribution whose quantiles fail: no diagnosis
         first = third = p_width = math.nan
+    parts = _parts(dist)
+    large = [v for v in (parts[1] if parts is not None else ()) if abs(v) >= 1e6]
+    # gamma(1e8).logpdf is rounded by up to 2.5e-7 nats (a difference of terms of 1e9)
+    large_cause = (f": {name}'s log density is rounded by scipy's formula for its large shape "
+                   f"parameter ({large[0]:.3g}: a difference of terms of about that size loses "
+                   f"digits), so its density does not integrate to its probability to the 1e-10 "
+                   f"needed, and the integral would be wrong. {advice[0].upper()}{advice[1:]}."
+                   if large else "")
+    if name == "Q" and window:
+        family = _is_family(q)
+        loc_moved = parts[2] - float(q.median()) if parts is not None else 0.0
+        if math.isfinite(third - first) and math.ulp(loc_moved) > 1e-11 * (third - first):
+            # lognorm(1e-9, scale=1e3), moved by its median, is lognorm(1e-9, loc=-1e3, scale=1e3)
+            cause = (f"Q's loc is {-loc_moved:.6g} away from its median, so scipy, which forms "
+                     f"x - loc, rounds every point by up to {math.ulp(loc_moved):.1g}, "
+                     f"{math.ulp(loc_moved) / (third - first):.1g} of Q's interquartile range "
+                     f"({third - first:.3g}), even around Q's median, too coarsely to integrate "
+                     f"Q's density to 1e-10")
+        elif large:
+            return large_cause
+        elif family in ("dweibull", "dgamma") and parts[1][0] < 1:
+            cause = (f"Q's density is singular at its centre ({family} with shape "
+                     f"{_parts(q)[1][0]:.3g} < 1: infinite at loc), which the integration, linear "
+                     f"around Q's median, does not follow")
+        else:
+            cause = ("Q's log density, integrated around Q's own median, does not integrate to Q's "
+                     "probability: it is rounded (scipy's formulas lose digits for large shape "
+                     "parameters) or inconsistent with Q's cdf")
+        return f": {cause}, and the integral would be wrong. {advice[0].upper()}{advice[1:]}."
     if name == "Q":
         far = max(abs(first - middle), abs(third - middle))
         if math.isfinite(far) and third - first < 1e-7 * far:
@@ -1164,11 +1201,13 @@ def _mass_cause(name, p, q, middle, excess, offset=None):
                     f"are rounded (doubles there are {math.ulp(far):.1g} apart), too coarsely "
                     f"to integrate Q's density to 1e-10, so the integral cannot be checked. "
                     f"For P and Q this far apart, {advice}.")
-        if math.isfinite(p_width) and 0 < third - first < 1e-2 * p_width:
+        if not excess and math.isfinite(p_width) and 0 < third - first < 1e-2 * p_width:
             return (f": Q is much narrower than P (interquartile range {third - first:.3g} against "
                     f"P's {p_width:.3g}), so its mass lies between integration points placed "
                     f"for P and is not integrated to 1e-10, and the integral would be wrong. "
                     f"{advice[0].upper()}{advice[1:]}.")
+    if large:
+        return large_cause
     if excess:
         return (f": {name}'s density, as integrated, comes to more than its probability: the density "
                 f"is rounded or inconsistent with its cdf, or the integration points follow it too "
@@ -1644,7 +1683,7 @@ def continuous_kl(p, q, *, base=None):
                 f"P's support the same way finds probability {mass:.12g} instead of "
                 f"{expected:.12g} ({abs(mass - expected):.2g} "
                 f"{'more' if mass > expected else 'less'}, beyond the {allowed:.1g} allowed)"
-                f"{_mass_cause(name, p, q, middle, mass > expected, measured[name])}")
+                f"{_mass_cause(name, p, q, middle, mass > expected, measured[name], window is not None)}")
     error = math.fsum(err for _, err, _ in pieces)
     # quad flags a piece as "probably divergent" from its error history even when
     # the piece is a negligible tail (divergence is judged above, from the integrand's

@@ -1464,3 +1464,56 @@ def test_chi2_and_erlang_q_of_extreme_scale_match_the_gamma_closed_form(p, q, a_
         warnings.simplefilter("error")
         got = kt.continuous_kl(p, q)
     assert got == pytest.approx(float(truth), rel=1e-13)
+
+
+# Refusals of a Q integrated around its own median name the cause that holds there, not the
+# distance from P's median or Q's narrowness against P (which the window removes).
+@pytest.mark.parametrize("p, q, expected", [
+    # lognorm(1e-9, scale=1e3) moved by its median is lognorm(1e-9, loc=-1e3, scale=1e3): scipy's
+    # x - loc rounds by 1.1e-13 there, and two log-normals are two normals of log x
+    (st.lognorm(1), st.lognorm(1e-9, scale=1e3), ["forms x - loc", "x -> log x", "klteach.gaussian_kl"]),
+    (st.lognorm(0.5), st.lognorm(1e-10, scale=20), ["forms x - loc", "x -> log x", "klteach.gaussian_kl"]),
+    # gamma(1e8).logpdf is a difference of terms of 1e9, rounded by up to 2.5e-7 nats
+    (st.gamma(0.3), st.gamma(1e8, scale=1e-5), ["rounded by scipy's formula for its large shape parameter (1e+08"]),
+    # dweibull(0.5) is infinite at loc: the linear integration around the median cannot follow it
+    (st.norm(0, 1), st.dweibull(0.5, 100, 1e-3), ["singular at its centre (dweibull with shape 0.5"]),
+], ids=["lognorm-1e3", "lognorm-20", "gamma-1e8", "dweibull"])
+def test_a_refusal_around_qs_median_names_the_real_cause(p, q, expected):
+    with pytest.raises(FloatingPointError) as error:
+        kt.continuous_kl(p, q)
+    message = str(error.value)
+    for part in expected:
+        assert part in message
+    assert "not integrated" not in message and "from P's median, where the integration points" not in message
+
+
+def test_log_normals_refused_above_are_normals_of_log_x():
+    """The advice in the refusal above holds: lognorm(s, scale=c) is N(log c, s^2) in log x, so
+    D(lognorm(1) || lognorm(0.5, scale=3)), integrated over x in mpmath at 50 digits, equals
+    the normal closed form for N(0, 1) and N(log 3, 0.25)."""
+    with mpmath.workdps(50):
+        def lognormal(x, s, c):
+            return mpmath.exp(-(mpmath.log(x / c) / s) ** 2 / 2) / (x * s * mpmath.sqrt(2 * mpmath.pi))
+        direct = mpmath.quad(lambda x: lognormal(x, 1, 1) * mpmath.log(lognormal(x, 1, 1) / lognormal(x, mpf(1) / 2, 3)),
+                             [0, mpf(1) / 10, 1, 3, 10, 100, mpmath.inf])
+        assert mpmath.almosteq(direct, normal_kl(0, 1, mpmath.log(3), mpf(1) / 2), rel_eps=mpf(10) ** -30)
+
+
+def test_an_excess_of_qs_mass_is_not_called_missed():
+    """norm(0, 1) against cauchy(100, 1e-5) integrates Q's density to 9.2e-10 MORE than 1: the
+    refusal says so and does not explain it as mass missed between the points."""
+    with pytest.raises(FloatingPointError) as error:
+        kt.continuous_kl(st.norm(0, 1), st.cauchy(100, 1e-5))
+    message = str(error.value)
+    assert " more, " in message and "missed" not in message and "not integrated" not in message
+
+
+def test_the_logpdf_offset_refusal_shows_its_spread():
+    """beta(1e8, 1e5)'s logpdf is off from log(pdf) by about -2.3e-7, varying by 2e-10 over its
+    quantiles: the refusal printed "-2.3e-07 to -2.3e-07"; its two ends now differ as printed and
+    their difference is the spread it states."""
+    with pytest.raises(FloatingPointError) as error:
+        kt.continuous_kl(st.beta(0.5, 0.5), st.beta(1e8, 1e5))
+    found = re.search(r"by (\S+) to (\S+) \(a spread of (\S+)\)", str(error.value))
+    low, high, spread = (float(v) for v in found.groups())
+    assert low < high and high - low == pytest.approx(spread, rel=0.05)
