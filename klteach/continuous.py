@@ -207,6 +207,12 @@ def _scipy_family(name):
     return getattr(scipy.stats, name, None)
 
 
+#: families whose log density _logpdf forms from log(x - loc) - log(scale) where x / scale would
+#: underflow: such a Q may be scaled up beyond a scale of 1 (gamma(0.9, scale=1e290) against a P
+#: brought from scale 1e-290 to 1)
+_LOG_DENSITY_IN_LOGS = ("gamma", "erlang", "chi2", "lognorm")
+
+
 def _logpdf(dist, x):
     """``dist.logpdf(x)`` as a float; exact far in the tails where scipy computes it as log(pdf).
 
@@ -1481,12 +1487,13 @@ def continuous_kl(p, q, *, base=None):
         # overflow (gamma(5, scale=1e-9) beyond 1.8e299, against a P with scale 1e-8). Only for a
         # scale outside [2**-20, 2**64] (about 1e-6 to 2e19) and tails that are not heavy (P's 1e-9
         # quantile within 1e6 scales: a heavy tail is integrated out to 1e300 as it is), and never
-        # scaling up beyond a scale parameter of 1: scipy's x / scale would underflow next to 0.
+        # scaling up beyond a scale parameter of 1 (scipy's x / scale would underflow next to 0)
+        # unless Q's log density is formed in logs there (_LOG_DENSITY_IN_LOGS).
         scales = [parts[3] for parts in map(_parts, (p, q)) if parts is not None]
         if len(scales) == 2 and lo in (0.0, -math.inf) and not 2.0**-20 <= scales[0] <= 2.0**64:
             reach = max(abs(float(p.isf(_TAILS[0]))), abs(float(p.ppf(_TAILS[0]))))
             power = round(math.log2(scales[0]))           # divide by 2**power
-            if power < 0:
+            if power < 0 and _is_family(q) not in _LOG_DENSITY_IN_LOGS:
                 power = max(power, math.ceil(math.log2(max(scales))))
             scaled = _scaled(p, q, -power) if power != 0 and reach <= 1e6 * scales[0] else None
             if scaled is not None:
