@@ -1531,3 +1531,26 @@ def test_a_gamma_p_of_tiny_scale_matches_the_closed_form(a_p, scale_p, a_q, scal
         warnings.simplefilter("error")
         got = kt.continuous_kl(st.gamma(a_p, scale=scale_p), st.gamma(a_q, scale=scale_q))
     assert got == pytest.approx(float(truth), rel=1e-12)
+
+
+def test_a_kink_among_the_rounding_points_is_not_called_rounding():
+    """norm(0, 1) against laplace(5e-9, 1): the kink of |x - loc| lies among the 12 points at P's
+    median where the rounding of L is measured, and was reported as a rounding of 2.4e-10 nats
+    (a warning on an exact value). Reference: D = log(2 b) + E|X - m| / b - log(2 pi e) / 2 with
+    E|X - m| = 2 phi(m) + m (2 Phi(m) - 1) for X ~ N(0, 1), in mpmath at 50 digits."""
+    with mpmath.workdps(50):
+        m = mpf(5e-9)
+        mean_abs = 2 * mpmath.npdf(m) + m * (2 * mpmath.ncdf(m) - 1)
+        truth = mpmath.log(2) + mean_abs - mpmath.log(2 * mpmath.pi * mpmath.e) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(0, 1), st.laplace(5e-9, 1))
+    assert got == pytest.approx(float(truth), rel=1e-13)
+
+
+@pytest.mark.slow   # (gamma(1e6): about 4 s)
+def test_the_rounding_warning_names_loc_and_scale():
+    """The distributions named in the rounding warning carry their loc and scale where they differ
+    from 0 and 1."""
+    with pytest.warns(RuntimeWarning, match=r"P = scipy\.stats\.gamma\(1e\+06, scale=2\)"):
+        kt.continuous_kl(st.gamma(1e6, scale=2), st.gamma(1e6 + 100, scale=2))
