@@ -948,7 +948,7 @@ def _beyond_log_q(f, start, sign, s, stop):
 
 
 #: Q's tail probabilities tried, widest window first, for the window around Q's median
-_WINDOW_TAILS = (1e-15, 1e-12, 1e-9)
+_WINDOW_TAILS = (1e-15, 1e-12, 1e-9, 1e-6, 1e-4)
 #: the window is used when its width is below this fraction of its distance from where the
 #: integration measures distances (P's median, or P's finite endpoints)
 _WINDOW_RATIO = 0.1
@@ -957,7 +957,8 @@ _WINDOW_RATIO = 0.1
 def _q_window(p, q, lo, hi, middle):
     """Where Q is narrow and far from the origins of the integration: ``(c, (p_c, q_c), va, vb)``,
     with P and Q shifted by c = Q's median, and Q's quantiles at ``va`` and ``vb`` (of tail
-    probability 1e-15, or 1e-12 or 1e-9 for heavier tails) in the shifted coordinates; else None.
+    probability 1e-15, or down to 1e-4 for heavier tails: a Cauchy of scale 1e-6 at 100 is
+    windowed over +-3e3 of its scales, its tails beyond left to the main integration) in the shifted coordinates; else None.
 
     The integration measures distances from P's median or endpoints, and integrates far from
     them in the logarithm of the distance, whose rounding moves a node by about 1e-16 of that

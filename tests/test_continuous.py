@@ -1554,3 +1554,27 @@ def test_the_rounding_warning_names_loc_and_scale():
     from 0 and 1."""
     with pytest.warns(RuntimeWarning, match=r"P = scipy\.stats\.gamma\(1e\+06, scale=2\)"):
         kt.continuous_kl(st.gamma(1e6, scale=2), st.gamma(1e6 + 100, scale=2))
+
+
+# A Cauchy Q narrow against its distance from P, whose 1e-9 quantiles lie too far apart for a
+# window: windowed down to its 1e-4 quantiles (about 3e3 scales), its tails to the main integral
+# (refused before for scales 1e-4 to 1e-7 at 100). References in mpmath at 50 digits: quadrature
+# (_normal_vs_cauchy), and the Cauchy closed form log(((g_p + g_q)^2 + d^2) / (4 g_p g_q)).
+@pytest.mark.slow   # about 3 s each
+@pytest.mark.parametrize("g", [1e-4, 1e-5, 1e-6, 1e-7])
+def test_a_narrow_cauchy_q_at_100_matches_the_reference(g):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(0, 1), st.cauchy(100, g))
+    assert got == pytest.approx(float(_normal_vs_cauchy(100, g)), rel=1e-12)
+
+
+@pytest.mark.slow
+def test_a_narrow_cauchy_q_far_from_a_cauchy_p_matches_the_closed_form():
+    with mpmath.workdps(50):
+        g, d = mpf(1e-5), mpf(1e4)
+        truth = mpmath.log(((1 + g) ** 2 + d**2) / (4 * g))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.cauchy(0, 1), st.cauchy(1e4, 1e-5))
+    assert got == pytest.approx(float(truth), rel=1e-12)
