@@ -870,17 +870,24 @@ def _q_rest(f, p, q, start, sign, s_end, lp, lq):
     h(s_end) / r where it decays at a steady rate r (within 10% from step to step). Returns
     ``(Q's tail probability, True)`` when that bound is below 1e-9 of it, else None (a Q whose
     log density falls faster than P's beyond, such as norm(0, 1e300) against cauchy(0, 1), whose
-    D is infinite, shows no such decay)."""
+    D is infinite, shows no such decay), or where Q's log density does not fall as a power law."""
     if not (math.isfinite(lp) and math.isfinite(lq) and lq > lp):
         return None
-    hs = []
+    hs, lqs = [], []
     for k in (0.0, 6.0, 12.0, 18.0):
         lp_k, lq_k = f.log_densities(start + sign * math.exp(s_end + k))
         if not (math.isfinite(lp_k) and math.isfinite(lq_k)):
             return None
         hs.append(s_end + k + lp_k + math.log(abs(lp_k - lq_k - 1)) if lp_k - lq_k != 1 else -math.inf)
+        lqs.append(lq_k)
     rates = [(a - b) / 6.0 for a, b in zip(hs[:-1], hs[1:])]
     if not all(r > 0.01 for r in rates) or max(rates) > 1.1 * min(rates):
+        return None
+    # Q's log density must fall as a power law there too (steps within 10%): norm(0, 1e307) has
+    # log q nearly flat up to 1e305 and then falling like -x^2 / 2e614, which h, dominated by
+    # log p, barely shows before the doubles end, while D(cauchy(0, 1) || it) is infinite.
+    falls = [a - b for a, b in zip(lqs[:-1], lqs[1:])]
+    if not all(d > 0 for d in falls) or max(falls) > 1.1 * min(falls):
         return None
     end = start + sign * math.exp(s_end)
     q_tail = _mass_between(_Integrand(p, q, "q"), end, sign * math.inf) - _hole_beyond(f, "q", end, sign)
