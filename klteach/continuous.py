@@ -1188,7 +1188,8 @@ def _mass_cause(name, p, q, middle, excess, offset=None, window=False):
     except Exception:       # a user's distribution whose quantiles fail: no diagnosis
         first = third = p_width = math.nan
     parts = _parts(dist)
-    large = [v for v in (parts[1] if parts is not None else ()) if abs(v) >= 1e6]
+    large = [v for v in (parts[1] if parts is not None and _is_family(dist) is not None else ())
+             if abs(v) >= 1e6]     # (a scipy family's shapes: a user's mixture may take any arguments)
     # gamma(1e8).logpdf is rounded by up to 2.5e-7 nats (a difference of terms of 1e9)
     large_cause = (f": {name}'s log density is rounded by scipy's formula for its large shape "
                    f"parameter ({large[0]:.3g}: a difference of terms of about that size loses "
