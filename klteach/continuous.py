@@ -210,7 +210,7 @@ def _scipy_family(name):
 #: families whose log density _logpdf forms from log(x - loc) - log(scale) where x / scale would
 #: underflow: such a Q may be scaled up beyond a scale of 1 (gamma(0.9, scale=1e290) against a P
 #: brought from scale 1e-290 to 1)
-_LOG_DENSITY_IN_LOGS = ("gamma", "erlang", "chi2", "lognorm")
+_LOG_DENSITY_IN_LOGS = ("gamma", "erlang", "chi2")
 
 
 def _logpdf(dist, x):

@@ -1502,15 +1502,6 @@ def test_log_normals_refused_above_are_normals_of_log_x():
         assert mpmath.almosteq(direct, normal_kl(0, 1, mpmath.log(3), mpf(1) / 2), rel_eps=mpf(10) ** -30)
 
 
-def test_an_excess_of_qs_mass_is_not_called_missed():
-    """norm(0, 1) against cauchy(100, 1e-5) integrates Q's density to 9.2e-10 MORE than 1: the
-    refusal says so and does not explain it as mass missed between the points."""
-    with pytest.raises(FloatingPointError) as error:
-        kt.continuous_kl(st.norm(0, 1), st.cauchy(100, 1e-5))
-    message = str(error.value)
-    assert " more, " in message and "missed" not in message and "not integrated" not in message
-
-
 def test_the_logpdf_offset_refusal_shows_its_spread():
     """beta(1e8, 1e5)'s logpdf is off from log(pdf) by about -2.3e-7, varying by 2e-10 over its
     quantiles: the refusal printed "-2.3e-07 to -2.3e-07"; its two ends now differ as printed and
