@@ -207,6 +207,12 @@ def _scipy_family(name):
     return getattr(scipy.stats, name, None)
 
 
+#: families whose log density _logpdf forms from log(x - loc) - log(scale) where x / scale would
+#: underflow: such a Q may be scaled up beyond a scale of 1 (gamma(0.9, scale=1e290) against a P
+#: brought from scale 1e-290 to 1)
+_LOG_DENSITY_IN_LOGS = ("gamma", "erlang", "chi2")
+
+
 def _logpdf(dist, x):
     """``dist.logpdf(x)`` as a float; exact far in the tails where scipy computes it as log(pdf).
 
@@ -240,15 +246,20 @@ def _logpdf(dist, x):
             out = np.where(y > 0, -math.log(shape * math.sqrt(2 * math.pi)) - log_y
                            - 0.5 * (log_ratio / shape) ** 2, -math.inf)
         return float(out) if out.ndim == 0 else out
-    if name == "gamma" and type(dist.dist) is type(_scipy_family("gamma")) and np.ndim(x) == 0:
+    if name in ("gamma", "erlang", "chi2") and type(dist.dist) is type(_scipy_family(name)) \
+            and np.ndim(x) == 0:
         # scipy forms x / scale first, which underflows to 0 for x below 1e-308 scales (gamma(0.5,
         # scale=1e300) below x = 1e-8, where a gamma(0.3) P has 0.4% of its mass): its log density
         # is then +inf or -inf. There (a subnormal or zero ratio), from log(x - loc) - log(scale).
+        # erlang(a) is gamma(a); chi2(k, scale=s) is gamma(k / 2, scale=2 s).
         _, (shape,), loc, scale = _parts(dist)
+        log_scale = math.log(scale)
+        if name == "chi2":
+            shape, log_scale = shape / 2, log_scale + math.log(2)
         y = float(x) - loc
-        if y > 0 and y / scale < sys.float_info.min:
-            return (shape - 1) * (math.log(y) - math.log(scale)) - y / scale \
-                - math.lgamma(shape) - math.log(scale)
+        if y > 0 and math.log(y) - log_scale < _LOG_NORMAL + 1:
+            log_ratio = math.log(y) - log_scale
+            return (shape - 1) * log_ratio - math.exp(log_ratio) - math.lgamma(shape) - log_scale
     if name in ("laplace", "hypsecant"):
         loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)[-2:]
         loc, scale = float(np.asarray(loc)), float(np.asarray(scale))
@@ -270,13 +281,14 @@ class _Integrand:
         self.p_lo, self.p_hi = (float(e) for e in p.support())
         self.unevaluated = []   # points inside P's support where P's log density is NaN (scipy's formula failed)
         self.gap = False        # True once Q's density was found to be truly 0 where P's is not
-        self.hole = None        # (a, b): left out here, integrated around Q's median instead (_q_window)
+        self.hole = None        # [a, b]: left out here, integrated around Q's median instead (_q_window)
+        self.window = None      # (c, (p_c, q_c), va, vb) of that window, from _q_window
         self.offsets = offsets  # subtracted from scipy's log densities of P and Q (_logpdf_offset)
 
     def __call__(self, x, log_scale=0.0):
         """The integrand at x, times e^log_scale (formed in logs, so that p * L
         counts where p underflows but p * L * e^log_scale does not)."""
-        if self.hole is not None and self.hole[0] < x < self.hole[1]:
+        if self.hole is not None and self.hole[0] <= x <= self.hole[1]:
             return 0.0
         lp, lq = self.log_densities(x)
         if math.isnan(lp):
@@ -785,7 +797,10 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
     elif remainder[0] == math.inf:
         x_end = start + sign * math.exp(judge)
         lp, lq = f.log_densities(x_end)
-        if abs(lp - lq) < 1:
+        q_rest = _q_rest(f, p, q, start, sign, judge, lp, lq) if f.mode == "kl" else None
+        if q_rest is not None:
+            remainder = q_rest
+        elif abs(lp - lq) < 1:
             # P and Q within a factor e of each other where the "rise" was seen (identical
             # Paretos: rounding noise of 1e-34 around 0): no divergence; what lies beyond is
             # about P's probability there times the integrand's p (L - 1 + e^-L) per unit p.
@@ -832,7 +847,7 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
     msg2 = next((m for _, _, m in parts if m), "")
     end = start + sign * math.exp(s1)
     if f.mode != "kl":   # P's or Q's probability beyond the end of the integral
-        remainder = (_mass_between(f, end, sign * math.inf), True)
+        remainder = (_mass_between(f, end, sign * math.inf) - _hole_beyond(f, f.mode, end, sign), True)
     elif _mass_between(_Integrand(p, q, "p"), end, sign * math.inf) == 0.0 and \
             _logpdf(p, end) <= _logpdf(q, end) > -math.inf:
         # P has no probability beyond the end (its tail function underflows to 0) and its density
@@ -841,8 +856,61 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
         # norm(0, 1e200) against norm(0, 1), or a Q whose scale became 1e300 when P's was brought
         # to 1). (Not where Q's log density failed: p (-log q) can still be large beyond, as for
         # a t with 2.005 degrees of freedom against a normal.)
-        remainder = (_mass_between(_Integrand(p, q, "q"), end, sign * math.inf), True)
+        remainder = (_mass_between(_Integrand(p, q, "q"), end, sign * math.inf)
+                     - _hole_beyond(f, "q", end, sign), True)
     return near + far, err1 + err2, msg1 or msg2, remainder
+
+
+def _q_rest(f, p, q, start, sign, s_end, lp, lq):
+    """The integral beyond e^s_end where the integrand's "rise" there is Q's density (lq > lp):
+    cauchy(1e299, 1e280) against P = cauchy(0, 1) has its middle just short of 1e300, where
+    P's density is 1e-280 of Q's. Beyond, the integrand is q + p (L - 1), L = log(p / q): the
+    first integrates to Q's tail probability, exactly; the second is bounded from
+    h(s) = e^s p |L - 1|, sampled at 0, 6, 12 and 18 e-folds beyond (to 6.6e307), by
+    h(s_end) / r where it decays at a steady rate r (within 10% from step to step). Returns
+    ``(Q's tail probability, True)`` when that bound is below 1e-9 of it, else None (a Q whose
+    log density falls faster than P's beyond, such as norm(0, 1e300) against cauchy(0, 1), whose
+    D is infinite, shows no such decay), or where Q's log density does not fall as a power law."""
+    if not (math.isfinite(lp) and math.isfinite(lq) and lq > lp):
+        return None
+    hs, lqs = [], []
+    for k in (0.0, 6.0, 12.0, 18.0):
+        lp_k, lq_k = f.log_densities(start + sign * math.exp(s_end + k))
+        if not (math.isfinite(lp_k) and math.isfinite(lq_k)):
+            return None
+        hs.append(s_end + k + lp_k + math.log(abs(lp_k - lq_k - 1)) if lp_k - lq_k != 1 else -math.inf)
+        lqs.append(lq_k)
+    rates = [(a - b) / 6.0 for a, b in zip(hs[:-1], hs[1:])]
+    if not all(r > 0.01 for r in rates) or max(rates) > 1.1 * min(rates):
+        return None
+    # Q's log density must fall as a power law there too (steps within 10%): norm(0, 1e307) has
+    # log q nearly flat up to 1e305 and then falling like -x^2 / 2e614, which h, dominated by
+    # log p, barely shows before the doubles end, while D(cauchy(0, 1) || it) is infinite.
+    falls = [a - b for a, b in zip(lqs[:-1], lqs[1:])]
+    if not all(d > 0 for d in falls) or max(falls) > 1.1 * min(falls):
+        return None
+    end = start + sign * math.exp(s_end)
+    q_tail = _mass_between(_Integrand(p, q, "q"), end, sign * math.inf) - _hole_beyond(f, "q", end, sign)
+    bound = math.exp(hs[0]) / min(rates)
+    return (q_tail, True) if bound <= 1e-9 * q_tail else None
+
+
+def _hole_beyond(f, mode, end, sign):
+    """The probability (P's for ``mode`` "p", else Q's) of the part of the window (``f.window``,
+    :func:`_q_window`) beyond ``end`` towards ``sign * inf``: integrated around Q's median
+    already, so taken off a remainder that counts all of the probability beyond ``end``
+    (norm(1e155, 1e145) lies beyond 1.3e154, where P = N(0, 1)'s log density fails and the
+    tail stops). Measured in the window's own coordinates v = x - c, where the window is
+    resolved even when its ends round to one double in x (cauchy(3e299, 1): c +- 3e14)."""
+    if f.window is None:
+        return 0.0
+    c, moved, va, vb = f.window
+    with np.errstate(all="ignore"):
+        cut = end - c
+    a, b = (max(va, cut), vb) if sign > 0 else (va, min(vb, cut))
+    if not a < b:
+        return 0.0
+    return _mass_between(_Integrand(*moved, "p" if mode == "p" else "q"), a, b)
 
 
 def _beyond_log_q(f, start, sign, s, stop):
@@ -887,7 +955,7 @@ def _beyond_log_q(f, start, sign, s, stop):
 
 
 #: Q's tail probabilities tried, widest window first, for the window around Q's median
-_WINDOW_TAILS = (1e-15, 1e-12, 1e-9)
+_WINDOW_TAILS = (1e-15, 1e-12, 1e-9, 1e-6, 1e-4)
 #: the window is used when its width is below this fraction of its distance from where the
 #: integration measures distances (P's median, or P's finite endpoints)
 _WINDOW_RATIO = 0.1
@@ -896,7 +964,8 @@ _WINDOW_RATIO = 0.1
 def _q_window(p, q, lo, hi, middle):
     """Where Q is narrow and far from the origins of the integration: ``(c, (p_c, q_c), va, vb)``,
     with P and Q shifted by c = Q's median, and Q's quantiles at ``va`` and ``vb`` (of tail
-    probability 1e-15, or 1e-12 or 1e-9 for heavier tails) in the shifted coordinates; else None.
+    probability 1e-15, or down to 1e-4 for heavier tails: a Cauchy of scale 1e-6 at 100 is
+    windowed over +-3e3 of its scales, its tails beyond left to the main integration) in the shifted coordinates; else None.
 
     The integration measures distances from P's median or endpoints, and integrates far from
     them in the logarithm of the distance, whose rounding moves a node by about 1e-16 of that
@@ -972,10 +1041,18 @@ def _log_ratio_noise(p, q, lo, hi):
                     room = min(room, q_scale)
                 if not (math.isfinite(x0) and math.isfinite(room) and room * 1e-9 >= 64 * math.ulp(x0)):
                     continue        # (next to an endpoint that floats barely resolve: the integral avoids it)
-                x = x0 + room * 1e-9 * np.arange(12)
-                lp, lq = np.asarray(p.logpdf(x), dtype=float), np.asarray(q.logpdf(x), dtype=float)
-                jitter = _jitter(lp - lq)
-                if math.isfinite(jitter):
+                # (on two sets of 12 points, the second beyond the first, keeping the smaller
+                # jitter: a kink such as laplace(5e-9, 1)'s at its loc, inside one set, bends L
+                # there by far more than rounding, and is not rounding)
+                measured = []
+                for first in (0, 12):
+                    x = x0 + room * 1e-9 * np.arange(first, first + 12)
+                    lp, lq = np.asarray(p.logpdf(x), dtype=float), np.asarray(q.logpdf(x), dtype=float)
+                    jitter = _jitter(lp - lq)
+                    if math.isfinite(jitter):
+                        measured.append((jitter, lp, lq))
+                if measured:
+                    jitter, lp, lq = min(measured, key=lambda m: m[0])
                     noise = max(noise, jitter)
                     size = max(size, float(np.max(np.abs(lp))), float(np.max(np.abs(lq))))
                     for name, values in (("P", lp), ("Q", lq)):
@@ -995,7 +1072,8 @@ def _noise_source(p, q, sources):
         dist = p if name == "P" else q
         parts, family = _parts(dist), _is_family(dist)
         if family is not None and parts is not None:
-            shapes = ", ".join(f"{s:g}" for s in parts[1])
+            shapes = ", ".join([f"{s:g}" for s in parts[1]] + [f"loc={parts[2]:g}"] * (parts[2] != 0)
+                               + [f"scale={parts[3]:g}"] * (parts[3] != 1))
             labels.append(f"{name} = scipy.stats.{family}({shapes})")
             large = large or bool(parts[1]) and max(map(abs, parts[1])) >= 1e3
         else:
@@ -1071,22 +1149,30 @@ def _closed_form(p, q):
         return "compute D(P||Q) in closed form with klteach.gaussian_kl (two normals)"
     if families == ("beta", "beta"):
         return "compute D(P||Q) in closed form with klteach.beta_kl (two Betas)"
+    if families == ("lognorm", "lognorm") and all(_parts(d)[2] == 0 for d in (p, q)):
+        return ("compute D(P||Q) in closed form: KL does not change under x -> log x, which makes "
+                "two log-normals lognorm(s, scale=c) the normals N(log c, s^2), so "
+                "klteach.gaussian_kl of those two normals")
     return "compute D(P||Q) in closed form if one exists (klteach.gaussian_kl for two normals, " \
            "klteach.beta_kl for two Betas)"
 
 
-def _mass_cause(name, p, q, middle, excess, offset=None):
+def _mass_cause(name, p, q, middle, excess, offset=None, window=False):
     """The end of the mass check's refusal: the likely cause first, then what to do instead.
 
     ``offset`` is :func:`_logpdf_offset` of the distribution checked. Splitting into components
     is advised only for a distribution that is not a scipy family (a mixture written as a custom
-    distribution); for a family, the closed form is named."""
+    distribution); for a family, the closed form is named. ``window``: Q's middle was integrated
+    around its own median (:func:`_q_window`), so neither its distance from P's median nor its
+    narrowness against P explains a miss of Q's mass."""
     dist = p if name == "P" else q
     advice = _closed_form(p, q)
     if offset is not None and abs(offset[0]) + offset[1] > _MASS_TOL:
         d, spread = offset
-        return (f": {name}'s logpdf differs from log({name}'s pdf) by {d - spread / 2:.2g} to "
-                f"{d + spread / 2:.2g} over its quantiles (scipy forms them by different formulas, "
+        # (digits enough to show the spread: beta(1e8, 1e5) is off by -2.3e-7 to within 1e-10)
+        digits = max(2, min(17, 2 + math.ceil(math.log10(abs(d) / spread)))) if spread > 0 else 2
+        return (f": {name}'s logpdf differs from log({name}'s pdf) by {d - spread / 2:.{digits}g} to "
+                f"{d + spread / 2:.{digits}g} (a spread of {spread:.2g}) over its quantiles (scipy forms them by different formulas, "
                 f"which round differently for large shape parameters), so exp(logpdf), which the "
                 f"integral uses, does not integrate to {name}'s probability to the 1e-10 needed, "
                 f"and D(P||Q) cannot be checked. {advice[0].upper()}{advice[1:]}.")
@@ -1101,6 +1187,36 @@ def _mass_cause(name, p, q, middle, excess, offset=None):
         p_width = float(p.ppf(0.75)) - float(p.ppf(0.25))
     except Exception:       # a user's distribution whose quantiles fail: no diagnosis
         first = third = p_width = math.nan
+    parts = _parts(dist)
+    large = [v for v in (parts[1] if parts is not None and _is_family(dist) is not None else ())
+             if abs(v) >= 1e6]     # (a scipy family's shapes: a user's mixture may take any arguments)
+    # gamma(1e8).logpdf is rounded by up to 2.5e-7 nats (a difference of terms of 1e9)
+    large_cause = (f": {name}'s log density is rounded by scipy's formula for its large shape "
+                   f"parameter ({large[0]:.3g}: a difference of terms of about that size loses "
+                   f"digits), so its density does not integrate to its probability to the 1e-10 "
+                   f"needed, and the integral would be wrong. {advice[0].upper()}{advice[1:]}."
+                   if large else "")
+    if name == "Q" and window:
+        family = _is_family(q)
+        loc_moved = parts[2] - float(q.median()) if parts is not None else 0.0
+        if math.isfinite(third - first) and math.ulp(loc_moved) > 1e-11 * (third - first):
+            # lognorm(1e-9, scale=1e3), moved by its median, is lognorm(1e-9, loc=-1e3, scale=1e3)
+            cause = (f"Q's loc is {-loc_moved:.6g} away from its median, so scipy, which forms "
+                     f"x - loc, rounds every point by up to {math.ulp(loc_moved):.1g}, "
+                     f"{math.ulp(loc_moved) / (third - first):.1g} of Q's interquartile range "
+                     f"({third - first:.3g}), even around Q's median, too coarsely to integrate "
+                     f"Q's density to 1e-10")
+        elif large:
+            return large_cause
+        elif family in ("dweibull", "dgamma") and parts[1][0] < 1:
+            cause = (f"Q's density is singular at its centre ({family} with shape "
+                     f"{_parts(q)[1][0]:.3g} < 1: infinite at loc), which the integration, linear "
+                     f"around Q's median, does not follow")
+        else:
+            cause = ("Q's log density, integrated around Q's own median, does not integrate to Q's "
+                     "probability: it is rounded (scipy's formulas lose digits for large shape "
+                     "parameters) or inconsistent with Q's cdf")
+        return f": {cause}, and the integral would be wrong. {advice[0].upper()}{advice[1:]}."
     if name == "Q":
         far = max(abs(first - middle), abs(third - middle))
         if math.isfinite(far) and third - first < 1e-7 * far:
@@ -1109,11 +1225,13 @@ def _mass_cause(name, p, q, middle, excess, offset=None):
                     f"are rounded (doubles there are {math.ulp(far):.1g} apart), too coarsely "
                     f"to integrate Q's density to 1e-10, so the integral cannot be checked. "
                     f"For P and Q this far apart, {advice}.")
-        if math.isfinite(p_width) and 0 < third - first < 1e-2 * p_width:
+        if not excess and math.isfinite(p_width) and 0 < third - first < 1e-2 * p_width:
             return (f": Q is much narrower than P (interquartile range {third - first:.3g} against "
                     f"P's {p_width:.3g}), so its mass lies between integration points placed "
                     f"for P and is not integrated to 1e-10, and the integral would be wrong. "
                     f"{advice[0].upper()}{advice[1:]}.")
+    if large:
+        return large_cause
     if excess:
         return (f": {name}'s density, as integrated, comes to more than its probability: the density "
                 f"is rounded or inconsistent with its cdf, or the integration points follow it too "
@@ -1387,12 +1505,13 @@ def continuous_kl(p, q, *, base=None):
         # overflow (gamma(5, scale=1e-9) beyond 1.8e299, against a P with scale 1e-8). Only for a
         # scale outside [2**-20, 2**64] (about 1e-6 to 2e19) and tails that are not heavy (P's 1e-9
         # quantile within 1e6 scales: a heavy tail is integrated out to 1e300 as it is), and never
-        # scaling up beyond a scale parameter of 1: scipy's x / scale would underflow next to 0.
+        # scaling up beyond a scale parameter of 1 (scipy's x / scale would underflow next to 0)
+        # unless Q's log density is formed in logs there (_LOG_DENSITY_IN_LOGS).
         scales = [parts[3] for parts in map(_parts, (p, q)) if parts is not None]
         if len(scales) == 2 and lo in (0.0, -math.inf) and not 2.0**-20 <= scales[0] <= 2.0**64:
             reach = max(abs(float(p.isf(_TAILS[0]))), abs(float(p.ppf(_TAILS[0]))))
             power = round(math.log2(scales[0]))           # divide by 2**power
-            if power < 0:
+            if power < 0 and _is_family(q) not in _LOG_DENSITY_IN_LOGS:
                 power = max(power, math.ceil(math.log2(max(scales))))
             scaled = _scaled(p, q, -power) if power != 0 and reach <= 1e6 * scales[0] else None
             if scaled is not None:
@@ -1448,7 +1567,7 @@ def continuous_kl(p, q, *, base=None):
             integrands.append(fw)
             with np.errstate(all="ignore"):
                 pieces.append(_quad(fw, va, vb, window_cuts))
-            f.hole = hole
+            f.hole, f.window = hole, window
         # scipy's densities overflow harmlessly (to a log density of -inf) far out in the tails.
         with np.errstate(all="ignore"):
             if math.isfinite(lo):
@@ -1589,7 +1708,7 @@ def continuous_kl(p, q, *, base=None):
                 f"P's support the same way finds probability {mass:.12g} instead of "
                 f"{expected:.12g} ({abs(mass - expected):.2g} "
                 f"{'more' if mass > expected else 'less'}, beyond the {allowed:.1g} allowed)"
-                f"{_mass_cause(name, p, q, middle, mass > expected, measured[name])}")
+                f"{_mass_cause(name, p, q, middle, mass > expected, measured[name], window is not None)}")
     error = math.fsum(err for _, err, _ in pieces)
     # quad flags a piece as "probably divergent" from its error history even when
     # the piece is a negligible tail (divergence is judged above, from the integrand's

@@ -1396,3 +1396,179 @@ def test_von_mises_on_the_line_matches_the_closed_form():
         warnings.simplefilter("error")
         got = kt.continuous_kl(st.vonmises_line(1), st.vonmises_line(2))
     assert got == pytest.approx(float(truth), rel=1e-12)
+
+
+# A narrow Q beyond where P's log density fails (norm.logpdf beyond 1.3e154, where x**2 overflows):
+# the tail stops there and counts Q's probability beyond as its remainder, which held the window
+# around Q's median as well, so Q's mass was counted twice (refused: "probability 2 instead of 1").
+# Reference: the closed form for two normals in mpmath at 50 digits.
+@pytest.mark.parametrize("m1, s1, m2, s2", [(0, 1, 1e155, 1e145), (0, 1e-3, 1e152, 1e140), (0, 1, 5e299, 1e295),
+                                            (0, 1, 1e200, 1e195), (0, 1, 1e299, 1e294)])
+def test_a_narrow_normal_q_beyond_the_end_of_ps_tail_is_counted_once(m1, s1, m2, s2):
+    with mpmath.workdps(50):
+        truth = normal_kl(m1, s1, m2, s2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(m1, s1), st.norm(m2, s2))
+    assert got == pytest.approx(float(truth), rel=1e-13)
+
+
+@pytest.mark.slow
+def test_a_narrow_cauchy_q_beyond_the_end_of_ps_tail_is_counted_once():
+    """norm(0, 1) against cauchy(m, g) = (1e305, 1e290), the same double count (about 4 s: Cauchy
+    tails). Reference (mpmath, 50 digits): log(1 + ((x - m) / g)^2) = 2 log(m / g) + log(1 - x / m)^2
+    + log1p((g / (m - x))^2), whose last two terms have expectations below 1e-29 under N(0, 1)."""
+    with mpmath.workdps(50):
+        m, g = mpf(1e305), mpf(1e290)
+        truth = mpmath.log(mpmath.pi * g) + 2 * mpmath.log(m / g) - mpmath.log(2 * mpmath.pi * mpmath.e) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(0, 1), st.cauchy(1e305, 1e290))
+    assert got == pytest.approx(float(truth), rel=1e-13)
+
+
+# A Cauchy Q whose middle lies just short of 1e300, where the tail ends: the integrand there is Q's
+# density, still rising in the logarithm of the distance, and was read as divergence (inf, silently).
+# The rest is Q's tail probability. Reference: the closed form for two Cauchys,
+# log(((g_p + g_q)^2 + (m_p - m_q)^2) / (4 g_p g_q)), in mpmath at 50 digits.
+@pytest.mark.slow   # about 4 s each: Cauchy tails
+@pytest.mark.parametrize("m, g", [(1e299, 1e280), (1e299, 1e297)])
+def test_a_cauchy_q_centred_near_the_end_of_the_tail_is_finite(m, g):
+    with mpmath.workdps(50):
+        m_, g_ = mpf(m), mpf(g)
+        truth = mpmath.log(((1 + g_) ** 2 + m_**2) / (4 * g_))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.cauchy(0, 1), st.cauchy(m, g))
+    assert got == pytest.approx(float(truth), rel=1e-13)
+
+
+def test_a_q_whose_log_density_falls_faster_than_ps_beyond_the_end_stays_infinite():
+    """cauchy(0, 1) against norm(0, 1e300): Q's density is above P's at 1e300, but p log(p / q)
+    grows like x^2 / (2e600) times x^-2 beyond, so D(P||Q) is infinite (a Cauchy's second moment)."""
+    assert kt.continuous_kl(st.cauchy(0, 1), st.norm(0, 1e300)) == math.inf
+    # (norm(0, 1e307): log q nearly flat up to 1e305, its fall like -x^2 / 2e614 shown only in
+    # the last e-folds before the doubles end)
+    assert kt.continuous_kl(st.cauchy(0, 1), st.norm(0, 1e307)) == math.inf
+
+
+# chi2 and erlang are gammas (chi2(k, scale=s) = gamma(k / 2, scale=2 s)) whose scipy log densities
+# form x / scale first as well: refused before (one with a false "falls below the most negative
+# double"). Reference: the gamma closed form in mpmath at 50 digits.
+@pytest.mark.parametrize("p, q, a_p, scale_p, a_q, scale_q", [   # (the gamma equivalents' shapes and scales)
+    (st.gamma(0.3), st.chi2(1, scale=5e299), 0.3, 1, 0.5, (2, 5e299)),
+    (st.gamma(0.3), st.erlang(2, scale=1e300), 0.3, 1, 2, (1, 1e300)),
+    (st.gamma(0.3, scale=1e-300), st.chi2(1), 0.3, 1e-300, 0.5, (2, 1)),
+], ids=["chi2", "erlang", "chi2-P-tiny-scale"])
+def test_chi2_and_erlang_q_of_extreme_scale_match_the_gamma_closed_form(p, q, a_p, scale_p, a_q, scale_q):
+    with mpmath.workdps(50):
+        truth = gamma_kl(a_p, 1 / mpf(scale_p), a_q, 1 / (mpf(scale_q[0]) * mpf(scale_q[1])))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(p, q)
+    assert got == pytest.approx(float(truth), rel=1e-13)
+
+
+# Refusals of a Q integrated around its own median name the cause that holds there, not the
+# distance from P's median or Q's narrowness against P (which the window removes).
+@pytest.mark.parametrize("p, q, expected", [
+    # lognorm(1e-9, scale=1e3) moved by its median is lognorm(1e-9, loc=-1e3, scale=1e3): scipy's
+    # x - loc rounds by 1.1e-13 there, and two log-normals are two normals of log x
+    (st.lognorm(1), st.lognorm(1e-9, scale=1e3), ["forms x - loc", "x -> log x", "klteach.gaussian_kl"]),
+    (st.lognorm(0.5), st.lognorm(1e-10, scale=20), ["forms x - loc", "x -> log x", "klteach.gaussian_kl"]),
+    # gamma(1e8).logpdf is a difference of terms of 1e9, rounded by up to 2.5e-7 nats
+    (st.gamma(0.3), st.gamma(1e8, scale=1e-5), ["rounded by scipy's formula for its large shape parameter (1e+08"]),
+    # dweibull(0.5) is infinite at loc: the linear integration around the median cannot follow it
+    (st.norm(0, 1), st.dweibull(0.5, 100, 1e-3), ["singular at its centre (dweibull with shape 0.5"]),
+], ids=["lognorm-1e3", "lognorm-20", "gamma-1e8", "dweibull"])
+def test_a_refusal_around_qs_median_names_the_real_cause(p, q, expected):
+    with pytest.raises(FloatingPointError) as error:
+        kt.continuous_kl(p, q)
+    message = str(error.value)
+    for part in expected:
+        assert part in message
+    assert "not integrated" not in message and "from P's median, where the integration points" not in message
+
+
+def test_log_normals_refused_above_are_normals_of_log_x():
+    """The advice in the refusal above holds: lognorm(s, scale=c) is N(log c, s^2) in log x, so
+    D(lognorm(1) || lognorm(0.5, scale=3)), integrated over x in mpmath at 50 digits, equals
+    the normal closed form for N(0, 1) and N(log 3, 0.25)."""
+    with mpmath.workdps(50):
+        def lognormal(x, s, c):
+            return mpmath.exp(-(mpmath.log(x / c) / s) ** 2 / 2) / (x * s * mpmath.sqrt(2 * mpmath.pi))
+        direct = mpmath.quad(lambda x: lognormal(x, 1, 1) * mpmath.log(lognormal(x, 1, 1) / lognormal(x, mpf(1) / 2, 3)),
+                             [0, mpf(1) / 10, 1, 3, 10, 100, mpmath.inf])
+        assert mpmath.almosteq(direct, normal_kl(0, 1, mpmath.log(3), mpf(1) / 2), rel_eps=mpf(10) ** -30)
+
+
+def test_the_logpdf_offset_refusal_shows_its_spread():
+    """beta(1e8, 1e5)'s logpdf is off from log(pdf) by about -2.3e-7, varying by 2e-10 over its
+    quantiles: the refusal printed "-2.3e-07 to -2.3e-07"; its two ends now differ as printed and
+    their difference is the spread it states."""
+    with pytest.raises(FloatingPointError) as error:
+        kt.continuous_kl(st.beta(0.5, 0.5), st.beta(1e8, 1e5))
+    found = re.search(r"by (\S+) to (\S+) \(a spread of (\S+)\)", str(error.value))
+    low, high, spread = (float(v) for v in found.groups())
+    assert low < high and high - low == pytest.approx(spread, rel=0.05)
+
+
+# A gamma P of tiny scale against a gamma Q: both are now scaled by P's scale even when Q's becomes
+# far above 1 (its log density is formed in logs where x / scale underflows); refused before with
+# "strong singularity ... not a power law". Reference: the gamma closed form in mpmath at 50 digits.
+@pytest.mark.parametrize("a_p, scale_p, a_q, scale_q", [(0.01, 1e-290, 0.9, 1), (0.001, 1e-297, 0.9, 1),
+                                                        (0.001, 1e-299, 0.9, 1), (0.001, 1e-200, 0.9, 1e100)])
+def test_a_gamma_p_of_tiny_scale_matches_the_closed_form(a_p, scale_p, a_q, scale_q):
+    with mpmath.workdps(50):
+        truth = gamma_kl(a_p, 1 / mpf(scale_p), a_q, 1 / mpf(scale_q))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.gamma(a_p, scale=scale_p), st.gamma(a_q, scale=scale_q))
+    assert got == pytest.approx(float(truth), rel=1e-12)
+
+
+def test_a_kink_among_the_rounding_points_is_not_called_rounding():
+    """norm(0, 1) against laplace(5e-9, 1): the kink of |x - loc| lies among the 12 points at P's
+    median where the rounding of L is measured, and was reported as a rounding of 2.4e-10 nats
+    (a warning on an exact value). Reference: D = log(2 b) + E|X - m| / b - log(2 pi e) / 2 with
+    E|X - m| = 2 phi(m) + m (2 Phi(m) - 1) for X ~ N(0, 1), in mpmath at 50 digits."""
+    with mpmath.workdps(50):
+        m = mpf(5e-9)
+        mean_abs = 2 * mpmath.npdf(m) + m * (2 * mpmath.ncdf(m) - 1)
+        truth = mpmath.log(2) + mean_abs - mpmath.log(2 * mpmath.pi * mpmath.e) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(0, 1), st.laplace(5e-9, 1))
+    assert got == pytest.approx(float(truth), rel=1e-13)
+
+
+@pytest.mark.slow   # (gamma(1e6): about 4 s)
+def test_the_rounding_warning_names_loc_and_scale():
+    """The distributions named in the rounding warning carry their loc and scale where they differ
+    from 0 and 1."""
+    with pytest.warns(RuntimeWarning, match=r"P = scipy\.stats\.gamma\(1e\+06, scale=2\)"):
+        kt.continuous_kl(st.gamma(1e6, scale=2), st.gamma(1e6 + 100, scale=2))
+
+
+# A Cauchy Q narrow against its distance from P, whose 1e-9 quantiles lie too far apart for a
+# window: windowed down to its 1e-4 quantiles (about 3e3 scales), its tails to the main integral
+# (refused before for scales 1e-4 to 1e-7 at 100). References in mpmath at 50 digits: quadrature
+# (_normal_vs_cauchy), and the Cauchy closed form log(((g_p + g_q)^2 + d^2) / (4 g_p g_q)).
+@pytest.mark.slow   # about 3 s each
+@pytest.mark.parametrize("g", [1e-4, 1e-5, 1e-6, 1e-7])
+def test_a_narrow_cauchy_q_at_100_matches_the_reference(g):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.norm(0, 1), st.cauchy(100, g))
+    assert got == pytest.approx(float(_normal_vs_cauchy(100, g)), rel=1e-12)
+
+
+@pytest.mark.slow
+def test_a_narrow_cauchy_q_far_from_a_cauchy_p_matches_the_closed_form():
+    with mpmath.workdps(50):
+        g, d = mpf(1e-5), mpf(1e4)
+        truth = mpmath.log(((1 + g) ** 2 + d**2) / (4 * g))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.cauchy(0, 1), st.cauchy(1e4, 1e-5))
+    assert got == pytest.approx(float(truth), rel=1e-12)
