@@ -1019,11 +1019,12 @@ def _logpdf_offset(dist):
     pdf there is not a positive normal double or the quantiles fail.
 
     scipy computes some log densities by another formula than the density itself, and the two
-    can differ by a near-constant: beta(1e5, 3e5).logpdf exceeds log(pdf) by 3.2e-10 to 3.5e-10,
-    beta(10, 1e7).logpdf falls short by 7.0e-9, while their pdfs integrate to 1 within 1e-14.
-    The integral of exp(logpdf) is then off by that much, and an offset d of P's log density
-    moves the computed D(P||Q) to D (1 + d) + d^2 / 2 (of Q's: D + d^2 / 2), and a varying one
-    by at most twice its spread more: the mean is taken off (see :func:`_correction`).
+    can differ by a near-constant. Which of the two is right depends on the family: scipy's
+    beta(1e5, 3e5).logpdf exceeds log(pdf) by 3.2e-10 to 3.5e-10 and beta(10, 1e7).logpdf falls
+    short by 7.0e-9, where log(pdf) is right to 1e-13 (checked in mpmath); truncpareto(1e-9,
+    3).logpdf is right to 2e-15 and log(pdf) 2.2e-8 off. A constant offset d of P's log density
+    moves the computed D(P||Q) to about D (1 + d) + d^2 / 2 (of Q's: D + d^2 / 2); see
+    :func:`_correction` for what is taken off, and :func:`_offset_effect` for what is reported.
     """
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1044,13 +1045,50 @@ def _logpdf_offset(dist):
     return float(np.mean(d)), float(np.max(d) - np.min(d))
 
 
+#: the largest spread over the quantiles of a beta's logpdf - log(pdf) that is still taken off as
+#: a constant (beta(1e8, 1e8): 3e-8, the rounding of its logpdf; beyond, the offset is reported)
+_MAX_SPREAD = 1e-6
+
+
 def _correction(dist):
-    """``(d, spread)`` to take off ``dist``'s log density: its offset from log(pdf) where that
-    exceeds rounding (1e-13) and varies by at most the mass check's 1e-10; else ``(0.0, 0.0)``."""
+    """``(d, spread)`` to take off ``dist``'s log density, else ``(0.0, 0.0)``.
+
+    Only for scipy's beta, whose logpdf (formed with ``betaln``) is the side that is off: its
+    log(pdf) is right to about 1e-12 for shapes up to 1e8 (checked in mpmath), so the mean offset
+    ``d`` of logpdf from log(pdf) at seven quantiles is taken off where it exceeds rounding
+    (1e-13) and varies by at most ``_MAX_SPREAD``. Elsewhere either side may be the wrong one
+    (scipy's truncpareto with a small shape: log(pdf) is), so nothing is taken off and
+    :func:`_offset_effect` reports what the offset could do."""
+    if _is_family(dist) != "beta":
+        return 0.0, 0.0
     offset = _logpdf_offset(dist)
-    if offset is None or not (abs(offset[0]) > 1e-13 and offset[1] <= _MASS_TOL):
+    if offset is None or not (abs(offset[0]) > 1e-13 and offset[1] <= _MAX_SPREAD):
         return 0.0, 0.0
     return offset
+
+
+def _offset_effect(total, spread_p, spread_q, const_p, const_q):
+    """Bound on the relative change of D(P||Q) = ``total`` from log densities off by ``v(x)``
+    (P's) and ``w(x)`` (Q's): ``|v| <= spread_p + const_p``, ``|w| <= spread_q + const_q``, of
+    which ``const_p`` and ``const_q`` are constant.
+
+    With ``p -> p e^v``, ``L -> L + v`` the integrand ``p (L + e^{-L} - 1)`` changes by
+    ``p (e^v - 1) L + p (v e^v - e^v + 1)``, whose integral is ``c D + c^2 / 2`` for a constant
+    ``v = c`` and at most ``s (1 + s) E_P|L| + s^2`` for ``|v| <= s``, with
+    ``E_P|L| <= D + sqrt(2 D)`` (``-L <= e^{-L} - 1`` where ``L < 0`` and Pinsker's inequality).
+    With ``q -> q e^w``, ``L -> L - w`` it changes by ``(q - p) w + q (e^w - 1 - w)``: ``c^2 / 2``
+    for a constant, at most ``s (1 + s) min(2, sqrt(2 D)) + s^2`` otherwise.
+
+    >>> _offset_effect(1.0, 0.0, 0.0, 1e-7, 0.0) < 1.1e-7
+    True
+    """
+    if not total > 0:
+        return 0.0
+    lp, lq = total + math.sqrt(2 * total), min(2.0, math.sqrt(2 * total))
+    change = (abs(const_p) * (1 + abs(const_p)) * total + const_p ** 2 + const_q ** 2
+              + spread_p * (1 + spread_p) * lp + spread_p ** 2
+              + spread_q * (1 + spread_q) * lq + spread_q ** 2)
+    return change / total
 
 
 def _is_family(dist):
@@ -1562,9 +1600,17 @@ def continuous_kl(p, q, *, base=None):
     # The same integration applied to P's and to Q's density must find all of their
     # probability (1, and 1 - Q(outside P's support)): a narrow component, such as a
     # spike of width 1e-7 in a mixture, can fall between quad's nodes and go unseen.
+    missed = {}
+    # The offset a refusal may blame: a beta's left after taking its mean off (its logpdf is the
+    # side that is off), or one not taken off; none for other families, whose logpdf may be the
+    # right side (truncpareto(1e-6, 2): log(pdf) is 1.9e-10 off, logpdf right to 1e-15).
+    blamed = {name: None if measured[name] is None or _is_family(dist) != "beta" else
+              (0.0, corrected[name]) if corrected[name] or offset_pairs["main"][k][0] else measured[name]
+              for k, (name, dist) in enumerate((("P", p), ("Q", q)))}
     for mode, name, expected in (("p", "P", 1.0), ("q", "Q", 1.0 - outside)):
         _, mass_pieces, mass_ends = integrate(mode)
         mass = math.fsum([value for value, _, _ in mass_pieces] + [rest for rest, _, _ in mass_ends])
+        missed[name] = abs(mass - expected)
         # (log densities rounded by `noise` nats, as for large shapes, move the mass by up to
         # about 50 times that: up to 1e-4 of it is left to the warning about rounding below)
         rounded = total > 0 and _NOISE_FACTOR * noise > 1e-8 * math.sqrt(total)
@@ -1589,7 +1635,7 @@ def continuous_kl(p, q, *, base=None):
                 f"P's support the same way finds probability {mass:.12g} instead of "
                 f"{expected:.12g} ({abs(mass - expected):.2g} "
                 f"{'more' if mass > expected else 'less'}, beyond the {allowed:.1g} allowed)"
-                f"{_mass_cause(name, p, q, middle, mass > expected, measured[name])}")
+                f"{_mass_cause(name, p, q, middle, mass > expected, blamed[name])}")
     error = math.fsum(err for _, err, _ in pieces)
     # quad flags a piece as "probably divergent" from its error history even when
     # the piece is a negligible tail (divergence is judged above, from the integrand's
@@ -1603,16 +1649,31 @@ def continuous_kl(p, q, *, base=None):
             f"continuous_kl: the integral may not have converged (estimated error {error:.2g} "
             f"on {total:.6g} nats{said}); the value returned is not reliable.",
             scipy.integrate.IntegrationWarning, stacklevel=2)
-    # What taking off a log density's mean offset from log(pdf) leaves, its variation over the
-    # quantiles, moves D(P||Q) by at most twice that (see _logpdf_offset).
-    varying = 2 * (corrected["P"] + corrected["Q"]) / total if total > 0 else 0.0
+    # What taking off a log density's mean offset from log(pdf) leaves (its variation over the
+    # quantiles), and an offset measured but not taken off (a family other than the beta, where
+    # either side may be the wrong one): the constant part of the latter is at most what the
+    # mass check found missing (exp(log density) integrates to about e^d), and at most |d|.
+    kept = {}
+    for k, name in enumerate("PQ"):
+        offset = measured[name]
+        kept[name] = 0.0 if offset is None or offset_pairs["main"][k] != (0.0, 0.0) \
+            or abs(offset[0]) <= 1e-13 else min(abs(offset[0]) + offset[1], missed[name] + _MASS_TOL)
+    varying = _offset_effect(total, corrected["P"], corrected["Q"], kept["P"], kept["Q"])
     rounding = _NOISE_FACTOR * noise / math.sqrt(total) if total > 0 else 0.0
     if total > 0 and rounding + varying > 1e-8:
         source = _noise_source(p, q, noise_sources).format(noise=noise) if rounding else ""
-        if varying:
-            source += (" and " if source else "") + (
-                f"the offsets of scipy's log densities from the logs of its pdfs, taken off, "
-                f"vary by up to {max(corrected.values()):.2g} over the quantiles")
+        said = []
+        if max(corrected.values()) > 0:
+            said.append(f"the offsets of scipy's beta log densities from the logs of its pdfs, "
+                        f"taken off, vary by up to {max(corrected.values()):.2g} over the quantiles")
+        for name in "PQ":
+            if kept[name] > 0:
+                said.append(f"{name}'s logpdf differs from log({name.lower()}.pdf) by "
+                            f"{measured[name][0]:.2g} on average (not taken off: it is not known "
+                            f"which of the two is right; the mass check bounds the constant part "
+                            f"of the difference by {kept[name]:.2g})")
+        if varying and said:
+            source += (" and " if source else "") + " and ".join(said)
         warnings.warn(
             f"continuous_kl: {source}, so D(P||Q) = {total:.10g} nats may be off by up to about "
             f"{min(rounding + varying, 1.0):.1g} relative: "
