@@ -995,8 +995,10 @@ def _noise_source(p, q, sources):
         dist = p if name == "P" else q
         parts, family = _parts(dist), _is_family(dist)
         if family is not None and parts is not None:
-            shapes = ", ".join(f"{s:g}" for s in parts[1])
-            labels.append(f"{name} = scipy.stats.{family}({shapes})")
+            _, shapes, loc, scale = parts
+            args = [f"{v:.10g}" for v in shapes] + ([f"loc={loc:.10g}"] if loc != 0 else []) \
+                + ([f"scale={scale:.10g}"] if scale != 1 else [])
+            labels.append(f"{name} = scipy.stats.{family}({', '.join(args)})")
             large = large or bool(parts[1]) and max(map(abs, parts[1])) >= 1e3
         else:
             labels.append(name)
@@ -1381,7 +1383,9 @@ def continuous_kl(p, q, *, base=None):
                 f"integrate it. On the circle, two von Mises distributions have the closed form "
                 f"D(P||Q) = log(I0(kappa_q) / I0(kappa_p)) + A(kappa_p) (kappa_p - kappa_q "
                 f"cos(mu_p - mu_q)), A = I1 / I0 (scipy.special.i0e, i1e); on the line, freeze "
-                f"scipy.stats.vonmises_line(kappa, loc), the same density cut to [loc - pi, loc + pi].")
+                f"scipy.stats.vonmises_line(kappa, loc), the same density cut to [loc - pi, loc + pi], "
+                f"only where P and Q have the same loc and scale: otherwise their supports "
+                f"differ and D(P||Q) on the line is infinite, unlike on the circle.")
     lo, hi = _support(p, "p")
     q_lo, q_hi = _support(q, "q")
     if q_lo > lo or q_hi < hi:
