@@ -1310,14 +1310,22 @@ def continuous_kl(p, q, *, base=None):
         not find P's total probability 1, or Q's ``1 - Q(outside S_P)``, to
         1e-10 (quad's relative tolerance; more where the log densities are
         rounded, see the warning below). A logpdf off from log(pdf) by a
-        near-constant d (scipy's beta(10, 1e7) by -7.0e-9, beta(1e5, 3e5) by
-        3.2e-10 to 3.5e-10, while their pdfs integrate to 1 within 1e-14) would
-        integrate to e^d and move D(P||Q) to D (1 + d) + d^2 / 2 (P's) or
-        D + d^2 / 2 (Q's): the mean of d over seven quantiles is taken off the
-        log density when d varies by at most 1e-10 there (the mass check then
-        allows that variation, which moves D by at most twice it, and refuses
-        if that exceeds 1e-9 of D), and a larger variation is refused with that
-        cause. Part of the mass, such as a mixture component
+        near-constant d integrates to e^d and moves D(P||Q) to about
+        D (1 + d) + d^2 / 2 (P's) or D + d^2 / 2 (Q's). For scipy's beta the
+        logpdf is the side that is off (beta(10, 1e7) by -7.0e-9, beta(1e5,
+        3e5) by 3.2e-10 to 3.5e-10, while log(pdf) is right to 1e-12 for
+        shapes up to 1e8, checked in mpmath): the mean of d over seven
+        quantiles is taken off its log density where d varies by at most 1e-6
+        there, and the mass check allows that variation. For other
+        families either side may be the one that is off (scipy's
+        truncpareto(1e-9, 3): log(pdf) by 2.2e-8), so nothing is taken off.
+        What an offset can still do to D is added to the error that the
+        warning below reports: a variation s left after taking the mean off
+        moves D by at most about s (D + sqrt(2 D)) for P's and s sqrt(2 D) for
+        Q's (from ``E_P|L| <= D + sqrt(2 D)`` and Pinsker's inequality), and
+        an offset not taken off by at most c D + c^2 (P's) or c^2 (Q's), c
+        the smaller of its measured size and the mass the check found
+        missing plus 1e-10. Part of the mass, such as a mixture component
         narrower than the spacing of the integration points (0.3 N(2, 1e-7) in
         a mixture), was not seen, and neither was its share of D(P||Q). A
         missed component of Q changes log q where P has mass, so even a huge
@@ -1342,8 +1350,10 @@ def continuous_kl(p, q, *, base=None):
         error estimate still exceeds 1e-6 of it and ``1.2e-15 sqrt(D)``
         (four times the rounding limit for nearly equal P and Q above).
     RuntimeWarning
-        If the rounding of the log densities (large beta or gamma shapes)
-        may cost more than 1e-8 relative; the message gives the estimate.
+        If the rounding of the log densities (large beta or gamma shapes),
+        or their offsets from the logs of the pdfs (see the mass check
+        above), may cost more than 1e-8 relative; the message gives the
+        estimate, the sum of both.
 
     See Also
     --------
