@@ -1321,6 +1321,7 @@ def continuous_kl(p, q, *, base=None):
         truncpareto(1e-9, 3): log(pdf) by 2.2e-8), so nothing is taken off.
         What an offset can still do to D is added to the error that the
         warning below reports: a variation s left after taking the mean off
+        (above 1e-13, the rounding of log(pdf) itself)
         moves D by at most about s (D + sqrt(2 D)) for P's and s sqrt(2 D) for
         Q's (from ``E_P|L| <= D + sqrt(2 D)`` and Pinsker's inequality), and
         an offset not taken off by at most c D + c^2 (P's) or c^2 (Q's), c
@@ -1672,16 +1673,20 @@ def continuous_kl(p, q, *, base=None):
         offset = measured[name]
         kept[name] = 0.0 if offset is None or offset_pairs["main"][k] != (0.0, 0.0) \
             or abs(offset[0]) <= 1e-13 else min(abs(offset[0]) + offset[1], missed[name] + _MASS_TOL)
-    varying = _offset_effect(total, corrected["P"], corrected["Q"], kept["P"], kept["Q"])
+    # (a spread up to 1e-13 is the rounding of log(pdf) itself, 4.6e-14 for beta(10, 1e7): the
+    # warning about rounding covers it)
+    varying = _offset_effect(total, *(s if s > 1e-13 else 0.0 for s in (corrected["P"], corrected["Q"])),
+                             kept["P"], kept["Q"])
     rounding = _NOISE_FACTOR * noise / math.sqrt(total) if total > 0 else 0.0
     if total > 0 and rounding + varying > 1e-8:
         source = _noise_source(p, q, noise_sources).format(noise=noise) if rounding else ""
         said = []
-        if max(corrected.values()) > 0:
+        if max(corrected.values()) > 1e-13:
             said.append(f"the offsets of scipy's beta log densities from the logs of its pdfs, "
                         f"taken off, vary by up to {max(corrected.values()):.2g} over the quantiles")
         for name in "PQ":
-            if kept[name] > 0:
+            if _offset_effect(total, 0.0, 0.0, *((kept[name], 0.0) if name == "P" else
+                                                 (0.0, kept[name]))) > 1e-9:
                 said.append(f"{name}'s logpdf differs from log({name.lower()}.pdf) by "
                             f"{measured[name][0]:.2g} on average (not taken off: it is not known "
                             f"which of the two is right; the mass check bounds the constant part "

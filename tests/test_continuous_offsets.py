@@ -93,15 +93,17 @@ def test_large_beta_shapes_stay_within_the_warned_error(a1, b1, a2, b2):
     assert abs(got - truth) <= max(said + [1e-8]) * truth
 
 
-def test_a_rounding_level_offset_spread_does_not_warn_for_nearly_equal_betas():
-    """beta(10, 1e7) against beta(10, 1e7 + 100), D = 5e-10: the spread of logpdf - log(pdf) is
-    log(pdf)'s own rounding, 1e-14; it warned of 1e-4 before, the value being right to 2e-12."""
+@pytest.mark.parametrize("a2, b2, rel", [(10, 1e7 + 100, 1e-10), (10.00001, 1e7, 1e-8)])
+def test_a_rounding_level_offset_spread_does_not_warn_for_nearly_equal_betas(a2, b2, rel):
+    """beta(10, 1e7) against beta(10, 1e7 + 100), D = 5e-10, and beta(10.00001, 1e7), D = 5e-12:
+    the spread of logpdf - log(pdf) is log(pdf)'s own rounding, 5e-14; they warned of 1e-4 and
+    0.03 before, the values being right to 2e-12 and 7.5e-10."""
     with mpmath.workdps(50):
-        truth = float(_beta_kl(10, 1e7, 10, 1e7 + 100))
+        truth = float(_beta_kl(10, 1e7, a2, b2))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        got = kt.continuous_kl(st.beta(10, 1e7), st.beta(10, 1e7 + 100))
-    assert got == pytest.approx(truth, rel=1e-10)
+        got = kt.continuous_kl(st.beta(10, 1e7), st.beta(a2, b2))
+    assert got == pytest.approx(truth, rel=rel)
 
 
 def test_the_rounding_warning_tells_two_gammas_apart_by_their_scale():
