@@ -31,7 +31,7 @@ def _truncpareto_logpdf(b, c, x):
     return mpmath.log(b) - mpmath.log(-mpmath.expm1(-b * mpmath.log(c))) - (b + 1) * mpmath.log(x)
 
 
-@pytest.mark.parametrize("a, b", [(10, 1e7), (1e5, 3e5), (1e7, 1e7)])
+@pytest.mark.parametrize("a, b", [(10, 1e7), (1e5, 3e5), (1e7, 1e7), (100, 1e8), (1e8, 1e8)])
 def test_the_beta_correction_moves_logpdf_onto_the_exact_log_density(a, b):
     """For scipy's beta, logpdf is the side that is off (log(pdf) is right): the correction taken
     off brings logpdf to mpmath's log density, closer than the uncorrected logpdf."""
@@ -44,6 +44,7 @@ def test_the_beta_correction_moves_logpdf_onto_the_exact_log_density(a, b):
     before = np.max(np.abs(dist.logpdf(x) - exact))
     after = np.max(np.abs(dist.logpdf(x) - d - exact))
     assert before > 1e-10 and after < 0.1 * before
+    assert np.max(np.abs(np.log(dist.pdf(x)) - exact)) < 3e-12       # log(pdf), the right side
 
 
 @pytest.mark.parametrize("b, c", [(1e-9, 3), (1e-6, 2)])
