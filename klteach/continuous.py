@@ -965,7 +965,8 @@ def _q_window(p, q, lo, hi, middle):
     """Where Q is narrow and far from the origins of the integration: ``(c, (p_c, q_c), va, vb)``,
     with P and Q shifted by c = Q's median, and Q's quantiles at ``va`` and ``vb`` (of tail
     probability 1e-15, or down to 1e-4 for heavier tails: a Cauchy of scale 1e-6 at 100 is
-    windowed over +-3e3 of its scales, its tails beyond left to the main integration) in the shifted coordinates; else None.
+    windowed over +-3e3 of its scales, its tails beyond left to the main integration) in the
+    shifted coordinates; else None.
 
     The integration measures distances from P's median or endpoints, and integrates far from
     them in the logarithm of the distance, whose rounding moves a node by about 1e-16 of that
@@ -1072,9 +1073,10 @@ def _noise_source(p, q, sources):
         dist = p if name == "P" else q
         parts, family = _parts(dist), _is_family(dist)
         if family is not None and parts is not None:
-            shapes = ", ".join([f"{s:g}" for s in parts[1]] + [f"loc={parts[2]:g}"] * (parts[2] != 0)
-                               + [f"scale={parts[3]:g}"] * (parts[3] != 1))
-            labels.append(f"{name} = scipy.stats.{family}({shapes})")
+            _, shapes, loc, scale = parts
+            args = [f"{v:.10g}" for v in shapes] + ([f"loc={loc:.10g}"] if loc != 0 else []) \
+                + ([f"scale={scale:.10g}"] if scale != 1 else [])
+            labels.append(f"{name} = scipy.stats.{family}({', '.join(args)})")
             large = large or bool(parts[1]) and max(map(abs, parts[1])) >= 1e3
         else:
             labels.append(name)
@@ -1097,11 +1099,12 @@ def _logpdf_offset(dist):
     pdf there is not a positive normal double or the quantiles fail.
 
     scipy computes some log densities by another formula than the density itself, and the two
-    can differ by a near-constant: beta(1e5, 3e5).logpdf exceeds log(pdf) by 3.2e-10 to 3.5e-10,
-    beta(10, 1e7).logpdf falls short by 7.0e-9, while their pdfs integrate to 1 within 1e-14.
-    The integral of exp(logpdf) is then off by that much, and an offset d of P's log density
-    moves the computed D(P||Q) to D (1 + d) + d^2 / 2 (of Q's: D + d^2 / 2), and a varying one
-    by at most twice its spread more: the mean is taken off (see :func:`_correction`).
+    can differ by a near-constant. Which of the two is right depends on the family: scipy's
+    beta(1e5, 3e5).logpdf exceeds log(pdf) by 3.2e-10 to 3.5e-10 and beta(10, 1e7).logpdf falls
+    short by 7.0e-9, where log(pdf) is right to 1e-13 (checked in mpmath); truncpareto(1e-9,
+    3).logpdf is right to 2e-15 and log(pdf) 2.2e-8 off. A constant offset d of P's log density
+    moves the computed D(P||Q) to about D (1 + d) + d^2 / 2 (of Q's: D + d^2 / 2); see
+    :func:`_correction` for what is taken off, and :func:`_offset_effect` for what is reported.
     """
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1122,13 +1125,50 @@ def _logpdf_offset(dist):
     return float(np.mean(d)), float(np.max(d) - np.min(d))
 
 
+#: the largest spread over the quantiles of a beta's logpdf - log(pdf) that is still taken off as
+#: a constant (beta(1e8, 1e8): 3e-8, the rounding of its logpdf; beyond, the offset is reported)
+_MAX_SPREAD = 1e-6
+
+
 def _correction(dist):
-    """``(d, spread)`` to take off ``dist``'s log density: its offset from log(pdf) where that
-    exceeds rounding (1e-13) and varies by at most the mass check's 1e-10; else ``(0.0, 0.0)``."""
+    """``(d, spread)`` to take off ``dist``'s log density, else ``(0.0, 0.0)``.
+
+    Only for scipy's beta, whose logpdf (formed with ``betaln``) is the side that is off: its
+    log(pdf) is right to about 3e-12 for shapes up to 1e8 (checked in mpmath), so the mean offset
+    ``d`` of logpdf from log(pdf) at seven quantiles is taken off where it exceeds rounding
+    (1e-13) and varies by at most ``_MAX_SPREAD``. Elsewhere either side may be the wrong one
+    (scipy's truncpareto with a small shape: log(pdf) is), so nothing is taken off and
+    :func:`_offset_effect` reports what the offset could do."""
+    if _is_family(dist) != "beta":
+        return 0.0, 0.0
     offset = _logpdf_offset(dist)
-    if offset is None or not (abs(offset[0]) > 1e-13 and offset[1] <= _MASS_TOL):
+    if offset is None or not (abs(offset[0]) > 1e-13 and offset[1] <= _MAX_SPREAD):
         return 0.0, 0.0
     return offset
+
+
+def _offset_effect(total, spread_p, spread_q, const_p, const_q):
+    """Bound on the relative change of D(P||Q) = ``total`` from log densities off by ``v(x)``
+    (P's) and ``w(x)`` (Q's): ``|v| <= spread_p + const_p``, ``|w| <= spread_q + const_q``, of
+    which ``const_p`` and ``const_q`` are constant.
+
+    With ``p -> p e^v``, ``L -> L + v`` the integrand ``p (L + e^{-L} - 1)`` changes by
+    ``p (e^v - 1) L + p (v e^v - e^v + 1)``, whose integral is ``c D + c^2 / 2`` for a constant
+    ``v = c`` and at most ``s (1 + s) E_P|L| + s^2`` for ``|v| <= s``, with
+    ``E_P|L| <= D + sqrt(2 D)`` (``-L <= e^{-L} - 1`` where ``L < 0`` and Pinsker's inequality).
+    With ``q -> q e^w``, ``L -> L - w`` it changes by ``(q - p) w + q (e^w - 1 - w)``: ``c^2 / 2``
+    for a constant, at most ``s (1 + s) min(2, sqrt(2 D)) + s^2`` otherwise.
+
+    >>> _offset_effect(1.0, 0.0, 0.0, 1e-7, 0.0) < 1.1e-7
+    True
+    """
+    if not total > 0:
+        return 0.0
+    lp, lq = total + math.sqrt(2 * total), min(2.0, math.sqrt(2 * total))
+    change = (abs(const_p) * (1 + abs(const_p)) * total + const_p ** 2 + const_q ** 2
+              + spread_p * (1 + spread_p) * lp + spread_p ** 2
+              + spread_q * (1 + spread_q) * lq + spread_q ** 2)
+    return change / total
 
 
 def _is_family(dist):
@@ -1172,8 +1212,9 @@ def _mass_cause(name, p, q, middle, excess, offset=None, window=False):
         # (digits enough to show the spread: beta(1e8, 1e5) is off by -2.3e-7 to within 1e-10)
         digits = max(2, min(17, 2 + math.ceil(math.log10(abs(d) / spread)))) if spread > 0 else 2
         return (f": {name}'s logpdf differs from log({name}'s pdf) by {d - spread / 2:.{digits}g} to "
-                f"{d + spread / 2:.{digits}g} (a spread of {spread:.2g}) over its quantiles (scipy forms them by different formulas, "
-                f"which round differently for large shape parameters), so exp(logpdf), which the "
+                f"{d + spread / 2:.{digits}g} (a spread of {spread:.2g}) over its quantiles (scipy "
+                f"forms them by different formulas, which round differently for large shape "
+                f"parameters), so exp(logpdf), which the "
                 f"integral uses, does not integrate to {name}'s probability to the 1e-10 needed, "
                 f"and D(P||Q) cannot be checked. {advice[0].upper()}{advice[1:]}.")
     if _is_family(dist) is None:
@@ -1388,14 +1429,23 @@ def continuous_kl(p, q, *, base=None):
         not find P's total probability 1, or Q's ``1 - Q(outside S_P)``, to
         1e-10 (quad's relative tolerance; more where the log densities are
         rounded, see the warning below). A logpdf off from log(pdf) by a
-        near-constant d (scipy's beta(10, 1e7) by -7.0e-9, beta(1e5, 3e5) by
-        3.2e-10 to 3.5e-10, while their pdfs integrate to 1 within 1e-14) would
-        integrate to e^d and move D(P||Q) to D (1 + d) + d^2 / 2 (P's) or
-        D + d^2 / 2 (Q's): the mean of d over seven quantiles is taken off the
-        log density when d varies by at most 1e-10 there (the mass check then
-        allows that variation, which moves D by at most twice it, and refuses
-        if that exceeds 1e-9 of D), and a larger variation is refused with that
-        cause. Part of the mass, such as a mixture component
+        near-constant d integrates to e^d and moves D(P||Q) to about
+        D (1 + d) + d^2 / 2 (P's) or D + d^2 / 2 (Q's). For scipy's beta the
+        logpdf is the side that is off (beta(10, 1e7) by -7.0e-9, beta(1e5,
+        3e5) by 3.2e-10 to 3.5e-10, while log(pdf) is right to 3e-12 for
+        shapes up to 1e8, checked in mpmath): the mean of d over seven
+        quantiles is taken off its log density where d varies by at most 1e-6
+        there, and the mass check allows that variation. For other
+        families either side may be the one that is off (scipy's
+        truncpareto(1e-9, 3): log(pdf) by 2.2e-8), so nothing is taken off.
+        What an offset can still do to D is added to the error that the
+        warning below reports: a variation s left after taking the mean off
+        (above 1e-13, the rounding of log(pdf) itself)
+        moves D by at most about s (D + sqrt(2 D)) for P's and s sqrt(2 D) for
+        Q's (from ``E_P|L| <= D + sqrt(2 D)`` and Pinsker's inequality), and
+        an offset not taken off by at most c D + c^2 (P's) or c^2 (Q's), c
+        the smaller of its measured size and the mass the check found
+        missing plus 1e-10. Part of the mass, such as a mixture component
         narrower than the spacing of the integration points (0.3 N(2, 1e-7) in
         a mixture), was not seen, and neither was its share of D(P||Q). A
         missed component of Q changes log q where P has mass, so even a huge
@@ -1420,8 +1470,10 @@ def continuous_kl(p, q, *, base=None):
         error estimate still exceeds 1e-6 of it and ``1.2e-15 sqrt(D)``
         (four times the rounding limit for nearly equal P and Q above).
     RuntimeWarning
-        If the rounding of the log densities (large beta or gamma shapes)
-        may cost more than 1e-8 relative; the message gives the estimate.
+        If the rounding of the log densities (large beta or gamma shapes),
+        or their offsets from the logs of the pdfs (see the mass check
+        above), may cost more than 1e-8 relative; the message gives the
+        estimate, the sum of both.
 
     See Also
     --------
@@ -1461,7 +1513,9 @@ def continuous_kl(p, q, *, base=None):
                 f"integrate it. On the circle, two von Mises distributions have the closed form "
                 f"D(P||Q) = log(I0(kappa_q) / I0(kappa_p)) + A(kappa_p) (kappa_p - kappa_q "
                 f"cos(mu_p - mu_q)), A = I1 / I0 (scipy.special.i0e, i1e); on the line, freeze "
-                f"scipy.stats.vonmises_line(kappa, loc), the same density cut to [loc - pi, loc + pi].")
+                f"scipy.stats.vonmises_line(kappa, loc), the same density cut to [loc - pi, loc + pi], "
+                f"only where P and Q have the same loc and scale: otherwise their supports "
+                f"differ and D(P||Q) on the line is infinite, unlike on the circle.")
     lo, hi = _support(p, "p")
     q_lo, q_hi = _support(q, "q")
     if q_lo > lo or q_hi < hi:
@@ -1681,9 +1735,17 @@ def continuous_kl(p, q, *, base=None):
     # The same integration applied to P's and to Q's density must find all of their
     # probability (1, and 1 - Q(outside P's support)): a narrow component, such as a
     # spike of width 1e-7 in a mixture, can fall between quad's nodes and go unseen.
+    missed = {}
+    # The offset a refusal may blame: a beta's left after taking its mean off (its logpdf is the
+    # side that is off), or one not taken off; none for other families, whose logpdf may be the
+    # right side (truncpareto(1e-6, 2): log(pdf) is 1.9e-10 off, logpdf right to 1e-15).
+    blamed = {name: None if measured[name] is None or _is_family(dist) != "beta" else
+              (0.0, corrected[name]) if corrected[name] or offset_pairs["main"][k][0] else measured[name]
+              for k, (name, dist) in enumerate((("P", p), ("Q", q)))}
     for mode, name, expected in (("p", "P", 1.0), ("q", "Q", 1.0 - outside)):
         _, mass_pieces, mass_ends = integrate(mode)
         mass = math.fsum([value for value, _, _ in mass_pieces] + [rest for rest, _, _ in mass_ends])
+        missed[name] = abs(mass - expected)
         # (log densities rounded by `noise` nats, as for large shapes, move the mass by up to
         # about 50 times that: up to 1e-4 of it is left to the warning about rounding below)
         rounded = total > 0 and _NOISE_FACTOR * noise > 1e-8 * math.sqrt(total)
@@ -1708,7 +1770,7 @@ def continuous_kl(p, q, *, base=None):
                 f"P's support the same way finds probability {mass:.12g} instead of "
                 f"{expected:.12g} ({abs(mass - expected):.2g} "
                 f"{'more' if mass > expected else 'less'}, beyond the {allowed:.1g} allowed)"
-                f"{_mass_cause(name, p, q, middle, mass > expected, measured[name], window is not None)}")
+                f"{_mass_cause(name, p, q, middle, mass > expected, blamed[name], window is not None)}")
     error = math.fsum(err for _, err, _ in pieces)
     # quad flags a piece as "probably divergent" from its error history even when
     # the piece is a negligible tail (divergence is judged above, from the integrand's
@@ -1722,16 +1784,35 @@ def continuous_kl(p, q, *, base=None):
             f"continuous_kl: the integral may not have converged (estimated error {error:.2g} "
             f"on {total:.6g} nats{said}); the value returned is not reliable.",
             scipy.integrate.IntegrationWarning, stacklevel=2)
-    # What taking off a log density's mean offset from log(pdf) leaves, its variation over the
-    # quantiles, moves D(P||Q) by at most twice that (see _logpdf_offset).
-    varying = 2 * (corrected["P"] + corrected["Q"]) / total if total > 0 else 0.0
+    # What taking off a log density's mean offset from log(pdf) leaves (its variation over the
+    # quantiles), and an offset measured but not taken off (a family other than the beta, where
+    # either side may be the wrong one): the constant part of the latter is at most what the
+    # mass check found missing (exp(log density) integrates to about e^d), and at most |d|.
+    kept = {}
+    for k, name in enumerate("PQ"):
+        offset = measured[name]
+        kept[name] = 0.0 if offset is None or offset_pairs["main"][k] != (0.0, 0.0) \
+            or abs(offset[0]) <= 1e-13 else min(abs(offset[0]) + offset[1], missed[name] + _MASS_TOL)
+    # (a spread up to 1e-13 is the rounding of log(pdf) itself, 4.6e-14 for beta(10, 1e7): the
+    # warning about rounding covers it)
+    varying = _offset_effect(total, *(s if s > 1e-13 else 0.0 for s in (corrected["P"], corrected["Q"])),
+                             kept["P"], kept["Q"])
     rounding = _NOISE_FACTOR * noise / math.sqrt(total) if total > 0 else 0.0
     if total > 0 and rounding + varying > 1e-8:
         source = _noise_source(p, q, noise_sources).format(noise=noise) if rounding else ""
-        if varying:
-            source += (" and " if source else "") + (
-                f"the offsets of scipy's log densities from the logs of its pdfs, taken off, "
-                f"vary by up to {max(corrected.values()):.2g} over the quantiles")
+        said = []
+        if max(corrected.values()) > 1e-13:
+            said.append(f"the offsets of scipy's beta log densities from the logs of its pdfs, "
+                        f"taken off, vary by up to {max(corrected.values()):.2g} over the quantiles")
+        for name in "PQ":
+            if _offset_effect(total, 0.0, 0.0, *((kept[name], 0.0) if name == "P" else
+                                                 (0.0, kept[name]))) > 1e-9:
+                said.append(f"{name}'s logpdf differs from log({name.lower()}.pdf) by "
+                            f"{measured[name][0]:.2g} on average (not taken off: it is not known "
+                            f"which of the two is right; the mass check bounds the constant part "
+                            f"of the difference by {kept[name]:.2g})")
+        if varying and said:
+            source += (" and " if source else "") + " and ".join(said)
         warnings.warn(
             f"continuous_kl: {source}, so D(P||Q) = {total:.10g} nats may be off by up to about "
             f"{min(rounding + varying, 1.0):.1g} relative: "
