@@ -604,6 +604,13 @@ BAR_LEGEND_PROXIES = {
         "                      Line2D([], [], marker='s', ls='', color='C0', label=LA)])\n",
 }
 BAR_LEGEND_RIGHT.update(BAR_LEGEND_PROXIES)
+# a line key whose colour is one series' face and the other's edge, and a hollow marker likewise, name neither (a
+# dashed line in C0 beside filled C0 bars and unfilled bars with a dashed C0 edge was read as naming the filled ones);
+# a loosely matched key never joins a series that a key matches exactly
+LINE_KEYS_BOTH = ("from matplotlib.patches import Patch\nfrom matplotlib.lines import Line2D\nx = np.arange(len(names))\n"
+                  "ax_q4.bar(x - 0.2, A, 0.4, color='C0')\n"
+                  "ax_q4.bar(x + 0.2, B, 0.4, fill=False, edgecolor='C0', ls='--', lw=1.5, hatch=HATCH)\n"
+                  "ax_q4.set_xticks(x, names)\nax_q4.legend([Patch(color='C0'), KEY], [LB, LA])\n")
 BAR_LEGEND_WRONG = {
     "keys reordered, texts swapped": "x = np.arange(len(names))\nba = ax_q4.bar(x - 0.2, A, 0.4)\n"
                                      "bb = ax_q4.bar(x + 0.2, B, 0.4, hatch='//')\nax_q4.set_xticks(x, names)\n"
@@ -714,6 +721,9 @@ BAR_WORDINGS = [
     ("hw03_asymmetry", (r"$D(P\,\|\,U)$", r"$D(U\,\|\,P)$")),
     ("hw03_asymmetry", (r"$D(P \mid\mid U)$", r"$D(U \mid\mid P)$")),
     ("hw03_asymmetry", ("KL[P||U]", "KL[U||P]")),
+    ("hw03_asymmetry", ("D(P∥U)", "D(U∥P)")),
+    ("hw03_asymmetry", (r"$D\left(P\,\middle\|\,U\right)$", r"$D\left(U\,\middle\|\,P\right)$")),
+    ("hw03_asymmetry", (r"$D(P\vert\vert U)$", r"$D(U\vert\vert P)$")),
     ("hw05_drift", ("ref", "cur")),
     ("hw05_drift", ("last quarter", "this week")),
     ("hw05_drift", ("Reference", "Current")),
@@ -725,6 +735,7 @@ BAR_WORDINGS = [
     ("hw06_machine_learning", (r"$\mathrm{T}=1$", r"$\mathrm{T}=4$")),
     ("hw06_machine_learning", (r"$T\!=\!1$", r"$T\,=\,4$")),
     ("hw06_machine_learning", ("softmax_T=1", "softmax_T=4")),
+    ("hw06_machine_learning", (r"$\boldsymbol{T}=1$", r"$T \quad = 4$")),
 ]
 
 
@@ -1223,6 +1234,27 @@ def test_bar_q4_pairs_proxy_keys_whose_hatch_is_spelled_differently(hw):
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("key", ["Line2D([], [], color='C0', ls='--')",
+                                 "Line2D([], [], ls='', marker='s', markerfacecolor='none', markeredgecolor='C0')"],
+                         ids=["dashed line", "hollow marker"])
+def test_bar_q4_a_line_key_matching_both_series_does_not_hide_a_swapped_patch_key(hw, key):
+    hatch = "'//'" if hw == "hw03_asymmetry" else "None"   # hw03 asks for a hatch
+    results = _bar_results(hw, LINE_KEYS_BOTH.replace("HATCH", hatch).replace("KEY", key))
+    assert not results[BAR_DATA_TEST[hw]], results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("invisible", ["facecolor='none'", "facecolor='none', edgecolor='none', hatch=None",
+                                       "color='C0', alpha=0.1"])
+def test_bar_q4_a_series_that_does_not_show_fails_the_look_test(hw, invisible):
+    # bars with no face, edge or hatch drawn counted as "unfilled", unlike the other series' filled bars
+    messages = {}
+    results = _bar_results(hw, STYLED.replace("STYLE_A", invisible).replace("STYLE_B", "color='C1', hatch='//'"),
+                           messages=messages)
+    assert not results[BAR_LOOK_TEST[hw]] and "every bar must show" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
 def test_bar_q4_an_extra_shaded_band_is_named_in_the_bar_count(hw):
     messages = {}
     results = _bar_results(hw, BY_CALL + "ax_q4.axvspan(0.5, 1.5, alpha=0.2)\n", messages=messages)
@@ -1485,6 +1517,9 @@ def test_hw06_q1_public_test_1_says_which_way_kl_big_is_wrong():
         message = _hw06_q1_public_2(1, kl_big=low)
         assert "float64" in message and "float(...)" not in message, message
     assert "forget to return" in _hw06_q1_public_2(1, kl_big=None)
+    for whole in (0, np.int64(0), 1, np.int64(1)):   # round(0.3309) is 0: a rounding, more likely than P = Q
+        assert "did you round it?" in _hw06_q1_public_2(1, kl_big=whole)
+    assert "not an object array" in _hw06_q1_public_2(1, kl_big=np.array(None, dtype=object))
     assert "call it" in _hw06_q1_public_2(1, kl_big=np.sum)
     assert "above 0" in _hw06_q1_public_2(1, kl_big=-0.1)
     assert _hw06_q1_public_2(1, kl_big=0.33) == ""
