@@ -638,6 +638,14 @@ def _bars_accepted(hw: str, results: dict[str, bool]) -> bool:
                                      if hw != "hw03_asymmetry" or name != BAR_LOOK_TEST[hw])
 
 
+def _assert_keys_name_their_series(hw: str, draw: str) -> None:
+    """Bars drawn by ``draw`` pass every q4 test; with the two series' labels swapped, they fail the data test."""
+    right = _bar_results(hw, draw)
+    assert _bars_accepted(hw, right), right
+    swapped = _bar_results(hw, _swap_labels(draw))
+    assert not swapped[BAR_DATA_TEST[hw]], swapped
+
+
 @pytest.mark.parametrize("hw", BAR_SETUP)
 @pytest.mark.parametrize("draw", BAR_LEGEND_RIGHT.values(), ids=BAR_LEGEND_RIGHT.keys())
 def test_bar_q4_reads_the_labels_from_the_legend_keys(hw, draw):
@@ -1167,8 +1175,7 @@ def test_bar_q4_reads_a_proxy_key_drawn_with_color(hw):
              "ax_q4.bar(x - 0.2, A, 0.4, color='C0')\nax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//')\n"
              "ax_q4.set_xticks(x, names)\n"
              "ax_q4.legend(handles=[Patch(color='C1', hatch='//', label=LB), Patch(color='C0', label=LA)])\n")
-    assert _bars_accepted(hw, _bar_results(hw, proxy))
-    assert not _bar_results(hw, _swap_labels(proxy))[BAR_DATA_TEST[hw]]
+    _assert_keys_name_their_series(hw, proxy)
 
 
 # Hatches are read as matplotlib draws them: 'x' and 'X' draw both diagonals, as '/\' does, and '+' both straight
@@ -1229,8 +1236,7 @@ def test_bar_q4_pairs_proxy_keys_whose_hatch_is_spelled_differently(hw):
              "ax_q4.bar(x - 0.2, A, 0.4, color='C0', hatch='/\\\\')\nax_q4.bar(x + 0.2, B, 0.4, color='C0', hatch='+')\n"
              "ax_q4.set_xticks(x, names)\n"
              "ax_q4.legend(handles=[Patch(facecolor='C0', hatch='|-', label=LB), Patch(facecolor='C0', hatch='x', label=LA)])\n")
-    assert _bars_accepted(hw, _bar_results(hw, proxy))
-    assert not _bar_results(hw, _swap_labels(proxy))[BAR_DATA_TEST[hw]]
+    _assert_keys_name_their_series(hw, proxy)
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
@@ -1372,8 +1378,7 @@ def test_bar_q4_a_key_without_an_edge_matches_bars_whose_edge_style_is_none(hw):
              "ax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//', edgecolor='black', linewidth=2, linestyle='None')\n"
              "ax_q4.set_xticks(x, names)\n"
              "ax_q4.legend(handles=[Patch(facecolor='C1', hatch='//', label=LB), Patch(facecolor='C0', label=LA)])\n")
-    assert _bars_accepted(hw, _bar_results(hw, proxy))
-    assert not _bar_results(hw, _swap_labels(proxy))[BAR_DATA_TEST[hw]]
+    _assert_keys_name_their_series(hw, proxy)
 
 
 # The bars' own legend keys: matplotlib draws a key's edge solid though its bars' edge is in line style 'None', so
@@ -1385,9 +1390,7 @@ def test_bar_q4_reads_the_bars_own_keys_when_their_edge_style_is_none(hw, style)
             "ax_q4.bar(x - 0.2, A, 0.4, color='C0', edgecolor='k', linestyle=STYLE, hatch='..', label=LA)\n"
             "ax_q4.bar(x + 0.2, B, 0.4, color='C1', edgecolor='k', linestyle=STYLE, hatch='//', label=LB)\n"
             "ax_q4.set_xticks(x, names)\nax_q4.legend()\n").replace("STYLE", repr(style))
-    assert _bars_accepted(hw, _bar_results(hw, draw))
-    swapped = _bar_results(hw, _swap_labels(draw))
-    assert not swapped[BAR_DATA_TEST[hw]], swapped
+    _assert_keys_name_their_series(hw, draw)
 
 
 # ... but only the bars' own key: a key with a visible edge, which a reader pairs with the other series' edged bars, is
