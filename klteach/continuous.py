@@ -246,7 +246,7 @@ def _logpdf(dist, x):
             out = np.where(y > 0, -math.log(shape * math.sqrt(2 * math.pi)) - log_y
                            - 0.5 * (log_ratio / shape) ** 2, -math.inf)
         return float(out) if out.ndim == 0 else out
-    if name in ("gamma", "erlang", "chi2") and type(dist.dist) is type(_scipy_family(name)) \
+    if name in _LOG_DENSITY_IN_LOGS and type(dist.dist) is type(_scipy_family(name)) \
             and np.ndim(x) == 0:
         # scipy forms x / scale first, which underflows to 0 for x below 1e-308 scales (gamma(0.5,
         # scale=1e300) below x = 1e-8, where a gamma(0.3) P has 0.4% of its mass): its log density
