@@ -947,7 +947,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                              array_routes=array_routes, partway=partway, rounding=rounding,
                              coincident=coincident)
     if not feedback.correct and feedback.message.startswith("Not yet"):
-        backwards = _wrong_way_rounded(answer, expected, mistakes, what, hint)
+        backwards = _wrong_way_rounded(answer, expected, mistakes, what, hint, sig)
         if backwards is not None:
             return backwards
     if parts is None or feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close")):
@@ -997,19 +997,18 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
 _WRONG_WAY = "converted the wrong way: "
 
 
-def _figures_rounded(x, k):
-    """``x`` rounded to ``k`` significant figures, in words with the number: "3 significant figures (0.294)", or
+def _figures_rounded(x, k, rounded):
+    """``x`` rounded to ``k`` significant figures (as ``rounded``), in words with the number: "3 significant figures (0.294)", or
     every figure count of 1-4 that gives the same number when trailing zeros hide which ("2 to 4 significant figures
     (0.35; Python drops trailing zeros)" for 0.3499776)."""
-    rounded = float(_round_sig(x, k))
-    same = [j for j in (1, 2, 3, 4) if float(_round_sig(x, j)) == rounded]
+    same = [j for j in (1, 2, 3, 4) if rounded in _roundings(x, j)]
     if len(same) == 1:
         return f"{_plural(k, 'significant figure')} ({_as_given(rounded)})"
     counts = f"{same[0]} or {same[1]}" if len(same) == 2 else f"{same[0]} to {same[-1]}"
     return f"{counts} significant figures ({_as_given(rounded)}; Python drops trailing zeros)"
 
 
-def _wrong_way_rounded(answer, expected, mistakes, what, hint):
+def _wrong_way_rounded(answer, expected, mistakes, what, hint, sig=ACCEPTED_FIGURES):
     """A full number that is a value rounded to 2-4 figures, then converted into the wrong unit.
 
     Two routes, each a unit mistake of :func:`klteach.course.units._unit_mistakes` on a rounded number, where the
@@ -1022,7 +1021,9 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint):
       the other unit, ``(other_unit_value, ..., ("scale", label, "converted to ..."))``, by the factor
       ``other_unit_value / expected``.
 
-    Returns a hedged :class:`Feedback` naming the route, or None.
+    The answer has more figures than the ``sig`` asked: a full float must be the route's value to 1e-9, a number
+    typed to fewer than 8 figures (the check's own 4-figure display of it, 0.2038) that value rounded to its
+    figures; a tie rounded either way counts. Returns a hedged :class:`Feedback` naming the route, or None.
 
     Examples
     --------
@@ -1032,14 +1033,18 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint):
     >>> str(_wrong_way_rounded(0.294 * math.log(2), d_bits, m, "D", None))[:118]
     'Not quite: 0.2038 looks like D in nats, rounded to 3 significant figures (0.294) and then converted the wrong way: you'
     >>> m = [(d_nats, "D in nats (computed with np.log).", ("scale", "D in nats", "converted to bits"))]
-    >>> str(_wrong_way_rounded(0.424 * math.log(2), d_bits, m, "D", None))[:116]
-    'Not quite: 0.2939 looks like D in nats: D rounded to 3 or 4 significant figures (0.424; Python drops trailing zeros)'
+    >>> str(_wrong_way_rounded(0.424 * math.log(2), d_bits, m, "D", None))[:124]
+    'Not quite: 0.2939 looks like D in nats: D in bits rounded to 3 or 4 significant figures (0.424; Python drops trailing zeros)'
     """
     if not isinstance(answer, Real) or isinstance(answer, bool) or not math.isfinite(float(answer)):
         return None
     value = float(answer)
-    if significant_figures(value) < _PRECISE or not math.isfinite(expected) or expected == 0:
+    n_fig = significant_figures(value)
+    if n_fig <= sig or value == 0 or not math.isfinite(expected) or expected == 0:
         return None
+    # a full float is the route's value; a typed one its rounding to the figures typed
+    tol = 1e-9 * abs(value) if n_fig >= _PRECISE else \
+        0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - n_fig + 1) * (1 + 1e-9)
     for m in mistakes:
         step = m[2] if len(m) > 2 else None
         undo = isinstance(step, tuple) and step[0] == "undo"
@@ -1051,11 +1056,10 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint):
             continue
         factor = math.sqrt(w / expected) if undo else w / expected
         other = math.copysign(math.sqrt(w * expected), w) if undo else expected
-        for k in (2, 3, 4):
-            rounded = float(_round_sig(other, k))
-            if rounded == _clean(other) or abs(value - rounded * factor) > 1e-9 * abs(value):
+        for k, rounded in ((j, r) for j in (2, 3, 4) for r in _roundings(other, j)):
+            if rounded == _clean(other) or abs(value - rounded * factor) > tol:
                 continue
-            figures = _figures_rounded(other, k)
+            figures = _figures_rounded(other, k, rounded)
             if undo:
                 # the explanation after its label ("you multiplied by `np.log(2)`. Go back to ..."), so that
                 # the label is not said twice
@@ -1066,7 +1070,7 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint):
                                        + (hint or "check each step."))
             asked = str(step[2])[len("converted to "):]
             same = str(step[1]).rsplit(" in ", 1)[0] if " in " in str(step[1]) else what   # "the gain in nats"
-            return Feedback(False, f"Not quite: {_as_given(value)} looks like {step[1]}: {same} rounded to "
+            return Feedback(False, f"Not quite: {_as_given(value)} looks like {step[1]}: {same} in {asked} rounded to "
                                    f"{figures} and then converted. The question asks for {asked}: give the number "
                                    f"from before that conversion, unrounded. If you did not round or convert, "
                                    f"{_as_given(value)} is not {what}: " + (hint or "check each step."))

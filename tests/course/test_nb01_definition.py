@@ -361,11 +361,23 @@ def test_01_the_right_value_rounded_then_converted_to_the_other_unit_is_named_as
     for answer, shown in ((round(d_rev, 3) / math.log(2), "(0.243)"),
                           (float(f"{d_rev:.4g}") / math.log(2), "(0.2426)")):
         msg = ex2(answer)
-        assert msg.startswith("Not quite") and "in bits: D(Q_fair||P_loaded) rounded to" in msg, msg
+        assert msg.startswith("Not quite") and "in bits: D(Q_fair||P_loaded) in nats rounded to" in msg, msg
         assert shown in msg and "The question asks for nats: give the number from before that conversion" in msg, msg
     msg = ex1(round(d_nats / math.log(2), 3) * math.log(2))
-    assert "in nats: D(P_loaded||Q_fair) rounded to 3 or 4 significant figures (0.424;" in msg, msg
+    assert "in nats: D(P_loaded||Q_fair) in bits rounded to 3 or 4 significant figures (0.424;" in msg, msg
     assert "The question asks for bits" in msg, msg
+
+
+def test_01_a_rounded_route_is_named_when_typed_back_as_the_check_shows_it():
+    # the check shows 0.2037852710846239 as 0.2038; typed back (or to 7 figures), it got the formula hint
+    P_loaded, Q_fair = np.array([0.1] * 5 + [0.5]), np.full(6, 1 / 6)
+    for typed in (0.2038, 0.2037853):
+        msg = str(exercises.check_kl(typed, P_loaded, Q_fair, base=2, names=("P_loaded", "Q_fair"),
+                                     entropy_words=False))
+        assert "rounded to 3 significant figures (0.294) and then converted the wrong way" in msg, msg
+    # 3 figures, as asked, is no route: its own figures say nothing about a rounding on the way
+    msg = str(exercises.check_kl(0.351, Q_fair, P_loaded, names=("Q_fair", "P_loaded"), entropy_words=False))
+    assert "converted" not in msg, msg
 
 
 def test_01_a_rounding_hidden_by_trailing_zeros_gives_every_figure_count_it_may_be():

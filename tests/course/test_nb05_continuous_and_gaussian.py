@@ -93,7 +93,7 @@ def test_vae_right_answer():
 def test_vae_the_right_value_rounded_then_converted_to_bits_is_named_as_that():
     # round(VAE_RIGHT, 3) / ln 2 got "compare each coordinate's term with the formula", though the formula was right
     text = str(exercises.check_vae_kl(round(VAE_RIGHT, 3) / math.log(2), MU_Z, LOG_VAR_Z))
-    assert "in bits: the VAE KL term rounded to" in text and "The question asks for nats" in text, text
+    assert "in bits: the VAE KL term in nats rounded to" in text and "The question asks for nats" in text, text
 
 
 @pytest.mark.parametrize("wrong, keywords", [
