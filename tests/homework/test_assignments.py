@@ -596,6 +596,13 @@ BAR_LEGEND_PROXIES = {
         "ax_q4.bar(x - 0.2, A, 0.4, color='C0', alpha=0.5, label='_a')\n"
         "ax_q4.bar(x + 0.2, B, 0.4, color='C1', alpha=0.5, hatch='xx', label='_b')\nax_q4.set_xticks(x, names)\n"
         "ax_q4.legend(handles=[Patch(color='C1', hatch='XX', label=LB), Patch(color='C0', label=LA)])\n",
+    "unfilled proxy keys for unfilled bars of another edge width":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, fill=False, edgecolor='#0072B2', linewidth=2)\n"
+        "ax_q4.bar(x + 0.2, B, 0.4, fill=False, edgecolor='#D55E00', linewidth=2, linestyle='--')\n"
+        "ax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Patch(facecolor='none', edgecolor='#D55E00', label=LB),\n"
+        "                      Patch(facecolor='none', edgecolor='#0072B2', label=LA)])\n",
     "line and marker keys (Line2D)":
         "from matplotlib.lines import Line2D\nx = np.arange(len(names))\n"
         "ax_q4.bar(x - 0.2, A, 0.4, color='C0')\nax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//')\n"
@@ -618,6 +625,15 @@ BAR_LEGEND_WRONG = {
     "proxy keys swapped": _swap_labels(BAR_LEGEND_RIGHT["proxy keys, second first"]),
     "bars labelled right, the legend's texts swapped": BY_CALL.replace("ax_q4.legend()", "ax_q4.legend([LB, LA])"),
     **{f"{name}, swapped": _swap_labels(draw) for name, draw in BAR_LEGEND_PROXIES.items()},
+    # a loose key naming the other series than an exact key on the same bars is checked on its own, not dropped
+    "an exact key and a line key on the first series, the line key naming the second":
+        "from matplotlib.lines import Line2D\nx = np.arange(len(names))\nba = ax_q4.bar(x - 0.2, A, 0.4, color='C0')\n"
+        "bb = ax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//')\nax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend([ba, Line2D([0], [0], color='C0')], [LA, LB])\n",
+    "a loose proxy naming the first series beside the second series' own key":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\nba = ax_q4.bar(x - 0.2, A, 0.4, color='C0')\n"
+        "bb = ax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//')\nax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend([Patch(facecolor='C1', hatch='//', edgecolor='k'), bb], [LA, LB])\n",
     "value labels on the bars, the legend's texts swapped": BAR_LEGEND_RIGHT["value labels on the bars (bar_label, text)"]
                                                             .replace("legend([LA, LB])", "legend([LB, LA])"),
 }
@@ -732,6 +748,7 @@ BAR_WORDINGS = [
     ("hw03_asymmetry", ("D(P∥U)", "D(U∥P)")),
     ("hw03_asymmetry", (r"$D\left(P\,\middle\|\,U\right)$", r"$D\left(U\,\middle\|\,P\right)$")),
     ("hw03_asymmetry", (r"$D(P\vert\vert U)$", r"$D(U\vert\vert P)$")),
+    ("hw03_asymmetry", (r"$D_{KL}(P~\|~U)$", r"$D_{KL}(U~\|~P)$")),
     ("hw05_drift", ("ref", "cur")),
     ("hw05_drift", ("last quarter", "this week")),
     ("hw05_drift", ("Reference", "Current")),
@@ -744,6 +761,7 @@ BAR_WORDINGS = [
     ("hw06_machine_learning", (r"$T\!=\!1$", r"$T\,=\,4$")),
     ("hw06_machine_learning", ("softmax_T=1", "softmax_T=4")),
     ("hw06_machine_learning", (r"$\boldsymbol{T}=1$", r"$T \quad = 4$")),
+    ("hw06_machine_learning", (r"$T~=~1$", r"$T~=~4$")),
 ]
 
 
@@ -1251,7 +1269,7 @@ def test_bar_q4_a_line_key_matching_both_series_does_not_hide_a_swapped_patch_ke
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
 @pytest.mark.parametrize("invisible", ["facecolor='none'", "facecolor='none', edgecolor='none', hatch=None",
-                                       "color='C0', alpha=0.1"])
+                                       "color='C0', alpha=0.1", "color='C0', hatch='..', visible=False"])
 def test_bar_q4_a_series_that_does_not_show_fails_the_look_test(hw, invisible):
     # bars with no face, edge or hatch drawn counted as "unfilled", unlike the other series' filled bars
     messages = {}
@@ -1520,8 +1538,8 @@ def test_hw06_q1_public_test_1_says_which_way_kl_big_is_wrong():
         message = _hw06_q1_public_2(1, kl_big=low)
         assert "float64" in message and "float(...)" not in message, message
     assert "forget to return" in _hw06_q1_public_2(1, kl_big=None)
-    for whole in (0, np.int64(0), 1, np.int64(1)):   # round(0.3309) is 0: a rounding, more likely than P = Q
-        assert "did you round it?" in _hw06_q1_public_2(1, kl_big=whole)
+    for whole in (0, np.int64(0), 1, np.int64(1), 0.0, np.round(np.float64(0.33))):   # round(0.3309) is 0
+        assert "did you round it" in _hw06_q1_public_2(1, kl_big=whole)
     assert "not an object array" in _hw06_q1_public_2(1, kl_big=np.array(None, dtype=object))
     assert "call it" in _hw06_q1_public_2(1, kl_big=np.sum)
     assert "above 0" in _hw06_q1_public_2(1, kl_big=-0.1)
