@@ -1500,6 +1500,27 @@ def test_log_normals_refused_above_are_normals_of_log_x():
         assert mpmath.almosteq(direct, normal_kl(0, 1, mpmath.log(3), mpf(1) / 2), rel_eps=mpf(10) ** -30)
 
 
+def test_a_refusal_after_the_beta_offset_was_taken_off_words_what_is_left():
+    """With its mean offset taken off, a beta's refusal passes (0, spread): log10(0 / spread) raised
+    a raw ValueError (beta(1e8, 1e5) against a uniform); it now says what is left."""
+    from klteach import continuous
+
+    words = continuous._mass_cause("P", st.beta(1e8, 1e5), st.uniform(), 0.5, False, (0.0, 3e-10))
+    assert "mean offset from log(P's pdf) taken off" in words and "up to 1.5e-10 either way" in words, words
+
+
+def test_scaling_that_would_overflow_a_scale_is_no_scaling():
+    """gamma(2, scale=1e-300) against gamma(5, scale=1e10): scaling both by P's scale took Q's scale
+    past the largest double and math.ldexp raised OverflowError; now that scaling is not used.
+    Reference: the gamma closed form in mpmath at 50 digits."""
+    with mpmath.workdps(50):
+        a1, s1, a2, s2 = mpf(2), mpf(10) ** -300, mpf(5), mpf(10) ** 10
+        truth = ((a1 - a2) * mpmath.digamma(a1) - mpmath.loggamma(a1) + mpmath.loggamma(a2)
+                 + a2 * mpmath.log(s2 / s1) + a1 * (s1 - s2) / s2)
+    assert kt.continuous_kl(st.gamma(2, scale=1e-300), st.gamma(5, scale=1e10)) == \
+        pytest.approx(float(truth), rel=1e-10)
+
+
 def test_the_logpdf_offset_refusal_shows_its_spread():
     """beta(1e8, 1e5)'s logpdf is off from log(pdf) by about -2.3e-7, varying by 2e-10 over its
     quantiles: the refusal printed "-2.3e-07 to -2.3e-07"; its two ends now differ as printed and

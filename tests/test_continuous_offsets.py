@@ -124,5 +124,16 @@ def test_vonmises_line_with_equal_loc_is_the_circle_value_and_the_refusal_says_s
     assert kt.continuous_kl(st.vonmises_line(2, loc=0.5), st.vonmises_line(3, loc=0.5)) == \
         pytest.approx(float(circle), rel=1e-9)
     assert kt.continuous_kl(st.vonmises_line(2, loc=0), st.vonmises_line(3, loc=1)) == np.inf
-    with pytest.raises(ValueError, match="same loc and scale"):
+    with pytest.raises(ValueError, match="finite only where Q's interval contains P's"):
         kt.continuous_kl(st.vonmises(2), st.vonmises(3))
+
+
+def test_vonmises_line_is_finite_where_qs_interval_contains_ps():
+    """vonmises_line(1, scale=2) lives on [-2 pi, 2 pi], which holds vonmises_line(2)'s [-pi, pi]:
+    D is finite there (mpmath quadrature of p log(p / q) at 30 digits)."""
+    with mpmath.workdps(30):
+        p = lambda x: mpmath.exp(2 * mpmath.cos(x)) / (2 * mpmath.pi * mpmath.besseli(0, 2))
+        q = lambda x: mpmath.exp(mpmath.cos(x / 2)) / (2 * mpmath.pi * mpmath.besseli(0, 1)) / 2
+        truth = mpmath.quad(lambda x: p(x) * mpmath.log(p(x) / q(x)), [-mpmath.pi, 0, mpmath.pi])
+    got = kt.continuous_kl(st.vonmises_line(2), st.vonmises_line(1, scale=2))
+    assert got == pytest.approx(float(truth), rel=1e-9)
