@@ -603,6 +603,23 @@ BAR_LEGEND_PROXIES = {
         "ax_q4.set_xticks(x, names)\n"
         "ax_q4.legend(handles=[Patch(facecolor='none', edgecolor='#D55E00', label=LB),\n"
         "                      Patch(facecolor='none', edgecolor='#0072B2', label=LA)])\n",
+    # series told apart by their edge alone, keys that match no bars exactly: read by the feature the series differ in
+    "opaque proxies for 50% opaque bars told apart by dashes":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, color='C0', alpha=0.5, edgecolor='k', lw=2, ls='--')\n"
+        "ax_q4.bar(x + 0.2, B, 0.4, color='C0', alpha=0.5, edgecolor='k', lw=2)\nax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Patch(facecolor='C0', edgecolor='k', lw=2, label=LB),\n"
+        "                      Patch(facecolor='C0', edgecolor='k', lw=2, ls='--', label=LA)])\n",
+    "opaque proxies for 70% opaque bars, edged against edgeless":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, color='C0', alpha=0.7, edgecolor='k', lw=2)\n"
+        "ax_q4.bar(x + 0.2, B, 0.4, color='C0', alpha=0.7)\nax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Patch(facecolor='C0', edgecolor='k', lw=2, label=LA), Patch(facecolor='C0', label=LB)])\n",
+    "unfilled proxies of another width for unfilled bars, dashed against solid":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, fill=False, edgecolor='C0', lw=2, ls='--')\n"
+        "ax_q4.bar(x + 0.2, B, 0.4, fill=False, edgecolor='C0', lw=2)\nax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Patch(fill=False, edgecolor='C0', ls='--', label=LA), Patch(fill=False, edgecolor='C0', label=LB)])\n",
     "line and marker keys (Line2D)":
         "from matplotlib.lines import Line2D\nx = np.arange(len(names))\n"
         "ax_q4.bar(x - 0.2, A, 0.4, color='C0')\nax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//')\n"
@@ -611,6 +628,23 @@ BAR_LEGEND_PROXIES = {
         "                      Line2D([], [], marker='s', ls='', color='C0', label=LA)])\n",
 }
 BAR_LEGEND_RIGHT.update(BAR_LEGEND_PROXIES)
+BAR_LEGEND_RIGHT.update({   # keys a reader pairs with their bars, though they share a feature with the other series
+    "a dashed key without the hatch of its dashed, hatched bars":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, color='C0', edgecolor='k')\n"
+        "ax_q4.bar(x + 0.2, B, 0.4, color='C0', edgecolor='k', ls='--', hatch='..')\nax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Patch(facecolor='C0', edgecolor='k', ls='--', label=LB)])\n",
+    "a translucent key without the hatch of its translucent, hatched bars":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, color='C0')\nax_q4.bar(x + 0.2, B, 0.4, color='C0', alpha=0.4, hatch='//')\n"
+        "ax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Patch(facecolor='C0', label=LA), Patch(facecolor='C0', alpha=0.4, label=LB)])\n",
+    "a dash pattern typed as a list on the bars and a tuple on the key":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, color='C0', edgecolor='k', lw=1.5, ls=(0, [4, 2]))\n"
+        "ax_q4.bar(x + 0.2, B, 0.4, color='C0', edgecolor='k', lw=1.5, hatch='//')\nax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Patch(facecolor='C0', edgecolor='k', lw=1.5, ls=(0, (4, 2)), label=LA)])\n",
+})
 # a line key whose colour is one series' face and the other's edge, and a hollow marker likewise, name neither (a
 # dashed line in C0 beside filled C0 bars and unfilled bars with a dashed C0 edge was read as naming the filled ones);
 # a loosely matched key never joins a series that a key matches exactly
@@ -623,6 +657,8 @@ BAR_LEGEND_WRONG = {
                                      "bb = ax_q4.bar(x + 0.2, B, 0.4, hatch='//')\nax_q4.set_xticks(x, names)\n"
                                      "ax_q4.legend([bb, ba], [LA, LB])\n",
     "proxy keys swapped": _swap_labels(BAR_LEGEND_RIGHT["proxy keys, second first"]),
+    "a dash pattern typed as a list on the bars and a tuple on the key, labelled the other series":
+        BAR_LEGEND_RIGHT["a dash pattern typed as a list on the bars and a tuple on the key"].replace("label=LA", "label=LB"),
     "bars labelled right, the legend's texts swapped": BY_CALL.replace("ax_q4.legend()", "ax_q4.legend([LB, LA])"),
     **{f"{name}, swapped": _swap_labels(draw) for name, draw in BAR_LEGEND_PROXIES.items()},
     # a loose key naming the other series than an exact key on the same bars is checked on its own, not dropped
@@ -749,6 +785,7 @@ BAR_WORDINGS = [
     ("hw03_asymmetry", (r"$D\left(P\,\middle\|\,U\right)$", r"$D\left(U\,\middle\|\,P\right)$")),
     ("hw03_asymmetry", (r"$D(P\vert\vert U)$", r"$D(U\vert\vert P)$")),
     ("hw03_asymmetry", (r"$D_{KL}(P~\|~U)$", r"$D_{KL}(U~\|~P)$")),
+    ("hw03_asymmetry", (r"$D(P\|{\rm U})$", r"$D({\rm U}\|P)$")),
     ("hw05_drift", ("ref", "cur")),
     ("hw05_drift", ("last quarter", "this week")),
     ("hw05_drift", ("Reference", "Current")),
@@ -762,6 +799,7 @@ BAR_WORDINGS = [
     ("hw06_machine_learning", ("softmax_T=1", "softmax_T=4")),
     ("hw06_machine_learning", (r"$\boldsymbol{T}=1$", r"$T \quad = 4$")),
     ("hw06_machine_learning", (r"$T~=~1$", r"$T~=~4$")),
+    ("hw06_machine_learning", (r"$\it{T}=1$", r"$T\>=\>4$")),
 ]
 
 
