@@ -620,6 +620,12 @@ BAR_LEGEND_PROXIES = {
         "ax_q4.bar(x - 0.2, A, 0.4, fill=False, edgecolor='C0', lw=2, ls='--')\n"
         "ax_q4.bar(x + 0.2, B, 0.4, fill=False, edgecolor='C0', lw=2)\nax_q4.set_xticks(x, names)\n"
         "ax_q4.legend(handles=[Patch(fill=False, edgecolor='C0', ls='--', label=LA), Patch(fill=False, edgecolor='C0', label=LB)])\n",
+    "proxies without an edge for series told apart by colour, hatch and dashes":
+        "from matplotlib.patches import Patch\nx = np.arange(len(names))\n"
+        "ax_q4.bar(x - 0.2, A, 0.4, color='C0', edgecolor='k', lw=1.5)\n"
+        "ax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//', edgecolor='k', lw=1.5, ls='--')\n"
+        "ax_q4.set_xticks(x, names)\n"
+        "ax_q4.legend(handles=[Patch(facecolor='C0', label=LA), Patch(facecolor='C1', hatch='//', label=LB)])\n",
     "line and marker keys (Line2D)":
         "from matplotlib.lines import Line2D\nx = np.arange(len(names))\n"
         "ax_q4.bar(x - 0.2, A, 0.4, color='C0')\nax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//')\n"
