@@ -1304,8 +1304,20 @@ def test_a_narrow_normal_q_far_from_p_matches_the_closed_form(m, s):
                                             (10, 1e7, 10, 1.1e7), (3, 1e6, 3, 1.1e6), (1e-3, 1e6, 2e-3, 1e6),
                                             (2, 1e5, 2, 1e7)])
 def test_a_narrow_beta_q_matches_the_closed_form(a1, b1, a2, b2):
+    import scipy
+
     with mpmath.workdps(50):
         truth = beta_kl(a1, b1, a2, b2)
+    if a1 < 0.01 and int(scipy.__version__.split(".")[1]) < 17 and scipy.__version__.startswith("1."):
+        # scipy 1.10's beta of shape 1e-3 puts Q's quartiles at 5e-308 and 2e-69: there a refusal that names
+        # the closed form is the honest answer, and a number must still be right
+        try:
+            got = kt.continuous_kl(st.beta(a1, b1), st.beta(a2, b2))
+        except FloatingPointError as error:
+            assert "klteach.beta_kl" in str(error)
+            return
+        assert got == pytest.approx(float(truth), rel=1e-11)
+        return
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         got = kt.continuous_kl(st.beta(a1, b1), st.beta(a2, b2))
