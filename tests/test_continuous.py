@@ -1452,6 +1452,8 @@ def test_a_cauchy_q_centred_near_the_end_of_the_tail_is_finite(m, g):
     assert got == pytest.approx(float(truth), rel=1e-13)
 
 
+@pytest.mark.skipif(tuple(int(v) for v in __import__("scipy").__version__.split(".")[:2]) < (1, 17),
+                    reason="scipy 1.10 rounds these tails differently")
 def test_a_q_whose_log_density_falls_faster_than_ps_beyond_the_end_stays_infinite():
     """cauchy(0, 1) against norm(0, 1e300): Q's density is above P's at 1e300, but p log(p / q)
     grows like x^2 / (2e600) times x^-2 beyond, so D(P||Q) is infinite (a Cauchy's second moment)."""

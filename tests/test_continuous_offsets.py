@@ -7,10 +7,16 @@ import warnings
 import mpmath
 import numpy as np
 import pytest
+import scipy
 import scipy.stats as st
 
 import klteach as kt
 from klteach.continuous import _correction
+
+# scipy's own logpdf/pdf rounding is what these tests measure: they are written for the pinned scipy (1.17);
+# scipy 1.10 (the oldest supported) has no truncpareto and rounds the beta differently
+pytestmark = pytest.mark.skipif(tuple(int(v) for v in scipy.__version__.split(".")[:2]) < (1, 17),
+                                reason="measures the pinned scipy's rounding")
 
 
 def _beta_logpdf(a, b, x):
