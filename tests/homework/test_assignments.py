@@ -867,7 +867,8 @@ def test_hw06_q4_does_not_read_other_numbers_as_the_temperatures(labels):
 @pytest.mark.parametrize("call, pattern", [
     ("_bar_series(", r"\n    def _bar_series\(.*?\n        return series, labels\n"),
     ("_look(", r"\n    def _look\(b\):.*?\n        return [^\n]*\n"),
-], ids=["bar_series", "look"])
+    ("apart(", r"\n    # two visible hatches differ .*?for x, y in builtins.zip\(h, k\)\)\n"),
+], ids=["bar_series", "look", "apart"])
 def test_a_shared_q4_helper_is_the_same_in_every_master(call, pattern):
     import re
 
@@ -1210,6 +1211,12 @@ LOOK_HIDDEN = {   # (style of A, style of B): nothing but colour tells the two a
     "a dash pattern with 0.001 pt gaps": ("edgecolor='k', linewidth=1", "edgecolor='k', linewidth=1, linestyle=(0, (10, 0.001))"),
     "'--' against the same dashes written out": ("edgecolor='k', linewidth=1, linestyle='--'",
                                                  "edgecolor='k', linewidth=1, linestyle=(0, (3.7, 1.6))"),
+    # floors on what shows: hatch lines 0.05 pt wide, 0.6 pt gaps once in 200 pt, and 6 against 7 lines a unit
+    "a hatch of lines 0.05 pt wide": ("color='C0', edgecolor='k'",
+                                      "color='C1', edgecolor='k', hatch='//', hatch_linewidth=0.05"),
+    "an edge with a 0.6 pt gap every 200 pt": ("edgecolor='k', linewidth=1",
+                                               "edgecolor='k', linewidth=1, linestyle=(0, (200, 0.6))"),
+    "'//////' against '///////'": ("color='C0', edgecolor='k', hatch='//////'", "color='C1', edgecolor='k', hatch='///////'"),
 }
 LOOK_SHOWN = {   # honest differences beyond colour, each accepted
     "a black hatch on 40% opaque bars": ("color='C0', alpha=0.4", "color='C1', alpha=0.4, hatch='//', edgecolor='k'"),
@@ -1220,8 +1227,32 @@ LOOK_SHOWN = {   # honest differences beyond colour, each accepted
     "a dotted edge against a solid one": ("edgecolor='k', linewidth=1.5", "edgecolor='k', linewidth=1.5, linestyle=':'"),
     "a dashed edge against a dash-dot one": ("edgecolor='k', linewidth=1.5, linestyle='--'",
                                              "edgecolor='k', linewidth=1.5, linestyle='-.'"),
+    "'//' against '///' (1.5 times as dense)": ("color='C0', edgecolor='k', hatch='//'", "color='C1', edgecolor='k', hatch='///'"),
+    "a hatch of lines 0.5 pt wide": ("color='C0'", "color='C1', edgecolor='k', hatch='//', hatch_linewidth=0.5"),
 }
-HATCHED = [name for name, (a, b) in {**LOOK_HIDDEN, **LOOK_SHOWN}.items() if "hatch" in a + b]
+HATCHED = [name for name, (a, b) in {**LOOK_HIDDEN, **LOOK_SHOWN}.items() if "hatch" in b and "hatch" not in a]
+
+
+def _render_bar(style: str, size: float = 2, height: float = 1, width: float = 1):
+    """The RGB pixels (0 to 1) of one bar drawn by ``ax.bar([0], [height], width, <style>)`` on axes that fill a
+    ``size``-inch square figure at 100 dpi, without the axes: what the look rules are checked against."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(size, size), dpi=100)
+    try:
+        ax.set_axis_off()
+        ax.set_position([0, 0, 1, 1])
+        exec(f"ax.bar([0], [{height}], {width}, {style})", {"ax": ax})
+        ax.set_xlim(-0.5, 0.5)
+        ax.set_ylim(0, 1)
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba())[:, :, :3].astype(float) / 255
+    finally:
+        plt.close(fig)
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
@@ -1241,31 +1272,17 @@ def test_bar_q4_accepts_a_difference_that_shows(hw, styles):
 
 @pytest.mark.parametrize("name", HATCHED)
 def test_bar_q4_hatch_cases_are_drawn_as_described(name):
-    # rendered, independently of the tests' rule: a hatch in the face's colour leaves the bar one colour; a hatch on
-    # bars without an edge is drawn in black
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # rendered, independently of the tests' rule: a hidden hatch (in the face's colour, or of lines 0.05 pt wide) leaves
+    # no pixel 0.25 off the face's colour, the visibility threshold; a hatch on bars without an edge is drawn in black
     import numpy as np
     from matplotlib import colors
 
     style = {**LOOK_HIDDEN, **LOOK_SHOWN}[name][1]
-    fig, ax = plt.subplots(figsize=(2, 2), dpi=100)
-    try:
-        ax.set_axis_off()
-        ax.set_position([0, 0, 1, 1])
-        exec(f"ax.bar([0], [1], 1, {style})", {"ax": ax})
-        ax.set_xlim(-0.5, 0.5)
-        ax.set_ylim(0, 1)
-        fig.canvas.draw()
-        inside = np.asarray(fig.canvas.buffer_rgba())[20:180, 20:180, :3].reshape(-1, 3).astype(float) / 255
-    finally:
-        plt.close(fig)
+    inside = _render_bar(style)[20:180, 20:180].reshape(-1, 3)
     face = np.array(colors.to_rgb("C1"))
     spread = np.abs(inside - inside.mean(axis=0)).max()
     if name in LOOK_HIDDEN:
-        assert spread < 0.01 and np.abs(inside - face).max() < 0.01
+        assert spread < 0.25 and np.abs(inside - face).max() < 0.25, spread
     else:
         assert spread > 0.25
     if "edgecolor='none'" in style:   # the hatch of a bar without an edge: black lines
@@ -1289,23 +1306,7 @@ HATCH_UNLIKE = {"'/' and '//'": ("/", "//"), "'x' and '/'": ("x", "/"), "'+' and
 
 
 def _hatch_pixels(hatch: str):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    fig, ax = plt.subplots(figsize=(1, 1), dpi=100)
-    try:
-        ax.set_axis_off()
-        ax.set_position([0, 0, 1, 1])
-        ax.bar([0], [1], 1, color="C1", edgecolor="k", linewidth=0, hatch=hatch)
-        ax.set_xlim(-0.5, 0.5)
-        ax.set_ylim(0, 1)
-        fig.canvas.draw()
-        return np.asarray(fig.canvas.buffer_rgba()).copy()
-    finally:
-        plt.close(fig)
+    return _render_bar(f"color='C1', edgecolor='k', linewidth=0, hatch={hatch!r}", size=1)
 
 
 @pytest.mark.parametrize("pair", [*HATCH_ALIKE.values(), *HATCH_UNLIKE.values()],
@@ -1546,23 +1547,8 @@ def test_bar_q4_a_hatch_of_invalid_characters_is_no_difference(hw, hatch):
 @pytest.mark.parametrize("style", ["None", "-"])
 def test_bar_q4_line_style_none_draws_no_edge(style):
     # rendered, independently of the tests' rule: a black 2 pt edge in line style 'None' leaves no dark pixel
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    fig, ax = plt.subplots(figsize=(2, 2), dpi=100)
-    try:
-        ax.set_axis_off()
-        ax.set_position([0, 0, 1, 1])
-        ax.bar([0], [0.5], 0.5, color="C1", edgecolor="black", linewidth=2, linestyle=style)
-        ax.set_xlim(-0.5, 0.5)
-        ax.set_ylim(0, 1)
-        fig.canvas.draw()
-        darkest = (np.asarray(fig.canvas.buffer_rgba())[:, :, :3].astype(float) / 255).sum(axis=2).min()
-    finally:
-        plt.close(fig)
+    darkest = _render_bar(f"color='C1', edgecolor='black', linewidth=2, linestyle={style!r}", height=0.5,
+                          width=0.5).sum(axis=2).min()
     assert (darkest > 1.0) if style == "None" else (darkest < 0.3), darkest
 
 
