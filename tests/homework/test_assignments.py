@@ -1211,9 +1211,15 @@ LOOK_HIDDEN = {   # (style of A, style of B): nothing but colour tells the two a
     "a dash pattern with 0.001 pt gaps": ("edgecolor='k', linewidth=1", "edgecolor='k', linewidth=1, linestyle=(0, (10, 0.001))"),
     "'--' against the same dashes written out": ("edgecolor='k', linewidth=1, linestyle='--'",
                                                  "edgecolor='k', linewidth=1, linestyle=(0, (3.7, 1.6))"),
-    # floors on what shows: hatch lines 0.05 pt wide, 0.6 pt gaps once in 200 pt, and 6 against 7 lines a unit
+    # floors on what shows: hatch lines 0.05 or 0.1 pt wide, 0.6 pt gaps once in 200 pt, dashes 0.1 pt long or of
+    # no length (nothing drawn), and 6 against 7 lines a unit
     "a hatch of lines 0.05 pt wide": ("color='C0', edgecolor='k'",
                                       "color='C1', edgecolor='k', hatch='//', hatch_linewidth=0.05"),
+    "a hatch of lines 0.1 pt wide": ("color='C0', edgecolor='k'",
+                                     "color='C1', edgecolor='k', hatch='//', hatch_linewidth=0.1"),
+    "an edge of dashes 0.1 pt long": ("color='C0'", "color='C1', edgecolor='k', linestyle=(0, (0.1, 5))"),
+    "two edges of dashes of no length": ("color='C0', edgecolor='k', linestyle=(0, (0, 4))",
+                                         "color='C1', edgecolor='k', linestyle=(0, (0, 6))"),
     "an edge with a 0.6 pt gap every 200 pt": ("edgecolor='k', linewidth=1",
                                                "edgecolor='k', linewidth=1, linestyle=(0, (200, 0.6))"),
     "'//////' against '///////'": ("color='C0', edgecolor='k', hatch='//////'", "color='C1', edgecolor='k', hatch='///////'"),
@@ -1228,7 +1234,12 @@ LOOK_SHOWN = {   # honest differences beyond colour, each accepted
     "a dashed edge against a dash-dot one": ("edgecolor='k', linewidth=1.5, linestyle='--'",
                                              "edgecolor='k', linewidth=1.5, linestyle='-.'"),
     "'//' against '///' (1.5 times as dense)": ("color='C0', edgecolor='k', hatch='//'", "color='C1', edgecolor='k', hatch='///'"),
-    "a hatch of lines 0.5 pt wide": ("color='C0'", "color='C1', edgecolor='k', hatch='//', hatch_linewidth=0.5"),
+    "a hatch of lines 0.3 pt wide": ("color='C0', edgecolor='k'",
+                                     "color='C1', edgecolor='k', hatch='//', hatch_linewidth=0.3"),
+    "dashes 20 pt long with 2 pt gaps (a tenth of the pattern)": ("edgecolor='k', linewidth=2",
+                                                                 "edgecolor='k', linewidth=2, linestyle=(0, (10, 1))"),
+    "an odd-length dash pattern (drawn 4 on, 4 off) beside other hatches": (
+        "color='C0', edgecolor='k', hatch='x'", "color='C1', edgecolor='k', linestyle=(0, (4,)), hatch='..'"),
 }
 HATCHED = [name for name, (a, b) in {**LOOK_HIDDEN, **LOOK_SHOWN}.items() if "hatch" in b and "hatch" not in a]
 
