@@ -1211,8 +1211,8 @@ LOOK_HIDDEN = {   # (style of A, style of B): nothing but colour tells the two a
     "a dash pattern with 0.001 pt gaps": ("edgecolor='k', linewidth=1", "edgecolor='k', linewidth=1, linestyle=(0, (10, 0.001))"),
     "'--' against the same dashes written out": ("edgecolor='k', linewidth=1, linestyle='--'",
                                                  "edgecolor='k', linewidth=1, linestyle=(0, (3.7, 1.6))"),
-    # floors on what shows: hatch lines 0.05 or 0.1 pt wide, 0.6 pt gaps once in 200 pt, dashes 0.1 pt long or of
-    # no length (nothing drawn), and 6 against 7 lines a unit
+    # floors on what shows: hatch lines 0.05 or 0.1 pt wide, dashes 0.1 pt long or of no length (nothing drawn), gaps
+    # closed by projecting caps, and 6 against 7 lines a unit
     "a hatch of lines 0.05 pt wide": ("color='C0', edgecolor='k'",
                                       "color='C1', edgecolor='k', hatch='//', hatch_linewidth=0.05"),
     "a hatch of lines 0.1 pt wide": ("color='C0', edgecolor='k'",
@@ -1220,8 +1220,9 @@ LOOK_HIDDEN = {   # (style of A, style of B): nothing but colour tells the two a
     "an edge of dashes 0.1 pt long": ("color='C0'", "color='C1', edgecolor='k', linestyle=(0, (0.1, 5))"),
     "two edges of dashes of no length": ("color='C0', edgecolor='k', linestyle=(0, (0, 4))",
                                          "color='C1', edgecolor='k', linestyle=(0, (0, 6))"),
-    "an edge with a 0.6 pt gap every 200 pt": ("edgecolor='k', linewidth=1",
-                                               "edgecolor='k', linewidth=1, linestyle=(0, (200, 0.6))"),
+    "0.9 pt gaps closed by projecting caps 2 pt wide": (
+        "color='C0', edgecolor='k', linewidth=2, capstyle='projecting'",
+        "color='C1', edgecolor='k', linewidth=2, capstyle='projecting', linestyle=(0, (4, 0.9))"),
     "'//////' against '///////'": ("color='C0', edgecolor='k', hatch='//////'", "color='C1', edgecolor='k', hatch='///////'"),
 }
 LOOK_SHOWN = {   # honest differences beyond colour, each accepted
@@ -1240,6 +1241,12 @@ LOOK_SHOWN = {   # honest differences beyond colour, each accepted
                                                                  "edgecolor='k', linewidth=2, linestyle=(0, (10, 1))"),
     "an odd-length dash pattern (drawn 4 on, 4 off) beside other hatches": (
         "color='C0', edgecolor='k', hatch='x'", "color='C1', edgecolor='k', linestyle=(0, (4,)), hatch='..'"),
+    "dashes 20 pt long with 0.8 pt gaps": ("color='C0', edgecolor='k'", "color='C1', edgecolor='k', linestyle=(0, (20, 0.8))"),
+    "a dotted edge of 0.4 pt dots against none": ("color='C0'", "color='C1', edgecolor='k', linestyle=(0, (0.4, 1.5))"),
+    "an unfilled bar outlined in 0.45 pt dashes with 0.05 pt gaps": ("fill=False, edgecolor='C0', linestyle=(0, (0.45, 0.05))",
+                                                                     "color='C1'"),
+    "round caps drawing 0.01 pt dashes as dots": (
+        "color='C0'", "color='C1', edgecolor='k', linewidth=1.5, capstyle='round', linestyle=(0, (0.01, 2))"),
 }
 HATCHED = [name for name, (a, b) in {**LOOK_HIDDEN, **LOOK_SHOWN}.items() if "hatch" in b and "hatch" not in a]
 
