@@ -544,6 +544,24 @@ def _array_feedback(answer, expected, combine, array_routes=()):
     return Feedback(False, f"{start} {combine or 'Combine the terms into one number as the formula says.'}")
 
 
+def _typed_tolerance(value: float) -> float:
+    """How far the number a learner gave may lie from a quantity it is read as: ``max(1e-9 |value|, half a unit
+    in the last figure given)``. A full float is that quantity to 1e-9; a number typed or printed to ``n``
+    figures is it rounded, off by up to half a unit in its last figure (5e-8 relative at 8 figures).
+
+    Examples
+    --------
+    >>> _typed_tolerance(0.20378527) > abs(0.20378527 - 0.294 * math.log(2))
+    True
+    >>> _typed_tolerance(0.2037852710846239) < 1e-9
+    True
+    """
+    if value == 0 or not math.isfinite(value):
+        return 0.0
+    half = float(_unit(value, significant_figures(value))) / 2 * (1 + 1e-9)
+    return max(1e-9 * abs(value), half)
+
+
 def _is_whole(x: float) -> bool:
     return math.isfinite(x) and x != 0 and float(x).is_integer() and abs(x) < 1e15
 
@@ -894,8 +912,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         The values the right formula gives when its intermediate numbers
         are rounded on the way (to 2-4 significant figures or decimal places,
         say), and why that matters here. An answer of at least 3 figures that matches no
-        mistake but equals one of them, at its own precision (to 1e-9 for
-        an answer of 8 or more figures), is told it is the right formula
+        mistake but equals one of them, at its own precision (to
+        ``max(1e-9 relative, half a unit in its last figure)`` for an
+        answer of 8 or more figures), is told it is the right formula
         on rounded numbers and to carry every digit. An optional third item
         (what :func:`_rounded_terms` gives) holds every rounded sum, near
         ones too: a cut-off answer names rounded terms beside the cut-off
@@ -917,8 +936,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         Wrong values within 1% of ``expected`` (too near to be told apart
         at the precision an answer gives, so not in ``mistakes``), named
         only when the answer is the full number a computation gave (8 or
-        more figures) and equals one of them to 1e-9, or is one of them
-        rounded to 4 or more figures and not the right value.
+        more figures) and equals one of them to ``max(1e-9 relative, half a
+        unit in its last figure)``, or is one of them rounded to 4 or more
+        figures and not the right value.
     rounding : bool or str
         False when the right computation has nothing to round on the way
         (a ratio of whole-number counts): an answer near the right value,
@@ -1022,8 +1042,8 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint, sig=ACCEPTED_FIGU
       ``other_unit_value / expected``.
 
     The answer has more figures than the ``sig`` asked: a full float must be the route's value to 1e-9, a number
-    typed to fewer than 8 figures (the check's own 4-figure display of it, 0.2038) that value rounded to its
-    figures; a tie rounded either way counts. Returns a hedged :class:`Feedback` naming the route, or None.
+    typed to fewer figures (0.2038, or 0.20378527 at 8) that value rounded to its figures
+    (:func:`_typed_tolerance`); a tie rounded either way counts. Returns a hedged :class:`Feedback` naming the route, or None.
 
     Examples
     --------
@@ -1042,9 +1062,8 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint, sig=ACCEPTED_FIGU
     n_fig = significant_figures(value)
     if n_fig <= sig or value == 0 or not math.isfinite(expected) or expected == 0:
         return None
-    # a full float is the route's value; a typed one its rounding to the figures typed
-    tol = 1e-9 * abs(value) if n_fig >= _PRECISE else \
-        0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - n_fig + 1) * (1 + 1e-9)
+    # a full float is the route's value; a typed one (of any length) its rounding to the figures typed
+    tol = _typed_tolerance(value)
     for m in mistakes:
         step = m[2] if len(m) > 2 else None
         undo = isinstance(step, tuple) and step[0] == "undo"
@@ -1092,9 +1111,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     n_fig = significant_figures(value)
     if (n_fig >= _PRECISE and not _exactly(value, expected)) or (n_fig >= 4 and not _accepted(value, expected)):
         # a full number equal to a wrong quantity that lies within 1% of the answer is that quantity; so is
-        # one of 4 or more figures that is that quantity rounded, and not the answer
+        # one of 4 or more figures that is that quantity rounded, and not the answer (8 or 9 figures typed are
+        # that quantity to half a unit in their last figure, not to 1e-9)
         same = [e for w, e in coincident if w is not None and math.isfinite(w)
-                and (_exactly(value, float(w)) if n_fig >= _PRECISE
+                and (abs(value - float(w)) <= _typed_tolerance(value) if n_fig >= _PRECISE
                      else _round_sig(value, n_fig) == _round_sig(float(w), n_fig))]
         if same:
             return Feedback(False, f"Not quite: {shown} is {same[0]} With these data it lies within 1% of {what}, "
@@ -1437,7 +1457,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
 
     if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
         values, why = partway[0], partway[1]
-        tol = (1e-9 * abs(value) if figures >= _PRECISE
+        tol = (_typed_tolerance(value) if figures >= _PRECISE
                else float(_unit(value, figures)) / 2 * 1.000001)
         if any(math.isfinite(v) and abs(value - v) <= tol for v in values):
             return Feedback(False, f"Almost: {shown} is what the right formula gives for {what} when an intermediate "

@@ -2906,3 +2906,30 @@ def test_the_05_hint_names_variances_only_for_the_variance_mistake():
     assert "variances" not in exercises.check_gaussian_kl(0.9, 2.0, 0.5, 0.0, 1.5).message
     with_variances = math.log(1.5 ** 2 / 0.5 ** 2) + (0.5 ** 4 + 4.0) / (2 * 1.5 ** 4) - 0.5   # sigma² put for sigma
     assert "in place of standard deviations" in exercises.check_gaussian_kl(with_variances, 2.0, 0.5, 0.0, 1.5).message
+
+
+@pytest.mark.parametrize("figures", [7, 8, 9, 16])
+def test_a_route_printed_to_8_or_9_figures_is_read_to_half_a_unit_in_its_last_figure(figures):
+    """A number printed to 8 figures is off by up to 5e-8 relative (9 figures: 5e-9): 01 ex1's 0.294 * ln 2 and
+    02 ex3's H(english), typed to 8 or 9 figures, were not named (1e-9 asked), though 7 figures and the full
+    float were."""
+    d_nats = kl(P_LOADED, Q_FAIR)
+    assert round(d_nats, 3) == 0.294                                     # D in nats rounded, then times ln 2
+    wrong_way = round_sig(0.294 * L2, figures)
+    text = str(ex01_1(wrong_way))
+    assert text.startswith("Not quite") and "converted the wrong way" in text and "(0.294)" in text, text
+    h_english = round_sig(H_ENGLISH, figures)                            # within 1% of H(spanish, english)
+    assert abs(H_ENGLISH - ce(SPANISH, ENGLISH, np.log2)) < 0.01 * ce(SPANISH, ENGLISH, np.log2)
+    text = str(ex02_3(h_english))
+    assert text.startswith("Not quite") and "is H(english), the entropy of english alone" in text, text
+    # the right values printed to as many figures stay accepted
+    assert ex01_1(round_sig(bits(d_nats), figures)).correct
+    assert ex02_3(round_sig(ce(SPANISH, ENGLISH, np.log2), figures)).correct
+
+
+def test_a_number_printed_to_8_figures_is_not_read_as_a_route_it_misses_by_more_than_half_a_unit():
+    # one unit in the 8th figure away from 0.294 * ln 2 (0.20378527): no longer that route
+    text = str(ex01_1(round_sig(0.294 * L2, 8) + 2e-8))
+    assert "converted the wrong way" not in text, text
+    text = str(ex02_3(round_sig(H_ENGLISH, 8) + 3e-7))
+    assert "is H(english)" not in text, text
