@@ -220,6 +220,25 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         mistakes.append((float(np.sum(rel_entr(raw_p, raw_q))) / per,
                          f"the sum over the raw counts, which are not probabilities. Normalise first: {how}."))
     with np.errstate(divide="ignore", invalid="ignore"):
+        if p_raw and q_raw:
+            # the raw counts with a second mistake: the direction swapped, or the other unit of bits and nats
+            # (both about the total count times a value the learner may know, so named with the normalising)
+            swapped_raw = float(np.sum(rel_entr(raw_q, raw_p))) / per
+            if math.isfinite(swapped_raw):
+                mistakes.append((swapped_raw,
+                                 f"the sum over the raw counts, which are not probabilities, with the direction "
+                                 f"swapped too ({b} weights the sum and is on top in the log ratio): two "
+                                 f"mistakes. Normalise first ({how}), then weight each log({a}(x)/{b}(x)) by "
+                                 f"{a}(x), the reference."))
+            if base in (None, 2):
+                other = 2 if base is None else None
+                raw_other = float(np.sum(rel_entr(raw_p, raw_q))) / log_base(other)
+                if math.isfinite(raw_other):
+                    mistakes.append((raw_other,
+                                     f"the sum over the raw counts, which are not probabilities, in "
+                                     f"{_unit_words(other)} ({_LOG_FN[other]}): two mistakes. Normalise first "
+                                     f"({how}), and use {_LOG_FN[base]}: the question asks for "
+                                     f"{_unit_words(base)}."))
         if q_raw:
             mistakes.append((float(np.sum(rel_entr(pn, raw_q))) / per,
                              f"{a} normalised but {b} left as counts. Normalise both: {how}."))

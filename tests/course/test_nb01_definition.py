@@ -393,3 +393,24 @@ def test_01_a_rounding_hidden_by_trailing_zeros_gives_every_figure_count_it_may_
     d = float(np.sum(Q_ex * np.log(Q_ex / P_ex)))
     msg = str(exercises.check_kl(round(d, 1) * math.log(2), Q_ex, P_ex, base=2, names=("Q_ex", "P_ex")))
     assert "rounded to 1 or 2 significant figures (0.3; Python drops trailing zeros)" in msg, msg
+
+
+@pytest.mark.parametrize("log, weights, over, words", [
+    (np.log, "week", "train", "with the direction swapped too"),       # 23.93: week_counts weight the sum
+    (np.log2, "train", "week", "in bits (np.log2)"),                     # 31.45: bits where nats are asked
+])
+def test_01_raw_counts_with_a_second_mistake_are_named_with_the_normalising(log, weights, over, words):
+    # 01 ex3: np.sum(week_counts * np.log(week_counts / train_counts)) = 23.93 and the raw counts in bits (31.45)
+    # got only the general hint, which says nothing about normalising, the point of the exercise
+    counts = {"train": np.array([30, 50, 20]), "week": np.array([25, 25, 50])}
+    w, o = counts[weights], counts[over]
+    raw = float(np.sum(w * log(w / o)))
+    assert abs(raw - 100 * kl_by_hand(w / 100, o / 100) / (1 if log is np.log else math.log(2))) < 1e-9
+    for answer in (raw, round_sig(raw, 4), round_sig(raw, 3)):
+        text = str(ex01_3(answer))
+        assert text.startswith("Not quite") and "raw counts" in text and words in text, (answer, text)
+        assert "divide train_counts and week_counts each by its own total" in text, text
+    # the right answer and the plain raw-count sum keep their readings
+    assert ex01_3(kl_by_hand(counts["train"] / 100, counts["week"] / 100)).correct
+    plain = str(ex01_3(float(np.sum(counts["train"] * np.log(counts["train"] / counts["week"])))))
+    assert "Normalise first: divide" in plain and "two mistakes" not in plain, plain
