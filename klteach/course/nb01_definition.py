@@ -69,7 +69,9 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
     zeros make one direction infinite"); notebooks/01_definition.ipynb (through show_pair).
 
     Bars above zero add to the divergence, bars below subtract; each
-    direction's bars sum to its divergence, shown in the legend.
+    direction's bars sum to its divergence, shown in the legend. An
+    infinite term has no bar but a label naming its direction
+    ("D(P||Q) term: inf").
 
     Returns
     -------
@@ -86,13 +88,24 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
            color=P_COLOR, label=f"D(P||Q) terms, sum {forward.sum():.4f} {units}")
     ax.bar(x + width / 2, np.where(np.isinf(reverse), np.nan, reverse), width,
            color=Q_COLOR, hatch=Q_HATCH, label=f"D(Q||P) terms, sum {reverse.sum():.4f} {units}")
-    for xi, value in zip(x, forward):
-        if np.isinf(value):
-            ax.annotate("inf", (xi - width / 2, 0), ha="center", va="bottom", color=P_COLOR)
-    for xi, value in zip(x, reverse):
-        if np.isinf(value):
-            ax.annotate("inf", (xi + width / 2, 0), ha="center", va="bottom", color=Q_COLOR)
+    # an infinite term has no bar: a label says so, and which direction's term it is (in words, not by colour)
+    for shift, terms, name, colour in ((-width / 2, forward, "D(P||Q)", P_COLOR),
+                                       (width / 2, reverse, "D(Q||P)", Q_COLOR)):
+        for xi, value in zip(x, terms):
+            if np.isinf(value):
+                ax.annotate(f"{name}\nterm: inf", (xi + shift, 0), ha="center", va="bottom", color=colour,
+                            fontsize="small", annotation_clip=False)
     ax.axhline(0, color="black", lw=0.8)
+    # fixed x limits: with every term infinite or 0 there is no bar to set them, and the labels would fall outside
+    ax.set_xlim(-0.5 - width / 2, len(x) - 0.5 + width / 2)
+    finite = np.concatenate([forward[np.isfinite(forward)], reverse[np.isfinite(reverse)]])
+    if not np.any(finite != 0):
+        # no bar has a height: an empty panel would say nothing, so it says why (every term 0 means P = Q, or
+        # every term is infinite), with y ticks at 0 only
+        ax.set_ylim(-1, 1)
+        ax.set_yticks([0])
+        if not (np.any(np.isinf(forward)) or np.any(np.isinf(reverse))):
+            ax.text(0.5, 0.75, "every term is 0: P and Q are equal", transform=ax.transAxes, ha="center")
     ax.set_xticks(x, labels if labels is not None else [str(i) for i in x])
     ax.set_xlabel("outcome")
     ax.set_ylabel(f"contribution [{units}]")

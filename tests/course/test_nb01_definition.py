@@ -170,7 +170,7 @@ def test_contributions_bar_heights_are_the_terms_and_inf_is_marked():
     forward = [b.get_height() for b in ax.containers[0]]
     assert forward[0] == pytest.approx(0.5 * np.log(0.5))
     assert np.isnan(forward[1])                       # infinite term, drawn as a label
-    assert any(t.get_text() == "inf" for t in ax.texts)
+    assert any(t.get_text() == "D(P||Q)\nterm: inf" for t in ax.texts)   # p > 0 = q at outcome 1
     assert "nats" in ax.get_ylabel()
     assert "inf" in ax.get_legend().get_texts()[0].get_text()
 
@@ -414,3 +414,35 @@ def test_01_raw_counts_with_a_second_mistake_are_named_with_the_normalising(log,
     assert ex01_3(kl_by_hand(counts["train"] / 100, counts["week"] / 100)).correct
     plain = str(ex01_3(float(np.sum(counts["train"] * np.log(counts["train"] / counts["week"])))))
     assert "Normalise first: divide" in plain and "two mistakes" not in plain, plain
+
+
+@pytest.mark.parametrize("p_heads, q_heads, infinite", [
+    (1.0, 0.0, ("D(P||Q)", "D(Q||P)")),     # both directions infinite: no bar at all
+    (0.0, 1.0, ("D(P||Q)", "D(Q||P)")),
+    (0.5, 1.0, ("D(P||Q)",)),               # one direction only
+])
+def test_contributions_bar_inf_labels_name_their_direction_and_are_drawn_inside_the_axes(p_heads, q_heads, infinite):
+    # notebook 01's coin explorer at P(heads)=1, Q(heads)=0: every bar NaN, the x axis spanning 0..1, and the
+    # "inf" labels at -0.2 and 1.2 clipped away: an empty panel
+    p, q = np.array([p_heads, 1 - p_heads]), np.array([q_heads, 1 - q_heads])
+    ax = plots.contributions_bar(p, q, labels=["heads", "tails"], base=2)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    labels = [t for t in ax.texts if "inf" in t.get_text()]
+    assert sorted(t.get_text().split("\n")[0] for t in labels) == sorted(infinite)   # said in words
+    lo, hi = sorted(ax.get_xlim())
+    for t in labels:
+        assert lo < t.xy[0] < hi and t.get_visible(), (t.get_text(), t.xy, ax.get_xlim())
+        extent = t.get_window_extent(renderer)
+        assert (box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1), \
+            (t.get_text(), extent, box)
+    plt.close(fig)
+
+
+def test_contributions_bar_with_every_term_0_says_so():
+    ax = plots.contributions_bar([0.0, 1.0], [0.0, 1.0], base=2)
+    assert any(t.get_text() == "every term is 0: P and Q are equal" for t in ax.texts)
+    assert not any("inf" in t.get_text() for t in ax.texts)
+    plt.close(ax.figure)
