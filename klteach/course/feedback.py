@@ -1017,6 +1017,28 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
 _WRONG_WAY = "converted the wrong way: "
 
 
+def _wrong_way_of_rounded(value, wrong_way, expected, figures):
+    """Whether ``value`` is, rounded to ``figures``, the other-unit value rounded to 2-4 figures and then converted
+    the wrong way (the mistake ``wrong_way`` of :func:`klteach.course.units._unit_mistakes` on a rounded number).
+
+    The other-unit value is ``sqrt(wrong_way * expected)``, the wrong factor ``sqrt(wrong_way / expected)``
+    (as in :func:`_wrong_way_rounded`).
+
+    Examples
+    --------
+    >>> d_nats = 0.21801191094332808; d_bits = d_nats / math.log(2)      # 0.3145 bits rounded, / ln 2 again
+    >>> wrong_way = d_bits / math.log(2)                                  # 0.453763
+    >>> _wrong_way_of_rounded(0.4537, wrong_way, d_nats, 4), _wrong_way_of_rounded(0.4536, wrong_way, d_nats, 4)
+    (True, False)
+    """
+    if not (math.isfinite(wrong_way) and math.isfinite(expected)) or expected == 0 or wrong_way / expected <= 0:
+        return False
+    other = math.copysign(math.sqrt(wrong_way * expected), wrong_way)
+    factor = math.sqrt(wrong_way / expected)
+    return any(r != _clean(other) and _round_sig(r * factor, figures) == _dec(value)
+               for k in (2, 3, 4) for r in _roundings(other, k))
+
+
 def _figures_rounded(x, k, rounded):
     """``x`` rounded to ``k`` significant figures (as ``rounded``), in words with the number: "3 significant figures (0.294)", or
     every figure count of 1-4 that gives the same number when trailing zeros hide which ("2 to 4 significant figures
@@ -1440,6 +1462,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
            and _truncated(value, w) and _distance(value, w) < _distance(value, expected)]
     if cut:
         best = min(cut, key=lambda m: m[0])[1]
+        steps = {e: st for _, e, st in entries}
+        if any(_wrong_way_of_rounded(value, w, expected, figures) for _, w, e in cut
+               if steps.get(e) and steps[e][0] == "undo"):
+            # a conversion the wrong way on a number rounded first gives it, rounded (0.3145 / ln 2 = 0.453728
+            # -> 0.4537): it need not be a cut-off, and the mistake's advice starts from the unrounded number
+            return Feedback(False, f"Not quite: {shown} matches {named(cut)}")
         return Feedback(False, f"Not quite: {shown} matches {named(cut)} ({shown} is that value, "
                                f"{_show(best, figures + 2)}, cut off after {_plural(figures, 'significant figure')}: "
                                f"round, do not truncate.)")

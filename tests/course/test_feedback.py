@@ -2933,3 +2933,14 @@ def test_a_number_printed_to_8_figures_is_not_read_as_a_route_it_misses_by_more_
     assert "converted the wrong way" not in text, text
     text = str(ex02_3(round_sig(H_ENGLISH, 8) + 3e-7))
     assert "is H(english)" not in text, text
+
+
+def test_a_mistake_that_a_rounded_route_gives_is_not_told_it_was_cut_off():
+    # 01 ex3: check_kl(0.4537, ...): D in bits (0.3145) divided by ln 2 once more is 0.453763, so 0.4537 is that
+    # value cut off; but 0.3145 / ln 2 = 0.453728 rounds to 0.4537: "round, do not truncate" was wrong advice
+    d_bits = kl_by_hand(TRAIN / 100, WEEK / 100) / L2
+    assert round(d_bits, 4) == 0.3145 and round(0.3145 / L2, 4) == 0.4537 and round(d_bits / L2, 4) == 0.4538
+    text = str(ex01_3(0.4537))
+    assert text.startswith("Not quite") and "converted the wrong way" in text, text
+    assert "cut off" not in text and "truncate" not in text, text
+    # a mistake's value cut off with no rounded route to it keeps the note (see the 0.207 test above)
