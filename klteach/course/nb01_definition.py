@@ -287,7 +287,9 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                          ("scale", f"{what} x 100", "divided by 100")))
     jeffreys = expected + kl_divergence(qn, pn, base=base)
     if math.isfinite(jeffreys) and apart(jeffreys):
-        mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added (the Jeffreys divergence): "
+        # named only once notebook 04 has introduced it (notebook 01, entropy_words=False, avoids later terms)
+        named = " (the Jeffreys divergence)" if entropy_words else ""
+        mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added{named}: "
                                    f"{what} is one direction only, its log ratios weighted by {a}."))
     with np.errstate(divide="ignore"):
         swapped_ce = cross_entropy(qn, pn, base=base)

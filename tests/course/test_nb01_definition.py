@@ -446,3 +446,13 @@ def test_contributions_bar_with_every_term_0_says_so():
     assert any(t.get_text() == "every term is 0: P and Q are equal" for t in ax.texts)
     assert not any("inf" in t.get_text() for t in ax.texts)
     plt.close(ax.figure)
+
+
+def test_01_the_sum_of_both_directions_is_named_without_notebook_04s_term():
+    # notebook 01 (entropy_words=False) avoids later terms, yet named "the Jeffreys divergence" (notebook 04)
+    from test_feedback import ex01_1e
+    both = bits(kl_by_hand(P, Q) + kl_by_hand(Q, P))
+    for answer in (both, round_sig(both, 3), round_sig(both, 4)):
+        text = str(ex01_1(answer))
+        assert "both directions added" in text and "Jeffreys" not in text, (answer, text)
+        assert "(the Jeffreys divergence)" in str(ex01_1e(answer))       # notebooks 02-04 keep the name
