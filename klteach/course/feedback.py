@@ -124,7 +124,7 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   the exact KL 0.0070021 where its quadratic approximation 0.0078125 is
   asked, is read as ``0.007``), is that other quantity of the exercise,
   rounded as asked, when it is also the right value cut off, not rounded
-  (which alone would read as right as far as it goes, but cut off): it is named first, and the
+  (which alone would read as the right value cut off): it is named first, and the
   cut-off beside it. (An answer right as far as it goes is read so: 0.058
   for a PSI of 0.0578 is not named as a mistake whose value is 0.05800.)
 - A mistake read by converting the wrong way (a double conversion), or a
@@ -155,7 +155,7 @@ Not quite: 0.2231 matches D(P||Q) in nats (computed with np.log). The question a
 >>> check_kl(0.3219, [1, 0], [0.8, 0.2], base=2)
 Correct: D(P||Q) = 0.3219 bits.
 >>> check_kl(0.32, [1, 0], [0.8, 0.2], base=2)
-Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.320 is read as 0.32, and 0.320 is not D(P||Q) to 3 significant figures). If this is the full number your code computed, it is not the answer: check each step.
+Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.320 is read as 0.32, and 0.320 is not D(P||Q) to 3 significant figures). If your code printed exactly 0.32 (no more digits), your computation is off: check each step.
 """
 
 from __future__ import annotations
@@ -956,7 +956,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     >>> check_number(0.4240, 0.42401, what="x")
     Correct: x = 0.4240.
     >>> check_number(0.42, 0.42401, what="x")
-    Right as far as it goes: 0.42 agrees with x to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.420 is read as 0.42, and 0.420 is not x to 3 significant figures). If this is the full number your code computed, it is not the answer: check each step.
+    Right as far as it goes: 0.42 agrees with x to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.420 is read as 0.42, and 0.420 is not x to 3 significant figures). If your code printed exactly 0.42 (no more digits), your computation is off: check each step.
     >>> check_number(0.4712, 0.42401, what="x", mistakes=[(0.4712, "y.")])
     Not quite: 0.4712 matches y.
     >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
@@ -970,7 +970,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         backwards = _wrong_way_rounded(answer, expected, mistakes, what, hint, sig)
         if backwards is not None:
             return backwards
-    if parts is None or feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close")):
+    if (parts is None or feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close"))
+            or _ROUND_NOT_CUT in feedback.message):     # a short number cut off: the more figures decide
         return feedback
     # the right route on rounded numbers: a rounding on the way, named with the numbers rounded and how
     value, problem = _read_number(answer, expected, combine, nan, field, array_routes)
@@ -1011,6 +1012,29 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                            f"keeps only the precision of their rounding, here not enough for {sig} significant "
                            f"figures of {what}, so compute {parts['compute']}, combine them, and round only at the "
                            f"end, to {sig} significant figures.")
+
+
+#: the advice to a number of fewer than 3 figures that is the right value cut off, before "N significant figures"
+_ROUND_NOT_CUT = "Round (do not truncate) the unrounded number your code computed, and give"
+
+#: capitalised words a hint may start with that stay capitalised after a colon
+_PROPER = ("Stein", "Sanov", "Gaussian", "Python", "Bernoulli", "Fisher", "Jensen", "Huffman", "Shannon", "Beta",
+           "Rényi", "Kullback", "Bayes", "Monte")
+
+
+def _after_colon(hint):
+    """``hint``, a sentence, to follow a colon: its first word in lower case unless it is a name or a symbol
+    ("Weight each ..." -> "weight each ...", "TV works ..." and "Stein's exponent ..." unchanged).
+
+    Examples
+    --------
+    >>> _after_colon("Weight each term."), _after_colon("TV works."), _after_colon("Stein's exponent.")
+    ('weight each term.', 'TV works.', "Stein's exponent.")
+    """
+    m = re.match(r"([A-Z][a-zé]+)(?=[ ,;])", hint or "")
+    if not m or m.group(1) in _PROPER:
+        return hint
+    return hint[0].lower() + hint[1:]
 
 
 #: how :func:`klteach.course.units._unit_mistakes` words a conversion the wrong way, before saying which
@@ -1108,13 +1132,13 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint, sig=ACCEPTED_FIGU
                 return Feedback(False, f"Not quite: {_as_given(value)} looks like {_mistake_name(m[1])}, rounded "
                                        f"to {figures} and then {_WRONG_WAY}{detail} Check the units of each step; "
                                        f"if you did not round or convert, {_as_given(value)} is not {what}: "
-                                       + (hint or "check each step."))
+                                       + (_after_colon(hint) or "check each step."))
             asked = str(step[2])[len("converted to "):]
             same = str(step[1]).rsplit(" in ", 1)[0] if " in " in str(step[1]) else what   # "the gain in nats"
             return Feedback(False, f"Not quite: {_as_given(value)} looks like {step[1]}: {same} in {asked} rounded to "
                                    f"{figures} and then converted. The question asks for {asked}: give the number "
                                    f"from before that conversion, unrounded. If you did not round or convert, "
-                                   f"{_as_given(value)} is not {what}: " + (hint or "check each step."))
+                                   f"{_as_given(value)} is not {what}: " + (_after_colon(hint) or "check each step."))
     return None
 
 
@@ -1340,7 +1364,8 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                 "number your code computed, and round only at the end."
                 if rescaled is not None and not _right_at(value, expected, figures) else "")
         full = ("" if rescaled is not None else
-                " If this is the full number your code computed, it is not the answer: check each step.")
+                f" If your code printed exactly {shown} (no more digits), your computation is off: check each "
+                f"step.")
         if _is_whole(value):
             more = (f"Give {sig} significant figures: Python reads {padded} as {shown}, and "
                     f"{what} to {sig} significant figures is not {padded}."
@@ -1373,18 +1398,17 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # the mistakes it matches, read as rounded, are named beside the cut-off (0.8 is H(P_target, Q_pred)
         # = 0.887 cut off, and H(P_target) = 0.802 rounded, which it matches better)
         rounded_mistake = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
-        return Feedback(False, f"Right as far as it goes, but cut off: {shown} is {what} cut off after "
+        return Feedback(False, f"Almost: {shown} is {what} cut off after "
                                f"{_plural(figures, 'significant figure')}, so its last digit is one too small. "
-                               f"Round (do not truncate) the unrounded number your code computed, and give {sig} "
-                               f"significant figures, or give that number itself."
+                               f"{_ROUND_NOT_CUT} {sig} significant figures, or give that number itself."
                                + (f" If you rounded rather than cut off, {shown} is not {what} rounded, and at the "
                                   f"{_plural(figures, 'significant figure')} it has it matches "
                                   + " or ".join(_name_value(e, w) for _, w, e in sorted(rounded_mistake))
                                   + (", known mistakes" if len(rounded_mistake) > 1 else ", a known mistake")
                                   + ": the unrounded number will tell which it is."
                                   if rounded_mistake else "")
-                               + f" If this is the full number your code computed, it is not {what}: check "
-                                 f"each step.")
+                               + f" If your code printed exactly {shown} (no more digits), it is not {what}: "
+                                 f"check each step.")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
     if matched:
         groups = []                      # mistakes within 1% of each other form one group
@@ -1477,7 +1501,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         made = rounding if isinstance(rounding, str) else "made of whole-number counts"
         return Feedback(False, f"Close, but not {what}: {shown} is near it but not it rounded, and {what} is "
                                f"{made}, with nothing to round on the way. Check each step: "
-                               + (hint or "the formula, the arguments and the units."))
+                               + (_after_colon(hint) or "the formula, the arguments and the units."))
     def terms_give(v):
         """One of the check's rounded sums (terms rounded before summing), rounded to the figures given, is ``v``."""
         sums = partway[2] if partway and len(partway) > 2 else ()
@@ -1514,7 +1538,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             return Feedback(False, f"Almost: {shown} is not {what} rounded; it is {route_words(*loose)}, a number "
                                    f"rounded on the way. If that is what your code did, use the unrounded numbers, and round "
                                    f"only at the end, to {sig} significant figures. If your code rounded nothing, "
-                                   f"check each step" + (f": {hint}" if hint else "."))
+                                   f"check each step" + (f": {_after_colon(hint)}" if hint else "."))
         elif (loose or undone) and not truncated:
             # a wrong quantity within 1% of the answer that rounds to the same figures (H(english) = 4.1928 for
             # H(spanish, english) = 4.2014: 4.19) is the first reading, named with the figures it was rounded to
@@ -1542,7 +1566,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    # a rounding on the way is one reading; another quantity that rounds to the
                                    # same figures (H(english) for H(spanish, english)) is the other
                                    + f" If your code rounded nothing on the way, {shown} is not {what}: check "
-                                     f"each step" + (f": {hint}" if hint else "."))
+                                     f"each step" + (f": {_after_colon(hint)}" if hint else "."))
         if truncated:
             # a rounded route that also gives it (4.2 - H(spanish) = 0.1726, rounded: 0.173) is named, since
             # rounding the number that route computed gives the same number again
@@ -1606,7 +1630,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                f"the terms before summing? Give the unrounded number: sum the unrounded terms, and "
                                f"round only at the end, to {sig} significant figures. If your code rounded nothing "
                                f"on the way, {shown} is not {what}: check each step"
-                               + (f": {hint}" if hint else "."))
+                               + (f": {_after_colon(hint)}" if hint else "."))
     if expected >= 0 and value < 0:
         start = f"Not quite: {what} cannot be negative, and your answer is {shown}."
         flipped = [(_distance(-value, w), w, e) for w, e, _ in entries if _matches(-value, w, expected)]
@@ -1625,7 +1649,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                + (", or round the terms before summing" if summed or terms_give(value) else "")
                                + "? Redo the computation from the unrounded values your code computed, and round "
                                  "only at the end. If your code rounded nothing, check each step: "
-                               + (hint or "the formula, the arguments and the units."))
+                               + (_after_colon(hint) or "the formula, the arguments and the units."))
     # float noise alone (1 - np.sum(p**2) = 0.4800000000000001) is no sign of rounded terms: only an answer a
     # few units in the last asked figure from the right value is asked about them
     # and a value with nothing to round on the way (``rounding`` False or a string) has no terms to round

@@ -2793,7 +2793,7 @@ def test_a_short_answer_is_never_read_as_a_value_in_base_10_units():
     js10 = float(jensenshannon(P_EX, Q_EX, base=10))
     assert round_sig(js10, 1) == 0.2 and round_sig(float(jensenshannon(P_EX, Q_EX, base=2)), 1) == 0.3
     text = str(ex.check_js(0.2, P_EX, Q_EX, base=2, distance=True, names=("P_ex", "Q_ex")))
-    assert text.startswith("Right as far as it goes, but cut off") and "known mistake" in text, text
+    assert text.startswith("Almost: 0.2 is the Jensen-Shannon distance cut off") and "known mistake" in text, text
     assert "base-10" not in text and "np.log10" not in text, text
     d10 = float(np.sum(P_LOADED * np.log10(P_LOADED / Q_FAIR)))
     assert round_sig(d10, 1) == 0.1 and round_sig(d10, 2) == 0.13
@@ -2944,3 +2944,28 @@ def test_a_mistake_that_a_rounded_route_gives_is_not_told_it_was_cut_off():
     assert text.startswith("Not quite") and "converted the wrong way" in text, text
     assert "cut off" not in text and "truncate" not in text, text
     # a mistake's value cut off with no rounded route to it keeps the note (see the 0.207 test above)
+
+
+def test_messages_do_not_read_as_accepted_and_rejected_at_once():
+    # "Right as far as it goes, but cut off: ... its last digit is one too small" read as accepted; "If this is
+    # the full number your code computed, it is not the answer" left a learner who printed 0.42 unsure
+    truth = kl(TRAIN / 100, WEEK / 100)                                  # 0.2180 nats
+    assert math.floor(truth * 100) == 21 and round(truth, 2) == 0.22
+    text = str(ex01_3(0.21))
+    assert text.startswith("Almost: 0.21 is D(P_train||Q_week) cut off after 2 significant figures"), text
+    assert text.endswith("If your code printed exactly 0.21 (no more digits), it is not D(P_train||Q_week): "
+                         "check each step."), text
+    assert round(bits(kl(P_LOADED, Q_FAIR)), 2) == 0.42
+    text = str(ex01_1(0.42))
+    assert text.startswith("Right as far as it goes") and "full number" not in text, text
+    assert text.endswith("If your code printed exactly 0.42 (no more digits), your computation is off: check "
+                         "each step."), text
+
+
+def test_a_hint_after_a_colon_starts_in_lower_case():
+    # "... is not D(P_loaded||Q_fair): Weight each ..." -> ": weight each ..."
+    text = str(ex01_1(0.294 * L2))
+    assert ": weight each log(P_loaded(x)/Q_fair(x))" in text and ": Weight" not in text, text
+    # a sentence of its own keeps its capital
+    text = str(ex01_1(0.45))
+    assert text.startswith("Not yet") and ". Weight each log(P_loaded(x)/Q_fair(x))" in text, text
