@@ -94,7 +94,7 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
         for xi, value in zip(x, terms):
             if np.isinf(value):
                 ax.annotate(f"{name}\nterm: inf", (xi + shift, 0), ha="center", va="bottom", color=colour,
-                            fontsize="small", annotation_clip=False)
+                            annotation_clip=False)
     ax.axhline(0, color="black", lw=0.8)
     # fixed x limits: with every term infinite or 0 there is no bar to set them, and the labels would fall outside
     ax.set_xlim(-0.5 - width / 2, len(x) - 0.5 + width / 2)
