@@ -124,7 +124,7 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   the exact KL 0.0070021 where its quadratic approximation 0.0078125 is
   asked, is read as ``0.007``), is that other quantity of the exercise,
   rounded as asked, when it is also the right value cut off, not rounded
-  (which alone would read as right as far as it goes, but cut off): it is named first, and the
+  (which alone would read as the right value cut off): it is named first, and the
   cut-off beside it. (An answer right as far as it goes is read so: 0.058
   for a PSI of 0.0578 is not named as a mistake whose value is 0.05800.)
 - A mistake read by converting the wrong way (a double conversion), or a
@@ -155,7 +155,7 @@ Not quite: 0.2231 matches D(P||Q) in nats (computed with np.log). The question a
 >>> check_kl(0.3219, [1, 0], [0.8, 0.2], base=2)
 Correct: D(P||Q) = 0.3219 bits.
 >>> check_kl(0.32, [1, 0], [0.8, 0.2], base=2)
-Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.320 is read as 0.32, and 0.320 is not D(P||Q) to 3 significant figures). If this is the full number your code computed, it is not the answer: check each step.
+Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.320 is read as 0.32, and 0.320 is not D(P||Q) to 3 significant figures). If your code printed exactly 0.32 (no more digits), your computation is off: check each step.
 """
 
 from __future__ import annotations
@@ -544,6 +544,24 @@ def _array_feedback(answer, expected, combine, array_routes=()):
     return Feedback(False, f"{start} {combine or 'Combine the terms into one number as the formula says.'}")
 
 
+def _typed_tolerance(value: float) -> float:
+    """How far the number a learner gave may lie from a quantity it is read as: ``max(1e-9 |value|, half a unit
+    in the last figure given)``. A full float is that quantity to 1e-9; a number typed or printed to ``n``
+    figures is it rounded, off by up to half a unit in its last figure (5e-8 relative at 8 figures).
+
+    Examples
+    --------
+    >>> _typed_tolerance(0.20378527) > abs(0.20378527 - 0.294 * math.log(2))
+    True
+    >>> _typed_tolerance(0.2037852710846239) < 1e-9
+    True
+    """
+    if value == 0 or not math.isfinite(value):
+        return 0.0
+    half = float(_unit(value, significant_figures(value))) / 2 * (1 + 1e-9)
+    return max(1e-9 * abs(value), half)
+
+
 def _is_whole(x: float) -> bool:
     return math.isfinite(x) and x != 0 and float(x).is_integer() and abs(x) < 1e15
 
@@ -894,8 +912,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         The values the right formula gives when its intermediate numbers
         are rounded on the way (to 2-4 significant figures or decimal places,
         say), and why that matters here. An answer of at least 3 figures that matches no
-        mistake but equals one of them, at its own precision (to 1e-9 for
-        an answer of 8 or more figures), is told it is the right formula
+        mistake but equals one of them, at its own precision (to
+        ``max(1e-9 relative, half a unit in its last figure)`` for an
+        answer of 8 or more figures), is told it is the right formula
         on rounded numbers and to carry every digit. An optional third item
         (what :func:`_rounded_terms` gives) holds every rounded sum, near
         ones too: a cut-off answer names rounded terms beside the cut-off
@@ -917,8 +936,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         Wrong values within 1% of ``expected`` (too near to be told apart
         at the precision an answer gives, so not in ``mistakes``), named
         only when the answer is the full number a computation gave (8 or
-        more figures) and equals one of them to 1e-9, or is one of them
-        rounded to 4 or more figures and not the right value.
+        more figures) and equals one of them to ``max(1e-9 relative, half a
+        unit in its last figure)``, or is one of them rounded to 4 or more
+        figures and not the right value.
     rounding : bool or str
         False when the right computation has nothing to round on the way
         (a ratio of whole-number counts): an answer near the right value,
@@ -936,7 +956,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     >>> check_number(0.4240, 0.42401, what="x")
     Correct: x = 0.4240.
     >>> check_number(0.42, 0.42401, what="x")
-    Right as far as it goes: 0.42 agrees with x to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.420 is read as 0.42, and 0.420 is not x to 3 significant figures). If this is the full number your code computed, it is not the answer: check each step.
+    Right as far as it goes: 0.42 agrees with x to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.420 is read as 0.42, and 0.420 is not x to 3 significant figures). If your code printed exactly 0.42 (no more digits), your computation is off: check each step.
     >>> check_number(0.4712, 0.42401, what="x", mistakes=[(0.4712, "y.")])
     Not quite: 0.4712 matches y.
     >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
@@ -950,7 +970,8 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         backwards = _wrong_way_rounded(answer, expected, mistakes, what, hint, sig)
         if backwards is not None:
             return backwards
-    if parts is None or feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close")):
+    if (parts is None or feedback.correct or not feedback.message.startswith(("Not yet", "Almost", "Close"))
+            or _ROUND_NOT_CUT in feedback.message):     # a short number cut off: the more figures decide
         return feedback
     # the right route on rounded numbers: a rounding on the way, named with the numbers rounded and how
     value, problem = _read_number(answer, expected, combine, nan, field, array_routes)
@@ -993,8 +1014,53 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
                            f"end, to {sig} significant figures.")
 
 
+#: the advice to a number of fewer than 3 figures that is the right value cut off, before "N significant figures"
+_ROUND_NOT_CUT = "Round (do not truncate) the unrounded number your code computed, and give"
+
+#: capitalised words a hint may start with that stay capitalised after a colon
+_PROPER = ("Stein", "Sanov", "Gaussian", "Python", "Bernoulli", "Fisher", "Jensen", "Huffman", "Shannon", "Beta",
+           "Rényi", "Kullback", "Bayes", "Monte")
+
+
+def _after_colon(hint):
+    """``hint``, a sentence, to follow a colon: its first word in lower case unless it is a name or a symbol
+    ("Weight each ..." -> "weight each ...", "TV works ..." and "Stein's exponent ..." unchanged).
+
+    Examples
+    --------
+    >>> _after_colon("Weight each term."), _after_colon("TV works."), _after_colon("Stein's exponent.")
+    ('weight each term.', 'TV works.', "Stein's exponent.")
+    """
+    m = re.match(r"([A-Z][a-zé]+)(?=[ ,;])", hint or "")
+    if not m or m.group(1) in _PROPER:
+        return hint
+    return hint[0].lower() + hint[1:]
+
+
 #: how :func:`klteach.course.units._unit_mistakes` words a conversion the wrong way, before saying which
 _WRONG_WAY = "converted the wrong way: "
+
+
+def _wrong_way_of_rounded(value, wrong_way, expected, figures):
+    """Whether ``value`` is, rounded to ``figures``, the other-unit value rounded to 2-4 figures and then converted
+    the wrong way (the mistake ``wrong_way`` of :func:`klteach.course.units._unit_mistakes` on a rounded number).
+
+    The other-unit value is ``sqrt(wrong_way * expected)``, the wrong factor ``sqrt(wrong_way / expected)``
+    (as in :func:`_wrong_way_rounded`).
+
+    Examples
+    --------
+    >>> d_nats = 0.21801191094332808; d_bits = d_nats / math.log(2)      # 0.3145 bits rounded, / ln 2 again
+    >>> wrong_way = d_bits / math.log(2)                                  # 0.453763
+    >>> _wrong_way_of_rounded(0.4537, wrong_way, d_nats, 4), _wrong_way_of_rounded(0.4536, wrong_way, d_nats, 4)
+    (True, False)
+    """
+    if not (math.isfinite(wrong_way) and math.isfinite(expected)) or expected == 0 or wrong_way / expected <= 0:
+        return False
+    other = math.copysign(math.sqrt(wrong_way * expected), wrong_way)
+    factor = math.sqrt(wrong_way / expected)
+    return any(r != _clean(other) and _round_sig(r * factor, figures) == _dec(value)
+               for k in (2, 3, 4) for r in _roundings(other, k))
 
 
 def _figures_rounded(x, k, rounded):
@@ -1022,8 +1088,8 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint, sig=ACCEPTED_FIGU
       ``other_unit_value / expected``.
 
     The answer has more figures than the ``sig`` asked: a full float must be the route's value to 1e-9, a number
-    typed to fewer than 8 figures (the check's own 4-figure display of it, 0.2038) that value rounded to its
-    figures; a tie rounded either way counts. Returns a hedged :class:`Feedback` naming the route, or None.
+    typed to fewer figures (0.2038, or 0.20378527 at 8) that value rounded to its figures
+    (:func:`_typed_tolerance`); a tie rounded either way counts. Returns a hedged :class:`Feedback` naming the route, or None.
 
     Examples
     --------
@@ -1042,9 +1108,8 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint, sig=ACCEPTED_FIGU
     n_fig = significant_figures(value)
     if n_fig <= sig or value == 0 or not math.isfinite(expected) or expected == 0:
         return None
-    # a full float is the route's value; a typed one its rounding to the figures typed
-    tol = 1e-9 * abs(value) if n_fig >= _PRECISE else \
-        0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - n_fig + 1) * (1 + 1e-9)
+    # a full float is the route's value; a typed one (of any length) its rounding to the figures typed
+    tol = _typed_tolerance(value)
     for m in mistakes:
         step = m[2] if len(m) > 2 else None
         undo = isinstance(step, tuple) and step[0] == "undo"
@@ -1067,13 +1132,13 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint, sig=ACCEPTED_FIGU
                 return Feedback(False, f"Not quite: {_as_given(value)} looks like {_mistake_name(m[1])}, rounded "
                                        f"to {figures} and then {_WRONG_WAY}{detail} Check the units of each step; "
                                        f"if you did not round or convert, {_as_given(value)} is not {what}: "
-                                       + (hint or "check each step."))
+                                       + (_after_colon(hint) or "check each step."))
             asked = str(step[2])[len("converted to "):]
             same = str(step[1]).rsplit(" in ", 1)[0] if " in " in str(step[1]) else what   # "the gain in nats"
             return Feedback(False, f"Not quite: {_as_given(value)} looks like {step[1]}: {same} in {asked} rounded to "
                                    f"{figures} and then converted. The question asks for {asked}: give the number "
                                    f"from before that conversion, unrounded. If you did not round or convert, "
-                                   f"{_as_given(value)} is not {what}: " + (hint or "check each step."))
+                                   f"{_as_given(value)} is not {what}: " + (_after_colon(hint) or "check each step."))
     return None
 
 
@@ -1092,9 +1157,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     n_fig = significant_figures(value)
     if (n_fig >= _PRECISE and not _exactly(value, expected)) or (n_fig >= 4 and not _accepted(value, expected)):
         # a full number equal to a wrong quantity that lies within 1% of the answer is that quantity; so is
-        # one of 4 or more figures that is that quantity rounded, and not the answer
+        # one of 4 or more figures that is that quantity rounded, and not the answer (8 or 9 figures typed are
+        # that quantity to half a unit in their last figure, not to 1e-9)
         same = [e for w, e in coincident if w is not None and math.isfinite(w)
-                and (_exactly(value, float(w)) if n_fig >= _PRECISE
+                and (abs(value - float(w)) <= _typed_tolerance(value) if n_fig >= _PRECISE
                      else _round_sig(value, n_fig) == _round_sig(float(w), n_fig))]
         if same:
             return Feedback(False, f"Not quite: {shown} is {same[0]} With these data it lies within 1% of {what}, "
@@ -1298,7 +1364,8 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                 "number your code computed, and round only at the end."
                 if rescaled is not None and not _right_at(value, expected, figures) else "")
         full = ("" if rescaled is not None else
-                " If this is the full number your code computed, it is not the answer: check each step.")
+                f" If your code printed exactly {shown} (no more digits), your computation is off: check each "
+                f"step.")
         if _is_whole(value):
             more = (f"Give {sig} significant figures: Python reads {padded} as {shown}, and "
                     f"{what} to {sig} significant figures is not {padded}."
@@ -1331,18 +1398,17 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # the mistakes it matches, read as rounded, are named beside the cut-off (0.8 is H(P_target, Q_pred)
         # = 0.887 cut off, and H(P_target) = 0.802 rounded, which it matches better)
         rounded_mistake = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
-        return Feedback(False, f"Right as far as it goes, but cut off: {shown} is {what} cut off after "
+        return Feedback(False, f"Almost: {shown} is {what} cut off after "
                                f"{_plural(figures, 'significant figure')}, so its last digit is one too small. "
-                               f"Round (do not truncate) the unrounded number your code computed, and give {sig} "
-                               f"significant figures, or give that number itself."
+                               f"{_ROUND_NOT_CUT} {sig} significant figures, or give that number itself."
                                + (f" If you rounded rather than cut off, {shown} is not {what} rounded, and at the "
                                   f"{_plural(figures, 'significant figure')} it has it matches "
                                   + " or ".join(_name_value(e, w) for _, w, e in sorted(rounded_mistake))
                                   + (", known mistakes" if len(rounded_mistake) > 1 else ", a known mistake")
                                   + ": the unrounded number will tell which it is."
                                   if rounded_mistake else "")
-                               + f" If this is the full number your code computed, it is not {what}: check "
-                                 f"each step.")
+                               + f" If your code printed exactly {shown} (no more digits), it is not {what}: "
+                                 f"check each step.")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
     if matched:
         groups = []                      # mistakes within 1% of each other form one group
@@ -1420,6 +1486,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
            and _truncated(value, w) and _distance(value, w) < _distance(value, expected)]
     if cut:
         best = min(cut, key=lambda m: m[0])[1]
+        steps = {e: st for _, e, st in entries}
+        if any(_wrong_way_of_rounded(value, w, expected, figures) for _, w, e in cut
+               if steps.get(e) and steps[e][0] == "undo"):
+            # a conversion the wrong way on a number rounded first gives it, rounded (0.3145 / ln 2 = 0.453728
+            # -> 0.4537): it need not be a cut-off, and the mistake's advice starts from the unrounded number
+            return Feedback(False, f"Not quite: {shown} matches {named(cut)}")
         return Feedback(False, f"Not quite: {shown} matches {named(cut)} ({shown} is that value, "
                                f"{_show(best, figures + 2)}, cut off after {_plural(figures, 'significant figure')}: "
                                f"round, do not truncate.)")
@@ -1429,7 +1501,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         made = rounding if isinstance(rounding, str) else "made of whole-number counts"
         return Feedback(False, f"Close, but not {what}: {shown} is near it but not it rounded, and {what} is "
                                f"{made}, with nothing to round on the way. Check each step: "
-                               + (hint or "the formula, the arguments and the units."))
+                               + (_after_colon(hint) or "the formula, the arguments and the units."))
     def terms_give(v):
         """One of the check's rounded sums (terms rounded before summing), rounded to the figures given, is ``v``."""
         sums = partway[2] if partway and len(partway) > 2 else ()
@@ -1437,7 +1509,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
 
     if partway and figures >= ACCEPTED_FIGURES and math.isfinite(value):
         values, why = partway[0], partway[1]
-        tol = (1e-9 * abs(value) if figures >= _PRECISE
+        tol = (_typed_tolerance(value) if figures >= _PRECISE
                else float(_unit(value, figures)) / 2 * 1.000001)
         if any(math.isfinite(v) and abs(value - v) <= tol for v in values):
             return Feedback(False, f"Almost: {shown} is what the right formula gives for {what} when an intermediate "
@@ -1466,7 +1538,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             return Feedback(False, f"Almost: {shown} is not {what} rounded; it is {route_words(*loose)}, a number "
                                    f"rounded on the way. If that is what your code did, use the unrounded numbers, and round "
                                    f"only at the end, to {sig} significant figures. If your code rounded nothing, "
-                                   f"check each step" + (f": {hint}" if hint else "."))
+                                   f"check each step" + (f": {_after_colon(hint)}" if hint else "."))
         elif (loose or undone) and not truncated:
             # a wrong quantity within 1% of the answer that rounds to the same figures (H(english) = 4.1928 for
             # H(spanish, english) = 4.2014: 4.19) is the first reading, named with the figures it was rounded to
@@ -1494,7 +1566,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    # a rounding on the way is one reading; another quantity that rounds to the
                                    # same figures (H(english) for H(spanish, english)) is the other
                                    + f" If your code rounded nothing on the way, {shown} is not {what}: check "
-                                     f"each step" + (f": {hint}" if hint else "."))
+                                     f"each step" + (f": {_after_colon(hint)}" if hint else "."))
         if truncated:
             # a rounded route that also gives it (4.2 - H(spanish) = 0.1726, rounded: 0.173) is named, since
             # rounding the number that route computed gives the same number again
@@ -1558,7 +1630,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                f"the terms before summing? Give the unrounded number: sum the unrounded terms, and "
                                f"round only at the end, to {sig} significant figures. If your code rounded nothing "
                                f"on the way, {shown} is not {what}: check each step"
-                               + (f": {hint}" if hint else "."))
+                               + (f": {_after_colon(hint)}" if hint else "."))
     if expected >= 0 and value < 0:
         start = f"Not quite: {what} cannot be negative, and your answer is {shown}."
         flipped = [(_distance(-value, w), w, e) for w, e, _ in entries if _matches(-value, w, expected)]
@@ -1577,7 +1649,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                + (", or round the terms before summing" if summed or terms_give(value) else "")
                                + "? Redo the computation from the unrounded values your code computed, and round "
                                  "only at the end. If your code rounded nothing, check each step: "
-                               + (hint or "the formula, the arguments and the units."))
+                               + (_after_colon(hint) or "the formula, the arguments and the units."))
     # float noise alone (1 - np.sum(p**2) = 0.4800000000000001) is no sign of rounded terms: only an answer a
     # few units in the last asked figure from the right value is asked about them
     # and a value with nothing to round on the way (``rounding`` False or a string) has no terms to round

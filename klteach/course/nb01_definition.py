@@ -69,7 +69,9 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
     zeros make one direction infinite"); notebooks/01_definition.ipynb (through show_pair).
 
     Bars above zero add to the divergence, bars below subtract; each
-    direction's bars sum to its divergence, shown in the legend.
+    direction's bars sum to its divergence, shown in the legend. An
+    infinite term has no bar but a label naming its direction
+    ("D(P||Q) term: inf").
 
     Returns
     -------
@@ -86,13 +88,24 @@ def contributions_bar(p, q, *, labels=None, base=None, ax=None, title=None):
            color=P_COLOR, label=f"D(P||Q) terms, sum {forward.sum():.4f} {units}")
     ax.bar(x + width / 2, np.where(np.isinf(reverse), np.nan, reverse), width,
            color=Q_COLOR, hatch=Q_HATCH, label=f"D(Q||P) terms, sum {reverse.sum():.4f} {units}")
-    for xi, value in zip(x, forward):
-        if np.isinf(value):
-            ax.annotate("inf", (xi - width / 2, 0), ha="center", va="bottom", color=P_COLOR)
-    for xi, value in zip(x, reverse):
-        if np.isinf(value):
-            ax.annotate("inf", (xi + width / 2, 0), ha="center", va="bottom", color=Q_COLOR)
+    # an infinite term has no bar: a label says so, and which direction's term it is (in words, not by colour)
+    for shift, terms, name, colour in ((-width / 2, forward, "D(P||Q)", P_COLOR),
+                                       (width / 2, reverse, "D(Q||P)", Q_COLOR)):
+        for xi, value in zip(x, terms):
+            if np.isinf(value):
+                ax.annotate(f"{name}\nterm: inf", (xi + shift, 0), ha="center", va="bottom", color=colour,
+                            annotation_clip=False)
     ax.axhline(0, color="black", lw=0.8)
+    # fixed x limits: with every term infinite or 0 there is no bar to set them, and the labels would fall outside
+    ax.set_xlim(-0.5 - width / 2, len(x) - 0.5 + width / 2)
+    finite = np.concatenate([forward[np.isfinite(forward)], reverse[np.isfinite(reverse)]])
+    if not np.any(finite != 0):
+        # no bar has a height: an empty panel would say nothing, so it says why (every term 0 means P = Q, or
+        # every term is infinite), with y ticks at 0 only
+        ax.set_ylim(-1, 1)
+        ax.set_yticks([0])
+        if not (np.any(np.isinf(forward)) or np.any(np.isinf(reverse))):
+            ax.text(0.5, 0.75, "every term is 0: P and Q are equal", transform=ax.transAxes, ha="center")
     ax.set_xticks(x, labels if labels is not None else [str(i) for i in x])
     ax.set_xlabel("outcome")
     ax.set_ylabel(f"contribution [{units}]")
@@ -220,6 +233,25 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         mistakes.append((float(np.sum(rel_entr(raw_p, raw_q))) / per,
                          f"the sum over the raw counts, which are not probabilities. Normalise first: {how}."))
     with np.errstate(divide="ignore", invalid="ignore"):
+        if p_raw and q_raw:
+            # the raw counts with a second mistake: the direction swapped, or the other unit of bits and nats
+            # (both about the total count times a value the learner may know, so named with the normalising)
+            swapped_raw = float(np.sum(rel_entr(raw_q, raw_p))) / per
+            if math.isfinite(swapped_raw):
+                mistakes.append((swapped_raw,
+                                 f"the sum over the raw counts, which are not probabilities, with the direction "
+                                 f"swapped too ({b} weights the sum and is on top in the log ratio): two "
+                                 f"mistakes. Normalise first ({how}), then weight each log({a}(x)/{b}(x)) by "
+                                 f"{a}(x), the reference."))
+            if base in (None, 2):
+                other = 2 if base is None else None
+                raw_other = float(np.sum(rel_entr(raw_p, raw_q))) / log_base(other)
+                if math.isfinite(raw_other):
+                    mistakes.append((raw_other,
+                                     f"the sum over the raw counts, which are not probabilities, in "
+                                     f"{_unit_words(other)} ({_LOG_FN[other]}): two mistakes. Normalise first "
+                                     f"({how}), and use {_LOG_FN[base]}: the question asks for "
+                                     f"{_unit_words(base)}."))
         if q_raw:
             mistakes.append((float(np.sum(rel_entr(pn, raw_q))) / per,
                              f"{a} normalised but {b} left as counts. Normalise both: {how}."))
@@ -255,7 +287,9 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                          ("scale", f"{what} x 100", "divided by 100")))
     jeffreys = expected + kl_divergence(qn, pn, base=base)
     if math.isfinite(jeffreys) and apart(jeffreys):
-        mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added (the Jeffreys divergence): "
+        # named only once notebook 04 has introduced it (notebook 01, entropy_words=False, avoids later terms)
+        named = " (the Jeffreys divergence)" if entropy_words else ""
+        mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added{named}: "
                                    f"{what} is one direction only, its log ratios weighted by {a}."))
     with np.errstate(divide="ignore"):
         swapped_ce = cross_entropy(qn, pn, base=base)

@@ -27,6 +27,7 @@ from .feedback import (
     significant_figures,
 )
 from .style import MARKERS, P_COLOR, PALETTE, Q_COLOR
+from .units import _unit_mistakes
 
 __all__ = ["check_local_kl", "check_elbo", "check_stein_exponent", "check_sanov_exponent",
            "posterior_fits", "gradient_paths", "exponent_curve"]
@@ -42,16 +43,6 @@ def _base(base):
 
 def _in(value_nats, base):
     return value_nats if base is None else value_nats / math.log(base)
-
-
-def _other_units(value_nats, what, base):
-    """The same value in the other unit, with advice that, followed, gives the right number."""
-    if base is None:
-        return [(value_nats / math.log(2), f"{what} in bits (computed with np.log2). The question asks for nats: "
-                 f"use np.log, or multiply your unrounded number by np.log(2).",
-                 ("scale", f"{what} in bits", "converted to nats"))]
-    return [(value_nats, f"{what} in nats (computed with np.log). The question asks for bits: use np.log2, "
-             f"or divide your unrounded number by np.log(2).", ("scale", f"{what} in nats", "converted to bits"))]
 
 
 def _apart(mistakes, expected):
@@ -221,7 +212,7 @@ def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
         mistakes.append((loglik1 - kl, f"the ELBO of this q under section 1's model (x = {x1:g}, s = {s1:g}): the "
                                         f"function elbo defined there uses section 1's x_obs and s. This exercise has "
                                         f"x = {x:g} and noise standard deviation {s:g}."))
-    mistakes += _other_units(expected, what, None)
+    mistakes += _unit_mistakes(lambda bb: _in(expected, bb), what, None, throughout=False)
     return check_number(answer, expected, what=what, units="nats", mistakes=_apart(mistakes, expected), sig=sig,
                         hint=f"Average the Gaussian log-likelihood log N(x; z, s^2) over z ~ q, using "
                              f"E_q[(x - z)^2] = (x - m)^2 + sigma^2; then subtract D(q||N(0, 1)), which "
@@ -246,8 +237,8 @@ def check_stein_exponent(answer, p_heads, q_heads, *, base=2, names=("P", "Q"), 
 
     .. math:: \beta_n \approx e^{-n D(P\|Q)}, \qquad D(P\|Q) = p\log\frac pq + (1-p)\log\frac{1-p}{1-q}
 
-    Recognised mistakes: D(Q||P) (the exponent of the other error), the
-    other unit, the Chernoff information (the exponent when both errors
+    Recognised mistakes: D(Q||P) (the exponent of the other error), another
+    unit (bits, nats or base 10, converted either way), the Chernoff information (the exponent when both errors
     must vanish), the Bhattacharyya distance -log sum sqrt(pq), the
     Jeffreys divergence, and the heads term alone.
 
@@ -278,7 +269,7 @@ def check_stein_exponent(answer, p_heads, q_heads, *, base=2, names=("P", "Q"), 
                                              f"D({a}||{b}) is the exponent."),
         (_in(p[0] * math.log(p[0] / q[0]), base), "the heads term alone; add the tails term "
                                                  "(1 - p) log((1 - p)/(1 - q))."),
-    ] + _other_units(d, what, base)
+    ] + _unit_mistakes(lambda bb: _in(d, bb), what, base)
     return check_number(answer, expected, what=what, units=unit, mistakes=_apart(mistakes, expected), sig=sig,
                         hint=f"Stein's exponent is the KL divergence from the coin held at the fixed type-I "
                              f"error, {a} (heads probability {p_heads:g}), to the other, {b} (heads probability "
@@ -297,7 +288,8 @@ def check_sanov_exponent(answer, p, values, threshold, *, base=None, names=("P*"
               p_\lambda(x) \propto p(x) e^{\lambda v(x)}
 
     Recognised mistakes: the reverse direction D(P||P*), minus D(P*||P)
-    (the ratio inside the log upside down), the other unit,
+    (the ratio inside the log upside down), another unit (converted
+    either way),
     the tilt parameter lambda itself, and the central-limit (Gaussian)
     approximation (m - mu)^2 / (2 var), right only near the mean.
 
@@ -327,7 +319,7 @@ def check_sanov_exponent(answer, p, values, threshold, *, base=None, names=("P*"
         (-expected, f"minus {what}: the ratio inside the log is upside down ({b}(x) on top). Keep the order "
                     f"and put {a}(x) on top: {what} = sum {a}(x) log({a}(x) / {b}(x)), the tilted distribution "
                     f"first both as the weight and on top of the ratio."),
-    ] + _other_units(t.kl, what, base)
+    ] + _unit_mistakes(lambda bb: _in(t.kl, bb), what, base)
     return check_number(answer, expected, what=what, units=unit, mistakes=_apart(mistakes, expected), sig=sig,
                         hint=f"Find lambda with sum v p exp(lambda v) / sum p exp(lambda v) = {threshold:g} "
                              f"(scipy.optimize.brentq), tilt P, then compute D({a}||{b}).",

@@ -170,7 +170,7 @@ def test_contributions_bar_heights_are_the_terms_and_inf_is_marked():
     forward = [b.get_height() for b in ax.containers[0]]
     assert forward[0] == pytest.approx(0.5 * np.log(0.5))
     assert np.isnan(forward[1])                       # infinite term, drawn as a label
-    assert any(t.get_text() == "inf" for t in ax.texts)
+    assert any(t.get_text() == "D(P||Q)\nterm: inf" for t in ax.texts)   # p > 0 = q at outcome 1
     assert "nats" in ax.get_ylabel()
     assert "inf" in ax.get_legend().get_texts()[0].get_text()
 
@@ -393,3 +393,66 @@ def test_01_a_rounding_hidden_by_trailing_zeros_gives_every_figure_count_it_may_
     d = float(np.sum(Q_ex * np.log(Q_ex / P_ex)))
     msg = str(exercises.check_kl(round(d, 1) * math.log(2), Q_ex, P_ex, base=2, names=("Q_ex", "P_ex")))
     assert "rounded to 1 or 2 significant figures (0.3; Python drops trailing zeros)" in msg, msg
+
+
+@pytest.mark.parametrize("log, weights, over, words", [
+    (np.log, "week", "train", "with the direction swapped too"),       # 23.93: week_counts weight the sum
+    (np.log2, "train", "week", "in bits (np.log2)"),                     # 31.45: bits where nats are asked
+])
+def test_01_raw_counts_with_a_second_mistake_are_named_with_the_normalising(log, weights, over, words):
+    # 01 ex3: np.sum(week_counts * np.log(week_counts / train_counts)) = 23.93 and the raw counts in bits (31.45)
+    # got only the general hint, which says nothing about normalising, the point of the exercise
+    counts = {"train": np.array([30, 50, 20]), "week": np.array([25, 25, 50])}
+    w, o = counts[weights], counts[over]
+    raw = float(np.sum(w * log(w / o)))
+    assert abs(raw - 100 * kl_by_hand(w / 100, o / 100) / (1 if log is np.log else math.log(2))) < 1e-9
+    for answer in (raw, round_sig(raw, 4), round_sig(raw, 3)):
+        text = str(ex01_3(answer))
+        assert text.startswith("Not quite") and "raw counts" in text and words in text, (answer, text)
+        assert "divide train_counts and week_counts each by its own total" in text, text
+    # the right answer and the plain raw-count sum keep their readings
+    assert ex01_3(kl_by_hand(counts["train"] / 100, counts["week"] / 100)).correct
+    plain = str(ex01_3(float(np.sum(counts["train"] * np.log(counts["train"] / counts["week"])))))
+    assert "Normalise first: divide" in plain and "two mistakes" not in plain, plain
+
+
+@pytest.mark.parametrize("p_heads, q_heads, infinite", [
+    (1.0, 0.0, ("D(P||Q)", "D(Q||P)")),     # both directions infinite: no bar at all
+    (0.0, 1.0, ("D(P||Q)", "D(Q||P)")),
+    (0.5, 1.0, ("D(P||Q)",)),               # one direction only
+])
+def test_contributions_bar_inf_labels_name_their_direction_and_are_drawn_inside_the_axes(p_heads, q_heads, infinite):
+    # notebook 01's coin explorer at P(heads)=1, Q(heads)=0: every bar NaN, the x axis spanning 0..1, and the
+    # "inf" labels at -0.2 and 1.2 clipped away: an empty panel
+    p, q = np.array([p_heads, 1 - p_heads]), np.array([q_heads, 1 - q_heads])
+    ax = plots.contributions_bar(p, q, labels=["heads", "tails"], base=2)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    labels = [t for t in ax.texts if "inf" in t.get_text()]
+    assert sorted(t.get_text().split("\n")[0] for t in labels) == sorted(infinite)   # said in words
+    lo, hi = sorted(ax.get_xlim())
+    for t in labels:
+        assert lo < t.xy[0] < hi and t.get_visible(), (t.get_text(), t.xy, ax.get_xlim())
+        extent = t.get_window_extent(renderer)
+        assert (box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1), \
+            (t.get_text(), extent, box)
+    plt.close(fig)
+
+
+def test_contributions_bar_with_every_term_0_says_so():
+    ax = plots.contributions_bar([0.0, 1.0], [0.0, 1.0], base=2)
+    assert any(t.get_text() == "every term is 0: P and Q are equal" for t in ax.texts)
+    assert not any("inf" in t.get_text() for t in ax.texts)
+    plt.close(ax.figure)
+
+
+def test_01_the_sum_of_both_directions_is_named_without_notebook_04s_term():
+    # notebook 01 (entropy_words=False) avoids later terms, yet named "the Jeffreys divergence" (notebook 04)
+    from test_feedback import ex01_1e
+    both = bits(kl_by_hand(P, Q) + kl_by_hand(Q, P))
+    for answer in (both, round_sig(both, 3), round_sig(both, 4)):
+        text = str(ex01_1(answer))
+        assert "both directions added" in text and "Jeffreys" not in text, (answer, text)
+        assert "(the Jeffreys divergence)" in str(ex01_1e(answer))       # notebooks 02-04 keep the name

@@ -406,3 +406,21 @@ def test_local_kl_a_near_answer_is_not_asked_about_rounding_exact_short_decimals
     # the values are not shown: I(theta) = 6.25 is what the exercise asks the learner to find
     assert "Did you round" not in msg and "nothing to round on the way" in msg, msg
     assert "0.0025" not in msg and "6.25" not in msg, msg
+
+
+@pytest.mark.parametrize("answer", [
+    (0.5 * math.log(0.5 / 0.8) + 0.5 * math.log(0.5 / 0.2)) * math.log(2),              # nats times ln 2
+    float(f"{(0.5 * math.log(0.5 / 0.8) + 0.5 * math.log(0.5 / 0.2)) * math.log(2):.4g}"),   # printed: 0.1547
+    round(0.5 * math.log(0.5 / 0.8) + 0.5 * math.log(0.5 / 0.2), 4) * math.log(2),      # 0.2231 * ln 2
+])
+def test_stein_a_conversion_done_the_wrong_way_is_named_as_in_notebooks_01_to_05(answer):
+    # 09 ex3: check_stein_exponent(0.2231... * ln 2, 0.5, 0.8, base=2) got "Not yet ..." with no word on units
+    text = str(ex3(answer))
+    assert text.startswith("Not quite") and "converted the wrong way" in text and "np.log(2)" in text, text
+
+
+def test_stein_and_sanov_name_a_value_in_base_10_units():
+    d_nats = 0.5 * math.log(0.5 / 0.8) + 0.5 * math.log(0.5 / 0.2)
+    assert "base-10 units" in str(ex3(d_nats / math.log(10)))
+    _, _, kl = mp_tilt(4.5)
+    assert "base-10 units" in str(ex4(kl / math.log(10)))
