@@ -1468,6 +1468,42 @@ def _mass_cause(name, p, q, middle, excess, offset=None, window=False):
             f"{advice[0].upper()}{advice[1:]}.")
 
 
+#: P's quantiles at which Q's log density is checked for overflow (:func:`_refuse_q_below_doubles`)
+_BULK = (1e-3, 0.25, 0.5, 0.75, 1 - 1e-3)
+
+
+def _refuse_q_below_doubles(p, q, lo, hi):
+    """Refuse, naming the cause, a Q whose log density is below the most negative double over P's bulk.
+
+    Where ``q.logpdf`` is -inf at P's quantiles 0.001 to 0.999 (not a gap: Q's tail probabilities
+    there are 0 as well, so its density cannot be had from them), -log q > 1.8e308 carries D(P||Q)
+    = E_P[log p - log q] beyond the largest double (norm(0, 1) against norm(1e250, 1): D = 5e499).
+    Such a pair was refused all the same (Q's log density underflowed where P has mass), but with a
+    message about tails beyond 1e300."""
+    f = _Integrand(p, q)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            xs = [float(x) for x in p.ppf(_BULK)]
+        except Exception:      # a user's distribution whose quantiles fail: nothing to check
+            return
+        for x in xs:
+            if not lo < x < hi:
+                return
+            lq = _logpdf(q, x)
+            if math.isnan(lq) or lq == -math.inf:
+                lq = f._log_density_from_probability(q, x)
+            if lq != -math.inf:
+                return
+    raise FloatingPointError(
+        f"continuous_kl cannot compute D(P||Q): q.logpdf is -inf (Q's log density below the most "
+        f"negative double, -1.8e308) at P's quantiles 0.001 to 0.999 (x = {xs[0]:.6g} to "
+        f"{xs[-1]:.6g}, measured from P's endpoint or median), and Q's tail probabilities there "
+        f"are 0 as well. Wherever log q stays below -1.8e308 between them, D(P||Q) = E_P[log p - "
+        f"log q] exceeds 0.998 times 1.8e308 (less P's entropy), at or beyond the largest double: "
+        f"it cannot be returned as a float (norm(0, 1) against norm(1e250, 1) has D = 5e499). "
+        f"Compute it, or its logarithm, in closed form with arbitrary precision (e.g. mpmath).")
+
 def continuous_kl(p, q, *, base=None):
     r"""KL divergence D(P||Q) between continuous distributions, by numerical integration.
 
@@ -1617,7 +1653,11 @@ def continuous_kl(p, q, *, base=None):
         expon() against weibull_min(300, scale=20), whose ``-log q = (x /
         20)^300`` passes 1.8e308 at x = 213 while ``e^-x (x / 20)^300`` grows
         up to x = 300, has the finite D(P||Q) = 1.5e224, which no double
-        evaluation of its integrand reaches.
+        evaluation of its integrand reaches. And if ``q.logpdf`` is ``-inf``
+        at all of P's quantiles 0.001, 0.25, 0.5, 0.75 and 0.999, where Q's
+        tail probabilities are 0 as well: where log q stays that low between
+        them, D(P||Q) is at or beyond the largest double (norm(0, 1) against
+        norm(1e250, 1): 5e499).
 
         Also if ``q.logpdf`` is ``-inf`` inside Q's support (scipy computes
         some log densities as ``log(pdf)``, which underflows) where P has
@@ -1796,6 +1836,7 @@ def continuous_kl(p, q, *, base=None):
         # A median next to one end (Beta(0.001, 1) has it at 1e-301): the piece from the
         # other end would reach where only distances from the near end are resolved.
         middle = lo + 0.5 * (hi - lo)
+    _refuse_q_below_doubles(p, q, lo, hi)
     cuts = _breakpoints(p, q, lo, hi)
     window = _q_window(p, q, lo, hi, middle)
     if window is not None:

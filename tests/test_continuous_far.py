@@ -4,6 +4,7 @@ References: closed forms in mpmath at 50 digits, or the moment argument for dive
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 
 import mpmath
@@ -99,3 +100,20 @@ def test_a_rise_into_qs_overflow_against_a_light_p_is_refused_not_infinite():
     with mpmath.workdps(50):
         truth = expon_weibull_kl(100, 20)
     assert kt.continuous_kl(st.expon(), st.weibull_min(100, scale=20)) == pytest.approx(float(truth), rel=1e-9)
+
+
+def normal_kl(m1, s1, m2, s2):
+    m1, s1, m2, s2 = map(mpf, (m1, s1, m2, s2))
+    return mpmath.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - mpf(1) / 2
+
+
+# Q's log density below the most negative double over all of P's bulk: D(P||Q) is beyond the
+# largest double. It was refused as "an amount that cannot be estimated ... beyond the left tail
+# (x below -1e300)", which is not the cause. Reference: the closed form for two normals in mpmath.
+@pytest.mark.parametrize("m2, s2", [(1e250, 1), (1e160, 1), (1e200, 1e-10)])
+def test_a_d_beyond_the_largest_double_is_refused_as_such(m2, s2):
+    with mpmath.workdps(50):
+        truth = normal_kl(0, 1, m2, s2)
+    assert truth > mpf(sys.float_info.max)
+    with pytest.raises(FloatingPointError, match=r"q\.logpdf is -inf .* at or beyond the largest double"):
+        kt.continuous_kl(st.norm(0, 1), st.norm(m2, s2))
