@@ -892,9 +892,11 @@ def _refuse_rise_into_overflow(f, start, sign, s_ok, s_failed):
         f"{start + sign * math.exp(s_ok):.10g} (measured from P's endpoint or median; Q's log "
         f"density falls below the most negative double, -1.8e308) while p (-log q) still grows "
         f"towards it and P's tail falls faster than any power, so the part of D(P||Q) beyond "
-        f"cannot be evaluated: D(P||Q) may be finite, even above 1.8e308, or infinite. Compute "
-        f"it in closed form (E_P[-log q] from P's moments, for a Weibull or left Gumbel Q), or "
-        f"give Q as a distribution whose logpdf stays finite where P has mass.")
+        f"cannot be evaluated: D(P||Q) may still be finite (expon() against weibull_min(300, "
+        f"scale=20): 1.5e224), even beyond 1.8e308, or infinite. Compute it in closed form "
+        f"(E_P[-log q] from P's moments, for a Weibull or left Gumbel Q), or give Q as a "
+        f"distribution whose logpdf stays finite where P has mass.")
+
 
 def _q_rest(f, p, q, start, sign, s_end, lp, lq):
     """The integral beyond e^s_end where the integrand's "rise" there is Q's density (lq > lp):
@@ -1503,6 +1505,7 @@ def _refuse_q_below_doubles(p, q, lo, hi):
         f"log q] exceeds 0.998 times 1.8e308 (less P's entropy), at or beyond the largest double: "
         f"it cannot be returned as a float (norm(0, 1) against norm(1e250, 1) has D = 5e499). "
         f"Compute it, or its logarithm, in closed form with arbitrary precision (e.g. mpmath).")
+
 
 def continuous_kl(p, q, *, base=None):
     r"""KL divergence D(P||Q) between continuous distributions, by numerical integration.
