@@ -878,7 +878,7 @@ def _refuse_rise_into_overflow(f, start, sign, s_ok, s_failed):
     Against a P whose tail falls faster than any power (not :func:`_power_tail`), p (-log q)
     rising there is a hump that may yet turn down beyond, where log q is below the most
     negative double: expon() against weibull_min(300, scale=20) rises up to x = 300, where
-    -log q = 15^300 = 1e352, and D(P||Q) = 300! / 20^300 + ... = 1.5e224 is finite (it was
+    -log q = 15^300 = 6e352, and D(P||Q) = 300! / 20^300 + ... = 1.5e224 is finite (it was
     reported as inf). Neither a value nor divergence can be told from doubles."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -995,6 +995,18 @@ def _scaled_q(q, k):
         return None
 
 
+def _far_log_densities(f, q_k, k, start, start_k, sign, s, tail):
+    """(log p, log q) at distance e^s from ``start`` (original coordinates), with Q given scaled
+    by 2**-k as ``q_k`` (its origin ``start_k``), and P's log density extrapolated beyond
+    ``tail = (s_a, lp_a, alpha)`` (:func:`_power_tail`)."""
+    s_a, lp_a, alpha = tail
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lq = _logpdf(q_k, start_k + sign * math.exp(s - k * math.log(2))) - k * math.log(2) \
+            - f.offsets[1]
+        lp = f.log_densities(start + sign * math.exp(s))[0] if s < s_a else lp_a - alpha * (s - s_a)
+    return lp, lq
+
 def _beyond_far_q(f, p, q, start, sign, s_end):
     r"""The rest of the integral beyond distance ``e^s_end`` from ``start`` when Q's mass reaches
     near or past it: ``(rest, exact)`` as :func:`_open_end` gives it, or None where Q lies far
@@ -1020,44 +1032,41 @@ def _beyond_far_q(f, p, q, start, sign, s_end):
     if tail is None:
         return None
     s_a, lp_a, alpha = tail
-    probes = [math.log(_PROBE_CLEAR) + math.log(reach) + k * _PROBE_STEP for k in range(3)]
-    k = max(0, math.ceil((probes[-1] - math.log(_PROBE_FAR)) / math.log(2)))   # Q scaled by 2**-k
-    q_k = _scaled_q(q, k) if k else q
-    if q_k is None:
-        return math.nan, False
-    start_k = math.ldexp(start, -k)
-
-    def log_densities(s):
-        """(log p, log q) at distance e^s from start, in the original coordinates."""
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            lq = _logpdf(q_k, start_k + sign * math.exp(s - k * math.log(2))) - k * math.log(2) \
-                - f.offsets[1]
-            lp = f.log_densities(start + sign * math.exp(s))[0] if s < s_a else \
-                lp_a - alpha * (s - s_a)
-        return lp, lq
+    # 1e4 times Q's reach, scaled past the largest double if need be; where Q's log density
+    # overflows there (laplace(1e305, 1): -log q = 1e309), as far out as the doubles allow
+    # without scaling, if that is still 10 times Q's reach
+    closest = min(_PROBE_CLEAR, math.exp(math.log(_PROBE_FAR) - 2 * _PROBE_STEP - math.log(reach)))
+    for clear in (_PROBE_CLEAR, closest) if closest >= 10 else (_PROBE_CLEAR,):
+        probes = [math.log(clear) + math.log(reach) + k * _PROBE_STEP for k in range(3)]
+        k = max(0, math.ceil((probes[-1] - math.log(_PROBE_FAR)) / math.log(2)))   # Q scaled by 2**-k
+        q_k = _scaled_q(q, k) if k else q
+        if q_k is None:
+            continue
+        start_k = math.ldexp(start, -k)
+        logs = [_far_log_densities(f, q_k, k, start, start_k, sign, s, tail) for s in probes]
+        if all(math.isfinite(lp) and math.isfinite(lq) and lq < 0 for lp, lq in logs):
+            break
+    else:
+        return math.nan, False      # Q's log density overflowed there: its decay cannot be seen
 
     def h(s):
         """P's part of the integrand in s, p (L - 1) e^s, formed in logs (0 inside the window)."""
         if f.hole is not None and s < math.log(_PROBE_FAR) and \
                 f.hole[0] <= start + sign * math.exp(s) <= f.hole[1]:
             return 0.0
-        lp, lq = log_densities(s)
+        lp, lq = _far_log_densities(f, q_k, k, start, start_k, sign, s, tail)
         if not (math.isfinite(lp) and math.isfinite(lq)):
             return math.nan
         ratio = lp - lq
         return 0.0 if ratio == 1 else math.copysign(math.exp(s + lp + math.log(abs(ratio - 1))), ratio - 1)
 
-    logs = [log_densities(s) for s in probes]
-    if not all(math.isfinite(lp) and math.isfinite(lq) and lq < 0 for lp, lq in logs):
-        return math.nan, False      # Q's log density overflowed there: its decay cannot be seen
     log_h = [s + lp + math.log(abs(lp - lq - 1)) if lp - lq != 1 else -math.inf
              for s, (lp, lq) in zip(probes, logs)]
     rates = [(b - a) / _PROBE_STEP for a, b in zip(log_h[:-1], log_h[1:])]
     # Q's log density still departs from its asymptotic form by about beta reach / distance, beta
     # its power (2 for a normal): the slope measured may be that much below the asymptotic one.
     beta = (math.log(-logs[-1][1]) - math.log(-logs[0][1])) / (2 * _PROBE_STEP)
-    slack = 2 * max(beta, 1.0) / (_PROBE_CLEAR - 1) + 1e-9
+    slack = 2 * max(beta, 1.0) / (clear - 1) + 1e-9
     if all(lp - lq > 1 for lp, lq in logs) and min(rates) >= -slack:
         return math.inf, False
     if not max(rates) < -0.01:
