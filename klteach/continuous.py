@@ -1565,17 +1565,18 @@ def continuous_kl(p, q, *, base=None):
       (norm(0, 1e200) against norm(0, 1)) is not mistaken for divergence.
       Where Q's farther quartile lies beyond 1e-4 of the distance at which
       the tail stops (Q centred near 1e299, or at 1e200 against a t whose
-      log density fails at 1e154), the integrand there has not yet taken its asymptotic
-      form, and for a P with a power-law tail the open end is judged
-      instead at three points 2 e-folds apart beyond 1e4 times the
-      distance of Q's farther quartile (past the largest double with
-      both scaled by a power of 2, and P's log density extrapolated as
-      its power law): an integrand that does not decay there is
-      divergence (a Cauchy, t(2) or Pareto(1.5) against norm(1e299,
-      1e290), a Cauchy against laplace(1e299, 1e290)); one that decays
-      steadily leaves Q's probability beyond, exact, plus P's part
-      integrated up to the last point (cauchy(0, 1) against
-      cauchy(1e305, 1e300): the closed form to 1e-15).
+      log density fails at 1e154), the integrand there has not yet taken its
+      asymptotic form, and for a P with a power-law tail the open end is
+      judged instead at three points 2 e-folds apart beyond 1e4 times the
+      distance of Q's farther quartile (past the largest double with Q
+      scaled by a power of 2 and P's log density extrapolated as its power
+      law; where Q's log density overflows there, as far out as doubles
+      reach, down to 10 times that distance): an integrand that does not
+      decay there is divergence (a Cauchy, t(2) or Pareto(1.5) against
+      norm(1e299, 1e290), a Cauchy against laplace(1e299, 1e290)); one that
+      decays steadily leaves Q's probability beyond, exact, plus P's part
+      integrated up to the last point (cauchy(0, 1) against cauchy(1e305,
+      1e300): the closed form to 1e-15).
 
     When P's scale parameter is below 1e-6 or above 2e19 (and its tails are
     not heavy), both distributions are also divided by the power of 2
