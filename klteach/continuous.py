@@ -791,6 +791,9 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
         # what lies beyond, where log q overflowed, is unknown (Laplace against a left Gumbel of
         # scale 1.01: D = 49.07). Refused by the caller, never reported as inf.
         remainder = (math.nan, False)
+    if remainder[0] == math.inf and 0 < stop < len(s) and not p_failed and f.mode == "kl" \
+            and f._q_overflowed(float(x[stop])) and _power_tail(f, start, sign) is None:
+        _refuse_rise_into_overflow(f, start, sign, float(s[stop - 1]), float(s[stop]))
     if remainder[0] == math.inf and _mass_between(_Integrand(p, q, "p"), start + sign * math.exp(judge),
                                                   sign * math.inf) > 1e-12:
         # The integrand still rises where P keeps visible mass beyond (Pareto(0.01) against
@@ -861,7 +864,38 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
         # a t with 2.005 degrees of freedom against a normal.)
         remainder = (_mass_between(_Integrand(p, q, "q"), end, sign * math.inf)
                      - _hole_beyond(f, "q", end, sign), True)
+    if f.mode == "kl":
+        # Q's mass near or beyond the end: its decay there says nothing (see _beyond_far_q)
+        far_q = _beyond_far_q(f, p, q, start, sign, s1)
+        if far_q is not None:
+            remainder = far_q
     return near + far, err1 + err2, msg1 or msg2, remainder
+
+
+def _refuse_rise_into_overflow(f, start, sign, s_ok, s_failed):
+    """Refuse a tail whose integrand still rises where Q's log density overflows to -inf.
+
+    Against a P whose tail falls faster than any power (not :func:`_power_tail`), p (-log q)
+    rising there is a hump that may yet turn down beyond, where log q is below the most
+    negative double: expon() against weibull_min(300, scale=20) rises up to x = 300, where
+    -log q = 15^300 = 6e352, and D(P||Q) = 300! / 20^300 + ... = 1.5e224 is finite (it was
+    reported as inf). Neither a value nor divergence can be told from doubles."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(60):     # the distance where it first overflows
+            mid = 0.5 * (s_ok + s_failed)
+            if mid in (s_ok, s_failed):
+                break
+            s_ok, s_failed = (s_ok, mid) if f._q_overflowed(start + sign * math.exp(mid)) else (mid, s_failed)
+    raise FloatingPointError(
+        f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf overflows to -inf beyond x = "
+        f"{start + sign * math.exp(s_ok):.10g} (measured from P's endpoint or median; Q's log "
+        f"density falls below the most negative double, -1.8e308) while p (-log q) still grows "
+        f"towards it and P's tail falls faster than any power, so the part of D(P||Q) beyond "
+        f"cannot be evaluated: D(P||Q) may still be finite (expon() against weibull_min(300, "
+        f"scale=20): 1.5e224), even beyond 1.8e308, or infinite. Compute it in closed form "
+        f"(E_P[-log q] from P's moments, for a Weibull or left Gumbel Q), or give Q as a "
+        f"distribution whose logpdf stays finite where P has mass.")
 
 
 def _q_rest(f, p, q, start, sign, s_end, lp, lq):
@@ -896,6 +930,158 @@ def _q_rest(f, p, q, start, sign, s_end, lp, lq):
     q_tail = _mass_between(_Integrand(p, q, "q"), end, sign * math.inf) - _hole_beyond(f, "q", end, sign)
     bound = math.exp(hs[0]) / min(rates)
     return (q_tail, True) if bound <= 1e-9 * q_tail else None
+
+
+# --- the open end beyond a Q that lies far out ---------------------------------------
+#
+# The open end of a tail is judged from the integrand's decay where the integration stops
+# (1e300, or where P's log density fails: 1.3e154 for a t). Where Q's mass lies near or
+# beyond that point, the integrand there has not yet taken its asymptotic form: against
+# cauchy(0, 1), norm(1e299, 1e290) gives p (L - 1) ~ x^-2 (x - 1e299)^2 / 2e580, which still
+# falls at 1e300 and grows like x only beyond, so D(P||Q) is infinite although the integrand
+# "decays" at 1e300 (it was reported as 5e17). The decay is judged instead where Q's log
+# density has its asymptotic form, far beyond Q's mass.
+
+_PROBE_CLEAR = 1e4     # the probes lie at least this many times Q's reach from P's median
+_PROBE_STEP = 2.0      # e-folds between the three probes
+_PROBE_FAR = 1e308     # the farthest distance a probe is placed at (the largest double is 1.8e308)
+
+
+def _q_reach(q, start):
+    """The distance from ``start`` of Q's farther quartile (nan where Q's quantiles fail)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return max(abs(float(q.ppf(0.25)) - start), abs(float(q.isf(0.25)) - start))
+        except Exception:      # a user's distribution whose quantiles fail
+            return math.nan
+
+
+def _power_tail(f, start, sign):
+    """P's tail as a power law in the distance t from ``start``: ``(s_a, lp_a, alpha)`` with
+    ``log p = lp_a - alpha (s - s_a)`` for s = log t >= s_a, read from the three farthest points,
+    5 e-folds apart, where P's log density is finite (from its tail probabilities where scipy's
+    fails: a t's beyond 1.3e154); None where it is not a power law there (a light tail, whose
+    density falls faster: no polynomial growth of log(p / q) can then make D infinite)."""
+    s = math.log(_PROBE_FAR)
+    lps = []
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        while s > 0 and len(lps) < 3:
+            lp = f.log_densities(start + sign * math.exp(s))[0]
+            lps = lps + [(s, lp)] if math.isfinite(lp) else []
+            s -= 5.0
+    if len(lps) < 3:
+        return None
+    (s_a, lp_a), (_, lp_b), (_, lp_c) = lps
+    alpha, alpha_2 = (lp_b - lp_a) / 5.0, (lp_c - lp_b) / 5.0
+    if not (alpha > 1 and abs(alpha - alpha_2) <= 1e-6 * alpha):
+        return None
+    return s_a, lp_a, alpha
+
+
+def _scaled_q(q, k):
+    """Q scaled by 2**-k (None where it cannot be rebuilt, or its loc or scale would not scale exactly)."""
+    parts = _parts(q)
+    if parts is None:
+        return None
+    family, shapes, loc, scale = parts
+    new_loc, new_scale = math.ldexp(loc, -k), math.ldexp(scale, -k)
+    if math.ldexp(new_loc, k) != loc or math.ldexp(new_scale, k) != scale or not new_scale > 0:
+        return None
+    try:
+        return family(*shapes, loc=new_loc, scale=new_scale)
+    except Exception:
+        return None
+
+
+def _far_log_densities(f, q_k, k, start, start_k, sign, s, tail):
+    """(log p, log q) at distance e^s from ``start`` (original coordinates), with Q given scaled
+    by 2**-k as ``q_k`` (its origin ``start_k``), and P's log density extrapolated beyond
+    ``tail = (s_a, lp_a, alpha)`` (:func:`_power_tail`)."""
+    s_a, lp_a, alpha = tail
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lq = _logpdf(q_k, start_k + sign * math.exp(s - k * math.log(2))) - k * math.log(2) \
+            - f.offsets[1]
+        lp = f.log_densities(start + sign * math.exp(s))[0] if s < s_a else lp_a - alpha * (s - s_a)
+    return lp, lq
+
+def _beyond_far_q(f, p, q, start, sign, s_end):
+    r"""The rest of the integral beyond distance ``e^s_end`` from ``start`` when Q's mass reaches
+    near or past it: ``(rest, exact)`` as :func:`_open_end` gives it, or None where Q lies far
+    enough inside (the estimate made at ``s_end`` stands) or P's tail is not a power law.
+
+    :math:`h(s) = e^s p (L - 1)`, P's part of the integrand in s = log(distance), is evaluated
+    at three probes 2 e-folds apart, the first at 1e4 times Q's reach (the distance of its
+    farther quartile): there Q's log density has its asymptotic form (-x^2 / 2 s^2, -|x| / s)
+    to 1e-4. P's log density is extrapolated as the power law of its tail where it cannot be
+    evaluated (beyond 1e308, or where its tail probabilities underflow), and probes beyond the
+    largest double take Q scaled by a power of 2 (KL does not change under x -> c x). If h does
+    not decay there (its log-slope at least minus the 1e-4 by which Q's log density may still
+    depart from its asymptotic form), D(P||Q) is infinite: P's power-law tail against Q's
+    exponential or normal one (a Cauchy, t(2) or Pareto(1.5) against a normal). If it decays
+    steadily (faster than e^-0.01s), the rest is Q's probability beyond (exact) plus h
+    integrated up to the last probe and extrapolated beyond it; otherwise it cannot be told
+    (``nan``, refused by the caller).
+    """
+    reach = _q_reach(q, start)
+    if not (math.isfinite(reach) and reach > 0 and math.exp(s_end) < _PROBE_CLEAR * reach):
+        return None
+    tail = _power_tail(f, start, sign)
+    if tail is None:
+        return None
+    s_a, lp_a, alpha = tail
+    # 1e4 times Q's reach, scaled past the largest double if need be; where Q's log density
+    # overflows there (laplace(1e305, 1): -log q = 1e309), as far out as the doubles allow
+    # without scaling, if that is still 10 times Q's reach
+    closest = min(_PROBE_CLEAR, math.exp(math.log(_PROBE_FAR) - 2 * _PROBE_STEP - math.log(reach)))
+    for clear in (_PROBE_CLEAR, closest) if closest >= 10 else (_PROBE_CLEAR,):
+        probes = [math.log(clear) + math.log(reach) + k * _PROBE_STEP for k in range(3)]
+        k = max(0, math.ceil((probes[-1] - math.log(_PROBE_FAR)) / math.log(2)))   # Q scaled by 2**-k
+        q_k = _scaled_q(q, k) if k else q
+        if q_k is None:
+            continue
+        start_k = math.ldexp(start, -k)
+        logs = [_far_log_densities(f, q_k, k, start, start_k, sign, s, tail) for s in probes]
+        if all(math.isfinite(lp) and math.isfinite(lq) and lq < 0 for lp, lq in logs):
+            break
+    else:
+        return math.nan, False      # Q's log density overflowed there: its decay cannot be seen
+
+    def h(s):
+        """P's part of the integrand in s, p (L - 1) e^s, formed in logs (0 inside the window)."""
+        if f.hole is not None and s < math.log(_PROBE_FAR) and \
+                f.hole[0] <= start + sign * math.exp(s) <= f.hole[1]:
+            return 0.0
+        lp, lq = _far_log_densities(f, q_k, k, start, start_k, sign, s, tail)
+        if not (math.isfinite(lp) and math.isfinite(lq)):
+            return math.nan
+        ratio = lp - lq
+        return 0.0 if ratio == 1 else math.copysign(math.exp(s + lp + math.log(abs(ratio - 1))), ratio - 1)
+
+    log_h = [s + lp + math.log(abs(lp - lq - 1)) if lp - lq != 1 else -math.inf
+             for s, (lp, lq) in zip(probes, logs)]
+    rates = [(b - a) / _PROBE_STEP for a, b in zip(log_h[:-1], log_h[1:])]
+    # Q's log density still departs from its asymptotic form by about beta reach / distance, beta
+    # its power (2 for a normal): the slope measured may be that much below the asymptotic one.
+    beta = (math.log(-logs[-1][1]) - math.log(-logs[0][1])) / (2 * _PROBE_STEP)
+    slack = 2 * max(beta, 1.0) / (clear - 1) + 1e-9
+    if all(lp - lq > 1 for lp, lq in logs) and min(rates) >= -slack:
+        return math.inf, False
+    if not max(rates) < -0.01:
+        return math.nan, False
+    end = start + sign * math.exp(s_end)
+    q_tail = _mass_between(_Integrand(p, q, "q"), end, sign * math.inf) - _hole_beyond(f, "q", end, sign)
+    cuts = [c for c in (math.log(reach), s_a, probes[0]) if s_end < c < probes[-1]]
+    with np.errstate(all="ignore"):
+        inside, err, _ = _quad(h, s_end, probes[-1], _log_grid(s_end, probes[-1], cuts))
+    beyond = h(probes[-1]) / -rates[-1]
+    rest = q_tail + inside + beyond
+    # exact where the part extrapolated beyond the last probe is negligible or a pure power law
+    exact = math.isfinite(rest) and (abs(beyond) + err <= 1e-9 * abs(rest)
+                                     or abs(rates[1] - rates[0]) <= 1e-9 * abs(rates[1]))
+    return rest, exact
 
 
 def _hole_beyond(f, mode, end, sign):
@@ -1293,6 +1479,43 @@ def _mass_cause(name, p, q, middle, excess, offset=None, window=False):
             f"{advice[0].upper()}{advice[1:]}.")
 
 
+#: P's quantiles at which Q's log density is checked for overflow (:func:`_refuse_q_below_doubles`)
+_BULK = (1e-3, 0.25, 0.5, 0.75, 1 - 1e-3)
+
+
+def _refuse_q_below_doubles(p, q, lo, hi):
+    """Refuse, naming the cause, a Q whose log density is below the most negative double over P's bulk.
+
+    Where ``q.logpdf`` is -inf at P's quantiles 0.001 to 0.999 (not a gap: Q's tail probabilities
+    there are 0 as well, so its density cannot be had from them), -log q > 1.8e308 carries D(P||Q)
+    = E_P[log p - log q] beyond the largest double (norm(0, 1) against norm(1e250, 1): D = 5e499).
+    Such a pair was refused all the same (Q's log density underflowed where P has mass), but with a
+    message about tails beyond 1e300."""
+    f = _Integrand(p, q)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            xs = [float(x) for x in p.ppf(_BULK)]
+        except Exception:      # a user's distribution whose quantiles fail: nothing to check
+            return
+        for x in xs:
+            if not lo < x < hi:
+                return
+            lq = _logpdf(q, x)
+            if math.isnan(lq) or lq == -math.inf:
+                lq = f._log_density_from_probability(q, x)
+            if lq != -math.inf:
+                return
+    raise FloatingPointError(
+        f"continuous_kl cannot compute D(P||Q): q.logpdf is -inf (Q's log density below the most "
+        f"negative double, -1.8e308) at P's quantiles 0.001 to 0.999 (x = {xs[0]:.6g} to "
+        f"{xs[-1]:.6g}, measured from P's endpoint or median), and Q's tail probabilities there "
+        f"are 0 as well. Wherever log q stays below -1.8e308 between them, D(P||Q) = E_P[log p - "
+        f"log q] exceeds 0.998 times 1.8e308 (less P's entropy), at or beyond the largest double: "
+        f"it cannot be returned as a float (norm(0, 1) against norm(1e250, 1) has D = 5e499). "
+        f"Compute it, or its logarithm, in closed form with arbitrary precision (e.g. mpmath).")
+
+
 def continuous_kl(p, q, *, base=None):
     r"""KL divergence D(P||Q) between continuous distributions, by numerical integration.
 
@@ -1340,6 +1563,20 @@ def continuous_kl(p, q, *, base=None):
       function is 0) but Q has, the integrand is Q's density alone and the
       rest is Q's tail probability, exact: a Q far wider than P
       (norm(0, 1e200) against norm(0, 1)) is not mistaken for divergence.
+      Where Q's farther quartile lies beyond 1e-4 of the distance at which
+      the tail stops (Q centred near 1e299, or at 1e200 against a t whose
+      log density fails at 1e154), the integrand there has not yet taken its
+      asymptotic form, and for a P with a power-law tail the open end is
+      judged instead at three points 2 e-folds apart beyond 1e4 times the
+      distance of Q's farther quartile (past the largest double with Q
+      scaled by a power of 2 and P's log density extrapolated as its power
+      law; where Q's log density overflows there, as far out as doubles
+      reach, down to 10 times that distance): an integrand that does not
+      decay there is divergence (a Cauchy, t(2) or Pareto(1.5) against
+      norm(1e299, 1e290), a Cauchy against laplace(1e299, 1e290)); one that
+      decays steadily leaves Q's probability beyond, exact, plus P's part
+      integrated up to the last point (cauchy(0, 1) against cauchy(1e305,
+      1e300): the closed form to 1e-15).
 
     When P's scale parameter is below 1e-6 or above 2e19 (and its tails are
     not heavy), both distributions are also divided by the power of 2
@@ -1423,6 +1660,17 @@ def continuous_kl(p, q, *, base=None):
         left Gumbel of scale 1.01); or if P's
         interquartile range spans fewer than 1000 doubles at its median and
         P cannot be moved to 0.
+
+        Also if, into a tail where P's density falls faster than any power,
+        the integrand still grows where ``q.logpdf`` overflows to ``-inf``:
+        expon() against weibull_min(300, scale=20), whose ``-log q = (x /
+        20)^300`` passes 1.8e308 at x = 213 while ``e^-x (x / 20)^300`` grows
+        up to x = 300, has the finite D(P||Q) = 1.5e224, which no double
+        evaluation of its integrand reaches. And if ``q.logpdf`` is ``-inf``
+        at all of P's quantiles 0.001, 0.25, 0.5, 0.75 and 0.999, where Q's
+        tail probabilities are 0 as well: where log q stays that low between
+        them, D(P||Q) is at or beyond the largest double (norm(0, 1) against
+        norm(1e250, 1): 5e499).
 
         Also if ``q.logpdf`` is ``-inf`` inside Q's support (scipy computes
         some log densities as ``log(pdf)``, which underflows) where P has
@@ -1601,6 +1849,7 @@ def continuous_kl(p, q, *, base=None):
         # A median next to one end (Beta(0.001, 1) has it at 1e-301): the piece from the
         # other end would reach where only distances from the near end are resolved.
         middle = lo + 0.5 * (hi - lo)
+    _refuse_q_below_doubles(p, q, lo, hi)
     cuts = _breakpoints(p, q, lo, hi)
     window = _q_window(p, q, lo, hi, middle)
     if window is not None:
