@@ -469,9 +469,12 @@ BAR_RIGHT = {
     "an error bar drawn first": "ax_q4.errorbar(np.arange(len(names)), A, yerr=0.01, fmt='none')\n" + BY_CALL,
     "labels given to legend() only": BY_CALL.replace("label=LA", "").replace("label=LB", "")
                                      .replace("ax_q4.legend()", "ax_q4.legend([LA, LB])"),
+    # a legend on the figure counts as the plot's legend; the bars' own labels are read
+    "a figure legend (fig.legend)": BY_CALL.replace("ax_q4.legend()", "fig.legend(loc='outside upper center')"),
 }
 BAR_WRONG = {   # a plot whose data are right but whose labels name the wrong series: the data test fails
     "labels swapped": _swap_labels(BY_CALL),
+    "labels swapped, a figure legend": _swap_labels(BY_CALL).replace("ax_q4.legend()", "fig.legend()"),
     "labels swapped, given to legend() only": BY_CALL.replace("label=LA", "").replace("label=LB", "")
                                               .replace("ax_q4.legend()", "ax_q4.legend([LB, LA])"),
 }
@@ -1220,6 +1223,10 @@ LOOK_HIDDEN = {   # (style of A, style of B): nothing but colour tells the two a
     "an edge of dashes 0.1 pt long": ("color='C0'", "color='C1', edgecolor='k', linestyle=(0, (0.1, 5))"),
     "two edges of dashes of no length": ("color='C0', edgecolor='k', linestyle=(0, (0, 4))",
                                          "color='C1', edgecolor='k', linestyle=(0, (0, 6))"),
+    "dashes of no length with round caps (matplotlib draws nothing)": (
+        "color='C0'", "color='C1', edgecolor='k', linewidth=3, capstyle='round', linestyle=(0, (0, 2))"),
+    "a 0.2 pt hatch 0.3 off the face": ("color='C0', edgecolor='k'",
+                                        "color='C1', edgecolor='k', hatch='//', hatch_linewidth=0.2, hatchcolor=(0.535, 0.369, 0.0)"),
     "0.9 pt gaps closed by projecting caps 2 pt wide": (
         "color='C0', edgecolor='k', linewidth=2, capstyle='projecting'",
         "color='C1', edgecolor='k', linewidth=2, capstyle='projecting', linestyle=(0, (4, 0.9))"),
@@ -1247,6 +1254,12 @@ LOOK_SHOWN = {   # honest differences beyond colour, each accepted
                                                                      "color='C1'"),
     "round caps drawing 0.01 pt dashes as dots": (
         "color='C0'", "color='C1', edgecolor='k', linewidth=1.5, capstyle='round', linestyle=(0, (0.01, 2))"),
+    "round dots beaded along a 3 pt edge, against a solid one": (
+        "color='C0', edgecolor='k', linewidth=3", "color='C1', edgecolor='k', linewidth=3, capstyle='round', linestyle=(0, (0.01, 1))"),
+    "a star hatch drawn with 0.1 pt lines (its stars are filled shapes)": (
+        "color='C0', edgecolor='k'", "color='C1', edgecolor='k', hatch='*', hatch_linewidth=0.1"),
+    "0.15 pt hatches in black on unfilled bars": ("fill=False, edgecolor='k', hatch='xx', hatch_linewidth=0.15",
+                                                  "fill=False, edgecolor='k', hatch='++', hatch_linewidth=0.15"),
 }
 HATCHED = [name for name, (a, b) in {**LOOK_HIDDEN, **LOOK_SHOWN}.items() if "hatch" in b and "hatch" not in a]
 
