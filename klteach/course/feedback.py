@@ -155,7 +155,7 @@ Not quite: 0.2231 matches D(P||Q) in nats (computed with np.log). The question a
 >>> check_kl(0.3219, [1, 0], [0.8, 0.2], base=2)
 Correct: D(P||Q) = 0.3219 bits.
 >>> check_kl(0.32, [1, 0], [0.8, 0.2], base=2)
-Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.320 is read as 0.32, and 0.320 is not D(P||Q) to 3 significant figures). If your code printed exactly 0.32 (no more digits), your computation is off: check each step.
+Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.320 is read as 0.32, and 0.320 is not D(P||Q) to 3 significant figures). If your unrounded result is exactly 0.32, your computation is off: check each step.
 """
 
 from __future__ import annotations
@@ -956,11 +956,11 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     >>> check_number(0.4240, 0.42401, what="x")
     Correct: x = 0.4240.
     >>> check_number(0.42, 0.42401, what="x")
-    Right as far as it goes: 0.42 agrees with x to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.420 is read as 0.42, and 0.420 is not x to 3 significant figures). If your code printed exactly 0.42 (no more digits), your computation is off: check each step.
+    Right as far as it goes: 0.42 agrees with x to the 2 significant figures it has. Give 3 significant figures, or the unrounded number your code computes (Python drops trailing zeros: 0.420 is read as 0.42, and 0.420 is not x to 3 significant figures). If your unrounded result is exactly 0.42, your computation is off: check each step.
     >>> check_number(0.4712, 0.42401, what="x", mistakes=[(0.4712, "y.")])
     Not quite: 0.4712 matches y.
     >>> check_number(0.47, 0.42401, what="x", mistakes=[(0.4712, "y.")])
-    Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47. If this is the full number your code computed, it is not that mistake: check each step.
+    Not quite: at the 2 significant figures it has (Python drops trailing zeros: typing 0.470 gives 0.47), 0.47 matches y. But 2 figures are too few to be sure it is this mistake: give the unrounded number your code computed to tell, and follow the advice on that number, not on 0.47. If your unrounded result is exactly 0.47, it is not that mistake: check each step.
     """
     feedback = _check_number(answer, expected, what=what, units=units, mistakes=mistakes, sig=sig, hint=hint,
                              negative=negative, combine=combine, nan=nan, field=field,
@@ -1024,14 +1024,17 @@ _PROPER = ("Stein", "Sanov", "Gaussian", "Python", "Bernoulli", "Fisher", "Jense
 
 def _after_colon(hint):
     """``hint``, a sentence, to follow a colon: its first word in lower case unless it is a name or a symbol
-    ("Weight each ..." -> "weight each ...", "TV works ..." and "Stein's exponent ..." unchanged).
+    ("Weight each ..." -> "weight each ...", "A Rényi ..." -> "a Rényi ...", "TV works ..." and
+    "Stein's exponent ..." unchanged).
 
     Examples
     --------
     >>> _after_colon("Weight each term."), _after_colon("TV works."), _after_colon("Stein's exponent.")
     ('weight each term.', 'TV works.', "Stein's exponent.")
+    >>> _after_colon("A Rényi divergence."), _after_colon("An average.")
+    ('a Rényi divergence.', 'an average.')
     """
-    m = re.match(r"([A-Z][a-zé]+)(?=[ ,;])", hint or "")
+    m = re.match(r"(A|[A-Z][a-zé]+)(?=[ ,;])", hint or "")
     if not m or m.group(1) in _PROPER:
         return hint
     return hint[0].lower() + hint[1:]
@@ -1364,13 +1367,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                 "number your code computed, and round only at the end."
                 if rescaled is not None and not _right_at(value, expected, figures) else "")
         full = ("" if rescaled is not None else
-                f" If your code printed exactly {shown} (no more digits), your computation is off: check each "
-                f"step.")
+                f" If your unrounded result is exactly {shown}, your computation is off: check each step.")
         if _is_whole(value):
             more = (f"Give {sig} significant figures: Python reads {padded} as {shown}, and "
                     f"{what} to {sig} significant figures is not {padded}."
                     + (also or ("" if rescaled is not None else
-                                f" If your code computed exactly {shown}, it is not the answer: check each step.")))
+                                f" If your unrounded result is exactly {shown}, it is not {what}: check each step.")))
         elif noisy:
             more = (f"It looks like arithmetic on rounded numbers (without its float noise it is {shown}): "
                     f"redo that step with the unrounded numbers your code computed, and give {sig} "
@@ -1407,7 +1409,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                   + (", known mistakes" if len(rounded_mistake) > 1 else ", a known mistake")
                                   + ": the unrounded number will tell which it is."
                                   if rounded_mistake else "")
-                               + f" If your code printed exactly {shown} (no more digits), it is not {what}: "
+                               + f" If your unrounded result is exactly {shown}, it is not {what}: "
                                  f"check each step.")
     matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
     if matched:
@@ -1463,8 +1465,8 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"{'s are' if figures > 1 else ' is'} too few to be sure it is "
                                    + ("one of these mistakes" if several(text) else "this mistake")
                                    + f": give the unrounded number your code computed to tell, and follow the "
-                                     f"advice on that number, not on {shown}. If this is the full number your code "
-                                     f"computed, it is not " + ("any of them" if several(text) else "that mistake")
+                                     f"advice on that number, not on {shown}. If your unrounded result is exactly "
+                                     f"{shown}, it is not " + ("any of them" if several(text) else "that mistake")
                                    + ": check each step.")
         if len(groups) == 1:
             return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
@@ -1477,8 +1479,8 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                f"that precision it matches {len(listed)} known mistakes, which more figures would "
                                f"tell apart: "
                                + " ".join(f"({i}) {e}" for i, e in enumerate(listed, 1))
-                               + " Give the unrounded number your code computed to tell which. If this is the "
-                                 "full number your code computed, it is not any of them: check each step.")
+                               + " Give the unrounded number your code computed to tell which. If your unrounded "
+                                 f"result is exactly {shown}, it is not any of them: check each step.")
     # a mistake's value cut off, not rounded (0.207 for D(Q_Y||P_Y) = 0.20752): that mistake, with a word on
     # rounding; the right value cut off (above) is read first
     cut = [(_distance(value, w), w, e) for w, e, _ in entries
@@ -1610,8 +1612,8 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if not (noisy or loose or undone) and not _right_at(value, expected, figures):
             # no rounding route gives this number, and it does not agree with the answer to its figures
             return Feedback(False, f"Almost: {shown} is close to {what}, but it is not {what} correctly rounded "
-                                   f"to {_plural(figures, 'significant figure')}. If this is the full number your "
-                                   f"code computed, check each step.")
+                                   f"to {_plural(figures, 'significant figure')}. If your unrounded result is "
+                                   f"exactly {shown}, check each step.")
         return Feedback(False, f"Almost: {shown} agrees with {what} to about {figures} significant figures, but "
                                f"it is not {what} correctly rounded. Did you round an intermediate result, then "
                                f"convert it or combine it with another number"

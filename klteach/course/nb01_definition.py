@@ -229,6 +229,10 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     raw_p, raw_q = np.asarray(p, float), np.asarray(q, float)
     p_raw, q_raw = not np.isclose(raw_p.sum(), 1), not np.isclose(raw_q.sum(), 1)
     how = _normalise_advice(a, b, count_names)
+
+    def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
+        return abs(w - expected) >= 0.01 * abs(expected)
+
     if p_raw or q_raw:
         mistakes.append((float(np.sum(rel_entr(raw_p, raw_q))) / per,
                          f"the sum over the raw counts, which are not probabilities. Normalise first: {how}."))
@@ -237,7 +241,7 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
             # the raw counts with a second mistake: the direction swapped, or the other unit of bits and nats
             # (both about the total count times a value the learner may know, so named with the normalising)
             swapped_raw = float(np.sum(rel_entr(raw_q, raw_p))) / per
-            if math.isfinite(swapped_raw):
+            if math.isfinite(swapped_raw) and apart(swapped_raw):
                 mistakes.append((swapped_raw,
                                  f"the sum over the raw counts, which are not probabilities, with the direction "
                                  f"swapped too ({b} weights the sum and is on top in the log ratio): two "
@@ -246,7 +250,7 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
             if base in (None, 2):
                 other = 2 if base is None else None
                 raw_other = float(np.sum(rel_entr(raw_p, raw_q))) / log_base(other)
-                if math.isfinite(raw_other):
+                if math.isfinite(raw_other) and apart(raw_other):
                     mistakes.append((raw_other,
                                      f"the sum over the raw counts, which are not probabilities, in "
                                      f"{_unit_words(other)} ({_LOG_FN[other]}): two mistakes. Normalise first "
@@ -269,9 +273,6 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         mistakes.append((cross_entropy(pn, qn, base=base),
                          f"the minus log of {b}(x) alone, weighted by {a}(x) and summed: the log needs the "
                          f"ratio of the two, {a}(x) on top, not {b}(x) alone."))
-    def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
-        return abs(w - expected) >= 0.01 * abs(expected)
-
     if h > 0 and apart(h) and entropy_words:
         # its step: H(P) rounded, then subtracted from the unrounded cross-entropy (the CE - H route)
         mistakes.append((h, f"H({a}), the entropy of {a} alone: {what} compares {a} with {b}, with {b}'s "
@@ -287,7 +288,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                          ("scale", f"{what} x 100", "divided by 100")))
     jeffreys = expected + kl_divergence(qn, pn, base=base)
     if math.isfinite(jeffreys) and apart(jeffreys):
-        # named only once notebook 04 has introduced it (notebook 01, entropy_words=False, avoids later terms)
+        # named wherever entropy_words is True (notebooks 00, 02, 03, 04); notebook 01 (entropy_words=False)
+        # keeps to the words of its own section and leaves the name out
         named = " (the Jeffreys divergence)" if entropy_words else ""
         mistakes.append((jeffreys, f"D({a}||{b}) + D({b}||{a}), both directions added{named}: "
                                    f"{what} is one direction only, its log ratios weighted by {a}."))

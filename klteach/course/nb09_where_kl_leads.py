@@ -27,7 +27,7 @@ from .feedback import (
     significant_figures,
 )
 from .style import MARKERS, P_COLOR, PALETTE, Q_COLOR
-from .units import _unit_mistakes
+from .units import _log_expr, _unit_mistakes, _unit_words
 
 __all__ = ["check_local_kl", "check_elbo", "check_stein_exponent", "check_sanov_exponent",
            "posterior_fits", "gradient_paths", "exponent_curve"]
@@ -212,7 +212,11 @@ def check_elbo(answer, x, noise_sd, q_mean, q_sd, *, sig=3):
         mistakes.append((loglik1 - kl, f"the ELBO of this q under section 1's model (x = {x1:g}, s = {s1:g}): the "
                                         f"function elbo defined there uses section 1's x_obs and s. This exercise has "
                                         f"x = {x:g} and noise standard deviation {s:g}."))
-    mistakes += _unit_mistakes(lambda bb: _in(expected, bb), what, None, throughout=False)
+    # the quadratic term has no log: np.log2 or np.log10 in the formula does not give these values; they are
+    # the ELBO in nats divided by a log, and converting back is the advice
+    mistakes += _unit_mistakes(lambda bb: _in(expected, bb), what, None, throughout=False,
+                               how=lambda other: f"{_unit_words(other)} (the ELBO in nats divided by "
+                                                 f"`{_log_expr(other)}`)")
     return check_number(answer, expected, what=what, units="nats", mistakes=_apart(mistakes, expected), sig=sig,
                         hint=f"Average the Gaussian log-likelihood log N(x; z, s^2) over z ~ q, using "
                              f"E_q[(x - z)^2] = (x - m)^2 + sigma^2; then subtract D(q||N(0, 1)), which "

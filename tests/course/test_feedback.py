@@ -1783,7 +1783,7 @@ def test_one_minus_the_labelled_probability_is_named_and_short_matches_say_so_if
     # any short answer matched to a mistake: if it is the full number, it is not that mistake
     for check, short in ((ex03_3, 0.5), (ex01_1, 0.2), (ex01_1, 0.3)):
         text = str(check(short))
-        assert "If this is the full number your code computed, it is not" in text, text
+        assert f"If your unrounded result is exactly {short}, it is not" in text, text
 
 
 @pytest.mark.parametrize("check, submission, truth", [
@@ -2954,12 +2954,12 @@ def test_messages_do_not_read_as_accepted_and_rejected_at_once():
     assert math.floor(truth * 100) == 21 and round(truth, 2) == 0.22
     text = str(ex01_3(0.21))
     assert text.startswith("Almost: 0.21 is D(P_train||Q_week) cut off after 2 significant figures"), text
-    assert text.endswith("If your code printed exactly 0.21 (no more digits), it is not D(P_train||Q_week): "
+    assert text.endswith("If your unrounded result is exactly 0.21, it is not D(P_train||Q_week): "
                          "check each step."), text
     assert round(bits(kl(P_LOADED, Q_FAIR)), 2) == 0.42
     text = str(ex01_1(0.42))
     assert text.startswith("Right as far as it goes") and "full number" not in text, text
-    assert text.endswith("If your code printed exactly 0.42 (no more digits), your computation is off: check "
+    assert text.endswith("If your unrounded result is exactly 0.42, your computation is off: check "
                          "each step."), text
 
 
@@ -2970,3 +2970,31 @@ def test_a_hint_after_a_colon_starts_in_lower_case():
     # a sentence of its own keeps its capital
     text = str(ex01_1(0.45))
     assert text.startswith("Not yet") and ". Weight each log(P_loaded(x)/Q_fair(x))" in text, text
+
+
+def test_a_lone_a_after_a_colon_is_lower_cased():
+    # check_renyi(0.30296..., ...) ended "... is not D_2(P||Q): A Rényi divergence of order alpha ..."
+    p, q = np.array([0.36, 0.48, 0.16]), np.full(3, 1 / 3)
+    d2_bits = math.log2(float(np.sum(p ** 2 / q)))              # Rényi order 2 by its definition, in bits
+    assert round(d2_bits, 2) == 0.21
+    submission = 0.21 / math.log(2)                              # the rounded bits divided by ln 2 (wrong way)
+    assert submission == 0.3029659585866823
+    text = str(ex.check_renyi(submission, list(p), [1 / 3] * 3, 2))
+    assert ": a Rényi divergence of order alpha" in text and ": A Rényi" not in text, text
+
+
+@pytest.mark.parametrize("check, submission", [
+    (ex01_1, 0.42),                                                          # the right value to 2 figures
+    (ex01_3, 0.21),                                                          # the right value cut off
+    (ex03_3, 0.5), (ex01_1, 0.2),                                            # short numbers matching a mistake
+    (lambda a: ex.check_elbo(a, 1.0, 0.3, 1.2, 0.4), -2.0),                  # a whole number
+    (lambda a: ex.check_sanov_exponent(a, np.full(6, 1 / 6), np.arange(1, 7), 4.5), 0.179),   # close, not it
+])
+def test_one_wording_for_an_answer_that_may_be_the_unrounded_result(check, submission):
+    # three wordings coexisted: "If your code printed exactly 0.42 (no more digits)" (a learner who printed
+    # round(x, 2) did print exactly 0.42, with a right computation), "If your code computed exactly -2.0" and
+    # "If this is the full number your code computed"; one precise wording says which number is meant
+    text = str(check(submission))
+    assert f"If your unrounded result is exactly {submission}, " in text, text
+    for old in ("printed exactly", "computed exactly", "full number your code"):
+        assert old not in text, text

@@ -456,3 +456,19 @@ def test_01_the_sum_of_both_directions_is_named_without_notebook_04s_term():
         text = str(ex01_1(answer))
         assert "both directions added" in text and "Jeffreys" not in text, (answer, text)
         assert "(the Jeffreys divergence)" in str(ex01_1e(answer))       # notebooks 02-04 keep the name
+
+
+@pytest.mark.parametrize("answer, p, q, words", [
+    (0.271, [25, 29, 19], [20, 38, 3], "with the direction swapped too"),   # D = 0.269878: 0.270 to 3 figures
+    (0.136, [37, 38, 2], [38, 33, 17], "in bits (np.log2)"),                # D = 0.134754: 0.135 to 3 figures
+])
+def test_raw_counts_with_a_second_mistake_within_1_percent_of_the_answer_are_not_named(answer, p, q, words):
+    # check_kl(0.271, [25, 29, 19], [20, 38, 3]) was told it "matches the sum over the raw counts ... swapped",
+    # though the raw-count value lies within 1% of D(P||Q), as every other check_kl mistake may not
+    pa, qa = np.array(p, float), np.array(q, float)
+    right = kl_by_hand(pa / pa.sum(), qa / qa.sum())
+    raw = (float(np.sum(qa * np.log(qa / pa))) if "swapped" in words
+           else float(np.sum(pa * np.log2(pa / qa))))
+    assert abs(raw - right) < 0.01 * right and round_sig(raw, 3) == answer != round_sig(right, 3)
+    text = str(ex.check_kl(answer, p, q))
+    assert not text.startswith("Correct") and "raw counts" not in text and words not in text, text

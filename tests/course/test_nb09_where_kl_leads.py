@@ -424,3 +424,18 @@ def test_stein_and_sanov_name_a_value_in_base_10_units():
     assert "base-10 units" in str(ex3(d_nats / math.log(10)))
     _, _, kl = mp_tilt(4.5)
     assert "base-10 units" in str(ex4(kl / math.log(10)))
+
+
+@pytest.mark.parametrize("base, log_fn", [(10, "np.log10"), (2, "np.log2")])
+def test_elbo_in_other_units_is_described_as_the_nats_divided_by_a_log(base, log_fn):
+    # check_elbo(-0.887, ...) said "ELBO(q) in base-10 units (computed with np.log10)"; but the quadratic term has
+    # no log, so np.log10 in the formula gives another number: -0.887 is the ELBO in nats divided by ln 10
+    _, right = quad_elbo()
+    ll10 = -0.5 * math.log(2 * math.pi * S ** 2, base) - ((X - M) ** 2 + SD ** 2) / (2 * S ** 2)
+    kl10 = (math.log(1 / SD, base) + (SD ** 2 + M ** 2 - 1) / 2)   # every log in the formula in base `base`
+    assert abs((ll10 - kl10) - right / math.log(base)) > 0.01          # np.log10 throughout is not it
+    answer = float(f"{right / math.log(base):.3g}")
+    text = str(ex2(answer))
+    assert text.startswith("Not quite") and log_fn not in text, text
+    assert f"the ELBO in nats divided by `np.log({base})`" in text, text
+    assert f"multiply the unrounded number your code computed by `np.log({base})`" in text, text
