@@ -471,10 +471,14 @@ BAR_RIGHT = {
                                      .replace("ax_q4.legend()", "ax_q4.legend([LA, LB])"),
     # a legend on the figure counts as the plot's legend; the bars' own labels are read
     "a figure legend (fig.legend)": BY_CALL.replace("ax_q4.legend()", "fig.legend(loc='outside upper center')"),
+    # a legend on the figure is read as the axes' legend is: its texts, not the bars' own labels, name the series
+    "a figure legend with its own texts over bars labelled the other way":
+        _swap_labels(BY_CALL).replace("ax_q4.legend()", "fig.legend(ax_q4.containers, [LA, LB])"),
 }
 BAR_WRONG = {   # a plot whose data are right but whose labels name the wrong series: the data test fails
     "labels swapped": _swap_labels(BY_CALL),
     "labels swapped, a figure legend": _swap_labels(BY_CALL).replace("ax_q4.legend()", "fig.legend()"),
+    "a figure legend with its own texts swapped": BY_CALL.replace("ax_q4.legend()", "fig.legend(ax_q4.containers, [LB, LA])"),
     "labels swapped, given to legend() only": BY_CALL.replace("label=LA", "").replace("label=LB", "")
                                               .replace("ax_q4.legend()", "ax_q4.legend([LB, LA])"),
 }
@@ -1225,6 +1229,8 @@ LOOK_HIDDEN = {   # (style of A, style of B): nothing but colour tells the two a
                                          "color='C1', edgecolor='k', linestyle=(0, (0, 6))"),
     "dashes of no length with round caps (matplotlib draws nothing)": (
         "color='C0'", "color='C1', edgecolor='k', linewidth=3, capstyle='round', linestyle=(0, (0, 2))"),
+    "a '-' hatch of 0.15 pt lines": ("color='C0'", "color='C1', hatch='---', hatch_linewidth=0.15"),
+    "a ring hatch of 0.05 pt lines in dark grey": ("color='C0'", "color='C1', hatch='ooo', hatch_linewidth=0.05, hatchcolor='0.3'"),
     "a 0.2 pt hatch 0.3 off the face": ("color='C0', edgecolor='k'",
                                         "color='C1', edgecolor='k', hatch='//', hatch_linewidth=0.2, hatchcolor=(0.535, 0.369, 0.0)"),
     "0.9 pt gaps closed by projecting caps 2 pt wide": (
@@ -1258,6 +1264,12 @@ LOOK_SHOWN = {   # honest differences beyond colour, each accepted
         "color='C0', edgecolor='k', linewidth=3", "color='C1', edgecolor='k', linewidth=3, capstyle='round', linestyle=(0, (0.01, 1))"),
     "a star hatch drawn with 0.1 pt lines (its stars are filled shapes)": (
         "color='C0', edgecolor='k'", "color='C1', edgecolor='k', hatch='*', hatch_linewidth=0.1"),
+    "a white dashed edge on blue bars on white axes": ("color='C0'",
+                                                       "color='C0', edgecolor='white', linewidth=2, linestyle='--'"),
+    "an 'x' hatch of 0.15 pt lines (its crossings show)": ("color='C1'", "color='C1', hatch='x', hatch_linewidth=0.15"),
+    "an unfilled bar outlined in 0.15 pt dashes with 0.15 pt gaps": (
+        "color='C0'", "fill=False, edgecolor='C1', linewidth=1.5, linestyle=(0, (0.1, 0.1))"),
+    "an unfilled bar outlined at 0.4 pt": ("color='C0'", "fill=False, edgecolor='black', linewidth=0.4"),
     "0.15 pt hatches in black on unfilled bars": ("fill=False, edgecolor='k', hatch='xx', hatch_linewidth=0.15",
                                                   "fill=False, edgecolor='k', hatch='++', hatch_linewidth=0.15"),
 }
