@@ -470,6 +470,8 @@ BAR_RIGHT = {
     "labels given to legend() only": BY_CALL.replace("label=LA", "").replace("label=LB", "")
                                      .replace("ax_q4.legend()", "ax_q4.legend([LA, LB])"),
     # a legend on the figure counts as the plot's legend; the bars' own labels are read
+    "bars a little wider than their offset, overlapping by an eighth":
+        BY_CALL.replace("A, 0.4", "A, 0.45").replace("B, 0.4", "B, 0.45"),
     "a figure legend (fig.legend)": BY_CALL.replace("ax_q4.legend()", "fig.legend(loc='outside upper center')"),
     # a legend on the figure is read as the axes' legend is: its texts, not the bars' own labels, name the series
     "a figure legend with its own texts over bars labelled the other way":
@@ -772,6 +774,24 @@ def test_bar_q4_does_not_read_keys_drawn_unlike_their_bars(hw, draw):
 def test_bar_q4_accepts_bars_placed_by_their_edge(hw, draw):
     results = _bar_results(hw, draw)
     assert all(results.values()), results
+
+
+# A pair whose bars hide one another is not two series side by side: drawn at the same x (the forgotten offset),
+# stacked, or of no width. The data and look tests fail with a message saying how to draw them.
+BAR_HIDING = {
+    "both series at the same x": BY_CALL.replace("x - 0.2", "x").replace("x + 0.2", "x"),
+    "stacked (bottom=A)": BY_CALL.replace("x - 0.2", "x").replace("x + 0.2, B, 0.4,", "x, B, 0.4, bottom=A,"),
+    "the second series of no width": BY_CALL.replace("x + 0.2, B, 0.4", "x + 0.2, B, 0"),
+}
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("draw", BAR_HIDING.values(), ids=BAR_HIDING.keys())
+def test_bar_q4_rejects_bars_that_hide_one_series(hw, draw):
+    messages = {}
+    results = _bar_results(hw, draw, messages=messages)
+    assert not results[BAR_DATA_TEST[hw]] and not results[BAR_LOOK_TEST[hw]], results
+    assert "side by side, each from 0" in messages[BAR_DATA_TEST[hw]], messages
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
@@ -1230,7 +1250,6 @@ LOOK_HIDDEN = {   # (style of A, style of B): nothing but colour tells the two a
     "dashes of no length with round caps (matplotlib draws nothing)": (
         "color='C0'", "color='C1', edgecolor='k', linewidth=3, capstyle='round', linestyle=(0, (0, 2))"),
     "a '-' hatch of 0.15 pt lines": ("color='C0'", "color='C1', hatch='---', hatch_linewidth=0.15"),
-    "a ring hatch of 0.05 pt lines in dark grey": ("color='C0'", "color='C1', hatch='ooo', hatch_linewidth=0.05, hatchcolor='0.3'"),
     "a 0.2 pt hatch 0.3 off the face": ("color='C0', edgecolor='k'",
                                         "color='C1', edgecolor='k', hatch='//', hatch_linewidth=0.2, hatchcolor=(0.535, 0.369, 0.0)"),
     "0.9 pt gaps closed by projecting caps 2 pt wide": (
@@ -1266,6 +1285,8 @@ LOOK_SHOWN = {   # honest differences beyond colour, each accepted
         "color='C0', edgecolor='k'", "color='C1', edgecolor='k', hatch='*', hatch_linewidth=0.1"),
     "a white dashed edge on blue bars on white axes": ("color='C0'",
                                                        "color='C0', edgecolor='white', linewidth=2, linestyle='--'"),
+    "ring hatches of 0.08 pt lines on white (matplotlib fills the rings)": (
+        "fill=False, edgecolor='k', hatch='oo', hatch_linewidth=0.08", "fill=False, edgecolor='k', hatch='O', hatch_linewidth=0.08"),
     "an 'x' hatch of 0.15 pt lines (its crossings show)": ("color='C1'", "color='C1', hatch='x', hatch_linewidth=0.15"),
     "an unfilled bar outlined in 0.15 pt dashes with 0.15 pt gaps": (
         "color='C0'", "fill=False, edgecolor='C1', linewidth=1.5, linestyle=(0, (0.1, 0.1))"),
