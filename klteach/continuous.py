@@ -268,9 +268,9 @@ def _logpdf(dist, x):
         loc, scale = float(np.asarray(loc)), float(np.asarray(scale))
         z = abs((x - loc) / scale)
         if name == "laplace":                  # e^-|z| / 2
-            return -z - math.log(2 * scale)
+            return -z - math.log(2) - math.log(scale)    # log(2 scale) overflows above 9e307
         # 1 / (pi cosh z), log cosh z = |z| + log1p(e^-2|z|) - log 2
-        return -math.log(math.pi * scale) - (z + math.log1p(math.exp(-2 * z)) - math.log(2))
+        return -math.log(math.pi) - math.log(scale) - (z + math.log1p(math.exp(-2 * z)) - math.log(2))
     return float(dist.logpdf(x))
 
 
