@@ -609,6 +609,32 @@ def test_hyperbolic_secant_log_density_does_not_underflow():
     assert kt.continuous_kl(st.t(1.5), st.hypsecant()) == pytest.approx(want, rel=1e-8)
 
 
+def _normal_vs_wide_laplace(s):
+    # -H(N(0, 1)) - E log q = -log(2 pi e) / 2 + log(2 s) + E|X| / s, E|X| = sqrt(2 / pi)
+    s = mpf(s)
+    return -mpmath.log(2 * mpmath.pi * mpmath.e) / 2 + mpmath.log(2 * s) + mpmath.sqrt(2 / mpmath.pi) / s
+
+
+def _normal_vs_wide_hypsecant(s):
+    # q = 1 / (pi s cosh(x / s)): -H(N(0, 1)) + log(pi s) + E log cosh(X / s)
+    s = mpf(s)
+    phi = lambda x: mpmath.exp(-x**2 / 2) / mpmath.sqrt(2 * mpmath.pi)
+    e_log_cosh = 2 * mpmath.quad(lambda x: phi(x) * mpmath.log(mpmath.cosh(x / s)), [0, 5, 10, 40])
+    return -mpmath.log(2 * mpmath.pi * mpmath.e) / 2 + mpmath.log(mpmath.pi * s) + e_log_cosh
+
+
+@pytest.mark.parametrize("q, want", [
+    # 2 s and pi s overflow above 9e307 and 5.7e307: before, inf
+    (st.laplace(0, 1e308), lambda: _normal_vs_wide_laplace(1e308)),          # 708.4704
+    (st.hypsecant(0, 1e308), lambda: _normal_vs_wide_hypsecant(1e308)),      # 708.9220
+    (st.laplace(0, 1.7e308), lambda: _normal_vs_wide_laplace(1.7e308)),
+    (st.hypsecant(0, 6e307), lambda: _normal_vs_wide_hypsecant(6e307)),
+    (st.hypsecant(0, 2), lambda: _normal_vs_wide_hypsecant(2)),
+])
+def test_laplace_and_hypsecant_scales_near_the_largest_double_match_mpmath(q, want):
+    assert kt.continuous_kl(st.norm(0, 1), q) == pytest.approx(float(want()), rel=1e-12)
+
+
 def _mp_gamma_kl(a, b):
     """D(Gamma(a, 1) || Gamma(b, 1)) = (a - b) psi(a) - ln Gamma(a) + ln Gamma(b), in mpmath."""
     with mpmath.workdps(40):

@@ -125,3 +125,49 @@ def test_a_d_beyond_the_largest_double_is_refused_as_such(m2, s2):
     assert truth > mpf(sys.float_info.max)
     with pytest.raises(FloatingPointError, match=r"q\.logpdf is -inf .* at or beyond the largest double"):
         kt.continuous_kl(st.norm(0, 1), st.norm(m2, s2))
+
+
+def _t_entropy(nu):
+    nu = mpf(nu)
+    return (nu + 1) / 2 * (mpmath.digamma((nu + 1) / 2) - mpmath.digamma(nu / 2)) \
+        + mpmath.log(mpmath.sqrt(nu) * mpmath.beta(nu / 2, mpf(1) / 2))
+
+
+def _t_sf(nu, x):
+    """P(X > x) for X ~ t(nu), x >= 0: I_{nu / (nu + x^2)}(nu / 2, 1 / 2) / 2."""
+    return mpmath.betainc(nu / 2, mpf(1) / 2, 0, nu / (nu + x * x), regularized=True) / 2
+
+
+def t_laplace_kl(nu, m, b):
+    """D(t(nu) || laplace(m, b)) = -H(t(nu)) + log(2 b) + E|X - m| / b, nu > 1, m >= 1e4, with
+    E|X - m| = m + 2 int_m^inf P(X > x) dx (X symmetric with mean 0)."""
+    nu, m, b = mpf(nu), mpf(m), mpf(b)
+    tail = mpmath.quad(lambda u: _t_sf(nu, m * mpmath.exp(u)) * m * mpmath.exp(u),
+                       [0, 1, 10, 100, 1000, mpmath.inf])
+    return -_t_entropy(nu) + mpmath.log(2 * b) + (m + 2 * tail) / b
+
+
+def t_normal_kl(nu, m, s):
+    """D(t(nu) || norm(m, s)) = -H(t(nu)) + log(s sqrt(2 pi)) + (m^2 + nu / (nu - 2)) / (2 s^2), nu > 2."""
+    nu, m, s = mpf(nu), mpf(m), mpf(s)
+    return -_t_entropy(nu) + mpmath.log(s * mpmath.sqrt(2 * mpmath.pi)) + (m * m + nu / (nu - 2)) / (2 * s * s)
+
+
+# A finite D whose integrand falls only slowly beyond Q, as e^(r s) in s = log x with
+# r = 1 - alpha + beta (alpha: P's power, beta: Q's -log q ~ |x|^beta), must not be called infinite:
+# with r = -0.1 and the probes at 18 times Q's reach (laplace(1e305, 1)), or r = -0.0003 or -0.0001,
+# the probes' measured slope alone cannot tell (all four were inf).
+@pytest.mark.slow     # about 5 s each
+@pytest.mark.parametrize("nu, q, truth", [
+    (1.1, st.laplace(1e305, 1), lambda: t_laplace_kl(1.1, 1e305, 1)),             # 1e305
+    (1.0001, st.laplace(1e299, 1e290), lambda: t_laplace_kl(1.0001, 1e299, 1e290)),  # 1.0000007e9
+    (2.0003, st.norm(1e299, 1e290), lambda: t_normal_kl(2.0003, 1e299, 1e290)),     # 5e17
+    (2.1, st.norm(1e305, 1e155), lambda: t_normal_kl(2.1, 1e305, 1e155)),           # 5e299
+])
+def test_a_slowly_decaying_finite_tail_beyond_a_far_q_is_not_called_infinite(nu, q, truth):
+    with mpmath.workdps(50):
+        want = truth()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(st.t(nu), q)
+    assert got == pytest.approx(float(want), rel=1e-12)
