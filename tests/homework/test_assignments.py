@@ -776,29 +776,6 @@ def test_bar_q4_accepts_bars_placed_by_their_edge(hw, draw):
     assert all(results.values()), results
 
 
-# A pair whose bars hide one another is not two series side by side: drawn at the same x (the forgotten offset),
-# stacked, or of no width. The data and look tests fail with a message saying how to draw them. (hw03's signed terms
-# have opposite signs at every outcome, so its two series drawn at one x go up and down from 0 and hide nothing.)
-BAR_HIDING = {
-    "both series at the same x": BY_CALL.replace("x - 0.2", "x").replace("x + 0.2", "x"),
-    "stacked (bottom=A)": BY_CALL.replace("x - 0.2", "x").replace("x + 0.2, B, 0.4,", "x, B, 0.4, bottom=A,"),
-    "the second series of no width": BY_CALL.replace("x + 0.2, B, 0.4", "x + 0.2, B, 0"),
-}
-
-
-@pytest.mark.parametrize("hw", BAR_SETUP)
-@pytest.mark.parametrize("draw", BAR_HIDING.values(), ids=BAR_HIDING.keys())
-def test_bar_q4_rejects_bars_that_hide_one_series(hw, draw):
-    if hw == "hw03_asymmetry" and draw == BAR_HIDING["both series at the same x"]:
-        results = _bar_results(hw, draw)
-        assert results[BAR_DATA_TEST[hw]] and results[BAR_LOOK_TEST[hw]], results   # hatched '//' against none
-        return
-    messages = {}
-    results = _bar_results(hw, draw, messages=messages)
-    assert not results[BAR_DATA_TEST[hw]] and not results[BAR_LOOK_TEST[hw]], results
-    assert "side by side, each from 0" in messages[BAR_DATA_TEST[hw]], messages
-
-
 @pytest.mark.parametrize("hw", BAR_SETUP)
 def test_bar_q4_rejects_pairs_that_miss_their_tick(hw):
     # each pair of bars lies between two ticks, covering neither: no reading makes them one pair per outcome
