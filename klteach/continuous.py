@@ -28,6 +28,7 @@ _Q_TAILS = np.concatenate([_TAILS, [1e-12, 1e-15]])   # Q's far tail ends at a p
 _RTOL = 1e-10
 _LOG_TINY = math.log(math.ulp(0.0))   # log of the smallest positive double, about -744.4
 _LOG_NORMAL = math.log(sys.float_info.min)   # log of the smallest normal double, about -708.4
+_LOG_MAX = math.log(sys.float_info.max)      # log of the largest double, about 709.8
 _MASS_TOL = 1e-10   # largest miss of P's or Q's probability accepted by the mass check (quad's epsrel)
 _FAR_TAIL = 1e-290   # Q's tail probability below which a density of 0 is taken as underflow
 
@@ -219,10 +220,12 @@ _LOG_DENSITY_IN_LOGS = ("gamma", "erlang", "chi2")
 def _logpdf(dist, x):
     """``dist.logpdf(x)`` as a float; exact far in the tails where scipy computes it as log(pdf).
 
-    scipy's Laplace, hyperbolic secant and Levy log densities are the log of a pdf that
-    underflows to 0 (beyond |x - loc| of about 745 scales; for Levy within 1e-3 scales of
-    loc, and NaN within 1e-300), giving -inf for a positive density; their closed forms are
-    used instead, as for the log-normal, whose ``x / scale`` overflows beyond 1.8e308.
+    scipy's Laplace, hyperbolic secant, folded normal, Moyal and Levy log densities are the log
+    of a pdf that underflows to 0 (beyond |x - loc| of about 745 scales, 38.6 beyond c for a
+    folded normal, 7.3 to the left and 1490 to the right for a Moyal; for Levy within 1e-3 scales
+    of loc, and NaN within 1e-300), giving -inf
+    for a positive density; their closed forms are used instead, as for the log-normal, whose
+    ``x / scale`` overflows beyond 1.8e308.
     """
     name = getattr(dist.dist, "name", "")
     if name == "levy" and type(dist.dist) is type(_scipy_family("levy")):
@@ -263,6 +266,19 @@ def _logpdf(dist, x):
         if y > 0 and math.log(y) - log_scale < _LOG_NORMAL + 1:
             log_ratio = math.log(y) - log_scale
             return (shape - 1) * log_ratio - math.exp(log_ratio) - math.lgamma(shape) - log_scale
+    if name in ("foldnorm", "moyal") and type(dist.dist) is type(_scipy_family(name)) and np.ndim(x) == 0:
+        # also log(pdf) in scipy: -inf beyond 38.6 scales past c (foldnorm), 7.3 to the left (moyal)
+        _, shapes, loc, scale = _parts(dist)
+        z = (float(x) - loc) / scale
+        if name == "moyal":                    # e^-(z + e^-z) / 2 / sqrt(2 pi), e^-z / 2 formed in logs
+            half = -z - math.log(2)
+            return -math.inf if half > _LOG_MAX else \
+                -0.5 * z - math.exp(half) - 0.5 * math.log(2 * math.pi) - math.log(scale)
+        if not z >= 0:                         # phi(z - c) + phi(z + c) for z >= 0
+            return -math.inf
+        c = abs(shapes[0])
+        return -0.5 * (z - c) * (z - c) + math.log1p(math.exp(-2 * c * z)) \
+            - 0.5 * math.log(2 * math.pi) - math.log(scale)
     if name in ("laplace", "hypsecant"):
         loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)[-2:]
         loc, scale = float(np.asarray(loc)), float(np.asarray(scale))
@@ -483,6 +499,14 @@ def _quad(f, a, b, points=None):
     """quad over a finite [a, b] or [a, inf): (value, error estimate, quad's message)."""
     kwargs = dict(epsabs=_EPSABS.get(), epsrel=_RTOL, limit=200, full_output=1)
     if points is not None and len(points):
+        # one point where two sources round it differently (Q's quantiles read in two coordinate
+        # systems, 1e-18 apart): quad stops at such a sliver as "extremely bad integrand
+        # behavior", leaving the rest unrefined (cauchy(0, 1) against cauchy(7, 1e-5): an error
+        # estimate of 6.6e-5 on a value exact to 1e-15)
+        points = np.sort(np.asarray(points, dtype=float))
+        keep = np.concatenate([[True], np.diff(points) > np.maximum(
+            1e-12 * np.maximum(np.abs(points[1:]), np.abs(points[:-1])), 1e-15 * (b - a) if b < math.inf else 0.0)])
+        points = points[keep]
         kwargs.update(points=points, limit=max(200, 8 * len(points)))
     value, err, _, *message = scipy.integrate.quad(f, a, b, **kwargs)
     return value, err, message[0] if message else ""
@@ -1004,6 +1028,47 @@ def _q_growth(q, sign):
     return b2
 
 
+# P's tail power alpha (p ~ |x|^-alpha far out) and Q's growth exponent beta (-log q ~ c |x|^beta)
+# read from the family's own form, towards +inf (and -inf for a symmetric family), so that
+# D(P||Q) = inf iff 1 - alpha + beta >= 0 is decided exactly at the boundary (t(2) against a
+# normal: alpha = 3, beta = 2, infinite; t(2.000001): finite, 5.0e199 against norm(1e200, 1e100)),
+# where alpha and beta measured from the densities are known to about 1e-6 and 1e-13 only
+_TAIL_POWERS = {
+    "t": lambda df: df + 1, "cauchy": lambda: 2.0, "halfcauchy": lambda: 2.0,
+    "pareto": lambda b: b + 1, "lomax": lambda c: c + 1, "invgamma": lambda a: a + 1,
+    "invweibull": lambda c: c + 1, "fisk": lambda c: c + 1, "levy": lambda: 1.5,
+    "burr": lambda c, d: c + 1, "burr12": lambda c, d: c * d + 1,
+    "genpareto": lambda c: 1 + 1 / c if c > 0 else math.nan,
+}
+_GROWTHS = {
+    "norm": lambda: 2.0, "halfnorm": lambda: 2.0, "foldnorm": lambda c: 2.0, "maxwell": lambda: 2.0,
+    "rayleigh": lambda: 2.0, "chi": lambda df: 2.0, "laplace": lambda: 1.0, "logistic": lambda: 1.0,
+    "hypsecant": lambda: 1.0, "expon": lambda: 1.0, "gamma": lambda a: 1.0, "gennorm": lambda b: b,
+}
+
+
+def _exact_power(dist, sign, measured, table):
+    """The tail power (``_TAIL_POWERS``) or growth exponent (``_GROWTHS``) of ``dist`` from its
+    family's parameters, or None where the family is not listed or the value is not the one
+    ``measured`` from its density, to 1e-6 (a side where the family has no such tail)."""
+    name = _is_family(dist)
+    if name not in table or (sign < 0 and name not in _SYMMETRIC):
+        return None
+    value = float(table[name](*_parts(dist)[1]))
+    return value if abs(value - measured) <= 1e-6 * value else None
+
+
+def _refuse_boundary_power(alpha, beta):
+    """Refuse a P whose power-law tail is too near the boundary of convergence to tell D(P||Q)."""
+    raise FloatingPointError(
+        f"continuous_kl cannot tell whether D(P||Q) is finite: P's density falls as |x|^-alpha "
+        f"with alpha = {alpha:.9g} (measured far out in its tail, to about 1e-6), against Q's "
+        f"-log q growing as |x|^{beta:.6g}; D(P||Q) is finite only if alpha > {1 + beta:.6g}, and "
+        f"alpha is within 1e-6 of that boundary. Compute D(P||Q) in closed form, or give P as "
+        f"a scipy family whose tail power klteach reads from its parameters ({', '.join(_TAIL_POWERS)}; "
+        f"not a subclass of one), and Q as one whose growth it reads ({', '.join(_GROWTHS)}).")
+
+
 def _scaled_q(q, k):
     """Q scaled by 2**-k (None where it cannot be rebuilt, or its loc or scale would not scale exactly)."""
     parts = _parts(q)
@@ -1042,14 +1107,17 @@ def _beyond_far_q(f, p, q, start, sign, s_end):
     to 1e-4. P's log density is extrapolated as the power law of its tail where it cannot be
     evaluated (beyond 1e308, or where its tail probabilities underflow), and probes beyond the
     largest double take Q scaled by a power of 2 (KL does not change under x -> c x). If h does
-    not decay there (its log-slope at least minus the 1e-4 by which Q's log density may still
-    depart from its asymptotic form), D(P||Q) is infinite: P's power-law tail against Q's
-    exponential or normal one (a Cauchy, t(2) or Pareto(1.5) against a normal). If it decays
-    steadily (faster than e^-0.01s), the rest is Q's probability beyond (exact) plus h
+    not decay there (its log-slope at least -2 max(beta, 1) / (clear - 1), clear the probes'
+    distance in Q's reaches: the amount by which Q's log density may still depart from its
+    asymptotic form, 4e-4 for a normal at 1e4 reaches), D(P||Q) is infinite: P's power-law tail
+    against Q's exponential or normal one (a Cauchy, t(2) or Pareto(1.5) against a normal). If
+    it decays steadily (faster than e^-0.01s), the rest is Q's probability beyond (exact) plus h
     integrated up to the last probe and extrapolated beyond it; otherwise it cannot be told
     (``nan``, refused by the caller). Where Q's family gives its growth exponent beta
     (:func:`_q_growth`), the decision is made instead from h's asymptotic rate
-    1 - alpha + beta (alpha: P's power), which also extrapolates h beyond the last probe.
+    r = 1 - alpha + beta (alpha: P's power), which also extrapolates h beyond the last probe:
+    exactly where both exponents are read from the families' parameters (:func:`_exact_power`),
+    else refused within 1e-6 alpha of r = 0, where alpha measured cannot tell.
     """
     reach = _q_reach(q, start)
     if not (math.isfinite(reach) and reach > 0 and math.exp(s_end) < _PROBE_CLEAR * reach):
@@ -1098,8 +1166,11 @@ def _beyond_far_q(f, p, q, start, sign, s_end):
     # norm(1e299, 1e290): r = -0.0003, D = 5e17).
     beta_q = _q_growth(q, sign)
     if beta_q is not None:
-        r = 1 - alpha + beta_q
-        if r >= -1e-6 * alpha:
+        exact_alpha, exact_beta = _exact_power(p, sign, alpha, _TAIL_POWERS), _exact_power(q, sign, beta_q, _GROWTHS)
+        r = 1 - (alpha if exact_alpha is None else exact_alpha) + (beta_q if exact_beta is None else exact_beta)
+        if None in (exact_alpha, exact_beta) and abs(r) < 1e-6 * alpha:
+            _refuse_boundary_power(alpha, beta_q)
+        if r >= 0:
             if all(lp - lq > 1 for lp, lq in logs):
                 return math.inf, False
             return math.nan, False
@@ -1426,6 +1497,12 @@ def _closed_form(p, q):
            "klteach.beta_kl for two Betas)"
 
 
+def _singular_centre(q):
+    """The cause a refusal names for a dweibull or dgamma Q of shape below 1."""
+    return (f"Q's density is singular at its centre ({_is_family(q)} with shape {_parts(q)[1][0]:.3g} "
+            f"< 1: infinite at its loc)")
+
+
 def _mass_cause(name, p, q, middle, excess, offset=None, window=False):
     """The end of the mass check's refusal: the likely cause first, then what to do instead.
 
@@ -1486,14 +1563,15 @@ def _mass_cause(name, p, q, middle, excess, offset=None, window=False):
         elif large:
             return large_cause
         elif family in ("dweibull", "dgamma") and parts[1][0] < 1:
-            cause = (f"Q's density is singular at its centre ({family} with shape "
-                     f"{_parts(q)[1][0]:.3g} < 1: infinite at loc), which the integration, linear "
-                     f"around Q's median, does not follow")
+            cause = _singular_centre(q) + ", which the integration, linear around Q's median, does not follow"
         else:
             cause = ("Q's log density, integrated around Q's own median, does not integrate to Q's "
                      "probability: it is rounded (scipy's formulas lose digits for large shape "
                      "parameters) or inconsistent with Q's cdf")
         return f": {cause}, and the integral would be wrong. {advice[0].upper()}{advice[1:]}."
+    if name == "Q" and _is_family(q) in ("dweibull", "dgamma") and parts[1][0] < 1:
+        return (f": {_singular_centre(q)}, which the integration does not follow to the 1e-10 needed, "
+                f"and the integral would be wrong. {advice[0].upper()}{advice[1:]}.")
     if name == "Q":
         far = max(abs(first - middle), abs(third - middle))
         if math.isfinite(far) and third - first < 1e-7 * far:
@@ -1521,6 +1599,33 @@ def _mass_cause(name, p, q, middle, excess, offset=None, window=False):
 
 #: P's quantiles at which Q's log density is checked for overflow (:func:`_refuse_q_below_doubles`)
 _BULK = (1e-3, 0.25, 0.5, 0.75, 1 - 1e-3)
+
+
+# Q families whose -log q grows as e^(|x - loc| / scale) on one side: (that side, factor)
+_DOUBLY_EXPONENTIAL = {"gumbel_r": -1, "gumbel_l": +1, "moyal": -1}
+# P families whose density falls as e^(-|x - loc| / scale) far out: the sides where it does
+_EXPONENTIAL_TAILS = {"laplace": (-1, +1), "logistic": (-1, +1), "hypsecant": (-1, +1), "expon": (+1,),
+                      "gumbel_r": (+1,), "gumbel_l": (-1,)}
+
+
+def _diverges_in_the_tail(p, q):
+    """Whether D(P||Q) = -H(P) + E_P[-log q] is infinite by the families' own forms, wherever Q is
+    centred: P's density falls as |x|^-alpha far out and Q's -log q grows as |x|^beta with
+    1 - alpha + beta >= 0 (a Cauchy P lacks the first moment a Laplace Q needs, a t(2) the second
+    a normal Q needs); or -log q grows as e^(|x| / s) on a side where P's tail is a power law or
+    falls no faster than e^(-|x| / s) (a Laplace of scale 1 against a left Gumbel of scale 0.9)."""
+    names = _is_family(p), _is_family(q)
+    if names[0] is None or names[1] is None:
+        return False
+    (_, shapes_p, _, scale_p), (_, shapes_q, _, scale_q) = _parts(p), _parts(q)
+    if names[0] in _TAIL_POWERS and names[1] in _GROWTHS:
+        return 1 - _TAIL_POWERS[names[0]](*shapes_p) + _GROWTHS[names[1]](*shapes_q) >= 0
+    if names[1] in _DOUBLY_EXPONENTIAL:
+        side = _DOUBLY_EXPONENTIAL[names[1]]
+        if names[0] in _TAIL_POWERS:
+            return math.isfinite(_TAIL_POWERS[names[0]](*shapes_p)) and (side > 0 or names[0] in _SYMMETRIC)
+        return side in _EXPONENTIAL_TAILS.get(names[0], ()) and scale_p >= scale_q
+    return False
 
 
 def _refuse_q_below_doubles(p, q, lo, hi):
@@ -1616,7 +1721,14 @@ def continuous_kl(p, q, *, base=None):
       norm(1e299, 1e290), a Cauchy against laplace(1e299, 1e290)); one that
       decays steadily leaves Q's probability beyond, exact, plus P's part
       integrated up to the last point (cauchy(0, 1) against cauchy(1e305,
-      1e300): the closed form to 1e-15).
+      1e300): the closed form to 1e-15). Where P's tail falls as
+      :math:`|x|^{-\alpha}` and Q's :math:`-\log q` grows as
+      :math:`|x|^\beta`, D(P||Q) is infinite iff :math:`1 - \alpha + \beta
+      \ge 0`; alpha and beta are read from the families' parameters where
+      klteach knows them (t, Cauchy, Pareto, Lomax, inverse gamma, ...
+      against normal, Laplace, logistic, generalised normal, ...: t(2)
+      against a normal is infinite, t(2.000001) against norm(1e200, 1e100) is
+      5.0e199), else measured from the densities, to about 1e-6.
 
     When P's scale parameter is below 1e-6 or above 2e19 (and its tails are
     not heavy), both distributions are also divided by the power of 2
@@ -1710,12 +1822,16 @@ def continuous_kl(p, q, *, base=None):
         at all of P's quantiles 0.001, 0.25, 0.5, 0.75 and 0.999, where Q's
         tail probabilities are 0 as well: where log q stays that low between
         them, D(P||Q) is at or beyond the largest double (norm(0, 1) against
-        norm(1e250, 1): 5e499).
+        norm(1e250, 1): 5e499; a Cauchy or t(2) P against it gives ``inf``,
+        read from the families' tails as above). And if P's tail power,
+        measured, lies within 1e-6 of the boundary :math:`1 + \beta` (a
+        user's distribution with a t(2)'s tail against a normal).
 
         Also if ``q.logpdf`` is ``-inf`` inside Q's support (scipy computes
         some log densities as ``log(pdf)``, which underflows) where P has
         probability above 1e-15 and Q's tail probabilities cannot replace it.
-        Laplace and hyperbolic secant densities are evaluated in closed form,
+        Laplace, hyperbolic secant, folded normal and Moyal densities are
+        evaluated in closed form,
         so they do not underflow; so is the log-normal's, formed from
         ``log((x - loc) / scale)``, or ``log(x - loc) - log(scale)`` where the
         ratio overflows or underflows (lognorm(1, scale=1e200) against
@@ -1797,6 +1913,21 @@ def continuous_kl(p, q, *, base=None):
     >>> continuous_kl(stats.cauchy(), stats.norm())      # E_P[x^2] is infinite
     inf
     """
+    unit = [1.0]    # one unit of the coordinates integrated in, in the caller's (set by _continuous_kl)
+    try:
+        return _continuous_kl(p, q, base, unit)
+    except FloatingPointError as error:
+        if unit[0] == 1.0 or "x = " not in str(error):
+            raise
+        raise FloatingPointError(
+            f"{error} (Positions x above are in the coordinates the integral is computed in: both "
+            f"distributions were scaled by {1 / unit[0]:.6g}, which does not change KL, so a unit "
+            f"there is {unit[0]:.6g} in yours.)") from None
+
+
+def _continuous_kl(p, q, base, unit):
+    """:func:`continuous_kl`, recording in ``unit[0]`` the caller's length of a unit of the
+    coordinates it integrates in (they differ where P's scale is far from 1)."""
     base = check_base(base)
     p = _check_frozen(p, "p")
     q = _check_frozen(q, "q")
@@ -1816,7 +1947,7 @@ def continuous_kl(p, q, *, base=None):
                 f"interval contains P's, unlike on the circle.")
     lo, hi = _support(p, "p")
     q_lo, q_hi = _support(q, "q")
-    if q_lo > lo or q_hi < hi:
+    if q_lo > lo or q_hi < hi or _diverges_in_the_tail(p, q):
         return math.inf
 
     # Q's probability outside P's support, where the integrand's q term is missing.
@@ -1842,6 +1973,7 @@ def continuous_kl(p, q, *, base=None):
             if rescaled is not None:
                 p, q = rescaled
                 lo, hi = _support(p, "p")
+                unit[0] = math.ldexp(unit[0], math.frexp(half_spread)[1] + 1)
         # Where floats are finest: P's lower endpoint, or else its median, moved to 0
         # (norm(1e16, 1) has only a few floats within its standard deviation).
         shift = lo if math.isfinite(lo) else float(p.median())
@@ -1869,6 +2001,7 @@ def continuous_kl(p, q, *, base=None):
             if scaled is not None:
                 p, q = scaled
                 lo, hi = _support(p, "p")
+                unit[0] = math.ldexp(unit[0], power)
         spread = float(p.isf(0.25)) - float(p.ppf(0.25))
         middle = float(p.median())
     # P's mass piled within a few doubles of an endpoint at 0 (Gamma(1e-4) has 93% of it below
@@ -2082,7 +2215,7 @@ def continuous_kl(p, q, *, base=None):
         warnings.warn(
             f"continuous_kl: the integral may not have converged (estimated error {error:.2g} "
             f"on {total:.6g} nats{said}); the value returned is not reliable.",
-            scipy.integrate.IntegrationWarning, stacklevel=2)
+            scipy.integrate.IntegrationWarning, stacklevel=3)
     # What taking off a log density's mean offset from log(pdf) leaves (its variation over the
     # quantiles), and an offset measured but not taken off (a family other than the beta, where
     # either side may be the wrong one): the constant part of the latter is at most what the
@@ -2115,5 +2248,5 @@ def continuous_kl(p, q, *, base=None):
         warnings.warn(
             f"continuous_kl: {source}, so D(P||Q) = {total:.10g} nats may be off by up to about "
             f"{min(rounding + varying, 1.0):.1g} relative: "
-            f"{_closed_form(p, q)}.", RuntimeWarning, stacklevel=2)
+            f"{_closed_form(p, q)}.", RuntimeWarning, stacklevel=3)
     return max(total, 0.0) / log_base(base)
