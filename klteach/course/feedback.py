@@ -52,9 +52,11 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   figures (``0.087``), it could as well be another mistake rounded, so it
   is only asked whether it rounded an intermediate result (and told that,
   if nothing was rounded, it is not the answer, with the formula), as is
-  an answer that reverses a wrong conversion on a rounded number
-  (``0.204 / ln 2 / ln 2``). A sum whose terms (or their logs) were
-  rounded to 2-4 significant figures or 2-4 decimal places (as printed
+  an answer that is literally a wrong conversion reversed on a rounded
+  number (``0.204 / ln 2 / ln 2 = 0.4246``; rounded again to the figures
+  asked, that chain of a mistake and its undoing is not read). A sum
+  whose terms (or their logs) were rounded to 2-4 significant figures
+  or 2-4 decimal places (as printed
   terms show them), more than 1.5% from the right value, is told the
   same; nearer, such a sum is asked whether it rounded the terms before
   summing, beside the other roundings on the way. A short answer (fewer
@@ -1520,8 +1522,11 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"figures. If your code rounded nothing on the way, {shown} is not {what}: "
                                    f"check each step.")
     # reversing a wrong conversion on a rounded number (0.204 / ln2 / ln2) keeps only the precision
-    # of that rounding: an intermediate was rounded, the formula is not wrong
-    undone = (figures >= ACCEPTED_FIGURES
+    # of that rounding: an intermediate was rounded, the formula is not wrong. That chain (a mistake, a rounding,
+    # its undoing) is no step on the way to the right value, so only its literal product (float noise, or more
+    # figures than asked: 0.4246) is read so; rounded again (0.323 for 0.155 / ln2 / ln2 = 0.32262, where the
+    # right value is 0.32193) it is one far-fetched reading of a number that is simply not the answer rounded
+    undone = (figures >= ACCEPTED_FIGURES and (noisy or figures > sig)
               and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig) is not None)
     # a short answer (0.087) that a rounded route gives exactly (0.887 - 0.80) is that rounding too; a route no
     # learner takes on the way to the right value does not make a short answer "Almost" (learner pass: 0.84 for
@@ -1609,8 +1614,9 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"so its last digit is one too small. Round (do not truncate) the unrounded "
                                    f"number your code computed to {sig} significant figures, or give that number "
                                    f"itself.")
-        if not (noisy or loose or undone) and not _right_at(value, expected, figures):
-            # no rounding route gives this number, and it does not agree with the answer to its figures
+        if not (noisy or loose or undone or terms_give(value)) and not _right_at(value, expected, figures):
+            # no rounding route gives this number (nor terms rounded before summing), and it does not agree with
+            # the answer to its figures
             return Feedback(False, f"Almost: {shown} is close to {what}, but it is not {what} correctly rounded "
                                    f"to {_plural(figures, 'significant figure')}. If your unrounded result is "
                                    f"exactly {shown}, check each step.")
@@ -1648,7 +1654,9 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # comes first, and the formula second, for a learner who rounded nothing
         return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when an intermediate "
                                f"number was rounded on the way. Did you round one"
-                               + (", or round the terms before summing" if summed or terms_give(value) else "")
+                               # a check that lists its rounded sums (partway) knows which numbers they give
+                               + (", or round the terms before summing"
+                                  if terms_give(value) or (summed and not (partway and len(partway) > 2)) else "")
                                + "? Redo the computation from the unrounded values your code computed, and round "
                                  "only at the end. If your code rounded nothing, check each step: "
                                + (_after_colon(hint) or "the formula, the arguments and the units."))

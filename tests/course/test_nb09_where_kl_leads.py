@@ -419,6 +419,20 @@ def test_stein_a_conversion_done_the_wrong_way_is_named_as_in_notebooks_01_to_05
     assert text.startswith("Not quite") and "converted the wrong way" in text and "np.log(2)" in text, text
 
 
+def test_stein_a_number_the_undone_wrong_conversion_gives_only_rounded_again_is_no_rounding_on_the_way():
+    d_bits = 0.5 * math.log2(0.5 / 0.8) + 0.5 * math.log2(0.5 / 0.2)            # 0.32193
+    wrong_way = d_bits * math.log(2) ** 2                                       # nats times ln 2: 0.1547
+    undone = round(wrong_way, 3) / math.log(2) ** 2                             # 0.155 / ln2 / ln2 = 0.32262
+    assert round(undone, 3) == 0.323 and round(d_bits, 3) == 0.322
+    # no single rounding on the way gives 0.323: D in nats rounded, then converted, gives 0.322 or 0.317
+    assert {round(round(d_bits * math.log(2), k) / math.log(2), 3) for k in (2, 3, 4)} == {0.317, 0.322}
+    text = str(ex3(0.323))
+    assert text.startswith("Almost") and "not D(P||Q) correctly rounded" in text, text
+    assert "Did you round" not in text and "convert it" not in text, text
+    # its literal product (more figures than asked) is still that rounded intermediate
+    assert "Did you round an intermediate result" in str(ex3(float(f"{undone:.4g}")))
+
+
 def test_stein_and_sanov_name_a_value_in_base_10_units():
     d_nats = 0.5 * math.log(0.5 / 0.8) + 0.5 * math.log(0.5 / 0.2)
     assert "base-10 units" in str(ex3(d_nats / math.log(10)))
