@@ -1471,7 +1471,17 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                      f"{shown}, it is not " + ("any of them" if several(text) else "that mistake")
                                    + ": check each step.")
         if len(groups) == 1:
-            return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
+            members = members_of(matched)
+            if len(members) == 1 or all(_exactly(w, members[0][0]) for w, _ in members):
+                return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
+            # mistakes within 1% of each other that it matches at its precision: the unrounded number tells which
+            # (the tilt lambda, 0.37105, and D in bits converted the wrong way, 0.37085, for 0.371)
+            return Feedback(False, f"Not quite: {shown} matches {named(matched)} Give the unrounded number your "
+                                   f"code computed to tell which, and follow the advice on that number, not on "
+                                   f"{shown}."
+                                   + ("" if any(_exactly(value, w) for w, _ in members) else
+                                      f" If your unrounded result is exactly {shown}, it is not any of them: "
+                                      f"check each step."))
         dropped = _dropped(value, shown, figures, sig)
         # one plain list of every mistake it matches, in the catalogue's order (no nested "more than one")
         order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}

@@ -286,6 +286,20 @@ def test_sanov_names_each_mistake():
         assert not fb.correct and words in str(fb), (words, str(fb))
 
 
+def test_sanov_an_answer_matching_two_near_mistakes_asks_for_the_unrounded_number():
+    lam, _, kl = mp_tilt(4.5)
+    wrong_way = kl / math.log(2) ** 2       # D in bits, then divided by ln 2 again
+    assert abs(lam - wrong_way) < 0.01 * lam and round(lam, 3) == round(wrong_way, 3) == 0.371
+    text = str(ex4(0.371))
+    assert "tilt parameter" in text and "converted the wrong way" in text, text
+    # as every check words it: the unrounded number tells which, and 0.371 itself is neither
+    assert "Give the unrounded number your code computed to tell which" in text, text
+    assert "If your unrounded result is exactly 0.371, it is not any of them" in text, text
+    for full, words in ((lam, "tilt parameter"), (wrong_way, "converted the wrong way")):
+        text = str(ex4(full))                # the full number is the one mistake it equals
+        assert words in text and "Or:" not in text and "unrounded result" not in text, text
+
+
 def test_sanov_minus_d_is_the_ratio_upside_down_not_the_order():
     lam, star, kl = mp_tilt(4.5)
     # the learner's exact number: sum P* log(P / P*), the ratio upside down, is -D(P*||P)
