@@ -1047,8 +1047,9 @@ _WRONG_WAY = "converted the wrong way: "
 
 
 def _wrong_way_of_rounded(value, wrong_way, expected, figures):
-    """Whether ``value`` is, rounded to ``figures``, the other-unit value rounded to 2-4 figures and then converted
-    the wrong way (the mistake ``wrong_way`` of :func:`klteach.course.units._unit_mistakes` on a rounded number).
+    """``(other, k, rounded)`` when ``value`` is, rounded to ``figures``, the other-unit value ``other`` rounded to
+    ``k`` = 2-4 figures (``rounded``) and then converted the wrong way (the mistake ``wrong_way`` of
+    :func:`klteach.course.units._unit_mistakes` on a rounded number); None otherwise.
 
     The other-unit value is ``sqrt(wrong_way * expected)``, the wrong factor ``sqrt(wrong_way / expected)``
     (as in :func:`_wrong_way_rounded`).
@@ -1057,15 +1058,26 @@ def _wrong_way_of_rounded(value, wrong_way, expected, figures):
     --------
     >>> d_nats = 0.21801191094332808; d_bits = d_nats / math.log(2)      # 0.3145 bits rounded, / ln 2 again
     >>> wrong_way = d_bits / math.log(2)                                  # 0.453763
-    >>> _wrong_way_of_rounded(0.4537, wrong_way, d_nats, 4), _wrong_way_of_rounded(0.4536, wrong_way, d_nats, 4)
-    (True, False)
+    >>> _wrong_way_of_rounded(0.4537, wrong_way, d_nats, 4)[1:], _wrong_way_of_rounded(0.4536, wrong_way, d_nats, 4)
+    ((4, 0.3145), None)
     """
     if not (math.isfinite(wrong_way) and math.isfinite(expected)) or expected == 0 or wrong_way / expected <= 0:
-        return False
+        return None
     other = math.copysign(math.sqrt(wrong_way * expected), wrong_way)
     factor = math.sqrt(wrong_way / expected)
-    return any(r != _clean(other) and _round_sig(r * factor, figures) == _dec(value)
-               for k in (2, 3, 4) for r in _roundings(other, k))
+    return next(((other, k, r) for k in (2, 3, 4) for r in _roundings(other, k)
+                 if r != _clean(other) and _round_sig(r * factor, figures) == _dec(value)), None)
+
+
+def _wrong_way_words(shown, explanation, figures, what, hint):
+    """The hedged message for a number that looks like a rounded value converted the wrong way (the mistake
+    ``explanation`` of :func:`klteach.course.units._unit_mistakes`), ``figures`` saying how it was rounded."""
+    # the explanation after its label ("you multiplied by `np.log(2)`. Go back to ..."), so that the label is not
+    # said twice
+    detail = explanation.split(_WRONG_WAY, 1)[1] if _WRONG_WAY in explanation else explanation
+    return (f"Not quite: {shown} looks like {_mistake_name(explanation)}, rounded to {figures} and then "
+            f"{_WRONG_WAY}{detail} Check the units of each step; if you did not round or convert, {shown} is not "
+            f"{what}: " + (_after_colon(hint) or "check each step."))
 
 
 def _figures_rounded(x, k, rounded):
@@ -1131,13 +1143,7 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint, sig=ACCEPTED_FIGU
                 continue
             figures = _figures_rounded(other, k, rounded)
             if undo:
-                # the explanation after its label ("you multiplied by `np.log(2)`. Go back to ..."), so that
-                # the label is not said twice
-                detail = m[1].split(_WRONG_WAY, 1)[1] if _WRONG_WAY in m[1] else m[1]
-                return Feedback(False, f"Not quite: {_as_given(value)} looks like {_mistake_name(m[1])}, rounded "
-                                       f"to {figures} and then {_WRONG_WAY}{detail} Check the units of each step; "
-                                       f"if you did not round or convert, {_as_given(value)} is not {what}: "
-                                       + (_after_colon(hint) or "check each step."))
+                return Feedback(False, _wrong_way_words(_as_given(value), m[1], figures, what, hint))
             asked = str(step[2])[len("converted to "):]
             same = str(step[1]).rsplit(" in ", 1)[0] if " in " in str(step[1]) else what   # "the gain in nats"
             return Feedback(False, f"Not quite: {_as_given(value)} looks like {step[1]}: {same} in {asked} rounded to "
@@ -1501,11 +1507,14 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     if cut:
         best = min(cut, key=lambda m: m[0])[1]
         steps = {e: st for _, e, st in entries}
-        if any(_wrong_way_of_rounded(value, w, expected, figures) for _, w, e in cut
-               if steps.get(e) and steps[e][0] == "undo"):
+        rounded_first = [(found, e) for _, w, e in cut if steps.get(e) and steps[e][0] == "undo"
+                         for found in [_wrong_way_of_rounded(value, w, expected, figures)] if found]
+        if rounded_first:
             # a conversion the wrong way on a number rounded first gives it, rounded (0.3145 / ln 2 = 0.453728
-            # -> 0.4537): it need not be a cut-off, and the mistake's advice starts from the unrounded number
-            return Feedback(False, f"Not quite: {shown} matches {named(cut)}")
+            # -> 0.4537): it need not be a cut-off, and it is not the mistake's value rounded (that is 2.02 for the
+            # 2.01 that 2.9 x ln 2 gives): it looks like that route, and the advice starts from the unrounded number
+            (other, k, rounded), e = rounded_first[0]
+            return Feedback(False, _wrong_way_words(shown, e, _figures_rounded(other, k, rounded), what, hint))
         return Feedback(False, f"Not quite: {shown} matches {named(cut)} ({shown} is that value, "
                                f"{_show(best, figures + 2)}, cut off after {_plural(figures, 'significant figure')}: "
                                f"round, do not truncate.)")

@@ -314,3 +314,14 @@ def test_huffman_with_long_terms_still_asks_about_rounding():
     p = np.array([1, 1, 1]) / 3          # Huffman lengths 1, 2, 2: average 5/3
     msg = str(ex.check_huffman_length(1.66, p))
     assert "nothing to round" not in msg, msg
+
+
+def test_02_ex3_a_wrong_conversion_of_a_rounded_number_is_not_said_to_match_the_mistake():
+    # 2.01 is the cross-entropy in nats rounded to 2.9, then multiplied by ln 2 (the wrong way): 2.0101. The
+    # mistake's own value, the unrounded nats times ln 2, is 2.0186, which is 2.02 at 3 figures, not 2.01
+    nats = CE_02 * math.log(2)                                   # H(spanish, english) in nats
+    assert round(nats, 1) == 2.9 and round(2.9 * math.log(2), 3) == 2.01 and round(nats * math.log(2), 3) == 2.019
+    text = str(ex02_3(2.01))
+    assert text.startswith("Not quite: 2.01 looks like H(spanish, english) in nats, rounded to 2 significant "
+                           "figures (2.9) and then converted the wrong way"), text
+    assert "matches" not in text and "if you did not round or convert, 2.01 is not" in text, text
