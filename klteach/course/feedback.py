@@ -30,7 +30,9 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   given the explanation of a mistake it only rounds to, nor a wrong route
   that a rounded number fixed as advised would also give
   (``0.168 / 3 = 0.056``). A mistake whose value it is exactly comes first
-  (see below).
+  (see below). A whole number is judged at the 2 figures Python shows it
+  with: ``4.0`` for 4.2 is right at 1 figure only, and is told so, never
+  "right as far as it goes".
 - An answer that is literally a wrong-route value rounded to k figures and
   then fixed as that route's advice says (a unit conversion, the factor
   T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
@@ -360,6 +362,19 @@ def _right_at(value: float, truth: float, figures: int) -> bool:
     middle = _dec(value) + (half if truth > value else -half)
     return _dec(value) in (middle.quantize(unit, rounding=ROUND_HALF_UP),
                            middle.quantize(unit, rounding=ROUND_HALF_EVEN))
+
+
+def _right_as_shown(value: float, truth: float) -> bool:
+    """``value`` is ``truth`` at the figures it shows: :func:`_right_at` at its own figures, and at 2 for a whole
+    number, which Python shows with one decimal (``4.0``: 4.2 rounded to 1 figure, but not to the 2 it shows).
+
+    Examples
+    --------
+    >>> _right_as_shown(4.0, 4.2014), _right_as_shown(4.0, 3.96), _right_as_shown(0.4, 0.42)
+    (False, True, True)
+    """
+    figures = significant_figures(value)
+    return _right_at(value, truth, max(2, figures) if _is_whole(value) else figures)
 
 
 def _accepted(value: float, truth: float) -> bool:
@@ -1005,7 +1020,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # one rounding that gives the number is shown as an example, not as what the learner did: other roundings
     # (3 significant figures, -0.826 and 1.22, give -2.05 as well) lead to the same number
     shown = _as_given(value)
-    opening = (f"Right as far as it goes: {shown} is" if _right_at(value, expected, significant_figures(value)) else
+    opening = (f"Right as far as it goes: {shown} is" if _right_as_shown(value, expected) else
                f"Almost: {shown} is near {what} but not {what} rounded; it looks like a result rounded on the way: "
                f"it is")
     return Feedback(False, f"{opening} what {parts['formula']} gives with {parts['words']} "
@@ -1232,7 +1247,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                  if not _is_whole(value) and n + 1 < sig and _right_at(value, expected, n + 1) else
                  f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                  f"figure{'s' if n > 1 else ''} only: give {sig} significant figures.")
-                if _right_at(value, expected, significant_figures(value)) else
+                if _right_as_shown(value, expected) else
                 "" if _is_whole(value) else
                 f" {shown} is exactly that mistake's value: more figures would not change it.")
         # the group of mistakes within 1% of each other that it matches; "is exactly the value of" only when it
@@ -1275,7 +1290,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if others:
             rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                        f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
-                       if _right_at(value, expected, n) else "")
+                       if _right_as_shown(value, expected) else "")
             return Feedback(False, f"Not quite: {shown} {verb} {short_text} But at the "
                                    f"{_plural(n, 'significant figure')} it has, {shown} also matches "
                                    + (named(others) if _is_whole(value) else
@@ -1284,7 +1299,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if inexact:
             # one of the group is exactly this number, another only rounds to it: the unrounded number tells
             return Feedback(False, f"Not quite: {shown} matches {text}" + tell(exact_names, False)
-                            + (also if _right_at(value, expected, n) else ""))
+                            + (also if _right_as_shown(value, expected) else ""))
         if several(text):
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")
@@ -1309,7 +1324,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"{what} after {_plural(figures, 'significant figure')}: round instead, to {sig} "
                                    f"significant figures.)")
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
-           and (_right_at(value, expected, figures)
+           and (_right_as_shown(value, expected)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
     routes = [(w, step) for w, _, step in entries if step is not None and step[0] != "undo"]
     undo = [(w, step) for w, _, step in entries if step is not None and step[0] == "undo"]
@@ -1402,7 +1417,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"significant figure{plural} it has. {more}")
         return Feedback(False, f"Almost: {shown} is within one unit in its last figure of {what}, as arithmetic "
                                f"on rounded numbers can be, but not {what} rounded. {more}")
-    if figures < ACCEPTED_FIGURES and _truncated(value, expected):
+    if figures < ACCEPTED_FIGURES and _truncated(value, expected) and not _right_at(value, expected, figures):
         # the right value cut off (0.21 for 0.218): right as far as it goes. Read as rounded, it may match a
         # mistake, but no concept is blamed on a short number: the unrounded number tells the two apart
         # the mistakes it matches, read as rounded, are named beside the cut-off (0.8 is H(P_target, Q_pred)
@@ -1683,6 +1698,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # few units in the last asked figure from the right value is asked about them
     # and a value with nothing to round on the way (``rounding`` False or a string) has no terms to round
     summed = summed and rounding is True and abs(value - expected) <= 5 * float(_unit(expected, sig))
+    if _is_whole(value) and figures == 1 and _right_at(value, expected, figures):
+        # 4.0 for 4.2: the right value rounded to 1 figure (4), but not to the 2 that 4.0 shows
+        return Feedback(False, f"Not yet: {shown} agrees with {what} only to 1 significant figure, as {value:g}; to "
+                               f"the 2 significant figures it shows, {what} is not {shown}. Give {sig} significant "
+                               f"figures, or the unrounded number your code computes. If your unrounded result is "
+                               f"exactly {shown}, it is not {what}: check each step.")
     return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
                     + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 
