@@ -1700,10 +1700,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     summed = summed and rounding is True and abs(value - expected) <= 5 * float(_unit(expected, sig))
     if _is_whole(value) and figures == 1 and _right_at(value, expected, figures):
         # 4.0 for 4.2: the right value rounded to 1 figure (4), but not to the 2 that 4.0 shows
-        return Feedback(False, f"Not yet: {shown} agrees with {what} only to 1 significant figure, as {value:g}; to "
-                               f"the 2 significant figures it shows, {what} is not {shown}. Give {sig} significant "
-                               f"figures, or the unrounded number your code computes. If your unrounded result is "
-                               f"exactly {shown}, it is not {what}: check each step.")
+        return Feedback(False, f"Not yet: {shown} agrees with {what} to 1 significant figure ({value:g}) but not to "
+                               f"2 ({shown}). Give {sig} significant figures, or the unrounded number your code "
+                               f"computes. If your unrounded result is exactly {shown}, it is not {what}: check "
+                               f"each step.")
     return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
                     + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 
