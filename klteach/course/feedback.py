@@ -30,7 +30,9 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   given the explanation of a mistake it only rounds to, nor a wrong route
   that a rounded number fixed as advised would also give
   (``0.168 / 3 = 0.056``). A mistake whose value it is exactly comes first
-  (see below).
+  (see below). A whole number is judged at the 2 figures Python shows it
+  with: ``4.0`` for 4.2 is right at 1 figure only, and is told so, never
+  "right as far as it goes".
 - An answer that is literally a wrong-route value rounded to k figures and
   then fixed as that route's advice says (a unit conversion, the factor
   T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
@@ -52,9 +54,11 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   figures (``0.087``), it could as well be another mistake rounded, so it
   is only asked whether it rounded an intermediate result (and told that,
   if nothing was rounded, it is not the answer, with the formula), as is
-  an answer that reverses a wrong conversion on a rounded number
-  (``0.204 / ln 2 / ln 2``). A sum whose terms (or their logs) were
-  rounded to 2-4 significant figures or 2-4 decimal places (as printed
+  an answer that is literally a wrong conversion reversed on a rounded
+  number (``0.204 / ln 2 / ln 2 = 0.4246``; rounded again to the figures
+  asked, that chain of a mistake and its undoing is not read). A sum
+  whose terms (or their logs) were rounded to 2-4 significant figures
+  or 2-4 decimal places (as printed
   terms show them), more than 1.5% from the right value, is told the
   same; nearer, such a sum is asked whether it rounded the terms before
   summing, beside the other roundings on the way. A short answer (fewer
@@ -358,6 +362,19 @@ def _right_at(value: float, truth: float, figures: int) -> bool:
     middle = _dec(value) + (half if truth > value else -half)
     return _dec(value) in (middle.quantize(unit, rounding=ROUND_HALF_UP),
                            middle.quantize(unit, rounding=ROUND_HALF_EVEN))
+
+
+def _right_as_shown(value: float, truth: float) -> bool:
+    """``value`` is ``truth`` at the figures it shows: :func:`_right_at` at its own figures, and at 2 for a whole
+    number, which Python shows with one decimal (``4.0``: 4.2 rounded to 1 figure, but not to the 2 it shows).
+
+    Examples
+    --------
+    >>> _right_as_shown(4.0, 4.2014), _right_as_shown(4.0, 3.96), _right_as_shown(0.4, 0.42)
+    (False, True, True)
+    """
+    figures = significant_figures(value)
+    return _right_at(value, truth, max(2, figures) if _is_whole(value) else figures)
 
 
 def _accepted(value: float, truth: float) -> bool:
@@ -1003,7 +1020,7 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     # one rounding that gives the number is shown as an example, not as what the learner did: other roundings
     # (3 significant figures, -0.826 and 1.22, give -2.05 as well) lead to the same number
     shown = _as_given(value)
-    opening = (f"Right as far as it goes: {shown} is" if _right_at(value, expected, significant_figures(value)) else
+    opening = (f"Right as far as it goes: {shown} is" if _right_as_shown(value, expected) else
                f"Almost: {shown} is near {what} but not {what} rounded; it looks like a result rounded on the way: "
                f"it is")
     return Feedback(False, f"{opening} what {parts['formula']} gives with {parts['words']} "
@@ -1045,8 +1062,9 @@ _WRONG_WAY = "converted the wrong way: "
 
 
 def _wrong_way_of_rounded(value, wrong_way, expected, figures):
-    """Whether ``value`` is, rounded to ``figures``, the other-unit value rounded to 2-4 figures and then converted
-    the wrong way (the mistake ``wrong_way`` of :func:`klteach.course.units._unit_mistakes` on a rounded number).
+    """``(other, k, rounded)`` when ``value`` is, rounded to ``figures``, the other-unit value ``other`` rounded to
+    ``k`` = 2-4 figures (``rounded``) and then converted the wrong way (the mistake ``wrong_way`` of
+    :func:`klteach.course.units._unit_mistakes` on a rounded number); None otherwise.
 
     The other-unit value is ``sqrt(wrong_way * expected)``, the wrong factor ``sqrt(wrong_way / expected)``
     (as in :func:`_wrong_way_rounded`).
@@ -1055,15 +1073,26 @@ def _wrong_way_of_rounded(value, wrong_way, expected, figures):
     --------
     >>> d_nats = 0.21801191094332808; d_bits = d_nats / math.log(2)      # 0.3145 bits rounded, / ln 2 again
     >>> wrong_way = d_bits / math.log(2)                                  # 0.453763
-    >>> _wrong_way_of_rounded(0.4537, wrong_way, d_nats, 4), _wrong_way_of_rounded(0.4536, wrong_way, d_nats, 4)
-    (True, False)
+    >>> _wrong_way_of_rounded(0.4537, wrong_way, d_nats, 4)[1:], _wrong_way_of_rounded(0.4536, wrong_way, d_nats, 4)
+    ((4, 0.3145), None)
     """
     if not (math.isfinite(wrong_way) and math.isfinite(expected)) or expected == 0 or wrong_way / expected <= 0:
-        return False
+        return None
     other = math.copysign(math.sqrt(wrong_way * expected), wrong_way)
     factor = math.sqrt(wrong_way / expected)
-    return any(r != _clean(other) and _round_sig(r * factor, figures) == _dec(value)
-               for k in (2, 3, 4) for r in _roundings(other, k))
+    return next(((other, k, r) for k in (2, 3, 4) for r in _roundings(other, k)
+                 if r != _clean(other) and _round_sig(r * factor, figures) == _dec(value)), None)
+
+
+def _wrong_way_words(shown, explanation, figures, what, hint):
+    """The hedged message for a number that looks like a rounded value converted the wrong way (the mistake
+    ``explanation`` of :func:`klteach.course.units._unit_mistakes`), ``figures`` saying how it was rounded."""
+    # the explanation after its label ("you multiplied by `np.log(2)`. Go back to ..."), so that the label is not
+    # said twice
+    detail = explanation.split(_WRONG_WAY, 1)[1] if _WRONG_WAY in explanation else explanation
+    return (f"Not quite: {shown} looks like {_mistake_name(explanation)}, rounded to {figures} and then "
+            f"{_WRONG_WAY}{detail} Check the units of each step; if you did not round or convert, {shown} is not "
+            f"{what}: " + (_after_colon(hint) or "check each step."))
 
 
 def _figures_rounded(x, k, rounded):
@@ -1129,13 +1158,7 @@ def _wrong_way_rounded(answer, expected, mistakes, what, hint, sig=ACCEPTED_FIGU
                 continue
             figures = _figures_rounded(other, k, rounded)
             if undo:
-                # the explanation after its label ("you multiplied by `np.log(2)`. Go back to ..."), so that
-                # the label is not said twice
-                detail = m[1].split(_WRONG_WAY, 1)[1] if _WRONG_WAY in m[1] else m[1]
-                return Feedback(False, f"Not quite: {_as_given(value)} looks like {_mistake_name(m[1])}, rounded "
-                                       f"to {figures} and then {_WRONG_WAY}{detail} Check the units of each step; "
-                                       f"if you did not round or convert, {_as_given(value)} is not {what}: "
-                                       + (_after_colon(hint) or "check each step."))
+                return Feedback(False, _wrong_way_words(_as_given(value), m[1], figures, what, hint))
             asked = str(step[2])[len("converted to "):]
             same = str(step[1]).rsplit(" in ", 1)[0] if " in " in str(step[1]) else what   # "the gain in nats"
             return Feedback(False, f"Not quite: {_as_given(value)} looks like {step[1]}: {same} in {asked} rounded to "
@@ -1224,7 +1247,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                  if not _is_whole(value) and n + 1 < sig and _right_at(value, expected, n + 1) else
                  f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                  f"figure{'s' if n > 1 else ''} only: give {sig} significant figures.")
-                if _right_at(value, expected, significant_figures(value)) else
+                if _right_as_shown(value, expected) else
                 "" if _is_whole(value) else
                 f" {shown} is exactly that mistake's value: more figures would not change it.")
         # the group of mistakes within 1% of each other that it matches; "is exactly the value of" only when it
@@ -1267,7 +1290,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if others:
             rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                        f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
-                       if _right_at(value, expected, n) else "")
+                       if _right_as_shown(value, expected) else "")
             return Feedback(False, f"Not quite: {shown} {verb} {short_text} But at the "
                                    f"{_plural(n, 'significant figure')} it has, {shown} also matches "
                                    + (named(others) if _is_whole(value) else
@@ -1276,7 +1299,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if inexact:
             # one of the group is exactly this number, another only rounds to it: the unrounded number tells
             return Feedback(False, f"Not quite: {shown} matches {text}" + tell(exact_names, False)
-                            + (also if _right_at(value, expected, n) else ""))
+                            + (also if _right_as_shown(value, expected) else ""))
         if several(text):
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")
@@ -1301,7 +1324,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"{what} after {_plural(figures, 'significant figure')}: round instead, to {sig} "
                                    f"significant figures.)")
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
-           and (_right_at(value, expected, figures)
+           and (_right_as_shown(value, expected)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
     routes = [(w, step) for w, _, step in entries if step is not None and step[0] != "undo"]
     undo = [(w, step) for w, _, step in entries if step is not None and step[0] == "undo"]
@@ -1394,7 +1417,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"significant figure{plural} it has. {more}")
         return Feedback(False, f"Almost: {shown} is within one unit in its last figure of {what}, as arithmetic "
                                f"on rounded numbers can be, but not {what} rounded. {more}")
-    if figures < ACCEPTED_FIGURES and _truncated(value, expected):
+    if figures < ACCEPTED_FIGURES and _truncated(value, expected) and not _right_at(value, expected, figures):
         # the right value cut off (0.21 for 0.218): right as far as it goes. Read as rounded, it may match a
         # mistake, but no concept is blamed on a short number: the unrounded number tells the two apart
         # the mistakes it matches, read as rounded, are named beside the cut-off (0.8 is H(P_target, Q_pred)
@@ -1469,7 +1492,17 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                      f"{shown}, it is not " + ("any of them" if several(text) else "that mistake")
                                    + ": check each step.")
         if len(groups) == 1:
-            return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
+            members = members_of(matched)
+            if len(members) == 1 or all(_exactly(w, members[0][0]) for w, _ in members):
+                return Feedback(False, f"Not quite: {shown} matches {named(matched)}")
+            # mistakes within 1% of each other that it matches at its precision: the unrounded number tells which
+            # (the tilt lambda, 0.37105, and D in bits converted the wrong way, 0.37085, for 0.371)
+            return Feedback(False, f"Not quite: {shown} matches {named(matched)} Give the unrounded number your "
+                                   f"code computed to tell which, and follow the advice on that number, not on "
+                                   f"{shown}."
+                                   + ("" if any(_exactly(value, w) for w, _ in members) else
+                                      f" If your unrounded result is exactly {shown}, it is not any of them: "
+                                      f"check each step."))
         dropped = _dropped(value, shown, figures, sig)
         # one plain list of every mistake it matches, in the catalogue's order (no nested "more than one")
         order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
@@ -1489,11 +1522,14 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     if cut:
         best = min(cut, key=lambda m: m[0])[1]
         steps = {e: st for _, e, st in entries}
-        if any(_wrong_way_of_rounded(value, w, expected, figures) for _, w, e in cut
-               if steps.get(e) and steps[e][0] == "undo"):
+        rounded_first = [(found, e) for _, w, e in cut if steps.get(e) and steps[e][0] == "undo"
+                         for found in [_wrong_way_of_rounded(value, w, expected, figures)] if found]
+        if rounded_first:
             # a conversion the wrong way on a number rounded first gives it, rounded (0.3145 / ln 2 = 0.453728
-            # -> 0.4537): it need not be a cut-off, and the mistake's advice starts from the unrounded number
-            return Feedback(False, f"Not quite: {shown} matches {named(cut)}")
+            # -> 0.4537): it need not be a cut-off, and it is not the mistake's value rounded (that is 2.02 for the
+            # 2.01 that 2.9 x ln 2 gives): it looks like that route, and the advice starts from the unrounded number
+            (other, k, rounded), e = rounded_first[0]
+            return Feedback(False, _wrong_way_words(shown, e, _figures_rounded(other, k, rounded), what, hint))
         return Feedback(False, f"Not quite: {shown} matches {named(cut)} ({shown} is that value, "
                                f"{_show(best, figures + 2)}, cut off after {_plural(figures, 'significant figure')}: "
                                f"round, do not truncate.)")
@@ -1520,8 +1556,11 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"figures. If your code rounded nothing on the way, {shown} is not {what}: "
                                    f"check each step.")
     # reversing a wrong conversion on a rounded number (0.204 / ln2 / ln2) keeps only the precision
-    # of that rounding: an intermediate was rounded, the formula is not wrong
-    undone = (figures >= ACCEPTED_FIGURES
+    # of that rounding: an intermediate was rounded, the formula is not wrong. That chain (a mistake, a rounding,
+    # its undoing) is no step on the way to the right value, so only its literal product (float noise, or more
+    # figures than asked: 0.4246) is read so; rounded again (0.323 for 0.155 / ln2 / ln2 = 0.32262, where the
+    # right value is 0.32193) it is one far-fetched reading of a number that is simply not the answer rounded
+    undone = (figures >= ACCEPTED_FIGURES and (noisy or figures > sig)
               and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig) is not None)
     # a short answer (0.087) that a rounded route gives exactly (0.887 - 0.80) is that rounding too; a route no
     # learner takes on the way to the right value does not make a short answer "Almost" (learner pass: 0.84 for
@@ -1609,8 +1648,9 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"so its last digit is one too small. Round (do not truncate) the unrounded "
                                    f"number your code computed to {sig} significant figures, or give that number "
                                    f"itself.")
-        if not (noisy or loose or undone) and not _right_at(value, expected, figures):
-            # no rounding route gives this number, and it does not agree with the answer to its figures
+        if not (noisy or loose or undone or terms_give(value)) and not _right_at(value, expected, figures):
+            # no rounding route gives this number (nor terms rounded before summing), and it does not agree with
+            # the answer to its figures
             return Feedback(False, f"Almost: {shown} is close to {what}, but it is not {what} correctly rounded "
                                    f"to {_plural(figures, 'significant figure')}. If your unrounded result is "
                                    f"exactly {shown}, check each step.")
@@ -1648,7 +1688,9 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # comes first, and the formula second, for a learner who rounded nothing
         return Feedback(False, f"Close, but not {what}: {shown} is near it, as a result can be when an intermediate "
                                f"number was rounded on the way. Did you round one"
-                               + (", or round the terms before summing" if summed or terms_give(value) else "")
+                               # a check that lists its rounded sums (partway) knows which numbers they give
+                               + (", or round the terms before summing"
+                                  if terms_give(value) or (summed and not (partway and len(partway) > 2)) else "")
                                + "? Redo the computation from the unrounded values your code computed, and round "
                                  "only at the end. If your code rounded nothing, check each step: "
                                + (_after_colon(hint) or "the formula, the arguments and the units."))
@@ -1656,6 +1698,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # few units in the last asked figure from the right value is asked about them
     # and a value with nothing to round on the way (``rounding`` False or a string) has no terms to round
     summed = summed and rounding is True and abs(value - expected) <= 5 * float(_unit(expected, sig))
+    if _is_whole(value) and figures == 1 and _right_at(value, expected, figures):
+        # 4.0 for 4.2: the right value rounded to 1 figure (4), but not to the 2 that 4.0 shows
+        return Feedback(False, f"Not yet: {shown} agrees with {what} to 1 significant figure ({value:g}) but not to "
+                               f"2 ({shown}). Give {sig} significant figures, or the unrounded number your code "
+                               f"computes. If your unrounded result is exactly {shown}, it is not {what}: check "
+                               f"each step.")
     return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
                     + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 

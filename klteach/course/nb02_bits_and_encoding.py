@@ -333,7 +333,7 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     >>> check_huffman_length(1.9, [0.4, 0.3, 0.2, 0.1])
     Correct: the average Huffman code length = 1.900 bits per symbol.
     >>> check_huffman_length(2.0, [0.4, 0.3, 0.2, 0.1], name="P_sensor")
-    Not quite: 2.0 matches a fixed-length code, ceil(log2(4)) = 2 bits for each of the 4 symbols. Huffman gives frequent symbols shorter codewords: average the Huffman lengths, weighted by P_sensor(x). If you rounded the average Huffman code length to get 2.0, it is right as far as it goes, to 1 significant figure only: give 3 significant figures.
+    Not quite: 2.0 matches a fixed-length code, ceil(log2(4)) = 2 bits for each of the 4 symbols. Huffman gives frequent symbols shorter codewords: average the Huffman lengths, weighted by P_sensor(x).
     """
     pn = _probabilities(p, "p")
     lengths = huffman_lengths(pn)

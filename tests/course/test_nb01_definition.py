@@ -472,3 +472,37 @@ def test_raw_counts_with_a_second_mistake_within_1_percent_of_the_answer_are_not
     assert abs(raw - right) < 0.01 * right and round_sig(raw, 3) == answer != round_sig(right, 3)
     text = str(ex.check_kl(answer, p, q))
     assert not text.startswith("Correct") and "raw counts" not in text and words not in text, text
+
+
+@pytest.mark.parametrize("p, q", [
+    ([2, 4, 5], [7, 2, 5]),                          # the raw-count sum lies 0.6% from D(P||Q)
+    ([0.118, 0.687, 0.195], [0.263, 0.314, 0.423]),  # D(Q||P) lies 0.07% from D(P||Q)
+    ([2, 4, 5], [5, 2, 7]), ([3, 1], [1, 3]), ([0.5, 0.5], [0.9, 0.1]),
+])
+def test_no_mistake_within_one_percent_of_the_answer_is_listed(p, q):
+    # one filter for every candidate route (raw counts, either direction, combined mistakes): a value that
+    # near the answer could be the answer with a number rounded on the way
+    with ex.recording() as calls:
+        exercises.check_kl(0.5, p, q)
+    (call,) = calls
+    close = [(w, e) for w, e in call["mistakes"]
+             if math.isfinite(w) and abs(w - call["expected"]) < 0.01 * abs(call["expected"])]
+    assert not close, close
+
+
+def test_a_near_answer_is_not_told_it_is_the_raw_count_sum():
+    p, q = np.array([2.0, 4, 5]), np.array([7.0, 2, 5])
+    right = kl_by_hand(p / p.sum(), q / q.sum())
+    raw = 2 * math.log(2 / 7) + 4 * math.log(2)        # the sum over the raw counts, 0.6% from the answer
+    assert round_sig(raw, 3) == 0.267 and round_sig(right, 3) == 0.265
+    fb = exercises.check_kl(0.267, p, q)
+    assert not fb.correct and "raw counts" not in fb.message and "rounded" in fb.message, fb.message
+
+
+def test_a_near_answer_is_not_told_only_that_the_arguments_are_swapped():
+    p, q = np.array([0.118, 0.687, 0.195]), np.array([0.263, 0.314, 0.423])
+    assert round_sig(kl_by_hand(q, p), 3) == 0.293 and round_sig(kl_by_hand(p, q), 3) == 0.292
+    fb = exercises.check_kl(0.293, p, q)
+    # D(Q||P) lies within 0.1% of D(P||Q): 0.293 may as well be D(P||Q) with a number rounded on the way
+    assert not fb.correct and "swapped" not in fb.message and "round an intermediate result" in fb.message, \
+        fb.message

@@ -107,8 +107,8 @@ def test_one_hot_cross_entropy_has_no_kl_mistake_and_catches_sum_of_q():
     label, q = np.array([0.0, 0.0, 1.0]), np.array([0.2, 0.35, 0.45])
     right = float(-np.log2(0.45))
     assert check_cross_entropy(right, label, q, base=2)
-    fb = str(check_cross_entropy(float(np.sum(q)), label, q, base=2))   # 1.0: sum of q, or 1 s.f. of 1.152
-    assert "1 for every distribution" in fb and "right as far as it goes" in fb
+    fb = str(check_cross_entropy(float(np.sum(q)), label, q, base=2))   # 1.0: sum of q; 1.152 is 1.2 at 2 s.f.
+    assert "1 for every distribution" in fb and "right as far as it goes" not in fb
     q = np.array([0.15, 0.25, 0.6])                                      # -log2(0.6) = 0.737: far from 1
     assert "1 for every distribution" in str(check_cross_entropy(float(np.sum(q)), label, q, base=2))
     assert "over all outcomes" in str(check_cross_entropy(float(-np.sum(np.log2(q))), label, q, base=2))
@@ -269,8 +269,9 @@ def test_02_ex2_one_for_a_huffman_average_of_one_and_a_half_is_below_the_entropy
     # the same bound as for 1.2, which is no cut-off of 1.5
     msg = str(check_huffman_length(1.2, p_sensor, name="P_sensor"))
     assert msg.startswith("Not yet: 1.2 bits per symbol is below H(P_sensor)") and "cut off" not in msg
-    # 2, the right value rounded to 1 figure, is still right as far as it goes (beside the fixed-length code)
-    assert "right as far as it goes" in str(check_huffman_length(2, p_sensor, name="P_sensor"))
+    # 2 is 1.5 rounded to 1 figure, but not to the 2 that 2.0 shows: the fixed-length code, and no praise
+    msg = str(check_huffman_length(2, p_sensor, name="P_sensor"))
+    assert "fixed-length code" in msg and "right as far as it goes" not in msg, msg
 
 
 def test_02_entropy_and_cross_entropy_hints_describe_the_step_in_words():
@@ -314,3 +315,28 @@ def test_huffman_with_long_terms_still_asks_about_rounding():
     p = np.array([1, 1, 1]) / 3          # Huffman lengths 1, 2, 2: average 5/3
     msg = str(ex.check_huffman_length(1.66, p))
     assert "nothing to round" not in msg, msg
+
+
+def test_02_ex3_a_wrong_conversion_of_a_rounded_number_is_not_said_to_match_the_mistake():
+    # 2.01 is the cross-entropy in nats rounded to 2.9, then multiplied by ln 2 (the wrong way): 2.0101. The
+    # mistake's own value, the unrounded nats times ln 2, is 2.0186, which is 2.02 at 3 figures, not 2.01
+    nats = CE_02 * math.log(2)                                   # H(spanish, english) in nats
+    assert round(nats, 1) == 2.9 and round(2.9 * math.log(2), 3) == 2.01 and round(nats * math.log(2), 3) == 2.019
+    text = str(ex02_3(2.01))
+    assert text.startswith("Not quite: 2.01 looks like H(spanish, english) in nats, rounded to 2 significant "
+                           "figures (2.9) and then converted the wrong way"), text
+    assert "matches" not in text and "if you did not round or convert, 2.01 is not" in text, text
+
+
+def test_02_ex3_a_whole_number_that_is_not_the_right_value_at_the_figures_it_shows_is_not_praised():
+    # 4.0 for H(spanish, english) = 4.2014: 4 at 1 figure, but 4.0 shows 2, and 4.2 is the right rounding to 2
+    assert round_sig(CE_02, 1) == 4.0 and round_sig(CE_02, 2) == 4.2
+    for answer in (4.0, 4):
+        text = str(ex02_3(answer))
+        assert "right as far as it goes" not in text.lower(), text
+    text = str(ex.check_number(4.0, CE_02, what="x"))
+    # (said without "it shows": a learner who typed the int 4 gave 1 figure, and it is 4.0 once a float)
+    assert text.startswith("Not yet: 4.0 agrees with x to 1 significant figure (4) but not to 2 (4.0)."), text
+    assert "give 3 significant figures" in text.lower() and "If your unrounded result is exactly 4.0" in text, text
+    # a whole number that is the right value at the 2 figures it shows keeps the reading
+    assert str(ex.check_number(4.0, 3.96, what="x")).startswith("Right as far as it goes")

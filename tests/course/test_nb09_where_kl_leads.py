@@ -286,6 +286,20 @@ def test_sanov_names_each_mistake():
         assert not fb.correct and words in str(fb), (words, str(fb))
 
 
+def test_sanov_an_answer_matching_two_near_mistakes_asks_for_the_unrounded_number():
+    lam, _, kl = mp_tilt(4.5)
+    wrong_way = kl / math.log(2) ** 2       # D in bits, then divided by ln 2 again
+    assert abs(lam - wrong_way) < 0.01 * lam and round(lam, 3) == round(wrong_way, 3) == 0.371
+    text = str(ex4(0.371))
+    assert "tilt parameter" in text and "converted the wrong way" in text, text
+    # as every check words it: the unrounded number tells which, and 0.371 itself is neither
+    assert "Give the unrounded number your code computed to tell which" in text, text
+    assert "If your unrounded result is exactly 0.371, it is not any of them" in text, text
+    for full, words in ((lam, "tilt parameter"), (wrong_way, "converted the wrong way")):
+        text = str(ex4(full))                # the full number is the one mistake it equals
+        assert words in text and "Or:" not in text and "unrounded result" not in text, text
+
+
 def test_sanov_minus_d_is_the_ratio_upside_down_not_the_order():
     lam, star, kl = mp_tilt(4.5)
     # the learner's exact number: sum P* log(P / P*), the ratio upside down, is -D(P*||P)
@@ -417,6 +431,20 @@ def test_stein_a_conversion_done_the_wrong_way_is_named_as_in_notebooks_01_to_05
     # 09 ex3: check_stein_exponent(0.2231... * ln 2, 0.5, 0.8, base=2) got "Not yet ..." with no word on units
     text = str(ex3(answer))
     assert text.startswith("Not quite") and "converted the wrong way" in text and "np.log(2)" in text, text
+
+
+def test_stein_a_number_the_undone_wrong_conversion_gives_only_rounded_again_is_no_rounding_on_the_way():
+    d_bits = 0.5 * math.log2(0.5 / 0.8) + 0.5 * math.log2(0.5 / 0.2)            # 0.32193
+    wrong_way = d_bits * math.log(2) ** 2                                       # nats times ln 2: 0.1547
+    undone = round(wrong_way, 3) / math.log(2) ** 2                             # 0.155 / ln2 / ln2 = 0.32262
+    assert round(undone, 3) == 0.323 and round(d_bits, 3) == 0.322
+    # no single rounding on the way gives 0.323: D in nats rounded, then converted, gives 0.322 or 0.317
+    assert {round(round(d_bits * math.log(2), k) / math.log(2), 3) for k in (2, 3, 4)} == {0.317, 0.322}
+    text = str(ex3(0.323))
+    assert text.startswith("Almost") and "not D(P||Q) correctly rounded" in text, text
+    assert "Did you round" not in text and "convert it" not in text, text
+    # its literal product (more figures than asked) is still that rounded intermediate
+    assert "Did you round an intermediate result" in str(ex3(float(f"{undone:.4g}")))
 
 
 def test_stein_and_sanov_name_a_value_in_base_10_units():
