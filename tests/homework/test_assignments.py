@@ -541,8 +541,12 @@ def test_bar_q4_accepts_every_correct_plot(hw, draw):
 @pytest.mark.parametrize("hw", BAR_SETUP)
 @pytest.mark.parametrize("draw", BAR_WRONG.values(), ids=BAR_WRONG.keys())
 def test_bar_q4_rejects_labels_naming_the_other_series(hw, draw):
-    results = _bar_results(hw, draw)
-    assert not results[BAR_DATA_TEST[hw]], results
+    messages = {}
+    results = _bar_results(hw, draw, messages=messages)
+    # the message says how to fix it: which label goes on which bars
+    message = messages.get(BAR_DATA_TEST[hw], "")
+    assert not results[BAR_DATA_TEST[hw]] and "label each series" in message, messages
+    assert any(f'label="{name.removesuffix(" terms")}" on the' in message for name in BAR_LABELS[hw]), message
 
 
 @pytest.mark.parametrize("labels", [("D(U‖P)", "D(P‖U)"), ("D(U || P) terms, sum 0.17 nats", "D(P||U)")])
@@ -877,7 +881,8 @@ def test_hw06_q4_does_not_read_other_numbers_as_the_temperatures(labels):
     ("_bar_series(", r"\n    def _bar_series\(.*?\n        return series, labels\n"),
     ("_look(", r"\n    def _look\(b\):.*?\n        return [^\n]*\n"),
     ("apart(", r"\n    # two visible hatches differ .*?for x, y in builtins.zip\(h, k\)\)\n"),
-], ids=["bar_series", "look", "apart"])
+    ("_alike(", r"\n    for s in series:   # every bar drawn.*?its gaps 0.5 pt\"}\n"),
+], ids=["bar_series", "look", "apart", "alike"])
 def test_a_shared_q4_helper_is_the_same_in_every_master(call, pattern):
     import re
 
@@ -1409,6 +1414,22 @@ def test_bar_q4_a_series_that_does_not_show_fails_the_look_test(hw, invisible):
     results = _bar_results(hw, STYLED.replace("STYLE_A", invisible).replace("STYLE_B", "color='C1', hatch='//'"),
                            messages=messages)
     assert not results[BAR_LOOK_TEST[hw]] and "every bar must show" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("styles, says", [
+    (("color='C0', visible=False", "color='C1', hatch='//'"), "is hidden (visible=False)"),
+    (("color='C0'", "color='C1', hatch='xx', hatchcolor='C1'"), "a hatch on one does not show"),
+    (("color='C0'", "color='C1'"), "the two bars at"),
+], ids=["hidden bar", "hatch in the face's colour", "colour alone"])
+def test_bar_q4_look_message_names_what_failed_and_where(hw, styles, says):
+    # the failing look test names the outcome of the first bar (or pair) at fault and, where it can tell, the property
+    messages = {}
+    results = _bar_results(hw, STYLED.replace("STYLE_A", styles[0]).replace("STYLE_B", styles[1]), messages=messages)
+    message = messages[BAR_LOOK_TEST[hw]]
+    first = {"hw01_definition": "sun", "hw03_asymmetry": "0 heads", "hw05_drift": "below",
+             "hw06_machine_learning": "cat"}[hw]
+    assert not results[BAR_LOOK_TEST[hw]] and says in message and repr(first) in message, message
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
