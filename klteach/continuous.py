@@ -1096,6 +1096,35 @@ def _far_log_densities(f, q_k, k, start, start_k, sign, s, tail):
         lp = f.log_densities(start + sign * math.exp(s))[0] if s < s_a else lp_a - alpha * (s - s_a)
     return lp, lq
 
+def _far_log_minus_log_q(q, sign, beta_q):
+    """log(-log q) far out towards ``sign * inf``, from Q's asymptotic form -log q ~ c |z|^beta
+    (z = (x - loc) / scale), for a Q whose growth beta is read from its family (:data:`_GROWTHS`):
+    a function of (Q scaled, x in its coordinates), else None. For where log q is below the most
+    negative double (norm(1e299, 1e149) beyond 2e303): -log q exceeds 1.8e308 there, and the terms
+    dropped (log scale, (a - 1) log z for a gamma) are below 1e-300 of it; c is read at |z| =
+    10^(200 / beta), where the terms dropped are below 1e-190 of -log q."""
+    beta = None if beta_q is None else _exact_power(q, sign, beta_q, _GROWTHS)
+    if beta is None:
+        return None
+    family, shapes, _, _ = _parts(q)
+    z0 = 10.0 ** min(200.0 / beta, 300.0)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            log_c = math.log(-_logpdf(family(*shapes), sign * z0)) - beta * math.log(z0)
+        except (ValueError, OverflowError):
+            return None
+    if not math.isfinite(log_c):
+        return None
+
+    def log_minus_log_q(q_k, x):
+        _, _, loc, scale = _parts(q_k)
+        d = abs(x - loc)
+        log_d = math.log(d) if d < math.inf else math.log(abs(0.5 * x - 0.5 * loc)) + math.log(2)
+        return log_c + beta * (log_d - math.log(scale))
+    return log_minus_log_q
+
+
 def _beyond_far_q(f, p, q, start, sign, s_end):
     r"""The rest of the integral beyond distance ``e^s_end`` from ``start`` when Q's mass reaches
     near or past it: ``(rest, exact)`` as :func:`_open_end` gives it, or None where Q lies far
@@ -1129,6 +1158,18 @@ def _beyond_far_q(f, p, q, start, sign, s_end):
     # 1e4 times Q's reach, scaled past the largest double if need be; where Q's log density
     # overflows there (laplace(1e305, 1): -log q = 1e309), as far out as the doubles allow
     # without scaling, if that is still 10 times Q's reach
+    beta_q = _q_growth(q, sign)
+    log_minus_log_q = _far_log_minus_log_q(q, sign, beta_q)
+
+    def log_gap(s, lp, lq):
+        """log|L - 1|, L = lp - lq, at distance e^s; from Q's asymptotic form where log q is below
+        the most negative double (then L - 1 > 0); nan where it cannot be had."""
+        if math.isfinite(lp) and lq == -math.inf and log_minus_log_q is not None:
+            return log_minus_log_q(q_k, start_k + sign * math.exp(s - k * math.log(2)))
+        if not (math.isfinite(lp) and math.isfinite(lq)):
+            return math.nan
+        return math.log(abs(lp - lq - 1)) if lp - lq != 1 else -math.inf
+
     closest = min(_PROBE_CLEAR, math.exp(math.log(_PROBE_FAR) - 2 * _PROBE_STEP - math.log(reach)))
     for clear in (_PROBE_CLEAR, closest) if closest >= 10 else (_PROBE_CLEAR,):
         probes = [math.log(clear) + math.log(reach) + k * _PROBE_STEP for k in range(3)]
@@ -1138,7 +1179,7 @@ def _beyond_far_q(f, p, q, start, sign, s_end):
             continue
         start_k = math.ldexp(start, -k)
         logs = [_far_log_densities(f, q_k, k, start, start_k, sign, s, tail) for s in probes]
-        if all(math.isfinite(lp) and math.isfinite(lq) and lq < 0 for lp, lq in logs):
+        if all(lq < 0 and not math.isnan(log_gap(s, lp, lq)) for s, (lp, lq) in zip(probes, logs)):
             break
     else:
         return math.nan, False      # Q's log density overflowed there: its decay cannot be seen
@@ -1149,13 +1190,12 @@ def _beyond_far_q(f, p, q, start, sign, s_end):
                 f.hole[0] <= start + sign * math.exp(s) <= f.hole[1]:
             return 0.0
         lp, lq = _far_log_densities(f, q_k, k, start, start_k, sign, s, tail)
-        if not (math.isfinite(lp) and math.isfinite(lq)):
+        gap = log_gap(s, lp, lq)
+        if math.isnan(gap):
             return math.nan
-        ratio = lp - lq
-        return 0.0 if ratio == 1 else math.copysign(math.exp(s + lp + math.log(abs(ratio - 1))), ratio - 1)
+        return 0.0 if gap == -math.inf else math.copysign(math.exp(s + lp + gap), lp - lq - 1)
 
-    log_h = [s + lp + math.log(abs(lp - lq - 1)) if lp - lq != 1 else -math.inf
-             for s, (lp, lq) in zip(probes, logs)]
+    log_h = [s + lp + log_gap(s, lp, lq) for s, (lp, lq) in zip(probes, logs)]
     rates = [(b - a) / _PROBE_STEP for a, b in zip(log_h[:-1], log_h[1:])]
     # Q's log density still departs from its asymptotic form by about beta reach / distance, beta
     # its power (2 for a normal): the slope measured may be that much below the asymptotic one.
@@ -1164,7 +1204,6 @@ def _beyond_far_q(f, p, q, start, sign, s_end):
     # 1e-6 alpha to which _power_tail measures alpha (t(1.1) against laplace(1e305, 1): r = -0.1,
     # D = 1e305, was called infinite from the probes' slack at 18 reaches; t(2.0003) against
     # norm(1e299, 1e290): r = -0.0003, D = 5e17).
-    beta_q = _q_growth(q, sign)
     if beta_q is not None:
         exact_alpha, exact_beta = _exact_power(p, sign, alpha, _TAIL_POWERS), _exact_power(q, sign, beta_q, _GROWTHS)
         r = 1 - (alpha if exact_alpha is None else exact_alpha) + (beta_q if exact_beta is None else exact_beta)
@@ -1716,7 +1755,9 @@ def continuous_kl(p, q, *, base=None):
       distance of Q's farther quartile (past the largest double with Q
       scaled by a power of 2 and P's log density extrapolated as its power
       law; where Q's log density overflows there, as far out as doubles
-      reach, down to 10 times that distance): an integrand that does not
+      reach, down to 10 times that distance, or, for a Q whose growth is
+      read from its family, from its asymptotic form :math:`-\log q \approx
+      c |z|^\beta`, as for norm(1e299, 1e149)): an integrand that does not
       decay there is divergence (a Cauchy, t(2) or Pareto(1.5) against
       norm(1e299, 1e290), a Cauchy against laplace(1e299, 1e290)); one that
       decays steadily leaves Q's probability beyond, exact, plus P's part

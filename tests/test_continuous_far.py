@@ -167,6 +167,11 @@ def t_normal_kl(nu, m, s):
     # (both were inf): alpha is read from the t's degrees of freedom
     (2.000001, st.norm(1e200, 1e100), lambda: t_normal_kl(2.000001, 1e200, 1e100)),  # 5e199
     (1.000001, st.laplace(1e200, 1), lambda: t_laplace_kl(1.000001, 1e200, 1)),      # 1e200
+    # Q's log density below the most negative double at the probes (-log q = 5e307 at 1e4 reaches
+    # of norm(1e299, 1e149)): read there from its asymptotic form (all were refused)
+    (2.05, st.norm(1e299, 1e149), lambda: t_normal_kl(2.05, 1e299, 1e149)),           # 5e299
+    (3, st.norm(-1e305, 1e152), lambda: t_normal_kl(3, -1e305, 1e152)),               # 5e305
+    (1.5, st.laplace(1e305, 1e-3), lambda: t_laplace_kl(1.5, 1e305, 1e-3)),           # 1e308
 ])
 def test_a_slowly_decaying_finite_tail_beyond_a_far_q_is_not_called_infinite(nu, q, truth):
     with mpmath.workdps(50):
