@@ -491,9 +491,9 @@ BAR_LOOK_TEST = {"hw01_definition": "test_q4_hidden_5", "hw03_asymmetry": "test_
 
 
 def _bar_results(hw: str, draw: str, labels: tuple[str, str] | None = None,
-                 messages: dict[str, str] | None = None) -> dict[str, bool]:
-    """Run every question-4 test of ``hw`` on bars drawn by ``draw``: ``{test name: passed}``; each failing test's
-    message goes into ``messages`` when given."""
+                 messages: dict[str, str] | None = None, finish: str = BAR_FINISH) -> dict[str, bool]:
+    """Run every question-4 test of ``hw`` on bars drawn by ``draw``, then labelled by ``finish``: ``{test name:
+    passed}``; each failing test's message goes into ``messages`` when given."""
     import re
 
     import matplotlib
@@ -512,7 +512,7 @@ def _bar_results(hw: str, draw: str, labels: tuple[str, str] | None = None,
         plots.use_style()
         try:
             exec("import numpy as np\nimport matplotlib.pyplot as plt\n" + BAR_SETUP[hw] + f"LA, LB = {la!r}, {lb!r}\n"
-                 "fig, ax_q4 = plt.subplots()\n" + draw + BAR_FINISH, env)
+                 "fig, ax_q4 = plt.subplots()\n" + draw + finish, env)
             env["fig"].canvas.draw()
             for source in _q4_tests(ROOT / "homework" / f"{hw}.ipynb").values():
                 name = re.search(r"def (test_q4_\w+)", source).group(1)
@@ -882,7 +882,8 @@ def test_hw06_q4_does_not_read_other_numbers_as_the_temperatures(labels):
     ("_look(", r"\n    def _look\(b\):.*?\n        return [^\n]*\n"),
     ("apart(", r"\n    # two visible hatches differ .*?for x, y in builtins.zip\(h, k\)\)\n"),
     ("_alike(", r"\n    for s in series:   # every bar drawn.*?its gaps 0.5 pt\"}\n"),
-], ids=["bar_series", "look", "apart", "alike"])
+    ("_in_view(", r"\n    ax_q4.get_xlim\(\), ax_q4.get_ylim\(\).*?\n        return builtins.min\(x1[^\n]*\n"),
+], ids=["bar_series", "look", "apart", "alike", "in_view"])
 def test_a_shared_q4_helper_is_the_same_in_every_master(call, pattern):
     import re
 
@@ -1700,3 +1701,70 @@ def test_hw06_q1_public_test_names_a_missing_return_or_big_p():
         assert "overflow" in _hw06_q1_public_2(log_softmax=lambda z: np.log(np.exp(z) / np.exp(z).sum()))
     assert _hw06_q1_public_2(log_softmax=lambda z: special.log_softmax(z, axis=-1)) == ""
     assert _hw06_q1_public_2(log_softmax=lambda z: list(special.log_softmax(z, axis=-1))) == ""
+
+
+# The plot's furniture (public_2): a title anywhere the axes or figure put one, and a legend that names the series
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("title", ["ax_q4.set_title('t', loc='left')", "ax_q4.set_title(''); fig.suptitle('t')"],
+                         ids=["left-aligned title", "figure title"])
+def test_bar_q4_a_title_placed_elsewhere_counts(hw, title):
+    results = _bar_results(hw, BY_CALL, finish=BAR_FINISH.replace("ax_q4.set_title('t')", title))
+    assert results["test_q4_public_2"], results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("labels", [("", ""), ("_a", "_b")], ids=["no labels", "hidden labels"])
+def test_bar_q4_an_empty_legend_is_not_a_legend(hw, labels):
+    # legend() with nothing labelled draws nothing (matplotlib only warns): it named no series and scored full marks
+    messages = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = _bar_results(hw, BY_CALL, labels=labels, messages=messages)
+    assert not results["test_q4_public_2"] and "name the series in the legend, which names none" in messages["test_q4_public_2"], messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_public_2_names_what_is_missing(hw):
+    messages = {}
+    _bar_results(hw, BY_CALL.replace("ax_q4.legend()\n", ""), messages=messages,
+                 finish=BAR_FINISH.replace("ax_q4.set_title('t')", ""))
+    assert messages["test_q4_public_2"] == "give the plot a title and a legend", messages
+
+
+# A bar outside the axes' view limits shows nothing: cut off by a y axis starting at 0 (hw03's negative terms), a
+# log scale (which cannot draw them), limits that leave every bar out, or no width at all. Each passed every test.
+VIEW_CUT = {
+    "y limits above every bar": "ax_q4.set_ylim(5, 6)\n",
+    "x limits leaving the last outcome out": "ax_q4.set_xlim(-0.5, len(names) - 1.5)\n",
+}
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("cut", VIEW_CUT.values(), ids=VIEW_CUT.keys())
+def test_bar_q4_a_bar_outside_the_view_fails_the_look_test(hw, cut):
+    messages = {}
+    results = _bar_results(hw, BY_CALL + cut, messages=messages)
+    assert not results[BAR_LOOK_TEST[hw]] and "outside the axes' view" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+@pytest.mark.parametrize("cut", ["ax_q4.set_ylim(bottom=0)\n", "ax_q4.set_yscale('log')\n"], ids=["y from 0", "log y"])
+def test_bar_q4_hw03_negative_terms_cut_off_fail_the_look_test(cut):
+    messages = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = _bar_results("hw03_asymmetry", BY_CALL + cut, messages=messages)
+    assert not results["test_q4_hidden_4"] and "outside the axes' view" in messages["test_q4_hidden_4"], messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_limits_that_cut_bars_short_still_show_them(hw):
+    # the top of the tallest bars cut off, or the axis from 0 where every bar is positive: each bar still shows
+    cut = "ax_q4.set_ylim(0, 0.05)\n" if hw != "hw03_asymmetry" else "ax_q4.set_ylim(-0.05, 0.05)\n"
+    assert all(_bar_results(hw, BY_CALL + cut).values())
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_series_of_no_width_fails_the_look_test(hw):
+    messages = {}
+    results = _bar_results(hw, BY_CALL.replace("ax_q4.bar(x + 0.2, B, 0.4,", "ax_q4.bar(x + 0.2, B, 0,"), messages=messages)
+    assert not results[BAR_LOOK_TEST[hw]] and "has no width" in messages[BAR_LOOK_TEST[hw]], messages
