@@ -18,7 +18,10 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   rounds to the same 3 significant figures as the right value (a 5 after
   them rounding up or to even, so that the right value cut off after 4 or
   more figures is accepted), or it is within half a unit of its own last
-  digit.
+  digit. One of 4 or more figures that is not the right value at the
+  figures it gives (``0.2176`` for 0.2180) is told "correct to 3
+  significant figures", with the right value to 3 only, and that its last
+  figure is off (or cut off): never a plain "Correct".
 - "Right at the digits it gives" (here and below) means rounded, or within
   half a unit of the last digit; a right value exactly halfway between two
   short numbers counts only as a standard rounding (half up or half to
@@ -1209,7 +1212,14 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             return Feedback(False, f"Not quite: {shown} is {same[0]} With these data it lies within 1% of {what}, "
                                    f"but it is another quantity.")
     if _accepted(value, expected):
-        return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
+        if n_fig <= ACCEPTED_FIGURES or _right_at(value, expected, n_fig) or _exactly(value, expected):
+            return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
+        # 3 figures right, a later one it gives wrong (0.2176 for 0.2180): accepted, but not praised beyond the 3
+        how = ("cut off, not rounded: round rather than truncate" if _truncated(value, expected) else
+               "off in the last one: round only the final result, not numbers on the way")
+        return Feedback(True, f"Correct to {ACCEPTED_FIGURES} significant figures: {what} = "
+                              f"{_show(expected, ACCEPTED_FIGURES)}{suffix}. (At the {n_fig} significant figures "
+                              f"you gave, {shown} is {how}.)")
     if significant_figures(value) < ACCEPTED_FIGURES:
         # a value converted the wrong way is a two-step mistake: too far-fetched a reading of 1 or 2 figures;
         # a value in base-10 units is no step of any exercise (none uses np.log10): 1 or 2 figures match it by
