@@ -527,3 +527,29 @@ def test_01_ex3_the_right_value_to_its_own_figures_or_cut_off_after_them_is_plai
     # a value cut off after 4 figures that is not it rounded: accepted, told to round
     fb = ex.check_number(0.2187, 0.21879, what="x")
     assert fb.correct and "At the 4 significant figures you gave, 0.2187 is cut off, not rounded" in str(fb), str(fb)
+
+
+def test_01_ex3_counts_divided_by_their_combined_total_are_told_to_normalise_each_by_its_own():
+    # train_counts and week_counts both divided by 200, the sum of all the counts: with equal totals (100 and
+    # 100) that is D(P_train||Q_week) / 2 = 0.1090
+    train, week = np.array([30, 50, 20]), np.array([25, 25, 50])
+    total = train.sum() + week.sum()
+    halved = sum(p / total * math.log(p / q) for p, q in zip(train, week))
+    d = sum(p * math.log(p / q) for p, q in ((0.3, 0.25), (0.5, 0.25), (0.2, 0.5)))
+    assert abs(halved - d / 2) < 1e-15
+    for answer in (halved, round(halved, 4), round(halved, 3)):
+        text = str(ex01_3(answer))
+        assert text.startswith("Not quite") and "combined total" in text, text
+        assert "divide train_counts and week_counts each by its own total" in text, text
+
+
+def test_01_ex1_q_fair_typed_as_0_17_is_told_to_use_the_exact_values():
+    # Q_fair = 1/6 typed as 0.17: sum P log2(P / 0.17) = 0.3954, 7% from D(P_loaded||Q_fair) = 0.4238
+    p = [0.1] * 5 + [0.5]
+    wrong = sum(x * math.log2(x / 0.17) for x in p)
+    right = sum(x * math.log2(x * 6) for x in p)
+    assert abs(wrong - right) > 0.015 * right
+    for answer in (wrong, round(wrong, 4), round(wrong, 3)):
+        text = str(ex01_1(answer))
+        assert text.startswith("Not quite") and "Q_fair's probabilities rounded to 2 decimals (0.17)" in text, text
+        assert "1 / 6, not 0.17" in text, text
