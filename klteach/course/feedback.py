@@ -21,7 +21,8 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   digit. One of 4 or more figures that is not the right value at the
   figures it gives (``0.2176`` for 0.2180) is told "correct to 3
   significant figures", with the right value to 3 only, and that its last
-  figure is off (or cut off): never a plain "Correct".
+  figure is off (or cut off): never a plain "Correct". A full number (8 or
+  more figures) is plainly correct when it equals the right value to 1e-6.
 - "Right at the digits it gives" (here and below) means rounded, or within
   half a unit of the last digit; a right value exactly halfway between two
   short numbers counts only as a standard rounding (half up or half to
@@ -1212,14 +1213,22 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             return Feedback(False, f"Not quite: {shown} is {same[0]} With these data it lies within 1% of {what}, "
                                    f"but it is another quantity.")
     if _accepted(value, expected):
-        if n_fig <= ACCEPTED_FIGURES or _right_at(value, expected, n_fig) or _exactly(value, expected):
+        # a full number (8 or more figures) is the computation's result when it equals the right value to 1e-6
+        # (quadrature or another order of float operations); a shorter one, when it is the right value rounded
+        if (n_fig <= ACCEPTED_FIGURES or _right_at(value, expected, n_fig)
+                or (n_fig >= _PRECISE and abs(value - expected) <= 1e-6 * abs(expected))):
             return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
         # 3 figures right, a later one it gives wrong (0.2176 for 0.2180): accepted, but not praised beyond the 3
-        how = ("cut off, not rounded: round rather than truncate" if _truncated(value, expected) else
-               "off in the last one: round only the final result, not numbers on the way")
+        long = n_fig > 6        # shown shortened, as _as_given does: its figures are not quoted
+        how = ("differs from the right value after its 3rd figure: a number rounded on the way, probably. Round "
+               "only the final result" if long else
+               f"At the {n_fig} significant figures you gave, {shown} is cut off, not rounded: round rather than "
+               f"truncate" if _truncated(value, expected) else
+               f"At the {n_fig} significant figures you gave, {shown} is off in the last one: round only the final "
+               f"result, not numbers on the way")
         return Feedback(True, f"Correct to {ACCEPTED_FIGURES} significant figures: {what} = "
-                              f"{_show(expected, ACCEPTED_FIGURES)}{suffix}. (At the {n_fig} significant figures "
-                              f"you gave, {shown} is {how}.)")
+                              f"{_show(expected, ACCEPTED_FIGURES)}{suffix}. "
+                              + (f"(Your number {how}.)" if long else f"({how}.)"))
     if significant_figures(value) < ACCEPTED_FIGURES:
         # a value converted the wrong way is a two-step mistake: too far-fetched a reading of 1 or 2 figures;
         # a value in base-10 units is no step of any exercise (none uses np.log10): 1 or 2 figures match it by

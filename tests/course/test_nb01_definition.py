@@ -524,6 +524,11 @@ def test_01_ex3_the_right_value_to_its_own_figures_or_cut_off_after_them_is_plai
     d = sum(p * math.log(p / q) for p, q in ((0.3, 0.25), (0.5, 0.25), (0.2, 0.5)))
     for answer in (0.218, 0.2180, round(d, 5), round(d, 6), d):
         assert str(ex01_3(answer)).startswith("Correct: D(P_train||Q_week) = 0.2180 nats."), answer
+    # a full number off after its 3rd figure (a rounding on the way) is told so, without quoting its figures
+    text = str(ex01_3(d * (1 + 3e-4)))
+    assert text.startswith("Correct to 3 significant figures: D(P_train||Q_week) = 0.218 nats. (Your number "
+                           "differs from the right value after its 3rd figure"), text
+    assert str(ex01_3(d * (1 + 1e-7))).startswith("Correct: ")         # another order of float operations
     # a value cut off after 4 figures that is not it rounded: accepted, told to round
     fb = ex.check_number(0.2187, 0.21879, what="x")
     assert fb.correct and "At the 4 significant figures you gave, 0.2187 is cut off, not rounded" in str(fb), str(fb)

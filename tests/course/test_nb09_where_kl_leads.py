@@ -498,4 +498,4 @@ def test_elbo_a_number_wrong_in_its_fourth_figure_is_correct_to_3_figures_only(a
     text = str(fb)
     assert text.startswith("Correct to 3 significant figures: ELBO(q) = -2.04 nats."), text
     assert "-2.042" not in text and f"At the 4 significant figures you gave, {answer} is off in the last" in text
-    assert str(ex2(-2.042)).startswith("Correct: ")
+    assert str(ex2(-2.042)).startswith("Correct: ") and str(ex2(right)).startswith("Correct: ")
