@@ -18,7 +18,11 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   rounds to the same 3 significant figures as the right value (a 5 after
   them rounding up or to even, so that the right value cut off after 4 or
   more figures is accepted), or it is within half a unit of its own last
-  digit.
+  digit. One of 4 or more figures that is not the right value at the
+  figures it gives (``0.2176`` for 0.2180) is told "correct to 3
+  significant figures", with the right value to 3 only, and that its last
+  figure is off (or cut off): never a plain "Correct". A full number (8 or
+  more figures) is plainly correct when it equals the right value to 1e-6.
 - "Right at the digits it gives" (here and below) means rounded, or within
   half a unit of the last digit; a right value exactly halfway between two
   short numbers counts only as a standard rounding (half up or half to
@@ -32,7 +36,11 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   (``0.168 / 3 = 0.056``). A mistake whose value it is exactly comes first
   (see below). A whole number is judged at the 2 figures Python shows it
   with: ``4.0`` for 4.2 is right at 1 figure only, and is told so, never
-  "right as far as it goes".
+  "right as far as it goes". A whole number typed as an int (``4``,
+  ``round(x)``, a numpy integer) shows its own figures (1 for ``4``), is
+  judged at them and shown as typed: ``4`` for 4.2 is right as far as it
+  goes, and a mistake that rounds to it there too (4.027) is named beside
+  that reading, since one figure cannot tell the two apart.
 - An answer that is literally a wrong-route value rounded to k figures and
   then fixed as that route's advice says (a unit conversion, the factor
   T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
@@ -364,17 +372,25 @@ def _right_at(value: float, truth: float, figures: int) -> bool:
                            middle.quantize(unit, rounding=ROUND_HALF_EVEN))
 
 
-def _right_as_shown(value: float, truth: float) -> bool:
+def _right_as_shown(value: float, truth: float, typed_int: bool = False) -> bool:
     """``value`` is ``truth`` at the figures it shows: :func:`_right_at` at its own figures, and at 2 for a whole
-    number, which Python shows with one decimal (``4.0``: 4.2 rounded to 1 figure, but not to the 2 it shows).
+    number typed as a float, which Python shows with one decimal (``4.0``: 4.2 rounded to 1 figure, but not to the
+    2 it shows). A whole number typed as an int (``typed_int``: ``4``, ``round(x)``) shows its own figures.
 
     Examples
     --------
-    >>> _right_as_shown(4.0, 4.2014), _right_as_shown(4.0, 3.96), _right_as_shown(0.4, 0.42)
+    >>> _right_as_shown(4.0, 4.2014), _right_as_shown(4.0, 4.2014, typed_int=True), _right_as_shown(0.4, 0.42)
     (False, True, True)
     """
     figures = significant_figures(value)
-    return _right_at(value, truth, max(2, figures) if _is_whole(value) else figures)
+    return _right_at(value, truth, max(2, figures) if _is_whole(value) and not typed_int else figures)
+
+
+def _typed_int(answer) -> bool:
+    """``answer`` is a whole number typed as an int (``2``, ``round(x)``, a numpy integer, or a one-element list of
+    one), not a float (``2.0``) or a bool: it shows its own figures, 1 for ``2``."""
+    answer = _scalar(answer)
+    return isinstance(answer, (int, np.integer)) and not isinstance(answer, bool)
 
 
 def _accepted(value: float, truth: float) -> bool:
@@ -435,7 +451,9 @@ def _show(x: float, figures: int = 4) -> str:
 
 
 def _as_given(x: float) -> str:
-    """The learner's number as they gave it (shortest repr), shortened if very long."""
+    """The learner's number as they gave it (shortest repr, an int as typed), shortened if very long."""
+    if _typed_int(x):
+        return str(int(x))
     figures = significant_figures(x)
     return repr(_clean(float(x))) if figures <= 6 else _show(x, 4)
 
@@ -1019,8 +1037,9 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
     # one rounding that gives the number is shown as an example, not as what the learner did: other roundings
     # (3 significant figures, -0.826 and 1.22, give -2.05 as well) lead to the same number
-    shown = _as_given(value)
-    opening = (f"Right as far as it goes: {shown} is" if _right_as_shown(value, expected) else
+    typed_int = _typed_int(answer)
+    shown = _as_given(int(value) if typed_int else value)
+    opening = (f"Right as far as it goes: {shown} is" if _right_as_shown(value, expected, typed_int) else
                f"Almost: {shown} is near {what} but not {what} rounded; it looks like a result rounded on the way: "
                f"it is")
     return Feedback(False, f"{opening} what {parts['formula']} gives with {parts['words']} "
@@ -1178,7 +1197,9 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         return problem
     noisy = math.isfinite(value) and _clean(value) != value
     raw, value = value, _clean(value)
-    shown = _as_given(value)
+    # an int (2, round(x)) shows its own figures, 1 for 2; a whole float (2.0) shows 2, as Python prints it
+    typed_int = _typed_int(answer)
+    shown = _as_given(int(value) if typed_int else value)
     suffix = f" {units}" if units else ""
     n_fig = significant_figures(value)
     if (n_fig >= _PRECISE and not _exactly(value, expected)) or (n_fig >= 4 and not _accepted(value, expected)):
@@ -1192,7 +1213,22 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             return Feedback(False, f"Not quite: {shown} is {same[0]} With these data it lies within 1% of {what}, "
                                    f"but it is another quantity.")
     if _accepted(value, expected):
-        return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
+        # a full number (8 or more figures) is the computation's result when it equals the right value to 1e-6
+        # (quadrature or another order of float operations); a shorter one, when it is the right value rounded
+        if (n_fig <= ACCEPTED_FIGURES or _right_at(value, expected, n_fig)
+                or (n_fig >= _PRECISE and abs(value - expected) <= 1e-6 * abs(expected))):
+            return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
+        # 3 figures right, a later one it gives wrong (0.2176 for 0.2180): accepted, but not praised beyond the 3
+        long = n_fig > 6        # shown shortened, as _as_given does: its figures are not quoted
+        how = ("differs from the right value after its 3rd figure: a number rounded on the way, probably. Round "
+               "only the final result" if long else
+               f"At the {n_fig} significant figures you gave, {shown} is cut off, not rounded: round rather than "
+               f"truncate" if _truncated(value, expected) else
+               f"At the {n_fig} significant figures you gave, {shown} is off in the last one: round only the final "
+               f"result, not numbers on the way")
+        return Feedback(True, f"Correct to {ACCEPTED_FIGURES} significant figures: {what} = "
+                              f"{_show(expected, ACCEPTED_FIGURES)}{suffix}. "
+                              + (f"(Your number {how}.)" if long else f"({how}.)"))
     if significant_figures(value) < ACCEPTED_FIGURES:
         # a value converted the wrong way is a two-step mistake: too far-fetched a reading of 1 or 2 figures;
         # a value in base-10 units is no step of any exercise (none uses np.log10): 1 or 2 figures match it by
@@ -1247,7 +1283,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                  if not _is_whole(value) and n + 1 < sig and _right_at(value, expected, n + 1) else
                  f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                  f"figure{'s' if n > 1 else ''} only: give {sig} significant figures.")
-                if _right_as_shown(value, expected) else
+                if _right_as_shown(value, expected, typed_int) else
                 "" if _is_whole(value) else
                 f" {shown} is exactly that mistake's value: more figures would not change it.")
         # the group of mistakes within 1% of each other that it matches; "is exactly the value of" only when it
@@ -1266,7 +1302,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         seen = {e for _, e in members}
         # a whole number is typed with one decimal (2.0): another mistake is read from it only when it rounds
         # to it at 2 figures (1.0297 for 1.0), not at 1 (1.5 for 2.0)
-        typed = max(2, n)
+        typed = n if typed_int else max(2, n)
 
         def typed_as(w):
             return not _is_whole(value) or _round_sig(w, typed) == _round_sig(value, typed)
@@ -1290,7 +1326,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if others:
             rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
                        f"figure{'s' if n > 1 else ''} only: give {sig} significant figures."
-                       if _right_as_shown(value, expected) else "")
+                       if _right_as_shown(value, expected, typed_int) else "")
             return Feedback(False, f"Not quite: {shown} {verb} {short_text} But at the "
                                    f"{_plural(n, 'significant figure')} it has, {shown} also matches "
                                    + (named(others) if _is_whole(value) else
@@ -1299,7 +1335,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if inexact:
             # one of the group is exactly this number, another only rounds to it: the unrounded number tells
             return Feedback(False, f"Not quite: {shown} matches {text}" + tell(exact_names, False)
-                            + (also if _right_as_shown(value, expected) else ""))
+                            + (also if _right_as_shown(value, expected, typed_int) else ""))
         if several(text):
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")
@@ -1324,7 +1360,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"{what} after {_plural(figures, 'significant figure')}: round instead, to {sig} "
                                    f"significant figures.)")
     own = (figures < ACCEPTED_FIGURES and math.isfinite(value)
-           and (_right_as_shown(value, expected)
+           and (_right_as_shown(value, expected, typed_int)
                 or (noisy and abs(value - expected) <= float(_unit(value, figures)))))
     routes = [(w, step) for w, _, step in entries if step is not None and step[0] != "undo"]
     undo = [(w, step) for w, _, step in entries if step is not None and step[0] == "undo"]
@@ -1391,7 +1427,16 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                 if rescaled is not None and not _right_at(value, expected, figures) else "")
         full = ("" if rescaled is not None else
                 f" If your unrounded result is exactly {shown}, your computation is off: check each step.")
-        if _is_whole(value):
+        if typed_int:
+            # an int shows its own figures (4 for 4.2 is right to 1): a mistake that rounds to it there too (H(P) =
+            # 4.027) is as plausible a reading, so both are said, and the unrounded number tells them apart
+            tied = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
+            more = (f"Give {sig} significant figures, or the unrounded number your code computes."
+                    + (f" At the {_plural(figures, 'significant figure')} it has, {shown} also matches "
+                       + " or ".join(_name_value(e, w) for _, w, e in sorted(tied))
+                       + ": the unrounded number will tell which it is." if tied else "")
+                    + (also or full))
+        elif _is_whole(value):
             more = (f"Give {sig} significant figures: Python reads {padded} as {shown}, and "
                     f"{what} to {sig} significant figures is not {padded}."
                     + (also or ("" if rescaled is not None else
@@ -1444,7 +1489,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                     break
             else:
                 groups.append([(d, w, e)])
-        dropped = _dropped(value, shown, figures, sig)
+        dropped = "" if typed_int else _dropped(value, shown, figures, sig)
         # a short answer that is a mistake's value rounded to the figures the question asks for, trailing zeros
         # dropped by Python (0.350 typed, read as 0.35), is that other quantity of the exercise, rounded as asked:
         # it is named, as the start page promises; other mistakes it matches are listed beside it
@@ -1503,7 +1548,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    + ("" if any(_exactly(value, w) for w, _ in members) else
                                       f" If your unrounded result is exactly {shown}, it is not any of them: "
                                       f"check each step."))
-        dropped = _dropped(value, shown, figures, sig)
+        dropped = "" if typed_int else _dropped(value, shown, figures, sig)
         # one plain list of every mistake it matches, in the catalogue's order (no nested "more than one")
         order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
         listed = list(dict.fromkeys(e for e in sorted((e for g in groups for _, _, e in g),
@@ -1698,7 +1743,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # few units in the last asked figure from the right value is asked about them
     # and a value with nothing to round on the way (``rounding`` False or a string) has no terms to round
     summed = summed and rounding is True and abs(value - expected) <= 5 * float(_unit(expected, sig))
-    if _is_whole(value) and figures == 1 and _right_at(value, expected, figures):
+    if _is_whole(value) and not typed_int and figures == 1 and _right_at(value, expected, figures):
         # 4.0 for 4.2: the right value rounded to 1 figure (4), but not to the 2 that 4.0 shows
         return Feedback(False, f"Not yet: {shown} agrees with {what} to 1 significant figure ({value:g}) but not to "
                                f"2 ({shown}). Give {sig} significant figures, or the unrounded number your code "

@@ -8,6 +8,7 @@ Imported by the notebook through :mod:`klteach.plots`, :mod:`klteach.widgets` an
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -199,8 +200,10 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     sum of the weighted terms, the unweighted sum and the unweighted mean
     of log ratios, -D(P||Q) (the ratio upside down, or H(P) - H(P, Q)),
     a zero mask applied to P only, the largest term alone (when some
-    terms are negative), and, for bits or nats, D(Q||P) in the other of
-    the two units (both choices the other way round).
+    terms are negative), for bits or nats, D(Q||P) in the other of
+    the two units (both choices the other way round), P or Q with its
+    probabilities rounded to 2 decimals (1/6 as 0.17) and, for counts, both
+    divided by their combined total.
 
     ``entropy_words=False`` is for a notebook that has not introduced
     entropy and cross-entropy (notebook 01): the same wrong numbers are
@@ -253,12 +256,35 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                                      f"{_unit_words(other)} ({_LOG_FN[other]}): two mistakes. Normalise first "
                                      f"({how}), and use {_LOG_FN[base]}: the question asks for "
                                      f"{_unit_words(base)}."))
+        if p_raw and q_raw:
+            # both divided by one total, the sum of all the counts: neither is then a distribution
+            total = raw_p.sum() + raw_q.sum()
+            ca, cb = _names(count_names) if count_names else ("p", "q")
+            mistakes.append((float(np.sum(rel_entr(raw_p / total, raw_q / total))) / per,
+                             f"the counts divided by their combined total, {ca}.sum() + {cb}.sum(), not each by "
+                             f"its own: neither is then a probability distribution. Normalise first: {how}."))
         if q_raw:
             mistakes.append((float(np.sum(rel_entr(pn, raw_q))) / per,
                              f"{a} normalised but {b} left as counts. Normalise both: {how}."))
         if p_raw:
             mistakes.append((float(np.sum(rel_entr(raw_p, qn))) / per,
                              f"{b} normalised but {a} left as counts. Normalise both: {how}."))
+    # a distribution typed with its probabilities rounded to 2 decimals (1/6 as 0.17): they no longer sum to 1
+    for name, dist, rounded_p in ((a, pn, True), (b, qn, False)):
+        short = np.round(dist, 2)
+        if np.allclose(short, dist, rtol=0, atol=1e-12) or np.any(short[pn > 0] <= 0):
+            continue
+        wrong = float(np.sum(rel_entr(short, qn) if rounded_p else rel_entr(pn, short))) / per
+        if math.isfinite(wrong) and abs(wrong - expected) > 0.015 * abs(expected):
+            values = ", ".join(f"{v:g}" for v in dict.fromkeys(short[dist > 0].tolist()))
+            # an example of an exact value, as a fraction where one is short (1 / 6, not 0.17)
+            x = float(dist[np.flatnonzero(short != dist)[0]])
+            frac = Fraction(x).limit_denominator(100)
+            exact = (f" ({frac.numerator} / {frac.denominator}, not {round(x, 2):g})"
+                     if abs(float(frac) - x) <= 1e-12 * x else "")
+            mistakes.append((wrong, f"{what} with {name}'s probabilities rounded to 2 decimals ({values}), which "
+                                    f"then do not sum to 1: use the exact values{exact}, as the exercise defines "
+                                    f"{name}."))
     h = entropy(pn, base=base)
     if h > 0 and entropy_words:
         mistakes.append((cross_entropy(pn, qn, base=base),

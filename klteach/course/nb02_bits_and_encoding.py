@@ -326,6 +326,7 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     ``name`` is the exercise's name for the distribution (e.g. ``"P_sensor"``).
     Recognised mistakes: the entropy (ideal lengths are not whole bits), the
     Shannon code's ``sum p * ceil(-log2 p)``, the unweighted mean length,
+    the mean (np.mean) of the weighted terms instead of their sum,
     and a fixed-length code, ``ceil(log2 K)`` bits for each of K symbols.
 
     Examples
@@ -350,6 +351,12 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
         (float(np.mean(lengths)), f"the plain mean of the codeword lengths. Weight each length by "
                                   f"how often its symbol occurs, {px}."),
     ]
+    n = len(pn)
+    if n > 1:
+        mistakes.append((expected / n, f"the mean of the {n} terms {px if name else 'p(x)'} * length(x) (np.mean), "
+                                       f"not their sum: the probabilities already weight the lengths, so sum the "
+                                       f"terms (np.sum), or multiply the unrounded mean by {n}.",
+                         ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
     # the entropy in another unit (exercise 1's answer in nats, say): a number from the previous exercise
     for other, unit in ((None, "nats (computed with np.log)"), (10, "base-10 units (computed with np.log10)")):
         mistakes.append((entropy(pn, base=other), f"{h} in {unit}, not the Huffman average: "
@@ -382,10 +389,10 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
             and math.isfinite(float(answer)) and 0 < float(answer) < h_bits * (1 - 1e-3)
             and (feedback.message.startswith("Not yet") or " cut off after " in feedback.message)
             and not _right_at(float(answer), expected, significant_figures(float(answer)))):
-        value = float(answer)
-        cut = (f" If you cut off a longer number to get {_as_given(value)}, round it instead (do not truncate), "
+        value, shown = float(answer), _as_given(answer)       # an int as typed (1), a float as Python shows it
+        cut = (f" If you cut off a longer number to get {shown}, round it instead (do not truncate), "
                f"to {sig} significant figures, or give that number itself." if _truncated(value, expected) else "")
-        return Feedback(False, f"Not yet: {_as_given(value)} bits per symbol is below {h}, {h_bits:.4g} bits, "
+        return Feedback(False, f"Not yet: {shown} bits per symbol is below {h}, {h_bits:.4g} bits, "
                                f"and no prefix code averages less than the entropy. If you averaged codeword "
                                f"lengths, their Kraft sum, sum 2^-length, is above 1, so no prefix code has them: "
                                f"use the lengths kt.huffman_lengths gives.{cut}")

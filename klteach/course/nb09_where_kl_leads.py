@@ -244,7 +244,7 @@ def check_stein_exponent(answer, p_heads, q_heads, *, base=2, names=("P", "Q"), 
     Recognised mistakes: D(Q||P) (the exponent of the other error), another
     unit (bits, nats or base 10, converted either way), the Chernoff information (the exponent when both errors
     must vanish), the Bhattacharyya distance -log sum sqrt(pq), the
-    Jeffreys divergence, and the heads term alone.
+    Jeffreys divergence, the heads or the tails term alone, and D(Q||P) in the other unit.
 
     Examples
     --------
@@ -273,7 +273,14 @@ def check_stein_exponent(answer, p_heads, q_heads, *, base=2, names=("P", "Q"), 
                                              f"D({a}||{b}) is the exponent."),
         (_in(p[0] * math.log(p[0] / q[0]), base), "the heads term alone; add the tails term "
                                                  "(1 - p) log((1 - p)/(1 - q))."),
+        (_in(p[1] * math.log(p[1] / q[1]), base), "the tails term alone; add the heads term p log(p/q)."),
     ] + _unit_mistakes(lambda bb: _in(d, bb), what, base)
+    # the other direction in the other unit: both choices of a neighbouring question the other way round
+    other = 2 if base is None else None
+    mistakes.append((_in(kl_divergence(q, p), other),
+                     f"D({b}||{a}) in {_UNITS[other][0]}: both the direction and the unit are the other way "
+                     f"round. Stein's exponent here is D({a}||{b}) in {unit}: {a}, the coin held at the fixed "
+                     f"type-I error, first, and {log} for the logarithm."))
     return check_number(answer, expected, what=what, units=unit, mistakes=_apart(mistakes, expected), sig=sig,
                         hint=f"Stein's exponent is the KL divergence from the coin held at the fixed type-I "
                              f"error, {a} (heads probability {p_heads:g}), to the other, {b} (heads probability "

@@ -506,3 +506,55 @@ def test_a_near_answer_is_not_told_only_that_the_arguments_are_swapped():
     # D(Q||P) lies within 0.1% of D(P||Q): 0.293 may as well be D(P||Q) with a number rounded on the way
     assert not fb.correct and "swapped" not in fb.message and "round an intermediate result" in fb.message, \
         fb.message
+
+
+@pytest.mark.parametrize("answer", [0.2176, 0.2184, 0.2185, 0.21809])
+def test_01_ex3_a_number_wrong_in_a_figure_after_the_third_is_correct_to_3_figures_only(answer):
+    # D(P_train||Q_week) = 0.218012: these round to 0.218 (0.2185 half to even), so they are accepted, but a
+    # figure they give after the 3rd is off, so the message does not show or imply the 4-figure value
+    d = sum(p * math.log(p / q) for p, q in ((0.3, 0.25), (0.5, 0.25), (0.2, 0.5)))
+    assert round(d, 3) == 0.218 and round(d, 4) == 0.2180 and round_sig(answer, 3) == 0.218
+    fb = ex01_3(answer)
+    text = str(fb)
+    assert fb.correct and text.startswith("Correct to 3 significant figures: D(P_train||Q_week) = 0.218 nats."), text
+    assert "= 0.2180" not in text and "is off in the last one" in text, text
+
+
+def test_01_ex3_the_right_value_to_its_own_figures_or_cut_off_after_them_is_plainly_correct_or_told_to_round():
+    d = sum(p * math.log(p / q) for p, q in ((0.3, 0.25), (0.5, 0.25), (0.2, 0.5)))
+    for answer in (0.218, 0.2180, round(d, 5), round(d, 6), d):
+        assert str(ex01_3(answer)).startswith("Correct: D(P_train||Q_week) = 0.2180 nats."), answer
+    # a full number off after its 3rd figure (a rounding on the way) is told so, without quoting its figures
+    text = str(ex01_3(d * (1 + 3e-4)))
+    assert text.startswith("Correct to 3 significant figures: D(P_train||Q_week) = 0.218 nats. (Your number "
+                           "differs from the right value after its 3rd figure"), text
+    assert str(ex01_3(d * (1 + 1e-7))).startswith("Correct: ")         # another order of float operations
+    # a value cut off after 4 figures that is not it rounded: accepted, told to round
+    fb = ex.check_number(0.2187, 0.21879, what="x")
+    assert fb.correct and "At the 4 significant figures you gave, 0.2187 is cut off, not rounded" in str(fb), str(fb)
+
+
+def test_01_ex3_counts_divided_by_their_combined_total_are_told_to_normalise_each_by_its_own():
+    # train_counts and week_counts both divided by 200, the sum of all the counts: with equal totals (100 and
+    # 100) that is D(P_train||Q_week) / 2 = 0.1090
+    train, week = np.array([30, 50, 20]), np.array([25, 25, 50])
+    total = train.sum() + week.sum()
+    halved = sum(p / total * math.log(p / q) for p, q in zip(train, week))
+    d = sum(p * math.log(p / q) for p, q in ((0.3, 0.25), (0.5, 0.25), (0.2, 0.5)))
+    assert abs(halved - d / 2) < 1e-15
+    for answer in (halved, round(halved, 4), round(halved, 3)):
+        text = str(ex01_3(answer))
+        assert text.startswith("Not quite") and "combined total" in text, text
+        assert "divide train_counts and week_counts each by its own total" in text, text
+
+
+def test_01_ex1_q_fair_typed_as_0_17_is_told_to_use_the_exact_values():
+    # Q_fair = 1/6 typed as 0.17: sum P log2(P / 0.17) = 0.3954, 7% from D(P_loaded||Q_fair) = 0.4238
+    p = [0.1] * 5 + [0.5]
+    wrong = sum(x * math.log2(x / 0.17) for x in p)
+    right = sum(x * math.log2(x * 6) for x in p)
+    assert abs(wrong - right) > 0.015 * right
+    for answer in (wrong, round(wrong, 4), round(wrong, 3)):
+        text = str(ex01_1(answer))
+        assert text.startswith("Not quite") and "Q_fair's probabilities rounded to 2 decimals (0.17)" in text, text
+        assert "1 / 6, not 0.17" in text, text

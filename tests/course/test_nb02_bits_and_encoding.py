@@ -261,17 +261,67 @@ def test_02_ex2_one_for_a_huffman_average_of_one_and_a_half_is_below_the_entropy
     huffman = 0.7 * 1 + 0.1 * (2 + 3 + 3)
     h = -sum(x * math.log2(x) for x in (0.7, 0.1, 0.1, 0.1))
     assert round(1.5) == 2 and math.floor(1.5 + 0.5) == 2 and 1.0 < h < huffman
-    for answer in (1.0, 1):
+    for answer, shown in ((1.0, "1.0"), (1, "1")):
         msg = str(check_huffman_length(answer, p_sensor, name="P_sensor"))
         assert not msg.startswith("Right as far as it goes"), msg
-        assert msg.startswith(f"Not yet: 1.0 bits per symbol is below H(P_sensor), {h:.4g} bits"), msg
-        assert "If you cut off a longer number to get 1.0, round it instead" in msg
+        assert msg.startswith(f"Not yet: {shown} bits per symbol is below H(P_sensor), {h:.4g} bits"), msg
+        assert f"If you cut off a longer number to get {shown}, round it instead" in msg
     # the same bound as for 1.2, which is no cut-off of 1.5
     msg = str(check_huffman_length(1.2, p_sensor, name="P_sensor"))
     assert msg.startswith("Not yet: 1.2 bits per symbol is below H(P_sensor)") and "cut off" not in msg
-    # 2 is 1.5 rounded to 1 figure, but not to the 2 that 2.0 shows: the fixed-length code, and no praise
-    msg = str(check_huffman_length(2, p_sensor, name="P_sensor"))
+    # 2.0 is 1.5 rounded to 1 figure, but not to the 2 it shows: the fixed-length code, and no praise
+    msg = str(check_huffman_length(2.0, p_sensor, name="P_sensor"))
     assert "fixed-length code" in msg and "right as far as it goes" not in msg, msg
+
+
+@pytest.mark.parametrize("answer", [2, np.int64(2), [2], round(1.5)])
+def test_02_ex2_an_int_two_is_the_fixed_length_code_and_the_huffman_average_rounded_to_its_one_figure(answer):
+    # the int 2 shows 1 figure, and 1.5 rounds to 2 there (half up and half to even alike): it is exactly the
+    # fixed-length code's 2 bits and the right value rounded, so both readings are said, as 00 promises
+    assert round(1.5) == 2 and math.floor(1.5 + 0.5) == 2
+    msg = str(check_huffman_length(answer, P_SENSOR, name="P_sensor"))
+    assert msg.startswith("Not quite: 2 is exactly the value of a fixed-length code"), msg
+    assert ("If you rounded the average Huffman code length to get 2, it is right as far as it goes, to 1 "
+            "significant figure only: give 3 significant figures.") in msg, msg
+    assert "2.0" not in msg, msg                          # shown as typed
+
+
+def test_02_ex2_the_mean_of_the_weighted_lengths_is_named():
+    # np.mean(P_sensor * lengths): the weighted sum 1.5 divided by the 4 symbols, 0.375, below the entropy
+    # but no averaged codeword lengths: the mean of the terms, as check_entropy and check_kl name it
+    lengths = np.array([1, 2, 3, 3])
+    mean = float(np.mean(P_SENSOR * lengths))
+    assert mean == 1.5 / 4
+    for answer in (mean, 0.375, 0.38):
+        msg = str(check_huffman_length(answer, P_SENSOR, name="P_sensor"))
+        assert msg.startswith("Not quite") and "the mean of the 4 terms" in msg, msg
+        assert "Kraft" not in msg and "multiply the unrounded mean by 4" in msg, msg
+    assert check_huffman_length(mean * 4, P_SENSOR).correct               # the advice, followed
+
+
+@pytest.mark.parametrize("answer", [1, np.int32(1)])
+def test_02_ex1_an_int_is_judged_at_the_figure_it_shows(answer):
+    # H(P_sensor) = 1.357 rounds to 1 at the 1 figure the int 1 shows: right as far as it goes, as 1.4 is at 2;
+    # the float 1.0 shows 2 figures, and 1.4 is the right rounding there
+    h = -sum(x * math.log2(x) for x in P_SENSOR)
+    assert round(h) == 1 and round(h, 1) == 1.4
+    msg = str(ex02_1(answer))
+    assert msg.startswith("Right as far as it goes: 1 agrees with H(P_sensor) to the 1 significant figure it has."), msg
+    assert "1.0" not in msg and "Give 3 significant figures" in msg, msg
+    assert str(ex02_1(1.4)).startswith("Right as far as it goes")
+    assert str(ex02_1(1.0)).startswith("Not yet: 1.0 agrees with H(P_sensor) to 1 significant figure")
+
+
+@pytest.mark.parametrize("answer", [4, np.int64(4), round(4.2014)])
+def test_02_ex3_an_int_four_is_the_cross_entropy_and_the_entropy_rounded_to_its_one_figure(answer):
+    # the int 4 shows 1 figure: H(spanish, english) = 4.2014 and H(spanish) = 4.027 both round to it, a tie, so
+    # both readings are said, and the unrounded number asked for
+    assert round_sig(CE_02, 1) == 4 and round_sig(H_SPANISH, 1) == 4
+    msg = str(ex02_3(answer))
+    assert msg.startswith("Right as far as it goes: 4 agrees with H(spanish, english) to the 1 significant "
+                          "figure it has."), msg
+    assert f"4 also matches H(spanish) = {H_SPANISH:.4g}" in msg and "unrounded number" in msg, msg
+    assert not re.search(r"(?<![\d.])4\.[02](?!\d)", msg), msg         # as typed, and no answer revealed
 
 
 def test_02_entropy_and_cross_entropy_hints_describe_the_step_in_words():
@@ -331,9 +381,11 @@ def test_02_ex3_a_wrong_conversion_of_a_rounded_number_is_not_said_to_match_the_
 def test_02_ex3_a_whole_number_that_is_not_the_right_value_at_the_figures_it_shows_is_not_praised():
     # 4.0 for H(spanish, english) = 4.2014: 4 at 1 figure, but 4.0 shows 2, and 4.2 is the right rounding to 2
     assert round_sig(CE_02, 1) == 4.0 and round_sig(CE_02, 2) == 4.2
-    for answer in (4.0, 4):
-        text = str(ex02_3(answer))
-        assert "right as far as it goes" not in text.lower(), text
+    text = str(ex02_3(4.0))
+    assert "right as far as it goes" not in text.lower(), text
+    # H(spanish) = 4.027 is 4.0 at 2 figures: the 2 figures 4.0 shows match that mistake, hedged
+    assert round_sig(H_SPANISH, 2) == 4.0
+    assert text.startswith("Not quite: at the 1 significant figure it has") or "H(spanish)" in text, text
     text = str(ex.check_number(4.0, CE_02, what="x"))
     # (said without "it shows": a learner who typed the int 4 gave 1 figure, and it is 4.0 once a float)
     assert text.startswith("Not yet: 4.0 agrees with x to 1 significant figure (4) but not to 2 (4.0)."), text

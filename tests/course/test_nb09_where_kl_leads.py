@@ -467,3 +467,35 @@ def test_elbo_in_other_units_is_described_as_the_nats_divided_by_a_log(base, log
     assert text.startswith("Not quite") and log_fn not in text, text
     assert f"the ELBO in nats divided by `np.log({base})`" in text, text
     assert f"multiply the unrounded number your code computed by `np.log({base})`" in text, text
+
+
+def test_stein_names_the_other_direction_in_nats_and_the_tails_term_alone():
+    # D(Q||P) in nats (0.1927), both choices the other way round, as check_kl names it; and the tails term
+    # 0.5 log2(0.5/0.2) = 0.661 alone, as the heads term alone (-0.339) is named
+    reverse_nats = 0.8 * math.log(0.8 / 0.5) + 0.2 * math.log(0.2 / 0.5)
+    tails = 0.5 * math.log2(0.5 / 0.2)
+    for answer in (reverse_nats, round(reverse_nats, 4), round(reverse_nats, 3)):
+        text = str(ex3(answer))
+        assert text.startswith("Not quite") and "D(Q||P) in nats: both the direction and the unit" in text, text
+        assert "D(P||Q) in bits" in text and "np.log2" in text, text
+    for answer in (tails, round(tails, 3)):
+        text = str(ex3(answer))
+        assert text.startswith("Not quite") and "the tails term alone; add the heads term" in text, text
+    # in nats, the other direction is in bits
+    reverse_bits = reverse_nats / math.log(2)
+    text = str(exercises.check_stein_exponent(round(reverse_bits, 4), 0.5, 0.8, base=None))
+    assert "D(Q||P) in bits: both the direction and the unit" in text and "np.log for" in text, text
+
+
+@pytest.mark.parametrize("answer", [-2.041, -2.043])
+def test_elbo_a_number_wrong_in_its_fourth_figure_is_correct_to_3_figures_only(answer):
+    # -2.041 and -2.043 round to the right 3 figures (-2.04) of -2.0424, so they are accepted, but their 4th
+    # figure is off: the message does not say the 4 figures are right, nor show the 4th
+    _, right = quad_elbo()
+    assert round(right, 2) == -2.04 and round(right, 3) == -2.042
+    fb = ex2(answer)
+    assert fb.correct, str(fb)
+    text = str(fb)
+    assert text.startswith("Correct to 3 significant figures: ELBO(q) = -2.04 nats."), text
+    assert "-2.042" not in text and f"At the 4 significant figures you gave, {answer} is off in the last" in text
+    assert str(ex2(-2.042)).startswith("Correct: ") and str(ex2(right)).startswith("Correct: ")
