@@ -1220,8 +1220,13 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
         # 3 figures right, a later one it gives wrong (0.2176 for 0.2180): accepted, but not praised beyond the 3
         long = n_fig > 6        # shown shortened, as _as_given does: its figures are not quoted
-        how = ("differs from the right value after its 3rd figure: a number rounded on the way, probably. Round "
-               "only the final result" if long else
+        # (how many figures a long number agrees to: up to 5, a rounding on the way; beyond, another method's
+        # or order of operations' last digits, which nobody needs to fix)
+        agree = max((k for k in range(ACCEPTED_FIGURES, n_fig) if _round_sig(value, k) == _round_sig(expected, k)),
+                    default=ACCEPTED_FIGURES)
+        how = (f"agrees with the right value to {agree} significant figures"
+               + (": a number rounded on the way, probably. Round only the final result" if agree < 6 else
+                  ", more than asked") if long else
                f"At the {n_fig} significant figures you gave, {shown} is cut off, not rounded: round rather than "
                f"truncate" if _truncated(value, expected) else
                f"At the {n_fig} significant figures you gave, {shown} is off in the last one: round only the final "

@@ -527,7 +527,10 @@ def test_01_ex3_the_right_value_to_its_own_figures_or_cut_off_after_them_is_plai
     # a full number off after its 3rd figure (a rounding on the way) is told so, without quoting its figures
     text = str(ex01_3(d * (1 + 3e-4)))
     assert text.startswith("Correct to 3 significant figures: D(P_train||Q_week) = 0.218 nats. (Your number "
-                           "differs from the right value after its 3rd figure"), text
+                           "agrees with the right value to 3 significant figures: a number rounded on the way"), text
+    # off in its 7th figure (another method, such as quadrature): no rounding on the way is suggested
+    text = str(ex01_3(float(f"{d * (1 + 1e-6):.7g}")))
+    assert "agrees with the right value to 6 significant figures, more than asked" in text, text
     assert str(ex01_3(d * (1 + 1e-7))).startswith("Correct: ")         # another order of float operations
     # a value cut off after 4 figures that is not it rounded: accepted, told to round
     fb = ex.check_number(0.2187, 0.21879, what="x")

@@ -882,8 +882,8 @@ def test_hw06_q4_does_not_read_other_numbers_as_the_temperatures(labels):
     ("_look(", r"\n    def _look\(b\):.*?\n        return [^\n]*\n"),
     ("apart(", r"\n    # two visible hatches differ .*?for x, y in builtins.zip\(h, k\)\)\n"),
     ("_alike(", r"\n    for s in series:   # every bar drawn.*?its gaps 0.5 pt\"}\n"),
-    ("_in_view(", r"\n    ax_q4.get_xlim\(\), ax_q4.get_ylim\(\).*?\n        return builtins.min\(x1[^\n]*\n"),
-], ids=["bar_series", "look", "apart", "alike", "in_view"])
+    ("_out_of_view(", r"\n    ax_q4.get_xlim\(\), ax_q4.get_ylim\(\).*?\n        return None\n"),
+], ids=["bar_series", "look", "apart", "alike", "out_of_view"])
 def test_a_shared_q4_helper_is_the_same_in_every_master(call, pattern):
     import re
 
@@ -1408,7 +1408,7 @@ def test_bar_q4_a_line_key_matching_both_series_does_not_hide_a_swapped_patch_ke
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
 @pytest.mark.parametrize("invisible", ["facecolor='none'", "facecolor='none', edgecolor='none', hatch=None",
-                                       "color='C0', alpha=0.1", "color='C0', hatch='..', visible=False"])
+                                       "color='C0', alpha=0.03", "color='C0', hatch='..', visible=False"])
 def test_bar_q4_a_series_that_does_not_show_fails_the_look_test(hw, invisible):
     # bars with no face, edge or hatch drawn counted as "unfilled", unlike the other series' filled bars
     messages = {}
@@ -1728,12 +1728,12 @@ def test_bar_q4_public_2_names_what_is_missing(hw):
     messages = {}
     _bar_results(hw, BY_CALL.replace("ax_q4.legend()\n", ""), messages=messages,
                  finish=BAR_FINISH.replace("ax_q4.set_title('t')", ""))
-    assert messages["test_q4_public_2"] == "give the plot a title and a legend", messages
+    assert messages["test_q4_public_2"] == "give the plot a title and a legend on ax_q4 (or fig.legend)", messages
 
 
 # A bar outside the axes' view limits shows nothing: cut off by a y axis starting at 0 (hw03's negative terms), a
 # log scale (which cannot draw them), limits that leave every bar out, or no width at all. Each passed every test.
-VIEW_CUT = {
+VIEW_CUT = {   # (the message says which limits)
     "y limits above every bar": "ax_q4.set_ylim(5, 6)\n",
     "x limits leaving the last outcome out": "ax_q4.set_xlim(-0.5, len(names) - 1.5)\n",
 }
@@ -1745,15 +1745,19 @@ def test_bar_q4_a_bar_outside_the_view_fails_the_look_test(hw, cut):
     messages = {}
     results = _bar_results(hw, BY_CALL + cut, messages=messages)
     assert not results[BAR_LOOK_TEST[hw]] and "outside the axes' view" in messages[BAR_LOOK_TEST[hw]], messages
+    assert ("beyond the y limits" if "ylim" in cut else "beyond the x limits") in messages[BAR_LOOK_TEST[hw]], messages
 
 
-@pytest.mark.parametrize("cut", ["ax_q4.set_ylim(bottom=0)\n", "ax_q4.set_yscale('log')\n"], ids=["y from 0", "log y"])
-def test_bar_q4_hw03_negative_terms_cut_off_fail_the_look_test(cut):
+@pytest.mark.parametrize("cut, why", [("ax_q4.set_ylim(bottom=0)\n", "beyond the y limits"),
+                                      ("ax_q4.set_yscale('log')\n", "a log scale cannot draw a bar below 0")],
+                         ids=["y from 0", "log y"])
+def test_bar_q4_hw03_negative_terms_cut_off_fail_the_look_test(cut, why):
     messages = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         results = _bar_results("hw03_asymmetry", BY_CALL + cut, messages=messages)
     assert not results["test_q4_hidden_4"] and "outside the axes' view" in messages["test_q4_hidden_4"], messages
+    assert why in messages["test_q4_hidden_4"], messages
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
@@ -1768,3 +1772,27 @@ def test_bar_q4_a_series_of_no_width_fails_the_look_test(hw):
     messages = {}
     results = _bar_results(hw, BY_CALL.replace("ax_q4.bar(x + 0.2, B, 0.4,", "ax_q4.bar(x + 0.2, B, 0,"), messages=messages)
     assert not results[BAR_LOOK_TEST[hw]] and "has no width" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+
+# A pale face shows on a bar's whole area: silver, light grey, light yellow or lavender on white (each under 0.25 off
+# the background in every channel) failed "every bar must show"; whitesmoke (0.04 off) shows nothing
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("pale", ["silver", "lightgray", "lightyellow", "lavender", "#eeeeee"])
+def test_bar_q4_a_pale_face_shows(hw, pale):
+    results = _bar_results(hw, BY_CALL.replace("ax_q4.bar(x - 0.2, A, 0.4,", f"ax_q4.bar(x - 0.2, A, 0.4, color={pale!r},"))
+    assert all(results.values()), results
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_whitesmoke_face_shows_nothing(hw):
+    messages = {}
+    results = _bar_results(hw, BY_CALL.replace("ax_q4.bar(x - 0.2, A, 0.4,", "ax_q4.bar(x - 0.2, A, 0.4, color='whitesmoke',"),
+                           messages=messages)
+    assert not results[BAR_LOOK_TEST[hw]] and "shows nothing" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_the_figures_axis_labels_count(hw):
+    finish = "ax_q4.set_title('t'); fig.supxlabel('x'); fig.supylabel('y')\n"
+    assert _bar_results(hw, BY_CALL, finish=finish)["test_q4_public_2"]
