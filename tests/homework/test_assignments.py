@@ -1796,3 +1796,24 @@ def test_bar_q4_a_whitesmoke_face_shows_nothing(hw):
 def test_bar_q4_the_figures_axis_labels_count(hw):
     finish = "ax_q4.set_title('t'); fig.supxlabel('x'); fig.supylabel('y')\n"
     assert _bar_results(hw, BY_CALL, finish=finish)["test_q4_public_2"]
+
+
+
+# Transparent axes (set_facecolor('none')) show the figure behind them: black or unfilled dashed bars there show, and
+# failed "every bar must show" when the background was read as the transparent colour's black
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("bars", [
+    "ax_q4.bar(x - 0.2, A, 0.4, color='k', label=LA)\nax_q4.bar(x + 0.2, B, 0.4, color='C1', hatch='//', label=LB)\n",
+    "ax_q4.bar(x - 0.2, A, 0.4, color='C0', hatch='..', label=LA)\n"
+    "ax_q4.bar(x + 0.2, B, 0.4, fill=False, edgecolor='k', ls='--', hatch='//', label=LB)\n",
+], ids=["black bars", "unfilled dashed bars"])
+def test_bar_q4_bars_on_transparent_axes_show(hw, bars):
+    draw = "ax_q4.set_facecolor('none')\nx = np.arange(len(names))\n" + bars + "ax_q4.set_xticks(x, names)\nax_q4.legend()\n"
+    assert all(_bar_results(hw, draw).values())
+
+
+@pytest.mark.parametrize("hw", ["hw01_definition", "hw05_drift", "hw06_machine_learning"])
+def test_bar_q4_the_out_of_view_message_speaks_of_negative_bars_only_where_there_are_some(hw):
+    messages = {}
+    _bar_results(hw, BY_CALL + "ax_q4.set_ylim(5, 6)\n", messages=messages)
+    assert "beyond the y limits" in messages[BAR_LOOK_TEST[hw]] and "below 0" not in messages[BAR_LOOK_TEST[hw]]
