@@ -220,7 +220,7 @@ _LOG_DENSITY_IN_LOGS = ("gamma", "erlang", "chi2")
 def _logpdf(dist, x):
     """``dist.logpdf(x)`` as a float; exact far in the tails where scipy computes it as log(pdf).
 
-    scipy's Laplace, hyperbolic secant, folded normal, Moyal and Levy log densities are the log
+    scipy's Laplace, hyperbolic secant, folded normal, Moyal and Levy (left and right) log densities are the log
     of a pdf that underflows to 0 (beyond |x - loc| of about 745 scales, 38.6 beyond c for a
     folded normal, 7.3 to the left and 1490 to the right for a Moyal; for Levy within 1e-3 scales
     of loc, and NaN within 1e-300), giving -inf
@@ -228,10 +228,11 @@ def _logpdf(dist, x):
     ``x / scale`` overflows beyond 1.8e308.
     """
     name = getattr(dist.dist, "name", "")
-    if name == "levy" and type(dist.dist) is type(_scipy_family("levy")):
-        # computed by scipy as log(pdf): -inf, then NaN (inf * 0) within 1e-300 of loc
+    if name in ("levy", "levy_l") and type(dist.dist) is type(_scipy_family(name)):
+        # computed by scipy as log(pdf): -inf, then NaN (inf * 0) within 1e-300 of loc (levy_l: its
+        # mirror image, whose log(pdf) also loses digits below -1e200)
         loc, scale = (float(np.asarray(v)) for v in dist.dist._parse_args(*dist.args, **dist.kwds)[-2:])
-        z = (x - loc) / scale
+        z = (x - loc) / scale if name == "levy" else (loc - x) / scale
         if not z > 0:
             return -math.inf
         return -0.5 * math.log(2 * math.pi) - 1.5 * math.log(z) - 0.5 / z - math.log(scale)
@@ -279,7 +280,7 @@ def _logpdf(dist, x):
         c = abs(shapes[0])
         return -0.5 * (z - c) * (z - c) + math.log1p(math.exp(-2 * c * z)) \
             - 0.5 * math.log(2 * math.pi) - math.log(scale)
-    if name in ("laplace", "hypsecant"):
+    if name in ("laplace", "hypsecant") and type(dist.dist) is type(_scipy_family(name)):
         loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)[-2:]
         loc, scale = float(np.asarray(loc)), float(np.asarray(scale))
         z = abs((x - loc) / scale)
@@ -405,8 +406,10 @@ class _Integrand:
             return 0.0, None
         xs, middle = np.asarray(points), float(self.q.median())
         left, right = xs[xs <= middle], xs[xs > middle]
-        mass = (float(self.p.cdf(left.max())) if left.size else 0.0) + \
-            (float(self.p.sf(right.min())) if right.size else 0.0)
+        with np.errstate(all="ignore"), warnings.catch_warnings():   # (scipy's own, e.g. log1p(-1) in fisk.sf)
+            warnings.simplefilter("ignore")
+            mass = (float(self.p.cdf(left.max())) if left.size else 0.0) + \
+                (float(self.p.sf(right.min())) if right.size else 0.0)
         return mass, points[0]
 
     def _q_overflowed(self, x):
@@ -519,7 +522,7 @@ def _in_logs(f, origin, sign):
     return g
 
 
-def _open_end(g, s_end, inward, strict=False):
+def _open_end(g, s_end, inward, strict=False, known=None):
     """How much of the integral of ``g`` (>= 0) lies beyond ``s_end``, judged from its decay.
 
     ``inward`` is the direction (+1 or -1) from the open end back into the
@@ -537,9 +540,15 @@ def _open_end(g, s_end, inward, strict=False):
     towards the end, counts as divergence, and anything else that does not
     decay gives ``nan``: t^a (-log t - c) with a tiny shape a grows by 1.65
     and 2.8 over the last two steps before 2e-10, yet its integral is
-    finite (it turns down where -log t is near 1/a).
+    finite (it turns down where -log t is near 1/a). With ``known``, the
+    decay rate read from the families' parameters (:func:`_exact_tail_rate`),
+    the rest is g(s_end) / known, exact: rates measured within 1e-8 of 0 are
+    rounding (t(2 + 1e-9) against a normal, D = 1e9, looked flat: inf).
     """
-    g_end, g_1 = g(s_end), g(s_end + inward * _END_STEP)
+    g_end = g(s_end)
+    if known is not None and math.isfinite(g_end) and g_end >= 0:
+        return g_end / known, True
+    g_1 = g(s_end + inward * _END_STEP)
     if math.isnan(g_end) or math.isnan(g_1):
         return math.nan, False   # the integrand cannot be evaluated there: nothing can be judged
     if g_end == 0.0:
@@ -800,8 +809,11 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
     # (judged where the integral ends: at 1e300 itself when nothing failed before, not at the
     # last whole e-fold short of it, which would count up to an e-fold of a heavy tail twice)
     judge = s1 if stop == len(s) else float(s[stop - 1])
+    known = _exact_tail_rate(p, q, sign) if f.mode == "kl" else None
     if stop >= 2:
-        remainder = _open_end(g, judge, -1)
+        remainder = _open_end(g, judge, -1, known=known)
+        if remainder[0] == math.inf and known is None:
+            _refuse_near_boundary(f, q, start, sign)
     else:
         # The log densities fail within an e-fold of the start: nothing to judge the rest by, which
         # is exactly 0 only if P has no probability beyond.
@@ -855,7 +867,7 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
         # that leaves out, p log(q_tiny / q), can still be hundreds of nats (a t with
         # 2.01 degrees of freedom against norm(0, 0.1): p x^2 / (2 s^2) beyond 1e153,
         # where x**2 overflows), so it is extrapolated from where log q was last finite.
-        remainder = _beyond_log_q(f, start, sign, s, stop) if stop >= 3 else (math.nan, False)
+        remainder = _beyond_log_q(f, start, sign, s, stop, known) if stop >= 3 else (math.nan, False)
         # Where P's log density fails
         # (t.logpdf beyond 1e154, where x**2 overflows, and its tail probability
         # underflows) the integrand was taken as 0 there: the integral stops
@@ -1058,6 +1070,28 @@ def _exact_power(dist, sign, measured, table):
     return value if abs(value - measured) <= 1e-6 * value else None
 
 
+def _exact_tail_rate(p, q, sign):
+    """The rate -r = alpha - 1 - beta > 0 at which the integrand, in s = log(distance), decays
+    towards ``sign * inf``, read from both families' parameters (:data:`_TAIL_POWERS`,
+    :data:`_GROWTHS`), or None where either is not listed, the tail is not on that side, or D(P||Q)
+    is infinite (r >= 0)."""
+    names = _is_family(p), _is_family(q)
+    if names[0] not in _TAIL_POWERS or names[1] not in _GROWTHS or \
+            (sign < 0 and (names[0] not in _SYMMETRIC or names[1] not in _SYMMETRIC)):
+        return None
+    rate = _TAIL_POWERS[names[0]](*_parts(p)[1]) - 1 - _GROWTHS[names[1]](*_parts(q)[1])
+    return rate if rate > 0 else None
+
+
+def _refuse_near_boundary(f, q, start, sign):
+    """Refuse a flat-looking tail (an integrand whose decay over 5 e-folds is within rounding) whose
+    power alpha, measured, lies within 1e-6 of the boundary 1 + beta: a decay that slow cannot be told
+    from none (a user's subclass of a t with 2 + 1e-9 degrees of freedom against a normal)."""
+    tail, beta = _power_tail(f, start, sign), _q_growth(q, sign)
+    if tail is not None and beta is not None and abs(1 - tail[2] + beta) < 1e-6 * tail[2]:
+        _refuse_boundary_power(tail[2], beta)
+
+
 def _refuse_boundary_power(alpha, beta):
     """Refuse a P whose power-law tail is too near the boundary of convergence to tell D(P||Q)."""
     raise FloatingPointError(
@@ -1252,7 +1286,7 @@ def _hole_beyond(f, mode, end, sign):
     return _mass_between(_Integrand(*moved, "p" if mode == "p" else "q"), a, b)
 
 
-def _beyond_log_q(f, start, sign, s, stop):
+def _beyond_log_q(f, start, sign, s, stop, known=None):
     r"""The part of the integral that replacing Q's overflowed log density by that of the smallest
     double left out, :math:`\int p\,(\log q_{tiny} - \log q)\,dx`, beyond the distance e^c where
     ``q.logpdf`` first fails (between ``s[stop - 1]`` and ``s[stop]``, found by bisection).
@@ -1262,7 +1296,8 @@ def _beyond_log_q(f, start, sign, s, stop):
     is a power of the distance, such as a t against a normal), giving
     :math:`h_1 e^{-r (c - s_1)} / r - \log(q_{tiny})\,P(\text{beyond})`.
     Returns ``(rest, exact)`` as :func:`_open_end` does: ``inf`` when h does not decay,
-    ``nan`` when it decays too slowly (rate <= 0.01) and is not exactly exponential.
+    ``nan`` when it decays too slowly (rate <= 0.01) and is not exactly exponential. ``known``:
+    the rate r read from the families' parameters (:func:`_exact_tail_rate`), used as it is.
     """
     def log_h(k):
         lp, lq = f.log_densities(start + sign * math.exp(k))
@@ -1274,6 +1309,8 @@ def _beyond_log_q(f, start, sign, s, stop):
         return math.nan, False
     rate, rate_1 = logs[1] - logs[2], logs[0] - logs[1]
     exact = rate > 0 and abs(rate - rate_1) <= 1e-9 * rate
+    if known is not None:
+        rate, exact = known, True
     if rate <= 0:
         return math.inf, False
     if rate <= 0.01 and not exact:
@@ -1391,7 +1428,9 @@ def _log_ratio_noise(p, q, lo, hi):
                     jitter = _jitter(lp - lq)
                     if math.isfinite(jitter):
                         measured.append((jitter, lp, lq))
-                if measured:
+                # (both sets, or none: a log density infinite inside the first, at a singular point
+                # such as dweibull(1.5)'s centre, bends L in the second by far more than rounding)
+                if len(measured) == 2:
                     jitter, lp, lq = min(measured, key=lambda m: m[0])
                     noise = max(noise, jitter)
                     size = max(size, float(np.max(np.abs(lp))), float(np.max(np.abs(lq))))
@@ -1643,8 +1682,9 @@ _BULK = (1e-3, 0.25, 0.5, 0.75, 1 - 1e-3)
 # Q families whose -log q grows as e^(|x - loc| / scale) on one side: (that side, factor)
 _DOUBLY_EXPONENTIAL = {"gumbel_r": -1, "gumbel_l": +1, "moyal": -1}
 # P families whose density falls as e^(-|x - loc| / scale) far out: the sides where it does
+# (a gamma's x^(a - 1) e^(-x / scale) too: at scale_p = s its x^(a - 1) still makes E_P[e^(x / s)] infinite)
 _EXPONENTIAL_TAILS = {"laplace": (-1, +1), "logistic": (-1, +1), "hypsecant": (-1, +1), "expon": (+1,),
-                      "gumbel_r": (+1,), "gumbel_l": (-1,)}
+                      "gumbel_r": (+1,), "gumbel_l": (-1,), "gamma": (+1,), "erlang": (+1,)}
 
 
 def _diverges_in_the_tail(p, q):

@@ -392,7 +392,8 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
         value, shown = float(answer), _as_given(answer)       # an int as typed (1), a float as Python shows it
         cut = (f" If you cut off a longer number to get {shown}, round it instead (do not truncate), "
                f"to {sig} significant figures, or give that number itself." if _truncated(value, expected) else "")
-        return Feedback(False, f"Not yet: {shown} bits per symbol is below {h}, {h_bits:.4g} bits, "
+        unit = "bit" if shown == "1" else "bits"     # (1.0 bits, as for any decimal)
+        return Feedback(False, f"Not yet: {shown} {unit} per symbol is below {h}, {h_bits:.4g} bits, "
                                f"and no prefix code averages less than the entropy. If you averaged codeword "
                                f"lengths, their Kraft sum, sum 2^-length, is above 1, so no prefix code has them: "
                                f"use the lengths kt.huffman_lengths gives.{cut}")

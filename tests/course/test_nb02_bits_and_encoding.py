@@ -264,7 +264,8 @@ def test_02_ex2_one_for_a_huffman_average_of_one_and_a_half_is_below_the_entropy
     for answer, shown in ((1.0, "1.0"), (1, "1")):
         msg = str(check_huffman_length(answer, p_sensor, name="P_sensor"))
         assert not msg.startswith("Right as far as it goes"), msg
-        assert msg.startswith(f"Not yet: {shown} bits per symbol is below H(P_sensor), {h:.4g} bits"), msg
+        unit = "bit" if shown == "1" else "bits"
+        assert msg.startswith(f"Not yet: {shown} {unit} per symbol is below H(P_sensor), {h:.4g} bits"), msg
         assert f"If you cut off a longer number to get {shown}, round it instead" in msg
     # the same bound as for 1.2, which is no cut-off of 1.5
     msg = str(check_huffman_length(1.2, p_sensor, name="P_sensor"))
@@ -392,3 +393,10 @@ def test_02_ex3_a_whole_number_that_is_not_the_right_value_at_the_figures_it_sho
     assert "give 3 significant figures" in text.lower() and "If your unrounded result is exactly 4.0" in text, text
     # a whole number that is the right value at the 2 figures it shows keeps the reading
     assert str(ex.check_number(4.0, 3.96, what="x")).startswith("Right as far as it goes")
+
+
+
+def test_02_ex2_one_bit_per_symbol_is_singular():
+    # an average of 1 (an int, as typed) below the entropy of P_sensor: "1 bit per symbol", not "1 bits"
+    text = str(check_huffman_length(1, P_SENSOR, name="P_sensor"))
+    assert "1 bit per symbol is below" in text, text
