@@ -43,17 +43,22 @@ def cauchy_kl(m1, g1, m2, g2):
     return mpmath.log(((g1 + g2) ** 2 + (m1 - m2) ** 2) / (4 * g1 * g2))
 
 
+def _assert_matches(p, q, truth, rel=1e-12):
+    """continuous_kl(p, q) against ``truth()`` computed in mpmath at 50 digits, any warning an error."""
+    with mpmath.workdps(50):
+        want = float(truth())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = kt.continuous_kl(p, q)
+    assert got == pytest.approx(want, rel=rel)
+
+
 # A Cauchy Q with its middle at or beyond 1e300: the integrand there is Q's density, still rising
 # in the logarithm of the distance, and was read as divergence (inf). Reference: the closed form.
 @pytest.mark.slow     # about 1 s each
 @pytest.mark.parametrize("m, g", [(1e300, 1e299), (1e305, 1e300), (2e300, 1e299), (-1e300, 1e299)])
 def test_a_cauchy_q_centred_beyond_the_end_of_the_tail_is_finite(m, g):
-    with mpmath.workdps(50):
-        truth = cauchy_kl(0, 1, m, g)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        got = kt.continuous_kl(st.cauchy(0, 1), st.cauchy(m, g))
-    assert got == pytest.approx(float(truth), rel=1e-12)
+    _assert_matches(st.cauchy(0, 1), st.cauchy(m, g), lambda: cauchy_kl(0, 1, m, g))
 
 
 def t2_laplace_kl(m, b):
@@ -174,12 +179,7 @@ def t_normal_kl(nu, m, s):
     (1.5, st.laplace(1e305, 1e-3), lambda: t_laplace_kl(1.5, 1e305, 1e-3)),           # 1e308
 ])
 def test_a_slowly_decaying_finite_tail_beyond_a_far_q_is_not_called_infinite(nu, q, truth):
-    with mpmath.workdps(50):
-        want = truth()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        got = kt.continuous_kl(st.t(nu), q)
-    assert got == pytest.approx(float(want), rel=1e-12)
+    _assert_matches(st.t(nu), q, truth)
 
 
 def pareto_normal_kl(b, m, s):
@@ -242,12 +242,7 @@ def _foldnorm_minus_log(c):
      lambda: -mpmath.log(2 * mpmath.pi * mpmath.e) / 2 + (-20 + mpmath.exp(20.5)) / 2 + mpmath.log(2 * mpmath.pi) / 2),
 ])
 def test_a_q_whose_scipy_log_density_underflows_is_computed(p, q, truth):
-    with mpmath.workdps(50):
-        want = truth()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        got = kt.continuous_kl(p, q)
-    assert got == pytest.approx(float(want), rel=1e-12)
+    _assert_matches(p, q, truth)
 
 
 def test_a_refusal_gives_positions_a_caller_can_place():
@@ -281,12 +276,7 @@ def test_a_far_q_against_a_tail_it_can_hold_is_refused_as_beyond_the_largest_dou
 @pytest.mark.parametrize("p, q", [(st.cauchy(), st.cauchy(7, 1e-5)), (st.cauchy(7, 1e-5), st.cauchy()),
                                   (st.cauchy(), st.cauchy(-3e3, 1e-3))])
 def test_a_narrow_q_away_from_p_is_integrated_without_a_false_warning(p, q):
-    with mpmath.workdps(50):
-        truth = cauchy_kl(*p.args or (0, 1), *q.args or (0, 1))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        got = kt.continuous_kl(p, q)
-    assert got == pytest.approx(float(truth), rel=1e-12)
+    _assert_matches(p, q, lambda: cauchy_kl(*p.args or (0, 1), *q.args or (0, 1)))
 
 
 def test_a_warning_points_at_the_callers_line():
@@ -332,12 +322,7 @@ def _gennorm_minus_log_q_mean(beta, mean_power):
          mpf(0.48), mpmath.gamma(mpf(1) / 2 - mpf(0.48)) / (mpmath.sqrt(mpmath.pi) * 2 ** mpf(0.48)))),
 ])
 def test_a_tail_just_inside_the_boundary_is_finite(p, q, truth):
-    with mpmath.workdps(50):
-        want = truth()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        got = kt.continuous_kl(p, q)
-    assert got == pytest.approx(float(want), rel=1e-12)
+    _assert_matches(p, q, truth)
 
 
 def test_a_measured_flat_tail_within_1e_6_of_the_boundary_is_refused():
