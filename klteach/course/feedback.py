@@ -34,13 +34,18 @@ float ``0.08499999999999996`` and gives 2, like ``0.085``.
   given the explanation of a mistake it only rounds to, nor a wrong route
   that a rounded number fixed as advised would also give
   (``0.168 / 3 = 0.056``). A mistake whose value it is exactly comes first
-  (see below). A whole number is judged at the 2 figures Python shows it
-  with: ``4.0`` for 4.2 is right at 1 figure only, and is told so, never
-  "right as far as it goes". A whole number typed as an int (``4``,
-  ``round(x)``, a numpy integer) shows its own figures (1 for ``4``), is
-  judged at them and shown as typed: ``4`` for 4.2 is right as far as it
-  goes, and a mistake that rounds to it there too (4.027) is named beside
-  that reading, since one figure cannot tell the two apart.
+  (see below). A whole number typed as a float is read at the figures
+  Python shows it with (:func:`significant_figures`: 2 for ``4.0`` and
+  ``-2.0``), in every reading: right as far as it goes (``4.0`` for 4.04),
+  a mistake matched (``4.0`` is 4.027 rounded, not 4.193) and a cut-off
+  (``2.0`` is 2.06 cut off, not 2.5). ``4.0`` for 4.2 is right at 1 figure
+  only, and is told so, never "right as far as it goes"; so is ``1.0``
+  for 1.5, cut off after 1 figure only. A whole number typed as an int
+  (``4``, ``round(x)``, a numpy integer) shows its own figures (1 for
+  ``4``), is judged at them and shown as typed: ``4`` for 4.2 is right as
+  far as it goes, and every known quantity that rounds to it there too
+  (4.027, 4.193) is named beside that reading, since one figure cannot
+  tell them apart.
 - An answer that is literally a wrong-route value rounded to k figures and
   then fixed as that route's advice says (a unit conversion, the factor
   T², a reduction, subtracting H(P) or 1/2, a square root) is right as far
@@ -295,14 +300,26 @@ def _clean(x: float) -> float:
     return short if len(_dec(short).normalize().as_tuple().digits) <= 9 else x
 
 
+def _digits(x: float) -> int:
+    """Significant digits of the float ``x``: its shortest repr, float noise removed (``4.0`` -> 1, ``120.0`` -> 2)."""
+    if x == 0 or not math.isfinite(x):
+        return 1
+    return max(1, len(_dec(_clean(x)).normalize().as_tuple().digits))
+
+
 def significant_figures(x: float) -> int:
-    """Significant figures of ``x`` as written: its shortest repr, float noise removed.
+    """Significant figures of ``x`` as Python shows it: its shortest repr, float noise removed.
 
     Used in: every notebook's exercises, through check_number.
 
-    ``0.42`` -> 2, ``120.0`` -> 2, ``0.0`` -> 1, and ``0.887 - 0.802``
-    (the float ``0.08499999999999996``) -> 2: noise from arithmetic on
-    rounded numbers does not count as precision.
+    ``0.42`` -> 2, ``0.0`` -> 1, and ``0.887 - 0.802`` (the float
+    ``0.08499999999999996``) -> 2: noise from arithmetic on rounded numbers
+    does not count as precision. A whole number typed as a float shows at
+    least 2: Python prints ``4.0`` and ``-2.0`` with one decimal, so they
+    have 2, while the int ``4`` (or ``round(x)``, a numpy integer) has 1.
+    The zero after the point counts only up to 2 figures: the trailing zeros
+    of a larger whole number may or may not be significant, so ``120.0``
+    and ``12.0`` have 2, and ``125.0`` has 3.
 
     Examples
     --------
@@ -310,10 +327,11 @@ def significant_figures(x: float) -> int:
     (2, 3, 16)
     >>> significant_figures(0.887 - 0.802)
     2
+    >>> significant_figures(4.0), significant_figures(4), significant_figures(-2.0), significant_figures(120.0)
+    (2, 1, 2, 2)
     """
-    if x == 0 or not math.isfinite(x):
-        return 1
-    return max(1, len(_dec(_clean(x)).normalize().as_tuple().digits))
+    figures = _digits(float(x))
+    return max(2, figures) if _is_whole(float(x)) and not _typed_int(x) else figures
 
 
 def _plain_figures(x: float) -> int:
@@ -331,7 +349,7 @@ def _plain_figures(x: float) -> int:
     figures = significant_figures(x)
     if figures < _PRECISE:
         return figures
-    return min(significant_figures(x * m) for m in range(1, 13))
+    return min(_digits(x * m) for m in range(1, 13))
 
 
 def _unit(x: float, figures: int) -> Decimal:
@@ -372,18 +390,22 @@ def _right_at(value: float, truth: float, figures: int) -> bool:
                            middle.quantize(unit, rounding=ROUND_HALF_EVEN))
 
 
+def _shown_figures(value: float, typed_int: bool = False) -> int:
+    """The figures of an answer read as a float: :func:`significant_figures`, 2 for a whole float (``4.0``), or
+    the int's own when it was typed as one (``typed_int``: ``4``, ``round(x)``, 1 for ``4``)."""
+    return _digits(value) if typed_int else significant_figures(value)
+
+
 def _right_as_shown(value: float, truth: float, typed_int: bool = False) -> bool:
-    """``value`` is ``truth`` at the figures it shows: :func:`_right_at` at its own figures, and at 2 for a whole
-    number typed as a float, which Python shows with one decimal (``4.0``: 4.2 rounded to 1 figure, but not to the
-    2 it shows). A whole number typed as an int (``typed_int``: ``4``, ``round(x)``) shows its own figures.
+    """``value`` is ``truth`` at the figures it shows (:func:`_shown_figures`): ``4.0`` for 4.2 is right at 1
+    figure, but not at the 2 it shows; the int ``4`` (``typed_int``) shows 1.
 
     Examples
     --------
     >>> _right_as_shown(4.0, 4.2014), _right_as_shown(4.0, 4.2014, typed_int=True), _right_as_shown(0.4, 0.42)
     (False, True, True)
     """
-    figures = significant_figures(value)
-    return _right_at(value, truth, max(2, figures) if _is_whole(value) and not typed_int else figures)
+    return _right_at(value, truth, _shown_figures(value, typed_int))
 
 
 def _typed_int(answer) -> bool:
@@ -421,18 +443,20 @@ def _distance(a: float, b: float) -> float:
 _PRECISE = 8
 
 
-def _matches(value: float, wrong: float, truth: float) -> bool:
-    """``value`` matches ``wrong`` at the precision it gives, and better than it matches ``truth``."""
+def _matches(value: float, wrong: float, truth: float, figures: int | None = None) -> bool:
+    """``value`` matches ``wrong`` at the precision it gives (``figures``, :func:`significant_figures` by default),
+    and better than it matches ``truth``."""
     if wrong is None or (isinstance(wrong, float) and math.isnan(wrong)):
         return False
     if math.isinf(wrong) or math.isinf(value):
         return value == wrong
     if not math.isfinite(truth):
         truth = math.copysign(1e308, truth)
-    figures = min(significant_figures(value), 4)
+    given = significant_figures(value) if figures is None else figures
+    figures = min(given, 4)
     if wrong == 0 or value == 0:
         close = abs(value - wrong) <= 1e-15
-    elif significant_figures(value) >= _PRECISE:
+    elif given >= _PRECISE:
         # a number with (nearly) all its figures is that mistake only if it equals it, not if it agrees to 4
         close = abs(value - wrong) <= 1e-6 * abs(wrong)
     else:
@@ -639,7 +663,8 @@ def _roundings(w, k):
                                                                                  ROUND_HALF_DOWN)))
 
 
-def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES, raw=None):
+def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPTED_FIGURES, raw=None,
+                       figures=None):
     """``(k, w_k, step)`` when ``value`` is a wrong-route value rounded to ``k`` figures, then fixed as advised.
 
     ``routes`` holds ``(w, step)`` pairs, ``step = (kind, label, words)``: a
@@ -656,11 +681,12 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
     (``0.887 - 0.80``); its step is then ``("both", label, words, k, literal)``, ``literal`` saying
     whether ``raw`` (the answer with its float noise, when it has some) is exactly the float that
     difference (or sum) of the two rounded numbers gives: a noisy number that only rounds to it came
-    some other way (log ratios rounded, then weighted), and that route is not to be named.
+    some other way (log ratios rounded, then weighted), and that route is not to be named. ``figures`` are
+    the answer's (:func:`significant_figures` by default).
     """
     if not (math.isfinite(value) and math.isfinite(expected)) or expected == 0:
         return None
-    figures = significant_figures(value)
+    figures = significant_figures(value) if figures is None else figures
     order = sorted(range(max(least, 2), 5), key=lambda k: (k != sig, k))
     pairs = [(a, b) for a in routes if a[1][0] == "shift" for b in routes if b[1][0] in ("subtracted", "added")]
     if raw is not None and math.isfinite(raw):
@@ -715,13 +741,14 @@ def _rescaled_rounding(value, expected, routes, least=2, tight=False, sig=ACCEPT
     return None
 
 
-def _truncated(value: float, truth: float) -> bool:
-    """``value`` is ``truth`` cut off (not rounded) after the significant figures ``value`` has."""
+def _truncated(value: float, truth: float, figures: int | None = None) -> bool:
+    """``value`` is ``truth`` cut off (not rounded) after the significant figures ``value`` has (``figures``,
+    :func:`significant_figures` by default): ``2.0`` is not 2.5 cut off, since it shows 2 figures."""
     if not (math.isfinite(value) and math.isfinite(truth)) or value == 0 or truth == 0:
         return False
     if abs(value) >= abs(truth) or (value > 0) != (truth > 0):
         return False
-    figures = significant_figures(value)
+    figures = significant_figures(value) if figures is None else figures
     unit = Decimal(1).scaleb(_dec(truth).adjusted() - figures + 1)
     return _dec(truth).quantize(unit, rounding=ROUND_DOWN) == _dec(value)
 
@@ -757,7 +784,7 @@ def _rounded_terms(weights, logs, terms_words, expected):
     return values, why, near
 
 
-def _rounded_parts_route(raw, value, parts, expected, sig, cut=False):
+def _rounded_parts_route(raw, value, parts, expected, sig, cut=False, figures=None):
     """The one rounding rule that turns ``parts`` into the answer: ``(how, rounded)``, or None.
 
     ``parts`` holds ``(value, coefficient)`` pairs whose ``sum(coefficient * value)`` is the right value
@@ -779,9 +806,9 @@ def _rounded_parts_route(raw, value, parts, expected, sig, cut=False):
     """
     if not (math.isfinite(value) and math.isfinite(expected)) or _accepted(value, expected):
         return None
-    figures = significant_figures(value)
+    figures = significant_figures(value) if figures is None else figures
     # with ``cut``, the caller reads a cut-off answer and asks whether these parts, rounded, also give it
-    plain = cut or not (_truncated(value, expected) or _right_at(value, expected, figures))
+    plain = cut or not (_truncated(value, expected, figures) or _right_at(value, expected, figures))
     rules = ([(f"{_plural(k, 'significant figure')}", lambda v, k=k: float(_round_sig(v, k)) if v else 0.0,
                lambda v, k=k: float(_unit(v, k)) / 2 if v else 0.0) for k in (3, 4, 5)]
              + [(f"{_plural(d, 'decimal place')}", lambda v, d=d: round(float(v), d), lambda v, d=d: 0.5 * 10.0 ** -d)
@@ -798,7 +825,7 @@ def _rounded_parts_route(raw, value, parts, expected, sig, cut=False):
         # (0.2509999); one unit off (0.2541 for 1.54 + 0.934 - 2.22 = 0.254) is another number
         literal = ((raw != value and abs(raw - combined) <= 1e-12 * abs(combined))
                    or (figures > sig and (_round_sig(combined, figures) == _dec(value)
-                                          or _truncated(value, combined))))
+                                          or _truncated(value, combined, figures))))
         if literal or (plain and abs(value - combined) <= 1e-9 * max(abs(value), 1e-12)):
             return how, rounded
     return None
@@ -1013,18 +1040,20 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     if problem is not None:
         return feedback
     labelled = [(label, float(v), c) for label, v, c in parts["numbers"]]
-    found = _rounded_parts_route(value, _clean(value), [(v, c) for _, v, c in labelled], expected, sig)
+    typed_int = _typed_int(answer)
+    figures = _shown_figures(_clean(value), typed_int)
+    found = _rounded_parts_route(value, _clean(value), [(v, c) for _, v, c in labelled], expected, sig,
+                                 figures=figures)
     if found is None:
         cut = " cut off after " in feedback.message and feedback.message.startswith("Almost")
         found = cut and _rounded_parts_route(value, _clean(value), [(v, c) for _, v, c in labelled], expected,
-                                             sig, cut=True)
+                                             sig, cut=True, figures=figures)
         if not found:
             return feedback
         # the right value cut off, and the exercise's own parts rounded give it too (0.251 = 1.539 + 0.934 - 2.222):
         # that route is named beside the cut-off, not a route through another unit
         how, rounded = found
         value = _clean(value)
-        figures = significant_figures(value)
         listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
         return Feedback(False, f"Almost: {_as_given(value)} is {what} cut off after {_plural(figures, 'significant figure')}, "
                                f"so its last digit is one too small, or {parts['formula']} with {parts['words']} "
@@ -1037,7 +1066,6 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
     listed = ", ".join(f"{label} = {_as_given(r)}" for (label, _, _), r in zip(labelled, rounded))
     # one rounding that gives the number is shown as an example, not as what the learner did: other roundings
     # (3 significant figures, -0.826 and 1.22, give -2.05 as well) lead to the same number
-    typed_int = _typed_int(answer)
     shown = _as_given(int(value) if typed_int else value)
     opening = (f"Right as far as it goes: {shown} is" if _right_as_shown(value, expected, typed_int) else
                f"Almost: {shown} is near {what} but not {what} rounded; it looks like a result rounded on the way: "
@@ -1197,11 +1225,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         return problem
     noisy = math.isfinite(value) and _clean(value) != value
     raw, value = value, _clean(value)
-    # an int (2, round(x)) shows its own figures, 1 for 2; a whole float (2.0) shows 2, as Python prints it
+    # an int (2, round(x)) shows its own figures, 1 for 2; a whole float (2.0) shows 2, as Python prints it:
+    # every reading below (right as far as it goes, a cut-off, a mistake matched) uses these figures
     typed_int = _typed_int(answer)
     shown = _as_given(int(value) if typed_int else value)
     suffix = f" {units}" if units else ""
-    n_fig = significant_figures(value)
+    figures = n_fig = _shown_figures(value, typed_int)
     if (n_fig >= _PRECISE and not _exactly(value, expected)) or (n_fig >= 4 and not _accepted(value, expected)):
         # a full number equal to a wrong quantity that lies within 1% of the answer is that quantity; so is
         # one of 4 or more figures that is that quantity rounded, and not the answer (8 or 9 figures typed are
@@ -1228,13 +1257,13 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                + (": a number rounded on the way, probably. Round only the final result" if agree < 6 else
                   ", more than asked") if long else
                f"At the {n_fig} significant figures you gave, {shown} is cut off, not rounded: round rather than "
-               f"truncate" if _truncated(value, expected) else
+               f"truncate" if _truncated(value, expected, figures) else
                f"At the {n_fig} significant figures you gave, {shown} is off in the last one: round only the final "
                f"result, not numbers on the way")
         return Feedback(True, f"Correct to {ACCEPTED_FIGURES} significant figures: {what} = "
                               f"{_show(expected, ACCEPTED_FIGURES)}{suffix}. "
                               + (f"(Your number {how}.)" if long else f"({how}.)"))
-    if significant_figures(value) < ACCEPTED_FIGURES:
+    if figures < ACCEPTED_FIGURES:
         # a value converted the wrong way is a two-step mistake: too far-fetched a reading of 1 or 2 figures;
         # a value in base-10 units is no step of any exercise (none uses np.log10): 1 or 2 figures match it by
         # chance, and naming it would suggest a route the learner never took
@@ -1251,10 +1280,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         """The mistakes named together with the best of ``candidates``: ``[(value, explanation)]``."""
         best = min(candidates, key=lambda m: m[0])
         close = [(w, e) for d, w, e in candidates if near(w, best[1])]
-        if significant_figures(value) < _PRECISE:     # a full number is named only with what it equals
+        if figures < _PRECISE:     # a full number is named only with what it equals
             # mistakes within 1% of the best one, each only when the answer matches it too at the precision it
             # gives (0.845 is not 0.8365 at 3 figures, though the two lie within 1% of each other)
-            at = min(significant_figures(value), 4)
+            at = min(figures, 4)
             close += [(w, e) for w, e, _ in entries if math.isfinite(w) and math.isfinite(best[1])
                       and abs(w - best[1]) <= 0.01 * abs(best[1]) and _right_at(value, w, at)]
         order = {e: i for i, (_, e, _) in reversed(list(enumerate(entries)))}
@@ -1276,10 +1305,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # 0.2957, where the total variation is exactly 0.3) gets both readings: that mistake first, since more
     # figures would not change it, and "right as far as it goes" beside it for a learner who rounded
     short = (math.isfinite(value) and value != 0
-             and (_is_whole(value) or significant_figures(value) < ACCEPTED_FIGURES))
+             and (_is_whole(value) or figures < ACCEPTED_FIGURES))
     exact = [(0.0, w, e) for w, e, _ in entries if short and _exactly(value, w)]
     if exact:
-        n = significant_figures(value)
+        n = figures
         longer = _show(value, n + 1)
         also = ((f" {shown} is exactly that value. If you rounded {what} instead, it is right as far as it goes: "
                  f"Python reads your answer as {shown} (it drops trailing zeros, so {longer} is read as {shown} "
@@ -1306,11 +1335,9 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # members are not listed again
         seen = {e for _, e in members}
         # a whole number is typed with one decimal (2.0): another mistake is read from it only when it rounds
-        # to it at 2 figures (1.0297 for 1.0), not at 1 (1.5 for 2.0)
-        typed = n if typed_int else max(2, n)
-
+        # to it at the 2 figures it shows (1.0297 for 1.0), not at 1 (1.5 for 2.0)
         def typed_as(w):
-            return not _is_whole(value) or _round_sig(w, typed) == _round_sig(value, typed)
+            return not _is_whole(value) or _round_sig(w, n) == _round_sig(value, n)
 
         # a number exactly equal to a mistake's value is that mistake: other mistakes it only rounds to are
         # listed beside it (by name and value, to keep the message short) only for a whole number, typed with one
@@ -1326,7 +1353,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                     + "; if not, follow the advice on that number.")
 
         others = [(_distance(value, w), w, e) for w, e, _ in entries
-                  if e not in seen and not _exactly(value, w) and _matches(value, w, expected) and typed_as(w)
+                  if e not in seen and not _exactly(value, w) and _matches(value, w, expected, figures) and typed_as(w)
                   and (_is_whole(value) or (2 <= n < sig and _round_sig(w, n) == _round_sig(value, n)))]
         if others:
             rounded = (f" If you rounded {what} to get {shown}, it is right as far as it goes, to {n} significant "
@@ -1344,7 +1371,6 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         if several(text):
             also = also.replace("that mistake's value", "the value of each")
         return Feedback(False, f"Not quite: {shown} matches {text}{also}")
-    figures = significant_figures(value)
     # a short answer that is a mistake's value rounded to the figures the question asks for, trailing zeros
     # dropped (0.00700 for the exact KL 0.0070021, read as 0.007), is that other quantity of the exercise,
     # rounded as asked: it is named first, and a cut-off or rounding reading of the right value beside it
@@ -1352,7 +1378,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # reading alone would call it right as far as it goes. Any other short answer gets the readings below (right as far as it goes, read so:
     # 0.058 for a PSI of 0.0578 is not the unsmoothed 0.05800; a mistake it matches, hedged).
     if (figures < sig and math.isfinite(value) and value != 0 and not _is_whole(value)
-            and _truncated(value, expected) and not _right_at(value, expected, figures)):
+            and _truncated(value, expected, figures) and not _right_at(value, expected, figures)):
         as_asked = [(_distance(value, w), w, e) for w, e, _ in entries
                     if math.isfinite(w) and w != 0 and float(_round_sig(w, sig)) == value]
         if as_asked:
@@ -1375,9 +1401,9 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # named ("give more figures" is all it needs), but it is not told to check its steps either.
     rescaled = (_rescaled_rounding(value, expected, routes, least=figures + 1 if own else 2,
                                    tight=own or noisy or figures < ACCEPTED_FIGURES, sig=sig,
-                                   raw=raw if noisy else None)
+                                   raw=raw if noisy else None, figures=figures)
                 if not own or figures >= 2 else None)
-    truncated = figures >= ACCEPTED_FIGURES and _truncated(value, expected)
+    truncated = figures >= ACCEPTED_FIGURES and _truncated(value, expected, figures)
     # a route's rounding is offered as the reading only when the number is literally a rounded value times
     # the advised step: it carries float noise, or more figures than the question asks for (4.19 could as
     # well be another mistake rounded, and the log10 route would give the unrounded 4.186..., not 4.19)
@@ -1433,9 +1459,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         full = ("" if rescaled is not None else
                 f" If your unrounded result is exactly {shown}, your computation is off: check each step.")
         if typed_int:
-            # an int shows its own figures (4 for 4.2 is right to 1): a mistake that rounds to it there too (H(P) =
-            # 4.027) is as plausible a reading, so both are said, and the unrounded number tells them apart
-            tied = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
+            # an int shows its own figures (4 for 4.2 is right to 1): every other quantity that rounds to it there
+            # too (H(P) = 4.027, and H(Q) = 4.193 though it lies within 1% of the answer) is as plausible a
+            # reading, so all are said, and the unrounded number tells them apart
+            known = [(w, e) for w, e, _ in entries] + [(float(w), e) for w, e in coincident if w is not None]
+            tied = [(_distance(value, w), w, e) for w, e in known
+                    if math.isfinite(w) and _right_at(value, w, figures)]
             more = (f"Give {sig} significant figures, or the unrounded number your code computes."
                     + (f" At the {_plural(figures, 'significant figure')} it has, {shown} also matches "
                        + " or ".join(_name_value(e, w) for _, w, e in sorted(tied))
@@ -1467,12 +1496,12 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                    f"significant figure{plural} it has. {more}")
         return Feedback(False, f"Almost: {shown} is within one unit in its last figure of {what}, as arithmetic "
                                f"on rounded numbers can be, but not {what} rounded. {more}")
-    if figures < ACCEPTED_FIGURES and _truncated(value, expected) and not _right_at(value, expected, figures):
+    if figures < ACCEPTED_FIGURES and _truncated(value, expected, figures) and not _right_at(value, expected, figures):
         # the right value cut off (0.21 for 0.218): right as far as it goes. Read as rounded, it may match a
         # mistake, but no concept is blamed on a short number: the unrounded number tells the two apart
         # the mistakes it matches, read as rounded, are named beside the cut-off (0.8 is H(P_target, Q_pred)
         # = 0.887 cut off, and H(P_target) = 0.802 rounded, which it matches better)
-        rounded_mistake = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
+        rounded_mistake = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected, figures)]
         return Feedback(False, f"Almost: {shown} is {what} cut off after "
                                f"{_plural(figures, 'significant figure')}, so its last digit is one too small. "
                                f"{_ROUND_NOT_CUT} {sig} significant figures, or give that number itself."
@@ -1484,7 +1513,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                   if rounded_mistake else "")
                                + f" If your unrounded result is exactly {shown}, it is not {what}: "
                                  f"check each step.")
-    matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected)]
+    matched = [(_distance(value, w), w, e) for w, e, _ in entries if _matches(value, w, expected, figures)]
     if matched:
         groups = []                      # mistakes within 1% of each other form one group
         for d, w, e in sorted(matched, key=lambda m: m[0]):
@@ -1568,7 +1597,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # rounding; the right value cut off (above) is read first
     cut = [(_distance(value, w), w, e) for w, e, _ in entries
            if figures >= ACCEPTED_FIGURES and not truncated and math.isfinite(w)
-           and _truncated(value, w) and _distance(value, w) < _distance(value, expected)]
+           and _truncated(value, w, figures) and _distance(value, w) < _distance(value, expected)]
     if cut:
         best = min(cut, key=lambda m: m[0])[1]
         steps = {e: st for _, e, st in entries}
@@ -1611,7 +1640,8 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # figures than asked: 0.4246) is read so; rounded again (0.323 for 0.155 / ln2 / ln2 = 0.32262, where the
     # right value is 0.32193) it is one far-fetched reading of a number that is simply not the answer rounded
     undone = (figures >= ACCEPTED_FIGURES and (noisy or figures > sig)
-              and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig) is not None)
+              and _rescaled_rounding(value, expected, undo, least=ACCEPTED_FIGURES, sig=sig,
+                                 figures=figures) is not None)
     # a short answer (0.087) that a rounded route gives exactly (0.887 - 0.80) is that rounding too; a route no
     # learner takes on the way to the right value does not make a short answer "Almost" (learner pass: 0.84 for
     # 0.0852 was "Almost" while the nearer 0.086 was "Close"): it gets the plain readings below
@@ -1670,7 +1700,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                 # figures) restricted to plausible routes: an implausible route found first must not hide one
                 loose = _rescaled_rounding(value, expected, [r for r in routes if not _base10_route(r[1])
                                                              and _plausible_route(r[1])],
-                                           least=2, sig=sig)
+                                           least=2, sig=sig, figures=figures)
             # a terms route is named beside the cut-off only when one of the check's rounded sums, rounded to the
             # figures given, is this number (00's precision policy); otherwise the cut-off is the one reading
             terms_too = terms_give(value)
@@ -1725,7 +1755,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                                + (f": {_after_colon(hint)}" if hint else "."))
     if expected >= 0 and value < 0:
         start = f"Not quite: {what} cannot be negative, and your answer is {shown}."
-        flipped = [(_distance(-value, w), w, e) for w, e, _ in entries if _matches(-value, w, expected)]
+        flipped = [(_distance(-value, w), w, e) for w, e, _ in entries if _matches(-value, w, expected, figures)]
         if flipped:
             return Feedback(False, f"{start} Without its sign it would match {named(flipped)}")
         return Feedback(False, f"{start} " + (negative or "Check the sign."))
@@ -1748,12 +1778,19 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     # few units in the last asked figure from the right value is asked about them
     # and a value with nothing to round on the way (``rounding`` False or a string) has no terms to round
     summed = summed and rounding is True and abs(value - expected) <= 5 * float(_unit(expected, sig))
-    if _is_whole(value) and not typed_int and figures == 1 and _right_at(value, expected, figures):
+    digits = _digits(value)
+    if not typed_int and digits < figures and _right_at(value, expected, digits):
         # 4.0 for 4.2: the right value rounded to 1 figure (4), but not to the 2 that 4.0 shows
-        return Feedback(False, f"Not yet: {shown} agrees with {what} to 1 significant figure ({value:g}) but not to "
-                               f"2 ({shown}). Give {sig} significant figures, or the unrounded number your code "
-                               f"computes. If your unrounded result is exactly {shown}, it is not {what}: check "
-                               f"each step.")
+        return Feedback(False, f"Not yet: {shown} agrees with {what} to {_plural(digits, 'significant figure')} "
+                               f"({value:g}) but not to {figures} ({shown}). Give {sig} significant figures, or the "
+                               f"unrounded number your code computes. If your unrounded result is exactly {shown}, it "
+                               f"is not {what}: check each step.")
+    if not typed_int and digits < figures and _truncated(value, expected, digits):
+        # 1.0 for 1.5 (np.trunc, np.floor): the right value cut off after 1 figure, not after the 2 that 1.0 shows
+        return Feedback(False, f"Not yet: {shown} is not {what} to the {figures} significant figures it shows, but it "
+                               f"is {what} cut off after {_plural(digits, 'significant figure')} ({value:g}). "
+                               f"{_ROUND_NOT_CUT} {sig} significant figures, or give that number itself. If your "
+                               f"unrounded result is exactly {shown}, it is not {what}: check each step.")
     return Feedback(False, f"Not yet: {shown} is not {what}. " + (hint or "Check each step again.")
                     + (" Or did you round the terms before summing? Sum the unrounded terms." if summed else ""))
 

@@ -557,6 +557,64 @@ def test_significant_figures_are_read_from_the_shortest_repr():
     assert [sf(0.42), sf(0.4240), sf(120.0), sf(1e-05), sf(0.0578), sf(1 / 3)] == [2, 3, 2, 1, 3, 16]
 
 
+def test_a_whole_float_has_the_figures_python_shows_and_an_int_its_own():
+    # nb00: "A whole number typed as `2` has 1 significant figure, and `2.0` has the 2 Python shows"
+    sf = exercises.significant_figures
+    assert [sf(4.0), sf(-2.0), sf(4), sf(np.int64(-2)), sf(120.0), sf(125.0)] == [2, 2, 1, 1, 2, 3]
+
+
+def _elbo_09():
+    """09 Ex2 (x = 1, s = 0.3, q = N(1.2, 0.4^2)): the closed-form expected log-likelihood minus the closed-form KL."""
+    return _ELL_09 - textbook(1.2, 0.4, 0.0, 1.0)
+
+
+def test_a_whole_float_is_matched_at_the_2_figures_it_shows():
+    # 02 Ex3: 4.0 was read at 1 figure ("at the 1 significant figure it has (Python drops trailing zeros: typing
+    # 4.00 gives 4.0)"); at the 2 figures it shows it is H(spanish) rounded, and neither H(english) nor the answer
+    h_english_spanish = ce(ENGLISH, SPANISH, np.log2)
+    assert round_sig(H_SPANISH, 2) == 4.0
+    assert round_sig(H_ENGLISH, 2) == round_sig(CE_02, 2) == 4.2 and round_sig(h_english_spanish, 2) == 4.5
+    text = str(ex02_3(4.0))
+    assert "at the 2 significant figures it has" in text and "H(spanish)" in text, text
+    assert "1 significant figure" not in text and "H(english" not in text, text
+    # 09 Ex2: -2.0 is the ELBO (-2.0424) rounded to the 2 figures it shows
+    elbo = _elbo_09()
+    assert round_sig(elbo, 2) == -2.0 and round_sig(elbo, 1) == -2.0
+    text = str(ex09_2(-2.0))
+    assert text.startswith("Right as far as it goes") and "to the 2 significant figures it has" in text, text
+    # -3.0 was the ELBO in bits (-2.9465) at 1 figure; at 2 it is not (-2.9), and nothing else is either
+    assert round_sig(bits(elbo), 1) == -3.0 and round_sig(bits(elbo), 2) == -2.9
+    text = str(ex09_2(-3.0))
+    assert text.startswith("Not yet: -3.0 is not ELBO(q)") and "bits" not in text, text
+
+
+def test_a_whole_float_is_cut_off_at_the_2_figures_it_shows():
+    # 2.5 cut off after the 2 figures 2.0 shows is 2.5, not 2.0: 2.0 is 2.5 rounded to 1 figure (half to even)
+    text = str(exercises.check_number(2.0, 2.5, what="x"))
+    assert "cut off" not in text and "to 1 significant figure (2) but not to 2 (2.0)" in text, text
+    text = str(exercises.check_number(2.0, 2.06, what="x"))            # 2.06 cut off after 2 figures is 2.0
+    assert text.startswith("Almost: 2.0 is x cut off after 2 significant figures"), text
+    # 1.5 cut off (np.trunc) after 1 figure is 1.0, after the 2 it shows 1.5: said as such, never "1 figure it has"
+    text = str(exercises.check_number(1.0, 1.5, what="x"))
+    assert "not x to the 2 significant figures it shows" in text and "cut off after 1 significant figure" in text
+    assert "Round (do not truncate)" in text, text
+
+
+def test_an_int_names_every_quantity_that_rounds_to_it_at_its_one_figure():
+    # 02 Ex3: the int 4 is H(spanish, english) = 4.2013 at 1 figure, and so are H(spanish) = 4.027,
+    # H(english) = 4.193 (within 1% of the answer) and H(english, spanish) = 4.454: all are named, or none
+    h_english_spanish = ce(ENGLISH, SPANISH, np.log2)
+    assert all(round_sig(v, 1) == 4 for v in (CE_02, H_SPANISH, H_ENGLISH, h_english_spanish))
+    text = str(ex02_3(4))
+    assert text.startswith("Right as far as it goes") and "the 1 significant figure it has" in text, text
+    for name, value in (("H(spanish)", H_SPANISH), ("H(english)", H_ENGLISH),
+                        ("H(english, spanish)", h_english_spanish)):
+        assert f"{name} = {value:.4g}" in text, (name, text)
+    assert "the unrounded number will tell" in text, text
+    text = str(ex09_2(-2))                                             # the ELBO as an int: 1 figure, not 2
+    assert "the 1 significant figure it has" in text and "2 significant figures" not in text, text
+
+
 def test_messages_use_the_exercises_names():
     # notebook 01, exercise 2: D(Q_fair||P_loaded)
     right = kl_by_hand(Q, P)
