@@ -22,6 +22,7 @@ from .feedback import (
     Feedback,
     _accepted,
     _as_given,
+    _digits,
     _names,
     _nan_for,
     _probabilities,
@@ -388,10 +389,12 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     if (not feedback.correct and isinstance(answer, Real) and not isinstance(answer, bool)
             and math.isfinite(float(answer)) and 0 < float(answer) < h_bits * (1 - 1e-3)
             and (feedback.message.startswith("Not yet") or " cut off after " in feedback.message)
-            and not _right_at(float(answer), expected, significant_figures(float(answer)))):
+            and not _right_at(float(answer), expected, significant_figures(answer))):
         value, shown = float(answer), _as_given(answer)       # an int as typed (1), a float as Python shows it
+        # cutting 1.5 off after 1 figure gives 1, which Python shows as 1.0 when the code made a float (np.trunc)
         cut = (f" If you cut off a longer number to get {shown}, round it instead (do not truncate), "
-               f"to {sig} significant figures, or give that number itself." if _truncated(value, expected) else "")
+               f"to {sig} significant figures, or give that number itself."
+               if _truncated(value, expected, _digits(value)) else "")
         unit = "bit" if shown == "1" else "bits"     # (1.0 bits, as for any decimal)
         return Feedback(False, f"Not yet: {shown} {unit} per symbol is below {h}, {h_bits:.4g} bits, "
                                f"and no prefix code averages less than the entropy. If you averaged codeword "
