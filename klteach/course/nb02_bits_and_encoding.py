@@ -327,8 +327,9 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     ``name`` is the exercise's name for the distribution (e.g. ``"P_sensor"``).
     Recognised mistakes: the entropy (ideal lengths are not whole bits), the
     Shannon code's ``sum p * ceil(-log2 p)``, the unweighted mean length,
-    the mean (np.mean) of the weighted terms instead of their sum,
-    and a fixed-length code, ``ceil(log2 K)`` bits for each of K symbols.
+    the mean (np.mean) of the weighted terms instead of their sum, the
+    redundancy L - H, the average converted to nats, and a fixed-length
+    code, ``ceil(log2 K)`` bits for each of K symbols.
 
     Examples
     --------
@@ -362,6 +363,14 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     for other, unit in ((None, "nats (computed with np.log)"), (10, "base-10 units (computed with np.log10)")):
         mistakes.append((entropy(pn, base=other), f"{h} in {unit}, not the Huffman average: "
                                                   f"average the Huffman codeword lengths, weighted by {px}."))
+    # the code's redundancy L - H (how far Huffman is above the entropy), and L converted to nats (x ln 2)
+    redundancy = expected - entropy(pn, base=2)
+    if redundancy > 1e-3 * expected:
+        mistakes.append((redundancy, f"the redundancy L - {h}, how far the Huffman average L lies above the "
+                                     f"entropy. The question asks for L itself: do not subtract {h}."))
+    mistakes.append((expected * math.log(2), "the Huffman average converted to nats (times ln 2). Codeword "
+                                             "lengths count bits, so their weighted average is already in bits "
+                                             "per symbol: leave it unconverted."))
     k = int(support.sum())
     fixed = float(math.ceil(math.log2(k))) if k > 1 else 0.0
     if k > 1 and not _accepted(fixed, expected):
@@ -383,12 +392,13 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                             "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
                             "inf - inf or a mean of an empty array: print the terms and find it with "
                             "np.isnan(terms).")
-    # an average below the entropy, matching no mistake, that is not the right value rounded: lengths no prefix
-    # code has (1, 2, 2, 2, say). The bound comes before a cut-off reading (1.0 for 1.5): no code averages that.
+    # an average below the entropy, matching no mistake (or, a whole number, one only hedged: 1.0 for 1.04 in nats),
+    # that is not the right value rounded: lengths no prefix code has (1, 2, 2, 2, say). The bound comes before a cut-off reading (1.0 for 1.5): no code averages that.
     h_bits = entropy(pn, base=2)
     if (not feedback.correct and isinstance(answer, Real) and not isinstance(answer, bool)
             and math.isfinite(float(answer)) and 0 < float(answer) < h_bits * (1 - 1e-3)
-            and (feedback.message.startswith("Not yet") or " cut off after " in feedback.message)
+            and (feedback.message.startswith("Not yet") or " cut off after " in feedback.message
+                 or (" too few to be sure " in feedback.message and float(answer).is_integer()))
             and not _right_at(float(answer), expected, significant_figures(answer))):
         value, shown = float(answer), _as_given(answer)       # an int as typed (1), a float as Python shows it
         # cutting 1.5 off after 1 figure gives 1, which Python shows as 1.0 when the code made a float (np.trunc)

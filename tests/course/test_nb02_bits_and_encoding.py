@@ -400,3 +400,17 @@ def test_02_ex2_one_bit_per_symbol_is_singular():
     # an average of 1 (an int, as typed) below the entropy of P_sensor: "1 bit per symbol", not "1 bits"
     text = str(check_huffman_length(1, P_SENSOR, name="P_sensor"))
     assert "1 bit per symbol is below" in text, text
+
+
+def test_02_ex2_the_redundancy_and_the_average_in_nats_are_named():
+    # L - H (the code's overhead) and L ln 2 are numbers a learner gets by subtracting the entropy or by
+    # converting to nats; both lie below the entropy, but the mistake, not the Kraft bound, is what helps
+    p_sensor = np.array([0.7, 0.1, 0.1, 0.1])
+    huffman = 0.7 * 1 + 0.1 * (2 + 3 + 3)
+    h = -sum(x * math.log2(x) for x in (0.7, 0.1, 0.1, 0.1))
+    for answer in (huffman - h, round(huffman - h, 3)):
+        msg = str(check_huffman_length(answer, p_sensor, name="P_sensor"))
+        assert msg.startswith("Not quite") and "redundancy L - H(P_sensor)" in msg, msg
+    for answer in (huffman * math.log(2), round(huffman * math.log(2), 3)):
+        msg = str(check_huffman_length(answer, p_sensor, name="P_sensor"))
+        assert msg.startswith("Not quite") and "converted to nats" in msg, msg
