@@ -291,6 +291,62 @@ def _logpdf(dist, x):
     return float(dist.logpdf(x))
 
 
+#: families whose scipy logpdf is log(pdf) but whose log density :func:`_logpdf` forms in closed form
+_OWN_LOG_DENSITY = ("levy", "levy_l", "laplace", "hypsecant", "foldnorm", "moyal")
+
+
+def _log_of_pdf(dist):
+    """Whether ``dist.logpdf`` is scipy's generic ``log(pdf)`` (the family defines no ``_logpdf``
+    of its own, as ``rice`` does), which is -inf wherever the pdf underflows below 1e-308 although
+    the log density is a finite number below -708; False for the families whose log density
+    klteach forms in closed form (``_OWN_LOG_DENSITY``).
+
+    >>> from scipy import stats
+    >>> _log_of_pdf(stats.rice(3)), _log_of_pdf(stats.norm()), _log_of_pdf(stats.laplace())
+    (True, False, False)
+    """
+    import scipy.stats
+
+    if _is_family(dist) in _OWN_LOG_DENSITY:
+        return False
+    owner = next((c for c in type(dist.dist).__mro__ if "_logpdf" in vars(c)), None)
+    return owner is scipy.stats.rv_continuous
+
+
+def _log_of_pdf_cause(q):
+    """The cause a refusal names where ``q.logpdf`` is -inf and is scipy's ``log(pdf)``."""
+    return (f"Q's scipy logpdf is log(pdf) (scipy.stats.{q.dist.name} defines no log density of "
+            f"its own), which underflows below 1e-308 (to 0, and its log to -inf, by 5e-324 at the "
+            f"latest), while Q's true log density there is a finite number, below about -708")
+
+
+_LOG_OF_PDF_ADVICE = ("Compute with a Q whose log density is computed in logs (a scipy family with "
+                      "its own logpdf), or give the closed form of D(P||Q) = E_P[log p - log q], "
+                      "e.g. integrated in mpmath.")
+
+
+def _refuse_log_of_pdf(q, integrands):
+    """Refuse, naming the cause, where ``q.logpdf`` is scipy's log(pdf) (:func:`_log_of_pdf`) and
+    was -inf where P has probability above 1e-15: the refusal that would follow (a tail that cannot
+    be judged, Q's log density -inf inside its support) blames tails or overflow, while the pdf
+    only underflowed (gamma(400, scale=0.1) against rice(3) beyond x = 41)."""
+    if not _log_of_pdf(q):
+        return
+    for g in integrands:
+        mass, _ = g.underflow_mass()
+        if mass > 1e-15:
+            xs, middle = np.asarray(g.underflows), float(g.q.median())
+            left, right = xs[xs <= middle], xs[xs > middle]
+            where = " and ".join(([f"below x = {left.max():.6g}"] if left.size else [])
+                                 + ([f"beyond x = {right.min():.6g}"] if right.size else []))
+            raise FloatingPointError(
+                f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf is -inf inside Q's "
+                f"support {where} (measured from P's endpoint or median), where P has probability "
+                f"{mass:.2g}, and Q's tail probabilities there are 0 as well. "
+                f"{_log_of_pdf_cause(q)}, so the integrand there cannot be evaluated. "
+                f"{_LOG_OF_PDF_ADVICE}")
+
+
 class _Integrand:
     """x -> p (L - 1) + q with L = log p - log q, from log densities; records underflows."""
 
@@ -1714,7 +1770,9 @@ def _refuse_q_below_doubles(p, q, lo, hi):
     there are 0 as well, so its density cannot be had from them), -log q > 1.8e308 carries D(P||Q)
     = E_P[log p - log q] beyond the largest double (norm(0, 1) against norm(1e250, 1): D = 5e499).
     Such a pair was refused all the same (Q's log density underflowed where P has mass), but with a
-    message about tails beyond 1e300."""
+    message about tails beyond 1e300. Where ``q.logpdf`` is scipy's log(pdf) (:func:`_log_of_pdf`),
+    -inf means only a pdf below 5e-324, and the refusal says so (gamma(2025, scale=1/45) against
+    rice(3): D = 880.6)."""
     f = _Integrand(p, q)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1730,6 +1788,14 @@ def _refuse_q_below_doubles(p, q, lo, hi):
                 lq = f._log_density_from_probability(q, x)
             if lq != -math.inf:
                 return
+    if _log_of_pdf(q):
+        raise FloatingPointError(
+            f"continuous_kl cannot compute D(P||Q): q.logpdf is -inf at P's quantiles 0.001 to "
+            f"0.999 (x = {xs[0]:.6g} to {xs[-1]:.6g}, measured from P's endpoint or median), and "
+            f"Q's tail probabilities there are 0 as well. {_log_of_pdf_cause(q)}: D(P||Q) may be "
+            f"finite and well within doubles (gamma(2025, scale=1/45) against rice(3): 880.6), "
+            f"and cannot be told from -inf. "
+            f"{_LOG_OF_PDF_ADVICE}")
     raise FloatingPointError(
         f"continuous_kl cannot compute D(P||Q): q.logpdf is -inf (Q's log density below the most "
         f"negative double, -1.8e308) at P's quantiles 0.001 to 0.999 (x = {xs[0]:.6g} to "
@@ -1904,7 +1970,11 @@ def continuous_kl(p, q, *, base=None):
         tail probabilities are 0 as well: where log q stays that low between
         them, D(P||Q) is at or beyond the largest double (norm(0, 1) against
         norm(1e250, 1): 5e499; a Cauchy or t(2) P against it gives ``inf``,
-        read from the families' tails as above). And if P's tail power,
+        read from the families' tails as above), or, where ``q.logpdf`` is
+        scipy's generic ``log(pdf)`` (rice, kstwobign, ...), -inf only
+        because the pdf underflowed: the message then says so, as it does
+        wherever such a Q's log density is -inf where P has probability
+        (gamma(2025, scale=1/45) against rice(3) has D = 880.6). And if P's tail power,
         measured, lies within 1e-6 of the boundary :math:`1 + \beta` (a
         user's distribution with a t(2)'s tail against a normal).
 
@@ -2201,6 +2271,7 @@ def _continuous_kl(p, q, base, unit):
             amount = ("an amount that cannot be estimated (the integrand decays too slowly there, "
                       "or Q's log density overflows before its decay can be judged)"
                       if math.isnan(rest) else f"about {rest:.2g} nats")
+            _refuse_log_of_pdf(q, integrands)
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: {amount} of the integral lies "
                 f"beyond {where}, closer to it than floating-point numbers resolve or farther "
@@ -2236,6 +2307,7 @@ def _continuous_kl(p, q, base, unit):
                 f"Check P's parameters, or compute D(P||Q) in closed form.")
         mass, first = g.underflow_mass()
         if mass > 1e-15:
+            _refuse_log_of_pdf(q, [g])
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf is -inf inside Q's "
                 f"support, where P has probability {mass:.2g} (first at x = {first:.6g}, "

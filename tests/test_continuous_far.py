@@ -329,3 +329,55 @@ def test_a_measured_flat_tail_within_1e_6_of_the_boundary_is_refused():
     # a user's t, whose power is measured: the flat-looking tail is refused, not called infinite
     with pytest.raises(FloatingPointError, match=r"cannot tell whether D\(P\|\|Q\) is finite"):
         kt.continuous_kl(_SubclassedT(name="subclassed_t")(2 + 1e-9), st.norm())
+
+
+# scipy's rice and kstwobign define no logpdf of their own: scipy's generic one is log(pdf), -inf
+# wherever the pdf is below 5e-324, although the log density is a finite number there. Refusals
+# blamed a log density below the most negative double (a D beyond the largest double) or a tail
+# beyond 1e300; they name log(pdf) now. References: Q's log density in closed form in mpmath, and
+# D(gamma(2025, scale=1/45) || rice(3)) = 880.6 integrated in mpmath.
+def _rice_log_q(b):
+    return lambda x: mpmath.log(x) - (x * x + b * b) / 2 + mpmath.log(mpmath.besseli(0, b * x))
+
+
+def _kstwobign_log_q(x):
+    """log q for the limiting Kolmogorov distribution, from the series of its cdf near 0 (x < 1) or
+    of its tail function (x >= 1)."""
+    if x < 1:
+        c = [(2 * k - 1) ** 2 * mpmath.pi ** 2 / 8 for k in range(1, 20)]
+        return mpmath.log(mpmath.sqrt(2 * mpmath.pi) * mpmath.fsum(
+            mpmath.exp(-ck / x**2) * (2 * ck / x**4 - 1 / x**2) for ck in c))
+    return mpmath.log(8 * x * mpmath.fsum((-1) ** (k - 1) * k * k * mpmath.exp(-2 * k * k * x * x)
+                                          for k in range(1, 20)))
+
+
+def test_a_q_whose_logpdf_is_log_of_pdf_is_not_refused_as_beyond_the_largest_double():
+    p, q = st.gamma(2025, scale=1 / 45), st.rice(3)
+    log_p = lambda x: 2024 * mpmath.log(x) - 45 * x - mpmath.loggamma(2025) + 2025 * mpmath.log(45)  # noqa: E731
+    with mpmath.workdps(40):
+        truth = mpmath.quad(lambda x: mpmath.exp(log_p(x)) * (log_p(x) - _rice_log_q(3)(x)),
+                            mpmath.linspace(20, 80, 31))
+        log_q_median = _rice_log_q(3)(mpf(float(p.median())))
+    assert float(truth) == pytest.approx(880.645333151, rel=1e-11)      # finite, far within doubles
+    assert -1000 < log_q_median < math.log(5e-324)                      # the pdf is 0, log q finite
+    with pytest.raises(FloatingPointError) as refusal:
+        kt.continuous_kl(p, q)
+    text = str(refusal.value)
+    assert "Q's scipy logpdf is log(pdf) (scipy.stats.rice" in text and "largest double" not in text, text
+
+
+@pytest.mark.slow     # about 3 s and 7 s
+@pytest.mark.parametrize("p, q, log_q", [(st.gamma(400, scale=0.1), st.rice(3), _rice_log_q(3)),
+                                         (st.expon(), st.kstwobign(), _kstwobign_log_q)])
+def test_a_q_whose_log_of_pdf_underflows_in_p_is_refused_for_that_cause(p, q, log_q):
+    with pytest.raises(FloatingPointError, match=r"Q's scipy logpdf is log\(pdf\)") as refusal:
+        kt.continuous_kl(p, q)
+    text = str(refusal.value)
+    assert "1e300" not in text, text
+    # at each position named, Q's true log density is finite and below that of the smallest normal
+    # double (kstwobign's pdf is 0 at x = 0.04069, where its log density is -730.5)
+    positions = [float(part.split(" ")[0]) for part in text.split("x = ")[1:]]
+    assert positions, text
+    with mpmath.workdps(40):
+        for x in positions:
+            assert -1e4 < log_q(mpf(x)) < math.log(sys.float_info.min), (x, text)
