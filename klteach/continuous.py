@@ -1112,6 +1112,9 @@ _GROWTHS = {
     "norm": lambda: 2.0, "halfnorm": lambda: 2.0, "foldnorm": lambda c: 2.0, "maxwell": lambda: 2.0,
     "rayleigh": lambda: 2.0, "chi": lambda df: 2.0, "laplace": lambda: 1.0, "logistic": lambda: 1.0,
     "hypsecant": lambda: 1.0, "expon": lambda: 1.0, "gamma": lambda a: 1.0, "gennorm": lambda b: b,
+    "chi2": lambda df: 1.0, "erlang": lambda a: 1.0,
+    # towards +inf only (towards -inf -log q grows as e^(|x| / scale): _DOUBLY_EXPONENTIAL)
+    "gumbel_r": lambda: 1.0, "moyal": lambda: 1.0,
 }
 
 
@@ -1737,10 +1740,12 @@ _BULK = (1e-3, 0.25, 0.5, 0.75, 1 - 1e-3)
 
 # Q families whose -log q grows as e^(|x - loc| / scale) on one side: (that side, factor)
 _DOUBLY_EXPONENTIAL = {"gumbel_r": -1, "gumbel_l": +1, "moyal": -1}
-# P families whose density falls as e^(-|x - loc| / scale) far out: the sides where it does
+# P families whose density falls as e^(-|x - loc| / (k scale)) far out: the sides where it does
 # (a gamma's x^(a - 1) e^(-x / scale) too: at scale_p = s its x^(a - 1) still makes E_P[e^(x / s)] infinite)
 _EXPONENTIAL_TAILS = {"laplace": (-1, +1), "logistic": (-1, +1), "hypsecant": (-1, +1), "expon": (+1,),
-                      "gumbel_r": (+1,), "gumbel_l": (-1,), "gamma": (+1,), "erlang": (+1,)}
+                      "gumbel_r": (+1,), "gumbel_l": (-1,), "gamma": (+1,), "erlang": (+1,), "chi2": (+1,)}
+# ... and k where it is not 1: chi2(df, scale=s) is gamma(df / 2, scale=2 s)
+_TAIL_SCALE_FACTOR = {"chi2": 2.0}
 
 
 def _diverges_in_the_tail(p, q):
@@ -1753,13 +1758,17 @@ def _diverges_in_the_tail(p, q):
     if names[0] is None or names[1] is None:
         return False
     (_, shapes_p, _, scale_p), (_, shapes_q, _, scale_q) = _parts(p), _parts(q)
-    if names[0] in _TAIL_POWERS and names[1] in _GROWTHS:
-        return 1 - _TAIL_POWERS[names[0]](*shapes_p) + _GROWTHS[names[1]](*shapes_q) >= 0
+    # (every family in _TAIL_POWERS has its power tail towards +inf, and every one in _GROWTHS its
+    # growth there: the side they share; towards -inf only symmetric ones do, and those are symmetric)
+    if names[0] in _TAIL_POWERS and names[1] in _GROWTHS and \
+            1 - _TAIL_POWERS[names[0]](*shapes_p) + _GROWTHS[names[1]](*shapes_q) >= 0:
+        return True
     if names[1] in _DOUBLY_EXPONENTIAL:
         side = _DOUBLY_EXPONENTIAL[names[1]]
         if names[0] in _TAIL_POWERS:
             return math.isfinite(_TAIL_POWERS[names[0]](*shapes_p)) and (side > 0 or names[0] in _SYMMETRIC)
-        return side in _EXPONENTIAL_TAILS.get(names[0], ()) and scale_p >= scale_q
+        return side in _EXPONENTIAL_TAILS.get(names[0], ()) and \
+            _TAIL_SCALE_FACTOR.get(names[0], 1.0) * scale_p >= scale_q
     return False
 
 

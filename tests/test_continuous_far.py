@@ -381,3 +381,55 @@ def test_a_q_whose_log_of_pdf_underflows_in_p_is_refused_for_that_cause(p, q, lo
     with mpmath.workdps(40):
         for x in positions:
             assert -1e4 < log_q(mpf(x)) < math.log(sys.float_info.min), (x, text)
+
+
+def _pareto_kl(b, minus_log_q):
+    """D(pareto(b) || Q) = -H(P) + E_P[-log q], H(P) = 1 + 1 / b - log b (support x >= 1)."""
+    b = mpf(b)
+    mean = mpmath.quad(lambda x: b * x ** (-b - 1) * minus_log_q(x), [1, 2, 10, 100, 1e4, 1e8, mpmath.inf])
+    return -(1 + 1 / b - mpmath.log(b)) + mean
+
+
+# Q's -log q grows linearly towards +inf for chi2, erlang, a right Gumbel and a Moyal: their growth
+# exponent is read from the family (it was measured, and a Pareto(1.01)'s integrand, decaying as
+# x^-1.01, was refused with 0.06 nats "beyond the right tail"). A right Gumbel's and a Moyal's -log q
+# grows as e^-x towards -inf, where they are not listed. References: E_P[-log q] in mpmath, with
+# E_P[X] = b / (b - 1) in closed form.
+@pytest.mark.slow     # about 2 s each
+@pytest.mark.parametrize("p, q, truth", [
+    (st.pareto(1.01), st.chi2(2),                     # chi2(2) is expon(scale=2): 49.213
+     lambda: _pareto_kl(1.01, lambda x: 0) + mpmath.log(2) + mpf(1.01) / mpf(0.01) / 2),
+    (st.pareto(1.01), st.erlang(1, scale=2),
+     lambda: _pareto_kl(1.01, lambda x: 0) + mpmath.log(2) + mpf(1.01) / mpf(0.01) / 2),
+    (st.pareto(1.01), st.gumbel_r(),                  # -log q = x + e^-x: 99.169
+     lambda: _pareto_kl(1.01, lambda x: mpmath.exp(-x)) + mpf(1.01) / mpf(0.01)),
+    (st.pareto(1.01), st.moyal(),                     # -log q = (x + e^-x + log(2 pi)) / 2: 49.514
+     lambda: _pareto_kl(1.01, lambda x: (mpmath.exp(-x) + mpmath.log(2 * mpmath.pi)) / 2)
+     + mpf(1.01) / mpf(0.01) / 2),
+])
+def test_a_linear_growth_read_from_chi2_erlang_gumbel_r_and_moyal(p, q, truth):
+    _assert_matches(p, q, truth, rel=1e-11)
+
+
+# Infinite by the families' tails: pareto(1) has no first moment, which -log q ~ x of a right Gumbel
+# or a Moyal needs (both were refused as "within 1e-6 of the boundary"); chi2(3) falls as e^(-x / 2),
+# against a left Gumbel of scale 2 whose -log q grows as e^(x / 2) (was refused: p (-log q) rising
+# into overflow); a t(5) against a right Gumbel on its left (e^-x there). Reference: the partial
+# integral of p (-log q) in mpmath, growing without bound with its upper limit T (as log T,
+# T^(3/2) and e^(T / 2) here; a finite D's would settle).
+_DECADES = [10.0 ** k for k in range(9)]
+
+
+@pytest.mark.parametrize("p, q, p_pdf, minus_log_q, near, far", [
+    (st.pareto(1), st.gumbel_r(), lambda x: x ** -2, lambda x: x + mpmath.exp(-x), _DECADES[:5], _DECADES),
+    (st.pareto(1), st.moyal(), lambda x: x ** -2, lambda x: (x + mpmath.exp(-x)) / 2, _DECADES[:5], _DECADES),
+    (st.chi2(3), st.gumbel_l(0, 2), lambda x: mpmath.sqrt(x) * mpmath.exp(-x / 2) / mpmath.sqrt(2 * mpmath.pi),
+     lambda x: mpmath.log(2) - x / 2 + mpmath.exp(x / 2), [0, 10, 100], [0, 10, 100, 1000, 1e4]),
+    (st.t(5), st.gumbel_r(), lambda x: 8 / (3 * mpmath.pi * mpmath.sqrt(5)) * (1 + x * x / 5) ** -3,
+     lambda x: x + mpmath.exp(-x), [-50, 0], [-100, -50, 0]),
+])
+def test_a_tail_the_families_make_divergent_is_infinite(p, q, p_pdf, minus_log_q, near, far):
+    with mpmath.workdps(30):
+        part = [mpmath.quad(lambda x: p_pdf(x) * minus_log_q(x), points) for points in (near, far)]
+    assert part[1] - part[0] > 1, part
+    assert kt.continuous_kl(p, q) == math.inf
