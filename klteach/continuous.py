@@ -869,7 +869,7 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
     if stop >= 2:
         remainder = _open_end(g, judge, -1, known=known)
         if remainder[0] == math.inf and known is None:
-            _refuse_near_boundary(f, q, start, sign)
+            _refuse_near_boundary(f, p, q, start, sign)
     else:
         # The log densities fail within an e-fold of the start: nothing to judge the rest by, which
         # is exactly 0 only if P has no probability beyond.
@@ -1142,24 +1142,42 @@ def _exact_tail_rate(p, q, sign):
     return rate if rate > 0 else None
 
 
-def _refuse_near_boundary(f, q, start, sign):
+def _refuse_near_boundary(f, p, q, start, sign):
     """Refuse a flat-looking tail (an integrand whose decay over 5 e-folds is within rounding) whose
     power alpha, measured, lies within 1e-6 of the boundary 1 + beta: a decay that slow cannot be told
     from none (a user's subclass of a t with 2 + 1e-9 degrees of freedom against a normal)."""
     tail, beta = _power_tail(f, start, sign), _q_growth(q, sign)
-    if tail is not None and beta is not None and abs(1 - tail[2] + beta) < 1e-6 * tail[2]:
-        _refuse_boundary_power(tail[2], beta)
+    if tail is None or beta is None:
+        return
+    exact_alpha, exact_beta = _exact_power(p, sign, tail[2], _TAIL_POWERS), _exact_power(q, sign, beta, _GROWTHS)
+    if (exact_alpha is None or exact_beta is None) and abs(1 - tail[2] + beta) < 1e-6 * tail[2]:
+        _refuse_boundary_power(tail[2] if exact_alpha is None else exact_alpha,
+                               beta if exact_beta is None else exact_beta,
+                               exact_alpha is not None, exact_beta is not None)
 
 
-def _refuse_boundary_power(alpha, beta):
-    """Refuse a P whose power-law tail is too near the boundary of convergence to tell D(P||Q)."""
+def _refuse_boundary_power(alpha, beta, p_read, q_read):
+    """Refuse a P whose power-law tail is too near the boundary of convergence to tell D(P||Q).
+
+    ``p_read``, ``q_read``: whether alpha and beta were read from the families' parameters
+    (:func:`_exact_power`) rather than measured; the message says which, and names the families
+    klteach reads only for the exponent that was measured (at least one was)."""
+    how = {True: "read from its family's parameters", False: "measured far out in its tail, to about 1e-6"}
+    how_q = {True: "read from its family's parameters", False: "measured from its density far out"}
+    advice = []
+    if not p_read:
+        advice.append(f"give P as a scipy family whose tail power klteach reads from its parameters "
+                      f"({', '.join(_TAIL_POWERS)}; not a subclass of one)")
+    if not q_read:
+        advice.append(f"give Q as a scipy family whose growth exponent klteach reads from its "
+                      f"parameters ({', '.join(_GROWTHS)}; not a subclass of one)")
+    measured = "alpha" if not p_read and q_read else "beta" if p_read else "alpha and beta"
     raise FloatingPointError(
         f"continuous_kl cannot tell whether D(P||Q) is finite: P's density falls as |x|^-alpha "
-        f"with alpha = {alpha:.9g} (measured far out in its tail, to about 1e-6), against Q's "
-        f"-log q growing as |x|^{beta:.6g}; D(P||Q) is finite only if alpha > {1 + beta:.6g}, and "
-        f"alpha is within 1e-6 of that boundary. Compute D(P||Q) in closed form, or give P as "
-        f"a scipy family whose tail power klteach reads from its parameters ({', '.join(_TAIL_POWERS)}; "
-        f"not a subclass of one), and Q as one whose growth it reads ({', '.join(_GROWTHS)}).")
+        f"with alpha = {alpha:.12g} ({how[p_read]}), against Q's -log q growing as |x|^beta with "
+        f"beta = {beta:.12g} ({how_q[q_read]}); D(P||Q) is finite only if alpha > 1 + beta = "
+        f"{1 + beta:.12g}, and alpha is within 1e-6 alpha of it: too close to decide with {measured} "
+        f"measured rather than read. Compute D(P||Q) in closed form, or {' and '.join(advice)}.")
 
 
 def _scaled_q(q, k):
@@ -1301,7 +1319,9 @@ def _beyond_far_q(f, p, q, start, sign, s_end):
         exact_alpha, exact_beta = _exact_power(p, sign, alpha, _TAIL_POWERS), _exact_power(q, sign, beta_q, _GROWTHS)
         r = 1 - (alpha if exact_alpha is None else exact_alpha) + (beta_q if exact_beta is None else exact_beta)
         if None in (exact_alpha, exact_beta) and abs(r) < 1e-6 * alpha:
-            _refuse_boundary_power(alpha, beta_q)
+            _refuse_boundary_power(alpha if exact_alpha is None else exact_alpha,
+                                   beta_q if exact_beta is None else exact_beta,
+                                   exact_alpha is not None, exact_beta is not None)
         if r >= 0:
             if all(lp - lq > 1 for lp, lq in logs):
                 return math.inf, False

@@ -433,3 +433,25 @@ def test_a_tail_the_families_make_divergent_is_infinite(p, q, p_pdf, minus_log_q
         part = [mpmath.quad(lambda x: p_pdf(x) * minus_log_q(x), points) for points in (near, far)]
     assert part[1] - part[0] > 1, part
     assert kt.continuous_kl(p, q) == math.inf
+
+
+class _SubclassedNorm(type(st.norm)):
+    """A user's distribution: a normal whose growth exponent klteach must measure from its density."""
+
+
+# Near the boundary alpha = 1 + beta, the refusal says which exponent was read from the family's
+# parameters and which measured, and names the families klteach reads only for a measured one (it
+# said "measured" of both and listed both). Reference: alpha = df + 1 for a t, beta = 2 for a normal.
+@pytest.mark.slow     # about 1 s each
+@pytest.mark.parametrize("p_read, q_read", [(False, True), (True, False), (False, False)])
+def test_a_boundary_refusal_says_which_exponent_was_measured(p_read, q_read):
+    p = st.t(2 + 1e-9) if p_read else _SubclassedT(name="subclassed_t")(2 + 1e-9)
+    q = st.norm() if q_read else _SubclassedNorm(name="subclassed_norm")()
+    with pytest.raises(FloatingPointError, match=r"cannot tell whether D\(P\|\|Q\) is finite") as refusal:
+        kt.continuous_kl(p, q)
+    text = str(refusal.value)
+    said = {"P": text.split("alpha = ")[1].split(")")[0], "Q": text.split("beta = ")[1].split(")")[0]}
+    for name, read, exponent in (("P", p_read, 3 + 1e-9), ("Q", q_read, 2.0)):
+        assert float(said[name].split(" ")[0]) == pytest.approx(exponent, rel=1e-6), text
+        assert ("read from its family's parameters" in said[name]) == read, text
+    assert ("halfcauchy" in text) == (not p_read) and ("maxwell" in text) == (not q_read), text
