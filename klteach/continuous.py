@@ -2130,8 +2130,6 @@ def _continuous_kl(p, q, base, unit):
     if q_lo > lo or q_hi < hi or _diverges_in_the_tail(p, q):
         return math.inf
 
-    # Q's probability outside P's support, where the integrand's q term is missing.
-    outside = float((q.cdf(lo) if lo > q_lo else 0.0) + (q.sf(hi) if hi < q_hi else 0.0))
     lower, upper = f"the lower endpoint x = {lo:g}", f"the upper endpoint x = {hi:g}"   # for messages
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -2184,6 +2182,12 @@ def _continuous_kl(p, q, base, unit):
                 unit[0] = math.ldexp(unit[0], power)
         spread = float(p.isf(0.25)) - float(p.ppf(0.25))
         middle = float(p.median())
+        # Q's probability outside P's support, where the integrand's q term is missing, taken where
+        # P and Q are integrated: where P's endpoint is loc + scale (a Pareto's), it is rounded where
+        # P was given (pareto(2, loc=7, scale=1e-7) starts at the double 7.00000010000000058, 5.8e-9
+        # scales past 7 + 1e-7), but not relative to Q once both are shifted by it
+        q_lo, q_hi = _support(q, "q")
+        outside = float((q.cdf(lo) if lo > q_lo else 0.0) + (q.sf(hi) if hi < q_hi else 0.0))
     # P's mass piled within a few doubles of an endpoint at 0 (Gamma(1e-4) has 93% of it below
     # 1e-308), or of an upper endpoint that is mirrored to 0, is integrated in the logarithm of
     # the distance to it, with the rest below 1e-308 in closed form: nothing to refuse.
