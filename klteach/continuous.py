@@ -1779,7 +1779,7 @@ def _diverges_in_the_tail(p, q):
         return False
     (_, shapes_p, _, scale_p), (_, shapes_q, _, scale_q) = _parts(p), _parts(q)
     # (every family in _TAIL_POWERS has its power tail towards +inf, and every one in _GROWTHS its
-    # growth there: the side they share; towards -inf only symmetric ones do, and those are symmetric)
+    # growth there, the side they share; a right Gumbel's or Moyal's left side is decided below)
     if names[0] in _TAIL_POWERS and names[1] in _GROWTHS and \
             1 - _TAIL_POWERS[names[0]](*shapes_p) + _GROWTHS[names[1]](*shapes_q) >= 0:
         return True
@@ -1800,7 +1800,7 @@ def _refuse_q_below_doubles(p, q, lo, hi):
     = E_P[log p - log q] beyond the largest double (norm(0, 1) against norm(1e250, 1): D = 5e499).
     Such a pair was refused all the same (Q's log density underflowed where P has mass), but with a
     message about tails beyond 1e300. Where ``q.logpdf`` is scipy's log(pdf) (:func:`_log_of_pdf`),
-    -inf means only a pdf below 5e-324, and the refusal says so (gamma(2025, scale=1/45) against
+    -inf means only that the pdf underflowed, and the refusal says so (gamma(2025, scale=1/45) against
     rice(3): D = 880.6)."""
     f = _Integrand(p, q)
     with np.errstate(all="ignore"), warnings.catch_warnings():
