@@ -291,6 +291,62 @@ def _logpdf(dist, x):
     return float(dist.logpdf(x))
 
 
+#: families whose scipy logpdf is log(pdf) but whose log density :func:`_logpdf` forms in closed form
+_OWN_LOG_DENSITY = ("levy", "levy_l", "laplace", "hypsecant", "foldnorm", "moyal")
+
+
+def _log_of_pdf(dist):
+    """Whether ``dist.logpdf`` is scipy's generic ``log(pdf)`` (the family defines no ``_logpdf``
+    of its own, as ``rice`` does), which is -inf wherever the pdf underflows below 1e-308 although
+    the log density is a finite number below -708; False for the families whose log density
+    klteach forms in closed form (``_OWN_LOG_DENSITY``).
+
+    >>> from scipy import stats
+    >>> _log_of_pdf(stats.rice(3)), _log_of_pdf(stats.norm()), _log_of_pdf(stats.laplace())
+    (True, False, False)
+    """
+    import scipy.stats
+
+    if _is_family(dist) in _OWN_LOG_DENSITY:
+        return False
+    owner = next((c for c in type(dist.dist).__mro__ if "_logpdf" in vars(c)), None)
+    return owner is scipy.stats.rv_continuous
+
+
+def _log_of_pdf_cause(q):
+    """The cause a refusal names where ``q.logpdf`` is -inf and is scipy's ``log(pdf)``."""
+    return (f"Q's scipy logpdf is log(pdf) (scipy.stats.{q.dist.name} defines no log density of "
+            f"its own), which underflows below 1e-308 (to 0, and its log to -inf, by 5e-324 at the "
+            f"latest), while Q's true log density there is a finite number, below about -708")
+
+
+_LOG_OF_PDF_ADVICE = ("Compute with a Q whose log density is computed in logs (a scipy family with "
+                      "its own logpdf), or give the closed form of D(P||Q) = E_P[log p - log q], "
+                      "e.g. integrated in mpmath.")
+
+
+def _refuse_log_of_pdf(q, integrands):
+    """Refuse, naming the cause, where ``q.logpdf`` is scipy's log(pdf) (:func:`_log_of_pdf`) and
+    was -inf where P has probability above 1e-15: the refusal that would follow (a tail that cannot
+    be judged, Q's log density -inf inside its support) blames tails or overflow, while the pdf
+    only underflowed (gamma(400, scale=0.1) against rice(3) beyond x = 41)."""
+    if not _log_of_pdf(q):
+        return
+    for g in integrands:
+        mass, _ = g.underflow_mass()
+        if mass > 1e-15:
+            xs, middle = np.asarray(g.underflows), float(g.q.median())
+            left, right = xs[xs <= middle], xs[xs > middle]
+            where = " and ".join(([f"below x = {left.max():.6g}"] if left.size else [])
+                                 + ([f"beyond x = {right.min():.6g}"] if right.size else []))
+            raise FloatingPointError(
+                f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf is -inf inside Q's "
+                f"support {where} (measured from P's endpoint or median), where P has probability "
+                f"{mass:.2g}, and Q's tail probabilities there are 0 as well. "
+                f"{_log_of_pdf_cause(q)}, so the integrand there cannot be evaluated. "
+                f"{_LOG_OF_PDF_ADVICE}")
+
+
 class _Integrand:
     """x -> p (L - 1) + q with L = log p - log q, from log densities; records underflows."""
 
@@ -813,7 +869,7 @@ def _tail(f, p, q, start, sign, cuts, origin=None):
     if stop >= 2:
         remainder = _open_end(g, judge, -1, known=known)
         if remainder[0] == math.inf and known is None:
-            _refuse_near_boundary(f, q, start, sign)
+            _refuse_near_boundary(f, p, q, start, sign)
     else:
         # The log densities fail within an e-fold of the start: nothing to judge the rest by, which
         # is exactly 0 only if P has no probability beyond.
@@ -1056,6 +1112,9 @@ _GROWTHS = {
     "norm": lambda: 2.0, "halfnorm": lambda: 2.0, "foldnorm": lambda c: 2.0, "maxwell": lambda: 2.0,
     "rayleigh": lambda: 2.0, "chi": lambda df: 2.0, "laplace": lambda: 1.0, "logistic": lambda: 1.0,
     "hypsecant": lambda: 1.0, "expon": lambda: 1.0, "gamma": lambda a: 1.0, "gennorm": lambda b: b,
+    "chi2": lambda df: 1.0, "erlang": lambda a: 1.0,
+    # towards +inf only (towards -inf -log q grows as e^(|x| / scale): _DOUBLY_EXPONENTIAL)
+    "gumbel_r": lambda: 1.0, "moyal": lambda: 1.0,
 }
 
 
@@ -1083,24 +1142,42 @@ def _exact_tail_rate(p, q, sign):
     return rate if rate > 0 else None
 
 
-def _refuse_near_boundary(f, q, start, sign):
+def _refuse_near_boundary(f, p, q, start, sign):
     """Refuse a flat-looking tail (an integrand whose decay over 5 e-folds is within rounding) whose
     power alpha, measured, lies within 1e-6 of the boundary 1 + beta: a decay that slow cannot be told
     from none (a user's subclass of a t with 2 + 1e-9 degrees of freedom against a normal)."""
     tail, beta = _power_tail(f, start, sign), _q_growth(q, sign)
-    if tail is not None and beta is not None and abs(1 - tail[2] + beta) < 1e-6 * tail[2]:
-        _refuse_boundary_power(tail[2], beta)
+    if tail is None or beta is None:
+        return
+    exact_alpha, exact_beta = _exact_power(p, sign, tail[2], _TAIL_POWERS), _exact_power(q, sign, beta, _GROWTHS)
+    if (exact_alpha is None or exact_beta is None) and abs(1 - tail[2] + beta) < 1e-6 * tail[2]:
+        _refuse_boundary_power(tail[2] if exact_alpha is None else exact_alpha,
+                               beta if exact_beta is None else exact_beta,
+                               exact_alpha is not None, exact_beta is not None)
 
 
-def _refuse_boundary_power(alpha, beta):
-    """Refuse a P whose power-law tail is too near the boundary of convergence to tell D(P||Q)."""
+def _refuse_boundary_power(alpha, beta, p_read, q_read):
+    """Refuse a P whose power-law tail is too near the boundary of convergence to tell D(P||Q).
+
+    ``p_read``, ``q_read``: whether alpha and beta were read from the families' parameters
+    (:func:`_exact_power`) rather than measured; the message says which, and names the families
+    klteach reads only for the exponent that was measured (at least one was)."""
+    how = {True: "read from its family's parameters", False: "measured far out in its tail, to about 1e-6"}
+    how_q = {True: "read from its family's parameters", False: "measured from its density far out"}
+    advice = []
+    if not p_read:
+        advice.append(f"give P as a scipy family whose tail power klteach reads from its parameters "
+                      f"({', '.join(_TAIL_POWERS)}; not a subclass of one)")
+    if not q_read:
+        advice.append(f"give Q as a scipy family whose growth exponent klteach reads from its "
+                      f"parameters ({', '.join(_GROWTHS)}; not a subclass of one)")
+    measured = "alpha" if not p_read and q_read else "beta" if p_read else "alpha and beta"
     raise FloatingPointError(
         f"continuous_kl cannot tell whether D(P||Q) is finite: P's density falls as |x|^-alpha "
-        f"with alpha = {alpha:.9g} (measured far out in its tail, to about 1e-6), against Q's "
-        f"-log q growing as |x|^{beta:.6g}; D(P||Q) is finite only if alpha > {1 + beta:.6g}, and "
-        f"alpha is within 1e-6 of that boundary. Compute D(P||Q) in closed form, or give P as "
-        f"a scipy family whose tail power klteach reads from its parameters ({', '.join(_TAIL_POWERS)}; "
-        f"not a subclass of one), and Q as one whose growth it reads ({', '.join(_GROWTHS)}).")
+        f"with alpha = {alpha:.12g} ({how[p_read]}), against Q's -log q growing as |x|^beta with "
+        f"beta = {beta:.12g} ({how_q[q_read]}); D(P||Q) is finite only if alpha > 1 + beta = "
+        f"{1 + beta:.12g}, and alpha is within 1e-6 alpha of it: too close to decide with {measured} "
+        f"measured rather than read. Compute D(P||Q) in closed form, or {' and '.join(advice)}.")
 
 
 def _scaled_q(q, k):
@@ -1242,7 +1319,9 @@ def _beyond_far_q(f, p, q, start, sign, s_end):
         exact_alpha, exact_beta = _exact_power(p, sign, alpha, _TAIL_POWERS), _exact_power(q, sign, beta_q, _GROWTHS)
         r = 1 - (alpha if exact_alpha is None else exact_alpha) + (beta_q if exact_beta is None else exact_beta)
         if None in (exact_alpha, exact_beta) and abs(r) < 1e-6 * alpha:
-            _refuse_boundary_power(alpha, beta_q)
+            _refuse_boundary_power(alpha if exact_alpha is None else exact_alpha,
+                                   beta_q if exact_beta is None else exact_beta,
+                                   exact_alpha is not None, exact_beta is not None)
         if r >= 0:
             if all(lp - lq > 1 for lp, lq in logs):
                 return math.inf, False
@@ -1681,10 +1760,12 @@ _BULK = (1e-3, 0.25, 0.5, 0.75, 1 - 1e-3)
 
 # Q families whose -log q grows as e^(|x - loc| / scale) on one side: (that side, factor)
 _DOUBLY_EXPONENTIAL = {"gumbel_r": -1, "gumbel_l": +1, "moyal": -1}
-# P families whose density falls as e^(-|x - loc| / scale) far out: the sides where it does
+# P families whose density falls as e^(-|x - loc| / (k scale)) far out: the sides where it does
 # (a gamma's x^(a - 1) e^(-x / scale) too: at scale_p = s its x^(a - 1) still makes E_P[e^(x / s)] infinite)
 _EXPONENTIAL_TAILS = {"laplace": (-1, +1), "logistic": (-1, +1), "hypsecant": (-1, +1), "expon": (+1,),
-                      "gumbel_r": (+1,), "gumbel_l": (-1,), "gamma": (+1,), "erlang": (+1,)}
+                      "gumbel_r": (+1,), "gumbel_l": (-1,), "gamma": (+1,), "erlang": (+1,), "chi2": (+1,)}
+# ... and k where it is not 1: chi2(df, scale=s) is gamma(df / 2, scale=2 s)
+_TAIL_SCALE_FACTOR = {"chi2": 2.0}
 
 
 def _diverges_in_the_tail(p, q):
@@ -1697,13 +1778,17 @@ def _diverges_in_the_tail(p, q):
     if names[0] is None or names[1] is None:
         return False
     (_, shapes_p, _, scale_p), (_, shapes_q, _, scale_q) = _parts(p), _parts(q)
-    if names[0] in _TAIL_POWERS and names[1] in _GROWTHS:
-        return 1 - _TAIL_POWERS[names[0]](*shapes_p) + _GROWTHS[names[1]](*shapes_q) >= 0
+    # (every family in _TAIL_POWERS has its power tail towards +inf, and every one in _GROWTHS its
+    # growth there, the side they share; a right Gumbel's or Moyal's left side is decided below)
+    if names[0] in _TAIL_POWERS and names[1] in _GROWTHS and \
+            1 - _TAIL_POWERS[names[0]](*shapes_p) + _GROWTHS[names[1]](*shapes_q) >= 0:
+        return True
     if names[1] in _DOUBLY_EXPONENTIAL:
         side = _DOUBLY_EXPONENTIAL[names[1]]
         if names[0] in _TAIL_POWERS:
             return math.isfinite(_TAIL_POWERS[names[0]](*shapes_p)) and (side > 0 or names[0] in _SYMMETRIC)
-        return side in _EXPONENTIAL_TAILS.get(names[0], ()) and scale_p >= scale_q
+        return side in _EXPONENTIAL_TAILS.get(names[0], ()) and \
+            _TAIL_SCALE_FACTOR.get(names[0], 1.0) * scale_p >= scale_q
     return False
 
 
@@ -1714,7 +1799,9 @@ def _refuse_q_below_doubles(p, q, lo, hi):
     there are 0 as well, so its density cannot be had from them), -log q > 1.8e308 carries D(P||Q)
     = E_P[log p - log q] beyond the largest double (norm(0, 1) against norm(1e250, 1): D = 5e499).
     Such a pair was refused all the same (Q's log density underflowed where P has mass), but with a
-    message about tails beyond 1e300."""
+    message about tails beyond 1e300. Where ``q.logpdf`` is scipy's log(pdf) (:func:`_log_of_pdf`),
+    -inf means only that the pdf underflowed, and the refusal says so (gamma(2025, scale=1/45) against
+    rice(3): D = 880.6)."""
     f = _Integrand(p, q)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1730,6 +1817,14 @@ def _refuse_q_below_doubles(p, q, lo, hi):
                 lq = f._log_density_from_probability(q, x)
             if lq != -math.inf:
                 return
+    if _log_of_pdf(q):
+        raise FloatingPointError(
+            f"continuous_kl cannot compute D(P||Q): q.logpdf is -inf at P's quantiles 0.001 to "
+            f"0.999 (x = {xs[0]:.6g} to {xs[-1]:.6g}, measured from P's endpoint or median), and "
+            f"Q's tail probabilities there are 0 as well. {_log_of_pdf_cause(q)}: D(P||Q) may be "
+            f"finite and well within doubles (gamma(2025, scale=1/45) against rice(3): 880.6), "
+            f"and cannot be told from -inf. "
+            f"{_LOG_OF_PDF_ADVICE}")
     raise FloatingPointError(
         f"continuous_kl cannot compute D(P||Q): q.logpdf is -inf (Q's log density below the most "
         f"negative double, -1.8e308) at P's quantiles 0.001 to 0.999 (x = {xs[0]:.6g} to "
@@ -1904,7 +1999,11 @@ def continuous_kl(p, q, *, base=None):
         tail probabilities are 0 as well: where log q stays that low between
         them, D(P||Q) is at or beyond the largest double (norm(0, 1) against
         norm(1e250, 1): 5e499; a Cauchy or t(2) P against it gives ``inf``,
-        read from the families' tails as above). And if P's tail power,
+        read from the families' tails as above), or, where ``q.logpdf`` is
+        scipy's generic ``log(pdf)`` (rice, kstwobign, ...), -inf only
+        because the pdf underflowed: the message then says so, as it does
+        wherever such a Q's log density is -inf where P has probability
+        (gamma(2025, scale=1/45) against rice(3) has D = 880.6). And if P's tail power,
         measured, lies within 1e-6 of the boundary :math:`1 + \beta` (a
         user's distribution with a t(2)'s tail against a normal).
 
@@ -2031,8 +2130,6 @@ def _continuous_kl(p, q, base, unit):
     if q_lo > lo or q_hi < hi or _diverges_in_the_tail(p, q):
         return math.inf
 
-    # Q's probability outside P's support, where the integrand's q term is missing.
-    outside = float((q.cdf(lo) if lo > q_lo else 0.0) + (q.sf(hi) if hi < q_hi else 0.0))
     lower, upper = f"the lower endpoint x = {lo:g}", f"the upper endpoint x = {hi:g}"   # for messages
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -2085,6 +2182,12 @@ def _continuous_kl(p, q, base, unit):
                 unit[0] = math.ldexp(unit[0], power)
         spread = float(p.isf(0.25)) - float(p.ppf(0.25))
         middle = float(p.median())
+        # Q's probability outside P's support, where the integrand's q term is missing, taken where
+        # P and Q are integrated: where P's endpoint is loc + scale (a Pareto's), it is rounded where
+        # P was given (pareto(2, loc=7, scale=1e-7) starts at the double 7.00000010000000058, 5.8e-9
+        # scales past 7 + 1e-7), but not relative to Q once both are shifted by it
+        q_lo, q_hi = _support(q, "q")
+        outside = float((q.cdf(lo) if lo > q_lo else 0.0) + (q.sf(hi) if hi < q_hi else 0.0))
     # P's mass piled within a few doubles of an endpoint at 0 (Gamma(1e-4) has 93% of it below
     # 1e-308), or of an upper endpoint that is mirrored to 0, is integrated in the logarithm of
     # the distance to it, with the rest below 1e-308 in closed form: nothing to refuse.
@@ -2201,6 +2304,7 @@ def _continuous_kl(p, q, base, unit):
             amount = ("an amount that cannot be estimated (the integrand decays too slowly there, "
                       "or Q's log density overflows before its decay can be judged)"
                       if math.isnan(rest) else f"about {rest:.2g} nats")
+            _refuse_log_of_pdf(q, integrands)
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: {amount} of the integral lies "
                 f"beyond {where}, closer to it than floating-point numbers resolve or farther "
@@ -2236,6 +2340,7 @@ def _continuous_kl(p, q, base, unit):
                 f"Check P's parameters, or compute D(P||Q) in closed form.")
         mass, first = g.underflow_mass()
         if mass > 1e-15:
+            _refuse_log_of_pdf(q, [g])
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf is -inf inside Q's "
                 f"support, where P has probability {mass:.2g} (first at x = {first:.6g}, "

@@ -329,3 +329,129 @@ def test_a_measured_flat_tail_within_1e_6_of_the_boundary_is_refused():
     # a user's t, whose power is measured: the flat-looking tail is refused, not called infinite
     with pytest.raises(FloatingPointError, match=r"cannot tell whether D\(P\|\|Q\) is finite"):
         kt.continuous_kl(_SubclassedT(name="subclassed_t")(2 + 1e-9), st.norm())
+
+
+# scipy's rice and kstwobign define no logpdf of their own: scipy's generic one is log(pdf), -inf
+# wherever the pdf is below 5e-324, although the log density is a finite number there. Refusals
+# blamed a log density below the most negative double (a D beyond the largest double) or a tail
+# beyond 1e300; they name log(pdf) now. References: Q's log density in closed form in mpmath, and
+# D(gamma(2025, scale=1/45) || rice(3)) = 880.6 integrated in mpmath.
+def _rice_log_q(b):
+    return lambda x: mpmath.log(x) - (x * x + b * b) / 2 + mpmath.log(mpmath.besseli(0, b * x))
+
+
+def _kstwobign_log_q(x):
+    """log q for the limiting Kolmogorov distribution, from the series of its cdf near 0 (x < 1) or
+    of its tail function (x >= 1)."""
+    if x < 1:
+        c = [(2 * k - 1) ** 2 * mpmath.pi ** 2 / 8 for k in range(1, 20)]
+        return mpmath.log(mpmath.sqrt(2 * mpmath.pi) * mpmath.fsum(
+            mpmath.exp(-ck / x**2) * (2 * ck / x**4 - 1 / x**2) for ck in c))
+    return mpmath.log(8 * x * mpmath.fsum((-1) ** (k - 1) * k * k * mpmath.exp(-2 * k * k * x * x)
+                                          for k in range(1, 20)))
+
+
+def test_a_q_whose_logpdf_is_log_of_pdf_is_not_refused_as_beyond_the_largest_double():
+    p, q = st.gamma(2025, scale=1 / 45), st.rice(3)
+    log_p = lambda x: 2024 * mpmath.log(x) - 45 * x - mpmath.loggamma(2025) + 2025 * mpmath.log(45)  # noqa: E731
+    with mpmath.workdps(40):
+        truth = mpmath.quad(lambda x: mpmath.exp(log_p(x)) * (log_p(x) - _rice_log_q(3)(x)),
+                            mpmath.linspace(20, 80, 31))
+        log_q_median = _rice_log_q(3)(mpf(float(p.median())))
+    assert float(truth) == pytest.approx(880.645333151, rel=1e-11)      # finite, far within doubles
+    assert -1000 < log_q_median < math.log(5e-324)                      # the pdf is 0, log q finite
+    with pytest.raises(FloatingPointError) as refusal:
+        kt.continuous_kl(p, q)
+    text = str(refusal.value)
+    assert "Q's scipy logpdf is log(pdf) (scipy.stats.rice" in text and "largest double" not in text, text
+
+
+@pytest.mark.slow     # about 3 s and 7 s
+@pytest.mark.parametrize("p, q, log_q", [(st.gamma(400, scale=0.1), st.rice(3), _rice_log_q(3)),
+                                         (st.expon(), st.kstwobign(), _kstwobign_log_q)])
+def test_a_q_whose_log_of_pdf_underflows_in_p_is_refused_for_that_cause(p, q, log_q):
+    with pytest.raises(FloatingPointError, match=r"Q's scipy logpdf is log\(pdf\)") as refusal:
+        kt.continuous_kl(p, q)
+    text = str(refusal.value)
+    assert "1e300" not in text, text
+    # at each position named, Q's true log density is finite and below that of the smallest normal
+    # double (kstwobign's pdf is 0 at x = 0.04069, where its log density is -730.5)
+    positions = [float(part.split(" ")[0]) for part in text.split("x = ")[1:]]
+    assert positions, text
+    with mpmath.workdps(40):
+        for x in positions:
+            assert -1e4 < log_q(mpf(x)) < math.log(sys.float_info.min), (x, text)
+
+
+def _pareto_kl(b, minus_log_q):
+    """D(pareto(b) || Q) = -H(P) + E_P[-log q], H(P) = 1 + 1 / b - log b (support x >= 1)."""
+    b = mpf(b)
+    mean = mpmath.quad(lambda x: b * x ** (-b - 1) * minus_log_q(x), [1, 2, 10, 100, 1e4, 1e8, mpmath.inf])
+    return -(1 + 1 / b - mpmath.log(b)) + mean
+
+
+# Q's -log q grows linearly towards +inf for chi2, erlang, a right Gumbel and a Moyal: their growth
+# exponent is read from the family (it was measured, and a Pareto(1.01)'s integrand, decaying as
+# x^-1.01, was refused with 0.06 nats "beyond the right tail"). A right Gumbel's and a Moyal's -log q
+# grows as e^-x towards -inf, where they are not listed. References: E_P[-log q] in mpmath, with
+# E_P[X] = b / (b - 1) in closed form.
+@pytest.mark.slow     # about 2 s each
+@pytest.mark.parametrize("p, q, truth", [
+    (st.pareto(1.01), st.chi2(2),                     # chi2(2) is expon(scale=2): 49.213
+     lambda: _pareto_kl(1.01, lambda x: 0) + mpmath.log(2) + mpf(1.01) / mpf(0.01) / 2),
+    (st.pareto(1.01), st.erlang(1, scale=2),
+     lambda: _pareto_kl(1.01, lambda x: 0) + mpmath.log(2) + mpf(1.01) / mpf(0.01) / 2),
+    (st.pareto(1.01), st.gumbel_r(),                  # -log q = x + e^-x: 99.169
+     lambda: _pareto_kl(1.01, lambda x: mpmath.exp(-x)) + mpf(1.01) / mpf(0.01)),
+    (st.pareto(1.01), st.moyal(),                     # -log q = (x + e^-x + log(2 pi)) / 2: 49.514
+     lambda: _pareto_kl(1.01, lambda x: (mpmath.exp(-x) + mpmath.log(2 * mpmath.pi)) / 2)
+     + mpf(1.01) / mpf(0.01) / 2),
+])
+def test_a_linear_growth_read_from_chi2_erlang_gumbel_r_and_moyal(p, q, truth):
+    _assert_matches(p, q, truth, rel=1e-11)
+
+
+# Infinite by the families' tails: pareto(1) has no first moment, which -log q ~ x of a right Gumbel
+# or a Moyal needs (both were refused as "within 1e-6 of the boundary"); chi2(3) falls as e^(-x / 2),
+# against a left Gumbel of scale 2 whose -log q grows as e^(x / 2) (was refused: p (-log q) rising
+# into overflow); a t(5) against a right Gumbel on its left (e^-x there). Reference: the partial
+# integral of p (-log q) in mpmath, growing without bound with its upper limit T (as log T,
+# T^(3/2) and e^(T / 2) here; a finite D's would settle).
+_DECADES = [10.0 ** k for k in range(9)]
+
+
+@pytest.mark.parametrize("p, q, p_pdf, minus_log_q, near, far", [
+    (st.pareto(1), st.gumbel_r(), lambda x: x ** -2, lambda x: x + mpmath.exp(-x), _DECADES[:5], _DECADES),
+    (st.pareto(1), st.moyal(), lambda x: x ** -2, lambda x: (x + mpmath.exp(-x)) / 2, _DECADES[:5], _DECADES),
+    (st.chi2(3), st.gumbel_l(0, 2), lambda x: mpmath.sqrt(x) * mpmath.exp(-x / 2) / mpmath.sqrt(2 * mpmath.pi),
+     lambda x: mpmath.log(2) - x / 2 + mpmath.exp(x / 2), [0, 10, 100], [0, 10, 100, 1000, 1e4]),
+    (st.t(5), st.gumbel_r(), lambda x: 8 / (3 * mpmath.pi * mpmath.sqrt(5)) * (1 + x * x / 5) ** -3,
+     lambda x: x + mpmath.exp(-x), [-50, 0], [-100, -50, 0]),
+])
+def test_a_tail_the_families_make_divergent_is_infinite(p, q, p_pdf, minus_log_q, near, far):
+    with mpmath.workdps(30):
+        part = [mpmath.quad(lambda x: p_pdf(x) * minus_log_q(x), points) for points in (near, far)]
+    assert part[1] - part[0] > 1, part
+    assert kt.continuous_kl(p, q) == math.inf
+
+
+class _SubclassedNorm(type(st.norm)):
+    """A user's distribution: a normal whose growth exponent klteach must measure from its density."""
+
+
+# Near the boundary alpha = 1 + beta, the refusal says which exponent was read from the family's
+# parameters and which measured, and names the families klteach reads only for a measured one (it
+# said "measured" of both and listed both). Reference: alpha = df + 1 for a t, beta = 2 for a normal.
+@pytest.mark.slow     # about 1 s each
+@pytest.mark.parametrize("p_read, q_read", [(False, True), (True, False), (False, False)])
+def test_a_boundary_refusal_says_which_exponent_was_measured(p_read, q_read):
+    p = st.t(2 + 1e-9) if p_read else _SubclassedT(name="subclassed_t")(2 + 1e-9)
+    q = st.norm() if q_read else _SubclassedNorm(name="subclassed_norm")()
+    with pytest.raises(FloatingPointError, match=r"cannot tell whether D\(P\|\|Q\) is finite") as refusal:
+        kt.continuous_kl(p, q)
+    text = str(refusal.value)
+    said = {"P": text.split("alpha = ")[1].split(")")[0], "Q": text.split("beta = ")[1].split(")")[0]}
+    for name, read, exponent in (("P", p_read, 3 + 1e-9), ("Q", q_read, 2.0)):
+        assert float(said[name].split(" ")[0]) == pytest.approx(exponent, rel=1e-6), text
+        assert ("read from its family's parameters" in said[name]) == read, text
+    assert ("halfcauchy" in text) == (not p_read) and ("maxwell" in text) == (not q_read), text
