@@ -1817,3 +1817,32 @@ def test_bar_q4_the_out_of_view_message_speaks_of_negative_bars_only_where_there
     messages = {}
     _bar_results(hw, BY_CALL + "ax_q4.set_ylim(5, 6)\n", messages=messages)
     assert "beyond the y limits" in messages[BAR_LOOK_TEST[hw]] and "below 0" not in messages[BAR_LOOK_TEST[hw]]
+
+
+
+# Axes whose face is not drawn (axis('off'), set_frame_on(False), a hidden patch) show the figure behind them: black
+# bars on axes painted black and then hidden show on the white figure, and failed "every bar must show"; white bars
+# there show nothing, and passed
+HIDDEN_FACE = ["ax_q4.axis('off')", "ax_q4.set_frame_on(False)", "ax_q4.patch.set_visible(False)"]
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("hide", HIDDEN_FACE)
+def test_bar_q4_axes_whose_face_is_not_drawn_show_the_figure(hw, hide):
+    draw = f"ax_q4.set_facecolor('k')\n{hide}\n" + BY_CALL
+    assert all(_bar_results(hw, draw.replace("A, 0.4,", "A, 0.4, color='k',")).values())
+    messages = {}
+    results = _bar_results(hw, draw.replace("A, 0.4,", "A, 0.4, color='w',"), messages=messages)
+    assert not results[BAR_LOOK_TEST[hw]] and "shows nothing" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_subfigure_shows_the_figure_behind_it(hw):
+    # a subfigure's face is transparent by default: on a black figure, under transparent axes, black bars show
+    # nothing and white bars show (read over white before, both ways round)
+    draw = ("fig = plt.figure(facecolor='k')\nax_q4 = fig.subfigures(1, 2)[0].subplots()\nax_q4.set_facecolor('none')\n"
+            + BY_CALL)
+    assert all(_bar_results(hw, draw.replace("A, 0.4,", "A, 0.4, color='w',")).values())
+    messages = {}
+    results = _bar_results(hw, draw.replace("A, 0.4,", "A, 0.4, color='k',"), messages=messages)
+    assert not results[BAR_LOOK_TEST[hw]] and "shows nothing" in messages[BAR_LOOK_TEST[hw]], messages
