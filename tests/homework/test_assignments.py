@@ -1846,3 +1846,57 @@ def test_bar_q4_a_subfigure_shows_the_figure_behind_it(hw):
     messages = {}
     results = _bar_results(hw, draw.replace("A, 0.4,", "A, 0.4, color='k',"), messages=messages)
     assert not results[BAR_LOOK_TEST[hw]] and "shows nothing" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+# ax_q4 in a subfigure: the title, axis labels and legend of the figures it lies in count
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_the_parent_figures_title_labels_and_legend_count(hw):
+    draw = "fig = plt.figure()\nax_q4 = fig.subfigures(1, 2)[0].subplots()\n" + BY_CALL.replace("ax_q4.legend()", "fig.legend()")
+    finish = "fig.suptitle('t'); fig.supylabel('y'); fig.supxlabel('x')\n"
+    assert all(_bar_results(hw, draw, finish=finish).values())
+    # the root figure's legend names the series: swapped texts there are read
+    swapped = draw.replace("fig.legend()", "fig.legend(ax_q4.containers, [LB, LA])")
+    assert not _bar_results(hw, swapped, finish=finish)[BAR_DATA_TEST[hw]]
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("hide", ["ax_q4.get_legend().set_visible(False)", "fig.legends[0].set_visible(False)"],
+                         ids=["axes legend", "figure legend"])
+def test_bar_q4_a_hidden_legend_is_not_a_legend(hw, hide):
+    draw = BY_CALL if "get_legend" in hide else BY_CALL.replace("ax_q4.legend()", "fig.legend()")
+    messages = {}
+    results = _bar_results(hw, draw + hide + "\n", messages=messages)
+    assert not results["test_q4_public_2"] and messages["test_q4_public_2"] == "give the plot a legend on ax_q4 (or fig.legend)"
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_hidden_legend_is_not_read(hw):
+    # a hidden axes legend with swapped texts over a figure legend that names the series right: the one shown is read
+    draw = BY_CALL.replace("ax_q4.legend()", "ax_q4.legend([LB, LA]).set_visible(False)\nfig.legend()")
+    assert all(_bar_results(hw, draw).values())
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("blank, says", [("ax_q4.set_title(' ')", "a title"), ("ax_q4.set_ylabel('  ')", "a y label"),
+                                         ("fig.suptitle(' '); ax_q4.set_title('')", "a title")],
+                         ids=["title", "y label", "figure title"])
+def test_bar_q4_a_blank_title_or_label_does_not_count(hw, blank, says):
+    messages = {}
+    _bar_results(hw, BY_CALL, messages=messages, finish=BAR_FINISH + blank + "\n")
+    assert messages.get("test_q4_public_2") == f"give the plot {says}", messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_legend_of_blank_texts_names_nothing(hw):
+    messages = {}
+    _bar_results(hw, BY_CALL.replace("ax_q4.legend()", "ax_q4.legend([' ', '  '])"), messages=messages)
+    assert "name the series in the legend, which names none" in messages.get("test_q4_public_2", ""), messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_legend_on_a_twin_axes_is_named(hw):
+    messages = {}
+    draw = BY_CALL.replace("ax_q4.legend()", "ax_q4.twinx().legend(ax_q4.containers, [LA, LB])")
+    assert not _bar_results(hw, draw, messages=messages)["test_q4_public_2"]
+    message = messages["test_q4_public_2"]
+    assert message.startswith("give the plot a legend on ax_q4 or fig.legend") and "twinx" in message, message
