@@ -1749,7 +1749,7 @@ def test_bar_q4_a_bar_outside_the_view_fails_the_look_test(hw, cut):
 
 
 @pytest.mark.parametrize("cut, why", [("ax_q4.set_ylim(bottom=0)\n", "beyond the y limits"),
-                                      ("ax_q4.set_yscale('log')\n", "a log scale cannot draw a bar below 0")],
+                                      ("ax_q4.set_yscale('log')\n", "a log scale has no 0 and no values below it")],
                          ids=["y from 0", "log y"])
 def test_bar_q4_hw03_negative_terms_cut_off_fail_the_look_test(cut, why):
     messages = {}
@@ -1893,6 +1893,18 @@ def test_bar_q4_a_legend_of_blank_texts_names_nothing(hw):
     assert "name the series in the legend, which names none" in messages.get("test_q4_public_2", ""), messages
 
 
+# Bars from 0 on a log y scale: clipped (the default) they show from below the view; masked, they are not drawn, and the
+# message said they lay below 0
+@pytest.mark.parametrize("hw", [hw for hw in BAR_SETUP if hw != "hw03_asymmetry"])
+def test_bar_q4_bars_from_0_on_a_log_scale(hw):
+    assert all(_bar_results(hw, BY_CALL + "ax_q4.set_yscale('log')\n").values())
+    messages = {}
+    results = _bar_results(hw, BY_CALL + "ax_q4.set_yscale('log', nonpositive='mask')\n", messages=messages)
+    message = messages.get(BAR_LOOK_TEST[hw], "")
+    assert not results[BAR_LOOK_TEST[hw]] and "a log scale has no 0 and no values below it" in message, messages
+    assert "set_yscale('linear')" in message and "below 0" not in message, message
+
+
 @pytest.mark.parametrize("hw", BAR_SETUP)
 def test_bar_q4_a_legend_on_a_twin_axes_is_named(hw):
     messages = {}
@@ -1900,3 +1912,12 @@ def test_bar_q4_a_legend_on_a_twin_axes_is_named(hw):
     assert not _bar_results(hw, draw, messages=messages)["test_q4_public_2"]
     message = messages["test_q4_public_2"]
     assert message.startswith("give the plot a legend on ax_q4 or fig.legend") and "twinx" in message, message
+
+
+# A broken y axis drawn as two axes: the lower panel (from 0) shows part of every bar and passes; an upper panel above
+# the short bars leaves them wholly out of view and fails (homework/README.md says so)
+@pytest.mark.parametrize("panel, passes", [("ax_q4.set_ylim(0, 0.1)", True), ("ax_q4.set_ylim(0.35, 0.6)", False)],
+                         ids=["lower panel", "upper panel"])
+def test_bar_q4_a_broken_y_axis_fails_only_where_a_bar_is_wholly_out(panel, passes):
+    draw = ("fig, (top, ax_q4) = plt.subplots(2, 1, sharex=True)\ntop.bar(np.arange(3), A)\n" + BY_CALL + panel + "\n")
+    assert _bar_results("hw01_definition", draw)["test_q4_hidden_5"] is passes
