@@ -1819,7 +1819,6 @@ def test_bar_q4_the_out_of_view_message_speaks_of_negative_bars_only_where_there
     assert "beyond the y limits" in messages[BAR_LOOK_TEST[hw]] and "below 0" not in messages[BAR_LOOK_TEST[hw]]
 
 
-
 # Axes whose face is not drawn (axis('off'), set_frame_on(False), a hidden patch) show the figure behind them: black
 # bars on axes painted black and then hidden show on the white figure, and failed "every bar must show"; white bars
 # there show nothing, and passed
@@ -1906,12 +1905,35 @@ def test_bar_q4_bars_from_0_on_a_log_scale(hw):
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_bars_alike_in_every_respect_are_said_to_look_the_same(hw):
+    same = BY_CALL.replace("A, 0.4,", "A, 0.4, color='C0',").replace("B, 0.4, hatch='//',", "B, 0.4, color='C0',")
+    messages = {}
+    assert not _bar_results(hw, same, messages=messages)[BAR_LOOK_TEST[hw]]
+    message = messages[BAR_LOOK_TEST[hw]]
+    assert "colour only" not in message and ("look the same" in message or "hatched alike" in message), message
+    assert "give one series a hatch" in message or "hatch one series" in message, message
+    if hw != "hw03_asymmetry":   # bars of two colours, alike otherwise, still differ in colour only
+        messages = {}
+        _bar_results(hw, same.replace("B, 0.4, color='C0',", "B, 0.4, color='C1',"), messages=messages)
+        assert "differ in colour only" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
 def test_bar_q4_a_legend_on_a_twin_axes_is_named(hw):
     messages = {}
     draw = BY_CALL.replace("ax_q4.legend()", "ax_q4.twinx().legend(ax_q4.containers, [LA, LB])")
     assert not _bar_results(hw, draw, messages=messages)["test_q4_public_2"]
     message = messages["test_q4_public_2"]
     assert message.startswith("give the plot a legend on ax_q4 or fig.legend") and "twinx" in message, message
+
+
+def test_hw05_q4_names_an_inverted_x_axis():
+    messages = {}
+    assert not _bar_results("hw05_drift", BY_CALL + "ax_q4.invert_xaxis()\n", messages=messages)["test_q4_hidden_4"]
+    assert messages["test_q4_hidden_4"].startswith("remove invert_xaxis()"), messages
+    # bins drawn right to left on an inverted axis read left to right, and pass
+    flipped = BY_CALL.replace("x = np.arange(len(names))", "x = np.arange(len(names))[::-1]") + "ax_q4.invert_xaxis()\n"
+    assert all(_bar_results("hw05_drift", flipped).values())
 
 
 # A broken y axis drawn as two axes: the lower panel (from 0) shows part of every bar and passes; an upper panel above
