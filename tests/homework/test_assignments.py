@@ -1749,7 +1749,7 @@ def test_bar_q4_a_bar_outside_the_view_fails_the_look_test(hw, cut):
 
 
 @pytest.mark.parametrize("cut, why", [("ax_q4.set_ylim(bottom=0)\n", "beyond the y limits"),
-                                      ("ax_q4.set_yscale('log')\n", "a log scale cannot draw a bar below 0")],
+                                      ("ax_q4.set_yscale('log')\n", "a log scale has no 0 and no values below it")],
                          ids=["y from 0", "log y"])
 def test_bar_q4_hw03_negative_terms_cut_off_fail_the_look_test(cut, why):
     messages = {}
@@ -1817,3 +1817,129 @@ def test_bar_q4_the_out_of_view_message_speaks_of_negative_bars_only_where_there
     messages = {}
     _bar_results(hw, BY_CALL + "ax_q4.set_ylim(5, 6)\n", messages=messages)
     assert "beyond the y limits" in messages[BAR_LOOK_TEST[hw]] and "below 0" not in messages[BAR_LOOK_TEST[hw]]
+
+
+# Axes whose face is not drawn (axis('off'), set_frame_on(False), a hidden patch) show the figure behind them: black
+# bars on axes painted black and then hidden show on the white figure, and failed "every bar must show"; white bars
+# there show nothing, and passed
+HIDDEN_FACE = ["ax_q4.axis('off')", "ax_q4.set_frame_on(False)", "ax_q4.patch.set_visible(False)"]
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("hide", HIDDEN_FACE)
+def test_bar_q4_axes_whose_face_is_not_drawn_show_the_figure(hw, hide):
+    draw = f"ax_q4.set_facecolor('k')\n{hide}\n" + BY_CALL
+    assert all(_bar_results(hw, draw.replace("A, 0.4,", "A, 0.4, color='k',")).values())
+    messages = {}
+    results = _bar_results(hw, draw.replace("A, 0.4,", "A, 0.4, color='w',"), messages=messages)
+    assert not results[BAR_LOOK_TEST[hw]] and "shows nothing" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_subfigure_shows_the_figure_behind_it(hw):
+    # a subfigure's face is transparent by default: on a black figure, under transparent axes, black bars show
+    # nothing and white bars show (read over white before, both ways round)
+    draw = ("fig = plt.figure(facecolor='k')\nax_q4 = fig.subfigures(1, 2)[0].subplots()\nax_q4.set_facecolor('none')\n"
+            + BY_CALL)
+    assert all(_bar_results(hw, draw.replace("A, 0.4,", "A, 0.4, color='w',")).values())
+    messages = {}
+    results = _bar_results(hw, draw.replace("A, 0.4,", "A, 0.4, color='k',"), messages=messages)
+    assert not results[BAR_LOOK_TEST[hw]] and "shows nothing" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+# ax_q4 in a subfigure: the title, axis labels and legend of the figures it lies in count
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_the_parent_figures_title_labels_and_legend_count(hw):
+    draw = "fig = plt.figure()\nax_q4 = fig.subfigures(1, 2)[0].subplots()\n" + BY_CALL.replace("ax_q4.legend()", "fig.legend()")
+    finish = "fig.suptitle('t'); fig.supylabel('y'); fig.supxlabel('x')\n"
+    assert all(_bar_results(hw, draw, finish=finish).values())
+    # the root figure's legend names the series: swapped texts there are read
+    swapped = draw.replace("fig.legend()", "fig.legend(ax_q4.containers, [LB, LA])")
+    assert not _bar_results(hw, swapped, finish=finish)[BAR_DATA_TEST[hw]]
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("hide", ["ax_q4.get_legend().set_visible(False)", "fig.legends[0].set_visible(False)"],
+                         ids=["axes legend", "figure legend"])
+def test_bar_q4_a_hidden_legend_is_not_a_legend(hw, hide):
+    draw = BY_CALL if "get_legend" in hide else BY_CALL.replace("ax_q4.legend()", "fig.legend()")
+    messages = {}
+    results = _bar_results(hw, draw + hide + "\n", messages=messages)
+    assert not results["test_q4_public_2"] and messages["test_q4_public_2"] == "give the plot a legend on ax_q4 (or fig.legend)"
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_hidden_legend_is_not_read(hw):
+    # a hidden axes legend with swapped texts over a figure legend that names the series right: the one shown is read
+    draw = BY_CALL.replace("ax_q4.legend()", "ax_q4.legend([LB, LA]).set_visible(False)\nfig.legend()")
+    assert all(_bar_results(hw, draw).values())
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+@pytest.mark.parametrize("blank, says", [("ax_q4.set_title(' ')", "a title"), ("ax_q4.set_ylabel('  ')", "a y label"),
+                                         ("fig.suptitle(' '); ax_q4.set_title('')", "a title")],
+                         ids=["title", "y label", "figure title"])
+def test_bar_q4_a_blank_title_or_label_does_not_count(hw, blank, says):
+    messages = {}
+    _bar_results(hw, BY_CALL, messages=messages, finish=BAR_FINISH + blank + "\n")
+    assert messages.get("test_q4_public_2") == f"give the plot {says}", messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_legend_of_blank_texts_names_nothing(hw):
+    messages = {}
+    _bar_results(hw, BY_CALL.replace("ax_q4.legend()", "ax_q4.legend([' ', '  '])"), messages=messages)
+    assert "name the series in the legend, which names none" in messages.get("test_q4_public_2", ""), messages
+
+
+# Bars from 0 on a log y scale: clipped (the default) they show from below the view; masked, they are not drawn, and the
+# message said they lay below 0
+@pytest.mark.parametrize("hw", [hw for hw in BAR_SETUP if hw != "hw03_asymmetry"])
+def test_bar_q4_bars_from_0_on_a_log_scale(hw):
+    assert all(_bar_results(hw, BY_CALL + "ax_q4.set_yscale('log')\n").values())
+    messages = {}
+    results = _bar_results(hw, BY_CALL + "ax_q4.set_yscale('log', nonpositive='mask')\n", messages=messages)
+    message = messages.get(BAR_LOOK_TEST[hw], "")
+    assert not results[BAR_LOOK_TEST[hw]] and "a log scale has no 0 and no values below it" in message, messages
+    assert "set_yscale('linear')" in message and "below 0" not in message, message
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_bars_alike_in_every_respect_are_said_to_look_the_same(hw):
+    same = BY_CALL.replace("A, 0.4,", "A, 0.4, color='C0',").replace("B, 0.4, hatch='//',", "B, 0.4, color='C0',")
+    messages = {}
+    assert not _bar_results(hw, same, messages=messages)[BAR_LOOK_TEST[hw]]
+    message = messages[BAR_LOOK_TEST[hw]]
+    assert "colour only" not in message and ("look the same" in message or "hatched alike" in message), message
+    assert "give one series a hatch" in message or "hatch one series" in message, message
+    if hw != "hw03_asymmetry":   # bars of two colours, alike otherwise, still differ in colour only
+        messages = {}
+        _bar_results(hw, same.replace("B, 0.4, color='C0',", "B, 0.4, color='C1',"), messages=messages)
+        assert "differ in colour only" in messages[BAR_LOOK_TEST[hw]], messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_a_legend_on_a_twin_axes_is_named(hw):
+    messages = {}
+    draw = BY_CALL.replace("ax_q4.legend()", "ax_q4.twinx().legend(ax_q4.containers, [LA, LB])")
+    assert not _bar_results(hw, draw, messages=messages)["test_q4_public_2"]
+    message = messages["test_q4_public_2"]
+    assert message.startswith("give the plot a legend on ax_q4 or fig.legend") and "twinx" in message, message
+
+
+def test_hw05_q4_names_an_inverted_x_axis():
+    messages = {}
+    assert not _bar_results("hw05_drift", BY_CALL + "ax_q4.invert_xaxis()\n", messages=messages)["test_q4_hidden_4"]
+    assert messages["test_q4_hidden_4"].startswith("remove invert_xaxis()"), messages
+    # bins drawn right to left on an inverted axis read left to right, and pass
+    flipped = BY_CALL.replace("x = np.arange(len(names))", "x = np.arange(len(names))[::-1]") + "ax_q4.invert_xaxis()\n"
+    assert all(_bar_results("hw05_drift", flipped).values())
+
+
+# A broken y axis drawn as two axes: the lower panel (from 0) shows part of every bar and passes; an upper panel above
+# the short bars leaves them wholly out of view and fails (homework/README.md says so)
+@pytest.mark.parametrize("panel, passes", [("ax_q4.set_ylim(0, 0.1)", True), ("ax_q4.set_ylim(0.35, 0.6)", False)],
+                         ids=["lower panel", "upper panel"])
+def test_bar_q4_a_broken_y_axis_fails_only_where_a_bar_is_wholly_out(panel, passes):
+    draw = ("fig, (top, ax_q4) = plt.subplots(2, 1, sharex=True)\ntop.bar(np.arange(3), A)\n" + BY_CALL + panel + "\n")
+    assert _bar_results("hw01_definition", draw)["test_q4_hidden_5"] is passes
