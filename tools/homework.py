@@ -697,14 +697,18 @@ class __klteach_guard:
             found.add(what)
 
     def __enter__(self):
-        self.undo, self.class_undo, self.cwd, found = [], [], None, set()
+        # the guard's code looks names up in the notebook's globals, where a student's set or vars (an innocent
+        # name for a list) shadows the builtin: until those globals are removed, builtins are taken from the module
+        real = self._builtins
+        self.undo, self.class_undo, self.cwd, found = [], [], None, real.set()
         # first: a comprehension made in this cell's globals looks builtins up through their __builtins__
-        self._put(self.g, "__builtins__", self._builtins, found, "__builtins__ replaced")
+        self._put(self.g, "__builtins__", real, found, "__builtins__ replaced")
         for function, (code, defaults, kwdefaults) in self._functions.items():
             if (function.__code__, function.__defaults__, function.__kwdefaults__) != (code, defaults, kwdefaults):
                 function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
-                found.add(f"{getattr(function, '__module__', '?')}.{function.__qualname__}.__code__ changed")
-        for key in [k for k in self.g if k in vars(self._builtins) and not k.startswith("_")]:
+                found.add(f"{real.getattr(function, '__module__', '?')}.{function.__qualname__}.__code__ changed")
+        shadowing = [k for k in self.g if k in real.vars(real) and not k.startswith("_")]
+        for key in shadowing:
             if self._initial.get(key, self._missing) is not self.g[key]:
                 self.undo.append((self.g, key, self.g.pop(key)))
                 found.add(f"global {key} shadows a builtin")

@@ -147,6 +147,9 @@ ROUTES = {
 }
 ROUTE_CELL = {"lying_float": "d_nats", "guard_memory": "d_nats", "axes_hook": "fig, ax_q4",
               "numpy_private": "fig, ax_q4", "class_hook": "fig, ax_q4"}   # the answer cell a route replaces; the others get a cell of their own
+# names a student may give data without meaning harm, each a builtin the grader's own code calls
+INNOCENT = ('set = {"sun", "cloud", "rain"}\nvars = ["P", "Q"]\nlist = [1, 2]\ndict = {}\ngetattr = "x"\n'
+            'type = "bar"\nid = 7\nlen = 3\n')
 JUNK = {
     "d_nats": "d_nats = 'about a half'",
     "d_bits": "d_bits = d_nats / 0",
@@ -205,6 +208,8 @@ def run(assigned, tmp_path_factory):  # noqa: F811
             tampered.cells.insert(data + 1, nbformat.v4.new_code_cell(code))
         nbformat.write(tampered, subs / f"route_{route}.ipynb")
     nbformat.write(_edit(solution, {"d_bits": "d_bits = d_nats / np.log(2"}), subs / "syntax.ipynb")
+    q2 = solution.cells[_answer_cell(solution, "d_bits")].source
+    nbformat.write(_edit(solution, {"d_bits": INNOCENT + q2}), subs / "innocent_names.ipynb")
     (subs / "corrupt.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "d_nats = ')
     (subs / "wrong.ipynb").write_bytes(_copy(assigned(HW02), "student", HW02).read_bytes())
     nbformat.write(_without_otter_metadata(_copy(assigned(HW02), "student", HW02)), subs / "wrong_unnamed.ipynb")
@@ -240,6 +245,17 @@ def test_correct_submissions_earn_full_marks_without_flags(run, name):
     assert {q: float(row[q]) for q in cases} == {q: float(points) for q, (points, _) in cases.items()}
     assert float(row["total"]) == float(row["possible"]) == sum(p for p, _ in cases.values())
     assert row["reason"] == "" and row["flags"] == ""
+
+
+def test_innocent_names_that_shadow_builtins_are_flagged_but_graded_in_full(run):
+    # set = {...} or vars = [...] in a student's cell once stopped the grader's last cell (TypeError: 'set'
+    # object is not callable): no test ran and the whole assignment scored 0
+    row, cases = run["rows"]["innocent_names"], run["cases"]
+    assert float(row["total"]) == float(row["possible"]) == sum(p for p, _ in cases.values()), row
+    assert row["reason"] == "", row["reason"]
+    flags = row["flags"].split("; ")
+    for name in ("set", "vars", "len"):
+        assert f"rebinds builtin {name}" in flags and f"at run time: global {name} shadows a builtin" in flags, flags
 
 
 def test_tampering_is_flagged_and_does_not_earn_the_hidden_points(run):
