@@ -255,13 +255,15 @@ class _FormOK:
         self.results = results   # (question, otter's result) pairs
 
     def __repr__(self):
-        return "\\n\\n".join({FORM_OK!r}.format(q) if getattr(r, "passed_all", False) else repr(r)
+        import builtins as b   # not the notebook's names: a student's own isinstance or len must not break a check
+        return "\\n\\n".join({FORM_OK!r}.format(q) if b.getattr(r, "passed_all", False) else b.repr(r)
                              for q, r in self.results)
 
     def _repr_html_(self):
+        import builtins as b
         return "".join("<p><strong><pre style='display: inline;'>" + q + "</pre></strong>"
-                       + {FORM_OK!r}.format("") + "</p>" if getattr(r, "passed_all", False)
-                       else r._repr_html_() if hasattr(r, "_repr_html_") else "<pre>" + repr(r) + "</pre>"
+                       + {FORM_OK!r}.format("") + "</p>" if b.getattr(r, "passed_all", False)
+                       else r._repr_html_() if b.hasattr(r, "_repr_html_") else "<pre>" + b.repr(r) + "</pre>"
                        for q, r in self.results)
 
 
@@ -272,16 +274,19 @@ class _PublicChecks:
         self._notebook = notebook
 
     def __getattr__(self, name):
-        return getattr(self._notebook, name)
+        import builtins as b
+        return b.getattr(self._notebook, name)
 
     def check(self, question, global_env=None):
-        result = self._notebook.check(question, globals() if global_env is None else global_env)
-        return _FormOK([(question, result)]) if getattr(result, "passed_all", False) else result
+        import builtins as b
+        result = self._notebook.check(question, b.globals() if global_env is None else global_env)
+        return _FormOK([(question, result)]) if b.getattr(result, "passed_all", False) else result
 
     def check_all(self):
+        import builtins as b
         results = self._notebook.check_all()
-        tests = getattr(results, "results", None)
-        return _FormOK(list(tests.items())) if isinstance(tests, dict) else results
+        tests = b.getattr(results, "results", None)
+        return _FormOK(b.list(tests.items())) if b.isinstance(tests, b.dict) else results
 
 
 grader = _PublicChecks(grader)

@@ -149,7 +149,7 @@ ROUTE_CELL = {"lying_float": "d_nats", "guard_memory": "d_nats", "axes_hook": "f
               "numpy_private": "fig, ax_q4", "class_hook": "fig, ax_q4"}   # the answer cell a route replaces; the others get a cell of their own
 # names a student may give data without meaning harm, each a builtin the grader's own code calls
 INNOCENT = ('set = {"sun", "cloud", "rain"}\nvars = ["P", "Q"]\nlist = [1, 2]\ndict = {}\ngetattr = "x"\n'
-            'type = "bar"\nid = 7\nlen = 3\n')
+            'type = "bar"\nid = 7\nlen = 3\nisinstance = repr = "y"\n')
 JUNK = {
     "d_nats": "d_nats = 'about a half'",
     "d_bits": "d_bits = d_nats / 0",
@@ -208,8 +208,12 @@ def run(assigned, tmp_path_factory):  # noqa: F811
             tampered.cells.insert(data + 1, nbformat.v4.new_code_cell(code))
         nbformat.write(tampered, subs / f"route_{route}.ipynb")
     nbformat.write(_edit(solution, {"d_bits": "d_bits = d_nats / np.log(2"}), subs / "syntax.ipynb")
-    q2 = solution.cells[_answer_cell(solution, "d_bits")].source
-    nbformat.write(_edit(solution, {"d_bits": INNOCENT + q2}), subs / "innocent_names.ipynb")
+    # the student's copy (its grader.check_all() cell runs the public checks) with the solutions' answers
+    answers = {v: solution.cells[_answer_cell(solution, v)].source for v in ("d_nats", "d_bits", "d_forward",
+                                                                             "fig, ax_q4")}
+    answers["d_bits"] = INNOCENT + answers["d_bits"]
+    nbformat.write(_edit(nbformat.read(_copy(folder, "student", HW01), as_version=4), answers),
+                   subs / "innocent_names.ipynb")
     (subs / "corrupt.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "d_nats = ')
     (subs / "wrong.ipynb").write_bytes(_copy(assigned(HW02), "student", HW02).read_bytes())
     nbformat.write(_without_otter_metadata(_copy(assigned(HW02), "student", HW02)), subs / "wrong_unnamed.ipynb")
@@ -249,7 +253,8 @@ def test_correct_submissions_earn_full_marks_without_flags(run, name):
 
 def test_innocent_names_that_shadow_builtins_are_flagged_but_graded_in_full(run):
     # set = {...} or vars = [...] in a student's cell once stopped the grader's last cell (TypeError: 'set'
-    # object is not callable): no test ran and the whole assignment scored 0
+    # object is not callable): no test ran and the whole assignment scored 0; and its own grader.check_all()
+    # cell raised (the public checks' wrapper called the notebook's isinstance and list), a reason to no purpose
     row, cases = run["rows"]["innocent_names"], run["cases"]
     assert float(row["total"]) == float(row["possible"]) == sum(p for p, _ in cases.values()), row
     assert row["reason"] == "", row["reason"]
