@@ -443,8 +443,9 @@ def _mp_gap_terms(p, q, dps=80):
 
 
 EPS = np.finfo(float).eps
-# q / p - 1 on both sides of every switch between formulas (1e-4: the old series
-# cut-off; -0.4 and 2/3: the series range now; -0.5: the log-ratio form), and far out.
+# q / p - 1 on both sides of every switch between formulas (1e-4, -0.4 and 2/3: the
+# old series cut-offs; -0.5: the series range now, and before it the log-ratio form),
+# and far out. The series' other end, t = 1, is in the test after this one.
 T_GRID = np.unique(np.concatenate([
     s * np.geomspace(1e-8, 0.95, 300) for s in (1, -1)] + [
     c * (1 + np.array([-1e-6, 0, 1e-6])) for c in (1e-4, -1e-4, -0.4, 2 / 3, -0.5, 0.5)]))
@@ -463,6 +464,22 @@ def test_kl_and_its_terms_are_accurate_to_a_few_ulp_at_every_t():
         for c, r in zip(kt.kl_contributions(p, q), ref_terms):
             worst_term = max(worst_term, float(abs(c - r) / r))
     assert worst_kl <= 4 * EPS       # was 1.3e-12 near |t| = 1e-4
+    assert worst_term <= 6 * EPS
+
+
+@pytest.mark.slow
+def test_terms_are_accurate_on_both_sides_of_the_series_end_at_t_1():
+    # p = (1/4, 3/4), q = (1/4 (1 + t), 1 - 1/4 (1 + t)): the first term at t (from 0.5 to 3,
+    # the series' end t = 1 on both sides), the second at -t / 3.
+    worst_kl = worst_term = 0.0
+    for t in np.concatenate([[0.5, 0.9, 1.5, 2.0, 2.9, 3.0 - 1e-9], 1 + np.array([-1e-6, -1e-15, 0, 1e-15, 1e-6])]):
+        p, q = np.array([0.25, 0.75]), np.array([0.25 * (1 + t), 1 - 0.25 * (1 + t)])
+        ref_terms = _mp_gap_terms(p, q)
+        ref = mpmath.fsum(ref_terms)
+        worst_kl = max(worst_kl, float(abs(kt.kl_divergence(p, q) - ref) / ref))
+        for c, r in zip(kt.kl_contributions(p, q), ref_terms):
+            worst_term = max(worst_term, float(abs(c - r) / r))
+    assert worst_kl <= 4 * EPS
     assert worst_term <= 6 * EPS
 
 
