@@ -84,3 +84,10 @@ def mp_js(p, q, dps=None):
         mm = [(a + b) / 2 for a, b in zip(pm, qm)]
         d = lambda x, m: mpmath.fsum(a * mpmath.log(a / c) for a, c in zip(x, m) if a > 0)  # noqa: E731
         return (d(pm, mm) + d(qm, mm)) / 2
+
+
+def mp_standard_pareto_kl(b, minus_log_q):
+    """D(pareto(b) || Q) = -H(P) + E_P[-log q] in mpmath, H(P) = 1 + 1 / b - log b (support x >= 1)."""
+    b = mpmath.mpf(b)
+    mean = mpmath.quad(lambda x: b * x ** (-b - 1) * minus_log_q(x), [1, 2, 10, 100, 1e4, 1e8, mpmath.inf])
+    return -(1 + 1 / b - mpmath.log(b)) + mean

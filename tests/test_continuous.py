@@ -15,6 +15,7 @@ import scipy.stats as st
 
 import klteach as kt
 from klteach import DistributionError
+from strategies import mp_standard_pareto_kl
 
 mpf = mpmath.mpf
 
@@ -1659,13 +1660,6 @@ def test_a_narrow_cauchy_q_far_from_a_cauchy_p_matches_the_closed_form():
     assert got == pytest.approx(float(truth), rel=1e-12)
 
 
-def _standard_pareto_kl(b, minus_log_q):
-    """D(pareto(b) || Q) = -H(P) + E_P[-log q] in mpmath, H(P) = 1 + 1 / b - log b (support x >= 1)."""
-    b = mpf(b)
-    mean = mpmath.quad(lambda x: b * x ** (-b - 1) * minus_log_q(x), [1, 2, 10, 100, 1e4, 1e8, mpmath.inf])
-    return -(1 + 1 / b - mpmath.log(b)) + mean
-
-
 # A Pareto's endpoint is loc + scale: pareto(b, loc=7, scale=1e-7) starts at the double
 # 7.00000010000000058, 5.8e-9 scales past 7 + 1e-7. Q's probability outside P's support was taken
 # there, while the integral ran from the endpoint moved to 0 (both shifted by that double): Q's
@@ -1680,7 +1674,7 @@ def _standard_pareto_kl(b, minus_log_q):
 ])
 def test_a_pareto_whose_endpoint_loc_plus_scale_is_rounded_matches_the_reference(b, q, minus_log_q):
     with mpmath.workdps(30):
-        truth = _standard_pareto_kl(b, minus_log_q)
+        truth = mp_standard_pareto_kl(b, minus_log_q)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         got = kt.continuous_kl(st.pareto(b, loc=7, scale=1e-7), q)

@@ -12,6 +12,7 @@ import pytest
 import scipy.stats as st
 
 import klteach as kt
+from strategies import mp_standard_pareto_kl
 
 mpf = mpmath.mpf
 
@@ -383,13 +384,6 @@ def test_a_q_whose_log_of_pdf_underflows_in_p_is_refused_for_that_cause(p, q, lo
             assert -1e4 < log_q(mpf(x)) < math.log(sys.float_info.min), (x, text)
 
 
-def _pareto_kl(b, minus_log_q):
-    """D(pareto(b) || Q) = -H(P) + E_P[-log q], H(P) = 1 + 1 / b - log b (support x >= 1)."""
-    b = mpf(b)
-    mean = mpmath.quad(lambda x: b * x ** (-b - 1) * minus_log_q(x), [1, 2, 10, 100, 1e4, 1e8, mpmath.inf])
-    return -(1 + 1 / b - mpmath.log(b)) + mean
-
-
 # Q's -log q grows linearly towards +inf for chi2, erlang, a right Gumbel and a Moyal: their growth
 # exponent is read from the family (it was measured, and a Pareto(1.01)'s integrand, decaying as
 # x^-1.01, was refused with 0.06 nats "beyond the right tail"). A right Gumbel's and a Moyal's -log q
@@ -398,13 +392,13 @@ def _pareto_kl(b, minus_log_q):
 @pytest.mark.slow     # about 2 s each
 @pytest.mark.parametrize("p, q, truth", [
     (st.pareto(1.01), st.chi2(2),                     # chi2(2) is expon(scale=2): 49.213
-     lambda: _pareto_kl(1.01, lambda x: 0) + mpmath.log(2) + mpf(1.01) / mpf(0.01) / 2),
+     lambda: mp_standard_pareto_kl(1.01, lambda x: 0) + mpmath.log(2) + mpf(1.01) / mpf(0.01) / 2),
     (st.pareto(1.01), st.erlang(1, scale=2),
-     lambda: _pareto_kl(1.01, lambda x: 0) + mpmath.log(2) + mpf(1.01) / mpf(0.01) / 2),
+     lambda: mp_standard_pareto_kl(1.01, lambda x: 0) + mpmath.log(2) + mpf(1.01) / mpf(0.01) / 2),
     (st.pareto(1.01), st.gumbel_r(),                  # -log q = x + e^-x: 99.169
-     lambda: _pareto_kl(1.01, lambda x: mpmath.exp(-x)) + mpf(1.01) / mpf(0.01)),
+     lambda: mp_standard_pareto_kl(1.01, lambda x: mpmath.exp(-x)) + mpf(1.01) / mpf(0.01)),
     (st.pareto(1.01), st.moyal(),                     # -log q = (x + e^-x + log(2 pi)) / 2: 49.514
-     lambda: _pareto_kl(1.01, lambda x: (mpmath.exp(-x) + mpmath.log(2 * mpmath.pi)) / 2)
+     lambda: mp_standard_pareto_kl(1.01, lambda x: (mpmath.exp(-x) + mpmath.log(2 * mpmath.pi)) / 2)
      + mpf(1.01) / mpf(0.01) / 2),
 ])
 def test_a_linear_growth_read_from_chi2_erlang_gumbel_r_and_moyal(p, q, truth):
