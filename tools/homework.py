@@ -1357,7 +1357,7 @@ def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset(),
     for name, test in results.results.items():
         if name not in assignment.questions:
             continue
-        lines.append(f"{name}: {test.score:g} / {test.possible:g}")
+        lines.append(f"{name}: {round(test.score, 2):g} / {round(test.possible, 2):g}")   # as in the CSV: 1.33, not 1.33333
         numbers = {True: 0, False: 0}
         for case in test.test_case_results:
             hidden = bool(case.test_case.hidden)

@@ -1865,7 +1865,8 @@ def test_bar_q4_a_hidden_legend_is_not_a_legend(hw, hide):
     draw = BY_CALL if "get_legend" in hide else BY_CALL.replace("ax_q4.legend()", "fig.legend()")
     messages = {}
     results = _bar_results(hw, draw + hide + "\n", messages=messages)
-    assert not results["test_q4_public_2"] and messages["test_q4_public_2"] == "give the plot a legend on ax_q4 (or fig.legend)"
+    assert not results["test_q4_public_2"] and messages["test_q4_public_2"] == \
+        "give the plot a legend that shows on ax_q4 (or fig.legend): the one there is hidden (set_visible(False))"
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
@@ -1902,6 +1903,22 @@ def test_bar_q4_bars_from_0_on_a_log_scale(hw):
     message = messages.get(BAR_LOOK_TEST[hw], "")
     assert not results[BAR_LOOK_TEST[hw]] and "a log scale has no 0 and no values below it" in message, messages
     assert "set_yscale('linear')" in message and "below 0" not in message, message
+
+
+# Bars drawn up from a floor on a log scale, bar(x, p - f, bottom=f): their tops, not their heights, are the values
+# (the heights were read, and the data test said the heights were not P and Q); bar(x, p, bottom=f) reads as before
+@pytest.mark.parametrize("hw", [hw for hw in BAR_SETUP if hw != "hw03_asymmetry"])
+@pytest.mark.parametrize("floor", [1e-3, 0.01])
+def test_bar_q4_bars_drawn_up_from_a_floor_show_their_values_at_their_tops(hw, floor):
+    from_floor = (BY_CALL.replace("A, 0.4,", f"A - {floor}, 0.4, bottom={floor},")
+                  .replace("B, 0.4,", f"B - {floor}, 0.4, bottom={floor},") + "ax_q4.set_yscale('log')\n")
+    assert from_floor != BY_CALL + "ax_q4.set_yscale('log')\n"
+    results = _bar_results(hw, from_floor)
+    assert len(results) >= 4 and all(results.values()), results
+    # tops at the values but the floor under only one series: the other's heights and tops are both off
+    one_floor = BY_CALL.replace("A, 0.4,", f"A - {floor}, 0.4, bottom={floor},").replace("B, 0.4,", f"B - {floor}, 0.4,")
+    messages = {}
+    assert not _bar_results(hw, one_floor, messages=messages)[BAR_DATA_TEST[hw]], messages
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
