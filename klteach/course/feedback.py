@@ -789,7 +789,7 @@ def _rounded_parts_route(raw, value, parts, expected, sig, cut=False, figures=No
 
     ``parts`` holds ``(value, coefficient)`` pairs whose ``sum(coefficient * value)`` is the right value
     (``[(H(X), 1), (H(Y), 1), (H(X,Y), -1)]`` for a mutual information). Each rule rounds every part the same
-    way, to 3-5 significant figures or to 2-4 decimal places, as a learner who copies printed numbers does (a
+    way, to 3-5 significant figures, 2-4 decimal places or 2 significant figures, as a learner who copies printed numbers does (a
     mixture of rules would explain almost any number near the answer). The answer must be the combination of
     the rounded parts up to float noise, and within the bound the rounding errors (half a unit each) allow.
     A number that is also the right value cut off (``0.251`` for ``0.25163``), or right as far as it goes, is
@@ -812,7 +812,10 @@ def _rounded_parts_route(raw, value, parts, expected, sig, cut=False, figures=No
     rules = ([(f"{_plural(k, 'significant figure')}", lambda v, k=k: float(_round_sig(v, k)) if v else 0.0,
                lambda v, k=k: float(_unit(v, k)) / 2 if v else 0.0) for k in (3, 4, 5)]
              + [(f"{_plural(d, 'decimal place')}", lambda v, d=d: round(float(v), d), lambda v, d=d: 0.5 * 10.0 ** -d)
-                for d in (2, 3, 4)])
+                for d in (2, 3, 4)]
+             # 2 figures last (-0.83 and 1.2 copied from a rounded print): only a literal combination is read so
+             + [(f"{_plural(2, 'significant figure')}", lambda v: float(_round_sig(v, 2)) if v else 0.0,
+                 lambda v: float(_unit(v, 2)) / 2 if v else 0.0)])
     for how, rule, half in rules:
         rounded = [rule(v) for v, _ in parts]
         if all(r == v for r, (v, _) in zip(rounded, parts)):
@@ -1258,8 +1261,8 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                   ", more than asked") if long else
                f"At the {n_fig} significant figures you gave, {shown} is cut off, not rounded: round rather than "
                f"truncate" if _truncated(value, expected, figures) else
-               f"At the {n_fig} significant figures you gave, {shown} is off in the last one: round only the final "
-               f"result, not numbers on the way")
+               f"At the {n_fig} significant figures you gave, {shown} agrees with the right value to {agree} of them "
+               f"only: round only the final result, not numbers on the way")
         return Feedback(True, f"Correct to {ACCEPTED_FIGURES} significant figures: {what} = "
                               f"{_show(expected, ACCEPTED_FIGURES)}{suffix}. "
                               + (f"(Your number {how}.)" if long else f"({how}.)"))

@@ -27,6 +27,7 @@ from .feedback import (
     _nan_for,
     _probabilities,
     _right_at,
+    _round_sig,
     _rounded_terms,
     _truncated,
     check_number,
@@ -392,22 +393,31 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                             "weights whole codeword lengths by probabilities and sums them, so look for a 0/0, "
                             "inf - inf or a mean of an empty array: print the terms and find it with "
                             "np.isnan(terms).")
-    # an average below the entropy, matching no mistake (or, a whole number, one only hedged: 1.0 for 1.04 in nats),
-    # that is not the right value rounded: lengths no prefix code has (1, 2, 2, 2, say). The bound comes before a cut-off reading (1.0 for 1.5): no code averages that.
+    # an average below the entropy that is no named mistake, or the right value cut off (1.0 for 1.5), is
+    # lengths no prefix code has (1, 2, 2, 2, say): the bound comes first. A named mistake of 3 or more figures
+    # (1.03, the average in nats cut off) keeps its own message; one that fewer figures only may be (1.0 for
+    # 1.04 in nats) is said after the bound, as notebook 00 promises.
     h_bits = entropy(pn, base=2)
+    message = feedback.message
     if (not feedback.correct and isinstance(answer, Real) and not isinstance(answer, bool)
             and math.isfinite(float(answer)) and 0 < float(answer) < h_bits * (1 - 1e-3)
-            and (feedback.message.startswith("Not yet") or " cut off after " in feedback.message
-                 or (" too few to be sure " in feedback.message and float(answer).is_integer()))
+            and (message.startswith("Not yet") or message.startswith("Almost")
+                 or (" too few to be sure " in message and float(answer).is_integer()))
             and not _right_at(float(answer), expected, significant_figures(answer))):
         value, shown = float(answer), _as_given(answer)       # an int as typed (1), a float as Python shows it
         # cutting 1.5 off after 1 figure gives 1, which Python shows as 1.0 when the code made a float (np.trunc)
         cut = (f" If you cut off a longer number to get {shown}, round it instead (do not truncate), "
                f"to {sig} significant figures, or give that number itself."
                if _truncated(value, expected, _digits(value)) else "")
+        figures = significant_figures(answer)
+        maybe = [(w, text.split(". ")[0].split(", ")[0]) for w, text, *_ in mistakes
+                 if figures < sig and float(_round_sig(w, figures)) == value]
+        also = (f" At the {figures} significant figure{'s' if figures > 1 else ''} it has, {shown} also matches "
+                + " or ".join(f"{what} = {w:.4g}" for w, what in maybe)
+                + ", known mistakes: the unrounded number your code computed will tell which it is." if maybe else "")
         unit = "bit" if shown == "1" else "bits"     # (1.0 bits, as for any decimal)
         return Feedback(False, f"Not yet: {shown} {unit} per symbol is below {h}, {h_bits:.4g} bits, "
                                f"and no prefix code averages less than the entropy. If you averaged codeword "
                                f"lengths, their Kraft sum, sum 2^-length, is above 1, so no prefix code has them: "
-                               f"use the lengths kt.huffman_lengths gives.{cut}")
+                               f"use the lengths kt.huffman_lengths gives.{cut}{also}")
     return feedback

@@ -12,6 +12,8 @@ The maths lives in :mod:`klteach.variational` and :mod:`klteach.hypothesis_testi
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from numbers import Real
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,6 +25,7 @@ from ..hypothesis_testing import exponential_tilt
 from .feedback import (
     CHOICES,
     Feedback,
+    _as_given,
     check_number,
     significant_figures,
 )
@@ -130,6 +133,15 @@ def check_local_kl(answer, theta, delta, *, sig=3):
          "1/2 delta^2 (1/(1 - theta) - 1/theta): the information's two terms, one from heads and one from tails, "
          "are added, not subtracted: I(theta) = 1/theta + 1/(1 - theta) = 1 / (theta (1 - theta))."),
     ]
+    # I(theta) rounded to 1 or 2 figures before multiplying (6.25 to 6.3 half up, or 6.2 half to even): the one
+    # rounding on the way this computation allows, named below when the answer is its result
+    rounded_info = []
+    for figures in (1, 2):
+        unit = Decimal(1).scaleb(math.floor(math.log10(info)) - figures + 1)
+        shown = Decimal(f"{info:.12g}")          # as printed: 6.25, not 6.249999999999999
+        for rounded in sorted({float(shown.quantize(unit, mode)) for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)}):
+            if not math.isclose(rounded, info, rel_tol=1e-12):
+                rounded_info.append((0.5 * delta ** 2 * rounded, figures, rounded))
     # delta^2 and I(theta) short decimals (0.0025 and 6.25): their product is exact, with nothing to round on
     # the way (an answer near it is no rounded intermediate)
     short = all(significant_figures(v) <= 6 for v in (delta ** 2, info, expected))
@@ -143,6 +155,17 @@ def check_local_kl(answer, theta, delta, *, sig=3):
                                      "check for theta - 1 in place of 1 - theta, or a minus between the two terms.")
     if feedback.correct:      # the right value has few digits: show all of them
         return Feedback(True, f"Correct: {what} = {_exact_decimal(expected)} nats.")
+    if isinstance(answer, Real) and not isinstance(answer, bool) and math.isfinite(float(answer)):
+        value, n_fig = float(answer), significant_figures(answer)
+        for route, figures, rounded in rounded_info:
+            # the route's value itself, or it rounded (half up or to even) to the figures given, 3 or more
+            half_unit = 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - n_fig + 1) if value else 0.0
+            if math.isclose(value, route, rel_tol=1e-9) or (n_fig >= sig and abs(value - route) <= half_unit * (1 + 1e-9)):
+                return Feedback(False, f"Almost: {_as_given(answer)} is what half of delta^2 times I(theta) gives "
+                                       f"with I(theta) rounded to {figures} significant figure"
+                                       f"{'s' if figures > 1 else ''} ({rounded:g}) on the way. Use I(theta) "
+                                       f"unrounded, multiply, and round only the final result, to {sig} "
+                                       f"significant figures.")
     return feedback
 
 

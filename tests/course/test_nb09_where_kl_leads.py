@@ -497,5 +497,34 @@ def test_elbo_a_number_wrong_in_its_fourth_figure_is_correct_to_3_figures_only(a
     assert fb.correct, str(fb)
     text = str(fb)
     assert text.startswith("Correct to 3 significant figures: ELBO(q) = -2.04 nats."), text
-    assert "-2.042" not in text and f"At the 4 significant figures you gave, {answer} is off in the last" in text
+    assert "-2.042" not in text and (f"At the 4 significant figures you gave, {answer} agrees with the right value "
+                                     f"to 3 of them only") in text, text
     assert str(ex2(-2.042)).startswith("Correct: ") and str(ex2(right)).startswith("Correct: ")
+
+
+def test_09_ex2_terms_rounded_to_2_significant_figures_name_that_route():
+    # -0.83 - 1.2 is the float -2.03: E_q[log p(x|z)] = -0.826077 and D(q||p(z)) = 1.216291 each rounded to 2
+    # figures, as for -2.05 (each to 2 decimal places)
+    assert round(-0.826077, 2) == -0.83 and float(f"{1.216291:.2g}") == 1.2 and -0.83 - 1.2 == -2.03
+    for answer in (-2.03, -0.83 - 1.2):
+        text = str(exercises.check_elbo(answer, 1.0, 0.3, 1.2, 0.4))
+        assert text.startswith("Almost") and "each to 2 significant figures" in text, text
+
+
+@pytest.mark.parametrize("answer, rounded", [(0.5 * 0.05**2 * 6.3, "6.3"), (0.007875, "6.3"),
+                                             (0.00788, "6.3"), (0.00775, "6.2"), (0.0075, "6")])
+def test_09_ex1_the_fisher_information_rounded_on_the_way_is_named(answer, rounded):
+    # I(0.2) = 6.25, rounded to 6.3 (half up), 6.2 (half to even) or 6 before multiplying by delta^2 / 2: the
+    # message must not say there was nothing to round on the way
+    assert math.isclose(1 / (0.2 * 0.8), 6.25) and math.isclose(0.5 * 0.05**2 * 6.25, 0.0078125)
+    text = str(exercises.check_local_kl(answer, 0.2, 0.05))
+    assert text.startswith("Almost") and "I(theta) rounded to" in text and f"({rounded})" in text, text
+    assert "nothing to round" not in text, text
+
+
+@pytest.mark.parametrize("answer, agree", [(0.17788, 3), (0.1779, 3), (0.17815, 4)])
+def test_09_ex4_an_accepted_answer_with_wrong_later_figures_says_how_many_agree(answer, agree):
+    # D(P*||P) = 0.178178: 0.17788 (six terms each rounded to 3 figures, summed) rounds to 0.178 but agrees to 3
+    # figures only, not "off in the last one"
+    fb = ex4(answer)
+    assert fb.correct and f"agrees with the right value to {agree} of them only" in fb.message, fb.message
