@@ -347,6 +347,33 @@ def _refuse_log_of_pdf(q, integrands):
                 f"{_LOG_OF_PDF_ADVICE}")
 
 
+def _refuse_overflow(q, g, total):
+    """Refuse where Q's log density overflowed to -inf with p log(1/q) still large beyond
+    (:meth:`_Integrand.underflow_growth`), naming scipy's log(pdf) where that is the cause."""
+    log_rest, edge = g.underflow_growth()
+    if log_rest > math.log(max(1e-7 * total, 1e-15)):
+        amount = ("an amount that cannot be bounded (p log(1/q) grows towards it)"
+                  if log_rest == math.inf else f"about e^{log_rest:.4g} nats")
+        if _log_of_pdf(q):
+            # -inf from the pdf underflowing, not from a log density below -1.8e308
+            # (pareto(2.5, scale=2) against kstwobign beyond x = 17.3, true log q about -600)
+            raise FloatingPointError(
+                f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf is -inf beyond "
+                f"x = {edge:.10g} (measured from P's endpoint or median) while P's density is "
+                f"positive there, and the part of D(P||Q) beyond, p log(1/q), is {amount}. "
+                f"{_log_of_pdf_cause(q)}. {_LOG_OF_PDF_ADVICE}")
+        raise FloatingPointError(
+            f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf overflows to -inf "
+            f"beyond x = {edge:.10g} (measured from P's endpoint or median, away from Q's median; "
+            f"Q's log density falls below the most negative double, "
+            f"-1.8e308: a left Gumbel's falls like -e^x, a normal's like -x^2 / (2 sd^2)) "
+            f"while P's density is positive there, and the part of D(P||Q) beyond, "
+            f"p log(1/q), is {amount}. D(P||Q) may still be finite, even below 1.8e308 "
+            f"(N(0, 1) against N(0, 1e-154^2): 5e307), or infinite. Compute D(P||Q) in "
+            f"closed form (klteach.gaussian_kl for two normals), or give Q as a "
+            f"distribution whose logpdf stays finite where P has mass.")
+
+
 class _Integrand:
     """x -> p (L - 1) + q with L = log p - log q, from log densities; records underflows."""
 
@@ -2309,6 +2336,11 @@ def _continuous_kl(p, q, base, unit):
                       "or Q's log density overflows before its decay can be judged)"
                       if math.isnan(rest) else f"about {rest:.2g} nats")
             _refuse_log_of_pdf(q, integrands)
+            if math.isnan(rest):
+                # Q's log density overflowed where P has its mass (gumbel_r(0, 10) below -7100,
+                # under a lomax from -1e6): that, not the tail named below, is the cause
+                for g in integrands:
+                    _refuse_overflow(q, g, total)
             raise FloatingPointError(
                 f"continuous_kl cannot compute D(P||Q) reliably: {amount} of the integral lies "
                 f"beyond {where}, closer to it than floating-point numbers resolve or farther "
@@ -2322,19 +2354,7 @@ def _continuous_kl(p, q, base, unit):
                 f"does not change under x -> log x or x -> c - x)."
             )
     for g in integrands:
-        log_rest, edge = g.underflow_growth()
-        if log_rest > math.log(max(1e-7 * total, 1e-15)):
-            amount = ("an amount that cannot be bounded (p log(1/q) grows towards it)"
-                      if log_rest == math.inf else f"about e^{log_rest:.4g} nats")
-            raise FloatingPointError(
-                f"continuous_kl cannot compute D(P||Q) reliably: q.logpdf overflows to -inf "
-                f"beyond x = {edge:.10g} (Q's log density falls below the most negative double, "
-                f"-1.8e308: a left Gumbel's falls like -e^x, a normal's like -x^2 / (2 sd^2)) "
-                f"while P's density is positive there, and the part of D(P||Q) beyond, "
-                f"p log(1/q), is {amount}. D(P||Q) may still be finite, even below 1.8e308 "
-                f"(N(0, 1) against N(0, 1e-154^2): 5e307), or infinite. Compute D(P||Q) in "
-                f"closed form (klteach.gaussian_kl for two normals), or give Q as a "
-                f"distribution whose logpdf stays finite where P has mass.")
+        _refuse_overflow(q, g, total)
         mass, first = g.underflow_mass(g.unevaluated)
         if mass > 1e-15:
             raise FloatingPointError(
