@@ -488,7 +488,8 @@ _NONE = ("Your answer is None, not a value. print() shows a value but returns No
 
 
 _NAN = ("Your answer is NaN (not a number). The data here have no zero probabilities, so look for "
-        "the log of a negative number, 0/0 or inf - inf: print the terms and find it with np.isnan(terms).")
+        "the log of a negative number, 0/0, inf - inf, or 0 * log 0 from a probability you rounded to 0 "
+        "(keep the unrounded values): print the terms and find it with np.isnan(terms).")
 
 
 def _nan_zero(a, b=None, log="np.log", cross=False):

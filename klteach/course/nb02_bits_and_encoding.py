@@ -412,9 +412,11 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
         figures = significant_figures(answer)
         maybe = [(w, text.split(". ")[0].split(", ")[0]) for w, text, *_ in mistakes
                  if figures < sig and float(_round_sig(w, figures)) == value]
-        also = (f" At the {figures} significant figure{'s' if figures > 1 else ''} it has, {shown} also matches "
-                + " or ".join(f"{what} = {w:.4g}" for w, what in maybe)
-                + ", known mistakes: the unrounded number your code computed will tell which it is." if maybe else "")
+        also = (f" At the {figures} significant figure{'s' if figures > 1 else ''} it has, {shown} could also be "
+                + " or ".join(f"{what} = {w:.4g}" for w, what in maybe) + " rounded"
+                + (", known mistakes: the unrounded number your code computed will tell which it is" if len(maybe) > 1
+                   else ", a known mistake: the unrounded number your code computed will tell")
+                + "." if maybe else "")
         unit = "bit" if shown == "1" else "bits"     # (1.0 bits, as for any decimal)
         return Feedback(False, f"Not yet: {shown} {unit} per symbol is below {h}, {h_bits:.4g} bits, "
                                f"and no prefix code averages less than the entropy. If you averaged codeword "

@@ -139,9 +139,11 @@ def check_local_kl(answer, theta, delta, *, sig=3):
     for figures in (1, 2):
         unit = Decimal(1).scaleb(math.floor(math.log10(info)) - figures + 1)
         shown = Decimal(f"{info:.12g}")          # as printed: 6.25, not 6.249999999999999
-        for rounded in sorted({float(shown.quantize(unit, mode)) for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)}):
+        ways = sorted({float(shown.quantize(unit, mode)) for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)})
+        tie = f"; {shown} is a tie: {ways[-1]:g} half up, {ways[0]:g} half to even" if len(ways) > 1 else ""
+        for rounded in ways:
             if not math.isclose(rounded, info, rel_tol=1e-12):
-                rounded_info.append((0.5 * delta ** 2 * rounded, figures, rounded))
+                rounded_info.append((0.5 * delta ** 2 * rounded, figures, rounded, tie))
     # delta^2 and I(theta) short decimals (0.0025 and 6.25): their product is exact, with nothing to round on
     # the way (an answer near it is no rounded intermediate)
     short = all(significant_figures(v) <= 6 for v in (delta ** 2, info, expected))
@@ -157,15 +159,23 @@ def check_local_kl(answer, theta, delta, *, sig=3):
         return Feedback(True, f"Correct: {what} = {_exact_decimal(expected)} nats.")
     if isinstance(answer, Real) and not isinstance(answer, bool) and math.isfinite(float(answer)):
         value, n_fig = float(answer), significant_figures(answer)
-        for route, figures, rounded in rounded_info:
+        for route, figures, rounded, tie in rounded_info:
             # the route's value itself, or it rounded (half up or to even) to the figures given, 3 or more
             half_unit = 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - n_fig + 1) if value else 0.0
+            route_words = (f"half of delta^2 times I(theta) with I(theta) rounded to {figures} significant "
+                           f"figure{'s' if figures > 1 else ''} ({rounded:g}{tie}) on the way")
             if math.isclose(value, route, rel_tol=1e-9) or (n_fig >= sig and abs(value - route) <= half_unit * (1 + 1e-9)):
-                return Feedback(False, f"Almost: {_as_given(answer)} is what half of delta^2 times I(theta) gives "
-                                       f"with I(theta) rounded to {figures} significant figure"
-                                       f"{'s' if figures > 1 else ''} ({rounded:g}) on the way. Use I(theta) "
+                return Feedback(False, f"Almost: {_as_given(answer)} is what you get from {route_words}. Use I(theta) "
                                        f"unrounded, multiply, and round only the final result, to {sig} "
                                        f"significant figures.")
+            if (n_fig < sig and abs(value - route) <= half_unit * (1 + 1e-9)
+                    and "nothing to round on the way" in feedback.message):
+                # a short number that the route rounds to (0.0079 for 0.007875), told neither the right value
+                # rounded nor a named mistake
+                return Feedback(False, f"Not yet: at the {n_fig} significant figure{'s' if n_fig > 1 else ''} it "
+                                       f"has, {_as_given(answer)} matches {route_words}, not the right value "
+                                       f"rounded. Use I(theta) unrounded, multiply, and give the final result to "
+                                       f"{sig} significant figures.")
     return feedback
 
 

@@ -518,7 +518,7 @@ def test_09_ex1_the_fisher_information_rounded_on_the_way_is_named(answer, round
     # message must not say there was nothing to round on the way
     assert math.isclose(1 / (0.2 * 0.8), 6.25) and math.isclose(0.5 * 0.05**2 * 6.25, 0.0078125)
     text = str(exercises.check_local_kl(answer, 0.2, 0.05))
-    assert text.startswith("Almost") and "I(theta) rounded to" in text and f"({rounded})" in text, text
+    assert text.startswith("Almost") and "I(theta) rounded to" in text and (f"({rounded})" in text or f"({rounded}; 6.25 is a tie" in text), text
     assert "nothing to round" not in text, text
 
 
@@ -528,3 +528,15 @@ def test_09_ex4_an_accepted_answer_with_wrong_later_figures_says_how_many_agree(
     # figures only, not "off in the last one"
     fb = ex4(answer)
     assert fb.correct and f"agrees with the right value to {agree} of them only" in fb.message, fb.message
+
+
+def test_09_ex1_a_short_number_the_rounded_route_gives_is_not_told_nothing_was_rounded():
+    # 0.0079 is 0.007875 (I(theta) rounded to 6.3) rounded to 2 figures, and not 0.0078125 rounded: it was told
+    # "nothing to round on the way"; 0.0078 and 0.008 stay right as far as they go
+    assert round(0.007875, 4) == 0.0079 and round(0.0078125, 4) == 0.0078
+    text = str(exercises.check_local_kl(0.0079, 0.2, 0.05))
+    assert text.startswith("Not yet: at the 2 significant figures it has") and "(6.3;" in text, text
+    assert "nothing to round" not in text, text
+    for short in (0.0078, 0.008):
+        assert str(exercises.check_local_kl(short, 0.2, 0.05)).startswith("Right as far as it goes")
+
