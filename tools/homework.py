@@ -1506,7 +1506,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
             continue
         row = kept.get(str(sub))
         if row is not None and not only and sub.exists() and row["sha256"] == sha256(sub):
-            print(f"{sub}: already graded ({row['total']} / {row['possible']}), skipped")
+            print(f"{sub}: already graded ({_score_text(row['total'])} / {_score_text(row['possible'])}), skipped")
             continue
         kept.pop(str(sub), None)
         todo.append(sub)
@@ -1608,6 +1608,14 @@ def write_gradebook(assignment: Assignment, rows: list[dict], path: Path, *, ros
             print(f"warning: student id {student_id} has {len(files)} rows in {path.name} ({', '.join(files)}): "
                   f"an LMS keeps only one of them; remove the files you do not mean to grade, or give each its "
                   f"own roster row")
+
+
+def _score_text(value) -> str:
+    """A score read back from the CSV as the grading run prints it: 7.5 and 8, not 7.5 and 8.0."""
+    try:
+        return f"{float(value):g}"
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _points(value) -> str:

@@ -486,6 +486,7 @@ def test_resume_skips_unchanged_submissions_and_only_regrades_one(run, capsys):
     assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--resume"]) == 0
     printed = capsys.readouterr().out
     assert printed.count("already graded") == len(paths) - 1
+    assert "correct.ipynb: already graded (8 / 8), skipped" in printed, printed    # as a fresh row prints, not 8.0
     rows = list(csv.DictReader(out.open(newline="")))
     changed = [r for r in rows if r["submission"].endswith("corrupt.ipynb")]
     assert changed[0]["sha256"] == homework.sha256(subs / "corrupt.ipynb")
