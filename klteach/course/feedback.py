@@ -1011,7 +1011,10 @@ def check_number(answer, expected, *, what="the answer", units="", mistakes=(), 
         not it rounded, is then not asked whether it rounded an
         intermediate result, only told to check each step. A string does
         the same and says what the value is made of (the message's default
-        is "made of whole-number counts").
+        is "made of whole-number counts"). With ``partway`` as well (the one
+        rounding such a value allows, as of I(theta) = 6.25 to 6.3), an answer
+        that rounding gives, at its own figures, is told so, and a near one it
+        does not give is told no rounding on the way gives it.
 
     Returns
     -------
@@ -1616,13 +1619,26 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         return Feedback(False, f"Not quite: {shown} matches {named(cut)} ({shown} is that value, "
                                f"{_show(best, figures + 2)}, cut off after {_plural(figures, 'significant figure')}: "
                                f"round, do not truncate.)")
+    # the roundings on the way that a check lists (partway), as the answer's own figures show them
+    partway_gives = partway is not None and math.isfinite(value) and any(
+        math.isfinite(t) and (abs(value - t) <= 1e-9 * abs(t) or _round_sig(t, figures) == _dec(value))
+        for t in partway[0])
     if ((rounding is False or isinstance(rounding, str)) and not truncated and math.isfinite(value) and math.isfinite(expected)
-            and abs(value - expected) <= 0.015 * abs(expected)):
-        # whole-number counts leave nothing to round on the way: only the final number can be rounded
+            and abs(value - expected) <= 0.015 * abs(expected) and not (partway_gives and figures >= ACCEPTED_FIGURES)):
+        # whole-number counts leave nothing to round on the way: only the final number can be rounded; a check
+        # that lists the one rounding its formula allows (partway) names it when it gives the answer, read below
+        # at 3 or more figures, here for a shorter answer
         made = rounding if isinstance(rounding, str) else "made of whole-number counts"
+        if partway_gives:
+            return Feedback(False, f"Not yet: {shown} is not {what} rounded, but at the "
+                                   f"{_plural(figures, 'significant figure')} it has it is what the right formula "
+                                   f"gives when an intermediate result is rounded on the way. {partway[1]} Redo the "
+                                   f"computation from the unrounded values your code computes, and give {sig} "
+                                   f"significant figures.")
         return Feedback(False, f"Close, but not {what}: {shown} is near it but not it rounded, and {what} is "
-                               f"{made}, with nothing to round on the way. Check each step: "
-                               + (_after_colon(hint) or "the formula, the arguments and the units."))
+                               f"{made}, with "
+                               + ("no rounding on the way that gives it" if partway else "nothing to round on the way")
+                               + ". Check each step: " + (_after_colon(hint) or "the formula, the arguments and the units."))
     def terms_give(v):
         """One of the check's rounded sums (terms rounded before summing), rounded to the figures given, is ``v``."""
         sums = partway[2] if partway and len(partway) > 2 else ()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from numbers import Real
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,7 +24,6 @@ from ..hypothesis_testing import exponential_tilt
 from .feedback import (
     CHOICES,
     Feedback,
-    _as_given,
     check_number,
     significant_figures,
 )
@@ -133,49 +131,29 @@ def check_local_kl(answer, theta, delta, *, sig=3):
          "1/2 delta^2 (1/(1 - theta) - 1/theta): the information's two terms, one from heads and one from tails, "
          "are added, not subtracted: I(theta) = 1/theta + 1/(1 - theta) = 1 / (theta (1 - theta))."),
     ]
-    # I(theta) rounded to 1 or 2 figures before multiplying (6.25 to 6.3 half up, or 6.2 half to even): the one
-    # rounding on the way this computation allows, named below when the answer is its result
-    rounded_info = []
-    for figures in (1, 2):
-        unit = Decimal(1).scaleb(math.floor(math.log10(info)) - figures + 1)
-        shown = Decimal(f"{info:.12g}")          # as printed: 6.25, not 6.249999999999999
-        ways = sorted({float(shown.quantize(unit, mode)) for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)})
-        tie = f"; {shown} is a tie: {ways[-1]:g} half up, {ways[0]:g} half to even" if len(ways) > 1 else ""
-        for rounded in ways:
-            if not math.isclose(rounded, info, rel_tol=1e-12):
-                rounded_info.append((0.5 * delta ** 2 * rounded, figures, rounded, tie))
-    # delta^2 and I(theta) short decimals (0.0025 and 6.25): their product is exact, with nothing to round on
-    # the way (an answer near it is no rounded intermediate)
+    # the one number this computation can round on the way is I(theta): 6.25 copied as 6.3 (half up) or 6.2 (half
+    # to even) gives 0.007875 or 0.00775, told as a rounding on the way by check_number's partway
+    shown = Decimal(f"{info:.12g}")          # as printed: 6.25, not 6.249999999999999
+    unit = Decimal(1).scaleb(math.floor(math.log10(info)) - 1)
+    ways = sorted({float(shown.quantize(unit, mode)) for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)} - {info})
+    # (I(theta) itself is not shown: the exercise asks the learner to find it)
+    partway = ([0.5 * delta ** 2 * w for w in ways],
+               "Here that is I(theta) rounded to 2 significant figures before multiplying.") \
+        if ways and significant_figures(float(shown)) > 2 else None
+    # delta^2 and I(theta) short decimals: the product is exact, with no rounding on the way but that of I(theta)
+    # (an answer near it that this rounding does not give is no rounded intermediate)
     short = all(significant_figures(v) <= 6 for v in (delta ** 2, info, expected))
     made = "half of delta^2 times I(theta), both short decimals"   # (not their values: I(theta) is asked for)
     feedback = check_number(answer, expected, what=what, units="nats", mistakes=_apart(mistakes, expected), sig=sig,
-                            rounding=made if short else True,
+                            rounding=made if short else True, partway=partway,
                             hint=f"Use {quadratic}; for a Bernoulli, I(theta) = 1 / (theta (1 - theta)).",
                             negative="A KL divergence and its quadratic approximation are >= 0: delta^2 is never "
                                      "negative, so a negative number comes from the sign of the Fisher information. "
                                      "I(theta) = 1/theta + 1/(1 - theta) = 1 / (theta (1 - theta)) is positive: "
                                      "check for theta - 1 in place of 1 - theta, or a minus between the two terms.")
-    if feedback.correct:      # the right value has few digits: show all of them
+    if feedback.correct and feedback.message.startswith("Correct:"):   # the right value has few digits: show them
+        # all ("Correct to 3 significant figures", for 0.007808 whose 4th figure is off, stays as it is)
         return Feedback(True, f"Correct: {what} = {_exact_decimal(expected)} nats.")
-    if isinstance(answer, Real) and not isinstance(answer, bool) and math.isfinite(float(answer)):
-        value, n_fig = float(answer), significant_figures(answer)
-        for route, figures, rounded, tie in rounded_info:
-            # the route's value itself, or it rounded (half up or to even) to the figures given, 3 or more
-            half_unit = 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - n_fig + 1) if value else 0.0
-            route_words = (f"half of delta^2 times I(theta) with I(theta) rounded to {figures} significant "
-                           f"figure{'s' if figures > 1 else ''} ({rounded:g}{tie}) on the way")
-            if math.isclose(value, route, rel_tol=1e-9) or (n_fig >= sig and abs(value - route) <= half_unit * (1 + 1e-9)):
-                return Feedback(False, f"Almost: {_as_given(answer)} is what you get from {route_words}. Use I(theta) "
-                                       f"unrounded, multiply, and round only the final result, to {sig} "
-                                       f"significant figures.")
-            if (n_fig < sig and abs(value - route) <= half_unit * (1 + 1e-9)
-                    and "nothing to round on the way" in feedback.message):
-                # a short number that the route rounds to (0.0079 for 0.007875), told neither the right value
-                # rounded nor a named mistake
-                return Feedback(False, f"Not yet: at the {n_fig} significant figure{'s' if n_fig > 1 else ''} it "
-                                       f"has, {_as_given(answer)} matches {route_words}, not the right value "
-                                       f"rounded. Use I(theta) unrounded, multiply, and give the final result to "
-                                       f"{sig} significant figures.")
     return feedback
 
 
