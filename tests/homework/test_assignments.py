@@ -1921,6 +1921,18 @@ def test_bar_q4_bars_drawn_up_from_a_floor_show_their_values_at_their_tops(hw, f
     assert not _bar_results(hw, one_floor, messages=messages)[BAR_DATA_TEST[hw]], messages
 
 
+# On a linear scale a bar lifted by bottom= shows its top: bar(x, A, bottom=0.3) reads 0.3 too high, and a series stacked
+# on the other shows A + B; both passed, read by their heights (review: full marks for a plot that reads wrong)
+@pytest.mark.parametrize("hw", [hw for hw in BAR_SETUP if hw != "hw03_asymmetry"])
+@pytest.mark.parametrize("lift", ["bottom=0.3", "bottom=A"], ids=["lifted", "stacked"])
+def test_bar_q4_bars_lifted_on_a_linear_scale_read_by_their_tops(hw, lift):
+    lifted = BY_CALL.replace("B, 0.4,", f"B, 0.4, {lift},")
+    assert lifted != BY_CALL
+    messages = {}
+    assert not _bar_results(hw, lifted, messages=messages)[BAR_DATA_TEST[hw]], messages
+    assert "the bar heights are not" in messages[BAR_DATA_TEST[hw]], messages
+
+
 @pytest.mark.parametrize("hw", BAR_SETUP)
 def test_bar_q4_bars_alike_in_every_respect_are_said_to_look_the_same(hw):
     same = BY_CALL.replace("A, 0.4,", "A, 0.4, color='C0',").replace("B, 0.4, hatch='//',", "B, 0.4, color='C0',")
