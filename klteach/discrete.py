@@ -16,7 +16,7 @@ float64 first, so their extra digits are not used.
 
 Accuracy: KL is summed as non-negative terms ``p * (t - log1p(t))`` with
 ``t = (q - p) / p`` (an atanh series for ``-0.5 <= t <= 1``, ``log(q / p)``
-outside it), each within about 4 eps (9e-16) of the exact term,
+outside it), each within about 6 eps (1.3e-15) of the exact term,
 relative, so the KL keeps about 15 significant digits even when P and Q are
 nearly identical and it is 1e-17, where ``sum(p * log(p / q))`` loses every
 digit. Jensen-Shannon uses ``2 s atanh(s) + log1p(-s**2)`` with
@@ -264,8 +264,9 @@ def kl_divergence(p, q, *, base=None, axis=-1):
     Notes
     -----
     Each term is computed as :math:`p\,(t - \log(1 + t))` with :math:`t = (q - p)/p`,
-    which is never negative, and the sum is within about 4 eps (9e-16) of the exact
-    D(P||Q), relative, including for nearly identical P and Q, where the terms
+    which is never negative (each within about 6 eps of the exact term), and the sum is
+    within a few eps of the exact D(P||Q), relative (4 eps on the tests' pairs, 6.5 eps
+    measured on 1000 terms), including for nearly identical P and Q, where the terms
     :math:`p \log(p/q)` have opposite signs and cancel (``tests/test_discrete.py``
     checks it against mpmath at 80 digits). The result is never negative, so Gibbs'
     inequality D(P||Q) >= 0 holds for the returned value too.
@@ -435,8 +436,8 @@ def _js_python(p, q):
 
     Below about 30 outcomes a loop over Python floats (``math.atanh``,
     ``math.log1p``) costs less than the calls of the numpy path. The same
-    formulas as :func:`_js_block`. The sums are :func:`math.fsum` (correctly
-    rounded). None when a quick check fails: a sum off by more than the
+    formulas as :func:`_js_block`. The sums (of p, of q - p and of the terms) are
+    :func:`math.fsum` (correctly rounded). None when a quick check fails: a sum off by more than the
     tolerance, NaN or inf (their sums fail the check, or ``fsum`` raises), a
     negative entry; the general path then raises the detailed error.
     """
@@ -462,17 +463,17 @@ def _js_python(p, q):
 def _js_python_sum(pl, ql, dl, r, c):
     """``4 sp sq / sp`` times the JS of Python float lists: the sum of ``den * g(s)`` of :func:`_js_block`."""
     atanh, log1p, log = math.atanh, math.log1p, math.log
-    total = 0.0
+    terms = []
     for a, b, d in zip(pl, ql, dl):
         pr = a * r
         den = b + pr
         s = (d - a * c) / den
         if -0.7 <= s <= 0.7:
-            total += den * (2.0 * s * atanh(s) + log1p(-s * s))
+            terms.append(den * (2.0 * s * atanh(s) + log1p(-s * s)))
         else:                         # 1 -+ s formed directly; 0 log 0 = 0
             x, y = 2.0 * pr / den, 2.0 * b / den   # not over den / 2, which underflows to 0 at 5e-324
-            total += den * ((x * log(x) if x else 0.0) + (y * log(y) if y else 0.0))
-    return total
+            terms.append(den * ((x * log(x) if x else 0.0) + (y * log(y) if y else 0.0)))
+    return math.fsum(terms)         # (summed left to right, 28 terms lost up to 10.8 eps)
 
 
 def _js_one_pair(p, q):
@@ -547,7 +548,7 @@ def _js_block(pc, qc, diff, sp, sq, dsum):
     floats for a single row (cheaper) or as arrays. With ``s = (Q - P) / (Q + P)``
     for the normalised P and Q, an outcome's term is ``(P + Q) g(s) / 4`` with
     ``g(s) = (1 + s) log(1 + s) + (1 - s) log(1 - s) = 2 s atanh(s) + log1p(-s**2)``;
-    the second form cancels by at most a factor 2.7 for ``|s| <= 0.7``, beyond
+    the second form cancels by at most a factor 2.24 (its larger term over the result) for ``|s| <= 0.7``, beyond
     which ``1 - s`` and ``1 + s`` are formed directly from p and q.
     """
     one = isinstance(sp, float)
