@@ -316,8 +316,11 @@ def _log_of_pdf(dist):
 def _log_of_pdf_cause(q):
     """The cause a refusal names where ``q.logpdf`` is -inf and is scipy's ``log(pdf)``."""
     return (f"Q's scipy logpdf is log(pdf) (scipy.stats.{q.dist.name} defines no log density of "
-            f"its own), which underflows below 1e-308 (to 0, and its log to -inf, by 5e-324 at the "
-            f"latest), while Q's true log density there is a finite number, below about -708")
+            f"its own), and scipy's pdf is 0 there: a density below 1e-308 underflows to 0 (by 5e-324 "
+            f"at the latest) though its log is a finite number below about -708, and scipy's formula "
+            f"for some families also returns 0 where the density is larger (jf_skew_t, levy_stable). "
+            f"Where scipy's support is wider than the family's (tukeylambda in scipy 1.10), the "
+            f"density may truly be 0 and D(P||Q) infinite")
 
 
 _LOG_OF_PDF_ADVICE = ("Compute with a Q whose log density is computed in logs (a scipy family with "

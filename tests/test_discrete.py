@@ -897,3 +897,29 @@ def test_js_of_short_inputs_sums_its_terms_exactly():
     p, q = np.array([x] + [(1 - x) / 27] * 27), np.array([y] + [(1 - y) / 27] * 27)
     ref = mp_js(p, q, dps=50)
     assert kt.js_divergence(p, q) == pytest.approx(float(ref), rel=2 * EPS, abs=0)
+
+
+def test_terms_of_inputs_summing_to_1_keep_their_digits_when_the_float_sums_round():
+    # both sum to exactly 1 (as fractions), but np.sum(q) = 0.9999999999999999 and np.sum(q - p) = -3.5e-18: the
+    # rounded sums put 3.5e-18 into t = 1e-6 (terms 0 and 3 were 31,000 eps off) and moved t = -0.5 to the log
+    # form (term 1, 8 eps). Reference: mpmath on the inputs as given, which need no normalising
+    from fractions import Fraction
+
+    p = np.array([0.0009765625006852852, 0.5, 0.49804687499862943, 0.0009765625006852852])
+    q = np.array([0.0009765634772477862, 0.25, 0.7480468749986294, 0.0009765615241227842])
+    assert sum(map(Fraction, p)) == 1 and sum(map(Fraction, q)) == 1 and np.sum(q - p) != 0
+    with mpmath.workdps(60):
+        ref = [mpmath.mpf(a) * mpmath.log(mpmath.mpf(a) / mpmath.mpf(b)) for a, b in zip(p, q)]
+        for signed in (False, True):
+            got = kt.kl_contributions(p, q, signed=signed)
+            for c, r, a, b in zip(got, ref, p, q):
+                truth = r if signed else r + mpmath.mpf(b) - mpmath.mpf(a)
+                assert abs(c - truth) <= 4 * EPS * abs(truth), (signed, c, truth)
+
+
+@pytest.mark.parametrize("p, q, axis", [(np.array([0.9999999999999999]), np.ones((3, 1)), -1),
+                                        (np.array([[0.9999999999999999]]), np.ones((1, 3)), 0)])
+def test_one_vector_against_a_batch_redone_row_by_row(p, q, axis):
+    # rows whose KL is far below its rounding are redone with the normalisation in every term; one p against a
+    # batch has one sum of p, and rows from the second on raised IndexError. Both normalise to (1): KL 0
+    assert np.array_equal(kt.kl_divergence(p, q, axis=axis), np.zeros(3))
