@@ -184,6 +184,23 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                                            f"their sum: the weights {name}(x) already average, so sum the terms "
                                            f"(np.sum), or multiply the unrounded mean by {n}.",
                              ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
+    if expected > 0:    # percentages or counts out of 10 (7, 1, 1, 1) where probabilities belong
+        unit = _LOG_FN.get(base, "np.log")
+        for scale in (10, 100):
+            log_scale = math.log(scale) / log_base(base)
+            mistakes += [
+                (expected - log_scale, f"the logs taken of {scale} x {name}(x) (counts or percentages) instead "
+                                       f"of the probabilities: {unit}({scale} p) = {unit}(p) + {unit}({scale}), so "
+                                       f"the sum comes out {unit}({scale}) = {log_scale:.4g} too low. Divide the "
+                                       f"counts by their total first, and take the logs of the probabilities."),
+                (scale * expected, f"{what} times {scale}: the terms weighted by counts or percentages "
+                                   f"({scale} x {name}(x)) instead of the probabilities. Divide the counts by "
+                                   f"their total first."),
+                (scale * (expected - log_scale), f"counts or percentages ({scale} x {name}(x)) used for the "
+                                                 f"probabilities, both as the weights and inside the log. Divide "
+                                                 f"the counts by their total first, then weight each "
+                                                 f"-log {name}(x) by {name}(x)."),
+            ]
     if base == 2 and k > 1:
         huffman = float(np.dot(pn, huffman_lengths(pn)))
         if not _accepted(huffman, expected):
@@ -360,6 +377,10 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                                        f"not their sum: the probabilities already weight the lengths, so sum the "
                                        f"terms (np.sum), or multiply the unrounded mean by {n}.",
                          ("scale", f"the mean of the {n} terms", f"multiplied by {n}")))
+    for scale in (10, 100):     # lengths weighted by counts or percentages where probabilities belong
+        mistakes.append((scale * expected, f"the average Huffman length times {scale}: the lengths weighted by counts or "
+                                           f"percentages ({scale} x {px}) instead of the probabilities. Divide "
+                                           f"the counts by their total first."))
     # the entropy in another unit (exercise 1's answer in nats, say): a number from the previous exercise
     for other, unit in ((None, "nats (computed with np.log)"), (10, "base-10 units (computed with np.log10)")):
         mistakes.append((entropy(pn, base=other), f"{h} in {unit}, not the Huffman average: "

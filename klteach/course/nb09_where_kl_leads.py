@@ -105,7 +105,8 @@ def check_local_kl(answer, theta, delta, *, sig=3):
          f"the exact KL in the reverse direction, D(Ber({theta + delta:g})||Ber({theta:g})); the question asks for "
          f"{quadratic}, the same for both directions to second order."),
         (delta ** 2 * info, "delta^2 I(theta) without the factor 1/2: the second-order term of a Taylor series "
-                            "is half the second derivative times delta^2.", True),
+                            "is half the second derivative times delta^2.",
+         ("scale", "delta^2 I(theta)", "halved")),     # rounded, then halved: the right route on a rounded number
         (expected / math.log(2), f"{what} in bits; the question asks for nats (no log base enters the "
                                  f"formula: I(theta) in nats is 1 / (theta (1 - theta))).",
          ("scale", f"{what} in bits", "converted to nats")),

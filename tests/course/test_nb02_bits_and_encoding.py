@@ -70,6 +70,21 @@ def test_check_entropy():
     assert "minus sign" in fb.message and "ratio inside the log" not in fb.message
 
 
+@pytest.mark.parametrize("scale", [10, 100])
+def test_entropy_from_counts_or_percentages_is_named_not_blamed_on_the_minus_sign(scale):
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    counts = scale * p
+    h = -sum(a * math.log2(a) for a in p)
+    for answer, words in [(-np.sum(counts / scale * np.log2(counts)), f"logs taken of {scale} x P_sensor(x)"),
+                          (-np.sum(counts * np.log2(counts)), "both as the weights and inside the log"),
+                          (-np.sum(counts * np.log2(p)), f"H(P_sensor) times {scale}")]:
+        fb = exercises.check_entropy(answer, p, base=2, name="P_sensor")
+        assert not fb.correct and words in fb.message and "minus sign" not in fb.message, fb.message
+    assert exercises.check_entropy(round(h, 3), p, base=2, name="P_sensor").correct
+    fb = check_huffman_length(scale * 1.5, p, name="P_sensor")     # lengths 1, 2, 3, 3 weighted by counts
+    assert not fb.correct and f"times {scale}: the lengths weighted by counts" in fb.message, fb.message
+
+
 def test_entropy_is_not_the_huffman_average():
     p = np.array([0.7, 0.1, 0.1, 0.1])
     # Huffman by hand: merge 0.1 + 0.1, then 0.1 + 0.2, then 0.3 + 0.7 -> lengths 1, 2, 3, 3

@@ -62,6 +62,16 @@ def test_local_kl_names_each_mistake(wrong, words):
     assert not fb.correct and words in str(fb), str(fb)
 
 
+def test_local_kl_delta2_i_rounded_then_halved_is_a_rounding_not_a_missing_half():
+    # 0.05**2 / 0.16 = 0.015625, rounded to 4 figures (0.01563) and halved: the half is there
+    doubled = "0.01563"       # rounded half up (Python's format rounds this tie to even, 0.01562)
+    assert abs(float(doubled) - 0.05 ** 2 / (0.2 * 0.8)) <= 5.1e-6
+    text = str(ex1(float(doubled) / 2))
+    assert not ex1(float(doubled) / 2).correct
+    assert "without the factor 1/2" not in text and "route's advice" not in text, text
+    assert f"delta^2 I(theta), rounded to 4 significant figures ({doubled}) and then halved" in text, text
+
+
 @pytest.mark.parametrize("rounded", [0.00781, round(0.0078125, 5), 0.007813])   # (the tie rounded half up)
 def test_local_kl_the_right_value_rounded_then_converted_to_bits_is_named_as_that(rounded):
     # 0.00781 / ln 2 got the formula hint, though 0.0078125 / ln 2 is named as "in bits"
