@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 
 import numpy as np
 
@@ -86,7 +87,9 @@ def shannon_lengths(q):
 
     The rounding is exact: writing ``q = m * 2**e`` with ``0.5 <= m < 1``
     (:func:`numpy.frexp`), ``ceil(-log2 q) = 1 - e``, with no floating-point
-    logarithm that could land just above a whole number.
+    logarithm that could land just above a whole number; where ``q / sum(q)``
+    rounds to a power of 2, the exact sum decides (``[0.5, 0.5, 5e-17]``
+    gives lengths 2, 2, 55: the exact shares of 0.5 are below 1/2).
 
     Parameters
     ----------
@@ -123,9 +126,18 @@ def shannon_lengths(q):
     array([1., 2., 3.])
     """
     q, total = as_distribution(q, "q")
-    q = q / np.expand_dims(total, -1)
-    _, exponent = np.frexp(q)
-    return np.where(q > 0, 1.0 - exponent, np.inf)
+    shares = q / np.expand_dims(total, -1)
+    mantissa, exponent = np.frexp(shares)
+    lengths = np.where(shares > 0, 1.0 - exponent, np.inf)
+    # a share rounded up to a power of 2 (0.5 for 0.49999999999999997) hides the one more bit its exact
+    # value needs: there compare q(x) 2**length with the exact sum of the row (Kraft's sum stays <= 1)
+    for i in zip(*np.nonzero(mantissa == 0.5)):
+        row = q[i[:-1]].tolist()
+        hi = math.fsum(row)                               # the row's sum, correctly rounded
+        x = math.ldexp(float(q[i]), int(lengths[i]))      # q(x) 2**length, exact
+        if x < hi or (x == hi and math.fsum(row + [-hi]) > 0):
+            lengths[i] += 1.0
+    return lengths
 
 
 def huffman_lengths(p):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -166,6 +167,18 @@ def test_block_codes_approach_the_entropy_of_a_skewed_coin():
 
 # --- a code built for Q, used on P ------------------------------------------------------
 
+@pytest.mark.parametrize("q", [[0.5, 0.5, 5e-17], [0.5, 0.25, 0.25, 1e-17], [2.0 ** 52, 2.0 ** 52, 1.0],
+                               [0.25, 0.25, 0.25, 0.25 + 2e-16], [0.5, 0.25, 0.25], [0.5 - 2e-17, 0.5 + 2e-17]])
+def test_shannon_lengths_of_shares_rounded_to_a_power_of_two_satisfy_kraft(q):
+    # q / sum(q) rounded up to 0.5 gave length 1 where the exact share, below 1/2, needs 2 (Kraft sum > 1)
+    q = klteach_normalize(q) if sum(q) > 2 else q
+    lengths = kt.shannon_lengths(q)
+    exact = [Fraction(x) / sum(map(Fraction, q)) for x in q]
+    for length, share in zip(lengths, exact):      # the least whole l with 2**-l <= share
+        assert length == _exact_shannon_length(share)
+    assert sum(Fraction(1, 2 ** int(k)) for k in lengths) <= 1
+
+
 def test_shannon_lengths_round_the_ideal_lengths_up_exactly():
     q = [0.5, 0.25, 0.125, 0.0625, 0.0625]           # powers of 1/2: no rounding at all
     assert shannon_lengths(q).tolist() == [1, 2, 3, 4, 4]
@@ -173,11 +186,21 @@ def test_shannon_lengths_round_the_ideal_lengths_up_exactly():
     assert shannon_lengths([[0.3, 0.7], [0.9, 0.1]]).tolist() == [[2, 1], [1, 4]]
 
 
+def _exact_shannon_length(share):
+    """The least whole k with 2**-k <= share (a Fraction), in integers: no logarithm to round."""
+    if share == 0:
+        return math.inf
+    k = max(share.denominator.bit_length() - share.numerator.bit_length() - 1, 0)
+    while Fraction(1, 2 ** k) > share:
+        k += 1
+    return k
+
+
 @given(distributions(min_size=1, max_size=20))
-def test_shannon_lengths_match_mpmath(q):
-    with mpmath.workdps(60):
-        expected = [int(mpmath.ceil(-mpmath.log(mpmath.mpf(float(x)), 2))) if x > 0 else math.inf for x in q]
-    assert shannon_lengths(q).tolist() == expected
+def test_shannon_lengths_match_exact_arithmetic(q):
+    # the exactly normalised shares (1 - 2e-308 needs 1 bit: mpmath at 60 digits rounds it to 1, 0 bits)
+    total = sum(Fraction(float(x)) for x in q)
+    assert shannon_lengths(q).tolist() == [_exact_shannon_length(Fraction(float(x)) / total) for x in q]
 
 
 @given(pairs())
