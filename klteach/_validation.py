@@ -140,17 +140,22 @@ def _unmasked(x: np.ma.MaskedArray, name: str) -> np.ndarray:
 
 
 def _labels(x):
-    """The ``.index`` (and ``.columns``) of a labelled input such as a pandas Series, else None."""
+    """The labels of each dimension of a labelled input, else None.
+
+    A pandas Series gives ``[("index", index)]``, a DataFrame ``[("index", index),
+    ("columns", columns)]``; dimensions without labels are ``(None, None)``.
+    """
     index = getattr(x, "index", None)
     if index is None or callable(index):   # lists and tuples have an index() method
         return None
     columns = getattr(x, "columns", None)
-    return index, (None if columns is None or callable(columns) else columns)
+    dims = [("index", index)] + ([] if columns is None or callable(columns) else [("columns", columns)])
+    ndim = getattr(x, "ndim", None)
+    ndim = ndim if isinstance(ndim, int) else np.ndim(x)
+    return dims[:max(ndim, 1)] + [(None, None)] * (ndim - len(dims))
 
 
 def _same_labels(a, b) -> bool:
-    if a is None or b is None:
-        return True
     if hasattr(a, "equals"):
         try:
             return bool(a.equals(b))
@@ -163,36 +168,42 @@ def _same_labels(a, b) -> bool:
 def check_same_labels(p, q, names=("p", "q")) -> None:
     """Refuse labelled inputs (pandas Series or DataFrames) whose labels differ.
 
-    numpy pairs entries by position, so two Series over the same outcomes in a
-    different order, or over different outcomes, would be compared wrongly and
-    silently. Inputs without labels (lists, arrays) are compared by position as
-    usual. pandas is never imported: any object with a non-callable ``.index``
-    counts as labelled.
+    numpy pairs entries by position, aligning dimensions from the last one
+    (a Series against a DataFrame's rows pairs its index with the columns),
+    so two Series over the same outcomes in a different order, or over
+    different outcomes, would be compared wrongly and silently. Labels are
+    compared along each pair of dimensions numpy aligns, except where one of
+    them has length 1 and is broadcast. Inputs without labels (lists, arrays)
+    are compared by position as usual. pandas is never imported: any object
+    with a non-callable ``.index`` counts as labelled.
     """
     lp, lq = _labels(p), _labels(q)
     if lp is None or lq is None:
         return
     a, b = names
-    for part, (x, y) in zip(("index", "columns"), zip(lp, lq)):
-        if _same_labels(x, y):
+    for k in range(1, min(len(lp), len(lq)) + 1):
+        (part_a, x), (part_b, y) = lp[-k], lq[-k]
+        if x is None or y is None or _same_labels(x, y):
             continue
         xs, ys = list(x), list(y)
+        if len(xs) != len(ys) and 1 in (len(xs), len(ys)):
+            continue                    # one distribution broadcast against many
         same_set = len(xs) == len(ys) and set(map(repr, xs)) == set(map(repr, ys))
         if same_set:
-            how = (f"the same labels in a different order; align them by label with "
-                   f"{b}.reindex({a}.{part})" if part == "index" else
-                   f"the same columns in a different order; align them with {b}[{a}.columns]")
+            align = f"{b}.reindex({a}.{part_a})" if part_b == "index" else f"{b}[{a}.{part_a}]"
+            how = f"the same labels in a different order; align them by label with {align}"
         else:
             only_a = [v for v in xs if v not in ys][:3]
             only_b = [v for v in ys if v not in xs][:3]
+            fill = (f"{b}.reindex({a}.{part_a}, fill_value=0)" if part_b == "index" else
+                    f"{b}.reindex(columns={a}.{part_a}, fill_value=0)")
             how = (f"different labels (only in {a}: {only_a}, only in {b}: {only_b}); "
                    f"decide what a missing outcome means and align explicitly, e.g. "
-                   f"{b}.reindex({a}.{part}, fill_value=0) if it has probability 0 "
-                   f"(then check that both still sum to 1)")
+                   f"{fill} if it has probability 0 (then check that both still sum to 1)")
         raise DistributionError(
-            f"{a} and {b} are labelled (.{part}) but their labels differ: {how}. klteach "
-            f"pairs entries by position, so misaligned labels would give a wrong number "
-            f"without warning."
+            f"{a} and {b} are labelled ({a}.{part_a} against {b}.{part_b}, the dimensions numpy "
+            f"pairs) but their labels differ: {how}. klteach pairs entries by position, so "
+            f"misaligned labels would give a wrong number without warning."
         )
 
 

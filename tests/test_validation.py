@@ -105,6 +105,30 @@ def test_dataframes_with_different_columns_are_refused():
     assert kt.kl_divergence(p, q[p.columns])[0] == pytest.approx(expected, rel=1e-15, abs=0)
 
 
+def test_a_dataframe_batch_against_a_series_compares_the_columns_with_the_series_labels():
+    # rows are two P's over outcomes y, x; numpy pairs the Series' index with the columns, not the rows
+    df = pd.DataFrame([[0.9, 0.1], [0.8, 0.2]], index=["x", "y"], columns=["y", "x"])
+    s = pd.Series([0.9, 0.1], index=["x", "y"])
+    for f in TWO_INPUTS:
+        for args, advice in (((df, s), r"q\.reindex\(p\.columns\)"), ((s, df), r"q\[p\.index\]")):
+            with pytest.raises(DistributionError, match=r"p\.(columns|index) against q\.(index|columns).*" + advice):
+                f(*args)
+    # the advice works: Q over (y, x) = (0.1, 0.9); row 1 is 0.9 ln 9 + 0.1 ln(1/9), by hand
+    got = kt.kl_divergence(df, s.reindex(df.columns))
+    expected = [float(mp_kl([0.9, 0.1], [0.1, 0.9])), float(mp_kl([0.8, 0.2], [0.1, 0.9]))]
+    np.testing.assert_allclose(got, expected, rtol=1e-15)
+    assert kt.kl_divergence(s, df[s.index]) == pytest.approx(kt.kl_divergence([0.9, 0.1], [[0.1, 0.9], [0.2, 0.8]]))
+
+
+def test_a_single_labelled_row_broadcast_against_a_batch_is_accepted():
+    one = pd.DataFrame([[0.5, 0.5]], index=["ref"], columns=["x", "y"])
+    batch = pd.DataFrame([[0.5, 0.5], [0.2, 0.8]], index=["a", "b"], columns=["x", "y"])
+    np.testing.assert_allclose(kt.kl_divergence(batch, one), [0.0, float(mp_kl([0.2, 0.8], [0.5, 0.5]))],
+                               rtol=1e-15, atol=0)
+    with pytest.raises(DistributionError, match=r"only in p: \['y'\], only in q: \['z'\].*columns="):
+        kt.kl_divergence(batch, one.rename(columns={"y": "z"}))
+
+
 @pytest.mark.slow
 def test_duck_typed_index_is_enough_and_pandas_is_not_imported():
     class Labelled(np.ndarray):
