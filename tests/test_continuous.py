@@ -1679,3 +1679,27 @@ def test_a_pareto_whose_endpoint_loc_plus_scale_is_rounded_matches_the_reference
         warnings.simplefilter("error")
         got = kt.continuous_kl(st.pareto(b, loc=7, scale=1e-7), q)
     assert got == pytest.approx(float(truth), rel=1e-12)
+
+
+
+def _gapped_histogram(lo, gap_at, width, hi, **frozen):
+    """A scipy rv_histogram of two equal-count bins with an empty one, (gap_at, gap_at + width), between."""
+    edges = np.array([lo, gap_at, gap_at + width, hi])
+    return st.rv_histogram((np.array([1.0, 0.0, 1.0]), edges), density=False)(**frozen)
+
+
+@pytest.mark.parametrize("width", [1e-12, 1e-11, 1e-9, 0.1])
+def test_a_histogram_q_with_an_empty_bin_inside_p_gives_inf_however_narrow(width):
+    # Q's density is exactly 0 on (0.3, 0.3 + width): a narrow bin went unseen and gave
+    # 0.3 ln(0.3/0.5) + 0.7 ln(0.7/0.5) = 0.0823, as if it were not there
+    assert kt.continuous_kl(st.uniform(0, 1), _gapped_histogram(0, 0.3, width, 1)) == math.inf
+    assert kt.continuous_kl(st.truncnorm(-5, 5), _gapped_histogram(-10, 0.3, width, 10)) == math.inf
+    # loc and scale move the empty bin: (0.3, 0.3 + width) * 2 - 1 = (-0.4, -0.4 + 2 width)
+    assert kt.continuous_kl(st.uniform(-0.5, 0.2), _gapped_histogram(0, 0.3, width, 1, loc=-1, scale=2)) == math.inf
+
+
+def test_a_histogram_q_whose_empty_bin_p_does_not_reach_is_finite():
+    q = _gapped_histogram(0, 0.3, 0.3, 1)
+    # P = U(0, 0.3) against Q's density 0.5 / 0.3 there: ln((1/0.3) / (0.5/0.3)) = ln 2; likewise on (0.6, 1]
+    assert kt.continuous_kl(st.uniform(0, 0.3), q) == pytest.approx(math.log(2), rel=1e-12)
+    assert kt.continuous_kl(st.uniform(0.6, 0.4), q) == pytest.approx(math.log(2), rel=1e-12)
