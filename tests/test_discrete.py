@@ -716,7 +716,7 @@ def test_js_paths_on_near_identical_and_unnormalised_input(n):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("n", [15000, 15001, 2 * 8192 + 5])
+@pytest.mark.parametrize("n", [15000, 15001, 15361, 2 * 15360 + 5])
 def test_js_one_pass_and_blocked_paths_match_mpmath(n):
     # the longest one-pass pair, the shortest blocked one, and several blocks
     rng = np.random.default_rng(500 + n)
@@ -821,6 +821,15 @@ def test_signed_contributions_far_apart_and_random():
         ref = _mp_signed_terms(p, q)
         for g, r in zip(got, ref):
             assert g == pytest.approx(float(r), rel=1e-13, abs=1e-300)
+
+
+@pytest.mark.parametrize("p0", [1e-300, 1e-100, 1e-20, 1e-10])
+@pytest.mark.parametrize("ratio", [0.4, 0.27, 0.49, 1e-3])
+def test_signed_contributions_of_rare_outcomes_below_half_keep_their_digits(p0, ratio):
+    # q < p / 2 at a rare outcome: log a - log b of two large logs lost 65 eps at 1e-100 (633 at 1e-300)
+    p, q = [p0, 0.5, 0.5], [ratio * p0, 0.5, 0.5]
+    got = kt.kl_contributions(p, q, signed=True)[0]
+    assert got == pytest.approx(float(_mp_signed_terms(p, q)[0]), rel=8 * EPS, abs=0)
 
 
 @pytest.mark.slow
