@@ -211,6 +211,22 @@ HW02_RIGHT = {
                                                     "ax_q4.hlines(h_valley, 0, 1, linestyles='--', lw=2.5, label='H(P)'); "
                                                     "ax_q4.legend()",
 }
+HW02_RIGHT.update({
+    # matplotlib names every custom pattern '--': the tests read the pattern itself
+    "custom dash pattern for the curve": "ax_q4.plot(ts, ce, ls=(0, (1, 1)), label='H(P, Q_t)'); "
+                                         "ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()",
+    "custom dashes, floor dashed with hlines": "ax_q4.plot(ts, ce, ls=(0, (5, 1)), label='H(P, Q_t)'); "
+                                               "ax_q4.hlines(h_valley, 0, 1, linestyles='--', label='H(P)'); "
+                                               "ax_q4.legend()",
+    "title on the left, y label on the figure": "ax_q4.set_title(''); ax_q4.set_title('gap', loc='left'); "
+                                                "ax_q4.set_ylabel(''); fig.supylabel('bits per report'); "
+                                                "ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
+                                                "ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()",
+    "the figure's title": "ax_q4.set_title(''); fig.suptitle('gap'); ax_q4.plot(ts, ce, label='cross-entropy'); "
+                          "ax_q4.axhline(h_valley, ls='--', label='entropy H(P)'); ax_q4.legend()",
+    "legend labels given to legend()": "ax_q4.plot(ts, ce, 'k'); ax_q4.axhline(h_valley, color='k', ls='--'); "
+                                       "ax_q4.legend(['H(P, Q_t)', 'H(P)'])",
+})
 HW02_WRONG_CURVE = {
     "straight chord": "ax_q4.plot(ts, (1 - ts) * h_valley + ts * ce[-1])",
     "right endpoints, wrong shape": "ax_q4.plot(ts, h_valley + ts**3 * (ce[-1] - h_valley))",
@@ -297,6 +313,114 @@ def test_hw02_q4_rejects_a_wrong_curve(draw):
 def test_hw02_q4_rejects_lines_told_apart_by_colour_only(draw):
     results = _q4_results(draw)
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
+
+
+HW02_SAME_STYLE.update({
+    "solid floor with a dashed piece of it": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
+                                             "ax_q4.axhline(h_valley, color='C1', label='H(P)'); "
+                                             "ax_q4.hlines(h_valley, 0.4, 0.6, linestyles='--', colors='C1'); "
+                                             "ax_q4.legend()",
+    "dashes without gaps (drawn solid)": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
+                                         "ax_q4.axhline(h_valley, ls='--', label='H(P)').set_dashes([1e9, 0]); "
+                                         "ax_q4.legend()",
+})
+
+
+def _public(name: str) -> str:
+    """The cell id of hw02's q4 test function ``name``."""
+    return next(i for i, source in _q4_tests().items() if f"def {name}(" in source)
+
+
+@pytest.mark.parametrize("draw", [
+    "ax_q4.plot(ts, ce, label='H(P)'); ax_q4.axhline(h_valley, ls='--', label='H(P, Q_t)'); ax_q4.legend()",
+    "ax_q4.plot(ts, ce, 'k'); ax_q4.axhline(h_valley, color='k', ls='--'); ax_q4.legend(['H(P)', 'H(P, Q_t)'])",
+], ids=["labels", "legend()'s labels"])
+def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
+    results = _q4_results(draw)
+    assert not results[STYLE_TEST] and results[CURVE_TEST], results
+
+
+@pytest.mark.parametrize("draw, failing", [
+    ("ax_q4.set_xlabel(' '); ax_q4.set_ylabel(' '); ax_q4.set_title(' ')", "test_q4_public_1"),
+    ("ax_q4.legend().set_visible(False)", "test_q4_public_2"),
+    ("ax_q4.legend([], [])", "test_q4_public_2"),
+    ("fig.legend([], [])", "test_q4_public_2"),
+], ids=["blank labels", "hidden legend", "empty legend", "empty figure legend"])
+def test_hw02_q4_public_tests_want_labels_and_a_legend_that_show(draw, failing):
+    lines = "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
+    results = _q4_results(lines + draw)
+    assert not results[_public(failing)] and results[CURVE_TEST], results
+
+
+# hw04, question 4: the densities of P = N(0, 1) and Q = N(0.5, 1.5²), told apart by line style and legend.
+HW04 = ROOT / "homework" / "hw04_gaussian.ipynb"
+HW04_SETUP = """
+import numpy as np
+import matplotlib.pyplot as plt
+x = np.linspace(-6, 8, 1401)
+p = np.exp(-0.5 * x ** 2) / np.sqrt(2 * np.pi)
+q = np.exp(-0.5 * ((x - 0.5) / 1.5) ** 2) / (1.5 * np.sqrt(2 * np.pi))
+fig, ax_q4 = plt.subplots()
+ax_q4.set_xlabel("x")
+ax_q4.set_ylabel("density")
+ax_q4.set_title("P and Q")
+"""
+HW04_LINES = "ax_q4.plot(x, p, {p}label='P = N(0, 1)'); ax_q4.plot(x, q, {q}label='Q = N(0.5, 1.5²)'); "
+
+
+def _hw04_q4_results(draw: str) -> dict[str, bool]:
+    """Run every question-4 test of hw04 on a figure drawn by ``draw``: ``{test function name: passed}``."""
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    env = {}
+    exec(HW04_SETUP + draw + "\n", env)
+    results = {}
+    try:
+        for source in _q4_tests(HW04).values():
+            name = re.search(r"def (test_q4_\w+)\(", source).group(1)
+            try:
+                exec(source, dict(env))
+                results[name] = True
+            except AssertionError:
+                results[name] = False
+    finally:
+        plt.close("all")
+    return results
+
+
+@pytest.mark.parametrize("draw", [
+    HW04_LINES.format(p="ls=(0, (1, 1)), ", q="ls='--', ") + "ax_q4.legend()",
+    HW04_LINES.format(p="dashes=[8, 2, 1, 2], ", q="ls='--', ") + "ax_q4.legend()",
+    HW04_LINES.format(p="", q="'k--', ") + "ax_q4.set_title(''); ax_q4.set_title('P and Q', loc='left'); ax_q4.legend()",
+    HW04_LINES.format(p="", q="ls=':', ") + "ax_q4.set_title(''); fig.suptitle('P and Q'); fig.legend()",
+    "ax_q4.plot(x, p, 'k'); ax_q4.plot(x, q, 'k--'); ax_q4.legend(['P', 'Q'])",
+], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels"])
+def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
+    results = _hw04_q4_results(draw)
+    assert all(results.values()), results
+
+
+@pytest.mark.parametrize("draw, failing", [
+    ("ax_q4.plot(x, p, label='Q = N(0.5, 1.5²)'); ax_q4.plot(x, q, '--', label='P = N(0, 1)'); ax_q4.legend()",
+     "test_q4_hidden_5"),
+    ("ax_q4.plot(x, p, 'k'); ax_q4.plot(x, q, 'k--'); ax_q4.legend(['Q', 'P'])", "test_q4_hidden_5"),
+    (HW04_LINES.format(p="", q="") + "ax_q4.plot(x[300:310], p[300:310], '--'); ax_q4.legend()", "test_q4_hidden_5"),
+    (HW04_LINES.format(p="", q="'--', ") + "ax_q4.get_lines()[1].set_dashes([1e9, 0]); ax_q4.legend()",
+     "test_q4_hidden_5"),
+    (HW04_LINES.format(p="", q="'--', ") + "ax_q4.set_xlabel(' '); ax_q4.legend()", "test_q4_public_2"),
+    (HW04_LINES.format(p="", q="'--', ") + "ax_q4.legend().set_visible(False)", "test_q4_public_3"),
+    ("ax_q4.plot(x, p); ax_q4.plot(x, q, '--'); ax_q4.legend()", "test_q4_public_3"),
+], ids=["swapped labels", "swapped legend() labels", "colour only, a dashed piece", "dashes without gaps",
+        "blank x label", "hidden legend", "nothing labelled"])
+@pytest.mark.filterwarnings("ignore:No artists with labels found:UserWarning")   # (legend() with nothing labelled)
+def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
+    results = _hw04_q4_results(draw)
+    assert results == {**dict.fromkeys(results, True), failing: False}, results
 
 
 def test_hw02_q4_wants_the_floor_at_h_p():
@@ -893,6 +1017,16 @@ def test_a_shared_q4_helper_is_the_same_in_every_master(call, pattern):
             if call in source:
                 texts.add(re.search(pattern, source, re.S).group(0))
     assert len(texts) == 1
+
+
+def test_the_line_q4_helpers_are_the_same_in_hw02_and_hw04():
+    # q4_look (a line's dash pattern and marker) and q4_named (the legend texts naming some lines) read alike
+    import re
+
+    for pattern in (r"\n    def q4_look\(artist\):.*?\n    def q4_named", r"\n    def q4_named\(.*?\n        return named\n"):
+        texts = {re.search(pattern, source, re.S).group(0) for master in (HW02, HW04)
+                 for source in _q4_tests(master).values() if "def q4_named(" in source}
+        assert len(texts) == 1
 
 
 # Fair scores. For each assignment and autograded question, an answer with a typical mistake (wrong direction,
