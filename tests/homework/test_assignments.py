@@ -193,7 +193,8 @@ HW02_RIGHT = {
     "solution": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()",
     "floor drawn first with plot": "ax_q4.plot(ts, np.full_like(ts, h_valley), '--', label='H(P)'); "
                                    "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.legend()",
-    "t from 1 down to 0": "ax_q4.plot(ts[::-1], ce[::-1], label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls=':'); ax_q4.legend()",
+    "t from 1 down to 0": "ax_q4.plot(ts[::-1], ce[::-1], label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls=':', label='H(P)'); "
+                          "ax_q4.legend()",
     "floor with hlines": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
                          "ax_q4.hlines(h_valley, 0, 1, linestyles='dashed', label='H(P)'); ax_q4.legend()",
     "figure legend": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='-.', label='H(P)'); fig.legend()",
@@ -226,6 +227,20 @@ HW02_RIGHT.update({
                           "ax_q4.axhline(h_valley, ls='--', label='entropy H(P)'); ax_q4.legend()",
     "legend labels given to legend()": "ax_q4.plot(ts, ce, 'k'); ax_q4.axhline(h_valley, color='k', ls='--'); "
                                        "ax_q4.legend(['H(P, Q_t)', 'H(P)'])",
+    # from a review: a shaded gap or a scatter beside legend()'s labels crashed the style test (no get_color)
+    "shaded gap, legend()'s labels": "ax_q4.plot(ts, ce); ax_q4.axhline(h_valley, ls='--'); "
+                                     "ax_q4.fill_between(ts, h_valley, ce, alpha=0.3); "
+                                     "ax_q4.legend(['H(P, Q_t)', 'H(P)', 'gap'])",
+    "scatter curve, legend()'s labels": "ax_q4.scatter(ts, ce); ax_q4.axhline(h_valley, color='k'); "
+                                        "ax_q4.legend(['H(P, Q_t)', 'H(P)'])",
+    # right names that mention the other quantity were read as swapped
+    "curve as H(P) + D, floor as the lowest cross-entropy": "ax_q4.plot(ts, ce, label='H(P) + D(P‖Qₜ)'); "
+                                                            "ax_q4.axhline(h_valley, ls='--', "
+                                                            "label='H(P): the lowest cross-entropy'); ax_q4.legend()",
+    "twinx, one legend for both axes": "l1 = ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
+                                       "l2 = [ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)')]; "
+                                       "a2 = ax_q4.twinx(); l3 = a2.plot(ts, ce - h_valley, label='excess over H(P)'); "
+                                       "ax_q4.legend(l1 + l2 + l3, [l.get_label() for l in l1 + l2 + l3])",
 })
 HW02_WRONG_CURVE = {
     "straight chord": "ax_q4.plot(ts, (1 - ts) * h_valley + ts * ce[-1])",
@@ -323,6 +338,12 @@ HW02_SAME_STYLE.update({
     "dashes without gaps (drawn solid)": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
                                          "ax_q4.axhline(h_valley, ls='--', label='H(P)').set_dashes([1e9, 0]); "
                                          "ax_q4.legend()",
+    "gaps too small to see": "ax_q4.plot(ts, ce, ls=(0, (50, 0.01)), label='H(P, Q_t)'); "
+                             "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
+    "a marker that draws nothing": "ax_q4.plot(ts, ce, marker='', label='H(P, Q_t)'); "
+                                   "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
+    "markers of size 0": "ax_q4.plot(ts, ce, 'o-', ms=0, label='H(P, Q_t)'); "
+                         "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
 })
 
 
@@ -334,7 +355,10 @@ def _public(name: str) -> str:
 @pytest.mark.parametrize("draw", [
     "ax_q4.plot(ts, ce, label='H(P)'); ax_q4.axhline(h_valley, ls='--', label='H(P, Q_t)'); ax_q4.legend()",
     "ax_q4.plot(ts, ce, 'k'); ax_q4.axhline(h_valley, color='k', ls='--'); ax_q4.legend(['H(P)', 'H(P, Q_t)'])",
-], ids=["labels", "legend()'s labels"])
+    "a, = ax_q4.plot(ts, ce, label='H(P, Q_t)'); b = ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
+    "ax_q4.legend([b, a], ['H(P, Q_t)', 'H(P)'])",
+    "ax_q4.plot(ts, ce, label='H(p)'); ax_q4.axhline(h_valley, ls='--', label='H(p, q_t)'); ax_q4.legend()",
+], ids=["labels", "legend()'s labels", "handles swapped, their own labels right", "lower case"])
 def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     results = _q4_results(draw)
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
@@ -345,7 +369,8 @@ def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     ("ax_q4.legend().set_visible(False)", "test_q4_public_2"),
     ("ax_q4.legend([], [])", "test_q4_public_2"),
     ("fig.legend([], [])", "test_q4_public_2"),
-], ids=["blank labels", "hidden legend", "empty legend", "empty figure legend"])
+    ("ax_q4.get_lines()[1].set_label('_floor'); ax_q4.legend()", "test_q4_public_2"),
+], ids=["blank labels", "hidden legend", "empty legend", "empty figure legend", "only one line named"])
 def test_hw02_q4_public_tests_want_labels_and_a_legend_that_show(draw, failing):
     lines = "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
     results = _q4_results(lines + draw)
@@ -399,7 +424,13 @@ def _hw04_q4_results(draw: str) -> dict[str, bool]:
     HW04_LINES.format(p="", q="'k--', ") + "ax_q4.set_title(''); ax_q4.set_title('P and Q', loc='left'); ax_q4.legend()",
     HW04_LINES.format(p="", q="ls=':', ") + "ax_q4.set_title(''); fig.suptitle('P and Q'); fig.legend()",
     "ax_q4.plot(x, p, 'k'); ax_q4.plot(x, q, 'k--'); ax_q4.legend(['P', 'Q'])",
-], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels"])
+    "ax_q4.plot(x, p); ax_q4.plot(x, q, '--'); ax_q4.fill_between(x, p, alpha=0.2); ax_q4.fill_between(x, q, alpha=0.2); "
+    "ax_q4.legend(['P', 'Q'])",
+    "ax_q4.plot(x, p, label=r'$\\mathcal{N}(0,1)$'); ax_q4.plot(x, q, '--', label=r'$\\mathcal{N}(0.5,1.5^2)$'); "
+    "ax_q4.legend()",
+    "ax_q4.plot(x, p, label='truth, not Q'); ax_q4.plot(x, q, '--', label='wider than P'); ax_q4.legend()",
+], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels",
+        "shaded densities", "LaTeX names", "names in words"])
 def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     results = _hw04_q4_results(draw)
     assert all(results.values()), results
@@ -415,8 +446,16 @@ def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     (HW04_LINES.format(p="", q="'--', ") + "ax_q4.set_xlabel(' '); ax_q4.legend()", "test_q4_public_2"),
     (HW04_LINES.format(p="", q="'--', ") + "ax_q4.legend().set_visible(False)", "test_q4_public_3"),
     ("ax_q4.plot(x, p); ax_q4.plot(x, q, '--'); ax_q4.legend()", "test_q4_public_3"),
+    ("a, = ax_q4.plot(x, p, label='P'); b, = ax_q4.plot(x, q, '--', label='Q'); ax_q4.legend([b, a], ['P', 'Q'])",
+     "test_q4_hidden_5"),
+    ("ax_q4.plot(x, p, label='q(x)'); ax_q4.plot(x, q, '--', label='p(x)'); ax_q4.legend()", "test_q4_hidden_5"),
+    ("ax_q4.plot(x, p, label=r'$\\mathcal{N}(0.5,1.5^2)$'); ax_q4.plot(x, q, '--', label=r'$\\mathcal{N}(0,1)$'); "
+     "ax_q4.legend()", "test_q4_hidden_5"),
+    (HW04_LINES.format(p="marker='', ", q="") + "ax_q4.legend()", "test_q4_hidden_5"),
+    ("ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--'); ax_q4.legend()", "test_q4_public_3"),
 ], ids=["swapped labels", "swapped legend() labels", "colour only, a dashed piece", "dashes without gaps",
-        "blank x label", "hidden legend", "nothing labelled"])
+        "blank x label", "hidden legend", "nothing labelled", "handles swapped, their own labels right",
+        "p(x) and q(x) swapped", "LaTeX names swapped", "a marker that draws nothing", "only P named"])
 @pytest.mark.filterwarnings("ignore:No artists with labels found:UserWarning")   # (legend() with nothing labelled)
 def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
     results = _hw04_q4_results(draw)
