@@ -165,23 +165,34 @@ def _same_labels(a, b) -> bool:
     return len(a) == len(b) and all(x == y for x, y in zip(a, b))
 
 
-def check_same_labels(p, q, names=("p", "q")) -> None:
-    """Refuse labelled inputs (pandas Series or DataFrames) whose labels differ.
+def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
+    """Refuse labelled inputs (pandas Series or DataFrames) whose outcome labels differ.
 
     numpy pairs entries by position, aligning dimensions from the last one
     (a Series against a DataFrame's rows pairs its index with the columns),
     so two Series over the same outcomes in a different order, or over
-    different outcomes, would be compared wrongly and silently. Labels are
-    compared along each pair of dimensions numpy aligns, except where one of
-    them has length 1 and is broadcast. Inputs without labels (lists, arrays)
-    are compared by position as usual. pandas is never imported: any object
-    with a non-callable ``.index`` counts as labelled.
+    different outcomes, would be compared wrongly and silently. With
+    ``axis`` (the outcomes' axis of a batch), only the outcomes' labels are
+    compared: the other dimensions pair distributions, whose names may differ
+    (a column "ref" against a column "cur"). Without it, every pair of
+    dimensions numpy aligns is (a joint distribution's rows and columns),
+    except where one has length 1 and is broadcast. Inputs without labels
+    (lists, arrays) are compared by position as usual. pandas is never
+    imported: any object with a non-callable ``.index`` counts as labelled.
     """
     lp, lq = _labels(p), _labels(q)
     if lp is None or lq is None:
         return
     a, b = names
-    for k in range(1, min(len(lp), len(lq)) + 1):
+    pairs = range(1, min(len(lp), len(lq)) + 1)
+    if axis is not None:
+        if not isinstance(axis, (int, np.integer)) or not -len(lp) <= axis < len(lp) or not -len(lq) <= axis < len(lq):
+            return                      # (an invalid axis is refused later, with its own message)
+        from_end = len(lp) - axis % len(lp)
+        if from_end != len(lq) - axis % len(lq):
+            return                      # (outcome axes numpy would not pair: refused later)
+        pairs = [from_end]
+    for k in pairs:
         (part_a, x), (part_b, y) = lp[-k], lq[-k]
         if x is None or y is None or _same_labels(x, y):
             continue
@@ -467,7 +478,7 @@ def as_distribution_pair(p, q, *, axis: int = -1):
     Returns ``(p, sum_p, q, sum_q)`` as :func:`as_distribution` gives them,
     after :func:`broadcast_pair` has checked that the shapes agree.
     """
-    check_same_labels(p, q)
+    check_same_labels(p, q, axis=axis)
     p, sp = as_distribution(p, "p", axis=axis)
     q, sq = as_distribution(q, "q", axis=axis)
     broadcast_pair(p, q, axis=axis)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -125,18 +126,24 @@ def shannon_lengths(q):
     >>> shannon_lengths([0.5, 0.3, 0.2])
     array([1., 2., 3.])
     """
-    q, total = as_distribution(q, "q")
-    shares = q / np.expand_dims(total, -1)
+    q, _ = as_distribution(q, "q")
+    q = np.asarray(q, dtype=np.float64)
+    totals = np.apply_along_axis(math.fsum, -1, q)        # correctly rounded
+    shares = q / np.expand_dims(totals, -1)
     mantissa, exponent = np.frexp(shares)
     lengths = np.where(shares > 0, 1.0 - exponent, np.inf)
-    # a share rounded up to a power of 2 (0.5 for 0.49999999999999997) hides the one more bit its exact
-    # value needs: there compare q(x) 2**length with the exact sum of the row (Kraft's sum stays <= 1)
-    for i in zip(*np.nonzero(mantissa == 0.5)):
-        row = q[i[:-1]].tolist()
-        hi = math.fsum(row)                               # the row's sum, correctly rounded
-        x = math.ldexp(float(q[i]), int(lengths[i]))      # q(x) 2**length, exact
-        if x < hi or (x == hi and math.fsum(row + [-hi]) > 0):
-            lengths[i] += 1.0
+    # a share within an ulp of a power of 2 may lie on its other side exactly (0.5 for 0.49999999999999997
+    # needs one more bit): there the length comes from the exact share, in fractions (Kraft's sum stays <= 1)
+    exact = {}
+    for i in zip(*np.nonzero((shares > 0) & ((mantissa == 0.5) | (mantissa >= 1 - 2.0**-51)))):
+        row = i[:-1]
+        if row not in exact:
+            exact[row] = sum(map(Fraction, q[row].tolist()))
+        share = Fraction(float(q[i])) / exact[row]
+        k = max(int(lengths[i]) - 1, 0)
+        while Fraction(1, 2**k) > share:                  # the least k with 2**-k <= share
+            k += 1
+        lengths[i] = k
     return lengths
 
 

@@ -1803,22 +1803,40 @@ _EXPONENTIAL_TAILS = {"laplace": (-1, +1), "logistic": (-1, +1), "hypsecant": (-
 _TAIL_SCALE_FACTOR = {"chi2": 2.0}
 
 
+def _histogram_bins(dist):
+    """A frozen scipy ``rv_histogram``'s bin densities and edges (loc and scale applied), else None."""
+    hist = getattr(dist, "dist", None)     # (by class name: scipy.stats is not imported here)
+    if (not any(c.__name__ == "rv_histogram" for c in type(hist).__mro__)
+            or not hasattr(hist, "_hpdf") or not hasattr(hist, "_hbins")):
+        return None
+    _, loc, scale = hist._parse_args(*dist.args, **dist.kwds)
+    # (_hpdf pads a 0 at each end)
+    return np.asarray(hist._hpdf, dtype=float)[1:-1], loc + scale * np.asarray(hist._hbins, dtype=float)
+
+
+def _histogram_span(dist, lo, hi):
+    """``(lo, hi)`` narrowed, for an ``rv_histogram``, to its non-empty bins: scipy's support keeps
+    empty end bins, where the density is 0 (a P on [1, 2] read as [0, 3] made D(P||U(1, 2)) inf)."""
+    bins = _histogram_bins(dist)
+    full = np.flatnonzero(bins[0] > 0) if bins is not None else np.array([])
+    if full.size == 0:
+        return lo, hi
+    return max(lo, float(bins[1][full[0]])), min(hi, float(bins[1][full[-1] + 1]))
+
+
 def _histogram_gap(p, q):
     """Whether Q is a scipy ``rv_histogram`` with an empty bin where P has probability (then D = inf).
 
     Q's density is exactly 0 there, and a bin narrower than the integration resolves (1e-11
     of the range) would otherwise go unseen: uniform(0, 1) against such a Q gave 0.0823.
     """
-    hist = getattr(q, "dist", None)     # (by class name: scipy.stats is not imported here)
-    if (not any(c.__name__ == "rv_histogram" for c in type(hist).__mro__)
-            or not hasattr(hist, "_hpdf") or not hasattr(hist, "_hbins")):
+    bins = _histogram_bins(q)
+    if bins is None:
         return False
-    _, loc, scale = hist._parse_args(*q.args, **q.kwds)
-    empty = np.flatnonzero(np.asarray(hist._hpdf)[1:-1] == 0)      # (_hpdf pads a 0 at each end)
+    empty = np.flatnonzero(bins[0] == 0)
     if empty.size == 0:
         return False
-    edges = loc + scale * np.asarray(hist._hbins, dtype=float)
-    a, b = edges[empty], edges[empty + 1]
+    a, b = bins[1][empty], bins[1][empty + 1]
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return bool(np.any((p.cdf(b) > p.cdf(a)) | (p.pdf(0.5 * a + 0.5 * b) > 0)))
@@ -2183,7 +2201,8 @@ def _continuous_kl(p, q, base, unit):
                 f"interval contains P's, unlike on the circle.")
     lo, hi = _support(p, "p")
     q_lo, q_hi = _support(q, "q")
-    if q_lo > lo or q_hi < hi or _diverges_in_the_tail(p, q) or _histogram_gap(p, q):
+    p_from, p_to = _histogram_span(p, lo, hi)     # where P's density is not 0
+    if q_lo > p_from or q_hi < p_to or _diverges_in_the_tail(p, q) or _histogram_gap(p, q):
         return math.inf
 
     lower, upper = f"the lower endpoint x = {lo:g}", f"the upper endpoint x = {hi:g}"   # for messages

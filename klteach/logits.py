@@ -416,7 +416,7 @@ def _same_outcomes(zp, zq, axis, names):
 
 def _kl_nats(p_logits, q_logits, temperature, axis, names):
     """D(P||Q) in nats from logits, with the caller's argument names in every message."""
-    check_same_labels(p_logits, q_logits, names)   # pandas: refuse labels paired by position
+    check_same_labels(p_logits, q_logits, names, axis=axis)   # pandas: refuse outcome labels paired by position
     zp, axis_p = _as_logits(p_logits, names[0], axis)
     zq, axis_q = _as_logits(q_logits, names[1], axis)
     _same_outcomes(zp, zq, axis, names)

@@ -1703,3 +1703,11 @@ def test_a_histogram_q_whose_empty_bin_p_does_not_reach_is_finite():
     # P = U(0, 0.3) against Q's density 0.5 / 0.3 there: ln((1/0.3) / (0.5/0.3)) = ln 2; likewise on (0.6, 1]
     assert kt.continuous_kl(st.uniform(0, 0.3), q) == pytest.approx(math.log(2), rel=1e-12)
     assert kt.continuous_kl(st.uniform(0.6, 0.4), q) == pytest.approx(math.log(2), rel=1e-12)
+
+
+def test_a_histogram_p_with_empty_end_bins_is_read_on_its_non_empty_bins():
+    # scipy's support of this P is [0, 3], its density 0 outside [1, 2]: D(P||U(1, 2)) was inf, exactly 0
+    p = st.rv_histogram((np.array([0.0, 1.0, 0.0]), np.array([0.0, 1.0, 2.0, 3.0])), density=False)()
+    assert kt.continuous_kl(p, st.uniform(1, 1)) == pytest.approx(0.0, abs=1e-12)
+    assert kt.continuous_kl(p, st.uniform(0.5, 2)) == pytest.approx(math.log(2), rel=1e-12)   # ln(1 / 0.5)
+    assert kt.continuous_kl(p, st.uniform(1.2, 2)) == math.inf       # Q misses (1, 1.2), where P has mass

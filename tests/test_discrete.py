@@ -766,6 +766,19 @@ def test_js_paths_refuse_bad_entries_with_the_detailed_error(n):
             kt.js_divergence(p, q)
 
 
+@pytest.mark.parametrize("n", [200, 2049, 7600])
+def test_js_and_kl_of_outcomes_along_axis_0_keep_their_digits(n):
+    # a strided block (axis=0 input, a transpose) was summed left to right, not pairwise: 39 eps at n = 7600
+    rng = np.random.default_rng(10)
+    p, q = rng.random((n, 2)), rng.random((n, 2))
+    p, q = p / p.sum(0), q / q.sum(0)
+    js_ref, kl_ref = float(mp_js(p[:, 0], q[:, 0], dps=40)), float(mp_kl(p[:, 0], q[:, 0]))
+    for got in (kt.js_divergence(p, q, axis=0)[0], kt.js_divergence(p.T, q.T)[0]):
+        assert got == pytest.approx(js_ref, rel=4 * EPS, abs=0)
+    assert kt.kl_divergence(p, q, axis=0)[0] == pytest.approx(kl_ref, rel=4 * EPS, abs=0)
+    assert type(kt.js_divergence(np.ascontiguousarray(p[:, 0]), np.ascontiguousarray(q[:, 0]))) is float
+
+
 def test_js_of_a_subnormal_entry_is_exact_in_every_path():
     # 5e-324 against 0: the divergence is 5e-324 * ln 2 / 2 rounded, i.e. 0 in float64, in the short
     # Python path (2 outcomes), the numpy path (41 outcomes) and a batch; never a ZeroDivisionError.

@@ -129,6 +129,19 @@ def test_a_single_labelled_row_broadcast_against_a_batch_is_accepted():
         kt.kl_divergence(batch, one.rename(columns={"y": "z"}))
 
 
+def test_distributions_named_differently_are_compared_when_their_outcomes_agree():
+    # only the outcomes' labels are compared: a column "ref" against a column "cur" is the point of the call
+    df = pd.DataFrame({"ref": [0.5, 0.3, 0.2], "cur": [0.4, 0.4, 0.2]}, index=list("abc"))
+    expected = float(mp_kl([0.5, 0.3, 0.2], [0.4, 0.4, 0.2]))
+    assert kt.kl_divergence(df[["ref"]], df[["cur"]], axis=0)[0] == pytest.approx(expected, rel=1e-15)
+    assert kt.kl_divergence(df[["ref"]].T, df[["cur"]].T)[0] == pytest.approx(expected, rel=1e-15)
+    months = pd.DataFrame([[0.5, 0.5], [0.2, 0.8]], index=["jan", "feb"], columns=["x", "y"])
+    last_year = months.set_axis(["jan 2025", "feb 2025"], axis=0)
+    np.testing.assert_allclose(kt.js_divergence(months, last_year), [0.0, 0.0], atol=0)
+    with pytest.raises(DistributionError, match=r"p\.columns against q\.columns"):
+        kt.kl_divergence(months, last_year[["y", "x"]])
+
+
 @pytest.mark.slow
 def test_duck_typed_index_is_enough_and_pandas_is_not_imported():
     class Labelled(np.ndarray):
