@@ -237,6 +237,9 @@ HW02_RIGHT.update({
     "curve as H(P) + D, floor as the lowest cross-entropy": "ax_q4.plot(ts, ce, label='H(P) + D(P‖Qₜ)'); "
                                                             "ax_q4.axhline(h_valley, ls='--', "
                                                             "label='H(P): the lowest cross-entropy'); ax_q4.legend()",
+    # from a review: t up to 0.99 (np.arange(0, 1, 0.01)) covers 0 to 1 as the question means it
+    "t from np.arange(0, 1, 0.01)": "tt = np.arange(0, 1, 0.01); ax_q4.plot(tt, h_cross(tt), label='H(P, Q_t)'); "
+                                    "ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()",
     "twinx, one legend for both axes": "l1 = ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
                                        "l2 = [ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)')]; "
                                        "a2 = ax_q4.twinx(); l3 = a2.plot(ts, ce - h_valley, label='excess over H(P)'); "
@@ -248,6 +251,8 @@ HW02_WRONG_CURVE = {
     "in nats": "ax_q4.plot(ts, ce * np.log(2))",
     "fewer than 21 values of t": "ax_q4.plot(ts[::5], ce[::5])",
     "t only up to 0.5": "ax_q4.plot(ts[:26], ce[:26])",
+    "t only up to 0.9": "ax_q4.plot(ts[:46], ce[:46])",
+    "t from 0.1": "ax_q4.plot(ts[5:], ce[5:])",
     "the gap D(P||Q_t) instead": "ax_q4.plot(ts, ce - h_valley)",
     "the reverse cross-entropy H(Q_t, P)": "ax_q4.plot(ts, [-(((1 - s) * valley + s * coast) @ np.log2(valley)) "
                                            "for s in ts])",
@@ -413,8 +418,12 @@ def _hw04_q4_results(draw: str) -> dict[str, bool]:
     "ax_q4.plot(x, p, label=r'$\\mathcal{N}(0,1)$'); ax_q4.plot(x, q, '--', label=r'$\\mathcal{N}(0.5,1.5^2)$'); "
     "ax_q4.legend()",
     "ax_q4.plot(x, p, label='truth, not Q'); ax_q4.plot(x, q, '--', label='wider than P'); ax_q4.legend()",
+    # from a review: densities computed in float32 are off by up to 1.3e-6 relative
+    "x = x.astype(np.float32); p = np.exp(-x ** 2 / 2) / np.float32(np.sqrt(2 * np.pi)); "
+    "q = np.exp(-((x - np.float32(0.5)) / np.float32(1.5)) ** 2 / 2) / np.float32(1.5 * np.sqrt(2 * np.pi)); "
+    + HW04_LINES.format(p="", q="'--', ") + "ax_q4.legend()",
 ], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels",
-        "shaded densities", "LaTeX names", "names in words"])
+        "shaded densities", "LaTeX names", "names in words", "float32 densities"])
 def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     results = _hw04_q4_results(draw)
     assert all(results.values()), results
