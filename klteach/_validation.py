@@ -174,7 +174,8 @@ def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
     different outcomes, would be compared wrongly and silently. With
     ``axis`` (the outcomes' axis of a batch), only the outcomes' labels are
     compared: the other dimensions pair distributions, whose names may differ
-    (a column "ref" against a column "cur"). Without it, every pair of
+    (a column "ref" against a column "cur"), unless they are the same names
+    in a different order (rows reordered). Without it, every pair of
     dimensions numpy aligns is (a joint distribution's rows and columns),
     except where one has length 1 and is broadcast. Inputs without labels
     (lists, arrays) are compared by position as usual. pandas is never
@@ -184,15 +185,14 @@ def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
     if lp is None or lq is None:
         return
     a, b = names
-    pairs = range(1, min(len(lp), len(lq)) + 1)
+    outcomes = None                     # the outcomes' dimension, counted from the end (None: compare all in full)
     if axis is not None:
         if not isinstance(axis, (int, np.integer)) or not -len(lp) <= axis < len(lp) or not -len(lq) <= axis < len(lq):
             return                      # (an invalid axis is refused later, with its own message)
-        from_end = len(lp) - axis % len(lp)
-        if from_end != len(lq) - axis % len(lq):
+        outcomes = len(lp) - axis % len(lp)
+        if outcomes != len(lq) - axis % len(lq):
             return                      # (outcome axes numpy would not pair: refused later)
-        pairs = [from_end]
-    for k in pairs:
+    for k in range(1, min(len(lp), len(lq)) + 1):
         (part_a, x), (part_b, y) = lp[-k], lq[-k]
         if x is None or y is None or _same_labels(x, y):
             continue
@@ -200,6 +200,8 @@ def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
         if len(xs) != len(ys) and 1 in (len(xs), len(ys)):
             continue                    # one distribution broadcast against many
         same_set = len(xs) == len(ys) and set(map(repr, xs)) == set(map(repr, ys))
+        if outcomes is not None and k != outcomes and not same_set:
+            continue                    # distributions of a batch named differently ("ref" against "cur")
         if same_set:
             align = f"{b}.reindex({a}.{part_a})" if part_b == "index" else f"{b}[{a}.{part_a}]"
             how = f"the same labels in a different order; align them by label with {align}"
@@ -398,11 +400,13 @@ def broadcast_pair(p: np.ndarray, q: np.ndarray, names=("p", "q"), axis: int = -
     """
     a, b = names
     if p.ndim - axis % p.ndim != q.ndim - axis % q.ndim:
+        one = a if p.ndim < q.ndim else b     # the one with fewer dimensions
         raise DistributionError(
             f"with axis {axis}, {a} (shape {p.shape}) and {b} (shape {q.shape}) need the same "
             f"number of dimensions: broadcasting would pair the outcomes of one with the "
             f"wrong axis of the other. Add the missing axes explicitly, e.g. "
-            f"{b}[:, None] for a single distribution along axis 0, or use axis=-1."
+            f"{one}[:, None] for a single distribution along axis 0 ({one}.to_frame() for a "
+            f"pandas Series), or use axis=-1."
         )
     if p.shape == q.shape:
         return p.shape

@@ -82,12 +82,15 @@ def _support(dist, name):
 def _breakpoints(p, q, lo, hi):
     """Sorted finite points strictly inside (lo, hi): quantiles of P and Q (Q's also at 1e-12 and
     1e-15, so that its tail ends at a point where the integration steps far from P are wide:
-    N(1000, 1) against P = N(0, 1) lost its 1e-9 tail between two steps). Where a narrow Q lies
+    N(1000, 1) against P = N(0, 1) lost its 1e-9 tail between two steps), and the bin edges of an
+    ``rv_histogram``, where its density jumps (steps across them missed P's probability by
+    1.6e-10, and the call was refused). Where a narrow Q lies
     far from P these points are themselves rounded to about 1e-16 of their distance from P's
     median; such a Q is integrated around its own median (:func:`_q_window`)."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        points = np.concatenate([p.ppf(_TAILS), p.isf(_TAILS), q.ppf(_Q_TAILS), q.isf(_Q_TAILS)])
+        points = np.concatenate([p.ppf(_TAILS), p.isf(_TAILS), q.ppf(_Q_TAILS), q.isf(_Q_TAILS)]
+                                + [bins[1] for bins in map(_histogram_bins, (p, q)) if bins is not None])
     points = points[np.isfinite(points) & (points > lo) & (points < hi)]
     return np.unique(points)
 

@@ -50,7 +50,7 @@ import operator
 import numpy as np
 from scipy.special import entr, xlogy
 
-from ._numerics import _at, _fix_nan, _gap_terms, log_exact_total
+from ._numerics import _TINY, _at, _fix_nan, _gap_terms, log_exact_total
 from ._validation import (
     DistributionError,
     _as_float_array,
@@ -839,14 +839,14 @@ def kl_contributions(p, q, *, base=None, axis=-1, signed=False):
             # (subtracting P t from the non-negative term would cancel when q >> p).
             # Where q < p / 2 (t rounds to -1 once q < eps p), or t is not
             # finite (p = 0, or p subnormal), the direct form -a log(b / a), and
-            # a (log a - log b) only where b / a underflows or overflows (two large
+            # a (log a - log b) only where b / a is subnormal or overflows (two large
             # logs whose difference is small would lose its digits: 65 eps at 1e-100).
             signed_terms = np.array(np.broadcast_to(0.0 - a * np.log1p(t), terms.shape), dtype=float)   # (no -0.0)
             odd = ~(np.isfinite(t) & (t > -0.5))
             if odd.any():
                 aa, bb = _at(a, odd), _at(b, odd)
                 ratio = bb / aa
-                direct = np.where((ratio > 0) & np.isfinite(ratio), 0.0 - np.log(ratio), np.log(aa) - np.log(bb))
+                direct = np.where((ratio >= _TINY) & np.isfinite(ratio), 0.0 - np.log(ratio), np.log(aa) - np.log(bb))
                 signed_terms[odd] = np.where(aa > 0, aa * direct, 0.0)
             terms = signed_terms
     return np.asarray(terms / log_base(base))

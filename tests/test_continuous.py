@@ -1711,3 +1711,46 @@ def test_a_histogram_p_with_empty_end_bins_is_read_on_its_non_empty_bins():
     assert kt.continuous_kl(p, st.uniform(1, 1)) == pytest.approx(0.0, abs=1e-12)
     assert kt.continuous_kl(p, st.uniform(0.5, 2)) == pytest.approx(math.log(2), rel=1e-12)   # ln(1 / 0.5)
     assert kt.continuous_kl(p, st.uniform(1.2, 2)) == math.inf       # Q misses (1, 1.2), where P has mass
+
+
+def _histogram_kl(p_counts, p_edges, q_counts, q_edges):
+    """D(P||Q) of two histograms' piecewise-constant densities, in exact fractions over their merged edges
+    (the logs at 40 digits)."""
+    from fractions import Fraction as F
+
+    import mpmath
+
+    def densities(counts, edges):
+        total = sum(F(c) for c in counts)
+        return [F(c) / total / (F(b) - F(a)) for c, a, b in zip(counts, edges[:-1], edges[1:])]
+
+    def at(x, dens, edges):
+        return next((d for d, a, b in zip(dens, edges[:-1], edges[1:]) if F(a) <= x < F(b)), F(0))
+
+    dp, dq = densities(p_counts, p_edges), densities(q_counts, q_edges)
+    cuts = sorted({F(e) for e in (*p_edges, *q_edges)})
+    with mpmath.workdps(40):
+        total = mpmath.mpf(0)
+        for a, b in zip(cuts[:-1], cuts[1:]):
+            fp, fq = at((a + b) / 2, dp, p_edges), at((a + b) / 2, dq, q_edges)
+            if fp > 0:
+                if fq == 0:
+                    return math.inf
+                total += mpmath.mpf((b - a) * fp) * mpmath.log(mpmath.mpf(fp) / mpmath.mpf(fq))
+        return float(total)
+
+
+@pytest.mark.parametrize("p_counts, p_edges, q_counts, q_edges", [
+    ([1, 2, 3, 4], [0, 1, 2, 3, 4], [1, 2, 3, 4], [0, 1, 2, 3, 4]),
+    ([1, 2, 3, 4], [0, 1, 2, 3, 4], [4, 3, 2, 1], [0, 1, 2, 3, 4]),
+    ([1, 0, 3, 4], [0, 1, 2, 3, 4], [4, 3, 2, 1], [0, 1, 2, 3, 4]),
+    ([1, 2, 3, 4], [0, 1, 2, 3, 4], [4, 3, 2, 1], [-0.5, 0.7, 2.1, 3.3, 4.5]),
+    ([5, 1, 2], [0, 0.3, 1.7, 4], [1, 1, 1, 1], [-1, 0.5, 1, 2, 5]),
+])
+@pytest.mark.parametrize("frozen", [{}, {"loc": 2, "scale": 3}])
+def test_two_histograms_are_integrated_bin_by_bin(p_counts, p_edges, q_counts, q_edges, frozen):
+    # from a review: steps across the bins' edges missed P's probability by 1.6e-10, and these calls were refused
+    p = st.rv_histogram((np.array(p_counts, float), np.array(p_edges, float)), density=False)(**frozen)
+    q = st.rv_histogram((np.array(q_counts, float), np.array(q_edges, float)), density=False)(**frozen)
+    assert kt.continuous_kl(p, q) == pytest.approx(_histogram_kl(p_counts, p_edges, q_counts, q_edges),
+                                                   rel=1e-12, abs=1e-14)

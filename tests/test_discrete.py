@@ -845,6 +845,14 @@ def test_signed_contributions_of_rare_outcomes_below_half_keep_their_digits(p0, 
     assert got == pytest.approx(float(_mp_signed_terms(p, q)[0]), rel=8 * EPS, abs=0)
 
 
+@pytest.mark.parametrize("q0", [5e-324, 1e-320, 3e-310, 2.2e-308])
+def test_signed_contributions_whose_ratio_is_subnormal_keep_their_digits(q0):
+    # from a review: q / p subnormal has lost digits, and -p log(q / p) was 1.4e-4 off (223.0024 for 222.9708)
+    p, q = [0.3, 0.7], [q0, 1.0]
+    got = kt.kl_contributions(p, q, signed=True)
+    np.testing.assert_allclose(got, [float(r) for r in _mp_signed_terms(p, q)], rtol=8 * EPS, atol=0)
+
+
 @pytest.mark.slow
 def test_entropy_of_many_outcomes_is_within_a_few_ulp():
     # the documented accuracy: a few units in the last place of H, also for 20 000 outcomes

@@ -142,6 +142,28 @@ def test_distributions_named_differently_are_compared_when_their_outcomes_agree(
         kt.kl_divergence(months, last_year[["y", "x"]])
 
 
+def test_a_batch_whose_rows_are_the_same_names_reordered_is_refused():
+    # from a review: the rows of a batch, the same names in another order, were paired by position
+    # (kl_divergence gave [0.233, 0.197] where aligned rows give [0, 0])
+    df = pd.DataFrame([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]], columns=list("abc"), index=["r1", "r2"])
+    for f in TWO_INPUTS:
+        with pytest.raises(DistributionError, match=r"p\.index against q\.index.*q\.reindex\(p\.index\)"):
+            f(df, df.loc[["r2", "r1"]])
+        with pytest.raises(DistributionError, match=r"p\.columns against q\.columns.*q\[p\.columns\]"):
+            f(df.T, df.T[["r2", "r1"]], axis=0)
+    np.testing.assert_array_equal(kt.kl_divergence(df, df.loc[["r2", "r1"]].reindex(df.index)), [0.0, 0.0])
+
+
+def test_a_series_against_a_batch_along_axis_0_is_told_to_become_a_frame():
+    # the advice named the other input and a numpy indexing pandas refuses (s[:, None])
+    s = pd.Series([0.2, 0.3, 0.5], index=list("abc"))
+    df = pd.DataFrame({"x": [0.2, 0.3, 0.5], "y": [0.1, 0.1, 0.8]}, index=list("abc"))
+    with pytest.raises(DistributionError, match=r"p\[:, None\].*p\.to_frame\(\)"):
+        kt.kl_divergence(s, df, axis=0)
+    got = kt.kl_divergence(s.to_frame(), df, axis=0)
+    np.testing.assert_allclose(got, [0.0, float(mp_kl([0.2, 0.3, 0.5], [0.1, 0.1, 0.8]))], rtol=1e-15, atol=0)
+
+
 @pytest.mark.slow
 def test_duck_typed_index_is_enough_and_pandas_is_not_imported():
     class Labelled(np.ndarray):

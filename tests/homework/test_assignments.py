@@ -240,6 +240,24 @@ HW02_RIGHT.update({
     # from a review: t up to 0.99 (np.arange(0, 1, 0.01)) covers 0 to 1 as the question means it
     "t from np.arange(0, 1, 0.01)": "tt = np.arange(0, 1, 0.01); ax_q4.plot(tt, h_cross(tt), label='H(P, Q_t)'); "
                                     "ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()",
+    # from a third review: true names of the floor that mention the cross-entropy were read as swapped,
+    # and ax.axline was not read as a floor
+    **{f"floor named {label!r}": f"ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', "
+                                 f"label={label!r}); ax_q4.legend()"
+       for label in ["the floor, the lowest cross-entropy", "minimum cross-entropy", "cross-entropy with Q = P",
+                     "H(P, Q_0)", "entropy (best code, Q_t = P)", "lowest achievable cross-entropy (t = 0)"]},
+    "floor with axline": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
+                         "ax_q4.axline((0, h_valley), (1, h_valley), ls='--', label='H(P)'); ax_q4.legend()",
+    "floor with axline and a slope": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
+                                     "ax_q4.axline((0, h_valley), slope=0, ls=':', label='H(P)'); ax_q4.legend()",
+    "scatter curve in the floor's colour": "ax_q4.scatter(ts, ce, color='C0', label='H(P, Q_t)'); "
+                                           "ax_q4.axhline(h_valley, color='C0', ls='--', label='H(P)'); ax_q4.legend()",
+    "an unlabelled marker line beside named lines": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
+                                                    "ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
+                                                    "ax_q4.axvline(0.5, color='gray', lw=0.5); ax_q4.legend()",
+    "legend of proxy patches": "from matplotlib.patches import Patch; ax_q4.plot(ts, ce, color='C0'); "
+                               "ax_q4.axhline(h_valley, color='C1', ls='--'); "
+                               "ax_q4.legend(handles=[Patch(color='C0', label='H(P, Q_t)'), Patch(color='C1', label='H(P)')])",
     "twinx, one legend for both axes": "l1 = ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
                                        "l2 = [ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)')]; "
                                        "a2 = ax_q4.twinx(); l3 = a2.plot(ts, ce - h_valley, label='excess over H(P)'); "
@@ -353,6 +371,14 @@ HW02_SAME_STYLE.update({
 })
 
 
+HW02_SAME_STYLE.update({
+    # from a third review: markers that draw nothing
+    **{f"markers drawn with {how}": f"ax_q4.plot(ts, ce, marker='o', {how}, label='H(P, Q_t)'); "
+                                    f"ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()"
+       for how in ["mfc='none', mec='none'", "fillstyle='none', mew=0", "markevery=[]", "ms=0.01"]},
+})
+
+
 def _public(name: str) -> str:
     """The cell id of hw02's q4 test function ``name``."""
     return next(i for i, source in _q4_tests().items() if f"def {name}(" in source)
@@ -364,7 +390,18 @@ def _public(name: str) -> str:
     "a, = ax_q4.plot(ts, ce, label='H(P, Q_t)'); b = ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
     "ax_q4.legend([b, a], ['H(P, Q_t)', 'H(P)'])",
     "ax_q4.plot(ts, ce, label='H(p)'); ax_q4.axhline(h_valley, ls='--', label='H(p, q_t)'); ax_q4.legend()",
-], ids=["labels", "legend()'s labels", "handles swapped, their own labels right", "lower case"])
+    # from a third review
+    "ax_q4.scatter(ts, ce, label='H(P)'); ax_q4.axhline(h_valley, ls='--', label='code length'); ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='H(P) (bits)'); ax_q4.axhline(h_valley, ls='--', label='expected code length'); "
+    "ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='entropy'); ax_q4.axhline(h_valley, ls='--', label='CE'); ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label=r'$\\mathit{H}(P)$'); ax_q4.axhline(h_valley, ls='--', label='mixture'); ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='entropy H(P)'); ax_q4.axhline(h_valley, ls='--', label='cross-entropy H(P, Q_t)'); "
+    "ax_q4.legend()",
+    "from matplotlib.patches import Patch; ax_q4.plot(ts, ce, color='C0'); ax_q4.axhline(h_valley, color='C1', ls='--'); "
+    "ax_q4.legend(handles=[Patch(color='C1', label='H(P, Q_t)'), Patch(color='C0', label='H(P)')])",
+], ids=["labels", "legend()'s labels", "handles swapped, their own labels right", "lower case", "scatter curve",
+        "H(P) in bits", "entropy against CE", "LaTeX italic", "both in words", "proxy patches"])
 def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     results = _q4_results(draw)
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
@@ -422,8 +459,12 @@ def _hw04_q4_results(draw: str) -> dict[str, bool]:
     "x = x.astype(np.float32); p = np.exp(-x ** 2 / 2) / np.float32(np.sqrt(2 * np.pi)); "
     "q = np.exp(-((x - np.float32(0.5)) / np.float32(1.5)) ** 2 / 2) / np.float32(1.5 * np.sqrt(2 * np.pi)); "
     + HW04_LINES.format(p="", q="'--', ") + "ax_q4.legend()",
+    # from a third review: standard notations read as naming the other side
+    *[f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label={b!r}); ax_q4.legend()"
+      for a, b in [("$p_P(x)$", "$p_Q(x)$"), ("p.d.f. of P", "p.d.f. of Q"), ("p(x) under P", "p(x) under Q")]],
 ], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels",
-        "shaded densities", "LaTeX names", "names in words", "float32 densities"])
+        "shaded densities", "LaTeX names", "names in words", "float32 densities", "p_P and p_Q", "p.d.f. of",
+        "p(x) under"])
 def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     results = _hw04_q4_results(draw)
     assert all(results.values()), results
@@ -446,13 +487,30 @@ def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
      "ax_q4.legend()", "test_q4_hidden_5"),
     (HW04_LINES.format(p="marker='', ", q="") + "ax_q4.legend()", "test_q4_hidden_5"),
     ("ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--'); ax_q4.legend()", "test_q4_public_3"),
+    # from a third review
+    *[(f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label={b!r}); ax_q4.legend()", "test_q4_hidden_5")
+      for a, b in [("density of Q", "density of P"), ("pdf of Q", "pdf of P"), ("N(mu=0.5, sigma=1.5)", "N(mu=0, sigma=1)"),
+                   ("Distribution Q", "Distribution P"), (r"$\mathit{Q}$", r"$\mathit{P}$"), ("(Q) wide", "(P) narrow")]],
+    ("ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--'); ax_q4.axvline(0, color='gray', label='mean of P'); "
+     "ax_q4.legend()", "test_q4_public_3"),
 ], ids=["swapped labels", "swapped legend() labels", "colour only, a dashed piece", "dashes without gaps",
         "blank x label", "hidden legend", "nothing labelled", "handles swapped, their own labels right",
-        "p(x) and q(x) swapped", "LaTeX names swapped", "a marker that draws nothing", "only P named"])
+        "p(x) and q(x) swapped", "LaTeX names swapped", "a marker that draws nothing", "only P named",
+        "density of", "pdf of", "N(mu=, sigma=)", "Distribution", "LaTeX italic", "(Q) wide", "a mean line named, not Q"])
 @pytest.mark.filterwarnings("ignore:No artists with labels found:UserWarning")   # (legend() with nothing labelled)
 def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
     results = _hw04_q4_results(draw)
     assert results == {**dict.fromkeys(results, True), failing: False}, results
+
+
+@pytest.mark.parametrize("draw", [
+    "ax_q4.fill_between(ts, h_valley, ce, alpha=0.2, label='gap D(P||Q_t)'); ax_q4.legend()",
+    "ax_q4.axvline(0.5, color='gray', label='t = 1/2'); ax_q4.legend()",
+], ids=["a shaded gap named instead", "a marker line named instead"])
+def test_hw02_q4_public_legend_test_wants_every_line_named(draw):
+    # from a third review: a forgotten label beside a labelled extra artist made two legend texts and passed
+    results = _q4_results("ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--'); " + draw)
+    assert results == {**dict.fromkeys(results, True), _public("test_q4_public_2"): False}, results
 
 
 def test_hw02_q4_wants_the_floor_at_h_p():
@@ -1052,13 +1110,15 @@ def test_a_shared_q4_helper_is_the_same_in_every_master(call, pattern):
 
 
 def test_the_line_q4_helpers_are_the_same_in_hw02_and_hw04():
-    # q4_look (a line's dash pattern and marker) and q4_named (the legend texts naming some lines) read alike
+    # q4_look (a line's dash pattern and marker), q4_legend (what each legend text names), q4_named (the texts naming
+    # some lines) and q4_text (a text as compared) read alike
     import re
 
-    for pattern in (r"\n    def q4_look\(artist\):.*?\n    def q4_named", r"\n    def q4_named\(.*?\n        return named\n"):
-        texts = {re.search(pattern, source, re.S).group(0) for master in (HW02, HW04)
-                 for source in _q4_tests(master).values() if "def q4_named(" in source}
-        assert len(texts) == 1
+    for pattern, where in ((r"\n    def q4_look\(artist\):.*?\n        return read\n", "def q4_legend("),
+                           (r"\n    def q4_named\(.*?\n    def q4_text\(t\):.*?\.lower\(\)\n", "def q4_named(")):
+        found = [re.search(pattern, source, re.S) for master in (HW02, HW04)
+                 for source in _q4_tests(master).values() if where in source]
+        assert len(found) == 2 and len({m.group(0) for m in found}) == 1
 
 
 # Fair scores. For each assignment and autograded question, an answer with a typical mistake (wrong direction,
