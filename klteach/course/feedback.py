@@ -1263,6 +1263,11 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         how = (f"agrees with the right value to {agree} significant figures"
                + (": a number rounded on the way, probably. Round only the final result" if agree < 6 else
                   ", more than asked") if long else
+               f"At the {n_fig} significant figures you gave, {shown} is cut off, not rounded, or a sum of terms "
+               f"(or of logs) rounded on the way: round only the final result, rather than truncate"
+               if _truncated(value, expected, figures) and any(
+                   math.isfinite(t) and _round_sig(t, n_fig) == _dec(value)
+                   for t in (partway[2] if partway and len(partway) > 2 else ())) else
                f"At the {n_fig} significant figures you gave, {shown} is cut off, not rounded: round rather than "
                f"truncate" if _truncated(value, expected, figures) else
                f"At the {n_fig} significant figures you gave, {shown} agrees with the right value to {agree} of them "

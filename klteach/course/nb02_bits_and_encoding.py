@@ -29,6 +29,7 @@ from .feedback import (
     _right_at,
     _round_sig,
     _rounded_terms,
+    _scalar,
     _truncated,
     check_number,
     significant_figures,
@@ -420,6 +421,7 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     # 1.04 in nats) is said after the bound, as notebook 00 promises.
     h_bits = entropy(pn, base=2)
     message = feedback.message
+    answer = _scalar(answer)     # [1.3] and np.array(1.3) read as 1.3, as the check above reads them
     if (not feedback.correct and isinstance(answer, Real) and not isinstance(answer, bool)
             and math.isfinite(float(answer)) and 0 < float(answer) < h_bits * (1 - 1e-3)
             and (message.startswith("Not yet") or message.startswith("Almost")

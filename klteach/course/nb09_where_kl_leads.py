@@ -72,9 +72,9 @@ def check_local_kl(answer, theta, delta, *, sig=3):
     approximation (rounded to 3 figures, 0.00700 is read as 0.007, which is
     also the approximation cut off: the shared rule of check_number names
     the exact KL first), the factor 1/2 missing,
-    bits, I(theta) = theta(1 - theta) (upside down), 1/theta (the 1 - theta
-    dropped), I(theta) alone or halved (delta^2 left out), theta (1 - theta)
-    alone, delta not squared, the information evaluated at
+    bits, I(theta) = theta(1 - theta) (upside down), 1/theta or 1/(1 - theta)
+    (a factor dropped), the exact KL in bits, I(theta) alone or halved
+    (delta^2 left out), theta (1 - theta) alone, delta not squared, the information evaluated at
     theta + delta, and the two sign errors that make it negative (theta - 1
     for 1 - theta, the information's two terms subtracted). Advice gives the
     exercise's numbers, not variable names (a learner's kernel may hold
@@ -114,6 +114,10 @@ def check_local_kl(answer, theta, delta, *, sig=3):
                                                  "Bernoulli is 1 / (theta (1 - theta)), the inverse of its variance."),
         (0.5 * delta ** 2 / theta, "1/2 delta^2 / theta: I(theta) = 1 / (theta (1 - theta)) has both factors, "
                                    "one from heads (1/theta) and one from tails (1/(1 - theta)), added."),
+        (0.5 * delta ** 2 / (1 - theta), "1/2 delta^2 / (1 - theta): I(theta) = 1 / (theta (1 - theta)) has both "
+                                         "factors, one from heads (1/theta) and one from tails (1/(1 - theta)), added."),
+        (exact / math.log(2), f"the exact {kl_name} in bits (base-2 logs): the question asks for {quadratic}, in "
+                              f"nats."),
         (0.5 * abs(delta) * info, "1/2 delta I(theta): delta must be squared (the KL is second order in the step)."),
         (0.5 * delta ** 2 / ((theta + delta) * (1 - theta - delta)),
          "the information evaluated at theta + delta; the expansion is around theta, so use I(theta)."),

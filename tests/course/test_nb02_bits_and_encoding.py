@@ -147,6 +147,22 @@ def test_huffman_length_right_and_mistakes():
     assert not fb and "Not yet" in str(fb)
 
 
+@pytest.mark.parametrize("answer", [1.3, [1.3], (1.3,), np.array(1.3), np.array([1.3]), np.float32(1.3)])
+def test_huffman_below_the_entropy_is_told_so_however_the_number_is_wrapped(answer):
+    # from a review: [1.3] and np.array(1.3) got "Not yet" without the bound, which 1.3 gets
+    fb = check_huffman_length(answer, [0.7, 0.1, 0.1, 0.1])
+    assert not fb and "no prefix code averages less than the entropy" in str(fb), str(fb)
+
+
+@pytest.mark.parametrize("answer", [0.360 + 3 * 0.332, 1.356])
+def test_entropy_of_rounded_terms_accepted_at_3_figures_names_the_rounding_too(answer):
+    # from a review: terms rounded to 3 figures and summed (1.356) were told only that the number was cut off
+    fb = exercises.check_entropy(answer, P_SENSOR, base=2)
+    assert fb.correct and "cut off, not rounded, or a sum of terms (or of logs) rounded on the way" in str(fb), str(fb)
+    fb = exercises.check_entropy(1.3567, P_SENSOR, base=2)      # no terms' sum gives it: the cut-off only
+    assert fb.correct and "cut off, not rounded: round rather than truncate" in str(fb), str(fb)
+
+
 def test_final_3_cross_entropy_nan_says_the_label_went_inside_a_log_and_never_shows_the_answer():
     # the learner's exact call (03 Ex3)
     text = str(ex.check_cross_entropy(float("nan"), LABEL, Q_IMAGE, base=2, names=("label", "Q_image")))

@@ -56,6 +56,9 @@ def test_local_kl_accepts_the_quadratic_term_and_its_rounding():
     (1 / (0.2 * 0.8), "I(theta) itself"),          # the Fisher information typed alone (6.25)
     (0.5 / (0.2 * 0.8), "without delta^2"),
     (0.2 * 0.8, "theta (1 - theta) alone"),      # the variance, float 0.16000000000000003
+    (0.5 * 0.05 ** 2 / 0.8, "both factors"),      # (from a review: the mirror of 1/theta got "Not yet")
+    (bern_kl(0.2, 0.25) / math.log(2), "exact D(Ber(0.2)||Ber(0.25)) in bits"),
+    (0.0101, "exact D(Ber(0.2)||Ber(0.25)) in bits"),
 ])
 def test_local_kl_names_each_mistake(wrong, words):
     fb = ex1(wrong)
