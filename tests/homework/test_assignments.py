@@ -776,6 +776,15 @@ def test_hw03_q4_accepts_the_default_non_negative_terms():
 
 
 @pytest.mark.parametrize("hw", BAR_SETUP)
+def test_bar_q4_says_when_the_bars_lie_on_their_side(hw):
+    # from a review: horizontal bars (ax.barh) failed hidden tests only, and nothing said why
+    messages = {}
+    results = _bar_results(hw, BY_CALL.replace("x = np.arange", "y = np.arange").replace("bar(x", "barh(y")
+                           .replace("set_xticks(x", "set_yticks(y"), messages=messages)
+    assert not results["test_q4_public_1"] and "lie on their side (ax.barh" in messages["test_q4_public_1"], messages
+
+
+@pytest.mark.parametrize("hw", BAR_SETUP)
 def test_bar_q4_wants_every_bar_of_a_series_to_look_unlike_the_other(hw):
     only_first = _bar_results(hw, PAIRWISE.replace("HATCH_ALL", "False"))   # only the first bar of B hatched
     assert not only_first[BAR_LOOK_TEST[hw]] and only_first[BAR_DATA_TEST[hw]], only_first
