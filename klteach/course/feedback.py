@@ -189,7 +189,7 @@ from numbers import Real
 import numpy as np
 
 from .._validation import DistributionError, as_nonnegative
-from .units import _LOG_FN, _base10_route
+from .units import _LOG_FN, _base10_route, _unit_words
 
 __all__ = ["Feedback", "check_number", "check_choice", "CHOICES", "recording",
            "significant_figures"]
@@ -571,7 +571,12 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
     if isinstance(answer, np.floating) and np.finfo(answer.dtype).bits < 64:
         value = float(str(answer))     # float32(0.42) is 0.42 as written, not 0.41999998688697815
     else:
-        value = float(answer)
+        try:
+            value = float(answer)
+        except OverflowError:          # an int or a fraction beyond any float (10**400)
+            return None, Feedback(False, f"Your answer is about 1e{len(str(int(abs(answer)))) - 1}, beyond what "
+                                         f"a float holds (about 1.8e308): check each step; the question asks for a "
+                                         f"number of ordinary size.")
     if math.isnan(value):
         return None, Feedback(False, nan or _NAN)
     return value, None
@@ -1271,7 +1276,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                f"At the {n_fig} significant figures you gave, {shown} is cut off, not rounded: round rather than "
                f"truncate" if _truncated(value, expected, figures) else
                f"At the {n_fig} significant figures you gave, {shown} agrees with the right value to {agree} of them "
-               f"only: round only the final result, not numbers on the way")
+               + (f"only: {what} is {rounding}, with "
+                  + ("no rounding on the way that gives it" if partway else "nothing to round on the way")
+                  + ", so a later figure is off"
+                  if isinstance(rounding, str) else "only: round only the final result, not numbers on the way"))
         return Feedback(True, f"Correct to {ACCEPTED_FIGURES} significant figures: {what} = "
                               f"{_show(expected, ACCEPTED_FIGURES)}{suffix}. "
                               + (f"(Your number {how}.)" if long else f"({how}.)"))
@@ -1281,8 +1289,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         # chance, and naming it would suggest a route the learner never took
         # A base-10 value rounded to the figures the question asks for, its trailing zero dropped (0.670 typed, read
         # as 0.67), is kept: it is that quantity as asked, named with a hedge below
-        entries = [m for m in entries if not (m[2] and (m[2][0] == "undo" or _base10_route(m[2])))
-                   or (_base10_route(m[2]) and not _is_whole(value) and math.isfinite(m[0])
+        # (a mistake given without a step, "H(P) in base-10 units" beside the Huffman average, counts as base-10 too)
+        base10 = lambda m: _base10_route(m[2]) or (not m[2] and f" in {_unit_words(10)}" in m[1])
+        entries = [m for m in entries if not ((m[2] and m[2][0] == "undo") or base10(m))
+                   or (base10(m) and not _is_whole(value) and math.isfinite(m[0])
                        and float(_round_sig(m[0], sig)) == value)]
 
     def near(w, v):

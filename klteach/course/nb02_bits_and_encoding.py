@@ -423,7 +423,7 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
     message = feedback.message
     answer = _scalar(answer)     # [1.3] and np.array(1.3) read as 1.3, as the check above reads them
     if (not feedback.correct and isinstance(answer, Real) and not isinstance(answer, bool)
-            and math.isfinite(float(answer)) and 0 < float(answer) < h_bits * (1 - 1e-3)
+            and 0 < answer < h_bits * (1 - 1e-3)          # (compared exactly: 10**400 is no float)
             and (message.startswith("Not yet") or message.startswith("Almost")
                  or (" too few to be sure " in message and float(answer).is_integer()))
             and not _right_at(float(answer), expected, significant_figures(answer))):
@@ -434,14 +434,16 @@ def check_huffman_length(answer, p, *, name=None, sig=3):
                if _truncated(value, expected, _digits(value)) else "")
         figures = significant_figures(answer)
         maybe = [(w, text.split(". ")[0].split(", ")[0]) for w, text, *_ in mistakes
-                 if figures < sig and float(_round_sig(w, figures)) == value]
+                 if figures < sig and float(_round_sig(w, figures)) == value
+                 and " in base-10 units" not in text]     # (1 or 2 figures never name a base-10 value)
         also = (f" At the {figures} significant figure{'s' if figures > 1 else ''} it has, {shown} could also be "
-                + " or ".join(f"{what} = {w:.4g}" for w, what in maybe) + " rounded"
+                + " or ".join(what for w, what in maybe) + " rounded"   # (not their values: exercise 1 asks for H)
                 + (", known mistakes: the unrounded number your code computed will tell which it is" if len(maybe) > 1
                    else ", a known mistake: the unrounded number your code computed will tell")
                 + "." if maybe else "")
         unit = "bit" if shown == "1" else "bits"     # (1.0 bits, as for any decimal)
-        return Feedback(False, f"Not yet: {shown} {unit} per symbol is below {h}, {h_bits:.4g} bits, "
+        below = f"the entropy {h}" if name else "the entropy"      # (its value is exercise 1's answer)
+        return Feedback(False, f"Not yet: {shown} {unit} per symbol is below {below}, "
                                f"and no prefix code averages less than the entropy. If you averaged codeword "
                                f"lengths, their Kraft sum, sum 2^-length, is above 1, so no prefix code has them: "
                                f"use the lengths kt.huffman_lengths gives.{cut}{also}")
