@@ -165,6 +165,23 @@ def _same_labels(a, b) -> bool:
     return len(a) == len(b) and all(x == y for x, y in zip(a, b))
 
 
+def _label_set(labels) -> set:
+    """The labels as a set, compared by value as pandas compares them (1 and 1.0, or np.str_('u') and 'u', are one)."""
+    try:
+        return set(labels)
+    except TypeError:                   # unhashable labels
+        return set(map(repr, labels))
+
+
+def _moved(xs, ys) -> list:
+    """The labels of ``xs`` that ``ys`` also has, at another position."""
+    try:
+        where = {v: j for j, v in enumerate(ys)}
+        return [v for i, v in enumerate(xs) if v in where and where[v] != i]
+    except TypeError:
+        return []
+
+
 def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
     """Refuse labelled inputs (pandas Series or DataFrames) whose outcome labels differ.
 
@@ -174,8 +191,8 @@ def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
     different outcomes, would be compared wrongly and silently. With
     ``axis`` (the outcomes' axis of a batch), only the outcomes' labels are
     compared: the other dimensions pair distributions, whose names may differ
-    (a column "ref" against a column "cur"), unless they are the same names
-    in a different order (rows reordered). Without it, every pair of
+    (a column "ref" against a column "cur"), unless a name of one sits at
+    another position in the other (rows reordered). Without it, every pair of
     dimensions numpy aligns is (a joint distribution's rows and columns),
     except where one has length 1 and is broadcast. Inputs without labels
     (lists, arrays) are compared by position as usual. pandas is never
@@ -199,10 +216,15 @@ def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
         xs, ys = list(x), list(y)
         if len(xs) != len(ys) and 1 in (len(xs), len(ys)):
             continue                    # one distribution broadcast against many
-        same_set = len(xs) == len(ys) and set(map(repr, xs)) == set(map(repr, ys))
-        if outcomes is not None and k != outcomes and not same_set:
+        same_set = len(xs) == len(ys) and _label_set(xs) == _label_set(ys)
+        batch = outcomes is not None and k != outcomes
+        if batch and not same_set and not _moved(xs, ys):
             continue                    # distributions of a batch named differently ("ref" against "cur")
-        if same_set:
+        if batch and not same_set:
+            align = f"{b}.reindex({a}.{part_a})" if part_b == "index" else f"{b}[{a}.{part_a}]"
+            how = (f"names shared at different positions (the distributions {a} calls {_moved(xs, ys)[:3]}); "
+                   f"pair them by name, e.g. with {align}, or rename them")
+        elif same_set:
             align = f"{b}.reindex({a}.{part_a})" if part_b == "index" else f"{b}[{a}.{part_a}]"
             how = f"the same labels in a different order; align them by label with {align}"
         else:

@@ -1827,6 +1827,32 @@ def _histogram_span(dist, lo, hi):
     return max(lo, float(bins[1][full[0]])), min(hi, float(bins[1][full[-1] + 1]))
 
 
+def _histograms_kl(p, q):
+    """D(P||Q) in nats when P and Q are both scipy ``rv_histogram`` distributions, else None.
+
+    Both densities are constant between their merged bin edges, so D is the discrete KL of
+    those pieces' probabilities, computed as :func:`klteach.kl_divergence` does (integrating
+    lost pieces narrower than quad's absolute tolerance: 4e-7 of D for a bin of width 1e-9).
+    """
+    from .discrete import kl_divergence  # (discrete does not import this module)
+
+    bins = [_histogram_bins(d) for d in (p, q)]
+    if bins[0] is None or bins[1] is None:
+        return None
+    edges = np.union1d(bins[0][1], bins[1][1])
+    mid, width = 0.5 * (edges[:-1] + edges[1:]), np.diff(edges)
+    masses = []
+    for density, own in bins:
+        k = np.searchsorted(own, mid, side="right") - 1
+        inside = (k >= 0) & (k < density.size)
+        masses.append(np.where(inside, density[np.clip(k, 0, density.size - 1)], 0.0) * width)
+    mp, mq = masses
+    if np.any((mp > 0) & (mq == 0)):
+        return math.inf
+    keep = (mp > 0) | (mq > 0)
+    return float(kl_divergence(mp[keep] / mp.sum(), mq[keep] / mq.sum()))
+
+
 def _histogram_gap(p, q):
     """Whether Q is a scipy ``rv_histogram`` with an empty bin where P has probability (then D = inf).
 
@@ -2152,6 +2178,11 @@ def continuous_kl(p, q, *, base=None):
 
     Notes
     -----
+    Two scipy ``rv_histogram`` distributions are not integrated: their
+    densities are constant between the merged bin edges, and D(P||Q) is the
+    discrete KL of those pieces' probabilities (each histogram normalised
+    exactly; scipy's densities integrate to 1 within a few eps), to a few eps.
+
     A gap in Q's support (an interval inside P's support where Q's density
     is 0, which makes D(P||Q) infinite) is found only where an integration
     point falls into it or the mass check above notices it: a gap holding
@@ -2207,6 +2238,9 @@ def _continuous_kl(p, q, base, unit):
     p_from, p_to = _histogram_span(p, lo, hi)     # where P's density is not 0
     if q_lo > p_from or q_hi < p_to or _diverges_in_the_tail(p, q) or _histogram_gap(p, q):
         return math.inf
+    exact = _histograms_kl(p, q)
+    if exact is not None:
+        return exact / log_base(base)
 
     lower, upper = f"the lower endpoint x = {lo:g}", f"the upper endpoint x = {hi:g}"   # for messages
     with np.errstate(all="ignore"), warnings.catch_warnings():

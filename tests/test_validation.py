@@ -154,6 +154,27 @@ def test_a_batch_whose_rows_are_the_same_names_reordered_is_refused():
     np.testing.assert_array_equal(kt.kl_divergence(df, df.loc[["r2", "r1"]].reindex(df.index)), [0.0, 0.0])
 
 
+def test_batch_names_equal_by_value_or_shared_at_other_positions_are_refused():
+    # from a fourth review: 0, 1 against 1.0, 0.0 (or np.str_ against str) were "named differently" by repr and
+    # paired by position, and so were rows r1, r2 against r2, x
+    p = pd.DataFrame([[0.2, 0.3, 0.5], [0.6, 0.2, 0.2]], index=["u", "v"], columns=list("abc"))
+    q = pd.DataFrame([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]], index=["u", "v"], columns=list("abc"))
+    for f in TWO_INPUTS:
+        for a, b in ((p.set_axis([0, 1]), q.loc[["v", "u"]].set_axis([1.0, 0.0])),
+                     (p, q.loc[["v", "u"]].set_axis(pd.Index([np.str_("v"), np.str_("u")], dtype=object)))):
+            with pytest.raises(DistributionError, match=r"same labels in a different order"):
+                f(a, b)
+        with pytest.raises(DistributionError, match=r"names shared at different positions.*\['r2'\]"):
+            f(p.set_axis(["r1", "r2"]), q.set_axis(["r2", "x"]))
+    expected = [float(mp_kl([0.2, 0.3, 0.5], [0.5, 0.3, 0.2])), float(mp_kl([0.6, 0.2, 0.2], [0.1, 0.1, 0.8]))]
+    np.testing.assert_allclose(kt.kl_divergence(p.set_axis([0, 1]), q.set_axis([0.0, 1.0])), expected, rtol=1e-15)
+    np.testing.assert_allclose(kt.kl_divergence(p.set_axis(["ref", "x"]), q.set_axis(["cur", "y"])), expected,
+                               rtol=1e-15)
+    # outcomes 0, 1, 2 against 2.0, 1.0, 0.0: the same labels in another order, not "different labels"
+    with pytest.raises(DistributionError, match=r"same labels in a different order"):
+        kt.kl_divergence(pd.Series([0.2, 0.3, 0.5], index=[0, 1, 2]), pd.Series([0.5, 0.3, 0.2], index=[2.0, 1.0, 0.0]))
+
+
 def test_a_series_against_a_batch_along_axis_0_is_told_to_become_a_frame():
     # the advice named the other input and a numpy indexing pandas refuses (s[:, None])
     s = pd.Series([0.2, 0.3, 0.5], index=list("abc"))
