@@ -248,16 +248,18 @@ def mvn_kl(mean_p, cov_p, mean_q, cov_q, *, base=None):
     the covariances are close (M near the identity), the first sum is
     recomputed as ``sum_i (lam_i - log1p(lam_i))`` over the eigenvalues of
     ``W = L^{-1} (cov_p - cov_q) L^{-T}``, which has no cancellation, so
-    nearly identical normals keep their digits. The relative error stays
-    below 1e-8 for covariances with condition numbers up to 1e8; beyond,
-    the rounding of the covariances' entries is amplified by the condition
+    nearly identical normals keep their digits. The relative error is the
+    rounding of the covariances' entries amplified by the condition
     number kappa of the correlation matrices ``D^-1/2 cov D^-1/2`` (D the
     diagonal; 1 for a diagonal covariance, whatever its scales; exact up
     to 64 dimensions, estimated by power iterations beyond, within 15% on
     random covariances of 65 to 300 dimensions; measured against mpmath at 60 digits on random 4 x 4
     covariances: at most 4e-10 at kappa = 1e8, 5e-8 at 1e10, 3e-5 at 1e12,
-    8e-4 at 1e14). Above kappa = 1e8 a ``RuntimeWarning`` gives the bound
-    ``1e-16 kappa`` on the relative error; above 1e15, where rounding the
+    8e-4 at 1e14; nearly identical covariances that differ along their
+    smallest eigenvector come close to the bound, 1.3e-8 at kappa = 9.3e7):
+    at most about ``2e-16 kappa``, 2e-8 at kappa = 1e8. Above kappa = 1e8 a
+    ``RuntimeWarning`` gives ``1e-16 kappa`` as the size of the relative
+    error (within a factor of 2); above 1e15, where rounding the
     entries in their last digit can move D(P||Q) by 10% or more, a
     ``DistributionError`` is raised (the value for the matrix exactly as
     given may still be computable: it says little about the covariance
