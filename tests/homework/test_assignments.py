@@ -258,6 +258,19 @@ HW02_RIGHT.update({
     "legend of proxy patches": "from matplotlib.patches import Patch; ax_q4.plot(ts, ce, color='C0'); "
                                "ax_q4.axhline(h_valley, color='C1', ls='--'); "
                                "ax_q4.legend(handles=[Patch(color='C0', label='H(P, Q_t)'), Patch(color='C1', label='H(P)')])",
+    # from a fourth review: true names of the floor read as swapped, and markers drawn as separate artists
+    **{f"floor named {label!r} (4)": f"ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', "
+                                     f"label={label!r}); ax_q4.legend()"
+       for label in ["cross-entropy H(P, P)", "cross-entropy of P with itself", "cross-entropy with the true distribution",
+                     "cross-entropy when Q_t is P"]},
+    "curve named 'entropy under the wrong model'": "ax_q4.plot(ts, ce, label='entropy under the wrong model'); "
+                                                   "ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()",
+    "sample markers drawn apart from a solid curve": "ax_q4.plot(ts, ce, color='C0', label='H(P, Q_t)'); "
+                                                     "ax_q4.plot(t21, h_cross(t21), 'o', color='C0', label='samples'); "
+                                                     "ax_q4.axhline(h_valley, color='C1', label='H(P)'); ax_q4.legend()",
+    "scatter of circles against scatter of crosses": "ax_q4.scatter(ts, ce, marker='o', label='H(P, Q_t)'); "
+                                                     "ax_q4.scatter(ts, np.full_like(ts, h_valley), marker='x', "
+                                                     "label='H(P)'); ax_q4.legend()",
     "twinx, one legend for both axes": "l1 = ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
                                        "l2 = [ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)')]; "
                                        "a2 = ax_q4.twinx(); l3 = a2.plot(ts, ce - h_valley, label='excess over H(P)'); "
@@ -372,6 +385,12 @@ HW02_SAME_STYLE.update({
 
 
 HW02_SAME_STYLE.update({
+    # from a fourth review: a scatter and a line of the same markers look alike (scatter's marker was not read)
+    "scatter circles against plotted circles": "ax_q4.scatter(ts, ce, label='H(P, Q_t)'); "
+                                               "ax_q4.plot(ts, np.full_like(ts, h_valley), 'o', ls='none', "
+                                               "label='H(P)'); ax_q4.legend()",
+    "a dashed copy over a solid curve": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.plot(ts, ce, '--'); "
+                                        "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
     # from a third review: markers that draw nothing
     **{f"markers drawn with {how}": f"ax_q4.plot(ts, ce, marker='o', {how}, label='H(P, Q_t)'); "
                                     f"ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()"
@@ -400,8 +419,9 @@ def _public(name: str) -> str:
     "ax_q4.legend()",
     "from matplotlib.patches import Patch; ax_q4.plot(ts, ce, color='C0'); ax_q4.axhline(h_valley, color='C1', ls='--'); "
     "ax_q4.legend(handles=[Patch(color='C1', label='H(P, Q_t)'), Patch(color='C0', label='H(P)')])",
+    "ax_q4.plot(ts, ce, label='curve'); ax_q4.axhline(h_valley, ls='--', label=r'$H(P,\\,Q_t)$'); ax_q4.legend()",
 ], ids=["labels", "legend()'s labels", "handles swapped, their own labels right", "lower case", "scatter curve",
-        "H(P) in bits", "entropy against CE", "LaTeX italic", "both in words", "proxy patches"])
+        "H(P) in bits", "entropy against CE", "LaTeX italic", "both in words", "proxy patches", "LaTeX thin space"])
 def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     results = _q4_results(draw)
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
@@ -462,9 +482,14 @@ def _hw04_q4_results(draw: str) -> dict[str, bool]:
     # from a third review: standard notations read as naming the other side
     *[f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label={b!r}); ax_q4.legend()"
       for a, b in [("$p_P(x)$", "$p_Q(x)$"), ("p.d.f. of P", "p.d.f. of Q"), ("p(x) under P", "p(x) under Q")]],
+    # from a fourth review: a true name starting with P's parameters, and markers drawn as separate artists
+    "ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--', label='N(0, 1) shifted by 0.5 and widened'); ax_q4.legend()",
+    "ax_q4.plot(x, p, color='C0', label='P'); ax_q4.plot(x[::20], p[::20], 'o', color='C0', label='P (samples)'); "
+    "ax_q4.plot(x, q, color='C1', label='Q'); ax_q4.plot(x[::20], q[::20], 's', color='C1', label='Q (samples)'); "
+    "ax_q4.legend()",
 ], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels",
         "shaded densities", "LaTeX names", "names in words", "float32 densities", "p_P and p_Q", "p.d.f. of",
-        "p(x) under"])
+        "p(x) under", "Q named from P's parameters", "sample markers apart from the lines"])
 def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     results = _hw04_q4_results(draw)
     assert all(results.values()), results
@@ -490,13 +515,15 @@ def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     # from a third review
     *[(f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label={b!r}); ax_q4.legend()", "test_q4_hidden_5")
       for a, b in [("density of Q", "density of P"), ("pdf of Q", "pdf of P"), ("N(mu=0.5, sigma=1.5)", "N(mu=0, sigma=1)"),
-                   ("Distribution Q", "Distribution P"), (r"$\mathit{Q}$", r"$\mathit{P}$"), ("(Q) wide", "(P) narrow")]],
+                   ("Distribution Q", "Distribution P"), (r"$\mathit{Q}$", r"$\mathit{P}$"),
+                   (r"$\mathcal{N}(\mu=0.5,\sigma=1.5)$", r"$\mathcal{N}(\mu=0,\sigma=1)$"), ("Q ~ N(0.5, 2.25)", "P")]],
     ("ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--'); ax_q4.axvline(0, color='gray', label='mean of P'); "
      "ax_q4.legend()", "test_q4_public_3"),
 ], ids=["swapped labels", "swapped legend() labels", "colour only, a dashed piece", "dashes without gaps",
         "blank x label", "hidden legend", "nothing labelled", "handles swapped, their own labels right",
         "p(x) and q(x) swapped", "LaTeX names swapped", "a marker that draws nothing", "only P named",
-        "density of", "pdf of", "N(mu=, sigma=)", "Distribution", "LaTeX italic", "(Q) wide", "a mean line named, not Q"])
+        "density of", "pdf of", "N(mu=, sigma=)", "Distribution", "LaTeX italic", "LaTeX mu and sigma", "Q ~",
+        "a mean line named, not Q"])
 @pytest.mark.filterwarnings("ignore:No artists with labels found:UserWarning")   # (legend() with nothing labelled)
 def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
     results = _hw04_q4_results(draw)
@@ -510,6 +537,9 @@ def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
 def test_hw02_q4_public_legend_test_wants_every_line_named(draw):
     # from a third review: a forgotten label beside a labelled extra artist made two legend texts and passed
     results = _q4_results("ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--'); " + draw)
+    assert results == {**dict.fromkeys(results, True), _public("test_q4_public_2"): False}, results
+    # from a fourth review: a scatter curve left unnamed too
+    results = _q4_results("ax_q4.scatter(ts, ce); ax_q4.axhline(h_valley, ls='--', label='H(P)'); " + draw)
     assert results == {**dict.fromkeys(results, True), _public("test_q4_public_2"): False}, results
 
 
