@@ -155,7 +155,13 @@ def check_local_kl(answer, theta, delta, *, sig=3):
                             negative="A KL divergence and its quadratic approximation are >= 0: delta^2 is never "
                                      "negative, so a negative number comes from the sign of the Fisher information. "
                                      "I(theta) = 1/theta + 1/(1 - theta) = 1 / (theta (1 - theta)) is positive: "
-                                     "check for theta - 1 in place of 1 - theta, or a minus between the two terms.")
+                                     "check for theta - 1 in place of 1 - theta, or a minus between the two terms "
+                                     f"(and that theta and delta are probabilities, {theta:g} and {delta:g}, not "
+                                     f"percentages).",
+                            nan="Your answer is NaN (not a number). The quadratic approximation takes no logarithms: "
+                                "it is half of delta squared times I(theta) = 1 / (theta (1 - theta)), so a NaN comes "
+                                "from 0 / 0, inf - inf or a variable that already holds NaN: print theta, delta and "
+                                "I(theta) to find it.")
     if feedback.correct and feedback.message.startswith("Correct:"):   # the right value has few digits: show them
         # all ("Correct to 3 significant figures", for 0.007808 whose 4th figure is off, stays as it is)
         return Feedback(True, f"Correct: {what} = {_exact_decimal(expected)} nats.")

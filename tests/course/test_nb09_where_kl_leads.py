@@ -568,3 +568,12 @@ def test_09_ex1_an_answer_right_to_3_figures_only_is_told_so(answer):
     assert str(exercises.check_local_kl(0.0078125, 0.2, 0.05)) == \
         "Correct: the quadratic approximation 1/2 delta^2 I(theta) = 0.0078125 nats."
 
+
+
+def test_local_kl_nan_and_percentages_get_their_own_advice():
+    # from a review: NaN got the generic text on logs of zero probabilities (the formula has no log), and
+    # theta = 20 (percent) made I(theta) negative with no word on percentages
+    text = str(ex1(float("nan")))
+    assert "takes no logarithms" in text and "log" not in text.replace("logarithms", ""), text
+    text = str(ex1(0.5 * 5 ** 2 / (20 * (1 - 20))))
+    assert "not percentages" in text and "0.2 and 0.05" in text, text
