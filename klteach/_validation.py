@@ -156,13 +156,19 @@ def _labels(x):
 
 
 def _same_labels(a, b) -> bool:
+    """Equal labels in the same order: pandas' ``equals``, else element by element (an Int64 index against an
+    int64 one, or the same instants in two time zones, are the same labels though ``equals`` says no)."""
     if hasattr(a, "equals"):
         try:
-            return bool(a.equals(b))
+            if a.equals(b):
+                return True
         except Exception:  # noqa: BLE001 - fall back to comparing the labels themselves
             pass
     a, b = list(a), list(b)
-    return len(a) == len(b) and all(x == y for x, y in zip(a, b))
+    try:
+        return len(a) == len(b) and all(bool(x == y) for x, y in zip(a, b))
+    except (TypeError, ValueError):    # labels that do not compare (arrays as labels, mixed time zones)
+        return False
 
 
 def _label_set(labels) -> set:
@@ -216,6 +222,15 @@ def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
         xs, ys = list(x), list(y)
         if len(xs) != len(ys) and 1 in (len(xs), len(ys)):
             continue                    # one distribution broadcast against many
+        for name, labels in ((a, xs), (b, ys)):
+            if len(_label_set(labels)) < len(labels):
+                repeated = list(dict.fromkeys(v for v in labels if labels.count(v) > 1))[:3]
+                raise DistributionError(
+                    f"{a} and {b} are labelled ({a}.{part_a} against {b}.{part_b}, the dimensions numpy pairs) "
+                    f"but their labels differ, and {name}'s repeat ({repeated}), "
+                    f"so they cannot be aligned by label: give each its own label (or sum the repeated ones, "
+                    f"{name}.groupby(level=0).sum()), then align them. klteach pairs entries by position, so "
+                    f"misaligned labels would give a wrong number without warning.")
         same_set = len(xs) == len(ys) and _label_set(xs) == _label_set(ys)
         batch = outcomes is not None and k != outcomes
         if batch and not same_set and not _moved(xs, ys):

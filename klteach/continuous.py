@@ -1806,11 +1806,17 @@ _EXPONENTIAL_TAILS = {"laplace": (-1, +1), "logistic": (-1, +1), "hypsecant": (-
 _TAIL_SCALE_FACTOR = {"chi2": 2.0}
 
 
+def _is_histogram(dist) -> bool:
+    """Whether ``dist`` is a frozen scipy ``rv_histogram`` (by class name: scipy.stats is not imported here)."""
+    hist = getattr(dist, "dist", None)
+    return (any(c.__name__ == "rv_histogram" for c in type(hist).__mro__)
+            and hasattr(hist, "_hpdf") and hasattr(hist, "_hbins"))
+
+
 def _histogram_bins(dist):
     """A frozen scipy ``rv_histogram``'s bin densities and edges (loc and scale applied), else None."""
-    hist = getattr(dist, "dist", None)     # (by class name: scipy.stats is not imported here)
-    if (not any(c.__name__ == "rv_histogram" for c in type(hist).__mro__)
-            or not hasattr(hist, "_hpdf") or not hasattr(hist, "_hbins")):
+    hist = getattr(dist, "dist", None)
+    if not _is_histogram(dist):
         return None
     _, loc, scale = hist._parse_args(*dist.args, **dist.kwds)
     # (_hpdf pads a 0 at each end)
@@ -1833,17 +1839,35 @@ def _histograms_kl(p, q):
     Both densities are constant between their merged bin edges, so D is the discrete KL of
     those pieces' probabilities, computed as :func:`klteach.kl_divergence` does (integrating
     lost pieces narrower than quad's absolute tolerance: 4e-7 of D for a bin of width 1e-9).
+    The edges are merged in P's own coordinates (KL is unchanged by a shift and scale of
+    both): loc = 1e6 would round a 1e-12 bin away. Each piece takes the density of the bin
+    its left end lies in (its midpoint rounds onto the right end when it is one ulp wide).
     """
     from .discrete import kl_divergence  # (discrete does not import this module)
 
-    bins = [_histogram_bins(d) for d in (p, q)]
-    if bins[0] is None or bins[1] is None:
-        return None
-    edges = np.union1d(bins[0][1], bins[1][1])
-    mid, width = 0.5 * (edges[:-1] + edges[1:]), np.diff(edges)
+    parts = []
+    for name, dist in (("p", p), ("q", q)):
+        hist = getattr(dist, "dist", None)
+        if not _is_histogram(dist):
+            return None
+        _, loc, scale = hist._parse_args(*dist.args, **dist.kwds)
+        density, edges = np.asarray(hist._hpdf, dtype=float)[1:-1], np.asarray(hist._hbins, dtype=float)
+        if not (np.all(np.diff(edges) > 0) and np.all(np.isfinite(density))):
+            raise DistributionError(
+                f"{name} is an rv_histogram with a bin of zero width (edges {edges[:-1][np.diff(edges) <= 0][:3]}"
+                f" repeat), where scipy's density is NaN; drop the repeated edges (np.unique(edges)) and "
+                f"merge their counts into a neighbouring bin.")
+        parts.append((density, edges, float(loc), float(scale)))
+    (dp, ep, loc_p, scale_p), (dq, eq, loc_q, scale_q) = parts
+    with np.errstate(all="ignore"):
+        eq = (loc_q - loc_p) / scale_p + (scale_q / scale_p) * eq    # Q's edges in P's coordinates
+    if not np.all(np.isfinite(eq)):
+        return None                    # (scales too far apart: integrate instead)
+    edges = np.union1d(ep, eq)
+    width = np.diff(edges)
     masses = []
-    for density, own in bins:
-        k = np.searchsorted(own, mid, side="right") - 1
+    for density, own in ((dp, ep), (dq, eq)):
+        k = np.searchsorted(own, edges[:-1], side="right") - 1
         inside = (k >= 0) & (k < density.size)
         masses.append(np.where(inside, density[np.clip(k, 0, density.size - 1)], 0.0) * width)
     mp, mq = masses
@@ -2233,14 +2257,14 @@ def _continuous_kl(p, q, base, unit):
                 f"scipy.stats.vonmises_line(kappa, loc, scale), the same density cut to "
                 f"[loc - pi scale, loc + pi scale]: D(P||Q) on the line is finite only where Q's "
                 f"interval contains P's, unlike on the circle.")
+    exact = _histograms_kl(p, q)
+    if exact is not None:
+        return exact / log_base(base)
     lo, hi = _support(p, "p")
     q_lo, q_hi = _support(q, "q")
     p_from, p_to = _histogram_span(p, lo, hi)     # where P's density is not 0
     if q_lo > p_from or q_hi < p_to or _diverges_in_the_tail(p, q) or _histogram_gap(p, q):
         return math.inf
-    exact = _histograms_kl(p, q)
-    if exact is not None:
-        return exact / log_base(base)
 
     lower, upper = f"the lower endpoint x = {lo:g}", f"the upper endpoint x = {hi:g}"   # for messages
     with np.errstate(all="ignore"), warnings.catch_warnings():

@@ -1776,3 +1776,33 @@ def test_histograms_with_a_very_narrow_bin_or_many_random_bins_are_exact():
     q = st.rv_histogram((np.ones(300), q_edges), density=False)()
     truth = _histogram_kl(list(p_counts), list(p_edges), [1] * 300, list(q_edges))
     assert kt.continuous_kl(p, q) == pytest.approx(truth, rel=1e-13)
+
+
+@pytest.mark.parametrize("p_counts, p_edges, q_counts, q_edges, frozen", [
+    # from a fifth review: a one-ulp piece took the next bin's density (its midpoint rounds onto its right end)
+    ([1, 1e6, 1], [0, 1 - 2.0 ** -53, 1, 2], [1, 1], [0, 1, 2], {}),
+    ([1, 1e6, 1], [0, 1 + 2.0 ** -52, 1 + 2.0 ** -51, 2], [1, 1], [0, 1, 2], {}),
+    # loc and scale applied before merging rounded a 1e-12 bin away (0.0 for 0.6888) and cost 1.3e5 eps
+    ([1, 1e-3, 1], [0, 1, 1 + 1e-12, 2], [1, 2, 1], [0, 1, 1 + 1e-12, 2], {"loc": 1e6}),
+    ([1, 1e3, 1], [0, 1, 1 + 1e-9, 2], [1, 1, 1], [0, 1, 1 + 1e-9, 2], {"loc": 1e6}),
+    ([1, 2, 3], [0, 1, 2, 3], [1, 1], [0, 1.5, 3], {"loc": 7, "scale": 1e-5}),
+    ([1, 2], [0, 1e10, 2e10], [2, 1], [0, 1e10, 2e10], {"scale": 1e300}),     # edges beyond any float: was refused
+])
+def test_two_histograms_keep_their_digits_at_any_bin_width_loc_and_scale(p_counts, p_edges, q_counts, q_edges, frozen):
+    p = st.rv_histogram((np.array(p_counts, float), np.array(p_edges, float)), density=False)(**frozen)
+    q = st.rv_histogram((np.array(q_counts, float), np.array(q_edges, float)), density=False)(**frozen)
+    truth = _histogram_kl(p_counts, p_edges, q_counts, q_edges)     # (KL is unchanged by a common loc and scale)
+    assert kt.continuous_kl(p, q) == pytest.approx(truth, rel=8 * np.finfo(float).eps)
+
+
+def test_histograms_of_nearly_constant_data_and_a_zero_width_bin():
+    eps = 2.0 ** -52
+    x, y = 1 + eps * np.array([0, 1, 2, 3, 3, 3.0]), 1 + eps * np.array([0, 0, 0, 1, 2, 3.0])
+    p = st.rv_histogram(np.histogram(x, bins=3), density=False)()
+    q = st.rv_histogram(np.histogram(y, bins=3), density=False)()
+    # counts 1, 1, 4 against 3, 1, 2 on equal bins: (1 ln(1/3) + 1 ln 1 + 4 ln 2) / 6
+    assert kt.continuous_kl(p, q) == pytest.approx((4 * math.log(2) - math.log(3)) / 6, rel=4 * np.finfo(float).eps)
+    with np.errstate(all="ignore"):
+        zero = st.rv_histogram((np.array([1.0, 1.0, 1.0]), np.array([0.0, 1.0, 1.0, 2.0])), density=False)()
+    with pytest.raises(DistributionError, match=r"p is an rv_histogram with a bin of zero width.*np\.unique"):
+        kt.continuous_kl(zero, st.rv_histogram((np.array([1.0, 1.0]), np.array([0.0, 1.0, 2.0])), density=False)())

@@ -175,6 +175,22 @@ def test_batch_names_equal_by_value_or_shared_at_other_positions_are_refused():
         kt.kl_divergence(pd.Series([0.2, 0.3, 0.5], index=[0, 1, 2]), pd.Series([0.5, 0.3, 0.2], index=[2.0, 1.0, 0.0]))
 
 
+def test_the_same_labels_of_other_dtypes_in_the_same_order_are_accepted_and_repeated_labels_refused():
+    # from a fifth review: an Int64 index against an int64 one, or one time zone against another, were refused as
+    # "the same labels in a different order" (pandas' equals is False across those dtypes); repeated labels got
+    # advice (reindex) that pandas refuses
+    expected = float(mp_kl([0.5, 0.5], [0.9, 0.1]))
+    p = pd.Series([0.5, 0.5], index=pd.Index([0, 1], dtype="int64"))
+    assert kt.kl_divergence(p, pd.Series([0.9, 0.1], index=pd.Index([0, 1], dtype="Int64"))) == pytest.approx(
+        expected, rel=1e-15)
+    days = pd.date_range("2024-01-01", periods=2, tz="UTC")
+    assert kt.kl_divergence(pd.Series([0.5, 0.5], index=days),
+                            pd.Series([0.9, 0.1], index=days.tz_convert("Europe/Berlin"))) == pytest.approx(
+        expected, rel=1e-15)
+    with pytest.raises(DistributionError, match=r"p's repeat \(\['a'\]\).*groupby"):
+        kt.kl_divergence(pd.Series([0.2, 0.3, 0.5], index=list("aab")), pd.Series([0.2, 0.3, 0.5], index=list("aba")))
+
+
 def test_a_series_against_a_batch_along_axis_0_is_told_to_become_a_frame():
     # the advice named the other input and a numpy indexing pandas refuses (s[:, None])
     s = pd.Series([0.2, 0.3, 0.5], index=list("abc"))
