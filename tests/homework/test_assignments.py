@@ -271,6 +271,13 @@ HW02_RIGHT.update({
     "scatter of circles against scatter of crosses": "ax_q4.scatter(ts, ce, marker='o', label='H(P, Q_t)'); "
                                                      "ax_q4.scatter(ts, np.full_like(ts, h_valley), marker='x', "
                                                      "label='H(P)'); ax_q4.legend()",
+    # from a fifth review: 11 sample markers apart from the curve, and an unlabelled baseline at 0
+    "a few sample markers drawn apart from a solid curve": "ax_q4.plot(ts, ce, color='C0', label='H(P, Q_t)'); "
+                                                           "ax_q4.plot(ts[::5], ce[::5], 'o', color='C0', "
+                                                           "label='samples'); ax_q4.axhline(h_valley, color='C1', "
+                                                           "label='H(P)'); ax_q4.legend()",
+    "an unlabelled baseline at 0": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', "
+                                   "label='H(P)'); ax_q4.axhline(0, color='k', lw=0.5); ax_q4.legend()",
     "twinx, one legend for both axes": "l1 = ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
                                        "l2 = [ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)')]; "
                                        "a2 = ax_q4.twinx(); l3 = a2.plot(ts, ce - h_valley, label='excess over H(P)'); "
@@ -385,6 +392,14 @@ HW02_SAME_STYLE.update({
 
 
 HW02_SAME_STYLE.update({
+    # from a fifth review: markers that draw nothing on a markers-only curve, and invisible scatters
+    "tiny markers only": "ax_q4.plot(ts, ce, 'o', ms=0.5, label='H(P, Q_t)'); "
+                         "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
+    "a scatter of size 0": "ax_q4.scatter(ts, ce, s=0, label='H(P, Q_t)'); "
+                           "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
+    "a scatter with neither face nor edge": "ax_q4.scatter(ts, ce, facecolors='none', edgecolors='none', "
+                                            "label='H(P, Q_t)'); ax_q4.axhline(h_valley, color='r', label='H(P)'); "
+                                            "ax_q4.legend()",
     # from a fourth review: a scatter and a line of the same markers look alike (scatter's marker was not read)
     "scatter circles against plotted circles": "ax_q4.scatter(ts, ce, label='H(P, Q_t)'); "
                                                "ax_q4.plot(ts, np.full_like(ts, h_valley), 'o', ls='none', "
@@ -420,8 +435,12 @@ def _public(name: str) -> str:
     "from matplotlib.patches import Patch; ax_q4.plot(ts, ce, color='C0'); ax_q4.axhline(h_valley, color='C1', ls='--'); "
     "ax_q4.legend(handles=[Patch(color='C1', label='H(P, Q_t)'), Patch(color='C0', label='H(P)')])",
     "ax_q4.plot(ts, ce, label='curve'); ax_q4.axhline(h_valley, ls='--', label=r'$H(P,\\,Q_t)$'); ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='H(P) [bits]'); ax_q4.axhline(h_valley, ls='--', label='H(P, Q_t) [bits]'); ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='H(P) in bits per report'); ax_q4.axhline(h_valley, ls='--', "
+    "label='H(P,Q_t) in bits per report'); ax_q4.legend()",
 ], ids=["labels", "legend()'s labels", "handles swapped, their own labels right", "lower case", "scatter curve",
-        "H(P) in bits", "entropy against CE", "LaTeX italic", "both in words", "proxy patches", "LaTeX thin space"])
+        "H(P) in bits", "entropy against CE", "LaTeX italic", "both in words", "proxy patches", "LaTeX thin space",
+        "units in brackets", "in bits per report"])
 def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     results = _q4_results(draw)
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
@@ -487,9 +506,11 @@ def _hw04_q4_results(draw: str) -> dict[str, bool]:
     "ax_q4.plot(x, p, color='C0', label='P'); ax_q4.plot(x[::20], p[::20], 'o', color='C0', label='P (samples)'); "
     "ax_q4.plot(x, q, color='C1', label='Q'); ax_q4.plot(x[::20], q[::20], 's', color='C1', label='Q (samples)'); "
     "ax_q4.legend()",
+    # from a fifth review: a baseline drawn with plot at 0 needs no name
+    HW04_LINES.format(p="", q="'--', ") + "ax_q4.plot(x, 0 * x, 'k', lw=0.5); ax_q4.legend()",
 ], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels",
         "shaded densities", "LaTeX names", "names in words", "float32 densities", "p_P and p_Q", "p.d.f. of",
-        "p(x) under", "Q named from P's parameters", "sample markers apart from the lines"])
+        "p(x) under", "Q named from P's parameters", "sample markers apart from the lines", "a baseline"])
 def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     results = _hw04_q4_results(draw)
     assert all(results.values()), results
@@ -516,13 +537,14 @@ def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     *[(f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label={b!r}); ax_q4.legend()", "test_q4_hidden_5")
       for a, b in [("density of Q", "density of P"), ("pdf of Q", "pdf of P"), ("N(mu=0.5, sigma=1.5)", "N(mu=0, sigma=1)"),
                    ("Distribution Q", "Distribution P"), (r"$\mathit{Q}$", r"$\mathit{P}$"),
-                   (r"$\mathcal{N}(\mu=0.5,\sigma=1.5)$", r"$\mathcal{N}(\mu=0,\sigma=1)$"), ("Q ~ N(0.5, 2.25)", "P")]],
+                   (r"$\mathcal{N}(\mu=0.5,\sigma=1.5)$", r"$\mathcal{N}(\mu=0,\sigma=1)$"), ("Q ~ N(0.5, 2.25)", "P"),
+                   (r"$Q \sim \mathcal{N}(0.5, 1.5^2)$", r"$P \sim \mathcal{N}(0,1)$")]],
     ("ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--'); ax_q4.axvline(0, color='gray', label='mean of P'); "
      "ax_q4.legend()", "test_q4_public_3"),
 ], ids=["swapped labels", "swapped legend() labels", "colour only, a dashed piece", "dashes without gaps",
         "blank x label", "hidden legend", "nothing labelled", "handles swapped, their own labels right",
         "p(x) and q(x) swapped", "LaTeX names swapped", "a marker that draws nothing", "only P named",
-        "density of", "pdf of", "N(mu=, sigma=)", "Distribution", "LaTeX italic", "LaTeX mu and sigma", "Q ~",
+        "density of", "pdf of", "N(mu=, sigma=)", "Distribution", "LaTeX italic", "LaTeX mu and sigma", "Q ~", "Q \\sim",
         "a mean line named, not Q"])
 @pytest.mark.filterwarnings("ignore:No artists with labels found:UserWarning")   # (legend() with nothing labelled)
 def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
