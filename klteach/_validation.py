@@ -166,17 +166,28 @@ def _same_labels(a, b) -> bool:
             pass
     a, b = list(a), list(b)
     try:
-        return len(a) == len(b) and all(bool(x == y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_is_bool(x) == _is_bool(y) and bool(x == y) for x, y in zip(a, b))
     except (TypeError, ValueError):    # labels that do not compare (arrays as labels, mixed time zones)
         return False
 
 
-def _label_set(labels) -> set:
-    """The labels as a set, compared by value as pandas compares them (1 and 1.0, or np.str_('u') and 'u', are one)."""
+def _is_bool(label) -> bool:
+    return isinstance(label, (bool, np.bool_))
+
+
+def _label_set_keys(labels) -> list:
+    """Each label as compared: by value as pandas compares them (1 and 1.0, or np.str_('u') and 'u', are one;
+    True and 1 are not), by its repr when it cannot be hashed."""
+    keys = [("bool", bool(v)) if _is_bool(v) else v for v in labels]
     try:
-        return set(labels)
+        set(keys)
+        return keys
     except TypeError:                   # unhashable labels
-        return set(map(repr, labels))
+        return [repr(v) for v in labels]
+
+
+def _label_set(labels) -> set:
+    return set(_label_set_keys(labels))
 
 
 def _moved(xs, ys) -> list:
@@ -225,11 +236,14 @@ def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
         for name, labels in ((a, xs), (b, ys)):
             if len(_label_set(labels)) < len(labels):
                 repeated = list(dict.fromkeys(v for v in labels if labels.count(v) > 1))[:3]
+                part = part_a if name == a else part_b
+                merge = (f"{name}.groupby({name}.index).sum()" if part == "index" else
+                         f"{name}.T.groupby({name}.columns).sum().T")
                 raise DistributionError(
                     f"{a} and {b} are labelled ({a}.{part_a} against {b}.{part_b}, the dimensions numpy pairs) "
                     f"but their labels differ, and {name}'s repeat ({repeated}), "
-                    f"so they cannot be aligned by label: give each its own label (or sum the repeated ones, "
-                    f"{name}.groupby(level=0).sum()), then align them. klteach pairs entries by position, so "
+                    f"so they cannot be aligned by label: give each its own label (or add up the entries that "
+                    f"share one: {merge}), then align them. klteach pairs entries by position, so "
                     f"misaligned labels would give a wrong number without warning.")
         same_set = len(xs) == len(ys) and _label_set(xs) == _label_set(ys)
         batch = outcomes is not None and k != outcomes
@@ -243,8 +257,9 @@ def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
             align = f"{b}.reindex({a}.{part_a})" if part_b == "index" else f"{b}[{a}.{part_a}]"
             how = f"the same labels in a different order; align them by label with {align}"
         else:
-            only_a = [v for v in xs if v not in ys][:3]
-            only_b = [v for v in ys if v not in xs][:3]
+            set_a, set_b = _label_set(xs), _label_set(ys)
+            only_a = [v for v, k in zip(xs, _label_set_keys(xs)) if k not in set_b][:3]
+            only_b = [v for v, k in zip(ys, _label_set_keys(ys)) if k not in set_a][:3]
             fill = (f"{b}.reindex({a}.{part_a}, fill_value=0)" if part_b == "index" else
                     f"{b}.reindex(columns={a}.{part_a}, fill_value=0)")
             how = (f"different labels (only in {a}: {only_a}, only in {b}: {only_b}); "

@@ -1840,7 +1840,9 @@ def _histograms_kl(p, q):
     those pieces' probabilities, computed as :func:`klteach.kl_divergence` does (integrating
     lost pieces narrower than quad's absolute tolerance: 4e-7 of D for a bin of width 1e-9).
     The edges are merged in P's own coordinates (KL is unchanged by a shift and scale of
-    both): loc = 1e6 would round a 1e-12 bin away. Each piece takes the density of the bin
+    both): loc = 1e6 would round a 1e-12 bin away. A Q edge that lands, in scipy's
+    coordinates (``loc + scale * edge``), on a P edge is that edge (49 * (1/49) is one ulp
+    below 1: Q's end fell inside P's, and D was inf). Each piece takes the density of the bin
     its left end lies in (its midpoint rounds onto the right end when it is one ulp wide).
     """
     from .discrete import kl_divergence  # (discrete does not import this module)
@@ -1851,18 +1853,34 @@ def _histograms_kl(p, q):
         if not _is_histogram(dist):
             return None
         _, loc, scale = hist._parse_args(*dist.args, **dist.kwds)
+        loc, scale = float(np.squeeze(loc)), float(np.squeeze(scale))
+        if not (math.isfinite(loc) and math.isfinite(scale) and scale > 0):
+            raise DistributionError(
+                f"{name} is an rv_histogram frozen with loc={loc:g}, scale={scale:g}, invalid parameters (scipy "
+                f"gives it a NaN or infinite support): loc must be finite, and scale finite and > 0.")
         density, edges = np.asarray(hist._hpdf, dtype=float)[1:-1], np.asarray(hist._hbins, dtype=float)
-        if not (np.all(np.diff(edges) > 0) and np.all(np.isfinite(density))):
+        if not np.all(np.diff(edges) > 0):
             raise DistributionError(
                 f"{name} is an rv_histogram with a bin of zero width (edges {edges[:-1][np.diff(edges) <= 0][:3]}"
                 f" repeat), where scipy's density is NaN; drop the repeated edges (np.unique(edges)) and "
                 f"merge their counts into a neighbouring bin.")
-        parts.append((density, edges, float(loc), float(scale)))
+        if not (np.all(np.isfinite(density)) and np.sum(density) > 0):
+            raise DistributionError(
+                f"{name} is an rv_histogram whose bins span {edges[0]:g} to {edges[-1]:g}, a width beyond "
+                f"the largest float, so scipy's density is {density[0]:g} throughout; build it on rescaled "
+                f"edges (divide them by a power of 2) and give the scale to scipy: rv_histogram(...)(scale=...).")
+        parts.append((density, edges, loc, scale))
     (dp, ep, loc_p, scale_p), (dq, eq, loc_q, scale_q) = parts
     with np.errstate(all="ignore"):
-        eq = (loc_q - loc_p) / scale_p + (scale_q / scale_p) * eq    # Q's edges in P's coordinates
-    if not np.all(np.isfinite(eq)):
+        moved = (loc_q - loc_p) / scale_p + (scale_q / scale_p) * eq    # Q's edges in P's coordinates
+        real_p, real_q = loc_p + scale_p * ep, loc_q + scale_q * eq      # as scipy places them
+    if not np.all(np.isfinite(moved)):
         return None                    # (scales too far apart: integrate instead)
+    if loc_q != loc_p or scale_q != scale_p:
+        k = np.clip(np.searchsorted(real_p, real_q), 0, ep.size - 1)
+        same = real_p[k] == real_q
+        moved[same] = ep[k[same]]
+    eq = np.maximum.accumulate(moved)
     edges = np.union1d(ep, eq)
     width = np.diff(edges)
     masses = []
@@ -2205,7 +2223,8 @@ def continuous_kl(p, q, *, base=None):
     Two scipy ``rv_histogram`` distributions are not integrated: their
     densities are constant between the merged bin edges, and D(P||Q) is the
     discrete KL of those pieces' probabilities (each histogram normalised
-    exactly; scipy's densities integrate to 1 within a few eps), to a few eps.
+    exactly; scipy's densities integrate to 1 within a few eps), to a few eps
+    (14 measured over 9000 pieces).
 
     A gap in Q's support (an interval inside P's support where Q's density
     is 0, which makes D(P||Q) infinite) is found only where an integration

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -339,3 +340,15 @@ def test_a_subnormal_fraction_keeps_its_support():
     """1e-320 is a (subnormal) float: it is read, and P's mass where Q has none makes D infinite."""
     e = Fraction(1, 10**320)
     assert kt.kl_divergence([e, 1 - e], [0, 1]) == math.inf
+
+
+def test_bool_labels_are_not_the_numbers_and_repeated_column_labels_get_advice_that_works():
+    # from a sixth review: True/False against 0/1 reordered were "the same labels" (pandas' reindex gives NaN), and
+    # the advice for repeated columns (groupby(level=0)) grouped the rows
+    with pytest.raises(DistributionError, match=r"only in p: \[True, False\], only in q: \[0, 1\]"):
+        kt.kl_divergence(pd.Series([0.9, 0.1], index=[True, False]), pd.Series([0.1, 0.9], index=[0, 1]))
+    p = pd.DataFrame([[0.2, 0.3, 0.5]], columns=["a", "a", "b"])
+    with pytest.raises(DistributionError, match=r"p\.T\.groupby\(p\.columns\)\.sum\(\)\.T") as refused:
+        kt.kl_divergence(p, pd.DataFrame([[0.2, 0.3, 0.5]], columns=["a", "b", "c"]))
+    merged = eval(re.search(r"p\.T\.groupby\(p\.columns\)\.sum\(\)\.T", str(refused.value)).group(0))
+    assert list(merged.columns) == ["a", "b"] and merged.to_numpy().tolist() == [[0.5, 0.5]]

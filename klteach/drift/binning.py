@@ -145,6 +145,10 @@ def category_counts(reference, current, *, nan="raise"):
                                     f"value on each side.")
         labels = []
         for i, v in enumerate(arr):
+            if nan == "bin" and isinstance(v, str) and v == _MISSING:
+                raise DistributionError(
+                    f"{name} has a category named {_MISSING!r} at index {i}, the name nan='bin' gives the "
+                    f"missing values: the two would be counted as one. Rename that category first.")
             if _is_missing_label(v):
                 if nan == "raise":
                     raise DistributionError(

@@ -251,3 +251,12 @@ def test_drift_test_with_a_numpy_rule_does_not_depend_on_a_tiny_scale():
                             n_permutations=199)
     assert ref.pvalue < 0.05 and tiny.pvalue == ref.pvalue
     assert len(tiny.edges) == len(np.histogram_bin_edges(x, bins="scott"))
+
+
+def test_a_category_named_like_the_missing_bin_is_refused_with_nan_bin():
+    # from a sixth review: '<missing>' and the missing values were counted as one category without a word
+    from klteach import DistributionError
+    from klteach.drift import category_counts
+    with pytest.raises(DistributionError, match=r"category named '<missing>' at index 0.*Rename"):
+        category_counts(["<missing>", None, "a"], ["a", "a", None], nan="bin")
+    assert category_counts(["<missing>", "a"], ["a", "a"])[0] == ["<missing>", "a"]   # without nan='bin': a name

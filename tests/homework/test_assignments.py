@@ -278,6 +278,15 @@ HW02_RIGHT.update({
                                                            "label='H(P)'); ax_q4.legend()",
     "an unlabelled baseline at 0": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', "
                                    "label='H(P)'); ax_q4.axhline(0, color='k', lw=0.5); ax_q4.legend()",
+    # from a sixth review: unlabelled vertical marks, and a few unlabelled sample markers, need no legend name
+    "gap bars drawn with vlines": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
+                                  "ax_q4.vlines(t21[::5], h_valley, h_cross(t21[::5]), colors='gray', linestyles=':'); "
+                                  "ax_q4.legend()",
+    "an upright axline": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
+                         "ax_q4.axline((0.5, 2.3), (0.5, 2.4), color='gray', ls=':'); ax_q4.legend()",
+    "three unlabelled samples on the curve": "ax_q4.plot(ts, ce, color='C0', label='H(P, Q_t)'); "
+                                             "ax_q4.plot(t21[::10], h_cross(t21[::10]), 'C0o'); "
+                                             "ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)'); ax_q4.legend()",
     "twinx, one legend for both axes": "l1 = ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
                                        "l2 = [ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)')]; "
                                        "a2 = ax_q4.twinx(); l3 = a2.plot(ts, ce - h_valley, label='excess over H(P)'); "
@@ -392,6 +401,10 @@ HW02_SAME_STYLE.update({
 
 
 HW02_SAME_STYLE.update({
+    # from a sixth review: markevery values that draw no marker
+    **{f"markevery={every}": f"ax_q4.plot(ts, ce, 'o-', markevery={every}, label='H(P, Q_t)'); "
+                             f"ax_q4.axhline(h_valley, color='C1', label='H(P)'); ax_q4.legend()"
+       for every in ["slice(0, 0)", "np.array([], int)", "(1000, 1)", "[False] * 51"]},
     # from a fifth review: markers that draw nothing on a markers-only curve, and invisible scatters
     "tiny markers only": "ax_q4.plot(ts, ce, 'o', ms=0.5, label='H(P, Q_t)'); "
                          "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
@@ -438,9 +451,17 @@ def _public(name: str) -> str:
     "ax_q4.plot(ts, ce, label='H(P) [bits]'); ax_q4.axhline(h_valley, ls='--', label='H(P, Q_t) [bits]'); ax_q4.legend()",
     "ax_q4.plot(ts, ce, label='H(P) in bits per report'); ax_q4.axhline(h_valley, ls='--', "
     "label='H(P,Q_t) in bits per report'); ax_q4.legend()",
+    # from a sixth review: a line's key named every same-coloured collection too, so these swaps were not read
+    "ax_q4.plot(ts, ce, 'k', label='H(P)'); ax_q4.axhline(h_valley, ls='--', color='k', label='H(P, Q_t)'); "
+    "ax_q4.vlines([0.25, 0.5, 0.75], h_valley, h_cross([0.25, 0.5, 0.75]), colors='k', linestyles=':'); ax_q4.legend()",
+    "ax_q4.scatter(ts, ce, label='H(P)'); ax_q4.hlines(h_valley, 0, 1, linestyles='--', label='H(P, Q_t)'); "
+    "ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='curve'); ax_q4.axhline(h_valley, ls='--', label='cross entropy H(P, Q)'); ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='$H_2(P)$'); ax_q4.axhline(h_valley, ls='--', label='floor'); ax_q4.legend()",
 ], ids=["labels", "legend()'s labels", "handles swapped, their own labels right", "lower case", "scatter curve",
         "H(P) in bits", "entropy against CE", "LaTeX italic", "both in words", "proxy patches", "LaTeX thin space",
-        "units in brackets", "in bits per report"])
+        "units in brackets", "in bits per report", "black lines beside gap bars", "scatter curve, hlines floor",
+        "cross entropy H(P, Q)", "H_2(P)"])
 def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     results = _q4_results(draw)
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
@@ -538,13 +559,20 @@ def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
       for a, b in [("density of Q", "density of P"), ("pdf of Q", "pdf of P"), ("N(mu=0.5, sigma=1.5)", "N(mu=0, sigma=1)"),
                    ("Distribution Q", "Distribution P"), (r"$\mathit{Q}$", r"$\mathit{P}$"),
                    (r"$\mathcal{N}(\mu=0.5,\sigma=1.5)$", r"$\mathcal{N}(\mu=0,\sigma=1)$"), ("Q ~ N(0.5, 2.25)", "P"),
-                   (r"$Q \sim \mathcal{N}(0.5, 1.5^2)$", r"$P \sim \mathcal{N}(0,1)$")]],
+                   (r"$Q \sim \mathcal{N}(0.5, 1.5^2)$", r"$P \sim \mathcal{N}(0,1)$"),
+                   ("Q density", "P density"), ("Normal(mean=0.5, std=1.5)", "Normal(mean=0, std=1)"),
+                   ("N(0.5, 1.5**2)", "N(0, 1)")]],
+    # from a sixth review: means marked in each curve's colour hid the swap (the keys named the marks too)
+    ("ax_q4.plot(x, p, 'C0', label='Q'); ax_q4.plot(x, q, 'C1--', label='P'); "
+     "ax_q4.vlines(0, 0, p.max(), colors='C0', linestyles=':'); ax_q4.vlines(0.5, 0, q.max(), colors='C1', linestyles=':'); "
+     "ax_q4.legend()", "test_q4_hidden_5"),
     ("ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--'); ax_q4.axvline(0, color='gray', label='mean of P'); "
      "ax_q4.legend()", "test_q4_public_3"),
 ], ids=["swapped labels", "swapped legend() labels", "colour only, a dashed piece", "dashes without gaps",
         "blank x label", "hidden legend", "nothing labelled", "handles swapped, their own labels right",
         "p(x) and q(x) swapped", "LaTeX names swapped", "a marker that draws nothing", "only P named",
         "density of", "pdf of", "N(mu=, sigma=)", "Distribution", "LaTeX italic", "LaTeX mu and sigma", "Q ~", "Q \\sim",
+        "Q density", "mean= std=", "1.5**2", "means marked in the curves' colours",
         "a mean line named, not Q"])
 @pytest.mark.filterwarnings("ignore:No artists with labels found:UserWarning")   # (legend() with nothing labelled)
 def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
