@@ -524,6 +524,10 @@ def category_counts_from_rows(reference_rows, current_rows, *, nan: str = "raise
             if len(row) != 2:
                 raise DistributionError(f"{name}[{i}] is {row!r}; every row must be (category, n).")
             label, n = row
+            if nan == "bin" and isinstance(label, str) and label == _MISSING:
+                raise DistributionError(
+                    f"{name}[{i}] is a category named {_MISSING!r}, the name nan='bin' gives the missing values: "
+                    f"the two would be counted as one. Rename that category first.")
             label = _MISSING if _is_missing_label(label) and nan == "bin" else label
             if label in counts or (_is_missing_label(label) and any(map(_is_missing_label, counts))):
                 raise DistributionError(f"{name}[{i}]: category {label!r} appears twice; group the "
@@ -531,7 +535,8 @@ def category_counts_from_rows(reference_rows, current_rows, *, nan: str = "raise
             counts[label] = _count(n, f"{name}[{i}]")
         sides.append(counts)
     # The order, the checks for missing labels and empty sides: category_counts' own, on the labels.
-    present = [[label for label, n in side.items() if n] for side in sides]
+    present = [[None if nan == "bin" and label == _MISSING else label for label, n in side.items() if n]
+               for side in sides]          # (a category named like it was refused above)
     categories, _, _ = category_counts(*present, nan=nan)
     return (categories, *(np.array([side.get(c, 0) for c in categories], dtype=np.int64)
                           for side in sides))

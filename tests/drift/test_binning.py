@@ -260,3 +260,7 @@ def test_a_category_named_like_the_missing_bin_is_refused_with_nan_bin():
     with pytest.raises(DistributionError, match=r"category named '<missing>' at index 0.*Rename"):
         category_counts(["<missing>", None, "a"], ["a", "a", None], nan="bin")
     assert category_counts(["<missing>", "a"], ["a", "a"])[0] == ["<missing>", "a"]   # without nan='bin': a name
+    from klteach.drift import sql as ds
+    with pytest.raises(DistributionError, match=r"reference_rows\[0\] is a category named '<missing>'"):
+        ds.category_counts_from_rows([("<missing>", 2), (None, 1)], [("a", 1)], nan="bin")
+    assert ds.category_counts_from_rows([("x", 2), (None, 1)], [("x", 1)], nan="bin")[0] == ["<missing>", "x"]
