@@ -157,7 +157,10 @@ def _labels(x):
 
 def _same_labels(a, b) -> bool:
     """Equal labels in the same order: pandas' ``equals``, else element by element (an Int64 index against an
-    int64 one, or the same instants in two time zones, are the same labels though ``equals`` says no)."""
+    int64 one, or the same instants in two time zones, are the same labels though ``equals`` says no); True and
+    False are not 1 and 0, though ``equals`` says they are."""
+    if _bools(a) != _bools(b):
+        return False
     if hasattr(a, "equals"):
         try:
             if a.equals(b):
@@ -173,6 +176,14 @@ def _same_labels(a, b) -> bool:
 
 def _is_bool(label) -> bool:
     return isinstance(label, (bool, np.bool_))
+
+
+def _bools(labels) -> list:
+    """The positions of the True/False labels (none are looked for among numbers or text)."""
+    kind = getattr(getattr(labels, "dtype", None), "kind", "O")
+    if kind == "b":
+        return list(range(len(labels)))
+    return [i for i, v in enumerate(labels) if _is_bool(v)] if kind == "O" else []
 
 
 def _label_set_keys(labels) -> list:
@@ -258,13 +269,19 @@ def check_same_labels(p, q, names=("p", "q"), axis=None) -> None:
             how = f"the same labels in a different order; align them by label with {align}"
         else:
             set_a, set_b = _label_set(xs), _label_set(ys)
-            only_a = [v for v, k in zip(xs, _label_set_keys(xs)) if k not in set_b][:3]
-            only_b = [v for v, k in zip(ys, _label_set_keys(ys)) if k not in set_a][:3]
+            only_a = [v for v, k in zip(xs, _label_set_keys(xs)) if k not in set_b]
+            only_b = [v for v, k in zip(ys, _label_set_keys(ys)) if k not in set_a]
             fill = (f"{b}.reindex({a}.{part_a}, fill_value=0)" if part_b == "index" else
                     f"{b}.reindex(columns={a}.{part_a}, fill_value=0)")
-            how = (f"different labels (only in {a}: {only_a}, only in {b}: {only_b}); "
+            how = (f"different labels (only in {a}: {only_a[:3]}, only in {b}: {only_b[:3]}); "
                    f"decide what a missing outcome means and align explicitly, e.g. "
                    f"{fill} if it has probability 0 (then check that both still sum to 1)")
+            for name, part, bools, numbers in ((b, part_b, only_a, only_b), (a, part_a, only_b, only_a)):
+                if bools and all(map(_is_bool, bools)) and _label_set(numbers) == _label_set(
+                        [int(v) for v in bools]) and not any(map(_is_bool, numbers)):
+                    how = (f"one has True/False labels where the other has 1/0 (only in {a}: {only_a[:3]}, "
+                           f"only in {b}: {only_b[:3]}), which klteach does not take to be the same; "
+                           f"convert one, e.g. {name}.{part} = {name}.{part}.astype(bool), then align them")
         raise DistributionError(
             f"{a} and {b} are labelled ({a}.{part_a} against {b}.{part_b}, the dimensions numpy "
             f"pairs) but their labels differ: {how}. klteach pairs entries by position, so "

@@ -11,11 +11,12 @@ import contextvars
 import math
 import sys
 import warnings
+from fractions import Fraction
 
 import numpy as np
 import scipy.integrate
 
-from ._numerics import expm1mx
+from ._numerics import _fix_nan, _gap_terms, expm1mx
 from ._validation import DistributionError, check_base, log_base
 
 __all__ = ["continuous_kl"]
@@ -1837,16 +1838,17 @@ def _histograms_kl(p, q):
     """D(P||Q) in nats when P and Q are both scipy ``rv_histogram`` distributions, else None.
 
     Both densities are constant between their merged bin edges, so D is the discrete KL of
-    those pieces' probabilities, computed as :func:`klteach.kl_divergence` does (integrating
-    lost pieces narrower than quad's absolute tolerance: 4e-7 of D for a bin of width 1e-9).
-    The edges are merged in P's own coordinates (KL is unchanged by a shift and scale of
-    both): loc = 1e6 would round a 1e-12 bin away. A Q edge that lands, in scipy's
-    coordinates (``loc + scale * edge``), on a P edge is that edge (49 * (1/49) is one ulp
-    below 1: Q's end fell inside P's, and D was inf). Each piece takes the density of the bin
-    its left end lies in (its midpoint rounds onto the right end when it is one ulp wide).
+    those pieces' probabilities: the sum of ``a (t - log1p t)`` (:func:`_gap_terms`) with
+    ``a`` P's probability of a piece and ``t = q(x) / p(x) * S_P / S_Q - 1`` formed from the
+    densities and the exact difference of the two histograms' total masses ``S``, so that
+    nearly identical histograms keep their digits (D = 4e-19 lost 1e-9 of itself through
+    rounded probabilities). The edges are merged in P's own coordinates (KL is unchanged
+    by a shift and scale of both): loc = 1e6 would round a 1e-12 bin away. A Q edge moved
+    there within the rounding of the move (a few ulps) of P's nearest edge is that edge
+    (49 * (1/49) is one ulp below 1: Q's end fell inside P's, and D was inf), unless that
+    would close one of Q's bins. Each piece takes the density of the bin its left end lies
+    in (its midpoint rounds onto the right end when it is one ulp wide).
     """
-    from .discrete import kl_divergence  # (discrete does not import this module)
-
     parts = []
     for name, dist in (("p", p), ("q", q)):
         hist = getattr(dist, "dist", None)
@@ -1871,28 +1873,92 @@ def _histograms_kl(p, q):
                 f"edges (divide them by a power of 2) and give the scale to scipy: rv_histogram(...)(scale=...).")
         parts.append((density, edges, loc, scale))
     (dp, ep, loc_p, scale_p), (dq, eq, loc_q, scale_q) = parts
-    with np.errstate(all="ignore"):
-        moved = (loc_q - loc_p) / scale_p + (scale_q / scale_p) * eq    # Q's edges in P's coordinates
-        real_p, real_q = loc_p + scale_p * ep, loc_q + scale_q * eq      # as scipy places them
-    if not np.all(np.isfinite(moved)):
+    pieces = _merged_pieces(ep, eq, (loc_p, scale_p, loc_q, scale_q) if (loc_q, scale_q) != (loc_p, scale_p)
+                            else None, dq)
+    if pieces is None:
         return None                    # (scales too far apart: integrate instead)
-    if loc_q != loc_p or scale_q != scale_p:
-        k = np.clip(np.searchsorted(real_p, real_q), 0, ep.size - 1)
-        same = real_p[k] == real_q
-        moved[same] = ep[k[same]]
-    eq = np.maximum.accumulate(moved)
-    edges = np.union1d(ep, eq)
-    width = np.diff(edges)
-    masses = []
-    for density, own in ((dp, ep), (dq, eq)):
-        k = np.searchsorted(own, edges[:-1], side="right") - 1
-        inside = (k >= 0) & (k < density.size)
-        masses.append(np.where(inside, density[np.clip(k, 0, density.size - 1)], 0.0) * width)
-    mp, mq = masses
-    if np.any((mp > 0) & (mq == 0)):
+    width, kp, kq = pieces
+    with np.errstate(all="ignore"):      # Q's densities in P's coordinates, so nearly equal ones stay so
+        in_p = dq / float(Fraction(scale_q) / Fraction(scale_p))
+    if np.all(np.isfinite(in_p)) and np.all((in_p > 0) == (dq > 0)):
+        dq = in_p
+    fp, fq = (np.where((k >= 0) & (k < d.size), d[np.clip(k, 0, d.size - 1)], 0.0) for d, k in ((dp, kp), (dq, kq)))
+    if np.any((fp > 0) & (fq == 0)):
         return math.inf
-    keep = (mp > 0) | (mq > 0)
-    return float(kl_divergence(mp[keep] / mp.sum(), mq[keep] / mq.sum()))
+    keep = (fp > 0) | (fq > 0)
+    fp, fq, width = fp[keep], fq[keep], width[keep]
+    with np.errstate(all="ignore"):
+        mp, mq = fp * width, fq * width
+        sp, sq = math.fsum(mp), math.fsum(mq)
+        s = math.fsum((fp - fq) * width) / sq           # S_P / S_Q - 1
+        r = (fq - fp) / fp                               # q / p - 1 on each piece
+        a, b = mp / sp, mq / sq
+        terms = _fix_nan(_gap_terms(a, b, r + s + r * s), a, b)
+    return max(math.fsum(terms), 0.0)
+
+
+def _merged_pieces(ep, eq, move, dq):
+    """The pieces between P's and Q's merged bin edges, in P's coordinates: their widths, and
+    for each the index of P's bin and of Q's bin its left end lies in (-1 or the bin count
+    outside). ``move`` is ``(loc_p, scale_p, loc_q, scale_q)``, or None for equal ones.
+
+    Q's edges are moved exactly (in fractions, so a piece 1e-3 wide keeps its digits: moved in
+    doubles it lost 500 eps), and each width is rounded once. A moved Q edge within 8 eps of
+    the move's terms of P's nearest edge is that edge, unless that closes one of Q's bins of
+    positive density: scipy places both at one point. None when a width overflows."""
+    if move is None:
+        edges = np.union1d(ep, eq)
+        width = np.diff(edges)
+        return width, np.searchsorted(ep, edges[:-1], side="right") - 1, \
+            np.searchsorted(eq, edges[:-1], side="right") - 1
+    loc_p, scale_p, loc_q, scale_q = (Fraction(v) for v in move)
+    shift, ratio = (loc_q - loc_p) / scale_p, scale_q / scale_p
+    exact = [shift + ratio * Fraction(y) for y in eq.tolist()]
+    moved = np.array([float(x) for x in exact])          # (correctly rounded, so in the same order)
+    tol = 8 * np.finfo(float).eps * (abs(float(shift)) + float(ratio) * np.abs(eq))
+    k = np.clip(np.searchsorted(ep, moved), 1, ep.size - 1)
+    snapped = list(exact)
+    for i in np.flatnonzero(np.minimum(moved - ep[k - 1], ep[k] - moved) <= 2 * tol):
+        bound = Fraction(8 * math.ulp(1.0)) * (abs(shift) + ratio * abs(Fraction(eq[i])))
+        near = min((Fraction(e) for e in ep[k[i] - 1:k[i] + 1]), key=lambda e: abs(exact[i] - e))
+        if abs(exact[i] - near) <= bound:
+            snapped[i] = near
+            moved[i] = float(near)
+    for i in np.flatnonzero((dq > 0) & (moved[1:] <= moved[:-1])):
+        if snapped[i + 1] <= snapped[i]:     # (a snap that closes a bin of Q is undone at both ends)
+            snapped[i], snapped[i + 1] = exact[i], exact[i + 1]
+            moved[i], moved[i + 1] = float(exact[i]), float(exact[i + 1])
+    if any(snapped[i + 1] < snapped[i] for i in np.flatnonzero(moved[1:] <= moved[:-1])):
+        snapped, moved = exact, np.array([float(x) for x in exact])
+    # merged in order of the rounded values, ties ordered exactly
+    values = np.concatenate([ep, moved])
+    order = np.argsort(values, kind="stable")
+    exact_of = lambda j: Fraction(ep[j]) if j < ep.size else snapped[j - ep.size]  # noqa: E731
+    tie = np.flatnonzero(np.diff(values[order]) == 0)
+    for start_, stop in _runs(tie):
+        order[start_:stop + 2] = sorted(order[start_:stop + 2], key=exact_of)
+    is_p = order < ep.size
+    count_p, count_q = np.cumsum(is_p), np.cumsum(~is_p)
+    same = np.zeros(order.size, dtype=bool)          # an element equal to the next: one cut
+    for j in tie:
+        same[j] = exact_of(order[j]) == exact_of(order[j + 1])
+    last = np.flatnonzero(~same)
+    width = np.diff(values[order][last])
+    rough = (~is_p[last]) & np.array([exact_of(j) != float(exact_of(j)) for j in order[last]], dtype=bool) \
+        if (~is_p[last]).any() else np.zeros(last.size, dtype=bool)
+    for j in np.flatnonzero(rough[:-1] | rough[1:]):  # (a moved edge between doubles: its exact width)
+        width[j] = float(exact_of(order[last[j + 1]]) - exact_of(order[last[j]]))
+    if not np.all(np.isfinite(width)):
+        return None
+    return width, count_p[last][:-1] - 1, count_q[last][:-1] - 1
+
+
+def _runs(indices):
+    """Runs of consecutive integers in sorted ``indices``, as (first, last) pairs."""
+    if indices.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(indices) > 1)
+    return list(zip(indices[np.r_[0, breaks + 1]], indices[np.r_[breaks, indices.size - 1]]))
 
 
 def _histogram_gap(p, q):
@@ -2223,8 +2289,14 @@ def continuous_kl(p, q, *, base=None):
     Two scipy ``rv_histogram`` distributions are not integrated: their
     densities are constant between the merged bin edges, and D(P||Q) is the
     discrete KL of those pieces' probabilities (each histogram normalised
-    exactly; scipy's densities integrate to 1 within a few eps), to a few eps
-    (14 measured over 9000 pieces).
+    exactly; scipy's densities integrate to 1 within a few eps), within 2 eps
+    of the exact value for the densities scipy holds (its ``pdf``), measured
+    on 400 random pairs of up to 40 bins and 8 of 4500 bins, at the same and
+    at other loc and scale, and on nearly identical pairs down to D = 4e-23. Q's edges are moved into P's
+    coordinates exactly (0.15 to 0.3 s for 4500 bins at another loc or
+    scale). A Q edge within a few ulps of one of P's is taken to be that
+    edge, as scipy places them at one point (one histogram in two units):
+    that changes D by about 1e-16 times the densities' log ratio there.
 
     A gap in Q's support (an interval inside P's support where Q's density
     is 0, which makes D(P||Q) infinite) is found only where an integration

@@ -347,6 +347,16 @@ def test_bool_labels_are_not_the_numbers_and_repeated_column_labels_get_advice_t
     # the advice for repeated columns (groupby(level=0)) grouped the rows
     with pytest.raises(DistributionError, match=r"only in p: \[True, False\], only in q: \[0, 1\]"):
         kt.kl_divergence(pd.Series([0.9, 0.1], index=[True, False]), pd.Series([0.1, 0.9], index=[0, 1]))
+    # from a seventh review: in the same order they were paired (pandas' equals says True is 1), and the advice
+    # (reindex with fill_value=0) gave q zeros; now both orders are refused with advice that works
+    p, q = pd.Series([0.9, 0.1], index=[True, False]), pd.Series([0.2, 0.8], index=[1, 0])
+    for other in (q, q.iloc[::-1]):
+        with pytest.raises(DistributionError, match=r"True/False labels where the other has 1/0") as refused:
+            kt.kl_divergence(p, other)
+        q = other.copy()
+        exec(re.search(r"q\.index = q\.index\.astype\(bool\)", str(refused.value)).group(0))
+        truth = 0.9 * math.log(0.9 / 0.2) + 0.1 * math.log(0.1 / 0.8)
+        assert kt.kl_divergence(p, q.reindex(p.index)) == pytest.approx(truth)
     p = pd.DataFrame([[0.2, 0.3, 0.5]], columns=["a", "a", "b"])
     with pytest.raises(DistributionError, match=r"p\.T\.groupby\(p\.columns\)\.sum\(\)\.T") as refused:
         kt.kl_divergence(p, pd.DataFrame([[0.2, 0.3, 0.5]], columns=["a", "b", "c"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import DistributionError, _as_sample, _check_nan_policy, _unmasked
-from ._common import _edges_from_rule, _is_missing_label, _parse_bins
+from ._common import _category_key, _edges_from_rule, _is_missing_label, _parse_bins
 
 __all__ = ["bin_edges", "bin_counts", "category_counts"]
 
@@ -118,7 +118,9 @@ def category_counts(reference, current, *, nan="raise"):
     (so a new category shows up as drift instead of being ignored).
     Missing labels (``None``, NaN, pandas' ``NA`` and ``NaT``, numpy's
     ``NaT``) are refused, or with ``nan="bin"`` counted as the category
-    ``"<missing>"``.
+    ``"<missing>"``. Labels equal in value are one category, as pandas counts
+    them (1 and 1.0: the first seen names it), except that True and False are
+    not 1 and 0.
 
     Returns
     -------
@@ -132,7 +134,7 @@ def category_counts(reference, current, *, nan="raise"):
     (['app', 'card', 'cash'], array([0, 2, 1]), array([1, 1, 0]))
     """
     _check_nan_policy(nan)
-    codes = {}
+    codes, names = {}, {}               # a category's key: its code, and the label that names it
     sides = []
     for name, x in (("reference", reference), ("current", current)):
         if isinstance(x, np.ma.MaskedArray):
@@ -155,10 +157,14 @@ def category_counts(reference, current, *, nan="raise"):
                         f"{name} has a missing value ({v!r}) at index {i}; pass nan='bin' to "
                         f"count missing values as the category {_MISSING!r}, or remove them.")
                 v = _MISSING
-            labels.append(codes.setdefault(v, len(codes)))
+            key = _category_key(v)
+            if key not in codes:
+                codes[key], names[key] = len(codes), v
+            labels.append(codes[key])
         sides.append(np.asarray(labels, dtype=np.intp))
-    categories = sorted(codes, key=lambda c: (str(c), type(c).__name__))
+    keys = sorted(codes, key=lambda k: (str(names[k]), type(names[k]).__name__))
+    categories = [names[k] for k in keys]
     order = np.empty(len(codes), dtype=np.intp)
-    order[[codes[c] for c in categories]] = np.arange(len(codes))
+    order[[codes[k] for k in keys]] = np.arange(len(codes))
     ref, cur = (np.bincount(order[s], minlength=len(codes)).astype(np.int64) for s in sides)
     return categories, ref, cur

@@ -56,7 +56,7 @@ from numbers import Integral
 import numpy as np
 
 from .._validation import DistributionError
-from ._common import _is_missing_label
+from ._common import _category_key, _is_missing_label
 from .binning import category_counts
 
 __all__ = ["DIALECTS", "quote_identifier", "bin_case_sql", "sql_bin_case", "count_query",
@@ -529,14 +529,16 @@ def category_counts_from_rows(reference_rows, current_rows, *, nan: str = "raise
                     f"{name}[{i}] is a category named {_MISSING!r}, the name nan='bin' gives the missing values: "
                     f"the two would be counted as one. Rename that category first.")
             label = _MISSING if _is_missing_label(label) and nan == "bin" else label
-            if label in counts or (_is_missing_label(label) and any(map(_is_missing_label, counts))):
+            key = _category_key(label)
+            if key in counts or (_is_missing_label(label) and any(_is_missing_label(v) for v, _ in counts.values())):
                 raise DistributionError(f"{name}[{i}]: category {label!r} appears twice; group the "
                                         f"query by the category so each comes once.")
-            counts[label] = _count(n, f"{name}[{i}]")
+            counts[key] = (label, _count(n, f"{name}[{i}]"))
         sides.append(counts)
     # The order, the checks for missing labels and empty sides: category_counts' own, on the labels.
-    present = [[None if nan == "bin" and label == _MISSING else label for label, n in side.items() if n]
+    present = [[None if nan == "bin" and isinstance(label, str) and label == _MISSING else label
+                for label, n in side.values() if n]
                for side in sides]          # (a category named like it was refused above)
     categories, _, _ = category_counts(*present, nan=nan)
-    return (categories, *(np.array([side.get(c, 0) for c in categories], dtype=np.int64)
+    return (categories, *(np.array([side.get(_category_key(c), (c, 0))[1] for c in categories], dtype=np.int64)
                           for side in sides))

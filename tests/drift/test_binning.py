@@ -264,3 +264,14 @@ def test_a_category_named_like_the_missing_bin_is_refused_with_nan_bin():
     with pytest.raises(DistributionError, match=r"reference_rows\[0\] is a category named '<missing>'"):
         ds.category_counts_from_rows([("<missing>", 2), (None, 1)], [("a", 1)], nan="bin")
     assert ds.category_counts_from_rows([("x", 2), (None, 1)], [("x", 1)], nan="bin")[0] == ["<missing>", "x"]
+
+
+def test_true_and_false_are_categories_of_their_own_and_equal_numbers_are_one():
+    # from a seventh review: category_counts merged 1, 1.0 and True into one category (the rows version refused it)
+    from klteach.drift import category_counts
+    from klteach.drift import sql as ds
+    cats, ref, cur = category_counts([1, 1.0, True, 2, np.True_], [True, 1, False, 0])
+    assert cats == [0, 1, 2, False, True] and ref.tolist() == [0, 2, 1, 0, 2] and cur.tolist() == [1, 1, 0, 1, 1]
+    assert all(type(c) is bool for c in cats[3:]) and type(cats[1]) is int    # (1 is named by its first label)
+    cats, ref, cur = ds.category_counts_from_rows([(1, 3), (True, 2)], [(1.0, 1), (False, 4)])
+    assert cats == [1, False, True] and ref.tolist() == [3, 0, 2] and cur.tolist() == [1, 4, 0]
