@@ -69,8 +69,9 @@ def _gap_terms(a, b, t):
     """``a * (t - log1p(t))`` elementwise, with ``t = (b - a) / a`` given accurately.
 
     This is ``a log(a / b) + (b - a)``, the KL term of ``a`` against ``b`` plus
-    ``b - a``: always >= 0, and within about 6 eps of the exact value,
-    relative, whatever ``t`` (a series for ``-0.5 <= t <= 1``, ``t - log(b / a)`` outside).
+    ``b - a``: always >= 0, and within about 12 eps of the exact value,
+    relative (11.4 measured), whatever ``t`` (a series for ``-0.5 <= t <= 1``,
+    ``t - log(b / a)`` outside).
     ``a == 0`` gives NaN here (see :func:`_fix_nan`). Returns a new array.
     Callers silence floating-point warnings (``np.errstate``).
     """
