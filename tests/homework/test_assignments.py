@@ -287,6 +287,18 @@ HW02_RIGHT.update({
     "three unlabelled samples on the curve": "ax_q4.plot(ts, ce, color='C0', label='H(P, Q_t)'); "
                                              "ax_q4.plot(t21[::10], h_cross(t21[::10]), 'C0o'); "
                                              "ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)'); ax_q4.legend()",
+    # from a seventh review: a horizontal axline baseline at 0, sample markers picked by markevery from a long
+    # markers-only line, an errorbar curve named by its container, two-name legend texts that are right
+    "an unlabelled axline baseline at 0": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', "
+                                          "label='H(P)'); ax_q4.axline((0, 0), (1, 0), color='k', lw=0.5); "
+                                          "ax_q4.legend()",
+    "sample markers picked by markevery": "ax_q4.plot(ts, ce, color='C0', label='H(P, Q_t)'); "
+                                          "ax_q4.plot(ts, ce, 'o', color='C0', markevery=10); "
+                                          "ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)'); ax_q4.legend()",
+    "curve drawn with errorbar": "ax_q4.errorbar(ts, ce, yerr=0.01, label='H(P, Q_t)'); "
+                                 "ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)'); ax_q4.legend()",
+    "both named twice": "ax_q4.plot(ts, ce, label='cross-entropy, H(P, Q_t)'); "
+                        "ax_q4.axhline(h_valley, ls='--', label='entropy (H(P))'); ax_q4.legend()",
     "twinx, one legend for both axes": "l1 = ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
                                        "l2 = [ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)')]; "
                                        "a2 = ax_q4.twinx(); l3 = a2.plot(ts, ce - h_valley, label='excess over H(P)'); "
@@ -404,7 +416,8 @@ HW02_SAME_STYLE.update({
     # from a sixth review: markevery values that draw no marker
     **{f"markevery={every}": f"ax_q4.plot(ts, ce, 'o-', markevery={every}, label='H(P, Q_t)'); "
                              f"ax_q4.axhline(h_valley, color='C1', label='H(P)'); ax_q4.legend()"
-       for every in ["slice(0, 0)", "np.array([], int)", "(1000, 1)", "[False] * 51"]},
+       for every in ["slice(0, 0)", "np.array([], int)", "(1000, 1)", "[False] * 51",
+                     "(5.0, 0.1)"]},   # (from a seventh review: a distance along the line beyond its end)
     # from a fifth review: markers that draw nothing on a markers-only curve, and invisible scatters
     "tiny markers only": "ax_q4.plot(ts, ce, 'o', ms=0.5, label='H(P, Q_t)'); "
                          "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
@@ -458,10 +471,22 @@ def _public(name: str) -> str:
     "ax_q4.legend()",
     "ax_q4.plot(ts, ce, label='curve'); ax_q4.axhline(h_valley, ls='--', label='cross entropy H(P, Q)'); ax_q4.legend()",
     "ax_q4.plot(ts, ce, label='$H_2(P)$'); ax_q4.axhline(h_valley, ls='--', label='floor'); ax_q4.legend()",
+    # from a seventh review: an unlabelled mark in the floor's colour and look was taken for what its key named,
+    # and names given twice were not read
+    "ax_q4.plot(ts, ce, label='model code'); ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P, Q_t)'); "
+    "ax_q4.axvline(0.5, ls='--', color='C1'); ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='model code'); ax_q4.hlines(h_valley, 0, 1, colors='C1', linestyles='--', "
+    "label='cross-entropy'); ax_q4.vlines([0.5], 2, 3, colors='C1', linestyles='--'); ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='model code'); ax_q4.axhline(h_valley, ls='--', label='cross-entropy (H(P, Q_t))'); "
+    "ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='model code'); ax_q4.axhline(h_valley, ls='--', label='cross entropy, H(P, Q)'); "
+    "ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='H(P) (entropy)'); ax_q4.axhline(h_valley, ls='--', label='floor'); ax_q4.legend()",
 ], ids=["labels", "legend()'s labels", "handles swapped, their own labels right", "lower case", "scatter curve",
         "H(P) in bits", "entropy against CE", "LaTeX italic", "both in words", "proxy patches", "LaTeX thin space",
         "units in brackets", "in bits per report", "black lines beside gap bars", "scatter curve, hlines floor",
-        "cross entropy H(P, Q)", "H_2(P)"])
+        "cross entropy H(P, Q)", "H_2(P)", "an axvline in the floor's look", "vlines in the floor's look",
+        "cross-entropy (H(P, Q_t))", "cross entropy, H(P, Q)", "H(P) (entropy)"])
 def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     results = _q4_results(draw)
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
@@ -529,9 +554,13 @@ def _hw04_q4_results(draw: str) -> dict[str, bool]:
     "ax_q4.legend()",
     # from a fifth review: a baseline drawn with plot at 0 needs no name
     HW04_LINES.format(p="", q="'--', ") + "ax_q4.plot(x, 0 * x, 'k', lw=0.5); ax_q4.legend()",
+    # from a seventh review: a horizontal axline at 0, and sample markers picked by markevery
+    HW04_LINES.format(p="", q="'--', ") + "ax_q4.axline((0, 0), (1, 0), color='k', lw=0.5); ax_q4.legend()",
+    HW04_LINES.format(p="'C0', ", q="'C1--', ") + "ax_q4.plot(x, p, 'C0o', markevery=100); ax_q4.legend()",
 ], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels",
         "shaded densities", "LaTeX names", "names in words", "float32 densities", "p_P and p_Q", "p.d.f. of",
-        "p(x) under", "Q named from P's parameters", "sample markers apart from the lines", "a baseline"])
+        "p(x) under", "Q named from P's parameters", "sample markers apart from the lines", "a baseline",
+        "an axline baseline", "markevery samples"])
 def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     results = _hw04_q4_results(draw)
     assert all(results.values()), results
@@ -583,7 +612,12 @@ def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
 @pytest.mark.parametrize("draw", [
     "ax_q4.fill_between(ts, h_valley, ce, alpha=0.2, label='gap D(P||Q_t)'); ax_q4.legend()",
     "ax_q4.axvline(0.5, color='gray', label='t = 1/2'); ax_q4.legend()",
-], ids=["a shaded gap named instead", "a marker line named instead"])
+    # from a seventh review: a shading, an error bar or a stem plot named instead (patches and containers)
+    "ax_q4.axvspan(0.2, 0.4, alpha=0.2, label='region'); ax_q4.legend()",
+    "ax_q4.errorbar([0.5], [2.5], yerr=[0.1], fmt='s', label='a point'); ax_q4.legend()",
+    "ax_q4.stem([0.5], [2.5], label='a stem'); ax_q4.legend()",
+], ids=["a shaded gap named instead", "a marker line named instead", "axvspan named instead",
+        "errorbar named instead", "stem named instead"])
 def test_hw02_q4_public_legend_test_wants_every_line_named(draw):
     # from a third review: a forgotten label beside a labelled extra artist made two legend texts and passed
     results = _q4_results("ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--'); " + draw)
