@@ -582,6 +582,21 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
     return value, None
 
 
+def _weighted_route(weights, advice):
+    """An array route for :func:`check_number`: the answer's entries weighted by ``weights`` and summed (an array
+    of per-outcome logs left unweighted), given over every outcome or over those of weight > 0."""
+    w = np.asarray(weights, dtype=float)
+    support = w > 0
+
+    def reduce(a):
+        if a.shape == w.shape:
+            return float(np.sum(w[support] * a[support]))
+        if a.shape == (int(support.sum()),):
+            return float(np.dot(w[support], a))
+        return None
+    return reduce, advice
+
+
 def _array_feedback(answer, expected, combine, array_routes=()):
     """Feedback for an array answer: which reduction of it, if any, is the right number."""
     try:

@@ -17,7 +17,14 @@ from scipy.special import rel_entr
 from .._validation import log_base, unit_name
 from ..discrete import cross_entropy, entropy, kl_contributions, kl_divergence
 from .explorer import _explorer, _slider
-from .feedback import _names, _nan_for, _probabilities, _rounded_terms, check_number
+from .feedback import (
+    _names,
+    _nan_for,
+    _probabilities,
+    _rounded_terms,
+    _weighted_route,
+    check_number,
+)
 from .style import P_COLOR, Q_COLOR, Q_HATCH
 from .units import _LOG_FN, _unit_mistakes, _unit_words
 
@@ -203,7 +210,8 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     terms are negative), for bits or nats, D(Q||P) in the other of
     the two units (both choices the other way round), P or Q with its
     probabilities rounded to 2 decimals (1/6 as 0.17) and, for counts, both
-    divided by their combined total.
+    divided by their combined total. An array of the unweighted log ratios
+    is told to be weighted, not added up.
 
     ``entropy_words=False`` is for a notebook that has not introduced
     entropy and cross-entropy (notebook 01): the same wrong numbers are
@@ -390,6 +398,9 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                                  f"distributions, and weight each log({a}(x)/{b}(x)) by {a}(x)), or from a "
                                  f"ratio or subtraction the wrong way round.",
                         combine=f"Sum the terms {a}(x) log({a}(x)/{b}(x)) over outcomes.",
+                        array_routes=[_weighted_route(pn, f"These are the log-ratios log({a}(x)/{b}(x)), one per "
+                                                          f"outcome, unweighted: weight each by {a}(x) and add "
+                                                          f"them up.")],
                         partway=(_rounded_terms(pn[support], log_ratio, f"{a}(x) log({a}(x)/{b}(x))", expected)
                                  if np.all(qn[support] > 0) else None),
                         nan=_nan_for(pn, a, b, base))

@@ -31,6 +31,7 @@ from .feedback import (
     _rounded_terms,
     _scalar,
     _truncated,
+    _weighted_route,
     check_number,
     significant_figures,
 )
@@ -159,7 +160,8 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
     unweighted sum of -log p, the mean (np.mean) of the terms, the entropy
     of a uniform distribution (log K, a fixed-length code in bits) and, in
     bits, the average length of
-    a Huffman code, which is at least H(P) and can be above it.
+    a Huffman code, which is at least H(P) and can be above it. An array of
+    the unweighted -log p(x) is told to be weighted, not added up.
 
     Examples
     --------
@@ -222,6 +224,9 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                         negative=f"Check the minus sign in front: each log {name}(x) is negative or 0, so {what} "
                                  f"is never negative.",
                         combine="Add up your per-outcome terms to one number.",
+                        array_routes=[_weighted_route(pn, f"These are the ideal code lengths -log {name}(x), one "
+                                                          f"per outcome, unweighted: weight each by {name}(x) and "
+                                                          f"add them up.")],
                         partway=_rounded_terms(pn[support], -np.log(pn[support]) / log_base(base),
                                                f"-{name}(x) log {name}(x)", expected),
                         nan=_nan_for(pn, name, None, base))
@@ -239,7 +244,8 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     terms (np.mean) instead of their sum and, for a one-hot P, -log q of a
     class whose label is 0, q of the labelled class without its log, 1 - q
     of the labelled class (an error rate) and -log(1 - q). H(Q) within 1%
-    of the answer is named only for an answer that is exactly it.
+    of the answer is named only for an answer that is exactly it. An array of
+    the unweighted -log q(x) is told to be weighted, not added up.
 
     Examples
     --------
@@ -332,6 +338,9 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                         negative=f"Check the minus sign in front: each log {b}(x) is negative or 0, so {what} "
                                  f"is never negative.",
                         combine="Add up your per-outcome terms to one number.",
+                        array_routes=[_weighted_route(pn, f"These are the code lengths -log {b}(x), one per "
+                                                          f"outcome, unweighted: weight each by {a}(x) and add "
+                                                          f"them up.")],
                         partway=(_rounded_terms(pn[pn > 0], -np.log(qn[pn > 0]) / log_base(base),
                                                 f"-{a}(x) log {b}(x)", cross_entropy(pn, qn, base=base))
                                 if np.all(qn[pn > 0] > 0) else None),

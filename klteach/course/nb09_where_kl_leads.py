@@ -76,7 +76,9 @@ def check_local_kl(answer, theta, delta, *, sig=3):
     (a factor dropped), the exact KL in bits, I(theta) alone or halved
     (delta^2 left out), theta (1 - theta) alone, delta not squared, the information evaluated at
     theta + delta, and the two sign errors that make it negative (theta - 1
-    for 1 - theta, the information's two terms subtracted). Advice gives the
+    for 1 - theta, the information's two terms subtracted), those two terms
+    subtracted the other way round (positive), and 1/2 delta^2 or delta^2
+    alone (I(theta) left out). Advice gives the
     exercise's numbers, not variable names (a learner's kernel may hold
     other values under ``theta`` or ``delta``), and names the idea, not the
     line of code that computes the answer.
@@ -135,6 +137,13 @@ def check_local_kl(answer, theta, delta, *, sig=3):
         (0.5 * delta ** 2 * (1 / (1 - theta) - 1 / theta),
          "1/2 delta^2 (1/(1 - theta) - 1/theta): the information's two terms, one from heads and one from tails, "
          "are added, not subtracted: I(theta) = 1/theta + 1/(1 - theta) = 1 / (theta (1 - theta))."),
+        (0.5 * delta ** 2 * (1 / theta - 1 / (1 - theta)),
+         "1/2 delta^2 (1/theta - 1/(1 - theta)): the information's two terms, one from heads and one from tails, "
+         "are added, not subtracted: I(theta) = 1/theta + 1/(1 - theta) = 1 / (theta (1 - theta))."),
+        (0.5 * delta ** 2, "1/2 delta^2 alone: the Fisher information I(theta) = 1 / (theta (1 - theta)) is left "
+                           "out; multiply by it."),
+        (delta ** 2, "delta^2 alone: the approximation is half of delta squared times the Fisher information "
+                     "I(theta) = 1 / (theta (1 - theta)); both the 1/2 and I(theta) are left out."),
     ]
     # the one number this computation can round on the way is I(theta): 6.25 copied as 6.3 (half up) or 6.2 (half
     # to even) gives 0.007875 or 0.00775, told as a rounding on the way by check_number's partway

@@ -492,3 +492,18 @@ def test_02_ex2_a_named_mistake_below_the_entropy_keeps_its_own_message():
                                     "a known mistake") in text, text
     text = str(check_huffman_length(1, P_SENSOR, name="P_sensor"))
     assert "could also be H(P_sensor) or the Huffman average converted to nats" in text, text
+
+
+def test_an_array_of_unweighted_logs_is_told_to_weight_them_not_to_add_them_up():
+    # from a seventh review: -log2 p per outcome was told to "add up" its terms, which gives the unweighted sum,
+    # itself a named mistake
+    from klteach.course.nb01_definition import check_kl
+    p, q = np.array([0.7, 0.1, 0.1, 0.1]), np.array([0.4, 0.2, 0.2, 0.2])
+    for feedback in (exercises.check_entropy(-np.log2(p), p, base=2, name="P_sensor"),
+                     exercises.check_entropy([1.0, 1.0], np.array([0.5, 0.5, 0.0]), base=2)):   # (support only)
+        assert not feedback.correct and "weight each by P" in feedback.message
+        assert "add up your per-outcome terms" not in feedback.message.lower()
+    assert "weight each by P(x)" in check_cross_entropy(-np.log2(q), p, q, base=2).message
+    assert "log-ratios log(P(x)/Q(x))" in check_kl(np.log(p / q), p, q).message
+    # the weighted terms themselves are still told to be summed
+    assert "np.sum" in exercises.check_entropy(-p * np.log2(p), p, base=2).message

@@ -59,6 +59,10 @@ def test_local_kl_accepts_the_quadratic_term_and_its_rounding():
     (0.5 * 0.05 ** 2 / 0.8, "both factors"),      # (from a review: the mirror of 1/theta got "Not yet")
     (bern_kl(0.2, 0.25) / math.log(2), "exact D(Ber(0.2)||Ber(0.25)) in bits"),
     (0.0101, "exact D(Ber(0.2)||Ber(0.25)) in bits"),
+    # from a seventh review: these three were unnamed
+    (0.5 * 0.05 ** 2 * (1 / 0.2 - 1 / 0.8), "added, not subtracted"),      # 0.0046875
+    (0.5 * 0.05 ** 2, "1/2 delta^2 alone"),                               # 0.00125
+    (0.05 ** 2, "delta^2 alone"),                                         # 0.0025
 ])
 def test_local_kl_names_each_mistake(wrong, words):
     fb = ex1(wrong)
