@@ -188,8 +188,9 @@ def _bools(labels) -> list:
 
 def _label_set_keys(labels) -> list:
     """Each label as compared: by value as pandas compares them (1 and 1.0, or np.str_('u') and 'u', are one;
-    True and 1 are not), by its repr when it cannot be hashed."""
-    keys = [("bool", bool(v)) if _is_bool(v) else v for v in labels]
+    True and 1 are not; NaNs are one label), by its repr when it cannot be hashed."""
+    keys = [("bool", bool(v)) if _is_bool(v) else ("nan",) if isinstance(v, (float, np.floating)) and v != v else v
+            for v in labels]
     try:
         set(keys)
         return keys

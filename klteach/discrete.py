@@ -766,9 +766,10 @@ def kl_contributions(p, q, *, base=None, axis=-1, signed=False):
     inputs whose exact sums are 1. A sum off from 1 by ``d`` (the rounding
     of decimal inputs, about 1e-16, or up to the 1e-9 tolerance) leaves an
     error in ``t = Q/P - 1`` that grows with ``d`` and dominates a term whose
-    ``|t|`` is small: inputs normalised in floating point gave
-    3.6 eps at ``|t| >= 1e-13``, 15 eps at 1e-14 and 345 eps at 1e-15 (20
-    outcomes, 30 draws each); P and Q 1e-17 apart with sums 3e-10 off gave
+    ``|t|`` is as small: inputs normalised in floating point (20 outcomes,
+    40 draws, each term's error binned by its exact ``|t|``) gave 3.8 eps
+    for ``|t| >= 1e-15``, 6.3 eps below that, 35 eps near 1e-17 and 280 eps
+    near 1e-19; P and Q 1e-17 apart with sums 3e-10 off gave
     terms of 1e-34 up to 1.4e-8 off relative. (The bare
     ``p log(p / q)`` are negative wherever ``q > p`` and cancel in the sum.)
     ``p(x) = 0`` gives ``q(x)``; ``p(x) > 0 = q(x)`` gives ``inf``.

@@ -1890,3 +1890,50 @@ def test_a_histogram_frozen_with_invalid_parameters_is_refused(frozen):
         for args in ((hist(), hist(**frozen)), (hist(**frozen), hist())):
             with pytest.raises(DistributionError, match=r"rv_histogram frozen with .*invalid parameters"):
                 kt.continuous_kl(*args)
+
+
+@pytest.mark.parametrize("q_hist, frozen, truth", [
+    # from an eighth review: edges snapped within 8 eps of loc (1e15) or of the edges (1.7e18), far beyond any
+    # rounding: inf returned as 3.9e-34 or log 2, 0.6968 as 0.4464, timestamps 1.0206 as 1.1789
+    (([1.0], [-1e15 + 0.5, -1e15 + 2]), {"loc": 1e15}, math.inf),
+    (([1.0], [-1e6 + 3e-9, -1e6 + 2]), {"loc": 1e6}, math.inf),
+    (([0.01, 1.0], [-1e15 - 1, -1e15 + 0.5, -1e15 + 5]), {"loc": 1e15}, None),
+])
+def test_two_histograms_far_from_zero_keep_their_edges_apart(q_hist, frozen, truth):
+    p_edges = [0.0, 4.0] if truth is None else [0.0, 1.0]
+    p = st.rv_histogram((np.array([1.0]), np.array(p_edges)), density=True)()
+    q = st.rv_histogram((np.array(q_hist[0]), np.array(q_hist[1])), density=True)(**frozen)
+    exact = _frozen_histograms_kl(p, q)
+    assert exact == truth if truth is not None else 0.69 < exact < 0.70
+    assert kt.continuous_kl(p, q) == pytest.approx(exact, rel=4 * np.finfo(float).eps)
+
+
+def test_one_histogram_at_three_locs_is_one_distribution():
+    rng = np.random.default_rng(3)
+    ep, eq = 1.7e18 + 1024 * np.arange(11), 1.7e18 + 1024 * np.arange(-2, 13) + 512
+    cp, cq = rng.uniform(0.1, 1, 10), rng.uniform(0.1, 1, 14)
+    p = st.rv_histogram((cp, ep), density=False)()
+    results = [kt.continuous_kl(p, q) for q in (st.rv_histogram((cq, eq), density=False)(),
+                                                st.rv_histogram((cq, eq - 1024), density=False)(loc=1024.0),
+                                                st.rv_histogram((cq, eq), density=False)(loc=1e-300))]
+    truth = _frozen_histograms_kl(p, st.rv_histogram((cq, eq), density=False)())
+    assert results == pytest.approx([truth] * 3, rel=4 * np.finfo(float).eps)
+
+
+def test_histograms_at_far_apart_scales_and_bad_counts_or_parameters():
+    hist = st.rv_histogram((np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 2.0, 3.0])), density=False)
+    # from an eighth review: Q's edges overflowed a float in the move (OverflowError from inside fractions)
+    assert kt.continuous_kl(hist(scale=1e-160), hist(scale=1e160)) == pytest.approx(
+        _frozen_histograms_kl(hist(scale=1e-160), hist(scale=1e160)), rel=1e-12)
+    # negative, NaN or infinite counts gave 0.59, NaN, or advice to rescale the edges
+    edges = np.array([0.0, 1.0, 2.0, 3.0])
+    for bad in ([1, -0.5, 1], [1, np.nan, 1], [1, np.inf, 1]):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            odd = st.rv_histogram((np.array(bad, float), edges), density=False)()
+            for args, name in (((odd, hist()), "p"), ((hist(), odd), "q")):
+                with pytest.raises(DistributionError, match=rf"{name} is an rv_histogram whose bin 1 holds .*>= 0"):
+                    kt.continuous_kl(*args)
+    # an array loc raised a TypeError from numpy
+    with pytest.raises(DistributionError, match=r"a batch of 2 distributions.*freeze one distribution at a time"):
+        kt.continuous_kl(hist(), hist(loc=[0, 1]))

@@ -362,3 +362,15 @@ def test_bool_labels_are_not_the_numbers_and_repeated_column_labels_get_advice_t
         kt.kl_divergence(p, pd.DataFrame([[0.2, 0.3, 0.5]], columns=["a", "b", "c"]))
     merged = eval(re.search(r"p\.T\.groupby\(p\.columns\)\.sum\(\)\.T", str(refused.value)).group(0))
     assert list(merged.columns) == ["a", "b"] and merged.to_numpy().tolist() == [[0.5, 0.5]]
+
+
+def test_nan_labels_are_one_label_and_drift_report_keeps_true_apart_from_1():
+    # from an eighth review: the same NaN label on both sides was "only in p: [nan], only in q: [nan]", and
+    # drift_report compared a column named True with one named 1
+    p = pd.Series([0.2, 0.3, 0.5], index=[1.0, np.nan, 2.0])
+    with pytest.raises(DistributionError, match=r"the same labels in a different order"):
+        kt.kl_divergence(p, pd.Series([0.3, 0.5, 0.2], index=[np.nan, 2.0, 1.0]))
+    from klteach.drift import drift_report
+    a = np.random.default_rng(0).normal(size=50)
+    with pytest.raises(ValueError, match=r"missing from current: True; only in current: 1"):
+        drift_report(pd.DataFrame({True: a}), pd.DataFrame({1: a + 1}), n_permutations=99, seed=0)

@@ -38,6 +38,19 @@ def _columns(data, name: str) -> dict:
                     f"structured array, or a DataFrame; got {type(data).__name__}.")
 
 
+def _has_column(columns: dict, name) -> bool:
+    """Whether ``columns`` has a column ``name``, True and False not being 1 and 0 (a dict takes them for one)."""
+    flag = isinstance(name, (bool, np.bool_))
+    return any(k == name and isinstance(k, (bool, np.bool_)) == flag for k in columns if _hashable_eq(k, name))
+
+
+def _hashable_eq(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
 def _holm(pvalues) -> np.ndarray:
     """Holm's step-down adjusted p-values (family-wise error control)."""
     p = np.asarray(pvalues, dtype=float)
@@ -276,9 +289,9 @@ def drift_report(reference, current, *, features=None, categorical=(), measure="
             raise TypeError(f"{arg} must be a list of column names, e.g. {arg}=[{value!r}], "
                             f"got the string {value!r}.")
     names = list(ref_cols) if features is None else list(features)
-    missing_ref = [c for c in names if c not in ref_cols]
-    missing_cur = [c for c in names if c not in cur_cols]
-    extra_cur = [c for c in cur_cols if c not in ref_cols] if features is None else []
+    missing_ref = [c for c in names if not _has_column(ref_cols, c)]
+    missing_cur = [c for c in names if not _has_column(cur_cols, c)]
+    extra_cur = [c for c in cur_cols if not _has_column(ref_cols, c)] if features is None else []
     if missing_ref or missing_cur or extra_cur:
         parts = [f"{what}: {', '.join(map(repr, cols))}" for what, cols in
                  (("missing from reference", missing_ref), ("missing from current", missing_cur),
