@@ -299,6 +299,19 @@ HW02_RIGHT.update({
                                  "ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)'); ax_q4.legend()",
     "both named twice": "ax_q4.plot(ts, ce, label='cross-entropy, H(P, Q_t)'); "
                         "ax_q4.axhline(h_valley, ls='--', label='entropy (H(P))'); ax_q4.legend()",
+    # from an eighth review: a tuple key (a line and its markers), an empty proxy line, t in float32 ending at
+    # 1.0000001, and 26 unlabelled sample markers on the curve
+    "a tuple key for the curve and its markers": "lc, = ax_q4.plot(ts, ce, 'C0'); lm, = ax_q4.plot(ts[::2], ce[::2], 'C0o', "
+                                                 "ls='none'); lf = ax_q4.axhline(h_valley, color='C1', ls='--'); "
+                                                 "ax_q4.legend([(lc, lm), lf], ['H(P, Q_t)', 'H(P)'])",
+    "an empty proxy line named": "ax_q4.plot(ts, ce, 'C0', label='H(P, Q_t)'); ax_q4.axhline(h_valley, color='C1', "
+                                 "ls='--'); ax_q4.plot([], [], 'C1--', label='H(P)'); ax_q4.legend()",
+    "t in float32": "t32 = np.cumsum(np.r_[np.float32(0), [np.float32(0.05)] * 20], dtype=np.float32); "
+                    "ax_q4.plot(t32, h_cross(t32.astype(float)), label='H(P, Q_t)'); "
+                    "ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()",
+    "26 unlabelled sample markers on the curve": "ax_q4.plot(ts, ce, 'C0', label='H(P, Q_t)'); "
+                                                 "ax_q4.plot(ts[::2], ce[::2], 'o', color='C0'); "
+                                                 "ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)'); ax_q4.legend()",
     "twinx, one legend for both axes": "l1 = ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
                                        "l2 = [ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)')]; "
                                        "a2 = ax_q4.twinx(); l3 = a2.plot(ts, ce - h_valley, label='excess over H(P)'); "
@@ -418,6 +431,9 @@ HW02_SAME_STYLE.update({
                              f"ax_q4.axhline(h_valley, color='C1', label='H(P)'); ax_q4.legend()"
        for every in ["slice(0, 0)", "np.array([], int)", "(1000, 1)", "[False] * 51",
                      "(5.0, 0.1)"]},   # (from a seventh review: a distance along the line beyond its end)
+    # from an eighth review: gaps drawn in the line's own colour
+    "gaps in the line's colour": "ax_q4.plot(ts, ce, 'C0', label='H(P, Q_t)'); "
+                                 "ax_q4.axhline(h_valley, color='C1', ls='--', gapcolor='C1', label='H(P)'); ax_q4.legend()",
     # from a fifth review: markers that draw nothing on a markers-only curve, and invisible scatters
     "tiny markers only": "ax_q4.plot(ts, ce, 'o', ms=0.5, label='H(P, Q_t)'); "
                          "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
@@ -482,11 +498,24 @@ def _public(name: str) -> str:
     "ax_q4.plot(ts, ce, label='model code'); ax_q4.axhline(h_valley, ls='--', label='cross entropy, H(P, Q)'); "
     "ax_q4.legend()",
     "ax_q4.plot(ts, ce, label='H(P) (entropy)'); ax_q4.axhline(h_valley, ls='--', label='floor'); ax_q4.legend()",
+    # from an eighth review: swapped keys drawn as empty proxies, an errorbar or stem curve named H(P), and
+    # dashes, units and names written other ways
+    "ax_q4.plot(ts, ce, 'C0'); ax_q4.axhline(h_valley, color='C1', ls='--'); pa, = ax_q4.plot([], [], 'C1--'); "
+    "pb, = ax_q4.plot([], [], 'C0'); ax_q4.legend([pa, pb], ['H(P, Q_t)', 'H(P)'])",
+    "ax_q4.errorbar(ts, ce, yerr=0.01, label='H(P)'); ax_q4.axhline(h_valley, color='C1', ls='--', label='floor'); "
+    "ax_q4.legend()",
+    "ax_q4.stem(ts, ce, label='H(P)'); ax_q4.axhline(h_valley, color='C1', ls='--', label='floor'); ax_q4.legend()",
+    *[f"ax_q4.plot(ts, ce, label='model code'); ax_q4.axhline(h_valley, ls='--', label={label!r}); ax_q4.legend()"
+      for label in ["H(P, Q(t))", "cross\u2013entropy", "H(P,Q_t) bits/report"]],
+    *[f"ax_q4.plot(ts, ce, label={label!r}); ax_q4.axhline(h_valley, ls='--', label='floor'); ax_q4.legend()"
+      for label in ["Shannon entropy of P", "H(P) (in bits)", "H(P) [bits/report]", "H(P) \u2013 entropy"]],
 ], ids=["labels", "legend()'s labels", "handles swapped, their own labels right", "lower case", "scatter curve",
         "H(P) in bits", "entropy against CE", "LaTeX italic", "both in words", "proxy patches", "LaTeX thin space",
         "units in brackets", "in bits per report", "black lines beside gap bars", "scatter curve, hlines floor",
         "cross entropy H(P, Q)", "H_2(P)", "an axvline in the floor's look", "vlines in the floor's look",
-        "cross-entropy (H(P, Q_t))", "cross entropy, H(P, Q)", "H(P) (entropy)"])
+        "cross-entropy (H(P, Q_t))", "cross entropy, H(P, Q)", "H(P) (entropy)", "empty proxies swapped",
+        "errorbar curve named H(P)", "stem curve named H(P)", "H(P, Q(t))", "en dash", "bits/report",
+        "Shannon entropy of P", "(in bits)", "[bits/report]", "H(P) - entropy"])
 def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     results = _q4_results(draw)
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
@@ -498,7 +527,12 @@ def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     ("ax_q4.legend([], [])", "test_q4_public_2"),
     ("fig.legend([], [])", "test_q4_public_2"),
     ("ax_q4.get_lines()[1].set_label('_floor'); ax_q4.legend()", "test_q4_public_2"),
-], ids=["blank labels", "hidden legend", "empty legend", "empty figure legend", "only one line named"])
+    # from an eighth review: texts that show nothing
+    ("ax_q4.get_lines()[0].set_label(r'$\\,$'); ax_q4.legend()", "test_q4_public_2"),
+    ("ax_q4.get_lines()[0].set_label('\u200b'); ax_q4.legend()", "test_q4_public_2"),
+    ("ax_q4.legend(); ax_q4.set_title(r'$\\;$')", "test_q4_public_1"),
+], ids=["blank labels", "hidden legend", "empty legend", "empty figure legend", "only one line named",
+        "a LaTeX space as a label", "a zero-width space as a label", "a LaTeX space as the title"])
 def test_hw02_q4_public_tests_want_labels_and_a_legend_that_show(draw, failing):
     lines = "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
     results = _q4_results(lines + draw)
@@ -557,10 +591,15 @@ def _hw04_q4_results(draw: str) -> dict[str, bool]:
     # from a seventh review: a horizontal axline at 0, and sample markers picked by markevery
     HW04_LINES.format(p="", q="'--', ") + "ax_q4.axline((0, 0), (1, 0), color='k', lw=0.5); ax_q4.legend()",
     HW04_LINES.format(p="'C0', ", q="'C1--', ") + "ax_q4.plot(x, p, 'C0o', markevery=100); ax_q4.legend()",
+    # from an eighth review: a tuple key, an empty proxy, two names of one side
+    "lp, = ax_q4.plot(x, p, 'C0'); lq, = ax_q4.plot(x, q, 'C1'); lm, = ax_q4.plot(x[::25], q[::25], 'C1o', ls='none'); "
+    "ax_q4.legend([lp, (lq, lm)], ['P', 'Q'])",
+    "ax_q4.plot(x, p, 'C0', label='P'); ax_q4.plot(x, q, 'C1--'); ax_q4.plot([], [], 'C1--', label='Q'); ax_q4.legend()",
+    "ax_q4.plot(x, p, label='N(0, 1) (P)'); ax_q4.plot(x, q, '--', label='N(0.5, 1.5^2) (Q)'); ax_q4.legend()",
 ], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels",
         "shaded densities", "LaTeX names", "names in words", "float32 densities", "p_P and p_Q", "p.d.f. of",
         "p(x) under", "Q named from P's parameters", "sample markers apart from the lines", "a baseline",
-        "an axline baseline", "markevery samples"])
+        "an axline baseline", "markevery samples", "a tuple key", "an empty proxy", "two names of one side"])
 def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     results = _hw04_q4_results(draw)
     assert all(results.values()), results
@@ -597,12 +636,23 @@ def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
      "ax_q4.legend()", "test_q4_hidden_5"),
     ("ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--'); ax_q4.axvline(0, color='gray', label='mean of P'); "
      "ax_q4.legend()", "test_q4_public_3"),
+    # from an eighth review: padded x limits, empty proxies swapped, an errorbar curve named Q, two names of Q on P
+    ("ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--'); ax_q4.axhline(0.1, color='gray', ls=':', label='0.1 level'); "
+     "ax_q4.set_xlim(-7.5, 9.5); ax_q4.legend()", "test_q4_public_3"),
+    ("ax_q4.plot(x, p, 'C0'); ax_q4.plot(x, q, 'C1--'); pa, = ax_q4.plot([], [], 'C1--'); pb, = ax_q4.plot([], [], 'C0'); "
+     "ax_q4.legend([pa, pb], ['P', 'Q'])", "test_q4_hidden_5"),
+    ("ax_q4.errorbar(x, p, yerr=0.001, label='Q'); ax_q4.plot(x, q, 'C1--', label='the wider one'); ax_q4.legend()",
+     "test_q4_hidden_5"),
+    *[(f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label='the other'); ax_q4.legend()", "test_q4_hidden_5")
+      for a in ["N(0.5, 1.5\u00b2) (Q)", "Q\u223cN(0.5,1.5\u00b2)", "Q - N(0.5, 1.5^2)", "Q(x) density",
+                "N(x; 0.5, 1.5\u00b2)", "N(0.5, 1.5) = Q"]],
 ], ids=["swapped labels", "swapped legend() labels", "colour only, a dashed piece", "dashes without gaps",
         "blank x label", "hidden legend", "nothing labelled", "handles swapped, their own labels right",
         "p(x) and q(x) swapped", "LaTeX names swapped", "a marker that draws nothing", "only P named",
         "density of", "pdf of", "N(mu=, sigma=)", "Distribution", "LaTeX italic", "LaTeX mu and sigma", "Q ~", "Q \\sim",
         "Q density", "mean= std=", "1.5**2", "means marked in the curves' colours",
-        "a mean line named, not Q"])
+        "a mean line named, not Q", "padded x limits", "empty proxies swapped", "an errorbar curve named Q",
+        "N(...) (Q)", "Q\u223cN", "Q - N", "Q(x) density", "N(x; ...)", "N(...) = Q"])
 @pytest.mark.filterwarnings("ignore:No artists with labels found:UserWarning")   # (legend() with nothing labelled)
 def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
     results = _hw04_q4_results(draw)
@@ -616,8 +666,10 @@ def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
     "ax_q4.axvspan(0.2, 0.4, alpha=0.2, label='region'); ax_q4.legend()",
     "ax_q4.errorbar([0.5], [2.5], yerr=[0.1], fmt='s', label='a point'); ax_q4.legend()",
     "ax_q4.stem([0.5], [2.5], label='a stem'); ax_q4.legend()",
+    # from an eighth review: x limits padded past the curve made the floor the only line across
+    "ax_q4.fill_between(ts, h_valley, ce, alpha=0.2, label='gap'); ax_q4.set_xlim(-0.1, 1.1); ax_q4.legend()",
 ], ids=["a shaded gap named instead", "a marker line named instead", "axvspan named instead",
-        "errorbar named instead", "stem named instead"])
+        "errorbar named instead", "stem named instead", "padded x limits"])
 def test_hw02_q4_public_legend_test_wants_every_line_named(draw):
     # from a third review: a forgotten label beside a labelled extra artist made two legend texts and passed
     results = _q4_results("ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--'); " + draw)
