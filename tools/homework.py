@@ -66,6 +66,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
@@ -235,8 +236,9 @@ def assign(master: Path, out: Path) -> Path:
         for cell in nb.cells:
             if cell.cell_type == "markdown" and OTTER_CHECK_ALL in cell.source:
                 cell.source = cell.source.replace(OTTER_CHECK_ALL, CHECK_ALL)
-            if cell.cell_type == "code" and cell.source.startswith("# Initialize Otter") and FORM_ONLY not in cell.source:
-                cell.source = cell.source.rstrip("\n") + "\n" + FORM_ONLY
+            form_only = FORM_ONLY.replace("__ASSIGNMENT__", master.stem)
+            if cell.cell_type == "code" and cell.source.startswith("# Initialize Otter") and form_only not in cell.source:
+                cell.source = cell.source.rstrip("\n") + "\n" + form_only
         nbformat.write(nb, copy)
     return target
 
@@ -272,6 +274,33 @@ class _PublicChecks:
 
     def __init__(self, notebook):
         self._notebook = notebook
+        self._find_file()
+
+    def _find_file(self):
+        """When otter found no file for this notebook (renamed while its kernel ran, beside other notebooks), the
+        notebook in this folder that holds this assignment's tests (the newest, if several)."""
+        import builtins as b
+        import glob
+        import json
+        import os
+        nb = self._notebook
+        if b.getattr(b.type(nb), "_grading_mode", False) or (b.getattr(nb, "_notebook", None)
+                                                             and os.path.isfile(nb._notebook)):
+            return
+        found = []
+        for name in glob.glob("*.ipynb"):
+            try:
+                with b.open(name, encoding="utf-8") as f:
+                    meta = json.load(f).get("metadata", {{}}).get("otter", {{}})
+            except (OSError, ValueError):
+                continue
+            if meta.get("assignment_name") == "__ASSIGNMENT__" and meta.get("tests"):
+                found.append(name)
+        if found:
+            import nbformat
+            from otter.check.notebook import NBMetadataConfig
+            nb._notebook = b.max(found, key=os.path.getmtime)
+            nb._nbmeta_config = NBMetadataConfig.from_notebook(nbformat.read(nb._notebook, nbformat.NO_CONVERT))
 
     def __getattr__(self, name):
         import builtins as b
@@ -1218,7 +1247,8 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
                                 + [f"{name} is a {kind}: graded as the float it rounds to (store a Python "
                                    f"float to pass the public test's form check)" for name, kind in converted]
                                 + [_feedback(results, assignment, rounded, refusals,
-                                             _answers_of_cells_that_raised(executed, errors))])
+                                             _answers_of_cells_that_raised(executed, errors,
+                                                                           _answer_names(assignment)))])
     if missing:
         row["reason"] = f"questions not tested: {', '.join(missing)}"
     if errors:
@@ -1289,10 +1319,37 @@ def _timed_out_cell(nb, message: str) -> str:
     return ""
 
 
-def _answers_of_cells_that_raised(executed, errors: list[tuple[int, str, str]]) -> dict[str, str]:
+def _answer_names(assignment: Assignment) -> dict[str, list[str]]:
+    """``{question: names}``: the names each question's answer cell sets in the student copy (the code cell just
+    before its ``grader.check("q")``), {} when the copy is not there."""
+    copy = assignment.folder / "student" / f"{assignment.name}.ipynb"
+    if not copy.exists():
+        return {}
+    cells = [c for c in nbformat.read(copy, as_version=4).cells if c.cell_type == "code"]
+    names = {}
+    for before, cell in zip(cells, cells[1:]):
+        check = re.match(r'grader\.check\("(\w+)"\)', cell.source.strip())
+        if check:
+            names[check.group(1)] = _set_names(before.source)
+    return names
+
+
+def _set_names(source: str) -> list[str]:
+    """The names a cell assigns or defines at the start of a line (``name = ...``, ``fig, name = ...``, ``def``)."""
+    found = []
+    for targets in [*re.findall(r"^([A-Za-z_][\w ,]*?)\s*=(?!=)", source, re.M),
+                    *re.findall(r"^def\s+([A-Za-z_]\w*)\s*\(", source, re.M)]:
+        found += [name for name in (t.strip() for t in targets.split(",")) if name.isidentifier()]
+    return found
+
+
+def _answers_of_cells_that_raised(executed, errors: list[tuple[int, str, str]],
+                                  answers: dict[str, list[str]] | None = None) -> dict[str, str]:
     """``{name: note}`` for each name assigned or defined at the start of a line (``name = ...``, ``fig, name = ...``,
     ``def name(...)``) in a submission cell that raised, numbered as ``errors`` (from _cell_errors) number them: when a test finds that
-    answer missing, its cell stopped before setting it, and the note says so instead of "replace the ...".
+    answer missing, its cell stopped before setting it, and the note says so instead of "replace the ...". A cell
+    that sets none (rewritten, or a SyntaxError) just before ``grader.check("q")`` is that question's answer cell:
+    the names it should set are ``answers[q]`` (:func:`_answer_names`).
 
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig, ax_q4 = plt.subplots()")])
     >>> _answers_of_cells_that_raised(nb, [(1, "fig, ax_q4 = plt.subplots()", "NameError: name 'plt' is not defined")])
@@ -1308,12 +1365,14 @@ def _answers_of_cells_that_raised(executed, errors: list[tuple[int, str, str]]) 
     notes = {}
     for number, _, message in errors:
         cell = executed.cells[start + number - 1]
-        for targets in [*re.findall(r"^([A-Za-z_][\w ,]*?)\s*=(?!=)", cell.source, re.M),
-                        *re.findall(r"^def\s+([A-Za-z_]\w*)\s*\(", cell.source, re.M)]:
-            for name in (t.strip() for t in targets.split(",")):
-                if name.isidentifier():
-                    notes.setdefault(name, f"{name} was not set: its cell (cell {number}) raised "
-                                           f"{message.split(':')[0]}, see above")
+        names = _set_names(cell.source)
+        if not names and answers:
+            after = next((c.source.strip() for c in executed.cells[start + number:] if c.cell_type == "code"), "")
+            check = re.match(r'grader\.check\("(\w+)"\)', after)
+            names = answers.get(check.group(1), []) if check else []
+        for name in names:
+            notes.setdefault(name, f"{name} was not set: its cell (cell {number}) raised "
+                                   f"{message.split(':')[0]}, see above")
     return notes
 
 
@@ -1487,11 +1546,12 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
     (file names or patterns) regrades just those submissions. When all are
     done, ``out`` is rewritten in the order of ``submissions`` (rows kept from an
     earlier run for files not given this time come last). Returns those rows.
-    With ``feedback``, each graded submission also gets ``feedback/<file stem>.txt``
-    (see _feedback: no hidden test source).
+    With ``feedback``, each graded submission also gets ``feedback/<name>.txt``, named by
+    :func:`submission_names` (see _feedback: no hidden test source).
     """
     if feedback is not None:
         feedback.mkdir(parents=True, exist_ok=True)
+    names = submission_names(submissions)
     fields = ["submission", *assignment.questions, "total", "possible", "reason", "flags", "sha256"]
     kept: dict[str, dict] = {}
     if (resume or only) and out.exists():
@@ -1532,7 +1592,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
                     f.flush()
                     if feedback is not None:
                         text = row.pop("feedback", "") or f"not graded: {row['reason']}"
-                        (feedback / f"{sub.stem}.txt").write_text(
+                        (feedback / f"{names[str(sub)]}.txt").write_text(
                             f"{assignment.name}, {sub.name}: {float(row['total']):g} / {float(row['possible']):g}\n"
                             f"{text}\n")
                     row.pop("feedback", None)
@@ -1547,6 +1607,14 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
         writer.writerows(done)
     tmp.replace(out)
     return done
+
+
+def submission_names(paths) -> dict[str, str]:
+    """A name for each submission (its feedback file, its default student id): the file's stem, or, where stems
+    repeat (one folder per student, as Moodle downloads them), its folder's name, a dash and the stem."""
+    paths = [Path(p) for p in paths]
+    stems = Counter(p.stem for p in paths)
+    return {str(p): p.stem if stems[p.stem] == 1 else f"{p.parent.name}-{p.stem}" for p in paths}
 
 
 def _summary(row: dict) -> str:
@@ -1587,14 +1655,15 @@ def write_gradebook(assignment: Assignment, rows: list[dict], path: Path, *, ros
         writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()
         ids: dict[str, list[str]] = {}
+        names = submission_names(row["submission"] for row in rows)
         for row in rows:
             sub = Path(row["submission"])
             student = next((r for r in roster or [] if fnmatch.fnmatch(sub.name, r["file"])
                             or fnmatch.fnmatch(str(sub), r["file"])), None)
             if roster is not None and student is None:
-                print(f"{sub}: not in the roster; its student id is the file name")
+                print(f"{sub}: not in the roster; its student id is {names[str(sub)]}")
             submitted = datetime.fromtimestamp(sub.stat().st_mtime, UTC) if sub.exists() else None
-            out = {"student_id": student["student_id"] if student else sub.stem,
+            out = {"student_id": student["student_id"] if student else names[str(sub)],
                    "name": (student or {}).get("name", ""),
                    **{q: _points(row[q]) for q in assignment.questions}, **{w: "" for w in written},
                    "total": _points(row["total"]), "possible": _points(row["possible"]),
@@ -1680,13 +1749,23 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 1
         try:
+            gradebook = args.gradebook or args.out.with_name(f"{args.out.stem}-gradebook.csv")
+            settings = gradebook.with_name(gradebook.stem + "-settings.json")
+            if (args.only or args.resume) and args.roster is None and args.deadline is None and settings.exists():
+                # a regrade keeps the roster and deadline the gradebook was made with
+                earlier = json.loads(settings.read_text())
+                args.roster = Path(earlier["roster"]) if earlier.get("roster") else None
+                args.deadline = earlier.get("deadline")
+                print(f"using the roster ({args.roster}) and deadline ({args.deadline}) of the earlier run, from "
+                      f"{settings.name}: pass --roster and --deadline to change them")
             deadline = _deadline(args.deadline) if args.deadline else None
             roster = read_roster(args.roster) if args.roster else None
             assignment = load_assignment(folder, args.master)
             rows = autograde_all(assignment, submissions, args.out, timeout=args.cell_timeout, jobs=args.jobs,
                                  resume=args.resume, only=args.only, feedback=args.feedback)
-            gradebook = args.gradebook or args.out.with_name(f"{args.out.stem}-gradebook.csv")
             write_gradebook(assignment, rows, gradebook, roster=roster, deadline=deadline)
+            settings.write_text(json.dumps({"roster": str(args.roster.resolve()) if args.roster else None,
+                                            "deadline": args.deadline}, indent=1) + "\n")
         except (HomeworkError, OSError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1

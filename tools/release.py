@@ -208,9 +208,9 @@ def hidden_references(master) -> dict[str, str]:
 
 
 def printed_numbers(nb) -> list[tuple[int, str]]:
-    """``(cell index, number)`` for each number of 3 or more significant figures a notebook's stored outputs print."""
+    """``(cell number, from 1, and number)`` for each number of 3 or more significant figures a notebook's stored outputs print."""
     found = []
-    for index, cell in enumerate(nb.cells):
+    for index, cell in enumerate(nb.cells, start=1):   # (numbered from 1, as Jupyter and autograde number them)
         for output in cell.get("outputs", []):
             text = output.get("text", "") if output.get("output_type") == "stream" else \
                 output.get("data", {}).get("text/plain", "")
@@ -262,7 +262,7 @@ def _shows(number: str, literal: str) -> bool:
 def _cell_texts(nb):
     """``(where, text)`` for each text a notebook carries: cell sources, stored text outputs, otter's public
     tests (in the notebook's metadata)."""
-    for index, cell in enumerate(nb.cells):
+    for index, cell in enumerate(nb.cells, start=1):
         first = next((line for line in cell.source.splitlines() if line.strip()), "")
         yield f"cell {index} ({cell.cell_type}: {first[:50] + '...' * (len(first) > 50)!r})", cell.source
         for output in cell.get("outputs", []):

@@ -177,6 +177,7 @@ Right as far as it goes: 0.32 agrees with D(P||Q) to the 2 significant figures i
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -476,8 +477,10 @@ def _show(x: float, figures: int = 4) -> str:
 
 def _as_given(x: float) -> str:
     """The learner's number as they gave it (shortest repr, an int as typed), shortened if very long."""
-    if _typed_int(x):
+    if _typed_int(x) and abs(x) < 1e15:
         return str(int(x))
+    if _typed_int(x):
+        return f"{float(x):.6g}"        # (a huge int shown as its float would print digits nobody typed)
     figures = significant_figures(x)
     return repr(_clean(float(x))) if figures <= 6 else _show(x, 4)
 
@@ -525,7 +528,10 @@ def _nan_for(p, a, b=None, base=None, cross=False, q=None):
 
 
 def _scalar(answer):
-    """A one-element list, tuple or array as its element; other answers unchanged."""
+    """A one-element list, tuple, array or pandas Series as its element (a longer Series as an array); other
+    answers unchanged."""
+    if hasattr(answer, "to_numpy") and hasattr(answer, "index") and not isinstance(answer, np.ndarray):
+        answer = answer.to_numpy()                 # (pandas is not imported: anything with .to_numpy and .index)
     if isinstance(answer, (list, tuple, np.ndarray)) and not getattr(answer, "_fields", None):
         try:
             arr = np.asarray(answer)
@@ -566,6 +572,10 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
                                      f"float(...), and run the check again.")
     if isinstance(answer, Decimal):      # kl_reference returns a Decimal: its float is the same number
         answer = float(answer)
+    if isinstance(answer, (complex, np.complexfloating)):
+        return None, Feedback(False, f"Your answer is the complex number {answer!r}; the question asks for a real "
+                                     f"number. A complex result comes from the log or square root of a negative "
+                                     f"number (or complex inputs): check each step, and give a real number.")
     if isinstance(answer, bool) or not isinstance(answer, (Real, np.number)):
         return None, Feedback(False, f"Your answer should be a number, got {type(answer).__name__} {answer!r}.")
     if isinstance(answer, np.floating) and np.finfo(answer.dtype).bits < 64:
@@ -574,7 +584,8 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
         try:
             value = float(answer)
         except OverflowError:          # an int or a fraction beyond any float (10**400)
-            return None, Feedback(False, f"Your answer is about 1e{len(str(int(abs(answer)))) - 1}, beyond what "
+            return None, Feedback(False, f"Your answer is about {'-' if answer < 0 else ''}"
+                                         f"1e{len(str(int(abs(answer)))) - 1}, beyond what "
                                          f"a float holds (about 1.8e308): check each step; the question asks for a "
                                          f"number of ordinary size.")
     if math.isnan(value):
@@ -582,18 +593,19 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
     return value, None
 
 
-def _weighted_route(weights, advice):
-    """An array route for :func:`check_number`: the answer's entries weighted by ``weights`` and summed (an array
-    of per-outcome logs left unweighted), given over every outcome or over those of weight > 0."""
-    w = np.asarray(weights, dtype=float)
+def _weighted_route(weights, values, advice):
+    """An array route for :func:`check_number`: an answer whose entries are ``values`` (per-outcome logs left
+    unweighted, to 3 significant figures), given over every outcome or over those of weight > 0, is told ``advice``
+    (the route gives the right number, the entries weighted by ``weights`` and summed)."""
+    w, v = np.asarray(weights, dtype=float), np.asarray(values, dtype=float)
     support = w > 0
 
     def reduce(a):
         if a.shape == w.shape:
-            return float(np.sum(w[support] * a[support]))
-        if a.shape == (int(support.sum()),):
-            return float(np.dot(w[support], a))
-        return None
+            a = a[support]
+        if a.shape != (int(support.sum()),) or not np.allclose(a, v[support], rtol=5e-3, atol=1e-12):
+            return None
+        return float(np.dot(w[support], v[support]))
     return reduce, advice
 
 
@@ -604,10 +616,15 @@ def _array_feedback(answer, expected, combine, array_routes=()):
     except (TypeError, ValueError):
         return Feedback(False, f"Your answer is a {type(answer).__name__}; the question asks for one number.")
     kind = {"list": "a list", "tuple": "a tuple"}.get(type(answer).__name__, "an array")
-    if any(isinstance(x, (str, np.str_)) for x in np.asarray(answer, dtype=object).reshape(-1)):
+    items = np.asarray(answer, dtype=object).reshape(-1)
+    if any(isinstance(x, (str, np.str_)) for x in items):
         return Feedback(False, f"Your answer is {kind} of {_plural(arr.size, 'string')} (text in quotes, such as "
-                               f"{str(np.asarray(answer, dtype=object).reshape(-1)[0])!r}); the question asks for "
-                               f"one number. {combine or 'Combine the terms into one number as the formula says.'}")
+                               f"{str(items[0])!r}); the question asks for one number, without quotes: "
+                               f"answer = 0.123, say.")
+    if any(x is None for x in items):
+        return Feedback(False, f"Your answer is {kind} holding None (no value) where numbers belong; the question "
+                               f"asks for one number. print() returns None, so a list built from print(...) "
+                               f"holds None: compute the number itself, without print.")
     shape = f" (shape {arr.shape})" if kind == "an array" or arr.ndim > 1 else ""
     start = f"Your answer is {kind} of {_plural(arr.size, 'number')}{shape}; the question asks for one number."
     if arr.size:
@@ -931,6 +948,32 @@ def _dropped(value, shown, figures, sig):
     return f" (Python drops trailing zeros: typing {_show(value, sig)} gives {shown})"
 
 
+def _decimal_places_note(check):
+    """``check`` (check_number) with a note added to a wrong or short answer that is the right value rounded to a
+    number of decimal places (round(x, 2) gives 0.01 for 0.0078125; round(x) gives 0 for 0.424): that rounding
+    kept fewer significant figures than asked for."""
+    @functools.wraps(check)
+    def checked(answer, expected, *args, sig=3, **kwargs):
+        feedback = check(answer, expected, *args, sig=sig, **kwargs)
+        value = _scalar(answer)
+        if (feedback.correct or isinstance(value, bool) or not isinstance(value, (Real, np.number))
+                or not math.isfinite(float(value)) or not math.isfinite(expected) or float(value) == expected):
+            return feedback
+        for places in range(0, 7):
+            rounded = round(float(expected), places)
+            if rounded == float(value) and significant_figures(rounded) < sig:
+                how = ("round(...) with no digits rounds to a whole number" if places == 0 else
+                       f"round(..., {places}) keeps {places} decimal place{'s' if places > 1 else ''}")
+                kept = ("no significant figure at all" if rounded == 0 else
+                        f"{_plural(significant_figures(rounded), 'significant figure')} only")
+                return Feedback(False, f"{feedback.message} If you rounded with round: {how}, here {kept}; "
+                                       f"round to {sig} significant figures instead "
+                                       f"(f\"{{x:.{sig}g}}\"), or give the unrounded number.")
+        return feedback
+    return checked
+
+
+@_decimal_places_note
 def check_number(answer, expected, *, what="the answer", units="", mistakes=(), sig=3, hint=None,
                  negative=None, combine=None, nan=None, field=None, array_routes=(), partway=None,
                  rounding=True, coincident=(), parts=None):
@@ -1502,9 +1545,11 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             known = [(w, e) for w, e, _ in entries] + [(float(w), e) for w, e in coincident if w is not None]
             tied = [(_distance(value, w), w, e) for w, e in known
                     if math.isfinite(w) and _right_at(value, w, figures)]
+            # (their names only: a value shown would hand over another exercise's number, H(spanish) for 02's
+            # exercise 4)
             more = (f"Give {sig} significant figures, or the unrounded number your code computes."
                     + (f" At the {_plural(figures, 'significant figure')} it has, {shown} also matches "
-                       + " or ".join(_name_value(e, w) for _, w, e in sorted(tied))
+                       + " or ".join(_mistake_name(e) for _, w, e in sorted(tied))
                        + ": the unrounded number will tell which it is." if tied else "")
                     + (also or full))
         elif _is_whole(value):

@@ -369,12 +369,16 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
     support = pn > 0
     with np.errstate(divide="ignore"):
         log_ratio = np.log(pn[support] / qn[support]) / per
+        unweighted = np.zeros_like(pn)
+        unweighted[support] = log_ratio
         mistakes.append((float(np.sum(log_ratio)),
                          f"the sum of log({a}(x)/{b}(x)) without weights: multiply each term by {a}(x)."))
         if support.all() and not np.allclose(pn, pn[0]):     # for a uniform P the plain mean is right
+            by_q = (f" With {b} uniform, that is also the terms weighted by {b}(x) instead of {a}(x)."
+                    if np.allclose(qn, qn[0]) else "")
             mistakes.append((float(np.mean(log_ratio)),
                              f"the plain mean of log({a}(x)/{b}(x)) over outcomes (np.mean), which weights "
-                             f"every outcome equally. Weight each term by {a}(x) and sum instead."))
+                             f"every outcome equally.{by_q} Weight each term by {a}(x) and sum instead."))
             flipped = -float(np.mean(log_ratio))
             # two mistakes at once: named only when no single mistake gives the same number (with Q uniform it
             # equals the swapped divergence, which is the reading to give)
@@ -398,7 +402,7 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                                  f"distributions, and weight each log({a}(x)/{b}(x)) by {a}(x)), or from a "
                                  f"ratio or subtraction the wrong way round.",
                         combine=f"Sum the terms {a}(x) log({a}(x)/{b}(x)) over outcomes.",
-                        array_routes=[_weighted_route(pn, f"These are the log-ratios log({a}(x)/{b}(x)), one per "
+                        array_routes=[_weighted_route(pn, unweighted, f"These are the log-ratios log({a}(x)/{b}(x)), one per "
                                                           f"outcome, unweighted: weight each by {a}(x) and add "
                                                           f"them up.")],
                         partway=(_rounded_terms(pn[support], log_ratio, f"{a}(x) log({a}(x)/{b}(x))", expected)

@@ -151,6 +151,12 @@ def coding_explorer(p, q, *, symbols=None, names=("P", "Q"), t=0.5):
                      {"t": slider}, [[slider]])
 
 
+def _safe_log(x, base):
+    """-log x in the units of ``base``, inf where x is 0 (the unweighted code lengths)."""
+    with np.errstate(divide="ignore"):
+        return -np.log(np.asarray(x, dtype=float)) / log_base(base)
+
+
 def check_entropy(answer, p, *, base=None, name="P", sig=3):
     """Check an answer for H(P); ``p`` may be counts (normalised here).
 
@@ -224,7 +230,7 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                         negative=f"Check the minus sign in front: each log {name}(x) is negative or 0, so {what} "
                                  f"is never negative.",
                         combine="Add up your per-outcome terms to one number.",
-                        array_routes=[_weighted_route(pn, f"These are the ideal code lengths -log {name}(x), one "
+                        array_routes=[_weighted_route(pn, _safe_log(pn, base), f"These are the ideal code lengths -log {name}(x), one "
                                                           f"per outcome, unweighted: weight each by {name}(x) and "
                                                           f"add them up.")],
                         partway=_rounded_terms(pn[support], -np.log(pn[support]) / log_base(base),
@@ -241,7 +247,8 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
     Recognised mistakes: another log base, D(P||Q) (the entropy H(P) left
     out), H(P) alone, H(Q) alone, the swapped H(Q, P), the unweighted sum of -log q,
     the sum of Q's probabilities (1 for every distribution), the mean of the
-    terms (np.mean) instead of their sum and, for a one-hot P, -log q of a
+    terms (np.mean) instead of their sum, the terms weighted by counts or
+    percentages (x 10, x 100), log K of a uniform code and, for a one-hot P, -log q of a
     class whose label is 0, q of the labelled class without its log, 1 - q
     of the labelled class (an error rate) and -log(1 - q). H(Q) within 1%
     of the answer is named only for an answer that is exactly it. An array of
@@ -291,6 +298,15 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
     mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
                           f"cross-entropy weights the log of each {b}(x) by {a}(x)."))
+    for scale in (10, 100):      # the logs weighted by counts or percentages where probabilities belong
+        mistakes.append((scale * expected, f"{what} times {scale}: the terms weighted by counts or percentages "
+                                           f"({scale} x {a}(x)) instead of the probabilities. Divide the counts "
+                                           f"by their total first."))
+    n_out = len(qn)
+    if n_out > 1 and not np.allclose(qn, 1 / n_out):
+        mistakes.append((math.log(n_out) / log_base(base),
+                         f"{_LOG_FN.get(base, 'np.log')}({n_out}), the code length of a uniform code over {n_out} "
+                         f"outcomes: {b} is not uniform, so weight each -log {b}(x) by {a}(x) and sum."))
 
     def apart(w):     # a mistake within 1% of the answer would be nearly right by coincidence
         return math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected)
@@ -338,7 +354,7 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                         negative=f"Check the minus sign in front: each log {b}(x) is negative or 0, so {what} "
                                  f"is never negative.",
                         combine="Add up your per-outcome terms to one number.",
-                        array_routes=[_weighted_route(pn, f"These are the code lengths -log {b}(x), one per "
+                        array_routes=[_weighted_route(pn, _safe_log(qn, base), f"These are the code lengths -log {b}(x), one per "
                                                           f"outcome, unweighted: weight each by {a}(x) and add "
                                                           f"them up.")],
                         partway=(_rounded_terms(pn[pn > 0], -np.log(qn[pn > 0]) / log_base(base),

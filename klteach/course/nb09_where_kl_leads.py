@@ -24,6 +24,7 @@ from ..hypothesis_testing import exponential_tilt
 from .feedback import (
     CHOICES,
     Feedback,
+    _round_sig,
     check_number,
     significant_figures,
 )
@@ -151,9 +152,13 @@ def check_local_kl(answer, theta, delta, *, sig=3):
     unit = Decimal(1).scaleb(math.floor(math.log10(info)) - 1)
     ways = sorted({float(shown.quantize(unit, mode)) for mode in (ROUND_HALF_UP, ROUND_HALF_EVEN)} - {info})
     # (I(theta) itself is not shown: the exercise asks the learner to find it)
-    partway = ([0.5 * delta ** 2 * w for w in ways],
-               "Here that is I(theta) rounded to 2 significant figures before multiplying.") \
-        if ways and significant_figures(float(shown)) > 2 else None
+    # delta^2 I(theta) rounded to 2 to 4 figures and then halved (the ("scale", ...) step names it when the answer
+    # is exactly that)
+    doubled = delta ** 2 * info
+    halved = sorted({0.5 * float(_round_sig(doubled, k)) for k in (2, 3, 4)} - {expected})
+    partway = ([0.5 * delta ** 2 * w for w in ways] if ways and significant_figures(float(shown)) > 2 else []) + halved
+    partway = (partway, "Here that is I(theta), or delta^2 I(theta) before the halving, rounded on the way.") \
+        if partway else None
     # delta^2 and I(theta) short decimals: the product is exact, with no rounding on the way but that of I(theta)
     # (an answer near it that this rounding does not give is no rounded intermediate)
     short = all(significant_figures(v) <= 6 for v in (delta ** 2, info, expected))

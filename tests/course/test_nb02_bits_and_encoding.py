@@ -385,7 +385,9 @@ def test_02_ex3_an_int_four_is_the_cross_entropy_and_the_entropy_rounded_to_its_
     msg = str(ex02_3(answer))
     assert msg.startswith("Right as far as it goes: 4 agrees with H(spanish, english) to the 1 significant "
                           "figure it has."), msg
-    assert f"4 also matches H(spanish) = {H_SPANISH:.4g}" in msg and "unrounded number" in msg, msg
+    assert "4 also matches H(spanish)" in msg and "unrounded number" in msg, msg
+    # from an eighth review: the values were shown (H(spanish) = 4.027, an ingredient of exercise 4)
+    assert f"{H_SPANISH:.4g}" not in msg, msg
     assert not re.search(r"(?<![\d.])4\.[02](?!\d)", msg), msg         # as typed, and no answer revealed
 
 

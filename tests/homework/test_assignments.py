@@ -1556,6 +1556,29 @@ def test_self_check_works_under_any_file_name(master, assigned, tmp_path):
     assert text.count("results") >= len(checks), text[:2000]   # every check ran its tests (and failed on "...")
 
 
+
+@pytest.mark.parametrize("master", MASTERS[:1], ids=lambda p: p.stem)
+def test_self_check_finds_a_copy_renamed_while_its_kernel_ran(master, assigned, tmp_path):
+    """From an instructor's review: renamed in JupyterLab while its kernel ran, beside the other assignments (as in
+    the student release), the copy's JPY_SESSION_NAME names a file that is gone, and every check raised otter's
+    "Tests directory does not exist and no notebook path provided"."""
+    student = tmp_path / "hw01_alice.ipynb"
+    student.write_bytes(_copy(assigned(master), "student", master).read_bytes())
+    for other in MASTERS[1:3]:
+        (tmp_path / other.name).write_bytes(other.read_bytes())
+    nb = nbformat.read(student, as_version=4)
+    import os
+    from unittest import mock
+    with mock.patch.dict(os.environ, {"JPY_SESSION_NAME": str(tmp_path / master.name)}):   # the old name
+        NotebookClient(nb, timeout=homework.CELL_TIMEOUT, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(tmp_path)}}).execute()
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("grader.check(")]
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert checks and not errors, [(e.ename, e.evalue) for e in errors]
+    text = "".join(o.get("data", {}).get("text/plain", "") for c in checks for o in c.outputs)
+    assert text.count("results") >= len(checks), text[:2000]
+
+
 def test_autograder_zip_installs_what_the_assignments_import(assigned):
     import zipfile
 

@@ -496,6 +496,13 @@ def test_resume_skips_unchanged_submissions_and_only_regrades_one(run, capsys):
     printed = capsys.readouterr().out
     assert "wrong.ipynb: 0 / 8 (another assignment" in printed and "already graded" not in printed
     assert len(list(csv.DictReader(out.open(newline="")))) == len(paths)
+    # from an instructor's review: a regrade without --roster and --deadline wiped the ids, names and late flags
+    assert "using the roster" in printed and "of the earlier run" in printed
+    with open(run["gradebook"], newline="") as f:
+        rows = {Path(r["submission"]).stem: r for r in csv.DictReader(f)}
+    assert (rows["correct"]["student_id"], rows["correct"]["name"], rows["correct"]["late"]) == \
+        ("s001", "Ada Lovelace", "no")
+    assert rows["tamper"]["late"] == "yes"
 
 
 def test_test_files_of_both_otter_formats_give_each_case_its_points():
@@ -608,6 +615,19 @@ def test_feedback_files_show_public_tests_and_no_hidden_test_source(run):
     # d_nats = 1.0 is wrong, not rounded: the note stays neutral (the review's rounded answer gets the advice)
     assert homework.HIDDEN_FAILED in tamper and homework.ROUNDING not in tamper and homework.HIDDEN_FAILED not in files["correct"]
     assert "not graded: another assignment" in files["wrong"]
+
+
+def test_submissions_of_one_file_name_in_folders_are_named_by_their_folder(tmp_path):
+    # from an instructor's review: alice/hw01.ipynb and bob/hw01.ipynb (Moodle's folders) wrote one feedback file
+    # and shared a student id
+    paths = [tmp_path / "alice" / "hw01.ipynb", tmp_path / "bob" / "hw01.ipynb", tmp_path / "carol.ipynb"]
+    assert list(homework.submission_names(paths).values()) == ["alice-hw01", "bob-hw01", "carol"]
+    assignment = homework.Assignment(folder=tmp_path, zip=tmp_path / "a.zip", name="hw", questions={"q1": 1.0},
+                                     written={}, provided=frozenset())
+    rows = [{"submission": str(p), "q1": "1", "total": "1", "possible": "1", "flags": "", "reason": ""} for p in paths]
+    homework.write_gradebook(assignment, rows, tmp_path / "book.csv")
+    with open(tmp_path / "book.csv", newline="") as f:
+        assert [r["student_id"] for r in csv.DictReader(f)] == ["alice-hw01", "bob-hw01", "carol"]
 
 
 def test_the_gradebook_warns_when_one_student_id_has_several_rows(tmp_path, capsys):
@@ -1003,3 +1023,14 @@ def test_a_notebook_that_replaces_builtins_is_graded_with_its_flags_and_refusals
     flags = row["flags"].split("; ")
     assert "at run time: __builtins__ replaced" in flags, flags
     assert "at run time: answer d_bits could not be copied (ZeroDivisionError: division by zero)" in flags, flags
+
+
+def test_a_raised_answer_cell_that_sets_nothing_is_named_by_its_check(assigned):  # noqa: F811
+    # from an instructor's review: an answer cell rewritten as junk ('asdf qwer (') kept no 'd_bits =' line, and the
+    # feedback asked to "replace the ...", which the guide says a cell that raised does not get
+    answers = homework._answer_names(homework.load_assignment(assigned(HW01)))
+    assert answers["q2"] == ["d_bits"], answers
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("asdf qwer ("),
+                                         nbformat.v4.new_code_cell('grader.check("q2")')])
+    notes = homework._answers_of_cells_that_raised(nb, [(1, "asdf qwer (", "SyntaxError: invalid syntax")], answers)
+    assert notes == {"d_bits": "d_bits was not set: its cell (cell 1) raised SyntaxError, see above"}

@@ -252,14 +252,14 @@ def test_a_student_copy_stating_a_hidden_answer_in_its_text_is_found(master_0_02
     copy = _copy_stating(tmp_path / "copy.ipynb", markdown="Rounding it first (0.0253 for 0.02527) costs points.")
     found = release.check_stated_answers([(master_0_02527, copy)])
     assert list(found) == ["hw09_units"] and len(found["hw09_units"]) == 1, found
-    assert "cell 0 (markdown: 'Rounding it first" in found["hw09_units"][0]
+    assert "cell 1 (markdown: 'Rounding it first" in found["hw09_units"][0]
     assert "states 0.0253 and 0.02527" in found["hw09_units"][0] and "test_q1_hidden_1" in found["hw09_units"][0]
 
 
 def test_a_student_copy_stating_a_hidden_answer_in_an_output_or_public_test_is_found(master_0_02527, tmp_path):
     printed = _copy_stating(tmp_path / "printed.ipynb", output="D(P||Q) = 0.025267 nats\n")
     found = release.check_stated_answers([(master_0_02527, printed)])
-    assert len(found["hw09_units"]) == 1 and "cell 1's stored output states 0.025267" in found["hw09_units"][0]
+    assert len(found["hw09_units"]) == 1 and "cell 2's stored output states 0.025267" in found["hw09_units"][0]
     tested = _copy_stating(tmp_path / "tested.ipynb", public_test="assert abs(d_nats - 2.527e-2) < 1e-4\n")
     found = release.check_stated_answers([(master_0_02527, tested)])
     assert len(found["hw09_units"]) == 1 and "public test q1 states 2.527e-2" in found["hw09_units"][0]
