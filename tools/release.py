@@ -208,7 +208,8 @@ def hidden_references(master) -> dict[str, str]:
 
 
 def printed_numbers(nb) -> list[tuple[int, str]]:
-    """``(cell number, from 1, and number)`` for each number of 3 or more significant figures a notebook's stored outputs print."""
+    """``(cell number, from 1, and number)`` for each number of 3 or more significant figures the stored outputs
+    print."""
     found = []
     for index, cell in enumerate(nb.cells, start=1):   # (numbered from 1, as Jupyter and autograde number them)
         for output in cell.get("outputs", []):

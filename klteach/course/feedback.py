@@ -618,9 +618,17 @@ def _array_feedback(answer, expected, combine, array_routes=()):
     kind = {"list": "a list", "tuple": "a tuple"}.get(type(answer).__name__, "an array")
     items = np.asarray(answer, dtype=object).reshape(-1)
     if any(isinstance(x, (str, np.str_)) for x in items):
+        def number(x):
+            try:
+                float(x)
+                return True
+            except (TypeError, ValueError):
+                return False
+        # numbers typed in quotes: the quotes are the trouble; other text (codewords): what to compute instead
+        fix = ("without quotes: answer = 0.123, say." if items.size == 1 and number(items[0]) else
+               f"{combine or 'Combine the terms into one number as the formula says.'}")
         return Feedback(False, f"Your answer is {kind} of {_plural(arr.size, 'string')} (text in quotes, such as "
-                               f"{str(items[0])!r}); the question asks for one number, without quotes: "
-                               f"answer = 0.123, say.")
+                               f"{str(items[0])!r}); the question asks for one number, {fix}")
     if any(x is None for x in items):
         return Feedback(False, f"Your answer is {kind} holding None (no value) where numbers belong; the question "
                                f"asks for one number. print() returns None, so a list built from print(...) "
@@ -956,12 +964,19 @@ def _decimal_places_note(check):
     def checked(answer, expected, *args, sig=3, **kwargs):
         feedback = check(answer, expected, *args, sig=sig, **kwargs)
         value = _scalar(answer)
-        if (feedback.correct or isinstance(value, bool) or not isinstance(value, (Real, np.number))
-                or not math.isfinite(float(value)) or not math.isfinite(expected) or float(value) == expected):
+        # (an answer told "right as far as it goes" is already asked for more figures)
+        if (feedback.correct or feedback.message.startswith("Right as far as it goes")
+                or isinstance(value, bool) or not isinstance(value, (Real, np.number))):
+            return feedback
+        try:
+            value, expected = float(value), float(expected)
+        except (OverflowError, TypeError, ValueError):      # (10**400: already told it is beyond a float)
+            return feedback
+        if not (math.isfinite(value) and math.isfinite(expected)) or value == expected:
             return feedback
         for places in range(0, 7):
-            rounded = round(float(expected), places)
-            if rounded == float(value) and significant_figures(rounded) < sig:
+            rounded = round(expected, places)
+            if rounded == value and significant_figures(rounded) < sig:
                 how = ("round(...) with no digits rounds to a whole number" if places == 0 else
                        f"round(..., {places}) keeps {places} decimal place{'s' if places > 1 else ''}")
                 kept = ("no significant figure at all" if rounded == 0 else

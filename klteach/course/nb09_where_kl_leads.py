@@ -157,7 +157,8 @@ def check_local_kl(answer, theta, delta, *, sig=3):
     doubled = delta ** 2 * info
     halved = sorted({0.5 * float(_round_sig(doubled, k)) for k in (2, 3, 4)} - {expected})
     partway = ([0.5 * delta ** 2 * w for w in ways] if ways and significant_figures(float(shown)) > 2 else []) + halved
-    partway = (partway, "Here that is I(theta), or delta^2 I(theta) before the halving, rounded on the way.") \
+    partway = (partway, "Here that is I(theta) rounded to 2 significant figures before multiplying, or "
+                        "delta^2 I(theta) rounded before the halving.") \
         if partway else None
     # delta^2 and I(theta) short decimals: the product is exact, with no rounding on the way but that of I(theta)
     # (an answer near it that this rounding does not give is no rounded intermediate)

@@ -509,3 +509,28 @@ def test_an_array_of_unweighted_logs_is_told_to_weight_them_not_to_add_them_up()
     assert "log-ratios log(P(x)/Q(x))" in check_kl(np.log(p / q), p, q).message
     # the weighted terms themselves are still told to be summed
     assert "np.sum" in exercises.check_entropy(-p * np.log2(p), p, base=2).message
+
+
+def test_eighth_review_answers_get_messages_about_what_they_are():
+    from klteach.exercises import check_kl, check_local_kl
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    # round(x, 2) and round(x): the rounding, not a formula, is named
+    assert "round(..., 2) keeps 2 decimal places" in check_local_kl(round(0.0078125, 2), 0.2, 0.05).message
+    loaded, fair = np.array([0.5, 0.1, 0.1, 0.1, 0.1, 0.1]), np.full(6, 1 / 6)
+    assert "round(...) with no digits" in check_kl(round(0.424), loaded, fair, base=2).message
+    # a Q-weighted sum under a uniform Q is named as such too
+    assert "weighted by Q(x) instead of P(x)" in check_kl(float(np.sum(fair * np.log2(loaded / fair))), loaded, fair,
+                                                           base=2).message
+    # None in a list, huge ints, complex numbers, a one-value Series, a number in quotes inside a list
+    assert "holding None" in exercises.check_entropy([1.3, None], p, base=2).message
+    assert "1e+30 is not" in exercises.check_entropy(10 ** 30, p, base=2).message
+    assert "about -1e400" in exercises.check_entropy(-10 ** 400, p, base=2).message
+    assert "complex number" in exercises.check_entropy(1.357 + 0j, p, base=2).message
+    import pandas as pd
+    assert exercises.check_entropy(pd.Series([1.35678]), p, base=2).correct
+    assert "without quotes" in exercises.check_entropy(["1.357"], p, base=2).message
+    # the cross-entropy weighted by percentages, and a uniform code's length
+    q = np.array([0.4, 0.2, 0.2, 0.2])
+    ce = float(-np.sum(p * np.log2(q)))
+    assert "times 100" in check_cross_entropy(100 * ce, p, q, base=2).message
+    assert "uniform code over 4" in check_cross_entropy(2.0, p, q, base=2).message
