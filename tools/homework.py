@@ -287,19 +287,18 @@ class _PublicChecks:
         if b.getattr(b.type(nb), "_grading_mode", False) or (b.getattr(nb, "_notebook", None)
                                                              and os.path.isfile(nb._notebook)):
             return
-        found = []
-        for name in glob.glob("*.ipynb"):
-            try:
+        def holds_tests(name):
+            try:  # (a file that is not a notebook holds none)
                 with b.open(name, encoding="utf-8") as f:
                     meta = json.load(f).get("metadata", {{}}).get("otter", {{}})
             except (OSError, ValueError):
-                continue
-            if meta.get("assignment_name") == "__ASSIGNMENT__" and meta.get("tests"):
-                found.append(name)
-        if found:
+                meta = {{}}
+            return meta.get("assignment_name") == "__ASSIGNMENT__" and b.bool(meta.get("tests"))
+        candidates = [name for name in glob.glob("*.ipynb") if holds_tests(name)]
+        if candidates:
             import nbformat
             from otter.check.notebook import NBMetadataConfig
-            nb._notebook = b.max(found, key=os.path.getmtime)
+            nb._notebook = b.max(candidates, key=os.path.getmtime)
             nb._nbmeta_config = NBMetadataConfig.from_notebook(nbformat.read(nb._notebook, nbformat.NO_CONVERT))
 
     def __getattr__(self, name):
