@@ -1937,3 +1937,30 @@ def test_histograms_at_far_apart_scales_and_bad_counts_or_parameters():
     # an array loc raised a TypeError from numpy
     with pytest.raises(DistributionError, match=r"a batch of 2 distributions.*freeze one distribution at a time"):
         kt.continuous_kl(hist(), hist(loc=[0, 1]))
+
+
+def test_edges_one_double_apart_are_two_points():
+    # from a ninth review: edges that are adjacent doubles were merged ("no double between them"), so one histogram
+    # written three ways gave two answers (0.0559 against 0.00567), and a shift of one ulp (256 at 1.7e18) gave 0
+    P = st.rv_histogram((np.array([1.0, 3.0]), np.array([1e15, 1e15 + 1, 1e15 + 2])), density=False)()
+    same = [st.rv_histogram((np.array([1.0, 3.0]), np.array([1e15, 1e15 + 1.125, 1e15 + 2])), density=False)(),
+            st.rv_histogram((np.array([1.0, 3.0]), np.array([1e15 - 1, 1e15 + 0.125, 1e15 + 1])), density=False)(loc=1),
+            st.rv_histogram((np.array([1.0, 3.0]), np.array([5e14, 5e14 + 0.5625, 5e14 + 1])), density=False)(scale=2)]
+    truth = _frozen_histograms_kl(P, same[0])
+    assert [kt.continuous_kl(P, q) for q in same] == pytest.approx([truth] * 3, rel=4 * np.finfo(float).eps)
+    e, c = 1.7e18 + np.arange(11) * 1024.0, np.arange(1.0, 11)
+    assert kt.continuous_kl(st.rv_histogram((c, e), density=False)(),
+                            st.rv_histogram((c, e), density=False)(loc=256.0)) == math.inf
+
+
+def test_histograms_with_integer_edges_beyond_2_53_or_no_counts_are_refused():
+    t = 2 ** 60
+    p = st.rv_histogram((np.array([1.0, 3.0]), np.array([t, t + 1000, t + 2000])), density=False)()
+    q = st.rv_histogram((np.array([1.0, 1.0]), np.array([t, t + 1100, t + 2000])), density=False)()
+    with pytest.raises(DistributionError, match=r"integer edges .* beyond 2\*\*53"):
+        kt.continuous_kl(p, q)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        empty = st.rv_histogram((np.array([0.0, 0.0]), np.array([0.0, 1.0, 2.0])), density=False)()
+        with pytest.raises(DistributionError, match=r"q is an rv_histogram whose counts sum to 0"):
+            kt.continuous_kl(st.rv_histogram((np.array([1.0, 1.0]), np.array([0.0, 1.0, 2.0])), density=False)(), empty)
