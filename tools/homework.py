@@ -1347,8 +1347,8 @@ def _answers_of_cells_that_raised(executed, errors: list[tuple[int, str, str]],
     """``{name: note}`` for each name assigned or defined at the start of a line (``name = ...``, ``fig, name = ...``,
     ``def name(...)``) in a submission cell that raised, numbered as ``errors`` (from _cell_errors) number them: when a test finds that
     answer missing, its cell stopped before setting it, and the note says so instead of "replace the ...". A cell
-    that sets none (rewritten, or a SyntaxError) just before ``grader.check("q")`` is that question's answer cell:
-    the names it should set are ``answers[q]`` (:func:`_answer_names`).
+    that raised before the next ``grader.check("q")`` is taken for that question's answer cell too (rewritten,
+    a SyntaxError, cells added between them): the names it should set are ``answers[q]`` (:func:`_answer_names`).
 
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig, ax_q4 = plt.subplots()")])
     >>> _answers_of_cells_that_raised(nb, [(1, "fig, ax_q4 = plt.subplots()", "NameError: name 'plt' is not defined")])
@@ -1365,10 +1365,11 @@ def _answers_of_cells_that_raised(executed, errors: list[tuple[int, str, str]],
     for number, _, message in errors:
         cell = executed.cells[start + number - 1]
         names = _set_names(cell.source)
-        if not names and answers:
-            after = next((c.source.strip() for c in executed.cells[start + number:] if c.cell_type == "code"), "")
+        if answers:     # the answers of the next check after it (cells added between them, a name misspelt)
+            after = next((c.source.strip() for c in executed.cells[start + number:]
+                          if c.cell_type == "code" and c.source.strip().startswith("grader.check(")), "")
             check = re.match(r'grader\.check\("(\w+)"\)', after)
-            names = answers.get(check.group(1), []) if check else []
+            names += answers.get(check.group(1), []) if check else []
         for name in names:
             notes.setdefault(name, f"{name} was not set: its cell (cell {number}) raised "
                                    f"{message.split(':')[0]}, see above")
@@ -1550,7 +1551,6 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
     """
     if feedback is not None:
         feedback.mkdir(parents=True, exist_ok=True)
-    names = submission_names(submissions)
     fields = ["submission", *assignment.questions, "total", "possible", "reason", "flags", "sha256"]
     kept: dict[str, dict] = {}
     if (resume or only) and out.exists():
@@ -1559,6 +1559,12 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
             raise HomeworkError(f"{out} has columns {header}, not this assignment's {fields}: "
                                 f"grade into a new file, or delete it")
         kept = {row["submission"]: row for row in rows}
+    # named over every row, kept ones too, as the gradebook names them
+    names = submission_names(list(dict.fromkeys([*map(str, submissions), *kept])))
+    if only and not any(fnmatch.fnmatch(sub.name, p) or fnmatch.fnmatch(str(sub), p) for sub in submissions for p in only):
+        raise HomeworkError(f"--only {' '.join(only)} matches none of the {len(submissions)} submissions given "
+                            f"(it is matched against each file's name, e.g. alice.ipynb, or its path, e.g. "
+                            f"'*/alice/*'): nothing was graded")
     todo = []
     for sub in submissions:
         if only and not any(fnmatch.fnmatch(sub.name, p) or fnmatch.fnmatch(str(sub), p) for p in only):
@@ -1750,13 +1756,19 @@ def main(argv: list[str] | None = None) -> int:
         try:
             gradebook = args.gradebook or args.out.with_name(f"{args.out.stem}-gradebook.csv")
             settings = gradebook.with_name(gradebook.stem + "-settings.json")
-            if (args.only or args.resume) and args.roster is None and args.deadline is None and settings.exists():
-                # a regrade keeps the roster and deadline the gradebook was made with
+            if (args.only or args.resume) and (args.roster is None or args.deadline is None) and settings.exists():
+                # a regrade keeps the roster and deadline the gradebook was made with, each unless given anew
                 earlier = json.loads(settings.read_text())
-                args.roster = Path(earlier["roster"]) if earlier.get("roster") else None
-                args.deadline = earlier.get("deadline")
-                print(f"using the roster ({args.roster}) and deadline ({args.deadline}) of the earlier run, from "
-                      f"{settings.name}: pass --roster and --deadline to change them")
+                kept = []
+                if args.roster is None and earlier.get("roster"):
+                    args.roster = Path(earlier["roster"])
+                    kept.append(f"the roster ({args.roster})")
+                if args.deadline is None and earlier.get("deadline"):
+                    args.deadline = earlier["deadline"]
+                    kept.append(f"the deadline ({args.deadline})")
+                if kept:
+                    print(f"using {' and '.join(kept)} of the earlier run, from {settings.name}: pass --roster or "
+                          f"--deadline to change them")
             deadline = _deadline(args.deadline) if args.deadline else None
             roster = read_roster(args.roster) if args.roster else None
             assignment = load_assignment(folder, args.master)

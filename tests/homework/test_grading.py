@@ -503,6 +503,14 @@ def test_resume_skips_unchanged_submissions_and_only_regrades_one(run, capsys):
     assert (rows["correct"]["student_id"], rows["correct"]["name"], rows["correct"]["late"]) == \
         ("s001", "Ada Lovelace", "no")
     assert rows["tamper"]["late"] == "yes"
+    # a regrade giving only a new deadline kept no roster (a second review), and --only matching nothing was silent
+    assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--only", "wrong.ipynb",
+                          "--deadline", "2030-01-01T00:00"]) == 0
+    with open(run["gradebook"], newline="") as f:
+        rows = {Path(r["submission"]).stem: r for r in csv.DictReader(f)}
+    assert rows["correct"]["student_id"] == "s001" and rows["tamper"]["late"] == "no"
+    assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--only", "nobody.ipynb"]) == 1
+    assert "matches none of the" in capsys.readouterr().err
 
 
 def test_test_files_of_both_otter_formats_give_each_case_its_points():
