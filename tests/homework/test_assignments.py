@@ -309,6 +309,15 @@ HW02_RIGHT.update({
     "t in float32": "t32 = np.cumsum(np.r_[np.float32(0), [np.float32(0.05)] * 20], dtype=np.float32); "
                     "ax_q4.plot(t32, h_cross(t32.astype(float)), label='H(P, Q_t)'); "
                     "ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()",
+    # from a ninth review: 21 markers between the curve's points and on the floor, H(P) typed to 4 decimals
+    "21 markers between the curve's points": "ax_q4.plot(ts, ce, 'C0', label='H(P, Q_t)'); "
+                                              "ax_q4.plot(t21, h_cross(t21), 'C0o'); "
+                                              "ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)'); ax_q4.legend()",
+    "21 markers on the floor": "ax_q4.plot(ts, ce, 'C0', label='H(P, Q_t)'); "
+                               "ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)'); "
+                               "ax_q4.plot(t21, np.full(21, h_valley), 'C1o'); ax_q4.legend()",
+    "the floor at H(P) to 4 decimals": "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(round(h_valley, 4), "
+                                       "ls='--', label='H(P)'); ax_q4.legend()",
     "26 unlabelled sample markers on the curve": "ax_q4.plot(ts, ce, 'C0', label='H(P, Q_t)'); "
                                                  "ax_q4.plot(ts[::2], ce[::2], 'o', color='C0'); "
                                                  "ax_q4.axhline(h_valley, ls='--', color='C1', label='H(P)'); ax_q4.legend()",
@@ -531,8 +540,12 @@ def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     ("ax_q4.get_lines()[0].set_label(r'$\\,$'); ax_q4.legend()", "test_q4_public_2"),
     ("ax_q4.get_lines()[0].set_label('\u200b'); ax_q4.legend()", "test_q4_public_2"),
     ("ax_q4.legend(); ax_q4.set_title(r'$\\;$')", "test_q4_public_1"),
+    # from a ninth review: more texts that show nothing
+    *[(f"ax_q4.get_lines()[0].set_label({label!r}); ax_q4.legend()", "test_q4_public_2")
+      for label in ["$~$", r"$\hspace{1}$", r"$\phantom{Q}$", "\u00ad", "\u2800"]],
 ], ids=["blank labels", "hidden legend", "empty legend", "empty figure legend", "only one line named",
-        "a LaTeX space as a label", "a zero-width space as a label", "a LaTeX space as the title"])
+        "a LaTeX space as a label", "a zero-width space as a label", "a LaTeX space as the title",
+        "$~$", "hspace", "phantom", "soft hyphen", "braille blank"])
 def test_hw02_q4_public_tests_want_labels_and_a_legend_that_show(draw, failing):
     lines = "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
     results = _q4_results(lines + draw)
@@ -596,10 +609,15 @@ def _hw04_q4_results(draw: str) -> dict[str, bool]:
     "ax_q4.legend([lp, (lq, lm)], ['P', 'Q'])",
     "ax_q4.plot(x, p, 'C0', label='P'); ax_q4.plot(x, q, 'C1--'); ax_q4.plot([], [], 'C1--', label='Q'); ax_q4.legend()",
     "ax_q4.plot(x, p, label='N(0, 1) (P)'); ax_q4.plot(x, q, '--', label='N(0.5, 1.5^2) (Q)'); ax_q4.legend()",
+    # from a ninth review: a Greek letter was stripped ($p_\theta(x)$ read as p(x)), scattered samples on P
+    "ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--', label=r'$p_\theta(x)$'); ax_q4.legend()",
+    "ax_q4.plot(x, p, 'C0', label='P'); ax_q4.scatter(x[::25], p[::25], color='C0', s=10); "
+    "ax_q4.plot(x, q, 'C1--', label='Q'); ax_q4.legend()",
 ], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels",
         "shaded densities", "LaTeX names", "names in words", "float32 densities", "p_P and p_Q", "p.d.f. of",
         "p(x) under", "Q named from P's parameters", "sample markers apart from the lines", "a baseline",
-        "an axline baseline", "markevery samples", "a tuple key", "an empty proxy", "two names of one side"])
+        "an axline baseline", "markevery samples", "a tuple key", "an empty proxy", "two names of one side",
+        "p_theta(x)", "scattered samples"])
 def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     results = _hw04_q4_results(draw)
     assert all(results.values()), results
@@ -681,6 +699,16 @@ def test_hw02_q4_public_legend_test_wants_every_line_named(draw):
 
 def test_hw02_q4_wants_the_floor_at_h_p():
     results = _q4_results("ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(ce[-1], ls='--'); ax_q4.legend()")
+    assert not results[STYLE_TEST] and results[CURVE_TEST], results
+
+
+@pytest.mark.parametrize("floor", ["ax_q4.plot([0.5, 0.52], [h_valley, h_valley], '--', label='H(P)')",
+                                   "ax_q4.scatter([0.2, 0.8], [h_valley, h_valley], marker='x', label='H(P)')",
+                                   "ax_q4.axhline(h_valley, xmax=0.1, ls='--', label='H(P)')"],
+                         ids=["a short piece", "two markers", "axhline to a tenth"])
+def test_hw02_q4_wants_the_floor_across_t(floor):
+    # from a ninth review: a short piece or two markers at H(P) passed as "a horizontal line"
+    results = _q4_results("ax_q4.plot(ts, ce, label='H(P, Q_t)'); " + floor + "; ax_q4.legend()")
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
 
 
