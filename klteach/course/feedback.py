@@ -573,6 +573,10 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
     if isinstance(answer, Decimal):      # kl_reference returns a Decimal: its float is the same number
         answer = float(answer)
     if isinstance(answer, (complex, np.complexfloating)):
+        if answer.imag == 0:
+            return None, Feedback(False, f"Your answer is the complex number {answer!r}, whose imaginary part is 0; "
+                                         f"the question asks for a real number: find where the complex type came "
+                                         f"in (a complex input or dtype), or give its real part, answer.real.")
         return None, Feedback(False, f"Your answer is the complex number {answer!r}; the question asks for a real "
                                      f"number. A complex result comes from the log or square root of a negative "
                                      f"number (or complex inputs): check each step, and give a real number.")
@@ -636,8 +640,15 @@ def _array_feedback(answer, expected, combine, array_routes=()):
     shape = f" (shape {arr.shape})" if kind == "an array" or arr.ndim > 1 else ""
     start = f"Your answer is {kind} of {_plural(arr.size, 'number')}{shape}; the question asks for one number."
     if arr.size:
-        routes = list(array_routes)
-        routes.append((np.sum, "Their sum is it: wrap your expression in np.sum(...)."))
+        for reduce, advice in array_routes:      # the exercise's own readings first
+            value = reduce(arr)
+            if value is not None and math.isfinite(value) and _accepted(float(value), expected):
+                return Feedback(False, f"{start} {advice}")
+        if arr.size > 1 and np.all(np.isfinite(arr)) and np.ptp(arr) == 0:   # (not "take their mean")
+            return Feedback(False, f"{start} All {arr.size} are the same number: the copies come from a broadcast "
+                                   f"against an array (or a repeated step); find where, rather than averaging them, "
+                                   f"and give that one number.")
+        routes = [(np.sum, "Their sum is it: wrap your expression in np.sum(...).")]
         routes.append((np.mean, "Their mean is it: wrap your expression in np.mean(...)."))
         if arr.ndim == 2:
             routes.append((lambda a: np.mean(np.sum(a, axis=-1)),
@@ -966,9 +977,10 @@ def _decimal_places_note(check):
         value = _scalar(answer)
         # (an answer told "right as far as it goes" is already asked for more figures)
         if (feedback.correct or feedback.message.startswith("Right as far as it goes")
-                or isinstance(value, bool) or not isinstance(value, (Real, np.number))):
+                or isinstance(value, (bool, complex, np.complexfloating)) or not isinstance(value, (Real, np.number))):
             return feedback
         try:
+            shown = significant_figures(value)      # (the learner's number as given: the int 2 has 1 figure)
             value, expected = float(value), float(expected)
         except (OverflowError, TypeError, ValueError):      # (10**400: already told it is beyond a float)
             return feedback
@@ -980,7 +992,7 @@ def _decimal_places_note(check):
                 how = ("round(...) with no digits rounds to a whole number" if places == 0 else
                        f"round(..., {places}) keeps {places} decimal place{'s' if places > 1 else ''}")
                 kept = ("no significant figure at all" if rounded == 0 else
-                        f"{_plural(significant_figures(rounded), 'significant figure')} only")
+                        f"{_plural(min(shown, significant_figures(rounded)), 'significant figure')} only")
                 return Feedback(False, f"{feedback.message} If you rounded with round: {how}, here {kept}; "
                                        f"round to {sig} significant figures instead "
                                        f"(f\"{{x:.{sig}g}}\"), or give the unrounded number.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from fractions import Fraction
 
 import matplotlib
@@ -534,3 +535,19 @@ def test_eighth_review_answers_get_messages_about_what_they_are():
     ce = float(-np.sum(p * np.log2(q)))
     assert "times 100" in check_cross_entropy(100 * ce, p, q, base=2).message
     assert "uniform code over 4" in check_cross_entropy(2.0, p, q, base=2).message
+
+
+def test_ninth_review_answers_get_messages_about_what_they_are():
+    from klteach.exercises import check_local_kl
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    # round(1.5) is the int 2: 1 significant figure, as the course counts it (the note said 2)
+    text = check_huffman_length(round(1.5), p, name="P_sensor").message
+    assert "here 1 significant figure only" in text and "here 2 significant" not in text, text
+    # a complex number with no imaginary part is not blamed on the log of a negative number, and warns nothing
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        text = exercises.check_entropy(np.complex128(1.3567796494470397), p, base=2).message
+    assert "imaginary part is 0" in text and "negative" not in text, text
+    # copies of one number are not told to be averaged
+    text = check_local_kl([0.0078125, 0.0078125], 0.2, 0.05).message
+    assert "same number" in text and "np.mean" not in text, text
