@@ -975,8 +975,10 @@ def _decimal_places_note(check):
     def checked(answer, expected, *args, sig=3, **kwargs):
         feedback = check(answer, expected, *args, sig=sig, **kwargs)
         value = _scalar(answer)
-        # (an answer told "right as far as it goes" is already asked for more figures)
+        # (an answer told "right as far as it goes" is already asked for more figures; one read as a mistake at
+        # its full precision, 2.0 as a fixed-length code, is that mistake)
         if (feedback.correct or feedback.message.startswith("Right as far as it goes")
+                or not (feedback.message.startswith("Not yet") or "significant figure" in feedback.message)
                 or isinstance(value, (bool, complex, np.complexfloating)) or not isinstance(value, (Real, np.number))):
             return feedback
         try:
