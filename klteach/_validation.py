@@ -186,11 +186,15 @@ def _bools(labels) -> list:
     return [i for i, v in enumerate(labels) if _is_bool(v)] if kind == "O" else []
 
 
+def label_key(v):
+    """A label as compared: by value as pandas compares them (1 and 1.0, or np.str_('u') and 'u', are one; True and
+    1 are not; NaNs are one label)."""
+    return ("bool", bool(v)) if _is_bool(v) else ("nan",) if isinstance(v, (float, np.floating)) and v != v else v
+
+
 def _label_set_keys(labels) -> list:
-    """Each label as compared: by value as pandas compares them (1 and 1.0, or np.str_('u') and 'u', are one;
-    True and 1 are not; NaNs are one label), by its repr when it cannot be hashed."""
-    keys = [("bool", bool(v)) if _is_bool(v) else ("nan",) if isinstance(v, (float, np.floating)) and v != v else v
-            for v in labels]
+    """Each label as compared (:func:`label_key`), by its repr when it cannot be hashed."""
+    keys = [label_key(v) for v in labels]
     try:
         set(keys)
         return keys

@@ -156,12 +156,6 @@ def _smoothed(counts: np.ndarray, active: np.ndarray, pseudo_count: float) -> np
     return c / c.sum(axis=-1, keepdims=True)
 
 
-def _category_key(label):
-    """A category as counted: by value, as pandas counts them (1 and 1.0, or np.str_('u') and 'u', are one
-    category), except that True and False are not 1 and 0."""
-    return ("bool", bool(label)) if isinstance(label, (bool, np.bool_)) else label
-
-
 def _is_missing_label(value) -> bool:
     """None, a float NaN, pandas' NA and NaT, numpy's NaT: a missing label, never a category.
 

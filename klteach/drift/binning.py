@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import DistributionError, _as_sample, _check_nan_policy, _unmasked
-from ._common import _category_key, _edges_from_rule, _is_missing_label, _parse_bins
+from .._validation import DistributionError, _as_sample, _check_nan_policy, _unmasked, label_key
+from ._common import _edges_from_rule, _is_missing_label, _parse_bins
 
 __all__ = ["bin_edges", "bin_counts", "category_counts"]
 
@@ -157,7 +157,7 @@ def category_counts(reference, current, *, nan="raise"):
                         f"{name} has a missing value ({v!r}) at index {i}; pass nan='bin' to "
                         f"count missing values as the category {_MISSING!r}, or remove them.")
                 v = _MISSING
-            key = _category_key(v)
+            key = label_key(v)
             if key not in codes:
                 codes[key], names[key] = len(codes), v
             labels.append(codes[key])

@@ -16,6 +16,7 @@ from .._validation import (
     _check_nan_policy,
     _check_pseudo_count,
     check_base,
+    label_key,
     unit_name,
 )
 from ._common import _parse_bins
@@ -39,16 +40,16 @@ def _columns(data, name: str) -> dict:
 
 
 def _has_column(columns: dict, name) -> bool:
-    """Whether ``columns`` has a column ``name``, True and False not being 1 and 0 (a dict takes them for one)."""
-    flag = isinstance(name, (bool, np.bool_))
-    return any(k == name and isinstance(k, (bool, np.bool_)) == flag for k in columns if _hashable_eq(k, name))
-
-
-def _hashable_eq(a, b) -> bool:
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):
-        return False
+    """Whether ``columns`` has a column ``name``, compared as labels are (:func:`klteach._validation.label_key`:
+    True and False are not 1 and 0, which a dict takes for one)."""
+    key = label_key(name)
+    for k in columns:
+        try:
+            if bool(label_key(k) == key):
+                return True
+        except (TypeError, ValueError):     # labels that do not compare
+            continue
+    return False
 
 
 def _holm(pvalues) -> np.ndarray:

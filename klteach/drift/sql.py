@@ -55,8 +55,8 @@ from numbers import Integral
 
 import numpy as np
 
-from .._validation import DistributionError
-from ._common import _category_key, _is_missing_label
+from .._validation import DistributionError, label_key
+from ._common import _is_missing_label
 from .binning import category_counts
 
 __all__ = ["DIALECTS", "quote_identifier", "bin_case_sql", "sql_bin_case", "count_query",
@@ -529,7 +529,7 @@ def category_counts_from_rows(reference_rows, current_rows, *, nan: str = "raise
                     f"{name}[{i}] is a category named {_MISSING!r}, the name nan='bin' gives the missing values: "
                     f"the two would be counted as one. Rename that category first.")
             label = _MISSING if _is_missing_label(label) and nan == "bin" else label
-            key = _category_key(label)
+            key = label_key(label)
             if key in counts or (_is_missing_label(label) and any(_is_missing_label(v) for v, _ in counts.values())):
                 raise DistributionError(f"{name}[{i}]: category {label!r} appears twice; group the "
                                         f"query by the category so each comes once.")
@@ -540,5 +540,5 @@ def category_counts_from_rows(reference_rows, current_rows, *, nan: str = "raise
                 for label, n in side.values() if n]
                for side in sides]          # (a category named like it was refused above)
     categories, _, _ = category_counts(*present, nan=nan)
-    return (categories, *(np.array([side.get(_category_key(c), (c, 0))[1] for c in categories], dtype=np.int64)
+    return (categories, *(np.array([side.get(label_key(c), (c, 0))[1] for c in categories], dtype=np.int64)
                           for side in sides))
