@@ -1327,10 +1327,16 @@ def _answer_names(assignment: Assignment) -> dict[str, list[str]]:
     cells = [c for c in nbformat.read(copy, as_version=4).cells if c.cell_type == "code"]
     names = {}
     for before, cell in zip(cells, cells[1:]):
-        check = re.match(r'grader\.check\("(\w+)"\)', cell.source.strip())
-        if check:
-            names[check.group(1)] = _set_names(before.source)
+        question = _checked_question(cell.source)
+        if question:
+            names[question] = _set_names(before.source)
     return names
+
+
+def _checked_question(source: str) -> str | None:
+    """The question a check cell (``grader.check("q1")``, :data:`_CHECK_CELL`) checks, else None."""
+    match = _CHECK_CELL.fullmatch(source)
+    return match.group(2).strip("'\"") if match and match.group(2) else None
 
 
 def _set_names(source: str) -> list[str]:
@@ -1367,9 +1373,8 @@ def _answers_of_cells_that_raised(executed, errors: list[tuple[int, str, str]],
         names = _set_names(cell.source)
         if answers:     # the answers of the next check after it (cells added between them, a name misspelt)
             after = next((c.source.strip() for c in executed.cells[start + number:]
-                          if c.cell_type == "code" and c.source.strip().startswith("grader.check(")), "")
-            check = re.match(r'grader\.check\("(\w+)"\)', after)
-            names += answers.get(check.group(1), []) if check else []
+                          if c.cell_type == "code" and _checked_question(c.source)), "")
+            names += answers.get(_checked_question(after), [])
         for name in names:
             notes.setdefault(name, f"{name} was not set: its cell (cell {number}) raised "
                                    f"{message.split(':')[0]}, see above")
