@@ -1843,11 +1843,11 @@ def _histograms_kl(p, q):
     densities and the exact difference of the two histograms' total masses ``S``, so that
     nearly identical histograms keep their digits (D = 4e-19 lost 1e-9 of itself through
     rounded probabilities). The edges are merged in P's own coordinates (KL is unchanged
-    by a shift and scale of both): loc = 1e6 would round a 1e-12 bin away. A Q edge moved
-    there within the rounding of the move (a few ulps) of P's nearest edge is that edge
-    (49 * (1/49) is one ulp below 1: Q's end fell inside P's, and D was inf), unless that
-    would close one of Q's bins. Each piece takes the density of the bin its left end lies
-    in (its midpoint rounds onto the right end when it is one ulp wide).
+    by a shift and scale of both): loc = 1e6 would round a 1e-12 bin away. A Q edge that,
+    as scipy places both, rounds to the same double as P's nearest edge is that edge
+    (:func:`_merged_pieces`), unless that would close one of Q's bins. Each piece takes the
+    density of the bin its left end lies in (its midpoint rounds onto the right end when it
+    is one ulp wide).
     """
     parts = []
     for name, dist in (("p", p), ("q", q)):

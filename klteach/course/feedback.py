@@ -617,6 +617,9 @@ def _array_feedback(answer, expected, combine, array_routes=()):
     """Feedback for an array answer: which reduction of it, if any, is the right number."""
     try:
         arr = np.asarray(answer, dtype=float)
+    except OverflowError:      # (an int beyond any float inside it: 10**400)
+        return Feedback(False, f"Your answer is a {type(answer).__name__} holding a number beyond what a float holds "
+                               f"(about 1.8e308); the question asks for one number of ordinary size: check each step.")
     except (TypeError, ValueError):
         return Feedback(False, f"Your answer is a {type(answer).__name__}; the question asks for one number.")
     kind = {"list": "a list", "tuple": "a tuple"}.get(type(answer).__name__, "an array")
@@ -628,11 +631,15 @@ def _array_feedback(answer, expected, combine, array_routes=()):
                 return True
             except (TypeError, ValueError):
                 return False
-        # numbers typed in quotes: the quotes are the trouble; other text (codewords): what to compute instead
-        fix = ("without quotes: answer = 0.123, say." if items.size == 1 and number(items[0]) else
+        # numbers typed in quotes ('1.357'): the quotes are the trouble; other text (codewords '0', '10'): what to
+        # compute instead
+        texts = [x for x in items if isinstance(x, (str, np.str_))]
+        quoted = all(map(number, texts)) and (items.size == 1 or any("." in x for x in texts))
+        fix = ("Give the number without quotes: answer = 0.123, say." if quoted else
                f"{combine or 'Combine the terms into one number as the formula says.'}")
-        return Feedback(False, f"Your answer is {kind} of {_plural(arr.size, 'string')} (text in quotes, such as "
-                               f"{str(items[0])!r}); the question asks for one number, {fix}")
+        among = "of" if len(texts) == items.size else "holding"
+        return Feedback(False, f"Your answer is {kind} {among} {_plural(len(texts), 'string')} (text in quotes, such "
+                               f"as {str(texts[0])!r}); the question asks for one number. {fix}")
     if any(x is None for x in items):
         return Feedback(False, f"Your answer is {kind} holding None (no value) where numbers belong; the question "
                                f"asks for one number. print() returns None, so a list built from print(...) "

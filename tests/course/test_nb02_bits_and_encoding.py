@@ -551,3 +551,12 @@ def test_ninth_review_answers_get_messages_about_what_they_are():
     # copies of one number are not told to be averaged
     text = check_local_kl([0.0078125, 0.0078125], 0.2, 0.05).message
     assert "same number" in text and "np.mean" not in text, text
+
+
+def test_tenth_review_lists_of_quoted_numbers_and_huge_ints():
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    # from a tenth review: "a list of 2 strings" for one string, a run-on sentence, and an OverflowError
+    text = exercises.check_entropy([1.36, "1.36"], p, base=2).message
+    assert "holding 1 string" in text and "without quotes" in text and ", Add" not in text, text
+    assert "without quotes" in exercises.check_entropy(["1.36", "1.36"], p, base=2).message
+    assert "beyond what a float holds" in exercises.check_entropy([10 ** 400], p, base=2).message
