@@ -38,7 +38,7 @@ import importlib
 from ._validation import DistributionError
 from .bayes import beta_bernoulli_information_gain, beta_kl
 from .coding import huffman_code, huffman_lengths, ideal_code_lengths, shannon_lengths
-from .continuous import continuous_kl
+from .continuous import HistogramEdgeWarning, continuous_kl
 from .discrete import (
     cross_entropy,
     entropy,
@@ -83,6 +83,7 @@ def __dir__():
 
 __all__ = [
     "DistributionError",
+    "HistogramEdgeWarning",
     "cross_entropy",
     "entropy",
     "js_divergence",
