@@ -528,8 +528,8 @@ def _nan_for(p, a, b=None, base=None, cross=False, q=None):
 
 
 def _scalar(answer):
-    """A one-element list, tuple, array or pandas Series as its element (a longer Series as an array); other
-    answers unchanged."""
+    """A one-element list, tuple, array (an object array too) or pandas Series as its element (a longer Series as
+    an array); other answers unchanged."""
     if hasattr(answer, "to_numpy") and hasattr(answer, "index") and not isinstance(answer, np.ndarray):
         answer = answer.to_numpy()                 # (pandas is not imported: anything with .to_numpy and .index)
     if isinstance(answer, (list, tuple, np.ndarray)) and not getattr(answer, "_fields", None):
@@ -539,6 +539,9 @@ def _scalar(answer):
             return answer
         if arr.size == 1 and arr.dtype.kind in "fiu":
             return arr.reshape(-1)[0]
+        only = arr.reshape(-1)[0] if arr.size == 1 and arr.dtype.kind == "O" else None
+        if only is not None and not isinstance(only, (list, tuple, np.ndarray)):
+            return only                    # (an object array of one number, or of one text: read as that)
     return answer
 
 

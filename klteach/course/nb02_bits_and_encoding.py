@@ -290,7 +290,12 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         mistakes.append((float(-np.sum(np.log(qn[qn > 0]))) / log_base(base),
                          f"the sum of -log {b}(x) over all outcomes, without weights: multiply each "
                          f"term by {a}(x)."))
-    support = pn > 0       # (a mask on P only, P[m] for a one-hot P, gives the unweighted sum above)
+        support = pn > 0
+        if support.sum() == 1 and np.all(qn > 0):
+            only = pn[support][0]
+            mistakes.append((float(only * np.sum(np.log(only / qn))) / log_base(base),
+                             f"the zero mask applied to {a} only: {a}[m] then broadcasts against every "
+                             f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
     mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
                           f"cross-entropy weights the log of each {b}(x) by {a}(x)."))
     for scale in (10, 100):      # the logs weighted by counts or percentages where probabilities belong

@@ -3064,3 +3064,13 @@ def test_one_wording_for_an_answer_that_may_be_the_unrounded_result(check, submi
     assert f"If your unrounded result is exactly {submission}, " in text, text
     for old in ("printed exactly", "computed exactly", "full number your code"):
         assert old not in text, text
+
+
+def test_an_object_array_of_one_number_is_that_number():
+    # from a tenth learner pass: np.array([x], dtype=object) was "an array of 1 number ... Their sum is it"
+    from fractions import Fraction
+    assert exercises.check_number(np.array([0.32192809], dtype=object), 0.32192809, what="D").correct
+    assert exercises.check_number(np.array([[0.32192809]], dtype=object), 0.32192809, what="D").correct
+    assert not exercises.check_number(np.array([Fraction(1, 3)], dtype=object), 0.32192809, what="D").correct
+    assert "print() returns None" in exercises.check_number(np.array([None], dtype=object), 0.32, what="D").message
+    assert "remove the quotes" in exercises.check_number(np.array(["0.3219"], dtype=object), 0.32192809, what="D").message
