@@ -189,7 +189,7 @@ from numbers import Real
 
 import numpy as np
 
-from .._validation import DistributionError, as_nonnegative
+from .._validation import DistributionError, as_nonnegative, log_base
 from .units import _LOG_FN, _base10_route, _unit_words
 
 __all__ = ["Feedback", "check_number", "check_choice", "CHOICES", "recording",
@@ -600,20 +600,55 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
     return value, None
 
 
-def _weighted_route(weights, values, advice):
-    """An array route for :func:`check_number`: an answer whose entries are ``values`` (per-outcome logs left
-    unweighted, to 3 significant figures), given over every outcome or over those of weight > 0, is told ``advice``
-    (the route gives the right number, the entries weighted by ``weights`` and summed)."""
+def _weighted_route(weights, values, advice, *, base=None, terms=None):
+    """Array routes for :func:`check_number`, each giving the right number (the entries weighted by ``weights``
+    and summed): an answer whose entries are ``values`` (per-outcome logs left unweighted, to 3 significant
+    figures), given over every outcome or over those of weight > 0, is told ``advice``; the same logs in another
+    base are told that too, and which log to use. With ``terms`` (the weighted term's name), an array of the
+    weighted terms in another base, or weighted by a multiple of ``weights`` (counts, percentages), is told so.
+    ``base``: the base the question asks for."""
     w, v = np.asarray(weights, dtype=float), np.asarray(values, dtype=float)
     support = w > 0
+    right = float(np.dot(w[support], v[support]))
 
-    def reduce(a):
-        if a.shape == w.shape:
-            a = a[support]
-        if a.shape != (int(support.sum()),) or not np.allclose(a, v[support], rtol=5e-3, atol=1e-12):
-            return None
-        return float(np.dot(w[support], v[support]))
-    return reduce, advice
+    def matching(entries, factor):
+        def reduce(a):
+            if a.shape == w.shape:
+                a = a[support]
+            if a.shape != (int(support.sum()),) or not np.allclose(a, factor * entries[support], rtol=5e-3,
+                                                                    atol=1e-12):
+                return None
+            return right
+        return reduce
+
+    weighted = np.zeros_like(v)
+    weighted[support] = w[support] * v[support]               # (0 where the weight is 0, whatever the log there)
+    routes = [(matching(v, 1.0), advice)]
+    for other in (None, 2, 10):
+        if other == base:
+            continue
+        factor = log_base(base) / log_base(other)           # a log in base ``base`` times this is in ``other``
+        use = (f" They are in {_unit_words(other)}: the question asks for {_unit_words(base)}, so use "
+               f"{_LOG_FN.get(base, 'np.log')}.")
+        routes.append((matching(v, factor), advice + use))
+        if terms:
+            routes.append((matching(weighted, factor), f"These are the terms {terms}, one per outcome, in "
+                                                     f"{_unit_words(other)}: add them up, and use "
+                                                     f"{_LOG_FN.get(base, 'np.log')} (the question asks for "
+                                                     f"{_unit_words(base)})."))
+    if terms:
+        def scaled(a):
+            if a.shape == w.shape:
+                a = a[support]
+            t = weighted[support]
+            if a.shape != t.shape or not np.all(np.isfinite(a)) or not np.any(t != 0):
+                return None
+            k = float(np.dot(a, t) / np.dot(t, t))        # the one multiple of the terms the entries may be
+            return right if k > 1.5 and np.allclose(a, k * t, rtol=5e-3, atol=1e-12) else None
+        routes.append((scaled, f"These are the terms {terms}, one per outcome, but weighted by a multiple of the "
+                               f"probabilities (counts or percentages?): divide the weights by their total so they "
+                               f"sum to 1, then add the terms up."))
+    return routes
 
 
 def _array_feedback(answer, expected, combine, array_routes=()):

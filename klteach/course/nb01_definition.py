@@ -315,6 +315,12 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
         mistakes.append((100 * expected, f"{what} x 100, as a percentage: a divergence is not a percentage. "
                                          f"Divide the unrounded number by 100.",
                          ("scale", f"{what} x 100", "divided by 100")))
+    counts = float(np.sum(np.asarray(p, dtype=float)))
+    if expected > 0 and math.isfinite(expected) and abs(counts - 1) > 0.01 and counts not in (100.0,):
+        mistakes.append((counts * expected, f"{what} x {counts:g}: the terms weighted by {a}'s counts (they add up "
+                                            f"to {counts:g}) instead of its probabilities. Divide the counts by "
+                                            f"their total first.", ("scale", f"{what} x {counts:g}",
+                                                                    f"divided by {counts:g}")))
     jeffreys = expected + kl_divergence(qn, pn, base=base)
     if math.isfinite(jeffreys):
         # named wherever entropy_words is True (notebooks 00, 02, 03, 04); notebook 01 (entropy_words=False)
@@ -402,9 +408,10 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                                  f"distributions, and weight each log({a}(x)/{b}(x)) by {a}(x)), or from a "
                                  f"ratio or subtraction the wrong way round.",
                         combine=f"Sum the terms {a}(x) log({a}(x)/{b}(x)) over outcomes.",
-                        array_routes=[_weighted_route(pn, unweighted, f"These are the log-ratios log({a}(x)/{b}(x)), one per "
+                        array_routes=_weighted_route(pn, unweighted, f"These are the log-ratios log({a}(x)/{b}(x)), one per "
                                                           f"outcome, unweighted: weight each by {a}(x) and add "
-                                                          f"them up.")],
+                                                          f"them up.", base=base,
+                                                     terms=f"{a}(x) log({a}(x)/{b}(x))"),
                         partway=(_rounded_terms(pn[support], log_ratio, f"{a}(x) log({a}(x)/{b}(x))", expected)
                                  if np.all(qn[support] > 0) else None),
                         nan=_nan_for(pn, a, b, base))

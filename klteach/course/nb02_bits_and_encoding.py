@@ -230,9 +230,10 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                         negative=f"Check the minus sign in front: each log {name}(x) is negative or 0, so {what} "
                                  f"is never negative.",
                         combine="Add up your per-outcome terms to one number.",
-                        array_routes=[_weighted_route(pn, _safe_log(pn, base), f"These are the ideal code lengths -log {name}(x), one "
+                        array_routes=_weighted_route(pn, _safe_log(pn, base), f"These are the ideal code lengths -log {name}(x), one "
                                                           f"per outcome, unweighted: weight each by {name}(x) and "
-                                                          f"add them up.")],
+                                                          f"add them up.", base=base,
+                                                     terms=f"-{name}(x) log {name}(x)"),
                         partway=_rounded_terms(pn[support], -np.log(pn[support]) / log_base(base),
                                                f"-{name}(x) log {name}(x)", expected),
                         nan=_nan_for(pn, name, None, base))
@@ -298,9 +299,11 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
     mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
                           f"cross-entropy weights the log of each {b}(x) by {a}(x)."))
-    for scale in (10, 100):      # the logs weighted by counts or percentages where probabilities belong
-        mistakes.append((scale * expected, f"{what} times {scale}: the terms weighted by counts or percentages "
-                                           f"({scale} x {a}(x)) instead of the probabilities. Divide the counts "
+    counts = float(np.sum(np.asarray(p, dtype=float)))
+    for scale in sorted({10.0, 100.0} | ({counts} if abs(counts - 1) > 0.01 else set())):
+        # the logs weighted by counts or percentages where probabilities belong
+        mistakes.append((scale * expected, f"{what} times {scale:g}: the terms weighted by counts or percentages "
+                                           f"({scale:g} x {a}(x)) instead of the probabilities. Divide the counts "
                                            f"by their total first."))
     n_out = len(qn)
     if n_out > 1 and not np.allclose(qn, 1 / n_out):
@@ -312,6 +315,11 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
         return math.isfinite(w) and abs(w - expected) >= 0.01 * abs(expected)
 
     n = len(pn)
+    with np.errstate(divide="ignore"):
+        plain = float(-np.mean(np.log(qn))) / log_base(base)
+    if n > 1 and apart(plain) and not np.allclose(qn, 1 / n):      # (uniform Q: log K, named above)
+        mistakes.append((plain, f"the plain mean of -log {b}(x) over outcomes (np.mean), which weights every "
+                                f"outcome equally: weight each -log {b}(x) by {a}(x) and sum."))
     if n > 1 and apart(expected / n):
         mistakes.append((expected / n, f"the mean of the {n} terms -{a}(x) log {b}(x) (np.mean), not their sum: "
                                        f"the cross-entropy sums over outcomes, np.sum (or multiply the unrounded "
@@ -354,9 +362,10 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                         negative=f"Check the minus sign in front: each log {b}(x) is negative or 0, so {what} "
                                  f"is never negative.",
                         combine="Add up your per-outcome terms to one number.",
-                        array_routes=[_weighted_route(pn, _safe_log(qn, base), f"These are the code lengths -log {b}(x), one per "
+                        array_routes=_weighted_route(pn, _safe_log(qn, base), f"These are the code lengths -log {b}(x), one per "
                                                           f"outcome, unweighted: weight each by {a}(x) and add "
-                                                          f"them up.")],
+                                                          f"them up.", base=base,
+                                                     terms=f"-{a}(x) log {b}(x)"),
                         partway=(_rounded_terms(pn[pn > 0], -np.log(qn[pn > 0]) / log_base(base),
                                                 f"-{a}(x) log {b}(x)", cross_entropy(pn, qn, base=base))
                                 if np.all(qn[pn > 0] > 0) else None),

@@ -3074,3 +3074,26 @@ def test_an_object_array_of_one_number_is_that_number():
     assert not exercises.check_number(np.array([Fraction(1, 3)], dtype=object), 0.32192809, what="D").correct
     assert "print() returns None" in exercises.check_number(np.array([None], dtype=object), 0.32, what="D").message
     assert "remove the quotes" in exercises.check_number(np.array(["0.3219"], dtype=object), 0.32192809, what="D").message
+
+
+@pytest.mark.parametrize("make, base, said", [
+    (lambda p, q: p * np.log(p / q), 2, r"terms P\(x\) log\(P\(x\)/Q\(x\)\), one per outcome, in nats: add them up, "
+                                        r"and use np\.log2"),
+    (lambda p, q: np.log2(p / q), None, r"log-ratios .* unweighted: weight each by P\(x\) and add them up\. They "
+                                        r"are in bits: the question asks for nats, so use np\.log\."),
+    (lambda p, q: 10 * p * np.log(p / q), None, r"weighted by a multiple of the probabilities"),
+])
+def test_arrays_of_terms_or_logs_in_another_base_or_weighted_by_counts_are_named(make, base, said):
+    # from a tenth learner pass: such arrays were told "Sum the terms" or "add them up", which gives a wrong number
+    p, q = np.array([0.5, 0.3, 0.2]), np.array([0.25, 0.25, 0.5])
+    fb = exercises.check_kl(make(p, q), p, q, base=base)
+    assert not fb.correct and re.search(said, fb.message), fb.message
+
+
+def test_count_weighted_sums_and_the_plain_mean_of_minus_log_q_are_named():
+    p, q, c = np.array([0.5, 0.3, 0.2]), np.array([0.25, 0.25, 0.5]), np.array([5, 3, 2])
+    assert "weighted by P's counts (they add up to 10)" in exercises.check_kl(
+        float(np.sum(c * np.log(p / q))), c, q).message
+    assert "plain mean of -log Q(x)" in exercises.check_cross_entropy(float(np.mean(-np.log(q))), p, q).message
+    for check in (exercises.check_entropy(-np.log(p), p, base=2), exercises.check_cross_entropy(-np.log(q), p, q, base=2)):
+        assert "They are in nats: the question asks for bits, so use np.log2." in check.message, check.message
