@@ -65,6 +65,18 @@ def _series(t):
     return poly
 
 
+def _two_product(a, b):
+    """``a * b = h + l`` exactly (Dekker's product with Veltkamp's split into 26-bit halves), elementwise.
+
+    Exact while nothing overflows (``|a|, |b|`` below about 1e291) and the partial products do not underflow.
+    """
+    h = a * b
+    ca, cb = 134217729.0 * a, 134217729.0 * b        # 2**27 + 1
+    ah, bh = ca - (ca - a), cb - (cb - b)
+    al, bl = a - ah, b - bh
+    return h, ((ah * bh - h) + ah * bl + al * bh) + al * bl
+
+
 def _gap_terms(a, b, t):
     """``a * (t - log1p(t))`` elementwise, with ``t = (b - a) / a`` given accurately.
 

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from scipy.special import digamma, gammaln, polygamma
 
-from ._numerics import expm1mx
+from ._numerics import _two_product, expm1mx
 from ._validation import DistributionError, as_finite, check_base, in_units
 
 __all__ = ["beta_kl", "beta_bernoulli_information_gain"]
@@ -370,20 +370,6 @@ def _floats(x, name):
         except (ValueError, TypeError):
             return x
     return x
-
-
-def _two_product(a, b):
-    """a * b = p + e exactly (Dekker's product with Veltkamp's split)."""
-    p = a * b
-    split = 134217729.0   # 2**27 + 1
-    ah = a * split
-    ah = ah - (ah - a)
-    al = a - ah
-    bh = b * split
-    bh = bh - (bh - b)
-    bl = b - bh
-    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
-    return p, e
 
 
 def beta_kl(a_p, b_p, a_q, b_q, *, base=None):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numerics import _fix_nan, _gap_terms
+from ._numerics import _fix_nan, _gap_terms, _two_product
 from ._validation import (
     DistributionError,
     _read_real,
@@ -109,15 +109,6 @@ def mutual_information(joint, *, base=None):
     p = _joint(joint, "joint")
     px, py = p.sum(axis=1), p.sum(axis=0)
     return as_result(in_units(float(np.sum(_mi_terms(p, px, py))), base))
-
-
-def _two_product(a, b):
-    """``a * b = h + l`` exactly (Dekker's product; ``a``, ``b`` in [0.25, 1) or 0, so nothing underflows)."""
-    h = a * b
-    ca, cb = 134217729.0 * a, 134217729.0 * b        # 2**27 + 1: Veltkamp's split into 26-bit halves
-    ah, bh = ca - (ca - a), cb - (cb - b)
-    al, bl = a - ah, b - bh
-    return h, ((ah * bh - h) + ah * bl + al * bh) + al * bl
 
 
 def _mi_terms(p, px, py):

@@ -3073,7 +3073,8 @@ def test_an_object_array_of_one_number_is_that_number():
     assert exercises.check_number(np.array([[0.32192809]], dtype=object), 0.32192809, what="D").correct
     assert not exercises.check_number(np.array([Fraction(1, 3)], dtype=object), 0.32192809, what="D").correct
     assert "print() returns None" in exercises.check_number(np.array([None], dtype=object), 0.32, what="D").message
-    assert "remove the quotes" in exercises.check_number(np.array(["0.3219"], dtype=object), 0.32192809, what="D").message
+    quoted = np.array(["0.3219"], dtype=object)
+    assert "remove the quotes" in exercises.check_number(quoted, 0.32192809, what="D").message
 
 
 @pytest.mark.parametrize("make, base, said", [
@@ -3095,5 +3096,6 @@ def test_count_weighted_sums_and_the_plain_mean_of_minus_log_q_are_named():
     assert "weighted by P's counts (they add up to 10)" in exercises.check_kl(
         float(np.sum(c * np.log(p / q))), c, q).message
     assert "plain mean of -log Q(x)" in exercises.check_cross_entropy(float(np.mean(-np.log(q))), p, q).message
-    for check in (exercises.check_entropy(-np.log(p), p, base=2), exercises.check_cross_entropy(-np.log(q), p, q, base=2)):
+    for check in (exercises.check_entropy(-np.log(p), p, base=2),
+                  exercises.check_cross_entropy(-np.log(q), p, q, base=2)):
         assert "They are in nats: the question asks for bits, so use np.log2." in check.message, check.message
