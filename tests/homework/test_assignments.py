@@ -461,6 +461,10 @@ HW02_SAME_STYLE.update({
     **{f"markers drawn with {how}": f"ax_q4.plot(ts, ce, marker='o', {how}, label='H(P, Q_t)'); "
                                     f"ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()"
        for how in ["mfc='none', mec='none'", "fillstyle='none', mew=0", "markevery=[]", "ms=0.01"]},
+    # from a tenth review: unfilled markers ('x', '+') with no edge drawn counted as a look
+    **{f"{m!r} markers drawn with {how}": f"ax_q4.plot(ts, ce, marker={m!r}, {how}, label='H(P, Q_t)'); "
+                                          f"ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()"
+       for m in ("x", "+") for how in ["mew=0", "mec='none'"]},
 })
 
 
@@ -613,11 +617,13 @@ def _hw04_q4_results(draw: str) -> dict[str, bool]:
     "ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--', label=r'$p_\theta(x)$'); ax_q4.legend()",
     "ax_q4.plot(x, p, 'C0', label='P'); ax_q4.scatter(x[::25], p[::25], color='C0', s=10); "
     "ax_q4.plot(x, q, 'C1--', label='Q'); ax_q4.legend()",
+    # from a tenth review: a dash after P's name in a name of Q was read as "P - ..."
+    "ax_q4.plot(x, p, label='P'); ax_q4.plot(x, q, '--', label='P-shifted, wider (Q)'); ax_q4.legend()",
 ], ids=["custom pattern", "dashes=", "title on the left", "figure title and legend", "legend()'s labels",
         "shaded densities", "LaTeX names", "names in words", "float32 densities", "p_P and p_Q", "p.d.f. of",
         "p(x) under", "Q named from P's parameters", "sample markers apart from the lines", "a baseline",
         "an axline baseline", "markevery samples", "a tuple key", "an empty proxy", "two names of one side",
-        "p_theta(x)", "scattered samples"])
+        "p_theta(x)", "scattered samples", "P-shifted, wider (Q)"])
 def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
     results = _hw04_q4_results(draw)
     assert all(results.values()), results
