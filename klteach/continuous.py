@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import contextvars
+import decimal
 import math
 import sys
 import warnings
@@ -18,7 +19,7 @@ import numpy as np
 import scipy.integrate
 
 from ._numerics import _fix_nan, _gap_terms, expm1mx
-from ._validation import DistributionError, check_base, log_base
+from ._validation import DistributionError, check_base, log_base, unit_name
 
 __all__ = ["continuous_kl"]
 
@@ -1843,7 +1844,7 @@ def _histogram_span(dist, lo, hi):
     return max(lo, float(bins[1][full[0]])), min(hi, float(bins[1][full[-1] + 1]))
 
 
-def _histograms_kl(p, q):
+def _histograms_kl(p, q, base=None):
     """D(P||Q) in nats when P and Q are both scipy ``rv_histogram`` distributions, else None.
 
     Read from the histograms as given (their counts, or densities with ``density=True``, and
@@ -1853,8 +1854,8 @@ def _histograms_kl(p, q):
 
     Where Q's edges lie within rounding of P's (:func:`_edge_rounding`: one histogram in two
     units, 0.7 + 0.1 * fl((x - 0.7) / 0.1) against x), D is computed again with those edges
-    moved onto P's, and a warning gives both values when they differ by more than 1e-6 of D
-    (the value returned is exact for the edges as given).
+    moved onto P's, and a warning gives both values when they differ by more than 1e-6 of the
+    larger (the value returned is exact for the edges as given).
     """
     parts = []
     for name, dist in (("p", p), ("q", q)):
@@ -1870,28 +1871,29 @@ def _histograms_kl(p, q):
     total = _pieces_kl(mass_p, ep, mass_q, placed)
     # Q's edges within rounding of one of P's, moved onto it (unless that closes a bin of Q's)
     edges_p = [Fraction(e) for e in ep.tolist()]
-    tol = Fraction(_edge_rounding(ep, move))
     snapped = list(placed)
     for j, x in enumerate(placed):
         k = bisect.bisect_left(edges_p, x)
-        near = min(edges_p[max(k - 1, 0):k + 1], key=lambda e: abs(e - x))
-        if 0 < abs(near - x) <= tol and (j == 0 or snapped[j - 1] < near) \
-                and (j + 1 == len(placed) or near < placed[j + 1]):
+        i = min(range(max(k - 1, 0), min(k + 1, len(edges_p))), key=lambda i: abs(edges_p[i] - x))
+        near = edges_p[i]
+        if 0 < abs(near - x) <= _edge_rounding(edges_p[max(i - 1, 0):i + 2], move) \
+                and (j == 0 or snapped[j - 1] < near) and (j + 1 == len(placed) or near < placed[j + 1]):
             snapped[j] = near
     moved = [j for j in range(len(placed)) if snapped[j] != placed[j]]
     if moved:
         other = _pieces_kl(mass_p, ep, mass_q, snapped)
         if math.isinf(other) != math.isinf(total) or abs(other - total) > 1e-6 * max(total, other):
             j = moved[0]
-            at = lambda x: float(Fraction(loc_p) + Fraction(scale_p) * x)  # noqa: E731
+            per, unit = log_base(base), unit_name(base)
+            gap = _decimal(abs(placed[j] - snapped[j]) * Fraction(scale_p), 3)
             warnings.warn(
-                f"continuous_kl: D(P||Q) = {total:.6g} nats for the edges as given, but {other:.6g} with "
-                f"{len(moved)} of q's edges moved onto p's edges, which they lie within rounding of (e.g. q's "
-                f"edge {float(abs(placed[j] - snapped[j]) * Fraction(scale_p)):.3g} from p's at x = "
-                f"{at(snapped[j]):.17g}, as loc + scale * edge places them, exactly). If they are meant to be one "
-                f"edge (one histogram in two units, or edges computed "
-                f"twice), build both histograms on the same edges with the same loc and scale; if the gap is "
-                f"meant, the value stands.", HistogramEdgeWarning, stacklevel=4)
+                f"continuous_kl: D(P||Q) = {total / per:.6g} {unit} for the edges as given, but {other / per:.6g} "
+                f"with {len(moved)} of q's edges moved onto p's edges, which they lie within rounding of (e.g. q's "
+                f"edge {gap} from p's at x = {_decimal(Fraction(loc_p) + Fraction(scale_p) * snapped[j], 17)}, as "
+                f"loc + scale * edge places them, exactly). If they are meant to be one edge (one histogram in two "
+                f"units, or edges computed twice), build both histograms on the same edges with the same loc and "
+                f"scale; if the gap is meant (independent histograms at a large loc, say), the value stands.",
+                HistogramEdgeWarning, stacklevel=4)
     return total
 
 
@@ -1902,7 +1904,9 @@ def _pieces_kl(mass_p, ep, mass_q, placed):
     Both densities are constant between the merged edges, so D is the sum over those pieces inside
     P's range of ``a (t - log1p t)`` (:func:`_gap_terms`), ``a`` and ``b`` P's and Q's probabilities
     of the piece and ``t = q / p - 1`` there, each formed exactly and rounded once (nearly identical
-    histograms keep their digits, and one histogram in two units gives 0), plus Q's probability
+    histograms keep their digits, and one histogram in two units whose edges map exactly gives 0; a
+    probability or ratio beyond the doubles' normal range takes its log from the exact fraction), plus
+    Q's probability
     where P's is 0 (in P's empty bins and beyond its range).
     """
     edges_p = [Fraction(e) for e in ep.tolist()]
@@ -1919,16 +1923,19 @@ def _pieces_kl(mass_p, ep, mass_q, placed):
         return math.inf
     widths = [b - a for a, b in zip(cuts, cuts[1:])]
     ratios = [y / x if x > 0 else None for x, y in zip(fp, fq)]
-    tame = [k for k, r in enumerate(ratios) if r is not None and _TAME_LOW < r < _TAME_HIGH]
-    a = np.array([float(fp[k] * widths[k]) for k in tame])
-    b = np.array([float(fq[k] * widths[k]) for k in tame])     # (not a (1 + t): t near -1 loses it)
+    mass = [(fp[k] * widths[k], fq[k] * widths[k]) for k in range(len(fp))]
+    tame = [k for k, r in enumerate(ratios)
+            if r is not None and _TAME_LOW < r < _TAME_HIGH and min(mass[k]) >= _TINY_MASS]
+    a = np.array([float(mass[k][0]) for k in tame])
+    b = np.array([float(mass[k][1]) for k in tame])     # (not a (1 + t): t near -1 loses it)
     t = np.array([float(ratios[k] - 1) for k in tame])
     with np.errstate(all="ignore"):
         terms = list(_fix_nan(_gap_terms(a, b, t), a, b))
-    # a ratio q / p beyond the doubles' normal range (scales 1e-160 against 1e160): (b - a) - a log(q / p),
-    # the log from the fraction's integers
-    terms += [float((fq[k] - fp[k]) * widths[k]) - float(fp[k] * widths[k]) * _log_fraction(r)
-              for k, r in enumerate(ratios) if r is not None and not _TAME_LOW < r < _TAME_HIGH]
+    # a ratio q / p beyond the doubles' normal range (scales 1e-160 against 1e160), or a probability below
+    # it (whose double would lose digits, or be 0): (b - a) - a log(q / p), the log from the fraction's integers
+    wild = set(range(len(fp))) - set(tame)
+    terms += [float(mass[k][1] - mass[k][0]) - float(mass[k][0]) * _log_fraction(ratios[k])
+              for k in sorted(wild) if ratios[k] is not None]
     terms += [float(y * w) for x, y, w in zip(fp, fq, widths) if x == 0 and y > 0]
     terms += [float(d * (max(min(y, lo) - x, 0) + max(y - max(x, hi), 0)))      # beyond P's range
               for d, x, y in zip(dens_q, placed, placed[1:]) if x < lo or y > hi]
@@ -1937,6 +1944,14 @@ def _pieces_kl(mass_p, ep, mass_q, placed):
 
 # ratios q / p whose floats keep every digit (and whose t and masses do not overflow)
 _TAME_LOW, _TAME_HIGH = Fraction(2) ** -900, Fraction(2) ** 900
+_TINY_MASS = Fraction(2) ** -1000          # (probabilities whose doubles keep every digit)
+
+
+def _decimal(x, digits):
+    """A fraction of any size as a decimal of ``digits`` significant figures (a float would overflow)."""
+    with decimal.localcontext() as ctx:
+        ctx.prec = digits
+        return str(+(decimal.Decimal(x.numerator) / decimal.Decimal(x.denominator)))
 
 
 def _log_fraction(x):
@@ -1968,6 +1983,19 @@ def _histogram_parts(name, dist, hist):
             f"(edges - edges[0]) and give it to scipy as loc, e.g. rv_histogram((counts, edges - edges[0]))"
             f"(loc=float(edges[0])), or compare in coarser units.")
     counts = np.asarray(hist._histogram[0])
+    if counts.dtype.kind == "c" or given.dtype.kind == "c":
+        raise DistributionError(
+            f"{name} is an rv_histogram with complex {'counts' if counts.dtype.kind == 'c' else 'edges'}; a "
+            f"histogram's counts and edges are real numbers: give their real parts (np.real) if that is what "
+            f"they hold.")
+    exact_edges = [Fraction(e) for e in given.tolist()] if given.dtype.kind in "iuO" else None
+    if (exact_edges is not None and any(Fraction(float(e)) != e for e in exact_edges)) or \
+            (given.dtype.kind == "f" and given.dtype.itemsize > 8 and np.any(given.astype(float) != given)):
+        raise DistributionError(
+            f"{name} is an rv_histogram whose edges do not all fit a float64 exactly (integers beyond 2**53, or "
+            f"long double values): continuous_kl reads edges as float64, and these would move. Subtract a "
+            f"common offset (edges - edges[0]) and give it to scipy as loc, e.g. rv_histogram((counts, edges - "
+            f"edges[0]))(loc=float(edges[0])), or compare in coarser units.")
     with np.errstate(all="ignore"):
         as_float = counts.astype(float) if counts.dtype.kind in "fiub" else np.asarray(counts, dtype=float)
     bad = np.flatnonzero(~np.isfinite(as_float) | (as_float < 0))
@@ -1991,7 +2019,7 @@ def _histogram_parts(name, dist, hist):
             f" repeat), where scipy's density is NaN; drop the repeated edges (np.unique(edges)) and "
             f"merge their counts into a neighbouring bin.")
     values = [Fraction(c) for c in (counts.tolist() if counts.dtype.kind in "iu" else as_float.tolist())]
-    widths = np.diff(edges)                        # (scipy's test of equal widths, on its rounded widths)
+    widths = np.asarray(hist._hbin_widths)          # (scipy's test of equal widths, on its own widths)
     if hist._density or (hist._density is None and not np.allclose(widths, widths[0])):
         values = [v * (Fraction(b) - Fraction(a)) for v, a, b in zip(values, edges.tolist(), edges.tolist()[1:])]
     if not sum(values) > 0:
@@ -2003,24 +2031,26 @@ def _histogram_parts(name, dist, hist):
 
 # How many roundings (:func:`_edge_rounding`) apart an edge of P's and one of Q's may lie and
 # still be one edge meant twice: edges rebuilt in other units, (x - loc) / scale or
-# (x - loc) * (1 / scale), placed back at loc + scale * edge, land up to 2.2 of them from x
-# (at most 3: three roundings of |x - loc|; 100,000 edges, loc 1e-3 to 1.7e9, scale 1e-6 to 1e3)
-_EDGE_ROUNDING = 8
+# (x - loc) * (1 / scale), placed back at loc + scale * edge, land up to 2.0 of them from x
+# (at most 3: three roundings of |x - loc|; 60,000 edges, loc -1e6 to 1.7e9, scale 1e-6 to 1e3)
+_EDGE_ROUNDING = 4
 
 
-def _edge_rounding(ep, move):
-    """How far apart (in P's coordinates) an edge of P's and one of Q's can lie through rounding
-    alone: ``_EDGE_ROUNDING`` times the spacing of the doubles at P's largest edge (an edge near 0
-    may be the rounding of a sum of larger numbers: 0.7 + 0.1 * -7 is -1.1e-16) plus, for Q at
-    another loc or scale, at both locs (``loc + scale * edge`` as scipy places them). Rounding
-    inside a computation that leaves no trace in the edges ((x + 1e6) - 1e6 moves x by up to
-    6e-11; widths added up by np.cumsum drift by more than 8 ulps) is not seen."""
-    far = float(max(abs(ep[0]), abs(ep[-1])))
-    loc_p, scale_p, loc_q, scale_q = move
-    if (loc_p, scale_p) == (loc_q, scale_q):
-        return _EDGE_ROUNDING * float(np.spacing(far))
-    return _EDGE_ROUNDING * float(np.spacing(far + abs(loc_q - loc_p) / scale_p)
-                                  + (np.spacing(abs(loc_p)) + np.spacing(abs(loc_q))) / scale_p)
+def _edge_rounding(near, move):
+    """How far (in P's coordinates, a fraction) an edge of Q's may lie from P's edge ``near[1]`` (or
+    ``near[0]`` at the first) through rounding alone: ``_EDGE_ROUNDING`` roundings, each ``2**-53``
+    times the largest of P's edges ``near`` (that edge and its neighbours) or 10 widths of the
+    narrower bin beside it (an edge near 0 may be the rounding of a sum of numbers some bins away,
+    0.7 + 0.1 * -7 = -1.1e-16, while log-spaced edges keep their own scale), plus, for Q at another
+    loc or scale, the shift between the locs and both locs in P's units (``loc + scale * edge`` as
+    scipy places them). Rounding inside a computation that
+    leaves no trace in the edges ((x + 1e6) - 1e6 moves x by up to 6e-11; widths added up by
+    np.cumsum drift by more than 8 ulps) is not seen."""
+    size = max(max(abs(e) for e in near), 10 * min(b - a for a, b in zip(near, near[1:])))
+    loc_p, scale_p, loc_q, scale_q = (Fraction(v) for v in move)
+    if (loc_p, scale_p) != (loc_q, scale_q):
+        size += (abs(loc_q - loc_p) + abs(loc_p) + abs(loc_q)) / scale_p
+    return _EDGE_ROUNDING * size / 2 ** 53
 
 
 def _runs(indices):
@@ -2359,25 +2389,31 @@ def continuous_kl(p, q, *, base=None):
     Two scipy ``rv_histogram`` distributions are not integrated: their
     densities are constant between the merged bin edges, and D(P||Q) is the
     discrete KL of those pieces' probabilities. Each histogram is read as
-    given, exactly: its counts (or, with ``density=True``, its densities
-    times the exact widths) and edges, the edges placed where ``loc + scale
-    * edge`` puts them, computed exactly (scipy's own densities are rounded,
-    and its ``pdf`` rounds ``(x - loc) / scale``, so near an edge it may read
-    the neighbouring bin). Each piece's probabilities and ratio are formed
-    exactly and rounded once, so the result is within a few eps of the exact
-    value at any loc and scale, for nearly identical histograms too, and one
-    histogram in other units gives 0 (0.4 s for 4500 bins against 4500).
+    given, exactly: its counts (or its densities times the exact widths,
+    following scipy's ``density`` rule) and edges, the edges placed where
+    ``loc + scale * edge`` puts them, computed exactly (scipy's own densities
+    are rounded, and its ``pdf`` rounds ``(x - loc) / scale``, so near an edge
+    it may read the neighbouring bin). Each piece's probabilities and ratio
+    are formed exactly and rounded once, so the result is within a few eps of
+    the exact value at any loc and scale, for nearly identical histograms
+    too, and 0 for one histogram in other units whose edges map exactly onto
+    each other (0.3 to 0.7 s for 4500 bins against 4500).
 
-    Where an edge of Q's lies within rounding of one of P's (8 spacings of
-    the doubles at P's largest edge and at both locs: one histogram rebuilt
-    in other units, 0.7 + 0.1 * fl((x - 0.7) / 0.1) against x, lands up to
-    2.2 of them away), D is computed again with those edges moved onto P's;
-    when the two values differ by more than 1e-6 of D (inf against a finite
-    value included), a :class:`HistogramEdgeWarning` gives both. The value
-    returned is the one for the edges as given; to compare one histogram
-    with itself in other units, build both on the same edges, loc and
-    scale. Rounding that leaves no trace in the edges (``(x + 1e6) - 1e6``,
-    widths added up with ``np.cumsum``) is not seen.
+    Where an edge of Q's lies within rounding of one of P's (4 times 2**-53
+    times the size of P's neighbouring edges, or of 10 of its bins there,
+    and, for Q at another loc or scale, of the locs and their difference in
+    P's units: one histogram
+    rebuilt in other units, 0.7 + 0.1 * fl((x - 0.7) / 0.1) against x, lands
+    up to 2 of them away), D is computed again with those edges moved onto
+    P's; when the two values differ by more than 1e-6 of the larger (inf
+    against a finite value included), a :class:`HistogramEdgeWarning` gives
+    both. The value returned is the one for the edges as given; to compare
+    one histogram with itself in other units, build both on the same edges,
+    loc and scale. Independent histograms whose bins are only a few thousand
+    doubles wide (far from 0) can have edges that close by chance: the
+    warning then says nothing wrong, and the value stands. Rounding that
+    leaves no trace in the edges (``(x + 1e6) - 1e6``, widths added up with
+    ``np.cumsum``) is not seen.
 
     A gap in Q's support (an interval inside P's support where Q's density
     is 0, which makes D(P||Q) infinite) is found only where an integration
@@ -2429,7 +2465,7 @@ def _continuous_kl(p, q, base, unit):
                 f"scipy.stats.vonmises_line(kappa, loc, scale), the same density cut to "
                 f"[loc - pi scale, loc + pi scale]: D(P||Q) on the line is finite only where Q's "
                 f"interval contains P's, unlike on the circle.")
-    exact = _histograms_kl(p, q)
+    exact = _histograms_kl(p, q, base)
     if exact is not None:
         return exact / log_base(base)
     lo, hi = _support(p, "p")

@@ -1833,7 +1833,7 @@ def _frozen_histograms_kl(p, q):
         given, edges = dist.dist._histogram
         values = [F(v) for v in np.asarray(given).tolist()]
         edges = [F(float(e)) for e in np.asarray(edges, dtype=float)]
-        widths = np.diff(np.asarray(dist.dist._histogram[1], dtype=float))
+        widths = np.asarray(dist.dist._hbin_widths)          # (scipy's rule, on its own widths)
         density = dist.dist._density or (dist.dist._density is None and not np.allclose(widths, widths[0]))
         masses = [v * (b - a) if density else v for v, a, b in zip(values, edges, edges[1:])]
         total = sum(masses)
@@ -1915,9 +1915,9 @@ def test_two_histograms_far_from_zero_keep_their_edges_apart(q_hist, frozen, tru
     if frozen["loc"] == 1e6:                        # (warnings are errors in this suite)
         assert kt.continuous_kl(p, q) == math.inf
         return
-    said = (r"= inf nats for the edges as given, but 0 with 2 of q's edges moved onto p's edges, which they lie "
-            r"within rounding of \(e\.g\. q's edge 0\.5 from p's at x = 0," if truth else
-            r"= 0\.696757 nats for the edges as given, but 0\.33953 with 2 of q's edges moved")
+    said = (r"= inf nats for the edges as given, but 0\.693147 with 1 of q's edges moved onto p's edges, which they "
+            r"lie within rounding of \(e\.g\. q's edge 0\.5 from p's at x = 0," if truth else
+            r"= 0\.696757 nats for the edges as given, but 0\.226471 with 1 of q's edges moved")
     with pytest.warns(kt.HistogramEdgeWarning, match=said):
         assert kt.continuous_kl(p, q) == pytest.approx(exact, rel=4 * np.finfo(float).eps)
 
@@ -2072,3 +2072,72 @@ def test_edges_within_rounding_warn_only_where_moving_them_changes_d():
     assert p.dist._hbins[0] < 0
     with pytest.warns(kt.HistogramEdgeWarning, match=r"= inf nats for the edges as given, but 0\.405465 with"):
         assert kt.continuous_kl(p, q) == math.inf                   # (ln 1.5 on the same edges)
+
+
+def test_histograms_far_apart_tiny_masses_and_their_messages():
+    # from a twelfth review: the rounding tolerance overflowed in floats (ValueError from fractions), a piece's
+    # probability below the doubles (1e-330) became 0 and D inf for 1.17e-57, and the warning's x overflowed
+    h = st.rv_histogram((np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 2.0, 3.0])), density=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kt.HistogramEdgeWarning)     # (Q's edges are within P's rounding at 1e30)
+        for p, q in ((h(scale=1e-300), h(loc=-1e10, scale=1e10)), (h(loc=1e30, scale=1e-300), h(loc=1e30, scale=1.0)),
+                     (h(loc=-1e308), h(loc=1e308))):
+            assert kt.continuous_kl(p, q) == pytest.approx(_frozen_histograms_kl(p, q), rel=4 * np.finfo(float).eps)
+    p = st.rv_histogram((np.array([1.0, 1e-60, 1e-60]), np.array([-1.0, 0.0, 1e-30, 1.0])), density=False)()
+    q = st.rv_histogram((np.array([1.0, 1e-300]), np.array([-1.0, 0.0, 1.0])), density=False)()
+    truth = _frozen_histograms_kl(p, q)
+    assert 1.17e-57 < truth < 1.18e-57
+    assert kt.continuous_kl(p, q) == pytest.approx(truth, rel=4 * np.finfo(float).eps)
+    e, c = np.array([0.0, 1e10, 2e10, 3e10]), np.array([1.0, 2.0, 3.0])
+    with pytest.warns(kt.HistogramEdgeWarning, match=r"but 0 with 2 of q.s edges .* at x = 1\.0000000000000001E\+310,"):
+        kt.continuous_kl(st.rv_histogram((c, e), density=False)(scale=1e300),
+                         st.rv_histogram((c, e / 3), density=False)(scale=3e300))
+
+
+def test_histograms_follow_scipy_s_density_rule_and_refuse_what_is_no_histogram():
+    # from a twelfth review: density=None was decided on float64 widths, not scipy's own (float16 edges); complex
+    # counts were cast to real; long double and Python-int edges beyond float64 were called repeated edges
+    e16 = np.array([0.1, 1000, 2000], np.float16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")                    # (scipy's warning on variable widths, if any)
+        p = st.rv_histogram((np.array([1.0, 1.0]), e16))()
+    q = st.rv_histogram((np.array([1.0, 3.0]), e16.astype(float)), density=False)()
+    assert kt.continuous_kl(p, q) == pytest.approx(_frozen_histograms_kl(p, q), rel=4 * np.finfo(float).eps)
+    assert kt.continuous_kl(p, q) == pytest.approx(0.14384103622589044, rel=1e-12)       # counts, as scipy reads
+    good = st.rv_histogram((np.array([1.0, 2.0]), np.array([0.0, 1.0, 2.0])), density=False)()
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        odd = {"complex": st.rv_histogram((np.array([1, 2 + 1j]), np.array([0.0, 1.0, 2.0])), density=False)(),
+               "long double": st.rv_histogram((np.array([1.0, 2.0]), np.array(
+                   [1, 1 + np.finfo(np.longdouble).eps, 2], np.longdouble)), density=False)(),
+               "int": st.rv_histogram((np.array([1.0, 2.0]), np.array([0, 2 ** 64 + 1, 2 ** 65], object)),
+                                      density=False)()}
+    for kind, dist in odd.items():
+        if kind == "long double" and np.finfo(np.longdouble).eps == np.finfo(float).eps:
+            continue                                        # (no long double wider than a double here)
+        said = r"complex counts" if kind == "complex" else r"edges do not all fit a float64 exactly"
+        with pytest.raises(DistributionError, match=said):
+            kt.continuous_kl(dist, good)
+
+
+def test_log_spaced_histograms_are_not_within_rounding_and_the_1e_6_rule_holds():
+    # from a twelfth review: log-spaced edges 11% apart near 1e-12 were moved as "within rounding" of P's
+    rng = np.random.default_rng(1)
+    p = st.rv_histogram((rng.integers(1, 50, 60), np.logspace(-12, 6, 61)), density=False)()
+    q = st.rv_histogram((rng.integers(1, 50, 40), np.logspace(-12.05, 6.05, 41)), density=False)()
+    assert kt.continuous_kl(p, q) == pytest.approx(_frozen_histograms_kl(p, q), rel=4 * np.finfo(float).eps)
+    # Q's middle edge 1 ulp past P's, where the density jumps 100-fold: moving it onto P's changes D by 1.6e-3 of D
+    # at eps = 1e-5 (warned), and by 1.6e-9 at 0.01 (not warned: warnings are errors in this suite)
+    ep, eq = np.array([0.0, 0.5, 1.0]), np.array([0.0, np.nextafter(0.5, 1), 1.0])
+    for eps, warned in ((1e-5, True), (0.01, False)):
+        p = st.rv_histogram((np.array([1.0, 100.0]), ep), density=False)()
+        q = st.rv_histogram((np.array([1.0, 100.0 * (1 + eps)]), eq), density=False)()
+        moved = st.rv_histogram((np.array([1.0, 100.0 * (1 + eps)]), ep), density=False)()
+        truth, other = _frozen_histograms_kl(p, q), _frozen_histograms_kl(p, moved)
+        assert (abs(truth - other) > 1e-6 * max(truth, other)) == warned
+        if warned:
+            with pytest.warns(kt.HistogramEdgeWarning, match=r"bits for the edges as given"):
+                got = kt.continuous_kl(p, q, base=2)
+            assert got == pytest.approx(truth / math.log(2), rel=4 * np.finfo(float).eps)
+        else:
+            assert kt.continuous_kl(p, q) == pytest.approx(truth, rel=4 * np.finfo(float).eps)
