@@ -685,7 +685,11 @@ def _array_feedback(answer, expected, combine, array_routes=()):
     shape = f" (shape {arr.shape})" if kind == "an array" or arr.ndim > 1 else ""
     start = f"Your answer is {kind} of {_plural(arr.size, 'number')}{shape}; the question asks for one number."
     if arr.size:
-        for reduce, advice in array_routes:      # the exercise's own readings first
+        # terms whose plain sum is right first (weighted terms of a one-hot label equal its unweighted logs where
+        # it is 1), then the exercise's own readings
+        if arr.size > 1 and np.all(np.isfinite(arr)) and _accepted(float(np.sum(arr)), expected):
+            return Feedback(False, f"{start} Their sum is it: wrap your expression in np.sum(...).")
+        for reduce, advice in array_routes:
             value = reduce(arr)
             if value is not None and math.isfinite(value) and _accepted(float(value), expected):
                 return Feedback(False, f"{start} {advice}")
@@ -1020,10 +1024,13 @@ def _decimal_places_note(check):
     def checked(answer, expected, *args, sig=3, **kwargs):
         feedback = check(answer, expected, *args, sig=sig, **kwargs)
         value = _scalar(answer)
-        # (an answer told "right as far as it goes" is already asked for more figures; one read as a mistake at
-        # its full precision, 2.0 as a fixed-length code, is that mistake)
-        if (feedback.correct or feedback.message.startswith("Right as far as it goes")
-                or not (feedback.message.startswith("Not yet") or "significant figure" in feedback.message)
+        # (an answer told "right as far as it goes" is already asked for more figures, so it is told only of as many
+        # decimal places as the figures asked for, round(x, 3) giving 0.085; one read as a mistake at its full
+        # precision, 2.0 as a fixed-length code, is that mistake)
+        short = feedback.message.startswith("Right as far as it goes")
+        if (feedback.correct
+                or not (feedback.message.startswith(("Not yet", "Right as far as it goes"))
+                        or "significant figure" in feedback.message)
                 or isinstance(value, (bool, complex, np.complexfloating)) or not isinstance(value, (Real, np.number))):
             return feedback
         try:
@@ -1033,10 +1040,11 @@ def _decimal_places_note(check):
             return feedback
         if not (math.isfinite(value) and math.isfinite(expected)) or value == expected:
             return feedback
-        for places in range(0, 7):
+        for places in range(sig if short else 0, 7):     # (short: as many decimals as the figures asked for)
             rounded = round(expected, places)
             if rounded == value and significant_figures(rounded) < sig:
-                how = ("round(...) with no digits rounds to a whole number" if places == 0 else
+                whole = "round(...) or np.round(...)" if isinstance(_scalar(answer), (float, np.floating)) else "round(...)"
+                how = (f"{whole} with no digits rounds to a whole number" if places == 0 else
                        f"round(..., {places}) keeps {places} decimal place{'s' if places > 1 else ''}")
                 kept = ("no significant figure at all" if rounded == 0 else
                         f"{_plural(min(shown, significant_figures(rounded)), 'significant figure')} only")
@@ -1926,7 +1934,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
         start = f"Not quite: {what} cannot be negative, and your answer is {shown}."
         flipped = [(_distance(-value, w), w, e) for w, e, _ in entries if _matches(-value, w, expected, figures)]
         if flipped:
-            return Feedback(False, f"{start} Without its sign it would match {named(flipped)}")
+            hedge = (f" But {_plural(figures, 'significant figure')} {'are' if figures > 1 else 'is'} too few to be "
+                     f"sure it is this mistake: give the unrounded number your code computed to tell."
+                     if figures < ACCEPTED_FIGURES and not _is_whole(value) else "")
+            return Feedback(False, f"{start} Without its sign it would match {named(flipped)}{hedge}")
         return Feedback(False, f"{start} " + (negative or "Check the sign."))
     # float noise (0.42200000000000004), or a few units off in the last figure: terms rounded before summing
     # give that, whatever the formula

@@ -162,7 +162,7 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
 
     Used in: notebooks/02_bits_and_encoding.ipynb (section "Exercises").
 
-    Recognised mistakes: another log base, the missing minus sign, the
+    Recognised mistakes: another log base, the missing minus sign, the plain mean of -log p, the
     unweighted sum of -log p, the mean (np.mean) of the terms, the entropy
     of a uniform distribution (log K, a fixed-length code in bits) and, in
     bits, the average length of
@@ -187,6 +187,11 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
         mistakes.append((-expected, f"the sum without its minus sign: each log {name}(x) is negative or 0, so "
                                     f"{what} >= 0, and the minus sign in front makes the sum positive."))
     k = int(support.sum())
+    if k > 1 and not np.allclose(pn[support], pn[support][0]):     # (for a uniform P the plain mean is right)
+        plain = float(-np.mean(np.log(pn[support]))) / log_base(base)
+        if abs(plain - expected) >= 0.01 * expected:
+            mistakes.append((plain, f"the plain mean of -log {name}(x) over outcomes (np.mean), which weights every "
+                                    f"outcome equally: weight each -log {name}(x) by {name}(x) and sum."))
     for n in sorted({len(pn), k}):      # np.mean over every term, or over the terms left by a mask
         if expected > 0 and n > 1:
             mistakes.append((expected / n, f"the mean of the {n} terms -{name}(x) log {name}(x) (np.mean), not "
@@ -229,7 +234,7 @@ def check_entropy(answer, p, *, base=None, name="P", sig=3):
                              + (", with 0 log 0 = 0." if k < len(pn) else "."),
                         negative=f"Check the minus sign in front: each log {name}(x) is negative or 0, so {what} "
                                  f"is never negative.",
-                        combine="Add up your per-outcome terms to one number.",
+                        combine=f"Sum the terms -{name}(x) log {name}(x) over outcomes.",
                         array_routes=_weighted_route(pn, _safe_log(pn, base), f"These are the ideal code lengths -log {name}(x), one "
                                                           f"per outcome, unweighted: weight each by {name}(x) and "
                                                           f"add them up.", base=base,
@@ -361,7 +366,7 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"(H({b}) alone weights by {b} itself, and H({a}) puts {a} inside the log).",
                         negative=f"Check the minus sign in front: each log {b}(x) is negative or 0, so {what} "
                                  f"is never negative.",
-                        combine="Add up your per-outcome terms to one number.",
+                        combine=f"Sum the terms -{a}(x) log {b}(x) over outcomes: each -log {b}(x) weighted by {a}(x).",
                         array_routes=_weighted_route(pn, _safe_log(qn, base), f"These are the code lengths -log {b}(x), one per "
                                                           f"outcome, unweighted: weight each by {a}(x) and add "
                                                           f"them up.", base=base,

@@ -3099,3 +3099,29 @@ def test_count_weighted_sums_and_the_plain_mean_of_minus_log_q_are_named():
     for check in (exercises.check_entropy(-np.log(p), p, base=2),
                   exercises.check_cross_entropy(-np.log(q), p, q, base=2)):
         assert "They are in nats: the question asks for bits, so use np.log2." in check.message, check.message
+
+
+def test_round_to_as_many_decimals_as_figures_is_told_and_weighted_one_hot_terms_are_summed():
+    # from an eleventh learner pass: round(x, 3) gave 0.085 (2 figures) with no word on decimal places; a one-hot
+    # label's weighted terms were called unweighted; np.mean of -log p was unnamed; arrays with a sign missing were
+    # told to add up their terms
+    p, q = np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.6, 0.3])
+    kl = float(np.sum(p * np.log(p / q)))
+    assert "round(..., 3) keeps 3 decimal places, here 2 significant figures only" in str(
+        exercises.check_kl(round(kl, 3), p, q))
+    label, q_image = np.array([0.0, 0.0, 1.0]), np.array([0.15, 0.25, 0.6])
+    assert "Their sum is it" in str(exercises.check_cross_entropy(-label * np.log2(q_image), label, q_image, base=2))
+    assert "unweighted" in str(exercises.check_cross_entropy(-np.log2(q_image), label, q_image, base=2))
+    assert "Sum the terms -P(x) log Q(x) over outcomes" in str(
+        exercises.check_cross_entropy(np.log2(q_image), label, q_image, base=2))
+    sensor = np.array([0.7, 0.1, 0.1, 0.1])
+    assert "plain mean of -log P(x)" in str(exercises.check_entropy(float(np.mean(-np.log2(sensor))), sensor, base=2))
+
+
+def test_a_short_negative_answer_is_hedged_like_a_short_positive_one():
+    # from an eleventh learner pass: -1.1 was matched without its sign to a mistake with no hedge
+    p, q = np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.6, 0.3])
+    swapped_ce = float(np.sum(q * np.log(1 / p)))
+    short, full = str(exercises.check_kl(-round(swapped_ce, 1), p, q)), str(exercises.check_kl(-swapped_ce, p, q))
+    assert "Without its sign it would match the cross-entropy H(Q, P)" in short and "too few to be sure" in short
+    assert "Without its sign" in full and "too few" not in full
