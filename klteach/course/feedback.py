@@ -551,6 +551,10 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
         return None, Feedback(False, "No answer yet: replace ... with your answer and run the cell again.")
     if answer is None:
         return None, Feedback(False, _NONE.format(example="answer = <expression>"))
+    if isinstance(answer, np.ma.MaskedArray) or answer is np.ma.masked:
+        return None, Feedback(False, "Your answer is a masked array (numpy.ma): its masked entries are left out of "
+                                     "sums and means without a word, which changes the number. Compute with plain "
+                                     "arrays (np.asarray) and give one number.")
     fields = getattr(answer, "_fields", None)
     if isinstance(answer, tuple) and fields:
         kind = type(answer).__name__
@@ -1375,6 +1379,11 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
     value, problem = _read_number(answer, expected, combine, nan, field, array_routes)
     if problem is not None:
         return problem
+    if math.isinf(value) and math.isfinite(expected) and not any(v == value for v, _, _ in entries):
+        return Feedback(False, f"Not yet: your answer is {'-' if value < 0 else ''}inf, and {what} is finite here. "
+                               f"An infinite result comes from the log of 0 (a probability that is 0 in your arrays, "
+                               f"perhaps one rounded to 0: keep the unrounded values) or from a division by 0: check "
+                               f"each step.")
     noisy = math.isfinite(value) and _clean(value) != value
     raw, value = value, _clean(value)
     # an int (2, round(x)) shows its own figures, 1 for 2; a whole float (2.0) shows 2, as Python prints it:

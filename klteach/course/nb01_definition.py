@@ -321,6 +321,10 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                                             f"to {counts:g}) instead of its probabilities. Divide the counts by "
                                             f"their total first.", ("scale", f"{what} x {counts:g}",
                                                                     f"divided by {counts:g}")))
+    if expected > 0 and math.isfinite(expected) and counts != 10.0:
+        mistakes.append((10 * expected, f"{what} x 10: the terms weighted by counts out of 10 (10 x {a}(x)) instead "
+                                        f"of the probabilities. Divide the counts by their total first.",
+                         ("scale", f"{what} x 10", "divided by 10")))
     jeffreys = expected + kl_divergence(qn, pn, base=base)
     if math.isfinite(jeffreys):
         # named wherever entropy_words is True (notebooks 00, 02, 03, 04); notebook 01 (entropy_words=False)

@@ -3125,3 +3125,18 @@ def test_a_short_negative_answer_is_hedged_like_a_short_positive_one():
     short, full = str(exercises.check_kl(-round(swapped_ce, 1), p, q)), str(exercises.check_kl(-swapped_ce, p, q))
     assert "Without its sign it would match the cross-entropy H(Q, P)" in short and "too few to be sure" in short
     assert "Without its sign" in full and "too few" not in full
+
+
+def test_infinite_masked_and_ten_times_answers_are_named():
+    # from a twelfth learner pass: inf (a probability rounded to 0 inside a log) got only the formula, -inf in the
+    # entropy was blamed on the minus sign, masked arrays were summed without their masked entries, and KL terms
+    # weighted by counts out of 10 were unnamed
+    p, q = np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.6, 0.3])
+    kl = float(np.sum(p * np.log(p / q)))
+    assert "your answer is inf, and D(P||Q) is finite here" in str(exercises.check_kl(np.inf, p, q))
+    assert "your answer is -inf" in str(exercises.check_entropy(-np.inf, p)) and "minus sign" not in str(
+        exercises.check_entropy(-np.inf, p))
+    masked = np.ma.masked_array(p * np.log(p / q), mask=[False, True, True])
+    said = str(exercises.check_kl(masked, p, q))
+    assert "masked array" in said and "np.sum" not in said
+    assert "D(P||Q) x 10: the terms weighted by counts out of 10" in str(exercises.check_kl(10 * kl, p, q))

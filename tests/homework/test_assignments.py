@@ -547,9 +547,12 @@ def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     # from a ninth review: more texts that show nothing
     *[(f"ax_q4.get_lines()[0].set_label({label!r}); ax_q4.legend()", "test_q4_public_2")
       for label in ["$~$", r"$\hspace{1}$", r"$\phantom{Q}$", "\u00ad", "\u2800"]],
+    # from a tenth review: LaTeX spaces inside a font command, and the medium space
+    *[(f"ax_q4.get_lines()[0].set_label({label!r}); ax_q4.legend()", "test_q4_public_2")
+      for label in [r"$\mathrm{\,}$", r"$\>$", r"$\textbf{}$"]],
 ], ids=["blank labels", "hidden legend", "empty legend", "empty figure legend", "only one line named",
         "a LaTeX space as a label", "a zero-width space as a label", "a LaTeX space as the title",
-        "$~$", "hspace", "phantom", "soft hyphen", "braille blank"])
+        "$~$", "hspace", "phantom", "soft hyphen", "braille blank", "mathrm space", "medium space", "empty textbf"])
 def test_hw02_q4_public_tests_want_labels_and_a_legend_that_show(draw, failing):
     lines = "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
     results = _q4_results(lines + draw)
