@@ -1892,9 +1892,9 @@ def _histograms_kl(p, q, base=None):
                 f"with {len(moved)} of q's edges moved onto p's edges, which they lie within rounding of (e.g. q's "
                 f"edge {gap} from p's at x = {_decimal(Fraction(loc_p) + Fraction(scale_p) * snapped[j], 17)}, as "
                 f"loc + scale * edge places them, exactly; edges further apart are left where they are). If they are "
-                f"meant to be one edge (one histogram in two "
-                f"units, or edges computed twice), build both histograms on the same edges with the same loc and "
-                f"scale; if the gap is meant (independent histograms at a large loc, say), the value stands.",
+                f"meant to be one edge (one histogram in two units, or edges computed twice), build both histograms "
+                f"on the same edges with the same loc and scale; if the gap is meant (independent histograms at a "
+                f"large loc, say), the value stands.",
                 HistogramEdgeWarning, stacklevel=4)
     return total
 
@@ -1908,9 +1908,8 @@ def _pieces_kl(mass_p, ep, mass_q, placed):
     of the piece and ``t = q / p - 1`` there, each formed exactly and rounded once (nearly identical
     histograms keep their digits, and one histogram in two units whose edges map exactly gives 0; a
     probability below 2**-1000 is scaled up by 2**1100 exactly first, and a ratio beyond 2**900 either
-    way takes its log from the exact fraction, :func:`_log_fraction`), plus
-    Q's probability
-    where P's is 0 (in P's empty bins and beyond its range).
+    way takes its log from the exact fraction, :func:`_log_fraction`), plus Q's probability where P's
+    is 0 (in P's empty bins and beyond its range).
     """
     edges_p = [Fraction(e) for e in ep.tolist()]
     lo, hi = edges_p[0], edges_p[-1]
@@ -1970,7 +1969,7 @@ def _exact(x):
     return Fraction(x)
 
 
-def _check_unchanged(name, hist, masses, edges):
+def _check_unchanged(name, hist, masses):
     """Refuse an ``rv_histogram`` whose counts or edges array was changed after scipy read it: scipy keeps its
     own densities (``_hpdf``), support and widths, but holds the edges array itself, so the arrays it was
     given no longer describe it; and one whose integer edges lie so far apart that scipy's widths overflowed."""
@@ -2110,7 +2109,7 @@ def _histogram_parts(name, dist, hist):
         raise DistributionError(
             f"{name} is an rv_histogram whose counts sum to {float(np.sum(as_float)):g}: they must add up to a "
             f"positive number.")
-    _check_unchanged(name, hist, values, edges)
+    _check_unchanged(name, hist, values)
     return values, edges, loc, scale
 
 
