@@ -2114,13 +2114,17 @@ def test_histograms_follow_scipy_s_density_rule_and_refuse_what_is_no_histogram(
     assert kt.continuous_kl(p, q) == pytest.approx(_frozen_histograms_kl(p, q), rel=4 * np.finfo(float).eps, abs=0)
     assert kt.continuous_kl(p, q) == pytest.approx(0.14384103622589044, rel=1e-12, abs=0)       # counts, as scipy reads
     good = st.rv_histogram((np.array([1.0, 2.0]), np.array([0.0, 1.0, 2.0])), density=False)()
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        odd = {"complex": st.rv_histogram((np.array([1, 2 + 1j]), np.array([0.0, 1.0, 2.0])), density=False)(),
-               "long double": st.rv_histogram((np.array([1.0, 2.0]), np.array(
-                   [1, 1 + np.finfo(np.longdouble).eps, 2], np.longdouble)), density=False)(),
-               "int": st.rv_histogram((np.array([1.0, 2.0]), np.array([0, 2 ** 64 + 1, 2 ** 65], object)),
-                                      density=False)()}
+    odd = {}
+    for kind, histogram in {"complex": (np.array([1, 2 + 1j]), np.array([0.0, 1.0, 2.0])),
+                            "long double": (np.array([1.0, 2.0]),
+                                            np.array([1, 1 + np.finfo(np.longdouble).eps, 2], np.longdouble)),
+                            "int": (np.array([1.0, 2.0]), np.array([0, 2 ** 64 + 1, 2 ** 65], object))}.items():
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                odd[kind] = st.rv_histogram(histogram, density=False)()
+            except TypeError:                  # (older numpy: scipy itself cannot build it from object edges)
+                continue
     for kind, dist in odd.items():
         if kind == "long double" and np.finfo(np.longdouble).eps == np.finfo(float).eps:
             continue                                        # (no long double wider than a double here)
