@@ -1941,7 +1941,11 @@ def _pieces_kl(mass_p, ep, mass_q, placed):
         a, b = (np.array([float(mass[k][i] * _UP) for k in small]) for i in (0, 1))
         t = np.array([float(ratios[k] - 1) for k in small])
         with np.errstate(all="ignore"):
-            terms += [math.ldexp(v, -_UP_BITS) for v in _fix_nan(_gap_terms(a, b, t), a, b)]
+            scaled = _fix_nan(_gap_terms(a, b, t), a, b)
+        # (one still below the doubles' normal range: (b - a) - a log(q / p), which needs no quotient of them)
+        scaled = [float((mass[k][1] - mass[k][0]) * _UP) - x * _log_fraction(ratios[k])
+                  if min(x, y) < sys.float_info.min else v for k, x, y, v in zip(small, a, b, scaled)]
+        terms += [math.ldexp(v, -_UP_BITS) for v in scaled]
     # a ratio q / p beyond 2**+-900 (scales 1e-160 against 1e160): (b - a) - a log(q / p), the log from the
     # fraction's integers
     terms += [float(mass[k][1] - mass[k][0]) - float(mass[k][0]) * _log_fraction(r)
@@ -2099,7 +2103,7 @@ def _histogram_parts(name, dist, hist):
             f"{name} is an rv_histogram with a bin of zero width (edges {edges[:-1][step <= 0][:3]}"
             f" repeat), where scipy's density is NaN; drop the repeated edges (np.unique(edges)) and "
             f"merge their counts into a neighbouring bin.")
-    values = [_exact(c) for c in (counts.tolist() if counts.dtype.kind in "iuO" else list(counts.ravel()))]
+    values = [_exact(c) for c in (counts.tolist() if counts.dtype.kind in "iuOb" else list(counts.ravel()))]
     widths = np.asarray(hist._hbin_widths)          # (scipy's test of equal widths, on its own widths)
     with np.errstate(all="ignore"):
         density = hist._density or (hist._density is None and not np.allclose(widths, widths[0]))

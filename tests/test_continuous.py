@@ -2226,3 +2226,19 @@ def test_histograms_with_narrow_float_loc_changed_edges_wrapped_widths_or_tiny_m
         q = H((np.array([t, 1, 2, 3, t]), np.array([-1e300, 0, 1, 2, 3, 1e300])), density=False)()
         assert kt.continuous_kl(p, q) == pytest.approx(_frozen_histograms_kl(p, q), rel=4 * np.finfo(float).eps,
                                                        abs=0)
+
+
+def test_histograms_whose_scaled_probabilities_still_underflow_or_whose_counts_are_bools():
+    # from a fifteenth review: a piece of probability 1e-658 (below the doubles even scaled by 2**1100) against
+    # 1e-390 took log(0) and gave inf for D = 6.16e-298; bool counts crashed inside fractions
+    H = st.rv_histogram
+    p = H((np.array([1.0, 1e-300]), np.array([-1.0, 0, 1])), density=True)()
+    q = H((np.array([1e300, 1e-268, 1e-268]), np.array([-1.0, 0, 1e-90, 1])), density=True)()
+    truth = _frozen_histograms_kl(p, q)
+    assert 6e-298 < truth < 6.2e-298
+    assert kt.continuous_kl(p, q) == pytest.approx(truth, rel=4 * np.finfo(float).eps, abs=0)
+    # and with P's mass the tiny one: Q's 1e-300 against P's 1e-658 on the piece
+    assert kt.continuous_kl(q, p) == pytest.approx(_frozen_histograms_kl(q, p), rel=4 * np.finfo(float).eps, abs=0)
+    p = H((np.array([True, False, True]), np.array([0.0, 1, 2, 3])), density=False)()
+    q = H((np.array([1, 1, 1]), np.array([0.0, 1, 2, 3])), density=False)()
+    assert kt.continuous_kl(p, q) == pytest.approx(math.log(1.5), rel=2 * np.finfo(float).eps, abs=0)
