@@ -567,7 +567,7 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
         return None, Feedback(False, f"Your answer is a {kind} with fields {', '.join(fields)}; {pick}")
     answer = _scalar(answer)
     if isinstance(answer, (list, tuple, np.ndarray)):
-        return None, _array_feedback(answer, expected, combine, array_routes)
+        return None, _array_feedback(answer, expected, combine, array_routes, nan)
     if isinstance(answer, (str, np.str_)):
         try:
             number = float(answer)
@@ -607,7 +607,8 @@ def _read_number(answer, expected, combine, nan, field=None, array_routes=()):
 def _weighted_route(weights, values, advice, *, base=None, terms=None):
     """Array routes for :func:`check_number`, each giving the right number (the entries weighted by ``weights``
     and summed): an answer whose entries are ``values`` (per-outcome logs left unweighted, to 3 significant
-    figures), given over every outcome or over those of weight > 0, is told ``advice``; the same logs in another
+    figures), given over every outcome (0 where the log is undefined, at weight 0, or numpy's -inf or NaN there)
+    or over those of weight > 0, is told ``advice``; the same logs in another
     base are told that too, and which log to use. With ``terms`` (the weighted term's name), an array of the
     weighted terms in another base, or weighted by a multiple of ``weights`` (counts, percentages), is told so.
     ``base``: the base the question asks for."""
@@ -615,15 +616,20 @@ def _weighted_route(weights, values, advice, *, base=None, terms=None):
     support = w > 0
     right = float(np.dot(w[support], v[support]))
 
+    def fits(a, full):
+        """``a`` is ``full`` (to 3 figures): over every outcome (an entry of weight 0 whose log is undefined may be
+        0 instead, a masked log), or over the outcomes of weight > 0 only."""
+        if a.shape == w.shape:
+            with np.errstate(all="ignore"):
+                off = a[~support]
+                masked = (off == 0) & ~np.isfinite(full[~support])      # (a log undefined there, left out)
+                if not np.all(masked | np.isclose(off, full[~support], rtol=5e-3, atol=1e-12, equal_nan=True)):
+                    return False          # (NaN terms of weight 0, 0 log 0: the NaN advice, not this one)
+            a = a[support]
+        return a.shape == (int(support.sum()),) and np.allclose(a, full[support], rtol=5e-3, atol=1e-12)
+
     def matching(entries, factor):
-        def reduce(a):
-            if a.shape == w.shape:
-                a = a[support]
-            if a.shape != (int(support.sum()),) or not np.allclose(a, factor * entries[support], rtol=5e-3,
-                                                                    atol=1e-12):
-                return None
-            return right
-        return reduce
+        return lambda a: right if fits(a, factor * entries) else None
 
     weighted = np.zeros_like(v)
     weighted[support] = w[support] * v[support]               # (0 where the weight is 0, whatever the log there)
@@ -642,8 +648,10 @@ def _weighted_route(weights, values, advice, *, base=None, terms=None):
                                                      f"{_unit_words(base)})."))
     if terms:
         def scaled(a):
-            if a.shape == w.shape:
-                a = a[support]
+            full = a.shape == w.shape
+            if full and np.any(a[~support] != 0):
+                return None
+            a = a[support] if full else a
             t = weighted[support]
             if a.shape != t.shape or not np.all(np.isfinite(a)) or not np.any(t != 0):
                 return None
@@ -655,8 +663,9 @@ def _weighted_route(weights, values, advice, *, base=None, terms=None):
     return routes
 
 
-def _array_feedback(answer, expected, combine, array_routes=()):
-    """Feedback for an array answer: which reduction of it, if any, is the right number."""
+def _array_feedback(answer, expected, combine, array_routes=(), nan=None):
+    """Feedback for an array answer: which reduction of it, if any, is the right number; for one holding NaN
+    that none gives, the exercise's NaN advice (``nan``)."""
     try:
         arr = np.asarray(answer, dtype=float)
     except OverflowError:      # (an int beyond any float inside it: 10**400)
@@ -710,6 +719,12 @@ def _array_feedback(answer, expected, combine, array_routes=()):
             value = reduce(arr)
             if value is not None and math.isfinite(value) and _accepted(float(value), expected):
                 return Feedback(False, f"{start} {advice}")
+    if np.any(np.isnan(arr)):
+        # (the advice speaks of one NaN answer: "Your answer is NaN. ..." becomes "k of them are NaN. ...")
+        advice = re.sub(r"^Your answer is NaN( \(not a number\))?\. ", "", nan or _NAN)
+        count = int(np.sum(np.isnan(arr)))
+        return Feedback(False, f"{start} {'All' if count == arr.size else count} of them "
+                               f"{'is' if count == 1 else 'are'} NaN (not a number). {advice}")
     return Feedback(False, f"{start} {combine or 'Combine the terms into one number as the formula says.'}")
 
 
@@ -1416,7 +1431,10 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                     default=ACCEPTED_FIGURES)
         how = (f"agrees with the right value to {agree} significant figures"
                + (": a number rounded on the way, probably. Round only the final result" if agree < 6 else
-                  ", more than asked") if long else
+                  ", more than asked")
+               + (f"; its last figure is cut off, not rounded: it is the right value truncated after "
+                  f"{n_fig} figures" if _truncated(value, expected, figures) and not _right_at(value, expected, n_fig)
+                  else "") if long else
                f"At the {n_fig} significant figures you gave, {shown} is cut off, not rounded, or a sum of terms "
                f"(or of logs) rounded on the way: round only the final result, rather than truncate"
                if _truncated(value, expected, figures) and any(
@@ -1782,9 +1800,14 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             # 2.01 that 2.9 x ln 2 gives): it looks like that route, and the advice starts from the unrounded number
             (other, k, rounded), e = rounded_first[0]
             return Feedback(False, _wrong_way_words(shown, e, _figures_rounded(other, k, rounded), what, hint))
+        # (3 figures cut off match a window as wide as rounded ones: another quantity lands in it by chance, so
+        # the reading is hedged)
         return Feedback(False, f"Not quite: {shown} matches {named(cut)} ({shown} is that value, "
                                f"{_show(best, figures + 2)}, cut off after {_plural(figures, 'significant figure')}: "
-                               f"round, do not truncate.)")
+                               f"round, do not truncate.)"
+                               + (f" It matches only cut off, so this reading may be a coincidence: if you computed "
+                                  f"another quantity, it is not {what}. " + (hint or "Check each step again.")
+                                  if figures <= ACCEPTED_FIGURES else ""))
     # the roundings on the way that a check lists (partway), as the answer's own figures show them
     partway_gives = partway is not None and math.isfinite(value) and any(
         math.isfinite(t) and (abs(value - t) <= 1e-9 * abs(t) or _round_sig(t, figures) == _dec(value))

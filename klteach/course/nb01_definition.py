@@ -377,10 +377,10 @@ def check_kl(answer, p, q, *, base=None, names=("P", "Q"), count_names=None, sig
                                     + (f" (H({a}) minus the cross-entropy H({a}, {b}): the cross-entropy comes first)."
                                        if entropy_words else f" (log {b}(x) minus log {a}(x)).")))
     support = pn > 0
+    with np.errstate(all="ignore"):
+        unweighted = np.log(pn / qn) / per       # (-inf where p is 0, NaN where q is 0 too, as numpy gives them)
     with np.errstate(divide="ignore"):
         log_ratio = np.log(pn[support] / qn[support]) / per
-        unweighted = np.zeros_like(pn)
-        unweighted[support] = log_ratio
         mistakes.append((float(np.sum(log_ratio)),
                          f"the sum of log({a}(x)/{b}(x)) without weights: multiply each term by {a}(x)."))
         if support.all() and not np.allclose(pn, pn[0]):     # for a uniform P the plain mean is right

@@ -3140,3 +3140,41 @@ def test_infinite_masked_and_ten_times_answers_are_named():
     said = str(exercises.check_kl(masked, p, q))
     assert "masked array" in said and "np.sum" not in said
     assert "D(P||Q) x 10: the terms weighted by counts out of 10" in str(exercises.check_kl(10 * kl, p, q))
+
+
+def test_full_arrays_are_read_over_every_outcome_and_nan_arrays_get_the_nan_advice():
+    # from a thirteenth learner pass: only the entries of weight > 0 of a full-shape array were compared, so the
+    # KL terms of a one-hot label, [nan, nan, 0.737], were called unweighted code lengths, and its weighted terms
+    # in nats were called unweighted logs; a number cut off after 7 figures was not told so; a Brier score, 0.245,
+    # was read as the mean of the terms cut off, without a hedge
+    label, q_image = np.array([0.0, 0.0, 1.0]), np.array([0.15, 0.25, 0.6])
+    check = lambda a: str(exercises.check_cross_entropy(a, label, q_image, base=2))  # noqa: E731
+    with np.errstate(all="ignore"):
+        kl_terms = label * np.log2(label / q_image)
+    assert np.isnan(kl_terms[:2]).all()
+    said = check(kl_terms)
+    assert "2 of them are NaN" in said and "went inside a log" in said and "unweighted" not in said, said
+    said = check(-label * np.log(q_image))
+    assert "These are the terms" in said and "in nats" in said and "unweighted" not in said, said
+    assert "unweighted" in check(-np.log2(q_image))
+    truth = -math.log2(0.6)
+    cut = math.floor(truth * 1e7) / 1e7
+    assert round(truth, 7) != cut
+    said = check(cut)
+    assert said.startswith("Correct to 3") and "cut off, not rounded" in said and "truncated after 7" in said, said
+    assert "cut off" not in check(round(truth, 7))
+    brier = float(np.sum((q_image - label) ** 2))
+    assert round(brier, 3) == 0.245 and math.floor(truth / 3 * 1000) / 1000 == 0.245
+    said = check(0.245)
+    assert "may be a coincidence" in said and "it is not H(P, Q)" in said, said
+    # KL: numpy's -inf (or a masked 0) where P is 0 is the unweighted log-ratio; NaN terms get the NaN advice
+    p, q = np.array([0.5, 0.5, 0.0]), np.array([0.25, 0.25, 0.5])
+    with np.errstate(all="ignore"):
+        for logs in (np.log(p / q), np.where(p > 0, np.log(p / q), 0)):
+            assert "log-ratios log(P(x)/Q(x)), one per outcome, unweighted" in str(exercises.check_kl(logs, p, q))
+        said = str(exercises.check_kl(p * np.log(p / q), p, q))
+    assert "1 of them is NaN" in said and "0 * log(0)" in said, said
+    # the entropy: -P log P in nats with its NaN, the NaN advice first
+    with np.errstate(all="ignore"):
+        said = str(exercises.check_entropy(-p * np.log(p), p))
+    assert "1 of them is NaN" in said, said
