@@ -465,6 +465,23 @@ HW02_SAME_STYLE.update({
     **{f"{m!r} markers drawn with {how}": f"ax_q4.plot(ts, ce, marker={m!r}, {how}, label='H(P, Q_t)'); "
                                           f"ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()"
        for m in ("x", "+") for how in ["mew=0", "mec='none'"]},
+    # from an eleventh review: a scatter of a marker of no area ('x') with no edge, and a custom marker of two points
+    # with no edge, draw nothing
+    "a scatter of 'x' of edge width 0": "ax_q4.scatter(ts, ce, marker='x', linewidths=0, label='H(P, Q_t)'); "
+                                        "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
+    "a two-point marker with mew=0": "ax_q4.plot(ts, ce, marker=[(0, 0), (1, 1)], mew=0, label='H(P, Q_t)'); "
+                                     "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
+})
+
+HW02_RIGHT.update({
+    # from an eleventh review: matplotlib fills the carets (markers 4 to 11), though is_filled() says False, and a
+    # half-filled marker draws its other half in mfcalt
+    **{f"caret marker {m} with mew=0": f"ax_q4.plot(ts, ce, marker={m}, mew=0, label='H(P, Q_t)'); "
+                                       f"ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()"
+       for m in (4, 7, 8, 11)},
+    "half-filled markers, the face in mfcalt": "ax_q4.plot(ts, ce, marker='o', fillstyle='left', mfc='none', "
+                                               "mfcalt='C0', mew=0, label='H(P, Q_t)'); "
+                                               "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
 })
 
 
@@ -550,9 +567,14 @@ def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     # from a tenth review: LaTeX spaces inside a font command, and the medium space
     *[(f"ax_q4.get_lines()[0].set_label({label!r}); ax_q4.legend()", "test_q4_public_2")
       for label in [r"$\mathrm{\,}$", r"$\>$", r"$\textbf{}$"]],
+    # from an eleventh review: font commands matplotlib's mathtext reads, around nothing
+    *[(f"ax_q4.get_lines()[0].set_label({label!r}); ax_q4.legend()", "test_q4_public_2")
+      for label in [r"$\boldsymbol{}$", r"$\rm{}$", r"$\bf{ }$", r"$\it$", r"$\sf{}$", r"$\tt{}$", r"$\cal{}$"]],
+    (r"ax_q4.legend(); ax_q4.set_xlabel(r'$\boldsymbol{\,}$')", "test_q4_public_1"),
 ], ids=["blank labels", "hidden legend", "empty legend", "empty figure legend", "only one line named",
         "a LaTeX space as a label", "a zero-width space as a label", "a LaTeX space as the title",
-        "$~$", "hspace", "phantom", "soft hyphen", "braille blank", "mathrm space", "medium space", "empty textbf"])
+        "$~$", "hspace", "phantom", "soft hyphen", "braille blank", "mathrm space", "medium space", "empty textbf",
+        "boldsymbol", "rm", "bf", "it", "sf", "tt", "cal", "an x label of a bold space"])
 def test_hw02_q4_public_tests_want_labels_and_a_legend_that_show(draw, failing):
     lines = "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
     results = _q4_results(lines + draw)
