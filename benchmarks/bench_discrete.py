@@ -7,9 +7,9 @@ process, which other users of a shared machine disturb less than wall time;
 still, run it a few times). klteach's time includes its input validation;
 scipy validates nothing and normalises silently. The JS sizes include both
 sides of each switch between js_divergence's paths (Python floats up to 30
-outcomes, numpy with log1p up to 2048, numpy with log from 2049, the
-one-pair path up to 15000, one block of the general path up to 15360,
-blocks beyond).
+outcomes, scipy's log1p(x) - x up to 70, numpy with log1p up to 2048, numpy
+with log from 2049, the one-pair path up to 15000, one block of the general
+path up to 15360, blocks beyond), and sizes between them.
 
 Targets (klteach's time / scipy's):
 - kl_divergence vs scipy.stats.entropy(p, q): <= 0.5 at n = 100, <= 1.0 at
@@ -55,7 +55,8 @@ def speed_table(rng) -> None:
     cases = [("kl_divergence", kl_scipy, klteach.kl_divergence, (100,), 2000, 0.5),
              ("kl_divergence", kl_scipy, klteach.kl_divergence, (10**6,), 10, 1.0),
              ("kl_divergence", kl_scipy, klteach.kl_divergence, (1000, 1000), 5, 1.0)]
-    for shape, number in [((10,), 2000), ((30,), 2000), ((31,), 2000), ((100,), 2000), ((2048,), 500),
+    for shape, number in [((10,), 2000), ((30,), 2000), ((31,), 2000), ((70,), 2000), ((71,), 2000),
+                          ((100,), 2000), ((200,), 2000), ((500,), 1000), ((2048,), 500),
                           ((2049,), 500), ((10**4,), 200), ((15000,), 100), ((15001,), 100), ((15360,), 100),
                           ((15361,), 100), ((10**6,), 5),
                           ((1000, 1000), 5)]:

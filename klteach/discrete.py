@@ -22,7 +22,8 @@ moves 2.7 times as much as t, which carries the rounding of p / sum(p)),
 so the KL keeps about 15 significant digits even when P and Q are nearly
 identical and it is 1e-17, where ``sum(p * log(p / q))`` loses every
 digit. Jensen-Shannon uses ``2 s atanh(s) + log1p(-s**2)`` with
-``s = (q - p) / (q + p)`` in the same spirit. These relative accuracies hold
+``s = (q - p) / (q + p)`` in the same spirit (from 25 to 70 outcomes,
+scipy's ``log1p(u) - u`` at ``u = (q - p) / 2p``, whose terms never cancel). These relative accuracies hold
 for inputs that sum to exactly 1; for inputs whose sums are off by up to the
 1e-9 tolerance, normalising adds small absolute errors (observed up to about
 1e-33 for KL and 2e-25 for total variation, with sums off by up to 9e-10),
@@ -48,8 +49,10 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 
 import numpy as np
+import scipy.special
 from scipy.special import entr, xlogy
 
 from ._numerics import _TINY, _at, _fix_nan, _gap_terms, log_exact_total
@@ -81,7 +84,7 @@ _F64 = np.dtype(np.float64)
 # js_divergence's one-pair paths: Python floats up to _PYTHON_MAX outcomes (where a
 # loop over them is cheaper than the numpy calls), ones for short sums as dot products,
 # and the far form of the terms where s**2 > 0.49 (|s| > 0.7).
-_PYTHON_MAX = 30
+_PYTHON_MAX = 24
 # Its numpy path up to _JS_ONE_PAIR_MAX outcomes and its blocks beyond: a dozen
 # temporaries, each below 128 KiB, where glibc's malloc would map fresh (page-faulting)
 # memory for every call; at 16385 outcomes that more than doubled the time.
@@ -90,10 +93,21 @@ _DOT_MAX = 2048
 _ONES = np.ones(_DOT_MAX)
 _ONES.flags.writeable = False
 _FAR_S2, _HALF = np.array(0.49), np.array(0.5)   # 0-d arrays: cheaper operands than Python floats
-# the ufuncs of _js_one_pair, bound once (saves an attribute lookup per call, tens of ns each)
+_NEAR_S, _NEAR_S_NEG = np.array(0.7), np.array(-0.7)
+_NORMAL = sys.float_info.min      # the smallest normal double: entries below it take the general path
+# entries all above it: every s = (q - p) / (q + p) lies at least 2**-40 inside +-1, far beyond its rounding
+_NO_POLE = 2.0 ** -40
+_ONES_UPTO = [_ONES[:k] for k in range(_DOT_MAX + 1)]   # (a list index costs less than a slice)
+# From _PYTHON_MAX + 1 to _FEW_MAX outcomes the terms come from scipy's log1p(x) - x (a series near 0), which
+# costs more per outcome than numpy's logs but half their calls; it is scipy's own (its gamma functions use it)
+# and not public, so a scipy without it takes the next path.
+_FEW_MAX = 70
+_log1pmx = getattr(scipy.special._ufuncs, "_log1pmx", None)
+# the ufuncs of the one-pair paths, bound once (saves an attribute lookup per call, tens of ns each)
 _dot, _copyto, _add_reduce, _min_reduce = np.dot, np.copyto, np.add.reduce, np.minimum.reduce
-_subtract, _divide, _negative, _greater = np.subtract, np.divide, np.negative, np.greater
-_log1p, _log = np.log1p, np.log
+_subtract, _divide, _negative, _greater, _multiply = np.subtract, np.divide, np.negative, np.greater, np.multiply
+_log1p, _log, _arctanh = np.log1p, np.log, np.arctanh
+_minimum, _maximum = np.minimum, np.maximum
 
 
 def _f_norm(u):
@@ -411,7 +425,9 @@ def js_divergence(p, q, *, base=None, axis=-1):
         # machinery, which return None for anything they do not handle (bad input included)
         n = p.shape[0]
         if 0 < n <= _JS_ONE_PAIR_MAX:
-            js = _js_python(p, q) if n <= _PYTHON_MAX else _js_one_pair(p, q)
+            js = (_js_python(p, q) if n <= _PYTHON_MAX else
+                  _js_few(p, q) if n <= _FEW_MAX and _log1pmx is not None else
+                  _js_short(p, q) if n <= _DOT_MAX else _js_one_pair(p, q))
             if js is not None:
                 return js if base is None else js / log_base(base)
     p2, q2, batch, tol_p, tol_q = _read_pair(p, q, axis)
@@ -448,7 +464,7 @@ def js_divergence(p, q, *, base=None, axis=-1):
 def _js_python(p, q):
     """JS in nats of two short float64 vectors, in Python floats; None to take another path.
 
-    Below about 30 outcomes a loop over Python floats (``math.atanh``,
+    Up to about 24 outcomes a loop over Python floats (``math.atanh``,
     ``math.log1p``) costs less than the calls of the numpy path. The same
     formulas as :func:`_js_block`. The sums (of p, of q - p and of the terms) are
     :func:`math.fsum` (correctly rounded). None when a quick check fails: a sum off by more than the
@@ -490,8 +506,96 @@ def _js_python_sum(pl, ql, dl, r, c):
     return math.fsum(terms)         # (summed left to right, 28 terms lost up to 10.8 eps)
 
 
+def _js_few(p, q):
+    """JS in nats of two float64 vectors of up to :data:`_FEW_MAX` positive entries, or None to take another path.
+
+    Each outcome's term is ``-(p L(u_p) + q L(u_q)) / 2`` for the normalised P and Q, with ``L(u) = log1p(u) - u``
+    (scipy's ``_log1pmx``: accurate near 0, where the two cancel) and ``u_p = (q - p) / (2 p)``,
+    ``u_q = (p - q) / (2 q)``, both at least -1/2; every term is >= 0, so none cancels another. About 15 numpy
+    calls, no ``np.errstate``: the checks come first (entries from the smallest normal double up, sums within
+    tolerance), after which no operation can overflow, divide by 0 or leave L's domain. None for a zero, a
+    subnormal, a negative, NaN or inf entry, or sums off: the other paths handle zeros, and the general path
+    raises the detailed error.
+    """
+    if not _min_reduce(_minimum(p, q), 0) >= _NORMAL:
+        return None
+    ones = _ONES_UPTO[p.shape[0]]
+    sp = float(_dot(p, ones))
+    if not abs(sp - 1.0) <= 1e-9:
+        return None
+    diff = q - p                       # (p finite, q positive: no overflow)
+    dsum = float(_dot(diff, ones))
+    sq = sp + dsum
+    if not abs(sq - 1.0) <= 1e-9:
+        return None
+    # q sp / sq - p = diff - q dsum / sq: the normalised difference without cancelling the sums
+    num = q * (dsum / sq)
+    _subtract(diff, num, out=num)
+    up = _divide(num * _HALF, p, out=diff)            # (q' - p') / (2 p')
+    uq = num * (-0.5 * sq / sp)
+    uq /= q                                           # (p' - q') / (2 q')
+    total = float(_dot(p, _log1pmx(up, out=up))) / sp + float(_dot(q, _log1pmx(uq, out=uq))) / sq
+    return min(max(-0.5 * total, 0.0), _LN2)
+
+
+def _js_short(p, q):
+    """JS in nats of two float64 vectors of up to :data:`_DOT_MAX` positive entries, or None to take another path.
+
+    :func:`_js_block` written out for one pair of vectors, where the cost of each numpy call is most of the time:
+    sums as dot products with ones, ``g(s)`` replaced by the
+    far form ``x log x + y log y`` (``x, y = 1 -+ s`` formed from p and q) where ``|s| > 0.7``, in the buffers no
+    longer needed. No ``np.errstate`` (a microsecond here): the checks come first (entries from the smallest normal
+    double up, sums within tolerance), after which no operation can overflow, divide by 0 or leave a log's domain
+    (``s`` is clipped first when an entry below 2**-40 could let it round to +-1). None for a
+    zero, a subnormal, a negative, NaN or inf entry, or sums off: the general path handles zeros and raises the
+    detailed error.
+    """
+    low = float(_min_reduce(_minimum(p, q), 0))
+    if not low >= _NORMAL:
+        return None
+    ones = _ONES_UPTO[p.shape[0]]
+    sp = float(_dot(p, ones))
+    if not abs(sp - 1.0) <= 1e-9:
+        return None
+    diff = q - p                       # (p finite, q positive: no overflow)
+    dsum = float(_dot(diff, ones))
+    sq = sp + dsum
+    if not abs(sq - 1.0) <= 1e-9:
+        return None
+    r, c = sq / sp, dsum / sp
+    pr = p * r
+    den = q + pr
+    s = p * c
+    _subtract(diff, s, out=s)
+    s /= den                           # (Q - P) / (Q + P) for the normalised P, Q
+    s2 = s * s
+    far = _greater(s2, _FAR_S2)
+    if low < _NO_POLE:
+        # an entry below 2**-40, where s may round to +-1, the pole of atanh (and of log1p(-s**2)): s clipped to
+        # [-0.7, 0.7], whose g(s) the far form replaces
+        _minimum(s, _NEAR_S, out=s)
+        _maximum(s, _NEAR_S_NEG, out=s)
+        _multiply(s, s, out=s2)
+    g = _arctanh(s)
+    g *= s
+    g += g                             # 2 s atanh(s)
+    _negative(s2, out=s2)
+    g += _log1p(s2, out=s2)            # + log1p(-s**2)
+    half = den * _HALF                 # (exact: den is a normal double)
+    x = _divide(pr, half, out=pr)      # 1 - s
+    y = _divide(q, half, out=half)     # 1 + s
+    lx, ly = _log(x, out=diff), _log(y, out=s)
+    lx *= x
+    ly *= y
+    lx += ly
+    _copyto(g, lx, where=far)
+    return min(max(float(_dot(g, den)) / (4.0 * sq), 0.0), _LN2)
+
+
 def _js_one_pair(p, q):
-    """:func:`_js_one_pair_unchecked` with floating-point warnings silenced.
+    """JS in nats of two float64 vectors of more than :data:`_DOT_MAX` outcomes (up to
+    :data:`_JS_ONE_PAIR_MAX`), or None to take the general path: :func:`_js_block` on the whole vectors, with
+    floating-point warnings silenced.
 
     A ``with`` block inside the call, not ``np.errstate`` as a decorator: under
     numpy 1.x a decorator re-enters one shared ``errstate`` instance, which
@@ -499,65 +603,15 @@ def _js_one_pair(p, q):
     once could restore each other's error state.
     """
     with np.errstate(all="ignore"):
-        return _js_one_pair_unchecked(p, q)
-
-
-def _js_one_pair_unchecked(p, q):
-    """JS in nats of two float64 vectors, or None to take the general path.
-
-    :func:`_js_block` written out for one pair of vectors, where the cost of
-    each numpy call is most of the time: short sums as dot products with ones, no
-    separate minimum (a negative entry makes ``q + p r`` negative or the far
-    form NaN), and an ``np.copyto`` instead of ``np.where``. None when the
-    quick checks fail (the general path then raises the detailed error) or
-    when a zero needs the general path's ``0 log 0`` handling.
-    """
-    n = p.shape[0]
-    diff = q - p
-    if n <= _DOT_MAX:
-        ones = _ONES[:n]
-        sp, dsum = float(_dot(p, ones)), float(_dot(diff, ones))
-    else:                             # BLAS may start threads for long dot products
-        sp, dsum = float(_add_reduce(p, 0)), float(_add_reduce(diff, 0))
-    sq = sp + dsum
-    if not (abs(sp - 1.0) <= 1e-9 and abs(sq - 1.0) <= 1e-9):
-        return None
-    if n > _DOT_MAX:    # long: _js_block's logs (vectorised, unlike log1p) outweigh its extra calls
+        diff = q - p
+        sp, dsum = float(_add_reduce(p, 0)), float(_add_reduce(diff, 0))   # (BLAS may start threads here)
+        sq = sp + dsum
+        if not (abs(sp - 1.0) <= 1e-9 and abs(sq - 1.0) <= 1e-9):
+            return None
         if not _min_reduce(q + p, 0) >= 0:
-            return None               # p(x) < 0 and q(x) < 0 somewhere (one alone makes a log NaN)
+            return None                # p(x) < 0 and q(x) < 0 somewhere (one alone makes a log NaN)
         total = float(_js_block(p, q, diff, sp, sq, dsum, zeros=False))
         return None if total != total else min(max(total / (4.0 * sp * sq), 0.0), _LN2)
-    r, c = sq / sp, dsum / sp
-    pr = p * r
-    den = q + pr
-    if not _min_reduce(den, 0) >= 0:
-        return None                   # p(x) < 0 and q(x) < 0 somewhere
-    s = p * c
-    _subtract(diff, s, out=s)
-    s /= den                          # (Q - P) / (Q + P) for the normalised P, Q
-    g = _subtract(1.0, s)             # 2 s atanh(s) = s log1p(2 s / (1 - s))
-    _divide(s, g, out=g)
-    g += g
-    _log1p(g, out=g)
-    g *= s
-    s *= s
-    far = _greater(s, _FAR_S2)
-    _negative(s, out=s)
-    g += _log1p(s, out=s)           # 2 s atanh(s) + log1p(-s**2)
-    # 1 -+ s formed directly, in the buffers no longer needed (fewer fresh
-    # allocations: at 10**4 outcomes their page faults cost more than the arithmetic)
-    half = den * _HALF
-    x = _divide(pr, half, out=pr)   # 1 - s
-    y = _divide(q, half, out=half)  # 1 + s
-    lx, ly = _log(x, out=diff), _log(y, out=s)
-    lx *= x
-    ly *= y
-    lx += ly                          # NaN where p(x) < 0 or q(x) < 0 (and at zeros)
-    _copyto(g, lx, where=far)
-    total = float(_dot(g, den))
-    if total != total:
-        return None
-    return min(max(total / (4.0 * sq), 0.0), _LN2)
 
 
 def _js_near(s, w):

@@ -15,7 +15,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import klteach as kt
-from klteach import DistributionError
+from klteach import DistributionError, discrete
 from strategies import distributions, mp_entropy, mp_js, mp_kl, pairs, positive_distributions
 
 LN2 = math.log(2)
@@ -632,9 +632,24 @@ def test_bounds_hold_exactly_despite_rounding():
         assert kt.entropy(u) == pytest.approx(math.log(n), rel=4 * EPS, abs=0)
 
 
-# --- js_divergence's one-pair paths (Python floats up to 30 outcomes, numpy beyond) ------
+# --- js_divergence's one-pair paths (Python floats up to 24 outcomes, scipy's log1p(x) - x up to 70, numpy
+# beyond) ------
 
-JS_SIZES = [1, 2, 7, 30, 31, 200, 2048, 2049, 5000]   # both sides of each switch between paths
+JS_SIZES = [1, 2, 7, 24, 25, 70, 71, 200, 2048, 2049, 5000]   # both sides of each switch between paths
+
+
+@pytest.mark.parametrize("n", [25, 50, 70])
+def test_js_without_scipys_log1pmx_takes_the_numpy_path(monkeypatch, n):
+    # _log1pmx is not public scipy: a scipy without it must still give the same numbers
+    rng = np.random.default_rng(n)
+    p = kt.normalize(rng.random(n) + 0.1)
+    pairs = [(p, kt.normalize(rng.random(n) ** 3)), (p, kt.normalize(p * np.exp(1e-7 * rng.standard_normal(n))))]
+    with_it = [kt.js_divergence(a, b) for a, b in pairs]
+    monkeypatch.setattr(discrete, "_log1pmx", None)
+    for (a, b), got in zip(pairs, with_it):
+        ref = float(mp_js(a, b, dps=50))
+        assert got == pytest.approx(ref, rel=8 * EPS, abs=0)
+        assert kt.js_divergence(a, b) == pytest.approx(ref, rel=8 * EPS, abs=0)
 
 
 def _js_general(p, q):
@@ -654,6 +669,21 @@ def _pair_with_t(rng, n, t):
     q = np.concatenate([w * (1 + t) / 2, w * (1 - t) / 2, [0.3] * (n % 2)])
     order = rng.permutation(n)
     return kt.normalize(p[order]), kt.normalize(q[order])
+
+
+@pytest.mark.parametrize("n", [25, 70, 71, 2048])
+def test_js_paths_keep_their_digits_where_s_rounds_near_one(n):
+    # the numpy path computes g(s) on s itself when every entry lies above 2**-40, and clips s below that, where a
+    # ratio near 2**-53 could round s to +-1 (atanh's pole): entries on both sides of 2**-40, and far below it
+    rng = np.random.default_rng(700 + n)
+    base = kt.normalize(rng.random(n) + 0.5)
+    for tiny in (2.0 ** -40 * 1.001, 2.0 ** -40 * 0.999, 1e-17, 3e-300):
+        p, q = base.copy(), base.copy()
+        p[0], q[1] = tiny, tiny * 0.5
+        p, q = kt.normalize(p), kt.normalize(q)
+        ref = float(mp_js(p, q, dps=50))
+        assert kt.js_divergence(p, q) == pytest.approx(ref, rel=8 * EPS, abs=0)   # (warnings fail the test)
+        assert kt.js_divergence(q, p) == pytest.approx(ref, rel=8 * EPS, abs=0)
 
 
 @pytest.mark.slow
