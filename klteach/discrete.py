@@ -542,13 +542,12 @@ def _js_short(p, q):
     """JS in nats of two float64 vectors of up to :data:`_DOT_MAX` positive entries, or None to take another path.
 
     :func:`_js_block` written out for one pair of vectors, where the cost of each numpy call is most of the time:
-    sums as dot products with ones, ``g(s)`` replaced by the
-    far form ``x log x + y log y`` (``x, y = 1 -+ s`` formed from p and q) where ``|s| > 0.7``, in the buffers no
-    longer needed. No ``np.errstate`` (a microsecond here): the checks come first (entries from the smallest normal
-    double up, sums within tolerance), after which no operation can overflow, divide by 0 or leave a log's domain
-    (``s`` is clipped first when an entry below 2**-40 could let it round to +-1). None for a
-    zero, a subnormal, a negative, NaN or inf entry, or sums off: the general path handles zeros and raises the
-    detailed error.
+    sums as dot products with ones; ``g(s) = 2 s atanh(s) + log1p(-s**2)``, replaced where ``|s| > 0.7`` by the
+    far form ``x log x + y log y`` (``x, y = 1 -+ s`` formed from p and q), in the buffers no longer needed. No
+    ``np.errstate`` (a microsecond here): the checks come first (entries from the smallest normal double up, sums
+    within tolerance), after which no operation can overflow, divide by 0 or leave a log's domain (``s`` is
+    clipped first when an entry below 2**-40 could let it round to +-1). None for a zero, a subnormal, a
+    negative, NaN or inf entry, or sums off: the general path handles zeros and raises the detailed error.
     """
     low = float(_min_reduce(_minimum(p, q), 0))
     if not low >= _NORMAL:
