@@ -1947,8 +1947,11 @@ def _pieces_kl(mass_p, ep, mass_q, placed):
                   if min(x, y) < sys.float_info.min else v for k, x, y, v in zip(small, a, b, scaled)]
         terms += [math.ldexp(v, -_UP_BITS) for v in scaled]
     # a ratio q / p beyond 2**+-900 (scales 1e-160 against 1e160): (b - a) - a log(q / p), the log from the
-    # fraction's integers
-    terms += [float(mass[k][1] - mass[k][0]) - float(mass[k][0]) * _log_fraction(r)
+    # fraction's integers (both probabilities below 2**-1000: scaled by 2**1100 first, as above, since a subnormal
+    # a would lose digits)
+    terms += [math.ldexp(float((mass[k][1] - mass[k][0]) * _UP) - float(mass[k][0] * _UP) * _log_fraction(r),
+                         -_UP_BITS) if max(mass[k]) < _TINY_MASS else
+              float(mass[k][1] - mass[k][0]) - float(mass[k][0]) * _log_fraction(r)
               for k, r in enumerate(ratios) if r is not None and not _TAME_LOW < r < _TAME_HIGH]
     terms += [float(y * w) for x, y, w in zip(fp, fq, widths) if x == 0 and y > 0]
     terms += [float(d * (max(min(y, lo) - x, 0) + max(y - max(x, hi), 0)))      # beyond P's range

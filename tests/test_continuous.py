@@ -2242,3 +2242,17 @@ def test_histograms_whose_scaled_probabilities_still_underflow_or_whose_counts_a
     p = H((np.array([True, False, True]), np.array([0.0, 1, 2, 3])), density=False)()
     q = H((np.array([1, 1, 1]), np.array([0.0, 1, 2, 3])), density=False)()
     assert kt.continuous_kl(p, q) == pytest.approx(math.log(1.5), rel=2 * np.finfo(float).eps, abs=0)
+
+
+def test_histograms_of_a_subnormal_probability_at_a_ratio_beyond_2_to_900_keep_their_digits():
+    # from a sixteenth review: P's probability 1e-309 on a piece where q / p < 2**-900 was rounded to a subnormal
+    # double before its log term (22 eps at D = 2.2e-307, 187 eps in a sweep)
+    H = st.rv_histogram
+    cases = [([3.0, 1e-309], [3e300, 1e-300]),
+             ([9.295898601462687, 4.50298417646574e-310], [8.254459352466225e300, 5.870990869656431e-288])]
+    for cp, cq in cases:
+        p = H((np.array(cp), np.array([0.0, 1, 2])), density=False)()
+        q = H((np.array(cq), np.array([0.0, 1, 2])), density=False)()
+        truth = _frozen_histograms_kl(p, q)
+        assert truth > 2.2250738585072014e-308           # (a normal double: eps relative is meant)
+        assert kt.continuous_kl(p, q) == pytest.approx(truth, rel=4 * np.finfo(float).eps, abs=0)

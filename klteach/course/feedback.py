@@ -707,9 +707,11 @@ def _array_feedback(answer, expected, combine, array_routes=(), nan=None):
             if value is not None and math.isfinite(value) and _accepted(float(value), expected):
                 return Feedback(False, f"{start} {advice}")
         if arr.size > 1 and np.all(np.isfinite(arr)) and np.ptp(arr) == 0:   # (not "take their mean")
-            return Feedback(False, f"{start} All {arr.size} are the same number: the copies come from a broadcast "
-                                   f"against an array (or a repeated step); find where, rather than averaging them, "
-                                   f"and give that one number.")
+            return Feedback(False, f"{start} All {arr.size} are the same number. Copies of one number come from a "
+                                   f"broadcast against an array (or a repeated step): if so, find where, rather than "
+                                   f"averaging them, and give that one number. If they are per-outcome values that "
+                                   f"happen to be equal, the formula says how to combine them: "
+                                   f"{combine or 'combine the terms into one number as the formula says.'}")
         routes = [(np.sum, "Their sum is it: wrap your expression in np.sum(...).")]
         routes.append((np.mean, "Their mean is it: wrap your expression in np.mean(...)."))
         if arr.ndim == 2:

@@ -303,7 +303,8 @@ def check_cross_entropy(answer, p, q, *, base=None, names=("P", "Q"), sig=3):
                              f"the zero mask applied to {a} only: {a}[m] then broadcasts against every "
                              f"{b}(x). Use one mask on both arrays: m = {a} > 0, then {a}[m] and {b}[m]."))
     mistakes.append((1.0, f"the sum of {b}'s probabilities, which is 1 for every distribution. The "
-                          f"cross-entropy weights the log of each {b}(x) by {a}(x)."))
+                          f"cross-entropy weights the log of each {b}(x) by {a}(x); another quantity that is 1 "
+                          f"here (an accuracy, say) is not it either."))
     counts = float(np.sum(np.asarray(p, dtype=float)))
     for scale in sorted({10.0, 100.0} | ({counts} if abs(counts - 1) > 0.01 else set())):
         # the logs weighted by counts or percentages where probabilities belong

@@ -3178,3 +3178,14 @@ def test_full_arrays_are_read_over_every_outcome_and_nan_arrays_get_the_nan_advi
     with np.errstate(all="ignore"):
         said = str(exercises.check_entropy(-p * np.log(p), p))
     assert "1 of them is NaN" in said, said
+
+
+def test_equal_entries_and_an_answer_of_one_keep_other_readings_open():
+    # from a fourteenth learner pass: Q_fair itself (six equal numbers) was told to be copies from a broadcast, whose
+    # "one number" is not the answer; an accuracy of 1.0 was named the sum of Q's probabilities without a hedge
+    p, q = np.array([0.5, 0.1, 0.1, 0.1, 0.1, 0.1]), np.full(6, 1 / 6)
+    said = str(exercises.check_kl(q, p, q, base=2))
+    assert "broadcast" in said and "happen to be equal" in said and "Sum the terms P(x) log(P(x)/Q(x))" in said, said
+    label, q_image = np.array([0.0, 0.0, 1.0]), np.array([0.15, 0.25, 0.6])
+    said = str(exercises.check_cross_entropy(1.0, label, q_image, base=2))
+    assert "sum of Q's probabilities" in said and "an accuracy, say" in said, said

@@ -411,6 +411,15 @@ def test_hw02_q4_rejects_a_wrong_curve(draw):
     assert not results[CURVE_TEST], results
 
 
+def test_hw02_q4_reads_labels_as_mathtext_where_latex_is_missing():
+    # from a twelfth review: with text.usetex on and no LaTeX where it is graded, every text was called blank
+    import matplotlib
+
+    with matplotlib.rc_context({"text.usetex": True}):
+        results = _q4_results(HW02_RIGHT["solution"])
+    assert all(results.values()), results
+
+
 @pytest.mark.parametrize("draw", HW02_SAME_STYLE.values(), ids=HW02_SAME_STYLE.keys())
 def test_hw02_q4_rejects_lines_told_apart_by_colour_only(draw):
     results = _q4_results(draw)
@@ -471,6 +480,10 @@ HW02_SAME_STYLE.update({
                                         "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
     "a two-point marker with mew=0": "ax_q4.plot(ts, ce, marker=[(0, 0), (1, 1)], mew=0, label='H(P, Q_t)'); "
                                      "ax_q4.axhline(h_valley, color='r', label='H(P)'); ax_q4.legend()",
+    # from a twelfth review: a star has no other half to draw in mfcalt
+    "a half-filled star with no face": "ax_q4.plot(ts, ce, 'C0', marker=(5, 0), fillstyle='top', mfc='none', "
+                                       "mfcalt='C0', mew=0, label='H(P, Q_t)'); "
+                                       "ax_q4.axhline(h_valley, color='C1', label='H(P)'); ax_q4.legend()",
 })
 
 HW02_RIGHT.update({
@@ -704,6 +717,23 @@ def test_hw04_q4_accepts_correct_plots_drawn_differently(draw):
         "N(...) (Q)", "Q\u223cN", "Q - N", "Q(x) density", "N(x; ...)", "N(...) = Q"])
 @pytest.mark.filterwarnings("ignore:No artists with labels found:UserWarning")   # (legend() with nothing labelled)
 def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
+    results = _hw04_q4_results(draw)
+    assert results == {**dict.fromkeys(results, True), failing: False}, results
+
+
+@pytest.mark.parametrize("draw, failing", [
+    # from a twelfth review: a half-filled caret or mathtext marker has no other half to draw in mfcalt, so with no
+    # face and no edge it draws nothing (a colour-only plot); names in look-alike letters or with zero-width
+    # characters are the same names
+    ("ax_q4.plot(x, p, 'C0', label='P'); ax_q4.plot(x, q, 'C1', marker=4, fillstyle='left', mfc='none', "
+     "mfcalt='C1', mew=0, markevery=50, label='Q'); ax_q4.legend()", "test_q4_hidden_5"),
+    ("ax_q4.plot(x, p, 'C0', label='P'); ax_q4.plot(x, q, 'C1', marker='$Q$', fillstyle='left', mfc='none', "
+     "mfcalt='C1', mew=0, markevery=50, label='Q'); ax_q4.legend()", "test_q4_hidden_5"),
+    *[(f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label={b!r}); ax_q4.legend()", "test_q4_hidden_5")
+      for a, b in [("\u211a", "\u2119"), ("\U0001d444", "\U0001d443"), ("\uff31", "\uff30"), ("Q\u200b", "P\u200b")]],
+], ids=["half-filled caret with no face", "half-filled mathtext marker with no face", "double-struck Q and P",
+        "italic Q and P", "fullwidth Q and P", "zero-width spaces"])
+def test_hw04_q4_rejects_markers_that_draw_nothing_and_look_alike_swaps(draw, failing):
     results = _hw04_q4_results(draw)
     assert results == {**dict.fromkeys(results, True), failing: False}, results
 
