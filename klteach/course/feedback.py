@@ -711,7 +711,8 @@ def _array_feedback(answer, expected, combine, array_routes=(), nan=None):
                                    f"broadcast against an array (or a repeated step): if so, find where, rather than "
                                    f"averaging them, and give that one number. If they are per-outcome values that "
                                    f"happen to be equal, the formula says how to combine them: "
-                                   f"{combine or 'combine the terms into one number as the formula says.'}")
+                                   + (combine[0].lower() + combine[1:] if combine else
+                                      "combine the terms into one number as the formula says."))
         routes = [(np.sum, "Their sum is it: wrap your expression in np.sum(...).")]
         routes.append((np.mean, "Their mean is it: wrap your expression in np.mean(...)."))
         if arr.ndim == 2:
@@ -1067,8 +1068,12 @@ def _decimal_places_note(check):
                 whole = "round(...) or np.round(...)" if isinstance(_scalar(answer), (float, np.floating)) else "round(...)"
                 how = (f"{whole} with no digits rounds to a whole number" if places == 0 else
                        f"round(..., {places}) keeps {places} decimal place{'s' if places > 1 else ''}")
+                # (a whole number keeps the figures of its integer part: np.round(1.36) is 1.0, one figure, though
+                # the float 1.0 is read as two)
+                figures = (len(str(int(abs(rounded)))) if places == 0 else
+                           min(shown, significant_figures(rounded)))
                 kept = ("no significant figure at all" if rounded == 0 else
-                        f"{_plural(min(shown, significant_figures(rounded)), 'significant figure')} only")
+                        f"{_plural(figures, 'significant figure')} only")
                 return Feedback(False, f"{feedback.message} If you rounded with round: {how}, here {kept}; "
                                        f"round to {sig} significant figures instead "
                                        f"(f\"{{x:.{sig}g}}\"), or give the unrounded number.")

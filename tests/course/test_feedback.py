@@ -3185,7 +3185,17 @@ def test_equal_entries_and_an_answer_of_one_keep_other_readings_open():
     # "one number" is not the answer; an accuracy of 1.0 was named the sum of Q's probabilities without a hedge
     p, q = np.array([0.5, 0.1, 0.1, 0.1, 0.1, 0.1]), np.full(6, 1 / 6)
     said = str(exercises.check_kl(q, p, q, base=2))
-    assert "broadcast" in said and "happen to be equal" in said and "Sum the terms P(x) log(P(x)/Q(x))" in said, said
+    assert "broadcast" in said and "happen to be equal" in said and "sum the terms P(x) log(P(x)/Q(x))" in said, said
     label, q_image = np.array([0.0, 0.0, 1.0]), np.array([0.15, 0.25, 0.6])
     said = str(exercises.check_cross_entropy(1.0, label, q_image, base=2))
     assert "sum of Q's probabilities" in said and "an accuracy, say" in said, said
+
+
+def test_a_whole_number_from_np_round_keeps_the_figures_of_its_integer_part():
+    # from a fifteenth learner pass: np.round(1.3568) = 1.0 was said to keep "2 significant figures"
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    h = float(-np.sum(p * np.log2(p)))
+    said = str(exercises.check_entropy(np.round(h), p, base=2))
+    assert "rounds to a whole number, here 1 significant figure only" in said, said
+    said = str(exercises.check_entropy(np.round(10 * h), 10 * p / np.sum(10 * p), base=2))
+    assert "significant figure" in said, said

@@ -730,9 +730,13 @@ def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
     ("ax_q4.plot(x, p, 'C0', label='P'); ax_q4.plot(x, q, 'C1', marker='$Q$', fillstyle='left', mfc='none', "
      "mfcalt='C1', mew=0, markevery=50, label='Q'); ax_q4.legend()", "test_q4_hidden_5"),
     *[(f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label={b!r}); ax_q4.legend()", "test_q4_hidden_5")
-      for a, b in [("\u211a", "\u2119"), ("\U0001d444", "\U0001d443"), ("\uff31", "\uff30"), ("Q\u200b", "P\u200b")]],
+      for a, b in [("\u211a", "\u2119"), ("\U0001d444", "\U0001d443"), ("\uff31", "\uff30"), ("Q\u200b", "P\u200b"),
+                   # from a thirteenth review: other invisible characters, and Cyrillic look-alikes
+                   ("Q\u202a = N(0.5, 1.5\u00b2)", "dashed"), ("Q\ufe0f", "P"), ("Q\u2800= N(0.5, 1.5\u00b2)", "dashed"),
+                   ("\u051a", "\u0420")]],
 ], ids=["half-filled caret with no face", "half-filled mathtext marker with no face", "double-struck Q and P",
-        "italic Q and P", "fullwidth Q and P", "zero-width spaces"])
+        "italic Q and P", "fullwidth Q and P", "zero-width spaces", "a bidi mark", "a variation selector",
+        "a braille blank", "Cyrillic Q and P"])
 def test_hw04_q4_rejects_markers_that_draw_nothing_and_look_alike_swaps(draw, failing):
     results = _hw04_q4_results(draw)
     assert results == {**dict.fromkeys(results, True), failing: False}, results
