@@ -576,7 +576,9 @@ def test_a_whole_float_is_matched_at_the_2_figures_it_shows():
     assert round_sig(H_ENGLISH, 2) == round_sig(CE_02, 2) == 4.2 and round_sig(h_english_spanish, 2) == 4.5
     text = str(ex02_3(4.0))
     assert "at the 2 significant figures it has" in text and "H(spanish)" in text, text
-    assert "1 significant figure" not in text and "H(english" not in text, text
+    assert "at the 1 significant figure" not in text and "H(english" not in text, text
+    # (np.round's whole number 4.0 keeps 1 figure, as the note on round says)
+    assert "rounds to a whole number, here 1 significant figure only" in text, text
     # 09 Ex2: -2.0 is the ELBO (-2.0424) rounded to the 2 figures it shows
     elbo = _elbo_09()
     assert round_sig(elbo, 2) == -2.0 and round_sig(elbo, 1) == -2.0
