@@ -506,6 +506,23 @@ def _js_python_sum(pl, ql, dl, r, c):
     return math.fsum(terms)         # (summed left to right, 28 terms lost up to 10.8 eps)
 
 
+def _checked_pair(p, q):
+    """The checks of :func:`_js_few` and :func:`_js_short`, in an order that cannot warn: every entry from the
+    smallest normal double up, then the sum of p, ``q - p`` and its sum within the tolerance. Returns
+    ``(smallest entry, q - p, sum of p, sum of q - p, sum of q)``, or None."""
+    low = float(_min_reduce(_minimum(p, q), 0))
+    if not low >= _NORMAL:
+        return None
+    ones = _ONES_UPTO[p.shape[0]]
+    sp = float(_dot(p, ones))
+    if not abs(sp - 1.0) <= 1e-9:
+        return None
+    diff = q - p                       # (p finite, q positive: no overflow)
+    dsum = float(_dot(diff, ones))
+    sq = sp + dsum
+    return None if not abs(sq - 1.0) <= 1e-9 else (low, diff, sp, dsum, sq)
+
+
 def _js_few(p, q):
     """JS in nats of two float64 vectors of up to :data:`_FEW_MAX` positive entries, or None to take another path.
 
@@ -517,17 +534,10 @@ def _js_few(p, q):
     subnormal, a negative, NaN or inf entry, or sums off: the other paths handle zeros, and the general path
     raises the detailed error.
     """
-    if not _min_reduce(_minimum(p, q), 0) >= _NORMAL:
+    checked = _checked_pair(p, q)
+    if checked is None:
         return None
-    ones = _ONES_UPTO[p.shape[0]]
-    sp = float(_dot(p, ones))
-    if not abs(sp - 1.0) <= 1e-9:
-        return None
-    diff = q - p                       # (p finite, q positive: no overflow)
-    dsum = float(_dot(diff, ones))
-    sq = sp + dsum
-    if not abs(sq - 1.0) <= 1e-9:
-        return None
+    _, diff, sp, dsum, sq = checked
     # q sp / sq - p = diff - q dsum / sq: the normalised difference without cancelling the sums
     num = q * (dsum / sq)
     _subtract(diff, num, out=num)
@@ -549,18 +559,10 @@ def _js_short(p, q):
     clipped first when an entry below 2**-40 could let it round to +-1). None for a zero, a subnormal, a
     negative, NaN or inf entry, or sums off: the general path handles zeros and raises the detailed error.
     """
-    low = float(_min_reduce(_minimum(p, q), 0))
-    if not low >= _NORMAL:
+    checked = _checked_pair(p, q)
+    if checked is None:
         return None
-    ones = _ONES_UPTO[p.shape[0]]
-    sp = float(_dot(p, ones))
-    if not abs(sp - 1.0) <= 1e-9:
-        return None
-    diff = q - p                       # (p finite, q positive: no overflow)
-    dsum = float(_dot(diff, ones))
-    sq = sp + dsum
-    if not abs(sq - 1.0) <= 1e-9:
-        return None
+    low, diff, sp, dsum, sq = checked
     r, c = sq / sp, dsum / sp
     pr = p * r
     den = q + pr

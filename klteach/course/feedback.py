@@ -1432,6 +1432,8 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             return Feedback(True, f"Correct: {what} = {_show(expected)}{suffix}.")
         # 3 figures right, a later one it gives wrong (0.2176 for 0.2180): accepted, but not praised beyond the 3
         long = n_fig > 6        # shown shortened, as _as_given does: its figures are not quoted
+        # (a float32's 7 or 8 figures are the nearest float32, which may look cut off: no word on truncating)
+        narrow = isinstance(answer, np.floating) and np.finfo(answer.dtype).bits < 64
         # (how many figures a long number agrees to: up to 5, a rounding on the way; beyond, another method's
         # or order of operations' last digits, which nobody needs to fix)
         agree = max((k for k in range(ACCEPTED_FIGURES, n_fig) if _round_sig(value, k) == _round_sig(expected, k)),
@@ -1441,7 +1443,7 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
                   ", more than asked")
                + (f"; its last figure is cut off, not rounded: it is the right value truncated after "
                   f"{n_fig} figures" if _truncated(value, expected, figures) and not _right_at(value, expected, n_fig)
-                  else "") if long else
+                  and not narrow else "") if long else
                f"At the {n_fig} significant figures you gave, {shown} is cut off, not rounded, or a sum of terms "
                f"(or of logs) rounded on the way: round only the final result, rather than truncate"
                if _truncated(value, expected, figures) and any(
@@ -1809,12 +1811,16 @@ def _check_number(answer, expected, *, what, units, mistakes, sig, hint, negativ
             return Feedback(False, _wrong_way_words(shown, e, _figures_rounded(other, k, rounded), what, hint))
         # (3 figures cut off match a window as wide as rounded ones: another quantity lands in it by chance, so
         # the reading is hedged)
+        if figures <= ACCEPTED_FIGURES:
+            text = named(cut)
+            return Feedback(False, f"Not quite: {shown} may be {_show(best, figures + 2)} cut off after "
+                                   f"{_plural(figures, 'significant figure')} (round, do not truncate), and "
+                                   f"{_show(best, figures + 2)} is {text}{'' if text.endswith('.') else '.'} It "
+                                   f"matches only cut off, so this reading may be a coincidence: if you computed "
+                                   f"another quantity, it is not {what}. " + (hint or "Check each step again."))
         return Feedback(False, f"Not quite: {shown} matches {named(cut)} ({shown} is that value, "
                                f"{_show(best, figures + 2)}, cut off after {_plural(figures, 'significant figure')}: "
-                               f"round, do not truncate.)"
-                               + (f" It matches only cut off, so this reading may be a coincidence: if you computed "
-                                  f"another quantity, it is not {what}. " + (hint or "Check each step again.")
-                                  if figures <= ACCEPTED_FIGURES else ""))
+                               f"round, do not truncate.)")
     # the roundings on the way that a check lists (partway), as the answer's own figures show them
     partway_gives = partway is not None and math.isfinite(value) and any(
         math.isfinite(t) and (abs(value - t) <= 1e-9 * abs(t) or _round_sig(t, figures) == _dec(value))

@@ -486,7 +486,7 @@ def test_02_ex2_the_redundancy_and_the_average_in_nats_are_named():
 def test_02_ex2_a_named_mistake_below_the_entropy_keeps_its_own_message():
     # 1.03 (the average in nats, 1.0397, cut off) and 1.35 (H, 1.35678, cut off) are below the entropy, but their
     # mistakes, not the Kraft bound, are what helps; 1.0 and 1 get the bound and still hear the mistakes they may be
-    for answer, named in ((1.03, "converted to nats"), (1.35, "matches H(P_sensor)")):
+    for answer, named in ((1.03, "converted to nats"), (1.35, "is H(P_sensor)")):
         text = str(check_huffman_length(answer, P_SENSOR, name="P_sensor"))
         assert text.startswith("Not quite") and named in text and "Kraft" not in text, text
     text = str(check_huffman_length(1.0, P_SENSOR, name="P_sensor"))

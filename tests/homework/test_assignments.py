@@ -584,10 +584,15 @@ def test_hw02_q4_rejects_a_legend_that_swaps_the_curve_and_the_floor(draw):
     *[(f"ax_q4.get_lines()[0].set_label({label!r}); ax_q4.legend()", "test_q4_public_2")
       for label in [r"$\boldsymbol{}$", r"$\rm{}$", r"$\bf{ }$", r"$\it$", r"$\sf{}$", r"$\tt{}$", r"$\cal{}$"]],
     (r"ax_q4.legend(); ax_q4.set_xlabel(r'$\boldsymbol{\,}$')", "test_q4_public_1"),
+    # from a fourteenth review: Hangul fillers and a lone combining mark draw a placeholder, no letter
+    *[(f"ax_q4.get_lines()[0].set_label({label!r}); ax_q4.legend()", "test_q4_public_2")
+      for label in ["\u3164", "\uffa0", "\u0301"]],
+    ("ax_q4.legend(); ax_q4.set_xlabel('\u3164')", "test_q4_public_1"),
 ], ids=["blank labels", "hidden legend", "empty legend", "empty figure legend", "only one line named",
         "a LaTeX space as a label", "a zero-width space as a label", "a LaTeX space as the title",
         "$~$", "hspace", "phantom", "soft hyphen", "braille blank", "mathrm space", "medium space", "empty textbf",
-        "boldsymbol", "rm", "bf", "it", "sf", "tt", "cal", "an x label of a bold space"])
+        "boldsymbol", "rm", "bf", "it", "sf", "tt", "cal", "an x label of a bold space",
+        "Hangul filler", "halfwidth Hangul filler", "a lone combining accent", "an x label of a Hangul filler"])
 def test_hw02_q4_public_tests_want_labels_and_a_legend_that_show(draw, failing):
     lines = "ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(h_valley, ls='--', label='H(P)'); "
     results = _q4_results(lines + draw)
@@ -733,10 +738,10 @@ def test_hw04_q4_rejects_what_it_asks_for_done_wrong(draw, failing):
       for a, b in [("\u211a", "\u2119"), ("\U0001d444", "\U0001d443"), ("\uff31", "\uff30"), ("Q\u200b", "P\u200b"),
                    # from a thirteenth review: other invisible characters, and Cyrillic look-alikes
                    ("Q\u202a = N(0.5, 1.5\u00b2)", "dashed"), ("Q\ufe0f", "P"), ("Q\u2800= N(0.5, 1.5\u00b2)", "dashed"),
-                   ("\u051a", "\u0420")]],
+                   ("\u051a", "\u0420"), ("\u24e0", "\u24df")]],
 ], ids=["half-filled caret with no face", "half-filled mathtext marker with no face", "double-struck Q and P",
         "italic Q and P", "fullwidth Q and P", "zero-width spaces", "a bidi mark", "a variation selector",
-        "a braille blank", "Cyrillic Q and P"])
+        "a braille blank", "Cyrillic Q and P", "circled q and p"])
 def test_hw04_q4_rejects_markers_that_draw_nothing_and_look_alike_swaps(draw, failing):
     results = _hw04_q4_results(draw)
     assert results == {**dict.fromkeys(results, True), failing: False}, results
