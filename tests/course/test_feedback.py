@@ -3202,3 +3202,15 @@ def test_a_whole_number_from_np_round_keeps_the_figures_of_its_integer_part():
     assert "rounds to a whole number, here 1 significant figure only" in said, said
     said = str(exercises.check_entropy(np.round(10 * h), 10 * p / np.sum(10 * p), base=2))
     assert "significant figure" in said, said
+
+
+def test_a_float32_answer_is_not_called_cut_off():
+    # from a sixteenth learner pass: np.float32(D) was told "its last figure is cut off, not rounded"; its 7 figures
+    # are the nearest float32, which here lies below D's 7-figure rounding
+    x = 0.844813852784924
+    f = np.float32(x)
+    assert str(f) == "0.8448138" and round(x, 7) == 0.8448139
+    said = str(exercises.check_number(f, x, what="D"))
+    assert said.startswith("Correct to 3") and "cut off" not in said, said
+    said = str(exercises.check_number(0.8448138, x, what="D"))          # the same 7 figures typed: cut off
+    assert said.startswith("Correct to 3") and "truncated after 7 figures" in said, said
