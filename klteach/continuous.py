@@ -1942,21 +1942,26 @@ def _pieces_kl(mass_p, ep, mass_q, placed):
         t = np.array([float(ratios[k] - 1) for k in small])
         with np.errstate(all="ignore"):
             scaled = _fix_nan(_gap_terms(a, b, t), a, b)
-        # (one still below the doubles' normal range: (b - a) - a log(q / p), which needs no quotient of them)
-        scaled = [float((mass[k][1] - mass[k][0]) * _UP) - x * _log_fraction(ratios[k])
-                  if min(x, y) < sys.float_info.min else v for k, x, y, v in zip(small, a, b, scaled)]
-        terms += [math.ldexp(v, -_UP_BITS) for v in scaled]
-    # a ratio q / p beyond 2**+-900 (scales 1e-160 against 1e160): (b - a) - a log(q / p), the log from the
-    # fraction's integers (both probabilities below 2**-1000: scaled by 2**1100 first, as above, since a subnormal
-    # a would lose digits)
-    terms += [math.ldexp(float((mass[k][1] - mass[k][0]) * _UP) - float(mass[k][0] * _UP) * _log_fraction(r),
-                         -_UP_BITS) if max(mass[k]) < _TINY_MASS else
-              float(mass[k][1] - mass[k][0]) - float(mass[k][0]) * _log_fraction(r)
+        # (one still below the doubles' normal range: the form that needs no quotient of them)
+        terms += [_log_ratio_term(*mass[k], ratios[k]) if min(x, y) < sys.float_info.min else
+                  math.ldexp(v, -_UP_BITS) for k, x, y, v in zip(small, a, b, scaled)]
+    # a ratio q / p beyond 2**+-900 (scales 1e-160 against 1e160)
+    terms += [_log_ratio_term(*mass[k], r)
               for k, r in enumerate(ratios) if r is not None and not _TAME_LOW < r < _TAME_HIGH]
     terms += [float(y * w) for x, y, w in zip(fp, fq, widths) if x == 0 and y > 0]
     terms += [float(d * (max(min(y, lo) - x, 0) + max(y - max(x, hi), 0)))      # beyond P's range
               for d, x, y in zip(dens_q, placed, placed[1:]) if x < lo or y > hi]
     return max(math.fsum(terms), 0.0)
+
+
+def _log_ratio_term(a, b, r):
+    """A piece's term ``(b - a) - a log(r)`` for its exact probabilities ``a`` (P's), ``b`` (Q's) and ratio
+    ``r = b / a`` of any size: the log from the fraction's integers (:func:`_log_fraction`), no quotient of rounded
+    floats; with both probabilities below 2**-1000 (a subnormal ``a`` would lose digits), scaled by 2**1100 exactly
+    first and the term scaled back."""
+    if max(a, b) < _TINY_MASS:
+        return math.ldexp(float((b - a) * _UP) - float(a * _UP) * _log_fraction(r), -_UP_BITS)
+    return float(b - a) - float(a) * _log_fraction(r)
 
 
 # ratios q / p whose floats keep every digit (and whose t and masses do not overflow)
