@@ -747,6 +747,52 @@ def test_hw04_q4_rejects_markers_that_draw_nothing_and_look_alike_swaps(draw, fa
     assert results == {**dict.fromkeys(results, True), failing: False}, results
 
 
+# From a tenth review: a smooth unlabelled copy under a labelled curve of few points (21 in hw02, 29 in hw04) lies
+# off the straight pieces drawn between those points by more than 1% of the plot's height (0.0096 bits in hw02),
+# though it follows the curve: it was called an unnamed line. It is read against the cubic through the points too.
+@pytest.mark.parametrize("results", [
+    lambda: _q4_results("ax_q4.plot(t21, h_cross(t21), 'o-', color='C0', label='H(P, Q_t)'); tf = np.linspace(0, 1, 1001); "
+                        "ax_q4.plot(tf, h_cross(tf), color='C0', alpha=0.3); "
+                        "ax_q4.axhline(h_valley, color='C1', ls='--', label='H(P)'); ax_q4.legend()"),
+    lambda: _hw04_q4_results("xc = np.linspace(-6, 8, 29); ax_q4.plot(xc, np.exp(-0.5 * xc ** 2) / np.sqrt(2 * np.pi), "
+                             "'o-', color='C0', label='P'); ax_q4.plot(x, p, color='C0', alpha=0.3); "
+                             "ax_q4.plot(x, q, '--', label='Q'); ax_q4.legend()"),
+], ids=["hw02", "hw04"])
+def test_q4_a_smooth_copy_under_a_curve_of_few_points_is_named_with_it(results):
+    outcome = results()
+    assert all(outcome.values()), outcome
+
+
+# From a tenth review: a legend of empty proxy lines whose colours and styles are no drawn line's named nothing and
+# passed. From a fifteenth: a lone name in brackets, and letters in negative circles, were not read as names.
+@pytest.mark.parametrize("draw", [
+    "ax_q4.plot(ts, ce, 'C0'); ax_q4.axhline(h_valley, color='C1', ls='--'); ax_q4.plot([], [], 'C2', label='H(P, Q_t)'); "
+    "ax_q4.plot([], [], 'C3:', label='H(P)'); ax_q4.legend()",
+    "ax_q4.plot(ts, ce, label='(H(P))'); ax_q4.axhline(h_valley, ls='--', label='(cross-entropy)'); ax_q4.legend()",
+], ids=["proxies naming nothing", "names in brackets swapped"])
+def test_hw02_q4_rejects_a_legend_naming_nothing_or_a_bracketed_swap(draw):
+    results = _q4_results(draw)
+    assert results == {**dict.fromkeys(results, True), STYLE_TEST: False}, results
+
+
+@pytest.mark.parametrize("draw", [
+    "ax_q4.plot(x, p, 'k'); ax_q4.plot(x, q, 'k--'); ax_q4.plot([], [], 'r', label='P'); ax_q4.plot([], [], 'b:', "
+    "label='Q'); ax_q4.legend()",
+    *[f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label={b!r}); ax_q4.legend()"
+      for a, b in [("(Q)", "(P)"), ("[Q]", "dashed"), ("\U0001f160", "\U0001f15f"), ("\U0001f180", "\U0001f17f"),
+                   ("\U0001f120", "\U0001f11f")]],
+], ids=["proxies naming nothing", "(Q) and (P)", "[Q]", "negative circled", "negative squared", "parenthesized"])
+def test_hw04_q4_rejects_a_legend_naming_nothing_or_other_swaps(draw):
+    results = _hw04_q4_results(draw)
+    assert results == {**dict.fromkeys(results, True), "test_q4_hidden_5": False}, results
+
+
+def test_hw04_q4_reads_letters_in_negative_circles_as_names():
+    results = _hw04_q4_results("ax_q4.plot(x, p, label='\U0001f15f'); ax_q4.plot(x, q, '--', label='\U0001f160'); "
+                               "ax_q4.legend()")
+    assert all(results.values()), results
+
+
 @pytest.mark.parametrize("draw", [
     "ax_q4.fill_between(ts, h_valley, ce, alpha=0.2, label='gap D(P||Q_t)'); ax_q4.legend()",
     "ax_q4.axvline(0.5, color='gray', label='t = 1/2'); ax_q4.legend()",
