@@ -763,28 +763,56 @@ def test_q4_a_smooth_copy_under_a_curve_of_few_points_is_named_with_it(results):
     assert all(outcome.values()), outcome
 
 
-# From a tenth review: a legend of empty proxy lines whose colours and styles are no drawn line's named nothing and
-# passed. From a fifteenth: a lone name in brackets, and letters in negative circles, were not read as names.
-@pytest.mark.parametrize("draw", [
-    "ax_q4.plot(ts, ce, 'C0'); ax_q4.axhline(h_valley, color='C1', ls='--'); ax_q4.plot([], [], 'C2', label='H(P, Q_t)'); "
-    "ax_q4.plot([], [], 'C3:', label='H(P)'); ax_q4.legend()",
-    "ax_q4.plot(ts, ce, label='(H(P))'); ax_q4.axhline(h_valley, ls='--', label='(cross-entropy)'); ax_q4.legend()",
-], ids=["proxies naming nothing", "names in brackets swapped"])
-def test_hw02_q4_rejects_a_legend_naming_nothing_or_a_bracketed_swap(draw):
-    results = _q4_results(draw)
+# From a fifteenth review: a lone name in brackets, and letters in negative circles or squares, were not read as names;
+# from a seventeenth: nor fullwidth brackets, guillemets, a closing full stop, Greek Eta and Rho, small capitals.
+@pytest.mark.parametrize("curve, floor", [("(H(P))", "(cross-entropy)"), ("\uff08H(P)\uff09", "floor"),
+                                          ("\u00abH(P)\u00bb", "floor"), ("H(P).", "floor"),
+                                          ("\u0397(\u03a1)", "\u0397(\u03a1, Q_t)")],
+                         ids=["names in brackets", "fullwidth brackets", "guillemets", "a full stop", "Greek Eta and Rho"])
+def test_hw02_q4_reads_names_in_brackets_and_other_letters(curve, floor):
+    results = _q4_results(f"ax_q4.plot(ts, ce, label={curve!r}); ax_q4.axhline(h_valley, ls='--', label={floor!r}); "
+                          "ax_q4.legend()")
     assert results == {**dict.fromkeys(results, True), STYLE_TEST: False}, results
 
 
 @pytest.mark.parametrize("draw", [
-    "ax_q4.plot(x, p, 'k'); ax_q4.plot(x, q, 'k--'); ax_q4.plot([], [], 'r', label='P'); ax_q4.plot([], [], 'b:', "
-    "label='Q'); ax_q4.legend()",
-    *[f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label={b!r}); ax_q4.legend()"
-      for a, b in [("(Q)", "(P)"), ("[Q]", "dashed"), ("\U0001f160", "\U0001f15f"), ("\U0001f180", "\U0001f17f"),
-                   ("\U0001f120", "\U0001f11f")]],
-], ids=["proxies naming nothing", "(Q) and (P)", "[Q]", "negative circled", "negative squared", "parenthesized"])
-def test_hw04_q4_rejects_a_legend_naming_nothing_or_other_swaps(draw):
+    f"ax_q4.plot(x, p, label={a!r}); ax_q4.plot(x, q, '--', label={b!r}); ax_q4.legend()"
+    for a, b in [("(Q)", "(P)"), ("[Q]", "dashed"), ("\U0001f160", "\U0001f15f"), ("\U0001f180", "\U0001f17f"),
+                 ("\U0001f120", "\U0001f11f"), ("\uff08Q\uff09", "dashed"), ("\u00abQ\u00bb", "dashed"),
+                 ("Q.", "P."), ("\u01eb", "\u1d18")]
+], ids=["(Q) and (P)", "[Q]", "negative circled", "negative squared", "parenthesized", "fullwidth brackets",
+        "guillemets", "full stops", "small capitals"])
+def test_hw04_q4_reads_names_in_brackets_and_other_letters(draw):
     results = _hw04_q4_results(draw)
     assert results == {**dict.fromkeys(results, True), "test_q4_hidden_5": False}, results
+
+
+# From a seventeenth review: legends naming extra artists through keys that only roughly look like them (a key of
+# an errorbar or stem plot, a patch proxy for a span or histogram, a shading's key without its alpha, a dashed key
+# for a custom pattern) are correct plots. A legend whose keys look like nothing drawn is not checked.
+HW04_EXTRA = "from matplotlib.lines import Line2D; from matplotlib.patches import Patch; l1, = ax_q4.plot(x, p, 'C0'); "
+@pytest.mark.parametrize("draw", [
+    "l2, = ax_q4.plot(x, q, 'C1--'); eb = ax_q4.errorbar(x[::100], p[::100], yerr=0.01, fmt='o', color='C3'); "
+    "ax_q4.legend([l1, l2, eb], ['P', 'Q', 'estimates of p'])",
+    "l2, = ax_q4.plot(x, q, 'C1--'); st = ax_q4.stem(x[::100], p[::100], linefmt='C3-', markerfmt='C3o', basefmt=' '); "
+    "ax_q4.legend([l1, l2, st], ['P', 'Q', 'samples'])",
+    "l2, = ax_q4.plot(x, q, 'C1--'); ax_q4.axvspan(2, 8, color='gray', alpha=0.2); "
+    "ax_q4.legend(handles=[l1, l2, Patch(color='gray', alpha=0.2)], labels=['P', 'Q', 'tail x > 2'])",
+    "l2, = ax_q4.plot(x, q, 'C1--'); ax_q4.axvspan(2, 8, color='gray', alpha=0.2); ax_q4.legend(['P', 'Q', 'tail x > 2'])",
+    "l2, = ax_q4.plot(x, q, 'C1--'); ax_q4.hist(np.random.default_rng(0).normal(size=500), bins=30, density=True, "
+    "color='C0', alpha=0.3); ax_q4.legend(handles=[l1, l2, Patch(color='C0', alpha=0.3)], labels=['P', 'Q', 'sample'])",
+    "l2, = ax_q4.plot(x, q, 'C1--'); ax_q4.axvline(0.5, color='gray', ls=':'); "
+    "ax_q4.legend(handles=[l1, l2, Line2D([], [], color='gray', ls=':')], labels=['P', 'Q', 'mean of Q'])",
+    "l2, = ax_q4.plot(x, q, 'C1--'); ax_q4.fill_between(x, p, q, where=q > p, color='C2', alpha=0.3); "
+    "ax_q4.legend(handles=[l1, l2, Patch(color='C2')], labels=['P', 'Q', 'q > p'])",
+    "l2, = ax_q4.plot(x, q, 'C1', ls=(0, (5, 2))); "
+    "ax_q4.legend(handles=[Line2D([], [], color='C0'), Line2D([], [], color='C1', ls='--')], labels=['P', 'Q'])",
+], ids=["errorbar key", "stem key", "patch proxy for a span", "a span named by legend()'s texts",
+        "patch proxy for a histogram", "proxy for an axvline", "shading key without its alpha",
+        "dashed key for a custom pattern"])
+def test_hw04_q4_accepts_legends_naming_extra_artists_through_rough_keys(draw):
+    results = _hw04_q4_results(HW04_EXTRA + draw)
+    assert all(results.values()), results
 
 
 def test_hw04_q4_reads_letters_in_negative_circles_as_names():
@@ -1615,6 +1643,27 @@ VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer co
                "ax_q4.set_xlabel('d'); ax_q4.set_ylabel('nats'); ax_q4.set_title('t'); ax_q4.legend()\nplt.show()"),
     },
 }
+
+
+def test_hw04_q2_refuses_the_closed_form_as_the_estimate():
+    # from an instructor's review: d_mc = d_closed (no draws at all) with a typed se_mc earned 3 / 3
+    import math
+
+    import mpmath
+
+    mpmath.mp.dps = 40
+    exact = float(mpmath.log(1.5) + (1 + mpmath.mpf(0.5) ** 2) / (2 * mpmath.mpf(1.5) ** 2) - mpmath.mpf(1) / 2)
+    source = next(c.source for c in nbformat.read(HW04, as_version=4).cells if "def test_q2_hidden_2(" in c.source)
+
+    def passes(d_mc):
+        try:
+            exec(source, {"d_mc": d_mc})
+            return True
+        except AssertionError:
+            return False
+
+    assert not passes(exact) and not passes(math.nextafter(exact, 1))
+    assert passes(exact + 0.004) and passes(exact - 1e-6)     # estimates 1.3 standard errors and 3e-4 of one away
 
 
 # Typical mistakes that get one of two skills right: hw04 q2's estimate is right, its standard error is not.
