@@ -1192,13 +1192,14 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
         flags = tampering_flags(nb, assignment.provided)
     except Exception as exc:   # a notebook whose cells are not the usual shape
         return row | {"reason": f"not a usable notebook: {_one_line(exc)}"}
-    row["flags"] = "; ".join(flags)
+    # (another assignment's notebook gets no flags: its own handed-out cells would read as the student's code)
     claimed = (nb.metadata.get("otter") or {}).get("assignment_name")
     if claimed and claimed != assignment.name:
         return row | {"reason": f"another assignment: the notebook is {claimed}, not {assignment.name}"}
     if not claimed and not is_copy_of(assignment, nb):
         return row | {"reason": f"another assignment: the notebook names none, and its code is not "
                                 f"{assignment.name}'s"}
+    row["flags"] = "; ".join(flags)
     try:
         results, executed = _run_otter(assignment, nb, submission.name, timeout)
     except Exception as exc:
@@ -1755,8 +1756,13 @@ def main(argv: list[str] | None = None) -> int:
         folder, *submissions = args.notebooks
         unmatched = [str(sub) for sub in submissions if not sub.exists() and any(c in str(sub) for c in "*?[")]
         if unmatched:   # the shell passes a pattern that matches no file on as it is
-            print(f"error: no submissions matched {', '.join(unmatched)}: check the folder and the pattern",
-                  file=sys.stderr)
+            print(f"error: no submissions matched {', '.join(unmatched)}: check the folder and the pattern "
+                  f"(one folder per student: submissions/*/*.ipynb)", file=sys.stderr)
+            return 1
+        folders = [str(sub) for sub in submissions if sub.is_dir()]
+        if folders:
+            print(f"error: {', '.join(folders)} is a folder: give the notebooks in it ({folders[0]}/*.ipynb, or "
+                  f"{folders[0]}/*/*.ipynb with one folder per student)", file=sys.stderr)
             return 1
         try:
             gradebook = args.gradebook or args.out.with_name(f"{args.out.stem}-gradebook.csv")

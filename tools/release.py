@@ -133,7 +133,7 @@ def student_readme(repo: str, ref: str, assignments: list[str], notebooks: list[
         "With Python 3.11 or newer:",
         "",
         "```bash",
-        f"git clone https://github.com/{repo}.git",
+        f"git clone --branch {ref} https://github.com/{repo}.git",
         f"cd {repo.split('/')[1]}",
         "python -m venv .venv && . .venv/bin/activate",
         "python -m pip install -e \".[course,homework]\" -c constraints.txt",
@@ -332,7 +332,7 @@ def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF
           masters: list[Path] | None = None, notebooks: list[Path] | None = None,
           allow_reused: frozenset[str] | set[str] = frozenset(),
           allow_stated: frozenset[str] | set[str] = frozenset()) -> Path:
-    """Write the student release into a fresh ``out``; return ``out``.
+    """Write the student release into ``out`` (emptied first, apart from a ``.git``); return ``out``.
 
     Raises ReleaseError, before ``out`` is touched, when a course notebook prints two or more of an
     assignment's hidden reference values (see check_reused_answers) unless that assignment's name is in
@@ -367,8 +367,10 @@ def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF
                                "cell named (in the master, then make homework), or give it numbers that are "
                                "not the answers, or release it knowingly with --allow-stated NAME:\n  "
                                + "\n  ".join(w for where in stated.values() for w in where))
-        if out.exists():
-            shutil.rmtree(out)
+        if out.exists():   # everything but a .git: a later set is committed on top of the earlier ones
+            for entry in out.iterdir():
+                if entry.name != ".git":
+                    shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         (out / "homework").mkdir(parents=True)
         (out / "notebooks").mkdir()
         for master, copy in copies:

@@ -430,6 +430,13 @@ def test_a_submission_that_cannot_be_graded_gets_zero_and_a_reason(run, name, re
     assert len(row["sha256"]) == 64
 
 
+@pytest.mark.parametrize("name", ["wrong", "wrong_unnamed"])
+def test_another_assignments_notebook_gets_no_flags(run, name):
+    # from an instructor's review: hw02's own handed-out cells (the Initialize Otter cell lists folders and refers to
+    # otter) were scanned as the student's code against hw01's, and flagged an innocent student
+    assert run["rows"][name]["flags"] == ""
+
+
 def test_a_cell_timeout_names_the_cell(run):
     # the reason names the cell that ran too long, as an error's reason does
     cells = nbformat.read(run["subs"] / "slow.ipynb", as_version=4).cells
@@ -948,6 +955,17 @@ def test_an_empty_glob_stops_before_writing_anything(assigned, tmp_path, capsys)
                           "--out", str(out), "--jobs", "1"])
     assert code == 1 and not out.exists()
     assert "no submissions matched" in capsys.readouterr().err
+
+
+def test_a_folder_given_as_a_submission_stops_before_writing_anything(assigned, tmp_path, capsys):  # noqa: F811
+    # from an instructor's review: the folder itself, given for one-folder-per-student submissions, became a graded
+    # row of 0 ("cannot read the file: Is a directory")
+    (tmp_path / "submissions" / "alice").mkdir(parents=True)
+    out = tmp_path / "grades.csv"
+    code = homework.main(["autograde", str(assigned(HW01)), str(tmp_path / "submissions"), "--out", str(out)])
+    assert code == 1 and not out.exists()
+    err = capsys.readouterr().err
+    assert "is a folder: give the notebooks in it" in err and "/*/*.ipynb with one folder per student" in err, err
 
 
 def test_results_of_tests_the_submission_wrote_itself_grade_nothing(review):

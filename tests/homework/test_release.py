@@ -217,6 +217,25 @@ def test_the_released_notebooks_have_no_section_for_instructors(tree):
     assert "## Next" in "\n".join(c.source for c in start.cells)   # the rest of the cell is kept
 
 
+def test_a_later_release_keeps_the_folders_git_history(tmp_path):
+    # from an instructor's review: the second set, built into the folder pushed with the first, lost its .git, so
+    # the guide's commit and push of main were rejected (no shared history)
+    import subprocess
+
+    out = tmp_path / "release"
+    release.build(out, repo="my-course/kl-homework", ref="hw-2026-1", masters=MASTERS[:1], notebooks=NOTEBOOKS[:1])
+    git = ["git", "-C", str(out), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "first set"], check=True)
+    (out / "stale.txt").write_text("from an earlier build")
+    release.build(out, repo="my-course/kl-homework", ref="hw-2026-2", masters=MASTERS[:2], notebooks=NOTEBOOKS[:1])
+    log = subprocess.run([*git, "log", "--format=%s"], check=True, capture_output=True, text=True).stdout
+    assert log.split("\n")[0] == "first set"
+    assert not (out / "stale.txt").exists() and (out / "homework" / MASTERS[1].name).exists()
+    assert "git clone --branch hw-2026-2 https://github.com/my-course/kl-homework.git" in (out / "README.md").read_text()
+
+
 def test_a_release_can_be_restricted_to_some_assignments(tmp_path, monkeypatch, capsys):
     chosen = {}
     monkeypatch.setattr(release, "build", lambda out, **kw: chosen.setdefault("masters", kw["masters"]) and out)
