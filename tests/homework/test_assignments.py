@@ -747,14 +747,15 @@ def test_hw04_q4_rejects_markers_that_draw_nothing_and_look_alike_swaps(draw, fa
     assert results == {**dict.fromkeys(results, True), failing: False}, results
 
 
-# From a tenth review: a smooth unlabelled copy under a labelled curve of few points (21 in hw02, 29 in hw04) lies
-# off the straight pieces drawn between those points by more than 1% of the plot's height (0.0096 bits in hw02),
-# though it follows the curve: it was called an unnamed line. It is read against the cubic through the points too.
+# From a tenth review: a smooth unlabelled copy under a labelled curve of 21 points lies off the straight pieces
+# drawn between those points by more than 1% of the plot's height (0.0096 bits in hw02), though it follows the
+# curve: it was called an unnamed line. It is read against the cubic spline through the points too (from a
+# nineteenth review: the cubic through four neighbouring points missed hw04's density by 0.0055, over the 0.0044).
 @pytest.mark.parametrize("results", [
     lambda: _q4_results("ax_q4.plot(t21, h_cross(t21), 'o-', color='C0', label='H(P, Q_t)'); tf = np.linspace(0, 1, 1001); "
                         "ax_q4.plot(tf, h_cross(tf), color='C0', alpha=0.3); "
                         "ax_q4.axhline(h_valley, color='C1', ls='--', label='H(P)'); ax_q4.legend()"),
-    lambda: _hw04_q4_results("xc = np.linspace(-6, 8, 29); ax_q4.plot(xc, np.exp(-0.5 * xc ** 2) / np.sqrt(2 * np.pi), "
+    lambda: _hw04_q4_results("xc = np.linspace(-6, 8, 21); ax_q4.plot(xc, np.exp(-0.5 * xc ** 2) / np.sqrt(2 * np.pi), "
                              "'o-', color='C0', label='P'); ax_q4.plot(x, p, color='C0', alpha=0.3); "
                              "ax_q4.plot(x, q, '--', label='Q'); ax_q4.legend()"),
 ], ids=["hw02", "hw04"])
@@ -784,6 +785,16 @@ def test_hw02_q4_reads_names_in_brackets_and_other_letters(curve, floor):
         "guillemets", "full stops", "small capitals"])
 def test_hw04_q4_reads_names_in_brackets_and_other_letters(draw):
     results = _hw04_q4_results(draw)
+    assert results == {**dict.fromkeys(results, True), "test_q4_hidden_5": False}, results
+
+
+def test_hw04_q4_reads_sample_markers_drawn_with_scatter():
+    # from a nineteenth review: P's samples drawn with scatter over two solid curves were not read (plot's were)
+    results = _hw04_q4_results("ax_q4.scatter(x[::50], p[::50], color='C0', label='P samples'); "
+                               "ax_q4.plot(x, p, 'C0', label='P'); ax_q4.plot(x, q, 'C1', label='Q'); ax_q4.legend()")
+    assert all(results.values()), results
+    results = _hw04_q4_results("ax_q4.scatter(x[::50], p[::50], color='C0', label='Q'); ax_q4.plot(x, p, 'C0'); "
+                               "ax_q4.plot(x, q, 'C1', marker='s', markevery=50, label='P'); ax_q4.legend()")
     assert results == {**dict.fromkeys(results, True), "test_q4_hidden_5": False}, results
 
 
@@ -990,7 +1001,7 @@ BAR_SETUP = {
                   "bin_names = ['below', '20–30', '30–40', '40–50', '50–60', '60–70', 'above']\n"
                   "A, B = [(c + 0.5) / (c + 0.5).sum() for c in (np.histogram(x, [-np.inf, *range(20, 71, 10), np.inf])[0]\n"
                   "                                           for x in (reference, current))]\n"
-                  "names = bin_names\n",
+                  "names = bin_names\np_ref, q_cur = A, B   # question 1's answers\n",
     "hw06_machine_learning": "z = np.array([6.0, 2.0, 1.0, -1.0])\n"
                              "A, B = np.exp(z) / np.exp(z).sum(), np.exp(z / 4) / np.exp(z / 4).sum()\n"
                              "names = ['cat', 'dog', 'fox', 'owl']\n",
@@ -1126,6 +1137,18 @@ def test_bar_q4_says_when_the_bars_lie_on_their_side(hw):
 def test_bar_q4_wants_every_bar_of_a_series_to_look_unlike_the_other(hw):
     only_first = _bar_results(hw, PAIRWISE.replace("HATCH_ALL", "False"))   # only the first bar of B hatched
     assert not only_first[BAR_LOOK_TEST[hw]] and only_first[BAR_DATA_TEST[hw]], only_first
+
+
+@pytest.mark.parametrize("q1", ["p_ref, q_cur = np.round(A, 3), np.round(B, 3)",
+                                "p_ref, q_cur = [(np.histogram(x, [-np.inf, *range(20, 71, 10), np.inf])[0] + 0.5) / len(x) "
+                                "for x in (reference, current)]"], ids=["rounded", "divided by n"])
+def test_hw05_q4_draws_question_1s_answers_whatever_they_are(q1):
+    # from a student's review: bars of a rounded (or unsmoothed) p_ref and q_cur, as question 4 asks, failed its data
+    # test too, a second penalty for question 1's mistake; bars matching neither those nor the truth still fail
+    draw = q1 + "\nA, B = p_ref, q_cur\n" + BY_CALL.replace("LA", "'reference'").replace("LB", "'current'")
+    assert _bar_results("hw05_drift", draw)["test_q4_hidden_3"]
+    assert not _bar_results("hw05_drift", draw.replace("A, B = p_ref, q_cur", "A, B = p_ref * 100, q_cur * 100"))[
+        "test_q4_hidden_3"]
 
 
 def test_hw05_q4_tick_labels_ignore_case_spaces_and_dash_kind():
@@ -1813,14 +1836,18 @@ def test_the_student_copy_from_assign_says_what_check_all_runs(master, assigned)
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda m: m.stem)
 def test_questions_with_tight_hidden_tolerances_say_to_store_unrounded_values(master):
-    # a hidden tolerance of 1e-9 or less fails an answer rounded to 4 decimals: the question must say so
+    # a hidden tolerance of 1e-6 or less (a bound, or allclose's rtol / atol) fails an answer rounded to 4 decimals:
+    # the question must say so (from a student's review: hw05 q1's rtol=1e-12 was not read, and q1 did not say so)
     import re
 
     cells = nbformat.read(master, as_version=4).cells
     tight = set()
     for i, cell in enumerate(cells):
-        if cell.cell_type == "code" and cell.source.startswith("# HIDDEN") and any(
-                float(x) <= 1e-6 for x in re.findall(r"<=? *([0-9.]+e-\d+)", cell.source)):
+        if not (cell.cell_type == "code" and cell.source.startswith("# HIDDEN")):
+            continue
+        plot = "ax_q" in cell.source.splitlines()[1]    # (a plot's heights, compared with rtol: not a stored value)
+        bounds = r"<=? *([0-9.]+e-\d+)" if plot else r"(?:<=?|[ra]tol=) *([0-9.]+e-\d+)"
+        if any(float(x) <= 1e-6 for x in re.findall(bounds, cell.source)):
             tight.add(max(j for j in range(i) if cells[j].cell_type == "raw" and "BEGIN QUESTION" in cells[j].source))
     assert tight, master.name
     for j in tight:
