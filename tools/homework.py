@@ -1759,10 +1759,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: no submissions matched {', '.join(unmatched)}: check the folder and the pattern "
                   f"(one folder per student: submissions/*/*.ipynb)", file=sys.stderr)
             return 1
-        folders = [str(sub) for sub in submissions if sub.is_dir()]
-        if folders:
-            print(f"error: {', '.join(folders)} is a folder: give the notebooks in it ({folders[0]}/*.ipynb, or "
+        folders = [sub for sub in submissions if sub.is_dir()]
+        if len(folders) == 1:
+            print(f"error: {folders[0]} is a folder: give the notebooks in it ({folders[0]}/*.ipynb, or "
                   f"{folders[0]}/*/*.ipynb with one folder per student)", file=sys.stderr)
+            return 1
+        if folders:   # (students' folders, from a pattern such as submissions/*)
+            parent = Path(os.path.commonpath([str(f.parent) for f in folders]))
+            print(f"error: {', '.join(map(str, folders))} are folders: give the notebooks in them "
+                  f"({parent}/*/*.ipynb with one folder per student)", file=sys.stderr)
             return 1
         try:
             gradebook = args.gradebook or args.out.with_name(f"{args.out.stem}-gradebook.csv")

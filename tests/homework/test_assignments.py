@@ -1563,11 +1563,11 @@ VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer co
         "q1": ("d_closed = float(np.log(sigma_q**2 / sigma_p**2) + (sigma_p**2 + (mu_p - mu_q)**2) / (2 * sigma_q**2) - 0.5)"
                "   # variances in the log",
                "d_closed = float(kt.gaussian_kl(mu_p, sigma_p, mu_q, sigma_q))"),
-        "q2": ("n = 20_000\nx = rng.normal(mu_p, sigma_p, n)\n"
-               "log_ratio = stats.norm(mu_p, sigma_p).logpdf(x) - stats.norm(mu_q, sigma_q).logpdf(x)\n"
+        "q2": ("n = 20_000\ndraws = rng.normal(mu_p, sigma_p, n)\n"
+               "log_ratio = stats.norm(mu_p, sigma_p).logpdf(draws) - stats.norm(mu_q, sigma_q).logpdf(draws)\n"
                "d_mc = float(log_ratio.mean())\nse_mc = float(log_ratio.var(ddof=1) / np.sqrt(n))   # variance for sd",
-               "n = 20_000\nx = rng.normal(mu_p, sigma_p, n)\n"
-               "lr = stats.norm.logpdf(x, 0, 1) - stats.norm.logpdf(x, 0.5, 1.5)\n"
+               "n = 20_000\ndraws = rng.standard_normal(n)\n"
+               "lr = stats.norm.logpdf(draws, 0, 1) - stats.norm.logpdf(draws, 0.5, 1.5)\n"
                "d_mc = float(np.mean(lr))\nse_mc = float(stats.sem(lr))"),
         "q3": ("d_reverse = kt.gaussian_kl(mu_p, sigma_p, mu_q, sigma_q)   # the same direction as question 1",
                "d_reverse = float(np.log(sigma_p / sigma_q) + (sigma_q**2 + (mu_q - mu_p)**2) / (2 * sigma_p**2) - 0.5)"),
@@ -1668,25 +1668,37 @@ VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer co
 }
 
 
-def test_hw04_q2_refuses_the_closed_form_as_the_estimate():
-    # from an instructor's review: d_mc = d_closed (no draws at all) with a typed se_mc earned 3 / 3
-    import math
-
+@pytest.mark.parametrize("draws, d_mc, se_mc, passed", [
+    ("rng.normal(0, 1, 20_000)", "MEAN", "SEM", (True, True)),
+    ("rng.normal(0, 1, 20_000)", "MEAN", "float(np.std(lr) / np.sqrt(20_000))", (True, True)),     # ddof=0
+    ("stats.norm.ppf((np.arange(20_000) + 0.5) / 20_000)", "MEAN", "SEM", (True, True)),        # quasi-random draws
+    ("rng.normal(0, 1, 20_000)", "EXACT", "SEM", (False, True)),                 # q1's closed form, no average
+    ("rng.normal(0, 1, 20_000)", "round(EXACT, 4)", "0.0032", (False, False)),   # numbers typed near the truth
+    ("rng.normal(0.5, 1.5, 20_000)", "MEAN", "SEM", (False, False)),             # draws from Q
+    ("rng.normal(0, 1, 2_000)", "MEAN", "SEM", (False, False)),                  # too few draws
+], ids=["right", "ddof 0", "quasi-random", "closed form", "typed", "draws from Q", "2000 draws"])
+def test_hw04_q2_wants_the_average_and_standard_error_over_the_draws(draws, d_mc, se_mc, passed):
+    # from two instructors' reviews: d_mc = d_closed, or a number typed near it, with a typed se_mc earned 3 / 3
     import mpmath
+    import numpy as np
+    from scipy import stats
 
     mpmath.mp.dps = 40
     exact = float(mpmath.log(1.5) + (1 + mpmath.mpf(0.5) ** 2) / (2 * mpmath.mpf(1.5) ** 2) - mpmath.mpf(1) / 2)
-    source = next(c.source for c in nbformat.read(HW04, as_version=4).cells if "def test_q2_hidden_2(" in c.source)
-
-    def passes(d_mc):
+    env = {"rng": np.random.default_rng(2024), "np": np, "stats": stats, "EXACT": exact}
+    exec(f"draws = {draws}\nlr = stats.norm.logpdf(draws, 0, 1) - stats.norm.logpdf(draws, 0.5, 1.5)\n"
+         "MEAN, SEM = float(np.mean(lr)), float(stats.sem(lr))\n"
+         f"d_mc, se_mc = {d_mc}, {se_mc}", env)
+    cells = nbformat.read(HW04, as_version=4).cells
+    results = []
+    for name in ("test_q2_hidden_2(", "test_q2_hidden_3("):
+        source = next(c.source for c in cells if f"def {name}" in c.source)
         try:
-            exec(source, {"d_mc": d_mc})
-            return True
+            exec(source, {k: env[k] for k in ("draws", "d_mc", "se_mc")})
+            results.append(True)
         except AssertionError:
-            return False
-
-    assert not passes(exact) and not passes(math.nextafter(exact, 1))
-    assert passes(exact + 0.004) and passes(exact - 1e-6)     # estimates 1.3 standard errors and 3e-4 of one away
+            results.append(False)
+    assert tuple(results) == passed, results
 
 
 # Typical mistakes that get one of two skills right: hw04 q2's estimate is right, its standard error is not.

@@ -966,6 +966,12 @@ def test_a_folder_given_as_a_submission_stops_before_writing_anything(assigned, 
     assert code == 1 and not out.exists()
     err = capsys.readouterr().err
     assert "is a folder: give the notebooks in it" in err and "/*/*.ipynb with one folder per student" in err, err
+    # the students' folders, from a pattern such as submissions/*: the hint names their parent
+    (tmp_path / "submissions" / "bob").mkdir()
+    code = homework.main(["autograde", str(assigned(HW01)), str(tmp_path / "submissions" / "alice"),
+                          str(tmp_path / "submissions" / "bob"), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and f"({tmp_path / 'submissions'}/*/*.ipynb with one folder per student)" in err, err
 
 
 def test_results_of_tests_the_submission_wrote_itself_grade_nothing(review):
