@@ -1075,6 +1075,9 @@ class __klteach_guard:
                 continue
             if type(value) in cls._numbers:   # read as a float: the feedback says so when a test reads it
                 kinds[name] = cls._numbers[type(value)]
+            elif cls._numpy is not None and (type(value) in (cls._numpy.float32, cls._numpy.float16) or (
+                    type(value) is cls._numpy.ndarray and value.dtype.kind == "f" and value.dtype.itemsize < 8)):
+                kinds[name] = "float32" if value.dtype.itemsize == 4 else "float16"   # (few figures: said too)
             try:
                 answers[name] = (cls._answer(value), "")
             except TypeError as exc:
@@ -1244,7 +1247,10 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
     refusals = {m.group(1): _refusal_note(m.group(1), m.group(2)) for r in runtime
                 for m in [re.fullmatch(r"answer (\w+) (?:of type (.+) refused|could not be copied .*)", r)] if m}
     row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + list(refusals.values())
-                                + [f"{name} is a {kind}: graded as the float it rounds to (store a Python "
+                                + [f"{name} is a numpy {kind}, which keeps about {7 if kind == 'float32' else 3} "
+                                   f"figures: hidden tests compare more closely, so store a float64 or a Python float"
+                                   if kind in ("float32", "float16") else
+                                   f"{name} is a {kind}: graded as the float it rounds to (store a Python "
                                    f"float to pass the public test's form check)" for name, kind in converted]
                                 + [_feedback(results, assignment, rounded, refusals,
                                              _answers_of_cells_that_raised(executed, errors,

@@ -852,6 +852,13 @@ def test_hw02_q4_public_legend_test_wants_every_line_named(draw):
     assert results == {**dict.fromkeys(results, True), _public("test_q4_public_2"): False}, results
 
 
+def test_hw02_q4_accepts_the_floor_at_the_students_own_h_valley():
+    # from a student's review: H(P) rounded to 3 decimals in question 1 (2.234), drawn as the floor, cost q4 0.75 too
+    results = _q4_results("h_valley = round(h_valley, 3); ax_q4.plot(ts, ce, label='H(P, Q_t)'); "
+                          "ax_q4.axhline(h_valley, ls='--', label='H(P)'); ax_q4.legend()")
+    assert all(results.values()), results
+
+
 def test_hw02_q4_wants_the_floor_at_h_p():
     results = _q4_results("ax_q4.plot(ts, ce, label='H(P, Q_t)'); ax_q4.axhline(ce[-1], ls='--'); ax_q4.legend()")
     assert not results[STYLE_TEST] and results[CURVE_TEST], results
@@ -1563,11 +1570,11 @@ VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer co
         "q1": ("d_closed = float(np.log(sigma_q**2 / sigma_p**2) + (sigma_p**2 + (mu_p - mu_q)**2) / (2 * sigma_q**2) - 0.5)"
                "   # variances in the log",
                "d_closed = float(kt.gaussian_kl(mu_p, sigma_p, mu_q, sigma_q))"),
-        "q2": ("n = 20_000\ndraws = rng.normal(mu_p, sigma_p, n)\n"
-               "log_ratio = stats.norm(mu_p, sigma_p).logpdf(draws) - stats.norm(mu_q, sigma_q).logpdf(draws)\n"
+        "q2": ("n = 20_000\ndraws_q2 = rng.normal(mu_p, sigma_p, n)\n"
+               "log_ratio = stats.norm(mu_p, sigma_p).logpdf(draws_q2) - stats.norm(mu_q, sigma_q).logpdf(draws_q2)\n"
                "d_mc = float(log_ratio.mean())\nse_mc = float(log_ratio.var(ddof=1) / np.sqrt(n))   # variance for sd",
-               "n = 20_000\ndraws = rng.standard_normal(n)\n"
-               "lr = stats.norm.logpdf(draws, 0, 1) - stats.norm.logpdf(draws, 0.5, 1.5)\n"
+               "n = 20_000\ndraws_q2 = rng.standard_normal(n)\n"
+               "lr = stats.norm.logpdf(draws_q2, 0, 1) - stats.norm.logpdf(draws_q2, 0.5, 1.5)\n"
                "d_mc = float(np.mean(lr))\nse_mc = float(stats.sem(lr))"),
         "q3": ("d_reverse = kt.gaussian_kl(mu_p, sigma_p, mu_q, sigma_q)   # the same direction as question 1",
                "d_reverse = float(np.log(sigma_p / sigma_q) + (sigma_q**2 + (mu_q - mu_p)**2) / (2 * sigma_p**2) - 0.5)"),
@@ -1671,14 +1678,18 @@ VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer co
 @pytest.mark.parametrize("draws, d_mc, se_mc, passed", [
     ("rng.normal(0, 1, 20_000)", "MEAN", "SEM", (True, True)),
     ("rng.normal(0, 1, 20_000)", "MEAN", "float(np.std(lr) / np.sqrt(20_000))", (True, True)),     # ddof=0
-    ("stats.norm.ppf((np.arange(20_000) + 0.5) / 20_000)", "MEAN", "SEM", (True, True)),        # quasi-random draws
+    ("stats.norm.ppf((np.arange(20_000) + 0.5) / 20_000)", "MEAN", "SEM", (False, True)),       # a quantile grid
+    ("np.repeat([-3 ** 0.5, 0, 0, 0, 0, 3 ** 0.5], 20_000 // 6 + 1)[:20_000]", "MEAN", "SEM", (False, True)),
+    ("rng.standard_normal(20_000, dtype=np.float32)", "MEAN", "SEM", (True, True)),
     ("rng.normal(0, 1, 20_000)", "EXACT", "SEM", (False, True)),                 # q1's closed form, no average
     ("rng.normal(0, 1, 20_000)", "round(EXACT, 4)", "0.0032", (False, False)),   # numbers typed near the truth
     ("rng.normal(0.5, 1.5, 20_000)", "MEAN", "SEM", (False, False)),             # draws from Q
     ("rng.normal(0, 1, 2_000)", "MEAN", "SEM", (False, False)),                  # too few draws
-], ids=["right", "ddof 0", "quasi-random", "closed form", "typed", "draws from Q", "2000 draws"])
+], ids=["right", "ddof 0", "quantile grid", "three values, moments faked", "float32 draws", "closed form", "typed",
+        "draws from Q", "2000 draws"])
 def test_hw04_q2_wants_the_average_and_standard_error_over_the_draws(draws, d_mc, se_mc, passed):
-    # from two instructors' reviews: d_mc = d_closed, or a number typed near it, with a typed se_mc earned 3 / 3
+    # from three instructors' reviews: d_mc = d_closed, or a number typed near it, with a typed se_mc earned 3 / 3, and
+    # then draws with a normal's mean, sd and fourth moment (three values) or a grid of its quantiles did
     import mpmath
     import numpy as np
     from scipy import stats
@@ -1686,7 +1697,7 @@ def test_hw04_q2_wants_the_average_and_standard_error_over_the_draws(draws, d_mc
     mpmath.mp.dps = 40
     exact = float(mpmath.log(1.5) + (1 + mpmath.mpf(0.5) ** 2) / (2 * mpmath.mpf(1.5) ** 2) - mpmath.mpf(1) / 2)
     env = {"rng": np.random.default_rng(2024), "np": np, "stats": stats, "EXACT": exact}
-    exec(f"draws = {draws}\nlr = stats.norm.logpdf(draws, 0, 1) - stats.norm.logpdf(draws, 0.5, 1.5)\n"
+    exec(f"draws_q2 = {draws}\nlr = stats.norm.logpdf(draws_q2, 0, 1) - stats.norm.logpdf(draws_q2, 0.5, 1.5)\n"
          "MEAN, SEM = float(np.mean(lr)), float(stats.sem(lr))\n"
          f"d_mc, se_mc = {d_mc}, {se_mc}", env)
     cells = nbformat.read(HW04, as_version=4).cells
@@ -1694,7 +1705,7 @@ def test_hw04_q2_wants_the_average_and_standard_error_over_the_draws(draws, d_mc
     for name in ("test_q2_hidden_2(", "test_q2_hidden_3("):
         source = next(c.source for c in cells if f"def {name}" in c.source)
         try:
-            exec(source, {k: env[k] for k in ("draws", "d_mc", "se_mc")})
+            exec(source, {k: env[k] for k in ("draws_q2", "d_mc", "se_mc")})
             results.append(True)
         except AssertionError:
             results.append(False)

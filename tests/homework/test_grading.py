@@ -822,6 +822,8 @@ REVIEW = {   # assignment: {submission: (start from "solution" or "blank", {answ
         "mpmath": ("solution", {"d_reverse": "import mpmath\nmpmath.mp.dps = 30\n"
                                              "d_reverse = mpmath.log(sigma_p / sigma_q) + (sigma_q**2 + (mu_q - mu_p)**2)"
                                              " / (2 * mpmath.mpf(sigma_p)**2) - mpmath.mpf(1) / 2"}, None),
+        "float32": ("solution", {"d_reverse": "d_reverse = np.float32(kt.gaussian_kl(mu_q, sigma_q, mu_p, sigma_p))"},
+                    None),
         "float_hook": ("solution", {"fig, ax_q4": FLOAT_HOOK}, None),
         "scipy_class": ("solution", {"fig, ax_q4": SCIPY_CLASS}, None),
         "zeros": ("solution", {"fig, ax_q4": SCIPY_CLASS.split("norm_kind")[0] + "plt.show()"}, None),
@@ -997,6 +999,13 @@ def test_exact_decimal_fraction_and_mpf_answers_earn_full_marks(review):
     assert "d_bits is a Fraction: graded as the float it rounds to" in text, text
     assert "is a mpf" in review["hw04/mpmath"]["feedback_text"]
     assert "graded as the float" not in review["hw01/swapped"]["feedback_text"]
+
+
+def test_a_float32_answer_is_told_it_keeps_too_few_figures(review):
+    # from a student's review: np.float32(d_reverse) passed the public check ("form OK") and scored 0 with no word why
+    row = review["hw04/float32"]
+    assert float(row["q3"]) == 0, row
+    assert "d_reverse is a numpy float32, which keeps about 7 figures" in row["feedback_text"], row["feedback_text"]
 
 
 def test_hw01_q4_reads_each_series_outcome_by_outcome(review):
