@@ -1199,6 +1199,10 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
     claimed = (nb.metadata.get("otter") or {}).get("assignment_name")
     if claimed and claimed != assignment.name:
         return row | {"reason": f"another assignment: the notebook is {claimed}, not {assignment.name}"}
+    if not claimed and not assignment.given:
+        return row | {"reason": f"not recognised: the notebook names no assignment, and every code cell "
+                                f"{assignment.name} hands out is another master's too (give each master data of "
+                                f"its own: homework/README.md, section 6)"}
     if not claimed and not is_copy_of(assignment, nb):
         return row | {"reason": f"another assignment: the notebook names none, and its code is not "
                                 f"{assignment.name}'s"}
@@ -1248,10 +1252,12 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
                 for m in [re.fullmatch(r"answer (\w+) (?:of type (.+) refused|could not be copied .*)", r)] if m}
     row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + list(refusals.values())
                                 + [f"{name} is a numpy {kind}, which keeps about {7 if kind == 'float32' else 3} "
-                                   f"figures: hidden tests compare more closely, so store a float64 or a Python float"
-                                   if kind in ("float32", "float16") else
+                                   f"figures: a hidden test that compares more closely fails, so store a float64 or a "
+                                   f"Python float" if kind in ("float32", "float16") else
                                    f"{name} is a {kind}: graded as the float it rounds to (store a Python "
-                                   f"float to pass the public test's form check)" for name, kind in converted]
+                                   f"float to pass the public test's form check)" for name, kind in converted
+                                   # (a float32 answer is named only when something was lost: float32 work may pass)
+                                   if kind not in ("float32", "float16") or row["total"] < row["possible"]]
                                 + [_feedback(results, assignment, rounded, refusals,
                                              _answers_of_cells_that_raised(executed, errors,
                                                                            _answer_names(assignment)))])

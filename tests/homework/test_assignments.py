@@ -1681,11 +1681,14 @@ VARIANTS = {   # assignment: {question: (typical wrong answer, correct answer co
     ("stats.norm.ppf((np.arange(20_000) + 0.5) / 20_000)", "MEAN", "SEM", (False, True)),       # a quantile grid
     ("np.repeat([-3 ** 0.5, 0, 0, 0, 0, 3 ** 0.5], 20_000 // 6 + 1)[:20_000]", "MEAN", "SEM", (False, True)),
     ("rng.standard_normal(20_000, dtype=np.float32)", "MEAN", "SEM", (True, True)),
+    ("np.tile(rng.normal(0, 1, 10_000), 2)", "MEAN", "SEM", (False, True)),                 # 10000 draws, twice
+    ("(lambda h: np.r_[h, -h])(rng.normal(0, 1, 10_000))", "MEAN", "SEM", (False, True)),   # mirrored pairs
     ("rng.normal(0, 1, 20_000)", "EXACT", "SEM", (False, True)),                 # q1's closed form, no average
     ("rng.normal(0, 1, 20_000)", "round(EXACT, 4)", "0.0032", (False, False)),   # numbers typed near the truth
     ("rng.normal(0.5, 1.5, 20_000)", "MEAN", "SEM", (False, False)),             # draws from Q
     ("rng.normal(0, 1, 2_000)", "MEAN", "SEM", (False, False)),                  # too few draws
-], ids=["right", "ddof 0", "quantile grid", "three values, moments faked", "float32 draws", "closed form", "typed",
+], ids=["right", "ddof 0", "quantile grid", "three values, moments faked", "float32 draws", "repeated", "mirrored",
+        "closed form", "typed",
         "draws from Q", "2000 draws"])
 def test_hw04_q2_wants_the_average_and_standard_error_over_the_draws(draws, d_mc, se_mc, passed):
     # from three instructors' reviews: d_mc = d_closed, or a number typed near it, with a typed se_mc earned 3 / 3, and

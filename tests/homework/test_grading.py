@@ -824,6 +824,9 @@ REVIEW = {   # assignment: {submission: (start from "solution" or "blank", {answ
                                              " / (2 * mpmath.mpf(sigma_p)**2) - mpmath.mpf(1) / 2"}, None),
         "float32": ("solution", {"d_reverse": "d_reverse = np.float32(kt.gaussian_kl(mu_q, sigma_q, mu_p, sigma_p))"},
                     None),
+        "float32_passing": ("solution", {"n = 20_000": "n = 20_000\ndraws_q2 = rng.standard_normal(n, dtype=np.float32)\n"
+                                                  "lr = stats.norm.logpdf(draws_q2, 0, 1) - stats.norm.logpdf(draws_q2, 0.5, 1.5)\n"
+                                                  "d_mc = float(np.mean(lr))\nse_mc = float(stats.sem(lr))"}, None),
         "float_hook": ("solution", {"fig, ax_q4": FLOAT_HOOK}, None),
         "scipy_class": ("solution", {"fig, ax_q4": SCIPY_CLASS}, None),
         "zeros": ("solution", {"fig, ax_q4": SCIPY_CLASS.split("norm_kind")[0] + "plt.show()"}, None),
@@ -959,6 +962,18 @@ def test_an_empty_glob_stops_before_writing_anything(assigned, tmp_path, capsys)
     assert "no submissions matched" in capsys.readouterr().err
 
 
+def test_a_master_sharing_every_handed_out_cell_says_its_copies_cannot_be_recognised(assigned, tmp_path):  # noqa: F811
+    # from an instructor's review: hw01 copied as a new master (section 6) left hw01 no cell of its own, and a correct
+    # hw01 notebook without otter metadata was called "another assignment"
+    import dataclasses
+
+    assignment = dataclasses.replace(homework.load_assignment(assigned(HW01)), given=frozenset())
+    nbformat.write(_without_otter_metadata(_copy(assigned(HW01), "autograder", HW01)), tmp_path / "alice.ipynb")
+    row = homework.grade_submission(assignment, tmp_path / "alice.ipynb")
+    assert row["reason"].startswith("not recognised: the notebook names no assignment, and every code cell "
+                                    "hw01_definition hands out is another master's too"), row["reason"]
+
+
 def test_a_folder_given_as_a_submission_stops_before_writing_anything(assigned, tmp_path, capsys):  # noqa: F811
     # from an instructor's review: the folder itself, given for one-folder-per-student submissions, became a graded
     # row of 0 ("cannot read the file: Is a directory")
@@ -1006,6 +1021,8 @@ def test_a_float32_answer_is_told_it_keeps_too_few_figures(review):
     row = review["hw04/float32"]
     assert float(row["q3"]) == 0, row
     assert "d_reverse is a numpy float32, which keeps about 7 figures" in row["feedback_text"], row["feedback_text"]
+    # (a float32 answer that loses nothing is not named: hw04 q2 accepts float32 draws and averages)
+    assert "is a numpy float32" not in review["hw04/float32_passing"]["feedback_text"], review["hw04/float32_passing"]
 
 
 def test_hw01_q4_reads_each_series_outcome_by_outcome(review):
