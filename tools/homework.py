@@ -1248,6 +1248,10 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
                         for output in cell.get("outputs", []) for line in _text(output).splitlines()
                         if line.startswith(CONVERTED_MARK) for part in line[len(CONVERTED_MARK):].split(",")
                         if len(part.split()) == 2})
+    sets = _answer_names(assignment)   # the answers of the questions that lost points (all, if not found)
+    short = {name for q, names in sets.items() if scores.get(q, 0) < assignment.questions[q] for name in names} | \
+        ({name for name, _ in converted if all(name not in names for names in sets.values())}
+         if row["total"] < row["possible"] else set())
     refusals = {m.group(1): _refusal_note(m.group(1), m.group(2)) for r in runtime
                 for m in [re.fullmatch(r"answer (\w+) (?:of type (.+) refused|could not be copied .*)", r)] if m}
     row["feedback"] = "\n".join([_cell_error_text(e) for e in errors] + list(refusals.values())
@@ -1256,8 +1260,8 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
                                    f"Python float" if kind in ("float32", "float16") else
                                    f"{name} is a {kind}: graded as the float it rounds to (store a Python "
                                    f"float to pass the public test's form check)" for name, kind in converted
-                                   # (a float32 answer is named only when something was lost: float32 work may pass)
-                                   if kind not in ("float32", "float16") or row["total"] < row["possible"]]
+                                   # (a float32 answer only where its question lost points: float32 work may pass)
+                                   if kind not in ("float32", "float16") or name in short]
                                 + [_feedback(results, assignment, rounded, refusals,
                                              _answers_of_cells_that_raised(executed, errors,
                                                                            _answer_names(assignment)))])

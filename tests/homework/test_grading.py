@@ -822,8 +822,10 @@ REVIEW = {   # assignment: {submission: (start from "solution" or "blank", {answ
         "mpmath": ("solution", {"d_reverse": "import mpmath\nmpmath.mp.dps = 30\n"
                                              "d_reverse = mpmath.log(sigma_p / sigma_q) + (sigma_q**2 + (mu_q - mu_p)**2)"
                                              " / (2 * mpmath.mpf(sigma_p)**2) - mpmath.mpf(1) / 2"}, None),
-        "float32": ("solution", {"d_reverse": "d_reverse = np.float32(kt.gaussian_kl(mu_q, sigma_q, mu_p, sigma_p))"},
-                    None),
+        "float32": ("solution", {"d_reverse": "d_reverse = np.float32(kt.gaussian_kl(mu_q, sigma_q, mu_p, sigma_p))",
+                                 "n = 20_000": "n = 20_000\ndraws_q2 = rng.normal(mu_p, sigma_p, n)\n"
+                                               "lr = stats.norm.logpdf(draws_q2, 0, 1) - stats.norm.logpdf(draws_q2, 0.5, 1.5)\n"
+                                               "d_mc = float(np.mean(lr))\nse_mc = np.float32(stats.sem(lr))"}, None),
         "float32_passing": ("solution", {"n = 20_000": "n = 20_000\ndraws_q2 = rng.standard_normal(n, dtype=np.float32)\n"
                                                   "lr = stats.norm.logpdf(draws_q2, 0, 1) - stats.norm.logpdf(draws_q2, 0.5, 1.5)\n"
                                                   "d_mc = float(np.mean(lr))\nse_mc = float(stats.sem(lr))"}, None),
@@ -1021,6 +1023,8 @@ def test_a_float32_answer_is_told_it_keeps_too_few_figures(review):
     row = review["hw04/float32"]
     assert float(row["q3"]) == 0, row
     assert "d_reverse is a numpy float32, which keeps about 7 figures" in row["feedback_text"], row["feedback_text"]
+    # (from a later review: a float32 se_mc whose question earned full marks was named too)
+    assert float(row["q2"]) == 3 and "se_mc is a numpy float32" not in row["feedback_text"], row["feedback_text"]
     # (a float32 answer that loses nothing is not named: hw04 q2 accepts float32 draws and averages)
     assert "is a numpy float32" not in review["hw04/float32_passing"]["feedback_text"], review["hw04/float32_passing"]
 
