@@ -1422,7 +1422,7 @@ def _refusal_note(name: str, kind: str | None) -> str:
         return f"{name} could not be read by the grader (its own code raised): store a plain Python value"
     if kind == "str":
         return f"{name} is a str (text): store the number itself, a Python float, not text"
-    return (f"{name} is a {kind}: store a Python float (float(...)), an int, a numpy array or a list of "
+    return (f"{name} is of type {kind}: store a Python float (float(...)), an int, a numpy array or a list of "
             f"floats; the grader reads only those (and Decimal, Fraction, mpmath.mpf)")
 
 

@@ -1096,3 +1096,10 @@ def test_a_raised_answer_cell_that_sets_nothing_is_named_by_its_check(assigned):
                                          nbformat.v4.new_code_cell('grader.check("q2")')])
     notes = homework._answers_of_cells_that_raised(nb, [(1, "asdf qwer (", "SyntaxError: invalid syntax")], answers)
     assert notes == {"d_bits": "d_bits was not set: its cell (cell 1) raised SyntaxError, see above"}
+
+
+@pytest.mark.parametrize(("kind", "said"), [("F", "d_nats is of type F: store a Python float"),
+                                            ("dict", "d_nats is of type dict: store a Python float")])
+def test_the_refusal_note_names_any_type_in_plain_words(kind, said):
+    # a student's class F was told "d_nats is a F"
+    assert homework._refusal_note("d_nats", kind).startswith(said)
