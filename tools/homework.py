@@ -346,7 +346,9 @@ class Assignment:
     the source of every code cell the student copy hands out, so that the
     tampering scan looks only at code the student wrote; ``given`` those that
     are neither answers nor otter's, which recognise a copy of this assignment
-    that lost its otter metadata.
+    that lost its otter metadata. ``tests`` fingerprints the autograder's test files (the first 12
+    hex digits of their SHA-256, by name and content, so a rebuild of an unchanged master keeps it):
+    ``--resume`` grades again a row graded with other tests.
     """
 
     folder: Path
@@ -356,6 +358,7 @@ class Assignment:
     written: dict[str, float]
     provided: frozenset[str]
     given: frozenset[str] = frozenset()
+    tests: str = ""
 
 
 def load_assignment(folder: Path, master: Path | None = None) -> Assignment:
@@ -363,13 +366,15 @@ def load_assignment(folder: Path, master: Path | None = None) -> Assignment:
     import zipfile
 
     zip_path = autograder_zip(folder)
-    questions, name = {}, folder.name
+    questions, name, fingerprint = {}, folder.name, hashlib.sha256()
     with zipfile.ZipFile(zip_path) as zf:
         for member in sorted(zf.namelist()):
             if member == "otter_config.json":
                 name = json.loads(zf.read(member)).get("assignment_name") or name
             elif member.startswith("tests/") and member.endswith(".py"):
-                test = read_test_file(zf.read(member).decode("utf-8"), member)
+                source = zf.read(member)
+                fingerprint.update(member.encode() + b"\0" + source + b"\0")
+                test = read_test_file(source.decode("utf-8"), member)
                 questions[test.name] = float(test.possible)
     questions = dict(sorted(questions.items(), key=lambda kv: _natural(kv[0])))
     master = master or ROOT / "homework" / f"{folder.name}.ipynb"
@@ -384,7 +389,8 @@ def load_assignment(folder: Path, master: Path | None = None) -> Assignment:
                 given |= {c for c in cells if "..." not in c and not _CHECK_CELL.fullmatch(c)
                           and not _OTTER_INIT.fullmatch(c) and not c.startswith("# Initialize Otter")}
     given -= _shared_code(master)   # an imports cell the same in every assignment says nothing of which it is
-    return Assignment(folder, zip_path, name, questions, written, frozenset(provided), frozenset(given))
+    return Assignment(folder, zip_path, name, questions, written, frozenset(provided), frozenset(given),
+                      fingerprint.hexdigest()[:12])
 
 
 def _shared_code(master: Path) -> set[str]:
@@ -1180,10 +1186,12 @@ def grade_submission(assignment: Assignment, submission: Path, *, timeout: int =
     Returns a row: ``submission``, a score per question, ``total``,
     ``possible``, ``reason`` (empty when graded normally; otherwise what
     happened, and the total is 0 with the questions blank), ``flags``
-    (tampering scan and what the guard undid, ``; ``-separated) and ``sha256``.
+    (tampering scan and what the guard undid, ``; ``-separated), ``sha256`` and ``tests`` (the
+    autograder's, :class:`Assignment`).
     """
     row = {"submission": str(submission), **{q: "" for q in assignment.questions}, "total": 0.0,
-           "possible": sum(assignment.questions.values()), "reason": "", "flags": "", "sha256": ""}
+           "possible": sum(assignment.questions.values()), "reason": "", "flags": "", "sha256": "",
+           "tests": assignment.tests}
     try:
         row["sha256"] = sha256(submission)
         nb = nbformat.read(submission, as_version=4)
@@ -1422,8 +1430,9 @@ def _refusal_note(name: str, kind: str | None) -> str:
         return f"{name} could not be read by the grader (its own code raised): store a plain Python value"
     if kind == "str":
         return f"{name} is a str (text): store the number itself, a Python float, not text"
-    return (f"{name} is of type {kind}: store a Python float (float(...)), an int, a numpy array or a list of "
-            f"floats; the grader reads only those (and Decimal, Fraction, mpmath.mpf)")
+    return (f"{name} is of type {kind}: store it as its question asks, a number as a Python float (float(...)), "
+            f"an array as a plain numpy array (np.asarray(...)) or a list of floats; the grader reads only plain "
+            f"types (and Decimal, Fraction, mpmath.mpf), not a pandas Series or a subclass of a numpy array")
 
 
 def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset(),
@@ -1564,7 +1573,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
     """Grade ``submissions`` in ``jobs`` processes, appending each row to ``out`` as it finishes.
 
     With ``resume`` (or ``only``), rows already in ``out`` are kept and a
-    submission whose path and sha256 match a kept row is skipped; ``only``
+    submission whose path and sha256 match a kept row graded with the same tests is skipped; ``only``
     (file names or patterns) regrades just those submissions. When all are
     done, ``out`` is rewritten in the order of ``submissions`` (rows kept from an
     earlier run for files not given this time come last). Returns those rows.
@@ -1573,7 +1582,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
     """
     if feedback is not None:
         feedback.mkdir(parents=True, exist_ok=True)
-    fields = ["submission", *assignment.questions, "total", "possible", "reason", "flags", "sha256"]
+    fields = ["submission", *assignment.questions, "total", "possible", "reason", "flags", "sha256", "tests"]
     kept: dict[str, dict] = {}
     if (resume or only) and out.exists():
         header, rows = _read_rows(out)
@@ -1593,8 +1602,12 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
             continue
         row = kept.get(str(sub))
         if row is not None and not only and sub.exists() and row["sha256"] == sha256(sub):
-            print(f"{sub}: already graded ({_score_text(row['total'])} / {_score_text(row['possible'])}), skipped")
-            continue
+            if row["tests"] == assignment.tests:
+                print(f"{sub}: already graded ({_score_text(row['total'])} / {_score_text(row['possible'])}), "
+                      f"skipped")
+                continue
+            print(f"{sub}: graded with other tests ({row['tests'] or 'unknown'}; the autograder's are now "
+                  f"{assignment.tests}): graded again")
         kept.pop(str(sub), None)
         todo.append(sub)
     with open(out, "w", newline="") as f:
@@ -1614,13 +1627,15 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
                         row = {"submission": str(sub), **{q: "" for q in assignment.questions}, "total": 0.0,
                                "possible": sum(assignment.questions.values()),
                                "reason": f"grading process failed ({type(exc).__name__}): {_one_line(exc)}",
-                               "flags": "", "sha256": sha256(sub) if sub.exists() else ""}
+                               "flags": "", "sha256": sha256(sub) if sub.exists() else "",
+                               "tests": assignment.tests}
                     writer.writerow(row)
                     f.flush()
                     if feedback is not None:
                         text = row.pop("feedback", "") or f"not graded: {row['reason']}"
                         (feedback / f"{names[str(sub)]}.txt").write_text(
-                            f"{assignment.name}, {sub.name}: {float(row['total']):g} / {float(row['possible']):g}\n"
+                            f"{assignment.name}, {_shown(sub, names)}: {float(row['total']):g} / "
+                            f"{float(row['possible']):g}\n"
                             f"{text}\n")
                     row.pop("feedback", None)
                     done.append(row)
@@ -1634,6 +1649,12 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
         writer.writerows(done)
     tmp.replace(out)
     return done
+
+
+def _shown(sub: Path, names: dict[str, str]) -> str:
+    """A submission as its feedback names it: the file name, with its folder where files share a name
+    (one folder per student), never the instructor's full path."""
+    return sub.name if names[str(sub)] == sub.stem else f"{sub.parent.name}/{sub.name}"
 
 
 def submission_names(paths) -> dict[str, str]:
@@ -1740,7 +1761,7 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: the number of cores)")
     parser.add_argument("--resume", action="store_true",
                         help="autograde: keep the rows already in --out and skip submissions whose path "
-                             "and content (sha256) are unchanged")
+                             "and content (sha256) are unchanged and were graded with the same tests")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="autograde: (re)grade only submissions with this file name or pattern, keeping "
                              "the other rows of --out (repeatable)")

@@ -328,6 +328,16 @@ def select_masters(names: str) -> list[Path] | None:
     return sorted(chosen)
 
 
+def _students_environment(text: str) -> str:
+    """The course's environment.yml with its comment on the tests (the student tree has none) replaced by the
+    homework's self-checks: the comment lines from the one naming ``make test`` to the one naming the extras."""
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if "make test" in line)
+    last = next(i for i, line in enumerate(lines) if i >= first and "pip install" in line)
+    return "\n".join([*lines[:first], "# For the homework's self-checks (grader.check) also run:",
+                       '#   python -m pip install -e ".[homework]" -c constraints.txt', *lines[last + 1:]]) + "\n"
+
+
 def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF,
           masters: list[Path] | None = None, notebooks: list[Path] | None = None,
           allow_reused: frozenset[str] | set[str] = frozenset(),
@@ -367,6 +377,11 @@ def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF
                                "cell named (in the master, then make homework), or give it numbers that are "
                                "not the answers, or release it knowingly with --allow-stated NAME:\n  "
                                + "\n  ".join(w for where in stated.values() for w in where))
+        dropped = sorted({p.stem for p in (out / "homework").glob("hw*.ipynb")} - {m.stem for m in masters})
+        if dropped:   # a later set built with fewer ASSIGNMENTS than the one before it
+            print(f"note: this build leaves out {', '.join(dropped)}, released before from {out}: committed, it "
+                  f"removes them from the public repository (earlier tags keep them); to keep them, add them to "
+                  f"ASSIGNMENTS (--assignments)", file=sys.stderr)
         if out.exists():   # everything but a .git: a later set is committed on top of the earlier ones
             for entry in out.iterdir():
                 if entry.name != ".git":
@@ -381,6 +396,7 @@ def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF
 
     for name in TOP_FILES:
         shutil.copy(ROOT / name, out / name)
+    (out / "environment.yml").write_text(_students_environment((ROOT / "environment.yml").read_text()))
     shutil.copytree(ROOT / "binder", out / "binder")
     shutil.copytree(ROOT / "klteach", out / "klteach", ignore=shutil.ignore_patterns("__pycache__", "*.py[cod]"))
     (out / "README.md").write_text(student_readme(repo, ref, [m.stem for m in masters], [n.stem for n in notebooks]))

@@ -50,6 +50,24 @@ def test_no_course_notebook_prints_two_of_any_assignments_answers():
     assert reused == {}, reused
 
 
+def test_the_notes_on_single_printed_values_are_the_ones_the_guide_lists_as_read():
+    # each was read (homework/README.md, section 2): an unrelated number agreeing at the decimals printed. A new
+    # note (a changed notebook or assignment) must be read the same way and added to the guide's list and here
+    _, single = release.check_reused_answers(MASTERS, NOTEBOOKS)
+    noted = {" ".join(note.split(", ")[0].split(" ")[i] for i in (0, 2, 4)) + " " + note.split(", ")[1].split("'")[0]
+             for note in single}
+    listed = {"02_bits_and_encoding.ipynb 27 0.0253 hw01_definition", "02_bits_and_encoding.ipynb 27 0.0282 hw03_asymmetry",
+              "02_bits_and_encoding.ipynb 27 0.0920 hw07_information_and_testing",
+              "05_continuous_and_gaussian.ipynb 34 0.125 hw03_asymmetry", "06_drift.ipynb 36 0.0104 hw03_asymmetry",
+              "06_drift.ipynb 36 0.0104 hw07_information_and_testing"}
+    assert noted == listed, noted
+    guide = " ".join((ROOT / "homework" / "README.md").read_text().split())
+    for item in listed:
+        notebook, cell, value, _ = item.split()
+        said = guide.split(f"{notebook} cell {cell} (")[1].split(")")[0]   # the guide's words on that cell
+        assert value in said, item
+
+
 def test_no_course_notebook_prints_hw02s_answers():
     # hw02 once coded notebook 02's English letters with its German code, and notebook 02 printed its answers;
     # its weather stations' numbers are printed nowhere, not even once
@@ -193,6 +211,14 @@ def test_a_leak_stops_the_build(tmp_path):
         release.build(tmp_path / "out", repo=REPO, ref=REF, masters=[master], notebooks=[])
 
 
+def test_the_students_environment_file_speaks_of_their_tree(tree):
+    # from an instructor's review: it spoke of make test and the test extras, which the student tree has not
+    text = (tree / "environment.yml").read_text()
+    assert "make" not in text and "test" not in text, text
+    assert '".[homework]"' in text and "conda env create -f environment.yml" in text
+    assert text.split("name:")[1] == (ROOT / "environment.yml").read_text().split("name:")[1]   # the same packages
+
+
 def test_the_student_readme_explains_binder_local_and_handing_in(tree):
     readme = (tree / "README.md").read_text()
     for phrase in ("Binder", "pip install", "hand in", "Colab"):
@@ -217,7 +243,7 @@ def test_the_released_notebooks_have_no_section_for_instructors(tree):
     assert "## Next" in "\n".join(c.source for c in start.cells)   # the rest of the cell is kept
 
 
-def test_a_later_release_keeps_the_folders_git_history(tmp_path):
+def test_a_later_release_keeps_the_folders_git_history(tmp_path, capsys):
     # from an instructor's review: the second set, built into the folder pushed with the first, lost its .git, so
     # the guide's commit and push of main were rejected (no shared history)
     import subprocess
@@ -234,6 +260,12 @@ def test_a_later_release_keeps_the_folders_git_history(tmp_path):
     assert log.split("\n")[0] == "first set"
     assert not (out / "stale.txt").exists() and (out / "homework" / MASTERS[1].name).exists()
     assert "git clone --branch hw-2026-2 https://github.com/my-course/kl-homework.git" in (out / "README.md").read_text()
+    # and a later set built with fewer assignments (the first set was all of them) says what its commit removes
+    assert "leaves out" not in capsys.readouterr().err
+    release.build(out, repo="my-course/kl-homework", ref="hw-2026-3", masters=MASTERS[1:2], notebooks=NOTEBOOKS[:1])
+    err = capsys.readouterr().err
+    assert f"note: this build leaves out {MASTERS[0].stem}, released before from {out}" in err, err
+    assert "add them to ASSIGNMENTS" in err
 
 
 def test_a_release_can_be_restricted_to_some_assignments(tmp_path, monkeypatch, capsys):
