@@ -334,8 +334,9 @@ def _students_environment(text: str) -> str:
     lines = text.splitlines()
     first = next(i for i, line in enumerate(lines) if "make test" in line)
     last = next(i for i, line in enumerate(lines) if i >= first and "pip install" in line)
-    return "\n".join([*lines[:first], "# For the homework's self-checks (grader.check) also run:",
-                       '#   python -m pip install -e ".[homework]" -c constraints.txt', *lines[last + 1:]]) + "\n"
+    return "\n".join([*lines[:first], "# For the homework's self-checks (grader.check) also run (without -c",
+                       "# constraints.txt, so that pip keeps the packages conda installed):",
+                       '#   python -m pip install -e ".[homework]"', *lines[last + 1:]]) + "\n"
 
 
 def build(out: Path, *, repo: str = PLACEHOLDER_REPO, ref: str = PLACEHOLDER_REF,

@@ -2642,3 +2642,20 @@ def test_hw05_q4_names_an_inverted_x_axis():
 def test_bar_q4_a_broken_y_axis_fails_only_where_a_bar_is_wholly_out(panel, passes):
     draw = ("fig, (top, ax_q4) = plt.subplots(2, 1, sharex=True)\ntop.bar(np.arange(3), A)\n" + BY_CALL + panel + "\n")
     assert _bar_results("hw01_definition", draw)["test_q4_hidden_5"] is passes
+
+
+@pytest.mark.parametrize("stem, name, answers", [
+    ("hw01_definition", "test_q3_public_1", {"d_forward": float("inf"), "d_reverse": -0.1}),
+    ("hw03_asymmetry", "test_q1_public_1", {"forward": 0.2, "reverse": -0.3}),
+])
+def test_a_negative_divergence_is_named_by_the_public_check(stem, name, answers):
+    # from an instructor's review: grader.check said "form OK" for d_reverse = -0.1, while the guide says the
+    # public tests check the sign; the same public test passes the answers' right signs (inf included)
+    master = next(m for m in MASTERS if m.stem == stem)
+    source = next(c.source for c in nbformat.read(master, as_version=4).cells
+                  if c.cell_type == "code" and f"def {name}(" in c.source)
+    namespace: dict = {}
+    exec(source.rsplit(f"\n{name}(", 1)[0], namespace)
+    with pytest.raises(AssertionError, match="a divergence is negative, and KL never is"):
+        namespace[name](**answers)
+    namespace[name](**{key: abs(value) for key, value in answers.items()})

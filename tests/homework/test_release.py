@@ -216,6 +216,7 @@ def test_the_students_environment_file_speaks_of_their_tree(tree):
     text = (tree / "environment.yml").read_text()
     assert "make" not in text and "test" not in text, text
     assert '".[homework]"' in text and "conda env create -f environment.yml" in text
+    assert '".[homework]" -c' not in text   # constraints.txt's pins would replace conda's packages (a later review)
     assert text.split("name:")[1] == (ROOT / "environment.yml").read_text().split("name:")[1]   # the same packages
 
 
