@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from nbclient import NotebookClient
 
@@ -2659,3 +2660,25 @@ def test_a_negative_divergence_is_named_by_the_public_check(stem, name, answers)
     with pytest.raises(AssertionError, match="a divergence is negative, and KL never is"):
         namespace[name](**answers)
     namespace[name](**{key: abs(value) for key, value in answers.items()})
+
+
+@pytest.mark.parametrize("stem, name, answers, message", [
+    ("hw01_definition", "test_q1_public_2", {"d_nats": float("nan")}, "d_nats is nan"),
+    ("hw01_definition", "test_q2_public_1", {"d_bits": float("nan"), "d_nats": 0.0253}, "d_bits is nan"),
+    ("hw01_definition", "test_q2_public_1", {"d_bits": "0.0365", "d_nats": 0.0253}, "should be a Python float"),
+    ("hw01_definition", "test_q2_public_1", {"d_bits": np.float32(0.0365), "d_nats": 0.0253}, "a Python float"),
+    ("hw03_asymmetry", "test_q1_public_1", {"forward": float("nan"), "reverse": 0.23}, "a divergence is nan"),
+    ("hw03_asymmetry", "test_q2_public_1", {"js_bits": np.float32(0.068)}, "should be a Python float"),
+    ("hw03_asymmetry", "test_q3_public_1", {"pinsker_holds": True, "pinsker_bound": 0.29, "tv": ...}, "set tv"),
+    ("hw03_asymmetry", "test_q3_public_1", {"pinsker_holds": True, "pinsker_bound": 0.29, "tv": -0.24}, "tv: a Python"),
+])
+def test_public_checks_name_a_nan_a_wrong_type_or_a_missing_part(stem, name, answers, message):
+    # from a student's review: a nan was called "negative" or "not positive", a string or float32 d_bits and js_bits
+    # got "form OK", and hw03 q3's tv was never checked (tv = ... got "form OK" and no "set tv" when graded)
+    master = next(m for m in MASTERS if m.stem == stem)
+    source = next(c.source for c in nbformat.read(master, as_version=4).cells
+                  if c.cell_type == "code" and f"def {name}(" in c.source)
+    namespace: dict = {}
+    exec(source.rsplit(f"\n{name}(", 1)[0], namespace)
+    with pytest.raises(AssertionError, match=message):
+        namespace[name](**answers)
