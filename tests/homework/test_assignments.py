@@ -2671,6 +2671,14 @@ def test_a_negative_divergence_is_named_by_the_public_check(stem, name, answers)
     ("hw03_asymmetry", "test_q2_public_1", {"js_bits": np.float32(0.068)}, "should be a Python float"),
     ("hw03_asymmetry", "test_q3_public_1", {"pinsker_holds": True, "pinsker_bound": 0.29, "tv": ...}, "set tv"),
     ("hw03_asymmetry", "test_q3_public_1", {"pinsker_holds": True, "pinsker_bound": 0.29, "tv": -0.24}, "tv: a Python"),
+    # and an audit of every public check with a nan in each answer: these said "form OK"
+    ("hw02_coding", "test_q1_public_1", {"ideal_valley": np.array([np.nan, *[2.0] * 6])}, "a nan or an inf"),
+    ("hw02_coding", "test_q3_public_1", {"huffman_valley_coast": np.nan, "shannon_valley_coast": 2.6},
+     "positive finite numbers"),
+    ("hw04_gaussian", "test_q2_public_1", {"se_mc": 0.003, "d_mc": 0.2,
+                                           "draws_q2": np.r_[np.nan, np.linspace(-3, 3, 19_999)]}, "a nan or an inf"),
+    ("hw05_drift", "test_q3_public_1", {"psi_obs": 0.2, "p_value": 0.01, "null_psi": np.r_[np.inf, np.ones(299)],
+                                        "alarm_rate": 0.05}, "a nan or an inf"),
 ])
 def test_public_checks_name_a_nan_a_wrong_type_or_a_missing_part(stem, name, answers, message):
     # from a student's review: a nan was called "negative" or "not positive", a string or float32 d_bits and js_bits
