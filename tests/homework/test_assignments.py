@@ -2672,13 +2672,23 @@ def test_a_negative_divergence_is_named_by_the_public_check(stem, name, answers)
     ("hw03_asymmetry", "test_q3_public_1", {"pinsker_holds": True, "pinsker_bound": 0.29, "tv": ...}, "set tv"),
     ("hw03_asymmetry", "test_q3_public_1", {"pinsker_holds": True, "pinsker_bound": 0.29, "tv": -0.24}, "tv: a Python"),
     # and an audit of every public check with a nan in each answer: these said "form OK"
-    ("hw02_coding", "test_q1_public_1", {"ideal_valley": np.array([np.nan, *[2.0] * 6])}, "a nan or an inf"),
+    ("hw02_coding", "test_q1_public_1", {"ideal_valley": np.array([np.nan, *[2.0] * 6]), "h_valley": 2.4},
+     "a nan or an inf"),
     ("hw02_coding", "test_q3_public_1", {"huffman_valley_coast": np.nan, "shannon_valley_coast": 2.6},
      "positive finite numbers"),
     ("hw04_gaussian", "test_q2_public_1", {"se_mc": 0.003, "d_mc": 0.2,
                                            "draws_q2": np.r_[np.nan, np.linspace(-3, 3, 19_999)]}, "a nan or an inf"),
     ("hw05_drift", "test_q3_public_1", {"psi_obs": 0.2, "p_value": 0.01, "null_psi": np.r_[np.inf, np.ones(299)],
                                         "alarm_rate": 0.05}, "a nan or an inf"),
+    # a later review: answers no public check read (h_valley, extra_bits), text, and a log_softmax of the wrong shape
+    ("hw02_coding", "test_q1_public_1", {"ideal_valley": np.full(7, 2.0), "h_valley": ...}, "set h_valley"),
+    ("hw02_coding", "test_q1_public_1", {"ideal_valley": np.full(7, 2.0), "h_valley": np.nan}, "positive finite"),
+    ("hw02_coding", "test_q2_public_1", {"ce_valley_coast": 2.9, "h_valley": 2.4, "extra_bits": ...}, "set extra_bits"),
+    ("hw02_coding", "test_q2_public_1", {"ce_valley_coast": "3.1", "h_valley": 2.4, "extra_bits": 0.7},
+     "ce_valley_coast should be a positive finite Python float"),
+    ("hw02_coding", "test_q2_public_1", {"ce_valley_coast": 2.9, "h_valley": ..., "extra_bits": 0.5}, "set it first"),
+    ("hw06_machine_learning", "test_q1_public_2", {"log_softmax": lambda z: 0.0, "big_p": np.array([1000.0, 999, 998])},
+     "one value per logit"),
 ])
 def test_public_checks_name_a_nan_a_wrong_type_or_a_missing_part(stem, name, answers, message):
     # from a student's review: a nan was called "negative" or "not positive", a string or float32 d_bits and js_bits
@@ -2690,3 +2700,24 @@ def test_public_checks_name_a_nan_a_wrong_type_or_a_missing_part(stem, name, ans
     exec(source.rsplit(f"\n{name}(", 1)[0], namespace)
     with pytest.raises(AssertionError, match=message):
         namespace[name](**answers)
+
+
+def test_hw02_q4_public_check_names_lines_that_draw_nothing():
+    # a later review: two empty lines with labels and a legend got "form OK"
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    source = next(c.source for c in nbformat.read(HW02, as_version=4).cells
+                  if c.cell_type == "code" and "def test_q4_public_3(" in c.source)
+    namespace: dict = {}
+    exec(source.rsplit("\ntest_q4_public_3(", 1)[0], namespace)
+    fig, ax = plt.subplots()
+    ax.plot([], [], label="H(P, Q_t)")
+    ax.plot([0, 1], [np.nan, np.nan], label="H(P)")
+    with pytest.raises(AssertionError, match="draws nothing"):
+        namespace["test_q4_public_3"](ax)
+    ax.axhline(2.4)
+    ax.plot([0, 0.5, 1], [2.5, 2.45, 2.6])
+    namespace["test_q4_public_3"](ax)
+    plt.close(fig)
