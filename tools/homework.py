@@ -1590,13 +1590,18 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
             raise HomeworkError(f"{out} has columns {header}, not this assignment's {fields}: "
                                 f"grade into a new file, or delete it")
         kept = {row["submission"]: row for row in rows}
+    # a kept row is matched to a file given now by the file itself, however its path is spelled (relative,
+    # absolute, ./...), and takes this run's spelling
+    spelled = {str(sub.resolve()): str(sub) for sub in submissions}
+    kept = {spelled.get(str(Path(key).resolve()), key): {**row, "submission": spelled.get(str(Path(key).resolve()), key)}
+            for key, row in kept.items()}
     # named over every row, kept ones too, as the gradebook names them
     names = submission_names(list(dict.fromkeys([*map(str, submissions), *kept])))
     if only and not any(fnmatch.fnmatch(sub.name, p) or fnmatch.fnmatch(str(sub), p) for sub in submissions for p in only):
         raise HomeworkError(f"--only {' '.join(only)} matches none of the {len(submissions)} submissions given "
                             f"(it is matched against each file's name, e.g. alice.ipynb, or its path, e.g. "
                             f"'*/alice/*'): nothing was graded")
-    todo = []
+    todo, skipped = [], []
     for sub in submissions:
         if only and not any(fnmatch.fnmatch(sub.name, p) or fnmatch.fnmatch(str(sub), p) for p in only):
             continue
@@ -1605,6 +1610,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
             if row["tests"] == assignment.tests:
                 print(f"{sub}: already graded ({_score_text(row['total'])} / {_score_text(row['possible'])}), "
                       f"skipped")
+                skipped.append(sub)
                 continue
             print(f"{sub}: graded with other tests ({row['tests'] or 'unknown'}; the autograder's are now "
                   f"{assignment.tests}): graded again")
@@ -1640,6 +1646,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
                     row.pop("feedback", None)
                     done.append(row)
                     print(_summary(row), flush=True)
+    _say_what_was_kept(assignment, out, list(kept.values()), skipped, feedback, names)
     given = {str(sub): i for i, sub in enumerate(submissions)}   # the order asked for (a shell glob sorts)
     done.sort(key=lambda row: (given.get(row["submission"], len(given)), _natural(row["submission"])))
     tmp = out.with_name(out.name + ".tmp")
@@ -1649,6 +1656,25 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
         writer.writerows(done)
     tmp.replace(out)
     return done
+
+
+def _say_what_was_kept(assignment: Assignment, out: Path, kept: list[dict], skipped: list[Path],
+                       feedback: Path | None, names: dict[str, str]) -> None:
+    """Warn of kept rows that the CSV now holds beside rows of this run but that were graded with other tests
+    (``--only`` leaves them; files not given this time are never graded), and of skipped submissions that have
+    no feedback file in this run's ``--feedback`` folder."""
+    stale = [row["submission"] for row in kept if row["tests"] != assignment.tests]
+    if stale:
+        print(f"warning: {len(stale)} row(s) of {out} kept from an earlier run were graded with other tests than "
+              f"the autograder's ({assignment.tests}): {', '.join(stale[:5])}{' ...' if len(stale) > 5 else ''}. "
+              f"Run again with --resume and every submission (no --only) to grade them with these tests")
+    if feedback is not None:
+        missing = [sub for sub in skipped if not (feedback / f"{names[str(sub)]}.txt").exists()]
+        if missing:
+            print(f"note: {len(missing)} submission(s) already graded were skipped, so {feedback} has no "
+                  f"feedback for them ({', '.join(s.name for s in missing[:5])}{' ...' if len(missing) > 5 else ''}): "
+                  f"their feedback is in the --feedback folder of the run that graded them; to write it here, "
+                  f"grade them again with --only")
 
 
 def _shown(sub: Path, names: dict[str, str]) -> str:

@@ -332,8 +332,13 @@ def _students_environment(text: str) -> str:
     """The course's environment.yml with its comment on the tests (the student tree has none) replaced by the
     homework's self-checks: the comment lines from the one naming ``make test`` to the one naming the extras."""
     lines = text.splitlines()
-    first = next(i for i, line in enumerate(lines) if "make test" in line)
-    last = next(i for i, line in enumerate(lines) if i >= first and "pip install" in line)
+    first = next((i for i, line in enumerate(lines) if "make test" in line), None)
+    last = next((i for i, line in enumerate(lines) if first is not None and i >= first and "pip install" in line),
+                None)
+    if last is None:
+        raise ReleaseError("environment.yml no longer has the comment on the tests that the student release "
+                           "replaces (a line naming `make test`, then one naming `pip install`): restore it, or "
+                           "change _students_environment in tools/release.py to the new wording")
     return "\n".join([*lines[:first], "# For the homework's self-checks (grader.check) also run (without -c",
                        "# constraints.txt, so that pip keeps the packages conda installed):",
                        '#   python -m pip install -e ".[homework]"', *lines[last + 1:]]) + "\n"

@@ -521,20 +521,25 @@ def test_resume_skips_unchanged_submissions_and_only_regrades_one(run, capsys):
     assert "matches none of the" in capsys.readouterr().err
 
 
+def _graded_with_other_tests(out, file_name):
+    """Mark ``file_name``'s row of ``out`` as graded by other tests, as a rebuilt autograder would leave it."""
+    rows = list(csv.DictReader(out.open(newline="")))
+    for r in rows:
+        r["tests"] = "0123456789ab" if r["submission"].endswith(file_name) else r["tests"]
+    with open(out, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def test_resume_grades_again_a_row_graded_with_other_tests(run, capsys):
     # from an instructor's review: after a master's hidden test was fixed and `make homework` run again, --resume
     # kept every score of the old tests without a word. A row records the tests that graded it; here one row's
     # record is changed as a rebuilt autograder would change it (a corrupt file: graded again without a kernel)
     folder, subs, out = run["folder"], run["subs"], run["out"]
     tests = homework.load_assignment(folder).tests
-    rows = list(csv.DictReader(out.open(newline="")))
-    assert {r["tests"] for r in rows} == {tests} and len(tests) == 12
-    for r in rows:
-        r["tests"] = "0123456789ab" if r["submission"].endswith("corrupt.ipynb") else r["tests"]
-    with open(out, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    assert {r["tests"] for r in csv.DictReader(out.open(newline=""))} == {tests} and len(tests) == 12
+    _graded_with_other_tests(out, "corrupt.ipynb")
     paths = [str(p) for p in sorted(subs.iterdir())]
     assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--resume"]) == 0
     printed = capsys.readouterr().out
@@ -542,6 +547,40 @@ def test_resume_grades_again_a_row_graded_with_other_tests(run, capsys):
            f"again" in printed, printed
     assert printed.count("already graded") == len(paths) - 1, printed
     assert {r["tests"] for r in csv.DictReader(out.open(newline=""))} == {tests}
+
+
+def test_kept_rows_of_other_tests_other_spellings_and_missing_feedback_are_named(run, capsys, monkeypatch, tmp_path):
+    # from an instructor's review: --only left rows graded with other tests in the CSV without a word (the guide
+    # said the CSV never mixes two versions); the same files given by a relative path were graded again beside their
+    # old rows; --resume with a new --feedback folder wrote nothing for the skipped files, silently
+    folder, subs, out = run["folder"], run["subs"], run["out"]
+    tests = homework.load_assignment(folder).tests
+    _graded_with_other_tests(out, "wrong.ipynb")
+    paths = [str(p) for p in sorted(subs.iterdir())]
+    assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--only", "corrupt.ipynb"]) == 0
+    printed = capsys.readouterr().out
+    assert "warning: 1 row(s) of" in printed and "wrong.ipynb" in printed.split("warning:")[1], printed
+    assert "--resume" in printed.split("warning:")[1]
+    # the same files, spelled relative to the folder: matched to their rows, not graded again beside them
+    monkeypatch.chdir(subs)
+    names = sorted(p.name for p in subs.iterdir())
+    feedback = tmp_path / "new-feedback"
+    assert homework.main(["autograde", str(folder), *names, "--out", str(out), "--resume",
+                          "--feedback", str(feedback)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count(": already graded (") == len(names) - 1, printed
+    assert "wrong.ipynb: graded with other tests" in printed and "warning:" not in printed
+    rows = list(csv.DictReader(out.open(newline="")))
+    assert [r["submission"] for r in rows] == names and {r["tests"] for r in rows} == {tests}
+    assert f"note: {len(names) - 1} submission(s) already graded were skipped, so {feedback} has no feedback" \
+        in printed, printed
+    assert [p.name for p in feedback.iterdir()] == ["wrong.txt"]
+    # and back to the fixture's spelling, for the tests after this one (a relative path in the CSV is read from
+    # where the command runs, as the shell reads the paths given)
+    assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--resume"]) == 0
+    monkeypatch.undo()
+    assert [r["submission"] for r in csv.DictReader(out.open(newline=""))] == paths
+    capsys.readouterr()
 
 
 def test_the_tests_fingerprint_follows_the_test_files_not_the_zip(assigned, tmp_path):  # noqa: F811

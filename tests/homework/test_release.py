@@ -220,6 +220,12 @@ def test_the_students_environment_file_speaks_of_their_tree(tree):
     assert text.split("name:")[1] == (ROOT / "environment.yml").read_text().split("name:")[1]   # the same packages
 
 
+def test_an_environment_file_of_other_wording_stops_the_build_with_a_reason():
+    # read as a reviewer: a reworded comment in environment.yml made the build fail with a bare StopIteration
+    with pytest.raises(release.ReleaseError, match="restore it, or change _students_environment"):
+        release._students_environment("name: klteach\n# Run the tests with pytest\ndependencies:\n  - numpy\n")
+
+
 def test_the_student_readme_explains_binder_local_and_handing_in(tree):
     readme = (tree / "README.md").read_text()
     for phrase in ("Binder", "pip install", "hand in", "Colab"):
