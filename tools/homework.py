@@ -1457,7 +1457,7 @@ def _feedback(results, assignment: Assignment, rounded: set[str] = frozenset(),
             if not hidden and not case.passed and case.message:
                 named = [note for answer, note in (refusals or {}).items()
                          if re.search(rf"\b{answer}\b", case.message)]
-                unset = re.search(r"\bset (\w+): replace the \.\.\.", case.message)
+                unset = re.search(r"\bset (\w+): (?:replace the \.\.\.|it is None)", case.message)
                 if not named and unset and unset.group(1) in (raised or {}):
                     named = [raised[unset.group(1)]]
                 lines += ["    " + line for line in (named or case.message.strip().splitlines())]
@@ -1569,7 +1569,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[dict]]:
 
 def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *, timeout: int,
                   jobs: int, resume: bool = False, only: list[str] | None = None,
-                  feedback: Path | None = None) -> list[dict]:
+                  feedback: Path | None = None, graded: set[str] | None = None) -> list[dict]:
     """Grade ``submissions`` in ``jobs`` processes, appending each row to ``out`` as it finishes.
 
     With ``resume`` (or ``only``), rows already in ``out`` are kept and a
@@ -1578,18 +1578,34 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
     done, ``out`` is rewritten in the order of ``submissions`` (rows kept from an
     earlier run for files not given this time come last). Returns those rows.
     With ``feedback``, each graded submission also gets ``feedback/<name>.txt``, named by
-    :func:`submission_names` (see _feedback: no hidden test source).
+    :func:`submission_names` (see _feedback: no hidden test source), ending with the file's hash and the tests
+    that graded it. ``graded``, when given, receives the submissions graded in this run.
     """
     if feedback is not None:
         feedback.mkdir(parents=True, exist_ok=True)
     fields = ["submission", *assignment.questions, "total", "possible", "reason", "flags", "sha256", "tests"]
+    unique: dict[str, Path] = {}
+    for sub in submissions:   # one file given twice (two spellings, or two patterns matching it) is graded once
+        if str(sub.resolve()) in unique:
+            print(f"{sub}: the same file as {unique[str(sub.resolve())]}, given twice: graded once")
+        unique.setdefault(str(sub.resolve()), sub)
+    submissions = list(unique.values())
     kept: dict[str, dict] = {}
     if (resume or only) and out.exists():
         header, rows = _read_rows(out)
+        if header == [f for f in fields if f != "tests"]:
+            raise HomeworkError(f"{out} was written before the grader recorded the tests of each row (it has no "
+                                f"tests column): grade into a new file")
         if header != fields:
             raise HomeworkError(f"{out} has columns {header}, not this assignment's {fields}: "
                                 f"grade into a new file, or delete it")
         kept = {row["submission"]: row for row in rows}
+        elsewhere = [key for key in kept if not Path(key).exists() and str(Path(key).resolve()) not in unique]
+        if elsewhere:
+            print(f"warning: {len(elsewhere)} row(s) of {out} name files not found from this folder "
+                  f"({', '.join(elsewhere[:3])}{' ...' if len(elsewhere) > 3 else ''}): they are kept as they are; "
+                  f"if they are the files given now, run from the folder of the earlier run (a relative path is "
+                  f"read from where the command runs), or those files would be graded again beside them")
     # a kept row is matched to a file given now by the file itself, however its path is spelled (relative,
     # absolute, ./...), and takes this run's spelling
     spelled = {str(sub.resolve()): str(sub) for sub in submissions}
@@ -1597,13 +1613,13 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
             for key, row in kept.items()}
     # named over every row, kept ones too, as the gradebook names them
     names = submission_names(list(dict.fromkeys([*map(str, submissions), *kept])))
-    if only and not any(fnmatch.fnmatch(sub.name, p) or fnmatch.fnmatch(str(sub), p) for sub in submissions for p in only):
+    if only and not any(_only_matches(sub, only) for sub in submissions):
         raise HomeworkError(f"--only {' '.join(only)} matches none of the {len(submissions)} submissions given "
                             f"(it is matched against each file's name, e.g. alice.ipynb, or its path, e.g. "
                             f"'*/alice/*'): nothing was graded")
     todo, skipped = [], []
     for sub in submissions:
-        if only and not any(fnmatch.fnmatch(sub.name, p) or fnmatch.fnmatch(str(sub), p) for p in only):
+        if only and not _only_matches(sub, only):
             continue
         row = kept.get(str(sub))
         if row is not None and not only and sub.exists() and row["sha256"] == sha256(sub):
@@ -1614,8 +1630,12 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
                 continue
             print(f"{sub}: graded with other tests ({row['tests'] or 'unknown'}; the autograder's are now "
                   f"{assignment.tests}): graded again")
+        elif row is not None and not only and sub.exists():
+            print(f"{sub}: changed since it was graded: graded again")
         kept.pop(str(sub), None)
         todo.append(sub)
+    if graded is not None:
+        graded.update(str(sub) for sub in todo)
     with open(out, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
@@ -1642,7 +1662,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
                         (feedback / f"{names[str(sub)]}.txt").write_text(
                             f"{assignment.name}, {_shown(sub, names)}: {float(row['total']):g} / "
                             f"{float(row['possible']):g}\n"
-                            f"{text}\n")
+                            f"{text}\n{_graded_line(row)}\n")
                     row.pop("feedback", None)
                     done.append(row)
                     print(_summary(row), flush=True)
@@ -1669,12 +1689,35 @@ def _say_what_was_kept(assignment: Assignment, out: Path, kept: list[dict], skip
               f"the autograder's ({assignment.tests}): {', '.join(stale[:5])}{' ...' if len(stale) > 5 else ''}. "
               f"Run again with --resume and every submission (no --only) to grade them with these tests")
     if feedback is not None:
-        missing = [sub for sub in skipped if not (feedback / f"{names[str(sub)]}.txt").exists()]
+        rows = {row["submission"]: row for row in kept}
+        missing = [sub for sub in skipped if not _feedback_of(feedback / f"{names[str(sub)]}.txt", rows[str(sub)])]
         if missing:
             print(f"note: {len(missing)} submission(s) already graded were skipped, so {feedback} has no "
-                  f"feedback for them ({', '.join(s.name for s in missing[:5])}{' ...' if len(missing) > 5 else ''}): "
-                  f"their feedback is in the --feedback folder of the run that graded them; to write it here, "
-                  f"grade them again with --only")
+                  f"feedback for their grading ({', '.join(s.name for s in missing[:5])}"
+                  f"{' ...' if len(missing) > 5 else ''}; none, or feedback from another grading): their feedback is "
+                  f"in the --feedback folder of the run that graded them; to write it here, grade them again with "
+                  f"--only")
+
+
+def _graded_line(row: dict) -> str:
+    """The last line of a feedback file: which file content and which tests it reports on."""
+    return f"(graded: file sha256 {row['sha256'][:12] or 'none'}, tests {row['tests']})"
+
+
+def _feedback_of(path: Path, row: dict) -> bool:
+    """Whether the feedback file ``path`` reports on the grading recorded in ``row``."""
+    try:
+        return path.read_text().rstrip("\n").splitlines()[-1] == _graded_line(row)
+    except (OSError, IndexError, UnicodeDecodeError):
+        return False
+
+
+def _only_matches(sub: Path, patterns: list[str]) -> bool:
+    """Whether ``--only`` names ``sub``: its file name or path matches a pattern, or a pattern without wildcards
+    is the same file spelled another way (``./subs/bob.ipynb``, an absolute path)."""
+    return any(fnmatch.fnmatch(sub.name, p) or fnmatch.fnmatch(str(sub), p)
+               or (not any(c in p for c in "*?[") and Path(p).exists() and Path(p).resolve() == sub.resolve())
+               for p in patterns)
 
 
 def _shown(sub: Path, names: dict[str, str]) -> str:
@@ -1688,7 +1731,8 @@ def submission_names(paths) -> dict[str, str]:
     repeat (one folder per student, as Moodle downloads them), its folder's name, a dash and the stem."""
     paths = [Path(p) for p in paths]
     stems = Counter(p.stem for p in paths)
-    return {str(p): p.stem if stems[p.stem] == 1 else f"{p.parent.name}-{p.stem}" for p in paths}
+    return {str(p): p.stem if stems[p.stem] == 1 else f"{p.parent.name or p.resolve().parent.name}-{p.stem}"
+            for p in paths}
 
 
 def _summary(row: dict) -> str:
@@ -1720,8 +1764,10 @@ def read_roster(path: Path) -> list[dict]:
 
 
 def write_gradebook(assignment: Assignment, rows: list[dict], path: Path, *, roster: list[dict] | None = None,
-                    deadline: datetime | None = None) -> None:
-    """A CSV for an LMS: one row per submission, points rounded to 2 decimals (columns: homework/README.md)."""
+                    deadline: datetime | None = None, submitted: dict[str, str] | None = None) -> None:
+    """A CSV for an LMS: one row per submission, points rounded to 2 decimals (columns: homework/README.md).
+    ``submitted`` gives the hand-in time (ISO) recorded earlier for a submission not graded again; the others
+    take their file's modification time."""
     written = [f"{q} (written, /{points:g})" for q, points in assignment.written.items()]
     fields = ["student_id", "name", *assignment.questions, *written, "total", "possible", "late",
               "submitted", "flags", "reason", "submission"]
@@ -1736,13 +1782,15 @@ def write_gradebook(assignment: Assignment, rows: list[dict], path: Path, *, ros
                             or fnmatch.fnmatch(str(sub), r["file"])), None)
             if roster is not None and student is None:
                 print(f"{sub}: not in the roster; its student id is {names[str(sub)]}")
-            submitted = datetime.fromtimestamp(sub.stat().st_mtime, UTC) if sub.exists() else None
+            earlier = (submitted or {}).get(row["submission"])
+            when = datetime.fromisoformat(earlier) if earlier else \
+                datetime.fromtimestamp(sub.stat().st_mtime, UTC) if sub.exists() else None
             out = {"student_id": student["student_id"] if student else names[str(sub)],
                    "name": (student or {}).get("name", ""),
                    **{q: _points(row[q]) for q in assignment.questions}, **{w: "" for w in written},
                    "total": _points(row["total"]), "possible": _points(row["possible"]),
-                   "late": "" if deadline is None or submitted is None else ("yes" if submitted > deadline else "no"),
-                   "submitted": submitted.isoformat(timespec="seconds") if submitted else "",
+                   "late": "" if deadline is None or when is None else ("yes" if when > deadline else "no"),
+                   "submitted": when.isoformat(timespec="seconds") if when else "",
                    "flags": row["flags"], "reason": row["reason"], "submission": row["submission"]}
             writer.writerow(out)
             ids.setdefault(out["student_id"], []).append(sub.name)
@@ -1851,9 +1899,16 @@ def main(argv: list[str] | None = None) -> int:
             deadline = _deadline(args.deadline) if args.deadline else None
             roster = read_roster(args.roster) if args.roster else None
             assignment = load_assignment(folder, args.master)
+            # a row kept from an earlier run keeps the hand-in time its gradebook recorded (a file touched since,
+            # copied without -p or saved when opened, would otherwise turn late)
+            times = {} if not (args.only or args.resume) or not gradebook.exists() else \
+                {str(Path(r.get("submission", "")).resolve()): r.get("submitted", "") for r in _read_rows(gradebook)[1]}
+            graded: set[str] = set()
             rows = autograde_all(assignment, submissions, args.out, timeout=args.cell_timeout, jobs=args.jobs,
-                                 resume=args.resume, only=args.only, feedback=args.feedback)
-            write_gradebook(assignment, rows, gradebook, roster=roster, deadline=deadline)
+                                 resume=args.resume, only=args.only, feedback=args.feedback, graded=graded)
+            times = {r["submission"]: times.get(str(Path(r["submission"]).resolve()), "") for r in rows
+                     if r["submission"] not in graded}
+            write_gradebook(assignment, rows, gradebook, roster=roster, deadline=deadline, submitted=times)
             settings.write_text(json.dumps({"roster": str(args.roster.resolve()) if args.roster else None,
                                             "deadline": args.deadline}, indent=1) + "\n")
         except (HomeworkError, OSError) as exc:

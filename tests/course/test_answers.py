@@ -11,7 +11,7 @@ from klteach.course.answers import require_array, require_number
 
 @pytest.mark.parametrize("value, message", [
     (..., "set x: replace the ..."),
-    (None, "forget to return"),
+    (None, "set x: it is None"),
     (np.exp, "x is a function: call it"),
     ("0.25", "x is text"),
     (b"0.25", "x is text"),
@@ -21,7 +21,7 @@ from klteach.course.answers import require_array, require_number
     (True, "the result of a comparison"),
     (np.bool_(False), "the result of a comparison"),
     (0.25 + 1j, "complex number"),
-    (np.float32(0.25), "x is a float32, which keeps fewer digits"),
+    (np.float32(0.25), "x is a numpy float32, which keeps fewer digits"),
     (np.float16(0.25), "float16"),
     (1, "not a whole number (int): did you round it"),
     (np.int64(1), "not a whole number (int64)"),
@@ -29,7 +29,11 @@ from klteach.course.answers import require_array, require_number
     (decimal.Decimal("0.25"), "convert it with float(...)"),
     (fractions.Fraction(1, 4), "convert it with float(...)"),
     ({"x": 0.25}, "a float, not a dict"),
-    (float("nan"), "x is nan (not a number)"),
+    (np.timedelta64(1, "s"), "not a timedelta64"),
+    (__import__("collections").namedtuple("Measures", "kl psi")(0.1, 0.2), "several named values (kl, psi)"),
+    (np.ma.masked, "masked value"),
+    (np.ma.array(0.25, mask=False), "masked value"),
+    (float("nan"), "x is nan (not a number): a 0 "),
     (float("inf"), "x is infinite"),
     (-float("inf"), "x is infinite"),
 ])
@@ -41,7 +45,7 @@ def test_require_number_names_each_wrong_form(value, message):
 def test_require_number_returns_a_float_and_takes_hints():
     assert require_number("x", 0.25) == 0.25 and type(require_number("x", np.float64(0.25))) is float
     assert require_number("x", float("inf"), finite=False) == float("inf")
-    with pytest.raises(AssertionError, match="x is nan .*: from 0 / 0 here"):
+    with pytest.raises(AssertionError, match="x is nan .*: from 0 / 0 here$"):
         require_number("x", float("nan"), finite=False, nan="from 0 / 0 here")
     with pytest.raises(AssertionError, match="^a zero means you rounded$"):
         require_number("x", 0.0, zero="a zero means you rounded")
@@ -67,5 +71,29 @@ def test_require_array_names_each_wrong_form(value, message):
 
 
 def test_require_array_returns_float64():
-    out = require_array("a", np.array([1, 2]), (2,), what="two counts")
-    assert out.dtype == np.float64 and out.tolist() == [1.0, 2.0]
+    out = require_array("a", np.array([0.5, 0.25]), (2,), what="two halves")
+    assert out.dtype == np.float64 and out.tolist() == [0.5, 0.25]
+
+
+def test_require_array_refuses_whole_numbers_and_masks_and_names_each_non_finite_where_it_is():
+    # from an expert's review: rounded (int) arrays passed, and a nan was placed at the inf's position
+    with pytest.raises(AssertionError, match="holds whole numbers .*did you round them"):
+        require_array("a", np.array([2, 3]), (2,), what="two lengths")
+    with pytest.raises(AssertionError, match="masked array"):
+        require_array("a", np.ma.array([0.5, 0.5]), (2,), what="two halves")
+    with pytest.raises(AssertionError, match=r"a holds a nan \(at position 2\)"):
+        require_array("a", np.array([np.inf, 0.1, np.nan]), (3,), what="three")
+    with pytest.raises(AssertionError, match=r"a holds an inf \(at position 0\)"):
+        require_array("a", np.array([np.inf, 0.1, 0.2]), (3,), what="three")
+
+
+def test_a_signalling_decimal_nan_is_named_not_raised():
+    with pytest.raises(AssertionError, match="convert it with float"):
+        require_number("x", decimal.Decimal("sNaN"), zero="zero")
+
+
+def test_float32_is_accepted_only_where_asked():
+    assert require_number("x", np.float32(0.25), float32=True) == 0.25
+    assert require_array("a", np.array([0.5, 0.5], dtype=np.float32), (2,), what="two", float32=True).dtype == float
+    with pytest.raises(AssertionError, match="float16"):
+        require_number("x", np.float16(0.25), float32=True)

@@ -2333,9 +2333,10 @@ def test_hw06_q1_public_test_1_says_which_way_kl_big_is_wrong():
     assert "kl_big is nan" in _hw06_q1_public_2(1, kl_big=float("nan"))
     for zero in (0.0, -0.0, 0, np.int64(0), np.float32(0), np.array(0.0), 0j):   # any number that is 0
         assert "compare a distribution with itself" in _hw06_q1_public_2(1, kl_big=zero)
-    for other in ({"kl": 0.33}, {0.33}, (x for x in [0.33])):   # float(...) fails
+    for other, kind in (({"kl": 0.33}, "a dict"), ({0.33}, "a set"),
+                        ((x for x in [0.33]), "a value of type generator")):   # float(...) fails
         message = _hw06_q1_public_2(1, kl_big=other)
-        assert f"a float, not a {type(other).__name__}" in message and "float(...)" not in message, message
+        assert f"a float, not {kind}" in message and "float(...)" not in message, message
     for flag in (False, np.True_, np.array(True)):
         assert "the result of a comparison" in _hw06_q1_public_2(1, kl_big=flag)
     for complex_number in (0.3 + 0.1j, np.complex128(0.33), np.array(0.33 + 0j)):
@@ -2369,7 +2370,7 @@ def test_hw06_q1_public_test_names_a_missing_return_or_big_p():
     assert "log_softmax returned None" in _hw06_q1_public_2(log_softmax=no_return)
     assert "big_p is not set" in _hw06_q1_public_2(log_softmax=lambda z: special.log_softmax(z, axis=-1), big_p=None)
     assert "not object values" in _hw06_q1_public_2(log_softmax=lambda z: [None, "a"])
-    with np.errstate(over="ignore", invalid="ignore"):   # the naive softmax overflows, as the test expects
+    with np.errstate(all="ignore"):   # the naive softmax overflows, as the test expects
         assert "overflow" in _hw06_q1_public_2(log_softmax=lambda z: np.log(np.exp(z) / np.exp(z).sum()))
     assert _hw06_q1_public_2(log_softmax=lambda z: special.log_softmax(z, axis=-1)) == ""
     assert _hw06_q1_public_2(log_softmax=lambda z: list(special.log_softmax(z, axis=-1))) == ""
@@ -2667,9 +2668,9 @@ def test_a_negative_divergence_is_named_by_the_public_check(stem, name, answers)
     ("hw01_definition", "test_q1_public_2", {"d_nats": float("nan")}, "d_nats is nan"),
     ("hw01_definition", "test_q2_public_1", {"d_bits": float("nan"), "d_nats": 0.0253}, "d_bits is nan"),
     ("hw01_definition", "test_q2_public_1", {"d_bits": "0.0365", "d_nats": 0.0253}, "d_bits is text"),
-    ("hw01_definition", "test_q2_public_1", {"d_bits": np.float32(0.0365), "d_nats": 0.0253}, "d_bits is a float32"),
+    ("hw01_definition", "test_q2_public_1", {"d_bits": np.float32(0.0365), "d_nats": 0.0253}, "d_bits is a numpy float32"),
     ("hw03_asymmetry", "test_q1_public_1", {"forward": float("nan"), "reverse": 0.23}, "forward is nan"),
-    ("hw03_asymmetry", "test_q2_public_1", {"js_bits": np.float32(0.068)}, "js_bits is a float32"),
+    ("hw03_asymmetry", "test_q2_public_1", {"js_bits": np.float32(0.068)}, "js_bits is a numpy float32"),
     ("hw03_asymmetry", "test_q3_public_1", {"pinsker_holds": True, "pinsker_bound": 0.29, "tv": ...}, "set tv"),
     ("hw03_asymmetry", "test_q3_public_1", {"pinsker_holds": True, "pinsker_bound": 0.29, "tv": -0.24}, "tv: a Python"),
     # and an audit of every public check with a nan in each answer: these said "form OK"
@@ -2690,6 +2691,21 @@ def test_a_negative_divergence_is_named_by_the_public_check(stem, name, answers)
     ("hw02_coding", "test_q2_public_1", {"ce_valley_coast": 2.9, "h_valley": ..., "extra_bits": 0.5}, "set h_valley"),
     ("hw06_machine_learning", "test_q1_public_2", {"log_softmax": lambda z: 0.0, "big_p": np.array([1000.0, 999, 998])},
      "one value per logit"),
+    # an expert's review of the shared form check: a nan d_forward comes from the swapped order (dropping the term,
+    # as the old hint said, gives d_reverse's value); hw05's nan from counts without the pseudo-count
+    ("hw01_definition", "test_q3_public_1", {"d_forward": float("nan"), "d_reverse": 0.22},
+     "check the order of the arguments"),
+    ("hw05_drift", "test_q2_public_1", {"d_ref_cur": float("nan"), "psi": float("nan")}, "smoothed p_ref"),
+    # a learner's review of it: messages that blamed another cause
+    ("hw05_drift", "test_q3_public_1", {"psi_obs": 0.2, "p_value": 1.5, "null_psi": np.full(300, 0.1),
+                                        "alarm_rate": 0.05}, "at most 1"),
+    ("hw05_drift", "test_q3_public_1", {"psi_obs": 0.2, "p_value": 0.01, "null_psi": -np.full(300, 0.1),
+                                        "alarm_rate": 0.05}, "never is"),
+    ("hw07_information_and_testing", "test_q3_public_1", {"betas": np.array([0.0, 0.0, 0.0]), "ns": np.arange(3)},
+     "a type-II error is 0"),
+    ("hw07_information_and_testing", "test_q3_public_1", {"betas": -np.array([0.5, 0.2, 0.1]), "ns": np.arange(3)},
+     "check the sign"),
+    ("hw02_coding", "test_q2_public_1", {"ce_valley_coast": 2.0, "h_valley": 2.23, "extra_bits": 0.1}, "both in bits"),
 ])
 def test_public_checks_name_a_nan_a_wrong_type_or_a_missing_part(stem, name, answers, message):
     # from a student's review: a nan was called "negative" or "not positive", a string or float32 d_bits and js_bits
@@ -2746,18 +2762,22 @@ GOOD_ANSWERS = {
                                      "d_pq": 0.2},
 }
 GIVEN = {"ns"}   # set by the notebook, not by the student
+FLOAT32_PASSES = {"draws_q2", "d_mc", "se_mc"}   # hw04 q2's hidden tests accept float32 work, and so does its check
 
 
-def _wrong_forms(good):
+def _wrong_forms(good, answer=""):
     """``{label: value}``: each wrong form of the answer ``good`` (a float, a bool or an array)."""
     if isinstance(good, bool):
         return {"...": ..., "None": None, "numpy bool": np.bool_(good), "int": 1, "text": "True"}
     common = {"...": ..., "None": None, "text": str(good), "nan": np.nan, "function": np.sum}
+    low = {"float16": good.astype(np.float16) if isinstance(good, np.ndarray) else np.float16(good)} \
+        if answer in FLOAT32_PASSES else {"float32": good.astype(np.float32) if isinstance(good, np.ndarray)
+                                          else np.float32(good)}
     if isinstance(good, np.ndarray):
-        return {**common, "list": good.tolist(), "float32": good.astype(np.float32), "one number": 0.5,
+        return {**common, **low, "list": good.tolist(), "one number": 0.5,
                 "text array": good.astype(str), "short": good[:-1], "nan inside": np.r_[good[:-1], np.nan],
                 "inf inside": np.r_[np.inf, good[1:]], "object": good.astype(object)}
-    return {**common, "float32": np.float32(good), "list": [good], "array": np.array([good, good]),
+    return {**common, **low, "list": [good], "array": np.array([good, good]),
             "int": 1, "complex": complex(good, 1), "bool": True, "negative": -good,
             **({} if good == float("inf") else {"inf": np.inf})}
 
@@ -2774,7 +2794,7 @@ PUBLIC_FORM_CASES = sorted({
     for stem, answers in GOOD_ANSWERS.items()
     for params in _public_names(stem).values()
     for answer in params if answer not in GIVEN
-    for label in _wrong_forms(answers[answer])
+    for label in _wrong_forms(answers[answer], answer)
 })
 
 
@@ -2808,7 +2828,7 @@ def test_public_checks_name_each_wrong_form_of_an_answer(stem, answer, label):
             continue
         test, _ = _public_test(stem, name)
         answers = {p: GOOD_ANSWERS[stem][p] for p in params}
-        answers[answer] = _wrong_forms(answers[answer])[label]
+        answers[answer] = _wrong_forms(answers[answer], answer)[label]
         try:
             test(**answers)
         except AssertionError as error:
@@ -2818,3 +2838,52 @@ def test_public_checks_name_each_wrong_form_of_an_answer(stem, answer, label):
         else:
             assert label == "negative", f"{name} passed {answer} = {label}"
     assert failed, f"no public check failed {answer} = {label}"
+
+
+def test_hw07_q4_public_checks_refuse_labels_of_spaces_and_a_hidden_legend():
+    # an expert's review: hw07's label check passed texts of spaces and its legend check a hidden legend
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    hw07 = "hw07_information_and_testing"
+    labels, _ = _public_test(hw07, "test_q4_public_2")
+    legend, _ = _public_test(hw07, "test_q4_public_3")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="exact")
+    ax.plot([0, 1], [0, 1.1], label="quadratic")
+    ax.set_xlabel(" "), ax.set_ylabel("KL (nats)"), ax.set_title("KL")
+    with pytest.raises(AssertionError, match="label both axes"):
+        labels(ax)
+    ax.set_xlabel("delta")
+    ax.set_title(""), ax.set_title("KL near 0", loc="left")
+    labels(ax)
+    ax.legend().set_visible(False)
+    with pytest.raises(AssertionError, match="add a legend that shows"):
+        legend(ax)
+    ax.get_legend().remove()
+    fig.legend()
+    legend(ax)
+    plt.close(fig)
+
+
+def test_hw06_q1_public_check_uses_its_own_logits_and_reads_log_probabilities():
+    # a learner's review: the check ran the student's function on the student's big_p, so an in-place version
+    # changed big_p (and a naive one then passed), and a softmax, a missing log-sum or a whole-array max passed
+    import numpy as np
+    from scipy import special
+
+    big_p = np.array([1000.0, 998.0, 990.0])
+
+    def in_place(z):
+        z -= np.max(z, axis=-1, keepdims=True)
+        return z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+
+    assert _hw06_q1_public_2(log_softmax=in_place, big_p=big_p) == ""
+    assert big_p.tolist() == [1000.0, 998.0, 990.0]
+    with np.errstate(all="ignore"):   # (the naive version overflows, as the check says)
+        assert "overflow" in _hw06_q1_public_2(log_softmax=lambda z: np.log(np.exp(z) / np.exp(z).sum(-1, keepdims=True)))
+    for wrong in (lambda z: special.softmax(z, axis=-1), lambda z: z - z.max(axis=-1, keepdims=True),
+                  lambda z: z - z.max() - np.log(np.exp(z - z.max()).sum()), lambda z: special.log_softmax(z, axis=0)):
+        assert "the exp of each row" in _hw06_q1_public_2(log_softmax=wrong)
+    assert "float32" in _hw06_q1_public_2(log_softmax=lambda z: special.log_softmax(z, axis=-1).astype(np.float32))

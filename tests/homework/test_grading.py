@@ -495,6 +495,7 @@ def test_resume_skips_unchanged_submissions_and_only_regrades_one(run, capsys):
     printed = capsys.readouterr().out
     assert printed.count("already graded") == len(paths) - 1
     assert "correct.ipynb: already graded (8 / 8), skipped" in printed, printed    # as a fresh row prints, not 8.0
+    assert "corrupt.ipynb: changed since it was graded: graded again" in printed, printed
     rows = list(csv.DictReader(out.open(newline="")))
     changed = [r for r in rows if r["submission"].endswith("corrupt.ipynb")]
     assert changed[0]["sha256"] == homework.sha256(subs / "corrupt.ipynb")
@@ -575,12 +576,52 @@ def test_kept_rows_of_other_tests_other_spellings_and_missing_feedback_are_named
     assert f"note: {len(names) - 1} submission(s) already graded were skipped, so {feedback} has no feedback" \
         in printed, printed
     assert [p.name for p in feedback.iterdir()] == ["wrong.txt"]
+    # a second review: a feedback file reports the grading it comes from, so one from another grading is named too
+    assert (feedback / "wrong.txt").read_text().endswith(f", tests {tests})\n")
+    assert homework.main(["autograde", str(folder), *names, "--out", str(out), "--resume",
+                          "--feedback", str(feedback), "--only", "./wrong.ipynb"]) == 0   # a path spelling
+    assert "wrong.ipynb: 0 / 8" in capsys.readouterr().out
+    assert homework.main(["autograde", str(folder), *names, "--out", str(out), "--resume",
+                          "--feedback", str(feedback)]) == 0
+    assert f"note: {len(names) - 1} submission(s)" in capsys.readouterr().out
+    (feedback / "wrong.txt").write_text("hw01_definition, wrong.ipynb: 8 / 8\n(graded: file sha256 0, tests 0)\n")
+    assert homework.main(["autograde", str(folder), *names, "--out", str(out), "--resume",
+                          "--feedback", str(feedback)]) == 0
+    assert f"note: {len(names)} submission(s)" in capsys.readouterr().out
+    # a touched file keeps the hand-in time recorded when it was graded (the deadline kept from an earlier test is
+    # 2030-01-01): a skipped row does not turn late
+    before = {r["submission"]: r["submitted"] for r in csv.DictReader(run["gradebook"].open(newline=""))}
+    os.utime(subs / "correct.ipynb", (1_950_000_000, 1_950_000_000))   # 2031
+    assert homework.main(["autograde", str(folder), *names, "--out", str(out), "--resume"]) == 0
+    after = {r["submission"]: r for r in csv.DictReader(run["gradebook"].open(newline=""))}
+    assert after["correct.ipynb"]["submitted"] == before["correct.ipynb"] and after["correct.ipynb"]["late"] == "no"
+    # run from another folder: the CSV's relative paths name no file there, and the run says so
+    monkeypatch.chdir(tmp_path)
+    assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--only", "corrupt.ipynb"]) == 0
+    assert f"warning: {len(names)} row(s) of {out} name files not found from this folder" in \
+        capsys.readouterr().out
     # and back to the fixture's spelling, for the tests after this one (a relative path in the CSV is read from
-    # where the command runs, as the shell reads the paths given)
-    assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--resume"]) == 0
+    # where the command runs, as the shell reads the paths given); a file given twice is graded once
+    monkeypatch.chdir(subs)
+    assert homework.main(["autograde", str(folder), *paths, paths[0], "--out", str(out), "--resume"]) == 0
+    assert f"{paths[0]}: the same file as {paths[0]}, given twice: graded once" in capsys.readouterr().out
     monkeypatch.undo()
     assert [r["submission"] for r in csv.DictReader(out.open(newline=""))] == paths
     capsys.readouterr()
+
+
+def test_an_old_csv_is_refused_with_its_reason_and_names_of_files_in_this_folder_keep_their_folder(run, tmp_path):
+    header, rows = homework._read_rows(run["out"])
+    old = tmp_path / "old.csv"
+    with open(old, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=[h for h in header if h != "tests"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(homework.HomeworkError, match="written before the grader recorded the tests"):
+        homework.autograde_all(homework.load_assignment(run["folder"]), [], old, timeout=10, jobs=1, resume=True)
+    # an instructor's review: a file named without a folder got the student id "-alice"
+    names = homework.submission_names(["alice.ipynb", "late/alice.ipynb"])
+    assert names == {"alice.ipynb": f"{Path.cwd().name}-alice", "late/alice.ipynb": "late-alice"}
 
 
 def test_the_tests_fingerprint_follows_the_test_files_not_the_zip(assigned, tmp_path):  # noqa: F811
@@ -1017,8 +1058,9 @@ def test_tick_labels_are_compared_without_case_or_spaces(review, name):
 def test_a_nan_divergence_fails_the_public_check_with_a_hint(review):
     text = review["hw01/nan"]["feedback_text"]
     q3 = text.split("\nq3: ")[1].split("\nq4: ")[0]
-    assert "public test 1: failed" in q3 and "0*log 0, which counts as 0" in q3, text
-    assert "infinite" not in q3 and "inf" not in q3.replace("info", ""), q3
+    assert "public test 1: failed" in q3 and "0 * log 0, which counts as 0" in q3, text
+    said = q3.split("AssertionError:")[1].split("\n")[0]   # (the test's line above it names its inf= hint)
+    assert "infinite" not in said and "inf" not in said.replace("info", ""), q3
 
 
 def test_a_public_check_that_passes_says_only_the_form_is_right(assigned, tmp_path):  # noqa: F811
