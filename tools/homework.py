@@ -225,13 +225,16 @@ def assign(master: Path, out: Path) -> Path:
     from otter.assign import main as otter_assign  # the homework extra; only needed here
 
     target = out / master.stem
-    shutil.rmtree(target, ignore_errors=True)        # otter names zips by time; keep exactly one
+    building = out / f".{master.stem}.building"   # built aside: a failed build leaves the last good one in place
+    shutil.rmtree(building, ignore_errors=True)
     try:
         with _otter_cells_time_out():
-            otter_assign(str(master), str(target))   # also runs the tests on the solutions
+            otter_assign(str(master), str(building))   # also runs the tests on the solutions
     except Exception as exc:
-        raise HomeworkError(f"otter assign failed on {master}: {exc}") from exc
-    for copy in (target / "student").glob("*.ipynb"):   # otter's check_all text and pass message, made true
+        shutil.rmtree(building, ignore_errors=True)
+        kept = f"; {target} is left as the last build that passed" if target.exists() else ""
+        raise HomeworkError(f"otter assign failed on {master}: {exc}{kept}") from exc
+    for copy in (building / "student").glob("*.ipynb"):   # otter's check_all text and pass message, made true
         nb = nbformat.read(copy, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "markdown" and OTTER_CHECK_ALL in cell.source:
@@ -240,6 +243,8 @@ def assign(master: Path, out: Path) -> Path:
             if cell.cell_type == "code" and cell.source.startswith("# Initialize Otter") and form_only not in cell.source:
                 cell.source = cell.source.rstrip("\n") + "\n" + form_only
         nbformat.write(nb, copy)
+    shutil.rmtree(target, ignore_errors=True)        # otter names zips by time; keep exactly one
+    building.rename(target)
     return target
 
 
@@ -1579,7 +1584,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
     earlier run for files not given this time come last). Returns those rows.
     With ``feedback``, each graded submission also gets ``feedback/<name>.txt``, named by
     :func:`submission_names` (see _feedback: no hidden test source), ending with the file's hash and the tests
-    that graded it. ``graded``, when given, receives the submissions graded in this run.
+    that graded it. ``graded``, when given, receives the submissions graded in this run that are new or changed.
     """
     if feedback is not None:
         feedback.mkdir(parents=True, exist_ok=True)
@@ -1601,6 +1606,15 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
                                 f"grade into a new file, or delete it")
         kept = {row["submission"]: row for row in rows}
         elsewhere = [key for key in kept if not Path(key).exists() and str(Path(key).resolve()) not in unique]
+        # none of the rows names a file found from here, but they carry the names of the files given: the run is
+        # in another folder than the earlier one (a file removed, or moved, leaves the other rows found)
+        if elsewhere and len(elsewhere) == len(kept) and \
+                {sub.name for sub in submissions} & {Path(key).name for key in elsewhere}:
+            raise HomeworkError(f"{out}'s rows name files not found from this folder ({', '.join(elsewhere[:3])}"
+                                f"{' ...' if len(elsewhere) > 3 else ''}) with the names of files given now: they look "
+                                f"like the same files named from another folder. Run from the folder of the earlier "
+                                f"run (a relative path in the CSV is read from where the command runs), or grade "
+                                f"into a new file; nothing was graded")
         if elsewhere:
             print(f"warning: {len(elsewhere)} row(s) of {out} name files not found from this folder "
                   f"({', '.join(elsewhere[:3])}{' ...' if len(elsewhere) > 3 else ''}): they are kept as they are; "
@@ -1617,7 +1631,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
         raise HomeworkError(f"--only {' '.join(only)} matches none of the {len(submissions)} submissions given "
                             f"(it is matched against each file's name, e.g. alice.ipynb, or its path, e.g. "
                             f"'*/alice/*'): nothing was graded")
-    todo, skipped = [], []
+    todo, skipped, retested = [], [], set()
     for sub in submissions:
         if only and not _only_matches(sub, only):
             continue
@@ -1630,12 +1644,13 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
                 continue
             print(f"{sub}: graded with other tests ({row['tests'] or 'unknown'}; the autograder's are now "
                   f"{assignment.tests}): graded again")
+            retested.add(str(sub))
         elif row is not None and not only and sub.exists():
             print(f"{sub}: changed since it was graded: graded again")
         kept.pop(str(sub), None)
         todo.append(sub)
-    if graded is not None:
-        graded.update(str(sub) for sub in todo)
+    if graded is not None:   # (a file graded again for new tests only is the file handed in: not counted)
+        graded.update(str(sub) for sub in todo if str(sub) not in retested)
     with open(out, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
@@ -1695,8 +1710,8 @@ def _say_what_was_kept(assignment: Assignment, out: Path, kept: list[dict], skip
             print(f"note: {len(missing)} submission(s) already graded were skipped, so {feedback} has no "
                   f"feedback for their grading ({', '.join(s.name for s in missing[:5])}"
                   f"{' ...' if len(missing) > 5 else ''}; none, or feedback from another grading): their feedback is "
-                  f"in the --feedback folder of the run that graded them; to write it here, grade them again with "
-                  f"--only")
+                  f"in the --feedback folder of the run that graded them, if it had one; to write it here, grade "
+                  f"them again with --only")
 
 
 def _graded_line(row: dict) -> str:

@@ -56,25 +56,27 @@ def _kind(value) -> str:
 
 
 def _not_finite(name: str, value: float | np.ndarray, nan: str | None, inf: str | None) -> None:
-    """Name a nan or an inf (for an array, the first one's position), with the question's hint on where it
-    comes from, or a general one."""
+    """Name a nan or an inf (for an array, the first one, with its position), with the question's hint on where
+    it comes from, or a general one."""
     values = np.asarray(value, dtype=float)
-    for bad, hint, what in ((np.isnan(values), nan or NAN_CAUSES, "a nan"), (np.isinf(values), inf or INF_CAUSES,
-                                                                            "an inf")):
-        if bad.any():
-            if values.ndim:
-                _fail(f"{name} holds {what} (at position {np.flatnonzero(bad)[0]}): {hint}")
-            _fail(f"{name} is {'nan (not a number)' if what == 'a nan' else 'infinite'}: {hint}")
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        first = values.flat[bad[0]]
+        what, hint = ("a nan", nan or NAN_CAUSES) if first != first else ("an inf", inf or INF_CAUSES)
+        if values.ndim:
+            _fail(f"{name} holds {what} (at position {bad[0]}): {hint}")
+        _fail(f"{name} is {'nan (not a number)' if what == 'a nan' else 'infinite'}: {hint}")
 
 
-NAN_CAUSES = ("a 0 * log 0 (a term with probability 0 in front, which counts as 0), a 0 / 0, a log of a negative "
-              "number or inf - inf on the way gives one; print the pieces of your computation to find which")
+NAN_CAUSES = ("a 0 / 0, a log or square root of a negative number, inf - inf or 0 * log 0 (a term with probability "
+              "0 in front, which counts as 0) on the way gives one; print the pieces of your computation to find "
+              "which")
 INF_CAUSES = ("a log of 0 or a division by 0 on the way gives one; print the pieces of your computation to find "
               "which")
 
 
 def require_number(name: str, value, *, finite: bool = True, zero: str | None = None, nan: str | None = None,
-                   inf: str | None = None, float32: bool = False) -> float:
+                   inf: str | None = None, float32: bool = False, whole: str | None = None) -> float:
     """Check that ``value`` is one number stored as a Python float; return it.
 
     In order: it is set (not ``...``, ``None`` or a function); not text, a bool, a complex number, a
@@ -82,7 +84,7 @@ def require_number(name: str, value, *, finite: bool = True, zero: str | None = 
     was probably rounded); not 0 when ``zero`` gives what a 0 means here; not nan, and not infinite
     unless ``finite=False``. ``nan`` and ``inf`` say where such a value comes from in this question.
     ``float32=True`` accepts a numpy float32 where the question's hidden tests do (their tolerance allows
-    its 7 figures).
+    its 7 figures). ``whole`` says what a whole number means here (default: it was rounded).
 
     >>> require_number("kl", np.float64(0.5))
     0.5
@@ -119,7 +121,8 @@ def require_number(name: str, value, *, finite: bool = True, zero: str | None = 
     if isinstance(value, (numbers.Integral, np.integer)) or (isinstance(value, np.ndarray)
                                                              and value.dtype.kind in "iu"):
         _fail(f"{name} should be a float, not a whole number "
-              f"({f'{value.dtype} array' if isinstance(value, np.ndarray) else type(value).__name__}): {_ROUNDED}")
+              f"({f'{value.dtype} array' if isinstance(value, np.ndarray) else type(value).__name__}): "
+              f"{whole or _ROUNDED}")
     if not isinstance(value, float):
         if isinstance(value, (numbers.Real, decimal.Decimal, np.floating, np.ndarray)):
             _fail(f"{name} should be a float (it is {_kind(value)}): convert it with float(...)")
@@ -148,6 +151,9 @@ def require_array(name: str, value, shape: tuple[int, ...], *, what: str, nan: s
         _fail(f"{name} is a numpy masked array: store a plain numpy array of floats (np.asarray of the values)")
     if not isinstance(value, np.ndarray):
         _fail(f"{name} should be a numpy array of shape {shape} ({what}), not {_kind(value)}")
+    if value.dtype.kind == "c":
+        _fail(f"{name} holds complex numbers, but the answer is real: a log of a negative number (numpy on "
+              "complex input) makes them; check what goes into your logs")
     if value.dtype.kind not in "iuf":
         _fail(f"{name} should hold numbers, not {value.dtype} values ({_kind(value)}): " + (
             "store the numbers themselves, not their text" if value.dtype.kind in "US" else
@@ -157,8 +163,10 @@ def require_array(name: str, value, shape: tuple[int, ...], *, what: str, nan: s
     if value.dtype.kind == "f" and value.dtype.itemsize < (4 if float32 else 8):
         _fail(f"{name} is {_kind(value)}, which keeps fewer digits than float64: compute in float64 "
               "(numpy's default)")
+    if value.dtype.kind == "f" and value.dtype.itemsize > 8:
+        _fail(f"{name} is {_kind(value)}: store it as float64 (np.asarray(x, dtype=float)), as the tests read it")
     if value.dtype.kind in "iu":
         _fail(f"{name} holds whole numbers ({_kind(value)}): did you round them (np.round, np.ceil, astype(int))? "
               "Store the unrounded floats")
     _not_finite(name, value, nan, inf)
-    return value.astype(float)
+    return np.asarray(value, dtype=float)

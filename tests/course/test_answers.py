@@ -82,7 +82,16 @@ def test_require_array_refuses_whole_numbers_and_masks_and_names_each_non_finite
     with pytest.raises(AssertionError, match="masked array"):
         require_array("a", np.ma.array([0.5, 0.5]), (2,), what="two halves")
     with pytest.raises(AssertionError, match=r"a holds a nan \(at position 2\)"):
+        require_array("a", np.array([0.2, 0.1, np.nan]), (3,), what="three")
+    with pytest.raises(AssertionError, match=r"a holds an inf \(at position 0\)"):   # the first one named
         require_array("a", np.array([np.inf, 0.1, np.nan]), (3,), what="three")
+    with pytest.raises(AssertionError, match="complex numbers, but the answer is real"):
+        require_array("a", np.array([0.5 + 0j, 0.5]), (2,), what="two")
+    if np.dtype(np.longdouble).itemsize > 8:   # (where long double is wider than float64)
+        with pytest.raises(AssertionError, match="store it as float64"):
+            require_array("a", np.array([0.5, 0.5], dtype=np.longdouble), (2,), what="two")
+    out = require_array("a", np.array([0.5, 0.5]).view(type("Sub", (np.ndarray,), {})), (2,), what="two")
+    assert type(out) is np.ndarray
     with pytest.raises(AssertionError, match=r"a holds an inf \(at position 0\)"):
         require_array("a", np.array([np.inf, 0.1, 0.2]), (3,), what="three")
 

@@ -2706,6 +2706,21 @@ def test_a_negative_divergence_is_named_by_the_public_check(stem, name, answers)
     ("hw07_information_and_testing", "test_q3_public_1", {"betas": -np.array([0.5, 0.2, 0.1]), "ns": np.arange(3)},
      "check the sign"),
     ("hw02_coding", "test_q2_public_1", {"ce_valley_coast": 2.0, "h_valley": 2.23, "extra_bits": 0.1}, "both in bits"),
+    ("hw03_asymmetry", "test_q3_public_1", {"pinsker_holds": True, "pinsker_bound": float("nan"), "tv": 0.24},
+     "square root of a negative number"),
+    # a second learner's review: a count, a wrong tail, a sign and a direction each named for what they are
+    ("hw05_drift", "test_q3_public_1", {"psi_obs": 0.2, "p_value": 0.01, "null_psi": np.full(300, 0.1),
+                                        "alarm_rate": 127}, "not a count"),
+    ("hw07_information_and_testing", "test_q3_public_1", {"betas": np.array([1.0, 1.0, 1.0]), "ns": np.arange(3)},
+     "check which tail you add up"),
+    ("hw01_definition", "test_q2_public_1", {"d_bits": -0.0365, "d_nats": 0.0253}, "check the sign"),
+    ("hw07_information_and_testing", "test_q1_public_2", {"mi_bits": -0.09, "mi_nats": 0.064}, "check the sign"),
+    ("hw07_information_and_testing", "test_q2_public_2", {"d_joint": -0.06, "d_merged": 0.056, "d_x": 0.01},
+     "d_joint is negative"),
+    ("hw05_drift", "test_q1_public_1", {"p_ref": -np.full(7, 1 / 7), "q_cur": np.full(7, 1 / 7)}, "never negative"),
+    ("hw06_machine_learning", "test_q3_public_1", {"gain_bits": 3.0, "gain_bits_200": 2.9}, "compute both the same way"),
+    ("hw06_machine_learning", "test_q1_public_2", {"log_softmax": np.zeros(3), "big_p": np.zeros(3)},
+     "should be a function"),
 ])
 def test_public_checks_name_a_nan_a_wrong_type_or_a_missing_part(stem, name, answers, message):
     # from a student's review: a nan was called "negative" or "not positive", a string or float32 d_bits and js_bits
@@ -2853,7 +2868,7 @@ def test_hw07_q4_public_checks_refuse_labels_of_spaces_and_a_hidden_legend():
     ax.plot([0, 1], [0, 1], label="exact")
     ax.plot([0, 1], [0, 1.1], label="quadratic")
     ax.set_xlabel(" "), ax.set_ylabel("KL (nats)"), ax.set_title("KL")
-    with pytest.raises(AssertionError, match="label both axes"):
+    with pytest.raises(AssertionError, match="give the plot an x label"):
         labels(ax)
     ax.set_xlabel("delta")
     ax.set_title(""), ax.set_title("KL near 0", loc="left")
@@ -2862,6 +2877,15 @@ def test_hw07_q4_public_checks_refuse_labels_of_spaces_and_a_hidden_legend():
     with pytest.raises(AssertionError, match="add a legend that shows"):
         legend(ax)
     ax.get_legend().remove()
+    fig.legend()
+    legend(ax)
+    plt.close(fig)
+    # a second review: a title given as fig.suptitle, and a legend on the root figure of a subfigure, count
+    fig = plt.figure()
+    ax = fig.subfigures(1, 2)[0].subplots()
+    ax.plot([0, 1], [0, 1], label="exact")
+    ax.set_xlabel("delta"), ax.set_ylabel("KL (nats)"), fig.suptitle("KL near 0")
+    labels(ax)
     fig.legend()
     legend(ax)
     plt.close(fig)
@@ -2887,3 +2911,10 @@ def test_hw06_q1_public_check_uses_its_own_logits_and_reads_log_probabilities():
                   lambda z: z - z.max() - np.log(np.exp(z - z.max()).sum()), lambda z: special.log_softmax(z, axis=0)):
         assert "the exp of each row" in _hw06_q1_public_2(log_softmax=wrong)
     assert "float32" in _hw06_q1_public_2(log_softmax=lambda z: special.log_softmax(z, axis=-1).astype(np.float32))
+    # a second review: a max over the whole array underflows the second row (not an overflow), and a row max
+    # without keepdims raised numpy's broadcast error
+    with np.errstate(all="ignore"):
+        assert "subtract each row's own max" in _hw06_q1_public_2(
+            log_softmax=lambda z: z - z.max() - np.log(np.sum(np.exp(z - z.max()), axis=-1, keepdims=True)))
+    assert "raised ValueError on logits of shape (2, 3)" in _hw06_q1_public_2(
+        log_softmax=lambda z: z - z.max(axis=-1) - np.log(np.sum(np.exp(z - z.max(axis=-1)), axis=-1)))

@@ -595,11 +595,12 @@ def test_kept_rows_of_other_tests_other_spellings_and_missing_feedback_are_named
     assert homework.main(["autograde", str(folder), *names, "--out", str(out), "--resume"]) == 0
     after = {r["submission"]: r for r in csv.DictReader(run["gradebook"].open(newline=""))}
     assert after["correct.ipynb"]["submitted"] == before["correct.ipynb"] and after["correct.ipynb"]["late"] == "no"
-    # run from another folder: the CSV's relative paths name no file there, and the run says so
+    # run from another folder: the CSV's relative paths name no file there, but the names of the files given; it
+    # graded them all again beside their rows, with new ids (a second review): now it stops, grading nothing
     monkeypatch.chdir(tmp_path)
-    assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--only", "corrupt.ipynb"]) == 0
-    assert f"warning: {len(names)} row(s) of {out} name files not found from this folder" in \
-        capsys.readouterr().out
+    rows_before = out.read_text()
+    assert homework.main(["autograde", str(folder), *paths, "--out", str(out), "--only", "corrupt.ipynb"]) == 1
+    assert "name files not found from this folder" in capsys.readouterr().err and out.read_text() == rows_before
     # and back to the fixture's spelling, for the tests after this one (a relative path in the CSV is read from
     # where the command runs, as the shell reads the paths given); a file given twice is graded once
     monkeypatch.chdir(subs)
@@ -1235,3 +1236,18 @@ def test_the_refusal_note_names_any_type_in_plain_words(kind):
     note = homework._refusal_note("d_nats", kind)
     assert note.startswith(f"d_nats is of type {kind}: store it as its question asks, a number as a Python float")
     assert "plain numpy array (np.asarray(...))" in note and "not a pandas Series or a subclass" in note
+
+
+def test_a_failed_assign_leaves_the_last_good_build(assigned, tmp_path):  # noqa: F811
+    # an instructor's review: a master whose solution fails its own hidden test stopped `assign` with an error, but
+    # left a new autograder zip (the broken test) and a half-made student copy, which autograde then used
+    out = tmp_path / "dist"
+    shutil.copytree(assigned(HW01), out / HW01.stem)
+    before = {p.relative_to(out): p.read_bytes() for p in (out / HW01.stem).rglob("*") if p.is_file()}
+    broken = tmp_path / HW01.name
+    shutil.copy(HW01, broken)
+    broken.write_text(broken.read_text().replace("0.036452797660028028", "0.01097338552153822"))
+    with pytest.raises(homework.HomeworkError, match="is left as the last build that passed"):
+        homework.assign(broken, out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
