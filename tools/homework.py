@@ -233,7 +233,8 @@ def assign(master: Path, out: Path) -> Path:
     except Exception as exc:
         shutil.rmtree(building, ignore_errors=True)
         kept = f"; {target} is left as the last build that passed" if target.exists() else ""
-        raise HomeworkError(f"otter assign failed on {master}: {exc}{kept}") from exc
+        raise HomeworkError(f"otter assign failed on {master}, its solution fails a test or its code raised"
+                            f"{kept}. otter said: {exc}") from exc
     for copy in (building / "student").glob("*.ipynb"):   # otter's check_all text and pass message, made true
         nb = nbformat.read(copy, as_version=4)
         for cell in nb.cells:
@@ -1606,15 +1607,19 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
                                 f"grade into a new file, or delete it")
         kept = {row["submission"]: row for row in rows}
         elsewhere = [key for key in kept if not Path(key).exists() and str(Path(key).resolve()) not in unique]
-        # none of the rows names a file found from here, but they carry the names of the files given: the run is
-        # in another folder than the earlier one (a file removed, or moved, leaves the other rows found)
-        if elsewhere and len(elsewhere) == len(kept) and \
-                {sub.name for sub in submissions} & {Path(key).name for key in elsewhere}:
-            raise HomeworkError(f"{out}'s rows name files not found from this folder ({', '.join(elsewhere[:3])}"
-                                f"{' ...' if len(elsewhere) > 3 else ''}) with the names of files given now: they look "
-                                f"like the same files named from another folder. Run from the folder of the earlier "
-                                f"run (a relative path in the CSV is read from where the command runs), or grade "
-                                f"into a new file; nothing was graded")
+        # a file given now that has no row, while a row not found from here has its name: most likely the same file,
+        # named from another folder than the earlier run's (or a file moved): grading it would add a second row
+        found = {str(Path(key).resolve()) for key in kept if key not in elsewhere}
+        twins = [str(sub) for sub in submissions if str(sub.resolve()) not in found
+                 and sub.name in {Path(key).name for key in elsewhere}]
+        if twins:
+            raise HomeworkError(f"{out} has rows that name files not found from this folder "
+                                f"({', '.join(k for k in elsewhere if Path(k).name in {Path(t).name for t in twins})[:200]})"
+                                f" with the names of files given now ({', '.join(twins[:3])}"
+                                f"{' ...' if len(twins) > 3 else ''}): grading them would add second rows. Run from "
+                                f"the folder of the earlier run (a relative path in the CSV is read from where the "
+                                f"command runs); if a file was moved, delete its old row from {out}; or grade into a "
+                                f"new file. Nothing was graded")
         if elsewhere:
             print(f"warning: {len(elsewhere)} row(s) of {out} name files not found from this folder "
                   f"({', '.join(elsewhere[:3])}{' ...' if len(elsewhere) > 3 else ''}): they are kept as they are; "
@@ -1636,6 +1641,8 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
         if only and not _only_matches(sub, only):
             continue
         row = kept.get(str(sub))
+        if row is not None and sub.exists() and row["sha256"] == sha256(sub) and only:
+            retested.add(str(sub))   # (--only regrades it: the same content keeps its recorded hand-in time)
         if row is not None and not only and sub.exists() and row["sha256"] == sha256(sub):
             if row["tests"] == assignment.tests:
                 print(f"{sub}: already graded ({_score_text(row['total'])} / {_score_text(row['possible'])}), "
@@ -1649,7 +1656,7 @@ def autograde_all(assignment: Assignment, submissions: list[Path], out: Path, *,
             print(f"{sub}: changed since it was graded: graded again")
         kept.pop(str(sub), None)
         todo.append(sub)
-    if graded is not None:   # (a file graded again for new tests only is the file handed in: not counted)
+    if graded is not None:   # (a file graded again with the content it had is the file handed in: not counted)
         graded.update(str(sub) for sub in todo if str(sub) not in retested)
     with open(out, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
@@ -1871,9 +1878,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.kind == "assign":
         if args.out is None:
             parser.error("assign needs --out FOLDER")
-        for master in args.notebooks:
-            print(f"wrote {assign(master, args.out)}")
-        return 0
+        failed = []
+        for master in args.notebooks:   # one master that fails does not stop the others
+            try:
+                print(f"wrote {assign(master, args.out)}")
+            except HomeworkError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                failed.append(master.name)
+        if failed:
+            print(f"error: not built: {', '.join(failed)} (each error above)", file=sys.stderr)
+        return 1 if failed else 0
     if args.kind == "autograde":
         if args.out is None or len(args.notebooks) < 2:
             parser.error("autograde takes an assigned folder, then submissions, and --out FILE.csv")

@@ -36,8 +36,8 @@ def _set(name: str, value) -> None:
     if value is ...:
         _fail(f"set {name}: replace the ... with your code and run its cell")
     if value is None:
-        _fail(f"set {name}: it is None (replace the ... with your code and run its cell; or did a function you "
-              "called forget to return its value?)")
+        _fail(f"set {name}: it is None or not defined (replace the ... with your code and run its cell, with the "
+              f"name spelled {name}; or did a function you called forget to return its value?)")
     if callable(value) and not isinstance(value, np.ndarray):
         _fail(f"{name} is a function: call it and keep the value it returns")
     if isinstance(value, (str, bytes)):
@@ -95,11 +95,16 @@ def require_number(name: str, value, *, finite: bool = True, zero: str | None = 
     if isinstance(value, (np.timedelta64, np.datetime64)):
         _fail(f"{name} should be one number, a float, not a {type(value).__name__}: store the number itself")
     if isinstance(value, tuple) and hasattr(value, "_fields") and value._fields:   # a result of named values
+        field = name if name in value._fields else value._fields[0]
         _fail(f"{name} is a {type(value).__name__}, several named values ({', '.join(value._fields)}): keep the "
-              f"one the question asks for, e.g. result.{value._fields[0]}")
-    if np.ndim(value) != 0 or isinstance(value, (list, tuple)):
+              f"one the question asks for, e.g. result.{field}")
+    if isinstance(value, (list, tuple)) or np.ndim(value) != 0:
         many = "an array" if isinstance(value, np.ndarray) else f"a {type(value).__name__}"
-        _fail(f"{name} should be one number, not {many} of shape {np.shape(value)}: sum or pick to one value")
+        try:
+            shape = f" of shape {np.shape(value)}"
+        except ValueError:   # (a ragged list has none)
+            shape = ""
+        _fail(f"{name} should be one number, not {many}{shape}: sum or pick to one value")
     if isinstance(value, np.ndarray) and value.dtype.kind not in "biufc":
         _fail(f"{name} should be one number, not {_kind(value)}: store the number itself")
     flag = isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray) and value.dtype.kind == "b")
@@ -155,9 +160,10 @@ def require_array(name: str, value, shape: tuple[int, ...], *, what: str, nan: s
         _fail(f"{name} holds complex numbers, but the answer is real: a log of a negative number (numpy on "
               "complex input) makes them; check what goes into your logs")
     if value.dtype.kind not in "iuf":
-        _fail(f"{name} should hold numbers, not {value.dtype} values ({_kind(value)}): " + (
-            "store the numbers themselves, not their text" if value.dtype.kind in "US" else
-            "build it from numbers (np.array of floats)"))
+        _fail(f"{name} holds text, not numbers: store the numbers themselves, not their text"
+              if value.dtype.kind in "US" else
+              f"{name} should hold numbers, not {value.dtype} values ({_kind(value)}): build it from numbers "
+              "(np.array of floats)")
     if value.shape != tuple(shape):
         _fail(f"{name} should be an array of shape {tuple(shape)}, {what}; it has shape {value.shape}")
     if value.dtype.kind == "f" and value.dtype.itemsize < (4 if float32 else 8):

@@ -31,6 +31,8 @@ from klteach.course.answers import require_array, require_number
     ({"x": 0.25}, "a float, not a dict"),
     (np.timedelta64(1, "s"), "not a timedelta64"),
     (__import__("collections").namedtuple("Measures", "kl psi")(0.1, 0.2), "several named values (kl, psi)"),
+    (__import__("collections").namedtuple("Measures", "kl x")(0.1, 0.2), "e.g. result.x"),   # the field named so
+    ([[1.0], [1.0, 2.0]], "not a list: sum or pick"),   # a ragged list (numpy gives it no shape)
     (np.ma.masked, "masked value"),
     (np.ma.array(0.25, mask=False), "masked value"),
     (float("nan"), "x is nan (not a number): a 0 "),
@@ -57,7 +59,7 @@ def test_require_number_returns_a_float_and_takes_hints():
     ("0.5", "a is text"),
     ([0.5, 0.5], "should be a numpy array, not a list: wrap it in np.array"),
     (0.5, "should be a numpy array of shape (2,) (two halves), not a float"),
-    (np.array(["0.5", "0.5"]), "should hold numbers, not <U3 values"),
+    (np.array(["0.5", "0.5"]), "a holds text, not numbers"),
     (np.array([0.5, None]), "should hold numbers, not object values"),
     (np.array([0.5, 0.25, 0.25]), "shape (2,), two halves; it has shape (3,)"),
     (np.array([0.5, 0.5], dtype=np.float32), "a is a float32 array, which keeps fewer digits"),

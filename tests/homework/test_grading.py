@@ -595,6 +595,10 @@ def test_kept_rows_of_other_tests_other_spellings_and_missing_feedback_are_named
     assert homework.main(["autograde", str(folder), *names, "--out", str(out), "--resume"]) == 0
     after = {r["submission"]: r for r in csv.DictReader(run["gradebook"].open(newline=""))}
     assert after["correct.ipynb"]["submitted"] == before["correct.ipynb"] and after["correct.ipynb"]["late"] == "no"
+    # and so does a file of the same content graded again by --only (a third review: it turned late)
+    assert homework.main(["autograde", str(folder), *names, "--out", str(out), "--only", "correct.ipynb"]) == 0
+    after = {r["submission"]: r for r in csv.DictReader(run["gradebook"].open(newline=""))}
+    assert after["correct.ipynb"]["submitted"] == before["correct.ipynb"] and after["correct.ipynb"]["late"] == "no"
     # run from another folder: the CSV's relative paths name no file there, but the names of the files given; it
     # graded them all again beside their rows, with new ids (a second review): now it stops, grading nothing
     monkeypatch.chdir(tmp_path)
@@ -1251,3 +1255,6 @@ def test_a_failed_assign_leaves_the_last_good_build(assigned, tmp_path):  # noqa
         homework.assign(broken, out)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
+    # a third review: one failing master stopped the command, so the masters after it were not built
+    assert homework.main(["assign", str(broken), str(HW02), "--out", str(tmp_path / "two")]) == 1
+    assert [p.name for p in (tmp_path / "two").iterdir()] == [HW02.stem]
