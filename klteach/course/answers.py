@@ -95,9 +95,9 @@ def require_number(name: str, value, *, finite: bool = True, zero: str | None = 
     if isinstance(value, (np.timedelta64, np.datetime64)):
         _fail(f"{name} should be one number, a float, not a {type(value).__name__}: store the number itself")
     if isinstance(value, tuple) and hasattr(value, "_fields") and value._fields:   # a result of named values
-        field = name if name in value._fields else value._fields[0]
+        which = f"result.{name}" if name in value._fields else f"result.{value._fields[0]} or another field"
         _fail(f"{name} is a {type(value).__name__}, several named values ({', '.join(value._fields)}): keep the "
-              f"one the question asks for, e.g. result.{field}")
+              f"one the question asks for ({which})")
     if isinstance(value, (list, tuple)) or np.ndim(value) != 0:
         many = "an array" if isinstance(value, np.ndarray) else f"a {type(value).__name__}"
         try:

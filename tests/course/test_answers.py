@@ -31,7 +31,7 @@ from klteach.course.answers import require_array, require_number
     ({"x": 0.25}, "a float, not a dict"),
     (np.timedelta64(1, "s"), "not a timedelta64"),
     (__import__("collections").namedtuple("Measures", "kl psi")(0.1, 0.2), "several named values (kl, psi)"),
-    (__import__("collections").namedtuple("Measures", "kl x")(0.1, 0.2), "e.g. result.x"),   # the field named so
+    (__import__("collections").namedtuple("Measures", "kl x")(0.1, 0.2), "(result.x)"),   # the field named so
     ([[1.0], [1.0, 2.0]], "not a list: sum or pick"),   # a ragged list (numpy gives it no shape)
     (np.ma.masked, "masked value"),
     (np.ma.array(0.25, mask=False), "masked value"),
